@@ -1,0 +1,126 @@
+#include "config/config-value.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int config_parse_bool(const char *text, bool *ret)
+{
+	static const char *const yes[] = { "1", "yes", "true", "on" };
+	static const char *const no[] = { "0", "no", "false", "off" };
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (strcasecmp(text, yes[i]) == 0) {
+			*ret = true;
+			return 0;
+		}
+		if (strcasecmp(text, no[i]) == 0) {
+			*ret = false;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+int config_parse_int(const char *text, long min, long max, long *ret)
+{
+	char *end;
+	long v;
+
+	if (*text == '\0')
+		return -EINVAL;
+	errno = 0;
+	v = strtol(text, &end, 10);
+	if (*end != '\0')
+		return -EINVAL;
+	if (errno == ERANGE || v < min || v > max)
+		return -ERANGE;
+	*ret = v;
+	return 0;
+}
+
+int config_parse_double(const char *text, double min, double max, double *ret)
+{
+	char *end;
+	double v;
+
+	if (*text == '\0')
+		return -EINVAL;
+	errno = 0;
+	v = strtod(text, &end);
+	if (*end != '\0' || !isfinite(v))
+		return -EINVAL;
+	if (errno == ERANGE || v < min || v > max)
+		return -ERANGE;
+	*ret = v;
+	return 0;
+}
+
+int config_parse_duration_usec(const char *text, unsigned long long min_usec,
+			       unsigned long long max_usec, unsigned long long *ret)
+{
+	static const struct {
+		const char *suffix;
+		unsigned long long usec;
+	} units[] = {
+		{ "", 1000000ULL },	    { "s", 1000000ULL },    { "sec", 1000000ULL },
+		{ "ms", 1000ULL },	    { "m", 60000000ULL },   { "min", 60000000ULL },
+		{ "h", 3600000000ULL },	    { "d", 86400000000ULL },
+	};
+	char *end;
+	double v;
+
+	if (*text == '\0')
+		return -EINVAL;
+	errno = 0;
+	v = strtod(text, &end);
+	if (end == text || !isfinite(v) || v < 0 || errno == ERANGE)
+		return -EINVAL;
+	while (*end == ' ')
+		end++;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		double usec;
+
+		if (strcmp(end, units[i].suffix) != 0)
+			continue;
+		usec = v * (double) units[i].usec;
+		if (usec < (double) min_usec || usec > (double) max_usec)
+			return -ERANGE;
+		*ret = (unsigned long long) usec;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int config_parse_time_of_day(const char *text, int *ret_minutes)
+{
+	unsigned h, m;
+	int n = 0;
+
+	if (sscanf(text, "%2u:%2u%n", &h, &m, &n) != 2 || text[n] != '\0' || h > 23 || m > 59)
+		return -EINVAL;
+	*ret_minutes = (int) (h * 60 + m);
+	return 0;
+}
+
+bool config_topic_is_valid(const char *topic)
+{
+	size_t len = strlen(topic);
+
+	if (len == 0 || len > 200 || topic[0] == '/' || topic[len - 1] == '/')
+		return false;
+	return strpbrk(topic, "+#") == NULL;
+}
+
+bool config_name_is_valid(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (len == 0 || len > 64)
+		return false;
+	return strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") ==
+	       len;
+}

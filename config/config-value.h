@@ -1,0 +1,27 @@
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * Parsers for single configuration values. Each returns 0 and fills *ret on
+ * success, or -EINVAL (or -ERANGE when the value is out of [min, max]) and
+ * leaves *ret untouched. They do no I/O and keep no state.
+ */
+
+int config_parse_bool(const char *text, bool *ret);
+int config_parse_int(const char *text, long min, long max, long *ret);
+int config_parse_double(const char *text, double min, double max, double *ret);
+
+/* Durations with an optional unit: "90", "90s", "5min", "2h", "250ms". Returns microseconds. */
+int config_parse_duration_usec(const char *text, unsigned long long min_usec,
+			       unsigned long long max_usec, unsigned long long *ret);
+
+/* Local wall-clock time of day "HH:MM"; returns minutes since midnight. */
+int config_parse_time_of_day(const char *text, int *ret_minutes);
+
+/* An MQTT topic we publish or subscribe under: no wildcards, no empty levels at the ends. */
+bool config_topic_is_valid(const char *topic);
+
+/* An identifier for node_id and section names: [A-Za-z0-9_-], 1 to 64 characters. */
+bool config_name_is_valid(const char *name);

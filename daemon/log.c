@@ -1,0 +1,79 @@
+#include "daemon/log.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* The one piece of process-wide state below main(): the log threshold, as in systemd. */
+static enum log_level max_level = LOG_LEVEL_INFO;
+static int to_journal = -1; /* unknown until the first line */
+
+/* journald sets JOURNAL_STREAM to the device and inode of the stream it reads. */
+static bool stderr_is_journal(void)
+{
+	const char *env = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	if (!env || sscanf(env, "%llu:%llu", &dev, &ino) != 2 || fstat(STDERR_FILENO, &st) < 0)
+		return false;
+	return st.st_dev == dev && st.st_ino == ino;
+}
+
+void log_set_max_level(enum log_level level)
+{
+	max_level = level;
+}
+
+enum log_level log_get_max_level(void)
+{
+	return max_level;
+}
+
+static void write_line(enum log_level level, const char *suffix, const char *fmt, va_list ap)
+{
+	char msg[1024];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (to_journal < 0)
+		to_journal = stderr_is_journal();
+	/* One fprintf per line, so lines from other writers never interleave with it. */
+	if (to_journal)
+		fprintf(stderr, "<%d>%s%s\n", (int) level, msg, suffix);
+	else
+		fprintf(stderr, "bedroomd: %s%s%s\n",
+			level == LOG_LEVEL_ERROR	 ? "error: "
+			: level == LOG_LEVEL_WARNING ? "warning: "
+						     : "",
+			msg, suffix);
+}
+
+int log_write(enum log_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (level > max_level)
+		return 0;
+	va_start(ap, fmt);
+	write_line(level, "", fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+int log_write_errno(enum log_level level, int error, const char *fmt, ...)
+{
+	char suffix[160];
+	va_list ap;
+
+	if (level > max_level)
+		return error;
+	snprintf(suffix, sizeof(suffix), ": %s", strerror(error < 0 ? -error : error));
+	va_start(ap, fmt);
+	write_line(level, suffix, fmt, ap);
+	va_end(ap);
+	return error;
+}

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <stdarg.h>
+
+/*
+ * Log lines go to stderr with the <N> priority prefixes of sd-daemon.h, so
+ * journald files them at the right level and a terminal shows them plainly.
+ * Only daemon/ logs.
+ */
+
+enum log_level {
+	LOG_LEVEL_ERROR = 3,
+	LOG_LEVEL_WARNING = 4,
+	LOG_LEVEL_INFO = 6,
+	LOG_LEVEL_DEBUG = 7,
+};
+
+void log_set_max_level(enum log_level level);
+enum log_level log_get_max_level(void);
+
+/* Writes one line at @level when the level is enabled. Returns 0. */
+int log_write(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Logs with ": <strerror(-error)>" appended and returns @error (a negative errno). */
+int log_write_errno(enum log_level level, int error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#define log_error(...)	 log_write(LOG_LEVEL_ERROR, __VA_ARGS__)
+#define log_warning(...) log_write(LOG_LEVEL_WARNING, __VA_ARGS__)
+#define log_info(...)	 log_write(LOG_LEVEL_INFO, __VA_ARGS__)
+#define log_debug(...)	 log_write(LOG_LEVEL_DEBUG, __VA_ARGS__)
+
+#define log_error_errno(error, ...)   log_write_errno(LOG_LEVEL_ERROR, error, __VA_ARGS__)
+#define log_warning_errno(error, ...) log_write_errno(LOG_LEVEL_WARNING, error, __VA_ARGS__)

@@ -1,0 +1,312 @@
+#include "daemon/manager.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <systemd/sd-daemon.h>
+#include <systemd/sd-event.h>
+#include <time.h>
+
+#include "daemon/log.h"
+#include "daemon/mqtt.h"
+#include "daemon/store.h"
+#include "daemon/clock.h"
+#include "version.h"
+
+struct manager {
+	sd_event *event;
+	struct config *config;
+	struct store *store;
+	int store_error; /* why the store is not open, or 0 */
+	struct mqtt *mqtt;
+	struct mqtt *mqtt_retiring; /* the old connection, saying "offline" after a reload */
+
+	sd_event_source *sig_term;
+	sd_event_source *sig_int;
+	sd_event_source *sig_hup;
+
+	char started[40]; /* ISO-8601 local time of start-up */
+	bool stopping;
+};
+
+static const struct mqtt_callbacks mqtt_callbacks;
+
+static void notify_status(struct manager *m)
+{
+	const struct config_mqtt *c = &m->config->mqtt;
+
+	(void) sd_notifyf(false, "STATUS=%s MQTT broker %s:%d%s", 
+			  mqtt_is_connected(m->mqtt) ? "Connected to" : "Waiting for", c->host,
+			  c->port, m->store ? "" : "; store unavailable");
+}
+
+static json_t *state_snapshot(const struct manager *m)
+{
+	return json_pack("{s:s, s:s, s:s, s:{s:s, s:s?, s:i}}", "node_id",
+			 m->config->daemon.node_id, "version", BEDROOMD_VERSION, "started",
+			 m->started, "store", "status", m->store ? "ok" : "failed", "error",
+			 m->store ? NULL : strerror(-m->store_error), "schema_version",
+			 m->store ? store_schema_version(m->store) : 0);
+}
+
+static void publish_state(struct manager *m)
+{
+	json_t *state;
+	char *text;
+	int r;
+
+	if (!mqtt_is_connected(m->mqtt))
+		return;
+	state = state_snapshot(m);
+	text = state ? json_dumps(state, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(state);
+	if (!text) {
+		log_error("cannot build the state snapshot: out of memory");
+		return;
+	}
+	r = mqtt_publish_below(m->mqtt, "state", text, strlen(text), 1, true, NULL);
+	if (r < 0)
+		log_warning_errno(r, "cannot publish state");
+	free(text);
+}
+
+static void on_mqtt_connected(void *userdata)
+{
+	struct manager *m = userdata;
+
+	publish_state(m);
+	notify_status(m);
+}
+
+static void on_mqtt_disconnected(void *userdata)
+{
+	notify_status(userdata);
+}
+
+static void on_mqtt_message(const char *topic, const void *payload, size_t len, void *userdata)
+{
+	log_debug("ignoring message on '%s' (%zu bytes)", topic, len);
+}
+
+static void on_mqtt_stopped(void *userdata)
+{
+	struct manager *m = userdata;
+
+	if (m->stopping) {
+		(void) sd_event_exit(m->event, 0);
+		return;
+	}
+	/* The old connection of a reload said "offline": start the new one. */
+	m->mqtt_retiring = mqtt_free(m->mqtt_retiring);
+	if (m->mqtt)
+		(void) mqtt_start(m->mqtt);
+}
+
+static const struct mqtt_callbacks mqtt_callbacks = {
+	.connected = on_mqtt_connected,
+	.disconnected = on_mqtt_disconnected,
+	.message = on_mqtt_message,
+	.stopped = on_mqtt_stopped,
+};
+
+static void open_store(struct manager *m)
+{
+	int r;
+
+	m->store = store_close(m->store);
+	r = store_open(m->config->daemon.state_dir, &m->store);
+	m->store_error = r < 0 ? r : 0;
+	if (r == -EPROTONOSUPPORT)
+		log_error("store in '%s' was written by a newer bedroomd (schema newer than %d); "
+			  "running without it",
+			  m->config->daemon.state_dir, store_schema_version_current());
+	else if (r < 0)
+		log_error_errno(r, "cannot open the store in '%s', running without it",
+				m->config->daemon.state_dir);
+}
+
+static void apply_log_level(const struct config *c)
+{
+	static const enum log_level levels[] = {
+		[CONFIG_LOG_LEVEL_ERROR] = LOG_LEVEL_ERROR,
+		[CONFIG_LOG_LEVEL_WARNING] = LOG_LEVEL_WARNING,
+		[CONFIG_LOG_LEVEL_INFO] = LOG_LEVEL_INFO,
+		[CONFIG_LOG_LEVEL_DEBUG] = LOG_LEVEL_DEBUG,
+	};
+
+	log_set_max_level(levels[c->daemon.log_level]);
+}
+
+static bool strings_differ(const char *a, const char *b)
+{
+	return (a == NULL) != (b == NULL) || (a && strcmp(a, b) != 0);
+}
+
+static bool mqtt_config_differs(const struct config_mqtt *a, const struct config_mqtt *b)
+{
+	return strings_differ(a->host, b->host) || a->port != b->port ||
+	       strings_differ(a->client_id, b->client_id) ||
+	       strings_differ(a->base_topic, b->base_topic) || a->keepalive_s != b->keepalive_s ||
+	       strings_differ(a->username, b->username) ||
+	       strings_differ(a->password, b->password) ||
+	       strings_differ(a->ca_file, b->ca_file) ||
+	       strings_differ(a->cert_file, b->cert_file) ||
+	       strings_differ(a->key_file, b->key_file);
+}
+
+/* Swaps in @next (taken on success); the running configuration stays on failure. */
+static int apply_config(struct manager *m, struct config *next)
+{
+	struct config *prev = m->config;
+	struct mqtt *mqtt = NULL;
+	int r;
+
+	if (mqtt_config_differs(&prev->mqtt, &next->mqtt)) {
+		if (m->mqtt_retiring)
+			return log_error_errno(-EBUSY, "a previous reload is still switching "
+						       "brokers, keeping the running configuration");
+		r = mqtt_new(m->event, &next->mqtt, &mqtt_callbacks, m, &mqtt);
+		if (r < 0)
+			return log_error_errno(r, "cannot set up the new MQTT connection, keeping "
+						  "the running configuration");
+	}
+	m->config = next;
+	apply_log_level(next);
+	if (strcmp(prev->daemon.state_dir, next->daemon.state_dir) != 0)
+		open_store(m);
+	if (mqtt) {
+		m->mqtt_retiring = m->mqtt;
+		m->mqtt = mqtt;
+		/* The new connection starts once the old one has said "offline". */
+		if (mqtt_stop(m->mqtt_retiring) < 0)
+			on_mqtt_stopped(m);
+	} else {
+		publish_state(m);
+	}
+	config_free(prev);
+	return 0;
+}
+
+static void reload(struct manager *m)
+{
+	struct config *next = NULL;
+	char *error = NULL;
+	int r;
+
+	(void) sd_notifyf(false, "RELOADING=1\nMONOTONIC_USEC=%llu\nSTATUS=Reloading %s",
+			  (unsigned long long) clock_monotonic_usec(), m->config->path);
+	r = config_load(m->config->path, &next, &error);
+	if (r < 0) {
+		log_error("%s", error);
+		log_error("reload refused, keeping the running configuration");
+		free(error);
+	} else if (apply_config(m, next) < 0) {
+		config_free(next);
+	} else {
+		log_info("reloaded '%s'", m->config->path);
+	}
+	(void) sd_notify(false, "READY=1");
+	notify_status(m);
+}
+
+static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata)
+{
+	struct manager *m = userdata;
+
+	if (si->ssi_signo == SIGHUP) {
+		reload(m);
+		return 0;
+	}
+	if (m->stopping)
+		return 0;
+	m->stopping = true;
+	log_info("stopping on %s", strsignal((int) si->ssi_signo));
+	(void) sd_notify(false, "STOPPING=1\nSTATUS=Stopping");
+	m->mqtt_retiring = mqtt_free(m->mqtt_retiring);
+	if (mqtt_stop(m->mqtt) < 0)
+		(void) sd_event_exit(m->event, 0);
+	return 0;
+}
+
+int manager_new(struct config *config, struct manager **ret)
+{
+	struct manager *m;
+	int r;
+
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return log_error_errno(-ENOMEM, "cannot start");
+	m->config = config;
+	apply_log_level(config);
+	clock_format_local(clock_realtime_usec(), m->started, sizeof(m->started));
+
+	r = sd_event_default(&m->event);
+	if (r < 0) {
+		log_error_errno(r, "cannot create the event loop");
+		goto out;
+	}
+	r = sd_event_set_watchdog(m->event, true);
+	if (r < 0) {
+		log_error_errno(r, "cannot enable the watchdog");
+		goto out;
+	}
+	r = sd_event_add_signal(m->event, &m->sig_term, SIGTERM | SD_EVENT_SIGNAL_PROCMASK,
+				on_signal, m);
+	if (r >= 0)
+		r = sd_event_add_signal(m->event, &m->sig_int, SIGINT | SD_EVENT_SIGNAL_PROCMASK,
+					on_signal, m);
+	if (r >= 0)
+		r = sd_event_add_signal(m->event, &m->sig_hup, SIGHUP | SD_EVENT_SIGNAL_PROCMASK,
+					on_signal, m);
+	if (r < 0) {
+		log_error_errno(r, "cannot watch signals");
+		goto out;
+	}
+	open_store(m);
+	r = mqtt_new(m->event, &config->mqtt, &mqtt_callbacks, m, &m->mqtt);
+	if (r < 0) {
+		log_error_errno(r, "cannot set up the MQTT client");
+		goto out;
+	}
+	*ret = m;
+	return 0;
+out:
+	m->config = NULL; /* not taken on failure */
+	manager_free(m);
+	return r;
+}
+
+struct manager *manager_free(struct manager *m)
+{
+	if (!m)
+		return NULL;
+	m->mqtt = mqtt_free(m->mqtt);
+	m->mqtt_retiring = mqtt_free(m->mqtt_retiring);
+	m->store = store_close(m->store);
+	m->sig_hup = sd_event_source_disable_unref(m->sig_hup);
+	m->sig_int = sd_event_source_disable_unref(m->sig_int);
+	m->sig_term = sd_event_source_disable_unref(m->sig_term);
+	m->event = sd_event_unref(m->event);
+	config_free(m->config);
+	free(m);
+	return NULL;
+}
+
+int manager_run(struct manager *m)
+{
+	int r;
+
+	r = mqtt_start(m->mqtt);
+	if (r < 0)
+		return log_error_errno(r, "cannot start MQTT"), EXIT_FAILURE;
+	(void) sd_notify(false, "READY=1");
+	notify_status(m);
+	log_info("bedroomd %s running as '%s', base topic '%s'", BEDROOMD_VERSION,
+		 m->config->daemon.node_id, m->config->mqtt.base_topic);
+	r = sd_event_loop(m->event);
+	if (r < 0)
+		return log_error_errno(r, "event loop failed"), EXIT_FAILURE;
+	return r == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,518 @@
+/*
+ * The one file that talks to libmosquitto: MOSQ_ERR_* codes stop here.
+ *
+ * libmosquitto is driven by hand from sd-event: an io source on its socket
+ * (EPOLLOUT only while mosquitto_want_write() says so), a 1 s timer for
+ * mosquitto_loop_misc() (keepalive pings), and a reconnect timer. The socket
+ * changes on every reconnect, so the io source is created anew each time.
+ */
+#include "daemon/mqtt.h"
+
+#include <errno.h>
+#include <mosquitto.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "control/backoff.h"
+#include "daemon/log.h"
+
+/* With equal jitter the first retry comes after 1 to 2 s, later ones at most 60 s apart. */
+#define RECONNECT_MIN_USEC (2ULL * 1000000ULL)
+#define RECONNECT_MAX_USEC (60ULL * 1000000ULL)
+#define MISC_INTERVAL_USEC (1ULL * 1000000ULL)
+#define STOP_TIMEOUT_USEC  (2ULL * 1000000ULL)
+
+enum mqtt_state {
+	MQTT_STATE_IDLE,
+	MQTT_STATE_CONNECTING,
+	MQTT_STATE_CONNECTED,
+	MQTT_STATE_WAITING, /* for the reconnect timer */
+	MQTT_STATE_STOPPING,
+	MQTT_STATE_STOPPED,
+};
+
+struct subscription {
+	char *topic;
+	int qos;
+};
+
+struct mqtt {
+	sd_event *event;
+	struct mosquitto *mosq;
+	const struct mqtt_callbacks *cb;
+	void *userdata;
+
+	char *host;
+	int port;
+	int keepalive_s;
+	char *base_topic;
+	char *availability_topic;
+
+	enum mqtt_state state;
+	bool host_set; /* mosquitto_reconnect_async() needs a first connect call */
+	unsigned failures; /* since the last successful connect */
+	int offline_mid;
+
+	sd_event_source *io;
+	sd_event_source *misc_timer;
+	sd_event_source *reconnect_timer;
+	sd_event_source *stop_timer;
+
+	struct subscription *subs;
+	size_t n_subs;
+};
+
+static int errno_from_mosq(int rc)
+{
+	switch (rc) {
+	case MOSQ_ERR_SUCCESS:
+		return 0;
+	case MOSQ_ERR_NOMEM:
+		return -ENOMEM;
+	case MOSQ_ERR_INVAL:
+	case MOSQ_ERR_MALFORMED_UTF8:
+		return -EINVAL;
+	case MOSQ_ERR_NO_CONN:
+	case MOSQ_ERR_CONN_LOST:
+		return -ENOTCONN;
+	case MOSQ_ERR_PAYLOAD_SIZE:
+	case MOSQ_ERR_OVERSIZE_PACKET:
+		return -EMSGSIZE;
+	case MOSQ_ERR_CONN_REFUSED:
+		return -ECONNREFUSED;
+	case MOSQ_ERR_ERRNO:
+		return errno > 0 ? -errno : -EIO;
+	case MOSQ_ERR_EAI:
+		return -EHOSTUNREACH;
+	case MOSQ_ERR_TLS:
+		return -EPROTO;
+	default:
+		return -EIO;
+	}
+}
+
+static void update_io_events(struct mqtt *m)
+{
+	if (m->io)
+		(void) sd_event_source_set_io_events(
+			m->io, EPOLLIN | (mosquitto_want_write(m->mosq) ? EPOLLOUT : 0));
+}
+
+static void drop_io(struct mqtt *m)
+{
+	m->io = sd_event_source_disable_unref(m->io);
+}
+
+static void schedule_reconnect(struct mqtt *m);
+
+static void connection_lost(struct mqtt *m, int error)
+{
+	bool was_connected = m->state == MQTT_STATE_CONNECTED;
+
+	drop_io(m);
+	if (m->state == MQTT_STATE_STOPPING || m->state == MQTT_STATE_STOPPED)
+		return;
+	if (was_connected) {
+		log_warning("connection to MQTT broker %s:%d lost%s%s", m->host, m->port,
+			    error ? ": " : "", error ? strerror(-error) : "");
+		if (m->cb->disconnected)
+			m->cb->disconnected(m->userdata);
+	}
+	schedule_reconnect(m);
+}
+
+static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct mqtt *m = userdata;
+	int rc = MOSQ_ERR_SUCCESS;
+
+	if (revents & (EPOLLIN | EPOLLHUP | EPOLLERR))
+		rc = mosquitto_loop_read(m->mosq, 1);
+	if (rc == MOSQ_ERR_SUCCESS && (revents & EPOLLOUT))
+		rc = mosquitto_loop_write(m->mosq, 1);
+	if (rc != MOSQ_ERR_SUCCESS) {
+		/* The disconnect callback may already have run; both paths end here. */
+		if (m->io)
+			connection_lost(m, errno_from_mosq(rc));
+		return 0;
+	}
+	update_io_events(m);
+	return 0;
+}
+
+static int attach_socket(struct mqtt *m)
+{
+	int fd = mosquitto_socket(m->mosq);
+	int r;
+
+	drop_io(m);
+	if (fd < 0)
+		return -ENOTCONN;
+	r = sd_event_add_io(m->event, &m->io, fd, EPOLLIN | EPOLLOUT, on_io, m);
+	if (r < 0)
+		return r;
+	(void) sd_event_source_set_description(m->io, "mqtt-socket");
+	update_io_events(m);
+	return 0;
+}
+
+static void try_connect(struct mqtt *m)
+{
+	int rc;
+
+	m->state = MQTT_STATE_CONNECTING;
+	if (!m->host_set) {
+		rc = mosquitto_connect_async(m->mosq, m->host, m->port, m->keepalive_s);
+		m->host_set = rc != MOSQ_ERR_INVAL;
+	} else {
+		rc = mosquitto_reconnect_async(m->mosq);
+	}
+	if (rc != MOSQ_ERR_SUCCESS) {
+		log_debug("cannot connect to MQTT broker %s:%d: %s", m->host, m->port,
+			  rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));
+		connection_lost(m, errno_from_mosq(rc));
+		return;
+	}
+	if (attach_socket(m) < 0)
+		connection_lost(m, -ENOTCONN);
+}
+
+static int on_reconnect_timer(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct mqtt *m = userdata;
+
+	if (m->state == MQTT_STATE_WAITING)
+		try_connect(m);
+	return 0;
+}
+
+static uint32_t random_u32(void)
+{
+	uint32_t v;
+
+	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) == sizeof(v))
+		return v;
+	return (uint32_t) time(NULL) * 2654435761u;
+}
+
+static void schedule_reconnect(struct mqtt *m)
+{
+	uint64_t delay = backoff_delay_usec(m->failures, random_u32(), RECONNECT_MIN_USEC,
+					    RECONNECT_MAX_USEC);
+	int r;
+
+	m->failures++;
+	m->state = MQTT_STATE_WAITING;
+	log_debug("reconnecting to MQTT broker %s:%d in %.1f s", m->host, m->port,
+		  (double) delay / 1e6);
+	r = sd_event_source_set_time_relative(m->reconnect_timer, delay);
+	if (r >= 0)
+		r = sd_event_source_set_enabled(m->reconnect_timer, SD_EVENT_ONESHOT);
+	if (r < 0)
+		log_error_errno(r, "cannot arm the MQTT reconnect timer");
+}
+
+static int on_misc_timer(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct mqtt *m = userdata;
+	int rc;
+
+	if (m->io) {
+		rc = mosquitto_loop_misc(m->mosq);
+		if (rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_NO_CONN && m->io)
+			connection_lost(m, errno_from_mosq(rc));
+		else
+			update_io_events(m);
+	}
+	(void) sd_event_source_set_time_relative(s, MISC_INTERVAL_USEC);
+	return 0;
+}
+
+static void on_connect(struct mosquitto *mosq, void *userdata, int rc)
+{
+	struct mqtt *m = userdata;
+	int r;
+
+	if (rc != 0) {
+		log_error("MQTT broker %s:%d refused the connection: %s", m->host, m->port,
+			  mosquitto_connack_string(rc));
+		/* The broker closes the socket; on_disconnect schedules the retry. */
+		return;
+	}
+	if (m->failures > 0)
+		log_info("connected to MQTT broker %s:%d", m->host, m->port);
+	m->state = MQTT_STATE_CONNECTED;
+	m->failures = 0;
+	r = mqtt_publish(m, m->availability_topic, "online", 6, 1, true, NULL);
+	if (r < 0)
+		log_warning_errno(r, "cannot publish '%s'", m->availability_topic);
+	for (size_t i = 0; i < m->n_subs; i++) {
+		rc = mosquitto_subscribe(m->mosq, NULL, m->subs[i].topic, m->subs[i].qos);
+		if (rc != MOSQ_ERR_SUCCESS)
+			log_warning("cannot subscribe to '%s': %s", m->subs[i].topic,
+				    mosquitto_strerror(rc));
+	}
+	if (m->cb->connected)
+		m->cb->connected(m->userdata);
+	update_io_events(m);
+}
+
+static void on_disconnect(struct mosquitto *mosq, void *userdata, int rc)
+{
+	struct mqtt *m = userdata;
+
+	if (m->state == MQTT_STATE_STOPPING) {
+		drop_io(m);
+		return;
+	}
+	if (m->io || m->state == MQTT_STATE_CONNECTED || m->state == MQTT_STATE_CONNECTING)
+		connection_lost(m, rc == 0 ? 0 : -ECONNRESET);
+}
+
+static void finish_stop(struct mqtt *m)
+{
+	if (m->state == MQTT_STATE_STOPPED)
+		return;
+	m->state = MQTT_STATE_STOPPING;
+	if (m->io) {
+		(void) mosquitto_disconnect(m->mosq);
+		/* Flush DISCONNECT now: nobody polls the socket after this. */
+		(void) mosquitto_loop_write(m->mosq, 1);
+	}
+	drop_io(m);
+	m->state = MQTT_STATE_STOPPED;
+	m->stop_timer = sd_event_source_disable_unref(m->stop_timer);
+	if (m->cb->stopped)
+		m->cb->stopped(m->userdata);
+}
+
+static int on_stop_ready(sd_event_source *s, void *userdata)
+{
+	finish_stop(userdata);
+	return 0;
+}
+
+static void on_publish(struct mosquitto *mosq, void *userdata, int mid)
+{
+	struct mqtt *m = userdata;
+
+	if (m->state == MQTT_STATE_STOPPING && mid == m->offline_mid) {
+		/* libmosquitto holds its locks in a callback: finish outside of it. */
+		m->stop_timer = sd_event_source_disable_unref(m->stop_timer);
+		if (sd_event_add_defer(m->event, &m->stop_timer, on_stop_ready, m) < 0)
+			finish_stop(m);
+		return;
+	}
+	if (m->cb->published)
+		m->cb->published(mid, m->userdata);
+}
+
+static void on_message(struct mosquitto *mosq, void *userdata, const struct mosquitto_message *msg)
+{
+	struct mqtt *m = userdata;
+
+	if (m->cb->message && msg->payloadlen >= 0)
+		m->cb->message(msg->topic, msg->payload, (size_t) msg->payloadlen, m->userdata);
+}
+
+static int on_stop_timeout(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct mqtt *m = userdata;
+
+	log_warning("MQTT broker did not acknowledge 'offline' in time, stopping anyway");
+	finish_stop(m);
+	return 0;
+}
+
+static int configure_client(struct mqtt *m, const struct config_mqtt *cfg)
+{
+	int rc;
+
+	rc = mosquitto_int_option(m->mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+	if (rc == MOSQ_ERR_SUCCESS)
+		rc = mosquitto_will_set(m->mosq, m->availability_topic, 7, "offline", 1, true);
+	if (rc == MOSQ_ERR_SUCCESS && cfg->username)
+		rc = mosquitto_username_pw_set(m->mosq, cfg->username, cfg->password);
+	if (rc == MOSQ_ERR_SUCCESS && cfg->ca_file)
+		rc = mosquitto_tls_set(m->mosq, cfg->ca_file, NULL, cfg->cert_file, cfg->key_file,
+				       NULL);
+	if (rc != MOSQ_ERR_SUCCESS)
+		return errno_from_mosq(rc);
+	mosquitto_connect_callback_set(m->mosq, on_connect);
+	mosquitto_disconnect_callback_set(m->mosq, on_disconnect);
+	mosquitto_publish_callback_set(m->mosq, on_publish);
+	mosquitto_message_callback_set(m->mosq, on_message);
+	return 0;
+}
+
+int mqtt_new(sd_event *event, const struct config_mqtt *cfg, const struct mqtt_callbacks *cb,
+	     void *userdata, struct mqtt **ret)
+{
+	struct mqtt *m;
+	int r;
+
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	m->event = sd_event_ref(event);
+	m->cb = cb;
+	m->userdata = userdata;
+	m->port = cfg->port;
+	m->keepalive_s = cfg->keepalive_s;
+	m->host = strdup(cfg->host);
+	m->base_topic = strdup(cfg->base_topic);
+	if (!m->host || !m->base_topic ||
+	    asprintf(&m->availability_topic, "%s/availability", cfg->base_topic) < 0) {
+		m->availability_topic = NULL;
+		r = -ENOMEM;
+		goto out;
+	}
+	/* A persistent session: QoS 1 commands sent while we restart wait for us. */
+	m->mosq = mosquitto_new(cfg->client_id, false, m);
+	if (!m->mosq) {
+		r = errno > 0 ? -errno : -ENOMEM;
+		goto out;
+	}
+	r = configure_client(m, cfg);
+	if (r < 0)
+		goto out;
+	r = sd_event_add_time_relative(event, &m->misc_timer, CLOCK_MONOTONIC, MISC_INTERVAL_USEC,
+				       0, on_misc_timer, m);
+	if (r < 0)
+		goto out;
+	(void) sd_event_source_set_enabled(m->misc_timer, SD_EVENT_ON);
+	r = sd_event_add_time_relative(event, &m->reconnect_timer, CLOCK_MONOTONIC, 0, 0,
+				       on_reconnect_timer, m);
+	if (r < 0)
+		goto out;
+	(void) sd_event_source_set_enabled(m->reconnect_timer, SD_EVENT_OFF);
+	*ret = m;
+	return 0;
+out:
+	mqtt_free(m);
+	return r;
+}
+
+struct mqtt *mqtt_free(struct mqtt *m)
+{
+	if (!m)
+		return NULL;
+	drop_io(m);
+	m->misc_timer = sd_event_source_disable_unref(m->misc_timer);
+	m->reconnect_timer = sd_event_source_disable_unref(m->reconnect_timer);
+	m->stop_timer = sd_event_source_disable_unref(m->stop_timer);
+	if (m->mosq)
+		mosquitto_destroy(m->mosq);
+	for (size_t i = 0; i < m->n_subs; i++)
+		free(m->subs[i].topic);
+	free(m->subs);
+	free(m->host);
+	free(m->base_topic);
+	free(m->availability_topic);
+	sd_event_unref(m->event);
+	free(m);
+	return NULL;
+}
+
+int mqtt_start(struct mqtt *m)
+{
+	if (m->state != MQTT_STATE_IDLE)
+		return -EALREADY;
+	try_connect(m);
+	return 0;
+}
+
+int mqtt_stop(struct mqtt *m)
+{
+	int r;
+
+	if (m->state == MQTT_STATE_STOPPING || m->state == MQTT_STATE_STOPPED)
+		return -EALREADY;
+	(void) sd_event_source_set_enabled(m->reconnect_timer, SD_EVENT_OFF);
+	if (m->state != MQTT_STATE_CONNECTED) {
+		finish_stop(m);
+		return 0;
+	}
+	r = mqtt_publish(m, m->availability_topic, "offline", 7, 1, true, &m->offline_mid);
+	m->state = MQTT_STATE_STOPPING;
+	if (r < 0) {
+		finish_stop(m);
+		return 0;
+	}
+	r = sd_event_add_time_relative(m->event, &m->stop_timer, CLOCK_MONOTONIC,
+				       STOP_TIMEOUT_USEC, 0, on_stop_timeout, m);
+	if (r < 0) {
+		finish_stop(m);
+		return r;
+	}
+	return 0;
+}
+
+bool mqtt_is_connected(const struct mqtt *m)
+{
+	return m && m->state == MQTT_STATE_CONNECTED;
+}
+
+const char *mqtt_base_topic(const struct mqtt *m)
+{
+	return m->base_topic;
+}
+
+int mqtt_subscribe(struct mqtt *m, const char *topic, int qos)
+{
+	struct subscription *subs;
+	char *copy;
+	int rc;
+
+	if (mosquitto_sub_topic_check(topic) != MOSQ_ERR_SUCCESS)
+		return -EINVAL;
+	copy = strdup(topic);
+	subs = copy ? realloc(m->subs, (m->n_subs + 1) * sizeof(*subs)) : NULL;
+	if (!subs) {
+		free(copy);
+		return -ENOMEM;
+	}
+	m->subs = subs;
+	m->subs[m->n_subs++] = (struct subscription){ .topic = copy, .qos = qos };
+	if (m->state != MQTT_STATE_CONNECTED)
+		return 0;
+	rc = mosquitto_subscribe(m->mosq, NULL, topic, qos);
+	update_io_events(m);
+	return errno_from_mosq(rc);
+}
+
+int mqtt_publish(struct mqtt *m, const char *topic, const void *payload, size_t len, int qos,
+		 bool retain, int *ret_mid)
+{
+	int mid = 0;
+	int rc;
+
+	/* Not queued while away: libmosquitto would replay it, stale, on reconnect. */
+	if (m->state != MQTT_STATE_CONNECTED)
+		return -ENOTCONN;
+	if (len > 256 * 1024 * 1024)
+		return -EMSGSIZE;
+	rc = mosquitto_publish(m->mosq, &mid, topic, (int) len, payload, qos, retain);
+	update_io_events(m);
+	if (rc != MOSQ_ERR_SUCCESS)
+		return errno_from_mosq(rc);
+	if (ret_mid)
+		*ret_mid = mid;
+	return 0;
+}
+
+int mqtt_publish_below(struct mqtt *m, const char *suffix, const void *payload, size_t len,
+		       int qos, bool retain, int *ret_mid)
+{
+	char *topic;
+	int r;
+
+	if (asprintf(&topic, "%s/%s", m->base_topic, suffix) < 0)
+		return -ENOMEM;
+	r = mqtt_publish(m, topic, payload, len, qos, retain, ret_mid);
+	free(topic);
+	return r;
+}

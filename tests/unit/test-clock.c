@@ -1,0 +1,53 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "daemon/clock.h"
+
+#define SEC 1000000ULL
+
+static void test_iso8601_local_with_offset_across_dst(void **state)
+{
+	char buf[40];
+
+	/* ctest runs this with TZ=Europe/Berlin: CET in winter, CEST in summer. */
+	assert_int_equal(clock_format_local(1769825525ULL * SEC, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "2026-01-31T03:12:05+01:00");
+	assert_int_equal(clock_format_local(1785464525ULL * SEC, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "2026-07-31T04:22:05+02:00");
+}
+
+static void test_too_small_buffer(void **state)
+{
+	char buf[10] = "x";
+
+	assert_int_equal(clock_format_local(0, buf, sizeof(buf)), -ENOSPC);
+	assert_string_equal(buf, "");
+}
+
+static void test_monotonic_moves_forward(void **state)
+{
+	uint64_t a = clock_monotonic_usec();
+	uint64_t b = clock_monotonic_usec();
+
+	assert_true(b >= a);
+	assert_true(clock_realtime_usec() > 1700000000ULL * SEC);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_iso8601_local_with_offset_across_dst),
+		cmocka_unit_test(test_too_small_buffer),
+		cmocka_unit_test(test_monotonic_moves_forward),
+	};
+
+	tzset();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

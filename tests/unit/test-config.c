@@ -1,0 +1,266 @@
+/*
+ * Golden tests of the config parser: every good/NAME.conf must dump to
+ * good/NAME.expected, every bad/NAME.conf must be refused with exactly the
+ * message in bad/NAME.expected. "@DATA@" in good files stands for the data
+ * directory, so absolute paths work wherever the tree is.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config/config-value.h"
+#include "config/config.h"
+
+static char data_dir[4096];
+
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *mem;
+	int c;
+
+	assert_non_null(f);
+	mem = open_memstream(&buf, &size);
+	assert_non_null(mem);
+	while ((c = fgetc(f)) != EOF)
+		fputc(c, mem);
+	fclose(f);
+	fclose(mem);
+	return buf;
+}
+
+static char *substitute(const char *text)
+{
+	char *out = NULL;
+	size_t size = 0;
+	FILE *mem = open_memstream(&out, &size);
+	const char *p = text;
+	const char *hit;
+
+	assert_non_null(mem);
+	while ((hit = strstr(p, "@DATA@"))) {
+		fwrite(p, 1, (size_t) (hit - p), mem);
+		fputs(data_dir, mem);
+		p = hit + 6;
+	}
+	fputs(p, mem);
+	fclose(mem);
+	return out;
+}
+
+static void check_good(const char *name)
+{
+	char conf[4200], expected_path[4200], tmp[] = "/tmp/bedroomd-test-config-XXXXXX";
+	char *text, *expected, *dump = NULL, *error = NULL;
+	struct config *c = NULL;
+	size_t size = 0;
+	FILE *mem;
+	int fd;
+
+	snprintf(conf, sizeof(conf), "%s/good/%s.conf", data_dir, name);
+	snprintf(expected_path, sizeof(expected_path), "%s/good/%s.expected", data_dir, name);
+	text = substitute(read_file(conf));
+	fd = mkstemp(tmp);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t) strlen(text));
+	close(fd);
+
+	if (config_load(tmp, &c, &error) < 0)
+		fail_msg("%s: %s", name, error);
+	unlink(tmp);
+	mem = open_memstream(&dump, &size);
+	assert_int_equal(config_dump(c, mem), 0);
+	fclose(mem);
+	expected = substitute(read_file(expected_path));
+	if (strcmp(dump, expected) != 0)
+		fail_msg("%s: dump differs.\n--- got:\n%s--- expected:\n%s", name, dump, expected);
+	free(dump);
+	free(expected);
+	free(text);
+	config_free(c);
+}
+
+static void check_bad(const char *name)
+{
+	char conf[300], expected_path[300];
+	struct config *c = NULL;
+	char *error = NULL, *expected;
+	int r;
+
+	snprintf(conf, sizeof(conf), "bad/%s.conf", name);
+	snprintf(expected_path, sizeof(expected_path), "bad/%s.expected", name);
+	r = config_load(conf, &c, &error);
+	if (r >= 0)
+		fail_msg("%s: accepted, but should be refused", name);
+	assert_null(c);
+	assert_non_null(error);
+	expected = read_file(expected_path);
+	expected[strcspn(expected, "\n")] = '\0';
+	if (strcmp(error, expected) != 0)
+		fail_msg("%s:\n   got: %s\nwanted: %s", name, error, expected);
+	free(expected);
+	free(error);
+}
+
+static void for_each(const char *sub, void (*check)(const char *name))
+{
+	char path[4200];
+	struct dirent *de;
+	unsigned n = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/%s", data_dir, sub);
+	d = opendir(path);
+	assert_non_null(d);
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		char name[256];
+
+		if (len < 6 || strcmp(de->d_name + len - 5, ".conf") != 0)
+			continue;
+		snprintf(name, sizeof(name), "%.*s", (int) (len - 5), de->d_name);
+		check(name);
+		n++;
+	}
+	closedir(d);
+	assert_true(n >= 3); /* the data is there: a missing directory must not pass */
+}
+
+static void test_good_configs(void **state)
+{
+	for_each("good", check_good);
+}
+
+static void test_bad_configs(void **state)
+{
+	for_each("bad", check_bad);
+}
+
+static void test_missing_file(void **state)
+{
+	struct config *c = NULL;
+	char *error = NULL;
+
+	assert_int_equal(config_load("bad/does-not-exist.conf", &c, &error), -ENOENT);
+	assert_string_equal(error,
+			    "bad/does-not-exist.conf: cannot read configuration: No such file or "
+			    "directory");
+	free(error);
+}
+
+static void test_default_node_id_from_hostname(void **state)
+{
+	char host[256] = "", tmp[] = "/tmp/bedroomd-test-config-XXXXXX", *error = NULL;
+	struct config *c = NULL;
+	int fd = mkstemp(tmp);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "[mqtt]\nport = 1884\n", 19), 19);
+	close(fd);
+	assert_int_equal(config_load(tmp, &c, &error), 0);
+	unlink(tmp);
+	assert_int_equal(gethostname(host, sizeof(host) - 1), 0);
+	assert_true(config_name_is_valid(c->daemon.node_id));
+	if (host[0] != '\0' && strspn(host, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(host))
+		assert_string_equal(c->daemon.node_id, host);
+	assert_int_equal(c->mqtt.port, 1884);
+	assert_non_null(strstr(c->mqtt.base_topic, c->daemon.node_id));
+	config_free(c);
+}
+
+static void test_password_is_read_and_masked(void **state)
+{
+	char tmp[] = "/tmp/bedroomd-test-config-XXXXXX", *error = NULL, *text;
+	struct config *c = NULL;
+	int fd = mkstemp(tmp);
+
+	assert_true(fd >= 0);
+	text = substitute("[mqtt]\nusername = u\npassword_file = @DATA@/secret\n");
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t) strlen(text));
+	close(fd);
+	assert_int_equal(config_load(tmp, &c, &error), 0);
+	unlink(tmp);
+	assert_string_equal(c->mqtt.password, "s3cret pass");
+	free(text);
+	config_free(c);
+}
+
+static void test_value_parsers(void **state)
+{
+	unsigned long long usec;
+	double d;
+	bool b;
+	long l;
+	int min;
+
+	assert_int_equal(config_parse_bool("Yes", &b), 0);
+	assert_true(b);
+	assert_int_equal(config_parse_bool("off", &b), 0);
+	assert_false(b);
+	assert_int_equal(config_parse_bool("maybe", &b), -EINVAL);
+	assert_int_equal(config_parse_int("-5", -10, 10, &l), 0);
+	assert_int_equal(l, -5);
+	assert_int_equal(config_parse_int("11", -10, 10, &l), -ERANGE);
+	assert_int_equal(config_parse_int("99999999999999999999", 0, 10, &l), -ERANGE);
+	assert_int_equal(config_parse_double("18.5", 16, 24, &d), 0);
+	assert_true(d == 18.5);
+	assert_int_equal(config_parse_double("nan", 16, 24, &d), -EINVAL);
+	assert_int_equal(config_parse_double("24.01", 16, 24, &d), -ERANGE);
+	assert_int_equal(config_parse_duration_usec("90", 0, UINT64_MAX, &usec), 0);
+	assert_true(usec == 90000000ULL);
+	assert_int_equal(config_parse_duration_usec("5min", 0, UINT64_MAX, &usec), 0);
+	assert_true(usec == 300000000ULL);
+	assert_int_equal(config_parse_duration_usec("250ms", 0, UINT64_MAX, &usec), 0);
+	assert_true(usec == 250000ULL);
+	assert_int_equal(config_parse_duration_usec("1.5h", 0, UINT64_MAX, &usec), 0);
+	assert_true(usec == 5400000000ULL);
+	assert_int_equal(config_parse_duration_usec("5 parsecs", 0, UINT64_MAX, &usec), -EINVAL);
+	assert_int_equal(config_parse_duration_usec("-1", 0, UINT64_MAX, &usec), -EINVAL);
+	assert_int_equal(config_parse_duration_usec("2h", 0, 3600000000ULL, &usec), -ERANGE);
+	assert_int_equal(config_parse_time_of_day("22:00", &min), 0);
+	assert_int_equal(min, 22 * 60);
+	assert_int_equal(config_parse_time_of_day("07:05", &min), 0);
+	assert_int_equal(min, 7 * 60 + 5);
+	assert_int_equal(config_parse_time_of_day("24:00", &min), -EINVAL);
+	assert_int_equal(config_parse_time_of_day("7:5pm", &min), -EINVAL);
+	assert_true(config_topic_is_valid("bedroomd/bedroom"));
+	assert_false(config_topic_is_valid("bedroomd/#"));
+	assert_false(config_topic_is_valid(""));
+	assert_true(config_name_is_valid("guest-room_2"));
+	assert_false(config_name_is_valid("guest room"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_good_configs),
+		cmocka_unit_test(test_bad_configs),
+		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_default_node_id_from_hostname),
+		cmocka_unit_test(test_password_is_read_and_masked),
+		cmocka_unit_test(test_value_parsers),
+	};
+	const char *testdata = getenv("TESTDATA");
+
+	if (!testdata) {
+		fprintf(stderr, "TESTDATA is not set: run this test through ctest\n");
+		return 1;
+	}
+	snprintf(data_dir, sizeof(data_dir), "%s/config", testdata);
+	if (chdir(data_dir) < 0) {
+		fprintf(stderr, "cannot enter '%s': %s\n", data_dir, strerror(errno));
+		return 1;
+	}
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,454 @@
+#include "tests/integration/harness.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <mosquitto.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static const char *env_or(const char *name, const char *fallback)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : fallback;
+}
+
+static int make_temp_dir(char *buf, size_t size, const char *what)
+{
+	snprintf(buf, size, "%s/bedroomd-%s-XXXXXX", env_or("TMPDIR", "/tmp"), what);
+	return mkdtemp(buf) ? 0 : -errno;
+}
+
+static void remove_tree(const char *dir)
+{
+	char cmd[300];
+
+	if (!dir[0])
+		return;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "# cannot remove '%s'\n", dir);
+}
+
+static int free_port(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int port = -errno;
+
+	if (fd < 0)
+		return port;
+	if (bind(fd, (struct sockaddr *) &a, sizeof(a)) == 0 &&
+	    getsockname(fd, (struct sockaddr *) &a, &len) == 0)
+		port = ntohs(a.sin_port);
+	close(fd);
+	return port;
+}
+
+static bool port_accepts(int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t) port),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	bool ok;
+
+	if (fd < 0)
+		return false;
+	ok = connect(fd, (struct sockaddr *) &a, sizeof(a)) == 0;
+	close(fd);
+	return ok;
+}
+
+static pid_t spawn(const char *const *argv, const char *stderr_path, const char *notify)
+{
+	pid_t pid = fork();
+
+	if (pid != 0)
+		return pid;
+	if (stderr_path) {
+		int fd = open(stderr_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+
+		if (fd >= 0) {
+			dup2(fd, STDERR_FILENO);
+			dup2(fd, STDOUT_FILENO);
+		}
+	}
+	if (notify)
+		setenv("NOTIFY_SOCKET", notify, 1);
+	else
+		unsetenv("NOTIFY_SOCKET");
+	{
+		char *args[32] = { NULL };
+
+		for (size_t i = 0; argv[i] && i < 31; i++)
+			args[i] = strdup(argv[i]);
+		execv(args[0], args);
+	}
+	fprintf(stderr, "cannot run '%s': %s\n", argv[0], strerror(errno));
+	_exit(127);
+}
+
+static int wait_pid(pid_t pid, int timeout_ms)
+{
+	long long end = now_ms() + timeout_ms;
+	int status;
+
+	do {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+
+		if (r == pid)
+			return status;
+		if (r < 0)
+			return -errno;
+		usleep(10000);
+	} while (now_ms() < end);
+	return -ETIMEDOUT;
+}
+
+static void stop_pid(pid_t *pid)
+{
+	if (*pid <= 0)
+		return;
+	kill(*pid, SIGTERM);
+	if (wait_pid(*pid, 5000) == -ETIMEDOUT) {
+		kill(*pid, SIGKILL);
+		(void) wait_pid(*pid, 5000);
+	}
+	*pid = 0;
+}
+
+int broker_restart(struct broker *b)
+{
+	char conf[128], log[128];
+	const char *argv[] = { env_or("MOSQUITTO", "/usr/sbin/mosquitto"), "-c", conf, NULL };
+	FILE *f;
+
+	snprintf(conf, sizeof(conf), "%s/mosquitto.conf", b->dir);
+	snprintf(log, sizeof(log), "%s/mosquitto.log", b->dir);
+	f = fopen(conf, "we");
+	if (!f)
+		return -errno;
+	fprintf(f, "listener %d 127.0.0.1\nallow_anonymous true\npersistence false\n", b->port);
+	fclose(f);
+	b->pid = spawn(argv, log, NULL);
+	if (b->pid < 0)
+		return -errno;
+	for (long long end = now_ms() + 5000; now_ms() < end; usleep(20000)) {
+		if (port_accepts(b->port))
+			return 0;
+		if (waitpid(b->pid, NULL, WNOHANG) == b->pid) {
+			b->pid = 0;
+			return -EADDRINUSE;
+		}
+	}
+	stop_pid(&b->pid);
+	return -ETIMEDOUT;
+}
+
+int broker_start(struct broker *b)
+{
+	int r = -EADDRINUSE;
+
+	*b = (struct broker){ 0 };
+	r = make_temp_dir(b->dir, sizeof(b->dir), "broker");
+	if (r < 0)
+		return r;
+	r = -EADDRINUSE;
+	/* Another test may take the port between our probe and the broker's bind: retry. */
+	for (int attempt = 0; attempt < 5 && r < 0; attempt++) {
+		b->port = free_port();
+		r = b->port < 0 ? b->port : broker_restart(b);
+	}
+	if (r < 0)
+		fprintf(stderr, "# cannot start mosquitto: %s\n", strerror(-r));
+	return r;
+}
+
+void broker_stop(struct broker *b)
+{
+	stop_pid(&b->pid);
+}
+
+void broker_destroy(struct broker *b)
+{
+	broker_stop(b);
+	remove_tree(b->dir);
+	b->dir[0] = '\0';
+}
+
+int daemon_prepare(struct daemon *d)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int r;
+
+	*d = (struct daemon){ .notify_fd = -1 };
+	r = make_temp_dir(d->dir, sizeof(d->dir), "daemon");
+	if (r < 0)
+		return r;
+	snprintf(d->config_path, sizeof(d->config_path), "%s/bedroomd.conf", d->dir);
+	snprintf(d->state_dir, sizeof(d->state_dir), "%s/state", d->dir);
+	snprintf(d->stderr_path, sizeof(d->stderr_path), "%s/stderr", d->dir);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/notify", d->dir);
+	d->notify_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (d->notify_fd < 0 || bind(d->notify_fd, (struct sockaddr *) &sa, sizeof(sa)) < 0)
+		return -errno;
+	return 0;
+}
+
+int daemon_write_config(struct daemon *d, const char *text)
+{
+	FILE *f = fopen(d->config_path, "we");
+	const char *hit;
+
+	if (!f)
+		return -errno;
+	while ((hit = strstr(text, "@STATE_DIR@"))) {
+		fwrite(text, 1, (size_t) (hit - text), f);
+		fputs(d->state_dir, f);
+		text = hit + strlen("@STATE_DIR@");
+	}
+	fputs(text, f);
+	return fclose(f) == 0 ? 0 : -errno;
+}
+
+int daemon_start(struct daemon *d, ...)
+{
+	const char *argv[16] = { env_or("BEDROOMD", "bedroomd"), "--config", d->config_path };
+	char notify[128];
+	size_t n = 3;
+	va_list ap;
+
+	va_start(ap, d);
+	for (const char *a; n < 15 && (a = va_arg(ap, const char *));)
+		argv[n++] = a;
+	va_end(ap);
+	snprintf(notify, sizeof(notify), "%s/notify", d->dir);
+	d->notify_log[0] = '\0';
+	d->pid = spawn(argv, d->stderr_path, notify);
+	return d->pid > 0 ? 0 : -errno;
+}
+
+static void drain_notify(struct daemon *d)
+{
+	char buf[1024];
+	ssize_t n;
+
+	while ((n = recv(d->notify_fd, buf, sizeof(buf) - 1, 0)) > 0) {
+		size_t used = strlen(d->notify_log);
+
+		buf[n] = '\0';
+		/* Keep the newest messages when the log is full. */
+		if (used + (size_t) n + 2 >= sizeof(d->notify_log))
+			used = 0;
+		snprintf(d->notify_log + used, sizeof(d->notify_log) - used, "%s\n", buf);
+	}
+}
+
+int daemon_wait_notify(struct daemon *d, const char *needle, int timeout_ms)
+{
+	long long end = now_ms() + timeout_ms;
+
+	do {
+		struct pollfd p = { .fd = d->notify_fd, .events = POLLIN };
+
+		drain_notify(d);
+		if (strstr(d->notify_log, needle))
+			return 0;
+		(void) poll(&p, 1, 50);
+	} while (now_ms() < end);
+	return -ETIMEDOUT;
+}
+
+int daemon_wait_exit(struct daemon *d, int timeout_ms)
+{
+	int status = wait_pid(d->pid, timeout_ms);
+
+	if (status >= 0)
+		d->pid = 0;
+	return status;
+}
+
+char *daemon_stderr(struct daemon *d)
+{
+	FILE *f = fopen(d->stderr_path, "re");
+	char *buf = calloc(1, 65536);
+	size_t n;
+
+	if (!f || !buf) {
+		if (f)
+			fclose(f);
+		return buf;
+	}
+	n = fread(buf, 1, 65535, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+void daemon_destroy(struct daemon *d)
+{
+	if (d->pid > 0) {
+		kill(d->pid, SIGKILL);
+		(void) wait_pid(d->pid, 5000);
+		d->pid = 0;
+	}
+	if (d->notify_fd >= 0)
+		close(d->notify_fd);
+	d->notify_fd = -1;
+	remove_tree(d->dir);
+	d->dir[0] = '\0';
+}
+
+int run_bedroomd(const char *const *args, char **ret_output)
+{
+	char dir[64], out[128];
+	const char *argv[16] = { env_or("BEDROOMD", "bedroomd") };
+	struct daemon tmp = { 0 };
+	int status, r;
+
+	r = make_temp_dir(dir, sizeof(dir), "run");
+	if (r < 0)
+		return r;
+	for (size_t i = 0; args[i] && i < 14; i++)
+		argv[i + 1] = args[i];
+	snprintf(out, sizeof(out), "%s/out", dir);
+	status = wait_pid(spawn(argv, out, NULL), 10000);
+	snprintf(tmp.stderr_path, sizeof(tmp.stderr_path), "%s", out);
+	*ret_output = daemon_stderr(&tmp);
+	remove_tree(dir);
+	if (status < 0)
+		return status;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+struct client {
+	struct mosquitto *mosq;
+	struct message *msgs;
+	size_t n_msgs;
+};
+
+static void on_message(struct mosquitto *mosq, void *userdata, const struct mosquitto_message *m)
+{
+	struct client *c = userdata;
+	struct message *msgs = realloc(c->msgs, (c->n_msgs + 1) * sizeof(*msgs));
+
+	if (!msgs)
+		return;
+	c->msgs = msgs;
+	msgs[c->n_msgs].topic = strdup(m->topic);
+	msgs[c->n_msgs].payload = strndup(m->payload ? m->payload : "", (size_t) m->payloadlen);
+	msgs[c->n_msgs].retained = m->retain;
+	c->n_msgs++;
+}
+
+int client_new(const struct broker *b, const char *filter, struct client **ret)
+{
+	struct client *c = calloc(1, sizeof(*c));
+	char id[64];
+	int rc;
+
+	if (!c)
+		return -ENOMEM;
+	mosquitto_lib_init(); /* counted: safe to call for every client */
+	snprintf(id, sizeof(id), "test-%d-%lld", (int) getpid(), now_ms());
+	c->mosq = mosquitto_new(id, true, c);
+	if (!c->mosq) {
+		free(c);
+		return -ENOMEM;
+	}
+	mosquitto_message_callback_set(c->mosq, on_message);
+	rc = mosquitto_connect(c->mosq, "127.0.0.1", b->port, 30);
+	if (rc == MOSQ_ERR_SUCCESS)
+		rc = mosquitto_subscribe(c->mosq, NULL, filter, 1);
+	/* Let the SUBACK and the retained messages arrive. */
+	for (long long end = now_ms() + 300; rc == MOSQ_ERR_SUCCESS && now_ms() < end;)
+		rc = mosquitto_loop(c->mosq, 50, 1);
+	if (rc != MOSQ_ERR_SUCCESS) {
+		fprintf(stderr, "# test client: %s\n", mosquitto_strerror(rc));
+		client_free(c);
+		return -ECONNREFUSED;
+	}
+	*ret = c;
+	return 0;
+}
+
+void client_clear(struct client *c)
+{
+	for (size_t i = 0; i < c->n_msgs; i++) {
+		free(c->msgs[i].topic);
+		free(c->msgs[i].payload);
+	}
+	free(c->msgs);
+	c->msgs = NULL;
+	c->n_msgs = 0;
+}
+
+struct client *client_free(struct client *c)
+{
+	if (!c)
+		return NULL;
+	client_clear(c);
+	mosquitto_disconnect(c->mosq);
+	mosquitto_destroy(c->mosq);
+	free(c);
+	return NULL;
+}
+
+static bool matches(const struct message *m, const char *topic, const char *payload)
+{
+	if (strcmp(m->topic, topic) != 0)
+		return false;
+	if (!payload)
+		return true;
+	if (payload[0] == '~')
+		return strstr(m->payload, payload + 1) != NULL;
+	return strcmp(m->payload, payload) == 0;
+}
+
+const struct message *client_wait(struct client *c, const char *topic, const char *payload,
+				  int timeout_ms)
+{
+	long long end = now_ms() + timeout_ms;
+	size_t seen = 0;
+
+	for (;;) {
+		for (; seen < c->n_msgs; seen++)
+			if (matches(&c->msgs[seen], topic, payload))
+				return &c->msgs[seen];
+		if (now_ms() >= end)
+			return NULL;
+		if (mosquitto_loop(c->mosq, 50, 1) != MOSQ_ERR_SUCCESS) {
+			usleep(50000);
+			(void) mosquitto_reconnect(c->mosq);
+		}
+	}
+}
+
+int client_publish(struct client *c, const char *topic, const char *payload, bool retain)
+{
+	int rc = mosquitto_publish(c->mosq, NULL, topic, (int) strlen(payload), payload, 1, retain);
+
+	for (int i = 0; i < 5 && rc == MOSQ_ERR_SUCCESS; i++)
+		rc = mosquitto_loop(c->mosq, 20, 1);
+	return rc == MOSQ_ERR_SUCCESS ? 0 : -EIO;
+}

@@ -1,0 +1,81 @@
+#pragma once
+
+/*
+ * What every integration test needs: a real mosquitto broker on 127.0.0.1 and
+ * a free port, the real bedroomd with a temporary config and state dir and a
+ * NOTIFY_SOCKET the test owns, and an MQTT client that records what arrives.
+ * Every process started here is stopped by PID; every path is under mkdtemp.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct broker {
+	pid_t pid;
+	int port;
+	char dir[64];
+};
+
+/* Starts a broker on a free port; returns 0 or a negative errno. */
+int broker_start(struct broker *b);
+/* Starts it again on the port it had (after broker_stop()). */
+int broker_restart(struct broker *b);
+/* Stops the broker (SIGTERM, then SIGKILL); keeps dir and port for a restart. */
+void broker_stop(struct broker *b);
+/* Stops it and removes its directory. */
+void broker_destroy(struct broker *b);
+
+struct daemon {
+	pid_t pid;
+	int notify_fd;
+	char dir[64];
+	char config_path[128];
+	char state_dir[128];
+	char stderr_path[128];
+	char notify_log[4096]; /* every notify message so far, one per line */
+};
+
+/* A fresh temp dir with a state dir; the config is written by daemon_write_config(). */
+int daemon_prepare(struct daemon *d);
+/* Writes the config file; "@STATE_DIR@" in @text becomes the state dir. */
+int daemon_write_config(struct daemon *d, const char *text);
+/* Starts bedroomd on the written config, extra arguments may follow (NULL-terminated). */
+int daemon_start(struct daemon *d, ...);
+/* Waits until a notify message containing @needle arrives; 0 or -ETIMEDOUT. */
+int daemon_wait_notify(struct daemon *d, const char *needle, int timeout_ms);
+/* Waits for the process to end; returns its wait status, or -ETIMEDOUT. */
+int daemon_wait_exit(struct daemon *d, int timeout_ms);
+/* Reads what the daemon wrote to stderr so far (caller frees). */
+char *daemon_stderr(struct daemon *d);
+/* Kills the daemon if it still runs and removes its directory. */
+void daemon_destroy(struct daemon *d);
+
+/* Runs bedroomd with @args to completion; returns the exit status, output in *ret_output. */
+int run_bedroomd(const char *const *args, char **ret_output);
+
+struct message {
+	char *topic;
+	char *payload;
+	bool retained;
+};
+
+struct client;
+
+/* Connects a recording client to @b and subscribes to @filter (QoS 1). */
+int client_new(const struct broker *b, const char *filter, struct client **ret);
+struct client *client_free(struct client *c);
+/*
+ * Waits for a message on @topic (exact) whose payload equals @payload, or
+ * contains it when @payload starts with '~'; NULL matches any. Looks at what
+ * arrived so far first. Returns the message (owned by the client) or NULL.
+ */
+const struct message *client_wait(struct client *c, const char *topic, const char *payload,
+				  int timeout_ms);
+/* Forgets every message received so far. */
+void client_clear(struct client *c);
+/* Publishes with QoS 1. Returns 0 or a negative errno. */
+int client_publish(struct client *c, const char *topic, const char *payload, bool retain);
+
+/* Milliseconds of CLOCK_MONOTONIC. */
+long long now_ms(void);

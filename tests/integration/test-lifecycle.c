@@ -1,0 +1,246 @@
+/*
+ * The real bedroomd against a real mosquitto: readiness, availability and its
+ * last will, clean stop, broker restarts, reloads and bad configs.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tests/integration/harness.h"
+
+struct fixture {
+	struct broker broker;
+	struct daemon daemon;
+	struct client *client;
+	char base[64];
+	char availability[96];
+};
+
+static void write_config(struct fixture *f, const char *node_id, const char *extra)
+{
+	char text[1024];
+
+	snprintf(text, sizeof(text),
+		 "[daemon]\nnode_id = %s\nstate_dir = @STATE_DIR@\nlog_level = debug\n"
+		 "[mqtt]\nhost = 127.0.0.1\nport = %d\nkeepalive = 5\n%s",
+		 node_id, f->broker.port, extra ? extra : "");
+	assert_int_equal(daemon_write_config(&f->daemon, text), 0);
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char *log = daemon_stderr(&f->daemon);
+
+	/* The daemon's own words, for whoever reads a failed test's output. */
+	if (log && *log)
+		fprintf(stderr, "# bedroomd stderr:\n%s", log);
+	free(log);
+	client_free(f->client);
+	daemon_destroy(&f->daemon);
+	broker_destroy(&f->broker);
+	free(f);
+	return 0;
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return -1;
+	*state = f;
+	f->daemon.notify_fd = -1;
+	snprintf(f->base, sizeof(f->base), "bedroomd/t%d", (int) getpid());
+	snprintf(f->availability, sizeof(f->availability), "%s/availability", f->base);
+	if (broker_start(&f->broker) < 0 || daemon_prepare(&f->daemon) < 0 ||
+	    client_new(&f->broker, "bedroomd/#", &f->client) < 0) {
+		teardown(state);
+		return -1;
+	}
+	return 0;
+}
+
+static void start_daemon(struct fixture *f)
+{
+	char node[32];
+
+	snprintf(node, sizeof(node), "t%d", (int) getpid());
+	write_config(f, node, NULL);
+	assert_int_equal(daemon_start(&f->daemon, NULL), 0);
+	assert_int_equal(daemon_wait_notify(&f->daemon, "READY=1", 10000), 0);
+	assert_non_null(client_wait(f->client, f->availability, "online", 10000));
+}
+
+static void test_ready_online_retained_and_state(void **state)
+{
+	struct fixture *f = *state;
+	struct client *late = NULL;
+	char state_topic[128];
+	const struct message *m;
+
+	start_daemon(f);
+	snprintf(state_topic, sizeof(state_topic), "%s/state", f->base);
+	m = client_wait(f->client, state_topic, NULL, 5000);
+	assert_non_null(m);
+	assert_non_null(strstr(m->payload, "\"node_id\":\"t"));
+	assert_non_null(strstr(m->payload, "\"schema_version\":"));
+
+	/* A client that comes later still learns both: they are retained. */
+	assert_int_equal(client_new(&f->broker, "bedroomd/#", &late), 0);
+	m = client_wait(late, f->availability, "online", 2000);
+	assert_non_null(m);
+	assert_true(m->retained);
+	m = client_wait(late, state_topic, NULL, 2000);
+	assert_non_null(m);
+	assert_true(m->retained);
+	client_free(late);
+	assert_int_equal(daemon_wait_notify(&f->daemon, "STATUS=Connected", 5000), 0);
+}
+
+static void test_sigterm_publishes_offline_and_exits_zero(void **state)
+{
+	struct fixture *f = *state;
+	int status;
+
+	start_daemon(f);
+	client_clear(f->client);
+	kill(f->daemon.pid, SIGTERM);
+	status = daemon_wait_exit(&f->daemon, 10000);
+	assert_true(status >= 0);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_non_null(client_wait(f->client, f->availability, "offline", 5000));
+	assert_int_equal(daemon_wait_notify(&f->daemon, "STOPPING=1", 1000), 0);
+}
+
+static void test_sigkill_leaves_the_last_will(void **state)
+{
+	struct fixture *f = *state;
+
+	start_daemon(f);
+	client_clear(f->client);
+	kill(f->daemon.pid, SIGKILL);
+	assert_true(daemon_wait_exit(&f->daemon, 5000) >= 0);
+	assert_non_null(client_wait(f->client, f->availability, "offline", 10000));
+}
+
+static void test_broker_restart_brings_it_back_online(void **state)
+{
+	struct fixture *f = *state;
+	long long t0;
+
+	start_daemon(f);
+	f->client = client_free(f->client);
+	broker_stop(&f->broker);
+	sleep(3); /* a few failed attempts: the back-off grows */
+	assert_int_equal(broker_restart(&f->broker), 0);
+	t0 = now_ms();
+	assert_int_equal(client_new(&f->broker, "bedroomd/#", &f->client), 0);
+	/* Failed attempts so far are at most 1-2 s, 2-4 s apart: back within 8 s. */
+	assert_non_null(client_wait(f->client, f->availability, "online", 15000));
+	fprintf(stderr, "# back online %lld ms after the broker returned\n", now_ms() - t0);
+	assert_true(now_ms() - t0 < 15000);
+	assert_int_equal(kill(f->daemon.pid, 0), 0);
+}
+
+static void test_bad_config_exits_78_with_message(void **state)
+{
+	struct fixture *f = *state;
+	char *log;
+	int status;
+
+	assert_int_equal(daemon_write_config(&f->daemon, "[mqtt]\nport = many\n"), 0);
+	assert_int_equal(daemon_start(&f->daemon, NULL), 0);
+	status = daemon_wait_exit(&f->daemon, 10000);
+	assert_true(status >= 0 && WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 78);
+	log = daemon_stderr(&f->daemon);
+	assert_non_null(strstr(log, "bedroomd.conf:2: 'port' must be a whole number"));
+	free(log);
+	/* Nothing started: no READY, nothing on the broker. */
+	assert_int_equal(daemon_wait_notify(&f->daemon, "READY=1", 200), -ETIMEDOUT);
+	assert_null(client_wait(f->client, f->availability, NULL, 300));
+}
+
+static void test_reload_refuses_bad_config_and_applies_good_one(void **state)
+{
+	struct fixture *f = *state;
+	char node[32], new_availability[128], *log;
+
+	start_daemon(f);
+	snprintf(node, sizeof(node), "t%d", (int) getpid());
+
+	/* A broken file: refused, the daemon stays as it was. */
+	assert_int_equal(daemon_write_config(&f->daemon, "[daemon]\nnode_id = a b\n"), 0);
+	kill(f->daemon.pid, SIGHUP);
+	assert_int_equal(daemon_wait_notify(&f->daemon, "RELOADING=1", 5000), 0);
+	usleep(300000);
+	log = daemon_stderr(&f->daemon);
+	assert_non_null(strstr(log, "bedroomd.conf:2: 'node_id' must be"));
+	assert_non_null(strstr(log, "reload refused"));
+	free(log);
+	assert_int_equal(kill(f->daemon.pid, 0), 0);
+
+	/* A good one with a new base topic: offline on the old, online on the new. */
+	client_clear(f->client);
+	write_config(f, node, "base_topic = bedroomd/reloaded\n");
+	snprintf(new_availability, sizeof(new_availability), "bedroomd/reloaded/availability");
+	kill(f->daemon.pid, SIGHUP);
+	assert_non_null(client_wait(f->client, f->availability, "offline", 5000));
+	assert_non_null(client_wait(f->client, new_availability, "online", 10000));
+	client_publish(f->client, new_availability, "", true); /* clear the retained topic */
+}
+
+static void test_command_line(void **state)
+{
+	struct fixture *f = *state;
+	const char *version[] = { "--version", NULL };
+	const char *check_bad[] = { "--check-config", "--config", "/nonexistent/b.conf", NULL };
+	const char *check_good[] = { "--check-config", "--config", f->daemon.config_path, NULL };
+	const char *bogus[] = { "--bogus", NULL };
+	char *out;
+
+	assert_int_equal(run_bedroomd(version, &out), 0);
+	assert_non_null(strstr(out, "bedroomd 0."));
+	free(out);
+	assert_int_equal(run_bedroomd(check_bad, &out), 78);
+	assert_non_null(strstr(out, "/nonexistent/b.conf: cannot read configuration"));
+	free(out);
+	write_config(f, "checked", NULL);
+	assert_int_equal(run_bedroomd(check_good, &out), 0);
+	assert_non_null(strstr(out, "configuration is valid"));
+	free(out);
+	assert_int_equal(run_bedroomd(bogus, &out), 64);
+	free(out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_ready_online_retained_and_state, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_sigterm_publishes_offline_and_exits_zero,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sigkill_leaves_the_last_will, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_broker_restart_brings_it_back_online, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_bad_config_exits_78_with_message, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_reload_refuses_bad_config_and_applies_good_one,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_command_line, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

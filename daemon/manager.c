@@ -37,18 +37,23 @@ static void notify_status(struct manager *m)
 {
 	const struct config_mqtt *c = &m->config->mqtt;
 
-	(void) sd_notifyf(false, "STATUS=%s MQTT broker %s:%d%s", 
+	(void) sd_notifyf(false, "STATUS=%s MQTT broker %s:%d%s",
 			  mqtt_is_connected(m->mqtt) ? "Connected to" : "Waiting for", c->host,
 			  c->port, m->store ? "" : "; store unavailable");
 }
 
 static json_t *state_snapshot(const struct manager *m)
 {
-	return json_pack("{s:s, s:s, s:s, s:{s:s, s:s?, s:i}}", "node_id",
-			 m->config->daemon.node_id, "version", BEDROOMD_VERSION, "started",
-			 m->started, "store", "status", m->store ? "ok" : "failed", "error",
-			 m->store ? NULL : strerror(-m->store_error), "schema_version",
-			 m->store ? store_schema_version(m->store) : 0);
+	json_t *store;
+
+	if (m->store)
+		store = json_pack("{s:s, s:i}", "status", "ok", "schema_version",
+				  store_schema_version(m->store));
+	else
+		store = json_pack("{s:s, s:s}", "status", "failed", "error",
+				  strerror(-m->store_error));
+	return json_pack("{s:s, s:s, s:s, s:o*}", "node_id", m->config->daemon.node_id,
+			 "version", BEDROOMD_VERSION, "started", m->started, "store", store);
 }
 
 static void publish_state(struct manager *m)
@@ -299,14 +304,18 @@ int manager_run(struct manager *m)
 	int r;
 
 	r = mqtt_start(m->mqtt);
-	if (r < 0)
-		return log_error_errno(r, "cannot start MQTT"), EXIT_FAILURE;
+	if (r < 0) {
+		log_error_errno(r, "cannot start MQTT");
+		return EXIT_FAILURE;
+	}
 	(void) sd_notify(false, "READY=1");
 	notify_status(m);
 	log_info("bedroomd %s running as '%s', base topic '%s'", BEDROOMD_VERSION,
 		 m->config->daemon.node_id, m->config->mqtt.base_topic);
 	r = sd_event_loop(m->event);
-	if (r < 0)
-		return log_error_errno(r, "event loop failed"), EXIT_FAILURE;
+	if (r < 0) {
+		log_error_errno(r, "event loop failed");
+		return EXIT_FAILURE;
+	}
 	return r == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -196,6 +196,42 @@ static void test_password_is_read_and_masked(void **state)
 	config_free(c);
 }
 
+/* The shipped example is valid as it is and shows every key the parser knows. */
+static void test_example_documents_every_key(void **state)
+{
+	const char *example = getenv("EXAMPLE_CONFIG");
+	char *error = NULL, *dump = NULL, *text, *line, *save = NULL;
+	struct config *c = NULL;
+	size_t size = 0;
+	unsigned keys = 0;
+	FILE *mem;
+
+	assert_non_null(example);
+	if (config_load(example, &c, &error) < 0)
+		fail_msg("%s", error);
+	mem = open_memstream(&dump, &size);
+	assert_int_equal(config_dump(c, mem), 0);
+	fclose(mem);
+	text = read_file(example);
+	for (line = strtok_r(dump, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char key[64], wanted[80];
+
+		if (line[0] == '#' ? sscanf(line, "# %63s is not set", key) != 1
+				   : sscanf(line, "%63s =", key) != 1)
+			continue;
+		if (key[0] == '[')
+			continue;
+		snprintf(wanted, sizeof(wanted), "\n#%s =", key);
+		if (!strstr(text, wanted))
+			fail_msg("the example does not document '%s'", key);
+		keys++;
+	}
+	assert_true(keys >= 10);
+	free(text);
+	free(dump);
+	config_free(c);
+}
+
 static void test_value_parsers(void **state)
 {
 	unsigned long long usec;
@@ -249,6 +285,7 @@ int main(void)
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_default_node_id_from_hostname),
 		cmocka_unit_test(test_password_is_read_and_masked),
+		cmocka_unit_test(test_example_documents_every_key),
 		cmocka_unit_test(test_value_parsers),
 	};
 	const char *testdata = getenv("TESTDATA");

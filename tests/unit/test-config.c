@@ -40,7 +40,8 @@ static char *read_file(const char *path)
 	return buf;
 }
 
-static char *substitute(const char *text)
+/* Returns @text with @DATA@ replaced; frees @text. */
+static char *substitute(char *text)
 {
 	char *out = NULL;
 	size_t size = 0;
@@ -56,6 +57,7 @@ static char *substitute(const char *text)
 	}
 	fputs(p, mem);
 	fclose(mem);
+	free(text);
 	return out;
 }
 
@@ -186,7 +188,7 @@ static void test_password_is_read_and_masked(void **state)
 	int fd = mkstemp(tmp);
 
 	assert_true(fd >= 0);
-	text = substitute("[mqtt]\nusername = u\npassword_file = @DATA@/secret\n");
+	text = substitute(strdup("[mqtt]\nusername = u\npassword_file = @DATA@/secret\n"));
 	assert_int_equal(write(fd, text, strlen(text)), (ssize_t) strlen(text));
 	close(fd);
 	assert_int_equal(config_load(tmp, &c, &error), 0);

@@ -40,10 +40,55 @@ struct config_mqtt {
 	char *key_file;
 };
 
+enum config_sensor_type {
+	CONFIG_SENSOR_TYPE_W1,	  /* DS18B20 on 1-Wire, kernel w1_therm */
+	CONFIG_SENSOR_TYPE_IIO,	  /* DHT22, BME280, ... through IIO */
+	CONFIG_SENSOR_TYPE_HWMON, /* temp*_input under /sys/class/hwmon */
+	CONFIG_SENSOR_TYPE_MQTT,  /* a thermometer already on the broker */
+};
+
+/* One [sensor.NAME] section: a room thermometer. */
+struct config_sensor {
+	char *name;    /* NAME of the section */
+	unsigned line; /* of the section's header, for messages */
+	enum config_sensor_type type;
+	char *device;	  /* w1: "28-..." id; unset: the only one there is */
+	char *sysfs_name; /* iio, hwmon: the device's `name` attribute (key "name") */
+	char *path;	  /* iio, hwmon: the device's directory instead */
+	char *label;	  /* hwmon: tempN_label to use */
+	int index;	  /* hwmon: N of tempN_input; 0: the lowest */
+	char *topic;	  /* mqtt */
+	char *json_key;	  /* mqtt: dot path into a JSON payload; unset: plain number */
+	bool fahrenheit;  /* mqtt: the device sends °F */
+	unsigned long long max_age_usec; /* mqtt: older readings count as missing */
+	unsigned long long interval_usec;
+	unsigned long long stale_after_usec; /* default 3 x interval */
+	double offset_c;		     /* calibration, added to every reading */
+	double min_c, max_c;		     /* plausible range */
+	double max_rate_c_per_min;	     /* faster changes are rejected; 0: no check */
+	unsigned long long stuck_after_usec; /* unchanged longer is rejected; 0: no check */
+};
+
+enum config_room_aggregate {
+	CONFIG_ROOM_AGGREGATE_MIN, /* the coldest healthy sensor */
+	CONFIG_ROOM_AGGREGATE_MEAN,
+	CONFIG_ROOM_AGGREGATE_FIRST, /* the first healthy one, in file order */
+};
+
+struct config_room {
+	char *sysfs_root;
+	enum config_room_aggregate aggregate;
+	double publish_step_c;		     /* re-publish on a change this large */
+	unsigned long long publish_max_usec; /* and at least this often */
+};
+
 struct config {
 	char *path;
 	struct config_daemon daemon;
 	struct config_mqtt mqtt;
+	struct config_room room;
+	struct config_sensor *sensors; /* in file order */
+	size_t n_sensors;
 };
 
 /*

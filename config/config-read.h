@@ -6,8 +6,8 @@
 /* Reads a configuration file line by line, counting lines, for inih's stream parser. */
 struct config_reader {
 	FILE *file;
-	unsigned line;	/* number of the line last returned, from 1 */
-	bool too_long;	/* the line last returned was cut to fit the buffer */
+	unsigned line; /* number of the line last returned, from 1 */
+	bool too_long; /* the line last returned was cut to fit the buffer */
 };
 
 /* Opens @path for reading; returns 0 or a negative errno. */

@@ -66,9 +66,9 @@ int config_parse_duration_usec(const char *text, unsigned long long min_usec,
 		const char *suffix;
 		unsigned long long usec;
 	} units[] = {
-		{ "", 1000000ULL },	    { "s", 1000000ULL },    { "sec", 1000000ULL },
-		{ "ms", 1000ULL },	    { "m", 60000000ULL },   { "min", 60000000ULL },
-		{ "h", 3600000000ULL },	    { "d", 86400000000ULL },
+		{ "", 1000000ULL },     { "s", 1000000ULL },     { "sec", 1000000ULL },
+		{ "ms", 1000ULL },      { "m", 60000000ULL },    { "min", 60000000ULL },
+		{ "h", 3600000000ULL }, { "d", 86400000000ULL },
 	};
 	char *end;
 	double v;

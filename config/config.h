@@ -21,7 +21,7 @@ enum config_log_level {
 };
 
 struct config_daemon {
-	char *node_id;	 /* keeps rooms apart on the broker and in Home Assistant */
+	char *node_id;   /* keeps rooms apart on the broker and in Home Assistant */
 	char *state_dir; /* where the SQLite store lives */
 	enum config_log_level log_level;
 };
@@ -35,14 +35,14 @@ struct config_mqtt {
 	char *username;
 	char *password_file;
 	char *password; /* read from password_file at load time, never from the INI itself */
-	char *ca_file;	/* TLS is on when set */
+	char *ca_file;  /* TLS is on when set */
 	char *cert_file;
 	char *key_file;
 };
 
 enum config_sensor_type {
-	CONFIG_SENSOR_TYPE_W1,	  /* DS18B20 on 1-Wire, kernel w1_therm */
-	CONFIG_SENSOR_TYPE_IIO,	  /* DHT22, BME280, ... through IIO */
+	CONFIG_SENSOR_TYPE_W1,    /* DS18B20 on 1-Wire, kernel w1_therm */
+	CONFIG_SENSOR_TYPE_IIO,   /* DHT22, BME280, ... through IIO */
 	CONFIG_SENSOR_TYPE_HWMON, /* temp*_input under /sys/class/hwmon */
 	CONFIG_SENSOR_TYPE_MQTT,  /* a thermometer already on the broker */
 };
@@ -52,20 +52,20 @@ struct config_sensor {
 	char *name;    /* NAME of the section */
 	unsigned line; /* of the section's header, for messages */
 	enum config_sensor_type type;
-	char *device;	  /* w1: "28-..." id; unset: the only one there is */
+	char *device;     /* w1: "28-..." id; unset: the only one there is */
 	char *sysfs_name; /* iio, hwmon: the device's `name` attribute (key "name") */
-	char *path;	  /* iio, hwmon: the device's directory instead */
-	char *label;	  /* hwmon: tempN_label to use */
-	int index;	  /* hwmon: N of tempN_input; 0: the lowest */
-	char *topic;	  /* mqtt */
-	char *json_key;	  /* mqtt: dot path into a JSON payload; unset: plain number */
+	char *path;       /* iio, hwmon: the device's directory instead */
+	char *label;      /* hwmon: tempN_label to use */
+	int index;        /* hwmon: N of tempN_input; 0: the lowest */
+	char *topic;      /* mqtt */
+	char *json_key;   /* mqtt: dot path into a JSON payload; unset: plain number */
 	bool fahrenheit;  /* mqtt: the device sends °F */
 	unsigned long long max_age_usec; /* mqtt: older readings count as missing */
 	unsigned long long interval_usec;
 	unsigned long long stale_after_usec; /* default 3 x interval */
-	double offset_c;		     /* calibration, added to every reading */
-	double min_c, max_c;		     /* plausible range */
-	double max_rate_c_per_min;	     /* faster changes are rejected; 0: no check */
+	double offset_c;                     /* calibration, added to every reading */
+	double min_c, max_c;                 /* plausible range */
+	double max_rate_c_per_min;           /* faster changes are rejected; 0: no check */
 	unsigned long long stuck_after_usec; /* unchanged longer is rejected; 0: no check */
 };
 
@@ -78,7 +78,7 @@ enum config_room_aggregate {
 struct config_room {
 	char *sysfs_root;
 	enum config_room_aggregate aggregate;
-	double publish_step_c;		     /* re-publish on a change this large */
+	double publish_step_c;               /* re-publish on a change this large */
 	unsigned long long publish_max_usec; /* and at least this often */
 };
 

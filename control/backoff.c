@@ -1,7 +1,6 @@
 #include "control/backoff.h"
 
-uint64_t backoff_delay_usec(unsigned attempt, uint32_t random, uint64_t min_usec,
-			    uint64_t max_usec)
+uint64_t backoff_delay_usec(unsigned attempt, uint32_t random, uint64_t min_usec, uint64_t max_usec)
 {
 	uint64_t step = min_usec;
 	uint64_t half;

@@ -37,7 +37,8 @@ int clock_format_local(uint64_t realtime_usec, char *buf, size_t size)
 	if (strftime(zone, sizeof(zone), "%z", &tm) != 5)
 		return -EINVAL;
 	n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (n == 0 || (size_t) snprintf(buf + n, size - n, "%.3s:%.2s", zone, zone + 3) >= size - n) {
+	if (n == 0 ||
+	    (size_t) snprintf(buf + n, size - n, "%.3s:%.2s", zone, zone + 3) >= size - n) {
 		if (size > 0)
 			buf[0] = '\0';
 		return -ENOSPC;

@@ -2,11 +2,11 @@
 
 #include <errno.h>
 #include <stdbool.h>
-#include <stdlib.h>
-#include <unistd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* The one piece of process-wide state below main(): the log threshold, as in systemd. */
 static enum log_level max_level = LOG_LEVEL_INFO;
@@ -46,7 +46,7 @@ static void write_line(enum log_level level, const char *suffix, const char *fmt
 		fprintf(stderr, "<%d>%s%s\n", (int) level, msg, suffix);
 	else
 		fprintf(stderr, "bedroomd: %s%s%s\n",
-			level == LOG_LEVEL_ERROR	 ? "error: "
+			level == LOG_LEVEL_ERROR     ? "error: "
 			: level == LOG_LEVEL_WARNING ? "warning: "
 						     : "",
 			msg, suffix);

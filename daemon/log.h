@@ -23,12 +23,12 @@ int log_write(enum log_level level, const char *fmt, ...) __attribute__((format(
 
 /* Logs with ": <strerror(-error)>" appended and returns @error (a negative errno). */
 int log_write_errno(enum log_level level, int error, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
-#define log_error(...)	 log_write(LOG_LEVEL_ERROR, __VA_ARGS__)
+#define log_error(...)   log_write(LOG_LEVEL_ERROR, __VA_ARGS__)
 #define log_warning(...) log_write(LOG_LEVEL_WARNING, __VA_ARGS__)
-#define log_info(...)	 log_write(LOG_LEVEL_INFO, __VA_ARGS__)
-#define log_debug(...)	 log_write(LOG_LEVEL_DEBUG, __VA_ARGS__)
+#define log_info(...)    log_write(LOG_LEVEL_INFO, __VA_ARGS__)
+#define log_debug(...)   log_write(LOG_LEVEL_DEBUG, __VA_ARGS__)
 
 #define log_error_errno(error, ...)   log_write_errno(LOG_LEVEL_ERROR, error, __VA_ARGS__)
 #define log_warning_errno(error, ...) log_write_errno(LOG_LEVEL_WARNING, error, __VA_ARGS__)

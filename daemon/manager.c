@@ -9,10 +9,10 @@
 #include <systemd/sd-event.h>
 #include <time.h>
 
+#include "daemon/clock.h"
 #include "daemon/log.h"
 #include "daemon/mqtt.h"
 #include "daemon/store.h"
-#include "daemon/clock.h"
 #include "version.h"
 
 struct manager {
@@ -50,10 +50,10 @@ static json_t *state_snapshot(const struct manager *m)
 		store = json_pack("{s:s, s:i}", "status", "ok", "schema_version",
 				  store_schema_version(m->store));
 	else
-		store = json_pack("{s:s, s:s}", "status", "failed", "error",
-				  strerror(-m->store_error));
-	return json_pack("{s:s, s:s, s:s, s:o*}", "node_id", m->config->daemon.node_id,
-			 "version", BEDROOMD_VERSION, "started", m->started, "store", store);
+		store =
+		    json_pack("{s:s, s:s}", "status", "failed", "error", strerror(-m->store_error));
+	return json_pack("{s:s, s:s, s:s, s:o*}", "node_id", m->config->daemon.node_id, "version",
+			 BEDROOMD_VERSION, "started", m->started, "store", store);
 }
 
 static void publish_state(struct manager *m)
@@ -155,8 +155,7 @@ static bool mqtt_config_differs(const struct config_mqtt *a, const struct config
 	       strings_differ(a->client_id, b->client_id) ||
 	       strings_differ(a->base_topic, b->base_topic) || a->keepalive_s != b->keepalive_s ||
 	       strings_differ(a->username, b->username) ||
-	       strings_differ(a->password, b->password) ||
-	       strings_differ(a->ca_file, b->ca_file) ||
+	       strings_differ(a->password, b->password) || strings_differ(a->ca_file, b->ca_file) ||
 	       strings_differ(a->cert_file, b->cert_file) ||
 	       strings_differ(a->key_file, b->key_file);
 }
@@ -170,8 +169,9 @@ static int apply_config(struct manager *m, struct config *next)
 
 	if (mqtt_config_differs(&prev->mqtt, &next->mqtt)) {
 		if (m->mqtt_retiring)
-			return log_error_errno(-EBUSY, "a previous reload is still switching "
-						       "brokers, keeping the running configuration");
+			return log_error_errno(-EBUSY,
+					       "a previous reload is still switching "
+					       "brokers, keeping the running configuration");
 		r = mqtt_new(m->event, &next->mqtt, &mqtt_callbacks, m, &mqtt);
 		if (r < 0)
 			return log_error_errno(r, "cannot set up the new MQTT connection, keeping "

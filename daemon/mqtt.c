@@ -52,7 +52,7 @@ struct mqtt {
 	char *availability_topic;
 
 	enum mqtt_state state;
-	bool host_set; /* mosquitto_reconnect_async() needs a first connect call */
+	bool host_set;     /* mosquitto_reconnect_async() needs a first connect call */
 	unsigned failures; /* since the last successful connect */
 	int offline_mid;
 
@@ -98,7 +98,7 @@ static void update_io_events(struct mqtt *m)
 {
 	if (m->io)
 		(void) sd_event_source_set_io_events(
-			m->io, EPOLLIN | (mosquitto_want_write(m->mosq) ? EPOLLOUT : 0));
+		    m->io, EPOLLIN | (mosquitto_want_write(m->mosq) ? EPOLLOUT : 0));
 }
 
 static void drop_io(struct mqtt *m)
@@ -200,8 +200,8 @@ static uint32_t random_u32(void)
 
 static void schedule_reconnect(struct mqtt *m)
 {
-	uint64_t delay = backoff_delay_usec(m->failures, random_u32(), RECONNECT_MIN_USEC,
-					    RECONNECT_MAX_USEC);
+	uint64_t delay =
+	    backoff_delay_usec(m->failures, random_u32(), RECONNECT_MIN_USEC, RECONNECT_MAX_USEC);
 	int r;
 
 	m->failures++;
@@ -442,8 +442,8 @@ int mqtt_stop(struct mqtt *m)
 		finish_stop(m);
 		return 0;
 	}
-	r = sd_event_add_time_relative(m->event, &m->stop_timer, CLOCK_MONOTONIC,
-				       STOP_TIMEOUT_USEC, 0, on_stop_timeout, m);
+	r = sd_event_add_time_relative(m->event, &m->stop_timer, CLOCK_MONOTONIC, STOP_TIMEOUT_USEC,
+				       0, on_stop_timeout, m);
 	if (r < 0) {
 		finish_stop(m);
 		return r;
@@ -504,8 +504,8 @@ int mqtt_publish(struct mqtt *m, const char *topic, const void *payload, size_t 
 	return 0;
 }
 
-int mqtt_publish_below(struct mqtt *m, const char *suffix, const void *payload, size_t len,
-		       int qos, bool retain, int *ret_mid)
+int mqtt_publish_below(struct mqtt *m, const char *suffix, const void *payload, size_t len, int qos,
+		       bool retain, int *ret_mid)
 {
 	char *topic;
 	int r;

@@ -69,5 +69,5 @@ int mqtt_publish(struct mqtt *m, const char *topic, const void *payload, size_t 
 		 bool retain, int *ret_mid);
 
 /* As mqtt_publish() for a topic below the base topic ("<base>/<suffix>"). */
-int mqtt_publish_below(struct mqtt *m, const char *suffix, const void *payload, size_t len,
-		       int qos, bool retain, int *ret_mid);
+int mqtt_publish_below(struct mqtt *m, const char *suffix, const void *payload, size_t len, int qos,
+		       bool retain, int *ret_mid);

@@ -174,7 +174,8 @@ static void test_default_node_id_from_hostname(void **state)
 	unlink(tmp);
 	assert_int_equal(gethostname(host, sizeof(host) - 1), 0);
 	assert_true(config_name_is_valid(c->daemon.node_id));
-	if (host[0] != '\0' && strspn(host, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(host))
+	if (host[0] != '\0' &&
+	    strspn(host, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(host))
 		assert_string_equal(c->daemon.node_id, host);
 	assert_int_equal(c->mqtt.port, 1884);
 	assert_non_null(strstr(c->mqtt.base_topic, c->daemon.node_id));

@@ -95,7 +95,8 @@ static void test_newer_schema_is_refused(void **state)
 
 	snprintf(path, sizeof(path), "%s/" STORE_FILE_NAME, (char *) *state);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 999;", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 999;", NULL, NULL, NULL),
+			 SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(store_open(*state, &s), -EPROTONOSUPPORT);
 	assert_null(s);

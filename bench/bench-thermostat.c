@@ -1,0 +1,458 @@
+/*
+ * bench-thermostat: the thermostat, and re-implementations of the thermostats it
+ * is compared with, on the simulated room of ../shared/sim/room-model.md, driven
+ * by a month of real January weather. Prints a Markdown table; see
+ * docs/benchmarks.md for what each column means and how the baselines compare.
+ *
+ *   bench-thermostat [--data DIR] [--days N] [--variant older|modern] [--trace NAME]
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "control/thermostat.h"
+#include "sim/room.h"
+#include "sim/weather.h"
+
+#ifndef BENCH_DATA_DIR
+#define BENCH_DATA_DIR "bench/data"
+#endif
+
+#define DT_S        10.0
+#define READING_S   60
+#define DAY_S       86400
+#define FLOOR_C     18.0
+#define NIGHT_ON_S  (22 * 3600)
+#define NIGHT_OFF_S (7 * 3600)
+
+enum schedule {
+	SCHEDULE_CONTINUOUS, /* 18 °C floor all day */
+	SCHEDULE_SETBACK,    /* night floor only; baselines switched on at 21:00 */
+};
+
+enum ctl_kind {
+	CTL_KIND_BEDROOMD,
+	CTL_KIND_HA,      /* Home Assistant generic_thermostat, tolerance 0.3/0.3 */
+	CTL_KIND_ESPHOME, /* deadband and overrun 0.5, min run/off 300 s, min idle 30 s */
+};
+
+struct run_spec {
+	enum ctl_kind kind;
+	double target_c;
+	enum schedule schedule;
+};
+
+struct ctl {
+	enum ctl_kind kind;
+	double target_c;
+	enum schedule schedule;
+	bool on;
+	double changed_s;
+	struct thermostat *thermostat;
+	struct thermostat_input in;
+	uint64_t wake_usec;
+};
+
+struct result {
+	double minutes_below;
+	double degree_minutes;
+	double max_under_c;
+	double switch_ons_per_day;
+	double kwh;
+	double reach_min;
+	unsigned nights;
+};
+
+/* The figures of room-model.md, 26 nights each; NAN where it has none. */
+struct reference {
+	const char *trace;
+	enum ctl_kind kind;
+	double target_c;
+	enum schedule schedule;
+	double minutes_below, max_under_c, switch_ons_per_day, kwh, reach_min;
+};
+
+static const struct reference references[] = {
+	{ "boston", CTL_KIND_HA, 18.0, SCHEDULE_CONTINUOUS, 5639, 1.04, 72.9, 309.3, 1.6 },
+	{ "boston", CTL_KIND_HA, 18.5, SCHEDULE_CONTINUOUS, 1748, 0.57, 73.7, 316.5, 0.3 },
+	{ "boston", CTL_KIND_ESPHOME, 18.5, SCHEDULE_CONTINUOUS, 3005, 0.82, 59.1, 316.3, 0.7 },
+	{ "boston", CTL_KIND_HA, 18.5, SCHEDULE_SETBACK, 4212, 4.24, 28.3, 246.7, 30.6 },
+	{ "minneapolis", CTL_KIND_HA, 18.0, SCHEDULE_CONTINUOUS, 6407, 1.11, 81.3, 407.0, 1.9 },
+	{ "minneapolis", CTL_KIND_HA, 18.5, SCHEDULE_CONTINUOUS, 2860, 0.64, 81.9, 414.1, 0.4 },
+	{ "minneapolis", CTL_KIND_ESPHOME, 18.5, SCHEDULE_CONTINUOUS, 3753, 0.87, 66.0, 414.2,
+	  0.8 },
+	{ "minneapolis", CTL_KIND_HA, 18.5, SCHEDULE_SETBACK, 6600, 8.32, 21.1, 312.4, 121.5 },
+};
+
+static const struct run_spec runs[] = {
+	{ CTL_KIND_HA, 18.0, SCHEDULE_CONTINUOUS },
+	{ CTL_KIND_HA, 18.5, SCHEDULE_CONTINUOUS },
+	{ CTL_KIND_ESPHOME, 18.5, SCHEDULE_CONTINUOUS },
+	{ CTL_KIND_BEDROOMD, 18.0, SCHEDULE_CONTINUOUS },
+	{ CTL_KIND_HA, 18.5, SCHEDULE_SETBACK },
+	{ CTL_KIND_BEDROOMD, 18.0, SCHEDULE_SETBACK },
+};
+
+static const char *kind_name(enum ctl_kind k)
+{
+	switch (k) {
+	case CTL_KIND_BEDROOMD:
+		return "bedroomd";
+	case CTL_KIND_HA:
+		return "HA generic";
+	case CTL_KIND_ESPHOME:
+		return "ESPHome";
+	}
+	return "?";
+}
+
+static const char *schedule_name(enum schedule s)
+{
+	switch (s) {
+	case SCHEDULE_CONTINUOUS:
+		return "continuous";
+	case SCHEDULE_SETBACK:
+		return "setback";
+	}
+	return "?";
+}
+
+static int ctl_init(struct ctl *c, const struct run_spec *spec)
+{
+	struct thermostat_params p;
+	int r;
+
+	*c = (struct ctl){ .kind = spec->kind,
+			   .target_c = spec->target_c,
+			   .schedule = spec->schedule,
+			   .changed_s = -1e9 };
+	if (spec->kind != CTL_KIND_BEDROOMD)
+		return 0;
+	thermostat_params_init(&p);
+	r = thermostat_new(&p, &c->thermostat);
+	if (r < 0)
+		return r;
+	thermostat_input_init(&c->in);
+	c->in.floor_c = spec->target_c;
+	c->in.day_floor_enabled = spec->schedule == SCHEDULE_CONTINUOUS;
+	c->in.day_floor_c = spec->target_c;
+	return 0;
+}
+
+static void ctl_done(struct ctl *c)
+{
+	c->thermostat = thermostat_free(c->thermostat);
+}
+
+/* Baselines are switched on from 21:00 to 07:00 in the setback schedule. */
+static bool baseline_active(const struct ctl *c, unsigned sec_of_day)
+{
+	if (c->schedule == SCHEDULE_CONTINUOUS)
+		return true;
+	return sec_of_day >= NIGHT_ON_S - 3600 || sec_of_day < NIGHT_OFF_S;
+}
+
+/* A baseline thermostat, on a new reading. */
+static void baseline_reading(struct ctl *c, double t_s, unsigned sec_of_day, double sensor_c)
+{
+	bool want = c->on;
+
+	if (!baseline_active(c, sec_of_day)) {
+		want = false;
+	} else if (c->kind == CTL_KIND_HA) {
+		if (c->on && sensor_c >= c->target_c + 0.3)
+			want = false;
+		else if (!c->on && sensor_c <= c->target_c - 0.3)
+			want = true;
+	} else if (c->kind == CTL_KIND_ESPHOME) {
+		if (sensor_c < c->target_c - 0.5)
+			want = true;
+		else if (sensor_c > c->target_c + 0.5)
+			want = false;
+		if (want && !c->on && t_s - c->changed_s < 300)
+			want = false;
+		if (!want && c->on && t_s - c->changed_s < 300)
+			want = true;
+	}
+	if (want != c->on) {
+		c->on = want;
+		c->changed_s = t_s;
+	}
+}
+
+static int bedroomd_step(struct ctl *c, uint64_t now_usec, unsigned sec_of_day, bool reading,
+			 double sensor_c, double outdoor_c)
+{
+	struct thermostat_decision d;
+	int r;
+
+	if (reading) {
+		c->in.room_known = true;
+		c->in.room_c = sensor_c;
+		c->in.room_usec = now_usec;
+	} else if (now_usec < c->wake_usec) {
+		return 0;
+	}
+	c->in.outdoor_known = true;
+	c->in.outdoor_c = outdoor_c;
+	r = thermostat_step(c->thermostat, &c->in, now_usec, sec_of_day, &d);
+	if (r < 0)
+		return r;
+	c->on = d.stage[0].on;
+	c->wake_usec = d.next_wakeup_usec;
+	return 0;
+}
+
+static bool verbose;
+
+static int run(const struct sim_weather *w, enum sim_room_variant variant, double days,
+	       const struct run_spec *spec, struct result *res)
+{
+	struct sim_room_params rp;
+	struct sim_room *room = NULL;
+	struct ctl c;
+	double end_s = fmin(sim_weather_end_s(w), days * DAY_S);
+	double below_s = 0, degree_s = 0, max_under = 0, reach_sum_s = 0;
+	double energy0_j = 0;
+	unsigned ons0 = 0, nights = 0;
+	bool in_night = false, reached = false;
+	double night_start_s = 0;
+	long steps = (long) (end_s / DT_S);
+	int r;
+
+	r = sim_room_params_init(&rp, variant);
+	if (r < 0)
+		return r;
+	r = sim_room_new(&rp, &room);
+	if (r < 0)
+		return r;
+	r = ctl_init(&c, spec);
+	if (r < 0)
+		goto out;
+	for (long k = 0; k < steps; k++) {
+		double t_s = (double) k * DT_S;
+		uint64_t now_usec = (uint64_t) k * (uint64_t) (DT_S * 1e6);
+		unsigned sec_of_day = (unsigned) ((long) t_s % DAY_S);
+		long day = (long) t_s / DAY_S;
+		double out_c = sim_weather_outdoor_c(w, t_s);
+		bool reading = (long) t_s % READING_S == 0;
+		double sensor_c = reading ? sim_room_sensor_c(room) : NAN;
+		double air_c;
+
+		if (c.kind == CTL_KIND_BEDROOMD) {
+			r = bedroomd_step(&c, now_usec, sec_of_day, reading, sensor_c, out_c);
+			if (r < 0)
+				goto out;
+		} else if (reading) {
+			baseline_reading(&c, t_s, sec_of_day, sensor_c);
+		}
+		if (k > 0 && (long) t_s % DAY_S == 0 && day == 1) {
+			energy0_j = sim_room_energy_j(room);
+			ons0 = sim_room_switch_ons(room, 0);
+		}
+		sim_room_step(room, c.on, out_c, DT_S);
+		air_c = sim_room_true_air_c(room);
+
+		/* Whole nights after the first day, from 22:00 to 07:00 the next morning. */
+		if (sec_of_day == NIGHT_ON_S && day >= 1 &&
+		    t_s + (DAY_S - NIGHT_ON_S + NIGHT_OFF_S) <= end_s) {
+			in_night = true;
+			reached = false;
+			night_start_s = t_s;
+			nights++;
+		}
+		if (in_night && sec_of_day == NIGHT_OFF_S)
+			in_night = false;
+		if (!in_night)
+			continue;
+		if (air_c < FLOOR_C) {
+			below_s += DT_S;
+			degree_s += (FLOOR_C - air_c) * DT_S;
+			if (FLOOR_C - air_c > max_under)
+				max_under = FLOOR_C - air_c;
+		}
+		if (!reached && air_c >= FLOOR_C) {
+			reached = true;
+			reach_sum_s += t_s - night_start_s;
+		}
+	}
+	*res = (struct result){
+		.minutes_below = below_s / 60,
+		.degree_minutes = degree_s / 60,
+		.max_under_c = max_under,
+		.switch_ons_per_day =
+		    (double) (sim_room_switch_ons(room, 0) - ons0) / ((end_s - DAY_S) / DAY_S),
+		.kwh = (sim_room_energy_j(room) - energy0_j) / 3.6e6,
+		.reach_min = nights ? reach_sum_s / 60 / nights : NAN,
+		.nights = nights,
+	};
+	if (verbose && c.thermostat) {
+		struct thermostat_learned l;
+
+		thermostat_get_learned(c.thermostat, &l);
+		fprintf(stderr,
+			"%s %s: learned band %.2f K, on-offset %.2f K, pre-heat %.1f min/K\n",
+			kind_name(c.kind), schedule_name(c.schedule), l.band_c, l.on_offset_c,
+			l.preheat_usec_per_k / 60e6);
+	}
+out:
+	ctl_done(&c);
+	sim_room_free(room);
+	return r;
+}
+
+static const struct reference *find_reference(const char *trace, const struct run_spec *s)
+{
+	for (size_t i = 0; i < sizeof(references) / sizeof(references[0]); i++) {
+		const struct reference *ref = &references[i];
+
+		if (strcmp(ref->trace, trace) == 0 && ref->kind == s->kind &&
+		    ref->target_c == s->target_c && ref->schedule == s->schedule)
+			return ref;
+	}
+	return NULL;
+}
+
+static int bench_trace(const char *dir, const char *trace, enum sim_room_variant variant,
+		       double days, bool compare)
+{
+	char path[4096];
+	struct sim_weather *w = NULL;
+	struct result res[sizeof(runs) / sizeof(runs[0])];
+	unsigned line = 0;
+	int r, n;
+
+	n = snprintf(path, sizeof(path), "%s/weather_%s.csv", dir, trace);
+	if (n < 0 || (size_t) n >= sizeof(path))
+		return -ENAMETOOLONG;
+	r = sim_weather_load(path, &w, &line);
+	if (r < 0) {
+		fprintf(stderr, "%s:%u: cannot load weather: %s\n", path, line, strerror(-r));
+		return r;
+	}
+	for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+		r = run(w, variant, days, &runs[i], &res[i]);
+		if (r < 0) {
+			fprintf(stderr, "%s: run failed: %s\n", trace, strerror(-r));
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+		const struct run_spec *s = &runs[i];
+		const struct reference *ref = compare ? find_reference(trace, s) : NULL;
+		const struct result *ha = NULL;
+		char ratio[64] = "", refs[96] = "";
+
+		/* Ratios against the simulated HA generic_thermostat at 18.5, same schedule. */
+		for (size_t j = 0; j < sizeof(runs) / sizeof(runs[0]); j++)
+			if (runs[j].kind == CTL_KIND_HA && runs[j].target_c == 18.5 &&
+			    runs[j].schedule == s->schedule)
+				ha = &res[j];
+		if (s->kind == CTL_KIND_BEDROOMD && ha && ha->kwh > 0 && ha->switch_ons_per_day > 0)
+			snprintf(ratio, sizeof(ratio), "%.3f | %.2f", res[i].kwh / ha->kwh,
+				 res[i].switch_ons_per_day / ha->switch_ons_per_day);
+		else
+			snprintf(ratio, sizeof(ratio), " | ");
+		if (ref)
+			snprintf(refs, sizeof(refs), "%.0f / %.2f / %.1f / %.1f / %.1f",
+				 ref->minutes_below, ref->max_under_c, ref->switch_ons_per_day,
+				 ref->kwh, ref->reach_min);
+		printf(
+		    "| %s | %s | %.1f | %s | %.0f | %.0f | %.2f | %.1f | %.1f | %.1f | %s | %s |\n",
+		    trace, kind_name(s->kind), s->target_c, schedule_name(s->schedule),
+		    res[i].minutes_below, res[i].degree_minutes, res[i].max_under_c,
+		    res[i].switch_ons_per_day, res[i].kwh, res[i].reach_min, ratio, refs);
+	}
+	fflush(stdout);
+out:
+	sim_weather_free(w);
+	return r;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: bench-thermostat [--data DIR] [--days N] [--variant older|modern]\n"
+		   "                        [--trace boston|minneapolis] [--verbose]\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "data", required_argument, NULL, 'd' },
+		{ "days", required_argument, NULL, 'n' },
+		{ "variant", required_argument, NULL, 'v' },
+		{ "trace", required_argument, NULL, 't' },
+		{ "verbose", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	static const char *const traces[] = { "boston", "minneapolis" };
+	const char *dir = BENCH_DATA_DIR, *only = NULL;
+	enum sim_room_variant variant = SIM_ROOM_VARIANT_OLDER;
+	double days = 1e9;
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "h", options, NULL)) >= 0) {
+		switch (opt) {
+		case 'd':
+			dir = optarg;
+			break;
+		case 'n': {
+			char *end;
+
+			days = strtod(optarg, &end);
+			if (*end != '\0' || !(days >= 2)) {
+				fprintf(stderr, "--days: '%s' is not a number of days >= 2\n",
+					optarg);
+				return 2;
+			}
+			break;
+		}
+		case 'v':
+			if (strcmp(optarg, "older") == 0) {
+				variant = SIM_ROOM_VARIANT_OLDER;
+			} else if (strcmp(optarg, "modern") == 0) {
+				variant = SIM_ROOM_VARIANT_MODERN;
+			} else {
+				fprintf(stderr, "--variant: '%s' is not older or modern\n", optarg);
+				return 2;
+			}
+			break;
+		case 't':
+			only = optarg;
+			break;
+		case 'V':
+			verbose = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	printf("room: %s; true air, whole nights 22:00-07:00 after the first day\n\n",
+	       variant == SIM_ROOM_VARIANT_OLDER ? "older" : "modern");
+	printf(
+	    "| trace | controller | target | mode | min < 18 | deg-min | max under | on/day | kWh "
+	    "| reach (min) | kWh / HA-18.5 | on / HA-18.5 | room-model.md: min / under / on / kWh "
+	    "/ reach |\n");
+	printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+	for (size_t i = 0; i < sizeof(traces) / sizeof(traces[0]); i++) {
+		if (only && strcmp(only, traces[i]) != 0)
+			continue;
+		if (bench_trace(dir, traces[i], variant, days,
+				variant == SIM_ROOM_VARIANT_OLDER && days > 28) < 0)
+			return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,181 @@
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/*
+ * The thermostat: keeps the TRUE room air at or above a floor with one or more
+ * staged heaters, pre-heats so the night floor already holds when the night
+ * window opens, cares for the relays and fails safe.
+ *
+ * Pure: thermostat_step() takes the state, the inputs, the monotonic time and
+ * the local wall-clock second of the day (the caller computes it with
+ * localtime_r) and returns a decision. It reads no clock, does no I/O, logs
+ * nothing and holds no globals. How the floor controller and the pre-heat
+ * learn is explained in thermostat.c and in docs/benchmarks.md.
+ */
+
+#define THERMOSTAT_STAGES_MAX 4
+
+enum thermostat_mode {
+	THERMOSTAT_MODE_OFF,
+	THERMOSTAT_MODE_HEAT,
+};
+
+enum thermostat_bed {
+	THERMOSTAT_BED_UNKNOWN, /* no bed sensor configured */
+	THERMOSTAT_BED_EMPTY,
+	THERMOSTAT_BED_OCCUPIED,
+};
+
+/* What the plug last reported about its relay. */
+enum thermostat_confirm {
+	THERMOSTAT_CONFIRM_UNKNOWN,
+	THERMOSTAT_CONFIRM_OFF,
+	THERMOSTAT_CONFIRM_ON,
+};
+
+enum thermostat_reason {
+	THERMOSTAT_REASON_MODE_OFF,         /* mode is off */
+	THERMOSTAT_REASON_NO_FLOOR,         /* outside the night window, no day floor */
+	THERMOSTAT_REASON_IDLE,             /* warm enough */
+	THERMOSTAT_REASON_HEATING,          /* holding the floor */
+	THERMOSTAT_REASON_PREHEAT,          /* heating early for the night window */
+	THERMOSTAT_REASON_MIN_ON,           /* would be off, held on by the minimum on-time */
+	THERMOSTAT_REASON_MIN_OFF,          /* would be on, held off by the minimum off-time */
+	THERMOSTAT_REASON_SENSOR_STALE,     /* no valid reading: off */
+	THERMOSTAT_REASON_FALLBACK_DUTY,    /* no valid reading: bounded fallback duty cycle */
+	THERMOSTAT_REASON_OVER_TEMPERATURE, /* cut-off */
+	THERMOSTAT_REASON_MAX_ON_TIME,      /* resting after the maximum continuous on-time */
+	THERMOSTAT_REASON_NO_EFFECT,        /* backing off after heating had no effect */
+};
+
+enum thermostat_alert {
+	THERMOSTAT_ALERT_SENSOR_STALE,      /* room temperature unknown or stale */
+	THERMOSTAT_ALERT_OVER_TEMPERATURE,  /* room at or above the cut-off */
+	THERMOSTAT_ALERT_HEATING_NO_EFFECT, /* per stage: on, and the room did not warm */
+	THERMOSTAT_ALERT_MAX_ON_TIME,       /* per stage: on longer than allowed */
+	_THERMOSTAT_ALERT_MAX,
+};
+
+#define THERMOSTAT_ALERT_BIT(a) (1u << (unsigned) (a))
+
+/* Tuning and safety limits; thermostat_params_init() fills in the defaults shown. */
+struct thermostat_params {
+	unsigned n_stages;                   /* heaters, staged in index order: 1 */
+	uint64_t min_on_usec;                /* relay care: 120 s */
+	uint64_t min_off_usec;               /* relay care: 180 s */
+	uint64_t bed_min_on_usec;            /* at night with the bed occupied: 300 s */
+	uint64_t bed_min_off_usec;           /* at night with the bed occupied: 600 s */
+	double bed_band_factor;              /* wider band (fewer clicks) in bed: 1.3 */
+	uint64_t max_on_usec;                /* maximum continuous on-time per stage: 6 h */
+	uint64_t max_on_rest_usec;           /* forced rest after it: 15 min */
+	double overheat_c;                   /* cut-off: 26.0 */
+	double overheat_hysteresis_c;        /* cleared below cut-off minus this: 1.0 */
+	uint64_t stale_usec;                 /* reading older than this is stale: 300 s */
+	double fallback_duty;                /* duty cycle while stale, 0..0.5: 0 (off) */
+	uint64_t fallback_period_usec;       /* its period: 30 min */
+	uint64_t no_effect_usec;             /* on this long without warming: 45 min */
+	double no_effect_rise_c;             /* "warming" means rising by this: 0.3 */
+	double no_effect_power_w;            /* confirmed on but power below this: 20 W */
+	uint64_t no_effect_power_usec;       /* for this long: 120 s */
+	uint64_t no_effect_backoff_usec;     /* first back-off: 30 min, doubling */
+	uint64_t no_effect_backoff_max_usec; /* up to: 4 h */
+	uint64_t sensor_lag_usec;            /* sensor time constant: 120 s */
+	uint64_t reading_period_usec;        /* expected reading interval: 60 s */
+	double margin_c;                     /* aim for troughs this far above the floor: 0.08 */
+	double band_c;                       /* initial switching band (learned): 1.0 */
+	uint64_t cycle_usec;                 /* target heating cycle (learned band): 20.5 min */
+	uint64_t stage_delay_usec;           /* next stage joins after: 15 min */
+	uint64_t preheat_max_usec;           /* pre-heat at most this early: 4 h */
+	double preheat_usec_per_k;           /* initial pre-heat lead per K of deficit: 20 min */
+};
+
+void thermostat_params_init(struct thermostat_params *p);
+
+struct thermostat_heater_input {
+	enum thermostat_confirm confirmed; /* UNKNOWN: no confirmation available */
+	bool power_known;                  /* the plug reports power */
+	double power_w;
+};
+
+struct thermostat_input {
+	enum thermostat_mode mode; /* HEAT */
+	double floor_c;            /* night floor: 18.0 */
+	bool day_floor_enabled;    /* false: no floor outside the night window */
+	double day_floor_c;        /* 16.0 */
+	unsigned night_start_min;  /* minutes after local midnight: 22:00 */
+	unsigned night_end_min;    /* 07:00; start > end crosses midnight */
+	bool room_known;           /* false: no reading at all */
+	double room_c;             /* measured (sensor) room temperature */
+	uint64_t room_usec;        /* CLOCK_MONOTONIC time of that reading */
+	bool outdoor_known;
+	double outdoor_c;
+	enum thermostat_bed bed;
+	struct thermostat_heater_input heater[THERMOSTAT_STAGES_MAX];
+};
+
+/* Fills in the defaults shown above; no reading yet. */
+void thermostat_input_init(struct thermostat_input *in);
+
+struct thermostat_stage_decision {
+	bool on;
+	enum thermostat_reason reason;
+	unsigned alerts_raised;  /* THERMOSTAT_ALERT_BIT()s newly raised by this step */
+	unsigned alerts_cleared; /* newly cleared */
+	unsigned alerts_active;
+};
+
+struct thermostat_decision {
+	unsigned n_stages;
+	struct thermostat_stage_decision stage[THERMOSTAT_STAGES_MAX];
+	enum thermostat_reason reason; /* the thermostat as a whole */
+	double floor_c;                /* floor in force now (NAN: none) */
+	double estimate_c;             /* estimated true air (NAN: unknown) */
+	uint64_t next_wakeup_usec;     /* call thermostat_step() again by then at the latest */
+	unsigned alerts_raised;        /* room-wide alerts, as in the stage decision */
+	unsigned alerts_cleared;
+	unsigned alerts_active;
+};
+
+/* What the thermostat has learned, for status pages and the benchmark. */
+struct thermostat_learned {
+	double band_c;             /* switching band above the on-point */
+	double on_offset_c;        /* on-point above the floor, on the estimated air */
+	double preheat_usec_per_k; /* pre-heat lead per K of deficit */
+};
+
+struct thermostat;
+
+/*
+ * Creates a thermostat with all stages off. @p is copied. Returns 0, or
+ * -EINVAL for out-of-range parameters, -ENOMEM.
+ */
+int thermostat_new(const struct thermostat_params *p, struct thermostat **ret);
+
+/* Frees @t; accepts NULL; returns NULL. */
+struct thermostat *thermostat_free(struct thermostat *t);
+
+/*
+ * One control step. @now_usec is CLOCK_MONOTONIC in microseconds and must not go
+ * backwards; @local_sec_of_day is the local wall-clock second since midnight
+ * (0..86399), used only for the night window and the pre-heat. Call it on every
+ * new reading and by the returned next_wakeup_usec at the latest.
+ *
+ * Returns 0 and fills @ret, or -EINVAL (time going backwards, second of the day
+ * or night window out of range), leaving @ret untouched: the caller then switches
+ * every heater off.
+ */
+int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uint64_t now_usec,
+		    unsigned local_sec_of_day, struct thermostat_decision *ret);
+
+void thermostat_get_learned(const struct thermostat *t, struct thermostat_learned *ret);
+
+/* "sensor_stale", "over_temperature", "heating_no_effect", "max_on_time"; NULL if invalid. */
+const char *thermostat_alert_to_string(enum thermostat_alert a);
+
+/* "mode_off", "no_floor", "idle", "heating", "preheat", ...; NULL if invalid. */
+const char *thermostat_reason_to_string(enum thermostat_reason r);
+
+/* True if @sec_of_day lies in [@start_min, @end_min) minutes, crossing midnight if start > end. */
+bool thermostat_in_window(unsigned sec_of_day, unsigned start_min, unsigned end_min);

@@ -1,0 +1,177 @@
+#include "sensors/temp-payload.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sensors/utf8.h"
+
+/* Longest key path segment we look up; keys of real devices are short. */
+#define KEY_SEGMENT_MAX 64
+
+static int fail(const char **ret_reason, const char *reason, int r)
+{
+	if (ret_reason)
+		*ret_reason = reason;
+	return r;
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Parses [-+]digits[.digits] surrounded by whitespace in @s (@len bytes) into °C. */
+static int parse_plain(const char *s, size_t len, double *ret, const char **ret_reason)
+{
+	char buf[64], *end;
+	size_t i = 0, k;
+	double v;
+
+	while (len > 0 && is_space(s[len - 1]))
+		len--;
+	while (i < len && is_space(s[i]))
+		i++;
+	if (i == len)
+		return fail(ret_reason, "empty payload", -ENODATA);
+	s += i;
+	len -= i;
+	if (len >= sizeof(buf) || memchr(s, '\0', len))
+		return fail(ret_reason, "not a number", -EBADMSG);
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	k = (buf[0] == '-' || buf[0] == '+') ? 1 : 0;
+	if (strcasecmp(buf + k, "nan") == 0 || strcasecmp(buf + k, "inf") == 0 ||
+	    strcasecmp(buf + k, "infinity") == 0)
+		return fail(ret_reason, "not a finite number", -EDOM);
+	if (strspn(buf + k, "0123456789") == 0)
+		return fail(ret_reason, "not a number", -EBADMSG);
+	k += strspn(buf + k, "0123456789");
+	if (buf[k] == '.') {
+		size_t frac;
+
+		frac = strspn(buf + k + 1, "0123456789");
+		if (frac == 0)
+			return fail(ret_reason, "not a number", -EBADMSG);
+		k += 1 + frac;
+	}
+	if (buf[k] != '\0')
+		return fail(ret_reason, "not a number", -EBADMSG);
+	errno = 0;
+	v = strtod(buf, &end);
+	if (errno != 0 || *end != '\0' || !isfinite(v))
+		return fail(ret_reason, "number out of range", -ERANGE);
+	*ret = v;
+	return 0;
+}
+
+/* Follows the dot-separated @key from @root. NULL when a step is missing. */
+static json_t *lookup(json_t *root, const char *key)
+{
+	json_t *cur = root;
+
+	while (cur) {
+		size_t n;
+
+		n = strcspn(key, ".");
+		if (n == 0 || n > KEY_SEGMENT_MAX)
+			return NULL;
+		if (json_is_object(cur))
+			cur = json_object_getn(cur, key, n);
+		else if (json_is_array(cur) && strspn(key, "0123456789") >= n && n <= 9) {
+			char idx[10];
+
+			memcpy(idx, key, n);
+			idx[n] = '\0';
+			cur = json_array_get(cur, strtoul(idx, NULL, 10));
+		} else
+			return NULL;
+		if (key[n] == '\0')
+			return cur;
+		key += n + 1;
+	}
+	return NULL;
+}
+
+static int parse_json(const char *data, size_t len, const char *key, double *ret, bool *ret_f,
+		      const char **ret_reason)
+{
+	json_t *root, *v, *unit;
+	json_error_t err;
+	int r;
+
+	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
+	if (!root)
+		return fail(ret_reason, "not valid JSON", -EBADMSG);
+	unit = json_is_object(root) ? json_object_get(root, "TempUnit") : NULL;
+	if (unit) {
+		const char *u;
+
+		u = json_string_value(unit);
+		if (u && strcmp(u, "F") == 0)
+			*ret_f = true;
+		else if (!u || strcmp(u, "C") != 0) {
+			r = fail(ret_reason, "TempUnit is neither \"C\" nor \"F\"", -EINVAL);
+			goto out;
+		}
+	}
+	v = lookup(root, key);
+	if (!v)
+		r = fail(ret_reason, "json_key not found", -ENOENT);
+	else if (json_is_null(v))
+		r = fail(ret_reason, "value is null", -ENODATA);
+	else if (json_is_number(v)) {
+		*ret = json_number_value(v);
+		r = 0;
+	} else if (json_is_string(v)) {
+		r = parse_plain(json_string_value(v), json_string_length(v), ret, ret_reason);
+		if (r == -EBADMSG || r == -ENODATA)
+			r = fail(ret_reason, "string value is not a number", -EINVAL);
+	} else
+		r = fail(ret_reason, "value is not a number", -EINVAL);
+out:
+	json_decref(root);
+	return r;
+}
+
+int temp_payload_parse(const void *data, size_t len, const struct temp_payload_params *p,
+		       int32_t *ret_mc, const char **ret_reason)
+{
+	size_t max = p->max_size ? p->max_size : TEMP_PAYLOAD_DEFAULT_MAX_SIZE;
+	bool fahrenheit = p->fahrenheit;
+	double c = 0.0;
+	int r;
+
+	if (len > max)
+		return fail(ret_reason, "payload too large", -EMSGSIZE);
+	if (len == 0 || !data)
+		return fail(ret_reason, "empty payload", -ENODATA);
+	if (!utf8_valid(data, len))
+		return fail(ret_reason, "payload is not UTF-8", -EILSEQ);
+	if (p->json_key)
+		r = parse_json(data, len, p->json_key, &c, &fahrenheit, ret_reason);
+	else if (memchr(data, '{', len))
+		r = fail(ret_reason, "JSON payload but no json_key set", -EBADMSG);
+	else
+		r = parse_plain(data, len, &c, ret_reason);
+	if (r < 0)
+		return r;
+	if (!isfinite(c))
+		return fail(ret_reason, "not a finite number", -EDOM);
+	if (fahrenheit)
+		c = (c - 32.0) * 5.0 / 9.0;
+	if (c < -1000.0 || c > 1000.0)
+		return fail(ret_reason, "temperature beyond +-1000 °C", -ERANGE);
+	*ret_mc = (int32_t) lround(c * 1000.0);
+	return 0;
+}
+
+bool temp_payload_expired(uint64_t received_usec, uint64_t now_usec, uint64_t max_age_usec)
+{
+	if (max_age_usec == 0 || now_usec <= received_usec)
+		return false;
+	return now_usec - received_usec > max_age_usec;
+}

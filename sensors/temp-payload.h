@@ -1,0 +1,53 @@
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Readings of a thermometer already on MQTT. Pure: bytes in, a value or a
+ * reason out; no clock, no I/O, no logging.
+ *
+ * Accepted shapes:
+ *  - plain: "21.5", " 21.5\n" (ESPHome state topics, anything printing a
+ *    number): optional surrounding ASCII whitespace, [-+]digits[.digits].
+ *  - JSON with json_key, a dot-separated path of object keys (digits index an
+ *    array): zigbee2mqtt {"temperature":21.5} -> "temperature"; Tasmota
+ *    tele/x/SENSOR {"DS18B20":{"Temperature":21.5},"TempUnit":"C"} ->
+ *    "DS18B20.Temperature"; Shelly H&T Gen2 {"id":0,"tC":21.5,"tF":70.7} -> "tC".
+ * Decisions:
+ *  - A JSON string holding a plain number ("21.5") is accepted: some bridges
+ *    quote numbers, and the string is parsed as strictly as a plain payload.
+ *  - Fahrenheit is converted, not rejected: when the top-level object has
+ *    "TempUnit":"F" (Tasmota), or params.fahrenheit is set. Any other
+ *    TempUnit than "C"/"F" is rejected.
+ *  - JSON null (zigbee2mqtt while the device has no value) is -ENODATA.
+ *  - "nan", "inf" (ESPHome when the sensor failed) are -EDOM.
+ */
+
+struct temp_payload_params {
+	const char *json_key; /* NULL: plain number; borrowed */
+	size_t max_size;      /* bytes; larger payloads are refused before parsing; 0: 4096 */
+	bool fahrenheit;      /* the device sends °F */
+};
+
+#define TEMP_PAYLOAD_DEFAULT_MAX_SIZE 4096
+
+/*
+ * Parses the @len bytes at @data (not NUL-terminated, any bytes) into
+ * millidegrees Celsius, rounded. Returns 0 and *ret_mc, or:
+ *   -EMSGSIZE too large, -ENODATA empty (or JSON null), -EILSEQ not UTF-8,
+ *   -EBADMSG not a number / not JSON, -ENOENT json_key not found,
+ *   -EINVAL wrong JSON type or TempUnit, -EDOM NaN or infinity,
+ *   -ERANGE beyond +-1000 °C.
+ * On failure *ret_reason points to a short static description for the log,
+ * and *ret_mc is untouched. @ret_reason may be NULL.
+ */
+int temp_payload_parse(const void *data, size_t len, const struct temp_payload_params *p,
+		       int32_t *ret_mc, const char **ret_reason);
+
+/*
+ * True when a reading received at @received_usec is too old at @now_usec to
+ * count (older than @max_age_usec; 0: never too old).
+ */
+bool temp_payload_expired(uint64_t received_usec, uint64_t now_usec, uint64_t max_age_usec);

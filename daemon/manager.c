@@ -9,9 +9,11 @@
 #include <systemd/sd-event.h>
 #include <time.h>
 
+#include "daemon/alerts.h"
 #include "daemon/clock.h"
 #include "daemon/log.h"
 #include "daemon/mqtt.h"
+#include "daemon/room.h"
 #include "daemon/store.h"
 #include "version.h"
 
@@ -22,6 +24,8 @@ struct manager {
 	int store_error; /* why the store is not open, or 0 */
 	struct mqtt *mqtt;
 	struct mqtt *mqtt_retiring; /* the old connection, saying "offline" after a reload */
+	struct alerts *alerts;
+	struct room *room;
 
 	sd_event_source *sig_term;
 	sd_event_source *sig_int;
@@ -44,7 +48,7 @@ static void notify_status(struct manager *m)
 
 static json_t *state_snapshot(const struct manager *m)
 {
-	json_t *store;
+	json_t *state, *store;
 
 	if (m->store)
 		store = json_pack("{s:s, s:i}", "status", "ok", "schema_version",
@@ -52,8 +56,12 @@ static json_t *state_snapshot(const struct manager *m)
 	else
 		store =
 		    json_pack("{s:s, s:s}", "status", "failed", "error", strerror(-m->store_error));
-	return json_pack("{s:s, s:s, s:s, s:o*}", "node_id", m->config->daemon.node_id, "version",
-			 BEDROOMD_VERSION, "started", m->started, "store", store);
+	state = json_pack("{s:s, s:s, s:s, s:o*, s:o*}", "node_id", m->config->daemon.node_id,
+			  "version", BEDROOMD_VERSION, "started", m->started, "store", store,
+			  "alerts", alerts_active_json(m->alerts));
+	if (state && room_add_state(m->room, state) < 0)
+		state = (json_decref(state), NULL);
+	return state;
 }
 
 static void publish_state(struct manager *m)
@@ -77,13 +85,30 @@ static void publish_state(struct manager *m)
 	free(text);
 }
 
+/* Sends what changed: the state snapshot and any alert events that wait. */
+static void publish_changes(struct manager *m)
+{
+	publish_state(m);
+	if (mqtt_is_connected(m->mqtt))
+		(void) alerts_flush(m->alerts, m->mqtt);
+}
+
 static void on_mqtt_connected(void *userdata)
 {
 	struct manager *m = userdata;
 
-	publish_state(m);
+	publish_changes(m);
 	notify_status(m);
 }
+
+static void on_room_changed(void *userdata)
+{
+	publish_changes(userdata);
+}
+
+static const struct room_callbacks room_callbacks = {
+	.changed = on_room_changed,
+};
 
 static void on_mqtt_disconnected(void *userdata)
 {
@@ -92,7 +117,10 @@ static void on_mqtt_disconnected(void *userdata)
 
 static void on_mqtt_message(const char *topic, const void *payload, size_t len, void *userdata)
 {
-	log_debug("ignoring message on '%s' (%zu bytes)", topic, len);
+	struct manager *m = userdata;
+
+	if (!room_handle_message(m->room, topic, payload, len))
+		log_debug("ignoring message on '%s' (%zu bytes)", topic, len);
 }
 
 static void on_mqtt_stopped(void *userdata)
@@ -165,7 +193,14 @@ static int apply_config(struct manager *m, struct config *next)
 {
 	struct config *prev = m->config;
 	struct mqtt *mqtt = NULL;
+	struct room *room = NULL;
 	int r;
+
+	/* Sensors are set up anew from the new file; the old ones stop once it is good. */
+	r = room_new(m->event, next, m->alerts, &room_callbacks, m, &room);
+	if (r < 0)
+		return log_error_errno(r, "cannot set up the sensors of the new configuration, "
+					  "keeping the running configuration");
 
 	if (mqtt_config_differs(&prev->mqtt, &next->mqtt)) {
 		if (m->mqtt_retiring)
@@ -173,10 +208,16 @@ static int apply_config(struct manager *m, struct config *next)
 					       "a previous reload is still switching "
 					       "brokers, keeping the running configuration");
 		r = mqtt_new(m->event, &next->mqtt, &mqtt_callbacks, m, &mqtt);
-		if (r < 0)
+		if (r < 0) {
+			room_free(room);
 			return log_error_errno(r, "cannot set up the new MQTT connection, keeping "
 						  "the running configuration");
+		}
 	}
+	room_stop(m->room, m->mqtt);
+	m->room = room_free(m->room);
+	m->room = room;
+	(void) room_start(m->room, mqtt ? mqtt : m->mqtt);
 	m->config = next;
 	apply_log_level(next);
 	if (strcmp(prev->daemon.state_dir, next->daemon.state_dir) != 0)
@@ -188,7 +229,7 @@ static int apply_config(struct manager *m, struct config *next)
 		if (mqtt_stop(m->mqtt_retiring) < 0)
 			on_mqtt_stopped(m);
 	} else {
-		publish_state(m);
+		publish_changes(m);
 	}
 	config_free(prev);
 	return 0;
@@ -270,6 +311,16 @@ int manager_new(struct config *config, struct manager **ret)
 		goto out;
 	}
 	open_store(m);
+	r = alerts_new(config->daemon.node_id, &m->alerts);
+	if (r < 0) {
+		log_error_errno(r, "cannot start");
+		goto out;
+	}
+	r = room_new(m->event, config, m->alerts, &room_callbacks, m, &m->room);
+	if (r < 0) {
+		log_error_errno(r, "cannot set up the room sensors");
+		goto out;
+	}
 	r = mqtt_new(m->event, &config->mqtt, &mqtt_callbacks, m, &m->mqtt);
 	if (r < 0) {
 		log_error_errno(r, "cannot set up the MQTT client");
@@ -289,6 +340,8 @@ struct manager *manager_free(struct manager *m)
 		return NULL;
 	m->mqtt = mqtt_free(m->mqtt);
 	m->mqtt_retiring = mqtt_free(m->mqtt_retiring);
+	m->room = room_free(m->room);
+	m->alerts = alerts_free(m->alerts);
 	m->store = store_close(m->store);
 	m->sig_hup = sd_event_source_disable_unref(m->sig_hup);
 	m->sig_int = sd_event_source_disable_unref(m->sig_int);
@@ -303,6 +356,9 @@ int manager_run(struct manager *m)
 {
 	int r;
 
+	r = room_start(m->room, m->mqtt);
+	if (r < 0)
+		return EXIT_FAILURE;
 	r = mqtt_start(m->mqtt);
 	if (r < 0) {
 		log_error_errno(r, "cannot start MQTT");

@@ -484,6 +484,24 @@ int mqtt_subscribe(struct mqtt *m, const char *topic, int qos)
 	return errno_from_mosq(rc);
 }
 
+int mqtt_unsubscribe(struct mqtt *m, const char *topic)
+{
+	for (size_t i = 0; i < m->n_subs; i++) {
+		int rc = MOSQ_ERR_SUCCESS;
+
+		if (strcmp(m->subs[i].topic, topic) != 0)
+			continue;
+		free(m->subs[i].topic);
+		m->subs[i] = m->subs[--m->n_subs];
+		if (m->state == MQTT_STATE_CONNECTED) {
+			rc = mosquitto_unsubscribe(m->mosq, NULL, topic);
+			update_io_events(m);
+		}
+		return errno_from_mosq(rc);
+	}
+	return -ENOENT;
+}
+
 int mqtt_publish(struct mqtt *m, const char *topic, const void *payload, size_t len, int qos,
 		 bool retain, int *ret_mid)
 {

@@ -60,6 +60,9 @@ const char *mqtt_base_topic(const struct mqtt *m);
  */
 int mqtt_subscribe(struct mqtt *m, const char *topic, int qos);
 
+/* Forgets a subscription made with mqtt_subscribe(); returns 0, -ENOENT or -errno. */
+int mqtt_unsubscribe(struct mqtt *m, const char *topic);
+
 /*
  * Publishes on @topic. Returns 0 and the message id in *ret_mid (may be NULL)
  * once the message is handed to the socket layer, -ENOTCONN when not

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "daemon/mqtt.h"
+
+/*
+ * Alerts: conditions a person should hear about (a sensor gone stale, a
+ * heater that does not answer, ...). Each is raised once and cleared once, as
+ * JSON events on <base>/event/alert (QoS 1, not retained) with a unique id and
+ * ISO-8601 local time. Events made while the broker is away wait in a small
+ * queue and go out, in order, when it is back; the active ones are also in
+ * <base>/state, so a late subscriber still sees them.
+ */
+
+struct alerts;
+
+/* @node_id is copied. Returns 0 or -ENOMEM. */
+int alerts_new(const char *node_id, struct alerts **ret);
+struct alerts *alerts_free(struct alerts *a);
+
+/*
+ * Raises alert @kind for @source (e.g. "sensor_stale", "sensor.bed") with a
+ * plain-words @message, unless it is already active. Returns 1 when it was
+ * raised now, 0 when it was already active, or a negative errno.
+ */
+int alerts_raise(struct alerts *a, const char *kind, const char *source, const char *message,
+		 uint64_t realtime_usec);
+
+/* Clears it if active; returns 1 when cleared now, 0 when it was not active, or -errno. */
+int alerts_clear(struct alerts *a, const char *kind, const char *source, const char *message,
+		 uint64_t realtime_usec);
+
+/* Sends what waits, oldest first, while @mqtt takes it. Returns how many were sent. */
+int alerts_flush(struct alerts *a, struct mqtt *mqtt);
+
+/* The active alerts as a JSON array of {kind, source, since} (a new reference). */
+json_t *alerts_active_json(const struct alerts *a);
+
+/* How many events wait for the broker (for tests and the state snapshot). */
+unsigned alerts_pending(const struct alerts *a);

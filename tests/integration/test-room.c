@@ -1,0 +1,239 @@
+/*
+ * The room temperature, end to end: the real bedroomd reads a DS18B20 on a fake
+ * sysfs tree (the real reading code, in its child process) and a thermometer
+ * on a real mosquitto, drops bad readings, publishes the coldest healthy value
+ * in <base>/state, and raises and clears sensor_stale.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tests/integration/harness.h"
+
+#define DEV "28-0316a2795eff"
+
+struct fixture {
+	struct broker broker;
+	struct daemon daemon;
+	struct client *client;
+	char sys[128];
+	char base[64];
+	char state_topic[96];
+	char alert_topic[96];
+	char thermo_topic[96];
+};
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "we");
+
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* A DS18B20 as w1_therm shows it: the scratchpad with its CRC verdict, then t=. */
+static void set_ds18b20(struct fixture *f, int mc, const char *crc)
+{
+	char path[256], text[200];
+
+	snprintf(path, sizeof(path), "%s/devices/w1_bus_master1/" DEV "/w1_slave", f->sys);
+	snprintf(text, sizeof(text),
+		 "38 01 4b 46 7f ff 08 10 33 : crc=33 %s\n38 01 4b 46 7f ff 08 10 33 t=%d\n", crc,
+		 mc);
+	write_file(path, text);
+}
+
+static void plug_ds18b20(struct fixture *f, bool plugged)
+{
+	char link[256];
+
+	snprintf(link, sizeof(link), "%s/bus/w1/devices/" DEV, f->sys);
+	if (plugged)
+		assert_int_equal(symlink("../../../devices/w1_bus_master1/" DEV, link), 0);
+	else
+		assert_int_equal(unlink(link), 0);
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char *log = daemon_stderr(&f->daemon), cmd[200];
+
+	if (log && *log)
+		fprintf(stderr, "# bedroomd stderr:\n%s", log);
+	free(log);
+	client_free(f->client);
+	daemon_destroy(&f->daemon);
+	broker_destroy(&f->broker);
+	if (f->sys[0]) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%.*s'", 150, f->sys);
+		(void) system(cmd);
+	}
+	free(f);
+	return 0;
+}
+
+static int setup_with(void **state, const char *stale_after)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	char dir[512], text[2048];
+
+	if (!f)
+		return -1;
+	*state = f;
+	f->daemon.notify_fd = -1;
+	snprintf(f->base, sizeof(f->base), "bedroomd/room%d", (int) getpid());
+	snprintf(f->state_topic, sizeof(f->state_topic), "%s/state", f->base);
+	snprintf(f->alert_topic, sizeof(f->alert_topic), "%s/event/alert", f->base);
+	snprintf(f->thermo_topic, sizeof(f->thermo_topic), "test%d/thermometer", (int) getpid());
+	snprintf(f->sys, sizeof(f->sys), "%s/bedroomd-sys-XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (!mkdtemp(f->sys) || broker_start(&f->broker) < 0 || daemon_prepare(&f->daemon) < 0 ||
+	    client_new(&f->broker, "#", &f->client) < 0) {
+		teardown(state);
+		return -1;
+	}
+	snprintf(dir, sizeof(dir),
+		 "mkdir -p '%s/devices/w1_bus_master1/" DEV "' '%s/bus/w1/devices'", f->sys,
+		 f->sys);
+	if (system(dir) != 0)
+		return -1;
+	set_ds18b20(f, 19500, "YES");
+	plug_ds18b20(f, true);
+	snprintf(text, sizeof(text),
+		 "[daemon]\nnode_id = room%d\nstate_dir = @STATE_DIR@\nlog_level = debug\n"
+		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n"
+		 "[room]\nsysfs_root = %s\npublish_interval = 10s\n"
+		 "[sensor.bed]\ntype = w1\ninterval = 2s\nstale_after = %s\nmax_rate = 0\n"
+		 "[sensor.zigbee]\ntype = mqtt\ntopic = %s\njson_key = temperature\n"
+		 "max_rate = 0\n",
+		 (int) getpid(), f->broker.port, f->sys, stale_after, f->thermo_topic);
+	if (daemon_write_config(&f->daemon, text) < 0 || daemon_start(&f->daemon, NULL) < 0 ||
+	    daemon_wait_notify(&f->daemon, "READY=1", 10000) < 0)
+		return -1;
+	return 0;
+}
+
+/* Bad readings for a while must not make the sensor stale here. */
+static int setup_patient(void **state)
+{
+	return setup_with(state, "2min");
+}
+
+static int setup_quick_to_stale(void **state)
+{
+	return setup_with(state, "10s");
+}
+
+/* Waits for a state whose top-level temperature is @value (as JSON prints it). */
+static void wait_room_temperature(struct fixture *f, const char *value)
+{
+	char want[64];
+
+	snprintf(want, sizeof(want), "~\"temperature\":%s,\"version\"", value);
+	if (!client_wait(f->client, f->state_topic, want, 15000))
+		fail_msg("no state with room temperature %s", value);
+}
+
+static void test_readings_are_checked_and_combined(void **state)
+{
+	struct fixture *f = *state;
+	char *big, *log;
+	static const char not_utf8[] = "{\"temperature\": \"\xff\xfe\"}";
+
+	/* The DS18B20 alone, then the coldest of both. */
+	wait_room_temperature(f, "19.5");
+	client_publish(f->client, f->thermo_topic, "{\"temperature\": 21.0, \"humidity\": 40}",
+		       false);
+	usleep(500000);
+	client_clear(f->client);
+	client_publish(f->client, f->thermo_topic, "{\"temperature\": 17.25}", false);
+	wait_room_temperature(f, "17.25");
+
+	/* Bad readings change nothing: power-on 85 °C, a CRC failure, -127 °C. */
+	client_clear(f->client);
+	set_ds18b20(f, 85000, "YES");
+	sleep(3);
+	set_ds18b20(f, 16000, "NO");
+	sleep(3);
+	set_ds18b20(f, -127000, "YES");
+	sleep(3);
+	client_publish(f->client, f->thermo_topic, "{\"temperature\": 30.0}", false);
+	wait_room_temperature(f, "19.5");
+	assert_null(client_wait(f->client, f->state_topic, "~\"temperature\":85", 100));
+	assert_null(client_wait(f->client, f->state_topic, "~\"temperature\":16.0", 100));
+
+	/* Bad payloads: refused with a log line, the daemon carries on. */
+	big = malloc(1024 * 1024 + 1);
+	assert_non_null(big);
+	memset(big, '1', 1024 * 1024);
+	big[1024 * 1024] = '\0';
+	client_publish(f->client, f->thermo_topic, big, false);
+	free(big);
+	client_publish(f->client, f->thermo_topic, not_utf8, false);
+	client_publish(f->client, f->thermo_topic, "{\"temperature\": \"warm\"}", false);
+	client_publish(f->client, f->thermo_topic, "{\"temperature\": [18]}", false);
+	client_publish(f->client, f->thermo_topic, "", false);
+	client_publish(f->client, f->thermo_topic, "{\"humidity\": 40}", false);
+	usleep(500000);
+	assert_int_equal(kill(f->daemon.pid, 0), 0);
+	log = daemon_stderr(&f->daemon);
+	assert_non_null(strstr(log, "sensor.zigbee: refused a 1048576-byte payload"));
+	assert_non_null(strstr(log, "sensor.bed: rejected reading 85.000 °C (power_on)"));
+	assert_non_null(strstr(log, "(crc)"));
+	free(log);
+
+	/* A good reading still goes through afterwards. */
+	client_clear(f->client);
+	client_publish(f->client, f->thermo_topic, "{\"temperature\": 18.5}", false);
+	wait_room_temperature(f, "18.5");
+}
+
+static void test_stale_sensor_raises_and_clears_an_alert(void **state)
+{
+	struct fixture *f = *state;
+	const struct message *m;
+
+	wait_room_temperature(f, "19.5");
+	client_clear(f->client);
+	plug_ds18b20(f, false); /* the sensor is gone: no reading at all */
+	m = client_wait(f->client, f->alert_topic, "~\"state\":\"raised\"", 20000);
+	assert_non_null(m);
+	assert_non_null(strstr(m->payload, "\"kind\":\"sensor_stale\""));
+	assert_non_null(strstr(m->payload, "\"source\":\"sensor.bed\""));
+	assert_non_null(strstr(m->payload, "\"id\":\"room"));
+	assert_false(m->retained);
+	/* With its only sysfs sensor stale and no MQTT reading, the room is unknown. */
+	wait_room_temperature(f, "null");
+	assert_non_null(client_wait(f->client, f->state_topic, "~\"status\":\"stale\"", 1000));
+
+	client_clear(f->client);
+	plug_ds18b20(f, true);
+	m = client_wait(f->client, f->alert_topic, "~\"state\":\"cleared\"", 15000);
+	assert_non_null(m);
+	assert_non_null(strstr(m->payload, "\"kind\":\"sensor_stale\""));
+	wait_room_temperature(f, "19.5");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_readings_are_checked_and_combined,
+						setup_patient, teardown),
+		cmocka_unit_test_setup_teardown(test_stale_sensor_raises_and_clears_an_alert,
+						setup_quick_to_stale, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

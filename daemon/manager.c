@@ -73,7 +73,8 @@ static void publish_state(struct manager *m)
 	if (!mqtt_is_connected(m->mqtt))
 		return;
 	state = state_snapshot(m);
-	text = state ? json_dumps(state, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	text = state ? json_dumps(state, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(6))
+		     : NULL;
 	json_decref(state);
 	if (!text) {
 		log_error("cannot build the state snapshot: out of memory");

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench/bench-baselines.h"
 #include "control/thermostat.h"
 #include "sim/room.h"
 #include "sim/weather.h"
@@ -36,22 +37,31 @@ enum schedule {
 
 enum ctl_kind {
 	CTL_KIND_BEDROOMD,
-	CTL_KIND_HA,      /* Home Assistant generic_thermostat, tolerance 0.3/0.3 */
-	CTL_KIND_ESPHOME, /* deadband and overrun 0.5, min run/off 300 s, min idle 30 s */
+	CTL_KIND_HA,
+	CTL_KIND_ESPHOME,
+	CTL_KIND_TASMOTA,
 };
+
+/* Baselines in the setback schedule: switched on this long before 22:00 ... */
+#define PREHEAT_TYPICAL_MIN 60
+/* ... or, for the like-for-like comparison, the shortest fixed lead (5 min steps, at
+ * most 4 h) with which the air has reached 18 °C at 22:00 on every night. */
+#define PREHEAT_SUFFICIENT 0
+#define PREHEAT_MAX_MIN    240
 
 struct run_spec {
 	enum ctl_kind kind;
 	double target_c;
 	enum schedule schedule;
+	unsigned preheat_min; /* baselines in setback; PREHEAT_SUFFICIENT: searched */
 };
 
 struct ctl {
 	enum ctl_kind kind;
-	double target_c;
 	enum schedule schedule;
+	unsigned preheat_min;
 	bool on;
-	double changed_s;
+	struct baseline base;
 	struct thermostat *thermostat;
 	struct thermostat_input in;
 	uint64_t wake_usec;
@@ -64,6 +74,9 @@ struct result {
 	double switch_ons_per_day;
 	double kwh;
 	double reach_min;
+	double mean_air_c;    /* over the whole counted period, day and night */
+	unsigned late_nights; /* nights with the air below 18 °C at 22:00 */
+	unsigned preheat_min; /* baselines in setback: the lead used */
 	unsigned nights;
 };
 
@@ -86,15 +99,18 @@ static const struct reference references[] = {
 	{ "minneapolis", CTL_KIND_ESPHOME, 18.5, SCHEDULE_CONTINUOUS, 3753, 0.87, 66.0, 414.2,
 	  0.8 },
 	{ "minneapolis", CTL_KIND_HA, 18.5, SCHEDULE_SETBACK, 6600, 8.32, 21.1, 312.4, 121.5 },
+	{ "boston", CTL_KIND_TASMOTA, 18.5, SCHEDULE_CONTINUOUS, 4751, 3.62, 46.1, 312.8, 4.8 },
 };
 
 static const struct run_spec runs[] = {
-	{ CTL_KIND_HA, 18.0, SCHEDULE_CONTINUOUS },
-	{ CTL_KIND_HA, 18.5, SCHEDULE_CONTINUOUS },
-	{ CTL_KIND_ESPHOME, 18.5, SCHEDULE_CONTINUOUS },
-	{ CTL_KIND_BEDROOMD, 18.0, SCHEDULE_CONTINUOUS },
-	{ CTL_KIND_HA, 18.5, SCHEDULE_SETBACK },
-	{ CTL_KIND_BEDROOMD, 18.0, SCHEDULE_SETBACK },
+	{ CTL_KIND_HA, 18.0, SCHEDULE_CONTINUOUS, 0 },
+	{ CTL_KIND_HA, 18.5, SCHEDULE_CONTINUOUS, 0 },
+	{ CTL_KIND_ESPHOME, 18.5, SCHEDULE_CONTINUOUS, 0 },
+	{ CTL_KIND_TASMOTA, 18.5, SCHEDULE_CONTINUOUS, 0 },
+	{ CTL_KIND_BEDROOMD, 18.0, SCHEDULE_CONTINUOUS, 0 },
+	{ CTL_KIND_HA, 18.5, SCHEDULE_SETBACK, PREHEAT_TYPICAL_MIN },
+	{ CTL_KIND_HA, 18.5, SCHEDULE_SETBACK, PREHEAT_SUFFICIENT },
+	{ CTL_KIND_BEDROOMD, 18.0, SCHEDULE_SETBACK, 0 },
 };
 
 static const char *kind_name(enum ctl_kind k)
@@ -106,6 +122,8 @@ static const char *kind_name(enum ctl_kind k)
 		return "HA generic";
 	case CTL_KIND_ESPHOME:
 		return "ESPHome";
+	case CTL_KIND_TASMOTA:
+		return "Tasmota PI";
 	}
 	return "?";
 }
@@ -127,11 +145,21 @@ static int ctl_init(struct ctl *c, const struct run_spec *spec)
 	int r;
 
 	*c = (struct ctl){ .kind = spec->kind,
-			   .target_c = spec->target_c,
 			   .schedule = spec->schedule,
-			   .changed_s = -1e9 };
-	if (spec->kind != CTL_KIND_BEDROOMD)
+			   .preheat_min = spec->preheat_min };
+	switch (spec->kind) {
+	case CTL_KIND_BEDROOMD:
+		break;
+	case CTL_KIND_HA:
+		baseline_init(&c->base, BASELINE_KIND_HA, spec->target_c);
 		return 0;
+	case CTL_KIND_ESPHOME:
+		baseline_init(&c->base, BASELINE_KIND_ESPHOME, spec->target_c);
+		return 0;
+	case CTL_KIND_TASMOTA:
+		baseline_init(&c->base, BASELINE_KIND_TASMOTA, spec->target_c);
+		return 0;
+	}
 	thermostat_params_init(&p);
 	r = thermostat_new(&p, &c->thermostat);
 	if (r < 0)
@@ -148,40 +176,12 @@ static void ctl_done(struct ctl *c)
 	c->thermostat = thermostat_free(c->thermostat);
 }
 
-/* Baselines are switched on from 21:00 to 07:00 in the setback schedule. */
+/* Baselines in the setback schedule are switched on from 22:00 - preheat to 07:00. */
 static bool baseline_active(const struct ctl *c, unsigned sec_of_day)
 {
 	if (c->schedule == SCHEDULE_CONTINUOUS)
 		return true;
-	return sec_of_day >= NIGHT_ON_S - 3600 || sec_of_day < NIGHT_OFF_S;
-}
-
-/* A baseline thermostat, on a new reading. */
-static void baseline_reading(struct ctl *c, double t_s, unsigned sec_of_day, double sensor_c)
-{
-	bool want = c->on;
-
-	if (!baseline_active(c, sec_of_day)) {
-		want = false;
-	} else if (c->kind == CTL_KIND_HA) {
-		if (c->on && sensor_c >= c->target_c + 0.3)
-			want = false;
-		else if (!c->on && sensor_c <= c->target_c - 0.3)
-			want = true;
-	} else if (c->kind == CTL_KIND_ESPHOME) {
-		if (sensor_c < c->target_c - 0.5)
-			want = true;
-		else if (sensor_c > c->target_c + 0.5)
-			want = false;
-		if (want && !c->on && t_s - c->changed_s < 300)
-			want = false;
-		if (!want && c->on && t_s - c->changed_s < 300)
-			want = true;
-	}
-	if (want != c->on) {
-		c->on = want;
-		c->changed_s = t_s;
-	}
+	return sec_of_day >= NIGHT_ON_S - c->preheat_min * 60 || sec_of_day < NIGHT_OFF_S;
 }
 
 static int bedroomd_step(struct ctl *c, uint64_t now_usec, unsigned sec_of_day, bool reading,
@@ -217,8 +217,10 @@ static int run(const struct sim_weather *w, enum sim_room_variant variant, doubl
 	struct ctl c;
 	double end_s = fmin(sim_weather_end_s(w), days * DAY_S);
 	double below_s = 0, degree_s = 0, max_under = 0, reach_sum_s = 0;
-	double energy0_j = 0;
-	unsigned ons0 = 0, nights = 0;
+	double energy0_j = 0, air_sum = 0, last_warm_s = -1e9;
+	double trough_c = INFINITY, trough_sum = 0, trough_lo = INFINITY, on_s = -1e9;
+	unsigned ons0 = 0, nights = 0, late = 0, troughs = 0, ons_seen = 0;
+	long air_n = 0;
 	bool in_night = false, reached = false;
 	double night_start_s = 0;
 	long steps = (long) (end_s / DT_S);
@@ -247,8 +249,14 @@ static int run(const struct sim_weather *w, enum sim_room_variant variant, doubl
 			r = bedroomd_step(&c, now_usec, sec_of_day, reading, sensor_c, out_c);
 			if (r < 0)
 				goto out;
-		} else if (reading) {
-			baseline_reading(&c, t_s, sec_of_day, sensor_c);
+		} else {
+			bool active = baseline_active(&c, sec_of_day);
+
+			if (reading)
+				baseline_reading(&c.base, t_s, sensor_c, active);
+			else
+				baseline_tick(&c.base, t_s, active);
+			c.on = c.base.on;
 		}
 		if (k > 0 && (long) t_s % DAY_S == 0 && day == 1) {
 			energy0_j = sim_room_energy_j(room);
@@ -256,6 +264,28 @@ static int run(const struct sim_weather *w, enum sim_room_variant variant, doubl
 		}
 		sim_room_step(room, c.on, out_c, DT_S);
 		air_c = sim_room_true_air_c(room);
+		if (day >= 1) {
+			air_sum += air_c;
+			air_n++;
+		}
+		if (air_c >= FLOOR_C)
+			last_warm_s = t_s;
+		/* the trough of each cycle: lowest air in the 5 min after a relay switch-on */
+		if (sim_room_switch_ons(room, 0) != ons_seen) {
+			ons_seen = sim_room_switch_ons(room, 0);
+			on_s = t_s;
+			trough_c = air_c;
+		}
+		if (t_s - on_s <= 300 && air_c < trough_c)
+			trough_c = air_c;
+		if (t_s - on_s > 300 && isfinite(trough_c)) {
+			if (day >= 1 && trough_c > FLOOR_C - 1 && trough_c < FLOOR_C + 1) {
+				trough_sum += trough_c;
+				troughs++;
+				trough_lo = fmin(trough_lo, trough_c);
+			}
+			trough_c = INFINITY;
+		}
 
 		/* Whole nights after the first day, from 22:00 to 07:00 the next morning. */
 		if (sec_of_day == NIGHT_ON_S && day >= 1 &&
@@ -264,12 +294,18 @@ static int run(const struct sim_weather *w, enum sim_room_variant variant, doubl
 			reached = false;
 			night_start_s = t_s;
 			nights++;
+			/* late: the air has not reached 18 °C in the half hour before 22:00 */
+			late += t_s - last_warm_s > 1800;
 		}
 		if (in_night && sec_of_day == NIGHT_OFF_S)
 			in_night = false;
 		if (!in_night)
 			continue;
 		if (air_c < FLOOR_C) {
+			if (verbose && c.kind == CTL_KIND_BEDROOMD && FLOOR_C - air_c > 0.5 &&
+			    (long) t_s % 3600 == 0)
+				fprintf(stderr, "  day %ld %02u:00: air %.2f, outdoor %.1f\n", day,
+					sec_of_day / 3600, air_c, out_c);
 			below_s += DT_S;
 			degree_s += (FLOOR_C - air_c) * DT_S;
 			if (FLOOR_C - air_c > max_under)
@@ -288,6 +324,9 @@ static int run(const struct sim_weather *w, enum sim_room_variant variant, doubl
 		    (double) (sim_room_switch_ons(room, 0) - ons0) / ((end_s - DAY_S) / DAY_S),
 		.kwh = (sim_room_energy_j(room) - energy0_j) / 3.6e6,
 		.reach_min = nights ? reach_sum_s / 60 / nights : NAN,
+		.mean_air_c = air_n ? air_sum / (double) air_n : NAN,
+		.late_nights = late,
+		.preheat_min = c.preheat_min,
 		.nights = nights,
 	};
 	if (verbose && c.thermostat) {
@@ -295,10 +334,16 @@ static int run(const struct sim_weather *w, enum sim_room_variant variant, doubl
 
 		thermostat_get_learned(c.thermostat, &l);
 		fprintf(stderr,
-			"%s %s: learned band %.2f K, on-offset %.2f K, pre-heat %.1f min/K\n",
+			"%s %s: learned band %.2f K, on-offset %.2f K, pre-heat %.1f min/K, "
+			"duty %.2f, max rise %.1f K\n",
 			kind_name(c.kind), schedule_name(c.schedule), l.band_c, l.on_offset_c,
-			l.preheat_usec_per_k / 60e6);
+			l.preheat_usec_per_k / 60e6, l.duty, l.max_rise_k);
 	}
+	if (verbose)
+		fprintf(stderr,
+			"%s %s: mean air %.3f, %u late nights, mean trough %.3f (lowest %.2f)\n",
+			kind_name(c.kind), schedule_name(c.schedule), res->mean_air_c, late,
+			troughs ? trough_sum / troughs : NAN, trough_lo);
 out:
 	ctl_done(&c);
 	sim_room_free(room);
@@ -311,9 +356,55 @@ static const struct reference *find_reference(const char *trace, const struct ru
 		const struct reference *ref = &references[i];
 
 		if (strcmp(ref->trace, trace) == 0 && ref->kind == s->kind &&
-		    ref->target_c == s->target_c && ref->schedule == s->schedule)
+		    ref->target_c == s->target_c && ref->schedule == s->schedule &&
+		    (s->schedule == SCHEDULE_CONTINUOUS || s->preheat_min == PREHEAT_TYPICAL_MIN))
 			return ref;
 	}
+	return NULL;
+}
+
+/*
+ * Runs @spec; for a baseline with PREHEAT_SUFFICIENT, the shortest fixed lead (in
+ * 5 min steps, at most 4 h) with which the air is at 18 °C at 22:00 on every night.
+ */
+static int run_spec_or_search(const struct sim_weather *w, enum sim_room_variant variant,
+			      double days, const struct run_spec *spec, struct result *res)
+{
+	struct run_spec s = *spec;
+	int r;
+
+	if (spec->kind == CTL_KIND_BEDROOMD || spec->schedule != SCHEDULE_SETBACK ||
+	    spec->preheat_min != PREHEAT_SUFFICIENT)
+		return run(w, variant, days, spec, res);
+	for (s.preheat_min = 5; s.preheat_min <= PREHEAT_MAX_MIN; s.preheat_min += 5) {
+		bool v = verbose;
+
+		verbose = false;
+		r = run(w, variant, days, &s, res);
+		verbose = v;
+		if (r < 0 || res->late_nights == 0)
+			break;
+	}
+	if (r < 0)
+		return r;
+	if (s.preheat_min > PREHEAT_MAX_MIN)
+		s.preheat_min = PREHEAT_MAX_MIN;
+	return run(w, variant, days, &s, res);
+}
+
+/*
+ * What bedroomd is compared with: HA generic_thermostat at 18.5 °C in the same
+ * schedule; in setback, the one switched on early enough to have the room at 18 °C
+ * at 22:00 (bedroomd's goal), not the typical 21:00 that leaves it cold for hours.
+ */
+static const struct result *like_for_like(const struct result *res, const struct run_spec *s)
+{
+	for (size_t j = 0; j < sizeof(runs) / sizeof(runs[0]); j++)
+		if (runs[j].kind == CTL_KIND_HA && runs[j].target_c == 18.5 &&
+		    runs[j].schedule == s->schedule &&
+		    (s->schedule == SCHEDULE_CONTINUOUS ||
+		     runs[j].preheat_min == PREHEAT_SUFFICIENT))
+			return &res[j];
 	return NULL;
 }
 
@@ -335,7 +426,7 @@ static int bench_trace(const char *dir, const char *trace, enum sim_room_variant
 		return r;
 	}
 	for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
-		r = run(w, variant, days, &runs[i], &res[i]);
+		r = run_spec_or_search(w, variant, days, &runs[i], &res[i]);
 		if (r < 0) {
 			fprintf(stderr, "%s: run failed: %s\n", trace, strerror(-r));
 			goto out;
@@ -344,28 +435,28 @@ static int bench_trace(const char *dir, const char *trace, enum sim_room_variant
 	for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
 		const struct run_spec *s = &runs[i];
 		const struct reference *ref = compare ? find_reference(trace, s) : NULL;
-		const struct result *ha = NULL;
-		char ratio[64] = "", refs[96] = "";
+		const struct result *ha = like_for_like(res, s);
+		char ratio[64] = " | ", refs[96] = "", mode[64];
 
-		/* Ratios against the simulated HA generic_thermostat at 18.5, same schedule. */
-		for (size_t j = 0; j < sizeof(runs) / sizeof(runs[0]); j++)
-			if (runs[j].kind == CTL_KIND_HA && runs[j].target_c == 18.5 &&
-			    runs[j].schedule == s->schedule)
-				ha = &res[j];
 		if (s->kind == CTL_KIND_BEDROOMD && ha && ha->kwh > 0 && ha->switch_ons_per_day > 0)
 			snprintf(ratio, sizeof(ratio), "%.3f | %.2f", res[i].kwh / ha->kwh,
 				 res[i].switch_ons_per_day / ha->switch_ons_per_day);
-		else
-			snprintf(ratio, sizeof(ratio), " | ");
 		if (ref)
 			snprintf(refs, sizeof(refs), "%.0f / %.2f / %.1f / %.1f / %.1f",
 				 ref->minutes_below, ref->max_under_c, ref->switch_ons_per_day,
 				 ref->kwh, ref->reach_min);
+		if (s->kind != CTL_KIND_BEDROOMD && s->schedule == SCHEDULE_SETBACK)
+			snprintf(mode, sizeof(mode), "setback, on %02u:%02u%s",
+				 (NIGHT_ON_S / 60 - res[i].preheat_min) / 60,
+				 (NIGHT_ON_S / 60 - res[i].preheat_min) % 60,
+				 s->preheat_min == PREHEAT_SUFFICIENT ? " (*)" : "");
+		else
+			snprintf(mode, sizeof(mode), "%s", schedule_name(s->schedule));
 		printf(
 		    "| %s | %s | %.1f | %s | %.0f | %.0f | %.2f | %.1f | %.1f | %.1f | %s | %s |\n",
-		    trace, kind_name(s->kind), s->target_c, schedule_name(s->schedule),
-		    res[i].minutes_below, res[i].degree_minutes, res[i].max_under_c,
-		    res[i].switch_ons_per_day, res[i].kwh, res[i].reach_min, ratio, refs);
+		    trace, kind_name(s->kind), s->target_c, mode, res[i].minutes_below,
+		    res[i].degree_minutes, res[i].max_under_c, res[i].switch_ons_per_day,
+		    res[i].kwh, res[i].reach_min, ratio, refs);
 	}
 	fflush(stdout);
 out:

@@ -8,29 +8,12 @@
  * the estimate is L + tau * S. Fitting four readings rather than differencing two
  * keeps the quantisation noise of the estimate near 0.02 °C.
  *
- * Floor control. A hysteresis on that estimate, with both switching points
- * chosen by the controller above the floor and learned:
- * - switch on when the estimate, carried one reading period and a half ahead
- *   along its slope (the next chance to act, plus the heater's own delay), would
- *   reach floor + on_offset;
- * - switch off when the estimate reaches floor + on_offset + band.
- * on_offset is learned from the troughs: after each switch-on the lowest
- *   hindsight estimate of the air (reading + tau * centred slope, which is more
- *   exact than the causal one) is compared with floor + margin and on_offset moves
- *   half of the error. So the troughs settle just above the floor whatever the
- *   room's lag and the weather.
- * band is learned from the cycle length: a band too narrow means many short
- *   cycles and clicks, so after each cycle band is scaled towards the target cycle
- *   (20.5 min by default, about 70 switch-ons a day).
- * With the bed occupied at night the band is widened and min on/off lengthened.
+ * Floor control (thermostat-floor.c): a hysteresis on that estimate, both
+ * switching points above the floor and learned from the troughs and from the
+ * cycle length, the target cycle following the measured duty.
  *
- * Pre-heat (optimum start). When no day floor holds the room up, the night floor
- * is brought forward by lead = k * (floor - measured), at most preheat_max before
- * the night window. k (time per K of deficit) is learned night by night: for the
- * first two hours of the night the lowest estimated air is watched; an undershoot
- * (the heater could not hold the floor because the walls were still cold)
- * lengthens k in proportion to it, a night that held comfortably with the heater
- * not saturated shortens it a little.
+ * Pre-heat (thermostat-preheat.c): with no day floor, the night floor is brought
+ * forward by a lead learned night by night and scaled by the outdoor temperature.
  *
  * Staging. Stage 1 joins when stage 0 has run stage_delay and the room is still
  * below the on-point and not rising; it leaves at half the band. A stage locked
@@ -38,73 +21,16 @@
  *
  * Fail safe, each with its alert raised once and cleared on recovery: stale or
  * missing readings (off, or a bounded fallback duty cycle if configured),
- * over-temperature cut-off, maximum continuous on-time (then a rest), heating
- * without effect (no rise of no_effect_rise within no_effect, or confirmed on
- * with no power drawn; then an exponential, bounded back-off).
+ * over-temperature cut-off (here); maximum continuous on-time and heating without
+ * effect, per stage (thermostat-safety.c).
  */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 
-#include "control/thermostat-estimate.h"
-#include "control/thermostat.h"
+#include "control/thermostat-internal.h"
 
-#define USEC_PER_SEC 1000000ULL
-#define USEC_PER_MIN (60ULL * USEC_PER_SEC)
-#define FIT_POINTS   4
-#define TROUGH_USEC  (5 * USEC_PER_MIN)
-#define JUDGE_USEC   (120 * USEC_PER_MIN)
-
-struct thermostat_stage {
-	bool on;
-	bool ever_switched;
-	uint64_t changed_usec;
-	double min_since_on_c; /* lowest reading since switched on */
-	bool effect_seen;      /* warmed since switched on */
-	bool low_power;
-	uint64_t low_power_since_usec;
-	uint64_t lockout_until_usec;
-	enum thermostat_reason lockout_reason;
-	unsigned no_effect_count;
-	unsigned alerts;
-};
-
-struct thermostat {
-	struct thermostat_params p;
-	struct thermostat_estimate est;
-	bool have_reading;
-	uint64_t last_reading_usec;
-	bool started;
-	uint64_t start_usec;
-	uint64_t last_now_usec;
-	unsigned alerts;
-
-	unsigned demand; /* stages the floor controller wants */
-	uint64_t demand_since_usec;
-	bool floor_was_active;
-
-	double band_c;
-	double on_offset_c;
-	bool have_last_on;
-	uint64_t last_on_usec;
-	bool trough_watch;
-	bool trough_won;
-	uint64_t trough_until_usec;
-	double trough_min_c;
-
-	double preheat_usec_per_k;
-	bool preheat;
-	bool preheat_used;
-	bool was_night;
-	bool judge;
-	bool judge_saturated;
-	uint64_t judge_until_usec;
-	double judge_min_c;
-	uint64_t judge_on_usec;
-	uint64_t judge_last_usec;
-
-	struct thermostat_stage stage[THERMOSTAT_STAGES_MAX];
-};
+#define FIT_POINTS 4
 
 void thermostat_params_init(struct thermostat_params *p)
 {
@@ -132,7 +58,7 @@ void thermostat_params_init(struct thermostat_params *p)
 		.reading_period_usec = 60 * USEC_PER_SEC,
 		.margin_c = 0.08,
 		.band_c = 1.0,
-		.cycle_usec = 1230 * USEC_PER_SEC,
+		.cycle_usec = 1060 * USEC_PER_SEC,
 		.stage_delay_usec = 15 * USEC_PER_MIN,
 		.preheat_max_usec = 4 * 60 * USEC_PER_MIN,
 		.preheat_usec_per_k = 20.0 * USEC_PER_MIN,
@@ -177,6 +103,8 @@ int thermostat_new(const struct thermostat_params *p, struct thermostat **ret)
 	t->band_c = p->band_c;
 	t->on_offset_c = p->margin_c + 0.15;
 	t->preheat_usec_per_k = p->preheat_usec_per_k;
+	t->duty = 0.5;
+	t->max_rise_k = NAN;
 	*ret = t;
 	return 0;
 }
@@ -193,6 +121,8 @@ void thermostat_get_learned(const struct thermostat *t, struct thermostat_learne
 		.band_c = t->band_c,
 		.on_offset_c = t->on_offset_c,
 		.preheat_usec_per_k = t->preheat_usec_per_k,
+		.duty = t->duty,
+		.max_rise_k = t->max_rise_k,
 	};
 }
 
@@ -255,12 +185,12 @@ bool thermostat_in_window(unsigned sec_of_day, unsigned start_min, unsigned end_
 	return m >= start_min || m < end_min;
 }
 
-static uint64_t min_u64(uint64_t a, uint64_t b)
+uint64_t thermostat_min_u64(uint64_t a, uint64_t b)
 {
 	return a < b ? a : b;
 }
 
-static double clamp(double v, double lo, double hi)
+double thermostat_clamp(double v, double lo, double hi)
 {
 	return v < lo ? lo : v > hi ? hi : v;
 }
@@ -269,202 +199,6 @@ static double clamp(double v, double lo, double hi)
 static unsigned sec_until(unsigned sec_of_day, unsigned start_min)
 {
 	return (start_min * 60 + 86400 - sec_of_day) % 86400;
-}
-
-/* Hindsight estimate of the air at the reading before the newest: the centred slope. */
-static bool hindsight_air(const struct thermostat *t, double *ret_c)
-{
-	const struct thermostat_estimate *e = &t->est;
-	unsigned i0 = e->head, i1, i2;
-	double dt;
-
-	if (e->n < 3)
-		return false;
-	i1 = (i0 + THERMOSTAT_ESTIMATE_N - 1) % THERMOSTAT_ESTIMATE_N;
-	i2 = (i0 + THERMOSTAT_ESTIMATE_N - 2) % THERMOSTAT_ESTIMATE_N;
-	dt = (double) (e->t_usec[i0] - e->t_usec[i2]) / 1e6;
-	if (dt <= 0 || dt > 4.0 * (double) t->p.reading_period_usec / 1e6)
-		return false;
-	*ret_c = e->v_c[i1] + (double) t->p.sensor_lag_usec / 1e6 * (e->v_c[i0] - e->v_c[i2]) / dt;
-	return true;
-}
-
-/*
- * Learns the on-point from the trough after each switch-on. Only troughs the
- * heater clearly turned round count: when it cannot win (walls still cold after a
- * setback) the dip says nothing about the switching point.
- */
-static void learn_trough(struct thermostat *t, uint64_t now_usec, double floor_c,
-			 bool fresh_reading)
-{
-	double h;
-
-	if (!t->trough_watch)
-		return;
-	if (fresh_reading && hindsight_air(t, &h)) {
-		if (h < t->trough_min_c)
-			t->trough_min_c = h;
-		if (h >= floor_c + t->on_offset_c + 0.1)
-			t->trough_won = true;
-	}
-	if (now_usec < t->trough_until_usec)
-		return;
-	t->trough_watch = false;
-	if (!t->trough_won || !isfinite(t->trough_min_c) || !isfinite(floor_c))
-		return;
-	t->on_offset_c += clamp(0.5 * (floor_c + t->p.margin_c - t->trough_min_c), -0.1, 0.1);
-	t->on_offset_c = clamp(t->on_offset_c, 0.0, 1.0);
-}
-
-/* Learns the band from the cycle length, at each switch-on of floor control. */
-static void learn_cycle(struct thermostat *t, uint64_t now_usec)
-{
-	if (t->have_last_on) {
-		double cycle = (double) (now_usec - t->last_on_usec);
-		double target = (double) t->p.cycle_usec;
-
-		if (cycle < 3 * target) {
-			t->band_c *= clamp(1 + 0.4 * (target / cycle - 1), 0.8, 1.25);
-			t->band_c = clamp(t->band_c, 0.2, 3.0);
-		}
-	}
-	t->have_last_on = true;
-	t->last_on_usec = now_usec;
-}
-
-/*
- * Judges the pre-heat over the first hours of the night: undershoot lengthens the
- * lead, a night held with spare heater capacity shortens it a little.
- */
-static void learn_preheat(struct thermostat *t, uint64_t now_usec, double floor_c, double est_c)
-{
-	double deficit;
-
-	if (!t->judge)
-		return;
-	if (t->stage[0].on)
-		t->judge_on_usec += now_usec - t->judge_last_usec;
-	t->judge_last_usec = now_usec;
-	/* only what the heater could not hold: on without a break for 10 min */
-	if (t->stage[0].on && now_usec - t->stage[0].changed_usec >= 10 * USEC_PER_MIN) {
-		t->judge_saturated = true;
-		if (isfinite(est_c) && est_c < t->judge_min_c)
-			t->judge_min_c = est_c;
-	}
-	if (now_usec < t->judge_until_usec)
-		return;
-	t->judge = false;
-	if (!isfinite(floor_c) || !isfinite(t->judge_min_c))
-		return;
-	deficit = floor_c - t->judge_min_c;
-	if (deficit > 0.05)
-		t->preheat_usec_per_k *= 1 + clamp(0.3 * deficit + 0.1, 0.1, 0.6);
-	else if (!t->judge_saturated)
-		t->preheat_usec_per_k *= 0.9;
-	t->preheat_usec_per_k =
-	    clamp(t->preheat_usec_per_k, 2.0 * USEC_PER_MIN, 120.0 * USEC_PER_MIN);
-}
-
-static void set_alert(unsigned *alerts, enum thermostat_alert a, bool on)
-{
-	if (on)
-		*alerts |= THERMOSTAT_ALERT_BIT(a);
-	else
-		*alerts &= ~THERMOSTAT_ALERT_BIT(a);
-}
-
-/* Works out how many stages the floor wants from the estimate; updates learning. */
-static void floor_control(struct thermostat *t, uint64_t now_usec, double floor_c, double est_c,
-			  double slope, bool in_bed)
-{
-	double low = floor_c + t->on_offset_c;
-	double band = t->band_c * (in_bed ? t->p.bed_band_factor : 1.0);
-	double horizon = 1.5 * (double) t->p.reading_period_usec / 1e6;
-	unsigned want = t->demand;
-
-	if (want == 0) {
-		if (est_c + fmin(slope, 0) * horizon <= low)
-			want = 1;
-	} else if (est_c >= low + band) {
-		want = 0;
-	} else if (want >= 2 && est_c >= low + band / 2) {
-		want = 1;
-	} else if (want < t->p.n_stages &&
-		   now_usec - t->demand_since_usec >= t->p.stage_delay_usec && est_c < low &&
-		   slope <= 0) {
-		want++;
-	}
-	if (want == t->demand)
-		return;
-	if (t->demand == 0 && want == 1) {
-		learn_cycle(t, now_usec);
-		t->trough_watch = true;
-		t->trough_until_usec = now_usec + TROUGH_USEC;
-		t->trough_min_c = INFINITY;
-		t->trough_won = false;
-	}
-	t->demand = want;
-	t->demand_since_usec = now_usec;
-}
-
-/* Safety per stage while on: maximum on-time and heating without effect. */
-static void stage_safety(struct thermostat *t, unsigned i, const struct thermostat_heater_input *h,
-			 uint64_t now_usec, double reading_c)
-{
-	struct thermostat_stage *s = &t->stage[i];
-	bool no_effect = false;
-
-	if (!s->on)
-		return;
-	if (isfinite(reading_c)) {
-		if (reading_c < s->min_since_on_c)
-			s->min_since_on_c = reading_c;
-		if (reading_c - s->min_since_on_c >= t->p.no_effect_rise_c) {
-			s->effect_seen = true;
-			s->no_effect_count = 0;
-			set_alert(&s->alerts, THERMOSTAT_ALERT_HEATING_NO_EFFECT, false);
-		}
-	}
-	if (!s->effect_seen && now_usec - s->changed_usec >= t->p.no_effect_usec)
-		no_effect = true;
-	if (h->confirmed == THERMOSTAT_CONFIRM_ON && h->power_known &&
-	    h->power_w < t->p.no_effect_power_w) {
-		if (!s->low_power) {
-			s->low_power = true;
-			s->low_power_since_usec = now_usec;
-		}
-		if (now_usec - s->low_power_since_usec >= t->p.no_effect_power_usec)
-			no_effect = true;
-	} else {
-		s->low_power = false;
-	}
-	if (no_effect) {
-		uint64_t b = t->p.no_effect_backoff_usec;
-
-		for (unsigned k = 0; k < s->no_effect_count && b < t->p.no_effect_backoff_max_usec;
-		     k++)
-			b *= 2;
-		s->no_effect_count++;
-		s->lockout_until_usec = now_usec + min_u64(b, t->p.no_effect_backoff_max_usec);
-		s->lockout_reason = THERMOSTAT_REASON_NO_EFFECT;
-		set_alert(&s->alerts, THERMOSTAT_ALERT_HEATING_NO_EFFECT, true);
-	} else if (now_usec - s->changed_usec >= t->p.max_on_usec) {
-		s->lockout_until_usec = now_usec + t->p.max_on_rest_usec;
-		s->lockout_reason = THERMOSTAT_REASON_MAX_ON_TIME;
-		set_alert(&s->alerts, THERMOSTAT_ALERT_MAX_ON_TIME, true);
-	}
-}
-
-static void stage_switch(struct thermostat_stage *s, bool on, uint64_t now_usec, double reading_c)
-{
-	if (s->on == on)
-		return;
-	s->on = on;
-	s->ever_switched = true;
-	s->changed_usec = now_usec;
-	s->min_since_on_c = isfinite(reading_c) ? reading_c : INFINITY;
-	s->effect_seen = false;
-	s->low_power = false;
 }
 
 int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uint64_t now_usec,
@@ -476,6 +210,7 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 	unsigned old_alerts = t->alerts, old_stage_alerts[THERMOSTAT_STAGES_MAX];
 	bool fresh, fresh_reading = false, night, floor_active, in_bed, forced = false;
 	double floor_c = NAN, est_c = NAN, slope = 0, reading_c = NAN;
+	double outdoor_c = in->outdoor_known && isfinite(in->outdoor_c) ? in->outdoor_c : NAN;
 	uint64_t wake = now_usec + t->p.reading_period_usec;
 	unsigned want = 0, assigned = 0;
 	enum thermostat_reason want_reason = THERMOSTAT_REASON_IDLE;
@@ -510,7 +245,7 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 					    4 * t->p.reading_period_usec + USEC_PER_MIN / 2,
 					    FIT_POINTS, &est_c, &slope) >= 0)
 			est_c += slope * (double) t->p.sensor_lag_usec / 1e6;
-		wake = min_u64(wake, in->room_usec + t->p.stale_usec + 1);
+		wake = thermostat_min_u64(wake, in->room_usec + t->p.stale_usec + 1);
 	} else {
 		thermostat_estimate_reset(&t->est);
 		t->have_reading = false;
@@ -518,24 +253,18 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 	d.estimate_c = est_c;
 
 	/* Room-wide alerts. */
-	set_alert(&t->alerts, THERMOSTAT_ALERT_SENSOR_STALE,
-		  !fresh && now_usec - t->start_usec >= t->p.stale_usec);
+	thermostat_set_alert(&t->alerts, THERMOSTAT_ALERT_SENSOR_STALE,
+			     !fresh && now_usec - t->start_usec >= t->p.stale_usec);
 	if (fresh && in->room_c >= t->p.overheat_c)
-		set_alert(&t->alerts, THERMOSTAT_ALERT_OVER_TEMPERATURE, true);
+		thermostat_set_alert(&t->alerts, THERMOSTAT_ALERT_OVER_TEMPERATURE, true);
 	else if (fresh && in->room_c < t->p.overheat_c - t->p.overheat_hysteresis_c)
-		set_alert(&t->alerts, THERMOSTAT_ALERT_OVER_TEMPERATURE, false);
+		thermostat_set_alert(&t->alerts, THERMOSTAT_ALERT_OVER_TEMPERATURE, false);
 
 	/* Which floor holds now: night, day, or the night's brought forward (pre-heat). */
 	night = thermostat_in_window(local_sec_of_day, in->night_start_min, in->night_end_min);
 	if (night && !t->was_night) {
-		if (t->preheat_used) {
-			t->judge = true;
-			t->judge_until_usec = now_usec + JUDGE_USEC;
-			t->judge_min_c = INFINITY;
-			t->judge_saturated = false;
-			t->judge_on_usec = 0;
-			t->judge_last_usec = now_usec;
-		}
+		if (t->preheat_used)
+			thermostat_preheat_judge_start(t, now_usec);
 		t->preheat = false;
 		t->preheat_used = false;
 	}
@@ -547,10 +276,10 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 	if (!night && (!in->day_floor_enabled || in->day_floor_c < in->floor_c)) {
 		uint64_t until_usec =
 		    (uint64_t) sec_until(local_sec_of_day, in->night_start_min) * USEC_PER_SEC;
-		double deficit = in->floor_c - (fresh ? in->room_c : in->floor_c);
 
 		if (!t->preheat && fresh && until_usec <= t->p.preheat_max_usec &&
-		    (double) until_usec <= fmax(deficit, 0.25) * t->preheat_usec_per_k)
+		    until_usec <=
+			thermostat_preheat_lead_usec(t, in->floor_c, in->room_c, outdoor_c))
 			t->preheat = true;
 		if (t->preheat) {
 			floor_c = in->floor_c;
@@ -562,8 +291,8 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 	d.floor_c = floor_active ? floor_c : NAN;
 	in_bed = night && in->bed == THERMOSTAT_BED_OCCUPIED;
 
-	learn_trough(t, now_usec, floor_c, fresh_reading);
-	learn_preheat(t, now_usec, in->floor_c, est_c);
+	thermostat_learn_trough(t, now_usec, floor_c, fresh_reading);
+	thermostat_learn_preheat(t, now_usec, in->floor_c, est_c);
 
 	/* What the room wants. */
 	if (!floor_active || !fresh) {
@@ -574,7 +303,7 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 	} else {
 		if (!t->floor_was_active)
 			t->have_last_on = false;
-		floor_control(t, now_usec, floor_c, est_c, slope, in_bed);
+		thermostat_floor_control(t, now_usec, floor_c, est_c, slope, in_bed, outdoor_c);
 	}
 	t->floor_was_active = floor_active && fresh;
 	want = t->demand;
@@ -597,8 +326,8 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 			d.reason = THERMOSTAT_REASON_FALLBACK_DUTY;
 			want = phase < on_usec ? 1 : 0;
 			want_reason = THERMOSTAT_REASON_FALLBACK_DUTY;
-			wake =
-			    min_u64(wake, now_usec - phase + (phase < on_usec ? on_usec : period));
+			wake = thermostat_min_u64(wake, now_usec - phase +
+							    (phase < on_usec ? on_usec : period));
 		}
 	} else if (!floor_active) {
 		d.reason = THERMOSTAT_REASON_NO_FLOOR;
@@ -622,36 +351,38 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 		uint64_t min_off = in_bed ? t->p.bed_min_off_usec : t->p.min_off_usec;
 		bool locked;
 
-		stage_safety(t, i, &in->heater[i], now_usec, reading_c);
+		thermostat_stage_safety(t, i, &in->heater[i], now_usec, reading_c);
 		locked = now_usec < s->lockout_until_usec;
 		if (locked) {
-			stage_switch(s, false, now_usec, reading_c);
+			thermostat_stage_switch(s, false, now_usec, reading_c);
 			sd->reason = s->lockout_reason;
-			wake = min_u64(wake, s->lockout_until_usec);
+			wake = thermostat_min_u64(wake, s->lockout_until_usec);
 		} else if (assigned < want) {
 			assigned++;
 			if (s->on || !s->ever_switched || now_usec - s->changed_usec >= min_off) {
-				stage_switch(s, true, now_usec, reading_c);
+				thermostat_stage_switch(s, true, now_usec, reading_c);
 				sd->reason = want_reason;
 			} else {
 				sd->reason = THERMOSTAT_REASON_MIN_OFF;
-				wake = min_u64(wake, s->changed_usec + min_off);
+				wake = thermostat_min_u64(wake, s->changed_usec + min_off);
 			}
 		} else if (s->on && !forced && now_usec - s->changed_usec < min_on) {
 			sd->reason = THERMOSTAT_REASON_MIN_ON;
-			wake = min_u64(wake, s->changed_usec + min_on);
+			wake = thermostat_min_u64(wake, s->changed_usec + min_on);
 		} else {
 			if (s->on && !forced)
-				set_alert(&s->alerts, THERMOSTAT_ALERT_MAX_ON_TIME, false);
-			stage_switch(s, false, now_usec, reading_c);
+				thermostat_set_alert(&s->alerts, THERMOSTAT_ALERT_MAX_ON_TIME,
+						     false);
+			thermostat_stage_switch(s, false, now_usec, reading_c);
 			sd->reason = forced         ? d.reason
 				     : floor_active ? THERMOSTAT_REASON_IDLE
 						    : THERMOSTAT_REASON_NO_FLOOR;
 		}
 		if (s->on) {
 			if (!s->effect_seen)
-				wake = min_u64(wake, s->changed_usec + t->p.no_effect_usec);
-			wake = min_u64(wake, s->changed_usec + t->p.max_on_usec);
+				wake =
+				    thermostat_min_u64(wake, s->changed_usec + t->p.no_effect_usec);
+			wake = thermostat_min_u64(wake, s->changed_usec + t->p.max_on_usec);
 		}
 		sd->on = s->on;
 		sd->alerts_active = s->alerts;

@@ -85,7 +85,8 @@ struct thermostat_params {
 	uint64_t reading_period_usec;        /* expected reading interval: 60 s */
 	double margin_c;                     /* aim for troughs this far above the floor: 0.08 */
 	double band_c;                       /* initial switching band (learned): 1.0 */
-	uint64_t cycle_usec;                 /* target heating cycle (learned band): 20.5 min */
+	uint64_t cycle_usec;                 /* target cycle at 50 % duty (learned band): 18.5 min;
+					      * longer at other duties, see thermostat-floor.c */
 	uint64_t stage_delay_usec;           /* next stage joins after: 15 min */
 	uint64_t preheat_max_usec;           /* pre-heat at most this early: 4 h */
 	double preheat_usec_per_k;           /* initial pre-heat lead per K of deficit: 20 min */
@@ -142,7 +143,9 @@ struct thermostat_decision {
 struct thermostat_learned {
 	double band_c;             /* switching band above the on-point */
 	double on_offset_c;        /* on-point above the floor, on the estimated air */
-	double preheat_usec_per_k; /* pre-heat lead per K of deficit */
+	double preheat_usec_per_k; /* pre-heat lead per K of deficit, at no load */
+	double duty;               /* measured heater duty cycle, 0..1 */
+	double max_rise_k;         /* indoor-outdoor difference one stage holds (NAN: unknown) */
 };
 
 struct thermostat;

@@ -536,6 +536,114 @@ static void test_sim_boston(void **state)
 	sim_weather_free(w);
 }
 
+/*
+ * The thermostat in the loop with the simulated older room at a constant outdoor
+ * temperature, continuous floor, for @days from midnight; returns the relay's
+ * switch-ons a day after the first day.
+ */
+static double sim_constant(struct rig *g, double outdoor_c, unsigned days)
+{
+	struct sim_room_params rp;
+	struct sim_room *room = NULL;
+	uint64_t wake = 0;
+	unsigned ons0 = 0;
+
+	assert_int_equal(sim_room_params_init(&rp, SIM_ROOM_VARIANT_OLDER), 0);
+	assert_int_equal(sim_room_new(&rp, &room), 0);
+	g->in.outdoor_known = true;
+	g->in.outdoor_c = outdoor_c;
+	for (long k = 0; k < (long) days * 8640; k++) {
+		g->now_usec = T0 + (uint64_t) k * 10 * S;
+		if (k % 6 == 0) {
+			g->in.room_known = true;
+			g->in.room_c = sim_room_sensor_c(room);
+			g->in.room_usec = g->now_usec;
+		}
+		if (k % 6 == 0 || g->now_usec >= wake) {
+			rig_tick(g);
+			wake = g->d.next_wakeup_usec;
+		}
+		if (k == 8640)
+			ons0 = sim_room_switch_ons(room, 0);
+		sim_room_step(room, g->d.stage[0].on, outdoor_c, 10);
+	}
+	ons0 = sim_room_switch_ons(room, 0) - ons0;
+	sim_room_free(room);
+	return (double) ons0 / (days - 1);
+}
+
+/*
+ * The target cycle follows the measured duty: a light load clicks less than a
+ * heavy one, as with any fixed-swing thermostat, instead of the same number of
+ * clicks whatever the load. The duty and the heater's reach (power over loss) are
+ * learned from the cycles.
+ */
+static void test_learn_duty(void **state)
+{
+	struct thermostat_learned light, heavy;
+	struct rig g;
+	double ons_light, ons_heavy;
+
+	rig_init(&g, NULL, 0);
+	ons_light = sim_constant(&g, 12.0, 3); /* UA 22.1 W/K * 6.5 K: duty ~0.1 */
+	thermostat_get_learned(g.t, &light);
+	rig_done(&g);
+	rig_init(&g, NULL, 0);
+	ons_heavy = sim_constant(&g, -15.0, 3); /* 33.5 K: duty ~0.5 */
+	thermostat_get_learned(g.t, &heavy);
+	rig_done(&g);
+	print_message("light: duty %.2f, %.1f on/day; heavy: duty %.2f, %.1f on/day\n", light.duty,
+		      ons_light, heavy.duty, ons_heavy);
+	assert_true(light.duty > 0.05 && light.duty < 0.2);
+	assert_true(heavy.duty > 0.4 && heavy.duty < 0.6);
+	assert_true(ons_light < 0.6 * ons_heavy);
+	assert_true(ons_heavy < 90);
+	/* 1500 W over 22.1 W/K: 68 K */
+	assert_true(heavy.max_rise_k > 55 && heavy.max_rise_k < 80);
+	assert_true(light.max_rise_k > 45 && light.max_rise_k < 90);
+}
+
+/* First minute of pre-heat from 17:00 for a room at 14 °C, after a day of learning. */
+static unsigned preheat_start_min(double outdoor_c, bool outdoor_known)
+{
+	struct rig g;
+	unsigned start = 0;
+
+	rig_init(&g, NULL, 0);
+	sim_constant(&g, 0.0, 2); /* learns the heater's reach */
+	g.now_usec += MIN;
+	/* the wall clock now reads 17:00 */
+	g.sec0 = (unsigned) ((AT(17, 0) + 86400 - (g.now_usec - T0) / S % 86400) % 86400);
+	g.in.day_floor_enabled = false;
+	g.in.outdoor_known = outdoor_known;
+	g.in.outdoor_c = outdoor_c;
+	for (unsigned m = 0; m < 5 * 60; m++) {
+		rig_read(&g, 14.0, MIN);
+		if (g.d.reason == THERMOSTAT_REASON_PREHEAT) {
+			start = m;
+			break;
+		}
+	}
+	rig_done(&g);
+	return start;
+}
+
+/* The pre-heat starts earlier on a colder evening: less of the heater is left for warming. */
+static void test_preheat_outdoor(void **state)
+{
+	unsigned cold = preheat_start_min(-15.0, true);
+	unsigned mild = preheat_start_min(10.0, true);
+	unsigned unknown = preheat_start_min(NAN, false);
+
+	print_message("pre-heat from 17:00: cold %u, mild %u, outdoor unknown %u min\n", cold, mild,
+		      unknown);
+	assert_true(cold > 0 && mild > 0 && unknown > 0);
+	assert_true(cold + 30 < mild);
+	/* unknown: 4 K * 20 min/K = 80 min before 22:00, as without learning */
+	assert_int_equal(unknown, 5 * 60 - 80);
+	assert_true(cold >= 60); /* never more than 4 h early */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -547,6 +655,7 @@ int main(void)
 		cmocka_unit_test(test_max_on_time),       cmocka_unit_test(test_no_effect),
 		cmocka_unit_test(test_no_power),          cmocka_unit_test(test_staging),
 		cmocka_unit_test(test_mode_off),          cmocka_unit_test(test_sim_boston),
+		cmocka_unit_test(test_learn_duty),        cmocka_unit_test(test_preheat_outdoor),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

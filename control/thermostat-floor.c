@@ -1,0 +1,142 @@
+/*
+ * Floor control: a hysteresis on the estimated true air, both switching points
+ * above the floor and learned.
+ * - Switch on when the estimate, carried one reading period and a half ahead along
+ *   its slope (the next chance to act, plus the heater's own delay), would reach
+ *   floor + on_offset; switch off when it reaches floor + on_offset + band.
+ * - on_offset is learned from the troughs: after each switch-on the lowest
+ *   hindsight estimate of the air (reading + tau * centred slope) is compared with
+ *   floor + margin and on_offset moves half of the error.
+ * - band is learned from the cycle length. The target cycle is not fixed: a relay
+ *   giving a fixed swing of the air cycles fastest at half load and more slowly at
+ *   light or heavy load (period ~ 1 / (duty * (1 - duty))), which is how every
+ *   hysteresis thermostat behaves; so the target is cycle_usec at 50 % duty and
+ *   cycle_usec / (4 duty (1 - duty)) otherwise, at most 3 times longer. The duty is
+ *   measured, cycle by cycle. A light load (a modern room, a mild night) then
+ *   clicks less, and a heavy one is allowed the clicks that keep the swing, and so
+ *   the energy, down.
+ * - With the outdoor temperature known, each steady cycle also tells how large an
+ *   indoor-outdoor difference one stage could hold at full duty ((air - outdoor) /
+ *   duty, the heater's power over the room's loss); the pre-heat uses it.
+ */
+#include <math.h>
+
+#include "control/thermostat-internal.h"
+
+#define TROUGH_USEC (5 * USEC_PER_MIN)
+
+/* Hindsight estimate of the air at the reading before the newest: the centred slope. */
+static bool hindsight_air(const struct thermostat *t, double *ret_c)
+{
+	const struct thermostat_estimate *e = &t->est;
+	unsigned i0 = e->head, i1, i2;
+	double dt;
+
+	if (e->n < 3)
+		return false;
+	i1 = (i0 + THERMOSTAT_ESTIMATE_N - 1) % THERMOSTAT_ESTIMATE_N;
+	i2 = (i0 + THERMOSTAT_ESTIMATE_N - 2) % THERMOSTAT_ESTIMATE_N;
+	dt = (double) (e->t_usec[i0] - e->t_usec[i2]) / 1e6;
+	if (dt <= 0 || dt > 4.0 * (double) t->p.reading_period_usec / 1e6)
+		return false;
+	*ret_c = e->v_c[i1] + (double) t->p.sensor_lag_usec / 1e6 * (e->v_c[i0] - e->v_c[i2]) / dt;
+	return true;
+}
+
+/*
+ * Only troughs the heater clearly turned round count: when it cannot win (walls
+ * still cold after a setback) the dip says nothing about the switching point.
+ */
+void thermostat_learn_trough(struct thermostat *t, uint64_t now_usec, double floor_c,
+			     bool fresh_reading)
+{
+	double h;
+
+	if (!t->trough_watch)
+		return;
+	if (fresh_reading && hindsight_air(t, &h)) {
+		if (h < t->trough_min_c)
+			t->trough_min_c = h;
+		if (h >= floor_c + t->on_offset_c + 0.1)
+			t->trough_won = true;
+	}
+	if (now_usec < t->trough_until_usec)
+		return;
+	t->trough_watch = false;
+	if (!t->trough_won || !isfinite(t->trough_min_c) || !isfinite(floor_c))
+		return;
+	t->on_offset_c +=
+	    thermostat_clamp(0.5 * (floor_c + t->p.margin_c - t->trough_min_c), -0.1, 0.1);
+	t->on_offset_c = thermostat_clamp(t->on_offset_c, 0.0, 1.0);
+}
+
+/* The cycle to aim for at the duty measured so far. */
+static double target_cycle_usec(const struct thermostat *t)
+{
+	double dd = t->duty * (1 - t->duty);
+
+	return (double) t->p.cycle_usec * thermostat_clamp(0.25 / fmax(dd, 1e-3), 1.0, 3.0);
+}
+
+/* At each switch-on of floor control: the last cycle's length and duty. */
+static void learn_cycle(struct thermostat *t, uint64_t now_usec, double floor_c, double outdoor_c)
+{
+	if (t->have_last_on && t->last_off_usec > t->last_on_usec) {
+		double cycle = (double) (now_usec - t->last_on_usec);
+		double duty = (double) (t->last_off_usec - t->last_on_usec) / cycle;
+		double target;
+
+		if (cycle < 3 * target_cycle_usec(t)) {
+			t->duty += 0.2 * (duty - t->duty);
+			target = target_cycle_usec(t);
+			t->band_c *= thermostat_clamp(1 + 0.4 * (target / cycle - 1), 0.8, 1.25);
+			t->band_c = thermostat_clamp(t->band_c, 0.2, 3.0);
+			if (isfinite(outdoor_c) && duty > 0.05 && duty < 0.95) {
+				double air = floor_c + t->on_offset_c + 0.5 * t->band_c;
+				double rise = (air - outdoor_c) / duty;
+
+				if (rise > 0 && !isfinite(t->max_rise_k))
+					t->max_rise_k = rise;
+				else if (rise > 0)
+					t->max_rise_k += 0.05 * (rise - t->max_rise_k);
+			}
+		}
+	}
+	t->have_last_on = true;
+	t->last_on_usec = now_usec;
+}
+
+void thermostat_floor_control(struct thermostat *t, uint64_t now_usec, double floor_c, double est_c,
+			      double slope, bool in_bed, double outdoor_c)
+{
+	double low = floor_c + t->on_offset_c;
+	double band = t->band_c * (in_bed ? t->p.bed_band_factor : 1.0);
+	double horizon = 1.5 * (double) t->p.reading_period_usec / 1e6;
+	unsigned want = t->demand;
+
+	if (want == 0) {
+		if (est_c + fmin(slope, 0) * horizon <= low)
+			want = 1;
+	} else if (est_c >= low + band) {
+		want = 0;
+	} else if (want >= 2 && est_c >= low + band / 2) {
+		want = 1;
+	} else if (want < t->p.n_stages &&
+		   now_usec - t->demand_since_usec >= t->p.stage_delay_usec && est_c < low &&
+		   slope <= 0) {
+		want++;
+	}
+	if (want == t->demand)
+		return;
+	if (t->demand == 0 && want == 1) {
+		learn_cycle(t, now_usec, floor_c, outdoor_c);
+		t->trough_watch = true;
+		t->trough_until_usec = now_usec + TROUGH_USEC;
+		t->trough_min_c = INFINITY;
+		t->trough_won = false;
+	}
+	if (want == 0)
+		t->last_off_usec = now_usec;
+	t->demand = want;
+	t->demand_since_usec = now_usec;
+}

@@ -1,0 +1,79 @@
+/*
+ * Per-stage fail-safes: maximum continuous on-time (then a rest) and heating
+ * without effect (no rise of no_effect_rise within no_effect, or confirmed on with
+ * no power drawn; then an exponential, bounded back-off). Each alert is raised
+ * once and cleared on recovery.
+ */
+#include <math.h>
+
+#include "control/thermostat-internal.h"
+
+void thermostat_set_alert(unsigned *alerts, enum thermostat_alert a, bool on)
+{
+	if (on)
+		*alerts |= THERMOSTAT_ALERT_BIT(a);
+	else
+		*alerts &= ~THERMOSTAT_ALERT_BIT(a);
+}
+
+void thermostat_stage_safety(struct thermostat *t, unsigned i,
+			     const struct thermostat_heater_input *h, uint64_t now_usec,
+			     double reading_c)
+{
+	struct thermostat_stage *s = &t->stage[i];
+	bool no_effect = false;
+
+	if (!s->on)
+		return;
+	if (isfinite(reading_c)) {
+		if (reading_c < s->min_since_on_c)
+			s->min_since_on_c = reading_c;
+		if (reading_c - s->min_since_on_c >= t->p.no_effect_rise_c) {
+			s->effect_seen = true;
+			s->no_effect_count = 0;
+			thermostat_set_alert(&s->alerts, THERMOSTAT_ALERT_HEATING_NO_EFFECT, false);
+		}
+	}
+	if (!s->effect_seen && now_usec - s->changed_usec >= t->p.no_effect_usec)
+		no_effect = true;
+	if (h->confirmed == THERMOSTAT_CONFIRM_ON && h->power_known &&
+	    h->power_w < t->p.no_effect_power_w) {
+		if (!s->low_power) {
+			s->low_power = true;
+			s->low_power_since_usec = now_usec;
+		}
+		if (now_usec - s->low_power_since_usec >= t->p.no_effect_power_usec)
+			no_effect = true;
+	} else {
+		s->low_power = false;
+	}
+	if (no_effect) {
+		uint64_t b = t->p.no_effect_backoff_usec;
+
+		for (unsigned k = 0; k < s->no_effect_count && b < t->p.no_effect_backoff_max_usec;
+		     k++)
+			b *= 2;
+		s->no_effect_count++;
+		s->lockout_until_usec =
+		    now_usec + thermostat_min_u64(b, t->p.no_effect_backoff_max_usec);
+		s->lockout_reason = THERMOSTAT_REASON_NO_EFFECT;
+		thermostat_set_alert(&s->alerts, THERMOSTAT_ALERT_HEATING_NO_EFFECT, true);
+	} else if (now_usec - s->changed_usec >= t->p.max_on_usec) {
+		s->lockout_until_usec = now_usec + t->p.max_on_rest_usec;
+		s->lockout_reason = THERMOSTAT_REASON_MAX_ON_TIME;
+		thermostat_set_alert(&s->alerts, THERMOSTAT_ALERT_MAX_ON_TIME, true);
+	}
+}
+
+void thermostat_stage_switch(struct thermostat_stage *s, bool on, uint64_t now_usec,
+			     double reading_c)
+{
+	if (s->on == on)
+		return;
+	s->on = on;
+	s->ever_switched = true;
+	s->changed_usec = now_usec;
+	s->min_since_on_c = isfinite(reading_c) ? reading_c : INFINITY;
+	s->effect_seen = false;
+	s->low_power = false;
+}

@@ -1,0 +1,21 @@
+/* libFuzzer harness: MQTT thermometer payloads are outside input; any bytes must be safe. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sensors/temp-payload.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char *const keys[] = { NULL, "temperature", "DS18B20.Temperature", "a.0.b" };
+	const char *reason;
+	int32_t mc;
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		struct temp_payload_params p = { .json_key = keys[i], .fahrenheit = i == 3 };
+
+		(void) temp_payload_parse(data, size, &p, &mc, &reason);
+	}
+	return 0;
+}

@@ -31,6 +31,7 @@ struct fixture {
 	char state_topic[96];
 	char alert_topic[96];
 	char thermo_topic[96];
+	char plain_topic[96];
 };
 
 static void write_file(const char *path, const char *text)
@@ -97,6 +98,8 @@ static int setup_with(void **state, const char *stale_after)
 	snprintf(f->state_topic, sizeof(f->state_topic), "%s/state", f->base);
 	snprintf(f->alert_topic, sizeof(f->alert_topic), "%s/event/alert", f->base);
 	snprintf(f->thermo_topic, sizeof(f->thermo_topic), "test%d/thermometer", (int) getpid());
+	snprintf(f->plain_topic, sizeof(f->plain_topic), "test%d/esphome/temperature/state",
+		 (int) getpid());
 	snprintf(f->sys, sizeof(f->sys), "%s/bedroomd-sys-XXXXXX",
 		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	if (!mkdtemp(f->sys) || broker_start(&f->broker) < 0 || daemon_prepare(&f->daemon) < 0 ||
@@ -117,8 +120,10 @@ static int setup_with(void **state, const char *stale_after)
 		 "[room]\nsysfs_root = %s\npublish_interval = 10s\n"
 		 "[sensor.bed]\ntype = w1\ninterval = 2s\nstale_after = %s\nmax_rate = 0\n"
 		 "[sensor.zigbee]\ntype = mqtt\ntopic = %s\njson_key = temperature\n"
-		 "max_rate = 0\n",
-		 (int) getpid(), f->broker.port, f->sys, stale_after, f->thermo_topic);
+		 "max_rate = 0\n"
+		 "[sensor.esphome]\ntype = mqtt\ntopic = %s\nmax_rate = 0\n",
+		 (int) getpid(), f->broker.port, f->sys, stale_after, f->thermo_topic,
+		 f->plain_topic);
 	if (daemon_write_config(&f->daemon, text) < 0 || daemon_start(&f->daemon, NULL) < 0 ||
 	    daemon_wait_notify(&f->daemon, "READY=1", 10000) < 0)
 		return -1;
@@ -198,6 +203,16 @@ static void test_readings_are_checked_and_combined(void **state)
 	client_clear(f->client);
 	client_publish(f->client, f->thermo_topic, "{\"temperature\": 18.5}", false);
 	wait_room_temperature(f, "18.5");
+
+	/* A plain number (an ESPHome state topic), with the whitespace some devices add. */
+	client_clear(f->client);
+	client_publish(f->client, f->plain_topic, " 16.25\n", false);
+	wait_room_temperature(f, "16.25");
+	client_publish(f->client, f->plain_topic, "16,5", false);
+	usleep(300000);
+	log = daemon_stderr(&f->daemon);
+	assert_non_null(strstr(log, "sensor.esphome: refused a 4-byte payload"));
+	free(log);
 }
 
 static void test_stale_sensor_raises_and_clears_an_alert(void **state)

@@ -1,6 +1,7 @@
 #include "config/config-keys.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,19 @@ static const char *const log_level_names[] = {
 	NULL,
 };
 
+static const char *const aggregate_names[] = {
+	[CONFIG_ROOM_AGGREGATE_MIN] = "min",
+	[CONFIG_ROOM_AGGREGATE_MEAN] = "mean",
+	[CONFIG_ROOM_AGGREGATE_FIRST] = "first",
+	NULL,
+};
+
+static const char *const heating_mode_names[] = {
+	[CONFIG_HEATING_MODE_HEAT] = "heat",
+	[CONFIG_HEATING_MODE_OFF] = "off",
+	NULL,
+};
+
 const char *const config_sensor_type_names[] = {
 	[CONFIG_SENSOR_TYPE_W1] = "w1",
 	[CONFIG_SENSOR_TYPE_IIO] = "iio",
@@ -24,30 +38,74 @@ const char *const config_sensor_type_names[] = {
 	NULL,
 };
 
-static const char *const aggregate_names[] = {
-	[CONFIG_ROOM_AGGREGATE_MIN] = "min",
-	[CONFIG_ROOM_AGGREGATE_MEAN] = "mean",
-	[CONFIG_ROOM_AGGREGATE_FIRST] = "first",
+const char *const config_input_type_names[] = {
+	[CONFIG_INPUT_TYPE_GPIO] = "gpio",
+	[CONFIG_INPUT_TYPE_MQTT] = "mqtt",
 	NULL,
 };
 
-#define SEC 1000000.0
-#define KEY(sec, key, type, field, min, max)                                                       \
-	{                                                                                          \
-		sec, key, type, offsetof(struct config, field), min, max, NULL, 0                  \
-	}
-#define KEY_CHOICE(sec, key, field, names)                                                         \
-	{                                                                                          \
-		sec, key, KEY_ENUM, offsetof(struct config, field), 0, 0, names, 0                 \
-	}
-#define SENSOR_KEY(key, type, field, min, max, types)                                              \
-	{                                                                                          \
-		"sensor", key, type, offsetof(struct config_sensor, field), min, max, NULL, types  \
-	}
-#define W1    (1u << CONFIG_SENSOR_TYPE_W1)
-#define IIO   (1u << CONFIG_SENSOR_TYPE_IIO)
-#define HWMON (1u << CONFIG_SENSOR_TYPE_HWMON)
-#define MQTT  (1u << CONFIG_SENSOR_TYPE_MQTT)
+static const char *const input_role_names[] = {
+	[CONFIG_INPUT_ROLE_OCCUPANCY] = "occupancy",
+	[CONFIG_INPUT_ROLE_MOVEMENT] = "movement",
+	[CONFIG_INPUT_ROLE_CRAMP_BUTTON] = "cramp_button",
+	NULL,
+};
+
+static const char *const bias_names[] = {
+	[CONFIG_INPUT_BIAS_AS_IS] = "as-is",
+	[CONFIG_INPUT_BIAS_PULL_UP] = "pull-up",
+	[CONFIG_INPUT_BIAS_PULL_DOWN] = "pull-down",
+	[CONFIG_INPUT_BIAS_DISABLED] = "disabled",
+	NULL,
+};
+
+static const char *const leg_names[] = {
+	[CONFIG_LEG_UNKNOWN] = "unknown",
+	[CONFIG_LEG_LEFT] = "left",
+	[CONFIG_LEG_RIGHT] = "right",
+	NULL,
+};
+
+const char *const config_heater_type_names[] = {
+	[CONFIG_HEATER_TYPE_TASMOTA] = "tasmota",
+	[CONFIG_HEATER_TYPE_SHELLY] = "shelly",
+	[CONFIG_HEATER_TYPE_ZIGBEE2MQTT] = "zigbee2mqtt",
+	[CONFIG_HEATER_TYPE_GENERIC] = "generic",
+	NULL,
+};
+
+#define SEC  1000000.0
+#define MIN  (60 * SEC)
+#define HOUR (3600 * SEC)
+
+/* clang-format off */
+#define KEY(sec, key, type, field, min, max) \
+	{ sec, key, type, offsetof(struct config, field), min, max, NULL, 0 }
+#define KEY_CHOICE(sec, key, field, names) \
+	{ sec, key, KEY_ENUM, offsetof(struct config, field), 0, 0, names, 0 }
+#define ITEM_KEY(sec, item, key, type, field, min, max, types) \
+	{ sec, key, type, offsetof(struct item, field), min, max, NULL, types }
+#define ITEM_CHOICE(sec, item, key, field, names, types) \
+	{ sec, key, KEY_ENUM, offsetof(struct item, field), 0, 0, names, types }
+#define SENSOR(key, type, field, min, max, types) \
+	ITEM_KEY("sensor", config_sensor, key, type, field, min, max, types)
+#define INPUT(key, type, field, min, max, types) \
+	ITEM_KEY("input", config_input, key, type, field, min, max, types)
+#define HEATER(key, type, field, min, max, types) \
+	ITEM_KEY("heater", config_heater, key, type, field, min, max, types)
+/* clang-format on */
+
+/* Which types of a named section a key applies to: bits of its type enum; 0: all. */
+#define W1      (1u << CONFIG_SENSOR_TYPE_W1)
+#define IIO     (1u << CONFIG_SENSOR_TYPE_IIO)
+#define HWMON   (1u << CONFIG_SENSOR_TYPE_HWMON)
+#define S_MQTT  (1u << CONFIG_SENSOR_TYPE_MQTT)
+#define GPIO    (1u << CONFIG_INPUT_TYPE_GPIO)
+#define I_MQTT  (1u << CONFIG_INPUT_TYPE_MQTT)
+#define TASMOTA (1u << CONFIG_HEATER_TYPE_TASMOTA)
+#define SHELLY  (1u << CONFIG_HEATER_TYPE_SHELLY)
+#define Z2M     (1u << CONFIG_HEATER_TYPE_ZIGBEE2MQTT)
+#define GENERIC (1u << CONFIG_HEATER_TYPE_GENERIC)
 
 const struct key_spec config_keys[] = {
 	KEY("daemon", "node_id", KEY_NAME, daemon.node_id, 0, 0),
@@ -66,25 +124,71 @@ const struct key_spec config_keys[] = {
 	KEY("room", "sysfs_root", KEY_PATH, room.sysfs_root, 0, 0),
 	KEY_CHOICE("room", "aggregate", room.aggregate, aggregate_names),
 	KEY("room", "publish_step", KEY_DOUBLE, room.publish_step_c, 0.01, 5),
-	KEY("room", "publish_interval", KEY_DURATION, room.publish_max_usec, 10 * SEC, 3600 * SEC),
-	{ "sensor", "type", KEY_ENUM, offsetof(struct config_sensor, type), 0, 0,
-	  config_sensor_type_names, 0 },
-	SENSOR_KEY("device", KEY_STRING, device, 0, 0, W1),
-	SENSOR_KEY("name", KEY_STRING, sysfs_name, 0, 0, IIO | HWMON),
-	SENSOR_KEY("path", KEY_PATH, path, 0, 0, IIO | HWMON),
-	SENSOR_KEY("label", KEY_STRING, label, 0, 0, HWMON),
-	SENSOR_KEY("index", KEY_INT, index, 1, 99, HWMON),
-	SENSOR_KEY("topic", KEY_TOPIC, topic, 0, 0, MQTT),
-	SENSOR_KEY("json_key", KEY_STRING, json_key, 0, 0, MQTT),
-	SENSOR_KEY("fahrenheit", KEY_BOOL, fahrenheit, 0, 0, MQTT),
-	SENSOR_KEY("max_age", KEY_DURATION, max_age_usec, 10 * SEC, 86400 * SEC, MQTT),
-	SENSOR_KEY("interval", KEY_DURATION, interval_usec, 2 * SEC, 3600 * SEC, W1 | IIO | HWMON),
-	SENSOR_KEY("stale_after", KEY_DURATION, stale_after_usec, 10 * SEC, 86400 * SEC, 0),
-	SENSOR_KEY("offset", KEY_DOUBLE, offset_c, -10, 10, 0),
-	SENSOR_KEY("min", KEY_DOUBLE, min_c, -55, 125, 0),
-	SENSOR_KEY("max", KEY_DOUBLE, max_c, -55, 125, 0),
-	SENSOR_KEY("max_rate", KEY_DOUBLE, max_rate_c_per_min, 0, 100, 0),
-	SENSOR_KEY("stuck_after", KEY_DURATION, stuck_after_usec, 0, 30 * 86400 * SEC, 0),
+	KEY("room", "publish_interval", KEY_DURATION, room.publish_max_usec, 10 * SEC, HOUR),
+	KEY_CHOICE("heating", "mode", heating.mode, heating_mode_names),
+	KEY("heating", "floor", KEY_DOUBLE, heating.floor_c, 5, 30),
+	KEY("heating", "floor_min", KEY_DOUBLE, heating.floor_min_c, 5, 30),
+	KEY("heating", "floor_max", KEY_DOUBLE, heating.floor_max_c, 5, 30),
+	KEY("heating", "day_floor", KEY_TEMP_OR_OFF, heating.day_floor_c, 5, 30),
+	KEY("heating", "night", KEY_TIME_RANGE, heating.night_start_min, 0, 0),
+	KEY("heating", "min_on", KEY_DURATION, heating.min_on_usec, 0, HOUR),
+	KEY("heating", "min_off", KEY_DURATION, heating.min_off_usec, 0, HOUR),
+	KEY("heating", "max_on", KEY_DURATION, heating.max_on_usec, 10 * MIN, 24 * HOUR),
+	KEY("heating", "no_effect", KEY_DURATION, heating.no_effect_usec, 5 * MIN, 12 * HOUR),
+	KEY("heating", "preheat_max", KEY_DURATION, heating.preheat_max_usec, 0, 12 * HOUR),
+	KEY("heating", "overheat", KEY_DOUBLE, heating.overheat_c, 15, 40),
+	KEY("heating", "fallback_duty", KEY_DOUBLE, heating.fallback_duty, 0, 0.5),
+	KEY("heating", "outdoor_topic", KEY_TOPIC, heating.outdoor_topic, 0, 0),
+	KEY("heating", "outdoor_json_key", KEY_STRING, heating.outdoor_json_key, 0, 0),
+	ITEM_CHOICE("sensor", config_sensor, "type", type, config_sensor_type_names, 0),
+	SENSOR("device", KEY_STRING, device, 0, 0, W1),
+	SENSOR("name", KEY_STRING, sysfs_name, 0, 0, IIO | HWMON),
+	SENSOR("path", KEY_PATH, path, 0, 0, IIO | HWMON),
+	SENSOR("label", KEY_STRING, label, 0, 0, HWMON),
+	SENSOR("index", KEY_INT, index, 1, 99, HWMON),
+	SENSOR("topic", KEY_TOPIC, topic, 0, 0, S_MQTT),
+	SENSOR("json_key", KEY_STRING, json_key, 0, 0, S_MQTT),
+	SENSOR("fahrenheit", KEY_BOOL, fahrenheit, 0, 0, S_MQTT),
+	SENSOR("max_age", KEY_DURATION, max_age_usec, 10 * SEC, 24 * HOUR, S_MQTT),
+	SENSOR("interval", KEY_DURATION, interval_usec, 2 * SEC, HOUR, W1 | IIO | HWMON),
+	SENSOR("stale_after", KEY_DURATION, stale_after_usec, 10 * SEC, 24 * HOUR, 0),
+	SENSOR("offset", KEY_DOUBLE, offset_c, -10, 10, 0),
+	SENSOR("min", KEY_DOUBLE, min_c, -55, 125, 0),
+	SENSOR("max", KEY_DOUBLE, max_c, -55, 125, 0),
+	SENSOR("max_rate", KEY_DOUBLE, max_rate_c_per_min, 0, 100, 0),
+	SENSOR("stuck_after", KEY_DURATION, stuck_after_usec, 0, 30 * 24 * HOUR, 0),
+	ITEM_CHOICE("input", config_input, "type", type, config_input_type_names, 0),
+	ITEM_CHOICE("input", config_input, "role", role, input_role_names, 0),
+	INPUT("chip", KEY_STRING, chip, 0, 0, GPIO),
+	INPUT("line", KEY_STRING, gpio_line, 0, 0, GPIO),
+	INPUT("active_low", KEY_BOOL, active_low, 0, 0, GPIO),
+	ITEM_CHOICE("input", config_input, "bias", bias, bias_names, GPIO),
+	INPUT("debounce", KEY_DURATION, debounce_usec, 0, 1 * SEC, GPIO),
+	INPUT("topic", KEY_TOPIC, topic, 0, 0, I_MQTT),
+	INPUT("payload_on", KEY_STRING, payload_on, 0, 0, I_MQTT),
+	INPUT("payload_off", KEY_STRING, payload_off, 0, 0, I_MQTT),
+	INPUT("json_key", KEY_STRING, json_key, 0, 0, I_MQTT),
+	INPUT("on_delay", KEY_DURATION, on_delay_usec, 0, 10 * MIN, 0),
+	INPUT("off_delay", KEY_DURATION, off_delay_usec, 0, HOUR, 0),
+	INPUT("repeat_window", KEY_DURATION, repeat_window_usec, 0, HOUR, 0),
+	ITEM_CHOICE("input", config_input, "leg", leg, leg_names, 0),
+	ITEM_CHOICE("heater", config_heater, "type", type, config_heater_type_names, 0),
+	HEATER("topic", KEY_TOPIC, topic, 0, 0, TASMOTA | SHELLY | Z2M),
+	HEATER("base_topic", KEY_TOPIC, base_topic, 0, 0, Z2M),
+	HEATER("switch_id", KEY_INT, switch_id, 0, 16, TASMOTA | SHELLY),
+	HEATER("command_topic", KEY_TOPIC, command_topic, 0, 0, GENERIC),
+	HEATER("state_topic", KEY_TOPIC, state_topic, 0, 0, GENERIC),
+	HEATER("availability_topic", KEY_TOPIC, availability_topic, 0, 0, GENERIC),
+	HEATER("payload_on", KEY_STRING, payload_on, 0, 0, GENERIC),
+	HEATER("payload_off", KEY_STRING, payload_off, 0, 0, GENERIC),
+	HEATER("state_on", KEY_STRING, state_on, 0, 0, GENERIC),
+	HEATER("state_off", KEY_STRING, state_off, 0, 0, GENERIC),
+	HEATER("availability_online", KEY_STRING, availability_online, 0, 0, GENERIC),
+	HEATER("json_key", KEY_STRING, json_key, 0, 0, GENERIC),
+	HEATER("power_json_key", KEY_STRING, power_json_key, 0, 0, GENERIC),
+	HEATER("auto_off", KEY_DURATION, auto_off_usec, 0, 12 * HOUR, 0),
+	HEATER("confirm_timeout", KEY_DURATION, confirm_timeout_usec, 2 * SEC, 5 * MIN, 0),
+	HEATER("min_power", KEY_DOUBLE, min_power_w, 0, 10000, 0),
 };
 
 const size_t config_n_keys = sizeof(config_keys) / sizeof(config_keys[0]);
@@ -92,13 +196,17 @@ _Static_assert(sizeof(config_keys) / sizeof(config_keys[0]) <= CONFIG_MAX_KEYS,
 	       "raise CONFIG_MAX_KEYS");
 
 static const struct section_spec sections[] = {
-	{ "daemon", false },
-	{ "mqtt", false },
-	{ "room", false },
-	{ "sensor", true },
+	{ .kind = "daemon" },
+	{ .kind = "mqtt" },
+	{ .kind = "room" },
+	{ .kind = "heating" },
+	NAMED_SECTION("sensor", config_sensor, sensors, n_sensors, config_sensor_type_names),
+	NAMED_SECTION("input", config_input, inputs, n_inputs, config_input_type_names),
+	NAMED_SECTION("heater", config_heater, heaters, n_heaters, config_heater_type_names),
 };
 
-#define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
+const struct section_spec *const config_sections = sections;
+const size_t config_n_sections = sizeof(sections) / sizeof(sections[0]);
 
 const struct key_spec *config_key_find(const char *section, const char *name, size_t *ret_index)
 {
@@ -113,7 +221,7 @@ const struct key_spec *config_key_find(const char *section, const char *name, si
 
 const struct section_spec *config_section_find(const char *kind, size_t len)
 {
-	for (size_t i = 0; i < N_SECTIONS; i++)
+	for (size_t i = 0; i < config_n_sections; i++)
 		if (strlen(sections[i].kind) == len && strncmp(sections[i].kind, kind, len) == 0)
 			return &sections[i];
 	return NULL;
@@ -251,6 +359,45 @@ int config_key_set(const struct key_spec *k, void *base, const char *value, char
 			}
 		key_error_choices(ret_msg, k, value);
 		return -EINVAL;
+	case KEY_TEMP_OR_OFF:
+		if (strcmp(value, "off") == 0) {
+			*(double *) field = NAN;
+			return 0;
+		}
+		r = config_parse_double(value, k->min, k->max, &d);
+		if (r < 0) {
+			key_error(ret_msg,
+				  "'%s' must be off or a temperature from %g to %g °C, not '%s'",
+				  k->name, k->min, k->max, value);
+			return r;
+		}
+		*(double *) field = d;
+		return 0;
+	case KEY_TIME_RANGE: {
+		const char *dash = strchr(value, '-');
+		char first[16];
+		int from, to;
+
+		if (!dash || (size_t) (dash - value) >= sizeof(first)) {
+			from = -1;
+		} else {
+			memcpy(first, value, (size_t) (dash - value));
+			first[dash - value] = '\0';
+			if (config_parse_time_of_day(first, &from) < 0 ||
+			    config_parse_time_of_day(dash + 1, &to) < 0)
+				from = -1;
+		}
+		if (from < 0 || from == to) {
+			key_error(ret_msg,
+				  "'%s' must be a local time range like 22:00-07:00 (start and end "
+				  "differ), not '%s'",
+				  k->name, value);
+			return -EINVAL;
+		}
+		((int *) field)[0] = from;
+		((int *) field)[1] = to;
+		return 0;
+	}
 	}
 	return -EINVAL;
 }
@@ -285,6 +432,17 @@ void config_key_dump(const struct key_spec *k, const void *base, FILE *f)
 		break;
 	case KEY_ENUM:
 		fprintf(f, "%s = %s\n", k->name, k->choices[*(const int *) field]);
+		break;
+	case KEY_TEMP_OR_OFF:
+		if (isnan(*(const double *) field))
+			fprintf(f, "%s = off\n", k->name);
+		else
+			fprintf(f, "%s = %g\n", k->name, *(const double *) field);
+		break;
+	case KEY_TIME_RANGE:
+		fprintf(f, "%s = %02d:%02d-%02d:%02d\n", k->name, ((const int *) field)[0] / 60,
+			((const int *) field)[0] % 60, ((const int *) field)[1] / 60,
+			((const int *) field)[1] % 60);
 		break;
 	}
 }

@@ -21,8 +21,10 @@ enum key_type {
 	KEY_INT,
 	KEY_BOOL,
 	KEY_DOUBLE,
-	KEY_DURATION, /* unsigned long long microseconds */
-	KEY_ENUM,     /* an int-sized enum, from the names in `choices` */
+	KEY_DURATION,    /* unsigned long long microseconds */
+	KEY_ENUM,        /* an int-sized enum, from the names in `choices` */
+	KEY_TEMP_OR_OFF, /* a double °C, or "off" (stored as NAN) */
+	KEY_TIME_RANGE,  /* "HH:MM-HH:MM": two ints, minutes after midnight */
 };
 
 struct key_spec {
@@ -35,18 +37,42 @@ struct key_spec {
 	unsigned types;             /* sensor keys: the types they apply to (bits); 0: all */
 };
 
-/* Sections: plain ones ([mqtt]) and named ones ([sensor.NAME]), which may repeat. */
+/*
+ * Sections: plain ones ([mqtt]) and named ones ([sensor.NAME]), which may
+ * repeat. A named section's items live in an array of struct config; each has
+ * a name, the line of its header and a type, at the offsets given here.
+ */
 struct section_spec {
 	const char *kind;
 	bool named;
+	size_t item_size;
+	size_t items_offset; /* of the array pointer in struct config */
+	size_t count_offset; /* of its size_t length */
+	size_t name_offset, line_offset, type_offset;
+	const char *const *type_names;
 };
 
+#define NAMED_SECTION(kind_, item, array, count, types)                                            \
+	{                                                                                          \
+		.kind = kind_, .named = true, .item_size = sizeof(struct item),                    \
+		.items_offset = offsetof(struct config, array),                                    \
+		.count_offset = offsetof(struct config, count),                                    \
+		.name_offset = offsetof(struct item, name),                                        \
+		.line_offset = offsetof(struct item, line),                                        \
+		.type_offset = offsetof(struct item, type), .type_names = types                    \
+	}
+
 /* Room for the set_line bookkeeping of a section; the table is checked against it. */
-#define CONFIG_MAX_KEYS 64
+#define CONFIG_MAX_KEYS     128
+#define CONFIG_MAX_SECTIONS 8
 
 extern const struct key_spec config_keys[];
 extern const size_t config_n_keys;
 extern const char *const config_sensor_type_names[];
+extern const char *const config_input_type_names[];
+extern const char *const config_heater_type_names[];
+extern const struct section_spec *const config_sections;
+extern const size_t config_n_sections;
 
 /* The key @name of sections of kind @section, and its index in config_keys. */
 const struct key_spec *config_key_find(const char *section, const char *name, size_t *ret_index);

@@ -1,30 +1,20 @@
+/*
+ * Reads the INI file: sections, keys, errors with their line. What each key
+ * means is in config-keys.c; checks across keys and defaults in config-check.c.
+ */
 #include "config/config.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <ini.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "config/config-keys.h"
-#include "config/config-read.h"
+#include "config/config-parser.h"
 #include "config/config-value.h"
 
-struct parser {
-	const char *path;
-	struct config_reader reader;
-	struct config *config;
-	char *error; /* the first error only: later ones are often its echoes */
-	const struct section_spec *section;         /* being read; NULL before any, or unknown */
-	size_t item;                                /* of a named section: its index */
-	unsigned set_line[CONFIG_MAX_KEYS];         /* where each key of a plain section was set */
-	unsigned (*item_set_line)[CONFIG_MAX_KEYS]; /* the same, per sensor */
-};
-
-static void parser_error(struct parser *p, unsigned line, const char *fmt, ...)
+void parser_error(struct parser *p, unsigned line, const char *fmt, ...)
 {
 	va_list ap;
 	char *msg;
@@ -42,56 +32,95 @@ static void parser_error(struct parser *p, unsigned line, const char *fmt, ...)
 		p->error = strdup("out of memory");
 }
 
+static size_t section_index(const struct section_spec *spec)
+{
+	return (size_t) (spec - config_sections);
+}
+
+void *parser_items(const struct parser *p, const struct section_spec *spec, size_t *ret_n)
+{
+	*ret_n = *(const size_t *) ((const char *) p->config + spec->count_offset);
+	return *(void **) ((char *) p->config + spec->items_offset);
+}
+
+static void *item_at(const struct section_spec *spec, void *items, size_t i)
+{
+	return (char *) items + i * spec->item_size;
+}
+
+unsigned parser_key_line(const struct parser *p, const struct section_spec *spec, size_t i,
+			 const char *kind, const char *key)
+{
+	size_t idx;
+
+	if (!config_key_find(kind, key, &idx))
+		return 0;
+	return spec ? p->items[section_index(spec)][i].line[idx] : p->plain.line[idx];
+}
+
 static void *section_base(struct parser *p)
 {
-	return p->section->named ? (void *) &p->config->sensors[p->item] : (void *) p->config;
+	size_t n;
+
+	if (!p->section->named)
+		return p->config;
+	return item_at(p->section, parser_items(p, p->section, &n), p->item);
 }
 
 static unsigned *section_set_lines(struct parser *p)
 {
-	return p->section->named ? p->item_set_line[p->item] : p->set_line;
+	if (!p->section->named)
+		return p->plain.line;
+	return p->items[section_index(p->section)][p->item].line;
 }
 
-static void sensor_init(struct config_sensor *s)
+static int item_add(struct parser *p, const struct section_spec *spec, const char *name,
+		    unsigned line)
 {
-	*s = (struct config_sensor){
-		.type = (enum config_sensor_type) - 1, /* "not set", checked after parsing */
-		.interval_usec = 60 * 1000000ULL,
-		.min_c = -20,
-		.max_c = 60,
-		.max_rate_c_per_min = 2,
-		.stuck_after_usec = 6 * 3600 * 1000000ULL,
-	};
-}
+	size_t n, k = section_index(spec);
+	struct set_lines *lines;
+	char *items = parser_items(p, spec, &n);
+	char *item;
 
-static int sensor_add(struct parser *p, const char *name, unsigned line)
-{
-	struct config *c = p->config;
-	struct config_sensor *sensors;
-	unsigned(*lines)[CONFIG_MAX_KEYS];
-
-	for (size_t i = 0; i < c->n_sensors; i++)
-		if (strcmp(c->sensors[i].name, name) == 0) {
-			parser_error(p, line, "[sensor.%s] is defined twice (first on line %u)",
-				     name, c->sensors[i].line);
+	for (size_t i = 0; i < n; i++) {
+		item = item_at(spec, items, i);
+		if (strcmp(*(char **) (item + spec->name_offset), name) == 0) {
+			parser_error(p, line, "[%s.%s] is defined twice (first on line %u)",
+				     spec->kind, name, *(unsigned *) (item + spec->line_offset));
 			return -EEXIST;
 		}
-	sensors = realloc(c->sensors, (c->n_sensors + 1) * sizeof(*sensors));
-	if (!sensors)
+	}
+	items = realloc(items, (n + 1) * spec->item_size);
+	if (!items)
 		return -ENOMEM;
-	c->sensors = sensors;
-	lines = realloc(p->item_set_line, (c->n_sensors + 1) * sizeof(*lines));
+	*(void **) ((char *) p->config + spec->items_offset) = items;
+	lines = realloc(p->items[k], (n + 1) * sizeof(*lines));
 	if (!lines)
 		return -ENOMEM;
-	p->item_set_line = lines;
-	memset(lines[c->n_sensors], 0, sizeof(lines[c->n_sensors]));
-	sensor_init(&sensors[c->n_sensors]);
-	sensors[c->n_sensors].line = line;
-	sensors[c->n_sensors].name = strdup(name);
-	if (!sensors[c->n_sensors].name)
+	p->items[k] = lines;
+	memset(&lines[n], 0, sizeof(lines[n]));
+	item = item_at(spec, items, n);
+	config_item_init(spec, item);
+	*(unsigned *) (item + spec->line_offset) = line;
+	*(char **) (item + spec->name_offset) = strdup(name);
+	/* Counted even without its name, so config_free() frees what it has. */
+	(*(size_t *) ((char *) p->config + spec->count_offset))++;
+	if (!*(char **) (item + spec->name_offset))
 		return -ENOMEM;
-	p->item = c->n_sensors++;
+	p->item = n;
 	return 0;
+}
+
+static void unknown_section(struct parser *p, unsigned line, const char *header, size_t len)
+{
+	char known[200] = "";
+	size_t used = 0;
+
+	for (size_t i = 0; i < config_n_sections && used < sizeof(known); i++)
+		used += (size_t) snprintf(known + used, sizeof(known) - used, "%s[%s%s]",
+					  i ? ", " : "", config_sections[i].kind,
+					  config_sections[i].named ? ".NAME" : "");
+	parser_error(p, line, "unknown section [%.*s] (known: %s)", (int) len, header, known);
 }
 
 /* A "[kind]" or "[kind.NAME]" line: makes it the current section. */
@@ -105,10 +134,7 @@ static void open_section(struct parser *p, const char *header, size_t len)
 
 	p->section = NULL;
 	if (!spec) {
-		parser_error(p, line,
-			     "unknown section [%.*s] (known: [daemon], [mqtt], [room], "
-			     "[sensor.NAME])",
-			     (int) len, header);
+		unknown_section(p, line, header, len);
 		return;
 	}
 	if (spec->named != (dot != NULL)) {
@@ -131,7 +157,7 @@ static void open_section(struct parser *p, const char *header, size_t len)
 		p->section = NULL;
 		return;
 	}
-	if (sensor_add(p, name, line) < 0) {
+	if (item_add(p, spec, name, line) < 0) {
 		if (!p->error)
 			parser_error(p, line, "out of memory");
 		p->section = NULL;
@@ -202,130 +228,10 @@ static char *read_line(char *buf, int size, void *stream)
 	return line;
 }
 
-static int default_node_id(char **ret)
+static void parser_done(struct parser *p)
 {
-	char host[256] = "";
-	size_t n = 0;
-
-	if (gethostname(host, sizeof(host) - 1) < 0 || host[0] == '\0')
-		strcpy(host, "bedroom");
-	host[strcspn(host, ".")] = '\0';
-	for (char *c = host; *c && n < 64; c++, n++)
-		if (!isalnum((unsigned char) *c) && *c != '-')
-			*c = '_';
-		else
-			*c = (char) tolower((unsigned char) *c);
-	host[n] = '\0';
-	*ret = strdup(host);
-	return *ret ? 0 : -ENOMEM;
-}
-
-static int apply_defaults(struct config *c)
-{
-	struct config_mqtt *m = &c->mqtt;
-
-	if (!c->daemon.node_id && default_node_id(&c->daemon.node_id) < 0)
-		return -ENOMEM;
-	if (!c->daemon.state_dir && !(c->daemon.state_dir = strdup("/var/lib/bedroomd")))
-		return -ENOMEM;
-	if (!m->host && !(m->host = strdup("localhost")))
-		return -ENOMEM;
-	if (m->port == 0)
-		m->port = m->ca_file ? 8883 : 1883;
-	if (!m->client_id && asprintf(&m->client_id, "bedroomd-%s", c->daemon.node_id) < 0) {
-		m->client_id = NULL;
-		return -ENOMEM;
-	}
-	if (!m->base_topic && asprintf(&m->base_topic, "bedroomd/%s", c->daemon.node_id) < 0) {
-		m->base_topic = NULL;
-		return -ENOMEM;
-	}
-	if (!c->room.sysfs_root && !(c->room.sysfs_root = strdup("/sys")))
-		return -ENOMEM;
-	for (size_t i = 0; i < c->n_sensors; i++) {
-		struct config_sensor *s = &c->sensors[i];
-
-		/* Zigbee and Wi-Fi thermometers report on change: allow a quiet hour. */
-		if (s->type == CONFIG_SENSOR_TYPE_MQTT && s->max_age_usec == 0)
-			s->max_age_usec = 3600 * 1000000ULL;
-		if (s->stale_after_usec == 0)
-			s->stale_after_usec = s->type == CONFIG_SENSOR_TYPE_MQTT
-						  ? s->max_age_usec
-						  : 3 * s->interval_usec;
-	}
-	return 0;
-}
-
-static unsigned key_line(const struct parser *p, const char *section, const char *name)
-{
-	size_t idx;
-
-	return config_key_find(section, name, &idx) ? p->set_line[idx] : 0;
-}
-
-static void check_sensor(struct parser *p, size_t item)
-{
-	const struct config_sensor *s = &p->config->sensors[item];
-	const unsigned *set_line = p->item_set_line[item];
-	size_t idx;
-
-	if ((unsigned) s->type > CONFIG_SENSOR_TYPE_MQTT) {
-		parser_error(p, s->line, "[sensor.%s] needs 'type': w1, iio, hwmon or mqtt",
-			     s->name);
-		return;
-	}
-	for (idx = 0; idx < config_n_keys; idx++)
-		if (set_line[idx] && config_keys[idx].types &&
-		    !(config_keys[idx].types & (1u << s->type))) {
-			parser_error(p, set_line[idx], "'%s' does not apply to a sensor of type %s",
-				     config_keys[idx].name, config_sensor_type_names[s->type]);
-			return;
-		}
-	if (s->type == CONFIG_SENSOR_TYPE_MQTT && !s->topic)
-		parser_error(p, s->line, "[sensor.%s] of type mqtt needs 'topic'", s->name);
-	else if ((s->type == CONFIG_SENSOR_TYPE_IIO || s->type == CONFIG_SENSOR_TYPE_HWMON) &&
-		 !s->sysfs_name == !s->path)
-		parser_error(p, s->line, "[sensor.%s] of type %s needs either 'name' or 'path'",
-			     s->name, config_sensor_type_names[s->type]);
-	else if (s->min_c >= s->max_c)
-		parser_error(p,
-			     set_line[config_key_find("sensor", "max", &idx) ? idx : 0] ?: s->line,
-			     "[sensor.%s]: 'min' (%g) must be below 'max' (%g)", s->name, s->min_c,
-			     s->max_c);
-	else if (s->stale_after_usec && s->type != CONFIG_SENSOR_TYPE_MQTT &&
-		 s->stale_after_usec < 2 * s->interval_usec)
-		parser_error(p, set_line[config_key_find("sensor", "stale_after", &idx) ? idx : 0],
-			     "[sensor.%s]: 'stale_after' must be at least twice 'interval'",
-			     s->name);
-}
-
-static void check_consistency(struct parser *p)
-{
-	struct config_mqtt *m = &p->config->mqtt;
-	int r;
-
-	if (!!m->cert_file != !!m->key_file) {
-		const char *set = m->cert_file ? "cert_file" : "key_file";
-
-		parser_error(p, key_line(p, "mqtt", set),
-			     "'cert_file' and 'key_file' go together: '%s' is set alone", set);
-		return;
-	}
-	if (m->cert_file && !m->ca_file)
-		parser_error(p, key_line(p, "mqtt", "cert_file"),
-			     "a client certificate needs TLS: set 'ca_file' too");
-	if (m->password_file && !m->username)
-		parser_error(p, key_line(p, "mqtt", "password_file"),
-			     "'password_file' is set but 'username' is not");
-	for (size_t i = 0; i < p->config->n_sensors && !p->error; i++)
-		check_sensor(p, i);
-	if (m->password_file && !p->error) {
-		r = config_read_secret(m->password_file, &m->password);
-		if (r < 0)
-			parser_error(p, key_line(p, "mqtt", "password_file"),
-				     "cannot read password from '%s': %s", m->password_file,
-				     strerror(-r));
-	}
+	for (size_t i = 0; i < CONFIG_MAX_SECTIONS; i++)
+		free(p->items[i]);
 }
 
 int config_load(const char *path, struct config **ret, char **ret_error)
@@ -338,10 +244,7 @@ int config_load(const char *path, struct config **ret, char **ret_error)
 		r = -ENOMEM;
 		goto out;
 	}
-	p.config->daemon.log_level = CONFIG_LOG_LEVEL_INFO;
-	p.config->mqtt.keepalive_s = 60;
-	p.config->room.publish_step_c = 0.1;
-	p.config->room.publish_max_usec = 5 * 60 * 1000000ULL;
+	config_init_defaults(p.config);
 
 	r = config_reader_open(&p.reader, path);
 	if (r < 0) {
@@ -359,20 +262,20 @@ int config_load(const char *path, struct config **ret, char **ret_error)
 		parser_error(&p, (unsigned) line,
 			     "cannot parse: expected '[section]', 'key = value' or a comment");
 	if (!p.error)
-		check_consistency(&p);
+		config_check(&p);
 	if (p.error) {
 		r = -EINVAL;
 		goto out;
 	}
-	r = apply_defaults(p.config);
+	r = config_apply_defaults(p.config);
 	if (r < 0)
 		goto out;
 
-	free(p.item_set_line);
+	parser_done(&p);
 	*ret = p.config;
 	return 0;
 out:
-	free(p.item_set_line);
+	parser_done(&p);
 	config_free(p.config);
 	if (!p.error)
 		p.error = strdup(r == -ENOMEM ? "out of memory" : "cannot load configuration");
@@ -380,65 +283,95 @@ out:
 	return r;
 }
 
+static bool key_is_string(const struct key_spec *k)
+{
+	switch (k->type) {
+	case KEY_STRING:
+	case KEY_NAME:
+	case KEY_TOPIC:
+	case KEY_PATH:
+	case KEY_FILE:
+		return true;
+	case KEY_INT:
+	case KEY_BOOL:
+	case KEY_DOUBLE:
+	case KEY_DURATION:
+	case KEY_ENUM:
+	case KEY_TEMP_OR_OFF:
+	case KEY_TIME_RANGE:
+		return false;
+	}
+	return false;
+}
+
+/* Frees the strings of the keys of kind @kind in @base. */
+static void free_strings(const char *kind, void *base)
+{
+	for (size_t i = 0; i < config_n_keys; i++)
+		if (strcmp(config_keys[i].section, kind) == 0 && key_is_string(&config_keys[i]))
+			free(*(char **) ((char *) base + config_keys[i].offset));
+}
+
 struct config *config_free(struct config *c)
 {
 	if (!c)
 		return NULL;
-	free(c->path);
-	free(c->daemon.node_id);
-	free(c->daemon.state_dir);
-	free(c->mqtt.host);
-	free(c->mqtt.client_id);
-	free(c->mqtt.base_topic);
-	free(c->mqtt.username);
-	free(c->mqtt.password_file);
+	for (size_t s = 0; s < config_n_sections; s++) {
+		const struct section_spec *spec = &config_sections[s];
+		size_t n;
+		char *items;
+
+		if (!spec->named) {
+			free_strings(spec->kind, c);
+			continue;
+		}
+		n = *(size_t *) ((char *) c + spec->count_offset);
+		items = *(char **) ((char *) c + spec->items_offset);
+		for (size_t i = 0; i < n; i++) {
+			free_strings(spec->kind, item_at(spec, items, i));
+			free(*(char **) ((char *) item_at(spec, items, i) + spec->name_offset));
+		}
+		free(items);
+	}
 	if (c->mqtt.password)
 		explicit_bzero(c->mqtt.password, strlen(c->mqtt.password));
 	free(c->mqtt.password);
-	free(c->mqtt.ca_file);
-	free(c->mqtt.cert_file);
-	free(c->mqtt.key_file);
-	free(c->room.sysfs_root);
-	for (size_t i = 0; i < c->n_sensors; i++) {
-		struct config_sensor *s = &c->sensors[i];
-
-		free(s->name);
-		free(s->device);
-		free(s->sysfs_name);
-		free(s->path);
-		free(s->label);
-		free(s->topic);
-		free(s->json_key);
-	}
-	free(c->sensors);
+	free(c->path);
 	free(c);
 	return NULL;
 }
 
-int config_dump(const struct config *c, FILE *f)
+static void dump_keys(const char *kind, int type, const void *base, FILE *f)
 {
-	const char *section = NULL;
-
 	for (size_t i = 0; i < config_n_keys; i++) {
 		const struct key_spec *k = &config_keys[i];
 
-		if (strcmp(k->section, "sensor") == 0)
-			continue;
-		if (!section || strcmp(section, k->section) != 0) {
-			fprintf(f, "%s[%s]\n", section ? "\n" : "", k->section);
-			section = k->section;
-		}
-		config_key_dump(k, c, f);
+		if (strcmp(k->section, kind) == 0 && (!k->types || (k->types & (1u << type))))
+			config_key_dump(k, base, f);
 	}
-	for (size_t s = 0; s < c->n_sensors; s++) {
-		const struct config_sensor *sensor = &c->sensors[s];
+}
 
-		fprintf(f, "\n[sensor.%s]\n", sensor->name);
-		for (size_t i = 0; i < config_n_keys; i++)
-			if (strcmp(config_keys[i].section, "sensor") == 0 &&
-			    (!config_keys[i].types ||
-			     (config_keys[i].types & (1u << sensor->type))))
-				config_key_dump(&config_keys[i], sensor, f);
+int config_dump(const struct config *c, FILE *f)
+{
+	for (size_t s = 0; s < config_n_sections; s++) {
+		const struct section_spec *spec = &config_sections[s];
+		size_t n;
+		char *items;
+
+		if (!spec->named) {
+			fprintf(f, "%s[%s]\n", s ? "\n" : "", spec->kind);
+			dump_keys(spec->kind, 0, c, f);
+			continue;
+		}
+		n = *(const size_t *) ((const char *) c + spec->count_offset);
+		items = *(char *const *) ((const char *) c + spec->items_offset);
+		for (size_t i = 0; i < n; i++) {
+			const char *item = item_at(spec, items, i);
+
+			fprintf(f, "\n[%s.%s]\n", spec->kind,
+				*(char *const *) (item + spec->name_offset));
+			dump_keys(spec->kind, *(const int *) (item + spec->type_offset), item, f);
+		}
 	}
 	return ferror(f) ? -EIO : 0;
 }

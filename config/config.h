@@ -82,13 +82,107 @@ struct config_room {
 	unsigned long long publish_max_usec; /* and at least this often */
 };
 
+enum config_input_type {
+	CONFIG_INPUT_TYPE_GPIO,
+	CONFIG_INPUT_TYPE_MQTT,
+};
+
+enum config_input_role {
+	CONFIG_INPUT_ROLE_OCCUPANCY,    /* a pressure mat or load-cell comparator */
+	CONFIG_INPUT_ROLE_MOVEMENT,     /* a vibration sensor */
+	CONFIG_INPUT_ROLE_CRAMP_BUTTON, /* a bedside button */
+};
+
+enum config_input_bias {
+	CONFIG_INPUT_BIAS_AS_IS,
+	CONFIG_INPUT_BIAS_PULL_UP,
+	CONFIG_INPUT_BIAS_PULL_DOWN,
+	CONFIG_INPUT_BIAS_DISABLED,
+};
+
+enum config_leg {
+	CONFIG_LEG_UNKNOWN,
+	CONFIG_LEG_LEFT,
+	CONFIG_LEG_RIGHT,
+};
+
+/* One [input.NAME] section: a bed sensor or button, on GPIO or from MQTT. */
+struct config_input {
+	char *name;
+	unsigned line;
+	enum config_input_type type;
+	enum config_input_role role;
+	char *chip;      /* gpio: name, label or path; default gpiochip0 */
+	char *gpio_line; /* gpio: a line name (GPIO17) or offset (key "line") */
+	bool active_low;
+	enum config_input_bias bias;
+	unsigned long long debounce_usec;
+	char *topic; /* mqtt */
+	char *payload_on, *payload_off;
+	char *json_key;
+	unsigned long long on_delay_usec;      /* occupancy */
+	unsigned long long off_delay_usec;     /* occupancy */
+	unsigned long long repeat_window_usec; /* cramp_button: presses within are one cramp */
+	enum config_leg leg;                   /* cramp_button */
+};
+
+enum config_heater_type {
+	CONFIG_HEATER_TYPE_TASMOTA,
+	CONFIG_HEATER_TYPE_SHELLY,
+	CONFIG_HEATER_TYPE_ZIGBEE2MQTT,
+	CONFIG_HEATER_TYPE_GENERIC,
+};
+
+/* One [heater.NAME] section: a smart plug with a heater, staged in file order. */
+struct config_heater {
+	char *name;
+	unsigned line;
+	enum config_heater_type type;
+	char *topic;      /* tasmota: device topic; shelly: prefix; zigbee2mqtt: friendly name */
+	char *base_topic; /* zigbee2mqtt: default zigbee2mqtt */
+	int switch_id;    /* shelly: switch id; tasmota: relay (0: POWER, N: POWERN) */
+	char *command_topic, *state_topic, *availability_topic; /* generic */
+	char *payload_on, *payload_off;                         /* generic */
+	char *state_on, *state_off;                             /* generic */
+	char *availability_online;                              /* generic */
+	char *json_key, *power_json_key;                        /* generic */
+	unsigned long long auto_off_usec;        /* dead-man sent with every ON; 0: none */
+	unsigned long long confirm_timeout_usec; /* the plug must confirm within this */
+	double min_power_w; /* with power reports: less while on means no heat */
+};
+
+enum config_heating_mode {
+	CONFIG_HEATING_MODE_HEAT,
+	CONFIG_HEATING_MODE_OFF,
+};
+
+struct config_heating {
+	enum config_heating_mode mode;   /* at first start; later changes are kept in the store */
+	double floor_c;                  /* the night floor */
+	double floor_min_c, floor_max_c; /* bounds for <base>/set/floor */
+	double day_floor_c;              /* outside the night window; NAN: no floor */
+	int night_start_min, night_end_min; /* local time, minutes after midnight */
+	unsigned long long min_on_usec, min_off_usec, max_on_usec;
+	unsigned long long no_effect_usec; /* on this long without warming: alert */
+	unsigned long long preheat_max_usec;
+	double overheat_c;
+	double fallback_duty; /* heating duty while the temperature is unknown; 0: off */
+	char *outdoor_topic;  /* an outdoor thermometer on the broker, for pre-heat */
+	char *outdoor_json_key;
+};
+
 struct config {
 	char *path;
 	struct config_daemon daemon;
 	struct config_mqtt mqtt;
 	struct config_room room;
+	struct config_heating heating;
 	struct config_sensor *sensors; /* in file order */
 	size_t n_sensors;
+	struct config_input *inputs;
+	size_t n_inputs;
+	struct config_heater *heaters;
+	size_t n_heaters;
 };
 
 /*

@@ -204,7 +204,7 @@ static void test_example_documents_every_key(void **state)
 {
 	const char *example = getenv("EXAMPLE_CONFIG");
 	char *error = NULL, *dump = NULL, *text, *line, *save = NULL;
-	struct config *c = NULL, *sensors = NULL;
+	struct config *c = NULL, *sensors = NULL, *bed = NULL;
 	size_t size = 0;
 	unsigned keys = 0;
 	FILE *mem;
@@ -214,11 +214,14 @@ static void test_example_documents_every_key(void **state)
 		fail_msg("%s", error);
 	/* The example has no sensor: take the keys of every sensor type from a golden file. */
 	assert_int_equal(config_load("good/sensors.conf", &sensors, &error), 0);
+	assert_int_equal(config_load("good/bed-heating.conf", &bed, &error), 0);
 	mem = open_memstream(&dump, &size);
 	assert_int_equal(config_dump(c, mem), 0);
 	assert_int_equal(config_dump(sensors, mem), 0);
+	assert_int_equal(config_dump(bed, mem), 0);
 	fclose(mem);
 	config_free(sensors);
+	config_free(bed);
 	text = read_file(example);
 	for (line = strtok_r(dump, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char key[64], wanted[80];

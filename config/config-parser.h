@@ -1,0 +1,49 @@
+#pragma once
+
+/* Inside config/: the parser's state, shared by config.c (reading) and config-check.c. */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config/config-keys.h"
+#include "config/config-read.h"
+#include "config/config.h"
+
+/* Where each key of one section instance was set (0: not set). */
+struct set_lines {
+	unsigned line[CONFIG_MAX_KEYS];
+};
+
+struct parser {
+	const char *path;
+	struct config_reader reader;
+	struct config *config;
+	char *error;                        /* the first error only: later ones are often echoes */
+	const struct section_spec *section; /* being read; NULL before any, or unknown */
+	size_t item;                        /* of a named section: its index */
+	struct set_lines plain;             /* for every plain section */
+	struct set_lines *items[CONFIG_MAX_SECTIONS]; /* per named kind, per item */
+};
+
+/* Records "PATH:LINE: message" unless an error was recorded already. */
+void parser_error(struct parser *p, unsigned line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* The items of a named section kind, and how many there are. */
+void *parser_items(const struct parser *p, const struct section_spec *spec, size_t *ret_n);
+
+/* The line where @key of item @i of @spec (or of a plain section, @spec NULL) was set. */
+unsigned parser_key_line(const struct parser *p, const struct section_spec *spec, size_t i,
+			 const char *kind, const char *key);
+
+/* Checks across keys after parsing; reports the first problem with parser_error(). */
+void config_check(struct parser *p);
+
+/* Fills in what depends on other keys (client id from node id, ...). Returns 0 or -ENOMEM. */
+int config_apply_defaults(struct config *c);
+
+/* The values that are not zero by default, before the file is read. */
+void config_init_defaults(struct config *c);
+
+/* Initialises a new item of a named section with its defaults. */
+void config_item_init(const struct section_spec *spec, void *item);

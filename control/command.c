@@ -1,0 +1,119 @@
+#include "control/command.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/*
+ * Copies the payload into @buf as a string without surrounding blanks, and
+ * unwraps {"<key>": value} (one key, a number or a string). Returns 0 or
+ * -EMSGSIZE / -EBADMSG.
+ */
+static int payload_text(const void *data, size_t len, const char *key, char *buf, size_t size)
+{
+	char *p, *end;
+	size_t n;
+
+	if (len >= size || len > COMMAND_PAYLOAD_MAX)
+		return -EMSGSIZE;
+	if (memchr(data, '\0', len))
+		return -EBADMSG;
+	memcpy(buf, data, len);
+	buf[len] = '\0';
+	p = buf + strspn(buf, " \t\r\n");
+	for (end = p + strlen(p); end > p && isspace((unsigned char) end[-1]); end--)
+		;
+	*end = '\0';
+	if (*p == '{') {
+		/* The one JSON shape we take: {"key": 18.5} or {"key": "heat"}. */
+		size_t klen = strlen(key);
+
+		p++;
+		p += strspn(p, " \t\r\n");
+		if (*p != '"' || strncmp(p + 1, key, klen) != 0 || p[1 + klen] != '"')
+			return -EBADMSG;
+		p += klen + 2;
+		p += strspn(p, " \t\r\n");
+		if (*p != ':')
+			return -EBADMSG;
+		p++;
+		p += strspn(p, " \t\r\n");
+		if (end <= p || end[-1] != '}')
+			return -EBADMSG;
+		*--end = '\0';
+		while (end > p && isspace((unsigned char) end[-1]))
+			*--end = '\0';
+		n = strlen(p);
+		if (n >= 2 && p[0] == '"' && p[n - 1] == '"') {
+			p[n - 1] = '\0';
+			p++;
+		}
+		if (strpbrk(p, "\"{}[],:"))
+			return -EBADMSG;
+	}
+	memmove(buf, p, strlen(p) + 1);
+	return buf[0] ? 0 : -EBADMSG;
+}
+
+int command_parse_floor(const void *data, size_t len, double min_c, double max_c, double *ret_c,
+			const char **ret_reason)
+{
+	char buf[COMMAND_PAYLOAD_MAX + 1], *end;
+	const char *reason = NULL;
+	double v;
+	int r;
+
+	r = payload_text(data, len, "floor", buf, sizeof(buf));
+	if (r == -EMSGSIZE)
+		reason = "payload too large";
+	else if (r < 0)
+		reason = "not a temperature";
+	if (r >= 0) {
+		v = strtod(buf, &end);
+		if (end == buf || *end != '\0' || !isfinite(v)) {
+			r = -EBADMSG;
+			reason = "not a temperature";
+		} else if (v < min_c || v > max_c) {
+			r = -ERANGE;
+			reason = "outside the allowed range";
+		} else {
+			*ret_c = round(v * 10) / 10;
+		}
+	}
+	if (ret_reason)
+		*ret_reason = reason;
+	return r;
+}
+
+int command_parse_mode(const void *data, size_t len, enum command_mode *ret,
+		       const char **ret_reason)
+{
+	char buf[COMMAND_PAYLOAD_MAX + 1];
+	int r = payload_text(data, len, "mode", buf, sizeof(buf));
+
+	if (r >= 0 && strcasecmp(buf, "heat") == 0)
+		*ret = COMMAND_MODE_HEAT;
+	else if (r >= 0 && strcasecmp(buf, "off") == 0)
+		*ret = COMMAND_MODE_OFF;
+	else if (r >= 0)
+		r = -EBADMSG;
+	if (ret_reason)
+		*ret_reason = r == 0           ? NULL
+			      : r == -EMSGSIZE ? "payload too large"
+					       : "not 'heat' or 'off'";
+	return r;
+}
+
+const char *command_mode_to_string(enum command_mode m)
+{
+	switch (m) {
+	case COMMAND_MODE_HEAT:
+		return "heat";
+	case COMMAND_MODE_OFF:
+		return "off";
+	}
+	return NULL;
+}

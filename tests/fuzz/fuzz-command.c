@@ -1,0 +1,18 @@
+/* libFuzzer harness: commands from the broker are outside input. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "control/command.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	enum command_mode mode;
+	const char *reason;
+	double floor_c;
+
+	(void) command_parse_floor(data, size, 16, 24, &floor_c, &reason);
+	(void) command_parse_mode(data, size, &mode, &reason);
+	return 0;
+}

@@ -1,0 +1,82 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <errno.h>
+#include <string.h>
+
+#include "control/command.h"
+
+static int floor_of(const char *payload, double *v)
+{
+	return command_parse_floor(payload, strlen(payload), 16, 24, v, NULL);
+}
+
+static void test_floor_accepts_what_home_assistant_sends(void **state)
+{
+	double v = 0;
+
+	assert_int_equal(floor_of("18.5", &v), 0);
+	assert_true(v == 18.5);
+	assert_int_equal(floor_of(" 19\n", &v), 0);
+	assert_true(v == 19.0);
+	assert_int_equal(floor_of("{\"floor\": 20.25}", &v), 0);
+	assert_true(v == 20.3);
+	assert_int_equal(floor_of("{ \"floor\" : \"17.0\" }", &v), 0);
+	assert_true(v == 17.0);
+	assert_int_equal(floor_of("16", &v), 0);
+	assert_int_equal(floor_of("24", &v), 0);
+}
+
+static void test_floor_refuses_the_rest_and_keeps_the_value(void **state)
+{
+	static const char nul[] = { '1', '8', '\0', '5' };
+	const char *reason = NULL;
+	char big[1000];
+	double v = 42;
+
+	assert_int_equal(floor_of("15.9", &v), -ERANGE);
+	assert_int_equal(floor_of("24.1", &v), -ERANGE);
+	assert_int_equal(floor_of("nan", &v), -EBADMSG);
+	assert_int_equal(floor_of("inf", &v), -EBADMSG);
+	assert_int_equal(floor_of("18,5", &v), -EBADMSG);
+	assert_int_equal(floor_of("", &v), -EBADMSG);
+	assert_int_equal(floor_of("{\"mode\": 18}", &v), -EBADMSG);
+	assert_int_equal(floor_of("{\"floor\": [18]}", &v), -EBADMSG);
+	assert_int_equal(floor_of("{\"floor\": 18", &v), -EBADMSG);
+	assert_int_equal(command_parse_floor(nul, sizeof(nul), 16, 24, &v, &reason), -EBADMSG);
+	memset(big, '1', sizeof(big));
+	assert_int_equal(command_parse_floor(big, sizeof(big), 16, 24, &v, &reason), -EMSGSIZE);
+	assert_string_equal(reason, "payload too large");
+	assert_true(v == 42);
+}
+
+static void test_mode(void **state)
+{
+	enum command_mode m = COMMAND_MODE_HEAT;
+	const char *reason;
+
+	assert_int_equal(command_parse_mode("off", 3, &m, NULL), 0);
+	assert_int_equal(m, COMMAND_MODE_OFF);
+	assert_int_equal(command_parse_mode(" HEAT\n", 6, &m, NULL), 0);
+	assert_int_equal(m, COMMAND_MODE_HEAT);
+	assert_int_equal(command_parse_mode("{\"mode\":\"off\"}", 14, &m, NULL), 0);
+	assert_int_equal(m, COMMAND_MODE_OFF);
+	assert_int_equal(command_parse_mode("cool", 4, &m, &reason), -EBADMSG);
+	assert_string_equal(reason, "not 'heat' or 'off'");
+	assert_int_equal(m, COMMAND_MODE_OFF);
+	assert_string_equal(command_mode_to_string(COMMAND_MODE_HEAT), "heat");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_floor_accepts_what_home_assistant_sends),
+		cmocka_unit_test(test_floor_refuses_the_rest_and_keeps_the_value),
+		cmocka_unit_test(test_mode),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -24,6 +24,49 @@ static const char *const migrations[] = {
 	"  value TEXT NOT NULL,"
 	"  changed_at INTEGER NOT NULL DEFAULT (strftime('%s', 'now'))"
 	");",
+
+	/*
+	 * 1 -> 2: the cramp log, the advisories that fired, and the room temperature
+	 * every few minutes (for the report's lowest night temperature). Times are
+	 * Unix seconds (UTC); tz_offset_s is the local offset then, for display.
+	 */
+	"CREATE TABLE cramps ("
+	"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  id TEXT NOT NULL UNIQUE,"
+	"  time INTEGER NOT NULL,"
+	"  tz_offset_s INTEGER NOT NULL,"
+	"  recorded INTEGER NOT NULL,"
+	"  leg TEXT NOT NULL CHECK (leg IN ('left', 'right', 'unknown')),"
+	"  site TEXT CHECK (site IN ('calf', 'foot', 'thigh', 'buttock')),"
+	"  source TEXT NOT NULL,"
+	"  suspected INTEGER NOT NULL DEFAULT 0,"
+	"  note TEXT,"
+	"  room_c REAL,"
+	"  min_room_c REAL,"
+	"  in_bed INTEGER,"
+	"  in_bed_since INTEGER,"
+	"  heater_on INTEGER,"
+	"  heater_duty_1h REAL,"
+	"  soak_done INTEGER,"
+	"  count_7d INTEGER NOT NULL,"
+	"  delivered INTEGER NOT NULL DEFAULT 0"
+	");"
+	"CREATE INDEX cramps_time ON cramps (time);"
+	"CREATE INDEX cramps_undelivered ON cramps (delivered, seq);"
+	"CREATE TABLE advisories ("
+	"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  id TEXT NOT NULL UNIQUE,"
+	"  kind TEXT NOT NULL,"
+	"  time INTEGER NOT NULL,"
+	"  tz_offset_s INTEGER NOT NULL,"
+	"  message TEXT NOT NULL,"
+	"  count INTEGER"
+	");"
+	"CREATE TABLE room_temperature ("
+	"  time INTEGER PRIMARY KEY NOT NULL,"
+	"  tz_offset_s INTEGER NOT NULL,"
+	"  room_c REAL NOT NULL"
+	");",
 };
 
 #define N_MIGRATIONS ((int) (sizeof(migrations) / sizeof(migrations[0])))

@@ -2,6 +2,7 @@
 #include "daemon/store.h"
 
 #include <errno.h>
+#include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -258,4 +259,247 @@ int store_setting_set(struct store *s, const char *key, const char *value)
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return errno_from_sqlite(rc);
+}
+
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void bind_real_or_null(sqlite3_stmt *st, int i, double v)
+{
+	if (isnan(v))
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_double(st, i, v);
+}
+
+static void bind_tristate(sqlite3_stmt *st, int i, int v)
+{
+	if (v < 0)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_int(st, i, v);
+}
+
+int store_cramp_add(struct store *s, const struct store_cramp *c)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc =
+	    sqlite3_prepare_v2(s->db,
+			       "INSERT INTO cramps (id, time, tz_offset_s, recorded, leg, site, "
+			       "source, suspected, note, room_c, min_room_c, in_bed, in_bed_since, "
+			       "heater_on, heater_duty_1h, soak_done, count_7d, delivered) "
+			       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);",
+			       -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return errno_from_sqlite(rc);
+	sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, c->time);
+	sqlite3_bind_int(st, 3, c->tz_offset_s);
+	sqlite3_bind_int64(st, 4, c->recorded);
+	sqlite3_bind_text(st, 5, c->leg, -1, SQLITE_STATIC);
+	bind_text_or_null(st, 6, c->site);
+	sqlite3_bind_text(st, 7, c->source, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 8, c->suspected);
+	bind_text_or_null(st, 9, c->note);
+	bind_real_or_null(st, 10, c->room_c);
+	bind_real_or_null(st, 11, c->min_room_c);
+	bind_tristate(st, 12, c->in_bed);
+	if (c->in_bed_since > 0)
+		sqlite3_bind_int64(st, 13, c->in_bed_since);
+	else
+		sqlite3_bind_null(st, 13);
+	bind_tristate(st, 14, c->heater_on);
+	bind_real_or_null(st, 15, c->heater_duty_1h);
+	bind_tristate(st, 16, c->soak_done);
+	sqlite3_bind_int(st, 17, c->count_7d);
+	sqlite3_bind_int(st, 18, c->delivered);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return -EEXIST;
+	return errno_from_sqlite(rc);
+}
+
+int store_cramp_mark_delivered(struct store *s, const char *id)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = sqlite3_prepare_v2(s->db, "UPDATE cramps SET delivered = 1 WHERE id = ?;", -1, &st,
+				NULL);
+	if (rc != SQLITE_OK)
+		return errno_from_sqlite(rc);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE && sqlite3_changes(s->db) == 0)
+		return -ENOENT;
+	return errno_from_sqlite(rc);
+}
+
+static char *column_strdup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *v = sqlite3_column_text(st, i);
+
+	return v ? strdup((const char *) v) : NULL;
+}
+
+static double column_real(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
+}
+
+static int column_tristate(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 : sqlite3_column_int(st, i);
+}
+
+int store_cramps_read(struct store *s, bool undelivered, int64_t since, size_t max,
+		      struct store_cramp **ret)
+{
+	static const char columns[] =
+	    "SELECT id, time, tz_offset_s, recorded, leg, site, source, suspected, note, "
+	    "room_c, min_room_c, in_bed, in_bed_since, heater_on, heater_duty_1h, soak_done, "
+	    "count_7d, delivered FROM cramps ";
+	char sql[600];
+	struct store_cramp *list = NULL;
+	sqlite3_stmt *st;
+	size_t n = 0;
+	int rc;
+
+	snprintf(sql, sizeof(sql), "%s%s LIMIT ?;", columns,
+		 undelivered ? "WHERE delivered = 0 ORDER BY seq"
+			     : "WHERE time >= ? ORDER BY time, seq");
+	rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return errno_from_sqlite(rc);
+	if (undelivered) {
+		sqlite3_bind_int64(st, 1, (sqlite3_int64) (max > INT32_MAX ? INT32_MAX : max));
+	} else {
+		sqlite3_bind_int64(st, 1, since);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64) (max > INT32_MAX ? INT32_MAX : max));
+	}
+	list = calloc(max ? max : 1, sizeof(*list));
+	if (!list) {
+		sqlite3_finalize(st);
+		return -ENOMEM;
+	}
+	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_cramp *c = &list[n++];
+
+		*c = (struct store_cramp){
+			.id = column_strdup(st, 0),
+			.time = sqlite3_column_int64(st, 1),
+			.tz_offset_s = sqlite3_column_int(st, 2),
+			.recorded = sqlite3_column_int64(st, 3),
+			.leg = column_strdup(st, 4),
+			.site = column_strdup(st, 5),
+			.source = column_strdup(st, 6),
+			.suspected = sqlite3_column_int(st, 7) != 0,
+			.note = column_strdup(st, 8),
+			.room_c = column_real(st, 9),
+			.min_room_c = column_real(st, 10),
+			.in_bed = column_tristate(st, 11),
+			.in_bed_since = sqlite3_column_int64(st, 12),
+			.heater_on = column_tristate(st, 13),
+			.heater_duty_1h = column_real(st, 14),
+			.soak_done = column_tristate(st, 15),
+			.count_7d = sqlite3_column_int(st, 16),
+			.delivered = sqlite3_column_int(st, 17) != 0,
+		};
+		if (!c->id || !c->leg || !c->source) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		store_cramps_free(list, n);
+		return errno_from_sqlite(rc);
+	}
+	*ret = list;
+	return (int) n;
+}
+
+void store_cramps_free(struct store_cramp *c, size_t n)
+{
+	for (size_t i = 0; c && i < n; i++) {
+		free(c[i].id);
+		free(c[i].leg);
+		free(c[i].site);
+		free(c[i].source);
+		free(c[i].note);
+	}
+	free(c);
+}
+
+int store_room_temperature_add(struct store *s, int64_t time, int tz_offset_s, double room_c)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = sqlite3_prepare_v2(
+	    s->db,
+	    "INSERT OR REPLACE INTO room_temperature (time, tz_offset_s, room_c) "
+	    "VALUES (?, ?, ?);",
+	    -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return errno_from_sqlite(rc);
+	sqlite3_bind_int64(st, 1, time);
+	sqlite3_bind_int(st, 2, tz_offset_s);
+	sqlite3_bind_double(st, 3, room_c);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return errno_from_sqlite(rc);
+}
+
+int store_room_temperature_min(struct store *s, int64_t since, double *ret_c)
+{
+	sqlite3_stmt *st;
+	int rc, r = -ENODATA;
+
+	rc = sqlite3_prepare_v2(s->db, "SELECT min(room_c) FROM room_temperature WHERE time >= ?;",
+				-1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return errno_from_sqlite(rc);
+	sqlite3_bind_int64(st, 1, since);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		*ret_c = sqlite3_column_double(st, 0);
+		r = 0;
+	} else if (rc != SQLITE_ROW) {
+		r = errno_from_sqlite(rc);
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+int store_prune(struct store *s, int64_t before)
+{
+	static const char *const sql[] = {
+		"DELETE FROM cramps WHERE time < ?1 AND delivered = 1;",
+		"DELETE FROM advisories WHERE time < ?1;",
+		"DELETE FROM room_temperature WHERE time < ?1;",
+	};
+
+	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+		sqlite3_stmt *st;
+		int rc = sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL);
+
+		if (rc != SQLITE_OK)
+			return errno_from_sqlite(rc);
+		sqlite3_bind_int64(st, 1, before);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return errno_from_sqlite(rc);
+	}
+	return 0;
 }

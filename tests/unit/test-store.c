@@ -6,6 +6,7 @@
 
 #include <cmocka.h>
 #include <errno.h>
+#include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,6 +137,106 @@ static void test_migrates_an_old_file(void **state)
 	store_close(s);
 }
 
+static struct store_cramp cramp(const char *id, int64_t time, const char *leg)
+{
+	return (struct store_cramp){
+		.id = (char *) (uintptr_t) id,
+		.time = time,
+		.tz_offset_s = 3600,
+		.recorded = time + 5,
+		.leg = (char *) (uintptr_t) leg,
+		.source = (char *) (uintptr_t) "button",
+		.room_c = 17.5,
+		.min_room_c = NAN,
+		.in_bed = 1,
+		.in_bed_since = time - 60,
+		.heater_on = -1,
+		.heater_duty_1h = 0.25,
+		.soak_done = -1,
+		.count_7d = 1,
+	};
+}
+
+static void test_cramps_outbox_order_and_delivery(void **state)
+{
+	struct store_cramp *list = NULL, c;
+	struct store *s = NULL;
+	int n;
+
+	assert_int_equal(store_open(*state, &s), 0);
+	/* Stored out of time order (a cramp remembered later): delivery keeps storing order. */
+	c = cramp("c-1", 1000, "left");
+	assert_int_equal(store_cramp_add(s, &c), 0);
+	c = cramp("c-2", 500, "right");
+	c.site = (char *) (uintptr_t) "thigh";
+	c.note = (char *) (uintptr_t) "woke me up";
+	assert_int_equal(store_cramp_add(s, &c), 0);
+	c = cramp("c-3", 2000, "unknown");
+	assert_int_equal(store_cramp_add(s, &c), 0);
+	assert_int_equal(store_cramp_add(s, &c), -EEXIST);
+
+	n = store_cramps_read(s, true, 0, 10, &list);
+	assert_int_equal(n, 3);
+	assert_string_equal(list[0].id, "c-1");
+	assert_string_equal(list[1].id, "c-2");
+	assert_string_equal(list[1].site, "thigh");
+	assert_string_equal(list[1].note, "woke me up");
+	assert_null(list[0].site);
+	assert_true(list[0].room_c == 17.5);
+	assert_true(isnan(list[0].min_room_c));
+	assert_int_equal(list[0].heater_on, -1);
+	assert_int_equal(list[0].in_bed, 1);
+	assert_true(list[0].in_bed_since == 1000 - 60);
+	store_cramps_free(list, (size_t) n);
+
+	assert_int_equal(store_cramp_mark_delivered(s, "c-1"), 0);
+	assert_int_equal(store_cramp_mark_delivered(s, "nope"), -ENOENT);
+	n = store_cramps_read(s, true, 0, 1, &list);
+	assert_int_equal(n, 1);
+	assert_string_equal(list[0].id, "c-2");
+	store_cramps_free(list, (size_t) n);
+
+	/* By time, for counting and the report. */
+	n = store_cramps_read(s, false, 600, 10, &list);
+	assert_int_equal(n, 2);
+	assert_string_equal(list[0].id, "c-1");
+	assert_true(list[0].delivered);
+	assert_string_equal(list[1].id, "c-3");
+	store_cramps_free(list, (size_t) n);
+	store_close(s);
+}
+
+static void test_room_temperature_and_prune(void **state)
+{
+	struct store_cramp *list = NULL, c;
+	struct store *s = NULL;
+	double v = 0;
+
+	assert_int_equal(store_open(*state, &s), 0);
+	assert_int_equal(store_room_temperature_min(s, 0, &v), -ENODATA);
+	assert_int_equal(store_room_temperature_add(s, 100, 0, 18.5), 0);
+	assert_int_equal(store_room_temperature_add(s, 200, 0, 17.25), 0);
+	assert_int_equal(store_room_temperature_add(s, 300, 0, 19.0), 0);
+	assert_int_equal(store_room_temperature_min(s, 0, &v), 0);
+	assert_true(v == 17.25);
+	assert_int_equal(store_room_temperature_min(s, 250, &v), 0);
+	assert_true(v == 19.0);
+
+	c = cramp("old-delivered", 100, "left");
+	c.delivered = true;
+	assert_int_equal(store_cramp_add(s, &c), 0);
+	c = cramp("old-undelivered", 100, "left");
+	assert_int_equal(store_cramp_add(s, &c), 0);
+	assert_int_equal(store_prune(s, 250), 0);
+	assert_int_equal(store_room_temperature_min(s, 0, &v), 0);
+	assert_true(v == 19.0);
+	/* An event never delivered is never pruned: it must reach the broker first. */
+	assert_int_equal(store_cramps_read(s, false, 0, 10, &list), 1);
+	assert_string_equal(list[0].id, "old-undelivered");
+	store_cramps_free(list, 1);
+	store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -145,6 +246,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_newer_schema_is_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_garbage_file_is_reported, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrates_an_old_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cramps_outbox_order_and_delivery, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_room_temperature_and_prune, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 static uint64_t read_clock(clockid_t id)
@@ -43,5 +44,82 @@ int clock_format_local(uint64_t realtime_usec, char *buf, size_t size)
 			buf[0] = '\0';
 		return -ENOSPC;
 	}
+	return 0;
+}
+
+int clock_local_offset_s(int64_t unix_s)
+{
+	time_t t = (time_t) unix_s;
+	struct tm tm;
+
+	if (!localtime_r(&t, &tm))
+		return 0;
+	return (int) tm.tm_gmtoff;
+}
+
+int clock_format_offset(int64_t unix_s, int offset_s, char *buf, size_t size)
+{
+	time_t t = (time_t) (unix_s + offset_s);
+	int off = offset_s < 0 ? -offset_s : offset_s;
+	struct tm tm;
+	size_t n;
+
+	if (size > 0)
+		buf[0] = '\0';
+	if (!gmtime_r(&t, &tm))
+		return -EINVAL;
+	n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (n == 0 || (size_t) snprintf(buf + n, size - n, "%c%02d:%02d", offset_s < 0 ? '-' : '+',
+					off / 3600, off / 60 % 60) >= size - n) {
+		if (size > 0)
+			buf[0] = '\0';
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+int clock_parse_iso8601(const char *text, int64_t *ret_unix_s)
+{
+	int y, mo, d, h, mi, s = 0, oh = 0, om = 0, n = 0;
+	struct tm tm = { 0 };
+	const char *rest;
+	time_t t;
+
+	if (sscanf(text, "%4d-%2d-%2dT%2d:%2d%n", &y, &mo, &d, &h, &mi, &n) != 5)
+		return -EINVAL;
+	rest = text + n;
+	if (*rest == ':') {
+		n = 0;
+		if (sscanf(rest, ":%2d%n", &s, &n) != 1)
+			return -EINVAL;
+		rest += n;
+	}
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60 || y < 1970)
+		return -EINVAL;
+	tm = (struct tm){ .tm_year = y - 1900,
+			  .tm_mon = mo - 1,
+			  .tm_mday = d,
+			  .tm_hour = h,
+			  .tm_min = mi,
+			  .tm_sec = s,
+			  .tm_isdst = -1 };
+	if (*rest == '\0') {
+		t = mktime(&tm); /* local time: TZ and DST decide the offset */
+		if (t == (time_t) -1)
+			return -EINVAL;
+		*ret_unix_s = (int64_t) t;
+		return 0;
+	}
+	if (strcmp(rest, "Z") != 0) {
+		n = 0;
+		if ((rest[0] != '+' && rest[0] != '-') ||
+		    sscanf(rest + 1, "%2d:%2d%n", &oh, &om, &n) != 2 || rest[1 + n] != '\0' ||
+		    oh > 14 || om > 59)
+			return -EINVAL;
+	}
+	t = timegm(&tm);
+	if (t == (time_t) -1)
+		return -EINVAL;
+	*ret_unix_s = (int64_t) t - (rest[0] == '-' ? -1 : 1) * (oh * 3600 + om * 60);
 	return 0;
 }

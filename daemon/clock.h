@@ -13,3 +13,19 @@ uint64_t clock_realtime_usec(void);
  * when @size is too small (@buf then holds an empty string).
  */
 int clock_format_local(uint64_t realtime_usec, char *buf, size_t size);
+
+/* The local UTC offset, in seconds east, at Unix time @unix_s (follows TZ and DST). */
+int clock_local_offset_s(int64_t unix_s);
+
+/*
+ * Formats Unix time @unix_s as ISO-8601 in the zone @offset_s seconds east of
+ * UTC ("2026-01-31T03:12:05+01:00"). Returns 0 or -ENOSPC.
+ */
+int clock_format_offset(int64_t unix_s, int offset_s, char *buf, size_t size);
+
+/*
+ * Parses ISO-8601 "YYYY-MM-DDTHH:MM[:SS]" with an optional "Z" or "+HH:MM"
+ * offset; without one it is local time. Returns 0 and the Unix time in
+ * *ret_unix_s, or -EINVAL.
+ */
+int clock_parse_iso8601(const char *text, int64_t *ret_unix_s);

@@ -40,12 +40,40 @@ static void test_monotonic_moves_forward(void **state)
 	assert_true(clock_realtime_usec() > 1700000000ULL * SEC);
 }
 
+static void test_offsets_and_parsing(void **state)
+{
+	char buf[40];
+	int64_t t;
+
+	/* Europe/Berlin: +1 h in winter, +2 h in summer. */
+	assert_int_equal(clock_local_offset_s(1769825525), 3600);
+	assert_int_equal(clock_local_offset_s(1785464525), 7200);
+	assert_int_equal(clock_format_offset(1769825525, 3600, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "2026-01-31T03:12:05+01:00");
+	assert_int_equal(clock_format_offset(1769825525, -16200, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "2026-01-30T21:42:05-04:30");
+
+	assert_int_equal(clock_parse_iso8601("2026-01-31T03:12:05+01:00", &t), 0);
+	assert_true(t == 1769825525);
+	assert_int_equal(clock_parse_iso8601("2026-01-31T02:12:05Z", &t), 0);
+	assert_true(t == 1769825525);
+	assert_int_equal(clock_parse_iso8601("2026-01-31T03:12:05", &t), 0); /* local */
+	assert_true(t == 1769825525);
+	assert_int_equal(clock_parse_iso8601("2026-07-31T04:22", &t), 0);
+	assert_true(t == 1785464520);
+	assert_int_equal(clock_parse_iso8601("2026-01-31 03:12", &t), -EINVAL);
+	assert_int_equal(clock_parse_iso8601("2026-13-01T00:00", &t), -EINVAL);
+	assert_int_equal(clock_parse_iso8601("2026-01-31T03:12+0100", &t), -EINVAL);
+	assert_int_equal(clock_parse_iso8601("yesterday", &t), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_iso8601_local_with_offset_across_dst),
 		cmocka_unit_test(test_too_small_buffer),
 		cmocka_unit_test(test_monotonic_moves_forward),
+		cmocka_unit_test(test_offsets_and_parsing),
 	};
 
 	tzset();

@@ -11,21 +11,26 @@
 
 #include "daemon/alerts.h"
 #include "daemon/clock.h"
+#include "daemon/cramp-command.h"
+#include "daemon/cramp-log.h"
 #include "daemon/log.h"
 #include "daemon/mqtt.h"
 #include "daemon/room.h"
+#include "daemon/store-guard.h"
 #include "daemon/store.h"
 #include "version.h"
 
 struct manager {
 	sd_event *event;
 	struct config *config;
-	struct store *store;
-	int store_error; /* why the store is not open, or 0 */
+	struct store_guard *store;
 	struct mqtt *mqtt;
 	struct mqtt *mqtt_retiring; /* the old connection, saying "offline" after a reload */
 	struct alerts *alerts;
 	struct room *room;
+	struct cramp_log *cramps;
+	char *cramp_topic;     /* <base>/cramp */
+	int64_t last_sample_s; /* of the room temperature, for the report */
 
 	sd_event_source *sig_term;
 	sd_event_source *sig_int;
@@ -43,23 +48,25 @@ static void notify_status(struct manager *m)
 
 	(void) sd_notifyf(false, "STATUS=%s MQTT broker %s:%d%s",
 			  mqtt_is_connected(m->mqtt) ? "Connected to" : "Waiting for", c->host,
-			  c->port, m->store ? "" : "; store unavailable");
+			  c->port, store_guard_get(m->store) ? "" : "; store unavailable");
 }
 
 static json_t *state_snapshot(const struct manager *m)
 {
+	struct store *s = store_guard_get(m->store);
 	json_t *state, *store;
 
-	if (m->store)
+	if (s)
 		store = json_pack("{s:s, s:i}", "status", "ok", "schema_version",
-				  store_schema_version(m->store));
+				  store_schema_version(s));
 	else
-		store =
-		    json_pack("{s:s, s:s}", "status", "failed", "error", strerror(-m->store_error));
+		store = json_pack("{s:s, s:s}", "status", "failed", "error",
+				  strerror(-store_guard_error(m->store)));
 	state = json_pack("{s:s, s:s, s:s, s:o*, s:o*}", "node_id", m->config->daemon.node_id,
 			  "version", BEDROOMD_VERSION, "started", m->started, "store", store,
 			  "alerts", alerts_active_json(m->alerts));
-	if (state && room_add_state(m->room, state) < 0)
+	if (state &&
+	    (room_add_state(m->room, state) < 0 || cramp_log_add_state(m->cramps, state) < 0))
 		state = (json_decref(state), NULL);
 	return state;
 }
@@ -99,12 +106,88 @@ static void on_mqtt_connected(void *userdata)
 	struct manager *m = userdata;
 
 	publish_changes(m);
+	cramp_log_connected(m->cramps, m->mqtt);
 	notify_status(m);
+}
+
+static void on_mqtt_published(int mid, void *userdata)
+{
+	struct manager *m = userdata;
+
+	(void) cramp_log_published(m->cramps, mid);
+}
+
+/* The room temperature every few minutes, for the report's coldest hour of the night. */
+static void sample_room_temperature(struct manager *m)
+{
+	int64_t now = (int64_t) (clock_realtime_usec() / 1000000);
+	struct store *store = store_guard_get(m->store);
+	double c;
+	int r;
+
+	if (!store || now - m->last_sample_s < 300 || !room_temperature(m->room, &c))
+		return;
+	m->last_sample_s = now;
+	r = store_room_temperature_add(store, now, clock_local_offset_s(now), c);
+	if (r < 0)
+		log_warning_errno(r, "cannot store the room temperature, ignoring");
 }
 
 static void on_room_changed(void *userdata)
 {
+	struct manager *m = userdata;
+
+	sample_room_temperature(m);
+	publish_changes(m);
+}
+
+static void cramp_context(struct cramp_context *ret, void *userdata)
+{
+	struct manager *m = userdata;
+	int64_t now = (int64_t) (clock_realtime_usec() / 1000000);
+	struct store *store = store_guard_get(m->store);
+	double c;
+
+	if (room_temperature(m->room, &c))
+		ret->room_c = c;
+	if (store && store_room_temperature_min(store, now - 6 * 3600, &c) == 0)
+		ret->min_room_c = c;
+}
+
+static void on_cramps_changed(void *userdata)
+{
 	publish_changes(userdata);
+}
+
+static const struct cramp_log_callbacks cramp_callbacks = {
+	.context = cramp_context,
+	.changed = on_cramps_changed,
+};
+
+static void on_store_changed(struct store *store, void *userdata)
+{
+	struct manager *m = userdata;
+
+	if (m->cramps)
+		cramp_log_set_store(m->cramps, store);
+}
+
+static const struct store_guard_callbacks store_callbacks = {
+	.changed = on_store_changed,
+};
+
+static void handle_cramp_command(struct manager *m, const void *payload, size_t len)
+{
+	int64_t now = (int64_t) (clock_realtime_usec() / 1000000);
+	struct cramp_command c;
+	const char *reason = NULL;
+
+	if (cramp_command_parse(payload, len, now, &c, &reason) < 0) {
+		log_warning("ignoring a cramp report on '%s': %s", m->cramp_topic, reason);
+		return;
+	}
+	(void) cramp_log_record(m->cramps, c.leg, c.site[0] ? c.site : NULL, c.time, c.source,
+				false, c.note[0] ? c.note : NULL);
 }
 
 static const struct room_callbacks room_callbacks = {
@@ -120,7 +203,9 @@ static void on_mqtt_message(const char *topic, const void *payload, size_t len, 
 {
 	struct manager *m = userdata;
 
-	if (!room_handle_message(m->room, topic, payload, len))
+	if (strcmp(topic, m->cramp_topic) == 0)
+		handle_cramp_command(m, payload, len);
+	else if (!room_handle_message(m->room, topic, payload, len))
 		log_debug("ignoring message on '%s' (%zu bytes)", topic, len);
 }
 
@@ -142,23 +227,19 @@ static const struct mqtt_callbacks mqtt_callbacks = {
 	.connected = on_mqtt_connected,
 	.disconnected = on_mqtt_disconnected,
 	.message = on_mqtt_message,
+	.published = on_mqtt_published,
 	.stopped = on_mqtt_stopped,
 };
 
-static void open_store(struct manager *m)
+/* Commands arrive with QoS 1 on our persistent session: sent while we restart, they wait. */
+static int subscribe_commands(struct manager *m, struct mqtt *mqtt)
 {
-	int r;
-
-	m->store = store_close(m->store);
-	r = store_open(m->config->daemon.state_dir, &m->store);
-	m->store_error = r < 0 ? r : 0;
-	if (r == -EPROTONOSUPPORT)
-		log_error("store in '%s' was written by a newer bedroomd (schema newer than %d); "
-			  "running without it",
-			  m->config->daemon.state_dir, store_schema_version_current());
-	else if (r < 0)
-		log_error_errno(r, "cannot open the store in '%s', running without it",
-				m->config->daemon.state_dir);
+	free(m->cramp_topic);
+	if (asprintf(&m->cramp_topic, "%s/cramp", mqtt_base_topic(mqtt)) < 0) {
+		m->cramp_topic = NULL;
+		return -ENOMEM;
+	}
+	return mqtt_subscribe(mqtt, m->cramp_topic, 1);
 }
 
 static void apply_log_level(const struct config *c)
@@ -204,12 +285,17 @@ static int apply_config(struct manager *m, struct config *next)
 					  "keeping the running configuration");
 
 	if (mqtt_config_differs(&prev->mqtt, &next->mqtt)) {
-		if (m->mqtt_retiring)
+		if (m->mqtt_retiring) {
+			room_free(room);
 			return log_error_errno(-EBUSY,
 					       "a previous reload is still switching "
 					       "brokers, keeping the running configuration");
+		}
 		r = mqtt_new(m->event, &next->mqtt, &mqtt_callbacks, m, &mqtt);
+		if (r >= 0)
+			r = subscribe_commands(m, mqtt);
 		if (r < 0) {
+			mqtt_free(mqtt);
 			room_free(room);
 			return log_error_errno(r, "cannot set up the new MQTT connection, keeping "
 						  "the running configuration");
@@ -221,9 +307,18 @@ static int apply_config(struct manager *m, struct config *next)
 	(void) room_start(m->room, mqtt ? mqtt : m->mqtt);
 	m->config = next;
 	apply_log_level(next);
-	if (strcmp(prev->daemon.state_dir, next->daemon.state_dir) != 0)
-		open_store(m);
+	if (strcmp(prev->daemon.state_dir, next->daemon.state_dir) != 0) {
+		struct store_guard *g = NULL;
+
+		if (store_guard_new(m->event, next->daemon.state_dir, m->alerts, &store_callbacks,
+				    m, &g) >= 0) {
+			store_guard_free(m->store);
+			m->store = g;
+		}
+	}
 	if (mqtt) {
+		/* What the old connection had in flight goes out again on the new one. */
+		cramp_log_forget_in_flight(m->cramps);
 		m->mqtt_retiring = m->mqtt;
 		m->mqtt = mqtt;
 		/* The new connection starts once the old one has said "offline". */
@@ -311,8 +406,13 @@ int manager_new(struct config *config, struct manager **ret)
 		log_error_errno(r, "cannot watch signals");
 		goto out;
 	}
-	open_store(m);
 	r = alerts_new(config->daemon.node_id, &m->alerts);
+	if (r >= 0)
+		r = store_guard_new(m->event, config->daemon.state_dir, m->alerts, &store_callbacks,
+				    m, &m->store);
+	if (r >= 0)
+		r = cramp_log_new(config->daemon.node_id, store_guard_get(m->store), m->alerts,
+				  &cramp_callbacks, m, &m->cramps);
 	if (r < 0) {
 		log_error_errno(r, "cannot start");
 		goto out;
@@ -323,6 +423,8 @@ int manager_new(struct config *config, struct manager **ret)
 		goto out;
 	}
 	r = mqtt_new(m->event, &config->mqtt, &mqtt_callbacks, m, &m->mqtt);
+	if (r >= 0)
+		r = subscribe_commands(m, m->mqtt);
 	if (r < 0) {
 		log_error_errno(r, "cannot set up the MQTT client");
 		goto out;
@@ -342,8 +444,10 @@ struct manager *manager_free(struct manager *m)
 	m->mqtt = mqtt_free(m->mqtt);
 	m->mqtt_retiring = mqtt_free(m->mqtt_retiring);
 	m->room = room_free(m->room);
+	m->cramps = cramp_log_free(m->cramps);
+	m->store = store_guard_free(m->store);
 	m->alerts = alerts_free(m->alerts);
-	m->store = store_close(m->store);
+	free(m->cramp_topic);
 	m->sig_hup = sd_event_source_disable_unref(m->sig_hup);
 	m->sig_int = sd_event_source_disable_unref(m->sig_int);
 	m->sig_term = sd_event_source_disable_unref(m->sig_term);

@@ -393,6 +393,12 @@ int client_new(const struct broker *b, const char *filter, struct client **ret)
 	return 0;
 }
 
+size_t client_messages(const struct client *c, const struct message **ret)
+{
+	*ret = c->msgs;
+	return c->n_msgs;
+}
+
 void client_clear(struct client *c)
 {
 	for (size_t i = 0; i < c->n_msgs; i++) {

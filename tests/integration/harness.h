@@ -72,6 +72,9 @@ struct client *client_free(struct client *c);
  */
 const struct message *client_wait(struct client *c, const char *topic, const char *payload,
 				  int timeout_ms);
+/* Every message received so far, in order of arrival; returns how many. */
+size_t client_messages(const struct client *c, const struct message **ret);
+
 /* Forgets every message received so far. */
 void client_clear(struct client *c);
 /* Publishes with QoS 1. Returns 0 or a negative errno. */

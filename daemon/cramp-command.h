@@ -1,0 +1,29 @@
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * A cramp reported on <base>/cramp: an empty payload, or JSON with optional
+ * "leg" (left, right, unknown), "site" (calf, foot, thigh, buttock), "time"
+ * (ISO-8601, for a cramp remembered later), "note" (at most 200 bytes) and
+ * "source" (who reports it: home_assistant, bedroomctl, ...).
+ */
+
+#define CRAMP_NOTE_MAX 200
+
+struct cramp_command {
+	char leg[8];  /* "left", "right", "unknown" */
+	char site[8]; /* "calf", ...; "" when not given */
+	int64_t time; /* Unix seconds; 0 when not given (now) */
+	char note[CRAMP_NOTE_MAX + 1];
+	char source[32]; /* "command" when not given */
+};
+
+/*
+ * Parses the @len bytes at @data. A time more than 5 minutes after @now_s or
+ * more than 30 days before it is refused. Returns 0 and fills *ret, or
+ * -EMSGSIZE / -EBADMSG / -EINVAL / -ERANGE with a short reason in *ret_reason.
+ */
+int cramp_command_parse(const void *data, size_t len, int64_t now_s, struct cramp_command *ret,
+			const char **ret_reason);

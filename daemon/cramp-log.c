@@ -1,0 +1,382 @@
+#include "daemon/cramp-log.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "daemon/clock.h"
+#include "daemon/log.h"
+
+/* Events handed to libmosquitto and not yet acknowledged, at most. */
+#define WINDOW 4
+#define WEEK_S (7 * 86400)
+
+struct in_flight {
+	int mid;
+	char *id;
+	bool in_memory;
+};
+
+struct cramp_log {
+	char *node_id;
+	struct store *store;
+	struct alerts *alerts;
+	const struct cramp_log_callbacks *cb;
+	void *userdata;
+	struct mqtt *mqtt;
+
+	struct in_flight flight[WINDOW];
+	unsigned n_flight;
+
+	/* Cramps the store could not take, oldest first, kept until it can. */
+	struct store_cramp *memory;
+	size_t n_memory;
+};
+
+int cramp_log_new(const char *node_id, struct store *store, struct alerts *alerts,
+		  const struct cramp_log_callbacks *cb, void *userdata, struct cramp_log **ret)
+{
+	struct cramp_log *l = calloc(1, sizeof(*l));
+
+	if (!l || !(l->node_id = strdup(node_id))) {
+		free(l);
+		return -ENOMEM;
+	}
+	l->store = store;
+	l->alerts = alerts;
+	l->cb = cb;
+	l->userdata = userdata;
+	*ret = l;
+	return 0;
+}
+
+static void flight_drop(struct cramp_log *l, unsigned i)
+{
+	free(l->flight[i].id);
+	l->flight[i] = l->flight[--l->n_flight];
+}
+
+void cramp_log_forget_in_flight(struct cramp_log *l)
+{
+	while (l->n_flight > 0)
+		flight_drop(l, 0);
+	l->mqtt = NULL;
+}
+
+struct cramp_log *cramp_log_free(struct cramp_log *l)
+{
+	if (!l)
+		return NULL;
+	cramp_log_forget_in_flight(l);
+	store_cramps_free(l->memory, l->n_memory);
+	free(l->node_id);
+	free(l);
+	return NULL;
+}
+
+bool cramp_log_store_failing(const struct cramp_log *l)
+{
+	return l->n_memory > 0;
+}
+
+static bool in_flight(const struct cramp_log *l, const char *id)
+{
+	for (unsigned i = 0; i < l->n_flight; i++)
+		if (strcmp(l->flight[i].id, id) == 0)
+			return true;
+	return false;
+}
+
+static json_t *tristate(int v)
+{
+	return v < 0 ? json_null() : json_boolean(v);
+}
+
+static json_t *real_or_null(double v)
+{
+	return isnan(v) ? json_null() : json_real(round(v * 100) / 100);
+}
+
+static char *event_json(const struct store_cramp *c)
+{
+	char time[40], since[40];
+	json_t *event;
+	char *text;
+
+	(void) clock_format_offset(c->time, c->tz_offset_s, time, sizeof(time));
+	if (c->in_bed_since > 0)
+		(void) clock_format_offset(c->in_bed_since, clock_local_offset_s(c->in_bed_since),
+					   since, sizeof(since));
+	event =
+	    json_pack("{s:s, s:s, s:s, s:s?, s:s, s:b, s:s?, s:i, s:{s:o, s:o, s:o, s:s?, "
+		      "s:o, s:o, s:o}}",
+		      "id", c->id, "time", time, "leg", c->leg, "site", c->site, "source",
+		      c->source, "suspected", c->suspected, "note", c->note, "cramps_7d",
+		      c->count_7d, "context", "room_temperature", real_or_null(c->room_c),
+		      "lowest_room_temperature", real_or_null(c->min_room_c), "in_bed",
+		      tristate(c->in_bed), "in_bed_since", c->in_bed_since > 0 ? since : NULL,
+		      "heater_on", tristate(c->heater_on), "heater_duty_1h",
+		      real_or_null(c->heater_duty_1h), "foot_soak_done", tristate(c->soak_done));
+	text = event ? json_dumps(event, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(6))
+		     : NULL;
+	json_decref(event);
+	return text;
+}
+
+/* Hands one event to the broker; false when it cannot take more now. */
+static bool send_one(struct cramp_log *l, const struct store_cramp *c, bool in_memory)
+{
+	char *text = event_json(c);
+	int mid = 0, r;
+
+	if (!text)
+		return false;
+	r = mqtt_publish_below(l->mqtt, "event/cramp", text, strlen(text), 1, false, &mid);
+	free(text);
+	if (r < 0) {
+		if (r != -ENOTCONN)
+			log_warning_errno(r, "cannot send cramp '%s', will retry", c->id);
+		return false;
+	}
+	l->flight[l->n_flight] =
+	    (struct in_flight){ .mid = mid, .id = strdup(c->id), .in_memory = in_memory };
+	if (!l->flight[l->n_flight].id)
+		return false;
+	l->n_flight++;
+	return true;
+}
+
+/* Sends what waits, oldest first, while the window has room. */
+static void pump(struct cramp_log *l)
+{
+	struct store_cramp *list = NULL;
+	int n = 0;
+
+	if (!mqtt_is_connected(l->mqtt) || l->n_flight >= WINDOW)
+		return;
+	if (l->store) {
+		n = store_cramps_read(l->store, true, 0, WINDOW * 2, &list);
+		if (n < 0)
+			log_warning_errno(n, "cannot read the cramp outbox");
+	}
+	for (int i = 0; i < n && l->n_flight < WINDOW; i++)
+		if (!in_flight(l, list[i].id) && !send_one(l, &list[i], false))
+			break;
+	if (n > 0)
+		store_cramps_free(list, (size_t) n);
+	for (size_t i = 0; i < l->n_memory && l->n_flight < WINDOW; i++)
+		if (!l->memory[i].delivered && !in_flight(l, l->memory[i].id) &&
+		    !send_one(l, &l->memory[i], true))
+			break;
+}
+
+static void cramp_clear(struct store_cramp *c)
+{
+	free(c->id);
+	free(c->leg);
+	free(c->source);
+	free(c->site);
+	free(c->note);
+}
+
+static int copy_cramp(struct store_cramp *dst, const struct store_cramp *src)
+{
+	*dst = *src;
+	dst->id = strdup(src->id);
+	dst->leg = strdup(src->leg);
+	dst->source = strdup(src->source);
+	dst->site = src->site ? strdup(src->site) : NULL;
+	dst->note = src->note ? strdup(src->note) : NULL;
+	if (!dst->id || !dst->leg || !dst->source || (src->site && !dst->site) ||
+	    (src->note && !dst->note)) {
+		cramp_clear(dst);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void store_failed(struct cramp_log *l, int error)
+{
+	char msg[200];
+
+	snprintf(msg, sizeof(msg),
+		 "The cramp log cannot be written (%s). Cramps are kept in memory and sent to the "
+		 "broker until it can.",
+		 strerror(-error));
+	log_error("cramp log: cannot write the store: %s; keeping cramps in memory",
+		  strerror(-error));
+	(void) alerts_raise(l->alerts, "store_failed", "store", msg, clock_realtime_usec());
+}
+
+/* Writes what waits in memory to the store; clears store_failed when all of it is there. */
+static void flush_memory(struct cramp_log *l)
+{
+	size_t kept = 0;
+	int r = 0;
+
+	if (!l->store || l->n_memory == 0)
+		return;
+	for (size_t i = 0; i < l->n_memory; i++) {
+		r = store_cramp_add(l->store, &l->memory[i]);
+		if (r == 0 || r == -EEXIST) {
+			cramp_clear(&l->memory[i]);
+			continue;
+		}
+		l->memory[kept++] = l->memory[i];
+	}
+	l->n_memory = kept;
+	for (unsigned i = 0; i < l->n_flight; i++)
+		l->flight[i].in_memory = false; /* now the store's to mark */
+	if (kept == 0) {
+		log_info("cramp log: the store works again; every cramp is written");
+		(void) alerts_clear(l->alerts, "store_failed", "store",
+				    "The cramp log is written to the store again.",
+				    clock_realtime_usec());
+	}
+}
+
+void cramp_log_set_store(struct cramp_log *l, struct store *store)
+{
+	l->store = store;
+	flush_memory(l);
+}
+
+static int count_since(struct cramp_log *l, int64_t since, int64_t *ret_last)
+{
+	struct store_cramp *list = NULL;
+	int n = 0, count = 0;
+
+	*ret_last = 0;
+	if (l->store) {
+		n = store_cramps_read(l->store, false, since, 100000, &list);
+		if (n < 0)
+			n = 0;
+		for (int i = 0; i < n; i++) {
+			count++;
+			if (list[i].time > *ret_last)
+				*ret_last = list[i].time;
+		}
+		store_cramps_free(list, (size_t) n);
+	}
+	for (size_t i = 0; i < l->n_memory; i++)
+		if (l->memory[i].time >= since) {
+			count++;
+			if (l->memory[i].time > *ret_last)
+				*ret_last = l->memory[i].time;
+		}
+	return count;
+}
+
+static void make_id(const struct cramp_log *l, int64_t now_ms, char *buf, size_t size)
+{
+	uint32_t salt = 0;
+
+	if (getrandom(&salt, sizeof(salt), GRND_NONBLOCK) != sizeof(salt))
+		salt = (uint32_t) now_ms * 2654435761u;
+	snprintf(buf, size, "%s-cramp-%llx-%08x", l->node_id, (unsigned long long) now_ms, salt);
+}
+
+int cramp_log_record(struct cramp_log *l, const char *leg, const char *site, int64_t time_s,
+		     const char *source, bool suspected, const char *note)
+{
+	uint64_t now_usec = clock_realtime_usec();
+	int64_t now_s = (int64_t) (now_usec / 1000000), last;
+	struct cramp_context ctx = { NAN, NAN, -1, 0, -1, NAN, -1 };
+	struct store_cramp c, *memory;
+	char id[128];
+	int r;
+
+	make_id(l, (int64_t) (now_usec / 1000), id, sizeof(id));
+	if (l->cb->context)
+		l->cb->context(&ctx, l->userdata);
+	if (time_s == 0)
+		time_s = now_s;
+	c = (struct store_cramp){
+		.id = id,
+		.time = time_s,
+		.tz_offset_s = clock_local_offset_s(time_s),
+		.recorded = now_s,
+		.leg = (char *) (uintptr_t) leg,
+		.site = (char *) (uintptr_t) site,
+		.source = (char *) (uintptr_t) source,
+		.suspected = suspected,
+		.note = (char *) (uintptr_t) note,
+		/* The context is now's: for a cramp remembered later it is only a hint. */
+		.room_c = ctx.room_c,
+		.min_room_c = ctx.min_room_c,
+		.in_bed = ctx.in_bed,
+		.in_bed_since = ctx.in_bed_since,
+		.heater_on = ctx.heater_on,
+		.heater_duty_1h = ctx.heater_duty_1h,
+		.soak_done = ctx.soak_done,
+		.count_7d = count_since(l, time_s - WEEK_S, &last) + 1,
+	};
+	r = l->store ? store_cramp_add(l->store, &c) : -ENODEV;
+	if (r < 0) {
+		memory = realloc(l->memory, (l->n_memory + 1) * sizeof(*memory));
+		if (!memory)
+			return log_error_errno(-ENOMEM, "cramp log: cannot keep cramp '%s'", id);
+		l->memory = memory;
+		if (copy_cramp(&l->memory[l->n_memory], &c) < 0)
+			return log_error_errno(-ENOMEM, "cramp log: cannot keep cramp '%s'", id);
+		l->n_memory++;
+		store_failed(l, r);
+	}
+	log_info("cramp logged: leg %s%s%s, from %s", leg, site ? ", " : "", site ? site : "",
+		 source);
+	pump(l);
+	if (l->cb->changed)
+		l->cb->changed(l->userdata);
+	return 0;
+}
+
+void cramp_log_connected(struct cramp_log *l, struct mqtt *mqtt)
+{
+	l->mqtt = mqtt;
+	pump(l);
+}
+
+bool cramp_log_published(struct cramp_log *l, int mid)
+{
+	for (unsigned i = 0; i < l->n_flight; i++) {
+		struct in_flight *f = &l->flight[i];
+		int r = 0;
+
+		if (f->mid != mid)
+			continue;
+		if (f->in_memory) {
+			for (size_t j = 0; j < l->n_memory; j++)
+				if (strcmp(l->memory[j].id, f->id) == 0)
+					l->memory[j].delivered = true;
+		} else if (l->store) {
+			r = store_cramp_mark_delivered(l->store, f->id);
+		}
+		if (r < 0)
+			log_warning_errno(r,
+					  "cramp log: cannot mark '%s' delivered; it may be sent "
+					  "again",
+					  f->id);
+		flight_drop(l, i);
+		pump(l);
+		return true;
+	}
+	return false;
+}
+
+int cramp_log_add_state(struct cramp_log *l, json_t *state)
+{
+	int64_t now_s = (int64_t) (clock_realtime_usec() / 1000000), last = 0;
+	int count = count_since(l, now_s - WEEK_S, &last);
+	char time[40];
+
+	json_object_set_new(state, "cramps_7d", json_integer(count));
+	if (last == 0 && count_since(l, 0, &last) == 0) {
+		json_object_set_new(state, "last_cramp", json_null());
+		return 0;
+	}
+	(void) clock_format_offset(last, clock_local_offset_s(last), time, sizeof(time));
+	json_object_set_new(state, "last_cramp", json_string(time));
+	return 0;
+}

@@ -1,0 +1,73 @@
+#pragma once
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "daemon/alerts.h"
+#include "daemon/mqtt.h"
+#include "daemon/store.h"
+
+/*
+ * The cramp log: every cramp is committed to the store before anything else
+ * happens, then published on <base>/event/cramp with QoS 1 and marked
+ * delivered only when the broker acknowledges it. What could not be sent (the
+ * broker away, a crash, a restart) goes out on reconnect, oldest first. Only a
+ * small window of events is handed to libmosquitto at a time: it keeps QoS 1
+ * messages in memory and re-sends them itself after a reconnect, so the outbox
+ * never sends a second copy of one in flight. When the store fails, events are
+ * kept in memory (and delivered from there) and store_failed is raised, until
+ * they can be written.
+ */
+
+struct cramp_log;
+
+/* What the rest of the daemon knows at the time of a cramp; NAN / -1 for unknown. */
+struct cramp_context {
+	double room_c;
+	double min_room_c; /* the lowest in the hours before */
+	int in_bed;
+	int64_t in_bed_since; /* Unix seconds; 0: unknown */
+	int heater_on;
+	double heater_duty_1h;
+	int soak_done;
+};
+
+struct cramp_log_callbacks {
+	/* Fills in the context of a cramp happening now. */
+	void (*context)(struct cramp_context *ret, void *userdata);
+	/* cramps_7d or last_cramp changed: re-publish the state. */
+	void (*changed)(void *userdata);
+};
+
+/* @node_id is copied; @store may be NULL (events then wait in memory). */
+int cramp_log_new(const char *node_id, struct store *store, struct alerts *alerts,
+		  const struct cramp_log_callbacks *cb, void *userdata, struct cramp_log **ret);
+struct cramp_log *cramp_log_free(struct cramp_log *l);
+
+/* The store to use from now on (NULL: none); events waiting in memory are written to it. */
+void cramp_log_set_store(struct cramp_log *l, struct store *store);
+
+/* True while events wait in memory because the store failed. */
+bool cramp_log_store_failing(const struct cramp_log *l);
+
+/*
+ * Records a cramp at Unix time @time_s (0: now): @leg "left"/"right"/"unknown",
+ * @site or NULL, @source ("button", "command", ...), @note or NULL. Stores it,
+ * then sends what waits. Returns 0, or a negative errno when it could be kept
+ * nowhere (out of memory).
+ */
+int cramp_log_record(struct cramp_log *l, const char *leg, const char *site, int64_t time_s,
+		     const char *source, bool suspected, const char *note);
+
+/* The broker is there (again): send what waits, through @mqtt. */
+void cramp_log_connected(struct cramp_log *l, struct mqtt *mqtt);
+
+/* @mqtt is going away for good (a reload with another broker): forget what it had in flight. */
+void cramp_log_forget_in_flight(struct cramp_log *l);
+
+/* The broker acknowledged @mid; returns true when it was one of ours. */
+bool cramp_log_published(struct cramp_log *l, int mid);
+
+/* Adds "cramps_7d" and "last_cramp" to @state. */
+int cramp_log_add_state(struct cramp_log *l, json_t *state);

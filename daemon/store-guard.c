@@ -1,0 +1,144 @@
+#include "daemon/store-guard.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "daemon/clock.h"
+#include "daemon/log.h"
+
+#define RETRY_USEC (60ULL * 1000000ULL)
+
+struct store_guard {
+	sd_event *event;
+	char *dir;
+	struct alerts *alerts;
+	const struct store_guard_callbacks *cb;
+	void *userdata;
+	struct store *store;
+	int error;
+	sd_event_source *retry_timer;
+};
+
+static void raise_failed(struct store_guard *g, const char *what)
+{
+	char msg[300];
+
+	snprintf(msg, sizeof(msg),
+		 "The cramp log store in %s %s. bedroomd keeps running and keeps new cramps in "
+		 "memory until it works again.",
+		 g->dir, what);
+	(void) alerts_raise(g->alerts, "store_failed", "store", msg, clock_realtime_usec());
+}
+
+/* Renames the database and its WAL files to "<name>.corrupt-<time>", keeping them. */
+static int move_aside(struct store_guard *g)
+{
+	static const char *const suffixes[] = { "", "-wal", "-shm" };
+	char from[4096], to[4200];
+	long long now = (long long) time(NULL);
+	int r = 0;
+
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		snprintf(from, sizeof(from), "%s/%s%s", g->dir, STORE_FILE_NAME, suffixes[i]);
+		snprintf(to, sizeof(to), "%s/%s.corrupt-%lld%s", g->dir, STORE_FILE_NAME, now,
+			 suffixes[i]);
+		if (rename(from, to) < 0 && errno != ENOENT && r == 0)
+			r = -errno;
+	}
+	if (r == 0)
+		log_error("store: '%s/%s' is corrupt: moved aside as '%s.corrupt-%lld', starting a "
+			  "new one",
+			  g->dir, STORE_FILE_NAME, STORE_FILE_NAME, now);
+	return r;
+}
+
+static void try_open(struct store_guard *g)
+{
+	int r = store_open(g->dir, &g->store);
+
+	if (r == -EBADMSG) {
+		raise_failed(g, "was corrupt and has been moved aside");
+		r = move_aside(g);
+		if (r >= 0)
+			r = store_open(g->dir, &g->store);
+	}
+	g->error = r < 0 ? r : 0;
+	if (r >= 0) {
+		(void) sd_event_source_set_enabled(g->retry_timer, SD_EVENT_OFF);
+		(void) alerts_clear(g->alerts, "store_failed", "store",
+				    "The cramp log store works again.", clock_realtime_usec());
+		if (g->cb->changed)
+			g->cb->changed(g->store, g->userdata);
+		return;
+	}
+	if (r == -EPROTONOSUPPORT) {
+		log_error("store in '%s' was written by a newer bedroomd (schema newer than %d); "
+			  "leaving it alone",
+			  g->dir, store_schema_version_current());
+		raise_failed(g, "was written by a newer bedroomd");
+	} else {
+		log_error_errno(r, "store: cannot open '%s/%s', trying again every minute", g->dir,
+				STORE_FILE_NAME);
+		raise_failed(g, "cannot be opened");
+	}
+	(void) sd_event_source_set_time_relative(g->retry_timer, RETRY_USEC);
+	(void) sd_event_source_set_enabled(g->retry_timer, SD_EVENT_ONESHOT);
+}
+
+static int on_retry(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	try_open(userdata);
+	return 0;
+}
+
+int store_guard_new(sd_event *event, const char *dir, struct alerts *alerts,
+		    const struct store_guard_callbacks *cb, void *userdata,
+		    struct store_guard **ret)
+{
+	struct store_guard *g = calloc(1, sizeof(*g));
+	int r;
+
+	if (!g || !(g->dir = strdup(dir))) {
+		free(g);
+		return -ENOMEM;
+	}
+	g->event = sd_event_ref(event);
+	g->alerts = alerts;
+	g->cb = cb;
+	g->userdata = userdata;
+	r = sd_event_add_time_relative(event, &g->retry_timer, CLOCK_MONOTONIC, RETRY_USEC, 0,
+				       on_retry, g);
+	if (r < 0) {
+		store_guard_free(g);
+		return r;
+	}
+	(void) sd_event_source_set_enabled(g->retry_timer, SD_EVENT_OFF);
+	try_open(g);
+	*ret = g;
+	return 0;
+}
+
+struct store_guard *store_guard_free(struct store_guard *g)
+{
+	if (!g)
+		return NULL;
+	g->retry_timer = sd_event_source_disable_unref(g->retry_timer);
+	g->store = store_close(g->store);
+	sd_event_unref(g->event);
+	free(g->dir);
+	free(g);
+	return NULL;
+}
+
+struct store *store_guard_get(const struct store_guard *g)
+{
+	return g ? g->store : NULL;
+}
+
+int store_guard_error(const struct store_guard *g)
+{
+	return g ? g->error : -ENODEV;
+}

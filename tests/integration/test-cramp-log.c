@@ -1,0 +1,302 @@
+/*
+ * The cramp log, end to end, with the real bedroomd, a real mosquitto and the
+ * real SQLite file: stored first, then delivered; what the broker did not
+ * acknowledge goes out after it returns, in order, even across a SIGKILL.
+ *
+ * To log cramps "while the broker is away", the test freezes the daemon
+ * (SIGSTOP), sends the reports (the broker pushes them into the daemon's
+ * socket), kills the broker, and lets the daemon go on: it reads the reports,
+ * stores them and cannot deliver them.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <errno.h>
+#include <glob.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tests/integration/harness.h"
+
+struct fixture {
+	struct broker broker;
+	struct daemon daemon;
+	struct client *client;
+	char base[64];
+	char command_topic[96];
+	char event_topic[96];
+	char db[256];
+};
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char *log = daemon_stderr(&f->daemon);
+
+	if (log && *log)
+		fprintf(stderr, "# bedroomd stderr:\n%s", log);
+	free(log);
+	client_free(f->client);
+	daemon_destroy(&f->daemon);
+	broker_destroy(&f->broker);
+	free(f);
+	return 0;
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	char text[1024];
+
+	if (!f)
+		return -1;
+	*state = f;
+	f->daemon.notify_fd = -1;
+	snprintf(f->base, sizeof(f->base), "bedroomd/cr%d", (int) getpid());
+	snprintf(f->command_topic, sizeof(f->command_topic), "%s/cramp", f->base);
+	snprintf(f->event_topic, sizeof(f->event_topic), "%s/event/cramp", f->base);
+	if (broker_start(&f->broker) < 0 || daemon_prepare(&f->daemon) < 0 ||
+	    client_new(&f->broker, "bedroomd/#", &f->client) < 0) {
+		teardown(state);
+		return -1;
+	}
+	snprintf(f->db, sizeof(f->db), "%s/bedroomd.db", f->daemon.state_dir);
+	snprintf(text, sizeof(text),
+		 "[daemon]\nnode_id = cr%d\nstate_dir = @STATE_DIR@\nlog_level = debug\n"
+		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n",
+		 (int) getpid(), f->broker.port);
+	if (daemon_write_config(&f->daemon, text) < 0)
+		return -1;
+	return 0;
+}
+
+static void start(struct fixture *f)
+{
+	char availability[128];
+
+	snprintf(availability, sizeof(availability), "%s/availability", f->base);
+	assert_int_equal(daemon_start(&f->daemon, NULL), 0);
+	assert_int_equal(daemon_wait_notify(&f->daemon, "READY=1", 10000), 0);
+	assert_non_null(client_wait(f->client, availability, "online", 10000));
+}
+
+/* Counts rows of the store, read-only beside the running daemon; -1 if it cannot. */
+static int count_rows(struct fixture *f, const char *where)
+{
+	char sql[256];
+	sqlite3_stmt *st;
+	sqlite3 *db;
+	int n = -1;
+
+	if (sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		sqlite3_close(db);
+		return -1;
+	}
+	sqlite3_busy_timeout(db, 1000);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM cramps WHERE %s;", where);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+static void wait_rows(struct fixture *f, const char *where, int want)
+{
+	long long end = now_ms() + 15000;
+	int n = -1;
+
+	while (now_ms() < end && (n = count_rows(f, where)) != want)
+		usleep(100000);
+	if (n != want)
+		fail_msg("store: %d rows where %s, wanted %d", n, where, want);
+}
+
+/*
+ * Reports @n cramps that the daemon stores but cannot deliver: the daemon is
+ * frozen while the broker pushes the reports into its socket; then the broker
+ * is frozen, so the daemon's events wait unread in the broker's socket; then
+ * the broker dies, and its unread data with it.
+ */
+static void report_while_broker_away(struct fixture *f, int n)
+{
+	char payload[128];
+
+	kill(f->daemon.pid, SIGSTOP);
+	for (int i = 1; i <= n; i++) {
+		snprintf(payload, sizeof(payload), "{\"leg\":\"%s\",\"note\":\"cramp %02d\"}",
+			 i % 2 ? "left" : "right", i);
+		assert_int_equal(client_publish(f->client, f->command_topic, payload, false), 0);
+	}
+	usleep(300000);
+	kill(f->broker.pid, SIGSTOP);
+	kill(f->daemon.pid, SIGCONT);
+	wait_rows(f, "delivered = 0", n);
+	kill(f->broker.pid, SIGKILL);
+	f->client = client_free(f->client);
+	broker_stop(&f->broker);
+}
+
+static void test_twenty_cramps_while_the_broker_is_away_arrive_in_order(void **state)
+{
+	struct fixture *f = *state;
+	char note[32];
+
+	start(f);
+	report_while_broker_away(f, 20);
+	assert_int_equal(count_rows(f, "1"), 20);
+
+	assert_int_equal(broker_restart(&f->broker), 0);
+	assert_int_equal(client_new(&f->broker, f->event_topic, &f->client), 0);
+	for (int i = 1; i <= 20; i++) {
+		snprintf(note, sizeof(note), "~\"note\":\"cramp %02d\"", i);
+		if (!client_wait(f->client, f->event_topic, note, 30000))
+			fail_msg("cramp %d did not arrive", i);
+	}
+	/* In order: dropping repeats by id (at-least-once), the i-th event is cramp i. */
+	{
+		const struct message *msgs;
+		size_t n = client_messages(f->client, &msgs);
+		char seen[21][160] = { { 0 } };
+		int next = 1;
+
+		for (size_t i = 0; i < n; i++) {
+			const char *id = strstr(msgs[i].payload, "\"id\":\"");
+			const char *text = strstr(msgs[i].payload, "\"note\":\"cramp ");
+			bool repeat = false;
+			int k;
+
+			assert_non_null(id);
+			assert_non_null(text);
+			k = atoi(text + strlen("\"note\":\"cramp "));
+			for (int j = 1; j < next; j++)
+				repeat |= strncmp(seen[j], id, 60) == 0;
+			if (repeat)
+				continue;
+			if (k != next)
+				fail_msg("event %zu is cramp %d, wanted cramp %d", i, k, next);
+			snprintf(seen[next++], sizeof(seen[0]), "%.60s", id);
+		}
+		assert_int_equal(next, 21);
+	}
+	wait_rows(f, "delivered = 1", 20);
+}
+
+static void test_sigkill_after_storing_delivers_after_restart(void **state)
+{
+	struct fixture *f = *state;
+	const struct message *m;
+	char id[160] = "";
+	sqlite3_stmt *st;
+	sqlite3 *db;
+
+	start(f);
+	report_while_broker_away(f, 1);
+	kill(f->daemon.pid, SIGKILL);
+	assert_true(daemon_wait_exit(&f->daemon, 5000) >= 0);
+
+	assert_int_equal(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT id FROM cramps;", -1, &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	snprintf(id, sizeof(id), "~\"id\":\"%s\"", (const char *) sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+
+	assert_int_equal(broker_restart(&f->broker), 0);
+	assert_int_equal(client_new(&f->broker, "bedroomd/#", &f->client), 0);
+	start(f);
+	m = client_wait(f->client, f->event_topic, id, 15000);
+	assert_non_null(m);
+	assert_non_null(strstr(m->payload, "\"note\":\"cramp 01\""));
+	assert_false(m->retained);
+	wait_rows(f, "delivered = 1", 1);
+}
+
+static void test_reports_are_checked_stored_and_counted(void **state)
+{
+	struct fixture *f = *state;
+	const struct message *m;
+	char state_topic[128], *log;
+
+	start(f);
+	snprintf(state_topic, sizeof(state_topic), "%s/state", f->base);
+	assert_non_null(client_wait(f->client, state_topic, "~\"cramps_7d\":0", 5000));
+
+	client_publish(f->client, f->command_topic, "{\"leg\":\"middle\"}", false);
+	client_publish(f->client, f->command_topic, "not json", false);
+	client_publish(f->client, f->command_topic,
+		       "{\"leg\":\"right\",\"site\":\"calf\",\"source\":\"home_assistant\"}",
+		       false);
+	m = client_wait(f->client, f->event_topic, "~\"leg\":\"right\"", 10000);
+	assert_non_null(m);
+	assert_non_null(strstr(m->payload, "\"site\":\"calf\""));
+	assert_non_null(strstr(m->payload, "\"source\":\"home_assistant\""));
+	assert_non_null(strstr(m->payload, "\"cramps_7d\":1"));
+	assert_non_null(strstr(m->payload, "\"context\":{"));
+	assert_non_null(strstr(m->payload, "\"time\":\"20"));
+	assert_non_null(client_wait(f->client, state_topic, "~\"cramps_7d\":1", 5000));
+	wait_rows(f, "delivered = 1 AND leg = 'right' AND site = 'calf'", 1);
+	assert_int_equal(count_rows(f, "1"), 1); /* the two bad ones stored nothing */
+	log = daemon_stderr(&f->daemon);
+	assert_non_null(strstr(log, "ignoring a cramp report"));
+	assert_non_null(strstr(log, "leg must be left, right or unknown"));
+	free(log);
+}
+
+static void test_corrupt_store_is_moved_aside_and_logging_goes_on(void **state)
+{
+	struct fixture *f = *state;
+	const struct message *m;
+	char junk[4096], pattern[300];
+	glob_t g = { 0 };
+	FILE *file;
+
+	snprintf(pattern, sizeof(pattern), "mkdir -p '%s'", f->daemon.state_dir);
+	assert_int_equal(system(pattern), 0);
+	file = fopen(f->db, "we");
+	assert_non_null(file);
+	memset(junk, 'x', sizeof(junk));
+	fwrite(junk, 1, sizeof(junk), file);
+	fclose(file);
+
+	start(f);
+	snprintf(pattern, sizeof(pattern), "%s/event/alert", f->base);
+	m = client_wait(f->client, pattern, "~\"kind\":\"store_failed\"", 10000);
+	assert_non_null(m);
+	assert_non_null(strstr(m->payload, "moved aside"));
+	snprintf(pattern, sizeof(pattern), "%s/bedroomd.db.corrupt-*", f->daemon.state_dir);
+	assert_int_equal(glob(pattern, 0, NULL, &g), 0);
+	assert_int_equal(g.gl_pathc, 1);
+	globfree(&g);
+
+	client_publish(f->client, f->command_topic, "{\"leg\":\"left\"}", false);
+	assert_non_null(client_wait(f->client, f->event_topic, "~\"leg\":\"left\"", 10000));
+	wait_rows(f, "delivered = 1", 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+		    test_twenty_cramps_while_the_broker_is_away_arrive_in_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sigkill_after_storing_delivers_after_restart,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reports_are_checked_stored_and_counted, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_corrupt_store_is_moved_aside_and_logging_goes_on, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

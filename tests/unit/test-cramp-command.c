@@ -1,0 +1,85 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <errno.h>
+#include <string.h>
+
+#include "daemon/cramp-command.h"
+
+#define NOW 1769825525 /* 2026-01-31T03:12:05+01:00 */
+
+static int parse(const char *payload, struct cramp_command *c, const char **reason)
+{
+	return cramp_command_parse(payload, strlen(payload), NOW, c, reason);
+}
+
+static void test_empty_payload_is_a_cramp_now(void **state)
+{
+	struct cramp_command c;
+
+	assert_int_equal(parse("", &c, NULL), 0);
+	assert_string_equal(c.leg, "unknown");
+	assert_string_equal(c.site, "");
+	assert_true(c.time == 0);
+	assert_string_equal(c.source, "command");
+	assert_int_equal(parse(" \n", &c, NULL), 0);
+}
+
+static void test_full_report(void **state)
+{
+	struct cramp_command c;
+
+	assert_int_equal(
+	    parse("{\"leg\":\"left\",\"site\":\"thigh\",\"time\":\"2026-01-31T02:40:00+"
+		  "01:00\",\"note\":\"after a long walk\",\"source\":\"bedroomctl\"}",
+		  &c, NULL),
+	    0);
+	assert_string_equal(c.leg, "left");
+	assert_string_equal(c.site, "thigh");
+	assert_true(c.time == NOW - 32 * 60 - 5);
+	assert_string_equal(c.note, "after a long walk");
+	assert_string_equal(c.source, "bedroomctl");
+}
+
+static void test_refusals(void **state)
+{
+	struct cramp_command c = { .leg = "kept" };
+	const char *reason = NULL;
+	char big[4096];
+
+	assert_int_equal(parse("{\"leg\":\"middle\"}", &c, &reason), -EINVAL);
+	assert_string_equal(reason, "leg must be left, right or unknown");
+	assert_int_equal(parse("{\"site\":\"knee\"}", &c, &reason), -EINVAL);
+	assert_int_equal(parse("{\"leg\":1}", &c, &reason), -EBADMSG);
+	assert_int_equal(parse("{\"colour\":\"red\"}", &c, &reason), -EBADMSG);
+	assert_int_equal(parse("left", &c, &reason), -EBADMSG);
+	assert_int_equal(parse("[\"left\"]", &c, &reason), -EBADMSG);
+	assert_int_equal(parse("{\"leg\":\"left\",\"leg\":\"right\"}", &c, &reason), -EBADMSG);
+	assert_int_equal(parse("{\"time\":\"yesterday\"}", &c, &reason), -EINVAL);
+	assert_int_equal(parse("{\"time\":\"2026-02-01T03:00:00+01:00\"}", &c, &reason), -ERANGE);
+	assert_string_equal(reason, "time is in the future or more than 30 days ago");
+	assert_int_equal(parse("{\"time\":\"2025-11-01T03:00:00+01:00\"}", &c, &reason), -ERANGE);
+	assert_int_equal(parse("{\"source\":\"Rm -rf\"}", &c, &reason), -EINVAL);
+	assert_int_equal(parse("{\"note\":\"\xff\xfe\"}", &c, &reason), -EBADMSG);
+	memset(big, 'a', sizeof(big));
+	assert_int_equal(cramp_command_parse(big, sizeof(big), NOW, &c, &reason), -EMSGSIZE);
+	memcpy(big, "{\"note\":\"", 9);
+	memset(big + 9, 'x', 300);
+	memcpy(big + 309, "\"}", 3);
+	assert_int_equal(parse(big, &c, &reason), -EMSGSIZE);
+	assert_string_equal(c.leg, "kept");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_empty_payload_is_a_cramp_now),
+		cmocka_unit_test(test_full_report),
+		cmocka_unit_test(test_refusals),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,122 @@
+/* JSON and plain-word helpers shared by the presets. */
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "actuators/heater-preset-internal.h"
+
+/* Longest key path segment we look up; keys of real devices are short. */
+#define KEY_SEGMENT_MAX 64
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+bool heater_payload_is(const char *data, size_t len, const char *word, bool nocase)
+{
+	size_t n;
+
+	n = strlen(word);
+	while (len > 0 && is_space(data[len - 1]))
+		len--;
+	while (len > 0 && is_space(data[0])) {
+		data++;
+		len--;
+	}
+	if (len != n)
+		return false;
+	return nocase ? strncasecmp(data, word, n) == 0 && !memchr(data, '\0', n)
+		      : memcmp(data, word, n) == 0;
+}
+
+int heater_json_load(const char *data, size_t len, struct json_t **ret)
+{
+	json_error_t err;
+	json_t *root;
+
+	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
+	if (!root)
+		return -EBADMSG;
+	if (!json_is_object(root)) {
+		json_decref(root);
+		return -EBADMSG;
+	}
+	*ret = root;
+	return 0;
+}
+
+void heater_json_free(struct json_t *root)
+{
+	json_decref(root);
+}
+
+struct json_t *heater_json_lookup(struct json_t *root, const char *path)
+{
+	json_t *cur = root;
+
+	while (cur) {
+		size_t n;
+
+		n = strcspn(path, ".");
+		if (n == 0 || n > KEY_SEGMENT_MAX)
+			return NULL;
+		if (json_is_object(cur))
+			cur = json_object_getn(cur, path, n);
+		else if (json_is_array(cur) && strspn(path, "0123456789") >= n && n <= 9) {
+			char idx[10];
+
+			memcpy(idx, path, n);
+			idx[n] = '\0';
+			cur = json_array_get(cur, strtoul(idx, NULL, 10));
+		} else
+			return NULL;
+		if (path[n] == '\0')
+			return cur;
+		path += n + 1;
+	}
+	return NULL;
+}
+
+int heater_json_relay(struct json_t *v, const char *on, const char *off, bool nocase,
+		      enum heater_relay *ret)
+{
+	const char *s;
+	size_t len;
+
+	if (json_is_null(v)) {
+		*ret = HEATER_RELAY_UNKNOWN;
+		return 0;
+	}
+	if (json_is_boolean(v)) {
+		*ret = json_is_true(v) ? HEATER_RELAY_ON : HEATER_RELAY_OFF;
+		return 0;
+	}
+	if (!json_is_string(v))
+		return -EINVAL;
+	s = json_string_value(v);
+	len = json_string_length(v);
+	if (heater_payload_is(s, len, on, nocase))
+		*ret = HEATER_RELAY_ON;
+	else if (heater_payload_is(s, len, off, nocase))
+		*ret = HEATER_RELAY_OFF;
+	else
+		return -EBADMSG;
+	return 0;
+}
+
+int heater_json_number(struct json_t *v, double *ret)
+{
+	double d;
+
+	if (!json_is_number(v))
+		return -EINVAL;
+	d = json_number_value(v);
+	if (!isfinite(d))
+		return -EINVAL;
+	*ret = d;
+	return 0;
+}

@@ -1,0 +1,96 @@
+#pragma once
+
+/*
+ * Inside the presets: the object every preset file fills, the ops table each
+ * one provides, and helpers they share. Internal to actuators/.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "actuators/heater-preset.h"
+
+/* jansson's json_t, kept opaque so that no actuators/ header includes jansson. */
+struct json_t;
+
+#define HEATER_TOPICS_MAX 6
+
+/* Every string copied at creation; owned. */
+struct heater_strings {
+	char *topic, *base_topic, *command_topic, *state_topic, *availability_topic;
+	char *payload_on, *payload_off, *state_on, *state_off, *availability_online;
+	char *json_key, *power_json_key, *client_id;
+};
+
+struct heater_preset {
+	const struct heater_preset_ops *ops;
+	struct heater_params p;          /* its strings point into s */
+	struct heater_strings s;         /* owned copies */
+	char *topics[HEATER_TOPICS_MAX]; /* owned; the first n_subscriptions are subscribed */
+	unsigned n_subscriptions;
+	char *command_topic;  /* owned */
+	char *command_topic2; /* owned; tasmota: Backlog */
+	uint64_t next_id;     /* shelly: request ids */
+};
+
+/*
+ * A preset. setup() checks the params (in hp->p, defaults applied) and builds
+ * hp->topics and the command topics: 0, -EINVAL, -ENOMEM. command() fills an
+ * empty @ret: 0 or -ENOMEM. parse() gets a payload already checked for size
+ * and emptiness and returns as heater_preset_parse().
+ */
+struct heater_preset_ops {
+	enum heater_type type;
+	bool dead_man;
+	int (*setup)(struct heater_preset *hp);
+	int (*command)(struct heater_preset *hp, bool on, uint64_t auto_off_usec,
+		       struct heater_messages *ret);
+	int (*parse)(const struct heater_preset *hp, const char *topic, const char *data,
+		     size_t len, struct heater_update *ret);
+};
+
+extern const struct heater_preset_ops heater_preset_tasmota;
+extern const struct heater_preset_ops heater_preset_shelly;
+extern const struct heater_preset_ops heater_preset_zigbee2mqtt;
+extern const struct heater_preset_ops heater_preset_generic;
+
+/* malloc'd printf; NULL on failure. */
+char *heater_strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Appends a message with copies of @topic and @payload to @m: 0 or -ENOMEM. */
+int heater_messages_add(struct heater_messages *m, const char *topic, const char *payload);
+
+/* True when @s is non-empty, has no MQTT wildcard (+, #). */
+bool heater_topic_valid(const char *s);
+
+/* Adds a subscription topic built by printf: 0 or -ENOMEM. */
+int heater_subscribe(struct heater_preset *hp, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Index of @topic among hp->topics, or -1. */
+int heater_topic_index(const struct heater_preset *hp, const char *topic);
+
+/*
+ * True when the @len bytes at @data, without surrounding ASCII whitespace,
+ * are @word (ignoring ASCII case if @nocase).
+ */
+bool heater_payload_is(const char *data, size_t len, const char *word, bool nocase);
+
+/* Parses a JSON object: 0 and *ret (free with heater_json_free()), or -EBADMSG. */
+int heater_json_load(const char *data, size_t len, struct json_t **ret);
+void heater_json_free(struct json_t *root);
+
+/* Follows a dot path of object keys (digits index arrays). NULL if a step is missing. */
+struct json_t *heater_json_lookup(struct json_t *root, const char *path);
+
+/*
+ * A relay state in @v: a boolean, or a string equal to @on / @off (ignoring
+ * ASCII case if @nocase). 0 and *ret, -EBADMSG for another string, -EINVAL for
+ * another type. JSON null is HEATER_RELAY_UNKNOWN.
+ */
+int heater_json_relay(struct json_t *v, const char *on, const char *off, bool nocase,
+		      enum heater_relay *ret);
+
+/* A finite number in @v: 0 and *ret, or -EINVAL. */
+int heater_json_number(struct json_t *v, double *ret);

@@ -1,0 +1,301 @@
+/* The preset object: copies of the params, topics, dispatch to the ops table. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "actuators/heater-preset-internal.h"
+
+#define USEC_PER_SEC 1000000ULL
+
+void heater_params_init(struct heater_params *p, enum heater_type type)
+{
+	*p = (struct heater_params){
+		.type = type,
+		.auto_off_usec = 10 * 60 * USEC_PER_SEC,
+		.confirm_timeout_usec = 15 * USEC_PER_SEC,
+		.retries = 2,
+		.unconfirmed_retry_usec = 60 * USEC_PER_SEC,
+		.min_power_w = 20.0,
+		.no_power_usec = 120 * USEC_PER_SEC,
+	};
+}
+
+static const char *const type_names[_HEATER_TYPE_MAX] = {
+	[HEATER_TYPE_TASMOTA] = "tasmota",
+	[HEATER_TYPE_SHELLY] = "shelly",
+	[HEATER_TYPE_ZIGBEE2MQTT] = "zigbee2mqtt",
+	[HEATER_TYPE_GENERIC] = "generic",
+};
+
+const char *heater_type_to_string(enum heater_type t)
+{
+	if ((unsigned) t >= _HEATER_TYPE_MAX)
+		return NULL;
+	return type_names[t];
+}
+
+int heater_type_from_string(const char *s, enum heater_type *ret)
+{
+	for (unsigned i = 0; i < _HEATER_TYPE_MAX; i++)
+		if (s && strcmp(s, type_names[i]) == 0) {
+			*ret = (enum heater_type) i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+static const struct heater_preset_ops *ops_find(enum heater_type t)
+{
+	switch (t) {
+	case HEATER_TYPE_TASMOTA:
+		return &heater_preset_tasmota;
+	case HEATER_TYPE_SHELLY:
+		return &heater_preset_shelly;
+	case HEATER_TYPE_ZIGBEE2MQTT:
+		return &heater_preset_zigbee2mqtt;
+	case HEATER_TYPE_GENERIC:
+		return &heater_preset_generic;
+	case _HEATER_TYPE_MAX:
+		break;
+	}
+	return NULL;
+}
+
+char *heater_strdupf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	return r < 0 ? NULL : s;
+}
+
+void heater_messages_clear(struct heater_messages *m)
+{
+	if (!m)
+		return;
+	for (unsigned i = 0; i < m->n; i++) {
+		free(m->m[i].topic);
+		free(m->m[i].payload);
+	}
+	*m = (struct heater_messages){ 0 };
+}
+
+int heater_messages_add(struct heater_messages *m, const char *topic, const char *payload)
+{
+	char *t, *p;
+
+	if (m->n >= HEATER_MESSAGES_MAX)
+		return -ENOBUFS;
+	t = strdup(topic);
+	p = strdup(payload);
+	if (!t || !p) {
+		free(t);
+		free(p);
+		return -ENOMEM;
+	}
+	m->m[m->n++] = (struct heater_message){ .topic = t, .payload = p };
+	return 0;
+}
+
+bool heater_topic_valid(const char *s)
+{
+	return s && s[0] != '\0' && !strpbrk(s, "+#");
+}
+
+int heater_subscribe(struct heater_preset *hp, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int r;
+
+	if (hp->n_subscriptions >= HEATER_TOPICS_MAX)
+		return -ENOBUFS;
+	va_start(ap, fmt);
+	r = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return -ENOMEM;
+	hp->topics[hp->n_subscriptions++] = s;
+	return 0;
+}
+
+int heater_topic_index(const struct heater_preset *hp, const char *topic)
+{
+	for (unsigned i = 0; i < hp->n_subscriptions; i++)
+		if (strcmp(hp->topics[i], topic) == 0)
+			return (int) i;
+	return -1;
+}
+
+/* Copies @src into *@dst (NULL stays NULL): 0 or -ENOMEM. */
+static int copy(char **dst, const char *src)
+{
+	if (!src)
+		return 0;
+	*dst = strdup(src);
+	return *dst ? 0 : -ENOMEM;
+}
+
+static int copy_strings(struct heater_preset *hp, const struct heater_params *p)
+{
+	struct heater_strings *s = &hp->s;
+	const struct {
+		char **dst;
+		const char *src;
+	} fields[] = {
+		{ &s->topic, p->topic },
+		{ &s->base_topic, p->base_topic ? p->base_topic : "zigbee2mqtt" },
+		{ &s->command_topic, p->command_topic },
+		{ &s->state_topic, p->state_topic },
+		{ &s->availability_topic, p->availability_topic },
+		{ &s->payload_on, p->payload_on ? p->payload_on : "ON" },
+		{ &s->payload_off, p->payload_off ? p->payload_off : "OFF" },
+		{ &s->state_on,
+		  p->state_on ? p->state_on : (p->payload_on ? p->payload_on : "ON") },
+		{ &s->state_off,
+		  p->state_off ? p->state_off : (p->payload_off ? p->payload_off : "OFF") },
+		{ &s->availability_online,
+		  p->availability_online ? p->availability_online : "online" },
+		{ &s->json_key, p->json_key },
+		{ &s->power_json_key, p->power_json_key },
+		{ &s->client_id, p->client_id ? p->client_id : "bedroomd" },
+	};
+	int r = 0;
+
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]) && r == 0; i++)
+		r = copy(fields[i].dst, fields[i].src);
+	if (r < 0)
+		return r;
+	hp->p = *p;
+	hp->p.topic = s->topic;
+	hp->p.base_topic = s->base_topic;
+	hp->p.command_topic = s->command_topic;
+	hp->p.state_topic = s->state_topic;
+	hp->p.availability_topic = s->availability_topic;
+	hp->p.payload_on = s->payload_on;
+	hp->p.payload_off = s->payload_off;
+	hp->p.state_on = s->state_on;
+	hp->p.state_off = s->state_off;
+	hp->p.availability_online = s->availability_online;
+	hp->p.json_key = s->json_key;
+	hp->p.power_json_key = s->power_json_key;
+	hp->p.client_id = s->client_id;
+	return 0;
+}
+
+struct heater_preset *heater_preset_free(struct heater_preset *hp)
+{
+	struct heater_strings *s;
+
+	if (!hp)
+		return NULL;
+	s = &hp->s;
+	for (unsigned i = 0; i < hp->n_subscriptions; i++)
+		free(hp->topics[i]);
+	free(hp->command_topic);
+	free(hp->command_topic2);
+	free(s->topic);
+	free(s->base_topic);
+	free(s->command_topic);
+	free(s->state_topic);
+	free(s->availability_topic);
+	free(s->payload_on);
+	free(s->payload_off);
+	free(s->state_on);
+	free(s->state_off);
+	free(s->availability_online);
+	free(s->json_key);
+	free(s->power_json_key);
+	free(s->client_id);
+	free(hp);
+	return NULL;
+}
+
+int heater_preset_new(const struct heater_params *p, struct heater_preset **ret)
+{
+	const struct heater_preset_ops *ops;
+	struct heater_preset *hp;
+	int r;
+
+	ops = ops_find(p->type);
+	if (!ops)
+		return -EINVAL;
+	hp = calloc(1, sizeof(*hp));
+	if (!hp)
+		return -ENOMEM;
+	hp->ops = ops;
+	hp->next_id = 1;
+	r = copy_strings(hp, p);
+	if (r < 0)
+		goto out;
+	r = ops->setup(hp);
+	if (r < 0)
+		goto out;
+	*ret = hp;
+	hp = NULL;
+out:
+	heater_preset_free(hp);
+	return r;
+}
+
+enum heater_type heater_preset_type(const struct heater_preset *hp)
+{
+	return hp->ops->type;
+}
+
+unsigned heater_preset_n_subscriptions(const struct heater_preset *hp)
+{
+	return hp ? hp->n_subscriptions : 0;
+}
+
+const char *heater_preset_subscription(const struct heater_preset *hp, unsigned i)
+{
+	if (!hp || i >= hp->n_subscriptions)
+		return NULL;
+	return hp->topics[i];
+}
+
+bool heater_preset_has_dead_man(const struct heater_preset *hp)
+{
+	return hp && hp->ops->dead_man;
+}
+
+int heater_preset_command(struct heater_preset *hp, bool on, uint64_t auto_off_usec,
+			  struct heater_messages *ret)
+{
+	struct heater_messages m = { 0 };
+	int r;
+
+	r = hp->ops->command(hp, on, on && hp->ops->dead_man ? auto_off_usec : 0, &m);
+	if (r < 0) {
+		heater_messages_clear(&m);
+		return r;
+	}
+	*ret = m;
+	return 0;
+}
+
+int heater_preset_parse(const struct heater_preset *hp, const char *topic, const void *data,
+			size_t len, struct heater_update *ret)
+{
+	struct heater_update u = { 0 };
+	int r;
+
+	if (!topic || heater_topic_index(hp, topic) < 0)
+		return -ENOENT;
+	if (len > HEATER_PAYLOAD_MAX)
+		return -EMSGSIZE;
+	if (len == 0 || !data)
+		return -ENODATA;
+	r = hp->ops->parse(hp, topic, data, len, &u);
+	if (r < 0)
+		return r;
+	*ret = u;
+	return 0;
+}

@@ -1,0 +1,147 @@
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Heater presets: what a smart plug of a given kind wants to hear on MQTT and
+ * what it says back. Pure: no clock, no I/O, no logging. The caller publishes
+ * the messages (QoS 1, never retained), subscribes to the topics and feeds
+ * every message arriving on them to heater_preset_parse().
+ *
+ * One file per preset behind an ops table chosen by type:
+ *   heater-tasmota.c     cmnd/<topic>/POWER, PulseTime dead-man
+ *   heater-shelly.c      Gen2/Gen3 JSON-RPC Switch.Set on <prefix>/rpc, toggle_after
+ *   heater-zigbee2mqtt.c <base>/<name>/set {"state":"ON","on_time":s}
+ *   heater-generic.c     topics and payloads from the configuration
+ */
+
+enum heater_type {
+	HEATER_TYPE_TASMOTA,
+	HEATER_TYPE_SHELLY,
+	HEATER_TYPE_ZIGBEE2MQTT,
+	HEATER_TYPE_GENERIC,
+	_HEATER_TYPE_MAX,
+};
+
+/*
+ * One [heater.NAME] section. Strings are borrowed: heater_preset_new() and
+ * heater_new() copy what they keep. heater_params_init() fills the defaults
+ * shown; NULL strings take the defaults shown.
+ */
+struct heater_params {
+	enum heater_type type;
+	const char *topic;         /* tasmota: device topic; shelly: prefix; zigbee2mqtt: name */
+	const char *base_topic;    /* zigbee2mqtt: NULL means "zigbee2mqtt" */
+	int switch_id;             /* shelly: switch id (0); tasmota: 0 POWER, N POWERN (0..32) */
+	const char *command_topic; /* generic, required */
+	const char *state_topic;   /* generic, required: no state, no confirmation */
+	const char *availability_topic;       /* generic, optional */
+	const char *payload_on, *payload_off; /* generic: "ON", "OFF" */
+	const char *state_on, *state_off;     /* generic: payload_on, payload_off */
+	const char *availability_online;      /* generic: "online"; anything else is offline */
+	const char *json_key;                 /* generic: dot path of the state; NULL: payload */
+	const char *power_json_key;           /* generic: dot path of the power (W); NULL: none */
+	const char *client_id;                /* shelly: "src" of requests; NULL: "bedroomd" */
+	uint64_t auto_off_usec;               /* dead-man sent with every ON: 10 min; 0: none */
+	uint64_t confirm_timeout_usec;        /* the plug confirms within this: 15 s */
+	unsigned retries;                     /* re-sends before heater_unconfirmed: 2 */
+	uint64_t unconfirmed_retry_usec;      /* then re-sends this often: 60 s */
+	double min_power_w;                   /* on, power below this: no heat: 20 W */
+	uint64_t no_power_usec;               /* for this long: no_power: 120 s */
+};
+
+void heater_params_init(struct heater_params *p, enum heater_type type);
+
+/* "tasmota", "shelly", "zigbee2mqtt", "generic"; NULL if invalid. */
+const char *heater_type_to_string(enum heater_type t);
+
+/* The type called @s; 0 and *ret, or -EINVAL (and *ret untouched). */
+int heater_type_from_string(const char *s, enum heater_type *ret);
+
+/* What a plug reported about its relay. */
+enum heater_relay {
+	HEATER_RELAY_UNKNOWN, /* not said */
+	HEATER_RELAY_OFF,
+	HEATER_RELAY_ON,
+};
+
+enum heater_availability {
+	HEATER_AVAILABILITY_UNKNOWN, /* not said */
+	HEATER_AVAILABILITY_ONLINE,
+	HEATER_AVAILABILITY_OFFLINE,
+};
+
+/* What one incoming message said; every field may be unknown. */
+struct heater_update {
+	enum heater_relay relay;
+	enum heater_availability availability;
+	bool power_known;
+	double power_w;
+	bool energy_known;
+	double energy_kwh; /* the plug's own counter, since whenever it started */
+};
+
+/* Payloads larger than this are refused before parsing. */
+#define HEATER_PAYLOAD_MAX 16384
+
+/* At most this many messages make one command. */
+#define HEATER_MESSAGES_MAX 2
+
+/* A message to publish with QoS 1, not retained. Both strings are NUL-terminated. */
+struct heater_message {
+	char *topic;
+	char *payload;
+};
+
+/* A command: messages to publish in order. Strings are owned; free with _clear(). */
+struct heater_messages {
+	unsigned n;
+	struct heater_message m[HEATER_MESSAGES_MAX];
+};
+
+/* Frees the strings of @m and empties it; accepts NULL. */
+void heater_messages_clear(struct heater_messages *m);
+
+struct heater_preset;
+
+/*
+ * Checks @p for its type and builds the topics. Returns 0 and *ret, or -EINVAL
+ * (a required topic missing or empty, a topic with a wildcard or NUL, switch_id
+ * out of range), -ENOMEM.
+ */
+int heater_preset_new(const struct heater_params *p, struct heater_preset **ret);
+
+/* Frees @hp; accepts NULL; returns NULL. */
+struct heater_preset *heater_preset_free(struct heater_preset *hp);
+
+enum heater_type heater_preset_type(const struct heater_preset *hp);
+
+/* How many topics to subscribe to (QoS 1), and the @i-th; owned by @hp. */
+unsigned heater_preset_n_subscriptions(const struct heater_preset *hp);
+const char *heater_preset_subscription(const struct heater_preset *hp, unsigned i);
+
+/* True when the plug switches itself off after the auto_off_usec sent with ON. */
+bool heater_preset_has_dead_man(const struct heater_preset *hp);
+
+/*
+ * Builds the command that switches the relay @on, with the plug's own auto-off
+ * after @auto_off_usec (0: none; ignored for OFF and by presets without a
+ * dead-man). Returns 0 and fills *ret (which must be empty: n == 0), or
+ * -ENOMEM leaving *ret empty. Not const: Shelly numbers its requests.
+ */
+int heater_preset_command(struct heater_preset *hp, bool on, uint64_t auto_off_usec,
+			  struct heater_messages *ret);
+
+/*
+ * Parses a message that arrived on @topic (NUL-terminated) with the @len bytes
+ * at @data (any bytes, not NUL-terminated). Returns 0 and fills *ret (fields
+ * the message does not speak of stay unknown), or leaves *ret untouched and
+ * returns -ENOENT (not one of this plug's topics), -EMSGSIZE (larger than
+ * HEATER_PAYLOAD_MAX), -ENODATA (empty), -EBADMSG (not JSON where JSON is
+ * expected, or a word that means nothing here), -EINVAL (a field of the wrong
+ * JSON type or a non-finite number).
+ */
+int heater_preset_parse(const struct heater_preset *hp, const char *topic, const void *data,
+			size_t len, struct heater_update *ret);

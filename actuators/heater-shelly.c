@@ -1,0 +1,178 @@
+/*
+ * Shelly Gen2 / Gen3 (Plus, Pro, Mini) over MQTT JSON-RPC; the MQTT prefix is
+ * the device's "topic prefix" setting, its id by default. Gen1 devices speak
+ * another protocol: use the generic preset for them.
+ *
+ *  command   <prefix>/rpc {"id":N,"src":"<client id>","method":"Switch.Set",
+ *            "params":{"id":<switch>,"on":true,"toggle_after":<s>}}
+ *            The reply goes to <src>/rpc and says only "was_on": we do not need
+ *            it; the status notification confirms.
+ *  dead-man  toggle_after (whole seconds, rounded down, at least 1): the switch
+ *            flips back off after it. Every Switch.Set replaces the timer, so a
+ *            re-sent ON extends it (keep-alive).
+ *  state     <prefix>/status/switch:<id> {"id":0,"output":true,"apower":1480.2,
+ *            "aenergy":{"total":1234.5},...} (W, Wh), published when "Generic
+ *            status update over MQTT" is on; also the NotifyStatus /
+ *            NotifyFullStatus notifications on <prefix>/events/rpc
+ *            {"method":"NotifyStatus","params":{"switch:0":{"output":true}}}
+ *            when "RPC status notifications over MQTT" is on.
+ *  online    <prefix>/online true|false (retained, the device's last will)
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "actuators/heater-preset-internal.h"
+
+#define USEC_PER_SEC 1000000ULL
+#define SWITCH_MAX   255
+
+enum {
+	T_STATUS,
+	T_ONLINE,
+	T_EVENTS,
+};
+
+static int shelly_setup(struct heater_preset *hp)
+{
+	const char *t = hp->p.topic;
+	int r;
+
+	if (!heater_topic_valid(t) || hp->p.switch_id < 0 || hp->p.switch_id > SWITCH_MAX)
+		return -EINVAL;
+	if ((r = heater_subscribe(hp, "%s/status/switch:%d", t, hp->p.switch_id)) < 0 ||
+	    (r = heater_subscribe(hp, "%s/online", t)) < 0 ||
+	    (r = heater_subscribe(hp, "%s/events/rpc", t)) < 0)
+		return r;
+	hp->command_topic = heater_strdupf("%s/rpc", t);
+	return hp->command_topic ? 0 : -ENOMEM;
+}
+
+static int shelly_command(struct heater_preset *hp, bool on, uint64_t auto_off_usec,
+			  struct heater_messages *ret)
+{
+	json_t *req = NULL, *params;
+	char *payload = NULL;
+	int r = -ENOMEM;
+
+	params = json_pack("{s:i,s:b}", "id", hp->p.switch_id, "on", on);
+	if (params && auto_off_usec > 0) {
+		uint64_t s = auto_off_usec / USEC_PER_SEC;
+
+		if (json_object_set_new(params, "toggle_after",
+					json_integer((json_int_t) (s < 1 ? 1 : s))) < 0)
+			goto out;
+	}
+	if (params)
+		req = json_pack("{s:I,s:s,s:s,s:O}", "id", (json_int_t) hp->next_id, "src",
+				hp->p.client_id, "method", "Switch.Set", "params", params);
+	if (!req)
+		goto out;
+	payload = json_dumps(req, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (!payload)
+		goto out;
+	r = heater_messages_add(ret, hp->command_topic, payload);
+	if (r == 0)
+		hp->next_id++;
+out:
+	free(payload);
+	json_decref(req);
+	json_decref(params);
+	return r;
+}
+
+/* A switch status object: {"output":bool,"apower":W,"aenergy":{"total":Wh}}. */
+static int parse_status(struct json_t *st, struct heater_update *ret)
+{
+	struct json_t *v;
+	int r;
+
+	if (!json_is_object(st))
+		return -EINVAL;
+	v = heater_json_lookup(st, "output");
+	if (v) {
+		if (!json_is_boolean(v))
+			return -EINVAL;
+		ret->relay = json_is_true(v) ? HEATER_RELAY_ON : HEATER_RELAY_OFF;
+	}
+	v = heater_json_lookup(st, "apower");
+	if (v) {
+		r = heater_json_number(v, &ret->power_w);
+		if (r < 0)
+			return r;
+		ret->power_known = true;
+	}
+	v = heater_json_lookup(st, "aenergy.total");
+	if (v) {
+		r = heater_json_number(v, &ret->energy_kwh);
+		if (r < 0)
+			return r;
+		ret->energy_kwh /= 1000.0;
+		ret->energy_known = true;
+	}
+	return 0;
+}
+
+/* NotifyStatus / NotifyFullStatus: params."switch:<id>" is a (partial) status. */
+static int parse_event(const struct heater_preset *hp, struct json_t *root,
+		       struct heater_update *ret)
+{
+	const char *method;
+	struct json_t *params, *st;
+	char key[32];
+
+	method = json_string_value(heater_json_lookup(root, "method"));
+	if (!method ||
+	    (strcmp(method, "NotifyStatus") != 0 && strcmp(method, "NotifyFullStatus") != 0))
+		return 0;
+	params = heater_json_lookup(root, "params");
+	if (!json_is_object(params))
+		return -EINVAL;
+	snprintf(key, sizeof(key), "switch:%d", hp->p.switch_id);
+	st = json_object_get(params, key);
+	return st ? parse_status(st, ret) : 0;
+}
+
+static int shelly_parse(const struct heater_preset *hp, const char *topic, const char *data,
+			size_t len, struct heater_update *ret)
+{
+	struct json_t *root = NULL;
+	int r;
+
+	switch (heater_topic_index(hp, topic)) {
+	case T_ONLINE:
+		if (heater_payload_is(data, len, "true", false))
+			ret->availability = HEATER_AVAILABILITY_ONLINE;
+		else if (heater_payload_is(data, len, "false", false))
+			ret->availability = HEATER_AVAILABILITY_OFFLINE;
+		else
+			return -EBADMSG;
+		return 0;
+	case T_STATUS:
+		r = heater_json_load(data, len, &root);
+		if (r < 0)
+			return r;
+		r = parse_status(root, ret);
+		break;
+	case T_EVENTS:
+		r = heater_json_load(data, len, &root);
+		if (r < 0)
+			return r;
+		r = parse_event(hp, root, ret);
+		break;
+	default:
+		return -ENOENT;
+	}
+	heater_json_free(root);
+	return r;
+}
+
+const struct heater_preset_ops heater_preset_shelly = {
+	.type = HEATER_TYPE_SHELLY,
+	.dead_man = true,
+	.setup = shelly_setup,
+	.command = shelly_command,
+	.parse = shelly_parse,
+};

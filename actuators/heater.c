@@ -1,0 +1,376 @@
+/* Desired against confirmed state of one heater; see heater.h for the rules. */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "actuators/heater.h"
+
+struct heater {
+	struct heater_preset *preset;
+	struct heater_params p; /* numbers only: the strings belong to the caller */
+	struct heater_messages outbox;
+	unsigned alerts_before; /* at the start of the current call */
+
+	bool connected;
+	bool force_send; /* the next heater_set() sends even without a change */
+	enum heater_relay desired, confirmed;
+	enum heater_availability availability;
+
+	bool pending;       /* a command waits for its confirmation */
+	unsigned attempts;  /* sends of the current command */
+	uint64_t sent_usec; /* last send */
+	uint64_t on_usec;   /* last ON sent: keep-alive */
+	bool unconfirmed;   /* alert */
+
+	bool power_known; /* a report since the relay last changed */
+	double power_w;
+	bool energy_known;
+	double energy_kwh;
+	bool low;          /* the last power report while on was below min_power_w */
+	uint64_t low_usec; /* since then */
+	bool no_power;
+};
+
+/* @a - @b, or 0 when @b is later: time never runs backwards here. */
+static uint64_t since(uint64_t a, uint64_t b)
+{
+	return a > b ? a - b : 0;
+}
+
+static uint64_t add(uint64_t a, uint64_t b)
+{
+	return a > HEATER_NO_WAKEUP - b ? HEATER_NO_WAKEUP : a + b;
+}
+
+static uint64_t min_usec(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+int heater_new(const struct heater_params *p, struct heater **ret)
+{
+	struct heater *h;
+	int r;
+
+	if (p->confirm_timeout_usec == 0)
+		return -EINVAL;
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return -ENOMEM;
+	r = heater_preset_new(p, &h->preset);
+	if (r < 0) {
+		free(h);
+		return r;
+	}
+	h->p = *p;
+	*ret = h;
+	return 0;
+}
+
+struct heater *heater_free(struct heater *h)
+{
+	if (!h)
+		return NULL;
+	heater_messages_clear(&h->outbox);
+	heater_preset_free(h->preset);
+	free(h);
+	return NULL;
+}
+
+unsigned heater_n_subscriptions(const struct heater *h)
+{
+	return heater_preset_n_subscriptions(h->preset);
+}
+
+const char *heater_subscription(const struct heater *h, unsigned i)
+{
+	return heater_preset_subscription(h->preset, i);
+}
+
+const struct heater_preset *heater_preset(const struct heater *h)
+{
+	return h->preset;
+}
+
+static unsigned alerts(const struct heater *h)
+{
+	unsigned a = 0;
+
+	if (h->unconfirmed)
+		a |= HEATER_ALERT_BIT(HEATER_ALERT_UNCONFIRMED);
+	if (h->availability == HEATER_AVAILABILITY_OFFLINE)
+		a |= HEATER_ALERT_BIT(HEATER_ALERT_OFFLINE);
+	return a;
+}
+
+static enum heater_state state(const struct heater *h)
+{
+	if (h->availability == HEATER_AVAILABILITY_OFFLINE)
+		return HEATER_STATE_OFFLINE;
+	if (h->unconfirmed)
+		return HEATER_STATE_UNCONFIRMED;
+	if (h->no_power)
+		return HEATER_STATE_NO_POWER;
+	if (h->pending)
+		return HEATER_STATE_PENDING;
+	switch (h->confirmed) {
+	case HEATER_RELAY_ON:
+		return HEATER_STATE_ON;
+	case HEATER_RELAY_OFF:
+		return HEATER_STATE_OFF;
+	case HEATER_RELAY_UNKNOWN:
+		break;
+	}
+	return HEATER_STATE_UNKNOWN;
+}
+
+/* The broker is there and the plug not known to be offline. */
+static bool reachable(const struct heater *h)
+{
+	return h->connected && h->availability != HEATER_AVAILABILITY_OFFLINE;
+}
+
+/* ... and there is a decision made since the broker came back. */
+static bool may_send(const struct heater *h)
+{
+	return reachable(h) && h->desired != HEATER_RELAY_UNKNOWN && !h->force_send;
+}
+
+/*
+ * Sends the desired state. A fresh command starts counting attempts; while
+ * heater_unconfirmed is active the count stays exhausted, so one more silence
+ * does not escalate again. A failed build still counts as sent: the
+ * confirmation timeout retries it.
+ */
+static void send_command(struct heater *h, bool fresh, uint64_t now_usec)
+{
+	struct heater_messages m = { 0 };
+	bool on = h->desired == HEATER_RELAY_ON;
+
+	if (heater_preset_command(h->preset, on, h->p.auto_off_usec, &m) == 0) {
+		for (unsigned i = 0; i < m.n && h->outbox.n < HEATER_MESSAGES_MAX; i++) {
+			h->outbox.m[h->outbox.n++] = m.m[i];
+			m.m[i] = (struct heater_message){ 0 };
+		}
+		heater_messages_clear(&m);
+	}
+	if (fresh || !h->pending)
+		h->attempts = h->unconfirmed ? h->p.retries + 1 : 1;
+	h->pending = true;
+	h->sent_usec = now_usec;
+	if (on)
+		h->on_usec = now_usec;
+}
+
+/* Timers, and the next time they need looking at. */
+static uint64_t evaluate(struct heater *h, uint64_t now_usec)
+{
+	uint64_t next = HEATER_NO_WAKEUP;
+	unsigned sends = h->outbox.n;
+	bool on = h->desired == HEATER_RELAY_ON && h->confirmed == HEATER_RELAY_ON;
+
+	h->no_power =
+	    on && h->power_known && h->low && since(now_usec, h->low_usec) >= h->p.no_power_usec;
+	if (on && h->power_known && h->low && !h->no_power)
+		next = add(h->low_usec, h->p.no_power_usec);
+	if (!may_send(h))
+		return next;
+	if (h->pending && since(now_usec, h->sent_usec) >= h->p.confirm_timeout_usec) {
+		if (h->attempts <= h->p.retries) {
+			send_command(h, false, now_usec);
+			h->attempts++;
+		} else {
+			h->pending = false;
+			h->unconfirmed = true;
+		}
+	} else if (!h->pending && h->unconfirmed &&
+		   since(now_usec, h->sent_usec) >= h->p.unconfirmed_retry_usec)
+		send_command(h, false, now_usec);
+	if (h->desired == HEATER_RELAY_ON && h->p.auto_off_usec > 0 && h->outbox.n == sends &&
+	    since(now_usec, h->on_usec) >= h->p.auto_off_usec / 2)
+		send_command(h, false, now_usec);
+
+	if (h->pending)
+		next = min_usec(next, add(h->sent_usec, h->p.confirm_timeout_usec));
+	else if (h->unconfirmed)
+		next = min_usec(next, add(h->sent_usec, h->p.unconfirmed_retry_usec));
+	if (h->desired == HEATER_RELAY_ON && h->p.auto_off_usec > 0)
+		next = min_usec(next, add(h->on_usec, h->p.auto_off_usec / 2));
+	return next;
+}
+
+static void begin(struct heater *h)
+{
+	heater_messages_clear(&h->outbox);
+	h->alerts_before = alerts(h);
+}
+
+static void finish(struct heater *h, uint64_t now_usec, bool redecide, struct heater_decision *ret)
+{
+	uint64_t next = evaluate(h, now_usec);
+	unsigned a = alerts(h);
+
+	*ret = (struct heater_decision){
+		.messages = h->outbox.m,
+		.n_messages = h->outbox.n,
+		.next_wakeup_usec = next,
+		.redecide = redecide,
+		.alerts_raised = a & ~h->alerts_before,
+		.alerts_cleared = h->alerts_before & ~a,
+		.alerts_active = a,
+		.state = state(h),
+	};
+}
+
+void heater_set(struct heater *h, bool on, uint64_t now_usec, struct heater_decision *ret)
+{
+	enum heater_relay want = on ? HEATER_RELAY_ON : HEATER_RELAY_OFF;
+
+	begin(h);
+	if (want != h->desired || h->force_send) {
+		h->desired = want;
+		h->force_send = false;
+		if (reachable(h))
+			send_command(h, true, now_usec);
+	}
+	finish(h, now_usec, false, ret);
+}
+
+static void relay_report(struct heater *h, enum heater_relay relay, uint64_t now_usec)
+{
+	if (relay != h->confirmed) {
+		h->power_known = false;
+		h->low = false;
+	}
+	h->confirmed = relay;
+	if (h->desired == HEATER_RELAY_UNKNOWN)
+		return;
+	if (relay == h->desired) {
+		h->pending = false;
+		h->attempts = 0;
+		h->unconfirmed = false;
+	} else if (!h->pending && may_send(h)) {
+		/* Drift: re-send, but not faster than a confirmation may take. */
+		if (since(now_usec, h->sent_usec) >= h->p.confirm_timeout_usec)
+			send_command(h, true, now_usec);
+		else
+			h->pending = true;
+	}
+}
+
+static void power_report(struct heater *h, double power_w, uint64_t now_usec)
+{
+	bool low = power_w < h->p.min_power_w;
+
+	h->power_known = true;
+	h->power_w = power_w;
+	if (h->confirmed != HEATER_RELAY_ON || !low)
+		h->low = false;
+	else if (!h->low) {
+		h->low = true;
+		h->low_usec = now_usec;
+	}
+}
+
+int heater_receive(struct heater *h, const char *topic, const void *data, size_t len,
+		   uint64_t now_usec, struct heater_decision *ret)
+{
+	struct heater_update u;
+	int r;
+
+	r = heater_preset_parse(h->preset, topic, data, len, &u);
+	if (r < 0)
+		return r;
+	begin(h);
+	if (u.availability != HEATER_AVAILABILITY_UNKNOWN) {
+		bool back = h->availability == HEATER_AVAILABILITY_OFFLINE &&
+			    u.availability == HEATER_AVAILABILITY_ONLINE;
+
+		h->availability = u.availability;
+		if (u.availability == HEATER_AVAILABILITY_OFFLINE)
+			h->pending = false;
+		if (back && may_send(h))
+			send_command(h, true, now_usec);
+	}
+	if (u.relay != HEATER_RELAY_UNKNOWN)
+		relay_report(h, u.relay, now_usec);
+	if (u.power_known)
+		power_report(h, u.power_w, now_usec);
+	if (u.energy_known) {
+		h->energy_known = true;
+		h->energy_kwh = u.energy_kwh;
+	}
+	finish(h, now_usec, false, ret);
+	return 0;
+}
+
+void heater_tick(struct heater *h, uint64_t now_usec, struct heater_decision *ret)
+{
+	begin(h);
+	finish(h, now_usec, false, ret);
+}
+
+void heater_connection(struct heater *h, bool connected, uint64_t now_usec,
+		       struct heater_decision *ret)
+{
+	begin(h);
+	h->connected = connected;
+	h->pending = false;
+	h->force_send = connected;
+	if (!connected) {
+		/* What the plug said may change unheard while we are away. */
+		h->confirmed = HEATER_RELAY_UNKNOWN;
+		h->power_known = false;
+		h->low = false;
+	}
+	finish(h, now_usec, connected, ret);
+}
+
+void heater_get_status(const struct heater *h, struct heater_status *ret)
+{
+	*ret = (struct heater_status){
+		.desired = h->desired,
+		.confirmed = h->confirmed,
+		.availability = h->availability,
+		.power_known = h->power_known,
+		.power_w = h->power_w,
+		.energy_known = h->energy_known,
+		.energy_kwh = h->energy_kwh,
+		.no_power = h->no_power,
+		.state = state(h),
+		.alerts_active = alerts(h),
+	};
+}
+
+const char *heater_alert_to_string(enum heater_alert a)
+{
+	switch (a) {
+	case HEATER_ALERT_UNCONFIRMED:
+		return "heater_unconfirmed";
+	case HEATER_ALERT_OFFLINE:
+		return "heater_offline";
+	case _HEATER_ALERT_MAX:
+		break;
+	}
+	return NULL;
+}
+
+const char *heater_state_to_string(enum heater_state s)
+{
+	switch (s) {
+	case HEATER_STATE_OFFLINE:
+		return "offline";
+	case HEATER_STATE_UNCONFIRMED:
+		return "unconfirmed";
+	case HEATER_STATE_NO_POWER:
+		return "no_power";
+	case HEATER_STATE_PENDING:
+		return "pending";
+	case HEATER_STATE_ON:
+		return "on";
+	case HEATER_STATE_OFF:
+		return "off";
+	case HEATER_STATE_UNKNOWN:
+		return "unknown";
+	}
+	return NULL;
+}

@@ -1,0 +1,135 @@
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "actuators/heater-preset.h"
+
+/*
+ * One heater: what the thermostat wants (desired) against what the plug says
+ * (confirmed), with the time passed in. Pure: no clock, no I/O, no logging;
+ * every call returns a decision the daemon carries out.
+ *
+ *  - A command is confirmed when the plug reports the desired relay state.
+ *    Without that within confirm_timeout it is re-sent (retries times), then
+ *    the heater_unconfirmed alert is raised (once; cleared by a confirmation)
+ *    and the command is re-sent every unconfirmed_retry_usec.
+ *  - A report of the other state while no command is pending (someone pressed
+ *    the plug's button, its dead-man fired) re-sends the desired state, at most
+ *    once per confirm_timeout.
+ *  - The plug's last will says offline: heater_offline alert; nothing is sent
+ *    to it until it is back online, then the desired state is sent at once.
+ *  - Keep-alive: while on with an auto-off, ON (with the auto-off) is re-sent
+ *    at half the auto-off, so the plug's own timer never runs out while
+ *    bedroomd lives, and does when it dies.
+ *  - Power: confirmed on while the reported power stays below min_power_w for
+ *    no_power_usec is no_power (a state, not an alert: the thermostat's
+ *    heating_no_effect alert takes the power through heater_get_status()).
+ *  - Broker: the daemon calls heater_connection(false) when the connection
+ *    drops: from then on nothing is sent and nothing queued, and what the plug
+ *    said is forgotten. heater_connection(true) after reconnecting (and
+ *    subscribing) returns redecide: the daemon then runs the thermostat and calls
+ *    heater_set(), which sends the fresh decision even if it did not change.
+ *
+ * Use by the daemon:
+ *   heater_new() per [heater.NAME]; subscribe to heater_subscription(h, i)
+ *   in the connect callback, then heater_connection(h, true, now, &d);
+ *   heater_set(h, on, now, &d) after every thermostat step (start-up and
+ *   shutdown: off); heater_receive() for every message, until one returns
+ *   other than -ENOENT; heater_tick() by d.next_wakeup_usec; after every call,
+ *   publish d.messages (QoS 1, not retained), raise / clear d.alerts_*, and if
+ *   d.redecide run the thermostat and call heater_set() now.
+ */
+
+enum heater_alert {
+	HEATER_ALERT_UNCONFIRMED, /* the plug did not confirm a command, after retries */
+	HEATER_ALERT_OFFLINE,     /* the plug's last will: offline */
+	_HEATER_ALERT_MAX,
+};
+
+#define HEATER_ALERT_BIT(a) (1u << (unsigned) (a))
+
+/* One word for the state JSON, the first that holds in this order. */
+enum heater_state {
+	HEATER_STATE_OFFLINE,     /* the plug is offline */
+	HEATER_STATE_UNCONFIRMED, /* heater_unconfirmed is active */
+	HEATER_STATE_NO_POWER,    /* on, but it draws no power */
+	HEATER_STATE_PENDING,     /* a command waits for its confirmation */
+	HEATER_STATE_ON,          /* confirmed on */
+	HEATER_STATE_OFF,         /* confirmed off */
+	HEATER_STATE_UNKNOWN,     /* nothing confirmed (yet, or since the broker came back) */
+};
+
+#define HEATER_NO_WAKEUP UINT64_MAX
+
+struct heater_decision {
+	const struct heater_message *messages; /* publish in order; owned by the heater,
+						* valid until the next call on it */
+	unsigned n_messages;
+	uint64_t next_wakeup_usec; /* call heater_tick() by then; HEATER_NO_WAKEUP: no need */
+	bool redecide;             /* run the thermostat now and call heater_set() */
+	unsigned alerts_raised;    /* HEATER_ALERT_BIT()s newly raised by this call */
+	unsigned alerts_cleared;   /* newly cleared */
+	unsigned alerts_active;
+	enum heater_state state;
+};
+
+struct heater_status {
+	enum heater_relay desired;   /* UNKNOWN before the first heater_set() */
+	enum heater_relay confirmed; /* what the plug last said; UNKNOWN: nothing yet */
+	enum heater_availability availability;
+	bool power_known; /* a power report since the relay last changed */
+	double power_w;
+	bool energy_known;
+	double energy_kwh;
+	bool no_power;
+	enum heater_state state;
+	unsigned alerts_active;
+};
+
+struct heater;
+
+/* Creates a heater (and its preset, see heater_preset_new()): 0, -EINVAL, -ENOMEM. */
+int heater_new(const struct heater_params *p, struct heater **ret);
+
+/* Frees @h; accepts NULL; returns NULL. */
+struct heater *heater_free(struct heater *h);
+
+/* Topics to subscribe to (QoS 1); owned by @h. */
+unsigned heater_n_subscriptions(const struct heater *h);
+const char *heater_subscription(const struct heater *h, unsigned i);
+
+/* The preset, for its type and dead-man; owned by @h. */
+const struct heater_preset *heater_preset(const struct heater *h);
+
+/*
+ * The thermostat wants the relay @on. Sends a command when that changed, or
+ * when the first after heater_connection(true). @now_usec: CLOCK_MONOTONIC.
+ * Fills *ret. (Should building the command run out of memory, nothing is sent
+ * and the confirmation timeout re-tries it.)
+ */
+void heater_set(struct heater *h, bool on, uint64_t now_usec, struct heater_decision *ret);
+
+/*
+ * A message arrived. Returns 0 and fills *ret, or -ENOENT (not this heater's
+ * topic) or another error of heater_preset_parse(), leaving *ret untouched and
+ * the heater as it was.
+ */
+int heater_receive(struct heater *h, const char *topic, const void *data, size_t len,
+		   uint64_t now_usec, struct heater_decision *ret);
+
+/* Timers: confirmation, retries, keep-alive, no power. Fills *ret. */
+void heater_tick(struct heater *h, uint64_t now_usec, struct heater_decision *ret);
+
+/* The broker connection went away (@connected false) or is back. Fills *ret. */
+void heater_connection(struct heater *h, bool connected, uint64_t now_usec,
+		       struct heater_decision *ret);
+
+void heater_get_status(const struct heater *h, struct heater_status *ret);
+
+/* "heater_unconfirmed", "heater_offline"; NULL if invalid. */
+const char *heater_alert_to_string(enum heater_alert a);
+
+/* "offline", "unconfirmed", "no_power", "pending", "on", "off", "unknown"; NULL if invalid. */
+const char *heater_state_to_string(enum heater_state s);

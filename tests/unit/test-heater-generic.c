@@ -1,0 +1,228 @@
+/* The generic preset: payloads and topics from the configuration. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "actuators/heater-preset.h"
+
+#define SEC 1000000ULL
+
+static void params(struct heater_params *p)
+{
+	heater_params_init(p, HEATER_TYPE_GENERIC);
+	p->command_topic = "esphome/heater/switch/relay/command";
+	p->state_topic = "esphome/heater/switch/relay/state";
+	p->availability_topic = "esphome/heater/status";
+}
+
+static struct heater_preset *generic(const struct heater_params *p)
+{
+	struct heater_preset *hp = NULL;
+
+	assert_int_equal(heater_preset_new(p, &hp), 0);
+	return hp;
+}
+
+static void assert_command(struct heater_preset *hp, bool on, const char *payload)
+{
+	struct heater_messages m = { 0 };
+
+	assert_int_equal(heater_preset_command(hp, on, 600 * SEC, &m), 0);
+	assert_int_equal(m.n, 1);
+	assert_string_equal(m.m[0].topic, "esphome/heater/switch/relay/command");
+	assert_string_equal(m.m[0].payload, payload);
+	heater_messages_clear(&m);
+}
+
+static int parse(struct heater_preset *hp, const char *topic, const char *payload,
+		 struct heater_update *u)
+{
+	return heater_preset_parse(hp, topic, payload, strlen(payload), u);
+}
+
+static enum heater_relay relay(struct heater_preset *hp, const char *payload)
+{
+	struct heater_update u;
+
+	assert_int_equal(parse(hp, "esphome/heater/switch/relay/state", payload, &u), 0);
+	return u.relay;
+}
+
+static void test_defaults(void **state)
+{
+	struct heater_params p;
+	struct heater_preset *hp;
+	struct heater_update u;
+
+	params(&p);
+	hp = generic(&p);
+	assert_false(heater_preset_has_dead_man(hp));
+	assert_int_equal(heater_preset_n_subscriptions(hp), 2);
+	assert_string_equal(heater_preset_subscription(hp, 0), "esphome/heater/switch/relay/state");
+	assert_string_equal(heater_preset_subscription(hp, 1), "esphome/heater/status");
+	/* No dead-man to send: the same command with or without auto-off. */
+	assert_command(hp, true, "ON");
+	assert_command(hp, false, "OFF");
+	assert_int_equal(relay(hp, "ON"), HEATER_RELAY_ON);
+	assert_int_equal(relay(hp, "OFF\n"), HEATER_RELAY_OFF);
+	/* Compared exactly: case matters in a configured payload. */
+	assert_int_equal(parse(hp, "esphome/heater/switch/relay/state", "on", &u), -EBADMSG);
+	assert_int_equal(parse(hp, "esphome/heater/status", "online", &u), 0);
+	assert_int_equal(u.availability, HEATER_AVAILABILITY_ONLINE);
+	assert_int_equal(parse(hp, "esphome/heater/status", "offline", &u), 0);
+	assert_int_equal(u.availability, HEATER_AVAILABILITY_OFFLINE);
+	assert_int_equal(parse(hp, "esphome/heater/status", "gone", &u), 0);
+	assert_int_equal(u.availability, HEATER_AVAILABILITY_OFFLINE);
+	heater_preset_free(hp);
+}
+
+static void test_payloads(void **state)
+{
+	struct heater_params p;
+	struct heater_preset *hp;
+
+	params(&p);
+	p.payload_on = "1";
+	p.payload_off = "0";
+	hp = generic(&p);
+	assert_command(hp, true, "1");
+	assert_command(hp, false, "0");
+	/* State payloads default to the command payloads. */
+	assert_int_equal(relay(hp, "1"), HEATER_RELAY_ON);
+	assert_int_equal(relay(hp, "0"), HEATER_RELAY_OFF);
+	heater_preset_free(hp);
+
+	p.state_on = "running";
+	p.state_off = "stopped";
+	hp = generic(&p);
+	assert_int_equal(relay(hp, "running"), HEATER_RELAY_ON);
+	assert_int_equal(relay(hp, "stopped"), HEATER_RELAY_OFF);
+	heater_preset_free(hp);
+}
+
+static void test_json(void **state)
+{
+	struct heater_params p;
+	struct heater_preset *hp;
+	struct heater_update u;
+	const char *t = "esphome/heater/switch/relay/state";
+
+	params(&p);
+	p.json_key = "relay.state";
+	p.power_json_key = "meter.power";
+	hp = generic(&p);
+	assert_int_equal(
+	    parse(hp, t, "{\"relay\":{\"state\":\"ON\"},\"meter\":{\"power\":1490}}", &u), 0);
+	assert_int_equal(u.relay, HEATER_RELAY_ON);
+	assert_true(u.power_known);
+	assert_float_equal(u.power_w, 1490.0, 0);
+	assert_int_equal(relay(hp, "{\"relay\":{\"state\":true}}"), HEATER_RELAY_ON);
+	assert_int_equal(relay(hp, "{\"relay\":{\"state\":false}}"), HEATER_RELAY_OFF);
+	assert_int_equal(relay(hp, "{\"meter\":{\"power\":3}}"), HEATER_RELAY_UNKNOWN);
+	assert_int_equal(parse(hp, t, "{\"relay\":{\"state\":\"on\"}}", &u), -EBADMSG);
+	assert_int_equal(parse(hp, t, "{\"relay\":{\"state\":2.5}}", &u), -EINVAL);
+	assert_int_equal(
+	    parse(hp, t, "{\"relay\":{\"state\":\"ON\"},\"meter\":{\"power\":\"x\"}}", &u),
+	    -EINVAL);
+	assert_int_equal(parse(hp, t, "ON", &u), -EBADMSG);
+	heater_preset_free(hp);
+
+	/* Integers compare as their decimal text. */
+	p.payload_on = "1";
+	p.payload_off = "0";
+	p.json_key = "POWER";
+	p.power_json_key = NULL;
+	hp = generic(&p);
+	assert_int_equal(relay(hp, "{\"POWER\":1}"), HEATER_RELAY_ON);
+	assert_int_equal(relay(hp, "{\"POWER\":0}"), HEATER_RELAY_OFF);
+	assert_int_equal(parse(hp, t, "{\"POWER\":2}", &u), -EBADMSG);
+	heater_preset_free(hp);
+
+	/* A plain state, power in JSON on the same topic. */
+	params(&p);
+	p.power_json_key = "power";
+	hp = generic(&p);
+	assert_int_equal(relay(hp, "ON"), HEATER_RELAY_ON);
+	assert_int_equal(parse(hp, t, "{\"power\":12.5}", &u), 0);
+	assert_int_equal(u.relay, HEATER_RELAY_UNKNOWN);
+	assert_float_equal(u.power_w, 12.5, 0);
+	heater_preset_free(hp);
+}
+
+static void test_shared_topic(void **state)
+{
+	struct heater_params p;
+	struct heater_preset *hp;
+	struct heater_update u;
+	const char *t = "esphome/heater/switch/relay/state";
+
+	/* One topic for state and availability: online, offline or a state. */
+	params(&p);
+	p.availability_topic = t;
+	p.availability_online = "alive";
+	hp = generic(&p);
+	assert_int_equal(heater_preset_n_subscriptions(hp), 1);
+	assert_int_equal(parse(hp, t, "alive", &u), 0);
+	assert_int_equal(u.availability, HEATER_AVAILABILITY_ONLINE);
+	assert_int_equal(parse(hp, t, "ON", &u), 0);
+	assert_int_equal(u.relay, HEATER_RELAY_ON);
+	assert_int_equal(u.availability, HEATER_AVAILABILITY_UNKNOWN);
+	heater_preset_free(hp);
+}
+
+static void test_bad(void **state)
+{
+	struct heater_params p;
+	struct heater_preset *hp = NULL;
+	struct heater_update u = { .relay = HEATER_RELAY_OFF };
+	const char nul[] = { 'O', 'N', '\0' };
+	char *big;
+
+	params(&p);
+	hp = generic(&p);
+	assert_int_equal(heater_preset_parse(hp, "esphome/heater/switch/relay/state", nul, 3, &u),
+			 -EBADMSG);
+	assert_int_equal(parse(hp, "esphome/heater/switch/relay/state", "", &u), -ENODATA);
+	assert_int_equal(parse(hp, "esphome/heater/switch/relay/command", "ON", &u), -ENOENT);
+	big = malloc(1 << 20);
+	assert_non_null(big);
+	memset(big, 'O', 1 << 20);
+	assert_int_equal(heater_preset_parse(hp, "esphome/heater/status", big, 1 << 20, &u),
+			 -EMSGSIZE);
+	free(big);
+	assert_int_equal(u.relay, HEATER_RELAY_OFF);
+	heater_preset_free(hp);
+
+	hp = NULL;
+	params(&p);
+	p.state_topic = NULL;
+	assert_int_equal(heater_preset_new(&p, &hp), -EINVAL);
+	params(&p);
+	p.command_topic = "a/#";
+	assert_int_equal(heater_preset_new(&p, &hp), -EINVAL);
+	params(&p);
+	p.availability_topic = "";
+	assert_int_equal(heater_preset_new(&p, &hp), -EINVAL);
+	params(&p);
+	p.state_on = "X";
+	p.state_off = "X";
+	assert_int_equal(heater_preset_new(&p, &hp), -EINVAL);
+	assert_null(hp);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults), cmocka_unit_test(test_payloads),
+		cmocka_unit_test(test_json),     cmocka_unit_test(test_shared_topic),
+		cmocka_unit_test(test_bad),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

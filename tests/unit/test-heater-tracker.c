@@ -1,0 +1,418 @@
+/* Desired against confirmed state: confirmation, retries, keep-alive, offline, broker, power. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "actuators/heater.h"
+
+#define SEC 1000000ULL
+#define T0  (1000 * SEC)
+
+static const char *const BACKLOG_ON = "PulseTime1 700;Power ON";
+#define UNCONFIRMED HEATER_ALERT_BIT(HEATER_ALERT_UNCONFIRMED)
+#define OFFLINE     HEATER_ALERT_BIT(HEATER_ALERT_OFFLINE)
+
+static struct heater *plug(void)
+{
+	struct heater *h = NULL;
+	struct heater_params p;
+
+	heater_params_init(&p, HEATER_TYPE_TASMOTA);
+	p.topic = "plug";
+	assert_int_equal(heater_new(&p, &h), 0);
+	return h;
+}
+
+static struct heater_decision connected(struct heater *h, uint64_t now)
+{
+	struct heater_decision d;
+
+	heater_connection(h, true, now, &d);
+	assert_true(d.redecide);
+	assert_int_equal(d.n_messages, 0);
+	return d;
+}
+
+static struct heater_decision set(struct heater *h, bool on, uint64_t now)
+{
+	struct heater_decision d;
+
+	heater_set(h, on, now, &d);
+	assert_false(d.redecide);
+	return d;
+}
+
+static struct heater_decision tick(struct heater *h, uint64_t now)
+{
+	struct heater_decision d;
+
+	heater_tick(h, now, &d);
+	return d;
+}
+
+static struct heater_decision receive(struct heater *h, const char *topic, const char *payload,
+				      uint64_t now)
+{
+	struct heater_decision d;
+
+	assert_int_equal(heater_receive(h, topic, payload, strlen(payload), now, &d), 0);
+	return d;
+}
+
+static void assert_sent(const struct heater_decision *d, const char *topic, const char *payload)
+{
+	assert_int_equal(d->n_messages, 1);
+	assert_string_equal(d->messages[0].topic, topic);
+	assert_string_equal(d->messages[0].payload, payload);
+}
+
+static void assert_on_sent(const struct heater_decision *d)
+{
+	assert_sent(d, "cmnd/plug/Backlog", BACKLOG_ON);
+}
+
+static void test_start_off(void **state)
+{
+	struct heater *h = plug();
+	struct heater_status st;
+	struct heater_decision d;
+
+	/* Before the broker: nothing sent, nothing queued. */
+	d = set(h, false, T0);
+	assert_int_equal(d.n_messages, 0);
+	assert_int_equal(d.next_wakeup_usec, HEATER_NO_WAKEUP);
+	assert_int_equal(d.state, HEATER_STATE_UNKNOWN);
+	connected(h, T0 + SEC);
+	d = set(h, false, T0 + SEC);
+	assert_sent(&d, "cmnd/plug/POWER", "OFF");
+	assert_int_equal(d.state, HEATER_STATE_PENDING);
+	assert_int_equal(d.next_wakeup_usec, T0 + 16 * SEC);
+	/* The same wish again sends nothing. */
+	d = set(h, false, T0 + 2 * SEC);
+	assert_int_equal(d.n_messages, 0);
+	d = receive(h, "stat/plug/POWER", "OFF", T0 + 2 * SEC);
+	assert_int_equal(d.n_messages, 0);
+	assert_int_equal(d.state, HEATER_STATE_OFF);
+	assert_int_equal(d.next_wakeup_usec, HEATER_NO_WAKEUP);
+	assert_int_equal(d.alerts_active, 0);
+	heater_get_status(h, &st);
+	assert_int_equal(st.desired, HEATER_RELAY_OFF);
+	assert_int_equal(st.confirmed, HEATER_RELAY_OFF);
+	assert_string_equal(heater_state_to_string(st.state), "off");
+	/* Not ours. */
+	assert_int_equal(heater_receive(h, "stat/other/POWER", "ON", 2, T0, &d), -ENOENT);
+	assert_int_equal(heater_receive(h, "stat/plug/POWER", "??", 2, T0, &d), -EBADMSG);
+	heater_free(h);
+}
+
+static void test_keepalive(void **state)
+{
+	struct heater *h = plug();
+	struct heater_decision d;
+	uint64_t t = T0;
+
+	connected(h, t);
+	d = set(h, true, t);
+	assert_on_sent(&d);
+	d = receive(h, "stat/plug/RESULT", "{\"PulseTime1\":{\"Set\":700,\"Remaining\":700}}", t);
+	assert_int_equal(d.state, HEATER_STATE_PENDING);
+	d = receive(h, "stat/plug/RESULT", "{\"POWER\":\"ON\"}", t + SEC);
+	assert_int_equal(d.state, HEATER_STATE_ON);
+	/* Re-sent at half the auto-off, and only then. */
+	assert_int_equal(d.next_wakeup_usec, t + 300 * SEC);
+	d = tick(h, t + 299 * SEC);
+	assert_int_equal(d.n_messages, 0);
+	d = tick(h, t + 300 * SEC);
+	assert_on_sent(&d);
+	assert_int_equal(d.next_wakeup_usec, t + 315 * SEC);
+	d = receive(h, "stat/plug/POWER", "ON", t + 301 * SEC);
+	assert_int_equal(d.next_wakeup_usec, t + 600 * SEC);
+	d = tick(h, t + 600 * SEC);
+	assert_on_sent(&d);
+	receive(h, "stat/plug/POWER", "ON", t + 601 * SEC);
+	/* Off: no more keep-alive. */
+	d = set(h, false, t + 700 * SEC);
+	assert_sent(&d, "cmnd/plug/POWER", "OFF");
+	d = receive(h, "stat/plug/POWER", "OFF", t + 701 * SEC);
+	assert_int_equal(d.next_wakeup_usec, HEATER_NO_WAKEUP);
+	heater_free(h);
+}
+
+static void test_no_dead_man(void **state)
+{
+	struct heater_params p;
+	struct heater_decision d;
+	struct heater *h;
+
+	heater_params_init(&p, HEATER_TYPE_TASMOTA);
+	p.topic = "plug";
+	p.auto_off_usec = 0;
+	assert_int_equal(heater_new(&p, &h), 0);
+	connected(h, T0);
+	d = set(h, true, T0);
+	assert_sent(&d, "cmnd/plug/POWER", "ON");
+	d = receive(h, "stat/plug/POWER", "ON", T0 + SEC);
+	assert_int_equal(d.next_wakeup_usec, HEATER_NO_WAKEUP);
+	heater_free(h);
+
+	p.confirm_timeout_usec = 0;
+	assert_int_equal(heater_new(&p, &h), -EINVAL);
+	p.confirm_timeout_usec = SEC;
+	p.topic = NULL;
+	assert_int_equal(heater_new(&p, &h), -EINVAL);
+	assert_null(heater_free(NULL));
+}
+
+static void test_unconfirmed(void **state)
+{
+	struct heater *h = plug();
+	struct heater_decision d;
+	uint64_t t = T0;
+
+	connected(h, t);
+	d = set(h, false, t);
+	assert_sent(&d, "cmnd/plug/POWER", "OFF");
+	/* Two retries, 15 s apart. */
+	d = tick(h, t + 14 * SEC);
+	assert_int_equal(d.n_messages, 0);
+	d = tick(h, t + 15 * SEC);
+	assert_sent(&d, "cmnd/plug/POWER", "OFF");
+	assert_int_equal(d.alerts_raised, 0);
+	d = tick(h, t + 30 * SEC);
+	assert_sent(&d, "cmnd/plug/POWER", "OFF");
+	/* A stale report of the other state while pending changes nothing. */
+	d = receive(h, "tele/plug/STATE", "{\"POWER\":\"ON\"}", t + 31 * SEC);
+	assert_int_equal(d.n_messages, 0);
+	assert_int_equal(d.state, HEATER_STATE_PENDING);
+	/* Then the alert, once. */
+	d = tick(h, t + 45 * SEC);
+	assert_int_equal(d.n_messages, 0);
+	assert_int_equal(d.alerts_raised, UNCONFIRMED);
+	assert_int_equal(d.alerts_active, UNCONFIRMED);
+	assert_int_equal(d.state, HEATER_STATE_UNCONFIRMED);
+	assert_int_equal(d.next_wakeup_usec, t + 90 * SEC);
+	/* Then slow retries, which do not raise it again. */
+	d = tick(h, t + 90 * SEC);
+	assert_sent(&d, "cmnd/plug/POWER", "OFF");
+	assert_int_equal(d.alerts_raised, 0);
+	d = tick(h, t + 105 * SEC);
+	assert_int_equal(d.n_messages, 0);
+	assert_int_equal(d.alerts_raised, 0);
+	assert_int_equal(d.alerts_active, UNCONFIRMED);
+	assert_int_equal(d.next_wakeup_usec, t + 150 * SEC);
+	d = tick(h, t + 150 * SEC);
+	assert_sent(&d, "cmnd/plug/POWER", "OFF");
+	/* The plug answers: cleared, once. */
+	d = receive(h, "stat/plug/POWER", "OFF", t + 151 * SEC);
+	assert_int_equal(d.alerts_cleared, UNCONFIRMED);
+	assert_int_equal(d.alerts_active, 0);
+	assert_int_equal(d.state, HEATER_STATE_OFF);
+	d = tick(h, t + 300 * SEC);
+	assert_int_equal(d.alerts_cleared, 0);
+	assert_int_equal(d.n_messages, 0);
+	assert_string_equal(heater_alert_to_string(HEATER_ALERT_UNCONFIRMED), "heater_unconfirmed");
+	assert_null(heater_alert_to_string(_HEATER_ALERT_MAX));
+	heater_free(h);
+}
+
+static void test_drift(void **state)
+{
+	struct heater *h = plug();
+	struct heater_decision d;
+	uint64_t t = T0;
+
+	connected(h, t);
+	set(h, true, t);
+	receive(h, "stat/plug/POWER", "ON", t + SEC);
+	/* The plug's own timer fired (or someone pressed its button): on again. */
+	d = receive(h, "stat/plug/POWER", "OFF", t + 100 * SEC);
+	assert_on_sent(&d);
+	assert_int_equal(d.state, HEATER_STATE_PENDING);
+	receive(h, "stat/plug/POWER", "ON", t + 101 * SEC);
+	/* Flapping is answered at most once per confirmation timeout. */
+	d = receive(h, "stat/plug/POWER", "OFF", t + 105 * SEC);
+	assert_int_equal(d.n_messages, 0);
+	assert_int_equal(d.next_wakeup_usec, t + 115 * SEC);
+	d = tick(h, t + 115 * SEC);
+	assert_on_sent(&d);
+	heater_free(h);
+}
+
+static void test_offline(void **state)
+{
+	struct heater *h = plug();
+	struct heater_decision d;
+	uint64_t t = T0;
+
+	connected(h, t);
+	d = receive(h, "tele/plug/LWT", "Online", t);
+	assert_int_equal(d.alerts_raised, 0);
+	set(h, false, t);
+	receive(h, "stat/plug/POWER", "OFF", t + SEC);
+	d = receive(h, "tele/plug/LWT", "Offline", t + 10 * SEC);
+	assert_int_equal(d.alerts_raised, OFFLINE);
+	assert_int_equal(d.state, HEATER_STATE_OFFLINE);
+	assert_string_equal(heater_state_to_string(d.state), "offline");
+	/* Nothing to an offline plug, and no unconfirmed alert for it. */
+	d = set(h, true, t + 20 * SEC);
+	assert_int_equal(d.n_messages, 0);
+	d = tick(h, t + 200 * SEC);
+	assert_int_equal(d.n_messages, 0);
+	assert_int_equal(d.alerts_active, OFFLINE);
+	assert_int_equal(d.next_wakeup_usec, HEATER_NO_WAKEUP);
+	d = receive(h, "tele/plug/LWT", "Offline", t + 201 * SEC);
+	assert_int_equal(d.alerts_raised, 0);
+	/* Back: the wish goes out at once. */
+	d = receive(h, "tele/plug/LWT", "Online", t + 300 * SEC);
+	assert_int_equal(d.alerts_cleared, OFFLINE);
+	assert_on_sent(&d);
+	d = receive(h, "stat/plug/POWER", "ON", t + 301 * SEC);
+	assert_int_equal(d.state, HEATER_STATE_ON);
+	/* Offline across a broker restart: the decision made after it goes out when back. */
+	receive(h, "tele/plug/LWT", "Offline", t + 400 * SEC);
+	heater_connection(h, false, t + 410 * SEC, &d);
+	connected(h, t + 420 * SEC);
+	d = set(h, false, t + 420 * SEC);
+	assert_int_equal(d.n_messages, 0);
+	d = receive(h, "tele/plug/LWT", "Online", t + 500 * SEC);
+	assert_sent(&d, "cmnd/plug/POWER", "OFF");
+	heater_free(h);
+}
+
+static void test_broker(void **state)
+{
+	struct heater *h = plug();
+	struct heater_decision d;
+	struct heater_status st;
+	uint64_t t = T0;
+
+	connected(h, t);
+	set(h, true, t);
+	receive(h, "stat/plug/POWER", "ON", t + SEC);
+	heater_connection(h, false, t + 10 * SEC, &d);
+	assert_false(d.redecide);
+	assert_int_equal(d.n_messages, 0);
+	assert_int_equal(d.next_wakeup_usec, HEATER_NO_WAKEUP);
+	heater_get_status(h, &st);
+	assert_int_equal(st.confirmed, HEATER_RELAY_UNKNOWN);
+	/* Away: no keep-alive, no command, nothing kept for later. */
+	d = tick(h, t + 400 * SEC);
+	assert_int_equal(d.n_messages, 0);
+	d = set(h, false, t + 500 * SEC);
+	assert_int_equal(d.n_messages, 0);
+	d = set(h, true, t + 600 * SEC);
+	assert_int_equal(d.n_messages, 0);
+	d = tick(h, t + 700 * SEC);
+	assert_int_equal(d.n_messages, 0);
+	/* Back: re-decide; the fresh decision goes out even though it did not change. */
+	d = connected(h, t + 800 * SEC);
+	assert_int_equal(d.n_messages, 0);
+	d = set(h, true, t + 800 * SEC);
+	assert_on_sent(&d);
+	d = set(h, true, t + 801 * SEC);
+	assert_int_equal(d.n_messages, 0);
+	/* A pending command is forgotten when the broker goes: no retry after it. */
+	heater_connection(h, false, t + 802 * SEC, &d);
+	connected(h, t + 900 * SEC);
+	d = tick(h, t + 900 * SEC);
+	assert_int_equal(d.n_messages, 0);
+	d = set(h, false, t + 900 * SEC);
+	assert_sent(&d, "cmnd/plug/POWER", "OFF");
+	heater_free(h);
+}
+
+static void test_power(void **state)
+{
+	struct heater *h = plug();
+	struct heater_decision d;
+	struct heater_status st;
+	uint64_t t = T0;
+
+	connected(h, t);
+	set(h, true, t);
+	/* A low reading from before the relay was confirmed does not count. */
+	receive(h, "tele/plug/SENSOR", "{\"ENERGY\":{\"Power\":0,\"Total\":1.5}}", t);
+	receive(h, "stat/plug/POWER", "ON", t + SEC);
+	heater_get_status(h, &st);
+	assert_false(st.power_known);
+	assert_true(st.energy_known);
+	assert_float_equal(st.energy_kwh, 1.5, 0);
+	d = receive(h, "tele/plug/SENSOR", "{\"ENERGY\":{\"Power\":1480}}", t + 10 * SEC);
+	assert_int_equal(d.state, HEATER_STATE_ON);
+	heater_get_status(h, &st);
+	assert_true(st.power_known);
+	assert_float_equal(st.power_w, 1480, 0);
+	/* Heater tipped over (its own switch off): 0 W for no_power_usec. */
+	d = receive(h, "tele/plug/SENSOR", "{\"ENERGY\":{\"Power\":2}}", t + 20 * SEC);
+	assert_int_equal(d.state, HEATER_STATE_ON);
+	assert_int_equal(d.next_wakeup_usec, t + 140 * SEC);
+	d = receive(h, "tele/plug/SENSOR", "{\"ENERGY\":{\"Power\":1}}", t + 80 * SEC);
+	assert_int_equal(d.state, HEATER_STATE_ON);
+	d = tick(h, t + 140 * SEC);
+	assert_int_equal(d.state, HEATER_STATE_NO_POWER);
+	assert_int_equal(d.alerts_active, 0);
+	heater_get_status(h, &st);
+	assert_true(st.no_power);
+	assert_float_equal(st.power_w, 1, 0);
+	/* Power back. */
+	d = receive(h, "tele/plug/SENSOR", "{\"ENERGY\":{\"Power\":1475}}", t + 150 * SEC);
+	assert_int_equal(d.state, HEATER_STATE_ON);
+	/* Off: low power is right. */
+	set(h, false, t + 200 * SEC);
+	receive(h, "stat/plug/POWER", "OFF", t + 201 * SEC);
+	d = receive(h, "tele/plug/SENSOR", "{\"ENERGY\":{\"Power\":0}}", t + 202 * SEC);
+	d = tick(h, t + 1000 * SEC);
+	assert_int_equal(d.state, HEATER_STATE_OFF);
+	heater_get_status(h, &st);
+	assert_false(st.no_power);
+	heater_free(h);
+}
+
+static void test_shelly(void **state)
+{
+	struct heater_params p;
+	struct heater_decision d;
+	struct heater *h;
+	const char *status = "plug1/status/switch:0";
+
+	heater_params_init(&p, HEATER_TYPE_SHELLY);
+	p.topic = "plug1";
+	p.client_id = "bedroomd-test";
+	assert_int_equal(heater_new(&p, &h), 0);
+	assert_int_equal(heater_n_subscriptions(h), 3);
+	assert_string_equal(heater_subscription(h, 0), status);
+	assert_null(heater_subscription(h, 3));
+	assert_int_equal(heater_preset_type(heater_preset(h)), HEATER_TYPE_SHELLY);
+	connected(h, T0);
+	d = set(h, true, T0);
+	assert_sent(&d, "plug1/rpc",
+		    "{\"id\":1,\"src\":\"bedroomd-test\",\"method\":\"Switch.Set\","
+		    "\"params\":{\"id\":0,\"on\":true,\"toggle_after\":600}}");
+	/* State and power in one message: the power counts for the new state. */
+	d = receive(h, status, "{\"id\":0,\"output\":true,\"apower\":0.0}", T0 + SEC);
+	assert_int_equal(d.state, HEATER_STATE_ON);
+	d = tick(h, T0 + 121 * SEC);
+	assert_int_equal(d.state, HEATER_STATE_NO_POWER);
+	d = receive(h, "plug1/online", "false", T0 + 130 * SEC);
+	assert_int_equal(d.alerts_raised, OFFLINE);
+	heater_free(h);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_start_off),   cmocka_unit_test(test_keepalive),
+		cmocka_unit_test(test_no_dead_man), cmocka_unit_test(test_unconfirmed),
+		cmocka_unit_test(test_drift),       cmocka_unit_test(test_offline),
+		cmocka_unit_test(test_broker),      cmocka_unit_test(test_power),
+		cmocka_unit_test(test_shelly),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

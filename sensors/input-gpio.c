@@ -1,0 +1,318 @@
+#include "sensors/input-gpio.h"
+
+#include <errno.h>
+#include <gpiod.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "sensors/bed-gpio-find.h"
+
+/* Edge events read per call at most; more stay in the kernel's buffer for the next. */
+#define EVENT_BUFFER_SIZE 32
+
+struct input_gpio {
+	char *path;
+	struct gpiod_line_request *request;
+	struct gpiod_edge_event_buffer *buffer;
+	size_t n_lines;
+	unsigned *offsets; /* by line index */
+	dev_t rdev;        /* the chip's device node, to notice it going away */
+	ino_t ino;
+};
+
+struct input_gpio *input_gpio_close(struct input_gpio *g)
+{
+	if (!g)
+		return NULL;
+	if (g->request)
+		gpiod_line_request_release(g->request);
+	gpiod_edge_event_buffer_free(g->buffer);
+	free(g->offsets);
+	free(g->path);
+	free(g);
+	return NULL;
+}
+
+static int fail(char **ret_error, char *msg, int r)
+{
+	if (!msg)
+		return -ENOMEM;
+	*ret_error = msg;
+	return r;
+}
+
+static char *format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *format(const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	return r < 0 ? NULL : s;
+}
+
+/* Finds the offsets of every line; an error names the line and what the chip has. */
+static int find_lines(struct input_gpio *g, struct gpiod_chip *chip, const char *dev_dir,
+		      const struct input_gpio_line *lines, char **ret_error)
+{
+	struct gpiod_chip_info *info = gpiod_chip_get_info(chip);
+	size_t num = info ? gpiod_chip_info_get_num_lines(info) : 0;
+
+	gpiod_chip_info_free(info);
+	if (!info)
+		return fail(ret_error, format("cannot read GPIO chip %s: %m", g->path), -errno);
+	for (size_t i = 0; i < g->n_lines; i++) {
+		const char *s = lines[i].line;
+		int off;
+
+		if (*s && strspn(s, "0123456789") == strlen(s)) {
+			unsigned long v = strtoul(s, NULL, 10);
+
+			if (strlen(s) > 9 || v >= num)
+				return fail(ret_error,
+					    format("input '%s': line offset %s is beyond %s, which "
+						   "has lines 0 to %zu",
+						   lines[i].input, s, g->path, num - 1),
+					    -EINVAL);
+			off = (int) v;
+		} else {
+			off = gpiod_chip_get_line_offset_from_name(chip, s);
+			if (off < 0)
+				return fail(ret_error,
+					    bed_gpio_line_missing_message(dev_dir, g->path,
+									  lines[i].input, s),
+					    -ENOENT);
+		}
+		g->offsets[i] = (unsigned) off;
+		for (size_t j = 0; j < i; j++)
+			if (g->offsets[j] == g->offsets[i])
+				return fail(ret_error,
+					    format("inputs '%s' and '%s' both use line %u of %s; "
+						   "give each input its own line",
+						   lines[j].input, lines[i].input, g->offsets[i],
+						   g->path),
+					    -EINVAL);
+	}
+	return 0;
+}
+
+static struct gpiod_line_settings *settings_for(const struct input_gpio_line *l)
+{
+	static const enum gpiod_line_bias biases[] = {
+		[INPUT_GPIO_BIAS_AS_IS] = GPIOD_LINE_BIAS_AS_IS,
+		[INPUT_GPIO_BIAS_PULL_UP] = GPIOD_LINE_BIAS_PULL_UP,
+		[INPUT_GPIO_BIAS_PULL_DOWN] = GPIOD_LINE_BIAS_PULL_DOWN,
+		[INPUT_GPIO_BIAS_DISABLED] = GPIOD_LINE_BIAS_DISABLED,
+	};
+	struct gpiod_line_settings *s = gpiod_line_settings_new();
+
+	if (!s)
+		return NULL;
+	if (gpiod_line_settings_set_direction(s, GPIOD_LINE_DIRECTION_INPUT) < 0 ||
+	    gpiod_line_settings_set_edge_detection(s, GPIOD_LINE_EDGE_BOTH) < 0 ||
+	    gpiod_line_settings_set_bias(s, biases[l->bias]) < 0 ||
+	    gpiod_line_settings_set_event_clock(s, GPIOD_LINE_CLOCK_MONOTONIC) < 0) {
+		gpiod_line_settings_free(s);
+		return NULL;
+	}
+	gpiod_line_settings_set_active_low(s, l->active_low);
+	gpiod_line_settings_set_debounce_period_us(s, (unsigned long) l->debounce_usec);
+	return s;
+}
+
+static int request(struct input_gpio *g, struct gpiod_chip *chip,
+		   const struct input_gpio_line *lines, char **ret_error)
+{
+	struct gpiod_request_config *req_cfg = gpiod_request_config_new();
+	struct gpiod_line_config *line_cfg = gpiod_line_config_new();
+	int r = -ENOMEM;
+
+	if (!req_cfg || !line_cfg)
+		goto out;
+	gpiod_request_config_set_consumer(req_cfg, INPUT_GPIO_CONSUMER);
+	gpiod_request_config_set_event_buffer_size(req_cfg, 64);
+	for (size_t i = 0; i < g->n_lines; i++) {
+		struct gpiod_line_settings *s = settings_for(&lines[i]);
+
+		r = s ? gpiod_line_config_add_line_settings(line_cfg, &g->offsets[i], 1, s) : -1;
+		r = r < 0 ? (s ? -errno : -ENOMEM) : 0;
+		gpiod_line_settings_free(s);
+		if (r < 0)
+			goto out;
+	}
+	g->request = gpiod_chip_request_lines(chip, req_cfg, line_cfg);
+	r = g->request ? 0 : -errno;
+out:
+	gpiod_line_config_free(line_cfg);
+	gpiod_request_config_free(req_cfg);
+	if (r == -EBUSY) {
+		const char **names = calloc(g->n_lines, sizeof(*names));
+		const char **inputs = calloc(g->n_lines, sizeof(*inputs));
+
+		for (size_t i = 0; names && inputs && i < g->n_lines; i++) {
+			names[i] = lines[i].line;
+			inputs[i] = lines[i].input;
+		}
+		r = fail(ret_error,
+			 names && inputs
+			     ? bed_gpio_busy_message(g->path, g->offsets, names, inputs, g->n_lines)
+			     : NULL,
+			 -EBUSY);
+		free(names);
+		free(inputs);
+	} else if (r < 0 && r != -ENOMEM) {
+		r = fail(ret_error,
+			 format("cannot request the lines on %s: %s", g->path, strerror(-r)), r);
+	}
+	return r;
+}
+
+static void remember_node(struct input_gpio *g, struct gpiod_chip *chip)
+{
+	struct stat st;
+
+	if (fstat(gpiod_chip_get_fd(chip), &st) == 0) {
+		g->rdev = st.st_rdev;
+		g->ino = st.st_ino;
+	}
+}
+
+int input_gpio_open(const char *dev_dir, const char *chip, const struct input_gpio_line *lines,
+		    size_t n_lines, struct input_gpio **ret, char **ret_error)
+{
+	struct gpiod_chip *c = NULL;
+	struct input_gpio *g;
+	int r;
+
+	if (!dev_dir)
+		dev_dir = "/dev";
+	if (n_lines == 0)
+		return -EINVAL;
+	g = calloc(1, sizeof(*g));
+	if (!g)
+		return -ENOMEM;
+	g->n_lines = n_lines;
+	g->offsets = calloc(n_lines, sizeof(*g->offsets));
+	g->buffer = gpiod_edge_event_buffer_new(EVENT_BUFFER_SIZE);
+	if (!g->offsets || !g->buffer) {
+		r = -ENOMEM;
+		goto out;
+	}
+	r = bed_gpio_find_chip(dev_dir, chip, &g->path, ret_error);
+	if (r < 0)
+		goto out;
+	c = gpiod_chip_open(g->path);
+	if (!c) {
+		r = -errno;
+		r = fail(ret_error, bed_gpio_open_message(g->path, r), r);
+		goto out;
+	}
+	remember_node(g, c);
+	r = find_lines(g, c, dev_dir, lines, ret_error);
+	if (r >= 0)
+		r = request(g, c, lines, ret_error);
+out:
+	if (c)
+		gpiod_chip_close(c);
+	if (r < 0) {
+		input_gpio_close(g);
+		return r;
+	}
+	*ret = g;
+	return 0;
+}
+
+int input_gpio_fd(const struct input_gpio *g)
+{
+	return gpiod_line_request_get_fd(g->request);
+}
+
+const char *input_gpio_path(const struct input_gpio *g)
+{
+	return g->path;
+}
+
+unsigned input_gpio_offset(const struct input_gpio *g, size_t index)
+{
+	return g->offsets[index];
+}
+
+int input_gpio_get_levels(struct input_gpio *g, bool *ret)
+{
+	bool *levels = calloc(g->n_lines, sizeof(*levels));
+
+	if (!levels)
+		return -ENOMEM;
+	for (size_t i = 0; i < g->n_lines; i++) {
+		enum gpiod_line_value v = gpiod_line_request_get_value(g->request, g->offsets[i]);
+
+		if (v == GPIOD_LINE_VALUE_ERROR) {
+			int r = errno ? -errno : -EIO;
+
+			free(levels);
+			return r;
+		}
+		levels[i] = v == GPIOD_LINE_VALUE_ACTIVE;
+	}
+	memcpy(ret, levels, g->n_lines * sizeof(*levels));
+	free(levels);
+	return 0;
+}
+
+int input_gpio_check(const struct input_gpio *g)
+{
+	struct stat st;
+
+	if (stat(g->path, &st) < 0)
+		return errno == ENOENT || errno == ENODEV ? -ENODEV : -errno;
+	if (st.st_rdev != g->rdev || st.st_ino != g->ino)
+		return -ENODEV;
+	return 0;
+}
+
+static size_t index_of(const struct input_gpio *g, unsigned offset)
+{
+	for (size_t i = 0; i < g->n_lines; i++)
+		if (g->offsets[i] == offset)
+			return i;
+	return g->n_lines;
+}
+
+int input_gpio_read(struct input_gpio *g, struct input_gpio_event *events, size_t max)
+{
+	size_t n = 0;
+	int r;
+
+	r = gpiod_line_request_wait_edge_events(g->request, 0);
+	if (r < 0)
+		return -errno;
+	if (r == 0)
+		return -EAGAIN;
+	if (max > EVENT_BUFFER_SIZE)
+		max = EVENT_BUFFER_SIZE;
+	r = gpiod_line_request_read_edge_events(g->request, g->buffer, max);
+	if (r < 0)
+		return errno == ENODEV || errno == EIO ? -ENODEV : -errno;
+	for (int i = 0; i < r; i++) {
+		struct gpiod_edge_event *e = gpiod_edge_event_buffer_get_event(g->buffer, i);
+		size_t index = e ? index_of(g, gpiod_edge_event_get_line_offset(e)) : g->n_lines;
+
+		if (index == g->n_lines)
+			continue;
+		events[n++] = (struct input_gpio_event){
+			.index = index,
+			.active =
+			    gpiod_edge_event_get_event_type(e) == GPIOD_EDGE_EVENT_RISING_EDGE,
+			.timestamp_ns = gpiod_edge_event_get_timestamp_ns(e),
+			.seqno = gpiod_edge_event_get_global_seqno(e),
+			.line_seqno = gpiod_edge_event_get_line_seqno(e),
+		};
+	}
+	return n > 0 ? (int) n : -EAGAIN;
+}

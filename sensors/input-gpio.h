@@ -1,0 +1,89 @@
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Bed inputs on one GPIO chip, through libgpiod v2: every line of the chip in
+ * one request (consumer "bedroomd"), as inputs with edge detection on both
+ * edges, the kernel's debounce, a bias and active-low as configured, and
+ * CLOCK_MONOTONIC event timestamps. The daemon watches input_gpio_fd() for
+ * EPOLLIN in its event loop and calls input_gpio_read(); nothing is polled.
+ *
+ * Library code: returns -errno, never logs. Where a person has to act (chip
+ * not found, line not found, line busy, permission denied) the error comes
+ * with a message saying what to do.
+ */
+
+struct input_gpio;
+
+#define INPUT_GPIO_CONSUMER "bedroomd"
+
+enum input_gpio_bias {
+	INPUT_GPIO_BIAS_AS_IS,
+	INPUT_GPIO_BIAS_PULL_UP,
+	INPUT_GPIO_BIAS_PULL_DOWN,
+	INPUT_GPIO_BIAS_DISABLED,
+};
+
+struct input_gpio_line {
+	const char *input; /* the input's name, for messages; borrowed */
+	const char *line;  /* a line name ("GPIO17") or an offset ("17"); borrowed */
+	bool active_low;   /* the line is active when low */
+	enum input_gpio_bias bias;
+	uint64_t debounce_usec; /* kernel debounce; 0: none */
+};
+
+struct input_gpio_event {
+	size_t index;             /* of the line, in the array given to input_gpio_open() */
+	bool active;              /* the line became active (active_low applied) */
+	uint64_t timestamp_ns;    /* CLOCK_MONOTONIC, from the kernel */
+	unsigned long seqno;      /* of the event in the request */
+	unsigned long line_seqno; /* of the event on its line */
+};
+
+/*
+ * Opens @chip (a name such as "gpiochip0", a label such as "pinctrl-bcm2711"
+ * or a path; names and labels are looked up in @dev_dir, NULL: "/dev") and
+ * requests the @n_lines lines (copied). Returns 0 and the request in *ret, or
+ * a negative errno and a newly allocated message for a person in *ret_error
+ * (free it): -ENOENT chip or line not found, -EACCES/-EPERM no permission,
+ * -EBUSY a line is held by another consumer, -EINVAL a line given twice or an
+ * offset beyond the chip, -ENOMEM. *ret and *ret_error are untouched on success
+ * and failure respectively.
+ */
+int input_gpio_open(const char *dev_dir, const char *chip, const struct input_gpio_line *lines,
+		    size_t n_lines, struct input_gpio **ret, char **ret_error);
+
+/* Releases the lines and closes the chip; accepts NULL; returns NULL. */
+struct input_gpio *input_gpio_close(struct input_gpio *g);
+
+/* The request's fd, for EPOLLIN; owned by @g: do not close it. */
+int input_gpio_fd(const struct input_gpio *g);
+
+/* The chip's path ("/dev/gpiochip0"), owned by @g. */
+const char *input_gpio_path(const struct input_gpio *g);
+
+/* The offset of line @index on the chip. */
+unsigned input_gpio_offset(const struct input_gpio *g, size_t index);
+
+/*
+ * The current level of every line (active_low applied) into @ret, an array of
+ * the lines' count. Returns 0 or a negative errno (-ENODEV: the chip is gone).
+ */
+int input_gpio_get_levels(struct input_gpio *g, bool *ret);
+
+/*
+ * Whether the chip is still there: 0 while its device node is the one that was
+ * opened, -ENODEV once it is gone (or replaced). Linux 6.1 does not hang up a
+ * line request when its chip is removed, so the daemon asks every few seconds.
+ */
+int input_gpio_check(const struct input_gpio *g);
+
+/*
+ * Reads the waiting edge events, at most @max, into @events without blocking.
+ * Returns how many (> 0), -EAGAIN when none wait, -ENODEV when the chip has
+ * gone away (close it and open it again later), or another negative errno.
+ */
+int input_gpio_read(struct input_gpio *g, struct input_gpio_event *events, size_t max);

@@ -13,6 +13,8 @@
 #include "daemon/clock.h"
 #include "daemon/cramp-command.h"
 #include "daemon/cramp-log.h"
+#include "daemon/heating.h"
+#include "daemon/inputs.h"
 #include "daemon/log.h"
 #include "daemon/mqtt.h"
 #include "daemon/room.h"
@@ -28,6 +30,8 @@ struct manager {
 	struct mqtt *mqtt_retiring; /* the old connection, saying "offline" after a reload */
 	struct alerts *alerts;
 	struct room *room;
+	struct inputs *inputs;
+	struct heating *heating;
 	struct cramp_log *cramps;
 	char *cramp_topic;     /* <base>/cramp */
 	int64_t last_sample_s; /* of the room temperature, for the report */
@@ -66,7 +70,8 @@ static json_t *state_snapshot(const struct manager *m)
 			  "version", BEDROOMD_VERSION, "started", m->started, "store", store,
 			  "alerts", alerts_active_json(m->alerts));
 	if (state &&
-	    (room_add_state(m->room, state) < 0 || cramp_log_add_state(m->cramps, state) < 0))
+	    (room_add_state(m->room, state) < 0 || inputs_add_state(m->inputs, state) < 0 ||
+	     heating_add_state(m->heating, state) < 0 || cramp_log_add_state(m->cramps, state) < 0))
 		state = (json_decref(state), NULL);
 	return state;
 }
@@ -105,6 +110,7 @@ static void on_mqtt_connected(void *userdata)
 {
 	struct manager *m = userdata;
 
+	heating_connection(m->heating, true);
 	publish_changes(m);
 	cramp_log_connected(m->cramps, m->mqtt);
 	notify_status(m);
@@ -152,6 +158,15 @@ static void cramp_context(struct cramp_context *ret, void *userdata)
 		ret->room_c = c;
 	if (store && store_room_temperature_min(store, now - 6 * 3600, &c) == 0)
 		ret->min_room_c = c;
+	uint64_t since = 0;
+	int in_bed = inputs_in_bed(m->inputs, &since);
+
+	if (in_bed >= 0) {
+		ret->in_bed = in_bed;
+		ret->in_bed_since = in_bed ? (int64_t) (since / 1000000) : 0;
+	}
+	ret->heater_on = heating_heater_on(m->heating);
+	ret->heater_duty_1h = heating_duty_1h(m->heating);
 }
 
 static void on_cramps_changed(void *userdata)
@@ -170,6 +185,8 @@ static void on_store_changed(struct store *store, void *userdata)
 
 	if (m->cramps)
 		cramp_log_set_store(m->cramps, store);
+	if (m->heating)
+		heating_set_store(m->heating, store);
 }
 
 static const struct store_guard_callbacks store_callbacks = {
@@ -190,13 +207,58 @@ static void handle_cramp_command(struct manager *m, const void *payload, size_t 
 				false, c.note[0] ? c.note : NULL);
 }
 
+static void on_room_reading(bool known, double room_c, void *userdata)
+{
+	struct manager *m = userdata;
+
+	if (m->heating)
+		heating_room_reading(m->heating, known, room_c);
+}
+
 static const struct room_callbacks room_callbacks = {
 	.changed = on_room_changed,
+	.reading = on_room_reading,
+};
+
+static void on_inputs_changed(void *userdata)
+{
+	struct manager *m = userdata;
+	uint64_t since;
+
+	if (m->heating)
+		heating_set_bed(m->heating, inputs_in_bed(m->inputs, &since));
+	publish_changes(m);
+}
+
+/* A bedside button: stored first, then delivered, like every cramp. */
+static void on_button_cramp(const struct inputs_cramp *c, void *userdata)
+{
+	struct manager *m = userdata;
+
+	(void) cramp_log_record(m->cramps, inputs_leg_name(c->leg), NULL,
+				(int64_t) (c->realtime_usec / 1000000), c->source, false, NULL);
+}
+
+static const struct inputs_callbacks inputs_callbacks = {
+	.changed = on_inputs_changed,
+	.cramp = on_button_cramp,
+};
+
+static void on_heating_changed(void *userdata)
+{
+	publish_changes(userdata);
+}
+
+static const struct heating_callbacks heating_callbacks = {
+	.changed = on_heating_changed,
 };
 
 static void on_mqtt_disconnected(void *userdata)
 {
-	notify_status(userdata);
+	struct manager *m = userdata;
+
+	heating_connection(m->heating, false);
+	notify_status(m);
 }
 
 static void on_mqtt_message(const char *topic, const void *payload, size_t len, void *userdata)
@@ -205,7 +267,9 @@ static void on_mqtt_message(const char *topic, const void *payload, size_t len, 
 
 	if (strcmp(topic, m->cramp_topic) == 0)
 		handle_cramp_command(m, payload, len);
-	else if (!room_handle_message(m->room, topic, payload, len))
+	else if (!room_handle_message(m->room, topic, payload, len) &&
+		 !inputs_handle_message(m->inputs, topic, payload, len) &&
+		 !heating_handle_message(m->heating, topic, payload, len))
 		log_debug("ignoring message on '%s' (%zu bytes)", topic, len);
 }
 
@@ -276,6 +340,8 @@ static int apply_config(struct manager *m, struct config *next)
 	struct config *prev = m->config;
 	struct mqtt *mqtt = NULL;
 	struct room *room = NULL;
+	struct heating *heating = NULL;
+	struct inputs *inputs = NULL;
 	int r;
 
 	/* Sensors are set up anew from the new file; the old ones stop once it is good. */
@@ -283,10 +349,21 @@ static int apply_config(struct manager *m, struct config *next)
 	if (r < 0)
 		return log_error_errno(r, "cannot set up the sensors of the new configuration, "
 					  "keeping the running configuration");
+	r = heating_new(m->event, next, m->alerts, &heating_callbacks, m, &heating);
+	if (r >= 0)
+		r = inputs_new(m->event, next, &inputs_callbacks, m, &inputs);
+	if (r < 0) {
+		room_free(room);
+		heating_free(heating);
+		return log_error_errno(r, "cannot set up the new configuration, keeping the "
+					  "running configuration");
+	}
 
 	if (mqtt_config_differs(&prev->mqtt, &next->mqtt)) {
 		if (m->mqtt_retiring) {
 			room_free(room);
+			heating_free(heating);
+			inputs_free(inputs);
 			return log_error_errno(-EBUSY,
 					       "a previous reload is still switching "
 					       "brokers, keeping the running configuration");
@@ -297,6 +374,8 @@ static int apply_config(struct manager *m, struct config *next)
 		if (r < 0) {
 			mqtt_free(mqtt);
 			room_free(room);
+			heating_free(heating);
+			inputs_free(inputs);
 			return log_error_errno(r, "cannot set up the new MQTT connection, keeping "
 						  "the running configuration");
 		}
@@ -304,7 +383,19 @@ static int apply_config(struct manager *m, struct config *next)
 	room_stop(m->room, m->mqtt);
 	m->room = room_free(m->room);
 	m->room = room;
+	/* The old heaters go off; the new ones decide afresh. */
+	heating_stop(m->heating);
+	m->heating = heating_free(m->heating);
+	m->heating = heating;
+	/* The old inputs release their GPIO lines before the new ones ask for them. */
+	inputs_stop(m->inputs, m->mqtt);
+	m->inputs = inputs_free(m->inputs);
+	m->inputs = inputs;
 	(void) room_start(m->room, mqtt ? mqtt : m->mqtt);
+	(void) inputs_start(m->inputs, mqtt ? mqtt : m->mqtt);
+	(void) heating_start(m->heating, mqtt ? mqtt : m->mqtt, store_guard_get(m->store));
+	if (!mqtt)
+		heating_connection(m->heating, mqtt_is_connected(m->mqtt));
 	m->config = next;
 	apply_log_level(next);
 	if (strcmp(prev->daemon.state_dir, next->daemon.state_dir) != 0) {
@@ -366,6 +457,7 @@ static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void
 	m->stopping = true;
 	log_info("stopping on %s", strsignal((int) si->ssi_signo));
 	(void) sd_notify(false, "STOPPING=1\nSTATUS=Stopping");
+	heating_stop(m->heating); /* heaters off before we say offline */
 	m->mqtt_retiring = mqtt_free(m->mqtt_retiring);
 	if (mqtt_stop(m->mqtt) < 0)
 		(void) sd_event_exit(m->event, 0);
@@ -422,6 +514,11 @@ int manager_new(struct config *config, struct manager **ret)
 		log_error_errno(r, "cannot set up the room sensors");
 		goto out;
 	}
+	r = heating_new(m->event, config, m->alerts, &heating_callbacks, m, &m->heating);
+	if (r >= 0)
+		r = inputs_new(m->event, config, &inputs_callbacks, m, &m->inputs);
+	if (r < 0)
+		goto out;
 	r = mqtt_new(m->event, &config->mqtt, &mqtt_callbacks, m, &m->mqtt);
 	if (r >= 0)
 		r = subscribe_commands(m, m->mqtt);
@@ -444,6 +541,8 @@ struct manager *manager_free(struct manager *m)
 	m->mqtt = mqtt_free(m->mqtt);
 	m->mqtt_retiring = mqtt_free(m->mqtt_retiring);
 	m->room = room_free(m->room);
+	m->heating = heating_free(m->heating);
+	m->inputs = inputs_free(m->inputs);
 	m->cramps = cramp_log_free(m->cramps);
 	m->store = store_guard_free(m->store);
 	m->alerts = alerts_free(m->alerts);
@@ -462,6 +561,10 @@ int manager_run(struct manager *m)
 	int r;
 
 	r = room_start(m->room, m->mqtt);
+	if (r >= 0)
+		r = inputs_start(m->inputs, m->mqtt);
+	if (r >= 0)
+		r = heating_start(m->heating, m->mqtt, store_guard_get(m->store));
 	if (r < 0)
 		return EXIT_FAILURE;
 	r = mqtt_start(m->mqtt);

@@ -93,6 +93,8 @@ static void room_update(struct room *r, bool force)
 	r->known = known;
 	if (known)
 		r->value_mc = mc;
+	if (r->cb->reading)
+		r->cb->reading(known, to_c(mc), r->userdata);
 	/* A sensor going stale or coming back is news at once, whatever the interval. */
 	if (force || room_publish_due(&r->published, &r->publish_params, known, mc, false, now)) {
 		room_publish_mark(&r->published, known, mc, now);

@@ -21,6 +21,8 @@ struct room;
 struct room_callbacks {
 	/* The room temperature or a sensor's health changed enough to re-publish the state. */
 	void (*changed)(void *userdata);
+	/* After every reading (or its absence): the room temperature, when @known. */
+	void (*reading)(bool known, double room_c, void *userdata);
 };
 
 /*

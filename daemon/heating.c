@@ -1,0 +1,653 @@
+#include "daemon/heating.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "actuators/heater.h"
+#include "control/command.h"
+#include "control/thermostat.h"
+#include "daemon/clock.h"
+#include "daemon/log.h"
+#include "sensors/temp-payload.h"
+
+#define MINUTE_USEC (60ULL * 1000000ULL)
+
+struct stage {
+	struct heating *heating;
+	const struct config_heater *cfg;
+	char source[80]; /* "heater.NAME" */
+	struct heater *heater;
+	uint64_t wake_usec;
+	bool on;
+	/* On-time per minute over the last hour, for the cramp log's context. */
+	uint64_t on_usec[60];
+	uint64_t minute[60];
+	uint64_t accounted_usec;
+};
+
+struct heating {
+	sd_event *event;
+	const struct config *config;
+	struct alerts *alerts;
+	const struct heating_callbacks *cb;
+	void *userdata;
+	struct mqtt *mqtt;
+	struct store *store;
+
+	struct thermostat *thermostat;
+	struct thermostat_input in;
+	struct thermostat_decision last;
+	bool have_decision;
+	struct stage stages[THERMOSTAT_STAGES_MAX];
+	unsigned n_stages;
+
+	double floor_c;
+	enum command_mode mode;
+	char *floor_topic, *mode_topic;
+	sd_event_source *timer;
+	bool connected;
+};
+
+static const char *const stage_alert_kinds[] = {
+	[THERMOSTAT_ALERT_SENSOR_STALE] = "sensor_stale",
+	[THERMOSTAT_ALERT_OVER_TEMPERATURE] = "over_temperature",
+	[THERMOSTAT_ALERT_HEATING_NO_EFFECT] = "heating_no_effect",
+	[THERMOSTAT_ALERT_MAX_ON_TIME] = "max_on_time",
+};
+
+static const char *alert_message(enum thermostat_alert a)
+{
+	switch (a) {
+	case THERMOSTAT_ALERT_SENSOR_STALE:
+		return "The room temperature is unknown: the heaters are off until a thermometer "
+		       "works again.";
+	case THERMOSTAT_ALERT_OVER_TEMPERATURE:
+		return "The room is too warm: the heaters are off.";
+	case THERMOSTAT_ALERT_HEATING_NO_EFFECT:
+		return "A heater has been on for a long time and the room did not warm (a window "
+		       "open, the heater tipped over or unplugged?). It rests, then tries again.";
+	case THERMOSTAT_ALERT_MAX_ON_TIME:
+		return "A heater ran for its longest allowed time and rests before it may run "
+		       "again.";
+	case _THERMOSTAT_ALERT_MAX:
+		break;
+	}
+	return "";
+}
+
+static void raise_or_clear(struct heating *h, unsigned raised, unsigned cleared, const char *source)
+{
+	uint64_t now = clock_realtime_usec();
+
+	for (unsigned a = 0; a < _THERMOSTAT_ALERT_MAX; a++) {
+		if (raised & THERMOSTAT_ALERT_BIT(a)) {
+			log_warning("%s: %s", source, stage_alert_kinds[a]);
+			(void) alerts_raise(h->alerts, stage_alert_kinds[a], source,
+					    alert_message((enum thermostat_alert) a), now);
+		}
+		if (cleared & THERMOSTAT_ALERT_BIT(a)) {
+			log_info("%s: %s is over", source, stage_alert_kinds[a]);
+			(void) alerts_clear(h->alerts, stage_alert_kinds[a], source,
+					    "This is over.", now);
+		}
+	}
+}
+
+static void account(struct stage *s, uint64_t now)
+{
+	uint64_t minute = now / MINUTE_USEC;
+	unsigned slot = (unsigned) (minute % 60);
+
+	if (s->minute[slot] != minute) {
+		s->minute[slot] = minute;
+		s->on_usec[slot] = 0;
+	}
+	if (s->on && s->accounted_usec && now > s->accounted_usec)
+		s->on_usec[slot] += now - s->accounted_usec;
+	s->accounted_usec = now;
+}
+
+static void arm_timer(struct heating *h, uint64_t at)
+{
+	for (unsigned i = 0; i < h->n_stages; i++)
+		if (h->stages[i].wake_usec < at)
+			at = h->stages[i].wake_usec;
+	if (at == UINT64_MAX)
+		return;
+	(void) sd_event_source_set_time(h->timer, at);
+	(void) sd_event_source_set_enabled(h->timer, SD_EVENT_ONESHOT);
+}
+
+/* Publishes a heater's messages and handles its alerts; true when it wants a new decision. */
+static bool carry_out(struct stage *s, const struct heater_decision *d)
+{
+	struct heating *h = s->heating;
+	uint64_t now = clock_realtime_usec();
+
+	for (unsigned i = 0; i < d->n_messages; i++) {
+		int r = mqtt_publish(h->mqtt, d->messages[i].topic, d->messages[i].payload,
+				     strlen(d->messages[i].payload), 1, false, NULL);
+
+		if (r < 0 && r != -ENOTCONN)
+			log_warning_errno(r, "%s: cannot send '%s'", s->source,
+					  d->messages[i].topic);
+	}
+	for (unsigned a = 0; a < _HEATER_ALERT_MAX; a++) {
+		const char *kind = heater_alert_to_string((enum heater_alert) a);
+
+		if (d->alerts_raised & HEATER_ALERT_BIT(a)) {
+			log_warning("%s: %s", s->source, kind);
+			(void) alerts_raise(h->alerts, kind, s->source,
+					    a == HEATER_ALERT_OFFLINE
+						? "A heater's smart plug is offline."
+						: "A heater's smart plug does not confirm "
+						  "commands.",
+					    now);
+		}
+		if (d->alerts_cleared & HEATER_ALERT_BIT(a))
+			(void) alerts_clear(h->alerts, kind, s->source,
+					    "The heater's smart plug answers again.", now);
+	}
+	s->wake_usec = d->next_wakeup_usec;
+	return d->redecide;
+}
+
+static const char *action(const struct heating *h)
+{
+	if (h->mode == COMMAND_MODE_OFF)
+		return "off";
+	for (unsigned i = 0; i < h->n_stages; i++)
+		if (h->stages[i].on)
+			return "heating";
+	return "idle";
+}
+
+static unsigned local_second_of_day(void)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	if (!localtime_r(&t, &tm))
+		return 0;
+	return (unsigned) (tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec);
+}
+
+static void fill_inputs(struct heating *h)
+{
+	const struct config_heating *c = &h->config->heating;
+	struct thermostat_input *in = &h->in;
+
+	in->mode = h->mode == COMMAND_MODE_HEAT ? THERMOSTAT_MODE_HEAT : THERMOSTAT_MODE_OFF;
+	in->floor_c = h->floor_c;
+	in->day_floor_enabled = !isnan(c->day_floor_c);
+	in->day_floor_c = in->day_floor_enabled ? c->day_floor_c : 16.0;
+	in->night_start_min = (unsigned) c->night_start_min;
+	in->night_end_min = (unsigned) c->night_end_min;
+	for (unsigned i = 0; i < h->n_stages; i++) {
+		struct heater_status st;
+
+		heater_get_status(h->stages[i].heater, &st);
+		in->heater[i].confirmed = st.confirmed == HEATER_RELAY_ON ? THERMOSTAT_CONFIRM_ON
+					  : st.confirmed == HEATER_RELAY_OFF
+					      ? THERMOSTAT_CONFIRM_OFF
+					      : THERMOSTAT_CONFIRM_UNKNOWN;
+		in->heater[i].power_known = st.power_known;
+		in->heater[i].power_w = st.power_w;
+	}
+}
+
+static void step(struct heating *h)
+{
+	uint64_t now = clock_monotonic_usec();
+	const char *before = action(h);
+	struct thermostat_decision d;
+	bool again = false;
+	int r;
+
+	if (!h->thermostat)
+		return;
+	fill_inputs(h);
+	r = thermostat_step(h->thermostat, &h->in, now, local_second_of_day(), &d);
+	if (r < 0) {
+		/* Never happens with a good clock; fail safe if it does. */
+		log_error_errno(r, "heating: the thermostat refused its inputs, heaters off");
+		memset(&d, 0, sizeof(d));
+		d.n_stages = h->n_stages;
+		d.next_wakeup_usec = now + MINUTE_USEC;
+	} else {
+		raise_or_clear(h, d.alerts_raised, d.alerts_cleared, "heating");
+	}
+	for (unsigned i = 0; i < h->n_stages; i++) {
+		struct stage *s = &h->stages[i];
+		struct heater_decision hd;
+
+		account(s, now);
+		s->on = d.stage[i].on;
+		raise_or_clear(h, d.stage[i].alerts_raised, d.stage[i].alerts_cleared, s->source);
+		if (h->connected) {
+			heater_set(s->heater, s->on, now, &hd);
+			again |= carry_out(s, &hd);
+		}
+	}
+	h->last = d;
+	h->have_decision = true;
+	arm_timer(h, again ? now : d.next_wakeup_usec);
+	if (strcmp(before, action(h)) != 0 && h->cb->changed)
+		h->cb->changed(h->userdata);
+}
+
+static int on_timer(sd_event_source *es, uint64_t usec, void *userdata)
+{
+	struct heating *h = userdata;
+	uint64_t now = clock_monotonic_usec();
+	bool again = false;
+
+	for (unsigned i = 0; i < h->n_stages; i++) {
+		struct stage *s = &h->stages[i];
+		struct heater_decision hd;
+
+		if (s->wake_usec > now || !h->connected)
+			continue;
+		heater_tick(s->heater, now, &hd);
+		again |= carry_out(s, &hd);
+	}
+	(void) again; /* a step follows anyway */
+	step(h);
+	if (h->cb->changed)
+		h->cb->changed(h->userdata);
+	return 0;
+}
+
+static int make_stage(struct heating *h, struct stage *s, const struct config_heater *cfg)
+{
+	static const enum heater_type types[] = {
+		[CONFIG_HEATER_TYPE_TASMOTA] = HEATER_TYPE_TASMOTA,
+		[CONFIG_HEATER_TYPE_SHELLY] = HEATER_TYPE_SHELLY,
+		[CONFIG_HEATER_TYPE_ZIGBEE2MQTT] = HEATER_TYPE_ZIGBEE2MQTT,
+		[CONFIG_HEATER_TYPE_GENERIC] = HEATER_TYPE_GENERIC,
+	};
+	struct heater_params p;
+	int r;
+
+	s->heating = h;
+	s->cfg = cfg;
+	s->wake_usec = UINT64_MAX;
+	snprintf(s->source, sizeof(s->source), "heater.%s", cfg->name);
+	heater_params_init(&p, types[cfg->type]);
+	p.topic = cfg->topic;
+	p.base_topic = cfg->base_topic;
+	p.switch_id = cfg->switch_id;
+	p.command_topic = cfg->command_topic;
+	p.state_topic = cfg->state_topic;
+	p.availability_topic = cfg->availability_topic;
+	p.payload_on = cfg->payload_on;
+	p.payload_off = cfg->payload_off;
+	p.state_on = cfg->state_on;
+	p.state_off = cfg->state_off;
+	p.availability_online = cfg->availability_online;
+	p.json_key = cfg->json_key;
+	p.power_json_key = cfg->power_json_key;
+	p.client_id = h->config->mqtt.client_id;
+	p.auto_off_usec = cfg->auto_off_usec;
+	p.confirm_timeout_usec = cfg->confirm_timeout_usec;
+	p.min_power_w = cfg->min_power_w;
+	r = heater_new(&p, &s->heater);
+	if (r < 0)
+		log_error_errno(r, "%s: cannot set up the plug (a topic with '+', '#' or nothing?)",
+				s->source);
+	return r;
+}
+
+static int make_thermostat(struct heating *h)
+{
+	const struct config_heating *c = &h->config->heating;
+	struct thermostat_params p;
+	uint64_t stale = 300ULL * 1000000ULL;
+
+	thermostat_params_init(&p);
+	p.n_stages = h->n_stages;
+	p.min_on_usec = c->min_on_usec;
+	p.min_off_usec = c->min_off_usec;
+	p.max_on_usec = c->max_on_usec;
+	p.overheat_c = c->overheat_c;
+	p.fallback_duty = c->fallback_duty;
+	p.no_effect_usec = c->no_effect_usec;
+	p.preheat_max_usec = c->preheat_max_usec;
+	/* The room module decides when a sensor is stale; never second-guess it sooner. */
+	for (size_t i = 0; i < h->config->n_sensors; i++)
+		if (h->config->sensors[i].stale_after_usec > stale)
+			stale = h->config->sensors[i].stale_after_usec;
+	p.stale_usec = stale;
+	for (unsigned i = 0; i < h->n_stages; i++)
+		if (i == 0 || h->stages[i].cfg->min_power_w < p.no_effect_power_w)
+			p.no_effect_power_w = h->stages[i].cfg->min_power_w;
+	return thermostat_new(&p, &h->thermostat);
+}
+
+int heating_new(sd_event *event, const struct config *config, struct alerts *alerts,
+		const struct heating_callbacks *cb, void *userdata, struct heating **ret)
+{
+	struct heating *h = calloc(1, sizeof(*h));
+	int r = 0;
+
+	if (!h)
+		return -ENOMEM;
+	h->event = sd_event_ref(event);
+	h->config = config;
+	h->alerts = alerts;
+	h->cb = cb;
+	h->userdata = userdata;
+	h->floor_c = config->heating.floor_c;
+	h->mode =
+	    config->heating.mode == CONFIG_HEATING_MODE_OFF ? COMMAND_MODE_OFF : COMMAND_MODE_HEAT;
+	thermostat_input_init(&h->in);
+	h->in.bed = THERMOSTAT_BED_UNKNOWN;
+	if (config->n_heaters > THERMOSTAT_STAGES_MAX) {
+		log_error("heating: at most %d heaters can be staged, %zu are configured",
+			  THERMOSTAT_STAGES_MAX, config->n_heaters);
+		r = -E2BIG;
+		goto out;
+	}
+	for (; h->n_stages < config->n_heaters && r >= 0; h->n_stages++)
+		r = make_stage(h, &h->stages[h->n_stages], &config->heaters[h->n_stages]);
+	if (r >= 0 && h->n_stages > 0)
+		r = make_thermostat(h);
+	if (r >= 0)
+		r = sd_event_add_time(event, &h->timer, CLOCK_MONOTONIC, UINT64_MAX, 0, on_timer,
+				      h);
+	if (r < 0)
+		goto out;
+	(void) sd_event_source_set_enabled(h->timer, SD_EVENT_OFF);
+	*ret = h;
+	return 0;
+out:
+	heating_free(h);
+	return r;
+}
+
+struct heating *heating_free(struct heating *h)
+{
+	if (!h)
+		return NULL;
+	h->timer = sd_event_source_disable_unref(h->timer);
+	for (unsigned i = 0; i < h->n_stages; i++)
+		heater_free(h->stages[i].heater);
+	thermostat_free(h->thermostat);
+	free(h->floor_topic);
+	free(h->mode_topic);
+	sd_event_unref(h->event);
+	free(h);
+	return NULL;
+}
+
+static void load_settings(struct heating *h)
+{
+	char *v = NULL;
+	double floor_c;
+	enum command_mode mode;
+	const char *reason;
+
+	if (!h->store)
+		return;
+	if (store_setting_get(h->store, "floor", &v) == 0) {
+		if (command_parse_floor(v, strlen(v), h->config->heating.floor_min_c,
+					h->config->heating.floor_max_c, &floor_c, &reason) == 0)
+			h->floor_c = floor_c;
+		else
+			log_warning("heating: the kept floor '%s' is %s now, using %.1f °C", v,
+				    reason, h->floor_c);
+		free(v);
+		v = NULL;
+	}
+	if (store_setting_get(h->store, "mode", &v) == 0) {
+		if (command_parse_mode(v, strlen(v), &mode, NULL) == 0)
+			h->mode = mode;
+		free(v);
+	}
+}
+
+void heating_set_store(struct heating *h, struct store *store)
+{
+	h->store = store;
+}
+
+int heating_start(struct heating *h, struct mqtt *mqtt, struct store *store)
+{
+	const char *base = mqtt_base_topic(mqtt);
+	int r;
+
+	h->mqtt = mqtt;
+	h->store = store;
+	load_settings(h);
+	if (asprintf(&h->floor_topic, "%s/set/floor", base) < 0 ||
+	    asprintf(&h->mode_topic, "%s/set/mode", base) < 0)
+		return -ENOMEM;
+	r = mqtt_subscribe(mqtt, h->floor_topic, 1);
+	if (r >= 0)
+		r = mqtt_subscribe(mqtt, h->mode_topic, 1);
+	if (r >= 0 && h->config->heating.outdoor_topic)
+		r = mqtt_subscribe(mqtt, h->config->heating.outdoor_topic, 0);
+	for (unsigned i = 0; i < h->n_stages && r >= 0; i++)
+		for (unsigned j = 0; j < heater_n_subscriptions(h->stages[i].heater) && r >= 0; j++)
+			r = mqtt_subscribe(mqtt, heater_subscription(h->stages[i].heater, j), 1);
+	if (r < 0)
+		return log_error_errno(r, "heating: cannot subscribe");
+	log_info("heating: %s, floor %.1f °C from %02d:%02d to %02d:%02d, %u heater%s",
+		 command_mode_to_string(h->mode), h->floor_c,
+		 h->config->heating.night_start_min / 60, h->config->heating.night_start_min % 60,
+		 h->config->heating.night_end_min / 60, h->config->heating.night_end_min % 60,
+		 h->n_stages, h->n_stages == 1 ? "" : "s");
+	step(h);
+	return 0;
+}
+
+void heating_stop(struct heating *h)
+{
+	uint64_t now = clock_monotonic_usec();
+
+	for (unsigned i = 0; i < h->n_stages; i++) {
+		struct heater_decision hd;
+
+		h->stages[i].on = false;
+		if (!h->connected)
+			continue;
+		heater_set(h->stages[i].heater, false, now, &hd);
+		(void) carry_out(&h->stages[i], &hd);
+	}
+	(void) sd_event_source_set_enabled(h->timer, SD_EVENT_OFF);
+	if (!h->mqtt)
+		return;
+	(void) mqtt_unsubscribe(h->mqtt, h->floor_topic);
+	(void) mqtt_unsubscribe(h->mqtt, h->mode_topic);
+	if (h->config->heating.outdoor_topic)
+		(void) mqtt_unsubscribe(h->mqtt, h->config->heating.outdoor_topic);
+	for (unsigned i = 0; i < h->n_stages; i++)
+		for (unsigned j = 0; j < heater_n_subscriptions(h->stages[i].heater); j++)
+			(void) mqtt_unsubscribe(h->mqtt,
+						heater_subscription(h->stages[i].heater, j));
+}
+
+void heating_connection(struct heating *h, bool connected)
+{
+	uint64_t now = clock_monotonic_usec();
+
+	h->connected = connected;
+	for (unsigned i = 0; i < h->n_stages; i++) {
+		struct heater_decision hd;
+
+		heater_connection(h->stages[i].heater, connected, now, &hd);
+		(void) carry_out(&h->stages[i], &hd);
+	}
+	/* Never replayed: a decision is made afresh on every reconnect. */
+	if (connected)
+		step(h);
+}
+
+static void set_floor(struct heating *h, const void *payload, size_t len)
+{
+	const struct config_heating *c = &h->config->heating;
+	const char *reason;
+	char text[16];
+	double v;
+	int r;
+
+	if (command_parse_floor(payload, len, c->floor_min_c, c->floor_max_c, &v, &reason) < 0) {
+		log_warning("ignoring set/floor: %s (allowed %.1f to %.1f °C)", reason,
+			    c->floor_min_c, c->floor_max_c);
+		return;
+	}
+	h->floor_c = v;
+	snprintf(text, sizeof(text), "%.1f", v);
+	r = h->store ? store_setting_set(h->store, "floor", text) : -ENODEV;
+	if (r < 0)
+		log_warning_errno(r,
+				  "heating: floor %.1f °C not kept in the store; it holds until a "
+				  "restart",
+				  v);
+	log_info("heating: floor set to %.1f °C", v);
+	step(h);
+	if (h->cb->changed)
+		h->cb->changed(h->userdata);
+}
+
+static void set_mode(struct heating *h, const void *payload, size_t len)
+{
+	enum command_mode m;
+	const char *reason;
+	int r;
+
+	if (command_parse_mode(payload, len, &m, &reason) < 0) {
+		log_warning("ignoring set/mode: %s", reason);
+		return;
+	}
+	h->mode = m;
+	r = h->store ? store_setting_set(h->store, "mode", command_mode_to_string(m)) : -ENODEV;
+	if (r < 0)
+		log_warning_errno(r,
+				  "heating: mode not kept in the store; it holds until a restart");
+	log_info("heating: mode set to %s", command_mode_to_string(m));
+	step(h);
+	if (h->cb->changed)
+		h->cb->changed(h->userdata);
+}
+
+static void outdoor_reading(struct heating *h, const void *payload, size_t len)
+{
+	struct temp_payload_params p = { .json_key = h->config->heating.outdoor_json_key };
+	const char *reason = NULL;
+	int32_t mc;
+
+	if (temp_payload_parse(payload, len, &p, &mc, &reason) < 0) {
+		log_debug("ignoring outdoor temperature: %s", reason);
+		return;
+	}
+	h->in.outdoor_known = true;
+	h->in.outdoor_c = (double) mc / 1000.0;
+}
+
+bool heating_handle_message(struct heating *h, const char *topic, const void *payload, size_t len)
+{
+	uint64_t now = clock_monotonic_usec();
+
+	if (h->floor_topic && strcmp(topic, h->floor_topic) == 0) {
+		set_floor(h, payload, len);
+		return true;
+	}
+	if (h->mode_topic && strcmp(topic, h->mode_topic) == 0) {
+		set_mode(h, payload, len);
+		return true;
+	}
+	if (h->config->heating.outdoor_topic &&
+	    strcmp(topic, h->config->heating.outdoor_topic) == 0) {
+		outdoor_reading(h, payload, len);
+		return true;
+	}
+	for (unsigned i = 0; i < h->n_stages; i++) {
+		struct stage *s = &h->stages[i];
+		struct heater_decision hd;
+		int r = heater_receive(s->heater, topic, payload, len, now, &hd);
+
+		if (r == -ENOENT)
+			continue;
+		if (r < 0) {
+			log_debug("%s: ignoring a message on '%s': %s", s->source, topic,
+				  strerror(-r));
+			return true;
+		}
+		if (carry_out(s, &hd))
+			step(h);
+		else
+			arm_timer(h, h->last.next_wakeup_usec);
+		if (h->cb->changed)
+			h->cb->changed(h->userdata);
+		return true;
+	}
+	return false;
+}
+
+void heating_room_reading(struct heating *h, bool known, double room_c)
+{
+	h->in.room_known = known;
+	if (known) {
+		h->in.room_c = room_c;
+		h->in.room_usec = clock_monotonic_usec();
+	}
+	step(h);
+}
+
+void heating_set_bed(struct heating *h, int in_bed)
+{
+	h->in.bed = in_bed < 0   ? THERMOSTAT_BED_UNKNOWN
+		    : in_bed > 0 ? THERMOSTAT_BED_OCCUPIED
+				 : THERMOSTAT_BED_EMPTY;
+}
+
+int heating_heater_on(const struct heating *h)
+{
+	if (h->n_stages == 0)
+		return -1;
+	return strcmp(action(h), "heating") == 0;
+}
+
+double heating_duty_1h(const struct heating *h)
+{
+	uint64_t now_minute = clock_monotonic_usec() / MINUTE_USEC, on = 0;
+	const struct stage *s = &h->stages[0];
+
+	if (h->n_stages == 0)
+		return NAN;
+	for (unsigned i = 0; i < 60; i++)
+		if (s->minute[i] + 60 > now_minute)
+			on += s->on_usec[i];
+	return (double) on / (60.0 * MINUTE_USEC);
+}
+
+int heating_add_state(const struct heating *h, json_t *state)
+{
+	json_t *heaters = json_object();
+
+	if (!heaters)
+		return -ENOMEM;
+	for (unsigned i = 0; i < h->n_stages; i++) {
+		struct heater_status st;
+
+		heater_get_status(h->stages[i].heater, &st);
+		json_object_set_new(
+		    heaters, h->stages[i].cfg->name,
+		    json_pack("{s:s, s:b, s:o}", "state", heater_state_to_string(st.state), "on",
+			      h->stages[i].on, "power",
+			      st.power_known ? json_real(st.power_w) : json_null()));
+	}
+	json_object_set_new(state, "floor", json_real(h->floor_c));
+	json_object_set_new(state, "mode", json_string(command_mode_to_string(h->mode)));
+	json_object_set_new(state, "action", json_string(action(h)));
+	json_object_set_new(state, "heating_reason",
+			    h->have_decision
+				? json_string(thermostat_reason_to_string(h->last.reason))
+				: json_null());
+	json_object_set_new(state, "heaters", heaters);
+	return 0;
+}

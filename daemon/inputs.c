@@ -1,0 +1,711 @@
+#include "daemon/inputs.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/random.h>
+
+#include "control/backoff.h"
+#include "daemon/clock.h"
+#include "daemon/log.h"
+#include "sensors/bed-cramp.h"
+#include "sensors/bed-movement.h"
+#include "sensors/bed-occupancy.h"
+#include "sensors/bed-payload.h"
+#include "sensors/input-gpio.h"
+
+#define REOPEN_MIN_USEC    (2 * 1000000ULL)
+#define REOPEN_MAX_USEC    (60 * 1000000ULL)
+#define CHECK_USEC         (5 * 1000000ULL)  /* is an open chip still there? */
+#define MOVEMENT_TICK_USEC (30 * 1000000ULL) /* how often movement_per_min is looked at */
+#define EVENTS_PER_READ    16
+#define READS_PER_DISPATCH 8 /* then let the loop breathe; the fd stays readable */
+
+struct input_chip;
+
+struct input {
+	struct inputs *inputs;
+	const struct config_input *cfg;
+	char source[80];         /* "input.NAME", for the log */
+	struct input_chip *chip; /* gpio */
+	size_t index;            /* of the line in the chip's request */
+	bool have_level;
+	bool level;
+	uint64_t events;
+
+	struct bed_occupancy occupancy;
+	struct bed_occupancy_params occupancy_params;
+	sd_event_source *occupancy_timer;
+
+	struct bed_button button;
+	struct bed_cramp_params cramp_params;
+
+	struct bed_payload_params payload;
+	bool payload_bad; /* the last payload was refused: log the next refusal at debug */
+};
+
+struct input_chip {
+	struct inputs *inputs;
+	const char *name; /* as configured */
+	struct input **members;
+	size_t n_members;
+	struct input_gpio *gpio;
+	sd_event_source *io;
+	sd_event_source *reopen_timer;
+	sd_event_source *check_timer;
+	unsigned failures; /* since the last successful open */
+	char *error;       /* why it is not open, for the log and the state */
+	bool seq_known;
+	unsigned long last_seqno;
+};
+
+struct inputs {
+	sd_event *event;
+	const struct config *config;
+	const struct inputs_callbacks *cb;
+	void *userdata;
+	struct input *inputs;
+	size_t n_inputs;
+	struct input_chip *chips;
+	size_t n_chips;
+	bool have_movement;
+	struct bed_movement movement;
+	unsigned published_movement;
+	sd_event_source *movement_timer;
+	struct bed_cramp cramp;
+};
+
+static void changed(struct inputs *in)
+{
+	if (in->cb->changed)
+		in->cb->changed(in->userdata);
+}
+
+/* The wall-clock time of the CLOCK_MONOTONIC @monotonic_usec (in the past). */
+static uint64_t to_realtime(uint64_t monotonic_usec)
+{
+	uint64_t mono = clock_monotonic_usec(), real = clock_realtime_usec();
+	uint64_t ago = mono > monotonic_usec ? mono - monotonic_usec : 0;
+
+	return real > ago ? real - ago : real;
+}
+
+static enum bed_leg leg_of(enum config_leg leg)
+{
+	switch (leg) {
+	case CONFIG_LEG_LEFT:
+		return BED_LEG_LEFT;
+	case CONFIG_LEG_RIGHT:
+		return BED_LEG_RIGHT;
+	case CONFIG_LEG_UNKNOWN:
+		break;
+	}
+	return BED_LEG_UNKNOWN;
+}
+
+static const char *role_name(enum config_input_role role)
+{
+	switch (role) {
+	case CONFIG_INPUT_ROLE_OCCUPANCY:
+		return "occupancy";
+	case CONFIG_INPUT_ROLE_MOVEMENT:
+		return "movement";
+	case CONFIG_INPUT_ROLE_CRAMP_BUTTON:
+		return "cramp_button";
+	}
+	return "unknown";
+}
+
+static void apply_occupancy(struct input *i, struct bed_occupancy_result r)
+{
+	if (r.changed) {
+		if (r.state == BED_OCCUPANCY_STATE_IN)
+			log_info("%s: in bed", i->source);
+		else if (r.state == BED_OCCUPANCY_STATE_OUT)
+			log_info("%s: out of bed", i->source);
+		changed(i->inputs);
+	}
+	if (r.wake_usec == BED_OCCUPANCY_NEVER) {
+		(void) sd_event_source_set_enabled(i->occupancy_timer, SD_EVENT_OFF);
+		return;
+	}
+	(void) sd_event_source_set_time(i->occupancy_timer, r.wake_usec);
+	(void) sd_event_source_set_enabled(i->occupancy_timer, SD_EVENT_ONESHOT);
+}
+
+static void report_cramp(struct input *i, uint64_t at_usec)
+{
+	const struct inputs_cramp cramp = {
+		.leg = i->cfg->leg,
+		.source = "button",
+		.input = i->cfg->name,
+		.realtime_usec = to_realtime(at_usec),
+		.monotonic_usec = at_usec,
+	};
+
+	log_info("%s: cramp (%s leg)", i->source, bed_leg_to_string(leg_of(i->cfg->leg)));
+	if (i->inputs->cb->cramp)
+		i->inputs->cb->cramp(&cramp, i->inputs->userdata);
+}
+
+/*
+ * The input is @active at @at_usec (CLOCK_MONOTONIC). @sync: a level read
+ * rather than an edge (at start, after lost events): it is never a press or a
+ * movement.
+ */
+static void input_level(struct input *i, bool active, uint64_t at_usec, bool sync)
+{
+	bool was = i->have_level && i->level;
+
+	i->have_level = true;
+	i->level = active;
+	if (!sync)
+		i->events++;
+	switch (i->cfg->role) {
+	case CONFIG_INPUT_ROLE_OCCUPANCY:
+		apply_occupancy(
+		    i, bed_occupancy_input(&i->occupancy, &i->occupancy_params, active, at_usec));
+		break;
+	case CONFIG_INPUT_ROLE_MOVEMENT:
+		if (!sync && active && !was && bed_movement_add(&i->inputs->movement, at_usec) < 0)
+			log_debug("%s: a movement too old to count, ignoring", i->source);
+		break;
+	case CONFIG_INPUT_ROLE_CRAMP_BUTTON:
+		if (sync) {
+			bed_button_level(&i->button, active, at_usec);
+			break;
+		}
+		switch (bed_button_input(&i->button, &i->inputs->cramp, &i->cramp_params,
+					 leg_of(i->cfg->leg), active, at_usec)) {
+		case BED_PRESS_CRAMP:
+			report_cramp(i, at_usec);
+			break;
+		case BED_PRESS_DUPLICATE:
+			log_info("%s: pressed again within %llu s: the same cramp", i->source,
+				 i->cfg->repeat_window_usec / 1000000ULL);
+			break;
+		case BED_PRESS_NONE:
+			break;
+		}
+		break;
+	}
+}
+
+/* The input cannot be read any more (its chip went away). */
+static void input_lost(struct input *i)
+{
+	i->have_level = false;
+	bed_button_init(&i->button);
+	if (i->cfg->role == CONFIG_INPUT_ROLE_OCCUPANCY)
+		apply_occupancy(i, bed_occupancy_lost(&i->occupancy));
+}
+
+static int on_occupancy_timer(sd_event_source *es, uint64_t usec, void *userdata)
+{
+	struct input *i = userdata;
+
+	apply_occupancy(
+	    i, bed_occupancy_tick(&i->occupancy, &i->occupancy_params, clock_monotonic_usec()));
+	return 0;
+}
+
+static int on_movement_timer(sd_event_source *es, uint64_t usec, void *userdata)
+{
+	struct inputs *in = userdata;
+	unsigned level = bed_movement_per_min(&in->movement, clock_monotonic_usec());
+
+	(void) sd_event_source_set_time_relative(es, MOVEMENT_TICK_USEC);
+	if (level != in->published_movement) {
+		in->published_movement = level;
+		changed(in);
+	}
+	return 0;
+}
+
+/* ---- GPIO chips ---- */
+
+static uint32_t random_u32(void)
+{
+	uint32_t v = 0;
+
+	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) != sizeof(v))
+		v = (uint32_t) clock_monotonic_usec();
+	return v;
+}
+
+static void chip_schedule_reopen(struct input_chip *c)
+{
+	uint64_t delay =
+	    backoff_delay_usec(c->failures, random_u32(), REOPEN_MIN_USEC, REOPEN_MAX_USEC);
+
+	(void) sd_event_source_set_time_relative(c->reopen_timer, delay);
+	(void) sd_event_source_set_enabled(c->reopen_timer, SD_EVENT_ONESHOT);
+}
+
+static void chip_close(struct input_chip *c)
+{
+	(void) sd_event_source_set_enabled(c->check_timer, SD_EVENT_OFF);
+	c->io = sd_event_source_disable_unref(c->io);
+	c->gpio = input_gpio_close(c->gpio);
+	c->seq_known = false;
+}
+
+/* Reads the levels and feeds them as levels (not edges) to every member. */
+static int chip_sync(struct input_chip *c)
+{
+	bool *levels = calloc(c->n_members, sizeof(*levels));
+	uint64_t now = clock_monotonic_usec();
+	int r;
+
+	if (!levels)
+		return -ENOMEM;
+	r = input_gpio_get_levels(c->gpio, levels);
+	for (size_t k = 0; r >= 0 && k < c->n_members; k++)
+		input_level(c->members[k], levels[k], now, true);
+	free(levels);
+	return r;
+}
+
+static void chip_lost(struct input_chip *c, int error)
+{
+	log_warning("GPIO chip '%s' (%s) went away: %s; its inputs are unknown until it is "
+		    "back, trying again every few seconds",
+		    c->name, c->gpio ? input_gpio_path(c->gpio) : "?", strerror(-error));
+	chip_close(c);
+	free(c->error);
+	c->error = strdup("the GPIO chip went away");
+	c->failures = 0;
+	for (size_t k = 0; k < c->n_members; k++)
+		input_lost(c->members[k]);
+	changed(c->inputs);
+	chip_schedule_reopen(c);
+}
+
+static void chip_events(struct input_chip *c, const struct input_gpio_event *ev, int n)
+{
+	for (int k = 0; k < n; k++) {
+		struct input *i = c->members[ev[k].index];
+
+		if (c->seq_known && ev[k].seqno != c->last_seqno + 1) {
+			log_debug("GPIO chip '%s': %lu edge events lost, re-reading the levels",
+				  c->name, ev[k].seqno - c->last_seqno - 1);
+			(void) chip_sync(c);
+		}
+		c->seq_known = true;
+		c->last_seqno = ev[k].seqno;
+		log_debug("%s: %s (seq %lu)", i->source, ev[k].active ? "active" : "inactive",
+			  ev[k].seqno);
+		input_level(i, ev[k].active, ev[k].timestamp_ns / 1000, false);
+	}
+}
+
+static int on_chip_io(sd_event_source *es, int fd, uint32_t revents, void *userdata)
+{
+	struct input_chip *c = userdata;
+	struct input_gpio_event ev[EVENTS_PER_READ];
+	int r = -EAGAIN;
+
+	for (int k = 0; k < READS_PER_DISPATCH; k++) {
+		r = input_gpio_read(c->gpio, ev, EVENTS_PER_READ);
+		if (r <= 0)
+			break;
+		chip_events(c, ev, r);
+	}
+	if (r == -EAGAIN && (revents & (EPOLLHUP | EPOLLERR)))
+		r = -ENODEV;
+	if (r < 0 && r != -EAGAIN)
+		chip_lost(c, r);
+	return 0;
+}
+
+/* Opens the chip; a failure is logged (at @level when it is news) and tried again later. */
+static int chip_open(struct input_chip *c, bool first)
+{
+	struct input_gpio_line *lines = calloc(c->n_members, sizeof(*lines));
+	static const enum input_gpio_bias biases[] = {
+		[CONFIG_INPUT_BIAS_AS_IS] = INPUT_GPIO_BIAS_AS_IS,
+		[CONFIG_INPUT_BIAS_PULL_UP] = INPUT_GPIO_BIAS_PULL_UP,
+		[CONFIG_INPUT_BIAS_PULL_DOWN] = INPUT_GPIO_BIAS_PULL_DOWN,
+		[CONFIG_INPUT_BIAS_DISABLED] = INPUT_GPIO_BIAS_DISABLED,
+	};
+	char *error = NULL;
+	bool news;
+	int r;
+
+	if (!lines)
+		return -ENOMEM;
+	for (size_t k = 0; k < c->n_members; k++) {
+		const struct config_input *cfg = c->members[k]->cfg;
+
+		lines[k] = (struct input_gpio_line){ .input = cfg->name,
+						     .line = cfg->gpio_line,
+						     .active_low = cfg->active_low,
+						     .bias = biases[cfg->bias],
+						     .debounce_usec = cfg->debounce_usec };
+	}
+	r = input_gpio_open(NULL, c->name, lines, c->n_members, &c->gpio, &error);
+	free(lines);
+	if (r >= 0)
+		r = sd_event_add_io(c->inputs->event, &c->io, input_gpio_fd(c->gpio), EPOLLIN,
+				    on_chip_io, c);
+	/* Edges first: an edge and a delay running out together are decided in order. */
+	if (r >= 0)
+		r = sd_event_source_set_priority(c->io, SD_EVENT_PRIORITY_IMPORTANT);
+	if (r >= 0)
+		r = chip_sync(c);
+	if (r < 0) {
+		const char *why = error ? error : strerror(-r);
+
+		news = first || !c->error || strcmp(c->error, why) != 0;
+		log_write(news ? LOG_LEVEL_ERROR : LOG_LEVEL_DEBUG,
+			  "%s%s: %s; trying again in a while", c->members[0]->source,
+			  c->n_members > 1 ? " and the other inputs on its chip" : "", why);
+		free(c->error);
+		c->error = strdup(why);
+		free(error);
+		chip_close(c);
+		c->failures++;
+		chip_schedule_reopen(c);
+		return r;
+	}
+	if (c->error) {
+		log_info("GPIO chip '%s' (%s) is open again", c->name, input_gpio_path(c->gpio));
+		changed(c->inputs);
+	}
+	c->error = (free(c->error), NULL);
+	c->failures = 0;
+	(void) sd_event_source_set_time_relative(c->check_timer, CHECK_USEC);
+	(void) sd_event_source_set_enabled(c->check_timer, SD_EVENT_ON);
+	return 0;
+}
+
+static int on_check_timer(sd_event_source *es, uint64_t usec, void *userdata)
+{
+	struct input_chip *c = userdata;
+	int r = c->gpio ? input_gpio_check(c->gpio) : 0;
+
+	if (r < 0) {
+		chip_lost(c, r);
+		return 0;
+	}
+	(void) sd_event_source_set_time_relative(es, CHECK_USEC);
+	return 0;
+}
+
+static int on_reopen_timer(sd_event_source *es, uint64_t usec, void *userdata)
+{
+	(void) chip_open(userdata, false);
+	return 0;
+}
+
+/* ---- set-up ---- */
+
+static struct input_chip *chip_for(struct inputs *in, const char *name)
+{
+	for (size_t k = 0; k < in->n_chips; k++)
+		if (strcmp(in->chips[k].name, name) == 0)
+			return &in->chips[k];
+	return NULL;
+}
+
+static int input_init(struct inputs *in, struct input *i, const struct config_input *cfg)
+{
+	struct input_chip *c;
+	struct input **members;
+	int r;
+
+	i->inputs = in;
+	i->cfg = cfg;
+	snprintf(i->source, sizeof(i->source), "input.%s", cfg->name);
+	bed_occupancy_init(&i->occupancy);
+	i->occupancy_params =
+	    (struct bed_occupancy_params){ .on_delay_usec = cfg->on_delay_usec,
+					   .off_delay_usec = cfg->off_delay_usec };
+	bed_button_init(&i->button);
+	i->cramp_params =
+	    (struct bed_cramp_params){ .repeat_window_usec = cfg->repeat_window_usec };
+	i->payload = (struct bed_payload_params){ .payload_on = cfg->payload_on,
+						  .payload_off = cfg->payload_off,
+						  .json_key = cfg->json_key };
+	if (cfg->role == CONFIG_INPUT_ROLE_MOVEMENT)
+		in->have_movement = true;
+	if (cfg->role == CONFIG_INPUT_ROLE_OCCUPANCY) {
+		r = sd_event_add_time(in->event, &i->occupancy_timer, CLOCK_MONOTONIC, 0, 0,
+				      on_occupancy_timer, i);
+		if (r < 0)
+			return r;
+		(void) sd_event_source_set_enabled(i->occupancy_timer, SD_EVENT_OFF);
+	}
+	if (cfg->type != CONFIG_INPUT_TYPE_GPIO)
+		return 0;
+
+	c = chip_for(in, cfg->chip ? cfg->chip : "gpiochip0");
+	if (!c) {
+		c = &in->chips[in->n_chips++];
+		c->inputs = in;
+		c->name = cfg->chip ? cfg->chip : "gpiochip0";
+		r = sd_event_add_time(in->event, &c->reopen_timer, CLOCK_MONOTONIC, 0, 0,
+				      on_reopen_timer, c);
+		if (r < 0)
+			return r;
+		(void) sd_event_source_set_enabled(c->reopen_timer, SD_EVENT_OFF);
+		r = sd_event_add_time(in->event, &c->check_timer, CLOCK_MONOTONIC, 0, 0,
+				      on_check_timer, c);
+		if (r < 0)
+			return r;
+		(void) sd_event_source_set_enabled(c->check_timer, SD_EVENT_OFF);
+	}
+	members = realloc(c->members, (c->n_members + 1) * sizeof(*members));
+	if (!members)
+		return -ENOMEM;
+	c->members = members;
+	i->chip = c;
+	i->index = c->n_members;
+	c->members[c->n_members++] = i;
+	return 0;
+}
+
+int inputs_new(sd_event *event, const struct config *config, const struct inputs_callbacks *cb,
+	       void *userdata, struct inputs **ret)
+{
+	size_t n = config->n_inputs ? config->n_inputs : 1;
+	struct inputs *in;
+	int r = -ENOMEM;
+
+	in = calloc(1, sizeof(*in));
+	if (!in)
+		return -ENOMEM;
+	in->event = sd_event_ref(event);
+	in->config = config;
+	in->cb = cb;
+	in->userdata = userdata;
+	bed_movement_init(&in->movement);
+	bed_cramp_init(&in->cramp);
+	in->inputs = calloc(n, sizeof(*in->inputs));
+	in->chips = calloc(n, sizeof(*in->chips)); /* at most one per input */
+	if (!in->inputs || !in->chips)
+		goto out;
+	for (; in->n_inputs < config->n_inputs; in->n_inputs++) {
+		r = input_init(in, &in->inputs[in->n_inputs], &config->inputs[in->n_inputs]);
+		if (r < 0) {
+			in->n_inputs++; /* so inputs_free() tears this one down too */
+			goto out;
+		}
+	}
+	r = sd_event_add_time_relative(event, &in->movement_timer, CLOCK_MONOTONIC,
+				       MOVEMENT_TICK_USEC, 0, on_movement_timer, in);
+	if (r < 0)
+		goto out;
+	(void) sd_event_source_set_enabled(in->movement_timer, SD_EVENT_OFF);
+	*ret = in;
+	return 0;
+out:
+	inputs_free(in);
+	return r;
+}
+
+struct inputs *inputs_free(struct inputs *in)
+{
+	if (!in)
+		return NULL;
+	for (size_t k = 0; k < in->n_chips; k++) {
+		struct input_chip *c = &in->chips[k];
+
+		chip_close(c);
+		c->reopen_timer = sd_event_source_disable_unref(c->reopen_timer);
+		c->check_timer = sd_event_source_disable_unref(c->check_timer);
+		free(c->members);
+		free(c->error);
+	}
+	for (size_t k = 0; k < in->n_inputs; k++)
+		in->inputs[k].occupancy_timer =
+		    sd_event_source_disable_unref(in->inputs[k].occupancy_timer);
+	in->movement_timer = sd_event_source_disable_unref(in->movement_timer);
+	free(in->chips);
+	free(in->inputs);
+	sd_event_unref(in->event);
+	free(in);
+	return NULL;
+}
+
+int inputs_start(struct inputs *in, struct mqtt *mqtt)
+{
+	int r;
+
+	for (size_t k = 0; k < in->n_inputs; k++) {
+		const struct config_input *cfg = in->inputs[k].cfg;
+
+		if (cfg->type != CONFIG_INPUT_TYPE_MQTT)
+			continue;
+		r = mqtt_subscribe(mqtt, cfg->topic, 1);
+		if (r < 0)
+			return log_error_errno(r, "%s: cannot subscribe to '%s'",
+					       in->inputs[k].source, cfg->topic);
+	}
+	for (size_t k = 0; k < in->n_chips; k++) {
+		r = chip_open(&in->chips[k], true);
+		if (r == -ENOMEM)
+			return log_error_errno(r, "cannot start the bed inputs");
+	}
+	if (in->have_movement)
+		(void) sd_event_source_set_enabled(in->movement_timer, SD_EVENT_ON);
+	return 0;
+}
+
+void inputs_stop(struct inputs *in, struct mqtt *mqtt)
+{
+	for (size_t k = 0; k < in->n_inputs; k++) {
+		struct input *i = &in->inputs[k];
+
+		if (i->cfg->type == CONFIG_INPUT_TYPE_MQTT)
+			(void) mqtt_unsubscribe(mqtt, i->cfg->topic);
+		(void) sd_event_source_set_enabled(i->occupancy_timer, SD_EVENT_OFF);
+	}
+	for (size_t k = 0; k < in->n_chips; k++) {
+		chip_close(&in->chips[k]);
+		(void) sd_event_source_set_enabled(in->chips[k].reopen_timer, SD_EVENT_OFF);
+	}
+	(void) sd_event_source_set_enabled(in->movement_timer, SD_EVENT_OFF);
+}
+
+bool inputs_handle_message(struct inputs *in, const char *topic, const void *payload, size_t len)
+{
+	bool handled = false;
+
+	for (size_t k = 0; k < in->n_inputs; k++) {
+		struct input *i = &in->inputs[k];
+		const char *reason = NULL;
+		bool active = false;
+		int r;
+
+		if (i->cfg->type != CONFIG_INPUT_TYPE_MQTT || strcmp(i->cfg->topic, topic) != 0)
+			continue;
+		handled = true;
+		r = bed_payload_parse(payload, len, &i->payload, &active, &reason);
+		if (r < 0) {
+			log_write(i->payload_bad ? LOG_LEVEL_DEBUG : LOG_LEVEL_WARNING,
+				  "%s: refused a %zu-byte payload on '%s': %s, ignoring", i->source,
+				  len, topic, reason ? reason : strerror(-r));
+			i->payload_bad = true;
+			continue;
+		}
+		i->payload_bad = false;
+		input_level(i, active, clock_monotonic_usec(), false);
+		/* A button on MQTT often says only "pressed": each one is a press. */
+		if (active && i->cfg->role == CONFIG_INPUT_ROLE_CRAMP_BUTTON)
+			input_level(i, false, clock_monotonic_usec(), false);
+	}
+	return handled;
+}
+
+/* "ok", "waiting" (no level yet) or "failed". */
+static const char *input_status(const struct input *i)
+{
+	if (i->chip && i->chip->error)
+		return "failed";
+	return i->have_level ? "ok" : "waiting";
+}
+
+static json_t *input_state(const struct input *i)
+{
+	static const char *const types[] = {
+		[CONFIG_INPUT_TYPE_GPIO] = "gpio",
+		[CONFIG_INPUT_TYPE_MQTT] = "mqtt",
+	};
+	json_t *o;
+
+	o = json_pack("{s:s, s:s, s:s, s:o, s:I}", "type", types[i->cfg->type], "role",
+		      role_name(i->cfg->role), "status", input_status(i), "active",
+		      i->have_level ? json_boolean(i->level) : json_null(), "events",
+		      (json_int_t) i->events);
+	if (o && i->chip && i->chip->error)
+		json_object_set_new(o, "error", json_string(i->chip->error));
+	return o;
+}
+
+/* ISO-8601 local time of the monotonic @at_usec. */
+static json_t *local_time(uint64_t at_usec)
+{
+	char buf[40];
+
+	if (clock_format_local(to_realtime(at_usec), buf, sizeof(buf)) < 0)
+		return json_null();
+	return json_string(buf);
+}
+
+/* Several mats: in bed when any says so, out when every one that knows says so. */
+static enum bed_occupancy_state occupancy(const struct inputs *in, uint64_t *ret_since)
+{
+	enum bed_occupancy_state occ = BED_OCCUPANCY_STATE_UNKNOWN;
+	uint64_t since = UINT64_MAX;
+
+	for (size_t k = 0; k < in->n_inputs; k++) {
+		const struct input *i = &in->inputs[k];
+
+		if (i->cfg->role != CONFIG_INPUT_ROLE_OCCUPANCY)
+			continue;
+		if (i->occupancy.state == BED_OCCUPANCY_STATE_IN) {
+			occ = BED_OCCUPANCY_STATE_IN;
+			if (i->occupancy.state_since_usec < since)
+				since = i->occupancy.state_since_usec;
+		} else if (i->occupancy.state == BED_OCCUPANCY_STATE_OUT &&
+			   occ == BED_OCCUPANCY_STATE_UNKNOWN) {
+			occ = BED_OCCUPANCY_STATE_OUT;
+		}
+	}
+	*ret_since = since;
+	return occ;
+}
+
+int inputs_in_bed(const struct inputs *in, uint64_t *ret_since_realtime_usec)
+{
+	uint64_t since;
+
+	switch (occupancy(in, &since)) {
+	case BED_OCCUPANCY_STATE_IN:
+		if (ret_since_realtime_usec)
+			*ret_since_realtime_usec = to_realtime(since);
+		return 1;
+	case BED_OCCUPANCY_STATE_OUT:
+		return 0;
+	case BED_OCCUPANCY_STATE_UNKNOWN:
+		break;
+	}
+	return -ENODATA;
+}
+
+const char *inputs_leg_name(enum config_leg leg)
+{
+	return bed_leg_to_string(leg_of(leg));
+}
+
+int inputs_add_state(const struct inputs *in, json_t *state)
+{
+	json_t *list = json_object();
+	enum bed_occupancy_state occ;
+	uint64_t since;
+
+	if (!list)
+		return -ENOMEM;
+	for (size_t k = 0; k < in->n_inputs; k++)
+		json_object_set_new(list, in->inputs[k].cfg->name, input_state(&in->inputs[k]));
+	occ = occupancy(in, &since);
+	json_object_set_new(state, "in_bed",
+			    occ == BED_OCCUPANCY_STATE_UNKNOWN
+				? json_null()
+				: json_boolean(occ == BED_OCCUPANCY_STATE_IN));
+	json_object_set_new(state, "in_bed_since",
+			    occ == BED_OCCUPANCY_STATE_IN ? local_time(since) : json_null());
+	json_object_set_new(state, "movement_per_min",
+			    in->have_movement ? json_integer(bed_movement_per_min(
+						    &in->movement, clock_monotonic_usec()))
+					      : json_null());
+	json_object_set_new(state, "inputs", list);
+	return 0;
+}
+
+size_t inputs_movement_history(const struct inputs *in, uint32_t *ret, size_t n)
+{
+	return bed_movement_history(&in->movement, clock_monotonic_usec(), ret, n);
+}

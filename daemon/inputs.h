@@ -1,0 +1,84 @@
+#pragma once
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <systemd/sd-event.h>
+
+#include "config/config.h"
+#include "daemon/mqtt.h"
+
+/*
+ * The bed inputs: drives every [input.NAME] on the event loop. GPIO lines are
+ * requested per chip when started (edge events through an io source, never
+ * polled; the level at start is read so a person already in bed is seen); a
+ * chip that cannot be opened or goes away is logged, shown in the state and
+ * opened again every few seconds with back-off while the rest keeps running.
+ * MQTT inputs come from their topics. From them: occupancy (in bed after
+ * on_delay, out after off_delay), movement per minute, and cramp presses,
+ * handed to the cramp callback.
+ */
+
+struct inputs;
+
+/* A cramp reported by a button. Strings are borrowed for the call. */
+struct inputs_cramp {
+	enum config_leg leg;
+	const char *source;      /* "button" */
+	const char *input;       /* the input's name */
+	uint64_t realtime_usec;  /* when it was pressed (CLOCK_REALTIME) */
+	uint64_t monotonic_usec; /* the same moment on CLOCK_MONOTONIC */
+};
+
+struct inputs_callbacks {
+	/* Occupancy, the movement level or an input's health changed: re-publish the state. */
+	void (*changed)(void *userdata);
+	/*
+	 * A new cramp (not a repeated press within repeat_window). The manager
+	 * hands it to the cramp log, which stores it durably, then delivers it.
+	 */
+	void (*cramp)(const struct inputs_cramp *cramp, void *userdata);
+};
+
+/*
+ * Sets up every input of @config (borrowed: it must outlive the inputs) on
+ * @event. Nothing is opened until inputs_start(), so a reload can release the
+ * old lines before the new ones are requested. Returns 0 or a negative errno.
+ */
+int inputs_new(sd_event *event, const struct config *config, const struct inputs_callbacks *cb,
+	       void *userdata, struct inputs **ret);
+struct inputs *inputs_free(struct inputs *in);
+
+/*
+ * Opens the GPIO chips (a chip that fails is logged and retried; that is not
+ * an error here) and subscribes @mqtt to the MQTT inputs' topics. Returns 0 or
+ * a negative errno.
+ */
+int inputs_start(struct inputs *in, struct mqtt *mqtt);
+
+/* Releases the GPIO lines, stops the timers, unsubscribes. */
+void inputs_stop(struct inputs *in, struct mqtt *mqtt);
+
+/* Offers an MQTT message; returns true when it was an input's. */
+bool inputs_handle_message(struct inputs *in, const char *topic, const void *payload, size_t len);
+
+/*
+ * Adds "in_bed" (true/false/null), "in_bed_since" (ISO-8601 local or null),
+ * "movement_per_min" (null without a movement input) and "inputs" (each
+ * input's health) to the state object @state. Returns 0 or -ENOMEM.
+ */
+int inputs_add_state(const struct inputs *in, json_t *state);
+
+/*
+ * Whether the person is in bed: 1 (and, when @ret_since_realtime_usec is not
+ * NULL, since when, CLOCK_REALTIME), 0 out of bed, -ENODATA unknown (no
+ * occupancy input, or none has decided yet).
+ */
+int inputs_in_bed(const struct inputs *in, uint64_t *ret_since_realtime_usec);
+
+/* "left", "right" or "unknown", as the cramp log and the events spell a leg. */
+const char *inputs_leg_name(enum config_leg leg);
+
+/* The movement counts of the last @n whole minutes, oldest first; returns how many. */
+size_t inputs_movement_history(const struct inputs *in, uint32_t *ret, size_t n);

@@ -1,0 +1,349 @@
+/* The cramp tracker: de-duplication, the 7-day count, advisories once per crossing. */
+#include "control/cramp-tracker.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DAY_S ((int64_t) 24 * 3600)
+
+struct cramp_fired {
+	enum cramp_advisory_kind kind;
+	int64_t time_s;
+};
+
+struct cramp_tracker {
+	struct cramp_tracker_params params; /* message[] points into messages[] */
+	char *messages[_CRAMP_ADVISORY_KIND_MAX];
+	struct cramp_tracker_cramp *cramps; /* in time order; equal times in arrival order */
+	size_t n_cramps, cap_cramps;
+	struct cramp_fired *fired;
+	size_t n_fired, cap_fired;
+};
+
+void cramp_tracker_params_default(struct cramp_tracker_params *ret)
+{
+	*ret = (struct cramp_tracker_params){
+		.dedup_window_s = 120,
+		.frequency_max = 3,
+		.frequency_window_s = 7 * DAY_S,
+		.one_sided_run = 3,
+		.one_sided_window_s = 14 * DAY_S,
+		.spread_window_s = 7 * DAY_S,
+		.history_s = 56 * DAY_S,
+	};
+}
+
+int cramp_tracker_new(const struct cramp_tracker_params *params, struct cramp_tracker **ret)
+{
+	struct cramp_tracker_params defaults;
+	struct cramp_tracker *t;
+
+	if (!params) {
+		cramp_tracker_params_default(&defaults);
+		params = &defaults;
+	}
+	if (params->dedup_window_s < 0 || params->frequency_window_s <= 0 ||
+	    params->one_sided_run == 0 || params->one_sided_window_s <= 0 ||
+	    params->spread_window_s <= 0 || params->history_s <= 0)
+		return -EINVAL;
+
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	t->params = *params;
+	for (int k = 0; k < _CRAMP_ADVISORY_KIND_MAX; k++) {
+		const char *m = params->message[k];
+
+		t->messages[k] = strdup(m ? m : cramp_advisory_default_message(k));
+		if (!t->messages[k]) {
+			cramp_tracker_free(t);
+			return -ENOMEM;
+		}
+		t->params.message[k] = t->messages[k];
+	}
+	*ret = t;
+	return 0;
+}
+
+struct cramp_tracker *cramp_tracker_free(struct cramp_tracker *t)
+{
+	if (!t)
+		return NULL;
+	for (int k = 0; k < _CRAMP_ADVISORY_KIND_MAX; k++)
+		free(t->messages[k]);
+	free(t->cramps);
+	free(t->fired);
+	free(t);
+	return NULL;
+}
+
+static int reserve(void **array, size_t *cap, size_t need, size_t size)
+{
+	size_t n;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	n = *cap ? *cap * 2 : 16;
+	while (n < need)
+		n *= 2;
+	p = realloc(*array, n * size);
+	if (!p)
+		return -ENOMEM;
+	*array = p;
+	*cap = n;
+	return 0;
+}
+
+static int reserve_cramps(struct cramp_tracker *t, size_t need)
+{
+	return reserve((void **) &t->cramps, &t->cap_cramps, need, sizeof(*t->cramps));
+}
+
+static int reserve_fired(struct cramp_tracker *t, size_t need)
+{
+	return reserve((void **) &t->fired, &t->cap_fired, need, sizeof(*t->fired));
+}
+
+/* Inserts in time order (after any of the same time); returns the index. Capacity is there. */
+static size_t insert(struct cramp_tracker *t, const struct cramp_tracker_cramp *c)
+{
+	size_t i = t->n_cramps;
+
+	while (i > 0 && t->cramps[i - 1].time_s > c->time_s)
+		i--;
+	memmove(t->cramps + i + 1, t->cramps + i, (t->n_cramps - i) * sizeof(*t->cramps));
+	t->cramps[i] = *c;
+	t->n_cramps++;
+	return i;
+}
+
+/* Forgets what is older than the newest cramp by more than history_s. */
+static void prune(struct cramp_tracker *t)
+{
+	int64_t before;
+	size_t drop = 0, keep = 0;
+
+	if (t->n_cramps == 0)
+		return;
+	before = t->cramps[t->n_cramps - 1].time_s - t->params.history_s;
+	while (drop < t->n_cramps && t->cramps[drop].time_s < before)
+		drop++;
+	memmove(t->cramps, t->cramps + drop, (t->n_cramps - drop) * sizeof(*t->cramps));
+	t->n_cramps -= drop;
+	for (size_t i = 0; i < t->n_fired; i++)
+		if (t->fired[i].time_s >= before)
+			t->fired[keep++] = t->fired[i];
+	t->n_fired = keep;
+}
+
+int cramp_tracker_load(struct cramp_tracker *t, const struct cramp_tracker_cramp *c)
+{
+	int r = reserve_cramps(t, t->n_cramps + 1);
+
+	if (r < 0)
+		return r;
+	insert(t, c);
+	prune(t);
+	return 0;
+}
+
+int cramp_tracker_load_advisory(struct cramp_tracker *t, enum cramp_advisory_kind kind,
+				int64_t time_s)
+{
+	int r = reserve_fired(t, t->n_fired + 1);
+
+	if (r < 0)
+		return r;
+	t->fired[t->n_fired++] = (struct cramp_fired){ .kind = kind, .time_s = time_s };
+	return 0;
+}
+
+static bool is_spread(enum cramp_site site)
+{
+	return site == CRAMP_SITE_THIGH || site == CRAMP_SITE_BUTTOCK;
+}
+
+/* Cramps (or only those that spread) with time in (x - window_s, x]. */
+static unsigned count_at(const struct cramp_tracker *t, int64_t x, int64_t window_s,
+			 bool spread_only)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < t->n_cramps; i++) {
+		const struct cramp_tracker_cramp *c = t->cramps + i;
+
+		if (c->time_s > x)
+			break;
+		if (c->time_s > x - window_s && (!spread_only || is_spread(c->site)))
+			n++;
+	}
+	return n;
+}
+
+/*
+ * True when the count stays above @max at every instant of [a, b]. It only
+ * falls when a cramp leaves the window, at its time + window_s: look there.
+ */
+static bool above_throughout(const struct cramp_tracker *t, int64_t a, int64_t b, int64_t window_s,
+			     unsigned max, bool spread_only)
+{
+	if (count_at(t, a, window_s, spread_only) <= max)
+		return false;
+	for (size_t i = 0; i < t->n_cramps; i++) {
+		const struct cramp_tracker_cramp *c = t->cramps + i;
+		int64_t leaves = c->time_s + window_s;
+
+		if (spread_only && !is_spread(c->site))
+			continue;
+		if (leaves > a && leaves <= b && count_at(t, leaves, window_s, spread_only) <= max)
+			return false;
+	}
+	return true;
+}
+
+/* Whether an advisory of @kind fired in the same count episode as @time_s. */
+static bool fired_in_count_episode(const struct cramp_tracker *t, enum cramp_advisory_kind kind,
+				   int64_t time_s, int64_t window_s, unsigned max, bool spread_only)
+{
+	for (size_t i = 0; i < t->n_fired; i++) {
+		int64_t f = t->fired[i].time_s;
+
+		if (t->fired[i].kind != kind)
+			continue;
+		if (above_throughout(t, f < time_s ? f : time_s, f < time_s ? time_s : f, window_s,
+				     max, spread_only))
+			return true;
+	}
+	return false;
+}
+
+/* Whether the cramp at @i ends a one-sided run: the last N with a leg, on its leg, in the window.
+ */
+static bool one_sided_at(const struct cramp_tracker *t, size_t i)
+{
+	const struct cramp_tracker_cramp *c = t->cramps + i;
+	unsigned k = 0;
+
+	if (c->leg == CRAMP_LEG_UNKNOWN)
+		return false;
+	for (size_t j = i + 1; j-- > 0;) {
+		const struct cramp_tracker_cramp *o = t->cramps + j;
+
+		if (o->leg == CRAMP_LEG_UNKNOWN)
+			continue;
+		if (o->leg != c->leg || c->time_s - o->time_s > t->params.one_sided_window_s)
+			return false;
+		if (++k == t->params.one_sided_run)
+			return true;
+	}
+	return false;
+}
+
+/* Whether a one-sided advisory fired within the episode (consecutive runs) around @i. */
+static bool fired_in_one_sided_episode(const struct cramp_tracker *t, size_t i)
+{
+	int64_t start = t->cramps[i].time_s, end = start;
+
+	for (size_t j = i; j-- > 0;) {
+		if (t->cramps[j].leg == CRAMP_LEG_UNKNOWN)
+			continue;
+		if (!one_sided_at(t, j))
+			break;
+		start = t->cramps[j].time_s;
+	}
+	for (size_t j = i + 1; j < t->n_cramps; j++) {
+		if (t->cramps[j].leg == CRAMP_LEG_UNKNOWN)
+			continue;
+		if (!one_sided_at(t, j))
+			break;
+		end = t->cramps[j].time_s;
+	}
+	for (size_t k = 0; k < t->n_fired; k++)
+		if (t->fired[k].kind == CRAMP_ADVISORY_KIND_ONE_SIDED &&
+		    t->fired[k].time_s >= start && t->fired[k].time_s <= end)
+			return true;
+	return false;
+}
+
+static bool legs_match(enum cramp_leg a, enum cramp_leg b)
+{
+	return a == b || a == CRAMP_LEG_UNKNOWN || b == CRAMP_LEG_UNKNOWN;
+}
+
+static void raise_advisory(struct cramp_tracker_result *res, const struct cramp_tracker *t,
+			   enum cramp_advisory_kind kind, const struct cramp_tracker_cramp *c,
+			   unsigned count)
+{
+	res->advisories[res->n_advisories++] = (struct cramp_advisory){
+		.kind = kind,
+		.time_s = c->time_s,
+		.count = count,
+		.leg = c->leg,
+		.message = t->params.message[kind],
+	};
+}
+
+int cramp_tracker_add(struct cramp_tracker *t, const struct cramp_tracker_cramp *c,
+		      struct cramp_tracker_result *ret)
+{
+	const struct cramp_tracker_params *p = &t->params;
+	struct cramp_tracker_result res = { 0 };
+	size_t i;
+	int r;
+
+	for (i = 0; i < t->n_cramps; i++) {
+		const struct cramp_tracker_cramp *o = t->cramps + i;
+		int64_t d = o->time_s - c->time_s;
+
+		if ((d < 0 ? -d : d) <= p->dedup_window_s && legs_match(o->leg, c->leg)) {
+			res.duplicate = true;
+			res.duplicate_of_s = o->time_s;
+			res.count_7d = count_at(t, o->time_s, p->frequency_window_s, false);
+			*ret = res;
+			return 0;
+		}
+	}
+
+	r = reserve_cramps(t, t->n_cramps + 1);
+	if (r < 0)
+		return r;
+	r = reserve_fired(t, t->n_fired + _CRAMP_ADVISORY_KIND_MAX);
+	if (r < 0)
+		return r;
+
+	i = insert(t, c);
+	res.count_7d = count_at(t, c->time_s, p->frequency_window_s, false);
+	if (res.count_7d > p->frequency_max &&
+	    !fired_in_count_episode(t, CRAMP_ADVISORY_KIND_FREQUENCY, c->time_s,
+				    p->frequency_window_s, p->frequency_max, false))
+		raise_advisory(&res, t, CRAMP_ADVISORY_KIND_FREQUENCY, c, res.count_7d);
+	if (one_sided_at(t, i) && !fired_in_one_sided_episode(t, i))
+		raise_advisory(&res, t, CRAMP_ADVISORY_KIND_ONE_SIDED, c, p->one_sided_run);
+	if (is_spread(c->site) && !fired_in_count_episode(t, CRAMP_ADVISORY_KIND_SPREAD, c->time_s,
+							  p->spread_window_s, 0, true))
+		raise_advisory(&res, t, CRAMP_ADVISORY_KIND_SPREAD, c, 1);
+
+	for (unsigned k = 0; k < res.n_advisories; k++)
+		t->fired[t->n_fired++] = (struct cramp_fired){
+			.kind = res.advisories[k].kind,
+			.time_s = res.advisories[k].time_s,
+		};
+	prune(t);
+	*ret = res;
+	return 0;
+}
+
+unsigned cramp_tracker_count(const struct cramp_tracker *t, int64_t now_s)
+{
+	return count_at(t, now_s, t->params.frequency_window_s, false);
+}
+
+int cramp_tracker_last(const struct cramp_tracker *t, int64_t *ret_s)
+{
+	if (t->n_cramps == 0)
+		return -ENODATA;
+	*ret_s = t->cramps[t->n_cramps - 1].time_s;
+	return 0;
+}

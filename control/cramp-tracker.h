@@ -1,0 +1,149 @@
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/*
+ * The cramp tracker: cramps in, de-duplication, the 7-day count and the
+ * advisories out. Pure: every time is an argument (Unix seconds, UTC, so a
+ * DST change never stretches or shrinks a window), no clock, no I/O, no
+ * globals. The tracker counts and reports; it never diagnoses.
+ *
+ * De-duplication: a report within dedup_window_s (inclusive, either side) of
+ * a tracked cramp on the same leg is that cramp. "unknown" matches any leg
+ * (a bedside button without a leg and the phone's report of the left leg a
+ * minute later are one cramp). A duplicate changes nothing: the daemon stores
+ * nothing for it.
+ *
+ * The 7-day count at instant x is the number of cramps with time in
+ * (x - frequency_window_s, x]: 7 x 24 h of real time, whatever the wall clock.
+ *
+ * Advisories, each raised once per crossing:
+ * - CRAMP_ADVISORY_KIND_FREQUENCY: a cramp whose 7-day count (itself
+ *   included) is above frequency_max (default: 4th in 7 days). An episode is
+ *   a stretch of time during which the count stays above frequency_max; it
+ *   ends at the first instant the count is back to frequency_max or fewer
+ *   (the oldest cramp leaves the window). One advisory per episode: the 5th
+ *   cramp does not fire, a 4th after the count fell back to 3 does.
+ * - CRAMP_ADVISORY_KIND_ONE_SIDED: at a cramp with a leg, the last
+ *   one_sided_run cramps with a leg (this one included; "unknown" ones are
+ *   skipped, neither counting nor breaking the run) are all on this leg and
+ *   lie within one_sided_window_s. An episode is a sequence of consecutive
+ *   such cramps; a cramp on the other leg, or a run that spreads out beyond
+ *   the window, ends it. One advisory per episode.
+ * - CRAMP_ADVISORY_KIND_SPREAD: a cramp that reached the thigh or buttock.
+ *   The episode lasts while such a cramp lies within spread_window_s; one
+ *   advisory per episode (a second thigh cramp two days later does not fire
+ *   again; one after 7 quiet days does).
+ * An advisory is "already fired" for an episode when the tracker raised one,
+ * or was told of one (cramp_tracker_load_advisory()), at a time inside it.
+ * A cramp remembered later (time before the newest) is judged at its own time.
+ */
+
+enum cramp_leg {
+	CRAMP_LEG_UNKNOWN,
+	CRAMP_LEG_LEFT,
+	CRAMP_LEG_RIGHT,
+};
+
+enum cramp_site {
+	CRAMP_SITE_UNKNOWN, /* not given */
+	CRAMP_SITE_CALF,
+	CRAMP_SITE_FOOT,
+	CRAMP_SITE_THIGH,
+	CRAMP_SITE_BUTTOCK,
+};
+
+enum cramp_advisory_kind {
+	CRAMP_ADVISORY_KIND_FREQUENCY,
+	CRAMP_ADVISORY_KIND_ONE_SIDED,
+	CRAMP_ADVISORY_KIND_SPREAD,
+	_CRAMP_ADVISORY_KIND_MAX,
+};
+
+/* "left", "right", "unknown"; returns 0 and *ret, or -EINVAL. */
+int cramp_leg_from_string(const char *s, enum cramp_leg *ret);
+const char *cramp_leg_to_string(enum cramp_leg leg);
+
+/* "calf", "foot", "thigh", "buttock"; returns 0 and *ret, or -EINVAL. */
+int cramp_site_from_string(const char *s, enum cramp_site *ret);
+/* NULL for CRAMP_SITE_UNKNOWN. */
+const char *cramp_site_to_string(enum cramp_site site);
+
+/* "cramp_frequency", "one_sided_cramps", "cramp_spread" (the alert kinds on MQTT). */
+const char *cramp_advisory_kind_to_string(enum cramp_advisory_kind kind);
+int cramp_advisory_kind_from_string(const char *s, enum cramp_advisory_kind *ret);
+/* The plain default wording of each advisory. */
+const char *cramp_advisory_default_message(enum cramp_advisory_kind kind);
+
+struct cramp_tracker_params {
+	int64_t dedup_window_s;     /* default 120 */
+	unsigned frequency_max;     /* default 3: more than this within the window fires */
+	int64_t frequency_window_s; /* default 7 days */
+	unsigned one_sided_run;     /* default 3 in a row ... */
+	int64_t one_sided_window_s; /* ... within 14 days */
+	int64_t spread_window_s;    /* default 7 days */
+	int64_t history_s; /* cramps older than the newest by more are forgotten: 8 weeks */
+	/* Wording of each advisory; NULL: the default. Copied by cramp_tracker_new(). */
+	const char *message[_CRAMP_ADVISORY_KIND_MAX];
+};
+
+/* Fills *ret with the defaults above. */
+void cramp_tracker_params_default(struct cramp_tracker_params *ret);
+
+struct cramp_tracker_cramp {
+	int64_t time_s; /* Unix seconds */
+	enum cramp_leg leg;
+	enum cramp_site site;
+};
+
+struct cramp_advisory {
+	enum cramp_advisory_kind kind;
+	int64_t time_s;      /* the time of the cramp that crossed: store the advisory with it */
+	unsigned count;      /* frequency: the 7-day count; one_sided: the run; spread: 1 */
+	enum cramp_leg leg;  /* one_sided: the leg; else that of the cramp */
+	const char *message; /* owned by the tracker, valid while it lives */
+};
+
+struct cramp_tracker_result {
+	bool duplicate;         /* the same cramp as one tracked: store nothing */
+	int64_t duplicate_of_s; /* the time of that cramp */
+	unsigned count_7d;      /* cramps in the window up to this one, itself included */
+	unsigned n_advisories;  /* 0..3, in the order of enum cramp_advisory_kind */
+	struct cramp_advisory advisories[_CRAMP_ADVISORY_KIND_MAX];
+};
+
+struct cramp_tracker;
+
+/*
+ * A new, empty tracker; @params NULL means the defaults. Returns 0, -EINVAL
+ * for a window or count of 0 or less, or -ENOMEM.
+ */
+int cramp_tracker_new(const struct cramp_tracker_params *params, struct cramp_tracker **ret);
+
+/* Accepts NULL; returns NULL. */
+struct cramp_tracker *cramp_tracker_free(struct cramp_tracker *t);
+
+/*
+ * History at start-up, in any order: a stored cramp (no de-duplication, no
+ * advisory) and an advisory the store says fired. Feed the cramps and
+ * advisories of at least the last params.history_s seconds. Return 0 or
+ * -ENOMEM (the tracker is unchanged then).
+ */
+int cramp_tracker_load(struct cramp_tracker *t, const struct cramp_tracker_cramp *c);
+int cramp_tracker_load_advisory(struct cramp_tracker *t, enum cramp_advisory_kind kind,
+				int64_t time_s);
+
+/*
+ * A cramp reported now. Fills *ret (always, even for a duplicate) and returns
+ * 0, or -ENOMEM (the tracker and *ret are unchanged then). The advisories in
+ * *ret are counted as fired: the daemon raises and stores each.
+ */
+int cramp_tracker_add(struct cramp_tracker *t, const struct cramp_tracker_cramp *c,
+		      struct cramp_tracker_result *ret);
+
+/* The 7-day count at @now_s (for <base>/state). */
+unsigned cramp_tracker_count(const struct cramp_tracker *t, int64_t now_s);
+
+/* The time of the newest cramp in *ret_s; returns 0, or -ENODATA when there is none. */
+int cramp_tracker_last(const struct cramp_tracker *t, int64_t *ret_s);

@@ -1,0 +1,5 @@
+# Tests of the cramp tracker (de-duplication, 7-day counts, advisories) and of nights.
+bedroomd_unit_test(cramp-tracker SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-cramp-tracker.c
+	LIBS bedroomd-control)
+bedroomd_unit_test(cramp-night SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-cramp-night.c
+	LIBS bedroomd-control)

@@ -1,0 +1,470 @@
+/* bedroomctl: log a cramp through the daemon, print the cramp report, show the daemon's state. */
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config/config.h"
+#include "control/cramp-night.h"
+#include "control/cramp-tracker.h"
+#include "tools/bedroomctl/ctl-mqtt.h"
+#include "tools/bedroomctl/ctl-time.h"
+#include "tools/bedroomctl/report.h"
+#include "version.h"
+
+/* Exit statuses, as in sysexits.h. */
+#define EXIT_USAGE       64 /* EX_USAGE */
+#define EXIT_DATAERR     65 /* EX_DATAERR */
+#define EXIT_NOINPUT     66 /* EX_NOINPUT */
+#define EXIT_UNAVAILABLE 69 /* EX_UNAVAILABLE */
+#define EXIT_SOFTWARE    70 /* EX_SOFTWARE */
+#define EXIT_CANTCREAT   73 /* EX_CANTCREAT */
+#define EXIT_IOERR       74 /* EX_IOERR */
+
+#define NOTE_MAX           200          /* bytes, as the daemon accepts */
+#define AT_PAST_MAX_S      (30 * 86400) /* the daemon refuses older cramps */
+#define AT_FUTURE_MAX_S    300
+#define PUBLISH_TIMEOUT_MS 10000
+#define STATUS_TIMEOUT_MS  3000
+
+static const char usage_text[] =
+    "Usage: bedroomctl [--config FILE] COMMAND [OPTIONS]\n"
+    "\n"
+    "Talks to bedroomd, the bedroom daemon, and reads its cramp log.\n"
+    "\n"
+    "Commands:\n"
+    "  cramp [--leg left|right] [--site calf|foot|thigh|buttock] [--at TIME]\n"
+    "        [--note TEXT] [--dry-run]\n"
+    "      Log a cramp. It is sent to the daemon on <base>/cramp (QoS 1); bedroomctl\n"
+    "      waits until the broker has it, so the daemon stays the only writer of the\n"
+    "      log and gets it even when it is restarting. TIME is local time:\n"
+    "      2026-01-31T03:10, 03:10 (the most recent past 03:10) or -20min (also -45s,\n"
+    "      -2h); at most 30 days ago. --note is at most 200 bytes. --dry-run prints the\n"
+    "      topic and the message and sends nothing.\n"
+    "\n"
+    "  report [--days N] [--until YYYY-MM-DD] [--format text|json|csv|pdf]\n"
+    "         [--output FILE] [--store PATH]\n"
+    "      The cramp report of the N nights (default 28) up to the night of --until\n"
+    "      (default: tonight, or last night before noon), oldest first. A night runs\n"
+    "      from noon to noon and is named by its evening. Per night: the cramps (leg,\n"
+    "      site, local time, room temperature then), the lowest room temperature from\n"
+    "      22:00 to 07:00, and whether the foot soak was done (known from the night's\n"
+    "      cramp log); then the cramps per week against the threshold of three, the\n"
+    "      totals and the advisories that fired. --format pdf writes one A4 page for\n"
+    "      a doctor to --output FILE (required for pdf; the others print to standard\n"
+    "      output without it). The store is <state_dir>/bedroomd.db of the\n"
+    "      configuration, or --store PATH; it is opened read-only and may be in use\n"
+    "      by the daemon.\n"
+    "\n"
+    "  status\n"
+    "      Print the daemon's retained <base>/availability and <base>/state (waits\n"
+    "      up to 3 seconds for them).\n"
+    "\n"
+    "Options:\n"
+    "  --config FILE   the daemon's configuration, for the broker, its user and TLS\n"
+    "                  files, the base topic and the state directory\n"
+    "                  (default " CONFIG_DEFAULT_PATH ")\n"
+    "  --help          print this and exit\n"
+    "  --version       print the version and exit\n"
+    "\n"
+    "Exit status:\n"
+    "   0  done\n"
+    "  64  bad usage: an unknown option, leg or site, a bad date or time, a bad number\n"
+    "  65  the store is not a bedroomd store, or was written by a newer bedroomd\n"
+    "  66  the store is missing or cannot be read\n"
+    "  69  the broker cannot be reached, refused us, or did not confirm in time; or no\n"
+    "      retained state came (status)\n"
+    "  70  an internal error (out of memory)\n"
+    "  73  the --output file cannot be written\n"
+    "  74  an error while reading the store or writing the report\n"
+    "  78  the configuration is bad or cannot be read\n"
+    "\n"
+    "bedroomd counts and reports; it does not diagnose.\n";
+
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "bedroomctl: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'bedroomctl --help'.\n");
+	return EXIT_USAGE;
+}
+
+static int load_config(const char *path, struct config **ret)
+{
+	char *error = NULL;
+	int r = config_load(path, ret, &error);
+
+	if (r < 0) {
+		fprintf(stderr, "bedroomctl: %s\n", error ? error : strerror(-r));
+		free(error);
+		return CONFIG_EXIT_STATUS;
+	}
+	return 0;
+}
+
+static char *topic_of(const struct config *c, const char *leaf)
+{
+	char *t = NULL;
+
+	if (asprintf(&t, "%s/%s", c->mqtt.base_topic, leaf) < 0)
+		return NULL;
+	return t;
+}
+
+static int cmd_cramp(const char *config_path, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "leg", required_argument, NULL, 'l' }, { "site", required_argument, NULL, 's' },
+		{ "at", required_argument, NULL, 'a' },  { "note", required_argument, NULL, 'n' },
+		{ "dry-run", no_argument, NULL, 'd' },   { "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },      {},
+	};
+	const char *leg = NULL, *site = NULL, *at = NULL, *note = NULL, *error = NULL;
+	enum cramp_leg l;
+	enum cramp_site s;
+	struct config *config = NULL;
+	bool dry_run = false;
+	char *topic = NULL, *payload = NULL, when[REPORT_TIME_MAX];
+	int64_t now = (int64_t) time(NULL), t = now;
+	json_t *j = NULL;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0) {
+		switch (c) {
+		case 'l':
+			leg = optarg;
+			break;
+		case 's':
+			site = optarg;
+			break;
+		case 'a':
+			at = optarg;
+			break;
+		case 'n':
+			note = optarg;
+			break;
+		case 'd':
+			dry_run = true;
+			break;
+		case 'c':
+			config_path = optarg;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 0;
+		default:
+			return usage_error("%s", "bad option for 'cramp'");
+		}
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	if (leg && (cramp_leg_from_string(leg, &l) < 0 || l == CRAMP_LEG_UNKNOWN))
+		return usage_error("unknown leg '%s': use left or right", leg);
+	if (site && cramp_site_from_string(site, &s) < 0)
+		return usage_error("unknown site '%s': use calf, foot, thigh or buttock", site);
+	if (note && strlen(note) > NOTE_MAX)
+		return usage_error("%s", "the note is longer than 200 bytes");
+	if (at) {
+		if (ctl_time_parse(at, now, &t) < 0)
+			return usage_error("bad time '%s': use 2026-01-31T03:10, 03:10 or -20min",
+					   at);
+		if (t > now + AT_FUTURE_MAX_S)
+			return usage_error("the time '%s' is in the future", at);
+		if (t < now - AT_PAST_MAX_S)
+			return usage_error("the time '%s' is more than 30 days ago", at);
+	}
+
+	r = load_config(config_path, &config);
+	if (r != 0)
+		return r;
+	report_format_time(t, ctl_time_local_offset(t), when);
+	/* Fields not given are left out: the daemon's defaults apply. */
+	j = json_pack("{s:s}", "leg", leg ? leg : "unknown");
+	if (j && site)
+		json_object_set_new(j, "site", json_string(site));
+	if (j)
+		json_object_set_new(j, "time", json_string(when));
+	if (j && note)
+		json_object_set_new(j, "note", json_string(note));
+	if (j)
+		json_object_set_new(j, "source", json_string("bedroomctl"));
+	payload = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	topic = topic_of(config, "cramp");
+	if (!payload || !topic) {
+		fprintf(stderr, "bedroomctl: out of memory\n");
+		r = EXIT_SOFTWARE;
+		goto out;
+	}
+	if (dry_run) {
+		printf("%s %s\n", topic, payload);
+		r = 0;
+		goto out;
+	}
+	r = ctl_mqtt_publish(&config->mqtt, topic, payload, PUBLISH_TIMEOUT_MS, &error);
+	if (r < 0) {
+		fprintf(stderr, "bedroomctl: %s:%d: %s: %s; the cramp is not logged\n",
+			config->mqtt.host, config->mqtt.port, error, strerror(-r));
+		r = EXIT_UNAVAILABLE;
+		goto out;
+	}
+	printf("Cramp at %.10s %.5s sent to bedroomd.\n", when, when + 11);
+	r = 0;
+out:
+	json_decref(j);
+	free(payload);
+	free(topic);
+	config_free(config);
+	return r;
+}
+
+static int report_exit_status(int r)
+{
+	switch (r) {
+	case -ENOENT:
+	case -EACCES:
+	case -EPERM:
+	case -ENOTDIR:
+		return EXIT_NOINPUT;
+	case -EPROTONOSUPPORT:
+	case -EBADMSG:
+		return EXIT_DATAERR;
+	case -ENOMEM:
+		return EXIT_SOFTWARE;
+	default:
+		return EXIT_IOERR;
+	}
+}
+
+static int cmd_report(const char *config_path, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "days", required_argument, NULL, 'd' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "store", required_argument, NULL, 's' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "until", required_argument, NULL, 'u' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	const char *format = "text", *store = NULL, *output = NULL, *error = NULL;
+	struct config *config = NULL;
+	struct report *report = NULL;
+	char *store_path = NULL, *end;
+	int64_t now = (int64_t) time(NULL);
+	int64_t until = cramp_night_of(now, ctl_time_local_offset(now));
+	unsigned long days = 28;
+	FILE *f = stdout;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0) {
+		switch (c) {
+		case 'd':
+			errno = 0;
+			days = strtoul(optarg, &end, 10);
+			if (errno || *end || optarg[0] < '1' || optarg[0] > '9' || days > 366)
+				return usage_error("bad --days '%s': a number of nights, 1 to 366",
+						   optarg);
+			break;
+		case 'f':
+			format = optarg;
+			break;
+		case 's':
+			store = optarg;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'u':
+			if (ctl_time_parse_date(optarg, &until) < 0)
+				return usage_error("bad date '%s': use YYYY-MM-DD", optarg);
+			break;
+		case 'c':
+			config_path = optarg;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 0;
+		default:
+			return usage_error("%s", "bad option for 'report'");
+		}
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 &&
+	    strcmp(format, "csv") != 0 && strcmp(format, "pdf") != 0)
+		return usage_error("unknown format '%s': use text, json, csv or pdf", format);
+	if (strcmp(format, "pdf") == 0 && !output)
+		return usage_error("%s", "--format pdf needs --output FILE");
+
+	if (!store) {
+		r = load_config(config_path, &config);
+		if (r != 0)
+			return r;
+		if (asprintf(&store_path, "%s/bedroomd.db", config->daemon.state_dir) < 0) {
+			r = EXIT_SOFTWARE;
+			goto out;
+		}
+		store = store_path;
+	}
+	r = report_read(store, until, (unsigned) days, &report, &error);
+	if (r < 0) {
+		fprintf(stderr, "bedroomctl: %s: %s\n", store, error ? error : strerror(-r));
+		r = report_exit_status(r);
+		goto out;
+	}
+
+	if (strcmp(format, "pdf") == 0) {
+		r = report_render_pdf(report, output, config ? config->daemon.node_id : NULL,
+				      config ? config->heating.floor_c : NAN);
+		if (r < 0) {
+			fprintf(stderr, "bedroomctl: %s: cannot write the PDF: %s\n", output,
+				strerror(-r));
+			r = EXIT_CANTCREAT;
+		}
+		goto out;
+	}
+	if (output) {
+		f = fopen(output, "we");
+		if (!f) {
+			fprintf(stderr, "bedroomctl: %s: %m\n", output);
+			r = EXIT_CANTCREAT;
+			goto out;
+		}
+	}
+	if (strcmp(format, "json") == 0)
+		r = report_print_json(report, f);
+	else if (strcmp(format, "csv") == 0)
+		r = report_print_csv(report, f);
+	else
+		r = report_print_text(report, f);
+	if (fflush(f) != 0 || r < 0) {
+		fprintf(stderr, "bedroomctl: %s: cannot write the report\n",
+			output ? output : "standard output");
+		r = EXIT_IOERR;
+	}
+	if (output && fclose(f) != 0 && r == 0) {
+		fprintf(stderr, "bedroomctl: %s: %m\n", output);
+		r = EXIT_IOERR;
+	}
+out:
+	report_free(report);
+	free(store_path);
+	config_free(config);
+	return r;
+}
+
+static int cmd_status(const char *config_path, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	struct config *config = NULL;
+	char *topics[2] = { NULL, NULL }, *payloads[2] = { NULL, NULL };
+	const char *error = NULL;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0) {
+		switch (c) {
+		case 'c':
+			config_path = optarg;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 0;
+		default:
+			return usage_error("%s", "bad option for 'status'");
+		}
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	r = load_config(config_path, &config);
+	if (r != 0)
+		return r;
+	topics[0] = topic_of(config, "availability");
+	topics[1] = topic_of(config, "state");
+	if (!topics[0] || !topics[1]) {
+		r = EXIT_SOFTWARE;
+		goto out;
+	}
+	r = ctl_mqtt_fetch_retained(&config->mqtt, (const char *const *) topics, 2, payloads,
+				    STATUS_TIMEOUT_MS, &error);
+	if (r < 0) {
+		fprintf(stderr, "bedroomctl: %s:%d: %s: %s\n", config->mqtt.host, config->mqtt.port,
+			error, strerror(-r));
+		r = EXIT_UNAVAILABLE;
+		goto out;
+	}
+	printf("availability: %s\n", payloads[0] ? payloads[0] : "(none retained)");
+	printf("state: %s\n", payloads[1] ? payloads[1] : "(none retained)");
+	if (r == 0) {
+		fprintf(stderr,
+			"bedroomctl: nothing retained under '%s': is bedroomd using this "
+			"broker and base topic?\n",
+			config->mqtt.base_topic);
+		r = EXIT_UNAVAILABLE;
+		goto out;
+	}
+	r = 0;
+out:
+	for (int i = 0; i < 2; i++) {
+		free(topics[i]);
+		free(payloads[i]);
+	}
+	config_free(config);
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{},
+	};
+	const char *config_path = CONFIG_DEFAULT_PATH;
+	const char *command;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+", options, NULL)) >= 0) {
+		switch (c) {
+		case 'c':
+			config_path = optarg;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 0;
+		case 'V':
+			printf("bedroomctl %s\n", BEDROOMD_VERSION);
+			return 0;
+		default:
+			return usage_error("%s", "bad option");
+		}
+	}
+	if (optind >= argc)
+		return usage_error("%s", "no command given: cramp, report or status");
+	command = argv[optind];
+	argc -= optind;
+	argv += optind;
+	optind = 1;
+	if (strcmp(command, "cramp") == 0)
+		return cmd_cramp(config_path, argc, argv);
+	if (strcmp(command, "report") == 0)
+		return cmd_report(config_path, argc, argv);
+	if (strcmp(command, "status") == 0)
+		return cmd_status(config_path, argc, argv);
+	return usage_error("unknown command '%s': use cramp, report or status", command);
+}

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <stddef.h>
+
+struct config_mqtt;
+
+/*
+ * bedroomctl's short talks with the broker, with the daemon's own broker
+ * settings (host, port, user, password, TLS). Each connects with a clean
+ * session of its own, does one thing, and disconnects; each gives up after
+ * @timeout_ms. Return 0, or -ETIMEDOUT, -ECONNREFUSED, -EACCES, ... with a
+ * message for the user in *ret_error (static).
+ */
+
+/* Publishes @payload on @topic with QoS 1 and waits for the broker's PUBACK. */
+int ctl_mqtt_publish(const struct config_mqtt *m, const char *topic, const char *payload,
+		     int timeout_ms, const char **ret_error);
+
+/*
+ * Subscribes to the @n topics and waits for their retained messages: each
+ * that came is put in a new string in ret_payloads[i], the rest are left
+ * NULL. Returns how many came (0 when none did within @timeout_ms), or -errno.
+ */
+int ctl_mqtt_fetch_retained(const struct config_mqtt *m, const char *const *topics, size_t n,
+			    char **ret_payloads, int timeout_ms, const char **ret_error);

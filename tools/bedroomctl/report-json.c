@@ -1,0 +1,84 @@
+/* The report as JSON, for other programs. */
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+
+#include "tools/bedroomctl/report.h"
+
+static json_t *number_or_null(double v)
+{
+	/* One decimal, as measured and as printed elsewhere. */
+	return isnan(v) ? json_null() : json_real(round(v * 10) / 10);
+}
+
+static json_t *tristate(int v)
+{
+	return v < 0 ? json_null() : json_boolean(v);
+}
+
+static json_t *night_json(const struct report *r, const struct report_night *n)
+{
+	json_t *cramps = json_array();
+	char label[REPORT_LABEL_MAX], when[REPORT_TIME_MAX];
+
+	for (size_t j = n->first_cramp; j < n->first_cramp + n->n_cramps; j++) {
+		const struct report_cramp *c = &r->cramps[j];
+
+		report_format_time(c->time_s, c->tz_offset_s, when);
+		json_array_append_new(
+		    cramps,
+		    json_pack("{s:s, s:s, s:o, s:o, s:b, s:o}", "time", when, "leg", c->leg, "site",
+			      c->site[0] ? json_string(c->site) : json_null(), "room_c",
+			      number_or_null(c->room_c), "suspected", c->suspected, "note",
+			      c->note ? json_string(c->note) : json_null()));
+	}
+	report_night_label(n->night, label);
+	return json_pack("{s:s, s:o, s:o, s:o}", "night", label, "lowest_room_c",
+			 number_or_null(n->min_c), "soak_done", tristate(n->soak_done), "cramps",
+			 cramps);
+}
+
+int report_print_json(const struct report *r, FILE *f)
+{
+	json_t *root, *nights = json_array(), *weeks = json_array(), *advisories = json_array();
+	char first[REPORT_LABEL_MAX], last[REPORT_LABEL_MAX], label[REPORT_LABEL_MAX],
+	    when[REPORT_TIME_MAX];
+	int ret;
+
+	for (size_t i = 0; i < r->n_nights; i++)
+		json_array_append_new(nights, night_json(r, &r->nights[i]));
+	for (size_t i = 0; i < r->n_weeks; i++) {
+		const struct report_week *w = &r->weeks[i];
+
+		report_night_label(w->start, label);
+		json_array_append_new(weeks,
+				      json_pack("{s:s, s:i, s:i, s:b}", "start", label, "nights",
+						(int) w->n_nights, "cramps", (int) w->n_cramps,
+						"above_threshold", w->n_cramps > REPORT_THRESHOLD));
+	}
+	for (size_t i = 0; i < r->n_advisories; i++) {
+		const struct report_advisory *a = &r->advisories[i];
+
+		report_format_time(a->time_s, a->tz_offset_s, when);
+		json_array_append_new(
+		    advisories, json_pack("{s:s, s:s, s:s?, s:o}", "kind", a->kind, "time", when,
+					  "message", a->message, "count",
+					  a->count < 0 ? json_null() : json_integer(a->count)));
+	}
+	report_night_label(r->first_night, first);
+	report_night_label(r->last_night, last);
+	root = json_pack(
+	    "{s:s, s:s, s:i, s:o, s:o, s:{s:i, s:i, s:i, s:i, s:i}, s:{s:i, s:i}, s:o}",
+	    "first_night", first, "last_night", last, "threshold_per_week", REPORT_THRESHOLD,
+	    "nights", nights, "weeks", weeks, "totals", "cramps", (int) r->n_cramps,
+	    "nights_with_cramps", (int) r->n_nights_with_cramps, "left", (int) r->n_left, "right",
+	    (int) r->n_right, "leg_unknown", (int) r->n_unknown_leg, "foot_soak", "nights_done",
+	    (int) r->n_soak_done, "nights_known", (int) r->n_soak_known, "advisories", advisories);
+	if (!root)
+		return -ENOMEM;
+	ret = json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(4));
+	fputc('\n', f);
+	json_decref(root);
+	return ret < 0 || ferror(f) ? -EIO : 0;
+}

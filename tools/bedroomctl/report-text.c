@@ -1,0 +1,183 @@
+/* The report as text for a terminal, and as CSV for a spreadsheet. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "control/cramp-night.h"
+#include "tools/bedroomctl/report.h"
+
+void report_night_label(int64_t night, char buf[static REPORT_LABEL_MAX])
+{
+	int y, m, d;
+
+	cramp_night_date(night, &y, &m, &d);
+	snprintf(buf, REPORT_LABEL_MAX, "%04d-%02d-%02d", y % 10000, m, d);
+}
+
+void report_format_time(int64_t time_s, int tz_offset_s, char buf[static REPORT_TIME_MAX])
+{
+	int64_t local = time_s + tz_offset_s;
+	int64_t day = (local - (((local % 86400) + 86400) % 86400)) / 86400;
+	int64_t of_day = local - day * 86400;
+	int off = tz_offset_s < 0 ? -tz_offset_s : tz_offset_s;
+	int y, m, d;
+
+	cramp_night_date(day, &y, &m, &d);
+	snprintf(buf, REPORT_TIME_MAX, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", y % 10000, m, d,
+		 (int) (of_day / 3600), (int) (of_day / 60 % 60), (int) (of_day % 60),
+		 tz_offset_s < 0 ? '-' : '+', off / 3600 % 100, off / 60 % 60);
+}
+
+const char *report_weekday_name(int64_t night)
+{
+	static const char *const names[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
+
+	return names[cramp_night_weekday(night)];
+}
+
+static const char *soak_word(int soak)
+{
+	return soak == 1 ? "yes" : soak == 0 ? "no" : "unknown";
+}
+
+int report_print_text(const struct report *r, FILE *f)
+{
+	char first[REPORT_LABEL_MAX], last[REPORT_LABEL_MAX], label[REPORT_LABEL_MAX],
+	    when[REPORT_TIME_MAX];
+
+	report_night_label(r->first_night, first);
+	report_night_label(r->last_night, last);
+	fprintf(f, "Cramp report: nights of %s to %s (%zu nights, oldest first)\n\n", first, last,
+		r->n_nights);
+	for (size_t i = 0; i < r->n_nights; i++) {
+		const struct report_night *n = &r->nights[i];
+
+		report_night_label(n->night, label);
+		fprintf(f, "%s %s  ", report_weekday_name(n->night), label);
+		if (isnan(n->min_c))
+			fprintf(f, "lowest  --.- °C");
+		else
+			fprintf(f, "lowest %5.1f °C", n->min_c);
+		fprintf(f, "  foot soak %-7s  ", soak_word(n->soak_done));
+		if (n->n_cramps == 0)
+			fprintf(f, "no cramp\n");
+		else
+			fprintf(f, "%zu cramp%s\n", n->n_cramps, n->n_cramps == 1 ? "" : "s");
+		for (size_t j = n->first_cramp; j < n->first_cramp + n->n_cramps; j++) {
+			const struct report_cramp *c = &r->cramps[j];
+
+			report_format_time(c->time_s, c->tz_offset_s, when);
+			fprintf(f, "    %.5s  %-7s %-7s ", when + 11, c->leg,
+				c->site[0] ? c->site : "-");
+			if (isnan(c->room_c))
+				fprintf(f, "room  --.- °C");
+			else
+				fprintf(f, "room %5.1f °C", c->room_c);
+			if (c->suspected)
+				fprintf(f, "  (suspected, from movement)");
+			if (c->note)
+				fprintf(f, "  note: %s", c->note);
+			fputc('\n', f);
+		}
+	}
+
+	fprintf(f,
+		"\nWeeks (Monday to Sunday night; more than %d cramps a week is worth a doctor's "
+		"check):\n",
+		REPORT_THRESHOLD);
+	for (size_t i = 0; i < r->n_weeks; i++) {
+		const struct report_week *w = &r->weeks[i];
+
+		report_night_label(w->start, label);
+		fprintf(f, "  week of %s  %2u cramp%s", label, w->n_cramps,
+			w->n_cramps == 1 ? " " : "s");
+		if (w->n_nights < 7)
+			fprintf(f, "  (%u of 7 nights in this report)", w->n_nights);
+		if (w->n_cramps > REPORT_THRESHOLD)
+			fprintf(f, "  more than %d", REPORT_THRESHOLD);
+		fputc('\n', f);
+	}
+
+	fprintf(f,
+		"\nTotal: %zu cramp%s on %u of %zu nights (left %u, right %u, leg not given %u)\n",
+		r->n_cramps, r->n_cramps == 1 ? "" : "s", r->n_nights_with_cramps, r->n_nights,
+		r->n_left, r->n_right, r->n_unknown_leg);
+	fprintf(f, "Foot soak: done on %u of the %u nights where it is known\n", r->n_soak_done,
+		r->n_soak_known);
+
+	fprintf(f, "\nAdvisories that fired:%s\n", r->n_advisories == 0 ? " none" : "");
+	for (size_t i = 0; i < r->n_advisories; i++) {
+		const struct report_advisory *a = &r->advisories[i];
+
+		report_format_time(a->time_s, a->tz_offset_s, when);
+		fprintf(f, "  %.10s %.5s  %s: %s\n", when, when + 11, a->kind,
+			a->message ? a->message : "");
+	}
+	fprintf(f, "\nbedroomd counts and reports; it does not diagnose.\n");
+	return ferror(f) ? -EIO : 0;
+}
+
+/* A CSV field: quoted, with quotes doubled, when it needs to be. */
+static void csv_field(FILE *f, const char *s)
+{
+	if (!s)
+		return;
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void csv_number(FILE *f, double v)
+{
+	if (!isnan(v))
+		fprintf(f, "%.1f", v);
+}
+
+static void csv_tristate(FILE *f, int v)
+{
+	if (v >= 0)
+		fputs(v ? "yes" : "no", f);
+}
+
+int report_print_csv(const struct report *r, FILE *f)
+{
+	char label[REPORT_LABEL_MAX], when[REPORT_TIME_MAX];
+
+	fprintf(f, "night,night_lowest_c,soak_done,time,leg,site,room_c,suspected,note\r\n");
+	for (size_t i = 0; i < r->n_nights; i++) {
+		const struct report_night *n = &r->nights[i];
+		size_t rows = n->n_cramps ? n->n_cramps : 1;
+
+		report_night_label(n->night, label);
+		for (size_t k = 0; k < rows; k++) {
+			const struct report_cramp *c =
+			    n->n_cramps ? &r->cramps[n->first_cramp + k] : NULL;
+
+			fprintf(f, "%s,", label);
+			csv_number(f, n->min_c);
+			fputc(',', f);
+			csv_tristate(f, n->soak_done);
+			fputc(',', f);
+			if (c) {
+				report_format_time(c->time_s, c->tz_offset_s, when);
+				fprintf(f, "%s,%s,%s,", when, c->leg, c->site);
+				csv_number(f, c->room_c);
+				fprintf(f, ",%s,", c->suspected ? "yes" : "no");
+				csv_field(f, c->note);
+			} else {
+				fputs(",,,,,", f);
+			}
+			fputs("\r\n", f);
+		}
+	}
+	return ferror(f) ? -EIO : 0;
+}

@@ -1,0 +1,96 @@
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/*
+ * The cramp report: what the store holds about a run of nights, read once,
+ * then printed as text, JSON, CSV or a one-page PDF. Nights run from noon to
+ * noon local time and are listed oldest first, so the report reads like a
+ * diary and the chart runs left to right. Weeks run from Monday night to
+ * Sunday night.
+ */
+
+#define REPORT_THRESHOLD 3 /* more cramps than this in a week are worth a doctor's check */
+
+struct report_cramp {
+	int64_t time_s;
+	int tz_offset_s;
+	char leg[8];   /* "left", "right", "unknown" */
+	char site[8];  /* "calf", ..., or "" */
+	double room_c; /* NAN: unknown */
+	int soak_done; /* 1, 0, -1: unknown */
+	bool suspected;
+	char *note; /* or NULL */
+};
+
+struct report_night {
+	int64_t night; /* see control/cramp-night.h */
+	double min_c;  /* lowest room temperature 22:00-07:00 local; NAN: none recorded */
+	int soak_done; /* 1 when any cramp of the night says so, 0 when one says not, -1 */
+	size_t first_cramp, n_cramps; /* into report.cramps */
+};
+
+struct report_week {
+	int64_t start;     /* its Monday night */
+	unsigned n_nights; /* of the report's nights (fewer than 7 at the edges) */
+	unsigned n_cramps;
+};
+
+struct report_advisory {
+	char kind[32];
+	int64_t time_s;
+	int tz_offset_s;
+	char *message;
+	int count; /* -1: none stored */
+};
+
+struct report {
+	int64_t first_night, last_night;
+	struct report_night *nights; /* n_nights = last - first + 1, oldest first */
+	size_t n_nights;
+	struct report_cramp *cramps; /* in time order */
+	size_t n_cramps;
+	struct report_week *weeks;
+	size_t n_weeks;
+	struct report_advisory *advisories;
+	size_t n_advisories;
+	unsigned n_left, n_right, n_unknown_leg;
+	unsigned n_soak_done, n_soak_known; /* nights */
+	unsigned n_nights_with_cramps;
+};
+
+/*
+ * Opens the store at @path read-only (it may be open in the daemon, in WAL
+ * mode) and reads the @n_nights nights up to and including @last_night.
+ * Returns 0 and a new report in *ret, -ENOENT / -EACCES when the file is
+ * missing or unreadable, -EPROTONOSUPPORT when it has a newer schema,
+ * -EBADMSG when it is no bedroomd store, or another negative errno; a message
+ * for the user in *ret_error (static or NULL).
+ */
+int report_read(const char *path, int64_t last_night, unsigned n_nights, struct report **ret,
+		const char **ret_error);
+
+struct report *report_free(struct report *r);
+
+#define REPORT_LABEL_MAX 32 /* room for any int64 night, not only "2026-01-31" */
+#define REPORT_TIME_MAX  64
+
+/* "2026-01-31" */
+void report_night_label(int64_t night, char buf[static REPORT_LABEL_MAX]);
+/* "2026-01-31T03:10:00+01:00": the date is the first 10 bytes, the clock time the 5 from 11. */
+void report_format_time(int64_t time_s, int tz_offset_s, char buf[static REPORT_TIME_MAX]);
+/* "Sat" */
+const char *report_weekday_name(int64_t night);
+
+/* The outputs; each returns 0 or a negative errno (-EIO when writing failed). */
+int report_print_text(const struct report *r, FILE *f);
+int report_print_json(const struct report *r, FILE *f);
+int report_print_csv(const struct report *r, FILE *f);
+/*
+ * One A4 page for a doctor, written to @path. @room_name (or NULL) goes into
+ * the subtitle; @floor_c (or NAN) is drawn as the night floor in the chart.
+ */
+int report_render_pdf(const struct report *r, const char *path, const char *room_name,
+		      double floor_c);

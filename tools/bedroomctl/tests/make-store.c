@@ -1,0 +1,212 @@
+/*
+ * Makes a store for bedroomctl's tests with the daemon's own store code: four
+ * weeks of nights (Monday 9 March 2026 to Sunday 5 April 2026, across the
+ * change to summer time in Europe/Berlin) with known cramps, temperatures and
+ * advisories. Usage: bedroomctl-make-store DIR [USER_VERSION]
+ * (a USER_VERSION afterwards makes a store "from another version").
+ */
+#include <errno.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "control/cramp-night.h"
+#include "control/cramp-tracker.h"
+#include "daemon/store.h"
+
+#define FIRST_NIGHT_Y 2026
+#define FIRST_NIGHT_M 3
+#define FIRST_NIGHT_D 9
+#define N_NIGHTS      28
+
+/* Unix time of @hh:@mm local in night @n (0: the first): before noon, the next morning. */
+static int64_t at(int n, int hh, int mm)
+{
+	int64_t night = cramp_night_from_date(FIRST_NIGHT_Y, FIRST_NIGHT_M, FIRST_NIGHT_D) + n;
+	struct tm tm = { .tm_hour = hh, .tm_min = mm, .tm_isdst = -1 };
+	int y, m, d;
+
+	cramp_night_date(night + (hh < 12), &y, &m, &d);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	return (int64_t) mktime(&tm);
+}
+
+static int offset_at(int64_t t)
+{
+	time_t tt = (time_t) t;
+	struct tm tm;
+
+	localtime_r(&tt, &tm);
+	return (int) tm.tm_gmtoff;
+}
+
+/* The lowest temperature of night @n, reached at 04:00. */
+static double night_low(int n)
+{
+	return 17.0 + (n % 5) * 0.4;
+}
+
+/* Not const: struct store_cramp borrows plain char pointers. */
+static struct {
+	int night, hh, mm;
+	char leg[8], site[8]; /* "": not given */
+	double room_c;
+	int soak;
+	int suspected;
+	char note[64]; /* "": none */
+} cramps[] = {
+	{ -1, 3, 0, "left", "calf", 17.5, 1, 0, "before the report" },
+	{ 0, 3, 10, "left", "calf", 17.3, 1, 0, "" },
+	{ 2, 2, 40, "right", "calf", 18.4, 0, 0, "" },
+	{ 7, 1, 30, "left", "calf", 17.8, 1, 0, "" },
+	{ 8, 3, 0, "left", "foot", 17.6, 1, 0, "" },
+	{ 9, 4, 20, "left", "calf", 17.9, -1, 0, "" },
+	{ 11, 23, 40, "right", "calf", 19.2, 0, 0, "" },
+	{ 12, 5, 0, "unknown", "", 18.1, -1, 0, "" },
+	{ 14, 3, 0, "right", "thigh", 17.2, 1, 0, "woke me, went up the thigh" },
+	{ 19, 3, 30, "left", "calf", 18.0, 1, 0, "" },
+	{ 19, 5, 15, "left", "calf", NAN, 1, 0, "stretched, \"better\"" },
+	{ 22, 2, 0, "right", "calf", 18.3, 1, 1, "" },
+	{ 27, 23, 10, "left", "calf", 19.0, 1, 0, "" },
+	{ 28, 1, 0, "left", "calf", 18.0, 1, 0, "after the report" },
+};
+
+static const struct {
+	int night, hh, mm;
+	enum cramp_advisory_kind kind;
+	int count;
+} advisories[] = {
+	{ -7, 3, 0, CRAMP_ADVISORY_KIND_SPREAD, 1 },
+	{ 9, 4, 20, CRAMP_ADVISORY_KIND_ONE_SIDED, 3 },
+	{ 11, 23, 40, CRAMP_ADVISORY_KIND_FREQUENCY, 4 },
+	{ 14, 3, 0, CRAMP_ADVISORY_KIND_SPREAD, 1 },
+};
+
+static int fill(struct store *s)
+{
+	int r;
+
+	for (size_t i = 0; i < sizeof(cramps) / sizeof(cramps[0]); i++) {
+		char id[32], source[] = "button";
+		struct store_cramp c = {
+			.id = id,
+			.leg = cramps[i].leg,
+			.site = cramps[i].site[0] ? cramps[i].site : NULL,
+			.source = source,
+			.suspected = cramps[i].suspected,
+			.note = cramps[i].note[0] ? cramps[i].note : NULL,
+			.room_c = cramps[i].room_c,
+			.min_room_c = NAN,
+			.in_bed = 1,
+			.heater_on = -1,
+			.heater_duty_1h = NAN,
+			.soak_done = cramps[i].soak,
+			.count_7d = 1,
+			.delivered = true,
+		};
+
+		snprintf(id, sizeof(id), "test-cramp-%zu", i);
+		c.time = at(cramps[i].night, cramps[i].hh, cramps[i].mm);
+		c.tz_offset_s = offset_at(c.time);
+		c.recorded = c.time;
+		r = store_cramp_add(s, &c);
+		if (r < 0)
+			return r;
+	}
+	/* Every 10 minutes; night 10 has no reading at all. */
+	for (int n = -1; n <= N_NIGHTS; n++) {
+		for (int k = 0; k < 24 * 6; k++) {
+			int hh = (12 + k / 6) % 24, mm = k % 6 * 10;
+			int64_t t = at(n, hh, mm);
+			double hours = fabs((hh < 12 ? hh : hh - 24) + mm / 60.0 - 4.0);
+			double c;
+
+			if (n == 10)
+				continue;
+			if (hh >= 22 || hh < 7)
+				c = night_low(n) + 0.25 * hours;
+			else if (hh == 13)
+				c = 16.0; /* the window open in the afternoon: not the night's low
+					   */
+			else
+				c = 20.5;
+			r = store_room_temperature_add(s, t, offset_at(t), round(c * 100) / 100);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+/* The advisories that fired, and optionally another schema version, written with SQLite. */
+static int finish(const char *path, int user_version)
+{
+	sqlite3_stmt *st = NULL;
+	sqlite3 *db = NULL;
+	char sql[64];
+	int rc;
+
+	rc = sqlite3_open(path, &db);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(
+		    db,
+		    "INSERT INTO advisories (id, kind, time, tz_offset_s, message, "
+		    "count) VALUES (?, ?, ?, ?, ?, ?);",
+		    -1, &st, NULL);
+	for (size_t i = 0; rc == SQLITE_OK && i < sizeof(advisories) / sizeof(advisories[0]); i++) {
+		int64_t t = at(advisories[i].night, advisories[i].hh, advisories[i].mm);
+		enum cramp_advisory_kind k = advisories[i].kind;
+		char id[32];
+
+		snprintf(id, sizeof(id), "test-advisory-%zu", i);
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, cramp_advisory_kind_to_string(k), -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, t);
+		sqlite3_bind_int(st, 4, offset_at(t));
+		sqlite3_bind_text(st, 5, cramp_advisory_default_message(k), -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 6, advisories[i].count);
+		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_OK && user_version > 0) {
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d;", user_version);
+		rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	}
+	if (rc != SQLITE_OK)
+		fprintf(stderr, "make-store: %s: %s\n", path, db ? sqlite3_errmsg(db) : "?");
+	sqlite3_close(db);
+	return rc == SQLITE_OK ? 0 : -EIO;
+}
+
+int main(int argc, char **argv)
+{
+	struct store *s = NULL;
+	char path[4096];
+	int r;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: bedroomctl-make-store DIR [USER_VERSION]\n");
+		return 64;
+	}
+	r = store_open(argv[1], &s);
+	if (r < 0) {
+		fprintf(stderr, "make-store: %s: %s\n", argv[1], strerror(-r));
+		return 1;
+	}
+	snprintf(path, sizeof(path), "%s", store_path(s));
+	r = fill(s);
+	s = store_close(s);
+	if (r < 0) {
+		fprintf(stderr, "make-store: %s\n", strerror(-r));
+		return 1;
+	}
+	if (finish(path, argc > 2 ? atoi(argv[2]) : 0) < 0)
+		return 1;
+	return 0;
+}

@@ -1,0 +1,76 @@
+#!/bin/sh
+# bedroomctl's arguments: usage, version, the cramp command's message (--dry-run), the
+# refusals (exit 64), a bad configuration (78) and a broker that is not there (69).
+# Usage: test-arguments.sh BEDROOMCTL TESTS_DIR
+set -eu
+ctl=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export TZ=Europe/Berlin LC_ALL=C.UTF-8
+failed=0
+fail() { echo "FAIL: $*" >&2; failed=1; }
+expect_exit() {
+	want=$1; shift
+	set +e; "$@" >"$tmp/out" 2>"$tmp/err"; got=$?; set -e
+	[ "$got" = "$want" ] || fail "'$*' exited $got, not $want: $(cat "$tmp/err")"
+}
+
+cat >"$tmp/conf" <<CONF
+[daemon]
+node_id = testroom
+state_dir = $tmp/state
+[mqtt]
+host = 127.0.0.1
+port = 1
+CONF
+c="--config $tmp/conf"
+
+expect_exit 0 "$ctl" --help
+grep -q '^Exit status:' "$tmp/out" || fail "--help has no exit statuses"
+expect_exit 0 "$ctl" --version
+grep -q '^bedroomctl [0-9]' "$tmp/out" || fail "--version"
+expect_exit 64 "$ctl"
+expect_exit 64 "$ctl" frobnicate
+expect_exit 64 "$ctl" --bogus report
+
+# The message sent on <base>/cramp.
+expect_exit 0 "$ctl" $c cramp --leg left --site thigh --note 'after a long walk' --at -20min --dry-run
+want=$(date -d '-20 min' +%Y-%m-%dT%H:%M)
+grep -q "^bedroomd/testroom/cramp {\"leg\":\"left\",\"site\":\"thigh\",\"time\":\"$want:[0-9][0-9][+-][0-9][0-9]:[0-9][0-9]\",\"note\":\"after a long walk\",\"source\":\"bedroomctl\"}$" "$tmp/out" ||
+	fail "cramp payload: $(cat "$tmp/out")"
+expect_exit 0 "$ctl" $c cramp --dry-run
+grep -q '{"leg":"unknown","time":"[^"]*","source":"bedroomctl"}$' "$tmp/out" ||
+	fail "bare cramp payload: $(cat "$tmp/out")"
+# "03:10": the most recent past 03:10.
+expect_exit 0 "$ctl" $c cramp --at 03:10 --dry-run
+if [ "$(date +%H%M)" -ge 0310 ]; then day=$(date +%Y-%m-%d); else day=$(date -d yesterday +%Y-%m-%d); fi
+grep -q "\"time\":\"${day}T03:10:00+0[12]:00\"" "$tmp/out" || fail "--at 03:10: $(cat "$tmp/out")"
+yesterday=$(date -d yesterday +%Y-%m-%d)
+expect_exit 0 "$ctl" $c cramp --leg right --at "${yesterday}T23:05" --dry-run
+grep -q "\"leg\":\"right\",\"time\":\"${yesterday}T23:05:00+0[12]:00\"" "$tmp/out" ||
+	fail "--at ISO: $(cat "$tmp/out")"
+
+# Refusals.
+expect_exit 64 "$ctl" $c cramp --leg middle
+grep -q "unknown leg 'middle'" "$tmp/err" || fail "leg message"
+expect_exit 64 "$ctl" $c cramp --leg unknown
+expect_exit 64 "$ctl" $c cramp --site knee
+expect_exit 64 "$ctl" $c cramp --at 2026-02-30T03:10
+grep -q "bad time '2026-02-30T03:10'" "$tmp/err" || fail "time message"
+expect_exit 64 "$ctl" $c cramp --at 25:00
+expect_exit 64 "$ctl" $c cramp --at 3:10
+expect_exit 64 "$ctl" $c cramp --at -5parsecs
+expect_exit 64 "$ctl" $c cramp --at yesterday
+expect_exit 64 "$ctl" $c cramp --at "$(date -d tomorrow +%Y-%m-%d)T03:10"
+expect_exit 64 "$ctl" $c cramp --at 2020-01-01T03:10
+expect_exit 64 "$ctl" $c cramp --note "$(head -c 201 /dev/zero | tr '\0' x)"
+expect_exit 64 "$ctl" $c cramp extra
+
+# A bad or missing configuration, and a broker that is not there.
+expect_exit 78 "$ctl" --config "$tmp/none.conf" cramp
+expect_exit 78 "$ctl" --config "$tmp/none.conf" status
+expect_exit 69 "$ctl" $c cramp --leg left
+grep -q 'the cramp is not logged' "$tmp/err" || fail "broker away message: $(cat "$tmp/err")"
+expect_exit 69 "$ctl" $c status
+
+exit $failed

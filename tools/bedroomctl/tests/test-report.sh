@@ -1,0 +1,85 @@
+#!/bin/sh
+# bedroomctl report against a store with four known weeks (made by the daemon's store code):
+# text, JSON and CSV against golden files, the PDF through pdftotext, reading while a
+# writer holds the WAL, and the error exits.
+# Usage: test-report.sh BEDROOMCTL MAKE_STORE TESTS_DIR
+set -eu
+ctl=$1 make_store=$2 dir=$3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export TZ=Europe/Berlin LC_ALL=C.UTF-8
+failed=0
+fail() { echo "FAIL: $*" >&2; failed=1; }
+expect_exit() {
+	want=$1; shift
+	set +e; "$@" >"$tmp/out" 2>"$tmp/err"; got=$?; set -e
+	[ "$got" = "$want" ] || fail "'$*' exited $got, not $want: $(cat "$tmp/err")"
+}
+
+"$make_store" "$tmp/store"
+db=$tmp/store/bedroomd.db
+for format in text json csv; do
+	"$ctl" report --store "$db" --until 2026-04-05 --format $format >"$tmp/report.$format"
+	diff -u "$dir/report.$format" "$tmp/report.$format" || fail "report --format $format"
+done
+# --output writes the same.
+"$ctl" report --store "$db" --until 2026-04-05 --format csv --output "$tmp/out.csv"
+cmp -s "$dir/report.csv" "$tmp/out.csv" || fail "report --output"
+
+# One week: the one with five cramps, above three.
+"$ctl" report --store "$db" --until 2026-03-22 --days 7 >"$tmp/week.txt"
+grep -q '^  week of 2026-03-16   5 cramps  more than 3$' "$tmp/week.txt" || fail "--days 7"
+grep -q '^Total: 5 cramps on 5 of 7 nights (left 3, right 1, leg not given 1)$' "$tmp/week.txt" ||
+	fail "--days 7 total"
+# A partial week at the edge says so.
+"$ctl" report --store "$db" --until 2026-03-11 --days 3 >"$tmp/part.txt"
+grep -q '(3 of 7 nights in this report)' "$tmp/part.txt" || fail "partial week"
+
+# The PDF: one page, and the counts are in it.
+"$ctl" report --store "$db" --until 2026-04-05 --format pdf --output "$tmp/report.pdf"
+pdfinfo "$tmp/report.pdf" 2>/dev/null | grep -q '^Pages: *1$' || fail "PDF is not one page"
+pdftotext -raw "$tmp/report.pdf" - | tr '\n' ' ' >"$tmp/pdf.txt"
+for want in \
+	"Night-time cramps: 9 Mar 2026 to 5 Apr 2026" \
+	"12 cramps on 11 of 28 nights: left leg 7, right leg 4, leg not given 1." \
+	"2 week of 9 Mar 5 week of 16 Mar 3 week of 23 Mar 2 week of 30 Mar 3 a week" \
+	"Done on 7 of the 9 nights where it is known (78 %)" \
+	"Night of 18 Mar, 04:20: Cramps that keep coming back on one side" \
+	"Night of 20 Mar, 23:40: Cramps more than three times a week" \
+	"Night of 23 Mar, 03:00: Cramps that spread beyond the calf" \
+	"bedroomd counts and reports; it does not diagnose."; do
+	grep -qF "$want" "$tmp/pdf.txt" || fail "PDF lacks '$want'"
+done
+
+# Read-only while a writer holds the database open in WAL mode, in a transaction.
+if command -v sqlite3 >/dev/null; then
+	(echo "BEGIN IMMEDIATE; INSERT INTO settings (key, value) VALUES ('k', 'v');"; sleep 3) |
+		sqlite3 "$db" &
+	writer=$!
+	sleep 1
+	"$ctl" report --store "$db" --until 2026-04-05 --format json >"$tmp/busy.json" ||
+		fail "report while the store is being written"
+	cmp -s "$dir/report.json" "$tmp/busy.json" || fail "report while written differs"
+	wait $writer
+fi
+
+# Errors: a missing store, a store of a newer bedroomd, not a database, bad arguments.
+expect_exit 66 "$ctl" report --store "$tmp/none.db"
+grep -q 'no such store' "$tmp/err" || fail "missing store message"
+"$make_store" "$tmp/newer" 3
+expect_exit 65 "$ctl" report --store "$tmp/newer/bedroomd.db"
+grep -q 'newer bedroomd' "$tmp/err" || fail "newer schema message"
+echo "not a database, not at all, no tables here either......." >"$tmp/junk.db"
+expect_exit 65 "$ctl" report --store "$tmp/junk.db"
+if [ "$(id -u)" != 0 ]; then
+	cp "$db" "$tmp/locked.db" && chmod 000 "$tmp/locked.db"
+	expect_exit 66 "$ctl" report --store "$tmp/locked.db"
+fi
+expect_exit 64 "$ctl" report --store "$db" --until 2026-02-30
+expect_exit 64 "$ctl" report --store "$db" --days 0
+expect_exit 64 "$ctl" report --store "$db" --days 7x
+expect_exit 64 "$ctl" report --store "$db" --format html
+expect_exit 64 "$ctl" report --store "$db" --format pdf
+expect_exit 73 "$ctl" report --store "$db" --format pdf --output "$tmp/no/such/dir/r.pdf"
+
+exit $failed

@@ -132,6 +132,15 @@ int alerts_clear(struct alerts *a, const char *kind, const char *source, const c
 	return r < 0 ? r : 1;
 }
 
+int alerts_notify(struct alerts *a, const char *kind, const char *source, const char *message,
+		  uint64_t realtime_usec)
+{
+	char time[40];
+
+	(void) clock_format_local(realtime_usec, time, sizeof(time));
+	return queue_event(a, kind, source, "notice", message, time);
+}
+
 int alerts_flush(struct alerts *a, struct mqtt *mqtt)
 {
 	int sent = 0;

@@ -32,6 +32,13 @@ int alerts_raise(struct alerts *a, const char *kind, const char *source, const c
 int alerts_clear(struct alerts *a, const char *kind, const char *source, const char *message,
 		 uint64_t realtime_usec);
 
+/*
+ * Sends a one-off notice of @kind (an advisory: it is not a condition that
+ * ends, so it is never "cleared"), with state "notice". Returns 0 or -errno.
+ */
+int alerts_notify(struct alerts *a, const char *kind, const char *source, const char *message,
+		  uint64_t realtime_usec);
+
 /* Sends what waits, oldest first, while @mqtt takes it. Returns how many were sent. */
 int alerts_flush(struct alerts *a, struct mqtt *mqtt);
 

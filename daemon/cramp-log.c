@@ -33,21 +33,66 @@ struct cramp_log {
 	/* Cramps the store could not take, oldest first, kept until it can. */
 	struct store_cramp *memory;
 	size_t n_memory;
+
+	struct cramp_tracker *tracker; /* counts and advisories */
+	bool history_loaded;
 };
 
-int cramp_log_new(const char *node_id, struct store *store, struct alerts *alerts,
-		  const struct cramp_log_callbacks *cb, void *userdata, struct cramp_log **ret)
+static void load_history(struct cramp_log *l)
+{
+	int64_t since = (int64_t) (clock_realtime_usec() / 1000000) - 9 * WEEK_S;
+	struct store_advisory *advisories = NULL;
+	struct store_cramp *list = NULL;
+	int n;
+
+	if (!l->store || l->history_loaded)
+		return;
+	n = store_cramps_read(l->store, false, since, 100000, &list);
+	for (int i = 0; i < n; i++) {
+		struct cramp_tracker_cramp c = { .time_s = list[i].time };
+
+		(void) cramp_leg_from_string(list[i].leg, &c.leg);
+		if (list[i].site)
+			(void) cramp_site_from_string(list[i].site, &c.site);
+		(void) cramp_tracker_load(l->tracker, &c);
+	}
+	if (n >= 0)
+		store_cramps_free(list, (size_t) n);
+	n = n < 0 ? n : store_advisories_read(l->store, since, &advisories);
+	for (int i = 0; i < n; i++) {
+		enum cramp_advisory_kind kind;
+
+		if (cramp_advisory_kind_from_string(advisories[i].kind, &kind) == 0)
+			(void) cramp_tracker_load_advisory(l->tracker, kind, advisories[i].time);
+	}
+	if (n >= 0)
+		store_advisories_free(advisories, (size_t) n);
+	if (n < 0)
+		log_warning_errno(n, "cramp log: cannot read the history; counting from now");
+	l->history_loaded = true;
+}
+
+int cramp_log_new(const char *node_id, const struct cramp_tracker_params *params,
+		  struct store *store, struct alerts *alerts, const struct cramp_log_callbacks *cb,
+		  void *userdata, struct cramp_log **ret)
 {
 	struct cramp_log *l = calloc(1, sizeof(*l));
+	int r;
 
 	if (!l || !(l->node_id = strdup(node_id))) {
 		free(l);
 		return -ENOMEM;
 	}
+	r = cramp_tracker_new(params, &l->tracker);
+	if (r < 0) {
+		cramp_log_free(l);
+		return r;
+	}
 	l->store = store;
 	l->alerts = alerts;
 	l->cb = cb;
 	l->userdata = userdata;
+	load_history(l);
 	*ret = l;
 	return 0;
 }
@@ -71,6 +116,7 @@ struct cramp_log *cramp_log_free(struct cramp_log *l)
 		return NULL;
 	cramp_log_forget_in_flight(l);
 	store_cramps_free(l->memory, l->n_memory);
+	cramp_tracker_free(l->tracker);
 	free(l->node_id);
 	free(l);
 	return NULL;
@@ -240,33 +286,31 @@ static void flush_memory(struct cramp_log *l)
 void cramp_log_set_store(struct cramp_log *l, struct store *store)
 {
 	l->store = store;
+	load_history(l);
 	flush_memory(l);
 }
 
-static int count_since(struct cramp_log *l, int64_t since, int64_t *ret_last)
+/* An advisory fired: kept in the store (so it does not fire again after a restart), told. */
+static void advise(struct cramp_log *l, const struct cramp_advisory *a, uint64_t now_usec)
 {
-	struct store_cramp *list = NULL;
-	int n = 0, count = 0;
+	const char *kind = cramp_advisory_kind_to_string(a->kind);
+	struct store_advisory row = {
+		.kind = (char *) (uintptr_t) kind,
+		.time = a->time_s,
+		.tz_offset_s = clock_local_offset_s(a->time_s),
+		.message = (char *) (uintptr_t) a->message,
+		.count = (int) a->count,
+	};
+	char id[160];
+	int r;
 
-	*ret_last = 0;
-	if (l->store) {
-		n = store_cramps_read(l->store, false, since, 100000, &list);
-		if (n < 0)
-			n = 0;
-		for (int i = 0; i < n; i++) {
-			count++;
-			if (list[i].time > *ret_last)
-				*ret_last = list[i].time;
-		}
-		store_cramps_free(list, (size_t) n);
-	}
-	for (size_t i = 0; i < l->n_memory; i++)
-		if (l->memory[i].time >= since) {
-			count++;
-			if (l->memory[i].time > *ret_last)
-				*ret_last = l->memory[i].time;
-		}
-	return count;
+	snprintf(id, sizeof(id), "%s-advisory-%s-%llx", l->node_id, kind,
+		 (unsigned long long) (now_usec / 1000));
+	r = l->store ? store_advisory_add(l->store, id, &row) : -ENODEV;
+	if (r < 0 && r != -ENODEV)
+		log_warning_errno(r, "cramp log: cannot keep advisory '%s'", kind);
+	log_warning("cramp advisory %s: %s", kind, a->message);
+	(void) alerts_notify(l->alerts, kind, "cramps", a->message, now_usec);
 }
 
 static void make_id(const struct cramp_log *l, int64_t now_ms, char *buf, size_t size)
@@ -282,17 +326,32 @@ int cramp_log_record(struct cramp_log *l, const char *leg, const char *site, int
 		     const char *source, bool suspected, const char *note)
 {
 	uint64_t now_usec = clock_realtime_usec();
-	int64_t now_s = (int64_t) (now_usec / 1000000), last;
+	int64_t now_s = (int64_t) (now_usec / 1000000);
 	struct cramp_context ctx = { NAN, NAN, -1, 0, -1, NAN, -1 };
+	struct cramp_tracker_cramp tc = { 0 };
+	struct cramp_tracker_result res;
 	struct store_cramp c, *memory;
 	char id[128];
 	int r;
 
+	if (time_s == 0)
+		time_s = now_s;
+	tc.time_s = time_s;
+	(void) cramp_leg_from_string(leg, &tc.leg);
+	if (site)
+		(void) cramp_site_from_string(site, &tc.site);
+	r = cramp_tracker_add(l->tracker, &tc, &res);
+	if (r < 0)
+		return log_error_errno(r, "cramp log: cannot count the cramp");
+	if (res.duplicate) {
+		log_info("cramp report (leg %s, from %s) is the same cramp as the one %lld s "
+			 "before: not logged again",
+			 leg, source, (long long) (time_s - res.duplicate_of_s));
+		return 0;
+	}
 	make_id(l, (int64_t) (now_usec / 1000), id, sizeof(id));
 	if (l->cb->context)
 		l->cb->context(&ctx, l->userdata);
-	if (time_s == 0)
-		time_s = now_s;
 	c = (struct store_cramp){
 		.id = id,
 		.time = time_s,
@@ -311,7 +370,7 @@ int cramp_log_record(struct cramp_log *l, const char *leg, const char *site, int
 		.heater_on = ctx.heater_on,
 		.heater_duty_1h = ctx.heater_duty_1h,
 		.soak_done = ctx.soak_done,
-		.count_7d = count_since(l, time_s - WEEK_S, &last) + 1,
+		.count_7d = (int) res.count_7d,
 	};
 	r = l->store ? store_cramp_add(l->store, &c) : -ENODEV;
 	if (r < 0) {
@@ -326,6 +385,8 @@ int cramp_log_record(struct cramp_log *l, const char *leg, const char *site, int
 	}
 	log_info("cramp logged: leg %s%s%s, from %s", leg, site ? ", " : "", site ? site : "",
 		 source);
+	for (unsigned i = 0; i < res.n_advisories; i++)
+		advise(l, &res.advisories[i], now_usec);
 	pump(l);
 	if (l->cb->changed)
 		l->cb->changed(l->userdata);
@@ -368,11 +429,11 @@ bool cramp_log_published(struct cramp_log *l, int mid)
 int cramp_log_add_state(struct cramp_log *l, json_t *state)
 {
 	int64_t now_s = (int64_t) (clock_realtime_usec() / 1000000), last = 0;
-	int count = count_since(l, now_s - WEEK_S, &last);
 	char time[40];
 
-	json_object_set_new(state, "cramps_7d", json_integer(count));
-	if (last == 0 && count_since(l, 0, &last) == 0) {
+	json_object_set_new(state, "cramps_7d",
+			    json_integer(cramp_tracker_count(l->tracker, now_s)));
+	if (cramp_tracker_last(l->tracker, &last) < 0) {
 		json_object_set_new(state, "last_cramp", json_null());
 		return 0;
 	}

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "control/cramp-tracker.h"
 #include "daemon/alerts.h"
 #include "daemon/mqtt.h"
 #include "daemon/store.h"
@@ -40,9 +41,15 @@ struct cramp_log_callbacks {
 	void (*changed)(void *userdata);
 };
 
-/* @node_id is copied; @store may be NULL (events then wait in memory). */
-int cramp_log_new(const char *node_id, struct store *store, struct alerts *alerts,
-		  const struct cramp_log_callbacks *cb, void *userdata, struct cramp_log **ret);
+/*
+ * @node_id and @params (de-duplication window, advisory thresholds and
+ * wording) are copied; @store may be NULL (events then wait in memory). The
+ * recent history is read from the store, so advisories that fired before a
+ * restart do not fire again.
+ */
+int cramp_log_new(const char *node_id, const struct cramp_tracker_params *params,
+		  struct store *store, struct alerts *alerts, const struct cramp_log_callbacks *cb,
+		  void *userdata, struct cramp_log **ret);
 struct cramp_log *cramp_log_free(struct cramp_log *l);
 
 /* The store to use from now on (NULL: none); events waiting in memory are written to it. */
@@ -53,9 +60,10 @@ bool cramp_log_store_failing(const struct cramp_log *l);
 
 /*
  * Records a cramp at Unix time @time_s (0: now): @leg "left"/"right"/"unknown",
- * @site or NULL, @source ("button", "command", ...), @note or NULL. Stores it,
- * then sends what waits. Returns 0, or a negative errno when it could be kept
- * nowhere (out of memory).
+ * @site or NULL, @source ("button", "command", ...), @note or NULL. A second
+ * report of the same cramp (same leg, within the de-duplication window) is
+ * not stored again. Stores it, raises the advisories it crosses, then sends
+ * what waits. Returns 0, or a negative errno when it could be kept nowhere.
  */
 int cramp_log_record(struct cramp_log *l, const char *leg, const char *site, int64_t time_s,
 		     const char *source, bool suspected, const char *note);

@@ -464,6 +464,15 @@ static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void
 	return 0;
 }
 
+static int make_cramp_log(struct manager *m)
+{
+	struct cramp_tracker_params p;
+
+	cramp_tracker_params_default(&p);
+	return cramp_log_new(m->config->daemon.node_id, &p, store_guard_get(m->store), m->alerts,
+			     &cramp_callbacks, m, &m->cramps);
+}
+
 int manager_new(struct config *config, struct manager **ret)
 {
 	struct manager *m;
@@ -503,8 +512,7 @@ int manager_new(struct config *config, struct manager **ret)
 		r = store_guard_new(m->event, config->daemon.state_dir, m->alerts, &store_callbacks,
 				    m, &m->store);
 	if (r >= 0)
-		r = cramp_log_new(config->daemon.node_id, store_guard_get(m->store), m->alerts,
-				  &cramp_callbacks, m, &m->cramps);
+		r = make_cramp_log(m);
 	if (r < 0) {
 		log_error_errno(r, "cannot start");
 		goto out;

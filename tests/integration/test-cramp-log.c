@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tests/integration/harness.h"
@@ -130,12 +131,20 @@ static void wait_rows(struct fixture *f, const char *where, int want)
  */
 static void report_while_broker_away(struct fixture *f, int n)
 {
-	char payload[128];
+	char payload[200], iso[40];
+	struct tm tm;
+	time_t t;
 
 	kill(f->daemon.pid, SIGSTOP);
 	for (int i = 1; i <= n; i++) {
-		snprintf(payload, sizeof(payload), "{\"leg\":\"%s\",\"note\":\"cramp %02d\"}",
-			 i % 2 ? "left" : "right", i);
+		/* Ten minutes apart: reports closer than the de-duplication window are one cramp.
+		 */
+		t = time(NULL) - (time_t) (n - i + 1) * 600;
+		gmtime_r(&t, &tm);
+		strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		snprintf(payload, sizeof(payload),
+			 "{\"leg\":\"%s\",\"note\":\"cramp %02d\",\"time\":\"%s\"}",
+			 i % 2 ? "left" : "right", i, iso);
 		assert_int_equal(client_publish(f->client, f->command_topic, payload, false), 0);
 	}
 	usleep(300000);
@@ -285,6 +294,66 @@ static void test_corrupt_store_is_moved_aside_and_logging_goes_on(void **state)
 	wait_rows(f, "delivered = 1", 1);
 }
 
+/* A report at @ago_s seconds before now, with @leg and @site. */
+static void report_at(struct fixture *f, int64_t ago_s, const char *leg, const char *site)
+{
+	char payload[256], iso[40];
+	time_t t = time(NULL) - (time_t) ago_s;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	snprintf(payload, sizeof(payload), "{\"leg\":\"%s\",\"site\":\"%s\",\"time\":\"%s\"}", leg,
+		 site, iso);
+	assert_int_equal(client_publish(f->client, f->command_topic, payload, false), 0);
+}
+
+static void test_duplicates_and_advisories_once_per_crossing(void **state)
+{
+	struct fixture *f = *state;
+	char alert_topic[128];
+	const struct message *msgs;
+	size_t n;
+	int frequency = 0, spread = 0;
+
+	snprintf(alert_topic, sizeof(alert_topic), "%s/event/alert", f->base);
+	start(f);
+	/* The same cramp reported twice within the window: logged once. */
+	report_at(f, 4 * 86400, "left", "calf");
+	report_at(f, 4 * 86400 - 30, "left", "calf");
+	wait_rows(f, "1", 1);
+	report_at(f, 3 * 86400, "right", "calf");
+	report_at(f, 2 * 86400, "left", "calf");
+	wait_rows(f, "1", 3);
+	assert_null(client_wait(f->client, alert_topic, "~cramp_frequency", 500));
+	/* The fourth in 7 days crosses "more than three a week". */
+	report_at(f, 86400, "right", "thigh");
+	assert_non_null(
+	    client_wait(f->client, alert_topic, "~\"kind\":\"cramp_frequency\"", 10000));
+	assert_non_null(client_wait(f->client, alert_topic, "~\"kind\":\"cramp_spread\"", 1000));
+	/* A fifth, and after a restart a sixth: the same crossing, no new advisory. */
+	report_at(f, 3600, "left", "calf");
+	wait_rows(f, "1", 5);
+	kill(f->daemon.pid, SIGTERM);
+	assert_true(daemon_wait_exit(&f->daemon, 10000) >= 0);
+	start(f);
+	report_at(f, 60, "right", "calf");
+	wait_rows(f, "delivered = 1", 6);
+	usleep(500000);
+	n = client_messages(f->client, &msgs);
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(msgs[i].topic, alert_topic) != 0)
+			continue;
+		frequency += strstr(msgs[i].payload, "\"kind\":\"cramp_frequency\"") != NULL;
+		spread += strstr(msgs[i].payload, "\"kind\":\"cramp_spread\"") != NULL;
+		if (strstr(msgs[i].payload, "cramp_frequency"))
+			assert_non_null(strstr(msgs[i].payload, "doctor"));
+	}
+	assert_int_equal(frequency, 1);
+	assert_int_equal(spread, 1);
+	assert_int_equal(count_rows(f, "count_7d = 4 AND site = 'thigh'"), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -296,6 +365,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_corrupt_store_is_moved_aside_and_logging_goes_on, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_duplicates_and_advisories_once_per_crossing,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -459,3 +459,15 @@ int client_publish(struct client *c, const char *topic, const char *payload, boo
 		rc = mosquitto_loop(c->mosq, 20, 1);
 	return rc == MOSQ_ERR_SUCCESS ? 0 : -EIO;
 }
+
+pid_t process_start(const char *const *argv, const char *log_path)
+{
+	pid_t pid = spawn(argv, log_path, NULL);
+
+	return pid < 0 ? -errno : pid;
+}
+
+void process_stop(pid_t *pid)
+{
+	stop_pid(pid);
+}

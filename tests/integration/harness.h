@@ -80,5 +80,10 @@ void client_clear(struct client *c);
 /* Publishes with QoS 1. Returns 0 or a negative errno. */
 int client_publish(struct client *c, const char *topic, const char *payload, bool retain);
 
+/* Starts @argv[0] with its output to @log_path; returns the PID or a negative errno. */
+pid_t process_start(const char *const *argv, const char *log_path);
+/* Stops it by PID (SIGTERM, then SIGKILL) and waits for it. */
+void process_stop(pid_t *pid);
+
 /* Milliseconds of CLOCK_MONOTONIC. */
 long long now_ms(void);

@@ -1,0 +1,257 @@
+/*
+ * Heating, end to end: the real bedroomd, a real mosquitto, and the simulated
+ * room (tools/sim-room) acting as the DS18B20 on a fake sysfs tree and as a
+ * Tasmota plug on the broker.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tests/integration/harness.h"
+
+struct fixture {
+	struct broker broker;
+	struct daemon daemon;
+	struct client *client;
+	pid_t sim;
+	char sys[128];
+	char plug[64];
+	char base[64];
+	char state_topic[96];
+	char alert_topic[96];
+	char sim_log[160];
+};
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char *log = daemon_stderr(&f->daemon), cmd[400];
+
+	if (log && *log)
+		fprintf(stderr, "# bedroomd stderr:\n%s", log);
+	free(log);
+	process_stop(&f->sim);
+	snprintf(cmd, sizeof(cmd), "tail -n 5 '%s' 2>/dev/null | sed 's/^/# sim: /' >&2",
+		 f->sim_log);
+	(void) system(cmd);
+	client_free(f->client);
+	daemon_destroy(&f->daemon);
+	broker_destroy(&f->broker);
+	if (f->sys[0]) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->sys);
+		(void) system(cmd);
+	}
+	free(f);
+	return 0;
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	char text[2048];
+
+	if (!f)
+		return -1;
+	*state = f;
+	f->daemon.notify_fd = -1;
+	snprintf(f->base, sizeof(f->base), "bedroomd/heat%d", (int) getpid());
+	snprintf(f->plug, sizeof(f->plug), "heater%d", (int) getpid());
+	snprintf(f->state_topic, sizeof(f->state_topic), "%s/state", f->base);
+	snprintf(f->alert_topic, sizeof(f->alert_topic), "%s/event/alert", f->base);
+	snprintf(f->sys, sizeof(f->sys), "%s/bedroomd-heat-XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (!mkdtemp(f->sys) || broker_start(&f->broker) < 0 || daemon_prepare(&f->daemon) < 0 ||
+	    client_new(&f->broker, "#", &f->client) < 0) {
+		teardown(state);
+		return -1;
+	}
+	snprintf(f->sim_log, sizeof(f->sim_log), "%s/sim.log", f->sys);
+	/* The floor holds all day here, so the test does not depend on the clock. */
+	snprintf(text, sizeof(text),
+		 "[daemon]\nnode_id = heat%d\nstate_dir = @STATE_DIR@\nlog_level = debug\n"
+		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n"
+		 "[room]\nsysfs_root = %s\n"
+		 "[heating]\nfloor = 18\nday_floor = 18\nmin_on = 0\nmin_off = 0\n"
+		 "[sensor.bed]\ntype = w1\ninterval = 2s\nstale_after = 10s\nmax_rate = 0\n"
+		 "[heater.oil]\ntype = tasmota\ntopic = %s\nconfirm_timeout = 2s\n",
+		 (int) getpid(), f->broker.port, f->sys, f->plug);
+	return daemon_write_config(&f->daemon, text) < 0 ? -1 : 0;
+}
+
+static void start_sim(struct fixture *f, const char *initial, const char *extra_flag,
+		      const char *extra_value)
+{
+	char broker[64];
+	const char *argv[20] = { getenv("SIM_ROOM"),
+				 "--broker",
+				 broker,
+				 "--tasmota",
+				 f->plug,
+				 "--sysfs",
+				 f->sys,
+				 "--outdoor",
+				 "0",
+				 "--initial",
+				 initial,
+				 "--tele-period",
+				 "2" };
+	size_t n = 13;
+
+	snprintf(broker, sizeof(broker), "127.0.0.1:%d", f->broker.port);
+	if (extra_flag) {
+		argv[n++] = extra_flag;
+		argv[n++] = extra_value;
+	}
+	assert_non_null(argv[0]);
+	f->sim = process_start(argv, f->sim_log);
+	assert_true(f->sim > 0);
+}
+
+static void start_daemon(struct fixture *f)
+{
+	assert_int_equal(daemon_start(&f->daemon, NULL), 0);
+	assert_int_equal(daemon_wait_notify(&f->daemon, "READY=1", 10000), 0);
+}
+
+static void test_cold_room_heats_and_plug_confirms(void **state)
+{
+	struct fixture *f = *state;
+	char cmnd[128], stat[128];
+
+	snprintf(cmnd, sizeof(cmnd), "cmnd/%s/Backlog", f->plug);
+	snprintf(stat, sizeof(stat), "stat/%s/POWER", f->plug);
+	start_sim(f, "16", NULL, NULL);
+	start_daemon(f);
+	/* Off first, until a reading decides; then on, with the plug's dead-man. */
+	assert_non_null(client_wait(f->client, cmnd, "~PulseTime", 20000));
+	assert_non_null(client_wait(f->client, stat, "ON", 10000));
+	assert_non_null(client_wait(f->client, f->state_topic, "~\"action\":\"heating\"", 10000));
+	assert_non_null(client_wait(f->client, f->state_topic, "~\"state\":\"on\"", 10000));
+	assert_non_null(client_wait(f->client, f->state_topic, "~\"floor\":18", 1000));
+}
+
+static void test_warm_room_stays_off(void **state)
+{
+	struct fixture *f = *state;
+	char cmnd[128];
+
+	snprintf(cmnd, sizeof(cmnd), "cmnd/%s/POWER", f->plug);
+	start_sim(f, "22", NULL, NULL);
+	start_daemon(f);
+	assert_non_null(client_wait(f->client, f->state_topic, "~\"temperature\":22", 20000));
+	assert_non_null(client_wait(f->client, f->state_topic, "~\"action\":\"idle\"", 10000));
+	assert_non_null(client_wait(f->client, cmnd, "OFF", 5000));
+	assert_null(client_wait(f->client, cmnd, "ON", 3000));
+}
+
+static void test_sensor_gone_turns_heater_off_with_an_alert(void **state)
+{
+	struct fixture *f = *state;
+	char stat[128];
+
+	snprintf(stat, sizeof(stat), "stat/%s/POWER", f->plug);
+	start_sim(f, "16", "--unplug-sensor-after", "8");
+	start_daemon(f);
+	assert_non_null(client_wait(f->client, stat, "ON", 20000));
+	client_clear(f->client);
+	/* Unplugged after 8 s; stale after 10 s more: alert, and the heater goes off. */
+	assert_non_null(
+	    client_wait(f->client, f->alert_topic, "~\"kind\":\"sensor_stale\"", 30000));
+	assert_non_null(client_wait(f->client, stat, "OFF", 10000));
+	assert_non_null(client_wait(f->client, f->state_topic, "~\"action\":\"idle\"", 10000));
+}
+
+static void test_silent_plug_raises_heater_unconfirmed(void **state)
+{
+	struct fixture *f = *state;
+	const struct message *m;
+
+	start_sim(f, "16", "--mute-plug-after", "0");
+	start_daemon(f);
+	m = client_wait(f->client, f->alert_topic, "~\"kind\":\"heater_unconfirmed\"", 30000);
+	assert_non_null(m);
+	assert_non_null(strstr(m->payload, "\"source\":\"heater.oil\""));
+}
+
+static void test_set_floor_and_mode_are_checked_and_kept(void **state)
+{
+	struct fixture *f = *state;
+	char topic[128], *log;
+
+	start_sim(f, "22", NULL, NULL);
+	start_daemon(f);
+	assert_non_null(client_wait(f->client, f->state_topic, "~\"floor\":18", 20000));
+	snprintf(topic, sizeof(topic), "%s/set/floor", f->base);
+	client_publish(f->client, topic, "30", false);
+	client_publish(f->client, topic, "warm", false);
+	client_publish(f->client, topic, "20.5", false);
+	assert_non_null(client_wait(f->client, f->state_topic, "~\"floor\":20.5", 10000));
+	snprintf(topic, sizeof(topic), "%s/set/mode", f->base);
+	client_publish(f->client, topic, "cool", false);
+	client_publish(f->client, topic, "off", false);
+	assert_non_null(client_wait(f->client, f->state_topic, "~\"mode\":\"off\"", 10000));
+	log = daemon_stderr(&f->daemon);
+	assert_non_null(strstr(log, "ignoring set/floor: outside the allowed range"));
+	assert_non_null(strstr(log, "ignoring set/floor: not a temperature"));
+	assert_non_null(strstr(log, "ignoring set/mode: not 'heat' or 'off'"));
+	free(log);
+
+	/* Kept across a restart. */
+	kill(f->daemon.pid, SIGTERM);
+	assert_true(daemon_wait_exit(&f->daemon, 10000) >= 0);
+	client_clear(f->client);
+	start_daemon(f);
+	assert_non_null(client_wait(f->client, f->state_topic, "~\"floor\":20.5", 10000));
+	assert_non_null(client_wait(f->client, f->state_topic, "~\"mode\":\"off\"", 1000));
+}
+
+static void test_no_stale_command_after_the_broker_returns(void **state)
+{
+	struct fixture *f = *state;
+	char stat[128], power[128], backlog[128];
+
+	snprintf(stat, sizeof(stat), "stat/%s/POWER", f->plug);
+	snprintf(power, sizeof(power), "cmnd/%s/POWER", f->plug);
+	snprintf(backlog, sizeof(backlog), "cmnd/%s/Backlog", f->plug);
+	start_sim(f, "16", "--unplug-sensor-after", "12");
+	start_daemon(f);
+	assert_non_null(client_wait(f->client, stat, "ON", 20000));
+	/* The broker goes away; meanwhile the sensor goes, and heating must stop. */
+	f->client = client_free(f->client);
+	broker_stop(&f->broker);
+	sleep(20);
+	assert_int_equal(broker_restart(&f->broker), 0);
+	assert_int_equal(client_new(&f->broker, "cmnd/#", &f->client), 0);
+	/* The decision is made afresh on reconnect: off. Nothing from before is replayed. */
+	assert_non_null(client_wait(f->client, power, "OFF", 20000));
+	assert_null(client_wait(f->client, backlog, NULL, 3000));
+	assert_null(client_wait(f->client, power, "ON", 100));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_cold_room_heats_and_plug_confirms, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_warm_room_stays_off, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sensor_gone_turns_heater_off_with_an_alert,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_silent_plug_raises_heater_unconfirmed, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_set_floor_and_mode_are_checked_and_kept, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_no_stale_command_after_the_broker_returns,
+						setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

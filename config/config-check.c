@@ -32,6 +32,8 @@ void config_init_defaults(struct config *c)
 		.preheat_max_usec = 4 * 3600 * SEC,
 		.overheat_c = 26.0,
 	};
+	c->cramps.dedup_window_usec = 2 * 60 * SEC;
+	c->cramps.retention_usec = 2ULL * 365 * 86400 * SEC;
 }
 
 void config_item_init(const struct section_spec *spec, void *item)

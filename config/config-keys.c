@@ -140,6 +140,11 @@ const struct key_spec config_keys[] = {
 	KEY("heating", "fallback_duty", KEY_DOUBLE, heating.fallback_duty, 0, 0.5),
 	KEY("heating", "outdoor_topic", KEY_TOPIC, heating.outdoor_topic, 0, 0),
 	KEY("heating", "outdoor_json_key", KEY_STRING, heating.outdoor_json_key, 0, 0),
+	KEY("cramps", "dedup_window", KEY_DURATION, cramps.dedup_window_usec, 0, HOUR),
+	KEY("cramps", "retention", KEY_DURATION, cramps.retention_usec, 0, 100 * 365 * 24 * HOUR),
+	KEY("cramps", "frequency_message", KEY_STRING, cramps.frequency_message, 0, 0),
+	KEY("cramps", "one_sided_message", KEY_STRING, cramps.one_sided_message, 0, 0),
+	KEY("cramps", "spread_message", KEY_STRING, cramps.spread_message, 0, 0),
 	ITEM_CHOICE("sensor", config_sensor, "type", type, config_sensor_type_names, 0),
 	SENSOR("device", KEY_STRING, device, 0, 0, W1),
 	SENSOR("name", KEY_STRING, sysfs_name, 0, 0, IIO | HWMON),
@@ -200,6 +205,7 @@ static const struct section_spec sections[] = {
 	{ .kind = "mqtt" },
 	{ .kind = "room" },
 	{ .kind = "heating" },
+	{ .kind = "cramps" },
 	NAMED_SECTION("sensor", config_sensor, sensors, n_sensors, config_sensor_type_names),
 	NAMED_SECTION("input", config_input, inputs, n_inputs, config_input_type_names),
 	NAMED_SECTION("heater", config_heater, heaters, n_heaters, config_heater_type_names),
@@ -427,7 +433,7 @@ void config_key_dump(const struct key_spec *k, const void *base, FILE *f)
 		fprintf(f, "%s = %g\n", k->name, *(const double *) field);
 		break;
 	case KEY_DURATION:
-		fprintf(f, "%s = %gs\n", k->name,
+		fprintf(f, "%s = %.15gs\n", k->name,
 			(double) *(const unsigned long long *) field / SEC);
 		break;
 	case KEY_ENUM:

@@ -171,12 +171,22 @@ struct config_heating {
 	char *outdoor_json_key;
 };
 
+/* The cramp log: de-duplication, retention, and the wording of the advisories. */
+struct config_cramps {
+	unsigned long long dedup_window_usec; /* reports of one leg within it are one cramp */
+	unsigned long long retention_usec;    /* older delivered cramps are deleted; 0: keep */
+	char *frequency_message;              /* NULL: the built-in wording */
+	char *one_sided_message;
+	char *spread_message;
+};
+
 struct config {
 	char *path;
 	struct config_daemon daemon;
 	struct config_mqtt mqtt;
 	struct config_room room;
 	struct config_heating heating;
+	struct config_cramps cramps;
 	struct config_sensor *sensors; /* in file order */
 	size_t n_sensors;
 	struct config_input *inputs;

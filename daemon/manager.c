@@ -36,6 +36,7 @@ struct manager {
 	char *cramp_topic;     /* <base>/cramp */
 	int64_t last_sample_s; /* of the room temperature, for the report */
 
+	sd_event_source *prune_timer;
 	sd_event_source *sig_term;
 	sd_event_source *sig_int;
 	sd_event_source *sig_hup;
@@ -179,6 +180,27 @@ static const struct cramp_log_callbacks cramp_callbacks = {
 	.changed = on_cramps_changed,
 };
 
+/* Retention: what is older goes, once delivered; daily, and whenever the store opens. */
+static void prune(struct manager *m)
+{
+	struct store *store = store_guard_get(m->store);
+	int64_t now = (int64_t) (clock_realtime_usec() / 1000000);
+	int r;
+
+	if (!store || m->config->cramps.retention_usec == 0)
+		return;
+	r = store_prune(store, now - (int64_t) (m->config->cramps.retention_usec / 1000000));
+	if (r < 0)
+		log_warning_errno(r, "cannot delete old entries from the store, ignoring");
+}
+
+static int on_prune_timer(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	prune(userdata);
+	(void) sd_event_source_set_time_relative(s, 24ULL * 3600 * 1000000);
+	return 0;
+}
+
 static void on_store_changed(struct store *store, void *userdata)
 {
 	struct manager *m = userdata;
@@ -187,6 +209,8 @@ static void on_store_changed(struct store *store, void *userdata)
 		cramp_log_set_store(m->cramps, store);
 	if (m->heating)
 		heating_set_store(m->heating, store);
+	if (m->config)
+		prune(m);
 }
 
 static const struct store_guard_callbacks store_callbacks = {
@@ -469,6 +493,10 @@ static int make_cramp_log(struct manager *m)
 	struct cramp_tracker_params p;
 
 	cramp_tracker_params_default(&p);
+	p.dedup_window_s = (int64_t) (m->config->cramps.dedup_window_usec / 1000000);
+	p.message[CRAMP_ADVISORY_KIND_FREQUENCY] = m->config->cramps.frequency_message;
+	p.message[CRAMP_ADVISORY_KIND_ONE_SIDED] = m->config->cramps.one_sided_message;
+	p.message[CRAMP_ADVISORY_KIND_SPREAD] = m->config->cramps.spread_message;
 	return cramp_log_new(m->config->daemon.node_id, &p, store_guard_get(m->store), m->alerts,
 			     &cramp_callbacks, m, &m->cramps);
 }
@@ -507,7 +535,12 @@ int manager_new(struct config *config, struct manager **ret)
 		log_error_errno(r, "cannot watch signals");
 		goto out;
 	}
-	r = alerts_new(config->daemon.node_id, &m->alerts);
+	r = sd_event_add_time_relative(m->event, &m->prune_timer, CLOCK_MONOTONIC,
+				       24ULL * 3600 * 1000000, 0, on_prune_timer, m);
+	if (r >= 0)
+		r = sd_event_source_set_enabled(m->prune_timer, SD_EVENT_ON);
+	if (r >= 0)
+		r = alerts_new(config->daemon.node_id, &m->alerts);
 	if (r >= 0)
 		r = store_guard_new(m->event, config->daemon.state_dir, m->alerts, &store_callbacks,
 				    m, &m->store);
@@ -555,6 +588,7 @@ struct manager *manager_free(struct manager *m)
 	m->store = store_guard_free(m->store);
 	m->alerts = alerts_free(m->alerts);
 	free(m->cramp_topic);
+	m->prune_timer = sd_event_source_disable_unref(m->prune_timer);
 	m->sig_hup = sd_event_source_disable_unref(m->sig_hup);
 	m->sig_int = sd_event_source_disable_unref(m->sig_int);
 	m->sig_term = sd_event_source_disable_unref(m->sig_term);

@@ -322,8 +322,13 @@ void daemon_destroy(struct daemon *d)
 
 int run_bedroomd(const char *const *args, char **ret_output)
 {
+	return run_program(env_or("BEDROOMD", "bedroomd"), args, ret_output);
+}
+
+int run_program(const char *program, const char *const *args, char **ret_output)
+{
 	char dir[64], out[128];
-	const char *argv[16] = { env_or("BEDROOMD", "bedroomd") };
+	const char *argv[16] = { program };
 	struct daemon tmp = { 0 };
 	int status, r;
 

@@ -54,6 +54,9 @@ void daemon_destroy(struct daemon *d);
 /* Runs bedroomd with @args to completion; returns the exit status, output in *ret_output. */
 int run_bedroomd(const char *const *args, char **ret_output);
 
+/* The same for @program (a path); stdout and stderr both land in *ret_output. */
+int run_program(const char *program, const char *const *args, char **ret_output);
+
 struct message {
 	char *topic;
 	char *payload;

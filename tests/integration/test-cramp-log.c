@@ -75,8 +75,10 @@ static int setup(void **state)
 		 "[daemon]\nnode_id = cr%d\nstate_dir = @STATE_DIR@\nlog_level = debug\n"
 		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n",
 		 (int) getpid(), f->broker.port);
-	if (daemon_write_config(&f->daemon, text) < 0)
+	if (daemon_write_config(&f->daemon, text) < 0) {
+		teardown(state);
 		return -1;
+	}
 	return 0;
 }
 

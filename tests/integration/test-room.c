@@ -110,8 +110,10 @@ static int setup_with(void **state, const char *stale_after)
 	snprintf(dir, sizeof(dir),
 		 "mkdir -p '%s/devices/w1_bus_master1/" DEV "' '%s/bus/w1/devices'", f->sys,
 		 f->sys);
-	if (system(dir) != 0)
+	if (system(dir) != 0) {
+		teardown(state);
 		return -1;
+	}
 	set_ds18b20(f, 19500, "YES");
 	plug_ds18b20(f, true);
 	snprintf(text, sizeof(text),
@@ -125,8 +127,10 @@ static int setup_with(void **state, const char *stale_after)
 		 (int) getpid(), f->broker.port, f->sys, stale_after, f->thermo_topic,
 		 f->plain_topic);
 	if (daemon_write_config(&f->daemon, text) < 0 || daemon_start(&f->daemon, NULL) < 0 ||
-	    daemon_wait_notify(&f->daemon, "READY=1", 10000) < 0)
+	    daemon_wait_notify(&f->daemon, "READY=1", 10000) < 0) {
+		teardown(state);
 		return -1;
+	}
 	return 0;
 }
 

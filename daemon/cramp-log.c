@@ -210,7 +210,7 @@ static void pump(struct cramp_log *l)
 	for (int i = 0; i < n && l->n_flight < WINDOW; i++)
 		if (!in_flight(l, list[i].id) && !send_one(l, &list[i], false))
 			break;
-	if (n > 0)
+	if (n >= 0)
 		store_cramps_free(list, (size_t) n);
 	for (size_t i = 0; i < l->n_memory && l->n_flight < WINDOW; i++)
 		if (!l->memory[i].delivered && !in_flight(l, l->memory[i].id) &&

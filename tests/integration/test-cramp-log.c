@@ -149,6 +149,12 @@ static void report_while_broker_away(struct fixture *f, int n)
 			 i % 2 ? "left" : "right", i, iso);
 		assert_int_equal(client_publish(f->client, f->command_topic, payload, false), 0);
 	}
+	/*
+	 * The broker hands each report to every subscriber in one pass: once this
+	 * client has the last one, the frozen daemon's socket has them all.
+	 */
+	snprintf(payload, sizeof(payload), "~\"note\":\"cramp %02d\"", n);
+	assert_non_null(client_wait(f->client, f->command_topic, payload, 20000));
 	usleep(300000);
 	kill(f->broker.pid, SIGSTOP);
 	kill(f->daemon.pid, SIGCONT);

@@ -476,3 +476,17 @@ void process_stop(pid_t *pid)
 {
 	stop_pid(pid);
 }
+
+void harness_teardown(struct client *c, struct daemon *d, struct broker *b)
+{
+	char *log = d ? daemon_stderr(d) : NULL;
+
+	if (log && *log)
+		fprintf(stderr, "# bedroomd stderr:\n%s", log);
+	free(log);
+	client_free(c);
+	if (d)
+		daemon_destroy(d);
+	if (b)
+		broker_destroy(b);
+}

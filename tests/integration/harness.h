@@ -88,5 +88,12 @@ pid_t process_start(const char *const *argv, const char *log_path);
 /* Stops it by PID (SIGTERM, then SIGKILL) and waits for it. */
 void process_stop(pid_t *pid);
 
+/*
+ * What every test's teardown does: prints the daemon's stderr (for whoever
+ * reads a failed run), then stops the client, the daemon and the broker.
+ * Each may be NULL / not started.
+ */
+void harness_teardown(struct client *c, struct daemon *d, struct broker *b);
+
 /* Milliseconds of CLOCK_MONOTONIC. */
 long long now_ms(void);

@@ -41,14 +41,8 @@ struct fixture {
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char *log = daemon_stderr(&f->daemon);
 
-	if (log && *log)
-		fprintf(stderr, "# bedroomd stderr:\n%s", log);
-	free(log);
-	client_free(f->client);
-	daemon_destroy(&f->daemon);
-	broker_destroy(&f->broker);
+	harness_teardown(f->client, &f->daemon, &f->broker);
 	free(f);
 	return 0;
 }

@@ -34,18 +34,13 @@ struct fixture {
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char *log = daemon_stderr(&f->daemon), cmd[400];
+	char cmd[400];
 
-	if (log && *log)
-		fprintf(stderr, "# bedroomd stderr:\n%s", log);
-	free(log);
 	process_stop(&f->sim);
 	snprintf(cmd, sizeof(cmd), "tail -n 5 '%s' 2>/dev/null | sed 's/^/# sim: /' >&2",
 		 f->sim_log);
 	(void) system(cmd);
-	client_free(f->client);
-	daemon_destroy(&f->daemon);
-	broker_destroy(&f->broker);
+	harness_teardown(f->client, &f->daemon, &f->broker);
 	if (f->sys[0]) {
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->sys);
 		(void) system(cmd);

@@ -40,15 +40,9 @@ static void write_config(struct fixture *f, const char *node_id, const char *ext
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char *log = daemon_stderr(&f->daemon);
 
 	/* The daemon's own words, for whoever reads a failed test's output. */
-	if (log && *log)
-		fprintf(stderr, "# bedroomd stderr:\n%s", log);
-	free(log);
-	client_free(f->client);
-	daemon_destroy(&f->daemon);
-	broker_destroy(&f->broker);
+	harness_teardown(f->client, &f->daemon, &f->broker);
 	free(f);
 	return 0;
 }

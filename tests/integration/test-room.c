@@ -69,14 +69,9 @@ static void plug_ds18b20(struct fixture *f, bool plugged)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char *log = daemon_stderr(&f->daemon), cmd[200];
+	char cmd[200];
 
-	if (log && *log)
-		fprintf(stderr, "# bedroomd stderr:\n%s", log);
-	free(log);
-	client_free(f->client);
-	daemon_destroy(&f->daemon);
-	broker_destroy(&f->broker);
+	harness_teardown(f->client, &f->daemon, &f->broker);
 	if (f->sys[0]) {
 		snprintf(cmd, sizeof(cmd), "rm -rf '%.*s'", 150, f->sys);
 		(void) system(cmd);

@@ -1,82 +1,16 @@
-#include "daemon/inputs.h"
+#include "daemon/inputs-internal.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
-#include <sys/random.h>
 
-#include "control/backoff.h"
 #include "daemon/clock.h"
 #include "daemon/log.h"
-#include "sensors/bed-cramp.h"
-#include "sensors/bed-movement.h"
-#include "sensors/bed-occupancy.h"
-#include "sensors/bed-payload.h"
-#include "sensors/input-gpio.h"
 
-#define REOPEN_MIN_USEC    (2 * 1000000ULL)
-#define REOPEN_MAX_USEC    (60 * 1000000ULL)
-#define CHECK_USEC         (5 * 1000000ULL)  /* is an open chip still there? */
 #define MOVEMENT_TICK_USEC (30 * 1000000ULL) /* how often movement_per_min is looked at */
-#define EVENTS_PER_READ    16
-#define READS_PER_DISPATCH 8 /* then let the loop breathe; the fd stays readable */
 
-struct input_chip;
-
-struct input {
-	struct inputs *inputs;
-	const struct config_input *cfg;
-	char source[80];         /* "input.NAME", for the log */
-	struct input_chip *chip; /* gpio */
-	size_t index;            /* of the line in the chip's request */
-	bool have_level;
-	bool level;
-	uint64_t events;
-
-	struct bed_occupancy occupancy;
-	struct bed_occupancy_params occupancy_params;
-	sd_event_source *occupancy_timer;
-
-	struct bed_button button;
-	struct bed_cramp_params cramp_params;
-
-	struct bed_payload_params payload;
-	bool payload_bad; /* the last payload was refused: log the next refusal at debug */
-};
-
-struct input_chip {
-	struct inputs *inputs;
-	const char *name; /* as configured */
-	struct input **members;
-	size_t n_members;
-	struct input_gpio *gpio;
-	sd_event_source *io;
-	sd_event_source *reopen_timer;
-	sd_event_source *check_timer;
-	unsigned failures; /* since the last successful open */
-	char *error;       /* why it is not open, for the log and the state */
-	bool seq_known;
-	unsigned long last_seqno;
-};
-
-struct inputs {
-	sd_event *event;
-	const struct config *config;
-	const struct inputs_callbacks *cb;
-	void *userdata;
-	struct input *inputs;
-	size_t n_inputs;
-	struct input_chip *chips;
-	size_t n_chips;
-	bool have_movement;
-	struct bed_movement movement;
-	unsigned published_movement;
-	sd_event_source *movement_timer;
-	struct bed_cramp cramp;
-};
-
-static void changed(struct inputs *in)
+void inputs_changed(struct inputs *in)
 {
 	if (in->cb->changed)
 		in->cb->changed(in->userdata);
@@ -124,7 +58,7 @@ static void apply_occupancy(struct input *i, struct bed_occupancy_result r)
 			log_info("%s: in bed", i->source);
 		else if (r.state == BED_OCCUPANCY_STATE_OUT)
 			log_info("%s: out of bed", i->source);
-		changed(i->inputs);
+		inputs_changed(i->inputs);
 	}
 	if (r.wake_usec == BED_OCCUPANCY_NEVER) {
 		(void) sd_event_source_set_enabled(i->occupancy_timer, SD_EVENT_OFF);
@@ -154,7 +88,7 @@ static void report_cramp(struct input *i, uint64_t at_usec)
  * rather than an edge (at start, after lost events): it is never a press or a
  * movement.
  */
-static void input_level(struct input *i, bool active, uint64_t at_usec, bool sync)
+void input_level(struct input *i, bool active, uint64_t at_usec, bool sync)
 {
 	bool was = i->have_level && i->level;
 
@@ -193,7 +127,7 @@ static void input_level(struct input *i, bool active, uint64_t at_usec, bool syn
 }
 
 /* The input cannot be read any more (its chip went away). */
-static void input_lost(struct input *i)
+void input_lost(struct input *i)
 {
 	i->have_level = false;
 	bed_button_init(&i->button);
@@ -218,201 +152,15 @@ static int on_movement_timer(sd_event_source *es, uint64_t usec, void *userdata)
 	(void) sd_event_source_set_time_relative(es, MOVEMENT_TICK_USEC);
 	if (level != in->published_movement) {
 		in->published_movement = level;
-		changed(in);
+		inputs_changed(in);
 	}
-	return 0;
-}
-
-/* ---- GPIO chips ---- */
-
-static uint32_t random_u32(void)
-{
-	uint32_t v = 0;
-
-	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) != sizeof(v))
-		v = (uint32_t) clock_monotonic_usec();
-	return v;
-}
-
-static void chip_schedule_reopen(struct input_chip *c)
-{
-	uint64_t delay =
-	    backoff_delay_usec(c->failures, random_u32(), REOPEN_MIN_USEC, REOPEN_MAX_USEC);
-
-	(void) sd_event_source_set_time_relative(c->reopen_timer, delay);
-	(void) sd_event_source_set_enabled(c->reopen_timer, SD_EVENT_ONESHOT);
-}
-
-static void chip_close(struct input_chip *c)
-{
-	(void) sd_event_source_set_enabled(c->check_timer, SD_EVENT_OFF);
-	c->io = sd_event_source_disable_unref(c->io);
-	c->gpio = input_gpio_close(c->gpio);
-	c->seq_known = false;
-}
-
-/* Reads the levels and feeds them as levels (not edges) to every member. */
-static int chip_sync(struct input_chip *c)
-{
-	bool *levels = calloc(c->n_members, sizeof(*levels));
-	uint64_t now = clock_monotonic_usec();
-	int r;
-
-	if (!levels)
-		return -ENOMEM;
-	r = input_gpio_get_levels(c->gpio, levels);
-	for (size_t k = 0; r >= 0 && k < c->n_members; k++)
-		input_level(c->members[k], levels[k], now, true);
-	free(levels);
-	return r;
-}
-
-static void chip_lost(struct input_chip *c, int error)
-{
-	log_warning("GPIO chip '%s' (%s) went away: %s; its inputs are unknown until it is "
-		    "back, trying again every few seconds",
-		    c->name, c->gpio ? input_gpio_path(c->gpio) : "?", strerror(-error));
-	chip_close(c);
-	free(c->error);
-	c->error = strdup("the GPIO chip went away");
-	c->failures = 0;
-	for (size_t k = 0; k < c->n_members; k++)
-		input_lost(c->members[k]);
-	changed(c->inputs);
-	chip_schedule_reopen(c);
-}
-
-static void chip_events(struct input_chip *c, const struct input_gpio_event *ev, int n)
-{
-	for (int k = 0; k < n; k++) {
-		struct input *i = c->members[ev[k].index];
-
-		if (c->seq_known && ev[k].seqno != c->last_seqno + 1) {
-			log_debug("GPIO chip '%s': %lu edge events lost, re-reading the levels",
-				  c->name, ev[k].seqno - c->last_seqno - 1);
-			(void) chip_sync(c);
-		}
-		c->seq_known = true;
-		c->last_seqno = ev[k].seqno;
-		log_debug("%s: %s (seq %lu)", i->source, ev[k].active ? "active" : "inactive",
-			  ev[k].seqno);
-		input_level(i, ev[k].active, ev[k].timestamp_ns / 1000, false);
-	}
-}
-
-static int on_chip_io(sd_event_source *es, int fd, uint32_t revents, void *userdata)
-{
-	struct input_chip *c = userdata;
-	struct input_gpio_event ev[EVENTS_PER_READ];
-	int r = -EAGAIN;
-
-	for (int k = 0; k < READS_PER_DISPATCH; k++) {
-		r = input_gpio_read(c->gpio, ev, EVENTS_PER_READ);
-		if (r <= 0)
-			break;
-		chip_events(c, ev, r);
-	}
-	if (r == -EAGAIN && (revents & (EPOLLHUP | EPOLLERR)))
-		r = -ENODEV;
-	if (r < 0 && r != -EAGAIN)
-		chip_lost(c, r);
-	return 0;
-}
-
-/* Opens the chip; a failure is logged (at @level when it is news) and tried again later. */
-static int chip_open(struct input_chip *c, bool first)
-{
-	struct input_gpio_line *lines = calloc(c->n_members, sizeof(*lines));
-	static const enum input_gpio_bias biases[] = {
-		[CONFIG_INPUT_BIAS_AS_IS] = INPUT_GPIO_BIAS_AS_IS,
-		[CONFIG_INPUT_BIAS_PULL_UP] = INPUT_GPIO_BIAS_PULL_UP,
-		[CONFIG_INPUT_BIAS_PULL_DOWN] = INPUT_GPIO_BIAS_PULL_DOWN,
-		[CONFIG_INPUT_BIAS_DISABLED] = INPUT_GPIO_BIAS_DISABLED,
-	};
-	char *error = NULL;
-	bool news;
-	int r;
-
-	if (!lines)
-		return -ENOMEM;
-	for (size_t k = 0; k < c->n_members; k++) {
-		const struct config_input *cfg = c->members[k]->cfg;
-
-		lines[k] = (struct input_gpio_line){ .input = cfg->name,
-						     .line = cfg->gpio_line,
-						     .active_low = cfg->active_low,
-						     .bias = biases[cfg->bias],
-						     .debounce_usec = cfg->debounce_usec };
-	}
-	r = input_gpio_open(NULL, c->name, lines, c->n_members, &c->gpio, &error);
-	free(lines);
-	if (r >= 0)
-		r = sd_event_add_io(c->inputs->event, &c->io, input_gpio_fd(c->gpio), EPOLLIN,
-				    on_chip_io, c);
-	/* Edges first: an edge and a delay running out together are decided in order. */
-	if (r >= 0)
-		r = sd_event_source_set_priority(c->io, SD_EVENT_PRIORITY_IMPORTANT);
-	if (r >= 0)
-		r = chip_sync(c);
-	if (r < 0) {
-		const char *why = error ? error : strerror(-r);
-
-		news = first || !c->error || strcmp(c->error, why) != 0;
-		log_write(news ? LOG_LEVEL_ERROR : LOG_LEVEL_DEBUG,
-			  "%s%s: %s; trying again in a while", c->members[0]->source,
-			  c->n_members > 1 ? " and the other inputs on its chip" : "", why);
-		free(c->error);
-		c->error = strdup(why);
-		free(error);
-		chip_close(c);
-		c->failures++;
-		chip_schedule_reopen(c);
-		return r;
-	}
-	if (c->error) {
-		log_info("GPIO chip '%s' (%s) is open again", c->name, input_gpio_path(c->gpio));
-		changed(c->inputs);
-	}
-	c->error = (free(c->error), NULL);
-	c->failures = 0;
-	(void) sd_event_source_set_time_relative(c->check_timer, CHECK_USEC);
-	(void) sd_event_source_set_enabled(c->check_timer, SD_EVENT_ON);
-	return 0;
-}
-
-static int on_check_timer(sd_event_source *es, uint64_t usec, void *userdata)
-{
-	struct input_chip *c = userdata;
-	int r = c->gpio ? input_gpio_check(c->gpio) : 0;
-
-	if (r < 0) {
-		chip_lost(c, r);
-		return 0;
-	}
-	(void) sd_event_source_set_time_relative(es, CHECK_USEC);
-	return 0;
-}
-
-static int on_reopen_timer(sd_event_source *es, uint64_t usec, void *userdata)
-{
-	(void) chip_open(userdata, false);
 	return 0;
 }
 
 /* ---- set-up ---- */
 
-static struct input_chip *chip_for(struct inputs *in, const char *name)
-{
-	for (size_t k = 0; k < in->n_chips; k++)
-		if (strcmp(in->chips[k].name, name) == 0)
-			return &in->chips[k];
-	return NULL;
-}
-
 static int input_init(struct inputs *in, struct input *i, const struct config_input *cfg)
 {
-	struct input_chip *c;
-	struct input **members;
 	int r;
 
 	i->inputs = in;
@@ -440,30 +188,7 @@ static int input_init(struct inputs *in, struct input *i, const struct config_in
 	if (cfg->type != CONFIG_INPUT_TYPE_GPIO)
 		return 0;
 
-	c = chip_for(in, cfg->chip ? cfg->chip : "gpiochip0");
-	if (!c) {
-		c = &in->chips[in->n_chips++];
-		c->inputs = in;
-		c->name = cfg->chip ? cfg->chip : "gpiochip0";
-		r = sd_event_add_time(in->event, &c->reopen_timer, CLOCK_MONOTONIC, 0, 0,
-				      on_reopen_timer, c);
-		if (r < 0)
-			return r;
-		(void) sd_event_source_set_enabled(c->reopen_timer, SD_EVENT_OFF);
-		r = sd_event_add_time(in->event, &c->check_timer, CLOCK_MONOTONIC, 0, 0,
-				      on_check_timer, c);
-		if (r < 0)
-			return r;
-		(void) sd_event_source_set_enabled(c->check_timer, SD_EVENT_OFF);
-	}
-	members = realloc(c->members, (c->n_members + 1) * sizeof(*members));
-	if (!members)
-		return -ENOMEM;
-	c->members = members;
-	i->chip = c;
-	i->index = c->n_members;
-	c->members[c->n_members++] = i;
-	return 0;
+	return input_chip_add(in, i, cfg->chip ? cfg->chip : "gpiochip0");
 }
 
 int inputs_new(sd_event *event, const struct config *config, const struct inputs_callbacks *cb,
@@ -509,15 +234,8 @@ struct inputs *inputs_free(struct inputs *in)
 {
 	if (!in)
 		return NULL;
-	for (size_t k = 0; k < in->n_chips; k++) {
-		struct input_chip *c = &in->chips[k];
-
-		chip_close(c);
-		c->reopen_timer = sd_event_source_disable_unref(c->reopen_timer);
-		c->check_timer = sd_event_source_disable_unref(c->check_timer);
-		free(c->members);
-		free(c->error);
-	}
+	for (size_t k = 0; k < in->n_chips; k++)
+		input_chip_done(&in->chips[k]);
 	for (size_t k = 0; k < in->n_inputs; k++)
 		in->inputs[k].occupancy_timer =
 		    sd_event_source_disable_unref(in->inputs[k].occupancy_timer);
@@ -544,7 +262,7 @@ int inputs_start(struct inputs *in, struct mqtt *mqtt)
 					       in->inputs[k].source, cfg->topic);
 	}
 	for (size_t k = 0; k < in->n_chips; k++) {
-		r = chip_open(&in->chips[k], true);
+		r = input_chip_open(&in->chips[k], true);
 		if (r == -ENOMEM)
 			return log_error_errno(r, "cannot start the bed inputs");
 	}
@@ -562,10 +280,8 @@ void inputs_stop(struct inputs *in, struct mqtt *mqtt)
 			(void) mqtt_unsubscribe(mqtt, i->cfg->topic);
 		(void) sd_event_source_set_enabled(i->occupancy_timer, SD_EVENT_OFF);
 	}
-	for (size_t k = 0; k < in->n_chips; k++) {
-		chip_close(&in->chips[k]);
-		(void) sd_event_source_set_enabled(in->chips[k].reopen_timer, SD_EVENT_OFF);
-	}
+	for (size_t k = 0; k < in->n_chips; k++)
+		input_chip_stop(&in->chips[k]);
 	(void) sd_event_source_set_enabled(in->movement_timer, SD_EVENT_OFF);
 }
 

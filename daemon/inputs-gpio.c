@@ -1,0 +1,248 @@
+#include "daemon/inputs-internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/random.h>
+
+#include "control/backoff.h"
+#include "daemon/clock.h"
+#include "daemon/log.h"
+#include "sensors/input-gpio.h"
+
+#define REOPEN_MIN_USEC    (2 * 1000000ULL)
+#define REOPEN_MAX_USEC    (60 * 1000000ULL)
+#define CHECK_USEC         (5 * 1000000ULL) /* is an open chip still there? */
+#define EVENTS_PER_READ    16
+#define READS_PER_DISPATCH 8 /* then let the loop breathe; the fd stays readable */
+
+static uint32_t random_u32(void)
+{
+	uint32_t v = 0;
+
+	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) != sizeof(v))
+		v = (uint32_t) clock_monotonic_usec();
+	return v;
+}
+
+static void chip_schedule_reopen(struct input_chip *c)
+{
+	uint64_t delay =
+	    backoff_delay_usec(c->failures, random_u32(), REOPEN_MIN_USEC, REOPEN_MAX_USEC);
+
+	(void) sd_event_source_set_time_relative(c->reopen_timer, delay);
+	(void) sd_event_source_set_enabled(c->reopen_timer, SD_EVENT_ONESHOT);
+}
+
+static void chip_close(struct input_chip *c)
+{
+	(void) sd_event_source_set_enabled(c->check_timer, SD_EVENT_OFF);
+	c->io = sd_event_source_disable_unref(c->io);
+	c->gpio = input_gpio_close(c->gpio);
+	c->seq_known = false;
+}
+
+/* Reads the levels and feeds them as levels (not edges) to every member. */
+static int chip_sync(struct input_chip *c)
+{
+	bool *levels = calloc(c->n_members, sizeof(*levels));
+	uint64_t now = clock_monotonic_usec();
+	int r;
+
+	if (!levels)
+		return -ENOMEM;
+	r = input_gpio_get_levels(c->gpio, levels);
+	for (size_t k = 0; r >= 0 && k < c->n_members; k++)
+		input_level(c->members[k], levels[k], now, true);
+	free(levels);
+	return r;
+}
+
+static void chip_lost(struct input_chip *c, int error)
+{
+	log_warning("GPIO chip '%s' (%s) went away: %s; its inputs are unknown until it is "
+		    "back, trying again every few seconds",
+		    c->name, c->gpio ? input_gpio_path(c->gpio) : "?", strerror(-error));
+	chip_close(c);
+	free(c->error);
+	c->error = strdup("the GPIO chip went away");
+	c->failures = 0;
+	for (size_t k = 0; k < c->n_members; k++)
+		input_lost(c->members[k]);
+	inputs_changed(c->inputs);
+	chip_schedule_reopen(c);
+}
+
+static void chip_events(struct input_chip *c, const struct input_gpio_event *ev, int n)
+{
+	for (int k = 0; k < n; k++) {
+		struct input *i = c->members[ev[k].index];
+
+		if (c->seq_known && ev[k].seqno != c->last_seqno + 1) {
+			log_debug("GPIO chip '%s': %lu edge events lost, re-reading the levels",
+				  c->name, ev[k].seqno - c->last_seqno - 1);
+			(void) chip_sync(c);
+		}
+		c->seq_known = true;
+		c->last_seqno = ev[k].seqno;
+		log_debug("%s: %s (seq %lu)", i->source, ev[k].active ? "active" : "inactive",
+			  ev[k].seqno);
+		input_level(i, ev[k].active, ev[k].timestamp_ns / 1000, false);
+	}
+}
+
+static int on_chip_io(sd_event_source *es, int fd, uint32_t revents, void *userdata)
+{
+	struct input_chip *c = userdata;
+	struct input_gpio_event ev[EVENTS_PER_READ];
+	int r = -EAGAIN;
+
+	for (int k = 0; k < READS_PER_DISPATCH; k++) {
+		r = input_gpio_read(c->gpio, ev, EVENTS_PER_READ);
+		if (r <= 0)
+			break;
+		chip_events(c, ev, r);
+	}
+	if (r == -EAGAIN && (revents & (EPOLLHUP | EPOLLERR)))
+		r = -ENODEV;
+	if (r < 0 && r != -EAGAIN)
+		chip_lost(c, r);
+	return 0;
+}
+
+/* Opens the chip; a failure is logged (at @level when it is news) and tried again later. */
+int input_chip_open(struct input_chip *c, bool first)
+{
+	struct input_gpio_line *lines = calloc(c->n_members, sizeof(*lines));
+	static const enum input_gpio_bias biases[] = {
+		[CONFIG_INPUT_BIAS_AS_IS] = INPUT_GPIO_BIAS_AS_IS,
+		[CONFIG_INPUT_BIAS_PULL_UP] = INPUT_GPIO_BIAS_PULL_UP,
+		[CONFIG_INPUT_BIAS_PULL_DOWN] = INPUT_GPIO_BIAS_PULL_DOWN,
+		[CONFIG_INPUT_BIAS_DISABLED] = INPUT_GPIO_BIAS_DISABLED,
+	};
+	char *error = NULL;
+	bool news;
+	int r;
+
+	if (!lines)
+		return -ENOMEM;
+	for (size_t k = 0; k < c->n_members; k++) {
+		const struct config_input *cfg = c->members[k]->cfg;
+
+		lines[k] = (struct input_gpio_line){ .input = cfg->name,
+						     .line = cfg->gpio_line,
+						     .active_low = cfg->active_low,
+						     .bias = biases[cfg->bias],
+						     .debounce_usec = cfg->debounce_usec };
+	}
+	r = input_gpio_open(NULL, c->name, lines, c->n_members, &c->gpio, &error);
+	free(lines);
+	if (r >= 0)
+		r = sd_event_add_io(c->inputs->event, &c->io, input_gpio_fd(c->gpio), EPOLLIN,
+				    on_chip_io, c);
+	/* Edges first: an edge and a delay running out together are decided in order. */
+	if (r >= 0)
+		r = sd_event_source_set_priority(c->io, SD_EVENT_PRIORITY_IMPORTANT);
+	if (r >= 0)
+		r = chip_sync(c);
+	if (r < 0) {
+		const char *why = error ? error : strerror(-r);
+
+		news = first || !c->error || strcmp(c->error, why) != 0;
+		log_write(news ? LOG_LEVEL_ERROR : LOG_LEVEL_DEBUG,
+			  "%s%s: %s; trying again in a while", c->members[0]->source,
+			  c->n_members > 1 ? " and the other inputs on its chip" : "", why);
+		free(c->error);
+		c->error = strdup(why);
+		free(error);
+		chip_close(c);
+		c->failures++;
+		chip_schedule_reopen(c);
+		return r;
+	}
+	if (c->error) {
+		log_info("GPIO chip '%s' (%s) is open again", c->name, input_gpio_path(c->gpio));
+		inputs_changed(c->inputs);
+	}
+	c->error = (free(c->error), NULL);
+	c->failures = 0;
+	(void) sd_event_source_set_time_relative(c->check_timer, CHECK_USEC);
+	(void) sd_event_source_set_enabled(c->check_timer, SD_EVENT_ON);
+	return 0;
+}
+
+static int on_check_timer(sd_event_source *es, uint64_t usec, void *userdata)
+{
+	struct input_chip *c = userdata;
+	int r = c->gpio ? input_gpio_check(c->gpio) : 0;
+
+	if (r < 0) {
+		chip_lost(c, r);
+		return 0;
+	}
+	(void) sd_event_source_set_time_relative(es, CHECK_USEC);
+	return 0;
+}
+
+static int on_reopen_timer(sd_event_source *es, uint64_t usec, void *userdata)
+{
+	(void) input_chip_open(userdata, false);
+	return 0;
+}
+
+static struct input_chip *chip_for(struct inputs *in, const char *name)
+{
+	for (size_t k = 0; k < in->n_chips; k++)
+		if (strcmp(in->chips[k].name, name) == 0)
+			return &in->chips[k];
+	return NULL;
+}
+
+int input_chip_add(struct inputs *in, struct input *i, const char *name)
+{
+	struct input_chip *c = chip_for(in, name);
+	struct input **members;
+	int r;
+
+	if (!c) {
+		c = &in->chips[in->n_chips++];
+		c->inputs = in;
+		c->name = name;
+		r = sd_event_add_time(in->event, &c->reopen_timer, CLOCK_MONOTONIC, 0, 0,
+				      on_reopen_timer, c);
+		if (r < 0)
+			return r;
+		(void) sd_event_source_set_enabled(c->reopen_timer, SD_EVENT_OFF);
+		r = sd_event_add_time(in->event, &c->check_timer, CLOCK_MONOTONIC, 0, 0,
+				      on_check_timer, c);
+		if (r < 0)
+			return r;
+		(void) sd_event_source_set_enabled(c->check_timer, SD_EVENT_OFF);
+	}
+	members = realloc(c->members, (c->n_members + 1) * sizeof(*members));
+	if (!members)
+		return -ENOMEM;
+	c->members = members;
+	i->chip = c;
+	i->index = c->n_members;
+	c->members[c->n_members++] = i;
+	return 0;
+}
+
+void input_chip_stop(struct input_chip *c)
+{
+	chip_close(c);
+	(void) sd_event_source_set_enabled(c->reopen_timer, SD_EVENT_OFF);
+}
+
+void input_chip_done(struct input_chip *c)
+{
+	chip_close(c);
+	c->reopen_timer = sd_event_source_disable_unref(c->reopen_timer);
+	c->check_timer = sd_event_source_disable_unref(c->check_timer);
+	free(c->members);
+	c->members = NULL;
+	c->n_members = 0;
+	c->error = (free(c->error), NULL);
+}

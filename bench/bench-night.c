@@ -1,0 +1,143 @@
+/*
+ * One night of the simulated bedroom, printed as it happens: the daemon's own
+ * thermostat (control/thermostat) on the room model of sim/ with a real winter
+ * trace, far faster than real time. The demo shows it; a person can watch
+ * what the controller does on a night colder than the one outside.
+ *
+ *   bench-night [--trace boston|minneapolis] [--night N] [--delay-ms MS]
+ *
+ * Days 0 to N-1 run unseen, so the controller has learned the room; night N is
+ * printed every 15 simulated minutes from 20:00 to 08:00.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "control/thermostat.h"
+#include "sim/room.h"
+#include "sim/weather.h"
+
+#ifndef BENCH_DATA_DIR
+#define BENCH_DATA_DIR "bench/data"
+#endif
+
+#define DT_S      10.0
+#define READING_S 60
+#define DAY_S     86400
+#define FLOOR_C   18.0
+
+static void pause_ms(long ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+
+	if (ms > 0)
+		nanosleep(&ts, NULL);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "trace", required_argument, NULL, 't' },
+		{ "night", required_argument, NULL, 'n' },
+		{ "delay-ms", required_argument, NULL, 'd' },
+		{ 0 },
+	};
+	const char *trace = "minneapolis";
+	struct thermostat_input in;
+	struct thermostat_params p;
+	struct thermostat *t = NULL;
+	struct sim_room_params rp;
+	struct sim_room *room = NULL;
+	struct sim_weather *w = NULL;
+	double below_min = 0, lowest = INFINITY, kwh0 = 0;
+	unsigned line, ons0 = 0;
+	long night = 3, delay_ms = 0;
+	uint64_t wake = 0;
+	bool on = false;
+	char path[512];
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (c == 't')
+			trace = optarg;
+		else if (c == 'n')
+			night = strtol(optarg, NULL, 10);
+		else if (c == 'd')
+			delay_ms = strtol(optarg, NULL, 10);
+		else
+			return 64;
+	}
+	if (night < 1 || night > 25 || delay_ms < 0 || delay_ms > 10000) {
+		fprintf(stderr, "bench-night: --night 1..25, --delay-ms 0..10000\n");
+		return 64;
+	}
+	snprintf(path, sizeof(path), "%s/weather_%s.csv", BENCH_DATA_DIR, trace);
+	r = sim_weather_load(path, &w, &line);
+	if (r < 0) {
+		fprintf(stderr, "bench-night: %s:%u: %s\n", path, line, strerror(-r));
+		return 66;
+	}
+	thermostat_params_init(&p);
+	thermostat_input_init(&in);
+	in.floor_c = FLOOR_C;
+	in.outdoor_known = true;
+	if (sim_room_params_init(&rp, SIM_ROOM_VARIANT_OLDER) < 0 || sim_room_new(&rp, &room) < 0 ||
+	    thermostat_new(&p, &t) < 0) {
+		fprintf(stderr, "bench-night: cannot set up the simulation\n");
+		return 70;
+	}
+	printf("%-11s %8s %9s %9s %7s\n", "time", "outdoor", "true air", "measured", "heater");
+	for (long k = 0; k < (night + 1) * DAY_S / (long) DT_S; k++) {
+		double t_s = (double) k * DT_S, sensor_c = NAN;
+		uint64_t now = (uint64_t) k * (uint64_t) (DT_S * 1e6);
+		unsigned sec = (unsigned) ((long) t_s % DAY_S);
+		long day = (long) t_s / DAY_S;
+		bool shown =
+		    (day == night - 1 && sec >= 20 * 3600) || (day == night && sec < 8 * 3600);
+		struct thermostat_decision d;
+
+		in.outdoor_c = sim_weather_outdoor_c(w, t_s);
+		if ((long) t_s % READING_S == 0) {
+			sensor_c = sim_room_sensor_c(room);
+			in.room_known = true;
+			in.room_c = sensor_c;
+			in.room_usec = now;
+		}
+		if (!isnan(sensor_c) || now >= wake) {
+			if (thermostat_step(t, &in, now, sec, &d) == 0) {
+				on = d.stage[0].on;
+				wake = d.next_wakeup_usec;
+			}
+		}
+		if (day == night - 1 && sec == 20 * 3600) {
+			kwh0 = sim_room_energy_j(room) / 3.6e6;
+			ons0 = sim_room_switch_ons(room, 0);
+		}
+		sim_room_step(room, on, in.outdoor_c, DT_S);
+		if (shown && (sec >= 22 * 3600 || sec < 7 * 3600)) {
+			double air = sim_room_true_air_c(room);
+
+			below_min += air < FLOOR_C ? DT_S / 60 : 0;
+			lowest = fmin(lowest, air);
+		}
+		if (shown && sec % 900 == 0) {
+			printf("night %ld %02u:%02u %7.1f %9.2f %9.2f %7s\n", night, sec / 3600,
+			       sec / 60 % 60, in.outdoor_c, sim_room_true_air_c(room), in.room_c,
+			       sim_room_relay_on(room, 0) ? "on" : "off");
+			fflush(stdout);
+			pause_ms(delay_ms);
+		}
+	}
+	printf("22:00-07:00: lowest true air %.2f °C, %.0f minutes below %.0f °C; "
+	       "the heater switched on %u times, %.1f kWh from 20:00 to 08:00\n",
+	       lowest, below_min, FLOOR_C, sim_room_switch_ons(room, 0) - ons0,
+	       sim_room_energy_j(room) / 3.6e6 - kwh0);
+	thermostat_free(t);
+	sim_room_free(room);
+	sim_weather_free(w);
+	return 0;
+}

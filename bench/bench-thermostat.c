@@ -5,11 +5,13 @@
  * docs/benchmarks.md for what each column means and how the baselines compare.
  *
  *   bench-thermostat [--data DIR] [--days N] [--variant older|modern] [--trace NAME]
+ *                    [--seed N] [--verbose] [--nights]
  */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,6 +210,51 @@ static int bedroomd_step(struct ctl *c, uint64_t now_usec, unsigned sec_of_day, 
 }
 
 static bool verbose;
+static bool per_night;          /* --nights: one line per night on stderr */
+static uint64_t noise_seed = 1; /* --seed: the sensor noise sequence (the tables: 1) */
+
+/* What one day (07:00 to 07:00) looked like, for --nights; true air and walls. */
+struct night_log {
+	double first_on_s; /* first switch-on after 12:00, in seconds of the day */
+	double air_22_c, mass_22_c, out_22_c, min_c, below_min, energy0_j;
+	unsigned ons0, ons_prev;
+};
+
+/* Called after every simulation step; prints the day at 07:00. */
+static void night_log_step(struct night_log *nl, const struct ctl *c, const struct sim_room *room,
+			   long day, unsigned sec_of_day, double air_c, double out_c)
+{
+	unsigned ons = sim_room_switch_ons(room, 0);
+
+	if (sec_of_day == NIGHT_OFF_S) {
+		if (day >= 2)
+			fprintf(stderr,
+				"  %s %s day %ld: first on %02.0f:%02.0f, at 22:00 air %.2f walls "
+				"%.2f out %.1f; night min %.2f, %.0f min < 18; day %.1f kWh, %u "
+				"ons\n",
+				kind_name(c->kind), schedule_name(c->schedule), day - 1,
+				floor(nl->first_on_s / 3600), fmod(nl->first_on_s / 60, 60),
+				nl->air_22_c, nl->mass_22_c, nl->out_22_c, nl->min_c, nl->below_min,
+				(sim_room_energy_j(room) - nl->energy0_j) / 3.6e6, ons - nl->ons0);
+		*nl = (struct night_log){ .first_on_s = NAN,
+					  .min_c = INFINITY,
+					  .energy0_j = sim_room_energy_j(room),
+					  .ons0 = ons,
+					  .ons_prev = ons };
+	}
+	if (ons != nl->ons_prev && sec_of_day >= 12 * 3600 && isnan(nl->first_on_s))
+		nl->first_on_s = sec_of_day;
+	nl->ons_prev = ons;
+	if (sec_of_day == NIGHT_ON_S) {
+		nl->air_22_c = air_c;
+		nl->mass_22_c = sim_room_mass_c(room);
+		nl->out_22_c = out_c;
+	}
+	if (sec_of_day >= NIGHT_ON_S || sec_of_day < NIGHT_OFF_S) {
+		nl->min_c = fmin(nl->min_c, air_c);
+		nl->below_min += air_c < FLOOR_C ? DT_S / 60 : 0;
+	}
+}
 
 static int run(const struct sim_weather *w, enum sim_room_variant variant, double days,
 	       const struct run_spec *spec, struct result *res)
@@ -224,11 +271,13 @@ static int run(const struct sim_weather *w, enum sim_room_variant variant, doubl
 	bool in_night = false, reached = false;
 	double night_start_s = 0;
 	long steps = (long) (end_s / DT_S);
+	struct night_log nl = { .first_on_s = NAN, .min_c = INFINITY };
 	int r;
 
 	r = sim_room_params_init(&rp, variant);
 	if (r < 0)
 		return r;
+	rp.seed = noise_seed;
 	r = sim_room_new(&rp, &room);
 	if (r < 0)
 		return r;
@@ -264,6 +313,8 @@ static int run(const struct sim_weather *w, enum sim_room_variant variant, doubl
 		}
 		sim_room_step(room, c.on, out_c, DT_S);
 		air_c = sim_room_true_air_c(room);
+		if (per_night && (c.kind == CTL_KIND_BEDROOMD || c.preheat_min != 0))
+			night_log_step(&nl, &c, room, day, sec_of_day, air_c, out_c);
 		if (day >= 1) {
 			air_sum += air_c;
 			air_n++;
@@ -377,11 +428,13 @@ static int run_spec_or_search(const struct sim_weather *w, enum sim_room_variant
 	    spec->preheat_min != PREHEAT_SUFFICIENT)
 		return run(w, variant, days, spec, res);
 	for (s.preheat_min = 5; s.preheat_min <= PREHEAT_MAX_MIN; s.preheat_min += 5) {
-		bool v = verbose;
+		bool v = verbose, pn = per_night;
 
 		verbose = false;
+		per_night = false;
 		r = run(w, variant, days, &s, res);
 		verbose = v;
+		per_night = pn;
 		if (r < 0 || res->late_nights == 0)
 			break;
 	}
@@ -467,7 +520,8 @@ out:
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: bench-thermostat [--data DIR] [--days N] [--variant older|modern]\n"
-		   "                        [--trace boston|minneapolis] [--verbose]\n");
+		   "                        [--trace boston|minneapolis] [--seed N] [--verbose]\n"
+		   "                        [--nights]\n");
 }
 
 int main(int argc, char **argv)
@@ -478,6 +532,8 @@ int main(int argc, char **argv)
 		{ "variant", required_argument, NULL, 'v' },
 		{ "trace", required_argument, NULL, 't' },
 		{ "verbose", no_argument, NULL, 'V' },
+		{ "nights", no_argument, NULL, 'N' },
+		{ "seed", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -519,6 +575,20 @@ int main(int argc, char **argv)
 		case 'V':
 			verbose = true;
 			break;
+		case 'N':
+			per_night = true;
+			break;
+		case 's': {
+			char *end;
+
+			errno = 0;
+			noise_seed = strtoull(optarg, &end, 10);
+			if (errno != 0 || end == optarg || *end != '\0') {
+				fprintf(stderr, "--seed: '%s' is not a number\n", optarg);
+				return 2;
+			}
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return 0;

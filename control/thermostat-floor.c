@@ -18,12 +18,35 @@
  * - With the outdoor temperature known, each steady cycle also tells how large an
  *   indoor-outdoor difference one stage could hold at full duty ((air - outdoor) /
  *   duty, the heater's power over the room's loss); the pre-heat uses it.
+ * - For RECOVERY_USEC after a setback the switch-on look-ahead is longer (the air
+ *   falls faster towards the still cold walls), see below.
+ * - A first stage about to reach the maximum on-time takes its break early, at
+ *   the minimum off-time, while the room is warm (rest_due()).
  */
 #include <math.h>
 
 #include "control/thermostat-internal.h"
 
 #define TROUGH_USEC (5 * USEC_PER_MIN)
+/*
+ * Switch-on look-ahead, in reading periods: the next reading plus the relay's and
+ * the heater's own delay.
+ */
+#define HORIZON 1.5
+/*
+ * Recovery after a setback (the floor off for SETBACK_MIN or longer). The walls
+ * stay colder than in steady heating for hours: held by air at the floor, they
+ * close their gap with a time constant C_m / (H_am + H_mo) of about 4.4 h in the
+ * 2R2C bedroom, so to within 5 % only after three of them, RECOVERY_USEC. Until
+ * then the air falls faster each time the heater goes off (towards colder walls),
+ * and the four-reading fit sees the turn after a switch-off only one or two
+ * readings late, so the look-ahead is longer by up to RECOVERY_EXTRA readings: in
+ * full when the setback took the room THERMOSTAT_LIFT_C or more below the floor
+ * (the walls, not just the air, went cold), in proportion below that.
+ */
+#define SETBACK_MIN_USEC (2 * 60 * USEC_PER_MIN)
+#define RECOVERY_USEC    (12 * 60 * USEC_PER_MIN)
+#define RECOVERY_EXTRA   2.0
 
 /* Hindsight estimate of the air at the reading before the newest: the centred slope. */
 static bool hindsight_air(const struct thermostat *t, double *ret_c)
@@ -106,18 +129,54 @@ static void learn_cycle(struct thermostat *t, uint64_t now_usec, double floor_c,
 	t->last_on_usec = now_usec;
 }
 
+void thermostat_floor_pause(struct thermostat *t, uint64_t now_usec)
+{
+	t->paused = true;
+	t->paused_usec = now_usec;
+}
+
+void thermostat_floor_resume(struct thermostat *t, uint64_t now_usec, double short_c)
+{
+	double depth = isfinite(short_c) ? thermostat_clamp(short_c / THERMOSTAT_LIFT_C, 0, 1) : 1;
+
+	t->have_last_on = false;
+	if (t->paused && now_usec - t->paused_usec >= SETBACK_MIN_USEC) {
+		t->recovery_until_usec = now_usec + RECOVERY_USEC;
+		t->recovery_horizon = HORIZON + RECOVERY_EXTRA * depth;
+	}
+	t->paused = false;
+}
+
+/*
+ * The first stage is one reading or two from the forced rest of the maximum
+ * on-time (a long recovery on a very cold night): while the room is above the
+ * on-point a short break now, the minimum off-time, is far better than the forced
+ * rest a few minutes later, which leaves the room without heat for
+ * max_on_rest. The safety rule itself is unchanged: an on-period that still
+ * reaches max_on is rested and alerted as before.
+ */
+static bool rest_due(const struct thermostat *t, uint64_t now_usec)
+{
+	const struct thermostat_stage *s = &t->stage[0];
+
+	return s->on &&
+	       now_usec - s->changed_usec + 2 * t->p.reading_period_usec >= t->p.max_on_usec;
+}
+
 void thermostat_floor_control(struct thermostat *t, uint64_t now_usec, double floor_c, double est_c,
 			      double slope, bool in_bed, double outdoor_c)
 {
+	bool recovery = now_usec < t->recovery_until_usec;
 	double low = floor_c + t->on_offset_c;
 	double band = t->band_c * (in_bed ? t->p.bed_band_factor : 1.0);
-	double horizon = 1.5 * (double) t->p.reading_period_usec / 1e6;
+	double horizon =
+	    (recovery ? t->recovery_horizon : HORIZON) * (double) t->p.reading_period_usec / 1e6;
 	unsigned want = t->demand;
 
 	if (want == 0) {
 		if (est_c + fmin(slope, 0) * horizon <= low)
 			want = 1;
-	} else if (est_c >= low + band) {
+	} else if (est_c >= low + band || (est_c >= low && rest_due(t, now_usec))) {
 		want = 0;
 	} else if (want >= 2 && est_c >= low + band / 2) {
 		want = 1;

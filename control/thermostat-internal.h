@@ -15,6 +15,17 @@
 #define USEC_PER_SEC 1000000ULL
 #define USEC_PER_MIN (60ULL * USEC_PER_SEC)
 
+/*
+ * How far above the heater-off level of the room one heater holds the air with
+ * about 30 % of its power left for cycling: 0.7 * P / (H_am + H_ao) in the 2R2C
+ * bedroom, 0.7 * 1500 W / 130 W/K = 8 K in the older room, 8.5 K in the modern
+ * one. The air-to-surface conductance H_am of a bedroom (about 50 m2 of walls,
+ * ceiling and furniture) dominates, so it depends on the heater's power for the
+ * room and little on the insulation. A room short of the floor by more than this
+ * after a setback has cold walls, not just cold air.
+ */
+#define THERMOSTAT_LIFT_C 8.0
+
 struct thermostat_stage {
 	bool on;
 	bool ever_switched;
@@ -46,6 +57,10 @@ struct thermostat {
 	/* floor control (thermostat-floor.c) */
 	double band_c;
 	double on_offset_c;
+	bool paused;                  /* the floor was active once and is not now */
+	uint64_t paused_usec;         /* since when */
+	uint64_t recovery_until_usec; /* walls still cold after a setback until then */
+	double recovery_horizon;      /* switch-on look-ahead until then, in readings */
 	bool have_last_on;
 	uint64_t last_on_usec;
 	uint64_t last_off_usec;
@@ -57,11 +72,14 @@ struct thermostat {
 	double trough_min_c;
 
 	/* pre-heat (thermostat-preheat.c) */
-	double preheat_usec_per_k;
+	double preheat_usec_per_k;     /* learned: lead per K the walls are short */
+	double preheat_air_usec_per_k; /* learned: lead per K the air is short */
 	bool preheat;
 	bool preheat_used;
+	bool preheat_walls; /* the lead had a wall-warming part */
 	bool was_night;
 	bool judge;
+	bool judge_walls; /* the verdict adjusts the walls' rate (else the air's) */
 	bool judge_saturated;
 	uint64_t judge_until_usec;
 	double judge_min_c;
@@ -80,19 +98,32 @@ uint64_t thermostat_min_u64(uint64_t a, uint64_t b);
 void thermostat_floor_control(struct thermostat *t, uint64_t now_usec, double floor_c, double est_c,
 			      double slope, bool in_bed, double outdoor_c);
 
+/* The floor stops holding (a setback, a stale sensor, mode off). */
+void thermostat_floor_pause(struct thermostat *t, uint64_t now_usec);
+
+/*
+ * The floor holds again, the room @short_c below it (NAN: unknown): after a long
+ * enough setback the walls are cold for a while.
+ */
+void thermostat_floor_resume(struct thermostat *t, uint64_t now_usec, double short_c);
+
 /* Learns the on-point from the trough after each switch-on (on every step). */
 void thermostat_learn_trough(struct thermostat *t, uint64_t now_usec, double floor_c,
 			     bool fresh_reading);
 
+/* Sets the pre-heat's initial rates. */
+void thermostat_preheat_init(struct thermostat *t);
+
 /*
  * How long before the night the pre-heat must start for a room at @room_c to hold
- * @floor_c when the night begins; @outdoor_c NAN when unknown.
+ * @floor_c when the night begins; @outdoor_c NAN when unknown. @ret_walls (may be
+ * NULL) tells whether the lead has a wall-warming part.
  */
 uint64_t thermostat_preheat_lead_usec(const struct thermostat *t, double floor_c, double room_c,
-				      double outdoor_c);
+				      double outdoor_c, bool *ret_walls);
 
-/* Starts judging the pre-heat when the night begins. */
-void thermostat_preheat_judge_start(struct thermostat *t, uint64_t now_usec);
+/* Starts judging the pre-heat when the night begins; @walls as from the lead. */
+void thermostat_preheat_judge_start(struct thermostat *t, uint64_t now_usec, bool walls);
 
 /* Judges the pre-heat over the first hours of the night; learns from it. */
 void thermostat_learn_preheat(struct thermostat *t, uint64_t now_usec, double floor_c,

@@ -10,10 +10,12 @@
  *
  * Floor control (thermostat-floor.c): a hysteresis on that estimate, both
  * switching points above the floor and learned from the troughs and from the
- * cycle length, the target cycle following the measured duty.
+ * cycle length, the target cycle following the measured duty; a longer switch-on
+ * look-ahead while the walls recover from a setback.
  *
  * Pre-heat (thermostat-preheat.c): with no day floor, the night floor is brought
- * forward by a lead learned night by night and scaled by the outdoor temperature.
+ * forward by a lead in two parts, a quick one for the air and a slow one for the
+ * walls (scaled by the outdoor temperature), each learned night by night.
  *
  * Staging. Stage 1 joins when stage 0 has run stage_delay and the room is still
  * below the on-point and not rising; it leaves at half the band. A stage locked
@@ -102,7 +104,7 @@ int thermostat_new(const struct thermostat_params *p, struct thermostat **ret)
 	thermostat_estimate_reset(&t->est);
 	t->band_c = p->band_c;
 	t->on_offset_c = p->margin_c + 0.15;
-	t->preheat_usec_per_k = p->preheat_usec_per_k;
+	thermostat_preheat_init(t);
 	t->duty = 0.5;
 	t->max_rise_k = NAN;
 	*ret = t;
@@ -264,7 +266,7 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 	night = thermostat_in_window(local_sec_of_day, in->night_start_min, in->night_end_min);
 	if (night && !t->was_night) {
 		if (t->preheat_used)
-			thermostat_preheat_judge_start(t, now_usec);
+			thermostat_preheat_judge_start(t, now_usec, t->preheat_walls);
 		t->preheat = false;
 		t->preheat_used = false;
 	}
@@ -276,11 +278,14 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 	if (!night && (!in->day_floor_enabled || in->day_floor_c < in->floor_c)) {
 		uint64_t until_usec =
 		    (uint64_t) sec_until(local_sec_of_day, in->night_start_min) * USEC_PER_SEC;
+		bool walls = false;
 
 		if (!t->preheat && fresh && until_usec <= t->p.preheat_max_usec &&
-		    until_usec <=
-			thermostat_preheat_lead_usec(t, in->floor_c, in->room_c, outdoor_c))
+		    until_usec <= thermostat_preheat_lead_usec(t, in->floor_c, in->room_c,
+							       outdoor_c, &walls)) {
 			t->preheat = true;
+			t->preheat_walls = walls;
+		}
 		if (t->preheat) {
 			floor_c = in->floor_c;
 			want_reason = THERMOSTAT_REASON_PREHEAT;
@@ -300,9 +305,11 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 			t->demand_since_usec = now_usec;
 		t->demand = 0;
 		t->have_last_on = false;
+		if (t->floor_was_active)
+			thermostat_floor_pause(t, now_usec);
 	} else {
 		if (!t->floor_was_active)
-			t->have_last_on = false;
+			thermostat_floor_resume(t, now_usec, floor_c - est_c);
 		thermostat_floor_control(t, now_usec, floor_c, est_c, slope, in_bed, outdoor_c);
 	}
 	t->floor_was_active = floor_active && fresh;

@@ -89,7 +89,8 @@ struct thermostat_params {
 					      * longer at other duties, see thermostat-floor.c */
 	uint64_t stage_delay_usec;           /* next stage joins after: 15 min */
 	uint64_t preheat_max_usec;           /* pre-heat at most this early: 4 h */
-	double preheat_usec_per_k;           /* initial pre-heat lead per K of deficit: 20 min */
+	double preheat_usec_per_k;           /* initial pre-heat lead per K the walls are short
+					      * (beyond what the heater lifts the air): 20 min */
 };
 
 void thermostat_params_init(struct thermostat_params *p);
@@ -143,7 +144,7 @@ struct thermostat_decision {
 struct thermostat_learned {
 	double band_c;             /* switching band above the on-point */
 	double on_offset_c;        /* on-point above the floor, on the estimated air */
-	double preheat_usec_per_k; /* pre-heat lead per K of deficit, at no load */
+	double preheat_usec_per_k; /* pre-heat lead per K the walls are short, at no load */
 	double duty;               /* measured heater duty cycle, 0..1 */
 	double max_rise_k;         /* indoor-outdoor difference one stage holds (NAN: unknown) */
 };

@@ -231,13 +231,17 @@ static void test_preheat(void **state)
 {
 	struct rig g;
 
-	/* 4 K short at the default 20 min/K: starts 80 min before 22:00 */
-	rig_init(&g, NULL, AT(20, 30));
+	/*
+	 * 4 K short, less than the 8 K the heater lifts the air by: only the air has
+	 * to come up, at the first 7.5 min/K: starts 30 min before 22:00 (the walls'
+	 * 20 min/K would have made it 80)
+	 */
+	rig_init(&g, NULL, AT(21, 20));
 	g.in.day_floor_enabled = false;
-	rig_hold(&g, 14.0, 10); /* 20:30 .. 20:39 */
+	rig_hold(&g, 14.0, 10); /* 21:20 .. 21:29 */
 	assert_false(g.d.stage[0].on);
 	assert_int_equal(g.d.reason, THERMOSTAT_REASON_NO_FLOOR);
-	rig_hold(&g, 14.0, 1); /* 20:40 */
+	rig_hold(&g, 14.0, 1); /* 21:30 */
 	assert_true(g.d.stage[0].on);
 	assert_int_equal(g.d.reason, THERMOSTAT_REASON_PREHEAT);
 	assert_int_equal(g.d.stage[0].reason, THERMOSTAT_REASON_PREHEAT);
@@ -246,12 +250,21 @@ static void test_preheat(void **state)
 	assert_float_equal(g.d.floor_c, 18.0, 1e-9);
 	rig_done(&g);
 
-	/* 15 K short: at most 4 h early */
+	/* 12 K short: 60 min for the air, and 4 K of walls at 20 min/K: 140 min */
+	rig_init(&g, NULL, AT(19, 30));
+	g.in.day_floor_enabled = false;
+	rig_hold(&g, 6.0, 10); /* 19:30 .. 19:39 */
+	assert_false(g.d.stage[0].on);
+	rig_hold(&g, 6.0, 1); /* 19:40 */
+	assert_true(g.d.stage[0].on);
+	rig_done(&g);
+
+	/* 18 K short: at most 4 h early */
 	rig_init(&g, NULL, AT(17, 58));
 	g.in.day_floor_enabled = false;
-	rig_hold(&g, 3.0, 2);
+	rig_hold(&g, 0.0, 2);
 	assert_false(g.d.stage[0].on);
-	rig_hold(&g, 3.0, 1); /* 18:00 */
+	rig_hold(&g, 0.0, 1); /* 18:00 */
 	assert_true(g.d.stage[0].on);
 	rig_done(&g);
 
@@ -259,6 +272,50 @@ static void test_preheat(void **state)
 	rig_init(&g, NULL, AT(21, 0));
 	rig_hold(&g, 19.0, 30);
 	assert_int_equal(g.d.reason, THERMOSTAT_REASON_IDLE);
+	rig_done(&g);
+}
+
+/* Readings of @room_c a minute apart until the pre-heat starts: how many before it. */
+static unsigned preheat_after(struct rig *g, double room_c)
+{
+	for (unsigned m = 0; m < 600; m++) {
+		rig_read(g, room_c, MIN);
+		if (g->d.reason == THERMOSTAT_REASON_PREHEAT)
+			return m;
+	}
+	return 600;
+}
+
+/*
+ * The night judges the part of the lead that decided it: after an air-only
+ * pre-heat (room less than 8 K short) that left the heater unable to hold the
+ * floor, the air's rate grows and the walls' rate is left alone; the next
+ * evening starts earlier.
+ */
+static void test_preheat_learn_air(void **state)
+{
+	struct thermostat_learned l;
+	struct rig g;
+	unsigned first, second;
+
+	rig_init(&g, NULL, AT(21, 0));
+	g.in.day_floor_enabled = false;
+	first = preheat_after(&g, 14.0); /* 4 K * 7.5 min/K: at 21:30 */
+	assert_int_equal(first, 30);
+	/* the night: the air stays at 17 °C with the heater on flat out for 2 h */
+	while (rig_sec(&g) != AT(0, 30))
+		rig_read(&g, 17.0, MIN);
+	thermostat_get_learned(g.t, &l);
+	assert_float_equal(l.preheat_usec_per_k, 20.0 * MIN, 1e-6);
+	/* then held until the morning, and the room cools through the day */
+	while (rig_sec(&g) != AT(21, 0))
+		rig_read(&g, rig_sec(&g) < AT(7, 0) ? 18.5 : 14.0, MIN);
+	second = preheat_after(&g, 14.0);
+	print_message("pre-heat from 21:00: first night %u min, second %u min\n", first, second);
+	/* 1 K under: the air's rate grows by 65 %, to 12.4 min/K: 49.5 min, at 21:11 */
+	assert_int_equal(second, 11);
+	thermostat_get_learned(g.t, &l);
+	assert_float_equal(l.preheat_usec_per_k, 20.0 * MIN, 1e-6);
 	rig_done(&g);
 }
 
@@ -380,6 +437,92 @@ static void test_max_on_time(void **state)
 	/* recovery: the room warms, the heater goes off by itself */
 	rig_hold(&g, 20.0, 3);
 	assert_false(g.d.stage[0].on);
+	assert_int_equal(g.d.stage[0].alerts_active, 0);
+	rig_done(&g);
+}
+
+/*
+ * The minute the heater is switched on for readings falling by 0.1 K a minute from
+ * 19.5 °C, after @off_min minutes with the mode off (the room at @resume_c when
+ * it comes back) and then @hold_min at 19.5 °C.
+ */
+static unsigned falling_on_min(unsigned off_min, double resume_c, unsigned hold_min)
+{
+	struct rig g;
+	unsigned m;
+
+	rig_init(&g, NULL, AT(12, 0));
+	rig_hold(&g, 19.5, 10);
+	g.in.mode = THERMOSTAT_MODE_OFF;
+	rig_hold(&g, resume_c, off_min);
+	g.in.mode = THERMOSTAT_MODE_HEAT;
+	rig_hold(&g, resume_c, 1);
+	rig_hold(&g, 19.5, hold_min);
+	assert_false(g.d.stage[0].on);
+	for (m = 0; m < 30 && !g.d.stage[0].on; m++)
+		rig_read(&g, 19.5 - 0.1 * m, MIN);
+	rig_done(&g);
+	return m - 1;
+}
+
+/*
+ * After a setback the walls are cold for hours and the air falls faster each
+ * time the heater goes off: for 12 h after the floor comes back the switch-on
+ * look-ahead is longer, by two readings when the room came back 8 K or more short
+ * of the floor, by one when 4 K short. Not after a pause shorter than 2 h (the
+ * same history otherwise), nor 12 h later, nor from a cold start.
+ */
+static void test_recovery_lookahead(void **state)
+{
+	unsigned start = falling_on_min(0, 19.5, 60);
+	unsigned short_pause = falling_on_min(90, 10.0, 60);
+	unsigned deep = falling_on_min(3 * 60, 10.0, 60);
+	unsigned shallow = falling_on_min(3 * 60, 14.0, 60);
+	unsigned later = falling_on_min(3 * 60, 10.0, 12 * 60);
+
+	print_message("on after %u min from the start, %u after a short pause, %u after a deep "
+		      "setback, %u after a shallow one, %u 12 h later\n",
+		      start, short_pause, deep, shallow, later);
+	/* 0.1 K a minute: each reading of look-ahead switches on a minute earlier */
+	assert_int_equal(start, 10);
+	assert_int_equal(short_pause, 11); /* the on-point learned 0.1 K lower meanwhile */
+	assert_int_equal(deep, short_pause - 2);
+	assert_int_equal(shallow, short_pause - 1);
+	assert_int_equal(later, short_pause);
+}
+
+/*
+ * A long recovery on a very cold night: rather than being rested by the maximum
+ * on-time for 15 min a few minutes later, the heater takes a break at the minimum
+ * off-time while the room is above the on-point; no alert. A room still below
+ * the on-point is rested as before (test_max_on_time).
+ */
+static void test_break_before_max_on(void **state)
+{
+	struct thermostat_params p;
+	struct rig g;
+	double c = 17.0;
+	unsigned m;
+
+	thermostat_params_init(&p);
+	p.max_on_usec = 60 * MIN;
+	rig_init(&g, &p, AT(23, 0));
+	/* warming by 0.025 K a minute: above the on-point (18.23) after ~50 min */
+	for (m = 0; m < 60; m++) {
+		rig_read(&g, c, MIN);
+		c += 0.025;
+		if (!g.d.stage[0].on)
+			break;
+	}
+	assert_int_equal(m, 58); /* two readings before the forced rest */
+	assert_int_equal(g.d.stage[0].reason, THERMOSTAT_REASON_IDLE);
+	assert_int_equal(g.d.stage[0].alerts_active, 0);
+	/* the room needs heat again: back on after the minimum off-time of 3 min */
+	rig_hold(&g, 18.0, 2);
+	assert_false(g.d.stage[0].on);
+	assert_int_equal(g.d.stage[0].reason, THERMOSTAT_REASON_MIN_OFF);
+	rig_hold(&g, 18.0, 1);
+	assert_true(g.d.stage[0].on);
 	assert_int_equal(g.d.stage[0].alerts_active, 0);
 	rig_done(&g);
 }
@@ -603,7 +746,7 @@ static void test_learn_duty(void **state)
 	assert_true(light.max_rise_k > 45 && light.max_rise_k < 90);
 }
 
-/* First minute of pre-heat from 17:00 for a room at 14 °C, after a day of learning. */
+/* First minute of pre-heat from 17:00 for a room at 6 °C, after a day of learning. */
 static unsigned preheat_start_min(double outdoor_c, bool outdoor_known)
 {
 	struct rig g;
@@ -618,7 +761,7 @@ static unsigned preheat_start_min(double outdoor_c, bool outdoor_known)
 	g.in.outdoor_known = outdoor_known;
 	g.in.outdoor_c = outdoor_c;
 	for (unsigned m = 0; m < 5 * 60; m++) {
-		rig_read(&g, 14.0, MIN);
+		rig_read(&g, 6.0, MIN);
 		if (g.d.reason == THERMOSTAT_REASON_PREHEAT) {
 			start = m;
 			break;
@@ -628,7 +771,11 @@ static unsigned preheat_start_min(double outdoor_c, bool outdoor_known)
 	return start;
 }
 
-/* The pre-heat starts earlier on a colder evening: less of the heater is left for warming. */
+/*
+ * The pre-heat starts earlier on a colder evening: less of the heater is left for
+ * warming the walls. 12 K short: 8 K of it is the air's (60 min whatever the
+ * weather), 4 K the walls' (20 min/K, scaled by the outdoor temperature).
+ */
 static void test_preheat_outdoor(void **state)
 {
 	unsigned cold = preheat_start_min(-15.0, true);
@@ -639,23 +786,35 @@ static void test_preheat_outdoor(void **state)
 		      unknown);
 	assert_true(cold > 0 && mild > 0 && unknown > 0);
 	assert_true(cold + 30 < mild);
-	/* unknown: 4 K * 20 min/K = 80 min before 22:00, as without learning */
-	assert_int_equal(unknown, 5 * 60 - 80);
+	/* unknown: 60 min + 4 K * 20 min/K = 140 min before 22:00, as without learning */
+	assert_int_equal(unknown, 5 * 60 - 140);
 	assert_true(cold >= 60); /* never more than 4 h early */
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_params_validation), cmocka_unit_test(test_bad_step),
-		cmocka_unit_test(test_thresholds),        cmocka_unit_test(test_min_on_off),
-		cmocka_unit_test(test_bed_occupied),      cmocka_unit_test(test_night_window),
-		cmocka_unit_test(test_preheat),           cmocka_unit_test(test_sensor_stale),
-		cmocka_unit_test(test_fallback_duty),     cmocka_unit_test(test_over_temperature),
-		cmocka_unit_test(test_max_on_time),       cmocka_unit_test(test_no_effect),
-		cmocka_unit_test(test_no_power),          cmocka_unit_test(test_staging),
-		cmocka_unit_test(test_mode_off),          cmocka_unit_test(test_sim_boston),
-		cmocka_unit_test(test_learn_duty),        cmocka_unit_test(test_preheat_outdoor),
+		cmocka_unit_test(test_params_validation),
+		cmocka_unit_test(test_bad_step),
+		cmocka_unit_test(test_thresholds),
+		cmocka_unit_test(test_min_on_off),
+		cmocka_unit_test(test_bed_occupied),
+		cmocka_unit_test(test_night_window),
+		cmocka_unit_test(test_preheat),
+		cmocka_unit_test(test_sensor_stale),
+		cmocka_unit_test(test_fallback_duty),
+		cmocka_unit_test(test_over_temperature),
+		cmocka_unit_test(test_max_on_time),
+		cmocka_unit_test(test_no_effect),
+		cmocka_unit_test(test_no_power),
+		cmocka_unit_test(test_staging),
+		cmocka_unit_test(test_mode_off),
+		cmocka_unit_test(test_sim_boston),
+		cmocka_unit_test(test_learn_duty),
+		cmocka_unit_test(test_preheat_outdoor),
+		cmocka_unit_test(test_preheat_learn_air),
+		cmocka_unit_test(test_recovery_lookahead),
+		cmocka_unit_test(test_break_before_max_on),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

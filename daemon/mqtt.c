@@ -246,15 +246,20 @@ static void on_connect(struct mosquitto *mosq, void *userdata, int rc)
 		log_info("connected to MQTT broker %s:%d", m->host, m->port);
 	m->state = MQTT_STATE_CONNECTED;
 	m->failures = 0;
-	r = mqtt_publish(m, m->availability_topic, "online", 6, 1, true, NULL);
-	if (r < 0)
-		log_warning_errno(r, "cannot publish '%s'", m->availability_topic);
+	/*
+	 * Subscriptions first: the broker handles one client's packets in order, so
+	 * once "online" is out, a command sent on seeing it finds us subscribed
+	 * (on a first connection there is no session to hold it otherwise).
+	 */
 	for (size_t i = 0; i < m->n_subs; i++) {
 		rc = mosquitto_subscribe(m->mosq, NULL, m->subs[i].topic, m->subs[i].qos);
 		if (rc != MOSQ_ERR_SUCCESS)
 			log_warning("cannot subscribe to '%s': %s", m->subs[i].topic,
 				    mosquitto_strerror(rc));
 	}
+	r = mqtt_publish(m, m->availability_topic, "online", 6, 1, true, NULL);
+	if (r < 0)
+		log_warning_errno(r, "cannot publish '%s'", m->availability_topic);
 	if (m->cb->connected)
 		m->cb->connected(m->userdata);
 	update_io_events(m);

@@ -117,3 +117,37 @@ const char *command_mode_to_string(enum command_mode m)
 	}
 	return NULL;
 }
+
+static const char *const reminder_answers[] = {
+	[COMMAND_REMINDER_DONE] = "done",
+	[COMMAND_REMINDER_STARTED] = "started",
+	[COMMAND_REMINDER_SNOOZE] = "snooze",
+};
+
+int command_parse_reminder_answer(const void *data, size_t len, enum command_reminder_answer *ret,
+				  const char **ret_reason)
+{
+	char buf[COMMAND_PAYLOAD_MAX + 1];
+	int r = payload_text(data, len, "answer", buf, sizeof(buf));
+
+	if (r >= 0) {
+		r = -EBADMSG;
+		for (size_t i = 0; i < sizeof(reminder_answers) / sizeof(reminder_answers[0]); i++)
+			if (strcasecmp(buf, reminder_answers[i]) == 0) {
+				*ret = (enum command_reminder_answer) i;
+				r = 0;
+			}
+	}
+	if (ret_reason)
+		*ret_reason = r == 0           ? NULL
+			      : r == -EMSGSIZE ? "payload too large"
+					       : "not 'done', 'started' or 'snooze'";
+	return r;
+}
+
+const char *command_reminder_answer_to_string(enum command_reminder_answer a)
+{
+	return (size_t) a < sizeof(reminder_answers) / sizeof(reminder_answers[0])
+		   ? reminder_answers[a]
+		   : NULL;
+}

@@ -31,3 +31,19 @@ int command_parse_mode(const void *data, size_t len, enum command_mode *ret,
 		       const char **ret_reason);
 
 const char *command_mode_to_string(enum command_mode m);
+
+/* An answer to a reminder from the phone, on <base>/reminder/<name>. */
+enum command_reminder_answer {
+	COMMAND_REMINDER_DONE,
+	COMMAND_REMINDER_STARTED,
+	COMMAND_REMINDER_SNOOZE,
+};
+
+/*
+ * "done", "started" or "snooze" (any case; or {"answer": "done"}). Returns 0
+ * and *ret, or -EMSGSIZE / -EBADMSG with a reason.
+ */
+int command_parse_reminder_answer(const void *data, size_t len, enum command_reminder_answer *ret,
+				  const char **ret_reason);
+
+const char *command_reminder_answer_to_string(enum command_reminder_answer a);

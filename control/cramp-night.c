@@ -13,6 +13,11 @@ int64_t cramp_night_of(int64_t time_s, int tz_offset_s)
 	return floor_div(time_s + tz_offset_s - 12 * 3600, DAY_S);
 }
 
+int64_t cramp_night_start(int64_t night, int tz_offset_s)
+{
+	return night * DAY_S + 12 * 3600 - tz_offset_s;
+}
+
 bool cramp_night_sleep_hours(int64_t time_s, int tz_offset_s)
 {
 	int64_t local = time_s + tz_offset_s;

@@ -17,6 +17,9 @@
 /* The night of Unix time @time_s at @tz_offset_s seconds east of UTC. */
 int64_t cramp_night_of(int64_t time_s, int tz_offset_s);
 
+/* The Unix time at which @night starts (noon local, at @tz_offset_s east of UTC). */
+int64_t cramp_night_start(int64_t night, int tz_offset_s);
+
 /* Whether @time_s is between 22:00 and 07:00 local (the hours that count for the night's low). */
 bool cramp_night_sleep_hours(int64_t time_s, int tz_offset_s);
 

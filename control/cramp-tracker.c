@@ -340,6 +340,14 @@ unsigned cramp_tracker_count(const struct cramp_tracker *t, int64_t now_s)
 	return count_at(t, now_s, t->params.frequency_window_s, false);
 }
 
+bool cramp_tracker_has_near(const struct cramp_tracker *t, int64_t time_s, int64_t window_s)
+{
+	for (size_t i = 0; i < t->n_cramps; i++)
+		if (llabs(t->cramps[i].time_s - time_s) <= window_s)
+			return true;
+	return false;
+}
+
 int cramp_tracker_last(const struct cramp_tracker *t, int64_t *ret_s)
 {
 	if (t->n_cramps == 0)

@@ -145,5 +145,8 @@ int cramp_tracker_add(struct cramp_tracker *t, const struct cramp_tracker_cramp 
 /* The 7-day count at @now_s (for <base>/state). */
 unsigned cramp_tracker_count(const struct cramp_tracker *t, int64_t now_s);
 
+/* Whether a tracked cramp (any leg) lies within @window_s either side of @time_s. */
+bool cramp_tracker_has_near(const struct cramp_tracker *t, int64_t time_s, int64_t window_s);
+
 /* The time of the newest cramp in *ret_s; returns 0, or -ENODATA when there is none. */
 int cramp_tracker_last(const struct cramp_tracker *t, int64_t *ret_s);

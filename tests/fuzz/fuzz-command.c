@@ -8,11 +8,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	enum command_reminder_answer answer;
 	enum command_mode mode;
 	const char *reason;
 	double floor_c;
 
 	(void) command_parse_floor(data, size, 16, 24, &floor_c, &reason);
 	(void) command_parse_mode(data, size, &mode, &reason);
+	(void) command_parse_reminder_answer(data, size, &answer, &reason);
 	return 0;
 }

@@ -3,3 +3,5 @@ bedroomd_unit_test(cramp-tracker SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-cramp-tr
 	LIBS bedroomd-control)
 bedroomd_unit_test(cramp-night SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-cramp-night.c
 	LIBS bedroomd-control)
+bedroomd_unit_test(cramp-suspect SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-cramp-suspect.c
+	LIBS bedroomd-control)

@@ -70,12 +70,32 @@ static void test_mode(void **state)
 	assert_string_equal(command_mode_to_string(COMMAND_MODE_HEAT), "heat");
 }
 
+static void test_reminder_answer(void **state)
+{
+	enum command_reminder_answer a = COMMAND_REMINDER_SNOOZE;
+	const char *reason;
+
+	(void) state;
+	assert_int_equal(command_parse_reminder_answer("done", 4, &a, NULL), 0);
+	assert_int_equal(a, COMMAND_REMINDER_DONE);
+	assert_int_equal(command_parse_reminder_answer(" Started\n", 9, &a, NULL), 0);
+	assert_int_equal(a, COMMAND_REMINDER_STARTED);
+	assert_int_equal(command_parse_reminder_answer("{\"answer\":\"snooze\"}", 19, &a, NULL), 0);
+	assert_int_equal(a, COMMAND_REMINDER_SNOOZE);
+	assert_int_equal(command_parse_reminder_answer("later", 5, &a, &reason), -EBADMSG);
+	assert_string_equal(reason, "not 'done', 'started' or 'snooze'");
+	assert_int_equal(a, COMMAND_REMINDER_SNOOZE);
+	assert_int_equal(command_parse_reminder_answer("", 0, &a, NULL), -EBADMSG);
+	assert_string_equal(command_reminder_answer_to_string(COMMAND_REMINDER_STARTED), "started");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_floor_accepts_what_home_assistant_sends),
 		cmocka_unit_test(test_floor_refuses_the_rest_and_keeps_the_value),
 		cmocka_unit_test(test_mode),
+		cmocka_unit_test(test_reminder_answer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -31,6 +31,17 @@ static void test_night_is_noon_to_noon_local(void **state)
 	assert_int_equal(cramp_night_from_date(1969, 12, 31), -1);
 }
 
+static void test_night_start(void **state)
+{
+	int64_t jan31 = cramp_night_from_date(2026, 1, 31);
+
+	(void) state;
+	/* Noon of 31 January at +01:00 is 11:00 UTC; the cramp at 03:10 lies in that night. */
+	assert_int_equal(cramp_night_start(jan31, 3600), T_0310 - 15 * 3600 - 10 * 60);
+	assert_int_equal(cramp_night_of(cramp_night_start(jan31, 3600), 3600), jan31);
+	assert_int_equal(cramp_night_of(cramp_night_start(jan31, 3600) - 1, 3600), jan31 - 1);
+}
+
 static void test_night_across_dst(void **state)
 {
 	/* 2026-03-29 03:30 CEST (+02:00): the night of 28 March, the 23-hour one. */
@@ -67,6 +78,7 @@ int main(void)
 		cmocka_unit_test(test_night_is_noon_to_noon_local),
 		cmocka_unit_test(test_night_across_dst),
 		cmocka_unit_test(test_sleep_hours),
+		cmocka_unit_test(test_night_start),
 		cmocka_unit_test(test_weeks),
 	};
 

@@ -381,6 +381,19 @@ static void test_names(void **state)
 			    "cramp_spread");
 }
 
+static void test_has_near(void **state)
+{
+	struct cramp_tracker *t = tracker();
+
+	(void) state;
+	assert_false(cramp_tracker_has_near(t, T0, 15 * MIN_S));
+	add(t, T0, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
+	assert_true(cramp_tracker_has_near(t, T0 + 15 * MIN_S, 15 * MIN_S)); /* inclusive */
+	assert_true(cramp_tracker_has_near(t, T0 - 15 * MIN_S, 15 * MIN_S)); /* either side */
+	assert_false(cramp_tracker_has_near(t, T0 + 15 * MIN_S + 1, 15 * MIN_S));
+	cramp_tracker_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -396,6 +409,7 @@ int main(void)
 		cmocka_unit_test(test_spread),
 		cmocka_unit_test(test_several_at_once_and_wording),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_has_near),
 	};
 
 	setenv("TZ", "Europe/Berlin", 1);

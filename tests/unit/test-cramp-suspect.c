@@ -1,0 +1,179 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <stdbool.h>
+
+#include "control/cramp-suspect.h"
+
+#define SEC    1000000ULL
+#define MINUTE (60 * SEC)
+#define T0     (1000 * SEC) /* the detector starts watching here */
+
+static struct cramp_suspect_params params(void)
+{
+	struct cramp_suspect_params p;
+
+	cramp_suspect_params_default(&p);
+	return p;
+}
+
+/* @n movements from @start, @gap apart; returns how many of them completed the pattern. */
+static unsigned movements(struct cramp_suspect *s, const struct cramp_suspect_params *p,
+			  uint64_t start, uint64_t gap, unsigned n, int in_bed, uint64_t in_bed_for)
+{
+	unsigned hits = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		hits += cramp_suspect_movement(s, p, start + i * gap, in_bed, in_bed_for);
+	return hits;
+}
+
+static void test_burst_after_calm_is_suspected_once(void **state)
+{
+	struct cramp_suspect_params p = params();
+	struct cramp_suspect s;
+
+	(void) state;
+	cramp_suspect_init(&s, T0);
+	/* Asleep: a turn every 5 minutes for an hour. */
+	assert_int_equal(movements(&s, &p, T0, 5 * MINUTE, 12, -1, 0), 0);
+	/* The cramp: 30 jerks 2 s apart. Exactly the 12th completes the pattern. */
+	uint64_t burst = T0 + 61 * MINUTE;
+	for (unsigned i = 0; i < 30; i++)
+		assert_int_equal(cramp_suspect_movement(&s, &p, burst + i * 2 * SEC, -1, 0),
+				 i == 11);
+	/* Still restless a few minutes later: the same bout, not a second cramp. */
+	assert_int_equal(movements(&s, &p, burst + 3 * MINUTE, SEC, 40, -1, 0), 0);
+}
+
+static void test_few_movements_are_not_a_burst(void **state)
+{
+	struct cramp_suspect_params p = params();
+	struct cramp_suspect s;
+
+	(void) state;
+	cramp_suspect_init(&s, T0);
+	/* Turning over: 11 quick movements are one short of the burst. */
+	assert_int_equal(movements(&s, &p, T0 + 30 * MINUTE, 2 * SEC, 11, -1, 0), 0);
+	/* 12 spread over more than a minute are not one either. */
+	assert_int_equal(movements(&s, &p, T0 + 60 * MINUTE, 6 * SEC, 12, -1, 0), 0);
+}
+
+static void test_restless_evening_is_not_calm(void **state)
+{
+	struct cramp_suspect_params p = params();
+	struct cramp_suspect s;
+
+	(void) state;
+	cramp_suspect_init(&s, T0);
+	/* Reading in bed: 2 movements a minute for 40 minutes, then a burst. */
+	assert_int_equal(movements(&s, &p, T0, 30 * SEC, 80, -1, 0), 0);
+	assert_int_equal(movements(&s, &p, T0 + 40 * MINUTE + 10 * SEC, SEC, 20, -1, 0), 0);
+}
+
+static void test_calm_must_have_been_watched(void **state)
+{
+	struct cramp_suspect_params p = params();
+	struct cramp_suspect s;
+
+	(void) state;
+	/* Just started: nothing is known of the 20 minutes before. */
+	cramp_suspect_init(&s, T0);
+	assert_int_equal(movements(&s, &p, T0 + 10 * MINUTE, SEC, 20, -1, 0), 0);
+	/* The same burst 25 minutes after the previous one ended is a new cramp. */
+	assert_int_equal(movements(&s, &p, T0 + 35 * MINUTE, SEC, 20, -1, 0), 1);
+}
+
+static void test_occupancy_gates(void **state)
+{
+	struct cramp_suspect_params p = params();
+	struct cramp_suspect s;
+
+	(void) state;
+	cramp_suspect_init(&s, T0);
+	/* Out of bed (making it): never. */
+	assert_int_equal(movements(&s, &p, T0 + 30 * MINUTE, SEC, 20, 0, 0), 0);
+	/* Just got into bed: settling in, not a cramp. */
+	cramp_suspect_init(&s, T0);
+	assert_int_equal(movements(&s, &p, T0 + 30 * MINUTE, SEC, 20, 1, 10 * MINUTE), 0);
+	/* In bed long enough. */
+	cramp_suspect_init(&s, T0);
+	assert_int_equal(movements(&s, &p, T0 + 30 * MINUTE, SEC, 20, 1, 45 * MINUTE), 1);
+}
+
+static void test_too_many_to_remember_is_not_calm(void **state)
+{
+	struct cramp_suspect_params p = params();
+	struct cramp_suspect s;
+
+	(void) state;
+	/* A 5-hour calm allows 300 movements, more than the detector remembers: 250 of
+	 * them (one every 70 s) and a burst overflow its memory, so calm is not proven. */
+	p.quiet_usec = 300 * MINUTE;
+	cramp_suspect_init(&s, T0);
+	assert_int_equal(movements(&s, &p, T0 + 21 * MINUTE, 70 * SEC, 250, -1, 0), 0);
+	assert_int_equal(movements(&s, &p, T0 + 320 * MINUTE, SEC, 20, -1, 0), 0);
+	/* 200 of them fit: the same burst is suspected. */
+	cramp_suspect_init(&s, T0);
+	assert_int_equal(movements(&s, &p, T0 + 21 * MINUTE, 70 * SEC, 200, -1, 0), 0);
+	assert_int_equal(movements(&s, &p, T0 + 320 * MINUTE, SEC, 20, -1, 0), 1);
+}
+
+static void test_out_of_order_is_ignored(void **state)
+{
+	struct cramp_suspect_params p = params();
+	struct cramp_suspect s;
+
+	(void) state;
+	cramp_suspect_init(&s, T0);
+	assert_false(cramp_suspect_movement(&s, &p, T0 + 30 * MINUTE, -1, 0));
+	assert_false(cramp_suspect_movement(&s, &p, T0 + 29 * MINUTE, -1, 0));
+	assert_int_equal(s.n, 1);
+}
+
+static void test_params(void **state)
+{
+	struct cramp_suspect_params p = params();
+
+	(void) state;
+	assert_true(cramp_suspect_params_valid(&p));
+	p.burst_movements = 1;
+	assert_false(cramp_suspect_params_valid(&p));
+	p.burst_movements = CRAMP_SUSPECT_KEEP / 2 + 1;
+	assert_false(cramp_suspect_params_valid(&p));
+	p = params();
+	p.quiet_usec = 0;
+	assert_false(cramp_suspect_params_valid(&p));
+}
+
+static void test_match(void **state)
+{
+	const int64_t times[] = { 1000, 5000, 5600 };
+
+	(void) state;
+	assert_int_equal(cramp_suspect_match(times, 3, 5500, 900), 2); /* the nearest */
+	assert_int_equal(cramp_suspect_match(times, 3, 1900, 900), 0); /* inclusive */
+	assert_int_equal(cramp_suspect_match(times, 3, 1901, 900), -1);
+	assert_int_equal(cramp_suspect_match(times, 3, 100, 900), 0); /* before it, too */
+	assert_int_equal(cramp_suspect_match(times, 0, 1000, 900), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_burst_after_calm_is_suspected_once),
+		cmocka_unit_test(test_few_movements_are_not_a_burst),
+		cmocka_unit_test(test_restless_evening_is_not_calm),
+		cmocka_unit_test(test_calm_must_have_been_watched),
+		cmocka_unit_test(test_occupancy_gates),
+		cmocka_unit_test(test_too_many_to_remember_is_not_calm),
+		cmocka_unit_test(test_out_of_order_is_ignored),
+		cmocka_unit_test(test_params),
+		cmocka_unit_test(test_match),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

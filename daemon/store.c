@@ -68,6 +68,21 @@ static const char *const migrations[] = {
 	"  tz_offset_s INTEGER NOT NULL,"
 	"  room_c REAL NOT NULL"
 	");",
+
+	/*
+	 * 2 -> 3: a cramp that confirms a suspected one (from movement) names it;
+	 * the answers to reminders (the foot soak done, ...), for adherence.
+	 */
+	"ALTER TABLE cramps ADD COLUMN confirms TEXT;"
+	"CREATE TABLE reminder_answers ("
+	"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  id TEXT NOT NULL UNIQUE,"
+	"  reminder TEXT NOT NULL,"
+	"  answer TEXT NOT NULL CHECK (answer IN ('done', 'started', 'snooze')),"
+	"  time INTEGER NOT NULL,"
+	"  tz_offset_s INTEGER NOT NULL"
+	");"
+	"CREATE INDEX reminder_answers_time ON reminder_answers (reminder, time);",
 };
 
 #define N_MIGRATIONS ((int) (sizeof(migrations) / sizeof(migrations[0])))
@@ -102,6 +117,14 @@ static int errno_from_sqlite(int rc)
 	default:
 		return -EIO;
 	}
+}
+
+/* As errno_from_sqlite(), for an INSERT: -EEXIST for a duplicate id, -EINVAL for a bad value. */
+static int errno_from_insert(struct store *s, int rc)
+{
+	if ((rc & 0xff) != SQLITE_CONSTRAINT)
+		return errno_from_sqlite(rc);
+	return sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_CHECK ? -EINVAL : -EEXIST;
 }
 
 int store_schema_version_current(void)
@@ -290,13 +313,13 @@ int store_cramp_add(struct store *s, const struct store_cramp *c)
 	sqlite3_stmt *st;
 	int rc;
 
-	rc =
-	    sqlite3_prepare_v2(s->db,
-			       "INSERT INTO cramps (id, time, tz_offset_s, recorded, leg, site, "
-			       "source, suspected, note, room_c, min_room_c, in_bed, in_bed_since, "
-			       "heater_on, heater_duty_1h, soak_done, count_7d, delivered) "
-			       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);",
-			       -1, &st, NULL);
+	rc = sqlite3_prepare_v2(
+	    s->db,
+	    "INSERT INTO cramps (id, time, tz_offset_s, recorded, leg, site, "
+	    "source, suspected, note, room_c, min_room_c, in_bed, in_bed_since, "
+	    "heater_on, heater_duty_1h, soak_done, count_7d, delivered, confirms) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);",
+	    -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return errno_from_sqlite(rc);
 	sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
@@ -320,11 +343,10 @@ int store_cramp_add(struct store *s, const struct store_cramp *c)
 	bind_tristate(st, 16, c->soak_done);
 	sqlite3_bind_int(st, 17, c->count_7d);
 	sqlite3_bind_int(st, 18, c->delivered);
+	bind_text_or_null(st, 19, c->confirms);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
-		return -EEXIST;
-	return errno_from_sqlite(rc);
+	return errno_from_insert(s, rc);
 }
 
 int store_cramp_mark_delivered(struct store *s, const char *id)
@@ -367,7 +389,7 @@ int store_cramps_read(struct store *s, bool undelivered, int64_t since, size_t m
 	static const char columns[] =
 	    "SELECT id, time, tz_offset_s, recorded, leg, site, source, suspected, note, "
 	    "room_c, min_room_c, in_bed, in_bed_since, heater_on, heater_duty_1h, soak_done, "
-	    "count_7d, delivered FROM cramps ";
+	    "count_7d, delivered, confirms FROM cramps ";
 	char sql[600];
 	struct store_cramp *list = NULL;
 	sqlite3_stmt *st;
@@ -413,6 +435,7 @@ int store_cramps_read(struct store *s, bool undelivered, int64_t since, size_t m
 			.soak_done = column_tristate(st, 15),
 			.count_7d = sqlite3_column_int(st, 16),
 			.delivered = sqlite3_column_int(st, 17) != 0,
+			.confirms = column_strdup(st, 18),
 		};
 		if (!c->id || !c->leg || !c->source) {
 			rc = SQLITE_NOMEM;
@@ -436,6 +459,7 @@ void store_cramps_free(struct store_cramp *c, size_t n)
 		free(c[i].site);
 		free(c[i].source);
 		free(c[i].note);
+		free(c[i].confirms);
 	}
 	free(c);
 }
@@ -487,6 +511,7 @@ int store_prune(struct store *s, int64_t before)
 		"DELETE FROM cramps WHERE time < ?1 AND delivered = 1;",
 		"DELETE FROM advisories WHERE time < ?1;",
 		"DELETE FROM room_temperature WHERE time < ?1;",
+		"DELETE FROM reminder_answers WHERE time < ?1;",
 	};
 
 	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
@@ -524,9 +549,7 @@ int store_advisory_add(struct store *s, const char *id, const struct store_advis
 	sqlite3_bind_int(st, 6, a->count);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
-		return -EEXIST;
-	return errno_from_sqlite(rc);
+	return errno_from_insert(s, rc);
 }
 
 int store_advisories_read(struct store *s, int64_t since, struct store_advisory **ret)
@@ -579,4 +602,50 @@ void store_advisories_free(struct store_advisory *a, size_t n)
 		free(a[i].message);
 	}
 	free(a);
+}
+
+int store_reminder_answer_add(struct store *s, const char *id, const char *reminder,
+			      const char *answer, int64_t time, int tz_offset_s)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = sqlite3_prepare_v2(s->db,
+				"INSERT INTO reminder_answers (id, reminder, answer, time, "
+				"tz_offset_s) VALUES (?, ?, ?, ?, ?);",
+				-1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return errno_from_sqlite(rc);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, reminder, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, answer, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, time);
+	sqlite3_bind_int(st, 5, tz_offset_s);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return errno_from_insert(s, rc);
+}
+
+int store_reminder_answered(struct store *s, const char *reminder, bool done_only, int64_t since,
+			    int64_t until)
+{
+	sqlite3_stmt *st;
+	int rc, found = 0;
+
+	rc = sqlite3_prepare_v2(s->db,
+				"SELECT 1 FROM reminder_answers WHERE reminder = ? AND time >= ? "
+				"AND time <= ? AND (? = 0 OR answer IN ('done', 'started')) "
+				"LIMIT 1;",
+				-1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return errno_from_sqlite(rc);
+	sqlite3_bind_text(st, 1, reminder, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, since);
+	sqlite3_bind_int64(st, 3, until);
+	sqlite3_bind_int(st, 4, done_only);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		found = 1;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? found : errno_from_sqlite(rc);
 }

@@ -64,6 +64,7 @@ struct store_cramp {
 	int soak_done;         /* 1, 0, or -1: unknown */
 	int count_7d;          /* cramps in the 7 days up to this one, itself included */
 	bool delivered;        /* the broker acknowledged it */
+	char *confirms;        /* the id of the suspected cramp this report confirms, or NULL */
 };
 
 /*
@@ -108,5 +109,21 @@ int store_room_temperature_add(struct store *s, int64_t time, int tz_offset_s, d
 /* The lowest room temperature since @since, in *ret_c; -ENODATA when there is none. */
 int store_room_temperature_min(struct store *s, int64_t since, double *ret_c);
 
-/* Deletes what is older than @before (cramps, advisories, temperatures). Returns 0 or -errno. */
+/*
+ * An answer to a reminder: @reminder ("foot_soak", ...) was answered @answer
+ * ("done", "started", "snooze") at Unix time @time. Returns 0, -EEXIST (@id
+ * is stored already) or -errno.
+ */
+int store_reminder_answer_add(struct store *s, const char *id, const char *reminder,
+			      const char *answer, int64_t time, int tz_offset_s);
+
+/*
+ * Whether @reminder was answered between @since and @until (inclusive); only
+ * "done" and "started" count when @done_only. Returns 1, 0, or -errno.
+ */
+int store_reminder_answered(struct store *s, const char *reminder, bool done_only, int64_t since,
+			    int64_t until);
+
+/* Deletes what is older than @before (cramps, advisories, temperatures, reminder answers).
+ * Returns 0 or -errno. */
 int store_prune(struct store *s, int64_t before);

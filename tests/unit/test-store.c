@@ -237,6 +237,90 @@ static void test_room_temperature_and_prune(void **state)
 	store_close(s);
 }
 
+static void test_confirms_and_reminder_answers(void **state)
+{
+	struct store_cramp *list = NULL, c;
+	struct store *s = NULL;
+
+	assert_int_equal(store_open(*state, &s), 0);
+	c = cramp("suspect", 1000, "unknown");
+	c.source = (char *) (uintptr_t) "movement";
+	c.suspected = true;
+	assert_int_equal(store_cramp_add(s, &c), 0);
+	c = cramp("pressed", 1300, "left");
+	c.confirms = (char *) (uintptr_t) "suspect";
+	assert_int_equal(store_cramp_add(s, &c), 0);
+	assert_int_equal(store_cramps_read(s, false, 0, 10, &list), 2);
+	assert_true(list[0].suspected);
+	assert_null(list[0].confirms);
+	assert_false(list[1].suspected);
+	assert_string_equal(list[1].confirms, "suspect");
+	store_cramps_free(list, 2);
+
+	assert_int_equal(store_reminder_answered(s, "foot_soak", false, 0, 5000), 0);
+	assert_int_equal(store_reminder_answer_add(s, "a-1", "foot_soak", "snooze", 2000, 3600), 0);
+	assert_int_equal(store_reminder_answer_add(s, "a-1", "foot_soak", "done", 2001, 3600),
+			 -EEXIST);
+	assert_int_equal(store_reminder_answer_add(s, "a-2", "foot_soak", "maybe", 2001, 3600),
+			 -EINVAL);
+	/* Answered (a snooze), but not done. */
+	assert_int_equal(store_reminder_answered(s, "foot_soak", false, 0, 5000), 1);
+	assert_int_equal(store_reminder_answered(s, "foot_soak", true, 0, 5000), 0);
+	assert_int_equal(store_reminder_answer_add(s, "a-3", "foot_soak", "started", 3000, 3600),
+			 0);
+	assert_int_equal(store_reminder_answered(s, "foot_soak", true, 2500, 3000),
+			 1); /* inclusive */
+	assert_int_equal(store_reminder_answered(s, "foot_soak", true, 3001, 5000), 0);
+	assert_int_equal(store_reminder_answered(s, "stretch", false, 0, 5000), 0);
+	assert_int_equal(store_prune(s, 2500), 0);
+	assert_int_equal(store_reminder_answered(s, "foot_soak", false, 0, 2500), 0);
+	assert_int_equal(store_reminder_answered(s, "foot_soak", true, 0, 5000), 1);
+	store_close(s);
+}
+
+/* A file of schema 2 (as shipped): its cramps stay, and gain what schema 3 adds. */
+static void test_migrates_schema_2(void **state)
+{
+	struct store_cramp *list = NULL;
+	struct store *s = NULL;
+	char path[300];
+	sqlite3 *db;
+
+	snprintf(path, sizeof(path), "%s/" STORE_FILE_NAME, (char *) *state);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(
+		db,
+		"CREATE TABLE settings (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL,"
+		" changed_at INTEGER);"
+		"CREATE TABLE cramps (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT "
+		"NULL UNIQUE, time INTEGER NOT NULL, tz_offset_s INTEGER NOT NULL, recorded "
+		"INTEGER NOT NULL, leg TEXT NOT NULL, site TEXT, source TEXT NOT NULL, "
+		"suspected INTEGER NOT NULL DEFAULT 0, note TEXT, room_c REAL, min_room_c "
+		"REAL, in_bed INTEGER, in_bed_since INTEGER, heater_on INTEGER, "
+		"heater_duty_1h REAL, soak_done INTEGER, count_7d INTEGER NOT NULL, "
+		"delivered INTEGER NOT NULL DEFAULT 0);"
+		"CREATE TABLE advisories (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT "
+		"NULL UNIQUE, kind TEXT NOT NULL, time INTEGER NOT NULL, tz_offset_s INTEGER "
+		"NOT NULL, message TEXT NOT NULL, count INTEGER);"
+		"CREATE TABLE room_temperature (time INTEGER PRIMARY KEY NOT NULL, "
+		"tz_offset_s INTEGER NOT NULL, room_c REAL NOT NULL);"
+		"INSERT INTO cramps (id, time, tz_offset_s, recorded, leg, source, count_7d) "
+		"VALUES ('old', 100, 0, 100, 'left', 'button', 1);"
+		"PRAGMA user_version = 2;",
+		NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_open(*state, &s), 0);
+	assert_int_equal(store_schema_version(s), store_schema_version_current());
+	assert_int_equal(store_cramps_read(s, true, 0, 10, &list), 1);
+	assert_string_equal(list[0].id, "old");
+	assert_null(list[0].confirms);
+	store_cramps_free(list, 1);
+	assert_int_equal(store_reminder_answer_add(s, "a", "foot_soak", "done", 200, 0), 0);
+	store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -249,6 +333,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cramps_outbox_order_and_delivery, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_room_temperature_and_prune, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_confirms_and_reminder_answers, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_migrates_schema_2, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

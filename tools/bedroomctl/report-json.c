@@ -69,9 +69,10 @@ int report_print_json(const struct report *r, FILE *f)
 	report_night_label(r->first_night, first);
 	report_night_label(r->last_night, last);
 	root = json_pack(
-	    "{s:s, s:s, s:i, s:o, s:o, s:{s:i, s:i, s:i, s:i, s:i}, s:{s:i, s:i}, s:o}",
+	    "{s:s, s:s, s:i, s:o, s:o, s:{s:i, s:i, s:i, s:i, s:i, s:i}, s:{s:i, s:i}, s:o}",
 	    "first_night", first, "last_night", last, "threshold_per_week", REPORT_THRESHOLD,
-	    "nights", nights, "weeks", weeks, "totals", "cramps", (int) r->n_cramps,
+	    "nights", nights, "weeks", weeks, "totals", "cramps",
+	    (int) (r->n_cramps - r->n_suspected), "suspected_unconfirmed", (int) r->n_suspected,
 	    "nights_with_cramps", (int) r->n_nights_with_cramps, "left", (int) r->n_left, "right",
 	    (int) r->n_right, "leg_unknown", (int) r->n_unknown_leg, "foot_soak", "nights_done",
 	    (int) r->n_soak_done, "nights_known", (int) r->n_soak_known, "advisories", advisories);

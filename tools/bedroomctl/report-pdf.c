@@ -203,8 +203,13 @@ static double draw_nights(cairo_t *cr, const struct report *r, double top, doubl
 			rgb(cr, leg_colour(c->leg));
 			cairo_new_path(cr);
 			cairo_arc(cr, x, y, fmin(col * 0.45, 6), 0, 2 * M_PI);
-			cairo_fill(cr);
-			rgb(cr, 0xffffff);
+			if (c->suspected) { /* a ring: from movement, never confirmed */
+				cairo_set_line_width(cr, 1);
+				cairo_stroke(cr);
+			} else {
+				cairo_fill(cr);
+				rgb(cr, 0xffffff);
+			}
 			text(cr, x, y + 2.7, 0.5, letter);
 		}
 	}
@@ -410,9 +415,17 @@ int report_render_pdf(const struct report *r, const char *path, const char *room
 	snprintf(buf, sizeof(buf),
 		 "%zu cramp%s on %u of %zu nights: left leg %u, right leg %u, "
 		 "leg not given %u.",
-		 r->n_cramps, r->n_cramps == 1 ? "" : "s", r->n_nights_with_cramps, r->n_nights,
-		 r->n_left, r->n_right, r->n_unknown_leg);
+		 r->n_cramps - r->n_suspected, r->n_cramps - r->n_suspected == 1 ? "" : "s",
+		 r->n_nights_with_cramps, r->n_nights, r->n_left, r->n_right, r->n_unknown_leg);
 	text(cr, LEFT - 40, 90, 0, buf);
+	if (r->n_suspected) { /* the bed's movement sensor thought so; the person never said */
+		font(cr, 8, false);
+		snprintf(buf, sizeof(buf),
+			 "Not counted: %u suspected from movement in bed and never confirmed "
+			 "(drawn as rings).",
+			 r->n_suspected);
+		text(cr, LEFT - 40, 101, 0, buf);
+	}
 
 	y = draw_nights(cr, r, 105, floor_c);
 	y = draw_weeks(cr, r, y + 12);

@@ -10,8 +10,12 @@
 #include "control/cramp-night.h"
 #include "tools/bedroomctl/report.h"
 
-#define SCHEMA_VERSION 2 /* the newest this bedroomctl understands */
-#define DAY_S          ((int64_t) 24 * 3600)
+#define SCHEMA_VERSION 3 /* the newest this bedroomctl understands */
+#define SCHEMA_OLDEST  2 /* the first with a cramp log */
+#define SOAK_KNOWN_NIGHTS                                                                          \
+	14 /* a night without a foot-soak answer counts as "not done" only                         \
+	    * when the person answered within this many nights */
+#define DAY_S ((int64_t) 24 * 3600)
 
 static int errno_from_sqlite(int rc)
 {
@@ -61,6 +65,7 @@ static double column_double(sqlite3_stmt *st, int i)
 	return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
 }
 
+/* Returns the schema version (SCHEMA_OLDEST..SCHEMA_VERSION) or a negative errno. */
 static int check_schema(sqlite3 *db, const char **ret_error)
 {
 	sqlite3_stmt *st = NULL;
@@ -80,23 +85,32 @@ static int check_schema(sqlite3 *db, const char **ret_error)
 		*ret_error = "the store was written by a newer bedroomd; use its bedroomctl";
 		return -EPROTONOSUPPORT;
 	}
-	if (v < SCHEMA_VERSION) {
+	if (v < SCHEMA_OLDEST) {
 		*ret_error = "the store has no cramp log yet (an older bedroomd, or not a bedroomd "
 			     "store)";
 		return -EBADMSG;
 	}
-	return 0;
+	return v;
 }
 
-static int read_cramps(sqlite3 *db, struct report *r, int64_t from_s, int64_t to_s)
+/*
+ * The cramps, but not a suspected one that another report confirmed (schema
+ * 3 on): that report stands for it.
+ */
+static int read_cramps(sqlite3 *db, int schema, struct report *r, int64_t from_s, int64_t to_s)
 {
 	sqlite3_stmt *st = NULL;
 	int rc, ret = 0;
 
 	rc = sqlite3_prepare_v2(db,
-				"SELECT time, tz_offset_s, leg, site, room_c, soak_done, "
-				"suspected, note FROM cramps WHERE time >= ? AND time < ? "
-				"ORDER BY time, seq;",
+				schema >= 3
+				    ? "SELECT time, tz_offset_s, leg, site, room_c, soak_done, "
+				      "suspected, note FROM cramps c WHERE time >= ? AND time < ? "
+				      "AND NOT (suspected AND EXISTS (SELECT 1 FROM cramps k "
+				      "WHERE k.confirms = c.id)) ORDER BY time, seq;"
+				    : "SELECT time, tz_offset_s, leg, site, room_c, soak_done, "
+				      "suspected, note FROM cramps WHERE time >= ? AND time < ? "
+				      "ORDER BY time, seq;",
 				-1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return errno_from_sqlite(rc);
@@ -167,6 +181,63 @@ static int read_temperatures(sqlite3 *db, struct report *r, int64_t from_s, int6
 	return rc == SQLITE_DONE ? 0 : errno_from_sqlite(rc);
 }
 
+/*
+ * The foot soak per night from the answers to its reminder (schema 3 on):
+ * done (or started) that night, or not done when the person answered it
+ * within SOAK_KNOWN_NIGHTS nights up to that one. Nights without are left
+ * as the cramps' context says.
+ */
+static int read_soak(sqlite3 *db, int schema, struct report *r, int64_t from_s, int64_t to_s)
+{
+	int64_t first = r->first_night - SOAK_KNOWN_NIGHTS + 1;
+	size_t span = r->n_nights + SOAK_KNOWN_NIGHTS - 1;
+	bool *answered, *done;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (schema < 3)
+		return 0;
+	answered = calloc(span, sizeof(*answered));
+	done = calloc(span, sizeof(*done));
+	rc = answered && done ? sqlite3_prepare_v2(db,
+						   "SELECT time, tz_offset_s, answer FROM "
+						   "reminder_answers WHERE reminder = 'foot_soak' "
+						   "AND time >= ? AND time < ?;",
+						   -1, &st, NULL)
+			      : SQLITE_NOMEM;
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, from_s - SOAK_KNOWN_NIGHTS * DAY_S);
+		sqlite3_bind_int64(st, 2, to_s);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			int64_t night =
+			    cramp_night_of(sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1));
+			const unsigned char *answer = sqlite3_column_text(st, 2);
+
+			if (night < first || night >= first + (int64_t) span)
+				continue;
+			answered[night - first] = true;
+			if (answer && (strcmp((const char *) answer, "done") == 0 ||
+				       strcmp((const char *) answer, "started") == 0))
+				done[night - first] = true;
+		}
+	}
+	for (size_t i = 0; rc == SQLITE_DONE && i < r->n_nights; i++) {
+		struct report_night *n = &r->nights[i];
+		bool known = false;
+
+		for (size_t k = i; k < i + SOAK_KNOWN_NIGHTS; k++)
+			known |= answered[k];
+		if (done[i + SOAK_KNOWN_NIGHTS - 1])
+			n->soak_done = 1;
+		else if (known)
+			n->soak_done = 0;
+	}
+	sqlite3_finalize(st);
+	free(answered);
+	free(done);
+	return rc == SQLITE_DONE ? 0 : errno_from_sqlite(rc);
+}
+
 static int read_advisories(sqlite3 *db, struct report *r, int64_t from_s, int64_t to_s)
 {
 	sqlite3_stmt *st = NULL;
@@ -211,7 +282,10 @@ static int read_advisories(sqlite3 *db, struct report *r, int64_t from_s, int64_
 	return ret;
 }
 
-/* Nights' cramps, soak, weeks and totals, from what was read. */
+/*
+ * Nights' cramps, soak, weeks and totals, from what was read. Suspected
+ * cramps nobody confirmed are listed, but not counted.
+ */
 static int summarise(struct report *r)
 {
 	for (size_t i = 0; i < r->n_cramps; i++) {
@@ -224,7 +298,10 @@ static int summarise(struct report *r)
 		n->n_cramps++;
 		if (c->soak_done == 1 || (c->soak_done == 0 && n->soak_done < 0))
 			n->soak_done = c->soak_done;
-		if (strcmp(c->leg, "left") == 0)
+		if (c->suspected) {
+			n->n_suspected++;
+			r->n_suspected++;
+		} else if (strcmp(c->leg, "left") == 0)
 			r->n_left++;
 		else if (strcmp(c->leg, "right") == 0)
 			r->n_right++;
@@ -241,8 +318,8 @@ static int summarise(struct report *r)
 		if (r->n_weeks == 0 || r->weeks[r->n_weeks - 1].start != start)
 			r->weeks[r->n_weeks++].start = start;
 		r->weeks[r->n_weeks - 1].n_nights++;
-		r->weeks[r->n_weeks - 1].n_cramps += (unsigned) n->n_cramps;
-		r->n_nights_with_cramps += n->n_cramps > 0;
+		r->weeks[r->n_weeks - 1].n_cramps += (unsigned) (n->n_cramps - n->n_suspected);
+		r->n_nights_with_cramps += n->n_cramps > n->n_suspected;
 		r->n_soak_known += n->soak_done >= 0;
 		r->n_soak_done += n->soak_done == 1;
 	}
@@ -256,7 +333,7 @@ int report_read(const char *path, int64_t last_night, unsigned n_nights, struct 
 	sqlite3 *db = NULL;
 	int64_t from_s, to_s;
 	const char *error = NULL;
-	int rc;
+	int rc, schema;
 
 	if (n_nights == 0)
 		return -EINVAL;
@@ -272,7 +349,7 @@ int report_read(const char *path, int64_t last_night, unsigned n_nights, struct 
 		goto out;
 	}
 	sqlite3_busy_timeout(db, 5000);
-	rc = check_schema(db, &error);
+	rc = schema = check_schema(db, &error);
 	if (rc < 0)
 		goto out;
 
@@ -299,9 +376,11 @@ int report_read(const char *path, int64_t last_night, unsigned n_nights, struct 
 	from_s = r->first_night * DAY_S - DAY_S;
 	to_s = (r->last_night + 2) * DAY_S + DAY_S;
 	error = "cannot read the store";
-	rc = read_cramps(db, r, from_s, to_s);
+	rc = read_cramps(db, schema, r, from_s, to_s);
 	if (rc >= 0)
 		rc = read_temperatures(db, r, from_s, to_s);
+	if (rc >= 0)
+		rc = read_soak(db, schema, r, from_s, to_s);
 	if (rc >= 0)
 		rc = read_advisories(db, r, from_s, to_s);
 	if (rc >= 0)

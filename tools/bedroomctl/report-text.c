@@ -101,8 +101,11 @@ int report_print_text(const struct report *r, FILE *f)
 
 	fprintf(f,
 		"\nTotal: %zu cramp%s on %u of %zu nights (left %u, right %u, leg not given %u)\n",
-		r->n_cramps, r->n_cramps == 1 ? "" : "s", r->n_nights_with_cramps, r->n_nights,
-		r->n_left, r->n_right, r->n_unknown_leg);
+		r->n_cramps - r->n_suspected, r->n_cramps - r->n_suspected == 1 ? "" : "s",
+		r->n_nights_with_cramps, r->n_nights, r->n_left, r->n_right, r->n_unknown_leg);
+	if (r->n_suspected)
+		fprintf(f, "Not counted: %u suspected from movement and never confirmed\n",
+			r->n_suspected);
 	fprintf(f, "Foot soak: done on %u of the %u nights where it is known\n", r->n_soak_done,
 		r->n_soak_known);
 

@@ -28,8 +28,9 @@ struct report_cramp {
 struct report_night {
 	int64_t night; /* see control/cramp-night.h */
 	double min_c;  /* lowest room temperature 22:00-07:00 local; NAN: none recorded */
-	int soak_done; /* 1 when any cramp of the night says so, 0 when one says not, -1 */
-	size_t first_cramp, n_cramps; /* into report.cramps */
+	int soak_done; /* from the foot-soak answers, else from the cramps' context; -1 unknown */
+	size_t first_cramp, n_cramps; /* into report.cramps, suspected ones included */
+	size_t n_suspected;           /* of those, from movement and not confirmed */
 };
 
 struct report_week {
@@ -56,7 +57,8 @@ struct report {
 	size_t n_weeks;
 	struct report_advisory *advisories;
 	size_t n_advisories;
-	unsigned n_left, n_right, n_unknown_leg;
+	unsigned n_left, n_right, n_unknown_leg; /* confirmed cramps */
+	unsigned n_suspected;               /* from movement, not confirmed: listed, not counted */
 	unsigned n_soak_done, n_soak_known; /* nights */
 	unsigned n_nights_with_cramps;
 };

@@ -2,7 +2,8 @@
  * Makes a store for bedroomctl's tests with the daemon's own store code: four
  * weeks of nights (Monday 9 March 2026 to Sunday 5 April 2026, across the
  * change to summer time in Europe/Berlin) with known cramps, temperatures and
- * advisories. Usage: bedroomctl-make-store DIR [USER_VERSION]
+ * advisories, suspected cramps from movement (one confirmed, one not) and
+ * foot-soak answers. Usage: bedroomctl-make-store DIR [USER_VERSION]
  * (a USER_VERSION afterwards makes a store "from another version").
  */
 #include <errno.h>
@@ -58,22 +59,25 @@ static struct {
 	double room_c;
 	int soak;
 	int suspected;
-	char note[64]; /* "": none */
+	char note[64];     /* "": none */
+	char confirms[32]; /* "": none */
 } cramps[] = {
-	{ -1, 3, 0, "left", "calf", 17.5, 1, 0, "before the report" },
-	{ 0, 3, 10, "left", "calf", 17.3, 1, 0, "" },
-	{ 2, 2, 40, "right", "calf", 18.4, 0, 0, "" },
-	{ 7, 1, 30, "left", "calf", 17.8, 1, 0, "" },
-	{ 8, 3, 0, "left", "foot", 17.6, 1, 0, "" },
-	{ 9, 4, 20, "left", "calf", 17.9, -1, 0, "" },
-	{ 11, 23, 40, "right", "calf", 19.2, 0, 0, "" },
-	{ 12, 5, 0, "unknown", "", 18.1, -1, 0, "" },
-	{ 14, 3, 0, "right", "thigh", 17.2, 1, 0, "woke me, went up the thigh" },
-	{ 19, 3, 30, "left", "calf", 18.0, 1, 0, "" },
-	{ 19, 5, 15, "left", "calf", NAN, 1, 0, "stretched, \"better\"" },
-	{ 22, 2, 0, "right", "calf", 18.3, 1, 1, "" },
-	{ 27, 23, 10, "left", "calf", 19.0, 1, 0, "" },
-	{ 28, 1, 0, "left", "calf", 18.0, 1, 0, "after the report" },
+	{ -1, 3, 0, "left", "calf", 17.5, 1, 0, "before the report", "" },
+	{ 0, 3, 10, "left", "calf", 17.3, 1, 0, "", "" },
+	{ 2, 2, 40, "right", "calf", 18.4, 0, 0, "", "" },
+	{ 7, 1, 30, "left", "calf", 17.8, 1, 0, "", "" },
+	{ 8, 3, 0, "left", "foot", 17.6, 1, 0, "", "" },
+	{ 9, 4, 20, "left", "calf", 17.9, -1, 0, "", "" },
+	{ 11, 23, 40, "right", "calf", 19.2, 0, 0, "", "" },
+	{ 12, 5, 0, "unknown", "", 18.1, -1, 0, "", "" },
+	{ 14, 3, 0, "right", "thigh", 17.2, 1, 0, "woke me, went up the thigh", "" },
+	{ 19, 3, 30, "left", "calf", 18.0, 1, 0, "", "" },
+	{ 19, 5, 15, "left", "calf", NAN, 1, 0, "stretched, \"better\"", "" },
+	{ 22, 1, 55, "unknown", "", 18.3, 1, 1, "", "" }, /* suspected, then confirmed: */
+	{ 22, 2, 0, "right", "calf", 18.3, 1, 0, "", "test-cramp-11" },
+	{ 24, 3, 0, "unknown", "", 18.6, -1, 1, "", "" }, /* suspected, never confirmed */
+	{ 27, 23, 10, "left", "calf", 19.0, 1, 0, "", "" },
+	{ 28, 1, 0, "left", "calf", 18.0, 1, 0, "after the report", "" },
 };
 
 static const struct {
@@ -92,13 +96,14 @@ static int fill(struct store *s)
 	int r;
 
 	for (size_t i = 0; i < sizeof(cramps) / sizeof(cramps[0]); i++) {
-		char id[32], source[] = "button";
+		char id[32], button[] = "button", movement[] = "movement";
 		struct store_cramp c = {
 			.id = id,
 			.leg = cramps[i].leg,
 			.site = cramps[i].site[0] ? cramps[i].site : NULL,
-			.source = source,
+			.source = cramps[i].suspected ? movement : button,
 			.suspected = cramps[i].suspected,
+			.confirms = cramps[i].confirms[0] ? cramps[i].confirms : NULL,
 			.note = cramps[i].note[0] ? cramps[i].note : NULL,
 			.room_c = cramps[i].room_c,
 			.min_room_c = NAN,
@@ -115,6 +120,21 @@ static int fill(struct store *s)
 		c.tz_offset_s = offset_at(c.time);
 		c.recorded = c.time;
 		r = store_cramp_add(s, &c);
+		if (r < 0)
+			return r;
+	}
+	/*
+	 * The foot soak: done on nights 0-5 (started on 6), snoozed and never done on 7, no
+	 * answer after: nights 8-20 are "not done" (answered within 14 nights), later ones
+	 * unknown unless a cramp's context says.
+	 */
+	for (int n = 0; n <= 7; n++) {
+		const char *answer = n < 6 ? "done" : n == 6 ? "started" : "snooze";
+		int64_t t = at(n, 21, 30);
+		char id[32];
+
+		snprintf(id, sizeof(id), "test-soak-%d", n);
+		r = store_reminder_answer_add(s, id, "foot_soak", answer, t, offset_at(t));
 		if (r < 0)
 			return r;
 	}

@@ -34,6 +34,12 @@ void config_init_defaults(struct config *c)
 	};
 	c->cramps.dedup_window_usec = 2 * 60 * SEC;
 	c->cramps.retention_usec = 2ULL * 365 * 86400 * SEC;
+	c->cramps.suspect_movements = 12;
+	c->cramps.suspect_within_usec = 60 * SEC;
+	c->cramps.suspect_after_quiet_usec = 20 * 60 * SEC;
+	c->cramps.suspect_min_in_bed_usec = 30 * 60 * SEC;
+	c->cramps.confirm_window_usec = 15 * 60 * SEC;
+	c->homeassistant.discovery = true;
 }
 
 void config_item_init(const struct section_spec *spec, void *item)
@@ -158,6 +164,20 @@ static void check_heating(struct parser *p)
 			     h->overheat_c, h->floor_max_c);
 }
 
+/* Suspecting cramps from movement needs something that reports movement. */
+static void check_cramps(struct parser *p)
+{
+	const struct config *c = p->config;
+
+	if (!c->cramps.suspect_from_movement)
+		return;
+	for (size_t i = 0; i < c->n_inputs; i++)
+		if (c->inputs[i].role == CONFIG_INPUT_ROLE_MOVEMENT)
+			return;
+	parser_error(p, parser_key_line(p, NULL, 0, "cramps", "suspect_from_movement"),
+		     "'suspect_from_movement' needs an [input.NAME] with role = movement");
+}
+
 /* Every named item: a type, and only keys that apply to it. */
 static void check_items(struct parser *p, const struct section_spec *spec)
 {
@@ -222,6 +242,7 @@ void config_check(struct parser *p)
 		parser_error(p, parser_key_line(p, NULL, 0, "mqtt", "password_file"),
 			     "'password_file' is set but 'username' is not");
 	check_heating(p);
+	check_cramps(p);
 	for (size_t s = 0; s < config_n_sections && !p->error; s++)
 		if (config_sections[s].named)
 			check_items(p, &config_sections[s]);
@@ -259,6 +280,24 @@ static int default_string(char **field, const char *value)
 	return 0;
 }
 
+/* "guest-room" becomes "Guest room": what Home Assistant shows, and the start of entity ids. */
+static int default_device_name(struct config *c)
+{
+	char *name;
+
+	if (c->homeassistant.device_name)
+		return 0;
+	name = strdup(c->daemon.node_id);
+	if (!name)
+		return -ENOMEM;
+	for (char *p = name; *p; p++)
+		if (*p == '_' || *p == '-')
+			*p = ' ';
+	name[0] = (char) toupper((unsigned char) name[0]);
+	c->homeassistant.device_name = name;
+	return 0;
+}
+
 int config_apply_defaults(struct config *c)
 {
 	struct config_mqtt *m = &c->mqtt;
@@ -267,7 +306,10 @@ int config_apply_defaults(struct config *c)
 		return -ENOMEM;
 	if (default_string(&c->daemon.state_dir, "/var/lib/bedroomd") < 0 ||
 	    default_string(&m->host, "localhost") < 0 ||
-	    default_string(&c->room.sysfs_root, "/sys") < 0)
+	    default_string(&c->room.sysfs_root, "/sys") < 0 ||
+	    default_string(&c->homeassistant.discovery_prefix, "homeassistant") < 0 ||
+	    default_string(&c->homeassistant.status_topic, "homeassistant/status") < 0 ||
+	    default_device_name(c) < 0)
 		return -ENOMEM;
 	if (m->port == 0)
 		m->port = m->ca_file ? 8883 : 1883;

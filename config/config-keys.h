@@ -64,7 +64,7 @@ struct section_spec {
 
 /* Room for the set_line bookkeeping of a section; the table is checked against it. */
 #define CONFIG_MAX_KEYS     128
-#define CONFIG_MAX_SECTIONS 8
+#define CONFIG_MAX_SECTIONS 16
 
 extern const struct key_spec config_keys[];
 extern const size_t config_n_keys;

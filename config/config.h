@@ -178,6 +178,21 @@ struct config_cramps {
 	char *frequency_message;              /* NULL: the built-in wording */
 	char *one_sided_message;
 	char *spread_message;
+	/* Suspected cramps from a movement pattern in bed (opt-in): */
+	bool suspect_from_movement;
+	int suspect_movements;                       /* at least this many movements ... */
+	unsigned long long suspect_within_usec;      /* ... within this ... */
+	unsigned long long suspect_after_quiet_usec; /* ... after this much calm ... */
+	unsigned long long suspect_min_in_bed_usec;  /* ... in bed this long */
+	unsigned long long confirm_window_usec; /* a report this near a suspected one confirms it */
+};
+
+/* Home Assistant's MQTT discovery: one device with its entities. */
+struct config_homeassistant {
+	bool discovery;         /* publish discovery configs; no: publish (and remove) nothing */
+	char *discovery_prefix; /* homeassistant */
+	char *status_topic;     /* Home Assistant's birth message: "online" re-announces */
+	char *device_name;      /* default: from node_id ("guest-room": "Guest room") */
 };
 
 struct config {
@@ -187,6 +202,7 @@ struct config {
 	struct config_room room;
 	struct config_heating heating;
 	struct config_cramps cramps;
+	struct config_homeassistant homeassistant;
 	struct config_sensor *sensors; /* in file order */
 	size_t n_sensors;
 	struct config_input *inputs;

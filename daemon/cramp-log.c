@@ -6,8 +6,12 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "control/cramp-suspect.h"
 #include "daemon/clock.h"
 #include "daemon/log.h"
+
+/* Suspected cramps waiting to be confirmed, at most (the oldest is forgotten first). */
+#define MAX_SUSPECTS 16
 
 /* Events handed to libmosquitto and not yet acknowledged, at most. */
 #define WINDOW 4
@@ -36,7 +40,45 @@ struct cramp_log {
 
 	struct cramp_tracker *tracker; /* counts and advisories */
 	bool history_loaded;
+
+	/* Suspected cramps (from movement) nobody confirmed yet, oldest first. */
+	int64_t confirm_window_s;
+	char *suspect_ids[MAX_SUSPECTS];
+	int64_t suspect_times[MAX_SUSPECTS];
+	size_t n_suspects;
 };
+
+static void suspect_forget(struct cramp_log *l, size_t i)
+{
+	free(l->suspect_ids[i]);
+	memmove(&l->suspect_ids[i], &l->suspect_ids[i + 1],
+		(l->n_suspects - i - 1) * sizeof(l->suspect_ids[0]));
+	memmove(&l->suspect_times[i], &l->suspect_times[i + 1],
+		(l->n_suspects - i - 1) * sizeof(l->suspect_times[0]));
+	l->n_suspects--;
+}
+
+static void suspect_remember(struct cramp_log *l, const char *id, int64_t time_s)
+{
+	char *copy = strdup(id);
+
+	if (!copy)
+		return; /* it stays unconfirmed: a hint lost, never a cramp */
+	if (l->n_suspects == MAX_SUSPECTS)
+		suspect_forget(l, 0);
+	l->suspect_ids[l->n_suspects] = copy;
+	l->suspect_times[l->n_suspects++] = time_s;
+}
+
+/* A suspected cramp confirmed by another report (@id) is no longer waiting. */
+static void suspect_confirmed(struct cramp_log *l, const char *id)
+{
+	for (size_t i = 0; i < l->n_suspects; i++)
+		if (strcmp(l->suspect_ids[i], id) == 0) {
+			suspect_forget(l, i);
+			return;
+		}
+}
 
 static void load_history(struct cramp_log *l)
 {
@@ -48,9 +90,16 @@ static void load_history(struct cramp_log *l)
 	if (!l->store || l->history_loaded)
 		return;
 	n = store_cramps_read(l->store, false, since, 100000, &list);
+	for (int i = 0; i < n; i++) /* in time order: a confirmation follows what it confirms */
+		if (list[i].suspected)
+			suspect_remember(l, list[i].id, list[i].time);
+		else if (list[i].confirms)
+			suspect_confirmed(l, list[i].confirms);
 	for (int i = 0; i < n; i++) {
 		struct cramp_tracker_cramp c = { .time_s = list[i].time };
 
+		if (list[i].suspected)
+			continue; /* counted once the person confirms it */
 		(void) cramp_leg_from_string(list[i].leg, &c.leg);
 		if (list[i].site)
 			(void) cramp_site_from_string(list[i].site, &c.site);
@@ -73,8 +122,8 @@ static void load_history(struct cramp_log *l)
 }
 
 int cramp_log_new(const char *node_id, const struct cramp_tracker_params *params,
-		  struct store *store, struct alerts *alerts, const struct cramp_log_callbacks *cb,
-		  void *userdata, struct cramp_log **ret)
+		  int64_t confirm_window_s, struct store *store, struct alerts *alerts,
+		  const struct cramp_log_callbacks *cb, void *userdata, struct cramp_log **ret)
 {
 	struct cramp_log *l = calloc(1, sizeof(*l));
 	int r;
@@ -88,6 +137,7 @@ int cramp_log_new(const char *node_id, const struct cramp_tracker_params *params
 		cramp_log_free(l);
 		return r;
 	}
+	l->confirm_window_s = confirm_window_s;
 	l->store = store;
 	l->alerts = alerts;
 	l->cb = cb;
@@ -116,6 +166,8 @@ struct cramp_log *cramp_log_free(struct cramp_log *l)
 		return NULL;
 	cramp_log_forget_in_flight(l);
 	store_cramps_free(l->memory, l->n_memory);
+	while (l->n_suspects > 0)
+		suspect_forget(l, l->n_suspects - 1);
 	cramp_tracker_free(l->tracker);
 	free(l->node_id);
 	free(l);
@@ -155,16 +207,16 @@ static char *event_json(const struct store_cramp *c)
 	if (c->in_bed_since > 0)
 		(void) clock_format_offset(c->in_bed_since, clock_local_offset_s(c->in_bed_since),
 					   since, sizeof(since));
-	event =
-	    json_pack("{s:s, s:s, s:s, s:s?, s:s, s:b, s:s?, s:i, s:{s:o, s:o, s:o, s:s?, "
-		      "s:o, s:o, s:o}}",
-		      "id", c->id, "time", time, "leg", c->leg, "site", c->site, "source",
-		      c->source, "suspected", c->suspected, "note", c->note, "cramps_7d",
-		      c->count_7d, "context", "room_temperature", real_or_null(c->room_c),
-		      "lowest_room_temperature", real_or_null(c->min_room_c), "in_bed",
-		      tristate(c->in_bed), "in_bed_since", c->in_bed_since > 0 ? since : NULL,
-		      "heater_on", tristate(c->heater_on), "heater_duty_1h",
-		      real_or_null(c->heater_duty_1h), "foot_soak_done", tristate(c->soak_done));
+	event = json_pack(
+	    "{s:s, s:s, s:s, s:s?, s:s, s:b, s:s?, s:s?, s:i, s:{s:o, s:o, s:o, s:s?, "
+	    "s:o, s:o, s:o}}",
+	    "id", c->id, "time", time, "leg", c->leg, "site", c->site, "source", c->source,
+	    "suspected", c->suspected, "confirms", c->confirms, "note", c->note, "cramps_7d",
+	    c->count_7d, "context", "room_temperature", real_or_null(c->room_c),
+	    "lowest_room_temperature", real_or_null(c->min_room_c), "in_bed", tristate(c->in_bed),
+	    "in_bed_since", c->in_bed_since > 0 ? since : NULL, "heater_on", tristate(c->heater_on),
+	    "heater_duty_1h", real_or_null(c->heater_duty_1h), "foot_soak_done",
+	    tristate(c->soak_done));
 	text = event ? json_dumps(event, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(6))
 		     : NULL;
 	json_decref(event);
@@ -225,6 +277,7 @@ static void cramp_clear(struct store_cramp *c)
 	free(c->source);
 	free(c->site);
 	free(c->note);
+	free(c->confirms);
 }
 
 static int copy_cramp(struct store_cramp *dst, const struct store_cramp *src)
@@ -235,8 +288,9 @@ static int copy_cramp(struct store_cramp *dst, const struct store_cramp *src)
 	dst->source = strdup(src->source);
 	dst->site = src->site ? strdup(src->site) : NULL;
 	dst->note = src->note ? strdup(src->note) : NULL;
+	dst->confirms = src->confirms ? strdup(src->confirms) : NULL;
 	if (!dst->id || !dst->leg || !dst->source || (src->site && !dst->site) ||
-	    (src->note && !dst->note)) {
+	    (src->note && !dst->note) || (src->confirms && !dst->confirms)) {
 		cramp_clear(dst);
 		return -ENOMEM;
 	}
@@ -322,33 +376,67 @@ static void make_id(const struct cramp_log *l, int64_t now_ms, char *buf, size_t
 	snprintf(buf, size, "%s-cramp-%llx-%08x", l->node_id, (unsigned long long) now_ms, salt);
 }
 
+/*
+ * Counts a reported cramp at @time_s into *ret; for one the person reported
+ * (not @suspected), also finds the suspected cramp it confirms (its index in
+ * suspect_ids, or -1). Returns 1 to log it, 0 when it is a cramp logged
+ * already, or a negative errno.
+ */
+static int count_cramp(struct cramp_log *l, const char *leg, const char *site, int64_t time_s,
+		       const char *source, bool suspected, struct cramp_tracker_result *ret,
+		       int *ret_confirms)
+{
+	struct cramp_tracker_cramp tc = { .time_s = time_s };
+	int r;
+
+	*ret_confirms = -1;
+	if (suspected) {
+		/* Only a hint: counted, and advised on, once the person confirms it. */
+		if (cramp_tracker_has_near(l->tracker, time_s, l->confirm_window_s)) {
+			log_info(
+			    "suspected cramp from %s: a cramp was reported within %lld s of it, "
+			    "not logged",
+			    source, (long long) l->confirm_window_s);
+			return 0;
+		}
+		*ret = (struct cramp_tracker_result){
+			.count_7d = cramp_tracker_count(l->tracker, time_s),
+		};
+		return 1;
+	}
+	(void) cramp_leg_from_string(leg, &tc.leg);
+	if (site)
+		(void) cramp_site_from_string(site, &tc.site);
+	r = cramp_tracker_add(l->tracker, &tc, ret);
+	if (r < 0)
+		return log_error_errno(r, "cramp log: cannot count the cramp");
+	if (ret->duplicate) {
+		log_info("cramp report (leg %s, from %s) is the same cramp as the one %lld s "
+			 "before: not logged again",
+			 leg, source, (long long) (time_s - ret->duplicate_of_s));
+		return 0;
+	}
+	*ret_confirms =
+	    cramp_suspect_match(l->suspect_times, l->n_suspects, time_s, l->confirm_window_s);
+	return 1;
+}
+
 int cramp_log_record(struct cramp_log *l, const char *leg, const char *site, int64_t time_s,
 		     const char *source, bool suspected, const char *note)
 {
 	uint64_t now_usec = clock_realtime_usec();
 	int64_t now_s = (int64_t) (now_usec / 1000000);
 	struct cramp_context ctx = { NAN, NAN, -1, 0, -1, NAN, -1 };
-	struct cramp_tracker_cramp tc = { 0 };
 	struct cramp_tracker_result res;
 	struct store_cramp c, *memory;
 	char id[128];
-	int r;
+	int confirms, r;
 
 	if (time_s == 0)
 		time_s = now_s;
-	tc.time_s = time_s;
-	(void) cramp_leg_from_string(leg, &tc.leg);
-	if (site)
-		(void) cramp_site_from_string(site, &tc.site);
-	r = cramp_tracker_add(l->tracker, &tc, &res);
-	if (r < 0)
-		return log_error_errno(r, "cramp log: cannot count the cramp");
-	if (res.duplicate) {
-		log_info("cramp report (leg %s, from %s) is the same cramp as the one %lld s "
-			 "before: not logged again",
-			 leg, source, (long long) (time_s - res.duplicate_of_s));
-		return 0;
-	}
+	r = count_cramp(l, leg, site, time_s, source, suspected, &res, &confirms);
+	if (r <= 0)
+		return r;
 	make_id(l, (int64_t) (now_usec / 1000), id, sizeof(id));
 	if (l->cb->context)
 		l->cb->context(&ctx, l->userdata);
@@ -371,6 +459,7 @@ int cramp_log_record(struct cramp_log *l, const char *leg, const char *site, int
 		.heater_duty_1h = ctx.heater_duty_1h,
 		.soak_done = ctx.soak_done,
 		.count_7d = (int) res.count_7d,
+		.confirms = confirms >= 0 ? l->suspect_ids[confirms] : NULL,
 	};
 	r = l->store ? store_cramp_add(l->store, &c) : -ENODEV;
 	if (r < 0) {
@@ -383,8 +472,17 @@ int cramp_log_record(struct cramp_log *l, const char *leg, const char *site, int
 		l->n_memory++;
 		store_failed(l, r);
 	}
-	log_info("cramp logged: leg %s%s%s, from %s", leg, site ? ", " : "", site ? site : "",
-		 source);
+	if (suspected) {
+		log_info("suspected cramp logged (from %s); a report within %lld min confirms it",
+			 source, (long long) (l->confirm_window_s / 60));
+		suspect_remember(l, id, time_s);
+	} else {
+		log_info("cramp logged: leg %s%s%s, from %s%s%s", leg, site ? ", " : "",
+			 site ? site : "", source, confirms >= 0 ? ", confirming " : "",
+			 confirms >= 0 ? l->suspect_ids[confirms] : "");
+		if (confirms >= 0)
+			suspect_forget(l, (size_t) confirms);
+	}
 	for (unsigned i = 0; i < res.n_advisories; i++)
 		advise(l, &res.advisories[i], now_usec);
 	pump(l);

@@ -43,13 +43,14 @@ struct cramp_log_callbacks {
 
 /*
  * @node_id and @params (de-duplication window, advisory thresholds and
- * wording) are copied; @store may be NULL (events then wait in memory). The
- * recent history is read from the store, so advisories that fired before a
- * restart do not fire again.
+ * wording) are copied; a report within @confirm_window_s of a suspected cramp
+ * confirms it; @store may be NULL (events then wait in memory). The recent
+ * history is read from the store, so advisories that fired before a restart
+ * do not fire again, and suspected cramps can still be confirmed.
  */
 int cramp_log_new(const char *node_id, const struct cramp_tracker_params *params,
-		  struct store *store, struct alerts *alerts, const struct cramp_log_callbacks *cb,
-		  void *userdata, struct cramp_log **ret);
+		  int64_t confirm_window_s, struct store *store, struct alerts *alerts,
+		  const struct cramp_log_callbacks *cb, void *userdata, struct cramp_log **ret);
 struct cramp_log *cramp_log_free(struct cramp_log *l);
 
 /* The store to use from now on (NULL: none); events waiting in memory are written to it. */
@@ -64,6 +65,11 @@ bool cramp_log_store_failing(const struct cramp_log *l);
  * report of the same cramp (same leg, within the de-duplication window) is
  * not stored again. Stores it, raises the advisories it crosses, then sends
  * what waits. Returns 0, or a negative errno when it could be kept nowhere.
+ *
+ * @suspected (a movement pattern, not the person): stored and sent marked
+ * so, but neither counted nor advised on, and not logged at all near a
+ * reported cramp. A report within the confirm window of it confirms it: that
+ * report is counted as usual and carries "confirms": <the suspected id>.
  */
 int cramp_log_record(struct cramp_log *l, const char *leg, const char *site, int64_t time_s,
 		     const char *source, bool suspected, const char *note);

@@ -11,6 +11,7 @@
 #include <systemd/sd-event.h>
 
 #include "config/config.h"
+#include "control/cramp-suspect.h"
 #include "daemon/inputs.h"
 #include "sensors/bed-cramp.h"
 #include "sensors/bed-movement.h"
@@ -70,6 +71,9 @@ struct inputs {
 	unsigned published_movement;
 	sd_event_source *movement_timer;
 	struct bed_cramp cramp;
+	bool suspect_enabled; /* [cramps] suspect_from_movement */
+	struct cramp_suspect_params suspect_params;
+	struct cramp_suspect suspect;
 };
 
 /* In inputs.c. */

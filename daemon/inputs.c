@@ -83,6 +83,32 @@ static void report_cramp(struct input *i, uint64_t at_usec)
 		i->inputs->cb->cramp(&cramp, i->inputs->userdata);
 }
 
+/* A movement at @at_usec: does it complete the pattern of a cramp waking the sleeper? */
+static void suspect_cramp(struct input *i, uint64_t at_usec)
+{
+	struct inputs *in = i->inputs;
+	uint64_t since = 0, now = to_realtime(at_usec);
+	int in_bed = inputs_in_bed(in, &since);
+	const struct inputs_cramp cramp = {
+		.leg = CONFIG_LEG_UNKNOWN,
+		.source = "movement",
+		.suspected = true,
+		.input = i->cfg->name,
+		.realtime_usec = now,
+		.monotonic_usec = at_usec,
+	};
+
+	if (in_bed < 0)
+		in_bed = -1; /* no occupancy input, or none has decided: movement alone decides */
+	if (!in->suspect_enabled ||
+	    !cramp_suspect_movement(&in->suspect, &in->suspect_params, at_usec, in_bed,
+				    in_bed > 0 && now > since ? now - since : 0))
+		return;
+	log_info("%s: a burst of movement after calm: a suspected cramp", i->source);
+	if (in->cb->cramp)
+		in->cb->cramp(&cramp, in->userdata);
+}
+
 /*
  * The input is @active at @at_usec (CLOCK_MONOTONIC). @sync: a level read
  * rather than an edge (at start, after lost events): it is never a press or a
@@ -102,8 +128,11 @@ void input_level(struct input *i, bool active, uint64_t at_usec, bool sync)
 		    i, bed_occupancy_input(&i->occupancy, &i->occupancy_params, active, at_usec));
 		break;
 	case CONFIG_INPUT_ROLE_MOVEMENT:
-		if (!sync && active && !was && bed_movement_add(&i->inputs->movement, at_usec) < 0)
+		if (sync || !active || was)
+			break;
+		if (bed_movement_add(&i->inputs->movement, at_usec) < 0)
 			log_debug("%s: a movement too old to count, ignoring", i->source);
+		suspect_cramp(i, at_usec);
 		break;
 	case CONFIG_INPUT_ROLE_CRAMP_BUTTON:
 		if (sync) {
@@ -207,6 +236,14 @@ int inputs_new(sd_event *event, const struct config *config, const struct inputs
 	in->userdata = userdata;
 	bed_movement_init(&in->movement);
 	bed_cramp_init(&in->cramp);
+	in->suspect_enabled = config->cramps.suspect_from_movement;
+	in->suspect_params = (struct cramp_suspect_params){
+		.burst_movements = (unsigned) config->cramps.suspect_movements,
+		.burst_window_usec = config->cramps.suspect_within_usec,
+		.quiet_usec = config->cramps.suspect_after_quiet_usec,
+		.min_in_bed_usec = config->cramps.suspect_min_in_bed_usec,
+	};
+	cramp_suspect_init(&in->suspect, clock_monotonic_usec());
 	in->inputs = calloc(n, sizeof(*in->inputs));
 	in->chips = calloc(n, sizeof(*in->chips)); /* at most one per input */
 	if (!in->inputs || !in->chips)

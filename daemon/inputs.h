@@ -25,7 +25,8 @@ struct inputs;
 /* A cramp reported by a button. Strings are borrowed for the call. */
 struct inputs_cramp {
 	enum config_leg leg;
-	const char *source;      /* "button" */
+	const char *source;      /* "button", or "movement" for a suspected one */
+	bool suspected;          /* from a movement pattern: the person has not said so */
 	const char *input;       /* the input's name */
 	uint64_t realtime_usec;  /* when it was pressed (CLOCK_REALTIME) */
 	uint64_t monotonic_usec; /* the same moment on CLOCK_MONOTONIC */

@@ -13,10 +13,12 @@
 #include "daemon/clock.h"
 #include "daemon/cramp-command.h"
 #include "daemon/cramp-log.h"
+#include "daemon/ha-announce.h"
 #include "daemon/heating.h"
 #include "daemon/inputs.h"
 #include "daemon/log.h"
 #include "daemon/mqtt.h"
+#include "daemon/reminder-answers.h"
 #include "daemon/room.h"
 #include "daemon/store-guard.h"
 #include "daemon/store.h"
@@ -33,6 +35,7 @@ struct manager {
 	struct inputs *inputs;
 	struct heating *heating;
 	struct cramp_log *cramps;
+	struct ha_announce *ha;
 	char *cramp_topic;     /* <base>/cramp */
 	int64_t last_sample_s; /* of the room temperature, for the report */
 
@@ -112,6 +115,7 @@ static void on_mqtt_connected(void *userdata)
 	struct manager *m = userdata;
 
 	heating_connection(m->heating, true);
+	(void) ha_announce_publish(m->ha, m->mqtt);
 	publish_changes(m);
 	cramp_log_connected(m->cramps, m->mqtt);
 	notify_status(m);
@@ -168,6 +172,7 @@ static void cramp_context(struct cramp_context *ret, void *userdata)
 	}
 	ret->heater_on = heating_heater_on(m->heating);
 	ret->heater_duty_1h = heating_duty_1h(m->heating);
+	ret->soak_done = reminder_foot_soak_done(store, now);
 }
 
 static void on_cramps_changed(void *userdata)
@@ -260,7 +265,8 @@ static void on_button_cramp(const struct inputs_cramp *c, void *userdata)
 	struct manager *m = userdata;
 
 	(void) cramp_log_record(m->cramps, inputs_leg_name(c->leg), NULL,
-				(int64_t) (c->realtime_usec / 1000000), c->source, false, NULL);
+				(int64_t) (c->realtime_usec / 1000000), c->source, c->suspected,
+				NULL);
 }
 
 static const struct inputs_callbacks inputs_callbacks = {
@@ -291,7 +297,10 @@ static void on_mqtt_message(const char *topic, const void *payload, size_t len, 
 
 	if (strcmp(topic, m->cramp_topic) == 0)
 		handle_cramp_command(m, payload, len);
-	else if (!room_handle_message(m->room, topic, payload, len) &&
+	else if (!ha_announce_handle_message(m->ha, m->mqtt, topic, payload, len) && m->mqtt &&
+		 !reminder_answers_handle(store_guard_get(m->store), m->config->daemon.node_id,
+					  mqtt_base_topic(m->mqtt), topic, payload, len) &&
+		 !room_handle_message(m->room, topic, payload, len) &&
 		 !inputs_handle_message(m->inputs, topic, payload, len) &&
 		 !heating_handle_message(m->heating, topic, payload, len))
 		log_debug("ignoring message on '%s' (%zu bytes)", topic, len);
@@ -322,12 +331,20 @@ static const struct mqtt_callbacks mqtt_callbacks = {
 /* Commands arrive with QoS 1 on our persistent session: sent while we restart, they wait. */
 static int subscribe_commands(struct manager *m, struct mqtt *mqtt)
 {
+	char *reminders = NULL;
+	int r;
+
 	free(m->cramp_topic);
 	if (asprintf(&m->cramp_topic, "%s/cramp", mqtt_base_topic(mqtt)) < 0) {
 		m->cramp_topic = NULL;
 		return -ENOMEM;
 	}
-	return mqtt_subscribe(mqtt, m->cramp_topic, 1);
+	r = mqtt_subscribe(mqtt, m->cramp_topic, 1);
+	if (r < 0 || asprintf(&reminders, "%s/reminder/+", mqtt_base_topic(mqtt)) < 0)
+		return r < 0 ? r : -ENOMEM;
+	r = mqtt_subscribe(mqtt, reminders, 1);
+	free(reminders);
+	return r;
 }
 
 static void apply_log_level(const struct config *c)
@@ -422,6 +439,9 @@ static int apply_config(struct manager *m, struct config *next)
 		heating_connection(m->heating, mqtt_is_connected(m->mqtt));
 	m->config = next;
 	apply_log_level(next);
+	r = ha_announce_configure(m->ha, next, mqtt ? mqtt : m->mqtt);
+	if (r < 0)
+		log_warning_errno(r, "cannot update the Home Assistant entities, ignoring");
 	if (strcmp(prev->daemon.state_dir, next->daemon.state_dir) != 0) {
 		struct store_guard *g = NULL;
 
@@ -497,8 +517,9 @@ static int make_cramp_log(struct manager *m)
 	p.message[CRAMP_ADVISORY_KIND_FREQUENCY] = m->config->cramps.frequency_message;
 	p.message[CRAMP_ADVISORY_KIND_ONE_SIDED] = m->config->cramps.one_sided_message;
 	p.message[CRAMP_ADVISORY_KIND_SPREAD] = m->config->cramps.spread_message;
-	return cramp_log_new(m->config->daemon.node_id, &p, store_guard_get(m->store), m->alerts,
-			     &cramp_callbacks, m, &m->cramps);
+	return cramp_log_new(m->config->daemon.node_id, &p,
+			     (int64_t) (m->config->cramps.confirm_window_usec / 1000000),
+			     store_guard_get(m->store), m->alerts, &cramp_callbacks, m, &m->cramps);
 }
 
 int manager_new(struct config *config, struct manager **ret)
@@ -563,6 +584,10 @@ int manager_new(struct config *config, struct manager **ret)
 	r = mqtt_new(m->event, &config->mqtt, &mqtt_callbacks, m, &m->mqtt);
 	if (r >= 0)
 		r = subscribe_commands(m, m->mqtt);
+	if (r >= 0)
+		r = ha_announce_new(&m->ha);
+	if (r >= 0)
+		r = ha_announce_configure(m->ha, config, m->mqtt);
 	if (r < 0) {
 		log_error_errno(r, "cannot set up the MQTT client");
 		goto out;
@@ -581,6 +606,7 @@ struct manager *manager_free(struct manager *m)
 		return NULL;
 	m->mqtt = mqtt_free(m->mqtt);
 	m->mqtt_retiring = mqtt_free(m->mqtt_retiring);
+	m->ha = ha_announce_free(m->ha);
 	m->room = room_free(m->room);
 	m->heating = heating_free(m->heating);
 	m->inputs = inputs_free(m->inputs);

@@ -7,7 +7,9 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -292,18 +294,80 @@ int daemon_wait_exit(struct daemon *d, int timeout_ms)
 char *daemon_stderr(struct daemon *d)
 {
 	FILE *f = fopen(d->stderr_path, "re");
-	char *buf = calloc(1, 65536);
-	size_t n;
+	size_t size = 0, cap = 65536, n;
+	char *buf = malloc(cap), *p;
 
 	if (!f || !buf) {
 		if (f)
 			fclose(f);
-		return buf;
+		return buf ? (buf[0] = '\0', buf) : NULL;
 	}
-	n = fread(buf, 1, 65535, f);
-	buf[n] = '\0';
+	/* All of it: a debug log of a long test runs past any fixed size. */
+	while ((n = fread(buf + size, 1, cap - size - 1, f)) > 0) {
+		size += n;
+		if (size + 1 < cap)
+			continue;
+		p = realloc(buf, cap * 2);
+		if (!p)
+			break;
+		buf = p;
+		cap *= 2;
+	}
+	buf[size] = '\0';
 	fclose(f);
 	return buf;
+}
+
+int daemon_wait_log(struct daemon *d, const char *needle, int timeout_ms)
+{
+	long long end = now_ms() + timeout_ms;
+
+	for (;;) {
+		char *log = daemon_stderr(d);
+		bool found = log && strstr(log, needle);
+
+		free(log);
+		if (found)
+			return 0;
+		if (now_ms() > end)
+			return -ETIMEDOUT;
+		usleep(100000);
+	}
+}
+
+int daemon_start_online(struct daemon *d, struct client *c, const char *base)
+{
+	char availability[256];
+	int r;
+
+	snprintf(availability, sizeof(availability), "%s/availability", base);
+	r = daemon_start(d, NULL);
+	if (r >= 0)
+		r = daemon_wait_notify(d, "READY=1", 10000);
+	if (r >= 0 && !client_wait(c, availability, "online", 10000))
+		r = -ETIMEDOUT;
+	return r < 0 ? r : 0;
+}
+
+int store_count_rows(const char *db_path, const char *table, const char *where)
+{
+	char sql[512];
+	sqlite3_stmt *st = NULL;
+	sqlite3 *db = NULL;
+	int n = -1;
+
+	if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		sqlite3_close(db);
+		return -1;
+	}
+	sqlite3_busy_timeout(db, 1000);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s WHERE %s;", table, where);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
 }
 
 void daemon_destroy(struct daemon *d)

@@ -48,6 +48,8 @@ int daemon_wait_notify(struct daemon *d, const char *needle, int timeout_ms);
 int daemon_wait_exit(struct daemon *d, int timeout_ms);
 /* Reads what the daemon wrote to stderr so far (caller frees). */
 char *daemon_stderr(struct daemon *d);
+/* Waits until the daemon's stderr holds @needle; 0 or -ETIMEDOUT. */
+int daemon_wait_log(struct daemon *d, const char *needle, int timeout_ms);
 /* Kills the daemon if it still runs and removes its directory. */
 void daemon_destroy(struct daemon *d);
 
@@ -94,6 +96,16 @@ void process_stop(pid_t *pid);
  * Each may be NULL / not started.
  */
 void harness_teardown(struct client *c, struct daemon *d, struct broker *b);
+
+/*
+ * Starts the daemon on its written config and waits until it is ready and
+ * @c (subscribed to it) saw "<@base>/availability" online. 0 or -errno.
+ */
+int daemon_start_online(struct daemon *d, struct client *c, const char *base);
+
+/* count(*) of the rows of @table WHERE @where in the SQLite file @db_path,
+ * read-only beside the running daemon; -1 if it cannot be read. */
+int store_count_rows(const char *db_path, const char *table, const char *where);
 
 /* Milliseconds of CLOCK_MONOTONIC. */
 long long now_ms(void);

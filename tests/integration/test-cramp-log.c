@@ -78,34 +78,13 @@ static int setup(void **state)
 
 static void start(struct fixture *f)
 {
-	char availability[128];
-
-	snprintf(availability, sizeof(availability), "%s/availability", f->base);
-	assert_int_equal(daemon_start(&f->daemon, NULL), 0);
-	assert_int_equal(daemon_wait_notify(&f->daemon, "READY=1", 10000), 0);
-	assert_non_null(client_wait(f->client, availability, "online", 10000));
+	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
 }
 
 /* Counts rows of the store, read-only beside the running daemon; -1 if it cannot. */
 static int count_rows(struct fixture *f, const char *where)
 {
-	char sql[256];
-	sqlite3_stmt *st;
-	sqlite3 *db;
-	int n = -1;
-
-	if (sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-		sqlite3_close(db);
-		return -1;
-	}
-	sqlite3_busy_timeout(db, 1000);
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM cramps WHERE %s;", where);
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return n;
+	return store_count_rows(f->db, "cramps", where);
 }
 
 static void wait_rows(struct fixture *f, const char *where, int want)

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config/config.h"
+#include "daemon/mqtt.h"
+
+/*
+ * Announces bedroomd to Home Assistant: publishes the retained discovery
+ * configs that daemon/ha-discovery.c builds on every connect, whenever Home
+ * Assistant's status topic says "online", and on a reload, where entities
+ * the new configuration no longer has are removed (an empty retained config).
+ * Configs of ours that the broker still holds from an earlier configuration
+ * (changed while bedroomd was stopped) are removed too; only those whose
+ * unique_id is bedroomd's, so another device sharing the node_id is safe.
+ */
+
+struct ha_announce;
+
+/* A new announcer that announces nothing yet. Returns 0 or -ENOMEM. */
+int ha_announce_new(struct ha_announce **ret);
+
+/* Frees @a; publishes nothing (the broker keeps the retained configs). Accepts NULL. */
+struct ha_announce *ha_announce_free(struct ha_announce *a);
+
+/*
+ * Takes the entities of @c (copied; @c may go afterwards): with discovery on,
+ * those of the previous configuration that are gone are queued for removal;
+ * with it off, nothing is announced or removed. Subscribes @mqtt to Home
+ * Assistant's status topic, and publishes at once when @mqtt is connected
+ * (otherwise on its next connect). Returns 0 or a negative errno; on failure
+ * the previous entities stay.
+ */
+int ha_announce_configure(struct ha_announce *a, const struct config *c, struct mqtt *mqtt);
+
+/* Publishes the queued removals, then every config. Returns 0 or a negative errno. */
+int ha_announce_publish(struct ha_announce *a, struct mqtt *mqtt);
+
+/*
+ * Handles a message on Home Assistant's status topic ("online" re-announces;
+ * anything else is ignored) or on one of our discovery topics (a stale config
+ * of ours is removed). Returns whether the message was one of those.
+ */
+bool ha_announce_handle_message(struct ha_announce *a, struct mqtt *mqtt, const char *topic,
+				const void *payload, size_t len);

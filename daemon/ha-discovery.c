@@ -1,0 +1,242 @@
+/*
+ * The discovery configs, one per entity, each carrying the device and origin
+ * (Home Assistant's single-component discovery). Every state entity reads the
+ * retained <base>/state with a template, so nothing new is published for Home
+ * Assistant; the buttons send what <base>/cramp already accepts.
+ */
+#include "daemon/ha-discovery.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct builder {
+	const struct config *c;
+	const char *version;
+	struct ha_discovery *d;
+	int error;
+};
+
+static json_t *below(const struct builder *b, const char *suffix)
+{
+	return json_sprintf("%s/%s", b->c->mqtt.base_topic, suffix);
+}
+
+/* What every entity carries: its id, the device it belongs to, its origin, availability. */
+static json_t *common(const struct builder *b, const char *object, const char *name)
+{
+	const char *node = b->c->daemon.node_id;
+
+	return json_pack("{s:s, s:o, s:{s:[o], s:s, s:s, s:s, s:s}, s:{s:s, s:s}, s:o}", "name",
+			 name, "unique_id", json_sprintf("bedroomd_%s_%s", node, object), "device",
+			 "identifiers", json_sprintf("bedroomd_%s", node), "name",
+			 b->c->homeassistant.device_name, "manufacturer", "bedroomd", "model",
+			 "bedroomd", "sw_version", b->version, "origin", "name", "bedroomd",
+			 "sw_version", b->version, "availability_topic", below(b, "availability"));
+}
+
+/* Adds one entity; takes @fields (its own keys), also on failure. */
+static void add(struct builder *b, const char *component, const char *object, const char *name,
+		json_t *fields)
+{
+	struct ha_discovery *d = b->d;
+	struct ha_entity *grown, e = { 0 };
+	json_t *config = NULL;
+
+	if (b->error)
+		goto out;
+	config = common(b, object, name);
+	if (!config || !fields || json_object_update(config, fields) < 0)
+		goto nomem;
+	e.payload = json_dumps(config, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(6));
+	e.object = strdup(object);
+	if (asprintf(&e.topic, "%s/%s/%s/%s/config", b->c->homeassistant.discovery_prefix,
+		     component, b->c->daemon.node_id, object) < 0)
+		e.topic = NULL;
+	if (!e.payload || !e.object || !e.topic)
+		goto nomem;
+	grown = realloc(d->entities, (d->n_entities + 1) * sizeof(*grown));
+	if (!grown)
+		goto nomem;
+	d->entities = grown;
+	d->entities[d->n_entities++] = e;
+	goto out;
+nomem:
+	free(e.object);
+	free(e.topic);
+	free(e.payload);
+	b->error = -ENOMEM;
+out:
+	json_decref(config);
+	json_decref(fields);
+}
+
+static bool has_input_role(const struct config *c, enum config_input_role role)
+{
+	for (size_t i = 0; i < c->n_inputs; i++)
+		if (c->inputs[i].role == role)
+			return true;
+	return false;
+}
+
+/* The night floor as a thermostat: the target is the floor, "heat" or "off". */
+static void add_climate(struct builder *b)
+{
+	const struct config_heating *h = &b->c->heating;
+
+	add(b, "climate", "floor", "Night floor",
+	    json_pack(
+		"{s:o, s:s, s:o, s:s, s:o, s:o, s:s, s:o, s:[s, s], s:o, s:s, s:f, s:f, "
+		"s:f, s:f, s:s, s:i}",
+		"current_temperature_topic", below(b, "state"), "current_temperature_template",
+		"{{ value_json.temperature }}", "temperature_state_topic", below(b, "state"),
+		"temperature_state_template", "{{ value_json.floor }}", "temperature_command_topic",
+		below(b, "set/floor"), "mode_state_topic", below(b, "state"), "mode_state_template",
+		"{{ value_json.mode }}", "mode_command_topic", below(b, "set/mode"), "modes",
+		"heat", "off", "action_topic", below(b, "state"), "action_template",
+		"{{ value_json.action }}", "min_temp", h->floor_min_c, "max_temp", h->floor_max_c,
+		"temp_step", 0.5, "precision", 0.1, "temperature_unit", "C", "qos", 1));
+}
+
+static void add_sensors(struct builder *b)
+{
+	if (b->c->n_sensors > 0)
+		add(b, "sensor", "temperature", "Room temperature",
+		    json_pack("{s:o, s:s, s:s, s:s, s:s, s:i}", "state_topic", below(b, "state"),
+			      "value_template", "{{ value_json.temperature }}", "device_class",
+			      "temperature", "state_class", "measurement", "unit_of_measurement",
+			      "°C", "suggested_display_precision", 1));
+	add(b, "sensor", "cramps_7d", "Cramps in the last 7 days",
+	    json_pack("{s:o, s:s, s:s, s:s}", "state_topic", below(b, "state"), "value_template",
+		      "{{ value_json.cramps_7d }}", "state_class", "measurement", "icon",
+		      "mdi:calendar-week"));
+	/* "None" (no cramp yet) is Home Assistant's word for unknown. */
+	add(b, "sensor", "last_cramp", "Last cramp",
+	    json_pack("{s:o, s:s, s:s}", "state_topic", below(b, "state"), "value_template",
+		      "{{ value_json.last_cramp }}", "device_class", "timestamp"));
+}
+
+static void add_heater(struct builder *b, const char *heater)
+{
+	char object[96], name[96], template[160];
+
+	snprintf(object, sizeof(object), "heater_%s", heater);
+	snprintf(name, sizeof(name), "Heater %s", heater);
+	/* Heater names are letters, digits, '_' and '-': safe inside the quotes. */
+	snprintf(template, sizeof(template),
+		 "{{ 'ON' if value_json.heaters['%s'].state == 'on' else 'OFF' }}", heater);
+	add(b, "binary_sensor", object, name,
+	    json_pack("{s:o, s:s, s:s}", "state_topic", below(b, "state"), "value_template",
+		      template, "device_class", "running"));
+}
+
+static void add_binary_sensors(struct builder *b)
+{
+	if (has_input_role(b->c, CONFIG_INPUT_ROLE_OCCUPANCY))
+		add(b, "binary_sensor", "in_bed", "In bed",
+		    json_pack("{s:o, s:s, s:s}", "state_topic", below(b, "state"), "value_template",
+			      "{{ 'None' if value_json.in_bed is none else "
+			      "('ON' if value_json.in_bed else 'OFF') }}",
+			      "device_class", "occupancy"));
+	/* On while any alert is active; which ones (kind, source, since) as attributes. */
+	add(b, "binary_sensor", "problem", "Problem",
+	    json_pack("{s:o, s:s, s:s, s:o, s:s}", "state_topic", below(b, "state"),
+		      "value_template", "{{ 'ON' if value_json.alerts | length > 0 else 'OFF' }}",
+		      "device_class", "problem", "json_attributes_topic", below(b, "state"),
+		      "json_attributes_template", "{{ {'alerts': value_json.alerts} | tojson }}"));
+	for (size_t i = 0; i < b->c->n_heaters; i++)
+		add_heater(b, b->c->heaters[i].name);
+}
+
+/* What <base>/cramp accepts (daemon/cramp-command.c); "source" tells the log where it came from. */
+static void add_buttons(struct builder *b)
+{
+	static const struct {
+		const char *object, *name, *payload;
+	} buttons[] = {
+		{ "cramp", "Log cramp", "{\"source\":\"home_assistant\"}" },
+		{ "cramp_left", "Log cramp (left leg)",
+		  "{\"leg\":\"left\",\"source\":\"home_assistant\"}" },
+		{ "cramp_right", "Log cramp (right leg)",
+		  "{\"leg\":\"right\",\"source\":\"home_assistant\"}" },
+	};
+
+	/* QoS 1 on our persistent session: a press while bedroomd restarts still arrives. */
+	for (size_t i = 0; i < sizeof(buttons) / sizeof(buttons[0]); i++)
+		add(b, "button", buttons[i].object, buttons[i].name,
+		    json_pack("{s:o, s:s, s:i, s:b, s:s}", "command_topic", below(b, "cramp"),
+			      "payload_press", buttons[i].payload, "qos", 1, "retain", false,
+			      "icon", "mdi:foot-print"));
+	/* Tonight's foot soak, for the cramp log's context and the report's adherence. */
+	add(b, "button", "foot_soak_done", "Foot soak done",
+	    json_pack("{s:o, s:s, s:i, s:b, s:s}", "command_topic", below(b, "reminder/foot_soak"),
+		      "payload_press", "done", "qos", 1, "retain", false, "icon", "mdi:waves"));
+}
+
+/* Home Assistant's event entities want {"event_type": ...}: the templates make it from ours. */
+static void add_events(struct builder *b)
+{
+	add(b, "event", "cramp_event", "Cramp",
+	    json_pack(
+		"{s:o, s:[s, s], s:s, s:i}", "state_topic", below(b, "event/cramp"), "event_types",
+		"cramp", "suspected_cramp", "value_template",
+		"{{ {'event_type': 'suspected_cramp' if value_json.suspected else 'cramp', "
+		"'leg': value_json.leg, 'site': value_json.site, 'source': value_json.source, "
+		"'cramps_7d': value_json.cramps_7d, 'id': value_json.id, 'time': "
+		"value_json.time} | tojson }}",
+		"qos", 1));
+	add(b, "event", "alert_event", "Alert",
+	    json_pack("{s:o, s:[s, s, s], s:s, s:i}", "state_topic", below(b, "event/alert"),
+		      "event_types", "raised", "cleared", "notice", "value_template",
+		      "{{ {'event_type': value_json.state, 'kind': value_json.kind, 'source': "
+		      "value_json.source, 'message': value_json.message, 'id': value_json.id, "
+		      "'time': value_json.time} | tojson }}",
+		      "qos", 1));
+}
+
+int ha_discovery_build(const struct config *c, const char *version, struct ha_discovery **ret)
+{
+	struct builder b = { .c = c, .version = version };
+
+	b.d = calloc(1, sizeof(*b.d));
+	if (!b.d)
+		return -ENOMEM;
+	if (c->homeassistant.discovery) {
+		if (c->n_heaters > 0)
+			add_climate(&b);
+		add_sensors(&b);
+		add_binary_sensors(&b);
+		add_buttons(&b);
+		add_events(&b);
+	}
+	if (b.error < 0) {
+		ha_discovery_free(b.d);
+		return b.error;
+	}
+	*ret = b.d;
+	return 0;
+}
+
+struct ha_discovery *ha_discovery_free(struct ha_discovery *d)
+{
+	if (!d)
+		return NULL;
+	for (size_t i = 0; i < d->n_entities; i++) {
+		free(d->entities[i].object);
+		free(d->entities[i].topic);
+		free(d->entities[i].payload);
+	}
+	free(d->entities);
+	free(d);
+	return NULL;
+}
+
+const struct ha_entity *ha_discovery_find(const struct ha_discovery *d, const char *topic)
+{
+	for (size_t i = 0; d && i < d->n_entities; i++)
+		if (strcmp(d->entities[i].topic, topic) == 0)
+			return &d->entities[i];
+	return NULL;
+}

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config/config.h"
+
+/*
+ * Home Assistant MQTT discovery, as data: which entities a configuration gives
+ * (one device, its climate, sensors, binary sensors, buttons and events) and
+ * the retained config each is announced with. Pure: no I/O, no clock, no
+ * logging; the daemon publishes what this builds (daemon/ha-announce.c).
+ */
+
+struct ha_entity {
+	char *object;  /* "floor", "cramp_left", ...: unique within the device */
+	char *topic;   /* <discovery_prefix>/<component>/<node_id>/<object>/config */
+	char *payload; /* the config, compact JSON */
+};
+
+struct ha_discovery {
+	struct ha_entity *entities;
+	size_t n_entities;
+};
+
+/*
+ * Builds the entities of @c (whose defaults are applied) for a bedroomd of
+ * @version. With discovery off the list is empty. Returns 0 and a new list
+ * in *ret (free with ha_discovery_free()), or -ENOMEM.
+ */
+int ha_discovery_build(const struct config *c, const char *version, struct ha_discovery **ret);
+
+/* Frees @d and everything it owns; accepts NULL; returns NULL. */
+struct ha_discovery *ha_discovery_free(struct ha_discovery *d);
+
+/* The entity announced on @topic, or NULL; @d may be NULL. */
+const struct ha_entity *ha_discovery_find(const struct ha_discovery *d, const char *topic);

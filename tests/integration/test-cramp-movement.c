@@ -1,0 +1,235 @@
+/*
+ * Suspected cramps from movement in bed, and the foot soak, end to end: the
+ * real bedroomd, a real mosquitto, the real SQLite file. Movement comes from
+ * an MQTT vibration sensor (the same code path as a GPIO one after the edge).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tests/integration/harness.h"
+
+struct fixture {
+	struct broker broker;
+	struct daemon daemon;
+	struct client *client;
+	char base[64];
+	char cramp_topic[96];
+	char event_topic[96];
+	char shake_topic[96];
+	char db[256];
+};
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	harness_teardown(f->client, &f->daemon, &f->broker);
+	free(f);
+	return 0;
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	char text[2048];
+
+	if (!f)
+		return -1;
+	*state = f;
+	f->daemon.notify_fd = -1;
+	snprintf(f->base, sizeof(f->base), "bedroomd/su%d", (int) getpid());
+	snprintf(f->cramp_topic, sizeof(f->cramp_topic), "%s/cramp", f->base);
+	snprintf(f->event_topic, sizeof(f->event_topic), "%s/event/cramp", f->base);
+	snprintf(f->shake_topic, sizeof(f->shake_topic), "test/su%d/shake", (int) getpid());
+	if (broker_start(&f->broker) < 0 || daemon_prepare(&f->daemon) < 0 ||
+	    client_new(&f->broker, "bedroomd/#", &f->client) < 0) {
+		teardown(state);
+		return -1;
+	}
+	snprintf(f->db, sizeof(f->db), "%s/bedroomd.db", f->daemon.state_dir);
+	snprintf(text, sizeof(text),
+		 "[daemon]\nnode_id = su%d\nstate_dir = @STATE_DIR@\nlog_level = info\n"
+		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n"
+		 "[cramps]\nsuspect_from_movement = yes\nsuspect_movements = 6\n"
+		 "suspect_within = 10s\nsuspect_after_quiet = 10s\n"
+		 "[input.shake]\ntype = mqtt\nrole = movement\ntopic = %s\n"
+		 "payload_on = 1\npayload_off = 0\n",
+		 (int) getpid(), f->broker.port, f->shake_topic);
+	if (daemon_write_config(&f->daemon, text) < 0) {
+		teardown(state);
+		return -1;
+	}
+	return 0;
+}
+
+static void start(struct fixture *f)
+{
+	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
+}
+
+static void restart(struct fixture *f)
+{
+	kill(f->daemon.pid, SIGTERM);
+	assert_int_equal(daemon_wait_exit(&f->daemon, 10000), 0);
+	client_clear(f->client);
+	start(f);
+}
+
+/* @n movements from the bed's vibration sensor, quickly. */
+static void shake(struct fixture *f, int n)
+{
+	for (int i = 0; i < n; i++) {
+		assert_int_equal(client_publish(f->client, f->shake_topic, "1", false), 0);
+		assert_int_equal(client_publish(f->client, f->shake_topic, "0", false), 0);
+		usleep(50000);
+	}
+}
+
+static int count_rows(struct fixture *f, const char *where)
+{
+	return store_count_rows(f->db, "cramps", where);
+}
+
+/* Waits until the daemon's log holds @needle; fails after @timeout_ms. */
+static void wait_log(struct fixture *f, const char *needle, int timeout_ms)
+{
+	if (daemon_wait_log(&f->daemon, needle, timeout_ms) < 0)
+		fail_msg("the daemon never logged '%s'", needle);
+}
+
+/* Copies the "id" of the event @m into @buf. */
+static void event_id(const struct message *m, char *buf, size_t size)
+{
+	const char *p = strstr(m->payload, "\"id\":\"");
+	size_t n;
+
+	assert_non_null(p);
+	p += strlen("\"id\":\"");
+	n = strcspn(p, "\"");
+	assert_true(n < size);
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+}
+
+static bool any_suspected(struct fixture *f)
+{
+	const struct message *msgs;
+	size_t n = client_messages(f->client, &msgs);
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(msgs[i].topic, f->event_topic) == 0 &&
+		    strstr(msgs[i].payload, "\"suspected\":true"))
+			return true;
+	return false;
+}
+
+static void test_burst_after_calm_is_suspected_then_confirmed(void **state)
+{
+	struct fixture *f = *state;
+	const struct message *m;
+	char id[160], confirms[200], state_topic[128];
+
+	start(f);
+	snprintf(state_topic, sizeof(state_topic), "%s/state", f->base);
+	/* Right after start: the calm before this burst was not watched, so no suspicion. */
+	shake(f, 8);
+	sleep(2);
+	assert_false(any_suspected(f));
+	/* Calm (longer than suspect_after_quiet), then the jerks of a cramp. */
+	sleep(11);
+	shake(f, 6);
+	m = client_wait(f->client, f->event_topic, "~\"suspected\":true", 10000);
+	assert_non_null(m);
+	assert_non_null(strstr(m->payload, "\"source\":\"movement\""));
+	assert_non_null(strstr(m->payload, "\"leg\":\"unknown\""));
+	assert_non_null(strstr(m->payload, "\"cramps_7d\":0"));
+	event_id(m, id, sizeof(id));
+	/* Still restless: the same bout, not a second suspicion. */
+	shake(f, 10);
+	sleep(1);
+	assert_non_null(client_wait(f->client, state_topic, "~\"cramps_7d\":0", 5000));
+
+	/* The suspicion waits in the store across a restart; the morning report confirms it. */
+	restart(f);
+	assert_int_equal(client_publish(f->client, f->cramp_topic, "{\"leg\":\"left\"}", false), 0);
+	snprintf(confirms, sizeof(confirms), "~\"confirms\":\"%s\"", id);
+	m = client_wait(f->client, f->event_topic, confirms, 10000);
+	assert_non_null(m);
+	assert_non_null(strstr(m->payload, "\"suspected\":false"));
+	assert_non_null(strstr(m->payload, "\"leg\":\"left\""));
+	assert_non_null(strstr(m->payload, "\"cramps_7d\":1"));
+	assert_int_equal(count_rows(f, "suspected = 1"), 1);
+	assert_int_equal(count_rows(f, "confirms IS NOT NULL"), 1);
+	assert_int_equal(count_rows(f, "1"), 2);
+}
+
+static void test_burst_after_a_reported_cramp_is_that_cramp(void **state)
+{
+	struct fixture *f = *state;
+
+	start(f);
+	/* The person pressed first, then thrashed about: one cramp, already logged. */
+	assert_int_equal(client_publish(f->client, f->cramp_topic, "{\"leg\":\"right\"}", false),
+			 0);
+	assert_non_null(client_wait(f->client, f->event_topic, "~\"leg\":\"right\"", 10000));
+	sleep(11);
+	shake(f, 8);
+	wait_log(f, "a cramp was reported within", 10000);
+	sleep(1);
+	assert_false(any_suspected(f));
+	assert_int_equal(count_rows(f, "1"), 1);
+}
+
+static void test_foot_soak_answer_reaches_the_cramp_context(void **state)
+{
+	struct fixture *f = *state;
+	char topic[128];
+	const struct message *m;
+
+	start(f);
+	/* Never answered: unknown, not "not done". */
+	assert_int_equal(client_publish(f->client, f->cramp_topic, "{\"leg\":\"left\"}", false), 0);
+	m = client_wait(f->client, f->event_topic, "~\"leg\":\"left\"", 10000);
+	assert_non_null(m);
+	assert_non_null(strstr(m->payload, "\"foot_soak_done\":null"));
+
+	snprintf(topic, sizeof(topic), "%s/reminder/foot_soak", f->base);
+	assert_int_equal(client_publish(f->client, topic, "later", false), 0);
+	wait_log(f, "not 'done', 'started' or 'snooze'", 10000);
+	snprintf(topic, sizeof(topic), "%s/reminder/nap", f->base);
+	assert_int_equal(client_publish(f->client, topic, "done", false), 0);
+	wait_log(f, "no reminder 'nap'", 10000);
+	snprintf(topic, sizeof(topic), "%s/reminder/foot_soak", f->base);
+	assert_int_equal(client_publish(f->client, topic, "done", false), 0);
+	wait_log(f, "reminder foot_soak: done", 10000);
+
+	assert_int_equal(client_publish(f->client, f->cramp_topic, "{\"leg\":\"right\"}", false),
+			 0);
+	m = client_wait(f->client, f->event_topic, "~\"leg\":\"right\"", 10000);
+	assert_non_null(m);
+	assert_non_null(strstr(m->payload, "\"foot_soak_done\":true"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_burst_after_calm_is_suspected_then_confirmed,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_burst_after_a_reported_cramp_is_that_cramp,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_foot_soak_answer_reaches_the_cramp_context,
+						setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,401 @@
+/*
+ * Home Assistant discovery, end to end, with the real bedroomd and a real
+ * mosquitto. The test plays Home Assistant: it reads the retained configs,
+ * presses the buttons and sets the climate the way Home Assistant would (by
+ * publishing what the configs say to where they say), says "online" on the
+ * status topic, and checks a reload and discovery = no.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tests/integration/harness.h"
+
+#define N_OBJECTS 12
+
+/* What the test's configuration announces: component and object. */
+static const char *const objects[N_OBJECTS][2] = {
+	{ "climate", "floor" },
+	{ "sensor", "cramps_7d" },
+	{ "sensor", "last_cramp" },
+	{ "binary_sensor", "problem" },
+	{ "binary_sensor", "heater_oil" },
+	{ "button", "cramp" },
+	{ "button", "cramp_left" },
+	{ "button", "cramp_right" },
+	{ "event", "cramp_event" },
+	{ "event", "alert_event" },
+	{ "binary_sensor", "in_bed" },
+	{ "button", "foot_soak_done" },
+};
+
+struct fixture {
+	struct broker broker;
+	struct daemon daemon;
+	struct client *client;
+	char node[32];
+	char base[64];
+	char state_topic[96];
+	char config_text[2048];
+};
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	harness_teardown(f->client, &f->daemon, &f->broker);
+	free(f);
+	return 0;
+}
+
+/* The configuration: one heater, one bed mat, and @extra at the end. */
+static int write_config(struct fixture *f, bool heater, const char *extra)
+{
+	snprintf(f->config_text, sizeof(f->config_text),
+		 "[daemon]\nnode_id = %s\nstate_dir = @STATE_DIR@\nlog_level = debug\n"
+		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n"
+		 "[heating]\nday_floor = 18\n"
+		 "[cramps]\ndedup_window = 0\n"
+		 "[input.mat]\ntype = mqtt\nrole = occupancy\ntopic = %s/mat\n"
+		 "%s%s%s",
+		 f->node, f->broker.port, f->base,
+		 heater ? "[heater.oil]\ntype = tasmota\ntopic = plug-" : "", heater ? f->node : "",
+		 heater ? "\n" : "");
+	if (extra)
+		strncat(f->config_text, extra, sizeof(f->config_text) - strlen(f->config_text) - 1);
+	return daemon_write_config(&f->daemon, f->config_text);
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return -1;
+	*state = f;
+	f->daemon.notify_fd = -1;
+	snprintf(f->node, sizeof(f->node), "ha%d", (int) getpid());
+	snprintf(f->base, sizeof(f->base), "bedroomd/%s", f->node);
+	snprintf(f->state_topic, sizeof(f->state_topic), "%s/state", f->base);
+	if (broker_start(&f->broker) < 0 || daemon_prepare(&f->daemon) < 0 ||
+	    client_new(&f->broker, "#", &f->client) < 0 || write_config(f, true, NULL) < 0) {
+		teardown(state);
+		return -1;
+	}
+	return 0;
+}
+
+static void start(struct fixture *f)
+{
+	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
+}
+
+static void config_topic(const struct fixture *f, size_t i, char *buf, size_t size)
+{
+	snprintf(buf, size, "homeassistant/%s/%s/%s/config", objects[i][0], f->node, objects[i][1]);
+}
+
+/* Waits for the config of object @i and returns it parsed (the caller frees). */
+static json_t *wait_config(struct fixture *f, size_t i)
+{
+	const struct message *m;
+	char topic[160];
+	json_t *j;
+
+	config_topic(f, i, topic, sizeof(topic));
+	m = client_wait(f->client, topic, "~{", 10000);
+	if (!m)
+		fail_msg("no config on '%s'", topic);
+	j = json_loads(m->payload, 0, NULL);
+	if (!j)
+		fail_msg("'%s' is not JSON: %s", topic, m->payload);
+	return j;
+}
+
+static const char *str(json_t *j, const char *key)
+{
+	const char *s = json_string_value(json_object_get(j, key));
+
+	if (!s)
+		fail_msg("no string '%s'", key);
+	return s;
+}
+
+/* Lets messages arrive for @ms; returns how many discovery configs arrived below @prefix. */
+static size_t count_below(struct fixture *f, const char *prefix, int ms)
+{
+	const struct message *msgs;
+	size_t n, count = 0;
+
+	(void) client_wait(f->client, "-", NULL, ms);
+	n = client_messages(f->client, &msgs);
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(msgs[i].topic);
+
+		count += strncmp(msgs[i].topic, prefix, strlen(prefix)) == 0 && len > 7 &&
+			 strcmp(msgs[i].topic + len - 7, "/config") == 0;
+	}
+	return count;
+}
+
+static void test_every_config_is_retained_json_of_one_device(void **state)
+{
+	struct fixture *f = *state;
+	struct client *fresh = NULL;
+	char want[160];
+
+	start(f);
+	for (size_t i = 0; i < N_OBJECTS; i++) {
+		json_t *j = wait_config(f, i), *device = json_object_get(j, "device");
+
+		snprintf(want, sizeof(want), "bedroomd_%s_%s", f->node, objects[i][1]);
+		assert_string_equal(str(j, "unique_id"), want);
+		snprintf(want, sizeof(want), "%s/availability", f->base);
+		assert_string_equal(str(j, "availability_topic"), want);
+		snprintf(want, sizeof(want), "bedroomd_%s", f->node);
+		assert_string_equal(
+		    json_string_value(json_array_get(json_object_get(device, "identifiers"), 0)),
+		    want);
+		assert_string_equal(str(device, "manufacturer"), "bedroomd");
+		assert_non_null(json_object_get(device, "sw_version"));
+		assert_string_equal(str(json_object_get(j, "origin"), "name"), "bedroomd");
+		json_decref(j);
+	}
+	/* No thermometer configured: no room temperature sensor. */
+	snprintf(want, sizeof(want), "homeassistant/sensor/%s/temperature/config", f->node);
+	assert_null(client_wait(f->client, want, NULL, 200));
+
+	/* Retained: a Home Assistant that starts later finds them all. */
+	assert_int_equal(client_new(&f->broker, "homeassistant/#", &fresh), 0);
+	for (size_t i = 0; i < N_OBJECTS; i++) {
+		const struct message *m;
+
+		config_topic(f, i, want, sizeof(want));
+		m = client_wait(fresh, want, "~{", 5000);
+		if (!m || !m->retained)
+			fail_msg("'%s' is not retained", want);
+	}
+	client_free(fresh);
+}
+
+/* Presses each button as Home Assistant does: its payload_press to its command_topic. */
+static void test_buttons_log_cramps(void **state)
+{
+	static const struct {
+		size_t object;
+		const char *leg;
+	} buttons[] = { { 6, "left" }, { 7, "right" }, { 5, "unknown" } };
+	struct fixture *f = *state;
+	char event_topic[128], want[64];
+
+	snprintf(event_topic, sizeof(event_topic), "%s/event/cramp", f->base);
+	json_t *configs[3];
+
+	start(f);
+	for (size_t i = 0; i < 3; i++)
+		configs[i] = wait_config(f, buttons[i].object);
+	for (size_t i = 0; i < sizeof(buttons) / sizeof(buttons[0]); i++) {
+		json_t *j = configs[i];
+		const struct message *m;
+
+		/* A leg-less report within the same second is the same cramp as the last one. */
+		usleep(1100000);
+		client_clear(f->client);
+		assert_int_equal(client_publish(f->client, str(j, "command_topic"),
+						str(j, "payload_press"), false),
+				 0);
+		snprintf(want, sizeof(want), "~\"leg\":\"%s\"", buttons[i].leg);
+		m = client_wait(f->client, event_topic, want, 10000);
+		if (!m)
+			fail_msg("pressing '%s' logged no cramp of leg %s",
+				 objects[buttons[i].object][1], buttons[i].leg);
+		assert_non_null(strstr(m->payload, "\"source\":\"home_assistant\""));
+		json_decref(j);
+	}
+}
+
+/* The foot-soak button answers the foot-soak reminder, kept for the cramp log. */
+static void test_foot_soak_button(void **state)
+{
+	struct fixture *f = *state;
+	json_t *j;
+
+	start(f);
+	j = wait_config(f, 11);
+	assert_int_equal(
+	    client_publish(f->client, str(j, "command_topic"), str(j, "payload_press"), false), 0);
+	assert_int_equal(daemon_wait_log(&f->daemon, "reminder foot_soak: done", 10000), 0);
+	json_decref(j);
+}
+
+static void test_climate_sets_floor_and_mode(void **state)
+{
+	struct fixture *f = *state;
+	json_t *j;
+
+	start(f);
+	j = wait_config(f, 0);
+	assert_non_null(client_wait(f->client, f->state_topic, "~\"floor\":18", 10000));
+	assert_string_equal(str(j, "temperature_state_topic"), f->state_topic);
+	assert_int_equal(
+	    client_publish(f->client, str(j, "temperature_command_topic"), "20.5", false), 0);
+	assert_non_null(client_wait(f->client, f->state_topic, "~\"floor\":20.5", 10000));
+	assert_int_equal(client_publish(f->client, str(j, "mode_command_topic"), "off", false), 0);
+	assert_non_null(client_wait(f->client, f->state_topic, "~\"mode\":\"off\"", 10000));
+	json_decref(j);
+}
+
+static void test_home_assistant_online_reannounces(void **state)
+{
+	struct fixture *f = *state;
+	char topic[160];
+
+	start(f);
+	json_decref(wait_config(f, N_OBJECTS - 1));
+	(void) count_below(f, "homeassistant/", 300);
+	client_clear(f->client);
+	/* Home Assistant going away says nothing to us. */
+	assert_int_equal(client_publish(f->client, "homeassistant/status", "offline", false), 0);
+	assert_int_equal(count_below(f, "homeassistant/button/", 1000), 0);
+	/* Its birth message after a restart: everything again. */
+	assert_int_equal(client_publish(f->client, "homeassistant/status", "online", false), 0);
+	for (size_t i = 0; i < N_OBJECTS; i++) {
+		config_topic(f, i, topic, sizeof(topic));
+		if (!client_wait(f->client, topic, "~{", 10000))
+			fail_msg("'%s' was not announced again", topic);
+	}
+}
+
+/* A reload without the heater: the climate and the heater's sensor go from Home Assistant. */
+static void test_reload_removes_what_is_gone(void **state)
+{
+	struct fixture *f = *state;
+	char climate[160], heater[160], button[160];
+	const struct message *msgs;
+	struct client *fresh = NULL;
+	size_t n;
+
+	config_topic(f, 0, climate, sizeof(climate));
+	config_topic(f, 4, heater, sizeof(heater));
+	config_topic(f, 5, button, sizeof(button));
+	start(f);
+	assert_non_null(client_wait(f->client, climate, "~{", 10000));
+	assert_non_null(client_wait(f->client, heater, "~{", 10000));
+	assert_non_null(client_wait(f->client, button, "~{", 10000));
+	client_clear(f->client);
+	assert_int_equal(write_config(f, false, NULL), 0);
+	kill(f->daemon.pid, SIGHUP);
+	assert_int_equal(daemon_wait_notify(&f->daemon, "RELOADING=1", 10000), 0);
+	assert_non_null(client_wait(f->client, climate, "", 10000));
+	assert_non_null(client_wait(f->client, heater, "", 10000));
+	/* The rest stays. */
+	assert_non_null(client_wait(f->client, button, "~{", 10000));
+	assert_null(client_wait(f->client, climate, "~{", 500));
+
+	/* Home Assistant starting now finds no retained climate config. */
+	assert_int_equal(client_new(&f->broker, "homeassistant/#", &fresh), 0);
+	assert_non_null(client_wait(fresh, button, "~{", 5000));
+	n = client_messages(fresh, &msgs);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(msgs[i].topic, climate) == 0 || strcmp(msgs[i].topic, heater) == 0)
+			fail_msg("'%s' is still retained", msgs[i].topic);
+	client_free(fresh);
+}
+
+/*
+ * The heater goes while bedroomd is stopped: on start it finds the climate
+ * config it left on the broker and removes it, but not another device's config
+ * under the same node_id.
+ */
+static void test_start_removes_what_the_config_lost(void **state)
+{
+	struct fixture *f = *state;
+	char climate[160], foreign[160];
+	struct client *fresh = NULL;
+	const struct message *m;
+
+	config_topic(f, 0, climate, sizeof(climate));
+	snprintf(foreign, sizeof(foreign), "homeassistant/sensor/%s/esp_temp/config", f->node);
+	start(f);
+	assert_non_null(client_wait(f->client, climate, "~{", 10000));
+	assert_int_equal(client_publish(f->client, foreign,
+					"{\"unique_id\":\"esphome_temp\",\"state_topic\":\"x\"}",
+					true),
+			 0);
+	kill(f->daemon.pid, SIGTERM);
+	assert_true(daemon_wait_exit(&f->daemon, 10000) >= 0);
+	assert_int_equal(write_config(f, false, NULL), 0);
+	client_clear(f->client);
+	start(f);
+	assert_non_null(client_wait(f->client, climate, "", 10000));
+
+	assert_int_equal(client_new(&f->broker, "homeassistant/#", &fresh), 0);
+	m = client_wait(fresh, foreign, NULL, 5000);
+	assert_non_null(m);
+	assert_true(m->retained);
+	assert_null(client_wait(fresh, climate, NULL, 300));
+	client_free(fresh);
+}
+
+static void test_discovery_off_publishes_nothing(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(write_config(f, true, "[homeassistant]\ndiscovery = no\n"), 0);
+	start(f);
+	assert_non_null(client_wait(f->client, f->state_topic, NULL, 10000));
+	assert_int_equal(client_publish(f->client, "homeassistant/status", "online", false), 0);
+	assert_int_equal(count_below(f, "homeassistant/", 1500), 0);
+}
+
+/* A prefix and status topic of one's own are honoured. */
+static void test_own_prefix_and_status_topic(void **state)
+{
+	struct fixture *f = *state;
+	char topic[160];
+
+	assert_int_equal(write_config(f, true,
+				      "[homeassistant]\ndiscovery_prefix = hass/disc\n"
+				      "status_topic = hass/status\n"),
+			 0);
+	snprintf(topic, sizeof(topic), "hass/disc/button/%s/cramp_left/config", f->node);
+	start(f);
+	assert_non_null(client_wait(f->client, topic, "~{", 10000));
+	client_clear(f->client);
+	assert_int_equal(client_publish(f->client, "homeassistant/status", "online", false), 0);
+	assert_null(client_wait(f->client, topic, NULL, 1000));
+	assert_int_equal(client_publish(f->client, "hass/status", "online", false), 0);
+	assert_non_null(client_wait(f->client, topic, "~{", 10000));
+	assert_int_equal(count_below(f, "homeassistant/", 300), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_every_config_is_retained_json_of_one_device,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_buttons_log_cramps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_foot_soak_button, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_climate_sets_floor_and_mode, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_home_assistant_online_reannounces, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_reload_removes_what_is_gone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_start_removes_what_the_config_lost, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_discovery_off_publishes_nothing, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_own_prefix_and_status_topic, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

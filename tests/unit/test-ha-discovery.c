@@ -1,0 +1,269 @@
+/*
+ * The Home Assistant discovery configs, built from real configurations: which
+ * entities each gets, and that every config is what Home Assistant needs (valid
+ * JSON, a stable unique_id, the device, availability) and what bedroomd accepts
+ * back (the buttons' payloads go through the daemon's own cramp parser).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config/config.h"
+#include "daemon/cramp-command.h"
+#include "daemon/ha-discovery.h"
+
+#define HEAD "[daemon]\nnode_id = bed-1\nstate_dir = /tmp\n"
+
+#define FULL                                                                                       \
+	HEAD "[heating]\nfloor_min = 16.5\nfloor_max = 21\n"                                       \
+	     "[sensor.bed]\ntype = w1\n"                                                           \
+	     "[input.mat]\ntype = mqtt\nrole = occupancy\ntopic = z2m/mat\n"                       \
+	     "[heater.oil]\ntype = tasmota\ntopic = plug1\n"                                       \
+	     "[heater.fan-2]\ntype = shelly\ntopic = plug2\n"
+
+static struct config *load(const char *text)
+{
+	char path[] = "/tmp/bedroomd-test-ha-XXXXXX";
+	struct config *c = NULL;
+	char *error = NULL;
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t) strlen(text));
+	close(fd);
+	if (config_load(path, &c, &error) < 0)
+		fail_msg("config: %s", error);
+	unlink(path);
+	return c;
+}
+
+static struct ha_discovery *build(const char *text)
+{
+	struct config *c = load(text);
+	struct ha_discovery *d = NULL;
+
+	assert_int_equal(ha_discovery_build(c, "9.8.7", &d), 0);
+	config_free(c);
+	return d;
+}
+
+/* The entity of @object (and its config, parsed); fails when missing. */
+static json_t *entity(const struct ha_discovery *d, const char *object, const char **ret_topic)
+{
+	for (size_t i = 0; i < d->n_entities; i++)
+		if (strcmp(d->entities[i].object, object) == 0) {
+			json_t *j = json_loads(d->entities[i].payload, 0, NULL);
+
+			assert_non_null(j);
+			if (ret_topic)
+				*ret_topic = d->entities[i].topic;
+			return j;
+		}
+	fail_msg("no entity '%s'", object);
+	return NULL;
+}
+
+static bool has(const struct ha_discovery *d, const char *object)
+{
+	for (size_t i = 0; i < d->n_entities; i++)
+		if (strcmp(d->entities[i].object, object) == 0)
+			return true;
+	return false;
+}
+
+static const char *str(json_t *j, const char *key)
+{
+	const char *s = json_string_value(json_object_get(j, key));
+
+	if (!s)
+		fail_msg("no string '%s'", key);
+	return s;
+}
+
+static void test_full_configuration_gives_every_entity(void **state)
+{
+	static const char *const objects[] = {
+		"floor",       "temperature",    "cramps_7d",    "last_cramp",  "in_bed",
+		"problem",     "heater_oil",     "heater_fan-2", "cramp",       "cramp_left",
+		"cramp_right", "foot_soak_done", "cramp_event",  "alert_event",
+	};
+	struct ha_discovery *d = build(FULL);
+
+	(void) state;
+	assert_int_equal(d->n_entities, sizeof(objects) / sizeof(objects[0]));
+	for (size_t i = 0; i < sizeof(objects) / sizeof(objects[0]); i++)
+		assert_true(has(d, objects[i]));
+	ha_discovery_free(d);
+}
+
+static void test_every_config_names_device_origin_and_availability(void **state)
+{
+	struct ha_discovery *d = build(FULL);
+
+	(void) state;
+	for (size_t i = 0; i < d->n_entities; i++) {
+		const struct ha_entity *e = &d->entities[i];
+		json_t *j = json_loads(e->payload, 0, NULL), *dev;
+		char want[128];
+
+		assert_non_null(j);
+		snprintf(want, sizeof(want), "bedroomd_bed-1_%s", e->object);
+		assert_string_equal(str(j, "unique_id"), want);
+		assert_string_equal(str(j, "availability_topic"), "bedroomd/bed-1/availability");
+		assert_non_null(json_object_get(j, "name"));
+		dev = json_object_get(j, "device");
+		assert_string_equal(
+		    json_string_value(json_array_get(json_object_get(dev, "identifiers"), 0)),
+		    "bedroomd_bed-1");
+		assert_string_equal(str(dev, "name"), "Bed 1");
+		assert_string_equal(str(dev, "manufacturer"), "bedroomd");
+		assert_string_equal(str(dev, "sw_version"), "9.8.7");
+		assert_string_equal(str(json_object_get(j, "origin"), "name"), "bedroomd");
+		/* <prefix>/<component>/<node_id>/<object>/config */
+		assert_int_equal(strncmp(e->topic, "homeassistant/", 14), 0);
+		snprintf(want, sizeof(want), "/bed-1/%s/config", e->object);
+		assert_non_null(strstr(e->topic, want));
+		assert_string_equal(strstr(e->topic, want), want);
+		assert_ptr_equal(ha_discovery_find(d, e->topic), e);
+		json_decref(j);
+	}
+	ha_discovery_free(d);
+}
+
+static void test_climate_is_the_floor_within_its_bounds(void **state)
+{
+	struct ha_discovery *d = build(FULL);
+	const char *topic;
+	json_t *j = entity(d, "floor", &topic), *modes;
+
+	(void) state;
+	assert_string_equal(topic, "homeassistant/climate/bed-1/floor/config");
+	assert_string_equal(str(j, "temperature_command_topic"), "bedroomd/bed-1/set/floor");
+	assert_string_equal(str(j, "mode_command_topic"), "bedroomd/bed-1/set/mode");
+	assert_string_equal(str(j, "temperature_state_topic"), "bedroomd/bed-1/state");
+	assert_string_equal(str(j, "temperature_state_template"), "{{ value_json.floor }}");
+	assert_string_equal(str(j, "action_template"), "{{ value_json.action }}");
+	assert_true(json_real_value(json_object_get(j, "min_temp")) == 16.5);
+	assert_true(json_real_value(json_object_get(j, "max_temp")) == 21.0);
+	modes = json_object_get(j, "modes");
+	assert_int_equal(json_array_size(modes), 2);
+	assert_string_equal(json_string_value(json_array_get(modes, 0)), "heat");
+	assert_string_equal(json_string_value(json_array_get(modes, 1)), "off");
+	json_decref(j);
+	ha_discovery_free(d);
+}
+
+/* What Home Assistant sends when a button is pressed is a cramp the daemon accepts. */
+static void test_buttons_send_what_the_daemon_accepts(void **state)
+{
+	static const struct {
+		const char *object, *leg;
+	} buttons[] = { { "cramp", "unknown" },
+			{ "cramp_left", "left" },
+			{ "cramp_right", "right" } };
+	struct ha_discovery *d = build(HEAD);
+
+	(void) state;
+	for (size_t i = 0; i < 3; i++) {
+		const char *topic, *press;
+		struct cramp_command c;
+		json_t *j = entity(d, buttons[i].object, &topic);
+
+		assert_int_equal(strncmp(topic, "homeassistant/button/", 21), 0);
+		assert_string_equal(str(j, "command_topic"), "bedroomd/bed-1/cramp");
+		assert_int_equal(json_integer_value(json_object_get(j, "qos")), 1);
+		press = str(j, "payload_press");
+		assert_int_equal(cramp_command_parse(press, strlen(press), 1800000000, &c, NULL),
+				 0);
+		assert_string_equal(c.leg, buttons[i].leg);
+		assert_string_equal(c.source, "home_assistant");
+		json_decref(j);
+	}
+	ha_discovery_free(d);
+}
+
+static void test_events_make_an_event_type(void **state)
+{
+	struct ha_discovery *d = build(HEAD);
+	json_t *cramp = entity(d, "cramp_event", NULL), *alert = entity(d, "alert_event", NULL);
+
+	(void) state;
+	assert_string_equal(str(cramp, "state_topic"), "bedroomd/bed-1/event/cramp");
+	assert_string_equal(str(alert, "state_topic"), "bedroomd/bed-1/event/alert");
+	assert_non_null(strstr(str(cramp, "value_template"), "'event_type':"));
+	assert_non_null(strstr(str(alert, "value_template"), "'event_type': value_json.state"));
+	assert_int_equal(json_array_size(json_object_get(cramp, "event_types")), 2);
+	assert_int_equal(json_array_size(json_object_get(alert, "event_types")), 3);
+	json_decref(cramp);
+	json_decref(alert);
+	ha_discovery_free(d);
+}
+
+/* No heater, no thermometer, no mat: no climate, no room temperature, no "in bed". */
+static void test_entities_follow_the_hardware(void **state)
+{
+	struct ha_discovery *d = build(HEAD);
+	json_t *j;
+
+	(void) state;
+	assert_false(has(d, "floor"));
+	assert_false(has(d, "temperature"));
+	assert_false(has(d, "in_bed"));
+	assert_true(has(d, "problem"));
+	assert_true(has(d, "cramps_7d"));
+	j = entity(d, "last_cramp", NULL);
+	assert_string_equal(str(j, "device_class"), "timestamp");
+	json_decref(j);
+	ha_discovery_free(d);
+}
+
+static void test_prefix_name_and_base_topic_come_from_the_config(void **state)
+{
+	struct ha_discovery *d = build(
+	    HEAD "[mqtt]\nbase_topic = home/bed\n"
+		 "[homeassistant]\ndiscovery_prefix = ha\ndevice_name = Grandma's \"room\"\n");
+	const char *topic;
+	json_t *j = entity(d, "cramp", &topic);
+
+	(void) state;
+	assert_string_equal(topic, "ha/button/bed-1/cramp/config");
+	assert_string_equal(str(j, "command_topic"), "home/bed/cramp");
+	assert_string_equal(str(json_object_get(j, "device"), "name"), "Grandma's \"room\"");
+	json_decref(j);
+	ha_discovery_free(d);
+}
+
+static void test_discovery_off_announces_nothing(void **state)
+{
+	struct ha_discovery *d = build(FULL "[homeassistant]\ndiscovery = no\n");
+
+	(void) state;
+	assert_int_equal(d->n_entities, 0);
+	assert_null(ha_discovery_find(d, "homeassistant/button/bed-1/cramp/config"));
+	ha_discovery_free(d);
+	assert_null(ha_discovery_free(NULL));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_full_configuration_gives_every_entity),
+		cmocka_unit_test(test_every_config_names_device_origin_and_availability),
+		cmocka_unit_test(test_climate_is_the_floor_within_its_bounds),
+		cmocka_unit_test(test_buttons_send_what_the_daemon_accepts),
+		cmocka_unit_test(test_events_make_an_event_type),
+		cmocka_unit_test(test_entities_follow_the_hardware),
+		cmocka_unit_test(test_prefix_name_and_base_topic_come_from_the_config),
+		cmocka_unit_test(test_discovery_off_announces_nothing),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

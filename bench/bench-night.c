@@ -38,6 +38,21 @@ static void pause_ms(long ms)
 		nanosleep(&ts, NULL);
 }
 
+/* Appends the alerts @s raised ("+kind") and cleared ("-kind") to @buf. */
+static void note_alerts(char *buf, size_t size, const struct thermostat_stage_decision *s)
+{
+	for (int a = 0; a < _THERMOSTAT_ALERT_MAX; a++) {
+		size_t n = strlen(buf);
+
+		if (s->alerts_raised & THERMOSTAT_ALERT_BIT(a))
+			snprintf(buf + n, size - n, "%s+%s", n ? " " : "",
+				 thermostat_alert_to_string((enum thermostat_alert) a));
+		else if (s->alerts_cleared & THERMOSTAT_ALERT_BIT(a))
+			snprintf(buf + n, size - n, "%s-%s", n ? " " : "",
+				 thermostat_alert_to_string((enum thermostat_alert) a));
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -58,6 +73,8 @@ int main(int argc, char **argv)
 	long night = 3, delay_ms = 0;
 	uint64_t wake = 0;
 	bool on = false;
+	enum thermostat_reason reason = THERMOSTAT_REASON_NO_FLOOR;
+	char alerts[256] = ""; /* raised or cleared since the last row shown */
 	char path[512];
 	int c, r;
 
@@ -90,7 +107,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench-night: cannot set up the simulation\n");
 		return 70;
 	}
-	printf("%-11s %8s %9s %9s %7s\n", "time", "outdoor", "true air", "measured", "heater");
+	printf("%-14s %7s %8s %8s %5s %6s  %-9s %s\n", "time", "outdoor", "true air", "measured",
+	       "floor", "heater", "decision", "alerts");
 	for (long k = 0; k < (night + 1) * DAY_S / (long) DT_S; k++) {
 		double t_s = (double) k * DT_S, sensor_c = NAN;
 		uint64_t now = (uint64_t) k * (uint64_t) (DT_S * 1e6);
@@ -111,6 +129,8 @@ int main(int argc, char **argv)
 			if (thermostat_step(t, &in, now, sec, &d) == 0) {
 				on = d.stage[0].on;
 				wake = d.next_wakeup_usec;
+				reason = d.stage[0].reason;
+				note_alerts(alerts, sizeof(alerts), &d.stage[0]);
 			}
 		}
 		if (day == night - 1 && sec == 20 * 3600) {
@@ -125,9 +145,15 @@ int main(int argc, char **argv)
 			lowest = fmin(lowest, air);
 		}
 		if (shown && sec % 900 == 0) {
-			printf("night %ld %02u:%02u %7.1f %9.2f %9.2f %7s\n", night, sec / 3600,
-			       sec / 60 % 60, in.outdoor_c, sim_room_true_air_c(room), in.room_c,
-			       sim_room_relay_on(room, 0) ? "on" : "off");
+			bool floor_on = sec >= 22 * 3600 || sec < 7 * 3600 ||
+					reason == THERMOSTAT_REASON_PREHEAT;
+
+			printf("night %ld %02u:%02u %7.1f %8.2f %8.2f %5s %6s  %-9s %s\n", night,
+			       sec / 3600, sec / 60 % 60, in.outdoor_c, sim_room_true_air_c(room),
+			       in.room_c, floor_on ? "18.0" : "-",
+			       sim_room_relay_on(room, 0) ? "on" : "off",
+			       thermostat_reason_to_string(reason), alerts);
+			alerts[0] = '\0';
 			fflush(stdout);
 			pause_ms(delay_ms);
 		}

@@ -439,7 +439,7 @@ int cramp_log_record(struct cramp_log *l, const char *leg, const char *site, int
 		return r;
 	make_id(l, (int64_t) (now_usec / 1000), id, sizeof(id));
 	if (l->cb->context)
-		l->cb->context(&ctx, l->userdata);
+		l->cb->context(&ctx, time_s, l->userdata);
 	c = (struct store_cramp){
 		.id = id,
 		.time = time_s,
@@ -450,7 +450,6 @@ int cramp_log_record(struct cramp_log *l, const char *leg, const char *site, int
 		.source = (char *) (uintptr_t) source,
 		.suspected = suspected,
 		.note = (char *) (uintptr_t) note,
-		/* The context is now's: for a cramp remembered later it is only a hint. */
 		.room_c = ctx.room_c,
 		.min_room_c = ctx.min_room_c,
 		.in_bed = ctx.in_bed,

@@ -35,8 +35,8 @@ struct cramp_context {
 };
 
 struct cramp_log_callbacks {
-	/* Fills in the context of a cramp happening now. */
-	void (*context)(struct cramp_context *ret, void *userdata);
+	/* Fills in the context of a cramp at Unix time @time_s (now, or remembered later). */
+	void (*context)(struct cramp_context *ret, int64_t time_s, void *userdata);
 	/* cramps_7d or last_cramp changed: re-publish the state. */
 	void (*changed)(void *userdata);
 };

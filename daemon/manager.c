@@ -24,6 +24,11 @@
 #include "daemon/store.h"
 #include "version.h"
 
+/* A cramp this recent is "now" for its context; older ones get what the store kept. */
+#define CONTEXT_LIVE_S       (5 * 60)
+#define ROOM_SAMPLE_S        (5 * 60) /* the room temperature kept in the store, this often */
+#define CONTEXT_SAMPLE_GAP_S (2 * ROOM_SAMPLE_S)
+
 struct manager {
 	sd_event *event;
 	struct config *config;
@@ -136,7 +141,7 @@ static void sample_room_temperature(struct manager *m)
 	double c;
 	int r;
 
-	if (!store || now - m->last_sample_s < 300 || !room_temperature(m->room, &c))
+	if (!store || now - m->last_sample_s < ROOM_SAMPLE_S || !room_temperature(m->room, &c))
 		return;
 	m->last_sample_s = now;
 	r = store_room_temperature_add(store, now, clock_local_offset_s(now), c);
@@ -152,27 +157,40 @@ static void on_room_changed(void *userdata)
 	publish_changes(m);
 }
 
-static void cramp_context(struct cramp_context *ret, void *userdata)
+/*
+ * The context of a cramp at @time_s. For one remembered later (bedroomctl
+ * cramp --at 03:10 in the morning) what is true now would mislead: the room
+ * temperature then comes from the store's samples, and what is not kept (in
+ * bed, the heater) stays unknown.
+ */
+static void cramp_context(struct cramp_context *ret, int64_t time_s, void *userdata)
 {
 	struct manager *m = userdata;
 	int64_t now = (int64_t) (clock_realtime_usec() / 1000000);
 	struct store *store = store_guard_get(m->store);
+	bool live = now - time_s <= CONTEXT_LIVE_S;
+	uint64_t since = 0;
+	int in_bed;
 	double c;
 
+	if (store && store_room_temperature_min(store, time_s - 6 * 3600, time_s, &c) == 0)
+		ret->min_room_c = c;
+	ret->soak_done = reminder_foot_soak_done(store, time_s);
+	if (!live) {
+		if (store &&
+		    store_room_temperature_at(store, time_s, CONTEXT_SAMPLE_GAP_S, &c) == 0)
+			ret->room_c = c;
+		return;
+	}
 	if (room_temperature(m->room, &c))
 		ret->room_c = c;
-	if (store && store_room_temperature_min(store, now - 6 * 3600, &c) == 0)
-		ret->min_room_c = c;
-	uint64_t since = 0;
-	int in_bed = inputs_in_bed(m->inputs, &since);
-
+	in_bed = inputs_in_bed(m->inputs, &since);
 	if (in_bed >= 0) {
 		ret->in_bed = in_bed;
 		ret->in_bed_since = in_bed ? (int64_t) (since / 1000000) : 0;
 	}
 	ret->heater_on = heating_heater_on(m->heating);
 	ret->heater_duty_1h = heating_duty_1h(m->heating);
-	ret->soak_done = reminder_foot_soak_done(store, now);
 }
 
 static void on_cramps_changed(void *userdata)

@@ -106,8 +106,11 @@ void store_advisories_free(struct store_advisory *a, size_t n);
 /* Adds a room temperature sample; a sample at the same second replaces it. */
 int store_room_temperature_add(struct store *s, int64_t time, int tz_offset_s, double room_c);
 
-/* The lowest room temperature since @since, in *ret_c; -ENODATA when there is none. */
-int store_room_temperature_min(struct store *s, int64_t since, double *ret_c);
+/* The lowest room temperature from @since to @until, in *ret_c; -ENODATA when there is none. */
+int store_room_temperature_min(struct store *s, int64_t since, int64_t until, double *ret_c);
+
+/* The sample nearest to @time, if one lies within @max_gap_s of it; -ENODATA when none does. */
+int store_room_temperature_at(struct store *s, int64_t time, int64_t max_gap_s, double *ret_c);
 
 /*
  * An answer to a reminder: @reminder ("foot_soak", ...) was answered @answer

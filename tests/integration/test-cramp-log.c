@@ -335,6 +335,46 @@ static void test_duplicates_and_advisories_once_per_crossing(void **state)
 	assert_int_equal(count_rows(f, "count_7d = 4 AND site = 'thigh'"), 1);
 }
 
+/*
+ * A cramp remembered later carries the room as it was then: the temperature
+ * from the store's samples of that time, the lowest in the hours before it,
+ * and "unknown" for what the store does not keep.
+ */
+static void test_remembered_cramp_gets_the_room_of_its_time(void **state)
+{
+	struct fixture *f = *state;
+	int64_t now = (int64_t) time(NULL), then = now - 3 * 3600;
+	char sql[512];
+	const struct message *m;
+	sqlite3 *db;
+
+	start(f); /* makes the store */
+	kill(f->daemon.pid, SIGTERM);
+	assert_true(daemon_wait_exit(&f->daemon, 10000) >= 0);
+	/* Samples as the daemon keeps them: 03:00-ish cold, a low an hour before, warm now. */
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO room_temperature (time, tz_offset_s, room_c) VALUES "
+		 "(%lld, 0, 15.9), (%lld, 0, 16.4), (%lld, 0, 19.5);",
+		 (long long) (then - 3600), (long long) (then - 120), (long long) (now - 60));
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	start(f);
+	report_at(f, 3 * 3600, "left", "calf");
+	m = client_wait(f->client, f->event_topic, "~\"leg\":\"left\"", 10000);
+	assert_non_null(m);
+	assert_non_null(strstr(m->payload, "\"room_temperature\":16.4"));
+	assert_non_null(strstr(m->payload, "\"lowest_room_temperature\":15.9"));
+	assert_non_null(strstr(m->payload, "\"in_bed\":null"));
+	assert_non_null(strstr(m->payload, "\"heater_on\":null"));
+	/* Now: the lowest of the last six hours includes the cold night. */
+	report_at(f, 0, "right", "calf");
+	m = client_wait(f->client, f->event_topic, "~\"leg\":\"right\"", 10000);
+	assert_non_null(m);
+	assert_non_null(strstr(m->payload, "\"lowest_room_temperature\":15.9"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -347,6 +387,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_corrupt_store_is_moved_aside_and_logging_goes_on, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_duplicates_and_advisories_once_per_crossing,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_remembered_cramp_gets_the_room_of_its_time,
 						setup, teardown),
 	};
 

@@ -213,14 +213,23 @@ static void test_room_temperature_and_prune(void **state)
 	double v = 0;
 
 	assert_int_equal(store_open(*state, &s), 0);
-	assert_int_equal(store_room_temperature_min(s, 0, &v), -ENODATA);
+	assert_int_equal(store_room_temperature_min(s, 0, 1000, &v), -ENODATA);
 	assert_int_equal(store_room_temperature_add(s, 100, 0, 18.5), 0);
 	assert_int_equal(store_room_temperature_add(s, 200, 0, 17.25), 0);
 	assert_int_equal(store_room_temperature_add(s, 300, 0, 19.0), 0);
-	assert_int_equal(store_room_temperature_min(s, 0, &v), 0);
+	assert_int_equal(store_room_temperature_min(s, 0, 1000, &v), 0);
 	assert_true(v == 17.25);
-	assert_int_equal(store_room_temperature_min(s, 250, &v), 0);
+	assert_int_equal(store_room_temperature_min(s, 250, 1000, &v), 0);
 	assert_true(v == 19.0);
+	assert_int_equal(store_room_temperature_min(s, 0, 199, &v), 0); /* until, inclusive */
+	assert_true(v == 18.5);
+	assert_int_equal(store_room_temperature_min(s, 301, 1000, &v), -ENODATA);
+	/* The sample nearest a time, within a gap. */
+	assert_int_equal(store_room_temperature_at(s, 240, 60, &v), 0);
+	assert_true(v == 17.25);
+	assert_int_equal(store_room_temperature_at(s, 260, 60, &v), 0);
+	assert_true(v == 19.0);
+	assert_int_equal(store_room_temperature_at(s, 500, 60, &v), -ENODATA);
 
 	c = cramp("old-delivered", 100, "left");
 	c.delivered = true;
@@ -228,7 +237,7 @@ static void test_room_temperature_and_prune(void **state)
 	c = cramp("old-undelivered", 100, "left");
 	assert_int_equal(store_cramp_add(s, &c), 0);
 	assert_int_equal(store_prune(s, 250), 0);
-	assert_int_equal(store_room_temperature_min(s, 0, &v), 0);
+	assert_int_equal(store_room_temperature_min(s, 0, 1000, &v), 0);
 	assert_true(v == 19.0);
 	/* An event never delivered is never pruned: it must reach the broker first. */
 	assert_int_equal(store_cramps_read(s, false, 0, 10, &list), 1);

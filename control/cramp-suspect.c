@@ -1,7 +1,5 @@
 #include "control/cramp-suspect.h"
 
-#include <stdlib.h>
-
 #define SEC    1000000ULL
 #define MINUTE (60 * SEC)
 
@@ -18,7 +16,8 @@ void cramp_suspect_params_default(struct cramp_suspect_params *ret)
 bool cramp_suspect_params_valid(const struct cramp_suspect_params *p)
 {
 	return p->burst_movements >= 2 && p->burst_movements <= CRAMP_SUSPECT_KEEP / 2 &&
-	       p->burst_window_usec > 0 && p->quiet_usec > 0;
+	       p->burst_window_usec > 0 && p->quiet_usec > 0 &&
+	       p->quiet_usec / MINUTE + p->burst_movements <= CRAMP_SUSPECT_KEEP;
 }
 
 void cramp_suspect_init(struct cramp_suspect *s, uint64_t now_usec)
@@ -85,20 +84,4 @@ bool cramp_suspect_movement(struct cramp_suspect *s, const struct cramp_suspect_
 	s->suspected = true;
 	s->last_suspect_usec = at_usec;
 	return true;
-}
-
-int cramp_suspect_match(const int64_t *times, size_t n, int64_t time_s, int64_t window_s)
-{
-	int best = -1;
-	int64_t best_distance = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		int64_t d = llabs(times[i] - time_s);
-
-		if (d <= window_s && (best < 0 || d < best_distance)) {
-			best = (int) i;
-			best_distance = d;
-		}
-	}
-	return best;
 }

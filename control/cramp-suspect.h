@@ -19,7 +19,11 @@
  * no I/O, no globals.
  */
 
-#define CRAMP_SUSPECT_KEEP 256 /* movements remembered; more within quiet is not quiet */
+/*
+ * Movements remembered: the calm allows one a minute, so 6 h of it (the
+ * longest suspect_after_quiet) and the largest burst fit.
+ */
+#define CRAMP_SUSPECT_KEEP 512
 
 struct cramp_suspect_params {
 	unsigned burst_movements;   /* default 12 ... */
@@ -31,7 +35,11 @@ struct cramp_suspect_params {
 /* Fills *ret with the defaults above. */
 void cramp_suspect_params_default(struct cramp_suspect_params *ret);
 
-/* Whether @p can work: a burst of 2 to CRAMP_SUSPECT_KEEP / 2 movements, windows above 0. */
+/*
+ * Whether @p can work: a burst of 2 to CRAMP_SUSPECT_KEEP / 2 movements,
+ * windows above 0, and the calm's allowance plus the burst within what is
+ * remembered.
+ */
 bool cramp_suspect_params_valid(const struct cramp_suspect_params *p);
 
 struct cramp_suspect {
@@ -53,10 +61,3 @@ void cramp_suspect_init(struct cramp_suspect *s, uint64_t now_usec);
  */
 bool cramp_suspect_movement(struct cramp_suspect *s, const struct cramp_suspect_params *p,
 			    uint64_t at_usec, int in_bed, uint64_t in_bed_for_usec);
-
-/*
- * Which suspected cramp a report of a cramp at @time_s confirms: the index,
- * in @times (Unix seconds, @n of them), of the one nearest to @time_s within
- * @window_s either side, or -1 when none is.
- */
-int cramp_suspect_match(const int64_t *times, size_t n, int64_t time_s, int64_t window_s);

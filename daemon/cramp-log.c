@@ -6,12 +6,9 @@
 #include <string.h>
 #include <sys/random.h>
 
-#include "control/cramp-suspect.h"
+#include "control/cramp-confirm.h"
 #include "daemon/clock.h"
 #include "daemon/log.h"
-
-/* Suspected cramps waiting to be confirmed, at most (the oldest is forgotten first). */
-#define MAX_SUSPECTS 16
 
 /* Events handed to libmosquitto and not yet acknowledged, at most. */
 #define WINDOW 4
@@ -41,44 +38,10 @@ struct cramp_log {
 	struct cramp_tracker *tracker; /* counts and advisories */
 	bool history_loaded;
 
-	/* Suspected cramps (from movement) nobody confirmed yet, oldest first. */
+	/* Suspected cramps (from movement), and which reports confirmed them. */
 	int64_t confirm_window_s;
-	char *suspect_ids[MAX_SUSPECTS];
-	int64_t suspect_times[MAX_SUSPECTS];
-	size_t n_suspects;
+	struct cramp_confirm suspects;
 };
-
-static void suspect_forget(struct cramp_log *l, size_t i)
-{
-	free(l->suspect_ids[i]);
-	memmove(&l->suspect_ids[i], &l->suspect_ids[i + 1],
-		(l->n_suspects - i - 1) * sizeof(l->suspect_ids[0]));
-	memmove(&l->suspect_times[i], &l->suspect_times[i + 1],
-		(l->n_suspects - i - 1) * sizeof(l->suspect_times[0]));
-	l->n_suspects--;
-}
-
-static void suspect_remember(struct cramp_log *l, const char *id, int64_t time_s)
-{
-	char *copy = strdup(id);
-
-	if (!copy)
-		return; /* it stays unconfirmed: a hint lost, never a cramp */
-	if (l->n_suspects == MAX_SUSPECTS)
-		suspect_forget(l, 0);
-	l->suspect_ids[l->n_suspects] = copy;
-	l->suspect_times[l->n_suspects++] = time_s;
-}
-
-/* A suspected cramp confirmed by another report (@id) is no longer waiting. */
-static void suspect_confirmed(struct cramp_log *l, const char *id)
-{
-	for (size_t i = 0; i < l->n_suspects; i++)
-		if (strcmp(l->suspect_ids[i], id) == 0) {
-			suspect_forget(l, i);
-			return;
-		}
-}
 
 static void load_history(struct cramp_log *l)
 {
@@ -90,11 +53,17 @@ static void load_history(struct cramp_log *l)
 	if (!l->store || l->history_loaded)
 		return;
 	n = store_cramps_read(l->store, false, since, 100000, &list);
-	for (int i = 0; i < n; i++) /* in time order: a confirmation follows what it confirms */
+	/* Suspicions first, then their confirmations: a report may lie before what it confirms. */
+	for (int i = 0; i < n; i++)
 		if (list[i].suspected)
-			suspect_remember(l, list[i].id, list[i].time);
-		else if (list[i].confirms)
-			suspect_confirmed(l, list[i].confirms);
+			(void) cramp_confirm_add(&l->suspects, list[i].id, list[i].time);
+	for (int i = 0; i < n; i++)
+		if (!list[i].suspected && list[i].confirms) {
+			enum cramp_leg leg = CRAMP_LEG_UNKNOWN;
+
+			(void) cramp_leg_from_string(list[i].leg, &leg);
+			cramp_confirm_mark(&l->suspects, list[i].confirms, leg);
+		}
 	for (int i = 0; i < n; i++) {
 		struct cramp_tracker_cramp c = { .time_s = list[i].time };
 
@@ -138,6 +107,7 @@ int cramp_log_new(const char *node_id, const struct cramp_tracker_params *params
 		return r;
 	}
 	l->confirm_window_s = confirm_window_s;
+	cramp_confirm_init(&l->suspects, confirm_window_s);
 	l->store = store;
 	l->alerts = alerts;
 	l->cb = cb;
@@ -166,8 +136,7 @@ struct cramp_log *cramp_log_free(struct cramp_log *l)
 		return NULL;
 	cramp_log_forget_in_flight(l);
 	store_cramps_free(l->memory, l->n_memory);
-	while (l->n_suspects > 0)
-		suspect_forget(l, l->n_suspects - 1);
+	cramp_confirm_clear(&l->suspects);
 	cramp_tracker_free(l->tracker);
 	free(l->node_id);
 	free(l);
@@ -378,18 +347,20 @@ static void make_id(const struct cramp_log *l, int64_t now_ms, char *buf, size_t
 
 /*
  * Counts a reported cramp at @time_s into *ret; for one the person reported
- * (not @suspected), also finds the suspected cramp it confirms (its index in
- * suspect_ids, or -1). Returns 1 to log it, 0 when it is a cramp logged
- * already, or a negative errno.
+ * (not @suspected), also finds the suspected cramp it confirms (*ret_confirms,
+ * owned by l->suspects, or NULL). Returns 1 to log it, 0 when it is a cramp
+ * logged already, or a negative errno.
  */
 static int count_cramp(struct cramp_log *l, const char *leg, const char *site, int64_t time_s,
 		       const char *source, bool suspected, struct cramp_tracker_result *ret,
-		       int *ret_confirms)
+		       const char **ret_confirms)
 {
 	struct cramp_tracker_cramp tc = { .time_s = time_s };
+	enum cramp_confirm_verdict verdict;
+	const char *suspect = NULL;
 	int r;
 
-	*ret_confirms = -1;
+	*ret_confirms = NULL;
 	if (suspected) {
 		/* Only a hint: counted, and advised on, once the person confirms it. */
 		if (cramp_tracker_has_near(l->tracker, time_s, l->confirm_window_s)) {
@@ -407,6 +378,14 @@ static int count_cramp(struct cramp_log *l, const char *leg, const char *site, i
 	(void) cramp_leg_from_string(leg, &tc.leg);
 	if (site)
 		(void) cramp_site_from_string(site, &tc.site);
+	/* The button at 03:03, then the phone's "yes" for the same suspicion: one cramp. */
+	verdict = cramp_confirm_judge(&l->suspects, time_s, tc.leg, &suspect);
+	if (verdict == CRAMP_CONFIRM_DUPLICATE) {
+		log_info("cramp report (leg %s, from %s) is the cramp that already confirmed '%s': "
+			 "not logged again",
+			 leg, source, suspect);
+		return 0;
+	}
 	r = cramp_tracker_add(l->tracker, &tc, ret);
 	if (r < 0)
 		return log_error_errno(r, "cramp log: cannot count the cramp");
@@ -416,8 +395,8 @@ static int count_cramp(struct cramp_log *l, const char *leg, const char *site, i
 			 leg, source, (long long) (time_s - ret->duplicate_of_s));
 		return 0;
 	}
-	*ret_confirms =
-	    cramp_suspect_match(l->suspect_times, l->n_suspects, time_s, l->confirm_window_s);
+	if (verdict == CRAMP_CONFIRM_CONFIRMS)
+		*ret_confirms = suspect;
 	return 1;
 }
 
@@ -429,8 +408,9 @@ int cramp_log_record(struct cramp_log *l, const char *leg, const char *site, int
 	struct cramp_context ctx = { NAN, NAN, -1, 0, -1, NAN, -1 };
 	struct cramp_tracker_result res;
 	struct store_cramp c, *memory;
+	const char *confirms;
 	char id[128];
-	int confirms, r;
+	int r;
 
 	if (time_s == 0)
 		time_s = now_s;
@@ -458,7 +438,7 @@ int cramp_log_record(struct cramp_log *l, const char *leg, const char *site, int
 		.heater_duty_1h = ctx.heater_duty_1h,
 		.soak_done = ctx.soak_done,
 		.count_7d = (int) res.count_7d,
-		.confirms = confirms >= 0 ? l->suspect_ids[confirms] : NULL,
+		.confirms = (char *) (uintptr_t) confirms,
 	};
 	r = l->store ? store_cramp_add(l->store, &c) : -ENODEV;
 	if (r < 0) {
@@ -474,13 +454,18 @@ int cramp_log_record(struct cramp_log *l, const char *leg, const char *site, int
 	if (suspected) {
 		log_info("suspected cramp logged (from %s); a report within %lld min confirms it",
 			 source, (long long) (l->confirm_window_s / 60));
-		suspect_remember(l, id, time_s);
+		if (cramp_confirm_add(&l->suspects, id, time_s) < 0)
+			log_warning("cramp log: cannot remember '%s' to confirm it", id);
 	} else {
 		log_info("cramp logged: leg %s%s%s, from %s%s%s", leg, site ? ", " : "",
-			 site ? site : "", source, confirms >= 0 ? ", confirming " : "",
-			 confirms >= 0 ? l->suspect_ids[confirms] : "");
-		if (confirms >= 0)
-			suspect_forget(l, (size_t) confirms);
+			 site ? site : "", source, confirms ? ", confirming " : "",
+			 confirms ? confirms : "");
+		if (confirms) {
+			enum cramp_leg l_leg = CRAMP_LEG_UNKNOWN;
+
+			(void) cramp_leg_from_string(leg, &l_leg);
+			cramp_confirm_mark(&l->suspects, confirms, l_leg);
+		}
 	}
 	for (unsigned i = 0; i < res.n_advisories; i++)
 		advise(l, &res.advisories[i], now_usec);

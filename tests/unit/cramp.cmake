@@ -5,3 +5,5 @@ bedroomd_unit_test(cramp-night SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-cramp-nigh
 	LIBS bedroomd-control)
 bedroomd_unit_test(cramp-suspect SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-cramp-suspect.c
 	LIBS bedroomd-control)
+bedroomd_unit_test(cramp-confirm SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-cramp-confirm.c
+	LIBS bedroomd-control)

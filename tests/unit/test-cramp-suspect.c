@@ -104,22 +104,24 @@ static void test_occupancy_gates(void **state)
 	assert_int_equal(movements(&s, &p, T0 + 30 * MINUTE, SEC, 20, 1, 45 * MINUTE), 1);
 }
 
-static void test_too_many_to_remember_is_not_calm(void **state)
+static void test_long_calm_is_remembered(void **state)
 {
 	struct cramp_suspect_params p = params();
 	struct cramp_suspect s;
 
 	(void) state;
-	/* A 5-hour calm allows 300 movements, more than the detector remembers: 250 of
-	 * them (one every 70 s) and a burst overflow its memory, so calm is not proven. */
-	p.quiet_usec = 300 * MINUTE;
+	/* The longest calm the config allows (6 h, up to one movement a minute: 360) with
+	 * one movement every 61 s, then a burst: all of it is remembered, so it is calm. */
+	p.quiet_usec = 360 * MINUTE;
+	p.burst_movements = 128; /* the most the config allows */
+	assert_true(cramp_suspect_params_valid(&p));
 	cramp_suspect_init(&s, T0);
-	assert_int_equal(movements(&s, &p, T0 + 21 * MINUTE, 70 * SEC, 250, -1, 0), 0);
-	assert_int_equal(movements(&s, &p, T0 + 320 * MINUTE, SEC, 20, -1, 0), 0);
-	/* 200 of them fit: the same burst is suspected. */
+	assert_int_equal(movements(&s, &p, T0 + 10 * MINUTE, 61 * SEC, 354, -1, 0), 0);
+	assert_int_equal(movements(&s, &p, T0 + 372 * MINUTE, SEC / 4, 128, -1, 0), 1);
+	/* Busier than one a minute over those 6 hours: not calm. */
 	cramp_suspect_init(&s, T0);
-	assert_int_equal(movements(&s, &p, T0 + 21 * MINUTE, 70 * SEC, 200, -1, 0), 0);
-	assert_int_equal(movements(&s, &p, T0 + 320 * MINUTE, SEC, 20, -1, 0), 1);
+	assert_int_equal(movements(&s, &p, T0 + 10 * MINUTE, 50 * SEC, 430, -1, 0), 0);
+	assert_int_equal(movements(&s, &p, T0 + 372 * MINUTE, SEC / 4, 128, -1, 0), 0);
 }
 
 static void test_out_of_order_is_ignored(void **state)
@@ -147,18 +149,10 @@ static void test_params(void **state)
 	p = params();
 	p.quiet_usec = 0;
 	assert_false(cramp_suspect_params_valid(&p));
-}
-
-static void test_match(void **state)
-{
-	const int64_t times[] = { 1000, 5000, 5600 };
-
-	(void) state;
-	assert_int_equal(cramp_suspect_match(times, 3, 5500, 900), 2); /* the nearest */
-	assert_int_equal(cramp_suspect_match(times, 3, 1900, 900), 0); /* inclusive */
-	assert_int_equal(cramp_suspect_match(times, 3, 1901, 900), -1);
-	assert_int_equal(cramp_suspect_match(times, 3, 100, 900), 0); /* before it, too */
-	assert_int_equal(cramp_suspect_match(times, 0, 1000, 900), -1);
+	/* A calm allowance the memory cannot hold. */
+	p = params();
+	p.quiet_usec = (CRAMP_SUSPECT_KEEP - 11) * MINUTE;
+	assert_false(cramp_suspect_params_valid(&p));
 }
 
 int main(void)
@@ -169,10 +163,9 @@ int main(void)
 		cmocka_unit_test(test_restless_evening_is_not_calm),
 		cmocka_unit_test(test_calm_must_have_been_watched),
 		cmocka_unit_test(test_occupancy_gates),
-		cmocka_unit_test(test_too_many_to_remember_is_not_calm),
+		cmocka_unit_test(test_long_calm_is_remembered),
 		cmocka_unit_test(test_out_of_order_is_ignored),
 		cmocka_unit_test(test_params),
-		cmocka_unit_test(test_match),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,77 @@
+#include "control/cramp-confirm.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cramp_confirm_init(struct cramp_confirm *c, int64_t window_s)
+{
+	*c = (struct cramp_confirm){ .window_s = window_s };
+}
+
+static void forget(struct cramp_confirm *c, size_t i)
+{
+	free(c->e[i].id);
+	memmove(&c->e[i], &c->e[i + 1], (c->n - i - 1) * sizeof(c->e[0]));
+	c->n--;
+}
+
+void cramp_confirm_clear(struct cramp_confirm *c)
+{
+	while (c->n > 0)
+		forget(c, c->n - 1);
+}
+
+int cramp_confirm_add(struct cramp_confirm *c, const char *id, int64_t time_s)
+{
+	char *copy = strdup(id);
+
+	if (!copy)
+		return -ENOMEM;
+	if (c->n == CRAMP_CONFIRM_KEEP)
+		forget(c, 0);
+	c->e[c->n++] = (struct cramp_confirm_entry){ .id = copy, .time_s = time_s };
+	return 0;
+}
+
+void cramp_confirm_mark(struct cramp_confirm *c, const char *id, enum cramp_leg leg)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->e[i].id, id) == 0) {
+			c->e[i].confirmed = true;
+			c->e[i].leg = leg;
+		}
+}
+
+static bool legs_match(enum cramp_leg a, enum cramp_leg b)
+{
+	return a == b || a == CRAMP_LEG_UNKNOWN || b == CRAMP_LEG_UNKNOWN;
+}
+
+enum cramp_confirm_verdict cramp_confirm_judge(const struct cramp_confirm *c, int64_t time_s,
+					       enum cramp_leg leg, const char **ret_id)
+{
+	int64_t best = -1, best_distance = 0;
+
+	/* A confirmed one of a matching leg first: the same report twice is one cramp. */
+	for (size_t i = 0; i < c->n; i++) {
+		int64_t d = llabs(c->e[i].time_s - time_s);
+
+		if (c->e[i].confirmed && d <= c->window_s && legs_match(c->e[i].leg, leg)) {
+			*ret_id = c->e[i].id;
+			return CRAMP_CONFIRM_DUPLICATE;
+		}
+	}
+	for (size_t i = 0; i < c->n; i++) {
+		int64_t d = llabs(c->e[i].time_s - time_s);
+
+		if (!c->e[i].confirmed && d <= c->window_s && (best < 0 || d < best_distance)) {
+			best = (int64_t) i;
+			best_distance = d;
+		}
+	}
+	if (best < 0)
+		return CRAMP_CONFIRM_NONE;
+	*ret_id = c->e[best].id;
+	return CRAMP_CONFIRM_CONFIRMS;
+}

@@ -1,0 +1,94 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <stdio.h>
+
+#include "control/cramp-confirm.h"
+
+#define MIN_S ((int64_t) 60)
+#define T0    ((int64_t) 1767582000) /* 03:00 of a night */
+
+static void test_a_report_confirms_the_nearest_suspicion(void **state)
+{
+	struct cramp_confirm c;
+	const char *id = NULL;
+
+	(void) state;
+	cramp_confirm_init(&c, 15 * MIN_S);
+	assert_int_equal(cramp_confirm_judge(&c, T0, CRAMP_LEG_LEFT, &id), CRAMP_CONFIRM_NONE);
+	assert_int_equal(cramp_confirm_add(&c, "s-1", T0), 0);
+	assert_int_equal(cramp_confirm_add(&c, "s-2", T0 + 20 * MIN_S), 0);
+	assert_int_equal(cramp_confirm_judge(&c, T0 + 12 * MIN_S, CRAMP_LEG_LEFT, &id),
+			 CRAMP_CONFIRM_CONFIRMS);
+	assert_string_equal(id, "s-2"); /* 8 min from s-2, 12 from s-1 */
+	/* Either side, inclusive; not beyond. */
+	assert_int_equal(cramp_confirm_judge(&c, T0 - 15 * MIN_S, CRAMP_LEG_LEFT, &id),
+			 CRAMP_CONFIRM_CONFIRMS);
+	assert_string_equal(id, "s-1");
+	assert_int_equal(cramp_confirm_judge(&c, T0 - 15 * MIN_S - 1, CRAMP_LEG_LEFT, &id),
+			 CRAMP_CONFIRM_NONE);
+	cramp_confirm_clear(&c);
+}
+
+static void test_a_confirmed_suspicion_is_confirmed_once(void **state)
+{
+	struct cramp_confirm c;
+	const char *id = NULL;
+
+	(void) state;
+	cramp_confirm_init(&c, 15 * MIN_S);
+	assert_int_equal(cramp_confirm_add(&c, "s-1", T0), 0);
+	/* The bedside button at 03:03 confirms it ... */
+	assert_int_equal(cramp_confirm_judge(&c, T0 + 3 * MIN_S, CRAMP_LEG_LEFT, &id),
+			 CRAMP_CONFIRM_CONFIRMS);
+	cramp_confirm_mark(&c, id, CRAMP_LEG_LEFT);
+	/* ... so the phone's "yes, left leg" at the suspicion's time is that cramp again. */
+	assert_int_equal(cramp_confirm_judge(&c, T0, CRAMP_LEG_LEFT, &id), CRAMP_CONFIRM_DUPLICATE);
+	assert_string_equal(id, "s-1");
+	assert_int_equal(cramp_confirm_judge(&c, T0, CRAMP_LEG_UNKNOWN, &id),
+			 CRAMP_CONFIRM_DUPLICATE);
+	/* The other leg is another cramp, and there is nothing left to confirm. */
+	assert_int_equal(cramp_confirm_judge(&c, T0, CRAMP_LEG_RIGHT, &id), CRAMP_CONFIRM_NONE);
+	/* Long after: a cramp of its own. */
+	assert_int_equal(cramp_confirm_judge(&c, T0 + 40 * MIN_S, CRAMP_LEG_LEFT, &id),
+			 CRAMP_CONFIRM_NONE);
+	/* Marking an id it does not know changes nothing. */
+	cramp_confirm_mark(&c, "nope", CRAMP_LEG_RIGHT);
+	assert_int_equal(cramp_confirm_judge(&c, T0, CRAMP_LEG_RIGHT, &id), CRAMP_CONFIRM_NONE);
+	cramp_confirm_clear(&c);
+}
+
+static void test_the_oldest_is_forgotten(void **state)
+{
+	struct cramp_confirm c;
+	const char *id = NULL;
+	char name[16];
+
+	(void) state;
+	cramp_confirm_init(&c, 15 * MIN_S);
+	for (int i = 0; i <= CRAMP_CONFIRM_KEEP; i++) {
+		snprintf(name, sizeof(name), "s-%d", i);
+		assert_int_equal(cramp_confirm_add(&c, name, T0 + i * 86400), 0);
+	}
+	assert_int_equal(c.n, CRAMP_CONFIRM_KEEP);
+	assert_int_equal(cramp_confirm_judge(&c, T0, CRAMP_LEG_LEFT, &id), CRAMP_CONFIRM_NONE);
+	assert_int_equal(cramp_confirm_judge(&c, T0 + 86400, CRAMP_LEG_LEFT, &id),
+			 CRAMP_CONFIRM_CONFIRMS);
+	assert_string_equal(id, "s-1");
+	cramp_confirm_clear(&c);
+	assert_int_equal(c.n, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_a_report_confirms_the_nearest_suspicion),
+		cmocka_unit_test(test_a_confirmed_suspicion_is_confirmed_once),
+		cmocka_unit_test(test_the_oldest_is_forgotten),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -244,6 +244,12 @@ int inputs_new(sd_event *event, const struct config *config, const struct inputs
 		.min_in_bed_usec = config->cramps.suspect_min_in_bed_usec,
 	};
 	cramp_suspect_init(&in->suspect, clock_monotonic_usec());
+	if (in->suspect_enabled && !cramp_suspect_params_valid(&in->suspect_params)) {
+		/* The config's bounds keep this from happening; never run a detector that cannot
+		 * work. */
+		log_error("[cramps] suspect_* keys do not fit together: not suspecting cramps");
+		in->suspect_enabled = false;
+	}
 	in->inputs = calloc(n, sizeof(*in->inputs));
 	in->chips = calloc(n, sizeof(*in->chips)); /* at most one per input */
 	if (!in->inputs || !in->chips)

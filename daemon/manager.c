@@ -40,6 +40,7 @@ struct manager {
 	struct inputs *inputs;
 	struct heating *heating;
 	struct cramp_log *cramps;
+	struct reminder_answers *reminders;
 	struct ha_announce *ha;
 	char *cramp_topic;     /* <base>/cramp */
 	int64_t last_sample_s; /* of the room temperature, for the report */
@@ -230,6 +231,8 @@ static void on_store_changed(struct store *store, void *userdata)
 
 	if (m->cramps)
 		cramp_log_set_store(m->cramps, store);
+	if (m->reminders && store)
+		reminder_answers_flush(m->reminders, store);
 	if (m->heating)
 		heating_set_store(m->heating, store);
 	if (m->config)
@@ -316,7 +319,7 @@ static void on_mqtt_message(const char *topic, const void *payload, size_t len, 
 	if (strcmp(topic, m->cramp_topic) == 0)
 		handle_cramp_command(m, payload, len);
 	else if (!ha_announce_handle_message(m->ha, m->mqtt, topic, payload, len) && m->mqtt &&
-		 !reminder_answers_handle(store_guard_get(m->store), m->config->daemon.node_id,
+		 !reminder_answers_handle(m->reminders, store_guard_get(m->store),
 					  mqtt_base_topic(m->mqtt), topic, payload, len) &&
 		 !room_handle_message(m->room, topic, payload, len) &&
 		 !inputs_handle_message(m->inputs, topic, payload, len) &&
@@ -581,6 +584,8 @@ int manager_new(struct config *config, struct manager **ret)
 	if (r >= 0)
 		r = alerts_new(config->daemon.node_id, &m->alerts);
 	if (r >= 0)
+		r = reminder_answers_new(config->daemon.node_id, &m->reminders);
+	if (r >= 0)
 		r = store_guard_new(m->event, config->daemon.state_dir, m->alerts, &store_callbacks,
 				    m, &m->store);
 	if (r >= 0)
@@ -629,6 +634,7 @@ struct manager *manager_free(struct manager *m)
 	m->heating = heating_free(m->heating);
 	m->inputs = inputs_free(m->inputs);
 	m->cramps = cramp_log_free(m->cramps);
+	m->reminders = reminder_answers_free(m->reminders);
 	m->store = store_guard_free(m->store);
 	m->alerts = alerts_free(m->alerts);
 	free(m->cramp_topic);

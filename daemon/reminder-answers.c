@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "control/command.h"
@@ -11,26 +12,100 @@
 
 #define KNOWN_FOR_S (14 * 86400)
 
-static bool known_name(const char *name)
+struct answer {
+	char id[160];
+	const char *name;   /* static: one of the known names */
+	const char *answer; /* static */
+	int64_t time;
+	int tz_offset_s;
+};
+
+struct reminder_answers {
+	char *node_id;
+	struct answer pending[REMINDER_ANSWERS_PENDING]; /* oldest first */
+	size_t n_pending;
+	unsigned seq; /* two answers within a millisecond still get their own ids */
+};
+
+int reminder_answers_new(const char *node_id, struct reminder_answers **ret)
 {
-	return strcmp(name, REMINDER_FOOT_SOAK) == 0 || strcmp(name, "stretch") == 0;
+	struct reminder_answers *a = calloc(1, sizeof(*a));
+
+	if (!a || !(a->node_id = strdup(node_id))) {
+		free(a);
+		return -ENOMEM;
+	}
+	*ret = a;
+	return 0;
 }
 
-bool reminder_answers_handle(struct store *store, const char *node_id, const char *base,
+struct reminder_answers *reminder_answers_free(struct reminder_answers *a)
+{
+	if (a) {
+		if (a->n_pending)
+			log_warning("reminder answers: %zu could not be written and are lost",
+				    a->n_pending);
+		free(a->node_id);
+		free(a);
+	}
+	return NULL;
+}
+
+size_t reminder_answers_pending(const struct reminder_answers *a)
+{
+	return a->n_pending;
+}
+
+static int write_answer(struct store *store, const struct answer *x)
+{
+	int r = store ? store_reminder_answer_add(store, x->id, x->name, x->answer, x->time,
+						  x->tz_offset_s)
+		      : -ENODEV;
+
+	return r == -EEXIST ? 0 : r; /* written before: the same answer */
+}
+
+void reminder_answers_flush(struct reminder_answers *a, struct store *store)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < a->n_pending; i++)
+		if (write_answer(store, &a->pending[i]) < 0)
+			a->pending[kept++] = a->pending[i];
+	if (a->n_pending && !kept)
+		log_info("reminder answers: the %zu that waited are written", a->n_pending);
+	a->n_pending = kept;
+}
+
+static void keep(struct reminder_answers *a, const struct answer *x)
+{
+	if (a->n_pending == REMINDER_ANSWERS_PENDING) {
+		log_warning("reminder answers: more than %d wait; forgetting the oldest",
+			    REMINDER_ANSWERS_PENDING);
+		memmove(&a->pending[0], &a->pending[1], (a->n_pending - 1) * sizeof(a->pending[0]));
+		a->n_pending--;
+	}
+	a->pending[a->n_pending++] = *x;
+}
+
+bool reminder_answers_handle(struct reminder_answers *a, struct store *store, const char *base,
 			     const char *topic, const void *payload, size_t len)
 {
+	static const char *const names[] = { REMINDER_FOOT_SOAK, "stretch" };
 	uint64_t now_usec = clock_realtime_usec();
-	int64_t now_s = (int64_t) (now_usec / 1000000);
 	size_t base_len = strlen(base);
 	enum command_reminder_answer answer;
 	const char *name, *reason = NULL;
-	char id[160];
+	struct answer x = { .name = NULL };
 	int r;
 
 	if (strncmp(topic, base, base_len) != 0 || strncmp(topic + base_len, "/reminder/", 10) != 0)
 		return false;
 	name = topic + base_len + 10;
-	if (!known_name(name)) {
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(name, names[i]) == 0)
+			x.name = names[i];
+	if (!x.name) {
 		log_warning("ignoring an answer on '%s': no reminder '%s' (known: %s, stretch)",
 			    topic, name, REMINDER_FOOT_SOAK);
 		return true;
@@ -39,18 +114,25 @@ bool reminder_answers_handle(struct store *store, const char *node_id, const cha
 		log_warning("ignoring an answer on '%s': %s", topic, reason);
 		return true;
 	}
-	snprintf(id, sizeof(id), "%s-reminder-%s-%llx", node_id, name,
-		 (unsigned long long) (now_usec / 1000));
-	r = store ? store_reminder_answer_add(store, id, name,
-					      command_reminder_answer_to_string(answer), now_s,
-					      clock_local_offset_s(now_s))
-		  : -ENODEV;
+	x.answer = command_reminder_answer_to_string(answer);
+	x.time = (int64_t) (now_usec / 1000000);
+	x.tz_offset_s = clock_local_offset_s(x.time);
+	snprintf(x.id, sizeof(x.id), "%s-reminder-%s-%llx-%x", a->node_id, x.name,
+		 (unsigned long long) (now_usec / 1000), a->seq++);
+	reminder_answers_flush(a, store); /* oldest first */
+	r = a->n_pending ? -EAGAIN : write_answer(store, &x);
 	if (r < 0) {
-		log_error_errno(r, "reminder %s: cannot keep the answer '%s'", name,
-				command_reminder_answer_to_string(answer));
+		if (r == -EAGAIN)
+			log_info("reminder %s: %s (waiting for the store)", x.name, x.answer);
+		else
+			log_error_errno(r,
+					"reminder %s: cannot write the answer '%s'; keeping it "
+					"until the store works",
+					x.name, x.answer);
+		keep(a, &x);
 		return true;
 	}
-	log_info("reminder %s: %s", name, command_reminder_answer_to_string(answer));
+	log_info("reminder %s: %s", x.name, x.answer);
 	return true;
 }
 

@@ -1,7 +1,11 @@
-# The thermostat and the simulated room it is tuned on.
+# The thermostat (one test per purpose, on a shared rig) and the simulated room it is tuned on.
 bedroomd_unit_test(thermostat SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-thermostat.c
-	LIBS bedroomd-control bedroomd-sim)
-target_compile_definitions(test-thermostat PRIVATE
+	${CMAKE_CURRENT_LIST_DIR}/thermostat-rig.c LIBS bedroomd-control)
+bedroomd_unit_test(thermostat-safety SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-thermostat-safety.c
+	${CMAKE_CURRENT_LIST_DIR}/thermostat-rig.c LIBS bedroomd-control)
+bedroomd_unit_test(thermostat-learn SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-thermostat-learn.c
+	${CMAKE_CURRENT_LIST_DIR}/thermostat-rig.c LIBS bedroomd-control bedroomd-sim)
+target_compile_definitions(test-thermostat-learn PRIVATE
 	BENCH_DATA_DIR="${CMAKE_CURRENT_LIST_DIR}/../../bench/data")
 bedroomd_unit_test(sim SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-sim.c LIBS bedroomd-sim)
 target_compile_definitions(test-sim PRIVATE

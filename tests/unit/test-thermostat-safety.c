@@ -1,0 +1,229 @@
+/* The thermostat's fail-safes: stale sensor, fallback duty, over-temperature, maximum on-time, no
+ * effect. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+
+#include "tests/unit/thermostat-rig.h"
+
+static void test_sensor_stale(void **state)
+{
+	struct rig g;
+
+	rig_init(&g, NULL, AT(23, 0));
+	rig_hold(&g, 17.0, 2);
+	assert_true(g.d.stage[0].on);
+	/* the last reading is 60 s old; no more come */
+	g.now_usec += 239 * S; /* 299 s old */
+	rig_tick(&g);
+	assert_true(g.d.stage[0].on);
+	assert_int_equal(g.d.alerts_active, 0);
+	assert_true(g.d.next_wakeup_usec <= g.now_usec + 2 * S);
+	g.now_usec += 2 * S;
+	rig_tick(&g);
+	assert_false(g.d.stage[0].on); /* min_on does not hold a heater on a stale sensor */
+	assert_int_equal(g.d.reason, THERMOSTAT_REASON_SENSOR_STALE);
+	assert_int_equal(g.d.alerts_raised, BIT(SENSOR_STALE));
+	assert_int_equal(g.d.alerts_active, BIT(SENSOR_STALE));
+	g.now_usec += MIN;
+	rig_tick(&g);
+	assert_int_equal(g.d.alerts_raised, 0); /* raised once */
+	assert_int_equal(g.d.alerts_active, BIT(SENSOR_STALE));
+	g.in.room_known = false;
+	rig_tick(&g);
+	assert_false(g.d.stage[0].on);
+	rig_read(&g, 19.0, MIN);
+	assert_int_equal(g.d.alerts_cleared, BIT(SENSOR_STALE));
+	assert_int_equal(g.d.alerts_active, 0);
+	assert_int_equal(g.d.reason, THERMOSTAT_REASON_IDLE);
+	rig_done(&g);
+
+	/* no reading at all since start: off, and stale after stale_usec */
+	rig_init(&g, NULL, AT(23, 0));
+	rig_tick(&g);
+	assert_false(g.d.stage[0].on);
+	assert_int_equal(g.d.alerts_active, 0);
+	g.now_usec += 300 * S;
+	rig_tick(&g);
+	assert_int_equal(g.d.alerts_raised, BIT(SENSOR_STALE));
+	rig_done(&g);
+}
+
+static void test_fallback_duty(void **state)
+{
+	struct thermostat_params p;
+	struct rig g;
+	unsigned on = 0;
+
+	thermostat_params_init(&p);
+	p.fallback_duty = 0.25;
+	rig_init(&g, &p, AT(23, 0));
+	g.in.room_known = false;
+	rig_tick(&g); /* start-up: off until stale_usec has passed */
+	assert_false(g.d.stage[0].on);
+	assert_int_equal(g.d.reason, THERMOSTAT_REASON_SENSOR_STALE);
+	g.now_usec += 300 * S;
+	for (unsigned i = 0; i < 60; i++) { /* two 30 min periods */
+		rig_tick(&g);
+		assert_int_equal(g.d.reason, THERMOSTAT_REASON_FALLBACK_DUTY);
+		on += g.d.stage[0].on;
+		g.now_usec += MIN;
+	}
+	assert_int_equal(g.d.alerts_active, BIT(SENSOR_STALE));
+	assert_true(on >= 14 && on <= 16);
+	rig_done(&g);
+}
+
+static void test_over_temperature(void **state)
+{
+	struct rig g;
+
+	rig_init(&g, NULL, AT(23, 0));
+	rig_hold(&g, 17.0, 1);
+	assert_true(g.d.stage[0].on);
+	rig_read(&g, 26.0, MIN);
+	assert_false(g.d.stage[0].on); /* despite min_on */
+	assert_int_equal(g.d.reason, THERMOSTAT_REASON_OVER_TEMPERATURE);
+	assert_int_equal(g.d.alerts_raised, BIT(OVER_TEMPERATURE));
+	rig_read(&g, 25.5, MIN);
+	assert_int_equal(g.d.alerts_raised, 0);
+	assert_int_equal(g.d.alerts_active, BIT(OVER_TEMPERATURE));
+	rig_read(&g, 24.9, MIN);
+	assert_int_equal(g.d.alerts_cleared, BIT(OVER_TEMPERATURE));
+	assert_int_equal(g.d.alerts_active, 0);
+	rig_done(&g);
+}
+
+static void test_max_on_time(void **state)
+{
+	struct thermostat_params p;
+	struct rig g;
+	double c = 12.0;
+
+	thermostat_params_init(&p);
+	p.max_on_usec = 60 * MIN;
+	rig_init(&g, &p, AT(23, 0));
+	/* a cold room warming slowly: on for the whole hour */
+	for (unsigned i = 0; i < 60; i++) {
+		rig_read(&g, c, MIN);
+		assert_true(g.d.stage[0].on);
+		c += 0.02;
+	}
+	rig_read(&g, c, MIN);
+	assert_false(g.d.stage[0].on);
+	assert_int_equal(g.d.stage[0].reason, THERMOSTAT_REASON_MAX_ON_TIME);
+	assert_int_equal(g.d.stage[0].alerts_raised, BIT(MAX_ON_TIME));
+	for (unsigned i = 0; i < 14; i++) {
+		rig_read(&g, c, MIN);
+		assert_false(g.d.stage[0].on);
+		assert_int_equal(g.d.stage[0].alerts_raised, 0);
+	}
+	rig_read(&g, c, MIN); /* the 15 min rest is over */
+	assert_true(g.d.stage[0].on);
+	assert_int_equal(g.d.stage[0].alerts_active, BIT(MAX_ON_TIME));
+	/* recovery: the room warms, the heater goes off by itself */
+	rig_hold(&g, 20.0, 3);
+	assert_false(g.d.stage[0].on);
+	assert_int_equal(g.d.stage[0].alerts_active, 0);
+	rig_done(&g);
+}
+
+/*
+ * A long recovery on a very cold night: rather than being rested by the maximum
+ * on-time for 15 min a few minutes later, the heater takes a break at the minimum
+ * off-time while the room is above the on-point; no alert. A room still below
+ * the on-point is rested as before (test_max_on_time).
+ */
+static void test_break_before_max_on(void **state)
+{
+	struct thermostat_params p;
+	struct rig g;
+	double c = 17.0;
+	unsigned m;
+
+	thermostat_params_init(&p);
+	p.max_on_usec = 60 * MIN;
+	rig_init(&g, &p, AT(23, 0));
+	/* warming by 0.025 K a minute: above the on-point (18.23) after ~50 min */
+	for (m = 0; m < 60; m++) {
+		rig_read(&g, c, MIN);
+		c += 0.025;
+		if (!g.d.stage[0].on)
+			break;
+	}
+	assert_int_equal(m, 58); /* two readings before the forced rest */
+	assert_int_equal(g.d.stage[0].reason, THERMOSTAT_REASON_IDLE);
+	assert_int_equal(g.d.stage[0].alerts_active, 0);
+	/* the room needs heat again: back on after the minimum off-time of 3 min */
+	rig_hold(&g, 18.0, 2);
+	assert_false(g.d.stage[0].on);
+	assert_int_equal(g.d.stage[0].reason, THERMOSTAT_REASON_MIN_OFF);
+	rig_hold(&g, 18.0, 1);
+	assert_true(g.d.stage[0].on);
+	assert_int_equal(g.d.stage[0].alerts_active, 0);
+	rig_done(&g);
+}
+
+static void test_no_effect(void **state)
+{
+	struct rig g;
+
+	rig_init(&g, NULL, AT(23, 0));
+	rig_hold(&g, 16.0, 45); /* on at minute 0, no warming */
+	assert_true(g.d.stage[0].on);
+	rig_hold(&g, 16.0, 1); /* 45 min */
+	assert_false(g.d.stage[0].on);
+	assert_int_equal(g.d.stage[0].reason, THERMOSTAT_REASON_NO_EFFECT);
+	assert_int_equal(g.d.stage[0].alerts_raised, BIT(HEATING_NO_EFFECT));
+	rig_hold(&g, 16.0, 29);
+	assert_false(g.d.stage[0].on);
+	assert_int_equal(g.d.stage[0].alerts_raised, 0);
+	rig_hold(&g, 16.0, 1); /* 30 min back-off over */
+	assert_true(g.d.stage[0].on);
+	rig_hold(&g, 16.0, 45);
+	assert_false(g.d.stage[0].on); /* again: back-off doubled to 60 min */
+	rig_hold(&g, 16.0, 59);
+	assert_false(g.d.stage[0].on);
+	rig_hold(&g, 16.0, 1);
+	assert_true(g.d.stage[0].on);
+	assert_int_equal(g.d.stage[0].alerts_active, BIT(HEATING_NO_EFFECT));
+	rig_hold(&g, 16.5, 1); /* warms: recovered */
+	assert_true(g.d.stage[0].on);
+	assert_int_equal(g.d.stage[0].alerts_cleared, BIT(HEATING_NO_EFFECT));
+	assert_int_equal(g.d.stage[0].alerts_active, 0);
+	rig_done(&g);
+}
+
+static void test_no_power(void **state)
+{
+	struct rig g;
+
+	rig_init(&g, NULL, AT(23, 0));
+	g.in.heater[0].confirmed = THERMOSTAT_CONFIRM_ON;
+	g.in.heater[0].power_known = true;
+	g.in.heater[0].power_w = 1480;
+	rig_hold(&g, 16.0, 3);
+	assert_true(g.d.stage[0].on);
+	g.in.heater[0].power_w = 2; /* plug on, heater dead */
+	rig_hold(&g, 16.0, 2);
+	assert_true(g.d.stage[0].on);
+	rig_hold(&g, 16.0, 1);
+	assert_false(g.d.stage[0].on);
+	assert_int_equal(g.d.stage[0].alerts_raised, BIT(HEATING_NO_EFFECT));
+	rig_done(&g);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sensor_stale),
+		cmocka_unit_test(test_fallback_duty),
+		cmocka_unit_test(test_over_temperature),
+		cmocka_unit_test(test_max_on_time),
+		cmocka_unit_test(test_break_before_max_on),
+		cmocka_unit_test(test_no_effect),
+		cmocka_unit_test(test_no_power),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "control/cramp-night.h"
+#include "daemon/sqlite-errno.h"
 #include "tools/bedroomctl/report.h"
 
 #define SCHEMA_VERSION 3 /* the newest this bedroomctl understands */
@@ -16,32 +17,6 @@
 	14 /* a night without a foot-soak answer counts as "not done" only                         \
 	    * when the person answered within this many nights */
 #define DAY_S ((int64_t) 24 * 3600)
-
-static int errno_from_sqlite(int rc)
-{
-	switch (rc & 0xff) {
-	case SQLITE_OK:
-	case SQLITE_DONE:
-	case SQLITE_ROW:
-		return 0;
-	case SQLITE_NOMEM:
-		return -ENOMEM;
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return -EBUSY;
-	case SQLITE_PERM:
-	case SQLITE_AUTH:
-	case SQLITE_READONLY:
-		return -EACCES;
-	case SQLITE_CANTOPEN:
-		return -ENOENT;
-	case SQLITE_CORRUPT:
-	case SQLITE_NOTADB:
-		return -EBADMSG;
-	default:
-		return -EIO;
-	}
-}
 
 static void copy_text(char *dst, size_t size, const unsigned char *src)
 {

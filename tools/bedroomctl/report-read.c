@@ -23,6 +23,19 @@ static void copy_text(char *dst, size_t size, const unsigned char *src)
 	snprintf(dst, size, "%s", src ? (const char *) src : "");
 }
 
+/* Appends @item (@size bytes) to the array *@array of *@n items. Returns 0 or -ENOMEM. */
+static int append(void **array, size_t *n, const void *item, size_t size)
+{
+	char *p = realloc(*array, (*n + 1) * size);
+
+	if (!p)
+		return -ENOMEM;
+	memcpy(p + *n * size, item, size);
+	*array = p;
+	(*n)++;
+	return 0;
+}
+
 static char *dup_text(const unsigned char *src, int *r)
 {
 	char *s;
@@ -94,7 +107,6 @@ static int read_cramps(sqlite3 *db, int schema, struct report *r, int64_t from_s
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct report_cramp c = { 0 };
 		int64_t night;
-		void *p;
 
 		c.time_s = sqlite3_column_int64(st, 0);
 		c.tz_offset_s = sqlite3_column_int(st, 1);
@@ -110,14 +122,11 @@ static int read_cramps(sqlite3 *db, int schema, struct report *r, int64_t from_s
 		c.note = dup_text(sqlite3_column_text(st, 7), &ret);
 		if (ret < 0)
 			break;
-		p = realloc(r->cramps, (r->n_cramps + 1) * sizeof(*r->cramps));
-		if (!p) {
+		ret = append((void **) &r->cramps, &r->n_cramps, &c, sizeof(c));
+		if (ret < 0) {
 			free(c.note);
-			ret = -ENOMEM;
 			break;
 		}
-		r->cramps = p;
-		r->cramps[r->n_cramps++] = c;
 	}
 	if (ret == 0 && rc != SQLITE_DONE)
 		ret = errno_from_sqlite(rc);
@@ -229,7 +238,6 @@ static int read_advisories(sqlite3 *db, struct report *r, int64_t from_s, int64_
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct report_advisory a = { 0 };
 		int64_t night;
-		void *p;
 
 		copy_text(a.kind, sizeof(a.kind), sqlite3_column_text(st, 0));
 		a.time_s = sqlite3_column_int64(st, 1);
@@ -242,14 +250,11 @@ static int read_advisories(sqlite3 *db, struct report *r, int64_t from_s, int64_
 		a.message = dup_text(sqlite3_column_text(st, 3), &ret);
 		if (ret < 0)
 			break;
-		p = realloc(r->advisories, (r->n_advisories + 1) * sizeof(*r->advisories));
-		if (!p) {
+		ret = append((void **) &r->advisories, &r->n_advisories, &a, sizeof(a));
+		if (ret < 0) {
 			free(a.message);
-			ret = -ENOMEM;
 			break;
 		}
-		r->advisories = p;
-		r->advisories[r->n_advisories++] = a;
 	}
 	if (ret == 0 && rc != SQLITE_DONE)
 		ret = errno_from_sqlite(rc);

@@ -1,5 +1,8 @@
-# Tests of actuators/: the heater presets and the per-heater state tracking.
-foreach(t tasmota shelly zigbee2mqtt generic tracker)
+# Tests of actuators/: the heater presets (sharing heater-preset-check.c) and the
+# per-heater state tracking.
+foreach(t tasmota shelly zigbee2mqtt generic)
 	bedroomd_unit_test(heater-${t} SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-heater-${t}.c
-		LIBS bedroomd-actuators)
+		${CMAKE_CURRENT_LIST_DIR}/heater-preset-check.c LIBS bedroomd-actuators)
 endforeach()
+bedroomd_unit_test(heater-tracker SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-heater-tracker.c
+	LIBS bedroomd-actuators)

@@ -9,9 +9,7 @@
 
 #include <cmocka.h>
 
-#include "actuators/heater-preset.h"
-
-#define SEC 1000000ULL
+#include "tests/unit/heater-preset-check.h"
 
 static void params(struct heater_params *p)
 {
@@ -21,37 +19,14 @@ static void params(struct heater_params *p)
 	p->availability_topic = "esphome/heater/status";
 }
 
-static struct heater_preset *generic(const struct heater_params *p)
-{
-	struct heater_preset *hp = NULL;
-
-	assert_int_equal(heater_preset_new(p, &hp), 0);
-	return hp;
-}
-
 static void assert_command(struct heater_preset *hp, bool on, const char *payload)
 {
-	struct heater_messages m = { 0 };
-
-	assert_int_equal(heater_preset_command(hp, on, 600 * SEC, &m), 0);
-	assert_int_equal(m.n, 1);
-	assert_string_equal(m.m[0].topic, "esphome/heater/switch/relay/command");
-	assert_string_equal(m.m[0].payload, payload);
-	heater_messages_clear(&m);
-}
-
-static int parse(struct heater_preset *hp, const char *topic, const char *payload,
-		 struct heater_update *u)
-{
-	return heater_preset_parse(hp, topic, payload, strlen(payload), u);
+	assert_one_command(hp, on, 600 * SEC, "esphome/heater/switch/relay/command", payload);
 }
 
 static enum heater_relay relay(struct heater_preset *hp, const char *payload)
 {
-	struct heater_update u;
-
-	assert_int_equal(parse(hp, "esphome/heater/switch/relay/state", payload, &u), 0);
-	return u.relay;
+	return preset_relay(hp, "esphome/heater/switch/relay/state", payload);
 }
 
 static void test_defaults(void **state)
@@ -61,7 +36,7 @@ static void test_defaults(void **state)
 	struct heater_update u;
 
 	params(&p);
-	hp = generic(&p);
+	hp = preset_new(&p);
 	assert_false(heater_preset_has_dead_man(hp));
 	assert_int_equal(heater_preset_n_subscriptions(hp), 2);
 	assert_string_equal(heater_preset_subscription(hp, 0), "esphome/heater/switch/relay/state");
@@ -72,12 +47,12 @@ static void test_defaults(void **state)
 	assert_int_equal(relay(hp, "ON"), HEATER_RELAY_ON);
 	assert_int_equal(relay(hp, "OFF\n"), HEATER_RELAY_OFF);
 	/* Compared exactly: case matters in a configured payload. */
-	assert_int_equal(parse(hp, "esphome/heater/switch/relay/state", "on", &u), -EBADMSG);
-	assert_int_equal(parse(hp, "esphome/heater/status", "online", &u), 0);
+	assert_int_equal(preset_parse(hp, "esphome/heater/switch/relay/state", "on", &u), -EBADMSG);
+	assert_int_equal(preset_parse(hp, "esphome/heater/status", "online", &u), 0);
 	assert_int_equal(u.availability, HEATER_AVAILABILITY_ONLINE);
-	assert_int_equal(parse(hp, "esphome/heater/status", "offline", &u), 0);
+	assert_int_equal(preset_parse(hp, "esphome/heater/status", "offline", &u), 0);
 	assert_int_equal(u.availability, HEATER_AVAILABILITY_OFFLINE);
-	assert_int_equal(parse(hp, "esphome/heater/status", "gone", &u), 0);
+	assert_int_equal(preset_parse(hp, "esphome/heater/status", "gone", &u), 0);
 	assert_int_equal(u.availability, HEATER_AVAILABILITY_OFFLINE);
 	heater_preset_free(hp);
 }
@@ -90,7 +65,7 @@ static void test_payloads(void **state)
 	params(&p);
 	p.payload_on = "1";
 	p.payload_off = "0";
-	hp = generic(&p);
+	hp = preset_new(&p);
 	assert_command(hp, true, "1");
 	assert_command(hp, false, "0");
 	/* State payloads default to the command payloads. */
@@ -100,7 +75,7 @@ static void test_payloads(void **state)
 
 	p.state_on = "running";
 	p.state_off = "stopped";
-	hp = generic(&p);
+	hp = preset_new(&p);
 	assert_int_equal(relay(hp, "running"), HEATER_RELAY_ON);
 	assert_int_equal(relay(hp, "stopped"), HEATER_RELAY_OFF);
 	heater_preset_free(hp);
@@ -116,21 +91,22 @@ static void test_json(void **state)
 	params(&p);
 	p.json_key = "relay.state";
 	p.power_json_key = "meter.power";
-	hp = generic(&p);
+	hp = preset_new(&p);
 	assert_int_equal(
-	    parse(hp, t, "{\"relay\":{\"state\":\"ON\"},\"meter\":{\"power\":1490}}", &u), 0);
+	    preset_parse(hp, t, "{\"relay\":{\"state\":\"ON\"},\"meter\":{\"power\":1490}}", &u),
+	    0);
 	assert_int_equal(u.relay, HEATER_RELAY_ON);
 	assert_true(u.power_known);
 	assert_float_equal(u.power_w, 1490.0, 0);
 	assert_int_equal(relay(hp, "{\"relay\":{\"state\":true}}"), HEATER_RELAY_ON);
 	assert_int_equal(relay(hp, "{\"relay\":{\"state\":false}}"), HEATER_RELAY_OFF);
 	assert_int_equal(relay(hp, "{\"meter\":{\"power\":3}}"), HEATER_RELAY_UNKNOWN);
-	assert_int_equal(parse(hp, t, "{\"relay\":{\"state\":\"on\"}}", &u), -EBADMSG);
-	assert_int_equal(parse(hp, t, "{\"relay\":{\"state\":2.5}}", &u), -EINVAL);
+	assert_int_equal(preset_parse(hp, t, "{\"relay\":{\"state\":\"on\"}}", &u), -EBADMSG);
+	assert_int_equal(preset_parse(hp, t, "{\"relay\":{\"state\":2.5}}", &u), -EINVAL);
 	assert_int_equal(
-	    parse(hp, t, "{\"relay\":{\"state\":\"ON\"},\"meter\":{\"power\":\"x\"}}", &u),
+	    preset_parse(hp, t, "{\"relay\":{\"state\":\"ON\"},\"meter\":{\"power\":\"x\"}}", &u),
 	    -EINVAL);
-	assert_int_equal(parse(hp, t, "ON", &u), -EBADMSG);
+	assert_int_equal(preset_parse(hp, t, "ON", &u), -EBADMSG);
 	heater_preset_free(hp);
 
 	/* Integers compare as their decimal text. */
@@ -138,18 +114,18 @@ static void test_json(void **state)
 	p.payload_off = "0";
 	p.json_key = "POWER";
 	p.power_json_key = NULL;
-	hp = generic(&p);
+	hp = preset_new(&p);
 	assert_int_equal(relay(hp, "{\"POWER\":1}"), HEATER_RELAY_ON);
 	assert_int_equal(relay(hp, "{\"POWER\":0}"), HEATER_RELAY_OFF);
-	assert_int_equal(parse(hp, t, "{\"POWER\":2}", &u), -EBADMSG);
+	assert_int_equal(preset_parse(hp, t, "{\"POWER\":2}", &u), -EBADMSG);
 	heater_preset_free(hp);
 
 	/* A plain state, power in JSON on the same topic. */
 	params(&p);
 	p.power_json_key = "power";
-	hp = generic(&p);
+	hp = preset_new(&p);
 	assert_int_equal(relay(hp, "ON"), HEATER_RELAY_ON);
-	assert_int_equal(parse(hp, t, "{\"power\":12.5}", &u), 0);
+	assert_int_equal(preset_parse(hp, t, "{\"power\":12.5}", &u), 0);
 	assert_int_equal(u.relay, HEATER_RELAY_UNKNOWN);
 	assert_float_equal(u.power_w, 12.5, 0);
 	heater_preset_free(hp);
@@ -166,11 +142,11 @@ static void test_shared_topic(void **state)
 	params(&p);
 	p.availability_topic = t;
 	p.availability_online = "alive";
-	hp = generic(&p);
+	hp = preset_new(&p);
 	assert_int_equal(heater_preset_n_subscriptions(hp), 1);
-	assert_int_equal(parse(hp, t, "alive", &u), 0);
+	assert_int_equal(preset_parse(hp, t, "alive", &u), 0);
 	assert_int_equal(u.availability, HEATER_AVAILABILITY_ONLINE);
-	assert_int_equal(parse(hp, t, "ON", &u), 0);
+	assert_int_equal(preset_parse(hp, t, "ON", &u), 0);
 	assert_int_equal(u.relay, HEATER_RELAY_ON);
 	assert_int_equal(u.availability, HEATER_AVAILABILITY_UNKNOWN);
 	heater_preset_free(hp);
@@ -185,11 +161,12 @@ static void test_bad(void **state)
 	char *big;
 
 	params(&p);
-	hp = generic(&p);
+	hp = preset_new(&p);
 	assert_int_equal(heater_preset_parse(hp, "esphome/heater/switch/relay/state", nul, 3, &u),
 			 -EBADMSG);
-	assert_int_equal(parse(hp, "esphome/heater/switch/relay/state", "", &u), -ENODATA);
-	assert_int_equal(parse(hp, "esphome/heater/switch/relay/command", "ON", &u), -ENOENT);
+	assert_int_equal(preset_parse(hp, "esphome/heater/switch/relay/state", "", &u), -ENODATA);
+	assert_int_equal(preset_parse(hp, "esphome/heater/switch/relay/command", "ON", &u),
+			 -ENOENT);
 	big = malloc(1 << 20);
 	assert_non_null(big);
 	memset(big, 'O', 1 << 20);

@@ -9,39 +9,23 @@
 
 #include <cmocka.h>
 
-#include "actuators/heater-preset.h"
-
-#define SEC 1000000ULL
+#include "tests/unit/heater-preset-check.h"
 
 static struct heater_preset *shelly(int id, const char *client_id)
 {
-	struct heater_preset *hp = NULL;
 	struct heater_params p;
 
 	heater_params_init(&p, HEATER_TYPE_SHELLY);
 	p.topic = "shellyplugs-heater";
 	p.switch_id = id;
 	p.client_id = client_id;
-	assert_int_equal(heater_preset_new(&p, &hp), 0);
-	return hp;
+	return preset_new(&p);
 }
 
 static void assert_command(struct heater_preset *hp, bool on, uint64_t auto_off_usec,
 			   const char *payload)
 {
-	struct heater_messages m = { 0 };
-
-	assert_int_equal(heater_preset_command(hp, on, auto_off_usec, &m), 0);
-	assert_int_equal(m.n, 1);
-	assert_string_equal(m.m[0].topic, "shellyplugs-heater/rpc");
-	assert_string_equal(m.m[0].payload, payload);
-	heater_messages_clear(&m);
-}
-
-static int parse(struct heater_preset *hp, const char *topic, const char *payload,
-		 struct heater_update *u)
-{
-	return heater_preset_parse(hp, topic, payload, strlen(payload), u);
+	assert_one_command(hp, on, auto_off_usec, "shellyplugs-heater/rpc", payload);
 }
 
 static void test_subscriptions(void **state)
@@ -90,26 +74,27 @@ static void test_status(void **state)
 	const char *t = "shellyplugs-heater/status/switch:0";
 	struct heater_update u;
 
-	assert_int_equal(parse(hp, t,
-			       "{\"id\":0,\"source\":\"MQTT\",\"output\":true,\"apower\":1480.2,"
-			       "\"voltage\":231.1,\"current\":6.41,\"aenergy\":{\"total\":12345.6,"
-			       "\"by_minute\":[24.6,24.6,24.5],\"minute_ts\":1704924000},"
-			       "\"temperature\":{\"tC\":41.2,\"tF\":106.2}}",
-			       &u),
-			 0);
+	assert_int_equal(
+	    preset_parse(hp, t,
+			 "{\"id\":0,\"source\":\"MQTT\",\"output\":true,\"apower\":1480.2,"
+			 "\"voltage\":231.1,\"current\":6.41,\"aenergy\":{\"total\":12345.6,"
+			 "\"by_minute\":[24.6,24.6,24.5],\"minute_ts\":1704924000},"
+			 "\"temperature\":{\"tC\":41.2,\"tF\":106.2}}",
+			 &u),
+	    0);
 	assert_int_equal(u.relay, HEATER_RELAY_ON);
 	assert_true(u.power_known);
 	assert_float_equal(u.power_w, 1480.2, 1e-9);
 	assert_true(u.energy_known);
 	assert_float_equal(u.energy_kwh, 12.3456, 1e-9);
 
-	assert_int_equal(parse(hp, t, "{\"id\":0,\"output\":false,\"apower\":0}", &u), 0);
+	assert_int_equal(preset_parse(hp, t, "{\"id\":0,\"output\":false,\"apower\":0}", &u), 0);
 	assert_int_equal(u.relay, HEATER_RELAY_OFF);
 	assert_float_equal(u.power_w, 0.0, 0);
 	assert_false(u.energy_known);
 
 	/* A switch without a meter. */
-	assert_int_equal(parse(hp, t, "{\"id\":0,\"output\":true}", &u), 0);
+	assert_int_equal(preset_parse(hp, t, "{\"id\":0,\"output\":true}", &u), 0);
 	assert_int_equal(u.relay, HEATER_RELAY_ON);
 	assert_false(u.power_known);
 	heater_preset_free(hp);
@@ -122,33 +107,34 @@ static void test_events(void **state)
 	struct heater_update u;
 
 	assert_int_equal(
-	    parse(hp, t,
-		  "{\"src\":\"shellyplugs-heater\",\"dst\":\"shellyplugs-heater/events\","
-		  "\"method\":\"NotifyStatus\",\"params\":{\"ts\":1704924000.5,"
-		  "\"switch:0\":{\"id\":0,\"output\":true,\"source\":\"button\"}}}",
-		  &u),
+	    preset_parse(hp, t,
+			 "{\"src\":\"shellyplugs-heater\",\"dst\":\"shellyplugs-heater/events\","
+			 "\"method\":\"NotifyStatus\",\"params\":{\"ts\":1704924000.5,"
+			 "\"switch:0\":{\"id\":0,\"output\":true,\"source\":\"button\"}}}",
+			 &u),
 	    0);
 	assert_int_equal(u.relay, HEATER_RELAY_ON);
-	assert_int_equal(parse(hp, t,
-			       "{\"method\":\"NotifyStatus\",\"params\":{\"switch:0\":"
-			       "{\"id\":0,\"apower\":1475}}}",
-			       &u),
+	assert_int_equal(preset_parse(hp, t,
+				      "{\"method\":\"NotifyStatus\",\"params\":{\"switch:0\":"
+				      "{\"id\":0,\"apower\":1475}}}",
+				      &u),
 			 0);
 	assert_int_equal(u.relay, HEATER_RELAY_UNKNOWN);
 	assert_float_equal(u.power_w, 1475.0, 0);
 	/* Another switch, another method: nothing for us. */
-	assert_int_equal(parse(hp, t,
-			       "{\"method\":\"NotifyStatus\",\"params\":{\"switch:1\":"
-			       "{\"output\":true}}}",
-			       &u),
+	assert_int_equal(preset_parse(hp, t,
+				      "{\"method\":\"NotifyStatus\",\"params\":{\"switch:1\":"
+				      "{\"output\":true}}}",
+				      &u),
 			 0);
 	assert_int_equal(u.relay, HEATER_RELAY_UNKNOWN);
 	assert_int_equal(
-	    parse(hp, t, "{\"method\":\"NotifyEvent\",\"params\":{\"events\":[]}}", &u), 0);
+	    preset_parse(hp, t, "{\"method\":\"NotifyEvent\",\"params\":{\"events\":[]}}", &u), 0);
 	assert_int_equal(u.relay, HEATER_RELAY_UNKNOWN);
-	assert_int_equal(parse(hp, t, "{\"method\":\"NotifyStatus\",\"params\":[1]}", &u), -EINVAL);
+	assert_int_equal(preset_parse(hp, t, "{\"method\":\"NotifyStatus\",\"params\":[1]}", &u),
+			 -EINVAL);
 	assert_int_equal(
-	    parse(hp, t, "{\"method\":\"NotifyStatus\",\"params\":{\"switch:0\":true}}", &u),
+	    preset_parse(hp, t, "{\"method\":\"NotifyStatus\",\"params\":{\"switch:0\":true}}", &u),
 	    -EINVAL);
 	heater_preset_free(hp);
 }
@@ -159,11 +145,11 @@ static void test_availability(void **state)
 	const char *t = "shellyplugs-heater/online";
 	struct heater_update u;
 
-	assert_int_equal(parse(hp, t, "true", &u), 0);
+	assert_int_equal(preset_parse(hp, t, "true", &u), 0);
 	assert_int_equal(u.availability, HEATER_AVAILABILITY_ONLINE);
-	assert_int_equal(parse(hp, t, "false", &u), 0);
+	assert_int_equal(preset_parse(hp, t, "false", &u), 0);
 	assert_int_equal(u.availability, HEATER_AVAILABILITY_OFFLINE);
-	assert_int_equal(parse(hp, t, "yes", &u), -EBADMSG);
+	assert_int_equal(preset_parse(hp, t, "yes", &u), -EBADMSG);
 	heater_preset_free(hp);
 }
 
@@ -175,16 +161,18 @@ static void test_bad(void **state)
 	const char junk[] = { '{', (char) 0x80, '}', '\0', 'x' };
 	char *big;
 
-	assert_int_equal(parse(hp, t, "{\"output\":\"on\"}", &u), -EINVAL);
-	assert_int_equal(parse(hp, t, "{\"output\":1}", &u), -EINVAL);
-	assert_int_equal(parse(hp, t, "{\"output\":true,\"apower\":\"1480\"}", &u), -EINVAL);
-	assert_int_equal(parse(hp, t, "{\"output\":true,\"aenergy\":{\"total\":[]}}", &u), -EINVAL);
-	assert_int_equal(parse(hp, t, "true", &u), -EBADMSG);
-	assert_int_equal(parse(hp, t, "{\"output\":tru}", &u), -EBADMSG);
+	assert_int_equal(preset_parse(hp, t, "{\"output\":\"on\"}", &u), -EINVAL);
+	assert_int_equal(preset_parse(hp, t, "{\"output\":1}", &u), -EINVAL);
+	assert_int_equal(preset_parse(hp, t, "{\"output\":true,\"apower\":\"1480\"}", &u), -EINVAL);
+	assert_int_equal(preset_parse(hp, t, "{\"output\":true,\"aenergy\":{\"total\":[]}}", &u),
+			 -EINVAL);
+	assert_int_equal(preset_parse(hp, t, "true", &u), -EBADMSG);
+	assert_int_equal(preset_parse(hp, t, "{\"output\":tru}", &u), -EBADMSG);
 	assert_int_equal(heater_preset_parse(hp, t, junk, sizeof(junk), &u), -EBADMSG);
-	assert_int_equal(parse(hp, "shellyplugs-heater/status/switch:1", "{\"output\":true}", &u),
-			 -ENOENT);
-	assert_int_equal(parse(hp, "shellyplugs-heater/rpc", "{}", &u), -ENOENT);
+	assert_int_equal(
+	    preset_parse(hp, "shellyplugs-heater/status/switch:1", "{\"output\":true}", &u),
+	    -ENOENT);
+	assert_int_equal(preset_parse(hp, "shellyplugs-heater/rpc", "{}", &u), -ENOENT);
 	big = calloc(1, 1 << 20);
 	assert_non_null(big);
 	assert_int_equal(heater_preset_parse(hp, t, big, 1 << 20, &u), -EMSGSIZE);

@@ -9,47 +9,16 @@
 
 #include <cmocka.h>
 
-#include "actuators/heater-preset.h"
-
-#define SEC 1000000ULL
+#include "tests/unit/heater-preset-check.h"
 
 static struct heater_preset *tasmota(int relay)
 {
-	struct heater_preset *hp = NULL;
 	struct heater_params p;
 
 	heater_params_init(&p, HEATER_TYPE_TASMOTA);
 	p.topic = "plug";
 	p.switch_id = relay;
-	assert_int_equal(heater_preset_new(&p, &hp), 0);
-	return hp;
-}
-
-static void assert_command(struct heater_preset *hp, bool on, uint64_t auto_off_usec,
-			   const char *topic, const char *payload)
-{
-	struct heater_messages m = { 0 };
-
-	assert_int_equal(heater_preset_command(hp, on, auto_off_usec, &m), 0);
-	assert_int_equal(m.n, 1);
-	assert_string_equal(m.m[0].topic, topic);
-	assert_string_equal(m.m[0].payload, payload);
-	heater_messages_clear(&m);
-	assert_int_equal(m.n, 0);
-}
-
-static int parse(struct heater_preset *hp, const char *topic, const char *payload,
-		 struct heater_update *u)
-{
-	return heater_preset_parse(hp, topic, payload, strlen(payload), u);
-}
-
-static enum heater_relay relay(struct heater_preset *hp, const char *topic, const char *payload)
-{
-	struct heater_update u;
-
-	assert_int_equal(parse(hp, topic, payload, &u), 0);
-	return u.relay;
+	return preset_new(&p);
 }
 
 static void test_subscriptions(void **state)
@@ -77,17 +46,17 @@ static void test_commands(void **state)
 {
 	struct heater_preset *hp = tasmota(0);
 
-	assert_command(hp, false, 0, "cmnd/plug/POWER", "OFF");
-	assert_command(hp, false, 600 * SEC, "cmnd/plug/POWER", "OFF");
-	assert_command(hp, true, 0, "cmnd/plug/POWER", "ON");
+	assert_one_command(hp, false, 0, "cmnd/plug/POWER", "OFF");
+	assert_one_command(hp, false, 600 * SEC, "cmnd/plug/POWER", "OFF");
+	assert_one_command(hp, true, 0, "cmnd/plug/POWER", "ON");
 	/* 10 min: 600 s + 100 = 700. */
-	assert_command(hp, true, 600 * SEC, "cmnd/plug/Backlog", "PulseTime1 700;Power ON");
+	assert_one_command(hp, true, 600 * SEC, "cmnd/plug/Backlog", "PulseTime1 700;Power ON");
 	heater_preset_free(hp);
 
 	hp = tasmota(2);
-	assert_command(hp, false, 0, "cmnd/plug/POWER2", "OFF");
-	assert_command(hp, true, 0, "cmnd/plug/POWER2", "ON");
-	assert_command(hp, true, 600 * SEC, "cmnd/plug/Backlog", "PulseTime2 700;Power2 ON");
+	assert_one_command(hp, false, 0, "cmnd/plug/POWER2", "OFF");
+	assert_one_command(hp, true, 0, "cmnd/plug/POWER2", "ON");
+	assert_one_command(hp, true, 600 * SEC, "cmnd/plug/Backlog", "PulseTime2 700;Power2 ON");
 	heater_preset_free(hp);
 }
 
@@ -96,14 +65,16 @@ static void test_pulsetime(void **state)
 	struct heater_preset *hp = tasmota(0);
 
 	/* Tenths of a second up to 11.1 s, then seconds + 100, always rounded down. */
-	assert_command(hp, true, 50000, "cmnd/plug/Backlog", "PulseTime1 1;Power ON");
-	assert_command(hp, true, 5 * SEC, "cmnd/plug/Backlog", "PulseTime1 50;Power ON");
-	assert_command(hp, true, 11 * SEC + 500000, "cmnd/plug/Backlog", "PulseTime1 111;Power ON");
-	assert_command(hp, true, 12 * SEC, "cmnd/plug/Backlog", "PulseTime1 112;Power ON");
-	assert_command(hp, true, 3600 * SEC + 999999, "cmnd/plug/Backlog",
-		       "PulseTime1 3700;Power ON");
-	assert_command(hp, true, 64800 * SEC, "cmnd/plug/Backlog", "PulseTime1 64900;Power ON");
-	assert_command(hp, true, 100000 * SEC, "cmnd/plug/Backlog", "PulseTime1 64900;Power ON");
+	assert_one_command(hp, true, 50000, "cmnd/plug/Backlog", "PulseTime1 1;Power ON");
+	assert_one_command(hp, true, 5 * SEC, "cmnd/plug/Backlog", "PulseTime1 50;Power ON");
+	assert_one_command(hp, true, 11 * SEC + 500000, "cmnd/plug/Backlog",
+			   "PulseTime1 111;Power ON");
+	assert_one_command(hp, true, 12 * SEC, "cmnd/plug/Backlog", "PulseTime1 112;Power ON");
+	assert_one_command(hp, true, 3600 * SEC + 999999, "cmnd/plug/Backlog",
+			   "PulseTime1 3700;Power ON");
+	assert_one_command(hp, true, 64800 * SEC, "cmnd/plug/Backlog", "PulseTime1 64900;Power ON");
+	assert_one_command(hp, true, 100000 * SEC, "cmnd/plug/Backlog",
+			   "PulseTime1 64900;Power ON");
 	heater_preset_free(hp);
 }
 
@@ -112,18 +83,20 @@ static void test_state(void **state)
 	struct heater_preset *hp = tasmota(0);
 	struct heater_update u;
 
-	assert_int_equal(relay(hp, "stat/plug/POWER", "ON"), HEATER_RELAY_ON);
-	assert_int_equal(relay(hp, "stat/plug/POWER", " off\r\n"), HEATER_RELAY_OFF);
-	assert_int_equal(relay(hp, "stat/plug/RESULT", "{\"POWER\":\"ON\"}"), HEATER_RELAY_ON);
-	assert_int_equal(relay(hp, "stat/plug/RESULT", "{\"POWER\":\"OFF\"}"), HEATER_RELAY_OFF);
+	assert_int_equal(preset_relay(hp, "stat/plug/POWER", "ON"), HEATER_RELAY_ON);
+	assert_int_equal(preset_relay(hp, "stat/plug/POWER", " off\r\n"), HEATER_RELAY_OFF);
+	assert_int_equal(preset_relay(hp, "stat/plug/RESULT", "{\"POWER\":\"ON\"}"),
+			 HEATER_RELAY_ON);
+	assert_int_equal(preset_relay(hp, "stat/plug/RESULT", "{\"POWER\":\"OFF\"}"),
+			 HEATER_RELAY_OFF);
 	/* The answer to PulseTime says nothing of the relay. */
 	assert_int_equal(
-	    relay(hp, "stat/plug/RESULT", "{\"PulseTime1\":{\"Set\":700,\"Remaining\":0}}"),
+	    preset_relay(hp, "stat/plug/RESULT", "{\"PulseTime1\":{\"Set\":700,\"Remaining\":0}}"),
 	    HEATER_RELAY_UNKNOWN);
-	assert_int_equal(parse(hp, "tele/plug/STATE",
-			       "{\"Time\":\"2024-01-10T22:00:00\",\"Uptime\":\"0T01:00:00\","
-			       "\"POWER\":\"ON\",\"Wifi\":{\"AP\":1,\"RSSI\":80}}",
-			       &u),
+	assert_int_equal(preset_parse(hp, "tele/plug/STATE",
+				      "{\"Time\":\"2024-01-10T22:00:00\",\"Uptime\":\"0T01:00:00\","
+				      "\"POWER\":\"ON\",\"Wifi\":{\"AP\":1,\"RSSI\":80}}",
+				      &u),
 			 0);
 	assert_int_equal(u.relay, HEATER_RELAY_ON);
 	assert_int_equal(u.availability, HEATER_AVAILABILITY_UNKNOWN);
@@ -135,13 +108,15 @@ static void test_state_relays(void **state)
 {
 	struct heater_preset *hp = tasmota(2);
 
-	assert_int_equal(relay(hp, "stat/plug/POWER2", "ON"), HEATER_RELAY_ON);
-	assert_int_equal(relay(hp, "stat/plug/RESULT", "{\"POWER2\":\"ON\",\"POWER1\":\"OFF\"}"),
-			 HEATER_RELAY_ON);
-	assert_int_equal(relay(hp, "stat/plug/RESULT", "{\"POWER1\":\"ON\"}"),
+	assert_int_equal(preset_relay(hp, "stat/plug/POWER2", "ON"), HEATER_RELAY_ON);
+	assert_int_equal(
+	    preset_relay(hp, "stat/plug/RESULT", "{\"POWER2\":\"ON\",\"POWER1\":\"OFF\"}"),
+	    HEATER_RELAY_ON);
+	assert_int_equal(preset_relay(hp, "stat/plug/RESULT", "{\"POWER1\":\"ON\"}"),
 			 HEATER_RELAY_UNKNOWN);
 	/* POWER alone is a single-relay plug: not relay 2. */
-	assert_int_equal(relay(hp, "tele/plug/STATE", "{\"POWER\":\"ON\"}"), HEATER_RELAY_UNKNOWN);
+	assert_int_equal(preset_relay(hp, "tele/plug/STATE", "{\"POWER\":\"ON\"}"),
+			 HEATER_RELAY_UNKNOWN);
 	assert_int_equal(
 	    heater_preset_parse(hp, "stat/plug/POWER", "ON", 2, &(struct heater_update){ 0 }),
 	    -ENOENT);
@@ -149,10 +124,12 @@ static void test_state_relays(void **state)
 
 	/* Relay 1 of a single-relay plug is reported as POWER. */
 	hp = tasmota(1);
-	assert_int_equal(relay(hp, "stat/plug/POWER", "ON"), HEATER_RELAY_ON);
-	assert_int_equal(relay(hp, "stat/plug/POWER1", "OFF"), HEATER_RELAY_OFF);
-	assert_int_equal(relay(hp, "stat/plug/RESULT", "{\"POWER1\":\"ON\"}"), HEATER_RELAY_ON);
-	assert_int_equal(relay(hp, "stat/plug/RESULT", "{\"POWER\":\"OFF\"}"), HEATER_RELAY_OFF);
+	assert_int_equal(preset_relay(hp, "stat/plug/POWER", "ON"), HEATER_RELAY_ON);
+	assert_int_equal(preset_relay(hp, "stat/plug/POWER1", "OFF"), HEATER_RELAY_OFF);
+	assert_int_equal(preset_relay(hp, "stat/plug/RESULT", "{\"POWER1\":\"ON\"}"),
+			 HEATER_RELAY_ON);
+	assert_int_equal(preset_relay(hp, "stat/plug/RESULT", "{\"POWER\":\"OFF\"}"),
+			 HEATER_RELAY_OFF);
 	heater_preset_free(hp);
 }
 
@@ -161,14 +138,14 @@ static void test_availability(void **state)
 	struct heater_preset *hp = tasmota(0);
 	struct heater_update u;
 
-	assert_int_equal(parse(hp, "tele/plug/LWT", "Online", &u), 0);
+	assert_int_equal(preset_parse(hp, "tele/plug/LWT", "Online", &u), 0);
 	assert_int_equal(u.availability, HEATER_AVAILABILITY_ONLINE);
 	assert_int_equal(u.relay, HEATER_RELAY_UNKNOWN);
-	assert_int_equal(parse(hp, "tele/plug/LWT", "Offline", &u), 0);
+	assert_int_equal(preset_parse(hp, "tele/plug/LWT", "Offline", &u), 0);
 	assert_int_equal(u.availability, HEATER_AVAILABILITY_OFFLINE);
-	assert_int_equal(parse(hp, "tele/plug/LWT", "online", &u), 0);
+	assert_int_equal(preset_parse(hp, "tele/plug/LWT", "online", &u), 0);
 	assert_int_equal(u.availability, HEATER_AVAILABILITY_ONLINE);
-	assert_int_equal(parse(hp, "tele/plug/LWT", "Onlinex", &u), -EBADMSG);
+	assert_int_equal(preset_parse(hp, "tele/plug/LWT", "Onlinex", &u), -EBADMSG);
 	heater_preset_free(hp);
 }
 
@@ -177,12 +154,13 @@ static void test_power(void **state)
 	struct heater_preset *hp = tasmota(0);
 	struct heater_update u;
 
-	assert_int_equal(parse(hp, "tele/plug/SENSOR",
-			       "{\"Time\":\"2024-01-10T22:00:00\",\"ENERGY\":{\"TotalStartTime\":"
-			       "\"2023-11-01T10:00:00\",\"Total\":12.5,\"Yesterday\":1.1,"
-			       "\"Today\":0.4,\"Power\":1480,\"Voltage\":231,\"Current\":6.41}}",
-			       &u),
-			 0);
+	assert_int_equal(
+	    preset_parse(hp, "tele/plug/SENSOR",
+			 "{\"Time\":\"2024-01-10T22:00:00\",\"ENERGY\":{\"TotalStartTime\":"
+			 "\"2023-11-01T10:00:00\",\"Total\":12.5,\"Yesterday\":1.1,"
+			 "\"Today\":0.4,\"Power\":1480,\"Voltage\":231,\"Current\":6.41}}",
+			 &u),
+	    0);
 	assert_true(u.power_known);
 	assert_float_equal(u.power_w, 1480.0, 1e-9);
 	assert_true(u.energy_known);
@@ -190,16 +168,16 @@ static void test_power(void **state)
 	assert_int_equal(u.relay, HEATER_RELAY_UNKNOWN);
 
 	/* A thermometer but no meter: nothing to say. */
-	assert_int_equal(parse(hp, "tele/plug/SENSOR", "{\"DS18B20\":{\"Temperature\":19.5}}", &u),
-			 0);
+	assert_int_equal(
+	    preset_parse(hp, "tele/plug/SENSOR", "{\"DS18B20\":{\"Temperature\":19.5}}", &u), 0);
 	assert_false(u.power_known);
 	assert_false(u.energy_known);
 	heater_preset_free(hp);
 
 	/* Multi-channel meters give arrays: element n-1. */
 	hp = tasmota(2);
-	assert_int_equal(parse(hp, "tele/plug/SENSOR", "{\"ENERGY\":{\"Power\":[3,1490.5]}}", &u),
-			 0);
+	assert_int_equal(
+	    preset_parse(hp, "tele/plug/SENSOR", "{\"ENERGY\":{\"Power\":[3,1490.5]}}", &u), 0);
 	assert_float_equal(u.power_w, 1490.5, 1e-9);
 	heater_preset_free(hp);
 }
@@ -211,30 +189,33 @@ static void test_bad(void **state)
 	const char bytes[] = { 'O', '\0', 'N' }, latin1[] = { 'O', (char) 0xce, 'N' };
 	char *big;
 
-	assert_int_equal(parse(hp, "stat/plug/POWER", "MAYBE", &u), -EBADMSG);
-	assert_int_equal(parse(hp, "stat/plug/POWER", "", &u), -ENODATA);
+	assert_int_equal(preset_parse(hp, "stat/plug/POWER", "MAYBE", &u), -EBADMSG);
+	assert_int_equal(preset_parse(hp, "stat/plug/POWER", "", &u), -ENODATA);
 	assert_int_equal(heater_preset_parse(hp, "stat/plug/POWER", bytes, sizeof(bytes), &u),
 			 -EBADMSG);
 	assert_int_equal(heater_preset_parse(hp, "stat/plug/POWER", latin1, sizeof(latin1), &u),
 			 -EBADMSG);
 	assert_int_equal(heater_preset_parse(hp, "stat/plug/RESULT", latin1, sizeof(latin1), &u),
 			 -EBADMSG);
-	assert_int_equal(parse(hp, "stat/plug/RESULT", "{\"POWER\":\"\xff\xfe\"}", &u), -EBADMSG);
-	assert_int_equal(parse(hp, "stat/plug/RESULT", "{\"POWER\":1}", &u), -EINVAL);
-	assert_int_equal(parse(hp, "stat/plug/RESULT", "{\"POWER\":\"MAYBE\"}", &u), -EBADMSG);
-	assert_int_equal(parse(hp, "stat/plug/RESULT", "{\"POWER\":\"ON\",\"POWER\":\"OFF\"}", &u),
+	assert_int_equal(preset_parse(hp, "stat/plug/RESULT", "{\"POWER\":\"\xff\xfe\"}", &u),
 			 -EBADMSG);
-	assert_int_equal(parse(hp, "stat/plug/RESULT", "[\"ON\"]", &u), -EBADMSG);
-	assert_int_equal(parse(hp, "stat/plug/RESULT", "{\"POWER\":\"ON\"", &u), -EBADMSG);
-	assert_int_equal(parse(hp, "tele/plug/STATE", "ON", &u), -EBADMSG);
-	assert_int_equal(parse(hp, "tele/plug/SENSOR", "{\"ENERGY\":{\"Power\":\"lots\"}}", &u),
-			 -EINVAL);
-	assert_int_equal(parse(hp, "tele/plug/SENSOR", "{\"ENERGY\":{\"Power\":1e999}}", &u),
+	assert_int_equal(preset_parse(hp, "stat/plug/RESULT", "{\"POWER\":1}", &u), -EINVAL);
+	assert_int_equal(preset_parse(hp, "stat/plug/RESULT", "{\"POWER\":\"MAYBE\"}", &u),
 			 -EBADMSG);
-	assert_int_equal(parse(hp, "tele/plug/SENSOR", "{\"ENERGY\":{\"Total\":null}}", &u),
+	assert_int_equal(
+	    preset_parse(hp, "stat/plug/RESULT", "{\"POWER\":\"ON\",\"POWER\":\"OFF\"}", &u),
+	    -EBADMSG);
+	assert_int_equal(preset_parse(hp, "stat/plug/RESULT", "[\"ON\"]", &u), -EBADMSG);
+	assert_int_equal(preset_parse(hp, "stat/plug/RESULT", "{\"POWER\":\"ON\"", &u), -EBADMSG);
+	assert_int_equal(preset_parse(hp, "tele/plug/STATE", "ON", &u), -EBADMSG);
+	assert_int_equal(
+	    preset_parse(hp, "tele/plug/SENSOR", "{\"ENERGY\":{\"Power\":\"lots\"}}", &u), -EINVAL);
+	assert_int_equal(preset_parse(hp, "tele/plug/SENSOR", "{\"ENERGY\":{\"Power\":1e999}}", &u),
+			 -EBADMSG);
+	assert_int_equal(preset_parse(hp, "tele/plug/SENSOR", "{\"ENERGY\":{\"Total\":null}}", &u),
 			 -EINVAL);
-	assert_int_equal(parse(hp, "cmnd/plug/POWER", "ON", &u), -ENOENT);
-	assert_int_equal(parse(hp, "stat/other/POWER", "ON", &u), -ENOENT);
+	assert_int_equal(preset_parse(hp, "cmnd/plug/POWER", "ON", &u), -ENOENT);
+	assert_int_equal(preset_parse(hp, "stat/other/POWER", "ON", &u), -ENOENT);
 	assert_int_equal(heater_preset_parse(hp, "stat/plug/POWER", NULL, 0, &u), -ENODATA);
 
 	big = malloc(1 << 20);
@@ -252,7 +233,7 @@ static void test_bad(void **state)
 
 	/* Untouched on failure. */
 	u = (struct heater_update){ .relay = HEATER_RELAY_OFF, .power_w = 42.0 };
-	assert_int_equal(parse(hp, "stat/plug/POWER", "??", &u), -EBADMSG);
+	assert_int_equal(preset_parse(hp, "stat/plug/POWER", "??", &u), -EBADMSG);
 	assert_int_equal(u.relay, HEATER_RELAY_OFF);
 	assert_float_equal(u.power_w, 42.0, 0);
 	heater_preset_free(hp);

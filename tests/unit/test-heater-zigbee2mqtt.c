@@ -9,38 +9,16 @@
 
 #include <cmocka.h>
 
-#include "actuators/heater-preset.h"
-
-#define SEC 1000000ULL
+#include "tests/unit/heater-preset-check.h"
 
 static struct heater_preset *z2m(const char *base)
 {
-	struct heater_preset *hp = NULL;
 	struct heater_params p;
 
 	heater_params_init(&p, HEATER_TYPE_ZIGBEE2MQTT);
 	p.topic = "bedroom/heater plug";
 	p.base_topic = base;
-	assert_int_equal(heater_preset_new(&p, &hp), 0);
-	return hp;
-}
-
-static void assert_command(struct heater_preset *hp, bool on, uint64_t auto_off_usec,
-			   const char *topic, const char *payload)
-{
-	struct heater_messages m = { 0 };
-
-	assert_int_equal(heater_preset_command(hp, on, auto_off_usec, &m), 0);
-	assert_int_equal(m.n, 1);
-	assert_string_equal(m.m[0].topic, topic);
-	assert_string_equal(m.m[0].payload, payload);
-	heater_messages_clear(&m);
-}
-
-static int parse(struct heater_preset *hp, const char *topic, const char *payload,
-		 struct heater_update *u)
-{
-	return heater_preset_parse(hp, topic, payload, strlen(payload), u);
+	return preset_new(&p);
 }
 
 static void test_topics_and_commands(void **state)
@@ -52,15 +30,15 @@ static void test_topics_and_commands(void **state)
 	assert_string_equal(heater_preset_subscription(hp, 0), "zigbee2mqtt/bedroom/heater plug");
 	assert_string_equal(heater_preset_subscription(hp, 1),
 			    "zigbee2mqtt/bedroom/heater plug/availability");
-	assert_command(hp, true, 0, set, "{\"state\":\"ON\"}");
-	assert_command(hp, true, 600 * SEC, set, "{\"state\":\"ON\",\"on_time\":600}");
-	assert_command(hp, false, 600 * SEC, set, "{\"state\":\"OFF\"}");
-	assert_command(hp, false, 0, set, "{\"state\":\"OFF\"}");
+	assert_one_command(hp, true, 0, set, "{\"state\":\"ON\"}");
+	assert_one_command(hp, true, 600 * SEC, set, "{\"state\":\"ON\",\"on_time\":600}");
+	assert_one_command(hp, false, 600 * SEC, set, "{\"state\":\"OFF\"}");
+	assert_one_command(hp, false, 0, set, "{\"state\":\"OFF\"}");
 	heater_preset_free(hp);
 
 	hp = z2m("z2m");
-	assert_command(hp, true, 1, "z2m/bedroom/heater plug/set",
-		       "{\"state\":\"ON\",\"on_time\":1}");
+	assert_one_command(hp, true, 1, "z2m/bedroom/heater plug/set",
+			   "{\"state\":\"ON\",\"on_time\":1}");
 	heater_preset_free(hp);
 }
 
@@ -70,22 +48,23 @@ static void test_state(void **state)
 	const char *t = "zigbee2mqtt/bedroom/heater plug";
 	struct heater_update u;
 
-	assert_int_equal(parse(hp, t,
-			       "{\"child_lock\":\"UNLOCK\",\"current\":6.42,\"energy\":3.21,"
-			       "\"linkquality\":120,\"power\":1478,\"power_outage_memory\":\"off\","
-			       "\"state\":\"ON\",\"voltage\":230}",
-			       &u),
-			 0);
+	assert_int_equal(
+	    preset_parse(hp, t,
+			 "{\"child_lock\":\"UNLOCK\",\"current\":6.42,\"energy\":3.21,"
+			 "\"linkquality\":120,\"power\":1478,\"power_outage_memory\":\"off\","
+			 "\"state\":\"ON\",\"voltage\":230}",
+			 &u),
+	    0);
 	assert_int_equal(u.relay, HEATER_RELAY_ON);
 	assert_float_equal(u.power_w, 1478.0, 0);
 	assert_float_equal(u.energy_kwh, 3.21, 1e-9);
-	assert_int_equal(parse(hp, t, "{\"state\":\"OFF\",\"linkquality\":90}", &u), 0);
+	assert_int_equal(preset_parse(hp, t, "{\"state\":\"OFF\",\"linkquality\":90}", &u), 0);
 	assert_int_equal(u.relay, HEATER_RELAY_OFF);
 	assert_false(u.power_known);
 	/* A report of other values only, and null while the device has no value. */
-	assert_int_equal(parse(hp, t, "{\"linkquality\":90}", &u), 0);
+	assert_int_equal(preset_parse(hp, t, "{\"linkquality\":90}", &u), 0);
 	assert_int_equal(u.relay, HEATER_RELAY_UNKNOWN);
-	assert_int_equal(parse(hp, t, "{\"state\":null}", &u), 0);
+	assert_int_equal(preset_parse(hp, t, "{\"state\":null}", &u), 0);
 	assert_int_equal(u.relay, HEATER_RELAY_UNKNOWN);
 	heater_preset_free(hp);
 }
@@ -96,18 +75,18 @@ static void test_availability(void **state)
 	const char *t = "zigbee2mqtt/bedroom/heater plug/availability";
 	struct heater_update u;
 
-	assert_int_equal(parse(hp, t, "online", &u), 0);
+	assert_int_equal(preset_parse(hp, t, "online", &u), 0);
 	assert_int_equal(u.availability, HEATER_AVAILABILITY_ONLINE);
-	assert_int_equal(parse(hp, t, "offline", &u), 0);
+	assert_int_equal(preset_parse(hp, t, "offline", &u), 0);
 	assert_int_equal(u.availability, HEATER_AVAILABILITY_OFFLINE);
-	assert_int_equal(parse(hp, t, "{\"state\":\"online\"}", &u), 0);
+	assert_int_equal(preset_parse(hp, t, "{\"state\":\"online\"}", &u), 0);
 	assert_int_equal(u.availability, HEATER_AVAILABILITY_ONLINE);
-	assert_int_equal(parse(hp, t, "{\"state\":\"offline\"}", &u), 0);
+	assert_int_equal(preset_parse(hp, t, "{\"state\":\"offline\"}", &u), 0);
 	assert_int_equal(u.availability, HEATER_AVAILABILITY_OFFLINE);
-	assert_int_equal(parse(hp, t, "{\"state\":\"maybe\"}", &u), -EBADMSG);
-	assert_int_equal(parse(hp, t, "{\"state\":1}", &u), -EINVAL);
-	assert_int_equal(parse(hp, t, "{\"status\":\"online\"}", &u), -EBADMSG);
-	assert_int_equal(parse(hp, t, "Online", &u), -EBADMSG);
+	assert_int_equal(preset_parse(hp, t, "{\"state\":\"maybe\"}", &u), -EBADMSG);
+	assert_int_equal(preset_parse(hp, t, "{\"state\":1}", &u), -EINVAL);
+	assert_int_equal(preset_parse(hp, t, "{\"status\":\"online\"}", &u), -EBADMSG);
+	assert_int_equal(preset_parse(hp, t, "Online", &u), -EBADMSG);
 	heater_preset_free(hp);
 }
 
@@ -119,16 +98,17 @@ static void test_bad(void **state)
 	const char junk[] = { (char) 0xc3, (char) 0x28, '{' };
 	char *big;
 
-	assert_int_equal(parse(hp, t, "ON", &u), -EBADMSG);
-	assert_int_equal(parse(hp, t, "{\"state\":true}", &u), 0);
+	assert_int_equal(preset_parse(hp, t, "ON", &u), -EBADMSG);
+	assert_int_equal(preset_parse(hp, t, "{\"state\":true}", &u), 0);
 	assert_int_equal(u.relay, HEATER_RELAY_ON);
 	u.relay = HEATER_RELAY_OFF;
-	assert_int_equal(parse(hp, t, "{\"state\":\"TOGGLE\"}", &u), -EBADMSG);
-	assert_int_equal(parse(hp, t, "{\"state\":[\"ON\"]}", &u), -EINVAL);
-	assert_int_equal(parse(hp, t, "{\"state\":\"ON\",\"power\":\"1478\"}", &u), -EINVAL);
-	assert_int_equal(parse(hp, t, "{\"state\":\"ON\",\"energy\":{}}", &u), -EINVAL);
+	assert_int_equal(preset_parse(hp, t, "{\"state\":\"TOGGLE\"}", &u), -EBADMSG);
+	assert_int_equal(preset_parse(hp, t, "{\"state\":[\"ON\"]}", &u), -EINVAL);
+	assert_int_equal(preset_parse(hp, t, "{\"state\":\"ON\",\"power\":\"1478\"}", &u), -EINVAL);
+	assert_int_equal(preset_parse(hp, t, "{\"state\":\"ON\",\"energy\":{}}", &u), -EINVAL);
 	assert_int_equal(heater_preset_parse(hp, t, junk, sizeof(junk), &u), -EBADMSG);
-	assert_int_equal(parse(hp, "zigbee2mqtt/bedroom/heater plug/set", "{}", &u), -ENOENT);
+	assert_int_equal(preset_parse(hp, "zigbee2mqtt/bedroom/heater plug/set", "{}", &u),
+			 -ENOENT);
 	big = malloc(1 << 20);
 	assert_non_null(big);
 	memset(big, '[', 1 << 20);

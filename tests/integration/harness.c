@@ -541,6 +541,14 @@ void process_stop(pid_t *pid)
 	stop_pid(pid);
 }
 
+int harness_setup(struct broker *b, struct daemon *d, const char *filter, struct client **ret)
+{
+	d->notify_fd = -1;
+	if (broker_start(b) < 0 || daemon_prepare(d) < 0 || client_new(b, filter, ret) < 0)
+		return -1;
+	return 0;
+}
+
 void harness_teardown(struct client *c, struct daemon *d, struct broker *b)
 {
 	char *log = d ? daemon_stderr(d) : NULL;

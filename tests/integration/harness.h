@@ -91,6 +91,12 @@ pid_t process_start(const char *const *argv, const char *log_path);
 void process_stop(pid_t *pid);
 
 /*
+ * What every test's setup does: a broker, a prepared daemon, and a client of
+ * it subscribed to @filter. Returns 0, or -1 (tear down what was made).
+ */
+int harness_setup(struct broker *b, struct daemon *d, const char *filter, struct client **ret);
+
+/*
  * What every test's teardown does: prints the daemon's stderr (for whoever
  * reads a failed run), then stops the client, the daemon and the broker.
  * Each may be NULL / not started.

@@ -59,8 +59,7 @@ static int setup(void **state)
 	snprintf(f->base, sizeof(f->base), "bedroomd/cr%d", (int) getpid());
 	snprintf(f->command_topic, sizeof(f->command_topic), "%s/cramp", f->base);
 	snprintf(f->event_topic, sizeof(f->event_topic), "%s/event/cramp", f->base);
-	if (broker_start(&f->broker) < 0 || daemon_prepare(&f->daemon) < 0 ||
-	    client_new(&f->broker, "bedroomd/#", &f->client) < 0) {
+	if (harness_setup(&f->broker, &f->daemon, "bedroomd/#", &f->client) < 0) {
 		teardown(state);
 		return -1;
 	}

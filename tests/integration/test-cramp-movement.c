@@ -52,8 +52,7 @@ static int setup(void **state)
 	snprintf(f->cramp_topic, sizeof(f->cramp_topic), "%s/cramp", f->base);
 	snprintf(f->event_topic, sizeof(f->event_topic), "%s/event/cramp", f->base);
 	snprintf(f->shake_topic, sizeof(f->shake_topic), "test/su%d/shake", (int) getpid());
-	if (broker_start(&f->broker) < 0 || daemon_prepare(&f->daemon) < 0 ||
-	    client_new(&f->broker, "bedroomd/#", &f->client) < 0) {
+	if (harness_setup(&f->broker, &f->daemon, "bedroomd/#", &f->client) < 0) {
 		teardown(state);
 		return -1;
 	}

@@ -87,8 +87,8 @@ static int setup(void **state)
 	snprintf(f->node, sizeof(f->node), "ha%d", (int) getpid());
 	snprintf(f->base, sizeof(f->base), "bedroomd/%s", f->node);
 	snprintf(f->state_topic, sizeof(f->state_topic), "%s/state", f->base);
-	if (broker_start(&f->broker) < 0 || daemon_prepare(&f->daemon) < 0 ||
-	    client_new(&f->broker, "#", &f->client) < 0 || write_config(f, true, NULL) < 0) {
+	if (harness_setup(&f->broker, &f->daemon, "#", &f->client) < 0 ||
+	    write_config(f, true, NULL) < 0) {
 		teardown(state);
 		return -1;
 	}

@@ -57,8 +57,7 @@ static int setup(void **state)
 	f->daemon.notify_fd = -1;
 	snprintf(f->base, sizeof(f->base), "bedroomd/t%d", (int) getpid());
 	snprintf(f->availability, sizeof(f->availability), "%s/availability", f->base);
-	if (broker_start(&f->broker) < 0 || daemon_prepare(&f->daemon) < 0 ||
-	    client_new(&f->broker, "bedroomd/#", &f->client) < 0) {
+	if (harness_setup(&f->broker, &f->daemon, "bedroomd/#", &f->client) < 0) {
 		teardown(state);
 		return -1;
 	}

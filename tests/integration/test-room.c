@@ -97,8 +97,7 @@ static int setup_with(void **state, const char *stale_after)
 		 (int) getpid());
 	snprintf(f->sys, sizeof(f->sys), "%s/bedroomd-sys-XXXXXX",
 		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (!mkdtemp(f->sys) || broker_start(&f->broker) < 0 || daemon_prepare(&f->daemon) < 0 ||
-	    client_new(&f->broker, "#", &f->client) < 0) {
+	if (!mkdtemp(f->sys) || harness_setup(&f->broker, &f->daemon, "#", &f->client) < 0) {
 		teardown(state);
 		return -1;
 	}

@@ -81,12 +81,12 @@ static int parse_json_state(const struct heater_params *p, const char *data, siz
 	if (r < 0)
 		return r;
 	if (p->json_key) {
-		v = heater_json_lookup(root, p->json_key);
+		v = json_path_lookup(root, p->json_key);
 		if (v)
 			r = relay_from_value(p, v, &ret->relay);
 	}
 	if (r == 0 && p->power_json_key) {
-		v = heater_json_lookup(root, p->power_json_key);
+		v = json_path_lookup(root, p->power_json_key);
 		if (v)
 			r = heater_json_number(v, &ret->power_w);
 		if (v && r == 0)

@@ -8,9 +8,6 @@
 
 #include "actuators/heater-preset-internal.h"
 
-/* Longest key path segment we look up; keys of real devices are short. */
-#define KEY_SEGMENT_MAX 64
-
 static bool is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
@@ -52,33 +49,6 @@ int heater_json_load(const char *data, size_t len, struct json_t **ret)
 void heater_json_free(struct json_t *root)
 {
 	json_decref(root);
-}
-
-struct json_t *heater_json_lookup(struct json_t *root, const char *path)
-{
-	json_t *cur = root;
-
-	while (cur) {
-		size_t n;
-
-		n = strcspn(path, ".");
-		if (n == 0 || n > KEY_SEGMENT_MAX)
-			return NULL;
-		if (json_is_object(cur))
-			cur = json_object_getn(cur, path, n);
-		else if (json_is_array(cur) && strspn(path, "0123456789") >= n && n <= 9) {
-			char idx[10];
-
-			memcpy(idx, path, n);
-			idx[n] = '\0';
-			cur = json_array_get(cur, strtoul(idx, NULL, 10));
-		} else
-			return NULL;
-		if (path[n] == '\0')
-			return cur;
-		path += n + 1;
-	}
-	return NULL;
 }
 
 int heater_json_relay(struct json_t *v, const char *on, const char *off, bool nocase,

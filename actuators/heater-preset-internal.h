@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "actuators/heater-preset.h"
+#include "sensors/json-path.h"
 
 /* jansson's json_t, kept opaque so that no actuators/ header includes jansson. */
 struct json_t;
@@ -81,8 +82,7 @@ bool heater_payload_is(const char *data, size_t len, const char *word, bool noca
 int heater_json_load(const char *data, size_t len, struct json_t **ret);
 void heater_json_free(struct json_t *root);
 
-/* Follows a dot path of object keys (digits index arrays). NULL if a step is missing. */
-struct json_t *heater_json_lookup(struct json_t *root, const char *path);
+/* json_path_lookup() (sensors/json-path.h) finds a value by its key path. */
 
 /*
  * A relay state in @v: a boolean, or a string equal to @on / @off (ignoring

@@ -91,20 +91,20 @@ static int parse_status(struct json_t *st, struct heater_update *ret)
 
 	if (!json_is_object(st))
 		return -EINVAL;
-	v = heater_json_lookup(st, "output");
+	v = json_path_lookup(st, "output");
 	if (v) {
 		if (!json_is_boolean(v))
 			return -EINVAL;
 		ret->relay = json_is_true(v) ? HEATER_RELAY_ON : HEATER_RELAY_OFF;
 	}
-	v = heater_json_lookup(st, "apower");
+	v = json_path_lookup(st, "apower");
 	if (v) {
 		r = heater_json_number(v, &ret->power_w);
 		if (r < 0)
 			return r;
 		ret->power_known = true;
 	}
-	v = heater_json_lookup(st, "aenergy.total");
+	v = json_path_lookup(st, "aenergy.total");
 	if (v) {
 		r = heater_json_number(v, &ret->energy_kwh);
 		if (r < 0)
@@ -123,11 +123,11 @@ static int parse_event(const struct heater_preset *hp, struct json_t *root,
 	struct json_t *params, *st;
 	char key[32];
 
-	method = json_string_value(heater_json_lookup(root, "method"));
+	method = json_string_value(json_path_lookup(root, "method"));
 	if (!method ||
 	    (strcmp(method, "NotifyStatus") != 0 && strcmp(method, "NotifyFullStatus") != 0))
 		return 0;
-	params = heater_json_lookup(root, "params");
+	params = json_path_lookup(root, "params");
 	if (!json_is_object(params))
 		return -EINVAL;
 	snprintf(key, sizeof(key), "switch:%d", hp->p.switch_id);

@@ -103,10 +103,10 @@ static int relay_from_json(const struct heater_preset *hp, struct json_t *root,
 
 	if (n > 0) {
 		snprintf(key, sizeof(key), "POWER%d", n);
-		v = heater_json_lookup(root, key);
+		v = json_path_lookup(root, key);
 	}
 	if (!v && n <= 1)
-		v = heater_json_lookup(root, "POWER");
+		v = json_path_lookup(root, "POWER");
 	if (!v)
 		return 0;
 	return heater_json_relay(v, "ON", "OFF", true, ret);
@@ -118,19 +118,19 @@ static int energy_from_json(const struct heater_preset *hp, struct json_t *root,
 	struct json_t *power, *total;
 	int r;
 
-	power = heater_json_lookup(root, "ENERGY.Power");
+	power = json_path_lookup(root, "ENERGY.Power");
 	if (power) {
 		char idx[16];
 		struct json_t *e;
 
 		snprintf(idx, sizeof(idx), "%d", hp->p.switch_id > 0 ? hp->p.switch_id - 1 : 0);
-		e = heater_json_lookup(power, idx);
+		e = json_path_lookup(power, idx);
 		r = heater_json_number(e ? e : power, &u->power_w);
 		if (r < 0)
 			return r;
 		u->power_known = true;
 	}
-	total = heater_json_lookup(root, "ENERGY.Total");
+	total = json_path_lookup(root, "ENERGY.Total");
 	if (total) {
 		r = heater_json_number(total, &u->energy_kwh);
 		if (r < 0)

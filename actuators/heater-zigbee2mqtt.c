@@ -61,18 +61,18 @@ static int parse_state(struct json_t *root, struct heater_update *ret)
 	struct json_t *v;
 	int r;
 
-	v = heater_json_lookup(root, "state");
+	v = json_path_lookup(root, "state");
 	if (v) {
 		r = heater_json_relay(v, "ON", "OFF", true, &ret->relay);
 		if (r < 0)
 			return r;
 	}
-	v = heater_json_lookup(root, "power");
+	v = json_path_lookup(root, "power");
 	if (v && !heater_json_number(v, &ret->power_w))
 		ret->power_known = true;
 	else if (v)
 		return -EINVAL;
-	v = heater_json_lookup(root, "energy");
+	v = json_path_lookup(root, "energy");
 	if (v && !heater_json_number(v, &ret->energy_kwh))
 		ret->energy_known = true;
 	else if (v)
@@ -97,7 +97,7 @@ static int parse_availability(const char *data, size_t len, struct heater_update
 	r = heater_json_load(data, len, &root);
 	if (r < 0)
 		return r;
-	v = heater_json_lookup(root, "state");
+	v = json_path_lookup(root, "state");
 	s = json_string_value(v);
 	if (!v)
 		r = -EBADMSG;

@@ -6,10 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sensors/json-path.h"
 #include "sensors/utf8.h"
-
-/* Longest key path segment we look up; keys of real devices are short. */
-#define KEY_SEGMENT_MAX 64
 
 static int fail(const char **ret_reason, const char *reason, int r)
 {
@@ -69,33 +67,6 @@ static int parse_word(const char *s, size_t len, const struct bed_payload_params
 }
 
 /* Follows the dot-separated @key from @root. NULL when a step is missing. */
-static json_t *lookup(json_t *root, const char *key)
-{
-	json_t *cur = root;
-
-	while (cur) {
-		size_t n = strcspn(key, ".");
-
-		if (n == 0 || n > KEY_SEGMENT_MAX)
-			return NULL;
-		if (json_is_object(cur)) {
-			cur = json_object_getn(cur, key, n);
-		} else if (json_is_array(cur) && strspn(key, "0123456789") >= n && n <= 9) {
-			char idx[10];
-
-			memcpy(idx, key, n);
-			idx[n] = '\0';
-			cur = json_array_get(cur, strtoul(idx, NULL, 10));
-		} else {
-			return NULL;
-		}
-		if (key[n] == '\0')
-			return cur;
-		key += n + 1;
-	}
-	return NULL;
-}
-
 static int parse_json(const char *data, size_t len, const struct bed_payload_params *p,
 		      bool *ret_active, const char **ret_reason)
 {
@@ -106,7 +77,7 @@ static int parse_json(const char *data, size_t len, const struct bed_payload_par
 	root = json_loadb(data, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
 	if (!root)
 		return fail(ret_reason, "not valid JSON", -EBADMSG);
-	v = lookup(root, p->json_key);
+	v = json_path_lookup(root, p->json_key);
 	if (!v) {
 		r = fail(ret_reason, "json_key not found", -ENOENT);
 	} else if (json_is_null(v)) {

@@ -7,10 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sensors/json-path.h"
 #include "sensors/utf8.h"
-
-/* Longest key path segment we look up; keys of real devices are short. */
-#define KEY_SEGMENT_MAX 64
 
 static int fail(const char **ret_reason, const char *reason, int r)
 {
@@ -69,33 +67,6 @@ static int parse_plain(const char *s, size_t len, double *ret, const char **ret_
 }
 
 /* Follows the dot-separated @key from @root. NULL when a step is missing. */
-static json_t *lookup(json_t *root, const char *key)
-{
-	json_t *cur = root;
-
-	while (cur) {
-		size_t n;
-
-		n = strcspn(key, ".");
-		if (n == 0 || n > KEY_SEGMENT_MAX)
-			return NULL;
-		if (json_is_object(cur))
-			cur = json_object_getn(cur, key, n);
-		else if (json_is_array(cur) && strspn(key, "0123456789") >= n && n <= 9) {
-			char idx[10];
-
-			memcpy(idx, key, n);
-			idx[n] = '\0';
-			cur = json_array_get(cur, strtoul(idx, NULL, 10));
-		} else
-			return NULL;
-		if (key[n] == '\0')
-			return cur;
-		key += n + 1;
-	}
-	return NULL;
-}
-
 static int parse_json(const char *data, size_t len, const char *key, double *ret, bool *ret_f,
 		      const char **ret_reason)
 {
@@ -118,7 +89,7 @@ static int parse_json(const char *data, size_t len, const char *key, double *ret
 			goto out;
 		}
 	}
-	v = lookup(root, key);
+	v = json_path_lookup(root, key);
 	if (!v)
 		r = fail(ret_reason, "json_key not found", -ENOENT);
 	else if (json_is_null(v))

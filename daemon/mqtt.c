@@ -18,6 +18,7 @@
 
 #include "control/backoff.h"
 #include "daemon/log.h"
+#include "daemon/mosquitto-errno.h"
 
 /* With equal jitter the first retry comes after 1 to 2 s, later ones at most 60 s apart. */
 #define RECONNECT_MIN_USEC (2ULL * 1000000ULL)
@@ -64,35 +65,6 @@ struct mqtt {
 	struct subscription *subs;
 	size_t n_subs;
 };
-
-static int errno_from_mosq(int rc)
-{
-	switch (rc) {
-	case MOSQ_ERR_SUCCESS:
-		return 0;
-	case MOSQ_ERR_NOMEM:
-		return -ENOMEM;
-	case MOSQ_ERR_INVAL:
-	case MOSQ_ERR_MALFORMED_UTF8:
-		return -EINVAL;
-	case MOSQ_ERR_NO_CONN:
-	case MOSQ_ERR_CONN_LOST:
-		return -ENOTCONN;
-	case MOSQ_ERR_PAYLOAD_SIZE:
-	case MOSQ_ERR_OVERSIZE_PACKET:
-		return -EMSGSIZE;
-	case MOSQ_ERR_CONN_REFUSED:
-		return -ECONNREFUSED;
-	case MOSQ_ERR_ERRNO:
-		return errno > 0 ? -errno : -EIO;
-	case MOSQ_ERR_EAI:
-		return -EHOSTUNREACH;
-	case MOSQ_ERR_TLS:
-		return -EPROTO;
-	default:
-		return -EIO;
-	}
-}
 
 static void update_io_events(struct mqtt *m)
 {

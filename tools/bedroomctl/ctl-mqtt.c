@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "config/config.h"
+#include "daemon/mosquitto-errno.h"
 #include "tools/bedroomctl/ctl-mqtt.h"
 
 struct session {
@@ -65,28 +66,6 @@ static void on_message(struct mosquitto *mosq, void *userdata, const struct mosq
 		p[m->payloadlen] = '\0';
 		s->payloads[i] = p;
 		s->n_received++;
-	}
-}
-
-static int errno_from_mosq(int rc)
-{
-	switch (rc) {
-	case MOSQ_ERR_SUCCESS:
-		return 0;
-	case MOSQ_ERR_NOMEM:
-		return -ENOMEM;
-	case MOSQ_ERR_INVAL:
-		return -EINVAL;
-	case MOSQ_ERR_CONN_REFUSED:
-		return -ECONNREFUSED;
-	case MOSQ_ERR_TLS:
-		return -EPROTO;
-	case MOSQ_ERR_AUTH:
-		return -EACCES;
-	case MOSQ_ERR_ERRNO:
-		return errno > 0 ? -errno : -EIO;
-	default:
-		return -EIO;
 	}
 }
 

@@ -39,7 +39,6 @@ struct cramp_log {
 	bool history_loaded;
 
 	/* Suspected cramps (from movement), and which reports confirmed them. */
-	int64_t confirm_window_s;
 	struct cramp_confirm suspects;
 };
 
@@ -106,7 +105,6 @@ int cramp_log_new(const char *node_id, const struct cramp_tracker_params *params
 		cramp_log_free(l);
 		return r;
 	}
-	l->confirm_window_s = confirm_window_s;
 	cramp_confirm_init(&l->suspects, confirm_window_s);
 	l->store = store;
 	l->alerts = alerts;
@@ -363,11 +361,11 @@ static int count_cramp(struct cramp_log *l, const char *leg, const char *site, i
 	*ret_confirms = NULL;
 	if (suspected) {
 		/* Only a hint: counted, and advised on, once the person confirms it. */
-		if (cramp_tracker_has_near(l->tracker, time_s, l->confirm_window_s)) {
+		if (cramp_tracker_has_near(l->tracker, time_s, l->suspects.window_s)) {
 			log_info(
 			    "suspected cramp from %s: a cramp was reported within %lld s of it, "
 			    "not logged",
-			    source, (long long) l->confirm_window_s);
+			    source, (long long) l->suspects.window_s);
 			return 0;
 		}
 		*ret = (struct cramp_tracker_result){
@@ -453,7 +451,7 @@ int cramp_log_record(struct cramp_log *l, const char *leg, const char *site, int
 	}
 	if (suspected) {
 		log_info("suspected cramp logged (from %s); a report within %lld min confirms it",
-			 source, (long long) (l->confirm_window_s / 60));
+			 source, (long long) (l->suspects.window_s / 60));
 		if (cramp_confirm_add(&l->suspects, id, time_s) < 0)
 			log_warning("cramp log: cannot remember '%s' to confirm it", id);
 	} else {

@@ -1,5 +1,6 @@
 #include "daemon/cramp-log.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 
 #include "control/cramp-confirm.h"
 #include "daemon/clock.h"
+#include "daemon/cramp-command.h"
 #include "daemon/log.h"
 
 /* Events handed to libmosquitto and not yet acknowledged, at most. */
@@ -27,6 +29,8 @@ struct cramp_log {
 	const struct cramp_log_callbacks *cb;
 	void *userdata;
 	struct mqtt *mqtt;
+	struct mqtt_slot *command_slot; /* <base>/cramp */
+	struct mqtt_slot *watch;        /* connects and acknowledgements */
 
 	struct in_flight flight[WINDOW];
 	unsigned n_flight;
@@ -121,10 +125,13 @@ static void flight_drop(struct cramp_log *l, unsigned i)
 	l->flight[i] = l->flight[--l->n_flight];
 }
 
-void cramp_log_forget_in_flight(struct cramp_log *l)
+/* The connection goes (for good): what it had in flight goes out again on the next. */
+static void detach(struct cramp_log *l)
 {
 	while (l->n_flight > 0)
 		flight_drop(l, 0);
+	l->command_slot = mqtt_slot_free(l->command_slot);
+	l->watch = mqtt_slot_free(l->watch);
 	l->mqtt = NULL;
 }
 
@@ -132,7 +139,7 @@ struct cramp_log *cramp_log_free(struct cramp_log *l)
 {
 	if (!l)
 		return NULL;
-	cramp_log_forget_in_flight(l);
+	detach(l);
 	store_cramps_free(l->memory, l->n_memory);
 	cramp_confirm_clear(&l->suspects);
 	cramp_tracker_free(l->tracker);
@@ -473,14 +480,15 @@ int cramp_log_record(struct cramp_log *l, const char *leg, const char *site, int
 	return 0;
 }
 
-void cramp_log_connected(struct cramp_log *l, struct mqtt *mqtt)
+static void on_connected(struct mqtt *mqtt, void *userdata)
 {
-	l->mqtt = mqtt;
-	pump(l);
+	pump(userdata);
 }
 
-bool cramp_log_published(struct cramp_log *l, int mid)
+static void on_published(struct mqtt *mqtt, int mid, void *userdata)
 {
+	struct cramp_log *l = userdata;
+
 	for (unsigned i = 0; i < l->n_flight; i++) {
 		struct in_flight *f = &l->flight[i];
 		int r = 0;
@@ -501,9 +509,51 @@ bool cramp_log_published(struct cramp_log *l, int mid)
 					  f->id);
 		flight_drop(l, i);
 		pump(l);
-		return true;
+		return;
 	}
-	return false;
+}
+
+static const struct mqtt_watch_callbacks watch_callbacks = {
+	.connected = on_connected,
+	.published = on_published,
+};
+
+/* <base>/cramp: the phone, Home Assistant or bedroomctl reports one. */
+static void on_cramp_command(const struct mqtt_message *msg, void *userdata)
+{
+	struct cramp_log *l = userdata;
+	int64_t now = (int64_t) (clock_realtime_usec() / 1000000);
+	struct cramp_command c;
+	const char *reason = NULL;
+
+	if (cramp_command_parse(msg->payload, msg->len, now, &c, &reason) < 0) {
+		log_warning("ignoring a cramp report on '%s': %s", msg->topic, reason);
+		return;
+	}
+	(void) cramp_log_record(l, c.leg, c.site[0] ? c.site : NULL, c.time, c.source, false,
+				c.note[0] ? c.note : NULL);
+}
+
+int cramp_log_attach(struct cramp_log *l, struct mqtt *mqtt)
+{
+	int r;
+
+	assert(l);
+	assert(mqtt);
+	if (l->mqtt == mqtt)
+		return 0;
+	detach(l);
+	/* QoS 1 on our persistent session: a report sent while we restart waits for us. */
+	r = mqtt_subscribe_below(mqtt, "cramp", 1, on_cramp_command, l, &l->command_slot);
+	if (r >= 0)
+		r = mqtt_watch(mqtt, &watch_callbacks, l, &l->watch);
+	if (r < 0) {
+		detach(l);
+		return r;
+	}
+	l->mqtt = mqtt;
+	pump(l);
+	return 0;
 }
 
 int cramp_log_add_state(struct cramp_log *l, json_t *state)

@@ -74,14 +74,14 @@ bool cramp_log_store_failing(const struct cramp_log *l);
 int cramp_log_record(struct cramp_log *l, const char *leg, const char *site, int64_t time_s,
 		     const char *source, bool suspected, const char *note);
 
-/* The broker is there (again): send what waits, through @mqtt. */
-void cramp_log_connected(struct cramp_log *l, struct mqtt *mqtt);
-
-/* @mqtt is going away for good (a reload with another broker): forget what it had in flight. */
-void cramp_log_forget_in_flight(struct cramp_log *l);
-
-/* The broker acknowledged @mid; returns true when it was one of ours. */
-bool cramp_log_published(struct cramp_log *l, int mid);
+/*
+ * Delivers through @mqtt from now on and takes the reports on <base>/cramp
+ * there: sends what waits whenever it connects, and marks an event delivered
+ * when the broker acknowledges it. Attaching to another connection (a reload
+ * with another broker) forgets what the old one had in flight: it goes out
+ * again on the new one. Returns 0 or a negative errno.
+ */
+int cramp_log_attach(struct cramp_log *l, struct mqtt *mqtt);
 
 /* Adds "cramps_7d" and "last_cramp" to @state. */
 int cramp_log_add_state(struct cramp_log *l, json_t *state);

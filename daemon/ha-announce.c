@@ -1,5 +1,6 @@
 #include "daemon/ha-announce.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -14,11 +15,13 @@ struct ha_announce {
 	struct ha_discovery *entities; /* what is announced now */
 	char **removals;               /* config topics to clear once connected */
 	size_t n_removals;
-	/* Subscribed on status_mqtt while discovery is on: */
+	/* Followed on mqtt while discovery is on: */
+	struct mqtt *mqtt;
 	char *status_topic; /* Home Assistant's birth message */
 	char *sweep_topic;  /* <prefix>/+/<node_id>/+/config: what the broker still holds */
-	struct mqtt *status_mqtt;
-	char *prefix, *node_id; /* of sweep_topic */
+	char *node_id;      /* of sweep_topic */
+	struct mqtt_slot *status_slot, *sweep_slot;
+	struct mqtt_slot *watch; /* announces on every connect */
 };
 
 /* Configs above this are not ours: bedroomd's are a few hundred bytes. */
@@ -49,9 +52,11 @@ struct ha_announce *ha_announce_free(struct ha_announce *a)
 		return NULL;
 	ha_discovery_free(a->entities);
 	removals_clear(a);
+	a->status_slot = mqtt_slot_free(a->status_slot);
+	a->sweep_slot = mqtt_slot_free(a->sweep_slot);
+	a->watch = mqtt_slot_free(a->watch);
 	free(a->status_topic);
 	free(a->sweep_topic);
-	free(a->prefix);
 	free(a->node_id);
 	free(a);
 	return NULL;
@@ -99,60 +104,117 @@ static bool streq(const char *a, const char *b)
 }
 
 /*
- * QoS 0: the sweep also hears our own configs echoed, and unacknowledged QoS 1
- * deliveries would take the broker's in-flight window from the commands
- * (cramps) that need it. Neither topic needs queueing while we are away.
+ * A config the broker holds under our node_id that we no longer announce (the
+ * configuration changed while bedroomd was stopped) goes, if it is ours: the
+ * node_id may be shared with another device's discovery (ESPHome uses names).
  */
-static int subscribe(struct mqtt *mqtt, const char *topic)
+static void sweep(struct ha_announce *a, struct mqtt *mqtt, const char *topic, const void *payload,
+		  size_t len)
 {
-	int r = mqtt_subscribe(mqtt, topic, 0);
+	char ours[96];
+	const char *uid;
+	json_t *config;
+	int r;
 
-	return r == -ENOTCONN ? 0 : r; /* subscribed on connect */
+	if (len == 0 || len > CONFIG_MAX || ha_discovery_find(a->entities, topic))
+		return;
+	config = json_loadb(payload, len, 0, NULL);
+	uid = json_string_value(json_object_get(config, "unique_id"));
+	if (!uid)
+		uid = json_string_value(json_object_get(config, "uniq_id"));
+	snprintf(ours, sizeof(ours), "bedroomd_%s_", a->node_id);
+	if (uid && strncmp(uid, ours, strlen(ours)) == 0) {
+		r = mqtt_publish(mqtt, topic, "", 0, 1, true, NULL);
+		if (r < 0)
+			log_warning_errno(r, "cannot remove '%s' from Home Assistant", topic);
+		else
+			log_info("removed '%s' from Home Assistant: not configured any more",
+				 topic);
+	}
+	json_decref(config);
 }
+
+/* <prefix>/+/<node_id>/+/config: one of ours, or a stale one to sweep. */
+static void on_config(const struct mqtt_message *msg, void *userdata)
+{
+	struct ha_announce *a = userdata;
+
+	sweep(a, a->mqtt, msg->topic, msg->payload, msg->len);
+}
+
+/* Home Assistant's birth message: it has just (re)started and forgot us. */
+static void on_status(const struct mqtt_message *msg, void *userdata)
+{
+	struct ha_announce *a = userdata;
+
+	if (msg->len == 6 && memcmp(msg->payload, "online", 6) == 0) {
+		log_debug("Home Assistant is online, announcing again");
+		(void) ha_announce_publish(a, a->mqtt);
+	}
+}
+
+static void on_connected(struct mqtt *mqtt, void *userdata)
+{
+	(void) ha_announce_publish(userdata, mqtt);
+}
+
+static const struct mqtt_watch_callbacks watch_callbacks = {
+	.connected = on_connected,
+};
 
 /*
  * Follows Home Assistant's status topic and our configs the broker holds, on
- * @mqtt; @c NULL follows nothing.
+ * @mqtt; @c NULL follows nothing. QoS 0: the sweep also hears our own configs
+ * echoed, and unacknowledged QoS 1 deliveries would take the broker's
+ * in-flight window from the commands (cramps) that need it. Neither topic
+ * needs queueing while we are away.
  */
 static int follow(struct ha_announce *a, struct mqtt *mqtt, const struct config *c)
 {
-	char *status = NULL, *sweep = NULL, *prefix = NULL, *node = NULL;
+	char *status = NULL, *sweep = NULL, *node = NULL;
+	struct mqtt_slot *status_slot = NULL, *sweep_slot = NULL, *watch = NULL;
 	int r = 0;
 
-	if (c && (!(status = strdup(c->homeassistant.status_topic)) ||
-		  !(prefix = strdup(c->homeassistant.discovery_prefix)) ||
-		  !(node = strdup(c->daemon.node_id)) ||
-		  asprintf(&sweep, "%s/+/%s/+/config", prefix, node) < 0)) {
+	if (c &&
+	    (!(status = strdup(c->homeassistant.status_topic)) ||
+	     !(node = strdup(c->daemon.node_id)) ||
+	     asprintf(&sweep, "%s/+/%s/+/config", c->homeassistant.discovery_prefix, node) < 0)) {
 		sweep = NULL;
 		r = -ENOMEM;
 		goto out;
 	}
-	if (mqtt == a->status_mqtt && streq(status, a->status_topic) &&
-	    streq(sweep, a->sweep_topic))
+	if (mqtt == a->mqtt && streq(status, a->status_topic) && streq(sweep, a->sweep_topic))
 		goto out;
-	/* -ENOENT on a new client: nothing to undo there. */
-	if (a->status_topic)
-		(void) mqtt_unsubscribe(mqtt, a->status_topic);
-	if (a->sweep_topic)
-		(void) mqtt_unsubscribe(mqtt, a->sweep_topic);
-	if (status)
-		r = subscribe(mqtt, status);
-	if (r >= 0 && sweep)
-		r = subscribe(mqtt, sweep);
-	a->status_mqtt = mqtt;
+	if (status) {
+		r = mqtt_watch(mqtt, &watch_callbacks, a, &watch);
+		if (r >= 0)
+			r = mqtt_subscribe(mqtt, status, 0, on_status, a, &status_slot);
+		if (r >= 0)
+			r = mqtt_subscribe(mqtt, sweep, 0, on_config, a, &sweep_slot);
+		if (r < 0)
+			goto out;
+	}
+	a->status_slot = mqtt_slot_free(a->status_slot);
+	a->sweep_slot = mqtt_slot_free(a->sweep_slot);
+	a->watch = mqtt_slot_free(a->watch);
+	a->status_slot = status_slot;
+	a->sweep_slot = sweep_slot;
+	a->watch = watch;
+	status_slot = sweep_slot = watch = NULL;
+	a->mqtt = mqtt;
 	free(a->status_topic);
 	free(a->sweep_topic);
-	free(a->prefix);
 	free(a->node_id);
 	a->status_topic = status;
 	a->sweep_topic = sweep;
-	a->prefix = prefix;
 	a->node_id = node;
-	return r;
+	return 0;
 out:
+	mqtt_slot_free(status_slot);
+	mqtt_slot_free(sweep_slot);
+	mqtt_slot_free(watch);
 	free(status);
 	free(sweep);
-	free(prefix);
 	free(node);
 	return r;
 }
@@ -212,73 +274,4 @@ int ha_announce_publish(struct ha_announce *a, struct mqtt *mqtt)
 	if (d && d->n_entities > 0)
 		log_debug("announced %zu entities to Home Assistant", d->n_entities);
 	return 0;
-}
-
-/* Whether @topic is <prefix>/<component>/<node_id>/<object>/config. */
-static bool is_config_topic(const struct ha_announce *a, const char *topic)
-{
-	size_t n = strlen(a->prefix);
-	const char *p, *slash;
-
-	if (strncmp(topic, a->prefix, n) != 0 || topic[n] != '/')
-		return false;
-	p = topic + n + 1;
-	slash = strchr(p, '/');
-	if (!slash || slash == p)
-		return false;
-	p = slash + 1;
-	n = strlen(a->node_id);
-	if (strncmp(p, a->node_id, n) != 0 || p[n] != '/')
-		return false;
-	p += n + 1;
-	slash = strchr(p, '/');
-	return slash && slash != p && strcmp(slash, "/config") == 0;
-}
-
-/*
- * A config the broker holds under our node_id that we no longer announce (the
- * configuration changed while bedroomd was stopped) goes, if it is ours: the
- * node_id may be shared with another device's discovery (ESPHome uses names).
- */
-static void sweep(struct ha_announce *a, struct mqtt *mqtt, const char *topic, const void *payload,
-		  size_t len)
-{
-	char ours[96];
-	const char *uid;
-	json_t *config;
-	int r;
-
-	if (len == 0 || len > CONFIG_MAX || ha_discovery_find(a->entities, topic))
-		return;
-	config = json_loadb(payload, len, 0, NULL);
-	uid = json_string_value(json_object_get(config, "unique_id"));
-	if (!uid)
-		uid = json_string_value(json_object_get(config, "uniq_id"));
-	snprintf(ours, sizeof(ours), "bedroomd_%s_", a->node_id);
-	if (uid && strncmp(uid, ours, strlen(ours)) == 0) {
-		r = mqtt_publish(mqtt, topic, "", 0, 1, true, NULL);
-		if (r < 0)
-			log_warning_errno(r, "cannot remove '%s' from Home Assistant", topic);
-		else
-			log_info("removed '%s' from Home Assistant: not configured any more",
-				 topic);
-	}
-	json_decref(config);
-}
-
-bool ha_announce_handle_message(struct ha_announce *a, struct mqtt *mqtt, const char *topic,
-				const void *payload, size_t len)
-{
-	if (a->sweep_topic && is_config_topic(a, topic)) {
-		sweep(a, mqtt, topic, payload, len);
-		return true;
-	}
-	if (!a->status_topic || strcmp(topic, a->status_topic) != 0)
-		return false;
-	/* Home Assistant's birth message: it has just (re)started and forgot us. */
-	if (len == 6 && memcmp(payload, "online", 6) == 0) {
-		log_debug("Home Assistant is online, announcing again");
-		(void) ha_announce_publish(a, mqtt);
-	}
-	return true;
 }

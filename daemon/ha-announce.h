@@ -27,20 +27,12 @@ struct ha_announce *ha_announce_free(struct ha_announce *a);
 /*
  * Takes the entities of @c (copied; @c may go afterwards): with discovery on,
  * those of the previous configuration that are gone are queued for removal;
- * with it off, nothing is announced or removed. Subscribes @mqtt to Home
- * Assistant's status topic, and publishes at once when @mqtt is connected
- * (otherwise on its next connect). Returns 0 or a negative errno; on failure
- * the previous entities stay.
+ * with it off, nothing is announced or removed. Follows Home Assistant's
+ * status topic on @mqtt (re-announcing when it comes online) and announces on
+ * every connect of @mqtt: at once when it is connected. Returns 0 or a negative
+ * errno; on failure the previous entities stay.
  */
 int ha_announce_configure(struct ha_announce *a, const struct config *c, struct mqtt *mqtt);
 
 /* Publishes the queued removals, then every config. Returns 0 or a negative errno. */
 int ha_announce_publish(struct ha_announce *a, struct mqtt *mqtt);
-
-/*
- * Handles a message on Home Assistant's status topic ("online" re-announces;
- * anything else is ignored) or on one of our discovery topics (a stale config
- * of ours is removed). Returns whether the message was one of those.
- */
-bool ha_announce_handle_message(struct ha_announce *a, struct mqtt *mqtt, const char *topic,
-				const void *payload, size_t len);

@@ -1,5 +1,6 @@
 #include "daemon/heating.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -7,9 +8,10 @@
 #include <time.h>
 
 #include "actuators/heater.h"
-#include "control/command.h"
 #include "control/thermostat.h"
 #include "daemon/clock.h"
+#include "daemon/event-source.h"
+#include "daemon/heating-settings.h"
 #include "daemon/log.h"
 #include "sensors/temp-payload.h"
 
@@ -20,6 +22,7 @@ struct stage {
 	const struct config_heater *cfg;
 	char source[80]; /* "heater.NAME" */
 	struct heater *heater;
+	struct mqtt_slot **slots; /* one per topic of the plug */
 	uint64_t wake_usec;
 	bool on;
 	/* On-time per minute over the last hour, for the cramp log's context. */
@@ -35,7 +38,7 @@ struct heating {
 	const struct heating_callbacks *cb;
 	void *userdata;
 	struct mqtt *mqtt;
-	struct store *store;
+	struct inputs *inputs; /* whether the person is in bed */
 
 	struct thermostat *thermostat;
 	struct thermostat_input in;
@@ -44,9 +47,8 @@ struct heating {
 	struct stage stages[THERMOSTAT_STAGES_MAX];
 	unsigned n_stages;
 
-	double floor_c;
-	enum command_mode mode;
-	char *floor_topic, *mode_topic;
+	struct heating_settings settings; /* floor and mode */
+	struct mqtt_slot *floor_slot, *mode_slot, *outdoor_slot, *watch;
 	sd_event_source *timer;
 	bool connected;
 };
@@ -157,7 +159,7 @@ static bool carry_out(struct stage *s, const struct heater_decision *d)
 
 static const char *action(const struct heating *h)
 {
-	if (h->mode == COMMAND_MODE_OFF)
+	if (h->settings.mode == COMMAND_MODE_OFF)
 		return "off";
 	for (unsigned i = 0; i < h->n_stages; i++)
 		if (h->stages[i].on)
@@ -175,17 +177,29 @@ static unsigned local_second_of_day(void)
 	return (unsigned) (tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec);
 }
 
+/* Read from the bed inputs, their one owner, at every step. */
+static enum thermostat_bed bed_input(const struct heating *h)
+{
+	int in_bed = h->inputs ? inputs_in_bed(h->inputs, NULL) : -ENODATA;
+
+	return in_bed < 0 ? THERMOSTAT_BED_UNKNOWN
+	       : in_bed   ? THERMOSTAT_BED_OCCUPIED
+			  : THERMOSTAT_BED_EMPTY;
+}
+
 static void fill_inputs(struct heating *h)
 {
 	const struct config_heating *c = &h->config->heating;
 	struct thermostat_input *in = &h->in;
 
-	in->mode = h->mode == COMMAND_MODE_HEAT ? THERMOSTAT_MODE_HEAT : THERMOSTAT_MODE_OFF;
-	in->floor_c = h->floor_c;
+	in->mode =
+	    h->settings.mode == COMMAND_MODE_HEAT ? THERMOSTAT_MODE_HEAT : THERMOSTAT_MODE_OFF;
+	in->floor_c = h->settings.floor_c;
 	in->day_floor_enabled = !isnan(c->day_floor_c);
 	in->day_floor_c = in->day_floor_enabled ? c->day_floor_c : 16.0;
 	in->night_start_min = (unsigned) c->night_start_min;
 	in->night_end_min = (unsigned) c->night_end_min;
+	in->bed = bed_input(h);
 	for (unsigned i = 0; i < h->n_stages; i++) {
 		struct heater_status st;
 
@@ -296,9 +310,12 @@ static int make_stage(struct heating *h, struct stage *s, const struct config_he
 	p.min_power_w = cfg->min_power_w;
 	r = heater_new(&p, &s->heater);
 	if (r < 0)
-		log_error_errno(r, "%s: cannot set up the plug (a topic with '+', '#' or nothing?)",
-				s->source);
-	return r;
+		return log_error_errno(r,
+				       "%s: cannot set up the plug (a topic with '+', '#' or "
+				       "nothing?)",
+				       s->source);
+	s->slots = calloc(heater_n_subscriptions(s->heater) + 1, sizeof(*s->slots));
+	return s->slots ? 0 : -ENOMEM;
 }
 
 static int make_thermostat(struct heating *h)
@@ -327,150 +344,7 @@ static int make_thermostat(struct heating *h)
 	return thermostat_new(&p, &h->thermostat);
 }
 
-int heating_new(sd_event *event, const struct config *config, struct alerts *alerts,
-		const struct heating_callbacks *cb, void *userdata, struct heating **ret)
-{
-	struct heating *h = calloc(1, sizeof(*h));
-	int r = 0;
-
-	if (!h)
-		return -ENOMEM;
-	h->event = sd_event_ref(event);
-	h->config = config;
-	h->alerts = alerts;
-	h->cb = cb;
-	h->userdata = userdata;
-	h->floor_c = config->heating.floor_c;
-	h->mode =
-	    config->heating.mode == CONFIG_HEATING_MODE_OFF ? COMMAND_MODE_OFF : COMMAND_MODE_HEAT;
-	thermostat_input_init(&h->in);
-	h->in.bed = THERMOSTAT_BED_UNKNOWN;
-	if (config->n_heaters > THERMOSTAT_STAGES_MAX) {
-		log_error("heating: at most %d heaters can be staged, %zu are configured",
-			  THERMOSTAT_STAGES_MAX, config->n_heaters);
-		r = -E2BIG;
-		goto out;
-	}
-	for (; h->n_stages < config->n_heaters && r >= 0; h->n_stages++)
-		r = make_stage(h, &h->stages[h->n_stages], &config->heaters[h->n_stages]);
-	if (r >= 0 && h->n_stages > 0)
-		r = make_thermostat(h);
-	if (r >= 0)
-		r = sd_event_add_time(event, &h->timer, CLOCK_MONOTONIC, UINT64_MAX, 0, on_timer,
-				      h);
-	if (r < 0)
-		goto out;
-	(void) sd_event_source_set_enabled(h->timer, SD_EVENT_OFF);
-	*ret = h;
-	return 0;
-out:
-	heating_free(h);
-	return r;
-}
-
-struct heating *heating_free(struct heating *h)
-{
-	if (!h)
-		return NULL;
-	h->timer = sd_event_source_disable_unref(h->timer);
-	for (unsigned i = 0; i < h->n_stages; i++)
-		heater_free(h->stages[i].heater);
-	thermostat_free(h->thermostat);
-	free(h->floor_topic);
-	free(h->mode_topic);
-	sd_event_unref(h->event);
-	free(h);
-	return NULL;
-}
-
-static void load_settings(struct heating *h)
-{
-	char *v = NULL;
-	double floor_c;
-	enum command_mode mode;
-	const char *reason;
-
-	if (!h->store)
-		return;
-	if (store_setting_get(h->store, "floor", &v) == 0) {
-		if (command_parse_floor(v, strlen(v), h->config->heating.floor_min_c,
-					h->config->heating.floor_max_c, &floor_c, &reason) == 0)
-			h->floor_c = floor_c;
-		else
-			log_warning("heating: the kept floor '%s' is %s now, using %.1f °C", v,
-				    reason, h->floor_c);
-		free(v);
-		v = NULL;
-	}
-	if (store_setting_get(h->store, "mode", &v) == 0) {
-		if (command_parse_mode(v, strlen(v), &mode, NULL) == 0)
-			h->mode = mode;
-		free(v);
-	}
-}
-
-void heating_set_store(struct heating *h, struct store *store)
-{
-	h->store = store;
-}
-
-int heating_start(struct heating *h, struct mqtt *mqtt, struct store *store)
-{
-	const char *base = mqtt_base_topic(mqtt);
-	int r;
-
-	h->mqtt = mqtt;
-	h->store = store;
-	load_settings(h);
-	if (asprintf(&h->floor_topic, "%s/set/floor", base) < 0 ||
-	    asprintf(&h->mode_topic, "%s/set/mode", base) < 0)
-		return -ENOMEM;
-	r = mqtt_subscribe(mqtt, h->floor_topic, 1);
-	if (r >= 0)
-		r = mqtt_subscribe(mqtt, h->mode_topic, 1);
-	if (r >= 0 && h->config->heating.outdoor_topic)
-		r = mqtt_subscribe(mqtt, h->config->heating.outdoor_topic, 0);
-	for (unsigned i = 0; i < h->n_stages && r >= 0; i++)
-		for (unsigned j = 0; j < heater_n_subscriptions(h->stages[i].heater) && r >= 0; j++)
-			r = mqtt_subscribe(mqtt, heater_subscription(h->stages[i].heater, j), 1);
-	if (r < 0)
-		return log_error_errno(r, "heating: cannot subscribe");
-	log_info("heating: %s, floor %.1f °C from %02d:%02d to %02d:%02d, %u heater%s",
-		 command_mode_to_string(h->mode), h->floor_c,
-		 h->config->heating.night_start_min / 60, h->config->heating.night_start_min % 60,
-		 h->config->heating.night_end_min / 60, h->config->heating.night_end_min % 60,
-		 h->n_stages, h->n_stages == 1 ? "" : "s");
-	step(h);
-	return 0;
-}
-
-void heating_stop(struct heating *h)
-{
-	uint64_t now = clock_monotonic_usec();
-
-	for (unsigned i = 0; i < h->n_stages; i++) {
-		struct heater_decision hd;
-
-		h->stages[i].on = false;
-		if (!h->connected)
-			continue;
-		heater_set(h->stages[i].heater, false, now, &hd);
-		(void) carry_out(&h->stages[i], &hd);
-	}
-	(void) sd_event_source_set_enabled(h->timer, SD_EVENT_OFF);
-	if (!h->mqtt)
-		return;
-	(void) mqtt_unsubscribe(h->mqtt, h->floor_topic);
-	(void) mqtt_unsubscribe(h->mqtt, h->mode_topic);
-	if (h->config->heating.outdoor_topic)
-		(void) mqtt_unsubscribe(h->mqtt, h->config->heating.outdoor_topic);
-	for (unsigned i = 0; i < h->n_stages; i++)
-		for (unsigned j = 0; j < heater_n_subscriptions(h->stages[i].heater); j++)
-			(void) mqtt_unsubscribe(h->mqtt,
-						heater_subscription(h->stages[i].heater, j));
-}
-
-void heating_connection(struct heating *h, bool connected)
+static void set_connected(struct heating *h, bool connected)
 {
 	uint64_t now = clock_monotonic_usec();
 
@@ -486,61 +360,51 @@ void heating_connection(struct heating *h, bool connected)
 		step(h);
 }
 
-static void set_floor(struct heating *h, const void *payload, size_t len)
+static void on_connected(struct mqtt *mqtt, void *userdata)
 {
-	const struct config_heating *c = &h->config->heating;
-	const char *reason;
-	char text[16];
-	double v;
-	int r;
+	set_connected(userdata, true);
+}
 
-	if (command_parse_floor(payload, len, c->floor_min_c, c->floor_max_c, &v, &reason) < 0) {
-		log_warning("ignoring set/floor: %s (allowed %.1f to %.1f °C)", reason,
-			    c->floor_min_c, c->floor_max_c);
+static void on_disconnected(struct mqtt *mqtt, void *userdata)
+{
+	set_connected(userdata, false);
+}
+
+static const struct mqtt_watch_callbacks watch_callbacks = {
+	.connected = on_connected,
+	.disconnected = on_disconnected,
+};
+
+static void on_floor_message(const struct mqtt_message *msg, void *userdata)
+{
+	struct heating *h = userdata;
+
+	if (!heating_settings_set_floor(&h->settings, msg->payload, msg->len))
 		return;
-	}
-	h->floor_c = v;
-	snprintf(text, sizeof(text), "%.1f", v);
-	r = h->store ? store_setting_set(h->store, "floor", text) : -ENODEV;
-	if (r < 0)
-		log_warning_errno(r,
-				  "heating: floor %.1f °C not kept in the store; it holds until a "
-				  "restart",
-				  v);
-	log_info("heating: floor set to %.1f °C", v);
 	step(h);
 	if (h->cb->changed)
 		h->cb->changed(h->userdata);
 }
 
-static void set_mode(struct heating *h, const void *payload, size_t len)
+static void on_mode_message(const struct mqtt_message *msg, void *userdata)
 {
-	enum command_mode m;
-	const char *reason;
-	int r;
+	struct heating *h = userdata;
 
-	if (command_parse_mode(payload, len, &m, &reason) < 0) {
-		log_warning("ignoring set/mode: %s", reason);
+	if (!heating_settings_set_mode(&h->settings, msg->payload, msg->len))
 		return;
-	}
-	h->mode = m;
-	r = h->store ? store_setting_set(h->store, "mode", command_mode_to_string(m)) : -ENODEV;
-	if (r < 0)
-		log_warning_errno(r,
-				  "heating: mode not kept in the store; it holds until a restart");
-	log_info("heating: mode set to %s", command_mode_to_string(m));
 	step(h);
 	if (h->cb->changed)
 		h->cb->changed(h->userdata);
 }
 
-static void outdoor_reading(struct heating *h, const void *payload, size_t len)
+static void on_outdoor_message(const struct mqtt_message *msg, void *userdata)
 {
+	struct heating *h = userdata;
 	struct temp_payload_params p = { .json_key = h->config->heating.outdoor_json_key };
 	const char *reason = NULL;
 	int32_t mc;
 
-	if (temp_payload_parse(payload, len, &p, &mc, &reason) < 0) {
+	if (temp_payload_parse(msg->payload, msg->len, &p, &mc, &reason) < 0) {
 		log_debug("ignoring outdoor temperature: %s", reason);
 		return;
 	}
@@ -548,61 +412,195 @@ static void outdoor_reading(struct heating *h, const void *payload, size_t len)
 	h->in.outdoor_c = (double) mc / 1000.0;
 }
 
-bool heating_handle_message(struct heating *h, const char *topic, const void *payload, size_t len)
+static void on_plug_message(const struct mqtt_message *msg, void *userdata)
 {
-	uint64_t now = clock_monotonic_usec();
+	struct stage *s = userdata;
+	struct heating *h = s->heating;
+	struct heater_decision hd;
+	int r;
 
-	if (h->floor_topic && strcmp(topic, h->floor_topic) == 0) {
-		set_floor(h, payload, len);
-		return true;
+	r = heater_receive(s->heater, msg->topic, msg->payload, msg->len, clock_monotonic_usec(),
+			   &hd);
+	if (r < 0) {
+		log_debug("%s: ignoring a message on '%s': %s", s->source, msg->topic,
+			  strerror(-r));
+		return;
 	}
-	if (h->mode_topic && strcmp(topic, h->mode_topic) == 0) {
-		set_mode(h, payload, len);
-		return true;
-	}
-	if (h->config->heating.outdoor_topic &&
-	    strcmp(topic, h->config->heating.outdoor_topic) == 0) {
-		outdoor_reading(h, payload, len);
-		return true;
-	}
-	for (unsigned i = 0; i < h->n_stages; i++) {
-		struct stage *s = &h->stages[i];
-		struct heater_decision hd;
-		int r = heater_receive(s->heater, topic, payload, len, now, &hd);
-
-		if (r == -ENOENT)
-			continue;
-		if (r < 0) {
-			log_debug("%s: ignoring a message on '%s': %s", s->source, topic,
-				  strerror(-r));
-			return true;
-		}
-		if (carry_out(s, &hd))
-			step(h);
-		else
-			arm_timer(h, h->last.next_wakeup_usec);
-		if (h->cb->changed)
-			h->cb->changed(h->userdata);
-		return true;
-	}
-	return false;
+	if (carry_out(s, &hd))
+		step(h);
+	else
+		arm_timer(h, h->last.next_wakeup_usec);
+	if (h->cb->changed)
+		h->cb->changed(h->userdata);
 }
 
-void heating_room_reading(struct heating *h, bool known, double room_c)
+/* A room reading that is news: the value, and the time it was taken, for the thermostat. */
+static void on_room_reading(const struct room_reading *reading, void *userdata)
 {
-	h->in.room_known = known;
-	if (known) {
-		h->in.room_c = room_c;
-		h->in.room_usec = clock_monotonic_usec();
+	struct heating *h = userdata;
+
+	h->in.room_known = reading->known;
+	if (reading->known) {
+		h->in.room_c = (double) reading->value_mc / 1000.0;
+		h->in.room_usec = reading->taken_usec;
+		log_debug("heating: room %.3f °C, taken at %.3f s", h->in.room_c,
+			  (double) reading->taken_usec / 1e6);
+	} else {
+		log_debug("heating: room temperature unknown");
 	}
 	step(h);
 }
 
-void heating_set_bed(struct heating *h, int in_bed)
+int heating_new(sd_event *event, const struct config *config, struct alerts *alerts,
+		struct room *room, struct inputs *inputs, const struct heating_callbacks *cb,
+		void *userdata, struct heating **ret)
 {
-	h->in.bed = in_bed < 0   ? THERMOSTAT_BED_UNKNOWN
-		    : in_bed > 0 ? THERMOSTAT_BED_OCCUPIED
-				 : THERMOSTAT_BED_EMPTY;
+	struct heating *h;
+	int r = 0;
+
+	assert(event);
+	assert(config);
+	assert(alerts);
+	assert(room);
+	assert(cb);
+	assert(ret);
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return -ENOMEM;
+	h->inputs = inputs;
+	h->event = sd_event_ref(event);
+	h->config = config;
+	h->alerts = alerts;
+	h->cb = cb;
+	h->userdata = userdata;
+	heating_settings_init(&h->settings, &config->heating);
+	thermostat_input_init(&h->in);
+	if (config->n_heaters > THERMOSTAT_STAGES_MAX) {
+		log_error("heating: at most %d heaters can be staged, %zu are configured",
+			  THERMOSTAT_STAGES_MAX, config->n_heaters);
+		r = -E2BIG;
+		goto out;
+	}
+	for (; h->n_stages < config->n_heaters && r >= 0; h->n_stages++)
+		r = make_stage(h, &h->stages[h->n_stages], &config->heaters[h->n_stages]);
+	if (r >= 0 && h->n_stages > 0)
+		r = make_thermostat(h);
+	if (r >= 0)
+		r = sd_event_add_time(event, &h->timer, CLOCK_MONOTONIC, UINT64_MAX, 0, on_timer,
+				      h);
+	if (r >= 0)
+		r = event_source_describe(h->timer, "heating");
+	if (r < 0)
+		goto out;
+	(void) sd_event_source_set_enabled(h->timer, SD_EVENT_OFF);
+	/* Every new room reading, at the time it was taken, from the room itself. */
+	room_set_reading_handler(room, on_room_reading, h);
+	*ret = h;
+	return 0;
+out:
+	heating_free(h);
+	return r;
+}
+
+static void drop_subscriptions(struct heating *h)
+{
+	h->floor_slot = mqtt_slot_free(h->floor_slot);
+	h->mode_slot = mqtt_slot_free(h->mode_slot);
+	h->outdoor_slot = mqtt_slot_free(h->outdoor_slot);
+	h->watch = mqtt_slot_free(h->watch);
+	for (unsigned i = 0; i < h->n_stages; i++)
+		for (unsigned j = 0;
+		     h->stages[i].slots && j < heater_n_subscriptions(h->stages[i].heater); j++)
+			h->stages[i].slots[j] = mqtt_slot_free(h->stages[i].slots[j]);
+}
+
+struct heating *heating_free(struct heating *h)
+{
+	if (!h)
+		return NULL;
+	drop_subscriptions(h);
+	h->timer = sd_event_source_disable_unref(h->timer);
+	for (unsigned i = 0; i < h->n_stages; i++) {
+		free(h->stages[i].slots);
+		heater_free(h->stages[i].heater);
+	}
+	thermostat_free(h->thermostat);
+	sd_event_unref(h->event);
+	free(h);
+	return NULL;
+}
+
+void heating_set_store(struct heating *h, struct store *store)
+{
+	assert(h);
+	h->settings.store = store;
+}
+
+/* Our topics: the commands, the outdoor thermometer, the plugs. */
+static int subscribe(struct heating *h, struct mqtt *mqtt)
+{
+	const char *outdoor = h->config->heating.outdoor_topic;
+	int r;
+
+	r = mqtt_watch(mqtt, &watch_callbacks, h, &h->watch);
+	if (r >= 0)
+		r = mqtt_subscribe_below(mqtt, "set/floor", 1, on_floor_message, h, &h->floor_slot);
+	if (r >= 0)
+		r = mqtt_subscribe_below(mqtt, "set/mode", 1, on_mode_message, h, &h->mode_slot);
+	if (r >= 0 && outdoor)
+		r = mqtt_subscribe(mqtt, outdoor, 0, on_outdoor_message, h, &h->outdoor_slot);
+	for (unsigned i = 0; i < h->n_stages && r >= 0; i++) {
+		struct stage *s = &h->stages[i];
+
+		for (unsigned j = 0; j < heater_n_subscriptions(s->heater) && r >= 0; j++)
+			r = mqtt_subscribe(mqtt, heater_subscription(s->heater, j), 1,
+					   on_plug_message, s, &s->slots[j]);
+	}
+	return r;
+}
+
+int heating_start(struct heating *h, struct mqtt *mqtt, struct store *store)
+{
+	int r;
+
+	assert(h);
+	assert(mqtt);
+	h->mqtt = mqtt;
+	heating_settings_load(&h->settings, store);
+	r = subscribe(h, mqtt);
+	if (r < 0)
+		return log_error_errno(r, "heating: cannot subscribe");
+	log_info("heating: %s, floor %.1f °C from %02d:%02d to %02d:%02d, %u heater%s",
+		 command_mode_to_string(h->settings.mode), h->settings.floor_c,
+		 h->config->heating.night_start_min / 60, h->config->heating.night_start_min % 60,
+		 h->config->heating.night_end_min / 60, h->config->heating.night_end_min % 60,
+		 h->n_stages, h->n_stages == 1 ? "" : "s");
+	h->connected = mqtt_is_connected(mqtt);
+	step(h);
+	return 0;
+}
+
+void heating_off(struct heating *h)
+{
+	uint64_t now = clock_monotonic_usec();
+
+	assert(h);
+	for (unsigned i = 0; i < h->n_stages; i++) {
+		struct heater_decision hd;
+
+		h->stages[i].on = false;
+		if (!h->connected)
+			continue;
+		heater_set(h->stages[i].heater, false, now, &hd);
+		(void) carry_out(&h->stages[i], &hd);
+	}
+	(void) sd_event_source_set_enabled(h->timer, SD_EVENT_OFF);
+}
+
+void heating_stop(struct heating *h)
+{
+	heating_off(h);
+	drop_subscriptions(h);
 }
 
 int heating_heater_on(const struct heating *h)
@@ -641,8 +639,8 @@ int heating_add_state(const struct heating *h, json_t *state)
 			      h->stages[i].on, "power",
 			      st.power_known ? json_real(st.power_w) : json_null()));
 	}
-	json_object_set_new(state, "floor", json_real(h->floor_c));
-	json_object_set_new(state, "mode", json_string(command_mode_to_string(h->mode)));
+	json_object_set_new(state, "floor", json_real(h->settings.floor_c));
+	json_object_set_new(state, "mode", json_string(command_mode_to_string(h->settings.mode)));
 	json_object_set_new(state, "action", json_string(action(h)));
 	json_object_set_new(state, "heating_reason",
 			    h->have_decision

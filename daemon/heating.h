@@ -8,15 +8,20 @@
 
 #include "config/config.h"
 #include "daemon/alerts.h"
+#include "daemon/inputs.h"
 #include "daemon/mqtt.h"
+#include "daemon/room.h"
 #include "daemon/store.h"
 
 /*
- * Heating: runs the thermostat (control/thermostat) on every room reading and
- * by its own wake-ups, and carries its decisions out through the heaters
+ * Heating: runs the thermostat (control/thermostat) on every new room reading
+ * (at the time it was taken; from the room, see room_set_reading_handler())
+ * and by its own wake-ups, and carries its decisions out through the heaters
  * (actuators/heater): commands, confirmation, dead-man keep-alive, alerts.
- * Takes <base>/set/floor and <base>/set/mode, kept in the store so they
- * survive a restart. Heaters are commanded off at start-up and shutdown.
+ * Owns its topics: <base>/set/floor and <base>/set/mode (kept in the store so
+ * they survive a restart), the outdoor thermometer and the plugs' topics. Reads
+ * whether the person is in bed from the bed inputs. Heaters are commanded off
+ * at start-up and shutdown.
  */
 
 struct heating;
@@ -26,33 +31,30 @@ struct heating_callbacks {
 	void (*changed)(void *userdata);
 };
 
-/* @config is borrowed and must outlive the heating. Returns 0 or a negative errno (logged). */
+/*
+ * @config is borrowed and must outlive the heating, as must @room (whose
+ * readings it takes from now on) and @inputs (may be NULL). Returns 0 or a
+ * negative errno (logged).
+ */
 int heating_new(sd_event *event, const struct config *config, struct alerts *alerts,
-		const struct heating_callbacks *cb, void *userdata, struct heating **ret);
+		struct room *room, struct inputs *inputs, const struct heating_callbacks *cb,
+		void *userdata, struct heating **ret);
 struct heating *heating_free(struct heating *h);
 
 /*
- * Subscribes @mqtt to the commands, the plugs' topics and the outdoor
- * thermometer, and takes the floor and mode kept in @store (may be NULL).
+ * Subscribes on @mqtt to the commands, the plugs' topics and the outdoor
+ * thermometer, watches the connection, and takes the floor and mode kept in
+ * @store (may be NULL).
  */
 int heating_start(struct heating *h, struct mqtt *mqtt, struct store *store);
 
-/* Unsubscribes and commands every heater off; for a reload or shutdown. */
+/* Commands every heater off and stops deciding; for a shutdown. */
+void heating_off(struct heating *h);
+
+/* As heating_off(), and drops the subscriptions; for a reload. */
 void heating_stop(struct heating *h);
 
 void heating_set_store(struct heating *h, struct store *store);
-
-/* The broker came (true) or went (false). */
-void heating_connection(struct heating *h, bool connected);
-
-/* Offers an MQTT message; true when it was for heating. */
-bool heating_handle_message(struct heating *h, const char *topic, const void *payload, size_t len);
-
-/* A new room temperature (or none) from the sensors. */
-void heating_room_reading(struct heating *h, bool known, double room_c);
-
-/* 1 in bed, 0 out of bed, -1 unknown (no bed sensor). */
-void heating_set_bed(struct heating *h, int in_bed);
 
 /* Any heater on now: 1, 0, or -1 with no heaters. */
 int heating_heater_on(const struct heating *h);

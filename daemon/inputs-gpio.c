@@ -8,6 +8,7 @@
 
 #include "control/backoff.h"
 #include "daemon/clock.h"
+#include "daemon/event-source.h"
 #include "daemon/log.h"
 #include "sensors/input-gpio.h"
 
@@ -54,7 +55,7 @@ static int chip_sync(struct input_chip *c)
 		return -ENOMEM;
 	r = input_gpio_get_levels(c->gpio, levels);
 	for (size_t k = 0; r >= 0 && k < c->n_members; k++)
-		input_level(c->members[k], levels[k], now, true);
+		c->cb->level(c->members[k], levels[k], now, true);
 	free(levels);
 	return r;
 }
@@ -69,8 +70,8 @@ static void chip_lost(struct input_chip *c, int error)
 	c->error = strdup("the GPIO chip went away");
 	c->failures = 0;
 	for (size_t k = 0; k < c->n_members; k++)
-		input_lost(c->members[k]);
-	inputs_changed(c->inputs);
+		c->cb->lost(c->members[k]);
+	c->cb->changed(c->inputs);
 	chip_schedule_reopen(c);
 }
 
@@ -88,7 +89,7 @@ static void chip_events(struct input_chip *c, const struct input_gpio_event *ev,
 		c->last_seqno = ev[k].seqno;
 		log_debug("%s: %s (seq %lu)", i->source, ev[k].active ? "active" : "inactive",
 			  ev[k].seqno);
-		input_level(i, ev[k].active, ev[k].timestamp_ns / 1000, false);
+		c->cb->level(i, ev[k].active, ev[k].timestamp_ns / 1000, false);
 	}
 }
 
@@ -141,6 +142,8 @@ int input_chip_open(struct input_chip *c, bool first)
 	if (r >= 0)
 		r = sd_event_add_io(c->inputs->event, &c->io, input_gpio_fd(c->gpio), EPOLLIN,
 				    on_chip_io, c);
+	if (r >= 0)
+		r = event_source_describe(c->io, "gpio-%s", c->name);
 	/* Edges first: an edge and a delay running out together are decided in order. */
 	if (r >= 0)
 		r = sd_event_source_set_priority(c->io, SD_EVENT_PRIORITY_IMPORTANT);
@@ -163,7 +166,7 @@ int input_chip_open(struct input_chip *c, bool first)
 	}
 	if (c->error) {
 		log_info("GPIO chip '%s' (%s) is open again", c->name, input_gpio_path(c->gpio));
-		inputs_changed(c->inputs);
+		c->cb->changed(c->inputs);
 	}
 	c->error = (free(c->error), NULL);
 	c->failures = 0;
@@ -199,7 +202,8 @@ static struct input_chip *chip_for(struct inputs *in, const char *name)
 	return NULL;
 }
 
-int input_chip_add(struct inputs *in, struct input *i, const char *name)
+int input_chip_add(struct inputs *in, struct input *i, const char *name,
+		   const struct input_chip_callbacks *cb)
 {
 	struct input_chip *c = chip_for(in, name);
 	struct input **members;
@@ -208,14 +212,19 @@ int input_chip_add(struct inputs *in, struct input *i, const char *name)
 	if (!c) {
 		c = &in->chips[in->n_chips++];
 		c->inputs = in;
+		c->cb = cb;
 		c->name = name;
 		r = sd_event_add_time(in->event, &c->reopen_timer, CLOCK_MONOTONIC, 0, 0,
 				      on_reopen_timer, c);
+		if (r >= 0)
+			r = event_source_describe(c->reopen_timer, "gpio-%s-reopen", name);
 		if (r < 0)
 			return r;
 		(void) sd_event_source_set_enabled(c->reopen_timer, SD_EVENT_OFF);
 		r = sd_event_add_time(in->event, &c->check_timer, CLOCK_MONOTONIC, 0, 0,
 				      on_check_timer, c);
+		if (r >= 0)
+			r = event_source_describe(c->check_timer, "gpio-%s-check", name);
 		if (r < 0)
 			return r;
 		(void) sd_event_source_set_enabled(c->check_timer, SD_EVENT_OFF);

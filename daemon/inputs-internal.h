@@ -2,7 +2,9 @@
 
 /*
  * Shared between daemon/inputs.c (the inputs, their decisions, the state) and
- * daemon/inputs-gpio.c (the GPIO chips). Not for use outside the two.
+ * daemon/inputs-gpio.c (the GPIO chips). Not for use outside the two. The
+ * direction is one-way: inputs.c calls the chip functions below; a chip
+ * reports back only through the input_chip_callbacks it was given.
  */
 
 #include <stdbool.h>
@@ -39,11 +41,27 @@ struct input {
 	struct bed_cramp_params cramp_params;
 
 	struct bed_payload_params payload;
-	bool payload_bad; /* the last payload was refused: log the next refusal at debug */
+	bool payload_bad;       /* the last payload was refused: log the next refusal at debug */
+	struct mqtt_slot *slot; /* mqtt */
+};
+
+/* How a chip reports what it read. */
+struct input_chip_callbacks {
+	/*
+	 * The input is @active at @at_usec (CLOCK_MONOTONIC). @sync: a level read
+	 * rather than an edge (at start, after lost events): it is never a press or
+	 * a movement.
+	 */
+	void (*level)(struct input *i, bool active, uint64_t at_usec, bool sync);
+	/* The input cannot be read any more (its chip went away). */
+	void (*lost)(struct input *i);
+	/* Something in the state changed (a chip failed or came back). */
+	void (*changed)(struct inputs *in);
 };
 
 struct input_chip {
 	struct inputs *inputs;
+	const struct input_chip_callbacks *cb;
 	const char *name; /* as configured */
 	struct input **members;
 	size_t n_members;
@@ -76,30 +94,16 @@ struct inputs {
 	struct cramp_suspect suspect;
 };
 
-/* In inputs.c. */
-
-/* Tells the owner that something in the state changed. */
-void inputs_changed(struct inputs *in);
-
-/*
- * The input is @active at @at_usec (CLOCK_MONOTONIC). @sync: a level read
- * rather than an edge (at start, after lost events): it is never a press or a
- * movement.
- */
-void input_level(struct input *i, bool active, uint64_t at_usec, bool sync);
-
-/* The input cannot be read any more (its chip went away). */
-void input_lost(struct input *i);
-
 /* In inputs-gpio.c. */
 
 /*
  * Adds the GPIO input @i to the chip @name of @in, setting the chip up (in
- * in->chips, unopened, with its timers) on its first input. Sets i->chip and
- * i->index. Returns 0 or a negative errno; on failure the chip is left for
- * input_chip_done().
+ * in->chips, unopened, with its timers, reporting through @cb) on its first
+ * input. Sets i->chip and i->index. Returns 0 or a negative errno; on failure
+ * the chip is left for input_chip_done().
  */
-int input_chip_add(struct inputs *in, struct input *i, const char *name);
+int input_chip_add(struct inputs *in, struct input *i, const char *name,
+		   const struct input_chip_callbacks *cb);
 
 /*
  * Opens the chip @c, requests its lines and reads their levels. A failure is

@@ -1,16 +1,18 @@
 #include "daemon/inputs-internal.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "daemon/clock.h"
+#include "daemon/event-source.h"
 #include "daemon/log.h"
 
 #define MOVEMENT_TICK_USEC (30 * 1000000ULL) /* how often movement_per_min is looked at */
 
-void inputs_changed(struct inputs *in)
+static void inputs_changed(struct inputs *in)
 {
 	if (in->cb->changed)
 		in->cb->changed(in->userdata);
@@ -114,7 +116,7 @@ static void suspect_cramp(struct input *i, uint64_t at_usec)
  * rather than an edge (at start, after lost events): it is never a press or a
  * movement.
  */
-void input_level(struct input *i, bool active, uint64_t at_usec, bool sync)
+static void input_level(struct input *i, bool active, uint64_t at_usec, bool sync)
 {
 	bool was = i->have_level && i->level;
 
@@ -156,13 +158,19 @@ void input_level(struct input *i, bool active, uint64_t at_usec, bool sync)
 }
 
 /* The input cannot be read any more (its chip went away). */
-void input_lost(struct input *i)
+static void input_lost(struct input *i)
 {
 	i->have_level = false;
 	bed_button_init(&i->button);
 	if (i->cfg->role == CONFIG_INPUT_ROLE_OCCUPANCY)
 		apply_occupancy(i, bed_occupancy_lost(&i->occupancy));
 }
+
+static const struct input_chip_callbacks chip_callbacks = {
+	.level = input_level,
+	.lost = input_lost,
+	.changed = inputs_changed,
+};
 
 static int on_occupancy_timer(sd_event_source *es, uint64_t usec, void *userdata)
 {
@@ -210,6 +218,9 @@ static int input_init(struct inputs *in, struct input *i, const struct config_in
 	if (cfg->role == CONFIG_INPUT_ROLE_OCCUPANCY) {
 		r = sd_event_add_time(in->event, &i->occupancy_timer, CLOCK_MONOTONIC, 0, 0,
 				      on_occupancy_timer, i);
+		if (r >= 0)
+			r = event_source_describe(i->occupancy_timer, "input-%s-occupancy",
+						  cfg->name);
 		if (r < 0)
 			return r;
 		(void) sd_event_source_set_enabled(i->occupancy_timer, SD_EVENT_OFF);
@@ -217,16 +228,21 @@ static int input_init(struct inputs *in, struct input *i, const struct config_in
 	if (cfg->type != CONFIG_INPUT_TYPE_GPIO)
 		return 0;
 
-	return input_chip_add(in, i, cfg->chip ? cfg->chip : "gpiochip0");
+	return input_chip_add(in, i, cfg->chip ? cfg->chip : "gpiochip0", &chip_callbacks);
 }
 
 int inputs_new(sd_event *event, const struct config *config, const struct inputs_callbacks *cb,
 	       void *userdata, struct inputs **ret)
 {
-	size_t n = config->n_inputs ? config->n_inputs : 1;
+	size_t n;
 	struct inputs *in;
 	int r = -ENOMEM;
 
+	assert(event);
+	assert(config);
+	assert(cb);
+	assert(ret);
+	n = config->n_inputs ? config->n_inputs : 1;
 	in = calloc(1, sizeof(*in));
 	if (!in)
 		return -ENOMEM;
@@ -263,6 +279,8 @@ int inputs_new(sd_event *event, const struct config *config, const struct inputs
 	}
 	r = sd_event_add_time_relative(event, &in->movement_timer, CLOCK_MONOTONIC,
 				       MOVEMENT_TICK_USEC, 0, on_movement_timer, in);
+	if (r >= 0)
+		r = event_source_describe(in->movement_timer, "inputs-movement");
 	if (r < 0)
 		goto out;
 	(void) sd_event_source_set_enabled(in->movement_timer, SD_EVENT_OFF);
@@ -279,9 +297,11 @@ struct inputs *inputs_free(struct inputs *in)
 		return NULL;
 	for (size_t k = 0; k < in->n_chips; k++)
 		input_chip_done(&in->chips[k]);
-	for (size_t k = 0; k < in->n_inputs; k++)
+	for (size_t k = 0; k < in->n_inputs; k++) {
+		in->inputs[k].slot = mqtt_slot_free(in->inputs[k].slot);
 		in->inputs[k].occupancy_timer =
 		    sd_event_source_disable_unref(in->inputs[k].occupancy_timer);
+	}
 	in->movement_timer = sd_event_source_disable_unref(in->movement_timer);
 	free(in->chips);
 	free(in->inputs);
@@ -290,19 +310,43 @@ struct inputs *inputs_free(struct inputs *in)
 	return NULL;
 }
 
+static void on_input_message(const struct mqtt_message *msg, void *userdata)
+{
+	struct input *i = userdata;
+	const char *reason = NULL;
+	bool active = false;
+	int r;
+
+	r = bed_payload_parse(msg->payload, msg->len, &i->payload, &active, &reason);
+	if (r < 0) {
+		log_write(i->payload_bad ? LOG_LEVEL_DEBUG : LOG_LEVEL_WARNING,
+			  "%s: refused a %zu-byte payload on '%s': %s, ignoring", i->source,
+			  msg->len, msg->topic, reason ? reason : strerror(-r));
+		i->payload_bad = true;
+		return;
+	}
+	i->payload_bad = false;
+	input_level(i, active, clock_monotonic_usec(), false);
+	/* A button on MQTT often says only "pressed": each one is a press. */
+	if (active && i->cfg->role == CONFIG_INPUT_ROLE_CRAMP_BUTTON)
+		input_level(i, false, clock_monotonic_usec(), false);
+}
+
 int inputs_start(struct inputs *in, struct mqtt *mqtt)
 {
 	int r;
 
+	assert(in);
+	assert(mqtt);
 	for (size_t k = 0; k < in->n_inputs; k++) {
-		const struct config_input *cfg = in->inputs[k].cfg;
+		struct input *i = &in->inputs[k];
 
-		if (cfg->type != CONFIG_INPUT_TYPE_MQTT)
+		if (i->cfg->type != CONFIG_INPUT_TYPE_MQTT)
 			continue;
-		r = mqtt_subscribe(mqtt, cfg->topic, 1);
+		r = mqtt_subscribe(mqtt, i->cfg->topic, 1, on_input_message, i, &i->slot);
 		if (r < 0)
-			return log_error_errno(r, "%s: cannot subscribe to '%s'",
-					       in->inputs[k].source, cfg->topic);
+			return log_error_errno(r, "%s: cannot subscribe to '%s'", i->source,
+					       i->cfg->topic);
 	}
 	for (size_t k = 0; k < in->n_chips; k++) {
 		r = input_chip_open(&in->chips[k], true);
@@ -314,48 +358,18 @@ int inputs_start(struct inputs *in, struct mqtt *mqtt)
 	return 0;
 }
 
-void inputs_stop(struct inputs *in, struct mqtt *mqtt)
+void inputs_stop(struct inputs *in)
 {
+	assert(in);
 	for (size_t k = 0; k < in->n_inputs; k++) {
 		struct input *i = &in->inputs[k];
 
-		if (i->cfg->type == CONFIG_INPUT_TYPE_MQTT)
-			(void) mqtt_unsubscribe(mqtt, i->cfg->topic);
+		i->slot = mqtt_slot_free(i->slot);
 		(void) sd_event_source_set_enabled(i->occupancy_timer, SD_EVENT_OFF);
 	}
 	for (size_t k = 0; k < in->n_chips; k++)
 		input_chip_stop(&in->chips[k]);
 	(void) sd_event_source_set_enabled(in->movement_timer, SD_EVENT_OFF);
-}
-
-bool inputs_handle_message(struct inputs *in, const char *topic, const void *payload, size_t len)
-{
-	bool handled = false;
-
-	for (size_t k = 0; k < in->n_inputs; k++) {
-		struct input *i = &in->inputs[k];
-		const char *reason = NULL;
-		bool active = false;
-		int r;
-
-		if (i->cfg->type != CONFIG_INPUT_TYPE_MQTT || strcmp(i->cfg->topic, topic) != 0)
-			continue;
-		handled = true;
-		r = bed_payload_parse(payload, len, &i->payload, &active, &reason);
-		if (r < 0) {
-			log_write(i->payload_bad ? LOG_LEVEL_DEBUG : LOG_LEVEL_WARNING,
-				  "%s: refused a %zu-byte payload on '%s': %s, ignoring", i->source,
-				  len, topic, reason ? reason : strerror(-r));
-			i->payload_bad = true;
-			continue;
-		}
-		i->payload_bad = false;
-		input_level(i, active, clock_monotonic_usec(), false);
-		/* A button on MQTT often says only "pressed": each one is a press. */
-		if (active && i->cfg->role == CONFIG_INPUT_ROLE_CRAMP_BUTTON)
-			input_level(i, false, clock_monotonic_usec(), false);
-	}
-	return handled;
 }
 
 /* "ok", "waiting" (no level yet) or "failed". */

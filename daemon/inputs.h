@@ -53,16 +53,13 @@ struct inputs *inputs_free(struct inputs *in);
 
 /*
  * Opens the GPIO chips (a chip that fails is logged and retried; that is not
- * an error here) and subscribes @mqtt to the MQTT inputs' topics. Returns 0 or
- * a negative errno.
+ * an error here) and subscribes on @mqtt to the MQTT inputs' topics. Returns 0
+ * or a negative errno.
  */
 int inputs_start(struct inputs *in, struct mqtt *mqtt);
 
-/* Releases the GPIO lines, stops the timers, unsubscribes. */
-void inputs_stop(struct inputs *in, struct mqtt *mqtt);
-
-/* Offers an MQTT message; returns true when it was an input's. */
-bool inputs_handle_message(struct inputs *in, const char *topic, const void *payload, size_t len);
+/* Releases the GPIO lines, stops the timers, drops the subscriptions. */
+void inputs_stop(struct inputs *in);
 
 /*
  * Adds "in_bed" (true/false/null), "in_bed_since" (ISO-8601 local or null),

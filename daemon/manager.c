@@ -1,5 +1,6 @@
 #include "daemon/manager.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <jansson.h>
 #include <signal.h>
@@ -11,23 +12,20 @@
 
 #include "daemon/alerts.h"
 #include "daemon/clock.h"
-#include "daemon/cramp-command.h"
 #include "daemon/cramp-log.h"
+#include "daemon/event-source.h"
 #include "daemon/ha-announce.h"
-#include "daemon/heating.h"
-#include "daemon/inputs.h"
 #include "daemon/log.h"
 #include "daemon/mqtt.h"
+#include "daemon/parts.h"
 #include "daemon/reminder-answers.h"
-#include "daemon/room.h"
 #include "daemon/store-guard.h"
 #include "daemon/store.h"
 #include "version.h"
 
 /* A cramp this recent is "now" for its context; older ones get what the store kept. */
 #define CONTEXT_LIVE_S       (5 * 60)
-#define ROOM_SAMPLE_S        (5 * 60) /* the room temperature kept in the store, this often */
-#define CONTEXT_SAMPLE_GAP_S (2 * ROOM_SAMPLE_S)
+#define CONTEXT_SAMPLE_GAP_S (10 * 60) /* twice the room temperature's sampling interval */
 
 struct manager {
 	sd_event *event;
@@ -36,14 +34,11 @@ struct manager {
 	struct mqtt *mqtt;
 	struct mqtt *mqtt_retiring; /* the old connection, saying "offline" after a reload */
 	struct alerts *alerts;
-	struct room *room;
-	struct inputs *inputs;
-	struct heating *heating;
+	struct parts_env env; /* what the parts get from us */
+	struct parts *parts;  /* of the running configuration */
 	struct cramp_log *cramps;
 	struct reminder_answers *reminders;
 	struct ha_announce *ha;
-	char *cramp_topic;     /* <base>/cramp */
-	int64_t last_sample_s; /* of the room temperature, for the report */
 
 	sd_event_source *prune_timer;
 	sd_event_source *sig_term;
@@ -80,8 +75,7 @@ static json_t *state_snapshot(const struct manager *m)
 			  "version", BEDROOMD_VERSION, "started", m->started, "store", store,
 			  "alerts", alerts_active_json(m->alerts));
 	if (state &&
-	    (room_add_state(m->room, state) < 0 || inputs_add_state(m->inputs, state) < 0 ||
-	     heating_add_state(m->heating, state) < 0 || cramp_log_add_state(m->cramps, state) < 0))
+	    (parts_add_state(m->parts, state) < 0 || cramp_log_add_state(m->cramps, state) < 0))
 		state = (json_decref(state), NULL);
 	return state;
 }
@@ -116,46 +110,13 @@ static void publish_changes(struct manager *m)
 		(void) alerts_flush(m->alerts, m->mqtt);
 }
 
+/* The parts heard it first (they watch the connection): now the state they are in. */
 static void on_mqtt_connected(void *userdata)
 {
 	struct manager *m = userdata;
 
-	heating_connection(m->heating, true);
-	(void) ha_announce_publish(m->ha, m->mqtt);
 	publish_changes(m);
-	cramp_log_connected(m->cramps, m->mqtt);
 	notify_status(m);
-}
-
-static void on_mqtt_published(int mid, void *userdata)
-{
-	struct manager *m = userdata;
-
-	(void) cramp_log_published(m->cramps, mid);
-}
-
-/* The room temperature every few minutes, for the report's coldest hour of the night. */
-static void sample_room_temperature(struct manager *m)
-{
-	int64_t now = (int64_t) (clock_realtime_usec() / 1000000);
-	struct store *store = store_guard_get(m->store);
-	double c;
-	int r;
-
-	if (!store || now - m->last_sample_s < ROOM_SAMPLE_S || !room_temperature(m->room, &c))
-		return;
-	m->last_sample_s = now;
-	r = store_room_temperature_add(store, now, clock_local_offset_s(now), c);
-	if (r < 0)
-		log_warning_errno(r, "cannot store the room temperature, ignoring");
-}
-
-static void on_room_changed(void *userdata)
-{
-	struct manager *m = userdata;
-
-	sample_room_temperature(m);
-	publish_changes(m);
 }
 
 /*
@@ -183,15 +144,15 @@ static void cramp_context(struct cramp_context *ret, int64_t time_s, void *userd
 			ret->room_c = c;
 		return;
 	}
-	if (room_temperature(m->room, &c))
+	if (room_temperature(parts_room(m->parts), &c))
 		ret->room_c = c;
-	in_bed = inputs_in_bed(m->inputs, &since);
+	in_bed = inputs_in_bed(parts_inputs(m->parts), &since);
 	if (in_bed >= 0) {
 		ret->in_bed = in_bed;
 		ret->in_bed_since = in_bed ? (int64_t) (since / 1000000) : 0;
 	}
-	ret->heater_on = heating_heater_on(m->heating);
-	ret->heater_duty_1h = heating_duty_1h(m->heating);
+	ret->heater_on = heating_heater_on(parts_heating(m->parts));
+	ret->heater_duty_1h = heating_duty_1h(parts_heating(m->parts));
 }
 
 static void on_cramps_changed(void *userdata)
@@ -231,10 +192,10 @@ static void on_store_changed(struct store *store, void *userdata)
 
 	if (m->cramps)
 		cramp_log_set_store(m->cramps, store);
-	if (m->reminders && store)
-		reminder_answers_flush(m->reminders, store);
-	if (m->heating)
-		heating_set_store(m->heating, store);
+	if (m->reminders)
+		reminder_answers_set_store(m->reminders, store);
+	if (m->parts)
+		parts_set_store(m->parts, store);
 	if (m->config)
 		prune(m);
 }
@@ -243,88 +204,14 @@ static const struct store_guard_callbacks store_callbacks = {
 	.changed = on_store_changed,
 };
 
-static void handle_cramp_command(struct manager *m, const void *payload, size_t len)
-{
-	int64_t now = (int64_t) (clock_realtime_usec() / 1000000);
-	struct cramp_command c;
-	const char *reason = NULL;
-
-	if (cramp_command_parse(payload, len, now, &c, &reason) < 0) {
-		log_warning("ignoring a cramp report on '%s': %s", m->cramp_topic, reason);
-		return;
-	}
-	(void) cramp_log_record(m->cramps, c.leg, c.site[0] ? c.site : NULL, c.time, c.source,
-				false, c.note[0] ? c.note : NULL);
-}
-
-static void on_room_reading(bool known, double room_c, void *userdata)
-{
-	struct manager *m = userdata;
-
-	if (m->heating)
-		heating_room_reading(m->heating, known, room_c);
-}
-
-static const struct room_callbacks room_callbacks = {
-	.changed = on_room_changed,
-	.reading = on_room_reading,
-};
-
-static void on_inputs_changed(void *userdata)
-{
-	struct manager *m = userdata;
-	uint64_t since;
-
-	if (m->heating)
-		heating_set_bed(m->heating, inputs_in_bed(m->inputs, &since));
-	publish_changes(m);
-}
-
-/* A bedside button: stored first, then delivered, like every cramp. */
-static void on_button_cramp(const struct inputs_cramp *c, void *userdata)
-{
-	struct manager *m = userdata;
-
-	(void) cramp_log_record(m->cramps, inputs_leg_name(c->leg), NULL,
-				(int64_t) (c->realtime_usec / 1000000), c->source, c->suspected,
-				NULL);
-}
-
-static const struct inputs_callbacks inputs_callbacks = {
-	.changed = on_inputs_changed,
-	.cramp = on_button_cramp,
-};
-
-static void on_heating_changed(void *userdata)
+static void on_parts_changed(void *userdata)
 {
 	publish_changes(userdata);
 }
 
-static const struct heating_callbacks heating_callbacks = {
-	.changed = on_heating_changed,
-};
-
 static void on_mqtt_disconnected(void *userdata)
 {
-	struct manager *m = userdata;
-
-	heating_connection(m->heating, false);
-	notify_status(m);
-}
-
-static void on_mqtt_message(const char *topic, const void *payload, size_t len, void *userdata)
-{
-	struct manager *m = userdata;
-
-	if (strcmp(topic, m->cramp_topic) == 0)
-		handle_cramp_command(m, payload, len);
-	else if (!ha_announce_handle_message(m->ha, m->mqtt, topic, payload, len) && m->mqtt &&
-		 !reminder_answers_handle(m->reminders, store_guard_get(m->store),
-					  mqtt_base_topic(m->mqtt), topic, payload, len) &&
-		 !room_handle_message(m->room, topic, payload, len) &&
-		 !inputs_handle_message(m->inputs, topic, payload, len) &&
-		 !heating_handle_message(m->heating, topic, payload, len))
-		log_debug("ignoring message on '%s' (%zu bytes)", topic, len);
+	notify_status(userdata);
 }
 
 static void on_mqtt_stopped(void *userdata)
@@ -344,27 +231,17 @@ static void on_mqtt_stopped(void *userdata)
 static const struct mqtt_callbacks mqtt_callbacks = {
 	.connected = on_mqtt_connected,
 	.disconnected = on_mqtt_disconnected,
-	.message = on_mqtt_message,
-	.published = on_mqtt_published,
 	.stopped = on_mqtt_stopped,
 };
 
-/* Commands arrive with QoS 1 on our persistent session: sent while we restart, they wait. */
-static int subscribe_commands(struct manager *m, struct mqtt *mqtt)
+/* The parts that live as long as the daemon take their topics on @mqtt. */
+static int attach(struct manager *m, struct mqtt *mqtt)
 {
-	char *reminders = NULL;
 	int r;
 
-	free(m->cramp_topic);
-	if (asprintf(&m->cramp_topic, "%s/cramp", mqtt_base_topic(mqtt)) < 0) {
-		m->cramp_topic = NULL;
-		return -ENOMEM;
-	}
-	r = mqtt_subscribe(mqtt, m->cramp_topic, 1);
-	if (r < 0 || asprintf(&reminders, "%s/reminder/+", mqtt_base_topic(mqtt)) < 0)
-		return r < 0 ? r : -ENOMEM;
-	r = mqtt_subscribe(mqtt, reminders, 1);
-	free(reminders);
+	r = cramp_log_attach(m->cramps, mqtt);
+	if (r >= 0)
+		r = reminder_answers_start(m->reminders, mqtt);
 	return r;
 }
 
@@ -401,65 +278,37 @@ static int apply_config(struct manager *m, struct config *next)
 {
 	struct config *prev = m->config;
 	struct mqtt *mqtt = NULL;
-	struct room *room = NULL;
-	struct heating *heating = NULL;
-	struct inputs *inputs = NULL;
+	struct parts *parts = NULL;
 	int r;
 
-	/* Sensors are set up anew from the new file; the old ones stop once it is good. */
-	r = room_new(m->event, next, m->alerts, &room_callbacks, m, &room);
+	/* The parts are set up anew from the new file; the old ones stop once it is good. */
+	r = parts_new(&m->env, next, &parts);
 	if (r < 0)
-		return log_error_errno(r, "cannot set up the sensors of the new configuration, "
-					  "keeping the running configuration");
-	r = heating_new(m->event, next, m->alerts, &heating_callbacks, m, &heating);
-	if (r >= 0)
-		r = inputs_new(m->event, next, &inputs_callbacks, m, &inputs);
-	if (r < 0) {
-		room_free(room);
-		heating_free(heating);
 		return log_error_errno(r, "cannot set up the new configuration, keeping the "
 					  "running configuration");
-	}
-
 	if (mqtt_config_differs(&prev->mqtt, &next->mqtt)) {
 		if (m->mqtt_retiring) {
-			room_free(room);
-			heating_free(heating);
-			inputs_free(inputs);
+			parts_free(parts);
 			return log_error_errno(-EBUSY,
 					       "a previous reload is still switching "
 					       "brokers, keeping the running configuration");
 		}
 		r = mqtt_new(m->event, &next->mqtt, &mqtt_callbacks, m, &mqtt);
-		if (r >= 0)
-			r = subscribe_commands(m, mqtt);
 		if (r < 0) {
-			mqtt_free(mqtt);
-			room_free(room);
-			heating_free(heating);
-			inputs_free(inputs);
+			parts_free(parts);
 			return log_error_errno(r, "cannot set up the new MQTT connection, keeping "
 						  "the running configuration");
 		}
 	}
-	room_stop(m->room, m->mqtt);
-	m->room = room_free(m->room);
-	m->room = room;
-	/* The old heaters go off; the new ones decide afresh. */
-	heating_stop(m->heating);
-	m->heating = heating_free(m->heating);
-	m->heating = heating;
-	/* The old inputs release their GPIO lines before the new ones ask for them. */
-	inputs_stop(m->inputs, m->mqtt);
-	m->inputs = inputs_free(m->inputs);
-	m->inputs = inputs;
-	(void) room_start(m->room, mqtt ? mqtt : m->mqtt);
-	(void) inputs_start(m->inputs, mqtt ? mqtt : m->mqtt);
-	(void) heating_start(m->heating, mqtt ? mqtt : m->mqtt, store_guard_get(m->store));
-	if (!mqtt)
-		heating_connection(m->heating, mqtt_is_connected(m->mqtt));
+	parts_stop(m->parts);
+	m->parts = parts_free(m->parts);
+	m->parts = parts;
+	(void) parts_start(m->parts, mqtt ? mqtt : m->mqtt, store_guard_get(m->store));
 	m->config = next;
 	apply_log_level(next);
+	if (mqtt && attach(m, mqtt) < 0)
+		log_warning("cannot take the cramp reports and reminder answers on the new "
+			    "broker, ignoring");
 	r = ha_announce_configure(m->ha, next, mqtt ? mqtt : m->mqtt);
 	if (r < 0)
 		log_warning_errno(r, "cannot update the Home Assistant entities, ignoring");
@@ -473,8 +322,6 @@ static int apply_config(struct manager *m, struct config *next)
 		}
 	}
 	if (mqtt) {
-		/* What the old connection had in flight goes out again on the new one. */
-		cramp_log_forget_in_flight(m->cramps);
 		m->mqtt_retiring = m->mqtt;
 		m->mqtt = mqtt;
 		/* The new connection starts once the old one has said "offline". */
@@ -522,7 +369,8 @@ static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void
 	m->stopping = true;
 	log_info("stopping on %s", strsignal((int) si->ssi_signo));
 	(void) sd_notify(false, "STOPPING=1\nSTATUS=Stopping");
-	heating_stop(m->heating); /* heaters off before we say offline */
+	/* Heaters off before we say offline; the subscriptions stay with the session. */
+	parts_heaters_off(m->parts);
 	m->mqtt_retiring = mqtt_free(m->mqtt_retiring);
 	if (mqtt_stop(m->mqtt) < 0)
 		(void) sd_event_exit(m->event, 0);
@@ -573,6 +421,12 @@ int manager_new(struct config *config, struct manager **ret)
 	if (r >= 0)
 		r = sd_event_add_signal(m->event, &m->sig_hup, SIGHUP | SD_EVENT_SIGNAL_PROCMASK,
 					on_signal, m);
+	if (r >= 0)
+		r = event_source_describe(m->sig_term, "signal-term");
+	if (r >= 0)
+		r = event_source_describe(m->sig_int, "signal-int");
+	if (r >= 0)
+		r = event_source_describe(m->sig_hup, "signal-hup");
 	if (r < 0) {
 		log_error_errno(r, "cannot watch signals");
 		goto out;
@@ -580,33 +434,34 @@ int manager_new(struct config *config, struct manager **ret)
 	r = sd_event_add_time_relative(m->event, &m->prune_timer, CLOCK_MONOTONIC,
 				       24ULL * 3600 * 1000000, 0, on_prune_timer, m);
 	if (r >= 0)
+		r = event_source_describe(m->prune_timer, "store-prune");
+	if (r >= 0)
 		r = sd_event_source_set_enabled(m->prune_timer, SD_EVENT_ON);
 	if (r >= 0)
 		r = alerts_new(config->daemon.node_id, &m->alerts);
 	if (r >= 0)
-		r = reminder_answers_new(config->daemon.node_id, &m->reminders);
-	if (r >= 0)
 		r = store_guard_new(m->event, config->daemon.state_dir, m->alerts, &store_callbacks,
 				    m, &m->store);
+	if (r >= 0)
+		r = reminder_answers_new(config->daemon.node_id, store_guard_get(m->store),
+					 &m->reminders);
 	if (r >= 0)
 		r = make_cramp_log(m);
 	if (r < 0) {
 		log_error_errno(r, "cannot start");
 		goto out;
 	}
-	r = room_new(m->event, config, m->alerts, &room_callbacks, m, &m->room);
-	if (r < 0) {
-		log_error_errno(r, "cannot set up the room sensors");
-		goto out;
-	}
-	r = heating_new(m->event, config, m->alerts, &heating_callbacks, m, &m->heating);
-	if (r >= 0)
-		r = inputs_new(m->event, config, &inputs_callbacks, m, &m->inputs);
+	m->env = (struct parts_env){ .event = m->event,
+				     .alerts = m->alerts,
+				     .cramps = m->cramps,
+				     .changed = on_parts_changed,
+				     .userdata = m };
+	r = parts_new(&m->env, config, &m->parts);
 	if (r < 0)
-		goto out;
+		goto out; /* logged */
 	r = mqtt_new(m->event, &config->mqtt, &mqtt_callbacks, m, &m->mqtt);
 	if (r >= 0)
-		r = subscribe_commands(m, m->mqtt);
+		r = attach(m, m->mqtt);
 	if (r >= 0)
 		r = ha_announce_new(&m->ha);
 	if (r >= 0)
@@ -630,14 +485,11 @@ struct manager *manager_free(struct manager *m)
 	m->mqtt = mqtt_free(m->mqtt);
 	m->mqtt_retiring = mqtt_free(m->mqtt_retiring);
 	m->ha = ha_announce_free(m->ha);
-	m->room = room_free(m->room);
-	m->heating = heating_free(m->heating);
-	m->inputs = inputs_free(m->inputs);
+	m->parts = parts_free(m->parts);
 	m->cramps = cramp_log_free(m->cramps);
 	m->reminders = reminder_answers_free(m->reminders);
 	m->store = store_guard_free(m->store);
 	m->alerts = alerts_free(m->alerts);
-	free(m->cramp_topic);
 	m->prune_timer = sd_event_source_disable_unref(m->prune_timer);
 	m->sig_hup = sd_event_source_disable_unref(m->sig_hup);
 	m->sig_int = sd_event_source_disable_unref(m->sig_int);
@@ -652,11 +504,7 @@ int manager_run(struct manager *m)
 {
 	int r;
 
-	r = room_start(m->room, m->mqtt);
-	if (r >= 0)
-		r = inputs_start(m->inputs, m->mqtt);
-	if (r >= 0)
-		r = heating_start(m->heating, m->mqtt, store_guard_get(m->store));
+	r = parts_start(m->parts, m->mqtt, store_guard_get(m->store));
 	if (r < 0)
 		return EXIT_FAILURE;
 	r = mqtt_start(m->mqtt);

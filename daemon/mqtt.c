@@ -1,5 +1,6 @@
 /*
- * The one file that talks to libmosquitto: MOSQ_ERR_* codes stop here.
+ * The MQTT connection. With mqtt-slot.c (who gets which message), the only
+ * code that talks to libmosquitto: MOSQ_ERR_* codes stop here.
  *
  * libmosquitto is driven by hand from sd-event: an io source on its socket
  * (EPOLLOUT only while mosquitto_want_write() says so), a 1 s timer for
@@ -8,6 +9,7 @@
  */
 #include "daemon/mqtt.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <mosquitto.h>
 #include <stdlib.h>
@@ -17,8 +19,10 @@
 #include <time.h>
 
 #include "control/backoff.h"
+#include "daemon/event-source.h"
 #include "daemon/log.h"
 #include "daemon/mosquitto-errno.h"
+#include "daemon/mqtt-internal.h"
 
 /* With equal jitter the first retry comes after 1 to 2 s, later ones at most 60 s apart. */
 #define RECONNECT_MIN_USEC (2ULL * 1000000ULL)
@@ -26,47 +30,7 @@
 #define MISC_INTERVAL_USEC (1ULL * 1000000ULL)
 #define STOP_TIMEOUT_USEC  (2ULL * 1000000ULL)
 
-enum mqtt_state {
-	MQTT_STATE_IDLE,
-	MQTT_STATE_CONNECTING,
-	MQTT_STATE_CONNECTED,
-	MQTT_STATE_WAITING, /* for the reconnect timer */
-	MQTT_STATE_STOPPING,
-	MQTT_STATE_STOPPED,
-};
-
-struct subscription {
-	char *topic;
-	int qos;
-};
-
-struct mqtt {
-	sd_event *event;
-	struct mosquitto *mosq;
-	const struct mqtt_callbacks *cb;
-	void *userdata;
-
-	char *host;
-	int port;
-	int keepalive_s;
-	char *base_topic;
-	char *availability_topic;
-
-	enum mqtt_state state;
-	bool host_set;     /* mosquitto_reconnect_async() needs a first connect call */
-	unsigned failures; /* since the last successful connect */
-	int offline_mid;
-
-	sd_event_source *io;
-	sd_event_source *misc_timer;
-	sd_event_source *reconnect_timer;
-	sd_event_source *stop_timer;
-
-	struct subscription *subs;
-	size_t n_subs;
-};
-
-static void update_io_events(struct mqtt *m)
+void mqtt_update_io_events(struct mqtt *m)
 {
 	if (m->io)
 		(void) sd_event_source_set_io_events(
@@ -90,6 +54,7 @@ static void connection_lost(struct mqtt *m, int error)
 	if (was_connected) {
 		log_warning("connection to MQTT broker %s:%d lost%s%s", m->host, m->port,
 			    error ? ": " : "", error ? strerror(-error) : "");
+		mqtt_slots_disconnected(m);
 		if (m->cb->disconnected)
 			m->cb->disconnected(m->userdata);
 	}
@@ -111,7 +76,7 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 			connection_lost(m, errno_from_mosq(rc));
 		return 0;
 	}
-	update_io_events(m);
+	mqtt_update_io_events(m);
 	return 0;
 }
 
@@ -126,8 +91,8 @@ static int attach_socket(struct mqtt *m)
 	r = sd_event_add_io(m->event, &m->io, fd, EPOLLIN | EPOLLOUT, on_io, m);
 	if (r < 0)
 		return r;
-	(void) sd_event_source_set_description(m->io, "mqtt-socket");
-	update_io_events(m);
+	(void) event_source_describe(m->io, "mqtt-socket");
+	mqtt_update_io_events(m);
 	return 0;
 }
 
@@ -197,7 +162,7 @@ static int on_misc_timer(sd_event_source *s, uint64_t usec, void *userdata)
 		if (rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_NO_CONN && m->io)
 			connection_lost(m, errno_from_mosq(rc));
 		else
-			update_io_events(m);
+			mqtt_update_io_events(m);
 	}
 	(void) sd_event_source_set_time_relative(s, MISC_INTERVAL_USEC);
 	return 0;
@@ -223,18 +188,14 @@ static void on_connect(struct mosquitto *mosq, void *userdata, int rc)
 	 * once "online" is out, a command sent on seeing it finds us subscribed
 	 * (on a first connection there is no session to hold it otherwise).
 	 */
-	for (size_t i = 0; i < m->n_subs; i++) {
-		rc = mosquitto_subscribe(m->mosq, NULL, m->subs[i].topic, m->subs[i].qos);
-		if (rc != MOSQ_ERR_SUCCESS)
-			log_warning("cannot subscribe to '%s': %s", m->subs[i].topic,
-				    mosquitto_strerror(rc));
-	}
+	mqtt_slots_restore(m);
 	r = mqtt_publish(m, m->availability_topic, "online", 6, 1, true, NULL);
 	if (r < 0)
 		log_warning_errno(r, "cannot publish '%s'", m->availability_topic);
+	mqtt_slots_connected(m);
 	if (m->cb->connected)
 		m->cb->connected(m->userdata);
-	update_io_events(m);
+	mqtt_update_io_events(m);
 }
 
 static void on_disconnect(struct mosquitto *mosq, void *userdata, int rc)
@@ -281,18 +242,23 @@ static void on_publish(struct mosquitto *mosq, void *userdata, int mid)
 		m->stop_timer = sd_event_source_disable_unref(m->stop_timer);
 		if (sd_event_add_defer(m->event, &m->stop_timer, on_stop_ready, m) < 0)
 			finish_stop(m);
+		else
+			(void) event_source_describe(m->stop_timer, "mqtt-stop");
 		return;
 	}
-	if (m->cb->published)
-		m->cb->published(mid, m->userdata);
+	mqtt_slots_published(m, mid);
 }
 
 static void on_message(struct mosquitto *mosq, void *userdata, const struct mosquitto_message *msg)
 {
 	struct mqtt *m = userdata;
 
-	if (m->cb->message && msg->payloadlen >= 0)
-		m->cb->message(msg->topic, msg->payload, (size_t) msg->payloadlen, m->userdata);
+	if (msg->payloadlen < 0)
+		return;
+	mqtt_slots_dispatch(m, &(const struct mqtt_message){ .topic = msg->topic,
+							     .payload = msg->payload,
+							     .len = (size_t) msg->payloadlen,
+							     .retained = msg->retain });
 }
 
 static int on_stop_timeout(sd_event_source *s, uint64_t usec, void *userdata)
@@ -358,11 +324,15 @@ int mqtt_new(sd_event *event, const struct config_mqtt *cfg, const struct mqtt_c
 		goto out;
 	r = sd_event_add_time_relative(event, &m->misc_timer, CLOCK_MONOTONIC, MISC_INTERVAL_USEC,
 				       0, on_misc_timer, m);
+	if (r >= 0)
+		r = event_source_describe(m->misc_timer, "mqtt-keepalive");
 	if (r < 0)
 		goto out;
 	(void) sd_event_source_set_enabled(m->misc_timer, SD_EVENT_ON);
 	r = sd_event_add_time_relative(event, &m->reconnect_timer, CLOCK_MONOTONIC, 0, 0,
 				       on_reconnect_timer, m);
+	if (r >= 0)
+		r = event_source_describe(m->reconnect_timer, "mqtt-reconnect");
 	if (r < 0)
 		goto out;
 	(void) sd_event_source_set_enabled(m->reconnect_timer, SD_EVENT_OFF);
@@ -383,9 +353,7 @@ struct mqtt *mqtt_free(struct mqtt *m)
 	m->stop_timer = sd_event_source_disable_unref(m->stop_timer);
 	if (m->mosq)
 		mosquitto_destroy(m->mosq);
-	for (size_t i = 0; i < m->n_subs; i++)
-		free(m->subs[i].topic);
-	free(m->subs);
+	mqtt_slots_detach(m);
 	free(m->host);
 	free(m->base_topic);
 	free(m->availability_topic);
@@ -421,6 +389,8 @@ int mqtt_stop(struct mqtt *m)
 	}
 	r = sd_event_add_time_relative(m->event, &m->stop_timer, CLOCK_MONOTONIC, STOP_TIMEOUT_USEC,
 				       0, on_stop_timeout, m);
+	if (r >= 0)
+		r = event_source_describe(m->stop_timer, "mqtt-stop-timeout");
 	if (r < 0) {
 		finish_stop(m);
 		return r;
@@ -438,47 +408,6 @@ const char *mqtt_base_topic(const struct mqtt *m)
 	return m->base_topic;
 }
 
-int mqtt_subscribe(struct mqtt *m, const char *topic, int qos)
-{
-	struct subscription *subs;
-	char *copy;
-	int rc;
-
-	if (mosquitto_sub_topic_check(topic) != MOSQ_ERR_SUCCESS)
-		return -EINVAL;
-	copy = strdup(topic);
-	subs = copy ? realloc(m->subs, (m->n_subs + 1) * sizeof(*subs)) : NULL;
-	if (!subs) {
-		free(copy);
-		return -ENOMEM;
-	}
-	m->subs = subs;
-	m->subs[m->n_subs++] = (struct subscription){ .topic = copy, .qos = qos };
-	if (m->state != MQTT_STATE_CONNECTED)
-		return 0;
-	rc = mosquitto_subscribe(m->mosq, NULL, topic, qos);
-	update_io_events(m);
-	return errno_from_mosq(rc);
-}
-
-int mqtt_unsubscribe(struct mqtt *m, const char *topic)
-{
-	for (size_t i = 0; i < m->n_subs; i++) {
-		int rc = MOSQ_ERR_SUCCESS;
-
-		if (strcmp(m->subs[i].topic, topic) != 0)
-			continue;
-		free(m->subs[i].topic);
-		m->subs[i] = m->subs[--m->n_subs];
-		if (m->state == MQTT_STATE_CONNECTED) {
-			rc = mosquitto_unsubscribe(m->mosq, NULL, topic);
-			update_io_events(m);
-		}
-		return errno_from_mosq(rc);
-	}
-	return -ENOENT;
-}
-
 int mqtt_publish(struct mqtt *m, const char *topic, const void *payload, size_t len, int qos,
 		 bool retain, int *ret_mid)
 {
@@ -491,7 +420,7 @@ int mqtt_publish(struct mqtt *m, const char *topic, const void *payload, size_t 
 	if (len > 256 * 1024 * 1024)
 		return -EMSGSIZE;
 	rc = mosquitto_publish(m->mosq, &mid, topic, (int) len, payload, qos, retain);
-	update_io_events(m);
+	mqtt_update_io_events(m);
 	if (rc != MOSQ_ERR_SUCCESS)
 		return errno_from_mosq(rc);
 	if (ret_mid)

@@ -1,5 +1,6 @@
 #include "daemon/reminder-answers.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,19 +23,25 @@ struct answer {
 
 struct reminder_answers {
 	char *node_id;
+	struct store *store; /* NULL while it fails */
+	struct mqtt_slot *slot;
 	struct answer pending[REMINDER_ANSWERS_PENDING]; /* oldest first */
 	size_t n_pending;
 	unsigned seq; /* two answers within a millisecond still get their own ids */
 };
 
-int reminder_answers_new(const char *node_id, struct reminder_answers **ret)
+int reminder_answers_new(const char *node_id, struct store *store, struct reminder_answers **ret)
 {
-	struct reminder_answers *a = calloc(1, sizeof(*a));
+	struct reminder_answers *a;
 
+	assert(node_id);
+	assert(ret);
+	a = calloc(1, sizeof(*a));
 	if (!a || !(a->node_id = strdup(node_id))) {
 		free(a);
 		return -ENOMEM;
 	}
+	a->store = store;
 	*ret = a;
 	return 0;
 }
@@ -45,6 +52,7 @@ struct reminder_answers *reminder_answers_free(struct reminder_answers *a)
 		if (a->n_pending)
 			log_warning("reminder answers: %zu could not be written and are lost",
 				    a->n_pending);
+		a->slot = mqtt_slot_free(a->slot);
 		free(a->node_id);
 		free(a);
 	}
@@ -65,7 +73,7 @@ static int write_answer(struct store *store, const struct answer *x)
 	return r == -EEXIST ? 0 : r; /* written before: the same answer */
 }
 
-void reminder_answers_flush(struct reminder_answers *a, struct store *store)
+static void flush(struct reminder_answers *a, struct store *store)
 {
 	size_t kept = 0;
 
@@ -88,38 +96,44 @@ static void keep(struct reminder_answers *a, const struct answer *x)
 	a->pending[a->n_pending++] = *x;
 }
 
-bool reminder_answers_handle(struct reminder_answers *a, struct store *store, const char *base,
-			     const char *topic, const void *payload, size_t len)
+void reminder_answers_set_store(struct reminder_answers *a, struct store *store)
+{
+	assert(a);
+	a->store = store;
+	if (store)
+		flush(a, store);
+}
+
+/* <base>/reminder/<name>: the subscription's filter makes the name the topic's last level. */
+void reminder_answers_receive(struct reminder_answers *a, const struct mqtt_message *msg)
 {
 	static const char *const names[] = { REMINDER_FOOT_SOAK, "stretch" };
+	struct store *store = a->store;
 	uint64_t now_usec = clock_realtime_usec();
-	size_t base_len = strlen(base);
 	enum command_reminder_answer answer;
-	const char *name, *reason = NULL;
+	const char *name = strrchr(msg->topic, '/'), *reason = NULL;
 	struct answer x = { .name = NULL };
 	int r;
 
-	if (strncmp(topic, base, base_len) != 0 || strncmp(topic + base_len, "/reminder/", 10) != 0)
-		return false;
-	name = topic + base_len + 10;
+	name = name ? name + 1 : msg->topic;
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strcmp(name, names[i]) == 0)
 			x.name = names[i];
 	if (!x.name) {
 		log_warning("ignoring an answer on '%s': no reminder '%s' (known: %s, stretch)",
-			    topic, name, REMINDER_FOOT_SOAK);
-		return true;
+			    msg->topic, name, REMINDER_FOOT_SOAK);
+		return;
 	}
-	if (command_parse_reminder_answer(payload, len, &answer, &reason) < 0) {
-		log_warning("ignoring an answer on '%s': %s", topic, reason);
-		return true;
+	if (command_parse_reminder_answer(msg->payload, msg->len, &answer, &reason) < 0) {
+		log_warning("ignoring an answer on '%s': %s", msg->topic, reason);
+		return;
 	}
 	x.answer = command_reminder_answer_to_string(answer);
 	x.time = (int64_t) (now_usec / 1000000);
 	x.tz_offset_s = clock_local_offset_s(x.time);
 	snprintf(x.id, sizeof(x.id), "%s-reminder-%s-%llx-%x", a->node_id, x.name,
 		 (unsigned long long) (now_usec / 1000), a->seq++);
-	reminder_answers_flush(a, store); /* oldest first */
+	flush(a, store); /* oldest first */
 	r = a->n_pending ? -EAGAIN : write_answer(store, &x);
 	if (r < 0) {
 		if (r == -EAGAIN)
@@ -130,10 +144,23 @@ bool reminder_answers_handle(struct reminder_answers *a, struct store *store, co
 					"until the store works",
 					x.name, x.answer);
 		keep(a, &x);
-		return true;
+		return;
 	}
 	log_info("reminder %s: %s", x.name, x.answer);
-	return true;
+}
+
+static void on_answer(const struct mqtt_message *msg, void *userdata)
+{
+	reminder_answers_receive(userdata, msg);
+}
+
+int reminder_answers_start(struct reminder_answers *a, struct mqtt *mqtt)
+{
+	assert(a);
+	assert(mqtt);
+	a->slot = mqtt_slot_free(a->slot);
+	/* QoS 1 on our persistent session: an answer sent while we restart waits. */
+	return mqtt_subscribe_below(mqtt, "reminder/+", 1, on_answer, a, &a->slot);
 }
 
 int reminder_foot_soak_done(struct store *store, int64_t now_s)

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "daemon/mqtt.h"
 #include "daemon/store.h"
 
 /*
@@ -22,20 +23,25 @@
 
 struct reminder_answers;
 
-/* @node_id is copied (for the answers' ids). Returns 0 or -ENOMEM. */
-int reminder_answers_new(const char *node_id, struct reminder_answers **ret);
+/*
+ * @node_id is copied (for the answers' ids); @store may be NULL (answers then
+ * wait in memory). Returns 0 or -ENOMEM.
+ */
+int reminder_answers_new(const char *node_id, struct store *store, struct reminder_answers **ret);
 struct reminder_answers *reminder_answers_free(struct reminder_answers *a);
 
 /*
- * Handles a message on <@base>/reminder/<name>; returns false when @topic is
- * not one. A malformed answer or an unknown name is logged and ignored. An
- * answer @store (NULL: it failed) cannot take waits in memory.
+ * Takes the answers on <base>/reminder/<name> of @mqtt (replacing an earlier
+ * subscription). A malformed answer or an unknown name is logged and ignored;
+ * one the store cannot take waits in memory. Returns 0 or a negative errno.
  */
-bool reminder_answers_handle(struct reminder_answers *a, struct store *store, const char *base,
-			     const char *topic, const void *payload, size_t len);
+int reminder_answers_start(struct reminder_answers *a, struct mqtt *mqtt);
 
-/* The store works (again): writes what waits. */
-void reminder_answers_flush(struct reminder_answers *a, struct store *store);
+/* Handles one message on <base>/reminder/<name> (what the subscription calls). */
+void reminder_answers_receive(struct reminder_answers *a, const struct mqtt_message *msg);
+
+/* The store to use from now on (NULL: it failed); when it works, writes what waits. */
+void reminder_answers_set_store(struct reminder_answers *a, struct store *store);
 
 /* How many answers wait in memory. */
 size_t reminder_answers_pending(const struct reminder_answers *a);

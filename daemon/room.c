@@ -1,5 +1,6 @@
 #include "daemon/room.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -7,16 +8,18 @@
 #include <sys/epoll.h>
 
 #include "daemon/clock.h"
+#include "daemon/event-source.h"
 #include "daemon/log.h"
 #include "sensors/reading-check.h"
 #include "sensors/room-publish.h"
-#include "sensors/room-temp.h"
+#include "sensors/room-sensors.h"
 #include "sensors/temp-payload.h"
 #include "sensors/temp-retry.h"
 #include "sensors/temp-source.h"
 
 struct room_sensor {
 	struct room *room;
+	size_t index; /* in the room's sensors and its tracker */
 	const struct config_sensor *cfg;
 	char source[80];       /* "sensor.NAME", for alerts and the log */
 	const char *type_name; /* sysfs types: "w1", "iio", "hwmon" */
@@ -36,11 +39,7 @@ struct room_sensor {
 	/* mqtt type */
 	struct temp_payload_params payload;
 	bool payload_bad; /* the last payload was refused: log the next refusal at debug */
-
-	enum reading_check_kind kind;
-	struct reading_check_params check_params;
-	struct reading_check_state check;
-	struct sensor_health health;
+	struct mqtt_slot *slot;
 };
 
 struct room {
@@ -49,16 +48,17 @@ struct room {
 	struct alerts *alerts;
 	const struct room_callbacks *cb;
 	void *userdata;
+	void (*reading_handler)(const struct room_reading *reading, void *userdata);
+	void *reading_userdata;
 	struct room_sensor *sensors;
 	size_t n_sensors;
-	const struct sensor_health **healths; /* of each sensor, for the aggregate */
-	enum room_temp_mode mode;
+	struct room_sensors *track; /* checks, health, the combined reading; NULL: no sensors */
+	bool *went_stale;           /* per sensor, filled by room_sensors_tick() */
 	struct room_publish published;
 	struct room_publish_params publish_params;
 	sd_event_source *health_timer;
-	bool known;
-	int32_t value_mc;
-	bool held_back; /* a change waits for the minimum publish interval */
+	struct room_reading reading; /* the room temperature now */
+	bool held_back;              /* a change waits for the minimum publish interval */
 };
 
 static double to_c(int32_t mc)
@@ -72,32 +72,29 @@ static void arm_health_timer(struct room *r)
 
 	if (r->held_back && r->published.time_usec + r->publish_params.min_interval_usec < next)
 		next = r->published.time_usec + r->publish_params.min_interval_usec;
-
-	for (size_t i = 0; i < r->n_sensors; i++) {
-		uint64_t t = sensor_health_next_usec(&r->sensors[i].health);
-
-		if (t < next)
-			next = t;
-	}
+	if (r->track && room_sensors_next_usec(r->track) < next)
+		next = room_sensors_next_usec(r->track);
 	(void) sd_event_source_set_time(r->health_timer, next);
 	(void) sd_event_source_set_enabled(r->health_timer, SD_EVENT_ONESHOT);
 }
 
-static void room_update(struct room *r, bool force)
+/*
+ * The room reading is @res->reading now: hands news on to heating (a value it
+ * has not had, at the time it was taken), and re-publishes the state when due.
+ */
+static void room_update(struct room *r, const struct room_sensors_result *res, bool force)
 {
 	uint64_t now = clock_monotonic_usec();
-	int32_t mc = 0;
-	bool known;
+	int32_t mc;
 
-	known = room_temp_aggregate(r->healths, r->n_sensors, r->mode, now, &mc) > 0;
-	r->known = known;
-	if (known)
-		r->value_mc = mc;
-	if (r->cb->reading)
-		r->cb->reading(known, to_c(mc), r->userdata);
+	r->reading = res->reading;
+	mc = r->reading.known ? r->reading.value_mc : 0;
+	if (res->news && r->reading_handler)
+		r->reading_handler(&r->reading, r->reading_userdata);
 	/* A sensor going stale or coming back is news at once, whatever the interval. */
-	if (force || room_publish_due(&r->published, &r->publish_params, known, mc, false, now)) {
-		room_publish_mark(&r->published, known, mc, now);
+	if (force ||
+	    room_publish_due(&r->published, &r->publish_params, r->reading.known, mc, false, now)) {
+		room_publish_mark(&r->published, r->reading.known, mc, now);
 		r->held_back = false;
 		if (r->cb->changed)
 			r->cb->changed(r->userdata);
@@ -106,37 +103,34 @@ static void room_update(struct room *r, bool force)
 		struct room_publish later = r->published;
 
 		later.time_usec = now - r->publish_params.min_interval_usec - 1;
-		r->held_back = room_publish_due(&later, &r->publish_params, known, mc, false, now);
+		r->held_back =
+		    room_publish_due(&later, &r->publish_params, r->reading.known, mc, false, now);
 	}
 	arm_health_timer(r);
 }
 
 static void accept_reading(struct room_sensor *s, const struct temp_reading *reading)
 {
-	uint64_t now = clock_monotonic_usec();
-	struct reading_check_result res;
+	struct room_sensors_result res;
 
-	res = reading_check_evaluate(&s->check, &s->check_params, s->kind, reading, now);
-	if (res.verdict != READING_CHECK_VERDICT_OK) {
-		log_write(res.persist_began ? LOG_LEVEL_WARNING : LOG_LEVEL_DEBUG,
+	room_sensors_offer(s->room->track, s->index, reading, clock_monotonic_usec(), &res);
+	if (res.check.verdict != READING_CHECK_VERDICT_OK) {
+		log_write(res.check.persist_began ? LOG_LEVEL_WARNING : LOG_LEVEL_DEBUG,
 			  "%s: rejected reading %.3f °C (%s)%s", s->source, to_c(reading->value_mc),
-			  reading_check_verdict_to_string(res.verdict),
-			  res.persist_began ? ", and the ones before it, ignoring" : ", ignoring");
+			  reading_check_verdict_to_string(res.check.verdict),
+			  res.check.persist_began ? ", and the ones before it, ignoring"
+						  : ", ignoring");
 		return;
 	}
-	if (res.persist_ended)
+	if (res.check.persist_ended)
 		log_info("%s: readings are plausible again", s->source);
-	if (sensor_health_good(&s->health,
-			       reading->value_mc + (int32_t) lround(s->cfg->offset_c * 1000),
-			       now) == SENSOR_HEALTH_EVENT_RECOVERED) {
+	if (res.recovered) {
 		log_info("%s: sensor is back", s->source);
 		(void) alerts_clear(s->room->alerts, "sensor_stale", s->source,
 				    "The room thermometer is working again.",
 				    clock_realtime_usec());
-		room_update(s->room, true);
-		return;
 	}
-	room_update(s->room, false);
+	room_update(s->room, &res, res.recovered);
 }
 
 static void stop_attempt(struct room_sensor *s)
@@ -203,8 +197,12 @@ static void start_attempt(struct room_sensor *s)
 		r = sd_event_add_io(s->room->event, &s->io, temp_source_fd(s->temp), EPOLLIN,
 				    on_attempt_readable, s);
 	if (r >= 0)
+		r = event_source_describe(s->io, "room-%s-measurement", s->cfg->name);
+	if (r >= 0)
 		r = sd_event_add_time_relative(s->room->event, &s->timeout_timer, CLOCK_MONOTONIC,
 					       TEMP_SOURCE_TIMEOUT_USEC, 0, on_attempt_timeout, s);
+	if (r >= 0)
+		r = event_source_describe(s->timeout_timer, "room-%s-timeout", s->cfg->name);
 	if (r < 0) {
 		temp_source_cancel(s->temp);
 		attempt_done(s, r, NULL);
@@ -267,14 +265,17 @@ static int on_interval_timer(sd_event_source *es, uint64_t usec, void *userdata)
 static int on_health_timer(sd_event_source *es, uint64_t usec, void *userdata)
 {
 	struct room *r = userdata;
-	uint64_t now = clock_monotonic_usec();
+	struct room_sensors_result res = { 0 };
+	bool *stale = r->went_stale;
 	bool changed = false;
 
-	for (size_t i = 0; i < r->n_sensors; i++) {
+	if (r->track)
+		room_sensors_tick(r->track, clock_monotonic_usec(), &res, stale);
+	for (size_t i = 0; r->track && i < r->n_sensors; i++) {
 		struct room_sensor *s = &r->sensors[i];
 		char msg[200];
 
-		if (sensor_health_tick(&s->health, now) != SENSOR_HEALTH_EVENT_STALE)
+		if (!stale[i])
 			continue;
 		changed = true;
 		log_warning("%s: no good reading for %llu s: the sensor is stale", s->source,
@@ -285,8 +286,25 @@ static int on_health_timer(sd_event_source *es, uint64_t usec, void *userdata)
 		(void) alerts_raise(r->alerts, "sensor_stale", s->source, msg,
 				    clock_realtime_usec());
 	}
-	room_update(r, changed);
+	room_update(r, &res, changed);
 	return 0;
+}
+
+/* The checks and health of one [sensor.NAME], for the room's tracker. */
+static void sensor_params(const struct config_sensor *cfg, struct room_sensor_params *ret)
+{
+	*ret = (struct room_sensor_params){
+		.kind = cfg->type == CONFIG_SENSOR_TYPE_W1 ? READING_CHECK_KIND_DS18B20
+							   : READING_CHECK_KIND_GENERIC,
+		.offset_mc = (int32_t) lround(cfg->offset_c * 1000),
+		.stale_after_usec = cfg->stale_after_usec,
+		.max_age_usec = cfg->type == CONFIG_SENSOR_TYPE_MQTT ? cfg->max_age_usec : 0,
+	};
+	reading_check_params_default(ret->kind, &ret->check);
+	ret->check.min_mc = (int32_t) lround(cfg->min_c * 1000);
+	ret->check.max_mc = (int32_t) lround(cfg->max_c * 1000);
+	ret->check.max_rate_mc_per_min = (int32_t) lround(cfg->max_rate_c_per_min * 1000);
+	ret->check.stuck_usec = cfg->stuck_after_usec;
 }
 
 static int sensor_init(struct room *r, struct room_sensor *s, const struct config_sensor *cfg)
@@ -303,17 +321,6 @@ static int sensor_init(struct room *r, struct room_sensor *s, const struct confi
 	s->room = r;
 	s->cfg = cfg;
 	snprintf(s->source, sizeof(s->source), "sensor.%s", cfg->name);
-	s->kind = cfg->type == CONFIG_SENSOR_TYPE_W1 ? READING_CHECK_KIND_DS18B20
-						     : READING_CHECK_KIND_GENERIC;
-	reading_check_params_default(s->kind, &s->check_params);
-	s->check_params.min_mc = (int32_t) lround(cfg->min_c * 1000);
-	s->check_params.max_mc = (int32_t) lround(cfg->max_c * 1000);
-	s->check_params.max_rate_mc_per_min = (int32_t) lround(cfg->max_rate_c_per_min * 1000);
-	s->check_params.stuck_usec = cfg->stuck_after_usec;
-	reading_check_state_init(&s->check);
-	sensor_health_init(&s->health, cfg->stale_after_usec,
-			   cfg->type == CONFIG_SENSOR_TYPE_MQTT ? cfg->max_age_usec : 0, now);
-
 	if (cfg->type == CONFIG_SENSOR_TYPE_MQTT) {
 		s->payload = (struct temp_payload_params){ .json_key = cfg->json_key,
 							   .fahrenheit = cfg->fahrenheit };
@@ -325,10 +332,14 @@ static int sensor_init(struct room *r, struct room_sensor *s, const struct confi
 	rc = sd_event_add_time(r->event, &s->interval_timer, CLOCK_MONOTONIC, now, 0,
 			       on_interval_timer, s);
 	if (rc >= 0)
+		rc = event_source_describe(s->interval_timer, "room-%s-interval", cfg->name);
+	if (rc >= 0)
 		rc = sd_event_source_set_enabled(s->interval_timer, SD_EVENT_OFF);
 	if (rc >= 0)
 		rc = sd_event_add_time(r->event, &s->retry_timer, CLOCK_MONOTONIC, now, 0,
 				       on_retry_timer, s);
+	if (rc >= 0)
+		rc = event_source_describe(s->retry_timer, "room-%s-retry", cfg->name);
 	if (rc >= 0)
 		rc = sd_event_source_set_enabled(s->retry_timer, SD_EVENT_OFF);
 	return rc;
@@ -337,22 +348,47 @@ static int sensor_init(struct room *r, struct room_sensor *s, const struct confi
 static void sensor_done(struct room_sensor *s)
 {
 	stop_attempt(s);
+	s->slot = mqtt_slot_free(s->slot);
 	s->interval_timer = sd_event_source_disable_unref(s->interval_timer);
 	s->retry_timer = sd_event_source_disable_unref(s->retry_timer);
 	s->temp = temp_source_free(s->temp);
 }
 
-int room_new(sd_event *event, const struct config *config, struct alerts *alerts,
-	     const struct room_callbacks *cb, void *userdata, struct room **ret)
+static int make_tracker(struct room *r)
 {
 	static const enum room_temp_mode modes[] = {
 		[CONFIG_ROOM_AGGREGATE_MIN] = ROOM_TEMP_MODE_MIN,
 		[CONFIG_ROOM_AGGREGATE_MEAN] = ROOM_TEMP_MODE_MEAN,
 		[CONFIG_ROOM_AGGREGATE_FIRST] = ROOM_TEMP_MODE_FIRST,
 	};
+	const struct config *c = r->config;
+	struct room_sensor_params *params;
+	int rc;
+
+	if (c->n_sensors == 0)
+		return 0;
+	params = calloc(c->n_sensors, sizeof(*params));
+	if (!params)
+		return -ENOMEM;
+	for (size_t i = 0; i < c->n_sensors; i++)
+		sensor_params(&c->sensors[i], &params[i]);
+	rc = room_sensors_new(params, c->n_sensors, modes[c->room.aggregate],
+			      clock_monotonic_usec(), &r->track);
+	free(params);
+	return rc;
+}
+
+int room_new(sd_event *event, const struct config *config, struct alerts *alerts,
+	     const struct room_callbacks *cb, void *userdata, struct room **ret)
+{
 	struct room *r;
 	int rc;
 
+	assert(event);
+	assert(config);
+	assert(alerts);
+	assert(cb);
+	assert(ret);
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return -ENOMEM;
@@ -361,18 +397,20 @@ int room_new(sd_event *event, const struct config *config, struct alerts *alerts
 	r->alerts = alerts;
 	r->cb = cb;
 	r->userdata = userdata;
-	r->mode = modes[config->room.aggregate];
 	room_publish_params_default(&r->publish_params);
 	r->publish_params.step_mc = (int32_t) lround(config->room.publish_step_c * 1000);
 	r->publish_params.max_interval_usec = config->room.publish_max_usec;
 	r->sensors = calloc(config->n_sensors ? config->n_sensors : 1, sizeof(*r->sensors));
-	r->healths = calloc(config->n_sensors ? config->n_sensors : 1, sizeof(*r->healths));
-	if (!r->sensors || !r->healths) {
+	r->went_stale = calloc(config->n_sensors ? config->n_sensors : 1, sizeof(*r->went_stale));
+	if (!r->sensors || !r->went_stale) {
 		rc = -ENOMEM;
 		goto out;
 	}
+	rc = make_tracker(r);
+	if (rc < 0)
+		goto out;
 	for (; r->n_sensors < config->n_sensors; r->n_sensors++) {
-		r->healths[r->n_sensors] = &r->sensors[r->n_sensors].health;
+		r->sensors[r->n_sensors].index = r->n_sensors;
 		rc = sensor_init(r, &r->sensors[r->n_sensors], &config->sensors[r->n_sensors]);
 		if (rc < 0) {
 			r->n_sensors++; /* so room_free() tears this one down too */
@@ -380,6 +418,8 @@ int room_new(sd_event *event, const struct config *config, struct alerts *alerts
 		}
 	}
 	rc = sd_event_add_time(event, &r->health_timer, CLOCK_MONOTONIC, 0, 0, on_health_timer, r);
+	if (rc >= 0)
+		rc = event_source_describe(r->health_timer, "room-health");
 	if (rc < 0)
 		goto out;
 	(void) sd_event_source_set_enabled(r->health_timer, SD_EVENT_OFF);
@@ -397,22 +437,54 @@ struct room *room_free(struct room *r)
 	for (size_t i = 0; i < r->n_sensors; i++)
 		sensor_done(&r->sensors[i]);
 	free(r->sensors);
-	free(r->healths);
+	free(r->went_stale);
+	r->track = room_sensors_free(r->track);
 	r->health_timer = sd_event_source_disable_unref(r->health_timer);
 	sd_event_unref(r->event);
 	free(r);
 	return NULL;
 }
 
+void room_set_reading_handler(struct room *r,
+			      void (*handler)(const struct room_reading *reading, void *userdata),
+			      void *userdata)
+{
+	assert(r);
+	r->reading_handler = handler;
+	r->reading_userdata = userdata;
+}
+
+static void on_thermometer_message(const struct mqtt_message *msg, void *userdata)
+{
+	struct room_sensor *s = userdata;
+	struct temp_reading reading = { 0 };
+	const char *reason = NULL;
+	int rc;
+
+	rc = temp_payload_parse(msg->payload, msg->len, &s->payload, &reading.value_mc, &reason);
+	if (rc < 0) {
+		log_write(s->payload_bad ? LOG_LEVEL_DEBUG : LOG_LEVEL_WARNING,
+			  "%s: refused a %zu-byte payload on '%s': %s, ignoring", s->source,
+			  msg->len, msg->topic, reason ? reason : strerror(-rc));
+		s->payload_bad = true;
+		return;
+	}
+	s->payload_bad = false;
+	accept_reading(s, &reading);
+}
+
 int room_start(struct room *r, struct mqtt *mqtt)
 {
 	int rc;
 
+	assert(r);
+	assert(mqtt);
 	for (size_t i = 0; i < r->n_sensors; i++) {
 		struct room_sensor *s = &r->sensors[i];
 
 		if (s->cfg->type == CONFIG_SENSOR_TYPE_MQTT)
-			rc = mqtt_subscribe(mqtt, s->cfg->topic, 1);
+			rc = mqtt_subscribe(mqtt, s->cfg->topic, 1, on_thermometer_message, s,
+					    &s->slot);
 		else
 			rc = sd_event_source_set_enabled(s->interval_timer, SD_EVENT_ON);
 		if (rc < 0)
@@ -422,13 +494,13 @@ int room_start(struct room *r, struct mqtt *mqtt)
 	return 0;
 }
 
-void room_stop(struct room *r, struct mqtt *mqtt)
+void room_stop(struct room *r)
 {
+	assert(r);
 	for (size_t i = 0; i < r->n_sensors; i++) {
 		struct room_sensor *s = &r->sensors[i];
 
-		if (s->cfg->type == CONFIG_SENSOR_TYPE_MQTT)
-			(void) mqtt_unsubscribe(mqtt, s->cfg->topic);
+		s->slot = mqtt_slot_free(s->slot);
 		stop_attempt(s);
 		(void) sd_event_source_set_enabled(s->interval_timer, SD_EVENT_OFF);
 		(void) sd_event_source_set_enabled(s->retry_timer, SD_EVENT_OFF);
@@ -438,55 +510,31 @@ void room_stop(struct room *r, struct mqtt *mqtt)
 	(void) sd_event_source_set_enabled(r->health_timer, SD_EVENT_OFF);
 }
 
-bool room_handle_message(struct room *r, const char *topic, const void *payload, size_t len)
-{
-	bool handled = false;
-
-	for (size_t i = 0; i < r->n_sensors; i++) {
-		struct room_sensor *s = &r->sensors[i];
-		struct temp_reading reading = { 0 };
-		const char *reason = NULL;
-		int rc;
-
-		if (s->cfg->type != CONFIG_SENSOR_TYPE_MQTT || strcmp(s->cfg->topic, topic) != 0)
-			continue;
-		handled = true;
-		rc = temp_payload_parse(payload, len, &s->payload, &reading.value_mc, &reason);
-		if (rc < 0) {
-			log_write(s->payload_bad ? LOG_LEVEL_DEBUG : LOG_LEVEL_WARNING,
-				  "%s: refused a %zu-byte payload on '%s': %s, ignoring", s->source,
-				  len, topic, reason ? reason : strerror(-rc));
-			s->payload_bad = true;
-			continue;
-		}
-		s->payload_bad = false;
-		accept_reading(s, &reading);
-	}
-	return handled;
-}
-
 bool room_temperature(const struct room *r, double *ret_c)
 {
-	if (!r->known)
+	assert(r);
+	assert(ret_c);
+	if (!r->reading.known)
 		return false;
-	*ret_c = to_c(r->value_mc);
+	*ret_c = to_c(r->reading.value_mc);
 	return true;
 }
 
-static json_t *sensor_state(const struct room_sensor *s, uint64_t now)
+static json_t *sensor_state(const struct room *r, size_t i, uint64_t now)
 {
-	bool usable = sensor_health_usable(&s->health, now);
-	const char *status = s->health.stale ? "stale" : usable ? "ok" : "waiting";
+	const struct sensor_health *h = room_sensors_health(r->track, i);
+	const struct reading_check_state *check = room_sensors_checks(r->track, i);
+	bool usable = sensor_health_usable(h, now);
+	const char *status = h->stale ? "stale" : usable ? "ok" : "waiting";
 	uint64_t rejected = 0;
 
 	for (int v = 1; v < READING_CHECK_VERDICT_COUNT; v++)
-		rejected += s->check.count[v];
+		rejected += check->count[v];
 	return json_pack("{s:o, s:s, s:I, s:I}", "temperature",
-			 s->health.have_value
-			     ? json_real(round(to_c(s->health.value_mc) * 100) / 100)
-			     : json_null(),
+			 h->have_value ? json_real(round(to_c(h->value_mc) * 100) / 100)
+				       : json_null(),
 			 "status", status, "rejected", (json_int_t) rejected, "failed",
-			 (json_int_t) s->retry.failures);
+			 (json_int_t) r->sensors[i].retry.failures);
 }
 
 int room_add_state(const struct room *r, json_t *state)
@@ -494,14 +542,16 @@ int room_add_state(const struct room *r, json_t *state)
 	uint64_t now = clock_monotonic_usec();
 	json_t *sensors = json_object();
 
+	assert(r);
+	assert(state);
 	if (!sensors)
 		return -ENOMEM;
 	for (size_t i = 0; i < r->n_sensors; i++)
-		json_object_set_new(sensors, r->sensors[i].cfg->name,
-				    sensor_state(&r->sensors[i], now));
+		json_object_set_new(sensors, r->sensors[i].cfg->name, sensor_state(r, i, now));
 	json_object_set_new(state, "temperature",
-			    r->known ? json_real(round(to_c(r->value_mc) * 100) / 100)
-				     : json_null());
+			    r->reading.known
+				? json_real(round(to_c(r->reading.value_mc) * 100) / 100)
+				: json_null());
 	json_object_set_new(state, "sensors", sensors);
 	return 0;
 }

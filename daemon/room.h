@@ -8,6 +8,7 @@
 #include "config/config.h"
 #include "daemon/alerts.h"
 #include "daemon/mqtt.h"
+#include "sensors/room-sensors.h"
 
 /*
  * The room temperature: drives every [sensor.NAME] on the event loop (sysfs
@@ -21,8 +22,6 @@ struct room;
 struct room_callbacks {
 	/* The room temperature or a sensor's health changed enough to re-publish the state. */
 	void (*changed)(void *userdata);
-	/* After every reading (or its absence): the room temperature, when @known. */
-	void (*reading)(bool known, double room_c, void *userdata);
 };
 
 /*
@@ -34,14 +33,20 @@ int room_new(sd_event *event, const struct config *config, struct alerts *alerts
 	     const struct room_callbacks *cb, void *userdata, struct room **ret);
 struct room *room_free(struct room *r);
 
-/* Starts measuring, and subscribes @mqtt to the MQTT thermometers' topics. */
+/*
+ * The one consumer of room readings (heating): @handler is called with each
+ * reading that is news (see sensors/room-sensors.h: a value not handed on
+ * before, with the time it was taken, or the temperature becoming unknown).
+ */
+void room_set_reading_handler(struct room *r,
+			      void (*handler)(const struct room_reading *reading, void *userdata),
+			      void *userdata);
+
+/* Starts measuring, and subscribes to the MQTT thermometers' topics on @mqtt. */
 int room_start(struct room *r, struct mqtt *mqtt);
 
-/* Stops measuring and unsubscribes @mqtt from the thermometers' topics. */
-void room_stop(struct room *r, struct mqtt *mqtt);
-
-/* Offers an MQTT message; returns true when it was a thermometer's. */
-bool room_handle_message(struct room *r, const char *topic, const void *payload, size_t len);
+/* Stops measuring and drops the thermometers' subscriptions. */
+void room_stop(struct room *r);
 
 /* The room temperature in °C; false when it is unknown (no healthy sensor). */
 bool room_temperature(const struct room *r, double *ret_c);

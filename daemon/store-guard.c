@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "daemon/clock.h"
+#include "daemon/event-source.h"
 #include "daemon/log.h"
 
 #define RETRY_USEC (60ULL * 1000000ULL)
@@ -111,6 +112,8 @@ int store_guard_new(sd_event *event, const char *dir, struct alerts *alerts,
 	g->userdata = userdata;
 	r = sd_event_add_time_relative(event, &g->retry_timer, CLOCK_MONOTONIC, RETRY_USEC, 0,
 				       on_retry, g);
+	if (r >= 0)
+		r = event_source_describe(g->retry_timer, "store-retry");
 	if (r < 0) {
 		store_guard_free(g);
 		return r;

@@ -68,28 +68,35 @@ int room_temp_mode_from_string(const char *s, enum room_temp_mode *ret)
 }
 
 int room_temp_aggregate(const struct sensor_health *const *hs, size_t n, enum room_temp_mode mode,
-			uint64_t now_usec, int32_t *ret_mc)
+			uint64_t now_usec, int32_t *ret_mc, uint64_t *ret_taken_usec)
 {
 	int64_t sum = 0;
 	int32_t best = 0;
+	uint64_t taken = 0;
 	int used = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		int32_t v;
+		const struct sensor_health *h = hs[i];
 
-		if (!sensor_health_usable(hs[i], now_usec))
+		if (!sensor_health_usable(h, now_usec))
 			continue;
-		v = hs[i]->value_mc;
 		switch (mode) {
 		case ROOM_TEMP_MODE_FIRST:
-			*ret_mc = v;
+			*ret_mc = h->value_mc;
+			if (ret_taken_usec)
+				*ret_taken_usec = h->value_usec;
 			return 1;
 		case ROOM_TEMP_MODE_MIN:
-			if (used == 0 || v < best)
-				best = v;
+			if (used == 0 || h->value_mc < best ||
+			    (h->value_mc == best && h->value_usec > taken)) {
+				best = h->value_mc;
+				taken = h->value_usec;
+			}
 			break;
 		case ROOM_TEMP_MODE_MEAN:
-			sum += v;
+			sum += h->value_mc;
+			if (h->value_usec > taken)
+				taken = h->value_usec;
 			break;
 		}
 		used++;
@@ -106,5 +113,7 @@ int room_temp_aggregate(const struct sensor_health *const *hs, size_t n, enum ro
 		break;
 	}
 	*ret_mc = best;
+	if (ret_taken_usec)
+		*ret_taken_usec = taken;
 	return used;
 }

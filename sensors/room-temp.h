@@ -60,9 +60,12 @@ int room_temp_mode_from_string(const char *s, enum room_temp_mode *ret);
 
 /*
  * The room temperature from the @n sensors in @hs (configured order), using
- * only usable ones at @now_usec. Returns the number used (> 0) and *ret_mc
- * (the mean rounded to the nearest millidegree), or -ENODATA when none is
- * usable: the room temperature is unknown. *ret_mc untouched then.
+ * only usable ones at @now_usec. Returns the number used (> 0), *ret_mc (the
+ * mean rounded to the nearest millidegree) and, when @ret_taken_usec is not
+ * NULL, when the value was taken: for "first" and "min" the time of the
+ * sensor's value that was chosen (the newest of equal minima), for "mean" the
+ * newest of those averaged. Returns -ENODATA when none is usable: the room
+ * temperature is unknown, and the outputs are untouched.
  */
 int room_temp_aggregate(const struct sensor_health *const *hs, size_t n, enum room_temp_mode mode,
-			uint64_t now_usec, int32_t *ret_mc);
+			uint64_t now_usec, int32_t *ret_mc, uint64_t *ret_taken_usec);

@@ -140,6 +140,39 @@ static void stop_pid(pid_t *pid)
 	*pid = 0;
 }
 
+/* The whole file at @path (an empty string when it cannot be read); caller frees. */
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	size_t size = 0, cap = 65536, n;
+	char *buf = malloc(cap), *p;
+
+	if (!f || !buf) {
+		if (f)
+			fclose(f);
+		return buf ? (buf[0] = '\0', buf) : NULL;
+	}
+	/* All of it: a debug log of a long test runs past any fixed size. */
+	while ((n = fread(buf + size, 1, cap - size - 1, f)) > 0) {
+		size += n;
+		if (size + 1 < cap)
+			continue;
+		p = realloc(buf, cap * 2);
+		if (!p)
+			break;
+		buf = p;
+		cap *= 2;
+	}
+	buf[size] = '\0';
+	fclose(f);
+	return buf;
+}
+
+char *daemon_stderr(struct daemon *d)
+{
+	return read_file(d->stderr_path);
+}
+
 int broker_restart(struct broker *b)
 {
 	char conf[128], log[128];
@@ -151,7 +184,12 @@ int broker_restart(struct broker *b)
 	f = fopen(conf, "we");
 	if (!f)
 		return -errno;
-	fprintf(f, "listener %d 127.0.0.1\nallow_anonymous true\npersistence false\n", b->port);
+	/* Subscriptions are logged too: tests read what a client subscribed and dropped. */
+	fprintf(f,
+		"listener %d 127.0.0.1\nallow_anonymous true\npersistence false\n"
+		"log_type error\nlog_type warning\nlog_type notice\nlog_type information\n"
+		"log_type subscribe\nlog_type unsubscribe\n",
+		b->port);
 	fclose(f);
 	b->pid = spawn(argv, log, NULL);
 	if (b->pid < 0)
@@ -185,6 +223,14 @@ int broker_start(struct broker *b)
 	if (r < 0)
 		fprintf(stderr, "# cannot start mosquitto: %s\n", strerror(-r));
 	return r;
+}
+
+char *broker_log(const struct broker *b)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/mosquitto.log", b->dir);
+	return read_file(path);
 }
 
 void broker_stop(struct broker *b)
@@ -289,33 +335,6 @@ int daemon_wait_exit(struct daemon *d, int timeout_ms)
 	if (status >= 0)
 		d->pid = 0;
 	return status;
-}
-
-char *daemon_stderr(struct daemon *d)
-{
-	FILE *f = fopen(d->stderr_path, "re");
-	size_t size = 0, cap = 65536, n;
-	char *buf = malloc(cap), *p;
-
-	if (!f || !buf) {
-		if (f)
-			fclose(f);
-		return buf ? (buf[0] = '\0', buf) : NULL;
-	}
-	/* All of it: a debug log of a long test runs past any fixed size. */
-	while ((n = fread(buf + size, 1, cap - size - 1, f)) > 0) {
-		size += n;
-		if (size + 1 < cap)
-			continue;
-		p = realloc(buf, cap * 2);
-		if (!p)
-			break;
-		buf = p;
-		cap *= 2;
-	}
-	buf[size] = '\0';
-	fclose(f);
-	return buf;
 }
 
 int daemon_wait_log(struct daemon *d, const char *needle, int timeout_ms)

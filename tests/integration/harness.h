@@ -21,6 +21,12 @@ struct broker {
 int broker_start(struct broker *b);
 /* Starts it again on the port it had (after broker_stop()). */
 int broker_restart(struct broker *b);
+/*
+ * What the broker logged so far (caller frees; NULL if unreadable), including a
+ * line "<client id> <qos> <filter>" per subscription and "<client id> <filter>"
+ * per unsubscription.
+ */
+char *broker_log(const struct broker *b);
 /* Stops the broker (SIGTERM, then SIGKILL); keeps dir and port for a restart. */
 void broker_stop(struct broker *b);
 /* Stops it and removes its directory. */

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "sensors/room-publish.h"
+#include "sensors/room-sensors.h"
 #include "sensors/room-temp.h"
 
 #define SEC (1000ULL * 1000)
@@ -65,29 +66,29 @@ static void test_aggregate(void **state)
 	sensor_health_init(&b, 90 * SEC, 0, 0);
 	sensor_health_init(&c, 90 * SEC, 0, 0);
 	/* None healthy: unknown, *ret untouched. */
-	assert_int_equal(room_temp_aggregate(hs, 3, ROOM_TEMP_MODE_MIN, 0, &mc), -ENODATA);
+	assert_int_equal(room_temp_aggregate(hs, 3, ROOM_TEMP_MODE_MIN, 0, &mc, NULL), -ENODATA);
 	assert_int_equal(mc, 4711);
 	sensor_health_good(&a, 21000, 10 * SEC);
 	sensor_health_good(&b, 18500, 10 * SEC);
 	sensor_health_good(&c, 19001, 10 * SEC);
-	assert_int_equal(room_temp_aggregate(hs, 3, ROOM_TEMP_MODE_MIN, 20 * SEC, &mc), 3);
+	assert_int_equal(room_temp_aggregate(hs, 3, ROOM_TEMP_MODE_MIN, 20 * SEC, &mc, NULL), 3);
 	assert_int_equal(mc, 18500);
-	assert_int_equal(room_temp_aggregate(hs, 3, ROOM_TEMP_MODE_MEAN, 20 * SEC, &mc), 3);
+	assert_int_equal(room_temp_aggregate(hs, 3, ROOM_TEMP_MODE_MEAN, 20 * SEC, &mc, NULL), 3);
 	assert_int_equal(mc, 19500); /* 58501 / 3 = 19500.33 */
-	assert_int_equal(room_temp_aggregate(hs, 3, ROOM_TEMP_MODE_FIRST, 20 * SEC, &mc), 1);
+	assert_int_equal(room_temp_aggregate(hs, 3, ROOM_TEMP_MODE_FIRST, 20 * SEC, &mc, NULL), 1);
 	assert_int_equal(mc, 21000);
 	/* a and b go stale; c keeps reporting: only c counts. */
 	sensor_health_good(&c, 19250, 60 * SEC);
 	assert_int_equal(sensor_health_tick(&a, 100 * SEC), SENSOR_HEALTH_EVENT_STALE);
-	assert_int_equal(room_temp_aggregate(hs, 3, ROOM_TEMP_MODE_MIN, 100 * SEC, &mc), 1);
+	assert_int_equal(room_temp_aggregate(hs, 3, ROOM_TEMP_MODE_MIN, 100 * SEC, &mc, NULL), 1);
 	assert_int_equal(mc, 19250);
-	assert_int_equal(room_temp_aggregate(hs, 3, ROOM_TEMP_MODE_FIRST, 100 * SEC, &mc), 1);
+	assert_int_equal(room_temp_aggregate(hs, 3, ROOM_TEMP_MODE_FIRST, 100 * SEC, &mc, NULL), 1);
 	assert_int_equal(mc, 19250);
 	/* Mean rounds half away from zero, also below zero. */
 	sensor_health_good(&a, -1000, 100 * SEC);
 	sensor_health_good(&b, -1001, 100 * SEC);
 	sensor_health_good(&c, -1002, 100 * SEC);
-	assert_int_equal(room_temp_aggregate(hs, 2, ROOM_TEMP_MODE_MEAN, 100 * SEC, &mc), 2);
+	assert_int_equal(room_temp_aggregate(hs, 2, ROOM_TEMP_MODE_MEAN, 100 * SEC, &mc, NULL), 2);
 	assert_int_equal(mc, -1001);
 	assert_int_equal(room_temp_mode_from_string("mean", &mode), 0);
 	assert_int_equal(mode, ROOM_TEMP_MODE_MEAN);
@@ -124,6 +125,124 @@ static void test_publish(void **state)
 	assert_true(room_publish_due(&last, &p, true, 0, false, 2 * MIN));
 }
 
+/* Two MQTT-like thermometers: a generic check, stale after 5 min, no calibration. */
+static struct room_sensors *two_sensors(enum room_temp_mode mode, uint64_t now)
+{
+	struct room_sensor_params p[2];
+	struct room_sensors *rs = NULL;
+
+	for (int i = 0; i < 2; i++) {
+		p[i] = (struct room_sensor_params){ .kind = READING_CHECK_KIND_GENERIC,
+						    .stale_after_usec = 5 * MIN };
+		reading_check_params_default(p[i].kind, &p[i].check);
+		p[i].check.max_rate_mc_per_min = 0;
+	}
+	assert_int_equal(room_sensors_new(p, 2, mode, now, &rs), 0);
+	return rs;
+}
+
+static struct room_sensors_result offer(struct room_sensors *rs, size_t i, int32_t mc, uint64_t now)
+{
+	struct room_sensors_result res;
+
+	room_sensors_offer(rs, i, &(struct temp_reading){ .value_mc = mc }, now, &res);
+	return res;
+}
+
+/*
+ * The path from sensors to heating: two thermometers read 30 s apart, the
+ * colder one decides (min), and the health/republish timer looks in between.
+ * Heating gets exactly the colder one's readings, at the times they were
+ * taken: the warmer one's readings and the timer's looks are no news.
+ */
+static void test_readings_keep_their_time(void **state)
+{
+	struct room_sensors *rs = two_sensors(ROOM_TEMP_MODE_MIN, 0);
+	struct room_sensors_result res;
+	uint64_t handed[8];
+	int n = 0;
+
+	for (int k = 0; k < 6; k++) {
+		uint64_t t = 60 * SEC * (uint64_t) k;
+
+		res = offer(rs, 1, 17000 + 100 * k, t); /* cold, rising */
+		if (res.news)
+			handed[n++] = res.reading.taken_usec;
+		assert_true(res.news && res.reading.value_mc == 17000 + 100 * k);
+		res = offer(rs, 0, 21000, t + 30 * SEC); /* warm */
+		assert_false(res.news);
+		assert_true(res.reading.value_mc == 17000 + 100 * k && res.reading.taken_usec == t);
+		room_sensors_tick(rs, t + 45 * SEC, &res, NULL); /* the republish timer */
+		assert_false(res.news);
+		assert_false(res.changed);
+	}
+	assert_int_equal(n, 6);
+	for (int k = 0; k < 6; k++)
+		assert_true(handed[k] == 60 * SEC * (uint64_t) k);
+	room_sensors_free(rs);
+}
+
+/* The same value read again is a reading; a rejected one, or the other sensor's, is not. */
+static void test_news_is_a_new_reading(void **state)
+{
+	struct room_sensors *rs = two_sensors(ROOM_TEMP_MODE_MEAN, 0);
+	struct room_sensors_result res;
+	bool stale[2];
+
+	res = offer(rs, 0, 20000, 10 * SEC);
+	assert_true(res.news && res.reading.known && res.reading.taken_usec == 10 * SEC);
+	res = offer(rs, 0, 20000, 20 * SEC);
+	assert_true(res.news && res.reading.taken_usec == 20 * SEC);
+	/* The mean is made from both: a reading of either is news, at its time. */
+	res = offer(rs, 1, 22000, 25 * SEC);
+	assert_true(res.news && res.reading.value_mc == 21000 &&
+		    res.reading.taken_usec == 25 * SEC);
+	/* Out of range: rejected, no news, the reading as it was. */
+	res = offer(rs, 1, 99000, 30 * SEC);
+	assert_int_equal(res.check.verdict, READING_CHECK_VERDICT_RANGE);
+	assert_false(res.news);
+	assert_true(res.reading.value_mc == 21000);
+	/*
+	 * Both go stale. The first leaves the other's older value: a change, but no
+	 * reading heating has not had. The room temperature becoming unknown is news,
+	 * once.
+	 */
+	room_sensors_tick(rs, 5 * MIN + 20 * SEC, &res, stale);
+	assert_true(stale[0] && !stale[1]);
+	assert_true(!res.news && res.changed && res.reading.value_mc == 22000);
+	room_sensors_tick(rs, 5 * MIN + 25 * SEC, &res, stale);
+	assert_true(!stale[0] && stale[1]);
+	assert_true(res.news && !res.reading.known && res.changed);
+	room_sensors_tick(rs, 6 * MIN, &res, stale);
+	assert_false(res.news || stale[0] || stale[1]);
+	/* Back: recovered, and news. */
+	res = offer(rs, 1, 19000, 7 * MIN);
+	assert_true(res.recovered && res.news && res.reading.value_mc == 19000);
+	assert_true(room_sensors_health(rs, 1)->value_mc == 19000);
+	assert_int_equal(room_sensors_checks(rs, 1)->count[READING_CHECK_VERDICT_RANGE], 1);
+	room_sensors_free(rs);
+}
+
+/* A reading the room falls back to, older than the last handed on, is not handed on. */
+static void test_no_reading_goes_back_in_time(void **state)
+{
+	struct room_sensors *rs = two_sensors(ROOM_TEMP_MODE_MIN, 0);
+	struct room_sensors_result res;
+
+	res = offer(rs, 0, 18200, 95 * SEC);
+	assert_true(res.news && res.reading.value_mc == 18200);
+	res = offer(rs, 1, 18000, 100 * SEC);
+	assert_true(res.news && res.reading.value_mc == 18000);
+	/* The colder one warms past the other: the room falls back to the 95 s value. */
+	res = offer(rs, 1, 18400, 130 * SEC);
+	assert_true(res.changed && res.reading.value_mc == 18200);
+	assert_false(res.news);
+	/* That sensor's next reading is news again. */
+	res = offer(rs, 0, 18250, 125 * SEC + 30 * SEC);
+	assert_true(res.news && res.reading.taken_usec == 155 * SEC);
+	room_sensors_free(rs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -131,6 +250,9 @@ int main(void)
 		cmocka_unit_test(test_max_age),
 		cmocka_unit_test(test_aggregate),
 		cmocka_unit_test(test_publish),
+		cmocka_unit_test(test_readings_keep_their_time),
+		cmocka_unit_test(test_news_is_a_new_reading),
+		cmocka_unit_test(test_no_reading_goes_back_in_time),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

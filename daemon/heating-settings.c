@@ -1,0 +1,95 @@
+#include "daemon/heating-settings.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon/log.h"
+
+void heating_settings_init(struct heating_settings *s, const struct config_heating *config)
+{
+	assert(s);
+	assert(config);
+	*s = (struct heating_settings){
+		.config = config,
+		.floor_c = config->floor_c,
+		.mode =
+		    config->mode == CONFIG_HEATING_MODE_OFF ? COMMAND_MODE_OFF : COMMAND_MODE_HEAT,
+	};
+}
+
+void heating_settings_load(struct heating_settings *s, struct store *store)
+{
+	char *v = NULL;
+	double floor_c;
+	enum command_mode mode;
+	const char *reason;
+
+	assert(s);
+	s->store = store;
+	if (!store)
+		return;
+	if (store_setting_get(store, "floor", &v) == 0) {
+		if (command_parse_floor(v, strlen(v), s->config->floor_min_c,
+					s->config->floor_max_c, &floor_c, &reason) == 0)
+			s->floor_c = floor_c;
+		else
+			log_warning("heating: the kept floor '%s' is %s now, using %.1f °C", v,
+				    reason, s->floor_c);
+		free(v);
+		v = NULL;
+	}
+	if (store_setting_get(store, "mode", &v) == 0) {
+		if (command_parse_mode(v, strlen(v), &mode, NULL) == 0)
+			s->mode = mode;
+		free(v);
+	}
+}
+
+bool heating_settings_set_floor(struct heating_settings *s, const void *payload, size_t len)
+{
+	const struct config_heating *c = s->config;
+	const char *reason;
+	char text[16];
+	double v;
+	int r;
+
+	assert(s);
+	if (command_parse_floor(payload, len, c->floor_min_c, c->floor_max_c, &v, &reason) < 0) {
+		log_warning("ignoring set/floor: %s (allowed %.1f to %.1f °C)", reason,
+			    c->floor_min_c, c->floor_max_c);
+		return false;
+	}
+	s->floor_c = v;
+	snprintf(text, sizeof(text), "%.1f", v);
+	r = s->store ? store_setting_set(s->store, "floor", text) : -ENODEV;
+	if (r < 0)
+		log_warning_errno(r,
+				  "heating: floor %.1f °C not kept in the store; it holds until a "
+				  "restart",
+				  v);
+	log_info("heating: floor set to %.1f °C", v);
+	return true;
+}
+
+bool heating_settings_set_mode(struct heating_settings *s, const void *payload, size_t len)
+{
+	enum command_mode m;
+	const char *reason;
+	int r;
+
+	assert(s);
+	if (command_parse_mode(payload, len, &m, &reason) < 0) {
+		log_warning("ignoring set/mode: %s", reason);
+		return false;
+	}
+	s->mode = m;
+	r = s->store ? store_setting_set(s->store, "mode", command_mode_to_string(m)) : -ENODEV;
+	if (r < 0)
+		log_warning_errno(r,
+				  "heating: mode not kept in the store; it holds until a restart");
+	log_info("heating: mode set to %s", command_mode_to_string(m));
+	return true;
+}

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config/config.h"
+#include "control/command.h"
+#include "daemon/store.h"
+
+/*
+ * What the person sets for heating: the floor and the mode, from
+ * <base>/set/floor and <base>/set/mode, kept in the store so they survive a
+ * restart. Heating holds one and asks it; this file knows nothing of heating.
+ */
+
+struct heating_settings {
+	const struct config_heating *config; /* borrowed */
+	struct store *store;                 /* NULL: not kept */
+	double floor_c;
+	enum command_mode mode;
+};
+
+/* The configured floor and mode; nothing kept yet. */
+void heating_settings_init(struct heating_settings *s, const struct config_heating *config);
+
+/* Takes the floor and mode kept in @store (NULL: none) and keeps changes there from now on. */
+void heating_settings_load(struct heating_settings *s, struct store *store);
+
+/*
+ * A set/floor or set/mode payload: a malformed or out-of-range one is logged
+ * and changes nothing. Returns true when the setting was taken.
+ */
+bool heating_settings_set_floor(struct heating_settings *s, const void *payload, size_t len);
+bool heating_settings_set_mode(struct heating_settings *s, const void *payload, size_t len);

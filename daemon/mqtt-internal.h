@@ -1,0 +1,70 @@
+#pragma once
+
+#include <stdbool.h>
+#include <systemd/sd-event.h>
+
+#include "daemon/mqtt.h"
+
+/*
+ * Internal to the MQTT connection: shared by mqtt.c (the connection and its
+ * loop) and mqtt-slot.c (subscriptions, watches and dispatch).
+ */
+
+struct mosquitto;
+
+enum mqtt_state {
+	MQTT_STATE_IDLE,
+	MQTT_STATE_CONNECTING,
+	MQTT_STATE_CONNECTED,
+	MQTT_STATE_WAITING, /* for the reconnect timer */
+	MQTT_STATE_STOPPING,
+	MQTT_STATE_STOPPED,
+};
+
+struct mqtt {
+	sd_event *event;
+	struct mosquitto *mosq;
+	const struct mqtt_callbacks *cb;
+	void *userdata;
+
+	char *host;
+	int port;
+	int keepalive_s;
+	char *base_topic;
+	char *availability_topic;
+
+	enum mqtt_state state;
+	bool host_set;     /* mosquitto_reconnect_async() needs a first connect call */
+	unsigned failures; /* since the last successful connect */
+	int offline_mid;
+
+	sd_event_source *io;
+	sd_event_source *misc_timer;
+	sd_event_source *reconnect_timer;
+	sd_event_source *stop_timer;
+
+	struct mqtt_slot *slots, *slots_tail; /* in the order they were added */
+	unsigned dispatching;                 /* nesting depth of handler calls */
+	bool slots_dead;                      /* a slot was freed while dispatching */
+};
+
+/* Lets libmosquitto's socket be polled for writing when it has something to send. */
+void mqtt_update_io_events(struct mqtt *m);
+
+/* Subscribes every filter the slots hold again: after a (re)connect. */
+void mqtt_slots_restore(struct mqtt *m);
+
+/* Calls the handler of every slot whose filter matches @msg->topic. */
+void mqtt_slots_dispatch(struct mqtt *m, const struct mqtt_message *msg);
+
+/* Tells every watch that the connection came up. */
+void mqtt_slots_connected(struct mqtt *m);
+
+/* Tells every watch that the connection was lost. */
+void mqtt_slots_disconnected(struct mqtt *m);
+
+/* Tells every watch that the broker acknowledged @mid. */
+void mqtt_slots_published(struct mqtt *m, int mid);
+
+/* The connection goes away: every slot still held is detached from it. */
+void mqtt_slots_detach(struct mqtt *m);

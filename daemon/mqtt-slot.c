@@ -1,0 +1,316 @@
+/*
+ * Subscriptions and watches: who gets which message. Each part of the daemon
+ * holds its own slots; a message goes to every subscription whose filter
+ * matches its topic (libmosquitto's matcher, wildcards included), in the order
+ * the slots were added. A slot freed from inside a handler is only marked dead
+ * there, and unlinked once the dispatch is over, so the walk stays valid.
+ */
+#include <assert.h>
+#include <errno.h>
+#include <mosquitto.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon/log.h"
+#include "daemon/mosquitto-errno.h"
+#include "daemon/mqtt-internal.h"
+
+enum mqtt_slot_kind {
+	MQTT_SLOT_KIND_SUBSCRIPTION,
+	MQTT_SLOT_KIND_WATCH,
+};
+
+struct mqtt_slot {
+	struct mqtt *mqtt; /* NULL once detached */
+	struct mqtt_slot *prev, *next;
+	enum mqtt_slot_kind kind;
+	char *filter;
+	int qos;
+	mqtt_message_handler_t handler;
+	const struct mqtt_watch_callbacks *watch;
+	void *userdata;
+	bool dead; /* freed by its owner during a dispatch */
+};
+
+static bool slot_live(const struct mqtt_slot *s, enum mqtt_slot_kind kind)
+{
+	return !s->dead && s->kind == kind;
+}
+
+/* The highest QoS any live slot asks for @filter, or -1 when none holds it. */
+static int filter_qos(const struct mqtt *m, const char *filter, const struct mqtt_slot *except)
+{
+	int qos = -1;
+
+	for (const struct mqtt_slot *s = m->slots; s; s = s->next)
+		if (s != except && slot_live(s, MQTT_SLOT_KIND_SUBSCRIPTION) &&
+		    strcmp(s->filter, filter) == 0 && s->qos > qos)
+			qos = s->qos;
+	return qos;
+}
+
+static void send_subscribe(struct mqtt *m, const char *filter, int qos)
+{
+	int rc = mosquitto_subscribe(m->mosq, NULL, filter, qos);
+
+	if (rc != MOSQ_ERR_SUCCESS)
+		log_warning("cannot subscribe to '%s': %s; trying again on reconnect", filter,
+			    mosquitto_strerror(rc));
+	mqtt_update_io_events(m);
+}
+
+static void link_slot(struct mqtt *m, struct mqtt_slot *s)
+{
+	s->mqtt = m;
+	s->prev = m->slots_tail;
+	if (m->slots_tail)
+		m->slots_tail->next = s;
+	else
+		m->slots = s;
+	m->slots_tail = s;
+}
+
+static void unlink_slot(struct mqtt *m, struct mqtt_slot *s)
+{
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		m->slots = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	else
+		m->slots_tail = s->prev;
+	s->prev = s->next = NULL;
+}
+
+static void slot_destroy(struct mqtt_slot *s)
+{
+	free(s->filter);
+	free(s);
+}
+
+int mqtt_subscribe(struct mqtt *m, const char *filter, int qos, mqtt_message_handler_t handler,
+		   void *userdata, struct mqtt_slot **ret_slot)
+{
+	struct mqtt_slot *s;
+
+	assert(m);
+	assert(filter);
+	assert(handler);
+	assert(ret_slot);
+	if (qos < 0 || qos > 2 || mosquitto_sub_topic_check(filter) != MOSQ_ERR_SUCCESS)
+		return -EINVAL;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->filter = strdup(filter);
+	if (!s->filter) {
+		free(s);
+		return -ENOMEM;
+	}
+	s->kind = MQTT_SLOT_KIND_SUBSCRIPTION;
+	s->qos = qos;
+	s->handler = handler;
+	s->userdata = userdata;
+	link_slot(m, s);
+	/*
+	 * SUBSCRIBE even when another slot holds the filter: the broker then sends
+	 * its retained message again, which the new slot has not seen.
+	 */
+	if (m->state == MQTT_STATE_CONNECTED)
+		send_subscribe(m, filter, filter_qos(m, filter, NULL));
+	*ret_slot = s;
+	return 0;
+}
+
+int mqtt_subscribe_below(struct mqtt *m, const char *suffix, int qos,
+			 mqtt_message_handler_t handler, void *userdata,
+			 struct mqtt_slot **ret_slot)
+{
+	char *filter;
+	int r;
+
+	assert(m);
+	assert(suffix);
+	if (asprintf(&filter, "%s/%s", m->base_topic, suffix) < 0)
+		return -ENOMEM;
+	r = mqtt_subscribe(m, filter, qos, handler, userdata, ret_slot);
+	free(filter);
+	return r;
+}
+
+int mqtt_watch(struct mqtt *m, const struct mqtt_watch_callbacks *cb, void *userdata,
+	       struct mqtt_slot **ret_slot)
+{
+	struct mqtt_slot *s;
+
+	assert(m);
+	assert(cb);
+	assert(ret_slot);
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->kind = MQTT_SLOT_KIND_WATCH;
+	s->watch = cb;
+	s->userdata = userdata;
+	link_slot(m, s);
+	*ret_slot = s;
+	return 0;
+}
+
+struct mqtt_slot *mqtt_slot_free(struct mqtt_slot *s)
+{
+	struct mqtt *m;
+
+	if (!s)
+		return NULL;
+	m = s->mqtt;
+	if (!m) {
+		slot_destroy(s);
+		return NULL;
+	}
+	if (s->kind == MQTT_SLOT_KIND_SUBSCRIPTION && m->state == MQTT_STATE_CONNECTED &&
+	    filter_qos(m, s->filter, s) < 0) {
+		int rc = mosquitto_unsubscribe(m->mosq, NULL, s->filter);
+
+		if (rc != MOSQ_ERR_SUCCESS)
+			log_debug("cannot unsubscribe from '%s': %s", s->filter,
+				  mosquitto_strerror(rc));
+		mqtt_update_io_events(m);
+	}
+	if (m->dispatching > 0) {
+		s->dead = true;
+		m->slots_dead = true;
+		return NULL;
+	}
+	unlink_slot(m, s);
+	slot_destroy(s);
+	return NULL;
+}
+
+const char *mqtt_slot_filter(const struct mqtt_slot *s)
+{
+	assert(s);
+	return s->kind == MQTT_SLOT_KIND_SUBSCRIPTION ? s->filter : NULL;
+}
+
+void mqtt_slots_restore(struct mqtt *m)
+{
+	for (struct mqtt_slot *s = m->slots; s; s = s->next) {
+		bool first = true;
+
+		if (!slot_live(s, MQTT_SLOT_KIND_SUBSCRIPTION))
+			continue;
+		for (const struct mqtt_slot *t = m->slots; t != s && first; t = t->next)
+			first = !slot_live(t, MQTT_SLOT_KIND_SUBSCRIPTION) ||
+				strcmp(t->filter, s->filter) != 0;
+		if (first)
+			send_subscribe(m, s->filter, filter_qos(m, s->filter, NULL));
+	}
+}
+
+static void sweep_dead(struct mqtt *m)
+{
+	struct mqtt_slot *s, *next;
+
+	if (m->dispatching > 0 || !m->slots_dead)
+		return;
+	m->slots_dead = false;
+	for (s = m->slots; s; s = next) {
+		next = s->next;
+		if (s->dead) {
+			unlink_slot(m, s);
+			slot_destroy(s);
+		}
+	}
+}
+
+/* Slots added by a handler during the walk wait for the next message: stop at the old tail. */
+#define FOR_EACH_SLOT_UNTIL_TAIL(s, m, last)                                                       \
+	for (struct mqtt_slot *s = (m)->slots, *last = (m)->slots_tail; s;                         \
+	     s = (s == last ? NULL : s->next))
+
+void mqtt_slots_dispatch(struct mqtt *m, const struct mqtt_message *msg)
+{
+	bool handled = false;
+
+	m->dispatching++;
+	FOR_EACH_SLOT_UNTIL_TAIL(s, m, last)
+	{
+		bool match = false;
+
+		if (!slot_live(s, MQTT_SLOT_KIND_SUBSCRIPTION) ||
+		    mosquitto_topic_matches_sub(s->filter, msg->topic, &match) !=
+			MOSQ_ERR_SUCCESS ||
+		    !match)
+			continue;
+		handled = true;
+		s->handler(msg, s->userdata);
+	}
+	m->dispatching--;
+	if (!handled)
+		log_debug("ignoring a message on '%s' (%zu bytes): no part subscribes to it",
+			  msg->topic, msg->len);
+	sweep_dead(m);
+}
+
+enum watch_event {
+	WATCH_EVENT_CONNECTED,
+	WATCH_EVENT_DISCONNECTED,
+	WATCH_EVENT_PUBLISHED,
+};
+
+static void notify_watches(struct mqtt *m, enum watch_event event, int mid)
+{
+	m->dispatching++;
+	FOR_EACH_SLOT_UNTIL_TAIL(s, m, last)
+	{
+		if (!slot_live(s, MQTT_SLOT_KIND_WATCH))
+			continue;
+		switch (event) {
+		case WATCH_EVENT_CONNECTED:
+			if (s->watch->connected)
+				s->watch->connected(m, s->userdata);
+			break;
+		case WATCH_EVENT_DISCONNECTED:
+			if (s->watch->disconnected)
+				s->watch->disconnected(m, s->userdata);
+			break;
+		case WATCH_EVENT_PUBLISHED:
+			if (s->watch->published)
+				s->watch->published(m, mid, s->userdata);
+			break;
+		}
+	}
+	m->dispatching--;
+	sweep_dead(m);
+}
+
+void mqtt_slots_connected(struct mqtt *m)
+{
+	notify_watches(m, WATCH_EVENT_CONNECTED, 0);
+}
+
+void mqtt_slots_disconnected(struct mqtt *m)
+{
+	notify_watches(m, WATCH_EVENT_DISCONNECTED, 0);
+}
+
+void mqtt_slots_published(struct mqtt *m, int mid)
+{
+	notify_watches(m, WATCH_EVENT_PUBLISHED, mid);
+}
+
+void mqtt_slots_detach(struct mqtt *m)
+{
+	struct mqtt_slot *s, *next;
+
+	for (s = m->slots; s; s = next) {
+		next = s->next;
+		s->prev = s->next = NULL;
+		s->mqtt = NULL;
+		if (s->dead)
+			slot_destroy(s);
+	}
+	m->slots = m->slots_tail = NULL;
+}

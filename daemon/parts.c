@@ -1,0 +1,189 @@
+#include "daemon/parts.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <stdlib.h>
+
+#include "daemon/clock.h"
+#include "daemon/log.h"
+
+#define ROOM_SAMPLE_S (5 * 60) /* the room temperature kept in the store, this often */
+
+struct parts {
+	const struct parts_env *env;
+	struct store *store;
+	int64_t last_sample_s;
+
+	struct room *room;
+	struct inputs *inputs;
+	struct heating *heating;
+};
+
+static void changed(struct parts *p)
+{
+	if (p->env->changed)
+		p->env->changed(p->env->userdata);
+}
+
+/* The room temperature every few minutes, for the report's coldest hour of the night. */
+static void sample_room_temperature(struct parts *p)
+{
+	int64_t now = (int64_t) (clock_realtime_usec() / 1000000);
+	double c;
+	int r;
+
+	if (!p->store || now - p->last_sample_s < ROOM_SAMPLE_S || !room_temperature(p->room, &c))
+		return;
+	p->last_sample_s = now;
+	r = store_room_temperature_add(p->store, now, clock_local_offset_s(now), c);
+	if (r < 0)
+		log_warning_errno(r, "cannot store the room temperature, ignoring");
+}
+
+static void on_room_changed(void *userdata)
+{
+	struct parts *p = userdata;
+
+	sample_room_temperature(p);
+	changed(p);
+}
+
+static const struct room_callbacks room_callbacks = {
+	.changed = on_room_changed,
+};
+
+static void on_part_changed(void *userdata)
+{
+	changed(userdata);
+}
+
+/* A bedside button (or a suspicion from movement): stored first, then delivered. */
+static void on_button_cramp(const struct inputs_cramp *c, void *userdata)
+{
+	struct parts *p = userdata;
+
+	(void) cramp_log_record(p->env->cramps, inputs_leg_name(c->leg), NULL,
+				(int64_t) (c->realtime_usec / 1000000), c->source, c->suspected,
+				NULL);
+}
+
+static const struct inputs_callbacks inputs_callbacks = {
+	.changed = on_part_changed,
+	.cramp = on_button_cramp,
+};
+
+static const struct heating_callbacks heating_callbacks = {
+	.changed = on_part_changed,
+};
+
+int parts_new(const struct parts_env *env, const struct config *config, struct parts **ret)
+{
+	struct parts *p;
+	int r;
+
+	assert(env);
+	assert(config);
+	assert(ret);
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return log_error_errno(-ENOMEM, "cannot set up the configuration");
+	p->env = env;
+	r = room_new(env->event, config, env->alerts, &room_callbacks, p, &p->room);
+	if (r < 0) {
+		log_error_errno(r, "cannot set up the room sensors");
+		goto out;
+	}
+	r = inputs_new(env->event, config, &inputs_callbacks, p, &p->inputs);
+	if (r < 0) {
+		log_error_errno(r, "cannot set up the bed inputs");
+		goto out;
+	}
+	r = heating_new(env->event, config, env->alerts, p->room, p->inputs, &heating_callbacks, p,
+			&p->heating);
+	if (r < 0)
+		goto out; /* logged */
+	*ret = p;
+	return 0;
+out:
+	parts_free(p);
+	return r;
+}
+
+struct parts *parts_free(struct parts *p)
+{
+	if (!p)
+		return NULL;
+	/* In reverse order of set-up: heating holds the room and the inputs. */
+	p->heating = heating_free(p->heating);
+	p->inputs = inputs_free(p->inputs);
+	p->room = room_free(p->room);
+	free(p);
+	return NULL;
+}
+
+int parts_start(struct parts *p, struct mqtt *mqtt, struct store *store)
+{
+	int r;
+
+	assert(p);
+	assert(mqtt);
+	p->store = store;
+	r = room_start(p->room, mqtt);
+	if (r >= 0)
+		r = inputs_start(p->inputs, mqtt);
+	if (r >= 0)
+		r = heating_start(p->heating, mqtt, store);
+	return r;
+}
+
+void parts_stop(struct parts *p)
+{
+	assert(p);
+	/* The old heaters go off first; the new ones decide afresh. */
+	heating_stop(p->heating);
+	/* The old inputs release their GPIO lines before the new ones ask for them. */
+	inputs_stop(p->inputs);
+	room_stop(p->room);
+}
+
+void parts_heaters_off(struct parts *p)
+{
+	assert(p);
+	heating_off(p->heating);
+}
+
+void parts_set_store(struct parts *p, struct store *store)
+{
+	assert(p);
+	p->store = store;
+	heating_set_store(p->heating, store);
+}
+
+int parts_add_state(const struct parts *p, json_t *state)
+{
+	int r;
+
+	assert(p);
+	assert(state);
+	r = room_add_state(p->room, state);
+	if (r >= 0)
+		r = inputs_add_state(p->inputs, state);
+	if (r >= 0)
+		r = heating_add_state(p->heating, state);
+	return r;
+}
+
+const struct room *parts_room(const struct parts *p)
+{
+	return p->room;
+}
+
+const struct inputs *parts_inputs(const struct parts *p)
+{
+	return p->inputs;
+}
+
+const struct heating *parts_heating(const struct parts *p)
+{
+	return p->heating;
+}

@@ -1,0 +1,76 @@
+#pragma once
+
+#include <jansson.h>
+#include <systemd/sd-event.h>
+
+#include "config/config.h"
+#include "daemon/alerts.h"
+#include "daemon/cramp-log.h"
+#include "daemon/heating.h"
+#include "daemon/inputs.h"
+#include "daemon/mqtt.h"
+#include "daemon/room.h"
+#include "daemon/store.h"
+
+/*
+ * The parts a configuration file describes: the room thermometers, the bed
+ * inputs and heating. A reload builds a whole new set from the new file beside
+ * the running one, and swaps them only once all of it could be set up. The
+ * parts are wired to each other here, once: heating takes the room's readings
+ * and reads the bed inputs, a bedside button's cramp goes to the cramp log, and
+ * the room temperature is sampled into the store for the report. Each part
+ * subscribes to its own topics; nothing here routes a message.
+ *
+ * Adding a part that lives as long as a configuration: a field in struct parts,
+ * and one line each in parts_new(), parts_start(), parts_stop(), parts_free()
+ * and, if it shows in <base>/state, parts_add_state().
+ */
+
+struct parts;
+
+/* What the parts get from the daemon; borrowed, it must outlive them. */
+struct parts_env {
+	sd_event *event;
+	struct alerts *alerts;
+	struct cramp_log *cramps; /* takes the bedside buttons' cramps */
+	/* Something in the state changed: re-publish <base>/state. */
+	void (*changed)(void *userdata);
+	void *userdata;
+};
+
+/*
+ * Sets up every part of @config (borrowed: it must outlive the parts). Nothing
+ * is opened, subscribed or commanded until parts_start(). Returns 0 or a
+ * negative errno (logged).
+ */
+int parts_new(const struct parts_env *env, const struct config *config, struct parts **ret);
+
+/* Frees the parts (stopped or not); accepts NULL; returns NULL. */
+struct parts *parts_free(struct parts *p);
+
+/*
+ * Starts measuring, opens the GPIO lines, subscribes on @mqtt and lets heating
+ * decide, with the settings kept in @store (may be NULL). Returns 0 or a
+ * negative errno (logged).
+ */
+int parts_start(struct parts *p, struct mqtt *mqtt, struct store *store);
+
+/* Heaters off, GPIO lines released, subscriptions dropped: before the parts go. */
+void parts_stop(struct parts *p);
+
+/*
+ * Heaters off and heating stopped, subscriptions kept (for a shutdown: the
+ * broker's session then holds the commands sent while we are away).
+ */
+void parts_heaters_off(struct parts *p);
+
+/* The store to use from now on (NULL: none). */
+void parts_set_store(struct parts *p, struct store *store);
+
+/* Adds each part's fields to the state object @state. Returns 0 or -ENOMEM. */
+int parts_add_state(const struct parts *p, json_t *state);
+
+/* The parts themselves, for what the cramp log's context reads; owned by @p. */
+const struct room *parts_room(const struct parts *p);
+const struct inputs *parts_inputs(const struct parts *p);
+const struct heating *parts_heating(const struct parts *p);

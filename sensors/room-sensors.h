@@ -1,0 +1,85 @@
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sensors/reading-check.h"
+#include "sensors/room-temp.h"
+#include "sensors/temp-reading.h"
+
+/*
+ * The room's thermometers as one: every raw reading checked (reading-check),
+ * each sensor's health tracked (stale or not), the healthy ones combined into
+ * one room reading that keeps the time it was taken. This is the path from a
+ * sensor's value to what heating sees, shared by the daemon and the benchmark.
+ *
+ * A room reading is news for heating only when a sensor delivered a value the
+ * room reading is made from, taken later than the last one handed on (or when
+ * the room temperature became unknown): a value is never handed on twice, nor
+ * re-stamped with a later time. Pure: time is CLOCK_MONOTONIC microseconds from
+ * the caller; no clock, no I/O, no logging.
+ */
+
+struct room_sensor_params {
+	enum reading_check_kind kind;
+	struct reading_check_params check;
+	int32_t offset_mc;         /* calibration, added after the checks */
+	uint64_t stale_after_usec; /* no good reading this long: stale */
+	uint64_t max_age_usec;     /* a value older than this is not used; 0: no limit */
+};
+
+/* The combined room temperature and when it was taken. */
+struct room_reading {
+	bool known;
+	int32_t value_mc;
+	uint64_t taken_usec; /* of the newest sensor reading the value is made from */
+};
+
+struct room_sensors;
+
+/*
+ * Tracks @n sensors (their params copied, in configured order, combined by
+ * @mode) from @now_usec: a sensor that never delivers goes stale after its
+ * stale_after. Returns 0, -EINVAL (@n == 0) or -ENOMEM.
+ */
+int room_sensors_new(const struct room_sensor_params *params, size_t n, enum room_temp_mode mode,
+		     uint64_t now_usec, struct room_sensors **ret);
+
+/* Accepts NULL; returns NULL. */
+struct room_sensors *room_sensors_free(struct room_sensors *rs);
+
+/* What one reading, or one look at the clock, changed. */
+struct room_sensors_result {
+	struct reading_check_result check; /* of the offered reading (offer only) */
+	bool recovered;                    /* the sensor was stale and is back (offer only) */
+	bool news;                         /* hand .reading on to heating */
+	bool changed;                      /* the room reading differs from before */
+	struct room_reading reading;       /* the room reading now */
+};
+
+/*
+ * Offers sensor @i's raw @reading, taken at @now_usec (never earlier than the
+ * last call's time). Fills @ret; a rejected reading changes nothing but the
+ * checks' counters.
+ */
+void room_sensors_offer(struct room_sensors *rs, size_t i, const struct temp_reading *reading,
+			uint64_t now_usec, struct room_sensors_result *ret);
+
+/*
+ * Looks at the sensors' health at @now_usec (by room_sensors_next_usec()). Fills
+ * @ret and, when @ret_went_stale is not NULL, sets its element i (of n) to
+ * whether sensor i just went stale.
+ */
+void room_sensors_tick(struct room_sensors *rs, uint64_t now_usec, struct room_sensors_result *ret,
+		       bool *ret_went_stale);
+
+/* When room_sensors_tick() must run next to notice a sensor going stale in time. */
+uint64_t room_sensors_next_usec(const struct room_sensors *rs);
+
+/* The room reading at @now_usec. */
+struct room_reading room_sensors_reading(const struct room_sensors *rs, uint64_t now_usec);
+
+/* Sensor @i's health and checks, for the state snapshot (owned by @rs). */
+const struct sensor_health *room_sensors_health(const struct room_sensors *rs, size_t i);
+const struct reading_check_state *room_sensors_checks(const struct room_sensors *rs, size_t i);

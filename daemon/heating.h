@@ -9,7 +9,7 @@
 #include "config/config.h"
 #include "daemon/alerts.h"
 #include "daemon/mqtt.h"
-#include "daemon/store.h"
+#include "store/store.h"
 
 /*
  * Heating: runs the thermostat (control/thermostat) on every room reading and

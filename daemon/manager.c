@@ -21,7 +21,7 @@
 #include "daemon/reminder-answers.h"
 #include "daemon/room.h"
 #include "daemon/store-guard.h"
-#include "daemon/store.h"
+#include "store/store.h"
 #include "version.h"
 
 /* A cramp this recent is "now" for its context; older ones get what the store kept. */

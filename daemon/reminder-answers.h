@@ -4,7 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "daemon/store.h"
+#include "store/store.h"
 
 /*
  * Answers to reminders from the phone or Home Assistant:

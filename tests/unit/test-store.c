@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "daemon/store.h"
+#include "store/store.h"
 
 static int setup(void **state)
 {

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "control/cramp-night.h"
-#include "daemon/sqlite-errno.h"
+#include "store/sqlite-errno.h"
 #include "tools/bedroomctl/report.h"
 
 #define SCHEMA_VERSION 3 /* the newest this bedroomctl understands */

@@ -16,7 +16,7 @@
 
 #include "control/cramp-night.h"
 #include "control/cramp-tracker.h"
-#include "daemon/store.h"
+#include "store/store.h"
 
 #define FIRST_NIGHT_Y 2026
 #define FIRST_NIGHT_M 3

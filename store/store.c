@@ -1,5 +1,5 @@
-/* The one file that talks to SQLite: SQLITE_* codes stop here. */
-#include "daemon/store.h"
+/* The store on SQLite: SQLITE_* codes stop here (see store/sqlite-errno.h). */
+#include "store/store.h"
 
 #include <errno.h>
 #include <math.h>
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "daemon/sqlite-errno.h"
+#include "store/sqlite-errno.h"
 
 struct store {
 	sqlite3 *db;

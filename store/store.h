@@ -9,7 +9,17 @@
  * synchronous=FULL, so what is committed survives a power cut. Its schema
  * carries a version (PRAGMA user_version) and is migrated forward, one step at
  * a time, each in its own transaction, when a newer bedroomd opens it.
+ *
+ * This header is the whole store: the opening and closing here, and one
+ * header per table (included below) with its writers and its queries. No
+ * SQLite type or code crosses these headers: failures are negative errno.
  */
+
+#include "store/advisories.h"
+#include "store/cramps.h"
+#include "store/reminder-answers.h"
+#include "store/room-temperature.h"
+#include "store/settings.h"
 
 struct store;
 
@@ -34,98 +44,6 @@ int store_schema_version(struct store *s);
 
 /* The path of the database file (owned by the store). */
 const char *store_path(const struct store *s);
-
-/*
- * Reads setting @key into a new string in *ret; returns 0, -ENOENT when it was
- * never set, or another negative errno.
- */
-int store_setting_get(struct store *s, const char *key, char **ret);
-
-/* Sets (durably) setting @key to @value; returns 0 or a negative errno. */
-int store_setting_set(struct store *s, const char *key, const char *value);
-
-/* One row of the cramp log. Strings are borrowed when writing, owned when read. */
-struct store_cramp {
-	char *id;              /* stable and unique: consumers drop duplicates by it */
-	int64_t time;          /* Unix seconds of the cramp (reported, or when it was logged) */
-	int tz_offset_s;       /* local UTC offset at that time */
-	int64_t recorded;      /* Unix seconds when it was stored */
-	char *leg;             /* "left", "right", "unknown" */
-	char *site;            /* "calf", "foot", "thigh", "buttock", or NULL */
-	char *source;          /* "button", "command", "bedroomctl", "movement", ... */
-	bool suspected;        /* from a movement pattern, not confirmed by the person */
-	char *note;            /* or NULL */
-	double room_c;         /* NAN: unknown */
-	double min_room_c;     /* lowest in the hours before; NAN: unknown */
-	int in_bed;            /* 1, 0, or -1: unknown */
-	int64_t in_bed_since;  /* Unix seconds; 0: unknown */
-	int heater_on;         /* 1, 0, or -1: unknown */
-	double heater_duty_1h; /* 0..1; NAN: unknown */
-	int soak_done;         /* 1, 0, or -1: unknown */
-	int count_7d;          /* cramps in the 7 days up to this one, itself included */
-	bool delivered;        /* the broker acknowledged it */
-	char *confirms;        /* the id of the suspected cramp this report confirms, or NULL */
-};
-
-/*
- * Adds @c durably (committed with synchronous=FULL before this returns).
- * Returns 0, -EEXIST when a cramp with this id is stored already, or -errno
- * (-ENOSPC when the disk is full, -EBADMSG when the file is corrupt).
- */
-int store_cramp_add(struct store *s, const struct store_cramp *c);
-
-/* Marks the cramp @id delivered. Returns 0, -ENOENT, or -errno. */
-int store_cramp_mark_delivered(struct store *s, const char *id);
-
-/*
- * Reads up to @max cramps into a new array in *ret (free with
- * store_cramps_free()): the undelivered ones oldest first when @undelivered,
- * else those with time >= @since in time order. Returns how many, or -errno.
- */
-int store_cramps_read(struct store *s, bool undelivered, int64_t since, size_t max,
-		      struct store_cramp **ret);
-
-void store_cramps_free(struct store_cramp *c, size_t n);
-
-/* An advisory that fired: a count crossed a line doctors use. */
-struct store_advisory {
-	char *kind;   /* "cramp_frequency", "one_sided_cramps", "cramp_spread" */
-	int64_t time; /* of the cramp that crossed */
-	int tz_offset_s;
-	char *message;
-	int count;
-};
-
-/* Adds an advisory (@id unique). Returns 0, -EEXIST or -errno. */
-int store_advisory_add(struct store *s, const char *id, const struct store_advisory *a);
-
-/* Reads the advisories with time >= @since, oldest first. Returns how many, or -errno. */
-int store_advisories_read(struct store *s, int64_t since, struct store_advisory **ret);
-void store_advisories_free(struct store_advisory *a, size_t n);
-
-/* Adds a room temperature sample; a sample at the same second replaces it. */
-int store_room_temperature_add(struct store *s, int64_t time, int tz_offset_s, double room_c);
-
-/* The lowest room temperature from @since to @until, in *ret_c; -ENODATA when there is none. */
-int store_room_temperature_min(struct store *s, int64_t since, int64_t until, double *ret_c);
-
-/* The sample nearest to @time, if one lies within @max_gap_s of it; -ENODATA when none does. */
-int store_room_temperature_at(struct store *s, int64_t time, int64_t max_gap_s, double *ret_c);
-
-/*
- * An answer to a reminder: @reminder ("foot_soak", ...) was answered @answer
- * ("done", "started", "snooze") at Unix time @time. Returns 0, -EEXIST (@id
- * is stored already) or -errno.
- */
-int store_reminder_answer_add(struct store *s, const char *id, const char *reminder,
-			      const char *answer, int64_t time, int tz_offset_s);
-
-/*
- * Whether @reminder was answered between @since and @until (inclusive); only
- * "done" and "started" count when @done_only. Returns 1, 0, or -errno.
- */
-int store_reminder_answered(struct store *s, const char *reminder, bool done_only, int64_t since,
-			    int64_t until);
 
 /* Deletes what is older than @before (cramps, advisories, temperatures, reminder answers).
  * Returns 0 or -errno. */

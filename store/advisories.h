@@ -1,0 +1,24 @@
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The advisories that fired. */
+
+struct store;
+
+/* An advisory that fired: a count crossed a line doctors use. */
+struct store_advisory {
+	char *kind;   /* "cramp_frequency", "one_sided_cramps", "cramp_spread" */
+	int64_t time; /* of the cramp that crossed */
+	int tz_offset_s;
+	char *message;
+	int count;
+};
+
+/* Adds an advisory (@id unique). Returns 0, -EEXIST or -errno. */
+int store_advisory_add(struct store *s, const char *id, const struct store_advisory *a);
+
+/* Reads the advisories with time >= @since, oldest first. Returns how many, or -errno. */
+int store_advisories_read(struct store *s, int64_t since, struct store_advisory **ret);
+void store_advisories_free(struct store_advisory *a, size_t n);

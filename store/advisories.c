@@ -32,42 +32,44 @@ int store_advisory_add(struct store *s, const char *id, const struct store_advis
 
 int store_advisories_read(struct store *s, int64_t since, struct store_advisory **ret)
 {
-	struct store_advisory *list = NULL, *grown;
+	return store_advisories_read_range(s, since, INT64_MAX, ret);
+}
+
+/* Fills @item, a struct store_advisory, from the row of @st. */
+static int advisory_from_row(sqlite3_stmt *st, void *item)
+{
+	struct store_advisory *a = item;
+
+	*a = (struct store_advisory){
+		.kind = sql_column_strdup(st, 0),
+		.time = sqlite3_column_int64(st, 1),
+		.tz_offset_s = sqlite3_column_int(st, 2),
+		.message = sql_column_strdup(st, 3),
+		.count = sql_column_tristate(st, 4),
+	};
+	return a->kind && a->message ? 0 : -ENOMEM;
+}
+
+int store_advisories_read_range(struct store *s, int64_t since, int64_t until,
+				struct store_advisory **ret)
+{
+	struct store_advisory *list = NULL;
 	sqlite3_stmt *st;
 	size_t n = 0;
-	int rc;
+	int rc, r;
 
 	rc = sqlite3_prepare_v2(s->db,
 				"SELECT kind, time, tz_offset_s, message, count FROM advisories "
-				"WHERE time >= ? ORDER BY time, seq;",
+				"WHERE time >= ? AND time < ? ORDER BY time, seq;",
 				-1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return errno_from_sqlite(rc);
 	sqlite3_bind_int64(st, 1, since);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		grown = realloc(list, (n + 1) * sizeof(*list));
-		if (!grown) {
-			rc = SQLITE_NOMEM;
-			break;
-		}
-		list = grown;
-		list[n] = (struct store_advisory){
-			.kind = sql_column_strdup(st, 0),
-			.time = sqlite3_column_int64(st, 1),
-			.tz_offset_s = sqlite3_column_int(st, 2),
-			.message = sql_column_strdup(st, 3),
-			.count = sqlite3_column_int(st, 4),
-		};
-		n++;
-		if (!list[n - 1].kind || !list[n - 1].message) {
-			rc = SQLITE_NOMEM;
-			break;
-		}
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
+	sqlite3_bind_int64(st, 2, until);
+	r = sql_read_rows(st, advisory_from_row, sizeof(*list), (void **) &list, &n);
+	if (r < 0) {
 		store_advisories_free(list, n);
-		return errno_from_sqlite(rc);
+		return r;
 	}
 	*ret = list;
 	return (int) n;

@@ -50,3 +50,12 @@ int store_cramps_read(struct store *s, bool undelivered, int64_t since, size_t m
 		      struct store_cramp **ret);
 
 void store_cramps_free(struct store_cramp *c, size_t n);
+
+/*
+ * Reads the cramps with @since <= time < @until, in time order, into a new
+ * array in *ret (free with store_cramps_free()), but not a suspected cramp
+ * (from movement) that a later report confirms: that report stands for it.
+ * Returns how many, or -errno.
+ */
+int store_cramps_read_range(struct store *s, int64_t since, int64_t until,
+			    struct store_cramp **ret);

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdlib.h>
 
 #include "store/sqlite-errno.h"
 #include "store/store-internal.h"
@@ -63,4 +64,40 @@ int store_room_temperature_at(struct store *s, int64_t time, int64_t max_gap_s, 
 				      "SELECT room_c FROM room_temperature WHERE time >= ?1 - ?2 "
 				      "AND time <= ?1 + ?2 ORDER BY abs(time - ?1) LIMIT 1;",
 				      time, max_gap_s, ret_c);
+}
+
+/* Fills @item, a struct store_room_sample, from the row of @st. */
+static int sample_from_row(sqlite3_stmt *st, void *item)
+{
+	*(struct store_room_sample *) item = (struct store_room_sample){
+		.time = sqlite3_column_int64(st, 0),
+		.tz_offset_s = sqlite3_column_int(st, 1),
+		.room_c = sqlite3_column_double(st, 2),
+	};
+	return 0;
+}
+
+int store_room_temperature_read_range(struct store *s, int64_t since, int64_t until,
+				      struct store_room_sample **ret)
+{
+	struct store_room_sample *list = NULL;
+	sqlite3_stmt *st;
+	size_t n = 0;
+	int rc, r;
+
+	rc = sqlite3_prepare_v2(s->db,
+				"SELECT time, tz_offset_s, room_c FROM room_temperature "
+				"WHERE time >= ? AND time < ? ORDER BY time;",
+				-1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return errno_from_sqlite(rc);
+	sqlite3_bind_int64(st, 1, since);
+	sqlite3_bind_int64(st, 2, until);
+	r = sql_read_rows(st, sample_from_row, sizeof(*list), (void **) &list, &n);
+	if (r < 0) {
+		free(list);
+		return r;
+	}
+	*ret = list;
+	return (int) n;
 }

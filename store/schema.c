@@ -97,6 +97,26 @@ int store_schema_version(struct store *s)
 	return v;
 }
 
+int store_schema_readable(struct store *s)
+{
+	sqlite3_stmt *st = NULL;
+	int v = -1, rc;
+
+	rc = sqlite3_prepare_v2(s->db, "PRAGMA user_version;", -1, &st, NULL);
+	if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	else
+		rc = sqlite3_errcode(s->db);
+	sqlite3_finalize(st);
+	if (v < 0)
+		return errno_from_sqlite(rc) < 0 ? errno_from_sqlite(rc) : -EIO;
+	if (v > N_MIGRATIONS)
+		return -EPROTONOSUPPORT;
+	if (v < STORE_SCHEMA_CRAMP_LOG)
+		return -ENODATA;
+	return v;
+}
+
 int store_migrate(struct store *s)
 {
 	int version, r;
@@ -106,6 +126,7 @@ int store_migrate(struct store *s)
 		return version;
 	if (version > N_MIGRATIONS)
 		return -EPROTONOSUPPORT;
+	s->schema = version;
 	for (; version < N_MIGRATIONS; version++) {
 		char bump[64];
 
@@ -122,6 +143,7 @@ int store_migrate(struct store *s)
 			(void) sql_exec(s, "ROLLBACK;");
 			return r;
 		}
+		s->schema = version + 1;
 	}
 	return 0;
 }

@@ -1,6 +1,7 @@
 /* Helpers every file of the store shares: see store/store-internal.h. */
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,4 +59,46 @@ double sql_column_real(sqlite3_stmt *st, int i)
 int sql_column_tristate(sqlite3_stmt *st, int i)
 {
 	return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 : sqlite3_column_int(st, i);
+}
+
+bool sql_column_copy_failed(sqlite3_stmt *st, int i, const char *copy)
+{
+	return !copy && sqlite3_column_type(st, i) != SQLITE_NULL;
+}
+
+int sql_array_reserve(void **array, size_t n, size_t size)
+{
+	size_t capacity = n ? 2 * n : 1;
+	void *p;
+
+	/* Holding n, it has room for the next power of two: full only at 0 and at a power. */
+	if (n & (n - 1))
+		return 0;
+	if (n > SIZE_MAX / 2 / size)
+		return -ENOMEM;
+	p = realloc(*array, capacity * size);
+	if (!p)
+		return -ENOMEM;
+	*array = p;
+	return 0;
+}
+
+int sql_read_rows(sqlite3_stmt *st, int (*row)(sqlite3_stmt *st, void *item), size_t size,
+		  void **array, size_t *n)
+{
+	int rc, r = 0;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r = sql_array_reserve(array, *n, size);
+		if (r < 0)
+			break;
+		r = row(st, (char *) *array + *n * size);
+		(*n)++;
+		if (r < 0)
+			break;
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = errno_from_sqlite(rc);
+	sqlite3_finalize(st);
+	return r;
 }

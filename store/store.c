@@ -4,7 +4,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "store/sqlite-errno.h"
 #include "store/store-internal.h"
@@ -50,6 +52,41 @@ int store_open(const char *dir, struct store **ret)
 		r = store_migrate(s);
 	if (r < 0)
 		goto out;
+	*ret = s;
+	return 0;
+out:
+	store_close(s);
+	return r;
+}
+
+int store_open_read_only(const char *path, struct store **ret)
+{
+	struct store *s;
+	int r;
+
+	/* The file must be there: SQLite would otherwise report it only at the first read. */
+	if (access(path, R_OK) < 0)
+		return -errno;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->path = strdup(path);
+	if (!s->path) {
+		r = -ENOMEM;
+		goto out;
+	}
+	r = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+	if (r != SQLITE_OK) {
+		r = errno_from_sqlite(r);
+		goto out;
+	}
+	(void) sqlite3_extended_result_codes(s->db, 1);
+	/* A reader is not the daemon's loop: it may wait for a writer's transaction. */
+	(void) sqlite3_busy_timeout(s->db, 5000);
+	r = store_schema_readable(s);
+	if (r < 0)
+		goto out;
+	s->schema = r;
 	*ret = s;
 	return 0;
 out:

@@ -62,11 +62,14 @@ out:
 int store_open_read_only(const char *path, struct store **ret)
 {
 	struct store *s;
+	struct stat st;
 	int r;
 
 	/* The file must be there: SQLite would otherwise report it only at the first read. */
-	if (access(path, R_OK) < 0)
+	if (access(path, R_OK) < 0 || stat(path, &st) < 0)
 		return -errno;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;

@@ -84,6 +84,10 @@ static void test_missing_file_fails_and_creates_nothing(void **state)
 	assert_int_equal(store_open_read_only(sub, &s), -ENOENT);
 	assert_null(s);
 	assert_int_equal(dir_entries(*state), 0);
+	/* Nor is a directory taken for one. */
+	assert_int_equal(store_open_read_only(*state, &s), -EISDIR);
+	assert_null(s);
+	assert_int_equal(dir_entries(*state), 0);
 }
 
 static void test_newer_schema_is_refused(void **state)

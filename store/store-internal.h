@@ -59,8 +59,7 @@ bool sql_column_copy_failed(sqlite3_stmt *st, int i, const char *copy);
 /*
  * Makes room for item @n (counting from 0) in *@array of items of @size,
  * which holds @n items and was grown by this function alone (from NULL),
- * doubling. Returns 0 or -ENOMEM (*@array
- * is left as it was).
+ * doubling. Returns 0 or -ENOMEM (*@array is left as it was).
  */
 int sql_array_reserve(void **array, size_t n, size_t size);
 

@@ -38,10 +38,11 @@ int store_open(const char *dir, struct store **ret);
  * file may be open in it, in WAL mode; a reader waits up to 5 s for a
  * writer's transaction). Never creates, migrates or writes the file: its
  * writers fail with -EACCES. Its queries answer from any schema from the
- * cramp log on. Returns 0, -ENOENT or -EACCES when the file is missing or
- * unreadable, -EISDIR when @path is a directory, -EPROTONOSUPPORT when a newer bedroomd wrote it,
- * -ENODATA when it is from before the cramp log (an older bedroomd, or not a bedroomd store),
- * -EBADMSG when it is not a database, or another negative errno.
+ * cramp log on. Returns 0; -ENOENT or -EACCES when the file is missing or
+ * unreadable; -EISDIR when @path is a directory; -EPROTONOSUPPORT when a
+ * newer bedroomd wrote it; -ENODATA when it is from before the cramp log (an
+ * older bedroomd, or not a bedroomd store); -EBADMSG when it is not a
+ * database; or another negative errno.
  */
 int store_open_read_only(const char *path, struct store **ret);
 

@@ -7,7 +7,7 @@
 #include "control/cramp-tracker.h"
 #include "daemon/alerts.h"
 #include "daemon/mqtt.h"
-#include "daemon/store.h"
+#include "store/store.h"
 
 /*
  * The cramp log: every cramp is committed to the store before anything else

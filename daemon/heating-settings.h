@@ -5,7 +5,7 @@
 
 #include "config/config.h"
 #include "control/command.h"
-#include "daemon/store.h"
+#include "store/store.h"
 
 /*
  * What the person sets for heating: the floor and the mode, from

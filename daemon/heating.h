@@ -11,7 +11,7 @@
 #include "daemon/inputs.h"
 #include "daemon/mqtt.h"
 #include "daemon/room.h"
-#include "daemon/store.h"
+#include "store/store.h"
 
 /*
  * Heating: runs the thermostat (control/thermostat) on every new room reading

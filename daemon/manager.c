@@ -20,7 +20,7 @@
 #include "daemon/parts.h"
 #include "daemon/reminder-answers.h"
 #include "daemon/store-guard.h"
-#include "daemon/store.h"
+#include "store/store.h"
 #include "version.h"
 
 /* A cramp this recent is "now" for its context; older ones get what the store kept. */

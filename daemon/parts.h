@@ -10,7 +10,7 @@
 #include "daemon/inputs.h"
 #include "daemon/mqtt.h"
 #include "daemon/room.h"
-#include "daemon/store.h"
+#include "store/store.h"
 
 /*
  * The parts a configuration file describes: the room thermometers, the bed

@@ -5,7 +5,7 @@
 #include <stdint.h>
 
 #include "daemon/mqtt.h"
-#include "daemon/store.h"
+#include "store/store.h"
 
 /*
  * Answers to reminders from the phone or Home Assistant:

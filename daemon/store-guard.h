@@ -3,7 +3,7 @@
 #include <systemd/sd-event.h>
 
 #include "daemon/alerts.h"
-#include "daemon/store.h"
+#include "store/store.h"
 
 /*
  * Keeps the store open: a corrupt file is moved aside (kept, renamed with the

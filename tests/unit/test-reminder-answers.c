@@ -11,7 +11,7 @@
 #include <time.h>
 
 #include "daemon/reminder-answers.h"
-#include "daemon/store.h"
+#include "store/store.h"
 
 #define BASE "bedroomd/bedroom"
 

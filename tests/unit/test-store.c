@@ -14,26 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "daemon/store.h"
-
-static int setup(void **state)
-{
-	char *dir = strdup("/tmp/bedroomd-test-store-XXXXXX");
-
-	if (!dir || !mkdtemp(dir))
-		return -1;
-	*state = dir;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	char cmd[200];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", (char *) *state);
-	free(*state);
-	return system(cmd) == 0 ? 0 : -1;
-}
+#include "store/store.h"
+#include "tests/unit/test-store-fixture.h"
 
 static void test_creates_dir_and_schema(void **state)
 {
@@ -137,26 +119,6 @@ static void test_migrates_an_old_file(void **state)
 	store_close(s);
 }
 
-static struct store_cramp cramp(const char *id, int64_t time, const char *leg)
-{
-	return (struct store_cramp){
-		.id = (char *) (uintptr_t) id,
-		.time = time,
-		.tz_offset_s = 3600,
-		.recorded = time + 5,
-		.leg = (char *) (uintptr_t) leg,
-		.source = (char *) (uintptr_t) "button",
-		.room_c = 17.5,
-		.min_room_c = NAN,
-		.in_bed = 1,
-		.in_bed_since = time - 60,
-		.heater_on = -1,
-		.heater_duty_1h = 0.25,
-		.soak_done = -1,
-		.count_7d = 1,
-	};
-}
-
 static void test_cramps_outbox_order_and_delivery(void **state)
 {
 	struct store_cramp *list = NULL, c;
@@ -165,13 +127,13 @@ static void test_cramps_outbox_order_and_delivery(void **state)
 
 	assert_int_equal(store_open(*state, &s), 0);
 	/* Stored out of time order (a cramp remembered later): delivery keeps storing order. */
-	c = cramp("c-1", 1000, "left");
+	c = store_fixture_cramp("c-1", 1000, "left");
 	assert_int_equal(store_cramp_add(s, &c), 0);
-	c = cramp("c-2", 500, "right");
+	c = store_fixture_cramp("c-2", 500, "right");
 	c.site = (char *) (uintptr_t) "thigh";
 	c.note = (char *) (uintptr_t) "woke me up";
 	assert_int_equal(store_cramp_add(s, &c), 0);
-	c = cramp("c-3", 2000, "unknown");
+	c = store_fixture_cramp("c-3", 2000, "unknown");
 	assert_int_equal(store_cramp_add(s, &c), 0);
 	assert_int_equal(store_cramp_add(s, &c), -EEXIST);
 
@@ -231,10 +193,10 @@ static void test_room_temperature_and_prune(void **state)
 	assert_true(v == 19.0);
 	assert_int_equal(store_room_temperature_at(s, 500, 60, &v), -ENODATA);
 
-	c = cramp("old-delivered", 100, "left");
+	c = store_fixture_cramp("old-delivered", 100, "left");
 	c.delivered = true;
 	assert_int_equal(store_cramp_add(s, &c), 0);
-	c = cramp("old-undelivered", 100, "left");
+	c = store_fixture_cramp("old-undelivered", 100, "left");
 	assert_int_equal(store_cramp_add(s, &c), 0);
 	assert_int_equal(store_prune(s, 250), 0);
 	assert_int_equal(store_room_temperature_min(s, 0, 1000, &v), 0);
@@ -252,11 +214,11 @@ static void test_confirms_and_reminder_answers(void **state)
 	struct store *s = NULL;
 
 	assert_int_equal(store_open(*state, &s), 0);
-	c = cramp("suspect", 1000, "unknown");
+	c = store_fixture_cramp("suspect", 1000, "unknown");
 	c.source = (char *) (uintptr_t) "movement";
 	c.suspected = true;
 	assert_int_equal(store_cramp_add(s, &c), 0);
-	c = cramp("pressed", 1300, "left");
+	c = store_fixture_cramp("pressed", 1300, "left");
 	c.confirms = (char *) (uintptr_t) "suspect";
 	assert_int_equal(store_cramp_add(s, &c), 0);
 	assert_int_equal(store_cramps_read(s, false, 0, 10, &list), 2);
@@ -292,34 +254,8 @@ static void test_migrates_schema_2(void **state)
 {
 	struct store_cramp *list = NULL;
 	struct store *s = NULL;
-	char path[300];
-	sqlite3 *db;
 
-	snprintf(path, sizeof(path), "%s/" STORE_FILE_NAME, (char *) *state);
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(
-	    sqlite3_exec(
-		db,
-		"CREATE TABLE settings (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL,"
-		" changed_at INTEGER);"
-		"CREATE TABLE cramps (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT "
-		"NULL UNIQUE, time INTEGER NOT NULL, tz_offset_s INTEGER NOT NULL, recorded "
-		"INTEGER NOT NULL, leg TEXT NOT NULL, site TEXT, source TEXT NOT NULL, "
-		"suspected INTEGER NOT NULL DEFAULT 0, note TEXT, room_c REAL, min_room_c "
-		"REAL, in_bed INTEGER, in_bed_since INTEGER, heater_on INTEGER, "
-		"heater_duty_1h REAL, soak_done INTEGER, count_7d INTEGER NOT NULL, "
-		"delivered INTEGER NOT NULL DEFAULT 0);"
-		"CREATE TABLE advisories (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT "
-		"NULL UNIQUE, kind TEXT NOT NULL, time INTEGER NOT NULL, tz_offset_s INTEGER "
-		"NOT NULL, message TEXT NOT NULL, count INTEGER);"
-		"CREATE TABLE room_temperature (time INTEGER PRIMARY KEY NOT NULL, "
-		"tz_offset_s INTEGER NOT NULL, room_c REAL NOT NULL);"
-		"INSERT INTO cramps (id, time, tz_offset_s, recorded, leg, source, count_7d) "
-		"VALUES ('old', 100, 0, 100, 'left', 'button', 1);"
-		"PRAGMA user_version = 2;",
-		NULL, NULL, NULL),
-	    SQLITE_OK);
-	sqlite3_close(db);
+	store_fixture_schema_2(*state);
 	assert_int_equal(store_open(*state, &s), 0);
 	assert_int_equal(store_schema_version(s), store_schema_version_current());
 	assert_int_equal(store_cramps_read(s, true, 0, 10, &list), 1);
@@ -333,18 +269,16 @@ static void test_migrates_schema_2(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_creates_dir_and_schema, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_settings_survive_reopen, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_wal_mode, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_newer_schema_is_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_garbage_file_is_reported, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_migrates_an_old_file, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cramps_outbox_order_and_delivery, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_room_temperature_and_prune, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_confirms_and_reminder_answers, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_migrates_schema_2, setup, teardown),
+		STORE_TEST(test_creates_dir_and_schema),
+		STORE_TEST(test_settings_survive_reopen),
+		STORE_TEST(test_wal_mode),
+		STORE_TEST(test_newer_schema_is_refused),
+		STORE_TEST(test_garbage_file_is_reported),
+		STORE_TEST(test_migrates_an_old_file),
+		STORE_TEST(test_cramps_outbox_order_and_delivery),
+		STORE_TEST(test_room_temperature_and_prune),
+		STORE_TEST(test_confirms_and_reminder_answers),
+		STORE_TEST(test_migrates_schema_2),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

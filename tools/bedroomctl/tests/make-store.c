@@ -1,5 +1,5 @@
 /*
- * Makes a store for bedroomctl's tests with the daemon's own store code: four
+ * Makes a store for bedroomctl's tests with the store library the daemon writes with: four
  * weeks of nights (Monday 9 March 2026 to Sunday 5 April 2026, across the
  * change to summer time in Europe/Berlin) with known cramps, temperatures and
  * advisories, suspected cramps from movement (one confirmed, one not) and
@@ -8,7 +8,7 @@
  */
 #include <errno.h>
 #include <math.h>
-#include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +16,8 @@
 
 #include "control/cramp-night.h"
 #include "control/cramp-tracker.h"
-#include "daemon/store.h"
+#include "store/store.h"
+#include "store/testing.h"
 
 #define FIRST_NIGHT_Y 2026
 #define FIRST_NIGHT_M 3
@@ -160,48 +161,25 @@ static int fill(struct store *s)
 				return r;
 		}
 	}
-	return 0;
-}
-
-/* The advisories that fired, and optionally another schema version, written with SQLite. */
-static int finish(const char *path, int user_version)
-{
-	sqlite3_stmt *st = NULL;
-	sqlite3 *db = NULL;
-	char sql[64];
-	int rc;
-
-	rc = sqlite3_open(path, &db);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v2(
-		    db,
-		    "INSERT INTO advisories (id, kind, time, tz_offset_s, message, "
-		    "count) VALUES (?, ?, ?, ?, ?, ?);",
-		    -1, &st, NULL);
-	for (size_t i = 0; rc == SQLITE_OK && i < sizeof(advisories) / sizeof(advisories[0]); i++) {
-		int64_t t = at(advisories[i].night, advisories[i].hh, advisories[i].mm);
+	/* The advisories that fired. */
+	for (size_t i = 0; i < sizeof(advisories) / sizeof(advisories[0]); i++) {
 		enum cramp_advisory_kind k = advisories[i].kind;
+		struct store_advisory a = {
+			/* Borrowed for writing, never written through. */
+			.kind = (char *) (uintptr_t) cramp_advisory_kind_to_string(k),
+			.message = (char *) (uintptr_t) cramp_advisory_default_message(k),
+			.count = advisories[i].count,
+		};
 		char id[32];
 
 		snprintf(id, sizeof(id), "test-advisory-%zu", i);
-		sqlite3_reset(st);
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 2, cramp_advisory_kind_to_string(k), -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, t);
-		sqlite3_bind_int(st, 4, offset_at(t));
-		sqlite3_bind_text(st, 5, cramp_advisory_default_message(k), -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 6, advisories[i].count);
-		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
+		a.time = at(advisories[i].night, advisories[i].hh, advisories[i].mm);
+		a.tz_offset_s = offset_at(a.time);
+		r = store_advisory_add(s, id, &a);
+		if (r < 0)
+			return r;
 	}
-	sqlite3_finalize(st);
-	if (rc == SQLITE_OK && user_version > 0) {
-		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d;", user_version);
-		rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
-	}
-	if (rc != SQLITE_OK)
-		fprintf(stderr, "make-store: %s: %s\n", path, db ? sqlite3_errmsg(db) : "?");
-	sqlite3_close(db);
-	return rc == SQLITE_OK ? 0 : -EIO;
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -222,11 +200,11 @@ int main(int argc, char **argv)
 	snprintf(path, sizeof(path), "%s", store_path(s));
 	r = fill(s);
 	s = store_close(s);
+	if (r >= 0 && argc > 2 && atoi(argv[2]) > 0)
+		r = store_testing_set_schema_version(path, atoi(argv[2]));
 	if (r < 0) {
-		fprintf(stderr, "make-store: %s\n", strerror(-r));
+		fprintf(stderr, "make-store: %s: %s\n", path, strerror(-r));
 		return 1;
 	}
-	if (finish(path, argc > 2 ? atoi(argv[2]) : 0) < 0)
-		return 1;
 	return 0;
 }

@@ -1,5 +1,5 @@
 /* SQLite result codes as negative errno values: see sqlite-errno.h. */
-#include "daemon/sqlite-errno.h"
+#include "store/sqlite-errno.h"
 
 #include <errno.h>
 #include <sqlite3.h>

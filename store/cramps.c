@@ -1,0 +1,196 @@
+/* The cramp log. */
+#include "store/cramps.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "store/sqlite-errno.h"
+#include "store/store-internal.h"
+
+int store_cramp_add(struct store *s, const struct store_cramp *c)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = sqlite3_prepare_v2(
+	    s->db,
+	    "INSERT INTO cramps (id, time, tz_offset_s, recorded, leg, site, "
+	    "source, suspected, note, room_c, min_room_c, in_bed, in_bed_since, "
+	    "heater_on, heater_duty_1h, soak_done, count_7d, delivered, confirms) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);",
+	    -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return errno_from_sqlite(rc);
+	sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, c->time);
+	sqlite3_bind_int(st, 3, c->tz_offset_s);
+	sqlite3_bind_int64(st, 4, c->recorded);
+	sqlite3_bind_text(st, 5, c->leg, -1, SQLITE_STATIC);
+	sql_bind_text_or_null(st, 6, c->site);
+	sqlite3_bind_text(st, 7, c->source, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 8, c->suspected);
+	sql_bind_text_or_null(st, 9, c->note);
+	sql_bind_real_or_null(st, 10, c->room_c);
+	sql_bind_real_or_null(st, 11, c->min_room_c);
+	sql_bind_tristate(st, 12, c->in_bed);
+	if (c->in_bed_since > 0)
+		sqlite3_bind_int64(st, 13, c->in_bed_since);
+	else
+		sqlite3_bind_null(st, 13);
+	sql_bind_tristate(st, 14, c->heater_on);
+	sql_bind_real_or_null(st, 15, c->heater_duty_1h);
+	sql_bind_tristate(st, 16, c->soak_done);
+	sqlite3_bind_int(st, 17, c->count_7d);
+	sqlite3_bind_int(st, 18, c->delivered);
+	sql_bind_text_or_null(st, 19, c->confirms);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return sql_errno_from_insert(s, rc);
+}
+
+int store_cramp_mark_delivered(struct store *s, const char *id)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = sqlite3_prepare_v2(s->db, "UPDATE cramps SET delivered = 1 WHERE id = ?;", -1, &st,
+				NULL);
+	if (rc != SQLITE_OK)
+		return errno_from_sqlite(rc);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE && sqlite3_changes(s->db) == 0)
+		return -ENOENT;
+	return errno_from_sqlite(rc);
+}
+
+/* The columns cramp_from_row() reads, but confirms: what is selected for it comes after. */
+#define CRAMP_COLUMNS                                                                              \
+	"id, time, tz_offset_s, recorded, leg, site, source, suspected, note, room_c, "            \
+	"min_room_c, in_bed, in_bed_since, heater_on, heater_duty_1h, soak_done, count_7d, "       \
+	"delivered, "
+
+/* The last column: a store from before confirms (read-only, schema 2) has none to select. */
+static const char *confirms_column(const struct store *s)
+{
+	return s->schema >= STORE_SCHEMA_CONFIRMS ? "confirms" : "NULL";
+}
+
+/* Fills @item, a struct store_cramp, from the row of @st (CRAMP_COLUMNS, then confirms). */
+static int cramp_from_row(sqlite3_stmt *st, void *item)
+{
+	struct store_cramp *c = item;
+
+	*c = (struct store_cramp){
+		.id = sql_column_strdup(st, 0),
+		.time = sqlite3_column_int64(st, 1),
+		.tz_offset_s = sqlite3_column_int(st, 2),
+		.recorded = sqlite3_column_int64(st, 3),
+		.leg = sql_column_strdup(st, 4),
+		.site = sql_column_strdup(st, 5),
+		.source = sql_column_strdup(st, 6),
+		.suspected = sqlite3_column_int(st, 7) != 0,
+		.note = sql_column_strdup(st, 8),
+		.room_c = sql_column_real(st, 9),
+		.min_room_c = sql_column_real(st, 10),
+		.in_bed = sql_column_tristate(st, 11),
+		.in_bed_since = sqlite3_column_int64(st, 12),
+		.heater_on = sql_column_tristate(st, 13),
+		.heater_duty_1h = sql_column_real(st, 14),
+		.soak_done = sql_column_tristate(st, 15),
+		.count_7d = sqlite3_column_int(st, 16),
+		.delivered = sqlite3_column_int(st, 17) != 0,
+		.confirms = sql_column_strdup(st, 18),
+	};
+	if (!c->id || !c->leg || !c->source || sql_column_copy_failed(st, 5, c->site) ||
+	    sql_column_copy_failed(st, 8, c->note) || sql_column_copy_failed(st, 18, c->confirms))
+		return -ENOMEM;
+	return 0;
+}
+
+int store_cramps_read(struct store *s, bool undelivered, int64_t since, size_t max,
+		      struct store_cramp **ret)
+{
+	char sql[600];
+	struct store_cramp *list = NULL;
+	sqlite3_stmt *st;
+	size_t n = 0;
+	int rc;
+
+	snprintf(sql, sizeof(sql), "SELECT " CRAMP_COLUMNS "%s FROM cramps %s LIMIT ?;",
+		 confirms_column(s),
+		 undelivered ? "WHERE delivered = 0 ORDER BY seq"
+			     : "WHERE time >= ? ORDER BY time, seq");
+	rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return errno_from_sqlite(rc);
+	if (undelivered) {
+		sqlite3_bind_int64(st, 1, (sqlite3_int64) (max > INT32_MAX ? INT32_MAX : max));
+	} else {
+		sqlite3_bind_int64(st, 1, since);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64) (max > INT32_MAX ? INT32_MAX : max));
+	}
+	list = calloc(max ? max : 1, sizeof(*list));
+	if (!list) {
+		sqlite3_finalize(st);
+		return -ENOMEM;
+	}
+	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (cramp_from_row(st, &list[n++]) < 0) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		store_cramps_free(list, n);
+		return errno_from_sqlite(rc);
+	}
+	*ret = list;
+	return (int) n;
+}
+
+int store_cramps_read_range(struct store *s, int64_t since, int64_t until, struct store_cramp **ret)
+{
+	struct store_cramp *list = NULL;
+	sqlite3_stmt *st;
+	char sql[700];
+	size_t n = 0;
+	int rc, r;
+
+	snprintf(sql, sizeof(sql),
+		 "SELECT " CRAMP_COLUMNS "%s FROM cramps c WHERE time >= ?1 AND time < ?2%s "
+		 "ORDER BY time, seq;",
+		 confirms_column(s),
+		 s->schema >= STORE_SCHEMA_CONFIRMS
+		     ? " AND NOT (suspected AND EXISTS (SELECT 1 FROM cramps k "
+		       "WHERE k.confirms = c.id))"
+		     : "");
+	rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return errno_from_sqlite(rc);
+	sqlite3_bind_int64(st, 1, since);
+	sqlite3_bind_int64(st, 2, until);
+	r = sql_read_rows(st, cramp_from_row, sizeof(*list), (void **) &list, &n);
+	if (r < 0) {
+		store_cramps_free(list, n);
+		return r;
+	}
+	*ret = list;
+	return (int) n;
+}
+
+void store_cramps_free(struct store_cramp *c, size_t n)
+{
+	for (size_t i = 0; c && i < n; i++) {
+		free(c[i].id);
+		free(c[i].leg);
+		free(c[i].site);
+		free(c[i].source);
+		free(c[i].note);
+		free(c[i].confirms);
+	}
+	free(c);
+}

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The cramp log: each cramp with its context, and whether the broker has it yet. */
+
+struct store;
+
+/* One row of the cramp log. Strings are borrowed when writing, owned when read. */
+struct store_cramp {
+	char *id;              /* stable and unique: consumers drop duplicates by it */
+	int64_t time;          /* Unix seconds of the cramp (reported, or when it was logged) */
+	int tz_offset_s;       /* local UTC offset at that time */
+	int64_t recorded;      /* Unix seconds when it was stored */
+	char *leg;             /* "left", "right", "unknown" */
+	char *site;            /* "calf", "foot", "thigh", "buttock", or NULL */
+	char *source;          /* "button", "command", "bedroomctl", "movement", ... */
+	bool suspected;        /* from a movement pattern, not confirmed by the person */
+	char *note;            /* or NULL */
+	double room_c;         /* NAN: unknown */
+	double min_room_c;     /* lowest in the hours before; NAN: unknown */
+	int in_bed;            /* 1, 0, or -1: unknown */
+	int64_t in_bed_since;  /* Unix seconds; 0: unknown */
+	int heater_on;         /* 1, 0, or -1: unknown */
+	double heater_duty_1h; /* 0..1; NAN: unknown */
+	int soak_done;         /* 1, 0, or -1: unknown */
+	int count_7d;          /* cramps in the 7 days up to this one, itself included */
+	bool delivered;        /* the broker acknowledged it */
+	char *confirms;        /* the id of the suspected cramp this report confirms, or NULL */
+};
+
+/*
+ * Adds @c durably (committed with synchronous=FULL before this returns).
+ * Returns 0, -EEXIST when a cramp with this id is stored already, or -errno
+ * (-ENOSPC when the disk is full, -EBADMSG when the file is corrupt).
+ */
+int store_cramp_add(struct store *s, const struct store_cramp *c);
+
+/* Marks the cramp @id delivered. Returns 0, -ENOENT, or -errno. */
+int store_cramp_mark_delivered(struct store *s, const char *id);
+
+/*
+ * Reads up to @max cramps into a new array in *ret (free with
+ * store_cramps_free()): the undelivered ones oldest first when @undelivered,
+ * else those with time >= @since in time order. Returns how many, or -errno.
+ */
+int store_cramps_read(struct store *s, bool undelivered, int64_t since, size_t max,
+		      struct store_cramp **ret);
+
+void store_cramps_free(struct store_cramp *c, size_t n);
+
+/*
+ * Reads the cramps with @since <= time < @until, in time order, into a new
+ * array in *ret (free with store_cramps_free()), but not a suspected cramp
+ * (from movement) that a later report confirms: that report stands for it.
+ * Returns how many, or -errno.
+ */
+int store_cramps_read_range(struct store *s, int64_t since, int64_t until,
+			    struct store_cramp **ret);

@@ -1,0 +1,149 @@
+/* The schema and its migrations: the one place that says what the file holds. */
+#include <errno.h>
+#include <stdio.h>
+
+#include "store/sqlite-errno.h"
+#include "store/store-internal.h"
+#include "store/store.h"
+
+/*
+ * Schema migrations, in order: migrations[i] takes version i to i + 1. Never
+ * edit a migration that has shipped; append a new one.
+ */
+static const char *const migrations[] = {
+	/* 0 -> 1: settings changed at run time (floor, mode, ...) that survive a restart. */
+	"CREATE TABLE settings ("
+	"  key TEXT PRIMARY KEY NOT NULL,"
+	"  value TEXT NOT NULL,"
+	"  changed_at INTEGER NOT NULL DEFAULT (strftime('%s', 'now'))"
+	");",
+
+	/*
+	 * 1 -> 2: the cramp log, the advisories that fired, and the room temperature
+	 * every few minutes (for the report's lowest night temperature). Times are
+	 * Unix seconds (UTC); tz_offset_s is the local offset then, for display.
+	 */
+	"CREATE TABLE cramps ("
+	"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  id TEXT NOT NULL UNIQUE,"
+	"  time INTEGER NOT NULL,"
+	"  tz_offset_s INTEGER NOT NULL,"
+	"  recorded INTEGER NOT NULL,"
+	"  leg TEXT NOT NULL CHECK (leg IN ('left', 'right', 'unknown')),"
+	"  site TEXT CHECK (site IN ('calf', 'foot', 'thigh', 'buttock')),"
+	"  source TEXT NOT NULL,"
+	"  suspected INTEGER NOT NULL DEFAULT 0,"
+	"  note TEXT,"
+	"  room_c REAL,"
+	"  min_room_c REAL,"
+	"  in_bed INTEGER,"
+	"  in_bed_since INTEGER,"
+	"  heater_on INTEGER,"
+	"  heater_duty_1h REAL,"
+	"  soak_done INTEGER,"
+	"  count_7d INTEGER NOT NULL,"
+	"  delivered INTEGER NOT NULL DEFAULT 0"
+	");"
+	"CREATE INDEX cramps_time ON cramps (time);"
+	"CREATE INDEX cramps_undelivered ON cramps (delivered, seq);"
+	"CREATE TABLE advisories ("
+	"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  id TEXT NOT NULL UNIQUE,"
+	"  kind TEXT NOT NULL,"
+	"  time INTEGER NOT NULL,"
+	"  tz_offset_s INTEGER NOT NULL,"
+	"  message TEXT NOT NULL,"
+	"  count INTEGER"
+	");"
+	"CREATE TABLE room_temperature ("
+	"  time INTEGER PRIMARY KEY NOT NULL,"
+	"  tz_offset_s INTEGER NOT NULL,"
+	"  room_c REAL NOT NULL"
+	");",
+
+	/*
+	 * 2 -> 3: a cramp that confirms a suspected one (from movement) names it;
+	 * the answers to reminders (the foot soak done, ...), for adherence.
+	 */
+	"ALTER TABLE cramps ADD COLUMN confirms TEXT;"
+	"CREATE TABLE reminder_answers ("
+	"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  id TEXT NOT NULL UNIQUE,"
+	"  reminder TEXT NOT NULL,"
+	"  answer TEXT NOT NULL CHECK (answer IN ('done', 'started', 'snooze')),"
+	"  time INTEGER NOT NULL,"
+	"  tz_offset_s INTEGER NOT NULL"
+	");"
+	"CREATE INDEX reminder_answers_time ON reminder_answers (reminder, time);",
+};
+
+#define N_MIGRATIONS ((int) (sizeof(migrations) / sizeof(migrations[0])))
+
+int store_schema_version_current(void)
+{
+	return N_MIGRATIONS;
+}
+
+int store_schema_version(struct store *s)
+{
+	sqlite3_stmt *st;
+	int v = -EIO;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version;", -1, &st, NULL) != SQLITE_OK)
+		return errno_from_sqlite(sqlite3_errcode(s->db));
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+int store_schema_readable(struct store *s)
+{
+	sqlite3_stmt *st = NULL;
+	int v = -1, rc;
+
+	rc = sqlite3_prepare_v2(s->db, "PRAGMA user_version;", -1, &st, NULL);
+	if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	else
+		rc = sqlite3_errcode(s->db);
+	sqlite3_finalize(st);
+	if (v < 0)
+		return errno_from_sqlite(rc) < 0 ? errno_from_sqlite(rc) : -EIO;
+	if (v > N_MIGRATIONS)
+		return -EPROTONOSUPPORT;
+	if (v < STORE_SCHEMA_CRAMP_LOG)
+		return -ENODATA;
+	return v;
+}
+
+int store_migrate(struct store *s)
+{
+	int version, r;
+
+	version = store_schema_version(s);
+	if (version < 0)
+		return version;
+	if (version > N_MIGRATIONS)
+		return -EPROTONOSUPPORT;
+	s->schema = version;
+	for (; version < N_MIGRATIONS; version++) {
+		char bump[64];
+
+		snprintf(bump, sizeof(bump), "PRAGMA user_version = %d;", version + 1);
+		r = sql_exec(s, "BEGIN IMMEDIATE;");
+		if (r < 0)
+			return r;
+		r = sql_exec(s, migrations[version]);
+		if (r >= 0)
+			r = sql_exec(s, bump);
+		if (r >= 0)
+			r = sql_exec(s, "COMMIT;");
+		if (r < 0) {
+			(void) sql_exec(s, "ROLLBACK;");
+			return r;
+		}
+		s->schema = version + 1;
+	}
+	return 0;
+}

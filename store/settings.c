@@ -1,0 +1,50 @@
+/* Settings changed at run time that survive a restart. */
+#include "store/settings.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/sqlite-errno.h"
+#include "store/store-internal.h"
+
+int store_setting_get(struct store *s, const char *key, char **ret)
+{
+	sqlite3_stmt *st;
+	int rc, r;
+
+	rc = sqlite3_prepare_v2(s->db, "SELECT value FROM settings WHERE key = ?;", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return errno_from_sqlite(rc);
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const char *v = (const char *) sqlite3_column_text(st, 0);
+
+		*ret = strdup(v ? v : "");
+		r = *ret ? 0 : -ENOMEM;
+	} else {
+		r = rc == SQLITE_DONE ? -ENOENT : errno_from_sqlite(rc);
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+int store_setting_set(struct store *s, const char *key, const char *value)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = sqlite3_prepare_v2(s->db,
+				"INSERT INTO settings (key, value) VALUES (?, ?) "
+				"ON CONFLICT(key) DO UPDATE SET value = excluded.value, "
+				"changed_at = strftime('%s', 'now');",
+				-1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return errno_from_sqlite(rc);
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return errno_from_sqlite(rc);
+}

@@ -1,0 +1,138 @@
+/* Opening and closing the store on SQLite: SQLITE_* codes stop here (see store/sqlite-errno.h). */
+#include "store/store.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store/sqlite-errno.h"
+#include "store/store-internal.h"
+
+static int make_dir(const char *dir)
+{
+	if (mkdir(dir, 0700) == 0 || errno == EEXIST)
+		return 0;
+	return -errno;
+}
+
+int store_open(const char *dir, struct store **ret)
+{
+	struct store *s;
+	int r;
+
+	r = make_dir(dir);
+	if (r < 0)
+		return r;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	if (asprintf(&s->path, "%s/%s", dir, STORE_FILE_NAME) < 0) {
+		s->path = NULL;
+		r = -ENOMEM;
+		goto out;
+	}
+	r = sqlite3_open_v2(s->path, &s->db,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (r != SQLITE_OK) {
+		r = errno_from_sqlite(r);
+		goto out;
+	}
+	(void) sqlite3_extended_result_codes(s->db, 1);
+	/* Never wait long: the daemon's loop must not block on a reader. */
+	(void) sqlite3_busy_timeout(s->db, 200);
+	r = sql_exec(s, "PRAGMA journal_mode = WAL;");
+	if (r >= 0)
+		r = sql_exec(s, "PRAGMA synchronous = FULL;");
+	if (r >= 0)
+		r = sql_exec(s, "PRAGMA foreign_keys = ON;");
+	if (r >= 0)
+		r = store_migrate(s);
+	if (r < 0)
+		goto out;
+	*ret = s;
+	return 0;
+out:
+	store_close(s);
+	return r;
+}
+
+int store_open_read_only(const char *path, struct store **ret)
+{
+	struct store *s;
+	struct stat st;
+	int r;
+
+	/* The file must be there: SQLite would otherwise report it only at the first read. */
+	if (access(path, R_OK) < 0 || stat(path, &st) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->path = strdup(path);
+	if (!s->path) {
+		r = -ENOMEM;
+		goto out;
+	}
+	r = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+	if (r != SQLITE_OK) {
+		r = errno_from_sqlite(r);
+		goto out;
+	}
+	(void) sqlite3_extended_result_codes(s->db, 1);
+	/* A reader is not the daemon's loop: it may wait for a writer's transaction. */
+	(void) sqlite3_busy_timeout(s->db, 5000);
+	r = store_schema_readable(s);
+	if (r < 0)
+		goto out;
+	s->schema = r;
+	*ret = s;
+	return 0;
+out:
+	store_close(s);
+	return r;
+}
+
+struct store *store_close(struct store *s)
+{
+	if (!s)
+		return NULL;
+	if (s->db)
+		sqlite3_close_v2(s->db);
+	free(s->path);
+	free(s);
+	return NULL;
+}
+
+const char *store_path(const struct store *s)
+{
+	return s->path;
+}
+
+int store_prune(struct store *s, int64_t before)
+{
+	static const char *const sql[] = {
+		"DELETE FROM cramps WHERE time < ?1 AND delivered = 1;",
+		"DELETE FROM advisories WHERE time < ?1;",
+		"DELETE FROM room_temperature WHERE time < ?1;",
+		"DELETE FROM reminder_answers WHERE time < ?1;",
+	};
+
+	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+		sqlite3_stmt *st;
+		int rc = sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL);
+
+		if (rc != SQLITE_OK)
+			return errno_from_sqlite(rc);
+		sqlite3_bind_int64(st, 1, before);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return errno_from_sqlite(rc);
+	}
+	return 0;
+}

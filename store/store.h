@@ -1,0 +1,63 @@
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * The durable store: one SQLite file in the state directory, in WAL mode with
+ * synchronous=FULL, so what is committed survives a power cut. Its schema
+ * carries a version (PRAGMA user_version) and is migrated forward, one step at
+ * a time, each in its own transaction, when a newer bedroomd opens it.
+ *
+ * This header is the whole store: the opening and closing here, and one
+ * header per table (included below) with its writers and its queries. No
+ * SQLite type or code crosses these headers: failures are negative errno.
+ */
+
+#include "store/advisories.h"
+#include "store/cramps.h"
+#include "store/reminder-answers.h"
+#include "store/room-temperature.h"
+#include "store/settings.h"
+
+struct store;
+
+#define STORE_FILE_NAME "bedroomd.db"
+
+/*
+ * Opens (creating if needed) the store in directory @dir, which is created
+ * (mode 0700) when missing, and migrates it to the current schema. Returns 0,
+ * -EPROTONOSUPPORT when the file was written by a newer bedroomd, -EBADMSG
+ * when it is not a database or is corrupt, or another negative errno.
+ */
+int store_open(const char *dir, struct store **ret);
+
+/*
+ * Opens the store file @path read-only, for a reader beside the daemon (the
+ * file may be open in it, in WAL mode; a reader waits up to 5 s for a
+ * writer's transaction). Never creates, migrates or writes the file: its
+ * writers fail with -EACCES. Its queries answer from any schema from the
+ * cramp log on. Returns 0; -ENOENT or -EACCES when the file is missing or
+ * unreadable; -EISDIR when @path is a directory; -EPROTONOSUPPORT when a
+ * newer bedroomd wrote it; -ENODATA when it is from before the cramp log (an
+ * older bedroomd, or not a bedroomd store); -EBADMSG when it is not a
+ * database; or another negative errno.
+ */
+int store_open_read_only(const char *path, struct store **ret);
+
+/* Closes the store; accepts NULL; returns NULL. */
+struct store *store_close(struct store *s);
+
+/* The schema version this build creates and understands. */
+int store_schema_version_current(void);
+
+/* The schema version of the open file. */
+int store_schema_version(struct store *s);
+
+/* The path of the database file (owned by the store). */
+const char *store_path(const struct store *s);
+
+/* Deletes what is older than @before (cramps, advisories, temperatures, reminder answers).
+ * Returns 0 or -errno. */
+int store_prune(struct store *s, int64_t before);

@@ -36,12 +36,13 @@ static int64_t distance(int64_t a, int64_t b)
 static int pick_run(const struct reminder_params *p, struct reminder_state *s,
 		    const struct reminder_answer *a, int64_t now_s, const char **ret_reason)
 {
-	char id[REMINDER_ID_MAX];
 	struct reminder_slot next;
 	int64_t anchor = reminder_anchor(s);
 	bool have_last, have_next;
 
 	if (a->id) {
+		char id[REMINDER_ID_MAX];
+
 		if (reminder_run_id(p, &s->run, id, sizeof(id)) < 0 || strcmp(id, a->id) != 0) {
 			*ret_reason = "it names another run than the current one";
 			return REMINDER_ANSWER_OTHER_RUN;

@@ -37,8 +37,9 @@ int64_t reminder_local_instant(int64_t day, int sec)
 	 * t shows the wall time when t + offset(t) is it.
 	 */
 	int64_t wall = day * DAY_S + sec;
-	int offsets[3] = { reminder_local_offset_s(wall - DAY_S), reminder_local_offset_s(wall),
-			   reminder_local_offset_s(wall + DAY_S) };
+	const int offsets[3] = { reminder_local_offset_s(wall - DAY_S),
+				 reminder_local_offset_s(wall),
+				 reminder_local_offset_s(wall + DAY_S) };
 	int64_t best = INT64_MAX, lo, hi;
 	int before = offsets[0], after = offsets[0];
 

@@ -5,8 +5,8 @@
 
 #include "control/reminder-run.h"
 
-#define MINUTE_S 60
-#define HOUR_S   3600
+#define MINUTE_S ((int64_t) 60)
+#define HOUR_S   ((int64_t) 3600)
 #define N_OF(a)  (sizeof(a) / sizeof((a)[0]))
 
 /* A known reminder: what differs from the generic defaults. */

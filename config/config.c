@@ -1,12 +1,12 @@
 /*
  * Reads the INI file: sections, keys, errors with their line. What each key
- * means is in config-keys.c; checks across keys and defaults in config-check.c.
+ * means is in config-keys.c; checks across keys and defaults in config-check.c;
+ * the parser's state that both share in config-parser.c.
  */
 #include "config/config.h"
 
 #include <errno.h>
 #include <ini.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,76 +14,32 @@
 #include "config/config-parser.h"
 #include "config/config-value.h"
 
-void parser_error(struct parser *p, unsigned line, const char *fmt, ...)
-{
-	va_list ap;
-	char *msg;
-
-	if (p->error)
-		return;
-	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
-	va_end(ap);
-	if (!msg || asprintf(&p->error, "%s:%u: %s", p->path, line, msg) < 0)
-		p->error = NULL;
-	free(msg);
-	if (!p->error)
-		p->error = strdup("out of memory");
-}
-
-static size_t section_index(const struct section_spec *spec)
-{
-	return (size_t) (spec - config_sections);
-}
-
-void *parser_items(const struct parser *p, const struct section_spec *spec, size_t *ret_n)
-{
-	*ret_n = *(const size_t *) ((const char *) p->config + spec->count_offset);
-	return *(void **) ((char *) p->config + spec->items_offset);
-}
-
-static void *item_at(const struct section_spec *spec, void *items, size_t i)
-{
-	return (char *) items + i * spec->item_size;
-}
-
-unsigned parser_key_line(const struct parser *p, const struct section_spec *spec, size_t i,
-			 const char *kind, const char *key)
-{
-	size_t idx;
-
-	if (!config_key_find(kind, key, &idx))
-		return 0;
-	return spec ? p->items[section_index(spec)][i].line[idx] : p->plain.line[idx];
-}
-
 static void *section_base(struct parser *p)
 {
 	size_t n;
 
 	if (!p->section->named)
 		return p->config;
-	return item_at(p->section, parser_items(p, p->section, &n), p->item);
+	return parser_item_at(p->section, parser_items(p, p->section, &n), p->item);
 }
 
 static unsigned *section_set_lines(struct parser *p)
 {
 	if (!p->section->named)
 		return p->plain.line;
-	return p->items[section_index(p->section)][p->item].line;
+	return p->items[parser_section_index(p->section)][p->item].line;
 }
 
 static int item_add(struct parser *p, const struct section_spec *spec, const char *name,
 		    unsigned line)
 {
-	size_t n, k = section_index(spec);
+	size_t n, k = parser_section_index(spec);
 	struct set_lines *lines;
 	char *items = parser_items(p, spec, &n);
 	char *item;
 
 	for (size_t i = 0; i < n; i++) {
-		item = item_at(spec, items, i);
+		item = parser_item_at(spec, items, i);
 		if (strcmp(*(char **) (item + spec->name_offset), name) == 0) {
 			parser_error(p, line, "[%s.%s] is defined twice (first on line %u)",
 				     spec->kind, name, *(unsigned *) (item + spec->line_offset));
@@ -99,7 +55,7 @@ static int item_add(struct parser *p, const struct section_spec *spec, const cha
 		return -ENOMEM;
 	p->items[k] = lines;
 	memset(&lines[n], 0, sizeof(lines[n]));
-	item = item_at(spec, items, n);
+	item = parser_item_at(spec, items, n);
 	config_item_init(spec, item);
 	*(unsigned *) (item + spec->line_offset) = line;
 	*(char **) (item + spec->name_offset) = strdup(name);
@@ -328,8 +284,9 @@ struct config *config_free(struct config *c)
 		n = *(size_t *) ((char *) c + spec->count_offset);
 		items = *(char **) ((char *) c + spec->items_offset);
 		for (size_t i = 0; i < n; i++) {
-			free_strings(spec->kind, item_at(spec, items, i));
-			free(*(char **) ((char *) item_at(spec, items, i) + spec->name_offset));
+			free_strings(spec->kind, parser_item_at(spec, items, i));
+			free(*(char **) ((char *) parser_item_at(spec, items, i) +
+					 spec->name_offset));
 		}
 		free(items);
 	}
@@ -366,7 +323,7 @@ int config_dump(const struct config *c, FILE *f)
 		n = *(const size_t *) ((const char *) c + spec->count_offset);
 		items = *(char *const *) ((const char *) c + spec->items_offset);
 		for (size_t i = 0; i < n; i++) {
-			const char *item = item_at(spec, items, i);
+			const char *item = parser_item_at(spec, items, i);
 
 			fprintf(f, "\n[%s.%s]\n", spec->kind,
 				*(char *const *) (item + spec->name_offset));

@@ -22,45 +22,29 @@ void heater_params_init(struct heater_params *p, enum heater_type type)
 	};
 }
 
-static const char *const type_names[_HEATER_TYPE_MAX] = {
-	[HEATER_TYPE_TASMOTA] = "tasmota",
-	[HEATER_TYPE_SHELLY] = "shelly",
-	[HEATER_TYPE_ZIGBEE2MQTT] = "zigbee2mqtt",
-	[HEATER_TYPE_GENERIC] = "generic",
-};
+/* Every preset, by its line in HEATER_PRESETS: its name and its ops table. */
+#define PRESET(id, name_) [HEATER_TYPE_##id] = { #name_, &heater_preset_##name_ },
+static const struct {
+	const char *name;
+	const struct heater_preset_ops *ops;
+} presets[_HEATER_TYPE_MAX] = { HEATER_PRESETS(PRESET) };
+#undef PRESET
 
 const char *heater_type_to_string(enum heater_type t)
 {
 	if ((unsigned) t >= _HEATER_TYPE_MAX)
 		return NULL;
-	return type_names[t];
+	return presets[t].name;
 }
 
 int heater_type_from_string(const char *s, enum heater_type *ret)
 {
 	for (unsigned i = 0; i < _HEATER_TYPE_MAX; i++)
-		if (s && strcmp(s, type_names[i]) == 0) {
+		if (s && strcmp(s, presets[i].name) == 0) {
 			*ret = (enum heater_type) i;
 			return 0;
 		}
 	return -EINVAL;
-}
-
-static const struct heater_preset_ops *ops_find(enum heater_type t)
-{
-	switch (t) {
-	case HEATER_TYPE_TASMOTA:
-		return &heater_preset_tasmota;
-	case HEATER_TYPE_SHELLY:
-		return &heater_preset_shelly;
-	case HEATER_TYPE_ZIGBEE2MQTT:
-		return &heater_preset_zigbee2mqtt;
-	case HEATER_TYPE_GENERIC:
-		return &heater_preset_generic;
-	case _HEATER_TYPE_MAX:
-		break;
-	}
-	return NULL;
 }
 
 char *heater_strdupf(const char *fmt, ...)
@@ -223,9 +207,9 @@ int heater_preset_new(const struct heater_params *p, struct heater_preset **ret)
 	struct heater_preset *hp;
 	int r;
 
-	ops = ops_find(p->type);
-	if (!ops)
+	if ((unsigned) p->type >= _HEATER_TYPE_MAX)
 		return -EINVAL;
+	ops = presets[p->type].ops;
 	hp = calloc(1, sizeof(*hp));
 	if (!hp)
 		return -ENOMEM;
@@ -246,7 +230,7 @@ out:
 
 enum heater_type heater_preset_type(const struct heater_preset *hp)
 {
-	return hp->ops->type;
+	return hp->p.type;
 }
 
 unsigned heater_preset_n_subscriptions(const struct heater_preset *hp)

@@ -78,7 +78,8 @@ static void check_sensor(struct parser *p, const struct section_spec *spec, size
 			 const struct config_sensor *s)
 {
 	if (s->type == CONFIG_SENSOR_TYPE_MQTT && !s->topic)
-		parser_error(p, s->line, "[sensor.%s] of type mqtt needs 'topic'", s->name);
+		parser_error(p, s->line, "[sensor.%s] of type %s needs 'topic'", s->name,
+			     config_sensor_type_names[s->type]);
 	else if ((s->type == CONFIG_SENSOR_TYPE_IIO || s->type == CONFIG_SENSOR_TYPE_HWMON) &&
 		 !s->sysfs_name == !s->path)
 		parser_error(p, s->line, "[sensor.%s] of type %s needs either 'name' or 'path'",
@@ -134,12 +135,12 @@ static void check_input(struct parser *p, const struct section_spec *spec, size_
 static void check_heater(struct parser *p, const struct section_spec *spec, size_t i,
 			 const struct config_heater *h)
 {
-	if (h->type == CONFIG_HEATER_TYPE_GENERIC) {
+	if (h->type == HEATER_TYPE_GENERIC) {
 		if (!h->command_topic || !h->state_topic)
 			parser_error(p, h->line,
-				     "[heater.%s] of type generic needs 'command_topic' and "
+				     "[heater.%s] of type %s needs 'command_topic' and "
 				     "'state_topic'",
-				     h->name);
+				     h->name, config_heater_type_names[h->type]);
 	} else if (!h->topic) {
 		parser_error(p, h->line, "[heater.%s] of type %s needs 'topic'", h->name,
 			     config_heater_type_names[h->type]);
@@ -346,10 +347,10 @@ int config_apply_defaults(struct config *c)
 	for (size_t i = 0; i < c->n_heaters; i++) {
 		struct config_heater *h = &c->heaters[i];
 
-		if (h->type == CONFIG_HEATER_TYPE_ZIGBEE2MQTT &&
+		if (h->type == HEATER_TYPE_ZIGBEE2MQTT &&
 		    default_string(&h->base_topic, "zigbee2mqtt") < 0)
 			return -ENOMEM;
-		if (h->type != CONFIG_HEATER_TYPE_GENERIC)
+		if (h->type != HEATER_TYPE_GENERIC)
 			continue;
 		if (default_string(&h->payload_on, "ON") < 0 ||
 		    default_string(&h->payload_off, "OFF") < 0 ||

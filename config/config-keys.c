@@ -30,13 +30,11 @@ static const char *const heating_mode_names[] = {
 	NULL,
 };
 
-const char *const config_sensor_type_names[] = {
-	[CONFIG_SENSOR_TYPE_W1] = "w1",
-	[CONFIG_SENSOR_TYPE_IIO] = "iio",
-	[CONFIG_SENSOR_TYPE_HWMON] = "hwmon",
-	[CONFIG_SENSOR_TYPE_MQTT] = "mqtt",
-	NULL,
-};
+/* The backends' names, from their registrations: each is spelt in one place. */
+#define NAME(id, name) #name,
+const char *const config_sensor_type_names[] = { SENSOR_TYPES(NAME) NULL };
+const char *const config_heater_type_names[] = { HEATER_PRESETS(NAME) NULL };
+#undef NAME
 
 const char *const config_input_type_names[] = {
 	[CONFIG_INPUT_TYPE_GPIO] = "gpio",
@@ -66,14 +64,6 @@ static const char *const leg_names[] = {
 	NULL,
 };
 
-const char *const config_heater_type_names[] = {
-	[CONFIG_HEATER_TYPE_TASMOTA] = "tasmota",
-	[CONFIG_HEATER_TYPE_SHELLY] = "shelly",
-	[CONFIG_HEATER_TYPE_ZIGBEE2MQTT] = "zigbee2mqtt",
-	[CONFIG_HEATER_TYPE_GENERIC] = "generic",
-	NULL,
-};
-
 #define SEC  1000000.0
 #define MIN  (60 * SEC)
 #define HOUR (3600 * SEC)
@@ -96,16 +86,19 @@ const char *const config_heater_type_names[] = {
 /* clang-format on */
 
 /* Which types of a named section a key applies to: bits of its type enum; 0: all. */
-#define W1      (1u << CONFIG_SENSOR_TYPE_W1)
-#define IIO     (1u << CONFIG_SENSOR_TYPE_IIO)
-#define HWMON   (1u << CONFIG_SENSOR_TYPE_HWMON)
-#define S_MQTT  (1u << CONFIG_SENSOR_TYPE_MQTT)
-#define GPIO    (1u << CONFIG_INPUT_TYPE_GPIO)
-#define I_MQTT  (1u << CONFIG_INPUT_TYPE_MQTT)
-#define TASMOTA (1u << CONFIG_HEATER_TYPE_TASMOTA)
-#define SHELLY  (1u << CONFIG_HEATER_TYPE_SHELLY)
-#define Z2M     (1u << CONFIG_HEATER_TYPE_ZIGBEE2MQTT)
-#define GENERIC (1u << CONFIG_HEATER_TYPE_GENERIC)
+#define W1                  (1u << CONFIG_SENSOR_TYPE_W1)
+#define IIO                 (1u << CONFIG_SENSOR_TYPE_IIO)
+#define HWMON               (1u << CONFIG_SENSOR_TYPE_HWMON)
+#define S_MQTT              (1u << CONFIG_SENSOR_TYPE_MQTT)
+#define SYSFS_BIT(id, name) | (1u << CONFIG_SENSOR_TYPE_##id)
+#define SYSFS               (0 TEMP_SOURCE_TYPES(SYSFS_BIT)) /* every type read from sysfs */
+#define GPIO                (1u << CONFIG_INPUT_TYPE_GPIO)
+#define I_MQTT              (1u << CONFIG_INPUT_TYPE_MQTT)
+#define TASMOTA             (1u << HEATER_TYPE_TASMOTA)
+#define SHELLY              (1u << HEATER_TYPE_SHELLY)
+#define Z2M                 (1u << HEATER_TYPE_ZIGBEE2MQTT)
+#define GENERIC             (1u << HEATER_TYPE_GENERIC)
+#define BY_TOPIC            (~GENERIC) /* the presets that make their topics from 'topic' */
 
 const struct key_spec config_keys[] = {
 	KEY("daemon", "node_id", KEY_NAME, daemon.node_id, 0, 0),
@@ -168,7 +161,7 @@ const struct key_spec config_keys[] = {
 	SENSOR("json_key", KEY_STRING, json_key, 0, 0, S_MQTT),
 	SENSOR("fahrenheit", KEY_BOOL, fahrenheit, 0, 0, S_MQTT),
 	SENSOR("max_age", KEY_DURATION, max_age_usec, 10 * SEC, 24 * HOUR, S_MQTT),
-	SENSOR("interval", KEY_DURATION, interval_usec, 2 * SEC, HOUR, W1 | IIO | HWMON),
+	SENSOR("interval", KEY_DURATION, interval_usec, 2 * SEC, HOUR, SYSFS),
 	SENSOR("stale_after", KEY_DURATION, stale_after_usec, 10 * SEC, 24 * HOUR, 0),
 	SENSOR("offset", KEY_DOUBLE, offset_c, -10, 10, 0),
 	SENSOR("min", KEY_DOUBLE, min_c, -55, 125, 0),
@@ -191,7 +184,7 @@ const struct key_spec config_keys[] = {
 	INPUT("repeat_window", KEY_DURATION, repeat_window_usec, 0, HOUR, 0),
 	ITEM_CHOICE("input", config_input, "leg", leg, leg_names, 0),
 	ITEM_CHOICE("heater", config_heater, "type", type, config_heater_type_names, 0),
-	HEATER("topic", KEY_TOPIC, topic, 0, 0, TASMOTA | SHELLY | Z2M),
+	HEATER("topic", KEY_TOPIC, topic, 0, 0, BY_TOPIC),
 	HEATER("base_topic", KEY_TOPIC, base_topic, 0, 0, Z2M),
 	HEATER("switch_id", KEY_INT, switch_id, 0, 16, TASMOTA | SHELLY),
 	HEATER("command_topic", KEY_TOPIC, command_topic, 0, 0, GENERIC),
@@ -237,6 +230,14 @@ const struct key_spec *config_key_find(const char *section, const char *name, si
 			return &config_keys[i];
 		}
 	return NULL;
+}
+
+const char *config_sensor_type_to_string(enum config_sensor_type t)
+{
+	static const size_t n =
+	    sizeof(config_sensor_type_names) / sizeof(config_sensor_type_names[0]);
+
+	return (size_t) t < n ? config_sensor_type_names[t] : NULL;
 }
 
 const struct section_spec *config_section_find(const char *kind, size_t len)

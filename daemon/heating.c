@@ -263,12 +263,6 @@ static int on_timer(sd_event_source *es, uint64_t usec, void *userdata)
 
 static int make_stage(struct heating *h, struct stage *s, const struct config_heater *cfg)
 {
-	static const enum heater_type types[] = {
-		[CONFIG_HEATER_TYPE_TASMOTA] = HEATER_TYPE_TASMOTA,
-		[CONFIG_HEATER_TYPE_SHELLY] = HEATER_TYPE_SHELLY,
-		[CONFIG_HEATER_TYPE_ZIGBEE2MQTT] = HEATER_TYPE_ZIGBEE2MQTT,
-		[CONFIG_HEATER_TYPE_GENERIC] = HEATER_TYPE_GENERIC,
-	};
 	struct heater_params p;
 	int r;
 
@@ -276,7 +270,7 @@ static int make_stage(struct heating *h, struct stage *s, const struct config_he
 	s->cfg = cfg;
 	s->wake_usec = UINT64_MAX;
 	snprintf(s->source, sizeof(s->source), "heater.%s", cfg->name);
-	heater_params_init(&p, types[cfg->type]);
+	heater_params_init(&p, cfg->type);
 	p.topic = cfg->topic;
 	p.base_topic = cfg->base_topic;
 	p.switch_id = cfg->switch_id;

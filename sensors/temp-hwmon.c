@@ -133,7 +133,6 @@ static void *hwmon_close(void *data)
 }
 
 const struct temp_source_ops temp_hwmon_ops = {
-	.type = "hwmon",
 	.conversion_usec = 50ULL * 1000,
 	.retries = 1,
 	.retry_delay_usec = 1000ULL * 1000,

@@ -132,7 +132,6 @@ static void *iio_close(void *data)
 }
 
 const struct temp_source_ops temp_iio_ops = {
-	.type = "iio",
 	/* dht11: 18 ms start pulse plus ~5 ms of data; bmp280: one I2C burst. */
 	.conversion_usec = 100ULL * 1000,
 	/* DHT reads fail often; the sensor wants two seconds between reads. */

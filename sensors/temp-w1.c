@@ -198,7 +198,6 @@ static void *w1_close(void *data)
 }
 
 const struct temp_source_ops temp_w1_ops = {
-	.type = "w1",
 	/* 750 ms for a 12-bit conversion, plus the bus transactions. */
 	.conversion_usec = 800ULL * 1000,
 	.retries = 1,

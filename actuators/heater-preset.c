@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actuators/heater-defaults.h"
 #include "actuators/heater-preset-internal.h"
 
 #define USEC_PER_SEC 1000000ULL
@@ -13,12 +14,12 @@ void heater_params_init(struct heater_params *p, enum heater_type type)
 {
 	*p = (struct heater_params){
 		.type = type,
-		.auto_off_usec = 10 * 60 * USEC_PER_SEC,
-		.confirm_timeout_usec = 15 * USEC_PER_SEC,
+		.auto_off_usec = HEATER_DEFAULT_AUTO_OFF_USEC,
+		.confirm_timeout_usec = HEATER_DEFAULT_CONFIRM_TIMEOUT_USEC,
 		.retries = 2,
 		.unconfirmed_retry_usec = 60 * USEC_PER_SEC,
-		.min_power_w = 20.0,
-		.no_power_usec = 120 * USEC_PER_SEC,
+		.min_power_w = HEATER_DEFAULT_MIN_POWER_W,
+		.no_power_usec = HEATER_DEFAULT_NO_POWER_USEC,
 	};
 }
 
@@ -129,23 +130,25 @@ static int copy(char **dst, const char *src)
 static int copy_strings(struct heater_preset *hp, const struct heater_params *p)
 {
 	struct heater_strings *s = &hp->s;
+	const char *on = p->payload_on ? p->payload_on : HEATER_DEFAULT_PAYLOAD_ON;
+	const char *off = p->payload_off ? p->payload_off : HEATER_DEFAULT_PAYLOAD_OFF;
 	const struct {
 		char **dst;
 		const char *src;
 	} fields[] = {
 		{ &s->topic, p->topic },
-		{ &s->base_topic, p->base_topic ? p->base_topic : "zigbee2mqtt" },
+		{ &s->base_topic,
+		  p->base_topic ? p->base_topic : HEATER_DEFAULT_ZIGBEE2MQTT_BASE_TOPIC },
 		{ &s->command_topic, p->command_topic },
 		{ &s->state_topic, p->state_topic },
 		{ &s->availability_topic, p->availability_topic },
-		{ &s->payload_on, p->payload_on ? p->payload_on : "ON" },
-		{ &s->payload_off, p->payload_off ? p->payload_off : "OFF" },
-		{ &s->state_on,
-		  p->state_on ? p->state_on : (p->payload_on ? p->payload_on : "ON") },
-		{ &s->state_off,
-		  p->state_off ? p->state_off : (p->payload_off ? p->payload_off : "OFF") },
-		{ &s->availability_online,
-		  p->availability_online ? p->availability_online : "online" },
+		{ &s->payload_on, on },
+		{ &s->payload_off, off },
+		{ &s->state_on, p->state_on ? p->state_on : on },
+		{ &s->state_off, p->state_off ? p->state_off : off },
+		{ &s->availability_online, p->availability_online
+					       ? p->availability_online
+					       : HEATER_DEFAULT_AVAILABILITY_ONLINE },
 		{ &s->json_key, p->json_key },
 		{ &s->power_json_key, p->power_json_key },
 		{ &s->client_id, p->client_id ? p->client_id : "bedroomd" },

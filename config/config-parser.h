@@ -48,12 +48,3 @@ unsigned parser_key_line(const struct parser *p, const struct section_spec *spec
 
 /* Checks across keys after parsing; reports the first problem with parser_error(). */
 void config_check(struct parser *p);
-
-/* Fills in what depends on other keys (client id from node id, ...). Returns 0 or -ENOMEM. */
-int config_apply_defaults(struct config *c);
-
-/* The values that are not zero by default, before the file is read. */
-void config_init_defaults(struct config *c);
-
-/* Initialises a new item of a named section with its defaults. */
-void config_item_init(const struct section_spec *spec, void *item);

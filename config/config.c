@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/config-defaults.h"
 #include "config/config-parser.h"
 #include "config/config-value.h"
 
@@ -200,8 +201,6 @@ int config_load(const char *path, struct config **ret, char **ret_error)
 		r = -ENOMEM;
 		goto out;
 	}
-	config_init_defaults(p.config);
-
 	r = config_reader_open(&p.reader, path);
 	if (r < 0) {
 		if (asprintf(&p.error, "%s: cannot read configuration: %s", path, strerror(-r)) < 0)
@@ -217,13 +216,17 @@ int config_load(const char *path, struct config **ret, char **ret_error)
 	if (line > 0)
 		parser_error(&p, (unsigned) line,
 			     "cannot parse: expected '[section]', 'key = value' or a comment");
-	if (!p.error)
+	if (!p.error) {
+		r = config_defaults_fill(&p);
+		if (r < 0)
+			goto out;
 		config_check(&p);
+	}
 	if (p.error) {
 		r = -EINVAL;
 		goto out;
 	}
-	r = config_apply_defaults(p.config);
+	r = config_defaults_derive(p.config);
 	if (r < 0)
 		goto out;
 
@@ -239,32 +242,12 @@ out:
 	return r;
 }
 
-static bool key_is_string(const struct key_spec *k)
-{
-	switch (k->type) {
-	case KEY_STRING:
-	case KEY_NAME:
-	case KEY_TOPIC:
-	case KEY_PATH:
-	case KEY_FILE:
-		return true;
-	case KEY_INT:
-	case KEY_BOOL:
-	case KEY_DOUBLE:
-	case KEY_DURATION:
-	case KEY_ENUM:
-	case KEY_TEMP_OR_OFF:
-	case KEY_TIME_RANGE:
-		return false;
-	}
-	return false;
-}
-
 /* Frees the strings of the keys of kind @kind in @base. */
 static void free_strings(const char *kind, void *base)
 {
 	for (size_t i = 0; i < config_n_keys; i++)
-		if (strcmp(config_keys[i].section, kind) == 0 && key_is_string(&config_keys[i]))
+		if (strcmp(config_keys[i].section, kind) == 0 &&
+		    config_key_is_string(&config_keys[i]))
 			free(*(char **) ((char *) base + config_keys[i].offset));
 }
 
@@ -284,9 +267,10 @@ struct config *config_free(struct config *c)
 		n = *(size_t *) ((char *) c + spec->count_offset);
 		items = *(char **) ((char *) c + spec->items_offset);
 		for (size_t i = 0; i < n; i++) {
-			free_strings(spec->kind, parser_item_at(spec, items, i));
-			free(*(char **) ((char *) parser_item_at(spec, items, i) +
-					 spec->name_offset));
+			char *item = parser_item_at(spec, items, i);
+
+			free_strings(spec->kind, item);
+			free(*(char **) (item + spec->name_offset));
 		}
 		free(items);
 	}

@@ -299,7 +299,6 @@ static int make_thermostat(struct heating *h)
 {
 	const struct config_heating *c = &h->config->heating;
 	struct thermostat_params p;
-	uint64_t stale = 300ULL * 1000000ULL;
 
 	thermostat_params_init(&p);
 	p.n_stages = h->n_stages;
@@ -312,9 +311,8 @@ static int make_thermostat(struct heating *h)
 	p.preheat_max_usec = c->preheat_max_usec;
 	/* The room module decides when a sensor is stale; never second-guess it sooner. */
 	for (size_t i = 0; i < h->config->n_sensors; i++)
-		if (h->config->sensors[i].stale_after_usec > stale)
-			stale = h->config->sensors[i].stale_after_usec;
-	p.stale_usec = stale;
+		if (h->config->sensors[i].stale_after_usec > p.stale_usec)
+			p.stale_usec = h->config->sensors[i].stale_after_usec;
 	for (unsigned i = 0; i < h->n_stages; i++)
 		if (i == 0 || h->stages[i].cfg->min_power_w < p.no_effect_power_w)
 			p.no_effect_power_w = h->stages[i].cfg->min_power_w;

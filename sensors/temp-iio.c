@@ -25,7 +25,7 @@ struct temp_iio {
 
 static int iio_open(const struct temp_source_params *p, void **ret_data, char **ret_error)
 {
-	const char *root = p->sysfs_root ? p->sysfs_root : "/sys";
+	const char *root = p->sysfs_root;
 	struct temp_iio *io;
 	struct stat st;
 	int r;

@@ -10,6 +10,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sensors/sensor-defaults.h"
+
 struct temp_source {
 	const struct temp_source_ops *ops;
 	void *data;
@@ -43,6 +45,7 @@ const struct temp_source_ops *temp_source_ops_find(const char *type)
 
 int temp_source_new(const struct temp_source_params *p, struct temp_source **ret, char **ret_error)
 {
+	struct temp_source_params q = *p;
 	const struct temp_source_ops *ops;
 	struct temp_source *s;
 	char *error = NULL;
@@ -52,7 +55,9 @@ int temp_source_new(const struct temp_source_params *p, struct temp_source **ret
 	ops = temp_source_ops_find(p->type);
 	if (!ops)
 		return -EINVAL;
-	r = ops->open(p, &data, &error);
+	if (!q.sysfs_root)
+		q.sysfs_root = TEMP_SOURCE_DEFAULT_SYSFS_ROOT;
+	r = ops->open(&q, &data, &error);
 	if (r < 0) {
 		if (ret_error)
 			*ret_error = error;

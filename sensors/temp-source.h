@@ -45,7 +45,7 @@ struct temp_source;
 /* What the configuration says about one sysfs sensor. Strings are borrowed. */
 struct temp_source_params {
 	const char *type;       /* a name of TEMP_SOURCE_TYPES: "w1", "iio", "hwmon" */
-	const char *sysfs_root; /* NULL: "/sys" */
+	const char *sysfs_root; /* NULL: TEMP_SOURCE_DEFAULT_SYSFS_ROOT ("/sys") */
 	const char *device;     /* w1: "28-0316a2795eff"; NULL: the only 28-* device */
 	const char *name;       /* iio, hwmon: the device's `name` attribute */
 	const char *path;       /* iio, hwmon: device directory instead of name */
@@ -65,7 +65,10 @@ struct temp_source_ops {
 	uint64_t conversion_usec; /* typical time from start to a value */
 	unsigned retries;         /* default retries within one interval */
 	uint64_t retry_delay_usec;
-	/* Finds the device. On failure may set *ret_error to a malloc'd message. */
+	/*
+	 * Finds the device (@p->sysfs_root is set). On failure may set
+	 * *ret_error to a malloc'd message.
+	 */
 	int (*open)(const struct temp_source_params *p, void **ret_data, char **ret_error);
 	int (*measure)(void *data, struct temp_reading *ret);
 	/* Accepts NULL, returns NULL. */

@@ -108,7 +108,7 @@ out:
 
 static int w1_open(const struct temp_source_params *p, void **ret_data, char **ret_error)
 {
-	const char *root = p->sysfs_root ? p->sysfs_root : "/sys";
+	const char *root = p->sysfs_root;
 	char dir[PATH_MAX], name[NAME_MAX + 1], devdir[PATH_MAX];
 	struct temp_w1 *w;
 	struct stat st;

@@ -173,10 +173,11 @@ const struct key_spec config_keys[] = {
 			"or first (the first healthy one, in the order of this file).")),
 	KEY("room", "publish_step", KEY_DOUBLE, room.publish_step_c, 0.01, 5,
 	    DEFAULT(ROOM_PUBLISH_DEFAULT_STEP_MC / 1000.0),
-	    HELP("<base>/state is re-published when the room temperature changes by this much "
-		 "(°C) ...")),
+	    HELP("<base>/state is re-published when the room temperature changes by this much, "
+		 "°C, and at least every publish_interval.")),
 	KEY("room", "publish_interval", KEY_DURATION, room.publish_max_usec, 10 * SEC, HOUR,
-	    DEFAULT(ROOM_PUBLISH_DEFAULT_MAX_INTERVAL_USEC), HELP("... and at least this often.")),
+	    DEFAULT(ROOM_PUBLISH_DEFAULT_MAX_INTERVAL_USEC),
+	    HELP("<base>/state is re-published at least this often.")),
 	KEY_CHOICE("heating", "mode", heating.mode, heating_mode_names,
 		   DEFAULT(CONFIG_HEATING_MODE_HEAT),
 		   HELP("Heating at all: heat or off. This is the mode at first start; a change "
@@ -190,8 +191,8 @@ const struct key_spec config_keys[] = {
 	KEY("heating", "floor_min", KEY_DOUBLE, heating.floor_min_c, 5, 30, DEFAULT(16),
 	    HELP("The lowest floor <base>/set/floor accepts, °C.")),
 	KEY("heating", "floor_max", KEY_DOUBLE, heating.floor_max_c, 5, 30, DEFAULT(24),
-	    HELP("The highest floor <base>/set/floor accepts, °C; overheat must be more than "
-		 "1 °C above it.")),
+	    HELP("The highest floor <base>/set/floor accepts, °C; overheat must be more than a "
+		 "degree above it.")),
 	KEY("heating", "day_floor", KEY_TEMP_OR_OFF, heating.day_floor_c, 5, 30, DEFAULT(NAN),
 	    HELP("Outside the night window: a temperature, or off (no heating by day).")),
 	KEY("heating", "night", KEY_TIME_RANGE, heating.night_start_min, 0, 0,
@@ -237,36 +238,41 @@ const struct key_spec config_keys[] = {
 	    HELP("Cramps older than this are deleted (only once they reached the broker); 0 keeps "
 		 "everything. Nothing personal is retained on the broker.")),
 	KEY("cramps", "frequency_message", KEY_STRING, cramps.frequency_message, 0, 0,
-	    DEFAULT_DOC("the built-in wording, as in the example"),
+	    DEFAULT_DOC("the built-in wording, shown below"),
 	    EXAMPLE(CRAMP_DEFAULT_FREQUENCY_MESSAGE),
 	    HELP("The advisory when cramps come more than three times a week.")),
 	KEY("cramps", "one_sided_message", KEY_STRING, cramps.one_sided_message, 0, 0,
-	    DEFAULT_DOC("the built-in wording, as in the example"),
+	    DEFAULT_DOC("the built-in wording, shown below"),
 	    EXAMPLE(CRAMP_DEFAULT_ONE_SIDED_MESSAGE),
 	    HELP("The advisory when cramps keep coming back on one leg.")),
 	KEY("cramps", "spread_message", KEY_STRING, cramps.spread_message, 0, 0,
-	    DEFAULT_DOC("the built-in wording, as in the example"),
-	    EXAMPLE(CRAMP_DEFAULT_SPREAD_MESSAGE),
+	    DEFAULT_DOC("the built-in wording, shown below"), EXAMPLE(CRAMP_DEFAULT_SPREAD_MESSAGE),
 	    HELP("The advisory when a cramp spreads to the thigh or buttock.")),
 	KEY("cramps", "suspect_from_movement", KEY_BOOL, cramps.suspect_from_movement, 0, 0,
 	    DEFAULT(false),
-	    HELP("Suspect cramps from movement in bed; needs an [input.NAME] with role = "
-		 "movement.")),
+	    HELP("Suspected cramps from movement in bed (needs an [input.NAME] with role = "
+		 "movement). A cramp wakes the sleeper with a sudden bout of movement: at least "
+		 "suspect_movements movements within suspect_within, after suspect_after_quiet of "
+		 "calm (no more than one movement a minute), in bed for suspect_min_in_bed (when "
+		 "an occupancy input says). Such a cramp is logged with \"source\": \"movement\", "
+		 "\"suspected\": true, and is not counted (no cramps_7d, no advisories) until the "
+		 "person confirms it: any other report of a cramp within confirm_window of it "
+		 "(the button, the phone, or bedroomctl cramp --at TIME the next morning) says "
+		 "\"confirms\": <its id>.")),
 	KEY("cramps", "suspect_movements", KEY_INT, cramps.suspect_movements, 2, 128,
 	    DEFAULT(CRAMP_DEFAULT_SUSPECT_MOVEMENTS),
-	    HELP("A suspected cramp is at least this many movements ...")),
+	    HELP("How many movements, at least, make a suspected cramp.")),
 	KEY("cramps", "suspect_within", KEY_DURATION, cramps.suspect_within_usec, 5 * SEC, 10 * MIN,
-	    DEFAULT(CRAMP_DEFAULT_SUSPECT_WITHIN_USEC), HELP("... within this ...")),
+	    DEFAULT(CRAMP_DEFAULT_SUSPECT_WITHIN_USEC),
+	    HELP("How long those movements take, at most.")),
 	KEY("cramps", "suspect_after_quiet", KEY_DURATION, cramps.suspect_after_quiet_usec,
 	    10 * SEC, 6 * HOUR, DEFAULT(CRAMP_DEFAULT_SUSPECT_AFTER_QUIET_USEC),
-	    HELP("... after this much calm (no more than one movement a minute) ...")),
+	    HELP("How long the calm before them lasts, at least.")),
 	KEY("cramps", "suspect_min_in_bed", KEY_DURATION, cramps.suspect_min_in_bed_usec, 0,
 	    6 * HOUR, DEFAULT(CRAMP_DEFAULT_SUSPECT_MIN_IN_BED_USEC),
-	    HELP("... in bed this long (when an occupancy input says).")),
+	    HELP("How long the person has been in bed, at least (when an occupancy input says).")),
 	KEY("cramps", "confirm_window", KEY_DURATION, cramps.confirm_window_usec, MIN, 12 * HOUR,
-	    DEFAULT(15 * MIN),
-	    HELP("Any other report of a cramp within this of a suspected one (the button, the "
-		 "phone, or bedroomctl cramp --at TIME the next morning) confirms it.")),
+	    DEFAULT(15 * MIN), HELP("A report of a cramp this near a suspected one confirms it.")),
 	KEY("homeassistant", "discovery", KEY_BOOL, homeassistant.discovery, 0, 0, DEFAULT(true),
 	    HELP("MQTT discovery: bedroomd announces one device with its entities (the night "
 		 "floor as a climate, room temperature, cramp counts, in bed, problems, \"Log "
@@ -323,10 +329,10 @@ const struct key_spec config_keys[] = {
 	       HELP("Calibration, °C, added to every reading.")),
 	SENSOR("min", KEY_DOUBLE, min_c, -55, 125, 0,
 	       DEFAULT(READING_CHECK_DEFAULT_MIN_MC / 1000.0),
-	       HELP("The plausible range, °C: readings below min ...")),
+	       HELP("Readings below this, °C, are rejected as implausible.")),
 	SENSOR("max", KEY_DOUBLE, max_c, -55, 125, 0,
 	       DEFAULT(READING_CHECK_DEFAULT_MAX_MC / 1000.0),
-	       HELP("... or above max are rejected.")),
+	       HELP("Readings above this, °C, are rejected as implausible.")),
 	SENSOR("max_rate", KEY_DOUBLE, max_rate_c_per_min, 0, 100, 0,
 	       DEFAULT(READING_CHECK_DEFAULT_MAX_RATE_MC_PER_MIN / 1000.0),
 	       HELP("The fastest a real room changes, °C per minute; faster is rejected (0: no "
@@ -355,16 +361,17 @@ const struct key_spec config_keys[] = {
 	INPUT("topic", KEY_TOPIC, topic, 0, 0, I_MQTT, EXAMPLE("zigbee2mqtt/bed_sensor"),
 	      HELP("The device's topic.")),
 	INPUT("payload_on", KEY_STRING, payload_on, 0, 0, I_MQTT,
-	      DEFAULT_TEXT(BED_PAYLOAD_DEFAULT_ON), HELP("The payload meaning active ...")),
+	      DEFAULT_TEXT(BED_PAYLOAD_DEFAULT_ON), HELP("The payload that means active.")),
 	INPUT("payload_off", KEY_STRING, payload_off, 0, 0, I_MQTT,
-	      DEFAULT_TEXT(BED_PAYLOAD_DEFAULT_OFF), HELP("... and inactive.")),
+	      DEFAULT_TEXT(BED_PAYLOAD_DEFAULT_OFF), HELP("The payload that means inactive.")),
 	INPUT("json_key", KEY_STRING, json_key, 0, 0, I_MQTT, EXAMPLE("occupancy"),
 	      HELP("Where the value is in a JSON payload (zigbee2mqtt \"occupancy\", "
 		   "\"vibration\"); unset: the whole payload.")),
 	INPUT("on_delay", KEY_DURATION, on_delay_usec, 0, 10 * MIN, 0, DEFAULT(5 * SEC),
-	      HELP("Role occupancy: in bed after this long active ...")),
+	      HELP("Role occupancy: in bed after this long active.")),
 	INPUT("off_delay", KEY_DURATION, off_delay_usec, 0, HOUR, 0, DEFAULT(45 * SEC),
-	      HELP("... out of bed after this long inactive (turning over is not leaving).")),
+	      HELP("Role occupancy: out of bed after this long inactive (turning over is not "
+		   "leaving).")),
 	INPUT("repeat_window", KEY_DURATION, repeat_window_usec, 0, HOUR, 0, DEFAULT(2 * MIN),
 	      HELP("Role cramp_button: presses within this window are one cramp.")),
 	ITEM_CHOICE("input", config_input, "leg", leg, leg_names, 0, DEFAULT(CONFIG_LEG_UNKNOWN),
@@ -374,12 +381,13 @@ const struct key_spec config_keys[] = {
 		    HELP("tasmota, shelly (Gen2 RPC), zigbee2mqtt or generic (topics and payloads "
 			 "from the keys below).")),
 	HEATER("topic", KEY_TOPIC, topic, 0, 0, BY_TOPIC, EXAMPLE("heater_bedroom"),
-	       HELP("tasmota: the device topic (cmnd/<topic>/POWER); shelly: the MQTT prefix; "
-		    "zigbee2mqtt: the device's friendly name.")),
+	       HELP("The device topic (tasmota: cmnd/<topic>/POWER), the MQTT prefix (shelly) or "
+		    "the device's friendly name (zigbee2mqtt).")),
 	HEATER("base_topic", KEY_TOPIC, base_topic, 0, 0, Z2M,
 	       DEFAULT_TEXT(HEATER_DEFAULT_ZIGBEE2MQTT_BASE_TOPIC), HELP("The base topic.")),
-	HEATER("switch_id", KEY_INT, switch_id, 0, 16, TASMOTA | SHELLY, DEFAULT(0),
-	       HELP("shelly: the switch id; tasmota: the relay (0: POWER, N: POWERN).")),
+	HEATER(
+	    "switch_id", KEY_INT, switch_id, 0, 16, TASMOTA | SHELLY, DEFAULT(0),
+	    HELP("The relay, 0 for POWER and N for POWERN (tasmota), or the switch id (shelly).")),
 	HEATER("command_topic", KEY_TOPIC, command_topic, 0, 0, GENERIC, EXAMPLE("heater/set"),
 	       HELP("Where commands go.")),
 	HEATER("state_topic", KEY_TOPIC, state_topic, 0, 0, GENERIC, EXAMPLE("heater/state"),
@@ -388,13 +396,13 @@ const struct key_spec config_keys[] = {
 	       EXAMPLE("heater/availability"),
 	       HELP("Where the plug says whether it is online; unset: it does not.")),
 	HEATER("payload_on", KEY_STRING, payload_on, 0, 0, GENERIC,
-	       DEFAULT_TEXT(HEATER_DEFAULT_PAYLOAD_ON), HELP("The command that switches on ...")),
+	       DEFAULT_TEXT(HEATER_DEFAULT_PAYLOAD_ON), HELP("The command that switches on.")),
 	HEATER("payload_off", KEY_STRING, payload_off, 0, 0, GENERIC,
-	       DEFAULT_TEXT(HEATER_DEFAULT_PAYLOAD_OFF), HELP("... and off.")),
+	       DEFAULT_TEXT(HEATER_DEFAULT_PAYLOAD_OFF), HELP("The command that switches off.")),
 	HEATER("state_on", KEY_STRING, state_on, 0, 0, GENERIC, DEFAULT_DOC("payload_on"),
-	       EXAMPLE(HEATER_DEFAULT_PAYLOAD_ON), HELP("The state that means on ...")),
+	       EXAMPLE(HEATER_DEFAULT_PAYLOAD_ON), HELP("The state that means on.")),
 	HEATER("state_off", KEY_STRING, state_off, 0, 0, GENERIC, DEFAULT_DOC("payload_off"),
-	       EXAMPLE(HEATER_DEFAULT_PAYLOAD_OFF), HELP("... and off.")),
+	       EXAMPLE(HEATER_DEFAULT_PAYLOAD_OFF), HELP("The state that means off.")),
 	HEATER("availability_online", KEY_STRING, availability_online, 0, 0, GENERIC,
 	       DEFAULT_TEXT(HEATER_DEFAULT_AVAILABILITY_ONLINE),
 	       HELP("The availability that means online; anything else is offline.")),
@@ -428,11 +436,8 @@ static const struct section_spec sections[] = {
 	{ .kind = "room" },
 	{ .kind = "heating" },
 	{ .kind = "cramps",
-	  .help = "Suspected cramps: a cramp wakes the sleeper with a sudden bout of movement. "
-		  "Such a cramp is logged with \"source\": \"movement\", \"suspected\": true, and "
-		  "is not counted (no cramps_7d, no advisories) until the person confirms it: the "
-		  "confirming report says \"confirms\": <its id>. The advisories' wording is used "
-		  "when the counts cross the lines doctors use; bedroomd counts, it never "
+	  .help = "The cramp log: de-duplication, retention, and the advisories' wording, used "
+		  "when the counts cross the lines doctors use. bedroomd counts; it never "
 		  "diagnoses." },
 	{ .kind = "homeassistant" },
 	NAMED_SECTION("sensor", config_sensor, sensors, n_sensors, config_sensor_type_names,

@@ -128,7 +128,6 @@ static int generic_parse(const struct heater_preset *hp, const char *topic, cons
 }
 
 const struct heater_preset_ops heater_preset_generic = {
-	.type = HEATER_TYPE_GENERIC,
 	.dead_man = false,
 	.setup = generic_setup,
 	.command = generic_command,

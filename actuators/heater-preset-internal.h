@@ -42,7 +42,6 @@ struct heater_preset {
  * and emptiness and returns as heater_preset_parse().
  */
 struct heater_preset_ops {
-	enum heater_type type;
 	bool dead_man;
 	int (*setup)(struct heater_preset *hp);
 	int (*command)(struct heater_preset *hp, bool on, uint64_t auto_off_usec,
@@ -51,10 +50,10 @@ struct heater_preset_ops {
 		     size_t len, struct heater_update *ret);
 };
 
-extern const struct heater_preset_ops heater_preset_tasmota;
-extern const struct heater_preset_ops heater_preset_shelly;
-extern const struct heater_preset_ops heater_preset_zigbee2mqtt;
-extern const struct heater_preset_ops heater_preset_generic;
+/* One per file, registered by its line in HEATER_PRESETS. */
+#define HEATER_PRESET_OPS_(id, name) extern const struct heater_preset_ops heater_preset_##name;
+HEATER_PRESETS(HEATER_PRESET_OPS_)
+#undef HEATER_PRESET_OPS_
 
 /* malloc'd printf; NULL on failure. */
 char *heater_strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actuators/heater-defaults.h"
 #include "actuators/heater-preset-internal.h"
 
 #define USEC_PER_SEC 1000000ULL
@@ -13,54 +14,38 @@ void heater_params_init(struct heater_params *p, enum heater_type type)
 {
 	*p = (struct heater_params){
 		.type = type,
-		.auto_off_usec = 10 * 60 * USEC_PER_SEC,
-		.confirm_timeout_usec = 15 * USEC_PER_SEC,
+		.auto_off_usec = HEATER_DEFAULT_AUTO_OFF_USEC,
+		.confirm_timeout_usec = HEATER_DEFAULT_CONFIRM_TIMEOUT_USEC,
 		.retries = 2,
 		.unconfirmed_retry_usec = 60 * USEC_PER_SEC,
-		.min_power_w = 20.0,
-		.no_power_usec = 120 * USEC_PER_SEC,
+		.min_power_w = HEATER_DEFAULT_MIN_POWER_W,
+		.no_power_usec = HEATER_DEFAULT_NO_POWER_USEC,
 	};
 }
 
-static const char *const type_names[_HEATER_TYPE_MAX] = {
-	[HEATER_TYPE_TASMOTA] = "tasmota",
-	[HEATER_TYPE_SHELLY] = "shelly",
-	[HEATER_TYPE_ZIGBEE2MQTT] = "zigbee2mqtt",
-	[HEATER_TYPE_GENERIC] = "generic",
-};
+/* Every preset, by its line in HEATER_PRESETS: its name and its ops table. */
+#define PRESET(id, name_) [HEATER_TYPE_##id] = { #name_, &heater_preset_##name_ },
+static const struct {
+	const char *name;
+	const struct heater_preset_ops *ops;
+} presets[_HEATER_TYPE_MAX] = { HEATER_PRESETS(PRESET) };
+#undef PRESET
 
 const char *heater_type_to_string(enum heater_type t)
 {
 	if ((unsigned) t >= _HEATER_TYPE_MAX)
 		return NULL;
-	return type_names[t];
+	return presets[t].name;
 }
 
 int heater_type_from_string(const char *s, enum heater_type *ret)
 {
 	for (unsigned i = 0; i < _HEATER_TYPE_MAX; i++)
-		if (s && strcmp(s, type_names[i]) == 0) {
+		if (s && strcmp(s, presets[i].name) == 0) {
 			*ret = (enum heater_type) i;
 			return 0;
 		}
 	return -EINVAL;
-}
-
-static const struct heater_preset_ops *ops_find(enum heater_type t)
-{
-	switch (t) {
-	case HEATER_TYPE_TASMOTA:
-		return &heater_preset_tasmota;
-	case HEATER_TYPE_SHELLY:
-		return &heater_preset_shelly;
-	case HEATER_TYPE_ZIGBEE2MQTT:
-		return &heater_preset_zigbee2mqtt;
-	case HEATER_TYPE_GENERIC:
-		return &heater_preset_generic;
-	case _HEATER_TYPE_MAX:
-		break;
-	}
-	return NULL;
 }
 
 char *heater_strdupf(const char *fmt, ...)
@@ -145,23 +130,25 @@ static int copy(char **dst, const char *src)
 static int copy_strings(struct heater_preset *hp, const struct heater_params *p)
 {
 	struct heater_strings *s = &hp->s;
+	const char *on = p->payload_on ? p->payload_on : HEATER_DEFAULT_PAYLOAD_ON;
+	const char *off = p->payload_off ? p->payload_off : HEATER_DEFAULT_PAYLOAD_OFF;
 	const struct {
 		char **dst;
 		const char *src;
 	} fields[] = {
 		{ &s->topic, p->topic },
-		{ &s->base_topic, p->base_topic ? p->base_topic : "zigbee2mqtt" },
+		{ &s->base_topic,
+		  p->base_topic ? p->base_topic : HEATER_DEFAULT_ZIGBEE2MQTT_BASE_TOPIC },
 		{ &s->command_topic, p->command_topic },
 		{ &s->state_topic, p->state_topic },
 		{ &s->availability_topic, p->availability_topic },
-		{ &s->payload_on, p->payload_on ? p->payload_on : "ON" },
-		{ &s->payload_off, p->payload_off ? p->payload_off : "OFF" },
-		{ &s->state_on,
-		  p->state_on ? p->state_on : (p->payload_on ? p->payload_on : "ON") },
-		{ &s->state_off,
-		  p->state_off ? p->state_off : (p->payload_off ? p->payload_off : "OFF") },
-		{ &s->availability_online,
-		  p->availability_online ? p->availability_online : "online" },
+		{ &s->payload_on, on },
+		{ &s->payload_off, off },
+		{ &s->state_on, p->state_on ? p->state_on : on },
+		{ &s->state_off, p->state_off ? p->state_off : off },
+		{ &s->availability_online, p->availability_online
+					       ? p->availability_online
+					       : HEATER_DEFAULT_AVAILABILITY_ONLINE },
 		{ &s->json_key, p->json_key },
 		{ &s->power_json_key, p->power_json_key },
 		{ &s->client_id, p->client_id ? p->client_id : "bedroomd" },
@@ -223,9 +210,9 @@ int heater_preset_new(const struct heater_params *p, struct heater_preset **ret)
 	struct heater_preset *hp;
 	int r;
 
-	ops = ops_find(p->type);
-	if (!ops)
+	if ((unsigned) p->type >= _HEATER_TYPE_MAX)
 		return -EINVAL;
+	ops = presets[p->type].ops;
 	hp = calloc(1, sizeof(*hp));
 	if (!hp)
 		return -ENOMEM;
@@ -246,7 +233,7 @@ out:
 
 enum heater_type heater_preset_type(const struct heater_preset *hp)
 {
-	return hp->ops->type;
+	return hp->p.type;
 }
 
 unsigned heater_preset_n_subscriptions(const struct heater_preset *hp)

@@ -4,26 +4,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "actuators/heater-types.h"
+
 /*
  * Heater presets: what a smart plug of a given kind wants to hear on MQTT and
  * what it says back. Pure: no clock, no I/O, no logging. The caller publishes
  * the messages (QoS 1, never retained), subscribes to the topics and feeds
  * every message arriving on them to heater_preset_parse().
  *
- * One file per preset behind an ops table chosen by type:
+ * One file per preset behind an ops table chosen by type, each registered by
+ * its line in HEATER_PRESETS (actuators/heater-types.h):
  *   heater-tasmota.c     cmnd/<topic>/POWER, PulseTime dead-man
  *   heater-shelly.c      Gen2/Gen3 JSON-RPC Switch.Set on <prefix>/rpc, toggle_after
  *   heater-zigbee2mqtt.c <base>/<name>/set {"state":"ON","on_time":s}
  *   heater-generic.c     topics and payloads from the configuration
  */
-
-enum heater_type {
-	HEATER_TYPE_TASMOTA,
-	HEATER_TYPE_SHELLY,
-	HEATER_TYPE_ZIGBEE2MQTT,
-	HEATER_TYPE_GENERIC,
-	_HEATER_TYPE_MAX,
-};
 
 /*
  * One [heater.NAME] section. Strings are borrowed: heater_preset_new() and
@@ -54,7 +49,7 @@ struct heater_params {
 
 void heater_params_init(struct heater_params *p, enum heater_type type);
 
-/* "tasmota", "shelly", "zigbee2mqtt", "generic"; NULL if invalid. */
+/* The name of HEATER_PRESETS: "tasmota", "shelly", ...; NULL if invalid. */
 const char *heater_type_to_string(enum heater_type t);
 
 /* The type called @s; 0 and *ret, or -EINVAL (and *ret untouched). */

@@ -170,7 +170,6 @@ static int shelly_parse(const struct heater_preset *hp, const char *topic, const
 }
 
 const struct heater_preset_ops heater_preset_shelly = {
-	.type = HEATER_TYPE_SHELLY,
 	.dead_man = true,
 	.setup = shelly_setup,
 	.command = shelly_command,

@@ -185,7 +185,6 @@ static int tasmota_parse(const struct heater_preset *hp, const char *topic, cons
 }
 
 const struct heater_preset_ops heater_preset_tasmota = {
-	.type = HEATER_TYPE_TASMOTA,
 	.dead_man = true,
 	.setup = tasmota_setup,
 	.command = tasmota_command,

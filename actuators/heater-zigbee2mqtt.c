@@ -135,7 +135,6 @@ static int z2m_parse(const struct heater_preset *hp, const char *topic, const ch
 }
 
 const struct heater_preset_ops heater_preset_zigbee2mqtt = {
-	.type = HEATER_TYPE_ZIGBEE2MQTT,
 	.dead_man = true,
 	.setup = z2m_setup,
 	.command = z2m_command,

@@ -1,13 +1,21 @@
+/*
+ * The table of every key bedroomd knows: where its value goes, what it
+ * accepts, its default and its help. The parser, --check-config,
+ * --dump-config, config/bedroomd.conf.example and docs/bedroomd.conf.5 are
+ * all made from it (the last two by tools/config-doc: after a change here,
+ * `cmake --build build --target config-docs` writes them again).
+ *
+ * A default that some other part of bedroomd uses too has its home in that
+ * part's plain *-defaults.h, and is read from there.
+ */
 #include "config/config-keys.h"
 
-#include <errno.h>
 #include <math.h>
-#include <stdarg.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
-#include "config/config-value.h"
+#include "actuators/heater-defaults.h"
+#include "control/cramp-defaults.h"
+#include "control/thermostat-defaults.h"
+#include "sensors/sensor-defaults.h"
 
 static const char *const log_level_names[] = {
 	[CONFIG_LOG_LEVEL_ERROR] = "error",
@@ -30,13 +38,11 @@ static const char *const heating_mode_names[] = {
 	NULL,
 };
 
-const char *const config_sensor_type_names[] = {
-	[CONFIG_SENSOR_TYPE_W1] = "w1",
-	[CONFIG_SENSOR_TYPE_IIO] = "iio",
-	[CONFIG_SENSOR_TYPE_HWMON] = "hwmon",
-	[CONFIG_SENSOR_TYPE_MQTT] = "mqtt",
-	NULL,
-};
+/* The backends' names, from their registrations: each is spelt in one place. */
+#define NAME(id, name) #name,
+const char *const config_sensor_type_names[] = { SENSOR_TYPES(NAME) NULL };
+const char *const config_heater_type_names[] = { HEATER_PRESETS(NAME) NULL };
+#undef NAME
 
 const char *const config_input_type_names[] = {
 	[CONFIG_INPUT_TYPE_GPIO] = "gpio",
@@ -66,147 +72,358 @@ static const char *const leg_names[] = {
 	NULL,
 };
 
-const char *const config_heater_type_names[] = {
-	[CONFIG_HEATER_TYPE_TASMOTA] = "tasmota",
-	[CONFIG_HEATER_TYPE_SHELLY] = "shelly",
-	[CONFIG_HEATER_TYPE_ZIGBEE2MQTT] = "zigbee2mqtt",
-	[CONFIG_HEATER_TYPE_GENERIC] = "generic",
-	NULL,
-};
-
 #define SEC  1000000.0
 #define MIN  (60 * SEC)
 #define HOUR (3600 * SEC)
+#define DAY  (24 * HOUR)
 
 /* clang-format off */
-#define KEY(sec, key, type, field, min, max) \
-	{ sec, key, type, offsetof(struct config, field), min, max, NULL, 0 }
-#define KEY_CHOICE(sec, key, field, names) \
-	{ sec, key, KEY_ENUM, offsetof(struct config, field), 0, 0, names, 0 }
-#define ITEM_KEY(sec, item, key, type, field, min, max, types) \
-	{ sec, key, type, offsetof(struct item, field), min, max, NULL, types }
-#define ITEM_CHOICE(sec, item, key, field, names, types) \
-	{ sec, key, KEY_ENUM, offsetof(struct item, field), 0, 0, names, types }
-#define SENSOR(key, type, field, min, max, types) \
-	ITEM_KEY("sensor", config_sensor, key, type, field, min, max, types)
-#define INPUT(key, type, field, min, max, types) \
-	ITEM_KEY("input", config_input, key, type, field, min, max, types)
-#define HEATER(key, type, field, min, max, types) \
-	ITEM_KEY("heater", config_heater, key, type, field, min, max, types)
+#define KEY(sec, key, type_, field, min_, max_, ...) \
+	{ .section = sec, .name = key, .type = type_, .offset = offsetof(struct config, field), \
+	  .min = min_, .max = max_, __VA_ARGS__ }
+#define KEY_CHOICE(sec, key, field, names, ...) \
+	{ .section = sec, .name = key, .type = KEY_ENUM, \
+	  .offset = offsetof(struct config, field), .choices = names, __VA_ARGS__ }
+#define ITEM_KEY(sec, item, key, type_, field, min_, max_, types_, ...) \
+	{ .section = sec, .name = key, .type = type_, .offset = offsetof(struct item, field), \
+	  .min = min_, .max = max_, .types = types_, __VA_ARGS__ }
+#define ITEM_CHOICE(sec, item, key, field, names, types_, ...) \
+	{ .section = sec, .name = key, .type = KEY_ENUM, .offset = offsetof(struct item, field), \
+	  .choices = names, .types = types_, __VA_ARGS__ }
+#define SENSOR(key, type, field, min, max, types, ...) \
+	ITEM_KEY("sensor", config_sensor, key, type, field, min, max, types, __VA_ARGS__)
+#define INPUT(key, type, field, min, max, types, ...) \
+	ITEM_KEY("input", config_input, key, type, field, min, max, types, __VA_ARGS__)
+#define HEATER(key, type, field, min, max, types, ...) \
+	ITEM_KEY("heater", config_heater, key, type, field, min, max, types, __VA_ARGS__)
+
+/* What the key table says beyond parsing. */
+#define DEFAULT(v)          .has_default = true, .default_value = (v)
+#define DEFAULT_RANGE(a, b) .has_default = true, .default_value = (a), .default_end = (b)
+#define DEFAULT_TEXT(s)     .has_default = true, .default_text = (s)
+#define DEFAULT_DOC(s)      .default_doc = (s)
+#define EXAMPLE(s)          .example = (s)
+#define HELP(s)             .help = (s)
 /* clang-format on */
 
 /* Which types of a named section a key applies to: bits of its type enum; 0: all. */
-#define W1      (1u << CONFIG_SENSOR_TYPE_W1)
-#define IIO     (1u << CONFIG_SENSOR_TYPE_IIO)
-#define HWMON   (1u << CONFIG_SENSOR_TYPE_HWMON)
-#define S_MQTT  (1u << CONFIG_SENSOR_TYPE_MQTT)
-#define GPIO    (1u << CONFIG_INPUT_TYPE_GPIO)
-#define I_MQTT  (1u << CONFIG_INPUT_TYPE_MQTT)
-#define TASMOTA (1u << CONFIG_HEATER_TYPE_TASMOTA)
-#define SHELLY  (1u << CONFIG_HEATER_TYPE_SHELLY)
-#define Z2M     (1u << CONFIG_HEATER_TYPE_ZIGBEE2MQTT)
-#define GENERIC (1u << CONFIG_HEATER_TYPE_GENERIC)
+#define W1                  (1u << CONFIG_SENSOR_TYPE_W1)
+#define IIO                 (1u << CONFIG_SENSOR_TYPE_IIO)
+#define HWMON               (1u << CONFIG_SENSOR_TYPE_HWMON)
+#define S_MQTT              (1u << CONFIG_SENSOR_TYPE_MQTT)
+#define SYSFS_BIT(id, name) | (1u << CONFIG_SENSOR_TYPE_##id)
+#define SYSFS               (0 TEMP_SOURCE_TYPES(SYSFS_BIT)) /* every type read from sysfs */
+#define GPIO                (1u << CONFIG_INPUT_TYPE_GPIO)
+#define I_MQTT              (1u << CONFIG_INPUT_TYPE_MQTT)
+#define TASMOTA             (1u << HEATER_TYPE_TASMOTA)
+#define SHELLY              (1u << HEATER_TYPE_SHELLY)
+#define Z2M                 (1u << HEATER_TYPE_ZIGBEE2MQTT)
+#define GENERIC             (1u << HEATER_TYPE_GENERIC)
+#define BY_TOPIC            (~GENERIC) /* the presets that make their topics from 'topic' */
 
 const struct key_spec config_keys[] = {
-	KEY("daemon", "node_id", KEY_NAME, daemon.node_id, 0, 0),
-	KEY("daemon", "state_dir", KEY_PATH, daemon.state_dir, 0, 0),
-	KEY_CHOICE("daemon", "log_level", daemon.log_level, log_level_names),
-	KEY("mqtt", "host", KEY_STRING, mqtt.host, 0, 0),
-	KEY("mqtt", "port", KEY_INT, mqtt.port, 1, 65535),
-	KEY("mqtt", "client_id", KEY_NAME, mqtt.client_id, 0, 0),
-	KEY("mqtt", "base_topic", KEY_TOPIC, mqtt.base_topic, 0, 0),
-	KEY("mqtt", "keepalive", KEY_INT, mqtt.keepalive_s, 5, 3600),
-	KEY("mqtt", "username", KEY_STRING, mqtt.username, 0, 0),
-	KEY("mqtt", "password_file", KEY_FILE, mqtt.password_file, 0, 0),
-	KEY("mqtt", "ca_file", KEY_FILE, mqtt.ca_file, 0, 0),
-	KEY("mqtt", "cert_file", KEY_FILE, mqtt.cert_file, 0, 0),
-	KEY("mqtt", "key_file", KEY_FILE, mqtt.key_file, 0, 0),
-	KEY("room", "sysfs_root", KEY_PATH, room.sysfs_root, 0, 0),
-	KEY_CHOICE("room", "aggregate", room.aggregate, aggregate_names),
-	KEY("room", "publish_step", KEY_DOUBLE, room.publish_step_c, 0.01, 5),
-	KEY("room", "publish_interval", KEY_DURATION, room.publish_max_usec, 10 * SEC, HOUR),
-	KEY_CHOICE("heating", "mode", heating.mode, heating_mode_names),
-	KEY("heating", "floor", KEY_DOUBLE, heating.floor_c, 5, 30),
-	KEY("heating", "floor_min", KEY_DOUBLE, heating.floor_min_c, 5, 30),
-	KEY("heating", "floor_max", KEY_DOUBLE, heating.floor_max_c, 5, 30),
-	KEY("heating", "day_floor", KEY_TEMP_OR_OFF, heating.day_floor_c, 5, 30),
-	KEY("heating", "night", KEY_TIME_RANGE, heating.night_start_min, 0, 0),
-	KEY("heating", "min_on", KEY_DURATION, heating.min_on_usec, 0, HOUR),
-	KEY("heating", "min_off", KEY_DURATION, heating.min_off_usec, 0, HOUR),
-	KEY("heating", "max_on", KEY_DURATION, heating.max_on_usec, 10 * MIN, 24 * HOUR),
-	KEY("heating", "no_effect", KEY_DURATION, heating.no_effect_usec, 5 * MIN, 12 * HOUR),
-	KEY("heating", "preheat_max", KEY_DURATION, heating.preheat_max_usec, 0, 12 * HOUR),
-	KEY("heating", "overheat", KEY_DOUBLE, heating.overheat_c, 15, 40),
-	KEY("heating", "fallback_duty", KEY_DOUBLE, heating.fallback_duty, 0, 0.5),
-	KEY("heating", "outdoor_topic", KEY_TOPIC, heating.outdoor_topic, 0, 0),
-	KEY("heating", "outdoor_json_key", KEY_STRING, heating.outdoor_json_key, 0, 0),
-	KEY("cramps", "dedup_window", KEY_DURATION, cramps.dedup_window_usec, 0, HOUR),
-	KEY("cramps", "retention", KEY_DURATION, cramps.retention_usec, 0, 100 * 365 * 24 * HOUR),
-	KEY("cramps", "frequency_message", KEY_STRING, cramps.frequency_message, 0, 0),
-	KEY("cramps", "one_sided_message", KEY_STRING, cramps.one_sided_message, 0, 0),
-	KEY("cramps", "spread_message", KEY_STRING, cramps.spread_message, 0, 0),
-	KEY("cramps", "suspect_from_movement", KEY_BOOL, cramps.suspect_from_movement, 0, 0),
-	KEY("cramps", "suspect_movements", KEY_INT, cramps.suspect_movements, 2, 128),
-	KEY("cramps", "suspect_within", KEY_DURATION, cramps.suspect_within_usec, 5 * SEC,
-	    10 * MIN),
+	KEY("daemon", "node_id", KEY_NAME, daemon.node_id, 0, 0,
+	    DEFAULT_DOC("this machine's host name"), EXAMPLE("bedroom"),
+	    HELP("Name of this room: keeps rooms apart on the broker and in Home Assistant. "
+		 "Letters, digits, '_' and '-'.")),
+	KEY("daemon", "state_dir", KEY_PATH, daemon.state_dir, 0, 0,
+	    DEFAULT_TEXT("/var/lib/bedroomd"),
+	    HELP("Where the SQLite store (cramp log, settings changed from Home Assistant) "
+		 "lives. systemd's StateDirectory= creates it for the service.")),
+	KEY_CHOICE("daemon", "log_level", daemon.log_level, log_level_names,
+		   DEFAULT(CONFIG_LOG_LEVEL_INFO),
+		   HELP("error, warning, info or debug. The journal of a quiet night is a few "
+			"lines at info.")),
+	KEY("mqtt", "host", KEY_STRING, mqtt.host, 0, 0, DEFAULT_TEXT("localhost"),
+	    HELP("The broker. bedroomd reconnects by itself (1 s to 60 s apart) when it goes "
+		 "away.")),
+	KEY("mqtt", "port", KEY_INT, mqtt.port, 1, 65535,
+	    DEFAULT_DOC("1883, or 8883 when ca_file is set"), EXAMPLE("1883"),
+	    HELP("The broker's port.")),
+	KEY("mqtt", "client_id", KEY_NAME, mqtt.client_id, 0, 0, DEFAULT_DOC("bedroomd-<node_id>"),
+	    EXAMPLE("bedroomd-bedroom"),
+	    HELP("Must be unique on the broker and stable: the broker keeps our session (queued "
+		 "commands) under it while bedroomd restarts.")),
+	KEY("mqtt", "base_topic", KEY_TOPIC, mqtt.base_topic, 0, 0,
+	    DEFAULT_DOC("bedroomd/<node_id>"), EXAMPLE("bedroomd/bedroom"),
+	    HELP("Everything bedroomd publishes and listens to is below this topic.")),
+	KEY("mqtt", "keepalive", KEY_INT, mqtt.keepalive_s, 5, 3600, DEFAULT(60),
+	    HELP("Seconds between keepalive pings; the broker declares us gone (and publishes "
+		 "\"offline\") after 1.5 times this without a word.")),
+	KEY("mqtt", "username", KEY_STRING, mqtt.username, 0, 0,
+	    HELP("Authentication: the user name; unset: none.")),
+	KEY("mqtt", "password_file", KEY_FILE, mqtt.password_file, 0, 0,
+	    EXAMPLE("/etc/bedroomd/mqtt-password"),
+	    HELP("The password lives in its own file (the first line), readable only by "
+		 "bedroomd: chmod 0600, chown bedroomd.")),
+	KEY("mqtt", "ca_file", KEY_FILE, mqtt.ca_file, 0, 0,
+	    EXAMPLE("/etc/ssl/certs/ca-certificates.crt"),
+	    HELP("TLS: the CA that signed the broker's certificate. Setting it turns TLS on.")),
+	KEY("mqtt", "cert_file", KEY_FILE, mqtt.cert_file, 0, 0,
+	    HELP("TLS: a client certificate, together with key_file.")),
+	KEY("mqtt", "key_file", KEY_FILE, mqtt.key_file, 0, 0,
+	    HELP("TLS: the client certificate's key, together with cert_file.")),
+	KEY("room", "sysfs_root", KEY_PATH, room.sysfs_root, 0, 0,
+	    DEFAULT_TEXT(TEMP_SOURCE_DEFAULT_SYSFS_ROOT),
+	    HELP("Where sysfs is: only tests and simulations change this.")),
+	KEY_CHOICE("room", "aggregate", room.aggregate, aggregate_names,
+		   DEFAULT(CONFIG_ROOM_AGGREGATE_MIN),
+		   HELP("The room temperature from several [sensor.NAME]: min (the coldest healthy "
+			"sensor: the floor is about the coldest place the person lies in), mean, "
+			"or first (the first healthy one, in the order of this file).")),
+	KEY("room", "publish_step", KEY_DOUBLE, room.publish_step_c, 0.01, 5,
+	    DEFAULT(ROOM_PUBLISH_DEFAULT_STEP_MC / 1000.0),
+	    HELP("<base>/state is re-published when the room temperature changes by this much, "
+		 "°C, and at least every publish_interval.")),
+	KEY("room", "publish_interval", KEY_DURATION, room.publish_max_usec, 10 * SEC, HOUR,
+	    DEFAULT(ROOM_PUBLISH_DEFAULT_MAX_INTERVAL_USEC),
+	    HELP("<base>/state is re-published at least this often.")),
+	KEY_CHOICE("heating", "mode", heating.mode, heating_mode_names,
+		   DEFAULT(CONFIG_HEATING_MODE_HEAT),
+		   HELP("Heating at all: heat or off. This is the mode at first start; a change "
+			"from Home Assistant (<base>/set/mode) is kept in the store and wins after "
+			"that.")),
+	KEY("heating", "floor", KEY_DOUBLE, heating.floor_c, 5, 30,
+	    DEFAULT(THERMOSTAT_DEFAULT_FLOOR_C),
+	    HELP("The night floor, °C: the room should not go below it during the night window. "
+		 "bedroomd picks its own switching points above it. Changed from Home Assistant "
+		 "with <base>/set/floor within floor_min..floor_max (kept in the store too).")),
+	KEY("heating", "floor_min", KEY_DOUBLE, heating.floor_min_c, 5, 30, DEFAULT(16),
+	    HELP("The lowest floor <base>/set/floor accepts, °C.")),
+	KEY("heating", "floor_max", KEY_DOUBLE, heating.floor_max_c, 5, 30, DEFAULT(24),
+	    HELP("The highest floor <base>/set/floor accepts, °C; overheat must be more than a "
+		 "degree above it.")),
+	KEY("heating", "day_floor", KEY_TEMP_OR_OFF, heating.day_floor_c, 5, 30, DEFAULT(NAN),
+	    HELP("Outside the night window: a temperature, or off (no heating by day).")),
+	KEY("heating", "night", KEY_TIME_RANGE, heating.night_start_min, 0, 0,
+	    DEFAULT_RANGE(THERMOSTAT_DEFAULT_NIGHT_START_MIN, THERMOSTAT_DEFAULT_NIGHT_END_MIN),
+	    HELP("The night window, local time; it may cross midnight.")),
+	KEY("heating", "min_on", KEY_DURATION, heating.min_on_usec, 0, HOUR,
+	    DEFAULT(THERMOSTAT_DEFAULT_MIN_ON_USEC), HELP("Relay care: the shortest on period.")),
+	KEY("heating", "min_off", KEY_DURATION, heating.min_off_usec, 0, HOUR,
+	    DEFAULT(THERMOSTAT_DEFAULT_MIN_OFF_USEC), HELP("Relay care: the shortest off period.")),
+	KEY("heating", "max_on", KEY_DURATION, heating.max_on_usec, 10 * MIN, 24 * HOUR,
+	    DEFAULT(THERMOSTAT_DEFAULT_MAX_ON_USEC),
+	    HELP("Safety: the longest continuous run of a heater; then it rests, and max_on_time "
+		 "is raised.")),
+	KEY("heating", "no_effect", KEY_DURATION, heating.no_effect_usec, 5 * MIN, 12 * HOUR,
+	    DEFAULT(THERMOSTAT_DEFAULT_NO_EFFECT_USEC),
+	    HELP("Safety: how long a heater may run without the room warming before "
+		 "heating_no_effect is raised.")),
+	KEY("heating", "preheat_max", KEY_DURATION, heating.preheat_max_usec, 0, 12 * HOUR,
+	    DEFAULT(THERMOSTAT_DEFAULT_PREHEAT_MAX_USEC),
+	    HELP("Pre-heat starts at most this long before the night window.")),
+	KEY("heating", "overheat", KEY_DOUBLE, heating.overheat_c, 15, 40,
+	    DEFAULT(THERMOSTAT_DEFAULT_OVERHEAT_C),
+	    HELP("Safety: the cut-off, °C. At or above it every heater is off and "
+		 "over_temperature is raised.")),
+	KEY("heating", "fallback_duty", KEY_DOUBLE, heating.fallback_duty, 0, 0.5,
+	    DEFAULT(THERMOSTAT_DEFAULT_FALLBACK_DUTY),
+	    HELP("While the room temperature is unknown: 0 keeps the heaters off (the default "
+		 "and the safe choice); up to 0.5 runs them that fraction of the time.")),
+	KEY("heating", "outdoor_topic", KEY_TOPIC, heating.outdoor_topic, 0, 0,
+	    EXAMPLE("zigbee2mqtt/balcony"),
+	    HELP("An outdoor thermometer on the broker improves pre-heat (a plain number, or "
+		 "JSON with outdoor_json_key); unset: none.")),
+	KEY("heating", "outdoor_json_key", KEY_STRING, heating.outdoor_json_key, 0, 0,
+	    EXAMPLE("temperature"),
+	    HELP("Where the outdoor temperature is in a JSON payload (a dot path); unset: the "
+		 "payload is a plain number.")),
+	KEY("cramps", "dedup_window", KEY_DURATION, cramps.dedup_window_usec, 0, HOUR,
+	    DEFAULT(CRAMP_DEFAULT_DEDUP_WINDOW_S *SEC),
+	    HELP("Reports of the same leg within this window are one cramp (a half-asleep person "
+		 "presses twice, or presses and then tells Home Assistant).")),
+	KEY("cramps", "retention", KEY_DURATION, cramps.retention_usec, 0, 100 * 365 * DAY,
+	    DEFAULT(730 * DAY),
+	    HELP("Cramps older than this are deleted (only once they reached the broker); 0 keeps "
+		 "everything. Nothing personal is retained on the broker.")),
+	KEY("cramps", "frequency_message", KEY_STRING, cramps.frequency_message, 0, 0,
+	    DEFAULT_DOC("the built-in wording, shown below"),
+	    EXAMPLE(CRAMP_DEFAULT_FREQUENCY_MESSAGE),
+	    HELP("The advisory when cramps come more than three times a week.")),
+	KEY("cramps", "one_sided_message", KEY_STRING, cramps.one_sided_message, 0, 0,
+	    DEFAULT_DOC("the built-in wording, shown below"),
+	    EXAMPLE(CRAMP_DEFAULT_ONE_SIDED_MESSAGE),
+	    HELP("The advisory when cramps keep coming back on one leg.")),
+	KEY("cramps", "spread_message", KEY_STRING, cramps.spread_message, 0, 0,
+	    DEFAULT_DOC("the built-in wording, shown below"), EXAMPLE(CRAMP_DEFAULT_SPREAD_MESSAGE),
+	    HELP("The advisory when a cramp spreads to the thigh or buttock.")),
+	KEY("cramps", "suspect_from_movement", KEY_BOOL, cramps.suspect_from_movement, 0, 0,
+	    DEFAULT(false),
+	    HELP("Suspected cramps from movement in bed (needs an [input.NAME] with role = "
+		 "movement). A cramp wakes the sleeper with a sudden bout of movement: at least "
+		 "suspect_movements movements within suspect_within, after suspect_after_quiet of "
+		 "calm (no more than one movement a minute), in bed for suspect_min_in_bed (when "
+		 "an occupancy input says). Such a cramp is logged with \"source\": \"movement\", "
+		 "\"suspected\": true, and is not counted (no cramps_7d, no advisories) until the "
+		 "person confirms it: any other report of a cramp within confirm_window of it "
+		 "(the button, the phone, or bedroomctl cramp --at TIME the next morning) says "
+		 "\"confirms\": <its id>.")),
+	KEY("cramps", "suspect_movements", KEY_INT, cramps.suspect_movements, 2, 128,
+	    DEFAULT(CRAMP_DEFAULT_SUSPECT_MOVEMENTS),
+	    HELP("How many movements, at least, make a suspected cramp.")),
+	KEY("cramps", "suspect_within", KEY_DURATION, cramps.suspect_within_usec, 5 * SEC, 10 * MIN,
+	    DEFAULT(CRAMP_DEFAULT_SUSPECT_WITHIN_USEC),
+	    HELP("How long those movements take, at most.")),
 	KEY("cramps", "suspect_after_quiet", KEY_DURATION, cramps.suspect_after_quiet_usec,
-	    10 * SEC, 6 * HOUR),
+	    10 * SEC, 6 * HOUR, DEFAULT(CRAMP_DEFAULT_SUSPECT_AFTER_QUIET_USEC),
+	    HELP("How long the calm before them lasts, at least.")),
 	KEY("cramps", "suspect_min_in_bed", KEY_DURATION, cramps.suspect_min_in_bed_usec, 0,
-	    6 * HOUR),
-	KEY("cramps", "confirm_window", KEY_DURATION, cramps.confirm_window_usec, MIN, 12 * HOUR),
-	KEY("homeassistant", "discovery", KEY_BOOL, homeassistant.discovery, 0, 0),
-	KEY("homeassistant", "discovery_prefix", KEY_TOPIC, homeassistant.discovery_prefix, 0, 0),
-	KEY("homeassistant", "status_topic", KEY_TOPIC, homeassistant.status_topic, 0, 0),
-	KEY("homeassistant", "device_name", KEY_STRING, homeassistant.device_name, 0, 0),
-	ITEM_CHOICE("sensor", config_sensor, "type", type, config_sensor_type_names, 0),
-	SENSOR("device", KEY_STRING, device, 0, 0, W1),
-	SENSOR("name", KEY_STRING, sysfs_name, 0, 0, IIO | HWMON),
-	SENSOR("path", KEY_PATH, path, 0, 0, IIO | HWMON),
-	SENSOR("label", KEY_STRING, label, 0, 0, HWMON),
-	SENSOR("index", KEY_INT, index, 1, 99, HWMON),
-	SENSOR("topic", KEY_TOPIC, topic, 0, 0, S_MQTT),
-	SENSOR("json_key", KEY_STRING, json_key, 0, 0, S_MQTT),
-	SENSOR("fahrenheit", KEY_BOOL, fahrenheit, 0, 0, S_MQTT),
-	SENSOR("max_age", KEY_DURATION, max_age_usec, 10 * SEC, 24 * HOUR, S_MQTT),
-	SENSOR("interval", KEY_DURATION, interval_usec, 2 * SEC, HOUR, W1 | IIO | HWMON),
-	SENSOR("stale_after", KEY_DURATION, stale_after_usec, 10 * SEC, 24 * HOUR, 0),
-	SENSOR("offset", KEY_DOUBLE, offset_c, -10, 10, 0),
-	SENSOR("min", KEY_DOUBLE, min_c, -55, 125, 0),
-	SENSOR("max", KEY_DOUBLE, max_c, -55, 125, 0),
-	SENSOR("max_rate", KEY_DOUBLE, max_rate_c_per_min, 0, 100, 0),
-	SENSOR("stuck_after", KEY_DURATION, stuck_after_usec, 0, 30 * 24 * HOUR, 0),
-	ITEM_CHOICE("input", config_input, "type", type, config_input_type_names, 0),
-	ITEM_CHOICE("input", config_input, "role", role, input_role_names, 0),
-	INPUT("chip", KEY_STRING, chip, 0, 0, GPIO),
-	INPUT("line", KEY_STRING, gpio_line, 0, 0, GPIO),
-	INPUT("active_low", KEY_BOOL, active_low, 0, 0, GPIO),
-	ITEM_CHOICE("input", config_input, "bias", bias, bias_names, GPIO),
-	INPUT("debounce", KEY_DURATION, debounce_usec, 0, 1 * SEC, GPIO),
-	INPUT("topic", KEY_TOPIC, topic, 0, 0, I_MQTT),
-	INPUT("payload_on", KEY_STRING, payload_on, 0, 0, I_MQTT),
-	INPUT("payload_off", KEY_STRING, payload_off, 0, 0, I_MQTT),
-	INPUT("json_key", KEY_STRING, json_key, 0, 0, I_MQTT),
-	INPUT("on_delay", KEY_DURATION, on_delay_usec, 0, 10 * MIN, 0),
-	INPUT("off_delay", KEY_DURATION, off_delay_usec, 0, HOUR, 0),
-	INPUT("repeat_window", KEY_DURATION, repeat_window_usec, 0, HOUR, 0),
-	ITEM_CHOICE("input", config_input, "leg", leg, leg_names, 0),
-	ITEM_CHOICE("heater", config_heater, "type", type, config_heater_type_names, 0),
-	HEATER("topic", KEY_TOPIC, topic, 0, 0, TASMOTA | SHELLY | Z2M),
-	HEATER("base_topic", KEY_TOPIC, base_topic, 0, 0, Z2M),
-	HEATER("switch_id", KEY_INT, switch_id, 0, 16, TASMOTA | SHELLY),
-	HEATER("command_topic", KEY_TOPIC, command_topic, 0, 0, GENERIC),
-	HEATER("state_topic", KEY_TOPIC, state_topic, 0, 0, GENERIC),
-	HEATER("availability_topic", KEY_TOPIC, availability_topic, 0, 0, GENERIC),
-	HEATER("payload_on", KEY_STRING, payload_on, 0, 0, GENERIC),
-	HEATER("payload_off", KEY_STRING, payload_off, 0, 0, GENERIC),
-	HEATER("state_on", KEY_STRING, state_on, 0, 0, GENERIC),
-	HEATER("state_off", KEY_STRING, state_off, 0, 0, GENERIC),
-	HEATER("availability_online", KEY_STRING, availability_online, 0, 0, GENERIC),
-	HEATER("json_key", KEY_STRING, json_key, 0, 0, GENERIC),
-	HEATER("power_json_key", KEY_STRING, power_json_key, 0, 0, GENERIC),
-	HEATER("auto_off", KEY_DURATION, auto_off_usec, 0, 12 * HOUR, 0),
-	HEATER("confirm_timeout", KEY_DURATION, confirm_timeout_usec, 2 * SEC, 5 * MIN, 0),
-	HEATER("min_power", KEY_DOUBLE, min_power_w, 0, 10000, 0),
+	    6 * HOUR, DEFAULT(CRAMP_DEFAULT_SUSPECT_MIN_IN_BED_USEC),
+	    HELP("How long the person has been in bed, at least (when an occupancy input says).")),
+	KEY("cramps", "confirm_window", KEY_DURATION, cramps.confirm_window_usec, MIN, 12 * HOUR,
+	    DEFAULT(15 * MIN), HELP("A report of a cramp this near a suspected one confirms it.")),
+	KEY("homeassistant", "discovery", KEY_BOOL, homeassistant.discovery, 0, 0, DEFAULT(true),
+	    HELP("MQTT discovery: bedroomd announces one device with its entities (the night "
+		 "floor as a climate, room temperature, cramp counts, in bed, problems, \"Log "
+		 "cramp\" buttons, cramp and alert events) as retained configs, and again "
+		 "whenever Home Assistant says it is back. An entity that a reload leaves "
+		 "without a reason (no heater any more) is removed. no: announce nothing (and "
+		 "remove nothing).")),
+	KEY("homeassistant", "discovery_prefix", KEY_TOPIC, homeassistant.discovery_prefix, 0, 0,
+	    DEFAULT_TEXT("homeassistant"),
+	    HELP("Must match Home Assistant's MQTT discovery prefix.")),
+	KEY("homeassistant", "status_topic", KEY_TOPIC, homeassistant.status_topic, 0, 0,
+	    DEFAULT_TEXT("homeassistant/status"),
+	    HELP("Home Assistant's birth message: \"online\" here makes bedroomd announce "
+		 "again.")),
+	KEY("homeassistant", "device_name", KEY_STRING, homeassistant.device_name, 0, 0,
+	    DEFAULT_DOC("from node_id (\"guest-room\" becomes \"Guest room\")"), EXAMPLE("Bedroom"),
+	    HELP("The device's name in Home Assistant; entity ids start with it.")),
+	ITEM_CHOICE("sensor", config_sensor, "type", type, config_sensor_type_names, 0,
+		    EXAMPLE("w1"),
+		    HELP("w1: a DS18B20 on 1-Wire (dtoverlay=w1-gpio, data on GPIO4 with a "
+			 "4.7 kOhm pull-up to 3.3 V). iio: a DHT22 (dtoverlay=dht11,gpiopin=N) "
+			 "or BME280 (dtoverlay=i2c-sensor,bme280). hwmon: /sys/class/hwmon. "
+			 "mqtt: a thermometer already on the broker (zigbee2mqtt, ESPHome, "
+			 "Tasmota, Shelly).")),
+	SENSOR("device", KEY_STRING, device, 0, 0, W1, EXAMPLE("28-0316a2795eff"),
+	       HELP("The sensor's id (ls /sys/bus/w1/devices); unset: the only 28-* there is.")),
+	SENSOR("name", KEY_STRING, sysfs_name, 0, 0, IIO | HWMON, EXAMPLE("dht11"),
+	       HELP("The device's `name` attribute (dht11, bmp280, ...); or path.")),
+	SENSOR("path", KEY_PATH, path, 0, 0, IIO | HWMON,
+	       EXAMPLE("/sys/bus/iio/devices/iio:device0"),
+	       HELP("The device's directory, instead of name.")),
+	SENSOR("label", KEY_STRING, label, 0, 0, HWMON, EXAMPLE("ambient"),
+	       HELP("Which tempN_input: the one with this tempN_label.")),
+	SENSOR("index", KEY_INT, index, 1, 99, HWMON, DEFAULT_DOC("the lowest N there is"),
+	       EXAMPLE("1"), HELP("Which tempN_input: N.")),
+	SENSOR("topic", KEY_TOPIC, topic, 0, 0, S_MQTT, EXAMPLE("zigbee2mqtt/bedroom_thermometer"),
+	       HELP("The thermometer's topic.")),
+	SENSOR("json_key", KEY_STRING, json_key, 0, 0, S_MQTT, EXAMPLE("temperature"),
+	       HELP("Where the value is in a JSON payload, a dot path: zigbee2mqtt "
+		    "\"temperature\", Tasmota \"DS18B20.Temperature\", Shelly Gen2 \"tC\"; unset "
+		    "for a plain number (ESPHome state topics).")),
+	SENSOR("fahrenheit", KEY_BOOL, fahrenheit, 0, 0, S_MQTT, DEFAULT(false),
+	       HELP("The device sends °F.")),
+	SENSOR("max_age", KEY_DURATION, max_age_usec, 10 * SEC, 24 * HOUR, S_MQTT, DEFAULT(HOUR),
+	       HELP("A reading older than this counts as missing (and stale_after defaults to "
+		    "it). Zigbee and Wi-Fi thermometers report on change: allow a quiet hour.")),
+	SENSOR("interval", KEY_DURATION, interval_usec, 2 * SEC, HOUR, SYSFS, DEFAULT(MIN),
+	       HELP("How often to read.")),
+	SENSOR("stale_after", KEY_DURATION, stale_after_usec, 10 * SEC, 24 * HOUR, 0,
+	       DEFAULT_DOC("3 x interval (sysfs), max_age (mqtt)"), EXAMPLE("3min"),
+	       HELP("With no good reading for this long the sensor is stale: unavailable, with "
+		    "the sensor_stale alert until it recovers.")),
+	SENSOR("offset", KEY_DOUBLE, offset_c, -10, 10, 0, DEFAULT(0),
+	       HELP("Calibration, °C, added to every reading.")),
+	SENSOR("min", KEY_DOUBLE, min_c, -55, 125, 0,
+	       DEFAULT(READING_CHECK_DEFAULT_MIN_MC / 1000.0),
+	       HELP("Readings below this, °C, are rejected as implausible.")),
+	SENSOR("max", KEY_DOUBLE, max_c, -55, 125, 0,
+	       DEFAULT(READING_CHECK_DEFAULT_MAX_MC / 1000.0),
+	       HELP("Readings above this, °C, are rejected as implausible.")),
+	SENSOR("max_rate", KEY_DOUBLE, max_rate_c_per_min, 0, 100, 0,
+	       DEFAULT(READING_CHECK_DEFAULT_MAX_RATE_MC_PER_MIN / 1000.0),
+	       HELP("The fastest a real room changes, °C per minute; faster is rejected (0: no "
+		    "check).")),
+	SENSOR("stuck_after", KEY_DURATION, stuck_after_usec, 0, 30 * DAY, 0,
+	       DEFAULT(READING_CHECK_DEFAULT_STUCK_USEC),
+	       HELP("A value unchanged for longer is rejected as stuck (0: no check).")),
+	ITEM_CHOICE("input", config_input, "type", type, config_input_type_names, 0,
+		    EXAMPLE("gpio"),
+		    HELP("gpio (a line of the Pi, through libgpiod) or mqtt (a device already on "
+			 "the broker).")),
+	ITEM_CHOICE("input", config_input, "role", role, input_role_names, 0, EXAMPLE("occupancy"),
+		    HELP("occupancy (pressure mat, load-cell comparator), movement (vibration "
+			 "sensor) or cramp_button (a bedside button: a press logs a cramp).")),
+	INPUT("chip", KEY_STRING, chip, 0, 0, GPIO, DEFAULT_TEXT(INPUT_GPIO_DEFAULT_CHIP),
+	      HELP("The GPIO chip: its name, label or /dev path.")),
+	INPUT("line", KEY_STRING, gpio_line, 0, 0, GPIO, EXAMPLE("GPIO17"),
+	      HELP("The line: its name or offset.")),
+	INPUT("active_low", KEY_BOOL, active_low, 0, 0, GPIO, DEFAULT(false),
+	      HELP("Active when the line is low (a button to ground with a pull-up).")),
+	ITEM_CHOICE("input", config_input, "bias", bias, bias_names, GPIO,
+		    DEFAULT(CONFIG_INPUT_BIAS_AS_IS),
+		    HELP("as-is, pull-up, pull-down or disabled.")),
+	INPUT("debounce", KEY_DURATION, debounce_usec, 0, 1 * SEC, GPIO, DEFAULT(20000),
+	      HELP("Kernel debounce.")),
+	INPUT("topic", KEY_TOPIC, topic, 0, 0, I_MQTT, EXAMPLE("zigbee2mqtt/bed_sensor"),
+	      HELP("The device's topic.")),
+	INPUT("payload_on", KEY_STRING, payload_on, 0, 0, I_MQTT,
+	      DEFAULT_TEXT(BED_PAYLOAD_DEFAULT_ON), HELP("The payload that means active.")),
+	INPUT("payload_off", KEY_STRING, payload_off, 0, 0, I_MQTT,
+	      DEFAULT_TEXT(BED_PAYLOAD_DEFAULT_OFF), HELP("The payload that means inactive.")),
+	INPUT("json_key", KEY_STRING, json_key, 0, 0, I_MQTT, EXAMPLE("occupancy"),
+	      HELP("Where the value is in a JSON payload (zigbee2mqtt \"occupancy\", "
+		   "\"vibration\"); unset: the whole payload.")),
+	INPUT("on_delay", KEY_DURATION, on_delay_usec, 0, 10 * MIN, 0, DEFAULT(5 * SEC),
+	      HELP("Role occupancy: in bed after this long active.")),
+	INPUT("off_delay", KEY_DURATION, off_delay_usec, 0, HOUR, 0, DEFAULT(45 * SEC),
+	      HELP("Role occupancy: out of bed after this long inactive (turning over is not "
+		   "leaving).")),
+	INPUT("repeat_window", KEY_DURATION, repeat_window_usec, 0, HOUR, 0, DEFAULT(2 * MIN),
+	      HELP("Role cramp_button: presses within this window are one cramp.")),
+	ITEM_CHOICE("input", config_input, "leg", leg, leg_names, 0, DEFAULT(CONFIG_LEG_UNKNOWN),
+		    HELP("Role cramp_button: which leg, unknown, left or right.")),
+	ITEM_CHOICE("heater", config_heater, "type", type, config_heater_type_names, 0,
+		    EXAMPLE("tasmota"),
+		    HELP("tasmota, shelly (Gen2 RPC), zigbee2mqtt or generic (topics and payloads "
+			 "from the keys below).")),
+	HEATER("topic", KEY_TOPIC, topic, 0, 0, BY_TOPIC, EXAMPLE("heater_bedroom"),
+	       HELP("The device topic (tasmota: cmnd/<topic>/POWER), the MQTT prefix (shelly) or "
+		    "the device's friendly name (zigbee2mqtt).")),
+	HEATER("base_topic", KEY_TOPIC, base_topic, 0, 0, Z2M,
+	       DEFAULT_TEXT(HEATER_DEFAULT_ZIGBEE2MQTT_BASE_TOPIC), HELP("The base topic.")),
+	HEATER(
+	    "switch_id", KEY_INT, switch_id, 0, 16, TASMOTA | SHELLY, DEFAULT(0),
+	    HELP("The relay, 0 for POWER and N for POWERN (tasmota), or the switch id (shelly).")),
+	HEATER("command_topic", KEY_TOPIC, command_topic, 0, 0, GENERIC, EXAMPLE("heater/set"),
+	       HELP("Where commands go.")),
+	HEATER("state_topic", KEY_TOPIC, state_topic, 0, 0, GENERIC, EXAMPLE("heater/state"),
+	       HELP("Where the plug reports its relay.")),
+	HEATER("availability_topic", KEY_TOPIC, availability_topic, 0, 0, GENERIC,
+	       EXAMPLE("heater/availability"),
+	       HELP("Where the plug says whether it is online; unset: it does not.")),
+	HEATER("payload_on", KEY_STRING, payload_on, 0, 0, GENERIC,
+	       DEFAULT_TEXT(HEATER_DEFAULT_PAYLOAD_ON), HELP("The command that switches on.")),
+	HEATER("payload_off", KEY_STRING, payload_off, 0, 0, GENERIC,
+	       DEFAULT_TEXT(HEATER_DEFAULT_PAYLOAD_OFF), HELP("The command that switches off.")),
+	HEATER("state_on", KEY_STRING, state_on, 0, 0, GENERIC, DEFAULT_DOC("payload_on"),
+	       EXAMPLE(HEATER_DEFAULT_PAYLOAD_ON), HELP("The state that means on.")),
+	HEATER("state_off", KEY_STRING, state_off, 0, 0, GENERIC, DEFAULT_DOC("payload_off"),
+	       EXAMPLE(HEATER_DEFAULT_PAYLOAD_OFF), HELP("The state that means off.")),
+	HEATER("availability_online", KEY_STRING, availability_online, 0, 0, GENERIC,
+	       DEFAULT_TEXT(HEATER_DEFAULT_AVAILABILITY_ONLINE),
+	       HELP("The availability that means online; anything else is offline.")),
+	HEATER("json_key", KEY_STRING, json_key, 0, 0, GENERIC, EXAMPLE("state"),
+	       HELP("Where the state is in a JSON payload (a dot path); unset: the whole "
+		    "payload.")),
+	HEATER("power_json_key", KEY_STRING, power_json_key, 0, 0, GENERIC, EXAMPLE("power"),
+	       HELP("Where the power (W) is in a JSON payload; unset: no power reports.")),
+	HEATER("auto_off", KEY_DURATION, auto_off_usec, 0, 12 * HOUR, 0,
+	       DEFAULT(HEATER_DEFAULT_AUTO_OFF_USEC),
+	       HELP("Dead-man: every ON carries the plug's own auto-off (Tasmota PulseTime, Shelly "
+		    "toggle_after, zigbee2mqtt on_time) and is re-sent before it runs out, so a "
+		    "dead Pi leaves no heater on. 0: none (not recommended).")),
+	HEATER("confirm_timeout", KEY_DURATION, confirm_timeout_usec, 2 * SEC, 5 * MIN, 0,
+	       DEFAULT(HEATER_DEFAULT_CONFIRM_TIMEOUT_USEC),
+	       HELP("The plug must confirm a command within this, or it is re-sent and then "
+		    "heater_unconfirmed is raised.")),
+	HEATER("min_power", KEY_DOUBLE, min_power_w, 0, 10000, 0,
+	       DEFAULT(HEATER_DEFAULT_MIN_POWER_W),
+	       HELP("With a plug that reports power: less than this (W) while on means no "
+		    "heat.")),
 };
 
 const size_t config_n_keys = sizeof(config_keys) / sizeof(config_keys[0]);
@@ -218,251 +435,35 @@ static const struct section_spec sections[] = {
 	{ .kind = "mqtt" },
 	{ .kind = "room" },
 	{ .kind = "heating" },
-	{ .kind = "cramps" },
+	{ .kind = "cramps",
+	  .help = "The cramp log: de-duplication, retention, and the advisories' wording, used "
+		  "when the counts cross the lines doctors use. bedroomd counts; it never "
+		  "diagnoses." },
 	{ .kind = "homeassistant" },
-	NAMED_SECTION("sensor", config_sensor, sensors, n_sensors, config_sensor_type_names),
-	NAMED_SECTION("input", config_input, inputs, n_inputs, config_input_type_names),
-	NAMED_SECTION("heater", config_heater, heaters, n_heaters, config_heater_type_names),
+	NAMED_SECTION("sensor", config_sensor, sensors, n_sensors, config_sensor_type_names,
+		      .example = "bed",
+		      .help = "Room thermometers: one [sensor.NAME] section each (NAME: letters, "
+			      "digits, '_', '-'). Readings are checked (CRC, the DS18B20's 85 °C "
+			      "power-on value, disconnected patterns, out-of-range values, "
+			      "impossible jumps, a value stuck for hours)."),
+	NAMED_SECTION("input", config_input, inputs, n_inputs, config_input_type_names,
+		      .example = "mat",
+		      .help = "Bed sensors and buttons: one [input.NAME] section each."),
+	NAMED_SECTION("heater", config_heater, heaters, n_heaters, config_heater_type_names,
+		      .example = "oil",
+		      .help = "Heaters: one [heater.NAME] section per smart plug, staged in the "
+			      "order of this file (the second joins when the first is not "
+			      "enough). Set the plug's own power-on state to off, so a power cut "
+			      "never leaves a heater on."),
 };
 
 const struct section_spec *const config_sections = sections;
 const size_t config_n_sections = sizeof(sections) / sizeof(sections[0]);
 
-const struct key_spec *config_key_find(const char *section, const char *name, size_t *ret_index)
+const char *config_sensor_type_to_string(enum config_sensor_type t)
 {
-	for (size_t i = 0; i < config_n_keys; i++)
-		if (strcmp(config_keys[i].section, section) == 0 &&
-		    strcmp(config_keys[i].name, name) == 0) {
-			*ret_index = i;
-			return &config_keys[i];
-		}
-	return NULL;
-}
+	static const size_t n =
+	    sizeof(config_sensor_type_names) / sizeof(config_sensor_type_names[0]);
 
-const struct section_spec *config_section_find(const char *kind, size_t len)
-{
-	for (size_t i = 0; i < config_n_sections; i++)
-		if (strlen(sections[i].kind) == len && strncmp(sections[i].kind, kind, len) == 0)
-			return &sections[i];
-	return NULL;
-}
-
-static int set_string(char **field, const char *value)
-{
-	char *copy = strdup(value);
-
-	if (!copy)
-		return -ENOMEM;
-	free(*field);
-	*field = copy;
-	return 0;
-}
-
-static void key_error(char **ret_msg, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (vasprintf(ret_msg, fmt, ap) < 0)
-		*ret_msg = NULL;
-	va_end(ap);
-}
-
-static void key_error_choices(char **ret_msg, const struct key_spec *k, const char *value)
-{
-	char list[200] = "";
-	size_t n = 0;
-
-	for (int i = 0; k->choices[i] && n < sizeof(list); i++)
-		n += (size_t) snprintf(list + n, sizeof(list) - n, "%s%s",
-				       i == 0              ? ""
-				       : k->choices[i + 1] ? ", "
-							   : " or ",
-				       k->choices[i]);
-	key_error(ret_msg, "'%s' must be %s, not '%s'", k->name, list, value);
-}
-
-int config_key_set(const struct key_spec *k, void *base, const char *value, char **ret_msg)
-{
-	void *field = (char *) base + k->offset;
-	unsigned long long usec;
-	double d;
-	bool b;
-	long l;
-	int r;
-
-	switch (k->type) {
-	case KEY_STRING:
-		if (*value == '\0') {
-			key_error(ret_msg, "'%s' must not be empty", k->name);
-			return -EINVAL;
-		}
-		return set_string(field, value);
-	case KEY_NAME:
-		if (!config_name_is_valid(value)) {
-			key_error(ret_msg,
-				  "'%s' must be 1 to 64 letters, digits, '_' or '-', not '%s'",
-				  k->name, value);
-			return -EINVAL;
-		}
-		return set_string(field, value);
-	case KEY_TOPIC:
-		if (!config_topic_is_valid(value)) {
-			key_error(ret_msg,
-				  "'%s' is not a usable MQTT topic: '%s' (no '+' or '#', no "
-				  "'/' at either end, at most 200 characters)",
-				  k->name, value);
-			return -EINVAL;
-		}
-		return set_string(field, value);
-	case KEY_PATH:
-		if (value[0] != '/') {
-			key_error(ret_msg, "'%s' must be an absolute path, not '%s'", k->name,
-				  value);
-			return -EINVAL;
-		}
-		return set_string(field, value);
-	case KEY_FILE:
-		if (value[0] != '/') {
-			key_error(ret_msg, "'%s' must be an absolute path, not '%s'", k->name,
-				  value);
-			return -EINVAL;
-		}
-		if (access(value, R_OK) < 0) {
-			key_error(ret_msg, "'%s': cannot read '%s': %s", k->name, value,
-				  strerror(errno));
-			return -EINVAL;
-		}
-		return set_string(field, value);
-	case KEY_INT:
-		r = config_parse_int(value, (long) k->min, (long) k->max, &l);
-		if (r < 0) {
-			key_error(ret_msg, "'%s' must be a whole number from %ld to %ld, not '%s'",
-				  k->name, (long) k->min, (long) k->max, value);
-			return r;
-		}
-		*(int *) field = (int) l;
-		return 0;
-	case KEY_BOOL:
-		if (config_parse_bool(value, &b) < 0) {
-			key_error(ret_msg, "'%s' must be yes or no, not '%s'", k->name, value);
-			return -EINVAL;
-		}
-		*(bool *) field = b;
-		return 0;
-	case KEY_DOUBLE:
-		r = config_parse_double(value, k->min, k->max, &d);
-		if (r < 0) {
-			key_error(ret_msg, "'%s' must be a number from %g to %g, not '%s'", k->name,
-				  k->min, k->max, value);
-			return r;
-		}
-		*(double *) field = d;
-		return 0;
-	case KEY_DURATION:
-		r = config_parse_duration_usec(value, (unsigned long long) k->min,
-					       (unsigned long long) k->max, &usec);
-		if (r < 0) {
-			key_error(ret_msg,
-				  "'%s' must be a duration from %gs to %gs (e.g. 90s, 5min, 2h), "
-				  "not '%s'",
-				  k->name, k->min / SEC, k->max / SEC, value);
-			return r;
-		}
-		*(unsigned long long *) field = usec;
-		return 0;
-	case KEY_ENUM:
-		for (int i = 0; k->choices[i]; i++)
-			if (strcmp(value, k->choices[i]) == 0) {
-				*(int *) field = i;
-				return 0;
-			}
-		key_error_choices(ret_msg, k, value);
-		return -EINVAL;
-	case KEY_TEMP_OR_OFF:
-		if (strcmp(value, "off") == 0) {
-			*(double *) field = NAN;
-			return 0;
-		}
-		r = config_parse_double(value, k->min, k->max, &d);
-		if (r < 0) {
-			key_error(ret_msg,
-				  "'%s' must be off or a temperature from %g to %g °C, not '%s'",
-				  k->name, k->min, k->max, value);
-			return r;
-		}
-		*(double *) field = d;
-		return 0;
-	case KEY_TIME_RANGE: {
-		const char *dash = strchr(value, '-');
-		char first[16];
-		int from, to;
-
-		if (!dash || (size_t) (dash - value) >= sizeof(first)) {
-			from = -1;
-		} else {
-			memcpy(first, value, (size_t) (dash - value));
-			first[dash - value] = '\0';
-			if (config_parse_time_of_day(first, &from) < 0 ||
-			    config_parse_time_of_day(dash + 1, &to) < 0)
-				from = -1;
-		}
-		if (from < 0 || from == to) {
-			key_error(ret_msg,
-				  "'%s' must be a local time range like 22:00-07:00 (start and end "
-				  "differ), not '%s'",
-				  k->name, value);
-			return -EINVAL;
-		}
-		((int *) field)[0] = from;
-		((int *) field)[1] = to;
-		return 0;
-	}
-	}
-	return -EINVAL;
-}
-
-void config_key_dump(const struct key_spec *k, const void *base, FILE *f)
-{
-	const void *field = (const char *) base + k->offset;
-
-	switch (k->type) {
-	case KEY_STRING:
-	case KEY_NAME:
-	case KEY_TOPIC:
-	case KEY_PATH:
-	case KEY_FILE:
-		if (*(char *const *) field)
-			fprintf(f, "%s = %s\n", k->name, *(char *const *) field);
-		else
-			fprintf(f, "# %s is not set\n", k->name);
-		break;
-	case KEY_INT:
-		fprintf(f, "%s = %d\n", k->name, *(const int *) field);
-		break;
-	case KEY_BOOL:
-		fprintf(f, "%s = %s\n", k->name, *(const bool *) field ? "yes" : "no");
-		break;
-	case KEY_DOUBLE:
-		fprintf(f, "%s = %g\n", k->name, *(const double *) field);
-		break;
-	case KEY_DURATION:
-		fprintf(f, "%s = %.15gs\n", k->name,
-			(double) *(const unsigned long long *) field / SEC);
-		break;
-	case KEY_ENUM:
-		fprintf(f, "%s = %s\n", k->name, k->choices[*(const int *) field]);
-		break;
-	case KEY_TEMP_OR_OFF:
-		if (isnan(*(const double *) field))
-			fprintf(f, "%s = off\n", k->name);
-		else
-			fprintf(f, "%s = %g\n", k->name, *(const double *) field);
-		break;
-	case KEY_TIME_RANGE:
-		fprintf(f, "%s = %02d:%02d-%02d:%02d\n", k->name, ((const int *) field)[0] / 60,
-			((const int *) field)[0] % 60, ((const int *) field)[1] / 60,
-			((const int *) field)[1] % 60);
-		break;
-	}
+	return (size_t) t < n ? config_sensor_type_names[t] : NULL;
 }

@@ -1,9 +1,9 @@
 #pragma once
 
 /*
- * Inside config/: the table of every key bedroomd knows, and how a value is
- * parsed into and printed from its field. config.c walks the file; this file
- * knows the keys.
+ * Inside config/: the table of every key bedroomd knows (config-keys.c), and
+ * how a value is parsed into and printed from its field (config-key.c).
+ * config.c walks the file; these files know the keys.
  */
 
 #include <stdbool.h>
@@ -27,6 +27,11 @@ enum key_type {
 	KEY_TIME_RANGE,  /* "HH:MM-HH:MM": two ints, minutes after midnight */
 };
 
+/*
+ * One key: where its value goes, what it accepts, its default and its one
+ * line of help. The parser, --check-config, --dump-config, the example
+ * configuration and the man page bedroomd.conf(5) are all made from this.
+ */
 struct key_spec {
 	const char *section; /* the section's kind: "mqtt", or "sensor" for [sensor.NAME] */
 	const char *name;
@@ -35,6 +40,18 @@ struct key_spec {
 	double min, max;
 	const char *const *choices; /* KEY_ENUM: names, by value, NULL-terminated */
 	unsigned types;             /* sensor keys: the types they apply to (bits); 0: all */
+	/*
+	 * The fixed default, which a key that applies and is not set takes after
+	 * the file is read: a number (a duration in µs, a choice by its index, a
+	 * bool 0 or 1, NAN for "off"; a time range from default_value to
+	 * default_end), or a string as the file would spell it.
+	 */
+	bool has_default;
+	double default_value, default_end;
+	const char *default_text;
+	const char *default_doc; /* or a default made from other keys, in words, for the docs */
+	const char *example;     /* the docs' value when there is no fixed default */
+	const char *help;        /* for the docs: what the key does, in a sentence or two */
 };
 
 /*
@@ -50,16 +67,18 @@ struct section_spec {
 	size_t count_offset; /* of its size_t length */
 	size_t name_offset, line_offset, type_offset;
 	const char *const *type_names;
+	const char *example; /* named: the NAME the docs show */
+	const char *help;    /* for the docs: what the section is for */
 };
 
-#define NAMED_SECTION(kind_, item, array, count, types)                                            \
+#define NAMED_SECTION(kind_, item, array, count, types, ...)                                       \
 	{                                                                                          \
 		.kind = kind_, .named = true, .item_size = sizeof(struct item),                    \
 		.items_offset = offsetof(struct config, array),                                    \
 		.count_offset = offsetof(struct config, count),                                    \
 		.name_offset = offsetof(struct item, name),                                        \
 		.line_offset = offsetof(struct item, line),                                        \
-		.type_offset = offsetof(struct item, type), .type_names = types                    \
+		.type_offset = offsetof(struct item, type), .type_names = types, __VA_ARGS__       \
 	}
 
 /* Room for the set_line bookkeeping of a section; the table is checked against it. */
@@ -89,3 +108,19 @@ int config_key_set(const struct key_spec *k, void *base, const char *value, char
 
 /* Writes "key = value" (or "# key is not set") for @k's field of @base. */
 void config_key_dump(const struct key_spec *k, const void *base, FILE *f);
+
+/*
+ * Gives @k's field of @base its fixed default (@k->has_default or
+ * @k->default_text must be set). Returns 0, -ENOMEM, or -EINVAL for a
+ * default the key itself refuses (a mistake in the table).
+ */
+int config_key_set_default(const struct key_spec *k, void *base);
+
+/*
+ * Writes @names (NULL-terminated; only those whose bit is in @mask, unless
+ * @mask is 0) to @buf as "a, b or c", cut to @size.
+ */
+void config_names_list(const char *const *names, unsigned mask, char *buf, size_t size);
+
+/* True when @k's field is a string that the config owns. */
+bool config_key_is_string(const struct key_spec *k);

@@ -1,6 +1,10 @@
 #pragma once
 
-/* Inside config/: the parser's state, shared by config.c (reading) and config-check.c. */
+/*
+ * Inside config/: the parser's state, shared by config.c (reading) and
+ * config-check.c (checks). Its helpers live in config-parser.c, so that both
+ * call it and neither calls the other's helpers.
+ */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -29,8 +33,14 @@ struct parser {
 void parser_error(struct parser *p, unsigned line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* The index of @spec in config_sections. */
+size_t parser_section_index(const struct section_spec *spec);
+
 /* The items of a named section kind, and how many there are. */
 void *parser_items(const struct parser *p, const struct section_spec *spec, size_t *ret_n);
+
+/* Item @i of @items, an array of @spec's items. */
+void *parser_item_at(const struct section_spec *spec, void *items, size_t i);
 
 /* The line where @key of item @i of @spec (or of a plain section, @spec NULL) was set. */
 unsigned parser_key_line(const struct parser *p, const struct section_spec *spec, size_t i,
@@ -38,12 +48,3 @@ unsigned parser_key_line(const struct parser *p, const struct section_spec *spec
 
 /* Checks across keys after parsing; reports the first problem with parser_error(). */
 void config_check(struct parser *p);
-
-/* Fills in what depends on other keys (client id from node id, ...). Returns 0 or -ENOMEM. */
-int config_apply_defaults(struct config *c);
-
-/* The values that are not zero by default, before the file is read. */
-void config_init_defaults(struct config *c);
-
-/* Initialises a new item of a named section with its defaults. */
-void config_item_init(const struct section_spec *spec, void *item);

@@ -1,62 +1,19 @@
 /*
  * Reads the INI file: sections, keys, errors with their line. What each key
- * means is in config-keys.c; checks across keys and defaults in config-check.c.
+ * means is in config-keys.c; checks across keys and defaults in config-check.c;
+ * the parser's state that both share in config-parser.c.
  */
 #include "config/config.h"
 
 #include <errno.h>
 #include <ini.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/config-defaults.h"
 #include "config/config-parser.h"
 #include "config/config-value.h"
-
-void parser_error(struct parser *p, unsigned line, const char *fmt, ...)
-{
-	va_list ap;
-	char *msg;
-
-	if (p->error)
-		return;
-	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
-	va_end(ap);
-	if (!msg || asprintf(&p->error, "%s:%u: %s", p->path, line, msg) < 0)
-		p->error = NULL;
-	free(msg);
-	if (!p->error)
-		p->error = strdup("out of memory");
-}
-
-static size_t section_index(const struct section_spec *spec)
-{
-	return (size_t) (spec - config_sections);
-}
-
-void *parser_items(const struct parser *p, const struct section_spec *spec, size_t *ret_n)
-{
-	*ret_n = *(const size_t *) ((const char *) p->config + spec->count_offset);
-	return *(void **) ((char *) p->config + spec->items_offset);
-}
-
-static void *item_at(const struct section_spec *spec, void *items, size_t i)
-{
-	return (char *) items + i * spec->item_size;
-}
-
-unsigned parser_key_line(const struct parser *p, const struct section_spec *spec, size_t i,
-			 const char *kind, const char *key)
-{
-	size_t idx;
-
-	if (!config_key_find(kind, key, &idx))
-		return 0;
-	return spec ? p->items[section_index(spec)][i].line[idx] : p->plain.line[idx];
-}
 
 static void *section_base(struct parser *p)
 {
@@ -64,26 +21,26 @@ static void *section_base(struct parser *p)
 
 	if (!p->section->named)
 		return p->config;
-	return item_at(p->section, parser_items(p, p->section, &n), p->item);
+	return parser_item_at(p->section, parser_items(p, p->section, &n), p->item);
 }
 
 static unsigned *section_set_lines(struct parser *p)
 {
 	if (!p->section->named)
 		return p->plain.line;
-	return p->items[section_index(p->section)][p->item].line;
+	return p->items[parser_section_index(p->section)][p->item].line;
 }
 
 static int item_add(struct parser *p, const struct section_spec *spec, const char *name,
 		    unsigned line)
 {
-	size_t n, k = section_index(spec);
+	size_t n, k = parser_section_index(spec);
 	struct set_lines *lines;
 	char *items = parser_items(p, spec, &n);
 	char *item;
 
 	for (size_t i = 0; i < n; i++) {
-		item = item_at(spec, items, i);
+		item = parser_item_at(spec, items, i);
 		if (strcmp(*(char **) (item + spec->name_offset), name) == 0) {
 			parser_error(p, line, "[%s.%s] is defined twice (first on line %u)",
 				     spec->kind, name, *(unsigned *) (item + spec->line_offset));
@@ -99,7 +56,7 @@ static int item_add(struct parser *p, const struct section_spec *spec, const cha
 		return -ENOMEM;
 	p->items[k] = lines;
 	memset(&lines[n], 0, sizeof(lines[n]));
-	item = item_at(spec, items, n);
+	item = parser_item_at(spec, items, n);
 	config_item_init(spec, item);
 	*(unsigned *) (item + spec->line_offset) = line;
 	*(char **) (item + spec->name_offset) = strdup(name);
@@ -244,8 +201,6 @@ int config_load(const char *path, struct config **ret, char **ret_error)
 		r = -ENOMEM;
 		goto out;
 	}
-	config_init_defaults(p.config);
-
 	r = config_reader_open(&p.reader, path);
 	if (r < 0) {
 		if (asprintf(&p.error, "%s: cannot read configuration: %s", path, strerror(-r)) < 0)
@@ -261,13 +216,17 @@ int config_load(const char *path, struct config **ret, char **ret_error)
 	if (line > 0)
 		parser_error(&p, (unsigned) line,
 			     "cannot parse: expected '[section]', 'key = value' or a comment");
-	if (!p.error)
+	if (!p.error) {
+		r = config_defaults_fill(&p);
+		if (r < 0)
+			goto out;
 		config_check(&p);
+	}
 	if (p.error) {
 		r = -EINVAL;
 		goto out;
 	}
-	r = config_apply_defaults(p.config);
+	r = config_defaults_derive(p.config);
 	if (r < 0)
 		goto out;
 
@@ -283,32 +242,12 @@ out:
 	return r;
 }
 
-static bool key_is_string(const struct key_spec *k)
-{
-	switch (k->type) {
-	case KEY_STRING:
-	case KEY_NAME:
-	case KEY_TOPIC:
-	case KEY_PATH:
-	case KEY_FILE:
-		return true;
-	case KEY_INT:
-	case KEY_BOOL:
-	case KEY_DOUBLE:
-	case KEY_DURATION:
-	case KEY_ENUM:
-	case KEY_TEMP_OR_OFF:
-	case KEY_TIME_RANGE:
-		return false;
-	}
-	return false;
-}
-
 /* Frees the strings of the keys of kind @kind in @base. */
 static void free_strings(const char *kind, void *base)
 {
 	for (size_t i = 0; i < config_n_keys; i++)
-		if (strcmp(config_keys[i].section, kind) == 0 && key_is_string(&config_keys[i]))
+		if (strcmp(config_keys[i].section, kind) == 0 &&
+		    config_key_is_string(&config_keys[i]))
 			free(*(char **) ((char *) base + config_keys[i].offset));
 }
 
@@ -328,8 +267,10 @@ struct config *config_free(struct config *c)
 		n = *(size_t *) ((char *) c + spec->count_offset);
 		items = *(char **) ((char *) c + spec->items_offset);
 		for (size_t i = 0; i < n; i++) {
-			free_strings(spec->kind, item_at(spec, items, i));
-			free(*(char **) ((char *) item_at(spec, items, i) + spec->name_offset));
+			char *item = parser_item_at(spec, items, i);
+
+			free_strings(spec->kind, item);
+			free(*(char **) (item + spec->name_offset));
 		}
 		free(items);
 	}
@@ -366,7 +307,7 @@ int config_dump(const struct config *c, FILE *f)
 		n = *(const size_t *) ((const char *) c + spec->count_offset);
 		items = *(char *const *) ((const char *) c + spec->items_offset);
 		for (size_t i = 0; i < n; i++) {
-			const char *item = item_at(spec, items, i);
+			const char *item = parser_item_at(spec, items, i);
 
 			fprintf(f, "\n[%s.%s]\n", spec->kind,
 				*(char *const *) (item + spec->name_offset));

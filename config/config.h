@@ -3,6 +3,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "actuators/heater-types.h"
+#include "sensors/sensor-types.h"
+
 /*
  * The daemon's configuration: an INI file read through inih. Plain data, owned
  * by whoever called config_load(); every string is owned by the config.
@@ -40,12 +43,10 @@ struct config_mqtt {
 	char *key_file;
 };
 
-enum config_sensor_type {
-	CONFIG_SENSOR_TYPE_W1,    /* DS18B20 on 1-Wire, kernel w1_therm */
-	CONFIG_SENSOR_TYPE_IIO,   /* DHT22, BME280, ... through IIO */
-	CONFIG_SENSOR_TYPE_HWMON, /* temp*_input under /sys/class/hwmon */
-	CONFIG_SENSOR_TYPE_MQTT,  /* a thermometer already on the broker */
-};
+/* CONFIG_SENSOR_TYPE_W1, ...: the lines of SENSOR_TYPES (sensors/sensor-types.h), in order. */
+#define CONFIG_SENSOR_TYPE_(id, name) CONFIG_SENSOR_TYPE_##id,
+enum config_sensor_type { SENSOR_TYPES(CONFIG_SENSOR_TYPE_) };
+#undef CONFIG_SENSOR_TYPE_
 
 /* One [sensor.NAME] section: a room thermometer. */
 struct config_sensor {
@@ -126,18 +127,11 @@ struct config_input {
 	enum config_leg leg;                   /* cramp_button */
 };
 
-enum config_heater_type {
-	CONFIG_HEATER_TYPE_TASMOTA,
-	CONFIG_HEATER_TYPE_SHELLY,
-	CONFIG_HEATER_TYPE_ZIGBEE2MQTT,
-	CONFIG_HEATER_TYPE_GENERIC,
-};
-
 /* One [heater.NAME] section: a smart plug with a heater, staged in file order. */
 struct config_heater {
 	char *name;
 	unsigned line;
-	enum config_heater_type type;
+	enum heater_type type; /* HEATER_PRESETS (actuators/heater-types.h) */
 	char *topic;      /* tasmota: device topic; shelly: prefix; zigbee2mqtt: friendly name */
 	char *base_topic; /* zigbee2mqtt: default zigbee2mqtt */
 	int switch_id;    /* shelly: switch id; tasmota: relay (0: POWER, N: POWERN) */
@@ -228,3 +222,6 @@ struct config *config_free(struct config *c);
  * parses back to an equal config. Returns 0 or a negative errno.
  */
 int config_dump(const struct config *c, FILE *f);
+
+/* The name of a sensor type ("w1", ...), as `type =` spells it; NULL if invalid. */
+const char *config_sensor_type_to_string(enum config_sensor_type t);

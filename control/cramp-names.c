@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "control/cramp-defaults.h"
 #include "control/cramp-tracker.h"
 
 static const char *const leg_names[] = {
@@ -22,12 +23,9 @@ static const char *const kind_names[_CRAMP_ADVISORY_KIND_MAX] = {
 };
 
 static const char *const default_messages[_CRAMP_ADVISORY_KIND_MAX] = {
-	[CRAMP_ADVISORY_KIND_FREQUENCY] = "Cramps more than three times a week are worth a "
-					  "doctor's check of nerves and blood vessels.",
-	[CRAMP_ADVISORY_KIND_ONE_SIDED] = "Cramps that keep coming back on one side, especially "
-					  "with swelling, should be seen by a doctor promptly.",
-	[CRAMP_ADVISORY_KIND_SPREAD] = "Cramps that spread beyond the calf deserve a doctor's "
-				       "look (the nerve roots of the lower back).",
+	[CRAMP_ADVISORY_KIND_FREQUENCY] = CRAMP_DEFAULT_FREQUENCY_MESSAGE,
+	[CRAMP_ADVISORY_KIND_ONE_SIDED] = CRAMP_DEFAULT_ONE_SIDED_MESSAGE,
+	[CRAMP_ADVISORY_KIND_SPREAD] = CRAMP_DEFAULT_SPREAD_MESSAGE,
 };
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))

@@ -1,15 +1,17 @@
 #include "control/cramp-suspect.h"
 
+#include "control/cramp-defaults.h"
+
 #define SEC    1000000ULL
 #define MINUTE (60 * SEC)
 
 void cramp_suspect_params_default(struct cramp_suspect_params *ret)
 {
 	*ret = (struct cramp_suspect_params){
-		.burst_movements = 12,
-		.burst_window_usec = 60 * SEC,
-		.quiet_usec = 20 * MINUTE,
-		.min_in_bed_usec = 30 * MINUTE,
+		.burst_movements = CRAMP_DEFAULT_SUSPECT_MOVEMENTS,
+		.burst_window_usec = CRAMP_DEFAULT_SUSPECT_WITHIN_USEC,
+		.quiet_usec = CRAMP_DEFAULT_SUSPECT_AFTER_QUIET_USEC,
+		.min_in_bed_usec = CRAMP_DEFAULT_SUSPECT_MIN_IN_BED_USEC,
 	};
 }
 

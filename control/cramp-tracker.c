@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "control/cramp-defaults.h"
+
 #define DAY_S ((int64_t) 24 * 3600)
 
 struct cramp_fired {
@@ -24,7 +26,7 @@ struct cramp_tracker {
 void cramp_tracker_params_default(struct cramp_tracker_params *ret)
 {
 	*ret = (struct cramp_tracker_params){
-		.dedup_window_s = 120,
+		.dedup_window_s = CRAMP_DEFAULT_DEDUP_WINDOW_S,
 		.frequency_max = 3,
 		.frequency_window_s = 7 * DAY_S,
 		.one_sided_run = 3,

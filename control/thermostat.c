@@ -30,6 +30,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "control/thermostat-defaults.h"
 #include "control/thermostat-internal.h"
 
 #define FIT_POINTS 4
@@ -38,22 +39,22 @@ void thermostat_params_init(struct thermostat_params *p)
 {
 	*p = (struct thermostat_params){
 		.n_stages = 1,
-		.min_on_usec = 120 * USEC_PER_SEC,
-		.min_off_usec = 180 * USEC_PER_SEC,
+		.min_on_usec = THERMOSTAT_DEFAULT_MIN_ON_USEC,
+		.min_off_usec = THERMOSTAT_DEFAULT_MIN_OFF_USEC,
 		.bed_min_on_usec = 300 * USEC_PER_SEC,
 		.bed_min_off_usec = 600 * USEC_PER_SEC,
 		.bed_band_factor = 1.3,
-		.max_on_usec = 6 * 60 * USEC_PER_MIN,
+		.max_on_usec = THERMOSTAT_DEFAULT_MAX_ON_USEC,
 		.max_on_rest_usec = 15 * USEC_PER_MIN,
-		.overheat_c = 26.0,
+		.overheat_c = THERMOSTAT_DEFAULT_OVERHEAT_C,
 		.overheat_hysteresis_c = 1.0,
 		.stale_usec = 300 * USEC_PER_SEC,
-		.fallback_duty = 0.0,
+		.fallback_duty = THERMOSTAT_DEFAULT_FALLBACK_DUTY,
 		.fallback_period_usec = 30 * USEC_PER_MIN,
-		.no_effect_usec = 45 * USEC_PER_MIN,
+		.no_effect_usec = THERMOSTAT_DEFAULT_NO_EFFECT_USEC,
 		.no_effect_rise_c = 0.3,
-		.no_effect_power_w = 20.0,
-		.no_effect_power_usec = 120 * USEC_PER_SEC,
+		.no_effect_power_w = THERMOSTAT_DEFAULT_NO_EFFECT_POWER_W,
+		.no_effect_power_usec = THERMOSTAT_DEFAULT_NO_EFFECT_POWER_USEC,
 		.no_effect_backoff_usec = 30 * USEC_PER_MIN,
 		.no_effect_backoff_max_usec = 4 * 60 * USEC_PER_MIN,
 		.sensor_lag_usec = 120 * USEC_PER_SEC,
@@ -62,7 +63,7 @@ void thermostat_params_init(struct thermostat_params *p)
 		.band_c = 1.0,
 		.cycle_usec = 1060 * USEC_PER_SEC,
 		.stage_delay_usec = 15 * USEC_PER_MIN,
-		.preheat_max_usec = 4 * 60 * USEC_PER_MIN,
+		.preheat_max_usec = THERMOSTAT_DEFAULT_PREHEAT_MAX_USEC,
 		.preheat_usec_per_k = 20.0 * USEC_PER_MIN,
 	};
 }

@@ -277,12 +277,6 @@ static int on_timer(sd_event_source *es, uint64_t usec, void *userdata)
 
 static int make_stage(struct heating *h, struct stage *s, const struct config_heater *cfg)
 {
-	static const enum heater_type types[] = {
-		[CONFIG_HEATER_TYPE_TASMOTA] = HEATER_TYPE_TASMOTA,
-		[CONFIG_HEATER_TYPE_SHELLY] = HEATER_TYPE_SHELLY,
-		[CONFIG_HEATER_TYPE_ZIGBEE2MQTT] = HEATER_TYPE_ZIGBEE2MQTT,
-		[CONFIG_HEATER_TYPE_GENERIC] = HEATER_TYPE_GENERIC,
-	};
 	struct heater_params p;
 	int r;
 
@@ -290,7 +284,7 @@ static int make_stage(struct heating *h, struct stage *s, const struct config_he
 	s->cfg = cfg;
 	s->wake_usec = UINT64_MAX;
 	snprintf(s->source, sizeof(s->source), "heater.%s", cfg->name);
-	heater_params_init(&p, types[cfg->type]);
+	heater_params_init(&p, cfg->type);
 	p.topic = cfg->topic;
 	p.base_topic = cfg->base_topic;
 	p.switch_id = cfg->switch_id;
@@ -322,7 +316,6 @@ static int make_thermostat(struct heating *h)
 {
 	const struct config_heating *c = &h->config->heating;
 	struct thermostat_params p;
-	uint64_t stale = 300ULL * 1000000ULL;
 
 	thermostat_params_init(&p);
 	p.n_stages = h->n_stages;
@@ -335,9 +328,8 @@ static int make_thermostat(struct heating *h)
 	p.preheat_max_usec = c->preheat_max_usec;
 	/* The room module decides when a sensor is stale; never second-guess it sooner. */
 	for (size_t i = 0; i < h->config->n_sensors; i++)
-		if (h->config->sensors[i].stale_after_usec > stale)
-			stale = h->config->sensors[i].stale_after_usec;
-	p.stale_usec = stale;
+		if (h->config->sensors[i].stale_after_usec > p.stale_usec)
+			p.stale_usec = h->config->sensors[i].stale_after_usec;
 	for (unsigned i = 0; i < h->n_stages; i++)
 		if (i == 0 || h->stages[i].cfg->min_power_w < p.no_effect_power_w)
 			p.no_effect_power_w = h->stages[i].cfg->min_power_w;

@@ -309,12 +309,6 @@ static void sensor_params(const struct config_sensor *cfg, struct room_sensor_pa
 
 static int sensor_init(struct room *r, struct room_sensor *s, const struct config_sensor *cfg)
 {
-	static const char *const types[] = {
-		[CONFIG_SENSOR_TYPE_W1] = "w1",
-		[CONFIG_SENSOR_TYPE_IIO] = "iio",
-		[CONFIG_SENSOR_TYPE_HWMON] = "hwmon",
-		[CONFIG_SENSOR_TYPE_MQTT] = "mqtt",
-	};
 	uint64_t now = clock_monotonic_usec();
 	int rc;
 
@@ -327,7 +321,7 @@ static int sensor_init(struct room *r, struct room_sensor *s, const struct confi
 		return 0;
 	}
 
-	s->type_name = types[cfg->type];
+	s->type_name = config_sensor_type_to_string(cfg->type);
 	(void) sensor_open(s, LOG_LEVEL_ERROR);
 	rc = sd_event_add_time(r->event, &s->interval_timer, CLOCK_MONOTONIC, now, 0,
 			       on_interval_timer, s);

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "sensors/json-path.h"
+#include "sensors/sensor-defaults.h"
 #include "sensors/utf8.h"
 
 static int fail(const char **ret_reason, const char *reason, int r)
@@ -45,11 +46,11 @@ static int parse_word(const char *s, size_t len, const struct bed_payload_params
 		return fail(ret_reason, "empty payload", -ENODATA);
 	if (memchr(s, '\0', len))
 		return fail(ret_reason, "payload holds a NUL byte", -EBADMSG);
-	if (word_is(s, len, p->payload_on ? p->payload_on : "ON")) {
+	if (word_is(s, len, p->payload_on ? p->payload_on : BED_PAYLOAD_DEFAULT_ON)) {
 		*ret_active = true;
 		return 0;
 	}
-	if (word_is(s, len, p->payload_off ? p->payload_off : "OFF")) {
+	if (word_is(s, len, p->payload_off ? p->payload_off : BED_PAYLOAD_DEFAULT_OFF)) {
 		*ret_active = false;
 		return 0;
 	}

@@ -3,19 +3,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sensors/sensor-defaults.h"
+
 #define USEC_PER_MINUTE     (60ULL * 1000 * 1000)
-#define USEC_PER_HOUR       (60ULL * USEC_PER_MINUTE)
 #define DS18B20_POWER_ON_MC 85000
 
 void reading_check_params_default(enum reading_check_kind kind, struct reading_check_params *ret)
 {
 	*ret = (struct reading_check_params){
-		.min_mc = -20000,
-		.max_mc = 60000,
-		.max_rate_mc_per_min = 2000,
+		.min_mc = READING_CHECK_DEFAULT_MIN_MC,
+		.max_mc = READING_CHECK_DEFAULT_MAX_MC,
+		.max_rate_mc_per_min = READING_CHECK_DEFAULT_MAX_RATE_MC_PER_MIN,
 		.jump_floor_mc = 1000,
 		.resolution_mc = 1,
-		.stuck_usec = 6 * USEC_PER_HOUR,
+		.stuck_usec = READING_CHECK_DEFAULT_STUCK_USEC,
 		.power_on_near_mc = 2000,
 		.persist_after = 3,
 	};

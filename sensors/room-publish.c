@@ -2,13 +2,15 @@
 
 #include <stdlib.h>
 
+#include "sensors/sensor-defaults.h"
+
 #define USEC_PER_SEC (1000ULL * 1000)
 
 void room_publish_params_default(struct room_publish_params *ret)
 {
 	*ret = (struct room_publish_params){
-		.step_mc = 100,
-		.max_interval_usec = 300 * USEC_PER_SEC,
+		.step_mc = ROOM_PUBLISH_DEFAULT_STEP_MC,
+		.max_interval_usec = ROOM_PUBLISH_DEFAULT_MAX_INTERVAL_USEC,
 		.min_interval_usec = 10 * USEC_PER_SEC,
 	};
 }

@@ -3,9 +3,13 @@
 #include <errno.h>
 #include <string.h>
 
+#include "sensors/sensor-defaults.h"
+
 uint64_t sensor_health_default_stale_usec(uint64_t interval_usec)
 {
-	return interval_usec > UINT64_MAX / 3 ? UINT64_MAX : 3 * interval_usec;
+	const uint64_t n = SENSOR_HEALTH_DEFAULT_STALE_INTERVALS;
+
+	return interval_usec > UINT64_MAX / n ? UINT64_MAX : n * interval_usec;
 }
 
 void sensor_health_init(struct sensor_health *h, uint64_t stale_after_usec, uint64_t max_age_usec,

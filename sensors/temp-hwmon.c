@@ -65,7 +65,7 @@ static int hwmon_channel(const char *dir, const char *label, unsigned *ret)
 
 static int hwmon_open(const struct temp_source_params *p, void **ret_data, char **ret_error)
 {
-	const char *root = p->sysfs_root ? p->sysfs_root : "/sys";
+	const char *root = p->sysfs_root;
 	char dir[PATH_MAX];
 	struct temp_hwmon *h;
 	unsigned n = p->index;
@@ -133,7 +133,6 @@ static void *hwmon_close(void *data)
 }
 
 const struct temp_source_ops temp_hwmon_ops = {
-	.type = "hwmon",
 	.conversion_usec = 50ULL * 1000,
 	.retries = 1,
 	.retry_delay_usec = 1000ULL * 1000,

@@ -25,7 +25,7 @@ struct temp_iio {
 
 static int iio_open(const struct temp_source_params *p, void **ret_data, char **ret_error)
 {
-	const char *root = p->sysfs_root ? p->sysfs_root : "/sys";
+	const char *root = p->sysfs_root;
 	struct temp_iio *io;
 	struct stat st;
 	int r;
@@ -132,7 +132,6 @@ static void *iio_close(void *data)
 }
 
 const struct temp_source_ops temp_iio_ops = {
-	.type = "iio",
 	/* dht11: 18 ms start pulse plus ~5 ms of data; bmp280: one I2C burst. */
 	.conversion_usec = 100ULL * 1000,
 	/* DHT reads fail often; the sensor wants two seconds between reads. */

@@ -10,6 +10,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sensors/sensor-defaults.h"
+
 struct temp_source {
 	const struct temp_source_ops *ops;
 	void *data;
@@ -23,24 +25,27 @@ struct temp_source_record {
 	struct temp_reading reading;
 };
 
-static const struct temp_source_ops *const temp_source_table[] = {
-	&temp_w1_ops,
-	&temp_iio_ops,
-	&temp_hwmon_ops,
-};
+/* Every backend under its name, from its line in TEMP_SOURCE_TYPES. */
+#define BACKEND(id, name) { #name, &temp_##name##_ops },
+static const struct {
+	const char *type;
+	const struct temp_source_ops *ops;
+} backends[] = { TEMP_SOURCE_TYPES(BACKEND) };
+#undef BACKEND
 
 const struct temp_source_ops *temp_source_ops_find(const char *type)
 {
 	if (!type)
 		return NULL;
-	for (size_t i = 0; i < sizeof(temp_source_table) / sizeof(temp_source_table[0]); i++)
-		if (strcmp(temp_source_table[i]->type, type) == 0)
-			return temp_source_table[i];
+	for (size_t i = 0; i < sizeof(backends) / sizeof(backends[0]); i++)
+		if (strcmp(backends[i].type, type) == 0)
+			return backends[i].ops;
 	return NULL;
 }
 
 int temp_source_new(const struct temp_source_params *p, struct temp_source **ret, char **ret_error)
 {
+	struct temp_source_params q = *p;
 	const struct temp_source_ops *ops;
 	struct temp_source *s;
 	char *error = NULL;
@@ -50,7 +55,9 @@ int temp_source_new(const struct temp_source_params *p, struct temp_source **ret
 	ops = temp_source_ops_find(p->type);
 	if (!ops)
 		return -EINVAL;
-	r = ops->open(p, &data, &error);
+	if (!q.sysfs_root)
+		q.sysfs_root = TEMP_SOURCE_DEFAULT_SYSFS_ROOT;
+	r = ops->open(&q, &data, &error);
 	if (r < 0) {
 		if (ret_error)
 			*ret_error = error;

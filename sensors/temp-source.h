@@ -3,12 +3,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sensors/sensor-types.h"
 #include "sensors/temp-reading.h"
 
 /*
  * Temperature sources read from sysfs (w1, iio, hwmon), behind one ops table
- * and chosen by name. The `mqtt` type is not a temp_source: the daemon feeds
- * its payloads to temp_payload_parse() (sensors/temp-payload.h).
+ * and chosen by name: TEMP_SOURCE_TYPES (sensors/sensor-types.h) registers
+ * each backend under its name. The `mqtt` type is not a temp_source: the
+ * daemon feeds its payloads to temp_payload_parse() (sensors/temp-payload.h).
  *
  * Never blocking the loop. Every sysfs read of a sensor can sleep in the
  * kernel: a DS18B20 conversion takes up to 750 ms and the w1_therm driver
@@ -42,8 +44,8 @@ struct temp_source;
 
 /* What the configuration says about one sysfs sensor. Strings are borrowed. */
 struct temp_source_params {
-	const char *type;       /* "w1", "iio", "hwmon" */
-	const char *sysfs_root; /* NULL: "/sys" */
+	const char *type;       /* a name of TEMP_SOURCE_TYPES: "w1", "iio", "hwmon" */
+	const char *sysfs_root; /* NULL: TEMP_SOURCE_DEFAULT_SYSFS_ROOT ("/sys") */
 	const char *device;     /* w1: "28-0316a2795eff"; NULL: the only 28-* device */
 	const char *name;       /* iio, hwmon: the device's `name` attribute */
 	const char *path;       /* iio, hwmon: device directory instead of name */
@@ -60,11 +62,13 @@ struct temp_source_params {
  * does not parse, -EFBIG for a file larger than any valid value.
  */
 struct temp_source_ops {
-	const char *type;
 	uint64_t conversion_usec; /* typical time from start to a value */
 	unsigned retries;         /* default retries within one interval */
 	uint64_t retry_delay_usec;
-	/* Finds the device. On failure may set *ret_error to a malloc'd message. */
+	/*
+	 * Finds the device (@p->sysfs_root is set). On failure may set
+	 * *ret_error to a malloc'd message.
+	 */
 	int (*open)(const struct temp_source_params *p, void **ret_data, char **ret_error);
 	int (*measure)(void *data, struct temp_reading *ret);
 	/* Accepts NULL, returns NULL. */
@@ -114,7 +118,7 @@ void temp_source_cancel(struct temp_source *s);
  */
 int temp_source_measure(struct temp_source *s, struct temp_reading *ret);
 
-/* Backends, one file each, registered in temp-source.c. */
-extern const struct temp_source_ops temp_w1_ops;
-extern const struct temp_source_ops temp_iio_ops;
-extern const struct temp_source_ops temp_hwmon_ops;
+/* Backends, one file each, registered by their line in TEMP_SOURCE_TYPES. */
+#define TEMP_SOURCE_OPS_(id, name) extern const struct temp_source_ops temp_##name##_ops;
+TEMP_SOURCE_TYPES(TEMP_SOURCE_OPS_)
+#undef TEMP_SOURCE_OPS_

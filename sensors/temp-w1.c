@@ -108,7 +108,7 @@ out:
 
 static int w1_open(const struct temp_source_params *p, void **ret_data, char **ret_error)
 {
-	const char *root = p->sysfs_root ? p->sysfs_root : "/sys";
+	const char *root = p->sysfs_root;
 	char dir[PATH_MAX], name[NAME_MAX + 1], devdir[PATH_MAX];
 	struct temp_w1 *w;
 	struct stat st;
@@ -198,7 +198,6 @@ static void *w1_close(void *data)
 }
 
 const struct temp_source_ops temp_w1_ops = {
-	.type = "w1",
 	/* 750 ms for a 12-bit conversion, plus the bus transactions. */
 	.conversion_usec = 800ULL * 1000,
 	.retries = 1,

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config/config-keys.h"
 #include "config/config-value.h"
 #include "config/config.h"
 
@@ -242,6 +243,49 @@ static void test_example_documents_every_key(void **state)
 	config_free(c);
 }
 
+/*
+ * The key table documents itself: every key has its help, and every fixed
+ * default is a value the key accepts (printed as --dump-config would, and
+ * parsed back).
+ */
+static void test_key_table(void **state)
+{
+	for (size_t i = 0; i < config_n_keys; i++) {
+		const struct key_spec *k = &config_keys[i];
+		char *base = calloc(1, 4096), *copy = calloc(1, 4096), *text = NULL, *msg = NULL;
+		size_t size = 0;
+		FILE *mem;
+
+		assert_true(sizeof(struct config) <= 4096);
+		if (!k->help || !k->help[0])
+			fail_msg("[%s] '%s' has no help", k->section, k->name);
+		if (k->has_default && k->default_doc)
+			fail_msg("[%s] '%s' has a fixed default and one in words", k->section,
+				 k->name);
+		if (k->has_default) {
+			if (config_key_set_default(k, base) < 0)
+				fail_msg("[%s] '%s': its default does not set", k->section,
+					 k->name);
+			mem = open_memstream(&text, &size);
+			assert_non_null(mem);
+			config_key_dump(k, base, mem);
+			fclose(mem);
+			text[strcspn(text, "\n")] = '\0';
+			assert_non_null(strstr(text, " = "));
+			if (config_key_set(k, copy, strstr(text, " = ") + 3, &msg) < 0)
+				fail_msg("[%s] '%s': its default is refused: %s", k->section,
+					 k->name, msg);
+			if (config_key_is_string(k)) {
+				free(*(char **) (base + k->offset));
+				free(*(char **) (copy + k->offset));
+			}
+		}
+		free(text);
+		free(base);
+		free(copy);
+	}
+}
+
 static void test_value_parsers(void **state)
 {
 	unsigned long long usec;
@@ -296,6 +340,7 @@ int main(void)
 		cmocka_unit_test(test_default_node_id_from_hostname),
 		cmocka_unit_test(test_password_is_read_and_masked),
 		cmocka_unit_test(test_example_documents_every_key),
+		cmocka_unit_test(test_key_table),
 		cmocka_unit_test(test_value_parsers),
 	};
 	const char *testdata = getenv("TESTDATA");

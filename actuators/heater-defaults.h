@@ -1,0 +1,26 @@
+#pragma once
+
+#include "control/thermostat-defaults.h"
+
+/*
+ * The heater presets' defaults that the configuration shows too: the
+ * [heater.NAME] keys. heater_params_init(), the presets and the key table
+ * (config/config-keys.c) all read them here, so each has one home.
+ *
+ * Plain constants: any layer may include this.
+ */
+
+#define HEATER_DEFAULT_AUTO_OFF_USEC        (10 * 60 * 1000000ULL) /* the plug's dead-man */
+#define HEATER_DEFAULT_CONFIRM_TIMEOUT_USEC (15 * 1000000ULL)
+
+/* On, drawing less than this for this long: no heat. The thermostat's no-effect test. */
+#define HEATER_DEFAULT_MIN_POWER_W   THERMOSTAT_DEFAULT_NO_EFFECT_POWER_W
+#define HEATER_DEFAULT_NO_POWER_USEC THERMOSTAT_DEFAULT_NO_EFFECT_POWER_USEC
+
+/* zigbee2mqtt: the base topic. */
+#define HEATER_DEFAULT_ZIGBEE2MQTT_BASE_TOPIC "zigbee2mqtt"
+
+/* generic: the payloads (state_on and state_off default to these), and "online". */
+#define HEATER_DEFAULT_PAYLOAD_ON          "ON"
+#define HEATER_DEFAULT_PAYLOAD_OFF         "OFF"
+#define HEATER_DEFAULT_AVAILABILITY_ONLINE "online"

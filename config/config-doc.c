@@ -1,0 +1,371 @@
+/*
+ * The documentation of every key, from the key table: the commented example
+ * and the man page. Both say the same things in the same order: a section's
+ * help, then each key with its help, the types it applies to and its default.
+ */
+#include "config/config-doc.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "config/config-keys.h"
+
+#define SEC   1000000ULL
+#define WIDTH 80
+
+/* A duration in the largest unit that holds it whole: 730d, 6h, 45min, 15s, 20ms. */
+static void format_duration(unsigned long long usec, char *buf, size_t size)
+{
+	static const struct {
+		const char *unit;
+		unsigned long long usec;
+	} units[] = {
+		{ "d", 86400 * SEC }, { "h", 3600 * SEC },  { "min", 60 * SEC },
+		{ "s", SEC },         { "ms", SEC / 1000 },
+	};
+
+	if (usec == 0) {
+		snprintf(buf, size, "0");
+		return;
+	}
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (usec % units[i].usec == 0) {
+			snprintf(buf, size, "%llu%s", usec / units[i].usec, units[i].unit);
+			return;
+		}
+	snprintf(buf, size, "%gs", (double) usec / SEC);
+}
+
+/* The fixed default of @k as the file would spell it. */
+static void format_default(const struct key_spec *k, char *buf, size_t size)
+{
+	int start = (int) k->default_value, end = (int) k->default_end;
+
+	if (k->default_text) {
+		snprintf(buf, size, "%s", k->default_text);
+		return;
+	}
+	switch (k->type) {
+	case KEY_STRING:
+	case KEY_NAME:
+	case KEY_TOPIC:
+	case KEY_PATH:
+	case KEY_FILE:
+		buf[0] = '\0'; /* a string's default is text */
+		break;
+	case KEY_INT:
+		snprintf(buf, size, "%d", (int) k->default_value);
+		break;
+	case KEY_BOOL:
+		snprintf(buf, size, "%s", k->default_value != 0 ? "yes" : "no");
+		break;
+	case KEY_DOUBLE:
+		snprintf(buf, size, "%g", k->default_value);
+		break;
+	case KEY_DURATION:
+		format_duration((unsigned long long) k->default_value, buf, size);
+		break;
+	case KEY_ENUM:
+		snprintf(buf, size, "%s", k->choices[(int) k->default_value]);
+		break;
+	case KEY_TEMP_OR_OFF:
+		if (isnan(k->default_value))
+			snprintf(buf, size, "off");
+		else
+			snprintf(buf, size, "%g", k->default_value);
+		break;
+	case KEY_TIME_RANGE:
+		snprintf(buf, size, "%02d:%02d-%02d:%02d", start / 60, start % 60, end / 60,
+			 end % 60);
+		break;
+	}
+}
+
+/* What the example shows after "#key = ": the default, or else an example, or nothing. */
+static void format_value(const struct key_spec *k, char *buf, size_t size)
+{
+	if (k->has_default)
+		format_default(k, buf, size);
+	else
+		snprintf(buf, size, "%s", k->example ? k->example : "");
+}
+
+static const struct section_spec *section_of(const struct key_spec *k)
+{
+	return config_section_find(k->section, strlen(k->section));
+}
+
+/*
+ * The help of @k as the docs say it: "w1: the sensor's id ..." for a key of
+ * some types only, then "Default: ..." for a default made from other keys.
+ */
+static void format_help(const struct key_spec *k, char *buf, size_t size)
+{
+	const struct section_spec *spec = section_of(k);
+	size_t used = 0;
+
+	buf[0] = '\0';
+	if (k->types && spec->type_names) {
+		for (size_t t = 0; spec->type_names[t] && used < size; t++)
+			if (k->types & (1u << t))
+				used += (size_t) snprintf(buf + used, size - used, "%s%s",
+							  used ? ", " : "", spec->type_names[t]);
+		if (used < size)
+			used += (size_t) snprintf(buf + used, size - used, ": ");
+	}
+	if (used < size)
+		used += (size_t) snprintf(buf + used, size - used, "%s", k->help);
+	/* "The sensor's id" after "w1: " reads "the sensor's id"; "TLS" stays. */
+	if (k->types && isupper((unsigned char) k->help[0]) &&
+	    !isupper((unsigned char) k->help[1]) && used > strlen(k->help))
+		buf[used - strlen(k->help)] = (char) (k->help[0] - 'A' + 'a');
+	if (k->default_doc && used < size)
+		snprintf(buf + used, size - used, " Default: %s.", k->default_doc);
+}
+
+/*
+ * Writes @text as lines of at most WIDTH columns, each started with @prefix.
+ * For roff, a line that would start with '.' or '\'' (a request) gets "\&".
+ */
+static void wrap(FILE *f, const char *prefix, const char *text, bool roff)
+{
+	size_t width = WIDTH - strlen(prefix), col = 0;
+	const char *p = text;
+
+	while (*p) {
+		size_t word = strcspn(p, " ");
+
+		if (col > 0 && col + 1 + word > width) {
+			fputc('\n', f);
+			col = 0;
+		}
+		if (col == 0) {
+			fputs(prefix, f);
+			if (roff && (*p == '.' || *p == '\''))
+				fputs("\\&", f);
+		} else {
+			fputc(' ', f);
+		}
+		fwrite(p, 1, word, f);
+		col += word + (col > 0);
+		p += word;
+		p += strspn(p, " ");
+	}
+	if (col > 0)
+		fputc('\n', f);
+}
+
+static const char example_intro[] =
+    "# bedroomd configuration: /etc/bedroomd/bedroomd.conf\n"
+    "#\n"
+    "# Every key is shown commented out, with its default (or, where it has none,\n"
+    "# an example). Uncomment and change only what you need. Durations take ms, s,\n"
+    "# min, h or d (90s, 5min, 2h); temperatures are in °C. A bad file is refused at\n"
+    "# start-up (and on reload, where the running configuration stays) with\n"
+    "# \"FILE:LINE: what is wrong\"; check one with\n"
+    "#   bedroomd --check-config --config /etc/bedroomd/bedroomd.conf\n"
+    "# Reload after editing with: systemctl reload bedroomd\n"
+    "# Every key is described in bedroomd.conf(5).\n";
+
+int config_doc_example(FILE *f)
+{
+	char help[1024], value[256];
+
+	fputs(example_intro, f);
+	for (size_t s = 0; s < config_n_sections; s++) {
+		const struct section_spec *spec = &config_sections[s];
+		fputc('\n', f);
+		if (spec->help) {
+			wrap(f, "# ", spec->help, false);
+			if (spec->named)
+				fputs("#\n", f);
+		}
+		/* A named section is an example to copy, commented out like its keys. */
+		if (spec->named)
+			fprintf(f, "#[%s.%s]\n", spec->kind, spec->example);
+		else
+			fprintf(f, "[%s]\n", spec->kind);
+		for (size_t i = 0, n = 0; i < config_n_keys; i++) {
+			const struct key_spec *k = &config_keys[i];
+
+			if (strcmp(k->section, spec->kind) != 0)
+				continue;
+			if (n++ > 0)
+				fputc('\n', f);
+			format_help(k, help, sizeof(help));
+			wrap(f, "# ", help, false);
+			format_value(k, value, sizeof(value));
+			fprintf(f, "#%s =%s%s\n", k->name, value[0] ? " " : "", value);
+		}
+	}
+	return ferror(f) ? -EIO : 0;
+}
+
+/*
+ * Copies @text to @buf for roff: "\e" for '\', "\(de" for '°'; in @code
+ * (a name or a value) also "\-" for '-' and "\(dq" for '"'.
+ */
+static void roff_escape(const char *text, bool code, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	for (const char *p = text; *p && n + 5 < size; p++) {
+		if (*p == '\\') {
+			n += (size_t) snprintf(buf + n, size - n, "\\e");
+		} else if (code && *p == '"') {
+			n += (size_t) snprintf(buf + n, size - n, "\\(dq");
+		} else if (code && *p == '-') {
+			n += (size_t) snprintf(buf + n, size - n, "\\-");
+		} else if (strncmp(p, "°", strlen("°")) == 0) {
+			n += (size_t) snprintf(buf + n, size - n, "\\(de");
+			p += strlen("°") - 1;
+		} else {
+			buf[n++] = *p;
+		}
+	}
+	buf[n] = '\0';
+}
+
+/* The tag of @k: "\fBkeepalive\fR = \fIinteger\fR (5 to 3600)". */
+static void man_tag(FILE *f, const struct key_spec *k)
+{
+	char name[128], min[32], max[32];
+
+	roff_escape(k->name, true, name, sizeof(name));
+	fprintf(f, "\\fB%s\\fR = ", name);
+	switch (k->type) {
+	case KEY_STRING:
+		fputs("\\fItext\\fR", f);
+		break;
+	case KEY_NAME:
+		fputs("\\fIname\\fR (1 to 64 letters, digits, _ or \\-)", f);
+		break;
+	case KEY_TOPIC:
+		fputs("\\fItopic\\fR", f);
+		break;
+	case KEY_PATH:
+		fputs("\\fIpath\\fR", f);
+		break;
+	case KEY_FILE:
+		fputs("\\fIfile\\fR", f);
+		break;
+	case KEY_INT:
+		fprintf(f, "\\fIinteger\\fR (%d to %d)", (int) k->min, (int) k->max);
+		break;
+	case KEY_BOOL:
+		fputs("\\fByes\\fR | \\fBno\\fR", f);
+		break;
+	case KEY_DOUBLE:
+		fprintf(f, "\\fInumber\\fR (%g to %g)", k->min, k->max);
+		break;
+	case KEY_DURATION:
+		format_duration((unsigned long long) k->min, min, sizeof(min));
+		format_duration((unsigned long long) k->max, max, sizeof(max));
+		fprintf(f, "\\fIduration\\fR (%s to %s)", min, max);
+		break;
+	case KEY_ENUM:
+		for (size_t i = 0; k->choices[i]; i++) {
+			roff_escape(k->choices[i], true, name, sizeof(name));
+			fprintf(f, "%s\\fB%s\\fR", i ? " | " : "", name);
+		}
+		break;
+	case KEY_TEMP_OR_OFF:
+		fprintf(f, "\\fBoff\\fR | \\fI\\(deC\\fR (%g to %g)", k->min, k->max);
+		break;
+	case KEY_TIME_RANGE:
+		fputs("\\fIHH:MM\\fR\\-\\fIHH:MM\\fR", f);
+		break;
+	}
+	fputc('\n', f);
+}
+
+static void man_key(FILE *f, const struct key_spec *k)
+{
+	char help[1024], text[1200], value[256], code[320];
+
+	fputs(".TP\n", f);
+	man_tag(f, k);
+	format_help(k, help, sizeof(help));
+	roff_escape(help, false, text, sizeof(text));
+	wrap(f, "", text, true);
+	format_value(k, value, sizeof(value));
+	if (!value[0])
+		return;
+	roff_escape(value, true, code, sizeof(code));
+	/* The value in bold, then a full stop unless it ends with one. */
+	fprintf(f, "%s\n.BR \"%s\" %s\n", k->has_default ? "Default:" : "Example:", code,
+		value[strlen(value) - 1] == '.' ? "\"\"" : ".");
+}
+
+static const char man_intro[] =
+    ".SH NAME\n"
+    "bedroomd.conf \\- configuration of bedroomd\n"
+    ".SH SYNOPSIS\n"
+    ".I /etc/bedroomd/bedroomd.conf\n"
+    ".SH DESCRIPTION\n"
+    ".BR bedroomd (8)\n"
+    "reads its configuration from an INI file: sections in brackets, then\n"
+    ".IB key \" = \" value\n"
+    "lines; lines starting with # or ; are comments.\n"
+    "The sections of one kind each, such as [daemon] and [mqtt], appear at most once;\n"
+    "[sensor.\\fINAME\\fR], [input.\\fINAME\\fR] and [heater.\\fINAME\\fR] once per\n"
+    "thermometer, bed input or heater, NAME being 1 to 64 letters, digits, _ or \\-.\n"
+    "A key that is not set takes its default.\n"
+    ".PP\n"
+    "Durations take a unit: ms, s, min, h or d (90s, 5min, 2h); without one they are\n"
+    "seconds. Temperatures are in \\(deC. Booleans are yes or no (true, on, 1 or false,\n"
+    "off, 0). A key of some types only, such as \\fBdevice\\fR of [sensor.\\fINAME\\fR],\n"
+    "says which: \"w1: ...\".\n"
+    ".PP\n"
+    "A bad file is refused, with\n"
+    ".I FILE:LINE: what is wrong\n"
+    "and exit status 78, at start-up; on a reload (SIGHUP) the running configuration\n"
+    "stays.\n"
+    ".B bedroomd \\-\\-check\\-config\n"
+    "checks a file,\n"
+    ".B bedroomd \\-\\-dump\\-config\n"
+    "prints every effective setting.\n";
+
+static const char man_outro[] = ".SH FILES\n"
+				".TP\n"
+				".I /etc/bedroomd/bedroomd.conf\n"
+				"The configuration.\n"
+				".TP\n"
+				".I /usr/share/doc/bedroomd/examples/bedroomd.conf\n"
+				"The commented example: every key with its default.\n"
+				".SH SEE ALSO\n"
+				".BR bedroomd (8),\n"
+				".BR bedroomctl (1)\n";
+
+int config_doc_man(FILE *f, const char *version)
+{
+	char text[1200];
+
+	fputs(".\\\" Made by tools/config-doc from the key table in config/config-keys.c:\n"
+	      ".\\\" change that, then run: cmake --build build --target config-docs\n",
+	      f);
+	fprintf(f, ".TH BEDROOMD.CONF 5 \"\" \"bedroomd %s\" \"File Formats\"\n", version);
+	fputs(".nh\n", f); /* keys and topics break badly */
+	fputs(man_intro, f);
+	fputs(".SH SECTIONS\n", f);
+	for (size_t s = 0; s < config_n_sections; s++) {
+		const struct section_spec *spec = &config_sections[s];
+
+		if (spec->named)
+			fprintf(f, ".SS [%s.\\fINAME\\fR]\n", spec->kind);
+		else
+			fprintf(f, ".SS [%s]\n", spec->kind);
+		if (spec->help) {
+			roff_escape(spec->help, false, text, sizeof(text));
+			wrap(f, "", text, true);
+		}
+		for (size_t i = 0; i < config_n_keys; i++)
+			if (strcmp(config_keys[i].section, spec->kind) == 0)
+				man_key(f, &config_keys[i]);
+	}
+	fputs(man_outro, f);
+	return ferror(f) ? -EIO : 0;
+}

@@ -1,0 +1,55 @@
+/*
+ * The parser's state, shared by the reading (config.c) and the checks
+ * (config-check.c): the first error, and where each key was set. Both call
+ * in here; nothing here calls them.
+ */
+#include "config/config-parser.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void parser_error(struct parser *p, unsigned line, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	if (p->error)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	if (!msg || asprintf(&p->error, "%s:%u: %s", p->path, line, msg) < 0)
+		p->error = NULL;
+	free(msg);
+	if (!p->error)
+		p->error = strdup("out of memory");
+}
+
+size_t parser_section_index(const struct section_spec *spec)
+{
+	return (size_t) (spec - config_sections);
+}
+
+void *parser_items(const struct parser *p, const struct section_spec *spec, size_t *ret_n)
+{
+	*ret_n = *(const size_t *) ((const char *) p->config + spec->count_offset);
+	return *(void **) ((char *) p->config + spec->items_offset);
+}
+
+void *parser_item_at(const struct section_spec *spec, void *items, size_t i)
+{
+	return (char *) items + i * spec->item_size;
+}
+
+unsigned parser_key_line(const struct parser *p, const struct section_spec *spec, size_t i,
+			 const char *kind, const char *key)
+{
+	size_t idx;
+
+	if (!config_key_find(kind, key, &idx))
+		return 0;
+	return spec ? p->items[parser_section_index(spec)][i].line[idx] : p->plain.line[idx];
+}

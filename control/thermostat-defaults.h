@@ -1,0 +1,26 @@
+#pragma once
+
+/*
+ * The thermostat's defaults that the configuration shows too: the [heating]
+ * keys. thermostat_params_init() and the key table (config/config-keys.c)
+ * both read them here, so each has one home. The plug's "no heat below this
+ * power" test is the thermostat's no-effect test, so actuators/ reads those
+ * two from here as well.
+ *
+ * Plain constants: any layer may include this.
+ */
+
+#define THERMOSTAT_DEFAULT_FLOOR_C          18.0 /* the night floor */
+#define THERMOSTAT_DEFAULT_NIGHT_START_MIN  (22 * 60)
+#define THERMOSTAT_DEFAULT_NIGHT_END_MIN    (7 * 60)
+#define THERMOSTAT_DEFAULT_MIN_ON_USEC      (120 * 1000000ULL)
+#define THERMOSTAT_DEFAULT_MIN_OFF_USEC     (180 * 1000000ULL)
+#define THERMOSTAT_DEFAULT_MAX_ON_USEC      (6 * 3600 * 1000000ULL)
+#define THERMOSTAT_DEFAULT_OVERHEAT_C       26.0
+#define THERMOSTAT_DEFAULT_FALLBACK_DUTY    0.0 /* off while the temperature is unknown */
+#define THERMOSTAT_DEFAULT_NO_EFFECT_USEC   (45 * 60 * 1000000ULL)
+#define THERMOSTAT_DEFAULT_PREHEAT_MAX_USEC (4 * 3600 * 1000000ULL)
+
+/* Confirmed on, drawing less than this for this long: no heat. */
+#define THERMOSTAT_DEFAULT_NO_EFFECT_POWER_W    20.0
+#define THERMOSTAT_DEFAULT_NO_EFFECT_POWER_USEC (120 * 1000000ULL)

@@ -1,4 +1,5 @@
 /* JSON and plain-word helpers shared by the presets. */
+#include <assert.h>
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
@@ -32,6 +33,7 @@ bool heater_payload_is(const char *data, size_t len, const char *word, bool noca
 
 int heater_json_load(const char *data, size_t len, struct json_t **ret)
 {
+	assert(ret);
 	json_error_t err;
 	json_t *root;
 
@@ -57,6 +59,8 @@ int heater_json_relay(struct json_t *v, const char *on, const char *off, bool no
 	const char *s;
 	size_t len;
 
+	assert(v);
+	assert(ret);
 	if (json_is_null(v)) {
 		*ret = HEATER_RELAY_UNKNOWN;
 		return 0;
@@ -82,6 +86,8 @@ int heater_json_number(struct json_t *v, double *ret)
 {
 	double d;
 
+	assert(v);
+	assert(ret);
 	if (!json_is_number(v))
 		return -EINVAL;
 	d = json_number_value(v);

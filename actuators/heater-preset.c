@@ -1,4 +1,5 @@
 /* The preset object: copies of the params, topics, dispatch to the ops table. */
+#include <assert.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 
 void heater_params_init(struct heater_params *p, enum heater_type type)
 {
+	assert(p);
 	*p = (struct heater_params){
 		.type = type,
 		.auto_off_usec = HEATER_DEFAULT_AUTO_OFF_USEC,
@@ -40,6 +42,7 @@ const char *heater_type_to_string(enum heater_type t)
 
 int heater_type_from_string(const char *s, enum heater_type *ret)
 {
+	assert(ret);
 	for (unsigned i = 0; i < _HEATER_TYPE_MAX; i++)
 		if (s && strcmp(s, presets[i].name) == 0) {
 			*ret = (enum heater_type) i;
@@ -75,6 +78,7 @@ int heater_messages_add(struct heater_messages *m, const char *topic, const char
 {
 	char *t, *p;
 
+	assert(m);
 	if (m->n >= HEATER_MESSAGES_MAX)
 		return -ENOBUFS;
 	t = strdup(topic);
@@ -99,6 +103,7 @@ int heater_subscribe(struct heater_preset *hp, const char *fmt, ...)
 	char *s;
 	int r;
 
+	assert(hp);
 	if (hp->n_subscriptions >= HEATER_TOPICS_MAX)
 		return -ENOBUFS;
 	va_start(ap, fmt);
@@ -112,6 +117,7 @@ int heater_subscribe(struct heater_preset *hp, const char *fmt, ...)
 
 int heater_topic_index(const struct heater_preset *hp, const char *topic)
 {
+	assert(hp);
 	for (unsigned i = 0; i < hp->n_subscriptions; i++)
 		if (strcmp(hp->topics[i], topic) == 0)
 			return (int) i;
@@ -210,6 +216,8 @@ int heater_preset_new(const struct heater_params *p, struct heater_preset **ret)
 	struct heater_preset *hp;
 	int r;
 
+	assert(p);
+	assert(ret);
 	if ((unsigned) p->type >= _HEATER_TYPE_MAX)
 		return -EINVAL;
 	ops = presets[p->type].ops;
@@ -233,6 +241,7 @@ out:
 
 enum heater_type heater_preset_type(const struct heater_preset *hp)
 {
+	assert(hp);
 	return hp->p.type;
 }
 
@@ -259,6 +268,8 @@ int heater_preset_command(struct heater_preset *hp, bool on, uint64_t auto_off_u
 	struct heater_messages m = { 0 };
 	int r;
 
+	assert(hp);
+	assert(ret);
 	r = hp->ops->command(hp, on, on && hp->ops->dead_man ? auto_off_usec : 0, &m);
 	if (r < 0) {
 		heater_messages_clear(&m);
@@ -274,6 +285,8 @@ int heater_preset_parse(const struct heater_preset *hp, const char *topic, const
 	struct heater_update u = { 0 };
 	int r;
 
+	assert(hp);
+	assert(ret);
 	if (!topic || heater_topic_index(hp, topic) < 0)
 		return -ENOENT;
 	if (len > HEATER_PAYLOAD_MAX)

@@ -1,4 +1,5 @@
 /* Desired against confirmed state of one heater; see heater.h for the rules. */
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 
@@ -51,6 +52,8 @@ int heater_new(const struct heater_params *p, struct heater **ret)
 	struct heater *h;
 	int r;
 
+	assert(p);
+	assert(ret);
 	if (p->confirm_timeout_usec == 0)
 		return -EINVAL;
 	h = calloc(1, sizeof(*h));
@@ -78,16 +81,19 @@ struct heater *heater_free(struct heater *h)
 
 unsigned heater_n_subscriptions(const struct heater *h)
 {
+	assert(h);
 	return heater_preset_n_subscriptions(h->preset);
 }
 
 const char *heater_subscription(const struct heater *h, unsigned i)
 {
+	assert(h);
 	return heater_preset_subscription(h->preset, i);
 }
 
 const struct heater_preset *heater_preset(const struct heater *h)
 {
+	assert(h);
 	return h->preset;
 }
 
@@ -225,6 +231,8 @@ void heater_set(struct heater *h, bool on, uint64_t now_usec, struct heater_deci
 {
 	enum heater_relay want = on ? HEATER_RELAY_ON : HEATER_RELAY_OFF;
 
+	assert(h);
+	assert(ret);
 	begin(h);
 	if (want != h->desired || h->force_send) {
 		h->desired = want;
@@ -277,6 +285,8 @@ int heater_receive(struct heater *h, const char *topic, const void *data, size_t
 	struct heater_update u;
 	int r;
 
+	assert(h);
+	assert(ret);
 	r = heater_preset_parse(h->preset, topic, data, len, &u);
 	if (r < 0)
 		return r;
@@ -305,6 +315,8 @@ int heater_receive(struct heater *h, const char *topic, const void *data, size_t
 
 void heater_tick(struct heater *h, uint64_t now_usec, struct heater_decision *ret)
 {
+	assert(h);
+	assert(ret);
 	begin(h);
 	finish(h, now_usec, false, ret);
 }
@@ -312,6 +324,8 @@ void heater_tick(struct heater *h, uint64_t now_usec, struct heater_decision *re
 void heater_connection(struct heater *h, bool connected, uint64_t now_usec,
 		       struct heater_decision *ret)
 {
+	assert(h);
+	assert(ret);
 	begin(h);
 	h->connected = connected;
 	h->pending = false;
@@ -327,6 +341,8 @@ void heater_connection(struct heater *h, bool connected, uint64_t now_usec,
 
 void heater_get_status(const struct heater *h, struct heater_status *ret)
 {
+	assert(h);
+	assert(ret);
 	*ret = (struct heater_status){
 		.desired = h->desired,
 		.confirmed = h->confirmed,

@@ -1,6 +1,7 @@
 /* Defaults: the fixed ones from the key table, and those made from other keys. */
 #include "config/config-defaults.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 
 void config_item_init(const struct section_spec *spec, void *item)
 {
+	assert(spec);
 	memset(item, 0, spec->item_size);
 	/* "Not set": checked after parsing, since every named section needs a type. */
 	*(int *) ((char *) item + spec->type_offset) = -1;
@@ -47,6 +49,7 @@ int config_defaults_fill(struct parser *p)
 {
 	int r = 0;
 
+	assert(p);
 	for (size_t s = 0; s < config_n_sections && r == 0; s++) {
 		const struct section_spec *spec = &config_sections[s];
 		size_t n;

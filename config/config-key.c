@@ -1,6 +1,7 @@
 /* One key: its value parsed into its field, printed from it, its default. */
 #include "config/config-keys.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -14,6 +15,7 @@
 
 const struct key_spec *config_key_find(const char *section, const char *name, size_t *ret_index)
 {
+	assert(ret_index);
 	for (size_t i = 0; i < config_n_keys; i++)
 		if (strcmp(config_keys[i].section, section) == 0 &&
 		    strcmp(config_keys[i].name, name) == 0) {
@@ -82,6 +84,8 @@ static void key_error_choices(char **ret_msg, const struct key_spec *k, const ch
 
 int config_key_set(const struct key_spec *k, void *base, const char *value, char **ret_msg)
 {
+	assert(k);
+	assert(ret_msg);
 	void *field = (char *) base + k->offset;
 	unsigned long long usec;
 	double d;
@@ -218,6 +222,7 @@ void config_key_dump(const struct key_spec *k, const void *base, FILE *f)
 {
 	const void *field = (const char *) base + k->offset;
 
+	assert(k);
 	switch (k->type) {
 	case KEY_STRING:
 	case KEY_NAME:
@@ -261,6 +266,7 @@ void config_key_dump(const struct key_spec *k, const void *base, FILE *f)
 
 int config_key_set_default(const struct key_spec *k, void *base)
 {
+	assert(k);
 	void *field = (char *) base + k->offset;
 	char *msg = NULL;
 	int r;
@@ -301,6 +307,7 @@ int config_key_set_default(const struct key_spec *k, void *base)
 
 bool config_key_is_string(const struct key_spec *k)
 {
+	assert(k);
 	switch (k->type) {
 	case KEY_STRING:
 	case KEY_NAME:

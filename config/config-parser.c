@@ -5,6 +5,7 @@
  */
 #include "config/config-parser.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,17 +31,21 @@ void parser_error(struct parser *p, unsigned line, const char *fmt, ...)
 
 size_t parser_section_index(const struct section_spec *spec)
 {
+	assert(spec);
 	return (size_t) (spec - config_sections);
 }
 
 void *parser_items(const struct parser *p, const struct section_spec *spec, size_t *ret_n)
 {
+	assert(p);
+	assert(ret_n);
 	*ret_n = *(const size_t *) ((const char *) p->config + spec->count_offset);
 	return *(void **) ((char *) p->config + spec->items_offset);
 }
 
 void *parser_item_at(const struct section_spec *spec, void *items, size_t i)
 {
+	assert(spec);
 	return (char *) items + i * spec->item_size;
 }
 
@@ -49,6 +54,7 @@ unsigned parser_key_line(const struct parser *p, const struct section_spec *spec
 {
 	size_t idx;
 
+	assert(p);
 	if (!config_key_find(kind, key, &idx))
 		return 0;
 	return spec ? p->items[parser_section_index(spec)][i].line[idx] : p->plain.line[idx];

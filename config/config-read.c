@@ -1,5 +1,6 @@
 #include "config/config-read.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 
 int config_reader_open(struct config_reader *r, const char *path)
 {
+	assert(r);
 	*r = (struct config_reader){ 0 };
 	r->file = fopen(path, "re");
 	return r->file ? 0 : -errno;
@@ -14,6 +16,7 @@ int config_reader_open(struct config_reader *r, const char *path)
 
 void config_reader_close(struct config_reader *r)
 {
+	assert(r);
 	if (r->file)
 		fclose(r->file);
 	r->file = NULL;
@@ -24,6 +27,7 @@ char *config_reader_next(struct config_reader *r, char *buf, size_t size)
 	size_t len;
 	int c;
 
+	assert(r);
 	if (size < 2 || size > (size_t) INT32_MAX || !fgets(buf, (int) size, r->file))
 		return NULL;
 	r->line++;

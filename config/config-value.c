@@ -1,5 +1,6 @@
 #include "config/config-value.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
@@ -9,6 +10,7 @@
 
 int config_parse_bool(const char *text, bool *ret)
 {
+	assert(ret);
 	static const char *const yes[] = { "1", "yes", "true", "on" };
 	static const char *const no[] = { "0", "no", "false", "off" };
 
@@ -30,6 +32,7 @@ int config_parse_int(const char *text, long min, long max, long *ret)
 	char *end;
 	long v;
 
+	assert(ret);
 	if (*text == '\0')
 		return -EINVAL;
 	errno = 0;
@@ -47,6 +50,7 @@ int config_parse_double(const char *text, double min, double max, double *ret)
 	char *end;
 	double v;
 
+	assert(ret);
 	if (*text == '\0')
 		return -EINVAL;
 	errno = 0;
@@ -62,6 +66,7 @@ int config_parse_double(const char *text, double min, double max, double *ret)
 int config_parse_duration_usec(const char *text, unsigned long long min_usec,
 			       unsigned long long max_usec, unsigned long long *ret)
 {
+	assert(ret);
 	static const struct {
 		const char *suffix;
 		unsigned long long usec;
@@ -100,6 +105,7 @@ int config_parse_time_of_day(const char *text, int *ret_minutes)
 	unsigned h, m;
 	int n = 0;
 
+	assert(ret_minutes);
 	if (sscanf(text, "%2u:%2u%n", &h, &m, &n) != 2 || text[n] != '\0' || h > 23 || m > 59)
 		return -EINVAL;
 	*ret_minutes = (int) (h * 60 + m);

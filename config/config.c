@@ -5,6 +5,7 @@
  */
 #include "config/config.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <ini.h>
 #include <stddef.h>
@@ -196,6 +197,8 @@ int config_load(const char *path, struct config **ret, char **ret_error)
 	struct parser p = { .path = path };
 	int r, line;
 
+	assert(ret);
+	assert(ret_error);
 	p.config = calloc(1, sizeof(*p.config));
 	if (!p.config || !(p.config->path = strdup(path))) {
 		r = -ENOMEM;
@@ -294,6 +297,7 @@ static void dump_keys(const char *kind, int type, const void *base, FILE *f)
 
 int config_dump(const struct config *c, FILE *f)
 {
+	assert(c);
 	for (size_t s = 0; s < config_n_sections; s++) {
 		const struct section_spec *spec = &config_sections[s];
 		size_t n;

@@ -1,5 +1,6 @@
 #include "control/command.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -66,6 +67,7 @@ int command_parse_floor(const void *data, size_t len, double min_c, double max_c
 	double v;
 	int r;
 
+	assert(ret_c);
 	r = payload_text(data, len, "floor", buf, sizeof(buf));
 	if (r == -EMSGSIZE)
 		reason = "payload too large";
@@ -94,6 +96,7 @@ int command_parse_mode(const void *data, size_t len, enum command_mode *ret,
 	char buf[COMMAND_PAYLOAD_MAX + 1];
 	int r = payload_text(data, len, "mode", buf, sizeof(buf));
 
+	assert(ret);
 	if (r >= 0 && strcasecmp(buf, "heat") == 0)
 		*ret = COMMAND_MODE_HEAT;
 	else if (r >= 0 && strcasecmp(buf, "off") == 0)
@@ -130,6 +133,7 @@ int command_parse_reminder_answer(const void *data, size_t len, enum command_rem
 	char buf[COMMAND_PAYLOAD_MAX + 1];
 	int r = payload_text(data, len, "answer", buf, sizeof(buf));
 
+	assert(ret);
 	if (r >= 0) {
 		r = -EBADMSG;
 		for (size_t i = 0; i < sizeof(reminder_answers) / sizeof(reminder_answers[0]); i++)

@@ -1,11 +1,13 @@
 #include "control/cramp-confirm.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 void cramp_confirm_init(struct cramp_confirm *c, int64_t window_s)
 {
+	assert(c);
 	*c = (struct cramp_confirm){ .window_s = window_s };
 }
 
@@ -18,6 +20,7 @@ static void forget(struct cramp_confirm *c, size_t i)
 
 void cramp_confirm_clear(struct cramp_confirm *c)
 {
+	assert(c);
 	while (c->n > 0)
 		forget(c, c->n - 1);
 }
@@ -26,6 +29,7 @@ int cramp_confirm_add(struct cramp_confirm *c, const char *id, int64_t time_s)
 {
 	char *copy = strdup(id);
 
+	assert(c);
 	if (!copy)
 		return -ENOMEM;
 	if (c->n == CRAMP_CONFIRM_KEEP)
@@ -36,6 +40,7 @@ int cramp_confirm_add(struct cramp_confirm *c, const char *id, int64_t time_s)
 
 void cramp_confirm_mark(struct cramp_confirm *c, const char *id, enum cramp_leg leg)
 {
+	assert(c);
 	for (size_t i = 0; i < c->n; i++)
 		if (strcmp(c->e[i].id, id) == 0) {
 			c->e[i].confirmed = true;
@@ -53,6 +58,7 @@ enum cramp_confirm_verdict cramp_confirm_judge(const struct cramp_confirm *c, in
 {
 	int64_t best = -1, best_distance = 0;
 
+	assert(ret_id);
 	/* A confirmed one of a matching leg first: the same report twice is one cramp. */
 	for (size_t i = 0; i < c->n; i++) {
 		int64_t d = llabs(c->e[i].time_s - time_s);

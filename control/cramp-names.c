@@ -1,4 +1,5 @@
 /* The names of legs, sites and advisories, and the default wording. */
+#include <assert.h>
 #include <errno.h>
 #include <string.h>
 
@@ -44,6 +45,7 @@ int cramp_leg_from_string(const char *s, enum cramp_leg *ret)
 {
 	int i = lookup(leg_names, N_OF(leg_names), s);
 
+	assert(ret);
 	if (i < 0)
 		return i;
 	*ret = (enum cramp_leg) i;
@@ -59,6 +61,7 @@ int cramp_site_from_string(const char *s, enum cramp_site *ret)
 {
 	int i = lookup(site_names, N_OF(site_names), s);
 
+	assert(ret);
 	if (i < 0)
 		return i;
 	*ret = (enum cramp_site) i;
@@ -79,6 +82,7 @@ int cramp_advisory_kind_from_string(const char *s, enum cramp_advisory_kind *ret
 {
 	int i = lookup(kind_names, N_OF(kind_names), s);
 
+	assert(ret);
 	if (i < 0)
 		return i;
 	*ret = (enum cramp_advisory_kind) i;

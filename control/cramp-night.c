@@ -1,6 +1,8 @@
 /* Nights from noon to noon local time, and the calendar arithmetic they need. */
 #include "control/cramp-night.h"
 
+#include <assert.h>
+
 #define DAY_S ((int64_t) 24 * 3600)
 
 static int64_t floor_div(int64_t a, int64_t b)
@@ -38,6 +40,9 @@ void cramp_night_date(int64_t night, int *ret_year, int *ret_month, int *ret_day
 	int64_t d = doy - (153 * mp + 2) / 5 + 1;
 	int64_t m = mp < 10 ? mp + 3 : mp - 9;
 
+	assert(ret_year);
+	assert(ret_month);
+	assert(ret_day);
 	*ret_year = (int) (yoe + era * 400 + (m <= 2));
 	*ret_month = (int) m;
 	*ret_day = (int) d;

@@ -1,5 +1,7 @@
 #include "control/cramp-suspect.h"
 
+#include <assert.h>
+
 #include "control/cramp-defaults.h"
 
 #define SEC    1000000ULL
@@ -7,6 +9,7 @@
 
 void cramp_suspect_params_default(struct cramp_suspect_params *ret)
 {
+	assert(ret);
 	*ret = (struct cramp_suspect_params){
 		.burst_movements = CRAMP_DEFAULT_SUSPECT_MOVEMENTS,
 		.burst_window_usec = CRAMP_DEFAULT_SUSPECT_WITHIN_USEC,
@@ -17,6 +20,7 @@ void cramp_suspect_params_default(struct cramp_suspect_params *ret)
 
 bool cramp_suspect_params_valid(const struct cramp_suspect_params *p)
 {
+	assert(p);
 	return p->burst_movements >= 2 && p->burst_movements <= CRAMP_SUSPECT_KEEP / 2 &&
 	       p->burst_window_usec > 0 && p->quiet_usec > 0 &&
 	       p->quiet_usec / MINUTE + p->burst_movements <= CRAMP_SUSPECT_KEEP;
@@ -24,6 +28,7 @@ bool cramp_suspect_params_valid(const struct cramp_suspect_params *p)
 
 void cramp_suspect_init(struct cramp_suspect *s, uint64_t now_usec)
 {
+	assert(s);
 	*s = (struct cramp_suspect){ .watching_since_usec = now_usec };
 }
 
@@ -58,6 +63,7 @@ bool cramp_suspect_movement(struct cramp_suspect *s, const struct cramp_suspect_
 	size_t in_burst, in_quiet;
 	bool complete;
 
+	assert(s);
 	if (s->n > 0 && at_usec < nth_newest(s, 0))
 		return false;
 	s->newest = s->n == 0 ? 0 : (s->newest + 1) % CRAMP_SUSPECT_KEEP;

@@ -1,6 +1,7 @@
 /* The cramp tracker: de-duplication, the 7-day count, advisories once per crossing. */
 #include "control/cramp-tracker.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@ struct cramp_tracker {
 
 void cramp_tracker_params_default(struct cramp_tracker_params *ret)
 {
+	assert(ret);
 	*ret = (struct cramp_tracker_params){
 		.dedup_window_s = CRAMP_DEFAULT_DEDUP_WINDOW_S,
 		.frequency_max = 3,
@@ -41,6 +43,7 @@ int cramp_tracker_new(const struct cramp_tracker_params *params, struct cramp_tr
 	struct cramp_tracker_params defaults;
 	struct cramp_tracker *t;
 
+	assert(ret);
 	if (!params) {
 		cramp_tracker_params_default(&defaults);
 		params = &defaults;
@@ -144,6 +147,7 @@ int cramp_tracker_load(struct cramp_tracker *t, const struct cramp_tracker_cramp
 {
 	int r = reserve_cramps(t, t->n_cramps + 1);
 
+	assert(t);
 	if (r < 0)
 		return r;
 	insert(t, c);
@@ -156,6 +160,7 @@ int cramp_tracker_load_advisory(struct cramp_tracker *t, enum cramp_advisory_kin
 {
 	int r = reserve_fired(t, t->n_fired + 1);
 
+	assert(t);
 	if (r < 0)
 		return r;
 	t->fired[t->n_fired++] = (struct cramp_fired){ .kind = kind, .time_s = time_s };
@@ -295,6 +300,8 @@ int cramp_tracker_add(struct cramp_tracker *t, const struct cramp_tracker_cramp 
 	size_t i;
 	int r;
 
+	assert(t);
+	assert(ret);
 	for (i = 0; i < t->n_cramps; i++) {
 		const struct cramp_tracker_cramp *o = t->cramps + i;
 		int64_t d = o->time_s - c->time_s;
@@ -339,11 +346,13 @@ int cramp_tracker_add(struct cramp_tracker *t, const struct cramp_tracker_cramp 
 
 unsigned cramp_tracker_count(const struct cramp_tracker *t, int64_t now_s)
 {
+	assert(t);
 	return count_at(t, now_s, t->params.frequency_window_s, false);
 }
 
 bool cramp_tracker_has_near(const struct cramp_tracker *t, int64_t time_s, int64_t window_s)
 {
+	assert(t);
 	for (size_t i = 0; i < t->n_cramps; i++)
 		if (llabs(t->cramps[i].time_s - time_s) <= window_s)
 			return true;
@@ -352,6 +361,8 @@ bool cramp_tracker_has_near(const struct cramp_tracker *t, int64_t time_s, int64
 
 int cramp_tracker_last(const struct cramp_tracker *t, int64_t *ret_s)
 {
+	assert(t);
+	assert(ret_s);
 	if (t->n_cramps == 0)
 		return -ENODATA;
 	*ret_s = t->cramps[t->n_cramps - 1].time_s;

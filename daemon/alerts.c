@@ -1,5 +1,6 @@
 #include "daemon/alerts.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -30,6 +31,7 @@ int alerts_new(const char *node_id, struct alerts **ret)
 {
 	struct alerts *a = calloc(1, sizeof(*a));
 
+	assert(ret);
 	if (!a || !(a->node_id = strdup(node_id))) {
 		free(a);
 		return -ENOMEM;
@@ -95,6 +97,7 @@ int alerts_raise(struct alerts *a, const char *kind, const char *source, const c
 	char time[40];
 	int r;
 
+	assert(a);
 	if (find(a, kind, source))
 		return 0;
 	active = realloc(a->active, (a->n_active + 1) * sizeof(*active));
@@ -122,6 +125,7 @@ int alerts_clear(struct alerts *a, const char *kind, const char *source, const c
 	char time[40];
 	int r;
 
+	assert(a);
 	if (!active)
 		return 0;
 	(void) clock_format_local(realtime_usec, time, sizeof(time));
@@ -137,6 +141,7 @@ int alerts_notify(struct alerts *a, const char *kind, const char *source, const 
 {
 	char time[40];
 
+	assert(a);
 	(void) clock_format_local(realtime_usec, time, sizeof(time));
 	return queue_event(a, kind, source, "notice", message, time);
 }
@@ -145,6 +150,7 @@ int alerts_flush(struct alerts *a, struct mqtt *mqtt)
 {
 	int sent = 0;
 
+	assert(a);
 	while (a->n_pending > 0) {
 		const char *text = a->pending[0];
 
@@ -162,6 +168,7 @@ json_t *alerts_active_json(const struct alerts *a)
 {
 	json_t *list = json_array();
 
+	assert(a);
 	for (size_t i = 0; list && i < a->n_active; i++)
 		json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "kind", a->active[i].kind,
 						      "source", a->active[i].source, "since",
@@ -171,5 +178,6 @@ json_t *alerts_active_json(const struct alerts *a)
 
 unsigned alerts_pending(const struct alerts *a)
 {
+	assert(a);
 	return a->n_pending;
 }

@@ -1,5 +1,6 @@
 #include "daemon/clock.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -85,6 +86,7 @@ int clock_parse_iso8601(const char *text, int64_t *ret_unix_s)
 	const char *rest;
 	time_t t;
 
+	assert(ret_unix_s);
 	if (sscanf(text, "%4d-%2d-%2dT%2d:%2d%n", &y, &mo, &d, &h, &mi, &n) != 5)
 		return -EINVAL;
 	rest = text + n;

@@ -1,5 +1,6 @@
 #include "daemon/cramp-command.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <jansson.h>
 #include <stdbool.h>
@@ -35,6 +36,8 @@ static bool source_is_valid(const char *s)
 int cramp_command_parse(const void *data, size_t len, int64_t now_s, struct cramp_command *ret,
 			const char **ret_reason)
 {
+	assert(ret);
+	assert(ret_reason);
 	static const char *const legs[] = { "left", "right", "unknown", NULL };
 	static const char *const sites[] = { "calf", "foot", "thigh", "buttock", NULL };
 	struct cramp_command c = { .leg = "unknown", .source = "command" };

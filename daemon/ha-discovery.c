@@ -6,6 +6,7 @@
  */
 #include "daemon/ha-discovery.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -200,6 +201,8 @@ int ha_discovery_build(const struct config *c, const char *version, struct ha_di
 {
 	struct builder b = { .c = c, .version = version };
 
+	assert(c);
+	assert(ret);
 	b.d = calloc(1, sizeof(*b.d));
 	if (!b.d)
 		return -ENOMEM;

@@ -1,5 +1,6 @@
 #include "daemon/store-guard.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,6 +103,7 @@ int store_guard_new(sd_event *event, const char *dir, struct alerts *alerts,
 	struct store_guard *g = calloc(1, sizeof(*g));
 	int r;
 
+	assert(ret);
 	if (!g || !(g->dir = strdup(dir))) {
 		free(g);
 		return -ENOMEM;

@@ -1,17 +1,22 @@
 #include "sensors/bed-cramp.h"
 
+#include <assert.h>
+
 void bed_cramp_init(struct bed_cramp *c)
 {
+	assert(c);
 	*c = (struct bed_cramp){ 0 };
 }
 
 void bed_button_init(struct bed_button *b)
 {
+	assert(b);
 	*b = (struct bed_button){ 0 };
 }
 
 void bed_button_level(struct bed_button *b, bool active, uint64_t at_usec)
 {
+	assert(b);
 	b->have_level = true;
 	b->pressed = active;
 	if (active)
@@ -29,6 +34,7 @@ enum bed_press bed_button_input(struct bed_button *b, struct bed_cramp *c,
 {
 	bool was = b->have_level && b->pressed;
 
+	assert(b);
 	b->have_level = true;
 	b->pressed = active;
 	if (!active || was)

@@ -1,5 +1,6 @@
 #include "sensors/bed-gpio-find.h"
 
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <gpiod.h>
@@ -98,6 +99,8 @@ int bed_gpio_find_chip(const char *dev_dir, const char *chip, char **ret_path, c
 	struct stat st;
 	int n;
 
+	assert(ret_path);
+	assert(ret_error);
 	if (strchr(chip, '/'))
 		path = strdup(chip);
 	else if ((path = path_of(dev_dir, chip)) && stat(path, &st) < 0 && errno == ENOENT)

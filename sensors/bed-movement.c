@@ -1,10 +1,12 @@
 #include "sensors/bed-movement.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <string.h>
 
 void bed_movement_init(struct bed_movement *m)
 {
+	assert(m);
 	*m = (struct bed_movement){ 0 };
 }
 
@@ -20,6 +22,7 @@ int bed_movement_add(struct bed_movement *m, uint64_t at_usec)
 {
 	uint64_t k = at_usec / BED_MOVEMENT_MINUTE_US;
 
+	assert(m);
 	if (k > m->newest_minute) {
 		if (k - m->newest_minute >= BED_MOVEMENT_MINUTES)
 			memset(m->counts, 0, sizeof(m->counts));
@@ -44,6 +47,7 @@ unsigned bed_movement_per_min(const struct bed_movement *m, uint64_t now_usec)
 	uint64_t prev = k > 0 ? count_of(m, k - 1) : 0;
 	uint64_t scaled;
 
+	assert(m);
 	/* The previous minute's share still inside the sliding minute, rounded. */
 	scaled = (prev * (BED_MOVEMENT_MINUTE_US - into) + BED_MOVEMENT_MINUTE_US / 2) /
 		 BED_MOVEMENT_MINUTE_US;
@@ -55,6 +59,8 @@ size_t bed_movement_history(const struct bed_movement *m, uint64_t now_usec, uin
 {
 	uint64_t k = now_usec / BED_MOVEMENT_MINUTE_US;
 
+	assert(m);
+	assert(ret);
 	if (n > BED_MOVEMENT_MINUTES)
 		n = BED_MOVEMENT_MINUTES;
 	if (n > k)

@@ -1,7 +1,10 @@
 #include "sensors/bed-occupancy.h"
 
+#include <assert.h>
+
 void bed_occupancy_init(struct bed_occupancy *o)
 {
+	assert(o);
 	*o = (struct bed_occupancy){ .state = BED_OCCUPANCY_STATE_UNKNOWN };
 }
 
@@ -80,6 +83,7 @@ struct bed_occupancy_result bed_occupancy_lost(struct bed_occupancy *o)
 	enum bed_occupancy_state before = o->state;
 	uint64_t last = o->last_usec;
 
+	assert(o);
 	bed_occupancy_init(o);
 	o->last_usec = last;
 	return (struct bed_occupancy_result){ .changed = before != o->state,

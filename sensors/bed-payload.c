@@ -1,5 +1,6 @@
 #include "sensors/bed-payload.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
@@ -107,6 +108,8 @@ int bed_payload_parse(const void *data, size_t len, const struct bed_payload_par
 {
 	size_t max = p->max_size ? p->max_size : BED_PAYLOAD_DEFAULT_MAX_SIZE;
 
+	assert(ret_active);
+	assert(ret_reason);
 	if (len > max)
 		return fail(ret_reason, "payload too large", -EMSGSIZE);
 	if (len == 0 || !data)

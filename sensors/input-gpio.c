@@ -1,5 +1,6 @@
 #include "sensors/input-gpio.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <gpiod.h>
 #include <stdarg.h>
@@ -190,6 +191,8 @@ int input_gpio_open(const char *dev_dir, const char *chip, const struct input_gp
 	struct input_gpio *g;
 	int r;
 
+	assert(ret);
+	assert(ret_error);
 	if (!dev_dir)
 		dev_dir = "/dev";
 	if (n_lines == 0)
@@ -230,16 +233,19 @@ out:
 
 int input_gpio_fd(const struct input_gpio *g)
 {
+	assert(g);
 	return gpiod_line_request_get_fd(g->request);
 }
 
 const char *input_gpio_path(const struct input_gpio *g)
 {
+	assert(g);
 	return g->path;
 }
 
 unsigned input_gpio_offset(const struct input_gpio *g, size_t index)
 {
+	assert(g);
 	return g->offsets[index];
 }
 
@@ -247,6 +253,8 @@ int input_gpio_get_levels(struct input_gpio *g, bool *ret)
 {
 	bool *levels = calloc(g->n_lines, sizeof(*levels));
 
+	assert(g);
+	assert(ret);
 	if (!levels)
 		return -ENOMEM;
 	for (size_t i = 0; i < g->n_lines; i++) {
@@ -269,6 +277,7 @@ int input_gpio_check(const struct input_gpio *g)
 {
 	struct stat st;
 
+	assert(g);
 	if (stat(g->path, &st) < 0)
 		return errno == ENOENT || errno == ENODEV ? -ENODEV : -errno;
 	if (st.st_rdev != g->rdev || st.st_ino != g->ino)
@@ -289,6 +298,7 @@ int input_gpio_read(struct input_gpio *g, struct input_gpio_event *events, size_
 	size_t n = 0;
 	int r;
 
+	assert(g);
 	r = gpiod_line_request_wait_edge_events(g->request, 0);
 	if (r < 0)
 		return -errno;

@@ -1,6 +1,7 @@
 /* A value in a JSON payload by its key path: see json-path.h. */
 #include "sensors/json-path.h"
 
+#include <assert.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@ struct json_t *json_path_lookup(struct json_t *root, const char *path)
 {
 	json_t *cur = root;
 
+	assert(root);
 	while (cur) {
 		size_t n;
 

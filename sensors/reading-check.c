@@ -1,5 +1,6 @@
 #include "sensors/reading-check.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +11,7 @@
 
 void reading_check_params_default(enum reading_check_kind kind, struct reading_check_params *ret)
 {
+	assert(ret);
 	*ret = (struct reading_check_params){
 		.min_mc = READING_CHECK_DEFAULT_MIN_MC,
 		.max_mc = READING_CHECK_DEFAULT_MAX_MC,
@@ -31,6 +33,7 @@ void reading_check_params_default(enum reading_check_kind kind, struct reading_c
 
 void reading_check_state_init(struct reading_check_state *st)
 {
+	assert(st);
 	memset(st, 0, sizeof(*st));
 }
 
@@ -129,6 +132,7 @@ struct reading_check_result reading_check_evaluate(struct reading_check_state *s
 {
 	struct reading_check_result res = { 0 };
 
+	assert(st);
 	res.verdict = verdict_of(st, p, kind, reading, now_usec);
 	st->count[res.verdict]++;
 	if (res.verdict == READING_CHECK_VERDICT_OK) {

@@ -1,5 +1,6 @@
 #include "sensors/room-publish.h"
 
+#include <assert.h>
 #include <stdlib.h>
 
 #include "sensors/sensor-defaults.h"
@@ -8,6 +9,7 @@
 
 void room_publish_params_default(struct room_publish_params *ret)
 {
+	assert(ret);
 	*ret = (struct room_publish_params){
 		.step_mc = ROOM_PUBLISH_DEFAULT_STEP_MC,
 		.max_interval_usec = ROOM_PUBLISH_DEFAULT_MAX_INTERVAL_USEC,
@@ -32,6 +34,7 @@ bool room_publish_due(const struct room_publish *last, const struct room_publish
 
 void room_publish_mark(struct room_publish *last, bool known, int32_t value_mc, uint64_t now_usec)
 {
+	assert(last);
 	last->published = true;
 	last->known = known;
 	last->value_mc = known ? value_mc : 0;

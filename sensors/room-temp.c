@@ -1,5 +1,6 @@
 #include "sensors/room-temp.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <string.h>
 
@@ -15,6 +16,7 @@ uint64_t sensor_health_default_stale_usec(uint64_t interval_usec)
 void sensor_health_init(struct sensor_health *h, uint64_t stale_after_usec, uint64_t max_age_usec,
 			uint64_t now_usec)
 {
+	assert(h);
 	memset(h, 0, sizeof(*h));
 	h->stale_after_usec = stale_after_usec;
 	h->max_age_usec = max_age_usec;
@@ -26,6 +28,7 @@ enum sensor_health_event sensor_health_good(struct sensor_health *h, int32_t val
 {
 	bool was_stale = h->stale;
 
+	assert(h);
 	h->have_value = true;
 	h->value_mc = value_mc;
 	h->value_usec = now_usec;
@@ -36,6 +39,7 @@ enum sensor_health_event sensor_health_good(struct sensor_health *h, int32_t val
 
 uint64_t sensor_health_next_usec(const struct sensor_health *h)
 {
+	assert(h);
 	if (h->since_usec > UINT64_MAX - h->stale_after_usec)
 		return UINT64_MAX;
 	return h->since_usec + h->stale_after_usec;
@@ -43,6 +47,7 @@ uint64_t sensor_health_next_usec(const struct sensor_health *h)
 
 enum sensor_health_event sensor_health_tick(struct sensor_health *h, uint64_t now_usec)
 {
+	assert(h);
 	if (h->stale || now_usec < sensor_health_next_usec(h))
 		return SENSOR_HEALTH_EVENT_NONE;
 	h->stale = true;
@@ -60,6 +65,7 @@ bool sensor_health_usable(const struct sensor_health *h, uint64_t now_usec)
 
 int room_temp_mode_from_string(const char *s, enum room_temp_mode *ret)
 {
+	assert(ret);
 	if (strcmp(s, "min") == 0)
 		*ret = ROOM_TEMP_MODE_MIN;
 	else if (strcmp(s, "mean") == 0)
@@ -79,6 +85,8 @@ int room_temp_aggregate(const struct sensor_health *const *hs, size_t n, enum ro
 	uint64_t taken = 0;
 	int used = 0;
 
+	assert(hs);
+	assert(ret_mc);
 	for (size_t i = 0; i < n; i++) {
 		const struct sensor_health *h = hs[i];
 

@@ -1,5 +1,6 @@
 #include "sensors/sysfs-find.h"
 
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -21,6 +22,7 @@ int sysfs_find_by_name(const char *classdir, const char *prefix, const char *nam
 	int r;
 	DIR *d;
 
+	assert(ret_error);
 	d = opendir(classdir);
 	if (!d)
 		return errno == ENOENT ? -ENODEV : -errno;

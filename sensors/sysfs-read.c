@@ -1,5 +1,6 @@
 #include "sensors/sysfs-read.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -64,6 +65,7 @@ int sysfs_parse_int(const char *s, int64_t *ret)
 	bool neg = false;
 	uint64_t v = 0;
 
+	assert(ret);
 	if (*p == '-') {
 		neg = true;
 		p++;
@@ -85,6 +87,7 @@ int sysfs_parse_decimal(const char *s, double *ret)
 	char *stop;
 	double v;
 
+	assert(ret);
 	if (*p == '-')
 		p++;
 	end = skip_digits(p);
@@ -113,6 +116,7 @@ int sysfs_read_int(const char *path, int64_t *ret)
 	char buf[SYSFS_INT_MAX_LEN];
 	int r;
 
+	assert(ret);
 	r = sysfs_read_file(path, buf, sizeof(buf));
 	if (r < 0)
 		return r;
@@ -123,6 +127,7 @@ int sysfs_read_int(const char *path, int64_t *ret)
 
 int sysfs_read_decimal(const char *path, double *ret)
 {
+	assert(ret);
 	/* IIO prints at most "-2147483648.123456789\n". */
 	char buf[SYSFS_INT_MAX_LEN + 12];
 	int r;

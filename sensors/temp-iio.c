@@ -6,6 +6,7 @@
  * up to a second and fails often with EIO (bad timing, bad checksum): that
  * -EIO is passed on, and the caller retries (sensors/temp-retry.h).
  */
+#include <assert.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -79,6 +80,7 @@ int temp_iio_from_raw(int64_t raw, double offset, double scale, int32_t *ret_mc)
 {
 	double mc = ((double) raw + offset) * scale;
 
+	assert(ret_mc);
 	if (!isfinite(mc) || mc < INT32_MIN || mc > INT32_MAX)
 		return -ERANGE;
 	*ret_mc = (int32_t) lround(mc);

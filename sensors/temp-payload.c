@@ -1,5 +1,6 @@
 #include "sensors/temp-payload.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
@@ -116,6 +117,8 @@ int temp_payload_parse(const void *data, size_t len, const struct temp_payload_p
 	double c = 0.0;
 	int r;
 
+	assert(ret_mc);
+	assert(ret_reason);
 	if (len > max)
 		return fail(ret_reason, "payload too large", -EMSGSIZE);
 	if (len == 0 || !data)

@@ -1,5 +1,6 @@
 #include "sensors/temp-retry.h"
 
+#include <assert.h>
 #include <errno.h>
 
 bool temp_retry_transient(int error)
@@ -18,6 +19,7 @@ bool temp_retry_transient(int error)
 
 void temp_retry_begin(struct temp_retry *st)
 {
+	assert(st);
 	st->attempt = 0;
 }
 
@@ -27,6 +29,8 @@ enum temp_retry_action temp_retry_step(struct temp_retry *st, const struct temp_
 {
 	uint64_t done_usec;
 
+	assert(st);
+	assert(ret_delay_usec);
 	if (result >= 0)
 		return TEMP_RETRY_ACTION_DONE;
 	st->failures++;

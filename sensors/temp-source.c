@@ -1,5 +1,6 @@
 #include "sensors/temp-source.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -52,6 +53,8 @@ int temp_source_new(const struct temp_source_params *p, struct temp_source **ret
 	void *data = NULL;
 	int r;
 
+	assert(p);
+	assert(ret);
 	ops = temp_source_ops_find(p->type);
 	if (!ops)
 		return -EINVAL;
@@ -128,6 +131,7 @@ struct temp_source *temp_source_free(struct temp_source *s)
 
 const struct temp_source_ops *temp_source_get_ops(const struct temp_source *s)
 {
+	assert(s);
 	return s->ops;
 }
 
@@ -151,6 +155,8 @@ static void temp_source_child(struct temp_source *s, int fd, pid_t parent)
 
 int temp_source_start(struct temp_source *s, uint64_t *ret_conversion_usec)
 {
+	assert(s);
+	assert(ret_conversion_usec);
 	pid_t parent, pid;
 	int fds[2];
 
@@ -189,6 +195,7 @@ int temp_source_start(struct temp_source *s, uint64_t *ret_conversion_usec)
 
 int temp_source_fd(const struct temp_source *s)
 {
+	assert(s);
 	return s->fd >= 0 ? s->fd : -EBADF;
 }
 
@@ -197,6 +204,8 @@ int temp_source_read(struct temp_source *s, struct temp_reading *ret)
 	struct temp_source_record rec;
 	ssize_t n;
 
+	assert(s);
+	assert(ret);
 	if (s->fd < 0)
 		return -ECHILD;
 	do
@@ -226,6 +235,8 @@ int temp_source_measure(struct temp_source *s, struct temp_reading *ret)
 	struct temp_reading reading = { 0 };
 	int r;
 
+	assert(s);
+	assert(ret);
 	r = s->ops->measure(s->data, &reading);
 	if (r < 0)
 		return r;

@@ -1,4 +1,5 @@
 /* Parses the `w1_slave` text of a DS18B20: scratchpad, CRC verdict, t=millidegrees. */
+#include <assert.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
@@ -43,6 +44,7 @@ int temp_w1_parse_slave(const char *text, struct temp_reading *ret)
 	int64_t t;
 	size_t len;
 
+	assert(ret);
 	if (parse_scratchpad(&p, first) < 0 || strncmp(p, ": crc=", 6) != 0)
 		return -EBADMSG;
 	p += 6;

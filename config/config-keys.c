@@ -119,7 +119,9 @@ static const char *const leg_names[] = {
 #define SHELLY              (1u << HEATER_TYPE_SHELLY)
 #define Z2M                 (1u << HEATER_TYPE_ZIGBEE2MQTT)
 #define GENERIC             (1u << HEATER_TYPE_GENERIC)
-#define BY_TOPIC            (~GENERIC) /* the presets that make their topics from 'topic' */
+/* The presets whose plugs take a dead-man with every ON (their ops' dead_man). */
+#define DEAD_MAN (TASMOTA | SHELLY | Z2M)
+#define BY_TOPIC (~GENERIC) /* the presets that make their topics from 'topic' */
 
 const struct key_spec config_keys[] = {
 	KEY("daemon", "node_id", KEY_NAME, daemon.node_id, 0, 0,
@@ -411,11 +413,12 @@ const struct key_spec config_keys[] = {
 		    "payload.")),
 	HEATER("power_json_key", KEY_STRING, power_json_key, 0, 0, GENERIC, EXAMPLE("power"),
 	       HELP("Where the power (W) is in a JSON payload; unset: no power reports.")),
-	HEATER("auto_off", KEY_DURATION, auto_off_usec, 0, 12 * HOUR, 0,
+	HEATER("auto_off", KEY_DURATION, auto_off_usec, 0, 12 * HOUR, DEAD_MAN,
 	       DEFAULT(HEATER_DEFAULT_AUTO_OFF_USEC),
 	       HELP("Dead-man: every ON carries the plug's own auto-off (Tasmota PulseTime, Shelly "
 		    "toggle_after, zigbee2mqtt on_time) and is re-sent before it runs out, so a "
-		    "dead Pi leaves no heater on. 0: none (not recommended).")),
+		    "dead Pi leaves no heater on. 0: none (not recommended). A generic plug "
+		    "takes none: set its own auto-off in its firmware.")),
 	HEATER("confirm_timeout", KEY_DURATION, confirm_timeout_usec, 2 * SEC, 5 * MIN, 0,
 	       DEFAULT(HEATER_DEFAULT_CONFIRM_TIMEOUT_USEC),
 	       HELP("The plug must confirm a command within this, or it is re-sent and then "

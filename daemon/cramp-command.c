@@ -37,7 +37,6 @@ int cramp_command_parse(const void *data, size_t len, int64_t now_s, struct cram
 			const char **ret_reason)
 {
 	assert(ret);
-	assert(ret_reason);
 	static const char *const legs[] = { "left", "right", "unknown", NULL };
 	static const char *const sites[] = { "calf", "foot", "thigh", "buttock", NULL };
 	struct cramp_command c = { .leg = "unknown", .source = "command" };

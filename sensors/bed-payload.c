@@ -109,7 +109,6 @@ int bed_payload_parse(const void *data, size_t len, const struct bed_payload_par
 	size_t max = p->max_size ? p->max_size : BED_PAYLOAD_DEFAULT_MAX_SIZE;
 
 	assert(ret_active);
-	assert(ret_reason);
 	if (len > max)
 		return fail(ret_reason, "payload too large", -EMSGSIZE);
 	if (len == 0 || !data)

@@ -118,7 +118,6 @@ int temp_payload_parse(const void *data, size_t len, const struct temp_payload_p
 	int r;
 
 	assert(ret_mc);
-	assert(ret_reason);
 	if (len > max)
 		return fail(ret_reason, "payload too large", -EMSGSIZE);
 	if (len == 0 || !data)

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "daemon/clock.h"
+#include "daemon/event-source.h"
+#include "daemon/log.h"
 
 /* Enough for every alert of a long broker outage; the oldest go first when full. */
 #define PENDING_MAX 64
@@ -18,6 +20,12 @@ struct active {
 };
 
 struct alerts {
+	const struct alerts_callbacks *cb;
+	void *userdata;
+	struct mqtt *mqtt;       /* where events go; NULL: not yet */
+	struct mqtt_slot *watch; /* sends what waits on every connect */
+	sd_event_source *defer;  /* sends soon after a change, once per loop iteration */
+	bool active_changed;
 	char *node_id;
 	uint64_t seq; /* with the start time, makes ids unique across restarts */
 	uint64_t boot_usec;
@@ -27,18 +35,81 @@ struct alerts {
 	unsigned n_pending;
 };
 
-int alerts_new(const char *node_id, struct alerts **ret)
+/* After whatever raised, cleared or noticed something in this loop iteration: out it goes. */
+static int on_defer(sd_event_source *s, void *userdata)
 {
-	struct alerts *a = calloc(1, sizeof(*a));
+	struct alerts *a = userdata;
 
+	if (a->mqtt)
+		(void) alerts_flush(a, a->mqtt);
+	if (a->active_changed && a->cb && a->cb->changed) {
+		a->active_changed = false;
+		a->cb->changed(a->userdata);
+	}
+	return 0;
+}
+
+int alerts_new(sd_event *event, const char *node_id, const struct alerts_callbacks *cb,
+	       void *userdata, struct alerts **ret)
+{
+	struct alerts *a;
+	int r;
+
+	assert(event);
+	assert(node_id);
 	assert(ret);
+	a = calloc(1, sizeof(*a));
 	if (!a || !(a->node_id = strdup(node_id))) {
 		free(a);
 		return -ENOMEM;
 	}
+	a->cb = cb;
+	a->userdata = userdata;
 	a->boot_usec = clock_realtime_usec();
+	r = sd_event_add_defer(event, &a->defer, on_defer, a);
+	if (r >= 0)
+		r = event_source_describe(a->defer, "alerts");
+	if (r >= 0)
+		r = sd_event_source_set_enabled(a->defer, SD_EVENT_OFF);
+	if (r < 0) {
+		alerts_free(a);
+		return r;
+	}
 	*ret = a;
 	return 0;
+}
+
+static void on_connected(struct mqtt *mqtt, void *userdata)
+{
+	(void) alerts_flush(userdata, mqtt);
+}
+
+static const struct mqtt_watch_callbacks watch_callbacks = {
+	.connected = on_connected,
+};
+
+int alerts_attach(struct alerts *a, struct mqtt *mqtt)
+{
+	struct mqtt_slot *watch = NULL;
+	int r;
+
+	assert(a);
+	assert(mqtt);
+	r = mqtt_watch(mqtt, &watch_callbacks, a, &watch);
+	if (r < 0)
+		return r;
+	a->watch = mqtt_slot_free(a->watch);
+	a->watch = watch;
+	a->mqtt = mqtt;
+	(void) alerts_flush(a, mqtt);
+	return 0;
+}
+
+/* Something to send, or the active set changed: act once the current handler is done. */
+static void soon(struct alerts *a, bool active_changed)
+{
+	a->active_changed |= active_changed;
+	(void) sd_event_source_set_enabled(a->defer, SD_EVENT_ONESHOT);
 }
 
 struct alerts *alerts_free(struct alerts *a)
@@ -52,6 +123,8 @@ struct alerts *alerts_free(struct alerts *a)
 	free(a->active);
 	for (unsigned i = 0; i < a->n_pending; i++)
 		free(a->pending[i]);
+	a->watch = mqtt_slot_free(a->watch);
+	a->defer = sd_event_source_disable_unref(a->defer);
 	free(a->node_id);
 	free(a);
 	return NULL;
@@ -87,6 +160,7 @@ static int queue_event(struct alerts *a, const char *kind, const char *source, c
 		a->n_pending--;
 	}
 	a->pending[a->n_pending++] = text;
+	soon(a, strcmp(state, "notice") != 0);
 	return 0;
 }
 
@@ -151,6 +225,9 @@ int alerts_flush(struct alerts *a, struct mqtt *mqtt)
 	int sent = 0;
 
 	assert(a);
+	assert(mqtt);
+	if (!mqtt_is_connected(mqtt))
+		return 0;
 	while (a->n_pending > 0) {
 		const char *text = a->pending[0];
 

@@ -2,6 +2,7 @@
 
 #include <jansson.h>
 #include <stdint.h>
+#include <systemd/sd-event.h>
 
 #include "daemon/mqtt.h"
 
@@ -11,14 +12,25 @@
  * JSON events on <base>/event/alert (QoS 1, not retained) with a unique id and
  * ISO-8601 local time. Events made while the broker is away wait in a small
  * queue and go out, in order, when it is back; the active ones are also in
- * <base>/state, so a late subscriber still sees them.
+ * <base>/state, so a late subscriber still sees them. Whoever raises or
+ * clears one, the event goes out at the end of that loop iteration, and the
+ * owner hears that the active set changed (to re-publish the state).
  */
 
 struct alerts;
 
-/* @node_id is copied. Returns 0 or -ENOMEM. */
-int alerts_new(const char *node_id, struct alerts **ret);
+struct alerts_callbacks {
+	/* An alert was raised or cleared: the state's "alerts" changed. */
+	void (*changed)(void *userdata);
+};
+
+/* @node_id is copied; @cb (may be NULL) must outlive the alerts. Returns 0 or -errno. */
+int alerts_new(sd_event *event, const char *node_id, const struct alerts_callbacks *cb,
+	       void *userdata, struct alerts **ret);
 struct alerts *alerts_free(struct alerts *a);
+
+/* Sends events through @mqtt from now on, and what waits whenever it connects. 0 or -errno. */
+int alerts_attach(struct alerts *a, struct mqtt *mqtt);
 
 /*
  * Raises alert @kind for @source (e.g. "sensor_stale", "sensor.bed") with a
@@ -39,7 +51,7 @@ int alerts_clear(struct alerts *a, const char *kind, const char *source, const c
 int alerts_notify(struct alerts *a, const char *kind, const char *source, const char *message,
 		  uint64_t realtime_usec);
 
-/* Sends what waits, oldest first, while @mqtt takes it. Returns how many were sent. */
+/* Sends what waits, oldest first, while @mqtt is connected and takes it; how many were sent. */
 int alerts_flush(struct alerts *a, struct mqtt *mqtt);
 
 /* The active alerts as a JSON array of {kind, source, since} (a new reference). */

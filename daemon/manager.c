@@ -60,7 +60,7 @@ static void notify_status(struct manager *m)
 			  c->port, store_guard_get(m->store) ? "" : "; store unavailable");
 }
 
-static json_t *state_snapshot(const struct manager *m)
+static json_t *state_snapshot(struct manager *m)
 {
 	struct store *s = store_guard_get(m->store);
 	json_t *state, *store;
@@ -102,12 +102,10 @@ static void publish_state(struct manager *m)
 	free(text);
 }
 
-/* Sends what changed: the state snapshot and any alert events that wait. */
+/* Sends what changed: the state snapshot (the alerts send their own events). */
 static void publish_changes(struct manager *m)
 {
 	publish_state(m);
-	if (mqtt_is_connected(m->mqtt))
-		(void) alerts_flush(m->alerts, m->mqtt);
 }
 
 /* The parts heard it first (they watch the connection): now the state they are in. */
@@ -209,6 +207,10 @@ static void on_parts_changed(void *userdata)
 	publish_changes(userdata);
 }
 
+static const struct alerts_callbacks alerts_callbacks = {
+	.changed = on_parts_changed,
+};
+
 static void on_mqtt_disconnected(void *userdata)
 {
 	notify_status(userdata);
@@ -239,7 +241,9 @@ static int attach(struct manager *m, struct mqtt *mqtt)
 {
 	int r;
 
-	r = cramp_log_attach(m->cramps, mqtt);
+	r = alerts_attach(m->alerts, mqtt);
+	if (r >= 0)
+		r = cramp_log_attach(m->cramps, mqtt);
 	if (r >= 0)
 		r = reminder_answers_start(m->reminders, mqtt);
 	return r;
@@ -307,7 +311,7 @@ static int apply_config(struct manager *m, struct config *next)
 	m->config = next;
 	apply_log_level(next);
 	if (mqtt && attach(m, mqtt) < 0)
-		log_warning("cannot take the cramp reports and reminder answers on the new "
+		log_warning("cannot take the alerts, cramp reports and reminder answers to the new "
 			    "broker, ignoring");
 	r = ha_announce_configure(m->ha, next, mqtt ? mqtt : m->mqtt);
 	if (r < 0)
@@ -438,7 +442,7 @@ int manager_new(struct config *config, struct manager **ret)
 	if (r >= 0)
 		r = sd_event_source_set_enabled(m->prune_timer, SD_EVENT_ON);
 	if (r >= 0)
-		r = alerts_new(config->daemon.node_id, &m->alerts);
+		r = alerts_new(m->event, config->daemon.node_id, &alerts_callbacks, m, &m->alerts);
 	if (r >= 0)
 		r = store_guard_new(m->event, config->daemon.state_dir, m->alerts, &store_callbacks,
 				    m, &m->store);

@@ -49,6 +49,9 @@ struct heater_params {
 
 void heater_params_init(struct heater_params *p, enum heater_type type);
 
+/* Whether @a and @b make the same heater (every field alike, strings by content). */
+bool heater_params_equal(const struct heater_params *a, const struct heater_params *b);
+
 /* The name of HEATER_PRESETS: "tasmota", "shelly", ...; NULL if invalid. */
 const char *heater_type_to_string(enum heater_type t);
 

@@ -11,47 +11,9 @@
 #include "control/thermostat.h"
 #include "daemon/clock.h"
 #include "daemon/event-source.h"
-#include "daemon/heating-settings.h"
+#include "daemon/heating-internal.h"
 #include "daemon/log.h"
 #include "sensors/temp-payload.h"
-
-#define MINUTE_USEC (60ULL * 1000000ULL)
-
-struct stage {
-	struct heating *heating;
-	const struct config_heater *cfg;
-	char source[80]; /* "heater.NAME" */
-	struct heater *heater;
-	struct mqtt_slot **slots; /* one per topic of the plug */
-	uint64_t wake_usec;
-	bool on;
-	/* On-time per minute over the last hour, for the cramp log's context. */
-	uint64_t on_usec[60];
-	uint64_t minute[60];
-	uint64_t accounted_usec;
-};
-
-struct heating {
-	sd_event *event;
-	const struct config *config;
-	struct alerts *alerts;
-	const struct heating_callbacks *cb;
-	void *userdata;
-	struct mqtt *mqtt;
-	struct inputs *inputs; /* whether the person is in bed */
-
-	struct thermostat *thermostat;
-	struct thermostat_input in;
-	struct thermostat_decision last;
-	bool have_decision;
-	struct stage stages[THERMOSTAT_STAGES_MAX];
-	unsigned n_stages;
-
-	struct heating_settings settings; /* floor and mode */
-	struct mqtt_slot *floor_slot, *mode_slot, *outdoor_slot, *watch;
-	sd_event_source *timer;
-	bool connected;
-};
 
 static const char *const stage_alert_kinds[] = {
 	[THERMOSTAT_ALERT_SENSOR_STALE] = "sensor_stale",
@@ -98,20 +60,6 @@ static void raise_or_clear(struct heating *h, unsigned raised, unsigned cleared,
 	}
 }
 
-static void account(struct stage *s, uint64_t now)
-{
-	uint64_t minute = now / MINUTE_USEC;
-	unsigned slot = (unsigned) (minute % 60);
-
-	if (s->minute[slot] != minute) {
-		s->minute[slot] = minute;
-		s->on_usec[slot] = 0;
-	}
-	if (s->on && s->accounted_usec && now > s->accounted_usec)
-		s->on_usec[slot] += now - s->accounted_usec;
-	s->accounted_usec = now;
-}
-
 static void arm_timer(struct heating *h, uint64_t at)
 {
 	for (unsigned i = 0; i < h->n_stages; i++)
@@ -155,16 +103,6 @@ static bool carry_out(struct stage *s, const struct heater_decision *d)
 	}
 	s->wake_usec = d->next_wakeup_usec;
 	return d->redecide;
-}
-
-static const char *action(const struct heating *h)
-{
-	if (h->settings.mode == COMMAND_MODE_OFF)
-		return "off";
-	for (unsigned i = 0; i < h->n_stages; i++)
-		if (h->stages[i].on)
-			return "heating";
-	return "idle";
 }
 
 static unsigned local_second_of_day(void)
@@ -216,7 +154,7 @@ static void fill_inputs(struct heating *h)
 static void step(struct heating *h)
 {
 	uint64_t now = clock_monotonic_usec();
-	const char *before = action(h);
+	const char *before = heating_action(h);
 	struct thermostat_decision d;
 	bool again = false;
 	int r;
@@ -238,7 +176,7 @@ static void step(struct heating *h)
 		struct stage *s = &h->stages[i];
 		struct heater_decision hd;
 
-		account(s, now);
+		heating_account(s, now);
 		s->on = d.stage[i].on;
 		raise_or_clear(h, d.stage[i].alerts_raised, d.stage[i].alerts_cleared, s->source);
 		if (h->connected) {
@@ -249,7 +187,7 @@ static void step(struct heating *h)
 	h->last = d;
 	h->have_decision = true;
 	arm_timer(h, again ? now : d.next_wakeup_usec);
-	if (strcmp(before, action(h)) != 0 && h->cb->changed)
+	if (strcmp(before, heating_action(h)) != 0 && h->cb->changed)
 		h->cb->changed(h->userdata);
 }
 
@@ -302,38 +240,40 @@ static int make_stage(struct heating *h, struct stage *s, const struct config_he
 	p.auto_off_usec = cfg->auto_off_usec;
 	p.confirm_timeout_usec = cfg->confirm_timeout_usec;
 	p.min_power_w = cfg->min_power_w;
+	s->params = p;
 	r = heater_new(&p, &s->heater);
 	if (r < 0)
 		return log_error_errno(r,
 				       "%s: cannot set up the plug (a topic with '+', '#' or "
 				       "nothing?)",
 				       s->source);
-	s->slots = calloc(heater_n_subscriptions(s->heater) + 1, sizeof(*s->slots));
+	s->n_slots = heater_n_subscriptions(s->heater);
+	s->slots = calloc(s->n_slots + 1, sizeof(*s->slots));
 	return s->slots ? 0 : -ENOMEM;
 }
 
 static int make_thermostat(struct heating *h)
 {
 	const struct config_heating *c = &h->config->heating;
-	struct thermostat_params p;
+	struct thermostat_params *p = &h->thermostat_params;
 
-	thermostat_params_init(&p);
-	p.n_stages = h->n_stages;
-	p.min_on_usec = c->min_on_usec;
-	p.min_off_usec = c->min_off_usec;
-	p.max_on_usec = c->max_on_usec;
-	p.overheat_c = c->overheat_c;
-	p.fallback_duty = c->fallback_duty;
-	p.no_effect_usec = c->no_effect_usec;
-	p.preheat_max_usec = c->preheat_max_usec;
+	thermostat_params_init(p);
+	p->n_stages = h->n_stages;
+	p->min_on_usec = c->min_on_usec;
+	p->min_off_usec = c->min_off_usec;
+	p->max_on_usec = c->max_on_usec;
+	p->overheat_c = c->overheat_c;
+	p->fallback_duty = c->fallback_duty;
+	p->no_effect_usec = c->no_effect_usec;
+	p->preheat_max_usec = c->preheat_max_usec;
 	/* The room module decides when a sensor is stale; never second-guess it sooner. */
 	for (size_t i = 0; i < h->config->n_sensors; i++)
-		if (h->config->sensors[i].stale_after_usec > p.stale_usec)
-			p.stale_usec = h->config->sensors[i].stale_after_usec;
+		if (h->config->sensors[i].stale_after_usec > p->stale_usec)
+			p->stale_usec = h->config->sensors[i].stale_after_usec;
 	for (unsigned i = 0; i < h->n_stages; i++)
-		if (i == 0 || h->stages[i].cfg->min_power_w < p.no_effect_power_w)
-			p.no_effect_power_w = h->stages[i].cfg->min_power_w;
-	return thermostat_new(&p, &h->thermostat);
+		if (i == 0 || h->stages[i].cfg->min_power_w < p->no_effect_power_w)
+			p->no_effect_power_w = h->stages[i].cfg->min_power_w;
+	return thermostat_new(p, &h->thermostat);
 }
 
 static void set_connected(struct heating *h, bool connected)
@@ -501,8 +441,7 @@ static void drop_subscriptions(struct heating *h)
 	h->outdoor_slot = mqtt_slot_free(h->outdoor_slot);
 	h->watch = mqtt_slot_free(h->watch);
 	for (unsigned i = 0; i < h->n_stages; i++)
-		for (unsigned j = 0;
-		     h->stages[i].slots && j < heater_n_subscriptions(h->stages[i].heater); j++)
+		for (unsigned j = 0; h->stages[i].slots && j < h->stages[i].n_slots; j++)
 			h->stages[i].slots[j] = mqtt_slot_free(h->stages[i].slots[j]);
 }
 
@@ -544,7 +483,7 @@ static int subscribe(struct heating *h, struct mqtt *mqtt)
 	for (unsigned i = 0; i < h->n_stages && r >= 0; i++) {
 		struct stage *s = &h->stages[i];
 
-		for (unsigned j = 0; j < heater_n_subscriptions(s->heater) && r >= 0; j++)
+		for (unsigned j = 0; j < s->n_slots && r >= 0; j++)
 			r = mqtt_subscribe(mqtt, heater_subscription(s->heater, j), 1,
 					   on_plug_message, s, &s->slots[j]);
 	}
@@ -567,6 +506,9 @@ int heating_start(struct heating *h, struct mqtt *mqtt, struct store *store)
 		 h->config->heating.night_start_min / 60, h->config->heating.night_start_min % 60,
 		 h->config->heating.night_end_min / 60, h->config->heating.night_end_min % 60,
 		 h->n_stages, h->n_stages == 1 ? "" : "s");
+	/* Adopted heaters knew a connection: tell them when this one is not up yet. */
+	if (!mqtt_is_connected(mqtt))
+		set_connected(h, false);
 	h->connected = mqtt_is_connected(mqtt);
 	step(h);
 	return 0;
@@ -581,7 +523,8 @@ void heating_off(struct heating *h)
 		struct heater_decision hd;
 
 		h->stages[i].on = false;
-		if (!h->connected)
+		/* An adopted heater lives on in the new heating, as it is. */
+		if (!h->connected || !h->stages[i].heater)
 			continue;
 		heater_set(h->stages[i].heater, false, now, &hd);
 		(void) carry_out(&h->stages[i], &hd);
@@ -593,51 +536,4 @@ void heating_stop(struct heating *h)
 {
 	heating_off(h);
 	drop_subscriptions(h);
-}
-
-int heating_heater_on(const struct heating *h)
-{
-	if (h->n_stages == 0)
-		return -1;
-	return strcmp(action(h), "heating") == 0;
-}
-
-double heating_duty_1h(const struct heating *h)
-{
-	uint64_t now_minute = clock_monotonic_usec() / MINUTE_USEC, on = 0;
-	const struct stage *s = &h->stages[0];
-
-	if (h->n_stages == 0)
-		return NAN;
-	for (unsigned i = 0; i < 60; i++)
-		if (s->minute[i] + 60 > now_minute)
-			on += s->on_usec[i];
-	return (double) on / (60.0 * MINUTE_USEC);
-}
-
-int heating_add_state(const struct heating *h, json_t *state)
-{
-	json_t *heaters = json_object();
-
-	if (!heaters)
-		return -ENOMEM;
-	for (unsigned i = 0; i < h->n_stages; i++) {
-		struct heater_status st;
-
-		heater_get_status(h->stages[i].heater, &st);
-		json_object_set_new(
-		    heaters, h->stages[i].cfg->name,
-		    json_pack("{s:s, s:b, s:o}", "state", heater_state_to_string(st.state), "on",
-			      h->stages[i].on, "power",
-			      st.power_known ? json_real(st.power_w) : json_null()));
-	}
-	json_object_set_new(state, "floor", json_real(h->settings.floor_c));
-	json_object_set_new(state, "mode", json_string(command_mode_to_string(h->settings.mode)));
-	json_object_set_new(state, "action", json_string(action(h)));
-	json_object_set_new(state, "heating_reason",
-			    h->have_decision
-				? json_string(thermostat_reason_to_string(h->last.reason))
-				: json_null());
-	json_object_set_new(state, "heaters", heaters);
-	return 0;
 }

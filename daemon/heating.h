@@ -48,6 +48,16 @@ struct heating *heating_free(struct heating *h);
  */
 int heating_start(struct heating *h, struct mqtt *mqtt, struct store *store);
 
+/*
+ * A reload: takes over from @old (still running, not yet stopped) what did not
+ * change, before heating_start(): each heater of the same name and settings
+ * (its plug's tracker, its relay state), the thermostat when it is made alike
+ * for the same heaters (the relays' timers, what it learned), the last room and
+ * outdoor readings. @old's heating_stop() then leaves the adopted heaters
+ * alone; it switches off only those that are gone or changed.
+ */
+void heating_adopt(struct heating *h, struct heating *old);
+
 /* Commands every heater off and stops deciding; for a shutdown. */
 void heating_off(struct heating *h);
 

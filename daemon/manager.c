@@ -304,6 +304,8 @@ static int apply_config(struct manager *m, struct config *next)
 						  "the running configuration");
 		}
 	}
+	/* What did not change goes on as it was: the readings, the relays, their timers. */
+	parts_adopt(parts, m->parts);
 	parts_stop(m->parts);
 	m->parts = parts_free(m->parts);
 	m->parts = parts;

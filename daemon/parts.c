@@ -136,6 +136,15 @@ int parts_start(struct parts *p, struct mqtt *mqtt, struct store *store)
 	return r;
 }
 
+void parts_adopt(struct parts *p, struct parts *old)
+{
+	assert(p);
+	assert(old);
+	room_adopt(p->room, old->room);
+	heating_adopt(p->heating, old->heating);
+	p->last_sample_s = old->last_sample_s;
+}
+
 void parts_stop(struct parts *p)
 {
 	assert(p);
@@ -159,7 +168,7 @@ void parts_set_store(struct parts *p, struct store *store)
 	heating_set_store(p->heating, store);
 }
 
-int parts_add_state(const struct parts *p, json_t *state)
+int parts_add_state(struct parts *p, json_t *state)
 {
 	int r;
 

@@ -55,6 +55,15 @@ struct parts *parts_free(struct parts *p);
  */
 int parts_start(struct parts *p, struct mqtt *mqtt, struct store *store);
 
+/*
+ * A reload: the new parts @p take over from the running @old what did not
+ * change — the thermometers' health and last values, each heater whose settings
+ * are the same (its relay, its timers), the thermostat — so a reload does not
+ * switch a heater, forget the room or restart a minimum off-time. Before
+ * parts_start(p) and parts_stop(old).
+ */
+void parts_adopt(struct parts *p, struct parts *old);
+
 /* Heaters off, GPIO lines released, subscriptions dropped: before the parts go. */
 void parts_stop(struct parts *p);
 
@@ -68,7 +77,7 @@ void parts_heaters_off(struct parts *p);
 void parts_set_store(struct parts *p, struct store *store);
 
 /* Adds each part's fields to the state object @state. Returns 0 or -ENOMEM. */
-int parts_add_state(const struct parts *p, json_t *state);
+int parts_add_state(struct parts *p, json_t *state);
 
 /* The parts themselves, for what the cramp log's context reads; owned by @p. */
 const struct room *parts_room(const struct parts *p);

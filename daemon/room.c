@@ -439,6 +439,47 @@ struct room *room_free(struct room *r)
 	return NULL;
 }
 
+static bool same_string(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* The same thermometer, set up alike: every key of the section but its line. */
+static bool sensors_alike(const struct config_sensor *a, const struct config_sensor *b)
+{
+	return same_string(a->name, b->name) && a->type == b->type &&
+	       same_string(a->device, b->device) && same_string(a->sysfs_name, b->sysfs_name) &&
+	       same_string(a->path, b->path) && same_string(a->label, b->label) &&
+	       a->index == b->index && same_string(a->topic, b->topic) &&
+	       same_string(a->json_key, b->json_key) && a->fahrenheit == b->fahrenheit &&
+	       a->max_age_usec == b->max_age_usec && a->interval_usec == b->interval_usec &&
+	       a->stale_after_usec == b->stale_after_usec && a->offset_c == b->offset_c &&
+	       a->min_c == b->min_c && a->max_c == b->max_c &&
+	       a->max_rate_c_per_min == b->max_rate_c_per_min &&
+	       a->stuck_after_usec == b->stuck_after_usec;
+}
+
+void room_adopt(struct room *r, const struct room *old)
+{
+	assert(r);
+	assert(old);
+	if (!r->track || !old->track)
+		return;
+	for (size_t i = 0; i < r->n_sensors; i++)
+		for (size_t j = 0; j < old->n_sensors; j++) {
+			if (!sensors_alike(r->sensors[i].cfg, old->sensors[j].cfg))
+				continue;
+			room_sensors_adopt(r->track, i, old->track, j);
+			r->sensors[i].retry = old->sensors[j].retry;
+			r->sensors[i].failing = old->sensors[j].failing;
+			r->sensors[i].payload_bad = old->sensors[j].payload_bad;
+			break;
+		}
+	room_sensors_adopt_news(r->track, old->track);
+	r->reading = room_sensors_reading(r->track, clock_monotonic_usec());
+	r->published = old->published;
+}
+
 void room_set_reading_handler(struct room *r,
 			      void (*handler)(const struct room_reading *reading, void *userdata),
 			      void *userdata)
@@ -531,7 +572,7 @@ static json_t *sensor_state(const struct room *r, size_t i, uint64_t now)
 			 (json_int_t) r->sensors[i].retry.failures);
 }
 
-int room_add_state(const struct room *r, json_t *state)
+int room_add_state(struct room *r, json_t *state)
 {
 	uint64_t now = clock_monotonic_usec();
 	json_t *sensors = json_object();
@@ -547,5 +588,13 @@ int room_add_state(const struct room *r, json_t *state)
 				? json_real(round(to_c(r->reading.value_mc) * 100) / 100)
 				: json_null());
 	json_object_set_new(state, "sensors", sensors);
+	/*
+	 * Whoever publishes the state (heating switching, a cramp), the room's value
+	 * goes with it: what is published now is what a change is measured against.
+	 */
+	room_publish_mark(&r->published, r->reading.known,
+			  r->reading.known ? r->reading.value_mc : 0, now);
+	r->held_back = false;
+	arm_health_timer(r);
 	return 0;
 }

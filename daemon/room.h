@@ -34,6 +34,14 @@ int room_new(sd_event *event, const struct config *config, struct alerts *alerts
 struct room *room_free(struct room *r);
 
 /*
+ * A reload: takes over from @old (still running) what each thermometer that is
+ * set up alike knew (its health, its checks' history, the last value) and what
+ * heating has had, so the room temperature stays known across the reload and no
+ * value is handed on twice. Before room_start().
+ */
+void room_adopt(struct room *r, const struct room *old);
+
+/*
  * The one consumer of room readings (heating): @handler is called with each
  * reading that is news (see sensors/room-sensors.h: a value not handed on
  * before, with the time it was taken, or the temperature becoming unknown).
@@ -51,5 +59,8 @@ void room_stop(struct room *r);
 /* The room temperature in °C; false when it is unknown (no healthy sensor). */
 bool room_temperature(const struct room *r, double *ret_c);
 
-/* Adds "temperature" and "sensors" to the state object @state. */
-int room_add_state(const struct room *r, json_t *state);
+/*
+ * Adds "temperature" and "sensors" to the state object @state, which is about
+ * to be published: the room re-publishes a change against what it shows.
+ */
+int room_add_state(struct room *r, json_t *state);

@@ -154,6 +154,26 @@ uint64_t room_sensors_next_usec(const struct room_sensors *rs)
 	return next;
 }
 
+void room_sensors_adopt(struct room_sensors *to, size_t i, const struct room_sensors *from,
+			size_t j)
+{
+	assert(to);
+	assert(from);
+	assert(i < to->n);
+	assert(j < from->n);
+	to->sensors[i].check = from->sensors[j].check;
+	to->sensors[i].health = from->sensors[j].health;
+}
+
+void room_sensors_adopt_news(struct room_sensors *to, const struct room_sensors *from)
+{
+	assert(to);
+	assert(from);
+	to->last = from->last;
+	to->handed_on = from->handed_on;
+	to->handed_on_usec = from->handed_on_usec;
+}
+
 const struct sensor_health *room_sensors_health(const struct room_sensors *rs, size_t i)
 {
 	assert(rs);

@@ -80,6 +80,16 @@ uint64_t room_sensors_next_usec(const struct room_sensors *rs);
 /* The room reading at @now_usec. */
 struct room_reading room_sensors_reading(const struct room_sensors *rs, uint64_t now_usec);
 
+/*
+ * A reload: sensor @i of @to takes over what sensor @j of @from knew (its checks'
+ * history and its health), where both are the same thermometer set up alike.
+ */
+void room_sensors_adopt(struct room_sensors *to, size_t i, const struct room_sensors *from,
+			size_t j);
+
+/* A reload: @to knows what @from handed on already, so it is not news again. */
+void room_sensors_adopt_news(struct room_sensors *to, const struct room_sensors *from);
+
 /* Sensor @i's health and checks, for the state snapshot (owned by @rs). */
 const struct sensor_health *room_sensors_health(const struct room_sensors *rs, size_t i);
 const struct reading_check_state *room_sensors_checks(const struct room_sensors *rs, size_t i);

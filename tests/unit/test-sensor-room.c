@@ -243,6 +243,34 @@ static void test_no_reading_goes_back_in_time(void **state)
 	room_sensors_free(rs);
 }
 
+/* A reload: the new tracker knows what the old one knew and handed on. */
+static void test_adopted_sensors_go_on(void **state)
+{
+	struct room_sensors *old = two_sensors(ROOM_TEMP_MODE_MIN, 0), *next;
+	struct room_sensors_result res;
+	struct room_reading r;
+
+	res = offer(old, 0, 19000, 10 * SEC);
+	res = offer(old, 1, 18000, 20 * SEC);
+	assert_true(res.news);
+	/* The new configuration swapped the sections' order. */
+	next = two_sensors(ROOM_TEMP_MODE_MIN, 30 * SEC);
+	room_sensors_adopt(next, 0, old, 1);
+	room_sensors_adopt(next, 1, old, 0);
+	room_sensors_adopt_news(next, old);
+	r = room_sensors_reading(next, 30 * SEC);
+	assert_true(r.known && r.value_mc == 18000 && r.taken_usec == 20 * SEC);
+	/* Not news again; the next reading is, at its time; staleness runs from before. */
+	room_sensors_tick(next, 40 * SEC, &res, NULL);
+	assert_false(res.news);
+	res = offer(next, 0, 17900, 50 * SEC);
+	assert_true(res.news && res.reading.value_mc == 17900 &&
+		    res.reading.taken_usec == 50 * SEC);
+	assert_true(room_sensors_health(next, 1)->since_usec == 10 * SEC);
+	room_sensors_free(old);
+	room_sensors_free(next);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -253,6 +281,7 @@ int main(void)
 		cmocka_unit_test(test_readings_keep_their_time),
 		cmocka_unit_test(test_news_is_a_new_reading),
 		cmocka_unit_test(test_no_reading_goes_back_in_time),
+		cmocka_unit_test(test_adopted_sensors_go_on),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,78 @@
+/* What a reload keeps of heating: see heating_adopt() in heating.h. */
+#include <assert.h>
+#include <string.h>
+
+#include "daemon/heating-internal.h"
+#include "daemon/log.h"
+
+/* What the thermostat is made from: the fields make_thermostat() takes from the config. */
+static bool thermostat_made_alike(const struct thermostat_params *a,
+				  const struct thermostat_params *b)
+{
+	return a->n_stages == b->n_stages && a->min_on_usec == b->min_on_usec &&
+	       a->min_off_usec == b->min_off_usec && a->max_on_usec == b->max_on_usec &&
+	       a->overheat_c == b->overheat_c && a->fallback_duty == b->fallback_duty &&
+	       a->no_effect_usec == b->no_effect_usec &&
+	       a->preheat_max_usec == b->preheat_max_usec && a->stale_usec == b->stale_usec &&
+	       a->no_effect_power_w == b->no_effect_power_w;
+}
+
+/* Takes @old's stage @j into @s: its plug's tracker, its relay state, its hour of use. */
+static void adopt_stage(struct stage *s, struct stage *old)
+{
+	s->heater = heater_free(s->heater);
+	s->heater = old->heater;
+	old->heater = NULL;
+	s->on = old->on;
+	s->wake_usec = old->wake_usec;
+	memcpy(s->on_usec, old->on_usec, sizeof(s->on_usec));
+	memcpy(s->minute, old->minute, sizeof(s->minute));
+	s->accounted_usec = old->accounted_usec;
+}
+
+void heating_adopt(struct heating *h, struct heating *old)
+{
+	bool all_in_place = h->n_stages == old->n_stages;
+	unsigned adopted = 0;
+
+	assert(h);
+	assert(old);
+	assert(!h->mqtt); /* before heating_start() */
+	for (unsigned i = 0; i < h->n_stages; i++) {
+		struct stage *s = &h->stages[i];
+		bool found = false;
+
+		for (unsigned j = 0; j < old->n_stages && !found; j++) {
+			struct stage *o = &old->stages[j];
+
+			if (!o->heater || strcmp(o->cfg->name, s->cfg->name) != 0 ||
+			    !heater_params_equal(&o->params, &s->params))
+				continue;
+			adopt_stage(s, o);
+			adopted++;
+			found = true;
+			all_in_place &= i == j;
+		}
+		all_in_place &= found;
+	}
+	/* What the room last said, and outdoors: heating does not start blind. */
+	h->in.room_known = old->in.room_known;
+	h->in.room_c = old->in.room_c;
+	h->in.room_usec = old->in.room_usec;
+	h->in.outdoor_known = old->in.outdoor_known;
+	h->in.outdoor_c = old->in.outdoor_c;
+	/*
+	 * The thermostat holds the relays' timers (min on/off, max on-time, back-offs)
+	 * and what it learned: kept when it is made alike and decides for the same heaters.
+	 */
+	if (all_in_place && h->thermostat && old->thermostat &&
+	    thermostat_made_alike(&h->thermostat_params, &old->thermostat_params)) {
+		thermostat_free(h->thermostat);
+		h->thermostat = old->thermostat;
+		old->thermostat = NULL;
+		h->last = old->last;
+		h->have_decision = old->have_decision;
+	}
+	log_debug("heating: reloaded, %u of %u heaters kept as they were, the thermostat %s",
+		  adopted, h->n_stages, old->thermostat ? "made anew" : "kept");
+}

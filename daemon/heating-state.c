@@ -1,0 +1,110 @@
+/* What heating reports: the action and its reason, the heaters, an hour of use. */
+#include <assert.h>
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include "daemon/clock.h"
+#include "daemon/heating-internal.h"
+
+void heating_account(struct stage *s, uint64_t now)
+{
+	uint64_t minute = now / MINUTE_USEC;
+	unsigned slot = (unsigned) (minute % 60);
+
+	if (s->minute[slot] != minute) {
+		s->minute[slot] = minute;
+		s->on_usec[slot] = 0;
+	}
+	if (s->on && s->accounted_usec && now > s->accounted_usec)
+		s->on_usec[slot] += now - s->accounted_usec;
+	s->accounted_usec = now;
+}
+
+const char *heating_action(const struct heating *h)
+{
+	if (h->settings.mode == COMMAND_MODE_OFF)
+		return "off";
+	for (unsigned i = 0; i < h->n_stages; i++)
+		if (h->stages[i].on)
+			return "heating";
+	return "idle";
+}
+
+int heating_heater_on(const struct heating *h)
+{
+	if (h->n_stages == 0)
+		return -1;
+	return strcmp(heating_action(h), "heating") == 0;
+}
+
+double heating_duty_1h(const struct heating *h)
+{
+	uint64_t now_minute = clock_monotonic_usec() / MINUTE_USEC, on = 0;
+	const struct stage *s = &h->stages[0];
+
+	if (h->n_stages == 0)
+		return NAN;
+	for (unsigned i = 0; i < 60; i++)
+		if (s->minute[i] + 60 > now_minute)
+			on += s->on_usec[i];
+	return (double) on / (60.0 * MINUTE_USEC);
+}
+
+/*
+ * Why the heaters do what "action" says. The thermostat's own reason is what
+ * the room wants; a relay held by its minimum on- or off-time, or resting,
+ * does otherwise, and then the stage's reason says why.
+ */
+static enum thermostat_reason reason(const struct heating *h)
+{
+	const struct thermostat_decision *d = &h->last;
+
+	for (unsigned i = 0; i < h->n_stages && i < d->n_stages; i++)
+		if (h->stages[i].on)
+			return d->stage[i].reason;
+	switch (d->reason) {
+	case THERMOSTAT_REASON_HEATING:
+	case THERMOSTAT_REASON_PREHEAT:
+	case THERMOSTAT_REASON_FALLBACK_DUTY:
+		/* Wanted on, and none is: the first stage says what holds it off. */
+		return d->n_stages > 0 ? d->stage[0].reason : d->reason;
+	case THERMOSTAT_REASON_MODE_OFF:
+	case THERMOSTAT_REASON_NO_FLOOR:
+	case THERMOSTAT_REASON_IDLE:
+	case THERMOSTAT_REASON_MIN_ON:
+	case THERMOSTAT_REASON_MIN_OFF:
+	case THERMOSTAT_REASON_SENSOR_STALE:
+	case THERMOSTAT_REASON_OVER_TEMPERATURE:
+	case THERMOSTAT_REASON_MAX_ON_TIME:
+	case THERMOSTAT_REASON_NO_EFFECT:
+		break;
+	}
+	return d->reason;
+}
+
+int heating_add_state(const struct heating *h, json_t *state)
+{
+	json_t *heaters = json_object();
+
+	if (!heaters)
+		return -ENOMEM;
+	for (unsigned i = 0; i < h->n_stages; i++) {
+		struct heater_status st;
+
+		heater_get_status(h->stages[i].heater, &st);
+		json_object_set_new(
+		    heaters, h->stages[i].cfg->name,
+		    json_pack("{s:s, s:b, s:o}", "state", heater_state_to_string(st.state), "on",
+			      h->stages[i].on, "power",
+			      st.power_known ? json_real(st.power_w) : json_null()));
+	}
+	json_object_set_new(state, "floor", json_real(h->settings.floor_c));
+	json_object_set_new(state, "mode", json_string(command_mode_to_string(h->settings.mode)));
+	json_object_set_new(state, "action", json_string(heating_action(h)));
+	json_object_set_new(state, "heating_reason",
+			    h->have_decision ? json_string(thermostat_reason_to_string(reason(h)))
+					     : json_null());
+	json_object_set_new(state, "heaters", heaters);
+	return 0;
+}

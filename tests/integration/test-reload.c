@@ -1,0 +1,262 @@
+/*
+ * A reload keeps what did not change: SIGHUP while heating neither switches
+ * the heater nor forgets the room temperature nor restarts a minimum off-time;
+ * and <base>/state's action and heating_reason agree while a relay's minimum
+ * on- or off-time holds it. The test is the thermometer and the plug (a
+ * generic one: it confirms each command on its state topic).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tests/integration/harness.h"
+
+struct fixture {
+	struct broker broker;
+	struct daemon daemon;
+	struct client *client;
+	char base[64];
+	char state_topic[96];
+	char thermo_topic[96];
+	char set_topic[96], plug_state_topic[96];
+};
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	harness_teardown(f->client, &f->daemon, &f->broker);
+	free(f);
+	return 0;
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	int pid = (int) getpid();
+
+	if (!f)
+		return -1;
+	*state = f;
+	f->daemon.notify_fd = -1;
+	snprintf(f->base, sizeof(f->base), "bedroomd/reload%d", pid);
+	snprintf(f->state_topic, sizeof(f->state_topic), "%s/state", f->base);
+	snprintf(f->thermo_topic, sizeof(f->thermo_topic), "test%d/thermometer", pid);
+	snprintf(f->set_topic, sizeof(f->set_topic), "test%d/plug/set", pid);
+	snprintf(f->plug_state_topic, sizeof(f->plug_state_topic), "test%d/plug/state", pid);
+	if (harness_setup(&f->broker, &f->daemon, "#", &f->client) < 0) {
+		teardown(state);
+		return -1;
+	}
+	return 0;
+}
+
+/* @extra goes at the end of the file: a reload may add to it. */
+static void write_config(struct fixture *f, const char *min_on, const char *min_off,
+			 const char *extra)
+{
+	char text[2048];
+
+	snprintf(text, sizeof(text),
+		 "[daemon]\nnode_id = reload%d\nstate_dir = @STATE_DIR@\nlog_level = debug\n"
+		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n"
+		 "[heating]\nfloor = 18\nday_floor = 18\nmin_on = %s\nmin_off = %s\n"
+		 "[sensor.air]\ntype = mqtt\ntopic = %s\nmax_rate = 0\n"
+		 "[heater.plug]\ntype = generic\ncommand_topic = %s\nstate_topic = %s\n%s",
+		 (int) getpid(), f->broker.port, min_on, min_off, f->thermo_topic, f->set_topic,
+		 f->plug_state_topic, extra);
+	assert_int_equal(daemon_write_config(&f->daemon, text), 0);
+}
+
+/* Waits for the command @payload to the plug, then confirms it as the plug would. */
+static void plug_receives(struct fixture *f, const char *payload)
+{
+	assert_non_null(client_wait(f->client, f->set_topic, payload, 10000));
+	assert_int_equal(client_publish(f->client, f->plug_state_topic, payload, true), 0);
+}
+
+/* How many commands @payload the plug got so far. */
+static int commands(struct fixture *f, const char *payload)
+{
+	const struct message *m;
+	size_t n = client_messages(f->client, &m);
+	int count = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(m[i].topic, f->set_topic) == 0 && strcmp(m[i].payload, payload) == 0)
+			count++;
+	return count;
+}
+
+static void reading(struct fixture *f, const char *c)
+{
+	assert_int_equal(client_publish(f->client, f->thermo_topic, c, false), 0);
+}
+
+/*
+ * A state that says @needle: within the room's minimum publish interval (10 s)
+ * and some.
+ */
+static void state_says(struct fixture *f, const char *needle)
+{
+	char want[128];
+
+	snprintf(want, sizeof(want), "~%s", needle);
+	if (!client_wait(f->client, f->state_topic, want, 20000)) {
+		const struct message *m;
+		size_t n = client_messages(f->client, &m);
+
+		for (size_t i = 0; i < n; i++)
+			fprintf(stderr, "# %s %s\n", m[i].topic, m[i].payload);
+		fail_msg("no state with %s", needle);
+	}
+}
+
+static void reload(struct fixture *f)
+{
+	char *log;
+	int before;
+
+	log = daemon_stderr(&f->daemon);
+	assert_non_null(log);
+	before = 0;
+	for (const char *p = log; (p = strstr(p, "reloaded '")); p++)
+		before++;
+	free(log);
+	assert_int_equal(kill(f->daemon.pid, SIGHUP), 0);
+	for (long long end = now_ms() + 10000;; usleep(20 * 1000)) {
+		int now = 0;
+
+		log = daemon_stderr(&f->daemon);
+		for (const char *p = log; log && (p = strstr(p, "reloaded '")); p++)
+			now++;
+		free(log);
+		if (now > before)
+			return;
+		assert_true(now_ms() < end);
+	}
+}
+
+/* Heating, then SIGHUP with the same file and with an unrelated change: nothing moves. */
+static void test_reload_while_heating(void **state)
+{
+	struct fixture *f = *state;
+
+	write_config(f, "0", "3min", "");
+	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
+	reading(f, "15.0");
+	plug_receives(f, "ON");
+	state_says(f, "\"action\":\"heating\"");
+
+	client_clear(f->client);
+	reload(f);
+	write_config(f, "0", "3min", "[room]\npublish_step = 0.2\n");
+	reload(f);
+	/* The room temperature is still known, and heating goes on deciding on it. */
+	state_says(f, "\"temperature\":15.0");
+	reading(f, "15.1");
+	assert_int_equal(daemon_wait_log(&f->daemon, "heating: room 15.100", 10000), 0);
+	state_says(f, "\"heating_reason\":\"heating\"");
+	assert_int_equal(commands(f, "OFF"), 0);
+	assert_int_equal(commands(f, "ON"), 0);
+	/* No state since the reloads said the sensor was stale or the heater idle. */
+	{
+		const struct message *m;
+		size_t n = client_messages(f->client, &m);
+
+		for (size_t i = 0; i < n; i++) {
+			if (strcmp(m[i].topic, f->state_topic) != 0)
+				continue;
+			assert_null(strstr(m[i].payload, "sensor_stale"));
+			assert_null(strstr(m[i].payload, "\"action\":\"idle\""));
+		}
+	}
+}
+
+/* Off and held off by min_off: a reload does not restart the relay early. */
+static void test_reload_keeps_min_off(void **state)
+{
+	struct fixture *f = *state;
+
+	write_config(f, "0", "3min", "");
+	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
+	reading(f, "15.0");
+	plug_receives(f, "ON");
+	client_clear(f->client); /* the OFF of the start-up */
+	reading(f, "24.0");
+	plug_receives(f, "OFF");
+	/* Cold again, for long enough that the thermostat's estimate of the air says so. */
+	for (int i = 0; i < 4; i++) {
+		reading(f, "15.0");
+		usleep(200 * 1000);
+	}
+	/* Wanted on, held off: action and reason agree. */
+	state_says(f, "\"heating_reason\":\"min_off\"");
+	client_clear(f->client);
+	reload(f);
+	reading(f, "14.9");
+	assert_int_equal(daemon_wait_log(&f->daemon, "heating: room 14.900", 10000), 0);
+	reading(f, "14.8");
+	assert_int_equal(daemon_wait_log(&f->daemon, "heating: room 14.800", 10000), 0);
+	state_says(f, "\"heating_reason\":\"min_off\"");
+	assert_int_equal(commands(f, "ON"), 0);
+	assert_int_equal(commands(f, "OFF"), 0);
+}
+
+/* Warm, but held on by min_on: the state says so, not "idle". */
+static void test_min_on_is_the_reason(void **state)
+{
+	struct fixture *f = *state;
+
+	write_config(f, "3min", "0", "");
+	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
+	reading(f, "15.0");
+	plug_receives(f, "ON");
+	client_clear(f->client);
+	reading(f, "24.0");
+	state_says(f, "\"action\":\"heating\"");
+	state_says(f, "\"heating_reason\":\"min_on\"");
+	assert_int_equal(commands(f, "OFF"), 0);
+}
+
+/* A reload that removes the heater switches it off: it is gone, not kept. */
+static void test_reload_removing_the_heater_switches_it_off(void **state)
+{
+	struct fixture *f = *state;
+	char text[1024];
+
+	write_config(f, "0", "0", "");
+	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
+	reading(f, "15.0");
+	plug_receives(f, "ON");
+	snprintf(text, sizeof(text),
+		 "[daemon]\nnode_id = reload%d\nstate_dir = @STATE_DIR@\nlog_level = debug\n"
+		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n"
+		 "[sensor.air]\ntype = mqtt\ntopic = %s\nmax_rate = 0\n",
+		 (int) getpid(), f->broker.port, f->thermo_topic);
+	assert_int_equal(daemon_write_config(&f->daemon, text), 0);
+	client_clear(f->client);
+	reload(f);
+	assert_non_null(client_wait(f->client, f->set_topic, "OFF", 10000));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_reload_while_heating, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reload_keeps_min_off, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_min_on_is_the_reason, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reload_removing_the_heater_switches_it_off,
+						setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -211,9 +211,12 @@ static void test_learn_duty(void **state)
 	assert_true(heavy.duty > 0.4 && heavy.duty < 0.6);
 	assert_true(ons_light < 0.6 * ons_heavy);
 	assert_true(ons_heavy < 90);
-	/* 1500 W over 22.1 W/K: 68 K */
-	assert_true(heavy.max_rise_k > 55 && heavy.max_rise_k < 80);
-	assert_true(light.max_rise_k > 45 && light.max_rise_k < 90);
+	/*
+	 * The heater's reach (power over loss) is now the room model's; at a constant
+	 * outdoor temperature the loss to outdoor cannot be told from a constant heat
+	 * gain, so it is tested on real weather (test-thermostat-model.c).
+	 */
+	assert_true(heavy.model_in_use && light.model_in_use);
 }
 
 /* First minute of pre-heat from 17:00 for a room at 6 °C, after a day of learning. */
@@ -243,8 +246,8 @@ static unsigned preheat_start_min(double outdoor_c, bool outdoor_known)
 
 /*
  * The pre-heat starts earlier on a colder evening: less of the heater is left for
- * warming the walls. 12 K short: 8 K of it is the air's (60 min whatever the
- * weather), 4 K the walls' (20 min/K, scaled by the outdoor temperature).
+ * warming the walls. After two days the room model decides it (thermostat-plan.c);
+ * an unknown outdoor temperature is taken as the last one known.
  */
 static void test_preheat_outdoor(void **state)
 {
@@ -256,8 +259,7 @@ static void test_preheat_outdoor(void **state)
 		      unknown);
 	assert_true(cold > 0 && mild > 0 && unknown > 0);
 	assert_true(cold + 30 < mild);
-	/* unknown: 60 min + 4 K * 20 min/K = 140 min before 22:00, as without learning */
-	assert_int_equal(unknown, 5 * 60 - 140);
+	assert_true(unknown >= cold && unknown <= mild + 5);
 	assert_true(cold >= 60); /* never more than 4 h early */
 }
 

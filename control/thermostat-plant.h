@@ -1,0 +1,93 @@
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "control/thermostat-ident.h"
+#include "control/thermostat.h"
+
+/*
+ * Internal to the thermostat: the learned room as a model that predicts (the
+ * grey-box model of thermostat-ident.h with the heater output p in place of q),
+ * a Kalman filter that tracks the true air from the readings, and the model's
+ * responses that the planner (thermostat-plan.c) superposes.
+ *
+ *     dp/dt  = (u(t - delay) - p) / heater_lag
+ *     dTa/dt = g p + c1 (To - Ta) + c2 (My - Ta) + c3 (Mo - Ta) + c0 + b
+ *     dTs/dt = (Ta - Ts) / sensor_lag,     dMy/dt = (Ts - My) / walls_tau,
+ *     dMo/dt = (To - Mo) / walls_tau,      b: a slowly wandering unknown heat
+ *
+ * Which of the two lags is the heater's cannot be seen in the data (they act in
+ * series), so the model takes the conservative reading: a sensor is a small
+ * thing in a housing and lags at most SENSOR_LAG_MAX_S; a longer lag is the
+ * heater's; of two shorter ones the sensor is given the longer, which puts the
+ * true air further from the reading and the predicted troughs lower.
+ */
+
+#define PLANT_SENSOR_LAG_MAX_S 300.0
+#define PLAN_DT_S              20.0
+#define PLAN_N                 900 /* 5 h ahead */
+
+struct plant {
+	bool ok;
+	double g, c1, c2, c3, c0; /* K/s per heater; 1/s; K/s */
+	double lag_long_s, lag_short_s;
+	double heater_lag_s, sensor_lag_s, walls_tau_s;
+	double sure;
+};
+
+/* A plant from a fit of thermostat-ident.c, as sure as @sure. */
+void plant_from_fit(struct plant *pl, const struct ident_fit *f, double sure);
+
+/* The same from, and to, the public struct; from_model returns false if it is out of range. */
+bool plant_from_model(struct plant *pl, const struct thermostat_model *m);
+void plant_to_model(const struct plant *pl, double margin_c, struct thermostat_model *ret);
+
+/* The indoor-outdoor difference one heater holds at full output (NAN if unknown). */
+double plant_max_rise_k(const struct plant *pl);
+
+struct observer {
+	bool ok;
+	uint64_t t_usec;
+	double u, next_u; /* the command in force and the one on its way (delay) */
+	uint64_t next_usec;
+	double p, ta, ts, b, my, mo;
+	double cov[3][3]; /* of ta, ts, b */
+	double out_c;     /* last known outdoor temperature (NAN: never known) */
+};
+
+/* Starts tracking from a reading @y_c at @t_usec: air, sensor and walls at it. */
+void observer_start(struct observer *o, uint64_t t_usec, double y_c, double u);
+
+/* Advances to @t_usec (not backwards) along the model. */
+void observer_advance(struct observer *o, const struct plant *pl, uint64_t t_usec);
+
+/* The heater command changes to @u at the observer's time. */
+void observer_input(struct observer *o, double u);
+
+/* A reading @y_c at the observer's time, the outdoor @out_c (NAN: unknown). */
+void observer_update(struct observer *o, const struct plant *pl, double y_c, double out_c);
+
+/* A predicted trajectory, every PLAN_DT_S from now. */
+struct plan_resp {
+	unsigned n;
+	double ta[PLAN_N], ts[PLAN_N];
+};
+
+/*
+ * The free response from the observer's state: the command as it is for the
+ * relay's delay, then off; the outdoor as now.
+ */
+void plan_free_response(const struct observer *o, const struct plant *pl, unsigned n,
+			struct plan_resp *ret);
+
+/* The response to switching one heater on at 0 (from rest, the relay's delay included). */
+void plan_step_response(const struct plant *pl, unsigned n, struct plan_resp *ret);
+
+/*
+ * The cycle a plain hysteresis of @band_c on the reading around @mid_c would
+ * have on this plant, with the walls and outdoor as the observer has them now;
+ * reading every @reading_s. INFINITY if the heater cannot get there.
+ */
+double plan_reference_cycle_s(const struct observer *o, const struct plant *pl, double mid_c,
+			      double band_c, double reading_s);

@@ -19,13 +19,10 @@
 
 static void split_lags(struct plant *pl)
 {
-	if (pl->lag_long_s > PLANT_SENSOR_LAG_MAX_S) {
-		pl->heater_lag_s = pl->lag_long_s;
-		pl->sensor_lag_s = pl->lag_short_s;
-	} else {
-		pl->sensor_lag_s = pl->lag_long_s;
-		pl->heater_lag_s = pl->lag_short_s;
-	}
+	double total = pl->lag_long_s + pl->lag_short_s;
+
+	pl->sensor_lag_s = fmin(total, PLANT_SENSOR_LAG_MAX_S);
+	pl->heater_lag_s = total - pl->sensor_lag_s;
 }
 
 void plant_from_fit(struct plant *pl, const struct ident_fit *f, double sure)

@@ -18,10 +18,12 @@
  *     dMo/dt = (To - Mo) / walls_tau,      b: a slowly wandering unknown heat
  *
  * Which of the two lags is the heater's cannot be seen in the data (they act in
- * series), so the model takes the conservative reading: a sensor is a small
- * thing in a housing and lags at most SENSOR_LAG_MAX_S; a longer lag is the
- * heater's; of two shorter ones the sensor is given the longer, which puts the
- * true air further from the reading and the predicted troughs lower.
+ * series, and even their pair is only loosely pinned down by noisy 1/16 K
+ * readings), so the model takes the conservative reading: the sensor is given
+ * as much of the total lag as a sensor can have (a small thing in a housing
+ * lags at most SENSOR_LAG_MAX_S), the heater the rest. That puts the true air
+ * further from the reading and the predicted troughs lower than any other
+ * split; it costs a little energy where the heater, not the sensor, is slow.
  */
 
 #define PLANT_SENSOR_LAG_MAX_S 300.0

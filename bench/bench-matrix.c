@@ -80,8 +80,9 @@ struct result {
 	double max_under_c;
 	double ons_per_day;
 	double kwh;
-	unsigned nights, infeasible, late; /* late: feasible, not at 18 in the 30 min before 22:00 */
-	double worst_short_c;              /* infeasible nights: full power short at 22:00 by */
+	unsigned nights, infeasible,
+	    late;             /* late: feasible, not at 18 in the 30 min before 22:00 */
+	double worst_short_c; /* infeasible nights: full power short at 22:00 by */
 	struct thermostat_learned learned;
 	unsigned changes;
 };
@@ -181,13 +182,15 @@ static int run(const struct sim_weather *w, const struct variant *v, const struc
 				res->infeasible++;
 				res->worst_short_c = fmax(res->worst_short_c, FLOOR_C - air22);
 				if (per_night)
-					fprintf(stderr,
-						"  %s %s night %ld: full power from 18:00 reaches "
-						"%.2f °C at 22:00 (outdoor %.1f): infeasible, 18 °C "
-						"at 22:%02.0f + %.0f h\n",
-						v->name, sp->kind == KIND_BEDROOMD ? "bedroomd" : "band",
-						day, air22, out_c, fmod(reach / 60, 60),
-						floor(reach / 3600));
+					fprintf(
+					    stderr,
+					    "  %s %s night %ld: full power from 18:00 reaches "
+					    "%.2f °C at 22:00 (outdoor %.1f): infeasible, 18 °C "
+					    "at 22:%02.0f + %.0f h\n",
+					    v->name,
+					    sp->kind == KIND_BEDROOMD ? "bedroomd" : "band", day,
+					    air22, out_c, fmod(reach / 60, 60),
+					    floor(reach / 3600));
 			}
 		}
 		sim_room_step(room, on, out_c, DT_S);
@@ -216,7 +219,8 @@ static int run(const struct sim_weather *w, const struct variant *v, const struc
 		}
 	}
 	res->minutes_below = below_s / 60;
-	res->ons_per_day = (double) (sim_room_switch_ons(room, 0) - ons0) / ((end_s - DAY_S) / DAY_S);
+	res->ons_per_day =
+	    (double) (sim_room_switch_ons(room, 0) - ons0) / ((end_s - DAY_S) / DAY_S);
 	res->kwh = (sim_room_energy_j(room) - energy0) / 3.6e6;
 	if (ctl.thermostat) {
 		thermostat_get_learned(ctl.thermostat, &res->learned);
@@ -318,10 +322,11 @@ static int bench_case(const struct sim_weather *w, const char *trace, const stru
 			"  %s %s %s: learned gain %.1f K/h, heater lag %.0f s, sensor lag %.0f s, "
 			"room %.0f min, walls %.1f h, reach %.1f K, sure %.2f%s, margin %.2f K, "
 			"%u changes; HA (*) on %02u:%02u\n",
-			v->name, trace, continuous ? "continuous" : "setback", l->heater_gain_k_per_h,
-			l->heater_lag_s, l->sensor_lag_s, l->room_tau_s / 60, l->walls_tau_s / 3600,
-			l->max_rise_k, l->sure, l->model_in_use ? "" : " (not in use)", l->margin_c,
-			b.changes, (NIGHT_ON_S / 60 - lead) / 60, (NIGHT_ON_S / 60 - lead) % 60);
+			v->name, trace, continuous ? "continuous" : "setback",
+			l->heater_gain_k_per_h, l->heater_lag_s, l->sensor_lag_s,
+			l->room_tau_s / 60, l->walls_tau_s / 3600, l->max_rise_k, l->sure,
+			l->model_in_use ? "" : " (not in use)", l->margin_c, b.changes,
+			(NIGHT_ON_S / 60 - lead) / 60, (NIGHT_ON_S / 60 - lead) % 60);
 	}
 	fflush(stdout);
 	return 0;
@@ -411,7 +416,8 @@ int main(int argc, char **argv)
 		snprintf(path, sizeof(path), "%s/weather_%s.csv", dir, traces[i]);
 		r = sim_weather_load(path, &w, &line);
 		if (r < 0) {
-			fprintf(stderr, "%s:%u: cannot load weather: %s\n", path, line, strerror(-r));
+			fprintf(stderr, "%s:%u: cannot load weather: %s\n", path, line,
+				strerror(-r));
 			return 1;
 		}
 		for (size_t k = 0; k < sizeof(variants) / sizeof(variants[0]) && r >= 0; k++) {

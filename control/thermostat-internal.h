@@ -95,6 +95,8 @@ struct thermostat {
 	struct plan_resp step; /* of the plant in use */
 	struct plan_resp free; /* scratch */
 	uint64_t next_fit_usec;
+	uint64_t relearn_until_usec; /* after a change: the long fit forgets fast until then */
+	double long_memory_s;
 	double model_margin_c; /* learned: how much deeper the troughs came than predicted */
 	double ref_cycle_s;    /* the cycle to aim for (a plain hysteresis's, on the model) */
 	bool model_changed;    /* to report in this step's decision */

@@ -29,10 +29,12 @@
 #define CHANGE_LAG    2.0
 #define CHANGE_RSS    0.6
 #define GAP_READINGS  3
+#define RELEARN_USEC  (24 * 60 * USEC_PER_MIN)
 
 void thermostat_learn_init(struct thermostat *t)
 {
 	ident_init(&t->ident);
+	t->long_memory_s = t->ident.lng.memory_s;
 	t->obs = (struct observer){ .ok = false, .out_c = NAN };
 	t->plant.ok = false;
 	t->ref_cycle_s = NAN;
@@ -101,19 +103,24 @@ static bool changed(const struct thermostat *t, const struct ident_fit *f)
 	return f->rss < CHANGE_RSS * ident_rss(&t->ident.shrt, lag, mass, theta);
 }
 
-static void fit(struct thermostat *t)
+static void fit(struct thermostat *t, uint64_t now_usec)
 {
 	struct ident_fit f, fs;
 	double sure;
 
+	if (t->relearn_until_usec && now_usec >= t->relearn_until_usec) {
+		t->relearn_until_usec = 0;
+		t->ident.lng.memory_s = t->long_memory_s;
+	}
 	if (!ident_fit(&t->ident.lng, &f))
 		return;
 	if (ident_fit(&t->ident.shrt, &fs) && changed(t, &fs)) {
 		struct plant pl;
 
 		t->model_changed = true;
+		/* relearn from the recent hours, forgetting as fast as the short fit for a day */
 		t->ident.lng = t->ident.shrt;
-		t->ident.lng.memory_s = t->ident.shrt.memory_s * 9; /* back to three days */
+		t->relearn_until_usec = now_usec + RELEARN_USEC;
 		t->model_margin_c = 0;
 		plant_from_fit(&pl, &fs, fmin(fit_sure(&fs), 0.3));
 		use_plant(t, &pl);
@@ -167,7 +174,7 @@ void thermostat_learn_step(struct thermostat *t, const struct thermostat_input *
 		watch_trough(t, in->room_usec, in->room_c);
 		if (now_usec >= t->next_fit_usec) {
 			t->next_fit_usec = now_usec + FIT_USEC;
-			fit(t);
+			fit(t, now_usec);
 		}
 	}
 	if (t->plant.ok && t->obs.ok)

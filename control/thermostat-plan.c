@@ -28,6 +28,7 @@
 #define REF_MID_C        0.5    /* the reference hysteresis: +-0.3 K around floor + 0.5 */
 #define REF_BAND_C       0.6
 #define PREHEAT_MARGIN_C 0.3
+#define CYCLE_MARGIN     1.03 /* a little longer than the reference: its clicks are an estimate */
 
 static unsigned steps_of(double s)
 {
@@ -100,7 +101,7 @@ void thermostat_plan_control(struct thermostat *t, uint64_t now_usec, double flo
 		if (isnan(t->ref_cycle_s))
 			t->ref_cycle_s = plan_reference_cycle_s(
 			    &t->obs, &t->plant, floor_c + REF_MID_C, REF_BAND_C, reading_s);
-		target = t->ref_cycle_s * (in_bed ? t->p.bed_band_factor : 1.0);
+		target = CYCLE_MARGIN * t->ref_cycle_s * (in_bed ? t->p.bed_band_factor : 1.0);
 		unsigned lo = steps_of((double) min_off / 1e6), hi;
 
 		hi = t->free.n > turn ? t->free.n - turn : lo;

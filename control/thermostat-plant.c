@@ -21,8 +21,14 @@ static void split_lags(struct plant *pl)
 {
 	double total = pl->lag_long_s + pl->lag_short_s;
 
-	pl->sensor_lag_s = fmin(total, PLANT_SENSOR_LAG_MAX_S);
-	pl->heater_lag_s = total - pl->sensor_lag_s;
+	if (pl->lag_long_s > 2 * PLANT_SENSOR_LAG_MAX_S) {
+		/* clearly a slow heater: the pair as fitted */
+		pl->heater_lag_s = pl->lag_long_s;
+		pl->sensor_lag_s = pl->lag_short_s;
+	} else {
+		pl->sensor_lag_s = fmin(total, PLANT_SENSOR_LAG_MAX_S);
+		pl->heater_lag_s = total - pl->sensor_lag_s;
+	}
 }
 
 void plant_from_fit(struct plant *pl, const struct ident_fit *f, double sure)

@@ -20,8 +20,9 @@
  * so the least squares are not biased by the sensor noise.
  *
  * Memory: two accumulators (a long one of three days, a short one of eight
- * hours for change detection), 2 x 3.6 k doubles. CPU: per reading ~5 k
- * flops; per fit ~60 k. Deterministic: no clock, no randomness.
+ * hours for change detection), 2 x 4.1 k doubles. CPU: per reading ~5 k
+ * flops; per fit (282 candidates of 7 parameters) ~150 k. Deterministic: no
+ * clock, no randomness.
  */
 #include <math.h>
 #include <string.h>
@@ -44,7 +45,7 @@ static const double lag_pairs[IDENT_N_LAG][2] = {
 	{ 1700, 0 },  { 1700, 60 }, { 1700, 120 }, { 1700, 180 }, { 1700, 300 },
 };
 
-static const double mass_taus_h[IDENT_N_MASS] = { 2.0, 3.5, 6.0, 10.0, 17.0 };
+static const double mass_taus_h[IDENT_N_MASS] = { 1.5, 2.3, 3.5, 5.3, 8.0, 12.0, 18.0 };
 
 double ident_lag_long_s(unsigned lag)
 {
@@ -246,9 +247,11 @@ static void candidate_cols(unsigned lag, unsigned mass, unsigned cols[IDENT_N_PA
 {
 	cols[0] = IDENT_COL_Q + lag;
 	cols[1] = IDENT_COL_MY + mass;
-	cols[2] = IDENT_COL_MO + mass;
-	cols[3] = IDENT_COL_OUT;
-	cols[4] = IDENT_COL_ONE;
+	cols[2] = IDENT_COL_MY + mass + 1;
+	cols[3] = IDENT_COL_MO + mass;
+	cols[4] = IDENT_COL_MO + mass + 1;
+	cols[5] = IDENT_COL_OUT;
+	cols[6] = IDENT_COL_ONE;
 }
 
 static double acc_get(const struct ident_acc *a, unsigned i, unsigned k)
@@ -311,15 +314,17 @@ double ident_rss(const struct ident_acc *acc, unsigned lag, unsigned mass,
 }
 
 /*
- * Least squares of one candidate with g, c2, c3, c1 >= 0 (a parameter that
- * would come out negative is held at 0). Returns false if it cannot be solved.
+ * Least squares of one candidate with all but c0 >= 0 (a parameter that would
+ * come out negative is held at 0). Returns false if it cannot be solved.
  */
 static bool fit_candidate(const struct ident_acc *acc, unsigned lag, unsigned mass,
 			  double theta[IDENT_N_PAR], double *ret_g_var_unit)
 {
 	unsigned c[IDENT_N_PAR];
-	bool active[IDENT_N_PAR] = { true, true, true, true, true };
+	bool active[IDENT_N_PAR];
 
+	for (unsigned i = 0; i < IDENT_N_PAR; i++)
+		active[i] = true;
 	candidate_cols(lag, mass, c);
 	for (unsigned round = 0; round < IDENT_N_PAR; round++) {
 		double a[IDENT_N_PAR][IDENT_N_PAR], b[IDENT_N_PAR], x[IDENT_N_PAR];
@@ -337,7 +342,8 @@ static bool fit_candidate(const struct ident_acc *acc, unsigned lag, unsigned ma
 		if (!solve_spd(n, a, b, x))
 			return false;
 		for (unsigned i = 0; i < n; i++)
-			if (map[i] < 4 && x[i] < 0 && (worst == IDENT_N_PAR || x[i] < x[worst]))
+			if (map[i] < IDENT_N_PAR - 1 && x[i] < 0 &&
+			    (worst == IDENT_N_PAR || x[i] < x[worst]))
 				worst = i;
 		if (worst == IDENT_N_PAR) {
 			memset(theta, 0, sizeof(double) * IDENT_N_PAR);
@@ -374,7 +380,7 @@ bool ident_fit(const struct ident_acc *acc, struct ident_fit *ret)
 		return false;
 	for (unsigned j = 0; j < IDENT_N_LAG; j++) {
 		rss_of[j] = INFINITY;
-		for (unsigned i = 0; i < IDENT_N_MASS; i++) {
+		for (unsigned i = 0; i + 1 < IDENT_N_MASS; i++) {
 			double theta[IDENT_N_PAR], rss;
 
 			if (!fit_candidate(acc, j, i, theta, NULL))

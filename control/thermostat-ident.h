@@ -11,17 +11,19 @@
  * The grey-box model, for the sensor reading Ts (the air Ta has the same form
  * with the heater output p in place of q):
  *
- *     dTs/dt = g q + c1 (To - Ts) + c2 (My - Ts) + c3 (Mo - Ts) + c0
+ *     dTs/dt = g q + c1 (To - Ts) + sum_k [c2k (Myk - Ts) + c3k (Mok - Ts)] + c0
  *
  * q is the heater command through two first-order lags (the heater's and the
- * sensor's), My and Mo the reading and the outdoor temperature through the
- * first-order lag of the walls (so that alpha My + (1 - alpha) Mo is the walls'
- * temperature, alpha = c2 / (c2 + c3)), c0 a constant (gains, a sensor offset).
+ * sensor's), Myk and Mok the reading and the outdoor temperature through a
+ * first-order lag of the walls, k over two neighbouring candidate time
+ * constants (their weights place the walls' time constant between them, which
+ * the heat stored over a setback day is very sensitive to), c0 a constant
+ * (gains, a sensor offset).
  */
 
 #define IDENT_N_LAG  47 /* candidate pairs of lags */
-#define IDENT_N_MASS 5  /* candidate time constants of the walls */
-#define IDENT_N_PAR  5  /* g, c2, c3, c1, c0 */
+#define IDENT_N_MASS 7  /* time constants of the walls; a candidate uses two neighbours */
+#define IDENT_N_PAR  7  /* g, c2 (two), c3 (two), c1, c0 */
 
 /* The plug's command-to-relay delay (a smart plug over MQTT: a few seconds). */
 #define IDENT_DELAY_USEC (10ULL * 1000000ULL)
@@ -48,9 +50,9 @@ struct ident_acc {
 /* One fitted candidate. */
 struct ident_fit {
 	bool ok;
-	unsigned lag; /* index of the lag pair */
-	unsigned mass;
-	double theta[IDENT_N_PAR]; /* g, c2, c3, c1, c0 in K/s and 1/s */
+	unsigned lag;              /* index of the lag pair */
+	unsigned mass;             /* the walls: time constants mass and mass + 1 */
+	double theta[IDENT_N_PAR]; /* g, c2 (mass, mass + 1), c3 (the same), c1, c0 */
 	double rss;                /* residual sum of squares, (K/s)^2 */
 	double n;                  /* readings behind it */
 	double ons;

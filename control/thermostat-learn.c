@@ -75,8 +75,9 @@ static void nearest_candidate(const struct plant *pl, unsigned *ret_lag, unsigne
 		}
 	}
 	best = INFINITY;
-	for (unsigned i = 0; i < IDENT_N_MASS; i++) {
-		double d = fabs(log(ident_mass_tau_s(i) / pl->walls_tau_s));
+	for (unsigned i = 0; i + 1 < IDENT_N_MASS; i++) {
+		double d = fabs(log(ident_mass_tau_s(i) / pl->walls_tau_s[0])) +
+			   fabs(log(ident_mass_tau_s(i + 1) / pl->walls_tau_s[1]));
 
 		if (d < best) {
 			best = d;
@@ -88,7 +89,8 @@ static void nearest_candidate(const struct plant *pl, unsigned *ret_lag, unsigne
 static bool changed(const struct thermostat *t, const struct ident_fit *f)
 {
 	const struct plant *pl = &t->plant;
-	double theta[IDENT_N_PAR] = { pl->g, pl->c2, pl->c3, pl->c1, pl->c0 };
+	double theta[IDENT_N_PAR] = { pl->g,     pl->c2[0], pl->c2[1], pl->c3[0],
+				      pl->c3[1], pl->c1,    pl->c0 };
 	double lag_new = ident_lag_long_s(f->lag) + ident_lag_short_s(f->lag);
 	double lag_old = pl->lag_long_s + pl->lag_short_s, r_g, r_l;
 	unsigned lag, mass;

@@ -119,6 +119,15 @@ void thermostat_plan_control(struct thermostat *t, uint64_t now_usec, double flo
 			if (on_s + lo * PLAN_DT_S >= target)
 				want = 0;
 		}
+		/*
+		 * About to be rested by the maximum on-time (a long pre-heat on a very
+		 * cold evening): a break of the minimum off-time now is far better than
+		 * the forced rest of max_on_rest a few minutes later.
+		 */
+		if (t->stage[0].on &&
+		    now_usec - t->stage[0].changed_usec + 2 * t->p.reading_period_usec >=
+			t->p.max_on_usec)
+			want = 0;
 		/* more heaters: as in the fallback band, when one is not enough */
 		if (want >= 1 && want < t->p.n_stages &&
 		    now_usec - t->demand_since_usec >= t->p.stage_delay_usec && t->obs.ta < aim &&

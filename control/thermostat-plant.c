@@ -36,16 +36,34 @@ void plant_from_fit(struct plant *pl, const struct ident_fit *f, double sure)
 	*pl = (struct plant){
 		.ok = true,
 		.g = f->theta[0],
-		.c2 = f->theta[1],
-		.c3 = f->theta[2],
-		.c1 = f->theta[3],
-		.c0 = f->theta[4],
+		.c2 = { f->theta[1], f->theta[2] },
+		.c3 = { f->theta[3], f->theta[4] },
+		.c1 = f->theta[5],
+		.c0 = f->theta[6],
+		.walls_tau_s = { ident_mass_tau_s(f->mass), ident_mass_tau_s(f->mass + 1) },
 		.lag_long_s = ident_lag_long_s(f->lag),
 		.lag_short_s = ident_lag_short_s(f->lag),
-		.walls_tau_s = ident_mass_tau_s(f->mass),
 		.sure = sure,
 	};
 	split_lags(pl);
+}
+
+double plant_air_rate(const struct plant *pl)
+{
+	double r = pl->c1;
+
+	for (unsigned k = 0; k < PLANT_WALLS; k++)
+		r += pl->c2[k] + pl->c3[k];
+	return r;
+}
+
+double plant_loss_rate(const struct plant *pl)
+{
+	double r = pl->c1;
+
+	for (unsigned k = 0; k < PLANT_WALLS; k++)
+		r += pl->c3[k];
+	return r;
 }
 
 static bool in(double v, double lo, double hi)
@@ -55,53 +73,62 @@ static bool in(double v, double lo, double hi)
 
 bool plant_from_model(struct plant *pl, const struct thermostat_model *m)
 {
-	double share = m->walls_share;
+	struct plant p;
 
 	if (!in(m->gain_k_per_h, 0.5, 500) || !in(m->lag_long_s, 0, 3600) ||
 	    !in(m->lag_short_s, 0, PLANT_SENSOR_LAG_MAX_S) || m->lag_short_s > m->lag_long_s ||
-	    !in(m->out_per_h, 0, 20) || !in(m->walls_per_h, 0, 50) || !in(share, 0, 1) ||
-	    !in(m->walls_tau_s, 600, 7 * 86400.0) || !in(m->offset_k_per_h, -50, 50) ||
-	    !in(m->sure, 0, 1) || !in(m->margin_c, 0, 2) ||
-	    !(m->out_per_h + m->walls_per_h * (1 - share) > 0))
+	    !in(m->out_per_h, 0, 20) || !in(m->offset_k_per_h, -50, 50) || !in(m->sure, 0, 1) ||
+	    !in(m->margin_c, 0, 2))
 		return false;
-	*pl = (struct plant){
+	p = (struct plant){
 		.ok = true,
 		.g = m->gain_k_per_h / 3600,
 		.c1 = m->out_per_h / 3600,
-		.c2 = m->walls_per_h * share / 3600,
-		.c3 = m->walls_per_h * (1 - share) / 3600,
 		.c0 = m->offset_k_per_h / 3600,
 		.lag_long_s = m->lag_long_s,
 		.lag_short_s = m->lag_short_s,
-		.walls_tau_s = m->walls_tau_s,
 		.sure = m->sure,
 	};
-	split_lags(pl);
+	for (unsigned k = 0; k < PLANT_WALLS; k++) {
+		if (!in(m->walls_per_h[k], 0, 50) || !in(m->walls_share[k], 0, 1) ||
+		    !in(m->walls_tau_s[k], 600, 7 * 86400.0) ||
+		    (k > 0 && m->walls_tau_s[k] < m->walls_tau_s[k - 1]))
+			return false;
+		p.c2[k] = m->walls_per_h[k] * m->walls_share[k] / 3600;
+		p.c3[k] = m->walls_per_h[k] * (1 - m->walls_share[k]) / 3600;
+		p.walls_tau_s[k] = m->walls_tau_s[k];
+	}
+	if (!(plant_loss_rate(&p) > 0))
+		return false;
+	split_lags(&p);
+	*pl = p;
 	return true;
 }
 
 void plant_to_model(const struct plant *pl, double margin_c, struct thermostat_model *ret)
 {
-	double walls = pl->c2 + pl->c3;
-
 	*ret = (struct thermostat_model){
 		.version = THERMOSTAT_MODEL_VERSION,
 		.gain_k_per_h = pl->g * 3600,
 		.lag_long_s = pl->lag_long_s,
 		.lag_short_s = pl->lag_short_s,
 		.out_per_h = pl->c1 * 3600,
-		.walls_per_h = walls * 3600,
-		.walls_share = walls > 0 ? pl->c2 / walls : 0,
-		.walls_tau_s = pl->walls_tau_s,
 		.offset_k_per_h = pl->c0 * 3600,
 		.sure = pl->sure,
 		.margin_c = margin_c,
 	};
+	for (unsigned k = 0; k < PLANT_WALLS; k++) {
+		double walls = pl->c2[k] + pl->c3[k];
+
+		ret->walls_per_h[k] = walls * 3600;
+		ret->walls_share[k] = walls > 0 ? pl->c2[k] / walls : 0;
+		ret->walls_tau_s[k] = pl->walls_tau_s[k];
+	}
 }
 
 double plant_max_rise_k(const struct plant *pl)
 {
-	double loss = pl->c1 + pl->c3;
+	double loss = plant_loss_rate(pl);
 
 	return pl->ok && loss > 0 ? pl->g / loss : NAN;
 }
@@ -119,8 +146,8 @@ void observer_start(struct observer *o, uint64_t t_usec, double y_c, double u)
 		.p = u,
 		.ta = y_c,
 		.ts = y_c,
-		.my = y_c,
-		.mo = y_c,
+		.my = { y_c, y_c },
+		.mo = { y_c, y_c },
 		.cov = { { 0.25, 0, 0 }, { 0, R_READING, 0 }, { 0, 0, 1e-8 } },
 		.out_c = out_c,
 	};
@@ -128,35 +155,48 @@ void observer_start(struct observer *o, uint64_t t_usec, double y_c, double u)
 
 /* The model's states, integrated exactly part by part over @h s. */
 struct state {
-	double p, ta, ts, my, mo;
+	double p, ta, ts, my[PLANT_WALLS], mo[PLANT_WALLS];
 };
 
 static void model_step(const struct plant *pl, struct state *s, double u, double out_c, double b,
 		       double h, double *ret_ea, double *ret_es)
 {
-	double ka = pl->c1 + pl->c2 + pl->c3, ea, es, ta0 = s->ta, f;
-	double to = isfinite(out_c) ? out_c : s->mo;
+	double ka = plant_air_rate(pl), ea, es, ta0 = s->ta, f;
+	double to = isfinite(out_c) ? out_c : s->mo[PLANT_WALLS - 1];
 
 	s->p = pl->heater_lag_s > 0 ? u + (s->p - u) * exp(-h / pl->heater_lag_s) : u;
-	f = pl->g * s->p + pl->c1 * to + pl->c2 * s->my + pl->c3 * s->mo + pl->c0 + b;
+	f = pl->g * s->p + pl->c1 * to + pl->c0 + b;
+	for (unsigned k = 0; k < PLANT_WALLS; k++)
+		f += pl->c2[k] * s->my[k] + pl->c3[k] * s->mo[k];
 	ea = exp(-ka * h);
 	s->ta = ka > 0 ? f / ka + (s->ta - f / ka) * ea : s->ta + f * h;
 	es = pl->sensor_lag_s > 0 ? exp(-h / pl->sensor_lag_s) : 0;
 	s->ts = 0.5 * (ta0 + s->ta) + (s->ts - 0.5 * (ta0 + s->ta)) * es;
-	s->my += (1 - exp(-h / pl->walls_tau_s)) * (s->ts - s->my);
-	s->mo += (1 - exp(-h / pl->walls_tau_s)) * (to - s->mo);
+	for (unsigned k = 0; k < PLANT_WALLS; k++) {
+		double fk = 1 - exp(-h / pl->walls_tau_s[k]);
+
+		s->my[k] += fk * (s->ts - s->my[k]);
+		s->mo[k] += fk * (to - s->mo[k]);
+	}
 	if (ret_ea)
 		*ret_ea = ea;
 	if (ret_es)
 		*ret_es = es;
 }
 
+static void state_of(const struct observer *o, struct state *s)
+{
+	*s = (struct state){ .p = o->p, .ta = o->ta, .ts = o->ts };
+	memcpy(s->my, o->my, sizeof(s->my));
+	memcpy(s->mo, o->mo, sizeof(s->mo));
+}
+
 void observer_advance(struct observer *o, const struct plant *pl, uint64_t t_usec)
 {
 	while (o->ok && t_usec > o->t_usec) {
 		uint64_t to = t_usec;
-		struct state s = { o->p, o->ta, o->ts, o->my, o->mo };
-		double h, ea, es, ka = pl->c1 + pl->c2 + pl->c3, phi[3][3], n[3][3];
+		struct state s;
+		double h, ea, es, ka = plant_air_rate(pl), phi[3][3], n[3][3];
 
 		if (o->next_u != o->u && o->next_usec <= o->t_usec)
 			o->u = o->next_u;
@@ -165,12 +205,13 @@ void observer_advance(struct observer *o, const struct plant *pl, uint64_t t_use
 		if (to - o->t_usec > (uint64_t) (SUB_S * 1e6))
 			to = o->t_usec + (uint64_t) (SUB_S * 1e6);
 		h = (double) (to - o->t_usec) / 1e6;
+		state_of(o, &s);
 		model_step(pl, &s, o->u, o->out_c, o->b, h, &ea, &es);
 		o->p = s.p;
 		o->ta = s.ta;
 		o->ts = s.ts;
-		o->my = s.my;
-		o->mo = s.mo;
+		memcpy(o->my, s.my, sizeof(s.my));
+		memcpy(o->mo, s.mo, sizeof(s.mo));
 		o->t_usec = to;
 		/* covariance: the linearised step */
 		memset(phi, 0, sizeof(phi));
@@ -224,10 +265,11 @@ void observer_update(struct observer *o, const struct plant *pl, double y_c, dou
 void plan_free_response(const struct observer *o, const struct plant *pl, unsigned n,
 			struct plan_resp *ret)
 {
-	struct state s = { o->p, o->ta, o->ts, o->my, o->mo };
+	struct state s;
 	double delay_s = (double) IDENT_DELAY_USEC / 1e6, t = 0;
 	double u = o->next_u != o->u ? o->next_u : o->u; /* what is on its way */
 
+	state_of(o, &s);
 	ret->n = n > PLAN_N ? PLAN_N : n;
 	for (unsigned k = 0; k < ret->n; k++) {
 		ret->ta[k] = s.ta;
@@ -266,12 +308,19 @@ void plan_step_response(const struct plant *pl, unsigned n, struct plan_resp *re
 double plan_reference_cycle_s(const struct observer *o, const struct plant *pl, double mid_c,
 			      double band_c, double reading_s)
 {
-	struct state s = { 0, mid_c, mid_c, o->my, o->mo };
+	struct state s;
 	struct plant frozen = *pl;
 	double t = 0, since_read = reading_s, u = 0, ons[4];
 	unsigned n_on = 0;
 
-	frozen.walls_tau_s = 1e12; /* the walls do not move in one cycle */
+	state_of(o, &s);
+	s.p = 0;
+	s.ta = s.ts = mid_c;
+	for (unsigned k = 0; k < PLANT_WALLS; k++)
+		frozen.walls_tau_s[k] = 1e12; /* the walls do not move in one cycle */
+	/* the reading as fitted: the lag pair in series, whichever is the sensor */
+	frozen.heater_lag_s = pl->lag_short_s;
+	frozen.sensor_lag_s = pl->lag_long_s;
 	while (t < 6 * 3600.0 && n_on < 4) {
 		if (since_read >= reading_s) {
 			since_read = 0;

@@ -13,9 +13,11 @@
  * responses that the planner (thermostat-plan.c) superposes.
  *
  *     dp/dt  = (u(t - delay) - p) / heater_lag
- *     dTa/dt = g p + c1 (To - Ta) + c2 (My - Ta) + c3 (Mo - Ta) + c0 + b
- *     dTs/dt = (Ta - Ts) / sensor_lag,     dMy/dt = (Ts - My) / walls_tau,
- *     dMo/dt = (To - Mo) / walls_tau,      b: a slowly wandering unknown heat
+ *     dTa/dt = g p + c1 (To - Ta) + sum_k [c2k (Myk - Ta) + c3k (Mok - Ta)] + c0 + b
+ *     dTs/dt = (Ta - Ts) / sensor_lag,     dMyk/dt = (Ts - Myk) / walls_tau_k,
+ *     dMok/dt = (To - Mok) / walls_tau_k,  b: a slowly wandering unknown heat
+ *
+ * with k over PLANT_WALLS time constants of the walls (thermostat-ident.h).
  *
  * Which of the two lags is the heater's cannot be seen in the data (they act in
  * series, and even their pair is only loosely pinned down by noisy 1/16 K
@@ -29,14 +31,20 @@
 #define PLANT_SENSOR_LAG_MAX_S 300.0
 #define PLAN_DT_S              20.0
 #define PLAN_N                 900 /* 5 h ahead */
+#define PLANT_WALLS            2
 
 struct plant {
 	bool ok;
-	double g, c1, c2, c3, c0; /* K/s per heater; 1/s; K/s */
+	double g, c1, c0; /* K/s per heater; 1/s; K/s */
+	double c2[PLANT_WALLS], c3[PLANT_WALLS], walls_tau_s[PLANT_WALLS];
 	double lag_long_s, lag_short_s;
-	double heater_lag_s, sensor_lag_s, walls_tau_s;
+	double heater_lag_s, sensor_lag_s;
 	double sure;
 };
+
+/* The air's rate towards walls and outdoor (1/s), and its loss rate in the steady state. */
+double plant_air_rate(const struct plant *pl);
+double plant_loss_rate(const struct plant *pl);
 
 /* A plant from a fit of thermostat-ident.c, as sure as @sure. */
 void plant_from_fit(struct plant *pl, const struct ident_fit *f, double sure);
@@ -53,7 +61,7 @@ struct observer {
 	uint64_t t_usec;
 	double u, next_u; /* the command in force and the one on its way (delay) */
 	uint64_t next_usec;
-	double p, ta, ts, b, my, mo;
+	double p, ta, ts, b, my[PLANT_WALLS], mo[PLANT_WALLS];
 	double cov[3][3]; /* of ta, ts, b */
 	double out_c;     /* last known outdoor temperature (NAN: never known) */
 };

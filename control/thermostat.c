@@ -123,8 +123,10 @@ struct thermostat *thermostat_free(struct thermostat *t)
 void thermostat_get_learned(const struct thermostat *t, struct thermostat_learned *ret)
 {
 	const struct plant *pl = &t->plant;
-	double ka = pl->c1 + pl->c2 + pl->c3;
+	double ka = plant_air_rate(pl), walls = ka - pl->c1, walls_tau = 0;
 
+	for (unsigned k = 0; k < PLANT_WALLS; k++)
+		walls_tau += walls > 0 ? (pl->c2[k] + pl->c3[k]) / walls * pl->walls_tau_s[k] : 0;
 	*ret = (struct thermostat_learned){
 		.band_c = t->band_c,
 		.on_offset_c = t->on_offset_c,
@@ -135,7 +137,7 @@ void thermostat_get_learned(const struct thermostat *t, struct thermostat_learne
 		.heater_lag_s = pl->ok ? pl->heater_lag_s : NAN,
 		.sensor_lag_s = pl->ok ? pl->sensor_lag_s : NAN,
 		.room_tau_s = pl->ok && ka > 0 ? 1 / ka : NAN,
-		.walls_tau_s = pl->ok ? pl->walls_tau_s : NAN,
+		.walls_tau_s = pl->ok ? walls_tau : NAN,
 		.sure = pl->ok ? pl->sure : 0,
 		.model_in_use = thermostat_model_ready(t),
 		.margin_c = t->p.margin_c + t->model_margin_c,

@@ -171,13 +171,14 @@ struct thermostat_learned {
 
 struct thermostat_model {
 	unsigned version;
-	double gain_k_per_h;   /* air warming rate of one heater at full output */
-	double lag_long_s;     /* the pair of lags between command and reading ... */
-	double lag_short_s;    /* ... (heater and sensor; which is which cannot be seen) */
-	double out_per_h;      /* air to outdoor, 1/h */
-	double walls_per_h;    /* air to walls, 1/h */
-	double walls_share;    /* how much of the walls' temperature follows the room, 0..1 */
-	double walls_tau_s;    /* the walls' time constant */
+	double gain_k_per_h; /* air warming rate of one heater at full output */
+	double lag_long_s;   /* the pair of lags between command and reading ... */
+	double lag_short_s;  /* ... (heater and sensor; which is which cannot be seen) */
+	double out_per_h;    /* air to outdoor, 1/h */
+	/* the walls, as two parts of time constants walls_tau_s[0] <= [1]: */
+	double walls_per_h[2]; /* air to that part, 1/h */
+	double walls_share[2]; /* how much of its temperature follows the room, 0..1 */
+	double walls_tau_s[2];
 	double offset_k_per_h; /* constant heat (people, a sensor offset), K/h */
 	double sure;           /* 0..1 */
 	double margin_c;       /* learned extra margin of the troughs */

@@ -127,11 +127,13 @@ static void identify(double heater_tau_s, double sensor_tau_s)
 	print_message("heater %.0f s, sensor %.0f s: gain %.5f (%.5f) K/s, lag %.0f (%.0f) s, "
 		      "walls %.2e (%.2e), outdoor %.2e (%.2e) 1/s\n",
 		      heater_tau_s, sensor_tau_s, f.theta[0], g_true, lag, true_lag,
-		      f.theta[1] + f.theta[2], kam_true, f.theta[3], kao_true);
+		      f.theta[1] + f.theta[2] + f.theta[3] + f.theta[4], kam_true, f.theta[5],
+		      kao_true);
 	assert_float_equal(f.theta[0], g_true, 0.08 * g_true);
 	assert_float_equal(lag, true_lag, 0.35 * true_lag);
-	assert_float_equal(f.theta[1] + f.theta[2], kam_true, 0.2 * kam_true);
-	assert_float_equal(f.theta[3], kao_true, 0.3 * kao_true);
+	assert_float_equal(f.theta[1] + f.theta[2] + f.theta[3] + f.theta[4], kam_true,
+			   0.2 * kam_true);
+	assert_float_equal(f.theta[5], kao_true, 0.3 * kao_true);
 	sim_room_free(room);
 	sim_weather_free(w);
 }
@@ -237,11 +239,14 @@ static void test_model_keep_restore(void **state)
 	bad.sure = 1.5;
 	assert_int_equal(thermostat_model_set(t, &bad), -EINVAL);
 	bad = m;
-	bad.walls_share = 2;
+	bad.walls_share[1] = 2;
+	assert_int_equal(thermostat_model_set(t, &bad), -EINVAL);
+	bad = m;
+	bad.walls_tau_s[0] = bad.walls_tau_s[1] + 1; /* out of order */
 	assert_int_equal(thermostat_model_set(t, &bad), -EINVAL);
 	bad = m;
 	bad.out_per_h = 0;
-	bad.walls_share = 1; /* no loss at all: the room would heat for ever */
+	bad.walls_share[0] = bad.walls_share[1] = 1; /* no loss at all: heats for ever */
 	assert_int_equal(thermostat_model_set(t, &bad), -EINVAL);
 	assert_int_equal(thermostat_model_get(t, &m2), -ENODATA);
 
@@ -253,9 +258,11 @@ static void test_model_keep_restore(void **state)
 	assert_float_equal(m2.lag_long_s, m.lag_long_s, 1e-9);
 	assert_float_equal(m2.lag_short_s, m.lag_short_s, 1e-9);
 	assert_float_equal(m2.out_per_h, m.out_per_h, 1e-12);
-	assert_float_equal(m2.walls_per_h, m.walls_per_h, 1e-12);
-	assert_float_equal(m2.walls_share, m.walls_share, 1e-12);
-	assert_float_equal(m2.walls_tau_s, m.walls_tau_s, 1e-9);
+	for (unsigned k = 0; k < 2; k++) {
+		assert_float_equal(m2.walls_per_h[k], m.walls_per_h[k], 1e-12);
+		assert_float_equal(m2.walls_share[k], m.walls_share[k], 1e-12);
+		assert_float_equal(m2.walls_tau_s[k], m.walls_tau_s[k], 1e-9);
+	}
 	assert_float_equal(m2.offset_k_per_h, m.offset_k_per_h, 1e-12);
 	assert_float_equal(m2.sure, m.sure, 1e-12);
 	assert_float_equal(m2.margin_c, m.margin_c, 1e-12);

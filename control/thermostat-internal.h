@@ -99,6 +99,8 @@ struct thermostat {
 	double long_memory_s;
 	double model_margin_c; /* learned: how much deeper the troughs came than predicted */
 	double ref_cycle_s;    /* the cycle to aim for (a plain hysteresis's, on the model) */
+	double cycle_gain;     /* learned: how much longer to plan the cycles than the reference */
+	double cycle_target_s; /* the cycle aimed at when it last switched off (0: none) */
 	bool model_changed;    /* to report in this step's decision */
 	bool watch;            /* a model switch-on's trough is being watched */
 	uint64_t watch_until_usec;

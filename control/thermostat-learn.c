@@ -38,6 +38,7 @@ void thermostat_learn_init(struct thermostat *t)
 	t->obs = (struct observer){ .ok = false, .out_c = NAN };
 	t->plant.ok = false;
 	t->ref_cycle_s = NAN;
+	t->cycle_gain = 1.0;
 }
 
 static double ramp(double v, double lo, double hi)

@@ -15,7 +15,9 @@
  *   a plain +-0.3 K hysteresis on the reading would have in this room with this
  *   heater now (computed on the model at each switch-on). The troughs then sit
  *   at the aim, as low as the floor allows, and the relay clicks no more often
- *   than such a thermostat's.
+ *   than such a thermostat's. How long the cycles really came out against the
+ *   plan corrects the next plans (cycle_gain), so that model errors in the
+ *   off-time do not add clicks.
  * - Pre-heat: heating starts when, started at the next chance, full power would
  *   only just bring the predicted air to the aim (plus PREHEAT_MARGIN_C, for an
  *   evening that cools) when the night begins.
@@ -101,7 +103,8 @@ void thermostat_plan_control(struct thermostat *t, uint64_t now_usec, double flo
 		if (isnan(t->ref_cycle_s))
 			t->ref_cycle_s = plan_reference_cycle_s(
 			    &t->obs, &t->plant, floor_c + REF_MID_C, REF_BAND_C, reading_s);
-		target = CYCLE_MARGIN * t->ref_cycle_s * (in_bed ? t->p.bed_band_factor : 1.0);
+		target = CYCLE_MARGIN * t->ref_cycle_s * t->cycle_gain *
+			 (in_bed ? t->p.bed_band_factor : 1.0);
 		unsigned lo = steps_of((double) min_off / 1e6), hi;
 
 		hi = t->free.n > turn ? t->free.n - turn : lo;
@@ -116,8 +119,10 @@ void thermostat_plan_control(struct thermostat *t, uint64_t now_usec, double flo
 				else
 					hi = mid - 1;
 			}
-			if (on_s + lo * PLAN_DT_S >= target)
+			if (on_s + lo * PLAN_DT_S >= target) {
 				want = 0;
+				t->cycle_target_s = target / t->cycle_gain;
+			}
 		}
 		/*
 		 * About to be rested by the maximum on-time (a long pre-heat on a very
@@ -141,6 +146,16 @@ void thermostat_plan_control(struct thermostat *t, uint64_t now_usec, double flo
 			t->duty += 0.2 * ((double) (t->last_off_usec - t->last_on_usec) /
 					      (double) (now_usec - t->last_on_usec) -
 					  t->duty);
+		/* the cycle as it came against the one planned: plan the next ones longer
+		 * or shorter, so that the relay clicks at the reference's rate */
+		if (t->have_last_on && t->cycle_target_s > 0) {
+			double r =
+			    t->cycle_target_s / ((double) (now_usec - t->last_on_usec) / 1e6);
+
+			t->cycle_gain *= pow(thermostat_clamp(r, 0.8, 1.25), 0.25);
+			t->cycle_gain = thermostat_clamp(t->cycle_gain, 0.5, 2.5);
+		}
+		t->cycle_target_s = 0;
 		t->ref_cycle_s = plan_reference_cycle_s(&t->obs, &t->plant, floor_c + REF_MID_C,
 							REF_BAND_C, reading_s);
 		t->have_last_on = true;

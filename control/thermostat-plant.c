@@ -9,7 +9,9 @@
 
 #include "control/thermostat-plant.h"
 
-#define SUB_S 10.0
+#define SUB_S         10.0
+#define REF_ONS       5
+#define REF_HORIZON_S (24 * 3600.0)
 /* Process noise: the air wanders by about 0.01 K in 10 min beyond the model; the
  * unknown heat by 1e-5 K/s (a person, the sun) in an hour. */
 #define Q_AIR  (0.01 * 0.01 / 600.0)
@@ -310,18 +312,21 @@ double plan_reference_cycle_s(const struct observer *o, const struct plant *pl, 
 {
 	struct state s;
 	struct plant frozen = *pl;
-	double t = 0, since_read = reading_s, u = 0, ons[4];
+	double t = 0, since_read = reading_s, u = 0, ons[REF_ONS], off_t = 0;
+
 	unsigned n_on = 0;
 
+	/*
+	 * From the walls as they are; they move with the cycles (at light load the
+	 * walls' slow cooling is what brings the reading down to the band).
+	 */
 	state_of(o, &s);
 	s.p = 0;
 	s.ta = s.ts = mid_c;
-	for (unsigned k = 0; k < PLANT_WALLS; k++)
-		frozen.walls_tau_s[k] = 1e12; /* the walls do not move in one cycle */
 	/* the reading as fitted: the lag pair in series, whichever is the sensor */
 	frozen.heater_lag_s = pl->lag_short_s;
 	frozen.sensor_lag_s = pl->lag_long_s;
-	while (t < 6 * 3600.0 && n_on < 4) {
+	while (t < REF_HORIZON_S && n_on < REF_ONS) {
 		if (since_read >= reading_s) {
 			since_read = 0;
 			if (u == 0 && s.ts <= mid_c - band_c / 2) {
@@ -329,13 +334,16 @@ double plan_reference_cycle_s(const struct observer *o, const struct plant *pl, 
 				ons[n_on++] = t;
 			} else if (u > 0 && s.ts >= mid_c + band_c / 2) {
 				u = 0;
+				off_t = t;
 			}
 		}
 		model_step(&frozen, &s, u, o->out_c, o->b, SUB_S, NULL, NULL);
 		t += SUB_S;
 		since_read += SUB_S;
 	}
-	if (n_on < 3)
-		return INFINITY;
-	return (ons[n_on - 1] - ons[1]) / (n_on - 2);
+	if (n_on >= 3) /* the first cycle starts from the middle of the band: not counted */
+		return (ons[n_on - 1] - ons[1]) / (n_on - 2);
+	if (u > 0 && (n_on == 0 || t - ons[n_on - 1] > t - off_t))
+		return INFINITY;  /* the heater cannot get the reading to the top of the band */
+	return REF_HORIZON_S / 2; /* a room that hardly needs heat: one long cycle */
 }

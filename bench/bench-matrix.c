@@ -124,7 +124,7 @@ static int run(const struct sim_weather *w, const struct variant *v, const struc
 	struct bench_ctl ctl = { 0 };
 	struct baseline band;
 	double end_s = fmin(sim_weather_end_s(w), days_max * DAY_S), energy0 = 0, excused_s = 0;
-	double below_s = 0, last_warm_s = -1e9;
+	double below_s = 0, last_warm_s = -1e9, night_below0_s = 0, night_min_c = INFINITY;
 	unsigned ons0 = 0;
 	bool in_night = false, on = false;
 	long steps = (long) (end_s / DT_S), night_no = 0;
@@ -181,16 +181,15 @@ static int run(const struct sim_weather *w, const struct variant *v, const struc
 			if (reach > 0) {
 				res->infeasible++;
 				res->worst_short_c = fmax(res->worst_short_c, FLOOR_C - air22);
-				if (per_night)
+				if (per_night && sp->kind == KIND_BEDROOMD)
 					fprintf(
 					    stderr,
-					    "  %s %s night %ld: full power from 18:00 reaches "
-					    "%.2f °C at 22:00 (outdoor %.1f): infeasible, 18 °C "
-					    "at 22:%02.0f + %.0f h\n",
-					    v->name,
-					    sp->kind == KIND_BEDROOMD ? "bedroomd" : "band", day,
-					    air22, out_c, fmod(reach / 60, 60),
-					    floor(reach / 3600));
+					    "  %s night %ld: full power from 18:00 reaches %.2f "
+					    "°C at 22:00 (outdoor %.1f): infeasible, 18 °C at "
+					    "%02.0f:%02.0f\n",
+					    v->name, day, air22, out_c,
+					    fmod(22 + floor(reach / 3600), 24),
+					    fmod(floor(reach / 60), 60));
 			}
 		}
 		sim_room_step(room, on, out_c, DT_S);
@@ -201,14 +200,27 @@ static int run(const struct sim_weather *w, const struct variant *v, const struc
 		    t_s + (DAY_S - NIGHT_ON_S + NIGHT_OFF_S) <= end_s) {
 			in_night = true;
 			night_no = day;
+			night_below0_s = below_s;
+			night_min_c = INFINITY;
+			night_below0_s = below_s;
+			night_min_c = INFINITY;
 			res->nights++;
 			if (sp->continuous)
 				excused_s = 0;
 			if (excused_s == 0 && t_s - last_warm_s > 1800)
 				res->late++;
 		}
-		if (in_night && sec == NIGHT_OFF_S)
+		if (in_night && sec == NIGHT_OFF_S) {
 			in_night = false;
+			if (per_night && sp->kind == KIND_BEDROOMD)
+				fprintf(
+				    stderr,
+				    "  %s night %ld: %.0f min below 18 (counted), lowest %.2f\n",
+				    v->name, night_no, (below_s - night_below0_s) / 60,
+				    night_min_c);
+		}
+		if (in_night)
+			night_min_c = fmin(night_min_c, air);
 		if (in_night && air < FLOOR_C) {
 			double into = t_s - (double) night_no * DAY_S - NIGHT_ON_S;
 

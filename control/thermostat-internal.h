@@ -101,6 +101,7 @@ struct thermostat {
 	double ref_cycle_s;    /* the cycle to aim for (a plain hysteresis's, on the model) */
 	double cycle_gain;     /* learned: how much longer to plan the cycles than the reference */
 	double cycle_target_s; /* the cycle aimed at when it last switched off (0: none) */
+	double model_rise_c;   /* no-effect rise asked of stage 0 (0: no_effect_rise) */
 	bool model_changed;    /* to report in this step's decision */
 	bool watch;            /* a model switch-on's trough is being watched */
 	uint64_t watch_until_usec;

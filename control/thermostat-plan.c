@@ -19,8 +19,10 @@
  *   plan corrects the next plans (cycle_gain), so that model errors in the
  *   off-time do not add clicks.
  * - Pre-heat: heating starts when, started at the next chance, full power would
- *   only just bring the predicted air to the aim (plus PREHEAT_MARGIN_C, for an
- *   evening that cools) when the night begins.
+ *   only just bring the predicted air to the aim (plus PREHEAT_MARGIN_C)
+ *   PREHEAT_EARLY_S before the night begins: a weak or slow heater creeps up
+ *   to the floor at the end, and the evening may cool (the model takes the
+ *   outdoor temperature as it is now).
  */
 #include <math.h>
 
@@ -29,8 +31,9 @@
 #define TURN_S           2400.0 /* how long after a switch-on the trough is looked for */
 #define REF_MID_C        0.5    /* the reference hysteresis: +-0.3 K around floor + 0.5 */
 #define REF_BAND_C       0.6
-#define PREHEAT_MARGIN_C 0.3
-#define CYCLE_MARGIN     1.03 /* a little longer than the reference: its clicks are an estimate */
+#define PREHEAT_MARGIN_C 0.1
+#define PREHEAT_EARLY_S  1800.0
+#define CYCLE_MARGIN     1.05 /* a little longer than the reference: its clicks are an estimate */
 
 static unsigned steps_of(double s)
 {
@@ -71,10 +74,33 @@ static double min_reading_with_on(const struct thermostat *t, unsigned s, unsign
 	return m;
 }
 
+/*
+ * How much the reading is expected to rise in the no-effect time after
+ * switching on now: a weak heater holding a cold room at full duty may lift the
+ * reading by less than no_effect_rise, and that is not a fault. The fail-safe
+ * (thermostat-safety.c) then asks for half of the rise expected (at least
+ * 0.1 K, never more than no_effect_rise): a dead plug or an open window still
+ * gives much less than that.
+ */
+static double expected_rise_c(const struct thermostat *t)
+{
+	unsigned n = steps_of((double) t->p.no_effect_usec / 1e6);
+	double lo = INFINITY, rise = 0;
+
+	for (unsigned k = 0; k < n && k < t->free.n; k++) {
+		double v = t->free.ts[k] + t->step.ts[k];
+
+		lo = fmin(lo, v);
+		rise = fmax(rise, v - lo);
+	}
+	return rise;
+}
+
 static void switch_on(struct thermostat *t, uint64_t now_usec, unsigned turn)
 {
 	unsigned k;
 
+	t->model_rise_c = thermostat_clamp(0.5 * expected_rise_c(t), 0.1, t->p.no_effect_rise_c);
 	t->watch = true;
 	t->watch_pred_c = min_reading_with_on(t, 0, turn, &k);
 	t->watch_until_usec = now_usec + (uint64_t) ((k + 6) * PLAN_DT_S * 1e6);
@@ -170,14 +196,15 @@ void thermostat_plan_control(struct thermostat *t, uint64_t now_usec, double flo
 
 bool thermostat_plan_preheat(struct thermostat *t, uint64_t until_usec, double floor_c)
 {
-	unsigned k = steps_of((double) until_usec / 1e6), next;
+	unsigned k = steps_of((double) until_usec / 1e6), next, early = steps_of(PREHEAT_EARLY_S);
 
 	next = steps_of((double) t->p.reading_period_usec / 1e6);
 	if (k + 1 >= PLAN_N)
 		return false;
-	plan_free_response(&t->obs, &t->plant, k + 1, &t->free);
-	if (k < next)
+	if (k < next + early)
 		return true;
+	k -= early;
+	plan_free_response(&t->obs, &t->plant, k + 1, &t->free);
 	return t->free.ta[k] + t->step.ta[k - next] <
 	       thermostat_model_floor(t, floor_c) + PREHEAT_MARGIN_C;
 }

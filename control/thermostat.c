@@ -358,7 +358,9 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 			thermostat_floor_resume(t, now_usec, floor_c - est_c);
 		if (model)
 			thermostat_plan_control(t, now_usec, floor_c, in_bed);
-		else
+		else if (t->demand == 0)
+			t->model_rise_c = 0; /* the fallback band's switch-ons: the plain rule */
+		if (!model)
 			thermostat_floor_control(t, now_usec, floor_c + t->p.unlearned_margin_c,
 						 est_c, slope, in_bed, outdoor_c);
 	}

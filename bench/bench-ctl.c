@@ -41,5 +41,5 @@ int bench_ctl_step(struct bench_ctl *c, uint64_t now_usec, unsigned sec_of_day, 
 	c->changes += c->last.model_changed;
 	c->on = c->last.stage[0].on;
 	c->wake_usec = c->last.next_wakeup_usec;
-	return 0;
+	return 1;
 }

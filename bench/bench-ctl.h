@@ -26,7 +26,9 @@ void bench_ctl_done(struct bench_ctl *c);
 
 /*
  * One simulation step at @now_usec (@sec_of_day local): @reading true with a
- * reading @sensor_c taken now; @outdoor_c NAN if unknown. Fills c->on.
+ * reading @sensor_c taken now; @outdoor_c NAN if unknown. Steps the thermostat on
+ * a reading or when it asked to be woken: returns 1 and fills c->last and c->on;
+ * 0 if it was not due; -errno if it refused its inputs.
  */
 int bench_ctl_step(struct bench_ctl *c, uint64_t now_usec, unsigned sec_of_day, bool reading,
 		   double sensor_c, double outdoor_c);

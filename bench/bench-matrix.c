@@ -6,7 +6,10 @@
  * in hindsight. docs/benchmarks.md explains the columns and the goal.
  *
  *   bench-matrix [--data DIR] [--days N] [--variant NAME] [--trace NAME]
- *                [--schedule continuous|setback] [--verbose] [--nights]
+ *                [--schedule continuous|setback] [--verbose] [--nights] [--no-outdoor]
+ *
+ * --no-outdoor: bedroomd is not told the outdoor temperature (it is optional in
+ * the daemon's config).
  *
  * The controller's setup is the same for every case (bench-ctl.c): the plant
  * parameters below are the simulator's only.
@@ -87,7 +90,7 @@ struct result {
 	unsigned changes;
 };
 
-static bool verbose, per_night;
+static bool verbose, per_night, no_outdoor;
 static double days_max = 1e9;
 
 /* 18:00: what full power until 07:00 would do; returns seconds after 22:00 to reach 18. */
@@ -156,7 +159,7 @@ static int run(const struct sim_weather *w, const struct variant *v, const struc
 
 		if (sp->kind == KIND_BEDROOMD) {
 			r = bench_ctl_step(&ctl, (uint64_t) k * 10000000ULL, sec, reading, y,
-					   out_c);
+					   no_outdoor ? NAN : out_c);
 			if (r < 0)
 				goto out;
 			on = ctl.on;
@@ -347,7 +350,8 @@ static int bench_case(const struct sim_weather *w, const char *trace, const stru
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: bench-matrix [--data DIR] [--days N] [--variant NAME] [--trace NAME]\n"
-		   "                    [--schedule continuous|setback] [--verbose] [--nights]\n");
+		   "                    [--schedule continuous|setback] [--verbose] [--nights]\n"
+		   "                    [--no-outdoor]\n");
 }
 
 int main(int argc, char **argv)
@@ -360,6 +364,7 @@ int main(int argc, char **argv)
 		{ "schedule", required_argument, NULL, 's' },
 		{ "verbose", no_argument, NULL, 'V' },
 		{ "nights", no_argument, NULL, 'N' },
+		{ "no-outdoor", no_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -396,6 +401,9 @@ int main(int argc, char **argv)
 			break;
 		case 'N':
 			per_night = true;
+			break;
+		case 'O':
+			no_outdoor = true;
 			break;
 		case 'h':
 			usage(stdout);

@@ -22,14 +22,15 @@
 
 #include "control/thermostat-internal.h"
 
-#define FIT_USEC      (30 * USEC_PER_MIN)
-#define SURE_READINGS 1440.0
-#define SURE_ONS      16.0
-#define CHANGE_GAIN   1.4
-#define CHANGE_LAG    2.0
-#define CHANGE_RSS    0.6
-#define GAP_READINGS  3
-#define RELEARN_USEC  (24 * 60 * USEC_PER_MIN)
+#define FIT_USEC            (30 * USEC_PER_MIN)
+#define SURE_READINGS       1440.0
+#define SURE_ONS            16.0
+#define CHANGE_GAIN         1.4
+#define CHANGE_LAG          2.0
+#define CHANGE_RSS          0.6
+#define GAP_READINGS        3
+#define RELEARN_USEC        (24 * 60 * USEC_PER_MIN)
+#define NO_OUTDOOR_MEMORY_S (24 * 3600.0)
 
 void thermostat_learn_init(struct thermostat *t)
 {
@@ -96,11 +97,14 @@ static bool changed(const struct thermostat *t, const struct ident_fit *f)
 	double lag_old = pl->lag_long_s + pl->lag_short_s, r_g, r_l;
 	unsigned lag, mass;
 
+	/* without the outdoor temperature both fits are rougher: ask for more */
+	double k = t->ident.out_seen ? 1 : 2, cg = pow(CHANGE_GAIN, k), cl = pow(CHANGE_LAG, k);
+
 	if (!pl->ok || pl->sure < 0.5 || f->ons < 4 || f->n < 240 || !(f->theta[0] > 0))
 		return false;
 	r_g = f->theta[0] / pl->g;
 	r_l = (lag_new + 60) / (lag_old + 60);
-	if (r_g < CHANGE_GAIN && r_g > 1 / CHANGE_GAIN && r_l < CHANGE_LAG && r_l > 1 / CHANGE_LAG)
+	if (r_g < cg && r_g > 1 / cg && r_l < cl && r_l > 1 / cl)
 		return false;
 	nearest_candidate(pl, &lag, &mass);
 	return f->rss < CHANGE_RSS * ident_rss(&t->ident.shrt, lag, mass, theta);
@@ -115,6 +119,12 @@ static void fit(struct thermostat *t, uint64_t now_usec)
 		t->relearn_until_usec = 0;
 		t->ident.lng.memory_s = t->long_memory_s;
 	}
+	/*
+	 * Without an outdoor temperature the constant term stands in for it: a
+	 * shorter memory lets it follow the weather.
+	 */
+	if (!t->ident.out_seen && !t->relearn_until_usec)
+		t->ident.lng.memory_s = fmin(t->long_memory_s, NO_OUTDOOR_MEMORY_S);
 	if (!ident_fit(&t->ident.lng, &f))
 		return;
 	if (ident_fit(&t->ident.shrt, &fs) && changed(t, &fs)) {

@@ -34,6 +34,8 @@
 #define PREHEAT_MARGIN_C 0.1
 #define PREHEAT_EARLY_S  1800.0
 #define CYCLE_MARGIN     1.05 /* a little longer than the reference: its clicks are an estimate */
+/* longer still while the walls recover from a setback: the cycles grow as they warm */
+#define CYCLE_MARGIN_RECOVERY 1.15
 
 static unsigned steps_of(double s)
 {
@@ -129,8 +131,9 @@ void thermostat_plan_control(struct thermostat *t, uint64_t now_usec, double flo
 		if (isnan(t->ref_cycle_s))
 			t->ref_cycle_s = plan_reference_cycle_s(
 			    &t->obs, &t->plant, floor_c + REF_MID_C, REF_BAND_C, reading_s);
-		target = CYCLE_MARGIN * t->ref_cycle_s * t->cycle_gain *
-			 (in_bed ? t->p.bed_band_factor : 1.0);
+		target =
+		    (now_usec < t->recovery_until_usec ? CYCLE_MARGIN_RECOVERY : CYCLE_MARGIN) *
+		    t->ref_cycle_s * t->cycle_gain * (in_bed ? t->p.bed_band_factor : 1.0);
 		unsigned lo = steps_of((double) min_off / 1e6), hi;
 
 		hi = t->free.n > turn ? t->free.n - turn : lo;

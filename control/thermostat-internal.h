@@ -10,8 +10,10 @@
 
 /*
  * Internal to the thermostat: its state, shared by thermostat.c (the step),
- * thermostat-floor.c (floor control and what it learns), thermostat-preheat.c
- * (optimum start) and thermostat-safety.c (per-stage fail-safes).
+ * thermostat-floor.c (the fallback band and what it learns), thermostat-preheat.c
+ * (its optimum start), thermostat-safety.c (per-stage fail-safes), and the room
+ * model: thermostat-learn.c (learning, keep/restore), thermostat-plant.c (the
+ * model, its observer and responses) and thermostat-plan.c (deciding on it).
  */
 
 #define USEC_PER_SEC 1000000ULL

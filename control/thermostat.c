@@ -1,7 +1,15 @@
 /*
  * The thermostat. How it works, in short (docs/benchmarks.md has the numbers):
  *
- * Estimating the true air. The sensor lags the air by a first-order time
+ * It learns the room (thermostat-learn.c): a grey-box model of air, walls,
+ * lagged heater and lagged sensor is identified online from its own history
+ * (thermostat-ident.c), a Kalman filter on it tracks the true air
+ * (thermostat-plant.c), and once the model is sure the decisions and the
+ * pre-heat are planned on it (thermostat-plan.c). Until then, and whenever the
+ * room clearly changed, the hysteresis band below decides, unlearned_margin
+ * higher. Relay care, staging and every fail-safe apply to both alike.
+ *
+ * The fallback band, estimating the true air. The sensor lags the air by a first-order time
  * constant tau (120 s for a DS18B20 in its housing) and reads in 1/16 °C steps.
  * A least-squares line through the last four readings gives a level L and a
  * slope S; since T_air = T_sensor + tau * dT_sensor/dt for a first-order lag,

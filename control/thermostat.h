@@ -11,8 +11,9 @@
  * Pure: thermostat_step() takes the state, the inputs, the monotonic time and
  * the local wall-clock second of the day (the caller computes it with
  * localtime_r) and returns a decision. It reads no clock, does no I/O, logs
- * nothing and holds no globals. How the floor controller and the pre-heat
- * learn is explained in thermostat.c and in docs/benchmarks.md.
+ * nothing and holds no globals. It learns the room and its heater (a model kept
+ * and restored with thermostat_model_get/set); how is explained in thermostat.c
+ * and docs/benchmarks.md.
  */
 
 #define THERMOSTAT_STAGES_MAX 4

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench/bench-ctl.h"
 #include "control/thermostat.h"
 #include "sim/room.h"
 #include "sim/weather.h"
@@ -62,17 +63,13 @@ int main(int argc, char **argv)
 		{ 0 },
 	};
 	const char *trace = "minneapolis";
-	struct thermostat_input in;
-	struct thermostat_params p;
-	struct thermostat *t = NULL;
+	struct bench_ctl ctl = { 0 };
 	struct sim_room_params rp;
 	struct sim_room *room = NULL;
 	struct sim_weather *w = NULL;
 	double below_min = 0, lowest = INFINITY, kwh0 = 0;
 	unsigned line, ons0 = 0;
 	long night = 3, delay_ms = 0;
-	uint64_t wake = 0;
-	bool on = false;
 	enum thermostat_reason reason = THERMOSTAT_REASON_NO_FLOOR;
 	char alerts[256] = ""; /* raised or cleared since the last row shown */
 	char path[512];
@@ -98,12 +95,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench-night: %s:%u: %s\n", path, line, strerror(-r));
 		return 66;
 	}
-	thermostat_params_init(&p);
-	thermostat_input_init(&in);
-	in.floor_c = FLOOR_C;
-	in.outdoor_known = true;
 	if (sim_room_params_init(&rp, SIM_ROOM_VARIANT_OLDER) < 0 || sim_room_new(&rp, &room) < 0 ||
-	    thermostat_new(&p, &t) < 0) {
+	    bench_ctl_init(&ctl, FLOOR_C, false) < 0) {
 		fprintf(stderr, "bench-night: cannot set up the simulation\n");
 		return 70;
 	}
@@ -116,28 +109,20 @@ int main(int argc, char **argv)
 		long day = (long) t_s / DAY_S;
 		bool shown =
 		    (day == night - 1 && sec >= 20 * 3600) || (day == night && sec < 8 * 3600);
-		struct thermostat_decision d;
+		double out_c = sim_weather_outdoor_c(w, t_s);
+		bool reading = (long) t_s % READING_S == 0;
 
-		in.outdoor_c = sim_weather_outdoor_c(w, t_s);
-		if ((long) t_s % READING_S == 0) {
+		if (reading)
 			sensor_c = sim_room_sensor_c(room);
-			in.room_known = true;
-			in.room_c = sensor_c;
-			in.room_usec = now;
-		}
-		if (!isnan(sensor_c) || now >= wake) {
-			if (thermostat_step(t, &in, now, sec, &d) == 0) {
-				on = d.stage[0].on;
-				wake = d.next_wakeup_usec;
-				reason = d.stage[0].reason;
-				note_alerts(alerts, sizeof(alerts), &d.stage[0]);
-			}
+		if (bench_ctl_step(&ctl, now, sec, reading, sensor_c, out_c) > 0) {
+			reason = ctl.last.stage[0].reason;
+			note_alerts(alerts, sizeof(alerts), &ctl.last.stage[0]);
 		}
 		if (day == night - 1 && sec == 20 * 3600) {
 			kwh0 = sim_room_energy_j(room) / 3.6e6;
 			ons0 = sim_room_switch_ons(room, 0);
 		}
-		sim_room_step(room, on, in.outdoor_c, DT_S);
+		sim_room_step(room, ctl.on, out_c, DT_S);
 		if (shown && (sec >= 22 * 3600 || sec < 7 * 3600)) {
 			double air = sim_room_true_air_c(room);
 
@@ -149,8 +134,8 @@ int main(int argc, char **argv)
 					reason == THERMOSTAT_REASON_PREHEAT;
 
 			printf("night %ld %02u:%02u %7.1f %8.2f %8.2f %5s %6s  %-9s %s\n", night,
-			       sec / 3600, sec / 60 % 60, in.outdoor_c, sim_room_true_air_c(room),
-			       in.room_c, floor_on ? "18.0" : "-",
+			       sec / 3600, sec / 60 % 60, out_c, sim_room_true_air_c(room),
+			       ctl.in.room_c, floor_on ? "18.0" : "-",
 			       sim_room_relay_on(room, 0) ? "on" : "off",
 			       thermostat_reason_to_string(reason), alerts);
 			alerts[0] = '\0';
@@ -162,7 +147,7 @@ int main(int argc, char **argv)
 	       "the heater switched on %u times, %.1f kWh from 20:00 to 08:00\n",
 	       lowest, below_min, FLOOR_C, sim_room_switch_ons(room, 0) - ons0,
 	       sim_room_energy_j(room) / 3.6e6 - kwh0);
-	thermostat_free(t);
+	bench_ctl_done(&ctl);
 	sim_room_free(room);
 	sim_weather_free(w);
 	return 0;

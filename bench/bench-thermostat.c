@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "bench/bench-baselines.h"
+#include "bench/bench-ctl.h"
 #include "control/thermostat.h"
 #include "sim/room.h"
 #include "sim/weather.h"
@@ -64,9 +65,7 @@ struct ctl {
 	unsigned preheat_min;
 	bool on;
 	struct baseline base;
-	struct thermostat *thermostat;
-	struct thermostat_input in;
-	uint64_t wake_usec;
+	struct bench_ctl bedroomd;
 };
 
 struct result {
@@ -143,9 +142,6 @@ static const char *schedule_name(enum schedule s)
 
 static int ctl_init(struct ctl *c, const struct run_spec *spec)
 {
-	struct thermostat_params p;
-	int r;
-
 	*c = (struct ctl){ .kind = spec->kind,
 			   .schedule = spec->schedule,
 			   .preheat_min = spec->preheat_min };
@@ -162,20 +158,12 @@ static int ctl_init(struct ctl *c, const struct run_spec *spec)
 		baseline_init(&c->base, BASELINE_KIND_TASMOTA, spec->target_c);
 		return 0;
 	}
-	thermostat_params_init(&p);
-	r = thermostat_new(&p, &c->thermostat);
-	if (r < 0)
-		return r;
-	thermostat_input_init(&c->in);
-	c->in.floor_c = spec->target_c;
-	c->in.day_floor_enabled = spec->schedule == SCHEDULE_CONTINUOUS;
-	c->in.day_floor_c = spec->target_c;
-	return 0;
+	return bench_ctl_init(&c->bedroomd, spec->target_c, spec->schedule == SCHEDULE_CONTINUOUS);
 }
 
 static void ctl_done(struct ctl *c)
 {
-	c->thermostat = thermostat_free(c->thermostat);
+	bench_ctl_done(&c->bedroomd);
 }
 
 /* Baselines in the setback schedule are switched on from 22:00 - preheat to 07:00. */
@@ -184,29 +172,6 @@ static bool baseline_active(const struct ctl *c, unsigned sec_of_day)
 	if (c->schedule == SCHEDULE_CONTINUOUS)
 		return true;
 	return sec_of_day >= NIGHT_ON_S - c->preheat_min * 60 || sec_of_day < NIGHT_OFF_S;
-}
-
-static int bedroomd_step(struct ctl *c, uint64_t now_usec, unsigned sec_of_day, bool reading,
-			 double sensor_c, double outdoor_c)
-{
-	struct thermostat_decision d;
-	int r;
-
-	if (reading) {
-		c->in.room_known = true;
-		c->in.room_c = sensor_c;
-		c->in.room_usec = now_usec;
-	} else if (now_usec < c->wake_usec) {
-		return 0;
-	}
-	c->in.outdoor_known = true;
-	c->in.outdoor_c = outdoor_c;
-	r = thermostat_step(c->thermostat, &c->in, now_usec, sec_of_day, &d);
-	if (r < 0)
-		return r;
-	c->on = d.stage[0].on;
-	c->wake_usec = d.next_wakeup_usec;
-	return 0;
 }
 
 static bool verbose;
@@ -295,9 +260,11 @@ static int run(const struct sim_weather *w, enum sim_room_variant variant, doubl
 		double air_c;
 
 		if (c.kind == CTL_KIND_BEDROOMD) {
-			r = bedroomd_step(&c, now_usec, sec_of_day, reading, sensor_c, out_c);
+			r = bench_ctl_step(&c.bedroomd, now_usec, sec_of_day, reading, sensor_c,
+					   out_c);
 			if (r < 0)
 				goto out;
+			c.on = c.bedroomd.on;
 		} else {
 			bool active = baseline_active(&c, sec_of_day);
 
@@ -380,15 +347,19 @@ static int run(const struct sim_weather *w, enum sim_room_variant variant, doubl
 		.preheat_min = c.preheat_min,
 		.nights = nights,
 	};
-	if (verbose && c.thermostat) {
+	if (verbose && c.bedroomd.thermostat) {
 		struct thermostat_learned l;
 
-		thermostat_get_learned(c.thermostat, &l);
-		fprintf(stderr,
-			"%s %s: learned band %.2f K, on-offset %.2f K, pre-heat %.1f min/K, "
-			"duty %.2f, max rise %.1f K\n",
-			kind_name(c.kind), schedule_name(c.schedule), l.band_c, l.on_offset_c,
-			l.preheat_usec_per_k / 60e6, l.duty, l.max_rise_k);
+		thermostat_get_learned(c.bedroomd.thermostat, &l);
+		fprintf(
+		    stderr,
+		    "%s %s: learned heater gain %.1f K/h, heater lag %.0f s, sensor lag %.0f s, "
+		    "room %.0f min, walls %.1f h, reach %.1f K, sure %.2f (%s), margin %.2f K, "
+		    "duty %.2f; fallback band %.2f K, on-offset %.2f K\n",
+		    kind_name(c.kind), schedule_name(c.schedule), l.heater_gain_k_per_h,
+		    l.heater_lag_s, l.sensor_lag_s, l.room_tau_s / 60, l.walls_tau_s / 3600,
+		    l.max_rise_k, l.sure, l.model_in_use ? "model in use" : "fallback band",
+		    l.margin_c, l.duty, l.band_c, l.on_offset_c);
 	}
 	if (verbose)
 		fprintf(stderr,

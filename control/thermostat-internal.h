@@ -4,12 +4,16 @@
 #include <stdint.h>
 
 #include "control/thermostat-estimate.h"
+#include "control/thermostat-ident.h"
+#include "control/thermostat-plant.h"
 #include "control/thermostat.h"
 
 /*
  * Internal to the thermostat: its state, shared by thermostat.c (the step),
- * thermostat-floor.c (floor control and what it learns), thermostat-preheat.c
- * (optimum start) and thermostat-safety.c (per-stage fail-safes).
+ * thermostat-floor.c (the fallback band and what it learns), thermostat-preheat.c
+ * (its optimum start), thermostat-safety.c (per-stage fail-safes), and the room
+ * model: thermostat-learn.c (learning, keep/restore), thermostat-plant.c (the
+ * model, its observer and responses) and thermostat-plan.c (deciding on it).
  */
 
 #define USEC_PER_SEC 1000000ULL
@@ -85,6 +89,25 @@ struct thermostat {
 	double judge_min_c;
 
 	struct thermostat_stage stage[THERMOSTAT_STAGES_MAX];
+
+	/* the room model (thermostat-learn.c, thermostat-plant.c, thermostat-plan.c) */
+	struct thermostat_ident ident;
+	struct plant plant; /* in use; ok false: none yet */
+	struct observer obs;
+	struct plan_resp step; /* of the plant in use */
+	struct plan_resp free; /* scratch */
+	uint64_t next_fit_usec;
+	uint64_t relearn_until_usec; /* after a change: the long fit forgets fast until then */
+	double long_memory_s;
+	double model_margin_c; /* learned: how much deeper the troughs came than predicted */
+	double ref_cycle_s;    /* the cycle to aim for (a plain hysteresis's, on the model) */
+	double cycle_gain;     /* learned: how much longer to plan the cycles than the reference */
+	double cycle_target_s; /* the cycle aimed at when it last switched off (0: none) */
+	double model_rise_c;   /* no-effect rise asked of stage 0 (0: no_effect_rise) */
+	bool model_changed;    /* to report in this step's decision */
+	bool watch;            /* a model switch-on's trough is being watched */
+	uint64_t watch_until_usec;
+	double watch_pred_c, watch_min_c, watch_last_c;
 };
 
 double thermostat_clamp(double v, double lo, double hi);
@@ -130,6 +153,32 @@ void thermostat_learn_preheat(struct thermostat *t, uint64_t now_usec, double fl
 			      double est_c);
 
 void thermostat_set_alert(unsigned *alerts, enum thermostat_alert a, bool on);
+
+/* Sets up the model's state (thermostat-learn.c). */
+void thermostat_learn_init(struct thermostat *t);
+
+/*
+ * Feeds the identification and the observer up to @now_usec: a fresh reading
+ * (@fresh_reading) taken at in->room_usec; @learn false while a heater is
+ * locked out or unconfirmed. Fits now and then; may set t->model_changed.
+ */
+void thermostat_learn_step(struct thermostat *t, const struct thermostat_input *in,
+			   uint64_t now_usec, bool fresh_reading, bool learn);
+
+/* The heaters' command changed to @u heaters on at @now_usec. */
+void thermostat_learn_input(struct thermostat *t, uint64_t now_usec, double u);
+
+/* The model is sure enough to decide. */
+bool thermostat_model_ready(const struct thermostat *t);
+
+/* The floor the model aims at: @floor_c and the margins. */
+double thermostat_model_floor(const struct thermostat *t, double floor_c);
+
+/* Decides the first stage on the model (thermostat-plan.c), as thermostat_floor_control(). */
+void thermostat_plan_control(struct thermostat *t, uint64_t now_usec, double floor_c, bool in_bed);
+
+/* Pre-heat on the model: true if heating must start now to hold @floor_c in @until_usec. */
+bool thermostat_plan_preheat(struct thermostat *t, uint64_t until_usec, double floor_c);
 
 /* Safety per stage while on: maximum on-time and heating without effect. */
 void thermostat_stage_safety(struct thermostat *t, unsigned i,

@@ -2,7 +2,9 @@
  * Per-stage fail-safes: maximum continuous on-time (then a rest) and heating
  * without effect (no rise of no_effect_rise within no_effect, or confirmed on with
  * no power drawn; then an exponential, bounded back-off). Each alert is raised
- * once and cleared on recovery.
+ * once and cleared on recovery. When the room model switched the first stage on,
+ * the rise asked is half of what the model expects in that time if that is less
+ * (thermostat-plan.c): a weak heater holding a cold room is not a fault.
  */
 #include <math.h>
 
@@ -22,13 +24,14 @@ void thermostat_stage_safety(struct thermostat *t, unsigned i,
 {
 	struct thermostat_stage *s = &t->stage[i];
 	bool no_effect = false;
+	double rise_c = i == 0 && t->model_rise_c > 0 ? t->model_rise_c : t->p.no_effect_rise_c;
 
 	if (!s->on)
 		return;
 	if (isfinite(reading_c)) {
 		if (reading_c < s->min_since_on_c)
 			s->min_since_on_c = reading_c;
-		if (reading_c - s->min_since_on_c >= t->p.no_effect_rise_c) {
+		if (reading_c - s->min_since_on_c >= rise_c) {
 			s->effect_seen = true;
 			s->no_effect_count = 0;
 			thermostat_set_alert(&s->alerts, THERMOSTAT_ALERT_HEATING_NO_EFFECT, false);

@@ -1,7 +1,15 @@
 /*
  * The thermostat. How it works, in short (docs/benchmarks.md has the numbers):
  *
- * Estimating the true air. The sensor lags the air by a first-order time
+ * It learns the room (thermostat-learn.c): a grey-box model of air, walls,
+ * lagged heater and lagged sensor is identified online from its own history
+ * (thermostat-ident.c), a Kalman filter on it tracks the true air
+ * (thermostat-plant.c), and once the model is sure the decisions and the
+ * pre-heat are planned on it (thermostat-plan.c). Until then, and whenever the
+ * room clearly changed, the hysteresis band below decides, unlearned_margin
+ * higher. Relay care, staging and every fail-safe apply to both alike.
+ *
+ * The fallback band, estimating the true air. The sensor lags the air by a first-order time
  * constant tau (120 s for a DS18B20 in its housing) and reads in 1/16 °C steps.
  * A least-squares line through the last four readings gives a level L and a
  * slope S; since T_air = T_sensor + tau * dT_sensor/dt for a first-order lag,
@@ -65,6 +73,7 @@ void thermostat_params_init(struct thermostat_params *p)
 		.stage_delay_usec = 15 * USEC_PER_MIN,
 		.preheat_max_usec = THERMOSTAT_DEFAULT_PREHEAT_MAX_USEC,
 		.preheat_usec_per_k = 20.0 * USEC_PER_MIN,
+		.unlearned_margin_c = 0.3,
 	};
 }
 
@@ -96,7 +105,8 @@ int thermostat_new(const struct thermostat_params *p, struct thermostat **ret)
 	if (!(p->band_c > 0) || !(p->bed_band_factor >= 1) || p->cycle_usec == 0 ||
 	    p->reading_period_usec == 0 || p->stale_usec == 0 || p->max_on_usec == 0)
 		return -EINVAL;
-	if (!isfinite(p->overheat_c) || !(p->margin_c >= 0) || !(p->preheat_usec_per_k >= 0))
+	if (!isfinite(p->overheat_c) || !(p->margin_c >= 0) || !(p->preheat_usec_per_k >= 0) ||
+	    !(p->unlearned_margin_c >= 0 && p->unlearned_margin_c <= 2))
 		return -EINVAL;
 	t = calloc(1, sizeof(*t));
 	if (!t)
@@ -108,6 +118,7 @@ int thermostat_new(const struct thermostat_params *p, struct thermostat **ret)
 	thermostat_preheat_init(t);
 	t->duty = 0.5;
 	t->max_rise_k = NAN;
+	thermostat_learn_init(t);
 	*ret = t;
 	return 0;
 }
@@ -120,13 +131,52 @@ struct thermostat *thermostat_free(struct thermostat *t)
 
 void thermostat_get_learned(const struct thermostat *t, struct thermostat_learned *ret)
 {
+	const struct plant *pl = &t->plant;
+	double ka = plant_air_rate(pl), walls = ka - pl->c1, walls_tau = 0;
+
+	for (unsigned k = 0; k < PLANT_WALLS; k++)
+		walls_tau += walls > 0 ? (pl->c2[k] + pl->c3[k]) / walls * pl->walls_tau_s[k] : 0;
 	*ret = (struct thermostat_learned){
 		.band_c = t->band_c,
 		.on_offset_c = t->on_offset_c,
 		.preheat_usec_per_k = t->preheat_usec_per_k,
 		.duty = t->duty,
-		.max_rise_k = t->max_rise_k,
+		.max_rise_k = pl->ok ? plant_max_rise_k(pl) : t->max_rise_k,
+		.heater_gain_k_per_h = pl->ok ? pl->g * 3600 : NAN,
+		.heater_lag_s = pl->ok ? pl->heater_lag_s : NAN,
+		.sensor_lag_s = pl->ok ? pl->sensor_lag_s : NAN,
+		.room_tau_s = pl->ok && ka > 0 ? 1 / ka : NAN,
+		.walls_tau_s = pl->ok ? walls_tau : NAN,
+		.sure = pl->ok ? pl->sure : 0,
+		.model_in_use = thermostat_model_ready(t),
+		.margin_c = t->p.margin_c + t->model_margin_c,
 	};
+}
+
+/* Heaters that are really on (not confirmed off, not drawing nothing), for the model. */
+static double heaters_on(const struct thermostat *t, const struct thermostat_input *in)
+{
+	double u = 0;
+
+	for (unsigned i = 0; i < t->p.n_stages; i++) {
+		const struct thermostat_heater_input *h = &in->heater[i];
+
+		if (!t->stage[i].on || h->confirmed == THERMOSTAT_CONFIRM_OFF ||
+		    (h->power_known && h->power_w < t->p.no_effect_power_w))
+			continue;
+		u += 1;
+	}
+	return u;
+}
+
+/* Learn only while every heater does as it is told. */
+static bool learning_ok(const struct thermostat *t, uint64_t now_usec)
+{
+	for (unsigned i = 0; i < t->p.n_stages; i++)
+		if (now_usec < t->stage[i].lockout_until_usec ||
+		    (t->stage[i].alerts & THERMOSTAT_ALERT_BIT(THERMOSTAT_ALERT_HEATING_NO_EFFECT)))
+			return false;
+	return true;
 }
 
 const char *thermostat_alert_to_string(enum thermostat_alert a)
@@ -211,7 +261,7 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 					 .floor_c = NAN,
 					 .estimate_c = NAN };
 	unsigned old_alerts = t->alerts, old_stage_alerts[THERMOSTAT_STAGES_MAX];
-	bool fresh, fresh_reading = false, night, floor_active, in_bed, forced = false;
+	bool fresh, fresh_reading = false, night, floor_active, in_bed, forced = false, model;
 	double floor_c = NAN, est_c = NAN, slope = 0, reading_c = NAN;
 	double outdoor_c = in->outdoor_known && isfinite(in->outdoor_c) ? in->outdoor_c : NAN;
 	uint64_t wake = now_usec + t->p.reading_period_usec;
@@ -253,7 +303,10 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 		thermostat_estimate_reset(&t->est);
 		t->have_reading = false;
 	}
-	d.estimate_c = est_c;
+	thermostat_learn_step(t, in, now_usec, fresh_reading, learning_ok(t, now_usec));
+	d.model_changed = t->model_changed;
+	model = fresh && thermostat_model_ready(t);
+	d.estimate_c = model ? t->obs.ta : est_c;
 
 	/* Room-wide alerts. */
 	thermostat_set_alert(&t->alerts, THERMOSTAT_ALERT_SENSOR_STALE,
@@ -282,8 +335,9 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 		bool walls = false;
 
 		if (!t->preheat && fresh && until_usec <= t->p.preheat_max_usec &&
-		    until_usec <= thermostat_preheat_lead_usec(t, in->floor_c, in->room_c,
-							       outdoor_c, &walls)) {
+		    (model ? thermostat_plan_preheat(t, until_usec, in->floor_c)
+			   : until_usec <= thermostat_preheat_lead_usec(t, in->floor_c, in->room_c,
+									outdoor_c, &walls))) {
 			t->preheat = true;
 			t->preheat_walls = walls;
 		}
@@ -311,7 +365,13 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 	} else {
 		if (!t->floor_was_active)
 			thermostat_floor_resume(t, now_usec, floor_c - est_c);
-		thermostat_floor_control(t, now_usec, floor_c, est_c, slope, in_bed, outdoor_c);
+		if (model)
+			thermostat_plan_control(t, now_usec, floor_c, in_bed);
+		else if (t->demand == 0)
+			t->model_rise_c = 0; /* the fallback band's switch-ons: the plain rule */
+		if (!model)
+			thermostat_floor_control(t, now_usec, floor_c + t->p.unlearned_margin_c,
+						 est_c, slope, in_bed, outdoor_c);
 	}
 	t->floor_was_active = floor_active && fresh;
 	want = t->demand;
@@ -398,6 +458,7 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 		sd->alerts_cleared = old_stage_alerts[i] & ~s->alerts;
 	}
 
+	thermostat_learn_input(t, now_usec, heaters_on(t, in));
 	d.alerts_active = t->alerts;
 	d.alerts_raised = t->alerts & ~old_alerts;
 	d.alerts_cleared = old_alerts & ~t->alerts;

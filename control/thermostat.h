@@ -11,8 +11,9 @@
  * Pure: thermostat_step() takes the state, the inputs, the monotonic time and
  * the local wall-clock second of the day (the caller computes it with
  * localtime_r) and returns a decision. It reads no clock, does no I/O, logs
- * nothing and holds no globals. How the floor controller and the pre-heat
- * learn is explained in thermostat.c and in docs/benchmarks.md.
+ * nothing and holds no globals. It learns the room and its heater (a model kept
+ * and restored with thermostat_model_get/set); how is explained in thermostat.c
+ * and docs/benchmarks.md.
  */
 
 #define THERMOSTAT_STAGES_MAX 4
@@ -91,6 +92,8 @@ struct thermostat_params {
 	uint64_t preheat_max_usec;           /* pre-heat at most this early: 4 h */
 	double preheat_usec_per_k;           /* initial pre-heat lead per K the walls are short
 					      * (beyond what the heater lifts the air): 20 min */
+	double unlearned_margin_c;           /* the fallback band sits this much higher while the
+					      * room model is not yet sure: 0.3 */
 };
 
 void thermostat_params_init(struct thermostat_params *p);
@@ -130,6 +133,8 @@ struct thermostat_stage_decision {
 
 struct thermostat_decision {
 	unsigned n_stages;
+	bool model_changed; /* the room clearly changed (a new heater?): what was learned is
+			     * discarded and learning starts again; log it, drop the stored model */
 	struct thermostat_stage_decision stage[THERMOSTAT_STAGES_MAX];
 	enum thermostat_reason reason; /* the thermostat as a whole */
 	double floor_c;                /* floor in force now (NAN: none) */
@@ -142,11 +147,42 @@ struct thermostat_decision {
 
 /* What the thermostat has learned, for status pages and the benchmark. */
 struct thermostat_learned {
-	double band_c;             /* switching band above the on-point */
-	double on_offset_c;        /* on-point above the floor, on the estimated air */
+	double band_c;             /* switching band above the on-point (the fallback band) */
+	double on_offset_c;        /* on-point above the floor, on the estimated air (fallback) */
 	double preheat_usec_per_k; /* pre-heat lead per K the walls are short, at no load */
 	double duty;               /* measured heater duty cycle, 0..1 */
 	double max_rise_k;         /* indoor-outdoor difference one stage holds (NAN: unknown) */
+	/* the room model (NAN while nothing is fitted) */
+	double heater_gain_k_per_h; /* how fast one heater warms the air, at full output */
+	double heater_lag_s;        /* its output lag (an oil radiator: 10-20 min) */
+	double sensor_lag_s;
+	double room_tau_s;  /* the air's time constant towards walls and outdoor */
+	double walls_tau_s; /* the walls' (stored heat) */
+	double sure;        /* how sure the model is, 0..1; the model drives from 0.5 */
+	bool model_in_use;  /* the decisions come from the model (else the fallback band) */
+	double margin_c;    /* the margin above the floor the model aims at now */
+};
+
+/*
+ * What was learned about the room, to keep (the daemon's store) and restore
+ * after a restart or reload. A plain struct; THERMOSTAT_MODEL_VERSION changes
+ * whenever its meaning does, and a model of another version is refused.
+ */
+#define THERMOSTAT_MODEL_VERSION 1
+
+struct thermostat_model {
+	unsigned version;
+	double gain_k_per_h; /* air warming rate of one heater at full output */
+	double lag_long_s;   /* the pair of lags between command and reading ... */
+	double lag_short_s;  /* ... (heater and sensor; which is which cannot be seen) */
+	double out_per_h;    /* air to outdoor, 1/h */
+	/* the walls, as two parts of time constants walls_tau_s[0] <= [1]: */
+	double walls_per_h[2]; /* air to that part, 1/h */
+	double walls_share[2]; /* how much of its temperature follows the room, 0..1 */
+	double walls_tau_s[2];
+	double offset_k_per_h; /* constant heat (people, a sensor offset), K/h */
+	double sure;           /* 0..1 */
+	double margin_c;       /* learned extra margin of the troughs */
 };
 
 struct thermostat;
@@ -174,6 +210,20 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 		    unsigned local_sec_of_day, struct thermostat_decision *ret);
 
 void thermostat_get_learned(const struct thermostat *t, struct thermostat_learned *ret);
+
+/*
+ * Copies out what was learned about the room. Returns 0, or -ENODATA while
+ * nothing is fitted yet (@ret untouched).
+ */
+int thermostat_model_get(const struct thermostat *t, struct thermostat_model *ret);
+
+/*
+ * Restores a model kept by thermostat_model_get(). It is validated (version,
+ * every value finite and in a physical range) and refused with -EINVAL if bad,
+ * leaving the thermostat as it was; -ESTALE for another version. On success the
+ * thermostat uses it (as sure as it was) until its own data says otherwise.
+ */
+int thermostat_model_set(struct thermostat *t, const struct thermostat_model *m);
 
 /* "sensor_stale", "over_temperature", "heating_no_effect", "max_on_time"; NULL if invalid. */
 const char *thermostat_alert_to_string(enum thermostat_alert a);

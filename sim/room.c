@@ -29,7 +29,7 @@ struct sim_room {
 int sim_room_params_init(struct sim_room_params *p, enum sim_room_variant variant)
 {
 	/* 12 m2 floor, 2.5 m high (30 m3), one 10 m2 outside wall with a 1.5 m2 window. */
-	double u_wall = NAN, u_window = NAN, ach = NAN;
+	double u_wall = NAN, u_window = NAN, ach = NAN, c_m = 1.98e6, c_a = 180e3;
 
 	switch (variant) {
 	case SIM_ROOM_VARIANT_OLDER:
@@ -42,6 +42,19 @@ int sim_room_params_init(struct sim_room_params *p, enum sim_room_variant varian
 		u_window = 1.1;
 		ach = 0.5;
 		break;
+	case SIM_ROOM_VARIANT_HEAVY: /* 375 kJ/m2K of floor, ISO 13790 "very heavy" */
+		u_wall = 1.2;
+		u_window = 2.8;
+		ach = 1.0;
+		c_m = 4.5e6;
+		break;
+	case SIM_ROOM_VARIANT_TIMBER: /* 60 kJ/m2K, lighter than ISO "very light" */
+		u_wall = 0.35;
+		u_window = 1.6;
+		ach = 0.7;
+		c_m = 0.7e6;
+		c_a = 150e3;
+		break;
 	}
 	if (isnan(u_wall))
 		return -EINVAL;
@@ -50,8 +63,8 @@ int sim_room_params_init(struct sim_room_params *p, enum sim_room_variant varian
 		.h_ao_w_per_k = 1.5 * u_window + 30.0 * ach * 1200.0 / 3600.0,
 		.h_mo_w_per_k = 8.5 * u_wall,
 		.h_am_w_per_k = 116.2,
-		.c_a_j_per_k = 180e3,
-		.c_m_j_per_k = 1.98e6,
+		.c_a_j_per_k = c_a,
+		.c_m_j_per_k = c_m,
 		.n_heaters = 1,
 		.relay_delay_usec = 10000000,
 		.heater_tau_s = 60.0,
@@ -91,6 +104,17 @@ struct sim_room *sim_room_free(struct sim_room *r)
 {
 	free(r);
 	return NULL;
+}
+
+int sim_room_clone(const struct sim_room *r, struct sim_room **ret)
+{
+	struct sim_room *c = malloc(sizeof(*c));
+
+	if (!c)
+		return -ENOMEM;
+	*c = *r;
+	*ret = c;
+	return 0;
 }
 
 /* splitmix64: small, deterministic, good enough for sensor noise. */
@@ -195,7 +219,7 @@ double sim_room_sensor_lagged_c(const struct sim_room *r)
 
 double sim_room_sensor_c(struct sim_room *r)
 {
-	double v = r->sensor_c + r->p.sensor_noise_c * rng_gauss(r);
+	double v = r->sensor_c + r->p.sensor_offset_c + r->p.sensor_noise_c * rng_gauss(r);
 
 	if (r->p.sensor_step_c > 0)
 		v = floor(v / r->p.sensor_step_c + 0.5) * r->p.sensor_step_c;

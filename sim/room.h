@@ -22,6 +22,9 @@
 enum sim_room_variant {
 	SIM_ROOM_VARIANT_OLDER,  /* U_wall 1.0, U_window 2.8, 1 ach: UA 22.1 W/K */
 	SIM_ROOM_VARIANT_MODERN, /* U_wall 0.2, U_window 1.1, 0.5 ach: UA 8.3 W/K */
+	SIM_ROOM_VARIANT_HEAVY,  /* solid masonry: U_wall 1.2, 1 ach, walls 4.5 MJ/K: UA 23.4 */
+	SIM_ROOM_VARIANT_TIMBER, /* light timber frame: U_wall 0.35, U_window 1.6, 0.7 ach,
+				  * walls 0.7 MJ/K, air 150 kJ/K: UA 11.6 W/K */
 };
 
 struct sim_room_params {
@@ -37,6 +40,7 @@ struct sim_room_params {
 	double sensor_tau_s;                   /* 120 s */
 	double sensor_noise_c;                 /* sigma: 0.02 */
 	double sensor_step_c;                  /* resolution: 1/16 */
+	double sensor_offset_c;                /* added to every reading: 0 */
 	uint64_t seed;                         /* noise generator seed: 1 */
 	double initial_air_c;                  /* 18.0 */
 	double initial_mass_c;                 /* 18.0 */
@@ -52,6 +56,9 @@ int sim_room_new(const struct sim_room_params *p, struct sim_room **ret);
 
 /* Frees @r; accepts NULL; returns NULL. */
 struct sim_room *sim_room_free(struct sim_room *r);
+
+/* A copy of @r in its present state (to try what full power would do). Returns 0 or -ENOMEM. */
+int sim_room_clone(const struct sim_room *r, struct sim_room **ret);
 
 /*
  * Advances the room by @dt_s seconds (10 s is the step the model is judged

@@ -10,3 +10,7 @@ target_compile_definitions(test-thermostat-learn PRIVATE
 bedroomd_unit_test(sim SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-sim.c LIBS bedroomd-sim)
 target_compile_definitions(test-sim PRIVATE
 	BENCH_DATA_DIR="${CMAKE_CURRENT_LIST_DIR}/../../bench/data")
+bedroomd_unit_test(thermostat-model SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-thermostat-model.c
+	${CMAKE_CURRENT_LIST_DIR}/thermostat-rig.c LIBS bedroomd-control bedroomd-sim)
+target_compile_definitions(test-thermostat-model PRIVATE
+	BENCH_DATA_DIR="${CMAKE_CURRENT_LIST_DIR}/../../bench/data")

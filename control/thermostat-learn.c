@@ -1,0 +1,235 @@
+/*
+ * Learning the room: feeds the identification (thermostat-ident.c) and the
+ * observer (thermostat-plant.c), fits every FIT_USEC, decides how sure the
+ * model is, notices when the room clearly changed, and keeps and restores what
+ * was learned (thermostat_model_get/set).
+ *
+ * How sure: the fit must rest on at least a day of readings (SURE_READINGS)
+ * with SURE_ONS switch-ons, and the heater's gain must be known to within a few
+ * per cent; the model decides from sure >= 0.5 (half of that), before that the
+ * fallback band decides (thermostat-floor.c) with the unlearned margin on top.
+ *
+ * The room changed: a fit on the last eight hours alone (the short
+ * accumulator) that puts the heater's gain more than CHANGE_GAIN apart, or its
+ * total lag more than CHANGE_LAG, and explains those hours clearly better than
+ * the model in use (residual below CHANGE_RSS of its) means a different heater
+ * or room: what was learned is dropped, learning restarts from those hours and
+ * the decision says so once (model_changed).
+ */
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include "control/thermostat-internal.h"
+
+#define FIT_USEC            (30 * USEC_PER_MIN)
+#define SURE_READINGS       1440.0
+#define SURE_ONS            16.0
+#define CHANGE_GAIN         1.4
+#define CHANGE_LAG          2.0
+#define CHANGE_RSS          0.6
+#define GAP_READINGS        3
+#define RELEARN_USEC        (24 * 60 * USEC_PER_MIN)
+#define NO_OUTDOOR_MEMORY_S (24 * 3600.0)
+
+void thermostat_learn_init(struct thermostat *t)
+{
+	ident_init(&t->ident);
+	t->long_memory_s = t->ident.lng.memory_s;
+	t->obs = (struct observer){ .ok = false, .out_c = NAN };
+	t->plant.ok = false;
+	t->ref_cycle_s = NAN;
+	t->cycle_gain = 1.0;
+}
+
+static double ramp(double v, double lo, double hi)
+{
+	return thermostat_clamp((v - lo) / (hi - lo), 0, 1);
+}
+
+static double fit_sure(const struct ident_fit *f)
+{
+	double rel = f->theta[0] > 0 ? f->g_sd / f->theta[0] : INFINITY;
+
+	return fmin(fmin(ramp(f->n, 0, SURE_READINGS), ramp(f->ons, 0, SURE_ONS)),
+		    1 - ramp(rel, 0.02, 0.1));
+}
+
+static void use_plant(struct thermostat *t, const struct plant *pl)
+{
+	t->plant = *pl;
+	plan_step_response(&t->plant, PLAN_N, &t->step);
+}
+
+/* The candidate of the grid nearest to the plant in use, to weigh it on the accumulators. */
+static void nearest_candidate(const struct plant *pl, unsigned *ret_lag, unsigned *ret_mass)
+{
+	double best = INFINITY;
+
+	*ret_lag = *ret_mass = 0;
+	for (unsigned j = 0; j < IDENT_N_LAG; j++) {
+		double d = fabs(log((ident_lag_long_s(j) + 30) / (pl->lag_long_s + 30))) +
+			   fabs(log((ident_lag_short_s(j) + 30) / (pl->lag_short_s + 30)));
+
+		if (d < best) {
+			best = d;
+			*ret_lag = j;
+		}
+	}
+	best = INFINITY;
+	for (unsigned i = 0; i + 1 < IDENT_N_MASS; i++) {
+		double d = fabs(log(ident_mass_tau_s(i) / pl->walls_tau_s[0])) +
+			   fabs(log(ident_mass_tau_s(i + 1) / pl->walls_tau_s[1]));
+
+		if (d < best) {
+			best = d;
+			*ret_mass = i;
+		}
+	}
+}
+
+static bool changed(const struct thermostat *t, const struct ident_fit *f)
+{
+	const struct plant *pl = &t->plant;
+	double theta[IDENT_N_PAR] = { pl->g,     pl->c2[0], pl->c2[1], pl->c3[0],
+				      pl->c3[1], pl->c1,    pl->c0 };
+	double lag_new = ident_lag_long_s(f->lag) + ident_lag_short_s(f->lag);
+	double lag_old = pl->lag_long_s + pl->lag_short_s, r_g, r_l;
+	unsigned lag, mass;
+
+	/* without the outdoor temperature both fits are rougher: ask for more */
+	double k = t->ident.out_seen ? 1 : 2, cg = pow(CHANGE_GAIN, k), cl = pow(CHANGE_LAG, k);
+
+	if (!pl->ok || pl->sure < 0.5 || f->ons < 4 || f->n < 240 || !(f->theta[0] > 0))
+		return false;
+	r_g = f->theta[0] / pl->g;
+	r_l = (lag_new + 60) / (lag_old + 60);
+	if (r_g < cg && r_g > 1 / cg && r_l < cl && r_l > 1 / cl)
+		return false;
+	nearest_candidate(pl, &lag, &mass);
+	return f->rss < CHANGE_RSS * ident_rss(&t->ident.shrt, lag, mass, theta);
+}
+
+static void fit(struct thermostat *t, uint64_t now_usec)
+{
+	struct ident_fit f, fs;
+	double sure;
+
+	if (t->relearn_until_usec && now_usec >= t->relearn_until_usec) {
+		t->relearn_until_usec = 0;
+		t->ident.lng.memory_s = t->long_memory_s;
+	}
+	/*
+	 * Without an outdoor temperature the constant term stands in for it: a
+	 * shorter memory lets it follow the weather.
+	 */
+	if (!t->ident.out_seen && !t->relearn_until_usec)
+		t->ident.lng.memory_s = fmin(t->long_memory_s, NO_OUTDOOR_MEMORY_S);
+	if (!ident_fit(&t->ident.lng, &f))
+		return;
+	if (ident_fit(&t->ident.shrt, &fs) && changed(t, &fs)) {
+		struct plant pl;
+
+		t->model_changed = true;
+		/* relearn from the recent hours, forgetting as fast as the short fit for a day */
+		t->ident.lng = t->ident.shrt;
+		t->relearn_until_usec = now_usec + RELEARN_USEC;
+		t->model_margin_c = 0;
+		plant_from_fit(&pl, &fs, fmin(fit_sure(&fs), 0.3));
+		use_plant(t, &pl);
+		return;
+	}
+	sure = fit_sure(&f);
+	if (sure >= 0.5 || !t->plant.ok || sure >= t->plant.sure) {
+		struct plant pl;
+
+		plant_from_fit(&pl, &f, sure);
+		use_plant(t, &pl);
+	}
+}
+
+/* After a model switch-on: how much deeper the reading's trough came than predicted. */
+static void watch_trough(struct thermostat *t, uint64_t now_usec, double y_c)
+{
+	double avg;
+
+	if (!t->watch)
+		return;
+	avg = isfinite(t->watch_last_c) ? 0.5 * (y_c + t->watch_last_c) : y_c;
+	t->watch_last_c = y_c;
+	t->watch_min_c = fmin(t->watch_min_c, avg);
+	if (now_usec < t->watch_until_usec)
+		return;
+	t->watch = false;
+	t->model_margin_c += 0.2 * (thermostat_clamp(t->watch_pred_c - t->watch_min_c, -0.5, 0.5) -
+				    t->model_margin_c);
+	t->model_margin_c = thermostat_clamp(t->model_margin_c, 0, 0.5);
+}
+
+void thermostat_learn_step(struct thermostat *t, const struct thermostat_input *in,
+			   uint64_t now_usec, bool fresh_reading, bool learn)
+{
+	double out_c = in->outdoor_known && isfinite(in->outdoor_c) ? in->outdoor_c : NAN;
+
+	t->model_changed = false;
+	ident_input(&t->ident, now_usec, t->ident.next_u);
+	if (fresh_reading && in->room_usec >= t->obs.t_usec) {
+		uint64_t gap = GAP_READINGS * t->p.reading_period_usec;
+
+		ident_reading(&t->ident, in->room_usec, in->room_c, out_c, learn);
+		if (t->plant.ok && t->obs.ok && in->room_usec - t->obs.t_usec <= gap) {
+			observer_advance(&t->obs, &t->plant, in->room_usec);
+			observer_update(&t->obs, &t->plant, in->room_c, out_c);
+		} else {
+			t->obs.out_c = isfinite(out_c) ? out_c : t->obs.out_c;
+			observer_start(&t->obs, in->room_usec, in->room_c, t->ident.next_u);
+		}
+		watch_trough(t, in->room_usec, in->room_c);
+		if (now_usec >= t->next_fit_usec) {
+			t->next_fit_usec = now_usec + FIT_USEC;
+			fit(t, now_usec);
+		}
+	}
+	if (t->plant.ok && t->obs.ok)
+		observer_advance(&t->obs, &t->plant, now_usec);
+}
+
+void thermostat_learn_input(struct thermostat *t, uint64_t now_usec, double u)
+{
+	if (u == t->ident.next_u)
+		return;
+	ident_input(&t->ident, now_usec, u);
+	if (t->obs.ok)
+		observer_input(&t->obs, u);
+}
+
+bool thermostat_model_ready(const struct thermostat *t)
+{
+	return t->plant.ok && t->plant.sure >= 0.5 && t->obs.ok;
+}
+
+double thermostat_model_floor(const struct thermostat *t, double floor_c)
+{
+	return floor_c + t->p.margin_c + t->model_margin_c;
+}
+
+int thermostat_model_get(const struct thermostat *t, struct thermostat_model *ret)
+{
+	if (!t->plant.ok)
+		return -ENODATA;
+	plant_to_model(&t->plant, t->model_margin_c, ret);
+	return 0;
+}
+
+int thermostat_model_set(struct thermostat *t, const struct thermostat_model *m)
+{
+	struct plant pl;
+
+	if (m->version != THERMOSTAT_MODEL_VERSION)
+		return -ESTALE;
+	if (!plant_from_model(&pl, m))
+		return -EINVAL;
+	use_plant(t, &pl);
+	t->model_margin_c = m->margin_c;
+	return 0;
+}

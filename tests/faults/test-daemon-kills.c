@@ -63,9 +63,9 @@ static void send_command(struct run *x, int k, int j)
 	struct tm tm;
 
 	if (rig_random(&x->rng) % 3 == 0) {
-		assert_int_equal(
-		    client_publish_acked(r->client, rig_topic(r, "reminder/foot_soak"), "done", 5000),
-		    0);
+		assert_int_equal(client_publish_acked(r->client, rig_topic(r, "reminder/foot_soak"),
+						      "done", 5000),
+				 0);
 		x->answers++;
 		return;
 	}

@@ -20,7 +20,8 @@ static const char *tmp_dir(void)
 	return t && *t ? t : "/tmp";
 }
 
-int rig_setup(struct rig *r, const char *name, const char *sections, const char *heater)
+int rig_setup(struct rig *r, const char *name, const char *heating, const char *sections,
+	      const char *heater)
 {
 	char text[4096];
 
@@ -44,12 +45,12 @@ int rig_setup(struct rig *r, const char *name, const char *sections, const char 
 		 "[daemon]\nnode_id = %s\nstate_dir = @STATE_DIR@\nlog_level = debug\n"
 		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n"
 		 "[room]\nsysfs_root = %s\n"
-		 "[heating]\nfloor = 18\nday_floor = 18\nmin_on = 0\nmin_off = 0\n"
+		 "[heating]\nfloor = 18\nmin_on = 0\nmin_off = 0\n%s\n"
 		 "[sensor.bed]\ntype = w1\ninterval = 2s\nstale_after = 10s\nmax_rate = 0\n"
 		 "%s\n"
 		 "[heater.oil]\ntype = tasmota\ntopic = %s\nconfirm_timeout = 2s\n%s\n",
-		 r->node, r->broker.port, r->sysfs, sections ? sections : "", r->plug,
-		 heater ? heater : "");
+		 r->node, r->broker.port, r->sysfs, heating ? heating : "day_floor = 18",
+		 sections ? sections : "", r->plug, heater ? heater : "");
 	return daemon_write_config(&r->daemon, text) < 0 ? -1 : 0;
 }
 

@@ -34,11 +34,12 @@ struct rig {
 
 /*
  * Makes the rig (nothing started but the broker and the client); @name goes
- * into node_id. @sections: more configuration sections (may be NULL);
- * @heater: more lines for the [heater.oil] section (may be NULL). The room
- * starts at 16 °C, the floor is 18 °C day and night. Returns 0 or -1.
+ * into node_id. @heating: lines for [heating] after the floor (NULL: the floor
+ * of 18 °C holds by day too); @sections: more sections; @heater: more lines
+ * for [heater.oil] (each may be NULL). The room starts at 16 °C. 0 or -1.
  */
-int rig_setup(struct rig *r, const char *name, const char *sections, const char *heater);
+int rig_setup(struct rig *r, const char *name, const char *heating, const char *sections,
+	      const char *heater);
 /* Stops everything, prints the daemon's log and removes every directory. Accepts NULL. */
 void rig_teardown(struct rig *r);
 

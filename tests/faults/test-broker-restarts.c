@@ -30,7 +30,7 @@ static int setup(void **state)
 
 	*state = r;
 	/* A short dead-man: the keep-alive must refresh it across every outage. */
-	return r ? rig_setup(r, "restart", NULL, "auto_off = 30s") : -1;
+	return r ? rig_setup(r, "restart", NULL, NULL, "auto_off = 30s") : -1;
 }
 
 static int teardown(void **state)

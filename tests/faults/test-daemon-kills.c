@@ -36,7 +36,7 @@ static int setup(void **state)
 	struct rig *r = calloc(1, sizeof(*r));
 
 	*state = r;
-	return r ? rig_setup(r, "kill", NULL, NULL) : -1;
+	return r ? rig_setup(r, "kill", NULL, NULL, NULL) : -1;
 }
 
 static int teardown(void **state)

@@ -35,7 +35,7 @@ static int setup(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 
 	*state = f;
-	return f ? rig_setup(&f->rig, "disk", NULL, NULL) : -1;
+	return f ? rig_setup(&f->rig, "disk", NULL, NULL, NULL) : -1;
 }
 
 static int teardown(void **state)

@@ -26,6 +26,8 @@
 /* A cramp this recent is "now" for its context; older ones get what the store kept. */
 #define CONTEXT_LIVE_S       (5 * 60)
 #define CONTEXT_SAMPLE_GAP_S (10 * 60) /* twice the room temperature's sampling interval */
+/* What the store could not take (a full disk) is offered to it again this often. */
+#define STORE_FLUSH_USEC (10ULL * 1000000ULL)
 
 struct manager {
 	sd_event *event;
@@ -41,6 +43,7 @@ struct manager {
 	struct ha_announce *ha;
 
 	sd_event_source *prune_timer;
+	sd_event_source *flush_timer; /* armed while cramps wait in memory for the store */
 	sd_event_source *sig_term;
 	sd_event_source *sig_int;
 	sd_event_source *sig_hup;
@@ -153,8 +156,38 @@ static void cramp_context(struct cramp_context *ret, int64_t time_s, void *userd
 	ret->heater_duty_1h = heating_duty_1h(parts_heating(m->parts));
 }
 
+/*
+ * The store is open but a write failed (a full disk): the cramp log keeps
+ * what it could not write in memory, and nothing else would offer it to the
+ * store again before a restart, which would lose it. Try every few seconds.
+ */
+static void schedule_flush(struct manager *m)
+{
+	if (!cramp_log_store_failing(m->cramps) && reminder_answers_pending(m->reminders) == 0)
+		return;
+	if (sd_event_source_get_enabled(m->flush_timer, NULL) > 0)
+		return;
+	(void) sd_event_source_set_time_relative(m->flush_timer, STORE_FLUSH_USEC);
+	(void) sd_event_source_set_enabled(m->flush_timer, SD_EVENT_ONESHOT);
+}
+
+static int on_flush_timer(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct manager *m = userdata;
+	struct store *store = store_guard_get(m->store);
+
+	if (store) {
+		cramp_log_set_store(m->cramps, store);
+		reminder_answers_set_store(m->reminders, store);
+	}
+	schedule_flush(m);
+	publish_changes(m); /* store_failed may have cleared */
+	return 0;
+}
+
 static void on_cramps_changed(void *userdata)
 {
+	schedule_flush(userdata);
 	publish_changes(userdata);
 }
 
@@ -444,6 +477,13 @@ int manager_new(struct config *config, struct manager **ret)
 	if (r >= 0)
 		r = sd_event_source_set_enabled(m->prune_timer, SD_EVENT_ON);
 	if (r >= 0)
+		r = sd_event_add_time_relative(m->event, &m->flush_timer, CLOCK_MONOTONIC,
+					       STORE_FLUSH_USEC, 0, on_flush_timer, m);
+	if (r >= 0)
+		r = event_source_describe(m->flush_timer, "store-flush");
+	if (r >= 0)
+		r = sd_event_source_set_enabled(m->flush_timer, SD_EVENT_OFF);
+	if (r >= 0)
 		r = alerts_new(m->event, config->daemon.node_id, &alerts_callbacks, m, &m->alerts);
 	if (r >= 0)
 		r = store_guard_new(m->event, config->daemon.state_dir, m->alerts, &store_callbacks,
@@ -497,6 +537,7 @@ struct manager *manager_free(struct manager *m)
 	m->store = store_guard_free(m->store);
 	m->alerts = alerts_free(m->alerts);
 	m->prune_timer = sd_event_source_disable_unref(m->prune_timer);
+	m->flush_timer = sd_event_source_disable_unref(m->flush_timer);
 	m->sig_hup = sd_event_source_disable_unref(m->sig_hup);
 	m->sig_int = sd_event_source_disable_unref(m->sig_int);
 	m->sig_term = sd_event_source_disable_unref(m->sig_term);

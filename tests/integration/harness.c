@@ -82,7 +82,28 @@ static bool port_accepts(int port)
 	return ok;
 }
 
-static pid_t spawn(const char *const *argv, const char *stderr_path, const char *notify)
+/* Sets each "NAME=VALUE" of @env in the child; "@PID@" in a value becomes its PID. */
+static void child_env(const char *const *env)
+{
+	for (size_t i = 0; env && env[i]; i++) {
+		const char *eq = strchr(env[i], '='), *pid_at;
+		char name[128], value[512];
+
+		if (!eq || (size_t) (eq - env[i]) >= sizeof(name))
+			continue;
+		snprintf(name, sizeof(name), "%.*s", (int) (eq - env[i]), env[i]);
+		pid_at = strstr(eq + 1, "@PID@");
+		if (pid_at)
+			snprintf(value, sizeof(value), "%.*s%d%s", (int) (pid_at - eq - 1), eq + 1,
+				 (int) getpid(), pid_at + strlen("@PID@"));
+		else
+			snprintf(value, sizeof(value), "%s", eq + 1);
+		setenv(name, value, 1);
+	}
+}
+
+static pid_t spawn_env(const char *const *argv, const char *stderr_path, const char *notify,
+		       const char *const *env)
 {
 	pid_t pid = fork();
 
@@ -100,6 +121,7 @@ static pid_t spawn(const char *const *argv, const char *stderr_path, const char 
 		setenv("NOTIFY_SOCKET", notify, 1);
 	else
 		unsetenv("NOTIFY_SOCKET");
+	child_env(env);
 	{
 		char *args[32] = { NULL };
 
@@ -109,6 +131,11 @@ static pid_t spawn(const char *const *argv, const char *stderr_path, const char 
 	}
 	fprintf(stderr, "cannot run '%s': %s\n", argv[0], strerror(errno));
 	_exit(127);
+}
+
+static pid_t spawn(const char *const *argv, const char *stderr_path, const char *notify)
+{
+	return spawn_env(argv, stderr_path, notify, NULL);
 }
 
 static int wait_pid(pid_t pid, int timeout_ms)
@@ -188,8 +215,8 @@ int broker_restart(struct broker *b)
 	fprintf(f,
 		"listener %d 127.0.0.1\nallow_anonymous true\npersistence false\n"
 		"log_type error\nlog_type warning\nlog_type notice\nlog_type information\n"
-		"log_type subscribe\nlog_type unsubscribe\n",
-		b->port);
+		"log_type subscribe\nlog_type unsubscribe\n%s\n",
+		b->port, b->extra_conf);
 	fclose(f);
 	b->pid = spawn(argv, log, NULL);
 	if (b->pid < 0)
@@ -208,9 +235,15 @@ int broker_restart(struct broker *b)
 
 int broker_start(struct broker *b)
 {
+	return broker_start_conf(b, NULL);
+}
+
+int broker_start_conf(struct broker *b, const char *extra_conf)
+{
 	int r = -EADDRINUSE;
 
 	*b = (struct broker){ 0 };
+	snprintf(b->extra_conf, sizeof(b->extra_conf), "%s", extra_conf ? extra_conf : "");
 	r = make_temp_dir(b->dir, sizeof(b->dir), "broker");
 	if (r < 0)
 		return r;
@@ -278,6 +311,17 @@ int daemon_write_config(struct daemon *d, const char *text)
 	}
 	fputs(text, f);
 	return fclose(f) == 0 ? 0 : -errno;
+}
+
+int daemon_start_env(struct daemon *d, const char *const *env)
+{
+	const char *argv[] = { env_or("BEDROOMD", "bedroomd"), "--config", d->config_path, NULL };
+	char notify[128];
+
+	snprintf(notify, sizeof(notify), "%s/notify", d->dir);
+	d->notify_log[0] = '\0';
+	d->pid = spawn_env(argv, d->stderr_path, notify, env);
+	return d->pid > 0 ? 0 : -errno;
 }
 
 int daemon_start(struct daemon *d, ...)
@@ -434,7 +478,15 @@ struct client {
 	struct mosquitto *mosq;
 	struct message *msgs;
 	size_t n_msgs;
+	int acked_mid; /* the last PUBACK's message id */
 };
+
+static void on_publish(struct mosquitto *mosq, void *userdata, int mid)
+{
+	struct client *c = userdata;
+
+	c->acked_mid = mid;
+}
 
 static void on_message(struct mosquitto *mosq, void *userdata, const struct mosquitto_message *m)
 {
@@ -466,6 +518,7 @@ int client_new(const struct broker *b, const char *filter, struct client **ret)
 		return -ENOMEM;
 	}
 	mosquitto_message_callback_set(c->mosq, on_message);
+	mosquitto_publish_callback_set(c->mosq, on_publish);
 	rc = mosquitto_connect(c->mosq, "127.0.0.1", b->port, 30);
 	if (rc == MOSQ_ERR_SUCCESS)
 		rc = mosquitto_subscribe(c->mosq, NULL, filter, 1);
@@ -545,6 +598,21 @@ int client_publish(struct client *c, const char *topic, const char *payload, boo
 
 	for (int i = 0; i < 5 && rc == MOSQ_ERR_SUCCESS; i++)
 		rc = mosquitto_loop(c->mosq, 20, 1);
+	return rc == MOSQ_ERR_SUCCESS ? 0 : -EIO;
+}
+
+int client_publish_acked(struct client *c, const char *topic, const char *payload, int timeout_ms)
+{
+	long long end = now_ms() + timeout_ms;
+	int mid = 0, rc;
+
+	c->acked_mid = 0;
+	rc = mosquitto_publish(c->mosq, &mid, topic, (int) strlen(payload), payload, 1, false);
+	while (rc == MOSQ_ERR_SUCCESS && c->acked_mid != mid) {
+		if (now_ms() >= end)
+			return -ETIMEDOUT;
+		rc = mosquitto_loop(c->mosq, 10, 1);
+	}
 	return rc == MOSQ_ERR_SUCCESS ? 0 : -EIO;
 }
 

@@ -15,10 +15,14 @@ struct broker {
 	pid_t pid;
 	int port;
 	char dir[64];
+	/* Lines added to the broker's configuration (a bridge, persistence); "" for none. */
+	char extra_conf[1024];
 };
 
 /* Starts a broker on a free port; returns 0 or a negative errno. */
 int broker_start(struct broker *b);
+/* The same, with @extra_conf (copied, may be NULL) added to its configuration. */
+int broker_start_conf(struct broker *b, const char *extra_conf);
 /* Starts it again on the port it had (after broker_stop()). */
 int broker_restart(struct broker *b);
 /*
@@ -48,6 +52,11 @@ int daemon_prepare(struct daemon *d);
 int daemon_write_config(struct daemon *d, const char *text);
 /* Starts bedroomd on the written config, extra arguments may follow (NULL-terminated). */
 int daemon_start(struct daemon *d, ...);
+/*
+ * As daemon_start(), with @env ("NAME=VALUE", NULL-terminated) added to its
+ * environment; "@PID@" in a value becomes the daemon's PID (WATCHDOG_PID=@PID@).
+ */
+int daemon_start_env(struct daemon *d, const char *const *env);
 /* Waits until a notify message containing @needle arrives; 0 or -ETIMEDOUT. */
 int daemon_wait_notify(struct daemon *d, const char *needle, int timeout_ms);
 /* Waits for the process to end; returns its wait status, or -ETIMEDOUT. */
@@ -90,6 +99,11 @@ size_t client_messages(const struct client *c, const struct message **ret);
 void client_clear(struct client *c);
 /* Publishes with QoS 1. Returns 0 or a negative errno. */
 int client_publish(struct client *c, const char *topic, const char *payload, bool retain);
+/*
+ * Publishes with QoS 1 and waits until the broker's PUBACK has arrived: 0 once
+ * it has (the message is the broker's), -ETIMEDOUT, or another negative errno.
+ */
+int client_publish_acked(struct client *c, const char *topic, const char *payload, int timeout_ms);
 
 /* Starts @argv[0] with its output to @log_path; returns the PID or a negative errno. */
 pid_t process_start(const char *const *argv, const char *log_path);

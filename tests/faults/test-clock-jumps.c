@@ -1,0 +1,170 @@
+/*
+ * Wall-clock jumps of hours, forwards and backwards. Linux does not put
+ * CLOCK_REALTIME in a time namespace, so the daemon runs with clock-shim.c
+ * preloaded and a control file the test rewrites: CLOCK_REALTIME moves,
+ * CLOCK_MONOTONIC does not, as when NTP or a person sets the clock. TZ=UTC. The night window is
+ * 22:00-07:00 with no day floor, the room is cold: at noon the heater stays off ("no_floor"); a
+ * jump to 23:00 heats at the next reading; a jump back to noon switches it off. Afterwards: never a
+ * heater left on by day, the state's heating_reason and action those of the new wall time, no alert
+ * and no reminder from a jump.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tests/faults/rig.h"
+
+struct fixture {
+	struct rig rig;
+	char control[200];       /* the shim's FAULTS_CLOCK_FILE: seconds to add */
+	long long noon_offset_s; /* this offset makes the daemon's clock read 12:00 UTC today */
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	*state = f;
+	return f ? rig_setup(&f->rig, "clock",
+			     "night = 22:00-07:00\nday_floor = off\npreheat_max = 0", NULL, NULL)
+		 : -1;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	rig_teardown(&f->rig);
+	free(f);
+	return 0;
+}
+
+/* The daemon's clock now reads @hour:00 UTC today (+ @days); atomically. */
+static void set_clock(struct fixture *f, int hour, int days)
+{
+	long long offset = f->noon_offset_s + (long long) (hour - 12) * 3600 + days * 86400LL;
+	char tmp[210];
+	FILE *file;
+
+	snprintf(tmp, sizeof(tmp), "%s.new", f->control);
+	file = fopen(tmp, "we");
+	assert_non_null(file);
+	fprintf(file, "%lld\n", offset);
+	assert_int_equal(fclose(file), 0);
+	assert_int_equal(rename(tmp, f->control), 0);
+}
+
+/* After a jump: the state at the new wall time, and the plug told so if that changed. */
+static void expect(struct rig *r, bool night, bool changed)
+{
+	const char *reason =
+	    night ? "~\"heating_reason\":\"heating\"" : "~\"heating_reason\":\"no_floor\"";
+
+	assert_non_null(client_wait(r->client, rig_topic(r, "state"), reason, 10000));
+	assert_non_null(client_wait(r->client, rig_topic(r, "state"),
+				    night ? "~\"action\":\"heating\"" : "~\"action\":\"idle\"",
+				    1000));
+	if (!changed)
+		return;
+	if (night)
+		assert_non_null(client_wait(r->client, rig_plug_on_topic(r), "~Power ON", 5000));
+	else
+		assert_non_null(client_wait(r->client, rig_plug_off_topic(r), "OFF", 5000));
+}
+
+/* Nothing but what the jump should do: no alert, no reminder, no ON by day. */
+static void nothing_else(struct rig *r, bool night, int *states)
+{
+	const struct message *msgs;
+	size_t n = client_messages(r->client, &msgs);
+	char alerts[128], reminders[128], on[128];
+
+	snprintf(alerts, sizeof(alerts), "%s", rig_topic(r, "event/alert"));
+	snprintf(reminders, sizeof(reminders), "%s", rig_topic(r, "event/reminder"));
+	snprintf(on, sizeof(on), "%s", rig_plug_on_topic(r));
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(msgs[i].topic, alerts) == 0)
+			fail_msg("an alert after a clock jump: %s", msgs[i].payload);
+		if (strcmp(msgs[i].topic, reminders) == 0)
+			fail_msg("a reminder after a clock jump: %s", msgs[i].payload);
+		if (!night && strcmp(msgs[i].topic, on) == 0)
+			fail_msg("the heater was switched on by day");
+		*states += strcmp(msgs[i].topic, rig_topic(r, "state")) == 0;
+	}
+}
+
+static void test_clock_jumps(void **state)
+{
+	struct fixture *f = *state;
+	struct rig *r = &f->rig;
+	static const struct {
+		int hour, days;
+	} jumps[] = {
+		{ 23, 0 }, { 12, 0 }, { 2, 1 }, { 12, 0 }, { 12, 3 }, { 23, -2 }, { 12, -2 }
+	};
+	const char *lib = getenv("FAULTS_CLOCK_SHIM");
+	char preload[300], control[240], asan[300];
+	const char *env[] = { preload, control, "TZ=UTC", asan, NULL };
+	time_t now = time(NULL);
+	int states = 0;
+	bool was_night = false;
+
+	if (!lib || access(lib, R_OK) < 0)
+		fail_msg("the clock shim is missing: '%s'", lib ? lib : "");
+	snprintf(f->control, sizeof(f->control), "%s/faketime", r->dir);
+	f->noon_offset_s = (long long) (now / 86400 * 86400 + 12 * 3600) - (long long) now;
+	set_clock(f, 12, 0);
+	snprintf(preload, sizeof(preload), "LD_PRELOAD=%s", lib);
+	snprintf(control, sizeof(control), "FAULTS_CLOCK_FILE=%s", f->control);
+	/* Under ASan (CI's second pass) the preloaded shim comes before its runtime. */
+	snprintf(asan, sizeof(asan), "ASAN_OPTIONS=%s%sverify_asan_link_order=0",
+		 getenv("ASAN_OPTIONS") ? getenv("ASAN_OPTIONS") : "",
+		 getenv("ASAN_OPTIONS") ? ":" : "");
+
+	assert_int_equal(rig_room(r, 16.0), 0);
+	assert_int_equal(rig_start_plug(r), 0);
+	assert_int_equal(daemon_start_env(&r->daemon, env), 0);
+	assert_int_equal(daemon_wait_notify(&r->daemon, "READY=1", 10000), 0);
+	assert_non_null(client_wait(r->client, rig_topic(r, "availability"), "online", 10000));
+	expect(r, false, true);
+	nothing_else(r, false, &states);
+	for (size_t i = 0; i < sizeof(jumps) / sizeof(jumps[0]); i++) {
+		bool night = jumps[i].hour >= 22 || jumps[i].hour < 7;
+		long long t0;
+
+		client_clear(r->client);
+		rig_drain_notify(r);
+		set_clock(f, jumps[i].hour, jumps[i].days);
+		t0 = now_ms();
+		expect(r, night, night != was_night);
+		was_night = night;
+		printf("# to %02d:00 %+d d: %s within %lld ms\n", jumps[i].hour, jumps[i].days,
+		       night ? "night, heating" : "day, no floor, off", now_ms() - t0);
+		rig_drain(r->client, 1000);
+		nothing_else(r, night, &states);
+	}
+	if (states > 10 * (int) (sizeof(jumps) / sizeof(jumps[0])))
+		fail_msg("%d state messages for %zu jumps: a burst", states,
+			 sizeof(jumps) / sizeof(jumps[0]));
+	printf("faults: clock-jumps: %zu jumps of 11 h to 3 days, forwards and backwards: the "
+	       "night window right at the next reading, no heater on by day, 0 alerts, 0 "
+	       "reminders, %d state messages\n",
+	       sizeof(jumps) / sizeof(jumps[0]), states);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_clock_jumps, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

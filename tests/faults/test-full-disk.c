@@ -1,0 +1,183 @@
+/*
+ * The store on a full filesystem. The test mounts a 2 MiB tmpfs as the
+ * daemon's state directory (it must run as root, as CI does; without root it
+ * fails and says so: it never skips) and fills it. Then: heating goes on,
+ * store_failed is raised, the cramp reported meanwhile is delivered from
+ * memory; once space returns it is written to the store, store_failed is
+ * cleared, and nothing was lost or sent twice under two ids.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tests/faults/rig.h"
+
+struct fixture {
+	struct rig rig;
+	char filler[200];
+	bool mounted;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	*state = f;
+	return f ? rig_setup(&f->rig, "disk", NULL, NULL, NULL) : -1;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	/* The daemon goes first: then nothing holds the mount. */
+	process_stop(&f->rig.daemon.pid);
+	if (f->mounted && umount2(f->rig.daemon.state_dir, MNT_DETACH) < 0)
+		fprintf(stderr, "# cannot unmount '%s': %s\n", f->rig.daemon.state_dir,
+			strerror(errno));
+	rig_teardown(&f->rig);
+	free(f);
+	return 0;
+}
+
+/* Fills the filesystem of @path until it is full. Returns the bytes written. */
+static long long fill(const char *path)
+{
+	static char block[4096];
+	long long total = 0;
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ssize_t n;
+
+	assert_true(fd >= 0);
+	memset(block, 0x5a, sizeof(block));
+	while ((n = write(fd, block, sizeof(block))) > 0)
+		total += n;
+	/* The last partial pages too. */
+	while (write(fd, block, 1) == 1)
+		total++;
+	assert_int_equal(errno, ENOSPC);
+	close(fd);
+	return total;
+}
+
+/* Waits for an alert event of @kind in @state ("raised", "cleared"). */
+static bool wait_alert(struct rig *r, const char *kind, const char *state, int timeout_ms)
+{
+	char topic[128], k[64], s[64];
+	long long end = now_ms() + timeout_ms;
+
+	snprintf(topic, sizeof(topic), "%s", rig_topic(r, "event/alert"));
+	snprintf(k, sizeof(k), "\"kind\":\"%s\"", kind);
+	snprintf(s, sizeof(s), "\"state\":\"%s\"", state);
+	do {
+		const struct message *msgs;
+		size_t n = client_messages(r->client, &msgs);
+
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(msgs[i].topic, topic) == 0 && strstr(msgs[i].payload, k) &&
+			    strstr(msgs[i].payload, s))
+				return true;
+		rig_drain(r->client, 50);
+	} while (now_ms() < end);
+	return false;
+}
+
+/* A cramp @hours_ago (each its own, not one cramp reported twice), delivered. */
+static void report(struct rig *r, const char *note, int hours_ago)
+{
+	time_t t = time(NULL) - (time_t) hours_ago * 3600;
+	char payload[160], iso[40];
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	snprintf(payload, sizeof(payload), "{\"leg\":\"right\",\"note\":\"%s\",\"time\":\"%s\"}",
+		 note, iso);
+	assert_int_equal(client_publish_acked(r->client, rig_topic(r, "cramp"), payload, 5000), 0);
+	snprintf(payload, sizeof(payload), "~\"note\":\"%s\"", note);
+	assert_non_null(client_wait(r->client, rig_topic(r, "event/cramp"), payload, 10000));
+}
+
+static void test_store_on_a_full_filesystem(void **state)
+{
+	struct fixture *f = *state;
+	struct rig *r = &f->rig;
+	struct rig_events seen = { 0 };
+	long long filled, held_ms, t;
+	int readings;
+
+	/* A small filesystem of our own for the state directory. */
+	if (geteuid() != 0)
+		fail_msg("this test mounts a tmpfs and must run as root (CI does); it does not "
+			 "skip");
+	assert_int_equal(mkdir(r->daemon.state_dir, 0700), 0);
+	if (mount("tmpfs", r->daemon.state_dir, "tmpfs", MS_NOSUID | MS_NODEV,
+		  "size=2m,mode=0700") < 0)
+		fail_msg("cannot mount a tmpfs on '%s': %s", r->daemon.state_dir, strerror(errno));
+	f->mounted = true;
+	snprintf(f->filler, sizeof(f->filler), "%s/filler", r->daemon.state_dir);
+
+	assert_int_equal(rig_room(r, 15.0), 0);
+	assert_int_equal(rig_start_plug(r), 0);
+	assert_int_equal(rig_start(r), 0);
+	assert_non_null(client_wait(r->client, rig_plug_on_topic(r), "~Power ON", 20000));
+	report(r, "before", 3);
+	assert_int_equal(rig_wait_rows(r->db, "cramps", "delivered = 1", 1, 5000), 1);
+
+	filled = fill(f->filler);
+	printf("# filled the state directory's 2 MiB tmpfs with %lld more bytes\n", filled);
+	rig_events_take(&seen, r->client, r->base);
+	client_clear(r->client);
+	report(r, "while full", 2); /* delivered from memory */
+	assert_true(wait_alert(r, "store_failed", "raised", 10000));
+	assert_int_equal(store_count_rows(r->db, "cramps", "note = 'while full'"), 0);
+
+	/* Heating goes on: the room warms, the heater goes off; it cools, on again. */
+	readings = rig_log_count(r, "heating: room 22.000");
+	assert_int_equal(rig_room(r, 22.0), 0);
+	assert_int_equal(rig_wait_log_after(r, "heating: room 22.000", readings, 10000), 0);
+	assert_non_null(client_wait(r->client, rig_plug_off_topic(r), "OFF", 10000));
+	assert_int_equal(rig_room(r, 15.0), 0);
+	rig_events_take(&seen, r->client, r->base);
+	client_clear(r->client);
+	assert_non_null(client_wait(r->client, rig_plug_on_topic(r), "~Power ON", 10000));
+
+	/* Space returns: what was held is written, the alert clears. */
+	assert_int_equal(unlink(f->filler), 0);
+	t = now_ms();
+	assert_true(wait_alert(r, "store_failed", "cleared", 60000));
+	assert_int_equal(
+	    rig_wait_rows(r->db, "cramps", "note = 'while full' AND delivered = 1", 1, 5000), 1);
+	held_ms = now_ms() - t;
+	report(r, "after", 1);
+	assert_int_equal(rig_wait_rows(r->db, "cramps", "delivered = 1", 3, 5000), 3);
+	assert_int_equal(rig_integrity(r->db), 0);
+	rig_drain(r->client, 300);
+	rig_events_take(&seen, r->client, r->base);
+	assert_true(rig_events_check(&seen, r->db) >= 0);
+	rig_events_clear(&seen);
+	printf("faults: full-disk: a 2 MiB tmpfs filled: heating went on, store_failed raised, "
+	       "the cramp delivered from memory; written %lld ms after space returned, 0 lost\n",
+	       held_ms);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_store_on_a_full_filesystem, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -135,6 +135,27 @@ const struct temp_source_ops *temp_source_get_ops(const struct temp_source *s)
 	return s->ops;
 }
 
+/*
+ * The child holds nothing of the daemon's but its pipe: a copy of the MQTT
+ * socket or a GPIO request kept open here would keep that file alive after
+ * the daemon closed it, and with it the daemon's epoll registration, whose
+ * event source is freed by then (sd-event then aborts in process_epoll).
+ */
+static int keep_only(int fd)
+{
+	const int keep = STDERR_FILENO + 1;
+
+	if (fd != keep && dup2(fd, keep) < 0)
+		return -errno;
+	if (close_range(keep + 1, ~0U, 0) < 0) {
+		long max = sysconf(_SC_OPEN_MAX);
+
+		for (long i = keep + 1; i < (max > 0 ? max : 1024); i++)
+			(void) close((int) i);
+	}
+	return keep;
+}
+
 static void temp_source_child(struct temp_source *s, int fd, pid_t parent)
 {
 	struct temp_source_record rec;
@@ -143,6 +164,9 @@ static void temp_source_child(struct temp_source *s, int fd, pid_t parent)
 	/* Do not outlive the daemon; it may have died before prctl(). */
 	(void) prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
+		_exit(1);
+	fd = keep_only(fd);
+	if (fd < 0)
 		_exit(1);
 	memset(&rec, 0, sizeof(rec));
 	rec.r = s->ops->measure(s->data, &rec.reading);

@@ -1,8 +1,12 @@
 #include "daemon/event-source.h"
 
 #include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <unistd.h>
 
 int event_source_describe(sd_event_source *s, const char *fmt, ...)
 {
@@ -15,4 +19,30 @@ int event_source_describe(sd_event_source *s, const char *fmt, ...)
 	(void) vsnprintf(name, sizeof(name), fmt, ap);
 	va_end(ap);
 	return sd_event_source_set_description(s, name);
+}
+
+int event_add_io_dup(sd_event *e, sd_event_source **ret, int fd, uint32_t events,
+		     sd_event_io_handler_t handler, void *userdata)
+{
+	sd_event_source *s = NULL;
+	int copy, r;
+
+	assert(e);
+	assert(ret);
+	copy = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	if (copy < 0)
+		return -errno;
+	r = sd_event_add_io(e, &s, copy, events, handler, userdata);
+	if (r < 0) {
+		close(copy);
+		return r;
+	}
+	r = sd_event_source_set_io_fd_own(s, true);
+	if (r < 0) {
+		sd_event_source_disable_unref(s);
+		close(copy);
+		return r;
+	}
+	*ret = s;
+	return 0;
 }

@@ -9,3 +9,15 @@
  */
 int event_source_describe(sd_event_source *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/*
+ * Watches @fd, which a library or module owns and may close on its own (the
+ * MQTT socket inside libmosquitto, a measurement's pipe), through a duplicate
+ * the source owns. epoll keeps a registration as long as its file is open
+ * anywhere: closed under us while a forked child still holds a copy, the
+ * registration outlives the freed source and sd-event aborts on its next
+ * event. With our own duplicate the registration lives and dies with the
+ * source, which removes it before closing. Returns 0 or a negative errno.
+ */
+int event_add_io_dup(sd_event *e, sd_event_source **ret, int fd, uint32_t events,
+		     sd_event_io_handler_t handler, void *userdata);

@@ -88,7 +88,7 @@ static int attach_socket(struct mqtt *m)
 	drop_io(m);
 	if (fd < 0)
 		return -ENOTCONN;
-	r = sd_event_add_io(m->event, &m->io, fd, EPOLLIN | EPOLLOUT, on_io, m);
+	r = event_add_io_dup(m->event, &m->io, fd, EPOLLIN | EPOLLOUT, on_io, m);
 	if (r < 0)
 		return r;
 	(void) event_source_describe(m->io, "mqtt-socket");
@@ -100,6 +100,8 @@ static void try_connect(struct mqtt *m)
 {
 	int rc;
 
+	/* Off epoll before libmosquitto closes the old socket and reuses its number. */
+	drop_io(m);
 	m->state = MQTT_STATE_CONNECTING;
 	if (!m->host_set) {
 		rc = mosquitto_connect_async(m->mosq, m->host, m->port, m->keepalive_s);
@@ -274,7 +276,16 @@ static int configure_client(struct mqtt *m, const struct config_mqtt *cfg)
 {
 	int rc;
 
-	rc = mosquitto_int_option(m->mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+	/*
+	 * "Threaded": libmosquitto then only queues what it sends, and the loop
+	 * writes it (EPOLLOUT while mosquitto_want_write()). Unthreaded, it writes
+	 * the PUBACK of an incoming QoS 1 command before calling on_message, so a
+	 * crash while the handler commits the cramp would lose a command the
+	 * broker already dropped. Queued, the PUBACK leaves after the handler.
+	 */
+	rc = mosquitto_threaded_set(m->mosq, true);
+	if (rc == MOSQ_ERR_SUCCESS)
+		rc = mosquitto_int_option(m->mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
 	if (rc == MOSQ_ERR_SUCCESS)
 		rc = mosquitto_will_set(m->mosq, m->availability_topic, 7, "offline", 1, true);
 	if (rc == MOSQ_ERR_SUCCESS && cfg->username)

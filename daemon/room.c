@@ -194,8 +194,8 @@ static void start_attempt(struct room_sensor *s)
 
 	r = temp_source_start(s->temp, &s->conversion_usec);
 	if (r >= 0)
-		r = sd_event_add_io(s->room->event, &s->io, temp_source_fd(s->temp), EPOLLIN,
-				    on_attempt_readable, s);
+		r = event_add_io_dup(s->room->event, &s->io, temp_source_fd(s->temp), EPOLLIN,
+				     on_attempt_readable, s);
 	if (r >= 0)
 		r = event_source_describe(s->io, "room-%s-measurement", s->cfg->name);
 	if (r >= 0)

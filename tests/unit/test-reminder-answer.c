@@ -287,7 +287,7 @@ static void test_defaults_and_checks(void **state)
 	p.id_prefix = "bed|room";
 	assert_int_equal(reminder_params_check(&p, NULL), -EINVAL);
 	p.id_prefix = "bedroom-2";
-	p.timer_s = 30;
+	p.timer_s = 4 * HOUR + 1;
 	assert_int_equal(reminder_params_check(&p, NULL), -EINVAL);
 	p.timer_s = 0;
 	p.repeat_max = 11;

@@ -29,6 +29,7 @@
 #define REMINDER_REPEATS_MAX        10
 #define REMINDER_TIMER_MAX_S        (4 * 3600)
 #define REMINDER_LATE_BY_MAX_S      (6 * 3600)
+#define REMINDER_BEFORE_NIGHT_MAX_S (12 * 3600)
 
 /*
  * The reminders bedroomd knows by name, with what differs from the defaults:

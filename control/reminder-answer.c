@@ -168,3 +168,17 @@ out:
 		*ret_reason = reason;
 	return r;
 }
+
+void reminder_quiet_slot(const struct reminder_params *p, struct reminder_state *s, int64_t now_s)
+{
+	struct reminder_slot last;
+
+	if (reminder_slot_last(&p->when, now_s, &last) < 0 || last.at_s <= s->run.slot_s)
+		return;
+	s->run = (struct reminder_run){
+		.state = REMINDER_RUN_MISSED,
+		.slot_day = last.day,
+		.slot_sec = last.sec,
+		.slot_s = last.at_s,
+	};
+}

@@ -334,3 +334,13 @@ int reminder_timer_text(int hh, int mm, char *buf, size_t size)
 
 	return n < 0 || (size_t) n >= size ? -ENOSPC : 0;
 }
+
+int reminder_follow_up_text(int hh, int mm, char *buf, size_t size)
+{
+	int n = snprintf(buf, size,
+			 "Your legs moved a lot at %02d:%02d, as a cramp makes them. Was it a "
+			 "cramp? Tap the leg, or None.",
+			 hh, mm);
+
+	return n < 0 || (size_t) n >= size ? -ENOSPC : 0;
+}

@@ -321,3 +321,14 @@ void reminder_step(const struct reminder_params *p, struct reminder_state *s, in
 		advance(p, &s->run, now_s, in_bed, ret);
 	reminder_plan(p, s, now_s, ret);
 }
+
+void reminder_end(const struct reminder_params *p, struct reminder_state *s,
+		  struct reminder_decision *ret)
+{
+	reminder_decision_clear(ret);
+	if (!reminder_run_active(&s->run))
+		return;
+	s->run.state = REMINDER_RUN_GIVEN_UP;
+	s->run.next_s = 0;
+	reminder_push(p, &s->run, ret, REMINDER_SEND_GIVEN_UP, REMINDER_RECORD_NOTHING);
+}

@@ -210,6 +210,23 @@ struct reminder_decision {
 void reminder_step(const struct reminder_params *p, struct reminder_state *s, int64_t now_s,
 		   int in_bed, struct reminder_decision *ret);
 
+/*
+ * Ends @s's run for good (its reminder is switched off or removed): a run
+ * that may be on the phones is taken off them (given_up), nothing is
+ * recorded. Fills *ret.
+ */
+void reminder_end(const struct reminder_params *p, struct reminder_state *s,
+		  struct reminder_decision *ret);
+
+/*
+ * For a reminder that is not sent (no section, or enabled = no), whose
+ * answers still count (a Home Assistant button "foot soak done"): makes its
+ * newest slot at or before @now_s its run, not sent (REMINDER_RUN_MISSED),
+ * unless it has that run already, so that a plain answer finds a run near
+ * now. Call it before reminder_answer(); never for a reminder that is sent.
+ */
+void reminder_quiet_slot(const struct reminder_params *p, struct reminder_state *s, int64_t now_s);
+
 struct reminder_answer {
 	enum reminder_action action;
 	const char *id; /* NULL: a plain answer, for the current run */
@@ -248,6 +265,12 @@ const char *reminder_action_to_string(enum reminder_action a);
  */
 int reminder_action_parse(const void *data, size_t len, enum reminder_action *ret,
 			  const char **ret_reason);
+
+/*
+ * The morning question's text when movement in bed at the local wall time
+ * @hh:@mm looked like a cramp. Returns 0 or -ENOSPC.
+ */
+int reminder_follow_up_text(int hh, int mm, char *buf, size_t size);
 
 /* Whether a reminder of @kind takes @a. */
 bool reminder_action_fits(enum reminder_kind kind, enum reminder_action a);

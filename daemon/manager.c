@@ -18,7 +18,7 @@
 #include "daemon/log.h"
 #include "daemon/mqtt.h"
 #include "daemon/parts.h"
-#include "daemon/reminder-answers.h"
+#include "daemon/reminders.h"
 #include "daemon/store-guard.h"
 #include "store/store.h"
 #include "version.h"
@@ -37,7 +37,6 @@ struct manager {
 	struct parts_env env; /* what the parts get from us */
 	struct parts *parts;  /* of the running configuration */
 	struct cramp_log *cramps;
-	struct reminder_answers *reminders;
 	struct ha_announce *ha;
 
 	sd_event_source *prune_timer;
@@ -137,7 +136,7 @@ static void cramp_context(struct cramp_context *ret, int64_t time_s, void *userd
 
 	if (store && store_room_temperature_min(store, time_s - 6 * 3600, time_s, &c) == 0)
 		ret->min_room_c = c;
-	ret->soak_done = reminder_foot_soak_done(store, time_s);
+	ret->soak_done = reminders_foot_soak_done(store, time_s);
 	if (!live) {
 		if (store &&
 		    store_room_temperature_at(store, time_s, CONTEXT_SAMPLE_GAP_S, &c) == 0)
@@ -192,8 +191,6 @@ static void on_store_changed(struct store *store, void *userdata)
 
 	if (m->cramps)
 		cramp_log_set_store(m->cramps, store);
-	if (m->reminders)
-		reminder_answers_set_store(m->reminders, store);
 	if (m->parts)
 		parts_set_store(m->parts, store);
 	if (m->config)
@@ -237,12 +234,7 @@ static const struct mqtt_callbacks mqtt_callbacks = {
 /* The parts that live as long as the daemon take their topics on @mqtt. */
 static int attach(struct manager *m, struct mqtt *mqtt)
 {
-	int r;
-
-	r = cramp_log_attach(m->cramps, mqtt);
-	if (r >= 0)
-		r = reminder_answers_start(m->reminders, mqtt);
-	return r;
+	return cramp_log_attach(m->cramps, mqtt);
 }
 
 static void apply_log_level(const struct config *c)
@@ -307,8 +299,7 @@ static int apply_config(struct manager *m, struct config *next)
 	m->config = next;
 	apply_log_level(next);
 	if (mqtt && attach(m, mqtt) < 0)
-		log_warning("cannot take the cramp reports and reminder answers on the new "
-			    "broker, ignoring");
+		log_warning("cannot take the cramp reports on the new broker, ignoring");
 	r = ha_announce_configure(m->ha, next, mqtt ? mqtt : m->mqtt);
 	if (r < 0)
 		log_warning_errno(r, "cannot update the Home Assistant entities, ignoring");
@@ -443,9 +434,6 @@ int manager_new(struct config *config, struct manager **ret)
 		r = store_guard_new(m->event, config->daemon.state_dir, m->alerts, &store_callbacks,
 				    m, &m->store);
 	if (r >= 0)
-		r = reminder_answers_new(config->daemon.node_id, store_guard_get(m->store),
-					 &m->reminders);
-	if (r >= 0)
 		r = make_cramp_log(m);
 	if (r < 0) {
 		log_error_errno(r, "cannot start");
@@ -487,7 +475,6 @@ struct manager *manager_free(struct manager *m)
 	m->ha = ha_announce_free(m->ha);
 	m->parts = parts_free(m->parts);
 	m->cramps = cramp_log_free(m->cramps);
-	m->reminders = reminder_answers_free(m->reminders);
 	m->store = store_guard_free(m->store);
 	m->alerts = alerts_free(m->alerts);
 	m->prune_timer = sd_event_source_disable_unref(m->prune_timer);

@@ -130,12 +130,19 @@ static int fill(struct store *s)
 	 * unknown unless a cramp's context says.
 	 */
 	for (int n = 0; n <= 7; n++) {
-		const char *answer = n < 6 ? "done" : n == 6 ? "started" : "snooze";
-		int64_t t = at(n, 21, 30);
-		char id[32];
+		char answer[16], id[32], name[] = "foot_soak";
+		struct store_reminder_record rec = { .run_id = id,
+						     .reminder = name,
+						     .record = answer };
 
+		snprintf(answer, sizeof(answer), "%s",
+			 n < 6    ? "done"
+			 : n == 6 ? "started"
+				  : "snoozed");
 		snprintf(id, sizeof(id), "test-soak-%d", n);
-		r = store_reminder_answer_add(s, id, "foot_soak", answer, t, offset_at(t));
+		rec.time = at(n, 21, 30);
+		rec.tz_offset_s = offset_at(rec.time);
+		r = store_reminder_commit(s, NULL, &rec, 1, NULL, 0);
 		if (r < 0)
 			return r;
 	}

@@ -67,7 +67,7 @@ fi
 # Errors: a missing store, a store of a newer bedroomd, not a database, bad arguments.
 expect_exit 66 "$ctl" report --store "$tmp/none.db"
 grep -q 'no such store' "$tmp/err" || fail "missing store message"
-"$make_store" "$tmp/newer" 4
+"$make_store" "$tmp/newer" 99
 expect_exit 65 "$ctl" report --store "$tmp/newer/bedroomd.db"
 grep -q 'newer bedroomd' "$tmp/err" || fail "newer schema message"
 echo "not a database, not at all, no tables here either......." >"$tmp/junk.db"

@@ -291,6 +291,8 @@ int report_read(const char *path, int64_t last_night, unsigned n_nights, struct 
 	if (rc >= 0)
 		rc = read_advisories(s, r, from_s, to_s);
 	if (rc >= 0)
+		rc = report_read_adherence(s, r, from_s, to_s);
+	if (rc >= 0)
 		rc = summarise(r);
 	if (rc < 0)
 		goto out;
@@ -315,6 +317,8 @@ struct report *report_free(struct report *r)
 		free(r->advisories[i].message);
 	free(r->cramps);
 	free(r->advisories);
+	free(r->adherence);
+	free(r->reminders);
 	free(r->nights);
 	free(r->weeks);
 	free(r);

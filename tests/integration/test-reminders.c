@@ -6,7 +6,9 @@
  * done clears it and stops the repeats; an answer naming another run, or a
  * malformed one, changes nothing and is logged; a restart in the middle of a
  * snooze neither repeats nor loses it; events made while the broker is away
- * go out after it returns, in order.
+ * go out after it returns, in order; the morning question's answer logs a
+ * cramp; and the Home Assistant blueprint, replayed on what the daemon sends,
+ * publishes what the daemon records.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -70,7 +72,7 @@ static int setup(void **state)
  * Writes the config: the foot soak due @in_s seconds from now (local wall
  * time, as the daemon reads it), with @extra keys for its section.
  */
-static void configure(struct fixture *f, int in_s, const char *extra)
+static void configure_reminder(struct fixture *f, const char *name, int in_s, const char *extra)
 {
 	char text[1024], at[16];
 	time_t t = time(NULL) + in_s;
@@ -81,9 +83,14 @@ static void configure(struct fixture *f, int in_s, const char *extra)
 	snprintf(text, sizeof(text),
 		 "[daemon]\nnode_id = %s\nstate_dir = @STATE_DIR@\nlog_level = debug\n"
 		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n"
-		 "[reminder.foot_soak]\nat = %s\n%s",
-		 f->node, f->broker.port, at, extra);
+		 "[reminder.%s]\nat = %s\n%s",
+		 f->node, f->broker.port, name, at, extra);
 	assert_int_equal(daemon_write_config(&f->daemon, text), 0);
+}
+
+static void configure(struct fixture *f, int in_s, const char *extra)
+{
+	configure_reminder(f, "foot_soak", in_s, extra);
 }
 
 static void start(struct fixture *f)
@@ -402,6 +409,100 @@ static void test_outage_holds_events_and_sends_them_in_order(void **state)
 	assert_int_equal(records(f, "ignored"), 1);
 }
 
+/*
+ * What Home Assistant does with @event through the reminders blueprint
+ * (tests/blueprints/replay.py on ha_sim.py), tapping @tap when not NULL.
+ * Returns its output (caller frees).
+ */
+static char *replay(struct fixture *f, json_t *event, const char *tap)
+{
+	char blueprint[512], *payload = json_dumps(event, JSON_COMPACT), *out = NULL;
+	const char *args[] = {
+		getenv("BLUEPRINT_REPLAY"), blueprint, f->base, f->event_topic, payload,
+		tap ? "--tap" : NULL,       tap,       NULL
+	};
+
+	assert_non_null(args[0]);
+	assert_non_null(payload);
+	snprintf(blueprint, sizeof(blueprint), "%s/bedroomd-reminders.yaml", getenv("BLUEPRINTS"));
+	assert_int_equal(run_program(getenv("PYTHON3"), args, &out), 0);
+	free(payload);
+	return out;
+}
+
+/*
+ * The blueprint, end to end: the due becomes a notification tagged with the
+ * run's id; what a tap on "Done" publishes is what the daemon records; the
+ * cleared that follows takes the notification off the phone.
+ */
+static void test_blueprint_round_trip(void **state)
+{
+	struct fixture *f = *state;
+	char want[200], topic[128], *out, *publish, *payload;
+	json_t *e;
+
+	configure(f, 2, "repeat_every = 1h\n");
+	start(f);
+	e = wait_event(f, "due", 1, 15000);
+	remember_id(f, e);
+	out = replay(f, e, "done");
+	json_decref(e);
+	snprintf(want, sizeof(want), "\"tag\": \"%s\"", f->id);
+	assert_non_null(strstr(out, "notify {\"action\": \"notify.mobile_app_phone\""));
+	assert_non_null(strstr(out, want));
+	publish = strstr(out, "publish ");
+	assert_non_null(publish);
+	assert_int_equal(sscanf(publish, "publish %127s", topic), 1);
+	assert_string_equal(topic, f->answer_topic);
+	payload = strchr(publish + strlen("publish "), ' ') + 1;
+	payload[strcspn(payload, "\n")] = '\0';
+	snprintf(want, sizeof(want), "{\"action\":\"done\",\"id\":\"%s\"}", f->id);
+	assert_string_equal(payload, want);
+	answer(f, payload);
+	free(out);
+
+	e = wait_event(f, "cleared", 0, 5000);
+	assert_same_id(f, e);
+	wait_records(f, "done", 1);
+	out = replay(f, e, NULL);
+	json_decref(e);
+	assert_non_null(strstr(out, "\"message\": \"clear_notification\""));
+	snprintf(want, sizeof(want), "\"tag\": \"%s\"", f->id);
+	assert_non_null(strstr(out, want));
+	free(out);
+}
+
+/* The morning question: "left" logs a cramp through the cramp log, its time estimated. */
+static void test_morning_answer_logs_a_cramp(void **state)
+{
+	struct fixture *f = *state;
+	char cramp_topic[128], topic[128];
+	const struct message *m;
+	json_t *e;
+
+	configure_reminder(f, "morning", 2, "");
+	start(f);
+	e = wait_event(f, "due", 1, 15000);
+	assert_string_equal(json_string_value(json_object_get(e, "name")), "morning");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(e, "actions"), 0)),
+			    "none");
+	json_decref(e);
+	snprintf(topic, sizeof(topic), "%s/reminder/morning", f->base);
+	assert_int_equal(client_publish(f->client, topic, "done", false), 0);
+	assert_int_equal(daemon_wait_log(&f->daemon, "not an answer to the morning question", 5000),
+			 0);
+	assert_int_equal(client_publish(f->client, topic, "left", false), 0);
+	snprintf(cramp_topic, sizeof(cramp_topic), "%s/event/cramp", f->base);
+	m = client_wait(f->client, cramp_topic, "~\"time_estimated\":true", 10000);
+	assert_non_null(m);
+	assert_non_null(strstr(m->payload, "\"leg\":\"left\""));
+	assert_non_null(strstr(m->payload, "\"source\":\"morning\""));
+	json_decref(wait_event(f, "cleared", 0, 5000));
+	assert_int_equal(store_count_rows(f->db, "reminder_log", "record = 'cramp_left'"), 1);
+	assert_int_equal(store_count_rows(f->db, "cramps", "time_estimated = 1 AND leg = 'left'"),
+			 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -417,6 +518,8 @@ int main(void)
 		    test_restart_mid_snooze_neither_repeats_nor_loses_it, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outage_holds_events_and_sends_them_in_order,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_morning_answer_logs_a_cramp, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_blueprint_round_trip, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

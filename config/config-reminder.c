@@ -15,8 +15,7 @@
 struct known {
 	const char *name;
 	bool follow_up;
-	long long timer_s, before_night_s, at_s, repeat_every_s;
-	int repeat_max;
+	int timer_s, before_night_s, at_s, repeat_every_s, repeat_max;
 };
 
 #define KNOWN_(name_, follow_up_, timer_, before_, at_, every_, max_)                              \
@@ -59,7 +58,7 @@ void config_reminders_fill(struct parser *p)
 		bool at = line_of(p, i, "at"), before = line_of(p, i, "before_night");
 
 		if (!at)
-			r->at_s = !before && k && k->before_night_s < 0 ? (int) k->at_s : -1;
+			r->at_s = !before && k && k->before_night_s < 0 ? k->at_s : -1;
 		if (!before)
 			r->before_night_usec = !at && k && k->before_night_s >= 0
 						   ? (unsigned long long) k->before_night_s * SEC

@@ -144,8 +144,7 @@ int config_parse_days(const char *text, unsigned *ret_mask)
 
 	for (;;) {
 		size_t len = strcspn(p, ",");
-		const char *dash = memchr(p, '-', len);
-		const char *a = p, *b;
+		const char *dash, *a = p, *b;
 		size_t alen, blen;
 		int from, to;
 

@@ -117,7 +117,7 @@ static void pump(struct reminders_outbox *o)
 			return;
 	if (o->n_events > 0 || !o->store || o->n_flight >= WINDOW)
 		return;
-	n = store_reminder_outbox_read(o->store, WINDOW * 2, &list);
+	n = store_reminder_outbox_read(o->store, (size_t) WINDOW * 2, &list);
 	if (n < 0) {
 		log_warning_errno(n, "cannot read the reminders' outbox");
 		return;

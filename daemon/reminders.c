@@ -21,9 +21,10 @@
 #define CLOCK_SET_AFTER_S  1735689600
 #define WARN_WINDOW_USEC   (60 * SEC) /* warnings about answers: at most ... */
 #define WARN_MAX           5          /* ... this many a minute */
-#define SOAK_KNOWN_FOR_S   (14 * 86400)
-#define SUSPECT_LOOKBACK_S (18 * 3600) /* the morning asks about movement this far back */
-#define SOAK               "foot_soak"
+#define SOAK_KNOWN_FOR_S   ((int64_t) 14 * 86400)
+#define SUSPECT_LOOKBACK_S ((int64_t) 18 * 3600) /* the morning asks about movement this far back  \
+						  */
+#define SOAK "foot_soak"
 
 struct reminders {
 	sd_event *event;

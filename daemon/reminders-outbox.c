@@ -269,12 +269,13 @@ static void flush_records(struct reminders_outbox *o)
 	while (done < o->n_records &&
 	       store_reminder_commit(o->store, NULL, &o->records[done], 1, NULL, 0) >= 0)
 		done++;
+	if (done == 0)
+		return;
 	for (size_t i = 0; i < done; i++)
 		record_clear(&o->records[i]);
 	memmove(&o->records[0], &o->records[done], (o->n_records - done) * sizeof(*o->records));
 	o->n_records -= done;
-	if (done)
-		log_info("reminders: %zu records that waited for the store are written", done);
+	log_info("reminders: %zu records that waited for the store are written", done);
 }
 
 void reminders_outbox_set_store(struct reminders_outbox *o, struct store *store)

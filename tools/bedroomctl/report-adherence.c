@@ -121,7 +121,8 @@ static int totals(struct report *r)
 		}
 		add_counts(t, a);
 	}
-	qsort(r->reminders, r->n_reminders, sizeof(*r->reminders), by_night_then_name);
+	if (r->n_reminders > 1)
+		qsort(r->reminders, r->n_reminders, sizeof(*r->reminders), by_night_then_name);
 	return 0;
 }
 
@@ -149,7 +150,8 @@ int report_read_adherence(struct store *s, struct report *r, int64_t from_s, int
 	store_reminder_records_free(records, (size_t) n);
 	if (ret < 0)
 		return ret;
-	qsort(r->adherence, r->n_adherence, sizeof(*r->adherence), by_night_then_name);
+	if (r->n_adherence > 1)
+		qsort(r->adherence, r->n_adherence, sizeof(*r->adherence), by_night_then_name);
 	for (size_t i = 0; i < r->n_adherence; i++) {
 		struct report_night *night = &r->nights[r->adherence[i].night - r->first_night];
 

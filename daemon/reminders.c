@@ -6,88 +6,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "control/cramp-night.h"
-#include "control/reminder-local.h"
 #include "daemon/clock-jump.h"
 #include "daemon/clock.h"
 #include "daemon/event-source.h"
 #include "daemon/log.h"
-#include "daemon/reminder-command.h"
 #include "daemon/reminders-internal.h"
 #include "daemon/reminders-outbox.h"
 
-#define SEC 1000000ULL
-/* A wall clock before this (2025-01-01) is not set yet: nothing is planned on it. */
-#define CLOCK_SET_AFTER_S  1735689600
-#define WARN_WINDOW_USEC   (60 * SEC) /* warnings about answers: at most ... */
-#define WARN_MAX           5          /* ... this many a minute */
-#define SOAK_KNOWN_FOR_S   ((int64_t) 14 * 86400)
-#define SUSPECT_LOOKBACK_S ((int64_t) 18 * 3600) /* the morning asks about movement this far back  \
-						  */
-#define SOAK "foot_soak"
-
-struct reminders {
-	sd_event *event;
-	const struct config *config;
-	struct cramp_log *cramps;
-	const struct inputs *inputs;
-	const struct reminders_callbacks *cb;
-	void *userdata;
-
-	struct store *store;
-	struct mqtt_slot *answers; /* <base>/reminder/+ */
-	struct reminders_outbox *outbox;
-	struct clock_jump *jump;
-	sd_event_source *timer; /* CLOCK_REALTIME, for the next thing due */
-	bool started, clock_unset;
-
-	struct reminder *list;
-	size_t n;
-
-	uint64_t warn_since_usec;
-	unsigned n_warned, n_suppressed;
-};
-
-static int64_t now_s(void)
+int64_t reminders_now_s(void)
 {
 	return (int64_t) (clock_realtime_usec() / SEC);
 }
 
-static void changed(struct reminders *r)
+void reminders_changed(struct reminders *r)
 {
 	if (r->cb && r->cb->changed)
 		r->cb->changed(r->userdata);
 }
-
-/* Warnings about answers from outside: at most WARN_MAX a minute. */
-static bool may_warn(struct reminders *r)
-{
-	uint64_t now = clock_monotonic_usec();
-
-	if (r->warn_since_usec == 0 || now - r->warn_since_usec > WARN_WINDOW_USEC) {
-		if (r->n_suppressed)
-			log_warning("reminders: %u more answers were ignored without a word",
-				    r->n_suppressed);
-		r->warn_since_usec = now;
-		r->n_warned = 0;
-		r->n_suppressed = 0;
-	}
-	if (r->n_warned < WARN_MAX) {
-		r->n_warned++;
-		return true;
-	}
-	if (r->n_suppressed++ == 0)
-		log_warning("reminders: more than %d answers ignored within a minute; not "
-			    "logging each for now",
-			    WARN_MAX);
-	return false;
-}
-
-#define warn_answer(r, ...)                                                                        \
-	do {                                                                                       \
-		if (may_warn(r))                                                                   \
-			log_warning(__VA_ARGS__);                                                  \
-	} while (0)
 
 static int64_t seconds(unsigned long long usec)
 {
@@ -129,7 +64,7 @@ static void params_from_config(const struct config *c, const struct config_remin
 	p->n_actions = n > 0 ? (size_t) n : 0;
 }
 
-static struct reminder *find(const struct reminders *r, const char *name)
+struct reminder *reminders_find(const struct reminders *r, const char *name)
 {
 	for (size_t i = 0; i < r->n; i++)
 		if (strcmp(r->list[i].p.name, name) == 0)
@@ -141,7 +76,7 @@ int reminders_new(sd_event *event, const struct config *config, struct cramp_log
 		  const struct inputs *inputs, const struct reminders_callbacks *cb, void *userdata,
 		  struct reminders **ret)
 {
-	static const char *const always[] = { SOAK, "stretch" };
+	static const char *const always[] = { "foot_soak", "stretch" };
 	struct reminders *r;
 	const char *reason;
 	int err = -ENOMEM;
@@ -169,7 +104,7 @@ int reminders_new(sd_event *event, const struct config *config, struct cramp_log
 	for (size_t i = 0; i < sizeof(always) / sizeof(always[0]); i++) {
 		struct reminder *rem;
 
-		if (find(r, always[i]))
+		if (reminders_find(r, always[i]))
 			continue;
 		rem = &r->list[r->n++];
 		reminder_params_init(&rem->p, always[i], config->heating.night_start_min * 60);
@@ -223,67 +158,6 @@ static bool state_equal(const struct reminder_state *a, const struct reminder_st
 	       x->skipped == y->skipped;
 }
 
-/* The newest suspected cramp nobody confirmed, up to SUSPECT_LOOKBACK_S before @now; or 0. */
-static int64_t last_suspect(const struct reminders *r, int64_t now)
-{
-	struct store_cramp *list = NULL;
-	int64_t t = 0;
-	int n;
-
-	if (!r->store)
-		return 0;
-	n = store_cramps_read_range(r->store, now - SUSPECT_LOOKBACK_S, now + 1, &list);
-	for (int i = 0; i < n; i++)
-		if (list[i].suspected)
-			t = list[i].time;
-	if (n >= 0)
-		store_cramps_free(list, (size_t) n);
-	return t;
-}
-
-/* The middle of the last night window that ended by @now: a told cramp's estimated time. */
-static int64_t night_middle(const struct reminders *r, int64_t now)
-{
-	int start_s = r->config->heating.night_start_min * 60;
-	int end_s = r->config->heating.night_end_min * 60;
-	int64_t day, start, end;
-	int sec;
-
-	reminder_local_split(now, &day, &sec);
-	end = reminder_local_instant(day, end_s);
-	if (end > now)
-		end = reminder_local_instant(--day, end_s);
-	start = reminder_local_instant(start_s > end_s ? day - 1 : day, start_s);
-	return start + (end - start) / 2;
-}
-
-/* The morning answer left or right: a cramp, through the cramp log, at the best time known. */
-static void log_told_cramp(struct reminders *r, enum reminder_record record, int64_t now)
-{
-	const char *leg = record == REMINDER_RECORD_CRAMP_LEFT ? "left" : "right";
-	int64_t suspect = last_suspect(r, now);
-
-	if (!r->cramps)
-		return;
-	if (suspect)
-		(void) cramp_log_record(r->cramps, leg, NULL, suspect, "morning", false, NULL);
-	else
-		(void) cramp_log_record_estimated(r->cramps, leg, night_middle(r, now), "morning");
-}
-
-/* The morning question names the movement that looked like a cramp, if there was one. */
-static const char *due_message(const struct reminders *r, const struct reminder *rem, int64_t now,
-			       char *buf, size_t size)
-{
-	int64_t suspect, day;
-	int sec;
-
-	if (rem->p.kind != REMINDER_KIND_FOLLOW_UP || !(suspect = last_suspect(r, now)))
-		return NULL;
-	reminder_local_split(suspect, &day, &sec);
-	return reminder_follow_up_text(sec / 3600, sec / 60 % 60, buf, size) == 0 ? buf : NULL;
-}
-
 static void log_out(const struct reminder *rem, const struct reminder_out *o)
 {
 	const char *record = reminder_record_to_string(o->record);
@@ -313,8 +187,8 @@ static void log_out(const struct reminder *rem, const struct reminder_out *o)
  * Carries out @d: commits @rem's state with the records and events, then the
  * morning answers' cramps. Returns whether anything changed.
  */
-static bool carry_out(struct reminders *r, struct reminder *rem, const struct reminder_decision *d,
-		      int64_t now)
+bool reminders_carry_out(struct reminders *r, struct reminder *rem,
+			 const struct reminder_decision *d, int64_t now)
 {
 	struct store_reminder_record records[REMINDER_OUT_MAX];
 	struct store_reminder_event events[REMINDER_OUT_MAX];
@@ -344,7 +218,8 @@ static bool carry_out(struct reminders *r, struct reminder *rem, const struct re
 		events[n_events] = (struct store_reminder_event){
 			.run_id = (char *) (uintptr_t) o->id,
 			.payload = reminder_event_json(
-			    rem, o, due_message(r, rem, now, message, sizeof(message)), now),
+			    rem, o, reminders_due_message(r, rem, now, message, sizeof(message)),
+			    now),
 		};
 		if (events[n_events].payload)
 			n_events++;
@@ -366,11 +241,11 @@ static bool carry_out(struct reminders *r, struct reminder *rem, const struct re
 	for (size_t i = 0; i < d->n_out; i++)
 		if (d->out[i].record == REMINDER_RECORD_CRAMP_LEFT ||
 		    d->out[i].record == REMINDER_RECORD_CRAMP_RIGHT)
-			log_told_cramp(r, d->out[i].record, now);
+			reminders_told_cramp(r, d->out[i].record, now);
 	return any || d->n_out > 0;
 }
 
-static void arm(struct reminders *r)
+void reminders_arm(struct reminders *r)
 {
 	int64_t wakeup = REMINDER_NEVER;
 	int rc;
@@ -394,14 +269,14 @@ static void arm(struct reminders *r)
 /* Brings every reminder that is sent up to now, and arms the timer for what is next. */
 static void step_all(struct reminders *r)
 {
-	int64_t now = now_s();
+	int64_t now = reminders_now_s();
 	bool any = false;
 
 	if (now < CLOCK_SET_AFTER_S) {
 		if (!r->clock_unset)
 			log_warning("reminders: the wall clock is not set yet; they wait for it");
 		r->clock_unset = true;
-		arm(r);
+		reminders_arm(r);
 		return;
 	}
 	r->clock_unset = false;
@@ -412,11 +287,11 @@ static void step_all(struct reminders *r)
 		if (!rem->enabled)
 			continue;
 		reminder_step(&rem->p, &rem->s, now, in_bed(r), &d);
-		any |= carry_out(r, rem, &d, now);
+		any |= reminders_carry_out(r, rem, &d, now);
 	}
-	arm(r);
+	reminders_arm(r);
 	if (any)
-		changed(r);
+		reminders_changed(r);
 }
 
 static int on_timer(sd_event_source *s, uint64_t usec, void *userdata)
@@ -433,81 +308,6 @@ static void on_clock_jump(void *userdata)
 	step_all(userdata);
 }
 
-static void answer(struct reminders *r, struct reminder *rem, const struct reminder_command *c)
-{
-	const struct reminder_answer a = { .action = c->action, .id = c->has_id ? c->id : NULL };
-	const char *action = reminder_action_to_string(c->action), *reason = NULL;
-	int64_t now = now_s();
-	struct reminder_decision d;
-	char current[REMINDER_ID_MAX];
-	int res;
-
-	if (!rem->enabled)
-		reminder_quiet_slot(&rem->p, &rem->s, now);
-	res = reminder_answer(&rem->p, &rem->s, &a, now, &d, &reason);
-	if (res < 0) {
-		warn_answer(r, "ignoring '%s' for reminder %s: %s", action, rem->p.name, reason);
-		return;
-	}
-	switch ((enum reminder_answer_result) res) {
-	case REMINDER_ANSWER_APPLIED:
-		log_info("reminder %s: %s", rem->p.name, action);
-		(void) carry_out(r, rem, &d, now);
-		arm(r);
-		changed(r);
-		return;
-	case REMINDER_ANSWER_UNCHANGED:
-		log_info("reminder %s: '%s' changes nothing: %s", rem->p.name, action, reason);
-		return;
-	case REMINDER_ANSWER_OTHER_RUN:
-		if (reminder_run_id(&rem->p, &rem->s.run, current, sizeof(current)) < 0)
-			snprintf(current, sizeof(current), "none");
-		warn_answer(r,
-			    "ignoring '%s' for reminder %s: it names run '%s', not the current one "
-			    "('%s')",
-			    action, rem->p.name, c->id, current);
-		return;
-	case REMINDER_ANSWER_REFUSED:
-	case REMINDER_ANSWER_NO_RUN:
-		warn_answer(r, "ignoring '%s' for reminder %s: %s", action, rem->p.name,
-			    reason ? reason : "not now");
-		return;
-	}
-}
-
-/* <base>/reminder/<name>: the subscription's filter makes the name the topic's last level. */
-static void on_answer(const struct mqtt_message *msg, void *userdata)
-{
-	struct reminders *r = userdata;
-	const char *name = strrchr(msg->topic, '/'), *reason = NULL;
-	struct reminder_command c;
-	struct reminder *rem;
-
-	name = name ? name + 1 : msg->topic;
-	rem = find(r, name);
-	if (!rem) {
-		warn_answer(r, "ignoring an answer on '%s': there is no reminder '%s'", msg->topic,
-			    name);
-		return;
-	}
-	if (msg->retained) {
-		/* It would answer again at every start. */
-		warn_answer(r, "ignoring a retained answer on '%s': answers must not be retained",
-			    msg->topic);
-		return;
-	}
-	if (reminder_command_parse(msg->payload, msg->len, &c, &reason) < 0) {
-		warn_answer(r, "ignoring an answer to reminder %s: %s", name, reason);
-		return;
-	}
-	if (now_s() < CLOCK_SET_AFTER_S) {
-		warn_answer(r, "ignoring an answer to reminder %s: the wall clock is not set yet",
-			    name);
-		return;
-	}
-	answer(r, rem, &c);
-}
-
 /* A run left on the phones by a reminder switched off or removed: taken off them. */
 static void take_off(struct reminders *r, struct reminder *rem, int64_t now)
 {
@@ -515,14 +315,14 @@ static void take_off(struct reminders *r, struct reminder *rem, int64_t now)
 
 	reminder_end(&rem->p, &rem->s, &d);
 	if (d.n_out > 0)
-		(void) carry_out(r, rem, &d, now);
+		(void) reminders_carry_out(r, rem, &d, now);
 }
 
 /* Restores each reminder's state; runs of reminders no longer sent leave the phones. */
 static void load(struct reminders *r)
 {
 	struct store_reminder_state *states = NULL;
-	int64_t now = now_s();
+	int64_t now = reminders_now_s();
 	int n = r->store ? store_reminder_states_read(r->store, &states) : 0;
 
 	if (n < 0)
@@ -538,7 +338,8 @@ static void load(struct reminders *r)
 				rem->unsaved = false;
 	}
 	for (int k = 0; k < n; k++) {
-		struct reminder *rem = find(r, states[k].reminder), gone = { .enabled = false };
+		struct reminder *rem = reminders_find(r, states[k].reminder),
+				gone = { .enabled = false };
 
 		if (!rem) {
 			reminder_params_init(&gone.p, states[k].reminder,
@@ -564,7 +365,7 @@ int reminders_start(struct reminders *r, struct mqtt *mqtt, struct store *store)
 	reminders_outbox_set_store(r->outbox, store);
 	load(r);
 	/* QoS 1 on our persistent session: a tap while we restart waits for us. */
-	rc = mqtt_subscribe_below(mqtt, "reminder/+", 1, on_answer, r, &r->answers);
+	rc = mqtt_subscribe_below(mqtt, "reminder/+", 1, reminders_on_answer, r, &r->answers);
 	if (rc >= 0)
 		rc = reminders_outbox_attach(r->outbox, mqtt);
 	if (rc >= 0)
@@ -628,19 +429,4 @@ int reminders_add_state(const struct reminders *r, json_t *state)
 			return -ENOMEM;
 		}
 	return json_object_set_new(state, "reminders", all) < 0 ? -ENOMEM : 0;
-}
-
-int reminders_foot_soak_done(struct store *store, int64_t time_s)
-{
-	int tz = clock_local_offset_s(time_s);
-	int64_t tonight = cramp_night_start(cramp_night_of(time_s, tz), tz);
-	int r;
-
-	if (!store)
-		return -1;
-	r = store_reminder_answered(store, SOAK, false, time_s - SOAK_KNOWN_FOR_S, time_s);
-	if (r <= 0)
-		return -1;
-	r = store_reminder_answered(store, SOAK, true, tonight, time_s);
-	return r < 0 ? -1 : r;
 }

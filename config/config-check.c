@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "config/config-parser.h"
+#include "config/config-reminder.h"
 
 #define LINE(spec, i, key) parser_key_line(p, spec, i, (spec)->kind, key)
 
@@ -121,7 +122,7 @@ static void check_items(struct parser *p, const struct section_spec *spec)
 		char *item = items + i * spec->item_size;
 		const char *name = *(char **) (item + spec->name_offset);
 		unsigned line = *(unsigned *) (item + spec->line_offset);
-		int type = *(int *) (item + spec->type_offset);
+		int type = config_item_type(spec, item);
 		char list[120];
 
 		if (type < 0) {
@@ -170,6 +171,7 @@ void config_check(struct parser *p)
 			     "'password_file' is set but 'username' is not");
 	check_heating(p);
 	check_cramps(p);
+	config_reminders_check(p);
 	for (size_t s = 0; s < config_n_sections && !p->error; s++)
 		if (config_sections[s].named)
 			check_items(p, &config_sections[s]);

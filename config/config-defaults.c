@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config/config-reminder.h"
 #include "sensors/sensor-defaults.h"
 
 #define SEC 1000000ULL
@@ -17,8 +18,9 @@ void config_item_init(const struct section_spec *spec, void *item)
 {
 	assert(spec);
 	memset(item, 0, spec->item_size);
-	/* "Not set": checked after parsing, since every named section needs a type. */
-	*(int *) ((char *) item + spec->type_offset) = -1;
+	/* "Not set": checked after parsing, since every named section with types needs one. */
+	if (spec->type_names)
+		*(int *) ((char *) item + spec->type_offset) = -1;
 	for (size_t i = 0; i < config_n_keys; i++) {
 		const struct key_spec *k = &config_keys[i];
 
@@ -63,10 +65,12 @@ int config_defaults_fill(struct parser *p)
 		for (size_t i = 0; i < n && r == 0; i++) {
 			char *item = parser_item_at(spec, items, i);
 
-			r = fill(spec->kind, *(int *) (item + spec->type_offset), item,
+			r = fill(spec->kind, config_item_type(spec, item), item,
 				 p->items[s][i].line);
 		}
 	}
+	if (r == 0)
+		config_reminders_fill(p);
 	return r;
 }
 static int default_node_id(char **ret)

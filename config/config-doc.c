@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "config/config-keys.h"
+#include "config/config-value.h"
 
 #define SEC   1000000ULL
 #define WIDTH 80
@@ -80,6 +81,12 @@ static void format_default(const struct key_spec *k, char *buf, size_t size)
 	case KEY_TIME_RANGE:
 		snprintf(buf, size, "%02d:%02d-%02d:%02d", start / 60, start % 60, end / 60,
 			 end % 60);
+		break;
+	case KEY_TIME_OF_DAY:
+		snprintf(buf, size, "%02d:%02d", start / 3600, start / 60 % 60);
+		break;
+	case KEY_DAYS:
+		config_format_days((unsigned) k->default_value, buf, size);
 		break;
 	}
 }
@@ -170,6 +177,21 @@ static const char example_intro[] =
     "# Reload after editing with: systemctl reload bedroomd\n"
     "# Every key is described in bedroomd.conf(5).\n";
 
+/* The section's further examples, commented out: "#[reminder.magnesium]", "#at = 22:15". */
+static void example_sections(FILE *f, const struct section_spec *spec)
+{
+	const char *p = spec->examples;
+
+	fprintf(f, "\n# More [%s.NAME] sections, for example:\n", spec->kind);
+	while (*p) {
+		size_t len = strcspn(p, "\n");
+
+		fprintf(f, len ? "#%.*s\n" : "#\n", (int) len, p);
+		p += len;
+		p += *p == '\n';
+	}
+}
+
 int config_doc_example(FILE *f)
 {
 	char help[1024], value[256];
@@ -200,6 +222,8 @@ int config_doc_example(FILE *f)
 			format_value(k, value, sizeof(value));
 			fprintf(f, "#%s =%s%s\n", k->name, value[0] ? " " : "", value);
 		}
+		if (spec->examples)
+			example_sections(f, spec);
 	}
 	return ferror(f) ? -EIO : 0;
 }
@@ -278,6 +302,12 @@ static void man_tag(FILE *f, const struct key_spec *k)
 	case KEY_TIME_RANGE:
 		fputs("\\fIHH:MM\\fR\\-\\fIHH:MM\\fR", f);
 		break;
+	case KEY_TIME_OF_DAY:
+		fputs("\\fIHH:MM\\fR[:\\fISS\\fR]", f);
+		break;
+	case KEY_DAYS:
+		fputs("\\fIdays\\fR (\\fBmon\\fR\\-\\fBsun\\fR, \\fBsat,sun\\fR, ...)", f);
+		break;
 	}
 	fputc('\n', f);
 }
@@ -300,6 +330,25 @@ static void man_key(FILE *f, const struct key_spec *k)
 		value[strlen(value) - 1] == '.' ? "\"\"" : ".");
 }
 
+/* The section's further examples, as a literal block. */
+static void man_examples(FILE *f, const struct section_spec *spec)
+{
+	char line[400], code[1200];
+	const char *p = spec->examples;
+
+	fputs(".PP\nFor example:\n.PP\n.nf\n.RS 4\n", f);
+	while (*p) {
+		size_t len = strcspn(p, "\n");
+
+		snprintf(line, sizeof(line), "%.*s", (int) len, p);
+		roff_escape(line, false, code, sizeof(code));
+		fprintf(f, "%s%s\n", code[0] == '.' || code[0] == '\'' ? "\\&" : "", code);
+		p += len;
+		p += *p == '\n';
+	}
+	fputs(".RE\n.fi\n", f);
+}
+
 static const char man_intro[] =
     ".SH NAME\n"
     "bedroomd.conf \\- configuration of bedroomd\n"
@@ -311,8 +360,9 @@ static const char man_intro[] =
     ".IB key \" = \" value\n"
     "lines; lines starting with # or ; are comments.\n"
     "The sections of one kind each, such as [daemon] and [mqtt], appear at most once;\n"
-    "[sensor.\\fINAME\\fR], [input.\\fINAME\\fR] and [heater.\\fINAME\\fR] once per\n"
-    "thermometer, bed input or heater, NAME being 1 to 64 letters, digits, _ or \\-.\n"
+    "[sensor.\\fINAME\\fR], [input.\\fINAME\\fR], [heater.\\fINAME\\fR] and\n"
+    "[reminder.\\fINAME\\fR] once per thermometer, bed input, heater or reminder, NAME\n"
+    "being 1 to 64 letters, digits, _ or \\- (a reminder's: 1 to 32 of a\\-z, 0\\-9 and _).\n"
     "A key that is not set takes its default.\n"
     ".PP\n"
     "Durations take a unit: ms, s, min, h or d (90s, 5min, 2h); without one they are\n"
@@ -365,6 +415,8 @@ int config_doc_man(FILE *f, const char *version)
 		for (size_t i = 0; i < config_n_keys; i++)
 			if (strcmp(config_keys[i].section, spec->kind) == 0)
 				man_key(f, &config_keys[i]);
+		if (spec->examples)
+			man_examples(f, spec);
 	}
 	fputs(man_outro, f);
 	return ferror(f) ? -EIO : 0;

@@ -214,6 +214,24 @@ int config_key_set(const struct key_spec *k, void *base, const char *value, char
 		((int *) field)[1] = to;
 		return 0;
 	}
+	case KEY_TIME_OF_DAY:
+		if (config_parse_time_of_day_s(value, (int *) field) < 0) {
+			key_error(ret_msg,
+				  "'%s' must be a local time like 21:30 (or 21:30:15), not '%s'",
+				  k->name, value);
+			return -EINVAL;
+		}
+		return 0;
+	case KEY_DAYS:
+		if (config_parse_days(value, (unsigned *) field) < 0) {
+			key_error(
+			    ret_msg,
+			    "'%s' must be days like mon-sun, mon-fri or sat, sun (mon, tue, wed, "
+			    "thu, fri, sat, sun), not '%s'",
+			    k->name, value);
+			return -EINVAL;
+		}
+		return 0;
 	}
 	return -EINVAL;
 }
@@ -244,8 +262,11 @@ void config_key_dump(const struct key_spec *k, const void *base, FILE *f)
 		fprintf(f, "%s = %g\n", k->name, *(const double *) field);
 		break;
 	case KEY_DURATION:
-		fprintf(f, "%s = %.15gs\n", k->name,
-			(double) *(const unsigned long long *) field / SEC);
+		if (*(const unsigned long long *) field == CONFIG_DURATION_UNSET)
+			fprintf(f, "# %s is not set\n", k->name);
+		else
+			fprintf(f, "%s = %.15gs\n", k->name,
+				(double) *(const unsigned long long *) field / SEC);
 		break;
 	case KEY_ENUM:
 		fprintf(f, "%s = %s\n", k->name, k->choices[*(const int *) field]);
@@ -261,6 +282,24 @@ void config_key_dump(const struct key_spec *k, const void *base, FILE *f)
 			((const int *) field)[0] % 60, ((const int *) field)[1] / 60,
 			((const int *) field)[1] % 60);
 		break;
+	case KEY_TIME_OF_DAY: {
+		int t = *(const int *) field;
+
+		if (t < 0)
+			fprintf(f, "# %s is not set\n", k->name);
+		else if (t % 60)
+			fprintf(f, "%s = %02d:%02d:%02d\n", k->name, t / 3600, t / 60 % 60, t % 60);
+		else
+			fprintf(f, "%s = %02d:%02d\n", k->name, t / 3600, t / 60 % 60);
+		break;
+	}
+	case KEY_DAYS: {
+		char days[64];
+
+		config_format_days(*(const unsigned *) field, days, sizeof(days));
+		fprintf(f, "%s = %s\n", k->name, days);
+		break;
+	}
 	}
 }
 
@@ -301,6 +340,12 @@ int config_key_set_default(const struct key_spec *k, void *base)
 		((int *) field)[0] = (int) k->default_value;
 		((int *) field)[1] = (int) k->default_end;
 		return 0;
+	case KEY_TIME_OF_DAY:
+		*(int *) field = (int) k->default_value;
+		return 0;
+	case KEY_DAYS:
+		*(unsigned *) field = (unsigned) k->default_value;
+		return 0;
 	}
 	return -EINVAL;
 }
@@ -322,7 +367,14 @@ bool config_key_is_string(const struct key_spec *k)
 	case KEY_ENUM:
 	case KEY_TEMP_OR_OFF:
 	case KEY_TIME_RANGE:
+	case KEY_TIME_OF_DAY:
+	case KEY_DAYS:
 		return false;
 	}
 	return false;
+}
+
+int config_item_type(const struct section_spec *spec, const void *item)
+{
+	return spec->type_names ? *(const int *) ((const char *) item + spec->type_offset) : 0;
 }

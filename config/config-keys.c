@@ -14,6 +14,7 @@
 
 #include "actuators/heater-defaults.h"
 #include "control/cramp-defaults.h"
+#include "control/reminder-defaults.h"
 #include "control/thermostat-defaults.h"
 #include "sensors/sensor-defaults.h"
 
@@ -96,6 +97,8 @@ static const char *const leg_names[] = {
 	ITEM_KEY("input", config_input, key, type, field, min, max, types, __VA_ARGS__)
 #define HEATER(key, type, field, min, max, types, ...) \
 	ITEM_KEY("heater", config_heater, key, type, field, min, max, types, __VA_ARGS__)
+#define REMINDER(key, type, field, min, max, ...) \
+	ITEM_KEY("reminder", config_reminder, key, type, field, min, max, 0, __VA_ARGS__)
 
 /* What the key table says beyond parsing. */
 #define DEFAULT(v)          .has_default = true, .default_value = (v)
@@ -427,6 +430,71 @@ const struct key_spec config_keys[] = {
 	       DEFAULT(HEATER_DEFAULT_MIN_POWER_W),
 	       HELP("With a plug that reports power: less than this (W) while on means no "
 		    "heat.")),
+	REMINDER("enabled", KEY_BOOL, enabled, 0, 0, DEFAULT(true),
+		 HELP("Sent or not: no keeps the section (and answers to it are still "
+		      "recorded) but sends nothing.")),
+	REMINDER("at", KEY_TIME_OF_DAY, at_s, 0, 0,
+		 DEFAULT_DOC("08:00 for morning; foot_soak and stretch follow before_night; any "
+			     "other needs at or before_night"),
+		 EXAMPLE("21:30"),
+		 HELP("When, local wall-clock time (HH:MM, or HH:MM:SS). Daylight saving time is "
+		      "followed: a time the clocks skip comes when they skip it, one shown twice "
+		      "comes the first time.")),
+	REMINDER("before_night", KEY_DURATION, before_night_usec, 0,
+		 REMINDER_BEFORE_NIGHT_MAX_S *SEC,
+		 DEFAULT_DOC("30min for foot_soak, 15min for stretch"), EXAMPLE("30min"),
+		 HELP("Or when: this long before the night window ([heating] night) starts, on "
+		      "the wall clock. Not together with at.")),
+	REMINDER("days", KEY_DAYS, days, 0, 0, DEFAULT(0x7f),
+		 HELP("The days it is due: mon-sun, mon-fri, sat,sun, ... (a run due after "
+		      "midnight belongs to the day it falls on).")),
+	REMINDER("late_by", KEY_DURATION, late_by_usec, 0, REMINDER_LATE_BY_MAX_S *SEC,
+		 DEFAULT(REMINDER_DEFAULT_LATE_BY_S *SEC),
+		 HELP("A run that fell due while bedroomd was down (or the clock jumped) is sent "
+		      "once if it is at most this late, else recorded as missed; never a burst of "
+		      "old reminders.")),
+	REMINDER("title", KEY_STRING, title, 0, 0,
+		 DEFAULT_DOC("the built-in title of foot_soak, stretch and morning; \"Reminder\" "
+			     "for any other"),
+		 EXAMPLE("Warm foot soak"), HELP("The notification's title.")),
+	REMINDER("message", KEY_STRING, message, 0, 0,
+		 DEFAULT_DOC("the built-in wording of foot_soak, stretch and morning; any other "
+			     "needs one"),
+		 EXAMPLE("Time for a warm foot soak before bed."),
+		 HELP("The notification's text.")),
+	REMINDER("time_up_message", KEY_STRING, time_up_message, 0, 0,
+		 DEFAULT_DOC("the built-in wording of foot_soak; \"Time's up.\" for any other"),
+		 EXAMPLE("Time's up. Dry your feet well."),
+		 HELP("With a timer: the text of the time's-up notification.")),
+	REMINDER("actions", KEY_STRING, actions, 0, 0,
+		 DEFAULT_DOC("started, done, snooze with a timer, else done, snooze, skip; none, "
+			     "left, right for morning"),
+		 EXAMPLE("done, snooze, skip"),
+		 HELP("The notification's buttons, at most three (Android shows no more): "
+		      "started, done, snooze, skip; for morning none, left, right, snooze, skip. "
+		      "snooze is left out once the run has snoozed snooze_max times.")),
+	REMINDER("timer", KEY_DURATION, timer_usec, 0, REMINDER_TIMER_MAX_S *SEC,
+		 DEFAULT_DOC("15min for foot_soak, 0 (none) for any other"), EXAMPLE("15min"),
+		 HELP("From started to a time's-up notification (a warm soak or compress: "
+		      "40-45 °C, no more than 15 minutes); the phone counts it down. 0: none, "
+		      "started ends the run.")),
+	REMINDER("snooze", KEY_DURATION, snooze_usec, REMINDER_SNOOZE_MIN_S *SEC,
+		 REMINDER_SNOOZE_MAX_S *SEC, DEFAULT(REMINDER_DEFAULT_SNOOZE_S *SEC),
+		 HELP("A snooze brings the run back this much later, with the same id (1min to 2h "
+		      "in use; seconds are for tests).")),
+	REMINDER("snooze_max", KEY_INT, snooze_max, 0, REMINDER_SNOOZES_MAX,
+		 DEFAULT(REMINDER_DEFAULT_SNOOZE_MAX), HELP("How often one run may be snoozed.")),
+	REMINDER("repeat_every", KEY_DURATION, repeat_every_usec, REMINDER_REPEAT_EVERY_MIN_S *SEC,
+		 REMINDER_REPEAT_EVERY_MAX_S *SEC, DEFAULT_DOC("15min; 4h for morning"),
+		 EXAMPLE("15min"),
+		 HELP("A run nobody answers comes again after this (seconds are for tests) ...")),
+	REMINDER("repeat_max", KEY_INT, repeat_max, 0, REMINDER_REPEATS_MAX,
+		 DEFAULT_DOC("1; 0 for morning"), EXAMPLE("1"),
+		 HELP("... this many times; then, repeat_every later, it gives up quietly (the "
+		      "phones take it off) and is recorded as ignored.")),
+	REMINDER("skip_in_bed", KEY_BOOL, skip_in_bed, 0, 0, DEFAULT(false),
+		 HELP("Not sent when the person is already in bed (needs an [input.NAME] with role "
+		      "= occupancy); recorded as in_bed.")),
 };
 
 const size_t config_n_keys = sizeof(config_keys) / sizeof(config_keys[0]);
@@ -458,6 +526,32 @@ static const struct section_spec sections[] = {
 			      "order of this file (the second joins when the first is not "
 			      "enough). Set the plug's own power-on state to off, so a power cut "
 			      "never leaves a heater on."),
+	NAMED_SECTION_UNTYPED(
+	    "reminder", config_reminder, reminders, n_reminders, .example = "foot_soak",
+	    .help =
+		"Reminders on the phone, through Home Assistant (the blueprint in "
+		"docs/blueprints/ turns <base>/event/reminder into notifications with buttons): "
+		"one [reminder.NAME] section each, NAME being 1 to 32 of a-z, 0-9 and _. Three "
+		"are known by name, and an empty section turns one on with its defaults: "
+		"foot_soak (a warm foot soak 30 min before the night window, with a 15-minute "
+		"timer), stretch (the calf stretch and ankle pumps, 15 min before the night) "
+		"and morning (the question \"any cramps last night?\" at 08:00: an answer logs "
+		"a cramp with an estimated time, or a night without). Without a section nothing "
+		"is sent, so a fresh install does not nag; answers to foot_soak and stretch on "
+		"<base>/reminder/NAME are recorded all the same. Any other NAME needs at or "
+		"before_night, and a message.",
+	    .examples = "[reminder.magnesium]\n"
+			"at = 22:15\n"
+			"title = Magnesium\n"
+			"message = Magnesium with a glass of water, at bedtime.\n"
+			"actions = done, snooze\n"
+			"\n"
+			"[reminder.dairy]\n"
+			"at = 15:30\n"
+			"days = mon-fri\n"
+			"title = Dairy\n"
+			"message = A glass of milk or a yogurt this afternoon.\n"
+			"snooze = 30min"),
 };
 
 const struct section_spec *const config_sections = sections;

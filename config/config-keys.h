@@ -25,6 +25,8 @@ enum key_type {
 	KEY_ENUM,        /* an int-sized enum, from the names in `choices` */
 	KEY_TEMP_OR_OFF, /* a double °C, or "off" (stored as NAN) */
 	KEY_TIME_RANGE,  /* "HH:MM-HH:MM": two ints, minutes after midnight */
+	KEY_TIME_OF_DAY, /* "HH:MM" or "HH:MM:SS": an int, seconds after midnight; -1 not set */
+	KEY_DAYS,        /* "mon-fri, sun": an unsigned, bit 0 Monday ... bit 6 Sunday */
 };
 
 /*
@@ -66,9 +68,10 @@ struct section_spec {
 	size_t items_offset; /* of the array pointer in struct config */
 	size_t count_offset; /* of its size_t length */
 	size_t name_offset, line_offset, type_offset;
-	const char *const *type_names;
-	const char *example; /* named: the NAME the docs show */
-	const char *help;    /* for the docs: what the section is for */
+	const char *const *type_names; /* NULL: the section has no type */
+	const char *example;           /* named: the NAME the docs show */
+	const char *help;              /* for the docs: what the section is for */
+	const char *examples;          /* for the docs: more sections to copy, as INI text */
 };
 
 #define NAMED_SECTION(kind_, item, array, count, types, ...)                                       \
@@ -80,6 +83,19 @@ struct section_spec {
 		.line_offset = offsetof(struct item, line),                                        \
 		.type_offset = offsetof(struct item, type), .type_names = types, __VA_ARGS__       \
 	}
+
+/* A named section without a type: every key applies to every item. */
+#define NAMED_SECTION_UNTYPED(kind_, item, array, count, ...)                                      \
+	{                                                                                          \
+		.kind = kind_, .named = true, .item_size = sizeof(struct item),                    \
+		.items_offset = offsetof(struct config, array),                                    \
+		.count_offset = offsetof(struct config, count),                                    \
+		.name_offset = offsetof(struct item, name),                                        \
+		.line_offset = offsetof(struct item, line), __VA_ARGS__                            \
+	}
+
+/* The type of the item @item of @spec; 0 for a section without types. */
+int config_item_type(const struct section_spec *spec, const void *item);
 
 /* Room for the set_line bookkeeping of a section; the table is checked against it. */
 #define CONFIG_MAX_KEYS     128

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 int config_parse_bool(const char *text, bool *ret)
 {
@@ -110,6 +111,95 @@ int config_parse_time_of_day(const char *text, int *ret_minutes)
 		return -EINVAL;
 	*ret_minutes = (int) (h * 60 + m);
 	return 0;
+}
+
+int config_parse_time_of_day_s(const char *text, int *ret_seconds)
+{
+	unsigned h, m, sec = 0;
+	int n = 0;
+
+	if (sscanf(text, "%2u:%2u%n", &h, &m, &n) != 2)
+		return -EINVAL;
+	if (text[n] == ':') {
+		int k = 0;
+
+		if (sscanf(text + n + 1, "%2u%n", &sec, &k) != 1 || k != 2)
+			return -EINVAL;
+		n += 1 + k;
+	}
+	if (text[n] != '\0' || h > 23 || m > 59 || sec > 59)
+		return -EINVAL;
+	*ret_seconds = (int) (h * 3600 + m * 60 + sec);
+	return 0;
+}
+
+static const char *const day_names[] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
+
+static int day_of(const char *text, size_t len)
+{
+	for (int i = 0; i < 7; i++)
+		if (len == 3 && strncasecmp(text, day_names[i], 3) == 0)
+			return i;
+	return -1;
+}
+
+int config_parse_days(const char *text, unsigned *ret_mask)
+{
+	unsigned mask = 0;
+	const char *p = text;
+
+	for (;;) {
+		size_t len = strcspn(p, ",");
+		const char *dash, *a = p, *b;
+		size_t alen, blen;
+		int from, to;
+
+		while (len > 0 && *a == ' ')
+			a++, len--;
+		while (len > 0 && a[len - 1] == ' ')
+			len--;
+		dash = memchr(a, '-', len);
+		alen = dash ? (size_t) (dash - a) : len;
+		b = dash ? dash + 1 : a;
+		blen = dash ? len - alen - 1 : len;
+		from = day_of(a, alen);
+		to = day_of(b, blen);
+		if (from < 0 || to < 0)
+			return -EINVAL;
+		for (int d = from;; d = (d + 1) % 7) {
+			mask |= 1u << d;
+			if (d == to)
+				break;
+		}
+		p += strcspn(p, ",");
+		if (*p == '\0')
+			break;
+		p++;
+	}
+	*ret_mask = mask;
+	return 0;
+}
+
+void config_format_days(unsigned mask, char *buf, size_t size)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int d = 0; d < 7 && used < size; d++) {
+		int end = d;
+
+		if (!(mask & (1u << d)))
+			continue;
+		while (end + 1 < 7 && (mask & (1u << (end + 1))))
+			end++;
+		if (end == d)
+			used += (size_t) snprintf(buf + used, size - used, "%s%s", used ? "," : "",
+						  day_names[d]);
+		else
+			used += (size_t) snprintf(buf + used, size - used, "%s%s-%s",
+						  used ? "," : "", day_names[d], day_names[end]);
+		d = end;
+	}
 }
 
 bool config_topic_is_valid(const char *topic)

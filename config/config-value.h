@@ -20,6 +20,19 @@ int config_parse_duration_usec(const char *text, unsigned long long min_usec,
 /* Local wall-clock time of day "HH:MM"; returns minutes since midnight. */
 int config_parse_time_of_day(const char *text, int *ret_minutes);
 
+/* A local wall-clock time "HH:MM" or "HH:MM:SS"; returns seconds since midnight. */
+int config_parse_time_of_day_s(const char *text, int *ret_seconds);
+
+/*
+ * Days of the week: "mon-sun", "mon-fri, sun", "sat,sun" (three-letter
+ * English names, any case; a range may wrap: "fri-mon"). Returns a mask, bit 0
+ * Monday ... bit 6 Sunday, at least one bit.
+ */
+int config_parse_days(const char *text, unsigned *ret_mask);
+
+/* Writes @mask as config_parse_days() reads it, in ranges: "mon-fri,sun". */
+void config_format_days(unsigned mask, char *buf, size_t size);
+
 /* An MQTT topic we publish or subscribe under: no wildcards, no empty levels at the ends. */
 bool config_topic_is_valid(const char *topic);
 

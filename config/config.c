@@ -315,7 +315,7 @@ int config_dump(const struct config *c, FILE *f)
 
 			fprintf(f, "\n[%s.%s]\n", spec->kind,
 				*(char *const *) (item + spec->name_offset));
-			dump_keys(spec->kind, *(const int *) (item + spec->type_offset), item, f);
+			dump_keys(spec->kind, config_item_type(spec, item), item, f);
 		}
 	}
 	return ferror(f) ? -EIO : 0;

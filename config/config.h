@@ -181,6 +181,33 @@ struct config_cramps {
 	unsigned long long confirm_window_usec; /* a report this near a suspected one confirms it */
 };
 
+/* A duration key that is not set (before_night of a reminder timed with at). */
+#define CONFIG_DURATION_UNSET (~0ULL)
+
+/*
+ * One [reminder.NAME] section: a reminder on the phone. foot_soak, stretch
+ * and morning (the follow-up "any cramps last night?") have defaults of
+ * their own (control/reminder-defaults.h), filled in here; their wording, when
+ * not set, is the daemon's (control/reminder-names.c).
+ */
+struct config_reminder {
+	char *name;
+	unsigned line;
+	bool enabled;
+	int at_s;                                /* local second of the day; -1: not set */
+	unsigned long long before_night_usec;    /* or this long before the night; or UNSET */
+	unsigned days;                           /* bit 0 Monday ... bit 6 Sunday */
+	unsigned long long late_by_usec;         /* a run due this late is still sent */
+	char *title, *message, *time_up_message; /* NULL: the built-in wording */
+	char *actions;                           /* "started, done, snooze"; NULL: the default */
+	unsigned long long timer_usec;           /* started to time's up; 0: none */
+	unsigned long long snooze_usec;
+	int snooze_max;
+	unsigned long long repeat_every_usec; /* unanswered: again after this ... */
+	int repeat_max;                       /* ... this many times, then it gives up */
+	bool skip_in_bed;                     /* already in bed: not sent */
+};
+
 /* Home Assistant's MQTT discovery: one device with its entities. */
 struct config_homeassistant {
 	bool discovery;         /* publish discovery configs; no: publish (and remove) nothing */
@@ -203,6 +230,8 @@ struct config {
 	size_t n_inputs;
 	struct config_heater *heaters;
 	size_t n_heaters;
+	struct config_reminder *reminders; /* in file order */
+	size_t n_reminders;
 };
 
 /*
@@ -222,6 +251,13 @@ struct config *config_free(struct config *c);
  * parses back to an equal config. Returns 0 or a negative errno.
  */
 int config_dump(const struct config *c, FILE *f);
+
+/*
+ * The buttons of @r's `actions`, as indices into REMINDER_ACTIONS
+ * (control/reminder-defaults.h, the order of enum reminder_action), in the
+ * order given. Returns how many (0: not set, the default choice), or -EINVAL.
+ */
+int config_reminder_actions(const struct config_reminder *r, int ret[static 3]);
 
 /* The name of a sensor type ("w1", ...), as `type =` spells it; NULL if invalid. */
 const char *config_sensor_type_to_string(enum config_sensor_type t);

@@ -4,25 +4,6 @@
 
 #include "control/reminder-internal.h"
 
-static bool action_fits(enum reminder_kind kind, enum reminder_action a)
-{
-	switch (a) {
-	case REMINDER_ACTION_SNOOZE:
-	case REMINDER_ACTION_SKIP:
-		return true;
-	case REMINDER_ACTION_STARTED:
-	case REMINDER_ACTION_DONE:
-		return kind == REMINDER_KIND_TASK;
-	case REMINDER_ACTION_NONE:
-	case REMINDER_ACTION_LEFT:
-	case REMINDER_ACTION_RIGHT:
-		return kind == REMINDER_KIND_FOLLOW_UP;
-	case _REMINDER_ACTION_MAX:
-		break;
-	}
-	return false;
-}
-
 static int64_t distance(int64_t a, int64_t b)
 {
 	return a > b ? a - b : b - a;
@@ -37,7 +18,6 @@ static int pick_run(const struct reminder_params *p, struct reminder_state *s,
 		    const struct reminder_answer *a, int64_t now_s, const char **ret_reason)
 {
 	struct reminder_slot next;
-	int64_t anchor = reminder_anchor(s);
 	bool have_last, have_next;
 
 	if (a->id) {
@@ -54,7 +34,7 @@ static int pick_run(const struct reminder_params *p, struct reminder_state *s,
 	have_last =
 	    s->run.state != REMINDER_RUN_NONE && distance(now_s, s->run.slot_s) <= REMINDER_AHEAD_S;
 	have_next = a->action != REMINDER_ACTION_SNOOZE &&
-		    reminder_slot_next(&p->when, anchor > now_s ? anchor : now_s, &next) == 0 &&
+		    reminder_next_slot(p, s, now_s, &next) == 0 &&
 		    next.at_s - now_s <= REMINDER_AHEAD_S;
 	if (have_next && (!have_last || next.at_s - now_s < distance(now_s, s->run.slot_s))) {
 		s->run = (struct reminder_run){
@@ -171,7 +151,7 @@ int reminder_answer(const struct reminder_params *p, struct reminder_state *s,
 	int r;
 
 	reminder_decision_clear(ret);
-	if (!action_fits(p->kind, a->action)) {
+	if (!reminder_action_fits(p->kind, a->action)) {
 		r = -EINVAL;
 		reason = p->kind == REMINDER_KIND_TASK ? "not an answer to a task reminder "
 							 "(started, done, snooze, skip)"
@@ -187,4 +167,18 @@ out:
 	if (ret_reason)
 		*ret_reason = reason;
 	return r;
+}
+
+void reminder_quiet_slot(const struct reminder_params *p, struct reminder_state *s, int64_t now_s)
+{
+	struct reminder_slot last;
+
+	if (reminder_slot_last(&p->when, now_s, &last) < 0 || last.at_s <= s->run.slot_s)
+		return;
+	s->run = (struct reminder_run){
+		.state = REMINDER_RUN_MISSED,
+		.slot_day = last.day,
+		.slot_sec = last.sec,
+		.slot_s = last.at_s,
+	};
 }

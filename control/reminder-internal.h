@@ -20,6 +20,13 @@ struct reminder_out *reminder_push(const struct reminder_params *p, const struct
 /* Slots after this are still to come: the newest run's slot, or since_s. */
 int64_t reminder_anchor(const struct reminder_state *s);
 
+/*
+ * The next slot of @s still to serve, after @now_s: after its anchor, on a
+ * later day than its newest run. Returns 0, or -ENOENT (no days).
+ */
+int reminder_next_slot(const struct reminder_params *p, const struct reminder_state *s,
+		       int64_t now_s, struct reminder_slot *ret);
+
 /* Fills in d->next_slot_s and d->wakeup_s for @s at @now_s. */
 void reminder_plan(const struct reminder_params *p, const struct reminder_state *s, int64_t now_s,
 		   struct reminder_decision *d);

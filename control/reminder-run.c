@@ -71,6 +71,13 @@ static size_t actions_for(const struct reminder_params *p, const struct reminder
 	}
 	if (send != REMINDER_SEND_DUE)
 		return 0;
+	if (p->n_actions > 0) {
+		/* As configured; snooze only while the run may still snooze. */
+		for (size_t i = 0; i < p->n_actions && n < REMINDER_ACTIONS_MAX; i++)
+			if (p->actions[i] != REMINDER_ACTION_SNOOZE || run->snoozes < p->snooze_max)
+				a[n++] = p->actions[i];
+		return n;
+	}
 	switch (p->kind) {
 	case REMINDER_KIND_FOLLOW_UP:
 		a[n++] = REMINDER_ACTION_NONE;
@@ -118,14 +125,41 @@ int64_t reminder_anchor(const struct reminder_state *s)
 	return s->since_s;
 }
 
-void reminder_plan(const struct reminder_params *p, const struct reminder_state *s, int64_t now_s,
-		   struct reminder_decision *d)
+/* Whether @slot is one @s has not served: after its anchor, on a later day than its run. */
+static bool slot_is_new(const struct reminder_state *s, const struct reminder_slot *slot)
+{
+	bool has_run = s->run.state != REMINDER_RUN_NONE || s->run.slot_s != 0;
+
+	return slot->at_s > reminder_anchor(s) && (!has_run || slot->day > s->run.slot_day);
+}
+
+int reminder_next_slot(const struct reminder_params *p, const struct reminder_state *s,
+		       int64_t now_s, struct reminder_slot *ret)
 {
 	int64_t anchor = reminder_anchor(s);
 	struct reminder_slot next;
+	int64_t after = anchor > now_s ? anchor : now_s;
+
+	/* A schedule changed since the run may have another slot on its day: the next one. */
+	for (int i = 0; i < 2; i++) {
+		if (reminder_slot_next(&p->when, after, &next) < 0)
+			return -ENOENT;
+		if (slot_is_new(s, &next)) {
+			*ret = next;
+			return 0;
+		}
+		after = next.at_s;
+	}
+	return -ENOENT;
+}
+
+void reminder_plan(const struct reminder_params *p, const struct reminder_state *s, int64_t now_s,
+		   struct reminder_decision *d)
+{
+	struct reminder_slot next;
 
 	d->next_slot_s = REMINDER_NEVER;
-	if (reminder_slot_next(&p->when, anchor > now_s ? anchor : now_s, &next) == 0)
+	if (reminder_next_slot(p, s, now_s, &next) == 0)
 		d->next_slot_s = next.at_s;
 	d->wakeup_s = d->next_slot_s;
 	if (reminder_run_active(&s->run) && s->run.next_s < d->wakeup_s)
@@ -281,9 +315,20 @@ void reminder_step(const struct reminder_params *p, struct reminder_state *s, in
 
 	reminder_decision_clear(ret);
 	after_clock_set_back(p, s, now_s, ret);
-	if (reminder_slot_last(&p->when, now_s, &slot) == 0 && slot.at_s > reminder_anchor(s))
+	if (reminder_slot_last(&p->when, now_s, &slot) == 0 && slot_is_new(s, &slot))
 		begin_slot(p, s, &slot, now_s, in_bed, ret);
 	else
 		advance(p, &s->run, now_s, in_bed, ret);
 	reminder_plan(p, s, now_s, ret);
+}
+
+void reminder_end(const struct reminder_params *p, struct reminder_state *s,
+		  struct reminder_decision *ret)
+{
+	reminder_decision_clear(ret);
+	if (!reminder_run_active(&s->run))
+		return;
+	s->run.state = REMINDER_RUN_GIVEN_UP;
+	s->run.next_s = 0;
+	reminder_push(p, &s->run, ret, REMINDER_SEND_GIVEN_UP, REMINDER_RECORD_NOTHING);
 }

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "control/reminder-defaults.h"
 #include "control/reminder-schedule.h"
 
 /*
@@ -29,7 +30,9 @@
  *
  * Planning (reminder_step()):
  * - A slot is served once: the newest run's slot and every one before it
- *   never fire again, wherever the wall clock goes.
+ *   never fire again, wherever the wall clock goes. A day is served once
+ *   too: a schedule changed later that day (a reload moving 21:30 to 22:00
+ *   after the 21:30 run) next fires on a later day.
  * - When slots passed unserved (the daemon was down, or the wall clock jumped
  *   forwards: a Pi without an RTC gets NTP late), only the newest of them
  *   counts: it is sent, once, if it is at most late_by late, else recorded as
@@ -76,16 +79,14 @@ enum reminder_kind {
 	REMINDER_KIND_FOLLOW_UP, /* the morning "any cramps last night?": none / left / right */
 };
 
-enum reminder_action {
-	REMINDER_ACTION_STARTED,
-	REMINDER_ACTION_DONE,
-	REMINDER_ACTION_SNOOZE,
-	REMINDER_ACTION_SKIP,
-	REMINDER_ACTION_NONE, /* follow-up: no cramp last night */
-	REMINDER_ACTION_LEFT, /* follow-up: a cramp in the left leg */
-	REMINDER_ACTION_RIGHT,
-	_REMINDER_ACTION_MAX,
-};
+/*
+ * started, done, snooze, skip (a task); none (no cramp last night), left,
+ * right (a cramp in that leg), snooze, skip (the follow-up): REMINDER_ACTIONS
+ * of control/reminder-defaults.h, in its order.
+ */
+#define REMINDER_ACTION_ENUM_(id, name, task, follow_up) REMINDER_ACTION_##id,
+enum reminder_action { REMINDER_ACTIONS(REMINDER_ACTION_ENUM_) _REMINDER_ACTION_MAX };
+#undef REMINDER_ACTION_ENUM_
 
 /* Parameters; reminder_params_init() fills the defaults shown. Strings are not copied. */
 struct reminder_params {
@@ -103,6 +104,9 @@ struct reminder_params {
 	unsigned repeat_max;         /* ... once; then, repeat_every later, it gives up */
 	int64_t late_by_s;           /* a message at most 1 h late is still sent */
 	bool skip_in_bed;            /* no: in bed (where an occupancy input says so), not sent */
+	/* The buttons of a due message, in order; none: the most useful ones (see run.c). */
+	size_t n_actions;
+	enum reminder_action actions[REMINDER_ACTIONS_MAX];
 };
 
 /*
@@ -116,6 +120,9 @@ void reminder_params_init(struct reminder_params *p, const char *name, int night
 
 /* Whether @p can work. Returns 0, or -EINVAL with a short static reason. */
 int reminder_params_check(const struct reminder_params *p, const char **ret_reason);
+
+/* Whether @name is the morning follow-up rather than a task. */
+bool reminder_name_is_follow_up(const char *name);
 
 enum reminder_run_state {
 	REMINDER_RUN_NONE,     /* no run yet */
@@ -203,6 +210,23 @@ struct reminder_decision {
 void reminder_step(const struct reminder_params *p, struct reminder_state *s, int64_t now_s,
 		   int in_bed, struct reminder_decision *ret);
 
+/*
+ * Ends @s's run for good (its reminder is switched off or removed): a run
+ * that may be on the phones is taken off them (given_up), nothing is
+ * recorded. Fills *ret.
+ */
+void reminder_end(const struct reminder_params *p, struct reminder_state *s,
+		  struct reminder_decision *ret);
+
+/*
+ * For a reminder that is not sent (no section, or enabled = no), whose
+ * answers still count (a Home Assistant button "foot soak done"): makes its
+ * newest slot at or before @now_s its run, not sent (REMINDER_RUN_MISSED),
+ * unless it has that run already, so that a plain answer finds a run near
+ * now. Call it before reminder_answer(); never for a reminder that is sent.
+ */
+void reminder_quiet_slot(const struct reminder_params *p, struct reminder_state *s, int64_t now_s);
+
 struct reminder_answer {
 	enum reminder_action action;
 	const char *id; /* NULL: a plain answer, for the current run */
@@ -241,6 +265,26 @@ const char *reminder_action_to_string(enum reminder_action a);
  */
 int reminder_action_parse(const void *data, size_t len, enum reminder_action *ret,
 			  const char **ret_reason);
+
+/*
+ * The morning question's text when movement in bed at the local wall time
+ * @hh:@mm looked like a cramp. Returns 0 or -ENOSPC.
+ */
+int reminder_follow_up_text(int hh, int mm, char *buf, size_t size);
+
+/* Whether a reminder of @kind takes @a. */
+bool reminder_action_fits(enum reminder_kind kind, enum reminder_action a);
+
+/* "none", "due", "snoozed", ... (as the store keeps a run); NULL if invalid. */
+const char *reminder_run_state_to_string(enum reminder_run_state s);
+/* The state named @s. Returns 0 and *ret, or -EINVAL. */
+int reminder_run_state_from_string(const char *s, enum reminder_run_state *ret);
+
+/*
+ * What a timer's message says: "Started. Time's up at 21:47." for the local
+ * wall time @hh:@mm of its end. Returns 0 or -ENOSPC.
+ */
+int reminder_timer_text(int hh, int mm, char *buf, size_t size);
 
 /* "due", "timer", "time_up", "cleared", "given_up" (the `state` on MQTT); NULL for NOTHING. */
 const char *reminder_send_to_string(enum reminder_send s);

@@ -3,6 +3,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "control/reminder-defaults.h"
+
 /*
  * When a reminder is due: at a local wall-clock time (at = 21:30), or a
  * duration before the night window starts (before_night = 30min), on some
@@ -26,8 +28,6 @@
 
 #define REMINDER_DAY_BIT(weekday) (1u << (weekday)) /* 0 = Monday ... 6 = Sunday */
 #define REMINDER_DAYS_ALL         0x7fu
-
-#define REMINDER_BEFORE_NIGHT_MAX_S (12 * 3600)
 
 enum reminder_when_kind {
 	REMINDER_WHEN_AT,           /* at a local wall-clock time */

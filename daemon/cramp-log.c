@@ -182,15 +182,15 @@ static char *event_json(const struct store_cramp *c)
 		(void) clock_format_offset(c->in_bed_since, clock_local_offset_s(c->in_bed_since),
 					   since, sizeof(since));
 	event = json_pack(
-	    "{s:s, s:s, s:s, s:s?, s:s, s:b, s:s?, s:s?, s:i, s:{s:o, s:o, s:o, s:s?, "
+	    "{s:s, s:s, s:b, s:s, s:s?, s:s, s:b, s:s?, s:s?, s:i, s:{s:o, s:o, s:o, s:s?, "
 	    "s:o, s:o, s:o}}",
-	    "id", c->id, "time", time, "leg", c->leg, "site", c->site, "source", c->source,
-	    "suspected", c->suspected, "confirms", c->confirms, "note", c->note, "cramps_7d",
-	    c->count_7d, "context", "room_temperature", real_or_null(c->room_c),
-	    "lowest_room_temperature", real_or_null(c->min_room_c), "in_bed", tristate(c->in_bed),
-	    "in_bed_since", c->in_bed_since > 0 ? since : NULL, "heater_on", tristate(c->heater_on),
-	    "heater_duty_1h", real_or_null(c->heater_duty_1h), "foot_soak_done",
-	    tristate(c->soak_done));
+	    "id", c->id, "time", time, "time_estimated", c->time_estimated, "leg", c->leg, "site",
+	    c->site, "source", c->source, "suspected", c->suspected, "confirms", c->confirms,
+	    "note", c->note, "cramps_7d", c->count_7d, "context", "room_temperature",
+	    real_or_null(c->room_c), "lowest_room_temperature", real_or_null(c->min_room_c),
+	    "in_bed", tristate(c->in_bed), "in_bed_since", c->in_bed_since > 0 ? since : NULL,
+	    "heater_on", tristate(c->heater_on), "heater_duty_1h", real_or_null(c->heater_duty_1h),
+	    "foot_soak_done", tristate(c->soak_done));
 	text = event ? json_dumps(event, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(6))
 		     : NULL;
 	json_decref(event);
@@ -405,8 +405,8 @@ static int count_cramp(struct cramp_log *l, const char *leg, const char *site, i
 	return 1;
 }
 
-int cramp_log_record(struct cramp_log *l, const char *leg, const char *site, int64_t time_s,
-		     const char *source, bool suspected, const char *note)
+static int record(struct cramp_log *l, const char *leg, const char *site, int64_t time_s,
+		  const char *source, bool suspected, const char *note, bool time_estimated)
 {
 	uint64_t now_usec = clock_realtime_usec();
 	int64_t now_s = (int64_t) (now_usec / 1000000);
@@ -444,6 +444,7 @@ int cramp_log_record(struct cramp_log *l, const char *leg, const char *site, int
 		.soak_done = ctx.soak_done,
 		.count_7d = (int) res.count_7d,
 		.confirms = (char *) (uintptr_t) confirms,
+		.time_estimated = time_estimated,
 	};
 	r = l->store ? store_cramp_add(l->store, &c) : -ENODEV;
 	if (r < 0) {
@@ -478,6 +479,18 @@ int cramp_log_record(struct cramp_log *l, const char *leg, const char *site, int
 	if (l->cb->changed)
 		l->cb->changed(l->userdata);
 	return 0;
+}
+
+int cramp_log_record(struct cramp_log *l, const char *leg, const char *site, int64_t time_s,
+		     const char *source, bool suspected, const char *note)
+{
+	return record(l, leg, site, time_s, source, suspected, note, false);
+}
+
+int cramp_log_record_estimated(struct cramp_log *l, const char *leg, int64_t time_s,
+			       const char *source)
+{
+	return record(l, leg, NULL, time_s, source, false, NULL, true);
 }
 
 static void on_connected(struct mqtt *mqtt, void *userdata)

@@ -75,6 +75,14 @@ int cramp_log_record(struct cramp_log *l, const char *leg, const char *site, int
 		     const char *source, bool suspected, const char *note);
 
 /*
+ * A cramp told about afterwards, at a time that is a guess (the answer to the
+ * morning question "any cramps last night?"): recorded as cramp_log_record()
+ * records one, stored and sent with "time_estimated": true.
+ */
+int cramp_log_record_estimated(struct cramp_log *l, const char *leg, int64_t time_s,
+			       const char *source);
+
+/*
  * Delivers through @mqtt from now on and takes the reports on <base>/cramp
  * there: sends what waits whenever it connects, and marks an event delivered
  * when the broker acknowledges it. Attaching to another connection (a reload

@@ -2,7 +2,8 @@
  * The discovery configs, one per entity, each carrying the device and origin
  * (Home Assistant's single-component discovery). Every state entity reads the
  * retained <base>/state with a template, so nothing new is published for Home
- * Assistant; the buttons send what <base>/cramp already accepts.
+ * Assistant; the buttons send what <base>/cramp and <base>/reminder/<name>
+ * already accept.
  */
 #include "daemon/ha-discovery.h"
 
@@ -12,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "control/reminder-run.h"
 
 struct builder {
 	const struct config *c;
@@ -170,10 +173,63 @@ static void add_buttons(struct builder *b)
 		    json_pack("{s:o, s:s, s:i, s:b, s:s}", "command_topic", below(b, "cramp"),
 			      "payload_press", buttons[i].payload, "qos", 1, "retain", false,
 			      "icon", "mdi:foot-print"));
-	/* Tonight's foot soak, for the cramp log's context and the report's adherence. */
-	add(b, "button", "foot_soak_done", "Foot soak done",
-	    json_pack("{s:o, s:s, s:i, s:b, s:s}", "command_topic", below(b, "reminder/foot_soak"),
-		      "payload_press", "done", "qos", 1, "retain", false, "icon", "mdi:waves"));
+}
+
+/* A button that answers reminder @name with @action, as a notification's button would. */
+static void add_answer_button(struct builder *b, const char *name, const char *title,
+			      const char *action, const char *icon)
+{
+	char object[64], label[160], topic[64];
+
+	snprintf(object, sizeof(object), "%s_%s", name, action);
+	snprintf(label, sizeof(label), "%s %s", title, action);
+	snprintf(topic, sizeof(topic), "reminder/%s", name);
+	add(b, "button", object, label,
+	    json_pack("{s:o, s:s, s:i, s:b, s:s}", "command_topic", below(b, topic),
+		      "payload_press", action, "qos", 1, "retain", false, "icon", icon));
+}
+
+/*
+ * Per reminder that is sent: when it is next due (from <base>/state, its run
+ * as attributes) and, for a task, buttons for started (with a timer) and
+ * done. The foot soak's done button is there in any case: its answers count
+ * without a section, for the cramp log's context and the report.
+ */
+static void add_reminders(struct builder *b)
+{
+	bool soak = false;
+
+	for (size_t i = 0; i < b->c->n_reminders; i++) {
+		const struct config_reminder *r = &b->c->reminders[i];
+		struct reminder_params p;
+		char object[64], label[160], value[160], attributes[160];
+
+		if (!r->enabled)
+			continue;
+		reminder_params_init(&p, r->name, 0);
+		if (r->title)
+			p.title = r->title;
+		snprintf(object, sizeof(object), "reminder_%s_next", r->name);
+		snprintf(label, sizeof(label), "Next reminder: %s", p.title);
+		/* Reminder names are a-z, 0-9 and '_': safe inside the quotes. */
+		snprintf(value, sizeof(value), "{{ value_json.reminders['%s'].next }}", r->name);
+		snprintf(attributes, sizeof(attributes),
+			 "{{ value_json.reminders['%s'] | tojson }}", r->name);
+		add(b, "sensor", object, label,
+		    json_pack("{s:o, s:s, s:s, s:o, s:s, s:s}", "state_topic", below(b, "state"),
+			      "value_template", value, "device_class", "timestamp",
+			      "json_attributes_topic", below(b, "state"),
+			      "json_attributes_template", attributes, "icon",
+			      "mdi:bell-ring-outline"));
+		if (p.kind != REMINDER_KIND_TASK)
+			continue;
+		if (r->timer_usec > 0)
+			add_answer_button(b, r->name, p.title, "started", "mdi:timer-outline");
+		add_answer_button(b, r->name, p.title, "done", "mdi:check");
+		soak |= strcmp(r->name, "foot_soak") == 0;
+	}
+	if (!soak)
+		add_answer_button(b, "foot_soak", "Foot soak", "done", "mdi:waves");
 }
 
 /* Home Assistant's event entities want {"event_type": ...}: the templates make it from ours. */
@@ -195,6 +251,15 @@ static void add_events(struct builder *b)
 		      "value_json.source, 'message': value_json.message, 'id': value_json.id, "
 		      "'time': value_json.time} | tojson }}",
 		      "qos", 1));
+	add(b, "event", "reminder_event", "Reminder",
+	    json_pack("{s:o, s:[s, s, s, s, s], s:s, s:i}", "state_topic",
+		      below(b, "event/reminder"), "event_types", "due", "timer", "time_up",
+		      "cleared", "given_up", "value_template",
+		      "{{ {'event_type': value_json.state, 'name': value_json.name, 'id': "
+		      "value_json.id, 'title': value_json.title, 'message': value_json.message, "
+		      "'actions': value_json.actions, 'attempt': value_json.attempt, 'ends': "
+		      "value_json.ends, 'time': value_json.time} | tojson }}",
+		      "qos", 1));
 }
 
 int ha_discovery_build(const struct config *c, const char *version, struct ha_discovery **ret)
@@ -212,6 +277,7 @@ int ha_discovery_build(const struct config *c, const char *version, struct ha_di
 		add_sensors(&b);
 		add_binary_sensors(&b);
 		add_buttons(&b);
+		add_reminders(&b);
 		add_events(&b);
 	}
 	if (b.error < 0) {

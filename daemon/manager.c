@@ -18,7 +18,7 @@
 #include "daemon/log.h"
 #include "daemon/mqtt.h"
 #include "daemon/parts.h"
-#include "daemon/reminder-answers.h"
+#include "daemon/reminders.h"
 #include "daemon/store-guard.h"
 #include "store/store.h"
 #include "version.h"
@@ -39,7 +39,6 @@ struct manager {
 	struct parts_env env; /* what the parts get from us */
 	struct parts *parts;  /* of the running configuration */
 	struct cramp_log *cramps;
-	struct reminder_answers *reminders;
 	struct ha_announce *ha;
 
 	sd_event_source *prune_timer;
@@ -138,7 +137,7 @@ static void cramp_context(struct cramp_context *ret, int64_t time_s, void *userd
 
 	if (store && store_room_temperature_min(store, time_s - 6 * 3600, time_s, &c) == 0)
 		ret->min_room_c = c;
-	ret->soak_done = reminder_foot_soak_done(store, time_s);
+	ret->soak_done = reminders_foot_soak_done(store, time_s);
 	if (!live) {
 		if (store &&
 		    store_room_temperature_at(store, time_s, CONTEXT_SAMPLE_GAP_S, &c) == 0)
@@ -163,7 +162,7 @@ static void cramp_context(struct cramp_context *ret, int64_t time_s, void *userd
  */
 static void schedule_flush(struct manager *m)
 {
-	if (!cramp_log_store_failing(m->cramps) && reminder_answers_pending(m->reminders) == 0)
+	if (!cramp_log_store_failing(m->cramps))
 		return;
 	if (sd_event_source_get_enabled(m->flush_timer, NULL) > 0)
 		return;
@@ -178,7 +177,7 @@ static int on_flush_timer(sd_event_source *s, uint64_t usec, void *userdata)
 
 	if (store) {
 		cramp_log_set_store(m->cramps, store);
-		reminder_answers_set_store(m->reminders, store);
+		parts_set_store(m->parts, store); /* the reminders write what they hold */
 	}
 	schedule_flush(m);
 	publish_changes(m); /* store_failed may have cleared */
@@ -223,8 +222,6 @@ static void on_store_changed(struct store *store, void *userdata)
 
 	if (m->cramps)
 		cramp_log_set_store(m->cramps, store);
-	if (m->reminders)
-		reminder_answers_set_store(m->reminders, store);
 	if (m->parts)
 		parts_set_store(m->parts, store);
 	if (m->config)
@@ -277,8 +274,6 @@ static int attach(struct manager *m, struct mqtt *mqtt)
 	r = alerts_attach(m->alerts, mqtt);
 	if (r >= 0)
 		r = cramp_log_attach(m->cramps, mqtt);
-	if (r >= 0)
-		r = reminder_answers_start(m->reminders, mqtt);
 	return r;
 }
 
@@ -346,8 +341,7 @@ static int apply_config(struct manager *m, struct config *next)
 	m->config = next;
 	apply_log_level(next);
 	if (mqtt && attach(m, mqtt) < 0)
-		log_warning("cannot take the alerts, cramp reports and reminder answers to the new "
-			    "broker, ignoring");
+		log_warning("cannot take the alerts and cramp reports to the new broker, ignoring");
 	r = ha_announce_configure(m->ha, next, mqtt ? mqtt : m->mqtt);
 	if (r < 0)
 		log_warning_errno(r, "cannot update the Home Assistant entities, ignoring");
@@ -489,9 +483,6 @@ int manager_new(struct config *config, struct manager **ret)
 		r = store_guard_new(m->event, config->daemon.state_dir, m->alerts, &store_callbacks,
 				    m, &m->store);
 	if (r >= 0)
-		r = reminder_answers_new(config->daemon.node_id, store_guard_get(m->store),
-					 &m->reminders);
-	if (r >= 0)
 		r = make_cramp_log(m);
 	if (r < 0) {
 		log_error_errno(r, "cannot start");
@@ -533,7 +524,6 @@ struct manager *manager_free(struct manager *m)
 	m->ha = ha_announce_free(m->ha);
 	m->parts = parts_free(m->parts);
 	m->cramps = cramp_log_free(m->cramps);
-	m->reminders = reminder_answers_free(m->reminders);
 	m->store = store_guard_free(m->store);
 	m->alerts = alerts_free(m->alerts);
 	m->prune_timer = sd_event_source_disable_unref(m->prune_timer);

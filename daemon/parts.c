@@ -17,6 +17,7 @@ struct parts {
 	struct room *room;
 	struct inputs *inputs;
 	struct heating *heating;
+	struct reminders *reminders;
 };
 
 static void changed(struct parts *p)
@@ -76,6 +77,10 @@ static const struct heating_callbacks heating_callbacks = {
 	.changed = on_part_changed,
 };
 
+static const struct reminders_callbacks reminders_callbacks = {
+	.changed = on_part_changed,
+};
+
 int parts_new(const struct parts_env *env, const struct config *config, struct parts **ret)
 {
 	struct parts *p;
@@ -102,6 +107,10 @@ int parts_new(const struct parts_env *env, const struct config *config, struct p
 			&p->heating);
 	if (r < 0)
 		goto out; /* logged */
+	r = reminders_new(env->event, config, env->cramps, p->inputs, &reminders_callbacks, p,
+			  &p->reminders);
+	if (r < 0)
+		goto out; /* logged */
 	*ret = p;
 	return 0;
 out:
@@ -113,7 +122,8 @@ struct parts *parts_free(struct parts *p)
 {
 	if (!p)
 		return NULL;
-	/* In reverse order of set-up: heating holds the room and the inputs. */
+	/* In reverse order of set-up: heating and the reminders hold the inputs. */
+	p->reminders = reminders_free(p->reminders);
 	p->heating = heating_free(p->heating);
 	p->inputs = inputs_free(p->inputs);
 	p->room = room_free(p->room);
@@ -133,6 +143,8 @@ int parts_start(struct parts *p, struct mqtt *mqtt, struct store *store)
 		r = inputs_start(p->inputs, mqtt);
 	if (r >= 0)
 		r = heating_start(p->heating, mqtt, store);
+	if (r >= 0)
+		r = reminders_start(p->reminders, mqtt, store);
 	return r;
 }
 
@@ -148,6 +160,7 @@ void parts_adopt(struct parts *p, struct parts *old)
 void parts_stop(struct parts *p)
 {
 	assert(p);
+	reminders_stop(p->reminders);
 	/* The old heaters go off first; the new ones decide afresh. */
 	heating_stop(p->heating);
 	/* The old inputs release their GPIO lines before the new ones ask for them. */
@@ -166,6 +179,7 @@ void parts_set_store(struct parts *p, struct store *store)
 	assert(p);
 	p->store = store;
 	heating_set_store(p->heating, store);
+	reminders_set_store(p->reminders, store);
 }
 
 int parts_add_state(struct parts *p, json_t *state)
@@ -179,6 +193,8 @@ int parts_add_state(struct parts *p, json_t *state)
 		r = inputs_add_state(p->inputs, state);
 	if (r >= 0)
 		r = heating_add_state(p->heating, state);
+	if (r >= 0)
+		r = reminders_add_state(p->reminders, state);
 	return r;
 }
 

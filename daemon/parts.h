@@ -9,12 +9,13 @@
 #include "daemon/heating.h"
 #include "daemon/inputs.h"
 #include "daemon/mqtt.h"
+#include "daemon/reminders.h"
 #include "daemon/room.h"
 #include "store/store.h"
 
 /*
  * The parts a configuration file describes: the room thermometers, the bed
- * inputs and heating. A reload builds a whole new set from the new file beside
+ * inputs, heating and the reminders. A reload builds a whole new set from the new file beside
  * the running one, and swaps them only once all of it could be set up. The
  * parts are wired to each other here, once: heating takes the room's readings
  * and reads the bed inputs, a bedside button's cramp goes to the cramp log, and
@@ -32,7 +33,7 @@ struct parts;
 struct parts_env {
 	sd_event *event;
 	struct alerts *alerts;
-	struct cramp_log *cramps; /* takes the bedside buttons' cramps */
+	struct cramp_log *cramps; /* takes the bedside buttons' and the morning answers' cramps */
 	/* Something in the state changed: re-publish <base>/state. */
 	void (*changed)(void *userdata);
 	void *userdata;

@@ -17,8 +17,8 @@ int store_cramp_add(struct store *s, const struct store_cramp *c)
 	    s->db,
 	    "INSERT INTO cramps (id, time, tz_offset_s, recorded, leg, site, "
 	    "source, suspected, note, room_c, min_room_c, in_bed, in_bed_since, "
-	    "heater_on, heater_duty_1h, soak_done, count_7d, delivered, confirms) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);",
+	    "heater_on, heater_duty_1h, soak_done, count_7d, delivered, confirms, "
+	    "time_estimated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);",
 	    -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return errno_from_sqlite(rc);
@@ -44,6 +44,7 @@ int store_cramp_add(struct store *s, const struct store_cramp *c)
 	sqlite3_bind_int(st, 17, c->count_7d);
 	sqlite3_bind_int(st, 18, c->delivered);
 	sql_bind_text_or_null(st, 19, c->confirms);
+	sqlite3_bind_int(st, 20, c->time_estimated);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return sql_errno_from_insert(s, rc);
@@ -66,19 +67,21 @@ int store_cramp_mark_delivered(struct store *s, const char *id)
 	return errno_from_sqlite(rc);
 }
 
-/* The columns cramp_from_row() reads, but confirms: what is selected for it comes after. */
+/* The columns cramp_from_row() reads, but the last two: what is selected for them comes after. */
 #define CRAMP_COLUMNS                                                                              \
 	"id, time, tz_offset_s, recorded, leg, site, source, suspected, note, room_c, "            \
 	"min_room_c, in_bed, in_bed_since, heater_on, heater_duty_1h, soak_done, count_7d, "       \
 	"delivered, "
 
-/* The last column: a store from before confirms (read-only, schema 2) has none to select. */
-static const char *confirms_column(const struct store *s)
+/* The last columns: a read-only store from before them (schema 2, 3) has NULL and 0 instead. */
+static const char *last_columns(const struct store *s)
 {
-	return s->schema >= STORE_SCHEMA_CONFIRMS ? "confirms" : "NULL";
+	if (s->schema >= STORE_SCHEMA_REMINDERS)
+		return "confirms, time_estimated";
+	return s->schema >= STORE_SCHEMA_CONFIRMS ? "confirms, 0" : "NULL, 0";
 }
 
-/* Fills @item, a struct store_cramp, from the row of @st (CRAMP_COLUMNS, then confirms). */
+/* Fills @item, a struct store_cramp, from the row of @st (CRAMP_COLUMNS, then the last two). */
 static int cramp_from_row(sqlite3_stmt *st, void *item)
 {
 	struct store_cramp *c = item;
@@ -103,6 +106,7 @@ static int cramp_from_row(sqlite3_stmt *st, void *item)
 		.count_7d = sqlite3_column_int(st, 16),
 		.delivered = sqlite3_column_int(st, 17) != 0,
 		.confirms = sql_column_strdup(st, 18),
+		.time_estimated = sqlite3_column_int(st, 19) != 0,
 	};
 	if (!c->id || !c->leg || !c->source || sql_column_copy_failed(st, 5, c->site) ||
 	    sql_column_copy_failed(st, 8, c->note) || sql_column_copy_failed(st, 18, c->confirms))
@@ -120,7 +124,7 @@ int store_cramps_read(struct store *s, bool undelivered, int64_t since, size_t m
 	int rc;
 
 	snprintf(sql, sizeof(sql), "SELECT " CRAMP_COLUMNS "%s FROM cramps %s LIMIT ?;",
-		 confirms_column(s),
+		 last_columns(s),
 		 undelivered ? "WHERE delivered = 0 ORDER BY seq"
 			     : "WHERE time >= ? ORDER BY time, seq");
 	rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
@@ -163,7 +167,7 @@ int store_cramps_read_range(struct store *s, int64_t since, int64_t until, struc
 	snprintf(sql, sizeof(sql),
 		 "SELECT " CRAMP_COLUMNS "%s FROM cramps c WHERE time >= ?1 AND time < ?2%s "
 		 "ORDER BY time, seq;",
-		 confirms_column(s),
+		 last_columns(s),
 		 s->schema >= STORE_SCHEMA_CONFIRMS
 		     ? " AND NOT (suspected AND EXISTS (SELECT 1 FROM cramps k "
 		       "WHERE k.confirms = c.id))"

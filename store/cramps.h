@@ -29,6 +29,7 @@ struct store_cramp {
 	int count_7d;          /* cramps in the 7 days up to this one, itself included */
 	bool delivered;        /* the broker acknowledged it */
 	char *confirms;        /* the id of the suspected cramp this report confirms, or NULL */
+	bool time_estimated;   /* the time is a guess (an answer to the morning question) */
 };
 
 /*

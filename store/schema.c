@@ -75,6 +75,55 @@ static const char *const migrations[] = {
 	"  tz_offset_s INTEGER NOT NULL"
 	");"
 	"CREATE INDEX reminder_answers_time ON reminder_answers (reminder, time);",
+
+	/*
+	 * 3 -> 4: the reminders themselves. reminder_log keeps what happened to
+	 * each run (sent, answered, ignored, ...) for adherence, by the time the
+	 * run was due (slot; NULL for the answers kept before, which move here);
+	 * reminder_state is each reminder's plan and current run; the outbox holds
+	 * the events the broker has not acknowledged. A cramp logged from the
+	 * morning question has an estimated time.
+	 */
+	"CREATE TABLE reminder_log ("
+	"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  run_id TEXT NOT NULL,"
+	"  reminder TEXT NOT NULL,"
+	"  record TEXT NOT NULL CHECK (record IN ('sent', 'started', 'done', 'snoozed', "
+	"    'skipped', 'ignored', 'in_bed', 'missed', 'no_cramp', 'cramp_left', 'cramp_right')),"
+	"  time INTEGER NOT NULL,"
+	"  tz_offset_s INTEGER NOT NULL,"
+	"  slot INTEGER"
+	");"
+	"CREATE INDEX reminder_log_time ON reminder_log (reminder, time);"
+	"CREATE INDEX reminder_log_slot ON reminder_log (coalesce(slot, time));"
+	"INSERT INTO reminder_log (run_id, reminder, record, time, tz_offset_s) "
+	"  SELECT id, reminder, CASE answer WHEN 'snooze' THEN 'snoozed' ELSE answer END, time, "
+	"  tz_offset_s FROM reminder_answers ORDER BY seq;"
+	"DROP TABLE reminder_answers;"
+	"CREATE TABLE reminder_state ("
+	"  reminder TEXT PRIMARY KEY NOT NULL,"
+	"  since INTEGER NOT NULL,"
+	"  state TEXT NOT NULL,"
+	"  slot_day INTEGER NOT NULL,"
+	"  slot_sec INTEGER NOT NULL,"
+	"  slot INTEGER NOT NULL,"
+	"  attempt INTEGER NOT NULL,"
+	"  repeats INTEGER NOT NULL,"
+	"  snoozes INTEGER NOT NULL,"
+	"  next INTEGER NOT NULL,"
+	"  ends INTEGER NOT NULL,"
+	"  started INTEGER NOT NULL,"
+	"  done INTEGER NOT NULL,"
+	"  skipped INTEGER NOT NULL,"
+	"  changed INTEGER NOT NULL"
+	");"
+	"CREATE TABLE reminder_outbox ("
+	"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  run_id TEXT NOT NULL,"
+	"  payload TEXT NOT NULL,"
+	"  time INTEGER NOT NULL"
+	");"
+	"ALTER TABLE cramps ADD COLUMN time_estimated INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define N_MIGRATIONS ((int) (sizeof(migrations) / sizeof(migrations[0])))

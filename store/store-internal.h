@@ -15,6 +15,8 @@ enum store_schema {
 	STORE_SCHEMA_SETTINGS = 1,  /* settings */
 	STORE_SCHEMA_CRAMP_LOG = 2, /* cramps, advisories, room_temperature */
 	STORE_SCHEMA_CONFIRMS = 3,  /* cramps.confirms, reminder_answers */
+	STORE_SCHEMA_REMINDERS = 4, /* reminder_log (was reminder_answers), reminder_state,
+				     * reminder_outbox, cramps.time_estimated */
 };
 
 struct store {

@@ -119,7 +119,7 @@ int store_prune(struct store *s, int64_t before)
 		"DELETE FROM cramps WHERE time < ?1 AND delivered = 1;",
 		"DELETE FROM advisories WHERE time < ?1;",
 		"DELETE FROM room_temperature WHERE time < ?1;",
-		"DELETE FROM reminder_answers WHERE time < ?1;",
+		"DELETE FROM reminder_log WHERE time < ?1;",
 	};
 
 	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {

@@ -17,7 +17,7 @@
 
 #include "store/advisories.h"
 #include "store/cramps.h"
-#include "store/reminder-answers.h"
+#include "store/reminders.h"
 #include "store/room-temperature.h"
 #include "store/settings.h"
 
@@ -58,6 +58,8 @@ int store_schema_version(struct store *s);
 /* The path of the database file (owned by the store). */
 const char *store_path(const struct store *s);
 
-/* Deletes what is older than @before (cramps, advisories, temperatures, reminder answers).
- * Returns 0 or -errno. */
+/*
+ * Deletes what is older than @before (delivered cramps, advisories,
+ * temperatures, reminder records). Returns 0 or -errno.
+ */
 int store_prune(struct store *s, int64_t before);

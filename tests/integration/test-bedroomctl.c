@@ -1,7 +1,8 @@
 /*
  * bedroomctl against the real daemon: cramps logged through the command topic
  * reach the store and the broker, and the report read from the daemon's live
- * store shows what was logged.
+ * store shows what was logged; ha-remove takes the device out of Home
+ * Assistant and leaves other devices alone.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,6 +10,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,10 +108,72 @@ static void test_logged_cramps_are_in_the_report(void **state)
 	free(out);
 }
 
+/* How many non-empty retained configs of this bedroom's node the broker holds. */
+static size_t retained_configs(struct fixture *f, const char *needle)
+{
+	const struct message *msgs;
+	struct client *c = NULL;
+	char filter[128];
+	size_t n, count = 0;
+
+	snprintf(filter, sizeof(filter), "homeassistant/+/%s/+/config", f->base + 9);
+	assert_int_equal(client_new(&f->broker, filter, &c), 0);
+	(void) client_wait(c, "no/such/topic", NULL, 500);
+	n = client_messages(c, &msgs);
+	for (size_t i = 0; i < n; i++)
+		count += msgs[i].retained && msgs[i].payload[0] &&
+			 (!needle || strstr(msgs[i].payload, needle));
+	client_free(c);
+	return count;
+}
+
+static void test_ha_remove_takes_the_device_out(void **state)
+{
+	struct fixture *f = *state;
+	const char *dry[] = { "ha-remove", "--dry-run", NULL };
+	const char *remove[] = { "ha-remove", NULL };
+	char topic[128], device[64], *out;
+	size_t announced;
+
+	snprintf(device, sizeof(device), "\"bedroomd_%s\"", f->base + 9);
+	/* Someone else's entity under the same node id stays. */
+	snprintf(topic, sizeof(topic), "homeassistant/sensor/%s/other/config", f->base + 9);
+	assert_int_equal(client_publish(f->client, topic,
+					"{\"name\":\"x\",\"device\":{\"identifiers\":[\"other\"]}}",
+					true),
+			 0);
+	for (long long end = now_ms() + 10000; now_ms() < end && retained_configs(f, device) < 10;)
+		usleep(200000);
+	announced = retained_configs(f, device);
+	assert_true(announced >= 10);
+	/* Stopped first, or it would announce them again. */
+	kill(f->daemon.pid, SIGTERM);
+	assert_true(daemon_wait_exit(&f->daemon, 10000) >= 0);
+
+	assert_int_equal(ctl(f, dry, &out), 0);
+	assert_non_null(strstr(out, "would remove homeassistant/button/"));
+	assert_null(strstr(out, "/other/config"));
+	free(out);
+	assert_int_equal(retained_configs(f, device), announced);
+
+	assert_int_equal(ctl(f, remove, &out), 0);
+	assert_non_null(strstr(out, "removed homeassistant/event/"));
+	assert_non_null(strstr(out, "entities of device 'bedroomd_"));
+	free(out);
+	assert_int_equal(retained_configs(f, device), 0);
+	assert_int_equal(retained_configs(f, "\"other\""), 1);
+	/* Nothing left: said so. */
+	assert_int_equal(ctl(f, remove, &out), 0);
+	assert_non_null(strstr(out, "has no entity of device"));
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_logged_cramps_are_in_the_report, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_ha_remove_takes_the_device_out, setup,
 						teardown),
 	};
 

@@ -21,7 +21,7 @@
 
 #include "tests/integration/harness.h"
 
-#define N_OBJECTS 12
+#define N_OBJECTS 13
 
 /* What the test's configuration announces: component and object. */
 static const char *const objects[N_OBJECTS][2] = {
@@ -37,6 +37,7 @@ static const char *const objects[N_OBJECTS][2] = {
 	{ "event", "alert_event" },
 	{ "binary_sensor", "in_bed" },
 	{ "button", "foot_soak_done" },
+	{ "event", "reminder_event" },
 };
 
 struct fixture {

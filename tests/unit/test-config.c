@@ -331,6 +331,50 @@ static void test_value_parsers(void **state)
 	assert_false(config_name_is_valid("guest room"));
 }
 
+static void test_reminder_values(void **state)
+{
+	char foot_soak[] = "foot_soak", morning[] = "morning", two[] = "snooze,done", none[] = ", ",
+	     three[] = "none left right";
+	struct config_reminder r = { .name = foot_soak };
+	char days[64];
+	unsigned mask;
+	int s, buttons[3];
+
+	assert_int_equal(config_parse_time_of_day_s("21:30", &s), 0);
+	assert_int_equal(s, 21 * 3600 + 30 * 60);
+	assert_int_equal(config_parse_time_of_day_s("07:05:09", &s), 0);
+	assert_int_equal(s, 7 * 3600 + 5 * 60 + 9);
+	assert_int_equal(config_parse_time_of_day_s("07:05:9", &s), -EINVAL);
+	assert_int_equal(config_parse_time_of_day_s("07:05:60", &s), -EINVAL);
+	assert_int_equal(config_parse_time_of_day_s("7:05 ", &s), -EINVAL);
+
+	assert_int_equal(config_parse_days("mon-sun", &mask), 0);
+	assert_int_equal(mask, 0x7f);
+	assert_int_equal(config_parse_days(" Sat , SUN", &mask), 0);
+	assert_int_equal(mask, 0x60);
+	assert_int_equal(config_parse_days("fri-mon", &mask), 0);
+	assert_int_equal(mask, 0x71);
+	config_format_days(mask, days, sizeof(days));
+	assert_string_equal(days, "mon,fri-sun");
+	config_format_days(0x15, days, sizeof(days));
+	assert_string_equal(days, "mon,wed,fri");
+	assert_int_equal(config_parse_days("", &mask), -EINVAL);
+	assert_int_equal(config_parse_days("mon,", &mask), -EINVAL);
+	assert_int_equal(config_parse_days("mon--fri", &mask), -EINVAL);
+
+	assert_int_equal(config_reminder_actions(&r, buttons), 0);
+	r.actions = two;
+	assert_int_equal(config_reminder_actions(&r, buttons), 2);
+	assert_int_equal(buttons[0], 2); /* REMINDER_ACTIONS: started, done, snooze, ... */
+	assert_int_equal(buttons[1], 1);
+	r.actions = none;
+	assert_int_equal(config_reminder_actions(&r, buttons), -EINVAL);
+	r.name = morning;
+	r.actions = three;
+	assert_int_equal(config_reminder_actions(&r, buttons), 3);
+	assert_int_equal(buttons[2], 6);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -342,6 +386,7 @@ int main(void)
 		cmocka_unit_test(test_example_documents_every_key),
 		cmocka_unit_test(test_key_table),
 		cmocka_unit_test(test_value_parsers),
+		cmocka_unit_test(test_reminder_values),
 	};
 	const char *testdata = getenv("TESTDATA");
 

@@ -19,6 +19,7 @@
 #include "config/config.h"
 #include "daemon/cramp-command.h"
 #include "daemon/ha-discovery.h"
+#include "daemon/reminder-command.h"
 
 #define HEAD "[daemon]\nnode_id = bed-1\nstate_dir = /tmp\n"
 
@@ -93,7 +94,7 @@ static void test_full_configuration_gives_every_entity(void **state)
 	static const char *const objects[] = {
 		"floor",       "temperature",    "cramps_7d",    "last_cramp",  "in_bed",
 		"problem",     "heater_oil",     "heater_fan-2", "cramp",       "cramp_left",
-		"cramp_right", "foot_soak_done", "cramp_event",  "alert_event",
+		"cramp_right", "foot_soak_done", "cramp_event",  "alert_event", "reminder_event",
 	};
 	struct ha_discovery *d = build(FULL);
 
@@ -241,6 +242,56 @@ static void test_prefix_name_and_base_topic_come_from_the_config(void **state)
 	ha_discovery_free(d);
 }
 
+/*
+ * A reminder that is sent: when it is next due, and buttons that send what the
+ * daemon takes as an answer; one switched off has none. The reminder events
+ * become event types.
+ */
+static void test_reminders(void **state)
+{
+	struct ha_discovery *d = build(HEAD "[reminder.foot_soak]\n"
+					    "[reminder.magnesium]\nat = 22:00\nmessage = Now.\n"
+					    "title = Magnesium\n"
+					    "[reminder.stretch]\nenabled = no\n"
+					    "[reminder.morning]\n");
+	json_t *next = entity(d, "reminder_foot_soak_next", NULL), *ev;
+	static const char *const buttons[] = { "foot_soak_started", "foot_soak_done",
+					       "magnesium_done" };
+
+	(void) state;
+	assert_string_equal(str(next, "device_class"), "timestamp");
+	assert_string_equal(str(next, "state_topic"), "bedroomd/bed-1/state");
+	assert_non_null(strstr(str(next, "value_template"), "reminders['foot_soak'].next"));
+	json_decref(next);
+	next = entity(d, "reminder_magnesium_next", NULL);
+	assert_string_equal(str(next, "name"), "Next reminder: Magnesium");
+	json_decref(next);
+	assert_true(has(d, "reminder_morning_next"));
+	assert_false(has(d, "reminder_stretch_next"));
+	assert_false(has(d, "stretch_done"));
+	assert_false(has(d, "magnesium_started")); /* no timer */
+	assert_false(has(d, "morning_done"));
+	for (size_t i = 0; i < sizeof(buttons) / sizeof(buttons[0]); i++) {
+		json_t *j = entity(d, buttons[i], NULL);
+		struct reminder_command c;
+		const char *press = str(j, "payload_press");
+		char topic[64];
+
+		snprintf(topic, sizeof(topic), "bedroomd/bed-1/reminder/%.*s",
+			 (int) (strrchr(buttons[i], '_') - buttons[i]), buttons[i]);
+		assert_string_equal(str(j, "command_topic"), topic);
+		assert_int_equal(reminder_command_parse(press, strlen(press), &c, NULL), 0);
+		assert_false(c.has_id);
+		json_decref(j);
+	}
+	ev = entity(d, "reminder_event", NULL);
+	assert_string_equal(str(ev, "state_topic"), "bedroomd/bed-1/event/reminder");
+	assert_int_equal(json_array_size(json_object_get(ev, "event_types")), 5);
+	assert_non_null(strstr(str(ev, "value_template"), "'event_type': value_json.state"));
+	json_decref(ev);
+	ha_discovery_free(d);
+}
+
 static void test_discovery_off_announces_nothing(void **state)
 {
 	struct ha_discovery *d = build(FULL "[homeassistant]\ndiscovery = no\n");
@@ -256,6 +307,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_full_configuration_gives_every_entity),
+		cmocka_unit_test(test_reminders),
 		cmocka_unit_test(test_every_config_names_device_origin_and_availability),
 		cmocka_unit_test(test_climate_is_the_floor_within_its_bounds),
 		cmocka_unit_test(test_buttons_send_what_the_daemon_accepts),

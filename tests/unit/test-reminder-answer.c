@@ -287,7 +287,7 @@ static void test_defaults_and_checks(void **state)
 	p.id_prefix = "bed|room";
 	assert_int_equal(reminder_params_check(&p, NULL), -EINVAL);
 	p.id_prefix = "bedroom-2";
-	p.timer_s = 30;
+	p.timer_s = 4 * HOUR + 1;
 	assert_int_equal(reminder_params_check(&p, NULL), -EINVAL);
 	p.timer_s = 0;
 	p.repeat_max = 11;
@@ -295,6 +295,37 @@ static void test_defaults_and_checks(void **state)
 	p.repeat_max = 0;
 	p.when.days = 0;
 	assert_int_equal(reminder_params_check(&p, NULL), -EINVAL);
+}
+
+/* A reminder that is not sent still takes its answers, at any time of the day. */
+static void test_quiet_reminder_takes_answers(void **state)
+{
+	struct reminder_params p = rig_params("foot_soak");
+	struct reminder_decision d;
+	struct reminder_state s;
+
+	(void) state;
+	p.timer_s = 0; /* not sent: no timer either (the daemon's rule) */
+	reminder_state_init(&s, JAN15(23, 0));
+	/* 23:00, just after its 21:30: that is tonight's run. */
+	reminder_quiet_slot(&p, &s, JAN15(23, 0));
+	assert_int_equal(s.run.state, REMINDER_RUN_MISSED);
+	assert_int_equal(rig_answer(&p, &s, REMINDER_ACTION_DONE, NULL, JAN15(23, 0), &d),
+			 REMINDER_ANSWER_APPLIED);
+	assert_int_equal(d.n_out, 1);
+	rig_out(&d.out[0], REMINDER_SEND_NOTHING, REMINDER_RECORD_DONE,
+		"bedroom-foot_soak-20260115T2130");
+	/* Again that night: the same run, done already. */
+	reminder_quiet_slot(&p, &s, JAN15(23, 30));
+	assert_int_equal(rig_answer(&p, &s, REMINDER_ACTION_DONE, NULL, JAN15(23, 30), &d),
+			 REMINDER_ANSWER_UNCHANGED);
+	/* 10:00 the next day: 12.5 h after it, tonight's run is the nearer. */
+	reminder_quiet_slot(&p, &s, local(2026, 1, 16, 10, 0));
+	assert_int_equal(
+	    rig_answer(&p, &s, REMINDER_ACTION_STARTED, NULL, local(2026, 1, 16, 10, 0), &d),
+	    REMINDER_ANSWER_APPLIED);
+	rig_out(&d.out[0], REMINDER_SEND_NOTHING, REMINDER_RECORD_STARTED,
+		"bedroom-foot_soak-20260116T2130");
 }
 
 int main(void)
@@ -308,6 +339,7 @@ int main(void)
 		cmocka_unit_test(test_morning_follow_up),
 		cmocka_unit_test(test_parse_plain_text),
 		cmocka_unit_test(test_defaults_and_checks),
+		cmocka_unit_test(test_quiet_reminder_takes_answers),
 	};
 
 	rig_zone("Europe/Berlin");

@@ -103,9 +103,11 @@ static void test_snooze_bounds(void **state)
 	assert_memory_equal(&s, &before, sizeof(s));
 	assert_int_equal(d.wakeup_s, t + 15 * MIN);
 
-	/* The duration's bounds: 1 min to 2 h. */
-	p.snooze_s = 59;
+	/* The duration's bounds: 1 s (tests and the demo run in seconds) to 2 h. */
+	p.snooze_s = 0;
 	assert_int_equal(reminder_params_check(&p, NULL), -EINVAL);
+	p.snooze_s = 1;
+	assert_int_equal(reminder_params_check(&p, NULL), 0);
 	p.snooze_s = 2 * HOUR;
 	assert_int_equal(reminder_params_check(&p, NULL), 0);
 	p.snooze_s = 2 * HOUR + 1;
@@ -454,6 +456,82 @@ static void test_id_keeps_the_wall_time_asked_for(void **state)
 	assert_int_equal(reminder_run_id(&p, &s.run, id, sizeof(id)), -ENOENT);
 }
 
+/* A schedule changed after today's run (a reload: 21:30 becomes 22:00) next fires tomorrow. */
+static void test_a_day_is_served_once(void **state)
+{
+	struct reminder_params p = rig_params("foot_soak");
+	struct reminder_decision d;
+	struct reminder_state s;
+
+	(void) state;
+	rig_zone("Europe/Berlin");
+	due_at_2130(&p, &s, &d);
+	assert_int_equal(rig_answer(&p, &s, REMINDER_ACTION_DONE, NULL, JAN15(21, 35), &d),
+			 REMINDER_ANSWER_APPLIED);
+	p.when.kind = REMINDER_WHEN_AT;
+	p.when.at_s = 22 * HOUR;
+	rig_step(&p, &s, JAN15(21, 40), -1, &d, 0);
+	assert_int_equal(d.next_slot_s, local(2026, 1, 16, 22, 0));
+	rig_step(&p, &s, JAN15(22, 0), -1, &d, 0);
+	rig_step(&p, &s, JAN15(23, 0), -1, &d, 0);
+	rig_step(&p, &s, local(2026, 1, 16, 22, 0), -1, &d, 1);
+	rig_out(&d.out[0], REMINDER_SEND_DUE, REMINDER_RECORD_SENT,
+		"bedroom-foot_soak-20260116T2200");
+}
+
+/* The buttons as configured: in order, snooze only while the run may snooze. */
+static void test_configured_actions(void **state)
+{
+	struct reminder_params p = rig_params("foot_soak");
+	struct reminder_decision d;
+	struct reminder_state s;
+
+	(void) state;
+	rig_zone("Europe/Berlin");
+	p.n_actions = 2;
+	p.actions[0] = REMINDER_ACTION_SNOOZE;
+	p.actions[1] = REMINDER_ACTION_DONE;
+	p.snooze_max = 1;
+	assert_int_equal(reminder_params_check(&p, NULL), 0);
+	due_at_2130(&p, &s, &d);
+	assert_int_equal(d.out[0].n_actions, 2);
+	assert_int_equal(d.out[0].actions[0], REMINDER_ACTION_SNOOZE);
+	assert_int_equal(d.out[0].actions[1], REMINDER_ACTION_DONE);
+	assert_int_equal(rig_answer(&p, &s, REMINDER_ACTION_SNOOZE, NULL, JAN15(21, 31), &d),
+			 REMINDER_ANSWER_APPLIED);
+	rig_step(&p, &s, JAN15(21, 41), -1, &d, 1);
+	assert_int_equal(d.out[0].n_actions, 1);
+	assert_int_equal(d.out[0].actions[0], REMINDER_ACTION_DONE);
+	/* A follow-up answer, a repeat or a fourth is refused. */
+	p.actions[1] = REMINDER_ACTION_LEFT;
+	assert_int_equal(reminder_params_check(&p, NULL), -EINVAL);
+	p.actions[1] = REMINDER_ACTION_SNOOZE;
+	assert_int_equal(reminder_params_check(&p, NULL), -EINVAL);
+	p.n_actions = 4;
+	assert_int_equal(reminder_params_check(&p, NULL), -EINVAL);
+}
+
+static void test_run_state_names(void **state)
+{
+	enum reminder_run_state st;
+	char text[64];
+
+	(void) state;
+	for (int i = REMINDER_RUN_NONE; i <= REMINDER_RUN_MISSED; i++) {
+		const char *name = reminder_run_state_to_string((enum reminder_run_state) i);
+
+		assert_non_null(name);
+		assert_int_equal(reminder_run_state_from_string(name, &st), 0);
+		assert_int_equal(st, i);
+	}
+	assert_int_equal(reminder_run_state_from_string("asleep", &st), -EINVAL);
+	assert_int_equal(reminder_timer_text(21, 47, text, sizeof(text)), 0);
+	assert_string_equal(text, "Started. Time's up at 21:47.");
+	assert_int_equal(reminder_timer_text(21, 47, text, 8), -ENOSPC);
+	assert_true(reminder_name_is_follow_up("morning"));
+	assert_false(reminder_name_is_follow_up("foot_soak"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -471,6 +549,9 @@ int main(void)
 		cmocka_unit_test(test_skip_in_bed),
 		cmocka_unit_test(test_next_slot_replaces_an_open_run),
 		cmocka_unit_test(test_id_keeps_the_wall_time_asked_for),
+		cmocka_unit_test(test_a_day_is_served_once),
+		cmocka_unit_test(test_configured_actions),
+		cmocka_unit_test(test_run_state_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -65,6 +65,44 @@ void store_fixture_schema_2(const char *dir)
 	sqlite3_close(db);
 }
 
+void store_fixture_schema_3(const char *dir)
+{
+	char path[300];
+	sqlite3 *db;
+
+	store_fixture_schema_2(dir);
+	snprintf(path, sizeof(path), "%s/" STORE_FILE_NAME, dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(db,
+			 "ALTER TABLE cramps ADD COLUMN confirms TEXT;"
+			 "CREATE TABLE reminder_answers (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
+			 "id TEXT NOT NULL UNIQUE, reminder TEXT NOT NULL, answer TEXT NOT NULL "
+			 "CHECK (answer IN ('done', 'started', 'snooze')), time INTEGER NOT NULL, "
+			 "tz_offset_s INTEGER NOT NULL);"
+			 "INSERT INTO reminder_answers (id, reminder, answer, time, tz_offset_s) "
+			 "VALUES ('r-1', 'foot_soak', 'snooze', 1200, 3600), "
+			 "('r-2', 'stretch', 'done', 1300, 3600);"
+			 "PRAGMA user_version = 3;",
+			 NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+}
+
+int store_fixture_record(struct store *s, const char *run_id, const char *reminder,
+			 const char *record, int64_t time, int tz_offset_s)
+{
+	struct store_reminder_record r = {
+		.run_id = (char *) (uintptr_t) run_id,
+		.reminder = (char *) (uintptr_t) reminder,
+		.record = (char *) (uintptr_t) record,
+		.time = time,
+		.tz_offset_s = tz_offset_s,
+	};
+
+	return store_reminder_commit(s, NULL, &r, 1, NULL, 0);
+}
+
 struct store_cramp store_fixture_cramp(const char *id, int64_t time, const char *leg)
 {
 	return (struct store_cramp){

@@ -164,7 +164,7 @@ static void test_read_only_writes_nothing(void **state)
 	assert_int_equal(store_cramp_add(s, &c), -EACCES);
 	assert_int_equal(store_cramp_mark_delivered(s, "c-1"), -EACCES);
 	assert_int_equal(store_room_temperature_add(s, 2000, 0, 18.0), -EACCES);
-	assert_int_equal(store_reminder_answer_add(s, "a", "foot_soak", "done", 2000, 0), -EACCES);
+	assert_int_equal(store_fixture_record(s, "a", "foot_soak", "done", 2000, 0), -EACCES);
 	assert_int_equal(store_prune(s, 5000), -EACCES);
 	store_close(s);
 
@@ -178,7 +178,7 @@ static void test_read_only_writes_nothing(void **state)
 /* What the daemon's writers wrote, read back by the report's queries from a read-only open. */
 static void test_report_queries_read_what_was_written(void **state)
 {
-	struct store_reminder_answer *answers = NULL;
+	struct store_reminder_record *records = NULL;
 	struct store_advisory *advisories = NULL;
 	struct store_room_sample *samples = NULL;
 	struct store_cramp *cramps = NULL, c;
@@ -227,11 +227,11 @@ static void test_report_queries_read_what_was_written(void **state)
 				 0);
 	}
 	assert_int_equal(store_room_temperature_add(s, 2000, 3600, 30.0), 0);
-	assert_int_equal(store_reminder_answer_add(s, "r-0", "foot_soak", "done", 999, 3600), 0);
-	assert_int_equal(store_reminder_answer_add(s, "r-1", "foot_soak", "snooze", 1200, 3600), 0);
-	assert_int_equal(store_reminder_answer_add(s, "r-2", "stretch", "done", 1300, 3600), 0);
-	assert_int_equal(store_reminder_answer_add(s, "r-3", "foot_soak", "started", 1000, 0), 0);
-	assert_int_equal(store_reminder_answer_add(s, "r-4", "foot_soak", "done", 2000, 3600), 0);
+	assert_int_equal(store_fixture_record(s, "r-0", "foot_soak", "done", 999, 3600), 0);
+	assert_int_equal(store_fixture_record(s, "r-1", "foot_soak", "snoozed", 1200, 3600), 0);
+	assert_int_equal(store_fixture_record(s, "r-2", "stretch", "done", 1300, 3600), 0);
+	assert_int_equal(store_fixture_record(s, "r-3", "foot_soak", "started", 1000, 0), 0);
+	assert_int_equal(store_fixture_record(s, "r-4", "foot_soak", "done", 2000, 3600), 0);
 	store_close(s);
 
 	store_file(state, path);
@@ -274,22 +274,22 @@ static void test_report_queries_read_what_was_written(void **state)
 	assert_true(samples[3].time == 1999);
 	free(samples);
 
-	assert_int_equal(store_reminder_answers_read_range(s, "foot_soak", 1000, 2000, &answers),
-			 2);
-	assert_string_equal(answers[0].id, "r-3");
-	assert_string_equal(answers[0].answer, "started");
-	assert_int_equal(answers[0].tz_offset_s, 0);
-	assert_string_equal(answers[1].id, "r-1");
-	assert_string_equal(answers[1].answer, "snooze");
-	assert_true(answers[1].time == 1200);
-	store_reminder_answers_free(answers, 2);
+	assert_int_equal(store_reminder_records_read_range(s, 1000, 2000, &records), 3);
+	assert_string_equal(records[0].run_id, "r-3");
+	assert_string_equal(records[0].record, "started");
+	assert_int_equal(records[0].tz_offset_s, 0);
+	assert_string_equal(records[1].run_id, "r-1");
+	assert_string_equal(records[1].record, "snoozed");
+	assert_true(records[1].time == 1200);
+	assert_string_equal(records[2].reminder, "stretch");
+	store_reminder_records_free(records, 3);
 	store_close(s);
 }
 
 /* A store of schema 2 (before confirms and the answers) is read as it is, not migrated. */
 static void test_reads_a_schema_2_store(void **state)
 {
-	struct store_reminder_answer *answers = NULL;
+	struct store_reminder_record *records = NULL;
 	struct store_cramp *cramps = NULL;
 	char path[PATH_MAX_TEST];
 	struct store *s = NULL;
@@ -305,13 +305,41 @@ static void test_reads_a_schema_2_store(void **state)
 	assert_int_equal(store_cramps_read(s, true, 0, 10, &cramps), 1);
 	assert_string_equal(cramps[0].id, "old");
 	store_cramps_free(cramps, 1);
-	assert_int_equal(store_reminder_answers_read_range(s, "foot_soak", 0, 1000, &answers), 0);
-	assert_null(answers);
+	assert_int_equal(store_reminder_records_read_range(s, 0, 1000, &records), 0);
+	assert_null(records);
 	assert_int_equal(store_reminder_answered(s, "foot_soak", false, 0, 1000), 0);
 	store_close(s);
 
 	assert_int_equal(store_open_read_only(path, &s), 0);
 	assert_int_equal(store_schema_version(s), 2);
+	store_close(s);
+}
+
+/* A store of schema 3 (with the answers, before the reminders) is read as it is. */
+static void test_reads_a_schema_3_store(void **state)
+{
+	struct store_reminder_record *records = NULL;
+	struct store_reminder_state *states = NULL;
+	struct store_reminder_event *events = NULL;
+	struct store_cramp *cramps = NULL;
+	char path[PATH_MAX_TEST];
+	struct store *s = NULL;
+
+	store_fixture_schema_3(*state);
+	store_file(state, path);
+	assert_int_equal(store_open_read_only(path, &s), 0);
+	assert_int_equal(store_schema_version(s), 3);
+	assert_int_equal(store_reminder_records_read_range(s, 0, 2000, &records), 2);
+	assert_string_equal(records[0].record, "snoozed");
+	assert_string_equal(records[1].record, "done");
+	store_reminder_records_free(records, 2);
+	assert_int_equal(store_reminder_answered(s, "foot_soak", false, 0, 2000), 1);
+	assert_int_equal(store_reminder_answered(s, "foot_soak", true, 0, 2000), 0);
+	assert_int_equal(store_reminder_states_read(s, &states), 0);
+	assert_int_equal(store_reminder_outbox_read(s, 10, &events), 0);
+	assert_int_equal(store_cramps_read_range(s, 0, 1000, &cramps), 1);
+	assert_false(cramps[0].time_estimated);
+	store_cramps_free(cramps, 1);
 	store_close(s);
 }
 
@@ -325,6 +353,7 @@ int main(void)
 		STORE_TEST(test_read_only_writes_nothing),
 		STORE_TEST(test_report_queries_read_what_was_written),
 		STORE_TEST(test_reads_a_schema_2_store),
+		STORE_TEST(test_reads_a_schema_3_store),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

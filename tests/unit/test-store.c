@@ -208,7 +208,7 @@ static void test_room_temperature_and_prune(void **state)
 	store_close(s);
 }
 
-static void test_confirms_and_reminder_answers(void **state)
+static void test_confirms_and_reminder_records(void **state)
 {
 	struct store_cramp *list = NULL, c;
 	struct store *s = NULL;
@@ -229,16 +229,15 @@ static void test_confirms_and_reminder_answers(void **state)
 	store_cramps_free(list, 2);
 
 	assert_int_equal(store_reminder_answered(s, "foot_soak", false, 0, 5000), 0);
-	assert_int_equal(store_reminder_answer_add(s, "a-1", "foot_soak", "snooze", 2000, 3600), 0);
-	assert_int_equal(store_reminder_answer_add(s, "a-1", "foot_soak", "done", 2001, 3600),
-			 -EEXIST);
-	assert_int_equal(store_reminder_answer_add(s, "a-2", "foot_soak", "maybe", 2001, 3600),
-			 -EINVAL);
+	assert_int_equal(store_fixture_record(s, "a-1", "foot_soak", "sent", 1900, 3600), 0);
+	assert_int_equal(store_reminder_answered(s, "foot_soak", false, 0, 5000), 0);
+	assert_int_equal(store_fixture_record(s, "a-1", "foot_soak", "snoozed", 2000, 3600), 0);
+	/* A record the store does not know: nothing of the commit is written. */
+	assert_int_equal(store_fixture_record(s, "a-2", "foot_soak", "maybe", 2001, 3600), -EINVAL);
 	/* Answered (a snooze), but not done. */
 	assert_int_equal(store_reminder_answered(s, "foot_soak", false, 0, 5000), 1);
 	assert_int_equal(store_reminder_answered(s, "foot_soak", true, 0, 5000), 0);
-	assert_int_equal(store_reminder_answer_add(s, "a-3", "foot_soak", "started", 3000, 3600),
-			 0);
+	assert_int_equal(store_fixture_record(s, "a-3", "foot_soak", "started", 3000, 3600), 0);
 	assert_int_equal(store_reminder_answered(s, "foot_soak", true, 2500, 3000),
 			 1); /* inclusive */
 	assert_int_equal(store_reminder_answered(s, "foot_soak", true, 3001, 5000), 0);
@@ -246,6 +245,96 @@ static void test_confirms_and_reminder_answers(void **state)
 	assert_int_equal(store_prune(s, 2500), 0);
 	assert_int_equal(store_reminder_answered(s, "foot_soak", false, 0, 2500), 0);
 	assert_int_equal(store_reminder_answered(s, "foot_soak", true, 0, 5000), 1);
+	store_close(s);
+}
+
+/* A step of a reminder: its state, records and events in one transaction; the outbox in order. */
+static void test_reminder_state_and_outbox(void **state)
+{
+	char name[] = "foot_soak", due[] = "due", snoozed[] = "snoozed", id[] = "b-foot_soak-1",
+	     sent[] = "sent", e1[] = "{\"state\":\"due\"}", e2[] = "{\"state\":\"due\",\"n\":2}";
+	struct store_reminder_state st = { .reminder = name,
+					   .since = 100,
+					   .state = due,
+					   .slot_day = 20468,
+					   .slot_sec = 77400,
+					   .slot = 1768509000,
+					   .attempt = 1,
+					   .next = 1768509900,
+					   .started = true };
+	struct store_reminder_record rec = { .run_id = id,
+					     .reminder = name,
+					     .record = sent,
+					     .time = 1768509000,
+					     .tz_offset_s = 3600,
+					     .slot = 1768509000 };
+	struct store_reminder_event ev[2] = { { .run_id = id, .payload = e1 },
+					      { .run_id = id, .payload = e2 } };
+	struct store_reminder_state *states = NULL;
+	struct store_reminder_event *out = NULL;
+	struct store_reminder_record *recs = NULL;
+	struct store *s = NULL;
+
+	assert_int_equal(store_open(*state, &s), 0);
+	assert_int_equal(store_reminder_commit(s, &st, &rec, 1, ev, 2), 0);
+	st.state = snoozed;
+	st.snoozes = 1;
+	assert_int_equal(store_reminder_commit(s, &st, NULL, 0, NULL, 0), 0);
+	store_close(s);
+
+	assert_int_equal(store_open(*state, &s), 0);
+	assert_int_equal(store_reminder_states_read(s, &states), 1);
+	assert_string_equal(states[0].reminder, "foot_soak");
+	assert_string_equal(states[0].state, "snoozed");
+	assert_int_equal(states[0].slot_day, 20468);
+	assert_int_equal(states[0].slot_sec, 77400);
+	assert_true(states[0].slot == 1768509000);
+	assert_true(states[0].next == 1768509900);
+	assert_int_equal(states[0].snoozes, 1);
+	assert_true(states[0].started);
+	assert_false(states[0].done);
+	store_reminder_states_free(states, 1);
+
+	assert_int_equal(store_reminder_outbox_read(s, 10, &out), 2);
+	assert_string_equal(out[0].payload, e1);
+	assert_string_equal(out[1].payload, e2);
+	assert_string_equal(out[1].run_id, id);
+	assert_true(out[0].seq < out[1].seq);
+	assert_int_equal(store_reminder_outbox_remove(s, out[0].seq), 0);
+	assert_int_equal(store_reminder_outbox_remove(s, out[0].seq), -ENOENT);
+	store_reminder_events_free(out, 2);
+	assert_int_equal(store_reminder_outbox_read(s, 10, &out), 1);
+	assert_string_equal(out[0].payload, e2);
+	store_reminder_events_free(out, 1);
+
+	assert_int_equal(store_reminder_records_read_range(s, 1768509000, 1768509001, &recs), 1);
+	assert_string_equal(recs[0].record, "sent");
+	assert_true(recs[0].slot == 1768509000);
+	store_reminder_records_free(recs, 1);
+	store_close(s);
+}
+
+/* A file of schema 3: its answers to reminders become records (snooze read as snoozed). */
+static void test_migrates_schema_3(void **state)
+{
+	struct store_reminder_record *recs = NULL;
+	struct store_cramp *list = NULL;
+	struct store *s = NULL;
+
+	store_fixture_schema_3(*state);
+	assert_int_equal(store_open(*state, &s), 0);
+	assert_int_equal(store_schema_version(s), store_schema_version_current());
+	assert_int_equal(store_reminder_records_read_range(s, 0, 2000, &recs), 2);
+	assert_string_equal(recs[0].run_id, "r-1");
+	assert_string_equal(recs[0].record, "snoozed");
+	assert_true(recs[0].slot == 0);
+	assert_string_equal(recs[1].reminder, "stretch");
+	assert_string_equal(recs[1].record, "done");
+	store_reminder_records_free(recs, 2);
+	assert_int_equal(store_reminder_answered(s, "stretch", true, 1300, 1300), 1);
+	assert_int_equal(store_cramps_read(s, true, 0, 10, &list), 1);
+	assert_false(list[0].time_estimated);
+	store_cramps_free(list, 1);
 	store_close(s);
 }
 
@@ -262,7 +351,7 @@ static void test_migrates_schema_2(void **state)
 	assert_string_equal(list[0].id, "old");
 	assert_null(list[0].confirms);
 	store_cramps_free(list, 1);
-	assert_int_equal(store_reminder_answer_add(s, "a", "foot_soak", "done", 200, 0), 0);
+	assert_int_equal(store_fixture_record(s, "a", "foot_soak", "done", 200, 0), 0);
 	store_close(s);
 }
 
@@ -277,8 +366,10 @@ int main(void)
 		STORE_TEST(test_migrates_an_old_file),
 		STORE_TEST(test_cramps_outbox_order_and_delivery),
 		STORE_TEST(test_room_temperature_and_prune),
-		STORE_TEST(test_confirms_and_reminder_answers),
+		STORE_TEST(test_confirms_and_reminder_records),
 		STORE_TEST(test_migrates_schema_2),
+		STORE_TEST(test_reminder_state_and_outbox),
+		STORE_TEST(test_migrates_schema_3),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

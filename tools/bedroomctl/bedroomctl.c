@@ -1,4 +1,7 @@
-/* bedroomctl: log a cramp through the daemon, print the cramp report, show the daemon's state. */
+/*
+ * bedroomctl: log a cramp through the daemon, print the cramp report, show the
+ * daemon's state, take the device out of Home Assistant.
+ */
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
@@ -13,6 +16,7 @@
 #include "config/config.h"
 #include "control/cramp-night.h"
 #include "control/cramp-tracker.h"
+#include "tools/bedroomctl/ctl-ha-remove.h"
 #include "tools/bedroomctl/ctl-mqtt.h"
 #include "tools/bedroomctl/ctl-time.h"
 #include "tools/bedroomctl/report.h"
@@ -54,9 +58,11 @@ static const char usage_text[] =
     "      (default: tonight, or last night before noon), oldest first. A night runs\n"
     "      from noon to noon and is named by its evening. Per night: the cramps (leg,\n"
     "      site, local time, room temperature then), the lowest room temperature from\n"
-    "      22:00 to 07:00, and whether the foot soak was done (known from the night's\n"
-    "      cramp log); then the cramps per week against the threshold of three, the\n"
-    "      totals and the advisories that fired. --format pdf writes one A4 page for\n"
+    "      22:00 to 07:00, whether the foot soak was done (from its answers or the\n"
+    "      night's cramp log) and what became of each reminder (done, started,\n"
+    "      skipped, ignored, snoozed, not sent); then the cramps per week against the\n"
+    "      threshold of three, the totals, the reminders' adherence and the\n"
+    "      advisories that fired. --format pdf writes one A4 page for\n"
     "      a doctor to --output FILE (required for pdf; the others print to standard\n"
     "      output without it). The store is <state_dir>/bedroomd.db of the\n"
     "      configuration, or --store PATH; it is opened read-only and may be in use\n"
@@ -65,6 +71,14 @@ static const char usage_text[] =
     "  status\n"
     "      Print the daemon's retained <base>/availability and <base>/state (waits\n"
     "      up to 3 seconds for them).\n"
+    "\n"
+    "  ha-remove [--dry-run]\n"
+    "      Take this bedroom's device out of Home Assistant, for someone who stops\n"
+    "      using bedroomd: every discovery config of the device (bedroomd_<node_id>)\n"
+    "      retained under <discovery_prefix>/+/<node_id>/+/config is replaced with\n"
+    "      an empty retained message, and each topic is printed. Stop bedroomd first\n"
+    "      (or set discovery = no), or it announces them again. --dry-run lists them\n"
+    "      and removes nothing.\n"
     "\n"
     "Options:\n"
     "  --config FILE   the daemon's configuration, for the broker, its user and TLS\n"
@@ -427,6 +441,43 @@ out:
 	return r;
 }
 
+static int cmd_ha_remove(const char *config_path, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "dry-run", no_argument, NULL, 'd' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	struct config *config = NULL;
+	bool dry_run = false;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0) {
+		switch (c) {
+		case 'd':
+			dry_run = true;
+			break;
+		case 'c':
+			config_path = optarg;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 0;
+		default:
+			return usage_error("%s", "bad option for 'ha-remove'");
+		}
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	r = load_config(config_path, &config);
+	if (r != 0)
+		return r;
+	r = ctl_ha_remove(config, dry_run, PUBLISH_TIMEOUT_MS);
+	config_free(config);
+	return r;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -455,7 +506,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind >= argc)
-		return usage_error("%s", "no command given: cramp, report or status");
+		return usage_error("%s", "no command given: cramp, report, status or ha-remove");
 	command = argv[optind];
 	argc -= optind;
 	argv += optind;
@@ -466,5 +517,7 @@ int main(int argc, char **argv)
 		return cmd_report(config_path, argc, argv);
 	if (strcmp(command, "status") == 0)
 		return cmd_status(config_path, argc, argv);
-	return usage_error("unknown command '%s': use cramp, report or status", command);
+	if (strcmp(command, "ha-remove") == 0)
+		return cmd_ha_remove(config_path, argc, argv);
+	return usage_error("unknown command '%s': use cramp, report, status or ha-remove", command);
 }

@@ -19,6 +19,15 @@ struct session {
 	char **payloads;
 	size_t n_received;
 	int error;
+	/* A sweep: the retained messages under a filter that @keep wants. */
+	const char *filter;
+	bool (*keep)(const char *topic, const char *payload, void *arg);
+	void *keep_arg;
+	char **found;
+	size_t n_found;
+	int64_t quiet_until; /* the sweep is over when nothing came until then */
+	int quiet_ms;
+	unsigned n_acked;
 };
 
 static int64_t now_ms(void)
@@ -37,6 +46,10 @@ static void on_connect(struct mosquitto *mosq, void *userdata, int rc)
 	if (rc == 0)
 		for (size_t i = 0; i < s->n_topics; i++)
 			mosquitto_subscribe(mosq, NULL, s->topics[i], 0);
+	if (rc == 0 && s->filter) {
+		mosquitto_subscribe(mosq, NULL, s->filter, 0);
+		s->quiet_until = now_ms() + s->quiet_ms;
+	}
 }
 
 static void on_publish(struct mosquitto *mosq, void *userdata, int mid)
@@ -44,6 +57,33 @@ static void on_publish(struct mosquitto *mosq, void *userdata, int mid)
 	struct session *s = userdata;
 
 	s->acked_mid = mid;
+	s->n_acked++;
+}
+
+/* A retained message of a sweep: kept when wanted (an empty one is no config any more). */
+static void sweep_message(struct session *s, const struct mosquitto_message *m)
+{
+	char *payload, **grown;
+
+	s->quiet_until = now_ms() + s->quiet_ms;
+	if (m->payloadlen == 0)
+		return;
+	payload = strndup(m->payload, (size_t) m->payloadlen);
+	if (!payload) {
+		s->error = -ENOMEM;
+		return;
+	}
+	if (s->keep(m->topic, payload, s->keep_arg)) {
+		grown = realloc(s->found, (s->n_found + 1) * sizeof(*grown));
+		if (!grown || !(grown[s->n_found] = strdup(m->topic))) {
+			s->found = grown ? grown : s->found;
+			s->error = -ENOMEM;
+		} else {
+			s->found = grown;
+			s->n_found++;
+		}
+	}
+	free(payload);
 }
 
 static void on_message(struct mosquitto *mosq, void *userdata, const struct mosquitto_message *m)
@@ -52,6 +92,10 @@ static void on_message(struct mosquitto *mosq, void *userdata, const struct mosq
 
 	if (!m->retain)
 		return;
+	if (s->filter) {
+		sweep_message(s, m);
+		return;
+	}
 	for (size_t i = 0; i < s->n_topics; i++) {
 		char *p;
 
@@ -112,6 +156,16 @@ static bool is_acked(const struct session *s, void *arg)
 static bool has_all(const struct session *s, void *arg)
 {
 	return s->n_received == s->n_topics;
+}
+
+static bool is_quiet(const struct session *s, void *arg)
+{
+	return s->connack == 0 && now_ms() >= s->quiet_until;
+}
+
+static bool all_acked(const struct session *s, void *arg)
+{
+	return s->n_acked >= *(const size_t *) arg;
 }
 
 static int open_session(const struct config_mqtt *m, struct session *s, struct mosquitto **ret,
@@ -206,4 +260,50 @@ int ctl_mqtt_fetch_retained(const struct config_mqtt *m, const char *const *topi
 	if (r == -ETIMEDOUT && s.connack == 0)
 		r = 0; /* what came, came */
 	return r < 0 ? r : (int) s.n_received;
+}
+
+int ctl_mqtt_clear_retained(const struct config_mqtt *m, const char *filter,
+			    bool (*keep)(const char *topic, const char *payload, void *arg),
+			    void *arg, bool dry_run, int quiet_ms, int timeout_ms,
+			    char ***ret_topics, size_t *ret_n, const char **ret_error)
+{
+	struct session s = {
+		.connack = -1,
+		.acked_mid = -1,
+		.filter = filter,
+		.keep = keep,
+		.keep_arg = arg,
+		.quiet_ms = quiet_ms,
+	};
+	int64_t deadline = now_ms() + timeout_ms;
+	struct mosquitto *mosq;
+	size_t n;
+	int r;
+
+	r = open_session(m, &s, &mosq, ret_error);
+	if (r < 0)
+		return r;
+	r = run_until(mosq, &s, deadline, is_quiet, NULL, ret_error);
+	/* Now only the empty configs: nothing more to collect. */
+	s.filter = NULL;
+	if (r >= 0 && !dry_run)
+		(void) mosquitto_unsubscribe(mosq, NULL, filter);
+	for (size_t i = 0; r >= 0 && !dry_run && i < s.n_found; i++) {
+		r = errno_from_mosq(mosquitto_publish(mosq, NULL, s.found[i], 0, NULL, 1, true));
+		if (r < 0)
+			*ret_error = "cannot publish";
+	}
+	n = s.n_found;
+	if (r >= 0 && !dry_run)
+		r = run_until(mosq, &s, deadline, all_acked, &n, ret_error);
+	close_session(mosq);
+	if (r < 0) {
+		for (size_t i = 0; i < s.n_found; i++)
+			free(s.found[i]);
+		free(s.found);
+		return r;
+	}
+	*ret_topics = s.found;
+	*ret_n = s.n_found;
+	return 0;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct config_mqtt;
@@ -23,3 +24,16 @@ int ctl_mqtt_publish(const struct config_mqtt *m, const char *topic, const char 
  */
 int ctl_mqtt_fetch_retained(const struct config_mqtt *m, const char *const *topics, size_t n,
 			    char **ret_payloads, int timeout_ms, const char **ret_error);
+
+/*
+ * Takes retained messages off the broker: collects those under @filter
+ * (wildcards allowed) until none came for @quiet_ms, keeps the ones @keep
+ * (topic, payload, @arg) wants, publishes an empty retained message on each
+ * (QoS 1; not with @dry_run) and waits for the broker's acknowledgements.
+ * Their topics are put in a new array in *ret_topics (the caller frees each
+ * and the array), *ret_n long.
+ */
+int ctl_mqtt_clear_retained(const struct config_mqtt *m, const char *filter,
+			    bool (*keep)(const char *topic, const char *payload, void *arg),
+			    void *arg, bool dry_run, int quiet_ms, int timeout_ms,
+			    char ***ret_topics, size_t *ret_n, const char **ret_error);

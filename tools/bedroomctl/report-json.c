@@ -17,9 +17,28 @@ static json_t *tristate(int v)
 	return v < 0 ? json_null() : json_boolean(v);
 }
 
+/* The counts of @a: per night with its outcome, in all with its nights. */
+static json_t *adherence_json(const struct report_adherence *a, bool per_night)
+{
+	json_t *j = json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "sent", (int) a->sent,
+			      "started", (int) a->started, "done", (int) a->done, "snoozed",
+			      (int) a->snoozed, "skipped", (int) a->skipped, "ignored",
+			      (int) a->ignored, "not_sent", (int) a->not_sent);
+
+	if (j && (a->no_cramp || a->cramp_left || a->cramp_right))
+		json_object_update_new(
+		    j, json_pack("{s:i, s:i, s:i}", "no_cramp", (int) a->no_cramp, "cramp_left",
+				 (int) a->cramp_left, "cramp_right", (int) a->cramp_right));
+	if (j && per_night)
+		json_object_set_new(j, "outcome", json_string(a->outcome));
+	else if (j)
+		json_object_set_new(j, "nights", json_integer(a->nights));
+	return j;
+}
+
 static json_t *night_json(const struct report *r, const struct report_night *n)
 {
-	json_t *cramps = json_array();
+	json_t *cramps = json_array(), *reminders = json_object();
 	char label[REPORT_LABEL_MAX], when[REPORT_TIME_MAX];
 
 	for (size_t j = n->first_cramp; j < n->first_cramp + n->n_cramps; j++) {
@@ -33,15 +52,19 @@ static json_t *night_json(const struct report *r, const struct report_night *n)
 			      number_or_null(c->room_c), "suspected", c->suspected, "note",
 			      c->note ? json_string(c->note) : json_null()));
 	}
+	for (size_t i = n->first_adherence; i < n->first_adherence + n->n_adherence; i++)
+		json_object_set_new(reminders, r->adherence[i].reminder,
+				    adherence_json(&r->adherence[i], true));
 	report_night_label(n->night, label);
-	return json_pack("{s:s, s:o, s:o, s:o}", "night", label, "lowest_room_c",
+	return json_pack("{s:s, s:o, s:o, s:o, s:o}", "night", label, "lowest_room_c",
 			 number_or_null(n->min_c), "soak_done", tristate(n->soak_done), "cramps",
-			 cramps);
+			 cramps, "reminders", reminders);
 }
 
 int report_print_json(const struct report *r, FILE *f)
 {
-	json_t *root, *nights = json_array(), *weeks = json_array(), *advisories = json_array();
+	json_t *root, *nights = json_array(), *weeks = json_array(), *advisories = json_array(),
+		      *reminders = json_object();
 	char first[REPORT_LABEL_MAX], last[REPORT_LABEL_MAX], label[REPORT_LABEL_MAX],
 	    when[REPORT_TIME_MAX];
 	int ret;
@@ -66,6 +89,9 @@ int report_print_json(const struct report *r, FILE *f)
 					  "message", a->message, "count",
 					  a->count < 0 ? json_null() : json_integer(a->count)));
 	}
+	for (size_t i = 0; i < r->n_reminders; i++)
+		json_object_set_new(reminders, r->reminders[i].reminder,
+				    adherence_json(&r->reminders[i], false));
 	report_night_label(r->first_night, first);
 	report_night_label(r->last_night, last);
 	root = json_pack(
@@ -76,6 +102,10 @@ int report_print_json(const struct report *r, FILE *f)
 	    "nights_with_cramps", (int) r->n_nights_with_cramps, "left", (int) r->n_left, "right",
 	    (int) r->n_right, "leg_unknown", (int) r->n_unknown_leg, "foot_soak", "nights_done",
 	    (int) r->n_soak_done, "nights_known", (int) r->n_soak_known, "advisories", advisories);
+	if (root)
+		json_object_set_new(root, "reminders", reminders);
+	else
+		json_decref(reminders);
 	if (!root)
 		return -ENOMEM;
 	ret = json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(4));

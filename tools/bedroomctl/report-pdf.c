@@ -353,6 +353,33 @@ static double draw_soak(cairo_t *cr, const struct report *r, double top)
 	return top + 62;
 }
 
+/* What became of each reminder, a line each (the first four). Returns the bottom. */
+static double draw_reminders(cairo_t *cr, const struct report *r, double top)
+{
+	char buf[200];
+	double y = top + 26;
+
+	if (r->n_reminders == 0)
+		return top;
+	rgb(cr, 0x000000);
+	font(cr, 12, true);
+	text(cr, LEFT - 40, top + 10, 0, "Reminders");
+	font(cr, 10, false);
+	for (size_t i = 0; i < r->n_reminders && i < 4; i++, y += 13) {
+		const struct report_adherence *a = &r->reminders[i];
+
+		snprintf(buf, sizeof(buf),
+			 "%s: %u night%s; done %u, started %u, skipped %u, ignored %u, snoozed "
+			 "%u time%s%s",
+			 a->reminder, a->nights, a->nights == 1 ? "" : "s", a->done, a->started,
+			 a->skipped, a->ignored, a->snoozed, a->snoozed == 1 ? "" : "s",
+			 a->no_cramp + a->cramp_left + a->cramp_right ? "; answered about cramps"
+								      : "");
+		text(cr, LEFT - 40, y, 0, buf);
+	}
+	return y - 7;
+}
+
 static void draw_advisories(cairo_t *cr, const struct report *r, double top, double bottom)
 {
 	double y = top + 26;
@@ -430,6 +457,7 @@ int report_render_pdf(const struct report *r, const char *path, const char *room
 	y = draw_nights(cr, r, 105, floor_c);
 	y = draw_weeks(cr, r, y + 12);
 	y = draw_soak(cr, r, y + 12);
+	y = draw_reminders(cr, r, y + 6);
 	draw_advisories(cr, r, y + 12, PAGE_H - 50);
 
 	rgb(cr, 0x606060);

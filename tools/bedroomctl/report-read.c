@@ -104,27 +104,34 @@ static int read_temperatures(struct store *s, struct report *r, int64_t from_s, 
  * SOAK_KNOWN_NIGHTS nights up to that one. Nights without are left as the
  * cramps' context says. A store from before the answers has none.
  */
+static bool is_answer(const char *record)
+{
+	return strcmp(record, "started") == 0 || strcmp(record, "done") == 0 ||
+	       strcmp(record, "snoozed") == 0 || strcmp(record, "skipped") == 0;
+}
+
 static int read_soak(struct store *s, struct report *r, int64_t from_s, int64_t to_s)
 {
 	int64_t first = r->first_night - SOAK_KNOWN_NIGHTS + 1;
 	size_t span = r->n_nights + SOAK_KNOWN_NIGHTS - 1;
-	struct store_reminder_answer *answers = NULL;
+	struct store_reminder_record *records = NULL;
 	bool *answered, *done;
 	int n = -ENOMEM;
 
 	answered = calloc(span, sizeof(*answered));
 	done = calloc(span, sizeof(*done));
 	if (answered && done)
-		n = store_reminder_answers_read_range(
-		    s, "foot_soak", from_s - SOAK_KNOWN_NIGHTS * DAY_S, to_s, &answers);
+		n = store_reminder_records_read_range(s, from_s - SOAK_KNOWN_NIGHTS * DAY_S, to_s,
+						      &records);
 	for (int i = 0; i < n; i++) {
-		int64_t night = cramp_night_of(answers[i].time, answers[i].tz_offset_s);
+		const struct store_reminder_record *x = &records[i];
+		int64_t night = cramp_night_of(x->slot ? x->slot : x->time, x->tz_offset_s);
 
-		if (night < first || night >= first + (int64_t) span)
+		if (strcmp(x->reminder, "foot_soak") != 0 || !is_answer(x->record) ||
+		    night < first || night >= first + (int64_t) span)
 			continue;
 		answered[night - first] = true;
-		if (strcmp(answers[i].answer, "done") == 0 ||
-		    strcmp(answers[i].answer, "started") == 0)
+		if (strcmp(x->record, "done") == 0 || strcmp(x->record, "started") == 0)
 			done[night - first] = true;
 	}
 	for (size_t i = 0; n >= 0 && i < r->n_nights; i++) {
@@ -139,7 +146,7 @@ static int read_soak(struct store *s, struct report *r, int64_t from_s, int64_t 
 			night->soak_done = 0;
 	}
 	if (n >= 0)
-		store_reminder_answers_free(answers, (size_t) n);
+		store_reminder_records_free(records, (size_t) n);
 	free(answered);
 	free(done);
 	return n < 0 ? n : 0;
@@ -284,6 +291,8 @@ int report_read(const char *path, int64_t last_night, unsigned n_nights, struct 
 	if (rc >= 0)
 		rc = read_advisories(s, r, from_s, to_s);
 	if (rc >= 0)
+		rc = report_read_adherence(s, r, from_s, to_s);
+	if (rc >= 0)
 		rc = summarise(r);
 	if (rc < 0)
 		goto out;
@@ -308,6 +317,8 @@ struct report *report_free(struct report *r)
 		free(r->advisories[i].message);
 	free(r->cramps);
 	free(r->advisories);
+	free(r->adherence);
+	free(r->reminders);
 	free(r->nights);
 	free(r->weeks);
 	free(r);

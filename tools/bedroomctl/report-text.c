@@ -44,7 +44,7 @@ static const char *soak_word(int soak)
 int report_print_text(const struct report *r, FILE *f)
 {
 	char first[REPORT_LABEL_MAX], last[REPORT_LABEL_MAX], label[REPORT_LABEL_MAX],
-	    when[REPORT_TIME_MAX];
+	    when[REPORT_TIME_MAX], line[400];
 
 	report_night_label(r->first_night, first);
 	report_night_label(r->last_night, last);
@@ -80,6 +80,9 @@ int report_print_text(const struct report *r, FILE *f)
 				fprintf(f, "  note: %s", c->note);
 			fputc('\n', f);
 		}
+		report_night_reminders(r, n, line, sizeof(line));
+		if (line[0])
+			fprintf(f, "    reminders: %s\n", line);
 	}
 
 	fprintf(f,
@@ -108,6 +111,25 @@ int report_print_text(const struct report *r, FILE *f)
 			r->n_suspected);
 	fprintf(f, "Foot soak: done on %u of the %u nights where it is known\n", r->n_soak_done,
 		r->n_soak_known);
+
+	fprintf(f, "\nReminders (what the store recorded, per reminder):%s\n",
+		r->n_reminders == 0 ? " none" : "");
+	for (size_t i = 0; i < r->n_reminders; i++) {
+		const struct report_adherence *a = &r->reminders[i];
+
+		fprintf(
+		    f,
+		    "  %-12s %2u night%s: sent %u, started %u, done %u, snoozed %u, skipped %u, "
+		    "ignored %u",
+		    a->reminder, a->nights, a->nights == 1 ? " " : "s", a->sent, a->started,
+		    a->done, a->snoozed, a->skipped, a->ignored);
+		if (a->not_sent)
+			fprintf(f, ", not sent %u", a->not_sent);
+		if (a->no_cramp || a->cramp_left || a->cramp_right)
+			fprintf(f, "; no cramp %u, cramp left %u, cramp right %u", a->no_cramp,
+				a->cramp_left, a->cramp_right);
+		fputc('\n', f);
+	}
 
 	fprintf(f, "\nAdvisories that fired:%s\n", r->n_advisories == 0 ? " none" : "");
 	for (size_t i = 0; i < r->n_advisories; i++) {
@@ -153,14 +175,16 @@ static void csv_tristate(FILE *f, int v)
 
 int report_print_csv(const struct report *r, FILE *f)
 {
-	char label[REPORT_LABEL_MAX], when[REPORT_TIME_MAX];
+	char label[REPORT_LABEL_MAX], when[REPORT_TIME_MAX], reminders[400];
 
-	fprintf(f, "night,night_lowest_c,soak_done,time,leg,site,room_c,suspected,note\r\n");
+	fprintf(f,
+		"night,night_lowest_c,soak_done,time,leg,site,room_c,suspected,note,reminders\r\n");
 	for (size_t i = 0; i < r->n_nights; i++) {
 		const struct report_night *n = &r->nights[i];
 		size_t rows = n->n_cramps ? n->n_cramps : 1;
 
 		report_night_label(n->night, label);
+		report_night_reminders(r, n, reminders, sizeof(reminders));
 		for (size_t k = 0; k < rows; k++) {
 			const struct report_cramp *c =
 			    n->n_cramps ? &r->cramps[n->first_cramp + k] : NULL;
@@ -179,6 +203,8 @@ int report_print_csv(const struct report *r, FILE *f)
 			} else {
 				fputs(",,,,,", f);
 			}
+			fputc(',', f);
+			csv_field(f, reminders);
 			fputs("\r\n", f);
 		}
 	}

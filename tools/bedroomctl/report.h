@@ -1,6 +1,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -11,6 +12,8 @@
  * diary and the chart runs left to right. Weeks run from Monday night to
  * Sunday night.
  */
+
+struct store;
 
 #define REPORT_THRESHOLD 3 /* more cramps than this in a week are worth a doctor's check */
 
@@ -29,8 +32,26 @@ struct report_night {
 	int64_t night; /* see control/cramp-night.h */
 	double min_c;  /* lowest room temperature 22:00-07:00 local; NAN: none recorded */
 	int soak_done; /* from the foot-soak answers, else from the cramps' context; -1 unknown */
-	size_t first_cramp, n_cramps; /* into report.cramps, suspected ones included */
-	size_t n_suspected;           /* of those, from movement and not confirmed */
+	size_t first_cramp, n_cramps;        /* into report.cramps, suspected ones included */
+	size_t n_suspected;                  /* of those, from movement and not confirmed */
+	size_t first_adherence, n_adherence; /* into report.adherence */
+};
+
+#define REPORT_REMINDER_NAME_MAX 40
+
+/* What the store recorded for one reminder and one night, or for one reminder in all. */
+struct report_adherence {
+	char reminder[REPORT_REMINDER_NAME_MAX];
+	int64_t night;   /* the night its run was due in (per night) */
+	unsigned nights; /* in all: the nights with a record */
+	unsigned sent, started, done, snoozed, skipped, ignored, not_sent; /* records */
+	unsigned no_cramp, cramp_left, cramp_right; /* the morning question's answers */
+	/*
+	 * Per night: what became of it: "done", "started", "skipped", "ignored",
+	 * "not sent" (missed, or already in bed), the morning's "no cramp", "cramp
+	 * left", "cramp right", or "snoozed" / "sent" while nothing else is known.
+	 */
+	const char *outcome;
 };
 
 struct report_week {
@@ -57,6 +78,10 @@ struct report {
 	size_t n_weeks;
 	struct report_advisory *advisories;
 	size_t n_advisories;
+	struct report_adherence *adherence; /* by night, then reminder name */
+	size_t n_adherence;
+	struct report_adherence *reminders; /* the totals per reminder, by name */
+	size_t n_reminders;
 	unsigned n_left, n_right, n_unknown_leg; /* confirmed cramps */
 	unsigned n_suspected;               /* from movement, not confirmed: listed, not counted */
 	unsigned n_soak_done, n_soak_known; /* nights */
@@ -85,6 +110,17 @@ void report_night_label(int64_t night, char buf[static REPORT_LABEL_MAX]);
 void report_format_time(int64_t time_s, int tz_offset_s, char buf[static REPORT_TIME_MAX]);
 /* "Sat" */
 const char *report_weekday_name(int64_t night);
+
+/*
+ * Reads the reminders' records of the report's nights from @s (times in
+ * [@from_s, @to_s) cover them) into r->adherence, each night's share and the
+ * totals. Returns 0 or a negative errno.
+ */
+int report_read_adherence(struct store *s, struct report *r, int64_t from_s, int64_t to_s);
+
+/* "foot_soak done, stretch ignored (snoozed 2)": the night's reminders, or "" without. */
+void report_night_reminders(const struct report *r, const struct report_night *n, char *buf,
+			    size_t size);
 
 /* The outputs; each returns 0 or a negative errno (-EIO when writing failed). */
 int report_print_text(const struct report *r, FILE *f);

@@ -92,6 +92,22 @@ static const struct {
 	{ 14, 3, 0, CRAMP_ADVISORY_KIND_SPREAD, 1 },
 };
 
+/* One record of @reminder's run due at @slot, made at @time. */
+static int record(struct store *s, const char *reminder, const char *what, int64_t slot,
+		  int64_t time)
+{
+	char id[64], name[32], rec[16];
+	struct store_reminder_record x = { .run_id = id, .reminder = name, .record = rec };
+
+	snprintf(id, sizeof(id), "test-%s-%lld", reminder, (long long) slot);
+	snprintf(name, sizeof(name), "%s", reminder);
+	snprintf(rec, sizeof(rec), "%s", what);
+	x.slot = slot;
+	x.time = time;
+	x.tz_offset_s = offset_at(time);
+	return store_reminder_commit(s, NULL, &x, 1, NULL, 0);
+}
+
 static int fill(struct store *s)
 {
 	int r;
@@ -130,12 +146,46 @@ static int fill(struct store *s)
 	 * unknown unless a cramp's context says.
 	 */
 	for (int n = 0; n <= 7; n++) {
-		const char *answer = n < 6 ? "done" : n == 6 ? "started" : "snooze";
-		int64_t t = at(n, 21, 30);
-		char id[32];
+		char answer[16], id[32], name[] = "foot_soak";
+		struct store_reminder_record rec = { .run_id = id,
+						     .reminder = name,
+						     .record = answer };
 
+		snprintf(answer, sizeof(answer), "%s",
+			 n < 6    ? "done"
+			 : n == 6 ? "started"
+				  : "snoozed");
 		snprintf(id, sizeof(id), "test-soak-%d", n);
-		r = store_reminder_answer_add(s, id, "foot_soak", answer, t, offset_at(t));
+		rec.time = at(n, 21, 30);
+		rec.tz_offset_s = offset_at(rec.time);
+		r = store_reminder_commit(s, NULL, &rec, 1, NULL, 0);
+		if (r < 0)
+			return r;
+	}
+	/*
+	 * The reminders sent since night 20: the stretch at 21:45 every night
+	 * (done, snoozed then done, ignored, skipped, missed while the daemon
+	 * was down), the morning question at 08:00 on the last two nights.
+	 */
+	for (int n = 20; n <= 27; n++) {
+		static const char *const stretch[8][3] = {
+			{ "sent", "done" },    { "sent", "done" },    { "sent", "snoozed", "done" },
+			{ "sent", "done" },    { "sent", "ignored" }, { "sent", "ignored" },
+			{ "sent", "skipped" }, { "missed" },
+		};
+
+		for (int k = 0; k < 3 && stretch[n - 20][k]; k++) {
+			r = record(s, "stretch", stretch[n - 20][k], at(n, 21, 45),
+				   at(n, 21, 45) + k * 300);
+			if (r < 0)
+				return r;
+		}
+	}
+	for (int n = 26; n <= 27; n++) {
+		r = record(s, "morning", "sent", at(n, 8, 0), at(n, 8, 0));
+		if (r >= 0)
+			r = record(s, "morning", n == 26 ? "no_cramp" : "cramp_left", at(n, 8, 0),
+				   at(n, 8, 5));
 		if (r < 0)
 			return r;
 	}

@@ -1,0 +1,312 @@
+/* The reminders' commits and their delivery: see reminders-outbox.h. */
+#include "daemon/reminders-outbox.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon/log.h"
+
+#define WINDOW     4   /* events handed to libmosquitto and not yet acknowledged, at most */
+#define MEMORY_MAX 256 /* records and events kept while there is no store, each */
+
+struct in_flight {
+	int mid;
+	int64_t seq;    /* the store's, or ... */
+	bool in_memory; /* ... the first of memory[] not yet delivered */
+};
+
+struct reminders_outbox {
+	struct store *store;
+	struct mqtt *mqtt;
+	struct mqtt_slot *watch;
+	struct in_flight flight[WINDOW];
+	unsigned n_flight;
+	/* Without a store: events to send (oldest first), records to write. */
+	struct store_reminder_event *events;
+	bool *sent; /* events[i] handed to the broker */
+	size_t n_events;
+	struct store_reminder_record *records;
+	size_t n_records;
+};
+
+int reminders_outbox_new(struct reminders_outbox **ret)
+{
+	struct reminders_outbox *o = calloc(1, sizeof(*o));
+
+	if (!o)
+		return -ENOMEM;
+	*ret = o;
+	return 0;
+}
+
+static void record_clear(struct store_reminder_record *r)
+{
+	free(r->run_id);
+	free(r->reminder);
+	free(r->record);
+}
+
+static void event_clear(struct store_reminder_event *e)
+{
+	free(e->run_id);
+	free(e->payload);
+}
+
+struct reminders_outbox *reminders_outbox_free(struct reminders_outbox *o)
+{
+	if (!o)
+		return NULL;
+	reminders_outbox_detach(o);
+	if (o->n_events)
+		log_warning("reminders: %zu events could not be stored or sent and are lost",
+			    o->n_events);
+	for (size_t i = 0; i < o->n_events; i++)
+		event_clear(&o->events[i]);
+	for (size_t i = 0; i < o->n_records; i++)
+		record_clear(&o->records[i]);
+	free(o->events);
+	free(o->sent);
+	free(o->records);
+	free(o);
+	return NULL;
+}
+
+size_t reminders_outbox_in_memory(const struct reminders_outbox *o)
+{
+	return o->n_events;
+}
+
+static bool seq_in_flight(const struct reminders_outbox *o, int64_t seq)
+{
+	for (unsigned i = 0; i < o->n_flight; i++)
+		if (!o->flight[i].in_memory && o->flight[i].seq == seq)
+			return true;
+	return false;
+}
+
+/* Hands one payload to the broker; false when it cannot take more now. */
+static bool send_one(struct reminders_outbox *o, const char *payload, int64_t seq, bool in_memory)
+{
+	int mid = 0, r;
+
+	r = mqtt_publish_below(o->mqtt, "event/reminder", payload, strlen(payload), 1, false, &mid);
+	if (r < 0) {
+		if (r != -ENOTCONN)
+			log_warning_errno(r, "cannot send a reminder event, will retry");
+		return false;
+	}
+	o->flight[o->n_flight++] =
+	    (struct in_flight){ .mid = mid, .seq = seq, .in_memory = in_memory };
+	return true;
+}
+
+/* Sends what waits, oldest first (memory before the store), while the window has room. */
+static void pump(struct reminders_outbox *o)
+{
+	struct store_reminder_event *list = NULL;
+	int n;
+
+	if (!o->mqtt || !mqtt_is_connected(o->mqtt))
+		return;
+	for (size_t i = 0; i < o->n_events && o->n_flight < WINDOW; i++)
+		if (!o->sent[i] && send_one(o, o->events[i].payload, 0, true))
+			o->sent[i] = true;
+		else if (!o->sent[i])
+			return;
+	if (o->n_events > 0 || !o->store || o->n_flight >= WINDOW)
+		return;
+	n = store_reminder_outbox_read(o->store, (size_t) WINDOW * 2, &list);
+	if (n < 0) {
+		log_warning_errno(n, "cannot read the reminders' outbox");
+		return;
+	}
+	for (int i = 0; i < n && o->n_flight < WINDOW; i++)
+		if (!seq_in_flight(o, list[i].seq) &&
+		    !send_one(o, list[i].payload, list[i].seq, false))
+			break;
+	store_reminder_events_free(list, (size_t) n);
+}
+
+static void on_connected(struct mqtt *mqtt, void *userdata)
+{
+	(void) mqtt;
+	pump(userdata);
+}
+
+/* The first event of memory[] handed out is the oldest in flight: it is the one acknowledged. */
+static void drop_first_sent(struct reminders_outbox *o)
+{
+	for (size_t i = 0; i < o->n_events; i++) {
+		if (!o->sent[i])
+			continue;
+		event_clear(&o->events[i]);
+		memmove(&o->events[i], &o->events[i + 1],
+			(o->n_events - i - 1) * sizeof(*o->events));
+		memmove(&o->sent[i], &o->sent[i + 1], (o->n_events - i - 1) * sizeof(*o->sent));
+		o->n_events--;
+		return;
+	}
+}
+
+static void on_published(struct mqtt *mqtt, int mid, void *userdata)
+{
+	struct reminders_outbox *o = userdata;
+
+	(void) mqtt;
+	for (unsigned i = 0; i < o->n_flight; i++) {
+		struct in_flight f = o->flight[i];
+		int r = 0;
+
+		if (f.mid != mid)
+			continue;
+		memmove(&o->flight[i], &o->flight[i + 1], (o->n_flight - i - 1) * sizeof(f));
+		o->n_flight--;
+		if (f.in_memory)
+			drop_first_sent(o);
+		else if (o->store)
+			r = store_reminder_outbox_remove(o->store, f.seq);
+		if (r < 0 && r != -ENOENT)
+			log_warning_errno(r,
+					  "reminders: cannot take an event out of the outbox; it "
+					  "may be sent again");
+		pump(o);
+		return;
+	}
+}
+
+static const struct mqtt_watch_callbacks watch_callbacks = {
+	.connected = on_connected,
+	.published = on_published,
+};
+
+void reminders_outbox_detach(struct reminders_outbox *o)
+{
+	o->n_flight = 0;
+	for (size_t i = 0; i < o->n_events; i++)
+		o->sent[i] = false;
+	o->watch = mqtt_slot_free(o->watch);
+	o->mqtt = NULL;
+}
+
+int reminders_outbox_attach(struct reminders_outbox *o, struct mqtt *mqtt)
+{
+	int r;
+
+	assert(mqtt);
+	if (o->mqtt == mqtt)
+		return 0;
+	reminders_outbox_detach(o);
+	r = mqtt_watch(mqtt, &watch_callbacks, o, &o->watch);
+	if (r < 0)
+		return r;
+	o->mqtt = mqtt;
+	pump(o);
+	return 0;
+}
+
+static int copy_record(struct store_reminder_record *dst, const struct store_reminder_record *src)
+{
+	*dst = *src;
+	dst->run_id = strdup(src->run_id);
+	dst->reminder = strdup(src->reminder);
+	dst->record = strdup(src->record);
+	if (!dst->run_id || !dst->reminder || !dst->record) {
+		record_clear(dst);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Keeps what the store could not take; the oldest go when too much waits. */
+static int keep(struct reminders_outbox *o, const struct store_reminder_record *records,
+		size_t n_records, const struct store_reminder_event *events, size_t n_events)
+{
+	struct store_reminder_record *rs;
+	struct store_reminder_event *es;
+	bool *sent;
+
+	rs = realloc(o->records, (o->n_records + n_records) * sizeof(*rs) + 1);
+	if (!rs)
+		return -ENOMEM;
+	o->records = rs;
+	for (size_t i = 0; i < n_records; i++)
+		if (copy_record(&o->records[o->n_records], &records[i]) == 0)
+			o->n_records++;
+	es = realloc(o->events, (o->n_events + n_events) * sizeof(*es) + 1);
+	if (!es)
+		return -ENOMEM;
+	o->events = es;
+	sent = realloc(o->sent, (o->n_events + n_events) * sizeof(*sent) + 1);
+	if (!sent)
+		return -ENOMEM;
+	o->sent = sent;
+	for (size_t i = 0; i < n_events; i++) {
+		struct store_reminder_event *e = &o->events[o->n_events];
+
+		e->seq = 0;
+		e->run_id = strdup(events[i].run_id);
+		e->payload = strdup(events[i].payload);
+		if (!e->run_id || !e->payload) {
+			event_clear(e);
+			return -ENOMEM;
+		}
+		o->sent[o->n_events++] = false;
+	}
+	while (o->n_records > MEMORY_MAX) {
+		record_clear(&o->records[0]);
+		memmove(&o->records[0], &o->records[1], --o->n_records * sizeof(*o->records));
+	}
+	return 0;
+}
+
+/* Writes the records that waited; they go once written. */
+static void flush_records(struct reminders_outbox *o)
+{
+	size_t done = 0;
+
+	while (done < o->n_records &&
+	       store_reminder_commit(o->store, NULL, &o->records[done], 1, NULL, 0) >= 0)
+		done++;
+	if (done == 0)
+		return;
+	for (size_t i = 0; i < done; i++)
+		record_clear(&o->records[i]);
+	memmove(&o->records[0], &o->records[done], (o->n_records - done) * sizeof(*o->records));
+	o->n_records -= done;
+	log_info("reminders: %zu records that waited for the store are written", done);
+}
+
+void reminders_outbox_set_store(struct reminders_outbox *o, struct store *store)
+{
+	o->store = store;
+	if (store)
+		flush_records(o);
+	pump(o);
+}
+
+int reminders_outbox_commit(struct reminders_outbox *o, const struct store_reminder_state *state,
+			    const struct store_reminder_record *records, size_t n_records,
+			    const struct store_reminder_event *events, size_t n_events)
+{
+	/* Events already waiting in memory go first: new ones queue behind them there. */
+	bool behind = o->n_events > 0;
+	int r = -ENODEV;
+
+	if (o->store) {
+		r = store_reminder_commit(o->store, state, records, n_records,
+					  behind ? NULL : events, behind ? 0 : n_events);
+		if (r < 0)
+			log_error_errno(r, "reminders: cannot write the store; keeping what "
+					   "happened in memory");
+	}
+	if (r >= 0 && behind)
+		r = keep(o, NULL, 0, events, n_events);
+	else if (r < 0)
+		r = keep(o, records, n_records, events, n_events) < 0 ? -ENOMEM : 1;
+	if (r < 0)
+		return log_error_errno(r, "reminders: cannot keep what happened");
+	pump(o);
+	return r;
+}

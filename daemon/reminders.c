@@ -1,0 +1,432 @@
+/* The reminders on the event loop: see reminders.h. */
+#include "daemon/reminders.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon/clock-jump.h"
+#include "daemon/clock.h"
+#include "daemon/event-source.h"
+#include "daemon/log.h"
+#include "daemon/reminders-internal.h"
+#include "daemon/reminders-outbox.h"
+
+int64_t reminders_now_s(void)
+{
+	return (int64_t) (clock_realtime_usec() / SEC);
+}
+
+void reminders_changed(struct reminders *r)
+{
+	if (r->cb && r->cb->changed)
+		r->cb->changed(r->userdata);
+}
+
+static int64_t seconds(unsigned long long usec)
+{
+	return (int64_t) ((usec + SEC - 1) / SEC);
+}
+
+static void params_from_config(const struct config *c, const struct config_reminder *cr,
+			       struct reminder_params *p)
+{
+	int buttons[REMINDER_ACTIONS_MAX];
+	int n;
+
+	reminder_params_init(p, cr->name, c->heating.night_start_min * 60);
+	p->id_prefix = c->daemon.node_id;
+	if (cr->at_s >= 0) {
+		p->when.kind = REMINDER_WHEN_AT;
+		p->when.at_s = cr->at_s;
+	} else {
+		p->when.kind = REMINDER_WHEN_BEFORE_NIGHT;
+		p->when.before_night_s = (int) seconds(cr->before_night_usec);
+	}
+	p->when.days = cr->days;
+	if (cr->title)
+		p->title = cr->title;
+	if (cr->message)
+		p->message = cr->message;
+	if (cr->time_up_message)
+		p->time_up_message = cr->time_up_message;
+	p->late_by_s = seconds(cr->late_by_usec);
+	p->timer_s = seconds(cr->timer_usec);
+	p->snooze_s = seconds(cr->snooze_usec);
+	p->snooze_max = (unsigned) cr->snooze_max;
+	p->repeat_every_s = seconds(cr->repeat_every_usec);
+	p->repeat_max = (unsigned) cr->repeat_max;
+	p->skip_in_bed = cr->skip_in_bed;
+	n = config_reminder_actions(cr, buttons);
+	for (int i = 0; i < n; i++)
+		p->actions[i] = (enum reminder_action) buttons[i];
+	p->n_actions = n > 0 ? (size_t) n : 0;
+}
+
+struct reminder *reminders_find(const struct reminders *r, const char *name)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (strcmp(r->list[i].p.name, name) == 0)
+			return &r->list[i];
+	return NULL;
+}
+
+int reminders_new(sd_event *event, const struct config *config, struct cramp_log *cramps,
+		  const struct inputs *inputs, const struct reminders_callbacks *cb, void *userdata,
+		  struct reminders **ret)
+{
+	static const char *const always[] = { "foot_soak", "stretch" };
+	struct reminders *r;
+	const char *reason;
+	int err = -ENOMEM;
+
+	assert(event && config && ret);
+	r = calloc(1, sizeof(*r));
+	if (!r || reminders_outbox_new(&r->outbox) < 0)
+		goto fail;
+	r->list = calloc(config->n_reminders + 2, sizeof(*r->list));
+	if (!r->list)
+		goto fail;
+	r->event = event;
+	r->config = config;
+	r->cramps = cramps;
+	r->inputs = inputs;
+	r->cb = cb;
+	r->userdata = userdata;
+	for (size_t i = 0; i < config->n_reminders; i++) {
+		struct reminder *rem = &r->list[r->n++];
+
+		params_from_config(config, &config->reminders[i], &rem->p);
+		rem->enabled = config->reminders[i].enabled;
+	}
+	/* Without a section: nothing sent, answers recorded (a fresh install does not nag). */
+	for (size_t i = 0; i < sizeof(always) / sizeof(always[0]); i++) {
+		struct reminder *rem;
+
+		if (reminders_find(r, always[i]))
+			continue;
+		rem = &r->list[r->n++];
+		reminder_params_init(&rem->p, always[i], config->heating.night_start_min * 60);
+		rem->p.id_prefix = config->daemon.node_id;
+	}
+	for (size_t i = 0; i < r->n; i++) {
+		/* Not sent, so no timer either: "started" ends its run. */
+		if (!r->list[i].enabled)
+			r->list[i].p.timer_s = 0;
+		r->list[i].next_slot_s = REMINDER_NEVER;
+		r->list[i].wakeup_s = REMINDER_NEVER;
+		if (reminder_params_check(&r->list[i].p, &reason) < 0) {
+			log_error("[reminder.%s]: %s", r->list[i].p.name, reason);
+			err = -EINVAL;
+			goto fail;
+		}
+	}
+	*ret = r;
+	return 0;
+fail:
+	reminders_free(r);
+	return err == -ENOMEM ? log_error_errno(err, "cannot set up the reminders") : err;
+}
+
+struct reminders *reminders_free(struct reminders *r)
+{
+	if (!r)
+		return NULL;
+	reminders_stop(r);
+	r->outbox = reminders_outbox_free(r->outbox);
+	free(r->list);
+	free(r);
+	return NULL;
+}
+
+static int in_bed(const struct reminders *r)
+{
+	int v = r->inputs ? inputs_in_bed(r->inputs, NULL) : -ENODATA;
+
+	return v < 0 ? -1 : v;
+}
+
+static bool state_equal(const struct reminder_state *a, const struct reminder_state *b)
+{
+	const struct reminder_run *x = &a->run, *y = &b->run;
+
+	return a->since_s == b->since_s && x->state == y->state && x->slot_day == y->slot_day &&
+	       x->slot_sec == y->slot_sec && x->slot_s == y->slot_s && x->attempt == y->attempt &&
+	       x->repeats == y->repeats && x->snoozes == y->snoozes && x->next_s == y->next_s &&
+	       x->ends_s == y->ends_s && x->started == y->started && x->done == y->done &&
+	       x->skipped == y->skipped;
+}
+
+static void log_out(const struct reminder *rem, const struct reminder_out *o)
+{
+	const char *record = reminder_record_to_string(o->record);
+
+	switch (o->send) {
+	case REMINDER_SEND_DUE:
+		log_info("reminder %s: due (attempt %u%s)", rem->p.name, o->attempt,
+			 o->late_s > 60 ? ", late" : "");
+		return;
+	case REMINDER_SEND_TIME_UP:
+	case REMINDER_SEND_GIVEN_UP:
+		log_info("reminder %s: %s", rem->p.name, reminder_send_to_string(o->send));
+		return;
+	case REMINDER_SEND_TIMER:
+	case REMINDER_SEND_CLEARED:
+		/* What an answer did: its own line says so. */
+		log_debug("reminder %s: %s", rem->p.name, reminder_send_to_string(o->send));
+		return;
+	case REMINDER_SEND_NOTHING:
+		break;
+	}
+	if (o->record == REMINDER_RECORD_MISSED || o->record == REMINDER_RECORD_IN_BED)
+		log_info("reminder %s: not sent (%s)", rem->p.name, record);
+}
+
+/*
+ * Carries out @d: commits @rem's state with the records and events, then the
+ * morning answers' cramps. Returns whether anything changed.
+ */
+bool reminders_carry_out(struct reminders *r, struct reminder *rem,
+			 const struct reminder_decision *d, int64_t now)
+{
+	struct store_reminder_record records[REMINDER_OUT_MAX];
+	struct store_reminder_event events[REMINDER_OUT_MAX];
+	struct store_reminder_state st;
+	size_t n_records = 0, n_events = 0;
+	bool state_changed = rem->unsaved || !state_equal(&rem->s, &rem->saved);
+	bool any = state_changed || rem->next_slot_s != d->next_slot_s;
+	char message[200];
+
+	rem->wakeup_s = d->wakeup_s;
+	rem->next_slot_s = d->next_slot_s;
+	for (size_t i = 0; i < d->n_out; i++) {
+		const struct reminder_out *o = &d->out[i];
+
+		log_out(rem, o);
+		if (o->record != REMINDER_RECORD_NOTHING)
+			records[n_records++] = (struct store_reminder_record){
+				.run_id = (char *) (uintptr_t) o->id,
+				.reminder = (char *) (uintptr_t) rem->p.name,
+				.record = (char *) (uintptr_t) reminder_record_to_string(o->record),
+				.time = now,
+				.tz_offset_s = clock_local_offset_s(now),
+				.slot = o->slot_s,
+			};
+		if (o->send == REMINDER_SEND_NOTHING)
+			continue;
+		events[n_events] = (struct store_reminder_event){
+			.run_id = (char *) (uintptr_t) o->id,
+			.payload = reminder_event_json(
+			    rem, o, reminders_due_message(r, rem, now, message, sizeof(message)),
+			    now),
+		};
+		if (events[n_events].payload)
+			n_events++;
+		else
+			log_error("reminder %s: cannot make its event: out of memory", rem->p.name);
+	}
+	if (state_changed || n_records || n_events) {
+		reminder_state_to_store(rem, &st);
+		if (reminders_outbox_commit(r->outbox, state_changed ? &st : NULL, records,
+					    n_records, events, n_events) == 0) {
+			rem->saved = rem->s;
+			rem->unsaved = false;
+		} else {
+			rem->unsaved = true;
+		}
+	}
+	for (size_t i = 0; i < n_events; i++)
+		free(events[i].payload);
+	for (size_t i = 0; i < d->n_out; i++)
+		if (d->out[i].record == REMINDER_RECORD_CRAMP_LEFT ||
+		    d->out[i].record == REMINDER_RECORD_CRAMP_RIGHT)
+			reminders_told_cramp(r, d->out[i].record, now);
+	return any || d->n_out > 0;
+}
+
+void reminders_arm(struct reminders *r)
+{
+	int64_t wakeup = REMINDER_NEVER;
+	int rc;
+
+	for (size_t i = 0; i < r->n; i++)
+		if (r->list[i].enabled && r->list[i].wakeup_s < wakeup)
+			wakeup = r->list[i].wakeup_s;
+	if (!r->timer)
+		return;
+	if (wakeup == REMINDER_NEVER || r->clock_unset) {
+		(void) sd_event_source_set_enabled(r->timer, SD_EVENT_OFF);
+		return;
+	}
+	rc = sd_event_source_set_time(r->timer, (uint64_t) wakeup * SEC);
+	if (rc >= 0)
+		rc = sd_event_source_set_enabled(r->timer, SD_EVENT_ONESHOT);
+	if (rc < 0)
+		log_error_errno(rc, "reminders: cannot arm the timer");
+}
+
+/* Brings every reminder that is sent up to now, and arms the timer for what is next. */
+static void step_all(struct reminders *r)
+{
+	int64_t now = reminders_now_s();
+	bool any = false;
+
+	if (now < CLOCK_SET_AFTER_S) {
+		if (!r->clock_unset)
+			log_warning("reminders: the wall clock is not set yet; they wait for it");
+		r->clock_unset = true;
+		reminders_arm(r);
+		return;
+	}
+	r->clock_unset = false;
+	for (size_t i = 0; i < r->n; i++) {
+		struct reminder *rem = &r->list[i];
+		struct reminder_decision d;
+
+		if (!rem->enabled)
+			continue;
+		reminder_step(&rem->p, &rem->s, now, in_bed(r), &d);
+		any |= reminders_carry_out(r, rem, &d, now);
+	}
+	reminders_arm(r);
+	if (any)
+		reminders_changed(r);
+}
+
+static int on_timer(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	(void) s;
+	(void) usec;
+	step_all(userdata);
+	return 0;
+}
+
+static void on_clock_jump(void *userdata)
+{
+	log_info("reminders: the wall clock was set; planning them again");
+	step_all(userdata);
+}
+
+/* A run left on the phones by a reminder switched off or removed: taken off them. */
+static void take_off(struct reminders *r, struct reminder *rem, int64_t now)
+{
+	struct reminder_decision d;
+
+	reminder_end(&rem->p, &rem->s, &d);
+	if (d.n_out > 0)
+		(void) reminders_carry_out(r, rem, &d, now);
+}
+
+/* Restores each reminder's state; runs of reminders no longer sent leave the phones. */
+static void load(struct reminders *r)
+{
+	struct store_reminder_state *states = NULL;
+	int64_t now = reminders_now_s();
+	int n = r->store ? store_reminder_states_read(r->store, &states) : 0;
+
+	if (n < 0)
+		log_warning_errno(n, "reminders: cannot read their state; planning from now");
+	for (size_t i = 0; i < r->n; i++) {
+		struct reminder *rem = &r->list[i];
+
+		reminder_state_init(&rem->s, now);
+		rem->unsaved = true;
+		for (int k = 0; k < n; k++)
+			if (strcmp(states[k].reminder, rem->p.name) == 0 &&
+			    reminder_state_from_store(rem, &states[k]) == 0)
+				rem->unsaved = false;
+	}
+	for (int k = 0; k < n; k++) {
+		struct reminder *rem = reminders_find(r, states[k].reminder),
+				gone = { .enabled = false };
+
+		if (!rem) {
+			reminder_params_init(&gone.p, states[k].reminder,
+					     r->config->heating.night_start_min * 60);
+			gone.p.id_prefix = r->config->daemon.node_id;
+			if (!gone.p.message)
+				gone.p.message = "";
+			rem = reminder_state_from_store(&gone, &states[k]) == 0 ? &gone : NULL;
+		}
+		if (rem && !rem->enabled && now >= CLOCK_SET_AFTER_S)
+			take_off(r, rem, now);
+	}
+	if (n > 0)
+		store_reminder_states_free(states, (size_t) n);
+}
+
+int reminders_start(struct reminders *r, struct mqtt *mqtt, struct store *store)
+{
+	int rc;
+
+	assert(r && mqtt);
+	r->store = store;
+	reminders_outbox_set_store(r->outbox, store);
+	load(r);
+	/* QoS 1 on our persistent session: a tap while we restart waits for us. */
+	rc = mqtt_subscribe_below(mqtt, "reminder/+", 1, reminders_on_answer, r, &r->answers);
+	if (rc >= 0)
+		rc = reminders_outbox_attach(r->outbox, mqtt);
+	if (rc >= 0)
+		rc = clock_jump_new(r->event, on_clock_jump, r, &r->jump);
+	if (rc >= 0)
+		rc = sd_event_add_time(r->event, &r->timer, CLOCK_REALTIME, 0, 0, on_timer, r);
+	if (rc >= 0)
+		rc = event_source_describe(r->timer, "reminders");
+	if (rc < 0) {
+		reminders_stop(r);
+		return log_error_errno(rc, "cannot start the reminders");
+	}
+	r->started = true;
+	step_all(r);
+	return 0;
+}
+
+void reminders_stop(struct reminders *r)
+{
+	assert(r);
+	r->started = false;
+	r->answers = mqtt_slot_free(r->answers);
+	reminders_outbox_detach(r->outbox);
+	r->jump = clock_jump_free(r->jump);
+	r->timer = sd_event_source_disable_unref(r->timer);
+}
+
+void reminders_set_store(struct reminders *r, struct store *store)
+{
+	assert(r);
+	r->store = store;
+	reminders_outbox_set_store(r->outbox, store);
+	if (!store || !r->started)
+		return;
+	/* Running without it, the state in memory is the one that counts now. */
+	for (size_t i = 0; i < r->n; i++) {
+		struct reminder *rem = &r->list[i];
+		struct store_reminder_state st;
+
+		if (!rem->unsaved)
+			continue;
+		reminder_state_to_store(rem, &st);
+		if (reminders_outbox_commit(r->outbox, &st, NULL, 0, NULL, 0) == 0) {
+			rem->saved = rem->s;
+			rem->unsaved = false;
+		}
+	}
+}
+
+int reminders_add_state(const struct reminders *r, json_t *state)
+{
+	json_t *all = json_object();
+
+	if (!all)
+		return -ENOMEM;
+	for (size_t i = 0; i < r->n; i++)
+		if (r->list[i].enabled &&
+		    json_object_set_new(all, r->list[i].p.name, reminder_state_json(&r->list[i])) <
+			0) {
+			json_decref(all);
+			return -ENOMEM;
+		}
+	return json_object_set_new(state, "reminders", all) < 0 ? -ENOMEM : 0;
+}

@@ -91,8 +91,11 @@ static void room_update(struct room *r, const struct room_sensors_result *res, b
 	mc = r->reading.known ? r->reading.value_mc : 0;
 	if (res->news && r->reading_handler)
 		r->reading_handler(&r->reading, r->reading_userdata);
-	/* A sensor going stale or coming back is news at once, whatever the interval. */
-	if (force ||
+	/*
+	 * A sensor going stale or coming back, or the room temperature becoming
+	 * known or unknown, is news at once, whatever the interval.
+	 */
+	if (force || r->reading.known != r->published.known ||
 	    room_publish_due(&r->published, &r->publish_params, r->reading.known, mc, false, now)) {
 		room_publish_mark(&r->published, r->reading.known, mc, now);
 		r->held_back = false;

@@ -121,9 +121,10 @@ int bench_clients_pump(struct bench_client **cs, size_t n, uint64_t timeout_usec
 	if (n > 8)
 		return -EINVAL;
 	for (size_t i = 0; i < n; i++)
-		p[i] = (struct pollfd){ .fd = mosquitto_socket(cs[i]->mosq),
-					.events = POLLIN |
-						  (mosquitto_want_write(cs[i]->mosq) ? POLLOUT : 0) };
+		p[i] =
+		    (struct pollfd){ .fd = mosquitto_socket(cs[i]->mosq),
+				     .events = POLLIN |
+					       (mosquitto_want_write(cs[i]->mosq) ? POLLOUT : 0) };
 	r = poll(p, n, (int) ((timeout_usec + 999) / 1000));
 	if (r < 0 && errno != EINTR)
 		return -EIO;
@@ -158,8 +159,8 @@ int bench_client_subscribe(struct bench_client *c, const char *filter)
 int bench_client_publish(struct bench_client *c, const char *topic, const char *payload, int qos,
 			 bool retain)
 {
-	int rc = mosquitto_publish(c->mosq, NULL, topic, (int) strlen(payload), payload, qos,
-				   retain);
+	int rc =
+	    mosquitto_publish(c->mosq, NULL, topic, (int) strlen(payload), payload, qos, retain);
 
 	/* From a handler, the pump writes it once the read is over. */
 	if (rc == MOSQ_ERR_SUCCESS && !c->in_handler && mosquitto_want_write(c->mosq))

@@ -33,11 +33,16 @@ struct options {
 static int parse(int argc, char **argv, struct options *o, struct bench_paths *p)
 {
 	static const struct option longopts[] = {
-		{ "quick", no_argument, NULL, 'q' },	   { "trips", required_argument, NULL, 't' },
-		{ "idle", required_argument, NULL, 'i' },  { "load", required_argument, NULL, 'l' },
-		{ "rate", required_argument, NULL, 'r' },  { "backlog", required_argument, NULL, 'b' },
-		{ "starts", required_argument, NULL, 's' }, { "node", required_argument, NULL, 'n' },
-		{ "node-red", required_argument, NULL, 'N' }, { NULL, 0, NULL, 0 },
+		{ "quick", no_argument, NULL, 'q' },
+		{ "trips", required_argument, NULL, 't' },
+		{ "idle", required_argument, NULL, 'i' },
+		{ "load", required_argument, NULL, 'l' },
+		{ "rate", required_argument, NULL, 'r' },
+		{ "backlog", required_argument, NULL, 'b' },
+		{ "starts", required_argument, NULL, 's' },
+		{ "node", required_argument, NULL, 'n' },
+		{ "node-red", required_argument, NULL, 'N' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
@@ -184,8 +189,8 @@ static void run_thermostat(const struct bench_paths *p, bool quick)
 int main(int argc, char **argv)
 {
 	struct bench_paths paths = { .relay = BENCH_RELAY_PATH,
-				     .daemon = getenv("BEDROOMD") ? getenv("BEDROOMD")
-								  : BEDROOMD_PATH,
+				     .daemon =
+					 getenv("BEDROOMD") ? getenv("BEDROOMD") : BEDROOMD_PATH,
 				     .thermostat = BENCH_THERMOSTAT_PATH };
 	struct bench_subject subj[BENCH_SUBJECTS_MAX] = { 0 }, w1 = { .notify_fd = -1 },
 			     store_subj = { .notify_fd = -1 };

@@ -68,9 +68,9 @@ int bench_idle_run(struct bench_subject **subjects, size_t n, double seconds,
 struct bench_store {
 	double commits_per_s, floor_commits_per_s;
 	size_t backlog;
-	double drain_s;            /* bedroomd's launch to the last event of the backlog */
-	uint64_t drain_peak_kib;   /* VmHWM of bedroomd when the backlog is through */
-	uint64_t after_drain_kib;  /* VmRSS then */
+	double drain_s;           /* bedroomd's launch to the last event of the backlog */
+	uint64_t drain_peak_kib;  /* VmHWM of bedroomd when the backlog is through */
+	uint64_t after_drain_kib; /* VmRSS then */
 	size_t delivered;
 };
 

@@ -87,11 +87,11 @@ static void latency(const struct bench_results *r)
 
 	printf("\n## Temperature in -> heater command out (sequential round trips)\n\n");
 	head(r, r->n, NULL);
-#define ROW(label, expr, decimals)                                                                      \
+#define ROW(label, expr, decimals)                                                                 \
 	do {                                                                                       \
 		for (size_t i = 0; i < r->n; i++)                                                  \
 			v[i] = (expr);                                                             \
-		row(label, v, r->n, decimals);                                                          \
+		row(label, v, r->n, decimals);                                                     \
 	} while (0)
 	ROW("p50 (µs)", r->latency[i].p50_usec, 0);
 	ROW("p99 (µs)", r->latency[i].p99_usec, 0);
@@ -117,8 +117,7 @@ static void latency(const struct bench_results *r)
 	ROW("slowest launch -> READY=1 (ms)", r->startup[i].ready_max_usec / 1000.0, 1);
 	ROW("launch -> online on the broker (ms)", r->startup[i].online_usec / 1000.0, 1);
 	ROW("slowest launch -> online (ms)", r->startup[i].online_max_usec / 1000.0, 1);
-	ROW("launch -> the answer to a waiting reading (ms)", r->startup[i].reply_usec / 1000.0,
-	    1);
+	ROW("launch -> the answer to a waiting reading (ms)", r->startup[i].reply_usec / 1000.0, 1);
 	ROW("runs", (double) r->startup[i].runs, 0);
 #undef ROW
 }
@@ -132,11 +131,11 @@ static void idle(const struct bench_results *r)
 	       "DS18B20 on a fake sysfs tree every 30 s)\n\n",
 	       r->idle[0].seconds);
 	head(r, r->n, "bedroomd (w1)");
-#define ROW(label, expr, decimals)                                                                      \
+#define ROW(label, expr, decimals)                                                                 \
 	do {                                                                                       \
 		for (size_t i = 0; i < n; i++)                                                     \
 			v[i] = (expr);                                                             \
-		row(label, v, n, decimals);                                                             \
+		row(label, v, n, decimals);                                                        \
 	} while (0)
 	ROW("RSS (MiB)", (double) r->idle[i].end.rss_kib / 1024.0, 2);
 	ROW("PSS (MiB)", (double) r->idle[i].end.pss_kib / 1024.0, 2);

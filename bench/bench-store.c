@@ -69,7 +69,8 @@ static double sqlite_rate(const char *dir, double seconds)
 			 "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
 			 "CREATE TABLE t (id TEXT PRIMARY KEY NOT NULL, v TEXT);",
 			 NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT INTO t VALUES (?, 'left');", -1, &st, NULL) != SQLITE_OK) {
+	    sqlite3_prepare_v2(db, "INSERT INTO t VALUES (?, 'left');", -1, &st, NULL) !=
+		SQLITE_OK) {
 		sqlite3_close(db);
 		return 0;
 	}

@@ -52,17 +52,18 @@ static int daemon_config(struct bench_subject *s)
 			 "[sensor.bed]\ntype = w1\ndevice = " W1_DEVICE "\ninterval = 30s\n",
 			 sys);
 	} else {
-		snprintf(sensor, sizeof(sensor), "[sensor.air]\ntype = mqtt\ntopic = %s\nmax_rate = 0\n",
-			 s->in_topic);
+		snprintf(sensor, sizeof(sensor),
+			 "[sensor.air]\ntype = mqtt\ntopic = %s\nmax_rate = 0\n", s->in_topic);
 	}
 	snprintf(text, sizeof(text),
-		 "[daemon]\nnode_id = %s\nstate_dir = %s/state\n"
+		 "[daemon]\nnode_id = %s\nstate_dir = %s/state\nlog_level = %s\n"
 		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n"
 		 "[heating]\nfloor = 18\nday_floor = 18\nmin_on = 0\nmin_off = 0\n"
 		 "%s"
 		 "[heater.gen]\ntype = generic\ncommand_topic = %s\nstate_topic = %s\n"
 		 "[heater.tas]\ntype = tasmota\ntopic = tas%s\n",
-		 s->id, s->dir, s->port, sensor, s->out_topic[0], s->confirm_topic[0], s->id);
+		 s->id, s->dir, getenv("BENCH_LOG_LEVEL") ? getenv("BENCH_LOG_LEVEL") : "info",
+		 s->port, sensor, s->out_topic[0], s->confirm_topic[0], s->id);
 	return write_file(s->dir, "bedroomd.conf", text);
 }
 
@@ -85,7 +86,8 @@ static int nodered_config(struct bench_subject *s)
 		return r;
 	snprintf(text, sizeof(text),
 		 "[{\"id\":\"b\",\"type\":\"mqtt-broker\",\"broker\":\"127.0.0.1\",\"port\":\"%d\","
-		 "\"clientid\":\"\",\"protocolVersion\":\"4\",\"keepalive\":\"60\",\"cleansession\":true,"
+		 "\"clientid\":\"\",\"protocolVersion\":\"4\",\"keepalive\":\"60\","
+		 "\"cleansession\":true,"
 		 "\"birthTopic\":\"%s\",\"birthQos\":\"1\",\"birthRetain\":\"true\","
 		 "\"birthPayload\":\"online\"},"
 		 "{\"id\":\"t\",\"type\":\"tab\",\"label\":\"relay\"},"
@@ -125,8 +127,9 @@ int bench_subject_init(struct bench_subject *s, enum bench_kind kind, const stru
 	};
 	int r;
 
-	*s = (struct bench_subject){ .kind = kind, .name = names[kind], .paths = p, .port = port,
-				     .notify_fd = -1 };
+	*s = (struct bench_subject){
+		.kind = kind, .name = names[kind], .paths = p, .port = port, .notify_fd = -1
+	};
 	snprintf(s->id, sizeof(s->id), "%s", id);
 	r = bench_temp_dir(s->dir, sizeof(s->dir), id);
 	if (r < 0)

@@ -14,7 +14,7 @@
 
 enum bench_kind {
 	BENCH_KIND_RELAY,
-	BENCH_KIND_DAEMON,   /* an MQTT thermometer, a generic and a Tasmota plug */
+	BENCH_KIND_DAEMON,    /* an MQTT thermometer, a generic and a Tasmota plug */
 	BENCH_KIND_DAEMON_W1, /* the same with a DS18B20 on a fake sysfs tree instead */
 	BENCH_KIND_NODERED,
 };

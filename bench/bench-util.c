@@ -62,7 +62,8 @@ void bench_remove_tree(const char *dir)
 	const char *argv[] = { "/bin/rm", "-rf", "--", dir, NULL };
 	pid_t pid;
 
-	if (!dir || !dir[0])
+	/* BENCH_KEEP: leave every directory (logs, configs, stores) for a look. */
+	if (!dir || !dir[0] || getenv("BENCH_KEEP"))
 		return;
 	pid = bench_spawn(argv, NULL, NULL, NULL);
 	if (pid > 0)
@@ -159,6 +160,9 @@ static int broker_try(struct bench_broker *b)
 	if (!f)
 		return -errno;
 	fprintf(f, "listener %d 127.0.0.1\nallow_anonymous true\n", b->port);
+	/* Not the default: for the figure "with the broker's set_tcp_nodelay". */
+	if (getenv("BENCH_BROKER_NODELAY"))
+		fprintf(f, "set_tcp_nodelay true\n");
 	fclose(f);
 	b->pid = bench_spawn(argv, log, NULL, NULL);
 	if (b->pid < 0)

@@ -275,6 +275,13 @@ static int configure_client(struct mqtt *m, const struct config_mqtt *cfg)
 	int rc;
 
 	rc = mosquitto_int_option(m->mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+	/*
+	 * A heater command must not wait in the kernel for the broker to
+	 * acknowledge the state published just before it (Nagle plus a delayed
+	 * ACK: about 40 ms on Linux).
+	 */
+	if (rc == MOSQ_ERR_SUCCESS)
+		rc = mosquitto_int_option(m->mosq, MOSQ_OPT_TCP_NODELAY, 1);
 	if (rc == MOSQ_ERR_SUCCESS)
 		rc = mosquitto_will_set(m->mosq, m->availability_topic, 7, "offline", 1, true);
 	if (rc == MOSQ_ERR_SUCCESS && cfg->username)

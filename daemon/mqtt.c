@@ -12,10 +12,13 @@
 #include <assert.h>
 #include <errno.h>
 #include <mosquitto.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "control/backoff.h"
@@ -61,13 +64,30 @@ static void connection_lost(struct mqtt *m, int error)
 	schedule_reconnect(m);
 }
 
+/*
+ * Acknowledges what was read at once. mosquitto (by default: no
+ * set_tcp_nodelay) holds a small packet back while the one before it is not
+ * acknowledged, and Linux delays an ACK by 40 ms or more while we have
+ * nothing to send: the next reading would wait behind the PUBACK of our last
+ * state publish. The kernel goes back to delayed ACKs by itself, so this is
+ * said after every read.
+ */
+static void ack_now(int fd)
+{
+	int one = 1;
+
+	(void) setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
+}
+
 static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {
 	struct mqtt *m = userdata;
 	int rc = MOSQ_ERR_SUCCESS;
 
-	if (revents & (EPOLLIN | EPOLLHUP | EPOLLERR))
+	if (revents & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
 		rc = mosquitto_loop_read(m->mosq, 1);
+		ack_now(fd);
+	}
 	if (rc == MOSQ_ERR_SUCCESS && (revents & EPOLLOUT))
 		rc = mosquitto_loop_write(m->mosq, 1);
 	if (rc != MOSQ_ERR_SUCCESS) {

@@ -11,6 +11,7 @@
  */
 
 struct mosquitto;
+struct mqtt_received;
 
 enum mqtt_state {
 	MQTT_STATE_IDLE,
@@ -42,6 +43,9 @@ struct mqtt {
 	sd_event_source *misc_timer;
 	sd_event_source *reconnect_timer;
 	sd_event_source *stop_timer;
+
+	/* Read, to be handed to the slots once libmosquitto's read is over. */
+	struct mqtt_received *received, *received_tail;
 
 	struct mqtt_slot *slots, *slots_tail; /* in the order they were added */
 	unsigned dispatching;                 /* nesting depth of handler calls */

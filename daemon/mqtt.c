@@ -64,6 +64,65 @@ static void connection_lost(struct mqtt *m, int error)
 	schedule_reconnect(m);
 }
 
+/* A message as libmosquitto gave it, copied. */
+struct mqtt_received {
+	struct mqtt_received *next;
+	struct mosquitto_message msg;
+};
+
+static void dispatch(struct mqtt *m, const struct mosquitto_message *msg)
+{
+	if (msg->payloadlen < 0)
+		return;
+	mqtt_slots_dispatch(m, &(const struct mqtt_message){ .topic = msg->topic,
+							     .payload = msg->payload,
+							     .len = (size_t) msg->payloadlen,
+							     .retained = msg->retain });
+}
+
+/*
+ * Inside this callback libmosquitto holds its locks and only queues what a
+ * handler publishes; the message waits for the read to be over (deliver()),
+ * so that a heater command a handler publishes goes to the socket at once,
+ * before the handlers go on to build the state.
+ */
+static void on_message(struct mosquitto *mosq, void *userdata, const struct mosquitto_message *msg)
+{
+	struct mqtt *m = userdata;
+	struct mqtt_received *r = calloc(1, sizeof(*r));
+
+	if (!r || mosquitto_message_copy(&r->msg, msg) != MOSQ_ERR_SUCCESS) {
+		free(r);
+		dispatch(m, msg); /* out of memory: late rather than never */
+		return;
+	}
+	if (m->received_tail)
+		m->received_tail->next = r;
+	else
+		m->received = r;
+	m->received_tail = r;
+}
+
+static void drop_received(struct mqtt_received *r)
+{
+	mosquitto_message_free_contents(&r->msg);
+	free(r);
+}
+
+/* Hands what was read to the slots, in order. */
+static void deliver(struct mqtt *m)
+{
+	struct mqtt_received *r;
+
+	while ((r = m->received)) {
+		m->received = r->next;
+		if (!m->received)
+			m->received_tail = NULL;
+		dispatch(m, &r->msg);
+		drop_received(r);
+	}
+}
+
 /*
  * Acknowledges what was read at once. mosquitto (by default: no
  * set_tcp_nodelay) holds a small packet back while the one before it is not
@@ -87,6 +146,7 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 	if (revents & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
 		rc = mosquitto_loop_read(m->mosq, 1);
 		ack_now(fd);
+		deliver(m);
 	}
 	if (rc == MOSQ_ERR_SUCCESS && (revents & EPOLLOUT))
 		rc = mosquitto_loop_write(m->mosq, 1);
@@ -269,18 +329,6 @@ static void on_publish(struct mosquitto *mosq, void *userdata, int mid)
 	mqtt_slots_published(m, mid);
 }
 
-static void on_message(struct mosquitto *mosq, void *userdata, const struct mosquitto_message *msg)
-{
-	struct mqtt *m = userdata;
-
-	if (msg->payloadlen < 0)
-		return;
-	mqtt_slots_dispatch(m, &(const struct mqtt_message){ .topic = msg->topic,
-							     .payload = msg->payload,
-							     .len = (size_t) msg->payloadlen,
-							     .retained = msg->retain });
-}
-
 static int on_stop_timeout(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct mqtt *m = userdata;
@@ -380,6 +428,12 @@ struct mqtt *mqtt_free(struct mqtt *m)
 	m->stop_timer = sd_event_source_disable_unref(m->stop_timer);
 	if (m->mosq)
 		mosquitto_destroy(m->mosq);
+	while (m->received) {
+		struct mqtt_received *r = m->received;
+
+		m->received = r->next;
+		drop_received(r);
+	}
 	mqtt_slots_detach(m);
 	free(m->host);
 	free(m->base_topic);

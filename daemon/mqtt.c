@@ -3,9 +3,10 @@
  * code that talks to libmosquitto: MOSQ_ERR_* codes stop here.
  *
  * libmosquitto is driven by hand from sd-event: an io source on its socket
- * (EPOLLOUT only while mosquitto_want_write() says so), a 1 s timer for
- * mosquitto_loop_misc() (keepalive pings), and a reconnect timer. The socket
- * changes on every reconnect, so the io source is created anew each time.
+ * (EPOLLOUT only while mosquitto_want_write() says so), a timer for
+ * mosquitto_loop_misc() armed for when the keepalive is next due (never a
+ * tick: an idle Pi sleeps), and a reconnect timer. The socket changes on
+ * every reconnect, so the io source is created anew each time.
  */
 #include "daemon/mqtt.h"
 
@@ -22,6 +23,7 @@
 #include <time.h>
 
 #include "control/backoff.h"
+#include "daemon/clock.h"
 #include "daemon/event-source.h"
 #include "daemon/log.h"
 #include "daemon/mosquitto-errno.h"
@@ -30,7 +32,7 @@
 /* With equal jitter the first retry comes after 1 to 2 s, later ones at most 60 s apart. */
 #define RECONNECT_MIN_USEC (2ULL * 1000000ULL)
 #define RECONNECT_MAX_USEC (60ULL * 1000000ULL)
-#define MISC_INTERVAL_USEC (1ULL * 1000000ULL)
+#define USEC_PER_SEC       1000000ULL
 #define STOP_TIMEOUT_USEC  (2ULL * 1000000ULL)
 
 void mqtt_update_io_events(struct mqtt *m)
@@ -40,9 +42,40 @@ void mqtt_update_io_events(struct mqtt *m)
 		    m->io, EPOLLIN | (mosquitto_want_write(m->mosq) ? EPOLLOUT : 0));
 }
 
+/*
+ * The keepalive as mosquitto_loop_misc() judges it, in whole seconds of
+ * CLOCK_MONOTONIC: a PINGREQ once nothing was written, or nothing read, for a
+ * keepalive period; and if a period after the PINGREQ its PINGRESP has not
+ * come (no read since), the connection is dropped. Our times are taken just
+ * after each read and write, never before libmosquitto's, so it is due when
+ * the timer fires; a PINGREQ counts as a read, as libmosquitto counts it, so
+ * the PINGRESP deadline is the next due time.
+ */
+static void arm_keepalive(struct mqtt *m)
+{
+	uint64_t last = m->last_in_usec < m->last_out_usec ? m->last_in_usec : m->last_out_usec;
+	uint64_t due = (last / USEC_PER_SEC + (uint64_t) m->keepalive_s) * USEC_PER_SEC;
+
+	if (!m->io || m->keepalive_s <= 0) {
+		(void) sd_event_source_set_enabled(m->misc_timer, SD_EVENT_OFF);
+		return;
+	}
+	(void) sd_event_source_set_time(m->misc_timer, due);
+	(void) sd_event_source_set_enabled(m->misc_timer, SD_EVENT_ONESHOT);
+}
+
+void mqtt_sent(struct mqtt *m, bool sent)
+{
+	if (sent)
+		m->last_out_usec = clock_monotonic_usec();
+	mqtt_update_io_events(m);
+	arm_keepalive(m);
+}
+
 static void drop_io(struct mqtt *m)
 {
 	m->io = sd_event_source_disable_unref(m->io);
+	(void) sd_event_source_set_enabled(m->misc_timer, SD_EVENT_OFF);
 }
 
 static void schedule_reconnect(struct mqtt *m);
@@ -91,6 +124,9 @@ static void on_message(struct mosquitto *mosq, void *userdata, const struct mosq
 	struct mqtt *m = userdata;
 	struct mqtt_received *r = calloc(1, sizeof(*r));
 
+	/* libmosquitto answers QoS 1 and 2 during the same read. */
+	if (msg->qos > 0)
+		m->read_answered = true;
 	if (!r || mosquitto_message_copy(&r->msg, msg) != MOSQ_ERR_SUCCESS) {
 		free(r);
 		dispatch(m, msg); /* out of memory: late rather than never */
@@ -145,11 +181,17 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 
 	if (revents & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
 		rc = mosquitto_loop_read(m->mosq, 1);
+		m->last_in_usec = clock_monotonic_usec();
+		if (m->read_answered)
+			m->last_out_usec = m->last_in_usec;
+		m->read_answered = false;
 		ack_now(fd);
 		deliver(m);
 	}
-	if (rc == MOSQ_ERR_SUCCESS && (revents & EPOLLOUT))
+	if (rc == MOSQ_ERR_SUCCESS && (revents & EPOLLOUT)) {
 		rc = mosquitto_loop_write(m->mosq, 1);
+		m->last_out_usec = clock_monotonic_usec();
+	}
 	if (rc != MOSQ_ERR_SUCCESS) {
 		/* The disconnect callback may already have run; both paths end here. */
 		if (m->io)
@@ -157,6 +199,7 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 		return 0;
 	}
 	mqtt_update_io_events(m);
+	arm_keepalive(m);
 	return 0;
 }
 
@@ -172,7 +215,10 @@ static int attach_socket(struct mqtt *m)
 	if (r < 0)
 		return r;
 	(void) event_source_describe(m->io, "mqtt-socket");
+	/* CONNECT is out; CONNACK is due within a keepalive period too. */
+	m->last_in_usec = m->last_out_usec = clock_monotonic_usec();
 	mqtt_update_io_events(m);
+	arm_keepalive(m);
 	return 0;
 }
 
@@ -237,14 +283,18 @@ static int on_misc_timer(sd_event_source *s, uint64_t usec, void *userdata)
 	struct mqtt *m = userdata;
 	int rc;
 
-	if (m->io) {
-		rc = mosquitto_loop_misc(m->mosq);
-		if (rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_NO_CONN && m->io)
+	if (!m->io)
+		return 0;
+	rc = mosquitto_loop_misc(m->mosq);
+	if (rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_NO_CONN) {
+		if (m->io)
 			connection_lost(m, errno_from_mosq(rc));
-		else
-			mqtt_update_io_events(m);
+		return 0;
 	}
-	(void) sd_event_source_set_time_relative(s, MISC_INTERVAL_USEC);
+	/* A PINGREQ went out; libmosquitto counts it as a read too, for the PINGRESP. */
+	m->last_in_usec = m->last_out_usec = clock_monotonic_usec();
+	mqtt_update_io_events(m);
+	arm_keepalive(m);
 	return 0;
 }
 
@@ -397,13 +447,13 @@ int mqtt_new(sd_event *event, const struct config_mqtt *cfg, const struct mqtt_c
 	r = configure_client(m, cfg);
 	if (r < 0)
 		goto out;
-	r = sd_event_add_time_relative(event, &m->misc_timer, CLOCK_MONOTONIC, MISC_INTERVAL_USEC,
-				       0, on_misc_timer, m);
+	/* The keepalive tolerates lateness: the default accuracy (250 ms) lets wake-ups merge. */
+	r = sd_event_add_time(event, &m->misc_timer, CLOCK_MONOTONIC, 0, 0, on_misc_timer, m);
 	if (r >= 0)
 		r = event_source_describe(m->misc_timer, "mqtt-keepalive");
 	if (r < 0)
 		goto out;
-	(void) sd_event_source_set_enabled(m->misc_timer, SD_EVENT_ON);
+	(void) sd_event_source_set_enabled(m->misc_timer, SD_EVENT_OFF);
 	r = sd_event_add_time_relative(event, &m->reconnect_timer, CLOCK_MONOTONIC, 0, 0,
 				       on_reconnect_timer, m);
 	if (r >= 0)
@@ -501,7 +551,7 @@ int mqtt_publish(struct mqtt *m, const char *topic, const void *payload, size_t 
 	if (len > 256 * 1024 * 1024)
 		return -EMSGSIZE;
 	rc = mosquitto_publish(m->mosq, &mid, topic, (int) len, payload, qos, retain);
-	mqtt_update_io_events(m);
+	mqtt_sent(m, rc == MOSQ_ERR_SUCCESS);
 	if (rc != MOSQ_ERR_SUCCESS)
 		return errno_from_mosq(rc);
 	if (ret_mid)

@@ -101,8 +101,10 @@ static int parse(int argc, char **argv, struct options *o, struct bench_paths *p
 
 static int start_online(struct bench_subject *s)
 {
-	int r = bench_subject_launch(s);
+	int r = bench_plugs_off(s);
 
+	if (r >= 0)
+		r = bench_subject_launch(s);
 	if (r >= 0 && s->notify_fd >= 0)
 		r = bench_subject_wait_ready(s, 30000000ULL);
 	return r < 0 ? r : bench_wait_online(s, 30000000ULL);

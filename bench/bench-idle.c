@@ -25,6 +25,26 @@ int bench_wait_online(struct bench_subject *s, uint64_t timeout_usec)
 	return r < 0 ? r : 0;
 }
 
+int bench_plugs_off(struct bench_subject *s)
+{
+	struct bench_client *c = NULL;
+	char id[64];
+	int r;
+
+	snprintf(id, sizeof(id), "bench-%s-plugs", s->id);
+	r = bench_client_new(s->port, id, &c);
+	for (int k = 0; r >= 0 && k < 2; k++)
+		if (s->confirm_topic[k][0]) {
+			r = bench_client_subscribe(c, s->confirm_topic[k]);
+			if (r >= 0)
+				r = bench_client_publish(c, s->confirm_topic[k], "OFF", 1, true);
+			if (r >= 0)
+				r = bench_client_wait(c, 0, s->confirm_topic[k], "OFF", 5000000ULL);
+		}
+	bench_client_free(c);
+	return r < 0 ? r : 0;
+}
+
 /* One launch: READY=1, "online" (not the retained one of the last run), the answer. */
 static int startup_once(struct bench_subject *s, struct bench_client *c, double *ready,
 			double *online, double *reply)

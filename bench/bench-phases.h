@@ -51,6 +51,12 @@ struct bench_startup {
 /* Launches the (stopped) subject @runs times. Returns 0 or a negative errno. */
 int bench_startup_run(struct bench_subject *s, size_t runs, struct bench_startup *ret);
 
+/*
+ * The plugs say "OFF", retained, as a real plug's last state stays on the
+ * broker: a subject started after this finds them confirmed. 0 or a negative errno.
+ */
+int bench_plugs_off(struct bench_subject *s);
+
 /* Waits until the subject says "online". Returns 0 or a negative errno. */
 int bench_wait_online(struct bench_subject *s, uint64_t timeout_usec);
 

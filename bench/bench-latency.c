@@ -11,6 +11,7 @@
 #define LATE_USEC    1000000ULL
 #define MISSING_USEC 3000000ULL
 #define WARM_UP      4
+#define LOAD_WARM_UP 50
 #define LOW_C        16.0
 #define HIGH_C       21.0
 
@@ -179,7 +180,8 @@ int bench_round_trips(struct bench_subject **subj, size_t n, size_t trips, uint6
 
 int bench_load_run(struct bench_subject *s, unsigned rate, double seconds, struct bench_load *ret)
 {
-	size_t n = (size_t) (rate * seconds), got = 0, j = 0;
+	size_t n = (size_t) (rate * seconds), got = 0, j = 0, first = 0;
+	size_t warm = n > 2 * LOAD_WARM_UP ? LOAD_WARM_UP : 0;
 	uint64_t *sent = calloc(n ? n : 1, sizeof(*sent));
 	double *lat = calloc(n ? n : 1, sizeof(*lat));
 	struct bench_client *driver = NULL;
@@ -211,21 +213,43 @@ int bench_load_run(struct bench_subject *s, unsigned rate, double seconds, struc
 	if (r >= 0)
 		r = bench_proc_read(s->pid, &p1);
 	end = bench_now_usec();
-	/* In order: the answer to reading i is the next command with its payload. */
-	for (size_t i = 0; r >= 0 && i < n; i++) {
+	/*
+	 * In order: the answer to reading i is the next command with its payload
+	 * (a lagging subject answers late, not wrongly). The first LOAD_WARM_UP
+	 * readings are not counted, and the first command after them answers the
+	 * latest reading before it that asks for it: a reading bedroomd's estimate
+	 * of the air skipped while it settled cannot shift the rest.
+	 */
+	for (size_t k = 0, count = bench_client_messages(driver, &m); r >= 0 && k < count; k++) {
+		size_t i = warm;
+
+		if (strcmp(m[k].topic, s->out_topic[0]) != 0 || m[k].at_usec < sent[warm])
+			continue;
+		while (i < n && sent[i] <= m[k].at_usec)
+			i++;
+		while (i > warm &&
+		       strcmp(bench_expected((i - 1) % 2 ? HIGH_C : LOW_C), m[k].payload) != 0)
+			i--;
+		if (i > warm) {
+			lat[got++] = (double) (m[k].at_usec - sent[i - 1]);
+			j = i;
+			first = k + 1;
+		}
+		break;
+	}
+	for (size_t i = j; r >= 0 && got > 0 && i < n; i++) {
 		const char *want = bench_expected(i % 2 ? HIGH_C : LOW_C);
-		size_t k = j, count = bench_client_messages(driver, &m);
+		size_t k = first, count = bench_client_messages(driver, &m);
 
 		while (k < count && (strcmp(m[k].topic, s->out_topic[0]) != 0 ||
 				     m[k].at_usec < sent[i] || strcmp(m[k].payload, want) != 0))
 			k++;
-		if (k == count) {
-			ret->missing++;
+		if (k == count)
 			continue;
-		}
 		lat[got++] = (double) (m[k].at_usec - sent[i]);
-		j = k + 1;
+		first = k + 1;
 	}
+	ret->missing = n - warm - got;
 	if (r >= 0) {
 		ret->answered = got;
 		ret->cpu_share = (double) (p1.cpu_usec - p0.cpu_usec) / (double) (end - start);

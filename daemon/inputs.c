@@ -10,8 +10,8 @@
 #include "daemon/event-source.h"
 #include "daemon/log.h"
 
-#define MOVEMENT_TICK_USEC (30 * 1000000ULL) /* how often a falling movement_per_min is looked at  \
-					      */
+/* How often a falling movement_per_min is looked at. */
+#define MOVEMENT_TICK_USEC (30 * 1000000ULL)
 
 static void inputs_changed(struct inputs *in)
 {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/inotify.h>
 #include <sys/random.h>
 
 #include "control/backoff.h"
@@ -14,7 +15,7 @@
 
 #define REOPEN_MIN_USEC    (2 * 1000000ULL)
 #define REOPEN_MAX_USEC    (60 * 1000000ULL)
-#define CHECK_USEC         (5 * 1000000ULL) /* is an open chip still there? */
+#define CHECK_USEC         (5 * 1000000ULL) /* is an open chip still there? (no inotify) */
 #define EVENTS_PER_READ    16
 #define READS_PER_DISPATCH 8 /* then let the loop breathe; the fd stays readable */
 
@@ -39,6 +40,7 @@ static void chip_schedule_reopen(struct input_chip *c)
 static void chip_close(struct input_chip *c)
 {
 	(void) sd_event_source_set_enabled(c->check_timer, SD_EVENT_OFF);
+	c->watch = sd_event_source_disable_unref(c->watch);
 	c->io = sd_event_source_disable_unref(c->io);
 	c->gpio = input_gpio_close(c->gpio);
 	c->seq_known = false;
@@ -112,6 +114,60 @@ static int on_chip_io(sd_event_source *es, int fd, uint32_t revents, void *userd
 	return 0;
 }
 
+static int on_check_timer(sd_event_source *es, uint64_t usec, void *userdata)
+{
+	struct input_chip *c = userdata;
+	int r = c->gpio ? input_gpio_check(c->gpio) : 0;
+
+	if (r < 0) {
+		chip_lost(c, r);
+		return 0;
+	}
+	(void) sd_event_source_set_time_relative(es, CHECK_USEC);
+	return 0;
+}
+
+/* Something left the chip's directory: is the chip still there? */
+static int on_dir_event(sd_event_source *es, const struct inotify_event *ev, void *userdata)
+{
+	struct input_chip *c = userdata;
+	int r = c->gpio ? input_gpio_check(c->gpio) : 0;
+
+	if (r < 0)
+		chip_lost(c, r);
+	return 0;
+}
+
+/*
+ * Notices the chip going away (unbound, unplugged, a gpio-sim bank taken
+ * down): its device node leaves its directory, and inotify says so. Nothing
+ * polls while it stays. Where inotify cannot watch, a timer looks every
+ * CHECK_USEC.
+ */
+static void watch_chip(struct input_chip *c)
+{
+	char *dir = strdup(input_gpio_path(c->gpio)), *slash = dir ? strrchr(dir, '/') : NULL;
+	int r = -ENOMEM;
+
+	if (slash) {
+		*slash = '\0';
+		r = sd_event_add_inotify(c->inputs->event, &c->watch, dir[0] ? dir : "/",
+					 IN_DELETE | IN_MOVED_FROM | IN_DELETE_SELF | IN_MOVE_SELF |
+					     IN_ONLYDIR,
+					 on_dir_event, c);
+	}
+	if (r >= 0)
+		r = event_source_describe(c->watch, "gpio-%s-watch", c->name);
+	free(dir);
+	if (r >= 0)
+		return;
+	log_debug("GPIO chip '%s': cannot watch its directory (%s); looking every %llu s", c->name,
+		  strerror(-r), CHECK_USEC / 1000000ULL);
+	c->watch = sd_event_source_disable_unref(c->watch);
+	(void) sd_event_source_set_time_relative(c->check_timer, CHECK_USEC);
+	(void) sd_event_source_set_enabled(c->check_timer, SD_EVENT_ON);
+}
+
 /* Opens the chip; a failure is logged (at @level when it is news) and tried again later. */
 int input_chip_open(struct input_chip *c, bool first)
 {
@@ -170,21 +226,7 @@ int input_chip_open(struct input_chip *c, bool first)
 	}
 	c->error = (free(c->error), NULL);
 	c->failures = 0;
-	(void) sd_event_source_set_time_relative(c->check_timer, CHECK_USEC);
-	(void) sd_event_source_set_enabled(c->check_timer, SD_EVENT_ON);
-	return 0;
-}
-
-static int on_check_timer(sd_event_source *es, uint64_t usec, void *userdata)
-{
-	struct input_chip *c = userdata;
-	int r = c->gpio ? input_gpio_check(c->gpio) : 0;
-
-	if (r < 0) {
-		chip_lost(c, r);
-		return 0;
-	}
-	(void) sd_event_source_set_time_relative(es, CHECK_USEC);
+	watch_chip(c);
 	return 0;
 }
 

@@ -68,9 +68,10 @@ struct input_chip {
 	struct input_gpio *gpio;
 	sd_event_source *io;
 	sd_event_source *reopen_timer;
-	sd_event_source *check_timer;
-	unsigned failures; /* since the last successful open */
-	char *error;       /* why it is not open, for the log and the state */
+	sd_event_source *check_timer; /* only where inotify cannot watch the chip's directory */
+	sd_event_source *watch;       /* inotify on the chip's directory: did it go? */
+	unsigned failures;            /* since the last successful open */
+	char *error;                  /* why it is not open, for the log and the state */
 	bool seq_known;
 	unsigned long last_seqno;
 };

@@ -10,7 +10,8 @@
 #include "daemon/event-source.h"
 #include "daemon/log.h"
 
-#define MOVEMENT_TICK_USEC (30 * 1000000ULL) /* how often movement_per_min is looked at */
+/* How often a falling movement_per_min is looked at. */
+#define MOVEMENT_TICK_USEC (30 * 1000000ULL)
 
 static void inputs_changed(struct inputs *in)
 {
@@ -134,6 +135,11 @@ static void input_level(struct input *i, bool active, uint64_t at_usec, bool syn
 			break;
 		if (bed_movement_add(&i->inputs->movement, at_usec) < 0)
 			log_debug("%s: a movement too old to count, ignoring", i->source);
+		if (sd_event_source_get_enabled(i->inputs->movement_timer, NULL) == 0) {
+			(void) sd_event_source_set_time_relative(i->inputs->movement_timer,
+								 MOVEMENT_TICK_USEC);
+			(void) sd_event_source_set_enabled(i->inputs->movement_timer, SD_EVENT_ON);
+		}
 		suspect_cramp(i, at_usec);
 		break;
 	case CONFIG_INPUT_ROLE_CRAMP_BUTTON:
@@ -181,12 +187,20 @@ static int on_occupancy_timer(sd_event_source *es, uint64_t usec, void *userdata
 	return 0;
 }
 
+/*
+ * While movements are counted, movement_per_min falls as they age: it is
+ * looked at every MOVEMENT_TICK_USEC until it is 0. Then it stays 0 until the
+ * next movement (which arms the timer again), so nothing wakes a still bed.
+ */
 static int on_movement_timer(sd_event_source *es, uint64_t usec, void *userdata)
 {
 	struct inputs *in = userdata;
 	unsigned level = bed_movement_per_min(&in->movement, clock_monotonic_usec());
 
-	(void) sd_event_source_set_time_relative(es, MOVEMENT_TICK_USEC);
+	if (level > 0)
+		(void) sd_event_source_set_time_relative(es, MOVEMENT_TICK_USEC);
+	else
+		(void) sd_event_source_set_enabled(es, SD_EVENT_OFF);
 	if (level != in->published_movement) {
 		in->published_movement = level;
 		inputs_changed(in);
@@ -353,8 +367,6 @@ int inputs_start(struct inputs *in, struct mqtt *mqtt)
 		if (r == -ENOMEM)
 			return log_error_errno(r, "cannot start the bed inputs");
 	}
-	if (in->have_movement)
-		(void) sd_event_source_set_enabled(in->movement_timer, SD_EVENT_ON);
 	return 0;
 }
 

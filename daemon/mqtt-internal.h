@@ -11,6 +11,7 @@
  */
 
 struct mosquitto;
+struct mqtt_received;
 
 enum mqtt_state {
 	MQTT_STATE_IDLE,
@@ -39,9 +40,15 @@ struct mqtt {
 	int offline_mid;
 
 	sd_event_source *io;
-	sd_event_source *misc_timer;
+	sd_event_source *misc_timer; /* armed for when the keepalive is next due */
+	uint64_t last_in_usec;       /* CLOCK_MONOTONIC: a packet read, or a PINGREQ sent */
+	uint64_t last_out_usec;      /* CLOCK_MONOTONIC: a packet written */
+	bool read_answered;          /* what was just read is answered (a PUBACK) */
 	sd_event_source *reconnect_timer;
 	sd_event_source *stop_timer;
+
+	/* Read, to be handed to the slots once libmosquitto's read is over. */
+	struct mqtt_received *received, *received_tail;
 
 	struct mqtt_slot *slots, *slots_tail; /* in the order they were added */
 	unsigned dispatching;                 /* nesting depth of handler calls */
@@ -50,6 +57,13 @@ struct mqtt {
 
 /* Lets libmosquitto's socket be polled for writing when it has something to send. */
 void mqtt_update_io_events(struct mqtt *m);
+
+/*
+ * After a call that writes to the broker (publish, subscribe, unsubscribe),
+ * @sent when it succeeded: the keepalive is due a period later. Also does
+ * mqtt_update_io_events().
+ */
+void mqtt_sent(struct mqtt *m, bool sent);
 
 /* Subscribes every filter the slots hold again: after a (re)connect. */
 void mqtt_slots_restore(struct mqtt *m);

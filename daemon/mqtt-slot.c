@@ -56,7 +56,7 @@ static void send_subscribe(struct mqtt *m, const char *filter, int qos)
 	if (rc != MOSQ_ERR_SUCCESS)
 		log_warning("cannot subscribe to '%s': %s; trying again on reconnect", filter,
 			    mosquitto_strerror(rc));
-	mqtt_update_io_events(m);
+	mqtt_sent(m, rc == MOSQ_ERR_SUCCESS);
 }
 
 static void link_slot(struct mqtt *m, struct mqtt_slot *s)
@@ -176,7 +176,7 @@ struct mqtt_slot *mqtt_slot_free(struct mqtt_slot *s)
 		if (rc != MOSQ_ERR_SUCCESS)
 			log_debug("cannot unsubscribe from '%s': %s", s->filter,
 				  mosquitto_strerror(rc));
-		mqtt_update_io_events(m);
+		mqtt_sent(m, rc == MOSQ_ERR_SUCCESS);
 	}
 	if (m->dispatching > 0) {
 		s->dead = true;

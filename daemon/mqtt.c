@@ -3,22 +3,27 @@
  * code that talks to libmosquitto: MOSQ_ERR_* codes stop here.
  *
  * libmosquitto is driven by hand from sd-event: an io source on its socket
- * (EPOLLOUT only while mosquitto_want_write() says so), a 1 s timer for
- * mosquitto_loop_misc() (keepalive pings), and a reconnect timer. The socket
- * changes on every reconnect, so the io source is created anew each time.
+ * (EPOLLOUT only while mosquitto_want_write() says so), a timer for
+ * mosquitto_loop_misc() armed for when the keepalive is next due (never a
+ * tick: an idle Pi sleeps), and a reconnect timer. The socket changes on
+ * every reconnect, so the io source is created anew each time.
  */
 #include "daemon/mqtt.h"
 
 #include <assert.h>
 #include <errno.h>
 #include <mosquitto.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "control/backoff.h"
+#include "daemon/clock.h"
 #include "daemon/event-source.h"
 #include "daemon/log.h"
 #include "daemon/mosquitto-errno.h"
@@ -27,7 +32,7 @@
 /* With equal jitter the first retry comes after 1 to 2 s, later ones at most 60 s apart. */
 #define RECONNECT_MIN_USEC (2ULL * 1000000ULL)
 #define RECONNECT_MAX_USEC (60ULL * 1000000ULL)
-#define MISC_INTERVAL_USEC (1ULL * 1000000ULL)
+#define USEC_PER_SEC       1000000ULL
 #define STOP_TIMEOUT_USEC  (2ULL * 1000000ULL)
 
 void mqtt_update_io_events(struct mqtt *m)
@@ -37,9 +42,40 @@ void mqtt_update_io_events(struct mqtt *m)
 		    m->io, EPOLLIN | (mosquitto_want_write(m->mosq) ? EPOLLOUT : 0));
 }
 
+/*
+ * The keepalive as mosquitto_loop_misc() judges it, in whole seconds of
+ * CLOCK_MONOTONIC: a PINGREQ once nothing was written, or nothing read, for a
+ * keepalive period; and if a period after the PINGREQ its PINGRESP has not
+ * come (no read since), the connection is dropped. Our times are taken just
+ * after each read and write, never before libmosquitto's, so it is due when
+ * the timer fires; a PINGREQ counts as a read, as libmosquitto counts it, so
+ * the PINGRESP deadline is the next due time.
+ */
+static void arm_keepalive(struct mqtt *m)
+{
+	uint64_t last = m->last_in_usec < m->last_out_usec ? m->last_in_usec : m->last_out_usec;
+	uint64_t due = (last / USEC_PER_SEC + (uint64_t) m->keepalive_s) * USEC_PER_SEC;
+
+	if (!m->io || m->keepalive_s <= 0) {
+		(void) sd_event_source_set_enabled(m->misc_timer, SD_EVENT_OFF);
+		return;
+	}
+	(void) sd_event_source_set_time(m->misc_timer, due);
+	(void) sd_event_source_set_enabled(m->misc_timer, SD_EVENT_ONESHOT);
+}
+
+void mqtt_sent(struct mqtt *m, bool sent)
+{
+	if (sent)
+		m->last_out_usec = clock_monotonic_usec();
+	mqtt_update_io_events(m);
+	arm_keepalive(m);
+}
+
 static void drop_io(struct mqtt *m)
 {
 	m->io = sd_event_source_disable_unref(m->io);
+	(void) sd_event_source_set_enabled(m->misc_timer, SD_EVENT_OFF);
 }
 
 static void schedule_reconnect(struct mqtt *m);
@@ -61,15 +97,105 @@ static void connection_lost(struct mqtt *m, int error)
 	schedule_reconnect(m);
 }
 
+/* A message as libmosquitto gave it, copied. */
+struct mqtt_received {
+	struct mqtt_received *next;
+	struct mosquitto_message msg;
+};
+
+static void dispatch(struct mqtt *m, const struct mosquitto_message *msg)
+{
+	if (msg->payloadlen < 0)
+		return;
+	mqtt_slots_dispatch(m, &(const struct mqtt_message){ .topic = msg->topic,
+							     .payload = msg->payload,
+							     .len = (size_t) msg->payloadlen,
+							     .retained = msg->retain });
+}
+
+/*
+ * Inside this callback libmosquitto holds its locks and only queues what a
+ * handler publishes; the message waits for the read to be over (deliver()),
+ * so that a heater command a handler publishes goes to the socket at once,
+ * before the handlers go on to build the state.
+ */
+static void on_message(struct mosquitto *mosq, void *userdata, const struct mosquitto_message *msg)
+{
+	struct mqtt *m = userdata;
+	struct mqtt_received *r = calloc(1, sizeof(*r));
+
+	/* libmosquitto answers QoS 1 and 2 during the same read. */
+	if (msg->qos > 0)
+		m->read_answered = true;
+	if (!r || mosquitto_message_copy(&r->msg, msg) != MOSQ_ERR_SUCCESS) {
+		free(r);
+		dispatch(m, msg); /* out of memory: late rather than never */
+		return;
+	}
+	if (m->received_tail)
+		m->received_tail->next = r;
+	else
+		m->received = r;
+	m->received_tail = r;
+}
+
+static void drop_received(struct mqtt_received *r)
+{
+	mosquitto_message_free_contents(&r->msg);
+	free(r);
+}
+
+/* Hands what was read to the slots, in order. */
+static void deliver(struct mqtt *m)
+{
+	struct mqtt_received *r;
+
+	while ((r = m->received)) {
+		m->received = r->next;
+		if (!m->received)
+			m->received_tail = NULL;
+		dispatch(m, &r->msg);
+		drop_received(r);
+	}
+}
+
+/*
+ * Acknowledges what was read at once. mosquitto (by default: no
+ * set_tcp_nodelay) holds a small packet back while the one before it is not
+ * acknowledged, and Linux delays an ACK by 40 ms or more while we have
+ * nothing to send: the next reading would wait behind the PUBACK of our last
+ * state publish. The kernel goes back to delayed ACKs by itself, so this is
+ * said after every read.
+ */
+static void ack_now(int fd)
+{
+	int one = 1;
+
+	(void) setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
+}
+
 static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {
 	struct mqtt *m = userdata;
 	int rc = MOSQ_ERR_SUCCESS;
 
-	if (revents & (EPOLLIN | EPOLLHUP | EPOLLERR))
+	if (revents & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
 		rc = mosquitto_loop_read(m->mosq, 1);
-	if (rc == MOSQ_ERR_SUCCESS && (revents & EPOLLOUT))
+		m->last_in_usec = clock_monotonic_usec();
+		if (m->read_answered)
+			m->last_out_usec = m->last_in_usec;
+		m->read_answered = false;
+		ack_now(fd);
+		deliver(m);
+	}
+	/*
+	 * What the read queued goes out now: the PUBACKs of what the handlers have
+	 * stored by now, and what they published (a heater command first).
+	 */
+	if (rc == MOSQ_ERR_SUCCESS && ((revents & EPOLLOUT) || mosquitto_want_write(m->mosq))) {
 		rc = mosquitto_loop_write(m->mosq, 1);
+		m->last_out_usec = clock_monotonic_usec();
+	}
 	if (rc != MOSQ_ERR_SUCCESS) {
 		/* The disconnect callback may already have run; both paths end here. */
 		if (m->io)
@@ -77,6 +203,7 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 		return 0;
 	}
 	mqtt_update_io_events(m);
+	arm_keepalive(m);
 	return 0;
 }
 
@@ -92,7 +219,10 @@ static int attach_socket(struct mqtt *m)
 	if (r < 0)
 		return r;
 	(void) event_source_describe(m->io, "mqtt-socket");
+	/* CONNECT is out; CONNACK is due within a keepalive period too. */
+	m->last_in_usec = m->last_out_usec = clock_monotonic_usec();
 	mqtt_update_io_events(m);
+	arm_keepalive(m);
 	return 0;
 }
 
@@ -159,14 +289,18 @@ static int on_misc_timer(sd_event_source *s, uint64_t usec, void *userdata)
 	struct mqtt *m = userdata;
 	int rc;
 
-	if (m->io) {
-		rc = mosquitto_loop_misc(m->mosq);
-		if (rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_NO_CONN && m->io)
+	if (!m->io)
+		return 0;
+	rc = mosquitto_loop_misc(m->mosq);
+	if (rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_NO_CONN) {
+		if (m->io)
 			connection_lost(m, errno_from_mosq(rc));
-		else
-			mqtt_update_io_events(m);
+		return 0;
 	}
-	(void) sd_event_source_set_time_relative(s, MISC_INTERVAL_USEC);
+	/* A PINGREQ went out; libmosquitto counts it as a read too, for the PINGRESP. */
+	m->last_in_usec = m->last_out_usec = clock_monotonic_usec();
+	mqtt_update_io_events(m);
+	arm_keepalive(m);
 	return 0;
 }
 
@@ -251,18 +385,6 @@ static void on_publish(struct mosquitto *mosq, void *userdata, int mid)
 	mqtt_slots_published(m, mid);
 }
 
-static void on_message(struct mosquitto *mosq, void *userdata, const struct mosquitto_message *msg)
-{
-	struct mqtt *m = userdata;
-
-	if (msg->payloadlen < 0)
-		return;
-	mqtt_slots_dispatch(m, &(const struct mqtt_message){ .topic = msg->topic,
-							     .payload = msg->payload,
-							     .len = (size_t) msg->payloadlen,
-							     .retained = msg->retain });
-}
-
 static int on_stop_timeout(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct mqtt *m = userdata;
@@ -277,15 +399,22 @@ static int configure_client(struct mqtt *m, const struct config_mqtt *cfg)
 	int rc;
 
 	/*
-	 * "Threaded": libmosquitto then only queues what it sends, and the loop
-	 * writes it (EPOLLOUT while mosquitto_want_write()). Unthreaded, it writes
-	 * the PUBACK of an incoming QoS 1 command before calling on_message, so a
-	 * crash while the handler commits the cramp would lose a command the
-	 * broker already dropped. Queued, the PUBACK leaves after the handler.
+	 * "Threaded": libmosquitto then only queues what it sends; the loop writes
+	 * it (flush(), and EPOLLOUT while mosquitto_want_write()). Unthreaded, it
+	 * writes the PUBACK of an incoming QoS 1 command during the read, before the
+	 * handler has stored the cramp, so a crash then would lose a command the
+	 * broker has already dropped. Queued, the PUBACK leaves after deliver().
 	 */
 	rc = mosquitto_threaded_set(m->mosq, true);
 	if (rc == MOSQ_ERR_SUCCESS)
 		rc = mosquitto_int_option(m->mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+	/*
+	 * A heater command must not wait in the kernel for the broker to
+	 * acknowledge the state published just before it (Nagle plus a delayed
+	 * ACK: about 40 ms on Linux).
+	 */
+	if (rc == MOSQ_ERR_SUCCESS)
+		rc = mosquitto_int_option(m->mosq, MOSQ_OPT_TCP_NODELAY, 1);
 	if (rc == MOSQ_ERR_SUCCESS)
 		rc = mosquitto_will_set(m->mosq, m->availability_topic, 7, "offline", 1, true);
 	if (rc == MOSQ_ERR_SUCCESS && cfg->username)
@@ -333,13 +462,13 @@ int mqtt_new(sd_event *event, const struct config_mqtt *cfg, const struct mqtt_c
 	r = configure_client(m, cfg);
 	if (r < 0)
 		goto out;
-	r = sd_event_add_time_relative(event, &m->misc_timer, CLOCK_MONOTONIC, MISC_INTERVAL_USEC,
-				       0, on_misc_timer, m);
+	/* The keepalive tolerates lateness: the default accuracy (250 ms) lets wake-ups merge. */
+	r = sd_event_add_time(event, &m->misc_timer, CLOCK_MONOTONIC, 0, 0, on_misc_timer, m);
 	if (r >= 0)
 		r = event_source_describe(m->misc_timer, "mqtt-keepalive");
 	if (r < 0)
 		goto out;
-	(void) sd_event_source_set_enabled(m->misc_timer, SD_EVENT_ON);
+	(void) sd_event_source_set_enabled(m->misc_timer, SD_EVENT_OFF);
 	r = sd_event_add_time_relative(event, &m->reconnect_timer, CLOCK_MONOTONIC, 0, 0,
 				       on_reconnect_timer, m);
 	if (r >= 0)
@@ -364,6 +493,12 @@ struct mqtt *mqtt_free(struct mqtt *m)
 	m->stop_timer = sd_event_source_disable_unref(m->stop_timer);
 	if (m->mosq)
 		mosquitto_destroy(m->mosq);
+	while (m->received) {
+		struct mqtt_received *r = m->received;
+
+		m->received = r->next;
+		drop_received(r);
+	}
 	mqtt_slots_detach(m);
 	free(m->host);
 	free(m->base_topic);
@@ -431,7 +566,7 @@ int mqtt_publish(struct mqtt *m, const char *topic, const void *payload, size_t 
 	if (len > 256 * 1024 * 1024)
 		return -EMSGSIZE;
 	rc = mosquitto_publish(m->mosq, &mid, topic, (int) len, payload, qos, retain);
-	mqtt_update_io_events(m);
+	mqtt_sent(m, rc == MOSQ_ERR_SUCCESS);
 	if (rc != MOSQ_ERR_SUCCESS)
 		return errno_from_mosq(rc);
 	if (ret_mid)

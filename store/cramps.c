@@ -121,7 +121,7 @@ int store_cramps_read(struct store *s, bool undelivered, int64_t since, size_t m
 	struct store_cramp *list = NULL;
 	sqlite3_stmt *st;
 	size_t n = 0;
-	int rc;
+	int rc, r;
 
 	snprintf(sql, sizeof(sql), "SELECT " CRAMP_COLUMNS "%s FROM cramps %s LIMIT ?;",
 		 last_columns(s),
@@ -136,21 +136,11 @@ int store_cramps_read(struct store *s, bool undelivered, int64_t since, size_t m
 		sqlite3_bind_int64(st, 1, since);
 		sqlite3_bind_int64(st, 2, (sqlite3_int64) (max > INT32_MAX ? INT32_MAX : max));
 	}
-	list = calloc(max ? max : 1, sizeof(*list));
-	if (!list) {
-		sqlite3_finalize(st);
-		return -ENOMEM;
-	}
-	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (cramp_from_row(st, &list[n++]) < 0) {
-			rc = SQLITE_NOMEM;
-			break;
-		}
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+	/* Grown as rows come: @max bounds the query, not what is allocated up front. */
+	r = sql_read_rows(st, cramp_from_row, sizeof(*list), (void **) &list, &n);
+	if (r < 0) {
 		store_cramps_free(list, n);
-		return errno_from_sqlite(rc);
+		return r;
 	}
 	*ret = list;
 	return (int) n;

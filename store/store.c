@@ -48,6 +48,13 @@ int store_open(const char *dir, struct store **ret)
 		r = sql_exec(s, "PRAGMA synchronous = FULL;");
 	if (r >= 0)
 		r = sql_exec(s, "PRAGMA foreign_keys = ON;");
+	/*
+	 * The daemon reads a few rows at a time: 256 KiB of page cache, not
+	 * SQLite's 2 MiB, which a backlog of events sent after a week without the
+	 * broker would otherwise fill and keep.
+	 */
+	if (r >= 0)
+		r = sql_exec(s, "PRAGMA cache_size = -256;");
 	if (r >= 0)
 		r = store_migrate(s);
 	if (r < 0)

@@ -42,6 +42,8 @@ struct manager {
 	struct ha_announce *ha;
 
 	sd_event_source *prune_timer;
+	sd_event_source *state_defer; /* <base>/state, once per wake-up */
+	int schema_version;           /* of the open store, for the state */
 	sd_event_source *flush_timer; /* armed while cramps wait in memory for the store */
 	sd_event_source *sig_term;
 	sd_event_source *sig_int;
@@ -68,8 +70,8 @@ static json_t *state_snapshot(struct manager *m)
 	json_t *state, *store;
 
 	if (s)
-		store = json_pack("{s:s, s:i}", "status", "ok", "schema_version",
-				  store_schema_version(s));
+		store =
+		    json_pack("{s:s, s:i}", "status", "ok", "schema_version", m->schema_version);
 	else
 		store = json_pack("{s:s, s:s}", "status", "failed", "error",
 				  strerror(-store_guard_error(m->store)));
@@ -104,10 +106,21 @@ static void publish_state(struct manager *m)
 	free(text);
 }
 
-/* Sends what changed: the state snapshot (the alerts send their own events). */
+static int on_state_defer(sd_event_source *s, void *userdata)
+{
+	publish_state(userdata);
+	return 0;
+}
+
+/*
+ * Sends what changed: the state snapshot (the alerts send their own events),
+ * once the handlers of this wake-up are done: a reading that switches a heater
+ * and changes the room makes one snapshot, after the command.
+ */
 static void publish_changes(struct manager *m)
 {
-	publish_state(m);
+	if (!m->state_defer || sd_event_source_set_enabled(m->state_defer, SD_EVENT_ONESHOT) < 0)
+		publish_state(m);
 }
 
 /* The parts heard it first (they watch the connection): now the state they are in. */
@@ -220,6 +233,7 @@ static void on_store_changed(struct store *store, void *userdata)
 {
 	struct manager *m = userdata;
 
+	m->schema_version = store ? store_schema_version(store) : 0;
 	if (m->cramps)
 		cramp_log_set_store(m->cramps, store);
 	if (m->parts)
@@ -471,6 +485,12 @@ int manager_new(struct config *config, struct manager **ret)
 	if (r >= 0)
 		r = sd_event_source_set_enabled(m->prune_timer, SD_EVENT_ON);
 	if (r >= 0)
+		r = sd_event_add_defer(m->event, &m->state_defer, on_state_defer, m);
+	if (r >= 0)
+		r = event_source_describe(m->state_defer, "state");
+	if (r >= 0)
+		r = sd_event_source_set_enabled(m->state_defer, SD_EVENT_OFF);
+	if (r >= 0)
 		r = sd_event_add_time_relative(m->event, &m->flush_timer, CLOCK_MONOTONIC,
 					       STORE_FLUSH_USEC, 0, on_flush_timer, m);
 	if (r >= 0)
@@ -527,6 +547,7 @@ struct manager *manager_free(struct manager *m)
 	m->store = store_guard_free(m->store);
 	m->alerts = alerts_free(m->alerts);
 	m->prune_timer = sd_event_source_disable_unref(m->prune_timer);
+	m->state_defer = sd_event_source_disable_unref(m->state_defer);
 	m->flush_timer = sd_event_source_disable_unref(m->flush_timer);
 	m->sig_hup = sd_event_source_disable_unref(m->sig_hup);
 	m->sig_int = sd_event_source_disable_unref(m->sig_int);

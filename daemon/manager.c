@@ -364,6 +364,12 @@ static int apply_config(struct manager *m, struct config *next)
 
 		if (store_guard_new(m->event, next->daemon.state_dir, m->alerts, &store_callbacks,
 				    m, &g) >= 0) {
+			/*
+			 * The new guard told everyone its store if it opened one; if not
+			 * (yet), nobody may keep the old one, which goes now.
+			 */
+			if (!store_guard_get(g))
+				on_store_changed(NULL, m);
 			store_guard_free(m->store);
 			m->store = g;
 		}

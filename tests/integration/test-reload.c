@@ -248,6 +248,45 @@ static void test_reload_removing_the_heater_switches_it_off(void **state)
 	assert_non_null(client_wait(f->client, f->set_topic, "OFF", 10000));
 }
 
+/*
+ * A reload to a state directory that cannot be opened: the old store goes, and
+ * nothing may go on writing to it (a cramp is kept in memory, store_failed is
+ * raised); the daemon lives on.
+ */
+static void test_reload_to_a_state_dir_that_cannot_open(void **state)
+{
+	struct fixture *f = *state;
+	char text[1024], cramp[160], alert[160];
+
+	write_config(f, "0", "0", "");
+	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
+	reading(f, "15.0");
+	plug_receives(f, "ON");
+	/* A directory below a file: mkdir fails with ENOTDIR, root or not. */
+	snprintf(text, sizeof(text),
+		 "[daemon]\nnode_id = reload%d\nstate_dir = %s/bedroomd.conf/state\n"
+		 "log_level = debug\n"
+		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n"
+		 "[heating]\nfloor = 18\nday_floor = 18\nmin_on = 0\nmin_off = 0\n"
+		 "[sensor.air]\ntype = mqtt\ntopic = %s\nmax_rate = 0\n"
+		 "[heater.plug]\ntype = generic\ncommand_topic = %s\nstate_topic = %s\n",
+		 (int) getpid(), f->daemon.dir, f->broker.port, f->thermo_topic, f->set_topic,
+		 f->plug_state_topic);
+	assert_int_equal(daemon_write_config(&f->daemon, text), 0);
+	client_clear(f->client);
+	reload(f);
+	snprintf(cramp, sizeof(cramp), "%s/cramp", f->base);
+	snprintf(alert, sizeof(alert), "%s/event/alert", f->base);
+	assert_int_equal(client_publish(f->client, cramp, "{\"leg\":\"left\"}", false), 0);
+	assert_non_null(client_wait(f->client, alert, "~\"kind\":\"store_failed\"", 10000));
+	/* Still deciding, and the cramp goes out from memory. */
+	reading(f, "15.2");
+	assert_int_equal(daemon_wait_log(&f->daemon, "heating: room 15.200", 10000), 0);
+	snprintf(cramp, sizeof(cramp), "%s/event/cramp", f->base);
+	assert_non_null(client_wait(f->client, cramp, "~\"leg\":\"left\"", 10000));
+	assert_int_equal(kill(f->daemon.pid, 0), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -256,6 +295,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_min_on_is_the_reason, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload_removing_the_heater_switches_it_off,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reload_to_a_state_dir_that_cannot_open, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -539,6 +539,14 @@ static void on_cramp_command(const struct mqtt_message *msg, void *userdata)
 	struct cramp_command c;
 	const char *reason = NULL;
 
+	/*
+	 * A retained report is a cramp from the past, sent again on every
+	 * (re)subscribe: it was logged when it came, and would be logged again.
+	 */
+	if (msg->retained) {
+		log_debug("ignoring a retained cramp report on '%s'", msg->topic);
+		return;
+	}
 	if (cramp_command_parse(msg->payload, msg->len, now, &c, &reason) < 0) {
 		log_warning("ignoring a cramp report on '%s': %s", msg->topic, reason);
 		return;

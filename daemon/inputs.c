@@ -340,6 +340,14 @@ static void on_input_message(const struct mqtt_message *msg, void *userdata)
 		return;
 	}
 	i->payload_bad = false;
+	/*
+	 * A retained message is the broker's memory of a level, sent again on
+	 * every (re)subscribe: a level, never a press or a movement.
+	 */
+	if (msg->retained) {
+		input_level(i, active, clock_monotonic_usec(), true);
+		return;
+	}
 	input_level(i, active, clock_monotonic_usec(), false);
 	/* A button on MQTT often says only "pressed": each one is a press. */
 	if (active && i->cfg->role == CONFIG_INPUT_ROLE_CRAMP_BUTTON)

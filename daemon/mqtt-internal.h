@@ -51,8 +51,10 @@ struct mqtt {
 	struct mqtt_received *received, *received_tail;
 
 	struct mqtt_slot *slots, *slots_tail; /* in the order they were added */
-	unsigned dispatching;                 /* nesting depth of handler calls */
-	bool slots_dead;                      /* a slot was freed while dispatching */
+	char **dropped;                       /* filters whose last slot went while away */
+	size_t n_dropped;
+	unsigned dispatching; /* nesting depth of handler calls */
+	bool slots_dead;      /* a slot was freed while dispatching */
 };
 
 /* Lets libmosquitto's socket be polled for writing when it has something to send. */
@@ -65,7 +67,11 @@ void mqtt_update_io_events(struct mqtt *m);
  */
 void mqtt_sent(struct mqtt *m, bool sent);
 
-/* Subscribes every filter the slots hold again: after a (re)connect. */
+/*
+ * After a (re)connect: unsubscribes the filters dropped while away (the
+ * broker's session still holds them), then subscribes every filter the slots
+ * hold.
+ */
 void mqtt_slots_restore(struct mqtt *m);
 
 /* Calls the handler of every slot whose filter matches @msg->topic. */

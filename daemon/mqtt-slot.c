@@ -89,6 +89,37 @@ static void slot_destroy(struct mqtt_slot *s)
 	free(s);
 }
 
+/* Forgets @filter from the filters dropped while away: it is wanted again. */
+static void undrop(struct mqtt *m, const char *filter)
+{
+	for (size_t i = 0; i < m->n_dropped; i++)
+		if (strcmp(m->dropped[i], filter) == 0) {
+			free(m->dropped[i]);
+			m->dropped[i] = m->dropped[--m->n_dropped];
+			return;
+		}
+}
+
+/*
+ * A filter's last slot went while we were away: the broker's persistent
+ * session still holds it (and queues its messages for us) until we say so.
+ */
+static void drop_later(struct mqtt *m, const char *filter)
+{
+	char **grown, *copy;
+
+	undrop(m, filter);
+	copy = strdup(filter);
+	grown = copy ? realloc(m->dropped, (m->n_dropped + 1) * sizeof(*grown)) : NULL;
+	if (!grown) {
+		free(copy);
+		log_warning("cannot remember to unsubscribe from '%s': out of memory", filter);
+		return;
+	}
+	m->dropped = grown;
+	m->dropped[m->n_dropped++] = copy;
+}
+
 int mqtt_subscribe(struct mqtt *m, const char *filter, int qos, mqtt_message_handler_t handler,
 		   void *userdata, struct mqtt_slot **ret_slot)
 {
@@ -113,6 +144,7 @@ int mqtt_subscribe(struct mqtt *m, const char *filter, int qos, mqtt_message_han
 	s->handler = handler;
 	s->userdata = userdata;
 	link_slot(m, s);
+	undrop(m, filter);
 	/*
 	 * SUBSCRIBE even when another slot holds the filter: the broker then sends
 	 * its retained message again, which the new slot has not seen.
@@ -169,6 +201,9 @@ struct mqtt_slot *mqtt_slot_free(struct mqtt_slot *s)
 		slot_destroy(s);
 		return NULL;
 	}
+	if (s->kind == MQTT_SLOT_KIND_SUBSCRIPTION && m->state != MQTT_STATE_CONNECTED &&
+	    filter_qos(m, s->filter, s) < 0)
+		drop_later(m, s->filter);
 	if (s->kind == MQTT_SLOT_KIND_SUBSCRIPTION && m->state == MQTT_STATE_CONNECTED &&
 	    filter_qos(m, s->filter, s) < 0) {
 		int rc = mosquitto_unsubscribe(m->mosq, NULL, s->filter);
@@ -196,6 +231,15 @@ const char *mqtt_slot_filter(const struct mqtt_slot *s)
 
 void mqtt_slots_restore(struct mqtt *m)
 {
+	for (size_t i = 0; i < m->n_dropped; i++) {
+		int rc = mosquitto_unsubscribe(m->mosq, NULL, m->dropped[i]);
+
+		if (rc != MOSQ_ERR_SUCCESS)
+			log_debug("cannot unsubscribe from '%s': %s", m->dropped[i],
+				  mosquitto_strerror(rc));
+		free(m->dropped[i]);
+	}
+	m->n_dropped = 0;
 	for (struct mqtt_slot *s = m->slots; s; s = s->next) {
 		bool first = true;
 
@@ -313,4 +357,8 @@ void mqtt_slots_detach(struct mqtt *m)
 			slot_destroy(s);
 	}
 	m->slots = m->slots_tail = NULL;
+	for (size_t i = 0; i < m->n_dropped; i++)
+		free(m->dropped[i]);
+	m->dropped = (free(m->dropped), NULL);
+	m->n_dropped = 0;
 }

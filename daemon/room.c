@@ -499,6 +499,16 @@ static void on_thermometer_message(const struct mqtt_message *msg, void *userdat
 	const char *reason = NULL;
 	int rc;
 
+	/*
+	 * A retained value is of unknown age (ESPHome retains its states): taken as
+	 * a reading on every (re)subscribe, a thermometer long dead would "come
+	 * back" with it. Only a value sent now is a reading.
+	 */
+	if (msg->retained) {
+		log_debug("%s: ignoring the retained value on '%s': its age is unknown", s->source,
+			  msg->topic);
+		return;
+	}
 	rc = temp_payload_parse(msg->payload, msg->len, &s->payload, &reading.value_mc, &reason);
 	if (rc < 0) {
 		log_write(s->payload_bad ? LOG_LEVEL_DEBUG : LOG_LEVEL_WARNING,

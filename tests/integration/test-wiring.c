@@ -189,12 +189,70 @@ static void test_reload_drops_a_parts_subscriptions(void **state)
 	free(log);
 }
 
+/*
+ * What the broker retains is not news: a retained cramp report is not logged
+ * again, a retained thermometer value (of unknown age) is not a reading; not at
+ * start, not after a reload (every part subscribes again).
+ */
+static void test_retained_messages_are_not_news(void **state)
+{
+	struct fixture *f = *state;
+	char cramp[128], events[128], topic[128];
+	char *log;
+
+	snprintf(cramp, sizeof(cramp), "%s/cramp", f->base);
+	snprintf(events, sizeof(events), "%s/event/cramp", f->base);
+	snprintf(topic, sizeof(topic), "%s/state", f->base);
+	assert_int_equal(client_publish(f->client, cramp, "{\"leg\":\"left\"}", true), 0);
+	assert_int_equal(client_publish(f->client, f->cold_topic, "12.0", true), 0);
+	write_config(f, false);
+	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
+	assert_int_equal(kill(f->daemon.pid, SIGHUP), 0);
+	assert_int_equal(daemon_wait_log(&f->daemon, "reloaded", 5000), 0);
+	assert_int_equal(daemon_wait_log(&f->daemon, "ignoring the retained value", 5000), 0);
+	/* A value sent now is a reading; the retained report never became a cramp. */
+	assert_int_equal(client_publish(f->client, f->cold_topic, "17.5", false), 0);
+	assert_int_equal(daemon_wait_log(&f->daemon, "heating: room 17.500", 5000), 0);
+	assert_null(client_wait(f->client, events, NULL, 1000));
+	log = daemon_stderr(&f->daemon);
+	assert_non_null(log);
+	assert_null(strstr(log, "heating: room 12.000"));
+	assert_null(strstr(log, "cramp logged"));
+	free(log);
+	assert_int_equal(client_publish(f->client, cramp, "", true), 0); /* clear it */
+	assert_int_equal(client_publish(f->client, f->cold_topic, "", true), 0);
+}
+
+/* A reload during a broker outage that removes heater b: its filter goes on reconnect. */
+static void test_reload_while_away_drops_the_filter_later(void **state)
+{
+	struct fixture *f = *state;
+	char unsubscribed[256];
+
+	write_config(f, true);
+	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
+	snprintf(unsubscribed, sizeof(unsubscribed), "%s %s\n", f->client_id, f->plug_b);
+	broker_stop(&f->broker);
+	write_config(f, false);
+	assert_int_equal(kill(f->daemon.pid, SIGHUP), 0);
+	assert_int_equal(daemon_wait_log(&f->daemon, "reloaded", 5000), 0);
+	assert_int_equal(broker_restart(&f->broker), 0);
+	assert_int_equal(daemon_wait_log(&f->daemon, "connected to MQTT broker", 30000), 0);
+	for (long long end = now_ms() + 5000; !broker_logged(f, unsubscribed) && now_ms() < end;)
+		usleep(50 * 1000);
+	assert_true(broker_logged(f, unsubscribed));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_readings_keep_their_time, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload_drops_a_parts_subscriptions, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_retained_messages_are_not_news, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_reload_while_away_drops_the_filter_later,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -239,6 +239,33 @@ static void test_slots_outlive_their_connection(void **state)
 	assert_null(mqtt_slot_free(NULL));
 }
 
+/* A filter whose last slot goes while away is unsubscribed on the next connect; one wanted
+ * again is not. */
+static void test_filters_dropped_while_away(void **state)
+{
+	struct rig *r = *state;
+	struct handler a = { .rig = r, .name = "a" }, b = { .rig = r, .name = "b" };
+	struct handler b2 = { .rig = r, .name = "b2" };
+
+	assert_int_equal(mqtt_subscribe(r->mqtt, "plug/a", 1, on_message, &a, &a.slot), 0);
+	assert_int_equal(mqtt_subscribe(r->mqtt, "plug/b", 1, on_message, &b, &b.slot), 0);
+	assert_int_equal(mqtt_subscribe(r->mqtt, "plug/b", 1, on_message, &b2, &b2.slot), 0);
+	a.slot = mqtt_slot_free(a.slot);
+	assert_int_equal(r->mqtt->n_dropped, 1);
+	assert_string_equal(r->mqtt->dropped[0], "plug/a");
+	/* Another slot still holds plug/b: nothing to drop. */
+	b.slot = mqtt_slot_free(b.slot);
+	assert_int_equal(r->mqtt->n_dropped, 1);
+	/* Wanted again before the connect: kept. */
+	assert_int_equal(mqtt_subscribe(r->mqtt, "plug/a", 1, on_message, &a, &a.slot), 0);
+	assert_int_equal(r->mqtt->n_dropped, 0);
+	b2.slot = mqtt_slot_free(b2.slot);
+	assert_int_equal(r->mqtt->n_dropped, 1);
+	assert_string_equal(r->mqtt->dropped[0], "plug/b");
+	a.slot = mqtt_slot_free(a.slot);
+	assert_int_equal(r->mqtt->n_dropped, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -251,6 +278,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_watches_hear_the_connection, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slots_outlive_their_connection, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_filters_dropped_while_away, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

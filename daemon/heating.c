@@ -152,6 +152,7 @@ static void step(struct heating *h)
 {
 	uint64_t now = clock_monotonic_usec();
 	const char *before = heating_action(h);
+	struct thermostat_learned learned;
 	struct thermostat_decision d;
 	bool again = false;
 	int r;
@@ -159,12 +160,15 @@ static void step(struct heating *h)
 	if (!h->thermostat)
 		return;
 	fill_inputs(h);
+	thermostat_get_learned(h->thermostat, &learned);
 	r = heating_path_decide(h->thermostat, &h->in, h->n_stages, now, local_second_of_day(), &d);
-	if (r < 0)
+	if (r < 0) {
 		/* Never happens with a good clock; the decision is all off if it does. */
 		log_error_errno(r, "heating: the thermostat refused its inputs, heaters off");
-	else
+	} else {
 		raise_or_clear(h, d.alerts_raised, d.alerts_cleared, "heating");
+		heating_model_step(h, &d, &learned, now);
+	}
 	for (unsigned i = 0; i < h->n_stages; i++) {
 		struct stage *s = &h->stages[i];
 		struct heater_decision hd;
@@ -436,6 +440,7 @@ void heating_set_store(struct heating *h, struct store *store)
 {
 	assert(h);
 	h->settings.store = store;
+	heating_model_restore(h);
 }
 
 /* Our topics: the commands, the outdoor thermometer, the plugs. */
@@ -469,6 +474,7 @@ int heating_start(struct heating *h, struct mqtt *mqtt, struct store *store)
 	assert(mqtt);
 	h->mqtt = mqtt;
 	heating_settings_load(&h->settings, store);
+	heating_model_restore(h);
 	r = subscribe(h, mqtt);
 	if (r < 0)
 		return log_error_errno(r, "heating: cannot subscribe");
@@ -490,6 +496,7 @@ void heating_off(struct heating *h)
 	uint64_t now = clock_monotonic_usec();
 
 	assert(h);
+	heating_model_keep(h, now, true);
 	for (unsigned i = 0; i < h->n_stages; i++) {
 		struct heater_decision hd;
 

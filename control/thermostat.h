@@ -244,9 +244,11 @@ int thermostat_model_format(const struct thermostat_model *m, char *buf, size_t 
 int thermostat_model_parse(const char *text, struct thermostat_model *ret);
 
 /*
- * Whether @a and @b differ enough to keep @b in place of @a: a parameter by
- * more than 1 % (and a little more near 0), how sure by 0.02, the margin by
- * 0.01 K; anything not a number differs.
+ * Whether @a and @b differ enough to keep @b in place of @a: what the decisions
+ * rest on by more than 3 % (the heater's gain, its total lag, the air's rate
+ * and loss, the walls' time constants), the constant heat by 0.1 K/h, how sure
+ * by 0.05, the margin by 0.03 K; anything not a number differs. About two a
+ * day once the room is learned (bench: 45 in 26 days, most in the first).
  */
 bool thermostat_model_differs(const struct thermostat_model *a, const struct thermostat_model *b);
 

@@ -33,6 +33,20 @@ static struct thermostat_model model(void)
 	};
 }
 
+/* Every field alike (the struct has padding: no memcmp). */
+static void assert_same(const struct thermostat_model *a, const struct thermostat_model *b)
+{
+	assert_int_equal(a->version, b->version);
+	assert_true(a->gain_k_per_h == b->gain_k_per_h && a->lag_long_s == b->lag_long_s &&
+		    a->lag_short_s == b->lag_short_s && a->out_per_h == b->out_per_h &&
+		    a->offset_k_per_h == b->offset_k_per_h && a->sure == b->sure &&
+		    a->margin_c == b->margin_c);
+	for (unsigned k = 0; k < 2; k++)
+		assert_true(a->walls_per_h[k] == b->walls_per_h[k] &&
+			    a->walls_share[k] == b->walls_share[k] &&
+			    a->walls_tau_s[k] == b->walls_tau_s[k]);
+}
+
 static void test_line_and_back(void **state)
 {
 	struct thermostat_model m = model(), back;
@@ -49,7 +63,7 @@ static void test_line_and_back(void **state)
 				  "walls_share=0.75,0.5 walls_tau_s=3600,36000 "
 				  "offset_k_per_h=-0.125 sure=0.875 margin_c=0.0625");
 	assert_int_equal(thermostat_model_parse(text, &back), 0);
-	assert_memory_equal(&back, &m, sizeof(m));
+	assert_same(&back, &m);
 	/* the thermostat takes it */
 	thermostat_params_init(&p);
 	assert_int_equal(thermostat_new(&p, &t), 0);
@@ -107,7 +121,7 @@ static void test_refused_lines(void **state)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		if (thermostat_model_parse(bad[i], &m) != -EINVAL)
 			fail_msg("accepted: '%s'", bad[i]);
-		assert_memory_equal(&m, &keep, sizeof(m));
+		assert_same(&m, &keep);
 	}
 	/* another version: refused as such */
 	assert_int_equal(thermostat_model_parse("thermostat-model 2 gain_k_per_h=40", &m), -ESTALE);
@@ -145,27 +159,48 @@ static void test_differs(void **state)
 	(void) state;
 	b = a;
 	assert_false(thermostat_model_differs(&a, &b));
-	b.gain_k_per_h *= 1.005; /* half a per cent: the same */
+	b.gain_k_per_h *= 1.02; /* 2 %: the same */
 	assert_false(thermostat_model_differs(&a, &b));
-	b.gain_k_per_h = a.gain_k_per_h * 1.02;
+	b.gain_k_per_h = a.gain_k_per_h * 1.05;
 	assert_true(thermostat_model_differs(&a, &b));
 	b = a;
-	b.walls_tau_s[1] *= 1.02;
+	b.lag_long_s += 20;
 	assert_true(thermostat_model_differs(&a, &b));
 	b = a;
-	b.sure += 0.01;
+	b.walls_tau_s[1] *= 1.05;
+	assert_true(thermostat_model_differs(&a, &b));
+	/* the walls' parts traded against each other, their sum and loss alike: the same */
+	b = a;
+	b.walls_per_h[0] += 0.25;
+	b.walls_per_h[1] -= 0.25;
+	b.walls_share[0] = 0.8;
+	b.walls_share[1] = 0.3;
 	assert_false(thermostat_model_differs(&a, &b));
-	b.sure = a.sure + 0.03;
+	b.walls_per_h[0] += 0.5; /* more loss to the walls */
+	assert_true(thermostat_model_differs(&a, &b));
+	b = a;
+	b.out_per_h *= 1.5;
+	assert_true(thermostat_model_differs(&a, &b));
+	b = a;
+	b.sure += 0.03;
+	assert_false(thermostat_model_differs(&a, &b));
+	b.sure = a.sure + 0.06;
 	assert_true(thermostat_model_differs(&a, &b));
 	b = a;
 	b.margin_c += 0.02;
+	assert_false(thermostat_model_differs(&a, &b));
+	b.margin_c = a.margin_c + 0.04;
 	assert_true(thermostat_model_differs(&a, &b));
 	b = a;
-	b.offset_k_per_h = 0.001; /* near 0: a tiny change is none */
-	a.offset_k_per_h = 0;
+	b.offset_k_per_h += 0.05;
 	assert_false(thermostat_model_differs(&a, &b));
+	b.offset_k_per_h += 0.1;
+	assert_true(thermostat_model_differs(&a, &b));
 	b = a;
 	b.out_per_h = NAN;
+	assert_true(thermostat_model_differs(&a, &b));
+	b = a;
+	b.version++;
 	assert_true(thermostat_model_differs(&a, &b));
 }
 

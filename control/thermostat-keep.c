@@ -22,7 +22,7 @@ struct field {
 
 #define FIELD(f, count)                                                                            \
 	{                                                                                          \
-		.name = #f, .offset = offsetof(struct thermostat_model, f), .n = count             \
+		.name = #f, .offset = offsetof(struct thermostat_model, f), .n = (count)           \
 	}
 
 static const struct field fields[] = {

@@ -41,7 +41,7 @@
 
 #define EX_USAGE    64
 #define EX_CONFIG   78
-#define CONFIG_MAX  (1024 * 1024)
+#define CONFIG_MAX  ((size_t) 1024 * 1024)
 #define THERMOMETER "\n[sensor.thermometer]\ntype = w1\n"
 
 /* @path's contents (NULL: none) and the default thermometer, in a memfd. Returns its fd or -errno.

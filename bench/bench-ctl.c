@@ -1,45 +1,66 @@
-/* bedroomd's thermostat as the benchmarks drive it: see bench-ctl.h. */
-#include <math.h>
-
+/* bedroomd as the benchmarks drive it: see bench-ctl.h. */
 #include "bench/bench-ctl.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sensors/temp-reading.h"
+
+#ifndef BENCH_CONFIG
+#define BENCH_CONFIG "bench/bench.conf"
+#endif
 
 int bench_ctl_init(struct bench_ctl *c, double floor_c, bool continuous)
 {
-	struct thermostat_params p;
+	char *error = NULL;
+	int r;
 
-	*c = (struct bench_ctl){ .on = false };
-	thermostat_params_init(&p);
-	thermostat_input_init(&c->in);
-	c->in.floor_c = floor_c;
-	c->in.day_floor_enabled = continuous;
-	c->in.day_floor_c = floor_c;
-	return thermostat_new(&p, &c->thermostat);
+	*c = (struct bench_ctl){ .room_c = NAN };
+	r = config_load(BENCH_CONFIG, &c->config, &error);
+	if (r < 0) {
+		fprintf(stderr, "%s\n", error ? error : strerror(-r));
+		free(error);
+		return r;
+	}
+	c->config->heating.floor_c = floor_c;
+	c->config->heating.day_floor_c = continuous ? floor_c : NAN;
+	r = heating_replay_new(c->config, &c->replay);
+	if (r < 0) {
+		fprintf(stderr, "%s: cannot set up the thermostat: %s\n", BENCH_CONFIG,
+			strerror(-r));
+		bench_ctl_done(c);
+		return r;
+	}
+	c->thermostat = heating_replay_thermostat(c->replay);
+	return 0;
 }
 
 void bench_ctl_done(struct bench_ctl *c)
 {
-	c->thermostat = thermostat_free(c->thermostat);
+	c->replay = heating_replay_free(c->replay);
+	c->config = config_free(c->config);
+	c->thermostat = NULL;
 }
 
 int bench_ctl_step(struct bench_ctl *c, uint64_t now_usec, unsigned sec_of_day, bool reading,
 		   double sensor_c, double outdoor_c)
 {
+	/* w1_therm: raw * 1000 / 16 in integers, truncated towards zero */
+	struct temp_reading raw = { .value_mc = (int32_t) (sensor_c * 1000.0) };
+	int32_t out_mc = isfinite(outdoor_c) ? (int32_t) lround(outdoor_c * 1000.0) : 0;
+	const struct thermostat_input *in;
 	int r;
 
-	if (reading) {
-		c->in.room_known = true;
-		c->in.room_c = sensor_c;
-		c->in.room_usec = now_usec;
-	} else if (now_usec < c->wake_usec) {
-		return 0;
-	}
-	c->in.outdoor_known = isfinite(outdoor_c);
-	c->in.outdoor_c = outdoor_c;
-	r = thermostat_step(c->thermostat, &c->in, now_usec, sec_of_day, &c->last);
-	if (r < 0)
+	r = heating_replay_at(c->replay, now_usec, sec_of_day, 0, reading ? &raw : NULL,
+			      reading && isfinite(outdoor_c) ? &out_mc : NULL);
+	if (r <= 0)
 		return r;
-	c->changes += c->last.model_changed;
+	c->last = *heating_replay_decision(c->replay);
 	c->on = c->last.stage[0].on;
-	c->wake_usec = c->last.next_wakeup_usec;
+	c->changes = heating_replay_model_changes(c->replay);
+	in = heating_replay_input(c->replay);
+	c->room_c = in->room_known ? in->room_c : NAN;
 	return 1;
 }

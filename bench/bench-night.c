@@ -135,7 +135,7 @@ int main(int argc, char **argv)
 
 			printf("night %ld %02u:%02u %7.1f %8.2f %8.2f %5s %6s  %-9s %s\n", night,
 			       sec / 3600, sec / 60 % 60, out_c, sim_room_true_air_c(room),
-			       ctl.in.room_c, floor_on ? "18.0" : "-",
+			       ctl.room_c, floor_on ? "18.0" : "-",
 			       sim_room_relay_on(room, 0) ? "on" : "off",
 			       thermostat_reason_to_string(reason), alerts);
 			alerts[0] = '\0';

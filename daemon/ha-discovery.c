@@ -122,6 +122,25 @@ static void add_sensors(struct builder *b)
 		      "{{ value_json.last_cramp }}", "device_class", "timestamp"));
 }
 
+/*
+ * What heating learned about the room (<base>/state "learned"), for whoever
+ * wonders why it heats when it does: how sure it is (%) as the state, the rest
+ * (heater gain and lag, the room's and the walls' time constants, in use or
+ * not) as attributes. A diagnostic entity: Home Assistant shows it apart.
+ */
+static void add_learned(struct builder *b)
+{
+	add(b, "sensor", "learned", "Heating model",
+	    json_pack("{s:o, s:s, s:s, s:s, s:s, s:o, s:s, s:s}", "state_topic", below(b, "state"),
+		      "value_template",
+		      "{{ (value_json.learned.sure * 100) | round(0) if value_json.learned else "
+		      "'None' }}",
+		      "unit_of_measurement", "%", "state_class", "measurement", "entity_category",
+		      "diagnostic", "json_attributes_topic", below(b, "state"),
+		      "json_attributes_template", "{{ (value_json.learned or {}) | tojson }}",
+		      "icon", "mdi:home-thermometer-outline"));
+}
+
 static void add_heater(struct builder *b, const char *heater)
 {
 	char object[96], name[96], template[160];
@@ -272,8 +291,10 @@ int ha_discovery_build(const struct config *c, const char *version, struct ha_di
 	if (!b.d)
 		return -ENOMEM;
 	if (c->homeassistant.discovery) {
-		if (c->n_heaters > 0)
+		if (c->n_heaters > 0) {
 			add_climate(&b);
+			add_learned(&b);
+		}
 		add_sensors(&b);
 		add_binary_sensors(&b);
 		add_buttons(&b);

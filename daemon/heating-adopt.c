@@ -32,7 +32,7 @@ static void adopt_stage(struct stage *s, struct stage *old)
 
 void heating_adopt(struct heating *h, struct heating *old)
 {
-	bool all_in_place = h->n_stages == old->n_stages;
+	bool all_in_place = h->n_stages == old->n_stages, adopted_thermostat;
 	unsigned adopted = 0;
 
 	assert(h);
@@ -65,14 +65,16 @@ void heating_adopt(struct heating *h, struct heating *old)
 	 * The thermostat holds the relays' timers (min on/off, max on-time, back-offs)
 	 * and what it learned: kept when it is made alike and decides for the same heaters.
 	 */
-	if (all_in_place && h->thermostat && old->thermostat &&
-	    thermostat_made_alike(&h->thermostat_params, &old->thermostat_params)) {
+	adopted_thermostat = all_in_place && h->thermostat && old->thermostat &&
+			     thermostat_made_alike(&h->thermostat_params, &old->thermostat_params);
+	if (adopted_thermostat) {
 		thermostat_free(h->thermostat);
 		h->thermostat = old->thermostat;
 		old->thermostat = NULL;
 		h->last = old->last;
 		h->have_decision = old->have_decision;
 	}
+	heating_model_adopt(h, old, adopted_thermostat);
 	log_debug("heating: reloaded, %u of %u heaters kept as they were, the thermostat %s",
 		  adopted, h->n_stages, old->thermostat ? "made anew" : "kept");
 }

@@ -2,8 +2,10 @@
 
 /*
  * Internal to heating: its state, shared by heating.c (the loop: readings,
- * decisions, commands, subscriptions), heating-state.c (what it reports) and
- * heating-adopt.c (what a reload keeps). Only heating.c calls into the others.
+ * decisions, commands, subscriptions), heating-state.c (what it reports),
+ * heating-adopt.c (what a reload keeps) and heating-model.c (what the
+ * thermostat learned: kept, restored, shown). Only heating.c calls into the
+ * others (and heating-adopt.c into heating-model.c).
  */
 
 #include <stdbool.h>
@@ -50,6 +52,12 @@ struct heating {
 	struct stage stages[THERMOSTAT_STAGES_MAX];
 	unsigned n_stages;
 
+	/* What the thermostat learned, kept in the store (heating-model.c). */
+	bool model_tried; /* restored or handed on: not again from the store */
+	bool model_kept;  /* the store holds kept_model */
+	struct thermostat_model kept_model;
+	uint64_t model_keep_usec; /* kept again no sooner than this */
+
 	struct heating_settings settings; /* floor and mode */
 	struct mqtt_slot *floor_slot, *mode_slot, *outdoor_slot, *watch;
 	sd_event_source *timer;
@@ -61,3 +69,26 @@ const char *heating_action(const struct heating *h);
 
 /* Adds the time stage @s was on up to @now_usec to its hour of use. In heating-state.c. */
 void heating_account(struct stage *s, uint64_t now_usec);
+
+/*
+ * The model kept in the store, into the thermostat: once, when heating has
+ * both, unless it learned as much since. A model the thermostat refuses is
+ * logged and dropped. In heating-model.c, as are the four below.
+ */
+void heating_model_restore(struct heating *h);
+
+/* Keeps the model in the store if it changed, at most once an hour; at once for @shutdown. */
+void heating_model_keep(struct heating *h, uint64_t now_usec, bool shutdown);
+
+/*
+ * After decision @d: the room changed (logged with what was learned @before,
+ * the kept model dropped), and what there is to keep.
+ */
+void heating_model_step(struct heating *h, const struct thermostat_decision *d,
+			const struct thermostat_learned *before, uint64_t now_usec);
+
+/* A reload: what @old learned goes on in @h, whose thermostat is @old's if @thermostat_adopted. */
+void heating_model_adopt(struct heating *h, struct heating *old, bool thermostat_adopted);
+
+/* The "learned" object of the state: how sure, in use or not, the heater, the room. */
+json_t *heating_model_state(const struct heating *h);

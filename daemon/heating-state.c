@@ -106,5 +106,6 @@ int heating_add_state(const struct heating *h, json_t *state)
 			    h->have_decision ? json_string(thermostat_reason_to_string(reason(h)))
 					     : json_null());
 	json_object_set_new(state, "heaters", heaters);
+	json_object_set_new(state, "learned", heating_model_state(h));
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include "daemon/clock.h"
 #include "daemon/event-source.h"
 #include "daemon/heating-internal.h"
+#include "daemon/heating-path.h"
 #include "daemon/log.h"
 #include "sensors/temp-payload.h"
 
@@ -125,18 +126,14 @@ static enum thermostat_bed bed_input(const struct heating *h)
 			  : THERMOSTAT_BED_EMPTY;
 }
 
+/* What changes while heating runs; the rest of the input is the config's (heating_new()). */
 static void fill_inputs(struct heating *h)
 {
-	const struct config_heating *c = &h->config->heating;
 	struct thermostat_input *in = &h->in;
 
 	in->mode =
 	    h->settings.mode == COMMAND_MODE_HEAT ? THERMOSTAT_MODE_HEAT : THERMOSTAT_MODE_OFF;
 	in->floor_c = h->settings.floor_c;
-	in->day_floor_enabled = !isnan(c->day_floor_c);
-	in->day_floor_c = in->day_floor_enabled ? c->day_floor_c : 16.0;
-	in->night_start_min = (unsigned) c->night_start_min;
-	in->night_end_min = (unsigned) c->night_end_min;
 	in->bed = bed_input(h);
 	for (unsigned i = 0; i < h->n_stages; i++) {
 		struct heater_status st;
@@ -155,6 +152,7 @@ static void step(struct heating *h)
 {
 	uint64_t now = clock_monotonic_usec();
 	const char *before = heating_action(h);
+	struct thermostat_learned learned;
 	struct thermostat_decision d;
 	bool again = false;
 	int r;
@@ -162,15 +160,14 @@ static void step(struct heating *h)
 	if (!h->thermostat)
 		return;
 	fill_inputs(h);
-	r = thermostat_step(h->thermostat, &h->in, now, local_second_of_day(), &d);
+	thermostat_get_learned(h->thermostat, &learned);
+	r = heating_path_decide(h->thermostat, &h->in, h->n_stages, now, local_second_of_day(), &d);
 	if (r < 0) {
-		/* Never happens with a good clock; fail safe if it does. */
+		/* Never happens with a good clock; the decision is all off if it does. */
 		log_error_errno(r, "heating: the thermostat refused its inputs, heaters off");
-		memset(&d, 0, sizeof(d));
-		d.n_stages = h->n_stages;
-		d.next_wakeup_usec = now + MINUTE_USEC;
 	} else {
 		raise_or_clear(h, d.alerts_raised, d.alerts_cleared, "heating");
+		heating_model_step(h, &d, &learned, now);
 	}
 	for (unsigned i = 0; i < h->n_stages; i++) {
 		struct stage *s = &h->stages[i];
@@ -254,26 +251,8 @@ static int make_stage(struct heating *h, struct stage *s, const struct config_he
 
 static int make_thermostat(struct heating *h)
 {
-	const struct config_heating *c = &h->config->heating;
-	struct thermostat_params *p = &h->thermostat_params;
-
-	thermostat_params_init(p);
-	p->n_stages = h->n_stages;
-	p->min_on_usec = c->min_on_usec;
-	p->min_off_usec = c->min_off_usec;
-	p->max_on_usec = c->max_on_usec;
-	p->overheat_c = c->overheat_c;
-	p->fallback_duty = c->fallback_duty;
-	p->no_effect_usec = c->no_effect_usec;
-	p->preheat_max_usec = c->preheat_max_usec;
-	/* The room module decides when a sensor is stale; never second-guess it sooner. */
-	for (size_t i = 0; i < h->config->n_sensors; i++)
-		if (h->config->sensors[i].stale_after_usec > p->stale_usec)
-			p->stale_usec = h->config->sensors[i].stale_after_usec;
-	for (unsigned i = 0; i < h->n_stages; i++)
-		if (i == 0 || h->stages[i].cfg->min_power_w < p->no_effect_power_w)
-			p->no_effect_power_w = h->stages[i].cfg->min_power_w;
-	return thermostat_new(p, &h->thermostat);
+	heating_path_params(h->config, h->n_stages, &h->thermostat_params);
+	return thermostat_new(&h->thermostat_params, &h->thermostat);
 }
 
 static void set_connected(struct heating *h, bool connected)
@@ -340,8 +319,7 @@ static void on_outdoor_message(const struct mqtt_message *msg, void *userdata)
 		log_debug("ignoring outdoor temperature: %s", reason);
 		return;
 	}
-	h->in.outdoor_known = true;
-	h->in.outdoor_c = (double) mc / 1000.0;
+	heating_path_outdoor(&h->in, mc);
 }
 
 static void on_plug_message(const struct mqtt_message *msg, void *userdata)
@@ -371,15 +349,12 @@ static void on_room_reading(const struct room_reading *reading, void *userdata)
 {
 	struct heating *h = userdata;
 
-	h->in.room_known = reading->known;
-	if (reading->known) {
-		h->in.room_c = (double) reading->value_mc / 1000.0;
-		h->in.room_usec = reading->taken_usec;
+	heating_path_reading(&h->in, reading);
+	if (reading->known)
 		log_debug("heating: room %.3f °C, taken at %.3f s", h->in.room_c,
 			  (double) reading->taken_usec / 1e6);
-	} else {
+	else
 		log_debug("heating: room temperature unknown");
-	}
 	step(h);
 }
 
@@ -406,7 +381,7 @@ int heating_new(sd_event *event, const struct config *config, struct alerts *ale
 	h->cb = cb;
 	h->userdata = userdata;
 	heating_settings_init(&h->settings, &config->heating);
-	thermostat_input_init(&h->in);
+	heating_path_input_init(&config->heating, &h->in);
 	if (config->n_heaters > THERMOSTAT_STAGES_MAX) {
 		log_error("heating: at most %d heaters can be staged, %zu are configured",
 			  THERMOSTAT_STAGES_MAX, config->n_heaters);
@@ -465,6 +440,7 @@ void heating_set_store(struct heating *h, struct store *store)
 {
 	assert(h);
 	h->settings.store = store;
+	heating_model_restore(h);
 }
 
 /* Our topics: the commands, the outdoor thermometer, the plugs. */
@@ -498,6 +474,7 @@ int heating_start(struct heating *h, struct mqtt *mqtt, struct store *store)
 	assert(mqtt);
 	h->mqtt = mqtt;
 	heating_settings_load(&h->settings, store);
+	heating_model_restore(h);
 	r = subscribe(h, mqtt);
 	if (r < 0)
 		return log_error_errno(r, "heating: cannot subscribe");
@@ -519,6 +496,7 @@ void heating_off(struct heating *h)
 	uint64_t now = clock_monotonic_usec();
 
 	assert(h);
+	heating_model_keep(h, now, true);
 	for (unsigned i = 0; i < h->n_stages; i++) {
 		struct heater_decision hd;
 

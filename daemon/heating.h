@@ -19,7 +19,8 @@
  * and by its own wake-ups, and carries its decisions out through the heaters
  * (actuators/heater): commands, confirmation, dead-man keep-alive, alerts.
  * Owns its topics: <base>/set/floor and <base>/set/mode (kept in the store so
- * they survive a restart), the outdoor thermometer and the plugs' topics. Reads
+ * they survive a restart), the outdoor thermometer and the plugs' topics.
+ * Keeps what the thermostat learned about the room in the store too. Reads
  * whether the person is in bed from the bed inputs. Heaters are commanded off
  * at start-up and shutdown.
  */
@@ -52,9 +53,10 @@ int heating_start(struct heating *h, struct mqtt *mqtt, struct store *store);
  * A reload: takes over from @old (still running, not yet stopped) what did not
  * change, before heating_start(): each heater of the same name and settings
  * (its plug's tracker, its relay state), the thermostat when it is made alike
- * for the same heaters (the relays' timers, what it learned), the last room and
- * outdoor readings. @old's heating_stop() then leaves the adopted heaters
- * alone; it switches off only those that are gone or changed.
+ * for the same heaters (the relays' timers, what it learned) and otherwise
+ * what it learned about the room, the last room and outdoor readings. @old's
+ * heating_stop() then leaves the adopted heaters alone; it switches off only
+ * those that are gone or changed.
  */
 void heating_adopt(struct heating *h, struct heating *old);
 
@@ -72,5 +74,8 @@ int heating_heater_on(const struct heating *h);
 /* The first stage's share of the last hour it was on, 0..1; NAN with no heaters. */
 double heating_duty_1h(const struct heating *h);
 
-/* Adds "floor", "mode", "action", "heating" and "heaters" to @state. */
+/*
+ * Adds "floor", "mode", "action", "heating_reason", "heaters" and "learned"
+ * (what the thermostat learned about the room; null without heaters) to @state.
+ */
 int heating_add_state(const struct heating *h, json_t *state);

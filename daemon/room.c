@@ -9,6 +9,7 @@
 
 #include "daemon/clock.h"
 #include "daemon/event-source.h"
+#include "daemon/heating-path.h"
 #include "daemon/log.h"
 #include "sensors/reading-check.h"
 #include "sensors/room-publish.h"
@@ -293,23 +294,6 @@ static int on_health_timer(sd_event_source *es, uint64_t usec, void *userdata)
 	return 0;
 }
 
-/* The checks and health of one [sensor.NAME], for the room's tracker. */
-static void sensor_params(const struct config_sensor *cfg, struct room_sensor_params *ret)
-{
-	*ret = (struct room_sensor_params){
-		.kind = cfg->type == CONFIG_SENSOR_TYPE_W1 ? READING_CHECK_KIND_DS18B20
-							   : READING_CHECK_KIND_GENERIC,
-		.offset_mc = (int32_t) lround(cfg->offset_c * 1000),
-		.stale_after_usec = cfg->stale_after_usec,
-		.max_age_usec = cfg->type == CONFIG_SENSOR_TYPE_MQTT ? cfg->max_age_usec : 0,
-	};
-	reading_check_params_default(ret->kind, &ret->check);
-	ret->check.min_mc = (int32_t) lround(cfg->min_c * 1000);
-	ret->check.max_mc = (int32_t) lround(cfg->max_c * 1000);
-	ret->check.max_rate_mc_per_min = (int32_t) lround(cfg->max_rate_c_per_min * 1000);
-	ret->check.stuck_usec = cfg->stuck_after_usec;
-}
-
 static int sensor_init(struct room *r, struct room_sensor *s, const struct config_sensor *cfg)
 {
 	uint64_t now = clock_monotonic_usec();
@@ -351,30 +335,6 @@ static void sensor_done(struct room_sensor *s)
 	s->temp = temp_source_free(s->temp);
 }
 
-static int make_tracker(struct room *r)
-{
-	static const enum room_temp_mode modes[] = {
-		[CONFIG_ROOM_AGGREGATE_MIN] = ROOM_TEMP_MODE_MIN,
-		[CONFIG_ROOM_AGGREGATE_MEAN] = ROOM_TEMP_MODE_MEAN,
-		[CONFIG_ROOM_AGGREGATE_FIRST] = ROOM_TEMP_MODE_FIRST,
-	};
-	const struct config *c = r->config;
-	struct room_sensor_params *params;
-	int rc;
-
-	if (c->n_sensors == 0)
-		return 0;
-	params = calloc(c->n_sensors, sizeof(*params));
-	if (!params)
-		return -ENOMEM;
-	for (size_t i = 0; i < c->n_sensors; i++)
-		sensor_params(&c->sensors[i], &params[i]);
-	rc = room_sensors_new(params, c->n_sensors, modes[c->room.aggregate],
-			      clock_monotonic_usec(), &r->track);
-	free(params);
-	return rc;
-}
-
 int room_new(sd_event *event, const struct config *config, struct alerts *alerts,
 	     const struct room_callbacks *cb, void *userdata, struct room **ret)
 {
@@ -403,7 +363,8 @@ int room_new(sd_event *event, const struct config *config, struct alerts *alerts
 		rc = -ENOMEM;
 		goto out;
 	}
-	rc = make_tracker(r);
+	/* The checks and health of each sensor: the same as the benchmarks' (heating-path.h). */
+	rc = heating_path_sensors_new(config, clock_monotonic_usec(), &r->track);
 	if (rc < 0)
 		goto out;
 	for (; r->n_sensors < config->n_sensors; r->n_sensors++) {

@@ -48,3 +48,17 @@ int store_setting_set(struct store *s, const char *key, const char *value)
 	sqlite3_finalize(st);
 	return errno_from_sqlite(rc);
 }
+
+int store_setting_delete(struct store *s, const char *key)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = sqlite3_prepare_v2(s->db, "DELETE FROM settings WHERE key = ?;", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return errno_from_sqlite(rc);
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return errno_from_sqlite(rc);
+}

@@ -92,9 +92,10 @@ static const char *str(json_t *j, const char *key)
 static void test_full_configuration_gives_every_entity(void **state)
 {
 	static const char *const objects[] = {
-		"floor",       "temperature",    "cramps_7d",    "last_cramp",  "in_bed",
-		"problem",     "heater_oil",     "heater_fan-2", "cramp",       "cramp_left",
-		"cramp_right", "foot_soak_done", "cramp_event",  "alert_event", "reminder_event",
+		"floor",       "temperature", "cramps_7d",      "last_cramp",
+		"in_bed",      "problem",     "heater_oil",     "heater_fan-2",
+		"cramp",       "cramp_left",  "cramp_right",    "foot_soak_done",
+		"cramp_event", "alert_event", "reminder_event", "learned",
 	};
 	struct ha_discovery *d = build(FULL);
 
@@ -162,6 +163,25 @@ static void test_climate_is_the_floor_within_its_bounds(void **state)
 	ha_discovery_free(d);
 }
 
+/* What heating learned: a diagnostic sensor, how sure as its state, the rest as attributes. */
+static void test_learned_is_a_diagnostic_sensor(void **state)
+{
+	struct ha_discovery *d = build(FULL);
+	const char *topic;
+	json_t *j = entity(d, "learned", &topic);
+
+	(void) state;
+	assert_string_equal(topic, "homeassistant/sensor/bed-1/learned/config");
+	assert_string_equal(str(j, "entity_category"), "diagnostic");
+	assert_string_equal(str(j, "state_topic"), "bedroomd/bed-1/state");
+	assert_string_equal(str(j, "json_attributes_topic"), "bedroomd/bed-1/state");
+	assert_non_null(strstr(str(j, "value_template"), "value_json.learned.sure"));
+	assert_non_null(strstr(str(j, "json_attributes_template"), "value_json.learned"));
+	assert_string_equal(str(j, "unit_of_measurement"), "%");
+	json_decref(j);
+	ha_discovery_free(d);
+}
+
 /* What Home Assistant sends when a button is pressed is a cramp the daemon accepts. */
 static void test_buttons_send_what_the_daemon_accepts(void **state)
 {
@@ -208,7 +228,7 @@ static void test_events_make_an_event_type(void **state)
 	ha_discovery_free(d);
 }
 
-/* No heater, no thermometer, no mat: no climate, no room temperature, no "in bed". */
+/* No heater, no thermometer, no mat: no climate, no model, no room temperature, no "in bed". */
 static void test_entities_follow_the_hardware(void **state)
 {
 	struct ha_discovery *d = build(HEAD);
@@ -216,6 +236,7 @@ static void test_entities_follow_the_hardware(void **state)
 
 	(void) state;
 	assert_false(has(d, "floor"));
+	assert_false(has(d, "learned"));
 	assert_false(has(d, "temperature"));
 	assert_false(has(d, "in_bed"));
 	assert_true(has(d, "problem"));
@@ -310,6 +331,7 @@ int main(void)
 		cmocka_unit_test(test_reminders),
 		cmocka_unit_test(test_every_config_names_device_origin_and_availability),
 		cmocka_unit_test(test_climate_is_the_floor_within_its_bounds),
+		cmocka_unit_test(test_learned_is_a_diagnostic_sensor),
 		cmocka_unit_test(test_buttons_send_what_the_daemon_accepts),
 		cmocka_unit_test(test_events_make_an_event_type),
 		cmocka_unit_test(test_entities_follow_the_hardware),

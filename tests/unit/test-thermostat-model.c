@@ -210,6 +210,7 @@ static void test_model_keep_restore(void **state)
 	struct thermostat_params p;
 	struct thermostat *t = NULL;
 	struct thermostat_learned l;
+	char text[THERMOSTAT_MODEL_TEXT_MAX];
 	struct loop lp;
 
 	thermostat_params_init(&p);
@@ -269,6 +270,14 @@ static void test_model_keep_restore(void **state)
 	thermostat_get_learned(t, &l);
 	assert_float_equal(l.heater_gain_k_per_h, m.gain_k_per_h, 1e-9);
 	assert_float_equal(l.sure, m.sure, 1e-9);
+
+	/* as the daemon keeps it: a line of text, read back to the same model */
+	assert_true(thermostat_model_format(&m, text, sizeof(text)) > 0);
+	assert_int_equal(thermostat_model_parse(text, &m2), 0);
+	assert_false(thermostat_model_differs(&m, &m2));
+	assert_float_equal(m2.gain_k_per_h, m.gain_k_per_h, 1e-6 * m.gain_k_per_h);
+	assert_float_equal(m2.walls_tau_s[1], m.walls_tau_s[1], 1e-6 * m.walls_tau_s[1]);
+	assert_int_equal(thermostat_model_set(t, &m2), 0);
 	thermostat_free(t);
 }
 

@@ -14,3 +14,5 @@ bedroomd_unit_test(thermostat-model SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-therm
 	${CMAKE_CURRENT_LIST_DIR}/thermostat-rig.c LIBS bedroomd-control bedroomd-sim)
 target_compile_definitions(test-thermostat-model PRIVATE
 	BENCH_DATA_DIR="${CMAKE_CURRENT_LIST_DIR}/../../bench/data")
+bedroomd_unit_test(thermostat-keep SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-thermostat-keep.c
+	LIBS bedroomd-control)

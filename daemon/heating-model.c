@@ -1,0 +1,174 @@
+/*
+ * What the thermostat learned about the room: kept in the store, restored at
+ * start, handed on by a reload that makes the thermostat anew, dropped when the
+ * room clearly changed, and shown in the state.
+ *
+ * An SD card wears with every write: the model is kept when it changed
+ * meaningfully (thermostat_model_differs()) and at most once an hour
+ * (KEEP_USEC), and at a clean shutdown. The store holds it as one line of text
+ * (thermostat_model_format()) under the setting KEY; a line the thermostat
+ * refuses is logged, dropped, and the room is learned afresh.
+ */
+#include <assert.h>
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include "daemon/heating-internal.h"
+#include "daemon/log.h"
+#include "store/settings.h"
+
+#define KEY       "heating.model"
+#define KEEP_USEC (60 * MINUTE_USEC)
+
+static struct store *store_of(const struct heating *h)
+{
+	return h->settings.store;
+}
+
+static void drop(struct heating *h, struct store *store)
+{
+	int r = store_setting_delete(store, KEY);
+
+	if (r < 0)
+		log_warning_errno(r, "heating: cannot drop the kept room model, ignoring");
+	h->model_kept = false;
+}
+
+void heating_model_restore(struct heating *h)
+{
+	struct store *store = store_of(h);
+	struct thermostat_model m, own;
+	const char *why = NULL;
+	char *text = NULL;
+	int r;
+
+	if (!h->thermostat || !store || h->model_tried)
+		return;
+	h->model_tried = true;
+	r = store_setting_get(store, KEY, &text);
+	if (r == -ENOENT)
+		return;
+	if (r < 0) {
+		log_warning_errno(r, "heating: cannot read the kept room model, learning afresh");
+		return;
+	}
+	r = thermostat_model_parse(text, &m);
+	if (r == -ESTALE)
+		why = "of another version";
+	else if (r < 0)
+		why = "malformed";
+	else if (thermostat_model_get(h->thermostat, &own) >= 0 && own.sure >= m.sure)
+		goto out; /* learned since the start, and as sure: that stays */
+	else if ((r = thermostat_model_set(h->thermostat, &m)) < 0)
+		why = r == -ESTALE ? "of another version" : "out of range";
+	if (why) {
+		log_warning("heating: the kept room model '%s' is %s: learning the room afresh",
+			    text, why);
+		drop(h, store);
+		goto out;
+	}
+	h->kept_model = m;
+	h->model_kept = true;
+	log_info("heating: what was learned about the room is back (heater %.1f K/h, sure %.2f)",
+		 m.gain_k_per_h, m.sure);
+out:
+	free(text);
+}
+
+void heating_model_keep(struct heating *h, uint64_t now_usec, bool shutdown)
+{
+	struct store *store = store_of(h);
+	char text[THERMOSTAT_MODEL_TEXT_MAX];
+	struct thermostat_model m;
+	int r;
+
+	if (!h->thermostat || !store || (!shutdown && now_usec < h->model_keep_usec))
+		return;
+	if (thermostat_model_get(h->thermostat, &m) < 0 ||
+	    (h->model_kept && !thermostat_model_differs(&h->kept_model, &m)))
+		return;
+	h->model_keep_usec = now_usec + KEEP_USEC;
+	r = thermostat_model_format(&m, text, sizeof(text));
+	if (r >= 0)
+		r = store_setting_set(store, KEY, text);
+	if (r < 0) {
+		log_warning_errno(r, "heating: the room model is not kept in the store, ignoring");
+		return;
+	}
+	h->kept_model = m;
+	h->model_kept = true;
+	log_debug("heating: kept the room model: %s", text);
+}
+
+/* "a heater of 40.1 K/h after 2.5 min", or "nothing yet" while nothing was fitted. */
+static void describe(const struct thermostat_learned *l, char *buf, size_t size)
+{
+	if (isfinite(l->heater_gain_k_per_h))
+		snprintf(buf, size, "a heater of %.1f K/h after %.1f min", l->heater_gain_k_per_h,
+			 (l->heater_lag_s + l->sensor_lag_s) / 60);
+	else
+		snprintf(buf, size, "nothing yet");
+}
+
+void heating_model_step(struct heating *h, const struct thermostat_decision *d,
+			const struct thermostat_learned *before, uint64_t now_usec)
+{
+	struct thermostat_learned after;
+	char was[80], is[80];
+
+	if (d->model_changed) {
+		thermostat_get_learned(h->thermostat, &after);
+		describe(before, was, sizeof(was));
+		describe(&after, is, sizeof(is));
+		log_info("heating: the room or heater changed (learned %s, the last hours say %s); "
+			 "learning it again",
+			 was, is);
+		if (store_of(h))
+			drop(h, store_of(h));
+	}
+	heating_model_keep(h, now_usec, false);
+}
+
+void heating_model_adopt(struct heating *h, struct heating *old, bool thermostat_adopted)
+{
+	struct thermostat_model m;
+
+	if (thermostat_adopted) {
+		h->model_tried = old->model_tried;
+	} else if (h->thermostat && old->thermostat &&
+		   thermostat_model_get(old->thermostat, &m) >= 0) {
+		/* Made anew (its settings changed): it knows the room as the old one did. */
+		if (thermostat_model_set(h->thermostat, &m) < 0)
+			return;
+		h->model_tried = true;
+	} else {
+		return;
+	}
+	h->model_kept = old->model_kept;
+	h->kept_model = old->kept_model;
+	h->model_keep_usec = old->model_keep_usec;
+}
+
+/* @v rounded to @digits decimals; null when it is not known. */
+static json_t *number(double v, int digits)
+{
+	double scale = pow(10, digits);
+
+	return isfinite(v) ? json_real(round(v * scale) / scale) : json_null();
+}
+
+json_t *heating_model_state(const struct heating *h)
+{
+	struct thermostat_learned l;
+
+	if (!h->thermostat)
+		return json_null();
+	thermostat_get_learned(h->thermostat, &l);
+	return json_pack(
+	    "{s:o, s:b, s:o, s:o, s:o, s:o, s:o, s:o}", "sure", number(l.sure, 2), "in_use",
+	    l.model_in_use, "heater_gain_k_per_h", number(l.heater_gain_k_per_h, 1),
+	    "heater_lag_min", number(l.heater_lag_s / 60, 1), "sensor_lag_min",
+	    number(l.sensor_lag_s / 60, 1), "room_tau_min", number(l.room_tau_s / 60, 0),
+	    "walls_tau_h", number(l.walls_tau_s / 3600, 1), "margin_c", number(l.margin_c, 2));
+}

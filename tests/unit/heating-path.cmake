@@ -1,0 +1,6 @@
+# The path of a room reading to a heating decision, shared by the daemon and the benchmarks.
+bedroomd_unit_test(heating-path SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-heating-path.c
+	LIBS bedroomd-heating-path)
+# What heating keeps of what the thermostat learned, on a real store.
+bedroomd_unit_test(heating-model SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-heating-model.c
+	${CMAKE_CURRENT_LIST_DIR}/test-store-fixture.c LIBS bedroomd-daemon PkgConfig::SQLITE)

@@ -135,19 +135,6 @@ static void detach(struct cramp_log *l)
 	l->mqtt = NULL;
 }
 
-struct cramp_log *cramp_log_free(struct cramp_log *l)
-{
-	if (!l)
-		return NULL;
-	detach(l);
-	store_cramps_free(l->memory, l->n_memory);
-	cramp_confirm_clear(&l->suspects);
-	cramp_tracker_free(l->tracker);
-	free(l->node_id);
-	free(l);
-	return NULL;
-}
-
 bool cramp_log_store_failing(const struct cramp_log *l)
 {
 	return l->n_memory > 0;
@@ -301,8 +288,14 @@ static void flush_memory(struct cramp_log *l)
 		l->memory[kept++] = l->memory[i];
 	}
 	l->n_memory = kept;
-	for (unsigned i = 0; i < l->n_flight; i++)
-		l->flight[i].in_memory = false; /* now the store's to mark */
+	/* Written now: the store's to mark delivered; still only in memory: memory's. */
+	for (unsigned i = 0; i < l->n_flight; i++) {
+		bool still = false;
+
+		for (size_t j = 0; j < l->n_memory && !still; j++)
+			still = strcmp(l->memory[j].id, l->flight[i].id) == 0;
+		l->flight[i].in_memory = still;
+	}
 	if (kept == 0) {
 		log_info("cramp log: the store works again; every cramp is written");
 		(void) alerts_clear(l->alerts, "store_failed", "store",
@@ -316,6 +309,24 @@ void cramp_log_set_store(struct cramp_log *l, struct store *store)
 	l->store = store;
 	load_history(l);
 	flush_memory(l);
+}
+
+struct cramp_log *cramp_log_free(struct cramp_log *l)
+{
+	if (!l)
+		return NULL;
+	detach(l);
+	flush_memory(l); /* a last try */
+	if (l->n_memory > 0)
+		log_error("cramp log: %zu cramp%s could not be written to the store and %s lost",
+			  l->n_memory, l->n_memory == 1 ? "" : "s",
+			  l->n_memory == 1 ? "is" : "are");
+	store_cramps_free(l->memory, l->n_memory);
+	cramp_confirm_clear(&l->suspects);
+	cramp_tracker_free(l->tracker);
+	free(l->node_id);
+	free(l);
+	return NULL;
 }
 
 /* An advisory fired: kept in the store (so it does not fire again after a restart), told. */

@@ -62,6 +62,7 @@ struct heating {
 	struct mqtt_slot *floor_slot, *mode_slot, *outdoor_slot, *watch;
 	sd_event_source *timer;
 	bool connected;
+	bool off; /* heating_off(): no more decisions, whatever arrives */
 };
 
 /* "off", "heating" or "idle": what the heaters do. In heating-state.c. */

@@ -63,6 +63,8 @@ static void raise_or_clear(struct heating *h, unsigned raised, unsigned cleared,
 
 static void arm_timer(struct heating *h, uint64_t at)
 {
+	if (h->off)
+		return;
 	for (unsigned i = 0; i < h->n_stages; i++)
 		if (h->stages[i].wake_usec < at)
 			at = h->stages[i].wake_usec;
@@ -157,7 +159,7 @@ static void step(struct heating *h)
 	bool again = false;
 	int r;
 
-	if (!h->thermostat)
+	if (!h->thermostat || h->off)
 		return;
 	fill_inputs(h);
 	thermostat_get_learned(h->thermostat, &learned);
@@ -496,6 +498,7 @@ void heating_off(struct heating *h)
 	uint64_t now = clock_monotonic_usec();
 
 	assert(h);
+	h->off = true;
 	heating_model_keep(h, now, true);
 	for (unsigned i = 0; i < h->n_stages; i++) {
 		struct heater_decision hd;

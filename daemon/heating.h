@@ -60,7 +60,8 @@ int heating_start(struct heating *h, struct mqtt *mqtt, struct store *store);
  */
 void heating_adopt(struct heating *h, struct heating *old);
 
-/* Commands every heater off and stops deciding; for a shutdown. */
+/* Commands every heater off and stops deciding: a reading, a plug's message or a
+ * reconnection that arrives afterwards changes nothing. For a shutdown. */
 void heating_off(struct heating *h);
 
 /* As heating_off(), and drops the subscriptions; for a reload. */

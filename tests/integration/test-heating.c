@@ -243,6 +243,67 @@ static void test_no_stale_command_after_the_broker_returns(void **state)
 	assert_null(client_wait(f->client, power, "ON", 100));
 }
 
+/* How many times @needle is in the daemon's log so far. */
+static int log_count(struct daemon *d, const char *needle)
+{
+	char *log = daemon_stderr(d);
+	int n = 0;
+
+	for (const char *p = log; p && (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	free(log);
+	return n;
+}
+
+/*
+ * A shutdown switches the heaters off and decides nothing more: a reading that
+ * arrives while the daemon waits for the broker to take its "offline" does not
+ * switch a heater back on. The broker is held (SIGSTOP) so that the wait lasts;
+ * the daemon is stopped 1.5 s after a reading, so the next one (every 2 s)
+ * falls inside its 2 s wait, and the broker is let go once it has.
+ */
+static void test_shutdown_off_stays_off(void **state)
+{
+	struct fixture *f = *state;
+	char filter[128], power[128], backlog[128], availability[128];
+	const struct message *msgs;
+	size_t n, last_off = SIZE_MAX;
+	int readings;
+	long long end;
+
+	snprintf(filter, sizeof(filter), "cmnd/%s/", f->plug);
+	snprintf(power, sizeof(power), "cmnd/%s/POWER", f->plug);
+	snprintf(backlog, sizeof(backlog), "cmnd/%s/Backlog", f->plug);
+	snprintf(availability, sizeof(availability), "%s/availability", f->base);
+	start_sim(f, "16", NULL, NULL);
+	start_daemon(f);
+	assert_non_null(client_wait(f->client, backlog, "~PulseTime", 20000));
+	readings = log_count(&f->daemon, ", taken at ");
+	for (end = now_ms() + 5000; log_count(&f->daemon, ", taken at ") == readings;)
+		assert_true(now_ms() < end);
+	usleep(1500000);
+	kill(f->broker.pid, SIGSTOP);
+	kill(f->daemon.pid, SIGTERM);
+	assert_int_equal(daemon_wait_log(&f->daemon, "stopping on", 1000), 0);
+	readings = log_count(&f->daemon, ", taken at ");
+	for (end = now_ms() + 1400; log_count(&f->daemon, ", taken at ") == readings;)
+		if (now_ms() > end)
+			fail_msg("no reading while the daemon waited for the broker");
+	kill(f->broker.pid, SIGCONT);
+	assert_true(daemon_wait_exit(&f->daemon, 10000) >= 0);
+	assert_int_equal(log_count(&f->daemon, "did not acknowledge 'offline'"), 0);
+	/* The last word: everything the daemon sent before it has arrived. */
+	assert_non_null(client_wait(f->client, availability, "offline", 5000));
+	n = client_messages(f->client, &msgs);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(msgs[i].topic, power) == 0 && strcmp(msgs[i].payload, "OFF") == 0)
+			last_off = i;
+	assert_true(last_off != SIZE_MAX);
+	for (size_t i = last_off + 1; i < n; i++)
+		if (strncmp(msgs[i].topic, filter, strlen(filter)) == 0)
+			fail_msg("after the shutdown's OFF: %s %s", msgs[i].topic, msgs[i].payload);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -257,6 +318,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_no_stale_command_after_the_broker_returns,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shutdown_off_stays_off, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -96,9 +96,11 @@ int alerts_attach(struct alerts *a, struct mqtt *mqtt)
 	assert(a);
 	assert(mqtt);
 	r = mqtt_watch(mqtt, &watch_callbacks, a, &watch);
+	/* Never left on the old connection: it is freed once it has said "offline". */
+	a->watch = mqtt_slot_free(a->watch);
+	a->mqtt = NULL;
 	if (r < 0)
 		return r;
-	a->watch = mqtt_slot_free(a->watch);
 	a->watch = watch;
 	a->mqtt = mqtt;
 	(void) alerts_flush(a, mqtt);

@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <locale.h>
 #include <mosquitto.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,6 +113,12 @@ int main(int argc, char **argv)
 		return EXIT_SUCCESS;
 	}
 
+	/*
+	 * The kernel reaps the measuring children: one stuck in a sensor's driver
+	 * when a reload frees its sensor is killed and left, not waited for.
+	 */
+	(void) sigaction(
+	    SIGCHLD, &(struct sigaction){ .sa_handler = SIG_IGN, .sa_flags = SA_NOCLDWAIT }, NULL);
 	mosquitto_lib_init();
 	r = manager_new(config, &manager);
 	if (r < 0) {

@@ -281,14 +281,20 @@ static const struct mqtt_callbacks mqtt_callbacks = {
 };
 
 /* The parts that live as long as the daemon take their topics on @mqtt. */
+/* Each on its own: one that cannot follow does not keep the other on the old connection. */
 static int attach(struct manager *m, struct mqtt *mqtt)
 {
-	int r;
+	int r, k;
 
 	r = alerts_attach(m->alerts, mqtt);
-	if (r >= 0)
-		r = cramp_log_attach(m->cramps, mqtt);
-	return r;
+	if (r < 0)
+		log_error_errno(r, "alerts cannot use the MQTT connection; they are kept in the "
+				   "store and on the state topic only");
+	k = cramp_log_attach(m->cramps, mqtt);
+	if (k < 0)
+		log_error_errno(k, "the cramp log cannot use the MQTT connection; cramps are "
+				   "stored and sent after the next reload or restart");
+	return r < 0 ? r : k;
 }
 
 static void apply_log_level(const struct config *c)
@@ -351,11 +357,12 @@ static int apply_config(struct manager *m, struct config *next)
 	parts_stop(m->parts);
 	m->parts = parts_free(m->parts);
 	m->parts = parts;
-	(void) parts_start(m->parts, mqtt ? mqtt : m->mqtt, store_guard_get(m->store));
+	if (parts_start(m->parts, mqtt ? mqtt : m->mqtt, store_guard_get(m->store)) < 0)
+		log_error("part of the new configuration did not start (see above); the rest runs");
 	m->config = next;
 	apply_log_level(next);
-	if (mqtt && attach(m, mqtt) < 0)
-		log_warning("cannot take the alerts and cramp reports to the new broker, ignoring");
+	if (mqtt)
+		(void) attach(m, mqtt);
 	r = ha_announce_configure(m->ha, next, mqtt ? mqtt : m->mqtt);
 	if (r < 0)
 		log_warning_errno(r, "cannot update the Home Assistant entities, ignoring");

@@ -7,12 +7,14 @@
 #include "daemon/clock.h"
 #include "daemon/log.h"
 
-#define ROOM_SAMPLE_S (5 * 60) /* the room temperature kept in the store, this often */
+#define ROOM_SAMPLE_USEC                                                                           \
+	(5 * 60 * 1000000ULL) /* the room temperature kept in the store, this often */
 
 struct parts {
 	const struct parts_env *env;
 	struct store *store;
-	int64_t last_sample_s;
+	bool sampled;
+	uint64_t last_sample_usec; /* monotonic: a wall-clock jump does not stop the samples */
 
 	struct room *room;
 	struct inputs *inputs;
@@ -29,13 +31,16 @@ static void changed(struct parts *p)
 /* The room temperature every few minutes, for the report's coldest hour of the night. */
 static void sample_room_temperature(struct parts *p)
 {
+	uint64_t mono = clock_monotonic_usec();
 	int64_t now = (int64_t) (clock_realtime_usec() / 1000000);
 	double c;
 	int r;
 
-	if (!p->store || now - p->last_sample_s < ROOM_SAMPLE_S || !room_temperature(p->room, &c))
+	if (!p->store || (p->sampled && mono - p->last_sample_usec < ROOM_SAMPLE_USEC) ||
+	    !room_temperature(p->room, &c))
 		return;
-	p->last_sample_s = now;
+	p->sampled = true;
+	p->last_sample_usec = mono;
 	r = store_room_temperature_add(p->store, now, clock_local_offset_s(now), c);
 	if (r < 0)
 		log_warning_errno(r, "cannot store the room temperature, ignoring");
@@ -133,19 +138,20 @@ struct parts *parts_free(struct parts *p)
 
 int parts_start(struct parts *p, struct mqtt *mqtt, struct store *store)
 {
-	int r;
+	int r, k;
 
 	assert(p);
 	assert(mqtt);
 	p->store = store;
+	/* Each part on its own: one that cannot start does not keep the others (the heating) down.
+	 */
 	r = room_start(p->room, mqtt);
-	if (r >= 0)
-		r = inputs_start(p->inputs, mqtt);
-	if (r >= 0)
-		r = heating_start(p->heating, mqtt, store);
-	if (r >= 0)
-		r = reminders_start(p->reminders, mqtt, store);
-	return r;
+	k = inputs_start(p->inputs, mqtt);
+	r = r < 0 ? r : k;
+	k = heating_start(p->heating, mqtt, store);
+	r = r < 0 ? r : k;
+	k = reminders_start(p->reminders, mqtt, store);
+	return r < 0 ? r : k;
 }
 
 void parts_adopt(struct parts *p, struct parts *old)
@@ -154,7 +160,8 @@ void parts_adopt(struct parts *p, struct parts *old)
 	assert(old);
 	room_adopt(p->room, old->room);
 	heating_adopt(p->heating, old->heating);
-	p->last_sample_s = old->last_sample_s;
+	p->sampled = old->sampled;
+	p->last_sample_usec = old->last_sample_usec;
 }
 
 void parts_stop(struct parts *p)

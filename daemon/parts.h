@@ -51,8 +51,9 @@ struct parts *parts_free(struct parts *p);
 
 /*
  * Starts measuring, opens the GPIO lines, subscribes on @mqtt and lets heating
- * decide, with the settings kept in @store (may be NULL). Returns 0 or a
- * negative errno (logged).
+ * decide, with the settings kept in @store (may be NULL). Every part is
+ * started, each on its own: one that fails does not keep the others down.
+ * Returns 0 or the first negative errno (each logged).
  */
 int parts_start(struct parts *p, struct mqtt *mqtt, struct store *store);
 

@@ -118,12 +118,13 @@ struct temp_source *temp_source_free(struct temp_source *s)
 {
 	if (!s)
 		return NULL;
-	temp_source_cancel(s);
 	/*
-	 * Reap the killed child so a reload leaves no zombie. SIGKILL ends it
-	 * promptly: w1_therm sleeps interruptibly, dht11 waits killably.
+	 * Killed and reaped if already gone, never waited for: a child stuck in an
+	 * uninterruptible read of a wedged bus would hold up the loop (a reload)
+	 * for as long as the driver takes. The daemon ignores SIGCHLD, so the
+	 * kernel reaps it when it ends; elsewhere it is a zombie until then.
 	 */
-	temp_source_reap(s, true);
+	temp_source_cancel(s);
 	s->ops->close(s->data);
 	free(s);
 	return NULL;

@@ -86,7 +86,10 @@ const struct temp_source_ops *temp_source_ops_find(const char *type);
  */
 int temp_source_new(const struct temp_source_params *p, struct temp_source **ret, char **ret_error);
 
-/* Kills and reaps a running measurement, frees @s. Accepts NULL, returns NULL. */
+/*
+ * Kills a running measurement (reaped if already gone; never waited for), frees
+ * @s. Accepts NULL, returns NULL.
+ */
 struct temp_source *temp_source_free(struct temp_source *s);
 
 /* The backend's ops, for its defaults (retries, conversion_usec). */

@@ -6,7 +6,8 @@
  * bedroom; a cramp sent on b reaches the daemon. Then b goes away, by
  * SIGTERM and by SIGKILL, with a cramp event in flight to it, and more
  * cramps are logged while it is away; when b is back, every cramp reaches
- * b's subscriber, repeats only with the same id.
+ * b's subscriber, repeats only with the same id, and the bedroom's retained
+ * availability, state and discovery are on b again.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -26,7 +27,7 @@
 #define OUTAGES    4
 #define WHILE_AWAY 3 /* cramps logged while b is away, each outage */
 /* One in flight and WHILE_AWAY while away, one from b after: per outage; one from b first. */
-#define CRAMPS (1 + OUTAGES * (WHILE_AWAY + 2))
+#define CRAMPS (1 + (OUTAGES + 1) * (WHILE_AWAY + 2))
 
 struct house {
 	struct rig r;      /* the bedroom: its broker is a */
@@ -40,15 +41,21 @@ static int setup(void **state)
 {
 	struct house *h = calloc(1, sizeof(*h));
 	char bridge[1024];
+	int n;
 
 	*state = h;
 	if (!h || rig_setup(&h->r, "bridged", NULL, NULL, NULL) < 0 || broker_start(&h->b) < 0)
 		return -1;
 	/*
 	 * The bridge as the README gives it; only restart_timeout is shorter
-	 * than a house needs, to keep the test short.
+	 * than a house needs, to keep the test short. a keeps what it holds
+	 * for the bridge across its own restart.
 	 */
-	snprintf(bridge, sizeof(bridge),
+	n = snprintf(bridge, sizeof(bridge), "persistence true\npersistence_location %s/\n%s",
+		     h->r.broker.dir,
+		     /* Run as root, mosquitto becomes "mosquitto", who cannot write there. */
+		     geteuid() == 0 ? "user root\n" : "");
+	snprintf(bridge + n, sizeof(bridge) - (size_t) n,
 		 "connection house-%s\naddress 127.0.0.1:%d\nremote_clientid bridge-%s\n"
 		 "cleansession false\nrestart_timeout 1\n"
 		 "topic %s/# both 1\ntopic homeassistant/+/%s/# out 1\n"
@@ -104,6 +111,17 @@ static void log_cramp(struct house *h, struct client *c, char *note, size_t note
 	assert_int_equal(rig_wait_rows(h->r.db, "cramps", where, 1, 10000), 1);
 }
 
+/* The bedroom on the house broker: online, its state, its Home Assistant device. */
+static void seen_the_bedroom(struct house *h)
+{
+	char config[128];
+
+	snprintf(config, sizeof(config), "homeassistant/climate/%s/floor/config", h->r.node);
+	assert_non_null(client_wait(h->sb, rig_topic(&h->r, "availability"), "online", 15000));
+	assert_non_null(client_wait(h->sb, rig_topic(&h->r, "state"), NULL, 15000));
+	assert_non_null(client_wait(h->sb, config, NULL, 15000));
+}
+
 /* Waits until b's subscriber saw the cramp with @note. */
 static void seen_on_b(struct house *h, const char *note, int timeout_ms)
 {
@@ -150,9 +168,7 @@ static void test_cramps_cross_a_bridge_that_drops(void **state)
 
 	assert_int_equal(rig_start_plug(&h->r), 0);
 	assert_int_equal(rig_start(&h->r), 0);
-	/* The bedroom on the house broker: availability, state, Home Assistant. */
-	assert_non_null(client_wait(h->sb, rig_topic(&h->r, "availability"), "online", 15000));
-	assert_non_null(client_wait(h->sb, rig_topic(&h->r, "state"), NULL, 15000));
+	seen_the_bedroom(h);
 	/* ...and a cramp from the house (a phone, Home Assistant's button) reaches the daemon. */
 	log_cramp(h, h->sb, note, sizeof(note));
 	seen_on_b(h, note, 10000);
@@ -173,20 +189,42 @@ static void test_cramps_cross_a_bridge_that_drops(void **state)
 		       "back\n",
 		       i, sig == SIGKILL ? "SIGKILL" : "SIGTERM", WHILE_AWAY + 1, now_ms() - t0);
 		slowest = now_ms() - t0 > slowest ? now_ms() - t0 : slowest;
+		/* b came back empty: the bridge brings the bedroom's retained messages again. */
+		seen_the_bedroom(h);
 		/* The way in is back too. */
 		log_cramp(h, h->sb, note, sizeof(note));
 		seen_on_b(h, note, 10000);
 	}
+	/*
+	 * a restarts (the bedroom's Pi reboots, mosquitto is upgraded) while b
+	 * is away: what a acknowledged to the daemon and holds for the bridge
+	 * is in a's persistence file.
+	 */
+	b_goes_with_a_cramp_in_flight(h, SIGTERM, notes[0], sizeof(notes[0]));
+	for (int k = 1; k <= WHILE_AWAY; k++)
+		log_cramp(h, h->r.client, notes[k], sizeof(notes[k]));
+	h->r.client = client_free(h->r.client);
+	broker_stop(&h->r.broker);
+	assert_int_equal(broker_restart(&h->r.broker), 0);
+	assert_int_equal(client_new(&h->r.broker, "#", &h->r.client), 0);
+	b_comes_back(h);
+	for (int k = 0; k <= WHILE_AWAY; k++)
+		seen_on_b(h, notes[k], 30000);
+	seen_the_bedroom(h);
+	log_cramp(h, h->sb, note, sizeof(note));
+	seen_on_b(h, note, 10000);
+
 	assert_int_equal(h->cramps, CRAMPS);
 	rig_drain(h->sb, 500);
 	rig_events_take(&h->seen, h->sb, h->r.base);
 	assert_int_equal(store_count_rows(h->r.db, "cramps", "1"), CRAMPS);
 	repeats = rig_events_check(&h->seen, h->r.db);
 	assert_true(repeats >= 0);
-	printf("faults: bridge: %d outages of the house broker (SIGTERM, SIGKILL), %d cramps "
-	       "behind the bridge, 0 lost, %d repeats (same id), slowest delivery after the "
+	printf("faults: bridge: %d outages of the house broker (SIGTERM, SIGKILL), one with a "
+	       "restart of the bedroom's broker, %d cramps behind the bridge, 0 lost, %d repeats "
+	       "(same id), slowest delivery after the "
 	       "broker was back %lld ms\n",
-	       OUTAGES, CRAMPS, repeats, slowest);
+	       OUTAGES + 1, CRAMPS, repeats, slowest);
 }
 
 int main(void)

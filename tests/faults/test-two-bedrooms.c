@@ -1,7 +1,7 @@
 /*
  * Two bedrooms on one broker: two daemons, two node_ids, two plugs, one
  * mosquitto. Each one's cramps, state, Home Assistant configs and heater
- * commands stay in its own topics; no unique_id, cramp id or client id is
+ * commands stay in its own topics; no unique_id, device, cramp id or client id is
  * shared; each subscribes only to what is its own (and Home Assistant's
  * status); a command to one does not move the other.
  */
@@ -96,15 +96,36 @@ static void check_topics_apart(struct rooms *f, struct client *c)
 	}
 }
 
-/* Adds the unique_id of every discovery config of @r in @c to @ids (each once). */
-static size_t take_unique_ids(struct rig *r, struct client *c, json_t *ids)
+/* Records @value as @node's in @owners; true the first time. Fails if the other has it. */
+static bool claim(json_t *owners, const char *what, json_t *value, const char *node)
+{
+	const char *v = json_string_value(value);
+	json_t *owner;
+
+	if (!v)
+		fail_msg("a discovery config without a %s", what);
+	owner = json_object_get(owners, v);
+	if (!owner)
+		return json_object_set_new(owners, v, json_string(node)) == 0;
+	if (strcmp(json_string_value(owner), node) != 0)
+		fail_msg("%s '%s' is in both bedrooms", what, v);
+	return false;
+}
+
+/*
+ * Claims the unique_id, device identifier and device name of every discovery
+ * config of @r in @c for @r (in @ids, @devices, @names); returns how many
+ * configs (each unique_id once).
+ */
+static size_t take_discovery(struct rig *r, struct client *c, json_t *ids, json_t *devices,
+			     json_t *names)
 {
 	const struct message *msgs;
 	size_t n = client_messages(c, &msgs), configs = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		size_t len = strlen(msgs[i].topic);
-		json_t *j, *uid;
+		json_t *j, *device;
 
 		if (!owns(r, msgs[i].topic) || strncmp(msgs[i].topic, "homeassistant/", 14) != 0 ||
 		    len < 7 || strcmp(msgs[i].topic + len - 7, "/config") != 0 ||
@@ -112,15 +133,11 @@ static size_t take_unique_ids(struct rig *r, struct client *c, json_t *ids)
 			continue;
 		j = json_loads(msgs[i].payload, 0, NULL);
 		assert_non_null(j);
-		uid = json_object_get(j, "unique_id");
-		assert_true(json_is_string(uid));
-		if (!json_object_get(ids, json_string_value(uid))) {
-			json_object_set_new(ids, json_string_value(uid), json_string(r->node));
-			configs++;
-		} else if (strcmp(json_string_value(json_object_get(ids, json_string_value(uid))),
-				  r->node) != 0) {
-			fail_msg("unique_id '%s' is in both bedrooms", json_string_value(uid));
-		}
+		device = json_object_get(j, "device");
+		configs += claim(ids, "unique_id", json_object_get(j, "unique_id"), r->node);
+		(void) claim(devices, "device identifier",
+			     json_array_get(json_object_get(device, "identifiers"), 0), r->node);
+		(void) claim(names, "device name", json_object_get(device, "name"), r->node);
 		json_decref(j);
 	}
 	return configs;
@@ -185,7 +202,7 @@ static void test_two_bedrooms_on_one_broker(void **state)
 {
 	struct rooms *f = *state;
 	struct client *c = f->a.client; /* subscribed to "#": sees both */
-	json_t *ids = json_object();
+	json_t *ids = json_object(), *devices = json_object(), *names = json_object();
 	size_t configs_a, configs_b;
 	char *id_a, *id_b;
 	const struct message *msgs;
@@ -209,14 +226,19 @@ static void test_two_bedrooms_on_one_broker(void **state)
 		    client_wait(c, rig_topic(r, "state"), "~\"action\":\"heating\"", 15000));
 	}
 
-	/* Home Assistant: the same entities for each, no unique_id shared. */
-	configs_a = take_unique_ids(&f->a, c, ids);
-	configs_b = take_unique_ids(&f->b, c, ids);
+	/* Home Assistant: the same entities for each, no unique_id or device shared. */
+	configs_a = take_discovery(&f->a, c, ids, devices, names);
+	configs_b = take_discovery(&f->b, c, ids, devices, names);
 	printf("# discovery configs: %zu of bedroom a, %zu of bedroom b\n", configs_a, configs_b);
 	assert_true(configs_a > 3);
 	assert_int_equal(configs_a, configs_b);
 	assert_int_equal(json_object_size(ids), configs_a + configs_b);
+	/* Two devices in Home Assistant, not one with both bedrooms' entities. */
+	assert_int_equal(json_object_size(devices), 2);
+	assert_int_equal(json_object_size(names), 2);
 	json_decref(ids);
+	json_decref(devices);
+	json_decref(names);
 
 	/* Cramps: each in its own log, under its own id. */
 	id_a = log_cramp(&f->a, "in bedroom a");
@@ -257,7 +279,7 @@ static void test_two_bedrooms_on_one_broker(void **state)
 	check_topics_apart(f, c);
 	check_subscriptions(f);
 	printf("faults: two-bedrooms: 2 daemons on one broker, %zu discovery configs each, %zu "
-	       "messages seen, no topic, unique_id, cramp id or client id shared\n",
+	       "messages seen, no topic, unique_id, device, cramp id or client id shared\n",
 	       configs_a, n);
 }
 

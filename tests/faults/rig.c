@@ -20,12 +20,13 @@ static const char *tmp_dir(void)
 	return t && *t ? t : "/tmp";
 }
 
-int rig_setup(struct rig *r, const char *name, const char *heating, const char *sections,
-	      const char *heater)
+/* rig_setup() on a broker of its own (@host NULL) or on @host's. */
+static int setup_on(struct rig *r, const struct rig *host, const char *name, const char *heating,
+		    const char *sections, const char *heater)
 {
 	char text[4096];
 
-	*r = (struct rig){ .daemon.notify_fd = -1 };
+	*r = (struct rig){ .daemon.notify_fd = -1, .guest = host != NULL };
 	snprintf(r->node, sizeof(r->node), "%s%d", name, (int) getpid());
 	snprintf(r->base, sizeof(r->base), "bedroomd/%s", r->node);
 	snprintf(r->plug, sizeof(r->plug), "plug-%s", r->node);
@@ -38,8 +39,13 @@ int rig_setup(struct rig *r, const char *name, const char *heating, const char *
 	snprintf(r->plug_log, sizeof(r->plug_log), "%s/plug.log", r->dir);
 	if (sim_w1_plug(r->sysfs, DEVICE) < 0 || rig_room(r, 16.0) < 0)
 		return -1;
-	if (harness_setup(&r->broker, &r->daemon, "#", &r->client) < 0)
+	if (host) {
+		r->broker = host->broker;
+		if (daemon_prepare(&r->daemon) < 0 || client_new(&r->broker, "#", &r->client) < 0)
+			return -1;
+	} else if (harness_setup(&r->broker, &r->daemon, "#", &r->client) < 0) {
 		return -1;
+	}
 	snprintf(r->db, sizeof(r->db), "%s/bedroomd.db", r->daemon.state_dir);
 	snprintf(text, sizeof(text),
 		 "[daemon]\nnode_id = %s\nstate_dir = @STATE_DIR@\nlog_level = debug\n"
@@ -54,6 +60,30 @@ int rig_setup(struct rig *r, const char *name, const char *heating, const char *
 	return daemon_write_config(&r->daemon, text) < 0 ? -1 : 0;
 }
 
+int rig_setup(struct rig *r, const char *name, const char *heating, const char *sections,
+	      const char *heater)
+{
+	return setup_on(r, NULL, name, heating, sections, heater);
+}
+
+int rig_setup_beside(struct rig *r, const struct rig *host, const char *name)
+{
+	return setup_on(r, host, name, NULL, NULL, NULL);
+}
+
+int rig_broker_conf(struct rig *r, const char *extra_conf)
+{
+	int ret;
+
+	r->client = client_free(r->client);
+	broker_stop(&r->broker);
+	snprintf(r->broker.extra_conf, sizeof(r->broker.extra_conf), "%s", extra_conf);
+	ret = broker_restart(&r->broker);
+	if (ret >= 0)
+		ret = client_new(&r->broker, "#", &r->client);
+	return ret < 0 ? ret : 0;
+}
+
 void rig_teardown(struct rig *r)
 {
 	char cmd[300];
@@ -61,7 +91,8 @@ void rig_teardown(struct rig *r)
 	if (!r)
 		return;
 	process_stop(&r->plug_pid);
-	harness_teardown(r->client, &r->daemon, &r->broker);
+	/* A guest's broker is its host's, which stops it. */
+	harness_teardown(r->client, &r->daemon, r->guest ? NULL : &r->broker);
 	r->client = NULL;
 	if (r->dir[0]) {
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", r->dir);

@@ -30,6 +30,7 @@ struct rig {
 	char db[256];  /* the store file */
 	char plug_log[160];
 	char topic[256]; /* rig_topic()'s buffer */
+	bool guest;      /* on another rig's broker (rig_setup_beside()) */
 };
 
 /*
@@ -40,6 +41,17 @@ struct rig {
  */
 int rig_setup(struct rig *r, const char *name, const char *heating, const char *sections,
 	      const char *heater);
+/*
+ * A second bedroom on @host's broker: its own node_id (from @name), plug,
+ * sysfs tree, state directory and daemon, the default heating. @host must
+ * outlive it. 0 or -1.
+ */
+int rig_setup_beside(struct rig *r, const struct rig *host, const char *name);
+/*
+ * Restarts the rig's broker (on its port) with @extra_conf added to its
+ * configuration (a bridge), and the client with it; before rig_start(). 0 or -errno.
+ */
+int rig_broker_conf(struct rig *r, const char *extra_conf);
 /* Stops everything, prints the daemon's log and removes every directory. Accepts NULL. */
 void rig_teardown(struct rig *r);
 

@@ -8,6 +8,7 @@
 
 #include "actuators/heater-defaults.h"
 #include "actuators/heater-preset-internal.h"
+#include "util/streq.h"
 
 #define USEC_PER_SEC 1000000ULL
 
@@ -33,27 +34,22 @@ static const struct {
 } presets[_HEATER_TYPE_MAX] = { HEATER_PRESETS(PRESET) };
 #undef PRESET
 
-static bool same_string(const char *a, const char *b)
-{
-	return a == b || (a && b && strcmp(a, b) == 0);
-}
-
 bool heater_params_equal(const struct heater_params *a, const struct heater_params *b)
 {
 	assert(a);
 	assert(b);
-	return a->type == b->type && same_string(a->topic, b->topic) &&
-	       same_string(a->base_topic, b->base_topic) && a->switch_id == b->switch_id &&
-	       same_string(a->command_topic, b->command_topic) &&
-	       same_string(a->state_topic, b->state_topic) &&
-	       same_string(a->availability_topic, b->availability_topic) &&
-	       same_string(a->payload_on, b->payload_on) &&
-	       same_string(a->payload_off, b->payload_off) &&
-	       same_string(a->state_on, b->state_on) && same_string(a->state_off, b->state_off) &&
-	       same_string(a->availability_online, b->availability_online) &&
-	       same_string(a->json_key, b->json_key) &&
-	       same_string(a->power_json_key, b->power_json_key) &&
-	       same_string(a->client_id, b->client_id) && a->auto_off_usec == b->auto_off_usec &&
+	return a->type == b->type && streq_null(a->topic, b->topic) &&
+	       streq_null(a->base_topic, b->base_topic) && a->switch_id == b->switch_id &&
+	       streq_null(a->command_topic, b->command_topic) &&
+	       streq_null(a->state_topic, b->state_topic) &&
+	       streq_null(a->availability_topic, b->availability_topic) &&
+	       streq_null(a->payload_on, b->payload_on) &&
+	       streq_null(a->payload_off, b->payload_off) && streq_null(a->state_on, b->state_on) &&
+	       streq_null(a->state_off, b->state_off) &&
+	       streq_null(a->availability_online, b->availability_online) &&
+	       streq_null(a->json_key, b->json_key) &&
+	       streq_null(a->power_json_key, b->power_json_key) &&
+	       streq_null(a->client_id, b->client_id) && a->auto_off_usec == b->auto_off_usec &&
 	       a->confirm_timeout_usec == b->confirm_timeout_usec && a->retries == b->retries &&
 	       a->unconfirmed_retry_usec == b->unconfirmed_retry_usec &&
 	       a->min_power_w == b->min_power_w && a->no_power_usec == b->no_power_usec;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "config/config-value.h"
+#include "util/streq.h"
 
 #define SEC 1000000.0
 
@@ -348,6 +349,59 @@ int config_key_set_default(const struct key_spec *k, void *base)
 		return 0;
 	}
 	return -EINVAL;
+}
+
+bool config_key_equal(const struct key_spec *k, const void *a, const void *b)
+{
+	const void *x = (const char *) a + k->offset, *y = (const char *) b + k->offset;
+
+	assert(k);
+	switch (k->type) {
+	case KEY_STRING:
+	case KEY_NAME:
+	case KEY_TOPIC:
+	case KEY_PATH:
+	case KEY_FILE:
+		return streq_null(*(char *const *) x, *(char *const *) y);
+	case KEY_INT:
+	case KEY_ENUM:
+	case KEY_TIME_OF_DAY:
+		return *(const int *) x == *(const int *) y;
+	case KEY_BOOL:
+		return *(const bool *) x == *(const bool *) y;
+	case KEY_DOUBLE:
+	case KEY_TEMP_OR_OFF: /* "off" is NAN: equal to itself here */
+		return *(const double *) x == *(const double *) y ||
+		       (isnan(*(const double *) x) && isnan(*(const double *) y));
+	case KEY_DURATION:
+		return *(const unsigned long long *) x == *(const unsigned long long *) y;
+	case KEY_TIME_RANGE:
+		return ((const int *) x)[0] == ((const int *) y)[0] &&
+		       ((const int *) x)[1] == ((const int *) y)[1];
+	case KEY_DAYS:
+		return *(const unsigned *) x == *(const unsigned *) y;
+	}
+	return false;
+}
+
+bool config_section_equal(const char *kind, const void *a, const void *b)
+{
+	const struct section_spec *spec = config_section_find(kind, strlen(kind));
+
+	assert(spec);
+	assert(a);
+	assert(b);
+	if (spec->named &&
+	    (!streq_null(*(char *const *) ((const char *) a + spec->name_offset),
+			 *(char *const *) ((const char *) b + spec->name_offset)) ||
+	     (spec->type_names && *(const int *) ((const char *) a + spec->type_offset) !=
+				      *(const int *) ((const char *) b + spec->type_offset))))
+		return false;
+	for (size_t i = 0; i < config_n_keys; i++)
+		if (strcmp(config_keys[i].section, kind) == 0 &&
+		    !config_key_equal(&config_keys[i], a, b))
+			return false;
+	return true;
 }
 
 bool config_key_is_string(const struct key_spec *k)

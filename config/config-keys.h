@@ -122,6 +122,9 @@ const struct section_spec *config_section_find(const char *kind, size_t len);
  */
 int config_key_set(const struct key_spec *k, void *base, const char *value, char **ret_msg);
 
+/* Whether @k's field is the same in @a and @b (NAN, "off", equals itself). */
+bool config_key_equal(const struct key_spec *k, const void *a, const void *b);
+
 /* Writes "key = value" (or "# key is not set") for @k's field of @base. */
 void config_key_dump(const struct key_spec *k, const void *base, FILE *f);
 

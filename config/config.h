@@ -253,6 +253,14 @@ struct config *config_free(struct config *c);
 int config_dump(const struct config *c, FILE *f);
 
 /*
+ * Whether every key of a section of kind @kind ("mqtt", "sensor", ...) is the
+ * same in @a and @b: whole configs for a plain section, items for a named one
+ * (their name and type included, not their line). Made from the key table, so
+ * a new key is compared without another line anywhere.
+ */
+bool config_section_equal(const char *kind, const void *a, const void *b);
+
+/*
  * The buttons of @r's `actions`, as indices into REMINDER_ACTIONS
  * (control/reminder-defaults.h, the order of enum reminder_action), in the
  * order given. Returns how many (0: not set, the default choice), or -EINVAL.

@@ -21,6 +21,7 @@
 #include "daemon/reminders.h"
 #include "daemon/store-guard.h"
 #include "store/store.h"
+#include "util/streq.h"
 #include "version.h"
 
 /* A cramp this recent is "now" for its context; older ones get what the store kept. */
@@ -309,20 +310,11 @@ static void apply_log_level(const struct config *c)
 	log_set_max_level(levels[c->daemon.log_level]);
 }
 
-static bool strings_differ(const char *a, const char *b)
+/* Any [mqtt] key (the key table's), or the password its file holds now. */
+static bool mqtt_config_differs(const struct config *a, const struct config *b)
 {
-	return (a == NULL) != (b == NULL) || (a && strcmp(a, b) != 0);
-}
-
-static bool mqtt_config_differs(const struct config_mqtt *a, const struct config_mqtt *b)
-{
-	return strings_differ(a->host, b->host) || a->port != b->port ||
-	       strings_differ(a->client_id, b->client_id) ||
-	       strings_differ(a->base_topic, b->base_topic) || a->keepalive_s != b->keepalive_s ||
-	       strings_differ(a->username, b->username) ||
-	       strings_differ(a->password, b->password) || strings_differ(a->ca_file, b->ca_file) ||
-	       strings_differ(a->cert_file, b->cert_file) ||
-	       strings_differ(a->key_file, b->key_file);
+	return !config_section_equal("mqtt", a, b) ||
+	       !streq_null(a->mqtt.password, b->mqtt.password);
 }
 
 /* Swaps in @next (taken on success); the running configuration stays on failure. */
@@ -338,7 +330,7 @@ static int apply_config(struct manager *m, struct config *next)
 	if (r < 0)
 		return log_error_errno(r, "cannot set up the new configuration, keeping the "
 					  "running configuration");
-	if (mqtt_config_differs(&prev->mqtt, &next->mqtt)) {
+	if (mqtt_config_differs(prev, next)) {
 		if (m->mqtt_retiring) {
 			parts_free(parts);
 			return log_error_errno(-EBUSY,

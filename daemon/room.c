@@ -17,6 +17,7 @@
 #include "sensors/temp-payload.h"
 #include "sensors/temp-retry.h"
 #include "sensors/temp-source.h"
+#include "util/streq.h"
 
 struct room_sensor {
 	struct room *room;
@@ -403,24 +404,10 @@ struct room *room_free(struct room *r)
 	return NULL;
 }
 
-static bool same_string(const char *a, const char *b)
-{
-	return a == b || (a && b && strcmp(a, b) == 0);
-}
-
-/* The same thermometer, set up alike: every key of the section but its line. */
+/* The same thermometer, set up alike: every key of the section (the key table's), not its line. */
 static bool sensors_alike(const struct config_sensor *a, const struct config_sensor *b)
 {
-	return same_string(a->name, b->name) && a->type == b->type &&
-	       same_string(a->device, b->device) && same_string(a->sysfs_name, b->sysfs_name) &&
-	       same_string(a->path, b->path) && same_string(a->label, b->label) &&
-	       a->index == b->index && same_string(a->topic, b->topic) &&
-	       same_string(a->json_key, b->json_key) && a->fahrenheit == b->fahrenheit &&
-	       a->max_age_usec == b->max_age_usec && a->interval_usec == b->interval_usec &&
-	       a->stale_after_usec == b->stale_after_usec && a->offset_c == b->offset_c &&
-	       a->min_c == b->min_c && a->max_c == b->max_c &&
-	       a->max_rate_c_per_min == b->max_rate_c_per_min &&
-	       a->stuck_after_usec == b->stuck_after_usec;
+	return config_section_equal("sensor", a, b);
 }
 
 void room_adopt(struct room *r, const struct room *old)

@@ -375,6 +375,61 @@ static void test_reminder_values(void **state)
 	assert_int_equal(buttons[2], 6);
 }
 
+static struct config *load_text(const char *text)
+{
+	char tmp[] = "/tmp/bedroomd-test-config-XXXXXX", *error = NULL;
+	struct config *c = NULL;
+	int fd = mkstemp(tmp);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t) strlen(text));
+	close(fd);
+	if (config_load(tmp, &c, &error) < 0)
+		fail_msg("%s", error);
+	unlink(tmp);
+	return c;
+}
+
+#define SECTIONS_BASE                                                                              \
+	"[mqtt]\nport = 1883\n[heating]\nday_floor = off\n"                                        \
+	"[sensor.bed]\ntype = w1\ninterval = 1min\noffset = -0.5\n"
+
+/* A reload's "unchanged": every key of the table compared, "off" equal to itself. */
+static void test_section_equal(void **state)
+{
+	static const struct {
+		const char *text;
+		bool mqtt, heating, sensor;
+	} cases[] = {
+		{ SECTIONS_BASE, true, true, true },
+		{ "\n\n" SECTIONS_BASE, true, true, true }, /* lines moved: still alike */
+		{ SECTIONS_BASE "stuck_after = 2h\n", true, true, false },
+		{ SECTIONS_BASE "max_rate = 0\n", true, true, false },
+		{ "[mqtt]\nport = 1884\n[heating]\nday_floor = off\n"
+		  "[sensor.bed]\ntype = w1\ninterval = 1min\noffset = -0.5\n",
+		  false, true, true },
+		{ "[mqtt]\nport = 1883\n[heating]\nday_floor = 16\n"
+		  "[sensor.bed]\ntype = w1\ninterval = 1min\noffset = -0.4\n",
+		  true, false, false },
+		{ "[mqtt]\nport = 1883\n[heating]\nday_floor = off\n"
+		  "[sensor.bed2]\ntype = w1\ninterval = 1min\noffset = -0.5\n",
+		  true, true, false },
+	};
+	struct config *base = load_text(SECTIONS_BASE);
+
+	(void) state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct config *c = load_text(cases[i].text);
+
+		assert_int_equal(config_section_equal("mqtt", base, c), cases[i].mqtt);
+		assert_int_equal(config_section_equal("heating", base, c), cases[i].heating);
+		assert_int_equal(config_section_equal("sensor", &base->sensors[0], &c->sensors[0]),
+				 cases[i].sensor);
+		config_free(c);
+	}
+	config_free(base);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -387,6 +442,7 @@ int main(void)
 		cmocka_unit_test(test_key_table),
 		cmocka_unit_test(test_value_parsers),
 		cmocka_unit_test(test_reminder_values),
+		cmocka_unit_test(test_section_equal),
 	};
 	const char *testdata = getenv("TESTDATA");
 

@@ -17,7 +17,7 @@ static bool thermostat_made_alike(const struct thermostat_params *a,
 	       a->no_effect_power_w == b->no_effect_power_w;
 }
 
-/* Takes @old's stage @j into @s: its plug's tracker, its relay state, its hour of use. */
+/* Takes the stage @old into @s: its plug's tracker, its relay state, its hour of use. */
 static void adopt_stage(struct stage *s, struct stage *old)
 {
 	s->heater = heater_free(s->heater);

@@ -26,7 +26,6 @@ int room_sensors_new(const struct room_sensor_params *params, size_t n, enum roo
 {
 	struct room_sensors *rs;
 
-	assert(params);
 	assert(params || n == 0);
 	assert(ret);
 	if (n == 0)

@@ -46,7 +46,7 @@ const struct temp_source_ops *temp_source_ops_find(const char *type)
 
 int temp_source_new(const struct temp_source_params *p, struct temp_source **ret, char **ret_error)
 {
-	struct temp_source_params q = *p;
+	struct temp_source_params q;
 	const struct temp_source_ops *ops;
 	struct temp_source *s;
 	char *error = NULL;
@@ -55,6 +55,7 @@ int temp_source_new(const struct temp_source_params *p, struct temp_source **ret
 
 	assert(p);
 	assert(ret);
+	q = *p;
 	ops = temp_source_ops_find(p->type);
 	if (!ops)
 		return -EINVAL;

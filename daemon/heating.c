@@ -80,9 +80,15 @@ static bool carry_out(struct stage *s, const struct heater_decision *d)
 	struct heating *h = s->heating;
 	uint64_t now = clock_realtime_usec();
 
+	/*
+	 * QoS 0: a command is superseded, not owed. A QoS 1 command still unacknowledged
+	 * when the connection dies is replayed by libmosquitto on reconnect (a persistent
+	 * session), a stale ON ahead of the fresh decision; lost, the reconnect's fresh
+	 * decision and the plug's confirmation (re-sent when missing) stand in for it.
+	 */
 	for (unsigned i = 0; i < d->n_messages; i++) {
 		int r = mqtt_publish(h->mqtt, d->messages[i].topic, d->messages[i].payload,
-				     strlen(d->messages[i].payload), 1, false, NULL);
+				     strlen(d->messages[i].payload), 0, false, NULL);
 
 		if (r < 0 && r != -ENOTCONN)
 			log_warning_errno(r, "%s: cannot send '%s'", s->source,

@@ -12,8 +12,8 @@
 #include "store/store.h"
 
 #define SEC 1000000ULL
-/* A wall clock before this (2025-01-01) is not set yet: nothing is planned on it. */
-#define CLOCK_SET_AFTER_S 1735689600
+/* A wall clock before this is not set yet: nothing is planned on it. */
+#define CLOCK_SET_AFTER_S REMINDER_CLOCK_SET_AFTER_S
 
 struct reminder {
 	struct reminder_params p; /* strings borrowed from the config or the built-in wording */

@@ -107,8 +107,8 @@ int parts_new(const struct parts_env *env, const struct config *config, struct p
 			&p->heating);
 	if (r < 0)
 		goto out; /* logged */
-	r = reminders_new(env->event, config, env->cramps, p->inputs, &reminders_callbacks, p,
-			  &p->reminders);
+	r = reminders_new(env->event, config, env->cramps, p->inputs, env->alerts,
+			  &reminders_callbacks, p, &p->reminders);
 	if (r < 0)
 		goto out; /* logged */
 	*ret = p;
@@ -196,6 +196,11 @@ int parts_add_state(struct parts *p, json_t *state)
 	if (r >= 0)
 		r = reminders_add_state(p->reminders, state);
 	return r;
+}
+
+bool parts_store_failing(const struct parts *p)
+{
+	return reminders_store_failing(p->reminders);
 }
 
 const struct room *parts_room(const struct parts *p)

@@ -77,6 +77,9 @@ void parts_heaters_off(struct parts *p);
 /* The store to use from now on (NULL: none). */
 void parts_set_store(struct parts *p, struct store *store);
 
+/* Whether a part keeps something in memory that the store failed to take (to try again). */
+bool parts_store_failing(const struct parts *p);
+
 /* Adds each part's fields to the state object @state. Returns 0 or -ENOMEM. */
 int parts_add_state(struct parts *p, json_t *state);
 

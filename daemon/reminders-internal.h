@@ -48,6 +48,7 @@ struct reminders {
 	const struct config *config;
 	struct cramp_log *cramps;
 	const struct inputs *inputs;
+	struct alerts *alerts;
 	const struct reminders_callbacks *cb;
 	void *userdata;
 
@@ -57,6 +58,8 @@ struct reminders {
 	struct clock_jump *jump;
 	sd_event_source *timer; /* CLOCK_REALTIME, for the next thing due */
 	bool started, clock_unset;
+	bool loaded;        /* the states were read from a store */
+	bool store_failing; /* a write failed: store_failed raised, retried */
 
 	struct reminder *list;
 	size_t n;

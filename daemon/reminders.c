@@ -73,8 +73,8 @@ struct reminder *reminders_find(const struct reminders *r, const char *name)
 }
 
 int reminders_new(sd_event *event, const struct config *config, struct cramp_log *cramps,
-		  const struct inputs *inputs, const struct reminders_callbacks *cb, void *userdata,
-		  struct reminders **ret)
+		  const struct inputs *inputs, struct alerts *alerts,
+		  const struct reminders_callbacks *cb, void *userdata, struct reminders **ret)
 {
 	static const char *const always[] = { "foot_soak", "stretch" };
 	struct reminders *r;
@@ -92,6 +92,7 @@ int reminders_new(sd_event *event, const struct config *config, struct cramp_log
 	r->config = config;
 	r->cramps = cramps;
 	r->inputs = inputs;
+	r->alerts = alerts;
 	r->cb = cb;
 	r->userdata = userdata;
 	for (size_t i = 0; i < config->n_reminders; i++) {
@@ -183,6 +184,23 @@ static void log_out(const struct reminder *rem, const struct reminder_out *o)
 		log_info("reminder %s: not sent (%s)", rem->p.name, record);
 }
 
+/* A write to the store failed: what it was keeps waiting in memory, and is tried again. */
+static void store_failed(struct reminders *r)
+{
+	if (!r->store)
+		return; /* no store at all: the store guard says so */
+	r->store_failing = true;
+	(void) alerts_raise(r->alerts, "store_failed", "reminders",
+			    "The reminders cannot be written to the store. What happens is kept in "
+			    "memory and written when it can.",
+			    clock_realtime_usec());
+}
+
+bool reminders_store_failing(const struct reminders *r)
+{
+	return r->store_failing;
+}
+
 /*
  * Carries out @d: commits @rem's state with the records and events, then the
  * morning answers' cramps. Returns whether anything changed.
@@ -234,6 +252,7 @@ bool reminders_carry_out(struct reminders *r, struct reminder *rem,
 			rem->unsaved = false;
 		} else {
 			rem->unsaved = true;
+			store_failed(r);
 		}
 	}
 	for (size_t i = 0; i < n_events; i++)
@@ -411,7 +430,17 @@ void reminders_set_store(struct reminders *r, struct store *store)
 		if (reminders_outbox_commit(r->outbox, &st, NULL, 0, NULL, 0) == 0) {
 			rem->saved = rem->s;
 			rem->unsaved = false;
+		} else {
+			store_failed(r);
+			return;
 		}
+	}
+	if (r->store_failing && !reminders_outbox_waiting(r->outbox)) {
+		r->store_failing = false;
+		log_info("reminders: the store works again; everything is written");
+		(void) alerts_clear(r->alerts, "store_failed", "reminders",
+				    "The reminders are written to the store again.",
+				    clock_realtime_usec());
 	}
 }
 

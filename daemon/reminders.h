@@ -5,6 +5,7 @@
 #include <systemd/sd-event.h>
 
 #include "config/config.h"
+#include "daemon/alerts.h"
 #include "daemon/cramp-log.h"
 #include "daemon/inputs.h"
 #include "daemon/mqtt.h"
@@ -42,12 +43,13 @@ struct reminders_callbacks {
 /*
  * Sets up the reminders of @config (borrowed, must outlive them) on @event;
  * @cramps takes the morning answers' cramps, @inputs says whether the person
- * is in bed (both borrowed; @inputs may be NULL). Nothing is read, planned or
- * subscribed until reminders_start(). Returns 0 or a negative errno (logged).
+ * is in bed, @alerts hears of a store that fails (all borrowed; @inputs and
+ * @alerts may be NULL). Nothing is read, planned or subscribed until
+ * reminders_start(). Returns 0 or a negative errno (logged).
  */
 int reminders_new(sd_event *event, const struct config *config, struct cramp_log *cramps,
-		  const struct inputs *inputs, const struct reminders_callbacks *cb, void *userdata,
-		  struct reminders **ret);
+		  const struct inputs *inputs, struct alerts *alerts,
+		  const struct reminders_callbacks *cb, void *userdata, struct reminders **ret);
 
 /* Frees the reminders (stopped or not); accepts NULL; returns NULL. */
 struct reminders *reminders_free(struct reminders *r);
@@ -62,8 +64,18 @@ int reminders_start(struct reminders *r, struct mqtt *mqtt, struct store *store)
 /* Timers off, the subscription dropped. */
 void reminders_stop(struct reminders *r);
 
-/* The store to use from now on (NULL: none). What waited in memory is written to it. */
+/*
+ * The store to use from now on (NULL: none). What waited in memory is written
+ * to it; called again with the same store after a failed write, it tries again
+ * (store_failed, raised for source "reminders" when a write fails, clears once
+ * all of it is written). Started without a store, the runs and plans the store
+ * holds are read first: a reminder that did nothing meanwhile takes its stored
+ * run, so the empty state in memory never overwrites it.
+ */
 void reminders_set_store(struct reminders *r, struct store *store);
+
+/* Whether something waits in memory because the store failed to take it. */
+bool reminders_store_failing(const struct reminders *r);
 
 /*
  * Adds "reminders" to @state: per reminder that is sent, "next" (its next due

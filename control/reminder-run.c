@@ -330,7 +330,7 @@ void reminder_end(const struct reminder_params *p, struct reminder_state *s,
 	reminder_decision_clear(ret);
 	if (!reminder_run_active(&s->run))
 		return;
-	s->run.state = REMINDER_RUN_GIVEN_UP;
+	s->run.state = REMINDER_RUN_CLEARED;
 	s->run.next_s = 0;
-	reminder_push(p, &s->run, ret, REMINDER_SEND_GIVEN_UP, REMINDER_RECORD_NOTHING);
+	reminder_push(p, &s->run, ret, REMINDER_SEND_CLEARED, REMINDER_RECORD_NOTHING);
 }

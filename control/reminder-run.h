@@ -221,7 +221,7 @@ void reminder_step(const struct reminder_params *p, struct reminder_state *s, in
 
 /*
  * Ends @s's run for good (its reminder is switched off or removed): a run
- * that may be on the phones is taken off them (given_up), nothing is
+ * that may be on the phones is taken off them (cleared), nothing is
  * recorded. Fills *ret.
  */
 void reminder_end(const struct reminder_params *p, struct reminder_state *s,

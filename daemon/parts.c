@@ -154,6 +154,7 @@ void parts_adopt(struct parts *p, struct parts *old)
 	assert(old);
 	room_adopt(p->room, old->room);
 	heating_adopt(p->heating, old->heating);
+	reminders_adopt(p->reminders, old->reminders);
 	p->last_sample_s = old->last_sample_s;
 }
 

@@ -59,8 +59,9 @@ int parts_start(struct parts *p, struct mqtt *mqtt, struct store *store);
 /*
  * A reload: the new parts @p take over from the running @old what did not
  * change — the thermometers' health and last values, each heater whose settings
- * are the same (its relay, its timers), the thermostat — so a reload does not
- * switch a heater, forget the room or restart a minimum off-time. Before
+ * are the same (its relay, its timers), the thermostat, each reminder's run —
+ * so a reload does not switch a heater, forget the room, restart a minimum
+ * off-time, send a reminder twice or lose a snooze. Before
  * parts_start(p) and parts_stop(old).
  */
 void parts_adopt(struct parts *p, struct parts *old);

@@ -21,6 +21,7 @@ struct reminder {
 	struct reminder_state saved; /* as the store has it */
 	bool enabled;                /* sent; else only its answers are recorded */
 	bool unsaved;                /* the store does not have s yet */
+	bool adopted;                /* s is the running one's, taken over on reload */
 	int64_t next_slot_s;         /* REMINDER_NEVER: none */
 	int64_t wakeup_s;
 };

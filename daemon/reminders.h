@@ -61,6 +61,15 @@ struct reminders *reminders_free(struct reminders *r);
  */
 int reminders_start(struct reminders *r, struct mqtt *mqtt, struct store *store);
 
+/*
+ * A reload: the new reminders @r take over from the running @old each
+ * reminder's current run and plan (by name; a changed one is planned anew
+ * from it with its new settings when started), and what waits to be written
+ * or sent. A reminder no longer configured has its run taken off the phones
+ * (cleared). Before reminders_start(r) and reminders_stop(old).
+ */
+void reminders_adopt(struct reminders *r, struct reminders *old);
+
 /* Timers off, the subscription dropped. */
 void reminders_stop(struct reminders *r);
 

@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "store/testing.h"
 #include "tests/integration/harness.h"
 
 struct fixture {
@@ -36,7 +37,9 @@ struct fixture {
 	char event_topic[96];
 	char answer_topic[96];
 	char db[256];
-	char id[128]; /* the run's id, once seen */
+	char id[128];  /* the run's id, once seen */
+	bool no_store; /* the config's state_dir cannot be opened */
+	time_t at;     /* the reminder's time, as last written (in_s < 0 keeps it) */
 };
 
 static int teardown(void **state)
@@ -74,17 +77,22 @@ static int setup(void **state)
  */
 static void configure_reminder(struct fixture *f, const char *name, int in_s, const char *extra)
 {
-	char text[1024], at[16];
-	time_t t = time(NULL) + in_s;
+	char text[1024], at[16], dir[256];
+	time_t t = in_s >= 0 ? time(NULL) + in_s : f->at;
 	struct tm tm;
 
+	f->at = t;
 	localtime_r(&t, &tm);
 	strftime(at, sizeof(at), "%H:%M:%S", &tm);
+	/* A directory below a file: mkdir fails with ENOTDIR, root or not. */
+	snprintf(dir, sizeof(dir), "%s/bedroomd.conf/state", f->daemon.dir);
 	snprintf(text, sizeof(text),
-		 "[daemon]\nnode_id = %s\nstate_dir = @STATE_DIR@\nlog_level = debug\n"
-		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n"
-		 "[reminder.%s]\nat = %s\n%s",
-		 f->node, f->broker.port, name, at, extra);
+		 "[daemon]\nnode_id = %s\nstate_dir = %s\nlog_level = debug\n"
+		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n",
+		 f->node, f->no_store ? dir : "@STATE_DIR@", f->broker.port);
+	if (name)
+		snprintf(text + strlen(text), sizeof(text) - strlen(text),
+			 "[reminder.%s]\nat = %s\n%s", name, at, extra);
 	assert_int_equal(daemon_write_config(&f->daemon, text), 0);
 }
 
@@ -503,6 +511,152 @@ static void test_morning_answer_logs_a_cramp(void **state)
 			 1);
 }
 
+/* SIGHUP; returns once the daemon logged one more "reloaded". */
+static void reload(struct fixture *f)
+{
+	char *log = daemon_stderr(&f->daemon);
+	int before = 0;
+
+	assert_non_null(log);
+	for (const char *p = log; (p = strstr(p, "reloaded '")); p++)
+		before++;
+	free(log);
+	assert_int_equal(kill(f->daemon.pid, SIGHUP), 0);
+	for (long long end = now_ms() + 10000;; usleep(20 * 1000)) {
+		int now = 0;
+
+		log = daemon_stderr(&f->daemon);
+		for (const char *p = log; log && (p = strstr(p, "reloaded '")); p++)
+			now++;
+		free(log);
+		if (now > before)
+			return;
+		assert_true(now_ms() < end);
+	}
+}
+
+/*
+ * A reload keeps an unchanged reminder's run, also with no store to read it
+ * back from: mid-snooze, the snooze still ends once, with the same id; mid-
+ * timer, time's up still comes once. Nothing is sent twice.
+ */
+static void test_reload_mid_snooze_and_mid_timer_keeps_the_run(void **state)
+{
+	struct fixture *f = *state;
+	json_t *e;
+
+	f->no_store = true;
+	configure(f, 2, "snooze = 4s\ntimer = 4s\nrepeat_every = 1h\n");
+	start(f);
+	e = wait_event(f, "due", 1, 15000);
+	remember_id(f, e);
+	json_decref(e);
+	answer(f, "snooze");
+	assert_int_equal(daemon_wait_log(&f->daemon, "reminder foot_soak: snooze", 5000), 0);
+	reload(f);
+	e = wait_event(f, "due", 2, 15000);
+	assert_same_id(f, e);
+	json_decref(e);
+	answer(f, "started");
+	json_decref(wait_event(f, "timer", 0, 5000));
+	configure(f, -1, "snooze = 4s\ntimer = 4s\nrepeat_every = 1h\ntitle = Soak\n");
+	reload(f);
+	e = wait_event(f, "time_up", 0, 15000);
+	assert_same_id(f, e);
+	json_decref(e);
+	pass(f, 1500);
+	assert_int_equal(count_events(f, "due", 1), 1);
+	assert_int_equal(count_events(f, "due", 0), 2);
+	assert_int_equal(count_events(f, "timer", 0), 1);
+	assert_int_equal(count_events(f, "time_up", 0), 1);
+}
+
+/* A reminder removed by a reload while its run is on the phones: cleared, so they drop it. */
+static void test_reload_removing_a_reminder_clears_its_run(void **state)
+{
+	struct fixture *f = *state;
+	json_t *e;
+
+	configure(f, 2, "repeat_every = 1h\n");
+	start(f);
+	e = wait_event(f, "due", 1, 15000);
+	remember_id(f, e);
+	json_decref(e);
+	configure_reminder(f, NULL, -1, "");
+	reload(f);
+	e = wait_event(f, "cleared", 0, 10000);
+	assert_same_id(f, e);
+	json_decref(e);
+	assert_int_equal(count_events(f, "given_up", 0), 0);
+}
+
+/*
+ * Started without the store (its directory unusable), then the store comes
+ * (here by a reload to a usable one): the run it holds, snoozed before,
+ * goes on; the empty state in memory does not overwrite it.
+ */
+static void test_store_back_after_a_start_without_it_keeps_its_runs(void **state)
+{
+	struct fixture *f = *state;
+	json_t *e;
+
+	configure(f, 2, "snooze = 8s\nrepeat_every = 1h\n");
+	start(f);
+	e = wait_event(f, "due", 1, 15000);
+	remember_id(f, e);
+	json_decref(e);
+	answer(f, "snooze");
+	wait_records(f, "snoozed", 1);
+	kill(f->daemon.pid, SIGTERM);
+	assert_true(daemon_wait_exit(&f->daemon, 10000) >= 0);
+
+	f->no_store = true;
+	configure(f, -1, "snooze = 8s\nrepeat_every = 1h\n");
+	start(f);
+	f->no_store = false;
+	configure(f, -1, "snooze = 8s\nrepeat_every = 1h\n");
+	reload(f);
+	e = wait_event(f, "due", 2, 20000);
+	assert_same_id(f, e);
+	json_decref(e);
+	assert_int_equal(store_count_rows(f->db, "reminder_state", "snoozes = 1"), 1);
+}
+
+/*
+ * The store fails to take the reminders' writes (as a full disk would): the
+ * answer still goes out, store_failed is raised, and once the store takes
+ * writes again what happened is written and the alert clears.
+ */
+static void test_a_failing_store_is_written_later(void **state)
+{
+	struct fixture *f = *state;
+	char alert[128];
+	json_t *e;
+
+	snprintf(alert, sizeof(alert), "%s/event/alert", f->base);
+	configure(f, 2, "repeat_every = 1h\n");
+	start(f);
+	e = wait_event(f, "due", 1, 15000);
+	json_decref(e);
+	wait_records(f, "sent", 1);
+	assert_int_equal(store_testing_fail_reminder_writes(f->db, true), 0);
+	answer(f, "done");
+	json_decref(wait_event(f, "cleared", 0, 5000));
+	assert_non_null(client_wait(f->client, alert, "~\"kind\":\"store_failed\"", 10000));
+	assert_int_equal(records(f, "done"), 0);
+	assert_int_equal(store_testing_fail_reminder_writes(f->db, false), 0);
+	/* Tried again every 10 s. */
+	for (long long end = now_ms() + 25000; now_ms() < end && records(f, "done") != 1;)
+		pass(f, 200);
+	if (records(f, "done") != 1) {
+		char *log = daemon_stderr(&f->daemon);
+
+		fail_msg("not written once the store works again; the log:\n%s", log);
+	}
+	assert_non_null(client_wait(f->client, alert, "~\"cleared\"", 20000));
+	assert_int_equal(store_count_rows(f->db, "reminder_state", "state = 'cleared'"), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -520,6 +674,14 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_morning_answer_logs_a_cramp, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_blueprint_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reload_mid_snooze_and_mid_timer_keeps_the_run,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reload_removing_a_reminder_clears_its_run,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_store_back_after_a_start_without_it_keeps_its_runs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_failing_store_is_written_later, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,14 +1,9 @@
 /*
  * Reminders, end to end, with the real bedroomd, a real mosquitto and the real
- * SQLite file. Every interval is seconds (the keys take them for tests): a
- * foot soak due a few seconds after start arrives with every field; started,
- * then time's up after the timer; a snooze brings it back with the same id;
- * done clears it and stops the repeats; an answer naming another run, or a
- * malformed one, changes nothing and is logged; a restart in the middle of a
- * snooze neither repeats nor loses it; events made while the broker is away
- * go out after it returns, in order; the morning question's answer logs a
- * cramp; and the Home Assistant blueprint, replayed on what the daemon sends,
- * publishes what the daemon records.
+ * SQLite file; every interval is seconds (the keys take them for tests). Each
+ * test's comment says what it shows: a due's fields, answers, snoozes, repeats,
+ * restarts and reloads mid-run, the broker or the store away, the morning
+ * question, and the Home Assistant blueprint replayed on what the daemon sends.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -177,9 +172,10 @@ static int records(struct fixture *f, const char *record)
 	return store_count_rows(f->db, "reminder_log", where);
 }
 
+/* Waits up to 25 s (a failed write is tried again every 10 s). */
 static void wait_records(struct fixture *f, const char *record, int want)
 {
-	long long end = now_ms() + 10000;
+	long long end = now_ms() + 25000;
 	int n = -1;
 
 	while (now_ms() < end && (n = records(f, record)) != want)
@@ -511,28 +507,27 @@ static void test_morning_answer_logs_a_cramp(void **state)
 			 1);
 }
 
-/* SIGHUP; returns once the daemon logged one more "reloaded". */
-static void reload(struct fixture *f)
+/* How many reloads the daemon logged. */
+static int reloads(struct fixture *f)
 {
 	char *log = daemon_stderr(&f->daemon);
-	int before = 0;
+	int n = 0;
 
 	assert_non_null(log);
 	for (const char *p = log; (p = strstr(p, "reloaded '")); p++)
-		before++;
+		n++;
 	free(log);
-	assert_int_equal(kill(f->daemon.pid, SIGHUP), 0);
-	for (long long end = now_ms() + 10000;; usleep(20 * 1000)) {
-		int now = 0;
+	return n;
+}
 
-		log = daemon_stderr(&f->daemon);
-		for (const char *p = log; log && (p = strstr(p, "reloaded '")); p++)
-			now++;
-		free(log);
-		if (now > before)
-			return;
+/* SIGHUP; returns once the daemon logged one more "reloaded". */
+static void reload(struct fixture *f)
+{
+	int before = reloads(f);
+
+	assert_int_equal(kill(f->daemon.pid, SIGHUP), 0);
+	for (long long end = now_ms() + 10000; reloads(f) <= before; usleep(20 * 1000))
 		assert_true(now_ms() < end);
-	}
 }
 
 /*
@@ -631,13 +626,11 @@ static void test_a_failing_store_is_written_later(void **state)
 {
 	struct fixture *f = *state;
 	char alert[128];
-	json_t *e;
 
 	snprintf(alert, sizeof(alert), "%s/event/alert", f->base);
 	configure(f, 2, "repeat_every = 1h\n");
 	start(f);
-	e = wait_event(f, "due", 1, 15000);
-	json_decref(e);
+	json_decref(wait_event(f, "due", 1, 15000));
 	wait_records(f, "sent", 1);
 	assert_int_equal(store_testing_fail_reminder_writes(f->db, true), 0);
 	answer(f, "done");
@@ -645,16 +638,32 @@ static void test_a_failing_store_is_written_later(void **state)
 	assert_non_null(client_wait(f->client, alert, "~\"kind\":\"store_failed\"", 10000));
 	assert_int_equal(records(f, "done"), 0);
 	assert_int_equal(store_testing_fail_reminder_writes(f->db, false), 0);
-	/* Tried again every 10 s. */
-	for (long long end = now_ms() + 25000; now_ms() < end && records(f, "done") != 1;)
-		pass(f, 200);
-	if (records(f, "done") != 1) {
-		char *log = daemon_stderr(&f->daemon);
-
-		fail_msg("not written once the store works again; the log:\n%s", log);
-	}
+	wait_records(f, "done", 1); /* the store-flush timer tries again every 10 s */
 	assert_non_null(client_wait(f->client, alert, "~\"cleared\"", 20000));
 	assert_int_equal(store_count_rows(f->db, "reminder_state", "state = 'cleared'"), 1);
+}
+
+/* A cramp reported during the night, then "left" in the morning: one cramp, not two. */
+static void test_morning_answer_does_not_count_a_reported_cramp_twice(void **state)
+{
+	struct fixture *f = *state;
+	char cramp_topic[128], topic[128];
+
+	configure_reminder(f, "morning", 3, "");
+	start(f);
+	snprintf(cramp_topic, sizeof(cramp_topic), "%s/cramp", f->base);
+	assert_int_equal(client_publish(f->client, cramp_topic, "{\"leg\":\"left\"}", false), 0);
+	for (long long end = now_ms() + 10000;
+	     now_ms() < end && store_count_rows(f->db, "cramps", "leg = 'left'") != 1;)
+		pass(f, 100);
+	json_decref(wait_event(f, "due", 1, 15000));
+	snprintf(topic, sizeof(topic), "%s/reminder/morning", f->base);
+	assert_int_equal(client_publish(f->client, topic, "left", false), 0);
+	json_decref(wait_event(f, "cleared", 0, 5000));
+	assert_int_equal(
+	    daemon_wait_log(&f->daemon, "is the cramp reported during the night", 5000), 0);
+	assert_int_equal(store_count_rows(f->db, "reminder_log", "record = 'cramp_left'"), 1);
+	assert_int_equal(store_count_rows(f->db, "cramps", "leg = 'left'"), 1);
 }
 
 int main(void)
@@ -673,6 +682,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_outage_holds_events_and_sends_them_in_order,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_morning_answer_logs_a_cramp, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_morning_answer_does_not_count_a_reported_cramp_twice, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_blueprint_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload_mid_snooze_and_mid_timer_keeps_the_run,
 						setup, teardown),

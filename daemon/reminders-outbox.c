@@ -9,7 +9,7 @@
 #include "daemon/log.h"
 
 #define WINDOW     4   /* events handed to libmosquitto and not yet acknowledged, at most */
-#define MEMORY_MAX 256 /* records and events kept while there is no store, each */
+#define MEMORY_MAX 256 /* records and events kept while the store cannot take them, each */
 
 struct in_flight {
 	int mid;
@@ -23,7 +23,7 @@ struct reminders_outbox {
 	struct mqtt_slot *watch;
 	struct in_flight flight[WINDOW];
 	unsigned n_flight;
-	/* Without a store: events to send (oldest first), records to write. */
+	/* What the store could not take: events to send and store (oldest first), records. */
 	struct store_reminder_event *events;
 	bool *sent; /* events[i] handed to the broker */
 	size_t n_events;

@@ -41,8 +41,8 @@ void reminders_outbox_detach(struct reminders_outbox *o);
 /*
  * Commits a step (see store_reminder_commit(); borrowed), then sends what
  * waits. Returns 0 when the state and the records are in the store, 1 when
- * they are not (no store, or it failed: logged; the records wait in memory),
- * or -ENOMEM.
+ * they are not (no store, or it failed: logged; the records and the events
+ * wait in memory, the state is the caller's to commit again), or -ENOMEM.
  */
 int reminders_outbox_commit(struct reminders_outbox *o, const struct store_reminder_state *state,
 			    const struct store_reminder_record *records, size_t n_records,

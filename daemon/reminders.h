@@ -22,9 +22,10 @@
  * before this bedroomd was written, nothing is planned.
  *
  * Each step is committed to the store (the reminder's state, the adherence
- * records, the events) before anything is sent (daemon/reminders-outbox.h):
- * the plan and the run on show survive a restart and a reload, and a
- * reminder a reload does not change keeps its run. The events go to
+ * records, the events) before anything is sent (daemon/reminders-outbox.h);
+ * what the store cannot take (none yet, a full disk) waits in memory and is
+ * written when it can. The plan and the run on show survive a restart; a
+ * reload hands them to the new reminders (reminders_adopt()). The events go to
  * <base>/event/reminder; the answers come on <base>/reminder/<name>, plain
  * text for the run on show or JSON naming a run; a malformed answer, or one
  * naming another run, changes nothing and is logged (repeated warnings are

@@ -410,6 +410,8 @@ void reminders_adopt(struct reminders *r, struct reminders *old)
 	unsigned adopted = 0;
 
 	assert(r && old && !r->started);
+	if (!old->started)
+		return; /* it never read the store: its states are nobody's */
 	for (size_t i = 0; i < old->n; i++) {
 		struct reminder *was = &old->list[i], *rem = reminders_find(r, was->p.name);
 

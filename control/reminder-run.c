@@ -314,6 +314,8 @@ void reminder_step(const struct reminder_params *p, struct reminder_state *s, in
 	struct reminder_slot slot;
 
 	reminder_decision_clear(ret);
+	if (s->since_s < REMINDER_CLOCK_SET_AFTER_S && now_s >= REMINDER_CLOCK_SET_AFTER_S)
+		s->since_s = now_s;
 	after_clock_set_back(p, s, now_s, ret);
 	if (reminder_slot_last(&p->when, now_s, &slot) == 0 && slot_is_new(s, &slot))
 		begin_slot(p, s, &slot, now_s, in_bed, ret);
@@ -328,7 +330,7 @@ void reminder_end(const struct reminder_params *p, struct reminder_state *s,
 	reminder_decision_clear(ret);
 	if (!reminder_run_active(&s->run))
 		return;
-	s->run.state = REMINDER_RUN_GIVEN_UP;
+	s->run.state = REMINDER_RUN_CLEARED;
 	s->run.next_s = 0;
-	reminder_push(p, &s->run, ret, REMINDER_SEND_GIVEN_UP, REMINDER_RECORD_NOTHING);
+	reminder_push(p, &s->run, ret, REMINDER_SEND_CLEARED, REMINDER_RECORD_NOTHING);
 }

@@ -155,6 +155,15 @@ struct reminder_state {
 	struct reminder_run run;
 };
 
+/*
+ * A wall clock before this (2025-01-01) is not set yet (a Pi without a
+ * real-time clock before NTP): nothing is planned on it, and a since_s read
+ * from it means nothing. reminder_step() takes such a since_s as "from the
+ * first step on a set clock", so a reminder started on an unset clock does not
+ * claim every slot since 1970.
+ */
+#define REMINDER_CLOCK_SET_AFTER_S INT64_C(1735689600)
+
 /* A new reminder at @now_s: its first slot is the next one. */
 void reminder_state_init(struct reminder_state *s, int64_t now_s);
 
@@ -212,7 +221,7 @@ void reminder_step(const struct reminder_params *p, struct reminder_state *s, in
 
 /*
  * Ends @s's run for good (its reminder is switched off or removed): a run
- * that may be on the phones is taken off them (given_up), nothing is
+ * that may be on the phones is taken off them (cleared), nothing is
  * recorded. Fills *ret.
  */
 void reminder_end(const struct reminder_params *p, struct reminder_state *s,

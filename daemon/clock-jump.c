@@ -2,12 +2,15 @@
 #include "daemon/clock-jump.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/timerfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "daemon/event-source.h"
+#include "daemon/log.h"
 
 struct clock_jump {
 	int fd;
@@ -16,11 +19,31 @@ struct clock_jump {
 	void *userdata;
 };
 
-/* Armed at the end of time: it never expires, it is only ever cancelled by a clock change. */
+#define DAY_S      INT64_C(86400)
+#define CENTURY_S  (100 * 365 * DAY_S)
+#define TIME_MAX_S (sizeof(time_t) >= 8 ? (int64_t) INT64_MAX : (int64_t) INT32_MAX)
+
+int clock_jump_end_of_time(int64_t now_s, int64_t time_max_s, int64_t *ret_s)
+{
+	if (now_s > time_max_s - DAY_S)
+		return -EOVERFLOW;
+	*ret_s = now_s > time_max_s - CENTURY_S ? time_max_s : now_s + CENTURY_S;
+	return 0;
+}
+
+/*
+ * Armed far ahead of now (not at a fixed date, which the clock may pass): it
+ * never expires, it is only ever cancelled by a clock change.
+ */
 static int arm(int fd)
 {
-	const struct itimerspec its = { .it_value.tv_sec = (time_t) INT32_MAX };
+	struct itimerspec its = { 0 };
+	int64_t end;
+	int r = clock_jump_end_of_time((int64_t) time(NULL), TIME_MAX_S, &end);
 
+	if (r < 0)
+		return r;
+	its.it_value.tv_sec = (time_t) end;
 	if (timerfd_settime(fd, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &its, NULL) < 0)
 		return -errno;
 	return 0;
@@ -31,14 +54,26 @@ static int on_readable(sd_event_source *s, int fd, uint32_t revents, void *userd
 	struct clock_jump *j = userdata;
 	uint64_t expirations;
 	ssize_t n = read(fd, &expirations, sizeof(expirations));
+	bool cancelled = n < 0 && errno == ECANCELED;
+	int r;
 
 	(void) s;
 	(void) revents;
 	if (n < 0 && errno == EAGAIN)
 		return 0;
-	/* ECANCELED: the clock was set. Arm again first, so a change during the call is seen. */
-	(void) arm(fd);
-	if (n < 0 && errno == ECANCELED)
+	/*
+	 * ECANCELED: the clock was set; an expiry: it reached the time armed.
+	 * Either way arm again first, so a change during the call is seen. A
+	 * timer that cannot be armed ahead would expire at once, again and again:
+	 * it stops instead.
+	 */
+	r = arm(fd);
+	if (r < 0) {
+		log_warning_errno(r,
+				  "cannot watch for the wall clock being set any more, ignoring");
+		(void) sd_event_source_set_enabled(j->source, SD_EVENT_OFF);
+	}
+	if (cancelled)
 		j->jumped(j->userdata);
 	return 0;
 }
@@ -59,6 +94,12 @@ int clock_jump_new(sd_event *event, void (*jumped)(void *userdata), void *userda
 		goto out;
 	}
 	r = arm(j->fd);
+	if (r == -EOVERFLOW) {
+		/* Reminders still work; a clock being set is then seen at their next timer. */
+		log_warning_errno(r, "cannot watch for the wall clock being set, ignoring");
+		*ret = j;
+		return 0;
+	}
 	if (r >= 0)
 		r = sd_event_add_io(event, &j->source, j->fd, EPOLLIN, on_readable, j);
 	if (r >= 0)

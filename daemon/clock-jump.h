@@ -1,5 +1,6 @@
 #pragma once
 
+#include <stdint.h>
 #include <systemd/sd-event.h>
 
 /*
@@ -20,6 +21,15 @@ struct clock_jump;
  */
 int clock_jump_new(sd_event *event, void (*jumped)(void *userdata), void *userdata,
 		   struct clock_jump **ret);
+
+/*
+ * When to arm the watching timer at @now_s, on a system whose time_t reaches
+ * @time_max_s: far enough ahead that it never expires (a century; a timer that
+ * expires would be re-armed and expire again), or as far as time_t reaches.
+ * Returns 0 and the time in *ret_s, or -EOVERFLOW when time_t cannot reach a
+ * day past @now_s (a 32-bit time_t near 2038): then nothing can be watched.
+ */
+int clock_jump_end_of_time(int64_t now_s, int64_t time_max_s, int64_t *ret_s);
 
 /* Stops watching; accepts NULL; returns NULL. */
 struct clock_jump *clock_jump_free(struct clock_jump *j);

@@ -45,7 +45,7 @@ struct manager {
 	sd_event_source *prune_timer;
 	sd_event_source *state_defer; /* <base>/state, once per wake-up */
 	int schema_version;           /* of the open store, for the state */
-	sd_event_source *flush_timer; /* armed while cramps wait in memory for the store */
+	sd_event_source *flush_timer; /* armed while cramps or reminders wait for the store */
 	sd_event_source *sig_term;
 	sd_event_source *sig_int;
 	sd_event_source *sig_hup;
@@ -170,13 +170,15 @@ static void cramp_context(struct cramp_context *ret, int64_t time_s, void *userd
 }
 
 /*
- * The store is open but a write failed (a full disk): the cramp log keeps
- * what it could not write in memory, and nothing else would offer it to the
- * store again before a restart, which would lose it. Try every few seconds.
+ * The store is open but a write failed (a full disk): the cramp log and the
+ * reminders keep what they could not write in memory, and nothing else would
+ * offer it to the store again before a restart, which would lose it. Try
+ * every few seconds.
  */
 static void schedule_flush(struct manager *m)
 {
-	if (!cramp_log_store_failing(m->cramps))
+	if (!m->flush_timer || ((!m->cramps || !cramp_log_store_failing(m->cramps)) &&
+				(!m->parts || !parts_store_failing(m->parts))))
 		return;
 	if (sd_event_source_get_enabled(m->flush_timer, NULL) > 0)
 		return;
@@ -249,6 +251,7 @@ static const struct store_guard_callbacks store_callbacks = {
 
 static void on_parts_changed(void *userdata)
 {
+	schedule_flush(userdata); /* a reminder's write may have failed */
 	publish_changes(userdata);
 }
 

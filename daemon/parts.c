@@ -112,8 +112,8 @@ int parts_new(const struct parts_env *env, const struct config *config, struct p
 			&p->heating);
 	if (r < 0)
 		goto out; /* logged */
-	r = reminders_new(env->event, config, env->cramps, p->inputs, &reminders_callbacks, p,
-			  &p->reminders);
+	r = reminders_new(env->event, config, env->cramps, p->inputs, env->alerts,
+			  &reminders_callbacks, p, &p->reminders);
 	if (r < 0)
 		goto out; /* logged */
 	*ret = p;
@@ -143,8 +143,7 @@ int parts_start(struct parts *p, struct mqtt *mqtt, struct store *store)
 	assert(p);
 	assert(mqtt);
 	p->store = store;
-	/* Each part on its own: one that cannot start does not keep the others (the heating) down.
-	 */
+	/* Each on its own: one that cannot start does not keep the others (heating) down. */
 	r = room_start(p->room, mqtt);
 	k = inputs_start(p->inputs, mqtt);
 	r = r < 0 ? r : k;
@@ -160,6 +159,7 @@ void parts_adopt(struct parts *p, struct parts *old)
 	assert(old);
 	room_adopt(p->room, old->room);
 	heating_adopt(p->heating, old->heating);
+	reminders_adopt(p->reminders, old->reminders);
 	p->sampled = old->sampled;
 	p->last_sample_usec = old->last_sample_usec;
 }
@@ -203,6 +203,11 @@ int parts_add_state(struct parts *p, json_t *state)
 	if (r >= 0)
 		r = reminders_add_state(p->reminders, state);
 	return r;
+}
+
+bool parts_store_failing(const struct parts *p)
+{
+	return reminders_store_failing(p->reminders);
 }
 
 const struct room *parts_room(const struct parts *p)

@@ -60,8 +60,9 @@ int parts_start(struct parts *p, struct mqtt *mqtt, struct store *store);
 /*
  * A reload: the new parts @p take over from the running @old what did not
  * change — the thermometers' health and last values, each heater whose settings
- * are the same (its relay, its timers), the thermostat — so a reload does not
- * switch a heater, forget the room or restart a minimum off-time. Before
+ * are the same (its relay, its timers), the thermostat, each reminder's run —
+ * so a reload does not switch a heater, forget the room, restart a minimum
+ * off-time, send a reminder twice or lose a snooze. Before
  * parts_start(p) and parts_stop(old).
  */
 void parts_adopt(struct parts *p, struct parts *old);
@@ -77,6 +78,9 @@ void parts_heaters_off(struct parts *p);
 
 /* The store to use from now on (NULL: none). */
 void parts_set_store(struct parts *p, struct store *store);
+
+/* Whether a part keeps something in memory that the store failed to take (to try again). */
+bool parts_store_failing(const struct parts *p);
 
 /* Adds each part's fields to the state object @state. Returns 0 or -ENOMEM. */
 int parts_add_state(struct parts *p, json_t *state);

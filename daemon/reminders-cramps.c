@@ -4,7 +4,10 @@
  */
 #include "control/cramp-night.h"
 #include "control/reminder-local.h"
+#include <string.h>
+
 #include "daemon/clock.h"
+#include "daemon/log.h"
 #include "daemon/reminders-internal.h"
 
 #define SOAK             "foot_soak"
@@ -46,14 +49,48 @@ static int64_t night_middle(const struct reminders *r, int64_t now)
 	return start + (end - start) / 2;
 }
 
-/* At the suspected cramp's time, or else in the middle of the night, "time_estimated". */
+/*
+ * Whether a cramp of @leg was already reported (not only suspected from
+ * movement) in the night holding @now (from noon), up to now.
+ */
+static bool reported_tonight(const struct reminders *r, const char *leg, int64_t now)
+{
+	int tz = clock_local_offset_s(now);
+	int64_t since = cramp_night_start(cramp_night_of(now, tz), tz);
+	struct store_cramp *list = NULL;
+	bool found = false;
+	int n;
+
+	if (!r->store)
+		return false;
+	n = store_cramps_read_range(r->store, since, now + 1, &list);
+	for (int i = 0; i < n && !found; i++)
+		found = !list[i].suspected && list[i].leg && strcmp(list[i].leg, leg) == 0;
+	if (n >= 0)
+		store_cramps_free(list, (size_t) n);
+	return found;
+}
+
+/*
+ * At the suspected cramp's time, or else in the middle of the night,
+ * "time_estimated"; not when that leg's cramp was reported during the night
+ * already: the answer is about the same cramp, not a second one.
+ */
 void reminders_told_cramp(struct reminders *r, enum reminder_record record, int64_t now)
 {
 	const char *leg = record == REMINDER_RECORD_CRAMP_LEFT ? "left" : "right";
-	int64_t suspect = last_suspect(r, now);
+	int64_t suspect;
 
 	if (!r->cramps)
 		return;
+	if (reported_tonight(r, leg, now)) {
+		log_info(
+		    "reminders: the morning answer '%s' is the cramp reported during the night; "
+		    "not logged again",
+		    leg);
+		return;
+	}
+	suspect = last_suspect(r, now);
 	if (suspect)
 		(void) cramp_log_record(r->cramps, leg, NULL, suspect, "morning", false, NULL);
 	else

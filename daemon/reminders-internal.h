@@ -12,8 +12,8 @@
 #include "store/store.h"
 
 #define SEC 1000000ULL
-/* A wall clock before this (2025-01-01) is not set yet: nothing is planned on it. */
-#define CLOCK_SET_AFTER_S 1735689600
+/* A wall clock before this is not set yet: nothing is planned on it. */
+#define CLOCK_SET_AFTER_S REMINDER_CLOCK_SET_AFTER_S
 
 struct reminder {
 	struct reminder_params p; /* strings borrowed from the config or the built-in wording */
@@ -21,6 +21,7 @@ struct reminder {
 	struct reminder_state saved; /* as the store has it */
 	bool enabled;                /* sent; else only its answers are recorded */
 	bool unsaved;                /* the store does not have s yet */
+	bool adopted;                /* s is the running one's, taken over on reload */
 	int64_t next_slot_s;         /* REMINDER_NEVER: none */
 	int64_t wakeup_s;
 };
@@ -48,6 +49,7 @@ struct reminders {
 	const struct config *config;
 	struct cramp_log *cramps;
 	const struct inputs *inputs;
+	struct alerts *alerts;
 	const struct reminders_callbacks *cb;
 	void *userdata;
 
@@ -57,6 +59,8 @@ struct reminders {
 	struct clock_jump *jump;
 	sd_event_source *timer; /* CLOCK_REALTIME, for the next thing due */
 	bool started, clock_unset;
+	bool loaded;        /* the states were read from a store */
+	bool store_failing; /* a write failed: store_failed raised, retried */
 
 	struct reminder *list;
 	size_t n;

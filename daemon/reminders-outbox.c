@@ -9,7 +9,7 @@
 #include "daemon/log.h"
 
 #define WINDOW     4   /* events handed to libmosquitto and not yet acknowledged, at most */
-#define MEMORY_MAX 256 /* records and events kept while there is no store, each */
+#define MEMORY_MAX 256 /* records and events kept while the store cannot take them, each */
 
 struct in_flight {
 	int mid;
@@ -23,12 +23,13 @@ struct reminders_outbox {
 	struct mqtt_slot *watch;
 	struct in_flight flight[WINDOW];
 	unsigned n_flight;
-	/* Without a store: events to send (oldest first), records to write. */
+	/* What the store could not take: events to send and store (oldest first), records. */
 	struct store_reminder_event *events;
 	bool *sent; /* events[i] handed to the broker */
 	size_t n_events;
 	struct store_reminder_record *records;
 	size_t n_records;
+	size_t n_dropped; /* events and records dropped for MEMORY_MAX, in all */
 };
 
 int reminders_outbox_new(struct reminders_outbox **ret)
@@ -40,6 +41,8 @@ int reminders_outbox_new(struct reminders_outbox **ret)
 	*ret = o;
 	return 0;
 }
+
+static void flush_memory(struct reminders_outbox *o);
 
 static void record_clear(struct store_reminder_record *r)
 {
@@ -59,9 +62,11 @@ struct reminders_outbox *reminders_outbox_free(struct reminders_outbox *o)
 	if (!o)
 		return NULL;
 	reminders_outbox_detach(o);
-	if (o->n_events)
-		log_warning("reminders: %zu events could not be stored or sent and are lost",
-			    o->n_events);
+	flush_memory(o); /* a last try */
+	if (o->n_events || o->n_records)
+		log_error("reminders: %zu events and %zu records could not be stored or sent and "
+			  "are lost",
+			  o->n_events, o->n_records);
 	for (size_t i = 0; i < o->n_events; i++)
 		event_clear(&o->events[i]);
 	for (size_t i = 0; i < o->n_records; i++)
@@ -76,6 +81,21 @@ struct reminders_outbox *reminders_outbox_free(struct reminders_outbox *o)
 size_t reminders_outbox_in_memory(const struct reminders_outbox *o)
 {
 	return o->n_events;
+}
+
+/* Events in memory not handed to the broker yet: the ones to write to the store. */
+static size_t unsent(const struct reminders_outbox *o)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < o->n_events; i++)
+		n += !o->sent[i];
+	return n;
+}
+
+bool reminders_outbox_waiting(const struct reminders_outbox *o)
+{
+	return o->n_records > 0 || unsent(o) > 0;
 }
 
 static bool seq_in_flight(const struct reminders_outbox *o, int64_t seq)
@@ -219,6 +239,39 @@ static int copy_record(struct store_reminder_record *dst, const struct store_rem
 	return 0;
 }
 
+/*
+ * Bounds what waits in memory: beyond MEMORY_MAX each, the oldest records and
+ * the oldest events not handed to the broker go, with a log line saying how many.
+ */
+static void drop_oldest(struct reminders_outbox *o)
+{
+	size_t records = 0, events = 0;
+
+	while (o->n_records > MEMORY_MAX) {
+		record_clear(&o->records[0]);
+		memmove(&o->records[0], &o->records[1], --o->n_records * sizeof(*o->records));
+		records++;
+	}
+	for (size_t i = 0; o->n_events > MEMORY_MAX && i < o->n_events;) {
+		if (o->sent[i]) {
+			i++; /* in flight: its acknowledgement takes it */
+			continue;
+		}
+		event_clear(&o->events[i]);
+		memmove(&o->events[i], &o->events[i + 1],
+			(o->n_events - i - 1) * sizeof(*o->events));
+		memmove(&o->sent[i], &o->sent[i + 1], (o->n_events - i - 1) * sizeof(*o->sent));
+		o->n_events--;
+		events++;
+	}
+	if (records + events == 0)
+		return;
+	o->n_dropped += records + events;
+	log_error("reminders: more than %d wait for the store; the oldest %zu events and %zu "
+		  "records are dropped (%zu in all)",
+		  MEMORY_MAX, events, records, o->n_dropped);
+}
+
 /* Keeps what the store could not take; the oldest go when too much waits. */
 static int keep(struct reminders_outbox *o, const struct store_reminder_record *records,
 		size_t n_records, const struct store_reminder_event *events, size_t n_events)
@@ -254,10 +307,7 @@ static int keep(struct reminders_outbox *o, const struct store_reminder_record *
 		}
 		o->sent[o->n_events++] = false;
 	}
-	while (o->n_records > MEMORY_MAX) {
-		record_clear(&o->records[0]);
-		memmove(&o->records[0], &o->records[1], --o->n_records * sizeof(*o->records));
-	}
+	drop_oldest(o);
 	return 0;
 }
 
@@ -278,11 +328,57 @@ static void flush_records(struct reminders_outbox *o)
 	log_info("reminders: %zu records that waited for the store are written", done);
 }
 
+/*
+ * Writes the events that wait in memory, and were not handed to the broker
+ * yet, to the store's outbox: they then survive a restart, and go out after
+ * what the store held before them. Those in flight stay until acknowledged
+ * (pump() sends nothing of the store before memory is empty: still in order).
+ */
+static void flush_events(struct reminders_outbox *o)
+{
+	size_t n = unsent(o), k = 0, kept = 0;
+	struct store_reminder_event *list;
+	int r;
+
+	if (n == 0)
+		return;
+	list = calloc(n, sizeof(*list));
+	if (!list)
+		return;
+	for (size_t i = 0; i < o->n_events; i++)
+		if (!o->sent[i])
+			list[k++] = o->events[i];
+	r = store_reminder_commit(o->store, NULL, NULL, 0, list, n);
+	free(list);
+	if (r < 0) {
+		log_warning_errno(r, "reminders: cannot write the events that wait in memory; "
+				     "trying again later");
+		return;
+	}
+	for (size_t i = 0; i < o->n_events; i++) {
+		if (!o->sent[i]) {
+			event_clear(&o->events[i]);
+			continue;
+		}
+		o->events[kept] = o->events[i];
+		o->sent[kept++] = true;
+	}
+	o->n_events = kept;
+	log_info("reminders: %zu events that waited for the store are written", n);
+}
+
+static void flush_memory(struct reminders_outbox *o)
+{
+	if (!o->store)
+		return;
+	flush_records(o);
+	flush_events(o);
+}
+
 void reminders_outbox_set_store(struct reminders_outbox *o, struct store *store)
 {
 	o->store = store;
-	if (store)
-		flush_records(o);
+	flush_memory(o);
 	pump(o);
 }
 
@@ -290,8 +386,8 @@ int reminders_outbox_commit(struct reminders_outbox *o, const struct store_remin
 			    const struct store_reminder_record *records, size_t n_records,
 			    const struct store_reminder_event *events, size_t n_events)
 {
-	/* Events already waiting in memory go first: new ones queue behind them there. */
-	bool behind = o->n_events > 0;
+	/* Events waiting in memory to be stored go first: new ones queue behind them there. */
+	bool behind = unsent(o) > 0;
 	int r = -ENODEV;
 
 	if (o->store) {

@@ -16,8 +16,11 @@
  * once, in order. As in the cramp log, only a small window is handed to
  * libmosquitto at a time (it re-sends what is in flight after a reconnect by
  * itself). While there is no store, events wait in memory (and are sent from
- * there, before anything the store has later), and the records wait to be
- * written; the state is the caller's to write again.
+ * there while the store is away), and the records wait too, at most 256 of
+ * each (beyond, the oldest go, logged). Once the store takes
+ * writes again (reminders_outbox_set_store(), also called to retry after a
+ * failed write) both are written to it: the events to its outbox, behind what
+ * it held. The state is the caller's to write again.
  */
 
 struct reminders_outbox;
@@ -25,7 +28,10 @@ struct reminders_outbox;
 int reminders_outbox_new(struct reminders_outbox **ret);
 struct reminders_outbox *reminders_outbox_free(struct reminders_outbox *o);
 
-/* The store to use from now on (NULL: none); records that waited are written to it. */
+/*
+ * The store to use from now on (NULL: none); records and events that waited
+ * are written to it. Called again with the same store, it tries again.
+ */
 void reminders_outbox_set_store(struct reminders_outbox *o, struct store *store);
 
 /* Sends through @mqtt from now on (what it had in flight on another goes out again). */
@@ -35,8 +41,8 @@ void reminders_outbox_detach(struct reminders_outbox *o);
 /*
  * Commits a step (see store_reminder_commit(); borrowed), then sends what
  * waits. Returns 0 when the state and the records are in the store, 1 when
- * they are not (no store, or it failed: logged; the records wait in memory),
- * or -ENOMEM.
+ * they are not (no store, or it failed: logged; the records and the events
+ * wait in memory, the state is the caller's to commit again), or -ENOMEM.
  */
 int reminders_outbox_commit(struct reminders_outbox *o, const struct store_reminder_state *state,
 			    const struct store_reminder_record *records, size_t n_records,
@@ -44,3 +50,6 @@ int reminders_outbox_commit(struct reminders_outbox *o, const struct store_remin
 
 /* Events that wait in memory (not in the store). */
 size_t reminders_outbox_in_memory(const struct reminders_outbox *o);
+
+/* Whether records or events wait in memory to be written to the store. */
+bool reminders_outbox_waiting(const struct reminders_outbox *o);

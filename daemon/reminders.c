@@ -73,8 +73,8 @@ struct reminder *reminders_find(const struct reminders *r, const char *name)
 }
 
 int reminders_new(sd_event *event, const struct config *config, struct cramp_log *cramps,
-		  const struct inputs *inputs, const struct reminders_callbacks *cb, void *userdata,
-		  struct reminders **ret)
+		  const struct inputs *inputs, struct alerts *alerts,
+		  const struct reminders_callbacks *cb, void *userdata, struct reminders **ret)
 {
 	static const char *const always[] = { "foot_soak", "stretch" };
 	struct reminders *r;
@@ -92,6 +92,7 @@ int reminders_new(sd_event *event, const struct config *config, struct cramp_log
 	r->config = config;
 	r->cramps = cramps;
 	r->inputs = inputs;
+	r->alerts = alerts;
 	r->cb = cb;
 	r->userdata = userdata;
 	for (size_t i = 0; i < config->n_reminders; i++) {
@@ -183,6 +184,23 @@ static void log_out(const struct reminder *rem, const struct reminder_out *o)
 		log_info("reminder %s: not sent (%s)", rem->p.name, record);
 }
 
+/* A write to the store failed: what it was keeps waiting in memory, and is tried again. */
+static void store_failed(struct reminders *r)
+{
+	if (!r->store)
+		return; /* no store at all: the store guard says so */
+	r->store_failing = true;
+	(void) alerts_raise(r->alerts, "store_failed", "reminders",
+			    "The reminders cannot be written to the store. What happens is kept in "
+			    "memory and written when it can.",
+			    clock_realtime_usec());
+}
+
+bool reminders_store_failing(const struct reminders *r)
+{
+	return r->store_failing;
+}
+
 /*
  * Carries out @d: commits @rem's state with the records and events, then the
  * morning answers' cramps. Returns whether anything changed.
@@ -234,6 +252,7 @@ bool reminders_carry_out(struct reminders *r, struct reminder *rem,
 			rem->unsaved = false;
 		} else {
 			rem->unsaved = true;
+			store_failed(r);
 		}
 	}
 	for (size_t i = 0; i < n_events; i++)
@@ -318,8 +337,19 @@ static void take_off(struct reminders *r, struct reminder *rem, int64_t now)
 		(void) reminders_carry_out(r, rem, &d, now);
 }
 
-/* Restores each reminder's state; runs of reminders no longer sent leave the phones. */
-static void load(struct reminders *r)
+/* Whether @rem did nothing yet: no run in memory (started without a store, say). */
+static bool idle(const struct reminder *rem)
+{
+	return rem->s.run.state == REMINDER_RUN_NONE && rem->s.run.slot_s == 0;
+}
+
+/*
+ * Takes the states the store holds into the reminders that are @idle_only
+ * idle (else into all but those a reload adopted: theirs is the one in
+ * memory). Runs of reminders no longer sent, or no longer configured, leave
+ * the phones.
+ */
+static void restore(struct reminders *r, bool idle_only)
 {
 	struct store_reminder_state *states = NULL;
 	int64_t now = reminders_now_s();
@@ -330,30 +360,83 @@ static void load(struct reminders *r)
 	for (size_t i = 0; i < r->n; i++) {
 		struct reminder *rem = &r->list[i];
 
-		reminder_state_init(&rem->s, now);
-		rem->unsaved = true;
+		if (idle_only ? !idle(rem) : rem->adopted)
+			continue;
 		for (int k = 0; k < n; k++)
 			if (strcmp(states[k].reminder, rem->p.name) == 0 &&
 			    reminder_state_from_store(rem, &states[k]) == 0)
 				rem->unsaved = false;
 	}
+	if (now >= CLOCK_SET_AFTER_S)
+		for (size_t i = 0; i < r->n; i++)
+			if (!r->list[i].enabled)
+				take_off(r, &r->list[i], now);
 	for (int k = 0; k < n; k++) {
-		struct reminder *rem = reminders_find(r, states[k].reminder),
-				gone = { .enabled = false };
+		struct reminder gone = { .enabled = false };
 
-		if (!rem) {
-			reminder_params_init(&gone.p, states[k].reminder,
-					     r->config->heating.night_start_min * 60);
-			gone.p.id_prefix = r->config->daemon.node_id;
-			if (!gone.p.message)
-				gone.p.message = "";
-			rem = reminder_state_from_store(&gone, &states[k]) == 0 ? &gone : NULL;
-		}
-		if (rem && !rem->enabled && now >= CLOCK_SET_AFTER_S)
-			take_off(r, rem, now);
+		if (reminders_find(r, states[k].reminder) || now < CLOCK_SET_AFTER_S)
+			continue;
+		reminder_params_init(&gone.p, states[k].reminder,
+				     r->config->heating.night_start_min * 60);
+		gone.p.id_prefix = r->config->daemon.node_id;
+		if (!gone.p.message)
+			gone.p.message = "";
+		if (reminder_state_from_store(&gone, &states[k]) == 0)
+			take_off(r, &gone, now);
 	}
 	if (n > 0)
 		store_reminder_states_free(states, (size_t) n);
+	if (r->store && n >= 0)
+		r->loaded = true;
+}
+
+/* A fresh state for every reminder a reload did not adopt, then what the store holds. */
+static void load(struct reminders *r)
+{
+	int64_t now = reminders_now_s();
+
+	for (size_t i = 0; i < r->n; i++)
+		if (!r->list[i].adopted) {
+			reminder_state_init(&r->list[i].s, now);
+			r->list[i].unsaved = true;
+		}
+	restore(r, false);
+}
+
+void reminders_adopt(struct reminders *r, struct reminders *old)
+{
+	int64_t now = reminders_now_s();
+	struct reminders_outbox *outbox;
+	unsigned adopted = 0;
+
+	assert(r && old && !r->started);
+	if (!old->started)
+		return; /* it never read the store: its states are nobody's */
+	for (size_t i = 0; i < old->n; i++) {
+		struct reminder *was = &old->list[i], *rem = reminders_find(r, was->p.name);
+
+		if (!rem) {
+			/* Removed: its run leaves the phones, through the outbox taken below. */
+			if (now >= CLOCK_SET_AFTER_S)
+				take_off(old, was, now);
+			continue;
+		}
+		rem->s = was->s;
+		rem->saved = was->saved;
+		rem->unsaved = was->unsaved;
+		rem->next_slot_s = was->next_slot_s;
+		rem->wakeup_s = was->wakeup_s;
+		/* Its run goes on; reminders_start() plans it with the new settings. */
+		rem->adopted = true;
+		adopted++;
+	}
+	/* What waits in memory, and what is in flight, goes on in the new reminders. */
+	outbox = r->outbox;
+	r->outbox = old->outbox;
+	old->outbox = outbox;
+	r->loaded = old->loaded;
+	r->store_failing = old->store_failing;
+	log_debug("reminders: %u of %zu kept their run on reload", adopted, r->n);
 }
 
 int reminders_start(struct reminders *r, struct mqtt *mqtt, struct store *store)
@@ -400,6 +483,16 @@ void reminders_set_store(struct reminders *r, struct store *store)
 	reminders_outbox_set_store(r->outbox, store);
 	if (!store || !r->started)
 		return;
+	if (!r->loaded) {
+		/*
+		 * Started without it: what it holds is older but not empty. A
+		 * reminder that did nothing meanwhile takes its stored run (and
+		 * plan); one that sent something keeps what the phones show.
+		 */
+		restore(r, true);
+		if (r->loaded)
+			step_all(r);
+	}
 	/* Running without it, the state in memory is the one that counts now. */
 	for (size_t i = 0; i < r->n; i++) {
 		struct reminder *rem = &r->list[i];
@@ -411,7 +504,17 @@ void reminders_set_store(struct reminders *r, struct store *store)
 		if (reminders_outbox_commit(r->outbox, &st, NULL, 0, NULL, 0) == 0) {
 			rem->saved = rem->s;
 			rem->unsaved = false;
+		} else {
+			store_failed(r);
+			return;
 		}
+	}
+	if (r->store_failing && !reminders_outbox_waiting(r->outbox)) {
+		r->store_failing = false;
+		log_info("reminders: the store works again; everything is written");
+		(void) alerts_clear(r->alerts, "store_failed", "reminders",
+				    "The reminders are written to the store again.",
+				    clock_realtime_usec());
 	}
 }
 

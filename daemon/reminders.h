@@ -5,6 +5,7 @@
 #include <systemd/sd-event.h>
 
 #include "config/config.h"
+#include "daemon/alerts.h"
 #include "daemon/cramp-log.h"
 #include "daemon/inputs.h"
 #include "daemon/mqtt.h"
@@ -21,9 +22,10 @@
  * before this bedroomd was written, nothing is planned.
  *
  * Each step is committed to the store (the reminder's state, the adherence
- * records, the events) before anything is sent (daemon/reminders-outbox.h):
- * the plan and the run on show survive a restart and a reload, and a
- * reminder a reload does not change keeps its run. The events go to
+ * records, the events) before anything is sent (daemon/reminders-outbox.h);
+ * what the store cannot take (none yet, a full disk) waits in memory and is
+ * written when it can. The plan and the run on show survive a restart; a
+ * reload hands them to the new reminders (reminders_adopt()). The events go to
  * <base>/event/reminder; the answers come on <base>/reminder/<name>, plain
  * text for the run on show or JSON naming a run; a malformed answer, or one
  * naming another run, changes nothing and is logged (repeated warnings are
@@ -42,12 +44,13 @@ struct reminders_callbacks {
 /*
  * Sets up the reminders of @config (borrowed, must outlive them) on @event;
  * @cramps takes the morning answers' cramps, @inputs says whether the person
- * is in bed (both borrowed; @inputs may be NULL). Nothing is read, planned or
- * subscribed until reminders_start(). Returns 0 or a negative errno (logged).
+ * is in bed, @alerts hears of a store that fails (all borrowed; @inputs and
+ * @alerts may be NULL). Nothing is read, planned or subscribed until
+ * reminders_start(). Returns 0 or a negative errno (logged).
  */
 int reminders_new(sd_event *event, const struct config *config, struct cramp_log *cramps,
-		  const struct inputs *inputs, const struct reminders_callbacks *cb, void *userdata,
-		  struct reminders **ret);
+		  const struct inputs *inputs, struct alerts *alerts,
+		  const struct reminders_callbacks *cb, void *userdata, struct reminders **ret);
 
 /* Frees the reminders (stopped or not); accepts NULL; returns NULL. */
 struct reminders *reminders_free(struct reminders *r);
@@ -59,11 +62,30 @@ struct reminders *reminders_free(struct reminders *r);
  */
 int reminders_start(struct reminders *r, struct mqtt *mqtt, struct store *store);
 
+/*
+ * A reload: the new reminders @r take over from the running @old each
+ * reminder's current run and plan (by name; a changed one is planned anew
+ * from it with its new settings when started), and what waits to be written
+ * or sent. A reminder no longer configured has its run taken off the phones
+ * (cleared). Before reminders_start(r) and reminders_stop(old).
+ */
+void reminders_adopt(struct reminders *r, struct reminders *old);
+
 /* Timers off, the subscription dropped. */
 void reminders_stop(struct reminders *r);
 
-/* The store to use from now on (NULL: none). What waited in memory is written to it. */
+/*
+ * The store to use from now on (NULL: none). What waited in memory is written
+ * to it; called again with the same store after a failed write, it tries again
+ * (store_failed, raised for source "reminders" when a write fails, clears once
+ * all of it is written). Started without a store, the runs and plans the store
+ * holds are read first: a reminder that did nothing meanwhile takes its stored
+ * run, so the empty state in memory never overwrites it.
+ */
 void reminders_set_store(struct reminders *r, struct store *store);
+
+/* Whether something waits in memory because the store failed to take it. */
+bool reminders_store_failing(const struct reminders *r);
 
 /*
  * Adds "reminders" to @state: per reminder that is sent, "next" (its next due

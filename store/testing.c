@@ -19,3 +19,25 @@ int store_testing_set_schema_version(const char *path, int version)
 	sqlite3_close(db);
 	return errno_from_sqlite(rc);
 }
+
+int store_testing_fail_reminder_writes(const char *path, bool fail)
+{
+	static const char *const tables[] = { "reminder_log", "reminder_state", "reminder_outbox" };
+	sqlite3 *db = NULL;
+	char sql[200];
+	int rc;
+
+	rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
+	for (size_t i = 0; rc == SQLITE_OK && i < sizeof(tables) / sizeof(tables[0]); i++) {
+		if (fail)
+			snprintf(sql, sizeof(sql),
+				 "CREATE TRIGGER fail_%s BEFORE INSERT ON %s BEGIN SELECT "
+				 "RAISE(ABORT, 'database or disk is full'); END;",
+				 tables[i], tables[i]);
+		else
+			snprintf(sql, sizeof(sql), "DROP TRIGGER IF EXISTS fail_%s;", tables[i]);
+		rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	}
+	sqlite3_close(db);
+	return errno_from_sqlite(rc);
+}

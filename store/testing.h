@@ -1,5 +1,7 @@
 #pragma once
 
+#include <stdbool.h>
+
 /*
  * For tests only (library bedroomd-store-testing, never linked into a
  * program that ships): make a store file look like another version of
@@ -11,3 +13,11 @@
  * changes nothing else. Returns 0 or a negative errno.
  */
 int store_testing_set_schema_version(const char *path, int version);
+
+/*
+ * Makes every write of the reminders to the store file @path fail (@fail) as
+ * a full disk would, with triggers that abort them; or lets them work again.
+ * The store open on the file sees it at its next statement. Returns 0 or a
+ * negative errno.
+ */
+int store_testing_fail_reminder_writes(const char *path, bool fail);

@@ -1,14 +1,9 @@
 /*
  * Reminders, end to end, with the real bedroomd, a real mosquitto and the real
- * SQLite file. Every interval is seconds (the keys take them for tests): a
- * foot soak due a few seconds after start arrives with every field; started,
- * then time's up after the timer; a snooze brings it back with the same id;
- * done clears it and stops the repeats; an answer naming another run, or a
- * malformed one, changes nothing and is logged; a restart in the middle of a
- * snooze neither repeats nor loses it; events made while the broker is away
- * go out after it returns, in order; the morning question's answer logs a
- * cramp; and the Home Assistant blueprint, replayed on what the daemon sends,
- * publishes what the daemon records.
+ * SQLite file; every interval is seconds (the keys take them for tests). Each
+ * test's comment says what it shows: a due's fields, answers, snoozes, repeats,
+ * restarts and reloads mid-run, the broker or the store away, the morning
+ * question, and the Home Assistant blueprint replayed on what the daemon sends.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -25,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "store/testing.h"
 #include "tests/integration/harness.h"
 
 struct fixture {
@@ -36,7 +32,9 @@ struct fixture {
 	char event_topic[96];
 	char answer_topic[96];
 	char db[256];
-	char id[128]; /* the run's id, once seen */
+	char id[128];  /* the run's id, once seen */
+	bool no_store; /* the config's state_dir cannot be opened */
+	time_t at;     /* the reminder's time, as last written (in_s < 0 keeps it) */
 };
 
 static int teardown(void **state)
@@ -74,17 +72,22 @@ static int setup(void **state)
  */
 static void configure_reminder(struct fixture *f, const char *name, int in_s, const char *extra)
 {
-	char text[1024], at[16];
-	time_t t = time(NULL) + in_s;
+	char text[1024], at[16], dir[256];
+	time_t t = in_s >= 0 ? time(NULL) + in_s : f->at;
 	struct tm tm;
 
+	f->at = t;
 	localtime_r(&t, &tm);
 	strftime(at, sizeof(at), "%H:%M:%S", &tm);
+	/* A directory below a file: mkdir fails with ENOTDIR, root or not. */
+	snprintf(dir, sizeof(dir), "%s/bedroomd.conf/state", f->daemon.dir);
 	snprintf(text, sizeof(text),
-		 "[daemon]\nnode_id = %s\nstate_dir = @STATE_DIR@\nlog_level = debug\n"
-		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n"
-		 "[reminder.%s]\nat = %s\n%s",
-		 f->node, f->broker.port, name, at, extra);
+		 "[daemon]\nnode_id = %s\nstate_dir = %s\nlog_level = debug\n"
+		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n",
+		 f->node, f->no_store ? dir : "@STATE_DIR@", f->broker.port);
+	if (name)
+		snprintf(text + strlen(text), sizeof(text) - strlen(text),
+			 "[reminder.%s]\nat = %s\n%s", name, at, extra);
 	assert_int_equal(daemon_write_config(&f->daemon, text), 0);
 }
 
@@ -169,9 +172,10 @@ static int records(struct fixture *f, const char *record)
 	return store_count_rows(f->db, "reminder_log", where);
 }
 
+/* Waits up to 25 s (a failed write is tried again every 10 s). */
 static void wait_records(struct fixture *f, const char *record, int want)
 {
-	long long end = now_ms() + 10000;
+	long long end = now_ms() + 25000;
 	int n = -1;
 
 	while (now_ms() < end && (n = records(f, record)) != want)
@@ -503,6 +507,166 @@ static void test_morning_answer_logs_a_cramp(void **state)
 			 1);
 }
 
+/* How many reloads the daemon logged. */
+static int reloads(struct fixture *f)
+{
+	char *log = daemon_stderr(&f->daemon);
+	int n = 0;
+
+	assert_non_null(log);
+	for (const char *p = log; (p = strstr(p, "reloaded '")); p++)
+		n++;
+	free(log);
+	return n;
+}
+
+/* SIGHUP; returns once the daemon logged one more "reloaded". */
+static void reload(struct fixture *f)
+{
+	int before = reloads(f);
+
+	assert_int_equal(kill(f->daemon.pid, SIGHUP), 0);
+	for (long long end = now_ms() + 10000; reloads(f) <= before; usleep(20 * 1000))
+		assert_true(now_ms() < end);
+}
+
+/*
+ * A reload keeps an unchanged reminder's run, also with no store to read it
+ * back from: mid-snooze, the snooze still ends once, with the same id; mid-
+ * timer, time's up still comes once. Nothing is sent twice.
+ */
+static void test_reload_mid_snooze_and_mid_timer_keeps_the_run(void **state)
+{
+	struct fixture *f = *state;
+	json_t *e;
+
+	f->no_store = true;
+	configure(f, 2, "snooze = 4s\ntimer = 4s\nrepeat_every = 1h\n");
+	start(f);
+	e = wait_event(f, "due", 1, 15000);
+	remember_id(f, e);
+	json_decref(e);
+	answer(f, "snooze");
+	assert_int_equal(daemon_wait_log(&f->daemon, "reminder foot_soak: snooze", 5000), 0);
+	reload(f);
+	e = wait_event(f, "due", 2, 15000);
+	assert_same_id(f, e);
+	json_decref(e);
+	answer(f, "started");
+	json_decref(wait_event(f, "timer", 0, 5000));
+	configure(f, -1, "snooze = 4s\ntimer = 4s\nrepeat_every = 1h\ntitle = Soak\n");
+	reload(f);
+	e = wait_event(f, "time_up", 0, 15000);
+	assert_same_id(f, e);
+	json_decref(e);
+	pass(f, 1500);
+	assert_int_equal(count_events(f, "due", 1), 1);
+	assert_int_equal(count_events(f, "due", 0), 2);
+	assert_int_equal(count_events(f, "timer", 0), 1);
+	assert_int_equal(count_events(f, "time_up", 0), 1);
+}
+
+/* A reminder removed by a reload while its run is on the phones: cleared, so they drop it. */
+static void test_reload_removing_a_reminder_clears_its_run(void **state)
+{
+	struct fixture *f = *state;
+	json_t *e;
+
+	configure(f, 2, "repeat_every = 1h\n");
+	start(f);
+	e = wait_event(f, "due", 1, 15000);
+	remember_id(f, e);
+	json_decref(e);
+	configure_reminder(f, NULL, -1, "");
+	reload(f);
+	e = wait_event(f, "cleared", 0, 10000);
+	assert_same_id(f, e);
+	json_decref(e);
+	assert_int_equal(count_events(f, "given_up", 0), 0);
+}
+
+/*
+ * Started without the store (its directory unusable), then the store comes
+ * (here by a reload to a usable one): the run it holds, snoozed before,
+ * goes on; the empty state in memory does not overwrite it.
+ */
+static void test_store_back_after_a_start_without_it_keeps_its_runs(void **state)
+{
+	struct fixture *f = *state;
+	json_t *e;
+
+	configure(f, 2, "snooze = 8s\nrepeat_every = 1h\n");
+	start(f);
+	e = wait_event(f, "due", 1, 15000);
+	remember_id(f, e);
+	json_decref(e);
+	answer(f, "snooze");
+	wait_records(f, "snoozed", 1);
+	kill(f->daemon.pid, SIGTERM);
+	assert_true(daemon_wait_exit(&f->daemon, 10000) >= 0);
+
+	f->no_store = true;
+	configure(f, -1, "snooze = 8s\nrepeat_every = 1h\n");
+	start(f);
+	f->no_store = false;
+	configure(f, -1, "snooze = 8s\nrepeat_every = 1h\n");
+	reload(f);
+	e = wait_event(f, "due", 2, 20000);
+	assert_same_id(f, e);
+	json_decref(e);
+	assert_int_equal(store_count_rows(f->db, "reminder_state", "snoozes = 1"), 1);
+}
+
+/*
+ * The store fails to take the reminders' writes (as a full disk would): the
+ * answer still goes out, store_failed is raised, and once the store takes
+ * writes again what happened is written and the alert clears.
+ */
+static void test_a_failing_store_is_written_later(void **state)
+{
+	struct fixture *f = *state;
+	char alert[128];
+
+	snprintf(alert, sizeof(alert), "%s/event/alert", f->base);
+	configure(f, 2, "repeat_every = 1h\n");
+	start(f);
+	json_decref(wait_event(f, "due", 1, 15000));
+	wait_records(f, "sent", 1);
+	assert_int_equal(store_testing_fail_reminder_writes(f->db, true), 0);
+	answer(f, "done");
+	json_decref(wait_event(f, "cleared", 0, 5000));
+	assert_non_null(client_wait(f->client, alert, "~\"kind\":\"store_failed\"", 10000));
+	assert_int_equal(records(f, "done"), 0);
+	assert_int_equal(store_testing_fail_reminder_writes(f->db, false), 0);
+	wait_records(f, "done", 1); /* the store-flush timer tries again every 10 s */
+	assert_non_null(client_wait(f->client, alert, "~\"cleared\"", 20000));
+	assert_int_equal(store_count_rows(f->db, "reminder_state", "state = 'cleared'"), 1);
+}
+
+/* A cramp reported during the night, then "left" in the morning: one cramp, not two. */
+static void test_morning_answer_does_not_count_a_reported_cramp_twice(void **state)
+{
+	struct fixture *f = *state;
+	char cramp_topic[128], topic[128];
+
+	configure_reminder(f, "morning", 3, "");
+	start(f);
+	snprintf(cramp_topic, sizeof(cramp_topic), "%s/cramp", f->base);
+	assert_int_equal(client_publish(f->client, cramp_topic, "{\"leg\":\"left\"}", false), 0);
+	for (long long end = now_ms() + 10000;
+	     now_ms() < end && store_count_rows(f->db, "cramps", "leg = 'left'") != 1;)
+		pass(f, 100);
+	json_decref(wait_event(f, "due", 1, 15000));
+	snprintf(topic, sizeof(topic), "%s/reminder/morning", f->base);
+	assert_int_equal(client_publish(f->client, topic, "left", false), 0);
+	json_decref(wait_event(f, "cleared", 0, 5000));
+	pass(f, 500); /* the answer's cramp, if any, is logged right after the cleared */
+	assert_int_equal(store_count_rows(f->db, "reminder_log", "record = 'cramp_left'"), 1);
+	assert_int_equal(store_count_rows(f->db, "cramps", "leg = 'left'"), 1);
+	assert_int_equal(
+	    daemon_wait_log(&f->daemon, "is the cramp reported during the night", 5000), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -519,7 +683,17 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_outage_holds_events_and_sends_them_in_order,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_morning_answer_logs_a_cramp, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_morning_answer_does_not_count_a_reported_cramp_twice, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_blueprint_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reload_mid_snooze_and_mid_timer_keeps_the_run,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reload_removing_a_reminder_clears_its_run,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_store_back_after_a_start_without_it_keeps_its_runs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_failing_store_is_written_later, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "daemon/clock-jump.h"
 #include "daemon/clock.h"
 
 #define SEC 1000000ULL
@@ -67,6 +68,28 @@ static void test_offsets_and_parsing(void **state)
 	assert_int_equal(clock_parse_iso8601("yesterday", &t), -EINVAL);
 }
 
+/* The clock-jump timer is armed ahead of now, also past 2038: never at a time already past. */
+static void test_clock_jump_arms_ahead_past_2038(void **state)
+{
+	const int64_t y2040 = INT64_C(2208988800), y2026 = INT64_C(1767225600);
+	int64_t end = 0;
+
+	(void) state;
+	assert_int_equal(clock_jump_end_of_time(y2040, INT64_MAX, &end), 0);
+	assert_true(end > y2040 + 50 * 365 * INT64_C(86400));
+	assert_int_equal(clock_jump_end_of_time(y2026, INT64_MAX, &end), 0);
+	assert_true(end > y2026 + 50 * 365 * INT64_C(86400));
+	/* A 32-bit time_t: as far as it reaches, and nothing once it cannot reach ahead. */
+	assert_int_equal(clock_jump_end_of_time(y2026, INT32_MAX, &end), 0);
+	assert_int_equal(end, INT32_MAX);
+	assert_int_equal(clock_jump_end_of_time(INT32_MAX - 3600, INT32_MAX, &end), -EOVERFLOW);
+	assert_int_equal(clock_jump_end_of_time(y2040, INT32_MAX, &end), -EOVERFLOW);
+	/* Near the end of a 64-bit time_t it stops there. */
+	assert_int_equal(
+	    clock_jump_end_of_time(INT64_MAX - 3 * 365 * INT64_C(86400), INT64_MAX, &end), 0);
+	assert_int_equal(end, INT64_MAX);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -74,6 +97,7 @@ int main(void)
 		cmocka_unit_test(test_too_small_buffer),
 		cmocka_unit_test(test_monotonic_moves_forward),
 		cmocka_unit_test(test_offsets_and_parsing),
+		cmocka_unit_test(test_clock_jump_arms_ahead_past_2038),
 	};
 
 	tzset();

@@ -456,6 +456,46 @@ static void test_id_keeps_the_wall_time_asked_for(void **state)
 	assert_int_equal(reminder_run_id(&p, &s.run, id, sizeof(id)), -ENOENT);
 }
 
+/* A reminder switched off or removed mid-run: cleared off the phones, nothing recorded. */
+static void test_end_clears_the_run_on_show(void **state)
+{
+	struct reminder_params p = rig_params("foot_soak");
+	struct reminder_decision d;
+	struct reminder_state s;
+
+	(void) state;
+	rig_zone("Europe/Berlin");
+	due_at_2130(&p, &s, &d);
+	reminder_end(&p, &s, &d);
+	assert_int_equal(d.n_out, 1);
+	rig_out(&d.out[0], REMINDER_SEND_CLEARED, REMINDER_RECORD_NOTHING, SOAK_ID);
+	assert_int_equal(s.run.state, REMINDER_RUN_CLEARED);
+	reminder_end(&p, &s, &d); /* once */
+	assert_int_equal(d.n_out, 0);
+}
+
+/*
+ * Started while the wall clock was not set (1970 on a Pi without an RTC): once
+ * it is, the reminder counts from then, and does not claim the 21:30 that passed
+ * before it was set (no due half an hour late, no "missed").
+ */
+static void test_since_an_unset_clock_counts_from_the_set_clock(void **state)
+{
+	struct reminder_params p = rig_params("foot_soak");
+	struct reminder_decision d;
+	struct reminder_state s;
+
+	(void) state;
+	rig_zone("Europe/Berlin");
+	reminder_state_init(&s, 120);
+	rig_step(&p, &s, JAN15(22, 0), -1, &d, 0);
+	assert_int_equal(s.since_s, JAN15(22, 0));
+	assert_int_equal(d.next_slot_s, local(2026, 1, 16, 21, 30));
+	rig_step(&p, &s, local(2026, 1, 16, 21, 30), -1, &d, 1);
+	rig_out(&d.out[0], REMINDER_SEND_DUE, REMINDER_RECORD_SENT,
+		"bedroom-foot_soak-20260116T2130");
+}
+
 /* A schedule changed after today's run (a reload: 21:30 becomes 22:00) next fires tomorrow. */
 static void test_a_day_is_served_once(void **state)
 {
@@ -550,6 +590,8 @@ int main(void)
 		cmocka_unit_test(test_next_slot_replaces_an_open_run),
 		cmocka_unit_test(test_id_keeps_the_wall_time_asked_for),
 		cmocka_unit_test(test_a_day_is_served_once),
+		cmocka_unit_test(test_since_an_unset_clock_counts_from_the_set_clock),
+		cmocka_unit_test(test_end_clears_the_run_on_show),
 		cmocka_unit_test(test_configured_actions),
 		cmocka_unit_test(test_run_state_names),
 	};

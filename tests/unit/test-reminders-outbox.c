@@ -1,8 +1,8 @@
 /*
- * The reminders' commits without a store: the records wait in memory and are
- * written once it is there; the events wait in memory and stay ahead of what
- * comes after them (they are sent from there, in order). With a store, a
- * commit is one transaction.
+ * The reminders' commits without a store: the records and the events wait in
+ * memory, at most 256 of each, and are written once it is there (the events
+ * to its outbox); a write that fails (a full disk) waits the same way and is
+ * written when tried again. With a store, a commit is one transaction.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "daemon/reminders-outbox.h"
+#include "store/testing.h"
 #include "tests/unit/test-store-fixture.h"
 
 static char name[] = "foot_soak", id[] = "bed-foot_soak-20260115T2130", sent[] = "sent",
@@ -45,22 +46,28 @@ static void test_without_a_store_then_with_one(void **state)
 	assert_int_equal(reminders_outbox_commit(o, &st, &rec, 1, &ev, 1), 1);
 	assert_int_equal(reminders_outbox_in_memory(o), 1);
 
+	assert_true(reminders_outbox_waiting(o));
+
 	assert_int_equal(store_open(*state, &s), 0);
 	reminders_outbox_set_store(o, s);
 	assert_int_equal(records(s), 1); /* the record that waited */
-	assert_int_equal(reminders_outbox_in_memory(o), 1);
+	/* The event that waited is in the store's outbox now: it survives a restart. */
+	assert_int_equal(reminders_outbox_in_memory(o), 0);
+	assert_false(reminders_outbox_waiting(o));
+	assert_int_equal(store_reminder_outbox_read(s, 10, &out), 1);
+	assert_string_equal(out[0].payload, payload);
+	store_reminder_events_free(out, 1);
 
-	/* Behind an event in memory: the state and record to the store, the event behind it. */
 	rec.record = done;
 	rec.time = 6;
 	assert_int_equal(reminders_outbox_commit(o, &st, &rec, 1, &ev, 1), 0);
-	assert_int_equal(reminders_outbox_in_memory(o), 2);
+	assert_int_equal(reminders_outbox_in_memory(o), 0);
 	assert_int_equal(records(s), 2);
 	assert_int_equal(store_reminder_states_read(s, &states), 1);
 	assert_string_equal(states[0].state, "due");
 	store_reminder_states_free(states, 1);
-	assert_int_equal(store_reminder_outbox_read(s, 10, &out), 0);
-	store_reminder_events_free(out, 0);
+	assert_int_equal(store_reminder_outbox_read(s, 10, &out), 2);
+	store_reminder_events_free(out, 2);
 	reminders_outbox_free(o);
 
 	/* A fresh one with the store: the event is in the outbox. */
@@ -68,8 +75,67 @@ static void test_without_a_store_then_with_one(void **state)
 	reminders_outbox_set_store(o, s);
 	assert_int_equal(reminders_outbox_commit(o, NULL, NULL, 0, &ev, 1), 0);
 	assert_int_equal(reminders_outbox_in_memory(o), 0);
+	assert_int_equal(store_reminder_outbox_read(s, 10, &out), 3);
+	assert_string_equal(out[2].payload, payload);
+	store_reminder_events_free(out, 3);
+	reminders_outbox_free(o);
+	store_close(s);
+}
+
+/* Without a store for long: at most 256 events wait in memory, the newest. */
+static void test_memory_is_bounded(void **state)
+{
+	struct store_reminder_event ev = { .run_id = id };
+	struct store_reminder_event *out = NULL;
+	struct reminders_outbox *o = NULL;
+	struct store *s = NULL;
+	char text[32];
+
+	assert_int_equal(reminders_outbox_new(&o), 0);
+	for (int i = 0; i < 300; i++) {
+		snprintf(text, sizeof(text), "{\"n\":%d}", i);
+		ev.payload = text;
+		assert_int_equal(reminders_outbox_commit(o, NULL, NULL, 0, &ev, 1), 1);
+	}
+	assert_int_equal(reminders_outbox_in_memory(o), 256);
+	assert_int_equal(store_open(*state, &s), 0);
+	reminders_outbox_set_store(o, s);
+	assert_int_equal(store_reminder_outbox_read(s, 300, &out), 256);
+	assert_string_equal(out[0].payload, "{\"n\":44}");
+	assert_string_equal(out[255].payload, "{\"n\":299}");
+	store_reminder_events_free(out, 256);
+	reminders_outbox_free(o);
+	store_close(s);
+}
+
+/* A write that fails (a full disk) is not lost: it waits, and is written once tried again. */
+static void test_a_failed_write_is_written_later(void **state)
+{
+	struct store_reminder_record rec = {
+		.run_id = id, .reminder = name, .record = sent, .time = 5, .slot = 5
+	};
+	struct store_reminder_event ev = { .run_id = id, .payload = payload };
+	struct store_reminder_event *out = NULL;
+	struct reminders_outbox *o = NULL;
+	struct store *s = NULL;
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/bedroomd.db", (char *) *state);
+	assert_int_equal(store_open(*state, &s), 0);
+	assert_int_equal(reminders_outbox_new(&o), 0);
+	reminders_outbox_set_store(o, s);
+	assert_int_equal(store_testing_fail_reminder_writes(path, true), 0);
+	assert_int_equal(reminders_outbox_commit(o, NULL, &rec, 1, &ev, 1), 1);
+	assert_true(reminders_outbox_waiting(o));
+	reminders_outbox_set_store(o, s); /* tried again, still failing: still waiting */
+	assert_true(reminders_outbox_waiting(o));
+	assert_int_equal(records(s), 0);
+
+	assert_int_equal(store_testing_fail_reminder_writes(path, false), 0);
+	reminders_outbox_set_store(o, s);
+	assert_false(reminders_outbox_waiting(o));
+	assert_int_equal(records(s), 1);
 	assert_int_equal(store_reminder_outbox_read(s, 10, &out), 1);
-	assert_string_equal(out[0].payload, payload);
 	store_reminder_events_free(out, 1);
 	reminders_outbox_free(o);
 	store_close(s);
@@ -79,6 +145,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		STORE_TEST(test_without_a_store_then_with_one),
+		STORE_TEST(test_memory_is_bounded),
+		STORE_TEST(test_a_failed_write_is_written_later),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,6 +15,11 @@
 /* Events handed to libmosquitto and not yet acknowledged, at most. */
 #define WINDOW 4
 #define WEEK_S (7 * 86400)
+/*
+ * Cramps kept in memory while the store cannot take them: years of nights at a few a
+ * night, a few hundred kilobytes. Beyond it the oldest already at the broker goes first.
+ */
+#define MEMORY_MAX 1024
 
 struct in_flight {
 	int mid;
@@ -271,6 +276,25 @@ static void store_failed(struct cramp_log *l, int error)
 	(void) alerts_raise(l->alerts, "store_failed", "store", msg, clock_realtime_usec());
 }
 
+/* Memory is full: the oldest cramp the broker has goes, or else the oldest. Logged. */
+static void forget_oldest(struct cramp_log *l)
+{
+	size_t victim = 0;
+
+	for (size_t i = 0; i < l->n_memory; i++)
+		if (l->memory[i].delivered) {
+			victim = i;
+			break;
+		}
+	log_error("cramp log: %zu cramps wait for the store; forgetting '%s'%s", l->n_memory,
+		  l->memory[victim].id,
+		  l->memory[victim].delivered ? " (the broker has it)" : ", never delivered");
+	cramp_clear(&l->memory[victim]);
+	memmove(&l->memory[victim], &l->memory[victim + 1],
+		(l->n_memory - victim - 1) * sizeof(*l->memory));
+	l->n_memory--;
+}
+
 /* Writes what waits in memory to the store; clears store_failed when all of it is there. */
 static void flush_memory(struct cramp_log *l)
 {
@@ -458,6 +482,8 @@ static int record(struct cramp_log *l, const char *leg, const char *site, int64_
 		.time_estimated = time_estimated,
 	};
 	r = l->store ? store_cramp_add(l->store, &c) : -ENODEV;
+	if (r < 0 && l->n_memory >= MEMORY_MAX)
+		forget_oldest(l);
 	if (r < 0) {
 		memory = realloc(l->memory, (l->n_memory + 1) * sizeof(*memory));
 		if (!memory)

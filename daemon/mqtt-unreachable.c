@@ -33,6 +33,9 @@ static void record_tls_error(struct mqtt *m, struct mosquitto *mosq, const char 
 	SSL *ssl = mosquitto_ssl_get(mosq);
 	long verify = ssl ? SSL_get_verify_result(ssl) : X509_V_OK;
 
+	/* Said from inside the verification, before the session records its result. */
+	if (strstr(line, "host name verification failed"))
+		verify = X509_V_ERR_HOSTNAME_MISMATCH;
 	if (verify != X509_V_OK)
 		snprintf(m->attempt_error, sizeof(m->attempt_error),
 			 "TLS: the broker's certificate is refused: %s",
@@ -52,7 +55,9 @@ void mqtt_on_log(struct mosquitto *mosq, void *userdata, int level, const char *
 	/* The first error of an attempt is the cause; later ones are its echoes. */
 	if (m->attempt_error[0] || m->state == MQTT_STATE_CONNECTED)
 		return;
-	if (strncmp(line, OPENSSL_PREFIX, strlen(OPENSSL_PREFIX)) == 0)
+	/* libmosquitto's own host name check says "Error: host name verification failed." */
+	if (m->tls && (strncmp(line, OPENSSL_PREFIX, strlen(OPENSSL_PREFIX)) == 0 ||
+		       strstr(line, "verification failed")))
 		record_tls_error(m, mosq, line);
 	else
 		snprintf(m->attempt_error, sizeof(m->attempt_error), "%s", line);

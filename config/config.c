@@ -280,6 +280,7 @@ struct config *config_free(struct config *c)
 	if (c->mqtt.password)
 		explicit_bzero(c->mqtt.password, strlen(c->mqtt.password));
 	free(c->mqtt.password);
+	free(c->warnings);
 	free(c->path);
 	free(c);
 	return NULL;

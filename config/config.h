@@ -232,6 +232,7 @@ struct config {
 	size_t n_heaters;
 	struct config_reminder *reminders; /* in file order */
 	size_t n_reminders;
+	char *warnings; /* "FILE:LINE: message\n" lines: loaded, but worth a warning; or NULL */
 };
 
 /*

@@ -403,10 +403,12 @@ static void reload(struct manager *m)
 		log_error("%s", error);
 		log_error("reload refused, keeping the running configuration");
 		free(error);
-	} else if (apply_config(m, next) < 0) {
-		config_free(next);
 	} else {
-		log_info("reloaded '%s'", m->config->path);
+		log_lines(LOG_LEVEL_WARNING, next->warnings);
+		if (apply_config(m, next) < 0)
+			config_free(next);
+		else
+			log_info("reloaded '%s'", m->config->path);
 	}
 	(void) sd_notify(false, "READY=1");
 	notify_status(m);

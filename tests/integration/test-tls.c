@@ -224,6 +224,26 @@ static void test_broker_down_then_up(void **state)
 	free(log);
 }
 
+/* A CA file that is not PEM: no start at all, rather than a connection nobody verifies. */
+static void test_non_pem_ca_file_refuses_to_start(void **state)
+{
+	struct fixture *f = *state;
+	char tls[256], *log;
+	int status;
+
+	assert_int_equal(broker_start(&f->broker), 0);
+	snprintf(tls, sizeof(tls), "ca_file = %s/not-pem.txt\n", certs);
+	write_config(f, tls);
+	assert_int_equal(daemon_start(&f->daemon, NULL), 0);
+	status = daemon_wait_exit(&f->daemon, 10000);
+	assert_true(status >= 0 && WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 78);
+	log = daemon_stderr(&f->daemon);
+	if (!strstr(log, "bedroomd.conf:8: ca_file") || !strstr(log, "holds no PEM certificate"))
+		fail_msg("want FILE:LINE: and why:\n%s", log);
+	free(log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -233,6 +253,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cause_change_is_said_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_broker_down_then_up, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_non_pem_ca_file_refuses_to_start, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -155,6 +155,22 @@ static void test_password_file_readable_by_others_warns(void **state)
 	config_free(c);
 }
 
+/* The dump says where the password came from, and never the password. */
+static void assert_dump_redacted(const struct config *c, const char *line)
+{
+	char *dump = NULL;
+	size_t size = 0;
+	FILE *mem = open_memstream(&dump, &size);
+
+	assert_non_null(mem);
+	assert_int_equal(config_dump(c, mem), 0);
+	fclose(mem);
+	assert_null(strstr(dump, "s3cret"));
+	if (!strstr(dump, line))
+		fail_msg("want '%s' in:\n%s", line, dump);
+	free(dump);
+}
+
 static void test_password_from_credential(void **state)
 {
 	struct config *c;
@@ -164,6 +180,7 @@ static void test_password_from_credential(void **state)
 	assert_int_equal(setenv("CREDENTIALS_DIRECTORY", dir, 1), 0);
 	assert_int_equal(load("[mqtt]\nusername = u\n", &c, &error), 0);
 	assert_string_equal(c->mqtt.password, SECRET);
+	assert_dump_redacted(c, "# password: read from the credential mqtt-password, not shown\n");
 	config_free(c);
 	/* No user name, no password: the credential is not read. */
 	assert_int_equal(load("[mqtt]\n", &c, &error), 0);
@@ -193,6 +210,7 @@ static void test_dump_shows_no_secret(void **state)
 	fclose(mem);
 	assert_non_null(strstr(dump, "password_file = "));
 	assert_null(strstr(dump, "s3cret"));
+	assert_non_null(strstr(dump, "# password: read from password_file, not shown\n"));
 	free(dump);
 	config_free(c);
 }

@@ -45,6 +45,7 @@ struct mqtt {
 	 */
 	char attempt_error[160];
 	char unreachable[160]; /* the cause last reported at warning; "" once connected */
+	bool tcp_established;  /* the broker's host accepted this attempt's TCP connection */
 	int offline_mid;
 
 	sd_event_source *io;
@@ -100,6 +101,9 @@ void mqtt_slots_detach(struct mqtt *m);
 /* libmosquitto's log callback: keeps the first error of a connection attempt (mqtt-unreachable.c).
  */
 void mqtt_on_log(struct mosquitto *mosq, void *userdata, int level, const char *line);
+
+/* While connecting: notes whether @fd's TCP connection was accepted (read before it closes). */
+void mqtt_attempt_note_socket(struct mqtt *m, int fd);
 
 /* A connection attempt begins: forgets what the last one said. */
 void mqtt_attempt_started(struct mqtt *m);

@@ -9,11 +9,15 @@
  * certificate was refused.
  */
 #include <errno.h>
+#include <linux/tcp.h>
 #include <mosquitto.h>
+#include <netinet/in.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "daemon/log.h"
 #include "daemon/mqtt-internal.h"
@@ -66,31 +70,56 @@ void mqtt_on_log(struct mosquitto *mosq, void *userdata, int level, const char *
 void mqtt_attempt_started(struct mqtt *m)
 {
 	m->attempt_error[0] = '\0';
+	m->tcp_established = false;
+}
+
+void mqtt_attempt_note_socket(struct mqtt *m, int fd)
+{
+	struct tcp_info info;
+	socklen_t len = sizeof(info);
+
+	/* The SYN counts as a byte acknowledged: only an accepted connection has one. */
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len) == 0 &&
+	    len >= offsetof(struct tcp_info, tcpi_bytes_acked) + sizeof(info.tcpi_bytes_acked) &&
+	    info.tcpi_bytes_acked > 0)
+		m->tcp_established = true;
 }
 
 /*
- * A broker that requires a client certificate ends the handshake after it: with
- * an alert ("certificate required") when it reaches us before our CONNECT
- * makes the broker reset the socket, and with only the reset otherwise. Both
- * are one cause.
+ * The broker's host took the TCP connection and it ended before CONNACK
+ * without a word we understand: a reset or an end of file. Said by what
+ * could cause it. A broker that requires a client certificate ends the
+ * handshake with an alert ("certificate required") that reaches us before our
+ * CONNECT makes it reset the socket, or with only the reset: one cause, one
+ * message. A TLS client on a plain port looks the same (an end of file, or a
+ * reset).
  */
-static bool wants_client_cert(const struct mqtt *m, int error)
+static const char *closed_early(const struct mqtt *m, int error)
 {
-	if (!m->tls || m->client_cert)
-		return false;
-	if (m->attempt_error[0])
-		return strstr(m->attempt_error, "certificate required");
-	return error == -ECONNRESET || error == -EPIPE;
+	/* OpenSSL's words for it: the alert, or the end of file of a plain port. */
+	bool alert = strstr(m->attempt_error, "certificate required") ||
+		     strstr(m->attempt_error, "unexpected eof");
+
+	if (!m->tcp_established || (m->attempt_error[0] && !alert))
+		return NULL;
+	if (!alert && error != 0 && error != -ECONNRESET && error != -EPIPE)
+		return NULL;
+	if (!m->tls)
+		return "the broker closed the connection before answering (does this port "
+		       "want TLS? set ca_file)";
+	if (!m->client_cert)
+		return "TLS: the broker ended the handshake: it requires a client certificate "
+		       "(cert_file, key_file), or does not speak TLS on this port";
+	return "TLS: the broker ended the handshake: does it speak TLS on this port?";
 }
 
 void mqtt_attempt_failed(struct mqtt *m, int error)
 {
 	char reason[sizeof(m->unreachable)];
+	const char *early = closed_early(m, error);
 
-	if (wants_client_cert(m, error))
-		snprintf(reason, sizeof(reason),
-			 "TLS: the broker ended the handshake: it requires a client certificate "
-			 "(cert_file, key_file)?");
+	if (early)
+		snprintf(reason, sizeof(reason), "%s", early);
 	else if (m->attempt_error[0])
 		snprintf(reason, sizeof(reason), "%s", m->attempt_error);
 	else if (error)

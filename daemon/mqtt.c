@@ -190,16 +190,14 @@ static int socket_error(int fd)
 /*
  * A TCP connect that failed (ECONNREFUSED): SO_ERROR says why, libmosquitto
  * would not. Its TLS handshake may have taken the error already (a read that
- * failed); the socket then has no peer. Returns whether the attempt is over.
+ * failed): the connection then was never accepted. Returns whether the
+ * attempt is over.
  */
 static bool connect_failed(struct mqtt *m, int fd)
 {
-	struct sockaddr_storage peer;
-	socklen_t len = sizeof(peer);
 	int error = socket_error(fd);
 
-	if (error == 0 && getpeername(fd, (struct sockaddr *) &peer, &len) < 0 &&
-	    errno == ENOTCONN && !m->attempt_error[0])
+	if (error == 0 && !m->tcp_established && !m->attempt_error[0])
 		snprintf(m->attempt_error, sizeof(m->attempt_error),
 			 "no TCP connection (is the broker running, on this host and port?)");
 	else if (error == 0)
@@ -213,6 +211,8 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 	struct mqtt *m = userdata;
 	int rc = MOSQ_ERR_SUCCESS;
 
+	if (m->state == MQTT_STATE_CONNECTING)
+		mqtt_attempt_note_socket(m, fd);
 	if ((revents & (EPOLLERR | EPOLLHUP)) && m->state == MQTT_STATE_CONNECTING &&
 	    connect_failed(m, fd))
 		return 0;

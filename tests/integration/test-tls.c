@@ -3,7 +3,8 @@
  * TLS on 127.0.0.1, a CA and certificates this test makes with openssl. The
  * certificate and host name are verified; a client certificate works; each
  * cause of failure (wrong CA, host name mismatch, missing client certificate,
- * broker down) is one warning however many retries it takes, and in STATUS=.
+ * broker down, TLS and plain ports mixed up) is one warning however many
+ * retries it takes, and in STATUS=.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -224,6 +225,31 @@ static void test_broker_down_then_up(void **state)
 	free(log);
 }
 
+/* TLS to a plain port, and plain to a TLS port: each said as what it may be, once. */
+static void test_tls_to_a_plain_port_is_one_warning(void **state)
+{
+	struct fixture *f = *state;
+	char tls[256];
+
+	assert_int_equal(broker_start(&f->broker), 0);
+	snprintf(tls, sizeof(tls),
+		 "ca_file = %s/ca.pem\ncert_file = %s/client.pem\nkey_file = %s/client.key\n",
+		 certs, certs, certs);
+	write_config(f, tls);
+	assert_int_equal(daemon_start(&f->daemon, NULL), 0);
+	assert_one_warning(f, "does it speak TLS on this port?");
+}
+
+static void test_plain_to_a_tls_port_is_one_warning(void **state)
+{
+	struct fixture *f = *state;
+
+	start_tls_broker(f, "server");
+	write_config(f, "");
+	assert_int_equal(daemon_start(&f->daemon, NULL), 0);
+	assert_one_warning(f, "does this port want TLS? set ca_file");
+}
+
 /* A CA file that is not PEM: no start at all, rather than a connection nobody verifies. */
 static void test_non_pem_ca_file_refuses_to_start(void **state)
 {
@@ -254,6 +280,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cause_change_is_said_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_broker_down_then_up, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_non_pem_ca_file_refuses_to_start, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_tls_to_a_plain_port_is_one_warning, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_plain_to_a_tls_port_is_one_warning, setup,
 						teardown),
 	};
 

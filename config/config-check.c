@@ -154,7 +154,6 @@ static void check_items(struct parser *p, const struct section_spec *spec)
 void config_check(struct parser *p)
 {
 	struct config_mqtt *m = &p->config->mqtt;
-	int r;
 
 	if (!!m->cert_file != !!m->key_file) {
 		const char *set = m->cert_file ? "cert_file" : "key_file";
@@ -175,11 +174,6 @@ void config_check(struct parser *p)
 	for (size_t s = 0; s < config_n_sections && !p->error; s++)
 		if (config_sections[s].named)
 			check_items(p, &config_sections[s]);
-	if (m->password_file && !p->error) {
-		r = config_read_secret(m->password_file, &m->password);
-		if (r < 0)
-			parser_error(p, parser_key_line(p, NULL, 0, "mqtt", "password_file"),
-				     "cannot read password from '%s': %s", m->password_file,
-				     strerror(-r));
-	}
+	if (!p->error)
+		config_mqtt_files_check(p);
 }

@@ -160,14 +160,29 @@ const struct key_spec config_keys[] = {
 	KEY("mqtt", "password_file", KEY_FILE, mqtt.password_file, 0, 0,
 	    EXAMPLE("/etc/bedroomd/mqtt-password"),
 	    HELP("The password lives in its own file (the first line), readable only by "
-		 "bedroomd: chmod 0600, chown bedroomd.")),
+		 "bedroomd: chmod 0600, chown bedroomd (readable by others is a warning). Never "
+		 "in this file. Or leave this unset and give it as the systemd credential "
+		 "mqtt-password (LoadCredential=mqtt-password:/etc/bedroomd/mqtt-password in a "
+		 "drop-in): bedroomd reads $CREDENTIALS_DIRECTORY/mqtt-password when username is "
+		 "set.")),
 	KEY("mqtt", "ca_file", KEY_FILE, mqtt.ca_file, 0, 0,
 	    EXAMPLE("/etc/ssl/certs/ca-certificates.crt"),
-	    HELP("TLS: the CA that signed the broker's certificate. Setting it turns TLS on.")),
+	    HELP("TLS: the CA that signed the broker's certificate (PEM). Setting it turns TLS "
+		 "on; the broker's certificate and its name (host) are then always verified. A "
+		 "file that is not PEM stops bedroomd from starting.")),
 	KEY("mqtt", "cert_file", KEY_FILE, mqtt.cert_file, 0, 0,
 	    HELP("TLS: a client certificate, together with key_file.")),
 	KEY("mqtt", "key_file", KEY_FILE, mqtt.key_file, 0, 0,
-	    HELP("TLS: the client certificate's key, together with cert_file.")),
+	    HELP("TLS: the client certificate's key (PEM, no passphrase), together with "
+		 "cert_file; it must be that certificate's key.")),
+	KEY("mqtt", "command_max_age", KEY_DURATION, mqtt.command_max_age_usec, 0, 7 * DAY,
+	    DEFAULT(10 * MIN),
+	    HELP("A set/floor or set/mode command that carries its own time ({\"floor\": 19, "
+		 "\"time\": \"2026-01-31T22:10:00+01:00\"}) and is older than this is ignored "
+		 "with a log line: the broker replays what waited in our session after an "
+		 "outage, and an old setting would undo a newer one. A plain payload carries no "
+		 "time and is taken. A cramp report is never ignored: it is logged with its own "
+		 "time. 0: no limit.")),
 	KEY("room", "sysfs_root", KEY_PATH, room.sysfs_root, 0, 0,
 	    DEFAULT_TEXT(TEMP_SOURCE_DEFAULT_SYSFS_ROOT),
 	    HELP("Where sysfs is: only tests and simulations change this.")),

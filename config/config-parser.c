@@ -29,6 +29,23 @@ void parser_error(struct parser *p, unsigned line, const char *fmt, ...)
 		p->error = strdup("out of memory");
 }
 
+void parser_warning(struct parser *p, unsigned line, const char *fmt, ...)
+{
+	char *msg = NULL, *all = NULL;
+	const char *before = p->config->warnings ? p->config->warnings : "";
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	if (msg && asprintf(&all, "%s%s:%u: %s\n", before, p->path, line, msg) >= 0) {
+		free(p->config->warnings);
+		p->config->warnings = all;
+	}
+	free(msg);
+}
+
 size_t parser_section_index(const struct section_spec *spec)
 {
 	assert(spec);

@@ -33,6 +33,10 @@ struct parser {
 void parser_error(struct parser *p, unsigned line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Adds "PATH:LINE: message" to the config's warnings: loaded, but worth a look. */
+void parser_warning(struct parser *p, unsigned line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* The index of @spec in config_sections. */
 size_t parser_section_index(const struct section_spec *spec);
 
@@ -48,3 +52,10 @@ unsigned parser_key_line(const struct parser *p, const struct section_spec *spec
 
 /* Checks across keys after parsing; reports the first problem with parser_error(). */
 void config_check(struct parser *p);
+
+/*
+ * [mqtt]'s files: the CA and client certificate are PEM and the key is the
+ * certificate's; reads the password (password_file, or the systemd credential
+ * mqtt-password when username is set), warning when others can read the file.
+ */
+void config_mqtt_files_check(struct parser *p);

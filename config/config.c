@@ -280,6 +280,7 @@ struct config *config_free(struct config *c)
 	if (c->mqtt.password)
 		explicit_bzero(c->mqtt.password, strlen(c->mqtt.password));
 	free(c->mqtt.password);
+	free(c->warnings);
 	free(c->path);
 	free(c);
 	return NULL;
@@ -306,6 +307,11 @@ int config_dump(const struct config *c, FILE *f)
 		if (!spec->named) {
 			fprintf(f, "%s[%s]\n", s ? "\n" : "", spec->kind);
 			dump_keys(spec->kind, 0, c, f);
+			/* Where the password came from, never the password. */
+			if (strcmp(spec->kind, "mqtt") == 0 && c->mqtt.password)
+				fprintf(f, "# password: read from %s, not shown\n",
+					c->mqtt.password_file ? "password_file"
+							      : "the credential mqtt-password");
 			continue;
 		}
 		n = *(const size_t *) ((const char *) c + spec->count_offset);

@@ -41,6 +41,8 @@ struct config_mqtt {
 	char *ca_file;  /* TLS is on when set */
 	char *cert_file;
 	char *key_file;
+	/* A command whose own "time" is older is ignored (a replay); 0: no limit. */
+	unsigned long long command_max_age_usec;
 };
 
 /* CONFIG_SENSOR_TYPE_W1, ...: the lines of SENSOR_TYPES (sensors/sensor-types.h), in order. */
@@ -232,6 +234,7 @@ struct config {
 	size_t n_heaters;
 	struct config_reminder *reminders; /* in file order */
 	size_t n_reminders;
+	char *warnings; /* "FILE:LINE: message\n" lines: loaded, but worth a warning; or NULL */
 };
 
 /*

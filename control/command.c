@@ -155,3 +155,10 @@ const char *command_reminder_answer_to_string(enum command_reminder_answer a)
 		   ? reminder_answers[a]
 		   : NULL;
 }
+
+bool command_is_stale(int64_t sent_s, int64_t now_s, unsigned long long max_age_usec)
+{
+	if (max_age_usec == 0 || sent_s >= now_s)
+		return false;
+	return (unsigned long long) (now_s - sent_s) * 1000000ULL > max_age_usec;
+}

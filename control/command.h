@@ -2,6 +2,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * Commands that arrive over MQTT from Home Assistant or the phone, parsed.
@@ -47,3 +48,10 @@ int command_parse_reminder_answer(const void *data, size_t len, enum command_rem
 				  const char **ret_reason);
 
 const char *command_reminder_answer_to_string(enum command_reminder_answer a);
+
+/*
+ * Whether a command sent at @sent_s (Unix seconds, its own "time") is too old
+ * at @now_s to be obeyed: older than @max_age_usec (0: never too old). A time
+ * in the future is not old.
+ */
+bool command_is_stale(int64_t sent_s, int64_t now_s, unsigned long long max_age_usec);

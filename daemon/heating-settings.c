@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemon/clock.h"
+#include "daemon/command-time.h"
 #include "daemon/log.h"
 
 void heating_settings_init(struct heating_settings *s, const struct config_heating *config)
@@ -48,7 +50,40 @@ void heating_settings_load(struct heating_settings *s, struct store *store)
 	}
 }
 
-bool heating_settings_set_floor(struct heating_settings *s, const void *payload, size_t len)
+/*
+ * Takes a command's own time off (@payload then points at the rest, in
+ * *@ret_rest). False, with a log line, when the command is too old to obey: a
+ * replay from our broker session after an outage would undo a newer setting.
+ */
+static bool fresh(const struct heating_settings *s, const char *what, const void **payload,
+		  size_t *len, char **ret_rest)
+{
+	int64_t now_s = (int64_t) (clock_realtime_usec() / 1000000), sent_s = 0;
+	const char *reason = NULL;
+	char when[40];
+	int r = command_time_split(*payload, *len, &sent_s, ret_rest, &reason);
+
+	if (r < 0) {
+		log_warning("ignoring %s: %s", what, reason ? reason : strerror(-r));
+		return false;
+	}
+	if (r == 0)
+		return true;
+	if (command_is_stale(sent_s, now_s, s->max_age_usec)) {
+		if (clock_format_offset(sent_s, clock_local_offset_s(sent_s), when, sizeof(when)) <
+		    0)
+			snprintf(when, sizeof(when), "@%lld", (long long) sent_s);
+		log_warning("ignoring %s sent at %s, %lld min ago: older than command_max_age "
+			    "(replayed after an outage?)",
+			    what, when, (long long) ((now_s - sent_s) / 60));
+		return false;
+	}
+	*payload = *ret_rest;
+	*len = strlen(*ret_rest);
+	return true;
+}
+
+static bool take_floor(struct heating_settings *s, const void *payload, size_t len)
 {
 	const struct config_heating *c = s->config;
 	const char *reason;
@@ -74,7 +109,7 @@ bool heating_settings_set_floor(struct heating_settings *s, const void *payload,
 	return true;
 }
 
-bool heating_settings_set_mode(struct heating_settings *s, const void *payload, size_t len)
+static bool take_mode(struct heating_settings *s, const void *payload, size_t len)
 {
 	enum command_mode m;
 	const char *reason;
@@ -92,4 +127,32 @@ bool heating_settings_set_mode(struct heating_settings *s, const void *payload, 
 				  "heating: mode not kept in the store; it holds until a restart");
 	log_info("heating: mode set to %s", command_mode_to_string(m));
 	return true;
+}
+
+bool heating_settings_set_floor(struct heating_settings *s, const void *payload, size_t len)
+{
+	char *rest = NULL;
+	bool taken;
+
+	if (!fresh(s, "set/floor", &payload, &len, &rest)) {
+		free(rest);
+		return false;
+	}
+	taken = take_floor(s, payload, len);
+	free(rest);
+	return taken;
+}
+
+bool heating_settings_set_mode(struct heating_settings *s, const void *payload, size_t len)
+{
+	char *rest = NULL;
+	bool taken;
+
+	if (!fresh(s, "set/mode", &payload, &len, &rest)) {
+		free(rest);
+		return false;
+	}
+	taken = take_mode(s, payload, len);
+	free(rest);
+	return taken;
 }

@@ -18,6 +18,7 @@ struct heating_settings {
 	struct store *store;                 /* NULL: not kept */
 	double floor_c;
 	enum command_mode mode;
+	unsigned long long max_age_usec; /* [mqtt] command_max_age: older commands are ignored */
 };
 
 /* The configured floor and mode; nothing kept yet. */
@@ -27,8 +28,9 @@ void heating_settings_init(struct heating_settings *s, const struct config_heati
 void heating_settings_load(struct heating_settings *s, struct store *store);
 
 /*
- * A set/floor or set/mode payload: a malformed or out-of-range one is logged
- * and changes nothing. Returns true when the setting was taken.
+ * A set/floor or set/mode payload: a malformed or out-of-range one, or one
+ * whose own "time" is older than max_age_usec, is logged and changes nothing. Returns true when the
+ * setting was taken.
  */
 bool heating_settings_set_floor(struct heating_settings *s, const void *payload, size_t len);
 bool heating_settings_set_mode(struct heating_settings *s, const void *payload, size_t len);

@@ -389,6 +389,7 @@ int heating_new(sd_event *event, const struct config *config, struct alerts *ale
 	h->cb = cb;
 	h->userdata = userdata;
 	heating_settings_init(&h->settings, &config->heating);
+	h->settings.max_age_usec = config->mqtt.command_max_age_usec;
 	heating_path_input_init(&config->heating, &h->in);
 	if (config->n_heaters > THERMOSTAT_STAGES_MAX) {
 		log_error("heating: at most %d heaters can be staged, %zu are configured",

@@ -77,3 +77,13 @@ int log_write_errno(enum log_level level, int error, const char *fmt, ...)
 	va_end(ap);
 	return error;
 }
+
+void log_lines(enum log_level level, const char *text)
+{
+	for (const char *line = text; line && *line;) {
+		size_t len = strcspn(line, "\n");
+
+		log_write(level, "%.*s", (int) len, line);
+		line += len + (line[len] == '\n');
+	}
+}

@@ -25,6 +25,9 @@ int log_write(enum log_level level, const char *fmt, ...) __attribute__((format(
 int log_write_errno(enum log_level level, int error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Writes each line of @text (may be NULL) as its own log line at @level. */
+void log_lines(enum log_level level, const char *text);
+
 #define log_error(...)   log_write(LOG_LEVEL_ERROR, __VA_ARGS__)
 #define log_warning(...) log_write(LOG_LEVEL_WARNING, __VA_ARGS__)
 #define log_info(...)    log_write(LOG_LEVEL_INFO, __VA_ARGS__)

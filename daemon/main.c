@@ -104,6 +104,7 @@ int main(int argc, char **argv)
 		free(error);
 		return CONFIG_EXIT_STATUS;
 	}
+	log_lines(LOG_LEVEL_WARNING, config->warnings);
 	if (opts.check_config || opts.dump_config) {
 		if (opts.dump_config)
 			(void) config_dump(config, stdout);

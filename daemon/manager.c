@@ -59,10 +59,12 @@ static const struct mqtt_callbacks mqtt_callbacks;
 static void notify_status(struct manager *m)
 {
 	const struct config_mqtt *c = &m->config->mqtt;
+	const char *why = mqtt_is_connected(m->mqtt) ? NULL : mqtt_unreachable_reason(m->mqtt);
 
-	(void) sd_notifyf(false, "STATUS=%s MQTT broker %s:%d%s",
+	(void) sd_notifyf(false, "STATUS=%s MQTT broker %s:%d%s%s%s",
 			  mqtt_is_connected(m->mqtt) ? "Connected to" : "Waiting for", c->host,
-			  c->port, store_guard_get(m->store) ? "" : "; store unavailable");
+			  c->port, why ? ": " : "", why ? why : "",
+			  store_guard_get(m->store) ? "" : "; store unavailable");
 }
 
 static json_t *state_snapshot(struct manager *m)
@@ -282,6 +284,7 @@ static const struct mqtt_callbacks mqtt_callbacks = {
 	.connected = on_mqtt_connected,
 	.disconnected = on_mqtt_disconnected,
 	.stopped = on_mqtt_stopped,
+	.unreachable = on_mqtt_disconnected, /* the cause changed: STATUS= says it */
 };
 
 /* The parts that live as long as the daemon take their topics on @mqtt. */
@@ -402,10 +405,12 @@ static void reload(struct manager *m)
 		log_error("%s", error);
 		log_error("reload refused, keeping the running configuration");
 		free(error);
-	} else if (apply_config(m, next) < 0) {
-		config_free(next);
 	} else {
-		log_info("reloaded '%s'", m->config->path);
+		log_lines(LOG_LEVEL_WARNING, next->warnings);
+		if (apply_config(m, next) < 0)
+			config_free(next);
+		else
+			log_info("reloaded '%s'", m->config->path);
 	}
 	(void) sd_notify(false, "READY=1");
 	notify_status(m);

@@ -31,12 +31,21 @@ struct mqtt {
 	char *host;
 	int port;
 	int keepalive_s;
+	bool tls;         /* ca_file is set */
+	bool client_cert; /* and cert_file */
 	char *base_topic;
 	char *availability_topic;
 
 	enum mqtt_state state;
 	bool host_set;     /* mosquitto_reconnect_async() needs a first connect call */
 	unsigned failures; /* since the last successful connect */
+	/*
+	 * Why the attempt under way failed, as libmosquitto first said it (its
+	 * OpenSSL errors included); "" until it says something.
+	 */
+	char attempt_error[160];
+	char unreachable[160]; /* the cause last reported at warning; "" once connected */
+	bool tcp_established;  /* the broker's host accepted this attempt's TCP connection */
 	int offline_mid;
 
 	sd_event_source *io;
@@ -88,3 +97,22 @@ void mqtt_slots_published(struct mqtt *m, int mid);
 
 /* The connection goes away: every slot still held is detached from it. */
 void mqtt_slots_detach(struct mqtt *m);
+
+/* libmosquitto's log callback: keeps the first error of a connection attempt (mqtt-unreachable.c).
+ */
+void mqtt_on_log(struct mosquitto *mosq, void *userdata, int level, const char *line);
+
+/* While connecting: notes whether @fd's TCP connection was accepted (read before it closes). */
+void mqtt_attempt_note_socket(struct mqtt *m, int fd);
+
+/* A connection attempt begins: forgets what the last one said. */
+void mqtt_attempt_started(struct mqtt *m);
+
+/*
+ * The attempt failed (@error a negative errno, or 0): a warning when the cause
+ * differs from the one last reported, and the unreachable callback.
+ */
+void mqtt_attempt_failed(struct mqtt *m, int error);
+
+/* Connected: an info line if a failure came before; forgets the cause. */
+void mqtt_attempt_succeeded(struct mqtt *m);

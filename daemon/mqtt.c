@@ -93,6 +93,8 @@ static void connection_lost(struct mqtt *m, int error)
 		mqtt_slots_disconnected(m);
 		if (m->cb->disconnected)
 			m->cb->disconnected(m->userdata);
+	} else {
+		mqtt_attempt_failed(m, error);
 	}
 	schedule_reconnect(m);
 }
@@ -174,11 +176,46 @@ static void ack_now(int fd)
 	(void) setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
 }
 
+/* What went wrong on @fd, as a negative errno; 0 when nothing is pending. */
+static int socket_error(int fd)
+{
+	int error = 0;
+	socklen_t len = sizeof(error);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) < 0)
+		return -errno;
+	return -error;
+}
+
+/*
+ * A TCP connect that failed (ECONNREFUSED): SO_ERROR says why, libmosquitto
+ * would not. Its TLS handshake may have taken the error already (a read that
+ * failed): the connection then was never accepted. Returns whether the
+ * attempt is over.
+ */
+static bool connect_failed(struct mqtt *m, int fd)
+{
+	int error = socket_error(fd);
+
+	if (error == 0 && !m->tcp_established && !m->attempt_error[0])
+		snprintf(m->attempt_error, sizeof(m->attempt_error),
+			 "no TCP connection (is the broker running, on this host and port?)");
+	else if (error == 0)
+		return false;
+	connection_lost(m, error);
+	return true;
+}
+
 static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {
 	struct mqtt *m = userdata;
 	int rc = MOSQ_ERR_SUCCESS;
 
+	if (m->state == MQTT_STATE_CONNECTING)
+		mqtt_attempt_note_socket(m, fd);
+	if ((revents & (EPOLLERR | EPOLLHUP)) && m->state == MQTT_STATE_CONNECTING &&
+	    connect_failed(m, fd))
+		return 0;
 	if (revents & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
 		rc = mosquitto_loop_read(m->mosq, 1);
 		m->last_in_usec = clock_monotonic_usec();
@@ -195,6 +232,14 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 	if (rc == MOSQ_ERR_SUCCESS && ((revents & EPOLLOUT) || mosquitto_want_write(m->mosq))) {
 		rc = mosquitto_loop_write(m->mosq, 1);
 		m->last_out_usec = clock_monotonic_usec();
+	}
+	/*
+	 * A socket hung up that libmosquitto read without complaint (its TLS
+	 * handshake takes a hang-up for "try again"): it would wake us for ever.
+	 */
+	if (rc == MOSQ_ERR_SUCCESS && (revents & (EPOLLHUP | EPOLLERR)) && m->io) {
+		connection_lost(m, socket_error(fd));
+		return 0;
 	}
 	if (rc != MOSQ_ERR_SUCCESS) {
 		/* The disconnect callback may already have run; both paths end here. */
@@ -233,6 +278,7 @@ static void try_connect(struct mqtt *m)
 	/* Off epoll before libmosquitto closes the old socket and reuses its number. */
 	drop_io(m);
 	m->state = MQTT_STATE_CONNECTING;
+	mqtt_attempt_started(m);
 	if (!m->host_set) {
 		rc = mosquitto_connect_async(m->mosq, m->host, m->port, m->keepalive_s);
 		m->host_set = rc != MOSQ_ERR_INVAL;
@@ -240,9 +286,13 @@ static void try_connect(struct mqtt *m)
 		rc = mosquitto_reconnect_async(m->mosq);
 	}
 	if (rc != MOSQ_ERR_SUCCESS) {
-		log_debug("cannot connect to MQTT broker %s:%d: %s", m->host, m->port,
-			  rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));
-		connection_lost(m, errno_from_mosq(rc));
+		int error = errno_from_mosq(rc);
+
+		/* A name that does not resolve says so better than "No route to host". */
+		if (rc == MOSQ_ERR_EAI && !m->attempt_error[0])
+			snprintf(m->attempt_error, sizeof(m->attempt_error),
+				 "cannot resolve the host name");
+		connection_lost(m, error);
 		return;
 	}
 	if (attach_socket(m) < 0)
@@ -310,13 +360,12 @@ static void on_connect(struct mosquitto *mosq, void *userdata, int rc)
 	int r;
 
 	if (rc != 0) {
-		log_error("MQTT broker %s:%d refused the connection: %s", m->host, m->port,
-			  mosquitto_connack_string(rc));
-		/* The broker closes the socket; on_disconnect schedules the retry. */
+		/* Said once per cause when the broker closes the socket and the attempt fails. */
+		snprintf(m->attempt_error, sizeof(m->attempt_error), "the broker refused us: %s",
+			 mosquitto_connack_string(rc));
 		return;
 	}
-	if (m->failures > 0)
-		log_info("connected to MQTT broker %s:%d", m->host, m->port);
+	mqtt_attempt_succeeded(m);
 	m->state = MQTT_STATE_CONNECTED;
 	m->failures = 0;
 	/*
@@ -419,15 +468,24 @@ static int configure_client(struct mqtt *m, const struct config_mqtt *cfg)
 		rc = mosquitto_will_set(m->mosq, m->availability_topic, 7, "offline", 1, true);
 	if (rc == MOSQ_ERR_SUCCESS && cfg->username)
 		rc = mosquitto_username_pw_set(m->mosq, cfg->username, cfg->password);
+	/*
+	 * TLS verifies the broker's certificate against ca_file and its host name
+	 * against [mqtt] host; both are said here, not left to libmosquitto's defaults.
+	 */
 	if (rc == MOSQ_ERR_SUCCESS && cfg->ca_file)
 		rc = mosquitto_tls_set(m->mosq, cfg->ca_file, NULL, cfg->cert_file, cfg->key_file,
 				       NULL);
+	if (rc == MOSQ_ERR_SUCCESS && cfg->ca_file)
+		rc = mosquitto_tls_opts_set(m->mosq, 1 /* SSL_VERIFY_PEER */, NULL, NULL);
+	if (rc == MOSQ_ERR_SUCCESS && cfg->ca_file)
+		rc = mosquitto_tls_insecure_set(m->mosq, false);
 	if (rc != MOSQ_ERR_SUCCESS)
 		return errno_from_mosq(rc);
 	mosquitto_connect_callback_set(m->mosq, on_connect);
 	mosquitto_disconnect_callback_set(m->mosq, on_disconnect);
 	mosquitto_publish_callback_set(m->mosq, on_publish);
 	mosquitto_message_callback_set(m->mosq, on_message);
+	mosquitto_log_callback_set(m->mosq, mqtt_on_log);
 	return 0;
 }
 
@@ -445,6 +503,8 @@ int mqtt_new(sd_event *event, const struct config_mqtt *cfg, const struct mqtt_c
 	m->userdata = userdata;
 	m->port = cfg->port;
 	m->keepalive_s = cfg->keepalive_s;
+	m->tls = cfg->ca_file;
+	m->client_cert = cfg->cert_file;
 	m->host = strdup(cfg->host);
 	m->base_topic = strdup(cfg->base_topic);
 	if (!m->host || !m->base_topic ||

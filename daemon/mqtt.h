@@ -35,6 +35,8 @@ struct mqtt_callbacks {
 	void (*disconnected)(void *userdata);
 	/* mqtt_stop() has finished: "offline" was sent (or could not be). */
 	void (*stopped)(void *userdata);
+	/* The broker cannot be reached for a new cause: mqtt_unreachable_reason() says which. */
+	void (*unreachable)(void *userdata);
 };
 
 /* A message on a subscribed topic; borrowed for the handler's call. */
@@ -71,6 +73,13 @@ int mqtt_new(sd_event *event, const struct config_mqtt *cfg, const struct mqtt_c
  * frees memory.
  */
 struct mqtt *mqtt_free(struct mqtt *m);
+
+/*
+ * Why the broker cannot be reached (a TLS verification failure, "Connection
+ * refused", ...), as last reported at warning; NULL once connected or before
+ * the first attempt failed.
+ */
+const char *mqtt_unreachable_reason(const struct mqtt *m);
 
 /* Starts connecting; failures are retried with back-off. Returns 0 or a negative errno. */
 int mqtt_start(struct mqtt *m);

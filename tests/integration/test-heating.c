@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tests/integration/harness.h"
@@ -313,6 +314,61 @@ static void test_shutdown_off_stays_off(void **state)
 			fail_msg("after the shutdown's OFF: %s %s", msgs[i].topic, msgs[i].payload);
 }
 
+/* @ago_s seconds ago in ISO-8601, UTC. */
+static void iso_time_ago(long ago_s, char *buf, size_t size)
+{
+	time_t t = time(NULL) - ago_s;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, size, "%Y-%m-%dT%H:%M:%S+00:00", &tm);
+}
+
+/*
+ * Commands sent while the daemon is down wait in its broker session and come
+ * when it is back: one that carries a time older than command_max_age is
+ * ignored with a log line, a cramp is logged with its own time.
+ */
+static void test_replayed_old_commands_are_ignored_but_not_cramps(void **state)
+{
+	struct fixture *f = *state;
+	char topic[128], payload[160], old[40], now[40], *log;
+
+	start_sim(f, "22", NULL, NULL);
+	start_daemon(f);
+	assert_non_null(client_wait(f->client, f->state_topic, "~\"floor\":18", 20000));
+	kill(f->daemon.pid, SIGTERM);
+	assert_true(daemon_wait_exit(&f->daemon, 10000) >= 0);
+
+	iso_time_ago(2 * 3600, old, sizeof(old));
+	snprintf(topic, sizeof(topic), "%s/set/floor", f->base);
+	snprintf(payload, sizeof(payload), "{\"floor\": 21, \"time\": \"%s\"}", old);
+	assert_int_equal(client_publish_acked(f->client, topic, payload, 5000), 0);
+	snprintf(topic, sizeof(topic), "%s/set/mode", f->base);
+	snprintf(payload, sizeof(payload), "{\"mode\": \"off\", \"time\": \"%s\"}", old);
+	assert_int_equal(client_publish_acked(f->client, topic, payload, 5000), 0);
+	snprintf(topic, sizeof(topic), "%s/cramp", f->base);
+	snprintf(payload, sizeof(payload), "{\"leg\": \"left\", \"time\": \"%s\"}", old);
+	assert_int_equal(client_publish_acked(f->client, topic, payload, 5000), 0);
+
+	client_clear(f->client);
+	start_daemon(f);
+	assert_int_equal(daemon_wait_log(&f->daemon, "ignoring set/mode sent at", 20000), 0);
+	/* A fresh command with its time is taken. */
+	iso_time_ago(5, now, sizeof(now));
+	snprintf(topic, sizeof(topic), "%s/set/floor", f->base);
+	snprintf(payload, sizeof(payload), "{\"floor\": 20, \"time\": \"%s\"}", now);
+	client_publish(f->client, topic, payload, false);
+	assert_non_null(client_wait(f->client, f->state_topic, "~\"floor\":20", 10000));
+	assert_non_null(client_wait(f->client, f->state_topic, "~\"mode\":\"heat\"", 1000));
+	log = daemon_stderr(&f->daemon);
+	if (!strstr(log, "ignoring set/floor sent at") || !strstr(log, "120 min ago") ||
+	    !strstr(log, "reported 120 min later: logged with its own time") ||
+	    strstr(log, "floor set to 21"))
+		fail_msg("want the old floor and mode ignored, the cramp logged:\n%s", log);
+	free(log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -328,6 +384,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_stale_command_after_the_broker_returns,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shutdown_off_stays_off, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_replayed_old_commands_are_ignored_but_not_cramps, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -89,12 +89,23 @@ static void test_reminder_answer(void **state)
 	assert_string_equal(command_reminder_answer_to_string(COMMAND_REMINDER_STARTED), "started");
 }
 
+static void test_command_is_stale(void **state)
+{
+	const unsigned long long ten_min = 600ULL * 1000000ULL;
+
+	assert_false(command_is_stale(1000, 1000 + 600, ten_min));
+	assert_true(command_is_stale(1000, 1000 + 601, ten_min));
+	assert_false(command_is_stale(1000 + 60, 1000, ten_min)); /* from the future: not old */
+	assert_false(command_is_stale(0, 1000000000, 0));         /* 0: no limit */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_floor_accepts_what_home_assistant_sends),
 		cmocka_unit_test(test_floor_refuses_the_rest_and_keeps_the_value),
 		cmocka_unit_test(test_mode),
+		cmocka_unit_test(test_command_is_stale),
 		cmocka_unit_test(test_reminder_answer),
 	};
 

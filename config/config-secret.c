@@ -1,0 +1,148 @@
+/*
+ * The files [mqtt] points at, looked at when the configuration is loaded, so
+ * that a daemon that could not use them does not start (and --check-config
+ * says so): the CA, the client certificate and its key (PEM, and a pair), and
+ * the password (from password_file, or the systemd credential mqtt-password).
+ */
+#include <errno.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "config/config-parser.h"
+
+#define CREDENTIAL_NAME "mqtt-password"
+
+#define MQTT_LINE(key) parser_key_line(p, NULL, 0, "mqtt", key)
+
+/* Opens @path of key @key for reading, or says why not. */
+static FILE *open_or_say(struct parser *p, const char *key, const char *path)
+{
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		parser_error(p, MQTT_LINE(key), "cannot read %s '%s': %s", key, path,
+			     strerror(errno));
+	return f;
+}
+
+/* Every certificate in ca_file is PEM, and there is at least one. */
+static void check_ca(struct parser *p, const char *path)
+{
+	FILE *f = open_or_say(p, "ca_file", path);
+	STACK_OF(X509_INFO) * infos;
+	int certs = 0;
+
+	if (!f)
+		return;
+	infos = PEM_X509_INFO_read(f, NULL, NULL, NULL);
+	fclose(f);
+	for (int i = 0; infos && i < sk_X509_INFO_num(infos); i++)
+		certs += sk_X509_INFO_value(infos, i)->x509 != NULL;
+	sk_X509_INFO_pop_free(infos, X509_INFO_free);
+	ERR_clear_error();
+	if (certs == 0)
+		parser_error(p, MQTT_LINE("ca_file"),
+			     "ca_file '%s' holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
+			     path);
+}
+
+static X509 *read_cert(struct parser *p, const char *path)
+{
+	FILE *f = open_or_say(p, "cert_file", path);
+	X509 *cert;
+
+	if (!f)
+		return NULL;
+	cert = PEM_read_X509(f, NULL, NULL, NULL);
+	fclose(f);
+	ERR_clear_error();
+	if (!cert)
+		parser_error(p, MQTT_LINE("cert_file"), "cert_file '%s' holds no PEM certificate",
+			     path);
+	return cert;
+}
+
+static EVP_PKEY *read_key(struct parser *p, const char *path)
+{
+	FILE *f = open_or_say(p, "key_file", path);
+	EVP_PKEY *key;
+
+	if (!f)
+		return NULL;
+	key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+	fclose(f);
+	ERR_clear_error();
+	if (!key)
+		parser_error(p, MQTT_LINE("key_file"),
+			     "key_file '%s' holds no PEM private key (or one with a passphrase)",
+			     path);
+	return key;
+}
+
+static void check_client_pair(struct parser *p, const char *cert_path, const char *key_path)
+{
+	X509 *cert = read_cert(p, cert_path);
+	EVP_PKEY *key = cert ? read_key(p, key_path) : NULL;
+
+	if (cert && key && X509_check_private_key(cert, key) != 1)
+		parser_error(p, MQTT_LINE("key_file"),
+			     "key_file '%s' is not the key of cert_file '%s'", key_path, cert_path);
+	ERR_clear_error();
+	EVP_PKEY_free(key);
+	X509_free(cert);
+}
+
+/* A password others can read is a password others have. */
+static void check_password_mode(struct parser *p, const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)))
+		parser_warning(p, MQTT_LINE("password_file"),
+			       "password_file '%s' is readable by group or others (mode %04o): "
+			       "chmod 0600 it, owned by the user bedroomd runs as",
+			       path, (unsigned) (st.st_mode & 07777));
+}
+
+static void read_password(struct parser *p, struct config_mqtt *m)
+{
+	const char *dir = getenv("CREDENTIALS_DIRECTORY");
+	char *credential = NULL;
+	int r;
+
+	if (m->password_file) {
+		check_password_mode(p, m->password_file);
+		r = config_read_secret(m->password_file, &m->password);
+		if (r < 0)
+			parser_error(p, MQTT_LINE("password_file"),
+				     "cannot read password from '%s': %s", m->password_file,
+				     strerror(-r));
+		return;
+	}
+	/* systemd's LoadCredential=mqtt-password:...: only the service can read it. */
+	if (!m->username || !dir || !*dir ||
+	    asprintf(&credential, "%s/%s", dir, CREDENTIAL_NAME) < 0)
+		return;
+	r = config_read_secret(credential, &m->password);
+	if (r < 0 && r != -ENOENT)
+		parser_error(p, MQTT_LINE("username"), "cannot read the credential '%s': %s",
+			     credential, strerror(-r));
+	free(credential);
+}
+
+void config_mqtt_files_check(struct parser *p)
+{
+	struct config_mqtt *m = &p->config->mqtt;
+
+	if (m->ca_file)
+		check_ca(p, m->ca_file);
+	if (m->cert_file && m->key_file && !p->error)
+		check_client_pair(p, m->cert_file, m->key_file);
+	if (!p->error)
+		read_password(p, m);
+}

@@ -1,0 +1,236 @@
+/*
+ * [mqtt]'s files when the configuration is loaded: a CA file that is not PEM
+ * and a key that is not the certificate's are refused with FILE:LINE; a
+ * password file others can read is a warning; the password comes from the
+ * file or the systemd credential mqtt-password, and never shows in a dump.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config/config.h"
+
+#define SECRET "s3cret pass"
+
+static char tls_dir[4096];
+static char dir[64]; /* a fresh temporary directory per test */
+static char conf[128];
+
+static int setup(void **state)
+{
+	snprintf(dir, sizeof(dir), "/tmp/bedroomd-test-secret-XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(conf, sizeof(conf), "%s/bedroomd.conf", dir);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char path[192];
+	const char *names[] = { "bedroomd.conf", "password", "mqtt-password" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		(void) unlink(path);
+	}
+	(void) rmdir(dir);
+	unsetenv("CREDENTIALS_DIRECTORY");
+	return 0;
+}
+
+static void write_file(const char *name, const char *text, mode_t mode)
+{
+	char path[192];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "we");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	assert_int_equal(chmod(path, mode), 0);
+}
+
+/* Appends @text to @out with "@TLS@" (the test PEM directory) and "@DIR@" (the temp one) filled in.
+ */
+static void fill(const char *text, FILE *out)
+{
+	for (const char *at = text; *at; at++) {
+		if (strncmp(at, "@TLS@", 5) == 0) {
+			fputs(tls_dir, out);
+			at += 4;
+		} else if (strncmp(at, "@DIR@", 5) == 0) {
+			fputs(dir, out);
+			at += 4;
+		} else {
+			fputc(*at, out);
+		}
+	}
+}
+
+static int load(const char *text, struct config **ret, char **ret_error)
+{
+	char path[192];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/bedroomd.conf", dir);
+	f = fopen(path, "we");
+	assert_non_null(f);
+	fill(text, f);
+	fclose(f);
+	*ret = NULL;
+	*ret_error = NULL;
+	return config_load(conf, ret, ret_error);
+}
+
+static void assert_refused(const char *text, const char *where, const char *what)
+{
+	struct config *c;
+	char *error, want[256];
+
+	assert_int_equal(load(text, &c, &error), -EINVAL);
+	snprintf(want, sizeof(want), "%s:%s", conf, where);
+	if (strncmp(error, want, strlen(want)) != 0 || !strstr(error, what))
+		fail_msg("want '%s ... %s', got '%s'", want, what, error);
+	free(error);
+}
+
+static void test_ca_file_must_be_pem(void **state)
+{
+	write_file("password", SECRET "\n", 0600);
+	assert_refused("[mqtt]\n\nca_file = @DIR@/password\n", "3: ", "holds no PEM certificate");
+	assert_refused("[mqtt]\nca_file = @DIR@/none.pem\n", "2: ", "No such file");
+}
+
+static void test_key_must_be_the_certificates(void **state)
+{
+	const char *good = "[mqtt]\nca_file = @TLS@/ca.pem\ncert_file = @TLS@/client.pem\n"
+			   "key_file = @TLS@/client.key\n";
+	struct config *c;
+	char *error;
+
+	assert_int_equal(load(good, &c, &error), 0);
+	config_free(c);
+	assert_refused("[mqtt]\nca_file = @TLS@/ca.pem\ncert_file = @TLS@/client.pem\n"
+		       "key_file = @TLS@/other.key\n",
+		       "4: ", "is not the key of cert_file");
+	assert_refused("[mqtt]\nca_file = @TLS@/ca.pem\ncert_file = @TLS@/client.key\n"
+		       "key_file = @TLS@/client.key\n",
+		       "3: ", "holds no PEM certificate");
+	assert_refused("[mqtt]\nca_file = @TLS@/ca.pem\ncert_file = @TLS@/client.pem\n"
+		       "key_file = @TLS@/client.pem\n",
+		       "4: ", "holds no PEM private key");
+}
+
+static void test_password_file_readable_by_others_warns(void **state)
+{
+	const char *text = "[mqtt]\nusername = u\npassword_file = @DIR@/password\n";
+	struct config *c;
+	char *error, want[256];
+
+	write_file("password", SECRET "\n", 0600);
+	assert_int_equal(load(text, &c, &error), 0);
+	assert_string_equal(c->mqtt.password, SECRET);
+	assert_null(c->warnings);
+	config_free(c);
+
+	write_file("password", SECRET "\n", 0644);
+	assert_int_equal(load(text, &c, &error), 0);
+	snprintf(want, sizeof(want),
+		 "%s:3: password_file '%s/password' is readable by group or others", conf, dir);
+	assert_non_null(c->warnings);
+	if (strncmp(c->warnings, want, strlen(want)) != 0)
+		fail_msg("want '%s', got '%s'", want, c->warnings);
+	assert_null(strstr(c->warnings, SECRET));
+	config_free(c);
+}
+
+/* The dump says where the password came from, and never the password. */
+static void assert_dump_redacted(const struct config *c, const char *line)
+{
+	char *dump = NULL;
+	size_t size = 0;
+	FILE *mem = open_memstream(&dump, &size);
+
+	assert_non_null(mem);
+	assert_int_equal(config_dump(c, mem), 0);
+	fclose(mem);
+	assert_null(strstr(dump, "s3cret"));
+	if (!strstr(dump, line))
+		fail_msg("want '%s' in:\n%s", line, dump);
+	free(dump);
+}
+
+static void test_password_from_credential(void **state)
+{
+	struct config *c;
+	char *error;
+
+	write_file("mqtt-password", SECRET "\n", 0400);
+	assert_int_equal(setenv("CREDENTIALS_DIRECTORY", dir, 1), 0);
+	assert_int_equal(load("[mqtt]\nusername = u\n", &c, &error), 0);
+	assert_string_equal(c->mqtt.password, SECRET);
+	assert_dump_redacted(c, "# password: read from the credential mqtt-password, not shown\n");
+	config_free(c);
+	/* No user name, no password: the credential is not read. */
+	assert_int_equal(load("[mqtt]\n", &c, &error), 0);
+	assert_null(c->mqtt.password);
+	config_free(c);
+	/* Without the credential, no password, and no error. */
+	unsetenv("CREDENTIALS_DIRECTORY");
+	assert_int_equal(load("[mqtt]\nusername = u\n", &c, &error), 0);
+	assert_null(c->mqtt.password);
+	config_free(c);
+}
+
+static void test_dump_shows_no_secret(void **state)
+{
+	struct config *c;
+	char *error, *dump = NULL;
+	size_t size = 0;
+	FILE *mem;
+
+	write_file("password", SECRET "\n", 0600);
+	assert_int_equal(load("[mqtt]\nusername = u\npassword_file = @DIR@/password\n", &c, &error),
+			 0);
+	assert_string_equal(c->mqtt.password, SECRET);
+	mem = open_memstream(&dump, &size);
+	assert_non_null(mem);
+	assert_int_equal(config_dump(c, mem), 0);
+	fclose(mem);
+	assert_non_null(strstr(dump, "password_file = "));
+	assert_null(strstr(dump, "s3cret"));
+	assert_non_null(strstr(dump, "# password: read from password_file, not shown\n"));
+	free(dump);
+	config_free(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_ca_file_must_be_pem, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_key_must_be_the_certificates, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_password_file_readable_by_others_warns, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_password_from_credential, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dump_shows_no_secret, setup, teardown),
+	};
+	const char *testdata = getenv("TESTDATA");
+
+	if (!testdata) {
+		fprintf(stderr, "TESTDATA is not set: run this test through ctest\n");
+		return 1;
+	}
+	snprintf(tls_dir, sizeof(tls_dir), "%s/config/tls", testdata);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -74,8 +74,10 @@ int command_parse_floor(const void *data, size_t len, double min_c, double max_c
 	else if (r < 0)
 		reason = "not a temperature";
 	if (r >= 0) {
+		/* Decimal only: strtod() also takes "0x14" (20), "infinity" and "nan(...)". */
 		v = strtod(buf, &end);
-		if (end == buf || *end != '\0' || !isfinite(v)) {
+		if (end == buf || *end != '\0' || !isfinite(v) ||
+		    buf[strspn(buf, "0123456789.+-eE")] != '\0') {
 			r = -EBADMSG;
 			reason = "not a temperature";
 		} else if (v < min_c || v > max_c) {

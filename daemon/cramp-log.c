@@ -44,6 +44,8 @@ struct cramp_log {
 
 	/* Suspected cramps (from movement), and which reports confirmed them. */
 	struct cramp_confirm suspects;
+
+	struct log_limit warn; /* about bad reports on <base>/cramp */
 };
 
 static void load_history(struct cramp_log *l)
@@ -110,6 +112,7 @@ int cramp_log_new(const char *node_id, const struct cramp_tracker_params *params
 		return r;
 	}
 	cramp_confirm_init(&l->suspects, confirm_window_s);
+	l->warn = (struct log_limit) LOG_WARNING_LIMIT_INIT;
 	l->store = store;
 	l->alerts = alerts;
 	l->cb = cb;
@@ -559,7 +562,8 @@ static void on_cramp_command(const struct mqtt_message *msg, void *userdata)
 		return;
 	}
 	if (cramp_command_parse(msg->payload, msg->len, now, &c, &reason) < 0) {
-		log_warning("ignoring a cramp report on '%s': %s", msg->topic, reason);
+		log_warning_limited(&l->warn, msg->topic, "ignoring a cramp report on '%s': %s",
+				    msg->topic, reason);
 		return;
 	}
 	(void) cramp_log_record(l, c.leg, c.site[0] ? c.site : NULL, c.time, c.source, false,

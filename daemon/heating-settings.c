@@ -17,6 +17,7 @@ void heating_settings_init(struct heating_settings *s, const struct config_heati
 		.floor_c = config->floor_c,
 		.mode =
 		    config->mode == CONFIG_HEATING_MODE_OFF ? COMMAND_MODE_OFF : COMMAND_MODE_HEAT,
+		.warn = LOG_WARNING_LIMIT_INIT,
 	};
 }
 
@@ -29,21 +30,26 @@ void heating_settings_load(struct heating_settings *s, struct store *store)
 
 	assert(s);
 	s->store = store;
+	s->floor_kept = false;
+	s->mode_kept = false;
 	if (!store)
 		return;
 	if (store_setting_get(store, "floor", &v) == 0) {
 		if (command_parse_floor(v, strlen(v), s->config->floor_min_c,
-					s->config->floor_max_c, &floor_c, &reason) == 0)
+					s->config->floor_max_c, &floor_c, &reason) == 0) {
 			s->floor_c = floor_c;
-		else
+			s->floor_kept = true;
+		} else
 			log_warning("heating: the kept floor '%s' is %s now, using %.1f °C", v,
 				    reason, s->floor_c);
 		free(v);
 		v = NULL;
 	}
 	if (store_setting_get(store, "mode", &v) == 0) {
-		if (command_parse_mode(v, strlen(v), &mode, NULL) == 0)
+		if (command_parse_mode(v, strlen(v), &mode, NULL) == 0) {
 			s->mode = mode;
+			s->mode_kept = true;
+		}
 		free(v);
 	}
 }
@@ -58,13 +64,19 @@ bool heating_settings_set_floor(struct heating_settings *s, const void *payload,
 
 	assert(s);
 	if (command_parse_floor(payload, len, c->floor_min_c, c->floor_max_c, &v, &reason) < 0) {
-		log_warning("ignoring set/floor: %s (allowed %.1f to %.1f °C)", reason,
-			    c->floor_min_c, c->floor_max_c);
+		log_warning_limited(&s->warn, "set/floor",
+				    "ignoring set/floor: %s (allowed %.1f to %.1f °C)", reason,
+				    c->floor_min_c, c->floor_max_c);
 		return false;
+	}
+	if (v == s->floor_c && s->floor_kept) {
+		log_debug("heating: floor already %.1f °C", v);
+		return true;
 	}
 	s->floor_c = v;
 	snprintf(text, sizeof(text), "%.1f", v);
 	r = s->store ? store_setting_set(s->store, "floor", text) : -ENODEV;
+	s->floor_kept = r >= 0;
 	if (r < 0)
 		log_warning_errno(r,
 				  "heating: floor %.1f °C not kept in the store; it holds until a "
@@ -82,11 +94,16 @@ bool heating_settings_set_mode(struct heating_settings *s, const void *payload, 
 
 	assert(s);
 	if (command_parse_mode(payload, len, &m, &reason) < 0) {
-		log_warning("ignoring set/mode: %s", reason);
+		log_warning_limited(&s->warn, "set/mode", "ignoring set/mode: %s", reason);
 		return false;
+	}
+	if (m == s->mode && s->mode_kept) {
+		log_debug("heating: mode already %s", command_mode_to_string(m));
+		return true;
 	}
 	s->mode = m;
 	r = s->store ? store_setting_set(s->store, "mode", command_mode_to_string(m)) : -ENODEV;
+	s->mode_kept = r >= 0;
 	if (r < 0)
 		log_warning_errno(r,
 				  "heating: mode not kept in the store; it holds until a restart");

@@ -5,6 +5,7 @@
 
 #include "config/config.h"
 #include "control/command.h"
+#include "control/log-limit.h"
 #include "store/store.h"
 
 /*
@@ -18,6 +19,9 @@ struct heating_settings {
 	struct store *store;                 /* NULL: not kept */
 	double floor_c;
 	enum command_mode mode;
+	/* The store holds floor_c / mode: the same value again is not written again. */
+	bool floor_kept, mode_kept;
+	struct log_limit warn; /* about bad set/floor and set/mode payloads */
 };
 
 /* The configured floor and mode; nothing kept yet. */
@@ -28,7 +32,10 @@ void heating_settings_load(struct heating_settings *s, struct store *store);
 
 /*
  * A set/floor or set/mode payload: a malformed or out-of-range one is logged
- * and changes nothing. Returns true when the setting was taken.
+ * (rate-limited: a flood is summed up) and changes nothing. The same value as
+ * the one in force is taken without writing the store again (an SD card wears
+ * out under a flood of identical settings). Returns true when the setting was
+ * taken.
  */
 bool heating_settings_set_floor(struct heating_settings *s, const void *payload, size_t len);
 bool heating_settings_set_mode(struct heating_settings *s, const void *payload, size_t len);

@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "daemon/clock.h"
+
 /* The one piece of process-wide state below main(): the log threshold, as in systemd. */
 static enum log_level max_level = LOG_LEVEL_INFO;
 static int to_journal = -1; /* unknown until the first line */
@@ -76,4 +78,26 @@ int log_write_errno(enum log_level level, int error, const char *fmt, ...)
 	write_line(level, suffix, fmt, ap);
 	va_end(ap);
 	return error;
+}
+
+static void log_summary(unsigned n, const char *what)
+{
+	if (n > 0)
+		log_warning("%u more invalid commands on %s within a minute, not logged one by one",
+			    n, what);
+}
+
+void log_warning_limited(struct log_limit *limit, const char *what, const char *fmt, ...)
+{
+	unsigned summary;
+	bool full;
+	va_list ap;
+
+	full = log_limit_check(limit, clock_monotonic_usec(), &summary);
+	log_summary(summary, what);
+	if (!full || LOG_LEVEL_WARNING > max_level)
+		return;
+	va_start(ap, fmt);
+	write_line(LOG_LEVEL_WARNING, "", fmt, ap);
+	va_end(ap);
 }

@@ -2,6 +2,8 @@
 
 #include <stdarg.h>
 
+#include "control/log-limit.h"
+
 /*
  * Log lines go to stderr with the <N> priority prefixes of sd-daemon.h, so
  * journald files them at the right level and a terminal shows them plainly.
@@ -32,3 +34,15 @@ int log_write_errno(enum log_level level, int error, const char *fmt, ...)
 
 #define log_error_errno(error, ...)   log_write_errno(LOG_LEVEL_ERROR, error, __VA_ARGS__)
 #define log_warning_errno(error, ...) log_write_errno(LOG_LEVEL_WARNING, error, __VA_ARGS__)
+
+/* Warnings about input from outside: at most this many a minute in full, per topic. */
+#define LOG_WARNING_LIMIT_INIT LOG_LIMIT_INIT(60ULL * 1000 * 1000, 5)
+
+/*
+ * A warning about input from outside on @what (a topic such as "set/floor"),
+ * through @limit: logged in full, or only counted while a flood lasts; the
+ * count of a window that is over is logged first as one line, "N more invalid
+ * commands on X within a minute, not logged one by one".
+ */
+void log_warning_limited(struct log_limit *limit, const char *what, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "control/log-limit.h"
 #include "control/reminder-run.h"
 #include "daemon/mqtt.h"
 #include "daemon/reminders.h"
@@ -61,8 +62,7 @@ struct reminders {
 	struct reminder *list;
 	size_t n;
 
-	uint64_t warn_since_usec;
-	unsigned n_warned, n_suppressed;
+	struct log_limit warn; /* about answers from outside */
 };
 
 /* Now, Unix seconds of the wall clock. */

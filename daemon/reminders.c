@@ -83,6 +83,8 @@ int reminders_new(sd_event *event, const struct config *config, struct cramp_log
 
 	assert(event && config && ret);
 	r = calloc(1, sizeof(*r));
+	if (r)
+		r->warn = (struct log_limit) LOG_WARNING_LIMIT_INIT;
 	if (!r || reminders_outbox_new(&r->outbox) < 0)
 		goto fail;
 	r->list = calloc(config->n_reminders + 2, sizeof(*r->list));

@@ -17,7 +17,8 @@ void heating_settings_init(struct heating_settings *s, const struct config_heati
 		.floor_c = config->floor_c,
 		.mode =
 		    config->mode == CONFIG_HEATING_MODE_OFF ? COMMAND_MODE_OFF : COMMAND_MODE_HEAT,
-		.warn = LOG_WARNING_LIMIT_INIT,
+		.warn_floor = LOG_WARNING_LIMIT_INIT,
+		.warn_mode = LOG_WARNING_LIMIT_INIT,
 	};
 }
 
@@ -64,7 +65,7 @@ bool heating_settings_set_floor(struct heating_settings *s, const void *payload,
 
 	assert(s);
 	if (command_parse_floor(payload, len, c->floor_min_c, c->floor_max_c, &v, &reason) < 0) {
-		log_warning_limited(&s->warn, "set/floor",
+		log_warning_limited(&s->warn_floor, "set/floor",
 				    "ignoring set/floor: %s (allowed %.1f to %.1f °C)", reason,
 				    c->floor_min_c, c->floor_max_c);
 		return false;
@@ -94,7 +95,7 @@ bool heating_settings_set_mode(struct heating_settings *s, const void *payload, 
 
 	assert(s);
 	if (command_parse_mode(payload, len, &m, &reason) < 0) {
-		log_warning_limited(&s->warn, "set/mode", "ignoring set/mode: %s", reason);
+		log_warning_limited(&s->warn_mode, "set/mode", "ignoring set/mode: %s", reason);
 		return false;
 	}
 	if (m == s->mode && s->mode_kept) {

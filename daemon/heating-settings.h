@@ -21,7 +21,7 @@ struct heating_settings {
 	enum command_mode mode;
 	/* The store holds floor_c / mode: the same value again is not written again. */
 	bool floor_kept, mode_kept;
-	struct log_limit warn; /* about bad set/floor and set/mode payloads */
+	struct log_limit warn_floor, warn_mode; /* about bad payloads on each */
 };
 
 /* The configured floor and mode; nothing kept yet. */

@@ -122,11 +122,18 @@ static void dispatch(struct mqtt *m, const struct mosquitto_message *msg)
 static void on_message(struct mosquitto *mosq, void *userdata, const struct mosquitto_message *msg)
 {
 	struct mqtt *m = userdata;
-	struct mqtt_received *r = calloc(1, sizeof(*r));
+	struct mqtt_received *r;
 
 	/* libmosquitto answers QoS 1 and 2 during the same read. */
 	if (msg->qos > 0)
 		m->read_answered = true;
+	if (msg->payloadlen > MQTT_MESSAGE_MAX) {
+		log_warning_limited(&m->warn_large, "large messages",
+				    "ignoring a %d-byte message on '%s': more than %d bytes",
+				    msg->payloadlen, msg->topic, MQTT_MESSAGE_MAX);
+		return;
+	}
+	r = calloc(1, sizeof(*r));
 	if (!r || mosquitto_message_copy(&r->msg, msg) != MOSQ_ERR_SUCCESS) {
 		free(r);
 		dispatch(m, msg); /* out of memory: late rather than never */
@@ -445,6 +452,7 @@ int mqtt_new(sd_event *event, const struct config_mqtt *cfg, const struct mqtt_c
 	m->userdata = userdata;
 	m->port = cfg->port;
 	m->keepalive_s = cfg->keepalive_s;
+	m->warn_large = (struct log_limit) LOG_WARNING_LIMIT_INIT;
 	m->host = strdup(cfg->host);
 	m->base_topic = strdup(cfg->base_topic);
 	if (!m->host || !m->base_topic ||

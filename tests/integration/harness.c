@@ -601,6 +601,16 @@ int client_publish(struct client *c, const char *topic, const char *payload, boo
 	return rc == MOSQ_ERR_SUCCESS ? 0 : -EIO;
 }
 
+int client_publish_fast(struct client *c, const char *topic, const void *payload, size_t len,
+			int qos)
+{
+	int rc = mosquitto_publish(c->mosq, NULL, topic, (int) len, payload, qos, false);
+
+	if (rc == MOSQ_ERR_SUCCESS)
+		rc = mosquitto_loop(c->mosq, 0, 1);
+	return rc == MOSQ_ERR_SUCCESS ? 0 : -EIO;
+}
+
 int client_publish_acked(struct client *c, const char *topic, const char *payload, int timeout_ms)
 {
 	long long end = now_ms() + timeout_ms;

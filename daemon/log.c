@@ -20,8 +20,16 @@ static bool stderr_is_journal(void)
 	const char *env = getenv("JOURNAL_STREAM");
 	unsigned long long dev, ino;
 	struct stat st;
+	char *end;
 
-	if (!env || sscanf(env, "%llu:%llu", &dev, &ino) != 2 || fstat(STDERR_FILENO, &st) < 0)
+	if (!env)
+		return false;
+	errno = 0;
+	dev = strtoull(env, &end, 10);
+	if (errno || end == env || *end != ':')
+		return false;
+	ino = strtoull(end + 1, &end, 10);
+	if (errno || *end != '\0' || fstat(STDERR_FILENO, &st) < 0)
 		return false;
 	return st.st_dev == dev && st.st_ino == ino;
 }

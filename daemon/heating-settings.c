@@ -72,7 +72,7 @@ bool heating_settings_set_floor(struct heating_settings *s, const void *payload,
 	}
 	if (v == s->floor_c && s->floor_kept) {
 		log_debug("heating: floor already %.1f °C", v);
-		return true;
+		return false;
 	}
 	s->floor_c = v;
 	snprintf(text, sizeof(text), "%.1f", v);
@@ -100,7 +100,7 @@ bool heating_settings_set_mode(struct heating_settings *s, const void *payload, 
 	}
 	if (m == s->mode && s->mode_kept) {
 		log_debug("heating: mode already %s", command_mode_to_string(m));
-		return true;
+		return false;
 	}
 	s->mode = m;
 	r = s->store ? store_setting_set(s->store, "mode", command_mode_to_string(m)) : -ENODEV;

@@ -33,9 +33,9 @@ void heating_settings_load(struct heating_settings *s, struct store *store);
 /*
  * A set/floor or set/mode payload: a malformed or out-of-range one is logged
  * (rate-limited: a flood is summed up) and changes nothing. The same value as
- * the one in force is taken without writing the store again (an SD card wears
- * out under a flood of identical settings). Returns true when the setting was
- * taken.
+ * the one in force changes nothing and is not written to the store again (an
+ * SD card wears out under a flood of identical settings). Returns true when
+ * the setting changed.
  */
 bool heating_settings_set_floor(struct heating_settings *s, const void *payload, size_t len);
 bool heating_settings_set_mode(struct heating_settings *s, const void *payload, size_t len);

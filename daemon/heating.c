@@ -245,6 +245,7 @@ static int make_stage(struct heating *h, struct stage *s, const struct config_he
 				       "nothing?)",
 				       s->source);
 	s->n_slots = heater_n_subscriptions(s->heater);
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers, one pointer each. */
 	s->slots = calloc(s->n_slots + 1, sizeof(*s->slots));
 	return s->slots ? 0 : -ENOMEM;
 }

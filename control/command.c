@@ -20,9 +20,11 @@ static int payload_text(const void *data, size_t len, const char *key, char *buf
 
 	if (len >= size || len > COMMAND_PAYLOAD_MAX)
 		return -EMSGSIZE;
-	if (memchr(data, '\0', len))
+	/* An empty MQTT payload comes as NULL: memchr() and memcpy() must not see it. */
+	if (len > 0 && memchr(data, '\0', len))
 		return -EBADMSG;
-	memcpy(buf, data, len);
+	if (len > 0)
+		memcpy(buf, data, len);
 	buf[len] = '\0';
 	p = buf + strspn(buf, " \t\r\n");
 	for (end = p + strlen(p); end > p && isspace((unsigned char) end[-1]); end--)

@@ -107,10 +107,13 @@ static void dispatch(struct mqtt *m, const struct mosquitto_message *msg)
 {
 	if (msg->payloadlen < 0)
 		return;
-	mqtt_slots_dispatch(m, &(const struct mqtt_message){ .topic = msg->topic,
-							     .payload = msg->payload,
-							     .len = (size_t) msg->payloadlen,
-							     .retained = msg->retain });
+	/* libmosquitto gives an empty payload as NULL; handlers get "" (memchr(NULL, ...) is UB).
+	 */
+	mqtt_slots_dispatch(
+	    m, &(const struct mqtt_message){ .topic = msg->topic,
+					     .payload = msg->payload ? msg->payload : "",
+					     .len = (size_t) msg->payloadlen,
+					     .retained = msg->retain });
 }
 
 /*

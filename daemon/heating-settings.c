@@ -17,9 +17,21 @@ void heating_settings_init(struct heating_settings *s, const struct config_heati
 		.floor_c = config->floor_c,
 		.mode =
 		    config->mode == CONFIG_HEATING_MODE_OFF ? COMMAND_MODE_OFF : COMMAND_MODE_HEAT,
-		.warn_floor = LOG_WARNING_LIMIT_INIT,
-		.warn_mode = LOG_WARNING_LIMIT_INIT,
 	};
+	warn_limit_init(&s->warn_floor, NULL, "set/floor");
+	warn_limit_init(&s->warn_mode, NULL, "set/mode");
+}
+
+void heating_settings_watch(struct heating_settings *s, sd_event *event)
+{
+	s->warn_floor.event = event;
+	s->warn_mode.event = event;
+}
+
+void heating_settings_done(struct heating_settings *s)
+{
+	warn_limit_done(&s->warn_floor);
+	warn_limit_done(&s->warn_mode);
 }
 
 void heating_settings_load(struct heating_settings *s, struct store *store)
@@ -65,9 +77,8 @@ bool heating_settings_set_floor(struct heating_settings *s, const void *payload,
 
 	assert(s);
 	if (command_parse_floor(payload, len, c->floor_min_c, c->floor_max_c, &v, &reason) < 0) {
-		log_warning_limited(&s->warn_floor, "set/floor",
-				    "ignoring set/floor: %s (allowed %.1f to %.1f °C)", reason,
-				    c->floor_min_c, c->floor_max_c);
+		warn_limited(&s->warn_floor, "ignoring set/floor: %s (allowed %.1f to %.1f °C)",
+			     reason, c->floor_min_c, c->floor_max_c);
 		return false;
 	}
 	if (v == s->floor_c && s->floor_kept) {
@@ -95,7 +106,7 @@ bool heating_settings_set_mode(struct heating_settings *s, const void *payload, 
 
 	assert(s);
 	if (command_parse_mode(payload, len, &m, &reason) < 0) {
-		log_warning_limited(&s->warn_mode, "set/mode", "ignoring set/mode: %s", reason);
+		warn_limited(&s->warn_mode, "ignoring set/mode: %s", reason);
 		return false;
 	}
 	if (m == s->mode && s->mode_kept) {

@@ -5,7 +5,7 @@
 
 #include "config/config.h"
 #include "control/command.h"
-#include "control/log-limit.h"
+#include "daemon/warn-limit.h"
 #include "store/store.h"
 
 /*
@@ -21,11 +21,16 @@ struct heating_settings {
 	enum command_mode mode;
 	/* The store holds floor_c / mode: the same value again is not written again. */
 	bool floor_kept, mode_kept;
-	struct log_limit warn_floor, warn_mode; /* about bad payloads on each */
+	/* About bad payloads on each; heating gives them the loop (heating_settings_watch()). */
+	struct warn_limit warn_floor, warn_mode;
 };
 
 /* The configured floor and mode; nothing kept yet. */
 void heating_settings_init(struct heating_settings *s, const struct config_heating *config);
+
+/* Summaries of held-back warnings on time, from @event's timers; _done drops them. */
+void heating_settings_watch(struct heating_settings *s, sd_event *event);
+void heating_settings_done(struct heating_settings *s);
 
 /* Takes the floor and mode kept in @store (NULL: none) and keeps changes there from now on. */
 void heating_settings_load(struct heating_settings *s, struct store *store);

@@ -382,6 +382,7 @@ int heating_new(sd_event *event, const struct config *config, struct alerts *ale
 	h->cb = cb;
 	h->userdata = userdata;
 	heating_settings_init(&h->settings, &config->heating);
+	heating_settings_watch(&h->settings, event);
 	heating_path_input_init(&config->heating, &h->in);
 	if (config->n_heaters > THERMOSTAT_STAGES_MAX) {
 		log_error("heating: at most %d heaters can be staged, %zu are configured",
@@ -426,6 +427,7 @@ struct heating *heating_free(struct heating *h)
 	if (!h)
 		return NULL;
 	drop_subscriptions(h);
+	heating_settings_done(&h->settings);
 	h->timer = sd_event_source_disable_unref(h->timer);
 	for (unsigned i = 0; i < h->n_stages; i++) {
 		free(h->stages[i].slots);

@@ -88,24 +88,29 @@ int log_write_errno(enum log_level level, int error, const char *fmt, ...)
 	return error;
 }
 
-static void log_summary(unsigned n, const char *what)
+void log_limit_summary(unsigned n, const char *what)
 {
 	if (n > 0)
 		log_warning("%u more invalid commands on %s within a minute, not logged one by one",
 			    n, what);
 }
 
-void log_warning_limited(struct log_limit *limit, const char *what, const char *fmt, ...)
+void log_warning_limitedv(struct log_limit *limit, const char *what, const char *fmt, va_list ap)
 {
 	unsigned summary;
 	bool full;
-	va_list ap;
 
 	full = log_limit_check(limit, clock_monotonic_usec(), &summary);
-	log_summary(summary, what);
-	if (!full || LOG_LEVEL_WARNING > max_level)
-		return;
+	log_limit_summary(summary, what);
+	if (full && LOG_LEVEL_WARNING <= max_level)
+		write_line(LOG_LEVEL_WARNING, "", fmt, ap);
+}
+
+void log_warning_limited(struct log_limit *limit, const char *what, const char *fmt, ...)
+{
+	va_list ap;
+
 	va_start(ap, fmt);
-	write_line(LOG_LEVEL_WARNING, "", fmt, ap);
+	log_warning_limitedv(limit, what, fmt, ap);
 	va_end(ap);
 }

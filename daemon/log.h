@@ -42,7 +42,13 @@ int log_write_errno(enum log_level level, int error, const char *fmt, ...)
  * A warning about input from outside on @what (a topic such as "set/floor"),
  * through @limit: logged in full, or only counted while a flood lasts; the
  * count of a window that is over is logged first as one line, "N more invalid
- * commands on X within a minute, not logged one by one".
+ * commands on X within a minute, not logged one by one". Parts use it through
+ * daemon/warn-limit.h, whose timer logs that line when the minute is over.
  */
 void log_warning_limited(struct log_limit *limit, const char *what, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+void log_warning_limitedv(struct log_limit *limit, const char *what, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+/* The summary line for @n warnings held back on @what; nothing when @n is 0. */
+void log_limit_summary(unsigned n, const char *what);

@@ -3,8 +3,8 @@
 #include <stdbool.h>
 #include <systemd/sd-event.h>
 
-#include "control/log-limit.h"
 #include "daemon/mqtt.h"
+#include "daemon/warn-limit.h"
 
 /*
  * Internal to the MQTT connection: shared by mqtt.c (the connection and its
@@ -50,7 +50,7 @@ struct mqtt {
 
 	/* Read, to be handed to the slots once libmosquitto's read is over. */
 	struct mqtt_received *received, *received_tail;
-	struct log_limit warn_large; /* about messages over MQTT_MESSAGE_MAX */
+	struct warn_limit warn_large; /* about messages over MQTT_MESSAGE_MAX */
 
 	struct mqtt_slot *slots, *slots_tail; /* in the order they were added */
 	char **dropped;                       /* filters whose last slot went while away */

@@ -131,9 +131,9 @@ static void on_message(struct mosquitto *mosq, void *userdata, const struct mosq
 	if (msg->qos > 0)
 		m->read_answered = true;
 	if (msg->payloadlen > MQTT_MESSAGE_MAX) {
-		log_warning_limited(&m->warn_large, "large messages",
-				    "ignoring a %d-byte message on '%s': more than %d bytes",
-				    msg->payloadlen, msg->topic, MQTT_MESSAGE_MAX);
+		warn_limited(&m->warn_large,
+			     "ignoring a %d-byte message on '%s': more than %d bytes",
+			     msg->payloadlen, msg->topic, MQTT_MESSAGE_MAX);
 		return;
 	}
 	r = calloc(1, sizeof(*r));
@@ -455,7 +455,7 @@ int mqtt_new(sd_event *event, const struct config_mqtt *cfg, const struct mqtt_c
 	m->userdata = userdata;
 	m->port = cfg->port;
 	m->keepalive_s = cfg->keepalive_s;
-	m->warn_large = (struct log_limit) LOG_WARNING_LIMIT_INIT;
+	warn_limit_init(&m->warn_large, event, "large messages");
 	m->host = strdup(cfg->host);
 	m->base_topic = strdup(cfg->base_topic);
 	if (!m->host || !m->base_topic ||
@@ -494,11 +494,17 @@ out:
 	return r;
 }
 
+sd_event *mqtt_get_event(const struct mqtt *m)
+{
+	return m->event;
+}
+
 struct mqtt *mqtt_free(struct mqtt *m)
 {
 	if (!m)
 		return NULL;
 	drop_io(m);
+	warn_limit_done(&m->warn_large);
 	m->misc_timer = sd_event_source_disable_unref(m->misc_timer);
 	m->reconnect_timer = sd_event_source_disable_unref(m->reconnect_timer);
 	m->stop_timer = sd_event_source_disable_unref(m->stop_timer);

@@ -66,6 +66,9 @@ struct mqtt_watch_callbacks {
 	void (*published)(struct mqtt *m, int mid, void *userdata);
 };
 
+/* The event loop @m runs on (for a part that gets it only with the connection). */
+sd_event *mqtt_get_event(const struct mqtt *m);
+
 /*
  * Creates the client from @cfg (copied) on @event; nothing is sent until
  * mqtt_start(). @cb and @userdata must outlive the client. Returns 0 or a

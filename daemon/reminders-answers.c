@@ -8,7 +8,7 @@
 #include "daemon/reminders-internal.h"
 
 /* Warnings about answers from outside: a flood is summed up (daemon/log.h). */
-#define warn_answer(r, ...) log_warning_limited(&(r)->warn, "reminder answers", __VA_ARGS__)
+#define warn_answer(r, ...) warn_limited(&(r)->warn, __VA_ARGS__)
 
 static void answer(struct reminders *r, struct reminder *rem, const struct reminder_command *c)
 {

@@ -6,10 +6,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "control/log-limit.h"
 #include "control/reminder-run.h"
 #include "daemon/mqtt.h"
 #include "daemon/reminders.h"
+#include "daemon/warn-limit.h"
 #include "store/store.h"
 
 #define SEC 1000000ULL
@@ -62,7 +62,7 @@ struct reminders {
 	struct reminder *list;
 	size_t n;
 
-	struct log_limit warn; /* about answers from outside */
+	struct warn_limit warn; /* about answers from outside */
 };
 
 /* Now, Unix seconds of the wall clock. */

@@ -151,8 +151,9 @@ static void test_bad_payloads_change_nothing(void **state)
 	assert_int_equal(s.mode, COMMAND_MODE_HEAT);
 	assert_int_equal(commits_seen(watcher), before);
 	/* The rate limit held back all but the first few warnings. */
-	assert_true(s.warn_floor.n_quiet > 0);
-	assert_int_equal(s.warn_mode.n_quiet, 0);
+	assert_true(s.warn_floor.limit.n_quiet > 0);
+	assert_int_equal(s.warn_mode.limit.n_quiet, 0);
+	heating_settings_done(&s);
 	sqlite3_close(watcher);
 	store_close(store);
 }

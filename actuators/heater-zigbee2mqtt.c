@@ -99,16 +99,14 @@ static int parse_availability(const char *data, size_t len, struct heater_update
 		return r;
 	v = json_path_lookup(root, "state");
 	s = json_string_value(v);
-	if (!v)
-		r = -EBADMSG;
-	else if (!s)
+	if (v && !s)
 		r = -EINVAL;
-	else if (strcmp(s, "online") == 0)
+	else if (s && strcmp(s, "online") == 0)
 		ret->availability = HEATER_AVAILABILITY_ONLINE;
-	else if (strcmp(s, "offline") == 0)
+	else if (s && strcmp(s, "offline") == 0)
 		ret->availability = HEATER_AVAILABILITY_OFFLINE;
 	else
-		r = -EBADMSG;
+		r = -EBADMSG; /* no "state", or another word */
 	heater_json_free(root);
 	return r;
 }

@@ -193,7 +193,7 @@ int config_key_set(const struct key_spec *k, void *base, const char *value, char
 	case KEY_TIME_RANGE: {
 		const char *dash = strchr(value, '-');
 		char first[16];
-		int from, to;
+		int from, to = -1;
 
 		if (!dash || (size_t) (dash - value) >= sizeof(first)) {
 			from = -1;

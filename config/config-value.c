@@ -101,13 +101,37 @@ int config_parse_duration_usec(const char *text, unsigned long long min_usec,
 	return -EINVAL;
 }
 
+/* One or two ASCII digits at *@p (no sign, no blank: sscanf()'s %u took both). */
+static bool read_two_digits(const char **p, unsigned *ret)
+{
+	const char *s = *p;
+	unsigned v;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	v = (unsigned) (*s++ - '0');
+	if (*s >= '0' && *s <= '9')
+		v = v * 10 + (unsigned) (*s++ - '0');
+	*ret = v;
+	*p = s;
+	return true;
+}
+
+/* "H:MM" or "HH:MM" at *@p, leaving *@p after it. */
+static bool read_hh_mm(const char **p, unsigned *ret_h, unsigned *ret_m)
+{
+	if (!read_two_digits(p, ret_h) || **p != ':')
+		return false;
+	(*p)++;
+	return read_two_digits(p, ret_m);
+}
+
 int config_parse_time_of_day(const char *text, int *ret_minutes)
 {
 	unsigned h, m;
-	int n = 0;
 
 	assert(ret_minutes);
-	if (sscanf(text, "%2u:%2u%n", &h, &m, &n) != 2 || text[n] != '\0' || h > 23 || m > 59)
+	if (!read_hh_mm(&text, &h, &m) || *text != '\0' || h > 23 || m > 59)
 		return -EINVAL;
 	*ret_minutes = (int) (h * 60 + m);
 	return 0;
@@ -116,18 +140,16 @@ int config_parse_time_of_day(const char *text, int *ret_minutes)
 int config_parse_time_of_day_s(const char *text, int *ret_seconds)
 {
 	unsigned h, m, sec = 0;
-	int n = 0;
 
-	if (sscanf(text, "%2u:%2u%n", &h, &m, &n) != 2)
+	if (!read_hh_mm(&text, &h, &m))
 		return -EINVAL;
-	if (text[n] == ':') {
-		int k = 0;
+	if (*text == ':') {
+		const char *start = ++text;
 
-		if (sscanf(text + n + 1, "%2u%n", &sec, &k) != 1 || k != 2)
+		if (!read_two_digits(&text, &sec) || text - start != 2)
 			return -EINVAL;
-		n += 1 + k;
 	}
-	if (text[n] != '\0' || h > 23 || m > 59 || sec > 59)
+	if (*text != '\0' || h > 23 || m > 59 || sec > 59)
 		return -EINVAL;
 	*ret_seconds = (int) (h * 3600 + m * 60 + sec);
 	return 0;

@@ -48,9 +48,11 @@ static int item_add(struct parser *p, const struct section_spec *spec, const cha
 			return -EEXIST;
 		}
 	}
-	items = realloc(items, (n + 1) * spec->item_size);
-	if (!items)
+	/* On failure the old array stays where p->config holds it, freed with it. */
+	item = realloc(items, (n + 1) * spec->item_size);
+	if (!item)
 		return -ENOMEM;
+	items = item;
 	*(void **) ((char *) p->config + spec->items_offset) = items;
 	lines = realloc(p->items[k], (n + 1) * sizeof(*lines));
 	if (!lines)

@@ -20,9 +20,11 @@ static int payload_text(const void *data, size_t len, const char *key, char *buf
 
 	if (len >= size || len > COMMAND_PAYLOAD_MAX)
 		return -EMSGSIZE;
-	if (memchr(data, '\0', len))
+	/* An empty MQTT payload comes as NULL: memchr() and memcpy() must not see it. */
+	if (len > 0 && memchr(data, '\0', len))
 		return -EBADMSG;
-	memcpy(buf, data, len);
+	if (len > 0)
+		memcpy(buf, data, len);
 	buf[len] = '\0';
 	p = buf + strspn(buf, " \t\r\n");
 	for (end = p + strlen(p); end > p && isspace((unsigned char) end[-1]); end--)
@@ -74,8 +76,10 @@ int command_parse_floor(const void *data, size_t len, double min_c, double max_c
 	else if (r < 0)
 		reason = "not a temperature";
 	if (r >= 0) {
+		/* Decimal only: strtod() also takes "0x14" (20), "infinity" and "nan(...)". */
 		v = strtod(buf, &end);
-		if (end == buf || *end != '\0' || !isfinite(v)) {
+		if (end == buf || *end != '\0' || !isfinite(v) ||
+		    buf[strspn(buf, "0123456789.+-eE")] != '\0') {
 			r = -EBADMSG;
 			reason = "not a temperature";
 		} else if (v < min_c || v > max_c) {

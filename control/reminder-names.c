@@ -246,7 +246,8 @@ const char *reminder_action_to_string(enum reminder_action a)
 int reminder_action_parse(const void *data, size_t len, enum reminder_action *ret,
 			  const char **ret_reason)
 {
-	const char *p = data, *end = p + len;
+	/* An empty MQTT payload may come as NULL: no arithmetic on it. */
+	const char *p = len > 0 ? data : "", *end = p + len;
 	char word[ACTION_PAYLOAD_MAX + 1];
 	int r = -EBADMSG;
 

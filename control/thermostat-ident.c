@@ -264,7 +264,7 @@ static double acc_get(const struct ident_acc *a, unsigned i, unsigned k)
 /* Solves the symmetric positive definite @n x @n system (Cholesky). Returns false if singular. */
 static bool solve_spd(unsigned n, double a[IDENT_N_PAR][IDENT_N_PAR], const double b[], double x[])
 {
-	double l[IDENT_N_PAR][IDENT_N_PAR] = { { 0 } }, y[IDENT_N_PAR];
+	double l[IDENT_N_PAR][IDENT_N_PAR] = { { 0 } }, y[IDENT_N_PAR] = { 0 };
 
 	for (unsigned i = 0; i < n; i++) {
 		for (unsigned k = 0; k <= i; k++) {

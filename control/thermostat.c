@@ -260,7 +260,7 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 	struct thermostat_decision d = { .n_stages = t->p.n_stages,
 					 .floor_c = NAN,
 					 .estimate_c = NAN };
-	unsigned old_alerts = t->alerts, old_stage_alerts[THERMOSTAT_STAGES_MAX];
+	unsigned old_alerts = t->alerts, old_stage_alerts[THERMOSTAT_STAGES_MAX] = { 0 };
 	bool fresh, fresh_reading = false, night, floor_active, in_bed, forced = false, model;
 	double floor_c = NAN, est_c = NAN, slope = 0, reading_c = NAN;
 	double outdoor_c = in->outdoor_known && isfinite(in->outdoor_c) ? in->outdoor_c : NAN;

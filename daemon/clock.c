@@ -2,6 +2,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -79,22 +80,47 @@ int clock_format_offset(int64_t unix_s, int offset_s, char *buf, size_t size)
 	return 0;
 }
 
+/* Whether @text starts with @pattern, in which '9' stands for one ASCII digit. */
+static bool has_shape(const char *text, const char *pattern)
+{
+	for (; *pattern; pattern++, text++)
+		if (*pattern == '9' ? *text < '0' || *text > '9' : *text != *pattern)
+			return false;
+	return true;
+}
+
+/* The @n digits at @p (has_shape() checked them). */
+static int digits_at(const char *p, int n)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++)
+		v = v * 10 + (p[i] - '0');
+	return v;
+}
+
 int clock_parse_iso8601(const char *text, int64_t *ret_unix_s)
 {
-	int y, mo, d, h, mi, s = 0, oh = 0, om = 0, n = 0;
+	int y, mo, d, h, mi, s = 0, oh = 0, om = 0;
 	struct tm tm = { 0 };
 	const char *rest;
 	time_t t;
 
 	assert(ret_unix_s);
-	if (sscanf(text, "%4d-%2d-%2dT%2d:%2d%n", &y, &mo, &d, &h, &mi, &n) != 5)
+	/* Digits exactly where they belong: sscanf()'s %d would take signs and blanks. */
+	if (!has_shape(text, "9999-99-99T99:99"))
 		return -EINVAL;
-	rest = text + n;
+	y = digits_at(text, 4);
+	mo = digits_at(text + 5, 2);
+	d = digits_at(text + 8, 2);
+	h = digits_at(text + 11, 2);
+	mi = digits_at(text + 14, 2);
+	rest = text + 16;
 	if (*rest == ':') {
-		n = 0;
-		if (sscanf(rest, ":%2d%n", &s, &n) != 1)
+		if (!has_shape(rest, ":99"))
 			return -EINVAL;
-		rest += n;
+		s = digits_at(rest + 1, 2);
+		rest += 3;
 	}
 	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60 || y < 1970)
 		return -EINVAL;
@@ -113,10 +139,12 @@ int clock_parse_iso8601(const char *text, int64_t *ret_unix_s)
 		return 0;
 	}
 	if (strcmp(rest, "Z") != 0) {
-		n = 0;
-		if ((rest[0] != '+' && rest[0] != '-') ||
-		    sscanf(rest + 1, "%2d:%2d%n", &oh, &om, &n) != 2 || rest[1 + n] != '\0' ||
-		    oh > 14 || om > 59)
+		if ((rest[0] != '+' && rest[0] != '-') || !has_shape(rest + 1, "99:99") ||
+		    rest[6] != '\0')
+			return -EINVAL;
+		oh = digits_at(rest + 1, 2);
+		om = digits_at(rest + 4, 2);
+		if (oh > 14 || om > 59)
 			return -EINVAL;
 	}
 	t = timegm(&tm);

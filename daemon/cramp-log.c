@@ -11,6 +11,7 @@
 #include "daemon/clock.h"
 #include "daemon/cramp-command.h"
 #include "daemon/log.h"
+#include "daemon/warn-limit.h"
 
 /* Events handed to libmosquitto and not yet acknowledged, at most. */
 #define WINDOW 4
@@ -49,6 +50,8 @@ struct cramp_log {
 
 	/* Suspected cramps (from movement), and which reports confirmed them. */
 	struct cramp_confirm suspects;
+
+	struct warn_limit warn; /* about bad reports on <base>/cramp */
 };
 
 static void load_history(struct cramp_log *l)
@@ -115,6 +118,7 @@ int cramp_log_new(const char *node_id, const struct cramp_tracker_params *params
 		return r;
 	}
 	cramp_confirm_init(&l->suspects, confirm_window_s);
+	warn_limit_init(&l->warn, NULL, "cramp reports"); /* the loop comes with the broker */
 	l->store = store;
 	l->alerts = alerts;
 	l->cb = cb;
@@ -340,6 +344,7 @@ struct cramp_log *cramp_log_free(struct cramp_log *l)
 	if (!l)
 		return NULL;
 	detach(l);
+	warn_limit_done(&l->warn);
 	flush_memory(l); /* a last try */
 	if (l->n_memory > 0)
 		log_error("cramp log: %zu cramp%s could not be written to the store and %s lost",
@@ -585,7 +590,7 @@ static void on_cramp_command(const struct mqtt_message *msg, void *userdata)
 		return;
 	}
 	if (cramp_command_parse(msg->payload, msg->len, now, &c, &reason) < 0) {
-		log_warning("ignoring a cramp report on '%s': %s", msg->topic, reason);
+		warn_limited(&l->warn, "ignoring a cramp report on '%s': %s", msg->topic, reason);
 		return;
 	}
 	/* Never too old to log (a replay after an outage included): it keeps its own time. */
@@ -610,6 +615,7 @@ int cramp_log_attach(struct cramp_log *l, struct mqtt *mqtt)
 	if (l->mqtt == mqtt)
 		return 0;
 	detach(l);
+	l->warn.event = mqtt_get_event(mqtt);
 	/* QoS 1 on our persistent session: a report sent while we restart waits for us. */
 	r = mqtt_subscribe_below(mqtt, "cramp", 1, on_cramp_command, l, &l->command_slot);
 	if (r >= 0)

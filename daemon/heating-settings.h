@@ -5,6 +5,7 @@
 
 #include "config/config.h"
 #include "control/command.h"
+#include "daemon/warn-limit.h"
 #include "store/store.h"
 
 /*
@@ -19,18 +20,28 @@ struct heating_settings {
 	double floor_c;
 	enum command_mode mode;
 	unsigned long long max_age_usec; /* [mqtt] command_max_age: older commands are ignored */
+	/* The store holds floor_c / mode: the same value again is not written again. */
+	bool floor_kept, mode_kept;
+	/* About bad payloads on each; heating gives them the loop (heating_settings_watch()). */
+	struct warn_limit warn_floor, warn_mode;
 };
 
 /* The configured floor and mode; nothing kept yet. */
 void heating_settings_init(struct heating_settings *s, const struct config_heating *config);
+
+/* Summaries of held-back warnings on time, from @event's timers; _done drops them. */
+void heating_settings_watch(struct heating_settings *s, sd_event *event);
+void heating_settings_done(struct heating_settings *s);
 
 /* Takes the floor and mode kept in @store (NULL: none) and keeps changes there from now on. */
 void heating_settings_load(struct heating_settings *s, struct store *store);
 
 /*
  * A set/floor or set/mode payload: a malformed or out-of-range one, or one
- * whose own "time" is older than max_age_usec, is logged and changes nothing. Returns true when the
- * setting was taken.
+ * whose own "time" is older than max_age_usec, is logged (rate-limited: a
+ * flood is summed up) and changes nothing. The same value as the one in force
+ * changes nothing and is not written to the store again (an SD card wears out
+ * under a flood of identical settings). Returns true when the setting changed.
  */
 bool heating_settings_set_floor(struct heating_settings *s, const void *payload, size_t len);
 bool heating_settings_set_mode(struct heating_settings *s, const void *payload, size_t len);

@@ -253,6 +253,7 @@ static int make_stage(struct heating *h, struct stage *s, const struct config_he
 				       "nothing?)",
 				       s->source);
 	s->n_slots = heater_n_subscriptions(s->heater);
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers, one pointer each. */
 	s->slots = calloc(s->n_slots + 1, sizeof(*s->slots));
 	return s->slots ? 0 : -ENOMEM;
 }
@@ -390,6 +391,7 @@ int heating_new(sd_event *event, const struct config *config, struct alerts *ale
 	h->userdata = userdata;
 	heating_settings_init(&h->settings, &config->heating);
 	h->settings.max_age_usec = config->mqtt.command_max_age_usec;
+	heating_settings_watch(&h->settings, event);
 	heating_path_input_init(&config->heating, &h->in);
 	if (config->n_heaters > THERMOSTAT_STAGES_MAX) {
 		log_error("heating: at most %d heaters can be staged, %zu are configured",
@@ -434,6 +436,7 @@ struct heating *heating_free(struct heating *h)
 	if (!h)
 		return NULL;
 	drop_subscriptions(h);
+	heating_settings_done(&h->settings);
 	h->timer = sd_event_source_disable_unref(h->timer);
 	for (unsigned i = 0; i < h->n_stages; i++) {
 		free(h->stages[i].slots);

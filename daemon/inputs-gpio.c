@@ -271,6 +271,7 @@ int input_chip_add(struct inputs *in, struct input *i, const char *name,
 			return r;
 		(void) sd_event_source_set_enabled(c->check_timer, SD_EVENT_OFF);
 	}
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers, one pointer each. */
 	members = realloc(c->members, (c->n_members + 1) * sizeof(*members));
 	if (!members)
 		return -ENOMEM;

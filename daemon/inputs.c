@@ -311,7 +311,7 @@ struct inputs *inputs_free(struct inputs *in)
 		return NULL;
 	for (size_t k = 0; k < in->n_chips; k++)
 		input_chip_done(&in->chips[k]);
-	for (size_t k = 0; k < in->n_inputs; k++) {
+	for (size_t k = 0; in->inputs && k < in->n_inputs; k++) {
 		in->inputs[k].slot = mqtt_slot_free(in->inputs[k].slot);
 		in->inputs[k].occupancy_timer =
 		    sd_event_source_disable_unref(in->inputs[k].occupancy_timer);

@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "daemon/clock.h"
+
 /* The one piece of process-wide state below main(): the log threshold, as in systemd. */
 static enum log_level max_level = LOG_LEVEL_INFO;
 static int to_journal = -1; /* unknown until the first line */
@@ -18,8 +20,16 @@ static bool stderr_is_journal(void)
 	const char *env = getenv("JOURNAL_STREAM");
 	unsigned long long dev, ino;
 	struct stat st;
+	char *end;
 
-	if (!env || sscanf(env, "%llu:%llu", &dev, &ino) != 2 || fstat(STDERR_FILENO, &st) < 0)
+	if (!env)
+		return false;
+	errno = 0;
+	dev = strtoull(env, &end, 10);
+	if (errno || end == env || *end != ':')
+		return false;
+	ino = strtoull(end + 1, &end, 10);
+	if (errno || *end != '\0' || fstat(STDERR_FILENO, &st) < 0)
 		return false;
 	return st.st_dev == dev && st.st_ino == ino;
 }
@@ -86,4 +96,31 @@ void log_lines(enum log_level level, const char *text)
 		log_write(level, "%.*s", (int) len, line);
 		line += len + (line[len] == '\n');
 	}
+}
+
+void log_limit_summary(unsigned n, const char *what)
+{
+	if (n > 0)
+		log_warning("%u more invalid commands on %s within a minute, not logged one by one",
+			    n, what);
+}
+
+void log_warning_limitedv(struct log_limit *limit, const char *what, const char *fmt, va_list ap)
+{
+	unsigned summary;
+	bool full;
+
+	full = log_limit_check(limit, clock_monotonic_usec(), &summary);
+	log_limit_summary(summary, what);
+	if (full && LOG_LEVEL_WARNING <= max_level)
+		write_line(LOG_LEVEL_WARNING, "", fmt, ap);
+}
+
+void log_warning_limited(struct log_limit *limit, const char *what, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_warning_limitedv(limit, what, fmt, ap);
+	va_end(ap);
 }

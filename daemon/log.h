@@ -2,6 +2,8 @@
 
 #include <stdarg.h>
 
+#include "control/log-limit.h"
+
 /*
  * Log lines go to stderr with the <N> priority prefixes of sd-daemon.h, so
  * journald files them at the right level and a terminal shows them plainly.
@@ -35,3 +37,21 @@ void log_lines(enum log_level level, const char *text);
 
 #define log_error_errno(error, ...)   log_write_errno(LOG_LEVEL_ERROR, error, __VA_ARGS__)
 #define log_warning_errno(error, ...) log_write_errno(LOG_LEVEL_WARNING, error, __VA_ARGS__)
+
+/* Warnings about input from outside: at most this many a minute in full, per topic. */
+#define LOG_WARNING_LIMIT_INIT LOG_LIMIT_INIT(60ULL * 1000 * 1000, 5)
+
+/*
+ * A warning about input from outside on @what (a topic such as "set/floor"),
+ * through @limit: logged in full, or only counted while a flood lasts; the
+ * count of a window that is over is logged first as one line, "N more invalid
+ * commands on X within a minute, not logged one by one". Parts use it through
+ * daemon/warn-limit.h, whose timer logs that line when the minute is over.
+ */
+void log_warning_limited(struct log_limit *limit, const char *what, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void log_warning_limitedv(struct log_limit *limit, const char *what, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+/* The summary line for @n warnings held back on @what; nothing when @n is 0. */
+void log_limit_summary(unsigned n, const char *what);

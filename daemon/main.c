@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <locale.h>
+#include <malloc.h>
 #include <mosquitto.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -94,6 +95,13 @@ int main(int argc, char **argv)
 	int status, r;
 
 	setlocale(LC_ALL, "");
+	/*
+	 * Big buffers (libmosquitto reads a whole packet into one, up to the
+	 * broker's limit) are mapped and unmapped on their own, so a 1 MB message
+	 * gives its memory back when it is freed. Without this, glibc raises its
+	 * threshold after the first such free and the heap keeps the next ones.
+	 */
+	(void) mallopt(M_MMAP_THRESHOLD, 64 * 1024);
 	status = parse_args(argc, argv, &opts);
 	if (status >= 0)
 		return status;

@@ -4,6 +4,7 @@
 #include <systemd/sd-event.h>
 
 #include "daemon/mqtt.h"
+#include "daemon/warn-limit.h"
 
 /*
  * Internal to the MQTT connection: shared by mqtt.c (the connection and its
@@ -58,6 +59,7 @@ struct mqtt {
 
 	/* Read, to be handed to the slots once libmosquitto's read is over. */
 	struct mqtt_received *received, *received_tail;
+	struct warn_limit warn_large; /* about messages over MQTT_MESSAGE_MAX */
 
 	struct mqtt_slot *slots, *slots_tail; /* in the order they were added */
 	char **dropped;                       /* filters whose last slot went while away */

@@ -270,9 +270,11 @@ static void sweep_dead(struct mqtt *m)
 }
 
 /* Slots added by a handler during the walk wait for the next message: stop at the old tail. */
+/* NOLINTBEGIN(bugprone-macro-parentheses): s and last are the names it declares. */
 #define FOR_EACH_SLOT_UNTIL_TAIL(s, m, last)                                                       \
 	for (struct mqtt_slot *s = (m)->slots, *last = (m)->slots_tail; s;                         \
 	     s = (s == last ? NULL : s->next))
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 void mqtt_slots_dispatch(struct mqtt *m, const struct mqtt_message *msg)
 {

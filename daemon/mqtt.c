@@ -109,10 +109,13 @@ static void dispatch(struct mqtt *m, const struct mosquitto_message *msg)
 {
 	if (msg->payloadlen < 0)
 		return;
-	mqtt_slots_dispatch(m, &(const struct mqtt_message){ .topic = msg->topic,
-							     .payload = msg->payload,
-							     .len = (size_t) msg->payloadlen,
-							     .retained = msg->retain });
+	/* libmosquitto gives an empty payload as NULL; handlers get "" (memchr(NULL, ...) is UB).
+	 */
+	mqtt_slots_dispatch(
+	    m, &(const struct mqtt_message){ .topic = msg->topic,
+					     .payload = msg->payload ? msg->payload : "",
+					     .len = (size_t) msg->payloadlen,
+					     .retained = msg->retain });
 }
 
 /*
@@ -124,11 +127,18 @@ static void dispatch(struct mqtt *m, const struct mosquitto_message *msg)
 static void on_message(struct mosquitto *mosq, void *userdata, const struct mosquitto_message *msg)
 {
 	struct mqtt *m = userdata;
-	struct mqtt_received *r = calloc(1, sizeof(*r));
+	struct mqtt_received *r;
 
 	/* libmosquitto answers QoS 1 and 2 during the same read. */
 	if (msg->qos > 0)
 		m->read_answered = true;
+	if (msg->payloadlen > MQTT_MESSAGE_MAX) {
+		warn_limited(&m->warn_large,
+			     "ignoring a %d-byte message on '%s': more than %d bytes",
+			     msg->payloadlen, msg->topic, MQTT_MESSAGE_MAX);
+		return;
+	}
+	r = calloc(1, sizeof(*r));
 	if (!r || mosquitto_message_copy(&r->msg, msg) != MOSQ_ERR_SUCCESS) {
 		free(r);
 		dispatch(m, msg); /* out of memory: late rather than never */
@@ -505,6 +515,7 @@ int mqtt_new(sd_event *event, const struct config_mqtt *cfg, const struct mqtt_c
 	m->keepalive_s = cfg->keepalive_s;
 	m->tls = cfg->ca_file;
 	m->client_cert = cfg->cert_file;
+	warn_limit_init(&m->warn_large, event, "large messages");
 	m->host = strdup(cfg->host);
 	m->base_topic = strdup(cfg->base_topic);
 	if (!m->host || !m->base_topic ||
@@ -543,11 +554,17 @@ out:
 	return r;
 }
 
+sd_event *mqtt_get_event(const struct mqtt *m)
+{
+	return m->event;
+}
+
 struct mqtt *mqtt_free(struct mqtt *m)
 {
 	if (!m)
 		return NULL;
 	drop_io(m);
+	warn_limit_done(&m->warn_large);
 	m->misc_timer = sd_event_source_disable_unref(m->misc_timer);
 	m->reconnect_timer = sd_event_source_disable_unref(m->reconnect_timer);
 	m->stop_timer = sd_event_source_disable_unref(m->stop_timer);

@@ -7,6 +7,15 @@
 #include "config/config.h"
 
 /*
+ * The largest message the daemon takes from the broker: its commands and the
+ * devices' payloads are a few hundred bytes. A larger one is dropped as it
+ * arrives, before it is copied, with a (rate-limited) warning. libmosquitto
+ * 2.0 has no option to refuse it earlier (no client-side maximum for incoming
+ * packets; see docs/reliability.md for the broker's max_packet_size).
+ */
+#define MQTT_MESSAGE_MAX (64 * 1024)
+
+/*
  * The MQTT connection, driven by the daemon's sd-event loop (no libmosquitto
  * thread). It keeps <base>/availability: "online" (retained) once connected,
  * "offline" as the last will and on a clean stop. It reconnects with
@@ -58,6 +67,9 @@ struct mqtt_watch_callbacks {
 	/* The broker acknowledged the QoS 1 publish @mid. */
 	void (*published)(struct mqtt *m, int mid, void *userdata);
 };
+
+/* The event loop @m runs on (for a part that gets it only with the connection). */
+sd_event *mqtt_get_event(const struct mqtt *m);
 
 /*
  * Creates the client from @cfg (copied) on @event; nothing is sent until

@@ -7,38 +7,8 @@
 #include "daemon/reminder-command.h"
 #include "daemon/reminders-internal.h"
 
-#define WARN_WINDOW_USEC (60 * SEC) /* warnings about answers: at most ... */
-#define WARN_MAX         5          /* ... this many a minute */
-
-/* Warnings about answers from outside: at most WARN_MAX a minute. */
-static bool may_warn(struct reminders *r)
-{
-	uint64_t now = clock_monotonic_usec();
-
-	if (r->warn_since_usec == 0 || now - r->warn_since_usec > WARN_WINDOW_USEC) {
-		if (r->n_suppressed)
-			log_warning("reminders: %u more answers were ignored without a word",
-				    r->n_suppressed);
-		r->warn_since_usec = now;
-		r->n_warned = 0;
-		r->n_suppressed = 0;
-	}
-	if (r->n_warned < WARN_MAX) {
-		r->n_warned++;
-		return true;
-	}
-	if (r->n_suppressed++ == 0)
-		log_warning("reminders: more than %d answers ignored within a minute; not "
-			    "logging each for now",
-			    WARN_MAX);
-	return false;
-}
-
-#define warn_answer(r, ...)                                                                        \
-	do {                                                                                       \
-		if (may_warn(r))                                                                   \
-			log_warning(__VA_ARGS__);                                                  \
-	} while (0)
+/* Warnings about answers from outside: a flood is summed up (daemon/log.h). */
+#define warn_answer(r, ...) warn_limited(&(r)->warn, __VA_ARGS__)
 
 static void answer(struct reminders *r, struct reminder *rem, const struct reminder_command *c)
 {

@@ -9,6 +9,7 @@
 #include "control/reminder-run.h"
 #include "daemon/mqtt.h"
 #include "daemon/reminders.h"
+#include "daemon/warn-limit.h"
 #include "store/store.h"
 
 #define SEC 1000000ULL
@@ -65,8 +66,7 @@ struct reminders {
 	struct reminder *list;
 	size_t n;
 
-	uint64_t warn_since_usec;
-	unsigned n_warned, n_suppressed;
+	struct warn_limit warn; /* about answers from outside */
 };
 
 /* Now, Unix seconds of the wall clock. */

@@ -83,6 +83,8 @@ int reminders_new(sd_event *event, const struct config *config, struct cramp_log
 
 	assert(event && config && ret);
 	r = calloc(1, sizeof(*r));
+	if (r)
+		warn_limit_init(&r->warn, event, "reminder answers");
 	if (!r || reminders_outbox_new(&r->outbox) < 0)
 		goto fail;
 	r->list = calloc(config->n_reminders + 2, sizeof(*r->list));
@@ -135,6 +137,7 @@ struct reminders *reminders_free(struct reminders *r)
 	if (!r)
 		return NULL;
 	reminders_stop(r);
+	warn_limit_done(&r->warn);
 	r->outbox = reminders_outbox_free(r->outbox);
 	free(r->list);
 	free(r);

@@ -156,7 +156,9 @@ static void attempt_done(struct room_sensor *s, int result, const struct temp_re
 		if (s->failing)
 			log_info("%s: measuring again", s->source);
 		s->failing = false;
-		accept_reading(s, reading);
+		/* DONE follows a reading (result 0); the timeouts pass NULL with an error. */
+		if (reading)
+			accept_reading(s, reading);
 		break;
 	case TEMP_RETRY_ACTION_RETRY:
 		log_debug("%s: measurement failed: %s; retrying in %.1f s", s->source,

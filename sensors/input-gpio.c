@@ -152,7 +152,7 @@ static int request(struct input_gpio *g, struct gpiod_chip *chip,
 out:
 	gpiod_line_config_free(line_cfg);
 	gpiod_request_config_free(req_cfg);
-	if (r == -EBUSY) {
+	if (r == -EBUSY && g->n_lines > 0) {
 		const char **names = calloc(g->n_lines, sizeof(*names));
 		const char **inputs = calloc(g->n_lines, sizeof(*inputs));
 

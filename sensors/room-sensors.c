@@ -34,6 +34,7 @@ int room_sensors_new(const struct room_sensor_params *params, size_t n, enum roo
 	if (!rs)
 		return -ENOMEM;
 	rs->sensors = calloc(n, sizeof(*rs->sensors));
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers, one pointer each. */
 	rs->healths = calloc(n, sizeof(*rs->healths));
 	if (!rs->sensors || !rs->healths) {
 		room_sensors_free(rs);

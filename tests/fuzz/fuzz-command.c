@@ -1,19 +1,28 @@
-/* libFuzzer harness: commands from the broker are outside input. */
+/*
+ * libFuzzer harness: commands from the broker are outside input: set/floor,
+ * set/mode, reminder answers (plain and JSON) and cramps.
+ */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "control/command.h"
+#include "control/reminder-run.h"
 #include "daemon/command-time.h"
+#include "daemon/cramp-command.h"
 #include "daemon/reminder-command.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *raw, size_t size);
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+int LLVMFuzzerTestOneInput(const uint8_t *raw, size_t size)
 {
+	/* An empty MQTT payload comes as NULL from libmosquitto: the parsers see that too. */
+	const uint8_t *data = size ? raw : NULL;
 	enum command_reminder_answer answer;
 	struct reminder_command reminder;
+	struct cramp_command cramp;
+	enum reminder_action action;
 	enum command_mode mode;
 	const char *reason;
 	double floor_c;
@@ -31,5 +40,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(rest);
 	(void) command_parse_reminder_answer(data, size, &answer, &reason);
 	(void) reminder_command_parse(data, size, &reminder, &reason);
+	(void) reminder_action_parse(data, size, &action, &reason);
+	/* 2026-01-31T03:10:00Z: times around it are accepted. */
+	(void) cramp_command_parse(data, size, 1769829000, &cramp, &reason);
 	return 0;
 }

@@ -313,11 +313,30 @@ int daemon_write_config(struct daemon *d, const char *text)
 	return fclose(f) == 0 ? 0 : -errno;
 }
 
+/*
+ * The daemon's command up to its own arguments: BEDROOMD_WRAPPER (a program that
+ * runs its arguments, such as tests/valgrind/wrapper) first when it is set.
+ */
+static size_t daemon_command(const char **argv)
+{
+	const char *wrapper = getenv("BEDROOMD_WRAPPER");
+	size_t n = 0;
+
+	if (wrapper && *wrapper)
+		argv[n++] = wrapper;
+	argv[n++] = env_or("BEDROOMD", "bedroomd");
+	return n;
+}
+
 int daemon_start_env(struct daemon *d, const char *const *env)
 {
-	const char *argv[] = { env_or("BEDROOMD", "bedroomd"), "--config", d->config_path, NULL };
+	const char *argv[8];
 	char notify[128];
+	size_t n = daemon_command(argv);
 
+	argv[n++] = "--config";
+	argv[n++] = d->config_path;
+	argv[n] = NULL;
 	snprintf(notify, sizeof(notify), "%s/notify", d->dir);
 	d->notify_log[0] = '\0';
 	d->pid = spawn_env(argv, d->stderr_path, notify, env);
@@ -326,11 +345,13 @@ int daemon_start_env(struct daemon *d, const char *const *env)
 
 int daemon_start(struct daemon *d, ...)
 {
-	const char *argv[16] = { env_or("BEDROOMD", "bedroomd"), "--config", d->config_path };
+	const char *argv[16] = { NULL };
 	char notify[128];
-	size_t n = 3;
+	size_t n = daemon_command(argv);
 	va_list ap;
 
+	argv[n++] = "--config";
+	argv[n++] = d->config_path;
 	va_start(ap, d);
 	for (const char *a; n < 15 && (a = va_arg(ap, const char *));)
 		argv[n++] = a;
@@ -598,6 +619,16 @@ int client_publish(struct client *c, const char *topic, const char *payload, boo
 
 	for (int i = 0; i < 5 && rc == MOSQ_ERR_SUCCESS; i++)
 		rc = mosquitto_loop(c->mosq, 20, 1);
+	return rc == MOSQ_ERR_SUCCESS ? 0 : -EIO;
+}
+
+int client_publish_fast(struct client *c, const char *topic, const void *payload, size_t len,
+			int qos)
+{
+	int rc = mosquitto_publish(c->mosq, NULL, topic, (int) len, payload, qos, false);
+
+	if (rc == MOSQ_ERR_SUCCESS)
+		rc = mosquitto_loop(c->mosq, 0, 1);
 	return rc == MOSQ_ERR_SUCCESS ? 0 : -EIO;
 }
 

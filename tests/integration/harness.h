@@ -100,6 +100,12 @@ void client_clear(struct client *c);
 /* Publishes with QoS 1. Returns 0 or a negative errno. */
 int client_publish(struct client *c, const char *topic, const char *payload, bool retain);
 /*
+ * Publishes @len bytes at @qos without waiting: one pass of the client's loop
+ * (client_wait() sends the rest). For floods. Returns 0 or a negative errno.
+ */
+int client_publish_fast(struct client *c, const char *topic, const void *payload, size_t len,
+			int qos);
+/*
  * Publishes with QoS 1 and waits until the broker's PUBACK has arrived: 0 once
  * it has (the message is the broker's), -ETIMEDOUT, or another negative errno.
  */

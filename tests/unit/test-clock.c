@@ -66,6 +66,14 @@ static void test_offsets_and_parsing(void **state)
 	assert_int_equal(clock_parse_iso8601("2026-13-01T00:00", &t), -EINVAL);
 	assert_int_equal(clock_parse_iso8601("2026-01-31T03:12+0100", &t), -EINVAL);
 	assert_int_equal(clock_parse_iso8601("yesterday", &t), -EINVAL);
+	/* sscanf()'s %d takes a sign: negative fields were taken and normalized by mktime(). */
+	assert_int_equal(clock_parse_iso8601("2026-01-31T-1:05", &t), -EINVAL);
+	assert_int_equal(clock_parse_iso8601("2026-01-31T03:-5Z", &t), -EINVAL);
+	assert_int_equal(clock_parse_iso8601("2026-01-31T03:05:-1Z", &t), -EINVAL);
+	assert_int_equal(clock_parse_iso8601("2026-01-31T03:05+-1:00", &t), -EINVAL);
+	assert_int_equal(clock_parse_iso8601("2026-01-31T03:05+01:-5", &t), -EINVAL);
+	assert_int_equal(clock_parse_iso8601("2026-01-31T 3:05Z", &t), -EINVAL);
+	assert_int_equal(clock_parse_iso8601("+2026-01-31T03:05Z", &t), -EINVAL);
 }
 
 /* The clock-jump timer is armed ahead of now, also past 2038: never at a time already past. */

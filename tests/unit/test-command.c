@@ -42,7 +42,16 @@ static void test_floor_refuses_the_rest_and_keeps_the_value(void **state)
 	assert_int_equal(floor_of("nan", &v), -EBADMSG);
 	assert_int_equal(floor_of("inf", &v), -EBADMSG);
 	assert_int_equal(floor_of("18,5", &v), -EBADMSG);
+	/* strtod() reads these as numbers; a person never means them. */
+	assert_int_equal(floor_of("0x14", &v), -EBADMSG);
+	assert_int_equal(floor_of("{\"floor\": \"0x14\"}", &v), -EBADMSG);
+	assert_int_equal(floor_of("infinity", &v), -EBADMSG);
+	assert_int_equal(floor_of("nan(1)", &v), -EBADMSG);
+	assert_int_equal(floor_of("0x1.4p4", &v), -EBADMSG);
 	assert_int_equal(floor_of("", &v), -EBADMSG);
+	/* An empty MQTT payload, as libmosquitto gives it (UBSan checks memchr's argument). */
+	assert_int_equal(command_parse_floor(NULL, 0, 16, 24, &v, NULL), -EBADMSG);
+	assert_int_equal(command_parse_mode(NULL, 0, &(enum command_mode){ 0 }, NULL), -EBADMSG);
 	assert_int_equal(floor_of("{\"mode\": 18}", &v), -EBADMSG);
 	assert_int_equal(floor_of("{\"floor\": [18]}", &v), -EBADMSG);
 	assert_int_equal(floor_of("{\"floor\": 18", &v), -EBADMSG);

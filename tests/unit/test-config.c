@@ -324,6 +324,13 @@ static void test_value_parsers(void **state)
 	assert_int_equal(min, 7 * 60 + 5);
 	assert_int_equal(config_parse_time_of_day("24:00", &min), -EINVAL);
 	assert_int_equal(config_parse_time_of_day("7:5pm", &min), -EINVAL);
+	assert_int_equal(config_parse_time_of_day("7:05", &min), 0);
+	assert_int_equal(min, 7 * 60 + 5);
+	/* sscanf()'s %u took a sign and leading blanks. */
+	assert_int_equal(config_parse_time_of_day("+7:05", &min), -EINVAL);
+	assert_int_equal(config_parse_time_of_day(" 7:05", &min), -EINVAL);
+	assert_int_equal(config_parse_time_of_day("07:+5", &min), -EINVAL);
+	assert_int_equal(config_parse_time_of_day("-0:05", &min), -EINVAL);
 	assert_true(config_topic_is_valid("bedroomd/bedroom"));
 	assert_false(config_topic_is_valid("bedroomd/#"));
 	assert_false(config_topic_is_valid(""));
@@ -347,6 +354,8 @@ static void test_reminder_values(void **state)
 	assert_int_equal(config_parse_time_of_day_s("07:05:9", &s), -EINVAL);
 	assert_int_equal(config_parse_time_of_day_s("07:05:60", &s), -EINVAL);
 	assert_int_equal(config_parse_time_of_day_s("7:05 ", &s), -EINVAL);
+	assert_int_equal(config_parse_time_of_day_s("07:05:+9", &s), -EINVAL);
+	assert_int_equal(config_parse_time_of_day_s("07:05: 9", &s), -EINVAL);
 
 	assert_int_equal(config_parse_days("mon-sun", &mask), 0);
 	assert_int_equal(mask, 0x7f);

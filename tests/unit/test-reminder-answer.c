@@ -231,6 +231,8 @@ static void test_parse_plain_text(void **state)
 		assert_non_null(reason);
 	}
 	assert_int_equal(reminder_action_parse("do\0ne", 5, &a, NULL), -EBADMSG);
+	/* An empty MQTT payload, as libmosquitto gives it (UBSan checks the pointer arithmetic). */
+	assert_int_equal(reminder_action_parse(NULL, 0, &a, NULL), -EBADMSG);
 	memset(big, ' ', sizeof(big));
 	memcpy(big, "done", 4);
 	assert_int_equal(reminder_action_parse(big, sizeof(big), &a, &reason), -EMSGSIZE);

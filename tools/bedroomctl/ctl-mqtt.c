@@ -171,7 +171,7 @@ static bool all_acked(const struct session *s, void *arg)
 static int open_session(const struct config_mqtt *m, struct session *s, struct mosquitto **ret,
 			const char **ret_error)
 {
-	struct mosquitto *mosq;
+	struct mosquitto *mosq = NULL;
 	int rc;
 
 	mosquitto_lib_init();
@@ -201,7 +201,8 @@ static int open_session(const struct config_mqtt *m, struct session *s, struct m
 fail:
 	mosquitto_destroy(mosq);
 	mosquitto_lib_cleanup();
-	return errno_from_mosq(rc);
+	/* Never 0 here: the callers take 0 for a session to use. */
+	return errno_from_mosq(rc) < 0 ? errno_from_mosq(rc) : -EIO;
 }
 
 static void close_session(struct mosquitto *mosq)
@@ -217,7 +218,7 @@ int ctl_mqtt_publish(const struct config_mqtt *m, const char *topic, const char 
 {
 	struct session s = { .connack = -1, .acked_mid = -1 };
 	int64_t deadline = now_ms() + timeout_ms;
-	struct mosquitto *mosq;
+	struct mosquitto *mosq = NULL;
 	int mid, r;
 
 	r = open_session(m, &s, &mosq, ret_error);
@@ -249,7 +250,7 @@ int ctl_mqtt_fetch_retained(const struct config_mqtt *m, const char *const *topi
 		.payloads = ret_payloads,
 	};
 	int64_t deadline = now_ms() + timeout_ms;
-	struct mosquitto *mosq;
+	struct mosquitto *mosq = NULL;
 	int r;
 
 	r = open_session(m, &s, &mosq, ret_error);
@@ -276,7 +277,7 @@ int ctl_mqtt_clear_retained(const struct config_mqtt *m, const char *filter,
 		.quiet_ms = quiet_ms,
 	};
 	int64_t deadline = now_ms() + timeout_ms;
-	struct mosquitto *mosq;
+	struct mosquitto *mosq = NULL;
 	size_t n;
 	int r;
 

@@ -136,7 +136,10 @@ static double draw_nights(cairo_t *cr, const struct report *r, double top, doubl
 
 	/* Grid and axis labels, every degree (every two when the range is wide). */
 	font(cr, 8, false);
-	for (double c = lo; c <= hi + 1e-9; c += hi - lo > 8 ? 2 : 1) {
+	/* Counted in whole steps: a floating-point loop counter could skip the last line. */
+	for (int k = 0; lo + k * (hi - lo > 8 ? 2 : 1) <= hi + 1e-9; k++) {
+		double c = lo + k * (hi - lo > 8 ? 2 : 1);
+
 		cairo_set_line_width(cr, 0.4);
 		rgb(cr, 0xd8d8d8);
 		cairo_move_to(cr, LEFT, Y_OF(c));
@@ -365,7 +368,7 @@ static double draw_reminders(cairo_t *cr, const struct report *r, double top)
 	font(cr, 12, true);
 	text(cr, LEFT - 40, top + 10, 0, "Reminders");
 	font(cr, 10, false);
-	for (size_t i = 0; i < r->n_reminders && i < 4; i++, y += 13) {
+	for (size_t i = 0; i < r->n_reminders && i < 4; i++) {
 		const struct report_adherence *a = &r->reminders[i];
 
 		snprintf(buf, sizeof(buf),
@@ -376,6 +379,7 @@ static double draw_reminders(cairo_t *cr, const struct report *r, double top)
 			 a->no_cramp + a->cramp_left + a->cramp_right ? "; answered about cramps"
 								      : "");
 		text(cr, LEFT - 40, y, 0, buf);
+		y += 13;
 	}
 	return y - 7;
 }

@@ -27,9 +27,9 @@ static int generate(int (*write)(FILE *f), char **ret)
 	r = write(mem);
 	if (fclose(mem) != 0 && r == 0)
 		r = -EIO;
-	if (r < 0) {
+	if (r < 0 || !text) {
 		free(text);
-		return r;
+		return r < 0 ? r : -ENOMEM;
 	}
 	*ret = text;
 	return 0;
@@ -106,7 +106,7 @@ int main(int argc, char **argv)
 {
 	bool check_only = argc == 4 && strcmp(argv[1], "--check") == 0;
 	char *example = NULL, *man = NULL;
-	int r, status;
+	int r, status = 1;
 
 	if (argc != 3 && !check_only) {
 		fprintf(stderr,
@@ -122,6 +122,8 @@ int main(int argc, char **argv)
 	if (r < 0) {
 		fprintf(stderr, "cannot make the documentation: %s\n", strerror(-r));
 		status = 1;
+	} else if (!example || !man) {
+		fprintf(stderr, "cannot make the documentation: out of memory\n");
 	} else if (check_only) {
 		status = check(argv[2], example) | check(argv[3], man);
 	} else {

@@ -1,0 +1,282 @@
+/*
+ * Command abuse through the real daemon and a real broker: 1 MB payloads,
+ * invalid UTF-8, NaN / inf / huge numbers, wrong JSON types and a burst of
+ * 10 000 bad commands. The daemon stays up, bad commands change nothing (not
+ * the state, not the store), its memory stays bounded, the journal gets a
+ * handful of lines rather than one per message, and the same setting sent
+ * again and again is written to the store once.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tests/integration/harness.h"
+
+#define BURST      10000
+#define BIG        (1024 * 1024)
+#define SAME_AGAIN 2000
+
+struct fixture {
+	struct broker broker;
+	struct daemon daemon;
+	struct client *client;
+	char base[64];
+	char state_topic[96];
+	char db[256];
+};
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	harness_teardown(f->client, &f->daemon, &f->broker);
+	free(f);
+	return 0;
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	char text[1024];
+
+	if (!f)
+		return -1;
+	*state = f;
+	f->daemon.notify_fd = -1;
+	snprintf(f->base, sizeof(f->base), "bedroomd/abuse%d", (int) getpid());
+	snprintf(f->state_topic, sizeof(f->state_topic), "%s/state", f->base);
+	if (harness_setup(&f->broker, &f->daemon, "bedroomd/#", &f->client) < 0) {
+		teardown(state);
+		return -1;
+	}
+	snprintf(f->db, sizeof(f->db), "%s/bedroomd.db", f->daemon.state_dir);
+	/* Info level: the test counts what a journal would get. */
+	snprintf(text, sizeof(text),
+		 "[daemon]\nnode_id = abuse%d\nstate_dir = @STATE_DIR@\n"
+		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n"
+		 "[heating]\nfloor = 18\nday_floor = 18\n",
+		 (int) getpid(), f->broker.port);
+	return daemon_write_config(&f->daemon, text) < 0 ? -1 : 0;
+}
+
+/* The daemon's resident memory in KiB, from /proc; -1 when unreadable. */
+static long rss_kib(pid_t pid)
+{
+	char path[64], line[256];
+	long kib = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int) pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib;
+}
+
+/*
+ * Whether the daemon runs under ASan (its quarantine keeps freed memory mapped)
+ * or valgrind (its own bookkeeping): RSS means less there.
+ */
+static bool under_a_checker(pid_t pid)
+{
+	char path[64], line[512];
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int) pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = strstr(line, "libasan") || strstr(line, "vgpreload");
+	fclose(f);
+	return found;
+}
+
+static size_t count(const char *text, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = text; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+static void publish(struct fixture *f, const char *leaf, const char *payload)
+{
+	char topic[160];
+
+	snprintf(topic, sizeof(topic), "%s/%s", f->base, leaf);
+	assert_int_equal(client_publish_fast(f->client, topic, payload, strlen(payload), 1), 0);
+}
+
+/* Sends a valid floor and waits for the state that shows it: everything before it was read. */
+static void settle(struct fixture *f, const char *floor, const char *shown)
+{
+	char needle[64];
+
+	publish(f, "set/floor", floor);
+	snprintf(needle, sizeof(needle), "~\"floor\":%s", shown);
+	assert_non_null(client_wait(f->client, f->state_topic, needle, 60000));
+}
+
+static void send_big(struct fixture *f)
+{
+	static const char *const leaves[] = { "set/floor", "set/mode", "cramp",
+					      "reminder/foot_soak" };
+	char *big = malloc(BIG + 1);
+
+	assert_non_null(big);
+	memset(big, '2', BIG);
+	big[BIG] = '\0';
+	for (size_t i = 0; i < sizeof(leaves) / sizeof(leaves[0]); i++)
+		publish(f, leaves[i], big);
+	free(big);
+}
+
+static void test_bad_commands_change_nothing_and_cost_little(void **state)
+{
+	static const char *const bad_floor[] = {
+		"nan",
+		"NaN",
+		"inf",
+		"-inf",
+		"1e308",
+		"1e999",
+		"-1e999",
+		"99999999999999999999",
+		"\xff\xfe\xfd",
+		"2\xc3\x28",
+		"{\"floor\": true}",
+		"{\"floor\": [20]}",
+		"{\"floor\": {}}",
+		"{\"floor\": null}",
+		"[20]",
+		"\"20\"",
+		"0x14",
+		"",
+		"{\"floor\": 1e999}",
+		"{\"floor\": \"nan\"}",
+		"20 degrees",
+	};
+	static const char *const bad_mode[] = { "\xc3\x28", "[\"heat\"]", "{\"mode\": 1}", "HEAT!",
+						"" };
+	static const char *const bad_cramp[] = {
+		"\xff",
+		"{\"leg\": 1}",
+		"{\"leg\": \"middle\"}",
+		"{\"time\": 1e999}",
+		"{\"time\": \"9999-99-99T99:99\"}",
+		"{\"note\": [\"x\"]}",
+		"[]",
+		"null",
+	};
+	struct fixture *f = *state;
+	long before, after, limit;
+	char *log;
+	size_t lines;
+
+	assert_int_equal(daemon_start(&f->daemon, NULL), 0);
+	assert_int_equal(daemon_wait_notify(&f->daemon, "READY=1", 10000), 0);
+	assert_non_null(client_wait(f->client, f->state_topic, "~\"floor\":18", 10000));
+
+	/* Warm up: one of each kind, so that the baseline has the buffers a run keeps. */
+	send_big(f);
+	settle(f, "18.5", "18.5");
+	before = rss_kib(f->daemon.pid);
+	assert_true(before > 0);
+	client_clear(f->client);
+
+	for (int round = 0; round < 5; round++) {
+		for (size_t i = 0; i < sizeof(bad_floor) / sizeof(bad_floor[0]); i++)
+			publish(f, "set/floor", bad_floor[i]);
+		for (size_t i = 0; i < sizeof(bad_mode) / sizeof(bad_mode[0]); i++)
+			publish(f, "set/mode", bad_mode[i]);
+		for (size_t i = 0; i < sizeof(bad_cramp) / sizeof(bad_cramp[0]); i++)
+			publish(f, "cramp", bad_cramp[i]);
+		publish(f, "reminder/nobody", "done");
+		send_big(f);
+	}
+	for (int i = 0; i < BURST; i++)
+		publish(f, "set/floor", i % 2 ? "warm" : "99");
+	settle(f, "19", "19");
+
+	/* Up, and nothing bad was taken: no state showed another floor, no cramp was logged. */
+	assert_int_equal(kill(f->daemon.pid, 0), 0);
+	{
+		const struct message *m;
+		size_t n = client_messages(f->client, &m);
+
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(m[i].topic, f->state_topic) == 0)
+				assert_true(strstr(m[i].payload, "\"floor\":18.5") ||
+					    strstr(m[i].payload, "\"floor\":19"));
+	}
+	assert_int_equal(store_count_rows(f->db, "cramps", "1"), 0);
+
+	/* Memory: bounded. ASan's quarantine keeps freed blocks mapped, so more room there. */
+	after = rss_kib(f->daemon.pid);
+	limit = under_a_checker(f->daemon.pid) ? 64 * 1024 : 2 * 1024;
+	printf("RSS before %ld KiB, after 20 MB of large messages and %d bad commands %ld KiB\n",
+	       before, BURST, after);
+	assert_true(after - before < limit);
+
+	/* The journal: a few lines a minute per topic, not one per message. */
+	log = daemon_stderr(&f->daemon);
+	lines = count(log, "ignoring set/floor") + count(log, "ignoring set/mode") +
+		count(log, "ignoring a cramp report") + count(log, "ignoring an answer") +
+		count(log, "-byte message on") + count(log, "more invalid commands");
+	printf("%zu warning lines for %d bad commands\n", lines, BURST + 5 * 40);
+	assert_true(lines < 100);
+	assert_non_null(strstr(log, "more than 65536 bytes"));
+	free(log);
+}
+
+static void test_the_same_setting_again_is_not_written_again(void **state)
+{
+	struct fixture *f = *state;
+	char *log;
+
+	assert_int_equal(daemon_start(&f->daemon, NULL), 0);
+	assert_int_equal(daemon_wait_notify(&f->daemon, "READY=1", 10000), 0);
+	assert_non_null(client_wait(f->client, f->state_topic, "~\"floor\":18", 10000));
+	for (int i = 0; i < SAME_AGAIN; i++)
+		publish(f, "set/floor", i % 2 ? "20.5" : "{\"floor\": 20.5}");
+	for (int i = 0; i < SAME_AGAIN; i++)
+		publish(f, "set/mode", "heat");
+	settle(f, "21", "21");
+	assert_int_equal(kill(f->daemon.pid, 0), 0);
+	log = daemon_stderr(&f->daemon);
+	/* Each write to the store says so at info level; the same value again is not written. */
+	assert_int_equal(count(log, "heating: floor set to 20.5"), 1);
+	assert_int_equal(count(log, "heating: floor set to 21.0"), 1);
+	assert_true(count(log, "heating: mode set to heat") <= 1);
+	free(log);
+	assert_int_equal(store_count_rows(f->db, "settings", "key = 'floor' AND value = '21.0'"),
+			 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_bad_commands_change_nothing_and_cost_little,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_the_same_setting_again_is_not_written_again,
+						setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,170 @@
+/* set/floor and set/mode: bad payloads change nothing, the same value is not written again. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon/heating-settings.h"
+#include "store/settings.h"
+#include "tests/unit/test-store-fixture.h"
+
+static const struct config_heating config = {
+	.mode = CONFIG_HEATING_MODE_HEAT,
+	.floor_c = 18.0,
+	.floor_min_c = 16.0,
+	.floor_max_c = 24.0,
+	.day_floor_c = NAN,
+};
+
+/* Commits by other connections to the store file: SQLite's data_version counts them. */
+static int commits_seen(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int v;
+
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA data_version;", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static sqlite3 *open_watcher(const char *dir)
+{
+	char path[512];
+	sqlite3 *db = NULL;
+
+	snprintf(path, sizeof(path), "%s/bedroomd.db", dir);
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	return db;
+}
+
+/* Sends @payload; @changed: whether the setting is to change. */
+static void send(struct heating_settings *s, bool floor, const char *payload, bool changed)
+{
+	size_t len = strlen(payload);
+
+	if (floor)
+		assert_int_equal(heating_settings_set_floor(s, payload, len), changed);
+	else
+		assert_int_equal(heating_settings_set_mode(s, payload, len), changed);
+}
+
+static void test_identical_settings_are_not_written_again(void **state)
+{
+	const char *dir = *state;
+	struct heating_settings s;
+	struct store *store = NULL;
+	sqlite3 *watcher;
+	int before;
+
+	assert_int_equal(store_open(dir, &store), 0);
+	heating_settings_init(&s, &config);
+	heating_settings_load(&s, store);
+	watcher = open_watcher(dir);
+
+	/* The first 20.5 is a change: one write. */
+	before = commits_seen(watcher);
+	send(&s, true, "20.5", true);
+	assert_int_equal(commits_seen(watcher), before + 1);
+	/* A thousand more of the same: none. */
+	before = commits_seen(watcher);
+	for (int i = 0; i < 1000; i++)
+		send(&s, true, i % 2 ? "20.5" : "{\"floor\": 20.5}", false);
+	send(&s, false, "heat", true);
+	assert_int_equal(commits_seen(watcher), before + 1); /* heat: not kept yet */
+	before = commits_seen(watcher);
+	for (int i = 0; i < 1000; i++)
+		send(&s, false, "heat", false);
+	assert_int_equal(commits_seen(watcher), before);
+	assert_true(s.floor_c == 20.5);
+
+	/* A different value is written again. */
+	send(&s, true, "19", true);
+	assert_int_equal(commits_seen(watcher), before + 1);
+	sqlite3_close(watcher);
+	store_close(store);
+}
+
+static void test_kept_value_after_restart_is_not_written_again(void **state)
+{
+	const char *dir = *state;
+	struct heating_settings s;
+	struct store *store = NULL;
+	sqlite3 *watcher;
+	int before;
+
+	assert_int_equal(store_open(dir, &store), 0);
+	assert_int_equal(store_setting_set(store, "floor", "21.0"), 0);
+	heating_settings_init(&s, &config);
+	heating_settings_load(&s, store);
+	assert_true(s.floor_c == 21.0);
+	watcher = open_watcher(dir);
+	before = commits_seen(watcher);
+	send(&s, true, "21", false);
+	assert_int_equal(commits_seen(watcher), before);
+	sqlite3_close(watcher);
+	store_close(store);
+}
+
+static void test_bad_payloads_change_nothing(void **state)
+{
+	static const char *const bad_floor[] = {
+		"",
+		"nan",
+		"inf",
+		"-inf",
+		"1e999",
+		"99",
+		"-5",
+		"\xff\xfe",
+		"{\"floor\": true}",
+		"[20]",
+		"{\"floor\": null}",
+		"20 21",
+		"0x14",
+	};
+	static const char *const bad_mode[] = { "", "warm", "\xc3\x28", "[\"heat\"]", "{}" };
+	const char *dir = *state;
+	struct heating_settings s;
+	struct store *store = NULL;
+	sqlite3 *watcher;
+	int before;
+
+	assert_int_equal(store_open(dir, &store), 0);
+	heating_settings_init(&s, &config);
+	heating_settings_load(&s, store);
+	watcher = open_watcher(dir);
+	before = commits_seen(watcher);
+	for (size_t i = 0; i < sizeof(bad_floor) / sizeof(bad_floor[0]); i++)
+		send(&s, true, bad_floor[i], false);
+	for (size_t i = 0; i < sizeof(bad_mode) / sizeof(bad_mode[0]); i++)
+		send(&s, false, bad_mode[i], false);
+	assert_true(s.floor_c == 18.0);
+	assert_int_equal(s.mode, COMMAND_MODE_HEAT);
+	assert_int_equal(commits_seen(watcher), before);
+	/* The rate limit held back all but the first few warnings. */
+	assert_true(s.warn_floor.limit.n_quiet > 0);
+	assert_int_equal(s.warn_mode.limit.n_quiet, 0);
+	heating_settings_done(&s);
+	sqlite3_close(watcher);
+	store_close(store);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		STORE_TEST(test_identical_settings_are_not_written_again),
+		STORE_TEST(test_kept_value_after_restart_is_not_written_again),
+		STORE_TEST(test_bad_payloads_change_nothing),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

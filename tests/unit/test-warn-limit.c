@@ -1,0 +1,111 @@
+/* Rate-limited warnings in the daemon: the summary comes on time, from a timer. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "daemon/warn-limit.h"
+
+/* Runs @fn with stderr going to a temporary file; returns what was written (caller frees). */
+static char *captured(void (*fn)(void *), void *arg)
+{
+	FILE *tmp = tmpfile();
+	int saved = dup(STDERR_FILENO);
+	char *text = calloc(1, 8192);
+
+	assert_non_null(tmp);
+	assert_non_null(text);
+	fflush(stderr);
+	assert_true(dup2(fileno(tmp), STDERR_FILENO) >= 0);
+	fn(arg);
+	fflush(stderr);
+	assert_true(dup2(saved, STDERR_FILENO) >= 0);
+	close(saved);
+	rewind(tmp);
+	(void) fread(text, 1, 8191, tmp);
+	fclose(tmp);
+	return text;
+}
+
+static size_t count(const char *text, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = text; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+struct flood {
+	sd_event *event;
+	struct warn_limit w;
+};
+
+static void flood_then_wait(void *arg)
+{
+	struct flood *f = arg;
+
+	for (int i = 0; i < 1000; i++)
+		warn_limited(&f->w, "ignoring set/floor: not a temperature (%d)", i);
+	/* Nothing more comes; the window closes 50 ms after the first. */
+	for (int i = 0; i < 20 && f->w.limit.n_quiet > 0; i++)
+		assert_true(sd_event_run(f->event, 100 * 1000) >= 0);
+}
+
+static void test_summary_comes_when_the_window_closes(void **state)
+{
+	struct flood f = { 0 };
+	char *log;
+
+	(void) state;
+	assert_true(sd_event_new(&f.event) >= 0);
+	warn_limit_init(&f.w, f.event, "set/floor");
+	f.w.limit.window_usec = 50 * 1000; /* the daemon's is a minute */
+	log = captured(flood_then_wait, &f);
+	assert_int_equal(count(log, "ignoring set/floor"), 5);
+	assert_non_null(strstr(log, "995 more invalid commands on set/floor within a minute"));
+	assert_int_equal(count(log, "more invalid commands"), 1);
+	assert_int_equal(f.w.limit.n_quiet, 0);
+	free(log);
+	warn_limit_done(&f.w);
+	sd_event_unref(f.event);
+}
+
+static void flood_then_done(void *arg)
+{
+	struct flood *f = arg;
+
+	for (int i = 0; i < 7; i++)
+		warn_limited(&f->w, "ignoring an answer (%d)", i);
+	warn_limit_done(&f->w);
+}
+
+static void test_done_says_what_was_held_back(void **state)
+{
+	struct flood f = { 0 };
+	char *log;
+
+	(void) state;
+	/* No loop (a part that has none yet): done still gives the count. */
+	warn_limit_init(&f.w, NULL, "reminder answers");
+	log = captured(flood_then_done, &f);
+	assert_int_equal(count(log, "ignoring an answer"), 5);
+	assert_non_null(strstr(log, "2 more invalid commands on reminder answers"));
+	free(log);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_summary_comes_when_the_window_closes),
+		cmocka_unit_test(test_done_says_what_was_held_back),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

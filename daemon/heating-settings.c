@@ -8,6 +8,7 @@
 
 #include "daemon/clock.h"
 #include "daemon/command-time.h"
+#include "daemon/event-source.h"
 #include "daemon/log.h"
 
 void heating_settings_init(struct heating_settings *s, const struct config_heating *config)
@@ -24,16 +25,86 @@ void heating_settings_init(struct heating_settings *s, const struct config_heati
 	warn_limit_init(&s->warn_mode, NULL, "set/mode");
 }
 
+/* A burst of settings, written once: commands that come within this of the first change. */
+#define KEEP_DELAY_USEC (1000ULL * 1000ULL)
+
 void heating_settings_watch(struct heating_settings *s, sd_event *event)
 {
 	s->warn_floor.event = event;
 	s->warn_mode.event = event;
+	s->event = event;
 }
 
 void heating_settings_done(struct heating_settings *s)
 {
 	warn_limit_done(&s->warn_floor);
 	warn_limit_done(&s->warn_mode);
+	s->keep_timer = sd_event_source_disable_unref(s->keep_timer);
+}
+
+void heating_settings_flush(struct heating_settings *s)
+{
+	struct store_setting items[2];
+	char text[16];
+	size_t n = 0;
+	int r = -ENODEV;
+
+	assert(s);
+	if (s->keep_timer)
+		(void) sd_event_source_set_enabled(s->keep_timer, SD_EVENT_OFF);
+	if (!s->floor_pending && !s->mode_pending)
+		return;
+	snprintf(text, sizeof(text), "%.1f", s->floor_c);
+	if (s->floor_pending)
+		items[n++] = (struct store_setting){ "floor", text };
+	if (s->mode_pending)
+		items[n++] = (struct store_setting){ "mode", command_mode_to_string(s->mode) };
+	if (s->store)
+		r = store_settings_set_many(s->store, items, n);
+	if (r < 0)
+		log_warning_errno(r,
+				  "heating: floor %.1f °C and mode %s not kept in the store; they "
+				  "hold until a restart",
+				  s->floor_c, command_mode_to_string(s->mode));
+	s->floor_kept |= s->floor_pending && r >= 0;
+	s->mode_kept |= s->mode_pending && r >= 0;
+	s->floor_pending = s->mode_pending = false;
+}
+
+static int on_keep_timer(sd_event_source *es, uint64_t usec, void *userdata)
+{
+	heating_settings_flush(userdata);
+	return 0;
+}
+
+/* A change to keep: written with whatever else comes within KEEP_DELAY_USEC. */
+static void keep_soon(struct heating_settings *s)
+{
+	int r;
+
+	if (!s->event) {
+		heating_settings_flush(s);
+		return;
+	}
+	if (s->keep_timer) {
+		int enabled = SD_EVENT_OFF;
+
+		(void) sd_event_source_get_enabled(s->keep_timer, &enabled);
+		if (enabled != SD_EVENT_OFF)
+			return; /* the burst's first change armed it */
+		r = sd_event_source_set_time_relative(s->keep_timer, KEEP_DELAY_USEC);
+		if (r >= 0)
+			r = sd_event_source_set_enabled(s->keep_timer, SD_EVENT_ONESHOT);
+	} else {
+		r = sd_event_add_time_relative(s->event, &s->keep_timer, CLOCK_MONOTONIC,
+					       KEEP_DELAY_USEC, 0, on_keep_timer, s);
+		if (r >= 0)
+			r = event_source_describe(s->keep_timer, "heating-settings-keep");
+	}
+	if (r < 0) {
+		log_warning_errno(r, "heating: cannot arm the settings timer, writing now");
+		heating_settings_flush(s);
+	}
 }
 
 void heating_settings_load(struct heating_settings *s, struct store *store)
@@ -107,9 +178,7 @@ static bool take_floor(struct heating_settings *s, const void *payload, size_t l
 {
 	const struct config_heating *c = s->config;
 	const char *reason;
-	char text[16];
 	double v;
-	int r;
 
 	assert(s);
 	if (command_parse_floor(payload, len, c->floor_min_c, c->floor_max_c, &v, &reason) < 0) {
@@ -117,19 +186,14 @@ static bool take_floor(struct heating_settings *s, const void *payload, size_t l
 			     reason, c->floor_min_c, c->floor_max_c);
 		return false;
 	}
-	if (v == s->floor_c && s->floor_kept) {
+	if (v == s->floor_c && (s->floor_kept || s->floor_pending)) {
 		log_debug("heating: floor already %.1f °C", v);
 		return false;
 	}
 	s->floor_c = v;
-	snprintf(text, sizeof(text), "%.1f", v);
-	r = s->store ? store_setting_set(s->store, "floor", text) : -ENODEV;
-	s->floor_kept = r >= 0;
-	if (r < 0)
-		log_warning_errno(r,
-				  "heating: floor %.1f °C not kept in the store; it holds until a "
-				  "restart",
-				  v);
+	s->floor_kept = false;
+	s->floor_pending = true;
+	keep_soon(s);
 	log_info("heating: floor set to %.1f °C", v);
 	return true;
 }
@@ -138,23 +202,20 @@ static bool take_mode(struct heating_settings *s, const void *payload, size_t le
 {
 	enum command_mode m;
 	const char *reason;
-	int r;
 
 	assert(s);
 	if (command_parse_mode(payload, len, &m, &reason) < 0) {
 		warn_limited(&s->warn_mode, "ignoring set/mode: %s", reason);
 		return false;
 	}
-	if (m == s->mode && s->mode_kept) {
+	if (m == s->mode && (s->mode_kept || s->mode_pending)) {
 		log_debug("heating: mode already %s", command_mode_to_string(m));
 		return false;
 	}
 	s->mode = m;
-	r = s->store ? store_setting_set(s->store, "mode", command_mode_to_string(m)) : -ENODEV;
-	s->mode_kept = r >= 0;
-	if (r < 0)
-		log_warning_errno(r,
-				  "heating: mode not kept in the store; it holds until a restart");
+	s->mode_kept = false;
+	s->mode_pending = true;
+	keep_soon(s);
 	log_info("heating: mode set to %s", command_mode_to_string(m));
 	return true;
 }

@@ -3,6 +3,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <systemd/sd-event.h>
+
 #include "config/config.h"
 #include "control/command.h"
 #include "daemon/warn-limit.h"
@@ -22,6 +24,14 @@ struct heating_settings {
 	unsigned long long max_age_usec; /* [mqtt] command_max_age: older commands are ignored */
 	/* The store holds floor_c / mode: the same value again is not written again. */
 	bool floor_kept, mode_kept;
+	/*
+	 * A change waits this long for the next, then all are written at once: a burst
+	 * of commands is one transaction (one fdatasync), not one each. On the loop
+	 * given by heating_settings_watch(); without one, written at once.
+	 */
+	bool floor_pending, mode_pending;
+	sd_event *event;
+	sd_event_source *keep_timer;
 	/* About bad payloads on each; heating gives them the loop (heating_settings_watch()). */
 	struct warn_limit warn_floor, warn_mode;
 };
@@ -45,3 +55,6 @@ void heating_settings_load(struct heating_settings *s, struct store *store);
  */
 bool heating_settings_set_floor(struct heating_settings *s, const void *payload, size_t len);
 bool heating_settings_set_mode(struct heating_settings *s, const void *payload, size_t len);
+
+/* Writes the changes still waiting (a shutdown, a reload) now. */
+void heating_settings_flush(struct heating_settings *s);

@@ -509,6 +509,7 @@ void heating_off(struct heating *h)
 
 	assert(h);
 	h->off = true;
+	heating_settings_flush(&h->settings); /* a reload's new heating reads them back */
 	heating_model_keep(h, now, true);
 	for (unsigned i = 0; i < h->n_stages; i++) {
 		struct heater_decision hd;

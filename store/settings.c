@@ -1,6 +1,7 @@
 /* Settings changed at run time that survive a restart. */
 #include "store/settings.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,24 @@ int store_setting_set(struct store *s, const char *key, const char *value)
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return errno_from_sqlite(rc);
+}
+
+int store_settings_set_many(struct store *s, const struct store_setting *items, size_t n)
+{
+	int r;
+
+	assert(s);
+	assert(items || n == 0);
+	if (n == 1)
+		return store_setting_set(s, items[0].key, items[0].value);
+	r = sql_exec(s, "BEGIN IMMEDIATE;");
+	for (size_t i = 0; r >= 0 && i < n; i++)
+		r = store_setting_set(s, items[i].key, items[i].value);
+	if (r >= 0)
+		r = sql_exec(s, "COMMIT;");
+	if (r < 0)
+		(void) sql_exec(s, "ROLLBACK;");
+	return r;
 }
 
 int store_setting_delete(struct store *s, const char *key)

@@ -2,6 +2,8 @@
 
 /* Settings changed at run time (floor, mode, ...) that survive a restart. */
 
+#include <stddef.h>
+
 struct store;
 
 /*
@@ -12,6 +14,18 @@ int store_setting_get(struct store *s, const char *key, char **ret);
 
 /* Sets (durably) setting @key to @value; returns 0 or a negative errno. */
 int store_setting_set(struct store *s, const char *key, const char *value);
+
+/* One setting: its key and value. */
+struct store_setting {
+	const char *key;
+	const char *value;
+};
+
+/*
+ * Sets the @n settings of @items in one transaction (one sync for a burst of
+ * changes); all or none. Returns 0 or a negative errno.
+ */
+int store_settings_set_many(struct store *s, const struct store_setting *items, size_t n);
 
 /* Forgets setting @key (durably); returns 0, also when it was never set, or a negative errno. */
 int store_setting_delete(struct store *s, const char *key);

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <systemd/sd-event.h>
+
 #include "daemon/heating-settings.h"
 #include "store/settings.h"
 #include "tests/unit/test-store-fixture.h"
@@ -158,12 +160,64 @@ static void test_bad_payloads_change_nothing(void **state)
 	store_close(store);
 }
 
+/* A burst of different settings is one transaction, written a moment after the first. */
+static void test_a_burst_is_written_once(void **state)
+{
+	const char *dir = *state;
+	struct heating_settings s;
+	struct store *store = NULL;
+	sd_event *event = NULL;
+	sqlite3 *watcher;
+	char floor[16];
+	char *v = NULL;
+	int before;
+
+	assert_int_equal(sd_event_new(&event), 0);
+	assert_int_equal(store_open(dir, &store), 0);
+	heating_settings_init(&s, &config);
+	heating_settings_watch(&s, event);
+	heating_settings_load(&s, store);
+	watcher = open_watcher(dir);
+
+	before = commits_seen(watcher);
+	for (int i = 0; i < 2000; i++) {
+		snprintf(floor, sizeof(floor), "%.1f", 19.0 + (i % 20) / 10.0);
+		send(&s, true, floor, true);
+		send(&s, false, i % 2 ? "heat" : "off", true);
+	}
+	assert_int_equal(commits_seen(watcher), before); /* nothing yet */
+	/* The loop runs the timer: one transaction with the last of each. */
+	while (commits_seen(watcher) == before)
+		assert_true(sd_event_run(event, 3 * 1000 * 1000) > 0);
+	assert_int_equal(commits_seen(watcher), before + 1);
+	assert_int_equal(store_setting_get(store, "floor", &v), 0);
+	assert_string_equal(v, "20.9");
+	free(v);
+	assert_int_equal(store_setting_get(store, "mode", &v), 0);
+	assert_string_equal(v, "heat");
+	free(v);
+
+	/* One more, flushed at once (a shutdown): written without the loop. */
+	send(&s, true, "17", true);
+	heating_settings_flush(&s);
+	assert_int_equal(commits_seen(watcher), before + 2);
+	assert_int_equal(store_setting_get(store, "floor", &v), 0);
+	assert_string_equal(v, "17.0");
+	free(v);
+
+	heating_settings_done(&s);
+	sqlite3_close(watcher);
+	store_close(store);
+	sd_event_unref(event);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		STORE_TEST(test_identical_settings_are_not_written_again),
 		STORE_TEST(test_kept_value_after_restart_is_not_written_again),
 		STORE_TEST(test_bad_payloads_change_nothing),
+		STORE_TEST(test_a_burst_is_written_once),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

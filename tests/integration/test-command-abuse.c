@@ -90,18 +90,21 @@ static long rss_kib(pid_t pid)
  * Whether the daemon runs under ASan (its quarantine keeps freed memory mapped)
  * or valgrind (its own bookkeeping): RSS means less there.
  */
-static bool under_a_checker(pid_t pid)
+/* Which memory checker runs @pid: "asan", "valgrind" or NULL. */
+static const char *checker_of(pid_t pid)
 {
 	char path[64], line[512];
-	bool found = false;
+	const char *found = NULL;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int) pid);
 	f = fopen(path, "re");
 	if (!f)
-		return false;
+		return NULL;
 	while (!found && fgets(line, sizeof(line), f))
-		found = strstr(line, "libasan") || strstr(line, "vgpreload");
+		found = strstr(line, "libasan")     ? "asan"
+			: strstr(line, "vgpreload") ? "valgrind"
+						    : NULL;
 	fclose(f);
 	return found;
 }
@@ -186,6 +189,7 @@ static void test_bad_commands_change_nothing_and_cost_little(void **state)
 	};
 	struct fixture *f = *state;
 	long before, after, limit;
+	const char *checker;
 	char *log;
 	size_t lines;
 
@@ -227,12 +231,20 @@ static void test_bad_commands_change_nothing_and_cost_little(void **state)
 	}
 	assert_int_equal(store_count_rows(f->db, "cramps", "1"), 0);
 
-	/* Memory: bounded. ASan's quarantine keeps freed blocks mapped, so more room there. */
+	/*
+	 * Memory: bounded. Valgrind's own bookkeeping needs more room. Under ASan the
+	 * figure says nothing: its quarantine (256 MiB) keeps every freed block resident,
+	 * so the bound is asserted by the plain and valgrind runs of this test.
+	 */
 	after = rss_kib(f->daemon.pid);
-	limit = under_a_checker(f->daemon.pid) ? 64 * 1024 : 2 * 1024;
+	checker = checker_of(f->daemon.pid);
+	limit = checker ? 64 * 1024 : 2 * 1024;
 	printf("RSS before %ld KiB, after 20 MB of large messages and %d bad commands %ld KiB\n",
 	       before, BURST, after);
-	assert_true(after - before < limit);
+	if (checker && strcmp(checker, "asan") == 0)
+		printf("RSS bound not asserted under ASan: its quarantine keeps freed memory\n");
+	else
+		assert_true(after - before < limit);
 
 	/* The journal: a few lines a minute per topic, not one per message. */
 	log = daemon_stderr(&f->daemon);

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "daemon/clock.h"
 #include "daemon/event-source.h"
 #include "daemon/log.h"
 
@@ -17,7 +18,23 @@ struct clock_jump {
 	sd_event_source *source;
 	void (*jumped)(void *userdata);
 	void *userdata;
+	int64_t offset_usec; /* wall clock minus monotonic when last armed */
 };
+
+/* A clock set by less than this is no jump: NTP's small steps, a VM's clock adjusting. */
+#define JUMP_MIN_USEC INT64_C(1000000)
+
+bool clock_jump_is_jump(int64_t offset_before_usec, int64_t offset_after_usec)
+{
+	int64_t d = offset_after_usec - offset_before_usec;
+
+	return d >= JUMP_MIN_USEC || d <= -JUMP_MIN_USEC;
+}
+
+static int64_t wall_offset_usec(void)
+{
+	return (int64_t) clock_realtime_usec() - (int64_t) clock_monotonic_usec();
+}
 
 #define DAY_S      INT64_C(86400)
 #define CENTURY_S  (100 * 365 * DAY_S)
@@ -73,8 +90,16 @@ static int on_readable(sd_event_source *s, int fd, uint32_t revents, void *userd
 				  "cannot watch for the wall clock being set any more, ignoring");
 		(void) sd_event_source_set_enabled(j->source, SD_EVENT_OFF);
 	}
-	if (cancelled)
-		j->jumped(j->userdata);
+	if (cancelled) {
+		int64_t before = j->offset_usec;
+
+		j->offset_usec = wall_offset_usec();
+		if (clock_jump_is_jump(before, j->offset_usec))
+			j->jumped(j->userdata);
+		else
+			log_debug("the wall clock was set by %+.3f s: no jump",
+				  (double) (j->offset_usec - before) / 1e6);
+	}
 	return 0;
 }
 
@@ -88,6 +113,7 @@ int clock_jump_new(sd_event *event, void (*jumped)(void *userdata), void *userda
 		return -ENOMEM;
 	j->jumped = jumped;
 	j->userdata = userdata;
+	j->offset_usec = wall_offset_usec();
 	j->fd = timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK | TFD_CLOEXEC);
 	if (j->fd < 0) {
 		r = -errno;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <systemd/sd-event.h>
 
@@ -33,3 +34,10 @@ int clock_jump_end_of_time(int64_t now_s, int64_t time_max_s, int64_t *ret_s);
 
 /* Stops watching; accepts NULL; returns NULL. */
 struct clock_jump *clock_jump_free(struct clock_jump *j);
+
+/*
+ * Whether the wall clock moved against the monotonic one by a second or more
+ * between two readings of their difference: smaller sets (NTP's small steps, a
+ * virtual machine's clock being adjusted, many a second) are not reported.
+ */
+bool clock_jump_is_jump(int64_t offset_before_usec, int64_t offset_after_usec);

@@ -23,6 +23,7 @@ static void adopt_stage(struct stage *s, struct stage *old)
 	s->heater = heater_free(s->heater);
 	s->heater = old->heater;
 	old->heater = NULL;
+	s->adopted = true;
 	s->on = old->on;
 	s->wake_usec = old->wake_usec;
 	memcpy(s->on_usec, old->on_usec, sizeof(s->on_usec));
@@ -55,10 +56,11 @@ void heating_adopt(struct heating *h, struct heating *old)
 		}
 		all_in_place &= found;
 	}
-	/* What the room last said, and outdoors: heating does not start blind. */
-	h->in.room_known = old->in.room_known;
-	h->in.room_c = old->in.room_c;
-	h->in.room_usec = old->in.room_usec;
+	/*
+	 * What it was told outdoors: heating does not start blind. The room's reading
+	 * comes from the new room (heating_take_room_reading()): a thermometer that
+	 * changed starts unknown, and heating must not go on with its old value.
+	 */
 	h->in.outdoor_known = old->in.outdoor_known;
 	h->in.outdoor_c = old->in.outdoor_c;
 	/*

@@ -353,6 +353,14 @@ static void on_plug_message(const struct mqtt_message *msg, void *userdata)
 		h->cb->changed(h->userdata);
 }
 
+void heating_take_room_reading(struct heating *h, const struct room_reading *reading)
+{
+	assert(h);
+	assert(reading);
+	assert(!h->mqtt); /* before heating_start() */
+	heating_path_reading(&h->in, reading);
+}
+
 /* A room reading that is news: the value, and the time it was taken, for the thermostat. */
 static void on_room_reading(const struct room_reading *reading, void *userdata)
 {
@@ -495,10 +503,26 @@ int heating_start(struct heating *h, struct mqtt *mqtt, struct store *store)
 		 h->config->heating.night_start_min / 60, h->config->heating.night_start_min % 60,
 		 h->config->heating.night_end_min / 60, h->config->heating.night_end_min % 60,
 		 h->n_stages, h->n_stages == 1 ? "" : "s");
-	/* Adopted heaters knew a connection: tell them when this one is not up yet. */
-	if (!mqtt_is_connected(mqtt))
+	/*
+	 * Adopted heaters knew a connection: tell them when this one is not up yet.
+	 * New ones (at a reload, a heater added or changed) know none: tell them it is
+	 * up, or they would never send (no "connected" comes for a connection that is).
+	 */
+	if (!mqtt_is_connected(mqtt)) {
 		set_connected(h, false);
-	h->connected = mqtt_is_connected(mqtt);
+	} else {
+		uint64_t now = clock_monotonic_usec();
+
+		h->connected = true;
+		for (unsigned i = 0; i < h->n_stages; i++) {
+			struct heater_decision hd;
+
+			if (h->stages[i].adopted)
+				continue;
+			heater_connection(h->stages[i].heater, true, now, &hd);
+			(void) carry_out(&h->stages[i], &hd);
+		}
+	}
 	step(h);
 	return 0;
 }

@@ -60,6 +60,13 @@ int heating_start(struct heating *h, struct mqtt *mqtt, struct store *store);
  */
 void heating_adopt(struct heating *h, struct heating *old);
 
+/*
+ * The room reading heating starts from, before heating_start(): on a reload,
+ * the new room's (what its adopted thermometers vouch for; unknown when they
+ * changed). No decision is made here.
+ */
+void heating_take_room_reading(struct heating *h, const struct room_reading *reading);
+
 /* Commands every heater off and stops deciding: a reading, a plug's message or a
  * reconnection that arrives afterwards changes nothing. For a shutdown. */
 void heating_off(struct heating *h);

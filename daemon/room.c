@@ -433,6 +433,13 @@ void room_adopt(struct room *r, const struct room *old)
 	r->published = old->published;
 }
 
+void room_current_reading(const struct room *r, struct room_reading *ret)
+{
+	assert(r);
+	assert(ret);
+	*ret = r->reading;
+}
+
 void room_set_reading_handler(struct room *r,
 			      void (*handler)(const struct room_reading *reading, void *userdata),
 			      void *userdata)

@@ -56,6 +56,9 @@ int room_start(struct room *r, struct mqtt *mqtt);
 /* Stops measuring and drops the thermometers' subscriptions. */
 void room_stop(struct room *r);
 
+/* The room reading now, with the time it was taken; for a reload's heating. */
+void room_current_reading(const struct room *r, struct room_reading *ret);
+
 /* The room temperature in °C; false when it is unknown (no healthy sensor). */
 bool room_temperature(const struct room *r, double *ret_c);
 

@@ -249,6 +249,59 @@ static void test_reload_removing_the_heater_switches_it_off(void **state)
 }
 
 /*
+ * A reload that changes the heater's settings: the old heater goes off, the new
+ * one decides, and sends. (It knew no connection and so sent nothing, for good,
+ * while the state said "heating".)
+ */
+static void test_reload_changing_the_heater_commands_it_again(void **state)
+{
+	struct fixture *f = *state;
+
+	write_config(f, "0", "0", "");
+	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
+	reading(f, "15.0");
+	plug_receives(f, "ON");
+	write_config(f, "0", "0", "confirm_timeout = 20s\n");
+	client_clear(f->client);
+	reload(f);
+	plug_receives(f, "OFF");
+	plug_receives(f, "ON");
+	state_says(f, "\"state\":\"on\"");
+}
+
+/*
+ * A reload that changes the thermometer: the new one starts without a reading,
+ * and heating must not go on with the old one's (it heated blind for up to
+ * max_age): off until a reading comes, then on again.
+ */
+static void test_reload_changing_the_sensor_forgets_its_reading(void **state)
+{
+	struct fixture *f = *state;
+	char text[1024];
+
+	write_config(f, "0", "0", "");
+	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
+	reading(f, "15.0");
+	plug_receives(f, "ON");
+	snprintf(text, sizeof(text),
+		 "[daemon]\nnode_id = reload%d\nstate_dir = @STATE_DIR@\nlog_level = debug\n"
+		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n"
+		 "[heating]\nfloor = 18\nday_floor = 18\nmin_on = 0\nmin_off = 0\n"
+		 "[sensor.air]\ntype = mqtt\ntopic = %s\nmax_rate = 0\noffset = 0.5\n"
+		 "[heater.plug]\ntype = generic\ncommand_topic = %s\nstate_topic = %s\n",
+		 (int) getpid(), f->broker.port, f->thermo_topic, f->set_topic,
+		 f->plug_state_topic);
+	assert_int_equal(daemon_write_config(&f->daemon, text), 0);
+	client_clear(f->client);
+	reload(f);
+	plug_receives(f, "OFF");
+	state_says(f, "\"heating_reason\":\"sensor_stale\"");
+	assert_int_equal(commands(f, "ON"), 0);
+	reading(f, "15.0");
+	plug_receives(f, "ON");
+}
+
+/*
  * A reload to a state directory that cannot be opened: the old store goes, and
  * nothing may go on writing to it (a cramp is kept in memory, store_failed is
  * raised); the daemon lives on.
@@ -293,6 +346,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reload_while_heating, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload_keeps_min_off, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_min_on_is_the_reason, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reload_changing_the_heater_commands_it_again,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reload_changing_the_sensor_forgets_its_reading,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload_removing_the_heater_switches_it_off,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload_to_a_state_dir_that_cannot_open, setup,

@@ -98,6 +98,18 @@ static void test_clock_jump_arms_ahead_past_2038(void **state)
 	assert_int_equal(end, INT64_MAX);
 }
 
+/* A set of the wall clock by less than a second is no jump; a second or more is, either way. */
+static void test_clock_jump_threshold(void **state)
+{
+	(void) state;
+	assert_false(clock_jump_is_jump(1000, 1000));
+	assert_false(clock_jump_is_jump(1000, 1000 + 5000));      /* a VM adjusting by 5 ms */
+	assert_false(clock_jump_is_jump(1000, 1000 - 999999));    /* just under a second back */
+	assert_true(clock_jump_is_jump(1000, 1000 + 1000000));    /* a second forward */
+	assert_true(clock_jump_is_jump(1000, 1000 - 3600000000)); /* an hour back */
+	assert_true(clock_jump_is_jump(0, INT64_C(1764000000) * 1000000)); /* NTP late, no RTC */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -106,6 +118,7 @@ int main(void)
 		cmocka_unit_test(test_monotonic_moves_forward),
 		cmocka_unit_test(test_offsets_and_parsing),
 		cmocka_unit_test(test_clock_jump_arms_ahead_past_2038),
+		cmocka_unit_test(test_clock_jump_threshold),
 	};
 
 	tzset();

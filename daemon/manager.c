@@ -29,6 +29,14 @@
 #define CONTEXT_SAMPLE_GAP_S (10 * 60) /* twice the room temperature's sampling interval */
 /* What the store could not take (a full disk) is offered to it again this often. */
 #define STORE_FLUSH_USEC (10ULL * 1000000ULL)
+/*
+ * How long the state snapshot waits after the first change: a plug's answer to
+ * a command (tens to a few hundred ms over Wi-Fi) joins the snapshot of the
+ * reading that asked for it, readings that come fast make one snapshot, and
+ * the command goes to the broker alone.
+ */
+#define STATE_HOLD_USEC     (250ULL * 1000ULL)
+#define STATE_HOLD_ACCURACY (25ULL * 1000ULL)
 
 struct manager {
 	sd_event *event;
@@ -43,7 +51,7 @@ struct manager {
 	struct ha_announce *ha;
 
 	sd_event_source *prune_timer;
-	sd_event_source *state_defer; /* <base>/state, once per wake-up */
+	sd_event_source *state_timer; /* <base>/state, STATE_HOLD_USEC after a change */
 	int schema_version;           /* of the open store, for the state */
 	sd_event_source *flush_timer; /* armed while cramps or reminders wait for the store */
 	sd_event_source *sig_term;
@@ -109,7 +117,7 @@ static void publish_state(struct manager *m)
 	free(text);
 }
 
-static int on_state_defer(sd_event_source *s, void *userdata)
+static int on_state_timer(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	publish_state(userdata);
 	return 0;
@@ -117,12 +125,25 @@ static int on_state_defer(sd_event_source *s, void *userdata)
 
 /*
  * Sends what changed: the state snapshot (the alerts send their own events),
- * once the handlers of this wake-up are done: a reading that switches a heater
- * and changes the room makes one snapshot, after the command.
+ * STATE_HOLD_USEC after the first change since the last one: a reading that
+ * switches a heater, and the heater's answer, make one snapshot, well after
+ * the command.
  */
 static void publish_changes(struct manager *m)
 {
-	if (!m->state_defer || sd_event_source_set_enabled(m->state_defer, SD_EVENT_ONESHOT) < 0)
+	int enabled = SD_EVENT_OFF;
+	int r;
+
+	if (!m->state_timer) {
+		publish_state(m);
+		return;
+	}
+	if (sd_event_source_get_enabled(m->state_timer, &enabled) >= 0 && enabled != SD_EVENT_OFF)
+		return;
+	r = sd_event_source_set_time_relative(m->state_timer, STATE_HOLD_USEC);
+	if (r >= 0)
+		r = sd_event_source_set_enabled(m->state_timer, SD_EVENT_ONESHOT);
+	if (r < 0)
 		publish_state(m);
 }
 
@@ -498,11 +519,13 @@ int manager_new(struct config *config, struct manager **ret)
 	if (r >= 0)
 		r = sd_event_source_set_enabled(m->prune_timer, SD_EVENT_ON);
 	if (r >= 0)
-		r = sd_event_add_defer(m->event, &m->state_defer, on_state_defer, m);
+		r = sd_event_add_time_relative(m->event, &m->state_timer, CLOCK_MONOTONIC,
+					       STATE_HOLD_USEC, STATE_HOLD_ACCURACY, on_state_timer,
+					       m);
 	if (r >= 0)
-		r = event_source_describe(m->state_defer, "state");
+		r = event_source_describe(m->state_timer, "state");
 	if (r >= 0)
-		r = sd_event_source_set_enabled(m->state_defer, SD_EVENT_OFF);
+		r = sd_event_source_set_enabled(m->state_timer, SD_EVENT_OFF);
 	if (r >= 0)
 		r = sd_event_add_time_relative(m->event, &m->flush_timer, CLOCK_MONOTONIC,
 					       STORE_FLUSH_USEC, 0, on_flush_timer, m);
@@ -560,7 +583,7 @@ struct manager *manager_free(struct manager *m)
 	m->store = store_guard_free(m->store);
 	m->alerts = alerts_free(m->alerts);
 	m->prune_timer = sd_event_source_disable_unref(m->prune_timer);
-	m->state_defer = sd_event_source_disable_unref(m->state_defer);
+	m->state_timer = sd_event_source_disable_unref(m->state_timer);
 	m->flush_timer = sd_event_source_disable_unref(m->flush_timer);
 	m->sig_hup = sd_event_source_disable_unref(m->sig_hup);
 	m->sig_int = sd_event_source_disable_unref(m->sig_int);

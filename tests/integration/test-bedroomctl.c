@@ -102,6 +102,9 @@ static void test_logged_cramps_are_in_the_report(void **state)
 	assert_non_null(strstr(out, "woke me up"));
 	free(out);
 
+	/* The state snapshot follows the events a moment later (it gathers changes). */
+	snprintf(topic, sizeof(topic), "%s/state", f->base);
+	assert_non_null(client_wait(f->client, topic, "~\"cramps_7d\":2", 10000));
 	assert_int_equal(ctl(f, status, &out), 0);
 	assert_non_null(strstr(out, "online"));
 	assert_non_null(strstr(out, "\"cramps_7d\":2"));

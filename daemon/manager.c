@@ -484,7 +484,8 @@ int manager_new(struct config *config, struct manager **ret)
 	apply_log_level(config);
 	clock_format_local(clock_realtime_usec(), m->started, sizeof(m->started));
 
-	r = sd_event_default(&m->event);
+	/* Not sd_event_default(): that one asks the kernel for our thread id every iteration. */
+	r = sd_event_new(&m->event);
 	if (r < 0) {
 		log_error_errno(r, "cannot create the event loop");
 		goto out;

@@ -54,6 +54,7 @@ struct mqtt {
 	uint64_t last_in_usec;       /* CLOCK_MONOTONIC: a packet read, or a PINGREQ sent */
 	uint64_t last_out_usec;      /* CLOCK_MONOTONIC: a packet written */
 	bool read_answered;          /* what was just read is answered (a PUBACK) */
+	bool in_io;                  /* on_io() reads and delivers: it writes at its end */
 	sd_event_source *reconnect_timer;
 	sd_event_source *stop_timer;
 

@@ -68,6 +68,9 @@ void mqtt_sent(struct mqtt *m, bool sent)
 {
 	if (sent)
 		m->last_out_usec = clock_monotonic_usec();
+	/* on_io() writes what the handlers queued and then sets both itself. */
+	if (m->in_io)
+		return;
 	mqtt_update_io_events(m);
 	arm_keepalive(m);
 }
@@ -220,6 +223,7 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {
 	struct mqtt *m = userdata;
 	int rc = MOSQ_ERR_SUCCESS;
+	bool wrote = false;
 
 	if (m->state == MQTT_STATE_CONNECTING)
 		mqtt_attempt_note_socket(m, fd);
@@ -227,13 +231,14 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 	    connect_failed(m, fd))
 		return 0;
 	if (revents & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
+		m->in_io = true;
 		rc = mosquitto_loop_read(m->mosq, 1);
 		m->last_in_usec = clock_monotonic_usec();
 		if (m->read_answered)
 			m->last_out_usec = m->last_in_usec;
 		m->read_answered = false;
-		ack_now(fd);
 		deliver(m);
+		m->in_io = false;
 	}
 	/*
 	 * What the read queued goes out now: the PUBACKs of what the handlers have
@@ -242,7 +247,11 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 	if (rc == MOSQ_ERR_SUCCESS && ((revents & EPOLLOUT) || mosquitto_want_write(m->mosq))) {
 		rc = mosquitto_loop_write(m->mosq, 1);
 		m->last_out_usec = clock_monotonic_usec();
+		wrote = true;
 	}
+	/* After the command; a packet written carried the ACK already. */
+	if (rc == MOSQ_ERR_SUCCESS && (revents & EPOLLIN) && !wrote && m->io)
+		ack_now(fd);
 	/*
 	 * A socket hung up that libmosquitto read without complaint (its TLS
 	 * handshake takes a hang-up for "try again"): it would wake us for ever.

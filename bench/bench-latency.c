@@ -253,6 +253,7 @@ int bench_load_run(struct bench_subject *s, unsigned rate, double seconds, struc
 	if (r >= 0) {
 		ret->answered = got;
 		ret->cpu_share = (double) (p1.cpu_usec - p0.cpu_usec) / (double) (end - start);
+		ret->wakeups_per_reading = n ? (double) (p1.wakeups - p0.wakeups) / (double) n : 0;
 		ret->rss_kib = p1.rss_kib;
 		ret->p50_usec = bench_quantile(lat, got, 0.50);
 		ret->p99_usec = bench_quantile(lat, got, 0.99);

@@ -32,7 +32,8 @@ int bench_round_trips(struct bench_subject **subj, size_t n, size_t trips, uint6
 struct bench_load {
 	double seconds;
 	size_t sent, answered, missing;
-	double cpu_share; /* CPU time of the subject / wall time */
+	double cpu_share;           /* CPU time of the subject / wall time */
+	double wakeups_per_reading; /* its context switches, all threads, per reading sent */
 	double p50_usec, p99_usec;
 	uint64_t rss_kib;
 };

@@ -106,6 +106,7 @@ static void latency(const struct bench_results *r)
 	printf("\n## Load: readings at a fixed rate\n\n");
 	head(r, r->n, NULL);
 	ROW("CPU share (%)", 100.0 * r->load[i].cpu_share, 2);
+	ROW("wake-ups per reading (context switches)", r->load[i].wakeups_per_reading, 2);
 	ROW("p50 (µs)", r->load[i].p50_usec, 0);
 	ROW("p99 (µs)", r->load[i].p99_usec, 0);
 	ROW("readings without their command", (double) r->load[i].missing, 0);

@@ -99,8 +99,10 @@ struct thermostat {
 	uint64_t next_fit_usec;
 	uint64_t relearn_until_usec; /* after a change: the long fit forgets fast until then */
 	double long_memory_s;
-	double model_margin_c; /* learned: how much deeper the troughs came than predicted */
-	double ref_cycle_s;    /* the cycle to aim for (a plain hysteresis's, on the model) */
+	double model_margin_c;    /* learned: how much deeper the troughs came than predicted */
+	double model_margin_hi_c; /* learned: how much deeper the worse troughs came (a high
+				     quantile), aimed at while the walls recover */
+	double ref_cycle_s;       /* the cycle to aim for (a plain hysteresis's, on the model) */
 	double cycle_gain;     /* learned: how much longer to plan the cycles than the reference */
 	double cycle_target_s; /* the cycle aimed at when it last switched off (0: none) */
 	double model_rise_c;   /* no-effect rise asked of stage 0 (0: no_effect_rise) */
@@ -168,11 +170,22 @@ void thermostat_learn_step(struct thermostat *t, const struct thermostat_input *
 /* The heaters' command changed to @u heaters on at @now_usec. */
 void thermostat_learn_input(struct thermostat *t, uint64_t now_usec, double u);
 
+/*
+ * One trough's error @err_c (how much deeper the reading's trough came than
+ * predicted, K) into the margins: @mean_c their mean, @hi_c a high quantile
+ * (it moves up four times faster than down); both within [0, 0.5].
+ */
+void thermostat_margin_learn(double err_c, double *mean_c, double *hi_c);
+
 /* The model is sure enough to decide. */
 bool thermostat_model_ready(const struct thermostat *t);
 
-/* The floor the model aims at: @floor_c and the margins. */
-double thermostat_model_floor(const struct thermostat *t, double floor_c);
+/*
+ * The floor the model aims at: @floor_c and the margins; @recovery: while the
+ * walls recover from a setback (and in the pre-heat that ends one), the worse
+ * troughs' margin.
+ */
+double thermostat_model_floor(const struct thermostat *t, double floor_c, bool recovery);
 
 /* Decides the first stage on the model (thermostat-plan.c), as thermostat_floor_control(). */
 void thermostat_plan_control(struct thermostat *t, uint64_t now_usec, double floor_c, bool in_bed);

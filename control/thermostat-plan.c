@@ -6,7 +6,8 @@
  *
  * - Off now: switch on now if waiting for the next chance to act (the next
  *   reading) would let the predicted true air go below the aim (the floor, the
- *   margin and what the troughs taught, thermostat_model_floor()).
+ *   margin and what the troughs taught, thermostat_model_floor(); while the
+ *   walls recover from a setback, what the worse troughs taught).
  * - On now (past the minimum on-time): switching off now is possible if, with
  *   the heater back on at the latest moment that still holds the aim, that
  *   moment is at least the minimum off-time away (else it stays on: the stored
@@ -19,10 +20,10 @@
  *   plan corrects the next plans (cycle_gain), so that model errors in the
  *   off-time do not add clicks.
  * - Pre-heat: heating starts when, started at the next chance, full power would
- *   only just bring the predicted air to the aim (plus PREHEAT_MARGIN_C)
- *   PREHEAT_EARLY_S before the night begins: a weak or slow heater creeps up
- *   to the floor at the end, and the evening may cool (the model takes the
- *   outdoor temperature as it is now).
+ *   only just bring the predicted air to the aim (the recovery's, plus
+ *   PREHEAT_MARGIN_C) PREHEAT_EARLY_S before the night begins: a weak or slow
+ *   heater creeps up to the floor at the end, and the evening may cool (the
+ *   model takes the outdoor temperature as it is now).
  */
 #include <math.h>
 
@@ -112,7 +113,8 @@ static void switch_on(struct thermostat *t, uint64_t now_usec, unsigned turn)
 
 void thermostat_plan_control(struct thermostat *t, uint64_t now_usec, double floor_c, bool in_bed)
 {
-	double aim = thermostat_model_floor(t, floor_c), reading_s;
+	double aim = thermostat_model_floor(t, floor_c, now_usec < t->recovery_until_usec);
+	double reading_s;
 	unsigned turn = steps_of(t->plant.heater_lag_s + t->plant.sensor_lag_s + TURN_S);
 	unsigned want = t->demand, next;
 
@@ -209,5 +211,5 @@ bool thermostat_plan_preheat(struct thermostat *t, uint64_t until_usec, double f
 	k -= early;
 	plan_free_response(&t->obs, &t->plant, k + 1, &t->free);
 	return t->free.ta[k] + t->step.ta[k - next] <
-	       thermostat_model_floor(t, floor_c) + PREHEAT_MARGIN_C;
+	       thermostat_model_floor(t, floor_c, true) + PREHEAT_MARGIN_C;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "control/thermostat-ident.h"
+#include "control/thermostat-internal.h"
 #include "sim/room.h"
 #include "sim/weather.h"
 
@@ -354,12 +355,59 @@ static void test_unlearned_margin(void **state)
 	thermostat_free(t);
 }
 
+/*
+ * The margins learned from the troughs' errors. Agreeing troughs: the high
+ * quantile costs nothing over the mean. The pattern seen after a setback (a
+ * trough much higher than predicted, then one much deeper): the mean is pulled
+ * to zero just before the deep one, the high quantile stays up. Scattered
+ * errors: the high quantile sits in their upper part.
+ */
+static void test_margin_quantile(void **state)
+{
+	double mean = 0, hi = 0;
+
+	for (unsigned i = 0; i < 60; i++)
+		thermostat_margin_learn(0.06, &mean, &hi);
+	assert_float_equal(mean, 0.06, 1e-3);
+	assert_float_equal(hi, 0.06, 1e-3);
+
+	mean = hi = 0;
+	for (unsigned i = 0; i < 10; i++) {
+		thermostat_margin_learn(0.02, &mean, &hi);
+		thermostat_margin_learn(0.02, &mean, &hi);
+		thermostat_margin_learn(-0.4, &mean, &hi);
+		if (i >= 6) {
+			/* what each aims at when the deep trough comes */
+			assert_true(mean < 0.01);
+			assert_true(hi >= 0.14);
+		}
+		thermostat_margin_learn(0.4, &mean, &hi);
+	}
+
+	mean = hi = 0;
+	for (unsigned i = 0; i < 400; i++)
+		thermostat_margin_learn(0.02 * (double) (i * 7 % 10), &mean, &hi);
+	/* errors 0 to 0.18, evenly (mean 0.09): the quantile in their upper third */
+	print_message("scattered troughs: mean %.3f, high quantile %.3f\n", mean, hi);
+	assert_true(hi >= 0.12 && hi <= 0.17);
+
+	/* the bounds */
+	for (unsigned i = 0; i < 60; i++)
+		thermostat_margin_learn(2.0, &mean, &hi);
+	assert_float_equal(mean, 0.5, 1e-3);
+	assert_true(hi <= 0.5);
+	for (unsigned i = 0; i < 400; i++)
+		thermostat_margin_learn(-2.0, &mean, &hi);
+	assert_true(mean == 0 && hi == 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_identify),         cmocka_unit_test(test_learn_in_loop),
 		cmocka_unit_test(test_plan_holds_floor), cmocka_unit_test(test_model_keep_restore),
 		cmocka_unit_test(test_new_heater),       cmocka_unit_test(test_unlearned_margin),
+		cmocka_unit_test(test_margin_quantile),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -69,6 +69,10 @@ struct heating {
 /* "off", "heating" or "idle": what the heaters do. In heating-state.c. */
 const char *heating_action(const struct heating *h);
 
+/* Why the heaters do what heating_action() says (the state's "heating_reason"). In heating-state.c.
+ */
+enum thermostat_reason heating_reason(const struct heating *h);
+
 /* Adds the time stage @s was on up to @now_usec to its hour of use. In heating-state.c. */
 void heating_account(struct stage *s, uint64_t now_usec);
 

@@ -56,7 +56,7 @@ double heating_duty_1h(const struct heating *h)
  * the room wants; a relay held by its minimum on- or off-time, or resting,
  * does otherwise, and then the stage's reason says why.
  */
-static enum thermostat_reason reason(const struct heating *h)
+enum thermostat_reason heating_reason(const struct heating *h)
 {
 	const struct thermostat_decision *d = &h->last;
 
@@ -103,8 +103,9 @@ int heating_add_state(const struct heating *h, json_t *state)
 	json_object_set_new(state, "mode", json_string(command_mode_to_string(h->settings.mode)));
 	json_object_set_new(state, "action", json_string(heating_action(h)));
 	json_object_set_new(state, "heating_reason",
-			    h->have_decision ? json_string(thermostat_reason_to_string(reason(h)))
-					     : json_null());
+			    h->have_decision
+				? json_string(thermostat_reason_to_string(heating_reason(h)))
+				: json_null());
 	json_object_set_new(state, "heaters", heaters);
 	json_object_set_new(state, "learned", heating_model_state(h));
 	return 0;

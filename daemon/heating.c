@@ -160,6 +160,8 @@ static void step(struct heating *h)
 {
 	uint64_t now = clock_monotonic_usec();
 	const char *before = heating_action(h);
+	bool had_decision = h->have_decision;
+	enum thermostat_reason reason_before = had_decision ? heating_reason(h) : 0;
 	struct thermostat_learned learned;
 	struct thermostat_decision d;
 	bool again = false;
@@ -192,7 +194,10 @@ static void step(struct heating *h)
 	h->last = d;
 	h->have_decision = true;
 	arm_timer(h, again ? now : d.next_wakeup_usec);
-	if (strcmp(before, heating_action(h)) != 0 && h->cb->changed)
+	/* The state shows both: a relay held off by min_off changes the reason, not the action. */
+	if ((strcmp(before, heating_action(h)) != 0 || !had_decision ||
+	     reason_before != heating_reason(h)) &&
+	    h->cb->changed)
 		h->cb->changed(h->userdata);
 }
 

@@ -102,7 +102,9 @@ int main(int argc, char **argv)
 	}
 	printf("%-14s %7s %8s %8s %5s %6s  %-9s %s\n", "time", "outdoor", "true air", "measured",
 	       "floor", "heater", "decision", "alerts");
-	for (long k = 0; k < (night + 1) * DAY_S / (long) DT_S; k++) {
+	/* Up to 08:00 of day N, the last row shown: the summary's energy and switch-ons are
+	 * of 20:00 to 08:00, not of the rest of day N (the next evening's pre-heat). */
+	for (long k = 0; k < (night * DAY_S + 8 * 3600) / (long) DT_S; k++) {
 		double t_s = (double) k * DT_S, sensor_c = NAN;
 		uint64_t now = (uint64_t) k * (uint64_t) (DT_S * 1e6);
 		unsigned sec = (unsigned) ((long) t_s % DAY_S);

@@ -2,9 +2,11 @@
 #include "store/store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,6 +18,44 @@ static int make_dir(const char *dir)
 	if (mkdir(dir, 0700) == 0 || errno == EEXIST)
 		return 0;
 	return -errno;
+}
+
+/* The PID written in the lock file @fd by its holder, or 0. */
+static long lock_holder(int fd)
+{
+	char text[24] = "";
+	ssize_t n = pread(fd, text, sizeof(text) - 1, 0);
+
+	return n > 0 ? strtol(text, NULL, 10) : 0;
+}
+
+int store_dir_lock(const char *dir, long *ret_holder)
+{
+	char *path;
+	int fd, r;
+
+	*ret_holder = 0;
+	r = make_dir(dir);
+	if (r < 0)
+		return r;
+	if (asprintf(&path, "%s/%s", dir, STORE_LOCK_NAME) < 0)
+		return -ENOMEM;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	free(path);
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		r = errno == EWOULDBLOCK ? -EBUSY : -errno;
+		*ret_holder = lock_holder(fd);
+		close(fd);
+		return r;
+	}
+	if (ftruncate(fd, 0) < 0 || dprintf(fd, "%ld\n", (long) getpid()) < 0) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	return fd;
 }
 
 int store_open(const char *dir, struct store **ret)

@@ -24,6 +24,16 @@
 struct store;
 
 #define STORE_FILE_NAME "bedroomd.db"
+#define STORE_LOCK_NAME "bedroomd.lock"
+
+/*
+ * Takes the state directory @dir (created, mode 0700, when missing) for this
+ * process: an flock() on STORE_LOCK_NAME in it, which holds our PID and goes
+ * with the process (a crash or SIGKILL included). Returns the lock's fd, or
+ * -EBUSY with *@ret_holder the PID another process wrote when it holds the
+ * lock (0 if unknown), or another negative errno.
+ */
+int store_dir_lock(const char *dir, long *ret_holder);
 
 /*
  * Opens (creating if needed) the store in directory @dir, which is created

@@ -147,6 +147,26 @@ static void test_broker_restart_brings_it_back_online(void **state)
 	assert_int_equal(kill(f->daemon.pid, 0), 0);
 }
 
+/* A second bedroomd on the same state directory refuses, naming the first; the first goes on. */
+static void test_second_daemon_on_the_same_state_dir_refuses(void **state)
+{
+	struct fixture *f = *state;
+	const char *args[] = { "--config", f->daemon.config_path, NULL };
+	char want[64], *out = NULL;
+
+	start_daemon(f);
+	client_clear(f->client);
+	assert_int_equal(run_bedroomd(args, &out), 1);
+	snprintf(want, sizeof(want), "another bedroomd (PID %d)", (int) f->daemon.pid);
+	assert_non_null(strstr(out, want));
+	assert_non_null(strstr(out, f->daemon.state_dir));
+	free(out);
+	/* It never connected: the first keeps its connection, and says nothing new. */
+	assert_null(client_wait(f->client, f->availability, NULL, 1500));
+	assert_int_equal(kill(f->daemon.pid, 0), 0);
+	assert_int_equal(daemon_wait_notify(&f->daemon, "STATUS=Connected", 1000), 0);
+}
+
 static void test_bad_config_exits_78_with_message(void **state)
 {
 	struct fixture *f = *state;
@@ -228,6 +248,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sigkill_leaves_the_last_will, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_broker_restart_brings_it_back_online, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_second_daemon_on_the_same_state_dir_refuses,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_config_exits_78_with_message, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_reload_refuses_bad_config_and_applies_good_one,

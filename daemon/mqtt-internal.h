@@ -1,6 +1,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <systemd/sd-event.h>
 
 #include "daemon/mqtt.h"
@@ -36,6 +37,8 @@ struct mqtt {
 	bool client_cert; /* and cert_file */
 	char *base_topic;
 	char *availability_topic;
+	char *client_id;
+	uint64_t connected_usec; /* CLOCK_MONOTONIC: the last CONNACK */
 
 	enum mqtt_state state;
 	bool host_set;     /* mosquitto_reconnect_async() needs a first connect call */
@@ -117,5 +120,5 @@ void mqtt_attempt_started(struct mqtt *m);
  */
 void mqtt_attempt_failed(struct mqtt *m, int error);
 
-/* Connected: an info line if a failure came before; forgets the cause. */
+/* Connected: an info line; forgets the cause of the last failure. */
 void mqtt_attempt_succeeded(struct mqtt *m);

@@ -141,8 +141,7 @@ void mqtt_attempt_failed(struct mqtt *m, int error)
 
 void mqtt_attempt_succeeded(struct mqtt *m)
 {
-	if (m->failures > 0 || m->unreachable[0])
-		log_info("connected to MQTT broker %s:%d", m->host, m->port);
+	log_info("connected to MQTT broker %s:%d", m->host, m->port);
 	m->unreachable[0] = '\0';
 	m->attempt_error[0] = '\0';
 }

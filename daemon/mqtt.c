@@ -34,6 +34,8 @@
 #define RECONNECT_MAX_USEC (60ULL * 1000000ULL)
 #define USEC_PER_SEC       1000000ULL
 #define STOP_TIMEOUT_USEC  (2ULL * 1000000ULL)
+/* A connection lost sooner than this after its CONNACK gets a hint in the log. */
+#define SHORT_CONNECTION_USEC (30ULL * 1000000ULL)
 
 void mqtt_update_io_events(struct mqtt *m)
 {
@@ -91,8 +93,19 @@ static void connection_lost(struct mqtt *m, int error)
 	if (m->state == MQTT_STATE_STOPPING || m->state == MQTT_STATE_STOPPED)
 		return;
 	if (was_connected) {
-		log_warning("connection to MQTT broker %s:%d lost%s%s", m->host, m->port,
-			    error ? ": " : "", error ? strerror(-error) : "");
+		uint64_t lasted = clock_monotonic_usec() - m->connected_usec;
+
+		/* A broker drops the older of two clients with one id, at once, every time. */
+		if (lasted < SHORT_CONNECTION_USEC)
+			log_warning(
+			    "connection to MQTT broker %s:%d lost %.0f s after connecting%s%s "
+			    "(is another client using client_id '%s'? a broker drops the "
+			    "older of two)",
+			    m->host, m->port, (double) lasted / 1e6, error ? ": " : "",
+			    error ? strerror(-error) : "", m->client_id);
+		else
+			log_warning("connection to MQTT broker %s:%d lost%s%s", m->host, m->port,
+				    error ? ": " : "", error ? strerror(-error) : "");
 		mqtt_slots_disconnected(m);
 		if (m->cb->disconnected)
 			m->cb->disconnected(m->userdata);
@@ -385,6 +398,7 @@ static void on_connect(struct mosquitto *mosq, void *userdata, int rc)
 		return;
 	}
 	mqtt_attempt_succeeded(m);
+	m->connected_usec = clock_monotonic_usec();
 	m->state = MQTT_STATE_CONNECTED;
 	m->failures = 0;
 	/*
@@ -527,7 +541,8 @@ int mqtt_new(sd_event *event, const struct config_mqtt *cfg, const struct mqtt_c
 	warn_limit_init(&m->warn_large, event, "large messages");
 	m->host = strdup(cfg->host);
 	m->base_topic = strdup(cfg->base_topic);
-	if (!m->host || !m->base_topic ||
+	m->client_id = strdup(cfg->client_id);
+	if (!m->host || !m->base_topic || !m->client_id ||
 	    asprintf(&m->availability_topic, "%s/availability", cfg->base_topic) < 0) {
 		m->availability_topic = NULL;
 		r = -ENOMEM;
@@ -588,6 +603,7 @@ struct mqtt *mqtt_free(struct mqtt *m)
 	mqtt_slots_detach(m);
 	free(m->host);
 	free(m->base_topic);
+	free(m->client_id);
 	free(m->availability_topic);
 	sd_event_unref(m->event);
 	free(m);

@@ -75,6 +75,21 @@ static void arm_timer(struct heating *h, uint64_t at)
 }
 
 /* Publishes a heater's messages and handles its alerts; true when it wants a new decision. */
+/* What a person reading the journal needs to find a plug that does not answer. */
+static void log_heater_alert(const struct stage *s, enum heater_alert a)
+{
+	const char *kind = heater_alert_to_string(a);
+	const char *topic =
+	    heater_n_subscriptions(s->heater) > 0 ? heater_subscription(s->heater, 0) : "";
+
+	if (a == HEATER_ALERT_UNCONFIRMED)
+		log_warning("%s: %s: no answer on '%s' to the last command (is the plug on and on "
+			    "the network, and its topic in the config right?)",
+			    s->source, kind, topic);
+	else
+		log_warning("%s: %s: the plug says it is offline (its last will)", s->source, kind);
+}
+
 static bool carry_out(struct stage *s, const struct heater_decision *d)
 {
 	struct heating *h = s->heating;
@@ -98,7 +113,7 @@ static bool carry_out(struct stage *s, const struct heater_decision *d)
 		const char *kind = heater_alert_to_string((enum heater_alert) a);
 
 		if (d->alerts_raised & HEATER_ALERT_BIT(a)) {
-			log_warning("%s: %s", s->source, kind);
+			log_heater_alert(s, (enum heater_alert) a);
 			(void) alerts_raise(h->alerts, kind, s->source,
 					    a == HEATER_ALERT_OFFLINE
 						? "A heater's smart plug is offline."
@@ -106,9 +121,11 @@ static bool carry_out(struct stage *s, const struct heater_decision *d)
 						  "commands.",
 					    now);
 		}
-		if (d->alerts_cleared & HEATER_ALERT_BIT(a))
+		if (d->alerts_cleared & HEATER_ALERT_BIT(a)) {
+			log_info("%s: %s is over: the plug answers again", s->source, kind);
 			(void) alerts_clear(h->alerts, kind, s->source,
 					    "The heater's smart plug answers again.", now);
+		}
 	}
 	s->wake_usec = d->next_wakeup_usec;
 	return d->redecide;
@@ -503,8 +520,11 @@ int heating_start(struct heating *h, struct mqtt *mqtt, struct store *store)
 	r = subscribe(h, mqtt);
 	if (r < 0)
 		return log_error_errno(r, "heating: cannot subscribe");
-	log_info("heating: %s, floor %.1f °C from %02d:%02d to %02d:%02d, %u heater%s",
+	log_info("heating: %s, floor %.1f °C%s from %02d:%02d to %02d:%02d, %u heater%s",
 		 command_mode_to_string(h->settings.mode), h->settings.floor_c,
+		 h->settings.floor_kept && h->settings.floor_c != h->config->heating.floor_c
+		     ? " (set from Home Assistant; an edit of the file's floor overrides it)"
+		     : "",
 		 h->config->heating.night_start_min / 60, h->config->heating.night_start_min % 60,
 		 h->config->heating.night_end_min / 60, h->config->heating.night_end_min % 60,
 		 h->n_stages, h->n_stages == 1 ? "" : "s");

@@ -11,6 +11,12 @@
 #include "daemon/event-source.h"
 #include "daemon/log.h"
 
+static const char *config_mode(const struct config_heating *config)
+{
+	return command_mode_to_string(config->mode == CONFIG_HEATING_MODE_OFF ? COMMAND_MODE_OFF
+									      : COMMAND_MODE_HEAT);
+}
+
 void heating_settings_init(struct heating_settings *s, const struct config_heating *config)
 {
 	assert(s);
@@ -44,8 +50,8 @@ void heating_settings_done(struct heating_settings *s)
 
 void heating_settings_flush(struct heating_settings *s)
 {
-	struct store_setting items[2];
-	char text[16];
+	struct store_setting items[4];
+	char text[16], file_text[16];
 	size_t n = 0;
 	int r = -ENODEV;
 
@@ -55,10 +61,15 @@ void heating_settings_flush(struct heating_settings *s)
 	if (!s->floor_pending && !s->mode_pending)
 		return;
 	snprintf(text, sizeof(text), "%.1f", s->floor_c);
-	if (s->floor_pending)
+	snprintf(file_text, sizeof(file_text), "%.1f", s->config->floor_c);
+	if (s->floor_pending) {
 		items[n++] = (struct store_setting){ "floor", text };
-	if (s->mode_pending)
+		items[n++] = (struct store_setting){ "floor_file", file_text };
+	}
+	if (s->mode_pending) {
 		items[n++] = (struct store_setting){ "mode", command_mode_to_string(s->mode) };
+		items[n++] = (struct store_setting){ "mode_file", config_mode(s->config) };
+	}
 	if (s->store)
 		r = store_settings_set_many(s->store, items, n);
 	if (r < 0)
@@ -107,9 +118,30 @@ static void keep_soon(struct heating_settings *s)
 	}
 }
 
-void heating_settings_load(struct heating_settings *s, struct store *store)
+/*
+ * What the file said (@file_key) when @key was last set from Home Assistant,
+ * against what it says now (@file_now): a file edited since is the newer wish
+ * and wins; an unedited one leaves the kept value. A store from before
+ * @file_key was kept learns the file's value now.
+ */
+static bool file_edited(struct store *store, const char *key, const char *file_key,
+			const char *file_now)
 {
 	char *v = NULL;
+	bool edited = false;
+
+	if (store_setting_get(store, file_key, &v) == 0)
+		edited = strcmp(v, file_now) != 0;
+	else if (store_setting_get(store, key, &v) == 0)
+		(void) store_settings_set_many(
+		    store, &(struct store_setting){ .key = file_key, .value = file_now }, 1);
+	free(v);
+	return edited;
+}
+
+void heating_settings_load(struct heating_settings *s, struct store *store)
+{
+	char *v = NULL, file_floor[16];
 	double floor_c;
 	enum command_mode mode;
 	const char *reason;
@@ -120,7 +152,13 @@ void heating_settings_load(struct heating_settings *s, struct store *store)
 	s->mode_kept = false;
 	if (!store)
 		return;
-	if (store_setting_get(store, "floor", &v) == 0) {
+	snprintf(file_floor, sizeof(file_floor), "%.1f", s->config->floor_c);
+	if (file_edited(store, "floor", "floor_file", file_floor)) {
+		log_info("heating: floor %.1f °C from the configuration file, edited since Home "
+			 "Assistant set one",
+			 s->floor_c);
+		s->floor_pending = true;
+	} else if (store_setting_get(store, "floor", &v) == 0) {
 		if (command_parse_floor(v, strlen(v), s->config->floor_min_c,
 					s->config->floor_max_c, &floor_c, &reason) == 0) {
 			s->floor_c = floor_c;
@@ -131,13 +169,20 @@ void heating_settings_load(struct heating_settings *s, struct store *store)
 		free(v);
 		v = NULL;
 	}
-	if (store_setting_get(store, "mode", &v) == 0) {
+	if (file_edited(store, "mode", "mode_file", config_mode(s->config))) {
+		log_info("heating: mode %s from the configuration file, edited since Home "
+			 "Assistant set one",
+			 command_mode_to_string(s->mode));
+		s->mode_pending = true;
+	} else if (store_setting_get(store, "mode", &v) == 0) {
 		if (command_parse_mode(v, strlen(v), &mode, NULL) == 0) {
 			s->mode = mode;
 			s->mode_kept = true;
 		}
 		free(v);
 	}
+	if (s->floor_pending || s->mode_pending)
+		heating_settings_flush(s);
 }
 
 /*

@@ -145,6 +145,59 @@ static void reload(struct fixture *f)
 	}
 }
 
+/* A config with the night floor at @floor, and no heater. */
+static void write_floor_config(struct fixture *f, const char *floor)
+{
+	char text[1024];
+
+	snprintf(text, sizeof(text),
+		 "[daemon]\nnode_id = reload%d\nstate_dir = @STATE_DIR@\nlog_level = debug\n"
+		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n[heating]\nfloor = %s\n"
+		 "[sensor.air]\ntype = mqtt\ntopic = %s\nmax_rate = 0\n",
+		 (int) getpid(), f->broker.port, floor, f->thermo_topic);
+	assert_int_equal(daemon_write_config(&f->daemon, text), 0);
+}
+
+/*
+ * A floor set from Home Assistant outlives reloads of an unchanged file (and
+ * says so); an edit of the file's floor is the newer wish and wins.
+ */
+static void test_reload_edited_floor_beats_the_kept_one(void **state)
+{
+	struct fixture *f = *state;
+	char topic[128];
+
+	write_floor_config(f, "18");
+	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
+	snprintf(topic, sizeof(topic), "%s/set/floor", f->base);
+	assert_int_equal(client_publish(f->client, topic, "20", false), 0);
+	state_says(f, "\"floor\":20.0");
+	assert_int_equal(daemon_wait_log(&f->daemon, "floor set to 20.0", 5000), 0);
+	sleep(2); /* kept in the store within a second */
+
+	client_clear(f->client);
+	reload(f);
+	assert_int_equal(
+	    daemon_wait_log(&f->daemon, "floor 20.0 °C (set from Home Assistant", 5000), 0);
+	reading(f, "19.0");
+	state_says(f, "\"floor\":20.0");
+
+	client_clear(f->client);
+	write_floor_config(f, "19");
+	reload(f);
+	assert_int_equal(
+	    daemon_wait_log(&f->daemon, "floor 19.0 °C from the configuration file, edited", 5000),
+	    0);
+	reading(f, "19.5");
+	state_says(f, "\"floor\":19.0");
+
+	/* And it stays the file's over a reload of the same file. */
+	client_clear(f->client);
+	reload(f);
+	reading(f, "19.4");
+	state_says(f, "\"floor\":19.0");
+}
+
 /* Heating, then SIGHUP with the same file and with an unrelated change: nothing moves. */
 static void test_reload_while_heating(void **state)
 {
@@ -352,6 +405,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload_removing_the_heater_switches_it_off,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reload_edited_floor_beats_the_kept_one, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_reload_to_a_state_dir_that_cannot_open, setup,
 						teardown),
 	};

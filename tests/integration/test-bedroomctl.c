@@ -149,7 +149,11 @@ static void test_ha_remove_takes_the_device_out(void **state)
 		usleep(200000);
 	announced = retained_configs(f, device);
 	assert_true(announced >= 10);
-	/* Stopped first, or it would announce them again. */
+	/* Refused while it runs: it would announce them again. */
+	assert_int_equal(ctl(f, remove, &out), 75);
+	assert_non_null(strstr(out, "is online"));
+	free(out);
+	assert_int_equal(retained_configs(f, device), announced);
 	kill(f->daemon.pid, SIGTERM);
 	assert_true(daemon_wait_exit(&f->daemon, 10000) >= 0);
 

@@ -30,6 +30,7 @@
 #define EXIT_SOFTWARE    70 /* EX_SOFTWARE */
 #define EXIT_CANTCREAT   73 /* EX_CANTCREAT */
 #define EXIT_IOERR       74 /* EX_IOERR */
+#define EXIT_TEMPFAIL    75 /* EX_TEMPFAIL */
 
 #define NOTE_MAX           200          /* bytes, as the daemon accepts */
 #define AT_PAST_MAX_S      (30 * 86400) /* the daemon refuses older cramps */
@@ -72,7 +73,7 @@ static const char usage_text[] =
     "      Print the daemon's retained <base>/availability and <base>/state (waits\n"
     "      up to 3 seconds for them).\n"
     "\n"
-    "  ha-remove [--dry-run]\n"
+    "  ha-remove [--dry-run] [--force]\n"
     "      Take this bedroom's device out of Home Assistant, for someone who stops\n"
     "      using bedroomd: every discovery config of the device (bedroomd_<node_id>)\n"
     "      retained under <discovery_prefix>/+/<node_id>/+/config is replaced with\n"
@@ -441,22 +442,48 @@ out:
 	return r;
 }
 
+/*
+ * Whether the bedroomd of @config says it is online (retained availability):
+ * it would announce the device again at its next connection. -errno when the
+ * broker cannot tell.
+ */
+static int daemon_online(const struct config *config)
+{
+	char *topic = topic_of(config, "availability"), *payload = NULL;
+	const char *error = NULL;
+	int r;
+
+	if (!topic)
+		return -ENOMEM;
+	r = ctl_mqtt_fetch_retained(&config->mqtt, (const char *const *) &topic, 1, &payload,
+				    STATUS_TIMEOUT_MS, &error);
+	if (r >= 0)
+		r = payload && strcmp(payload, "online") == 0;
+	free(payload);
+	free(topic);
+	return r;
+}
+
 static int cmd_ha_remove(const char *config_path, int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "dry-run", no_argument, NULL, 'd' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
 	struct config *config = NULL;
-	bool dry_run = false;
+	bool dry_run = false, force = false;
 	int c, r;
 
 	while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0) {
 		switch (c) {
 		case 'd':
 			dry_run = true;
+			break;
+		case 'f':
+			force = true;
 			break;
 		case 'c':
 			config_path = optarg;
@@ -473,6 +500,17 @@ static int cmd_ha_remove(const char *config_path, int argc, char **argv)
 	r = load_config(config_path, &config);
 	if (r != 0)
 		return r;
+	if (!force && daemon_online(config) > 0) {
+		fprintf(stderr,
+			"bedroomctl: bedroomd '%s' is online on %s:%d: it would announce the "
+			"device to Home Assistant again when it next connects. Stop it first "
+			"(systemctl stop bedroomd), or use --force.\n",
+			config->daemon.node_id, config->mqtt.host, config->mqtt.port);
+		if (!dry_run) {
+			config_free(config);
+			return EXIT_TEMPFAIL;
+		}
+	}
 	r = ctl_ha_remove(config, dry_run, PUBLISH_TIMEOUT_MS);
 	config_free(config);
 	return r;

@@ -68,7 +68,7 @@ int main(int argc, char **argv)
 	struct sim_room *room = NULL;
 	struct sim_weather *w = NULL;
 	double below_min = 0, lowest = INFINITY, kwh0 = 0;
-	unsigned line, ons0 = 0;
+	unsigned line, ons0 = 0, ons;
 	long night = 3, delay_ms = 0;
 	enum thermostat_reason reason = THERMOSTAT_REASON_NO_FLOOR;
 	char alerts[256] = ""; /* raised or cleared since the last row shown */
@@ -145,9 +145,10 @@ int main(int argc, char **argv)
 			pause_ms(delay_ms);
 		}
 	}
+	ons = sim_room_switch_ons(room, 0) - ons0;
 	printf("22:00-07:00: lowest true air %.2f °C, %.0f minutes below %.0f °C; "
-	       "the heater switched on %u times, %.1f kWh from 20:00 to 08:00\n",
-	       lowest, below_min, FLOOR_C, sim_room_switch_ons(room, 0) - ons0,
+	       "the heater switched on %u time%s, %.1f kWh from 20:00 to 08:00\n",
+	       lowest, below_min, FLOOR_C, ons, ons == 1 ? "" : "s",
 	       sim_room_energy_j(room) / 3.6e6 - kwh0);
 	bench_ctl_done(&ctl);
 	sim_room_free(room);

@@ -95,17 +95,16 @@ static void connection_lost(struct mqtt *m, int error)
 	if (was_connected) {
 		uint64_t lasted = clock_monotonic_usec() - m->connected_usec;
 
+		char hint[160] = "";
+
 		/* A broker drops the older of two clients with one id, at once, every time. */
 		if (lasted < SHORT_CONNECTION_USEC)
-			log_warning(
-			    "connection to MQTT broker %s:%d lost %.0f s after connecting%s%s "
-			    "(is another client using client_id '%s'? a broker drops the "
-			    "older of two)",
-			    m->host, m->port, (double) lasted / 1e6, error ? ": " : "",
-			    error ? strerror(-error) : "", m->client_id);
-		else
-			log_warning("connection to MQTT broker %s:%d lost%s%s", m->host, m->port,
-				    error ? ": " : "", error ? strerror(-error) : "");
+			snprintf(hint, sizeof(hint),
+				 " %.0f s after connecting (is another client using client_id "
+				 "'%s'? a broker drops the older of two)",
+				 (double) lasted / 1e6, m->client_id);
+		log_warning("connection to MQTT broker %s:%d lost%s%s%s", m->host, m->port,
+			    error ? ": " : "", error ? strerror(-error) : "", hint);
 		mqtt_slots_disconnected(m);
 		if (m->cb->disconnected)
 			m->cb->disconnected(m->userdata);

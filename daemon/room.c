@@ -288,16 +288,12 @@ static int on_health_timer(sd_event_source *es, uint64_t usec, void *userdata)
 		log_warning("%s: no good reading for %llu s: the sensor is stale", s->source,
 			    s->cfg->stale_after_usec / 1000000ULL);
 		/* In minutes, as a person reads it; a stale_after under two minutes in seconds. */
-		if (s->cfg->stale_after_usec < 120000000ULL)
-			snprintf(msg, sizeof(msg),
-				 "The room thermometer '%s' has given no good reading for %llu "
-				 "seconds.",
-				 s->cfg->name, s->cfg->stale_after_usec / 1000000ULL);
-		else
-			snprintf(msg, sizeof(msg),
-				 "The room thermometer '%s' has given no good reading for %llu "
-				 "minutes.",
-				 s->cfg->name, s->cfg->stale_after_usec / 60000000ULL);
+		bool in_s = s->cfg->stale_after_usec < 120000000ULL;
+
+		snprintf(msg, sizeof(msg),
+			 "The room thermometer '%s' has given no good reading for %llu %s.",
+			 s->cfg->name, s->cfg->stale_after_usec / (in_s ? 1000000ULL : 60000000ULL),
+			 in_s ? "seconds" : "minutes");
 		(void) alerts_raise(r->alerts, "sensor_stale", s->source, msg,
 				    clock_realtime_usec());
 	}

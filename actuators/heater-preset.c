@@ -55,6 +55,15 @@ bool heater_params_equal(const struct heater_params *a, const struct heater_para
 	       a->min_power_w == b->min_power_w && a->no_power_usec == b->no_power_usec;
 }
 
+bool heater_params_same_plug(const struct heater_params *a, const struct heater_params *b)
+{
+	assert(a);
+	assert(b);
+	return a->type == b->type && streq_null(a->topic, b->topic) &&
+	       streq_null(a->base_topic, b->base_topic) && a->switch_id == b->switch_id &&
+	       streq_null(a->command_topic, b->command_topic);
+}
+
 const char *heater_type_to_string(enum heater_type t)
 {
 	if ((unsigned) t >= _HEATER_TYPE_MAX)

@@ -52,6 +52,12 @@ void heater_params_init(struct heater_params *p, enum heater_type type);
 /* Whether @a and @b make the same heater (every field alike, strings by content). */
 bool heater_params_equal(const struct heater_params *a, const struct heater_params *b);
 
+/*
+ * Whether @a and @b address the same plug (type, device, switch, command topic),
+ * whatever else of theirs differs.
+ */
+bool heater_params_same_plug(const struct heater_params *a, const struct heater_params *b);
+
 /* The name of HEATER_PRESETS: "tasmota", "shelly", ...; NULL if invalid. */
 const char *heater_type_to_string(enum heater_type t);
 

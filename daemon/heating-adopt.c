@@ -31,6 +31,31 @@ static void adopt_stage(struct stage *s, struct stage *old)
 	s->accounted_usec = old->accounted_usec;
 }
 
+/*
+ * A heater whose settings changed but whose plug did not: the old one must not
+ * switch the relay off for the new one to switch it on a moment later. The new
+ * one sends its first command as soon as heating decides.
+ */
+static void hand_over_plugs(struct heating *h, struct heating *old)
+{
+	for (unsigned j = 0; j < old->n_stages; j++) {
+		struct stage *o = &old->stages[j];
+
+		if (!o->heater) /* adopted as it was */
+			continue;
+		for (unsigned i = 0; i < h->n_stages && !o->handed_over; i++) {
+			const struct stage *s = &h->stages[i];
+
+			if (s->adopted || !heater_params_same_plug(&o->params, &s->params))
+				continue;
+			o->handed_over = true;
+			log_info("%s: new settings for the same plug (now %s): not switched off "
+				 "in between",
+				 o->source, s->source);
+		}
+	}
+}
+
 void heating_adopt(struct heating *h, struct heating *old)
 {
 	bool all_in_place = h->n_stages == old->n_stages, adopted_thermostat;
@@ -76,6 +101,7 @@ void heating_adopt(struct heating *h, struct heating *old)
 		h->last = old->last;
 		h->have_decision = old->have_decision;
 	}
+	hand_over_plugs(h, old);
 	heating_model_adopt(h, old, adopted_thermostat);
 	log_debug("heating: reloaded, %u of %u heaters kept as they were, the thermostat %s",
 		  adopted, h->n_stages, old->thermostat ? "made anew" : "kept");

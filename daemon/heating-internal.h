@@ -29,7 +29,8 @@ struct stage {
 	unsigned n_slots;
 	uint64_t wake_usec;
 	bool on;
-	bool adopted; /* taken over at a reload, with what it knew of the connection */
+	bool adopted;     /* taken over at a reload, with what it knew of the connection */
+	bool handed_over; /* its plug is driven by a changed heater of a reload: no OFF */
 	/* On-time per minute over the last hour, for the cramp log's context. */
 	uint64_t on_usec[60];
 	uint64_t minute[60];

@@ -564,8 +564,11 @@ void heating_off(struct heating *h)
 		struct heater_decision hd;
 
 		h->stages[i].on = false;
-		/* An adopted heater lives on in the new heating, as it is. */
-		if (!h->connected || !h->stages[i].heater)
+		/*
+		 * An adopted heater lives on in the new heating, as it is; a handed
+		 * over plug is the new heating's to switch.
+		 */
+		if (!h->connected || !h->stages[i].heater || h->stages[i].handed_over)
 			continue;
 		heater_set(h->stages[i].heater, false, now, &hd);
 		(void) carry_out(&h->stages[i], &hd);

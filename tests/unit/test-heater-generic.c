@@ -152,6 +152,28 @@ static void test_shared_topic(void **state)
 	heater_preset_free(hp);
 }
 
+/* A reload may hand a plug to changed settings: only its address makes it the same plug. */
+static void test_same_plug(void **state)
+{
+	struct heater_params a, b;
+
+	(void) state;
+	params(&a);
+	params(&b);
+	b.payload_on = "1";
+	b.confirm_timeout_usec = 20 * SEC;
+	assert_false(heater_params_equal(&a, &b));
+	assert_true(heater_params_same_plug(&a, &b));
+	b.command_topic = "esphome/heater2/switch/relay/command";
+	assert_false(heater_params_same_plug(&a, &b));
+	params(&b);
+	b.type = HEATER_TYPE_TASMOTA;
+	assert_false(heater_params_same_plug(&a, &b));
+	params(&b);
+	b.switch_id = 1;
+	assert_false(heater_params_same_plug(&a, &b));
+}
+
 static void test_bad(void **state)
 {
 	struct heater_params p;
@@ -196,9 +218,9 @@ static void test_bad(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_defaults), cmocka_unit_test(test_payloads),
-		cmocka_unit_test(test_json),     cmocka_unit_test(test_shared_topic),
-		cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_defaults),  cmocka_unit_test(test_payloads),
+		cmocka_unit_test(test_json),      cmocka_unit_test(test_shared_topic),
+		cmocka_unit_test(test_same_plug), cmocka_unit_test(test_bad),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,6 @@
 /* bedroomd: keeps a bedroom warm through the night, logs cramps, talks MQTT. */
 #include <errno.h>
 #include <getopt.h>
-#include <locale.h>
 #include <malloc.h>
 #include <mosquitto.h>
 #include <signal.h>
@@ -122,7 +121,11 @@ int main(int argc, char **argv)
 	char *error = NULL;
 	int status, r;
 
-	setlocale(LC_ALL, "");
+	/*
+	 * No setlocale(): bedroomd stays in the C locale whatever LANG the system
+	 * gives its services. Under de_DE or fr_FR, LC_NUMERIC would make strtod()
+	 * stop at the '.' of "18.5" in the file and in every MQTT payload.
+	 */
 	/*
 	 * Big buffers (libmosquitto reads a whole packet into one, up to the
 	 * broker's limit) are mapped and unmapped on their own, so a 1 MB message

@@ -34,13 +34,13 @@ static const char *env_or(const char *name, const char *fallback)
 	return v && *v ? v : fallback;
 }
 
-static int make_temp_dir(char *buf, size_t size, const char *what)
+int make_temp_dir(char *buf, size_t size, const char *what)
 {
 	snprintf(buf, size, "%s/bedroomd-%s-XXXXXX", env_or("TMPDIR", "/tmp"), what);
 	return mkdtemp(buf) ? 0 : -errno;
 }
 
-static void remove_tree(const char *dir)
+void remove_tree(const char *dir)
 {
 	char cmd[300];
 

@@ -68,6 +68,12 @@ int daemon_wait_log(struct daemon *d, const char *needle, int timeout_ms);
 /* Kills the daemon if it still runs and removes its directory. */
 void daemon_destroy(struct daemon *d);
 
+/* A new directory $TMPDIR/bedroomd-@what-XXXXXX in @buf: 0 or -errno. */
+int make_temp_dir(char *buf, size_t size, const char *what);
+
+/* rm -rf @dir (nothing for ""). */
+void remove_tree(const char *dir);
+
 /* Runs bedroomd with @args to completion; returns the exit status, output in *ret_output. */
 int run_bedroomd(const char *const *args, char **ret_output);
 

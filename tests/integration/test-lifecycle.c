@@ -238,6 +238,38 @@ static void test_command_line(void **state)
 	free(out);
 }
 
+/*
+ * A system whose services get LANG=de_DE.UTF-8 (a decimal comma): bedroomd still
+ * reads "18.5". The locale is built for the test (localedef, from Debian's
+ * locales package) in a directory of its own.
+ */
+static void test_a_decimal_comma_locale_changes_nothing(void **state)
+{
+	struct fixture *f = *state;
+	const char *check[] = { "--check-config", "--config", f->daemon.config_path, NULL };
+	char dir[64], cmd[256];
+	char *out;
+	int status;
+
+	assert_int_equal(make_temp_dir(dir, sizeof(dir), "locale"), 0);
+	snprintf(cmd, sizeof(cmd), "localedef -i de_DE -f UTF-8 %s/de_DE.UTF-8 2>&1", dir);
+	status = system(cmd);
+	if (status != 0)
+		fail_msg("localedef -i de_DE failed (%d): is Debian's 'locales' package installed "
+			 "(tools/install-deps)?",
+			 status);
+	write_config(f, "comma", "[heating]\nfloor = 18.5\n");
+	assert_int_equal(setenv("LOCPATH", dir, 1), 0);
+	assert_int_equal(setenv("LC_ALL", "de_DE.UTF-8", 1), 0);
+	status = run_bedroomd(check, &out);
+	unsetenv("LC_ALL");
+	unsetenv("LOCPATH");
+	remove_tree(dir);
+	if (status != 0)
+		fail_msg("--check-config under de_DE.UTF-8 exited %d: %s", status, out);
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -255,6 +287,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reload_refuses_bad_config_and_applies_good_one,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_command_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_decimal_comma_locale_changes_nothing, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

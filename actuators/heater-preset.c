@@ -64,6 +64,12 @@ bool heater_params_same_plug(const struct heater_params *a, const struct heater_
 	       streq_null(a->command_topic, b->command_topic);
 }
 
+uint64_t heater_params_unconfirmed_after_usec(const struct heater_params *p)
+{
+	assert(p);
+	return (p->retries + 1ULL) * p->confirm_timeout_usec;
+}
+
 const char *heater_type_to_string(enum heater_type t)
 {
 	if ((unsigned) t >= _HEATER_TYPE_MAX)

@@ -58,6 +58,9 @@ bool heater_params_equal(const struct heater_params *a, const struct heater_para
  */
 bool heater_params_same_plug(const struct heater_params *a, const struct heater_params *b);
 
+/* How long after a command a plug that never answers is heater_unconfirmed: every try's timeout. */
+uint64_t heater_params_unconfirmed_after_usec(const struct heater_params *p);
+
 /* The name of HEATER_PRESETS: "tasmota", "shelly", ...; NULL if invalid. */
 const char *heater_type_to_string(enum heater_type t);
 

@@ -3,8 +3,10 @@
 #include <assert.h>
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "daemon/clock.h"
 #include "daemon/event-source.h"
@@ -17,14 +19,18 @@ struct active {
 	char *kind;
 	char *source;
 	char since[40];
+	bool restored;         /* left active by a previous run, not raised again yet */
+	uint64_t recheck_usec; /* restored: cleared at this CLOCK_MONOTONIC time */
 };
 
 struct alerts {
 	const struct alerts_callbacks *cb;
 	void *userdata;
-	struct mqtt *mqtt;       /* where events go; NULL: not yet */
-	struct mqtt_slot *watch; /* sends what waits on every connect */
-	sd_event_source *defer;  /* sends soon after a change, once per loop iteration */
+	struct mqtt *mqtt;        /* where events go; NULL: not yet */
+	struct mqtt_slot *watch;  /* sends what waits on every connect */
+	sd_event_source *defer;   /* sends soon after a change, once per loop iteration */
+	sd_event_source *recheck; /* clears the restored alerts nobody raised again */
+	sd_event *event;
 	bool active_changed;
 	char *node_id;
 	uint64_t seq; /* with the start time, makes ids unique across restarts */
@@ -34,6 +40,8 @@ struct alerts {
 	char *pending[PENDING_MAX]; /* serialised events, oldest first */
 	unsigned n_pending;
 };
+
+static int arm_recheck(struct alerts *a);
 
 /* After whatever raised, cleared or noticed something in this loop iteration: out it goes. */
 static int on_defer(sd_event_source *s, void *userdata)
@@ -65,6 +73,7 @@ int alerts_new(sd_event *event, const char *node_id, const struct alerts_callbac
 	}
 	a->cb = cb;
 	a->userdata = userdata;
+	a->event = event;
 	a->boot_usec = clock_realtime_usec();
 	r = sd_event_add_defer(event, &a->defer, on_defer, a);
 	if (r >= 0)
@@ -127,6 +136,7 @@ struct alerts *alerts_free(struct alerts *a)
 		free(a->pending[i]);
 	a->watch = mqtt_slot_free(a->watch);
 	a->defer = sd_event_source_disable_unref(a->defer);
+	a->recheck = sd_event_source_disable_unref(a->recheck);
 	free(a->node_id);
 	free(a);
 	return NULL;
@@ -166,6 +176,27 @@ static int queue_event(struct alerts *a, const char *kind, const char *source, c
 	return 0;
 }
 
+static int add_active(struct alerts *a, const char *kind, const char *source, const char *since,
+		      bool restored)
+{
+	struct active *active = realloc(a->active, (a->n_active + 1) * sizeof(*active));
+
+	if (!active)
+		return -ENOMEM;
+	a->active = active;
+	active = &a->active[a->n_active];
+	*active =
+	    (struct active){ .kind = strdup(kind), .source = strdup(source), .restored = restored };
+	if (!active->kind || !active->source) {
+		free(active->kind);
+		free(active->source);
+		return -ENOMEM;
+	}
+	snprintf(active->since, sizeof(active->since), "%s", since);
+	a->n_active++;
+	return 0;
+}
+
 int alerts_raise(struct alerts *a, const char *kind, const char *source, const char *message,
 		 uint64_t realtime_usec)
 {
@@ -174,22 +205,18 @@ int alerts_raise(struct alerts *a, const char *kind, const char *source, const c
 	int r;
 
 	assert(a);
-	if (find(a, kind, source))
+	active = find(a, kind, source);
+	if (active) {
+		if (active->restored) { /* still so after the restart: confirmed */
+			active->restored = false;
+			(void) arm_recheck(a);
+		}
 		return 0;
-	active = realloc(a->active, (a->n_active + 1) * sizeof(*active));
-	if (!active)
-		return -ENOMEM;
-	a->active = active;
-	active = &a->active[a->n_active];
-	*active = (struct active){ .kind = strdup(kind), .source = strdup(source) };
-	if (!active->kind || !active->source) {
-		free(active->kind);
-		free(active->source);
-		return -ENOMEM;
 	}
 	(void) clock_format_local(realtime_usec, time, sizeof(time));
-	memcpy(active->since, time, sizeof(time));
-	a->n_active++;
+	r = add_active(a, kind, source, time, false);
+	if (r < 0)
+		return r;
 	r = queue_event(a, kind, source, "raised", message, time);
 	return r < 0 ? r : 1;
 }
@@ -220,6 +247,101 @@ int alerts_notify(struct alerts *a, const char *kind, const char *source, const 
 	assert(a);
 	(void) clock_format_local(realtime_usec, time, sizeof(time));
 	return queue_event(a, kind, source, "notice", message, time);
+}
+
+static int on_recheck(sd_event_source *s, uint64_t usec, void *userdata);
+
+/* Arms the recheck for the earliest restored alert nobody raised again; off if none. */
+static int arm_recheck(struct alerts *a)
+{
+	uint64_t next = UINT64_MAX;
+
+	for (size_t i = 0; i < a->n_active; i++)
+		if (a->active[i].restored && a->active[i].recheck_usec < next)
+			next = a->active[i].recheck_usec;
+	if (next == UINT64_MAX)
+		return a->recheck ? sd_event_source_set_enabled(a->recheck, SD_EVENT_OFF) : 0;
+	if (!a->recheck) {
+		int r = sd_event_add_time(a->event, &a->recheck, CLOCK_MONOTONIC, next, 0,
+					  on_recheck, a);
+
+		return r < 0 ? r : event_source_describe(a->recheck, "alerts-recheck");
+	}
+	(void) sd_event_source_set_time(a->recheck, next);
+	return sd_event_source_set_enabled(a->recheck, SD_EVENT_ONESHOT);
+}
+
+/* Its check is over: what a previous run left active and nobody raised again has ended. */
+static int on_recheck(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct alerts *a = userdata;
+	uint64_t now = clock_realtime_usec();
+	size_t i = 0;
+
+	(void) s;
+	while (i < a->n_active) {
+		struct active *active = &a->active[i];
+
+		if (!active->restored || active->recheck_usec > usec) {
+			i++;
+			continue;
+		}
+		log_info("alert %s of %s, left by the last run, was not seen again: cleared",
+			 active->kind, active->source);
+		/* Moves the last one into i: look at i again. */
+		(void) alerts_clear(a, active->kind, active->source,
+				    "Not seen again since bedroomd restarted.", now);
+	}
+	return arm_recheck(a);
+}
+
+char *alerts_active_text(const struct alerts *a)
+{
+	json_t *list = alerts_active_json(a);
+	char *text = list ? json_dumps(list, JSON_COMPACT) : NULL;
+
+	json_decref(list);
+	return text;
+}
+
+int alerts_restore(struct alerts *a, const char *text, alerts_recheck_fn recheck, void *userdata)
+{
+	uint64_t now = clock_monotonic_usec();
+	json_error_t error;
+	json_t *list, *item;
+	size_t i;
+	int n = 0, r = 0;
+
+	assert(a);
+	assert(text);
+	assert(recheck);
+	list = json_loads(text, 0, &error);
+	if (!json_is_array(list)) {
+		json_decref(list);
+		return -EBADMSG;
+	}
+	json_array_foreach(list, i, item)
+	{
+		const char *kind = json_string_value(json_object_get(item, "kind"));
+		const char *source = json_string_value(json_object_get(item, "source"));
+		const char *since = json_string_value(json_object_get(item, "since"));
+
+		if (!kind || !source || !since || find(a, kind, source))
+			continue;
+		r = add_active(a, kind, source, since, true);
+		if (r < 0)
+			break;
+		a->active[a->n_active - 1].recheck_usec = now + recheck(kind, source, userdata);
+		n++;
+	}
+	json_decref(list);
+	if (n > 0) {
+		int k = arm_recheck(a);
+
+		soon(a, true);
+		r = r < 0 ? r : k;
+	}
+	return r < 0 ? r : n;
 }
 
 int alerts_flush(struct alerts *a, struct mqtt *mqtt)

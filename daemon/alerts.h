@@ -57,5 +57,20 @@ int alerts_flush(struct alerts *a, struct mqtt *mqtt);
 /* The active alerts as a JSON array of {kind, source, since} (a new reference). */
 json_t *alerts_active_json(const struct alerts *a);
 
+/* The active set as text for the store (what alerts_restore() takes); NULL: out of memory. */
+char *alerts_active_text(const struct alerts *a);
+
+/*
+ * After a restart: the alerts a previous run left active (@text, from
+ * alerts_active_text()) are active again, with their first "since", and no
+ * new "raised" goes out. Raising one again within recheck(kind, source)
+ * microseconds of now confirms it; if nobody does, it is cleared then, saying
+ * it was not seen again (so that a restart does not leave a phone's "raised"
+ * without its "cleared"). Returns how many were restored, -EBADMSG for text
+ * that is no such list (nothing restored), or another negative errno.
+ */
+typedef uint64_t (*alerts_recheck_fn)(const char *kind, const char *source, void *userdata);
+int alerts_restore(struct alerts *a, const char *text, alerts_recheck_fn recheck, void *userdata);
+
 /* How many events wait for the broker (for tests and the state snapshot). */
 unsigned alerts_pending(const struct alerts *a);

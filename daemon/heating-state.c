@@ -83,6 +83,16 @@ enum thermostat_reason heating_reason(const struct heating *h)
 	return d->reason;
 }
 
+uint64_t heating_alert_horizon_usec(const struct heating *h, const char *source)
+{
+	if (strcmp(source, "heating") == 0)
+		return h->thermostat_params.stale_usec;
+	for (unsigned i = 0; i < h->n_stages; i++)
+		if (strcmp(source, h->stages[i].source) == 0)
+			return heater_params_unconfirmed_after_usec(&h->stages[i].params);
+	return 0;
+}
+
 int heating_add_state(const struct heating *h, json_t *state)
 {
 	json_t *heaters = json_object();

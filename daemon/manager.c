@@ -20,6 +20,7 @@
 #include "daemon/parts.h"
 #include "daemon/reminders.h"
 #include "daemon/store-guard.h"
+#include "store/settings.h"
 #include "store/store.h"
 #include "util/streq.h"
 #include "version.h"
@@ -278,8 +279,63 @@ static void on_parts_changed(void *userdata)
 	publish_changes(userdata);
 }
 
+/* The store key of the active alerts, for the next run. */
+#define ALERTS_KEY "alerts.active"
+/* Beyond the parts' own checks: the first readings and answers after start. */
+#define ALERTS_RECHECK_SLACK_USEC (30 * 1000000ULL)
+
+/* A restart must not leave a "raised" without its "cleared": the next run reads these. */
+static void keep_alerts(struct manager *m)
+{
+	struct store *store = store_guard_get(m->store);
+	char *text;
+	int r;
+
+	if (!store)
+		return;
+	text = alerts_active_text(m->alerts);
+	r = text ? store_setting_set(store, ALERTS_KEY, text) : -ENOMEM;
+	if (r < 0)
+		log_warning_errno(r,
+				  "cannot keep the active alerts in the store for the next start");
+	free(text);
+}
+
+static uint64_t alert_recheck_usec(const char *kind, const char *source, void *userdata)
+{
+	struct manager *m = userdata;
+
+	(void) kind;
+	return parts_alert_horizon_usec(m->parts, source) + ALERTS_RECHECK_SLACK_USEC;
+}
+
+static void restore_alerts(struct manager *m)
+{
+	struct store *store = store_guard_get(m->store);
+	char *text = NULL;
+	int r;
+
+	if (!store || store_setting_get(store, ALERTS_KEY, &text) < 0)
+		return;
+	r = alerts_restore(m->alerts, text, alert_recheck_usec, m);
+	if (r < 0)
+		log_warning_errno(r, "cannot take the alerts the last run left active, ignoring");
+	else if (r > 0)
+		log_info(
+		    "%d alert%s left active by the last run: each is cleared unless seen again "
+		    "within the time its check takes",
+		    r, r == 1 ? "" : "s");
+	free(text);
+}
+
+static void on_alerts_changed(void *userdata)
+{
+	keep_alerts(userdata);
+	on_parts_changed(userdata);
+}
+
 static const struct alerts_callbacks alerts_callbacks = {
-	.changed = on_parts_changed,
+	.changed = on_alerts_changed,
 };
 
 static void on_mqtt_disconnected(void *userdata)
@@ -553,6 +609,7 @@ int manager_new(struct config *config, struct manager **ret)
 	r = parts_new(&m->env, config, &m->parts);
 	if (r < 0)
 		goto out; /* logged */
+	restore_alerts(m);
 	r = mqtt_new(m->event, &config->mqtt, &mqtt_callbacks, m, &m->mqtt);
 	if (r >= 0)
 		r = attach(m, m->mqtt);

@@ -225,6 +225,14 @@ const struct inputs *parts_inputs(const struct parts *p)
 	return p->inputs;
 }
 
+uint64_t parts_alert_horizon_usec(const struct parts *p, const char *source)
+{
+	uint64_t room = p->room ? room_alert_horizon_usec(p->room, source) : 0;
+	uint64_t heating = p->heating ? heating_alert_horizon_usec(p->heating, source) : 0;
+
+	return room > heating ? room : heating;
+}
+
 const struct heating *parts_heating(const struct parts *p)
 {
 	return p->heating;

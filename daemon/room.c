@@ -546,6 +546,15 @@ static json_t *sensor_state(const struct room *r, size_t i, uint64_t now)
 			 (json_int_t) r->sensors[i].retry.failures);
 }
 
+uint64_t room_alert_horizon_usec(const struct room *r, const char *source)
+{
+	assert(r);
+	for (size_t i = 0; i < r->n_sensors; i++)
+		if (strcmp(source, r->sensors[i].source) == 0)
+			return r->sensors[i].cfg->stale_after_usec;
+	return 0;
+}
+
 int room_add_state(struct room *r, json_t *state)
 {
 	uint64_t now = clock_monotonic_usec();

@@ -67,3 +67,9 @@ bool room_temperature(const struct room *r, double *ret_c);
  * to be published: the room re-publishes a change against what it shows.
  */
 int room_add_state(struct room *r, json_t *state);
+
+/*
+ * How long after start the room may take to call the thermometer @source
+ * ("sensor.NAME") stale again if it still fails; 0 for another source.
+ */
+uint64_t room_alert_horizon_usec(const struct room *r, const char *source);

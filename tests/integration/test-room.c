@@ -240,6 +240,41 @@ static void test_stale_sensor_raises_and_clears_an_alert(void **state)
 	wait_room_temperature(f, "19.5");
 }
 
+/*
+ * A restart while an alert is active: the next run shows it again (no second
+ * "raised") and, the thermometer being back, clears it once its check is over.
+ */
+static void test_an_alert_left_by_a_restart_is_cleared_when_not_seen_again(void **state)
+{
+	struct fixture *f = *state;
+	const struct message *m, *all;
+	size_t n;
+
+	wait_room_temperature(f, "19.5");
+	client_clear(f->client);
+	plug_ds18b20(f, false);
+	assert_non_null(client_wait(f->client, f->alert_topic, "~\"state\":\"raised\"", 20000));
+	assert_int_equal(kill(f->daemon.pid, SIGTERM), 0);
+	assert_true(daemon_wait_exit(&f->daemon, 10000) >= 0);
+
+	plug_ds18b20(f, true);
+	client_clear(f->client);
+	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
+	assert_int_equal(daemon_wait_log(&f->daemon, "1 alert left active by the last run", 5000),
+			 0);
+	assert_non_null(client_wait(f->client, f->state_topic, "~\"kind\":\"sensor_stale\"", 5000));
+	/* stale_after 10 s and 30 s for the first readings. */
+	m = client_wait(f->client, f->alert_topic, "~\"state\":\"cleared\"", 60000);
+	assert_non_null(m);
+	assert_non_null(strstr(m->payload, "\"kind\":\"sensor_stale\""));
+	assert_non_null(strstr(m->payload, "Not seen again since bedroomd restarted"));
+	assert_non_null(client_wait(f->client, f->state_topic, "~\"alerts\":[]", 5000));
+	n = client_messages(f->client, &all);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(all[i].topic, f->alert_topic) == 0)
+			assert_null(strstr(all[i].payload, "\"state\":\"raised\""));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -247,6 +282,9 @@ int main(void)
 						setup_patient, teardown),
 		cmocka_unit_test_setup_teardown(test_stale_sensor_raises_and_clears_an_alert,
 						setup_quick_to_stale, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_an_alert_left_by_a_restart_is_cleared_when_not_seen_again,
+		    setup_quick_to_stale, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,129 @@
+/*
+ * Alerts over a restart: what the last run left active is active again without
+ * a new "raised", confirmed by a raise within the recheck, cleared after it if not.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon/alerts.h"
+
+#define MSEC 1000ULL
+
+static unsigned changes;
+
+static void on_changed(void *userdata)
+{
+	(void) userdata;
+	changes++;
+}
+
+static const struct alerts_callbacks callbacks = { .changed = on_changed };
+
+/* The thermometer's check takes longer than the plug's. */
+static uint64_t recheck(const char *kind, const char *source, void *userdata)
+{
+	(void) kind;
+	(void) userdata;
+	return strcmp(source, "sensor.bed") == 0 ? 300 * MSEC : 100 * MSEC;
+}
+
+/* Runs the loop until nothing is due for @ms. */
+static void run_for(sd_event *e, int ms)
+{
+	for (int i = 0; i < ms; i++)
+		assert_true(sd_event_run(e, 1000) >= 0);
+}
+
+static char *active_text(struct alerts *a)
+{
+	char *text = alerts_active_text(a);
+
+	assert_non_null(text);
+	return text;
+}
+
+static void test_round_trip_confirm_and_clear(void **state)
+{
+	sd_event *e = NULL;
+	struct alerts *first = NULL, *next = NULL;
+	char *text, *now;
+
+	(void) state;
+	assert_int_equal(sd_event_new(&e), 0);
+	assert_int_equal(alerts_new(e, "n", &callbacks, NULL, &first), 0);
+	assert_int_equal(alerts_raise(first, "sensor_stale", "sensor.bed", "gone", 1000), 1);
+	assert_int_equal(alerts_raise(first, "heater_offline", "heater.plug", "off", 2000), 1);
+	text = active_text(first);
+	first = alerts_free(first);
+
+	/* The next run: both active again, no event, the first "since" kept. */
+	assert_int_equal(alerts_new(e, "n", &callbacks, NULL, &next), 0);
+	assert_int_equal(alerts_restore(next, text, recheck, NULL), 2);
+	assert_int_equal(alerts_pending(next), 0);
+	now = active_text(next);
+	assert_string_equal(now, text);
+	free(now);
+
+	/* After the plug's check: its alert, not seen again, is cleared; the sensor's waits. */
+	changes = 0;
+	run_for(e, 200);
+	assert_int_equal(alerts_pending(next), 1);
+	assert_true(changes > 0);
+	now = active_text(next);
+	assert_non_null(strstr(now, "sensor_stale"));
+	assert_null(strstr(now, "heater_offline"));
+	free(now);
+
+	/* The sensor is still gone: raising it again confirms it, and sends nothing. */
+	assert_int_equal(alerts_raise(next, "sensor_stale", "sensor.bed", "gone", 5000), 0);
+	run_for(e, 300);
+	assert_int_equal(alerts_pending(next), 1);
+	now = active_text(next);
+	assert_non_null(strstr(now, "sensor_stale"));
+	free(now);
+	/* And it is a normal alert from then on: its clear goes out. */
+	assert_int_equal(alerts_clear(next, "sensor_stale", "sensor.bed", "back", 9000), 1);
+	assert_int_equal(alerts_pending(next), 2);
+
+	free(text);
+	alerts_free(next);
+	sd_event_unref(e);
+}
+
+static void test_bad_text_restores_nothing(void **state)
+{
+	sd_event *e = NULL;
+	struct alerts *a = NULL;
+	char *now;
+
+	(void) state;
+	assert_int_equal(sd_event_new(&e), 0);
+	assert_int_equal(alerts_new(e, "n", &callbacks, NULL, &a), 0);
+	assert_int_equal(alerts_restore(a, "{\"kind\":1}", recheck, NULL), -EBADMSG);
+	assert_int_equal(alerts_restore(a, "not json", recheck, NULL), -EBADMSG);
+	/* Items without their fields are skipped; an empty list restores none. */
+	assert_int_equal(alerts_restore(a, "[{\"kind\":\"x\"}, 3, null]", recheck, NULL), 0);
+	assert_int_equal(alerts_restore(a, "[]", recheck, NULL), 0);
+	now = active_text(a);
+	assert_string_equal(now, "[]");
+	free(now);
+	alerts_free(a);
+	sd_event_unref(e);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip_confirm_and_clear),
+		cmocka_unit_test(test_bad_text_restores_nothing),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -215,6 +215,8 @@ const char *thermostat_reason_to_string(enum thermostat_reason r)
 		return "min_off";
 	case THERMOSTAT_REASON_SENSOR_STALE:
 		return "sensor_stale";
+	case THERMOSTAT_REASON_NO_READING_YET:
+		return "no_reading_yet";
 	case THERMOSTAT_REASON_FALLBACK_DUTY:
 		return "fallback_duty";
 	case THERMOSTAT_REASON_OVER_TEMPERATURE:
@@ -387,7 +389,10 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 		uint64_t on_usec = (uint64_t) (t->p.fallback_duty * (double) period);
 		uint64_t phase = now_usec % period;
 
-		d.reason = THERMOSTAT_REASON_SENSOR_STALE;
+		/* A reading that went stale is older than stale_usec, so it came before start. */
+		d.reason = now_usec - t->start_usec < t->p.stale_usec
+				   ? THERMOSTAT_REASON_NO_READING_YET
+				   : THERMOSTAT_REASON_SENSOR_STALE;
 		forced = true;
 		if (on_usec > 0 && isfinite(floor_c) &&
 		    now_usec - t->start_usec >= t->p.stale_usec) {

@@ -46,6 +46,7 @@ enum thermostat_reason {
 	THERMOSTAT_REASON_MIN_ON,           /* would be off, held on by the minimum on-time */
 	THERMOSTAT_REASON_MIN_OFF,          /* would be on, held off by the minimum off-time */
 	THERMOSTAT_REASON_SENSOR_STALE,     /* no valid reading: off */
+	THERMOSTAT_REASON_NO_READING_YET,   /* none since start, not stale yet: off */
 	THERMOSTAT_REASON_FALLBACK_DUTY,    /* no valid reading: bounded fallback duty cycle */
 	THERMOSTAT_REASON_OVER_TEMPERATURE, /* cut-off */
 	THERMOSTAT_REASON_MAX_ON_TIME,      /* resting after the maximum continuous on-time */

@@ -42,9 +42,11 @@ static void test_sensor_stale(void **state)
 	rig_init(&g, NULL, AT(23, 0));
 	rig_tick(&g);
 	assert_false(g.d.stage[0].on);
+	assert_int_equal(g.d.reason, THERMOSTAT_REASON_NO_READING_YET);
 	assert_int_equal(g.d.alerts_active, 0);
 	g.now_usec += 300 * S;
 	rig_tick(&g);
+	assert_int_equal(g.d.reason, THERMOSTAT_REASON_SENSOR_STALE);
 	assert_int_equal(g.d.alerts_raised, BIT(SENSOR_STALE));
 	rig_done(&g);
 }
@@ -61,7 +63,7 @@ static void test_fallback_duty(void **state)
 	g.in.room_known = false;
 	rig_tick(&g); /* start-up: off until stale_usec has passed */
 	assert_false(g.d.stage[0].on);
-	assert_int_equal(g.d.reason, THERMOSTAT_REASON_SENSOR_STALE);
+	assert_int_equal(g.d.reason, THERMOSTAT_REASON_NO_READING_YET);
 	g.now_usec += 300 * S;
 	for (unsigned i = 0; i < 60; i++) { /* two 30 min periods */
 		rig_tick(&g);

@@ -50,6 +50,7 @@ struct thermostat {
 	bool have_reading;
 	uint64_t last_reading_usec;
 	bool started;
+	bool had_fresh; /* a fresh reading since start: no_reading_yet is over */
 	uint64_t start_usec;
 	uint64_t last_now_usec;
 	unsigned alerts;

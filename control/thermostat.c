@@ -286,6 +286,7 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 	fresh = in->room_known && isfinite(in->room_c) && in->room_usec <= now_usec &&
 		now_usec - in->room_usec <= t->p.stale_usec;
 	if (fresh) {
+		t->had_fresh = true;
 		if (!t->have_reading || in->room_usec > t->last_reading_usec) {
 			if (t->have_reading &&
 			    in->room_usec - t->last_reading_usec > 3 * t->p.reading_period_usec)
@@ -389,10 +390,9 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 		uint64_t on_usec = (uint64_t) (t->p.fallback_duty * (double) period);
 		uint64_t phase = now_usec % period;
 
-		/* A reading that went stale is older than stale_usec, so it came before start. */
-		d.reason = now_usec - t->start_usec < t->p.stale_usec
-				   ? THERMOSTAT_REASON_NO_READING_YET
-				   : THERMOSTAT_REASON_SENSOR_STALE;
+		d.reason = !t->had_fresh && now_usec - t->start_usec < t->p.stale_usec
+			       ? THERMOSTAT_REASON_NO_READING_YET
+			       : THERMOSTAT_REASON_SENSOR_STALE;
 		forced = true;
 		if (on_usec > 0 && isfinite(floor_c) &&
 		    now_usec - t->start_usec >= t->p.stale_usec) {

@@ -350,7 +350,7 @@ static void test_reload_changing_the_sensor_forgets_its_reading(void **state)
 	client_clear(f->client);
 	reload(f);
 	plug_receives(f, "OFF");
-	state_says(f, "\"heating_reason\":\"no_reading_yet\"");
+	state_says(f, "\"heating_reason\":\"sensor_stale\"");
 	assert_int_equal(commands(f, "ON"), 0);
 	reading(f, "15.0");
 	plug_receives(f, "ON");

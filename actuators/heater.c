@@ -116,7 +116,8 @@ static enum heater_state state(const struct heater *h)
 		return HEATER_STATE_UNCONFIRMED;
 	if (h->no_power)
 		return HEATER_STATE_NO_POWER;
-	if (h->pending)
+	/* A re-send of what the plug already confirmed (the dead-man's keep-alive) changes nothing. */
+	if (h->pending && h->confirmed != h->desired)
 		return HEATER_STATE_PENDING;
 	switch (h->confirmed) {
 	case HEATER_RELAY_ON:

@@ -131,6 +131,8 @@ static void test_keepalive(void **state)
 	d = tick(h, t + 300 * SEC);
 	assert_on_sent(&d);
 	assert_int_equal(d.next_wakeup_usec, t + 315 * SEC);
+	/* The plug was on and is told on again: still on to the outside, not pending. */
+	assert_int_equal(d.state, HEATER_STATE_ON);
 	d = receive(h, "stat/plug/POWER", "ON", t + 301 * SEC);
 	assert_int_equal(d.next_wakeup_usec, t + 600 * SEC);
 	d = tick(h, t + 600 * SEC);

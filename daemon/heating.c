@@ -23,35 +23,63 @@ static const char *const stage_alert_kinds[] = {
 	[THERMOSTAT_ALERT_MAX_ON_TIME] = "max_on_time",
 };
 
-static const char *alert_message(enum thermostat_alert a)
+/* What the person reads: which heater (@s; NULL for the room-wide ones) and what to check. */
+static void alert_message(const struct stage *s, enum thermostat_alert a, char *buf, size_t size)
 {
+	const struct thermostat_input *in = s ? &s->heating->in : NULL;
+	unsigned i = s ? (unsigned) (s - s->heating->stages) : 0;
+
 	switch (a) {
 	case THERMOSTAT_ALERT_SENSOR_STALE:
-		return "The room temperature is unknown: the heaters are off until a thermometer "
-		       "works again.";
+		snprintf(buf, size,
+			 "The room temperature is unknown: the heaters are off until a "
+			 "thermometer works again.");
+		return;
 	case THERMOSTAT_ALERT_OVER_TEMPERATURE:
-		return "The room is too warm: the heaters are off.";
+		snprintf(buf, size, "The room is too warm: the heaters are off.");
+		return;
 	case THERMOSTAT_ALERT_HEATING_NO_EFFECT:
-		return "A heater has been on for a long time and the room did not warm (a window "
-		       "open, the heater tipped over or unplugged?). It rests, then tries again.";
+		if (s && in->heater[i].power_known && in->heater[i].power_w < s->params.min_power_w)
+			snprintf(
+			    buf, size,
+			    "Heater '%s' draws %.0f W while its plug is on: is it switched off "
+			    "at its own switch, unplugged from the plug or broken? It rests, "
+			    "then tries again.",
+			    s->cfg->name, in->heater[i].power_w);
+		else
+			snprintf(
+			    buf, size,
+			    "Heater '%s' has been on for a long time and the room did not warm "
+			    "(a window open, the heater tipped over or unplugged?). It rests, "
+			    "then tries again.",
+			    s ? s->cfg->name : "?");
+		return;
 	case THERMOSTAT_ALERT_MAX_ON_TIME:
-		return "A heater ran for its longest allowed time and rests before it may run "
-		       "again.";
+		snprintf(
+		    buf, size,
+		    "Heater '%s' ran for its longest allowed time (max_on) and rests before it "
+		    "may run again.",
+		    s ? s->cfg->name : "?");
+		return;
 	case _THERMOSTAT_ALERT_MAX:
 		break;
 	}
-	return "";
+	snprintf(buf, size, "%s", "");
 }
 
-static void raise_or_clear(struct heating *h, unsigned raised, unsigned cleared, const char *source)
+/* The room-wide alerts (@s NULL, source "heating") or those of stage @s. */
+static void raise_or_clear(struct heating *h, unsigned raised, unsigned cleared,
+			   const struct stage *s)
 {
+	const char *source = s ? s->source : "heating";
 	uint64_t now = clock_realtime_usec();
+	char message[256];
 
 	for (unsigned a = 0; a < _THERMOSTAT_ALERT_MAX; a++) {
 		if (raised & THERMOSTAT_ALERT_BIT(a)) {
-			log_warning("%s: %s", source, stage_alert_kinds[a]);
-			(void) alerts_raise(h->alerts, stage_alert_kinds[a], source,
-					    alert_message((enum thermostat_alert) a), now);
+			alert_message(s, (enum thermostat_alert) a, message, sizeof(message));
+			log_warning("%s: %s: %s", source, stage_alert_kinds[a], message);
+			(void) alerts_raise(h->alerts, stage_alert_kinds[a], source, message, now);
 		}
 		if (cleared & THERMOSTAT_ALERT_BIT(a)) {
 			log_info("%s: %s is over", source, stage_alert_kinds[a]);
@@ -94,6 +122,7 @@ static bool carry_out(struct stage *s, const struct heater_decision *d)
 {
 	struct heating *h = s->heating;
 	uint64_t now = clock_realtime_usec();
+	char message[256];
 
 	/*
 	 * QoS 0: a command is superseded, not owed. A QoS 1 command still unacknowledged
@@ -114,17 +143,18 @@ static bool carry_out(struct stage *s, const struct heater_decision *d)
 
 		if (d->alerts_raised & HEATER_ALERT_BIT(a)) {
 			log_heater_alert(s, (enum heater_alert) a);
-			(void) alerts_raise(h->alerts, kind, s->source,
-					    a == HEATER_ALERT_OFFLINE
-						? "A heater's smart plug is offline."
-						: "A heater's smart plug does not confirm "
-						  "commands.",
-					    now);
+			snprintf(message, sizeof(message),
+				 a == HEATER_ALERT_OFFLINE
+				     ? "The smart plug of heater '%s' is offline."
+				     : "The smart plug of heater '%s' does not confirm commands.",
+				 s->cfg->name);
+			(void) alerts_raise(h->alerts, kind, s->source, message, now);
 		}
 		if (d->alerts_cleared & HEATER_ALERT_BIT(a)) {
 			log_info("%s: %s is over: the plug answers again", s->source, kind);
-			(void) alerts_clear(h->alerts, kind, s->source,
-					    "The heater's smart plug answers again.", now);
+			snprintf(message, sizeof(message),
+				 "The smart plug of heater '%s' answers again.", s->cfg->name);
+			(void) alerts_clear(h->alerts, kind, s->source, message, now);
 		}
 	}
 	s->wake_usec = d->next_wakeup_usec;
@@ -193,7 +223,7 @@ static void step(struct heating *h)
 		/* Never happens with a good clock; the decision is all off if it does. */
 		log_error_errno(r, "heating: the thermostat refused its inputs, heaters off");
 	} else {
-		raise_or_clear(h, d.alerts_raised, d.alerts_cleared, "heating");
+		raise_or_clear(h, d.alerts_raised, d.alerts_cleared, NULL);
 		heating_model_step(h, &d, &learned, now);
 	}
 	for (unsigned i = 0; i < h->n_stages; i++) {
@@ -202,7 +232,7 @@ static void step(struct heating *h)
 
 		heating_account(s, now);
 		s->on = d.stage[i].on;
-		raise_or_clear(h, d.stage[i].alerts_raised, d.stage[i].alerts_cleared, s->source);
+		raise_or_clear(h, d.stage[i].alerts_raised, d.stage[i].alerts_cleared, s);
 		if (h->connected) {
 			heater_set(s->heater, s->on, now, &hd);
 			again |= carry_out(s, &hd);

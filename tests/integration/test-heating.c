@@ -176,6 +176,8 @@ static void test_silent_plug_raises_heater_unconfirmed(void **state)
 	m = client_wait(f->client, f->alert_topic, "~\"kind\":\"heater_unconfirmed\"", 30000);
 	assert_non_null(m);
 	assert_non_null(strstr(m->payload, "\"source\":\"heater.oil\""));
+	/* The phone's notification shows the message: it names the heater. */
+	assert_non_null(strstr(m->payload, "The smart plug of heater 'oil' does not confirm"));
 }
 
 static void test_set_floor_and_mode_are_checked_and_kept(void **state)

@@ -436,18 +436,19 @@ int report_render_pdf(const struct report *r, const char *path, const char *room
 	text(cr, LEFT - 40, 50, 0, buf);
 	font(cr, 9.5, false);
 	rgb(cr, 0x404040);
-	snprintf(buf, sizeof(buf), "%zu nights%s%s%s, from the bedroom log of bedroomd.",
-		 r->n_nights, room_name ? " in the room '" : "", room_name ? room_name : "",
-		 room_name ? "'" : "");
+	snprintf(buf, sizeof(buf), "%zu night%s%s%s%s, from the bedroom log of bedroomd.",
+		 r->n_nights, r->n_nights == 1 ? "" : "s", room_name ? " in the room '" : "",
+		 room_name ? room_name : "", room_name ? "'" : "");
 	text(cr, LEFT - 40, 66, 0, buf);
 
 	rgb(cr, 0x000000);
 	font(cr, 11, true);
 	snprintf(buf, sizeof(buf),
-		 "%zu cramp%s on %u of %zu nights: left leg %u, right leg %u, "
+		 "%zu cramp%s on %u of %zu night%s: left leg %u, right leg %u, "
 		 "leg not given %u.",
 		 r->n_cramps - r->n_suspected, r->n_cramps - r->n_suspected == 1 ? "" : "s",
-		 r->n_nights_with_cramps, r->n_nights, r->n_left, r->n_right, r->n_unknown_leg);
+		 r->n_nights_with_cramps, r->n_nights, r->n_nights == 1 ? "" : "s", r->n_left,
+		 r->n_right, r->n_unknown_leg);
 	text(cr, LEFT - 40, 90, 0, buf);
 	if (r->n_suspected) { /* the bed's movement sensor thought so; the person never said */
 		font(cr, 8, false);

@@ -48,8 +48,8 @@ int report_print_text(const struct report *r, FILE *f)
 
 	report_night_label(r->first_night, first);
 	report_night_label(r->last_night, last);
-	fprintf(f, "Cramp report: nights of %s to %s (%zu nights, oldest first)\n\n", first, last,
-		r->n_nights);
+	fprintf(f, "Cramp report: nights of %s to %s (%zu night%s, oldest first)\n\n", first, last,
+		r->n_nights, r->n_nights == 1 ? "" : "s");
 	for (size_t i = 0; i < r->n_nights; i++) {
 		const struct report_night *n = &r->nights[i];
 
@@ -103,9 +103,10 @@ int report_print_text(const struct report *r, FILE *f)
 	}
 
 	fprintf(f,
-		"\nTotal: %zu cramp%s on %u of %zu nights (left %u, right %u, leg not given %u)\n",
+		"\nTotal: %zu cramp%s on %u of %zu night%s (left %u, right %u, leg not given %u)\n",
 		r->n_cramps - r->n_suspected, r->n_cramps - r->n_suspected == 1 ? "" : "s",
-		r->n_nights_with_cramps, r->n_nights, r->n_left, r->n_right, r->n_unknown_leg);
+		r->n_nights_with_cramps, r->n_nights, r->n_nights == 1 ? "" : "s", r->n_left,
+		r->n_right, r->n_unknown_leg);
 	if (r->n_suspected)
 		fprintf(f, "Not counted: %u suspected from movement and never confirmed\n",
 			r->n_suspected);

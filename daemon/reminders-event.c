@@ -76,9 +76,12 @@ json_t *reminder_state_json(const struct reminder *rem)
 	const struct reminder_run *run = &rem->s.run;
 	char id[REMINDER_ID_MAX];
 	bool has_run = reminder_run_id(&rem->p, run, id, sizeof(id)) == 0;
+	/* A snoozed run is due again before any next slot: that is the phone's "next". */
+	int64_t next_s =
+	    run->state == REMINDER_RUN_SNOOZED && run->next_s > 0 ? run->next_s : rem->next_slot_s;
 
 	return json_pack(
-	    "{s:o, s:s, s:o, s:i, s:o}", "next", time_or_null(rem->next_slot_s), "state",
+	    "{s:o, s:s, s:o, s:i, s:o}", "next", time_or_null(next_s), "state",
 	    reminder_run_state_to_string(run->state), "id", has_run ? json_string(id) : json_null(),
 	    "attempt", (int) run->attempt, "ends",
 	    run->state == REMINDER_RUN_TIMER ? time_or_null(run->ends_s) : json_null());

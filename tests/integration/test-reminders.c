@@ -269,10 +269,34 @@ static void test_started_then_time_up(void **state)
 	wait_records(f, "started", 1);
 }
 
+/* The state's "next" (Home Assistant's Next reminder) is when the snooze ends, not tomorrow. */
+static void assert_next_is_the_snooze_end(struct fixture *f, long long from_s, long long to_s)
+{
+	char state_topic[128];
+	const struct message *m;
+	const char *next;
+	struct tm tm = { 0 };
+	json_t *st;
+
+	snprintf(state_topic, sizeof(state_topic), "%s/state", f->base);
+	m = client_wait(f->client, state_topic, "~\"state\":\"snoozed\"", 5000);
+	assert_non_null(m);
+	st = json_loads(m->payload, 0, NULL);
+	next = json_string_value(json_object_get(
+	    json_object_get(json_object_get(st, "reminders"), "foot_soak"), "next"));
+	assert_non_null(next);
+	assert_non_null(strptime(next, "%Y-%m-%dT%H:%M:%S", &tm));
+	tm.tm_isdst = -1;
+	if ((long long) mktime(&tm) < from_s - 1 || (long long) mktime(&tm) > to_s + 1)
+		fail_msg("next %s is not the snooze's end (%lld..%lld): %s", next, from_s, to_s,
+			 m->payload);
+	json_decref(st);
+}
+
 static void test_snooze_brings_due_back_with_the_same_id(void **state)
 {
 	struct fixture *f = *state;
-	long long snoozed;
+	long long asked, snoozed;
 	json_t *e;
 
 	configure(f, 2, "snooze = 3s\nrepeat_every = 1h\n");
@@ -280,9 +304,11 @@ static void test_snooze_brings_due_back_with_the_same_id(void **state)
 	e = wait_event(f, "due", 1, 15000);
 	remember_id(f, e);
 	json_decref(e);
+	asked = (long long) time(NULL);
 	answer(f, "snooze");
 	snoozed = now_ms();
 	wait_records(f, "snoozed", 1);
+	assert_next_is_the_snooze_end(f, asked + 3, (long long) time(NULL) + 3);
 	e = wait_event(f, "due", 2, 10000);
 	/* Not before the snooze is over (seconds: the second it was taken may be nearly gone). */
 	assert_true(now_ms() - snoozed >= 2000);

@@ -252,20 +252,24 @@ static int on_timer(sd_event_source *es, uint64_t usec, void *userdata)
 {
 	struct heating *h = userdata;
 	uint64_t now = clock_monotonic_usec();
-	bool again = false;
+	bool again = false, changed = false;
 
 	for (unsigned i = 0; i < h->n_stages; i++) {
 		struct stage *s = &h->stages[i];
 		struct heater_decision hd;
+		struct heater_status before;
 
 		if (s->wake_usec > now || !h->connected)
 			continue;
+		heater_get_status(s->heater, &before);
 		heater_tick(s->heater, now, &hd);
 		again |= carry_out(s, &hd);
+		changed |= hd.state != before.state;
 	}
 	(void) again; /* a step follows anyway */
-	step(h);
-	if (h->cb->changed)
+	step(h); /* says itself when the action or its reason changed */
+	/* A re-send or a thermostat wake-up that changed nothing is no new state to publish. */
+	if (changed && h->cb->changed)
 		h->cb->changed(h->userdata);
 	return 0;
 }

@@ -328,6 +328,14 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 		t->preheat_used = false;
 	}
 	t->was_night = night;
+	/* Awake at the window's next edge, not up to a reading period after it. */
+	if (in->night_start_min != in->night_end_min) {
+		unsigned edge = (night ? in->night_end_min : in->night_start_min) * 60;
+		unsigned until = (edge + 86400 - local_sec_of_day) % 86400;
+
+		wake = thermostat_min_u64(wake, now_usec + (uint64_t) (until ? until : 86400) *
+								 USEC_PER_SEC);
+	}
 	if (night)
 		floor_c = in->floor_c;
 	else if (in->day_floor_enabled)

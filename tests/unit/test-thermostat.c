@@ -154,6 +154,17 @@ static void test_night_window(void **state)
 	assert_int_equal(g.d.reason, THERMOSTAT_REASON_NO_FLOOR);
 	assert_true(isnan(g.d.floor_c));
 	rig_done(&g);
+
+	/* Awake at the window's edge (22:00), not a reading period after it. */
+	rig_init(&g, NULL, AT(21, 0));
+	g.in.day_floor_enabled = false;
+	rig_hold(&g, 19.0, 1);
+	g.now_usec += (uint64_t) (AT(21, 59) + 30 - rig_sec(&g)) * S;
+	rig_tick(&g);
+	assert_int_equal(rig_sec(&g), AT(21, 59) + 30);
+	assert_true(g.d.next_wakeup_usec > g.now_usec);
+	assert_true(g.d.next_wakeup_usec <= g.now_usec + 30 * S);
+	rig_done(&g);
 }
 
 /*

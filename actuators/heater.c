@@ -116,7 +116,7 @@ static enum heater_state state(const struct heater *h)
 		return HEATER_STATE_UNCONFIRMED;
 	if (h->no_power)
 		return HEATER_STATE_NO_POWER;
-	/* A re-send of what the plug already confirmed (the dead-man's keep-alive) changes nothing. */
+	/* A re-send of what the plug confirmed (the dead-man's keep-alive) changes nothing. */
 	if (h->pending && h->confirmed != h->desired)
 		return HEATER_STATE_PENDING;
 	switch (h->confirmed) {

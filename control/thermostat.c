@@ -334,7 +334,7 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 		unsigned until = (edge + 86400 - local_sec_of_day) % 86400;
 
 		wake = thermostat_min_u64(wake, now_usec + (uint64_t) (until ? until : 86400) *
-								 USEC_PER_SEC);
+							       USEC_PER_SEC);
 	}
 	if (night)
 		floor_c = in->floor_c;

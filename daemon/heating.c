@@ -267,7 +267,8 @@ static int on_timer(sd_event_source *es, uint64_t usec, void *userdata)
 		changed |= hd.state != before.state;
 	}
 	(void) again; /* a step follows anyway */
-	step(h); /* says itself when the action or its reason changed */
+	/* step() says itself when the action or its reason changed. */
+	step(h);
 	/* A re-send or a thermostat wake-up that changed nothing is no new state to publish. */
 	if (changed && h->cb->changed)
 		h->cb->changed(h->userdata);

@@ -26,19 +26,29 @@ static void on_changed(void *userdata)
 
 static const struct alerts_callbacks callbacks = { .changed = on_changed };
 
-/* The thermometer's check takes longer than the plug's. */
+/*
+ * The plug's check is short, the bed thermometer's an hour (so it is still waiting when
+ * the plug's is over), the window thermometer's short but confirmed at once.
+ */
 static uint64_t recheck(const char *kind, const char *source, void *userdata)
 {
 	(void) kind;
 	(void) userdata;
-	return strcmp(source, "sensor.bed") == 0 ? 300 * MSEC : 100 * MSEC;
+	if (strcmp(source, "sensor.bed") == 0)
+		return 3600 * 1000 * MSEC;
+	return strcmp(source, "sensor.window") == 0 ? 100 * MSEC : 50 * MSEC;
 }
 
-/* Runs the loop until nothing is due for @ms. */
-static void run_for(sd_event *e, int ms)
+/* Runs the loop until @a has @n events waiting and at least @ms have passed (at most 10 s). */
+static void run_until(sd_event *e, struct alerts *a, unsigned n, uint64_t ms)
 {
-	for (int i = 0; i < ms; i++)
-		assert_true(sd_event_run(e, 1000) >= 0);
+	uint64_t start = 0, now = 0;
+
+	assert_true(sd_event_now(e, CLOCK_MONOTONIC, &start) >= 0);
+	do {
+		assert_true(sd_event_run(e, 10 * MSEC) >= 0);
+		assert_true(sd_event_now(e, CLOCK_MONOTONIC, &now) >= 0);
+	} while ((alerts_pending(a) < n || now - start < ms * MSEC) && now - start < 10000 * MSEC);
 }
 
 static char *active_text(struct alerts *a)
@@ -59,37 +69,39 @@ static void test_round_trip_confirm_and_clear(void **state)
 	assert_int_equal(sd_event_new(&e), 0);
 	assert_int_equal(alerts_new(e, "n", &callbacks, NULL, &first), 0);
 	assert_int_equal(alerts_raise(first, "sensor_stale", "sensor.bed", "gone", 1000), 1);
+	assert_int_equal(alerts_raise(first, "sensor_stale", "sensor.window", "gone", 1500), 1);
 	assert_int_equal(alerts_raise(first, "heater_offline", "heater.plug", "off", 2000), 1);
 	text = active_text(first);
 	first = alerts_free(first);
 
-	/* The next run: both active again, no event, the first "since" kept. */
+	/* The next run: all active again, no event, the first "since" kept. */
 	assert_int_equal(alerts_new(e, "n", &callbacks, NULL, &next), 0);
-	assert_int_equal(alerts_restore(next, text, recheck, NULL), 2);
+	assert_int_equal(alerts_restore(next, text, recheck, NULL), 3);
 	assert_int_equal(alerts_pending(next), 0);
 	now = active_text(next);
 	assert_string_equal(now, text);
 	free(now);
 
-	/* After the plug's check: its alert, not seen again, is cleared; the sensor's waits. */
+	/* The window thermometer is still gone: raising it again confirms it, sends nothing. */
+	assert_int_equal(alerts_raise(next, "sensor_stale", "sensor.window", "gone", 5000), 0);
+	assert_int_equal(alerts_pending(next), 0);
+
+	/*
+	 * After the plug's check and the window's: the plug's alert, not seen again, is
+	 * cleared (the only event); the confirmed one stays, the bed's still waits.
+	 */
 	changes = 0;
-	run_for(e, 200);
+	run_until(e, next, 1, 200);
 	assert_int_equal(alerts_pending(next), 1);
 	assert_true(changes > 0);
 	now = active_text(next);
-	assert_non_null(strstr(now, "sensor_stale"));
+	assert_non_null(strstr(now, "sensor.bed"));
+	assert_non_null(strstr(now, "sensor.window"));
 	assert_null(strstr(now, "heater_offline"));
 	free(now);
 
-	/* The sensor is still gone: raising it again confirms it, and sends nothing. */
-	assert_int_equal(alerts_raise(next, "sensor_stale", "sensor.bed", "gone", 5000), 0);
-	run_for(e, 300);
-	assert_int_equal(alerts_pending(next), 1);
-	now = active_text(next);
-	assert_non_null(strstr(now, "sensor_stale"));
-	free(now);
-	/* And it is a normal alert from then on: its clear goes out. */
-	assert_int_equal(alerts_clear(next, "sensor_stale", "sensor.bed", "back", 9000), 1);
+	/* And a confirmed one is a normal alert from then on: its clear goes out. */
+	assert_int_equal(alerts_clear(next, "sensor_stale", "sensor.window", "back", 9000), 1);
 	assert_int_equal(alerts_pending(next), 2);
 
 	free(text);

@@ -1,0 +1,111 @@
+/*
+ * Reminders, end to end: a run across a restart and across reloads. Mid-snooze
+ * or mid-timer nothing is sent twice and nothing is lost; a reminder a reload
+ * removes is cleared.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+#include <signal.h>
+
+#include "tests/integration/reminders-fixture.h"
+
+static void test_restart_mid_snooze_neither_repeats_nor_loses_it(void **state)
+{
+	struct fixture *f = *state;
+	json_t *e;
+
+	fixture_configure(f, 2, "snooze = 6s\nrepeat_every = 1h\n");
+	fixture_start(f);
+	e = fixture_wait_event(f, "due", 1, 15000);
+	fixture_remember_id(f, e);
+	json_decref(e);
+	fixture_answer(f, "snooze");
+	fixture_wait_records(f, "snoozed", 1);
+	kill(f->daemon.pid, SIGTERM);
+	assert_true(daemon_wait_exit(&f->daemon, 10000) >= 0);
+	fixture_start(f);
+	e = fixture_wait_event(f, "due", 2, 15000);
+	fixture_assert_same_id(f, e);
+	json_decref(e);
+	fixture_pass(f, 2000);
+	/* The first due once, the snooze's end once, nothing else. */
+	assert_int_equal(fixture_count_events(f, "due", 1), 1);
+	assert_int_equal(fixture_count_events(f, "due", 2), 1);
+	assert_int_equal(fixture_count_events(f, "due", 0), 2);
+	assert_int_equal(fixture_records(f, "sent"), 1);
+}
+
+/*
+ * A reload keeps an unchanged reminder's run, also with no store to read it
+ * back from: mid-snooze, the snooze still ends once, with the same id; mid-
+ * timer, time's up still comes once. Nothing is sent twice.
+ */
+static void test_reload_mid_snooze_and_mid_timer_keeps_the_run(void **state)
+{
+	struct fixture *f = *state;
+	json_t *e;
+
+	f->no_store = true;
+	fixture_configure(f, 2, "snooze = 4s\ntimer = 4s\nrepeat_every = 1h\n");
+	fixture_start(f);
+	e = fixture_wait_event(f, "due", 1, 15000);
+	fixture_remember_id(f, e);
+	json_decref(e);
+	fixture_answer(f, "snooze");
+	assert_int_equal(daemon_wait_log(&f->daemon, "reminder foot_soak: snooze", 5000), 0);
+	fixture_reload(f);
+	e = fixture_wait_event(f, "due", 2, 15000);
+	fixture_assert_same_id(f, e);
+	json_decref(e);
+	fixture_answer(f, "started");
+	json_decref(fixture_wait_event(f, "timer", 0, 5000));
+	fixture_configure(f, -1, "snooze = 4s\ntimer = 4s\nrepeat_every = 1h\ntitle = Soak\n");
+	fixture_reload(f);
+	e = fixture_wait_event(f, "time_up", 0, 15000);
+	fixture_assert_same_id(f, e);
+	json_decref(e);
+	fixture_pass(f, 1500);
+	assert_int_equal(fixture_count_events(f, "due", 1), 1);
+	assert_int_equal(fixture_count_events(f, "due", 0), 2);
+	assert_int_equal(fixture_count_events(f, "timer", 0), 1);
+	assert_int_equal(fixture_count_events(f, "time_up", 0), 1);
+}
+
+/* A reminder removed by a reload while its run is on the phones: cleared, so they drop it. */
+static void test_reload_removing_a_reminder_clears_its_run(void **state)
+{
+	struct fixture *f = *state;
+	json_t *e;
+
+	fixture_configure(f, 2, "repeat_every = 1h\n");
+	fixture_start(f);
+	e = fixture_wait_event(f, "due", 1, 15000);
+	fixture_remember_id(f, e);
+	json_decref(e);
+	fixture_configure_reminder(f, NULL, -1, "");
+	fixture_reload(f);
+	e = fixture_wait_event(f, "cleared", 0, 10000);
+	fixture_assert_same_id(f, e);
+	json_decref(e);
+	assert_int_equal(fixture_count_events(f, "given_up", 0), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+		    test_restart_mid_snooze_neither_repeats_nor_loses_it, fixture_setup,
+		    fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_reload_mid_snooze_and_mid_timer_keeps_the_run,
+						fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_reload_removing_a_reminder_clears_its_run,
+						fixture_setup, fixture_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,128 @@
+/*
+ * Reminders, end to end, with the broker or the store away: events held in
+ * the outbox while the broker is down go out in order; a store that fails
+ * writes is written later; a store back after a start without it keeps its runs.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store/testing.h"
+#include "tests/integration/reminders-fixture.h"
+
+static void test_outage_holds_events_and_sends_them_in_order(void **state)
+{
+	struct fixture *f = *state;
+	const struct message *msgs;
+	int seen = 0;
+	size_t n;
+
+	fixture_configure(f, 4, "repeat_every = 2s\nrepeat_max = 2\n");
+	fixture_start(f);
+	f->client = client_free(f->client);
+	broker_stop(&f->broker);
+	/* Due, two repeats and the give-up happen while the broker is away. */
+	assert_int_equal(daemon_wait_log(&f->daemon, "reminder foot_soak: given_up", 20000), 0);
+	for (long long end = now_ms() + 5000;
+	     now_ms() < end && store_count_rows(f->db, "reminder_outbox", "1") != 4;)
+		usleep(50000);
+	assert_int_equal(store_count_rows(f->db, "reminder_outbox", "1"), 4);
+	assert_int_equal(broker_restart(&f->broker), 0);
+	assert_int_equal(client_new(&f->broker, f->event_topic, &f->client), 0);
+	json_decref(fixture_wait_event(f, "given_up", 0, 90000));
+	n = client_messages(f->client, &msgs);
+	for (size_t i = 0; i < n; i++) {
+		static const char *const order[] = { "\"attempt\":1", "\"attempt\":2",
+						     "\"attempt\":3", "\"given_up\"" };
+
+		if (seen < 4 && strstr(msgs[i].payload, order[seen]))
+			seen++;
+	}
+	assert_int_equal(seen, 4);
+	for (long long end = now_ms() + 10000;
+	     now_ms() < end && store_count_rows(f->db, "reminder_outbox", "1") != 0;)
+		usleep(100000);
+	assert_int_equal(store_count_rows(f->db, "reminder_outbox", "1"), 0);
+	assert_int_equal(fixture_records(f, "ignored"), 1);
+}
+
+/*
+ * Started without the store (its directory unusable), then the store comes
+ * (here by a reload to a usable one): the run it holds, snoozed before,
+ * goes on; the empty state in memory does not overwrite it.
+ */
+static void test_store_back_after_a_start_without_it_keeps_its_runs(void **state)
+{
+	struct fixture *f = *state;
+	json_t *e;
+
+	fixture_configure(f, 2, "snooze = 8s\nrepeat_every = 1h\n");
+	fixture_start(f);
+	e = fixture_wait_event(f, "due", 1, 15000);
+	fixture_remember_id(f, e);
+	json_decref(e);
+	fixture_answer(f, "snooze");
+	fixture_wait_records(f, "snoozed", 1);
+	kill(f->daemon.pid, SIGTERM);
+	assert_true(daemon_wait_exit(&f->daemon, 10000) >= 0);
+
+	f->no_store = true;
+	fixture_configure(f, -1, "snooze = 8s\nrepeat_every = 1h\n");
+	fixture_start(f);
+	f->no_store = false;
+	fixture_configure(f, -1, "snooze = 8s\nrepeat_every = 1h\n");
+	fixture_reload(f);
+	e = fixture_wait_event(f, "due", 2, 20000);
+	fixture_assert_same_id(f, e);
+	json_decref(e);
+	assert_int_equal(store_count_rows(f->db, "reminder_state", "snoozes = 1"), 1);
+}
+
+/*
+ * The store fails to take the reminders' writes (as a full disk would): the
+ * answer still goes out, store_failed is raised, and once the store takes
+ * writes again what happened is written and the alert clears.
+ */
+static void test_a_failing_store_is_written_later(void **state)
+{
+	struct fixture *f = *state;
+	char alert[128];
+
+	snprintf(alert, sizeof(alert), "%s/event/alert", f->base);
+	fixture_configure(f, 2, "repeat_every = 1h\n");
+	fixture_start(f);
+	json_decref(fixture_wait_event(f, "due", 1, 15000));
+	fixture_wait_records(f, "sent", 1);
+	assert_int_equal(store_testing_fail_reminder_writes(f->db, true), 0);
+	fixture_answer(f, "done");
+	json_decref(fixture_wait_event(f, "cleared", 0, 5000));
+	assert_non_null(client_wait(f->client, alert, "~\"kind\":\"store_failed\"", 10000));
+	assert_int_equal(fixture_records(f, "done"), 0);
+	assert_int_equal(store_testing_fail_reminder_writes(f->db, false), 0);
+	fixture_wait_records(f, "done", 1); /* the store-flush timer tries again every 10 s */
+	assert_non_null(client_wait(f->client, alert, "~\"cleared\"", 20000));
+	assert_int_equal(store_count_rows(f->db, "reminder_state", "state = 'cleared'"), 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_outage_holds_events_and_sends_them_in_order,
+						fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_store_back_after_a_start_without_it_keeps_its_runs, fixture_setup,
+		    fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_a_failing_store_is_written_later,
+						fixture_setup, fixture_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

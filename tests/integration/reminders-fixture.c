@@ -83,6 +83,18 @@ void fixture_start(struct fixture *f)
 	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
 }
 
+/* The opening most tests share: up to the first due, whose run id f->id keeps. */
+void fixture_start_until_due(struct fixture *f, int in_s, const char *extra)
+{
+	json_t *e;
+
+	fixture_configure(f, in_s, extra);
+	fixture_start(f);
+	e = fixture_wait_event(f, "due", 1, 15000);
+	fixture_remember_id(f, e);
+	json_decref(e);
+}
+
 /* Waits for an event of @state (and @attempt, when not 0); returns it as JSON (caller frees). */
 json_t *fixture_wait_event(struct fixture *f, const char *state, int attempt, int timeout_ms)
 {

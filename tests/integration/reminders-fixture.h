@@ -43,6 +43,11 @@ void fixture_configure_reminder(struct fixture *f, const char *name, int in_s, c
 void fixture_configure(struct fixture *f, int in_s, const char *extra);
 /* Starts the daemon on the written config and waits until it is online. */
 void fixture_start(struct fixture *f);
+/*
+ * fixture_configure(), fixture_start(), then waits up to 15 s for the first
+ * due and keeps its run id in f->id.
+ */
+void fixture_start_until_due(struct fixture *f, int in_s, const char *extra);
 
 /*
  * Waits up to @timeout_ms for an event of @state (and @attempt, when not 0);

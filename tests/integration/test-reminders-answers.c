@@ -89,11 +89,7 @@ static void test_started_then_time_up(void **state)
 	struct fixture *f = *state;
 	json_t *e;
 
-	fixture_configure(f, 2, "timer = 3s\n");
-	fixture_start(f);
-	e = fixture_wait_event(f, "due", 1, 15000);
-	fixture_remember_id(f, e);
-	json_decref(e);
+	fixture_start_until_due(f, 2, "timer = 3s\n");
 	fixture_answer(f, "started");
 	e = fixture_wait_event(f, "timer", 0, 5000);
 	fixture_assert_same_id(f, e);
@@ -115,11 +111,7 @@ static void test_other_run_and_malformed_answers_change_nothing(void **state)
 	char payload[256];
 	json_t *e;
 
-	fixture_configure(f, 2, "repeat_every = 1h\n");
-	fixture_start(f);
-	e = fixture_wait_event(f, "due", 1, 15000);
-	fixture_remember_id(f, e);
-	json_decref(e);
+	fixture_start_until_due(f, 2, "repeat_every = 1h\n");
 	/* An old notification's button: another run's id. */
 	snprintf(payload, sizeof(payload),
 		 "{\"action\":\"done\",\"id\":\"%s-foot_soak-20200101T2130\"}", f->node);

@@ -46,11 +46,7 @@ static void test_snooze_brings_due_back_with_the_same_id(void **state)
 	long long asked, snoozed;
 	json_t *e;
 
-	fixture_configure(f, 2, "snooze = 3s\nrepeat_every = 1h\n");
-	fixture_start(f);
-	e = fixture_wait_event(f, "due", 1, 15000);
-	fixture_remember_id(f, e);
-	json_decref(e);
+	fixture_start_until_due(f, 2, "snooze = 3s\nrepeat_every = 1h\n");
 	asked = (long long) time(NULL);
 	fixture_answer(f, "snooze");
 	snoozed = now_ms();
@@ -69,11 +65,7 @@ static void test_done_clears_and_stops_the_repeats(void **state)
 	struct fixture *f = *state;
 	json_t *e;
 
-	fixture_configure(f, 2, "repeat_every = 2s\nrepeat_max = 5\n");
-	fixture_start(f);
-	e = fixture_wait_event(f, "due", 1, 15000);
-	fixture_remember_id(f, e);
-	json_decref(e);
+	fixture_start_until_due(f, 2, "repeat_every = 2s\nrepeat_max = 5\n");
 	e = fixture_wait_event(f, "due", 2, 10000); /* a repeat: nobody answered */
 	json_decref(e);
 	fixture_answer(f, "done");

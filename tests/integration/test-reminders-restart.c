@@ -19,11 +19,7 @@ static void test_restart_mid_snooze_neither_repeats_nor_loses_it(void **state)
 	struct fixture *f = *state;
 	json_t *e;
 
-	fixture_configure(f, 2, "snooze = 6s\nrepeat_every = 1h\n");
-	fixture_start(f);
-	e = fixture_wait_event(f, "due", 1, 15000);
-	fixture_remember_id(f, e);
-	json_decref(e);
+	fixture_start_until_due(f, 2, "snooze = 6s\nrepeat_every = 1h\n");
 	fixture_answer(f, "snooze");
 	fixture_wait_records(f, "snoozed", 1);
 	kill(f->daemon.pid, SIGTERM);
@@ -51,11 +47,7 @@ static void test_reload_mid_snooze_and_mid_timer_keeps_the_run(void **state)
 	json_t *e;
 
 	f->no_store = true;
-	fixture_configure(f, 2, "snooze = 4s\ntimer = 4s\nrepeat_every = 1h\n");
-	fixture_start(f);
-	e = fixture_wait_event(f, "due", 1, 15000);
-	fixture_remember_id(f, e);
-	json_decref(e);
+	fixture_start_until_due(f, 2, "snooze = 4s\ntimer = 4s\nrepeat_every = 1h\n");
 	fixture_answer(f, "snooze");
 	assert_int_equal(daemon_wait_log(&f->daemon, "reminder foot_soak: snooze", 5000), 0);
 	fixture_reload(f);
@@ -82,11 +74,7 @@ static void test_reload_removing_a_reminder_clears_its_run(void **state)
 	struct fixture *f = *state;
 	json_t *e;
 
-	fixture_configure(f, 2, "repeat_every = 1h\n");
-	fixture_start(f);
-	e = fixture_wait_event(f, "due", 1, 15000);
-	fixture_remember_id(f, e);
-	json_decref(e);
+	fixture_start_until_due(f, 2, "repeat_every = 1h\n");
 	fixture_configure_reminder(f, NULL, -1, "");
 	fixture_reload(f);
 	e = fixture_wait_event(f, "cleared", 0, 10000);

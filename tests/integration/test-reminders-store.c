@@ -64,11 +64,7 @@ static void test_store_back_after_a_start_without_it_keeps_its_runs(void **state
 	struct fixture *f = *state;
 	json_t *e;
 
-	fixture_configure(f, 2, "snooze = 8s\nrepeat_every = 1h\n");
-	fixture_start(f);
-	e = fixture_wait_event(f, "due", 1, 15000);
-	fixture_remember_id(f, e);
-	json_decref(e);
+	fixture_start_until_due(f, 2, "snooze = 8s\nrepeat_every = 1h\n");
 	fixture_answer(f, "snooze");
 	fixture_wait_records(f, "snoozed", 1);
 	kill(f->daemon.pid, SIGTERM);

@@ -411,12 +411,15 @@ static void on_plug_message(const struct mqtt_message *msg, void *userdata)
 		h->cb->changed(h->userdata);
 }
 
-void heating_take_room_reading(struct heating *h, const struct room_reading *reading)
+void heating_take_room_reading(struct heating *h, const struct room_reading *reading,
+			       bool thermometers_changed)
 {
 	assert(h);
 	assert(reading);
 	assert(!h->mqtt); /* before heating_start() */
 	heating_path_reading(&h->in, reading);
+	if (thermometers_changed && h->thermostat)
+		thermostat_sensor_changed(h->thermostat, clock_monotonic_usec());
 }
 
 /* A room reading that is news: the value, and the time it was taken, for the thermostat. */

@@ -134,7 +134,9 @@ const struct key_spec config_keys[] = {
 	KEY("daemon", "state_dir", KEY_PATH, daemon.state_dir, 0, 0,
 	    DEFAULT_TEXT("/var/lib/bedroomd"),
 	    HELP("Where the SQLite store (cramp log, settings changed from Home Assistant) "
-		 "lives. systemd's StateDirectory= creates it for the service.")),
+		 "lives. systemd's StateDirectory= creates it for the service. One bedroomd per "
+		 "directory: a second is refused, naming the first's PID, and so is a reload to "
+		 "a directory another bedroomd uses (the running configuration stays).")),
 	KEY_CHOICE("daemon", "log_level", daemon.log_level, log_level_names,
 		   DEFAULT(CONFIG_LOG_LEVEL_INFO),
 		   HELP("error, warning, info or debug. The journal of a quiet night is a few "

@@ -50,8 +50,8 @@ struct thermostat {
 	bool have_reading;
 	uint64_t last_reading_usec;
 	bool started;
-	bool had_fresh; /* a fresh reading since start: no_reading_yet is over */
-	uint64_t start_usec;
+	bool had_fresh; /* a fresh reading since start or since the thermometer changed */
+	uint64_t sensor_since_usec; /* start, or the last thermometer change: readings due */
 	uint64_t last_now_usec;
 	unsigned alerts;
 

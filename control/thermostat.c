@@ -129,6 +129,14 @@ struct thermostat *thermostat_free(struct thermostat *t)
 	return NULL;
 }
 
+void thermostat_sensor_changed(struct thermostat *t, uint64_t now_usec)
+{
+	if (!t->started)
+		return; /* the first step starts the wait */
+	t->had_fresh = false;
+	t->sensor_since_usec = now_usec > t->last_now_usec ? now_usec : t->last_now_usec;
+}
+
 void thermostat_get_learned(const struct thermostat *t, struct thermostat_learned *ret)
 {
 	const struct plant *pl = &t->plant;
@@ -264,6 +272,7 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 					 .estimate_c = NAN };
 	unsigned old_alerts = t->alerts, old_stage_alerts[THERMOSTAT_STAGES_MAX] = { 0 };
 	bool fresh, fresh_reading = false, night, floor_active, in_bed, forced = false, model;
+	bool stale;
 	double floor_c = NAN, est_c = NAN, slope = 0, reading_c = NAN;
 	double outdoor_c = in->outdoor_known && isfinite(in->outdoor_c) ? in->outdoor_c : NAN;
 	uint64_t wake = now_usec + t->p.reading_period_usec;
@@ -276,7 +285,7 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 		return -EINVAL;
 	if (!t->started) {
 		t->started = true;
-		t->start_usec = now_usec;
+		t->sensor_since_usec = now_usec;
 	}
 	t->last_now_usec = now_usec;
 	for (unsigned i = 0; i < t->p.n_stages; i++)
@@ -311,9 +320,14 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 	model = fresh && thermostat_model_ready(t);
 	d.estimate_c = model ? t->obs.ta : est_c;
 
-	/* Room-wide alerts. */
-	thermostat_set_alert(&t->alerts, THERMOSTAT_ALERT_SENSOR_STALE,
-			     !fresh && now_usec - t->start_usec >= t->p.stale_usec);
+	/*
+	 * Room-wide alerts. Stale: no fresh reading stale_usec after start or after
+	 * the thermometer changed; once raised it holds until a fresh reading, a
+	 * thermometer change included (the room is no less unknown for it).
+	 */
+	stale = !fresh && (now_usec - t->sensor_since_usec >= t->p.stale_usec ||
+			   (t->alerts & THERMOSTAT_ALERT_BIT(THERMOSTAT_ALERT_SENSOR_STALE)));
+	thermostat_set_alert(&t->alerts, THERMOSTAT_ALERT_SENSOR_STALE, stale);
 	if (fresh && in->room_c >= t->p.overheat_c)
 		thermostat_set_alert(&t->alerts, THERMOSTAT_ALERT_OVER_TEMPERATURE, true);
 	else if (fresh && in->room_c < t->p.overheat_c - t->p.overheat_hysteresis_c)
@@ -398,12 +412,10 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 		uint64_t on_usec = (uint64_t) (t->p.fallback_duty * (double) period);
 		uint64_t phase = now_usec % period;
 
-		d.reason = !t->had_fresh && now_usec - t->start_usec < t->p.stale_usec
-			       ? THERMOSTAT_REASON_NO_READING_YET
-			       : THERMOSTAT_REASON_SENSOR_STALE;
+		d.reason = !t->had_fresh && !stale ? THERMOSTAT_REASON_NO_READING_YET
+						   : THERMOSTAT_REASON_SENSOR_STALE;
 		forced = true;
-		if (on_usec > 0 && isfinite(floor_c) &&
-		    now_usec - t->start_usec >= t->p.stale_usec) {
+		if (on_usec > 0 && isfinite(floor_c) && stale) {
 			d.reason = THERMOSTAT_REASON_FALLBACK_DUTY;
 			want = phase < on_usec ? 1 : 0;
 			want_reason = THERMOSTAT_REASON_FALLBACK_DUTY;

@@ -211,6 +211,16 @@ struct thermostat *thermostat_free(struct thermostat *t);
 int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uint64_t now_usec,
 		    unsigned local_sec_of_day, struct thermostat_decision *ret);
 
+/*
+ * The thermometers feeding the thermostat changed at @now_usec (a reload): as
+ * at start, the new ones have no reading yet. Until their first fresh one the
+ * reason is no_reading_yet, and the sensor_stale alert (and a fallback duty
+ * cycle) wait stale_usec from @now_usec, unless the alert is already raised,
+ * which then holds. What was learned, the relays' states and timers and every
+ * other fail-safe are kept. A @now_usec before the last step counts as then.
+ */
+void thermostat_sensor_changed(struct thermostat *t, uint64_t now_usec);
+
 void thermostat_get_learned(const struct thermostat *t, struct thermostat_learned *ret);
 
 /*

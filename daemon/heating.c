@@ -28,6 +28,7 @@ static void alert_message(const struct stage *s, enum thermostat_alert a, char *
 {
 	const struct thermostat_input *in = s ? &s->heating->in : NULL;
 	unsigned i = s ? (unsigned) (s - s->heating->stages) : 0;
+	const char *name = s ? s->cfg->name : "?";
 
 	switch (a) {
 	case THERMOSTAT_ALERT_SENSOR_STALE:
@@ -45,21 +46,21 @@ static void alert_message(const struct stage *s, enum thermostat_alert a, char *
 			    "Heater '%s' draws %.0f W while its plug is on: is it switched off "
 			    "at its own switch, unplugged from the plug or broken? It rests, "
 			    "then tries again.",
-			    s->cfg->name, in->heater[i].power_w);
+			    name, in->heater[i].power_w);
 		else
 			snprintf(
 			    buf, size,
 			    "Heater '%s' has been on for a long time and the room did not warm "
 			    "(a window open, the heater tipped over or unplugged?). It rests, "
 			    "then tries again.",
-			    s ? s->cfg->name : "?");
+			    name);
 		return;
 	case THERMOSTAT_ALERT_MAX_ON_TIME:
 		snprintf(
 		    buf, size,
 		    "Heater '%s' ran for its longest allowed time (max_on) and rests before it "
 		    "may run again.",
-		    s ? s->cfg->name : "?");
+		    name);
 		return;
 	case _THERMOSTAT_ALERT_MAX:
 		break;
@@ -410,12 +411,15 @@ static void on_plug_message(const struct mqtt_message *msg, void *userdata)
 		h->cb->changed(h->userdata);
 }
 
-void heating_take_room_reading(struct heating *h, const struct room_reading *reading)
+void heating_take_room_reading(struct heating *h, const struct room_reading *reading,
+			       bool thermometers_changed)
 {
 	assert(h);
 	assert(reading);
 	assert(!h->mqtt); /* before heating_start() */
 	heating_path_reading(&h->in, reading);
+	if (thermometers_changed && h->thermostat)
+		thermostat_sensor_changed(h->thermostat, clock_monotonic_usec());
 }
 
 /* A room reading that is news: the value, and the time it was taken, for the thermostat. */

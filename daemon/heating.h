@@ -63,9 +63,13 @@ void heating_adopt(struct heating *h, struct heating *old);
 /*
  * The room reading heating starts from, before heating_start(): on a reload,
  * the new room's (what its adopted thermometers vouch for; unknown when they
- * changed). No decision is made here.
+ * changed). @thermometers_changed: the room's thermometers are not the ones
+ * the old heating had, and an adopted thermostat waits for their first reading
+ * as at start (no_reading_yet, see thermostat_sensor_changed()), keeping what
+ * it learned and its relays' timers. No decision is made here.
  */
-void heating_take_room_reading(struct heating *h, const struct room_reading *reading);
+void heating_take_room_reading(struct heating *h, const struct room_reading *reading,
+			       bool thermometers_changed);
 
 /* Commands every heater off and stops deciding: a reading, a plug's message or a
  * reconnection that arrives afterwards changes nothing. For a shutdown. */

@@ -12,7 +12,6 @@
 #include "config/config.h"
 #include "daemon/log.h"
 #include "daemon/manager.h"
-#include "store/store.h"
 #include "version.h"
 
 #define EXIT_USAGE 64 /* EX_USAGE */
@@ -86,33 +85,6 @@ static int parse_args(int argc, char **argv, struct options *o)
 	return -1;
 }
 
-/*
- * One bedroomd per state directory: a second one (run by hand while the
- * service runs) would take the broker connection from the first every few
- * seconds (one client id: the broker drops the older) and write the same
- * store. The lock is held until we exit; a reload keeps it where it was
- * taken. Returns 0, or -EBUSY when another holds it (said at error).
- */
-static int lock_state_dir(const char *dir)
-{
-	long holder;
-	int fd = store_dir_lock(dir, &holder);
-	char pid[32] = "";
-
-	if (fd == -EBUSY) {
-		if (holder > 0)
-			snprintf(pid, sizeof(pid), " (PID %ld)", holder);
-		log_error(
-		    "another bedroomd%s is running with state_dir %s: stop it first "
-		    "(two would take the MQTT connection from each other and write one store)",
-		    pid, dir);
-		return fd;
-	}
-	if (fd < 0)
-		log_warning_errno(fd, "cannot lock the state directory %s, going on without", dir);
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	struct options opts = { 0 };
@@ -159,11 +131,6 @@ int main(int argc, char **argv)
 	 */
 	(void) sigaction(
 	    SIGCHLD, &(struct sigaction){ .sa_handler = SIG_IGN, .sa_flags = SA_NOCLDWAIT }, NULL);
-	r = lock_state_dir(config->daemon.state_dir);
-	if (r < 0) {
-		config_free(config);
-		return EXIT_FAILURE;
-	}
 	mosquitto_lib_init();
 	r = manager_new(config, &manager);
 	if (r < 0) {

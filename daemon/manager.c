@@ -4,11 +4,14 @@
 #include <errno.h>
 #include <jansson.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-event.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "daemon/alerts.h"
 #include "daemon/clock.h"
@@ -400,22 +403,93 @@ static bool mqtt_config_differs(const struct config *a, const struct config *b)
 	       !streq_null(a->mqtt.password, b->mqtt.password);
 }
 
+/*
+ * One bedroomd per state directory: a second one (run by hand while the
+ * service runs) would take the broker connection from the first every few
+ * seconds (one client id: the broker drops the older) and write the same
+ * store. Takes the lock on @dir into *@ret_fd (-1 when it cannot be taken for
+ * another reason: said at warning, and we go on without). Returns 0, or -EBUSY
+ * when another bedroomd holds it, said at error: for a reload from @running_dir
+ * (NULL at start-up), which keeps that one.
+ */
+static int lock_state_dir(const char *dir, const char *running_dir, int *ret_fd)
+{
+	long holder;
+	int fd = store_dir_lock(dir, &holder);
+	char pid[32] = "";
+
+	*ret_fd = -1;
+	if (fd == -EBUSY) {
+		if (holder > 0)
+			snprintf(pid, sizeof(pid), " (PID %ld)", holder);
+		if (running_dir)
+			log_error(
+			    "another bedroomd%s is running with state_dir %s: reload refused, "
+			    "keeping state_dir %s and the running configuration (two would "
+			    "take the MQTT connection from each other and write one store)",
+			    pid, dir, running_dir);
+		else
+			log_error("another bedroomd%s is running with state_dir %s: stop it first "
+				  "(two would take the MQTT connection from each other and write "
+				  "one store)",
+				  pid, dir);
+		return fd;
+	}
+	if (fd < 0)
+		log_warning_errno(fd, "cannot lock the state directory %s, going on without", dir);
+	else
+		*ret_fd = fd;
+	return 0;
+}
+
+/*
+ * The same directory, also under another name ("/var/lib/bedroomd/"): its
+ * lock is ours already, and taking it again (another open file) would fail.
+ */
+static bool same_directory(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	if (strcmp(a, b) == 0)
+		return true;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+/* Closes @fd if it is one: a lock that was not handed to a store guard. */
+static void close_fd(int fd)
+{
+	if (fd >= 0)
+		(void) close(fd);
+}
+
 /* Swaps in @next (taken on success); the running configuration stays on failure. */
 static int apply_config(struct manager *m, struct config *next)
 {
 	struct config *prev = m->config;
 	struct mqtt *mqtt = NULL;
 	struct parts *parts = NULL;
+	bool new_dir = !same_directory(prev->daemon.state_dir, next->daemon.state_dir);
+	int lock_fd = -1;
 	int r;
 
+	/* The new state directory is ours before anything of it is used. */
+	if (new_dir) {
+		r = lock_state_dir(next->daemon.state_dir, prev->daemon.state_dir, &lock_fd);
+		if (r < 0)
+			return r;
+	}
 	/* The parts are set up anew from the new file; the old ones stop once it is good. */
 	r = parts_new(&m->env, next, &parts);
-	if (r < 0)
+	if (r < 0) {
+		close_fd(lock_fd);
 		return log_error_errno(r, "cannot set up the new configuration, keeping the "
 					  "running configuration");
+	}
 	if (mqtt_config_differs(prev, next)) {
 		if (m->mqtt_retiring) {
 			parts_free(parts);
+			close_fd(lock_fd);
 			return log_error_errno(-EBUSY,
 					       "a previous reload is still switching "
 					       "brokers, keeping the running configuration");
@@ -423,6 +497,7 @@ static int apply_config(struct manager *m, struct config *next)
 		r = mqtt_new(m->event, &next->mqtt, &mqtt_callbacks, m, &mqtt);
 		if (r < 0) {
 			parts_free(parts);
+			close_fd(lock_fd);
 			return log_error_errno(r, "cannot set up the new MQTT connection, keeping "
 						  "the running configuration");
 		}
@@ -441,19 +516,22 @@ static int apply_config(struct manager *m, struct config *next)
 	r = ha_announce_configure(m->ha, next, mqtt ? mqtt : m->mqtt);
 	if (r < 0)
 		log_warning_errno(r, "cannot update the Home Assistant entities, ignoring");
-	if (strcmp(prev->daemon.state_dir, next->daemon.state_dir) != 0) {
+	if (new_dir) {
 		struct store_guard *g = NULL;
 
-		if (store_guard_new(m->event, next->daemon.state_dir, m->alerts, &store_callbacks,
-				    m, &g) >= 0) {
+		if (store_guard_new(m->event, next->daemon.state_dir, lock_fd, m->alerts,
+				    &store_callbacks, m, &g) >= 0) {
 			/*
 			 * The new guard told everyone its store if it opened one; if not
-			 * (yet), nobody may keep the old one, which goes now.
+			 * (yet), nobody may keep the old one, which goes now, and its
+			 * directory's lock with it.
 			 */
 			if (!store_guard_get(g))
 				on_store_changed(NULL, m);
 			store_guard_free(m->store);
 			m->store = g;
+		} else {
+			close_fd(lock_fd); /* the old store and its lock stay */
 		}
 	}
 	if (mqtt) {
@@ -531,6 +609,7 @@ static int make_cramp_log(struct manager *m)
 int manager_new(struct config *config, struct manager **ret)
 {
 	struct manager *m;
+	int lock_fd = -1;
 	int r;
 
 	m = calloc(1, sizeof(*m));
@@ -539,6 +618,10 @@ int manager_new(struct config *config, struct manager **ret)
 	m->config = config;
 	apply_log_level(config);
 	clock_format_local(clock_realtime_usec(), m->started, sizeof(m->started));
+	/* Before anything is set up: a second bedroomd stops here. */
+	r = lock_state_dir(config->daemon.state_dir, NULL, &lock_fd);
+	if (r < 0)
+		goto out;
 
 	/* Not sd_event_default(): that one asks the kernel for our thread id every iteration. */
 	r = sd_event_new(&m->event);
@@ -592,9 +675,12 @@ int manager_new(struct config *config, struct manager **ret)
 		r = sd_event_source_set_enabled(m->flush_timer, SD_EVENT_OFF);
 	if (r >= 0)
 		r = alerts_new(m->event, config->daemon.node_id, &alerts_callbacks, m, &m->alerts);
-	if (r >= 0)
-		r = store_guard_new(m->event, config->daemon.state_dir, m->alerts, &store_callbacks,
-				    m, &m->store);
+	if (r >= 0) {
+		r = store_guard_new(m->event, config->daemon.state_dir, lock_fd, m->alerts,
+				    &store_callbacks, m, &m->store);
+		if (r >= 0)
+			lock_fd = -1; /* the guard's */
+	}
 	if (r >= 0)
 		r = make_cramp_log(m);
 	if (r < 0) {
@@ -626,6 +712,7 @@ int manager_new(struct config *config, struct manager **ret)
 out:
 	m->config = NULL; /* not taken on failure */
 	manager_free(m);
+	close_fd(lock_fd);
 	return r;
 }
 

@@ -158,12 +158,13 @@ void parts_adopt(struct parts *p, struct parts *old)
 	assert(p);
 	assert(old);
 	struct room_reading reading;
+	bool same_thermometers;
 
-	room_adopt(p->room, old->room);
+	same_thermometers = room_adopt(p->room, old->room);
 	heating_adopt(p->heating, old->heating);
 	/* Heating goes on from what the new room knows: nothing, if its thermometer changed. */
 	room_current_reading(p->room, &reading);
-	heating_take_room_reading(p->heating, &reading);
+	heating_take_room_reading(p->heating, &reading, !same_thermometers);
 	reminders_adopt(p->reminders, old->reminders);
 	p->sampled = old->sampled;
 	p->last_sample_usec = old->last_sample_usec;

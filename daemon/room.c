@@ -416,12 +416,14 @@ static bool sensors_alike(const struct config_sensor *a, const struct config_sen
 	return config_section_equal("sensor", a, b);
 }
 
-void room_adopt(struct room *r, const struct room *old)
+bool room_adopt(struct room *r, const struct room *old)
 {
+	size_t adopted = 0;
+
 	assert(r);
 	assert(old);
 	if (!r->track || !old->track)
-		return;
+		return r->n_sensors == old->n_sensors;
 	for (size_t i = 0; i < r->n_sensors; i++)
 		for (size_t j = 0; j < old->n_sensors; j++) {
 			if (!sensors_alike(r->sensors[i].cfg, old->sensors[j].cfg))
@@ -430,11 +432,13 @@ void room_adopt(struct room *r, const struct room *old)
 			r->sensors[i].retry = old->sensors[j].retry;
 			r->sensors[i].failing = old->sensors[j].failing;
 			r->sensors[i].payload_bad = old->sensors[j].payload_bad;
+			adopted++;
 			break;
 		}
 	room_sensors_adopt_news(r->track, old->track);
 	r->reading = room_sensors_reading(r->track, clock_monotonic_usec());
 	r->published = old->published;
+	return adopted == r->n_sensors && r->n_sensors == old->n_sensors;
 }
 
 void room_current_reading(const struct room *r, struct room_reading *ret)

@@ -37,9 +37,10 @@ struct room *room_free(struct room *r);
  * A reload: takes over from @old (still running) what each thermometer that is
  * set up alike knew (its health, its checks' history, the last value) and what
  * heating has had, so the room temperature stays known across the reload and no
- * value is handed on twice. Before room_start().
+ * value is handed on twice. Before room_start(). Returns true when the
+ * thermometers are the same ones, set up alike (none added, gone or changed).
  */
-void room_adopt(struct room *r, const struct room *old);
+bool room_adopt(struct room *r, const struct room *old);
 
 /*
  * The one consumer of room readings (heating): @handler is called with each

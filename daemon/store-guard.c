@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "daemon/clock.h"
 #include "daemon/event-source.h"
@@ -16,6 +17,7 @@
 struct store_guard {
 	sd_event *event;
 	char *dir;
+	int lock_fd; /* our lock on dir, or -1 */
 	struct alerts *alerts;
 	const struct store_guard_callbacks *cb;
 	void *userdata;
@@ -96,7 +98,7 @@ static int on_retry(sd_event_source *s, uint64_t usec, void *userdata)
 	return 0;
 }
 
-int store_guard_new(sd_event *event, const char *dir, struct alerts *alerts,
+int store_guard_new(sd_event *event, const char *dir, int lock_fd, struct alerts *alerts,
 		    const struct store_guard_callbacks *cb, void *userdata,
 		    struct store_guard **ret)
 {
@@ -108,6 +110,7 @@ int store_guard_new(sd_event *event, const char *dir, struct alerts *alerts,
 		free(g);
 		return -ENOMEM;
 	}
+	g->lock_fd = -1; /* not ours until we succeed */
 	g->event = sd_event_ref(event);
 	g->alerts = alerts;
 	g->cb = cb;
@@ -121,6 +124,7 @@ int store_guard_new(sd_event *event, const char *dir, struct alerts *alerts,
 		return r;
 	}
 	(void) sd_event_source_set_enabled(g->retry_timer, SD_EVENT_OFF);
+	g->lock_fd = lock_fd;
 	try_open(g);
 	*ret = g;
 	return 0;
@@ -132,6 +136,8 @@ struct store_guard *store_guard_free(struct store_guard *g)
 		return NULL;
 	g->retry_timer = sd_event_source_disable_unref(g->retry_timer);
 	g->store = store_close(g->store);
+	if (g->lock_fd >= 0)
+		(void) close(g->lock_fd);
 	sd_event_unref(g->event);
 	free(g->dir);
 	free(g);

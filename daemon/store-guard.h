@@ -20,10 +20,17 @@ struct store_guard_callbacks {
 	void (*changed)(struct store *store, void *userdata);
 };
 
-/* Opens the store in @dir now (failures are logged and retried). Returns 0 or -ENOMEM. */
-int store_guard_new(sd_event *event, const char *dir, struct alerts *alerts,
+/*
+ * Opens the store in @dir now (failures are logged and retried). @lock_fd is
+ * this process's lock on @dir (store_dir_lock()), or -1 when none could be
+ * taken: taken on success only, and released by store_guard_free() after the
+ * store is closed, so the lock goes with the store. Returns 0 or a negative
+ * errno.
+ */
+int store_guard_new(sd_event *event, const char *dir, int lock_fd, struct alerts *alerts,
 		    const struct store_guard_callbacks *cb, void *userdata,
 		    struct store_guard **ret);
+/* Closes the store, then releases the lock on its directory; accepts NULL; returns NULL. */
 struct store_guard *store_guard_free(struct store_guard *g);
 
 /* The open store, or NULL. */

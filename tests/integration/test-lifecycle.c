@@ -24,6 +24,8 @@ struct fixture {
 	struct client *client;
 	char base[64];
 	char availability[96];
+	struct daemon other[2]; /* more bedroomd on the same broker, by the state-dir tests */
+	char dir_b[64];         /* a state directory for a reload to move to */
 };
 
 static void write_config(struct fixture *f, const char *node_id, const char *extra)
@@ -42,7 +44,16 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 
 	/* The daemon's own words, for whoever reads a failed test's output. */
+	for (size_t i = 0; i < 2; i++) {
+		char *log = f->other[i].dir[0] ? daemon_stderr(&f->other[i]) : NULL;
+
+		if (log && *log)
+			fprintf(stderr, "# other bedroomd %zu stderr:\n%s", i, log);
+		free(log);
+		daemon_destroy(&f->other[i]);
+	}
 	harness_teardown(f->client, &f->daemon, &f->broker);
+	remove_tree(f->dir_b);
 	free(f);
 	return 0;
 }
@@ -55,6 +66,8 @@ static int setup(void **state)
 		return -1;
 	*state = f;
 	f->daemon.notify_fd = -1;
+	f->other[0].notify_fd = -1;
+	f->other[1].notify_fd = -1;
 	snprintf(f->base, sizeof(f->base), "bedroomd/t%d", (int) getpid());
 	snprintf(f->availability, sizeof(f->availability), "%s/availability", f->base);
 	if (harness_setup(&f->broker, &f->daemon, "bedroomd/#", &f->client) < 0) {
@@ -165,6 +178,134 @@ static void test_second_daemon_on_the_same_state_dir_refuses(void **state)
 	assert_null(client_wait(f->client, f->availability, NULL, 1500));
 	assert_int_equal(kill(f->daemon.pid, 0), 0);
 	assert_int_equal(daemon_wait_notify(&f->daemon, "STATUS=Connected", 1000), 0);
+}
+
+/* The config of the daemon @d: node @node (each its own: one client id each), state in @dir. */
+static void write_config_dir(struct fixture *f, struct daemon *d, const char *node, const char *dir)
+{
+	char text[1024];
+
+	snprintf(text, sizeof(text),
+		 "[daemon]\nnode_id = %s\nstate_dir = %s\nlog_level = debug\n"
+		 "[mqtt]\nhost = 127.0.0.1\nport = %d\nkeepalive = 5\n",
+		 node, dir, f->broker.port);
+	assert_int_equal(daemon_write_config(d, text), 0);
+}
+
+/* Waits until @d's stderr holds @needle @n times; 0 or -ETIMEDOUT. */
+static int daemon_wait_log_count(struct daemon *d, const char *needle, int n, int timeout_ms)
+{
+	for (long long end = now_ms() + timeout_ms;; usleep(50 * 1000)) {
+		char *log = daemon_stderr(d);
+		int seen = 0;
+
+		for (const char *p = log; log && (p = strstr(p, needle)); p++)
+			seen++;
+		free(log);
+		if (seen >= n)
+			return 0;
+		if (now_ms() > end)
+			return -ETIMEDOUT;
+	}
+}
+
+/* Starts other bedroomd @i, a node of its own, with its state in @dir. */
+static struct daemon *start_other(struct fixture *f, size_t i, const char *dir)
+{
+	struct daemon *d = &f->other[i];
+	char node[32];
+
+	snprintf(node, sizeof(node), "t%do%zu", (int) getpid(), i);
+	assert_int_equal(daemon_prepare(d), 0);
+	write_config_dir(f, d, node, dir);
+	assert_int_equal(daemon_start(d, NULL), 0);
+	return d;
+}
+
+/* @d exits 1, saying that bedroomd @holder runs on @dir. */
+static void refused(struct daemon *d, pid_t holder, const char *dir)
+{
+	char want[256], *log;
+	int status = daemon_wait_exit(d, 10000);
+
+	assert_true(status >= 0); /* if it runs on, the teardown stops it by PID */
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 1);
+	log = daemon_stderr(d);
+	assert_non_null(log);
+	snprintf(want, sizeof(want),
+		 "another bedroomd (PID %d) is running with state_dir %s:", (int) holder, dir);
+	if (!strstr(log, want))
+		fail_msg("no '%s' in: %s", want, log);
+	free(log);
+}
+
+/*
+ * A reload to another state directory takes its lock along: a second bedroomd
+ * on the new directory is refused, and one on the old directory is not.
+ */
+static void test_reload_to_another_state_dir_moves_the_lock(void **state)
+{
+	struct fixture *f = *state;
+	struct daemon *d;
+	char node[32], same[160], *log;
+	int status;
+
+	start_daemon(f);
+	snprintf(node, sizeof(node), "t%d", (int) getpid());
+	/* The same directory under another name: nothing moves, nothing is refused. */
+	snprintf(same, sizeof(same), "%s/", f->daemon.state_dir);
+	write_config_dir(f, &f->daemon, node, same);
+	assert_int_equal(kill(f->daemon.pid, SIGHUP), 0);
+	assert_int_equal(daemon_wait_log(&f->daemon, "reloaded '", 10000), 0);
+	log = daemon_stderr(&f->daemon);
+	assert_null(strstr(log, "another bedroomd"));
+	free(log);
+
+	assert_int_equal(make_temp_dir(f->dir_b, sizeof(f->dir_b), "state-b"), 0);
+	write_config_dir(f, &f->daemon, node, f->dir_b);
+	assert_int_equal(kill(f->daemon.pid, SIGHUP), 0);
+	assert_int_equal(daemon_wait_log_count(&f->daemon, "reloaded '", 2, 10000), 0);
+
+	refused(start_other(f, 0, f->dir_b), f->daemon.pid, f->dir_b);
+
+	d = start_other(f, 1, f->daemon.state_dir);
+	assert_int_equal(daemon_wait_notify(d, "READY=1", 10000), 0);
+	assert_int_equal(kill(d->pid, SIGTERM), 0);
+	status = daemon_wait_exit(d, 10000);
+	assert_true(status >= 0 && WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(kill(f->daemon.pid, 0), 0);
+}
+
+/*
+ * A reload to a state directory another bedroomd holds is refused, naming it:
+ * the running configuration stays, and so does its lock on the old directory.
+ */
+static void test_reload_to_a_state_dir_in_use_is_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct daemon *holder;
+	char node[32], want[512];
+
+	start_daemon(f);
+	snprintf(node, sizeof(node), "t%d", (int) getpid());
+	assert_int_equal(make_temp_dir(f->dir_b, sizeof(f->dir_b), "state-b"), 0);
+	holder = start_other(f, 0, f->dir_b);
+	assert_int_equal(daemon_wait_notify(holder, "READY=1", 10000), 0);
+
+	write_config_dir(f, &f->daemon, node, f->dir_b);
+	assert_int_equal(kill(f->daemon.pid, SIGHUP), 0);
+	snprintf(want, sizeof(want),
+		 "another bedroomd (PID %d) is running with state_dir %s: reload refused, "
+		 "keeping state_dir %s",
+		 (int) holder->pid, f->dir_b, f->daemon.state_dir);
+	assert_int_equal(daemon_wait_log(&f->daemon, want, 10000), 0);
+	assert_int_equal(kill(f->daemon.pid, 0), 0);
+	assert_int_equal(kill(holder->pid, 0), 0);
+
+	/* The old directory is still its. */
+	refused(start_other(f, 1, f->daemon.state_dir), f->daemon.pid, f->daemon.state_dir);
 }
 
 static void test_bad_config_exits_78_with_message(void **state)
@@ -282,6 +423,10 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_second_daemon_on_the_same_state_dir_refuses,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reload_to_another_state_dir_moves_the_lock,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reload_to_a_state_dir_in_use_is_refused, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_bad_config_exits_78_with_message, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_reload_refuses_bad_config_and_applies_good_one,

@@ -327,7 +327,8 @@ static void test_reload_changing_the_heater_commands_it_again(void **state)
 /*
  * A reload that changes the thermometer: the new one starts without a reading,
  * and heating must not go on with the old one's (it heated blind for up to
- * max_age): off until a reading comes, then on again.
+ * max_age): off until a reading comes, then on again. Meanwhile it says so as
+ * a fresh start does: no_reading_yet, not sensor_stale (no alert either).
  */
 static void test_reload_changing_the_sensor_forgets_its_reading(void **state)
 {
@@ -350,10 +351,18 @@ static void test_reload_changing_the_sensor_forgets_its_reading(void **state)
 	client_clear(f->client);
 	reload(f);
 	plug_receives(f, "OFF");
-	state_says(f, "\"heating_reason\":\"sensor_stale\"");
+	state_says(f, "\"heating_reason\":\"no_reading_yet\"");
 	assert_int_equal(commands(f, "ON"), 0);
 	reading(f, "15.0");
 	plug_receives(f, "ON");
+	state_says(f, "\"heating_reason\":\"heating\"");
+	{
+		const struct message *m;
+		size_t n = client_messages(f->client, &m);
+
+		for (size_t i = 0; i < n; i++)
+			assert_null(strstr(m[i].payload, "sensor_stale"));
+	}
 }
 
 /*

@@ -76,6 +76,92 @@ static void test_fallback_duty(void **state)
 	rig_done(&g);
 }
 
+/*
+ * A reload that changes the thermometer, long after start: the new one has no
+ * reading yet, as at start (no_reading_yet, off, no alert for stale_usec),
+ * and what was learned stays.
+ */
+static void test_sensor_changed(void **state)
+{
+	struct thermostat_learned before, after;
+	struct rig g;
+
+	rig_init(&g, NULL, AT(23, 0));
+	rig_hold(&g, 17.0, 10);
+	assert_true(g.d.stage[0].on);
+	thermostat_get_learned(g.t, &before);
+	g.in.room_known = false;
+	thermostat_sensor_changed(g.t, g.now_usec);
+	rig_tick(&g);
+	assert_false(g.d.stage[0].on); /* no reading: off, as before the change */
+	assert_int_equal(g.d.reason, THERMOSTAT_REASON_NO_READING_YET);
+	assert_int_equal(g.d.alerts_active, 0);
+	thermostat_get_learned(g.t, &after);
+	assert_true(after.band_c == before.band_c);
+	assert_true(after.on_offset_c == before.on_offset_c);
+	assert_true(after.preheat_usec_per_k == before.preheat_usec_per_k);
+	g.now_usec += 299 * S;
+	rig_tick(&g);
+	assert_int_equal(g.d.reason, THERMOSTAT_REASON_NO_READING_YET);
+	assert_int_equal(g.d.alerts_active, 0);
+	g.now_usec += S;
+	rig_tick(&g);
+	assert_int_equal(g.d.reason, THERMOSTAT_REASON_SENSOR_STALE);
+	assert_int_equal(g.d.alerts_raised, BIT(SENSOR_STALE));
+	rig_read(&g, 17.0, MIN);
+	assert_int_equal(g.d.alerts_cleared, BIT(SENSOR_STALE));
+	assert_true(g.d.stage[0].on);
+
+	/* Its first reading ends the wait, and a later loss is stale, not "not yet". */
+	thermostat_sensor_changed(g.t, g.now_usec);
+	rig_read(&g, 17.0, MIN);
+	assert_int_equal(g.d.reason, THERMOSTAT_REASON_HEATING);
+	g.in.room_known = false;
+	rig_tick(&g);
+	assert_int_equal(g.d.reason, THERMOSTAT_REASON_SENSOR_STALE);
+	assert_int_equal(g.d.alerts_active, 0);
+	rig_done(&g);
+
+	/* Already stale: the alert holds (no cleared and raised again), the reason too. */
+	rig_init(&g, NULL, AT(23, 0));
+	rig_tick(&g);
+	g.now_usec += 300 * S;
+	rig_tick(&g);
+	assert_int_equal(g.d.alerts_raised, BIT(SENSOR_STALE));
+	g.now_usec += MIN;
+	thermostat_sensor_changed(g.t, g.now_usec);
+	rig_tick(&g);
+	assert_int_equal(g.d.alerts_cleared, 0);
+	assert_int_equal(g.d.alerts_active, BIT(SENSOR_STALE));
+	assert_int_equal(g.d.reason, THERMOSTAT_REASON_SENSOR_STALE);
+	rig_done(&g);
+}
+
+/* Stale with a fallback duty cycle: a thermometer change does not stop it. */
+static void test_sensor_changed_keeps_the_fallback_duty(void **state)
+{
+	struct thermostat_params p;
+	struct rig g;
+	unsigned on = 0;
+
+	thermostat_params_init(&p);
+	p.fallback_duty = 0.25;
+	rig_init(&g, &p, AT(23, 0));
+	g.in.room_known = false;
+	rig_tick(&g);
+	g.now_usec += 300 * S;
+	for (unsigned i = 0; i < 60; i++) { /* two 30 min periods, changed in each */
+		if (i % 30 == 3)
+			thermostat_sensor_changed(g.t, g.now_usec);
+		rig_tick(&g);
+		assert_int_equal(g.d.reason, THERMOSTAT_REASON_FALLBACK_DUTY);
+		on += g.d.stage[0].on;
+		g.now_usec += MIN;
+	}
+	assert_true(on >= 14 && on <= 16);
+	rig_done(&g);
+}
+
 static void test_over_temperature(void **state)
 {
 	struct rig g;
@@ -220,6 +306,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sensor_stale),
 		cmocka_unit_test(test_fallback_duty),
+		cmocka_unit_test(test_sensor_changed),
+		cmocka_unit_test(test_sensor_changed_keeps_the_fallback_duty),
 		cmocka_unit_test(test_over_temperature),
 		cmocka_unit_test(test_max_on_time),
 		cmocka_unit_test(test_break_before_max_on),

@@ -61,14 +61,15 @@ int store_cramp_amend(struct store *s, const char *id, const char *leg, const ch
 	/* Fills in only what is missing: what a report said first stays. */
 	rc = sqlite3_prepare_v2(
 	    s->db,
-	    "UPDATE cramps SET leg = CASE leg WHEN 'unknown' THEN ?2 ELSE leg END, "
+	    "UPDATE cramps SET leg = CASE leg WHEN 'unknown' THEN coalesce(?2, leg) "
+	    "ELSE leg END, "
 	    "site = coalesce(site, ?3), note = coalesce(note, ?4), amended = 1, "
 	    "delivered = 0 WHERE id = ?1;",
 	    -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return errno_from_sqlite(rc);
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, leg, -1, SQLITE_STATIC);
+	sql_bind_text_or_null(st, 2, leg);
 	sql_bind_text_or_null(st, 3, site);
 	sql_bind_text_or_null(st, 4, note);
 	rc = sqlite3_step(st);

@@ -42,7 +42,7 @@ int store_cramp_add(struct store *s, const struct store_cramp *c);
 
 /*
  * A later report of the cramp @id knew more: gives it @leg where its leg is
- * "unknown", @site and @note (NULL: none) where it has none, never changing
+ * "unknown", @site and @note where it has none (each NULL: none), never changing
  * what is known; marks it amended and undelivered, so the outbox sends it
  * again (in its place, by the order it was stored in). Committed durably as
  * store_cramp_add() is. Returns 0, -ENOENT when there is no cramp @id, or

@@ -391,7 +391,10 @@ static void test_cramp_amend(void **state)
 	/* What is known is never changed; a leg is filled in only where it is unknown. */
 	assert_int_equal(store_cramp_amend(s, "c-1", "right", "calf", "other"), 0);
 	assert_int_equal(store_cramp_amend(s, "c-2", "left", "foot", NULL), 0);
-	assert_int_equal(store_cramps_read(s, false, 0, 10, &list), 2);
+	c = store_fixture_cramp("c-3", 3000, "unknown");
+	assert_int_equal(store_cramp_add(s, &c), 0);
+	assert_int_equal(store_cramp_amend(s, "c-3", NULL, NULL, "no leg given"), 0);
+	assert_int_equal(store_cramps_read(s, false, 0, 10, &list), 3);
 	assert_string_equal(list[0].leg, "left");
 	assert_string_equal(list[0].site, "thigh");
 	assert_string_equal(list[0].note, "woke me");
@@ -399,11 +402,14 @@ static void test_cramp_amend(void **state)
 	assert_string_equal(list[1].site, "foot");
 	assert_null(list[1].note);
 	assert_false(list[1].delivered);
-	store_cramps_free(list, 2);
+	assert_string_equal(list[2].leg, "unknown");
+	assert_string_equal(list[2].note, "no leg given");
+	store_cramps_free(list, 3);
 	assert_int_equal(store_cramp_mark_delivered(s, "c-1"), 0);
-	assert_int_equal(store_cramps_read(s, true, 0, 10, &list), 1);
+	assert_int_equal(store_cramps_read(s, true, 0, 10, &list), 2);
 	assert_string_equal(list[0].id, "c-2");
-	store_cramps_free(list, 1);
+	assert_string_equal(list[1].id, "c-3");
+	store_cramps_free(list, 2);
 	store_close(s);
 }
 

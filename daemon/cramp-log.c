@@ -719,6 +719,18 @@ static void on_connected(struct mqtt *mqtt, void *userdata)
 	pump(userdata);
 }
 
+/* The broker has the cramp of @f: where it is kept says so. Returns 0 or a negative errno. */
+static int mark_delivered(struct cramp_log *l, const struct in_flight *f)
+{
+	if (f->in_memory) {
+		for (size_t j = 0; j < l->n_memory; j++)
+			if (strcmp(l->memory[j].id, f->id) == 0)
+				l->memory[j].delivered = true;
+		return 0;
+	}
+	return l->store ? store_cramp_mark_delivered(l->store, f->id) : 0;
+}
+
 static void on_published(struct mqtt *mqtt, int mid, void *userdata)
 {
 	struct cramp_log *l = userdata;
@@ -729,15 +741,9 @@ static void on_published(struct mqtt *mqtt, int mid, void *userdata)
 
 		if (f->mid != mid)
 			continue;
-		if (f->outdated) {
-			/* The amended cramp waits undelivered: the pump sends it now. */
-		} else if (f->in_memory) {
-			for (size_t j = 0; j < l->n_memory; j++)
-				if (strcmp(l->memory[j].id, f->id) == 0)
-					l->memory[j].delivered = true;
-		} else if (l->store) {
-			r = store_cramp_mark_delivered(l->store, f->id);
-		}
+		/* For a version sent before an amendment: the amended one waits to go. */
+		if (!f->outdated)
+			r = mark_delivered(l, f);
 		if (r < 0)
 			log_warning_errno(r,
 					  "cramp log: cannot mark '%s' delivered; it may be sent "

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "control/cramp-defaults.h"
 
@@ -292,27 +293,71 @@ static void raise_advisory(struct cramp_tracker_result *res, const struct cramp_
 	};
 }
 
+/* The tracked cramp that @c is a report of (see the header), or -1: the first in time order. */
+static ssize_t find_duplicate(const struct cramp_tracker *t, const struct cramp_tracker_cramp *c)
+{
+	for (size_t i = 0; i < t->n_cramps; i++) {
+		const struct cramp_tracker_cramp *o = t->cramps + i;
+
+		if (llabs(o->time_s - c->time_s) <= t->params.dedup_window_s &&
+		    legs_match(o->leg, c->leg))
+			return (ssize_t) i;
+	}
+	return -1;
+}
+
+/* What a duplicate of the tracked cramp @i says, before any amendment. */
+static struct cramp_tracker_result duplicate_result(const struct cramp_tracker *t, size_t i)
+{
+	const struct cramp_tracker_cramp *o = t->cramps + i;
+
+	return (struct cramp_tracker_result){
+		.duplicate = true,
+		.duplicate_of_s = o->time_s,
+		.duplicate_leg = o->leg,
+		.duplicate_site = o->site,
+		.count_7d = count_at(t, o->time_s, t->params.frequency_window_s, false),
+	};
+}
+
+/* The one-sided and spread advisories the tracked cramp @i raises now, once per episode. */
+static void judge_leg_and_site(const struct cramp_tracker *t, size_t i,
+			       struct cramp_tracker_result *res)
+{
+	const struct cramp_tracker_cramp *c = t->cramps + i;
+
+	if (one_sided_at(t, i) && !fired_in_one_sided_episode(t, i))
+		raise_advisory(res, t, CRAMP_ADVISORY_KIND_ONE_SIDED, c, t->params.one_sided_run);
+	if (is_spread(c->site) && !fired_in_count_episode(t, CRAMP_ADVISORY_KIND_SPREAD, c->time_s,
+							  t->params.spread_window_s, 0, true))
+		raise_advisory(res, t, CRAMP_ADVISORY_KIND_SPREAD, c, 1);
+}
+
+/* Counts the advisories in @res as fired. Capacity is there. */
+static void mark_fired(struct cramp_tracker *t, const struct cramp_tracker_result *res)
+{
+	for (unsigned k = 0; k < res->n_advisories; k++)
+		t->fired[t->n_fired++] = (struct cramp_fired){
+			.kind = res->advisories[k].kind,
+			.time_s = res->advisories[k].time_s,
+		};
+}
+
 int cramp_tracker_add(struct cramp_tracker *t, const struct cramp_tracker_cramp *c,
 		      struct cramp_tracker_result *ret)
 {
 	const struct cramp_tracker_params *p = &t->params;
 	struct cramp_tracker_result res = { 0 };
+	ssize_t dup;
 	size_t i;
 	int r;
 
 	assert(t);
 	assert(ret);
-	for (i = 0; i < t->n_cramps; i++) {
-		const struct cramp_tracker_cramp *o = t->cramps + i;
-		int64_t d = o->time_s - c->time_s;
-
-		if ((d < 0 ? -d : d) <= p->dedup_window_s && legs_match(o->leg, c->leg)) {
-			res.duplicate = true;
-			res.duplicate_of_s = o->time_s;
-			res.count_7d = count_at(t, o->time_s, p->frequency_window_s, false);
-			*ret = res;
-			return 0;
-		}
+	dup = find_duplicate(t, c);
+	if (dup >= 0) {
+		*ret = duplicate_result(t, (size_t) dup);
+		return 0;
 	}
 
 	r = reserve_cramps(t, t->n_cramps + 1);
@@ -328,20 +373,48 @@ int cramp_tracker_add(struct cramp_tracker *t, const struct cramp_tracker_cramp 
 	    !fired_in_count_episode(t, CRAMP_ADVISORY_KIND_FREQUENCY, c->time_s,
 				    p->frequency_window_s, p->frequency_max, false))
 		raise_advisory(&res, t, CRAMP_ADVISORY_KIND_FREQUENCY, c, res.count_7d);
-	if (one_sided_at(t, i) && !fired_in_one_sided_episode(t, i))
-		raise_advisory(&res, t, CRAMP_ADVISORY_KIND_ONE_SIDED, c, p->one_sided_run);
-	if (is_spread(c->site) && !fired_in_count_episode(t, CRAMP_ADVISORY_KIND_SPREAD, c->time_s,
-							  p->spread_window_s, 0, true))
-		raise_advisory(&res, t, CRAMP_ADVISORY_KIND_SPREAD, c, 1);
-
-	for (unsigned k = 0; k < res.n_advisories; k++)
-		t->fired[t->n_fired++] = (struct cramp_fired){
-			.kind = res.advisories[k].kind,
-			.time_s = res.advisories[k].time_s,
-		};
+	judge_leg_and_site(t, i, &res);
+	mark_fired(t, &res);
 	prune(t);
 	*ret = res;
 	return 0;
+}
+
+int cramp_tracker_amend(struct cramp_tracker *t, const struct cramp_tracker_cramp *c,
+			struct cramp_tracker_result *ret)
+{
+	struct cramp_tracker_cramp *o;
+	struct cramp_tracker_result res;
+	bool changed = false;
+	ssize_t dup;
+	int r;
+
+	assert(t);
+	assert(ret);
+	dup = find_duplicate(t, c);
+	if (dup < 0)
+		return -ENOENT;
+	r = reserve_fired(t, t->n_fired + _CRAMP_ADVISORY_KIND_MAX);
+	if (r < 0)
+		return r;
+
+	o = t->cramps + dup;
+	res = duplicate_result(t, (size_t) dup);
+	/* Only what was not known: the report never overwrites (a differing site is ignored). */
+	if (o->leg == CRAMP_LEG_UNKNOWN && c->leg != CRAMP_LEG_UNKNOWN) {
+		o->leg = c->leg;
+		changed = true;
+	}
+	if (o->site == CRAMP_SITE_UNKNOWN && c->site != CRAMP_SITE_UNKNOWN) {
+		o->site = c->site;
+		changed = true;
+	}
+	/* The count is what it was: the frequency advisory was judged when the cramp came. */
+	if (changed)
+		judge_leg_and_site(t, (size_t) dup, &res);
+	mark_fired(t, &res);
+	*ret = res;
+	return changed ? 1 : 0;
 }
 
 unsigned cramp_tracker_count(const struct cramp_tracker *t, int64_t now_s)

@@ -12,8 +12,10 @@
  * De-duplication: a report within dedup_window_s (inclusive, either side) of
  * a tracked cramp on the same leg is that cramp. "unknown" matches any leg
  * (a bedside button without a leg and the phone's report of the left leg a
- * minute later are one cramp). A duplicate changes nothing: the daemon stores
- * nothing for it.
+ * minute later are one cramp). A duplicate that adds nothing changes nothing:
+ * the daemon stores nothing for it. One that knows what the tracked cramp does
+ * not (its leg, its site) amends it (cramp_tracker_amend()): the leg and site
+ * become known, and the cramp is judged again for the advisories they bear.
  *
  * The 7-day count at instant x is the number of cramps with time in
  * (x - frequency_window_s, x]: 7 x 24 h of real time, whatever the wall clock.
@@ -106,10 +108,12 @@ struct cramp_advisory {
 };
 
 struct cramp_tracker_result {
-	bool duplicate;         /* the same cramp as one tracked: store nothing */
+	bool duplicate;         /* the same cramp as one tracked: store nothing (or amend it) */
 	int64_t duplicate_of_s; /* the time of that cramp */
-	unsigned count_7d;      /* cramps in the window up to this one, itself included */
-	unsigned n_advisories;  /* 0..3, in the order of enum cramp_advisory_kind */
+	enum cramp_leg duplicate_leg;   /* its leg, as tracked before any amendment */
+	enum cramp_site duplicate_site; /* its site, likewise */
+	unsigned count_7d;              /* cramps in the window up to this one, itself included */
+	unsigned n_advisories;          /* 0..3, in the order of enum cramp_advisory_kind */
 	struct cramp_advisory advisories[_CRAMP_ADVISORY_KIND_MAX];
 };
 
@@ -141,6 +145,22 @@ int cramp_tracker_load_advisory(struct cramp_tracker *t, enum cramp_advisory_kin
  */
 int cramp_tracker_add(struct cramp_tracker *t, const struct cramp_tracker_cramp *c,
 		      struct cramp_tracker_result *ret);
+
+/*
+ * A report @c that cramp_tracker_add() found to be a duplicate amends that
+ * tracked cramp: @c's leg becomes its leg where that was unknown, @c's site its
+ * site where it had none. What is known is never overwritten (a site that
+ * differs is ignored). Fills *ret as cramp_tracker_add() does for the duplicate
+ * (duplicate_leg and duplicate_site as they were before), with the advisories
+ * the amended cramp now raises: one-sided for its new leg, spread for its new
+ * site, once per episode as for a new cramp, judged at the cramp's own time
+ * (and counted as fired). The 7-day count does not change, nor does the
+ * frequency advisory. Returns 1 when the cramp changed, 0 when @c adds nothing
+ * (no advisories then), -ENOENT when @c duplicates no tracked cramp, or -ENOMEM
+ * (the tracker and *ret are unchanged then).
+ */
+int cramp_tracker_amend(struct cramp_tracker *t, const struct cramp_tracker_cramp *c,
+			struct cramp_tracker_result *ret);
 
 /* The 7-day count at @now_s (for <base>/state). */
 unsigned cramp_tracker_count(const struct cramp_tracker *t, int64_t now_s);

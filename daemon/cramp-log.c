@@ -26,6 +26,7 @@ struct in_flight {
 	int mid;
 	char *id;
 	bool in_memory;
+	bool outdated; /* amended since it was sent: the broker's ack is for the old version */
 };
 
 struct cramp_log {
@@ -178,15 +179,16 @@ static char *event_json(const struct store_cramp *c)
 		(void) clock_format_offset(c->in_bed_since, clock_local_offset_s(c->in_bed_since),
 					   since, sizeof(since));
 	event = json_pack(
-	    "{s:s, s:s, s:b, s:s, s:s?, s:s, s:b, s:s?, s:s?, s:i, s:{s:o, s:o, s:o, s:s?, "
+	    "{s:s, s:s, s:b, s:b, s:s, s:s?, s:s, s:b, s:s?, s:s?, s:i, s:{s:o, s:o, s:o, s:s?, "
 	    "s:o, s:o, s:o}}",
-	    "id", c->id, "time", time, "time_estimated", c->time_estimated, "leg", c->leg, "site",
-	    c->site, "source", c->source, "suspected", c->suspected, "confirms", c->confirms,
-	    "note", c->note, "cramps_7d", c->count_7d, "context", "room_temperature",
-	    real_or_null(c->room_c), "lowest_room_temperature", real_or_null(c->min_room_c),
-	    "in_bed", tristate(c->in_bed), "in_bed_since", c->in_bed_since > 0 ? since : NULL,
-	    "heater_on", tristate(c->heater_on), "heater_duty_1h", real_or_null(c->heater_duty_1h),
-	    "foot_soak_done", tristate(c->soak_done));
+	    "id", c->id, "time", time, "time_estimated", c->time_estimated, "amended", c->amended,
+	    "leg", c->leg, "site", c->site, "source", c->source, "suspected", c->suspected,
+	    "confirms", c->confirms, "note", c->note, "cramps_7d", c->count_7d, "context",
+	    "room_temperature", real_or_null(c->room_c), "lowest_room_temperature",
+	    real_or_null(c->min_room_c), "in_bed", tristate(c->in_bed), "in_bed_since",
+	    c->in_bed_since > 0 ? since : NULL, "heater_on", tristate(c->heater_on),
+	    "heater_duty_1h", real_or_null(c->heater_duty_1h), "foot_soak_done",
+	    tristate(c->soak_done));
 	text = event ? json_dumps(event, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(6))
 		     : NULL;
 	json_decref(event);
@@ -394,7 +396,8 @@ static void make_id(const struct cramp_log *l, int64_t now_ms, char *buf, size_t
  * Counts a reported cramp at @time_s into *ret; for one the person reported
  * (not @suspected), also finds the suspected cramp it confirms (*ret_confirms,
  * owned by l->suspects, or NULL). Returns 1 to log it, 0 when it is a cramp
- * logged already, or a negative errno.
+ * logged already (ret->duplicate: one the tracker knows, which the report may
+ * amend), or a negative errno.
  */
 static int count_cramp(struct cramp_log *l, const char *leg, const char *site, int64_t time_s,
 		       const char *source, bool suspected, struct cramp_tracker_result *ret,
@@ -434,15 +437,189 @@ static int count_cramp(struct cramp_log *l, const char *leg, const char *site, i
 	r = cramp_tracker_add(l->tracker, &tc, ret);
 	if (r < 0)
 		return log_error_errno(r, "cramp log: cannot count the cramp");
-	if (ret->duplicate) {
-		log_info("cramp report (leg %s, from %s) is the same cramp as the one %lld s "
-			 "before: not logged again",
-			 leg, source, (long long) (time_s - ret->duplicate_of_s));
-		return 0;
-	}
+	if (ret->duplicate)
+		return 0; /* the caller sees what it may add (amend_cramp()) */
 	if (verdict == CRAMP_CONFIRM_CONFIRMS)
 		*ret_confirms = suspect;
 	return 1;
+}
+
+/* What a report adds to the logged cramp it repeats; borrowed strings, NULL: nothing. */
+struct cramp_additions {
+	const char *leg, *site, *note;
+};
+
+/* Whether @c is the logged cramp (not a suspicion) of @leg at @time_s. */
+static bool is_logged(const struct store_cramp *c, int64_t time_s, const char *leg)
+{
+	return !c->suspected && c->time == time_s && strcmp(c->leg, leg) == 0;
+}
+
+/*
+ * The logged cramp of @leg at @time_s, copied into *ret (cramp_clear() it),
+ * from memory (where it waits while the store fails) or the store. Returns 0,
+ * -ENOENT, or a negative errno.
+ */
+static int find_logged(struct cramp_log *l, int64_t time_s, const char *leg,
+		       struct store_cramp *ret)
+{
+	struct store_cramp *list = NULL;
+	int n, r = -ENOENT;
+
+	for (size_t i = 0; i < l->n_memory; i++)
+		if (is_logged(&l->memory[i], time_s, leg))
+			return copy_cramp(ret, &l->memory[i]);
+	if (!l->store)
+		return -ENOENT;
+	/* In time order from @time_s: it comes first, with any other of that second. */
+	n = store_cramps_read(l->store, false, time_s, 16, &list);
+	if (n < 0)
+		return n;
+	for (int i = 0; i < n && r == -ENOENT; i++)
+		if (is_logged(&list[i], time_s, leg))
+			r = copy_cramp(ret, &list[i]);
+	store_cramps_free(list, (size_t) n);
+	return r;
+}
+
+/*
+ * What the report (@leg, @site, @note) adds to @logged, into *ret: a leg
+ * where it was unknown, a site or a note where it had none. A detail it has
+ * already is never changed: when the report says otherwise, that is logged.
+ * Returns whether it adds anything.
+ */
+static bool additions(const struct store_cramp *logged, const char *leg, const char *site,
+		      const char *note, const char *source, const char *when,
+		      struct cramp_additions *ret)
+{
+	*ret = (struct cramp_additions){ 0 };
+	if (strcmp(logged->leg, "unknown") == 0 && strcmp(leg, "unknown") != 0)
+		ret->leg = leg;
+	if (site && !logged->site)
+		ret->site = site;
+	else if (site && strcmp(site, logged->site) != 0)
+		log_info("cramp report (leg %s, from %s) says site '%s', the cramp of %s has '%s': "
+			 "ignoring it",
+			 leg, source, site, when, logged->site);
+	if (note && !logged->note)
+		ret->note = note;
+	else if (note && strcmp(note, logged->note) != 0)
+		log_info("cramp report (leg %s, from %s) has another note than the cramp of %s: "
+			 "ignoring '%s'",
+			 leg, source, when, note);
+	return ret->leg || ret->site || ret->note;
+}
+
+/* Replaces *field with a copy of @value, when there is one. Returns 0 or -ENOMEM. */
+static int fill_in(char **field, const char *value)
+{
+	char *copy;
+
+	if (!value)
+		return 0;
+	copy = strdup(value);
+	if (!copy)
+		return -ENOMEM;
+	free(*field);
+	*field = copy;
+	return 0;
+}
+
+/* store_cramp_amend() for a cramp that waits in memory. Returns 0 or a negative errno. */
+static int amend_in_memory(struct cramp_log *l, const char *id, const struct cramp_additions *a)
+{
+	for (size_t i = 0; i < l->n_memory; i++) {
+		struct store_cramp *c = &l->memory[i];
+
+		if (strcmp(c->id, id) != 0)
+			continue;
+		if (fill_in(&c->leg, a->leg) < 0 || fill_in(&c->site, a->site) < 0 ||
+		    fill_in(&c->note, a->note) < 0)
+			return -ENOMEM;
+		c->amended = true;
+		c->delivered = false;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* "leg left, site thigh, note": what @a adds, for the journal. */
+static void additions_text(const struct cramp_additions *a, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s%s%s%s%s", a->leg ? "leg " : "", a->leg ? a->leg : "",
+		 a->site ? (a->leg ? ", site " : "site ") : "", a->site ? a->site : "",
+		 a->note ? (a->leg || a->site ? ", note" : "note") : "");
+}
+
+/*
+ * A report of a cramp logged already (@dup says which, from the tracker) that
+ * may know more: what the cramp lacks is filled in, in the store (or in
+ * memory) first, then in the tracker, whose advisories for the amended cramp
+ * are raised; the cramp goes out again with its id and "amended": true. Its
+ * 7-day count stays. A report that adds nothing changes nothing. Returns 0 or
+ * a negative errno (nothing changed then).
+ */
+static int amend_cramp(struct cramp_log *l, const struct cramp_tracker_result *dup, const char *leg,
+		       const char *site, const char *note, int64_t time_s, const char *source,
+		       uint64_t now_usec)
+{
+	struct cramp_tracker_cramp tc = { .time_s = time_s };
+	struct cramp_tracker_result res;
+	struct store_cramp logged = { 0 };
+	struct cramp_additions add;
+	char iso[40], when[8], what[sizeof("leg unknown, site buttock, note")];
+	int r;
+
+	(void) clock_format_offset(dup->duplicate_of_s, clock_local_offset_s(dup->duplicate_of_s),
+				   iso, sizeof(iso));
+	snprintf(when, sizeof(when), "%.5s", strlen(iso) > 11 ? iso + 11 : "?");
+	r = find_logged(l, dup->duplicate_of_s, cramp_leg_to_string(dup->duplicate_leg), &logged);
+	if (r < 0) {
+		log_warning_errno(r,
+				  "cramp report (leg %s, from %s): cannot read the cramp of %s "
+				  "it repeats; not logged again",
+				  leg, source, when);
+		return r;
+	}
+	if (!additions(&logged, leg, site, note, source, when, &add)) {
+		log_info("cramp report (leg %s, from %s) is the same cramp as the one %lld s "
+			 "before: not logged again",
+			 leg, source, (long long) (time_s - dup->duplicate_of_s));
+		goto out;
+	}
+	/* Where find_logged() found it: waiting in memory, or else in the store. */
+	r = amend_in_memory(l, logged.id, &add);
+	if (r == -ENOENT)
+		r = l->store ? store_cramp_amend(l->store, logged.id, add.leg, add.site, add.note)
+			     : -ENODEV;
+	if (r < 0) {
+		log_error_errno(r,
+				"cramp log: cannot amend cramp '%s'; the report's detail is lost",
+				logged.id);
+		goto out;
+	}
+	(void) cramp_leg_from_string(leg, &tc.leg);
+	if (site)
+		(void) cramp_site_from_string(site, &tc.site);
+	additions_text(&add, what, sizeof(what));
+	log_info("cramp report (leg %s, from %s) adds %s to the cramp of %s: amended", leg, source,
+		 what, when);
+	for (unsigned i = 0; i < l->n_flight; i++)
+		if (strcmp(l->flight[i].id, logged.id) == 0)
+			l->flight[i].outdated = true;
+	(void) cramp_leg_from_string(leg, &tc.leg);
+	if (site)
+		(void) cramp_site_from_string(site, &tc.site);
+	r = cramp_tracker_amend(l->tracker, &tc, &res);
+	if (r < 0)
+		log_warning_errno(r, "cramp log: cannot judge the amended cramp's advisories");
+	for (unsigned i = 0; r >= 0 && i < res.n_advisories; i++)
+		advise(l, &res.advisories[i], now_usec);
+	r = 0;
+	pump(l);
+out:
+	cramp_clear(&logged);
+	return r;
 }
 
 static int record(struct cramp_log *l, const char *leg, const char *site, int64_t time_s,
@@ -451,7 +628,7 @@ static int record(struct cramp_log *l, const char *leg, const char *site, int64_
 	uint64_t now_usec = clock_realtime_usec();
 	int64_t now_s = (int64_t) (now_usec / 1000000);
 	struct cramp_context ctx = { NAN, NAN, -1, 0, -1, NAN, -1 };
-	struct cramp_tracker_result res;
+	struct cramp_tracker_result res = { 0 };
 	struct store_cramp c, *memory;
 	const char *confirms;
 	char id[128];
@@ -460,6 +637,8 @@ static int record(struct cramp_log *l, const char *leg, const char *site, int64_
 	if (time_s == 0)
 		time_s = now_s;
 	r = count_cramp(l, leg, site, time_s, source, suspected, &res, &confirms);
+	if (r == 0 && res.duplicate)
+		return amend_cramp(l, &res, leg, site, note, time_s, source, now_usec);
 	if (r <= 0)
 		return r;
 	make_id(l, (int64_t) (now_usec / 1000), id, sizeof(id));
@@ -540,6 +719,18 @@ static void on_connected(struct mqtt *mqtt, void *userdata)
 	pump(userdata);
 }
 
+/* The broker has the cramp of @f: where it is kept says so. Returns 0 or a negative errno. */
+static int mark_delivered(struct cramp_log *l, const struct in_flight *f)
+{
+	if (f->in_memory) {
+		for (size_t j = 0; j < l->n_memory; j++)
+			if (strcmp(l->memory[j].id, f->id) == 0)
+				l->memory[j].delivered = true;
+		return 0;
+	}
+	return l->store ? store_cramp_mark_delivered(l->store, f->id) : 0;
+}
+
 static void on_published(struct mqtt *mqtt, int mid, void *userdata)
 {
 	struct cramp_log *l = userdata;
@@ -550,13 +741,9 @@ static void on_published(struct mqtt *mqtt, int mid, void *userdata)
 
 		if (f->mid != mid)
 			continue;
-		if (f->in_memory) {
-			for (size_t j = 0; j < l->n_memory; j++)
-				if (strcmp(l->memory[j].id, f->id) == 0)
-					l->memory[j].delivered = true;
-		} else if (l->store) {
-			r = store_cramp_mark_delivered(l->store, f->id);
-		}
+		/* For a version sent before an amendment: the amended one waits to go. */
+		if (!f->outdated)
+			r = mark_delivered(l, f);
 		if (r < 0)
 			log_warning_errno(r,
 					  "cramp log: cannot mark '%s' delivered; it may be sent "

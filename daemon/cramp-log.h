@@ -63,8 +63,11 @@ bool cramp_log_store_failing(const struct cramp_log *l);
  * Records a cramp at Unix time @time_s (0: now): @leg "left"/"right"/"unknown",
  * @site or NULL, @source ("button", "command", ...), @note or NULL. A second
  * report of the same cramp (same leg, within the de-duplication window) is
- * not stored again. Stores it, raises the advisories it crosses, then sends
- * what waits. Returns 0, or a negative errno when it could be kept nowhere.
+ * not stored again; when it brings what the cramp lacks (its leg, a site, a
+ * note) it amends that cramp: filled in (never overwritten), stored, judged
+ * again for the advisories, and sent again with its id and "amended": true.
+ * Stores it, raises the advisories it crosses, then sends what waits. Returns
+ * 0, or a negative errno when it (or an amendment) could be kept nowhere.
  *
  * @suspected (a movement pattern, not the person): stored and sent marked
  * so, but neither counted nor advised on, and not logged at all near a

@@ -251,14 +251,19 @@ static void add_reminders(struct builder *b)
 		add_answer_button(b, "foot_soak", "Foot soak", "done", "mdi:waves");
 }
 
-/* Home Assistant's event entities want {"event_type": ...}: the templates make it from ours. */
+/*
+ * Home Assistant's event entities want {"event_type": ...}: the templates make it from ours.
+ * A cramp sent again because a later report amended it is "amended_cramp", so an
+ * automation that counts "cramp" events does not count it twice.
+ */
 static void add_events(struct builder *b)
 {
 	add(b, "event", "cramp_event", "Cramp",
 	    json_pack(
-		"{s:o, s:[s, s], s:s, s:i}", "state_topic", below(b, "event/cramp"), "event_types",
-		"cramp", "suspected_cramp", "value_template",
-		"{{ {'event_type': 'suspected_cramp' if value_json.suspected else 'cramp', "
+		"{s:o, s:[s, s, s], s:s, s:i}", "state_topic", below(b, "event/cramp"),
+		"event_types", "cramp", "suspected_cramp", "amended_cramp", "value_template",
+		"{{ {'event_type': 'suspected_cramp' if value_json.suspected else "
+		"'amended_cramp' if value_json.amended else 'cramp', "
 		"'leg': value_json.leg, 'site': value_json.site, 'source': value_json.source, "
 		"'cramps_7d': value_json.cramps_7d, 'id': value_json.id, 'time': "
 		"value_json.time} | tojson }}",

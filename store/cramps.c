@@ -18,7 +18,8 @@ int store_cramp_add(struct store *s, const struct store_cramp *c)
 	    "INSERT INTO cramps (id, time, tz_offset_s, recorded, leg, site, "
 	    "source, suspected, note, room_c, min_room_c, in_bed, in_bed_since, "
 	    "heater_on, heater_duty_1h, soak_done, count_7d, delivered, confirms, "
-	    "time_estimated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);",
+	    "time_estimated, amended) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);",
 	    -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return errno_from_sqlite(rc);
@@ -45,9 +46,37 @@ int store_cramp_add(struct store *s, const struct store_cramp *c)
 	sqlite3_bind_int(st, 18, c->delivered);
 	sql_bind_text_or_null(st, 19, c->confirms);
 	sqlite3_bind_int(st, 20, c->time_estimated);
+	sqlite3_bind_int(st, 21, c->amended);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return sql_errno_from_insert(s, rc);
+}
+
+int store_cramp_amend(struct store *s, const char *id, const char *leg, const char *site,
+		      const char *note)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	/* Fills in only what is missing: what a report said first stays. */
+	rc = sqlite3_prepare_v2(
+	    s->db,
+	    "UPDATE cramps SET leg = CASE leg WHEN 'unknown' THEN coalesce(?2, leg) "
+	    "ELSE leg END, "
+	    "site = coalesce(site, ?3), note = coalesce(note, ?4), amended = 1, "
+	    "delivered = 0 WHERE id = ?1;",
+	    -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return errno_from_sqlite(rc);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sql_bind_text_or_null(st, 2, leg);
+	sql_bind_text_or_null(st, 3, site);
+	sql_bind_text_or_null(st, 4, note);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE && sqlite3_changes(s->db) == 0)
+		return -ENOENT;
+	return errno_from_sqlite(rc);
 }
 
 int store_cramp_mark_delivered(struct store *s, const char *id)
@@ -67,21 +96,23 @@ int store_cramp_mark_delivered(struct store *s, const char *id)
 	return errno_from_sqlite(rc);
 }
 
-/* The columns cramp_from_row() reads, but the last two: what is selected for them comes after. */
+/* The columns cramp_from_row() reads, but the last three: what is selected for them comes after. */
 #define CRAMP_COLUMNS                                                                              \
 	"id, time, tz_offset_s, recorded, leg, site, source, suspected, note, room_c, "            \
 	"min_room_c, in_bed, in_bed_since, heater_on, heater_duty_1h, soak_done, count_7d, "       \
 	"delivered, "
 
-/* The last columns: a read-only store from before them (schema 2, 3) has NULL and 0 instead. */
+/* The last columns: a read-only store from before them (schema 2 to 4) has NULL and 0 instead. */
 static const char *last_columns(const struct store *s)
 {
+	if (s->schema >= STORE_SCHEMA_AMENDED)
+		return "confirms, time_estimated, amended";
 	if (s->schema >= STORE_SCHEMA_REMINDERS)
-		return "confirms, time_estimated";
-	return s->schema >= STORE_SCHEMA_CONFIRMS ? "confirms, 0" : "NULL, 0";
+		return "confirms, time_estimated, 0";
+	return s->schema >= STORE_SCHEMA_CONFIRMS ? "confirms, 0, 0" : "NULL, 0, 0";
 }
 
-/* Fills @item, a struct store_cramp, from the row of @st (CRAMP_COLUMNS, then the last two). */
+/* Fills @item, a struct store_cramp, from the row of @st (CRAMP_COLUMNS, then the last three). */
 static int cramp_from_row(sqlite3_stmt *st, void *item)
 {
 	struct store_cramp *c = item;
@@ -107,6 +138,7 @@ static int cramp_from_row(sqlite3_stmt *st, void *item)
 		.delivered = sqlite3_column_int(st, 17) != 0,
 		.confirms = sql_column_strdup(st, 18),
 		.time_estimated = sqlite3_column_int(st, 19) != 0,
+		.amended = sqlite3_column_int(st, 20) != 0,
 	};
 	if (!c->id || !c->leg || !c->source || sql_column_copy_failed(st, 5, c->site) ||
 	    sql_column_copy_failed(st, 8, c->note) || sql_column_copy_failed(st, 18, c->confirms))

@@ -30,6 +30,7 @@ struct store_cramp {
 	bool delivered;        /* the broker acknowledged it */
 	char *confirms;        /* the id of the suspected cramp this report confirms, or NULL */
 	bool time_estimated;   /* the time is a guess (an answer to the morning question) */
+	bool amended;          /* a later report of it filled in its leg, site or note */
 };
 
 /*
@@ -38,6 +39,17 @@ struct store_cramp {
  * (-ENOSPC when the disk is full, -EBADMSG when the file is corrupt).
  */
 int store_cramp_add(struct store *s, const struct store_cramp *c);
+
+/*
+ * A later report of the cramp @id knew more: gives it @leg where its leg is
+ * "unknown", @site and @note where it has none (each NULL: none), never changing
+ * what is known; marks it amended and undelivered, so the outbox sends it
+ * again (in its place, by the order it was stored in). Committed durably as
+ * store_cramp_add() is. Returns 0, -ENOENT when there is no cramp @id, or
+ * -errno.
+ */
+int store_cramp_amend(struct store *s, const char *id, const char *leg, const char *site,
+		      const char *note);
 
 /* Marks the cramp @id delivered. Returns 0, -ENOENT, or -errno. */
 int store_cramp_mark_delivered(struct store *s, const char *id);

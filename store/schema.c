@@ -124,6 +124,12 @@ static const char *const migrations[] = {
 	"  time INTEGER NOT NULL"
 	");"
 	"ALTER TABLE cramps ADD COLUMN time_estimated INTEGER NOT NULL DEFAULT 0;",
+
+	/*
+	 * 4 -> 5: a later report of the same cramp filled in what it lacked (leg,
+	 * site, note): it is sent again, marked so.
+	 */
+	"ALTER TABLE cramps ADD COLUMN amended INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define N_MIGRATIONS ((int) (sizeof(migrations) / sizeof(migrations[0])))

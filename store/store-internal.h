@@ -17,6 +17,7 @@ enum store_schema {
 	STORE_SCHEMA_CONFIRMS = 3,  /* cramps.confirms, reminder_answers */
 	STORE_SCHEMA_REMINDERS = 4, /* reminder_log (was reminder_answers), reminder_state,
 				     * reminder_outbox, cramps.time_estimated */
+	STORE_SCHEMA_AMENDED = 5,   /* cramps.amended */
 };
 
 struct store {

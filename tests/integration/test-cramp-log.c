@@ -374,6 +374,120 @@ static void test_remembered_cramp_gets_the_room_of_its_time(void **state)
 	assert_non_null(strstr(m->payload, "\"lowest_room_temperature\":15.9"));
 }
 
+/* How many events on @topic so far carry @needle. */
+static int count_events(struct fixture *f, const char *topic, const char *needle)
+{
+	const struct message *msgs;
+	size_t n = client_messages(f->client, &msgs);
+	int k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		k += strcmp(msgs[i].topic, topic) == 0 && strstr(msgs[i].payload, needle) != NULL;
+	return k;
+}
+
+/*
+ * The bedside button (no leg, no site), then the phone a minute later with
+ * the leg, the site and a note: one cramp, amended and sent again with the
+ * same id, and the advisory its site calls for. A repeat that adds nothing,
+ * or says otherwise, changes nothing and is not sent again.
+ */
+static void test_duplicate_with_detail_amends_the_cramp(void **state)
+{
+	struct fixture *f = *state;
+	char alert_topic[128], id[200], *log;
+	const struct message *m;
+	const char *p;
+
+	snprintf(alert_topic, sizeof(alert_topic), "%s/event/alert", f->base);
+	start(f);
+	client_publish(f->client, f->command_topic, "{\"source\":\"button\"}", false);
+	m = client_wait(f->client, f->event_topic, "~\"source\":\"button\"", 10000);
+	assert_non_null(m);
+	assert_non_null(strstr(m->payload, "\"amended\":false"));
+	assert_non_null(strstr(m->payload, "\"leg\":\"unknown\""));
+	assert_non_null(strstr(m->payload, "\"site\":null"));
+	p = strstr(m->payload, "\"id\":\"");
+	assert_non_null(p);
+	snprintf(id, sizeof(id), "%.*s", (int) strcspn(p + 6, "\"") + 7, p);
+	wait_rows(f, "delivered = 1", 1);
+
+	client_publish(f->client, f->command_topic,
+		       "{\"leg\":\"left\",\"site\":\"thigh\",\"note\":\"woke me\"}", false);
+	m = client_wait(f->client, f->event_topic, "~\"amended\":true", 10000);
+	assert_non_null(m);
+	assert_non_null(strstr(m->payload, id)); /* the same cramp */
+	assert_non_null(strstr(m->payload, "\"leg\":\"left\""));
+	assert_non_null(strstr(m->payload, "\"site\":\"thigh\""));
+	assert_non_null(strstr(m->payload, "\"note\":\"woke me\""));
+	assert_non_null(strstr(m->payload, "\"source\":\"button\""));
+	assert_non_null(strstr(m->payload, "\"cramps_7d\":1"));
+	assert_non_null(client_wait(f->client, alert_topic, "~\"kind\":\"cramp_spread\"", 10000));
+	wait_rows(f,
+		  "delivered = 1 AND amended = 1 AND leg = 'left' AND site = 'thigh' AND "
+		  "note = 'woke me'",
+		  1);
+	assert_int_equal(count_rows(f, "1"), 1);
+	log = daemon_stderr(&f->daemon);
+	assert_non_null(strstr(log, "cramp report (leg left, from command) adds leg left, site "
+				    "thigh, note to the cramp of "));
+	free(log);
+
+	/* Nothing new, then a site that differs: neither is stored nor sent. */
+	client_publish(f->client, f->command_topic, "{\"leg\":\"left\",\"note\":\"woke me\"}",
+		       false);
+	client_publish(f->client, f->command_topic, "{\"leg\":\"unknown\",\"site\":\"calf\"}",
+		       false);
+	assert_int_equal(daemon_wait_log(&f->daemon, "says site 'calf'", 10000), 0);
+	/* A cramp of its own an hour ago: sent after anything the repeats had sent. */
+	report_at(f, 3600, "right", "foot");
+	assert_non_null(client_wait(f->client, f->event_topic, "~\"site\":\"foot\"", 10000));
+	assert_int_equal(count_events(f, f->event_topic, id), 2);
+	assert_int_equal(count_events(f, alert_topic, "cramp_spread"), 1);
+	wait_rows(f, "1", 2);
+	assert_int_equal(count_rows(f, "site = 'thigh' AND amended = 1"), 1);
+	log = daemon_stderr(&f->daemon);
+	assert_non_null(strstr(log, "is the same cramp as the one"));
+	free(log);
+}
+
+/*
+ * The amendment comes while the first event is in flight (handed to the
+ * broker, not acknowledged): that acknowledgement is for the old version, so
+ * the amended one still goes out and only then is the cramp delivered. The
+ * daemon is frozen while the broker pushes both reports into its socket, then
+ * the broker is frozen while the daemon handles them.
+ */
+static void test_amendment_while_the_first_event_is_in_flight(void **state)
+{
+	struct fixture *f = *state;
+	const struct message *m;
+
+	start(f);
+	kill(f->daemon.pid, SIGSTOP);
+	client_publish(f->client, f->command_topic, "{\"source\":\"button\"}", false);
+	client_publish(f->client, f->command_topic, "{\"leg\":\"right\",\"note\":\"calf, hard\"}",
+		       false);
+	assert_non_null(client_wait(f->client, f->command_topic, "~calf, hard", 20000));
+	usleep(300000);
+	kill(f->broker.pid, SIGSTOP);
+	kill(f->daemon.pid, SIGCONT);
+	assert_int_equal(daemon_wait_log(&f->daemon,
+					 "(leg right, from command) adds leg right, note to the "
+					 "cramp of ",
+					 10000),
+			 0);
+	assert_int_equal(count_rows(f, "delivered = 0 AND amended = 1"), 1);
+	kill(f->broker.pid, SIGCONT);
+
+	m = client_wait(f->client, f->event_topic, "~\"amended\":true", 10000);
+	assert_non_null(m);
+	assert_non_null(strstr(m->payload, "\"leg\":\"right\""));
+	assert_non_null(strstr(m->payload, "\"note\":\"calf, hard\""));
+	wait_rows(f, "delivered = 1 AND amended = 1 AND leg = 'right'", 1);
+	assert_int_equal(count_rows(f, "1"), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -388,6 +502,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_duplicates_and_advisories_once_per_crossing,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_remembered_cramp_gets_the_room_of_its_time,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_duplicate_with_detail_amends_the_cramp, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_amendment_while_the_first_event_is_in_flight,
 						setup, teardown),
 	};
 

@@ -37,6 +37,17 @@ static struct cramp_tracker_result add(struct cramp_tracker *t, int64_t time_s, 
 	return r;
 }
 
+static struct cramp_tracker_result amend(struct cramp_tracker *t, int64_t time_s,
+					 enum cramp_leg leg, enum cramp_site site, int want)
+{
+	struct cramp_tracker_cramp c = { .time_s = time_s, .leg = leg, .site = site };
+	struct cramp_tracker_result r;
+
+	memset(&r, 0xaa, sizeof(r));
+	assert_int_equal(cramp_tracker_amend(t, &c, &r), want);
+	return r;
+}
+
 static const struct cramp_advisory *find(const struct cramp_tracker_result *r,
 					 enum cramp_advisory_kind kind)
 {
@@ -394,6 +405,115 @@ static void test_has_near(void **state)
 	cramp_tracker_free(t);
 }
 
+/* The bedside button (no leg, no site), then the phone a minute later: the detail is kept. */
+static void test_amend_gives_leg_and_site(void **state)
+{
+	struct cramp_tracker *t = tracker();
+	struct cramp_tracker_result r;
+	const struct cramp_advisory *a;
+
+	(void) state;
+	assert_int_equal(add(t, T0, CRAMP_LEG_UNKNOWN, CRAMP_SITE_UNKNOWN).n_advisories, 0);
+	r = add(t, T0 + MIN_S, CRAMP_LEG_LEFT, CRAMP_SITE_THIGH);
+	assert_true(r.duplicate);
+	assert_int_equal(r.duplicate_leg, CRAMP_LEG_UNKNOWN);
+	assert_int_equal(r.duplicate_site, CRAMP_SITE_UNKNOWN);
+	r = amend(t, T0 + MIN_S, CRAMP_LEG_LEFT, CRAMP_SITE_THIGH, 1);
+	assert_true(r.duplicate);
+	assert_int_equal(r.duplicate_of_s, T0);
+	assert_int_equal(r.duplicate_leg, CRAMP_LEG_UNKNOWN); /* as it was */
+	assert_int_equal(r.count_7d, 1);
+	/* The thigh: the spread advisory, at the cramp's own time, with its new leg. */
+	assert_int_equal(r.n_advisories, 1);
+	a = find(&r, CRAMP_ADVISORY_KIND_SPREAD);
+	assert_non_null(a);
+	assert_int_equal(a->time_s, T0);
+	assert_int_equal(a->leg, CRAMP_LEG_LEFT);
+	/* Still one cramp, now of the left leg at the thigh. */
+	assert_int_equal(cramp_tracker_count(t, T0 + HOUR_S), 1);
+	r = add(t, T0 + 90, CRAMP_LEG_UNKNOWN, CRAMP_SITE_UNKNOWN);
+	assert_true(r.duplicate);
+	assert_int_equal(r.duplicate_leg, CRAMP_LEG_LEFT);
+	assert_int_equal(r.duplicate_site, CRAMP_SITE_THIGH);
+	/* Its leg is known now: the right leg at the same time is another cramp. */
+	assert_false(add(t, T0 + 30, CRAMP_LEG_RIGHT, CRAMP_SITE_CALF).duplicate);
+	cramp_tracker_free(t);
+}
+
+static void test_amend_never_overwrites(void **state)
+{
+	struct cramp_tracker *t = tracker();
+	struct cramp_tracker_result r;
+
+	(void) state;
+	add(t, T0, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
+	/* A site that differs is ignored; nothing new, nothing raised. */
+	r = amend(t, T0 + MIN_S, CRAMP_LEG_LEFT, CRAMP_SITE_THIGH, 0);
+	assert_true(r.duplicate);
+	assert_int_equal(r.n_advisories, 0);
+	r = amend(t, T0 + MIN_S, CRAMP_LEG_UNKNOWN, CRAMP_SITE_UNKNOWN, 0);
+	assert_int_equal(r.n_advisories, 0);
+	r = add(t, T0 + 90, CRAMP_LEG_UNKNOWN, CRAMP_SITE_UNKNOWN);
+	assert_int_equal(r.duplicate_site, CRAMP_SITE_CALF);
+	/* A site where there was none, the known leg kept. */
+	add(t, T0 + DAY_S, CRAMP_LEG_RIGHT, CRAMP_SITE_UNKNOWN);
+	r = amend(t, T0 + DAY_S + 10, CRAMP_LEG_UNKNOWN, CRAMP_SITE_FOOT, 1);
+	assert_int_equal(r.n_advisories, 0);
+	r = add(t, T0 + DAY_S + 20, CRAMP_LEG_UNKNOWN, CRAMP_SITE_UNKNOWN);
+	assert_int_equal(r.duplicate_leg, CRAMP_LEG_RIGHT);
+	assert_int_equal(r.duplicate_site, CRAMP_SITE_FOOT);
+	/* Not a duplicate of anything: nothing to amend. */
+	amend(t, T0 + 3 * DAY_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF, -ENOENT);
+	assert_int_equal(cramp_tracker_count(t, T0 + 3 * DAY_S), 2);
+	cramp_tracker_free(t);
+}
+
+static void test_amend_one_sided_once_per_episode(void **state)
+{
+	struct cramp_tracker *t = tracker();
+	struct cramp_tracker_result r;
+	const struct cramp_advisory *a;
+
+	(void) state;
+	add(t, T0, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
+	add(t, T0 + 6 * DAY_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
+	/* The third, by the button: no leg, no run. The phone says left: the run fires. */
+	assert_int_equal(
+	    add(t, T0 + 12 * DAY_S, CRAMP_LEG_UNKNOWN, CRAMP_SITE_UNKNOWN).n_advisories, 0);
+	r = amend(t, T0 + 12 * DAY_S + MIN_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF, 1);
+	assert_int_equal(r.n_advisories, 1);
+	a = find(&r, CRAMP_ADVISORY_KIND_ONE_SIDED);
+	assert_non_null(a);
+	assert_int_equal(a->leg, CRAMP_LEG_LEFT);
+	assert_int_equal(a->count, 3);
+	assert_int_equal(a->time_s, T0 + 12 * DAY_S);
+	/* A fourth left the same way: the same run, nothing. */
+	add(t, T0 + 14 * DAY_S, CRAMP_LEG_UNKNOWN, CRAMP_SITE_UNKNOWN);
+	r = amend(t, T0 + 14 * DAY_S + MIN_S, CRAMP_LEG_LEFT, CRAMP_SITE_UNKNOWN, 1);
+	assert_int_equal(r.n_advisories, 0);
+	cramp_tracker_free(t);
+}
+
+static void test_amend_spread_once_per_episode(void **state)
+{
+	struct cramp_tracker *t = tracker();
+	struct cramp_tracker_result r;
+
+	(void) state;
+	r = add(t, T0, CRAMP_LEG_RIGHT, CRAMP_SITE_THIGH);
+	assert_non_null(find(&r, CRAMP_ADVISORY_KIND_SPREAD));
+	/* Two days later, amended to the buttock: the same spread episode. */
+	add(t, T0 + 2 * DAY_S, CRAMP_LEG_UNKNOWN, CRAMP_SITE_UNKNOWN);
+	r = amend(t, T0 + 2 * DAY_S + MIN_S, CRAMP_LEG_UNKNOWN, CRAMP_SITE_BUTTOCK, 1);
+	assert_int_equal(r.n_advisories, 0);
+	/* The advisory an amendment raised counts as fired: a thigh cramp a day later is quiet. */
+	add(t, T0 + 12 * DAY_S, CRAMP_LEG_UNKNOWN, CRAMP_SITE_UNKNOWN);
+	r = amend(t, T0 + 12 * DAY_S + MIN_S, CRAMP_LEG_UNKNOWN, CRAMP_SITE_THIGH, 1);
+	assert_non_null(find(&r, CRAMP_ADVISORY_KIND_SPREAD));
+	assert_int_equal(add(t, T0 + 13 * DAY_S, CRAMP_LEG_LEFT, CRAMP_SITE_THIGH).n_advisories, 0);
+	cramp_tracker_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -410,6 +530,10 @@ int main(void)
 		cmocka_unit_test(test_several_at_once_and_wording),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_has_near),
+		cmocka_unit_test(test_amend_gives_leg_and_site),
+		cmocka_unit_test(test_amend_never_overwrites),
+		cmocka_unit_test(test_amend_one_sided_once_per_episode),
+		cmocka_unit_test(test_amend_spread_once_per_episode),
 	};
 
 	setenv("TZ", "Europe/Berlin", 1);

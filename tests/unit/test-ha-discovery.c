@@ -221,7 +221,9 @@ static void test_events_make_an_event_type(void **state)
 	assert_string_equal(str(alert, "state_topic"), "bedroomd/bed-1/event/alert");
 	assert_non_null(strstr(str(cramp, "value_template"), "'event_type':"));
 	assert_non_null(strstr(str(alert, "value_template"), "'event_type': value_json.state"));
-	assert_int_equal(json_array_size(json_object_get(cramp, "event_types")), 2);
+	assert_int_equal(json_array_size(json_object_get(cramp, "event_types")), 3);
+	assert_non_null(
+	    strstr(str(cramp, "value_template"), "'amended_cramp' if value_json.amended"));
 	assert_int_equal(json_array_size(json_object_get(alert, "event_types")), 3);
 	json_decref(cramp);
 	json_decref(alert);

@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -343,6 +344,39 @@ static void test_reads_a_schema_3_store(void **state)
 	store_close(s);
 }
 
+/* A store of schema 4 (before amended cramps) is read as it is: nothing amended. */
+static void test_reads_a_schema_4_store(void **state)
+{
+	struct store_cramp *cramps = NULL, c;
+	char path[PATH_MAX_TEST];
+	struct store *s = NULL;
+	sqlite3 *db;
+
+	assert_int_equal(store_open(*state, &s), 0);
+	c = store_fixture_cramp("c-4", 100, "left");
+	assert_int_equal(store_cramp_add(s, &c), 0);
+	store_close(s);
+	s = NULL;
+	store_file(state, path);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+				      "ALTER TABLE cramps DROP COLUMN amended;"
+				      "PRAGMA user_version = 4;",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+
+	assert_int_equal(store_open_read_only(path, &s), 0);
+	assert_int_equal(store_schema_version(s), 4);
+	assert_int_equal(store_cramps_read_range(s, 0, 1000, &cramps), 1);
+	assert_string_equal(cramps[0].id, "c-4");
+	assert_false(cramps[0].amended);
+	store_cramps_free(cramps, 1);
+	assert_int_equal(store_cramps_read(s, true, 0, 10, &cramps), 1);
+	store_cramps_free(cramps, 1);
+	store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -354,6 +388,7 @@ int main(void)
 		STORE_TEST(test_report_queries_read_what_was_written),
 		STORE_TEST(test_reads_a_schema_2_store),
 		STORE_TEST(test_reads_a_schema_3_store),
+		STORE_TEST(test_reads_a_schema_4_store),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -334,6 +334,7 @@ static void test_migrates_schema_3(void **state)
 	assert_int_equal(store_reminder_answered(s, "stretch", true, 1300, 1300), 1);
 	assert_int_equal(store_cramps_read(s, true, 0, 10, &list), 1);
 	assert_false(list[0].time_estimated);
+	assert_false(list[0].amended);
 	store_cramps_free(list, 1);
 	store_close(s);
 }
@@ -355,6 +356,63 @@ static void test_migrates_schema_2(void **state)
 	store_close(s);
 }
 
+/* A later report of the same cramp fills in what it lacked; it goes out again, marked. */
+static void test_cramp_amend(void **state)
+{
+	struct store_cramp *list = NULL, c;
+	struct store *s = NULL;
+
+	assert_int_equal(store_open(*state, &s), 0);
+	c = store_fixture_cramp("c-1", 1000, "unknown");
+	assert_int_equal(store_cramp_add(s, &c), 0);
+	c = store_fixture_cramp("c-2", 2000, "right");
+	assert_int_equal(store_cramp_add(s, &c), 0);
+	assert_int_equal(store_cramp_mark_delivered(s, "c-1"), 0);
+	assert_int_equal(store_cramp_mark_delivered(s, "c-2"), 0);
+	assert_int_equal(store_cramps_read(s, true, 0, 10, &list), 0);
+
+	assert_int_equal(store_cramp_amend(s, "c-1", "left", "thigh", "woke me"), 0);
+	assert_int_equal(store_cramp_amend(s, "nope", "left", NULL, NULL), -ENOENT);
+	store_close(s);
+	s = NULL;
+
+	/* Durable: undelivered again after a restart, with the detail. */
+	assert_int_equal(store_open(*state, &s), 0);
+	assert_int_equal(store_cramps_read(s, true, 0, 10, &list), 1);
+	assert_string_equal(list[0].id, "c-1");
+	assert_string_equal(list[0].leg, "left");
+	assert_string_equal(list[0].site, "thigh");
+	assert_string_equal(list[0].note, "woke me");
+	assert_true(list[0].amended);
+	assert_int_equal(list[0].count_7d, 1);
+	assert_true(list[0].room_c == 17.5); /* the context stays */
+	store_cramps_free(list, 1);
+
+	/* What is known is never changed; a leg is filled in only where it is unknown. */
+	assert_int_equal(store_cramp_amend(s, "c-1", "right", "calf", "other"), 0);
+	assert_int_equal(store_cramp_amend(s, "c-2", "left", "foot", NULL), 0);
+	c = store_fixture_cramp("c-3", 3000, "unknown");
+	assert_int_equal(store_cramp_add(s, &c), 0);
+	assert_int_equal(store_cramp_amend(s, "c-3", NULL, NULL, "no leg given"), 0);
+	assert_int_equal(store_cramps_read(s, false, 0, 10, &list), 3);
+	assert_string_equal(list[0].leg, "left");
+	assert_string_equal(list[0].site, "thigh");
+	assert_string_equal(list[0].note, "woke me");
+	assert_string_equal(list[1].leg, "right");
+	assert_string_equal(list[1].site, "foot");
+	assert_null(list[1].note);
+	assert_false(list[1].delivered);
+	assert_string_equal(list[2].leg, "unknown");
+	assert_string_equal(list[2].note, "no leg given");
+	store_cramps_free(list, 3);
+	assert_int_equal(store_cramp_mark_delivered(s, "c-1"), 0);
+	assert_int_equal(store_cramps_read(s, true, 0, 10, &list), 2);
+	assert_string_equal(list[0].id, "c-2");
+	assert_string_equal(list[1].id, "c-3");
+	store_cramps_free(list, 2);
+	store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -370,6 +428,7 @@ int main(void)
 		STORE_TEST(test_migrates_schema_2),
 		STORE_TEST(test_reminder_state_and_outbox),
 		STORE_TEST(test_migrates_schema_3),
+		STORE_TEST(test_cramp_amend),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

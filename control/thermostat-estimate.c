@@ -18,6 +18,16 @@ void thermostat_estimate_add(struct thermostat_estimate *e, uint64_t t_usec, dou
 		e->n++;
 }
 
+void thermostat_estimate_replace_last(struct thermostat_estimate *e, uint64_t t_usec, double v_c)
+{
+	if (e->n == 0) {
+		thermostat_estimate_add(e, t_usec, v_c);
+		return;
+	}
+	e->t_usec[e->head] = t_usec;
+	e->v_c[e->head] = v_c;
+}
+
 double thermostat_estimate_last(const struct thermostat_estimate *e)
 {
 	return e->n > 0 ? e->v_c[e->head] : NAN;

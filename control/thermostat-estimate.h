@@ -22,6 +22,9 @@ void thermostat_estimate_reset(struct thermostat_estimate *e);
 /* Adds a reading; readings must come in time order. */
 void thermostat_estimate_add(struct thermostat_estimate *e, uint64_t t_usec, double v_c);
 
+/* Puts a newer reading in place of the newest one (adds it if there is none). */
+void thermostat_estimate_replace_last(struct thermostat_estimate *e, uint64_t t_usec, double v_c);
+
 /*
  * Fits a line through at most @max_points newest readings no older than
  * @window_usec before the newest. Returns 0 with the line's value at the newest

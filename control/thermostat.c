@@ -43,6 +43,12 @@
 
 #define FIT_POINTS 4
 
+/* Readings closer together than this make one point of the trend and of learning. */
+static uint64_t point_spacing_usec(const struct thermostat *t)
+{
+	return t->p.reading_period_usec / 4;
+}
+
 void thermostat_params_init(struct thermostat_params *p)
 {
 	*p = (struct thermostat_params){
@@ -300,10 +306,25 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 			if (t->have_reading &&
 			    in->room_usec - t->last_reading_usec > 3 * t->p.reading_period_usec)
 				thermostat_estimate_reset(&t->est);
-			thermostat_estimate_add(&t->est, in->room_usec, in->room_c);
+			/*
+			 * Readings closer together than a quarter of the reading period
+			 * (a sensor that reports twice in a second) are one point: the
+			 * newest stands for it. Their difference is the sensor's step,
+			 * not a trend: 0.1 K in half a second, extrapolated over the
+			 * sensor's lag, once put the room at 39 °C and the heater off
+			 * at 15. Learning takes a point's first reading.
+			 */
+			fresh_reading =
+			    t->est.n == 0 || in->room_usec - t->point_usec >= point_spacing_usec(t);
+			if (fresh_reading) {
+				thermostat_estimate_add(&t->est, in->room_usec, in->room_c);
+				t->point_usec = in->room_usec;
+			} else {
+				thermostat_estimate_replace_last(&t->est, in->room_usec,
+								 in->room_c);
+			}
 			t->have_reading = true;
 			t->last_reading_usec = in->room_usec;
-			fresh_reading = true;
 		}
 		reading_c = in->room_c;
 		if (thermostat_estimate_fit(&t->est,

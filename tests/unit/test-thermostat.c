@@ -76,6 +76,48 @@ static void test_thresholds(void **state)
 	rig_done(&g);
 }
 
+/*
+ * A sensor that reports twice within a second (a zigbee2mqtt device sending
+ * each attribute on its own): the step between the two is no trend. Before,
+ * 0.1 K in half a second times the sensor's lag put the estimate at 39 °C and
+ * the heater off at 15.
+ */
+static void test_readings_close_together(void **state)
+{
+	struct thermostat_params p;
+	struct rig g;
+
+	thermostat_params_init(&p);
+	p.min_on_usec = 0; /* nothing holds a heater on that the estimate says is not needed */
+	rig_init(&g, &p, AT(23, 0));
+	rig_read(&g, 15.0, S / 2);
+	assert_true(g.d.stage[0].on);
+	rig_read(&g, 15.1, S / 2);
+	assert_true(g.d.stage[0].on);
+	assert_float_equal(g.d.estimate_c, 15.1, 1e-9); /* the newest stands for the point */
+	rig_read(&g, 15.2, 5 * S);
+	assert_true(g.d.stage[0].on);
+	assert_float_equal(g.d.estimate_c, 15.2, 1e-9);
+	rig_done(&g);
+
+	/* Near the floor, a burst of rising steps does not switch a needed heater off. */
+	rig_init(&g, &p, AT(23, 0));
+	rig_hold(&g, 18.0, 3);
+	assert_true(g.d.stage[0].on);
+	for (int i = 1; i <= 5; i++)
+		rig_read(&g, 18.0 + 0.1 * i, S);
+	assert_true(g.d.stage[0].on);
+	/* Readings a minute apart still make a trend: a fall switches on early. */
+	rig_done(&g);
+	rig_init(&g, NULL, AT(23, 0));
+	rig_read(&g, 18.8, MIN);
+	rig_read(&g, 18.7, MIN);
+	rig_read(&g, 18.6, MIN);
+	rig_read(&g, 18.5, MIN);
+	assert_true(g.d.stage[0].on);
+	rig_done(&g);
+}
+
 static void test_min_on_off(void **state)
 {
 	struct rig g;
@@ -274,10 +316,15 @@ static void test_mode_off(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_params_validation),  cmocka_unit_test(test_bad_step),
-		cmocka_unit_test(test_thresholds),         cmocka_unit_test(test_min_on_off),
-		cmocka_unit_test(test_bed_occupied),       cmocka_unit_test(test_night_window),
-		cmocka_unit_test(test_recovery_lookahead), cmocka_unit_test(test_staging),
+		cmocka_unit_test(test_params_validation),
+		cmocka_unit_test(test_bad_step),
+		cmocka_unit_test(test_thresholds),
+		cmocka_unit_test(test_readings_close_together),
+		cmocka_unit_test(test_min_on_off),
+		cmocka_unit_test(test_bed_occupied),
+		cmocka_unit_test(test_night_window),
+		cmocka_unit_test(test_recovery_lookahead),
+		cmocka_unit_test(test_staging),
 		cmocka_unit_test(test_mode_off),
 	};
 

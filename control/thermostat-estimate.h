@@ -22,17 +22,17 @@ void thermostat_estimate_reset(struct thermostat_estimate *e);
 /* Adds a reading; readings must come in time order. */
 void thermostat_estimate_add(struct thermostat_estimate *e, uint64_t t_usec, double v_c);
 
-/* Puts a newer reading in place of the newest one (adds it if there is none). */
-void thermostat_estimate_replace_last(struct thermostat_estimate *e, uint64_t t_usec, double v_c);
-
 /*
- * Fits a line through at most @max_points newest readings no older than
- * @window_usec before the newest. Returns 0 with the line's value at the newest
- * reading and its slope in K/s; -ENODATA with fewer than two usable readings
- * (then *ret_level_c is the newest reading if there is one, slope 0).
+ * Fits a line through the @max_points newest readings no older than
+ * @window_usec before the newest, and through older ones (as many as are
+ * held) while those span less than @min_span_usec. Returns 0 with the line's
+ * value at the newest reading and its slope in K/s; -ENODATA when the usable
+ * readings are fewer than two or span less than @min_span_usec (then
+ * *ret_level_c is the newest reading if there is one, slope 0).
  */
 int thermostat_estimate_fit(const struct thermostat_estimate *e, uint64_t window_usec,
-			    unsigned max_points, double *ret_level_c, double *ret_slope);
+			    unsigned max_points, uint64_t min_span_usec, double *ret_level_c,
+			    double *ret_slope);
 
 /* The newest reading; NAN if none. */
 double thermostat_estimate_last(const struct thermostat_estimate *e);

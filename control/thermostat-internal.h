@@ -49,7 +49,6 @@ struct thermostat {
 	struct thermostat_estimate est;
 	bool have_reading;
 	uint64_t last_reading_usec;
-	uint64_t point_usec; /* the first reading of the estimator's newest point */
 	bool started;
 	bool had_fresh; /* a fresh reading since start or since the thermometer changed */
 	uint64_t sensor_since_usec; /* start, or the last thermometer change: readings due */

@@ -43,8 +43,14 @@
 
 #define FIT_POINTS 4
 
-/* Readings closer together than this make one point of the trend and of learning. */
-static uint64_t point_spacing_usec(const struct thermostat *t)
+/*
+ * The shortest stretch of readings a trend is taken from: a quarter of the
+ * reading period. Over less, the difference of two readings is the sensor's
+ * step, not a trend: 0.1 K in half a second (a sensor that reports twice in a
+ * second), extrapolated over the sensor's lag, once put the room at 39 °C and
+ * the heater off at 15.
+ */
+static uint64_t trend_span_usec(const struct thermostat *t)
 {
 	return t->p.reading_period_usec / 4;
 }
@@ -306,30 +312,15 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 			if (t->have_reading &&
 			    in->room_usec - t->last_reading_usec > 3 * t->p.reading_period_usec)
 				thermostat_estimate_reset(&t->est);
-			/*
-			 * Readings closer together than a quarter of the reading period
-			 * (a sensor that reports twice in a second) are one point: the
-			 * newest stands for it. Their difference is the sensor's step,
-			 * not a trend: 0.1 K in half a second, extrapolated over the
-			 * sensor's lag, once put the room at 39 °C and the heater off
-			 * at 15. Learning takes a point's first reading.
-			 */
-			fresh_reading =
-			    t->est.n == 0 || in->room_usec - t->point_usec >= point_spacing_usec(t);
-			if (fresh_reading) {
-				thermostat_estimate_add(&t->est, in->room_usec, in->room_c);
-				t->point_usec = in->room_usec;
-			} else {
-				thermostat_estimate_replace_last(&t->est, in->room_usec,
-								 in->room_c);
-			}
+			thermostat_estimate_add(&t->est, in->room_usec, in->room_c);
 			t->have_reading = true;
 			t->last_reading_usec = in->room_usec;
+			fresh_reading = true;
 		}
 		reading_c = in->room_c;
 		if (thermostat_estimate_fit(&t->est,
 					    4 * t->p.reading_period_usec + USEC_PER_MIN / 2,
-					    FIT_POINTS, &est_c, &slope) >= 0)
+					    FIT_POINTS, trend_span_usec(t), &est_c, &slope) >= 0)
 			est_c += slope * (double) t->p.sensor_lag_usec / 1e6;
 		wake = thermostat_min_u64(wake, in->room_usec + t->p.stale_usec + 1);
 	} else {

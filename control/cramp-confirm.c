@@ -38,14 +38,25 @@ int cramp_confirm_add(struct cramp_confirm *c, const char *id, int64_t time_s)
 	return 0;
 }
 
-void cramp_confirm_mark(struct cramp_confirm *c, const char *id, enum cramp_leg leg)
+void cramp_confirm_mark(struct cramp_confirm *c, const char *id, enum cramp_leg leg,
+			int64_t report_s)
 {
 	assert(c);
 	for (size_t i = 0; i < c->n; i++)
 		if (strcmp(c->e[i].id, id) == 0) {
 			c->e[i].confirmed = true;
 			c->e[i].leg = leg;
+			c->e[i].confirmed_by_s = report_s;
 		}
+}
+
+const struct cramp_confirm_entry *cramp_confirm_get(const struct cramp_confirm *c, const char *id)
+{
+	assert(c);
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->e[i].id, id) == 0)
+			return &c->e[i];
+	return NULL;
 }
 
 static bool legs_match(enum cramp_leg a, enum cramp_leg b)

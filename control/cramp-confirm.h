@@ -24,7 +24,8 @@ struct cramp_confirm_entry {
 	char *id;
 	int64_t time_s;
 	bool confirmed;
-	enum cramp_leg leg; /* of the report that confirmed it */
+	enum cramp_leg leg;     /* of the report that confirmed it */
+	int64_t confirmed_by_s; /* that report's time: the cramp logged */
 };
 
 struct cramp_confirm {
@@ -39,8 +40,15 @@ void cramp_confirm_clear(struct cramp_confirm *c);
 /* A suspected cramp @id at @time_s, unconfirmed. Returns 0 or -ENOMEM. */
 int cramp_confirm_add(struct cramp_confirm *c, const char *id, int64_t time_s);
 
-/* The suspected cramp @id was confirmed by a report of @leg (from the store at start). */
-void cramp_confirm_mark(struct cramp_confirm *c, const char *id, enum cramp_leg leg);
+/*
+ * The suspected cramp @id was confirmed by a report of @leg at @report_s (now,
+ * or from the store at start).
+ */
+void cramp_confirm_mark(struct cramp_confirm *c, const char *id, enum cramp_leg leg,
+			int64_t report_s);
+
+/* The suspected cramp @id (owned by @c, valid until it changes), or NULL. */
+const struct cramp_confirm_entry *cramp_confirm_get(const struct cramp_confirm *c, const char *id);
 
 enum cramp_confirm_verdict {
 	CRAMP_CONFIRM_NONE,      /* near no suspected cramp: a cramp of its own */

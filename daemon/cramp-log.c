@@ -74,7 +74,7 @@ static void load_history(struct cramp_log *l)
 			enum cramp_leg leg = CRAMP_LEG_UNKNOWN;
 
 			(void) cramp_leg_from_string(list[i].leg, &leg);
-			cramp_confirm_mark(&l->suspects, list[i].confirms, leg);
+			cramp_confirm_mark(&l->suspects, list[i].confirms, leg, list[i].time);
 		}
 	for (int i = 0; i < n; i++) {
 		struct cramp_tracker_cramp c = { .time_s = list[i].time };
@@ -397,7 +397,8 @@ static void make_id(const struct cramp_log *l, int64_t now_ms, char *buf, size_t
  * (not @suspected), also finds the suspected cramp it confirms (*ret_confirms,
  * owned by l->suspects, or NULL). Returns 1 to log it, 0 when it is a cramp
  * logged already (ret->duplicate: one the tracker knows, which the report may
- * amend), or a negative errno.
+ * amend; *ret_confirms too when that one confirmed a suspicion), or a negative
+ * errno.
  */
 static int count_cramp(struct cramp_log *l, const char *leg, const char *site, int64_t time_s,
 		       const char *source, bool suspected, struct cramp_tracker_result *ret,
@@ -429,9 +430,17 @@ static int count_cramp(struct cramp_log *l, const char *leg, const char *site, i
 	/* The button at 03:03, then the phone's "yes" for the same suspicion: one cramp. */
 	verdict = cramp_confirm_judge(&l->suspects, time_s, tc.leg, &suspect);
 	if (verdict == CRAMP_CONFIRM_DUPLICATE) {
-		log_info("cramp report (leg %s, from %s) is the cramp that already confirmed '%s': "
-			 "not logged again",
-			 leg, source, suspect);
+		const struct cramp_confirm_entry *e = cramp_confirm_get(&l->suspects, suspect);
+
+		if (!e)
+			return 0;
+		/* That cramp, which the report may amend (the morning's "thigh, in fact"). */
+		*ret = (struct cramp_tracker_result){
+			.duplicate = true,
+			.duplicate_of_s = e->confirmed_by_s,
+			.duplicate_leg = e->leg,
+		};
+		*ret_confirms = suspect;
 		return 0;
 	}
 	r = cramp_tracker_add(l->tracker, &tc, ret);
@@ -556,14 +565,16 @@ static void additions_text(const struct cramp_additions *a, char *buf, size_t si
  * may know more: what the cramp lacks is filled in, in the store (or in
  * memory) first, then in the tracker, whose advisories for the amended cramp
  * are raised; the cramp goes out again with its id and "amended": true. Its
- * 7-day count stays. A report that adds nothing changes nothing. Returns 0 or
- * a negative errno (nothing changed then).
+ * 7-day count stays. A report that adds nothing changes nothing. @confirmed:
+ * the suspected cramp that the repeated one confirmed, or NULL. Returns 0 or a
+ * negative errno (nothing changed then).
  */
-static int amend_cramp(struct cramp_log *l, const struct cramp_tracker_result *dup, const char *leg,
-		       const char *site, const char *note, int64_t time_s, const char *source,
-		       uint64_t now_usec)
+static int amend_cramp(struct cramp_log *l, const struct cramp_tracker_result *dup,
+		       const char *confirmed, const char *leg, const char *site, const char *note,
+		       int64_t time_s, const char *source, uint64_t now_usec)
 {
-	struct cramp_tracker_cramp tc = { .time_s = time_s };
+	/* The tracked cramp itself: a confirming report may come hours after it. */
+	struct cramp_tracker_cramp tc = { .time_s = dup->duplicate_of_s };
 	struct cramp_tracker_result res;
 	struct store_cramp logged = { 0 };
 	struct cramp_additions add;
@@ -582,9 +593,14 @@ static int amend_cramp(struct cramp_log *l, const struct cramp_tracker_result *d
 		return r;
 	}
 	if (!additions(&logged, leg, site, note, source, when, &add)) {
-		log_info("cramp report (leg %s, from %s) is the same cramp as the one %lld s "
-			 "before: not logged again",
-			 leg, source, (long long) (time_s - dup->duplicate_of_s));
+		if (confirmed)
+			log_info("cramp report (leg %s, from %s) is the cramp that already "
+				 "confirmed '%s': not logged again",
+				 leg, source, confirmed);
+		else
+			log_info("cramp report (leg %s, from %s) is the same cramp as the one "
+				 "%lld s before: not logged again",
+				 leg, source, (long long) (time_s - dup->duplicate_of_s));
 		goto out;
 	}
 	/* Where find_logged() found it: waiting in memory, or else in the store. */
@@ -598,9 +614,6 @@ static int amend_cramp(struct cramp_log *l, const struct cramp_tracker_result *d
 				logged.id);
 		goto out;
 	}
-	(void) cramp_leg_from_string(leg, &tc.leg);
-	if (site)
-		(void) cramp_site_from_string(site, &tc.site);
 	additions_text(&add, what, sizeof(what));
 	log_info("cramp report (leg %s, from %s) adds %s to the cramp of %s: amended", leg, source,
 		 what, when);
@@ -638,7 +651,7 @@ static int record(struct cramp_log *l, const char *leg, const char *site, int64_
 		time_s = now_s;
 	r = count_cramp(l, leg, site, time_s, source, suspected, &res, &confirms);
 	if (r == 0 && res.duplicate)
-		return amend_cramp(l, &res, leg, site, note, time_s, source, now_usec);
+		return amend_cramp(l, &res, confirms, leg, site, note, time_s, source, now_usec);
 	if (r <= 0)
 		return r;
 	make_id(l, (int64_t) (now_usec / 1000), id, sizeof(id));
@@ -691,7 +704,7 @@ static int record(struct cramp_log *l, const char *leg, const char *site, int64_
 			enum cramp_leg l_leg = CRAMP_LEG_UNKNOWN;
 
 			(void) cramp_leg_from_string(leg, &l_leg);
-			cramp_confirm_mark(&l->suspects, confirms, l_leg);
+			cramp_confirm_mark(&l->suspects, confirms, l_leg, time_s);
 		}
 	}
 	for (unsigned i = 0; i < res.n_advisories; i++)

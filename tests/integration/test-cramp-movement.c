@@ -211,6 +211,20 @@ static void test_burst_after_calm_is_suspected_then_confirmed(void **state)
 	wait_log(f, "is the cramp that already confirmed", 10000);
 	assert_int_equal(count_rows(f, "1"), 2);
 	assert_non_null(client_wait(f->client, state_topic, "~\"cramps_7d\":1", 5000));
+
+	/* The same answer with where it hurt: the confirming cramp gains its site. */
+	snprintf(report, sizeof(report),
+		 "{\"leg\":\"left\",\"site\":\"thigh\",\"time\":\"%s\",\"source\":"
+		 "\"home_assistant\"}",
+		 when);
+	assert_int_equal(client_publish(f->client, f->cramp_topic, report, false), 0);
+	m = client_wait(f->client, f->event_topic, "~\"amended\":true", 10000);
+	assert_non_null(m);
+	assert_non_null(strstr(m->payload, confirms + 1)); /* the confirming cramp, its id */
+	assert_non_null(strstr(m->payload, "\"site\":\"thigh\""));
+	assert_non_null(strstr(m->payload, "\"cramps_7d\":1"));
+	assert_int_equal(count_rows(f, "1"), 2);
+	assert_int_equal(count_rows(f, "site = 'thigh' AND confirms IS NOT NULL"), 1);
 }
 
 static void test_burst_after_a_reported_cramp_is_that_cramp(void **state)

@@ -44,7 +44,12 @@ static void test_a_confirmed_suspicion_is_confirmed_once(void **state)
 	/* The bedside button at 03:03 confirms it ... */
 	assert_int_equal(cramp_confirm_judge(&c, T0 + 3 * MIN_S, CRAMP_LEG_LEFT, &id),
 			 CRAMP_CONFIRM_CONFIRMS);
-	cramp_confirm_mark(&c, id, CRAMP_LEG_LEFT);
+	cramp_confirm_mark(&c, id, CRAMP_LEG_LEFT, T0 + 3 * MIN_S);
+	/* The report that confirmed it is the cramp logged: a later one may amend it. */
+	assert_non_null(cramp_confirm_get(&c, id));
+	assert_int_equal(cramp_confirm_get(&c, id)->confirmed_by_s, T0 + 3 * MIN_S);
+	assert_int_equal(cramp_confirm_get(&c, id)->leg, CRAMP_LEG_LEFT);
+	assert_null(cramp_confirm_get(&c, "no-such-id"));
 	/* ... so the phone's "yes, left leg" at the suspicion's time is that cramp again. */
 	assert_int_equal(cramp_confirm_judge(&c, T0, CRAMP_LEG_LEFT, &id), CRAMP_CONFIRM_DUPLICATE);
 	assert_string_equal(id, "s-1");
@@ -56,7 +61,7 @@ static void test_a_confirmed_suspicion_is_confirmed_once(void **state)
 	assert_int_equal(cramp_confirm_judge(&c, T0 + 40 * MIN_S, CRAMP_LEG_LEFT, &id),
 			 CRAMP_CONFIRM_NONE);
 	/* Marking an id it does not know changes nothing. */
-	cramp_confirm_mark(&c, "nope", CRAMP_LEG_RIGHT);
+	cramp_confirm_mark(&c, "nope", CRAMP_LEG_RIGHT, T0);
 	assert_int_equal(cramp_confirm_judge(&c, T0, CRAMP_LEG_RIGHT, &id), CRAMP_CONFIRM_NONE);
 	cramp_confirm_clear(&c);
 }

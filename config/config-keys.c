@@ -254,7 +254,9 @@ const struct key_spec config_keys[] = {
 	KEY("cramps", "dedup_window", KEY_DURATION, cramps.dedup_window_usec, 0, HOUR,
 	    DEFAULT(CRAMP_DEFAULT_DEDUP_WINDOW_S *SEC),
 	    HELP("Reports of the same leg within this window are one cramp (a half-asleep person "
-		 "presses twice, or presses and then tells Home Assistant).")),
+		 "presses twice, or presses and then tells Home Assistant). A later report that "
+		 "brings what the cramp lacks (its leg, a site, a note) amends it: the cramp is "
+		 "sent again with the same id and \"amended\": true.")),
 	KEY("cramps", "retention", KEY_DURATION, cramps.retention_usec, 0, 100 * 365 * DAY,
 	    DEFAULT(730 * DAY),
 	    HELP("Cramps older than this are deleted (only once they reached the broker); 0 keeps "

@@ -19,6 +19,7 @@
 #include "sensors/bed-movement.h"
 #include "sensors/bed-occupancy.h"
 #include "sensors/bed-payload.h"
+#include "sensors/payload-refusals.h"
 
 struct input_gpio;
 struct input_chip;
@@ -41,8 +42,8 @@ struct input {
 	struct bed_cramp_params cramp_params;
 
 	struct bed_payload_params payload;
-	bool payload_bad;       /* the last payload was refused: log the next refusal at debug */
-	struct mqtt_slot *slot; /* mqtt */
+	struct payload_refusals refusals; /* how loud the next refused payload is */
+	struct mqtt_slot *slot;           /* mqtt */
 };
 
 /* How a chip reports what it read. */

@@ -333,13 +333,13 @@ static void on_input_message(const struct mqtt_message *msg, void *userdata)
 
 	r = bed_payload_parse(msg->payload, msg->len, &i->payload, &active, &reason);
 	if (r < 0) {
-		log_write(i->payload_bad ? LOG_LEVEL_DEBUG : LOG_LEVEL_WARNING,
+		log_write(payload_refusals_warn(&i->refusals, r) ? LOG_LEVEL_WARNING
+								 : LOG_LEVEL_DEBUG,
 			  "%s: refused a %zu-byte payload on '%s': %s, ignoring", i->source,
 			  msg->len, msg->topic, reason ? reason : strerror(-r));
-		i->payload_bad = true;
 		return;
 	}
-	i->payload_bad = false;
+	payload_refusals_accepted(&i->refusals);
 	/*
 	 * A retained message is the broker's memory of a level, sent again on
 	 * every (re)subscribe: a level, never a press or a movement.

@@ -11,6 +11,7 @@
 #include "daemon/event-source.h"
 #include "daemon/heating-path.h"
 #include "daemon/log.h"
+#include "sensors/payload-refusals.h"
 #include "sensors/reading-check.h"
 #include "sensors/room-publish.h"
 #include "sensors/room-sensors.h"
@@ -40,7 +41,7 @@ struct room_sensor {
 
 	/* mqtt type */
 	struct temp_payload_params payload;
-	bool payload_bad; /* the last payload was refused: log the next refusal at debug */
+	struct payload_refusals refusals; /* how loud the next refused payload is */
 	struct mqtt_slot *slot;
 };
 
@@ -431,7 +432,7 @@ bool room_adopt(struct room *r, const struct room *old)
 			room_sensors_adopt(r->track, i, old->track, j);
 			r->sensors[i].retry = old->sensors[j].retry;
 			r->sensors[i].failing = old->sensors[j].failing;
-			r->sensors[i].payload_bad = old->sensors[j].payload_bad;
+			r->sensors[i].refusals = old->sensors[j].refusals;
 			adopted++;
 			break;
 		}
@@ -476,13 +477,13 @@ static void on_thermometer_message(const struct mqtt_message *msg, void *userdat
 	}
 	rc = temp_payload_parse(msg->payload, msg->len, &s->payload, &reading.value_mc, &reason);
 	if (rc < 0) {
-		log_write(s->payload_bad ? LOG_LEVEL_DEBUG : LOG_LEVEL_WARNING,
+		log_write(payload_refusals_warn(&s->refusals, rc) ? LOG_LEVEL_WARNING
+								  : LOG_LEVEL_DEBUG,
 			  "%s: refused a %zu-byte payload on '%s': %s, ignoring", s->source,
 			  msg->len, msg->topic, reason ? reason : strerror(-rc));
-		s->payload_bad = true;
 		return;
 	}
-	s->payload_bad = false;
+	payload_refusals_accepted(&s->refusals);
 	accept_reading(s, &reading);
 }
 

@@ -176,7 +176,8 @@ void thermostat_floor_control(struct thermostat *t, uint64_t now_usec, double fl
 	if (want == 0) {
 		if (est_c + fmin(slope, 0) * horizon <= low)
 			want = 1;
-	} else if (est_c >= low + band || (est_c >= low && rest_due(t, now_usec))) {
+	} else if (est_c >= low + band ||
+		   (est_c >= low && (rest_due(t, now_usec) || t->floor_lowered))) {
 		want = 0;
 	} else if (want >= 2 && est_c >= low + band / 2) {
 		want = 1;

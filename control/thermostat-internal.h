@@ -58,6 +58,8 @@ struct thermostat {
 	unsigned demand; /* stages the floor controller wants */
 	uint64_t demand_since_usec;
 	bool floor_was_active;
+	double last_floor_c; /* the floor the last step decided on; NAN: none */
+	bool floor_lowered;  /* in this heating cycle: the fallback band ends it at the on-point */
 
 	/* floor control (thermostat-floor.c) */
 	double band_c;

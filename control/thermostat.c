@@ -43,6 +43,9 @@
 
 #define FIT_POINTS 4
 
+/* A floor this much lower than the last step's was turned down (not rounding). */
+#define FLOOR_LOWERED_C 0.05
+
 /*
  * The shortest stretch of readings a trend is taken from: a quarter of the
  * reading period. Over less, the difference of two readings is the sensor's
@@ -127,6 +130,7 @@ int thermostat_new(const struct thermostat_params *p, struct thermostat **ret)
 	thermostat_estimate_reset(&t->est);
 	t->band_c = p->band_c;
 	t->on_offset_c = p->margin_c + 0.15;
+	t->last_floor_c = NAN;
 	thermostat_preheat_init(t);
 	t->duty = 0.5;
 	t->max_rise_k = NAN;
@@ -402,6 +406,14 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 	} else {
 		if (!t->floor_was_active)
 			thermostat_floor_resume(t, now_usec, floor_c - est_c);
+		/*
+		 * A floor turned down (from Home Assistant, or the night is over) while
+		 * heating: the top of the old band is no longer wanted; the fallback
+		 * band stops at the new on-point. (The plan sees the room coast above
+		 * the new floor by itself.)
+		 */
+		if (t->demand > 0 && floor_c < t->last_floor_c - FLOOR_LOWERED_C)
+			t->floor_lowered = true;
 		if (model)
 			thermostat_plan_control(t, now_usec, floor_c, in_bed);
 		else if (t->demand == 0)
@@ -410,6 +422,9 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 			thermostat_floor_control(t, now_usec, floor_c + t->p.unlearned_margin_c,
 						 est_c, slope, in_bed, outdoor_c);
 	}
+	if (t->demand == 0)
+		t->floor_lowered = false;
+	t->last_floor_c = floor_active ? floor_c : NAN;
 	t->floor_was_active = floor_active && fresh;
 	want = t->demand;
 

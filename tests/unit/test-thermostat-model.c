@@ -205,6 +205,36 @@ static void test_plan_holds_floor(void **state)
 	plan_holds(900);
 }
 
+/*
+ * The floor turned down just after the planner switched on: the cycle planned
+ * for the old floor ends at the next reading after the minimum on-time (the
+ * plan sees the room coast above the new floor; the fallback band needed
+ * telling, test_floor_turned_down in test-thermostat.c).
+ */
+static void test_plan_floor_turned_down(void **state)
+{
+	struct thermostat_learned l;
+	struct loop lp;
+	bool was_on;
+	long k;
+
+	loop_init(&lp, 1500, 60, 120);
+	loop_run(&lp, 48);
+	thermostat_get_learned(lp.t, &l);
+	assert_true(l.model_in_use);
+	/* up to a switch-on */
+	do {
+		was_on = lp.d.stage[0].on;
+		loop_run(&lp, 1.0 / 360);
+	} while (was_on || !lp.d.stage[0].on);
+	lp.in.floor_c = lp.in.day_floor_c = 16.0;
+	for (k = 0; k < 360 && lp.d.stage[0].on; k++)
+		loop_run(&lp, 1.0 / 360);
+	print_message("off %ld s after the floor went down from 18 to 16\n", k * 10);
+	assert_true(k * 10 <= 120 + 60 + 10); /* min_on, a reading, a step */
+	loop_done(&lp);
+}
+
 static void test_model_keep_restore(void **state)
 {
 	struct thermostat_model m, m2, bad;
@@ -404,9 +434,13 @@ static void test_margin_quantile(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_identify),         cmocka_unit_test(test_learn_in_loop),
-		cmocka_unit_test(test_plan_holds_floor), cmocka_unit_test(test_model_keep_restore),
-		cmocka_unit_test(test_new_heater),       cmocka_unit_test(test_unlearned_margin),
+		cmocka_unit_test(test_identify),
+		cmocka_unit_test(test_learn_in_loop),
+		cmocka_unit_test(test_plan_floor_turned_down),
+		cmocka_unit_test(test_plan_holds_floor),
+		cmocka_unit_test(test_model_keep_restore),
+		cmocka_unit_test(test_new_heater),
+		cmocka_unit_test(test_unlearned_margin),
 		cmocka_unit_test(test_margin_quantile),
 	};
 

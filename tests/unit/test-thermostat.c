@@ -118,6 +118,45 @@ static void test_readings_close_together(void **state)
 	rig_done(&g);
 }
 
+/*
+ * The floor turned down from Home Assistant while heating: the heater stops once
+ * the room is above the new on-point (floor + 0.23), not at the top of the band
+ * the old floor set (before, at 17.1 °C it went on heating for a floor of 16
+ * until 17.23, and with the unlearned margin until 17.53).
+ */
+static void test_floor_turned_down(void **state)
+{
+	struct rig g;
+
+	rig_init(&g, NULL, AT(23, 0));
+	g.in.floor_c = g.in.day_floor_c = 19.5;
+	rig_hold(&g, 17.1, 10); /* flat: no trend moves the estimate */
+	assert_true(g.d.stage[0].on);
+	g.in.floor_c = g.in.day_floor_c = 16.0;
+	rig_hold(&g, 17.1, 1);
+	assert_false(g.d.stage[0].on);
+	assert_int_equal(g.d.reason, THERMOSTAT_REASON_IDLE);
+	rig_done(&g);
+
+	/* Turned down but still below the new on-point: heating goes on. */
+	rig_init(&g, NULL, AT(23, 0));
+	g.in.floor_c = g.in.day_floor_c = 19.5;
+	rig_hold(&g, 16.8, 10);
+	g.in.floor_c = g.in.day_floor_c = 17.0;
+	rig_hold(&g, 16.8, 3);
+	assert_true(g.d.stage[0].on);
+	rig_done(&g);
+
+	/* A floor turned up is no reason to stop. */
+	rig_init(&g, NULL, AT(23, 0));
+	rig_hold(&g, 18.0, 3);
+	assert_true(g.d.stage[0].on);
+	g.in.floor_c = g.in.day_floor_c = 18.5;
+	rig_hold(&g, 18.8, 3);
+	assert_true(g.d.stage[0].on);
+	rig_done(&g);
+}
+
 static void test_min_on_off(void **state)
 {
 	struct rig g;
@@ -320,6 +359,7 @@ int main(void)
 		cmocka_unit_test(test_bad_step),
 		cmocka_unit_test(test_thresholds),
 		cmocka_unit_test(test_readings_close_together),
+		cmocka_unit_test(test_floor_turned_down),
 		cmocka_unit_test(test_min_on_off),
 		cmocka_unit_test(test_bed_occupied),
 		cmocka_unit_test(test_night_window),

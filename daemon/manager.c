@@ -530,6 +530,11 @@ static int apply_config(struct manager *m, struct config *next)
 				on_store_changed(NULL, m);
 			store_guard_free(m->store);
 			m->store = g;
+			/* What the person logged seems gone otherwise: say where it is. */
+			log_warning("state_dir is now %s: the cramps, settings and learned model "
+				    "kept in %s stay there (stop bedroomd and copy its bedroomd.db "
+				    "to carry them over)",
+				    next->daemon.state_dir, prev->daemon.state_dir);
 		} else {
 			close_fd(lock_fd); /* the old store and its lock stay */
 		}

@@ -260,12 +260,15 @@ static void test_reload_to_another_state_dir_moves_the_lock(void **state)
 	assert_int_equal(daemon_wait_log(&f->daemon, "reloaded '", 10000), 0);
 	log = daemon_stderr(&f->daemon);
 	assert_null(strstr(log, "another bedroomd"));
+	assert_null(strstr(log, "state_dir is now"));
 	free(log);
 
 	assert_int_equal(make_temp_dir(f->dir_b, sizeof(f->dir_b), "state-b"), 0);
 	write_config_dir(f, &f->daemon, node, f->dir_b);
 	assert_int_equal(kill(f->daemon.pid, SIGHUP), 0);
 	assert_int_equal(daemon_wait_log_count(&f->daemon, "reloaded '", 2, 10000), 0);
+	/* Where the cramps logged so far are: the old directory, said once. */
+	assert_int_equal(daemon_wait_log(&f->daemon, "state_dir is now", 1000), 0);
 
 	refused(start_other(f, 0, f->dir_b), f->daemon.pid, f->dir_b);
 

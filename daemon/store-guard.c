@@ -71,6 +71,13 @@ static void try_open(struct store_guard *g)
 	}
 	g->error = r < 0 ? r : 0;
 	if (r >= 0) {
+		int was = store_schema_version_opened(g->store);
+
+		/* An upgrade changed the file: the one line that says so, and how far. */
+		if (was > 0 && was < store_schema_version_current())
+			log_info("store: '%s' updated from schema %d to %d (an older bedroomd "
+				 "cannot open it now)",
+				 store_path(g->store), was, store_schema_version_current());
 		(void) sd_event_source_set_enabled(g->retry_timer, SD_EVENT_OFF);
 		(void) alerts_clear(g->alerts, "store_failed", "store",
 				    "The cramp log store works again.", clock_realtime_usec());

@@ -172,6 +172,11 @@ int store_schema_readable(struct store *s)
 	return v;
 }
 
+int store_schema_version_opened(const struct store *s)
+{
+	return s->opened_schema;
+}
+
 int store_migrate(struct store *s)
 {
 	int version, r;
@@ -181,7 +186,7 @@ int store_migrate(struct store *s)
 		return version;
 	if (version > N_MIGRATIONS)
 		return -EPROTONOSUPPORT;
-	s->schema = version;
+	s->schema = s->opened_schema = version;
 	for (; version < N_MIGRATIONS; version++) {
 		char bump[64];
 

@@ -23,7 +23,8 @@ enum store_schema {
 struct store {
 	sqlite3 *db;
 	char *path;
-	int schema; /* of the open file: the current one, but for a read-only open */
+	int schema;        /* of the open file: the current one, but for a read-only open */
+	int opened_schema; /* what the file was when opened: 0 for a new one */
 };
 
 /* Migrates the open file to the current schema (store/schema.c). Returns 0 or -errno. */

@@ -65,6 +65,9 @@ int store_schema_version_current(void);
 /* The schema version of the open file. */
 int store_schema_version(struct store *s);
 
+/* The schema version the file had when store_open() opened it: 0 for a new file. */
+int store_schema_version_opened(const struct store *s);
+
 /* The path of the database file (owned by the store). */
 const char *store_path(const struct store *s);
 

@@ -38,6 +38,7 @@ static void test_settings_survive_reopen(void **state)
 	char *v = NULL;
 
 	assert_int_equal(store_open(*state, &s), 0);
+	assert_int_equal(store_schema_version_opened(s), 0); /* a new file: no upgrade to say */
 	assert_int_equal(store_setting_get(s, "floor", &v), -ENOENT);
 	assert_null(v);
 	assert_int_equal(store_setting_set(s, "floor", "18.5"), 0);
@@ -45,6 +46,7 @@ static void test_settings_survive_reopen(void **state)
 	s = store_close(s);
 
 	assert_int_equal(store_open(*state, &s), 0);
+	assert_int_equal(store_schema_version_opened(s), store_schema_version_current());
 	assert_int_equal(store_setting_get(s, "floor", &v), 0);
 	assert_string_equal(v, "19.0");
 	free(v);
@@ -324,6 +326,7 @@ static void test_migrates_schema_3(void **state)
 	store_fixture_schema_3(*state);
 	assert_int_equal(store_open(*state, &s), 0);
 	assert_int_equal(store_schema_version(s), store_schema_version_current());
+	assert_int_equal(store_schema_version_opened(s), 3); /* the journal says "from 3" */
 	assert_int_equal(store_reminder_records_read_range(s, 0, 2000, &recs), 2);
 	assert_string_equal(recs[0].run_id, "r-1");
 	assert_string_equal(recs[0].record, "snoozed");

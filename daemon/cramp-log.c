@@ -799,8 +799,8 @@ static void on_cramp_command(const struct mqtt_message *msg, void *userdata)
 
 		if (clock_format_offset(c.time, clock_local_offset_s(c.time), when, sizeof(when)) >=
 		    0)
-			log_info("cramp of %s reported %lld min later: logged with its own time",
-				 when, (long long) ((now - c.time) / 60));
+			log_info("cramp report for %s, %lld min ago: it keeps its own time", when,
+				 (long long) ((now - c.time) / 60));
 	}
 	(void) cramp_log_record(l, c.leg, c.site[0] ? c.site : NULL, c.time, c.source, false,
 				c.note[0] ? c.note : NULL);

@@ -87,9 +87,14 @@ static json_t *state_snapshot(struct manager *m)
 	if (s)
 		store =
 		    json_pack("{s:s, s:i}", "status", "ok", "schema_version", m->schema_version);
-	else
-		store = json_pack("{s:s, s:s}", "status", "failed", "error",
-				  strerror(-store_guard_error(m->store)));
+	else {
+		int e = store_guard_error(m->store);
+
+		/* The one failure strerror() would only confuse: "Protocol not supported". */
+		store =
+		    json_pack("{s:s, s:s}", "status", "failed", "error",
+			      e == -EPROTONOSUPPORT ? "written by a newer bedroomd" : strerror(-e));
+	}
 	state = json_pack("{s:s, s:s, s:s, s:o*, s:o*}", "node_id", m->config->daemon.node_id,
 			  "version", BEDROOMD_VERSION, "started", m->started, "store", store,
 			  "alerts", alerts_active_json(m->alerts));

@@ -16,6 +16,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+#include <sys/stat.h>
+
 #include "tests/integration/harness.h"
 
 struct fixture {
@@ -311,6 +314,31 @@ static void test_reload_to_a_state_dir_in_use_is_refused(void **state)
 	refused(start_other(f, 1, f->daemon.state_dir), f->daemon.pid, f->daemon.state_dir);
 }
 
+/*
+ * A store written by a newer bedroomd (after a downgrade) is left alone, and
+ * the state says why in words, not as "Protocol not supported".
+ */
+static void test_store_of_a_newer_bedroomd_is_left_alone(void **state)
+{
+	struct fixture *f = *state;
+	char node[32], db[300], state_topic[128];
+	sqlite3 *s = NULL;
+
+	snprintf(node, sizeof(node), "t%d", (int) getpid());
+	write_config(f, node, NULL);
+	(void) mkdir(f->daemon.state_dir, 0700);
+	snprintf(db, sizeof(db), "%s/bedroomd.db", f->daemon.state_dir);
+	assert_int_equal(sqlite3_open(db, &s), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(s, "PRAGMA user_version = 99;", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(s);
+	assert_int_equal(daemon_start(&f->daemon, NULL), 0);
+	assert_int_equal(daemon_wait_notify(&f->daemon, "READY=1", 10000), 0);
+	snprintf(state_topic, sizeof(state_topic), "%s/state", f->base);
+	assert_non_null(client_wait(f->client, state_topic,
+				    "~\"error\":\"written by a newer bedroomd\"", 10000));
+	assert_int_equal(daemon_wait_log(&f->daemon, "was written by a newer bedroomd", 1000), 0);
+}
+
 static void test_bad_config_exits_78_with_message(void **state)
 {
 	struct fixture *f = *state;
@@ -428,6 +456,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload_to_another_state_dir_moves_the_lock,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_of_a_newer_bedroomd_is_left_alone, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_reload_to_a_state_dir_in_use_is_refused, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_bad_config_exits_78_with_message, setup,

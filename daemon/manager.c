@@ -53,6 +53,7 @@ struct manager {
 	struct parts *parts;  /* of the running configuration */
 	struct cramp_log *cramps;
 	struct ha_announce *ha;
+	struct mqtt_slot *last_state; /* the last run's retained state, read once at start */
 
 	sd_event_source *prune_timer;
 	sd_event_source *state_timer; /* <base>/state, STATE_HOLD_USEC after a change */
@@ -336,6 +337,43 @@ static void restore_alerts(struct manager *m)
 	free(text);
 }
 
+/*
+ * The last run's state, retained on the broker, shows the alerts Home Assistant
+ * saw: also one the store could not keep (the store itself failing at the
+ * time). Those not restored from the store are taken as left active too. The
+ * first message is the retained one if there is one; ours (this run's
+ * "started") or a live one means there is nothing more to learn.
+ */
+static void on_last_state(const struct mqtt_message *msg, void *userdata)
+{
+	struct manager *m = userdata;
+	json_t *root, *alerts;
+	const char *started;
+	char *text;
+	int r;
+
+	m->last_state = mqtt_slot_free(m->last_state);
+	if (!msg->retained)
+		return;
+	root = json_loadb(msg->payload, msg->len, 0, NULL);
+	started = json_string_value(json_object_get(root, "started"));
+	alerts = json_object_get(root, "alerts");
+	if (json_is_array(alerts) && json_array_size(alerts) > 0 &&
+	    !(started && strcmp(started, m->started) == 0)) {
+		text = json_dumps(alerts, JSON_COMPACT);
+		r = text ? alerts_restore(m->alerts, text, alert_recheck_usec, m) : -ENOMEM;
+		if (r < 0)
+			log_warning_errno(r, "cannot take the alerts of the last run's state, "
+					     "ignoring");
+		else if (r > 0)
+			log_info("%d alert%s of the last run's state not kept in the store: each "
+				 "is cleared unless seen again within the time its check takes",
+				 r, r == 1 ? "" : "s");
+		free(text);
+	}
+	json_decref(root);
+}
+
 static void on_alerts_changed(void *userdata)
 {
 	keep_alerts(userdata);
@@ -545,6 +583,7 @@ static int apply_config(struct manager *m, struct config *next)
 		}
 	}
 	if (mqtt) {
+		m->last_state = mqtt_slot_free(m->last_state); /* the old broker's */
 		m->mqtt_retiring = m->mqtt;
 		m->mqtt = mqtt;
 		/* The new connection starts once the old one has said "offline". */
@@ -710,6 +749,8 @@ int manager_new(struct config *config, struct manager **ret)
 	if (r >= 0)
 		r = attach(m, m->mqtt);
 	if (r >= 0)
+		r = mqtt_subscribe_below(m->mqtt, "state", 1, on_last_state, m, &m->last_state);
+	if (r >= 0)
 		r = ha_announce_new(&m->ha);
 	if (r >= 0)
 		r = ha_announce_configure(m->ha, config, m->mqtt);
@@ -730,6 +771,7 @@ struct manager *manager_free(struct manager *m)
 {
 	if (!m)
 		return NULL;
+	m->last_state = mqtt_slot_free(m->last_state);
 	m->mqtt = mqtt_free(m->mqtt);
 	m->mqtt_retiring = mqtt_free(m->mqtt_retiring);
 	m->ha = ha_announce_free(m->ha);

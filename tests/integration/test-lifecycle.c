@@ -339,6 +339,35 @@ static void test_store_of_a_newer_bedroomd_is_left_alone(void **state)
 	assert_int_equal(daemon_wait_log(&f->daemon, "was written by a newer bedroomd", 1000), 0);
 }
 
+/*
+ * An alert the last run showed but could not keep in the store (the store was
+ * failing as it stopped): its retained state says so, and this run clears it
+ * (no phone left with a "raised" and never its "cleared").
+ */
+static void test_alert_only_in_the_last_state_is_cleared(void **state)
+{
+	struct fixture *f = *state;
+	char topic[128], events[128];
+	const struct message *m;
+
+	snprintf(topic, sizeof(topic), "%s/state", f->base);
+	snprintf(events, sizeof(events), "%s/event/alert", f->base);
+	assert_int_equal(
+	    client_publish(f->client, topic,
+			   "{\"started\":\"2026-01-01T00:00:00+00:00\",\"alerts\":[{\"kind\":"
+			   "\"store_failed\",\"source\":\"store\",\"since\":"
+			   "\"2026-01-01T00:00:05+00:00\"}]}",
+			   true),
+	    0);
+	start_daemon(f);
+	assert_int_equal(daemon_wait_log(&f->daemon, "1 alert of the last run's state", 10000), 0);
+	m = client_wait(f->client, events, "~\"state\":\"cleared\"", 60000);
+	assert_non_null(m);
+	assert_non_null(strstr(m->payload, "\"kind\":\"store_failed\""));
+	assert_non_null(strstr(m->payload, "since bedroomd restarted"));
+	assert_null(client_wait(f->client, events, "~\"state\":\"raised\"", 100));
+}
+
 static void test_bad_config_exits_78_with_message(void **state)
 {
 	struct fixture *f = *state;
@@ -456,6 +485,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload_to_another_state_dir_moves_the_lock,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_alert_only_in_the_last_state_is_cleared, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_store_of_a_newer_bedroomd_is_left_alone, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_reload_to_a_state_dir_in_use_is_refused, setup,

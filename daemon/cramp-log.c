@@ -10,50 +10,9 @@
 #include "control/cramp-confirm.h"
 #include "daemon/clock.h"
 #include "daemon/cramp-command.h"
+#include "daemon/cramp-log-internal.h"
 #include "daemon/log.h"
 #include "daemon/warn-limit.h"
-
-/* Events handed to libmosquitto and not yet acknowledged, at most. */
-#define WINDOW 4
-#define WEEK_S (7 * 86400)
-/*
- * Cramps kept in memory while the store cannot take them: years of nights at a few a
- * night, a few hundred kilobytes. Beyond it the oldest already at the broker goes first.
- */
-#define MEMORY_MAX 1024
-
-struct in_flight {
-	int mid;
-	char *id;
-	bool in_memory;
-	bool outdated; /* amended since it was sent: the broker's ack is for the old version */
-};
-
-struct cramp_log {
-	char *node_id;
-	struct store *store;
-	struct alerts *alerts;
-	const struct cramp_log_callbacks *cb;
-	void *userdata;
-	struct mqtt *mqtt;
-	struct mqtt_slot *command_slot; /* <base>/cramp */
-	struct mqtt_slot *watch;        /* connects and acknowledgements */
-
-	struct in_flight flight[WINDOW];
-	unsigned n_flight;
-
-	/* Cramps the store could not take, oldest first, kept until it can. */
-	struct store_cramp *memory;
-	size_t n_memory;
-
-	struct cramp_tracker *tracker; /* counts and advisories */
-	bool history_loaded;
-
-	/* Suspected cramps (from movement), and which reports confirmed them. */
-	struct cramp_confirm suspects;
-
-	struct warn_limit warn; /* about bad reports on <base>/cramp */
-};
 
 static void load_history(struct cramp_log *l)
 {
@@ -219,7 +178,7 @@ static bool send_one(struct cramp_log *l, const struct store_cramp *c, bool in_m
 }
 
 /* Sends what waits, oldest first, while the window has room. */
-static void pump(struct cramp_log *l)
+void cramp_log_pump(struct cramp_log *l)
 {
 	struct store_cramp *list = NULL;
 	int n = 0;
@@ -242,7 +201,7 @@ static void pump(struct cramp_log *l)
 			break;
 }
 
-static void cramp_clear(struct store_cramp *c)
+void cramp_log_clear_cramp(struct store_cramp *c)
 {
 	free(c->id);
 	free(c->leg);
@@ -252,7 +211,7 @@ static void cramp_clear(struct store_cramp *c)
 	free(c->confirms);
 }
 
-static int copy_cramp(struct store_cramp *dst, const struct store_cramp *src)
+int cramp_log_copy_cramp(struct store_cramp *dst, const struct store_cramp *src)
 {
 	*dst = *src;
 	dst->id = strdup(src->id);
@@ -263,7 +222,7 @@ static int copy_cramp(struct store_cramp *dst, const struct store_cramp *src)
 	dst->confirms = src->confirms ? strdup(src->confirms) : NULL;
 	if (!dst->id || !dst->leg || !dst->source || (src->site && !dst->site) ||
 	    (src->note && !dst->note) || (src->confirms && !dst->confirms)) {
-		cramp_clear(dst);
+		cramp_log_clear_cramp(dst);
 		return -ENOMEM;
 	}
 	return 0;
@@ -295,7 +254,7 @@ static void forget_oldest(struct cramp_log *l)
 	log_error("cramp log: %zu cramps wait for the store; forgetting '%s'%s", l->n_memory,
 		  l->memory[victim].id,
 		  l->memory[victim].delivered ? " (the broker has it)" : ", never delivered");
-	cramp_clear(&l->memory[victim]);
+	cramp_log_clear_cramp(&l->memory[victim]);
 	memmove(&l->memory[victim], &l->memory[victim + 1],
 		(l->n_memory - victim - 1) * sizeof(*l->memory));
 	l->n_memory--;
@@ -312,7 +271,7 @@ static void flush_memory(struct cramp_log *l)
 	for (size_t i = 0; i < l->n_memory; i++) {
 		r = store_cramp_add(l->store, &l->memory[i]);
 		if (r == 0 || r == -EEXIST) {
-			cramp_clear(&l->memory[i]);
+			cramp_log_clear_cramp(&l->memory[i]);
 			continue;
 		}
 		l->memory[kept++] = l->memory[i];
@@ -361,7 +320,7 @@ struct cramp_log *cramp_log_free(struct cramp_log *l)
 }
 
 /* An advisory fired: kept in the store (so it does not fire again after a restart), told. */
-static void advise(struct cramp_log *l, const struct cramp_advisory *a, uint64_t now_usec)
+void cramp_log_advise(struct cramp_log *l, const struct cramp_advisory *a, uint64_t now_usec)
 {
 	const char *kind = cramp_advisory_kind_to_string(a->kind);
 	struct store_advisory row = {
@@ -453,188 +412,6 @@ static int count_cramp(struct cramp_log *l, const char *leg, const char *site, i
 	return 1;
 }
 
-/* What a report adds to the logged cramp it repeats; borrowed strings, NULL: nothing. */
-struct cramp_additions {
-	const char *leg, *site, *note;
-};
-
-/* Whether @c is the logged cramp (not a suspicion) of @leg at @time_s. */
-static bool is_logged(const struct store_cramp *c, int64_t time_s, const char *leg)
-{
-	return !c->suspected && c->time == time_s && strcmp(c->leg, leg) == 0;
-}
-
-/*
- * The logged cramp of @leg at @time_s, copied into *ret (cramp_clear() it),
- * from memory (where it waits while the store fails) or the store. Returns 0,
- * -ENOENT, or a negative errno.
- */
-static int find_logged(struct cramp_log *l, int64_t time_s, const char *leg,
-		       struct store_cramp *ret)
-{
-	struct store_cramp *list = NULL;
-	int n, r = -ENOENT;
-
-	for (size_t i = 0; i < l->n_memory; i++)
-		if (is_logged(&l->memory[i], time_s, leg))
-			return copy_cramp(ret, &l->memory[i]);
-	if (!l->store)
-		return -ENOENT;
-	/* In time order from @time_s: it comes first, with any other of that second. */
-	n = store_cramps_read(l->store, false, time_s, 16, &list);
-	if (n < 0)
-		return n;
-	for (int i = 0; i < n && r == -ENOENT; i++)
-		if (is_logged(&list[i], time_s, leg))
-			r = copy_cramp(ret, &list[i]);
-	store_cramps_free(list, (size_t) n);
-	return r;
-}
-
-/*
- * What the report (@leg, @site, @note) adds to @logged, into *ret: a leg
- * where it was unknown, a site or a note where it had none. A detail it has
- * already is never changed: when the report says otherwise, that is logged.
- * Returns whether it adds anything.
- */
-static bool additions(const struct store_cramp *logged, const char *leg, const char *site,
-		      const char *note, const char *source, const char *when,
-		      struct cramp_additions *ret)
-{
-	*ret = (struct cramp_additions){ 0 };
-	if (strcmp(logged->leg, "unknown") == 0 && strcmp(leg, "unknown") != 0)
-		ret->leg = leg;
-	if (site && !logged->site)
-		ret->site = site;
-	else if (site && strcmp(site, logged->site) != 0)
-		log_info("cramp report (leg %s, from %s) says site '%s', the cramp of %s has '%s': "
-			 "ignoring it",
-			 leg, source, site, when, logged->site);
-	if (note && !logged->note)
-		ret->note = note;
-	else if (note && strcmp(note, logged->note) != 0)
-		log_info("cramp report (leg %s, from %s) has another note than the cramp of %s: "
-			 "ignoring '%s'",
-			 leg, source, when, note);
-	return ret->leg || ret->site || ret->note;
-}
-
-/* Replaces *field with a copy of @value, when there is one. Returns 0 or -ENOMEM. */
-static int fill_in(char **field, const char *value)
-{
-	char *copy;
-
-	if (!value)
-		return 0;
-	copy = strdup(value);
-	if (!copy)
-		return -ENOMEM;
-	free(*field);
-	*field = copy;
-	return 0;
-}
-
-/* store_cramp_amend() for a cramp that waits in memory. Returns 0 or a negative errno. */
-static int amend_in_memory(struct cramp_log *l, const char *id, const struct cramp_additions *a)
-{
-	for (size_t i = 0; i < l->n_memory; i++) {
-		struct store_cramp *c = &l->memory[i];
-
-		if (strcmp(c->id, id) != 0)
-			continue;
-		if (fill_in(&c->leg, a->leg) < 0 || fill_in(&c->site, a->site) < 0 ||
-		    fill_in(&c->note, a->note) < 0)
-			return -ENOMEM;
-		c->amended = true;
-		c->delivered = false;
-		return 0;
-	}
-	return -ENOENT;
-}
-
-/* "leg left, site thigh, note": what @a adds, for the journal. */
-static void additions_text(const struct cramp_additions *a, char *buf, size_t size)
-{
-	snprintf(buf, size, "%s%s%s%s%s", a->leg ? "leg " : "", a->leg ? a->leg : "",
-		 a->site ? (a->leg ? ", site " : "site ") : "", a->site ? a->site : "",
-		 a->note ? (a->leg || a->site ? ", note" : "note") : "");
-}
-
-/*
- * A report of a cramp logged already (@dup says which, from the tracker) that
- * may know more: what the cramp lacks is filled in, in the store (or in
- * memory) first, then in the tracker, whose advisories for the amended cramp
- * are raised; the cramp goes out again with its id and "amended": true. Its
- * 7-day count stays. A report that adds nothing changes nothing. @confirmed:
- * the suspected cramp that the repeated one confirmed, or NULL. Returns 0 or a
- * negative errno (nothing changed then).
- */
-static int amend_cramp(struct cramp_log *l, const struct cramp_tracker_result *dup,
-		       const char *confirmed, const char *leg, const char *site, const char *note,
-		       int64_t time_s, const char *source, uint64_t now_usec)
-{
-	/* The tracked cramp itself: a confirming report may come hours after it. */
-	struct cramp_tracker_cramp tc = { .time_s = dup->duplicate_of_s };
-	struct cramp_tracker_result res;
-	struct store_cramp logged = { 0 };
-	struct cramp_additions add;
-	char iso[40], when[8], what[sizeof("leg unknown, site buttock, note")];
-	int r;
-
-	(void) clock_format_offset(dup->duplicate_of_s, clock_local_offset_s(dup->duplicate_of_s),
-				   iso, sizeof(iso));
-	snprintf(when, sizeof(when), "%.5s", strlen(iso) > 11 ? iso + 11 : "?");
-	r = find_logged(l, dup->duplicate_of_s, cramp_leg_to_string(dup->duplicate_leg), &logged);
-	if (r < 0) {
-		log_warning_errno(r,
-				  "cramp report (leg %s, from %s): cannot read the cramp of %s "
-				  "it repeats; not logged again",
-				  leg, source, when);
-		return r;
-	}
-	if (!additions(&logged, leg, site, note, source, when, &add)) {
-		if (confirmed)
-			log_info("cramp report (leg %s, from %s) is the cramp that already "
-				 "confirmed '%s': not logged again",
-				 leg, source, confirmed);
-		else
-			log_info("cramp report (leg %s, from %s) is the same cramp as the one "
-				 "%lld s before: not logged again",
-				 leg, source, (long long) (time_s - dup->duplicate_of_s));
-		goto out;
-	}
-	/* Where find_logged() found it: waiting in memory, or else in the store. */
-	r = amend_in_memory(l, logged.id, &add);
-	if (r == -ENOENT)
-		r = l->store ? store_cramp_amend(l->store, logged.id, add.leg, add.site, add.note)
-			     : -ENODEV;
-	if (r < 0) {
-		log_error_errno(r,
-				"cramp log: cannot amend cramp '%s'; the report's detail is lost",
-				logged.id);
-		goto out;
-	}
-	additions_text(&add, what, sizeof(what));
-	log_info("cramp report (leg %s, from %s) adds %s to the cramp of %s: amended", leg, source,
-		 what, when);
-	for (unsigned i = 0; i < l->n_flight; i++)
-		if (strcmp(l->flight[i].id, logged.id) == 0)
-			l->flight[i].outdated = true;
-	(void) cramp_leg_from_string(leg, &tc.leg);
-	if (site)
-		(void) cramp_site_from_string(site, &tc.site);
-	r = cramp_tracker_amend(l->tracker, &tc, &res);
-	if (r < 0)
-		log_warning_errno(r, "cramp log: cannot judge the amended cramp's advisories");
-	for (unsigned i = 0; r >= 0 && i < res.n_advisories; i++)
-		advise(l, &res.advisories[i], now_usec);
-	r = 0;
-	pump(l);
-out:
-	cramp_clear(&logged);
-	return r;
-}
-
 static int record(struct cramp_log *l, const char *leg, const char *site, int64_t time_s,
 		  const char *source, bool suspected, const char *note, bool time_estimated)
 {
@@ -651,7 +428,8 @@ static int record(struct cramp_log *l, const char *leg, const char *site, int64_
 		time_s = now_s;
 	r = count_cramp(l, leg, site, time_s, source, suspected, &res, &confirms);
 	if (r == 0 && res.duplicate)
-		return amend_cramp(l, &res, confirms, leg, site, note, time_s, source, now_usec);
+		return cramp_log_amend(l, &res, confirms, leg, site, note, time_s, source,
+				       now_usec);
 	if (r <= 0)
 		return r;
 	make_id(l, (int64_t) (now_usec / 1000), id, sizeof(id));
@@ -686,7 +464,7 @@ static int record(struct cramp_log *l, const char *leg, const char *site, int64_
 		if (!memory)
 			return log_error_errno(-ENOMEM, "cramp log: cannot keep cramp '%s'", id);
 		l->memory = memory;
-		if (copy_cramp(&l->memory[l->n_memory], &c) < 0)
+		if (cramp_log_copy_cramp(&l->memory[l->n_memory], &c) < 0)
 			return log_error_errno(-ENOMEM, "cramp log: cannot keep cramp '%s'", id);
 		l->n_memory++;
 		store_failed(l, r);
@@ -708,8 +486,8 @@ static int record(struct cramp_log *l, const char *leg, const char *site, int64_
 		}
 	}
 	for (unsigned i = 0; i < res.n_advisories; i++)
-		advise(l, &res.advisories[i], now_usec);
-	pump(l);
+		cramp_log_advise(l, &res.advisories[i], now_usec);
+	cramp_log_pump(l);
 	if (l->cb->changed)
 		l->cb->changed(l->userdata);
 	return 0;
@@ -729,7 +507,7 @@ int cramp_log_record_estimated(struct cramp_log *l, const char *leg, int64_t tim
 
 static void on_connected(struct mqtt *mqtt, void *userdata)
 {
-	pump(userdata);
+	cramp_log_pump(userdata);
 }
 
 /* The broker has the cramp of @f: where it is kept says so. Returns 0 or a negative errno. */
@@ -763,7 +541,7 @@ static void on_published(struct mqtt *mqtt, int mid, void *userdata)
 					  "again",
 					  f->id);
 		flight_drop(l, i);
-		pump(l);
+		cramp_log_pump(l);
 		return;
 	}
 }
@@ -825,7 +603,7 @@ int cramp_log_attach(struct cramp_log *l, struct mqtt *mqtt)
 		return r;
 	}
 	l->mqtt = mqtt;
-	pump(l);
+	cramp_log_pump(l);
 	return 0;
 }
 

@@ -1,0 +1,79 @@
+#pragma once
+
+/*
+ * Inside the cramp log: its state, and what its parts share. cramp-log.c
+ * takes reports in and sends them out; cramp-amend.c fills in a logged cramp
+ * from a report that repeats it.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "control/cramp-confirm.h"
+#include "control/cramp-tracker.h"
+#include "daemon/cramp-log.h"
+#include "daemon/warn-limit.h"
+#include "store/cramps.h"
+
+/* Events handed to libmosquitto and not yet acknowledged, at most. */
+#define WINDOW 4
+#define WEEK_S (7 * 86400)
+/*
+ * Cramps kept in memory while the store cannot take them: years of nights at a few a
+ * night, a few hundred kilobytes. Beyond it the oldest already at the broker goes first.
+ */
+#define MEMORY_MAX 1024
+
+struct in_flight {
+	int mid;
+	char *id;
+	bool in_memory;
+	bool outdated; /* amended since it was sent: the broker's ack is for the old version */
+};
+
+struct cramp_log {
+	char *node_id;
+	struct store *store;
+	struct alerts *alerts;
+	const struct cramp_log_callbacks *cb;
+	void *userdata;
+	struct mqtt *mqtt;
+	struct mqtt_slot *command_slot; /* <base>/cramp */
+	struct mqtt_slot *watch;        /* connects and acknowledgements */
+
+	struct in_flight flight[WINDOW];
+	unsigned n_flight;
+
+	/* Cramps the store could not take, oldest first, kept until it can. */
+	struct store_cramp *memory;
+	size_t n_memory;
+
+	struct cramp_tracker *tracker; /* counts and advisories */
+	bool history_loaded;
+
+	/* Suspected cramps (from movement), and which reports confirmed them. */
+	struct cramp_confirm suspects;
+
+	struct warn_limit warn; /* about bad reports on <base>/cramp */
+};
+
+/* An advisory fired: kept in the store (so it does not fire again after a restart), told. */
+void cramp_log_advise(struct cramp_log *l, const struct cramp_advisory *a, uint64_t now_usec);
+
+/* Sends what waits, oldest first, while the window has room. */
+void cramp_log_pump(struct cramp_log *l);
+
+/* Frees what @c holds. */
+void cramp_log_clear_cramp(struct store_cramp *c);
+
+/* A deep copy of @src into @dst. Returns 0 or -ENOMEM. */
+int cramp_log_copy_cramp(struct store_cramp *dst, const struct store_cramp *src);
+
+/*
+ * A report of a cramp logged already (@dup says which, from the tracker, and
+ * @confirmed the suspicion it confirmed, or NULL): what the cramp lacks is
+ * filled in from @leg, @site and @note. See cramp-amend.c.
+ */
+int cramp_log_amend(struct cramp_log *l, const struct cramp_tracker_result *dup,
+		    const char *confirmed, const char *leg, const char *site, const char *note,
+		    int64_t time_s, const char *source, uint64_t now_usec);

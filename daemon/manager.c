@@ -4,15 +4,14 @@
 #include <errno.h>
 #include <jansson.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-event.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "daemon/alerts-carry.h"
 #include "daemon/alerts.h"
 #include "daemon/clock.h"
 #include "daemon/cramp-log.h"
@@ -22,15 +21,13 @@
 #include "daemon/mqtt.h"
 #include "daemon/parts.h"
 #include "daemon/reminders.h"
+#include "daemon/state-dir.h"
 #include "daemon/store-guard.h"
-#include "store/settings.h"
 #include "store/store.h"
 #include "util/streq.h"
 #include "version.h"
 
 /* A cramp this recent is "now" for its context; older ones get what the store kept. */
-#define CONTEXT_LIVE_S       (5 * 60)
-#define CONTEXT_SAMPLE_GAP_S (10 * 60) /* twice the room temperature's sampling interval */
 /* What the store could not take (a full disk) is offered to it again this often. */
 #define STORE_FLUSH_USEC (10ULL * 1000000ULL)
 /*
@@ -166,40 +163,13 @@ static void on_mqtt_connected(void *userdata)
 	notify_status(m);
 }
 
-/*
- * The context of a cramp at @time_s. For one remembered later (bedroomctl
- * cramp --at 03:10 in the morning) what is true now would mislead: the room
- * temperature then comes from the store's samples, and what is not kept (in
- * bed, the heater) stays unknown.
- */
+/* The context of a cramp at @time_s: see parts_cramp_context(). */
 static void cramp_context(struct cramp_context *ret, int64_t time_s, void *userdata)
 {
 	struct manager *m = userdata;
-	int64_t now = (int64_t) (clock_realtime_usec() / 1000000);
-	struct store *store = store_guard_get(m->store);
-	bool live = now - time_s <= CONTEXT_LIVE_S;
-	uint64_t since = 0;
-	int in_bed;
-	double c;
 
-	if (store && store_room_temperature_min(store, time_s - 6 * 3600, time_s, &c) == 0)
-		ret->min_room_c = c;
-	ret->soak_done = reminders_foot_soak_done(store, time_s);
-	if (!live) {
-		if (store &&
-		    store_room_temperature_at(store, time_s, CONTEXT_SAMPLE_GAP_S, &c) == 0)
-			ret->room_c = c;
-		return;
-	}
-	if (room_temperature(parts_room(m->parts), &c))
-		ret->room_c = c;
-	in_bed = inputs_in_bed(parts_inputs(m->parts), &since);
-	if (in_bed >= 0) {
-		ret->in_bed = in_bed;
-		ret->in_bed_since = in_bed ? (int64_t) (since / 1000000) : 0;
-	}
-	ret->heater_on = heating_heater_on(parts_heating(m->parts));
-	ret->heater_duty_1h = heating_duty_1h(parts_heating(m->parts));
+	parts_cramp_context(m->parts, store_guard_get(m->store), time_s,
+			    (int64_t) (clock_realtime_usec() / 1000000), ret);
 }
 
 /*
@@ -288,26 +258,13 @@ static void on_parts_changed(void *userdata)
 	publish_changes(userdata);
 }
 
-/* The store key of the active alerts, for the next run. */
-#define ALERTS_KEY "alerts.active"
 /* Beyond the parts' own checks: the first readings and answers after start. */
 #define ALERTS_RECHECK_SLACK_USEC (30 * 1000000ULL)
 
 /* A restart must not leave a "raised" without its "cleared": the next run reads these. */
 static void keep_alerts(struct manager *m)
 {
-	struct store *store = store_guard_get(m->store);
-	char *text;
-	int r;
-
-	if (!store)
-		return;
-	text = alerts_active_text(m->alerts);
-	r = text ? store_setting_set(store, ALERTS_KEY, text) : -ENOMEM;
-	if (r < 0)
-		log_warning_errno(r,
-				  "cannot keep the active alerts in the store for the next start");
-	free(text);
+	alerts_carry_keep(m->alerts, store_guard_get(m->store));
 }
 
 static uint64_t alert_recheck_usec(const char *kind, const char *source, void *userdata)
@@ -318,60 +275,15 @@ static uint64_t alert_recheck_usec(const char *kind, const char *source, void *u
 	return parts_alert_horizon_usec(m->parts, source) + ALERTS_RECHECK_SLACK_USEC;
 }
 
-static void restore_alerts(struct manager *m)
-{
-	struct store *store = store_guard_get(m->store);
-	char *text = NULL;
-	int r;
-
-	if (!store || store_setting_get(store, ALERTS_KEY, &text) < 0)
-		return;
-	r = alerts_restore(m->alerts, text, alert_recheck_usec, m);
-	if (r < 0)
-		log_warning_errno(r, "cannot take the alerts the last run left active, ignoring");
-	else if (r > 0)
-		log_info(
-		    "%d alert%s left active by the last run: each is cleared unless seen again "
-		    "within the time its check takes",
-		    r, r == 1 ? "" : "s");
-	free(text);
-}
-
-/*
- * The last run's state, retained on the broker, shows the alerts Home Assistant
- * saw: also one the store could not keep (the store itself failing at the
- * time). Those not restored from the store are taken as left active too. The
- * first message is the retained one if there is one; ours (this run's
- * "started") or a live one means there is nothing more to learn.
- */
+/* The last run's retained state, once: the first message on <base>/state. */
 static void on_last_state(const struct mqtt_message *msg, void *userdata)
 {
 	struct manager *m = userdata;
-	json_t *root, *alerts;
-	const char *started;
-	char *text;
-	int r;
 
 	m->last_state = mqtt_slot_free(m->last_state);
-	if (!msg->retained)
-		return;
-	root = json_loadb(msg->payload, msg->len, 0, NULL);
-	started = json_string_value(json_object_get(root, "started"));
-	alerts = json_object_get(root, "alerts");
-	if (json_is_array(alerts) && json_array_size(alerts) > 0 &&
-	    !(started && strcmp(started, m->started) == 0)) {
-		text = json_dumps(alerts, JSON_COMPACT);
-		r = text ? alerts_restore(m->alerts, text, alert_recheck_usec, m) : -ENOMEM;
-		if (r < 0)
-			log_warning_errno(r, "cannot take the alerts of the last run's state, "
-					     "ignoring");
-		else if (r > 0)
-			log_info("%d alert%s of the last run's state not kept in the store: each "
-				 "is cleared unless seen again within the time its check takes",
-				 r, r == 1 ? "" : "s");
-		free(text);
-	}
-	json_decref(root);
+	if (msg->retained)
+		alerts_carry_from_state(m->alerts, msg->payload, msg->len, m->started,
+					alert_recheck_usec, m);
 }
 
 static void on_alerts_changed(void *userdata)
@@ -446,59 +358,6 @@ static bool mqtt_config_differs(const struct config *a, const struct config *b)
 	       !streq_null(a->mqtt.password, b->mqtt.password);
 }
 
-/*
- * One bedroomd per state directory: a second one (run by hand while the
- * service runs) would take the broker connection from the first every few
- * seconds (one client id: the broker drops the older) and write the same
- * store. Takes the lock on @dir into *@ret_fd (-1 when it cannot be taken for
- * another reason: said at warning, and we go on without). Returns 0, or -EBUSY
- * when another bedroomd holds it, said at error: for a reload from @running_dir
- * (NULL at start-up), which keeps that one.
- */
-static int lock_state_dir(const char *dir, const char *running_dir, int *ret_fd)
-{
-	long holder;
-	int fd = store_dir_lock(dir, &holder);
-	char pid[32] = "";
-
-	*ret_fd = -1;
-	if (fd == -EBUSY) {
-		if (holder > 0)
-			snprintf(pid, sizeof(pid), " (PID %ld)", holder);
-		if (running_dir)
-			log_error(
-			    "another bedroomd%s is running with state_dir %s: reload refused, "
-			    "keeping state_dir %s and the running configuration (two would "
-			    "take the MQTT connection from each other and write one store)",
-			    pid, dir, running_dir);
-		else
-			log_error("another bedroomd%s is running with state_dir %s: stop it first "
-				  "(two would take the MQTT connection from each other and write "
-				  "one store)",
-				  pid, dir);
-		return fd;
-	}
-	if (fd < 0)
-		log_warning_errno(fd, "cannot lock the state directory %s, going on without", dir);
-	else
-		*ret_fd = fd;
-	return 0;
-}
-
-/*
- * The same directory, also under another name ("/var/lib/bedroomd/"): its
- * lock is ours already, and taking it again (another open file) would fail.
- */
-static bool same_directory(const char *a, const char *b)
-{
-	struct stat sa, sb;
-
-	if (strcmp(a, b) == 0)
-		return true;
-	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-	       sa.st_ino == sb.st_ino;
-}
-
 /* Closes @fd if it is one: a lock that was not handed to a store guard. */
 static void close_fd(int fd)
 {
@@ -512,13 +371,13 @@ static int apply_config(struct manager *m, struct config *next)
 	struct config *prev = m->config;
 	struct mqtt *mqtt = NULL;
 	struct parts *parts = NULL;
-	bool new_dir = !same_directory(prev->daemon.state_dir, next->daemon.state_dir);
+	bool new_dir = !state_dir_same(prev->daemon.state_dir, next->daemon.state_dir);
 	int lock_fd = -1;
 	int r;
 
 	/* The new state directory is ours before anything of it is used. */
 	if (new_dir) {
-		r = lock_state_dir(next->daemon.state_dir, prev->daemon.state_dir, &lock_fd);
+		r = state_dir_lock(next->daemon.state_dir, prev->daemon.state_dir, &lock_fd);
 		if (r < 0)
 			return r;
 	}
@@ -668,7 +527,7 @@ int manager_new(struct config *config, struct manager **ret)
 	apply_log_level(config);
 	clock_format_local(clock_realtime_usec(), m->started, sizeof(m->started));
 	/* Before anything is set up: a second bedroomd stops here. */
-	r = lock_state_dir(config->daemon.state_dir, NULL, &lock_fd);
+	r = state_dir_lock(config->daemon.state_dir, NULL, &lock_fd);
 	if (r < 0)
 		goto out;
 
@@ -744,7 +603,7 @@ int manager_new(struct config *config, struct manager **ret)
 	r = parts_new(&m->env, config, &m->parts);
 	if (r < 0)
 		goto out; /* logged */
-	restore_alerts(m);
+	alerts_carry_from_store(m->alerts, store_guard_get(m->store), alert_recheck_usec, m);
 	r = mqtt_new(m->event, &config->mqtt, &mqtt_callbacks, m, &m->mqtt);
 	if (r >= 0)
 		r = attach(m, m->mqtt);

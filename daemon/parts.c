@@ -7,6 +7,10 @@
 #include "daemon/clock.h"
 #include "daemon/log.h"
 
+/* A cramp within this of now is live: what is true now is its context. */
+#define CONTEXT_LIVE_S       (5 * 60)
+#define CONTEXT_SAMPLE_GAP_S (10 * 60) /* twice the room temperature's sampling interval */
+
 #define ROOM_SAMPLE_USEC                                                                           \
 	(5 * 60 * 1000000ULL) /* the room temperature kept in the store, this often */
 
@@ -237,4 +241,32 @@ uint64_t parts_alert_horizon_usec(const struct parts *p, const char *source)
 const struct heating *parts_heating(const struct parts *p)
 {
 	return p->heating;
+}
+
+void parts_cramp_context(const struct parts *p, struct store *store, int64_t time_s, int64_t now,
+			 struct cramp_context *ret)
+{
+	bool live = now - time_s <= CONTEXT_LIVE_S;
+	uint64_t since = 0;
+	int in_bed;
+	double c;
+
+	if (store && store_room_temperature_min(store, time_s - 6 * 3600, time_s, &c) == 0)
+		ret->min_room_c = c;
+	ret->soak_done = reminders_foot_soak_done(store, time_s);
+	if (!live) {
+		if (store &&
+		    store_room_temperature_at(store, time_s, CONTEXT_SAMPLE_GAP_S, &c) == 0)
+			ret->room_c = c;
+		return;
+	}
+	if (room_temperature(parts_room(p), &c))
+		ret->room_c = c;
+	in_bed = inputs_in_bed(parts_inputs(p), &since);
+	if (in_bed >= 0) {
+		ret->in_bed = in_bed;
+		ret->in_bed_since = in_bed ? (int64_t) (since / 1000000) : 0;
+	}
+	ret->heater_on = heating_heater_on(parts_heating(p));
+	ret->heater_duty_1h = heating_duty_1h(parts_heating(p));
 }

@@ -96,3 +96,13 @@ uint64_t parts_alert_horizon_usec(const struct parts *p, const char *source);
 const struct room *parts_room(const struct parts *p);
 const struct inputs *parts_inputs(const struct parts *p);
 const struct heating *parts_heating(const struct parts *p);
+
+/*
+ * The context of a cramp at @time_s, @now being now (Unix seconds), from the
+ * parts and @store (NULL: none). For one remembered later (bedroomctl
+ * cramp --at 03:10 in the morning) what is true now would mislead: the room
+ * temperature then comes from the store's samples, and what is not kept (in
+ * bed, the heater) stays unknown.
+ */
+void parts_cramp_context(const struct parts *p, struct store *store, int64_t time_s, int64_t now,
+			 struct cramp_context *ret);

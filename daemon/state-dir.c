@@ -1,0 +1,50 @@
+/* The state directory's lock: see state-dir.h. */
+#include "daemon/state-dir.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "daemon/log.h"
+#include "store/store.h"
+
+int state_dir_lock(const char *dir, const char *running_dir, int *ret_fd)
+{
+	long holder;
+	int fd = store_dir_lock(dir, &holder);
+	char pid[32] = "";
+
+	*ret_fd = -1;
+	if (fd == -EBUSY) {
+		if (holder > 0)
+			snprintf(pid, sizeof(pid), " (PID %ld)", holder);
+		if (running_dir)
+			log_error(
+			    "another bedroomd%s is running with state_dir %s: reload refused, "
+			    "keeping state_dir %s and the running configuration (two would "
+			    "take the MQTT connection from each other and write one store)",
+			    pid, dir, running_dir);
+		else
+			log_error("another bedroomd%s is running with state_dir %s: stop it first "
+				  "(two would take the MQTT connection from each other and write "
+				  "one store)",
+				  pid, dir);
+		return fd;
+	}
+	if (fd < 0)
+		log_warning_errno(fd, "cannot lock the state directory %s, going on without", dir);
+	else
+		*ret_fd = fd;
+	return 0;
+}
+
+bool state_dir_same(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	if (strcmp(a, b) == 0)
+		return true;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}

@@ -101,7 +101,11 @@ static double target_cycle_usec(const struct thermostat *t)
 	return (double) t->p.cycle_usec * thermostat_clamp(0.25 / fmax(dd, 1e-3), 1.0, 3.0);
 }
 
-/* At each switch-on of floor control: the last cycle's length and duty. */
+/*
+ * At each switch-on of floor control: the last cycle's length and duty. A cycle
+ * shorter than one reading period is a sensor jumping, not the room swinging
+ * through the band (no heater moves the air that fast): it teaches nothing.
+ */
 static void learn_cycle(struct thermostat *t, uint64_t now_usec, double floor_c, double outdoor_c)
 {
 	if (t->have_last_on && t->last_off_usec > t->last_on_usec) {
@@ -109,7 +113,8 @@ static void learn_cycle(struct thermostat *t, uint64_t now_usec, double floor_c,
 		double duty = (double) (t->last_off_usec - t->last_on_usec) / cycle;
 		double target;
 
-		if (cycle < 3 * target_cycle_usec(t)) {
+		if (cycle >= (double) t->p.reading_period_usec &&
+		    cycle < 3 * target_cycle_usec(t)) {
 			t->duty += 0.2 * (duty - t->duty);
 			target = target_cycle_usec(t);
 			t->band_c *= thermostat_clamp(1 + 0.4 * (target / cycle - 1), 0.8, 1.25);

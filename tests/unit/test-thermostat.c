@@ -119,6 +119,29 @@ static void test_readings_close_together(void **state)
 }
 
 /*
+ * A sensor that jumps across the band faster than a room can (readings 45 ms
+ * apart, relay care off, as the efficiency bench drives it) must not teach the
+ * band: cycles shorter than a reading period used to widen it to its 3 K
+ * maximum within ten readings, and the heater then stayed on at 21 °C.
+ */
+static void test_cycles_faster_than_readings(void **state)
+{
+	struct thermostat_params p;
+	struct rig g;
+
+	thermostat_params_init(&p);
+	p.min_on_usec = p.min_off_usec = 0;
+	rig_init(&g, &p, AT(23, 0));
+	for (unsigned i = 0; i < 400; i++) {
+		bool cold = i % 2 == 0;
+
+		rig_read(&g, cold ? 16.0 : 21.0, 45000);
+		assert_int_equal(g.d.stage[0].on, cold);
+	}
+	rig_done(&g);
+}
+
+/*
  * The floor turned down from Home Assistant while heating: the heater stops once
  * the room is above the new on-point (floor + 0.23), not at the top of the band
  * the old floor set (before, at 17.1 °C it went on heating for a floor of 16
@@ -360,6 +383,7 @@ int main(void)
 		cmocka_unit_test(test_thresholds),
 		cmocka_unit_test(test_readings_close_together),
 		cmocka_unit_test(test_floor_turned_down),
+		cmocka_unit_test(test_cycles_faster_than_readings),
 		cmocka_unit_test(test_min_on_off),
 		cmocka_unit_test(test_bed_occupied),
 		cmocka_unit_test(test_night_window),

@@ -112,8 +112,9 @@ static int start_online(struct bench_subject *s)
 
 static int fail(const char *what, const struct bench_subject *s, int r)
 {
-	fprintf(stderr, "bench-efficiency: %s of %s failed: %s (its log: %s/log)\n", what,
-		s ? s->name : "the bench", strerror(-r), s ? s->dir : "-");
+	fprintf(stderr,
+		"bench-efficiency: %s of %s failed: %s (its log: %s/log, kept with BENCH_KEEP=1)\n",
+		what, s ? s->name : "the bench", strerror(-r), s ? s->dir : "-");
 	return r;
 }
 
@@ -146,6 +147,25 @@ static int run_traffic(struct bench_subject **subj, size_t n, const struct optio
 	for (size_t i = 0; i < n; i++)
 		bench_subject_stop(subj[i]);
 	return r;
+}
+
+/*
+ * Not a figure but whether there are any: bedroomd must answer the round trips'
+ * readings. The deadline (3 s) is hundreds of times a round trip, so only a
+ * daemon that stopped answering fails this (the fallback band once learned a 3 K
+ * band from the bench's 90 ms cycles, and the smoke run printed figures of
+ * nothing). Returns -EPROTO when most readings went unanswered.
+ */
+static int check_answered(const struct bench_subject *s, const struct bench_latency *l)
+{
+	if (l->missing * 2 <= l->trips)
+		return 0;
+	fprintf(stderr,
+		"bench-efficiency: %s answered %zu of %zu round-trip readings (no command "
+		"within 3 s for the rest): its figures measure nothing (its log: %s/log, kept "
+		"with BENCH_KEEP=1)\n",
+		s->name, l->trips - l->missing, l->trips, s->dir);
+	return -EPROTO;
 }
 
 /* Every subject, and bedroomd with a w1 sensor too, idle at the same time. */
@@ -261,6 +281,9 @@ int main(int argc, char **argv)
 		bench_report_print(&res);
 	if (r >= 0)
 		run_thermostat(&paths, o.trips < 100);
+	for (size_t i = 0; r >= 0 && i < res.n; i++)
+		if (subj[i].kind == BENCH_KIND_DAEMON)
+			r = check_answered(&subj[i], &res.latency[i]);
 out:
 	for (size_t i = 0; i < res.n; i++)
 		bench_subject_done(&subj[i]);

@@ -103,8 +103,8 @@ static double target_cycle_usec(const struct thermostat *t)
 
 /*
  * At each switch-on of floor control: the last cycle's length and duty. A cycle
- * shorter than one reading period is a sensor jumping, not the room swinging
- * through the band (no heater moves the air that fast): it teaches nothing.
+ * shorter than thermostat_room_span_usec() is a sensor jumping, not the room
+ * swinging through the band: it teaches nothing.
  */
 static void learn_cycle(struct thermostat *t, uint64_t now_usec, double floor_c, double outdoor_c)
 {
@@ -113,7 +113,7 @@ static void learn_cycle(struct thermostat *t, uint64_t now_usec, double floor_c,
 		double duty = (double) (t->last_off_usec - t->last_on_usec) / cycle;
 		double target;
 
-		if (cycle >= (double) t->p.reading_period_usec &&
+		if (cycle >= (double) thermostat_room_span_usec(t) &&
 		    cycle < 3 * target_cycle_usec(t)) {
 			t->duty += 0.2 * (duty - t->duty);
 			target = target_cycle_usec(t);

@@ -119,6 +119,20 @@ double thermostat_clamp(double v, double lo, double hi);
 uint64_t thermostat_min_u64(uint64_t a, uint64_t b);
 
 /*
+ * The shortest time over which readings tell something about the room: a
+ * quarter of the reading period. Over less, what they show is the sensor's step
+ * or a sensor jumping, not the room: 0.1 K in half a second (a sensor that
+ * reports twice in a second), taken as a trend, once put the room at 39 °C and
+ * the heater off at 15; cycles of 90 ms (readings jumping across the band) once
+ * taught the band to widen to 3 K. A trend spans at least this, and a shorter
+ * cycle teaches nothing.
+ */
+static inline uint64_t thermostat_room_span_usec(const struct thermostat *t)
+{
+	return t->p.reading_period_usec / 4;
+}
+
+/*
  * Works out how many stages the floor wants from the estimated air @est_c and its
  * slope (K/s); learns the on-point, the band and the duty. @outdoor_c is NAN when
  * unknown.

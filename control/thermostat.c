@@ -46,18 +46,6 @@
 /* A floor this much lower than the last step's was turned down (not rounding). */
 #define FLOOR_LOWERED_C 0.05
 
-/*
- * The shortest stretch of readings a trend is taken from: a quarter of the
- * reading period. Over less, the difference of two readings is the sensor's
- * step, not a trend: 0.1 K in half a second (a sensor that reports twice in a
- * second), extrapolated over the sensor's lag, once put the room at 39 °C and
- * the heater off at 15.
- */
-static uint64_t trend_span_usec(const struct thermostat *t)
-{
-	return t->p.reading_period_usec / 4;
-}
-
 void thermostat_params_init(struct thermostat_params *p)
 {
 	*p = (struct thermostat_params){
@@ -322,9 +310,9 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 			fresh_reading = true;
 		}
 		reading_c = in->room_c;
-		if (thermostat_estimate_fit(&t->est,
-					    4 * t->p.reading_period_usec + USEC_PER_MIN / 2,
-					    FIT_POINTS, trend_span_usec(t), &est_c, &slope) >= 0)
+		if (thermostat_estimate_fit(
+			&t->est, 4 * t->p.reading_period_usec + USEC_PER_MIN / 2, FIT_POINTS,
+			thermostat_room_span_usec(t), &est_c, &slope) >= 0)
 			est_c += slope * (double) t->p.sensor_lag_usec / 1e6;
 		wake = thermostat_min_u64(wake, in->room_usec + t->p.stale_usec + 1);
 	} else {

@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-void cramp_confirm_init(struct cramp_confirm *c, int64_t window_s)
+void cramp_confirm_init(struct cramp_confirm *c, int64_t window_s, int64_t live_s)
 {
 	assert(c);
-	*c = (struct cramp_confirm){ .window_s = window_s };
+	*c = (struct cramp_confirm){ .window_s = window_s, .live_s = live_s };
 }
 
 static void forget(struct cramp_confirm *c, size_t i)
@@ -50,6 +50,15 @@ void cramp_confirm_mark(struct cramp_confirm *c, const char *id, enum cramp_leg 
 		}
 }
 
+void cramp_confirm_leg_amended(struct cramp_confirm *c, int64_t report_s, enum cramp_leg from,
+			       enum cramp_leg to)
+{
+	assert(c);
+	for (size_t i = 0; i < c->n; i++)
+		if (c->e[i].confirmed && c->e[i].confirmed_by_s == report_s && c->e[i].leg == from)
+			c->e[i].leg = to;
+}
+
 const struct cramp_confirm_entry *cramp_confirm_get(const struct cramp_confirm *c, const char *id)
 {
 	assert(c);
@@ -65,13 +74,18 @@ static bool legs_match(enum cramp_leg a, enum cramp_leg b)
 }
 
 enum cramp_confirm_verdict cramp_confirm_judge(const struct cramp_confirm *c, int64_t time_s,
-					       enum cramp_leg leg, const char **ret_id)
+					       int64_t now_s, enum cramp_leg leg,
+					       const char **ret_id)
 {
+	bool remembered = now_s - time_s > c->live_s;
 	int64_t best = -1, best_distance = 0;
 
 	assert(ret_id);
-	/* A confirmed one of a matching leg first: the same report twice is one cramp. */
-	for (size_t i = 0; i < c->n; i++) {
+	/*
+	 * A confirmed one of a matching leg first: the same cramp remembered again is
+	 * one cramp. Its time is a memory, so the whole window counts.
+	 */
+	for (size_t i = 0; remembered && i < c->n; i++) {
 		int64_t d = llabs(c->e[i].time_s - time_s);
 
 		if (c->e[i].confirmed && d <= c->window_s && legs_match(c->e[i].leg, leg)) {

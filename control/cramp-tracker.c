@@ -380,18 +380,20 @@ int cramp_tracker_add(struct cramp_tracker *t, const struct cramp_tracker_cramp 
 	return 0;
 }
 
-int cramp_tracker_amend(struct cramp_tracker *t, const struct cramp_tracker_cramp *c,
-			struct cramp_tracker_result *ret)
+int cramp_tracker_amend(struct cramp_tracker *t, int64_t of_s, enum cramp_leg of_leg,
+			const struct cramp_tracker_cramp *c, struct cramp_tracker_result *ret)
 {
 	struct cramp_tracker_cramp *o;
 	struct cramp_tracker_result res;
 	bool changed = false;
-	ssize_t dup;
+	ssize_t dup = -1;
 	int r;
 
 	assert(t);
 	assert(ret);
-	dup = find_duplicate(t, c);
+	for (size_t i = 0; i < t->n_cramps && dup < 0; i++)
+		if (t->cramps[i].time_s == of_s && t->cramps[i].leg == of_leg)
+			dup = (ssize_t) i;
 	if (dup < 0)
 		return -ENOENT;
 	r = reserve_fired(t, t->n_fired + _CRAMP_ADVISORY_KIND_MAX);
@@ -415,6 +417,12 @@ int cramp_tracker_amend(struct cramp_tracker *t, const struct cramp_tracker_cram
 	mark_fired(t, &res);
 	*ret = res;
 	return changed ? 1 : 0;
+}
+
+int64_t cramp_tracker_dedup_window_s(const struct cramp_tracker *t)
+{
+	assert(t);
+	return t->params.dedup_window_s;
 }
 
 unsigned cramp_tracker_count(const struct cramp_tracker *t, int64_t now_s)

@@ -148,7 +148,9 @@ int cramp_tracker_add(struct cramp_tracker *t, const struct cramp_tracker_cramp 
 
 /*
  * A report @c that cramp_tracker_add() found to be a duplicate amends that
- * tracked cramp: @c's leg becomes its leg where that was unknown, @c's site its
+ * tracked cramp, the one of @of_leg at @of_s (the result's duplicate_leg and
+ * duplicate_of_s: a report without a leg can lie within the dedup window of
+ * two cramps): @c's leg becomes its leg where that was unknown, @c's site its
  * site where it had none. What is known is never overwritten (a site that
  * differs is ignored). Fills *ret as cramp_tracker_add() does for the duplicate
  * (duplicate_leg and duplicate_site as they were before), with the advisories
@@ -156,11 +158,14 @@ int cramp_tracker_add(struct cramp_tracker *t, const struct cramp_tracker_cramp 
  * site, once per episode as for a new cramp, judged at the cramp's own time
  * (and counted as fired). The 7-day count does not change, nor does the
  * frequency advisory. Returns 1 when the cramp changed, 0 when @c adds nothing
- * (no advisories then), -ENOENT when @c duplicates no tracked cramp, or -ENOMEM
- * (the tracker and *ret are unchanged then).
+ * (no advisories then), -ENOENT when no cramp of @of_leg at @of_s is tracked, or
+ * -ENOMEM (the tracker and *ret are unchanged then). @c's time is not used.
  */
-int cramp_tracker_amend(struct cramp_tracker *t, const struct cramp_tracker_cramp *c,
-			struct cramp_tracker_result *ret);
+int cramp_tracker_amend(struct cramp_tracker *t, int64_t of_s, enum cramp_leg of_leg,
+			const struct cramp_tracker_cramp *c, struct cramp_tracker_result *ret);
+
+/* Its dedup window, from the params it was made with (or the default). */
+int64_t cramp_tracker_dedup_window_s(const struct cramp_tracker *t);
 
 /* The 7-day count at @now_s (for <base>/state). */
 unsigned cramp_tracker_count(const struct cramp_tracker *t, int64_t now_s);

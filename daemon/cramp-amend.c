@@ -179,7 +179,11 @@ int cramp_log_amend(struct cramp_log *l, const struct cramp_tracker_result *dup,
 	(void) cramp_leg_from_string(leg, &tc.leg);
 	if (site)
 		(void) cramp_site_from_string(site, &tc.site);
-	r = cramp_tracker_amend(l->tracker, &tc, &res);
+	/* A suspicion it confirmed now knows its leg: a later report is judged by it. */
+	if (add.leg)
+		cramp_confirm_leg_amended(&l->suspects, dup->duplicate_of_s, dup->duplicate_leg,
+					  tc.leg);
+	r = cramp_tracker_amend(l->tracker, dup->duplicate_of_s, dup->duplicate_leg, &tc, &res);
 	if (r < 0)
 		log_warning_errno(r, "cramp log: cannot judge the amended cramp's advisories");
 	for (unsigned i = 0; r >= 0 && i < res.n_advisories; i++)

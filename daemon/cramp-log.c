@@ -77,7 +77,8 @@ int cramp_log_new(const char *node_id, const struct cramp_tracker_params *params
 		cramp_log_free(l);
 		return r;
 	}
-	cramp_confirm_init(&l->suspects, confirm_window_s);
+	cramp_confirm_init(&l->suspects, confirm_window_s,
+			   cramp_tracker_dedup_window_s(l->tracker));
 	warn_limit_init(&l->warn, NULL, "cramp reports"); /* the loop comes with the broker */
 	l->store = store;
 	l->alerts = alerts;
@@ -360,8 +361,8 @@ static void make_id(const struct cramp_log *l, int64_t now_ms, char *buf, size_t
  * errno.
  */
 static int count_cramp(struct cramp_log *l, const char *leg, const char *site, int64_t time_s,
-		       const char *source, bool suspected, struct cramp_tracker_result *ret,
-		       const char **ret_confirms)
+		       int64_t now_s, const char *source, bool suspected,
+		       struct cramp_tracker_result *ret, const char **ret_confirms)
 {
 	struct cramp_tracker_cramp tc = { .time_s = time_s };
 	enum cramp_confirm_verdict verdict;
@@ -387,7 +388,7 @@ static int count_cramp(struct cramp_log *l, const char *leg, const char *site, i
 	if (site)
 		(void) cramp_site_from_string(site, &tc.site);
 	/* The button at 03:03, then the phone's "yes" for the same suspicion: one cramp. */
-	verdict = cramp_confirm_judge(&l->suspects, time_s, tc.leg, &suspect);
+	verdict = cramp_confirm_judge(&l->suspects, time_s, now_s, tc.leg, &suspect);
 	if (verdict == CRAMP_CONFIRM_DUPLICATE) {
 		const struct cramp_confirm_entry *e = cramp_confirm_get(&l->suspects, suspect);
 
@@ -426,7 +427,7 @@ static int record(struct cramp_log *l, const char *leg, const char *site, int64_
 
 	if (time_s == 0)
 		time_s = now_s;
-	r = count_cramp(l, leg, site, time_s, source, suspected, &res, &confirms);
+	r = count_cramp(l, leg, site, time_s, now_s, source, suspected, &res, &confirms);
 	if (r == 0 && res.duplicate)
 		return cramp_log_amend(l, &res, confirms, leg, site, note, time_s, source,
 				       now_usec);

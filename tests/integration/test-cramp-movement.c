@@ -61,7 +61,7 @@ static int setup(void **state)
 		 "[daemon]\nnode_id = su%d\nstate_dir = @STATE_DIR@\nlog_level = info\n"
 		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n"
 		 "[cramps]\nsuspect_from_movement = yes\nsuspect_movements = 6\n"
-		 "suspect_within = 10s\nsuspect_after_quiet = 10s\n"
+		 "suspect_within = 10s\nsuspect_after_quiet = 10s\ndedup_window = 2s\n"
 		 "[input.shake]\ntype = mqtt\nrole = movement\ntopic = %s\n"
 		 "payload_on = 1\npayload_off = 0\n",
 		 (int) getpid(), f->broker.port, f->shake_topic);
@@ -203,8 +203,10 @@ static void test_burst_after_calm_is_suspected_then_confirmed(void **state)
 	assert_int_equal(count_rows(f, "1"), 2);
 
 	/* After another restart the phone's "Yes, left leg" (docs/home-assistant.md) for
-	 * the same suspicion, at its own time: the cramp already confirmed, not a second. */
+	 * the same suspicion, at its own time: the cramp already confirmed, not a second.
+	 * Remembered: sent more than dedup_window after that time. */
 	restart(f);
+	sleep(3);
 	snprintf(report, sizeof(report),
 		 "{\"leg\":\"left\",\"time\":\"%s\",\"source\":\"home_assistant\"}", when);
 	assert_int_equal(client_publish(f->client, f->cramp_topic, report, false), 0);
@@ -225,6 +227,62 @@ static void test_burst_after_calm_is_suspected_then_confirmed(void **state)
 	assert_non_null(strstr(m->payload, "\"cramps_7d\":1"));
 	assert_int_equal(count_rows(f, "1"), 2);
 	assert_int_equal(count_rows(f, "site = 'thigh' AND confirms IS NOT NULL"), 1);
+}
+
+/*
+ * The button (no leg) confirms a suspicion; a few seconds later, past the
+ * dedup window, the phone reports a right calf cramp as it happens: a second
+ * cramp, not the first one amended. Then the phone's remembered "left leg" for
+ * the suspicion amends the button's cramp, and a later "left thigh" for it
+ * finds it under its new leg.
+ */
+static void test_reports_after_a_confirmation(void **state)
+{
+	struct fixture *f = *state;
+	const struct message *m;
+	char id[160], confirms[200], when[64], report[256];
+
+	start(f);
+	sleep(11);
+	shake(f, 6);
+	m = client_wait(f->client, f->event_topic, "~\"suspected\":true", 10000);
+	assert_non_null(m);
+	event_id(m, id, sizeof(id));
+	event_time(m, when, sizeof(when));
+	snprintf(confirms, sizeof(confirms), "~\"confirms\":\"%s\"", id);
+	assert_int_equal(client_publish(f->client, f->cramp_topic, "", false), 0);
+	m = client_wait(f->client, f->event_topic, confirms, 10000);
+	assert_non_null(m);
+	assert_non_null(strstr(m->payload, "\"leg\":\"unknown\""));
+
+	sleep(3);
+	assert_int_equal(client_publish(f->client, f->cramp_topic,
+					"{\"leg\":\"right\",\"site\":\"calf\"}", false),
+			 0);
+	m = client_wait(f->client, f->event_topic, "~\"cramps_7d\":2", 10000);
+	assert_non_null(m);
+	assert_non_null(strstr(m->payload, "\"leg\":\"right\""));
+	assert_non_null(strstr(m->payload, "\"amended\":false"));
+	assert_non_null(strstr(m->payload, "\"confirms\":null"));
+	assert_int_equal(count_rows(f, "suspected = 0"), 2);
+	assert_int_equal(count_rows(f, "leg = 'unknown' AND suspected = 0"), 1);
+
+	snprintf(report, sizeof(report), "{\"leg\":\"left\",\"time\":\"%s\"}", when);
+	assert_int_equal(client_publish(f->client, f->cramp_topic, report, false), 0);
+	m = client_wait(f->client, f->event_topic, "~\"amended\":true", 10000);
+	assert_non_null(m);
+	assert_non_null(strstr(m->payload, confirms + 1));
+	assert_non_null(strstr(m->payload, "\"leg\":\"left\""));
+	client_clear(f->client);
+	snprintf(report, sizeof(report), "{\"leg\":\"left\",\"site\":\"thigh\",\"time\":\"%s\"}",
+		 when);
+	assert_int_equal(client_publish(f->client, f->cramp_topic, report, false), 0);
+	m = client_wait(f->client, f->event_topic, "~\"site\":\"thigh\"", 10000);
+	assert_non_null(m);
+	assert_non_null(strstr(m->payload, confirms + 1));
+	assert_int_equal(count_rows(f, "leg = 'left' AND site = 'thigh' AND confirms IS NOT NULL"),
+			 1);
+	assert_int_equal(count_rows(f, "suspected = 0"), 2);
 }
 
 static void test_burst_after_a_reported_cramp_is_that_cramp(void **state)
@@ -277,6 +335,7 @@ static void test_foot_soak_answer_reaches_the_cramp_context(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_reports_after_a_confirmation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_burst_after_calm_is_suspected_then_confirmed,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_burst_after_a_reported_cramp_is_that_cramp,

@@ -37,14 +37,16 @@ static struct cramp_tracker_result add(struct cramp_tracker *t, int64_t time_s, 
 	return r;
 }
 
-static struct cramp_tracker_result amend(struct cramp_tracker *t, int64_t time_s,
-					 enum cramp_leg leg, enum cramp_site site, int want)
+/* A report of @leg and @site amends the tracked cramp of @of_leg at @of_s. */
+static struct cramp_tracker_result amend(struct cramp_tracker *t, int64_t of_s,
+					 enum cramp_leg of_leg, enum cramp_leg leg,
+					 enum cramp_site site, int want)
 {
-	struct cramp_tracker_cramp c = { .time_s = time_s, .leg = leg, .site = site };
+	struct cramp_tracker_cramp c = { .time_s = of_s, .leg = leg, .site = site };
 	struct cramp_tracker_result r;
 
 	memset(&r, 0xaa, sizeof(r));
-	assert_int_equal(cramp_tracker_amend(t, &c, &r), want);
+	assert_int_equal(cramp_tracker_amend(t, of_s, of_leg, &c, &r), want);
 	return r;
 }
 
@@ -418,7 +420,7 @@ static void test_amend_gives_leg_and_site(void **state)
 	assert_true(r.duplicate);
 	assert_int_equal(r.duplicate_leg, CRAMP_LEG_UNKNOWN);
 	assert_int_equal(r.duplicate_site, CRAMP_SITE_UNKNOWN);
-	r = amend(t, T0 + MIN_S, CRAMP_LEG_LEFT, CRAMP_SITE_THIGH, 1);
+	r = amend(t, T0, CRAMP_LEG_UNKNOWN, CRAMP_LEG_LEFT, CRAMP_SITE_THIGH, 1);
 	assert_true(r.duplicate);
 	assert_int_equal(r.duplicate_of_s, T0);
 	assert_int_equal(r.duplicate_leg, CRAMP_LEG_UNKNOWN); /* as it was */
@@ -448,23 +450,55 @@ static void test_amend_never_overwrites(void **state)
 	(void) state;
 	add(t, T0, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
 	/* A site that differs is ignored; nothing new, nothing raised. */
-	r = amend(t, T0 + MIN_S, CRAMP_LEG_LEFT, CRAMP_SITE_THIGH, 0);
+	r = amend(t, T0, CRAMP_LEG_LEFT, CRAMP_LEG_LEFT, CRAMP_SITE_THIGH, 0);
 	assert_true(r.duplicate);
 	assert_int_equal(r.n_advisories, 0);
-	r = amend(t, T0 + MIN_S, CRAMP_LEG_UNKNOWN, CRAMP_SITE_UNKNOWN, 0);
+	r = amend(t, T0, CRAMP_LEG_LEFT, CRAMP_LEG_UNKNOWN, CRAMP_SITE_UNKNOWN, 0);
 	assert_int_equal(r.n_advisories, 0);
 	r = add(t, T0 + 90, CRAMP_LEG_UNKNOWN, CRAMP_SITE_UNKNOWN);
 	assert_int_equal(r.duplicate_site, CRAMP_SITE_CALF);
 	/* A site where there was none, the known leg kept. */
 	add(t, T0 + DAY_S, CRAMP_LEG_RIGHT, CRAMP_SITE_UNKNOWN);
-	r = amend(t, T0 + DAY_S + 10, CRAMP_LEG_UNKNOWN, CRAMP_SITE_FOOT, 1);
+	r = amend(t, T0 + DAY_S, CRAMP_LEG_RIGHT, CRAMP_LEG_UNKNOWN, CRAMP_SITE_FOOT, 1);
 	assert_int_equal(r.n_advisories, 0);
 	r = add(t, T0 + DAY_S + 20, CRAMP_LEG_UNKNOWN, CRAMP_SITE_UNKNOWN);
 	assert_int_equal(r.duplicate_leg, CRAMP_LEG_RIGHT);
 	assert_int_equal(r.duplicate_site, CRAMP_SITE_FOOT);
 	/* Not a duplicate of anything: nothing to amend. */
-	amend(t, T0 + 3 * DAY_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF, -ENOENT);
+	amend(t, T0 + 3 * DAY_S, CRAMP_LEG_LEFT, CRAMP_LEG_LEFT, CRAMP_SITE_CALF, -ENOENT);
+	amend(t, T0 + DAY_S, CRAMP_LEG_LEFT, CRAMP_LEG_LEFT, CRAMP_SITE_CALF,
+	      -ENOENT); /* its leg */
 	assert_int_equal(cramp_tracker_count(t, T0 + 3 * DAY_S), 2);
+	cramp_tracker_free(t);
+}
+
+/*
+ * A report without a leg near two cramps (right at 03:00, left at 03:01:30)
+ * repeats the nearer one, the left: the left one is amended, never the right,
+ * though the report's time lies within the dedup window of both.
+ */
+static void test_amend_the_cramp_it_repeats(void **state)
+{
+	struct cramp_tracker *t = tracker();
+	struct cramp_tracker_result r;
+	const struct cramp_advisory *a;
+
+	(void) state;
+	add(t, T0, CRAMP_LEG_RIGHT, CRAMP_SITE_CALF);
+	assert_false(add(t, T0 + 90, CRAMP_LEG_LEFT, CRAMP_SITE_UNKNOWN).duplicate);
+	r = add(t, T0 + 180, CRAMP_LEG_UNKNOWN, CRAMP_SITE_THIGH);
+	assert_true(r.duplicate);
+	assert_int_equal(r.duplicate_of_s, T0 + 90);
+	assert_int_equal(r.duplicate_leg, CRAMP_LEG_LEFT);
+	r = amend(t, r.duplicate_of_s, r.duplicate_leg, CRAMP_LEG_UNKNOWN, CRAMP_SITE_THIGH, 1);
+	a = find(&r, CRAMP_ADVISORY_KIND_SPREAD);
+	assert_non_null(a);
+	assert_int_equal(a->leg, CRAMP_LEG_LEFT);
+	assert_int_equal(a->time_s, T0 + 90);
+	assert_int_equal(add(t, T0 + 10, CRAMP_LEG_RIGHT, CRAMP_SITE_UNKNOWN).duplicate_site,
+			 CRAMP_SITE_CALF);
+	assert_int_equal(add(t, T0 + 100, CRAMP_LEG_LEFT, CRAMP_SITE_UNKNOWN).duplicate_site,
+			 CRAMP_SITE_THIGH);
 	cramp_tracker_free(t);
 }
 
@@ -480,7 +514,7 @@ static void test_amend_one_sided_once_per_episode(void **state)
 	/* The third, by the button: no leg, no run. The phone says left: the run fires. */
 	assert_int_equal(
 	    add(t, T0 + 12 * DAY_S, CRAMP_LEG_UNKNOWN, CRAMP_SITE_UNKNOWN).n_advisories, 0);
-	r = amend(t, T0 + 12 * DAY_S + MIN_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF, 1);
+	r = amend(t, T0 + 12 * DAY_S, CRAMP_LEG_UNKNOWN, CRAMP_LEG_LEFT, CRAMP_SITE_CALF, 1);
 	assert_int_equal(r.n_advisories, 1);
 	a = find(&r, CRAMP_ADVISORY_KIND_ONE_SIDED);
 	assert_non_null(a);
@@ -489,7 +523,7 @@ static void test_amend_one_sided_once_per_episode(void **state)
 	assert_int_equal(a->time_s, T0 + 12 * DAY_S);
 	/* A fourth left the same way: the same run, nothing. */
 	add(t, T0 + 14 * DAY_S, CRAMP_LEG_UNKNOWN, CRAMP_SITE_UNKNOWN);
-	r = amend(t, T0 + 14 * DAY_S + MIN_S, CRAMP_LEG_LEFT, CRAMP_SITE_UNKNOWN, 1);
+	r = amend(t, T0 + 14 * DAY_S, CRAMP_LEG_UNKNOWN, CRAMP_LEG_LEFT, CRAMP_SITE_UNKNOWN, 1);
 	assert_int_equal(r.n_advisories, 0);
 	cramp_tracker_free(t);
 }
@@ -504,11 +538,11 @@ static void test_amend_spread_once_per_episode(void **state)
 	assert_non_null(find(&r, CRAMP_ADVISORY_KIND_SPREAD));
 	/* Two days later, amended to the buttock: the same spread episode. */
 	add(t, T0 + 2 * DAY_S, CRAMP_LEG_UNKNOWN, CRAMP_SITE_UNKNOWN);
-	r = amend(t, T0 + 2 * DAY_S + MIN_S, CRAMP_LEG_UNKNOWN, CRAMP_SITE_BUTTOCK, 1);
+	r = amend(t, T0 + 2 * DAY_S, CRAMP_LEG_UNKNOWN, CRAMP_LEG_UNKNOWN, CRAMP_SITE_BUTTOCK, 1);
 	assert_int_equal(r.n_advisories, 0);
 	/* The advisory an amendment raised counts as fired: a thigh cramp a day later is quiet. */
 	add(t, T0 + 12 * DAY_S, CRAMP_LEG_UNKNOWN, CRAMP_SITE_UNKNOWN);
-	r = amend(t, T0 + 12 * DAY_S + MIN_S, CRAMP_LEG_UNKNOWN, CRAMP_SITE_THIGH, 1);
+	r = amend(t, T0 + 12 * DAY_S, CRAMP_LEG_UNKNOWN, CRAMP_LEG_UNKNOWN, CRAMP_SITE_THIGH, 1);
 	assert_non_null(find(&r, CRAMP_ADVISORY_KIND_SPREAD));
 	assert_int_equal(add(t, T0 + 13 * DAY_S, CRAMP_LEG_LEFT, CRAMP_SITE_THIGH).n_advisories, 0);
 	cramp_tracker_free(t);
@@ -532,6 +566,7 @@ int main(void)
 		cmocka_unit_test(test_has_near),
 		cmocka_unit_test(test_amend_gives_leg_and_site),
 		cmocka_unit_test(test_amend_never_overwrites),
+		cmocka_unit_test(test_amend_the_cramp_it_repeats),
 		cmocka_unit_test(test_amend_one_sided_once_per_episode),
 		cmocka_unit_test(test_amend_spread_once_per_episode),
 	};

@@ -28,10 +28,13 @@
 #define USEC_PER_SEC     1000000ULL
 #define RELAY_MAX        32
 
-/* Topic indices, in subscription order. */
+/*
+ * Topic indices, in subscription order. The answer to a command first: the
+ * journal names the first when a command goes unanswered.
+ */
 enum {
-	T_LWT,
 	T_RESULT,
+	T_LWT,
 	T_STATE,
 	T_SENSOR,
 	T_POWER,     /* stat/<topic>/POWER<n> */
@@ -63,8 +66,8 @@ static int tasmota_setup(struct heater_preset *hp)
 		return -EINVAL;
 	if (n > 0)
 		snprintf(idx, sizeof(idx), "%d", n);
-	if ((r = heater_subscribe(hp, "tele/%s/LWT", t)) < 0 ||
-	    (r = heater_subscribe(hp, "stat/%s/RESULT", t)) < 0 ||
+	if ((r = heater_subscribe(hp, "stat/%s/RESULT", t)) < 0 ||
+	    (r = heater_subscribe(hp, "tele/%s/LWT", t)) < 0 ||
 	    (r = heater_subscribe(hp, "tele/%s/STATE", t)) < 0 ||
 	    (r = heater_subscribe(hp, "tele/%s/SENSOR", t)) < 0 ||
 	    (r = heater_subscribe(hp, "stat/%s/POWER%s", t, idx)) < 0)

@@ -96,7 +96,7 @@ int heater_new(const struct heater_params *p, struct heater **ret);
 /* Frees @h; accepts NULL; returns NULL. */
 struct heater *heater_free(struct heater *h);
 
-/* Topics to subscribe to (QoS 1); owned by @h. */
+/* Topics to subscribe to (QoS 1), the one that answers a command first; owned by @h. */
 unsigned heater_n_subscriptions(const struct heater *h);
 const char *heater_subscription(const struct heater *h, unsigned i);
 

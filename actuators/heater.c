@@ -220,7 +220,8 @@ static void finish(struct heater *h, uint64_t now_usec, bool redecide, struct he
 		.messages = h->outbox.m,
 		.n_messages = h->outbox.n,
 		.next_wakeup_usec = next,
-		.redecide = redecide,
+		/* Offline or unconfirmed, or back: the stages are counted anew. */
+		.redecide = redecide || a != h->alerts_before,
 		.alerts_raised = a & ~h->alerts_before,
 		.alerts_cleared = h->alerts_before & ~a,
 		.alerts_active = a,

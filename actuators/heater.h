@@ -68,9 +68,10 @@ struct heater_decision {
 						* valid until the next call on it */
 	unsigned n_messages;
 	uint64_t next_wakeup_usec; /* call heater_tick() by then; HEATER_NO_WAKEUP: no need */
-	bool redecide;             /* run the thermostat now and call heater_set() */
-	unsigned alerts_raised;    /* HEATER_ALERT_BIT()s newly raised by this call */
-	unsigned alerts_cleared;   /* newly cleared */
+	bool redecide; /* run the thermostat now and call heater_set(): reconnected, an alert
+			  changed */
+	unsigned alerts_raised;  /* HEATER_ALERT_BIT()s newly raised by this call */
+	unsigned alerts_cleared; /* newly cleared */
 	unsigned alerts_active;
 	enum heater_state state;
 };

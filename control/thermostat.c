@@ -182,10 +182,11 @@ static double heaters_on(const struct thermostat *t, const struct thermostat_inp
 }
 
 /* Learn only while every heater does as it is told. */
-static bool learning_ok(const struct thermostat *t, uint64_t now_usec)
+static bool learning_ok(const struct thermostat *t, const struct thermostat_input *in,
+			uint64_t now_usec)
 {
 	for (unsigned i = 0; i < t->p.n_stages; i++)
-		if (now_usec < t->stage[i].lockout_until_usec ||
+		if (now_usec < t->stage[i].lockout_until_usec || in->heater[i].unavailable ||
 		    (t->stage[i].alerts & THERMOSTAT_ALERT_BIT(THERMOSTAT_ALERT_HEATING_NO_EFFECT)))
 			return false;
 	return true;
@@ -319,7 +320,7 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 		thermostat_estimate_reset(&t->est);
 		t->have_reading = false;
 	}
-	thermostat_learn_step(t, in, now_usec, fresh_reading, learning_ok(t, now_usec));
+	thermostat_learn_step(t, in, now_usec, fresh_reading, learning_ok(t, in, now_usec));
 	d.model_changed = t->model_changed;
 	model = fresh && thermostat_model_ready(t);
 	d.estimate_c = model ? t->obs.ta : est_c;
@@ -466,7 +467,8 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 			sd->reason = s->lockout_reason;
 			wake = thermostat_min_u64(wake, s->lockout_until_usec);
 		} else if (assigned < want) {
-			assigned++;
+			if (!in->heater[i].unavailable)
+				assigned++;
 			if (s->on || !s->ever_switched || now_usec - s->changed_usec >= min_off) {
 				thermostat_stage_switch(s, true, now_usec, reading_c);
 				sd->reason = want_reason;

@@ -104,6 +104,12 @@ struct thermostat_heater_input {
 	enum thermostat_confirm confirmed; /* UNKNOWN: no confirmation available */
 	bool power_known;                  /* the plug reports power */
 	double power_w;
+	/*
+	 * The plug says it is offline, or does not confirm commands: its stage is
+	 * still told what it would be, but does not count, and the next stage takes
+	 * its place at once (a cold room cannot wait stage_delay for a dead plug).
+	 */
+	bool unavailable;
 };
 
 struct thermostat_input {

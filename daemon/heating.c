@@ -201,6 +201,8 @@ static void fill_inputs(struct heating *h)
 					      : THERMOSTAT_CONFIRM_UNKNOWN;
 		in->heater[i].power_known = st.power_known;
 		in->heater[i].power_w = st.power_w;
+		in->heater[i].unavailable =
+		    st.state == HEATER_STATE_OFFLINE || st.state == HEATER_STATE_UNCONFIRMED;
 	}
 }
 

@@ -180,6 +180,39 @@ static void test_silent_plug_raises_heater_unconfirmed(void **state)
 	assert_non_null(strstr(m->payload, "The smart plug of heater 'oil' does not confirm"));
 }
 
+/*
+ * Two heaters; the first plug goes offline (its last will) while heating in a
+ * cold room: the second takes its place at once, not after stage_delay (15
+ * minutes; a user trial saw the room wait 1.5 K below the floor that long).
+ */
+static void test_second_heater_stands_in_for_an_offline_plug(void **state)
+{
+	struct fixture *f = *state;
+	char text[2048], stat[128], lwt[128], cmnd2[128];
+
+	snprintf(text, sizeof(text),
+		 "[daemon]\nnode_id = heat%d\nstate_dir = @STATE_DIR@\nlog_level = debug\n"
+		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n"
+		 "[room]\nsysfs_root = %s\n"
+		 "[heating]\nfloor = 18\nday_floor = 18\nmin_on = 0\nmin_off = 0\n"
+		 "[sensor.bed]\ntype = w1\ninterval = 2s\nstale_after = 10s\nmax_rate = 0\n"
+		 "[heater.oil]\ntype = tasmota\ntopic = %s\nconfirm_timeout = 2s\n"
+		 "[heater.fan]\ntype = tasmota\ntopic = %sb\nconfirm_timeout = 2s\n",
+		 (int) getpid(), f->broker.port, f->sys, f->plug, f->plug);
+	assert_int_equal(daemon_write_config(&f->daemon, text), 0);
+	snprintf(stat, sizeof(stat), "stat/%s/POWER", f->plug);
+	snprintf(lwt, sizeof(lwt), "tele/%s/LWT", f->plug);
+	snprintf(cmnd2, sizeof(cmnd2), "cmnd/%sb/Backlog", f->plug);
+	start_sim(f, "16", NULL, NULL);
+	start_daemon(f);
+	assert_non_null(client_wait(f->client, stat, "ON", 20000));
+	assert_null(client_wait(f->client, cmnd2, "~Power ON", 3000));
+	assert_int_equal(client_publish(f->client, lwt, "Offline", true), 0);
+	assert_non_null(
+	    client_wait(f->client, f->alert_topic, "~\"kind\":\"heater_offline\"", 10000));
+	assert_non_null(client_wait(f->client, cmnd2, "~Power ON", 10000));
+}
+
 static void test_set_floor_and_mode_are_checked_and_kept(void **state)
 {
 	struct fixture *f = *state;
@@ -381,6 +414,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_silent_plug_raises_heater_unconfirmed, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_second_heater_stands_in_for_an_offline_plug,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_set_floor_and_mode_are_checked_and_kept, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_no_stale_command_after_the_broker_returns,

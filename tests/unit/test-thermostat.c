@@ -361,6 +361,37 @@ static void test_staging(void **state)
 	rig_done(&g);
 }
 
+/*
+ * The first plug goes offline while heating (user trial: the second heater
+ * waited 15 minutes in a room 1.5 K below the floor): the second stage takes
+ * its place at the next step; when the first is back, the second goes after
+ * its minimum on-time.
+ */
+static void test_staging_unavailable(void **state)
+{
+	struct thermostat_params p;
+	struct rig g;
+
+	thermostat_params_init(&p);
+	p.n_stages = 2;
+	rig_init(&g, &p, AT(23, 0));
+	rig_hold(&g, 16.5, 2);
+	assert_true(g.d.stage[0].on);
+	assert_false(g.d.stage[1].on);
+	g.in.heater[0].unavailable = true;
+	rig_hold(&g, 16.5, 1);
+	assert_true(g.d.stage[0].on); /* told still: it heats again when it is back */
+	assert_true(g.d.stage[1].on);
+	assert_int_equal(g.d.stage[1].reason, THERMOSTAT_REASON_HEATING);
+	rig_hold(&g, 16.5, 5);
+	assert_true(g.d.stage[1].on);
+	g.in.heater[0].unavailable = false;
+	rig_hold(&g, 16.5, 1);
+	assert_true(g.d.stage[0].on);
+	assert_false(g.d.stage[1].on);
+	rig_done(&g);
+}
+
 static void test_mode_off(void **state)
 {
 	struct rig g;
@@ -389,6 +420,7 @@ int main(void)
 		cmocka_unit_test(test_night_window),
 		cmocka_unit_test(test_recovery_lookahead),
 		cmocka_unit_test(test_staging),
+		cmocka_unit_test(test_staging_unavailable),
 		cmocka_unit_test(test_mode_off),
 	};
 

@@ -377,6 +377,15 @@ json_t *alerts_active_json(const struct alerts *a)
 	return list;
 }
 
+bool alerts_is_active(const struct alerts *a, const char *kind)
+{
+	assert(a);
+	for (size_t i = 0; i < a->n_active; i++)
+		if (strcmp(a->active[i].kind, kind) == 0)
+			return true;
+	return false;
+}
+
 unsigned alerts_pending(const struct alerts *a)
 {
 	assert(a);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <systemd/sd-event.h>
 
@@ -56,6 +57,9 @@ int alerts_flush(struct alerts *a, struct mqtt *mqtt);
 
 /* The active alerts as a JSON array of {kind, source, since} (a new reference). */
 json_t *alerts_active_json(const struct alerts *a);
+
+/* Whether an alert of @kind is active, from any source. */
+bool alerts_is_active(const struct alerts *a, const char *kind);
 
 /* The active set as text for the store (what alerts_restore() takes); NULL: out of memory. */
 char *alerts_active_text(const struct alerts *a);

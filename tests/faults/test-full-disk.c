@@ -143,6 +143,9 @@ static void test_store_on_a_full_filesystem(void **state)
 	report(r, "while full", 2); /* delivered from memory */
 	assert_true(wait_alert(r, "store_failed", "raised", 10000));
 	assert_int_equal(store_count_rows(r->db, "cramps", "note = 'while full'"), 0);
+	/* The state says so too (it said "ok": the file was open). */
+	assert_non_null(
+	    client_wait(r->client, rig_topic(r, "state"), "~\"status\":\"failing\"", 10000));
 
 	/* Heating goes on: the room warms, the heater goes off; it cools, on again. */
 	readings = rig_log_count(r, "heating: room 22.000");

@@ -37,14 +37,18 @@ static void raise_failed(struct store_guard *g, const char *what)
 	(void) alerts_raise(g->alerts, "store_failed", "store", msg, clock_realtime_usec());
 }
 
-/* Renames the database and its WAL files to "<name>.corrupt-<time>", keeping them. */
-static int move_aside(struct store_guard *g)
+/*
+ * Renames the database and its WAL files to "<name>.corrupt-<time>", keeping
+ * them; that name into @name.
+ */
+static int move_aside(struct store_guard *g, char *name, size_t size)
 {
 	static const char *const suffixes[] = { "", "-wal", "-shm" };
 	char from[4096], to[4200];
 	long long now = (long long) time(NULL);
 	int r = 0;
 
+	snprintf(name, size, "%s.corrupt-%lld", STORE_FILE_NAME, now);
 	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
 		snprintf(from, sizeof(from), "%s/%s%s", g->dir, STORE_FILE_NAME, suffixes[i]);
 		snprintf(to, sizeof(to), "%s/%s.corrupt-%lld%s", g->dir, STORE_FILE_NAME, now,
@@ -64,10 +68,23 @@ static void try_open(struct store_guard *g)
 	int r = store_open(g->dir, &g->store);
 
 	if (r == -EBADMSG) {
-		raise_failed(g, "was corrupt and has been moved aside");
-		r = move_aside(g);
+		char kept[300], msg[600];
+
+		r = move_aside(g, kept, sizeof(kept));
 		if (r >= 0)
 			r = store_open(g->dir, &g->store);
+		/* Not a failure that lasts, but history gone from the counts: say where it is. */
+		if (r >= 0) {
+			snprintf(
+			    msg, sizeof(msg),
+			    "The cramp log store in %s was damaged: it is kept as %s and a new "
+			    "one was started, so earlier cramps are not counted. To go back to "
+			    "a backup, see \"The store\" in bedroomd's README.",
+			    g->dir, kept);
+			(void) alerts_notify(g->alerts, "store_replaced", "store", msg,
+					     clock_realtime_usec());
+		} else
+			raise_failed(g, "was corrupt and could not be replaced");
 	}
 	g->error = r < 0 ? r : 0;
 	if (r >= 0) {

@@ -261,9 +261,12 @@ static void test_corrupt_store_is_moved_aside_and_logging_goes_on(void **state)
 
 	start(f);
 	snprintf(pattern, sizeof(pattern), "%s/event/alert", f->base);
-	m = client_wait(f->client, pattern, "~\"kind\":\"store_failed\"", 10000);
+	/* A notice that says where the old one is kept, not a failure raised and cleared. */
+	m = client_wait(f->client, pattern, "~\"kind\":\"store_replaced\"", 10000);
 	assert_non_null(m);
-	assert_non_null(strstr(m->payload, "moved aside"));
+	assert_non_null(strstr(m->payload, "\"state\":\"notice\""));
+	assert_non_null(strstr(m->payload, "bedroomd.db.corrupt-"));
+	assert_null(client_wait(f->client, pattern, "~\"kind\":\"store_failed\"", 1000));
 	snprintf(pattern, sizeof(pattern), "%s/bedroomd.db.corrupt-*", f->daemon.state_dir);
 	assert_int_equal(glob(pattern, 0, NULL, &g), 0);
 	assert_int_equal(g.gl_pathc, 1);

@@ -135,7 +135,11 @@ int main(int argc, char **argv)
 	r = manager_new(config, &manager);
 	if (r < 0) {
 		config_free(config);
-		status = EXIT_FAILURE;
+		/*
+		 * -EBUSY: another bedroomd holds the state directory (state_dir_lock()):
+		 * two configurations name one directory, which a restart cannot mend.
+		 */
+		status = r == -EBUSY ? CONFIG_EXIT_STATUS : EXIT_FAILURE;
 	} else {
 		status = manager_run(manager);
 		manager_free(manager);

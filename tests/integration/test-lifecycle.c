@@ -163,7 +163,11 @@ static void test_broker_restart_brings_it_back_online(void **state)
 	assert_int_equal(kill(f->daemon.pid, 0), 0);
 }
 
-/* A second bedroomd on the same state directory refuses, naming the first; the first goes on. */
+/*
+ * A second bedroomd on the same state directory refuses, naming the first; the
+ * first goes on. Exit 78 (a configuration problem): systemd's
+ * RestartPreventExitStatus=78 then does not start it again every 5 s for ever.
+ */
 static void test_second_daemon_on_the_same_state_dir_refuses(void **state)
 {
 	struct fixture *f = *state;
@@ -172,7 +176,7 @@ static void test_second_daemon_on_the_same_state_dir_refuses(void **state)
 
 	start_daemon(f);
 	client_clear(f->client);
-	assert_int_equal(run_bedroomd(args, &out), 1);
+	assert_int_equal(run_bedroomd(args, &out), 78);
 	snprintf(want, sizeof(want), "another bedroomd (PID %d)", (int) f->daemon.pid);
 	assert_non_null(strstr(out, want));
 	assert_non_null(strstr(out, f->daemon.state_dir));
@@ -225,7 +229,7 @@ static struct daemon *start_other(struct fixture *f, size_t i, const char *dir)
 	return d;
 }
 
-/* @d exits 1, saying that bedroomd @holder runs on @dir. */
+/* @d exits 78 (a configuration problem), saying that bedroomd @holder runs on @dir. */
 static void refused(struct daemon *d, pid_t holder, const char *dir)
 {
 	char want[256], *log;
@@ -233,7 +237,7 @@ static void refused(struct daemon *d, pid_t holder, const char *dir)
 
 	assert_true(status >= 0); /* if it runs on, the teardown stops it by PID */
 	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 1);
+	assert_int_equal(WEXITSTATUS(status), 78);
 	log = daemon_stderr(d);
 	assert_non_null(log);
 	snprintf(want, sizeof(want),

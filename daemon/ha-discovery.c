@@ -143,13 +143,20 @@ static void add_learned(struct builder *b)
 
 static void add_heater(struct builder *b, const char *heater)
 {
-	char object[96], name[96], template[160];
+	char object[96], name[96], template[320];
 
 	snprintf(object, sizeof(object), "heater_%s", heater);
 	snprintf(name, sizeof(name), "Heater %s", heater);
-	/* Heater names are letters, digits, '_' and '-': safe inside the quotes. */
+	/*
+	 * Heater names are letters, digits, '_' and '-': safe inside the quotes. What
+	 * the plug last said, not what it was told (an OFF it did not confirm may have
+	 * left it on); unknown while it is offline or has said nothing.
+	 */
 	snprintf(template, sizeof(template),
-		 "{{ 'ON' if value_json.heaters['%s'].state == 'on' else 'OFF' }}", heater);
+		 "{%% set h = value_json.heaters['%s'] %%}{{ 'None' if h.state == 'offline' or "
+		 "h.relay is none else ('ON' if h.relay == 'on' and h.state != 'no_power' else "
+		 "'OFF') }}",
+		 heater);
 	add(b, "binary_sensor", object, name,
 	    json_pack("{s:o, s:s, s:s}", "state_topic", below(b, "state"), "value_template",
 		      template, "device_class", "running"));

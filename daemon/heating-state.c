@@ -104,11 +104,15 @@ int heating_add_state(const struct heating *h, json_t *state)
 		struct heater_status st;
 
 		heater_get_status(h->stages[i].heater, &st);
+		/* "on": what it is told; "relay": what the plug last said (null: nothing). */
 		json_object_set_new(
 		    heaters, h->stages[i].cfg->name,
-		    json_pack("{s:s, s:b, s:o}", "state", heater_state_to_string(st.state), "on",
-			      h->stages[i].on, "power",
-			      st.power_known ? json_real(st.power_w) : json_null()));
+		    json_pack("{s:s, s:b, s:s?, s:o}", "state", heater_state_to_string(st.state),
+			      "on", h->stages[i].on, "relay",
+			      st.confirmed == HEATER_RELAY_ON    ? "on"
+			      : st.confirmed == HEATER_RELAY_OFF ? "off"
+								 : NULL,
+			      "power", st.power_known ? json_real(st.power_w) : json_null()));
 	}
 	json_object_set_new(state, "floor", json_real(h->settings.floor_c));
 	json_object_set_new(state, "mode", json_string(command_mode_to_string(h->settings.mode)));

@@ -125,15 +125,13 @@ static size_t insert(struct cramp_tracker *t, const struct cramp_tracker_cramp *
 	return i;
 }
 
-/* Forgets what is older than the newest cramp by more than history_s. */
-static void prune(struct cramp_tracker *t)
+/*
+ * Forgets what is older than @before: cramps, and the advisories that fired.
+ */
+static void prune_before(struct cramp_tracker *t, int64_t before)
 {
-	int64_t before;
 	size_t drop = 0, keep = 0;
 
-	if (t->n_cramps == 0)
-		return;
-	before = t->cramps[t->n_cramps - 1].time_s - t->params.history_s;
 	while (drop < t->n_cramps && t->cramps[drop].time_s < before)
 		drop++;
 	memmove(t->cramps, t->cramps + drop, (t->n_cramps - drop) * sizeof(*t->cramps));
@@ -142,6 +140,28 @@ static void prune(struct cramp_tracker *t)
 		if (t->fired[i].time_s >= before)
 			t->fired[keep++] = t->fired[i];
 	t->n_fired = keep;
+}
+
+/* Forgets what is older than the newest cramp by more than history_s. */
+static void prune(struct cramp_tracker *t)
+{
+	if (t->n_cramps > 0)
+		prune_before(t, t->cramps[t->n_cramps - 1].time_s - t->params.history_s);
+}
+
+/*
+ * After cramp_tracker_add() of a cramp at @time_s: forgets what is older than
+ * history_s before the newest cramp and before this one. A diary of more than
+ * history_s typed in newest first is kept whole while it is typed in, so that
+ * its older cramps are judged with the ones after them (they were forgotten at
+ * once, and a bad week ten weeks back never fired); the next cramp reported at
+ * its time forgets them again.
+ */
+static void prune_after_add(struct cramp_tracker *t, int64_t time_s)
+{
+	int64_t newest = t->cramps[t->n_cramps - 1].time_s;
+
+	prune_before(t, (time_s < newest ? time_s : newest) - t->params.history_s);
 }
 
 int cramp_tracker_load(struct cramp_tracker *t, const struct cramp_tracker_cramp *c)
@@ -456,7 +476,7 @@ int cramp_tracker_add(struct cramp_tracker *t, const struct cramp_tracker_cramp 
 	judge_frequency(t, i, &res);
 	judge_leg_and_site(t, i, &res);
 	mark_fired(t, &res);
-	prune(t);
+	prune_after_add(t, c->time_s);
 	*ret = res;
 	return 0;
 }

@@ -112,7 +112,9 @@ struct cramp_tracker_params {
 	unsigned one_sided_run;     /* default 3 in a row ... */
 	int64_t one_sided_window_s; /* ... within 14 days */
 	int64_t spread_window_s;    /* default 7 days */
-	int64_t history_s; /* cramps older than the newest by more are forgotten: 8 weeks */
+	/* Forgotten: cramps older than the newest by more (8 weeks); after a cramp
+	 * remembered from further back is added, those older than it by more. */
+	int64_t history_s;
 	/* Wording of each advisory; NULL: the default. Copied by cramp_tracker_new(). */
 	const char *message[_CRAMP_ADVISORY_KIND_MAX];
 };

@@ -794,6 +794,33 @@ static void test_amend_backfilled_cramp_completes_a_run(void **state)
 	cramp_tracker_free(t);
 }
 
+/*
+ * A paper diary of more than 8 weeks (history_s), typed in newest first: a bad
+ * night ten weeks before the last one still fires, as it does in time order.
+ */
+static void test_backfill_diary_longer_than_history(void **state)
+{
+	unsigned n[2][_CRAMP_ADVISORY_KIND_MAX] = { { 0 } };
+
+	(void) state;
+	for (int dir = 0; dir < 2; dir++) {
+		struct cramp_tracker *t = tracker();
+
+		for (int k = 0; k < 8; k++) {
+			int i = dir ? 7 - k : k;
+
+			tally(add(t, T0 + (i / 4) * 70 * DAY_S + (i % 4) * 10 * MIN_S,
+				  CRAMP_LEG_LEFT, CRAMP_SITE_CALF),
+			      n[dir]);
+		}
+		assert_int_equal(cramp_tracker_count(t, T0 + 71 * DAY_S), 4);
+		cramp_tracker_free(t);
+	}
+	assert_int_equal(n[0][CRAMP_ADVISORY_KIND_FREQUENCY], 2);
+	assert_int_equal(n[0][CRAMP_ADVISORY_KIND_ONE_SIDED], 2);
+	assert_memory_equal(n[1], n[0], sizeof(n[0]));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -820,6 +847,7 @@ int main(void)
 		cmocka_unit_test(test_backfill_episode_fires_once),
 		cmocka_unit_test(test_backfill_other_leg_splits_a_run),
 		cmocka_unit_test(test_amend_backfilled_cramp_completes_a_run),
+		cmocka_unit_test(test_backfill_diary_longer_than_history),
 	};
 
 	setenv("TZ", "Europe/Berlin", 1);

@@ -39,7 +39,34 @@
  *   again; one after 7 quiet days does).
  * An advisory is "already fired" for an episode when the tracker raised one,
  * or was told of one (cramp_tracker_load_advisory()), at a time inside it.
- * A cramp remembered later (time before the newest) is judged at its own time.
+ *
+ * A cramp remembered later (time before the newest: a paper diary typed in,
+ * newest first or in any order) is judged in every window that holds it, not
+ * only in the one ending at its own time: with the cramps after it too. The
+ * frequency advisory fires when a 7-day window holding it now has more than
+ * frequency_max, in an episode that has not fired; its time and count are
+ * those of the first instant at or after the cramp at which the count is
+ * above. The one-sided advisory fires when a run that holds it, or that it
+ * splits off (a right cramp remembered into a left run), has not fired; its
+ * time is that of the run's last cramp. So the four cramps of a night fire
+ * the same advisories entered newest first as oldest first. The order can
+ * still matter where what was known fired and a cramp remembered later
+ * changes the episodes: it joins two crossings into one, or a right cramp
+ * ends a left run that fired. An advisory raised is never taken back. And at
+ * most one advisory of each kind is raised per cramp (the daemon names an
+ * advisory by its kind and the time it is raised): where one remembered cramp
+ * starts two new episodes of a kind (two crossings in the week after it, with
+ * a dip to frequency_max between), the first fires and the second is told by
+ * a later cramp judged in it, as a crossing loaded without its advisory is.
+ *
+ * count_7d, the count that goes into the cramp's event, is that of the cramp's
+ * own time: cramps in the 7 days up to it, itself included, as far as they
+ * are known when it is added. It is the context of that night, like its room
+ * temperature (a cramp of last week does not get this week's count), and it
+ * means the same for a remembered cramp as for one reported at the time. The
+ * count now (<base>/state, cramp_tracker_count()) holds the whole diary.
+ * Events already sent are not sent again with a count that a cramp
+ * remembered before them raised: typed in newest first, each says 1.
  */
 
 enum cramp_leg {
@@ -85,7 +112,9 @@ struct cramp_tracker_params {
 	unsigned one_sided_run;     /* default 3 in a row ... */
 	int64_t one_sided_window_s; /* ... within 14 days */
 	int64_t spread_window_s;    /* default 7 days */
-	int64_t history_s; /* cramps older than the newest by more are forgotten: 8 weeks */
+	/* Forgotten: cramps older than the newest by more (8 weeks); after a cramp
+	 * remembered from further back is added, those older than it by more. */
+	int64_t history_s;
 	/* Wording of each advisory; NULL: the default. Copied by cramp_tracker_new(). */
 	const char *message[_CRAMP_ADVISORY_KIND_MAX];
 };
@@ -101,9 +130,9 @@ struct cramp_tracker_cramp {
 
 struct cramp_advisory {
 	enum cramp_advisory_kind kind;
-	int64_t time_s;      /* the time of the cramp that crossed: store the advisory with it */
-	unsigned count;      /* frequency: the 7-day count; one_sided: the run; spread: 1 */
-	enum cramp_leg leg;  /* one_sided: the leg; else that of the cramp */
+	int64_t time_s;     /* the time of the cramp that crossed (may be after a remembered one) */
+	unsigned count;     /* frequency: the 7-day count; one_sided: the run; spread: 1 */
+	enum cramp_leg leg; /* one_sided: the leg; else that of the cramp */
 	const char *message; /* owned by the tracker, valid while it lives */
 };
 
@@ -112,8 +141,8 @@ struct cramp_tracker_result {
 	int64_t duplicate_of_s; /* the time of that cramp */
 	enum cramp_leg duplicate_leg;   /* its leg, as tracked before any amendment */
 	enum cramp_site duplicate_site; /* its site, likewise */
-	unsigned count_7d;              /* cramps in the window up to this one, itself included */
-	unsigned n_advisories;          /* 0..3, in the order of enum cramp_advisory_kind */
+	unsigned count_7d; /* cramps in the window up to this one, itself included (see above) */
+	unsigned n_advisories; /* 0..3, at most one of each kind, in the order of the enum */
 	struct cramp_advisory advisories[_CRAMP_ADVISORY_KIND_MAX];
 };
 
@@ -155,11 +184,12 @@ int cramp_tracker_add(struct cramp_tracker *t, const struct cramp_tracker_cramp 
  * differs is ignored). Fills *ret as cramp_tracker_add() does for the duplicate
  * (duplicate_leg and duplicate_site as they were before), with the advisories
  * the amended cramp now raises: one-sided for its new leg, spread for its new
- * site, once per episode as for a new cramp, judged at the cramp's own time
- * (and counted as fired). The 7-day count does not change, nor does the
- * frequency advisory. Returns 1 when the cramp changed, 0 when @c adds nothing
- * (no advisories then), -ENOENT when no cramp of @of_leg at @of_s is tracked, or
- * -ENOMEM (the tracker and *ret are unchanged then). @c's time is not used.
+ * site, once per episode, judged as for a new cramp at its time (with the runs
+ * it makes with later cramps) and counted as fired. The 7-day count does not
+ * change, nor does the frequency advisory. Returns 1 when the cramp changed,
+ * 0 when @c adds nothing (no advisories then), -ENOENT when no cramp of
+ * @of_leg at @of_s is tracked, or -ENOMEM (the tracker and *ret are unchanged
+ * then). @c's time is not used.
  */
 int cramp_tracker_amend(struct cramp_tracker *t, int64_t of_s, enum cramp_leg of_leg,
 			const struct cramp_tracker_cramp *c, struct cramp_tracker_result *ret);

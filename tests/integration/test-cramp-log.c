@@ -390,6 +390,43 @@ static int count_events(struct fixture *f, const char *topic, const char *needle
 }
 
 /*
+ * From a user trial: a night's cramps typed in from a paper diary, newest
+ * first (10, 20, 30, 40 minutes ago). Each event carries the count of its own
+ * time (1: nothing entered so far lies before it); the advisories are those
+ * the same four fire oldest first, once each, raised and stored, and a
+ * restart does not raise them again.
+ */
+static void test_diary_typed_in_newest_first_fires_the_advisories(void **state)
+{
+	struct fixture *f = *state;
+	char alert_topic[128];
+
+	snprintf(alert_topic, sizeof(alert_topic), "%s/event/alert", f->base);
+	start(f);
+	for (int k = 1; k <= 4; k++) {
+		report_at(f, k * 600, "left", "calf");
+		wait_rows(f, "1", k);
+	}
+	assert_non_null(
+	    client_wait(f->client, alert_topic, "~\"kind\":\"one_sided_cramps\"", 10000));
+	assert_non_null(
+	    client_wait(f->client, alert_topic, "~\"kind\":\"cramp_frequency\"", 10000));
+	wait_rows(f, "delivered = 1 AND count_7d = 1", 4);
+	assert_int_equal(store_count_rows(f->db, "advisories", "kind = 'cramp_frequency'"), 1);
+	assert_int_equal(store_count_rows(f->db, "advisories", "kind = 'one_sided_cramps'"), 1);
+	/* Restarted, then one more remembered in the same night: the same episodes. */
+	kill(f->daemon.pid, SIGTERM);
+	assert_true(daemon_wait_exit(&f->daemon, 10000) >= 0);
+	start(f);
+	report_at(f, 3000, "left", "calf");
+	wait_rows(f, "delivered = 1", 5);
+	usleep(500000);
+	assert_int_equal(count_events(f, alert_topic, "\"kind\":\"cramp_frequency\""), 1);
+	assert_int_equal(count_events(f, alert_topic, "\"kind\":\"one_sided_cramps\""), 1);
+	assert_int_equal(store_count_rows(f->db, "advisories", "1"), 2);
+}
+
+/*
  * The bedside button (no leg, no site), then the phone a minute later with
  * the leg, the site and a note: one cramp, amended and sent again with the
  * same id, and the advisory its site calls for. A repeat that adds nothing,
@@ -506,6 +543,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_remembered_cramp_gets_the_room_of_its_time,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_diary_typed_in_newest_first_fires_the_advisories, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_duplicate_with_detail_amends_the_cramp, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_amendment_while_the_first_event_is_in_flight,

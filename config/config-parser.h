@@ -56,6 +56,7 @@ void config_check(struct parser *p);
 /*
  * [mqtt]'s files: the CA and client certificate are PEM and the key is the
  * certificate's; reads the password (password_file, or the systemd credential
- * mqtt-password when username is set), warning when others can read the file.
+ * mqtt-password when username is set), warning when others can read the file,
+ * and when username is set and neither gives a password (where it looked).
  */
 void config_mqtt_files_check(struct parser *p);

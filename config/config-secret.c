@@ -124,12 +124,30 @@ static void read_password(struct parser *p, struct config_mqtt *m)
 				     strerror(-r));
 		return;
 	}
-	/* systemd's LoadCredential=mqtt-password:...: only the service can read it. */
-	if (!m->username || !dir || !*dir ||
-	    asprintf(&credential, "%s/%s", dir, CREDENTIAL_NAME) < 0)
+	/*
+	 * systemd's LoadCredential=mqtt-password:...: only the service can read it.
+	 * A user name alone is refused by most brokers as "not authorised", which
+	 * does not say that no password went with it: said here, where it looked.
+	 */
+	if (!m->username)
+		return;
+	if (!dir || !*dir) {
+		parser_warning(p, MQTT_LINE("username"),
+			       "no password will be sent for user '%s': no password_file, and "
+			       "$CREDENTIALS_DIRECTORY is not set (a credential %s is seen by "
+			       "the service only)",
+			       m->username, CREDENTIAL_NAME);
+		return;
+	}
+	if (asprintf(&credential, "%s/%s", dir, CREDENTIAL_NAME) < 0)
 		return;
 	r = config_read_secret(credential, &m->password);
-	if (r < 0 && r != -ENOENT)
+	if (r == -ENOENT)
+		parser_warning(p, MQTT_LINE("username"),
+			       "no password will be sent for user '%s': no password_file, and no "
+			       "'%s'",
+			       m->username, credential);
+	else if (r < 0)
 		parser_error(p, MQTT_LINE("username"), "cannot read the credential '%s': %s",
 			     credential, strerror(-r));
 	free(credential);

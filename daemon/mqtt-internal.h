@@ -15,6 +15,12 @@
 struct mosquitto;
 struct mqtt_received;
 
+/*
+ * A connection lost sooner than this after its CONNACK is a short one: it does
+ * not reset the reconnect back-off, and two in a row get a hint in the log.
+ */
+#define SHORT_CONNECTION_USEC (30ULL * 1000000ULL)
+
 enum mqtt_state {
 	MQTT_STATE_IDLE,
 	MQTT_STATE_CONNECTING,
@@ -35,20 +41,31 @@ struct mqtt {
 	int keepalive_s;
 	bool tls;         /* ca_file is set */
 	bool client_cert; /* and cert_file */
+	char *ca_file;    /* or NULL: named when the broker's certificate is not signed by it */
+	char *username;   /* or NULL: named when the broker refuses us */
+	bool password;    /* a password is sent with username */
 	char *base_topic;
 	char *availability_topic;
 	char *client_id;
 	uint64_t connected_usec; /* CLOCK_MONOTONIC: the last CONNACK */
 
 	enum mqtt_state state;
-	bool host_set;     /* mosquitto_reconnect_async() needs a first connect call */
-	unsigned failures; /* since the last successful connect */
+	bool host_set; /* mosquitto_reconnect_async() needs a first connect call */
+	/*
+	 * Attempts since the last connection that held: one the broker drops within
+	 * SHORT_CONNECTION_USEC of its CONNACK counts as a failed attempt, so two
+	 * clients with one client_id, each taking the connection from the other,
+	 * back off as well.
+	 */
+	unsigned failures;
+	unsigned short_connections; /* in a row, each lost within SHORT_CONNECTION_USEC */
+	bool short_warned;          /* and the warning about them is out */
 	/*
 	 * Why the attempt under way failed, as libmosquitto first said it (its
 	 * OpenSSL errors included); "" until it says something.
 	 */
-	char attempt_error[160];
-	char unreachable[160]; /* the cause last reported at warning; "" once connected */
+	char attempt_error[256];
+	char unreachable[256]; /* the cause last reported at warning; "" once connected */
 	bool tcp_established;  /* the broker's host accepted this attempt's TCP connection */
 	int offline_mid;
 
@@ -59,6 +76,7 @@ struct mqtt {
 	bool read_answered;          /* what was just read is answered (a PUBACK) */
 	bool in_io;                  /* on_io() reads and delivers: it writes at its end */
 	sd_event_source *reconnect_timer;
+	sd_event_source *held_timer; /* SHORT_CONNECTION_USEC after a CONNACK, after short ones */
 	sd_event_source *stop_timer;
 
 	/* Read, to be handed to the slots once libmosquitto's read is over. */
@@ -120,5 +138,19 @@ void mqtt_attempt_started(struct mqtt *m);
  */
 void mqtt_attempt_failed(struct mqtt *m, int error);
 
-/* Connected: an info line; forgets the cause of the last failure. */
+/*
+ * Connected: an info line (debug while short connections repeat); forgets the
+ * cause of the last failure.
+ */
 void mqtt_attempt_succeeded(struct mqtt *m);
+
+/*
+ * The connection was lost @lasted_usec after its CONNACK (@error a negative
+ * errno, or 0): a warning, once per run of short connections, and the
+ * back-off reset when it had held.
+ */
+void mqtt_connection_lost(struct mqtt *m, int error, uint64_t lasted_usec);
+
+/* The connection has held SHORT_CONNECTION_USEC: the back-off starts again; a line if a run of
+ * short ones was warned about. */
+void mqtt_connection_held(struct mqtt *m);

@@ -32,6 +32,25 @@ static const char *openssl_reason(const char *line)
 	return colon && colon[1] ? colon + 1 : line;
 }
 
+/*
+ * OpenSSL's reasons for a chain that does not lead to a CA of ca_file: its words
+ * ("self-signed certificate in certificate chain") do not name the file.
+ */
+static bool not_signed_by_ca(long verify)
+{
+	switch (verify) {
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+	case X509_V_ERR_CERT_UNTRUSTED:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void record_tls_error(struct mqtt *m, struct mosquitto *mosq, const char *line)
 {
 	SSL *ssl = mosquitto_ssl_get(mosq);
@@ -40,7 +59,12 @@ static void record_tls_error(struct mqtt *m, struct mosquitto *mosq, const char 
 	/* Said from inside the verification, before the session records its result. */
 	if (strstr(line, "host name verification failed"))
 		verify = X509_V_ERR_HOSTNAME_MISMATCH;
-	if (verify != X509_V_OK)
+	if (verify != X509_V_OK && not_signed_by_ca(verify))
+		snprintf(
+		    m->attempt_error, sizeof(m->attempt_error),
+		    "TLS: the broker's certificate is refused: %s (not signed by ca_file '%s')",
+		    X509_verify_cert_error_string(verify), m->ca_file ? m->ca_file : "");
+	else if (verify != X509_V_OK)
 		snprintf(m->attempt_error, sizeof(m->attempt_error),
 			 "TLS: the broker's certificate is refused: %s",
 			 X509_verify_cert_error_string(verify));
@@ -141,7 +165,11 @@ void mqtt_attempt_failed(struct mqtt *m, int error)
 
 void mqtt_attempt_succeeded(struct mqtt *m)
 {
-	log_info("connected to MQTT broker %s:%d", m->host, m->port);
+	/* While another client takes the connection from us, each cycle is not news. */
+	if (m->short_warned)
+		log_debug("connected to MQTT broker %s:%d", m->host, m->port);
+	else
+		log_info("connected to MQTT broker %s:%d", m->host, m->port);
 	m->unreachable[0] = '\0';
 	m->attempt_error[0] = '\0';
 }
@@ -149,4 +177,49 @@ void mqtt_attempt_succeeded(struct mqtt *m)
 const char *mqtt_unreachable_reason(const struct mqtt *m)
 {
 	return m && m->unreachable[0] ? m->unreachable : NULL;
+}
+
+void mqtt_connection_held(struct mqtt *m)
+{
+	if (m->short_warned)
+		log_info(
+		    "connection to MQTT broker %s:%d has held for %.0f s: the short connections "
+		    "are over",
+		    m->host, m->port, (double) SHORT_CONNECTION_USEC / 1e6);
+	m->failures = 0;
+	m->short_connections = 0;
+	m->short_warned = false;
+}
+
+/*
+ * A broker drops the older of two clients with one client_id, at once, each
+ * time the other connects: the two take the connection from each other. Short
+ * connections therefore count as failed attempts (the back-off grows), and
+ * the hint comes with the second in a row, once while they go on: one alone
+ * is as likely a broker restarted.
+ */
+void mqtt_connection_lost(struct mqtt *m, int error, uint64_t lasted_usec)
+{
+	const char *why = error ? strerror(-error) : "the broker closed it";
+	double lasted_s = (double) lasted_usec / 1e6;
+
+	if (lasted_usec >= SHORT_CONNECTION_USEC) {
+		mqtt_connection_held(m);
+		log_warning("connection to MQTT broker %s:%d lost: %s", m->host, m->port, why);
+		return;
+	}
+	m->short_connections++;
+	if (m->short_connections == 1)
+		log_warning("connection to MQTT broker %s:%d lost %.0f s after connecting: %s",
+			    m->host, m->port, lasted_s, why);
+	else if (m->short_warned)
+		log_debug("connection to MQTT broker %s:%d lost again %.0f s after connecting: %s",
+			  m->host, m->port, lasted_s, why);
+	else
+		log_warning(
+		    "connection to MQTT broker %s:%d lost again %.0f s after connecting: %s "
+		    "(is another client using client_id '%s'? a broker drops the older of "
+		    "two; backing off until one holds)",
+		    m->host, m->port, lasted_s, why, m->client_id);
+	m->short_warned = m->short_connections > 1;
 }

@@ -13,6 +13,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <mosquitto.h>
+#include <mqtt_protocol.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdlib.h>
@@ -34,8 +35,6 @@
 #define RECONNECT_MAX_USEC (60ULL * 1000000ULL)
 #define USEC_PER_SEC       1000000ULL
 #define STOP_TIMEOUT_USEC  (2ULL * 1000000ULL)
-/* A connection lost sooner than this after its CONNACK gets a hint in the log. */
-#define SHORT_CONNECTION_USEC (30ULL * 1000000ULL)
 
 void mqtt_update_io_events(struct mqtt *m)
 {
@@ -90,21 +89,11 @@ static void connection_lost(struct mqtt *m, int error)
 	bool was_connected = m->state == MQTT_STATE_CONNECTED;
 
 	drop_io(m);
+	(void) sd_event_source_set_enabled(m->held_timer, SD_EVENT_OFF);
 	if (m->state == MQTT_STATE_STOPPING || m->state == MQTT_STATE_STOPPED)
 		return;
 	if (was_connected) {
-		uint64_t lasted = clock_monotonic_usec() - m->connected_usec;
-
-		char hint[160] = "";
-
-		/* A broker drops the older of two clients with one id, at once, every time. */
-		if (lasted < SHORT_CONNECTION_USEC)
-			snprintf(hint, sizeof(hint),
-				 " %.0f s after connecting (is another client using client_id "
-				 "'%s'? a broker drops the older of two)",
-				 (double) lasted / 1e6, m->client_id);
-		log_warning("connection to MQTT broker %s:%d lost%s%s%s", m->host, m->port,
-			    error ? ": " : "", error ? strerror(-error) : "", hint);
+		mqtt_connection_lost(m, error, clock_monotonic_usec() - m->connected_usec);
 		mqtt_slots_disconnected(m);
 		if (m->cb->disconnected)
 			m->cb->disconnected(m->userdata);
@@ -385,6 +374,45 @@ static int on_misc_timer(sd_event_source *s, uint64_t usec, void *userdata)
 	return 0;
 }
 
+static int on_held_timer(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct mqtt *m = userdata;
+
+	if (m->state == MQTT_STATE_CONNECTED)
+		mqtt_connection_held(m);
+	return 0;
+}
+
+/* After short connections that were warned about: says when one holds. */
+static void arm_held_timer(struct mqtt *m)
+{
+	int r = sd_event_source_set_time(m->held_timer, m->connected_usec + SHORT_CONNECTION_USEC);
+
+	if (r >= 0)
+		r = sd_event_source_set_enabled(m->held_timer, SD_EVENT_ONESHOT);
+	if (r < 0)
+		log_warning_errno(r, "cannot arm the MQTT held timer, ignoring");
+}
+
+/* A refusal for want of the right user or password says what we sent. */
+static void say_refused(struct mqtt *m, int rc)
+{
+	const char *why = mosquitto_connack_string(rc);
+
+	if (rc != CONNACK_REFUSED_BAD_USERNAME_PASSWORD && rc != CONNACK_REFUSED_NOT_AUTHORIZED)
+		snprintf(m->attempt_error, sizeof(m->attempt_error), "the broker refused us: %s",
+			 why);
+	else if (!m->username)
+		snprintf(m->attempt_error, sizeof(m->attempt_error),
+			 "the broker refused us: %s (no username sent: set username)", why);
+	else
+		snprintf(m->attempt_error, sizeof(m->attempt_error),
+			 "the broker refused us: %s (user '%s', %s)", why, m->username,
+			 m->password ? "with a password"
+				     : "no password sent: set password_file or the "
+				       "credential mqtt-password");
+}
+
 static void on_connect(struct mosquitto *mosq, void *userdata, int rc)
 {
 	struct mqtt *m = userdata;
@@ -392,14 +420,15 @@ static void on_connect(struct mosquitto *mosq, void *userdata, int rc)
 
 	if (rc != 0) {
 		/* Said once per cause when the broker closes the socket and the attempt fails. */
-		snprintf(m->attempt_error, sizeof(m->attempt_error), "the broker refused us: %s",
-			 mosquitto_connack_string(rc));
+		say_refused(m, rc);
 		return;
 	}
 	mqtt_attempt_succeeded(m);
 	m->connected_usec = clock_monotonic_usec();
 	m->state = MQTT_STATE_CONNECTED;
-	m->failures = 0;
+	/* The back-off is reset once this connection has held (mqtt_connection_lost()). */
+	if (m->short_warned)
+		arm_held_timer(m);
 	/*
 	 * Subscriptions first: the broker handles one client's packets in order, so
 	 * once "online" is out, a command sent on seeing it finds us subscribed
@@ -537,11 +566,15 @@ int mqtt_new(sd_event *event, const struct config_mqtt *cfg, const struct mqtt_c
 	m->keepalive_s = cfg->keepalive_s;
 	m->tls = cfg->ca_file;
 	m->client_cert = cfg->cert_file;
+	m->password = cfg->username && cfg->password;
 	warn_limit_init(&m->warn_large, event, "large messages");
 	m->host = strdup(cfg->host);
 	m->base_topic = strdup(cfg->base_topic);
 	m->client_id = strdup(cfg->client_id);
-	if (!m->host || !m->base_topic || !m->client_id ||
+	m->ca_file = cfg->ca_file ? strdup(cfg->ca_file) : NULL;
+	m->username = cfg->username ? strdup(cfg->username) : NULL;
+	if (!m->host || !m->base_topic || !m->client_id || (cfg->ca_file && !m->ca_file) ||
+	    (cfg->username && !m->username) ||
 	    asprintf(&m->availability_topic, "%s/availability", cfg->base_topic) < 0) {
 		m->availability_topic = NULL;
 		r = -ENOMEM;
@@ -570,6 +603,12 @@ int mqtt_new(sd_event *event, const struct config_mqtt *cfg, const struct mqtt_c
 	if (r < 0)
 		goto out;
 	(void) sd_event_source_set_enabled(m->reconnect_timer, SD_EVENT_OFF);
+	r = sd_event_add_time(event, &m->held_timer, CLOCK_MONOTONIC, 0, 0, on_held_timer, m);
+	if (r >= 0)
+		r = event_source_describe(m->held_timer, "mqtt-held");
+	if (r < 0)
+		goto out;
+	(void) sd_event_source_set_enabled(m->held_timer, SD_EVENT_OFF);
 	*ret = m;
 	return 0;
 out:
@@ -590,6 +629,7 @@ struct mqtt *mqtt_free(struct mqtt *m)
 	warn_limit_done(&m->warn_large);
 	m->misc_timer = sd_event_source_disable_unref(m->misc_timer);
 	m->reconnect_timer = sd_event_source_disable_unref(m->reconnect_timer);
+	m->held_timer = sd_event_source_disable_unref(m->held_timer);
 	m->stop_timer = sd_event_source_disable_unref(m->stop_timer);
 	if (m->mosq)
 		mosquitto_destroy(m->mosq);
@@ -603,6 +643,8 @@ struct mqtt *mqtt_free(struct mqtt *m)
 	free(m->host);
 	free(m->base_topic);
 	free(m->client_id);
+	free(m->ca_file);
+	free(m->username);
 	free(m->availability_topic);
 	sd_event_unref(m->event);
 	free(m);

@@ -193,6 +193,41 @@ static void test_password_from_credential(void **state)
 	config_free(c);
 }
 
+/* A user name with no password to go with it: loaded, with a warning at username's line. */
+static void assert_no_password_warning(const char *where)
+{
+	struct config *c;
+	char *error, want[256];
+
+	assert_int_equal(load("[mqtt]\nhost = h\nusername = bedroom\n", &c, &error), 0);
+	assert_null(c->mqtt.password);
+	snprintf(want, sizeof(want), "%s:3: no password will be sent for user 'bedroom'", conf);
+	if (!c->warnings || strncmp(c->warnings, want, strlen(want)) != 0 ||
+	    !strstr(c->warnings, where))
+		fail_msg("want '%s ... %s', got '%s'", want, where, c->warnings);
+	config_free(c);
+}
+
+static void test_username_without_password_warns(void **state)
+{
+	char credential[192];
+	struct config *c;
+	char *error;
+
+	assert_no_password_warning("$CREDENTIALS_DIRECTORY is not set");
+	assert_int_equal(setenv("CREDENTIALS_DIRECTORY", dir, 1), 0);
+	snprintf(credential, sizeof(credential), "no '%s/mqtt-password'", dir);
+	assert_no_password_warning(credential);
+	/* With a password, or with no user name, nothing to say. */
+	write_file("mqtt-password", SECRET "\n", 0400);
+	assert_int_equal(load("[mqtt]\nusername = bedroom\n", &c, &error), 0);
+	assert_null(c->warnings);
+	config_free(c);
+	assert_int_equal(load("[mqtt]\nhost = h\n", &c, &error), 0);
+	assert_null(c->warnings);
+	config_free(c);
+}
+
 static void test_dump_shows_no_secret(void **state)
 {
 	struct config *c;
@@ -224,6 +259,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_password_from_credential, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dump_shows_no_secret, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_username_without_password_warns, setup,
+						teardown),
 	};
 	const char *testdata = getenv("TESTDATA");
 

@@ -14,6 +14,13 @@
 
 /* Enough for every alert of a long broker outage; the oldest go first when full. */
 #define PENDING_MAX 64
+/*
+ * Alerts restored at most: far more than a bedroom raises at once (a few per
+ * heater and sensor). The retained <base>/state they may come from is anyone's
+ * to publish on a broker without ACLs: a list of thousands must not become
+ * thousands of "cleared" events.
+ */
+#define RESTORE_MAX 64
 
 struct active {
 	char *kind;
@@ -328,6 +335,11 @@ int alerts_restore(struct alerts *a, const char *text, alerts_recheck_fn recheck
 
 		if (!kind || !source || !since || find(a, kind, source))
 			continue;
+		if (n == RESTORE_MAX) {
+			log_warning("alerts: restoring only the first %d of %zu", RESTORE_MAX,
+				    json_array_size(list));
+			break;
+		}
 		r = add_active(a, kind, source, since, true);
 		if (r < 0)
 			break;

@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -126,6 +127,22 @@ static void test_bad_text_restores_nothing(void **state)
 	now = active_text(a);
 	assert_string_equal(now, "[]");
 	free(now);
+	{
+		/* A flood (a forged retained state): at most 64 restored. */
+		size_t size = 1000 * 64 + 3, len = 1;
+		char *flood = malloc(size);
+
+		assert_non_null(flood);
+		strcpy(flood, "[");
+		for (int i = 0; i < 1000; i++)
+			len += (size_t) snprintf(
+			    flood + len, size - len,
+			    "%s{\"kind\":\"k%d\",\"source\":\"s\",\"since\":\"x\"}", i ? "," : "",
+			    i);
+		strcpy(flood + len, "]");
+		assert_int_equal(alerts_restore(a, flood, recheck, NULL), 64);
+		free(flood);
+	}
 	alerts_free(a);
 	sd_event_unref(e);
 }

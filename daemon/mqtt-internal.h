@@ -20,6 +20,8 @@ struct mqtt_received;
  * not reset the reconnect back-off, and two in a row get a hint in the log.
  */
 #define SHORT_CONNECTION_USEC (30ULL * 1000000ULL)
+/* The reconnect back-off after short connections grows to this, not to a minute. */
+#define SHORT_BACKOFF_MAX_USEC (8ULL * 1000000ULL)
 
 enum mqtt_state {
 	MQTT_STATE_IDLE,
@@ -52,10 +54,10 @@ struct mqtt {
 	enum mqtt_state state;
 	bool host_set; /* mosquitto_reconnect_async() needs a first connect call */
 	/*
-	 * Attempts since the last connection that held: one the broker drops within
-	 * SHORT_CONNECTION_USEC of its CONNACK counts as a failed attempt, so two
-	 * clients with one client_id, each taking the connection from the other,
-	 * back off as well.
+	 * Failed attempts since the last connect: a connection the broker drops
+	 * within SHORT_CONNECTION_USEC of its CONNACK, reconnected at the first try,
+	 * counts as one (until one holds), so two clients with one client_id, each
+	 * taking the connection from the other, back off as well.
 	 */
 	unsigned failures;
 	unsigned short_connections; /* in a row, each lost within SHORT_CONNECTION_USEC */

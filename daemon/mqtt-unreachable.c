@@ -142,6 +142,13 @@ void mqtt_attempt_failed(struct mqtt *m, int error)
 	char reason[sizeof(m->unreachable)];
 	const char *early = closed_early(m, error);
 
+	/*
+	 * The broker was away (restarted, down): not another client taking our
+	 * connection, which comes back at the first try. The next connect resets
+	 * the back-off, as any reconnect to a broker that returned does.
+	 */
+	m->short_connections = 0;
+
 	if (early)
 		snprintf(reason, sizeof(reason), "%s", early);
 	else if (m->attempt_error[0])
@@ -193,10 +200,11 @@ void mqtt_connection_held(struct mqtt *m)
 
 /*
  * A broker drops the older of two clients with one client_id, at once, each
- * time the other connects: the two take the connection from each other. Short
- * connections therefore count as failed attempts (the back-off grows), and
- * the hint comes with the second in a row, once while they go on: one alone
- * is as likely a broker restarted.
+ * time the other connects: the two take the connection from each other, and
+ * each reconnects at the first try. Such short connections therefore count as
+ * failed attempts (the back-off grows), and the hint comes with the second in
+ * a row, once while they go on: one alone is as likely a broker restarted. A
+ * failed attempt between them (the broker away) ends the run.
  */
 void mqtt_connection_lost(struct mqtt *m, int error, uint64_t lasted_usec)
 {

@@ -339,8 +339,13 @@ static uint32_t random_u32(void)
 
 static void schedule_reconnect(struct mqtt *m)
 {
-	uint64_t delay =
-	    backoff_delay_usec(m->failures, random_u32(), RECONNECT_MIN_USEC, RECONNECT_MAX_USEC);
+	/*
+	 * After short connections, reconnected at the first try, at most
+	 * SHORT_BACKOFF_MAX_USEC: a broker restarted in a second looks the same as
+	 * another client with our id, and must not cost a minute each time.
+	 */
+	uint64_t max = m->short_connections > 0 ? SHORT_BACKOFF_MAX_USEC : RECONNECT_MAX_USEC;
+	uint64_t delay = backoff_delay_usec(m->failures, random_u32(), RECONNECT_MIN_USEC, max);
 	int r;
 
 	m->failures++;
@@ -426,7 +431,13 @@ static void on_connect(struct mosquitto *mosq, void *userdata, int rc)
 	mqtt_attempt_succeeded(m);
 	m->connected_usec = clock_monotonic_usec();
 	m->state = MQTT_STATE_CONNECTED;
-	/* The back-off is reset once this connection has held (mqtt_connection_lost()). */
+	/*
+	 * Right after a short connection (no failed attempt between: another client
+	 * with our id?) the back-off is reset only once this one has held
+	 * (mqtt_connection_held()); after a broker that was away, at once.
+	 */
+	if (m->short_connections == 0)
+		m->failures = 0;
 	if (m->short_warned)
 		arm_held_timer(m);
 	/*

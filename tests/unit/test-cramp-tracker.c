@@ -1,63 +1,11 @@
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-
-#include <cmocka.h>
+/* The cramp tracker: de-duplication, 7-day counts, advisories, amendments. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "control/cramp-tracker.h"
-
-#define MIN_S  ((int64_t) 60)
-#define HOUR_S ((int64_t) 3600)
-#define DAY_S  ((int64_t) 24 * 3600)
-/* 2026-01-05 03:00:00 UTC, a Monday night. */
-#define T0 ((int64_t) 1767582000)
-
-static struct cramp_tracker *tracker(void)
-{
-	struct cramp_tracker *t = NULL;
-
-	assert_int_equal(cramp_tracker_new(NULL, &t), 0);
-	return t;
-}
-
-static struct cramp_tracker_result add(struct cramp_tracker *t, int64_t time_s, enum cramp_leg leg,
-				       enum cramp_site site)
-{
-	struct cramp_tracker_cramp c = { .time_s = time_s, .leg = leg, .site = site };
-	struct cramp_tracker_result r;
-
-	memset(&r, 0xaa, sizeof(r));
-	assert_int_equal(cramp_tracker_add(t, &c, &r), 0);
-	return r;
-}
-
-/* A report of @leg and @site amends the tracked cramp of @of_leg at @of_s. */
-static struct cramp_tracker_result amend(struct cramp_tracker *t, int64_t of_s,
-					 enum cramp_leg of_leg, enum cramp_leg leg,
-					 enum cramp_site site, int want)
-{
-	struct cramp_tracker_cramp c = { .time_s = of_s, .leg = leg, .site = site };
-	struct cramp_tracker_result r;
-
-	memset(&r, 0xaa, sizeof(r));
-	assert_int_equal(cramp_tracker_amend(t, of_s, of_leg, &c, &r), want);
-	return r;
-}
-
-static const struct cramp_advisory *find(const struct cramp_tracker_result *r,
-					 enum cramp_advisory_kind kind)
-{
-	for (unsigned i = 0; i < r->n_advisories; i++)
-		if (r->advisories[i].kind == kind)
-			return &r->advisories[i];
-	return NULL;
-}
+#include "tests/unit/cramp-tracker-rig.h"
 
 /* Unix time of a wall-clock time in Europe/Berlin. */
 static int64_t berlin(int year, int month, int day, int hour, int min)
@@ -76,37 +24,37 @@ static int64_t berlin(int year, int month, int day, int hour, int min)
 
 static void test_dedup_window_per_leg(void **state)
 {
-	struct cramp_tracker *t = tracker();
+	struct cramp_tracker *t = rig_tracker();
 	struct cramp_tracker_result r;
 
-	r = add(t, T0, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
+	r = rig_add(t, T0, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
 	assert_false(r.duplicate);
 	assert_int_equal(r.count_7d, 1);
 	/* The same leg within 2 minutes, either side: the same cramp. */
-	r = add(t, T0 + 60, CRAMP_LEG_LEFT, CRAMP_SITE_UNKNOWN);
+	r = rig_add(t, T0 + 60, CRAMP_LEG_LEFT, CRAMP_SITE_UNKNOWN);
 	assert_true(r.duplicate);
 	assert_int_equal(r.duplicate_of_s, T0);
 	assert_int_equal(r.count_7d, 1);
 	assert_int_equal(r.n_advisories, 0);
-	r = add(t, T0 + 120, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
+	r = rig_add(t, T0 + 120, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
 	assert_true(r.duplicate);
-	r = add(t, T0 - 100, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
+	r = rig_add(t, T0 - 100, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
 	assert_true(r.duplicate);
 	/* The other leg at the same time: another cramp. */
-	r = add(t, T0 + 30, CRAMP_LEG_RIGHT, CRAMP_SITE_CALF);
+	r = rig_add(t, T0 + 30, CRAMP_LEG_RIGHT, CRAMP_SITE_CALF);
 	assert_false(r.duplicate);
 	assert_int_equal(r.count_7d, 2);
 	/* Just outside the window: a new one. */
-	r = add(t, T0 + 121, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
+	r = rig_add(t, T0 + 121, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
 	assert_false(r.duplicate);
 	assert_int_equal(r.count_7d, 3);
 	/* "unknown" matches either leg, both ways. */
-	r = add(t, T0 + 200, CRAMP_LEG_UNKNOWN, CRAMP_SITE_UNKNOWN);
+	r = rig_add(t, T0 + 200, CRAMP_LEG_UNKNOWN, CRAMP_SITE_UNKNOWN);
 	assert_true(r.duplicate);
 	assert_int_equal(r.duplicate_of_s, T0 + 121);
-	r = add(t, T0 + HOUR_S, CRAMP_LEG_UNKNOWN, CRAMP_SITE_UNKNOWN);
+	r = rig_add(t, T0 + HOUR_S, CRAMP_LEG_UNKNOWN, CRAMP_SITE_UNKNOWN);
 	assert_false(r.duplicate);
-	r = add(t, T0 + HOUR_S + 90, CRAMP_LEG_RIGHT, CRAMP_SITE_CALF);
+	r = rig_add(t, T0 + HOUR_S + 90, CRAMP_LEG_RIGHT, CRAMP_SITE_CALF);
 	assert_true(r.duplicate);
 	assert_int_equal(r.duplicate_of_s, T0 + HOUR_S);
 	assert_int_equal(cramp_tracker_count(t, T0 + HOUR_S), 4);
@@ -122,22 +70,22 @@ static void test_dedup_window_configurable(void **state)
 	assert_int_equal(p.dedup_window_s, 120);
 	p.dedup_window_s = 30;
 	assert_int_equal(cramp_tracker_new(&p, &t), 0);
-	assert_false(add(t, T0, CRAMP_LEG_LEFT, CRAMP_SITE_CALF).duplicate);
-	assert_true(add(t, T0 + 30, CRAMP_LEG_LEFT, CRAMP_SITE_CALF).duplicate);
-	assert_false(add(t, T0 + 31, CRAMP_LEG_LEFT, CRAMP_SITE_CALF).duplicate);
+	assert_false(rig_add(t, T0, CRAMP_LEG_LEFT, CRAMP_SITE_CALF).duplicate);
+	assert_true(rig_add(t, T0 + 30, CRAMP_LEG_LEFT, CRAMP_SITE_CALF).duplicate);
+	assert_false(rig_add(t, T0 + 31, CRAMP_LEG_LEFT, CRAMP_SITE_CALF).duplicate);
 	cramp_tracker_free(t);
 }
 
 static void test_count_across_spring_dst(void **state)
 {
-	struct cramp_tracker *t = tracker();
+	struct cramp_tracker *t = rig_tracker();
 	/* Monday 23 March 2026, 00:30 CET; the clocks go forward on Sunday 29 March. */
 	int64_t first = berlin(2026, 3, 23, 0, 30);
 	int64_t now;
 
 	assert_int_equal(first, 1774222200);
-	add(t, first, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
-	add(t, berlin(2026, 3, 26, 3, 0), CRAMP_LEG_RIGHT, CRAMP_SITE_CALF);
+	rig_add(t, first, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
+	rig_add(t, berlin(2026, 3, 26, 3, 0), CRAMP_LEG_RIGHT, CRAMP_SITE_CALF);
 	/* A week later on the wall clock, 00:30 CEST, only 167 hours have passed. */
 	now = berlin(2026, 3, 30, 0, 30);
 	assert_int_equal(now - first, 7 * DAY_S - HOUR_S);
@@ -147,19 +95,19 @@ static void test_count_across_spring_dst(void **state)
 	assert_int_equal(cramp_tracker_count(t, berlin(2026, 3, 30, 1, 30)), 1);
 	/* A cramp at 01:29 counts it, one at 01:31 does not. */
 	assert_int_equal(
-	    add(t, berlin(2026, 3, 30, 1, 29), CRAMP_LEG_LEFT, CRAMP_SITE_CALF).count_7d, 3);
+	    rig_add(t, berlin(2026, 3, 30, 1, 29), CRAMP_LEG_LEFT, CRAMP_SITE_CALF).count_7d, 3);
 	assert_int_equal(
-	    add(t, berlin(2026, 3, 30, 1, 31), CRAMP_LEG_LEFT, CRAMP_SITE_CALF).count_7d, 3);
+	    rig_add(t, berlin(2026, 3, 30, 1, 31), CRAMP_LEG_LEFT, CRAMP_SITE_CALF).count_7d, 3);
 	cramp_tracker_free(t);
 }
 
 static void test_count_across_autumn_dst(void **state)
 {
-	struct cramp_tracker *t = tracker();
+	struct cramp_tracker *t = rig_tracker();
 	/* Monday 19 October 2026, 00:30 CEST; the clocks go back on Sunday 25 October. */
 	int64_t first = berlin(2026, 10, 19, 0, 30);
 
-	add(t, first, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
+	rig_add(t, first, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
 	/* Sunday 23:29 CET is a minute short of 7 x 24 h (the wall clock says 6 d 22 h 59 min). */
 	assert_int_equal(berlin(2026, 10, 25, 23, 30) - first, 7 * DAY_S);
 	assert_int_equal(cramp_tracker_count(t, berlin(2026, 10, 25, 23, 29)), 1);
@@ -174,50 +122,50 @@ static const enum cramp_leg alternate[] = { CRAMP_LEG_LEFT, CRAMP_LEG_RIGHT };
 
 static void test_frequency_once_per_crossing(void **state)
 {
-	struct cramp_tracker *t = tracker();
+	struct cramp_tracker *t = rig_tracker();
 	struct cramp_tracker_result r;
 	const struct cramp_advisory *a;
 
 	for (int d = 0; d < 3; d++) {
-		r = add(t, T0 + d * DAY_S, alternate[d % 2], CRAMP_SITE_CALF);
+		r = rig_add(t, T0 + d * DAY_S, alternate[d % 2], CRAMP_SITE_CALF);
 		assert_int_equal(r.count_7d, d + 1);
 		assert_int_equal(r.n_advisories, 0);
 	}
 	/* The 4th within 7 days fires. */
-	r = add(t, T0 + 3 * DAY_S, CRAMP_LEG_RIGHT, CRAMP_SITE_CALF);
+	r = rig_add(t, T0 + 3 * DAY_S, CRAMP_LEG_RIGHT, CRAMP_SITE_CALF);
 	assert_int_equal(r.count_7d, 4);
 	assert_int_equal(r.n_advisories, 1);
-	a = find(&r, CRAMP_ADVISORY_KIND_FREQUENCY);
+	a = rig_find(&r, CRAMP_ADVISORY_KIND_FREQUENCY);
 	assert_non_null(a);
 	assert_int_equal(a->time_s, T0 + 3 * DAY_S);
 	assert_int_equal(a->count, 4);
 	assert_string_equal(a->message, "Cramps more than three times a week are worth a doctor's "
 					"check of nerves and blood vessels.");
 	/* The 5th, still above three: nothing. */
-	r = add(t, T0 + 6 * DAY_S + 12 * HOUR_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
+	r = rig_add(t, T0 + 6 * DAY_S + 12 * HOUR_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
 	assert_int_equal(r.count_7d, 5);
 	assert_int_equal(r.n_advisories, 0);
 	/* Day 7: the first leaves, 4 remain; day 8: 3 (days 2, 3, 6.5): back at three. */
 	assert_int_equal(cramp_tracker_count(t, T0 + 7 * DAY_S), 4);
 	assert_int_equal(cramp_tracker_count(t, T0 + 8 * DAY_S), 3);
 	/* Crossing again fires again. */
-	r = add(t, T0 + 8 * DAY_S + HOUR_S, CRAMP_LEG_RIGHT, CRAMP_SITE_CALF);
+	r = rig_add(t, T0 + 8 * DAY_S + HOUR_S, CRAMP_LEG_RIGHT, CRAMP_SITE_CALF);
 	assert_int_equal(r.count_7d, 4);
 	assert_int_equal(r.n_advisories, 1);
-	assert_non_null(find(&r, CRAMP_ADVISORY_KIND_FREQUENCY));
+	assert_non_null(rig_find(&r, CRAMP_ADVISORY_KIND_FREQUENCY));
 	cramp_tracker_free(t);
 }
 
 static void test_frequency_remembered_cramp_same_episode(void **state)
 {
-	struct cramp_tracker *t = tracker();
+	struct cramp_tracker *t = rig_tracker();
 	struct cramp_tracker_result r;
 
 	for (int d = 0; d < 4; d++)
-		r = add(t, T0 + d * DAY_S, alternate[d % 2], CRAMP_SITE_CALF);
+		r = rig_add(t, T0 + d * DAY_S, alternate[d % 2], CRAMP_SITE_CALF);
 	assert_int_equal(r.n_advisories, 1);
 	/* Remembered later: a cramp between the 3rd and the 4th; the episode already fired. */
-	r = add(t, T0 + 2 * DAY_S + 12 * HOUR_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
+	r = rig_add(t, T0 + 2 * DAY_S + 12 * HOUR_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
 	assert_int_equal(r.count_7d, 4);
 	assert_int_equal(r.n_advisories, 0);
 	cramp_tracker_free(t);
@@ -225,7 +173,7 @@ static void test_frequency_remembered_cramp_same_episode(void **state)
 
 static void test_history_does_not_fire_old_crossings(void **state)
 {
-	struct cramp_tracker *t = tracker();
+	struct cramp_tracker *t = rig_tracker();
 	struct cramp_tracker_cramp c = { .site = CRAMP_SITE_CALF };
 	struct cramp_tracker_result r;
 	int64_t last;
@@ -243,72 +191,77 @@ static void test_history_does_not_fire_old_crossings(void **state)
 	assert_int_equal(cramp_tracker_last(t, &last), 0);
 	assert_int_equal(last, T0 + 3 * DAY_S);
 	/* The 5th is in the same episode: nothing. */
-	r = add(t, T0 + 4 * DAY_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
+	r = rig_add(t, T0 + 4 * DAY_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
 	assert_int_equal(r.count_7d, 5);
 	assert_int_equal(r.n_advisories, 0);
 	cramp_tracker_free(t);
 
 	/* Without the stored advisory, the crossing was never told: the next cramp tells it. */
-	t = tracker();
+	t = rig_tracker();
 	for (int d = 0; d < 4; d++) {
 		c.time_s = T0 + d * DAY_S;
 		c.leg = alternate[d % 2];
 		assert_int_equal(cramp_tracker_load(t, &c), 0);
 	}
-	r = add(t, T0 + 4 * DAY_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
+	r = rig_add(t, T0 + 4 * DAY_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
 	assert_int_equal(r.n_advisories, 1);
-	assert_non_null(find(&r, CRAMP_ADVISORY_KIND_FREQUENCY));
+	assert_non_null(rig_find(&r, CRAMP_ADVISORY_KIND_FREQUENCY));
 	cramp_tracker_free(t);
 }
 
 static void test_one_sided(void **state)
 {
-	struct cramp_tracker *t = tracker();
+	struct cramp_tracker *t = rig_tracker();
 	struct cramp_tracker_result r;
 	const struct cramp_advisory *a;
 
 	/* Three left, a week apart each (no frequency advisory): the third fires. */
-	r = add(t, T0, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
+	r = rig_add(t, T0, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
 	assert_int_equal(r.n_advisories, 0);
-	assert_int_equal(add(t, T0 + 6 * DAY_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF).n_advisories, 0);
-	r = add(t, T0 + 13 * DAY_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
+	assert_int_equal(rig_add(t, T0 + 6 * DAY_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF).n_advisories,
+			 0);
+	r = rig_add(t, T0 + 13 * DAY_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
 	assert_int_equal(r.n_advisories, 1);
-	a = find(&r, CRAMP_ADVISORY_KIND_ONE_SIDED);
+	a = rig_find(&r, CRAMP_ADVISORY_KIND_ONE_SIDED);
 	assert_non_null(a);
 	assert_int_equal(a->leg, CRAMP_LEG_LEFT);
 	assert_int_equal(a->count, 3);
 	assert_string_equal(a->message, "Cramps that keep coming back on one side, especially with "
 					"swelling, should be seen by a doctor promptly.");
 	/* A fourth left in a row: the same run, nothing. An unknown leg changes nothing. */
-	assert_int_equal(add(t, T0 + 15 * DAY_S, CRAMP_LEG_UNKNOWN, CRAMP_SITE_CALF).n_advisories,
+	assert_int_equal(
+	    rig_add(t, T0 + 15 * DAY_S, CRAMP_LEG_UNKNOWN, CRAMP_SITE_CALF).n_advisories, 0);
+	assert_int_equal(rig_add(t, T0 + 17 * DAY_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF).n_advisories,
 			 0);
-	assert_int_equal(add(t, T0 + 17 * DAY_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF).n_advisories, 0);
 	/* A right one in between resets: two more left do not fire, the third does. */
-	assert_int_equal(add(t, T0 + 24 * DAY_S, CRAMP_LEG_RIGHT, CRAMP_SITE_CALF).n_advisories, 0);
-	assert_int_equal(add(t, T0 + 31 * DAY_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF).n_advisories, 0);
-	assert_int_equal(add(t, T0 + 38 * DAY_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF).n_advisories, 0);
-	r = add(t, T0 + 44 * DAY_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
-	assert_non_null(find(&r, CRAMP_ADVISORY_KIND_ONE_SIDED));
+	assert_int_equal(rig_add(t, T0 + 24 * DAY_S, CRAMP_LEG_RIGHT, CRAMP_SITE_CALF).n_advisories,
+			 0);
+	assert_int_equal(rig_add(t, T0 + 31 * DAY_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF).n_advisories,
+			 0);
+	assert_int_equal(rig_add(t, T0 + 38 * DAY_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF).n_advisories,
+			 0);
+	r = rig_add(t, T0 + 44 * DAY_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
+	assert_non_null(rig_find(&r, CRAMP_ADVISORY_KIND_ONE_SIDED));
 	cramp_tracker_free(t);
 }
 
 static void test_one_sided_window(void **state)
 {
-	struct cramp_tracker *t = tracker();
+	struct cramp_tracker *t = rig_tracker();
 	struct cramp_tracker_result r;
 
 	/* Three right spread over 20 days: not within 14 days, nothing. */
-	add(t, T0, CRAMP_LEG_RIGHT, CRAMP_SITE_CALF);
-	add(t, T0 + 10 * DAY_S, CRAMP_LEG_RIGHT, CRAMP_SITE_CALF);
-	r = add(t, T0 + 20 * DAY_S, CRAMP_LEG_RIGHT, CRAMP_SITE_CALF);
+	rig_add(t, T0, CRAMP_LEG_RIGHT, CRAMP_SITE_CALF);
+	rig_add(t, T0 + 10 * DAY_S, CRAMP_LEG_RIGHT, CRAMP_SITE_CALF);
+	r = rig_add(t, T0 + 20 * DAY_S, CRAMP_LEG_RIGHT, CRAMP_SITE_CALF);
 	assert_int_equal(r.n_advisories, 0);
 	/* The next: the last three (days 10, 20, 21) are within 14 days. */
-	r = add(t, T0 + 21 * DAY_S, CRAMP_LEG_RIGHT, CRAMP_SITE_CALF);
+	r = rig_add(t, T0 + 21 * DAY_S, CRAMP_LEG_RIGHT, CRAMP_SITE_CALF);
 	assert_int_equal(r.n_advisories, 1);
-	assert_int_equal(find(&r, CRAMP_ADVISORY_KIND_ONE_SIDED)->leg, CRAMP_LEG_RIGHT);
+	assert_int_equal(rig_find(&r, CRAMP_ADVISORY_KIND_ONE_SIDED)->leg, CRAMP_LEG_RIGHT);
 	/* Restored after a restart: the run already fired, the next right one does not. */
 	cramp_tracker_free(t);
-	t = tracker();
+	t = rig_tracker();
 	for (int d = 0; d < 3; d++) {
 		struct cramp_tracker_cramp c = { T0 + d * DAY_S, CRAMP_LEG_RIGHT, CRAMP_SITE_CALF };
 
@@ -316,32 +269,32 @@ static void test_one_sided_window(void **state)
 	}
 	assert_int_equal(
 	    cramp_tracker_load_advisory(t, CRAMP_ADVISORY_KIND_ONE_SIDED, T0 + 2 * DAY_S), 0);
-	r = add(t, T0 + 9 * DAY_S, CRAMP_LEG_RIGHT, CRAMP_SITE_CALF);
-	assert_null(find(&r, CRAMP_ADVISORY_KIND_ONE_SIDED));
+	r = rig_add(t, T0 + 9 * DAY_S, CRAMP_LEG_RIGHT, CRAMP_SITE_CALF);
+	assert_null(rig_find(&r, CRAMP_ADVISORY_KIND_ONE_SIDED));
 	cramp_tracker_free(t);
 }
 
 static void test_spread(void **state)
 {
-	struct cramp_tracker *t = tracker();
+	struct cramp_tracker *t = rig_tracker();
 	struct cramp_tracker_result r;
 	const struct cramp_advisory *a;
 
-	assert_int_equal(add(t, T0, CRAMP_LEG_LEFT, CRAMP_SITE_FOOT).n_advisories, 0);
-	r = add(t, T0 + DAY_S, CRAMP_LEG_RIGHT, CRAMP_SITE_THIGH);
+	assert_int_equal(rig_add(t, T0, CRAMP_LEG_LEFT, CRAMP_SITE_FOOT).n_advisories, 0);
+	r = rig_add(t, T0 + DAY_S, CRAMP_LEG_RIGHT, CRAMP_SITE_THIGH);
 	assert_int_equal(r.n_advisories, 1);
-	a = find(&r, CRAMP_ADVISORY_KIND_SPREAD);
+	a = rig_find(&r, CRAMP_ADVISORY_KIND_SPREAD);
 	assert_non_null(a);
 	assert_int_equal(a->time_s, T0 + DAY_S);
 	assert_string_equal(a->message,
 			    "Cramps that spread beyond the calf deserve a doctor's look "
 			    "(the nerve roots of the lower back).");
 	/* Another within 7 days: the same episode. */
-	assert_int_equal(add(t, T0 + 5 * DAY_S, CRAMP_LEG_LEFT, CRAMP_SITE_BUTTOCK).n_advisories,
-			 0);
+	assert_int_equal(
+	    rig_add(t, T0 + 5 * DAY_S, CRAMP_LEG_LEFT, CRAMP_SITE_BUTTOCK).n_advisories, 0);
 	/* More than 7 days after the last spread one: fires again. */
-	r = add(t, T0 + 12 * DAY_S + HOUR_S, CRAMP_LEG_RIGHT, CRAMP_SITE_THIGH);
-	assert_non_null(find(&r, CRAMP_ADVISORY_KIND_SPREAD));
+	r = rig_add(t, T0 + 12 * DAY_S + HOUR_S, CRAMP_LEG_RIGHT, CRAMP_SITE_THIGH);
+	assert_non_null(rig_find(&r, CRAMP_ADVISORY_KIND_SPREAD));
 	cramp_tracker_free(t);
 }
 
@@ -354,10 +307,10 @@ static void test_several_at_once_and_wording(void **state)
 	cramp_tracker_params_default(&p);
 	p.message[CRAMP_ADVISORY_KIND_SPREAD] = "Ask the doctor about the thigh.";
 	assert_int_equal(cramp_tracker_new(&p, &t), 0);
-	add(t, T0, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
-	add(t, T0 + DAY_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
-	add(t, T0 + 2 * DAY_S, CRAMP_LEG_RIGHT, CRAMP_SITE_CALF);
-	r = add(t, T0 + 3 * DAY_S, CRAMP_LEG_RIGHT, CRAMP_SITE_THIGH);
+	rig_add(t, T0, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
+	rig_add(t, T0 + DAY_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
+	rig_add(t, T0 + 2 * DAY_S, CRAMP_LEG_RIGHT, CRAMP_SITE_CALF);
+	r = rig_add(t, T0 + 3 * DAY_S, CRAMP_LEG_RIGHT, CRAMP_SITE_THIGH);
 	assert_int_equal(r.n_advisories, 2);
 	assert_int_equal(r.advisories[0].kind, CRAMP_ADVISORY_KIND_FREQUENCY);
 	assert_int_equal(r.advisories[1].kind, CRAMP_ADVISORY_KIND_SPREAD);
@@ -396,11 +349,11 @@ static void test_names(void **state)
 
 static void test_has_near(void **state)
 {
-	struct cramp_tracker *t = tracker();
+	struct cramp_tracker *t = rig_tracker();
 
 	(void) state;
 	assert_false(cramp_tracker_has_near(t, T0, 15 * MIN_S));
-	add(t, T0, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
+	rig_add(t, T0, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
 	assert_true(cramp_tracker_has_near(t, T0 + 15 * MIN_S, 15 * MIN_S)); /* inclusive */
 	assert_true(cramp_tracker_has_near(t, T0 - 15 * MIN_S, 15 * MIN_S)); /* either side */
 	assert_false(cramp_tracker_has_near(t, T0 + 15 * MIN_S + 1, 15 * MIN_S));
@@ -410,64 +363,64 @@ static void test_has_near(void **state)
 /* The bedside button (no leg, no site), then the phone a minute later: the detail is kept. */
 static void test_amend_gives_leg_and_site(void **state)
 {
-	struct cramp_tracker *t = tracker();
+	struct cramp_tracker *t = rig_tracker();
 	struct cramp_tracker_result r;
 	const struct cramp_advisory *a;
 
 	(void) state;
-	assert_int_equal(add(t, T0, CRAMP_LEG_UNKNOWN, CRAMP_SITE_UNKNOWN).n_advisories, 0);
-	r = add(t, T0 + MIN_S, CRAMP_LEG_LEFT, CRAMP_SITE_THIGH);
+	assert_int_equal(rig_add(t, T0, CRAMP_LEG_UNKNOWN, CRAMP_SITE_UNKNOWN).n_advisories, 0);
+	r = rig_add(t, T0 + MIN_S, CRAMP_LEG_LEFT, CRAMP_SITE_THIGH);
 	assert_true(r.duplicate);
 	assert_int_equal(r.duplicate_leg, CRAMP_LEG_UNKNOWN);
 	assert_int_equal(r.duplicate_site, CRAMP_SITE_UNKNOWN);
-	r = amend(t, T0, CRAMP_LEG_UNKNOWN, CRAMP_LEG_LEFT, CRAMP_SITE_THIGH, 1);
+	r = rig_amend(t, T0, CRAMP_LEG_UNKNOWN, CRAMP_LEG_LEFT, CRAMP_SITE_THIGH, 1);
 	assert_true(r.duplicate);
 	assert_int_equal(r.duplicate_of_s, T0);
 	assert_int_equal(r.duplicate_leg, CRAMP_LEG_UNKNOWN); /* as it was */
 	assert_int_equal(r.count_7d, 1);
 	/* The thigh: the spread advisory, at the cramp's own time, with its new leg. */
 	assert_int_equal(r.n_advisories, 1);
-	a = find(&r, CRAMP_ADVISORY_KIND_SPREAD);
+	a = rig_find(&r, CRAMP_ADVISORY_KIND_SPREAD);
 	assert_non_null(a);
 	assert_int_equal(a->time_s, T0);
 	assert_int_equal(a->leg, CRAMP_LEG_LEFT);
 	/* Still one cramp, now of the left leg at the thigh. */
 	assert_int_equal(cramp_tracker_count(t, T0 + HOUR_S), 1);
-	r = add(t, T0 + 90, CRAMP_LEG_UNKNOWN, CRAMP_SITE_UNKNOWN);
+	r = rig_add(t, T0 + 90, CRAMP_LEG_UNKNOWN, CRAMP_SITE_UNKNOWN);
 	assert_true(r.duplicate);
 	assert_int_equal(r.duplicate_leg, CRAMP_LEG_LEFT);
 	assert_int_equal(r.duplicate_site, CRAMP_SITE_THIGH);
 	/* Its leg is known now: the right leg at the same time is another cramp. */
-	assert_false(add(t, T0 + 30, CRAMP_LEG_RIGHT, CRAMP_SITE_CALF).duplicate);
+	assert_false(rig_add(t, T0 + 30, CRAMP_LEG_RIGHT, CRAMP_SITE_CALF).duplicate);
 	cramp_tracker_free(t);
 }
 
 static void test_amend_never_overwrites(void **state)
 {
-	struct cramp_tracker *t = tracker();
+	struct cramp_tracker *t = rig_tracker();
 	struct cramp_tracker_result r;
 
 	(void) state;
-	add(t, T0, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
+	rig_add(t, T0, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
 	/* A site that differs is ignored; nothing new, nothing raised. */
-	r = amend(t, T0, CRAMP_LEG_LEFT, CRAMP_LEG_LEFT, CRAMP_SITE_THIGH, 0);
+	r = rig_amend(t, T0, CRAMP_LEG_LEFT, CRAMP_LEG_LEFT, CRAMP_SITE_THIGH, 0);
 	assert_true(r.duplicate);
 	assert_int_equal(r.n_advisories, 0);
-	r = amend(t, T0, CRAMP_LEG_LEFT, CRAMP_LEG_UNKNOWN, CRAMP_SITE_UNKNOWN, 0);
+	r = rig_amend(t, T0, CRAMP_LEG_LEFT, CRAMP_LEG_UNKNOWN, CRAMP_SITE_UNKNOWN, 0);
 	assert_int_equal(r.n_advisories, 0);
-	r = add(t, T0 + 90, CRAMP_LEG_UNKNOWN, CRAMP_SITE_UNKNOWN);
+	r = rig_add(t, T0 + 90, CRAMP_LEG_UNKNOWN, CRAMP_SITE_UNKNOWN);
 	assert_int_equal(r.duplicate_site, CRAMP_SITE_CALF);
 	/* A site where there was none, the known leg kept. */
-	add(t, T0 + DAY_S, CRAMP_LEG_RIGHT, CRAMP_SITE_UNKNOWN);
-	r = amend(t, T0 + DAY_S, CRAMP_LEG_RIGHT, CRAMP_LEG_UNKNOWN, CRAMP_SITE_FOOT, 1);
+	rig_add(t, T0 + DAY_S, CRAMP_LEG_RIGHT, CRAMP_SITE_UNKNOWN);
+	r = rig_amend(t, T0 + DAY_S, CRAMP_LEG_RIGHT, CRAMP_LEG_UNKNOWN, CRAMP_SITE_FOOT, 1);
 	assert_int_equal(r.n_advisories, 0);
-	r = add(t, T0 + DAY_S + 20, CRAMP_LEG_UNKNOWN, CRAMP_SITE_UNKNOWN);
+	r = rig_add(t, T0 + DAY_S + 20, CRAMP_LEG_UNKNOWN, CRAMP_SITE_UNKNOWN);
 	assert_int_equal(r.duplicate_leg, CRAMP_LEG_RIGHT);
 	assert_int_equal(r.duplicate_site, CRAMP_SITE_FOOT);
 	/* Not a duplicate of anything: nothing to amend. */
-	amend(t, T0 + 3 * DAY_S, CRAMP_LEG_LEFT, CRAMP_LEG_LEFT, CRAMP_SITE_CALF, -ENOENT);
-	amend(t, T0 + DAY_S, CRAMP_LEG_LEFT, CRAMP_LEG_LEFT, CRAMP_SITE_CALF,
-	      -ENOENT); /* its leg */
+	rig_amend(t, T0 + 3 * DAY_S, CRAMP_LEG_LEFT, CRAMP_LEG_LEFT, CRAMP_SITE_CALF, -ENOENT);
+	rig_amend(t, T0 + DAY_S, CRAMP_LEG_LEFT, CRAMP_LEG_LEFT, CRAMP_SITE_CALF,
+		  -ENOENT); /* its leg */
 	assert_int_equal(cramp_tracker_count(t, T0 + 3 * DAY_S), 2);
 	cramp_tracker_free(t);
 }
@@ -479,346 +432,76 @@ static void test_amend_never_overwrites(void **state)
  */
 static void test_amend_the_cramp_it_repeats(void **state)
 {
-	struct cramp_tracker *t = tracker();
+	struct cramp_tracker *t = rig_tracker();
 	struct cramp_tracker_result r;
 	const struct cramp_advisory *a;
 
 	(void) state;
-	add(t, T0, CRAMP_LEG_RIGHT, CRAMP_SITE_CALF);
-	assert_false(add(t, T0 + 90, CRAMP_LEG_LEFT, CRAMP_SITE_UNKNOWN).duplicate);
-	r = add(t, T0 + 180, CRAMP_LEG_UNKNOWN, CRAMP_SITE_THIGH);
+	rig_add(t, T0, CRAMP_LEG_RIGHT, CRAMP_SITE_CALF);
+	assert_false(rig_add(t, T0 + 90, CRAMP_LEG_LEFT, CRAMP_SITE_UNKNOWN).duplicate);
+	r = rig_add(t, T0 + 180, CRAMP_LEG_UNKNOWN, CRAMP_SITE_THIGH);
 	assert_true(r.duplicate);
 	assert_int_equal(r.duplicate_of_s, T0 + 90);
 	assert_int_equal(r.duplicate_leg, CRAMP_LEG_LEFT);
-	r = amend(t, r.duplicate_of_s, r.duplicate_leg, CRAMP_LEG_UNKNOWN, CRAMP_SITE_THIGH, 1);
-	a = find(&r, CRAMP_ADVISORY_KIND_SPREAD);
+	r = rig_amend(t, r.duplicate_of_s, r.duplicate_leg, CRAMP_LEG_UNKNOWN, CRAMP_SITE_THIGH, 1);
+	a = rig_find(&r, CRAMP_ADVISORY_KIND_SPREAD);
 	assert_non_null(a);
 	assert_int_equal(a->leg, CRAMP_LEG_LEFT);
 	assert_int_equal(a->time_s, T0 + 90);
-	assert_int_equal(add(t, T0 + 10, CRAMP_LEG_RIGHT, CRAMP_SITE_UNKNOWN).duplicate_site,
+	assert_int_equal(rig_add(t, T0 + 10, CRAMP_LEG_RIGHT, CRAMP_SITE_UNKNOWN).duplicate_site,
 			 CRAMP_SITE_CALF);
-	assert_int_equal(add(t, T0 + 100, CRAMP_LEG_LEFT, CRAMP_SITE_UNKNOWN).duplicate_site,
+	assert_int_equal(rig_add(t, T0 + 100, CRAMP_LEG_LEFT, CRAMP_SITE_UNKNOWN).duplicate_site,
 			 CRAMP_SITE_THIGH);
 	cramp_tracker_free(t);
 }
 
 static void test_amend_one_sided_once_per_episode(void **state)
 {
-	struct cramp_tracker *t = tracker();
+	struct cramp_tracker *t = rig_tracker();
 	struct cramp_tracker_result r;
 	const struct cramp_advisory *a;
 
 	(void) state;
-	add(t, T0, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
-	add(t, T0 + 6 * DAY_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
+	rig_add(t, T0, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
+	rig_add(t, T0 + 6 * DAY_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
 	/* The third, by the button: no leg, no run. The phone says left: the run fires. */
 	assert_int_equal(
-	    add(t, T0 + 12 * DAY_S, CRAMP_LEG_UNKNOWN, CRAMP_SITE_UNKNOWN).n_advisories, 0);
-	r = amend(t, T0 + 12 * DAY_S, CRAMP_LEG_UNKNOWN, CRAMP_LEG_LEFT, CRAMP_SITE_CALF, 1);
+	    rig_add(t, T0 + 12 * DAY_S, CRAMP_LEG_UNKNOWN, CRAMP_SITE_UNKNOWN).n_advisories, 0);
+	r = rig_amend(t, T0 + 12 * DAY_S, CRAMP_LEG_UNKNOWN, CRAMP_LEG_LEFT, CRAMP_SITE_CALF, 1);
 	assert_int_equal(r.n_advisories, 1);
-	a = find(&r, CRAMP_ADVISORY_KIND_ONE_SIDED);
+	a = rig_find(&r, CRAMP_ADVISORY_KIND_ONE_SIDED);
 	assert_non_null(a);
 	assert_int_equal(a->leg, CRAMP_LEG_LEFT);
 	assert_int_equal(a->count, 3);
 	assert_int_equal(a->time_s, T0 + 12 * DAY_S);
 	/* A fourth left the same way: the same run, nothing. */
-	add(t, T0 + 14 * DAY_S, CRAMP_LEG_UNKNOWN, CRAMP_SITE_UNKNOWN);
-	r = amend(t, T0 + 14 * DAY_S, CRAMP_LEG_UNKNOWN, CRAMP_LEG_LEFT, CRAMP_SITE_UNKNOWN, 1);
+	rig_add(t, T0 + 14 * DAY_S, CRAMP_LEG_UNKNOWN, CRAMP_SITE_UNKNOWN);
+	r = rig_amend(t, T0 + 14 * DAY_S, CRAMP_LEG_UNKNOWN, CRAMP_LEG_LEFT, CRAMP_SITE_UNKNOWN, 1);
 	assert_int_equal(r.n_advisories, 0);
 	cramp_tracker_free(t);
 }
 
 static void test_amend_spread_once_per_episode(void **state)
 {
-	struct cramp_tracker *t = tracker();
+	struct cramp_tracker *t = rig_tracker();
 	struct cramp_tracker_result r;
 
 	(void) state;
-	r = add(t, T0, CRAMP_LEG_RIGHT, CRAMP_SITE_THIGH);
-	assert_non_null(find(&r, CRAMP_ADVISORY_KIND_SPREAD));
+	r = rig_add(t, T0, CRAMP_LEG_RIGHT, CRAMP_SITE_THIGH);
+	assert_non_null(rig_find(&r, CRAMP_ADVISORY_KIND_SPREAD));
 	/* Two days later, amended to the buttock: the same spread episode. */
-	add(t, T0 + 2 * DAY_S, CRAMP_LEG_UNKNOWN, CRAMP_SITE_UNKNOWN);
-	r = amend(t, T0 + 2 * DAY_S, CRAMP_LEG_UNKNOWN, CRAMP_LEG_UNKNOWN, CRAMP_SITE_BUTTOCK, 1);
+	rig_add(t, T0 + 2 * DAY_S, CRAMP_LEG_UNKNOWN, CRAMP_SITE_UNKNOWN);
+	r = rig_amend(t, T0 + 2 * DAY_S, CRAMP_LEG_UNKNOWN, CRAMP_LEG_UNKNOWN, CRAMP_SITE_BUTTOCK,
+		      1);
 	assert_int_equal(r.n_advisories, 0);
 	/* The advisory an amendment raised counts as fired: a thigh cramp a day later is quiet. */
-	add(t, T0 + 12 * DAY_S, CRAMP_LEG_UNKNOWN, CRAMP_SITE_UNKNOWN);
-	r = amend(t, T0 + 12 * DAY_S, CRAMP_LEG_UNKNOWN, CRAMP_LEG_UNKNOWN, CRAMP_SITE_THIGH, 1);
-	assert_non_null(find(&r, CRAMP_ADVISORY_KIND_SPREAD));
-	assert_int_equal(add(t, T0 + 13 * DAY_S, CRAMP_LEG_LEFT, CRAMP_SITE_THIGH).n_advisories, 0);
+	rig_add(t, T0 + 12 * DAY_S, CRAMP_LEG_UNKNOWN, CRAMP_SITE_UNKNOWN);
+	r = rig_amend(t, T0 + 12 * DAY_S, CRAMP_LEG_UNKNOWN, CRAMP_LEG_UNKNOWN, CRAMP_SITE_THIGH,
+		      1);
+	assert_non_null(rig_find(&r, CRAMP_ADVISORY_KIND_SPREAD));
+	assert_int_equal(rig_add(t, T0 + 13 * DAY_S, CRAMP_LEG_LEFT, CRAMP_SITE_THIGH).n_advisories,
+			 0);
 	cramp_tracker_free(t);
-}
-
-/* How many advisories of each kind one result raised, added to @n. */
-static void tally(struct cramp_tracker_result r, unsigned n[_CRAMP_ADVISORY_KIND_MAX])
-{
-	for (unsigned i = 0; i < r.n_advisories; i++)
-		n[r.advisories[i].kind]++;
-}
-
-/*
- * From a user trial: four cramps of one night typed in from a paper diary,
- * newest first (10, 20, 30, 40 minutes ago). They fire the frequency and the
- * one-sided advisory once each, as the same four entered oldest first do.
- */
-static void test_backfill_newest_first(void **state)
-{
-	struct cramp_tracker *t = tracker();
-	unsigned newest_first[_CRAMP_ADVISORY_KIND_MAX] = { 0 };
-	unsigned oldest_first[_CRAMP_ADVISORY_KIND_MAX] = { 0 };
-	struct cramp_tracker_result r;
-	const struct cramp_advisory *a;
-
-	(void) state;
-	for (int k = 1; k <= 4; k++) {
-		r = add(t, T0 - k * 10 * MIN_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
-		assert_false(r.duplicate);
-		/* Its own night's count: nothing entered so far lies before it. */
-		assert_int_equal(r.count_7d, 1);
-		tally(r, newest_first);
-		if (k == 3) {
-			/* The third makes a run with the two later ones: at the newest. */
-			a = find(&r, CRAMP_ADVISORY_KIND_ONE_SIDED);
-			assert_non_null(a);
-			assert_int_equal(a->time_s, T0 - 10 * MIN_S);
-			assert_int_equal(a->leg, CRAMP_LEG_LEFT);
-			assert_int_equal(a->count, 3);
-		}
-		if (k == 4) {
-			/* The count first went above three at the newest cramp. */
-			a = find(&r, CRAMP_ADVISORY_KIND_FREQUENCY);
-			assert_non_null(a);
-			assert_int_equal(a->time_s, T0 - 10 * MIN_S);
-			assert_int_equal(a->count, 4);
-			assert_int_equal(a->leg, CRAMP_LEG_LEFT);
-		}
-	}
-	assert_int_equal(cramp_tracker_count(t, T0), 4);
-	cramp_tracker_free(t);
-
-	t = tracker();
-	for (int k = 4; k >= 1; k--)
-		tally(add(t, T0 - k * 10 * MIN_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF), oldest_first);
-	cramp_tracker_free(t);
-	assert_int_equal(oldest_first[CRAMP_ADVISORY_KIND_FREQUENCY], 1);
-	assert_int_equal(oldest_first[CRAMP_ADVISORY_KIND_ONE_SIDED], 1);
-	assert_int_equal(oldest_first[CRAMP_ADVISORY_KIND_SPREAD], 0);
-	assert_memory_equal(newest_first, oldest_first, sizeof(oldest_first));
-}
-
-/* A small fixed generator: the same "random" orders on every run. */
-static uint32_t next_random(uint64_t *s)
-{
-	*s = *s * 6364136223846793005u + 1442695040888963407u;
-	return (uint32_t) (*s >> 33);
-}
-
-/*
- * A diary of 18 cramps over seven weeks, in four clusters that lie more than
- * the longest window (14 days) apart. Each cluster is of one leg (or none) and
- * spans less than 7 days. Then what the full diary calls for is also what any
- * part of it already called for: no order can fire an advisory that the whole
- * diary would not (a run of the left leg, fired, then a right cramp
- * remembered into its middle, would be such an order; so would two crossings
- * that a cramp remembered between them joins into one).
- */
-static const struct cramp_tracker_cramp diary[] = {
-	/* One bad night: six left, one at the thigh (frequency, one-sided, spread). */
-	{ T0, CRAMP_LEG_LEFT, CRAMP_SITE_CALF },
-	{ T0 + 10 * MIN_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF },
-	{ T0 + 25 * MIN_S, CRAMP_LEG_LEFT, CRAMP_SITE_THIGH },
-	{ T0 + 40 * MIN_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF },
-	{ T0 + 2 * HOUR_S, CRAMP_LEG_LEFT, CRAMP_SITE_FOOT },
-	{ T0 + 2 * HOUR_S + 30 * MIN_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF },
-	/* Three right over three nights (one-sided only). */
-	{ T0 + 16 * DAY_S, CRAMP_LEG_RIGHT, CRAMP_SITE_CALF },
-	{ T0 + 17 * DAY_S, CRAMP_LEG_RIGHT, CRAMP_SITE_FOOT },
-	{ T0 + 18 * DAY_S + HOUR_S, CRAMP_LEG_RIGHT, CRAMP_SITE_CALF },
-	/* Five in five nights, two without a leg, one at the buttock (all three). */
-	{ T0 + 32 * DAY_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF },
-	{ T0 + 33 * DAY_S, CRAMP_LEG_UNKNOWN, CRAMP_SITE_UNKNOWN },
-	{ T0 + 34 * DAY_S, CRAMP_LEG_LEFT, CRAMP_SITE_BUTTOCK },
-	{ T0 + 35 * DAY_S, CRAMP_LEG_UNKNOWN, CRAMP_SITE_CALF },
-	{ T0 + 36 * DAY_S - HOUR_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF },
-	/* Four, alternating legs, one night each (frequency only). */
-	{ T0 + 48 * DAY_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF },
-	{ T0 + 49 * DAY_S, CRAMP_LEG_RIGHT, CRAMP_SITE_CALF },
-	{ T0 + 50 * DAY_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF },
-	{ T0 + 51 * DAY_S, CRAMP_LEG_RIGHT, CRAMP_SITE_CALF },
-};
-
-#define N_DIARY (sizeof(diary) / sizeof(diary[0]))
-
-/* Enters the diary in the order @order; returns the advisories of each kind in @n. */
-static void enter_diary(const size_t order[N_DIARY], unsigned n[_CRAMP_ADVISORY_KIND_MAX])
-{
-	struct cramp_tracker *t = tracker();
-
-	memset(n, 0, _CRAMP_ADVISORY_KIND_MAX * sizeof(n[0]));
-	for (size_t i = 0; i < N_DIARY; i++) {
-		const struct cramp_tracker_cramp *c = diary + order[i];
-		struct cramp_tracker_result r = add(t, c->time_s, c->leg, c->site);
-
-		assert_false(r.duplicate);
-		tally(r, n);
-	}
-	assert_int_equal(cramp_tracker_count(t, T0 + 52 * DAY_S), 4);
-	cramp_tracker_free(t);
-}
-
-static void test_backfill_any_order_fires_the_same(void **state)
-{
-	unsigned sorted[_CRAMP_ADVISORY_KIND_MAX], shuffled[_CRAMP_ADVISORY_KIND_MAX];
-	size_t order[N_DIARY];
-	uint64_t seed = 20261203;
-
-	(void) state;
-	for (size_t i = 0; i < N_DIARY; i++)
-		order[i] = i;
-	enter_diary(order, sorted);
-	assert_int_equal(sorted[CRAMP_ADVISORY_KIND_FREQUENCY], 3);
-	assert_int_equal(sorted[CRAMP_ADVISORY_KIND_ONE_SIDED], 3);
-	assert_int_equal(sorted[CRAMP_ADVISORY_KIND_SPREAD], 2);
-	/* Newest first, then 200 shuffles (Fisher-Yates). */
-	for (size_t i = 0; i < N_DIARY; i++)
-		order[i] = N_DIARY - 1 - i;
-	enter_diary(order, shuffled);
-	assert_memory_equal(shuffled, sorted, sizeof(sorted));
-	for (int round = 0; round < 200; round++) {
-		for (size_t i = N_DIARY - 1; i > 0; i--) {
-			size_t j = next_random(&seed) % (i + 1), tmp = order[i];
-
-			order[i] = order[j];
-			order[j] = tmp;
-		}
-		enter_diary(order, shuffled);
-		if (memcmp(shuffled, sorted, sizeof(sorted)) != 0)
-			fail_msg(
-			    "round %d: %u frequency, %u one-sided, %u spread; sorted: %u, %u, %u",
-			    round, shuffled[0], shuffled[1], shuffled[2], sorted[0], sorted[1],
-			    sorted[2]);
-	}
-}
-
-/* Remembering more of an episode that already fired fires nothing more. */
-static void test_backfill_episode_fires_once(void **state)
-{
-	struct cramp_tracker *t = tracker();
-	struct cramp_tracker_cramp c = { .site = CRAMP_SITE_CALF };
-	struct cramp_tracker_result r;
-
-	(void) state;
-	for (int k = 1; k <= 4; k++)
-		r = add(t, T0 - k * 10 * MIN_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
-	assert_non_null(find(&r, CRAMP_ADVISORY_KIND_FREQUENCY));
-	/* Earlier that night, and between two of them: the same run, the same crossing. */
-	assert_int_equal(add(t, T0 - 50 * MIN_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF).n_advisories, 0);
-	assert_int_equal(add(t, T0 - 3 * HOUR_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF).n_advisories, 0);
-	assert_int_equal(add(t, T0 - 15 * MIN_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF).n_advisories, 0);
-	/* Two days before, the count at the newest still above: the same episode. */
-	assert_int_equal(add(t, T0 - 2 * DAY_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF).n_advisories, 0);
-	cramp_tracker_free(t);
-
-	/* After a restart, with the advisories the store says fired at the 4th and 3rd. */
-	t = tracker();
-	for (int d = 0; d < 4; d++) {
-		c.time_s = T0 + d * DAY_S;
-		c.leg = CRAMP_LEG_LEFT;
-		assert_int_equal(cramp_tracker_load(t, &c), 0);
-	}
-	assert_int_equal(
-	    cramp_tracker_load_advisory(t, CRAMP_ADVISORY_KIND_FREQUENCY, T0 + 3 * DAY_S), 0);
-	assert_int_equal(
-	    cramp_tracker_load_advisory(t, CRAMP_ADVISORY_KIND_ONE_SIDED, T0 + 2 * DAY_S), 0);
-	/* Remembered before them all: the count now first exceeds at day 2, in that episode. */
-	r = add(t, T0 - 12 * HOUR_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
-	assert_int_equal(r.count_7d, 1);
-	assert_int_equal(r.n_advisories, 0);
-	cramp_tracker_free(t);
-}
-
-/*
- * Six left cramps make one run, fired once. A right cramp remembered after the
- * third splits it: the left cramps after it make a new run of three, which
- * fires, as it does when the seven are entered in time order.
- */
-static void test_backfill_other_leg_splits_a_run(void **state)
-{
-	struct cramp_tracker *t = tracker();
-	unsigned n[_CRAMP_ADVISORY_KIND_MAX] = { 0 };
-	struct cramp_tracker_result r;
-	const struct cramp_advisory *a;
-
-	(void) state;
-	for (int d = 0; d < 6; d++)
-		tally(add(t, T0 + d * 2 * DAY_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF), n);
-	assert_int_equal(n[CRAMP_ADVISORY_KIND_ONE_SIDED], 1);
-	r = add(t, T0 + 5 * DAY_S, CRAMP_LEG_RIGHT, CRAMP_SITE_CALF);
-	a = find(&r, CRAMP_ADVISORY_KIND_ONE_SIDED);
-	assert_non_null(a);
-	assert_int_equal(a->leg, CRAMP_LEG_LEFT);
-	assert_int_equal(a->time_s, T0 + 10 * DAY_S);
-	cramp_tracker_free(t);
-
-	/* In time order: the same two. */
-	memset(n, 0, sizeof(n));
-	t = tracker();
-	for (int d = 0; d < 6; d++) {
-		if (d == 3)
-			tally(add(t, T0 + 5 * DAY_S, CRAMP_LEG_RIGHT, CRAMP_SITE_CALF), n);
-		tally(add(t, T0 + d * 2 * DAY_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF), n);
-	}
-	assert_int_equal(n[CRAMP_ADVISORY_KIND_ONE_SIDED], 2);
-	cramp_tracker_free(t);
-}
-
-/* The button's cramp remembered before two left ones; the phone then says left: a run. */
-static void test_amend_backfilled_cramp_completes_a_run(void **state)
-{
-	struct cramp_tracker *t = tracker();
-	struct cramp_tracker_result r;
-	const struct cramp_advisory *a;
-
-	(void) state;
-	add(t, T0 - 10 * MIN_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
-	add(t, T0 - 20 * MIN_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
-	assert_int_equal(
-	    add(t, T0 - 30 * MIN_S, CRAMP_LEG_UNKNOWN, CRAMP_SITE_UNKNOWN).n_advisories, 0);
-	r = amend(t, T0 - 30 * MIN_S, CRAMP_LEG_UNKNOWN, CRAMP_LEG_LEFT, CRAMP_SITE_UNKNOWN, 1);
-	assert_int_equal(r.n_advisories, 1);
-	a = find(&r, CRAMP_ADVISORY_KIND_ONE_SIDED);
-	assert_non_null(a);
-	assert_int_equal(a->time_s, T0 - 10 * MIN_S);
-	assert_int_equal(a->leg, CRAMP_LEG_LEFT);
-	/* The count stays, and the frequency advisory is not the amendment's to judge. */
-	assert_int_equal(r.count_7d, 1);
-	cramp_tracker_free(t);
-}
-
-/*
- * A paper diary of more than 8 weeks (history_s), typed in newest first: a bad
- * night ten weeks before the last one still fires, as it does in time order.
- */
-static void test_backfill_diary_longer_than_history(void **state)
-{
-	unsigned n[2][_CRAMP_ADVISORY_KIND_MAX] = { { 0 } };
-
-	(void) state;
-	for (int dir = 0; dir < 2; dir++) {
-		struct cramp_tracker *t = tracker();
-
-		for (int k = 0; k < 8; k++) {
-			int i = dir ? 7 - k : k;
-
-			tally(add(t, T0 + (i / 4) * 70 * DAY_S + (i % 4) * 10 * MIN_S,
-				  CRAMP_LEG_LEFT, CRAMP_SITE_CALF),
-			      n[dir]);
-		}
-		assert_int_equal(cramp_tracker_count(t, T0 + 71 * DAY_S), 4);
-		cramp_tracker_free(t);
-	}
-	assert_int_equal(n[0][CRAMP_ADVISORY_KIND_FREQUENCY], 2);
-	assert_int_equal(n[0][CRAMP_ADVISORY_KIND_ONE_SIDED], 2);
-	assert_memory_equal(n[1], n[0], sizeof(n[0]));
 }
 
 int main(void)
@@ -842,12 +525,6 @@ int main(void)
 		cmocka_unit_test(test_amend_the_cramp_it_repeats),
 		cmocka_unit_test(test_amend_one_sided_once_per_episode),
 		cmocka_unit_test(test_amend_spread_once_per_episode),
-		cmocka_unit_test(test_backfill_newest_first),
-		cmocka_unit_test(test_backfill_any_order_fires_the_same),
-		cmocka_unit_test(test_backfill_episode_fires_once),
-		cmocka_unit_test(test_backfill_other_leg_splits_a_run),
-		cmocka_unit_test(test_amend_backfilled_cramp_completes_a_run),
-		cmocka_unit_test(test_backfill_diary_longer_than_history),
 	};
 
 	setenv("TZ", "Europe/Berlin", 1);

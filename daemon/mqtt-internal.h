@@ -153,6 +153,13 @@ void mqtt_attempt_succeeded(struct mqtt *m);
  */
 void mqtt_connection_lost(struct mqtt *m, int error, uint64_t lasted_usec);
 
+/* The CONNACK @rc refused us: into attempt_error, saying which user and password went. */
+void mqtt_say_refused(struct mqtt *m, int rc);
+
+/* After short connections that were warned about: m->held_timer for when this one has held. */
+void mqtt_arm_held_timer(struct mqtt *m);
+int mqtt_on_held_timer(sd_event_source *s, uint64_t usec, void *userdata);
+
 /* The connection has held SHORT_CONNECTION_USEC: the back-off starts again; a line if a run of
  * short ones was warned about. */
 void mqtt_connection_held(struct mqtt *m);

@@ -1,8 +1,10 @@
 /*
  * Why the broker cannot be reached, said once per cause: a wrong CA, a host
  * name the certificate does not carry, a client certificate the broker wants,
- * a broker that is down. Each retry fails the same way; only a new cause is
- * worth a warning (and a new STATUS=), and being connected again an info line.
+ * a user it refuses, a broker that is down. Each retry fails the same way;
+ * only a new cause is worth a warning (and a new STATUS=), and being connected
+ * again an info line. Also why connections do not last: short ones (another
+ * client with our id?) back off and are said once, until one holds.
  *
  * libmosquitto says the cause only through its log callback (its OpenSSL
  * errors), and while it says so the TLS session is still there to ask why the
@@ -11,6 +13,7 @@
 #include <errno.h>
 #include <linux/tcp.h>
 #include <mosquitto.h>
+#include <mqtt_protocol.h>
 #include <netinet/in.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -230,4 +233,43 @@ void mqtt_connection_lost(struct mqtt *m, int error, uint64_t lasted_usec)
 		    "two; backing off until one holds)",
 		    m->host, m->port, lasted_s, why, m->client_id);
 	m->short_warned = m->short_connections > 1;
+}
+
+int mqtt_on_held_timer(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct mqtt *m = userdata;
+
+	if (m->state == MQTT_STATE_CONNECTED)
+		mqtt_connection_held(m);
+	return 0;
+}
+
+/* After short connections that were warned about: says when one holds. */
+void mqtt_arm_held_timer(struct mqtt *m)
+{
+	int r = sd_event_source_set_time(m->held_timer, m->connected_usec + SHORT_CONNECTION_USEC);
+
+	if (r >= 0)
+		r = sd_event_source_set_enabled(m->held_timer, SD_EVENT_ONESHOT);
+	if (r < 0)
+		log_warning_errno(r, "cannot arm the MQTT held timer, ignoring");
+}
+
+/* A refusal for want of the right user or password says what we sent. */
+void mqtt_say_refused(struct mqtt *m, int rc)
+{
+	const char *why = mosquitto_connack_string(rc);
+
+	if (rc != CONNACK_REFUSED_BAD_USERNAME_PASSWORD && rc != CONNACK_REFUSED_NOT_AUTHORIZED)
+		snprintf(m->attempt_error, sizeof(m->attempt_error), "the broker refused us: %s",
+			 why);
+	else if (!m->username)
+		snprintf(m->attempt_error, sizeof(m->attempt_error),
+			 "the broker refused us: %s (no username sent: set username)", why);
+	else
+		snprintf(m->attempt_error, sizeof(m->attempt_error),
+			 "the broker refused us: %s (user '%s', %s)", why, m->username,
+			 m->password ? "with a password"
+				     : "no password sent: set password_file or the "
+				       "credential mqtt-password");
 }

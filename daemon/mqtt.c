@@ -379,45 +379,6 @@ static int on_misc_timer(sd_event_source *s, uint64_t usec, void *userdata)
 	return 0;
 }
 
-static int on_held_timer(sd_event_source *s, uint64_t usec, void *userdata)
-{
-	struct mqtt *m = userdata;
-
-	if (m->state == MQTT_STATE_CONNECTED)
-		mqtt_connection_held(m);
-	return 0;
-}
-
-/* After short connections that were warned about: says when one holds. */
-static void arm_held_timer(struct mqtt *m)
-{
-	int r = sd_event_source_set_time(m->held_timer, m->connected_usec + SHORT_CONNECTION_USEC);
-
-	if (r >= 0)
-		r = sd_event_source_set_enabled(m->held_timer, SD_EVENT_ONESHOT);
-	if (r < 0)
-		log_warning_errno(r, "cannot arm the MQTT held timer, ignoring");
-}
-
-/* A refusal for want of the right user or password says what we sent. */
-static void say_refused(struct mqtt *m, int rc)
-{
-	const char *why = mosquitto_connack_string(rc);
-
-	if (rc != CONNACK_REFUSED_BAD_USERNAME_PASSWORD && rc != CONNACK_REFUSED_NOT_AUTHORIZED)
-		snprintf(m->attempt_error, sizeof(m->attempt_error), "the broker refused us: %s",
-			 why);
-	else if (!m->username)
-		snprintf(m->attempt_error, sizeof(m->attempt_error),
-			 "the broker refused us: %s (no username sent: set username)", why);
-	else
-		snprintf(m->attempt_error, sizeof(m->attempt_error),
-			 "the broker refused us: %s (user '%s', %s)", why, m->username,
-			 m->password ? "with a password"
-				     : "no password sent: set password_file or the "
-				       "credential mqtt-password");
-}
-
 static void on_connect(struct mosquitto *mosq, void *userdata, int rc)
 {
 	struct mqtt *m = userdata;
@@ -425,7 +386,7 @@ static void on_connect(struct mosquitto *mosq, void *userdata, int rc)
 
 	if (rc != 0) {
 		/* Said once per cause when the broker closes the socket and the attempt fails. */
-		say_refused(m, rc);
+		mqtt_say_refused(m, rc);
 		return;
 	}
 	mqtt_attempt_succeeded(m);
@@ -439,7 +400,7 @@ static void on_connect(struct mosquitto *mosq, void *userdata, int rc)
 	if (m->short_connections == 0)
 		m->failures = 0;
 	if (m->short_warned)
-		arm_held_timer(m);
+		mqtt_arm_held_timer(m);
 	/*
 	 * Subscriptions first: the broker handles one client's packets in order, so
 	 * once "online" is out, a command sent on seeing it finds us subscribed
@@ -614,7 +575,7 @@ int mqtt_new(sd_event *event, const struct config_mqtt *cfg, const struct mqtt_c
 	if (r < 0)
 		goto out;
 	(void) sd_event_source_set_enabled(m->reconnect_timer, SD_EVENT_OFF);
-	r = sd_event_add_time(event, &m->held_timer, CLOCK_MONOTONIC, 0, 0, on_held_timer, m);
+	r = sd_event_add_time(event, &m->held_timer, CLOCK_MONOTONIC, 0, 0, mqtt_on_held_timer, m);
 	if (r >= 0)
 		r = event_source_describe(m->held_timer, "mqtt-held");
 	if (r < 0)

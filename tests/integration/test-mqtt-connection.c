@@ -157,7 +157,7 @@ static void test_same_client_id_backs_off(void **state)
 static void test_broker_restart_gives_no_hint(void **state)
 {
 	struct fixture *f = *state;
-	char *log;
+	char *log = NULL;
 
 	write_config(f, &f->daemon, NULL);
 	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
@@ -165,13 +165,11 @@ static void test_broker_restart_gives_no_hint(void **state)
 	assert_int_equal(broker_restart(&f->broker), 0);
 	assert_int_equal(daemon_wait_log(&f->daemon, "lost", 10000), 0);
 	for (long long end = now_ms() + 30000; now_ms() < end; usleep(100000)) {
+		free(log);
 		log = daemon_stderr(&f->daemon);
 		if (count(log, "connected to MQTT broker") >= 2)
 			break;
-		free(log);
-		log = NULL;
 	}
-	log = daemon_stderr(&f->daemon);
 	if (count(log, "connected to MQTT broker") < 2)
 		fail_msg("not connected again:\n%s", log);
 	if (strstr(log, HINT))

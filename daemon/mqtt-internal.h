@@ -13,6 +13,7 @@
  */
 
 struct mosquitto;
+struct mosquitto_message;
 struct mqtt_received;
 
 /*
@@ -152,6 +153,13 @@ void mqtt_attempt_succeeded(struct mqtt *m);
  * back-off reset when it had held.
  */
 void mqtt_connection_lost(struct mqtt *m, int error, uint64_t lasted_usec);
+
+/* libmosquitto's message callback: copies what it reads, for mqtt_deliver(). */
+void mqtt_on_message(struct mosquitto *mosq, void *userdata, const struct mosquitto_message *msg);
+/* Hands what was read to the slots, in order. */
+void mqtt_deliver(struct mqtt *m);
+/* Drops what was read and not handed on. */
+void mqtt_received_clear(struct mqtt *m);
 
 /* The CONNACK @rc refused us: into attempt_error, saying which user and password went. */
 void mqtt_say_refused(struct mqtt *m, int rc);

@@ -13,7 +13,6 @@
 #include <assert.h>
 #include <errno.h>
 #include <mosquitto.h>
-#include <mqtt_protocol.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdlib.h>
@@ -103,78 +102,6 @@ static void connection_lost(struct mqtt *m, int error)
 	schedule_reconnect(m);
 }
 
-/* A message as libmosquitto gave it, copied. */
-struct mqtt_received {
-	struct mqtt_received *next;
-	struct mosquitto_message msg;
-};
-
-static void dispatch(struct mqtt *m, const struct mosquitto_message *msg)
-{
-	if (msg->payloadlen < 0)
-		return;
-	/* libmosquitto gives an empty payload as NULL; handlers get "" (memchr(NULL, ...) is UB).
-	 */
-	mqtt_slots_dispatch(
-	    m, &(const struct mqtt_message){ .topic = msg->topic,
-					     .payload = msg->payload ? msg->payload : "",
-					     .len = (size_t) msg->payloadlen,
-					     .retained = msg->retain });
-}
-
-/*
- * Inside this callback libmosquitto holds its locks and only queues what a
- * handler publishes; the message waits for the read to be over (deliver()),
- * so that a heater command a handler publishes goes to the socket at once,
- * before the handlers go on to build the state.
- */
-static void on_message(struct mosquitto *mosq, void *userdata, const struct mosquitto_message *msg)
-{
-	struct mqtt *m = userdata;
-	struct mqtt_received *r;
-
-	/* libmosquitto answers QoS 1 and 2 during the same read. */
-	if (msg->qos > 0)
-		m->read_answered = true;
-	if (msg->payloadlen > MQTT_MESSAGE_MAX) {
-		warn_limited(&m->warn_large,
-			     "ignoring a %d-byte message on '%s': more than %d bytes",
-			     msg->payloadlen, msg->topic, MQTT_MESSAGE_MAX);
-		return;
-	}
-	r = calloc(1, sizeof(*r));
-	if (!r || mosquitto_message_copy(&r->msg, msg) != MOSQ_ERR_SUCCESS) {
-		free(r);
-		dispatch(m, msg); /* out of memory: late rather than never */
-		return;
-	}
-	if (m->received_tail)
-		m->received_tail->next = r;
-	else
-		m->received = r;
-	m->received_tail = r;
-}
-
-static void drop_received(struct mqtt_received *r)
-{
-	mosquitto_message_free_contents(&r->msg);
-	free(r);
-}
-
-/* Hands what was read to the slots, in order. */
-static void deliver(struct mqtt *m)
-{
-	struct mqtt_received *r;
-
-	while ((r = m->received)) {
-		m->received = r->next;
-		if (!m->received)
-			m->received_tail = NULL;
-		dispatch(m, &r->msg);
-		drop_received(r);
-	}
-}
-
 /*
  * Acknowledges what was read at once. mosquitto (by default: no
  * set_tcp_nodelay) holds a small packet back while the one before it is not
@@ -238,7 +165,7 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 		if (m->read_answered)
 			m->last_out_usec = m->last_in_usec;
 		m->read_answered = false;
-		deliver(m);
+		mqtt_deliver(m);
 		m->in_io = false;
 	}
 	/*
@@ -485,7 +412,7 @@ static int configure_client(struct mqtt *m, const struct config_mqtt *cfg)
 	 * it (flush(), and EPOLLOUT while mosquitto_want_write()). Unthreaded, it
 	 * writes the PUBACK of an incoming QoS 1 command during the read, before the
 	 * handler has stored the cramp, so a crash then would lose a command the
-	 * broker has already dropped. Queued, the PUBACK leaves after deliver().
+	 * broker has already dropped. Queued, the PUBACK leaves after mqtt_deliver().
 	 */
 	rc = mosquitto_threaded_set(m->mosq, true);
 	if (rc == MOSQ_ERR_SUCCESS)
@@ -517,7 +444,7 @@ static int configure_client(struct mqtt *m, const struct config_mqtt *cfg)
 	mosquitto_connect_callback_set(m->mosq, on_connect);
 	mosquitto_disconnect_callback_set(m->mosq, on_disconnect);
 	mosquitto_publish_callback_set(m->mosq, on_publish);
-	mosquitto_message_callback_set(m->mosq, on_message);
+	mosquitto_message_callback_set(m->mosq, mqtt_on_message);
 	mosquitto_log_callback_set(m->mosq, mqtt_on_log);
 	return 0;
 }
@@ -605,12 +532,7 @@ struct mqtt *mqtt_free(struct mqtt *m)
 	m->stop_timer = sd_event_source_disable_unref(m->stop_timer);
 	if (m->mosq)
 		mosquitto_destroy(m->mosq);
-	while (m->received) {
-		struct mqtt_received *r = m->received;
-
-		m->received = r->next;
-		drop_received(r);
-	}
+	mqtt_received_clear(m);
 	mqtt_slots_detach(m);
 	free(m->host);
 	free(m->base_topic);

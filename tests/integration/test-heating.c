@@ -51,10 +51,29 @@ static int teardown(void **state)
 	return 0;
 }
 
+/*
+ * The daemon's config: the simulated room's sensor and plug, then @more (more
+ * sections). The floor holds all day here, so the tests do not depend on the
+ * clock.
+ */
+static int write_config(struct fixture *f, const char *more)
+{
+	char text[2048];
+
+	snprintf(text, sizeof(text),
+		 "[daemon]\nnode_id = heat%d\nstate_dir = @STATE_DIR@\nlog_level = debug\n"
+		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n"
+		 "[room]\nsysfs_root = %s\n"
+		 "[heating]\nfloor = 18\nday_floor = 18\nmin_on = 0\nmin_off = 0\n"
+		 "[sensor.bed]\ntype = w1\ninterval = 2s\nstale_after = 10s\nmax_rate = 0\n"
+		 "[heater.oil]\ntype = tasmota\ntopic = %s\nconfirm_timeout = 2s\n%s",
+		 (int) getpid(), f->broker.port, f->sys, f->plug, more);
+	return daemon_write_config(&f->daemon, text);
+}
+
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	char text[2048];
 
 	if (!f)
 		return -1;
@@ -71,16 +90,7 @@ static int setup(void **state)
 		return -1;
 	}
 	snprintf(f->sim_log, sizeof(f->sim_log), "%s/sim.log", f->sys);
-	/* The floor holds all day here, so the test does not depend on the clock. */
-	snprintf(text, sizeof(text),
-		 "[daemon]\nnode_id = heat%d\nstate_dir = @STATE_DIR@\nlog_level = debug\n"
-		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n"
-		 "[room]\nsysfs_root = %s\n"
-		 "[heating]\nfloor = 18\nday_floor = 18\nmin_on = 0\nmin_off = 0\n"
-		 "[sensor.bed]\ntype = w1\ninterval = 2s\nstale_after = 10s\nmax_rate = 0\n"
-		 "[heater.oil]\ntype = tasmota\ntopic = %s\nconfirm_timeout = 2s\n",
-		 (int) getpid(), f->broker.port, f->sys, f->plug);
-	return daemon_write_config(&f->daemon, text) < 0 ? -1 : 0;
+	return write_config(f, "") < 0 ? -1 : 0;
 }
 
 static void start_sim(struct fixture *f, const char *initial, const char *extra_flag,
@@ -188,18 +198,11 @@ static void test_silent_plug_raises_heater_unconfirmed(void **state)
 static void test_second_heater_stands_in_for_an_offline_plug(void **state)
 {
 	struct fixture *f = *state;
-	char text[2048], stat[128], lwt[128], cmnd2[128];
+	char text[256], stat[128], lwt[128], cmnd2[128];
 
 	snprintf(text, sizeof(text),
-		 "[daemon]\nnode_id = heat%d\nstate_dir = @STATE_DIR@\nlog_level = debug\n"
-		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n"
-		 "[room]\nsysfs_root = %s\n"
-		 "[heating]\nfloor = 18\nday_floor = 18\nmin_on = 0\nmin_off = 0\n"
-		 "[sensor.bed]\ntype = w1\ninterval = 2s\nstale_after = 10s\nmax_rate = 0\n"
-		 "[heater.oil]\ntype = tasmota\ntopic = %s\nconfirm_timeout = 2s\n"
-		 "[heater.fan]\ntype = tasmota\ntopic = %sb\nconfirm_timeout = 2s\n",
-		 (int) getpid(), f->broker.port, f->sys, f->plug, f->plug);
-	assert_int_equal(daemon_write_config(&f->daemon, text), 0);
+		 "[heater.fan]\ntype = tasmota\ntopic = %sb\nconfirm_timeout = 2s\n", f->plug);
+	assert_int_equal(write_config(f, text), 0);
 	snprintf(stat, sizeof(stat), "stat/%s/POWER", f->plug);
 	snprintf(lwt, sizeof(lwt), "tele/%s/LWT", f->plug);
 	snprintf(cmnd2, sizeof(cmnd2), "cmnd/%sb/Backlog", f->plug);

@@ -1,5 +1,5 @@
 /*
- * The efficiency bench (docs/efficiency.md): bedroomd beside the floor relay
+ * The efficiency bench (docs/benchmarks.md): bedroomd beside the floor relay
  * (bench-relay) and, when node and node-red are there, a Node-RED flow doing
  * the same, all on one mosquitto with its default settings on 127.0.0.1, in
  * one run. Prints a Markdown report; every figure also as a ratio to the

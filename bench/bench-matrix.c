@@ -3,7 +3,9 @@
  * (issue 11): every variant below on every weather trace of bench/data, in the
  * continuous and the setback schedule, each case from unlearned defaults,
  * beside Home Assistant's generic_thermostat at 18.5 °C and the best fixed band
- * in hindsight. docs/benchmarks.md explains the columns and the goal.
+ * in hindsight. docs/benchmarks.md explains the columns and the goal. The last
+ * line says how fast the model learned (issue 11: within three nights): when it
+ * first decided, and its heater gain at 72 h against the simulated heater's.
  *
  *   bench-matrix [--data DIR] [--days N] [--variant NAME] [--trace NAME]
  *                [--schedule continuous|setback] [--verbose] [--nights] [--no-outdoor]
@@ -88,7 +90,18 @@ struct result {
 	double worst_short_c; /* infeasible nights: full power short at 22:00 by */
 	struct thermostat_learned learned;
 	unsigned changes;
+	/* convergence (issue 11: within three nights): when the model first decided,
+	 * and its heater gain three days in against the simulated heater's */
+	double in_use_h;    /* NAN: never */
+	double gain_err_3d; /* relative; NAN: not in use at 72 h, or a shorter run */
 };
+
+/* Across all bedroomd cases: the slowest to converge. */
+static struct {
+	double in_use_max_h, gain_err_max;
+	const char *in_use_case, *gain_case;
+	unsigned never, not_by_3d, gain_within_10;
+} converge;
 
 static bool verbose, per_night, no_outdoor;
 static double days_max = 1e9;
@@ -119,6 +132,21 @@ static double full_power_reach_s(const struct sim_room *room, const struct sim_w
 	return reach;
 }
 
+/* When the model first decides; its gain 72 h in (@true_gain_k_per_h: the simulated heater's). */
+static void note_convergence(const struct bench_ctl *ctl, double t_s, double true_gain_k_per_h,
+			     struct result *res)
+{
+	struct thermostat_learned l;
+
+	if (!isnan(res->in_use_h) && t_s != 3 * DAY_S)
+		return;
+	thermostat_get_learned(ctl->thermostat, &l);
+	if (isnan(res->in_use_h) && l.model_in_use)
+		res->in_use_h = t_s / 3600;
+	if (t_s == 3 * DAY_S && l.model_in_use)
+		res->gain_err_3d = l.heater_gain_k_per_h / true_gain_k_per_h - 1;
+}
+
 static int run(const struct sim_weather *w, const struct variant *v, const struct spec *sp,
 	       struct result *res)
 {
@@ -133,7 +161,7 @@ static int run(const struct sim_weather *w, const struct variant *v, const struc
 	long steps = (long) (end_s / DT_S), night_no = 0;
 	int r;
 
-	*res = (struct result){ .max_under_c = 0 };
+	*res = (struct result){ .in_use_h = NAN, .gain_err_3d = NAN };
 	sim_room_params_init(&rp, v->room);
 	rp.heater_w[0] = v->heater_w;
 	rp.heater_tau_s = v->heater_tau_s;
@@ -163,6 +191,7 @@ static int run(const struct sim_weather *w, const struct variant *v, const struc
 			if (r < 0)
 				goto out;
 			on = ctl.on;
+			note_convergence(&ctl, t_s, v->heater_w / rp.c_a_j_per_k * 3600, res);
 		} else {
 			bool active = sp->continuous || sec >= NIGHT_ON_S - sp->lead_min * 60 ||
 				      sec < NIGHT_OFF_S;
@@ -297,6 +326,47 @@ static int search_band(const struct sim_weather *w, const struct variant *v, boo
 
 static unsigned cases, met;
 
+static void note_case_convergence(const struct result *b, const char *trace,
+				  const struct variant *v, bool continuous)
+{
+	static char in_use_case[160], gain_case[160];
+	char name[160];
+
+	snprintf(name, sizeof(name), "%s %s %s", v->name, trace,
+		 continuous ? "continuous" : "setback");
+	if (isnan(b->in_use_h))
+		converge.never++;
+	else if (b->in_use_h > converge.in_use_max_h) {
+		converge.in_use_max_h = b->in_use_h;
+		snprintf(in_use_case, sizeof(in_use_case), "%s", name);
+		converge.in_use_case = in_use_case;
+	}
+	if (isnan(b->gain_err_3d)) {
+		converge.not_by_3d++;
+		return;
+	}
+	converge.gain_within_10 += fabs(b->gain_err_3d) <= 0.1;
+	if (fabs(b->gain_err_3d) > converge.gain_err_max) {
+		converge.gain_err_max = fabs(b->gain_err_3d);
+		snprintf(gain_case, sizeof(gain_case), "%s", name);
+		converge.gain_case = gain_case;
+	}
+}
+
+/* The convergence summary under the table (a run shorter than 3 days has no gain at 72 h). */
+static void print_convergence(void)
+{
+	printf("the model decided from %.1f h at the latest (%s), in %u of %u cases",
+	       converge.in_use_max_h, converge.in_use_case ? converge.in_use_case : "-",
+	       cases - converge.never, cases);
+	if (days_max > 3)
+		printf("; at 72 h it decided in %u of %u, its heater gain within 10 %% of the "
+		       "simulated heater's in %u (the furthest: %s, %.0f %%)",
+		       cases - converge.not_by_3d, cases, converge.gain_within_10,
+		       converge.gain_case ? converge.gain_case : "-", converge.gain_err_max * 100);
+	printf("\n");
+}
+
 static int bench_case(const struct sim_weather *w, const char *trace, const struct variant *v,
 		      bool continuous)
 {
@@ -323,6 +393,7 @@ static int bench_case(const struct sim_weather *w, const char *trace, const stru
 	     (!continuous || b.kwh <= GOAL_KWH * h.kwh);
 	cases++;
 	met += ok;
+	note_case_convergence(&b, trace, v, continuous);
 	printf("| %s | %s | %s | %.0f / %.2f / %.1f / %.1f | %.0f / %.2f / %.1f / %.1f%s | %.2f: "
 	       "%.0f / %.1f / %.1f | %.3f | %.2f | %u (%.2f K) | %s |\n",
 	       v->name, trace, continuous ? "continuous" : "setback", b.minutes_below,
@@ -336,12 +407,14 @@ static int bench_case(const struct sim_weather *w, const char *trace, const stru
 		fprintf(stderr,
 			"  %s %s %s: learned gain %.1f K/h, heater lag %.0f s, sensor lag %.0f s, "
 			"room %.0f min, walls %.1f h, reach %.1f K, sure %.2f%s, margin %.2f K, "
-			"%u changes; HA (*) on %02u:%02u\n",
+			"%u changes; decided from %.1f h, gain at 72 h %+.1f %%; HA (*) on "
+			"%02u:%02u\n",
 			v->name, trace, continuous ? "continuous" : "setback",
 			l->heater_gain_k_per_h, l->heater_lag_s, l->sensor_lag_s,
 			l->room_tau_s / 60, l->walls_tau_s / 3600, l->max_rise_k, l->sure,
-			l->model_in_use ? "" : " (not in use)", l->margin_c, b.changes,
-			(NIGHT_ON_S / 60 - lead) / 60, (NIGHT_ON_S / 60 - lead) % 60);
+			l->model_in_use ? "" : " (not in use)", l->margin_c, b.changes, b.in_use_h,
+			b.gain_err_3d * 100, (NIGHT_ON_S / 60 - lead) / 60,
+			(NIGHT_ON_S / 60 - lead) % 60);
 	}
 	fflush(stdout);
 	return 0;
@@ -458,5 +531,6 @@ int main(int argc, char **argv)
 		}
 	}
 	printf("\n%u of %u cases meet the goal\n", met, cases);
+	print_convergence();
 	return 0;
 }

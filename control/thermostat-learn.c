@@ -240,9 +240,20 @@ double thermostat_model_floor(const struct thermostat *t, double floor_c, bool r
 
 int thermostat_model_get(const struct thermostat *t, struct thermostat_model *ret)
 {
+	struct thermostat_model m;
+	struct plant check;
+
 	if (!t->plant.ok)
 		return -ENODATA;
-	plant_to_model(&t->plant, t->model_margin_c, ret);
+	plant_to_model(&t->plant, t->model_margin_c, &m);
+	/*
+	 * An early fit on data that cannot tell it (the heater never on yet: its
+	 * gain comes out 0) is out of the range thermostat_model_set() takes:
+	 * kept, it would be refused at the next start. Not worth keeping yet.
+	 */
+	if (!plant_from_model(&check, &m))
+		return -ENODATA;
+	*ret = m;
 	return 0;
 }
 

@@ -171,9 +171,14 @@ struct run {
 	uint64_t start;
 	uint64_t sec0; /* local second of the day at now = 0, DST shifts included */
 	unsigned steps;
-	/* the readings given: the newest value and since when it has not changed */
+	/*
+	 * The readings given: the newest value and since when it has not changed
+	 * (NAN: a reading the thermostat may have left out came since).
+	 */
 	double run_c;
 	uint64_t run_since_usec;
+	bool have_newest;
+	uint64_t newest_usec; /* the newest reading's time */
 	bool stage0_on;
 	uint64_t stage0_on_since;
 	unsigned round_trips;
@@ -202,11 +207,19 @@ static double heaters_really_on(const struct run *r)
 /* A new reading at @usec of @c. */
 static void give_reading(struct run *r, double c, uint64_t usec)
 {
-	r->in.room_known = true;
-	if (c != r->run_c || !(usec >= r->in.room_usec)) {
+	bool again = r->in.room_known && usec == r->in.room_usec && c == r->in.room_c;
+
+	if (!again && r->have_newest && usec <= r->newest_usec) {
+		/* not newer than one given: the thermostat's estimator leaves it out */
+		r->run_c = NAN;
+	} else if (!again && c != r->run_c) {
 		r->run_c = c;
 		r->run_since_usec = usec;
 	}
+	if (!r->have_newest || usec > r->newest_usec)
+		r->newest_usec = usec;
+	r->have_newest = true;
+	r->in.room_known = true;
 	r->in.room_c = c;
 	r->in.room_usec = usec;
 }

@@ -36,7 +36,7 @@
 #define MIN            (60 * SEC)
 #define HOUR           (60 * MIN)
 #define COLD_MARGIN    1.0 /* "clearly below the floor" for the never-cold invariant */
-#define MODEL_READINGS 30  /* a steady run the room model's filter has surely settled on */
+#define MODEL_READINGS 10  /* a steady run the room model's filter has settled on */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -337,13 +337,11 @@ static void check_learned(const struct thermostat *t)
  * or it is taking the early break before the maximum on-time (thermostat-floor.c
  * rest_due(), thermostat-plan.c).
  *
- * With the room model deciding, the estimate is the Kalman filter's, which
- * trusts the model and takes a reading far from its prediction in by about a
- * fifth a reading: after a jump of 65 K it held the air above the floor for
- * minutes with the readings 18 K below it (and after one 85 C reading, 12 min
- * at 0.1 K below). Nothing promises how fast it follows a jump (the sensors'
- * reading check refuses jumps of more than 2 K/min + 1 K by default), only that
- * it settles on a steady reading: there the run must be MODEL_READINGS long.
+ * With the room model deciding, the estimate is the Kalman filter's. A reading
+ * 2 K or more from what it expects starts it again (thermostat-learn.c); one
+ * closer is taken in by about a fifth a reading, and nothing promises how fast
+ * the filter follows such a step, only that it settles on a steady reading:
+ * there the run must be MODEL_READINGS long.
  */
 static void check_never_cold(const struct run *r, bool model)
 {

@@ -45,6 +45,7 @@
 #define MARGIN_RATE         0.2  /* the mean error: of each trough */
 #define MARGIN_HI_UP        0.2  /* the high quantile: of a trough deeper than it */
 #define MARGIN_HI_DOWN      0.05 /* of a trough shallower than it */
+#define OBS_LOST_C          2.0  /* a reading this far from the filter's: start it again */
 
 void thermostat_learn_init(struct thermostat *t)
 {
@@ -200,8 +201,17 @@ void thermostat_learn_step(struct thermostat *t, const struct thermostat_input *
 		uint64_t gap = GAP_READINGS * t->p.reading_period_usec;
 
 		ident_reading(&t->ident, in->room_usec, in->room_c, out_c, learn);
-		if (t->plant.ok && t->obs.ok && in->room_usec - t->obs.t_usec <= gap) {
+		if (t->plant.ok && t->obs.ok && in->room_usec - t->obs.t_usec <= gap)
 			observer_advance(&t->obs, &t->plant, in->room_usec);
+		/*
+		 * A reading OBS_LOST_C or more from what the filter expects is not
+		 * noise (a sensor's glitch, one swapped): taken in by a fifth a
+		 * reading it held the air 4 K too warm for minutes after one 85 C
+		 * reading, the room below the floor. Start again from it, as after a
+		 * gap; a glitch's next reading starts it back.
+		 */
+		if (t->plant.ok && t->obs.ok && in->room_usec - t->obs.t_usec <= gap &&
+		    fabs(in->room_c - t->obs.ts) < OBS_LOST_C) {
 			observer_update(&t->obs, &t->plant, in->room_c, out_c);
 		} else {
 			t->obs.out_c = isfinite(out_c) ? out_c : t->obs.out_c;
@@ -240,9 +250,20 @@ double thermostat_model_floor(const struct thermostat *t, double floor_c, bool r
 
 int thermostat_model_get(const struct thermostat *t, struct thermostat_model *ret)
 {
+	struct thermostat_model m;
+	struct plant check;
+
 	if (!t->plant.ok)
 		return -ENODATA;
-	plant_to_model(&t->plant, t->model_margin_c, ret);
+	plant_to_model(&t->plant, t->model_margin_c, &m);
+	/*
+	 * An early fit on data that cannot tell it (the heater never on yet: its
+	 * gain comes out 0) is out of the range thermostat_model_set() takes:
+	 * kept, it would be refused at the next start. Not worth keeping yet.
+	 */
+	if (!plant_from_model(&check, &m))
+		return -ENODATA;
+	*ret = m;
 	return 0;
 }
 

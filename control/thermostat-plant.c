@@ -100,7 +100,13 @@ bool plant_from_model(struct plant *pl, const struct thermostat_model *m)
 		p.c3[k] = m->walls_per_h[k] * (1 - m->walls_share[k]) / 3600;
 		p.walls_tau_s[k] = m->walls_tau_s[k];
 	}
-	if (!(plant_loss_rate(&p) > 0))
+	/*
+	 * A room that loses no heat would hold any warmth for ever, and the plan
+	 * would never heat. Without an outdoor temperature, though, the fit has no
+	 * loss to the outdoor at all (c1 = c3 = 0) and its constant term carries
+	 * it: such a model, as learned, must come back from the store.
+	 */
+	if (!(plant_loss_rate(&p) > 0) && !(p.c0 < 0))
 		return false;
 	split_lags(&p);
 	*pl = p;

@@ -231,7 +231,8 @@ void thermostat_get_learned(const struct thermostat *t, struct thermostat_learne
 
 /*
  * Copies out what was learned about the room. Returns 0, or -ENODATA while
- * nothing is fitted yet (@ret untouched).
+ * nothing is fitted yet, or nothing thermostat_model_set() would take back
+ * (@ret untouched).
  */
 int thermostat_model_get(const struct thermostat *t, struct thermostat_model *ret);
 

@@ -204,6 +204,37 @@ static void test_differs(void **state)
 	assert_true(thermostat_model_differs(&a, &b));
 }
 
+/*
+ * Before the heater ever ran (mode off, the autumn) the fit has nothing to
+ * tell the heater's gain by and puts it at 0: not a model to keep, since
+ * thermostat_model_set() would refuse it at the next start. Whatever
+ * thermostat_model_get() offers comes back (the fuzzer found it did not).
+ */
+static void test_only_what_comes_back_is_offered(void **state)
+{
+	struct thermostat_model m;
+	struct thermostat_decision d;
+	struct thermostat_input in;
+	struct thermostat_params p;
+	struct thermostat *t = NULL;
+	uint64_t now = 1000000;
+
+	(void) state;
+	thermostat_params_init(&p);
+	assert_int_equal(thermostat_new(&p, &t), 0);
+	thermostat_input_init(&in);
+	in.mode = THERMOSTAT_MODE_OFF;
+	in.room_known = true;
+	for (unsigned k = 0; k < 180; k++, now += 60000000) {
+		in.room_c = 20.0 - k / 160.0; /* cooling by 0.375 K/h */
+		in.room_usec = now;
+		assert_int_equal(thermostat_step(t, &in, now, (k * 60) % 86400, &d), 0);
+		if (thermostat_model_get(t, &m) == 0)
+			assert_int_equal(thermostat_model_set(t, &m), 0);
+	}
+	thermostat_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -211,6 +242,7 @@ int main(void)
 		cmocka_unit_test(test_refused_lines),
 		cmocka_unit_test(test_nonsense_is_the_thermostats_to_refuse),
 		cmocka_unit_test(test_differs),
+		cmocka_unit_test(test_only_what_comes_back_is_offered),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

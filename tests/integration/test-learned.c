@@ -91,6 +91,14 @@ static void keep_line(struct fixture *f, const char *line)
 	store_close(s);
 }
 
+static void keep_model_as(struct fixture *f, const struct thermostat_model *m)
+{
+	char text[THERMOSTAT_MODEL_TEXT_MAX];
+
+	assert_true(thermostat_model_format(m, text, sizeof(text)) > 0);
+	keep_line(f, text);
+}
+
 static void keep_model(struct fixture *f, double gain, double sure)
 {
 	struct thermostat_model m = {
@@ -105,10 +113,8 @@ static void keep_model(struct fixture *f, double gain, double sure)
 		.sure = sure,
 		.margin_c = 0.05,
 	};
-	char text[THERMOSTAT_MODEL_TEXT_MAX];
 
-	assert_true(thermostat_model_format(&m, text, sizeof(text)) > 0);
-	keep_line(f, text);
+	keep_model_as(f, &m);
 }
 
 static int count_log(struct fixture *f, const char *needle)
@@ -218,6 +224,39 @@ static void test_kept_model_restored_across_restart_and_reload(void **state)
 	learned_says(f, "heater_gain_k_per_h", 40, -1);
 }
 
+/*
+ * Most bedrooms have no outdoor thermometer. A model learned without one has no
+ * loss to the outdoor (the walls follow the room alone) and carries the loss in
+ * its constant term; it was refused at every start, and the room learned afresh.
+ */
+static void test_model_without_outdoor_restored(void **state)
+{
+	struct fixture *f = *state;
+	struct thermostat_model m = {
+		.version = THERMOSTAT_MODEL_VERSION,
+		.gain_k_per_h = 30,
+		.lag_long_s = 180,
+		.lag_short_s = 0,
+		.out_per_h = 0,
+		.walls_per_h = { 2.0, 1.0 },
+		.walls_share = { 1, 1 },
+		.walls_tau_s = { 5400, 18000 },
+		.offset_k_per_h = -4.5,
+		.sure = 0.9,
+		.margin_c = 0.06,
+	};
+
+	write_config(f, "0"); /* no outdoor_topic */
+	keep_model_as(f, &m);
+	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
+	assert_int_equal(
+	    daemon_wait_log(&f->daemon, "what was learned about the room is back", 5000), 0);
+	assert_int_equal(count_log(f, "learning the room afresh"), 0);
+	assert_int_equal(client_publish(f->client, f->thermo_topic, "17.5", false), 0);
+	learned_says(f, "heater_gain_k_per_h", 30, true);
+	assert_int_equal(store_count_rows(f->db, "settings", "key = '" KEY "'"), 1);
+}
+
 static void test_refused_model_is_logged_and_dropped(void **state)
 {
 	struct fixture *f = *state;
@@ -245,6 +284,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_kept_model_restored_across_restart_and_reload,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_model_without_outdoor_restored, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_refused_model_is_logged_and_dropped, setup,
 						teardown),
 	};

@@ -199,9 +199,10 @@ void thermostat_learn_step(struct thermostat *t, const struct thermostat_input *
 	ident_input(&t->ident, now_usec, t->ident.next_u);
 	if (fresh_reading && in->room_usec >= t->obs.t_usec) {
 		uint64_t gap = GAP_READINGS * t->p.reading_period_usec;
+		bool tracking = t->plant.ok && t->obs.ok && in->room_usec - t->obs.t_usec <= gap;
 
 		ident_reading(&t->ident, in->room_usec, in->room_c, out_c, learn);
-		if (t->plant.ok && t->obs.ok && in->room_usec - t->obs.t_usec <= gap)
+		if (tracking)
 			observer_advance(&t->obs, &t->plant, in->room_usec);
 		/*
 		 * A reading OBS_LOST_C or more from what the filter expects is not
@@ -210,8 +211,7 @@ void thermostat_learn_step(struct thermostat *t, const struct thermostat_input *
 		 * reading, the room below the floor. Start again from it, as after a
 		 * gap; a glitch's next reading starts it back.
 		 */
-		if (t->plant.ok && t->obs.ok && in->room_usec - t->obs.t_usec <= gap &&
-		    fabs(in->room_c - t->obs.ts) < OBS_LOST_C) {
+		if (tracking && fabs(in->room_c - t->obs.ts) < OBS_LOST_C) {
 			observer_update(&t->obs, &t->plant, in->room_c, out_c);
 		} else {
 			t->obs.out_c = isfinite(out_c) ? out_c : t->obs.out_c;

@@ -99,7 +99,7 @@ struct result {
 /* Across all bedroomd cases: the slowest to converge. */
 static struct {
 	double in_use_max_h, gain_err_max;
-	const char *in_use_case, *gain_case;
+	char in_use_case[160], gain_case[160]; /* the cases of those ("": none yet) */
 	unsigned never, not_by_3d, gain_within_10;
 } converge;
 
@@ -329,7 +329,6 @@ static unsigned cases, met;
 static void note_case_convergence(const struct result *b, const char *trace,
 				  const struct variant *v, bool continuous)
 {
-	static char in_use_case[160], gain_case[160];
 	char name[160];
 
 	snprintf(name, sizeof(name), "%s %s %s", v->name, trace,
@@ -338,8 +337,7 @@ static void note_case_convergence(const struct result *b, const char *trace,
 		converge.never++;
 	else if (b->in_use_h > converge.in_use_max_h) {
 		converge.in_use_max_h = b->in_use_h;
-		snprintf(in_use_case, sizeof(in_use_case), "%s", name);
-		converge.in_use_case = in_use_case;
+		snprintf(converge.in_use_case, sizeof(converge.in_use_case), "%s", name);
 	}
 	if (isnan(b->gain_err_3d)) {
 		converge.not_by_3d++;
@@ -348,8 +346,7 @@ static void note_case_convergence(const struct result *b, const char *trace,
 	converge.gain_within_10 += fabs(b->gain_err_3d) <= 0.1;
 	if (fabs(b->gain_err_3d) > converge.gain_err_max) {
 		converge.gain_err_max = fabs(b->gain_err_3d);
-		snprintf(gain_case, sizeof(gain_case), "%s", name);
-		converge.gain_case = gain_case;
+		snprintf(converge.gain_case, sizeof(converge.gain_case), "%s", name);
 	}
 }
 
@@ -357,13 +354,14 @@ static void note_case_convergence(const struct result *b, const char *trace,
 static void print_convergence(void)
 {
 	printf("the model decided from %.1f h at the latest (%s), in %u of %u cases",
-	       converge.in_use_max_h, converge.in_use_case ? converge.in_use_case : "-",
+	       converge.in_use_max_h, converge.in_use_case[0] ? converge.in_use_case : "-",
 	       cases - converge.never, cases);
 	if (days_max > 3)
 		printf("; at 72 h it decided in %u of %u, its heater gain within 10 %% of the "
 		       "simulated heater's in %u (the furthest: %s, %.0f %%)",
 		       cases - converge.not_by_3d, cases, converge.gain_within_10,
-		       converge.gain_case ? converge.gain_case : "-", converge.gain_err_max * 100);
+		       converge.gain_case[0] ? converge.gain_case : "-",
+		       converge.gain_err_max * 100);
 	printf("\n");
 }
 

@@ -20,9 +20,9 @@
  * so the least squares are not biased by the sensor noise.
  *
  * Memory: two accumulators (a long one of three days, a short one of eight
- * hours for change detection), 2 x 4.1 k doubles. CPU: per reading ~5 k
- * flops; per fit (282 candidates of 7 parameters) ~150 k. Deterministic: no
- * clock, no randomness.
+ * hours for change detection), 2 x 4.1 k doubles. CPU: per reading (at most
+ * one a second) ~5 k flops; per fit (282 candidates of 7 parameters) ~150 k.
+ * Deterministic: no clock, no randomness.
  */
 #include <math.h>
 #include <string.h>
@@ -32,6 +32,14 @@
 #define LONG_MEMORY_S  (3.0 * 86400.0)
 #define SHORT_MEMORY_S (8.0 * 3600.0)
 #define GAP_S          300.0 /* readings further apart are not used */
+/*
+ * A reading sooner than this after the last one taken waits for the next: the
+ * room changes too slowly for it to add anything. Taken, a burst of copies
+ * (a thermometer that reports each value twenty times in 200 ms) made
+ * equations of near-zero span that took the heater's gain to a quarter of its
+ * value; and a sensor that floods now costs what one a second does.
+ */
+#define MIN_DT_USEC 1000000ULL
 
 /* The pairs: the longer lag (heater or sensor) and the shorter one (at most 300 s). */
 static const double lag_pairs[IDENT_N_LAG][2] = {
@@ -130,15 +138,20 @@ void ident_input(struct thermostat_ident *id, uint64_t now_usec, double u)
 		id->next_usec = now_usec;
 		return;
 	}
+	/*
+	 * The filters are advanced only up to where the command changes (and a
+	 * reading, in ident_reading()): over a constant command one step is as
+	 * exact as many, and this is called at every step of the thermostat.
+	 */
 	if (id->next_u != id->u && now_usec >= id->next_usec) {
 		advance(id, id->next_usec);
 		if (id->u <= 0 && id->next_u > 0)
 			id->pending_ons++;
 		id->u = id->next_u;
 	}
-	advance(id, now_usec);
 	if (u != id->next_u) {
 		if (id->next_u != id->u) { /* a change still pending: takes effect now */
+			advance(id, now_usec);
 			if (id->u <= 0 && id->next_u > 0)
 				id->pending_ons++;
 			id->u = id->next_u;
@@ -170,6 +183,10 @@ void ident_reading(struct thermostat_ident *id, uint64_t t_usec, double y_c, dou
 		id->last_out = out_c;
 	}
 	out_c = isfinite(out_c) ? out_c : id->last_out;
+	if (learn && id->have_prev && t_usec > id->prev_usec &&
+	    t_usec - id->prev_usec < MIN_DT_USEC)
+		return;
+	advance(id, t_usec);
 	if (!id->have_prev) {
 		for (unsigned i = 0; i < IDENT_N_MASS; i++)
 			id->my[i] = id->mo[i] = y_c; /* walls at the air: the best guess */

@@ -151,6 +151,56 @@ static void test_identify(void **state)
 }
 
 /*
+ * A thermometer that floods (each reading followed by twenty copies within
+ * 200 ms) teaches the identification exactly what the readings alone do, at
+ * the cost of those: readings less than a second after the last one taken wait.
+ */
+static void test_identify_flooded(void **state)
+{
+	struct sim_room_params rp;
+	struct sim_room *room = NULL;
+	struct sim_weather *w = NULL;
+	static struct thermostat_ident plain, flooded;
+	struct ident_fit fp, ff;
+	bool on = false;
+
+	assert_int_equal(sim_weather_load(BENCH_DATA_DIR "/weather_boston.csv", &w, NULL), 0);
+	assert_int_equal(sim_room_params_init(&rp, SIM_ROOM_VARIANT_OLDER), 0);
+	assert_int_equal(sim_room_new(&rp, &room), 0);
+	ident_init(&plain);
+	ident_init(&flooded);
+	for (long k = 0; k < 2 * 8640; k++) {
+		uint64_t t = (uint64_t) k * 10 * S;
+		double out = sim_weather_outdoor_c(w, (double) k * 10);
+
+		if (k % 6 == 0) {
+			double y = sim_room_sensor_c(room);
+			bool want = on ? y < 18.8 : y <= 18.2;
+
+			ident_reading(&plain, t, y, out, true);
+			ident_reading(&flooded, t, y, out, true);
+			if (want != on) {
+				on = want;
+				ident_input(&plain, t, on ? 1 : 0);
+				ident_input(&flooded, t, on ? 1 : 0);
+			}
+			for (unsigned i = 1; i <= 20; i++)
+				ident_reading(&flooded, t + i * 10000, y, out, true);
+		}
+		sim_room_step(room, on, out, 10);
+	}
+	assert_true(ident_fit(&plain.lng, &fp));
+	assert_true(ident_fit(&flooded.lng, &ff));
+	assert_int_equal(ff.lag, fp.lag);
+	assert_int_equal(ff.mass, fp.mass);
+	for (unsigned i = 0; i < IDENT_N_PAR; i++)
+		assert_float_equal(ff.theta[i], fp.theta[i], 1e-3 * fabs(fp.theta[i]));
+	assert_float_equal(ff.n, fp.n, 1e-9 * fp.n);
+	sim_room_free(room);
+	sim_weather_free(w);
+}
+
+/*
  * The thermostat learns in the loop: the model drives within two days and
  * knows the heater's reach (power over loss: 1500 W / 22.1 W/K = 68 K).
  */
@@ -510,6 +560,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_identify),
+		cmocka_unit_test(test_identify_flooded),
 		cmocka_unit_test(test_learn_in_loop),
 		cmocka_unit_test(test_plan_floor_turned_down),
 		cmocka_unit_test(test_plan_holds_floor),

@@ -38,6 +38,12 @@
  */
 #define STATE_HOLD_USEC     (250ULL * 1000ULL)
 #define STATE_HOLD_ACCURACY (25ULL * 1000ULL)
+/*
+ * And at least this long after the snapshot before: a room that changes all
+ * the time (a thermometer that floods) makes one a second, which is more than
+ * any dashboard shows, not four (each a JSON document of a kilobyte).
+ */
+#define STATE_GAP_USEC (1000ULL * 1000ULL)
 
 struct manager {
 	sd_event *event;
@@ -54,6 +60,7 @@ struct manager {
 
 	sd_event_source *prune_timer;
 	sd_event_source *state_timer; /* <base>/state, STATE_HOLD_USEC after a change */
+	uint64_t state_sent_usec;     /* CLOCK_MONOTONIC: the last snapshot; 0 before the first */
 	int schema_version;           /* of the open store, for the state */
 	sd_event_source *flush_timer; /* armed while cramps or reminders wait for the store */
 	sd_event_source *sig_term;
@@ -126,6 +133,7 @@ static void publish_state(struct manager *m)
 	r = mqtt_publish_below(m->mqtt, "state", text, strlen(text), 1, true, NULL);
 	if (r < 0)
 		log_warning_errno(r, "cannot publish state");
+	m->state_sent_usec = clock_monotonic_usec();
 	free(text);
 }
 
@@ -144,6 +152,7 @@ static int on_state_timer(sd_event_source *s, uint64_t usec, void *userdata)
 static void publish_changes(struct manager *m)
 {
 	int enabled = SD_EVENT_OFF;
+	uint64_t due;
 	int r;
 
 	if (!m->state_timer) {
@@ -152,7 +161,10 @@ static void publish_changes(struct manager *m)
 	}
 	if (sd_event_source_get_enabled(m->state_timer, &enabled) >= 0 && enabled != SD_EVENT_OFF)
 		return;
-	r = sd_event_source_set_time_relative(m->state_timer, STATE_HOLD_USEC);
+	due = clock_monotonic_usec() + STATE_HOLD_USEC;
+	if (m->state_sent_usec && due < m->state_sent_usec + STATE_GAP_USEC)
+		due = m->state_sent_usec + STATE_GAP_USEC;
+	r = sd_event_source_set_time(m->state_timer, due);
 	if (r >= 0)
 		r = sd_event_source_set_enabled(m->state_timer, SD_EVENT_ONESHOT);
 	if (r < 0)

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <systemd/sd-event.h>
 
+#include "control/rate-meter.h"
 #include "daemon/mqtt.h"
 #include "daemon/warn-limit.h"
 
@@ -23,6 +24,13 @@ struct mqtt_received;
 #define SHORT_CONNECTION_USEC (30ULL * 1000000ULL)
 /* The reconnect back-off after short connections grows to this, not to a minute. */
 #define SHORT_BACKOFF_MAX_USEC (8ULL * 1000000ULL)
+/*
+ * More messages than this in a second are a flood: no device in a bedroom
+ * sends that many (a thermometer reports every few seconds at most, a plug
+ * answers a command), a misbehaving one or a storm of retained messages does.
+ * In a flood, reads are no longer acknowledged at once (see note_inflow()).
+ */
+#define MQTT_FLOOD_PER_S 100U
 
 enum mqtt_state {
 	MQTT_STATE_IDLE,
@@ -77,6 +85,9 @@ struct mqtt {
 	uint64_t last_in_usec;       /* CLOCK_MONOTONIC: a packet read, or a PINGREQ sent */
 	uint64_t last_out_usec;      /* CLOCK_MONOTONIC: a packet written */
 	bool read_answered;          /* what was just read is answered (a PUBACK) */
+	unsigned n_read;             /* messages in the read under way */
+	struct rate_meter inflow;    /* messages read, against MQTT_FLOOD_PER_S */
+	bool flooded;                /* over it: no immediate ACKs */
 	bool in_io;                  /* on_io() reads and delivers: it writes at its end */
 	sd_event_source *reconnect_timer;
 	sd_event_source *held_timer; /* SHORT_CONNECTION_USEC after a CONNACK, after short ones */

@@ -39,6 +39,7 @@ void mqtt_on_message(struct mosquitto *mosq, void *userdata, const struct mosqui
 	struct mqtt *m = userdata;
 	struct mqtt_received *r;
 
+	m->n_read++;
 	/* libmosquitto answers QoS 1 and 2 during the same read. */
 	if (msg->qos > 0)
 		m->read_answered = true;

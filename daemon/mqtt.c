@@ -108,13 +108,33 @@ static void connection_lost(struct mqtt *m, int error)
  * acknowledged, and Linux delays an ACK by 40 ms or more while we have
  * nothing to send: the next reading would wait behind the PUBACK of our last
  * state publish. The kernel goes back to delayed ACKs by itself, so this is
- * said after every read.
+ * said after every read, but not in a flood (see MQTT_FLOOD_PER_S).
  */
 static void ack_now(int fd)
 {
 	int one = 1;
 
 	(void) setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
+}
+
+/*
+ * Counts the messages just read. In a flood (more than MQTT_FLOOD_PER_S a
+ * second) the ACKs go back to the kernel's delayed ones: the broker then
+ * gathers what it sends into fewer, larger writes and we wake once for several
+ * messages, not once for each. Answers then wait up to the delayed ACK (40 ms)
+ * more; nothing in a bedroom needs them sooner, and CPU time on a Pi that a
+ * misbehaving device floods is what matters then.
+ */
+static void note_inflow(struct mqtt *m)
+{
+	bool flooded = rate_meter_add(&m->inflow, m->last_in_usec, m->n_read);
+
+	if (flooded != m->flooded)
+		log_debug("%s than %u MQTT messages a second: %s", flooded ? "more" : "no more",
+			  (unsigned) MQTT_FLOOD_PER_S,
+			  flooded ? "acknowledging them in batches" : "acknowledging each at once");
+	m->flooded = flooded;
+	m->n_read = 0;
 }
 
 /* What went wrong on @fd, as a negative errno; 0 when nothing is pending. */
@@ -162,6 +182,7 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 		m->in_io = true;
 		rc = mosquitto_loop_read(m->mosq, 1);
 		m->last_in_usec = clock_monotonic_usec();
+		note_inflow(m);
 		if (m->read_answered)
 			m->last_out_usec = m->last_in_usec;
 		m->read_answered = false;
@@ -178,7 +199,7 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 		wrote = true;
 	}
 	/* After the command; a packet written carried the ACK already. */
-	if (rc == MOSQ_ERR_SUCCESS && (revents & EPOLLIN) && !wrote && m->io)
+	if (rc == MOSQ_ERR_SUCCESS && (revents & EPOLLIN) && !wrote && m->io && !m->flooded)
 		ack_now(fd);
 	/*
 	 * A socket hung up that libmosquitto read without complaint (its TLS
@@ -467,6 +488,7 @@ int mqtt_new(sd_event *event, const struct config_mqtt *cfg, const struct mqtt_c
 	m->client_cert = cfg->cert_file;
 	m->password = cfg->username && cfg->password;
 	warn_limit_init(&m->warn_large, event, "large messages");
+	m->inflow = (struct rate_meter) RATE_METER_INIT(1000000ULL, MQTT_FLOOD_PER_S);
 	m->host = strdup(cfg->host);
 	m->base_topic = strdup(cfg->base_topic);
 	m->client_id = strdup(cfg->client_id);

@@ -46,3 +46,17 @@ int event_add_io_dup(sd_event *e, sd_event_source **ret, int fd, uint32_t events
 	*ret = s;
 	return 0;
 }
+
+int event_source_arm_at(sd_event_source *s, uint64_t usec)
+{
+	uint64_t at;
+	int enabled, r;
+
+	if (sd_event_source_get_enabled(s, &enabled) >= 0 && enabled == SD_EVENT_ONESHOT &&
+	    sd_event_source_get_time(s, &at) >= 0 && at == usec)
+		return 0;
+	r = sd_event_source_set_time(s, usec);
+	if (r >= 0)
+		r = sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+	return r;
+}

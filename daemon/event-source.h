@@ -21,3 +21,11 @@ int event_source_describe(sd_event_source *s, const char *fmt, ...)
  */
 int event_add_io_dup(sd_event *e, sd_event_source **ret, int fd, uint32_t events,
 		     sd_event_io_handler_t handler, void *userdata);
+
+/*
+ * Arms the oneshot timer @s for @usec, unless it is armed for just that: a
+ * deadline many messages arm again (the keepalive, a sensor's staleness, the
+ * heating's next wake-up) then costs two reads, not sd-event's reordering of
+ * its timers. Returns 0 or a negative errno.
+ */
+int event_source_arm_at(sd_event_source *s, uint64_t usec);

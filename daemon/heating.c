@@ -99,8 +99,7 @@ static void arm_timer(struct heating *h, uint64_t at)
 			at = h->stages[i].wake_usec;
 	if (at == UINT64_MAX)
 		return;
-	(void) sd_event_source_set_time(h->timer, at);
-	(void) sd_event_source_set_enabled(h->timer, SD_EVENT_ONESHOT);
+	(void) event_source_arm_at(h->timer, at);
 }
 
 /* Publishes a heater's messages and handles its alerts; true when it wants a new decision. */

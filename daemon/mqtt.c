@@ -60,8 +60,8 @@ static void arm_keepalive(struct mqtt *m)
 		(void) sd_event_source_set_enabled(m->misc_timer, SD_EVENT_OFF);
 		return;
 	}
-	(void) sd_event_source_set_time(m->misc_timer, due);
-	(void) sd_event_source_set_enabled(m->misc_timer, SD_EVENT_ONESHOT);
+	/* Whole seconds: it moves once a second at most, not at every packet. */
+	(void) event_source_arm_at(m->misc_timer, due);
 }
 
 void mqtt_sent(struct mqtt *m, bool sent)

@@ -77,8 +77,7 @@ static void arm_health_timer(struct room *r)
 		next = r->published.time_usec + r->publish_params.min_interval_usec;
 	if (r->track && room_sensors_next_usec(r->track) < next)
 		next = room_sensors_next_usec(r->track);
-	(void) sd_event_source_set_time(r->health_timer, next);
-	(void) sd_event_source_set_enabled(r->health_timer, SD_EVENT_ONESHOT);
+	(void) event_source_arm_at(r->health_timer, next);
 }
 
 /*

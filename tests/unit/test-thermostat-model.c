@@ -87,6 +87,40 @@ static void loop_run(struct loop *l, double hours)
 }
 
 /*
+ * A plain hysteresis (on at 18.2, off at 18.8 on the reading) heats @room for
+ * @days of @w, each reading every 60 s given to every one of the @n
+ * identifications @id, and to id[i] again copies[i] times 10 ms apart after
+ * the command it leads to.
+ */
+static void feed_hysteresis(struct sim_room *room, const struct sim_weather *w, long days,
+			    struct thermostat_ident *const *id, const unsigned *copies, size_t n)
+{
+	bool on = false;
+
+	for (long k = 0; k < days * 8640; k++) {
+		uint64_t t = (uint64_t) k * 10 * S;
+		double out = sim_weather_outdoor_c(w, (double) k * 10);
+
+		if (k % 6 == 0) {
+			double y = sim_room_sensor_c(room);
+			bool want = on ? y < 18.8 : y <= 18.2;
+
+			for (size_t j = 0; j < n; j++)
+				ident_reading(id[j], t, y, out, true);
+			if (want != on) {
+				on = want;
+				for (size_t j = 0; j < n; j++)
+					ident_input(id[j], t, on ? 1 : 0);
+			}
+			for (size_t j = 0; j < n; j++)
+				for (unsigned i = 1; i <= copies[j]; i++)
+					ident_reading(id[j], t + i * 10000, y, out, true);
+		}
+		sim_room_step(room, on, out, 10);
+	}
+}
+
+/*
  * The identification alone, fed by a plain hysteresis on the noisy, 1/16 K
  * readings for three days: it recovers the heater's gain within 8 %, the total
  * lag between command and reading within 35 %, the air's coupling to the walls
@@ -98,9 +132,10 @@ static void identify(double heater_tau_s, double sensor_tau_s)
 	struct sim_room *room = NULL;
 	struct sim_weather *w = NULL;
 	static struct thermostat_ident id;
+	struct thermostat_ident *ids[] = { &id };
+	const unsigned copies[] = { 0 };
 	struct ident_fit f;
 	double lag, true_lag = heater_tau_s + sensor_tau_s + 10, g_true, kam_true, kao_true;
-	bool on = false;
 
 	assert_int_equal(sim_weather_load(BENCH_DATA_DIR "/weather_boston.csv", &w, NULL), 0);
 	assert_int_equal(sim_room_params_init(&rp, SIM_ROOM_VARIANT_OLDER), 0);
@@ -108,22 +143,7 @@ static void identify(double heater_tau_s, double sensor_tau_s)
 	rp.sensor_tau_s = sensor_tau_s;
 	assert_int_equal(sim_room_new(&rp, &room), 0);
 	ident_init(&id);
-	for (long k = 0; k < 3 * 8640; k++) {
-		uint64_t t = (uint64_t) k * 10 * S;
-		double out = sim_weather_outdoor_c(w, (double) k * 10);
-
-		if (k % 6 == 0) {
-			double y = sim_room_sensor_c(room);
-			bool want = on ? y < 18.8 : y <= 18.2;
-
-			ident_reading(&id, t, y, out, true);
-			if (want != on) {
-				on = want;
-				ident_input(&id, t, on ? 1 : 0);
-			}
-		}
-		sim_room_step(room, on, out, 10);
-	}
+	feed_hysteresis(room, w, 3, ids, copies, 1);
 	assert_true(ident_fit(&id.lng, &f));
 	lag = ident_lag_long_s(f.lag) + ident_lag_short_s(f.lag);
 	g_true = rp.heater_w[0] / rp.c_a_j_per_k;
@@ -161,34 +181,16 @@ static void test_identify_flooded(void **state)
 	struct sim_room *room = NULL;
 	struct sim_weather *w = NULL;
 	static struct thermostat_ident plain, flooded;
+	struct thermostat_ident *ids[] = { &plain, &flooded };
+	const unsigned copies[] = { 0, 20 };
 	struct ident_fit fp, ff;
-	bool on = false;
 
 	assert_int_equal(sim_weather_load(BENCH_DATA_DIR "/weather_boston.csv", &w, NULL), 0);
 	assert_int_equal(sim_room_params_init(&rp, SIM_ROOM_VARIANT_OLDER), 0);
 	assert_int_equal(sim_room_new(&rp, &room), 0);
 	ident_init(&plain);
 	ident_init(&flooded);
-	for (long k = 0; k < 2 * 8640; k++) {
-		uint64_t t = (uint64_t) k * 10 * S;
-		double out = sim_weather_outdoor_c(w, (double) k * 10);
-
-		if (k % 6 == 0) {
-			double y = sim_room_sensor_c(room);
-			bool want = on ? y < 18.8 : y <= 18.2;
-
-			ident_reading(&plain, t, y, out, true);
-			ident_reading(&flooded, t, y, out, true);
-			if (want != on) {
-				on = want;
-				ident_input(&plain, t, on ? 1 : 0);
-				ident_input(&flooded, t, on ? 1 : 0);
-			}
-			for (unsigned i = 1; i <= 20; i++)
-				ident_reading(&flooded, t + i * 10000, y, out, true);
-		}
-		sim_room_step(room, on, out, 10);
-	}
+	feed_hysteresis(room, w, 2, ids, copies, 2);
 	assert_true(ident_fit(&plain.lng, &fp));
 	assert_true(ident_fit(&flooded.lng, &ff));
 	assert_int_equal(ff.lag, fp.lag);

@@ -41,28 +41,41 @@
  */
 #define MIN_DT_USEC 1000000ULL
 
+/*
+ * The candidate lags, seconds. Pairs share them, so one exp() a lag serves
+ * every pair at each step of the filters.
+ */
+/* clang-format off */
+enum { L0, L30, L57, L60, L90, L114, L120, L171, L180, L240, L285, L300, L420, L600, L840,
+       L1200, L1700, N_LAGS };
+static const double lags_s[N_LAGS] = { 0, 30, 57, 60, 90, 114, 120, 171, 180, 240, 285, 300,
+				       420, 600, 840, 1200, 1700 };
+/* clang-format on */
+
 /* The pairs: the longer lag (heater or sensor) and the shorter one (at most 300 s). */
-static const double lag_pairs[IDENT_N_LAG][2] = {
-	{ 0, 0 },     { 30, 0 },    { 60, 0 },     { 60, 57 },    { 90, 0 },     { 90, 60 },
-	{ 120, 0 },   { 120, 60 },  { 120, 114 },  { 180, 0 },    { 180, 60 },   { 180, 120 },
-	{ 180, 171 }, { 240, 0 },   { 240, 60 },   { 240, 120 },  { 240, 180 },  { 300, 0 },
-	{ 300, 60 },  { 300, 120 }, { 300, 180 },  { 300, 285 },  { 420, 0 },    { 420, 60 },
-	{ 420, 120 }, { 420, 180 }, { 420, 300 },  { 600, 0 },    { 600, 60 },   { 600, 120 },
-	{ 600, 180 }, { 600, 300 }, { 840, 0 },    { 840, 60 },   { 840, 120 },  { 840, 180 },
-	{ 840, 300 }, { 1200, 0 },  { 1200, 60 },  { 1200, 120 }, { 1200, 180 }, { 1200, 300 },
-	{ 1700, 0 },  { 1700, 60 }, { 1700, 120 }, { 1700, 180 }, { 1700, 300 },
+static const unsigned char lag_pairs[IDENT_N_LAG][2] = {
+	{ L0, L0 },      { L30, L0 },     { L60, L0 },    { L60, L57 },   { L90, L0 },
+	{ L90, L60 },    { L120, L0 },    { L120, L60 },  { L120, L114 }, { L180, L0 },
+	{ L180, L60 },   { L180, L120 },  { L180, L171 }, { L240, L0 },   { L240, L60 },
+	{ L240, L120 },  { L240, L180 },  { L300, L0 },   { L300, L60 },  { L300, L120 },
+	{ L300, L180 },  { L300, L285 },  { L420, L0 },   { L420, L60 },  { L420, L120 },
+	{ L420, L180 },  { L420, L300 },  { L600, L0 },   { L600, L60 },  { L600, L120 },
+	{ L600, L180 },  { L600, L300 },  { L840, L0 },   { L840, L60 },  { L840, L120 },
+	{ L840, L180 },  { L840, L300 },  { L1200, L0 },  { L1200, L60 }, { L1200, L120 },
+	{ L1200, L180 }, { L1200, L300 }, { L1700, L0 },  { L1700, L60 }, { L1700, L120 },
+	{ L1700, L180 }, { L1700, L300 },
 };
 
 static const double mass_taus_h[IDENT_N_MASS] = { 1.5, 2.3, 3.5, 5.3, 8.0, 12.0, 18.0 };
 
 double ident_lag_long_s(unsigned lag)
 {
-	return lag < IDENT_N_LAG ? lag_pairs[lag][0] : NAN;
+	return lag < IDENT_N_LAG ? lags_s[lag_pairs[lag][0]] : NAN;
 }
 
 double ident_lag_short_s(unsigned lag)
 {
-	return lag < IDENT_N_LAG ? lag_pairs[lag][1] : NAN;
+	return lag < IDENT_N_LAG ? lags_s[lag_pairs[lag][1]] : NAN;
 }
 
 double ident_mass_tau_s(unsigned mass)
@@ -89,21 +102,21 @@ void ident_init(struct thermostat_ident *id)
 	ident_reset(id);
 }
 
-/* Two first-order lags in series, constant input @u for @h s: exact. */
-static void lag_advance(double a, double b, double u, double h, double *x1, double *x2,
-			double *integral)
+/*
+ * Two first-order lags @a > @b in series (0: none), constant input @u for
+ * @h s, @ea and @eb their decays exp(-h / a), exp(-h / b): exact.
+ */
+static void lag_advance(double a, double b, double ea, double eb, double u, double h, double *x1,
+			double *x2, double *integral)
 {
 	if (a <= 0) {
 		*x1 = *x2 = u;
 		*integral += u * h;
 	} else if (b <= 0) {
-		double ea = exp(-h / a);
-
 		*integral += u * h + (*x1 - u) * a * (1 - ea);
 		*x1 = u + (*x1 - u) * ea;
 		*x2 = *x1;
 	} else {
-		double ea = exp(-h / a), eb = exp(-h / b);
 		double ka = (*x1 - u) * a / (a - b), kb = *x2 - u - ka;
 
 		*integral += u * h + ka * a * (1 - ea) + kb * b * (1 - eb);
@@ -114,14 +127,20 @@ static void lag_advance(double a, double b, double u, double h, double *x1, doub
 
 static void advance(struct thermostat_ident *id, uint64_t to_usec)
 {
-	double h;
+	double h, decay[N_LAGS];
 
 	if (to_usec <= id->t_usec)
 		return;
 	h = (double) (to_usec - id->t_usec) / 1e6;
-	for (unsigned j = 0; j < IDENT_N_LAG; j++)
-		lag_advance(lag_pairs[j][0], lag_pairs[j][1], id->u, h, &id->x1[j], &id->x2[j],
-			    &id->qint[j]);
+	decay[L0] = 0;
+	for (unsigned k = L0 + 1; k < N_LAGS; k++)
+		decay[k] = exp(-h / lags_s[k]);
+	for (unsigned j = 0; j < IDENT_N_LAG; j++) {
+		unsigned la = lag_pairs[j][0], lb = lag_pairs[j][1];
+
+		lag_advance(lags_s[la], lags_s[lb], decay[la], decay[lb], id->u, h, &id->x1[j],
+			    &id->x2[j], &id->qint[j]);
+	}
 	id->t_usec = to_usec;
 }
 
@@ -385,7 +404,7 @@ static bool fit_candidate(const struct ident_acc *acc, unsigned lag, unsigned ma
 
 static double total_lag_s(unsigned lag)
 {
-	return lag_pairs[lag][0] + lag_pairs[lag][1];
+	return lags_s[lag_pairs[lag][0]] + lags_s[lag_pairs[lag][1]];
 }
 
 bool ident_fit(const struct ident_acc *acc, struct ident_fit *ret)

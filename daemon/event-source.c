@@ -60,3 +60,26 @@ int event_source_arm_at(sd_event_source *s, uint64_t usec)
 		r = sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
 	return r;
 }
+
+int event_deadline_set(struct event_deadline *d, uint64_t due_usec)
+{
+	uint64_t at;
+	int enabled;
+
+	d->due_usec = due_usec;
+	if (due_usec == UINT64_MAX)
+		return 0; /* an armed timer comes early, and nothing is done */
+	if (sd_event_source_get_enabled(d->timer, &enabled) >= 0 && enabled == SD_EVENT_ONESHOT &&
+	    sd_event_source_get_time(d->timer, &at) >= 0 && at <= due_usec)
+		return 0;
+	return event_source_arm_at(d->timer, due_usec);
+}
+
+bool event_deadline_early(struct event_deadline *d, uint64_t now_usec)
+{
+	if (now_usec >= d->due_usec)
+		return false;
+	if (d->due_usec != UINT64_MAX)
+		(void) event_source_arm_at(d->timer, d->due_usec);
+	return true;
+}

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <systemd/sd-event.h>
 
 /*
@@ -29,3 +31,27 @@ int event_add_io_dup(sd_event *e, sd_event_source **ret, int fd, uint32_t events
  * its timers. Returns 0 or a negative errno.
  */
 int event_source_arm_at(sd_event_source *s, uint64_t usec);
+
+/*
+ * A deadline that messages keep moving, mostly later: a sensor's staleness at
+ * every reading, the heating's next decision at every step. Re-arming the
+ * timer for each reorders sd-event's queue of timers (8 % of the daemon's
+ * work at 100 messages a second); a deadline re-arms @timer only when it must
+ * fire sooner than it is armed for. Woken early, the handler is told so by
+ * event_deadline_early(), which arms the timer again for the deadline: one
+ * early wake-up a period instead of a re-arm a message.
+ */
+struct event_deadline {
+	sd_event_source *timer; /* a oneshot timer, owned by the user */
+	uint64_t due_usec;      /* UINT64_MAX: nothing due */
+};
+
+/* Sets the deadline to @due_usec (UINT64_MAX: none). Returns 0 or a negative errno. */
+int event_deadline_set(struct event_deadline *d, uint64_t due_usec);
+
+/*
+ * For the timer's handler: true when it came before the deadline (or with
+ * none due), with the timer armed again for the deadline; nothing is to be
+ * done now.
+ */
+bool event_deadline_early(struct event_deadline *d, uint64_t now_usec);

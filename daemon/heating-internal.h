@@ -14,6 +14,7 @@
 #include "actuators/heater-preset.h"
 #include "actuators/heater.h"
 #include "control/thermostat.h"
+#include "daemon/event-source.h"
 #include "daemon/heating-settings.h"
 #include "daemon/heating.h"
 
@@ -62,7 +63,7 @@ struct heating {
 
 	struct heating_settings settings; /* floor and mode */
 	struct mqtt_slot *floor_slot, *mode_slot, *outdoor_slot, *watch;
-	sd_event_source *timer;
+	struct event_deadline wake; /* the next decision or plug re-send due */
 	bool connected;
 	bool off; /* heating_off(): no more decisions, whatever arrives */
 };

@@ -97,9 +97,7 @@ static void arm_timer(struct heating *h, uint64_t at)
 	for (unsigned i = 0; i < h->n_stages; i++)
 		if (h->stages[i].wake_usec < at)
 			at = h->stages[i].wake_usec;
-	if (at == UINT64_MAX)
-		return;
-	(void) event_source_arm_at(h->timer, at);
+	(void) event_deadline_set(&h->wake, at);
 }
 
 /* Publishes a heater's messages and handles its alerts; true when it wants a new decision. */
@@ -256,6 +254,8 @@ static int on_timer(sd_event_source *es, uint64_t usec, void *userdata)
 	uint64_t now = clock_monotonic_usec();
 	bool again = false, changed = false;
 
+	if (event_deadline_early(&h->wake, now))
+		return 0;
 	for (unsigned i = 0; i < h->n_stages; i++) {
 		struct stage *s = &h->stages[i];
 		struct heater_decision hd;
@@ -474,13 +474,13 @@ int heating_new(sd_event *event, const struct config *config, struct alerts *ale
 	if (r >= 0 && h->n_stages > 0)
 		r = make_thermostat(h);
 	if (r >= 0)
-		r = sd_event_add_time(event, &h->timer, CLOCK_MONOTONIC, UINT64_MAX, 0, on_timer,
-				      h);
+		r = sd_event_add_time(event, &h->wake.timer, CLOCK_MONOTONIC, UINT64_MAX, 0,
+				      on_timer, h);
 	if (r >= 0)
-		r = event_source_describe(h->timer, "heating");
+		r = event_source_describe(h->wake.timer, "heating");
 	if (r < 0)
 		goto out;
-	(void) sd_event_source_set_enabled(h->timer, SD_EVENT_OFF);
+	(void) sd_event_source_set_enabled(h->wake.timer, SD_EVENT_OFF);
 	/* Every new room reading, at the time it was taken, from the room itself. */
 	room_set_reading_handler(room, on_room_reading, h);
 	*ret = h;
@@ -507,7 +507,7 @@ struct heating *heating_free(struct heating *h)
 		return NULL;
 	drop_subscriptions(h);
 	heating_settings_done(&h->settings);
-	h->timer = sd_event_source_disable_unref(h->timer);
+	h->wake.timer = sd_event_source_disable_unref(h->wake.timer);
 	for (unsigned i = 0; i < h->n_stages; i++) {
 		free(h->stages[i].slots);
 		heater_free(h->stages[i].heater);
@@ -613,7 +613,7 @@ void heating_off(struct heating *h)
 		heater_set(h->stages[i].heater, false, now, &hd);
 		(void) carry_out(&h->stages[i], &hd);
 	}
-	(void) sd_event_source_set_enabled(h->timer, SD_EVENT_OFF);
+	(void) sd_event_source_set_enabled(h->wake.timer, SD_EVENT_OFF);
 }
 
 void heating_stop(struct heating *h)

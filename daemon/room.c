@@ -59,9 +59,9 @@ struct room {
 	bool *went_stale;           /* per sensor, filled by room_sensors_tick() */
 	struct room_publish published;
 	struct room_publish_params publish_params;
-	sd_event_source *health_timer;
-	struct room_reading reading; /* the room temperature now */
-	bool held_back;              /* a change waits for the minimum publish interval */
+	struct event_deadline health; /* the next staleness check or publish due */
+	struct room_reading reading;  /* the room temperature now */
+	bool held_back;               /* a change waits for the minimum publish interval */
 };
 
 static double to_c(int32_t mc)
@@ -77,7 +77,7 @@ static void arm_health_timer(struct room *r)
 		next = r->published.time_usec + r->publish_params.min_interval_usec;
 	if (r->track && room_sensors_next_usec(r->track) < next)
 		next = room_sensors_next_usec(r->track);
-	(void) event_source_arm_at(r->health_timer, next);
+	(void) event_deadline_set(&r->health, next);
 }
 
 /*
@@ -276,6 +276,8 @@ static int on_health_timer(sd_event_source *es, uint64_t usec, void *userdata)
 	bool *stale = r->went_stale;
 	bool changed = false;
 
+	if (event_deadline_early(&r->health, clock_monotonic_usec()))
+		return 0;
 	if (r->track)
 		room_sensors_tick(r->track, clock_monotonic_usec(), &res, stale);
 	for (size_t i = 0; r->track && i < r->n_sensors; i++) {
@@ -382,12 +384,12 @@ int room_new(sd_event *event, const struct config *config, struct alerts *alerts
 			goto out;
 		}
 	}
-	rc = sd_event_add_time(event, &r->health_timer, CLOCK_MONOTONIC, 0, 0, on_health_timer, r);
+	rc = sd_event_add_time(event, &r->health.timer, CLOCK_MONOTONIC, 0, 0, on_health_timer, r);
 	if (rc >= 0)
-		rc = event_source_describe(r->health_timer, "room-health");
+		rc = event_source_describe(r->health.timer, "room-health");
 	if (rc < 0)
 		goto out;
-	(void) sd_event_source_set_enabled(r->health_timer, SD_EVENT_OFF);
+	(void) sd_event_source_set_enabled(r->health.timer, SD_EVENT_OFF);
 	*ret = r;
 	return 0;
 out:
@@ -404,7 +406,7 @@ struct room *room_free(struct room *r)
 	free(r->sensors);
 	free(r->went_stale);
 	r->track = room_sensors_free(r->track);
-	r->health_timer = sd_event_source_disable_unref(r->health_timer);
+	r->health.timer = sd_event_source_disable_unref(r->health.timer);
 	sd_event_unref(r->event);
 	free(r);
 	return NULL;
@@ -520,7 +522,7 @@ void room_stop(struct room *r)
 		if (s->temp)
 			temp_source_cancel(s->temp);
 	}
-	(void) sd_event_source_set_enabled(r->health_timer, SD_EVENT_OFF);
+	(void) sd_event_source_set_enabled(r->health.timer, SD_EVENT_OFF);
 }
 
 bool room_temperature(const struct room *r, double *ret_c)

@@ -32,6 +32,9 @@ struct mqtt_received;
  */
 #define MQTT_FLOOD_PER_S 100U
 
+/* Packets read at most in one wake-up in a flood, so that other sources get their turn. */
+#define MQTT_READ_BATCH 32U
+
 enum mqtt_state {
 	MQTT_STATE_IDLE,
 	MQTT_STATE_CONNECTING,
@@ -87,7 +90,7 @@ struct mqtt {
 	bool read_answered;          /* what was just read is answered (a PUBACK) */
 	unsigned n_read;             /* messages in the read under way */
 	struct rate_meter inflow;    /* messages read, against MQTT_FLOOD_PER_S */
-	bool flooded;                /* over it: no immediate ACKs */
+	bool flooded;                /* over it: no immediate ACKs, reads in batches */
 	bool in_io;                  /* on_io() reads and delivers: it writes at its end */
 	sd_event_source *reconnect_timer;
 	sd_event_source *held_timer; /* SHORT_CONNECTION_USEC after a CONNACK, after short ones */

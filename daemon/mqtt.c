@@ -167,6 +167,28 @@ static bool connect_failed(struct mqtt *m, int fd)
 	return true;
 }
 
+/*
+ * In a flood, reads the packets the socket holds, up to MQTT_READ_BATCH:
+ * libmosquitto reads one a call, and each one left would cost a trip round the
+ * event loop (an epoll_wait() and sd-event's bookkeeping) where one read()
+ * that finds nothing ends the batch. Out of a flood a wake-up mostly brings
+ * one packet, and that read() would be one system call more for each.
+ */
+static int read_packets(struct mqtt *m)
+{
+	unsigned batch = m->flooded ? MQTT_READ_BATCH : 1;
+	int rc = MOSQ_ERR_SUCCESS;
+
+	for (unsigned i = 0; i < batch && rc == MOSQ_ERR_SUCCESS && m->io; i++) {
+		/* Its reads say EAGAIN through errno only: the socket is empty. */
+		errno = 0;
+		rc = mosquitto_loop_read(m->mosq, 1);
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			break;
+	}
+	return rc;
+}
+
 static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {
 	struct mqtt *m = userdata;
@@ -180,7 +202,7 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 		return 0;
 	if (revents & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
 		m->in_io = true;
-		rc = mosquitto_loop_read(m->mosq, 1);
+		rc = read_packets(m);
 		m->last_in_usec = clock_monotonic_usec();
 		note_inflow(m);
 		if (m->read_answered)

@@ -5,10 +5,11 @@
  * one run. Prints a Markdown report; every figure also as a ratio to the
  * floor's. bench/run-efficiency is the one command that prepares and runs it.
  *
- *     bench-efficiency [--quick] [--trips N] [--idle S] [--load S] [--rate N]
- *                      [--backlog N] [--starts N] [--node NODE --node-red RED_JS]
+ *     bench-efficiency [--quick] [--trips N] [--idle S] [--load S] [--load-rounds N]
+ *                      [--rate N] [--backlog N] [--starts N] [--node NODE --node-red RED_JS]
  *
  * --quick: a few seconds of each, to prove the harness works (the ctest smoke).
+ * --load-rounds: the load's seconds split into rounds taken in turn (6).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -27,6 +28,7 @@
 struct options {
 	size_t trips, backlog, starts;
 	double idle_s, load_s, commit_s;
+	size_t load_rounds;
 	unsigned rate;
 };
 
@@ -38,6 +40,7 @@ static int parse(int argc, char **argv, struct options *o, struct bench_paths *p
 		{ "idle", required_argument, NULL, 'i' },
 		{ "load", required_argument, NULL, 'l' },
 		{ "rate", required_argument, NULL, 'r' },
+		{ "load-rounds", required_argument, NULL, 'R' },
 		{ "backlog", required_argument, NULL, 'b' },
 		{ "starts", required_argument, NULL, 's' },
 		{ "node", required_argument, NULL, 'n' },
@@ -51,6 +54,7 @@ static int parse(int argc, char **argv, struct options *o, struct bench_paths *p
 			       .starts = 10,
 			       .idle_s = 60,
 			       .load_s = 30,
+			       .load_rounds = 6,
 			       .commit_s = 3,
 			       .rate = 100 };
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -61,6 +65,7 @@ static int parse(int argc, char **argv, struct options *o, struct bench_paths *p
 					       .starts = 2,
 					       .idle_s = 2,
 					       .load_s = 1,
+					       .load_rounds = 1,
 					       .commit_s = 0.2,
 					       .rate = 100 };
 			break;
@@ -75,6 +80,13 @@ static int parse(int argc, char **argv, struct options *o, struct bench_paths *p
 			break;
 		case 'r':
 			o->rate = (unsigned) strtoul(optarg, NULL, 10);
+			break;
+		case 'R':
+			o->load_rounds = strtoul(optarg, NULL, 10);
+			if (o->load_rounds < 1 || o->load_rounds > BENCH_LOAD_ROUNDS_MAX) {
+				fprintf(stderr, "--load-rounds: 1 to %d\n", BENCH_LOAD_ROUNDS_MAX);
+				return -EINVAL;
+			}
 			break;
 		case 'b':
 			o->backlog = strtoul(optarg, NULL, 10);
@@ -122,7 +134,7 @@ static int fail(const char *what, const struct bench_subject *s, int r)
  * Round trips for all subjects at once, round robin: each sees a reading every
  * n × SLOT_USEC, longer than Linux's 40 ms delayed ACK, so that no reading
  * waits on the broker's own Nagle (mosquitto's default: no set_tcp_nodelay).
- * Then the load on each subject alone.
+ * Then the load on each subject alone, in rounds taken in turn.
  */
 static int run_traffic(struct bench_subject **subj, size_t n, const struct options *o,
 		       struct bench_results *res)
@@ -139,11 +151,15 @@ static int run_traffic(struct bench_subject **subj, size_t n, const struct optio
 	if (r < 0)
 		return fail("the round trips", NULL, r);
 	printf("# load ...\n");
-	for (size_t i = 0; r >= 0 && i < n; i++) {
-		r = bench_load_run(subj[i], o->rate, o->load_s, &res->load[i]);
-		if (r < 0)
-			return fail("the load", subj[i], r);
-	}
+	for (size_t k = 0; r >= 0 && k < o->load_rounds; k++)
+		for (size_t i = 0; r >= 0 && i < n; i++) {
+			r = bench_load_round(subj[i], o->rate, o->load_s / (double) o->load_rounds,
+					     &res->load[i]);
+			if (r < 0)
+				return fail("the load", subj[i], r);
+		}
+	for (size_t i = 0; i < n; i++)
+		bench_load_finish(&res->load[i]);
 	for (size_t i = 0; i < n; i++)
 		bench_subject_stop(subj[i]);
 	return r;
@@ -225,9 +241,10 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (parse(argc, argv, &o, &paths) < 0) {
-		fprintf(stderr, "usage: bench-efficiency [--quick] [--trips N] [--idle S] "
-				"[--load S] [--rate N] [--backlog N] [--starts N] "
-				"[--node NODE --node-red RED_JS]\n");
+		fprintf(stderr,
+			"usage: bench-efficiency [--quick] [--trips N] [--idle S] "
+			"[--load S] [--load-rounds N] [--rate N] [--backlog N] [--starts N] "
+			"[--node NODE --node-red RED_JS]\n");
 		return 2;
 	}
 	r = bench_broker_start(&broker);

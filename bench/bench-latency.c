@@ -178,20 +178,24 @@ int bench_round_trips(struct bench_subject **subj, size_t n, size_t trips, uint6
 	return r;
 }
 
-int bench_load_run(struct bench_subject *s, unsigned rate, double seconds, struct bench_load *ret)
+int bench_load_round(struct bench_subject *s, unsigned rate, double seconds, struct bench_load *acc)
 {
 	size_t n = (size_t) (rate * seconds), got = 0, j = 0, first = 0;
 	size_t warm = n > 2 * LOAD_WARM_UP ? LOAD_WARM_UP : 0;
 	uint64_t *sent = calloc(n ? n : 1, sizeof(*sent));
-	double *lat = calloc(n ? n : 1, sizeof(*lat));
+	double *lat = realloc(acc->lat, (acc->n_lat + n + 1) * sizeof(*lat));
 	struct bench_client *driver = NULL;
 	struct bench_proc p0, p1;
 	const struct bench_msg *m;
 	uint64_t start, end;
 	int r;
 
-	*ret = (struct bench_load){ .seconds = seconds };
-	r = sent && lat ? driver_new(s, "load", &driver) : -ENOMEM;
+	if (lat)
+		acc->lat = lat;
+	lat = acc->lat ? acc->lat + acc->n_lat : NULL; /* this round's follow the others' */
+	r = acc->rounds >= BENCH_LOAD_ROUNDS_MAX ? -E2BIG
+	    : sent && lat                        ? driver_new(s, "load", &driver)
+						 : -ENOMEM;
 	if (r >= 0)
 		r = bench_proc_read(s->pid, &p0);
 	start = bench_now_usec();
@@ -205,7 +209,7 @@ int bench_load_run(struct bench_subject *s, unsigned rate, double seconds, struc
 		sent[i] = bench_now_usec();
 		if (r >= 0)
 			r = bench_client_publish(driver, s->in_topic, payload, 0, false);
-		ret->sent++;
+		acc->sent++;
 	}
 	/* The last answers, then the CPU time over the whole window. */
 	for (end = bench_now_usec() + 500000ULL; r >= 0 && bench_now_usec() < end;)
@@ -249,17 +253,33 @@ int bench_load_run(struct bench_subject *s, unsigned rate, double seconds, struc
 		lat[got++] = (double) (m[k].at_usec - sent[i]);
 		first = k + 1;
 	}
-	ret->missing = n - warm - got;
 	if (r >= 0) {
-		ret->answered = got;
-		ret->cpu_share = (double) (p1.cpu_usec - p0.cpu_usec) / (double) (end - start);
-		ret->wakeups_per_reading = n ? (double) (p1.wakeups - p0.wakeups) / (double) n : 0;
-		ret->rss_kib = p1.rss_kib;
-		ret->p50_usec = bench_quantile(lat, got, 0.50);
-		ret->p99_usec = bench_quantile(lat, got, 0.99);
+		acc->missing += n - warm - got;
+		acc->answered += got;
+		acc->n_lat += got;
+		acc->seconds += seconds;
+		acc->cpu_usec += p1.cpu_usec - p0.cpu_usec;
+		acc->wall_usec += end - start;
+		acc->wakeups += p1.wakeups - p0.wakeups;
+		acc->round_share[acc->rounds++] =
+		    (double) (p1.cpu_usec - p0.cpu_usec) / (double) (end - start);
+		acc->rss_kib = p1.rss_kib;
 	}
 	free(sent);
-	free(lat);
 	bench_client_free(driver);
 	return r;
+}
+
+void bench_load_finish(struct bench_load *acc)
+{
+	if (acc->wall_usec)
+		acc->cpu_share = (double) acc->cpu_usec / (double) acc->wall_usec;
+	if (acc->sent)
+		acc->wakeups_per_reading = (double) acc->wakeups / (double) acc->sent;
+	if (acc->n_lat) {
+		acc->p50_usec = bench_quantile(acc->lat, acc->n_lat, 0.50);
+		acc->p99_usec = bench_quantile(acc->lat, acc->n_lat, 0.99);
+	}
+	free(acc->lat);
+	acc->lat = NULL;
 }

@@ -29,17 +29,36 @@ struct bench_latency {
 int bench_round_trips(struct bench_subject **subj, size_t n, size_t trips, uint64_t slot_usec,
 		      struct bench_latency *ret);
 
+#define BENCH_LOAD_ROUNDS_MAX 32
+
+/*
+ * The load, in rounds taken in turn with the other subjects (a drift of the
+ * machine then falls on all alike); the figures are over all rounds.
+ */
 struct bench_load {
-	double seconds;
+	double seconds; /* all rounds together */
+	size_t rounds;
 	size_t sent, answered, missing;
-	double cpu_share;           /* CPU time of the subject / wall time */
+	double cpu_share;                          /* CPU time of the subject / wall time */
+	double round_share[BENCH_LOAD_ROUNDS_MAX]; /* the same, each round */
 	double wakeups_per_reading; /* its context switches, all threads, per reading sent */
 	double p50_usec, p99_usec;
-	uint64_t rss_kib;
+	uint64_t rss_kib; /* after the last round */
+	/* Summed over the rounds by bench_load_round(). */
+	uint64_t cpu_usec, wall_usec, wakeups;
+	double *lat;
+	size_t n_lat;
 };
 
-/* @rate readings a second for @seconds. Returns 0 or a negative errno. */
-int bench_load_run(struct bench_subject *s, unsigned rate, double seconds, struct bench_load *ret);
+/*
+ * Adds a round of @rate readings a second for @seconds to @acc (zeroed before
+ * the first). Returns 0 or a negative errno.
+ */
+int bench_load_round(struct bench_subject *s, unsigned rate, double seconds,
+		     struct bench_load *acc);
+
+/* The figures over all rounds added; frees what the rounds kept. */
+void bench_load_finish(struct bench_load *acc);
 
 struct bench_startup {
 	size_t runs;

@@ -81,6 +81,27 @@ static void head(const struct bench_results *r, size_t n, const char *extra)
 	printf("\n");
 }
 
+/*
+ * The CPU share's ratio to the floor's round by round: how far one 5 s round
+ * can be trusted, and so the figure over all of them.
+ */
+static void load_rounds(const struct bench_results *r)
+{
+	const struct bench_load *floor = &r->load[0];
+
+	if (floor->rounds < 2)
+		return;
+	printf("\nCPU share, round by round (%zu rounds of %.0f s, in turn), as ratios to the "
+	       "floor's:\n",
+	       floor->rounds, floor->seconds / (double) floor->rounds);
+	for (size_t i = 1; i < r->n; i++) {
+		printf("- %s:", names[i]);
+		for (size_t k = 0; k < r->load[i].rounds && k < floor->rounds; k++)
+			printf(" %.2f×", ratio(r->load[i].round_share[k], floor->round_share[k]));
+		printf("\n");
+	}
+}
+
 static void latency(const struct bench_results *r)
 {
 	double v[BENCH_SUBJECTS_MAX] = { 0 };
@@ -111,6 +132,7 @@ static void latency(const struct bench_results *r)
 	ROW("p99 (µs)", r->load[i].p99_usec, 0);
 	ROW("readings without their command", (double) r->load[i].missing, 0);
 	ROW("RSS (MiB)", (double) r->load[i].rss_kib / 1024.0, 2);
+	load_rounds(r);
 
 	printf("\n## Start-up (median of the runs; launch = fork)\n\n");
 	head(r, r->n, NULL);

@@ -248,10 +248,34 @@ static int proc_cpu(pid_t pid, uint64_t *self, uint64_t *children)
 	return 0;
 }
 
+/*
+ * Adds a thread's time on a CPU, in nanoseconds, to *@sum. /proc/PID/stat
+ * counts in clock ticks (10 ms): over 30 s of a subject that uses 0.3 % of a
+ * CPU that is 9 of them, and a ratio of two such figures moved by a fifth
+ * from run to run on rounding alone.
+ */
+static int task_run_nsec(const char *path, uint64_t *sum)
+{
+	unsigned long long ns;
+	FILE *f = fopen(path, "re");
+	int n;
+
+	if (!f)
+		return -errno;
+	n = fscanf(f, "%llu", &ns);
+	fclose(f);
+	if (n != 1)
+		return -EIO;
+	*sum += ns;
+	return 0;
+}
+
 int bench_proc_read(pid_t pid, struct bench_proc *ret)
 {
 	char path[96];
 	struct dirent *de;
+	uint64_t run_nsec = 0;
+	bool schedstat = true;
 	DIR *d;
 	int r;
 
@@ -276,9 +300,15 @@ int bench_proc_read(pid_t pid, struct bench_proc *ret)
 		snprintf(status, sizeof(status), "/proc/%d/task/%s/status", (int) pid, de->d_name);
 		ret->wakeups += proc_field(status, "voluntary_ctxt_switches") +
 				proc_field(status, "nonvoluntary_ctxt_switches");
+		snprintf(status, sizeof(status), "/proc/%d/task/%s/schedstat", (int) pid,
+			 de->d_name);
+		if (task_run_nsec(status, &run_nsec) < 0)
+			schedstat = false;
 		ret->threads++;
 	}
 	closedir(d);
+	if (schedstat)
+		ret->cpu_usec = run_nsec / 1000;
 	return 0;
 }
 

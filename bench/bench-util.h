@@ -63,10 +63,10 @@ void bench_broker_stop(struct bench_broker *b);
 
 /* What /proc says about a process: all its threads together. */
 struct bench_proc {
-	uint64_t rss_kib; /* VmRSS */
-	uint64_t hwm_kib; /* VmHWM: the peak RSS */
-	uint64_t pss_kib; /* Pss of smaps_rollup */
-	uint64_t cpu_usec;
+	uint64_t rss_kib;           /* VmRSS */
+	uint64_t hwm_kib;           /* VmHWM: the peak RSS */
+	uint64_t pss_kib;           /* Pss of smaps_rollup */
+	uint64_t cpu_usec;          /* run time of its live threads (schedstat), else ticks */
 	uint64_t cpu_children_usec; /* of its reaped children */
 	uint64_t wakeups;           /* voluntary + nonvoluntary context switches, every thread */
 	unsigned threads;

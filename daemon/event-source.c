@@ -47,39 +47,51 @@ int event_add_io_dup(sd_event *e, sd_event_source **ret, int fd, uint32_t events
 	return 0;
 }
 
-int event_source_arm_at(sd_event_source *s, uint64_t usec)
+/* True, with its time in *@ret, when the oneshot timer @s is armed. */
+static bool armed_at(sd_event_source *s, uint64_t *ret)
 {
-	uint64_t at;
-	int enabled, r;
+	int enabled;
 
-	if (sd_event_source_get_enabled(s, &enabled) >= 0 && enabled == SD_EVENT_ONESHOT &&
-	    sd_event_source_get_time(s, &at) >= 0 && at == usec)
-		return 0;
-	r = sd_event_source_set_time(s, usec);
+	return sd_event_source_get_enabled(s, &enabled) >= 0 && enabled == SD_EVENT_ONESHOT &&
+	       sd_event_source_get_time(s, ret) >= 0;
+}
+
+static int arm(sd_event_source *s, uint64_t usec)
+{
+	int r = sd_event_source_set_time(s, usec);
+
 	if (r >= 0)
 		r = sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
 	return r;
 }
 
+int event_source_arm_at(sd_event_source *s, uint64_t usec)
+{
+	uint64_t at;
+
+	if (armed_at(s, &at) && at == usec)
+		return 0;
+	return arm(s, usec);
+}
+
 int event_deadline_set(struct event_deadline *d, uint64_t due_usec)
 {
 	uint64_t at;
-	int enabled;
 
 	d->due_usec = due_usec;
 	if (due_usec == UINT64_MAX)
 		return 0; /* an armed timer comes early, and nothing is done */
-	if (sd_event_source_get_enabled(d->timer, &enabled) >= 0 && enabled == SD_EVENT_ONESHOT &&
-	    sd_event_source_get_time(d->timer, &at) >= 0 && at <= due_usec)
+	if (armed_at(d->timer, &at) && at <= due_usec)
 		return 0;
-	return event_source_arm_at(d->timer, due_usec);
+	return arm(d->timer, due_usec);
 }
 
 bool event_deadline_early(struct event_deadline *d, uint64_t now_usec)
 {
 	if (now_usec >= d->due_usec)
 		return false;
+	/* Handled, the oneshot timer is off: armed again for the deadline. */
 	if (d->due_usec != UINT64_MAX)
-		(void) event_source_arm_at(d->timer, d->due_usec);
+		(void) arm(d->timer, d->due_usec);
 	return true;
 }

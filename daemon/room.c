@@ -274,12 +274,13 @@ static int on_health_timer(sd_event_source *es, uint64_t usec, void *userdata)
 	struct room *r = userdata;
 	struct room_sensors_result res = { 0 };
 	bool *stale = r->went_stale;
+	uint64_t now = clock_monotonic_usec();
 	bool changed = false;
 
-	if (event_deadline_early(&r->health, clock_monotonic_usec()))
+	if (event_deadline_early(&r->health, now))
 		return 0;
 	if (r->track)
-		room_sensors_tick(r->track, clock_monotonic_usec(), &res, stale);
+		room_sensors_tick(r->track, now, &res, stale);
 	for (size_t i = 0; r->track && i < r->n_sensors; i++) {
 		struct room_sensor *s = &r->sensors[i];
 		char msg[200];

@@ -41,11 +41,15 @@ struct bench_load {
 	size_t sent, answered, missing;
 	double cpu_share;                          /* CPU time of the subject / wall time */
 	double round_share[BENCH_LOAD_ROUNDS_MAX]; /* the same, each round */
-	double wakeups_per_reading; /* its context switches, all threads, per reading sent */
+	double wakeups_per_reading; /* its context switches, all threads, per reading measured */
 	double p50_usec, p99_usec;
 	uint64_t rss_kib; /* after the last round */
-	/* Summed over the rounds by bench_load_round(). */
+	/*
+	 * Summed over the rounds by bench_load_round(), from the end of each
+	 * round's warm-up: CPU time, wall time, context switches, readings.
+	 */
 	uint64_t cpu_usec, wall_usec, wakeups;
+	size_t readings_measured;
 	double *lat;
 	size_t n_lat;
 };

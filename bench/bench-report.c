@@ -83,7 +83,8 @@ static void head(const struct bench_results *r, size_t n, const char *extra)
 
 /*
  * The CPU share's ratio to the floor's round by round: how far one 5 s round
- * can be trusted, and so the figure over all of them.
+ * can be trusted, and so the figure over all of them. The median says what
+ * most rounds saw when a few were hit by a slow spell of the machine.
  */
 static void load_rounds(const struct bench_results *r)
 {
@@ -91,13 +92,20 @@ static void load_rounds(const struct bench_results *r)
 
 	if (floor->rounds < 2)
 		return;
-	printf("\nCPU share, round by round (%zu rounds of %.0f s, in turn), as ratios to the "
-	       "floor's:\n",
+	printf("\nCPU share, round by round (%zu rounds of %.0f s, in turn, each counted after "
+	       "its first readings), as ratios to the floor's:\n",
 	       floor->rounds, floor->seconds / (double) floor->rounds);
 	for (size_t i = 1; i < r->n; i++) {
+		double v[BENCH_LOAD_ROUNDS_MAX];
+		size_t n = 0;
+
 		printf("- %s:", names[i]);
-		for (size_t k = 0; k < r->load[i].rounds && k < floor->rounds; k++)
-			printf(" %.2f×", ratio(r->load[i].round_share[k], floor->round_share[k]));
+		for (size_t k = 0; k < r->load[i].rounds && k < floor->rounds; k++) {
+			v[n] = ratio(r->load[i].round_share[k], floor->round_share[k]);
+			printf(" %.2f×", v[n++]);
+		}
+		if (n > 0)
+			printf(" (median %.2f×)", bench_quantile(v, n, 0.50));
 		printf("\n");
 	}
 }

@@ -119,6 +119,41 @@ static void test_filters_match_their_topics(void **state)
 	all.slot = mqtt_slot_free(all.slot);
 }
 
+/*
+ * A wildcard filter's literal start rules topics out before libmosquitto's
+ * matcher: what starts alike but differs must still be told apart, and '#'
+ * still takes its parent level, '+' an empty level.
+ */
+static void test_wildcard_filters_at_their_edges(void **state)
+{
+	struct rig *r = *state;
+	struct handler tree = { .rig = r, .name = "tree" }, level = { .rig = r, .name = "level" },
+		       any = { .rig = r, .name = "any" };
+
+	assert_int_equal(mqtt_subscribe(r->mqtt, "a/b/#", 0, on_message, &tree, &tree.slot), 0);
+	assert_int_equal(mqtt_subscribe(r->mqtt, "a/+/c", 0, on_message, &level, &level.slot), 0);
+	assert_int_equal(mqtt_subscribe(r->mqtt, "+/x", 0, on_message, &any, &any.slot), 0);
+
+	deliver(r, "a/b");
+	deliver(r, "a/b/c");
+	deliver(r, "a/bc");
+	deliver(r, "a/bc/d");
+	deliver(r, "a//c");
+	deliver(r, "b/x/c");
+	deliver(r, "a/x");
+	deliver(r, "ab/x");
+	deliver(r, "a");
+	assert_string_equal(r->calls, "tree:a/b;"
+				      "tree:a/b/c;"
+				      "level:a/b/c;"
+				      "level:a//c;"
+				      "any:a/x;"
+				      "any:ab/x;");
+	tree.slot = mqtt_slot_free(tree.slot);
+	level.slot = mqtt_slot_free(level.slot);
+	any.slot = mqtt_slot_free(any.slot);
+}
+
 static void test_bad_filters_are_refused(void **state)
 {
 	struct rig *r = *state;
@@ -270,6 +305,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_filters_match_their_topics, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wildcard_filters_at_their_edges, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_bad_filters_are_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slots_freed_while_dispatching, setup,
 						teardown),

@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <mosquitto.h>
+
 #include "daemon/mqtt-internal.h"
 #include "daemon/mqtt.h"
 
@@ -152,6 +154,51 @@ static void test_wildcard_filters_at_their_edges(void **state)
 	tree.slot = mqtt_slot_free(tree.slot);
 	level.slot = mqtt_slot_free(level.slot);
 	any.slot = mqtt_slot_free(any.slot);
+}
+
+struct copy_seen {
+	char text[256];     /* "topic=payload(len,retained);" per message */
+	bool payload_ended; /* every payload was followed by a NUL */
+};
+
+static void on_copy(const struct mqtt_message *msg, void *userdata)
+{
+	struct copy_seen *seen = userdata;
+	size_t n = strlen(seen->text);
+
+	snprintf(seen->text + n, sizeof(seen->text) - n, "%s=%.*s(%zu,%d);", msg->topic,
+		 (int) msg->len, (const char *) msg->payload, msg->len, msg->retained);
+	seen->payload_ended =
+	    seen->payload_ended && ((const char *) msg->payload)[msg->len] == '\0';
+}
+
+/*
+ * What libmosquitto's callback gives is copied (its buffers are gone after the
+ * read) and handed to the slots only by mqtt_deliver(), in order: topic,
+ * payload (an empty one as ""), length and the retained flag intact.
+ */
+static void test_messages_wait_for_the_read_to_end(void **state)
+{
+	struct rig *r = *state;
+	struct copy_seen seen = { .payload_ended = true };
+	struct mqtt_slot *slot = NULL;
+	char topic[] = "t/a", payload[] = "18.5 trailing", empty_topic[] = "t/b";
+
+	assert_int_equal(mqtt_subscribe(r->mqtt, "t/#", 0, on_copy, &seen, &slot), 0);
+	mqtt_on_message(NULL, r->mqtt,
+			&(struct mosquitto_message){
+			    .topic = topic, .payload = payload, .payloadlen = 4, .retain = true });
+	mqtt_on_message(NULL, r->mqtt, &(struct mosquitto_message){ .topic = empty_topic });
+	memset(topic, 'x', 3);
+	memset(payload, 'x', sizeof(payload) - 1);
+	assert_string_equal(seen.text, "");
+	mqtt_deliver(r->mqtt);
+	assert_string_equal(seen.text, "t/a=18.5(4,1);t/b=(0,0);");
+	assert_true(seen.payload_ended);
+	seen.text[0] = '\0';
+	mqtt_deliver(r->mqtt);
+	assert_string_equal(seen.text, "");
+	slot = mqtt_slot_free(slot);
 }
 
 static void test_bad_filters_are_refused(void **state)
@@ -306,6 +353,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_filters_match_their_topics, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wildcard_filters_at_their_edges, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_messages_wait_for_the_read_to_end, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_bad_filters_are_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slots_freed_while_dispatching, setup,

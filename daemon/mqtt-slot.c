@@ -25,8 +25,8 @@ struct mqtt_slot {
 	struct mqtt_slot *prev, *next;
 	enum mqtt_slot_kind kind;
 	char *filter;
-	bool exact;         /* filter has no wildcard: a topic matches it when equal */
-	size_t literal_len; /* a wildcard filter's: what every topic it matches starts with */
+	/* What every topic it matches starts with; all of it when it has no wildcard. */
+	size_t literal_len;
 	int qos;
 	mqtt_message_handler_t handler;
 	const struct mqtt_watch_callbacks *watch;
@@ -154,7 +154,6 @@ int mqtt_subscribe(struct mqtt *m, const char *filter, int qos, mqtt_message_han
 		free(s);
 		return -ENOMEM;
 	}
-	s->exact = !strpbrk(filter, "+#");
 	s->literal_len = literal_prefix_len(filter);
 	s->kind = MQTT_SLOT_KIND_SUBSCRIPTION;
 	s->qos = qos;
@@ -296,7 +295,7 @@ static bool slot_matches(const struct mqtt_slot *s, const char *topic)
 {
 	bool match = false;
 
-	if (s->exact)
+	if (s->filter[s->literal_len] == '\0') /* no wildcard */
 		return strcmp(s->filter, topic) == 0;
 	if (strncmp(s->filter, topic, s->literal_len) != 0)
 		return false;

@@ -28,14 +28,24 @@ char *config_reader_next(struct config_reader *r, char *buf, size_t size)
 	int c;
 
 	assert(r);
-	if (size < 2 || size > (size_t) INT32_MAX || !fgets(buf, (int) size, r->file))
+	if (r->error < 0 || size < 2 || size > (size_t) INT32_MAX)
 		return NULL;
+	errno = 0;
+	if (!fgets(buf, (int) size, r->file)) {
+		if (ferror(r->file))
+			r->error = errno > 0 ? -errno : -EIO;
+		return NULL;
+	}
 	r->line++;
 	len = strlen(buf);
 	r->too_long = len == size - 1 && buf[len - 1] != '\n' && !feof(r->file);
 	if (r->too_long)
 		while ((c = fgetc(r->file)) != EOF && c != '\n')
 			;
+	if (ferror(r->file)) {
+		r->error = errno > 0 ? -errno : -EIO;
+		return NULL;
+	}
 	return buf;
 }
 

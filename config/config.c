@@ -218,6 +218,14 @@ int config_load(const char *path, struct config **ret, char **ret_error)
 		r = -ENOMEM;
 		goto out;
 	}
+	if (p.reader.error < 0) {
+		/* What was read so far is not the configuration: refuse all of it. */
+		r = p.reader.error;
+		free(p.error);
+		if (asprintf(&p.error, "%s: cannot read configuration: %s", path, strerror(-r)) < 0)
+			p.error = NULL;
+		goto out;
+	}
 	if (line > 0)
 		parser_error(&p, (unsigned) line,
 			     "cannot parse: expected '[section]', 'key = value' or a comment");

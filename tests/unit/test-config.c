@@ -162,6 +162,21 @@ static void test_missing_file(void **state)
 	free(error);
 }
 
+/* A directory opens for reading, but read() fails: not an empty configuration of defaults. */
+static void test_directory_is_refused(void **state)
+{
+	char dir[] = "/tmp/bedroomd-test-config-XXXXXX", *error = NULL, want[128];
+	struct config *c = NULL;
+
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(config_load(dir, &c, &error), -EISDIR);
+	assert_null(c);
+	snprintf(want, sizeof(want), "%s: cannot read configuration: Is a directory", dir);
+	assert_string_equal(error, want);
+	free(error);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 static void test_default_node_id_from_hostname(void **state)
 {
 	char host[256] = "", tmp[] = "/tmp/bedroomd-test-config-XXXXXX", *error = NULL;
@@ -445,6 +460,7 @@ int main(void)
 		cmocka_unit_test(test_good_configs),
 		cmocka_unit_test(test_bad_configs),
 		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_directory_is_refused),
 		cmocka_unit_test(test_default_node_id_from_hostname),
 		cmocka_unit_test(test_password_is_read_and_masked),
 		cmocka_unit_test(test_example_documents_every_key),

@@ -34,7 +34,9 @@ static void answer(struct reminders *r, struct reminder *rem, const struct remin
 		reminders_changed(r);
 		return;
 	case REMINDER_ANSWER_UNCHANGED:
-		log_info("reminder %s: '%s' changes nothing: %s", rem->p.name, action, reason);
+		/* A second tap: harmless, but a flood of them must not fill the journal. */
+		warn_answer(r, "ignoring '%s' for reminder %s: it changes nothing: %s", action,
+			    rem->p.name, reason);
 		return;
 	case REMINDER_ANSWER_OTHER_RUN:
 		if (reminder_run_id(&rem->p, &rem->s.run, current, sizeof(current)) < 0)

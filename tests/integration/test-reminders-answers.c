@@ -108,7 +108,8 @@ static void test_started_then_time_up(void **state)
 static void test_other_run_and_malformed_answers_change_nothing(void **state)
 {
 	struct fixture *f = *state;
-	char payload[256];
+	char payload[256], *log;
+	int lines = 0;
 	json_t *e;
 
 	fixture_start_until_due(f, 2, "repeat_every = 1h\n");
@@ -135,6 +136,18 @@ static void test_other_run_and_malformed_answers_change_nothing(void **state)
 	fixture_assert_same_id(f, e);
 	json_decref(e);
 	fixture_wait_records(f, "done", 1);
+
+	/* Taps again, and a flood of them: nothing more recorded, a few lines logged. */
+	for (int i = 0; i < 50; i++)
+		fixture_answer(f, "done");
+	fixture_pass(f, 1000);
+	assert_int_equal(fixture_records(f, "done"), 1);
+	log = daemon_stderr(&f->daemon);
+	for (const char *p = log; (p = strstr(p, "changes nothing:")); p++)
+		lines++;
+	free(log);
+	printf("%d lines for 50 answers that change nothing\n", lines);
+	assert_true(lines >= 1 && lines <= 5);
 }
 
 /*

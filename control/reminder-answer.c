@@ -31,11 +31,11 @@ static int pick_run(const struct reminder_params *p, struct reminder_state *s,
 	}
 	if (reminder_run_active(&s->run))
 		return REMINDER_ANSWER_APPLIED;
-	have_last =
-	    s->run.state != REMINDER_RUN_NONE && distance(now_s, s->run.slot_s) <= REMINDER_AHEAD_S;
+	have_last = s->run.state != REMINDER_RUN_NONE && now_s - s->run.slot_s <= REMINDER_LATE_S &&
+		    s->run.slot_s - now_s <= REMINDER_AHEAD_S;
 	have_next = a->action != REMINDER_ACTION_SNOOZE &&
 		    reminder_next_slot(p, s, now_s, &next) == 0 &&
-		    next.at_s - now_s <= REMINDER_AHEAD_S;
+		    next.at_s - now_s <= REMINDER_EARLY_S;
 	if (have_next && (!have_last || next.at_s - now_s < distance(now_s, s->run.slot_s))) {
 		s->run = (struct reminder_run){
 			.state = REMINDER_RUN_NONE,

@@ -61,9 +61,11 @@
  * Answers (reminder_answer()): started, done, snooze, skip for a task; none,
  * left, right (and snooze, skip) for the morning follow-up. A plain answer
  * (no id) is for the run on show; with none on show, for the nearer of the
- * newest run and the next slot, within REMINDER_AHEAD_S: "done" pressed at
- * 20:00 answers the 21:30 run, which then is never sent. An answer naming
- * a run by id is for that run only if it is the newest one.
+ * newest run, up to REMINDER_LATE_S after it ("done" at 10:00 for last
+ * night's), and the next slot, up to REMINDER_EARLY_S before it: "done"
+ * pressed at 20:00 answers the 21:30 run, which then is never sent, but a tap
+ * in the morning does not silence the evening's reminder. An answer naming a
+ * run by id is for that run only if it is the newest one.
  */
 
 #define REMINDER_NAME_MAX      32
@@ -72,6 +74,8 @@
 #define REMINDER_ACTIONS_MAX   3 /* Android shows no more buttons */
 #define REMINDER_OUT_MAX       2
 #define REMINDER_AHEAD_S       ((int64_t) 12 * 3600)
+#define REMINDER_EARLY_S       ((int64_t) 4 * 3600)  /* a plain answer takes a run this early */
+#define REMINDER_LATE_S        ((int64_t) 16 * 3600) /* ... and this late */
 #define REMINDER_NEVER         INT64_MAX
 
 enum reminder_kind {

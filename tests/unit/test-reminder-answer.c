@@ -145,9 +145,17 @@ static void test_plain_answer_goes_to_the_nearer_run(void **state)
 	assert_int_equal(
 	    rig_answer(&p, &s, REMINDER_ACTION_DONE, NULL, local(2026, 1, 16, 9, 0), &d),
 	    REMINDER_ANSWER_UNCHANGED);
-	/* At 10:00 the next evening is nearer. */
+	/* At 10:00 still last night's: a morning tap must not silence the evening's reminder. */
 	assert_int_equal(
 	    rig_answer(&p, &s, REMINDER_ACTION_DONE, NULL, local(2026, 1, 16, 10, 0), &d),
+	    REMINDER_ANSWER_UNCHANGED);
+	/* 16 h after it and 4 h before the next: neither. */
+	assert_int_equal(
+	    rig_answer(&p, &s, REMINDER_ACTION_DONE, NULL, local(2026, 1, 16, 15, 0), &d),
+	    REMINDER_ANSWER_NO_RUN);
+	/* At 18:00 the evening's, early: then it is never sent. */
+	assert_int_equal(
+	    rig_answer(&p, &s, REMINDER_ACTION_DONE, NULL, local(2026, 1, 16, 18, 0), &d),
 	    REMINDER_ANSWER_APPLIED);
 	rig_out(&d.out[0], REMINDER_SEND_NOTHING, REMINDER_RECORD_DONE,
 		"bedroom-foot_soak-20260116T2130");
@@ -299,7 +307,7 @@ static void test_defaults_and_checks(void **state)
 	assert_int_equal(reminder_params_check(&p, NULL), -EINVAL);
 }
 
-/* A reminder that is not sent still takes its answers, at any time of the day. */
+/* A reminder that is not sent still takes its answers, from 4 h before to 16 h after its time. */
 static void test_quiet_reminder_takes_answers(void **state)
 {
 	struct reminder_params p = rig_params("foot_soak");
@@ -321,10 +329,15 @@ static void test_quiet_reminder_takes_answers(void **state)
 	reminder_quiet_slot(&p, &s, JAN15(23, 30));
 	assert_int_equal(rig_answer(&p, &s, REMINDER_ACTION_DONE, NULL, JAN15(23, 30), &d),
 			 REMINDER_ANSWER_UNCHANGED);
-	/* 10:00 the next day: 12.5 h after it, tonight's run is the nearer. */
+	/* 10:00 the next day: still last night's, done already. */
 	reminder_quiet_slot(&p, &s, local(2026, 1, 16, 10, 0));
 	assert_int_equal(
 	    rig_answer(&p, &s, REMINDER_ACTION_STARTED, NULL, local(2026, 1, 16, 10, 0), &d),
+	    REMINDER_ANSWER_UNCHANGED);
+	/* 19:00: tonight's, 2.5 h early. */
+	reminder_quiet_slot(&p, &s, local(2026, 1, 16, 19, 0));
+	assert_int_equal(
+	    rig_answer(&p, &s, REMINDER_ACTION_STARTED, NULL, local(2026, 1, 16, 19, 0), &d),
 	    REMINDER_ANSWER_APPLIED);
 	rig_out(&d.out[0], REMINDER_SEND_NOTHING, REMINDER_RECORD_STARTED,
 		"bedroom-foot_soak-20260116T2130");

@@ -114,7 +114,8 @@ static void room_update(struct room *r, const struct room_sensors_result *res, b
 	arm_health_timer(r);
 }
 
-static void accept_reading(struct room_sensor *s, const struct temp_reading *reading)
+/* Checks @reading and, when it passes, takes it; returns whether it passed. */
+static bool accept_reading(struct room_sensor *s, const struct temp_reading *reading)
 {
 	struct room_sensors_result res;
 
@@ -125,7 +126,7 @@ static void accept_reading(struct room_sensor *s, const struct temp_reading *rea
 			  reading_check_verdict_to_string(res.check.verdict),
 			  res.check.persist_began ? ", and the ones before it, ignoring"
 						  : ", ignoring");
-		return;
+		return false;
 	}
 	if (res.check.persist_ended)
 		log_info("%s: readings are plausible again", s->source);
@@ -136,6 +137,7 @@ static void accept_reading(struct room_sensor *s, const struct temp_reading *rea
 				    clock_realtime_usec());
 	}
 	room_update(s->room, &res, res.recovered);
+	return true;
 }
 
 static void stop_attempt(struct room_sensor *s)
@@ -158,7 +160,7 @@ static void attempt_done(struct room_sensor *s, int result, const struct temp_re
 		s->failing = false;
 		/* DONE follows a reading (result 0); the timeouts pass NULL with an error. */
 		if (reading)
-			accept_reading(s, reading);
+			(void) accept_reading(s, reading);
 		break;
 	case TEMP_RETRY_ACTION_RETRY:
 		log_debug("%s: measurement failed: %s; retrying in %.1f s", s->source,
@@ -485,8 +487,13 @@ static void on_thermometer_message(const struct mqtt_message *msg, void *userdat
 			  msg->len, msg->topic, reason ? reason : strerror(-rc));
 		return;
 	}
-	payload_refusals_accepted(&s->refusals);
-	accept_reading(s, &reading);
+	/*
+	 * Only a reading the checks take ends the refusals: one they reject (85 °C,
+	 * -127 °C) is no sign the device is well, and is said by the checks.
+	 */
+	payload_refusals_parsed(&s->refusals);
+	if (accept_reading(s, &reading) && payload_refusals_accepted(&s->refusals))
+		log_info("%s: payloads on '%s' are readable again", s->source, msg->topic);
 }
 
 int room_start(struct room *r, struct mqtt *mqtt)

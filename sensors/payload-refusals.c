@@ -14,8 +14,16 @@ bool payload_refusals_warn(struct payload_refusals *p, int error)
 	return warn;
 }
 
-void payload_refusals_accepted(struct payload_refusals *p)
+void payload_refusals_parsed(struct payload_refusals *p)
 {
+	p->key_seen = true;
+}
+
+bool payload_refusals_accepted(struct payload_refusals *p)
+{
+	bool was_bad = p->bad;
+
 	p->bad = false;
 	p->key_seen = true;
+	return was_bad;
 }

@@ -7,7 +7,11 @@
 #include <cmocka.h>
 #include <errno.h>
 
+#include <string.h>
+
 #include "sensors/payload-refusals.h"
+#include "sensors/reading-check.h"
+#include "sensors/temp-payload.h"
 
 /* zigbee2mqtt: temperature, then humidity, battery ... each in its own message. */
 static void test_other_attributes_are_quiet(void **state)
@@ -38,11 +42,127 @@ static void test_key_never_seen_warns_once(void **state)
 	assert_false(payload_refusals_warn(&p, -ENOENT));
 }
 
+/*
+ * One MQTT thermometer as daemon/room.c handles its messages: parsed, then
+ * checked; the warnings each step gives are counted.
+ */
+struct thermometer {
+	struct payload_refusals refusals;
+	struct reading_check_state check;
+	struct reading_check_params params;
+	uint64_t now_usec;
+	unsigned refusal_warnings;
+	unsigned check_warnings;
+	unsigned readable_again;
+	unsigned plausible_again;
+};
+
+static void thermometer_init(struct thermometer *t)
+{
+	memset(t, 0, sizeof(*t));
+	reading_check_state_init(&t->check);
+	reading_check_params_default(READING_CHECK_KIND_GENERIC, &t->params);
+}
+
+static void thermometer_message(struct thermometer *t, const char *payload)
+{
+	struct temp_payload_params p = { .json_key = "temperature" };
+	struct temp_reading reading = { 0 };
+	struct reading_check_result res;
+	int r;
+
+	t->now_usec += 5000000; /* a message every 5 s */
+	r = temp_payload_parse(payload, strlen(payload), &p, &reading.value_mc, NULL);
+	if (r < 0) {
+		t->refusal_warnings += payload_refusals_warn(&t->refusals, r);
+		return;
+	}
+	payload_refusals_parsed(&t->refusals);
+	res = reading_check_evaluate(&t->check, &t->params, READING_CHECK_KIND_GENERIC, &reading,
+				     t->now_usec);
+	t->check_warnings += res.persist_began;
+	if (res.verdict != READING_CHECK_VERDICT_OK)
+		return;
+	t->plausible_again += res.persist_ended;
+	t->readable_again += payload_refusals_accepted(&t->refusals);
+}
+
+/* What a user trial sent: unreadable payloads mixed with error values that parse. */
+static void thermometer_breaks(struct thermometer *t)
+{
+	static const char *const mix[] = {
+		"garbage",
+		"{\"temperature\":\"x\"}",
+		"{\"temperature\":85}",
+		"{\"temperature\":-127}",
+	};
+
+	for (int i = 0; i < 200; i++)
+		thermometer_message(t, mix[(i * 7 + i / 4) % 4]);
+}
+
+/* A rejected reading is not a good payload: the refusal warning stays said. */
+static void test_rejected_readings_do_not_rearm(void **state)
+{
+	struct payload_refusals p = { 0 };
+
+	assert_true(payload_refusals_warn(&p, -EBADMSG));
+	payload_refusals_parsed(&p); /* 85 °C, rejected by the checks */
+	assert_false(payload_refusals_warn(&p, -EBADMSG));
+	payload_refusals_parsed(&p);
+	assert_false(payload_refusals_warn(&p, -EINVAL));
+	/* A good reading ends it, and says so. */
+	assert_true(payload_refusals_accepted(&p));
+	assert_false(payload_refusals_accepted(&p));
+	assert_true(payload_refusals_warn(&p, -EBADMSG));
+}
+
+/* The key seen in a rejected reading is still seen: other attributes stay quiet. */
+static void test_rejected_reading_shows_the_key(void **state)
+{
+	struct payload_refusals p = { 0 };
+
+	payload_refusals_parsed(&p);
+	assert_false(payload_refusals_warn(&p, -ENOENT));
+	assert_false(payload_refusals_warn(&p, -ENODATA));
+}
+
+/*
+ * A thermometer sending garbage and 85 / -127 for a while: one warning for the
+ * payloads and one for the readings; once it is well again both are said, and
+ * when it breaks again both warn again.
+ */
+static void test_a_broken_thermometer_warns_once_each_time(void **state)
+{
+	struct thermometer t;
+
+	thermometer_init(&t);
+	thermometer_message(&t, "{\"temperature\":19.5}");
+	thermometer_breaks(&t);
+	assert_int_equal(t.refusal_warnings, 1);
+	assert_int_equal(t.check_warnings, 1);
+	assert_int_equal(t.readable_again, 0);
+	assert_int_equal(t.plausible_again, 0);
+
+	thermometer_message(&t, "{\"temperature\":19.6}");
+	assert_int_equal(t.readable_again, 1);
+	assert_int_equal(t.plausible_again, 1);
+	thermometer_message(&t, "{\"temperature\":19.7}");
+	assert_int_equal(t.readable_again, 1);
+
+	thermometer_breaks(&t);
+	assert_int_equal(t.refusal_warnings, 2);
+	assert_int_equal(t.check_warnings, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_other_attributes_are_quiet),
 		cmocka_unit_test(test_key_never_seen_warns_once),
+		cmocka_unit_test(test_rejected_readings_do_not_rearm),
+		cmocka_unit_test(test_rejected_reading_shows_the_key),
+		cmocka_unit_test(test_a_broken_thermometer_warns_once_each_time),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,3 +4,4 @@ bedroomd_unit_test(sensor-check SOURCES test-sensor-check.c LIBS bedroomd-sensor
 bedroomd_unit_test(sensor-room SOURCES test-sensor-room.c LIBS bedroomd-sensors)
 bedroomd_unit_test(sensor-payload SOURCES test-sensor-payload.c LIBS bedroomd-sensors)
 bedroomd_unit_test(payload-refusals SOURCES test-payload-refusals.c LIBS bedroomd-sensors)
+bedroomd_unit_test(topic-silence SOURCES test-topic-silence.c LIBS bedroomd-sensors)

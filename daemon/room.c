@@ -18,6 +18,7 @@
 #include "sensors/temp-payload.h"
 #include "sensors/temp-retry.h"
 #include "sensors/temp-source.h"
+#include "sensors/topic-silence.h"
 #include "util/streq.h"
 
 struct room_sensor {
@@ -43,6 +44,8 @@ struct room_sensor {
 	struct temp_payload_params payload;
 	struct payload_refusals refusals; /* how loud the next refused payload is */
 	struct mqtt_slot *slot;
+	struct topic_silence silence; /* whether anything arrives on the topic */
+	sd_event_source *silence_timer;
 };
 
 struct room {
@@ -56,6 +59,7 @@ struct room {
 	struct room_sensor *sensors;
 	size_t n_sensors;
 	struct room_sensors *track; /* checks, health, the combined reading; NULL: no sensors */
+	struct mqtt_slot *watch;    /* the connection, for the MQTT thermometers' silence */
 	bool *went_stale;           /* per sensor, filled by room_sensors_tick() */
 	struct room_publish published;
 	struct room_publish_params publish_params;
@@ -306,6 +310,64 @@ static int on_health_timer(sd_event_source *es, uint64_t usec, void *userdata)
 	return 0;
 }
 
+/* Arms @s's silence timer for when its silence is due to be said, or stops it. */
+static void arm_silence_timer(struct room_sensor *s)
+{
+	uint64_t due = topic_silence_due_usec(&s->silence);
+
+	if (due == UINT64_MAX)
+		(void) sd_event_source_set_enabled(s->silence_timer, SD_EVENT_OFF);
+	else
+		(void) event_source_arm_at(s->silence_timer, due);
+}
+
+static int on_silence_timer(sd_event_source *es, uint64_t usec, void *userdata)
+{
+	struct room_sensor *s = userdata;
+	uint64_t after = s->silence.after_usec;
+	bool in_s = after < 120000000ULL;
+
+	if (topic_silence_check(&s->silence, clock_monotonic_usec()))
+		log_warning(
+		    "%s: no message at all on '%s' in %llu %s since subscribing: is the "
+		    "topic spelled as the device publishes it, and is the device on the "
+		    "network? (one that reports only on change can be this quiet: set it to "
+		    "report every few minutes)",
+		    s->source, s->cfg->topic, after / (in_s ? 1000000ULL : 60000000ULL),
+		    in_s ? "s" : "min");
+	arm_silence_timer(s);
+	return 0;
+}
+
+/* The thermometers' topics are subscribed on a connection that is up (again). */
+static void on_connected(struct mqtt *mqtt, void *userdata)
+{
+	struct room *r = userdata;
+	uint64_t now = clock_monotonic_usec();
+
+	for (size_t i = 0; i < r->n_sensors; i++)
+		if (r->sensors[i].silence_timer) {
+			topic_silence_listen(&r->sensors[i].silence, now);
+			arm_silence_timer(&r->sensors[i]);
+		}
+}
+
+static void on_disconnected(struct mqtt *mqtt, void *userdata)
+{
+	struct room *r = userdata;
+
+	for (size_t i = 0; i < r->n_sensors; i++)
+		if (r->sensors[i].silence_timer) {
+			topic_silence_pause(&r->sensors[i].silence);
+			arm_silence_timer(&r->sensors[i]);
+		}
+}
+
+static const struct mqtt_watch_callbacks watch_callbacks = {
+	.connected = on_connected,
+	.disconnected = on_disconnected,
+};
+
 static int sensor_init(struct room *r, struct room_sensor *s, const struct config_sensor *cfg)
 {
 	uint64_t now = clock_monotonic_usec();
@@ -317,7 +379,14 @@ static int sensor_init(struct room *r, struct room_sensor *s, const struct confi
 	if (cfg->type == CONFIG_SENSOR_TYPE_MQTT) {
 		s->payload = (struct temp_payload_params){ .json_key = cfg->json_key,
 							   .fahrenheit = cfg->fahrenheit };
-		return 0;
+		topic_silence_init(&s->silence, cfg->max_age_usec);
+		rc = sd_event_add_time(r->event, &s->silence_timer, CLOCK_MONOTONIC, now, 0,
+				       on_silence_timer, s);
+		if (rc >= 0)
+			rc = event_source_describe(s->silence_timer, "room-%s-silence", cfg->name);
+		if (rc >= 0)
+			rc = sd_event_source_set_enabled(s->silence_timer, SD_EVENT_OFF);
+		return rc;
 	}
 
 	s->type_name = config_sensor_type_to_string(cfg->type);
@@ -344,6 +413,7 @@ static void sensor_done(struct room_sensor *s)
 	s->slot = mqtt_slot_free(s->slot);
 	s->interval_timer = sd_event_source_disable_unref(s->interval_timer);
 	s->retry_timer = sd_event_source_disable_unref(s->retry_timer);
+	s->silence_timer = sd_event_source_disable_unref(s->silence_timer);
 	s->temp = temp_source_free(s->temp);
 }
 
@@ -404,6 +474,7 @@ struct room *room_free(struct room *r)
 {
 	if (!r)
 		return NULL;
+	r->watch = mqtt_slot_free(r->watch);
 	for (size_t i = 0; i < r->n_sensors; i++)
 		sensor_done(&r->sensors[i]);
 	free(r->sensors);
@@ -437,6 +508,7 @@ bool room_adopt(struct room *r, const struct room *old)
 			r->sensors[i].retry = old->sensors[j].retry;
 			r->sensors[i].failing = old->sensors[j].failing;
 			r->sensors[i].refusals = old->sensors[j].refusals;
+			r->sensors[i].silence = old->sensors[j].silence;
 			adopted++;
 			break;
 		}
@@ -469,6 +541,12 @@ static void on_thermometer_message(const struct mqtt_message *msg, void *userdat
 	const char *reason = NULL;
 	int rc;
 
+	/* Any message, even one refused below, shows the topic is the device's. */
+	if (!s->silence.heard) {
+		if (topic_silence_heard(&s->silence))
+			log_info("%s: a first message arrived on '%s'", s->source, msg->topic);
+		arm_silence_timer(s);
+	}
 	/*
 	 * A retained value is of unknown age (ESPHome retains its states): taken as
 	 * a reading on every (re)subscribe, a thermometer long dead would "come
@@ -502,6 +580,9 @@ int room_start(struct room *r, struct mqtt *mqtt)
 
 	assert(r);
 	assert(mqtt);
+	rc = mqtt_watch(mqtt, &watch_callbacks, r, &r->watch);
+	if (rc < 0)
+		return log_error_errno(rc, "room: cannot watch the MQTT connection");
 	for (size_t i = 0; i < r->n_sensors; i++) {
 		struct room_sensor *s = &r->sensors[i];
 
@@ -513,6 +594,9 @@ int room_start(struct room *r, struct mqtt *mqtt)
 		if (rc < 0)
 			return log_error_errno(rc, "%s: cannot start", s->source);
 	}
+	/* Started on a live connection (a reload): subscribed now. */
+	if (mqtt_is_connected(mqtt))
+		on_connected(mqtt, r);
 	arm_health_timer(r);
 	return 0;
 }
@@ -520,10 +604,12 @@ int room_start(struct room *r, struct mqtt *mqtt)
 void room_stop(struct room *r)
 {
 	assert(r);
+	r->watch = mqtt_slot_free(r->watch);
 	for (size_t i = 0; i < r->n_sensors; i++) {
 		struct room_sensor *s = &r->sensors[i];
 
 		s->slot = mqtt_slot_free(s->slot);
+		(void) sd_event_source_set_enabled(s->silence_timer, SD_EVENT_OFF);
 		stop_attempt(s);
 		(void) sd_event_source_set_enabled(s->interval_timer, SD_EVENT_OFF);
 		(void) sd_event_source_set_enabled(s->retry_timer, SD_EVENT_OFF);

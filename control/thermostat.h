@@ -227,6 +227,23 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
  */
 void thermostat_sensor_changed(struct thermostat *t, uint64_t now_usec);
 
+/*
+ * What the relay of stage @i was last told before this thermostat was made (kept
+ * in the daemon's store across a restart, or a reload that makes the thermostat
+ * anew): on (@was_on) or off, @ago_usec before @now_usec (CLOCK_MONOTONIC). The
+ * stage starts off either way, and min_off (bed_min_off in bed) counts from
+ * when its relay went off: @now_usec for one that was on (the caller switches it
+ * off at start: min_on does not hold a relay on through a start, as it does not
+ * on a stale sensor), the time it was told off for one that was off. Call it
+ * before the stage switches for the first time.
+ *
+ * Returns 1 when min_off holds the stage off until *@ret_until_usec (may be
+ * NULL), 0 when it no longer holds; -EINVAL for a stage that does not exist,
+ * -EALREADY when the stage has switched already (it keeps its own times).
+ */
+int thermostat_relay_restore(struct thermostat *t, unsigned i, bool was_on, uint64_t ago_usec,
+			     uint64_t now_usec, uint64_t *ret_until_usec);
+
 void thermostat_get_learned(const struct thermostat *t, struct thermostat_learned *ret);
 
 /*

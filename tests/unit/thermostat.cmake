@@ -16,3 +16,5 @@ target_compile_definitions(test-thermostat-model PRIVATE
 	BENCH_DATA_DIR="${CMAKE_CURRENT_LIST_DIR}/../../bench/data")
 bedroomd_unit_test(thermostat-keep SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-thermostat-keep.c
 	LIBS bedroomd-control)
+bedroomd_unit_test(thermostat-relay SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-thermostat-relay.c
+	${CMAKE_CURRENT_LIST_DIR}/thermostat-rig.c LIBS bedroomd-control)

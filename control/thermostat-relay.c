@@ -1,0 +1,37 @@
+/* What a relay did before this thermostat: relay care that holds across a restart. */
+#include <errno.h>
+
+#include "control/thermostat-internal.h"
+
+int thermostat_relay_restore(struct thermostat *t, unsigned i, bool was_on, uint64_t ago_usec,
+			     uint64_t now_usec, uint64_t *ret_until_usec)
+{
+	uint64_t longest =
+	    t->p.min_off_usec > t->p.bed_min_off_usec ? t->p.min_off_usec : t->p.bed_min_off_usec;
+	struct thermostat_stage *s;
+	uint64_t at;
+
+	if (i >= t->p.n_stages)
+		return -EINVAL;
+	s = &t->stage[i];
+	if (s->on || s->ever_switched)
+		return -EALREADY;
+	if (t->started && now_usec < t->last_now_usec)
+		now_usec = t->last_now_usec;
+	/* Off longer ago than any min_off: nothing to hold. */
+	if (!was_on && ago_usec >= longest)
+		return 0;
+	/*
+	 * A relay that was on goes off at this start: min_off counts from now. One
+	 * switched off before the monotonic clock began (a reboot) counts from its
+	 * start: later than it was, so held off longer, never shorter.
+	 */
+	at = was_on ? now_usec : ago_usec < now_usec ? now_usec - ago_usec : 0;
+	s->ever_switched = true;
+	s->changed_usec = at;
+	if (at + t->p.min_off_usec <= now_usec)
+		return 0;
+	if (ret_until_usec)
+		*ret_until_usec = at + t->p.min_off_usec;
+	return 1;
+}

@@ -1,0 +1,125 @@
+/*
+ * Relay care across a restart: what a relay was last told before the
+ * thermostat was made holds min_off as if the thermostat had told it itself.
+ */
+#include <errno.h>
+
+#include "tests/unit/thermostat-rig.h"
+
+/* Switched off 60 s before the start: held off the 120 s min_off (180 s) has left. */
+static void test_off_before_start(void **state)
+{
+	uint64_t until = 0;
+	struct rig g;
+
+	(void) state;
+	rig_init(&g, NULL, AT(23, 0));
+	assert_int_equal(thermostat_relay_restore(g.t, 0, false, 60 * S, g.now_usec, &until), 1);
+	assert_int_equal(until, T0 + 120 * S);
+	rig_read(&g, 15.0, 60 * S);
+	assert_false(g.d.stage[0].on);
+	assert_int_equal(g.d.stage[0].reason, THERMOSTAT_REASON_MIN_OFF);
+	assert_int_equal(g.d.next_wakeup_usec, T0 + 60 * S); /* the next reading comes first */
+	rig_read(&g, 15.0, 30 * S);                          /* 60 s after the start */
+	assert_false(g.d.stage[0].on);
+	assert_int_equal(g.d.next_wakeup_usec, T0 + 120 * S); /* min_off ends before the next */
+	rig_tick(&g);                                         /* 90 s */
+	assert_false(g.d.stage[0].on);
+	g.now_usec = T0 + 120 * S;
+	rig_read(&g, 15.0, 60 * S);
+	assert_true(g.d.stage[0].on);
+	rig_done(&g);
+}
+
+/* On when the daemon died: switched off at the start, so min_off counts from the start. */
+static void test_on_before_start(void **state)
+{
+	uint64_t until = 0;
+	struct rig g;
+
+	(void) state;
+	rig_init(&g, NULL, AT(23, 0));
+	assert_int_equal(thermostat_relay_restore(g.t, 0, true, 10 * H, g.now_usec, &until), 1);
+	assert_int_equal(until, T0 + 180 * S);
+	rig_hold(&g, 15.0, 3);
+	assert_false(g.d.stage[0].on);
+	assert_int_equal(g.d.stage[0].reason, THERMOSTAT_REASON_MIN_OFF);
+	rig_read(&g, 15.0, 60 * S); /* 180 s */
+	assert_true(g.d.stage[0].on);
+	rig_done(&g);
+}
+
+/* Off longer than any min_off (bed_min_off too): nothing holds it. */
+static void test_off_long_ago(void **state)
+{
+	uint64_t until = 0;
+	struct rig g;
+
+	(void) state;
+	rig_init(&g, NULL, AT(23, 0));
+	assert_int_equal(thermostat_relay_restore(g.t, 0, false, 600 * S, g.now_usec, &until), 0);
+	assert_int_equal(until, 0); /* untouched */
+	rig_read(&g, 15.0, 60 * S);
+	assert_true(g.d.stage[0].on);
+	rig_done(&g);
+}
+
+/* Between min_off and bed_min_off: in bed at night the longer one still holds. */
+static void test_bed_min_off(void **state)
+{
+	struct rig g;
+
+	(void) state;
+	rig_init(&g, NULL, AT(23, 0));
+	g.in.bed = THERMOSTAT_BED_OCCUPIED;
+	assert_int_equal(thermostat_relay_restore(g.t, 0, false, 300 * S, g.now_usec, NULL), 0);
+	rig_read(&g, 15.0, 60 * S);
+	assert_false(g.d.stage[0].on);
+	assert_int_equal(g.d.stage[0].reason, THERMOSTAT_REASON_MIN_OFF);
+	rig_hold(&g, 15.0, 4); /* up to 240 s after the start: 540 s after the off */
+	assert_false(g.d.stage[0].on);
+	rig_read(&g, 15.0, 60 * S); /* 300 s: bed_min_off (600 s) is over */
+	assert_true(g.d.stage[0].on);
+	rig_done(&g);
+}
+
+/* Off before the monotonic clock began (a reboot): held from its start, never less. */
+static void test_before_the_clock(void **state)
+{
+	struct thermostat_params p;
+	struct thermostat *t = NULL;
+	uint64_t until = 0;
+
+	(void) state;
+	thermostat_params_init(&p);
+	assert_int_equal(thermostat_new(&p, &t), 0);
+	assert_int_equal(thermostat_relay_restore(t, 0, false, 100 * S, 30 * S, &until), 1);
+	assert_int_equal(until, 180 * S);
+	thermostat_free(t);
+}
+
+/* Only a stage that has not switched yet, and only one that exists. */
+static void test_refused(void **state)
+{
+	struct rig g;
+
+	(void) state;
+	rig_init(&g, NULL, AT(23, 0));
+	assert_int_equal(thermostat_relay_restore(g.t, 1, false, 0, g.now_usec, NULL), -EINVAL);
+	rig_read(&g, 15.0, 60 * S);
+	assert_true(g.d.stage[0].on);
+	assert_int_equal(thermostat_relay_restore(g.t, 0, false, 0, g.now_usec, NULL), -EALREADY);
+	assert_true(g.d.stage[0].on);
+	rig_done(&g);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_off_before_start), cmocka_unit_test(test_on_before_start),
+		cmocka_unit_test(test_off_long_ago),     cmocka_unit_test(test_bed_min_off),
+		cmocka_unit_test(test_before_the_clock), cmocka_unit_test(test_refused),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

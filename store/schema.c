@@ -130,6 +130,17 @@ static const char *const migrations[] = {
 	 * site, note): it is sent again, marked so.
 	 */
 	"ALTER TABLE cramps ADD COLUMN amended INTEGER NOT NULL DEFAULT 0;",
+
+	/*
+	 * 5 -> 6: when each heater's relay was last told on and off (Unix
+	 * microseconds; NULL: never), so that min_on / min_off hold across a
+	 * restart. Written as each command is sent: a crash leaves it right too.
+	 */
+	"CREATE TABLE relays ("
+	"  heater TEXT PRIMARY KEY NOT NULL,"
+	"  last_on INTEGER,"
+	"  last_off INTEGER"
+	");",
 };
 
 #define N_MIGRATIONS ((int) (sizeof(migrations) / sizeof(migrations[0])))

@@ -18,6 +18,7 @@ enum store_schema {
 	STORE_SCHEMA_REMINDERS = 4, /* reminder_log (was reminder_answers), reminder_state,
 				     * reminder_outbox, cramps.time_estimated */
 	STORE_SCHEMA_AMENDED = 5,   /* cramps.amended */
+	STORE_SCHEMA_RELAYS = 6,    /* relays */
 };
 
 struct store {

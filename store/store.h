@@ -17,6 +17,7 @@
 
 #include "store/advisories.h"
 #include "store/cramps.h"
+#include "store/relays.h"
 #include "store/reminders.h"
 #include "store/room-temperature.h"
 #include "store/settings.h"

@@ -416,6 +416,30 @@ static void test_cramp_amend(void **state)
 	store_close(s);
 }
 
+/* Each relay's last on and off, apart per heater, kept across a reopen. */
+static void test_relays_survive_reopen(void **state)
+{
+	struct store_relay r = { .last_on_usec = -1, .last_off_usec = -1 };
+	struct store *s = NULL;
+
+	assert_int_equal(store_open(*state, &s), 0);
+	assert_int_equal(store_relay_get(s, "radiator", &r), -ENOENT);
+	assert_true(r.last_on_usec == -1); /* untouched */
+	assert_int_equal(store_relay_switched(s, "radiator", true, 1000000), 0);
+	assert_int_equal(store_relay_get(s, "radiator", &r), 0);
+	assert_true(r.last_on_usec == 1000000 && r.last_off_usec == 0);
+	assert_int_equal(store_relay_switched(s, "radiator", false, 2000000), 0);
+	assert_int_equal(store_relay_switched(s, "fan", true, 3000000), 0);
+	s = store_close(s);
+
+	assert_int_equal(store_open(*state, &s), 0);
+	assert_int_equal(store_relay_get(s, "radiator", &r), 0);
+	assert_true(r.last_on_usec == 1000000 && r.last_off_usec == 2000000);
+	assert_int_equal(store_relay_get(s, "fan", &r), 0);
+	assert_true(r.last_on_usec == 3000000 && r.last_off_usec == 0);
+	store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -432,6 +456,7 @@ int main(void)
 		STORE_TEST(test_reminder_state_and_outbox),
 		STORE_TEST(test_migrates_schema_3),
 		STORE_TEST(test_cramp_amend),
+		STORE_TEST(test_relays_survive_reopen),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -29,6 +29,8 @@ static void adopt_stage(struct stage *s, struct stage *old)
 	memcpy(s->on_usec, old->on_usec, sizeof(s->on_usec));
 	memcpy(s->minute, old->minute, sizeof(s->minute));
 	s->accounted_usec = old->accounted_usec;
+	s->kept_known = old->kept_known;
+	s->kept_on = old->kept_on;
 }
 
 /*
@@ -101,6 +103,9 @@ void heating_adopt(struct heating *h, struct heating *old)
 		h->last = old->last;
 		h->have_decision = old->have_decision;
 	}
+	/* A thermostat made anew learns what the relays did before it, as at a restart. */
+	h->relays_tried = adopted_thermostat;
+	h->reloaded = true;
 	hand_over_plugs(h, old);
 	heating_model_adopt(h, old, adopted_thermostat);
 	log_debug("heating: reloaded, %u of %u heaters kept as they were, the thermostat %s",

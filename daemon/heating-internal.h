@@ -3,8 +3,9 @@
 /*
  * Internal to heating: its state, shared by heating.c (the loop: readings,
  * decisions, commands, subscriptions), heating-state.c (what it reports),
- * heating-adopt.c (what a reload keeps) and heating-model.c (what the
- * thermostat learned: kept, restored, shown). Only heating.c calls into the
+ * heating-adopt.c (what a reload keeps), heating-model.c (what the
+ * thermostat learned: kept, restored, shown) and heating-relays.c (when the
+ * relays last switched: kept, restored). Only heating.c calls into the
  * others (and heating-adopt.c into heating-model.c).
  */
 
@@ -32,6 +33,8 @@ struct stage {
 	bool on;
 	bool adopted;     /* taken over at a reload, with what it knew of the connection */
 	bool handed_over; /* its plug is driven by a changed heater of a reload: no OFF */
+	/* What the store says the relay was last told (heating-relays.c); unknown: not read. */
+	bool kept_known, kept_on;
 	/* On-time per minute over the last hour, for the cramp log's context. */
 	uint64_t on_usec[60];
 	uint64_t minute[60];
@@ -60,6 +63,9 @@ struct heating {
 	bool model_kept;  /* the store holds kept_model */
 	struct thermostat_model kept_model;
 	uint64_t model_keep_usec; /* kept again no sooner than this */
+	/* The relays' last commands from the store, into the thermostat (heating-relays.c). */
+	bool relays_tried; /* restored, or the thermostat kept its own at a reload */
+	bool reloaded;     /* made by a reload (for what the log says) */
 
 	struct heating_settings settings; /* floor and mode */
 	struct mqtt_slot *floor_slot, *mode_slot, *outdoor_slot, *watch;
@@ -67,6 +73,21 @@ struct heating {
 	bool connected;
 	bool off; /* heating_off(): no more decisions, whatever arrives */
 };
+
+/*
+ * Relay care across a restart (or a reload that makes the thermostat anew), in
+ * heating-relays.c: what the store says each relay was last told, and when,
+ * into the thermostat (once, when heating has both, before a stage switched);
+ * logged when min_off holds a heater off for it.
+ */
+void heating_relays_restore(struct heating *h);
+
+/*
+ * Stage @s was just told @s->on (a command sent) at wall-clock @now_usec: kept
+ * in the store when that differs from what the store holds. A store that
+ * fails is logged; it is not tried again until the next switch.
+ */
+void heating_relays_keep(struct stage *s, uint64_t now_usec);
 
 /* "off", "heating" or "idle": what the heaters do. In heating-state.c. */
 const char *heating_action(const struct heating *h);

@@ -236,6 +236,7 @@ static void step(struct heating *h)
 		if (h->connected) {
 			heater_set(s->heater, s->on, now, &hd);
 			again |= carry_out(s, &hd);
+			heating_relays_keep(s, clock_realtime_usec());
 		}
 	}
 	h->last = d;
@@ -523,6 +524,7 @@ void heating_set_store(struct heating *h, struct store *store)
 	assert(h);
 	h->settings.store = store;
 	heating_model_restore(h);
+	heating_relays_restore(h);
 }
 
 /* Our topics: the commands, the outdoor thermometer, the plugs. */
@@ -557,6 +559,7 @@ int heating_start(struct heating *h, struct mqtt *mqtt, struct store *store)
 	h->mqtt = mqtt;
 	heating_settings_load(&h->settings, store);
 	heating_model_restore(h);
+	heating_relays_restore(h);
 	r = subscribe(h, mqtt);
 	if (r < 0)
 		return log_error_errno(r, "heating: cannot subscribe");
@@ -612,6 +615,7 @@ void heating_off(struct heating *h)
 			continue;
 		heater_set(h->stages[i].heater, false, now, &hd);
 		(void) carry_out(&h->stages[i], &hd);
+		heating_relays_keep(&h->stages[i], clock_realtime_usec());
 	}
 	(void) sd_event_source_set_enabled(h->wake.timer, SD_EVENT_OFF);
 }

@@ -1,0 +1,190 @@
+/*
+ * Relay care holds across a restart: a heater switched off by a clean shutdown
+ * (SIGTERM) or at the start after a crash (SIGKILL while on) is not switched on
+ * again before min_off is over, and the log says why. The test is the
+ * thermometer and the plug (a generic one: it confirms each command on its
+ * state topic); min_off is MIN_OFF_S, short enough for a test.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tests/integration/harness.h"
+
+#define MIN_OFF_S 12
+
+struct fixture {
+	struct broker broker;
+	struct daemon daemon;
+	struct client *client;
+	char base[64];
+	char db_path[192];
+	char thermo_topic[96];
+	char set_topic[96], plug_state_topic[96];
+};
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	harness_teardown(f->client, &f->daemon, &f->broker);
+	free(f);
+	return 0;
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	int pid = (int) getpid();
+	char text[2048];
+
+	if (!f)
+		return -1;
+	*state = f;
+	f->daemon.notify_fd = -1;
+	snprintf(f->base, sizeof(f->base), "bedroomd/relay%d", pid);
+	snprintf(f->thermo_topic, sizeof(f->thermo_topic), "test%d/thermometer", pid);
+	snprintf(f->set_topic, sizeof(f->set_topic), "test%d/plug/set", pid);
+	snprintf(f->plug_state_topic, sizeof(f->plug_state_topic), "test%d/plug/state", pid);
+	if (harness_setup(&f->broker, &f->daemon, "#", &f->client) < 0) {
+		teardown(state);
+		return -1;
+	}
+	snprintf(f->db_path, sizeof(f->db_path), "%s/bedroomd.db", f->daemon.state_dir);
+	snprintf(text, sizeof(text),
+		 "[daemon]\nnode_id = relay%d\nstate_dir = @STATE_DIR@\nlog_level = debug\n"
+		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n"
+		 "[heating]\nfloor = 18\nday_floor = 18\nmin_on = 0\nmin_off = %ds\n"
+		 "[sensor.air]\ntype = mqtt\ntopic = %s\nmax_rate = 0\n"
+		 "[heater.plug]\ntype = generic\ncommand_topic = %s\nstate_topic = %s\n",
+		 pid, f->broker.port, MIN_OFF_S, f->thermo_topic, f->set_topic,
+		 f->plug_state_topic);
+	if (daemon_write_config(&f->daemon, text) < 0) {
+		teardown(state);
+		return -1;
+	}
+	return 0;
+}
+
+/* Waits for the command @payload to the plug, then confirms it as the plug would. */
+static void plug_receives(struct fixture *f, const char *payload, int timeout_ms)
+{
+	assert_non_null(client_wait(f->client, f->set_topic, payload, timeout_ms));
+	assert_int_equal(client_publish(f->client, f->plug_state_topic, payload, true), 0);
+}
+
+/* How many commands @payload the plug got so far. */
+static int commands(struct fixture *f, const char *payload)
+{
+	const struct message *m;
+	size_t n = client_messages(f->client, &m);
+	int count = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(m[i].topic, f->set_topic) == 0 && strcmp(m[i].payload, payload) == 0)
+			count++;
+	return count;
+}
+
+static void reading(struct fixture *f, const char *c)
+{
+	assert_int_equal(client_publish(f->client, f->thermo_topic, c, false), 0);
+}
+
+/* Cold, and heating: the plug on. */
+static void heat(struct fixture *f)
+{
+	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
+	reading(f, "15.0");
+	plug_receives(f, "ON", 10000);
+}
+
+/*
+ * The room stays cold from the OFF at @off_ms on: no ON before min_off is over
+ * (less what the OFF took to arrive here), then one soon after.
+ */
+static void held_off_then_on(struct fixture *f, long long off_ms)
+{
+	long long on_ms;
+
+	while (now_ms() < off_ms + (MIN_OFF_S - 2) * 1000LL) {
+		reading(f, "15.0");
+		(void) client_wait(f->client, f->set_topic, "ON", 500);
+		assert_int_equal(commands(f, "ON"), 0);
+	}
+	for (on_ms = 0; !on_ms && now_ms() < off_ms + (MIN_OFF_S + 15) * 1000LL;) {
+		reading(f, "15.0");
+		if (client_wait(f->client, f->set_topic, "ON", 500))
+			on_ms = now_ms();
+	}
+	assert_true(on_ms != 0); /* heating again once min_off is over */
+	assert_true(on_ms >= off_ms + (MIN_OFF_S - 1) * 1000LL);
+}
+
+/* A clean shutdown switches the heater off; the restart holds it off for min_off. */
+static void test_restart_holds_min_off(void **state)
+{
+	struct fixture *f = *state;
+	long long off_ms;
+
+	heat(f);
+	client_clear(f->client);
+	assert_int_equal(kill(f->daemon.pid, SIGTERM), 0);
+	assert_true(daemon_wait_exit(&f->daemon, 10000) >= 0);
+	plug_receives(f, "OFF", 5000);
+	off_ms = now_ms();
+	assert_int_equal(
+	    store_count_rows(f->db_path, "relays", "heater = 'plug' AND last_off > last_on"), 1);
+
+	client_clear(f->client);
+	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
+	held_off_then_on(f, off_ms);
+	assert_int_equal(daemon_wait_log(&f->daemon, "heater.plug: off since ", 5000), 0);
+	assert_int_equal(
+	    daemon_wait_log(&f->daemon, "(before the restart): min_off holds it off until ", 5000),
+	    0);
+}
+
+/* A crash while on: the start switches the heater off, and min_off holds from then. */
+static void test_crash_while_on_holds_min_off(void **state)
+{
+	struct fixture *f = *state;
+	long long off_ms;
+
+	heat(f);
+	assert_int_equal(kill(f->daemon.pid, SIGKILL), 0);
+	assert_true(daemon_wait_exit(&f->daemon, 10000) >= 0);
+	/* Kept as it was sent: on, and no off since. */
+	assert_int_equal(store_count_rows(f->db_path, "relays",
+					  "heater = 'plug' AND last_on > coalesce(last_off, 0)"),
+			 1);
+
+	client_clear(f->client);
+	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
+	plug_receives(f, "OFF", 10000);
+	off_ms = now_ms();
+	held_off_then_on(f, off_ms);
+	assert_int_equal(
+	    daemon_wait_log(&f->daemon,
+			    "(before the restart): switched off now, min_off holds it off until ",
+			    5000),
+	    0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_restart_holds_min_off, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_crash_while_on_holds_min_off, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

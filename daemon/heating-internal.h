@@ -35,6 +35,12 @@ struct stage {
 	bool handed_over; /* its plug is driven by a changed heater of a reload: no OFF */
 	/* What the store says the relay was last told (heating-relays.c); unknown: not read. */
 	bool kept_known, kept_on;
+	/* What it was last told, and when (wall clock); not kept yet while keep_pending. */
+	bool told_known, told_on, keep_pending;
+	uint64_t told_at_usec;
+	/* Writes to the store in the minute from keep_window_usec (monotonic): a few at most. */
+	uint64_t keep_window_usec;
+	unsigned keep_writes;
 	/* On-time per minute over the last hour, for the cramp log's context. */
 	uint64_t on_usec[60];
 	uint64_t minute[60];
@@ -83,11 +89,17 @@ struct heating {
 void heating_relays_restore(struct heating *h);
 
 /*
- * Stage @s was just told @s->on (a command sent) at wall-clock @now_usec: kept
- * in the store when that differs from what the store holds. A store that
- * fails is logged; it is not tried again until the next switch.
+ * Stage @s was just told @s->on (a command sent) at wall-clock @now_rt_usec:
+ * kept in the store when that differs from what the store holds, at most a few
+ * times a minute a stage (each write is a synchronous commit), unless
+ * @now_flush (a shutdown); a later switch is kept when its minute is over
+ * (heating_relays_due()). A store that fails is logged; it is not tried again
+ * until the next switch.
  */
-void heating_relays_keep(struct stage *s, uint64_t now_usec);
+void heating_relays_keep(struct stage *s, uint64_t now_usec, uint64_t now_rt_usec, bool now_flush);
+
+/* When a switch not kept yet is due to be kept (monotonic); UINT64_MAX: none. */
+uint64_t heating_relays_due(const struct heating *h);
 
 /* "off", "heating" or "idle": what the heaters do. In heating-state.c. */
 const char *heating_action(const struct heating *h);

@@ -21,6 +21,15 @@
 #include "store/relays.h"
 
 #define VERY_OLD_USEC (24 * 60 * MINUTE_USEC)
+/*
+ * A relay cared for switches a few times an hour (min_on and min_off: 2 and 3
+ * minutes); with those set to zero (a benchmark) it may switch at every
+ * reading, and a commit each would be a synchronous write each. Past a few
+ * writes in a minute, the switches wait for the minute's end and the last of
+ * them is kept then.
+ */
+#define KEEP_WINDOW_USEC MINUTE_USEC
+#define KEEP_WRITES_MAX  4
 
 /* "HH:MM:SS" local. */
 static void format_time(uint64_t realtime_usec, char *buf, size_t size)
@@ -104,19 +113,45 @@ void heating_relays_restore(struct heating *h)
 		restore_stage(h, i, store, now_rt, now_mono);
 }
 
-void heating_relays_keep(struct stage *s, uint64_t now_usec)
+void heating_relays_keep(struct stage *s, uint64_t now_usec, uint64_t now_rt_usec, bool now_flush)
 {
 	struct store *store = s->heating->settings.store;
 	int r;
 
-	if (!store || (s->kept_known && s->kept_on == s->on))
+	if (!s->told_known || s->told_on != s->on) {
+		s->told_known = true;
+		s->told_on = s->on;
+		s->told_at_usec = now_rt_usec;
+		/* What the store holds already (the first step after a restore) is not news. */
+		s->keep_pending |= !s->kept_known || s->kept_on != s->on;
+	}
+	if (!store || !s->keep_pending)
 		return;
+	if (s->keep_writes == 0 || now_usec >= s->keep_window_usec + KEEP_WINDOW_USEC) {
+		s->keep_window_usec = now_usec;
+		s->keep_writes = 0;
+	}
+	if (!now_flush && s->keep_writes >= KEEP_WRITES_MAX)
+		return;
+	s->keep_writes++;
+	s->keep_pending = false;
 	s->kept_known = true;
-	s->kept_on = s->on;
-	r = store_relay_switched(store, s->cfg->name, s->on, (int64_t) now_usec);
+	s->kept_on = s->told_on;
+	r = store_relay_switched(store, s->cfg->name, s->told_on, (int64_t) s->told_at_usec);
 	if (r < 0)
 		log_warning_errno(r,
 				  "%s: when its relay switched is not kept in the store: min_off "
 				  "may not hold across a restart, ignoring",
 				  s->source);
+}
+
+uint64_t heating_relays_due(const struct heating *h)
+{
+	uint64_t due = UINT64_MAX;
+
+	for (unsigned i = 0; i < h->n_stages; i++)
+		if (h->stages[i].keep_pending && h->stages[i].keep_writes >= KEEP_WRITES_MAX &&
+		    h->stages[i].keep_window_usec + KEEP_WINDOW_USEC < due)
+			due = h->stages[i].keep_window_usec + KEEP_WINDOW_USEC;
+	return due;
 }

@@ -97,6 +97,8 @@ static void arm_timer(struct heating *h, uint64_t at)
 	for (unsigned i = 0; i < h->n_stages; i++)
 		if (h->stages[i].wake_usec < at)
 			at = h->stages[i].wake_usec;
+	if (heating_relays_due(h) < at)
+		at = heating_relays_due(h); /* the step then keeps what switched */
 	(void) event_deadline_set(&h->wake, at);
 }
 
@@ -236,7 +238,7 @@ static void step(struct heating *h)
 		if (h->connected) {
 			heater_set(s->heater, s->on, now, &hd);
 			again |= carry_out(s, &hd);
-			heating_relays_keep(s, clock_realtime_usec());
+			heating_relays_keep(s, now, clock_realtime_usec(), false);
 		}
 	}
 	h->last = d;
@@ -615,7 +617,7 @@ void heating_off(struct heating *h)
 			continue;
 		heater_set(h->stages[i].heater, false, now, &hd);
 		(void) carry_out(&h->stages[i], &hd);
-		heating_relays_keep(&h->stages[i], clock_realtime_usec());
+		heating_relays_keep(&h->stages[i], now, clock_realtime_usec(), true);
 	}
 	(void) sd_event_source_set_enabled(h->wake.timer, SD_EVENT_OFF);
 }

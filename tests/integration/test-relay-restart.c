@@ -3,7 +3,9 @@
  * (SIGTERM) or at the start after a crash (SIGKILL while on) is not switched on
  * again before min_off is over, and the log says why. The test is the
  * thermometer and the plug (a generic one: it confirms each command on its
- * state topic); min_off is MIN_OFF_S, short enough for a test.
+ * state topic); min_off is MIN_OFF_S, short enough for a test. Without relay
+ * care (min_off 0, a switch at every reading) the store is written a few
+ * times a minute, and the last switch at the minute's end.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tests/integration/harness.h"
@@ -40,7 +43,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-static int setup(void **state)
+static int setup_min_off(void **state, int min_off_s)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	int pid = (int) getpid();
@@ -65,13 +68,24 @@ static int setup(void **state)
 		 "[heating]\nfloor = 18\nday_floor = 18\nmin_on = 0\nmin_off = %ds\n"
 		 "[sensor.air]\ntype = mqtt\ntopic = %s\nmax_rate = 0\n"
 		 "[heater.plug]\ntype = generic\ncommand_topic = %s\nstate_topic = %s\n",
-		 pid, f->broker.port, MIN_OFF_S, f->thermo_topic, f->set_topic,
+		 pid, f->broker.port, min_off_s, f->thermo_topic, f->set_topic,
 		 f->plug_state_topic);
 	if (daemon_write_config(&f->daemon, text) < 0) {
 		teardown(state);
 		return -1;
 	}
 	return 0;
+}
+
+static int setup(void **state)
+{
+	return setup_min_off(state, MIN_OFF_S);
+}
+
+/* No relay care at all: the heater may switch at every reading (as in the benchmark). */
+static int setup_no_care(void **state)
+{
+	return setup_min_off(state, 0);
 }
 
 /* Waits for the command @payload to the plug, then confirms it as the plug would. */
@@ -179,11 +193,74 @@ static void test_crash_while_on_holds_min_off(void **state)
 	    0);
 }
 
+/* The wall clock, as the store keeps times: Unix µs. */
+static long long wall_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long) ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
+/* The newest switch the store holds, Unix µs; 0 when none. */
+static long long kept_usec(struct fixture *f)
+{
+	char where[96];
+	long long lo = 0, hi = 1LL << 62;
+
+	/* store_count_rows() answers whether; bisect the time. */
+	while (lo < hi) {
+		long long mid = lo + (hi - lo + 1) / 2;
+
+		snprintf(where, sizeof(where),
+			 "max(coalesce(last_on, 0), coalesce(last_off, 0)) >= %lld", mid);
+		if (store_count_rows(f->db_path, "relays", where) > 0)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return lo;
+}
+
+/*
+ * A heater without relay care switching at every reading: the store is written
+ * a few times a minute, not at each switch (each is a synchronous commit), and
+ * the last switch is kept when the minute is over.
+ */
+static void test_a_flood_of_switches_is_kept_a_few_times_a_minute(void **state)
+{
+	struct fixture *f = *state;
+	long long fifth_us = 0, last_us = 0, first_kept;
+
+	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
+	for (int i = 0; i < 10; i++) {
+		const char *want = i % 2 ? "OFF" : "ON";
+
+		reading(f, i % 2 ? "21.0" : "16.0");
+		plug_receives(f, want, 10000);
+		last_us = wall_usec();
+		if (i == 4)
+			fifth_us = last_us;
+	}
+	/* The first four writes (the start's OFF, ON, OFF, ON): none of the later switches. */
+	first_kept = kept_usec(f);
+	assert_true(first_kept > 0);
+	assert_true(first_kept < fifth_us);
+	/* The minute's end keeps the last switch, an OFF. */
+	for (long long end = now_ms() + 75000; now_ms() < end && kept_usec(f) < fifth_us;)
+		usleep(500000);
+	assert_true(kept_usec(f) >= fifth_us);
+	assert_true(kept_usec(f) <= last_us);
+	assert_int_equal(store_count_rows(f->db_path, "relays", "last_off > last_on"), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_restart_holds_min_off, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_crash_while_on_holds_min_off, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_a_flood_of_switches_is_kept_a_few_times_a_minute, setup_no_care, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -554,6 +554,7 @@ static int subscribe(struct heating *h, struct mqtt *mqtt)
 
 int heating_start(struct heating *h, struct mqtt *mqtt, struct store *store)
 {
+	char day[32];
 	int r;
 
 	assert(h);
@@ -565,13 +566,17 @@ int heating_start(struct heating *h, struct mqtt *mqtt, struct store *store)
 	r = subscribe(h, mqtt);
 	if (r < 0)
 		return log_error_errno(r, "heating: cannot subscribe");
-	log_info("heating: %s, floor %.1f °C%s from %02d:%02d to %02d:%02d, %u heater%s",
+	if (isnan(h->config->heating.day_floor_c))
+		snprintf(day, sizeof(day), "no floor by day");
+	else
+		snprintf(day, sizeof(day), "%.1f °C by day", h->config->heating.day_floor_c);
+	log_info("heating: %s, floor %.1f °C%s from %02d:%02d to %02d:%02d, %s, %u heater%s",
 		 command_mode_to_string(h->settings.mode), h->settings.floor_c,
 		 h->settings.floor_kept && h->settings.floor_c != h->config->heating.floor_c
 		     ? " (set from Home Assistant; an edit of the file's floor overrides it)"
 		     : "",
 		 h->config->heating.night_start_min / 60, h->config->heating.night_start_min % 60,
-		 h->config->heating.night_end_min / 60, h->config->heating.night_end_min % 60,
+		 h->config->heating.night_end_min / 60, h->config->heating.night_end_min % 60, day,
 		 h->n_stages, h->n_stages == 1 ? "" : "s");
 	/*
 	 * Adopted heaters knew a connection: tell them when this one is not up yet.

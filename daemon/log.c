@@ -114,6 +114,11 @@ void log_warning_limitedv(struct log_limit *limit, const char *what, const char 
 	log_limit_summary(summary, what);
 	if (full && LOG_LEVEL_WARNING <= max_level)
 		write_line(LOG_LEVEL_WARNING, "", fmt, ap);
+	/* Said when it starts, not only in the summary a minute later. */
+	if (!full && limit->n_quiet == 1)
+		log_warning("invalid commands on %s keep coming: the rest of this minute's are "
+			    "counted, not logged one by one",
+			    what);
 }
 
 void log_warning_limited(struct log_limit *limit, const char *what, const char *fmt, ...)

@@ -14,31 +14,7 @@
 #include "config/config-keys.h"
 #include "config/config-value.h"
 
-#define SEC   1000000ULL
 #define WIDTH 80
-
-/* A duration in the largest unit that holds it whole: 730d, 6h, 45min, 15s, 20ms. */
-static void format_duration(unsigned long long usec, char *buf, size_t size)
-{
-	static const struct {
-		const char *unit;
-		unsigned long long usec;
-	} units[] = {
-		{ "d", 86400 * SEC }, { "h", 3600 * SEC },  { "min", 60 * SEC },
-		{ "s", SEC },         { "ms", SEC / 1000 },
-	};
-
-	if (usec == 0) {
-		snprintf(buf, size, "0");
-		return;
-	}
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (usec % units[i].usec == 0) {
-			snprintf(buf, size, "%llu%s", usec / units[i].usec, units[i].unit);
-			return;
-		}
-	snprintf(buf, size, "%gs", (double) usec / SEC);
-}
 
 /* The fixed default of @k as the file would spell it. */
 static void format_default(const struct key_spec *k, char *buf, size_t size)
@@ -67,7 +43,7 @@ static void format_default(const struct key_spec *k, char *buf, size_t size)
 		snprintf(buf, size, "%g", k->default_value);
 		break;
 	case KEY_DURATION:
-		format_duration((unsigned long long) k->default_value, buf, size);
+		config_format_duration((unsigned long long) k->default_value, buf, size);
 		break;
 	case KEY_ENUM:
 		snprintf(buf, size, "%s", k->choices[(int) k->default_value]);
@@ -286,8 +262,8 @@ static void man_tag(FILE *f, const struct key_spec *k)
 		fprintf(f, "\\fInumber\\fR (%g to %g)", k->min, k->max);
 		break;
 	case KEY_DURATION:
-		format_duration((unsigned long long) k->min, min, sizeof(min));
-		format_duration((unsigned long long) k->max, max, sizeof(max));
+		config_format_duration((unsigned long long) k->min, min, sizeof(min));
+		config_format_duration((unsigned long long) k->max, max, sizeof(max));
 		fprintf(f, "\\fIduration\\fR (%s to %s)", min, max);
 		break;
 	case KEY_ENUM:

@@ -160,10 +160,14 @@ int config_key_set(const struct key_spec *k, void *base, const char *value, char
 		r = config_parse_duration_usec(value, (unsigned long long) k->min,
 					       (unsigned long long) k->max, &usec);
 		if (r < 0) {
+			char min[32], max[32];
+
+			config_format_duration((unsigned long long) k->min, min, sizeof(min));
+			config_format_duration((unsigned long long) k->max, max, sizeof(max));
 			key_error(ret_msg,
-				  "'%s' must be a duration from %gs to %gs (e.g. 90s, 5min, 2h), "
+				  "'%s' must be a duration from %s to %s (e.g. 90s, 5min, 2h), "
 				  "not '%s'",
-				  k->name, k->min / SEC, k->max / SEC, value);
+				  k->name, min, max, value);
 			return r;
 		}
 		*(unsigned long long *) field = usec;
@@ -265,9 +269,13 @@ void config_key_dump(const struct key_spec *k, const void *base, FILE *f)
 	case KEY_DURATION:
 		if (*(const unsigned long long *) field == CONFIG_DURATION_UNSET)
 			fprintf(f, "# %s is not set\n", k->name);
-		else
-			fprintf(f, "%s = %.15gs\n", k->name,
-				(double) *(const unsigned long long *) field / SEC);
+		else {
+			char text[32];
+
+			config_format_duration(*(const unsigned long long *) field, text,
+					       sizeof(text));
+			fprintf(f, "%s = %s\n", k->name, text);
+		}
 		break;
 	case KEY_ENUM:
 		fprintf(f, "%s = %s\n", k->name, k->choices[*(const int *) field]);

@@ -242,3 +242,26 @@ bool config_name_is_valid(const char *name)
 	return strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") ==
 	       len;
 }
+
+void config_format_duration(unsigned long long usec, char *buf, size_t size)
+{
+	static const struct {
+		const char *unit;
+		unsigned long long usec;
+	} units[] = {
+		{ "d", 86400 * 1000000ULL }, { "h", 3600 * 1000000ULL },
+		{ "min", 60 * 1000000ULL },  { "s", 1000000ULL },
+		{ "ms", 1000000ULL / 1000 },
+	};
+
+	if (usec == 0) {
+		snprintf(buf, size, "0");
+		return;
+	}
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (usec % units[i].usec == 0) {
+			snprintf(buf, size, "%llu%s", usec / units[i].usec, units[i].unit);
+			return;
+		}
+	snprintf(buf, size, "%gs", (double) usec / 1000000ULL);
+}

@@ -17,6 +17,12 @@ int config_parse_double(const char *text, double min, double max, double *ret);
 int config_parse_duration_usec(const char *text, unsigned long long min_usec,
 			       unsigned long long max_usec, unsigned long long *ret);
 
+/*
+ * A duration in the largest unit that holds it whole, as the parser reads it
+ * back: 730d, 6h, 45min, 15s, 20ms ("0" for none).
+ */
+void config_format_duration(unsigned long long usec, char *buf, size_t size);
+
 /* Local wall-clock time of day "HH:MM"; returns minutes since midnight. */
 int config_parse_time_of_day(const char *text, int *ret_minutes);
 

@@ -333,8 +333,9 @@ static void on_input_message(const struct mqtt_message *msg, void *userdata)
 
 	r = bed_payload_parse(msg->payload, msg->len, &i->payload, &active, &reason);
 	if (r < 0) {
-		log_write(payload_refusals_warn(&i->refusals, r) ? LOG_LEVEL_WARNING
-								 : LOG_LEVEL_DEBUG,
+		log_write(payload_refusals_warn(&i->refusals, r, clock_monotonic_usec())
+			      ? LOG_LEVEL_WARNING
+			      : LOG_LEVEL_DEBUG,
 			  "%s: refused a %zu-byte payload on '%s': %s, ignoring", i->source,
 			  msg->len, msg->topic, reason ? reason : strerror(-r));
 		return;

@@ -559,8 +559,9 @@ static void on_thermometer_message(const struct mqtt_message *msg, void *userdat
 	}
 	rc = temp_payload_parse(msg->payload, msg->len, &s->payload, &reading.value_mc, &reason);
 	if (rc < 0) {
-		log_write(payload_refusals_warn(&s->refusals, rc) ? LOG_LEVEL_WARNING
-								  : LOG_LEVEL_DEBUG,
+		log_write(payload_refusals_warn(&s->refusals, rc, clock_monotonic_usec())
+			      ? LOG_LEVEL_WARNING
+			      : LOG_LEVEL_DEBUG,
 			  "%s: refused a %zu-byte payload on '%s': %s, ignoring", s->source,
 			  msg->len, msg->topic, reason ? reason : strerror(-rc));
 		return;

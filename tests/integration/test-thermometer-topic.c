@@ -168,9 +168,12 @@ static void test_a_broken_thermometer_warns_once(void **state)
 	assert_int_equal(daemon_wait_log(&f->daemon, needle, 10000), 0);
 	assert_int_equal(count_in_log(f, "sensor.window: readings are plausible again"), 1);
 
-	/* Broken again: warned again, once each. */
+	/*
+	 * Broken again: the checks warn again; the payloads were warned about less
+	 * than an hour ago (a flaky device must not fill the journal): debug.
+	 */
 	send_breakage(f, "end-marker-2");
-	assert_int_equal(count_in_log(f, "warning: sensor.window: refused a"), 2);
+	assert_int_equal(count_in_log(f, "warning: sensor.window: refused a"), 1);
 	assert_int_equal(count_in_log(f, "warning: sensor.window: rejected reading"), 2);
 }
 

@@ -2,6 +2,7 @@
 #include <assert.h>
 #include <string.h>
 
+#include "daemon/clock.h"
 #include "daemon/heating-internal.h"
 #include "daemon/log.h"
 
@@ -72,6 +73,9 @@ void heating_adopt(struct heating *h, struct heating *old)
 	assert(h);
 	assert(old);
 	assert(!h->mqtt); /* before heating_start() */
+	/* A thermostat made anew reads the relays' times from the store: the newest. */
+	for (unsigned j = 0; j < old->n_stages; j++)
+		heating_relays_flush(&old->stages[j], clock_monotonic_usec(), true);
 	for (unsigned i = 0; i < h->n_stages; i++) {
 		struct stage *s = &h->stages[i];
 		bool found = false;

@@ -98,7 +98,17 @@ void heating_relays_restore(struct heating *h);
  */
 void heating_relays_keep(struct stage *s, uint64_t now_usec, uint64_t now_rt_usec, bool now_flush);
 
-/* When a switch not kept yet is due to be kept (monotonic); UINT64_MAX: none. */
+/*
+ * Keeps what @s was last told if that is not kept yet: as heating_relays_keep()
+ * without a new command (a shutdown or a reload while the plug is not ours to
+ * switch, or the connection is down).
+ */
+void heating_relays_flush(struct stage *s, uint64_t now_usec, bool now_flush);
+
+/*
+ * When a switch not kept yet is due to be kept (monotonic); UINT64_MAX: none,
+ * or the connection is down (a step keeps it when it is back).
+ */
 uint64_t heating_relays_due(const struct heating *h);
 
 /* "off", "heating" or "idle": what the heaters do. In heating-state.c. */

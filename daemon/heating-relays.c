@@ -68,10 +68,11 @@ static void restore_stage(struct heating *h, unsigned i, struct store *store, ui
 	at = (uint64_t) (was_on ? kept.last_on_usec : kept.last_off_usec);
 	format_time(at, when, sizeof(when));
 	if (!was_on && at > now_rt) {
+		/* A Pi without an RTC may start with a clock behind: the safe side is now. */
 		log_debug("%s: off since %s by the store, a time still to come (the clock went "
-			  "back?), ignoring",
+			  "back?): taken as just now",
 			  s->source, when);
-		return;
+		at = now_rt;
 	}
 	if (!was_on && now_rt - at >= VERY_OLD_USEC) {
 		log_debug("%s: off since %s by the store, a day or more ago, ignoring", s->source,
@@ -115,9 +116,6 @@ void heating_relays_restore(struct heating *h)
 
 void heating_relays_keep(struct stage *s, uint64_t now_usec, uint64_t now_rt_usec, bool now_flush)
 {
-	struct store *store = s->heating->settings.store;
-	int r;
-
 	if (!s->told_known || s->told_on != s->on) {
 		s->told_known = true;
 		s->told_on = s->on;
@@ -125,6 +123,14 @@ void heating_relays_keep(struct stage *s, uint64_t now_usec, uint64_t now_rt_use
 		/* What the store holds already (the first step after a restore) is not news. */
 		s->keep_pending |= !s->kept_known || s->kept_on != s->on;
 	}
+	heating_relays_flush(s, now_usec, now_flush);
+}
+
+void heating_relays_flush(struct stage *s, uint64_t now_usec, bool now_flush)
+{
+	struct store *store = s->heating->settings.store;
+	int r;
+
 	if (!store || !s->keep_pending)
 		return;
 	if (s->keep_writes == 0 || now_usec >= s->keep_window_usec + KEEP_WINDOW_USEC) {
@@ -149,6 +155,9 @@ uint64_t heating_relays_due(const struct heating *h)
 {
 	uint64_t due = UINT64_MAX;
 
+	/* step() keeps only what it sends: on a live connection; it steps when that is back. */
+	if (!h->connected)
+		return UINT64_MAX;
 	for (unsigned i = 0; i < h->n_stages; i++)
 		if (h->stages[i].keep_pending && h->stages[i].keep_writes >= KEEP_WRITES_MAX &&
 		    h->stages[i].keep_window_usec + KEEP_WINDOW_USEC < due)

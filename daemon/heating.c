@@ -613,6 +613,8 @@ void heating_off(struct heating *h)
 	for (unsigned i = 0; i < h->n_stages; i++) {
 		struct heater_decision hd;
 
+		/* A switch held back (a flood of them) is not lost, sent OFF or not. */
+		heating_relays_flush(&h->stages[i], now, true);
 		h->stages[i].on = false;
 		/*
 		 * An adopted heater lives on in the new heating, as it is; a handed

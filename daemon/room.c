@@ -509,6 +509,8 @@ bool room_adopt(struct room *r, const struct room *old)
 			r->sensors[i].failing = old->sensors[j].failing;
 			r->sensors[i].refusals = old->sensors[j].refusals;
 			r->sensors[i].silence = old->sensors[j].silence;
+			/* Listening starts again on this one's connection (room_start()). */
+			topic_silence_pause(&r->sensors[i].silence);
 			adopted++;
 			break;
 		}

@@ -17,6 +17,11 @@ static int64_t distance(int64_t a, int64_t b)
 static int pick_run(const struct reminder_params *p, struct reminder_state *s,
 		    const struct reminder_answer *a, int64_t now_s, const char **ret_reason)
 {
+	/*
+	 * A task answered early is never sent, so not from the morning before; the
+	 * morning question ("any cramps last night?") may be answered in the night.
+	 */
+	int64_t early = p->kind == REMINDER_KIND_FOLLOW_UP ? REMINDER_AHEAD_S : REMINDER_EARLY_S;
 	struct reminder_slot next;
 	bool have_last, have_next;
 
@@ -34,8 +39,7 @@ static int pick_run(const struct reminder_params *p, struct reminder_state *s,
 	have_last = s->run.state != REMINDER_RUN_NONE && now_s - s->run.slot_s <= REMINDER_LATE_S &&
 		    s->run.slot_s - now_s <= REMINDER_AHEAD_S;
 	have_next = a->action != REMINDER_ACTION_SNOOZE &&
-		    reminder_next_slot(p, s, now_s, &next) == 0 &&
-		    next.at_s - now_s <= REMINDER_EARLY_S;
+		    reminder_next_slot(p, s, now_s, &next) == 0 && next.at_s - now_s <= early;
 	if (have_next && (!have_last || next.at_s - now_s < distance(now_s, s->run.slot_s))) {
 		s->run = (struct reminder_run){
 			.state = REMINDER_RUN_NONE,

@@ -62,9 +62,10 @@
  * left, right (and snooze, skip) for the morning follow-up. A plain answer
  * (no id) is for the run on show; with none on show, for the nearer of the
  * newest run, up to REMINDER_LATE_S after it ("done" at 10:00 for last
- * night's), and the next slot, up to REMINDER_EARLY_S before it: "done"
- * pressed at 20:00 answers the 21:30 run, which then is never sent, but a tap
- * in the morning does not silence the evening's reminder. An answer naming a
+ * night's), and the next slot, up to REMINDER_EARLY_S before it (the morning
+ * follow-up: REMINDER_AHEAD_S): "done" pressed at 20:00 answers the 21:30
+ * run, which then is never sent, but a tap in the morning does not silence
+ * the evening's reminder. An answer naming a
  * run by id is for that run only if it is the newest one.
  */
 

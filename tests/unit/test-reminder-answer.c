@@ -205,6 +205,12 @@ static void test_morning_follow_up(void **state)
 	rig_answer(&p, &s, REMINDER_ACTION_NONE, NULL, JAN15(7, 30), &d);
 	rig_out(&d.out[0], REMINDER_SEND_NOTHING, REMINDER_RECORD_NO_CRAMP, NULL);
 	rig_step(&p, &s, JAN15(8, 0), -1, &d, 0);
+	/* A leg said at 03:00, in the night: that morning's question, not refused. */
+	reminder_state_init(&s, JAN15(0, 0));
+	assert_int_equal(rig_answer(&p, &s, REMINDER_ACTION_LEFT, NULL, JAN15(3, 0), &d),
+			 REMINDER_ANSWER_APPLIED);
+	rig_out(&d.out[0], REMINDER_SEND_NOTHING, REMINDER_RECORD_CRAMP_LEFT,
+		"bedroom-morning-20260115T0800");
 
 	/* And a leg is no answer to a foot soak. */
 	p = rig_params("foot_soak");

@@ -28,15 +28,21 @@ static void answer(struct reminders *r, struct reminder *rem, const struct remin
 	}
 	switch ((enum reminder_answer_result) res) {
 	case REMINDER_ANSWER_APPLIED:
+		rem->repeat_said = false;
 		log_info("reminder %s: %s", rem->p.name, action);
 		(void) reminders_carry_out(r, rem, &d, now);
 		reminders_arm(r);
 		reminders_changed(r);
 		return;
 	case REMINDER_ANSWER_UNCHANGED:
-		/* A second tap: harmless, but a flood of them must not fill the journal. */
-		warn_answer(r, "ignoring '%s' for reminder %s: it changes nothing: %s", action,
-			    rem->p.name, reason);
+		/* A second tap: harmless, said once; a flood of them must not fill the journal. */
+		if (rem->repeat_said)
+			log_debug("reminder %s: '%s' again, nothing to change", rem->p.name,
+				  action);
+		else
+			log_info("reminder %s: '%s' changes nothing: %s", rem->p.name, action,
+				 reason);
+		rem->repeat_said = true;
 		return;
 	case REMINDER_ANSWER_OTHER_RUN:
 		if (reminder_run_id(&rem->p, &rem->s.run, current, sizeof(current)) < 0)

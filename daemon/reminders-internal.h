@@ -23,7 +23,8 @@ struct reminder {
 	bool enabled;                /* sent; else only its answers are recorded */
 	bool unsaved;                /* the store does not have s yet */
 	bool adopted;                /* s is the running one's, taken over on reload */
-	int64_t next_slot_s;         /* REMINDER_NEVER: none */
+	bool repeat_said; /* an answer that changed nothing was said since the last one that did */
+	int64_t next_slot_s; /* REMINDER_NEVER: none */
 	int64_t wakeup_s;
 };
 

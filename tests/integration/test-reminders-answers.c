@@ -147,7 +147,7 @@ static void test_other_run_and_malformed_answers_change_nothing(void **state)
 		lines++;
 	free(log);
 	printf("%d lines for 50 answers that change nothing\n", lines);
-	assert_true(lines >= 1 && lines <= 5);
+	assert_int_equal(lines, 1); /* said once, at info; the rest at debug, shorter */
 }
 
 /*

@@ -263,5 +263,5 @@ void config_format_duration(unsigned long long usec, char *buf, size_t size)
 			snprintf(buf, size, "%llu%s", usec / units[i].usec, units[i].unit);
 			return;
 		}
-	snprintf(buf, size, "%gs", (double) usec / 1000000ULL);
+	snprintf(buf, size, "%.15gs", (double) usec / 1000000ULL);
 }

@@ -561,6 +561,17 @@ size_t client_messages(const struct client *c, const struct message **ret)
 	return c->n_msgs;
 }
 
+size_t client_count(const struct client *c, const char *topic, const char *payload)
+{
+	size_t count = 0;
+
+	for (size_t i = 0; i < c->n_msgs; i++)
+		if (strcmp(c->msgs[i].topic, topic) == 0 &&
+		    strcmp(c->msgs[i].payload, payload) == 0)
+			count++;
+	return count;
+}
+
 void client_clear(struct client *c)
 {
 	for (size_t i = 0; i < c->n_msgs; i++) {

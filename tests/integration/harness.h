@@ -101,6 +101,9 @@ const struct message *client_wait(struct client *c, const char *topic, const cha
 /* Every message received so far, in order of arrival; returns how many. */
 size_t client_messages(const struct client *c, const struct message **ret);
 
+/* How many messages received so far are on @topic with exactly @payload. */
+size_t client_count(const struct client *c, const char *topic, const char *payload);
+
 /* Forgets every message received so far. */
 void client_clear(struct client *c);
 /* Publishes with QoS 1. Returns 0 or a negative errno. */

@@ -86,14 +86,7 @@ static void plug_receives(struct fixture *f, const char *payload)
 /* How many commands @payload the plug got so far. */
 static int commands(struct fixture *f, const char *payload)
 {
-	const struct message *m;
-	size_t n = client_messages(f->client, &m);
-	int count = 0;
-
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(m[i].topic, f->set_topic) == 0 && strcmp(m[i].payload, payload) == 0)
-			count++;
-	return count;
+	return (int) client_count(f->client, f->set_topic, payload);
 }
 
 static void reading(struct fixture *f, const char *c)

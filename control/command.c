@@ -85,6 +85,7 @@ int command_parse_floor(const void *data, size_t len, double min_c, double max_c
 		} else if (v < min_c || v > max_c) {
 			r = -ERANGE;
 			reason = "outside the allowed range";
+			*ret_c = v;
 		} else {
 			*ret_c = round(v * 10) / 10;
 		}

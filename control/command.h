@@ -21,8 +21,9 @@ enum command_mode {
 
 /*
  * A floor in °C within [@min_c, @max_c], rounded to 0.1 °C. Returns 0 and
- * *ret_c, or -EMSGSIZE, -EBADMSG (not a number), -ERANGE (outside the bounds),
- * with a short static reason in *ret_reason (may be NULL).
+ * *ret_c, or -EMSGSIZE, -EBADMSG (not a number), -ERANGE (outside the bounds:
+ * *ret_c is then the number sent, for the message), with a short static
+ * reason in *ret_reason (may be NULL).
  */
 int command_parse_floor(const void *data, size_t len, double min_c, double max_c, double *ret_c,
 			const char **ret_reason);

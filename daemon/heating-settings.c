@@ -224,9 +224,16 @@ static bool take_floor(struct heating_settings *s, const void *payload, size_t l
 	const struct config_heating *c = s->config;
 	const char *reason;
 	double v;
+	int r;
 
 	assert(s);
-	if (command_parse_floor(payload, len, c->floor_min_c, c->floor_max_c, &v, &reason) < 0) {
+	r = command_parse_floor(payload, len, c->floor_min_c, c->floor_max_c, &v, &reason);
+	if (r == -ERANGE) {
+		warn_limited(&s->warn_floor, "ignoring set/floor: %.6g °C is %s, %.1f to %.1f °C",
+			     v, reason, c->floor_min_c, c->floor_max_c);
+		return false;
+	}
+	if (r < 0) {
 		warn_limited(&s->warn_floor, "ignoring set/floor: %s (allowed %.1f to %.1f °C)",
 			     reason, c->floor_min_c, c->floor_max_c);
 		return false;

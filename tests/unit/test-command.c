@@ -38,7 +38,10 @@ static void test_floor_refuses_the_rest_and_keeps_the_value(void **state)
 	double v = 42;
 
 	assert_int_equal(floor_of("15.9", &v), -ERANGE);
+	assert_true(v == 15.9); /* the number sent, for the message */
 	assert_int_equal(floor_of("24.1", &v), -ERANGE);
+	assert_true(v == 24.1);
+	v = 42;
 	assert_int_equal(floor_of("nan", &v), -EBADMSG);
 	assert_int_equal(floor_of("inf", &v), -EBADMSG);
 	assert_int_equal(floor_of("18,5", &v), -EBADMSG);

@@ -118,6 +118,19 @@ struct thermostat {
 double thermostat_clamp(double v, double lo, double hi);
 uint64_t thermostat_min_u64(uint64_t a, uint64_t b);
 
+/* Relay care: in bed at night the longer of the configured and the in-bed times. */
+static inline uint64_t thermostat_min_on_usec(const struct thermostat *t, bool in_bed)
+{
+	return in_bed && t->p.bed_min_on_usec > t->p.min_on_usec ? t->p.bed_min_on_usec
+								 : t->p.min_on_usec;
+}
+
+static inline uint64_t thermostat_min_off_usec(const struct thermostat *t, bool in_bed)
+{
+	return in_bed && t->p.bed_min_off_usec > t->p.min_off_usec ? t->p.bed_min_off_usec
+								   : t->p.min_off_usec;
+}
+
 /*
  * The shortest time over which readings tell something about the room: a
  * quarter of the reading period. Over less, what they show is the sensor's step

@@ -125,8 +125,8 @@ void thermostat_plan_control(struct thermostat *t, uint64_t now_usec, double flo
 		if (min_with_on(t, next, turn) < aim)
 			want = 1;
 	} else {
-		uint64_t min_on = in_bed ? t->p.bed_min_on_usec : t->p.min_on_usec;
-		uint64_t min_off = in_bed ? t->p.bed_min_off_usec : t->p.min_off_usec;
+		uint64_t min_on = thermostat_min_on_usec(t, in_bed);
+		uint64_t min_off = thermostat_min_off_usec(t, in_bed);
 		double on_s = (double) (now_usec - t->last_on_usec) / 1e6;
 		double target;
 

@@ -456,8 +456,8 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 	for (unsigned i = 0; i < t->p.n_stages; i++) {
 		struct thermostat_stage *s = &t->stage[i];
 		struct thermostat_stage_decision *sd = &d.stage[i];
-		uint64_t min_on = in_bed ? t->p.bed_min_on_usec : t->p.min_on_usec;
-		uint64_t min_off = in_bed ? t->p.bed_min_off_usec : t->p.min_off_usec;
+		uint64_t min_on = thermostat_min_on_usec(t, in_bed);
+		uint64_t min_off = thermostat_min_off_usec(t, in_bed);
 		bool locked;
 
 		thermostat_stage_safety(t, i, &in->heater[i], now_usec, reading_c);

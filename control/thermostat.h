@@ -68,8 +68,8 @@ struct thermostat_params {
 	unsigned n_stages;                   /* heaters, staged in index order: 1 */
 	uint64_t min_on_usec;                /* relay care: 120 s */
 	uint64_t min_off_usec;               /* relay care: 180 s */
-	uint64_t bed_min_on_usec;            /* at night with the bed occupied: 300 s */
-	uint64_t bed_min_off_usec;           /* at night with the bed occupied: 600 s */
+	uint64_t bed_min_on_usec;            /* in bed at night: 300 s (min_on if longer) */
+	uint64_t bed_min_off_usec;           /* in bed at night: 600 s (min_off if longer) */
 	double bed_band_factor;              /* wider band (fewer clicks) in bed: 1.3 */
 	uint64_t max_on_usec;                /* maximum continuous on-time per stage: 6 h */
 	uint64_t max_on_rest_usec;           /* forced rest after it: 15 min */

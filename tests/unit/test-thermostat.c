@@ -231,6 +231,32 @@ static void test_bed_occupied(void **state)
 	rig_done(&g);
 }
 
+/* In bed the in-bed relay care is the least: a longer configured min_on / min_off holds. */
+static void test_bed_keeps_longer_relay_care(void **state)
+{
+	struct thermostat_params p;
+	struct rig g;
+
+	thermostat_params_init(&p);
+	p.min_on_usec = 20 * MIN;
+	p.min_off_usec = 20 * MIN;
+	rig_init(&g, &p, AT(23, 0));
+	g.in.bed = THERMOSTAT_BED_OCCUPIED;
+	rig_read(&g, 17.0, MIN);
+	assert_true(g.d.stage[0].on);
+	rig_hold(&g, 21.0, 15); /* 15 min on: past bed_min_on (5 min), not past min_on */
+	assert_true(g.d.stage[0].on);
+	assert_int_equal(g.d.stage[0].reason, THERMOSTAT_REASON_MIN_ON);
+	rig_hold(&g, 21.0, 6); /* 21 min */
+	assert_false(g.d.stage[0].on);
+	rig_hold(&g, 15.0, 15); /* 15 min off: past bed_min_off (10 min), not past min_off */
+	assert_false(g.d.stage[0].on);
+	assert_int_equal(g.d.stage[0].reason, THERMOSTAT_REASON_MIN_OFF);
+	rig_hold(&g, 15.0, 6);
+	assert_true(g.d.stage[0].on);
+	rig_done(&g);
+}
+
 static void test_night_window(void **state)
 {
 	struct rig g;
@@ -417,6 +443,7 @@ int main(void)
 		cmocka_unit_test(test_cycles_faster_than_readings),
 		cmocka_unit_test(test_min_on_off),
 		cmocka_unit_test(test_bed_occupied),
+		cmocka_unit_test(test_bed_keeps_longer_relay_care),
 		cmocka_unit_test(test_night_window),
 		cmocka_unit_test(test_recovery_lookahead),
 		cmocka_unit_test(test_staging),

@@ -589,3 +589,11 @@ const char *config_sensor_type_to_string(enum config_sensor_type t)
 
 	return (size_t) t < n ? config_sensor_type_names[t] : NULL;
 }
+
+bool config_has_input_role(const struct config *c, enum config_input_role role)
+{
+	for (size_t i = 0; i < c->n_inputs; i++)
+		if (c->inputs[i].role == role)
+			return true;
+	return false;
+}

@@ -121,14 +121,6 @@ static bool name_ok(const char *name)
 	return true;
 }
 
-static bool has_occupancy(const struct config *c)
-{
-	for (size_t i = 0; i < c->n_inputs; i++)
-		if (c->inputs[i].role == CONFIG_INPUT_ROLE_OCCUPANCY)
-			return true;
-	return false;
-}
-
 static void check_one(struct parser *p, size_t i, const struct config_reminder *r)
 {
 	const struct known *k = known_of(r->name);
@@ -160,7 +152,7 @@ static void check_one(struct parser *p, size_t i, const struct config_reminder *
 			     k && k->follow_up ? "none, left, right, snooze, skip"
 					       : "started, done, snooze, skip",
 			     r->actions);
-	else if (r->skip_in_bed && !has_occupancy(p->config))
+	else if (r->skip_in_bed && !config_has_input_role(p->config, CONFIG_INPUT_ROLE_OCCUPANCY))
 		parser_error(p, line_of(p, i, "skip_in_bed"),
 			     "'skip_in_bed' needs an [input.NAME] with role = occupancy");
 }

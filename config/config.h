@@ -272,3 +272,6 @@ int config_reminder_actions(const struct config_reminder *r, int ret[static 3]);
 
 /* The name of a sensor type ("w1", ...), as `type =` spells it; NULL if invalid. */
 const char *config_sensor_type_to_string(enum config_sensor_type t);
+
+/* Whether any [input.*] has @role (an occupancy input: whether "in bed" can be known). */
+bool config_has_input_role(const struct config *c, enum config_input_role role);

@@ -77,14 +77,6 @@ out:
 	json_decref(fields);
 }
 
-static bool has_input_role(const struct config *c, enum config_input_role role)
-{
-	for (size_t i = 0; i < c->n_inputs; i++)
-		if (c->inputs[i].role == role)
-			return true;
-	return false;
-}
-
 /* The night floor as a thermostat: the target is the floor, "heat" or "off". */
 static void add_climate(struct builder *b)
 {
@@ -164,7 +156,7 @@ static void add_heater(struct builder *b, const char *heater)
 
 static void add_binary_sensors(struct builder *b)
 {
-	if (has_input_role(b->c, CONFIG_INPUT_ROLE_OCCUPANCY))
+	if (config_has_input_role(b->c, CONFIG_INPUT_ROLE_OCCUPANCY))
 		add(b, "binary_sensor", "in_bed", "In bed",
 		    json_pack("{s:o, s:s, s:s}", "state_topic", below(b, "state"), "value_template",
 			      "{{ 'None' if value_json.in_bed is none else "

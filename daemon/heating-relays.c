@@ -44,9 +44,10 @@ static void format_time(uint64_t realtime_usec, char *buf, size_t size)
 static void restore_stage(struct heating *h, unsigned i, struct store *store, uint64_t now_rt,
 			  uint64_t now_mono)
 {
+	const struct thermostat_params *p = &h->thermostat_params;
 	struct stage *s = &h->stages[i];
 	const char *before = h->reloaded ? "the reload" : "the restart";
-	char when[16], until_text[16];
+	char when[16], until_text[16], bed_text[64];
 	struct store_relay kept;
 	uint64_t at, ago = 0, until = 0;
 	bool was_on;
@@ -91,13 +92,23 @@ static void restore_stage(struct heating *h, unsigned i, struct store *store, ui
 		return;
 	}
 	format_time(now_rt + (until - now_mono), until_text, sizeof(until_text));
+	/* In bed at night (an occupancy input says) the thermostat holds the longer one. */
+	bed_text[0] = '\0';
+	if (p->bed_min_off_usec > p->min_off_usec &&
+	    config_has_input_role(h->config, CONFIG_INPUT_ROLE_OCCUPANCY)) {
+		char t[16];
+
+		format_time(now_rt + (until - now_mono) + (p->bed_min_off_usec - p->min_off_usec),
+			    t, sizeof(t));
+		snprintf(bed_text, sizeof(bed_text), " (%s with someone in bed at night)", t);
+	}
 	if (was_on)
 		log_info("%s: on since %s (before %s): switched off now, min_off holds it off "
-			 "until %s",
-			 s->source, when, before, until_text);
+			 "until %s%s",
+			 s->source, when, before, until_text, bed_text);
 	else
-		log_info("%s: off since %s (before %s): min_off holds it off until %s", s->source,
-			 when, before, until_text);
+		log_info("%s: off since %s (before %s): min_off holds it off until %s%s", s->source,
+			 when, before, until_text, bed_text);
 }
 
 void heating_relays_restore(struct heating *h)

@@ -3,7 +3,8 @@
  * (SIGTERM) or at the start after a crash (SIGKILL while on) is not switched on
  * again before min_off is over, and the log says why. The test is the
  * thermometer and the plug (a generic one: it confirms each command on its
- * state topic); min_off is MIN_OFF_S, short enough for a test. Without relay
+ * state topic) and a bed mat that says nothing; min_off is MIN_OFF_S, short
+ * enough for a test. Without relay
  * care (min_off 0, a switch at every reading) the store is written a few
  * times a minute, and the last switch at the minute's end.
  */
@@ -67,9 +68,10 @@ static int setup_min_off(void **state, int min_off_s)
 		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n"
 		 "[heating]\nfloor = 18\nday_floor = 18\nmin_on = 0\nmin_off = %ds\n"
 		 "[sensor.air]\ntype = mqtt\ntopic = %s\nmax_rate = 0\n"
-		 "[heater.plug]\ntype = generic\ncommand_topic = %s\nstate_topic = %s\n",
-		 pid, f->broker.port, min_off_s, f->thermo_topic, f->set_topic,
-		 f->plug_state_topic);
+		 "[heater.plug]\ntype = generic\ncommand_topic = %s\nstate_topic = %s\n"
+		 "[input.mat]\ntype = mqtt\nrole = occupancy\ntopic = test%d/mat\n",
+		 pid, f->broker.port, min_off_s, f->thermo_topic, f->set_topic, f->plug_state_topic,
+		 pid);
 	if (daemon_write_config(&f->daemon, text) < 0) {
 		teardown(state);
 		return -1;
@@ -158,6 +160,8 @@ static void test_restart_holds_min_off(void **state)
 	assert_int_equal(
 	    daemon_wait_log(&f->daemon, "(before the restart): min_off holds it off until ", 5000),
 	    0);
+	/* The bed mat is silent; in bed at night the longer in-bed min_off would hold. */
+	assert_int_equal(daemon_wait_log(&f->daemon, " with someone in bed at night)", 5000), 0);
 }
 
 /* A crash while on: the start switches the heater off, and min_off holds from then. */

@@ -150,3 +150,9 @@ int store_count_rows(const char *db_path, const char *table, const char *where);
 
 /* Milliseconds of CLOCK_MONOTONIC. */
 long long now_ms(void);
+
+/*
+ * "HH:MM:SS", local wall time @in_s seconds from now, as a config's `at = `
+ * reads it: a reminder a test answers must be due near the test's own time.
+ */
+void local_time_in(int in_s, char *buf, size_t size);

@@ -55,12 +55,11 @@ int fixture_setup(void **state)
 void fixture_configure_reminder(struct fixture *f, const char *name, int in_s, const char *extra)
 {
 	char text[1024], at[16], dir[256];
-	time_t t = in_s >= 0 ? time(NULL) + in_s : f->at;
-	struct tm tm;
+	time_t now = time(NULL);
 
-	f->at = t;
-	localtime_r(&t, &tm);
-	strftime(at, sizeof(at), "%H:%M:%S", &tm);
+	if (in_s >= 0)
+		f->at = now + in_s;
+	local_time_in((int) (f->at - now), at, sizeof(at));
 	/* A directory below a file: mkdir fails with ENOTDIR, root or not. */
 	snprintf(dir, sizeof(dir), "%s/bedroomd.conf/state", f->daemon.dir);
 	snprintf(text, sizeof(text),

@@ -42,7 +42,7 @@ static int teardown(void **state)
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	char text[2048];
+	char text[2048], at[16];
 
 	if (!f)
 		return -1;
@@ -57,14 +57,17 @@ static int setup(void **state)
 		return -1;
 	}
 	snprintf(f->db, sizeof(f->db), "%s/bedroomd.db", f->daemon.state_dir);
+	local_time_in(3600, at, sizeof(at));
 	snprintf(text, sizeof(text),
 		 "[daemon]\nnode_id = su%d\nstate_dir = @STATE_DIR@\nlog_level = info\n"
 		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n"
 		 "[cramps]\nsuspect_from_movement = yes\nsuspect_movements = 6\n"
 		 "suspect_within = 10s\nsuspect_after_quiet = 10s\ndedup_window = 2s\n"
 		 "[input.shake]\ntype = mqtt\nrole = movement\ntopic = %s\n"
-		 "payload_on = 1\npayload_off = 0\n",
-		 (int) getpid(), f->broker.port, f->shake_topic);
+		 "payload_on = 1\npayload_off = 0\n"
+		 /* Due in an hour: a "done" is taken from 4 h before a run. */
+		 "[reminder.foot_soak]\nat = %s\n",
+		 (int) getpid(), f->broker.port, f->shake_topic, at);
 	if (daemon_write_config(&f->daemon, text) < 0) {
 		teardown(state);
 		return -1;

@@ -229,8 +229,13 @@ static void test_buttons_log_cramps(void **state)
 static void test_foot_soak_button(void **state)
 {
 	struct fixture *f = *state;
+	char extra[64], at[16];
 	json_t *j;
 
+	/* Due in an hour: an answer is taken from 4 h before a run to 16 h after it. */
+	local_time_in(3600, at, sizeof(at));
+	snprintf(extra, sizeof(extra), "[reminder.foot_soak]\nat = %s\n", at);
+	assert_int_equal(write_config(f, true, extra), 0);
 	start(f);
 	j = wait_config(f, 11);
 	assert_int_equal(

@@ -222,12 +222,14 @@ const struct key_spec config_keys[] = {
 	    HELP("The night window, local time; it may cross midnight.")),
 	KEY("heating", "min_on", KEY_DURATION, heating.min_on_usec, 0, HOUR,
 	    DEFAULT(THERMOSTAT_DEFAULT_MIN_ON_USEC),
-	    HELP("Relay care: the shortest on period. A start still switches every heater "
-		 "off until a reading comes.")),
+	    HELP("Relay care: the shortest on period; in bed at night (an occupancy input "
+		 "says) at least 5min. A start still switches every heater off until a reading "
+		 "comes.")),
 	KEY("heating", "min_off", KEY_DURATION, heating.min_off_usec, 0, HOUR,
 	    DEFAULT(THERMOSTAT_DEFAULT_MIN_OFF_USEC),
-	    HELP("Relay care: the shortest off period. It holds across a restart, a "
-		 "crash included: the store keeps when each relay was last switched.")),
+	    HELP("Relay care: the shortest off period; in bed at night at least 10min. It "
+		 "holds across a restart, a crash included: the store keeps when each relay "
+		 "was last switched.")),
 	KEY("heating", "max_on", KEY_DURATION, heating.max_on_usec, 10 * MIN, 24 * HOUR,
 	    DEFAULT(THERMOSTAT_DEFAULT_MAX_ON_USEC),
 	    HELP("Safety: the longest continuous run of a heater; then it rests, and max_on_time "

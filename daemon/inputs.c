@@ -340,7 +340,9 @@ static void on_input_message(const struct mqtt_message *msg, void *userdata)
 			  msg->len, msg->topic, reason ? reason : strerror(-r));
 		return;
 	}
-	payload_refusals_accepted(&i->refusals);
+	payload_refusals_parsed(&i->refusals);
+	if (payload_refusals_accepted(&i->refusals))
+		log_info("%s: payloads on '%s' are readable again", i->source, msg->topic);
 	/*
 	 * A retained message is the broker's memory of a level, sent again on
 	 * every (re)subscribe: a level, never a press or a movement.

@@ -305,6 +305,26 @@ static void test_burst_after_a_reported_cramp_is_that_cramp(void **state)
 	assert_int_equal(count_rows(f, "1"), 1);
 }
 
+/* A bed input's garbage warns once, and the first good payload after it says so. */
+static void test_input_refusals_end_with_a_line(void **state)
+{
+	struct fixture *f = *state;
+	char needle[160], *log;
+
+	start(f);
+	assert_int_equal(client_publish(f->client, f->shake_topic, "shaking", false), 0);
+	assert_int_equal(client_publish(f->client, f->shake_topic, "very much", false), 0);
+	assert_int_equal(client_publish(f->client, f->shake_topic, "0", false), 0);
+	snprintf(needle, sizeof(needle), "input.shake: payloads on '%s' are readable again",
+		 f->shake_topic);
+	wait_log(f, needle, 10000);
+	log = daemon_stderr(&f->daemon);
+	assert_non_null(strstr(log, "warning: input.shake: refused a 7-byte payload"));
+	/* The second is the same refusals going on: not a warning. */
+	assert_null(strstr(log, "warning: input.shake: refused a 9-byte payload"));
+	free(log);
+}
+
 static void test_foot_soak_answer_reaches_the_cramp_context(void **state)
 {
 	struct fixture *f = *state;
@@ -343,6 +363,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_burst_after_a_reported_cramp_is_that_cramp,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_input_refusals_end_with_a_line, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_foot_soak_answer_reaches_the_cramp_context,
 						setup, teardown),
 	};

@@ -34,8 +34,9 @@ struct thermostat_stage {
 	bool on;
 	bool ever_switched;
 	uint64_t changed_usec;
-	double min_since_on_c; /* lowest reading since switched on */
-	bool effect_seen;      /* warmed since switched on */
+	double min_since_on_c;      /* lowest reading since switched on */
+	bool effect_seen;           /* warmed since switched on */
+	uint64_t effect_since_usec; /* no_effect counts from here: the switch-on, or a reload */
 	bool low_power;
 	uint64_t low_power_since_usec;
 	uint64_t lockout_until_usec;

@@ -1,5 +1,6 @@
 /* What a relay did before this thermostat: relay care that holds across a restart. */
 #include <errno.h>
+#include <math.h>
 
 #include "control/thermostat-internal.h"
 
@@ -34,4 +35,26 @@ int thermostat_relay_restore(struct thermostat *t, unsigned i, bool was_on, uint
 	if (ret_until_usec)
 		*ret_until_usec = at + t->p.min_off_usec;
 	return 1;
+}
+
+int thermostat_relay_keep_on(struct thermostat *t, unsigned i, uint64_t on_usec, uint64_t now_usec)
+{
+	struct thermostat_stage *s;
+
+	if (i >= t->p.n_stages)
+		return -EINVAL;
+	s = &t->stage[i];
+	if (s->on || s->ever_switched)
+		return -EALREADY;
+	if (on_usec > now_usec)
+		on_usec = now_usec;
+	s->on = true;
+	s->ever_switched = true;
+	s->changed_usec = on_usec;
+	/* The warming it did before is not known here: no_effect counts afresh. */
+	s->effect_since_usec = now_usec;
+	s->min_since_on_c = INFINITY;
+	s->effect_seen = false;
+	s->low_power = false;
+	return 0;
 }

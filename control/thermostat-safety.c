@@ -37,7 +37,7 @@ void thermostat_stage_safety(struct thermostat *t, unsigned i,
 			thermostat_set_alert(&s->alerts, THERMOSTAT_ALERT_HEATING_NO_EFFECT, false);
 		}
 	}
-	if (!s->effect_seen && now_usec - s->changed_usec >= t->p.no_effect_usec)
+	if (!s->effect_seen && now_usec - s->effect_since_usec >= t->p.no_effect_usec)
 		no_effect = true;
 	if (h->confirmed == THERMOSTAT_CONFIRM_ON && h->power_known &&
 	    h->power_w < t->p.no_effect_power_w) {
@@ -76,6 +76,7 @@ void thermostat_stage_switch(struct thermostat_stage *s, bool on, uint64_t now_u
 	s->on = on;
 	s->ever_switched = true;
 	s->changed_usec = now_usec;
+	s->effect_since_usec = now_usec;
 	s->min_since_on_c = isfinite(reading_c) ? reading_c : INFINITY;
 	s->effect_seen = false;
 	s->low_power = false;

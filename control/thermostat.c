@@ -490,8 +490,8 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 		}
 		if (s->on) {
 			if (!s->effect_seen)
-				wake =
-				    thermostat_min_u64(wake, s->changed_usec + t->p.no_effect_usec);
+				wake = thermostat_min_u64(wake, s->effect_since_usec +
+								    t->p.no_effect_usec);
 			wake = thermostat_min_u64(wake, s->changed_usec + t->p.max_on_usec);
 		}
 		sd->on = s->on;

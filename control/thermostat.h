@@ -244,6 +244,18 @@ void thermostat_sensor_changed(struct thermostat *t, uint64_t now_usec);
 int thermostat_relay_restore(struct thermostat *t, unsigned i, bool was_on, uint64_t ago_usec,
 			     uint64_t now_usec, uint64_t *ret_until_usec);
 
+/*
+ * A relay that is on and stays on through a new thermostat: a reload that keeps
+ * the heater (its plug, its state) but makes the thermostat anew, as adding a
+ * second heater does. Stage @i starts on since @on_usec (CLOCK_MONOTONIC, not
+ * after @now_usec): min_on and max_on count from then, no_effect from @now_usec
+ * (what it warmed before is not known). The next step decides as ever: the
+ * stage goes off only when the thermostat would switch it off, min_on served.
+ * Returns 0; -EINVAL for a stage that does not exist, -EALREADY when it has
+ * switched already.
+ */
+int thermostat_relay_keep_on(struct thermostat *t, unsigned i, uint64_t on_usec, uint64_t now_usec);
+
 void thermostat_get_learned(const struct thermostat *t, struct thermostat_learned *ret);
 
 /*

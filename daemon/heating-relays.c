@@ -53,6 +53,19 @@ static void restore_stage(struct heating *h, unsigned i, struct store *store, ui
 	bool was_on;
 	int r;
 
+	/* A heater a reload kept, on: it stays on, its min_on and max_on from when it went on. */
+	if (s->adopted && s->on) {
+		uint64_t on_mono = now_mono;
+
+		if (s->told_known && s->told_on && s->told_at_usec <= now_rt &&
+		    now_rt - s->told_at_usec < now_mono)
+			on_mono = now_mono - (now_rt - s->told_at_usec);
+		if (thermostat_relay_keep_on(h->thermostat, i, on_mono, now_mono) == 0)
+			log_info("%s: on, and kept on through the reload", s->source);
+		return;
+	}
+	if (!store)
+		return;
 	r = store_relay_get(store, s->cfg->name, &kept);
 	if (r == -ENOENT)
 		return;
@@ -116,9 +129,10 @@ void heating_relays_restore(struct heating *h)
 	struct store *store = h->settings.store;
 	uint64_t now_rt, now_mono;
 
-	if (!h->thermostat || !store || h->relays_tried)
+	if (!h->thermostat || h->relays_tried)
 		return;
-	h->relays_tried = true;
+	/* Without the store only the kept-on heaters; the store's times when it comes. */
+	h->relays_tried = store != NULL;
 	now_rt = clock_realtime_usec();
 	now_mono = clock_monotonic_usec();
 	for (unsigned i = 0; i < h->n_stages; i++)

@@ -273,6 +273,36 @@ static void test_min_on_is_the_reason(void **state)
 	assert_int_equal(commands(f, "OFF"), 0);
 }
 
+/*
+ * A reload that adds a second heater makes the thermostat anew; the heater
+ * that was heating stays on (it used to be switched off, the room below the
+ * floor for min_off), and min_on counts from when it went on.
+ */
+static void test_reload_adding_a_heater_keeps_the_running_one_on(void **state)
+{
+	struct fixture *f = *state;
+	char extra[256];
+
+	write_config(f, "2min", "3min", "");
+	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
+	reading(f, "15.0");
+	plug_receives(f, "ON");
+	snprintf(extra, sizeof(extra),
+		 "[heater.fan]\ntype = generic\ncommand_topic = test%d/fan/set\n"
+		 "state_topic = test%d/fan/state\n",
+		 (int) getpid(), (int) getpid());
+	write_config(f, "2min", "3min", extra);
+	client_clear(f->client);
+	reload(f);
+	assert_int_equal(
+	    daemon_wait_log(&f->daemon, "heater.plug: on, and kept on through the reload", 5000),
+	    0);
+	reading(f, "15.1");
+	assert_int_equal(daemon_wait_log(&f->daemon, "heating: room 15.100", 10000), 0);
+	state_says(f, "\"heating_reason\":\"heating\"");
+	assert_int_equal(commands(f, "OFF"), 0);
+}
+
 /* A reload that removes the heater switches it off: it is gone, not kept. */
 static void test_reload_removing_the_heater_switches_it_off(void **state)
 {
@@ -407,6 +437,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload_changing_the_sensor_forgets_its_reading,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_reload_adding_a_heater_keeps_the_running_one_on, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload_removing_the_heater_switches_it_off,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload_edited_floor_beats_the_kept_one, setup,

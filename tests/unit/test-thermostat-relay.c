@@ -98,6 +98,52 @@ static void test_before_the_clock(void **state)
 	thermostat_free(t);
 }
 
+/* Kept on through a reload: min_on counts from when it went on, and it is not switched off. */
+static void test_kept_on_serves_min_on(void **state)
+{
+	struct rig g;
+
+	(void) state;
+	rig_init(&g, NULL, AT(23, 0));
+	assert_int_equal(thermostat_relay_keep_on(g.t, 0, g.now_usec - 60 * S, g.now_usec), 0);
+	rig_read(&g, 21.0, 60 * S); /* warm: the thermostat wants it off, min_on holds */
+	assert_true(g.d.stage[0].on);
+	assert_int_equal(g.d.stage[0].reason, THERMOSTAT_REASON_MIN_ON);
+	assert_int_equal(g.d.next_wakeup_usec, T0 + 60 * S); /* 120 s after it went on */
+	rig_read(&g, 21.0, 30 * S);                          /* 120 s on */
+	assert_false(g.d.stage[0].on);
+	rig_done(&g);
+
+	/* cold: it stays on, as heating */
+	rig_init(&g, NULL, AT(23, 0));
+	assert_int_equal(thermostat_relay_keep_on(g.t, 0, g.now_usec - 600 * S, g.now_usec), 0);
+	rig_hold(&g, 17.0, 3);
+	assert_true(g.d.stage[0].on);
+	assert_int_equal(g.d.stage[0].reason, THERMOSTAT_REASON_HEATING);
+	assert_int_equal(thermostat_relay_keep_on(g.t, 0, g.now_usec, g.now_usec), -EALREADY);
+	assert_int_equal(thermostat_relay_keep_on(g.t, 1, g.now_usec, g.now_usec), -EINVAL);
+	rig_done(&g);
+}
+
+/* max_on counts from when it went on, before the reload. */
+static void test_kept_on_serves_max_on(void **state)
+{
+	struct thermostat_params p;
+	struct rig g;
+
+	(void) state;
+	thermostat_params_init(&p);
+	p.max_on_usec = 10 * MIN;
+	rig_init(&g, &p, AT(23, 0));
+	assert_int_equal(thermostat_relay_keep_on(g.t, 0, g.now_usec - 8 * MIN, g.now_usec), 0);
+	rig_hold(&g, 17.0, 1); /* 8 min on */
+	assert_true(g.d.stage[0].on);
+	rig_hold(&g, 17.0, 2); /* 10 min */
+	assert_false(g.d.stage[0].on);
+	assert_int_equal(g.d.stage[0].reason, THERMOSTAT_REASON_MAX_ON_TIME);
+	rig_done(&g);
+}
+
 /* Only a stage that has not switched yet, and only one that exists. */
 static void test_refused(void **state)
 {
@@ -116,9 +162,14 @@ static void test_refused(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_off_before_start), cmocka_unit_test(test_on_before_start),
-		cmocka_unit_test(test_off_long_ago),     cmocka_unit_test(test_bed_min_off),
-		cmocka_unit_test(test_before_the_clock), cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_off_before_start),
+		cmocka_unit_test(test_on_before_start),
+		cmocka_unit_test(test_off_long_ago),
+		cmocka_unit_test(test_bed_min_off),
+		cmocka_unit_test(test_before_the_clock),
+		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_kept_on_serves_min_on),
+		cmocka_unit_test(test_kept_on_serves_max_on),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -246,6 +246,39 @@ int alerts_clear(struct alerts *a, const char *kind, const char *source, const c
 	return r < 0 ? r : 1;
 }
 
+int alerts_clear_gone(struct alerts *a, bool (*gone)(const char *source, void *userdata),
+		      void *userdata, uint64_t realtime_usec)
+{
+	int n = 0;
+
+	assert(a);
+	assert(gone);
+	/* alerts_clear() moves the last one into the place it empties: look at it again. */
+	for (size_t i = 0; i < a->n_active;) {
+		char message[160], *kind, *source;
+
+		if (!gone(a->active[i].source, userdata)) {
+			i++;
+			continue;
+		}
+		/* Copies: alerts_clear() frees the entry's own. */
+		kind = strdup(a->active[i].kind);
+		source = strdup(a->active[i].source);
+		if (!kind || !source) {
+			free(kind);
+			free(source);
+			return -ENOMEM;
+		}
+		snprintf(message, sizeof(message), "%s is not configured any more.", source);
+		(void) alerts_clear(a, kind, source, message, realtime_usec);
+		log_info("alert %s of %s cleared: not configured any more", kind, source);
+		free(kind);
+		free(source);
+		n++;
+	}
+	return n;
+}
+
 int alerts_notify(struct alerts *a, const char *kind, const char *source, const char *message,
 		  uint64_t realtime_usec)
 {

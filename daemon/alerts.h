@@ -46,6 +46,15 @@ int alerts_clear(struct alerts *a, const char *kind, const char *source, const c
 		 uint64_t realtime_usec);
 
 /*
+ * Clears every active alert whose source @gone(source, @userdata) says is gone
+ * from the configuration (a reload that removed a heater), saying so: an
+ * alert nobody can clear any more must not stay on a phone. Returns how many,
+ * or -ENOMEM.
+ */
+int alerts_clear_gone(struct alerts *a, bool (*gone)(const char *source, void *userdata),
+		      void *userdata, uint64_t realtime_usec);
+
+/*
  * Sends a one-off notice of @kind (an advisory: it is not a condition that
  * ends, so it is never "cleared"), with state "notice". Returns 0 or -errno.
  */

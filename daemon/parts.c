@@ -3,6 +3,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "daemon/clock.h"
 #include "daemon/log.h"
@@ -157,6 +158,16 @@ int parts_start(struct parts *p, struct mqtt *mqtt, struct store *store)
 	return r < 0 ? r : k;
 }
 
+/* A source of room or heating alerts that the new configuration does not have. */
+static bool source_gone(const char *source, void *userdata)
+{
+	const struct parts *p = userdata;
+	bool ours = strncmp(source, "heater.", 7) == 0 || strncmp(source, "sensor.", 7) == 0 ||
+		    strcmp(source, "heating") == 0;
+
+	return ours && parts_alert_horizon_usec(p, source) == 0;
+}
+
 void parts_adopt(struct parts *p, struct parts *old)
 {
 	assert(p);
@@ -172,6 +183,7 @@ void parts_adopt(struct parts *p, struct parts *old)
 	reminders_adopt(p->reminders, old->reminders);
 	p->sampled = old->sampled;
 	p->last_sample_usec = old->last_sample_usec;
+	(void) alerts_clear_gone(p->env->alerts, source_gone, p, clock_realtime_usec());
 }
 
 void parts_stop(struct parts *p)

@@ -303,6 +303,30 @@ static void test_reload_adding_a_heater_keeps_the_running_one_on(void **state)
 	assert_int_equal(commands(f, "OFF"), 0);
 }
 
+/* An alert of a heater a reload removed is cleared: nothing else would ever clear it. */
+static void test_reload_clears_the_alerts_of_a_removed_heater(void **state)
+{
+	struct fixture *f = *state;
+	char extra[256], topic[128];
+
+	snprintf(extra, sizeof(extra),
+		 "[heater.fan]\ntype = generic\ncommand_topic = test%d/fan/set\n"
+		 "state_topic = test%d/fan/state\nconfirm_timeout = 2s\n",
+		 (int) getpid(), (int) getpid());
+	write_config(f, "0", "0", extra);
+	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
+	reading(f, "15.0");
+	plug_receives(f, "ON"); /* the fan's plug never answers */
+	state_says(f, "\"source\":\"heater.fan\"");
+	write_config(f, "0", "0", "");
+	client_clear(f->client);
+	reload(f);
+	snprintf(topic, sizeof(topic), "%s/event/alert", f->base);
+	assert_non_null(
+	    client_wait(f->client, topic, "~heater.fan is not configured any more", 10000));
+	state_says(f, "\"alerts\":[]");
+}
+
 /* A reload that removes the heater switches it off: it is gone, not kept. */
 static void test_reload_removing_the_heater_switches_it_off(void **state)
 {
@@ -439,6 +463,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_reload_adding_a_heater_keeps_the_running_one_on, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reload_clears_the_alerts_of_a_removed_heater,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload_removing_the_heater_switches_it_off,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload_edited_floor_beats_the_kept_one, setup,

@@ -23,7 +23,8 @@ void heating_account(struct stage *s, uint64_t now)
 
 const char *heating_action(const struct heating *h)
 {
-	if (h->settings.mode == COMMAND_MODE_OFF)
+	/* Stopping: every heater told off, and nothing will switch one on. */
+	if (h->settings.mode == COMMAND_MODE_OFF || h->off)
 		return "off";
 	for (unsigned i = 0; i < h->n_stages; i++)
 		if (h->stages[i].on)

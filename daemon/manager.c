@@ -511,6 +511,8 @@ static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void
 	(void) sd_notify(false, "STOPPING=1\nSTATUS=Stopping");
 	/* Heaters off before we say offline; the subscriptions stay with the session. */
 	parts_heaters_off(m->parts);
+	/* The retained state must not say "heating" after the stop (bedroomctl status reads it). */
+	publish_state(m);
 	m->mqtt_retiring = mqtt_free(m->mqtt_retiring);
 	if (mqtt_stop(m->mqtt) < 0)
 		(void) sd_event_exit(m->event, 0);

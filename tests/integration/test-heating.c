@@ -352,6 +352,14 @@ static void test_shutdown_off_stays_off(void **state)
 	for (size_t i = last_off + 1; i < n; i++)
 		if (strncmp(msgs[i].topic, filter, strlen(filter)) == 0)
 			fail_msg("after the shutdown's OFF: %s %s", msgs[i].topic, msgs[i].payload);
+	/* The retained state left behind says so: not "heating" (bedroomctl status reads it). */
+	for (size_t i = n; i-- > 0;)
+		if (strcmp(msgs[i].topic, f->state_topic) == 0) {
+			assert_true(i > last_off);
+			assert_non_null(strstr(msgs[i].payload, "\"action\":\"off\""));
+			return;
+		}
+	fail_msg("no state at all");
 }
 
 /* @ago_s seconds ago in ISO-8601, UTC. */

@@ -80,20 +80,33 @@ static void check_heater(struct parser *p, const struct section_spec *spec, size
 	}
 }
 
+/* The line of the first of @keys of [heating] the file sets: a check of two keys names one set. */
+static unsigned heating_line(const struct parser *p, const char *const *keys)
+{
+	for (; *keys; keys++) {
+		unsigned line = parser_key_line(p, NULL, 0, "heating", *keys);
+
+		if (line)
+			return line;
+	}
+	return 0;
+}
+
 static void check_heating(struct parser *p)
 {
 	const struct config_heating *h = &p->config->heating;
 
 	if (h->floor_min_c > h->floor_max_c)
-		parser_error(p, parser_key_line(p, NULL, 0, "heating", "floor_max"),
+		parser_error(p, heating_line(p, (const char *[]){ "floor_max", "floor_min", NULL }),
 			     "'floor_min' (%g) must not be above 'floor_max' (%g)", h->floor_min_c,
 			     h->floor_max_c);
 	else if (h->floor_c < h->floor_min_c || h->floor_c > h->floor_max_c)
-		parser_error(p, parser_key_line(p, NULL, 0, "heating", "floor"),
-			     "'floor' (%g) must be within floor_min..floor_max (%g..%g)",
-			     h->floor_c, h->floor_min_c, h->floor_max_c);
+		parser_error(
+		    p, heating_line(p, (const char *[]){ "floor", "floor_max", "floor_min", NULL }),
+		    "'floor' (%g) must be within floor_min..floor_max (%g..%g)", h->floor_c,
+		    h->floor_min_c, h->floor_max_c);
 	else if (h->overheat_c <= h->floor_max_c + 1)
-		parser_error(p, parser_key_line(p, NULL, 0, "heating", "overheat"),
+		parser_error(p, heating_line(p, (const char *[]){ "overheat", "floor_max", NULL }),
 			     "'overheat' (%g) must be more than 1 °C above 'floor_max' (%g)",
 			     h->overheat_c, h->floor_max_c);
 }

@@ -27,9 +27,7 @@ static void adopt_stage(struct stage *s, struct stage *old)
 	s->adopted = true;
 	s->on = old->on;
 	s->wake_usec = old->wake_usec;
-	memcpy(s->on_usec, old->on_usec, sizeof(s->on_usec));
-	memcpy(s->minute, old->minute, sizeof(s->minute));
-	s->accounted_usec = old->accounted_usec;
+	s->duty = old->duty;
 	s->kept_known = old->kept_known;
 	s->kept_on = old->kept_on;
 	s->told_known = old->told_known;

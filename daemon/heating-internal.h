@@ -14,6 +14,7 @@
 
 #include "actuators/heater-preset.h"
 #include "actuators/heater.h"
+#include "control/duty-hour.h"
 #include "control/thermostat.h"
 #include "daemon/event-source.h"
 #include "daemon/heating-settings.h"
@@ -41,10 +42,7 @@ struct stage {
 	/* Writes to the store in the minute from keep_window_usec (monotonic): a few at most. */
 	uint64_t keep_window_usec;
 	unsigned keep_writes;
-	/* On-time per minute over the last hour, for the cramp log's context. */
-	uint64_t on_usec[60];
-	uint64_t minute[60];
-	uint64_t accounted_usec;
+	struct duty_hour duty; /* for the cramp log's context */
 };
 
 struct heating {

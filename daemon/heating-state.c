@@ -9,16 +9,7 @@
 
 void heating_account(struct stage *s, uint64_t now)
 {
-	uint64_t minute = now / MINUTE_USEC;
-	unsigned slot = (unsigned) (minute % 60);
-
-	if (s->minute[slot] != minute) {
-		s->minute[slot] = minute;
-		s->on_usec[slot] = 0;
-	}
-	if (s->on && s->accounted_usec && now > s->accounted_usec)
-		s->on_usec[slot] += now - s->accounted_usec;
-	s->accounted_usec = now;
+	duty_hour_account(&s->duty, s->on, now);
 }
 
 const char *heating_action(const struct heating *h)
@@ -41,15 +32,9 @@ int heating_heater_on(const struct heating *h)
 
 double heating_duty_1h(const struct heating *h)
 {
-	uint64_t now_minute = clock_monotonic_usec() / MINUTE_USEC, on = 0;
-	const struct stage *s = &h->stages[0];
-
 	if (h->n_stages == 0)
 		return NAN;
-	for (unsigned i = 0; i < 60; i++)
-		if (s->minute[i] + 60 > now_minute)
-			on += s->on_usec[i];
-	return (double) on / (60.0 * MINUTE_USEC);
+	return duty_hour_share(&h->stages[0].duty, clock_monotonic_usec());
 }
 
 /*

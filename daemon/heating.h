@@ -83,7 +83,10 @@ void heating_set_store(struct heating *h, struct store *store);
 /* Any heater on now: 1, 0, or -1 with no heaters. */
 int heating_heater_on(const struct heating *h);
 
-/* The first stage's share of the last hour it was on, 0..1; NAN with no heaters. */
+/*
+ * The first stage's share of the last hour it was on, 0..1; NAN with no
+ * heaters, or less than an hour after the start (a reload keeps the count).
+ */
 double heating_duty_1h(const struct heating *h);
 
 /*

@@ -3,8 +3,11 @@
 #include <cairo.h>
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "control/cramp-night.h"
 #include "tools/bedroomctl/report.h"
@@ -416,14 +419,43 @@ static void draw_advisories(cairo_t *cr, const struct report *r, double top, dou
 	}
 }
 
+/* Where the PDF goes: our own file, so a failure says why (cairo says only "write error"). */
+struct pdf_out {
+	FILE *f;
+	int error; /* the first write's negative errno */
+};
+
+static cairo_status_t write_out(void *closure, const unsigned char *data, unsigned int len)
+{
+	struct pdf_out *o = closure;
+
+	if (o->error)
+		return CAIRO_STATUS_WRITE_ERROR;
+	errno = 0;
+	if (fwrite(data, 1, len, o->f) != len) {
+		o->error = errno ? -errno : -EIO;
+		return CAIRO_STATUS_WRITE_ERROR;
+	}
+	return CAIRO_STATUS_SUCCESS;
+}
+
 int report_render_pdf(const struct report *r, const char *path, const char *room_name,
 		      double floor_c)
 {
-	cairo_surface_t *surface = cairo_pdf_surface_create(path, PAGE_W, PAGE_H);
-	cairo_t *cr = cairo_create(surface);
+	struct pdf_out out = { .f = fopen(path, "we") };
+	struct stat st;
+	bool regular;
+	cairo_surface_t *surface;
+	cairo_t *cr;
 	char first[32], last[32], buf[256];
 	cairo_status_t status;
 	double y;
+
+	if (!out.f)
+		return -errno;
+	regular = fstat(fileno(out.f), &st) == 0 && S_ISREG(st.st_mode);
+	surface = cairo_pdf_surface_create_for_stream(write_out, &out, PAGE_W, PAGE_H);
+	cr = cairo_create(surface);
 
 	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, "Night-time cramps");
 	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "bedroomctl");
@@ -481,5 +513,11 @@ int report_render_pdf(const struct report *r, const char *path, const char *room
 	cairo_surface_destroy(surface);
 	/* Releases cairo's font caches, so leak checkers see a clean exit. */
 	cairo_debug_reset_static_data();
-	return status == CAIRO_STATUS_SUCCESS ? 0 : -EIO;
+	if (fclose(out.f) != 0 && !out.error)
+		out.error = -errno;
+	if (!out.error && status != CAIRO_STATUS_SUCCESS)
+		out.error = -EIO;
+	if (out.error && regular)
+		(void) unlink(path); /* no half a report (and never a device) */
+	return out.error;
 }

@@ -84,5 +84,6 @@ expect_exit 64 "$ctl" report --store "$db" --days 7x
 expect_exit 64 "$ctl" report --store "$db" --format html
 expect_exit 64 "$ctl" report --store "$db" --format pdf
 expect_exit 73 "$ctl" report --store "$db" --format pdf --output "$tmp/no/such/dir/r.pdf"
+grep -q 'No such file or directory' "$tmp/err" || fail "the PDF's missing folder: $(cat "$tmp/err")"
 
 exit $failed

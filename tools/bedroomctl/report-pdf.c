@@ -245,11 +245,13 @@ static double draw_nights(cairo_t *cr, const struct report *r, double top, doubl
 	rgb(cr, 0x404040);
 	text(cr, LEFT, plot_bottom + 25, 0, "Each night is named by its evening (noon to noon). ");
 	rgb(cr, leg_colour("left"));
-	text(cr, LEFT + 220, plot_bottom + 25, 0, "L = left leg");
+	text(cr, LEFT + 212, plot_bottom + 25, 0, "L = left leg");
 	rgb(cr, leg_colour("right"));
-	text(cr, LEFT + 290, plot_bottom + 25, 0, "R = right leg");
+	text(cr, LEFT + 268, plot_bottom + 25, 0, "R = right leg");
 	rgb(cr, leg_colour("unknown"));
-	text(cr, LEFT + 362, plot_bottom + 25, 0, "? = leg not given");
+	text(cr, LEFT + 328, plot_bottom + 25, 0, "? = leg not given");
+	rgb(cr, 0x404040);
+	text(cr, LEFT + 402, plot_bottom + 25, 0, "+ = more than 3"); /* a night's third disc */
 #undef Y_OF
 	return plot_bottom + 30;
 }

@@ -65,9 +65,35 @@ static void check_input(struct parser *p, const struct section_spec *spec, size_
 		}
 }
 
+static bool same_text(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Whether @a and @b command the same relay: two heaters would fight over it. */
+static bool same_plug(const struct config_heater *a, const struct config_heater *b)
+{
+	if (a->type != b->type)
+		return false;
+	if (a->type == HEATER_TYPE_GENERIC)
+		return same_text(a->command_topic, b->command_topic);
+	return same_text(a->topic, b->topic) && same_text(a->base_topic, b->base_topic) &&
+	       a->switch_id == b->switch_id;
+}
+
 static void check_heater(struct parser *p, const struct section_spec *spec, size_t i,
 			 const struct config_heater *h)
 {
+	for (size_t j = 0; j < i && j < p->config->n_heaters; j++)
+		if (same_plug(&p->config->heaters[j], h)) {
+			const char *key = h->type == HEATER_TYPE_GENERIC ? "command_topic" : "topic";
+
+			parser_error(p, LINE(spec, i, key),
+				     "[heater.%s] switches the same plug as [heater.%s]: one "
+				     "section per plug",
+				     h->name, p->config->heaters[j].name);
+			return;
+		}
 	if (h->type == HEATER_TYPE_GENERIC) {
 		if (!h->command_topic || !h->state_topic)
 			parser_error(p, h->line,

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemon/clock.h"
 #include "daemon/ha-discovery.h"
 #include "daemon/log.h"
 #include "version.h"
@@ -22,7 +23,16 @@ struct ha_announce {
 	char *node_id;      /* of sweep_topic */
 	struct mqtt_slot *status_slot, *sweep_slot;
 	struct mqtt_slot *watch; /* announces on every connect */
+	uint64_t birth_usec;     /* monotonic: the last announce for a birth message */
+	unsigned births_skipped; /* since then */
 };
+
+/*
+ * Birth messages closer than this make one announce: the configs are retained,
+ * so a Home Assistant that comes up again within it has them from the broker,
+ * and a flood of "online" (a loop in an automation) is not a flood of configs.
+ */
+#define BIRTH_GAP_USEC (10 * 1000000ULL)
 
 /* Configs above this are not ours: bedroomd's are a few hundred bytes. */
 #define CONFIG_MAX 16384
@@ -147,10 +157,21 @@ static void on_status(const struct mqtt_message *msg, void *userdata)
 {
 	struct ha_announce *a = userdata;
 
-	if (msg->len == 6 && memcmp(msg->payload, "online", 6) == 0) {
-		log_debug("Home Assistant is online, announcing again");
-		(void) ha_announce_publish(a, a->mqtt);
+	uint64_t now = clock_monotonic_usec();
+
+	if (msg->len != 6 || memcmp(msg->payload, "online", 6) != 0)
+		return;
+	if (a->birth_usec && now - a->birth_usec < BIRTH_GAP_USEC) {
+		a->births_skipped++;
+		log_debug("Home Assistant is online again (%u since the last announce, %.1f s "
+			  "ago): its retained configs stand",
+			  a->births_skipped, (double) (now - a->birth_usec) / 1e6);
+		return;
 	}
+	a->birth_usec = now;
+	a->births_skipped = 0;
+	log_debug("Home Assistant is online, announcing again");
+	(void) ha_announce_publish(a, a->mqtt);
 }
 
 static void on_connected(struct mqtt *mqtt, void *userdata)

@@ -280,6 +280,13 @@ static void test_home_assistant_online_reannounces(void **state)
 		if (!client_wait(f->client, topic, "~{", 10000))
 			fail_msg("'%s' was not announced again", topic);
 	}
+	/* A flood of birth messages (an automation's loop) is not a flood of configs. */
+	(void) count_below(f, "homeassistant/", 300);
+	client_clear(f->client);
+	for (int i = 0; i < 20; i++)
+		assert_int_equal(client_publish(f->client, "homeassistant/status", "online", false),
+				 0);
+	assert_int_equal(count_below(f, "homeassistant/", 1500), 0);
 }
 
 /* A reload without the heater: the climate and the heater's sensor go from Home Assistant. */

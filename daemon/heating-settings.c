@@ -214,6 +214,12 @@ static bool fresh(struct heating_settings *s, struct warn_limit *warn, const cha
 			     what, when, (long long) ((now_s - sent_s) / 60));
 		return false;
 	}
+	/* Taken: a Pi without a clock chip starts behind until NTP, and must still obey. */
+	if (sent_s > now_s && (uint64_t) (sent_s - now_s) * 1000000ULL > s->max_age_usec)
+		warn_limited(warn,
+			     "%s is sent %lld min ahead of this machine's clock: taken, but is "
+			     "the clock right (NTP)?",
+			     what, (long long) ((sent_s - now_s) / 60));
 	*payload = *ret_rest;
 	*len = strlen(*ret_rest);
 	return true;

@@ -414,7 +414,8 @@ static void test_replayed_old_commands_are_ignored_but_not_cramps(void **state)
 	snprintf(payload, sizeof(payload), "{\"floor\": 19, \"time\": \"%s\"}", now);
 	client_publish(f->client, topic, payload, false);
 	assert_non_null(client_wait(f->client, f->state_topic, "~\"floor\":19", 10000));
-	assert_int_equal(daemon_wait_log(&f->daemon, "min ahead of this machine's clock: taken", 5000), 0);
+	assert_int_equal(
+	    daemon_wait_log(&f->daemon, "min ahead of this machine's clock: taken", 5000), 0);
 	log = daemon_stderr(&f->daemon);
 	if (!strstr(log, "ignoring set/floor sent at") || !strstr(log, "120 min ago") ||
 	    !strstr(log, ", 120 min ago: it keeps its own time") ||

@@ -86,7 +86,8 @@ static void check_heater(struct parser *p, const struct section_spec *spec, size
 {
 	for (size_t j = 0; j < i && j < p->config->n_heaters; j++)
 		if (same_plug(&p->config->heaters[j], h)) {
-			const char *key = h->type == HEATER_TYPE_GENERIC ? "command_topic" : "topic";
+			const char *key =
+			    h->type == HEATER_TYPE_GENERIC ? "command_topic" : "topic";
 
 			parser_error(p, LINE(spec, i, key),
 				     "[heater.%s] switches the same plug as [heater.%s]: one "

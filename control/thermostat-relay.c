@@ -56,5 +56,15 @@ int thermostat_relay_keep_on(struct thermostat *t, unsigned i, uint64_t on_usec,
 	s->min_since_on_c = INFINITY;
 	s->effect_seen = false;
 	s->low_power = false;
+	/*
+	 * Wanted, as if this thermostat had switched it on then: within the band
+	 * the floor controller keeps what is on. The cycle began before it, so
+	 * nothing is learned of it (have_last_on stays as a fresh floor leaves it).
+	 */
+	if (t->demand < i + 1) {
+		t->demand = i + 1;
+		t->demand_since_usec = on_usec;
+	}
+	t->last_on_usec = on_usec;
 	return 0;
 }

@@ -249,8 +249,10 @@ int thermostat_relay_restore(struct thermostat *t, unsigned i, bool was_on, uint
  * the heater (its plug, its state) but makes the thermostat anew, as adding a
  * second heater does. Stage @i starts on since @on_usec (CLOCK_MONOTONIC, not
  * after @now_usec): min_on and max_on count from then, no_effect from @now_usec
- * (what it warmed before is not known). The next step decides as ever: the
- * stage goes off only when the thermostat would switch it off, min_on served.
+ * (what it warmed before is not known). The floor controller wants it on (its
+ * demand covers stage @i, so stages before it may go on too), and the next
+ * steps decide as ever: it goes off when the room is warm enough, min_on
+ * served, as if this thermostat had switched it on.
  * Returns 0; -EINVAL for a stage that does not exist, -EALREADY when it has
  * switched already.
  */

@@ -33,6 +33,7 @@ static void adopt_stage(struct stage *s, struct stage *old)
 	s->told_known = old->told_known;
 	s->told_on = old->told_on;
 	s->told_at_usec = old->told_at_usec;
+	s->told_mono_usec = old->told_mono_usec;
 	s->keep_pending = old->keep_pending;
 	s->keep_window_usec = old->keep_window_usec;
 	s->keep_writes = old->keep_writes;

@@ -38,7 +38,8 @@ struct stage {
 	bool kept_known, kept_on;
 	/* What it was last told, and when (wall clock); not kept yet while keep_pending. */
 	bool told_known, told_on, keep_pending;
-	uint64_t told_at_usec;
+	uint64_t told_at_usec;   /* wall clock, for the store */
+	uint64_t told_mono_usec; /* monotonic, for a reload's new thermostat */
 	/* Writes to the store in the minute from keep_window_usec (monotonic): a few at most. */
 	uint64_t keep_window_usec;
 	unsigned keep_writes;

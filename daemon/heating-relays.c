@@ -55,11 +55,9 @@ static void restore_stage(struct heating *h, unsigned i, struct store *store, ui
 
 	/* A heater a reload kept, on: it stays on, its min_on and max_on from when it went on. */
 	if (s->adopted && s->on) {
-		uint64_t on_mono = now_mono;
+		/* Monotonic: a wall clock stepped meanwhile (NTP) must not restart max_on. */
+		uint64_t on_mono = s->told_known && s->told_on ? s->told_mono_usec : now_mono;
 
-		if (s->told_known && s->told_on && s->told_at_usec <= now_rt &&
-		    now_rt - s->told_at_usec < now_mono)
-			on_mono = now_mono - (now_rt - s->told_at_usec);
 		if (thermostat_relay_keep_on(h->thermostat, i, on_mono, now_mono) == 0)
 			log_info("%s: on, and kept on through the reload", s->source);
 		return;
@@ -145,6 +143,7 @@ void heating_relays_keep(struct stage *s, uint64_t now_usec, uint64_t now_rt_use
 		s->told_known = true;
 		s->told_on = s->on;
 		s->told_at_usec = now_rt_usec;
+		s->told_mono_usec = now_usec;
 		/* What the store holds already (the first step after a restore) is not news. */
 		s->keep_pending |= !s->kept_known || s->kept_on != s->on;
 	}

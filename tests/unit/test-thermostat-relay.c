@@ -125,6 +125,22 @@ static void test_kept_on_serves_min_on(void **state)
 	rig_done(&g);
 }
 
+/* Within the band it stays on, as one this thermostat switched on would: wanted, not idle. */
+static void test_kept_on_within_the_band(void **state)
+{
+	struct rig g;
+
+	(void) state;
+	rig_init(&g, NULL, AT(23, 0));
+	assert_int_equal(thermostat_relay_keep_on(g.t, 0, g.now_usec - 10 * MIN, g.now_usec), 0);
+	rig_hold(&g, 18.7, 3);
+	assert_true(g.d.stage[0].on);
+	assert_int_equal(g.d.stage[0].reason, THERMOSTAT_REASON_HEATING);
+	rig_hold(&g, 21.0, 3); /* warm: off */
+	assert_false(g.d.stage[0].on);
+	rig_done(&g);
+}
+
 /* max_on counts from when it went on, before the reload. */
 static void test_kept_on_serves_max_on(void **state)
 {
@@ -170,6 +186,7 @@ int main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_kept_on_serves_min_on),
 		cmocka_unit_test(test_kept_on_serves_max_on),
+		cmocka_unit_test(test_kept_on_within_the_band),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

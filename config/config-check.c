@@ -65,9 +65,15 @@ static void check_input(struct parser *p, const struct section_spec *spec, size_
 		}
 }
 
+/* Both set and equal: a key missing from both is its own error, or a default. */
 static bool same_text(const char *a, const char *b)
 {
-	return a == b || (a && b && strcmp(a, b) == 0);
+	return a && b && strcmp(a, b) == 0;
+}
+
+static bool same_or_unset(const char *a, const char *b)
+{
+	return a == b || same_text(a, b);
 }
 
 /* Whether @a and @b command the same relay: two heaters would fight over it. */
@@ -75,9 +81,12 @@ static bool same_plug(const struct config_heater *a, const struct config_heater 
 {
 	if (a->type != b->type)
 		return false;
+	/* One topic, several relays told apart by the payload (a two-gang zigbee relay). */
 	if (a->type == HEATER_TYPE_GENERIC)
-		return same_text(a->command_topic, b->command_topic);
-	return same_text(a->topic, b->topic) && same_text(a->base_topic, b->base_topic) &&
+		return same_text(a->command_topic, b->command_topic) &&
+		       same_or_unset(a->payload_on, b->payload_on) &&
+		       same_or_unset(a->payload_off, b->payload_off);
+	return same_text(a->topic, b->topic) && same_or_unset(a->base_topic, b->base_topic) &&
 	       a->switch_id == b->switch_id;
 }
 

@@ -104,7 +104,7 @@ int heating_add_state(const struct heating *h, json_t *state)
 	json_object_set_new(state, "mode", json_string(command_mode_to_string(h->settings.mode)));
 	json_object_set_new(state, "action", json_string(heating_action(h)));
 	json_object_set_new(state, "heating_reason",
-			    h->have_decision
+			    h->have_decision && !h->off
 				? json_string(thermostat_reason_to_string(heating_reason(h)))
 				: json_null());
 	json_object_set_new(state, "heaters", heaters);

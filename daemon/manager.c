@@ -501,7 +501,11 @@ static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void
 	struct manager *m = userdata;
 
 	if (si->ssi_signo == SIGHUP) {
-		reload(m);
+		/* Stopping: a new heating would switch the heaters on again after their OFF. */
+		if (m->stopping)
+			log_info("stopping: not reloading");
+		else
+			reload(m);
 		return 0;
 	}
 	if (m->stopping)

@@ -444,9 +444,10 @@ static cairo_status_t write_out(void *closure, const unsigned char *data, unsign
 int report_render_pdf(const struct report *r, const char *path, const char *room_name,
 		      double floor_c)
 {
-	struct pdf_out out = { .f = fopen(path, "we") };
 	struct stat st;
-	bool regular;
+	/* Only a file of ours is removed on failure: never a device, nor what a link names. */
+	bool regular = lstat(path, &st) < 0 ? errno == ENOENT : S_ISREG(st.st_mode);
+	struct pdf_out out = { .f = fopen(path, "we") };
 	cairo_surface_t *surface;
 	cairo_t *cr;
 	char first[32], last[32], buf[256];
@@ -455,7 +456,6 @@ int report_render_pdf(const struct report *r, const char *path, const char *room
 
 	if (!out.f)
 		return -errno;
-	regular = fstat(fileno(out.f), &st) == 0 && S_ISREG(st.st_mode);
 	surface = cairo_pdf_surface_create_for_stream(write_out, &out, PAGE_W, PAGE_H);
 	cr = cairo_create(surface);
 

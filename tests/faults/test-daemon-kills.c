@@ -34,9 +34,13 @@ struct run {
 static int setup(void **state)
 {
 	struct rig *r = calloc(1, sizeof(*r));
+	char at[16], sections[64];
 
+	/* The foot soak due in an hour: a "done" is taken from 4 h before its run. */
+	local_time_in(3600, at, sizeof(at));
+	snprintf(sections, sizeof(sections), "[reminder.foot_soak]\nat = %s\n", at);
 	*state = r;
-	return r ? rig_setup(r, "kill", NULL, NULL, NULL) : -1;
+	return r ? rig_setup(r, "kill", NULL, sections, NULL) : -1;
 }
 
 static int teardown(void **state)

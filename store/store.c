@@ -183,3 +183,35 @@ int store_prune(struct store *s, int64_t before)
 	}
 	return 0;
 }
+
+int store_first_record(struct store *s, int64_t *ret_time, int *ret_tz_offset_s)
+{
+	/* Each table's oldest by its time index, then the oldest of those. */
+	static const char *const tables[] = { "cramps", "advisories", "room_temperature",
+					      "reminder_log" };
+	size_t n = s->schema >= STORE_SCHEMA_REMINDERS ? 4 : 3;
+	int r = -ENODATA;
+
+	for (size_t i = 0; i < n; i++) {
+		char sql[128];
+		sqlite3_stmt *st;
+		int rc;
+
+		snprintf(sql, sizeof(sql),
+			 "SELECT time, tz_offset_s FROM %s ORDER BY time LIMIT 1;", tables[i]);
+		rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+		if (rc != SQLITE_OK)
+			return errno_from_sqlite(rc);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW &&
+		    (r == -ENODATA || sqlite3_column_int64(st, 0) < *ret_time)) {
+			*ret_time = sqlite3_column_int64(st, 0);
+			*ret_tz_offset_s = sqlite3_column_int(st, 1);
+			r = 0;
+		}
+		sqlite3_finalize(st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return errno_from_sqlite(rc);
+	}
+	return r;
+}

@@ -77,3 +77,11 @@ const char *store_path(const struct store *s);
  * temperatures, reminder records). Returns 0 or -errno.
  */
 int store_prune(struct store *s, int64_t before);
+
+/*
+ * The time (and its local offset) of the oldest record the store still holds
+ * (a cramp, an advisory, a room temperature, a reminder record): where its
+ * history begins, after any pruning. Returns 0, -ENODATA when it holds none,
+ * or -errno.
+ */
+int store_first_record(struct store *s, int64_t *ret_time, int *ret_tz_offset_s);

@@ -102,9 +102,15 @@ int report_print_json(const struct report *r, FILE *f)
 	    "nights_with_cramps", (int) r->n_nights_with_cramps, "left", (int) r->n_left, "right",
 	    (int) r->n_right, "leg_unknown", (int) r->n_unknown_leg, "foot_soak", "nights_done",
 	    (int) r->n_soak_done, "nights_known", (int) r->n_soak_known, "advisories", advisories);
-	if (root)
+	if (root) {
+		report_night_label(r->records_begin, label);
+		json_object_set_new(root, "nights_asked",
+				    json_integer((json_int_t) r->n_nights_asked));
+		json_object_set_new(root, "records_begin",
+				    r->records_begin == INT64_MAX ? json_null()
+								  : json_string(label));
 		json_object_set_new(root, "reminders", reminders);
-	else
+	} else
 		json_decref(reminders);
 	if (!root)
 		return -ENOMEM;

@@ -474,6 +474,11 @@ int report_render_pdf(const struct report *r, const char *path, const char *room
 		 r->n_nights, r->n_nights == 1 ? "" : "s", room_name ? " in the room '" : "",
 		 room_name ? room_name : "", room_name ? "'" : "");
 	text(cr, LEFT - 40, 66, 0, buf);
+	report_coverage(r, buf, sizeof(buf));
+	if (buf[0]) { /* nights before the records are unknown, not cramp-free */
+		font(cr, 8, false);
+		text(cr, LEFT - 40, 77, 0, buf);
+	}
 
 	rgb(cr, 0x000000);
 	font(cr, 11, true);

@@ -223,6 +223,23 @@ static int summarise(struct report *r)
 	return 0;
 }
 
+/* The night of the store's oldest record in *@ret, INT64_MAX when it has none. */
+static int records_begin(struct store *s, int64_t *ret)
+{
+	int64_t time;
+	int tz, r;
+
+	r = store_first_record(s, &time, &tz);
+	if (r == -ENODATA) {
+		*ret = INT64_MAX;
+		return 0;
+	}
+	if (r < 0)
+		return r;
+	*ret = cramp_night_of(time, tz);
+	return 0;
+}
+
 /* What the user reads when the store cannot be opened with error @r. */
 static const char *open_error(int r)
 {
@@ -265,7 +282,16 @@ int report_read(const char *path, int64_t last_night, unsigned n_nights, struct 
 		rc = -ENOMEM;
 		goto out;
 	}
+	r->n_nights_asked = n_nights;
+	rc = records_begin(s, &r->records_begin);
+	if (rc < 0) {
+		error = "cannot read the store";
+		goto out;
+	}
 	r->first_night = last_night - n_nights + 1;
+	if (r->records_begin > r->first_night)
+		r->first_night = r->records_begin < last_night ? r->records_begin : last_night;
+	n_nights = (unsigned) (last_night - r->first_night + 1);
 	r->last_night = last_night;
 	r->n_nights = n_nights;
 	r->nights = calloc(n_nights, sizeof(*r->nights));

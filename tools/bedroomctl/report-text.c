@@ -36,6 +36,25 @@ const char *report_weekday_name(int64_t night)
 	return names[cramp_night_weekday(night)];
 }
 
+void report_coverage(const struct report *r, char *buf, size_t size)
+{
+	char label[REPORT_LABEL_MAX];
+	size_t left_out = r->n_nights_asked - r->n_nights;
+
+	buf[0] = '\0';
+	if (r->records_begin == INT64_MAX) {
+		snprintf(buf, size,
+			 "The store holds no records yet (no cramp, reminder or room "
+			 "temperature): the nights before are unknown.");
+	} else if (left_out > 0) {
+		report_night_label(r->records_begin, label);
+		snprintf(buf, size,
+			 "The store's records begin on the night of %s: the %zu night%s asked "
+			 "for before it %s unknown and left out.",
+			 label, left_out, left_out == 1 ? "" : "s", left_out == 1 ? "is" : "are");
+	}
+}
+
 static const char *soak_word(int soak)
 {
 	return soak == 1 ? "yes" : soak == 0 ? "no" : "unknown";
@@ -48,8 +67,12 @@ int report_print_text(const struct report *r, FILE *f)
 
 	report_night_label(r->first_night, first);
 	report_night_label(r->last_night, last);
-	fprintf(f, "Cramp report: nights of %s to %s (%zu night%s, oldest first)\n\n", first, last,
+	fprintf(f, "Cramp report: nights of %s to %s (%zu night%s, oldest first)\n", first, last,
 		r->n_nights, r->n_nights == 1 ? "" : "s");
+	report_coverage(r, line, sizeof(line));
+	if (line[0])
+		fprintf(f, "%s\n", line);
+	fputc('\n', f);
 	for (size_t i = 0; i < r->n_nights; i++) {
 		const struct report_night *n = &r->nights[i];
 

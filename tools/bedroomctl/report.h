@@ -72,6 +72,14 @@ struct report {
 	int64_t first_night, last_night;
 	struct report_night *nights; /* n_nights = last - first + 1, oldest first */
 	size_t n_nights;
+	/*
+	 * The nights asked for; fewer are read when the store's history begins
+	 * later (a new install, or pruned): those nights are unknown, not free of
+	 * cramps. records_begin: the night of its oldest record, or INT64_MAX
+	 * when it holds none.
+	 */
+	size_t n_nights_asked;
+	int64_t records_begin;
 	struct report_cramp *cramps; /* in time order */
 	size_t n_cramps;
 	struct report_week *weeks;
@@ -90,7 +98,9 @@ struct report {
 
 /*
  * Opens the store at @path read-only (it may be open in the daemon, in WAL
- * mode) and reads the @n_nights nights up to and including @last_night.
+ * mode) and reads the @n_nights nights up to and including @last_night, from
+ * the night the store's records begin if that is later (but at least
+ * @last_night).
  * Returns 0 and a new report in *ret, -ENOENT / -EACCES when the file is
  * missing or unreadable, -EPROTONOSUPPORT when it has a newer schema,
  * -EBADMSG when it is no bedroomd store, or another negative errno; a message
@@ -117,6 +127,12 @@ const char *report_weekday_name(int64_t night);
  * totals. Returns 0 or a negative errno.
  */
 int report_read_adherence(struct store *s, struct report *r, int64_t from_s, int64_t to_s);
+
+/*
+ * Why the report has fewer nights than asked for ("The store's records begin
+ * ..."), or "" when it has them all.
+ */
+void report_coverage(const struct report *r, char *buf, size_t size);
 
 /* "foot_soak done, stretch ignored (snoozed 2)": the night's reminders, or "" without. */
 void report_night_reminders(const struct report *r, const struct report_night *n, char *buf,

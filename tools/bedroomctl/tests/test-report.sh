@@ -36,6 +36,29 @@ grep -q '^Total: 5 cramps on 5 of 7 nights (left 3, right 1, leg not given 1)$' 
 "$ctl" report --store "$db" --until 2026-03-11 --days 3 >"$tmp/part.txt"
 grep -q '(3 of 7 nights in this report)' "$tmp/part.txt" || fail "partial week"
 
+# Nights before the store's first record are unknown, not free of cramps: left out, and said.
+"$ctl" report --store "$db" --until 2026-04-05 --days 40 >"$tmp/before.txt"
+grep -q '^Cramp report: nights of 2026-03-02 to 2026-04-05 (35 nights, oldest first)$' \
+	"$tmp/before.txt" || fail "--days 40 does not start at the first record"
+grep -q "^The store's records begin on the night of 2026-03-02: the 5 nights asked for before it are unknown and left out.$" \
+	"$tmp/before.txt" || fail "--days 40 does not say the nights before are unknown"
+grep -q '^Total: 13 cramps on 12 of 35 nights' "$tmp/before.txt" || fail "--days 40 total"
+"$ctl" report --store "$db" --until 2026-04-05 --days 40 --format json |
+	grep -q '"nights_asked": 40,' || fail "--days 40 JSON nights_asked"
+"$ctl" report --store "$db" --until 2026-04-05 --days 40 --format pdf --output "$tmp/before.pdf"
+pdftotext -raw "$tmp/before.pdf" - | tr '\n' ' ' |
+	grep -qF "records begin on the night of 2026-03-02: the 5 nights" ||
+	fail "the PDF does not say the nights before the records are unknown"
+# A store without any record yet: one night, and why.
+command -v sqlite3 >/dev/null || { echo "FAIL: sqlite3 (tools/install-deps) is missing" >&2; exit 1; }
+cp "$db" "$tmp/empty.db"
+sqlite3 "$tmp/empty.db" "DELETE FROM cramps; DELETE FROM advisories; DELETE FROM room_temperature;
+	DELETE FROM reminder_log;"
+"$ctl" report --store "$tmp/empty.db" --until 2026-04-05 >"$tmp/empty.txt"
+grep -q '^Cramp report: nights of 2026-04-05 to 2026-04-05 (1 night, oldest first)$' \
+	"$tmp/empty.txt" || fail "an empty store's report is not one night"
+grep -q '^The store holds no records yet' "$tmp/empty.txt" || fail "an empty store is not said"
+
 # The PDF: one page, and the counts are in it.
 "$ctl" report --store "$db" --until 2026-04-05 --format pdf --output "$tmp/report.pdf"
 pdfinfo "$tmp/report.pdf" 2>/dev/null | grep -q '^Pages: *1$' || fail "PDF is not one page"

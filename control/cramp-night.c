@@ -20,12 +20,15 @@ int64_t cramp_night_start(int64_t night, int tz_offset_s)
 	return night * DAY_S + 12 * 3600 - tz_offset_s;
 }
 
-bool cramp_night_sleep_hours(int64_t time_s, int tz_offset_s)
+bool cramp_night_sleep_hours(int64_t time_s, int tz_offset_s, int start_min, int end_min)
 {
 	int64_t local = time_s + tz_offset_s;
 	int64_t of_day = local - floor_div(local, DAY_S) * DAY_S;
+	int64_t start = (int64_t) start_min * 60, end = (int64_t) end_min * 60;
 
-	return of_day >= CRAMP_NIGHT_SLEEP_START_S || of_day < CRAMP_NIGHT_SLEEP_END_S;
+	if (start <= end)
+		return of_day >= start && of_day < end;
+	return of_day >= start || of_day < end;
 }
 
 /* Howard Hinnant's civil_from_days and days_from_civil (proleptic Gregorian). */

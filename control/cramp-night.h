@@ -11,17 +11,18 @@
  * number: days since 1970-01-01 of the evening's date. Pure: no clock, no TZ.
  */
 
-#define CRAMP_NIGHT_SLEEP_START_S (22 * 3600) /* the night's temperature: 22:00 ... */
-#define CRAMP_NIGHT_SLEEP_END_S   (7 * 3600)  /* ... to 07:00, local */
-
 /* The night of Unix time @time_s at @tz_offset_s seconds east of UTC. */
 int64_t cramp_night_of(int64_t time_s, int tz_offset_s);
 
 /* The Unix time at which @night starts (noon local, at @tz_offset_s east of UTC). */
 int64_t cramp_night_start(int64_t night, int tz_offset_s);
 
-/* Whether @time_s is between 22:00 and 07:00 local (the hours that count for the night's low). */
-bool cramp_night_sleep_hours(int64_t time_s, int tz_offset_s);
+/*
+ * Whether @time_s is in the night window from @start_min to @end_min minutes
+ * after local midnight (it may cross midnight): the hours that count for the
+ * night's lowest temperature.
+ */
+bool cramp_night_sleep_hours(int64_t time_s, int tz_offset_s, int start_min, int end_min);
 
 /* The (evening's) date of @night: year, month 1-12, day 1-31. */
 void cramp_night_date(int64_t night, int *ret_year, int *ret_month, int *ret_day);

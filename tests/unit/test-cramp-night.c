@@ -52,12 +52,27 @@ static void test_night_across_dst(void **state)
 
 static void test_sleep_hours(void **state)
 {
-	assert_true(cramp_night_sleep_hours(T_0310, 3600));
+	const int start = 22 * 60, end = 7 * 60;
+
+	assert_true(cramp_night_sleep_hours(T_0310, 3600, start, end));
 	/* 06:59 yes, 07:00 no, 21:59 no, 22:00 yes (local). */
-	assert_true(cramp_night_sleep_hours(T_0310 + 3 * 3600 + 49 * 60, 3600));
-	assert_false(cramp_night_sleep_hours(T_0310 + 3 * 3600 + 50 * 60, 3600));
-	assert_false(cramp_night_sleep_hours(T_0310 - 5 * 3600 - 11 * 60, 3600));
-	assert_true(cramp_night_sleep_hours(T_0310 - 5 * 3600 - 10 * 60, 3600));
+	assert_true(cramp_night_sleep_hours(T_0310 + 3 * 3600 + 49 * 60, 3600, start, end));
+	assert_false(cramp_night_sleep_hours(T_0310 + 3 * 3600 + 50 * 60, 3600, start, end));
+	assert_false(cramp_night_sleep_hours(T_0310 - 5 * 3600 - 11 * 60, 3600, start, end));
+	assert_true(cramp_night_sleep_hours(T_0310 - 5 * 3600 - 10 * 60, 3600, start, end));
+	/* 23:30 to 08:00: 23:29 no, 23:30 yes, 07:59 yes, 08:00 no. */
+	assert_false(
+	    cramp_night_sleep_hours(T_0310 - 3 * 3600 - 41 * 60, 3600, 23 * 60 + 30, 8 * 60));
+	assert_true(
+	    cramp_night_sleep_hours(T_0310 - 3 * 3600 - 40 * 60, 3600, 23 * 60 + 30, 8 * 60));
+	assert_true(
+	    cramp_night_sleep_hours(T_0310 + 4 * 3600 + 49 * 60, 3600, 23 * 60 + 30, 8 * 60));
+	assert_false(
+	    cramp_night_sleep_hours(T_0310 + 4 * 3600 + 50 * 60, 3600, 23 * 60 + 30, 8 * 60));
+	/* Not across midnight: 00:30 to 06:00; 03:10 yes, 00:29 no, 06:00 no. */
+	assert_true(cramp_night_sleep_hours(T_0310, 3600, 30, 6 * 60));
+	assert_false(cramp_night_sleep_hours(T_0310 - 2 * 3600 - 41 * 60, 3600, 30, 6 * 60));
+	assert_false(cramp_night_sleep_hours(T_0310 + 2 * 3600 + 50 * 60, 3600, 30, 6 * 60));
 }
 
 static void test_weeks(void **state)

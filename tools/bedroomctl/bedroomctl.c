@@ -16,6 +16,7 @@
 #include "config/config.h"
 #include "control/cramp-night.h"
 #include "control/cramp-tracker.h"
+#include "control/thermostat-defaults.h"
 #include "tools/bedroomctl/ctl-ha-remove.h"
 #include "tools/bedroomctl/ctl-mqtt.h"
 #include "tools/bedroomctl/ctl-time.h"
@@ -58,8 +59,9 @@ static const char usage_text[] =
     "      The cramp report of the N nights (default 28) up to the night of --until\n"
     "      (default: tonight, or last night before noon), oldest first. A night runs\n"
     "      from noon to noon and is named by its evening. Per night: the cramps (leg,\n"
-    "      site, local time, room temperature then), the lowest room temperature from\n"
-    "      22:00 to 07:00, whether the foot soak was done (from its answers or the\n"
+    "      site, local time, room temperature then), the lowest room temperature in\n"
+    "      the configuration's [heating] night (22:00 to 07:00 with --store and no\n"
+    "      --config), whether the foot soak was done (from its answers or the\n"
     "      night's cramp log) and what became of each reminder (done, started,\n"
     "      skipped, ignored, snoozed, not sent); then the cramps per week against the\n"
     "      threshold of three, the totals, the reminders' adherence and the\n"
@@ -118,10 +120,11 @@ __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ..
 	return EXIT_USAGE;
 }
 
+/* Loads @path, or the default configuration when NULL (no --config given). */
 static int load_config(const char *path, struct config **ret)
 {
 	char *error = NULL;
-	int r = config_load(path, ret, &error);
+	int r = config_load(path ? path : CONFIG_DEFAULT_PATH, ret, &error);
 
 	if (r < 0) {
 		fprintf(stderr, "bedroomctl: %s\n", error ? error : strerror(-r));
@@ -326,17 +329,24 @@ static int cmd_report(const char *config_path, int argc, char **argv)
 	if (strcmp(format, "pdf") == 0 && !output)
 		return usage_error("%s", "--format pdf needs --output FILE");
 
-	if (!store) {
+	/* With --store alone the configuration is not needed: the night window is the default. */
+	if (!store || config_path) {
 		r = load_config(config_path, &config);
 		if (r != 0)
 			return r;
+	}
+	if (!store) {
 		if (asprintf(&store_path, "%s/bedroomd.db", config->daemon.state_dir) < 0) {
 			r = EXIT_SOFTWARE;
 			goto out;
 		}
 		store = store_path;
 	}
-	r = report_read(store, until, (unsigned) days, &report, &error);
+	r = report_read(store, until, (unsigned) days,
+			config ? config->heating.night_start_min
+			       : THERMOSTAT_DEFAULT_NIGHT_START_MIN,
+			config ? config->heating.night_end_min : THERMOSTAT_DEFAULT_NIGHT_END_MIN,
+			&report, &error);
 	if (r < 0) {
 		fprintf(stderr, "bedroomctl: %s: %s\n", store, error ? error : strerror(-r));
 		r = report_exit_status(r);
@@ -528,7 +538,7 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{},
 	};
-	const char *config_path = CONFIG_DEFAULT_PATH;
+	const char *config_path = NULL; /* the default */
 	const char *command;
 	int c;
 

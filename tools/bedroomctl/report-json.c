@@ -103,12 +103,14 @@ int report_print_json(const struct report *r, FILE *f)
 	    (int) r->n_right, "leg_unknown", (int) r->n_unknown_leg, "foot_soak", "nights_done",
 	    (int) r->n_soak_done, "nights_known", (int) r->n_soak_known, "advisories", advisories);
 	if (root) {
-		report_night_label(r->records_begin, label);
 		json_object_set_new(root, "nights_asked",
 				    json_integer((json_int_t) r->n_nights_asked));
-		json_object_set_new(root, "records_begin",
-				    r->records_begin == INT64_MAX ? json_null()
-								  : json_string(label));
+		if (r->records_begin == INT64_MAX) { /* no record yet */
+			json_object_set_new(root, "records_begin", json_null());
+		} else {
+			report_night_label(r->records_begin, label);
+			json_object_set_new(root, "records_begin", json_string(label));
+		}
 		json_object_set_new(root, "reminders", reminders);
 	} else
 		json_decref(reminders);

@@ -107,7 +107,7 @@ static double draw_nights(cairo_t *cr, const struct report *r, double top, doubl
 	const double col = (RIGHT - LEFT) / (double) r->n_nights;
 	double lo = INFINITY, hi = -INFINITY, markers_top;
 	unsigned max_stack = 1;
-	char buf[64];
+	char buf[64], title[96];
 	bool pen = false;
 
 	for (size_t i = 0; i < r->n_nights; i++) {
@@ -133,9 +133,11 @@ static double draw_nights(cairo_t *cr, const struct report *r, double top, doubl
 
 	rgb(cr, 0x000000);
 	font(cr, 12, true);
-	text(cr, LEFT - 40, top + 10, 0,
-	     "Lowest room temperature each night (22:00 to 07:00) "
-	     "and the cramps");
+	snprintf(title, sizeof(title),
+		 "Lowest room temperature each night (%02d:%02d to %02d:%02d) and the cramps",
+		 r->night_start_min / 60, r->night_start_min % 60, r->night_end_min / 60,
+		 r->night_end_min % 60);
+	text(cr, LEFT - 40, top + 10, 0, title);
 
 	/* Grid and axis labels, every degree (every two when the range is wide). */
 	font(cr, 8, false);

@@ -73,7 +73,7 @@ static int read_cramps(struct store *s, struct report *r, int64_t from_s, int64_
 	return ret;
 }
 
-/* The lowest room temperature of each night, in its sleeping hours. */
+/* The lowest room temperature of each night, in its night window. */
 static int read_temperatures(struct store *s, struct report *r, int64_t from_s, int64_t to_s)
 {
 	struct store_room_sample *samples = NULL;
@@ -88,7 +88,7 @@ static int read_temperatures(struct store *s, struct report *r, int64_t from_s, 
 		struct report_night *rn;
 
 		if (night < r->first_night || night > r->last_night ||
-		    !cramp_night_sleep_hours(t, tz))
+		    !cramp_night_sleep_hours(t, tz, r->night_start_min, r->night_end_min))
 			continue;
 		rn = &r->nights[night - r->first_night];
 		if (isnan(rn->min_c) || c < rn->min_c)
@@ -258,8 +258,8 @@ static const char *open_error(int r)
 	}
 }
 
-int report_read(const char *path, int64_t last_night, unsigned n_nights, struct report **ret,
-		const char **ret_error)
+int report_read(const char *path, int64_t last_night, unsigned n_nights, int night_start_min,
+		int night_end_min, struct report **ret, const char **ret_error)
 {
 	struct report *r = NULL;
 	struct store *s = NULL;
@@ -283,6 +283,8 @@ int report_read(const char *path, int64_t last_night, unsigned n_nights, struct 
 		goto out;
 	}
 	r->n_nights_asked = n_nights;
+	r->night_start_min = night_start_min;
+	r->night_end_min = night_end_min;
 	rc = records_begin(s, &r->records_begin);
 	if (rc < 0) {
 		error = "cannot read the store";

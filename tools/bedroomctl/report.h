@@ -30,7 +30,7 @@ struct report_cramp {
 
 struct report_night {
 	int64_t night; /* see control/cramp-night.h */
-	double min_c;  /* lowest room temperature 22:00-07:00 local; NAN: none recorded */
+	double min_c;  /* lowest room temperature in the night window; NAN: none recorded */
 	int soak_done; /* from the foot-soak answers, else from the cramps' context; -1 unknown */
 	size_t first_cramp, n_cramps;        /* into report.cramps, suspected ones included */
 	size_t n_suspected;                  /* of those, from movement and not confirmed */
@@ -80,7 +80,8 @@ struct report {
 	 */
 	size_t n_nights_asked;
 	int64_t records_begin;
-	struct report_cramp *cramps; /* in time order */
+	int night_start_min, night_end_min; /* the window of the nights' lowest, local */
+	struct report_cramp *cramps;        /* in time order */
 	size_t n_cramps;
 	struct report_week *weeks;
 	size_t n_weeks;
@@ -100,14 +101,15 @@ struct report {
  * Opens the store at @path read-only (it may be open in the daemon, in WAL
  * mode) and reads the @n_nights nights up to and including @last_night, from
  * the night the store's records begin if that is later (but at least
- * @last_night).
+ * @last_night). A night's lowest temperature is that from @night_start_min
+ * to @night_end_min minutes after local midnight (the configured night).
  * Returns 0 and a new report in *ret, -ENOENT / -EACCES when the file is
  * missing or unreadable, -EPROTONOSUPPORT when it has a newer schema,
  * -EBADMSG when it is no bedroomd store, or another negative errno; a message
  * for the user in *ret_error (static or NULL).
  */
-int report_read(const char *path, int64_t last_night, unsigned n_nights, struct report **ret,
-		const char **ret_error);
+int report_read(const char *path, int64_t last_night, unsigned n_nights, int night_start_min,
+		int night_end_min, struct report **ret, const char **ret_error);
 
 struct report *report_free(struct report *r);
 

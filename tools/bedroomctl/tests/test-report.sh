@@ -58,6 +58,19 @@ sqlite3 "$tmp/empty.db" "DELETE FROM cramps; DELETE FROM advisories; DELETE FROM
 grep -q '^Cramp report: nights of 2026-04-05 to 2026-04-05 (1 night, oldest first)$' \
 	"$tmp/empty.txt" || fail "an empty store's report is not one night"
 grep -q '^The store holds no records yet' "$tmp/empty.txt" || fail "an empty store is not said"
+"$ctl" report --store "$tmp/empty.db" --until 2026-04-05 --format json >"$tmp/empty.json"
+grep -q '"records_begin": null' "$tmp/empty.json" || fail "an empty store's JSON records_begin"
+
+# The nights' lowest is over the configured night: someone who sleeps 09:00 to 16:00 gets the
+# 16.0 °C of the 13:00 open window, which 22:00 to 07:00 leaves out.
+printf '[heating]\nnight = 09:00-16:00\n' >"$tmp/day-sleeper.conf"
+"$ctl" --config "$tmp/day-sleeper.conf" report --store "$db" --until 2026-04-05 --days 3 \
+	>"$tmp/day.txt"
+[ "$(grep -c 'lowest  16.0 °C' "$tmp/day.txt")" = 3 ] || fail "the configured night window"
+"$ctl" report --config "$tmp/day-sleeper.conf" --store "$db" --until 2026-04-05 --days 3 \
+	--format pdf --output "$tmp/day.pdf"
+pdftotext -raw "$tmp/day.pdf" - | grep -qF 'Lowest room temperature each night (09:00 to 16:00)' ||
+	fail "the PDF does not name the configured night window"
 
 # The PDF: one page, and the counts are in it.
 "$ctl" report --store "$db" --until 2026-04-05 --format pdf --output "$tmp/report.pdf"

@@ -68,3 +68,35 @@ int thermostat_relay_keep_on(struct thermostat *t, unsigned i, uint64_t on_usec,
 	t->last_on_usec = on_usec;
 	return 0;
 }
+
+int thermostat_relay_get_rest(const struct thermostat *t, unsigned i, uint64_t now_usec,
+			      struct thermostat_rest *ret)
+{
+	const struct thermostat_stage *s;
+
+	if (i >= t->p.n_stages)
+		return -EINVAL;
+	s = &t->stage[i];
+	*ret = (struct thermostat_rest){
+		.until_usec = now_usec < s->lockout_until_usec ? s->lockout_until_usec : 0,
+		.reason = s->lockout_reason,
+		.no_effect_count = s->no_effect_count,
+		.alerts = s->alerts,
+	};
+	return ret->until_usec > 0 || ret->alerts != 0 || ret->no_effect_count > 0;
+}
+
+int thermostat_relay_keep_rest(struct thermostat *t, unsigned i, const struct thermostat_rest *rest)
+{
+	struct thermostat_stage *s;
+
+	if (i >= t->p.n_stages)
+		return -EINVAL;
+	s = &t->stage[i];
+	s->lockout_until_usec = rest->until_usec;
+	s->lockout_reason = rest->reason;
+	s->no_effect_count = rest->no_effect_count;
+	/* Set, not raised: the daemon has them active already. */
+	s->alerts = rest->alerts;
+	return 0;
+}

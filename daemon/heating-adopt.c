@@ -19,12 +19,13 @@ static bool thermostat_made_alike(const struct thermostat_params *a,
 }
 
 /* Takes the stage @old into @s: its plug's tracker, its relay state, its hour of use. */
-static void adopt_stage(struct stage *s, struct stage *old)
+static void adopt_stage(struct stage *s, struct stage *old, unsigned old_index)
 {
 	s->heater = heater_free(s->heater);
 	s->heater = old->heater;
 	old->heater = NULL;
 	s->adopted = true;
+	s->adopted_from = old_index;
 	s->on = old->on;
 	s->wake_usec = old->wake_usec;
 	s->duty = old->duty;
@@ -85,7 +86,7 @@ void heating_adopt(struct heating *h, struct heating *old)
 			if (!o->heater || strcmp(o->cfg->name, s->cfg->name) != 0 ||
 			    !heater_params_equal(&o->params, &s->params))
 				continue;
-			adopt_stage(s, o);
+			adopt_stage(s, o, j);
 			adopted++;
 			found = true;
 			all_in_place &= i == j;
@@ -112,8 +113,18 @@ void heating_adopt(struct heating *h, struct heating *old)
 		h->last = old->last;
 		h->have_decision = old->have_decision;
 	}
-	/* A thermostat made anew learns what the relays did before it, as at a restart. */
+	/*
+	 * A thermostat made anew learns what the relays did before it, as at a
+	 * restart, and the kept heaters' rests and alerts from the old one.
+	 */
 	h->relays_tried = adopted_thermostat;
+	for (unsigned i = 0; i < h->n_stages && !adopted_thermostat && old->thermostat; i++) {
+		struct stage *s = &h->stages[i];
+
+		s->rest_pending =
+		    s->adopted && thermostat_relay_get_rest(old->thermostat, s->adopted_from,
+							    clock_monotonic_usec(), &s->rest) > 0;
+	}
 	h->reloaded = true;
 	hand_over_plugs(h, old);
 	heating_model_adopt(h, old, adopted_thermostat);

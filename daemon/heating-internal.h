@@ -44,6 +44,10 @@ struct stage {
 	uint64_t keep_window_usec;
 	unsigned keep_writes;
 	struct duty_hour duty; /* for the cramp log's context */
+	/* A reload's: the old thermostat's rest and alerts for it, until the new one takes them. */
+	bool rest_pending;
+	struct thermostat_rest rest;
+	unsigned adopted_from; /* its index in the heating before the reload */
 };
 
 struct heating {

@@ -53,6 +53,17 @@ static void restore_stage(struct heating *h, unsigned i, struct store *store, ui
 	bool was_on;
 	int r;
 
+	/* A heater a reload kept: resting still, if it was, and its alerts cleared in time. */
+	if (s->rest_pending) {
+		s->rest_pending = false;
+		(void) thermostat_relay_keep_rest(h->thermostat, i, &s->rest);
+		if (s->rest.until_usec > now_mono) {
+			format_time(now_rt + (s->rest.until_usec - now_mono), until_text,
+				    sizeof(until_text));
+			log_info("%s: rests (%s) until %s, through the reload", s->source,
+				 thermostat_reason_to_string(s->rest.reason), until_text);
+		}
+	}
 	/* A heater a reload kept, on: it stays on, its min_on and max_on from when it went on. */
 	if (s->adopted && s->on) {
 		/* Monotonic: a wall clock stepped meanwhile (NTP) must not restart max_on. */

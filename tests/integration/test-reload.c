@@ -309,6 +309,46 @@ static void test_reload_adding_a_heater_keeps_the_running_one_on(void **state)
 	assert_int_equal(commands(f, "OFF"), 0);
 }
 
+/*
+ * A heater resting after heating without effect (its plug on, drawing 0 W for
+ * 2 minutes) rests on through a reload that makes the thermostat anew, and its
+ * alert stays: the new thermostat used to switch it straight on again (with
+ * the alert never cleared).
+ */
+static void test_reload_keeps_a_heater_resting(void **state)
+{
+	struct fixture *f = *state;
+	char extra[256], power[] = "power_json_key = power\n";
+	int waited;
+
+	write_config(f, "0", "0", power);
+	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
+	reading(f, "15.0");
+	plug_receives(f, "ON");
+	assert_int_equal(client_publish(f->client, f->plug_state_topic, "{\"power\":0}", true), 0);
+	/* Readings keep coming while the plug draws nothing. */
+	for (waited = 0; waited < 180; waited += 15) {
+		reading(f, "15.0");
+		if (daemon_wait_log(&f->daemon, "heater.plug: heating_no_effect", 15000) == 0)
+			break;
+	}
+	assert_true(waited < 180);
+	plug_receives(f, "OFF");
+	fan_section(extra, sizeof(extra), "");
+	memmove(extra + strlen(power), extra, strlen(extra) + 1);
+	memcpy(extra, power, strlen(power));
+	write_config(f, "0", "0", extra);
+	client_clear(f->client);
+	reload(f);
+	assert_int_equal(daemon_wait_log(&f->daemon, "heater.plug: rests (no_effect) until", 5000),
+			 0);
+	reading(f, "15.1");
+	assert_int_equal(daemon_wait_log(&f->daemon, "heating: room 15.100", 10000), 0);
+	state_says(f, "\"source\":\"heater.plug\"");
+	sleep(2);
+	assert_int_equal(commands(f, "ON"), 0);
+}
+
 /* An alert of a heater a reload removed is cleared: nothing else would ever clear it. */
 static void test_reload_clears_the_alerts_of_a_removed_heater(void **state)
 {
@@ -468,6 +508,8 @@ int main(void)
 		    test_reload_adding_a_heater_keeps_the_running_one_on, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload_clears_the_alerts_of_a_removed_heater,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reload_keeps_a_heater_resting, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_reload_removing_the_heater_switches_it_off,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload_edited_floor_beats_the_kept_one, setup,

@@ -160,6 +160,70 @@ static void test_kept_on_serves_max_on(void **state)
 	rig_done(&g);
 }
 
+/*
+ * A reload's new thermostat takes the old one's rest after max_on and its
+ * alert: held off to the end of the rest (a fresh one would switch it on at
+ * once), the alert not raised again, and cleared by the new one when the heater
+ * next goes off as it should.
+ */
+static void test_rest_kept_through_a_reload(void **state)
+{
+	struct thermostat_params p;
+	struct thermostat_rest rest;
+	struct rig g, h;
+	bool cleared = false;
+	unsigned n;
+
+	(void) state;
+	thermostat_params_init(&p);
+	p.max_on_usec = 10 * MIN;
+	rig_init(&g, &p, AT(23, 0));
+	rig_hold(&g, 17.0, 11); /* on from the start, off at 10 min */
+	assert_false(g.d.stage[0].on);
+	assert_int_equal(g.d.stage[0].reason, THERMOSTAT_REASON_MAX_ON_TIME);
+	assert_int_equal(thermostat_relay_get_rest(g.t, 0, g.now_usec, &rest), 1);
+	assert_true(rest.until_usec > g.now_usec);
+	assert_int_equal(rest.reason, THERMOSTAT_REASON_MAX_ON_TIME);
+	assert_int_equal(rest.alerts, BIT(MAX_ON_TIME));
+
+	rig_init(&h, &p, g.sec0);
+	h.now_usec = g.now_usec;
+	assert_int_equal(thermostat_relay_keep_rest(h.t, 0, &rest), 0);
+	for (n = 0; h.now_usec < rest.until_usec; n++) {
+		rig_read(&h, 17.0, MIN);
+		assert_false(h.d.stage[0].on);
+		assert_int_equal(h.d.stage[0].reason, THERMOSTAT_REASON_MAX_ON_TIME);
+		assert_int_equal(h.d.stage[0].alerts_raised, 0);
+	}
+	assert_true(n >= 5);
+	rig_read(&h, 17.0, MIN);
+	assert_true(h.d.stage[0].on);
+	for (n = 0; n < 30 && h.d.stage[0].on; n++) {
+		rig_read(&h, 20.0, MIN);
+		cleared |= (h.d.stage[0].alerts_cleared & BIT(MAX_ON_TIME)) != 0;
+	}
+	assert_false(h.d.stage[0].on);
+	assert_true(cleared);
+	rig_done(&h);
+	rig_done(&g);
+}
+
+/* A stage without a rest or an alert has nothing to hand on. */
+static void test_no_rest(void **state)
+{
+	struct thermostat_rest rest;
+	struct rig g;
+
+	(void) state;
+	rig_init(&g, NULL, AT(23, 0));
+	rig_hold(&g, 17.0, 3);
+	assert_int_equal(thermostat_relay_get_rest(g.t, 0, g.now_usec, &rest), 0);
+	assert_int_equal(rest.until_usec, 0);
+	assert_int_equal(thermostat_relay_get_rest(g.t, 1, g.now_usec, &rest), -EINVAL);
+	assert_int_equal(thermostat_relay_keep_rest(g.t, 1, &rest), -EINVAL);
+	rig_done(&g);
+}
+
 /* Only a stage that has not switched yet, and only one that exists. */
 static void test_refused(void **state)
 {
@@ -187,6 +251,8 @@ int main(void)
 		cmocka_unit_test(test_kept_on_serves_min_on),
 		cmocka_unit_test(test_kept_on_serves_max_on),
 		cmocka_unit_test(test_kept_on_within_the_band),
+		cmocka_unit_test(test_rest_kept_through_a_reload),
+		cmocka_unit_test(test_no_rest),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

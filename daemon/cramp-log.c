@@ -236,9 +236,9 @@ static void store_failed(struct cramp_log *l, int error)
 	snprintf(msg, sizeof(msg),
 		 "The cramp log cannot be written (%s). Cramps are kept in memory and sent to the "
 		 "broker until it can.",
-		 strerror(-error));
+		 store_strerror(error));
 	log_error("cramp log: cannot write the store: %s; keeping cramps in memory",
-		  strerror(-error));
+		  store_strerror(error));
 	(void) alerts_raise(l->alerts, "store_failed", "store", msg, clock_realtime_usec());
 }
 

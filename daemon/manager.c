@@ -209,7 +209,7 @@ static void schedule_flush(struct manager *m)
 static int on_flush_timer(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct manager *m = userdata;
-	struct store *store = store_guard_get(m->store);
+	struct store *store = store_guard_suspect(m->store); /* a damaged one is replaced */
 
 	if (store) {
 		cramp_log_set_store(m->cramps, store);

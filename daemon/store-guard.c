@@ -2,6 +2,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,14 @@
 #include "daemon/log.h"
 
 #define RETRY_USEC (60ULL * 1000000ULL)
+/*
+ * Damage the open does not see (a page overwritten in the middle) is looked
+ * for a little after each open, off the start-up's path, then daily; and when
+ * writes fail, at most this often.
+ */
+#define CHECK_AFTER_OPEN_USEC (30ULL * 1000000ULL)
+#define CHECK_EVERY_USEC      (24ULL * 3600ULL * 1000000ULL)
+#define CHECK_SUSPECT_USEC    (10ULL * 60ULL * 1000000ULL)
 
 struct store_guard {
 	sd_event *event;
@@ -24,7 +33,15 @@ struct store_guard {
 	struct store *store;
 	int error;
 	sd_event_source *retry_timer;
+	sd_event_source *check_timer;
+	uint64_t checked_usec; /* CLOCK_MONOTONIC of the last check; 0: none yet */
 };
+
+static void arm_check(struct store_guard *g, uint64_t after_usec)
+{
+	(void) sd_event_source_set_time_relative(g->check_timer, after_usec);
+	(void) sd_event_source_set_enabled(g->check_timer, SD_EVENT_ONESHOT);
+}
 
 static void raise_failed(struct store_guard *g, const char *what)
 {
@@ -63,9 +80,10 @@ static int move_aside(struct store_guard *g, char *name, size_t size)
 	return r;
 }
 
-static void try_open(struct store_guard *g)
+/* Opens the store; @corrupt: the file is known damaged, moved aside first. */
+static void try_open(struct store_guard *g, bool corrupt)
 {
-	int r = store_open(g->dir, &g->store);
+	int r = corrupt ? -EBADMSG : store_open(g->dir, &g->store);
 
 	if (r == -EBADMSG) {
 		char kept[300], msg[600];
@@ -96,6 +114,7 @@ static void try_open(struct store_guard *g)
 				 "cannot open it now)",
 				 store_path(g->store), was, store_schema_version_current());
 		(void) sd_event_source_set_enabled(g->retry_timer, SD_EVENT_OFF);
+		arm_check(g, CHECK_AFTER_OPEN_USEC);
 		(void) alerts_clear(g->alerts, "store_failed", "store",
 				    "The cramp log store works again.", clock_realtime_usec());
 		if (g->cb->changed)
@@ -118,7 +137,49 @@ static void try_open(struct store_guard *g)
 
 static int on_retry(sd_event_source *s, uint64_t usec, void *userdata)
 {
-	try_open(userdata);
+	try_open(userdata, false);
+	return 0;
+}
+
+int store_guard_check(struct store_guard *g)
+{
+	int r;
+
+	if (!g || !g->store)
+		return 0;
+	g->checked_usec = clock_monotonic_usec();
+	r = store_check(g->store);
+	if (r != -EBADMSG) {
+		if (r < 0)
+			log_warning_errno(r, "store: cannot check '%s' for damage, ignoring",
+					  store_path(g->store));
+		return r;
+	}
+	log_error("store: '%s' is damaged (SQLite's quick_check found a bad page)",
+		  store_path(g->store));
+	g->store = store_close(g->store);
+	if (g->cb->changed)
+		g->cb->changed(NULL, g->userdata);
+	try_open(g, true);
+	return r;
+}
+
+struct store *store_guard_suspect(struct store_guard *g)
+{
+	if (g && g->store &&
+	    (g->checked_usec == 0 ||
+	     clock_monotonic_usec() - g->checked_usec >= CHECK_SUSPECT_USEC))
+		(void) store_guard_check(g);
+	return store_guard_get(g);
+}
+
+static int on_check(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct store_guard *g = userdata;
+
+	/* A damaged file is replaced, and the new one's check is armed by its open. */
+	if (store_guard_check(g) != -EBADMSG && g->store)
+		arm_check(g, CHECK_EVERY_USEC);
 	return 0;
 }
 
@@ -143,13 +204,20 @@ int store_guard_new(sd_event *event, const char *dir, int lock_fd, struct alerts
 				       on_retry, g);
 	if (r >= 0)
 		r = event_source_describe(g->retry_timer, "store-retry");
+	if (r >= 0)
+		r = sd_event_add_time_relative(event, &g->check_timer, CLOCK_MONOTONIC,
+					       CHECK_AFTER_OPEN_USEC, 0, on_check, g);
+	if (r >= 0)
+		r = event_source_describe(g->check_timer, "store-check");
+	if (r >= 0)
+		r = sd_event_source_set_enabled(g->check_timer, SD_EVENT_OFF);
 	if (r < 0) {
 		store_guard_free(g);
 		return r;
 	}
 	(void) sd_event_source_set_enabled(g->retry_timer, SD_EVENT_OFF);
 	g->lock_fd = lock_fd;
-	try_open(g);
+	try_open(g, false);
 	*ret = g;
 	return 0;
 }
@@ -159,6 +227,7 @@ struct store_guard *store_guard_free(struct store_guard *g)
 	if (!g)
 		return NULL;
 	g->retry_timer = sd_event_source_disable_unref(g->retry_timer);
+	g->check_timer = sd_event_source_disable_unref(g->check_timer);
 	g->store = store_close(g->store);
 	if (g->lock_fd >= 0)
 		(void) close(g->lock_fd);

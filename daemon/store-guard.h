@@ -6,8 +6,9 @@
 #include "store/store.h"
 
 /*
- * Keeps the store open: a corrupt file is moved aside (kept, renamed with the
- * time) and a fresh one started; a store that cannot be opened is tried again
+ * Keeps the store open: a corrupt file (at open, or found by
+ * store_guard_check()) is moved aside (kept, renamed with the time) and a
+ * fresh one started; a store that cannot be opened is tried again
  * every minute. Failures raise store_failed once; it is cleared once the store
  * works. The daemon never stops for the store: what it cannot write it keeps
  * in memory meanwhile.
@@ -32,6 +33,22 @@ int store_guard_new(sd_event *event, const char *dir, int lock_fd, struct alerts
 		    struct store_guard **ret);
 /* Closes the store, then releases the lock on its directory; accepts NULL; returns NULL. */
 struct store_guard *store_guard_free(struct store_guard *g);
+
+/*
+ * Checks the open store for damage (store_check()): a damaged file is closed
+ * (the callback gets NULL), moved aside and a new one started, as at start.
+ * Call it from the loop, not from inside a use of the store. Returns 0,
+ * -EBADMSG when the file was damaged (and replaced), or the -errno of a check
+ * that could not run (logged).
+ */
+int store_guard_check(struct store_guard *g);
+
+/*
+ * Writes to the store failed: checks it for damage now, unless it was checked
+ * in the last 10 minutes (a full disk fails every write; a check reads the
+ * whole file). Returns the open store then (a new one for a damaged), or NULL.
+ */
+struct store *store_guard_suspect(struct store_guard *g);
 
 /* The open store, or NULL. */
 struct store *store_guard_get(const struct store_guard *g);

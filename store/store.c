@@ -102,6 +102,9 @@ int store_open(const char *dir, struct store **ret)
 	*ret = s;
 	return 0;
 out:
+	/* SQLite says "cannot open" for any reason: the system's own is the one to show. */
+	if ((r == -ENOENT || r == -EIO || r == -EACCES) && s->db && sqlite3_system_errno(s->db) > 0)
+		r = -sqlite3_system_errno(s->db);
 	store_close(s);
 	return r;
 }
@@ -214,4 +217,33 @@ int store_first_record(struct store *s, int64_t *ret_time, int *ret_tz_offset_s)
 			return errno_from_sqlite(rc);
 	}
 	return r;
+}
+
+int store_check(struct store *s)
+{
+	sqlite3_stmt *st;
+	int rc, r;
+
+	rc = sqlite3_prepare_v2(s->db, "PRAGMA quick_check(1);", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return errno_from_sqlite(rc);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) /* one row, "ok" or the first problem found */
+		r = strcmp((const char *) sqlite3_column_text(st, 0), "ok") == 0 ? 0 : -EBADMSG;
+	else
+		r = errno_from_sqlite(rc);
+	sqlite3_finalize(st);
+	return r;
+}
+
+const char *store_strerror(int error)
+{
+	switch (error) {
+	case -ENODEV:
+		return "the store is not open";
+	case -EBADMSG:
+		return "the file is damaged";
+	default:
+		return strerror(-error);
+	}
 }

@@ -79,6 +79,21 @@ const char *store_path(const struct store *s);
 int store_prune(struct store *s, int64_t before);
 
 /*
+ * What a store error means, for a log line: strerror(), but "the store is not
+ * open" for -ENODEV (what callers without a store use) and "the file is
+ * damaged" for -EBADMSG.
+ */
+const char *store_strerror(int error);
+
+/*
+ * Reads the whole file for damage SQLite would otherwise meet only in the
+ * page it lands on (PRAGMA quick_check): a page overwritten in the middle
+ * opens fine, then fails the writes or reads that touch it. Returns 0, -EBADMSG
+ * when the file is damaged, or another -errno when the check could not run.
+ */
+int store_check(struct store *s);
+
+/*
  * The time (and its local offset) of the oldest record the store still holds
  * (a cramp, an advisory, a room temperature, a reminder record): where its
  * history begins, after any pruning. Returns 0, -ENODATA when it holds none,

@@ -277,6 +277,72 @@ static void test_corrupt_store_is_moved_aside_and_logging_goes_on(void **state)
 	wait_rows(f, "delivered = 1", 1);
 }
 
+/* Overwrites the page of the store's table @table with junk: a file that still opens. */
+static void damage_table(struct fixture *f, const char *table)
+{
+	char sql[128], junk[4096];
+	sqlite3_stmt *st;
+	sqlite3 *db;
+	long long page;
+	int page_size;
+	FILE *file;
+
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE);", NULL, NULL, NULL),
+			 SQLITE_OK);
+	snprintf(sql, sizeof(sql), "SELECT rootpage FROM sqlite_master WHERE name = '%s';", table);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	page = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA page_size;", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	page_size = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	assert_true(page > 1 && page_size == (int) sizeof(junk));
+	memset(junk, 0x5a, sizeof(junk));
+	file = fopen(f->db, "r+e");
+	assert_non_null(file);
+	assert_int_equal(fseek(file, (long) ((page - 1) * page_size), SEEK_SET), 0);
+	assert_int_equal(fwrite(junk, 1, sizeof(junk), file), sizeof(junk));
+	assert_int_equal(fclose(file), 0);
+}
+
+/*
+ * A store damaged in the middle (the cramps' page overwritten) still opens, and
+ * every cramp written to it failed, at each start again, until a stop lost
+ * them. The damage is now found (when a write fails, and a little after each
+ * start): the file is moved aside with a notice and the cramp kept in memory
+ * goes to the new one.
+ */
+static void test_store_damaged_mid_file_is_replaced(void **state)
+{
+	struct fixture *f = *state;
+	char pattern[300];
+	glob_t g = { 0 };
+
+	start(f);
+	client_publish(f->client, f->command_topic, "{\"leg\":\"left\"}", false);
+	wait_rows(f, "delivered = 1", 1);
+	assert_int_equal(kill(f->daemon.pid, SIGTERM), 0);
+	assert_true(daemon_wait_exit(&f->daemon, 10000) >= 0);
+	damage_table(f, "cramps");
+
+	start(f);
+	client_publish(f->client, f->command_topic, "{\"leg\":\"right\"}", false);
+	assert_non_null(client_wait(f->client, f->event_topic, "~\"leg\":\"right\"", 10000));
+	snprintf(pattern, sizeof(pattern), "%s/event/alert", f->base);
+	assert_non_null(client_wait(f->client, pattern, "~\"kind\":\"store_replaced\"", 45000));
+	assert_int_equal(daemon_wait_log(&f->daemon, "is damaged (SQLite's quick_check", 1000), 0);
+	snprintf(pattern, sizeof(pattern), "%s/bedroomd.db.corrupt-*", f->daemon.state_dir);
+	assert_int_equal(glob(pattern, 0, NULL, &g), 0);
+	assert_int_equal(g.gl_pathc, 1);
+	globfree(&g);
+	/* The cramp held in memory is in the new store. */
+	wait_rows(f, "leg = 'right'", 1);
+}
+
 /* A report at @ago_s seconds before now, with @leg and @site. */
 static void report_at(struct fixture *f, int64_t ago_s, const char *leg, const char *site)
 {
@@ -539,6 +605,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_corrupt_store_is_moved_aside_and_logging_goes_on, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_damaged_mid_file_is_replaced, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_duplicates_and_advisories_once_per_crossing,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_remembered_cramp_gets_the_room_of_its_time,

@@ -103,6 +103,47 @@ static void test_garbage_file_is_reported(void **state)
 	assert_null(s);
 }
 
+/* The system's reason, not SQLite's "cannot open" (it read "No such file or directory"). */
+static void test_open_error_is_the_systems(void **state)
+{
+	struct store *s = NULL;
+	char path[300];
+
+	snprintf(path, sizeof(path), "%s/" STORE_FILE_NAME, (char *) *state);
+	assert_int_equal(mkdir(path, 0700), 0);
+	assert_int_equal(store_open(*state, &s), -EISDIR);
+	assert_null(s);
+	assert_int_equal(rmdir(path), 0);
+}
+
+/*
+ * A page overwritten in the middle: the file opens, and only the check (or a
+ * use of that page) finds it.
+ */
+static void test_check_finds_a_damaged_page(void **state)
+{
+	struct store *s = NULL;
+	char path[300], junk[4096];
+	FILE *f;
+
+	assert_int_equal(store_open(*state, &s), 0);
+	assert_int_equal(store_check(s), 0);
+	store_close(s);
+	snprintf(path, sizeof(path), "%s/" STORE_FILE_NAME, (char *) *state);
+	f = fopen(path, "r+e");
+	assert_non_null(f);
+	memset(junk, 0x5a, sizeof(junk));
+	assert_int_equal(fseek(f, 2 * 4096, SEEK_SET), 0); /* page 3: a table's, not the header */
+	assert_int_equal(fwrite(junk, 1, sizeof(junk), f), sizeof(junk));
+	fclose(f);
+	assert_int_equal(store_open(*state, &s), 0);
+	assert_int_equal(store_check(s), -EBADMSG);
+	store_close(s);
+	assert_string_equal(store_strerror(-EBADMSG), "the file is damaged");
+	assert_string_equal(store_strerror(-ENODEV), "the store is not open");
+	assert_string_equal(store_strerror(-ENOSPC), strerror(ENOSPC));
+}
+
 static void test_migrates_an_old_file(void **state)
 {
 	struct store *s = NULL;
@@ -448,6 +489,8 @@ int main(void)
 		STORE_TEST(test_wal_mode),
 		STORE_TEST(test_newer_schema_is_refused),
 		STORE_TEST(test_garbage_file_is_reported),
+		STORE_TEST(test_open_error_is_the_systems),
+		STORE_TEST(test_check_finds_a_damaged_page),
 		STORE_TEST(test_migrates_an_old_file),
 		STORE_TEST(test_cramps_outbox_order_and_delivery),
 		STORE_TEST(test_room_temperature_and_prune),

@@ -328,6 +328,9 @@ int report_read(const char *path, int64_t last_night, unsigned n_nights, int nig
 	r = NULL;
 	error = NULL;
 out:
+	if (rc == -EBADMSG && s) /* it opened as a bedroomd store: a read met a damaged page */
+		error = "the store is damaged (bedroomd moves such a file aside and starts a new "
+			"one; see \"The store\" in its README)";
 	report_free(r);
 	store_close(s);
 	if (ret_error)

@@ -61,6 +61,13 @@ grep -q '^The store holds no records yet' "$tmp/empty.txt" || fail "an empty sto
 "$ctl" report --store "$tmp/empty.db" --until 2026-04-05 --format json >"$tmp/empty.json"
 grep -q '"records_begin": null' "$tmp/empty.json" || fail "an empty store's JSON records_begin"
 
+# A damaged page (the cramps' root) in a store that still opens: said so, exit 65.
+cp "$db" "$tmp/damaged.db"
+page=$(sqlite3 "$tmp/damaged.db" "SELECT rootpage FROM sqlite_master WHERE name = 'cramps';")
+dd if=/dev/zero of="$tmp/damaged.db" bs=4096 seek=$((page - 1)) count=1 conv=notrunc 2>/dev/null
+expect_exit 65 "$ctl" report --store "$tmp/damaged.db" --until 2026-04-05
+grep -q 'the store is damaged' "$tmp/err" || fail "a damaged store is not said: $(cat "$tmp/err")"
+
 # The nights' lowest is over the configured night: someone who sleeps 09:00 to 16:00 gets the
 # 16.0 °C of the 13:00 open window, which 22:00 to 07:00 leaves out.
 printf '[heating]\nnight = 09:00-16:00\n' >"$tmp/day-sleeper.conf"

@@ -34,8 +34,11 @@ void heating_settings_init(struct heating_settings *s, const struct config_heati
 /* A burst of settings, written once: commands that come within this of the first change. */
 #define KEEP_DELAY_USEC (1000ULL * 1000ULL)
 
-void heating_settings_watch(struct heating_settings *s, sd_event *event)
+void heating_settings_watch(struct heating_settings *s, sd_event *event,
+			    void (*failed)(void *userdata), void *userdata)
 {
+	s->failed = failed;
+	s->userdata = userdata;
 	s->warn_floor.event = event;
 	s->warn_mode.event = event;
 	s->event = event;
@@ -72,14 +75,29 @@ void heating_settings_flush(struct heating_settings *s)
 	}
 	if (s->store)
 		r = store_settings_set_many(s->store, items, n);
-	if (r < 0)
-		log_warning_errno(r,
-				  "heating: floor %.1f °C and mode %s not kept in the store; they "
-				  "hold until a restart",
-				  s->floor_c, command_mode_to_string(s->mode));
-	s->floor_kept |= s->floor_pending && r >= 0;
-	s->mode_kept |= s->mode_pending && r >= 0;
+	if (r < 0) {
+		/* Still pending: the store's return (and a stop) write them. */
+		if (!s->keep_failing)
+			log_warning("heating: floor %.1f °C and mode %s not kept in the store yet "
+				    "(%s); they hold, and are written once it works",
+				    s->floor_c, command_mode_to_string(s->mode), store_strerror(r));
+		s->keep_failing = true;
+		if (s->failed)
+			s->failed(s->userdata);
+		return;
+	}
+	if (s->keep_failing)
+		log_info("heating: floor %.1f °C and mode %s kept in the store now", s->floor_c,
+			 command_mode_to_string(s->mode));
+	s->keep_failing = false;
+	s->floor_kept |= s->floor_pending;
+	s->mode_kept |= s->mode_pending;
 	s->floor_pending = s->mode_pending = false;
+}
+
+bool heating_settings_failing(const struct heating_settings *s)
+{
+	return s->keep_failing && s->store && (s->floor_pending || s->mode_pending);
 }
 
 static int on_keep_timer(sd_event_source *es, uint64_t usec, void *userdata)

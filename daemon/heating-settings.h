@@ -30,6 +30,10 @@ struct heating_settings {
 	 * given by heating_settings_watch(); without one, written at once.
 	 */
 	bool floor_pending, mode_pending;
+	/* The last write failed (a full disk): they stay pending, written once the store works. */
+	bool keep_failing;
+	void (*failed)(void *userdata); /* told when a write fails, to try again later */
+	void *userdata;
 	sd_event *event;
 	sd_event_source *keep_timer;
 	/* About bad payloads on each; heating gives them the loop (heating_settings_watch()). */
@@ -39,8 +43,13 @@ struct heating_settings {
 /* The configured floor and mode; nothing kept yet. */
 void heating_settings_init(struct heating_settings *s, const struct config_heating *config);
 
-/* Summaries of held-back warnings on time, from @event's timers; _done drops them. */
-void heating_settings_watch(struct heating_settings *s, sd_event *event);
+/*
+ * Summaries of held-back warnings on time, and the writes a burst waits for,
+ * from @event's timers; @failed(@userdata) when the store refuses a write (may be
+ * NULL). _done drops them.
+ */
+void heating_settings_watch(struct heating_settings *s, sd_event *event,
+			    void (*failed)(void *userdata), void *userdata);
 void heating_settings_done(struct heating_settings *s);
 
 /* Takes the floor and mode kept in @store (NULL: none) and keeps changes there from now on. */
@@ -56,5 +65,11 @@ void heating_settings_load(struct heating_settings *s, struct store *store);
 bool heating_settings_set_floor(struct heating_settings *s, const void *payload, size_t len);
 bool heating_settings_set_mode(struct heating_settings *s, const void *payload, size_t len);
 
-/* Writes the changes still waiting (a shutdown, a reload) now. */
+/*
+ * Writes the changes still waiting (a shutdown, a reload, the store back) now.
+ * What the store refuses stays waiting, said once.
+ */
 void heating_settings_flush(struct heating_settings *s);
+
+/* An open store refused the last write: the caller tries the flush again later. */
+bool heating_settings_failing(const struct heating_settings *s);

@@ -440,6 +440,15 @@ static void on_room_reading(const struct room_reading *reading, void *userdata)
 	step(h);
 }
 
+/* The store refused the floor or mode: the manager's flush tries again (parts_store_failing()). */
+static void settings_failed(void *userdata)
+{
+	struct heating *h = userdata;
+
+	if (h->cb && h->cb->changed)
+		h->cb->changed(h->userdata);
+}
+
 int heating_new(sd_event *event, const struct config *config, struct alerts *alerts,
 		struct room *room, struct inputs *inputs, const struct heating_callbacks *cb,
 		void *userdata, struct heating **ret)
@@ -464,7 +473,7 @@ int heating_new(sd_event *event, const struct config *config, struct alerts *ale
 	h->userdata = userdata;
 	heating_settings_init(&h->settings, &config->heating);
 	h->settings.max_age_usec = config->mqtt.command_max_age_usec;
-	heating_settings_watch(&h->settings, event);
+	heating_settings_watch(&h->settings, event, settings_failed, h);
 	heating_path_input_init(&config->heating, &h->in);
 	if (config->n_heaters > THERMOSTAT_STAGES_MAX) {
 		log_error("heating: at most %d heaters can be staged, %zu are configured",
@@ -525,8 +534,14 @@ void heating_set_store(struct heating *h, struct store *store)
 {
 	assert(h);
 	h->settings.store = store;
+	heating_settings_flush(&h->settings); /* what a failing store refused */
 	heating_model_restore(h);
 	heating_relays_restore(h);
+}
+
+bool heating_store_failing(const struct heating *h)
+{
+	return h && heating_settings_failing(&h->settings);
 }
 
 /* Our topics: the commands, the outdoor thermometer, the plugs. */

@@ -78,7 +78,11 @@ void heating_off(struct heating *h);
 /* As heating_off(), and drops the subscriptions; for a reload. */
 void heating_stop(struct heating *h);
 
+/* Keeps what heating learns and is told in @store (NULL: none); writes what waited. */
 void heating_set_store(struct heating *h, struct store *store);
+
+/* The open store refused the floor or mode: heating_set_store() again writes them. */
+bool heating_store_failing(const struct heating *h);
 
 /* Any heater on now: 1, 0, or -1 with no heaters. */
 int heating_heater_on(const struct heating *h);

@@ -229,7 +229,7 @@ int parts_add_state(struct parts *p, json_t *state)
 
 bool parts_store_failing(const struct parts *p)
 {
-	return reminders_store_failing(p->reminders);
+	return reminders_store_failing(p->reminders) || heating_store_failing(p->heating);
 }
 
 const struct room *parts_room(const struct parts *p)

@@ -142,6 +142,9 @@ static void test_store_on_a_full_filesystem(void **state)
 	client_clear(r->client);
 	report(r, "while full", 2); /* delivered from memory */
 	assert_true(wait_alert(r, "store_failed", "raised", 10000));
+	/* A floor set meanwhile holds, and is kept once the store works (it used to be lost). */
+	assert_int_equal(client_publish(r->client, rig_topic(r, "set/floor"), "20.5", false), 0);
+	assert_int_equal(rig_wait_log_after(r, "not kept in the store yet", 0, 10000), 0);
 	assert_int_equal(store_count_rows(r->db, "cramps", "note = 'while full'"), 0);
 	/* The state says so too (it said "ok": the file was open). */
 	assert_non_null(
@@ -164,6 +167,8 @@ static void test_store_on_a_full_filesystem(void **state)
 	assert_int_equal(
 	    rig_wait_rows(r->db, "cramps", "note = 'while full' AND delivered = 1", 1, 5000), 1);
 	held_ms = now_ms() - t;
+	assert_int_equal(
+	    rig_wait_rows(r->db, "settings", "key = 'floor' AND value = '20.5'", 1, 15000), 1);
 	report(r, "after", 1);
 	assert_int_equal(rig_wait_rows(r->db, "cramps", "delivered = 1", 3, 5000), 3);
 	assert_int_equal(rig_integrity(r->db), 0);

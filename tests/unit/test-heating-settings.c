@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <errno.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -175,7 +176,7 @@ static void test_a_burst_is_written_once(void **state)
 	assert_int_equal(sd_event_new(&event), 0);
 	assert_int_equal(store_open(dir, &store), 0);
 	heating_settings_init(&s, &config);
-	heating_settings_watch(&s, event);
+	heating_settings_watch(&s, event, NULL, NULL);
 	heating_settings_load(&s, store);
 	watcher = open_watcher(dir);
 
@@ -211,6 +212,52 @@ static void test_a_burst_is_written_once(void **state)
 	sd_event_unref(event);
 }
 
+static void count_failure(void *userdata)
+{
+	(*(int *) userdata)++;
+}
+
+/*
+ * A store that refuses the write (here another connection holds the write
+ * lock; a full disk alike): the floor holds, stays waiting, and is written once
+ * the store takes it. It used to be dropped, and a restart brought back the old.
+ */
+static void test_a_refused_write_is_written_later(void **state)
+{
+	const char *dir = *state;
+	struct heating_settings s;
+	struct store *store = NULL;
+	sqlite3 *locker;
+	char path[512];
+	char *v = NULL;
+	int failures = 0;
+
+	assert_int_equal(store_open(dir, &store), 0);
+	heating_settings_init(&s, &config);
+	heating_settings_watch(&s, NULL, count_failure, &failures); /* no loop: written at once */
+	heating_settings_load(&s, store);
+	snprintf(path, sizeof(path), "%s/bedroomd.db", dir);
+	assert_int_equal(sqlite3_open(path, &locker), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(locker, "BEGIN IMMEDIATE;", NULL, NULL, NULL), SQLITE_OK);
+
+	send(&s, true, "20", true);
+	assert_int_equal(failures, 1);
+	assert_true(heating_settings_failing(&s));
+	assert_float_equal(s.floor_c, 20.0, 0); /* in force meanwhile */
+	assert_int_equal(sqlite3_exec(locker, "ROLLBACK;", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(store_setting_get(store, "floor", &v), -ENOENT);
+
+	heating_settings_flush(&s); /* the store's return */
+	assert_false(heating_settings_failing(&s));
+	assert_int_equal(store_setting_get(store, "floor", &v), 0);
+	assert_string_equal(v, "20.0");
+	free(v);
+
+	heating_settings_done(&s);
+	sqlite3_close(locker);
+	store_close(store);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -218,6 +265,7 @@ int main(void)
 		STORE_TEST(test_kept_value_after_restart_is_not_written_again),
 		STORE_TEST(test_bad_payloads_change_nothing),
 		STORE_TEST(test_a_burst_is_written_once),
+		STORE_TEST(test_a_refused_write_is_written_later),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "actuators/heater.h"
+#include "config/config-value.h"
 #include "control/thermostat.h"
 #include "daemon/clock.h"
 #include "daemon/event-source.h"
@@ -617,6 +618,25 @@ int heating_start(struct heating *h, struct mqtt *mqtt, struct store *store)
 	return 0;
 }
 
+/* A heater told ON that cannot be told OFF (no broker): what ends it, said once at the stop. */
+static void say_left_on(const struct stage *s)
+{
+	char after[32];
+
+	if (!s->told_known || !s->told_on)
+		return;
+	if (s->params.type == HEATER_TYPE_GENERIC || s->params.auto_off_usec == 0) {
+		log_warning("%s: cannot be switched off: the broker is not connected, and the plug "
+			    "has no auto-off from bedroomd (its own timer, if set, ends it)",
+			    s->source);
+		return;
+	}
+	config_format_duration(s->params.auto_off_usec, after, sizeof(after));
+	log_warning("%s: cannot be switched off: the broker is not connected; the plug's own "
+		    "auto-off ends it at most %s after its last ON",
+		    s->source, after);
+}
+
 void heating_off(struct heating *h)
 {
 	uint64_t now = clock_monotonic_usec();
@@ -635,8 +655,12 @@ void heating_off(struct heating *h)
 		 * An adopted heater lives on in the new heating, as it is; a handed
 		 * over plug is the new heating's to switch.
 		 */
-		if (!h->connected || !h->stages[i].heater || h->stages[i].handed_over)
+		if (!h->stages[i].heater || h->stages[i].handed_over)
 			continue;
+		if (!h->connected) {
+			say_left_on(&h->stages[i]);
+			continue;
+		}
 		heater_set(h->stages[i].heater, false, now, &hd);
 		(void) carry_out(&h->stages[i], &hd);
 		heating_relays_keep(&h->stages[i], now, clock_realtime_usec(), true);

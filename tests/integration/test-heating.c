@@ -293,6 +293,33 @@ static void test_no_stale_command_after_the_broker_returns(void **state)
 	assert_null(client_wait(f->client, power, "ON", 100));
 }
 
+/*
+ * A stop while the broker is away cannot switch the heater off: the journal
+ * says so, and what ends it (the Tasmota plug's PulseTime). It used to exit
+ * without a word.
+ */
+static void test_stop_without_the_broker_says_the_heater_is_left_on(void **state)
+{
+	struct fixture *f = *state;
+	char stat[128];
+
+	snprintf(stat, sizeof(stat), "stat/%s/POWER", f->plug);
+	start_sim(f, "16", NULL, NULL);
+	start_daemon(f);
+	assert_non_null(client_wait(f->client, stat, "ON", 20000));
+	f->client = client_free(f->client);
+	broker_stop(&f->broker);
+	assert_int_equal(daemon_wait_log(&f->daemon, "connection to MQTT broker", 30000), 0);
+	kill(f->daemon.pid, SIGTERM);
+	assert_true(daemon_wait_exit(&f->daemon, 10000) >= 0);
+	assert_int_equal(
+	    daemon_wait_log(&f->daemon,
+			    "heater.oil: cannot be switched off: the broker is not "
+			    "connected; the plug's own auto-off ends it at most 10min after",
+			    100),
+	    0);
+}
+
 /* How many times @needle is in the daemon's log so far. */
 static int log_count(struct daemon *d, const char *needle)
 {
@@ -440,6 +467,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_no_stale_command_after_the_broker_returns,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_stop_without_the_broker_says_the_heater_is_left_on, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shutdown_off_stays_off, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_replayed_old_commands_are_ignored_but_not_cramps, setup, teardown),

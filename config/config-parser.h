@@ -27,6 +27,7 @@ struct parser {
 	size_t item;                        /* of a named section: its index */
 	struct set_lines plain;             /* for every plain section */
 	struct set_lines *items[CONFIG_MAX_SECTIONS]; /* per named kind, per item */
+	unsigned opened[CONFIG_MAX_SECTIONS]; /* a plain section's header line; 0: not yet */
 };
 
 /* Records "PATH:LINE: message" unless an error was recorded already. */

@@ -107,8 +107,19 @@ static void open_section(struct parser *p, const char *header, size_t len)
 		return;
 	}
 	p->section = spec;
-	if (!spec->named)
+	if (!spec->named) {
+		size_t k = parser_section_index(spec);
+
+		/* Two [heating] would be merged silently: the second's keys not where one looks. */
+		if (p->opened[k]) {
+			parser_error(p, line,
+				     "[%s] appears twice (first on line %u): put its keys in one",
+				     spec->kind, p->opened[k]);
+			p->section = NULL;
+		}
+		p->opened[k] = line;
 		return;
+	}
 	snprintf(name, sizeof(name), "%.*s", (int) (len - kind_len - 1), dot + 1);
 	if (len - kind_len - 1 >= sizeof(name) || !config_name_is_valid(name)) {
 		parser_error(p, line,

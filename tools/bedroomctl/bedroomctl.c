@@ -87,11 +87,11 @@ static const char usage_text[] =
     "      them and removes nothing.\n"
     "\n"
     "Options:\n"
-    "  --config FILE   the daemon's configuration, for the broker, its user and TLS\n"
-    "                  files, the base topic and the state directory\n"
-    "                  (default " CONFIG_DEFAULT_PATH ")\n"
-    "  --help          print this and exit\n"
-    "  --version       print the version and exit\n"
+    "  -c, --config FILE  the daemon's configuration, for the broker, its user and\n"
+    "                     TLS files, the base topic and the state directory\n"
+    "                     (default " CONFIG_DEFAULT_PATH ")\n"
+    "  --help             print this and exit\n"
+    "  --version          print the version and exit\n"
     "\n"
     "Exit status:\n"
     "   0  done\n"
@@ -161,7 +161,7 @@ static int cmd_cramp(const char *config_path, int argc, char **argv)
 	json_t *j = NULL;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, "c:", options, NULL)) >= 0) {
 		switch (c) {
 		case 'l':
 			leg = optarg;
@@ -289,7 +289,7 @@ static int cmd_report(const char *config_path, int argc, char **argv)
 	FILE *f = stdout;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, "c:", options, NULL)) >= 0) {
 		switch (c) {
 		case 'd':
 			errno = 0;
@@ -405,7 +405,7 @@ static int cmd_status(const char *config_path, int argc, char **argv)
 	const char *error = NULL;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, "c:", options, NULL)) >= 0) {
 		switch (c) {
 		case 'c':
 			config_path = optarg;
@@ -491,7 +491,7 @@ static int cmd_ha_remove(const char *config_path, int argc, char **argv)
 	bool dry_run = false, force = false;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, "c:", options, NULL)) >= 0) {
 		switch (c) {
 		case 'd':
 			dry_run = true;
@@ -542,7 +542,7 @@ int main(int argc, char **argv)
 	const char *command;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+", options, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, "+c:", options, NULL)) >= 0) {
 		switch (c) {
 		case 'c':
 			config_path = optarg;

@@ -69,6 +69,10 @@ expect_exit 64 "$ctl" $c cramp extra
 # A bad or missing configuration, and a broker that is not there.
 expect_exit 78 "$ctl" --config "$tmp/none.conf" cramp
 expect_exit 78 "$ctl" --config "$tmp/none.conf" status
+# -c as bedroomd takes it, before or after the command.
+expect_exit 78 "$ctl" -c "$tmp/none.conf" status
+grep -q "none.conf: cannot read configuration" "$tmp/err" || fail "-c: $(cat "$tmp/err")"
+expect_exit 78 "$ctl" status -c "$tmp/none.conf"
 expect_exit 69 "$ctl" $c cramp --leg left
 grep -q 'the cramp is not logged' "$tmp/err" || fail "broker away message: $(cat "$tmp/err")"
 expect_exit 69 "$ctl" $c status

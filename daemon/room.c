@@ -62,6 +62,7 @@ struct room {
 	struct mqtt_slot *watch;    /* the connection, for the MQTT thermometers' silence */
 	bool *went_stale;           /* per sensor, filled by room_sensors_tick() */
 	struct room_publish published;
+	uint64_t published_status; /* room_sensors_status() then */
 	struct room_publish_params publish_params;
 	struct event_deadline health; /* the next staleness check or publish due */
 	struct room_reading reading;  /* the room temperature now */
@@ -91,6 +92,7 @@ static void arm_health_timer(struct room *r)
 static void room_update(struct room *r, const struct room_sensors_result *res, bool force)
 {
 	uint64_t now = clock_monotonic_usec();
+	uint64_t status = r->track ? room_sensors_status(r->track, now) : 0;
 	int32_t mc;
 
 	r->reading = res->reading;
@@ -98,12 +100,13 @@ static void room_update(struct room *r, const struct room_sensors_result *res, b
 	if (res->news && r->reading_handler)
 		r->reading_handler(&r->reading, r->reading_userdata);
 	/*
-	 * A sensor going stale or coming back, or the room temperature becoming
-	 * known or unknown, is news at once, whatever the interval.
+	 * A sensor going stale, waiting or coming back, or the room temperature
+	 * becoming known or unknown, is news at once, whatever the interval.
 	 */
-	if (force || r->reading.known != r->published.known ||
+	if (force || r->reading.known != r->published.known || status != r->published_status ||
 	    room_publish_due(&r->published, &r->publish_params, r->reading.known, mc, false, now)) {
 		room_publish_mark(&r->published, r->reading.known, mc, now);
+		r->published_status = status;
 		r->held_back = false;
 		if (r->cb->changed)
 			r->cb->changed(r->userdata);
@@ -517,6 +520,7 @@ bool room_adopt(struct room *r, const struct room *old)
 	room_sensors_adopt_news(r->track, old->track);
 	r->reading = room_sensors_reading(r->track, clock_monotonic_usec());
 	r->published = old->published;
+	r->published_status = old->published_status;
 	return adopted == r->n_sensors && r->n_sensors == old->n_sensors;
 }
 

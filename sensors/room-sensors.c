@@ -187,3 +187,17 @@ const struct reading_check_state *room_sensors_checks(const struct room_sensors 
 	assert(i < rs->n);
 	return &rs->sensors[i].check;
 }
+
+uint64_t room_sensors_status(const struct room_sensors *rs, uint64_t now_usec)
+{
+	uint64_t status = 0;
+
+	/* Two bits a sensor; past 32 sensors (more than a config allows) they share. */
+	for (size_t i = 0; i < rs->n; i++) {
+		const struct sensor_health *h = &rs->sensors[i].health;
+		unsigned s = h->stale ? 1 : sensor_health_usable(h, now_usec) ? 2 : 3;
+
+		status ^= (uint64_t) s << (2 * (i % 32));
+	}
+	return status;
+}

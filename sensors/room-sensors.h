@@ -90,6 +90,12 @@ void room_sensors_adopt(struct room_sensors *to, size_t i, const struct room_sen
 /* A reload: @to knows what @from handed on already, so it is not news again. */
 void room_sensors_adopt_news(struct room_sensors *to, const struct room_sensors *from);
 
+/*
+ * What the state snapshot shows of each sensor's status at @now_usec (stale,
+ * ok, waiting), as one number: a change of it is news to publish.
+ */
+uint64_t room_sensors_status(const struct room_sensors *rs, uint64_t now_usec);
+
 /* Sensor @i's health and checks, for the state snapshot (owned by @rs). */
 const struct sensor_health *room_sensors_health(const struct room_sensors *rs, size_t i);
 const struct reading_check_state *room_sensors_checks(const struct room_sensors *rs, size_t i);

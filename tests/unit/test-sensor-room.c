@@ -182,6 +182,31 @@ static void test_readings_keep_their_time(void **state)
 	room_sensors_free(rs);
 }
 
+/*
+ * What the state shows of each sensor (waiting, ok, stale) changes the status
+ * the room publishes on; the same value again does not. A sensor coming back
+ * with the temperature it had used to leave "waiting" shown for minutes.
+ */
+static void test_status_is_what_the_state_shows(void **state)
+{
+	struct room_sensors *rs = two_sensors(ROOM_TEMP_MODE_MIN, 0);
+	struct room_sensors_result res;
+	uint64_t waiting, ok;
+	bool stale[2];
+
+	offer(rs, 0, 20000, 10 * SEC);
+	waiting = room_sensors_status(rs, 10 * SEC); /* the second has said nothing yet */
+	offer(rs, 1, 20000, 20 * SEC);
+	ok = room_sensors_status(rs, 20 * SEC);
+	assert_true(ok != waiting);
+	offer(rs, 0, 20000, 30 * SEC);
+	assert_true(room_sensors_status(rs, 30 * SEC) == ok);
+	room_sensors_tick(rs, 5 * MIN + 25 * SEC, &res, stale);
+	assert_true(!stale[0] && stale[1]);
+	assert_true(room_sensors_status(rs, 5 * MIN + 25 * SEC) != ok);
+	room_sensors_free(rs);
+}
+
 /* The same value read again is a reading; a rejected one, or the other sensor's, is not. */
 static void test_news_is_a_new_reading(void **state)
 {
@@ -279,6 +304,7 @@ int main(void)
 		cmocka_unit_test(test_aggregate),
 		cmocka_unit_test(test_publish),
 		cmocka_unit_test(test_readings_keep_their_time),
+		cmocka_unit_test(test_status_is_what_the_state_shows),
 		cmocka_unit_test(test_news_is_a_new_reading),
 		cmocka_unit_test(test_no_reading_goes_back_in_time),
 		cmocka_unit_test(test_adopted_sensors_go_on),

@@ -46,12 +46,14 @@ int cramp_command_parse(const void *data, size_t len, int64_t now_s, struct cram
 	size_t blank = 0;
 	int r = 0;
 
+	if (len == 0)
+		return fail(ret_reason, "empty: a cramp report has a payload", -ENODATA);
 	if (len > PAYLOAD_MAX)
 		return fail(ret_reason, "payload too large", -EMSGSIZE);
 	while (blank < len && strchr(" \t\r\n", ((const char *) data)[blank]))
 		blank++;
 	if (blank == len) {
-		*ret = c; /* empty: a cramp now, leg unknown */
+		*ret = c; /* blank: a cramp now, leg unknown */
 		return 0;
 	}
 	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &error);

@@ -4,10 +4,11 @@
 #include <stdint.h>
 
 /*
- * A cramp reported on <base>/cramp: an empty payload, or JSON with optional
+ * A cramp reported on <base>/cramp: a blank payload, or JSON with optional
  * "leg" (left, right, unknown), "site" (calf, foot, thigh, buttock), "time"
  * (ISO-8601, for a cramp remembered later), "note" (at most 200 bytes) and
- * "source" (who reports it: home_assistant, bedroomctl, ...).
+ * "source" (who reports it: home_assistant, bedroomctl, ...). A zero-length
+ * payload is none: it is what clearing a retained message sends.
  */
 
 #define CRAMP_NOTE_MAX 200
@@ -23,7 +24,8 @@ struct cramp_command {
 /*
  * Parses the @len bytes at @data. A time more than 5 minutes after @now_s or
  * more than 30 days before it is refused. Returns 0 and fills *ret, or
- * -EMSGSIZE / -EBADMSG / -EINVAL / -ERANGE with a short reason in *ret_reason.
+ * -ENODATA / -EMSGSIZE / -EBADMSG / -EINVAL / -ERANGE with a short reason in
+ * *ret_reason.
  */
 int cramp_command_parse(const void *data, size_t len, int64_t now_s, struct cramp_command *ret,
 			const char **ret_reason);

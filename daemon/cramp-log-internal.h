@@ -11,6 +11,7 @@
 
 #include "control/cramp-confirm.h"
 #include "control/cramp-tracker.h"
+#include "daemon/command-guard.h"
 #include "daemon/cramp-log.h"
 #include "daemon/warn-limit.h"
 #include "store/cramps.h"
@@ -54,7 +55,8 @@ struct cramp_log {
 	/* Suspected cramps (from movement), and which reports confirmed them. */
 	struct cramp_confirm suspects;
 
-	struct warn_limit warn; /* about bad reports on <base>/cramp */
+	struct warn_limit warn;     /* about bad reports on <base>/cramp */
+	struct command_guard guard; /* retained and empty ones are no reports */
 };
 
 /* An advisory fired: kept in the store (so it does not fire again after a restart), told. */

@@ -562,12 +562,12 @@ static void on_cramp_command(const struct mqtt_message *msg, void *userdata)
 
 	/*
 	 * A retained report is a cramp from the past, sent again on every
-	 * (re)subscribe: it was logged when it came, and would be logged again.
+	 * (re)subscribe: it was logged when it came, and would be logged again. An
+	 * empty one is a retained message being cleared: no cramp in a medical log.
 	 */
-	if (msg->retained) {
-		log_debug("ignoring a retained cramp report on '%s'", msg->topic);
+	if (command_guard_refuses(&l->guard, &l->warn, msg,
+				  "a cramp report has a payload ({} for one now, leg unknown)"))
 		return;
-	}
 	if (cramp_command_parse(msg->payload, msg->len, now, &c, &reason) < 0) {
 		warn_limited(&l->warn, "ignoring a cramp report on '%s': %s", msg->topic, reason);
 		return;

@@ -16,6 +16,7 @@
 #include "actuators/heater.h"
 #include "control/duty-hour.h"
 #include "control/thermostat.h"
+#include "daemon/command-guard.h"
 #include "daemon/event-source.h"
 #include "daemon/heating-settings.h"
 #include "daemon/heating.h"
@@ -76,7 +77,8 @@ struct heating {
 	bool relays_tried; /* restored, or the thermostat kept its own at a reload */
 	bool reloaded;     /* made by a reload (for what the log says) */
 
-	struct heating_settings settings; /* floor and mode */
+	struct heating_settings settings;             /* floor and mode */
+	struct command_guard floor_guard, mode_guard; /* retained and empty ones are no commands */
 	struct mqtt_slot *floor_slot, *mode_slot, *outdoor_slot, *watch;
 	struct event_deadline wake; /* the next decision or plug re-send due */
 	bool connected;

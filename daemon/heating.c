@@ -362,7 +362,8 @@ static void on_floor_message(const struct mqtt_message *msg, void *userdata)
 {
 	struct heating *h = userdata;
 
-	if (!heating_settings_set_floor(&h->settings, msg->payload, msg->len))
+	if (command_guard_refuses(&h->floor_guard, &h->settings.warn_floor, msg, NULL) ||
+	    !heating_settings_set_floor(&h->settings, msg->payload, msg->len))
 		return;
 	step(h);
 	if (h->cb->changed)
@@ -373,7 +374,8 @@ static void on_mode_message(const struct mqtt_message *msg, void *userdata)
 {
 	struct heating *h = userdata;
 
-	if (!heating_settings_set_mode(&h->settings, msg->payload, msg->len))
+	if (command_guard_refuses(&h->mode_guard, &h->settings.warn_mode, msg, NULL) ||
+	    !heating_settings_set_mode(&h->settings, msg->payload, msg->len))
 		return;
 	step(h);
 	if (h->cb->changed)

@@ -62,6 +62,8 @@ struct mqtt {
 	char *availability_topic;
 	char *client_id;
 	uint64_t connected_usec; /* CLOCK_MONOTONIC: the last CONNACK */
+	/* This configuration has had a CONNACK: its port speaks its language (TLS or not). */
+	bool ever_connected;
 
 	enum mqtt_state state;
 	bool host_set; /* mosquitto_reconnect_async() needs a first connect call */

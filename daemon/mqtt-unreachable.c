@@ -119,7 +119,9 @@ void mqtt_attempt_note_socket(struct mqtt *m, int fd)
  * handshake with an alert ("certificate required") that reaches us before our
  * CONNECT makes it reset the socket, or with only the reset: one cause, one
  * message. A TLS client on a plain port looks the same (an end of file, or a
- * reset).
+ * reset). Once this configuration has connected, none of that is the cause:
+ * a broker stopped (kill -STOP) or overloaded takes the connection and never
+ * answers.
  */
 static const char *closed_early(const struct mqtt *m, int error)
 {
@@ -131,6 +133,10 @@ static const char *closed_early(const struct mqtt *m, int error)
 		return NULL;
 	if (!alert && error != 0 && error != -ECONNRESET && error != -EPIPE)
 		return NULL;
+	if (m->ever_connected)
+		return "the broker took the connection but stopped answering before CONNACK (it "
+		       "answered this configuration before: is it stopped, overloaded or "
+		       "restarting?)";
 	if (!m->tls)
 		return "the broker closed the connection before answering (does this port "
 		       "want TLS? set ca_file)";
@@ -182,6 +188,7 @@ void mqtt_attempt_succeeded(struct mqtt *m)
 		log_info("connected to MQTT broker %s:%d", m->host, m->port);
 	m->unreachable[0] = '\0';
 	m->attempt_error[0] = '\0';
+	m->ever_connected = true;
 }
 
 const char *mqtt_unreachable_reason(const struct mqtt *m)

@@ -75,12 +75,9 @@ void reminders_on_answer(const struct mqtt_message *msg, void *userdata)
 			    name);
 		return;
 	}
-	if (msg->retained) {
-		/* It would answer again at every start. */
-		warn_answer(r, "ignoring a retained answer on '%s': answers must not be retained",
-			    msg->topic);
+	/* A retained answer would answer again at every start and reconnect. */
+	if (command_guard_refuses(&rem->guard, &r->warn, msg, NULL))
 		return;
-	}
 	if (reminder_command_parse(msg->payload, msg->len, &c, &reason) < 0) {
 		warn_answer(r, "ignoring an answer to reminder %s: %s", name, reason);
 		return;

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "control/reminder-run.h"
+#include "daemon/command-guard.h"
 #include "daemon/mqtt.h"
 #include "daemon/reminders.h"
 #include "daemon/warn-limit.h"
@@ -24,7 +25,8 @@ struct reminder {
 	bool unsaved;                /* the store does not have s yet */
 	bool adopted;                /* s is the running one's, taken over on reload */
 	bool repeat_said; /* an answer that changed nothing was said since the last one that did */
-	int64_t next_slot_s; /* REMINDER_NEVER: none */
+	struct command_guard guard; /* retained and empty answers are none */
+	int64_t next_slot_s;        /* REMINDER_NEVER: none */
 	int64_t wakeup_s;
 };
 

@@ -4,7 +4,8 @@
  * 10 000 bad commands. The daemon stays up, bad commands change nothing (not
  * the state, not the store), its memory stays bounded, the journal gets a
  * handful of lines rather than one per message, and the same setting sent
- * again and again is written to the store once.
+ * again and again is written to the store once. A retained command is never
+ * obeyed, and said once, not at every reconnect; clearing it is no command.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +14,7 @@
 
 #include <cmocka.h>
 #include <errno.h>
+#include <mosquitto.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -284,6 +286,97 @@ static void test_the_same_setting_again_is_not_written_again(void **state)
 		assert_true(now_ms() < end);
 }
 
+/* A client with the daemon's client_id takes its connection: it reconnects and subscribes anew. */
+static void take_connection(struct fixture *f)
+{
+	struct mosquitto *m;
+	char id[64];
+
+	snprintf(id, sizeof(id), "bedroomd-abuse%d", (int) getpid());
+	m = mosquitto_new(id, true, NULL);
+	assert_non_null(m);
+	assert_int_equal(mosquitto_connect(m, "127.0.0.1", f->broker.port, 30), MOSQ_ERR_SUCCESS);
+	(void) mosquitto_loop(m, 1000, 1);
+	(void) mosquitto_disconnect(m);
+	(void) mosquitto_loop(m, 100, 1);
+	mosquitto_destroy(m);
+}
+
+/* Waits until the broker has had @n subscriptions to <base>/@leaf from the daemon. */
+static void wait_subscribed(struct fixture *f, const char *leaf, size_t n)
+{
+	char needle[160];
+	char *log = NULL;
+
+	snprintf(needle, sizeof(needle), "bedroomd-abuse%d 1 %s/%s", (int) getpid(), f->base, leaf);
+	for (long long end = now_ms() + 30000; now_ms() < end; usleep(100000)) {
+		free(log);
+		log = broker_log(&f->broker);
+		if (log && count(log, needle) >= n)
+			break;
+	}
+	if (!log || count(log, needle) < n)
+		fail_msg("not subscribed %zu times to '%s':\n%s", n, needle, log ? log : "");
+	free(log);
+}
+
+/*
+ * "mosquitto_pub -r" or a Home Assistant automation with retain: true: the
+ * broker sends the command again at every subscribe, where it would undo what
+ * was set since. Refused with a warning saying how to clear it, once for each
+ * topic, not again at the reconnect; the clear that follows is no command.
+ */
+static void test_retained_commands_are_refused_once(void **state)
+{
+	static const char *const leaves[] = { "set/mode", "set/floor" };
+	struct fixture *f = *state;
+	char topic[160], needle[400];
+	char *log;
+
+	snprintf(topic, sizeof(topic), "%s/set/mode", f->base);
+	assert_int_equal(client_publish(f->client, topic, "off", true), 0);
+	snprintf(topic, sizeof(topic), "%s/set/floor", f->base);
+	assert_int_equal(client_publish(f->client, topic, "20", true), 0);
+	assert_int_equal(daemon_start(&f->daemon, NULL), 0);
+	assert_int_equal(daemon_wait_notify(&f->daemon, "READY=1", 10000), 0);
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(needle, sizeof(needle),
+			 "ignoring a retained message on '%s/%s': commands must not be retained "
+			 "(clear it: mosquitto_pub -r -n -t '%s/%s')",
+			 f->base, leaves[i], f->base, leaves[i]);
+		assert_int_equal(daemon_wait_log(&f->daemon, needle, 10000), 0);
+	}
+	take_connection(f);
+	wait_subscribed(f, "set/mode", 2);
+	wait_subscribed(f, "set/floor", 2);
+	settle(f, "18.5", "18.5");
+
+	/* Clearing them: an empty message each, said at info level, no "not a temperature". */
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(topic, sizeof(topic), "%s/%s", f->base, leaves[i]);
+		assert_int_equal(client_publish(f->client, topic, "", true), 0);
+		snprintf(needle, sizeof(needle), "ignoring an empty message on '%s'", topic);
+		assert_int_equal(daemon_wait_log(&f->daemon, needle, 10000), 0);
+	}
+	settle(f, "19", "19");
+	{
+		const struct message *m;
+		size_t n = client_messages(f->client, &m);
+
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(m[i].topic, f->state_topic) == 0)
+				assert_null(strstr(m[i].payload, "\"mode\":\"off\""));
+		assert_non_null(client_wait(f->client, f->state_topic, "~\"mode\":\"heat\"", 1000));
+	}
+	log = daemon_stderr(&f->daemon);
+	assert_int_equal(count(log, "commands must not be retained"), 2);
+	assert_null(strstr(log, "ignoring set/floor"));
+	assert_null(strstr(log, "ignoring set/mode"));
+	assert_null(strstr(log, "floor set to 20.0"));
+	free(log);
+	assert_int_equal(store_count_rows(f->db, "settings", "key = 'mode' AND value = 'off'"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -291,6 +384,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_the_same_setting_again_is_not_written_again,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retained_commands_are_refused_once, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

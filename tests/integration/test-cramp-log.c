@@ -594,6 +594,42 @@ static void test_amendment_while_the_first_event_is_in_flight(void **state)
 	assert_int_equal(count_rows(f, "1"), 1);
 }
 
+/*
+ * A retained report would come again at every start: refused, with how to
+ * clear it. The clear reaches subscribers as an empty message, which is no
+ * cramp (a false entry in a medical log); Home Assistant's button still logs one.
+ */
+static void test_retained_and_empty_reports_are_no_cramps(void **state)
+{
+	struct fixture *f = *state;
+	char needle[400];
+
+	assert_int_equal(client_publish(f->client, f->command_topic, "{\"leg\":\"left\"}", true),
+			 0);
+	start(f);
+	snprintf(needle, sizeof(needle),
+		 "ignoring a retained message on '%s': commands must not be retained (clear it: "
+		 "mosquitto_pub -r -n -t '%s')",
+		 f->command_topic, f->command_topic);
+	assert_int_equal(daemon_wait_log(&f->daemon, needle, 10000), 0);
+	assert_int_equal(client_publish(f->client, f->command_topic, "", true), 0);
+	snprintf(needle, sizeof(needle),
+		 "ignoring an empty message on '%s' (a retained message being cleared?); a cramp "
+		 "report has a payload",
+		 f->command_topic);
+	assert_int_equal(daemon_wait_log(&f->daemon, needle, 10000), 0);
+	assert_int_equal(count_rows(f, "1"), 0);
+	assert_null(client_wait(f->client, f->event_topic, NULL, 1000));
+
+	assert_int_equal(
+	    client_publish(f->client, f->command_topic, "{\"source\":\"home_assistant\"}", false),
+	    0);
+	assert_non_null(
+	    client_wait(f->client, f->event_topic, "~\"source\":\"home_assistant\"", 10000));
+	assert_int_equal(count_rows(f, "1"), 1);
+	assert_int_equal(count_rows(f, "leg = 'left'"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -615,6 +651,8 @@ int main(void)
 		    test_diary_typed_in_newest_first_fires_the_advisories, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_duplicate_with_detail_amends_the_cramp, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_retained_and_empty_reports_are_no_cramps,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_amendment_while_the_first_event_is_in_flight,
 						setup, teardown),
 	};

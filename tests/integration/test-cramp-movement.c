@@ -253,7 +253,7 @@ static void test_reports_after_a_confirmation(void **state)
 	event_id(m, id, sizeof(id));
 	event_time(m, when, sizeof(when));
 	snprintf(confirms, sizeof(confirms), "~\"confirms\":\"%s\"", id);
-	assert_int_equal(client_publish(f->client, f->cramp_topic, "", false), 0);
+	assert_int_equal(client_publish(f->client, f->cramp_topic, "{}", false), 0);
 	m = client_wait(f->client, f->event_topic, confirms, 10000);
 	assert_non_null(m);
 	assert_non_null(strstr(m->payload, "\"leg\":\"unknown\""));

@@ -4,7 +4,7 @@
  * must back off rather than fight every second, with the client_id hint once;
  * a broker restarted soon after a connect is no reason for that hint; a
  * broker that refuses us for want of a password says which user and that no
- * password was sent.
+ * password was sent; a broker frozen after we connected gets no TLS hint.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,11 +197,37 @@ static void test_refused_user_without_password(void **state)
 	free(log);
 }
 
+/*
+ * A broker frozen (kill -STOP) after a connect takes new connections and never
+ * answers: the plain port this configuration connected to is no TLS port, and
+ * the log must not say it may be.
+ */
+static void test_frozen_broker_gets_no_tls_hint(void **state)
+{
+	struct fixture *f = *state;
+	char *log;
+
+	write_config(f, &f->daemon, "keepalive = 5\n");
+	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
+	assert_int_equal(kill(f->broker.pid, SIGSTOP), 0);
+	if (daemon_wait_log(&f->daemon, "cannot reach MQTT broker", 60000) < 0) {
+		kill(f->broker.pid, SIGCONT);
+		fail_msg("no attempt failed while the broker was frozen");
+	}
+	assert_int_equal(kill(f->broker.pid, SIGCONT), 0);
+	log = daemon_stderr(&f->daemon);
+	if (strstr(log, "want TLS") || !strstr(log, "stopped answering"))
+		fail_msg("want 'stopped answering', no TLS hint:\n%s", log);
+	free(log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_same_client_id_backs_off, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_broker_restart_gives_no_hint, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_frozen_broker_gets_no_tls_hint, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_refused_user_without_password, setup,
 						teardown),
 	};

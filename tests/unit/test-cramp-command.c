@@ -16,16 +16,28 @@ static int parse(const char *payload, struct cramp_command *c, const char **reas
 	return cramp_command_parse(payload, strlen(payload), NOW, c, reason);
 }
 
-static void test_empty_payload_is_a_cramp_now(void **state)
+static void test_blank_payload_is_a_cramp_now(void **state)
 {
 	struct cramp_command c;
 
-	assert_int_equal(parse("", &c, NULL), 0);
+	assert_int_equal(parse("{}", &c, NULL), 0);
 	assert_string_equal(c.leg, "unknown");
 	assert_string_equal(c.site, "");
 	assert_true(c.time == 0);
 	assert_string_equal(c.source, "command");
 	assert_int_equal(parse(" \n", &c, NULL), 0);
+	assert_string_equal(c.leg, "unknown");
+}
+
+/* Clearing a retained message sends an empty one: no cramp in a medical log. */
+static void test_empty_payload_is_no_cramp(void **state)
+{
+	struct cramp_command c;
+	const char *reason = NULL;
+
+	assert_int_equal(parse("", &c, &reason), -ENODATA);
+	assert_non_null(strstr(reason, "empty"));
+	assert_int_equal(cramp_command_parse(NULL, 0, NOW, &c, &reason), -ENODATA);
 }
 
 static void test_full_report(void **state)
@@ -76,7 +88,8 @@ static void test_refusals(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_empty_payload_is_a_cramp_now),
+		cmocka_unit_test(test_blank_payload_is_a_cramp_now),
+		cmocka_unit_test(test_empty_payload_is_no_cramp),
 		cmocka_unit_test(test_full_report),
 		cmocka_unit_test(test_refusals),
 	};

@@ -189,20 +189,24 @@ int store_prune(struct store *s, int64_t before)
 
 int store_first_record(struct store *s, int64_t *ret_time, int *ret_tz_offset_s)
 {
-	/* Each table's oldest by its time index, then the oldest of those. */
-	static const char *const tables[] = { "cramps", "advisories", "room_temperature",
-					      "reminder_log" };
+	/*
+	 * Each table's oldest, then the oldest of those; a cramp by when it was
+	 * logged, not its own time (a cramp remembered may be dated weeks back).
+	 */
+	static const char *const queries[] = {
+		"SELECT recorded, tz_offset_s FROM cramps ORDER BY recorded LIMIT 1;",
+		"SELECT time, tz_offset_s FROM advisories ORDER BY time LIMIT 1;",
+		"SELECT time, tz_offset_s FROM room_temperature ORDER BY time LIMIT 1;",
+		"SELECT time, tz_offset_s FROM reminder_log ORDER BY time LIMIT 1;",
+	};
 	size_t n = s->schema >= STORE_SCHEMA_REMINDERS ? 4 : 3;
 	int r = -ENODATA;
 
 	for (size_t i = 0; i < n; i++) {
-		char sql[128];
 		sqlite3_stmt *st;
 		int rc;
 
-		snprintf(sql, sizeof(sql),
-			 "SELECT time, tz_offset_s FROM %s ORDER BY time LIMIT 1;", tables[i]);
-		rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+		rc = sqlite3_prepare_v2(s->db, queries[i], -1, &st, NULL);
 		if (rc != SQLITE_OK)
 			return errno_from_sqlite(rc);
 		rc = sqlite3_step(st);
@@ -228,10 +232,13 @@ int store_check(struct store *s)
 	if (rc != SQLITE_OK)
 		return errno_from_sqlite(rc);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) /* one row, "ok" or the first problem found */
-		r = strcmp((const char *) sqlite3_column_text(st, 0), "ok") == 0 ? 0 : -EBADMSG;
-	else
+	if (rc == SQLITE_ROW) { /* one row, "ok" or the first problem found */
+		const char *text = (const char *) sqlite3_column_text(st, 0);
+
+		r = !text ? -ENOMEM : strcmp(text, "ok") == 0 ? 0 : -EBADMSG;
+	} else {
 		r = errno_from_sqlite(rc);
+	}
 	sqlite3_finalize(st);
 	return r;
 }

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "store/room-temperature.h"
 #include "store/store.h"
 #include "tests/unit/test-store-fixture.h"
 
@@ -142,6 +143,34 @@ static void test_check_finds_a_damaged_page(void **state)
 	assert_string_equal(store_strerror(-EBADMSG), "the file is damaged");
 	assert_string_equal(store_strerror(-ENODEV), "the store is not open");
 	assert_string_equal(store_strerror(-ENOSPC), strerror(ENOSPC));
+}
+
+/*
+ * Where the history begins: the oldest record of any table, a cramp by when it
+ * was logged (one remembered three weeks later must not make the weeks before
+ * the install look recorded).
+ */
+static void test_first_record(void **state)
+{
+	struct store *s = NULL;
+	struct store_cramp c;
+	int64_t t = 0;
+	int tz = 0;
+
+	assert_int_equal(store_open(*state, &s), 0);
+	assert_int_equal(store_first_record(s, &t, &tz), -ENODATA);
+	assert_int_equal(store_room_temperature_add(s, 2000000, 7200, 18.5), 0);
+	c = store_fixture_cramp("c-old", 2000000 - 21 * 86400, "left");
+	c.recorded = 2000100;
+	assert_int_equal(store_cramp_add(s, &c), 0);
+	assert_int_equal(store_first_record(s, &t, &tz), 0);
+	assert_int_equal(t, 2000000);
+	assert_int_equal(tz, 7200);
+	c = store_fixture_cramp("c-new", 1999000, "right"); /* logged before the sample */
+	assert_int_equal(store_cramp_add(s, &c), 0);
+	assert_int_equal(store_first_record(s, &t, &tz), 0);
+	assert_int_equal(t, 1999005);
+	store_close(s);
 }
 
 static void test_migrates_an_old_file(void **state)
@@ -491,6 +520,7 @@ int main(void)
 		STORE_TEST(test_garbage_file_is_reported),
 		STORE_TEST(test_open_error_is_the_systems),
 		STORE_TEST(test_check_finds_a_damaged_page),
+		STORE_TEST(test_first_record),
 		STORE_TEST(test_migrates_an_old_file),
 		STORE_TEST(test_cramps_outbox_order_and_delivery),
 		STORE_TEST(test_room_temperature_and_prune),

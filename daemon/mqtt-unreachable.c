@@ -133,7 +133,7 @@ static const char *closed_early(const struct mqtt *m, int error)
 		return NULL;
 	if (!alert && error != 0 && error != -ECONNRESET && error != -EPIPE)
 		return NULL;
-	if (m->ever_connected)
+	if (m->ever_connected && !strstr(m->attempt_error, "certificate required"))
 		return "the broker took the connection but stopped answering before CONNACK (it "
 		       "answered this configuration before: is it stopped, overloaded or "
 		       "restarting?)";

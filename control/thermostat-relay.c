@@ -100,3 +100,13 @@ int thermostat_relay_keep_rest(struct thermostat *t, unsigned i, const struct th
 	s->alerts = rest->alerts;
 	return 0;
 }
+
+unsigned thermostat_alerts(const struct thermostat *t)
+{
+	return t->alerts;
+}
+
+void thermostat_keep_alerts(struct thermostat *t, unsigned alerts)
+{
+	t->alerts = alerts; /* set, not raised: the daemon has them active already */
+}

@@ -288,6 +288,15 @@ int thermostat_relay_get_rest(const struct thermostat *t, unsigned i, uint64_t n
 int thermostat_relay_keep_rest(struct thermostat *t, unsigned i,
 			       const struct thermostat_rest *rest);
 
+/*
+ * The room-wide alerts raised (THERMOSTAT_ALERT_BIT()s: over_temperature,
+ * sensor_stale), and a new thermostat taking them from the one before it (a
+ * reload), so it clears them when they end: within over_temperature's
+ * hysteresis a fresh one would neither raise nor clear it.
+ */
+unsigned thermostat_alerts(const struct thermostat *t);
+void thermostat_keep_alerts(struct thermostat *t, unsigned alerts);
+
 void thermostat_get_learned(const struct thermostat *t, struct thermostat_learned *ret);
 
 /*

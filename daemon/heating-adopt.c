@@ -19,13 +19,12 @@ static bool thermostat_made_alike(const struct thermostat_params *a,
 }
 
 /* Takes the stage @old into @s: its plug's tracker, its relay state, its hour of use. */
-static void adopt_stage(struct stage *s, struct stage *old, unsigned old_index)
+static void adopt_stage(struct stage *s, struct stage *old)
 {
 	s->heater = heater_free(s->heater);
 	s->heater = old->heater;
 	old->heater = NULL;
 	s->adopted = true;
-	s->adopted_from = old_index;
 	s->on = old->on;
 	s->wake_usec = old->wake_usec;
 	s->duty = old->duty;
@@ -86,7 +85,7 @@ void heating_adopt(struct heating *h, struct heating *old)
 			if (!o->heater || strcmp(o->cfg->name, s->cfg->name) != 0 ||
 			    !heater_params_equal(&o->params, &s->params))
 				continue;
-			adopt_stage(s, o, j);
+			adopt_stage(s, o);
 			adopted++;
 			found = true;
 			all_in_place &= i == j;
@@ -98,6 +97,10 @@ void heating_adopt(struct heating *h, struct heating *old)
 	 * comes from the new room (heating_take_room_reading()): a thermometer that
 	 * changed starts unknown, and heating must not go on with its old value.
 	 */
+	h->carry_floor = old->settings.floor_pending;
+	h->carried_floor_c = old->settings.floor_c;
+	h->carry_mode = old->settings.mode_pending;
+	h->carried_mode = old->settings.mode;
 	h->in.outdoor_known = old->in.outdoor_known;
 	h->in.outdoor_c = old->in.outdoor_c;
 	/*
@@ -115,15 +118,21 @@ void heating_adopt(struct heating *h, struct heating *old)
 	}
 	/*
 	 * A thermostat made anew learns what the relays did before it, as at a
-	 * restart, and the kept heaters' rests and alerts from the old one.
+	 * restart, and each heater's rest and alerts from the old one: by name, so a
+	 * heater whose settings changed (a fixed power_json_key) rests on too, and
+	 * its alert is cleared by the new thermostat in time.
 	 */
 	h->relays_tried = adopted_thermostat;
+	if (!adopted_thermostat && old->thermostat && h->thermostat)
+		thermostat_keep_alerts(h->thermostat, thermostat_alerts(old->thermostat));
 	for (unsigned i = 0; i < h->n_stages && !adopted_thermostat && old->thermostat; i++) {
 		struct stage *s = &h->stages[i];
 
-		s->rest_pending =
-		    s->adopted && thermostat_relay_get_rest(old->thermostat, s->adopted_from,
-							    clock_monotonic_usec(), &s->rest) > 0;
+		for (unsigned j = 0; j < old->n_stages; j++)
+			if (strcmp(old->stages[j].cfg->name, s->cfg->name) == 0)
+				s->rest_pending =
+				    thermostat_relay_get_rest(old->thermostat, j,
+							      clock_monotonic_usec(), &s->rest) > 0;
 	}
 	h->reloaded = true;
 	hand_over_plugs(h, old);

@@ -48,7 +48,6 @@ struct stage {
 	/* A reload's: the old thermostat's rest and alerts for it, until the new one takes them. */
 	bool rest_pending;
 	struct thermostat_rest rest;
-	unsigned adopted_from; /* its index in the heating before the reload */
 };
 
 struct heating {
@@ -59,6 +58,11 @@ struct heating {
 	void *userdata;
 	struct mqtt *mqtt;
 	struct inputs *inputs; /* whether the person is in bed */
+
+	/* A reload's: the floor and mode the old heating had not kept yet (a failing store). */
+	bool carry_floor, carry_mode;
+	double carried_floor_c;
+	enum command_mode carried_mode;
 
 	struct thermostat_params thermostat_params;
 	struct thermostat *thermostat;

@@ -95,6 +95,13 @@ void heating_settings_flush(struct heating_settings *s)
 	s->floor_pending = s->mode_pending = false;
 }
 
+void heating_settings_rekeep(struct heating_settings *s)
+{
+	s->floor_pending |= s->floor_kept;
+	s->mode_pending |= s->mode_kept;
+	s->floor_kept = s->mode_kept = false;
+}
+
 bool heating_settings_failing(const struct heating_settings *s)
 {
 	return s->keep_failing && s->store && (s->floor_pending || s->mode_pending);

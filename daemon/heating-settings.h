@@ -71,5 +71,8 @@ bool heating_settings_set_mode(struct heating_settings *s, const void *payload, 
  */
 void heating_settings_flush(struct heating_settings *s);
 
+/* Another store (a damaged file replaced): what the old one held is to be written again. */
+void heating_settings_rekeep(struct heating_settings *s);
+
 /* An open store refused the last write: the caller tries the flush again later. */
 bool heating_settings_failing(const struct heating_settings *s);

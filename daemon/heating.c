@@ -536,6 +536,15 @@ struct heating *heating_free(struct heating *h)
 void heating_set_store(struct heating *h, struct store *store)
 {
 	assert(h);
+	if (store != h->settings.store) {
+		/* Another file, or none (a damaged one replaced): it holds none of ours. */
+		heating_settings_rekeep(&h->settings);
+		for (unsigned i = 0; i < h->n_stages; i++) {
+			h->stages[i].kept_known = false;
+			h->stages[i].keep_pending |= h->stages[i].told_known;
+		}
+		h->model_kept = false;
+	}
 	h->settings.store = store;
 	heating_settings_flush(&h->settings); /* what a failing store refused */
 	heating_model_restore(h);
@@ -579,6 +588,16 @@ int heating_start(struct heating *h, struct mqtt *mqtt, struct store *store)
 	assert(mqtt);
 	h->mqtt = mqtt;
 	heating_settings_load(&h->settings, store);
+	/* Set before a reload and not kept yet: they hold, but an edit of the file wins. */
+	if (h->carry_floor && !h->settings.floor_pending) {
+		h->settings.floor_c = h->carried_floor_c;
+		h->settings.floor_pending = true;
+	}
+	if (h->carry_mode && !h->settings.mode_pending) {
+		h->settings.mode = h->carried_mode;
+		h->settings.mode_pending = true;
+	}
+	heating_settings_flush(&h->settings);
 	heating_model_restore(h);
 	heating_relays_restore(h);
 	r = subscribe(h, mqtt);

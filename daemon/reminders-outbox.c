@@ -377,6 +377,15 @@ static void flush_memory(struct reminders_outbox *o)
 
 void reminders_outbox_set_store(struct reminders_outbox *o, struct store *store)
 {
+	if (store != o->store) {
+		/* The seqs in flight are the old file's: a PUBACK must not take a new row away. */
+		unsigned kept = 0;
+
+		for (unsigned i = 0; i < o->n_flight; i++)
+			if (o->flight[i].in_memory)
+				o->flight[kept++] = o->flight[i];
+		o->n_flight = kept;
+	}
 	o->store = store;
 	flush_memory(o);
 	pump(o);

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,6 +146,12 @@ static void test_store_on_a_full_filesystem(void **state)
 	/* A floor set meanwhile holds, and is kept once the store works (it used to be lost). */
 	assert_int_equal(client_publish(r->client, rig_topic(r, "set/floor"), "20.5", false), 0);
 	assert_int_equal(rig_wait_log_after(r, "not kept in the store yet", 0, 10000), 0);
+	/* A reload meanwhile keeps it too (the new heating read the store's older one). */
+	rig_events_take(&seen, r->client, r->base);
+	client_clear(r->client);
+	assert_int_equal(kill(r->daemon.pid, SIGHUP), 0);
+	assert_int_equal(rig_wait_log_after(r, "reloaded '", 0, 10000), 0);
+	assert_non_null(client_wait(r->client, rig_topic(r, "state"), "~\"floor\":20.5", 10000));
 	assert_int_equal(store_count_rows(r->db, "cramps", "note = 'while full'"), 0);
 	/* The state says so too (it said "ok": the file was open). */
 	assert_non_null(

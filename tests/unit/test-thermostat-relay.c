@@ -208,6 +208,31 @@ static void test_rest_kept_through_a_reload(void **state)
 	rig_done(&g);
 }
 
+/*
+ * The room-wide alerts go to the new thermostat too: over_temperature, taken
+ * over inside its hysteresis, is cleared when the room cools (a fresh one
+ * would never have cleared it: it never raised it).
+ */
+static void test_room_alerts_kept_through_a_reload(void **state)
+{
+	struct rig g, h;
+
+	(void) state;
+	rig_init(&g, NULL, AT(23, 0));
+	rig_read(&g, 30.0, MIN);
+	assert_true(thermostat_alerts(g.t) & BIT(OVER_TEMPERATURE));
+	rig_init(&h, NULL, g.sec0);
+	h.now_usec = g.now_usec;
+	thermostat_keep_alerts(h.t, thermostat_alerts(g.t));
+	rig_read(&h, 25.9, MIN); /* below overheat, inside its hysteresis */
+	assert_int_equal(h.d.alerts_raised, 0);
+	assert_int_equal(h.d.alerts_cleared, 0);
+	rig_read(&h, 20.0, MIN);
+	assert_true(h.d.alerts_cleared & BIT(OVER_TEMPERATURE));
+	rig_done(&h);
+	rig_done(&g);
+}
+
 /* A stage without a rest or an alert has nothing to hand on. */
 static void test_no_rest(void **state)
 {
@@ -253,6 +278,7 @@ int main(void)
 		cmocka_unit_test(test_kept_on_within_the_band),
 		cmocka_unit_test(test_rest_kept_through_a_reload),
 		cmocka_unit_test(test_no_rest),
+		cmocka_unit_test(test_room_alerts_kept_through_a_reload),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

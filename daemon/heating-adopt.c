@@ -64,6 +64,24 @@ static void hand_over_plugs(struct heating *h, struct heating *old)
 	}
 }
 
+/*
+ * Each heater's rest and alerts, and the room-wide alerts, from the old
+ * thermostat to the one made anew (heating_relays_restore() hands the rests on):
+ * by name, so a heater whose settings changed rests on too.
+ */
+static void take_rests_and_alerts(struct heating *h, const struct heating *old)
+{
+	uint64_t now = clock_monotonic_usec();
+
+	thermostat_keep_alerts(h->thermostat, thermostat_alerts(old->thermostat));
+	for (unsigned i = 0; i < h->n_stages; i++)
+		for (unsigned j = 0; j < old->n_stages; j++)
+			if (strcmp(old->stages[j].cfg->name, h->stages[i].cfg->name) == 0)
+				h->stages[i].rest_pending =
+				    thermostat_relay_get_rest(old->thermostat, j, now,
+							      &h->stages[i].rest) > 0;
+}
+
 void heating_adopt(struct heating *h, struct heating *old)
 {
 	bool all_in_place = h->n_stages == old->n_stages, adopted_thermostat;
@@ -118,22 +136,11 @@ void heating_adopt(struct heating *h, struct heating *old)
 	}
 	/*
 	 * A thermostat made anew learns what the relays did before it, as at a
-	 * restart, and each heater's rest and alerts from the old one: by name, so a
-	 * heater whose settings changed (a fixed power_json_key) rests on too, and
-	 * its alert is cleared by the new thermostat in time.
+	 * restart, and the rests and alerts of the old one, which it then clears in time.
 	 */
 	h->relays_tried = adopted_thermostat;
 	if (!adopted_thermostat && old->thermostat && h->thermostat)
-		thermostat_keep_alerts(h->thermostat, thermostat_alerts(old->thermostat));
-	for (unsigned i = 0; i < h->n_stages && !adopted_thermostat && old->thermostat; i++) {
-		struct stage *s = &h->stages[i];
-
-		for (unsigned j = 0; j < old->n_stages; j++)
-			if (strcmp(old->stages[j].cfg->name, s->cfg->name) == 0)
-				s->rest_pending =
-				    thermostat_relay_get_rest(old->thermostat, j,
-							      clock_monotonic_usec(), &s->rest) > 0;
-	}
+		take_rests_and_alerts(h, old);
 	h->reloaded = true;
 	hand_over_plugs(h, old);
 	heating_model_adopt(h, old, adopted_thermostat);

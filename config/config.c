@@ -135,9 +135,25 @@ static void open_section(struct parser *p, const char *header, size_t len)
 	}
 }
 
+/*
+ * "127.0.0.1" or '18': one pair of quotes around a whole value is taken off, as
+ * people who write YAML or shell expect; kept, they would fail far from here
+ * ("cannot resolve the host name"). NULL when there are none (or no memory:
+ * the value is then taken as written, and fails where it is used).
+ */
+static char *unquoted(const char *value)
+{
+	size_t n = strlen(value);
+
+	if (n < 2 || (value[0] != '"' && value[0] != '\'') || value[n - 1] != value[0])
+		return NULL;
+	return strndup(value + 1, n - 2);
+}
+
 /* inih calls this for every key; returning 0 makes it report the line as an error. */
 static int handle_key(void *user, const char *section, const char *name, const char *value)
 {
+	char *without_quotes;
 	struct parser *p = user;
 	const struct key_spec *k;
 	unsigned *set_line;
@@ -165,7 +181,9 @@ static int handle_key(void *user, const char *section, const char *name, const c
 		return 1;
 	}
 	set_line[idx] = p->reader.line;
-	r = config_key_set(k, section_base(p), value, &msg);
+	without_quotes = unquoted(value);
+	r = config_key_set(k, section_base(p), without_quotes ? without_quotes : value, &msg);
+	free(without_quotes);
 	if (r < 0)
 		parser_error(p, p->reader.line, "%s", msg ? msg : "out of memory");
 	free(msg);

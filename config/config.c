@@ -185,7 +185,10 @@ static int handle_key(void *user, const char *section, const char *name, const c
 	r = config_key_set(k, section_base(p), without_quotes ? without_quotes : value, &msg);
 	free(without_quotes);
 	if (r < 0)
-		parser_error(p, p->reader.line, "%s", msg ? msg : "out of memory");
+		/* inih takes only ';' after a value as a comment: say so at a refused '#'. */
+		parser_error(p, p->reader.line, "%s%s", msg ? msg : "out of memory",
+			     msg && strstr(value, " #") ? " (a # comment goes on a line of its own)"
+							: "");
 	free(msg);
 	return 1;
 }

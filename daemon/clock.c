@@ -121,6 +121,10 @@ int clock_parse_iso8601(const char *text, int64_t *ret_unix_s)
 			return -EINVAL;
 		s = digits_at(rest + 1, 2);
 		rest += 3;
+		/* A fraction (Home Assistant's now().isoformat() has microseconds): dropped. */
+		if (*rest == '.' && rest[1] >= '0' && rest[1] <= '9')
+			for (rest++; *rest >= '0' && *rest <= '9'; rest++)
+				;
 	}
 	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60 || y < 1970)
 		return -EINVAL;

@@ -10,6 +10,8 @@
 #include "daemon/clock.h"
 
 #define PAYLOAD_MAX 2048
+#define LATE_S      60
+#define PAST_MAX_S  (30 * 86400)
 
 static bool one_of(const char *v, const char *const *list)
 {
@@ -33,6 +35,20 @@ static bool source_is_valid(const char *s)
 	return n > 0 && n < 32 && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n;
 }
 
+/*
+ * The sender's clock, taken only where ours cannot know better: a message held
+ * by the broker while bedroomd was away. Within a minute (a clock a little
+ * off either way) or ahead of ours, the arrival is the time: 0.
+ */
+static int64_t late_sending_time(const char *pressed, int64_t now_s)
+{
+	int64_t t;
+
+	if (clock_parse_iso8601(pressed, &t) < 0 || t > now_s - LATE_S || t < now_s - PAST_MAX_S)
+		return 0;
+	return t;
+}
+
 int cramp_command_parse(const void *data, size_t len, int64_t now_s, struct cramp_command *ret,
 			const char **ret_reason)
 {
@@ -40,7 +56,8 @@ int cramp_command_parse(const void *data, size_t len, int64_t now_s, struct cram
 	static const char *const legs[] = { "left", "right", "unknown", NULL };
 	static const char *const sites[] = { "calf", "foot", "thigh", "buttock", NULL };
 	struct cramp_command c = { .leg = "unknown", .source = "command" };
-	const char *leg = NULL, *site = NULL, *time = NULL, *note = NULL, *source = NULL;
+	const char *leg = NULL, *site = NULL, *time = NULL, *note = NULL, *source = NULL,
+		   *pressed = NULL;
 	json_error_t error;
 	json_t *root;
 	size_t blank = 0;
@@ -61,8 +78,9 @@ int cramp_command_parse(const void *data, size_t len, int64_t now_s, struct cram
 		json_decref(root);
 		return fail(ret_reason, "not a JSON object", -EBADMSG);
 	}
-	if (json_unpack_ex(root, &error, JSON_STRICT, "{s?s, s?s, s?s, s?s, s?s}", "leg", &leg,
-			   "site", &site, "time", &time, "note", &note, "source", &source) < 0) {
+	if (json_unpack_ex(root, &error, JSON_STRICT, "{s?s, s?s, s?s, s?s, s?s, s?s}", "leg", &leg,
+			   "site", &site, "time", &time, "note", &note, "source", &source,
+			   "pressed", &pressed) < 0) {
 		json_decref(root);
 		return fail(ret_reason, "unknown key or a value that is not a string", -EBADMSG);
 	}
@@ -76,9 +94,11 @@ int cramp_command_parse(const void *data, size_t len, int64_t now_s, struct cram
 		r = fail(ret_reason, "source must be a short lowercase word", -EINVAL);
 	else if (time && clock_parse_iso8601(time, &c.time) < 0)
 		r = fail(ret_reason, "time is not ISO-8601 (2026-01-31T03:10:00+01:00)", -EINVAL);
-	else if (time && (c.time > now_s + 300 || c.time < now_s - 30 * 86400))
+	else if (time && (c.time > now_s + 300 || c.time < now_s - PAST_MAX_S))
 		r = fail(ret_reason, "time is in the future or more than 30 days ago", -ERANGE);
 	if (r == 0) {
+		if (!time && pressed)
+			c.time = late_sending_time(pressed, now_s);
 		if (leg)
 			snprintf(c.leg, sizeof(c.leg), "%s", leg);
 		if (site)

@@ -7,8 +7,11 @@
  * A cramp reported on <base>/cramp: a blank payload, or JSON with optional
  * "leg" (left, right, unknown), "site" (calf, foot, thigh, buttock), "time"
  * (ISO-8601, for a cramp remembered later), "note" (at most 200 bytes) and
- * "source" (who reports it: home_assistant, bedroomctl, ...). A zero-length
- * payload is none: it is what clearing a retained message sends.
+ * "source" (who reports it: home_assistant, bedroomctl, ...). "pressed"
+ * (ISO-8601) is when the sender sent it by its own clock: a report that comes
+ * more than a minute late (bedroomd was away) keeps it as the cramp's time; one
+ * that comes in time, or from a clock ahead of ours, is a cramp now. A
+ * zero-length payload is none: it is what clearing a retained message sends.
  */
 
 #define CRAMP_NOTE_MAX 200
@@ -23,9 +26,9 @@ struct cramp_command {
 
 /*
  * Parses the @len bytes at @data. A time more than 5 minutes after @now_s or
- * more than 30 days before it is refused. Returns 0 and fills *ret, or
- * -ENODATA / -EMSGSIZE / -EBADMSG / -EINVAL / -ERANGE with a short reason in
- * *ret_reason.
+ * more than 30 days before it is refused; a "pressed" that is not a late
+ * sending's time (or not a time) is left aside, never a reason to lose a cramp. Returns 0 and fills
+ * *ret, or -ENODATA / -EMSGSIZE / -EBADMSG / -EINVAL / -ERANGE with a short reason in *ret_reason.
  */
 int cramp_command_parse(const void *data, size_t len, int64_t now_s, struct cramp_command *ret,
 			const char **ret_reason);

@@ -178,19 +178,29 @@ static void add_buttons(struct builder *b)
 	static const struct {
 		const char *object, *name, *payload;
 	} buttons[] = {
-		{ "cramp", "Log cramp", "{\"source\":\"home_assistant\"}" },
+		{ "cramp", "Log cramp", "{\"source\":\"home_assistant\"" },
 		{ "cramp_left", "Log cramp (left leg)",
-		  "{\"leg\":\"left\",\"source\":\"home_assistant\"}" },
+		  "{\"leg\":\"left\",\"source\":\"home_assistant\"" },
 		{ "cramp_right", "Log cramp (right leg)",
-		  "{\"leg\":\"right\",\"source\":\"home_assistant\"}" },
+		  "{\"leg\":\"right\",\"source\":\"home_assistant\"" },
 	};
 
-	/* QoS 1 on our persistent session: a press while bedroomd restarts still arrives. */
-	for (size_t i = 0; i < sizeof(buttons) / sizeof(buttons[0]); i++)
+	/*
+	 * QoS 1 on our persistent session: a press while bedroomd restarts still
+	 * arrives, and "pressed" (Home Assistant's clock, rendered at the press) keeps
+	 * its time if it comes late. payload_press is the same without it.
+	 */
+	for (size_t i = 0; i < sizeof(buttons) / sizeof(buttons[0]); i++) {
+		char press[96], at_press[160];
+
+		snprintf(press, sizeof(press), "%s}", buttons[i].payload);
+		snprintf(at_press, sizeof(at_press), "%s,\"pressed\":\"{{ now().isoformat() }}\"}",
+			 buttons[i].payload);
 		add(b, "button", buttons[i].object, buttons[i].name,
-		    json_pack("{s:o, s:s, s:i, s:b, s:s}", "command_topic", below(b, "cramp"),
-			      "payload_press", buttons[i].payload, "qos", 1, "retain", false,
-			      "icon", "mdi:foot-print"));
+		    json_pack("{s:o, s:s, s:s, s:i, s:b, s:s}", "command_topic", below(b, "cramp"),
+			      "payload_press", press, "command_template", at_press, "qos", 1,
+			      "retain", false, "icon", "mdi:foot-print"));
+	}
 }
 
 /* A button that answers reminder @name with @action, as a notification's button would. */

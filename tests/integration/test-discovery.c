@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tests/integration/harness.h"
@@ -189,15 +190,39 @@ static void test_every_config_is_retained_json_of_one_device(void **state)
 	client_free(fresh);
 }
 
-/* Presses each button as Home Assistant does: its payload_press to its command_topic. */
+/* @template as Home Assistant renders it at a press @ago_s seconds ago (UTC, microseconds). */
+static char *rendered_press(const char *template, time_t ago_s)
+{
+	static const char call[] = "{{ now().isoformat() }}";
+	const char *at = strstr(template, call);
+	time_t t = time(NULL) - ago_s;
+	char now[48];
+	struct tm tm;
+	char *out;
+
+	assert_non_null(at);
+	assert_non_null(gmtime_r(&t, &tm));
+	assert_true(strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%S.123456+00:00", &tm) > 0);
+	assert_true(asprintf(&out, "%.*s%s%s", (int) (at - template), template, now,
+			     at + strlen(call)) > 0);
+	return out;
+}
+
+/*
+ * Presses each button as Home Assistant does: its command_template, rendered,
+ * to its command_topic. The left leg's press was held by the broker for 20
+ * minutes (bedroomd away): the cramp keeps the time of the press.
+ */
 static void test_buttons_log_cramps(void **state)
 {
 	static const struct {
 		size_t object;
 		const char *leg;
-	} buttons[] = { { 6, "left" }, { 7, "right" }, { 5, "unknown" } };
+		time_t ago_s;
+	} buttons[] = { { 6, "left", 20 * 60 }, { 7, "right", 0 }, { 5, "unknown", 0 } };
 	struct fixture *f = *state;
-	char event_topic[128], want[64];
+	char event_topic[128], want[64], *log;
+	const char *first;
 
 	snprintf(event_topic, sizeof(event_topic), "%s/event/cramp", f->base);
 	json_t *configs[3];
@@ -207,22 +232,34 @@ static void test_buttons_log_cramps(void **state)
 		configs[i] = wait_config(f, buttons[i].object);
 	for (size_t i = 0; i < sizeof(buttons) / sizeof(buttons[0]); i++) {
 		json_t *j = configs[i];
+		char *press = rendered_press(str(j, "command_template"), buttons[i].ago_s);
 		const struct message *m;
 
 		/* A leg-less report within the same second is the same cramp as the last one. */
 		usleep(1100000);
 		client_clear(f->client);
-		assert_int_equal(client_publish(f->client, str(j, "command_topic"),
-						str(j, "payload_press"), false),
+		assert_int_equal(client_publish(f->client, str(j, "command_topic"), press, false),
 				 0);
 		snprintf(want, sizeof(want), "~\"leg\":\"%s\"", buttons[i].leg);
 		m = client_wait(f->client, event_topic, want, 10000);
 		if (!m)
-			fail_msg("pressing '%s' logged no cramp of leg %s",
-				 objects[buttons[i].object][1], buttons[i].leg);
+			fail_msg("pressing '%s' logged no cramp of leg %s (sent %s)",
+				 objects[buttons[i].object][1], buttons[i].leg, press);
 		assert_non_null(strstr(m->payload, "\"source\":\"home_assistant\""));
+		if (buttons[i].ago_s)
+			assert_int_equal(
+			    daemon_wait_log(&f->daemon, "20 min ago: it keeps its own time", 5000),
+			    0);
+		free(press);
 		json_decref(j);
 	}
+	/* The presses in time were cramps now, not at Home Assistant's (same) clock. */
+	log = daemon_stderr(&f->daemon);
+	assert_non_null(log);
+	first = strstr(log, "min ago: it keeps its own time");
+	assert_non_null(first);
+	assert_null(strstr(first + 1, "min ago: it keeps its own time"));
+	free(log);
 }
 
 /* The foot-soak button answers the foot-soak reminder, kept for the cramp log. */

@@ -58,6 +58,11 @@ static void test_offsets_and_parsing(void **state)
 	assert_true(t == 1769825525);
 	assert_int_equal(clock_parse_iso8601("2026-01-31T02:12:05Z", &t), 0);
 	assert_true(t == 1769825525);
+	/* Home Assistant's now().isoformat(): the fraction is dropped. */
+	assert_int_equal(clock_parse_iso8601("2026-01-31T03:12:05.987654+01:00", &t), 0);
+	assert_true(t == 1769825525);
+	assert_int_equal(clock_parse_iso8601("2026-01-31T03:12:05.+01:00", &t), -EINVAL);
+	assert_int_equal(clock_parse_iso8601("2026-01-31T03:12.5+01:00", &t), -EINVAL);
 	assert_int_equal(clock_parse_iso8601("2026-01-31T03:12:05", &t), 0); /* local */
 	assert_true(t == 1769825525);
 	assert_int_equal(clock_parse_iso8601("2026-07-31T04:22", &t), 0);

@@ -85,6 +85,33 @@ static void test_refusals(void **state)
 	assert_string_equal(c.leg, "kept");
 }
 
+/* "pressed": the sender's clock, kept only for a report that came late. */
+static void test_pressed_keeps_a_late_reports_time(void **state)
+{
+	struct cramp_command c;
+
+	/* Held by the broker for 2 h while bedroomd was away: the press's time. */
+	assert_int_equal(parse("{\"pressed\":\"2026-01-31T01:12:05.5+01:00\"}", &c, NULL), 0);
+	assert_true(c.time == NOW - 2 * 3600);
+	/* In time, a few seconds behind or a clock ahead of ours: a cramp now. */
+	assert_int_equal(parse("{\"pressed\":\"2026-01-31T03:11:50+01:00\"}", &c, NULL), 0);
+	assert_true(c.time == 0);
+	assert_int_equal(parse("{\"pressed\":\"2026-01-31T03:40:00+01:00\"}", &c, NULL), 0);
+	assert_true(c.time == 0);
+	/* Not a time, or older than the log takes: still a cramp, now. */
+	assert_int_equal(parse("{\"leg\":\"left\",\"pressed\":\"soon\"}", &c, NULL), 0);
+	assert_true(c.time == 0);
+	assert_string_equal(c.leg, "left");
+	assert_int_equal(parse("{\"pressed\":\"2025-11-01T03:00:00+01:00\"}", &c, NULL), 0);
+	assert_true(c.time == 0);
+	/* A "time" (the cramp's own, remembered) wins over when it was sent. */
+	assert_int_equal(parse("{\"time\":\"2026-01-31T02:40:00+01:00\",\"pressed\":"
+			       "\"2026-01-31T01:12:05+01:00\"}",
+			       &c, NULL),
+			 0);
+	assert_true(c.time == NOW - 32 * 60 - 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -92,6 +119,7 @@ int main(void)
 		cmocka_unit_test(test_empty_payload_is_no_cramp),
 		cmocka_unit_test(test_full_report),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_pressed_keeps_a_late_reports_time),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

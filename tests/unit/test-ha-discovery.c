@@ -89,6 +89,20 @@ static const char *str(json_t *j, const char *key)
 	return s;
 }
 
+/* @template as Home Assistant renders it when now() is @now: nothing else in it is Jinja. */
+static char *render_now(const char *template, const char *now)
+{
+	static const char call[] = "{{ now().isoformat() }}";
+	const char *at = strstr(template, call);
+	char *out;
+
+	assert_non_null(at);
+	assert_null(strstr(at + 1, "{{"));
+	assert_true(asprintf(&out, "%.*s%s%s", (int) (at - template), template, now,
+			     at + strlen(call)) > 0);
+	return out;
+}
+
 static void test_full_configuration_gives_every_entity(void **state)
 {
 	static const char *const objects[] = {
@@ -196,6 +210,7 @@ static void test_buttons_send_what_the_daemon_accepts(void **state)
 	for (size_t i = 0; i < 3; i++) {
 		const char *topic, *press;
 		struct cramp_command c;
+		char *rendered;
 		json_t *j = entity(d, buttons[i].object, &topic);
 
 		assert_int_equal(strncmp(topic, "homeassistant/button/", 21), 0);
@@ -206,6 +221,16 @@ static void test_buttons_send_what_the_daemon_accepts(void **state)
 				 0);
 		assert_string_equal(c.leg, buttons[i].leg);
 		assert_string_equal(c.source, "home_assistant");
+		assert_true(c.time == 0);
+		/* What Home Assistant sends: the template with now() rendered, here 10 min ago. */
+		rendered =
+		    render_now(str(j, "command_template"), "2027-01-15T07:50:00.123456+00:00");
+		assert_int_equal(
+		    cramp_command_parse(rendered, strlen(rendered), 1800000000, &c, NULL), 0);
+		assert_string_equal(c.leg, buttons[i].leg);
+		assert_string_equal(c.source, "home_assistant");
+		assert_true(c.time == 1800000000 - 600);
+		free(rendered);
 		json_decref(j);
 	}
 	ha_discovery_free(d);

@@ -15,8 +15,6 @@
 #include <mosquitto.h>
 #include <mqtt_protocol.h>
 #include <netinet/in.h>
-#include <openssl/ssl.h>
-#include <openssl/x509.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,57 +22,7 @@
 
 #include "daemon/log.h"
 #include "daemon/mqtt-internal.h"
-
-#define OPENSSL_PREFIX "OpenSSL Error["
-
-/* "OpenSSL Error[0]: error:0A000086:SSL routines::certificate verify failed" → the reason. */
-static const char *openssl_reason(const char *line)
-{
-	const char *colon = strrchr(line, ':');
-
-	return colon && colon[1] ? colon + 1 : line;
-}
-
-/*
- * OpenSSL's reasons for a chain that does not lead to a CA of ca_file: its words
- * ("self-signed certificate in certificate chain") do not name the file.
- */
-static bool not_signed_by_ca(long verify)
-{
-	switch (verify) {
-	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
-	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
-	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
-	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
-	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
-	case X509_V_ERR_CERT_UNTRUSTED:
-		return true;
-	default:
-		return false;
-	}
-}
-
-static void record_tls_error(struct mqtt *m, struct mosquitto *mosq, const char *line)
-{
-	SSL *ssl = mosquitto_ssl_get(mosq);
-	long verify = ssl ? SSL_get_verify_result(ssl) : X509_V_OK;
-
-	/* Said from inside the verification, before the session records its result. */
-	if (strstr(line, "host name verification failed"))
-		verify = X509_V_ERR_HOSTNAME_MISMATCH;
-	if (verify != X509_V_OK && not_signed_by_ca(verify))
-		snprintf(
-		    m->attempt_error, sizeof(m->attempt_error),
-		    "TLS: the broker's certificate is refused: %s (not signed by ca_file '%s')",
-		    X509_verify_cert_error_string(verify), m->ca_file ? m->ca_file : "");
-	else if (verify != X509_V_OK)
-		snprintf(m->attempt_error, sizeof(m->attempt_error),
-			 "TLS: the broker's certificate is refused: %s",
-			 X509_verify_cert_error_string(verify));
-	else
-		snprintf(m->attempt_error, sizeof(m->attempt_error), "TLS: %s",
-			 openssl_reason(line));
-}
+#include "daemon/mqtt-tls-error.h"
 
 void mqtt_on_log(struct mosquitto *mosq, void *userdata, int level, const char *line)
 {
@@ -86,10 +34,9 @@ void mqtt_on_log(struct mosquitto *mosq, void *userdata, int level, const char *
 	/* The first error of an attempt is the cause; later ones are its echoes. */
 	if (m->attempt_error[0] || m->state == MQTT_STATE_CONNECTED)
 		return;
-	/* libmosquitto's own host name check says "Error: host name verification failed." */
-	if (m->tls && (strncmp(line, OPENSSL_PREFIX, strlen(OPENSSL_PREFIX)) == 0 ||
-		       strstr(line, "verification failed")))
-		record_tls_error(m, mosq, line);
+	if (m->tls && mqtt_tls_error_line(line))
+		mqtt_tls_error_explain(mosq, line, m->ca_file, m->attempt_error,
+				       sizeof(m->attempt_error));
 	else
 		snprintf(m->attempt_error, sizeof(m->attempt_error), "%s", line);
 }

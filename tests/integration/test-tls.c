@@ -273,6 +273,48 @@ static void test_non_pem_ca_file_refuses_to_start(void **state)
 	free(log);
 }
 
+/*
+ * bedroomctl says the same causes as the daemon (it said "Protocol error"):
+ * a CA that did not sign the broker's certificate, a name the certificate does
+ * not carry, a client certificate the broker wants, plain to a TLS port.
+ */
+static void test_bedroomctl_says_why(void **state)
+{
+	static const struct {
+		const char *host, *tls, *cause;
+	} cases[] = {
+		{ "127.0.0.1",
+		  "ca_file = %s/other-ca.pem\ncert_file = %s/client.pem\n"
+		  "key_file = %s/client.key\n",
+		  "not signed by ca_file" },
+		{ "localhost",
+		  "ca_file = %s/ca.pem\ncert_file = %s/client.pem\n"
+		  "key_file = %s/client.key\n",
+		  "the broker's certificate is refused: hostname mismatch" },
+		{ "127.0.0.1", "ca_file = %s/ca.pem\n", "certificate required" },
+		{ "127.0.0.1", "", "does this port want TLS? set ca_file" },
+	};
+	struct fixture *f = *state;
+
+	start_tls_broker(f, "server");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *args[] = { "--config", f->daemon.config_path, "status", NULL };
+		char tls[512], text[1024], *out = NULL;
+		int status;
+
+		snprintf(tls, sizeof(tls), cases[i].tls, certs, certs, certs);
+		snprintf(text, sizeof(text),
+			 "[daemon]\nnode_id = tls%d\n[mqtt]\nhost = %s\nport = %d\n%s",
+			 (int) getpid(), cases[i].host, f->broker.port, tls);
+		assert_int_equal(daemon_write_config(&f->daemon, text), 0);
+		status = run_program(getenv("BEDROOMCTL"), args, &out);
+		if (status != 69 || !out || !strstr(out, cases[i].cause))
+			fail_msg("bedroomctl status (%s): want exit 69 and '%s', got %d:\n%s",
+				 cases[i].host, cases[i].cause, status, out ? out : "");
+		free(out);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -288,6 +330,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_plain_to_a_tls_port_is_one_warning, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_bedroomctl_says_why, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -9,6 +9,7 @@
 
 #include "config/config.h"
 #include "daemon/mosquitto-errno.h"
+#include "daemon/mqtt-tls-error.h"
 #include "tools/bedroomctl/ctl-mqtt.h"
 
 struct session {
@@ -28,7 +29,14 @@ struct session {
 	int64_t quiet_until; /* the sweep is over when nothing came until then */
 	int quiet_ms;
 	unsigned n_acked;
+	const char *ca_file; /* TLS: the first error libmosquitto logs is explained */
 };
+
+/*
+ * Why TLS failed, kept past the session for the caller's message (bedroomctl
+ * makes one session at a time). Empty: nothing said.
+ */
+static char tls_error[256];
 
 static int64_t now_ms(void)
 {
@@ -50,6 +58,16 @@ static void on_connect(struct mosquitto *mosq, void *userdata, int rc)
 		mosquitto_subscribe(mosq, NULL, s->filter, 0);
 		s->quiet_until = now_ms() + s->quiet_ms;
 	}
+}
+
+static void on_log(struct mosquitto *mosq, void *userdata, int level, const char *line)
+{
+	struct session *s = userdata;
+
+	/* The first error is the cause; later ones are its echoes. */
+	if (level == MOSQ_LOG_ERR && line && !tls_error[0] && s->connack < 0 &&
+	    mqtt_tls_error_line(line))
+		mqtt_tls_error_explain(mosq, line, s->ca_file, tls_error, sizeof(tls_error));
 }
 
 static void on_publish(struct mosquitto *mosq, void *userdata, int mid)
@@ -122,8 +140,9 @@ static int run_until(struct mosquitto *mosq, struct session *s, int64_t deadline
 		int rc;
 
 		if (now_ms() >= deadline) {
-			*ret_error = s->connack < 0 ? "the broker did not answer in time"
-						    : "no answer from the broker in time";
+			*ret_error = tls_error[0]     ? tls_error
+				     : s->connack < 0 ? "the broker did not answer in time"
+						      : "no answer from the broker in time";
 			return -ETIMEDOUT;
 		}
 		rc = mosquitto_loop(mosq, 100, 1);
@@ -132,7 +151,14 @@ static int run_until(struct mosquitto *mosq, struct session *s, int64_t deadline
 			return -EACCES;
 		}
 		if (rc != MOSQ_ERR_SUCCESS) {
-			*ret_error = "lost the connection to the broker";
+			*ret_error =
+			    tls_error[0]      ? tls_error
+			    : s->connack >= 0 ? "lost the connection to the broker"
+			    : s->ca_file
+				? "the broker ended the connection before answering (does it "
+				  "speak TLS on this port, or want a client certificate?)"
+				: "the broker ended the connection before answering (does this "
+				  "port want TLS? set ca_file)";
 			return errno_from_mosq(rc);
 		}
 		if (s->error < 0) {
@@ -185,15 +211,20 @@ static int open_session(const struct config_mqtt *m, struct session *s, struct m
 	mosquitto_message_callback_set(mosq, on_message);
 	rc = m->username ? mosquitto_username_pw_set(mosq, m->username, m->password)
 			 : MOSQ_ERR_SUCCESS;
-	if (rc == MOSQ_ERR_SUCCESS && m->ca_file)
+	if (rc == MOSQ_ERR_SUCCESS && m->ca_file) {
+		s->ca_file = m->ca_file;
+		tls_error[0] = '\0';
+		mosquitto_log_callback_set(mosq, on_log);
 		rc = mosquitto_tls_set(mosq, m->ca_file, NULL, m->cert_file, m->key_file, NULL);
+	}
 	if (rc != MOSQ_ERR_SUCCESS) {
 		*ret_error = "cannot set up the connection (TLS files?)";
 		goto fail;
 	}
 	rc = mosquitto_connect(mosq, m->host, m->port, 30);
 	if (rc != MOSQ_ERR_SUCCESS) {
-		*ret_error = "cannot connect to the broker";
+		/* The handshake runs inside the connect: a refused certificate ends it here. */
+		*ret_error = tls_error[0] ? tls_error : "cannot connect to the broker";
 		goto fail;
 	}
 	*ret = mosq;

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -281,28 +282,31 @@ static void test_non_pem_ca_file_refuses_to_start(void **state)
 static void test_bedroomctl_says_why(void **state)
 {
 	static const struct {
-		const char *host, *tls, *cause;
+		const char *host, *ca; /* ca: NULL for plain TCP */
+		bool client_cert;
+		const char *cause;
 	} cases[] = {
-		{ "127.0.0.1",
-		  "ca_file = %s/other-ca.pem\ncert_file = %s/client.pem\n"
-		  "key_file = %s/client.key\n",
-		  "not signed by ca_file" },
-		{ "localhost",
-		  "ca_file = %s/ca.pem\ncert_file = %s/client.pem\n"
-		  "key_file = %s/client.key\n",
+		{ "127.0.0.1", "other-ca", true, "not signed by ca_file" },
+		{ "localhost", "ca", true,
 		  "the broker's certificate is refused: hostname mismatch" },
-		{ "127.0.0.1", "ca_file = %s/ca.pem\n", "certificate required" },
-		{ "127.0.0.1", "", "does this port want TLS? set ca_file" },
+		{ "127.0.0.1", "ca", false, "certificate required" },
+		{ "127.0.0.1", NULL, false, "does this port want TLS? set ca_file" },
 	};
 	struct fixture *f = *state;
 
 	start_tls_broker(f, "server");
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const char *args[] = { "--config", f->daemon.config_path, "status", NULL };
-		char tls[512], text[1024], *out = NULL;
+		char tls[512] = "", cert[256] = "", text[1024], *out = NULL;
 		int status;
 
-		snprintf(tls, sizeof(tls), cases[i].tls, certs, certs, certs);
+		if (cases[i].client_cert)
+			snprintf(cert, sizeof(cert),
+				 "cert_file = %s/client.pem\nkey_file = %s/client.key\n", certs,
+				 certs);
+		if (cases[i].ca)
+			snprintf(tls, sizeof(tls), "ca_file = %s/%s.pem\n%s", certs, cases[i].ca,
+				 cert);
 		snprintf(text, sizeof(text),
 			 "[daemon]\nnode_id = tls%d\n[mqtt]\nhost = %s\nport = %d\n%s",
 			 (int) getpid(), cases[i].host, f->broker.port, tls);

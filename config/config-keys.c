@@ -345,7 +345,8 @@ const struct key_spec config_keys[] = {
 		    "\"temperature\", Tasmota \"DS18B20.Temperature\", Shelly Gen2 \"tC\"; unset "
 		    "for a plain number (ESPHome state topics).")),
 	SENSOR("fahrenheit", KEY_BOOL, fahrenheit, 0, 0, S_MQTT, DEFAULT(false),
-	       HELP("The device sends °F.")),
+	       HELP("The device sends °F. A value that only the other unit makes a bedroom's "
+		    "(66 taken as °C) is questioned in the journal, once a run.")),
 	SENSOR("max_age", KEY_DURATION, max_age_usec, 10 * SEC, 24 * HOUR, S_MQTT, DEFAULT(HOUR),
 	       HELP("A reading older than this counts as missing (and stale_after defaults to "
 		    "it). Zigbee and Wi-Fi thermometers report on change: allow a quiet hour. "

@@ -45,6 +45,7 @@ struct room_sensor {
 	struct payload_refusals refusals; /* how loud the next refused payload is */
 	struct mqtt_slot *slot;
 	struct topic_silence silence; /* whether anything arrives on the topic */
+	bool unit_asked;              /* a value in the other unit's range was said */
 	sd_event_source *silence_timer;
 };
 
@@ -544,7 +545,7 @@ static void on_thermometer_message(const struct mqtt_message *msg, void *userdat
 {
 	struct room_sensor *s = userdata;
 	struct temp_reading reading = { 0 };
-	const char *reason = NULL;
+	const char *reason = NULL, *hint;
 	int rc;
 
 	/* Any message, even one refused below, shows the topic is the device's. */
@@ -577,6 +578,12 @@ static void on_thermometer_message(const struct mqtt_message *msg, void *userdat
 	 * -127 °C) is no sign the device is well, and is said by the checks.
 	 */
 	payload_refusals_parsed(&s->refusals);
+	hint = temp_payload_unit_hint(reading.value_mc, s->payload.fahrenheit);
+	if (hint && !s->unit_asked) {
+		s->unit_asked = true; /* once a run: a room does get that warm or cold */
+		log_warning("%s: %.1f °C is not a bedroom's temperature: %s in [%s]", s->source,
+			    to_c(reading.value_mc), hint, s->source);
+	}
 	if (accept_reading(s, &reading) && payload_refusals_accepted(&s->refusals))
 		log_info("%s: payloads on '%s' are readable again", s->source, msg->topic);
 }

@@ -148,3 +148,17 @@ bool temp_payload_expired(uint64_t received_usec, uint64_t now_usec, uint64_t ma
 		return false;
 	return now_usec - received_usec > max_age_usec;
 }
+
+const char *temp_payload_unit_hint(int32_t value_mc, bool fahrenheit)
+{
+	double c = (double) value_mc / 1000.0;
+	double raw = fahrenheit ? c * 9.0 / 5.0 + 32.0 : c;
+
+	/* 40-84 °F is 4-29 °C; 85 is a DS18B20's power-on value, not a unit. */
+	if (!fahrenheit && raw >= 40.0 && raw < 85.0)
+		return "does the device send °F? Then set fahrenheit = yes";
+	/* Below freezing in a bedroom, from a number that is one in °C. */
+	if (fahrenheit && c <= 0.0 && raw >= 5.0 && raw <= 35.0)
+		return "does the device send °C? fahrenheit = yes is set";
+	return NULL;
+}

@@ -51,3 +51,12 @@ int temp_payload_parse(const void *data, size_t len, const struct temp_payload_p
  * count (older than @max_age_usec; 0: never too old).
  */
 bool temp_payload_expired(uint64_t received_usec, uint64_t now_usec, uint64_t max_age_usec);
+
+/*
+ * A value no bedroom has that the other unit would make one: a device sending
+ * °F read as °C (66 °F as 66 °C: over-temperature, or refused, and no heating)
+ * or one sending °C read as °F (21 °C as -6.1 °C: heating without end). The
+ * question to ask the person, or NULL when @value_mc (after conversion) fits a
+ * bedroom or neither unit explains it.
+ */
+const char *temp_payload_unit_hint(int32_t value_mc, bool fahrenheit);

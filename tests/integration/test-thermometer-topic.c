@@ -177,12 +177,36 @@ static void test_a_broken_thermometer_warns_once(void **state)
 	assert_int_equal(count_in_log(f, "warning: sensor.window: rejected reading"), 2);
 }
 
+/*
+ * A device sending °F to a sensor configured for °C: the first such value gets
+ * the question where a person reads it (66.2 would otherwise be taken as a
+ * 66 °C room: over-temperature, no heating), once a run.
+ */
+static void test_a_fahrenheit_device_is_asked_about(void **state)
+{
+	struct fixture *f = *state;
+	const char *needle = "warning: sensor.bed: 66.2 °C is not a bedroom's temperature: does "
+			     "the device send °F? Then set fahrenheit = yes in [sensor.bed]";
+
+	assert_int_equal(client_publish(f->client, f->good_topic, "{\"temperature\": 66.2}", false),
+			 0);
+	assert_int_equal(daemon_wait_log(&f->daemon, needle, 10000), 0);
+	assert_int_equal(client_publish(f->client, f->good_topic, "{\"temperature\": 66.4}", false),
+			 0);
+	assert_int_equal(client_publish(f->client, f->good_topic, "{\"temperature\": 19.5}", false),
+			 0);
+	assert_int_equal(daemon_wait_log(&f->daemon, "heating: room 19.500 °C", 10000), 0);
+	assert_int_equal(count_in_log(f, "is not a bedroom's temperature"), 2); /* bed, window */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_a_silent_topic_is_said, setup_typo, teardown),
 		cmocka_unit_test_setup_teardown(test_a_broken_thermometer_warns_once, setup_mixed,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_a_fahrenheit_device_is_asked_about,
+						setup_mixed, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -184,6 +184,26 @@ static void test_fahrenheit_param_and_age(void **state)
 	assert_false(temp_payload_expired(500, 100, 10));
 }
 
+/* A value in the other unit's bedroom range gets the question; a bedroom's does not. */
+static void test_unit_hint(void **state)
+{
+	(void) state;
+	/* °C configured (the default), the device sends °F. */
+	assert_non_null(temp_payload_unit_hint(66200, false)); /* 19 °C as °F */
+	assert_non_null(temp_payload_unit_hint(40000, false));
+	assert_null(temp_payload_unit_hint(85000, false)); /* a DS18B20's power-on value */
+	assert_null(temp_payload_unit_hint(39900, false));
+	assert_null(temp_payload_unit_hint(19000, false));
+	assert_null(temp_payload_unit_hint(-127000, false));
+	assert_string_equal(temp_payload_unit_hint(66200, false),
+			    "does the device send °F? Then set fahrenheit = yes");
+	/* °F configured, the device sends °C: 21 read as -6.1 °C. */
+	assert_non_null(temp_payload_unit_hint(-6111, true));
+	assert_null(temp_payload_unit_hint(19000, true));
+	assert_null(temp_payload_unit_hint(-16000, true)); /* 3.2 "°C": nobody's bedroom */
+	assert_null(temp_payload_unit_hint(500, true));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -194,6 +214,7 @@ int main(void)
 		cmocka_unit_test(test_huge),
 		cmocka_unit_test(test_bytes),
 		cmocka_unit_test(test_fahrenheit_param_and_age),
+		cmocka_unit_test(test_unit_hint),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -56,9 +56,10 @@ static json_t *night_json(const struct report *r, const struct report_night *n)
 		json_object_set_new(reminders, r->adherence[i].reminder,
 				    adherence_json(&r->adherence[i], true));
 	report_night_label(n->night, label);
-	return json_pack("{s:s, s:o, s:o, s:o, s:o}", "night", label, "lowest_room_c",
-			 number_or_null(n->min_c), "soak_done", tristate(n->soak_done), "cramps",
-			 cramps, "reminders", reminders);
+	/* recorded false: before the store's records, only cramps entered later are known. */
+	return json_pack("{s:s, s:b, s:o, s:o, s:o, s:o}", "night", label, "recorded",
+			 !n->before_records, "lowest_room_c", number_or_null(n->min_c), "soak_done",
+			 tristate(n->soak_done), "cramps", cramps, "reminders", reminders);
 }
 
 int report_print_json(const struct report *r, FILE *f)
@@ -95,13 +96,14 @@ int report_print_json(const struct report *r, FILE *f)
 	report_night_label(r->first_night, first);
 	report_night_label(r->last_night, last);
 	root = json_pack(
-	    "{s:s, s:s, s:i, s:o, s:o, s:{s:i, s:i, s:i, s:i, s:i, s:i}, s:{s:i, s:i}, s:o}",
+	    "{s:s, s:s, s:i, s:o, s:o, s:{s:i, s:i, s:i, s:i, s:i, s:i, s:i}, s:{s:i, s:i}, s:o}",
 	    "first_night", first, "last_night", last, "threshold_per_week", REPORT_THRESHOLD,
 	    "nights", nights, "weeks", weeks, "totals", "cramps",
 	    (int) (r->n_cramps - r->n_suspected), "suspected_unconfirmed", (int) r->n_suspected,
-	    "nights_with_cramps", (int) r->n_nights_with_cramps, "left", (int) r->n_left, "right",
-	    (int) r->n_right, "leg_unknown", (int) r->n_unknown_leg, "foot_soak", "nights_done",
-	    (int) r->n_soak_done, "nights_known", (int) r->n_soak_known, "advisories", advisories);
+	    "nights_with_cramps", (int) r->n_nights_with_cramps, "nights_known",
+	    (int) r->n_nights_known, "left", (int) r->n_left, "right", (int) r->n_right,
+	    "leg_unknown", (int) r->n_unknown_leg, "foot_soak", "nights_done", (int) r->n_soak_done,
+	    "nights_known", (int) r->n_soak_known, "advisories", advisories);
 	if (root) {
 		json_object_set_new(root, "nights_asked",
 				    json_integer((json_int_t) r->n_nights_asked));

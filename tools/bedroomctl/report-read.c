@@ -212,6 +212,10 @@ static int summarise(struct report *r)
 		const struct report_night *n = &r->nights[i];
 		int64_t start = cramp_night_week_start(n->night);
 
+		if (n->before_records && n->n_cramps == 0)
+			continue; /* unknown: in no week and no total */
+		r->n_nights_known++;
+
 		if (r->n_weeks == 0 || r->weeks[r->n_weeks - 1].start != start)
 			r->weeks[r->n_weeks++].start = start;
 		r->weeks[r->n_weeks - 1].n_nights++;
@@ -219,6 +223,51 @@ static int summarise(struct report *r)
 		r->n_nights_with_cramps += n->n_cramps > n->n_suspected;
 		r->n_soak_known += n->soak_done >= 0;
 		r->n_soak_done += n->soak_done == 1;
+	}
+	return 0;
+}
+
+/* Times that cover the nights @first to @last: noon to noon, with a day of slack for offsets. */
+static int64_t nights_from_s(int64_t first)
+{
+	return first * DAY_S - DAY_S;
+}
+
+static int64_t nights_to_s(int64_t last)
+{
+	return (last + 2) * DAY_S + DAY_S;
+}
+
+/*
+ * The nights from where the records begin, or from an earlier night that
+ * holds a cramp (r->cramps: those of all the nights asked for, oldest first),
+ * to r->last_night.
+ */
+static int start_report(struct report *r)
+{
+	int64_t first = r->records_begin < r->last_night ? r->records_begin : r->last_night;
+
+	if (r->n_cramps > 0) {
+		int64_t night = cramp_night_of(r->cramps[0].time_s, r->cramps[0].tz_offset_s);
+
+		if (night < first)
+			first = night;
+	}
+	if (first > r->first_night)
+		r->first_night = first;
+	r->n_nights = (size_t) (r->last_night - r->first_night + 1);
+	r->nights = calloc(r->n_nights, sizeof(*r->nights));
+	if (!r->nights)
+		return -ENOMEM;
+	for (size_t i = 0; i < r->n_nights; i++) {
+		int64_t night = r->first_night + (int64_t) i;
+
+		r->nights[i] = (struct report_night){
+			.night = night,
+			.min_c = NAN,
+			.soak_done = -1,
+			.before_records = night < r->records_begin,
+		};
 	}
 	return 0;
 }
@@ -290,30 +339,19 @@ int report_read(const char *path, int64_t last_night, unsigned n_nights, int nig
 		error = "cannot read the store";
 		goto out;
 	}
+	/* The cramps of every night asked for: one entered later may precede the records. */
 	r->first_night = last_night - n_nights + 1;
-	if (r->records_begin > r->first_night)
-		r->first_night = r->records_begin < last_night ? r->records_begin : last_night;
-	n_nights = (unsigned) (last_night - r->first_night + 1);
 	r->last_night = last_night;
-	r->n_nights = n_nights;
-	r->nights = calloc(n_nights, sizeof(*r->nights));
-	if (!r->nights) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	for (size_t i = 0; i < n_nights; i++)
-		r->nights[i] = (struct report_night){
-			.night = r->first_night + (int64_t) i,
-			.min_c = NAN,
-			.soak_done = -1,
-		};
-	/* Noon of the first evening to noon after the last, with a day of slack for offsets. */
-	from_s = r->first_night * DAY_S - DAY_S;
-	to_s = (r->last_night + 2) * DAY_S + DAY_S;
 	error = "cannot read the store";
-	rc = read_cramps(s, r, from_s, to_s);
-	if (rc >= 0)
-		rc = read_temperatures(s, r, from_s, to_s);
+	rc = read_cramps(s, r, nights_from_s(r->first_night), nights_to_s(last_night));
+	if (rc < 0)
+		goto out;
+	rc = start_report(r);
+	if (rc < 0)
+		goto out;
+	from_s = nights_from_s(r->first_night);
+	to_s = nights_to_s(r->last_night);
+	rc = read_temperatures(s, r, from_s, to_s);
 	if (rc >= 0)
 		rc = read_soak(s, r, from_s, to_s);
 	if (rc >= 0)

@@ -46,6 +46,13 @@ void report_coverage(const struct report *r, char *buf, size_t size)
 		snprintf(buf, size,
 			 "The store holds no records yet (no cramp, reminder or room "
 			 "temperature): the nights before are unknown.");
+	} else if (r->first_night < r->records_begin) {
+		/* A cramp entered later for a night before bedroomd recorded anything. */
+		report_night_label(r->records_begin, label);
+		snprintf(buf, size,
+			 "The store's records begin on the night of %s: of the nights before, "
+			 "only the cramps entered later are known%s.",
+			 label, left_out > 0 ? " (earlier nights asked for are left out)" : "");
 	} else if (left_out > 0) {
 		report_night_label(r->records_begin, label);
 		snprintf(buf, size,
@@ -83,7 +90,9 @@ int report_print_text(const struct report *r, FILE *f)
 		else
 			fprintf(f, "lowest %5.1f °C", n->min_c);
 		fprintf(f, "  foot soak %-7s  ", soak_word(n->soak_done));
-		if (n->n_cramps == 0)
+		if (n->n_cramps == 0 && n->before_records)
+			fprintf(f, "no record (before the store's records)\n");
+		else if (n->n_cramps == 0)
 			fprintf(f, "no cramp\n");
 		else
 			fprintf(f, "%zu cramp%s\n", n->n_cramps, n->n_cramps == 1 ? "" : "s");
@@ -128,8 +137,8 @@ int report_print_text(const struct report *r, FILE *f)
 	fprintf(f,
 		"\nTotal: %zu cramp%s on %u of %zu night%s (left %u, right %u, leg not given %u)\n",
 		r->n_cramps - r->n_suspected, r->n_cramps - r->n_suspected == 1 ? "" : "s",
-		r->n_nights_with_cramps, r->n_nights, r->n_nights == 1 ? "" : "s", r->n_left,
-		r->n_right, r->n_unknown_leg);
+		r->n_nights_with_cramps, (size_t) r->n_nights_known,
+		r->n_nights_known == 1 ? "" : "s", r->n_left, r->n_right, r->n_unknown_leg);
 	if (r->n_suspected)
 		fprintf(f, "Not counted: %u suspected from movement and never confirmed\n",
 			r->n_suspected);
@@ -207,6 +216,8 @@ int report_print_csv(const struct report *r, FILE *f)
 		const struct report_night *n = &r->nights[i];
 		size_t rows = n->n_cramps ? n->n_cramps : 1;
 
+		if (n->before_records && n->n_cramps == 0)
+			continue; /* unknown: no row that would read "no cramp" */
 		report_night_label(n->night, label);
 		report_night_reminders(r, n, reminders, sizeof(reminders));
 		for (size_t k = 0; k < rows; k++) {

@@ -35,6 +35,12 @@ struct report_night {
 	size_t first_cramp, n_cramps;        /* into report.cramps, suspected ones included */
 	size_t n_suspected;                  /* of those, from movement and not confirmed */
 	size_t first_adherence, n_adherence; /* into report.adherence */
+	/*
+	 * Before the store's records begin: only the cramps entered for it later
+	 * (bedroomctl cramp --at) are known; without one it is unknown, not a
+	 * night without cramps.
+	 */
+	bool before_records;
 };
 
 #define REPORT_REMINDER_NAME_MAX 40
@@ -76,7 +82,8 @@ struct report {
 	 * The nights asked for; fewer are read when the store's history begins
 	 * later (a new install, or pruned): those nights are unknown, not free of
 	 * cramps. records_begin: the night of its oldest record, or INT64_MAX
-	 * when it holds none.
+	 * when it holds none. A cramp entered later for a night before it starts
+	 * the report there; the nights between are before_records.
 	 */
 	size_t n_nights_asked;
 	int64_t records_begin;
@@ -95,18 +102,19 @@ struct report {
 	unsigned n_suspected;               /* from movement, not confirmed: listed, not counted */
 	unsigned n_soak_done, n_soak_known; /* nights */
 	unsigned n_nights_with_cramps;
+	unsigned n_nights_known; /* all but those before the records without a cramp */
 };
 
 /*
  * Opens the store at @path read-only (it may be open in the daemon, in WAL
  * mode) and reads the @n_nights nights up to and including @last_night, from
  * the night the store's records begin if that is later (but at least
- * @last_night). A night's lowest temperature is that from @night_start_min
- * to @night_end_min minutes after local midnight (the configured night).
- * Returns 0 and a new report in *ret, -ENOENT / -EACCES when the file is
- * missing or unreadable, -EPROTONOSUPPORT when it has a newer schema,
- * -EBADMSG when it is no bedroomd store, or another negative errno; a message
- * for the user in *ret_error (static or NULL).
+ * @last_night), or from the first night of those asked for that holds a cramp
+ * entered later, if that is earlier still. A night's lowest temperature is that from
+ * @night_start_min to @night_end_min minutes after local midnight (the configured night). Returns 0
+ * and a new report in *ret, -ENOENT / -EACCES when the file is missing or unreadable,
+ * -EPROTONOSUPPORT when it has a newer schema, -EBADMSG when it is no bedroomd store, or another
+ * negative errno; a message for the user in *ret_error (static or NULL).
  */
 int report_read(const char *path, int64_t last_night, unsigned n_nights, int night_start_min,
 		int night_end_min, struct report **ret, const char **ret_error);

@@ -49,8 +49,27 @@ grep -q '^Total: 13 cramps on 12 of 35 nights' "$tmp/before.txt" || fail "--days
 pdftotext -raw "$tmp/before.pdf" - | tr '\n' ' ' |
 	grep -qF "records begin on the night of 2026-03-02: the 5 nights" ||
 	fail "the PDF does not say the nights before the records are unknown"
-# A store without any record yet: one night, and why.
 command -v sqlite3 >/dev/null || { echo "FAIL: sqlite3 (tools/install-deps) is missing" >&2; exit 1; }
+# A cramp entered later (bedroomctl cramp --at, from a paper diary) for a night before the
+# records: in the report, which starts there; the nights between are no record, not "no cramp".
+cp "$db" "$tmp/diary.db"
+sqlite3 "$tmp/diary.db" "INSERT INTO cramps (id, time, tz_offset_s, recorded, leg, site, source,
+	note, count_7d, delivered) VALUES ('diary', $(date -u -d 2026-02-25T02:10:00Z +%s), 3600,
+	$(date -u -d 2026-04-05T10:00:00Z +%s), 'left', 'calf', 'bedroomctl', 'from the diary', 1, 1);"
+"$ctl" report --store "$tmp/diary.db" --until 2026-04-05 --days 45 >"$tmp/diary.txt"
+grep -q '^Cramp report: nights of 2026-02-24 to 2026-04-05 (41 nights' "$tmp/diary.txt" ||
+	fail "a cramp before the records does not start the report"
+grep -q '^    03:10  left    calf    room  --.- °C  note: from the diary$' "$tmp/diary.txt" ||
+	fail "a cramp before the records is left out"
+grep -q '^Wed 2026-02-25 .*no record (before the store.s records)$' "$tmp/diary.txt" ||
+	fail "a night before the records reads as a night without cramps"
+grep -q '^Total: 14 cramps on 13 of 36 nights' "$tmp/diary.txt" ||
+	fail "unknown nights are counted as nights: $(grep '^Total' "$tmp/diary.txt")"
+"$ctl" report --store "$tmp/diary.db" --until 2026-04-05 --days 45 --format csv |
+	grep -c '^2026-02-2[5-8],' | grep -qx 0 || fail "the CSV has rows for unknown nights"
+"$ctl" report --store "$tmp/diary.db" --until 2026-04-05 --days 45 --format json |
+	grep -q '"recorded": false' || fail "the JSON does not mark unknown nights"
+# A store without any record yet: one night, and why.
 cp "$db" "$tmp/empty.db"
 sqlite3 "$tmp/empty.db" "DELETE FROM cramps; DELETE FROM advisories; DELETE FROM room_temperature;
 	DELETE FROM reminder_log;"

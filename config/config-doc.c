@@ -335,6 +335,8 @@ static const char man_intro[] =
     "reads its configuration from an INI file: sections in brackets, then\n"
     ".IB key \" = \" value\n"
     "lines; lines starting with # or ; are comments.\n"
+    "After a value, a ; with a blank before it starts a comment that is dropped, and a #\n"
+    "does not: it stays in the value (either is said in the journal after a text value).\n"
     "One pair of quotes (\\(dq or \\(aq) around a whole value is taken off:\n"
     ".B host = \\(dq192.168.1.10\\(dq\n"
     "is the same as\n"

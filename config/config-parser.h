@@ -28,6 +28,8 @@ struct parser {
 	struct set_lines plain;             /* for every plain section */
 	struct set_lines *items[CONFIG_MAX_SECTIONS]; /* per named kind, per item */
 	unsigned opened[CONFIG_MAX_SECTIONS]; /* a plain section's header line; 0: not yet */
+	/* The line being read: " ;" in its value (inih drops the rest), " # " (it does not). */
+	bool line_semicolon, line_hash;
 };
 
 /* Records "PATH:LINE: message" unless an error was recorded already. */

@@ -181,6 +181,19 @@ static int handle_key(void *user, const char *section, const char *name, const c
 		return 1;
 	}
 	set_line[idx] = p->reader.line;
+	/*
+	 * Text is where a comment after a value surprises: "Water ; then bed" loses
+	 * its end, "10.0.0.2 # the NAS" keeps the comment. Other values fail their
+	 * check, or the ';' comment is harmless.
+	 */
+	if (k->type == KEY_STRING && p->line_semicolon)
+		parser_warning(p, p->reader.line,
+			       "'%s': what follows ' ;' is a comment, not part of the value", name);
+	else if (k->type == KEY_STRING && p->line_hash)
+		parser_warning(p, p->reader.line,
+			       "'%s': ' # ...' is part of the value, not a comment (a comment goes "
+			       "on a line of its own)",
+			       name);
 	without_quotes = unquoted(value);
 	r = config_key_set(k, section_base(p), without_quotes ? without_quotes : value, &msg);
 	free(without_quotes);
@@ -207,6 +220,18 @@ static void check_section_header(struct parser *p, const char *line)
 	open_section(p, start, (size_t) (end - start));
 }
 
+/*
+ * inih takes " ;" after a value as the start of a comment, and drops it, but
+ * not " # ". Noted here, where the line is still whole, for handle_key().
+ */
+static void note_inline_comment(struct parser *p, const char *line)
+{
+	const char *start = line + strspn(line, " \t"), *eq = strchr(start, '=');
+
+	p->line_semicolon = eq && !strchr("#;[", *start) && (strstr(eq, " ;") || strstr(eq, "\t;"));
+	p->line_hash = eq && !strchr("#;[", *start) && (strstr(eq, " # ") || strstr(eq, "\t# "));
+}
+
 static char *read_line(char *buf, int size, void *stream)
 {
 	struct parser *p = stream;
@@ -217,6 +242,7 @@ static char *read_line(char *buf, int size, void *stream)
 	if (p->reader.too_long)
 		parser_error(p, p->reader.line, "line is longer than %d characters", size - 2);
 	check_section_header(p, line);
+	note_inline_comment(p, line);
 	return line;
 }
 

@@ -454,6 +454,32 @@ static void test_section_equal(void **state)
 	config_free(base);
 }
 
+/*
+ * A comment after a text value: ' ;' cuts the value (inih), ' # ' stays in it;
+ * both said. After a number or a time, ';' is a harmless comment: nothing said.
+ */
+static void test_inline_comments_in_text_are_said(void **state)
+{
+	struct config *c = load_text("[mqtt]\nhost = 10.0.0.2 # the NAS\nport = 1883 ; default\n"
+				     "[reminder.magnesium]\nat = 22:00 ; bedtime\n"
+				     "message = Take pill #2 ; then bed\n");
+
+	assert_string_equal(c->mqtt.host, "10.0.0.2 # the NAS");
+	assert_int_equal(c->mqtt.port, 1883);
+	assert_non_null(c->warnings);
+	assert_non_null(strstr(c->warnings, ":2: 'host': ' # ...' is part of the value, not a "
+					    "comment (a comment goes on a line of its own)\n"));
+	assert_non_null(strstr(c->warnings, ":6: 'message': what follows ' ;' is a comment, not "
+					    "part of the value\n"));
+	assert_null(strstr(c->warnings, "'port'"));
+	assert_null(strstr(c->warnings, "'at'"));
+	config_free(c);
+
+	c = load_text("[reminder.magnesium]\nat = 22:00\nmessage = Take pill #2\n");
+	assert_null(c->warnings);
+	config_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -462,6 +488,7 @@ int main(void)
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_directory_is_refused),
 		cmocka_unit_test(test_default_node_id_from_hostname),
+		cmocka_unit_test(test_inline_comments_in_text_are_said),
 		cmocka_unit_test(test_password_is_read_and_masked),
 		cmocka_unit_test(test_example_documents_every_key),
 		cmocka_unit_test(test_key_table),

@@ -183,8 +183,8 @@ const struct key_spec config_keys[] = {
 		 "\"time\": \"2026-01-31T22:10:00+01:00\"}) and is older than this is ignored "
 		 "with a log line: the broker replays what waited in our session after an "
 		 "outage, and an old setting would undo a newer one. A plain payload carries no "
-		 "time and is taken. A cramp report is never ignored: it is logged with its own "
-		 "time. 0: no limit.")),
+		 "time and is taken. It does not apply to a cramp report: that is logged with "
+		 "its own time (at most 30 days back). 0: no limit.")),
 	KEY("room", "sysfs_root", KEY_PATH, room.sysfs_root, 0, 0,
 	    DEFAULT_TEXT(TEMP_SOURCE_DEFAULT_SYSFS_ROOT),
 	    HELP("Where sysfs is: only tests and simulations change this.")),

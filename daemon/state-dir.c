@@ -9,12 +9,30 @@
 #include "daemon/log.h"
 #include "store/store.h"
 
+/*
+ * systemd makes it (StateDirectory=); run by hand, a missing one is made as
+ * people expect of a daemon, its parent not: a typo there stays an error.
+ */
+static void make_if_missing(const char *dir)
+{
+	struct stat st;
+
+	if (stat(dir, &st) == 0 || errno != ENOENT)
+		return;
+	if (mkdir(dir, 0750) == 0)
+		log_info("made the state directory %s", dir);
+	else
+		log_warning_errno(-errno, "cannot make the state directory %s", dir);
+}
+
 int state_dir_lock(const char *dir, const char *running_dir, int *ret_fd)
 {
 	long holder;
-	int fd = store_dir_lock(dir, &holder);
+	int fd;
 	char pid[32] = "";
 
+	make_if_missing(dir);
+	fd = store_dir_lock(dir, &holder);
 	*ret_fd = -1;
 	if (fd == -EBUSY) {
 		if (holder > 0)

@@ -9,7 +9,8 @@
  * store. Takes the lock on @dir into *@ret_fd (-1 when it cannot be taken for
  * another reason: said at warning, and we go on without). Returns 0, or -EBUSY
  * when another bedroomd holds it, said at error: for a reload from @running_dir
- * (NULL at start-up), which keeps that one.
+ * (NULL at start-up), which keeps that one. A missing @dir is made first (not
+ * its parents).
  */
 int state_dir_lock(const char *dir, const char *running_dir, int *ret_fd);
 

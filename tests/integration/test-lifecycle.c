@@ -475,6 +475,39 @@ static void test_a_decimal_comma_locale_changes_nothing(void **state)
 	free(out);
 }
 
+/*
+ * Run by hand with a state_dir nobody made: bedroomd makes it (not its parent,
+ * where a typo stays an error) and keeps its store there.
+ */
+static void test_a_missing_state_dir_is_made(void **state)
+{
+	struct fixture *f = *state;
+	char node[32], dir[160], db[200];
+	struct stat st;
+
+	snprintf(node, sizeof(node), "t%d", (int) getpid());
+	snprintf(dir, sizeof(dir), "%s/made", f->daemon.dir);
+	write_config_dir(f, &f->daemon, node, dir);
+	assert_int_equal(daemon_start(&f->daemon, NULL), 0);
+	assert_int_equal(daemon_wait_notify(&f->daemon, "READY=1", 10000), 0);
+	assert_int_equal(daemon_wait_log(&f->daemon, "made the state directory", 1000), 0);
+	assert_int_equal(stat(dir, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0750);
+	snprintf(db, sizeof(db), "%s/bedroomd.db", dir);
+	assert_int_equal(stat(db, &st), 0);
+
+	/* Its parent missing too: said, and bedroomd runs on without a store. */
+	assert_int_equal(kill(f->daemon.pid, SIGTERM), 0);
+	assert_true(daemon_wait_exit(&f->daemon, 10000) >= 0);
+	snprintf(dir, sizeof(dir), "%s/no-parent/made", f->daemon.dir);
+	write_config_dir(f, &f->daemon, node, dir);
+	assert_int_equal(daemon_start(&f->daemon, NULL), 0);
+	assert_int_equal(daemon_wait_notify(&f->daemon, "READY=1", 10000), 0);
+	assert_int_equal(daemon_wait_log(&f->daemon, "cannot make the state directory", 1000), 0);
+	assert_int_not_equal(stat(dir, &st), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -500,6 +533,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reload_refuses_bad_config_and_applies_good_one,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_command_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_missing_state_dir_is_made, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_a_decimal_comma_locale_changes_nothing, setup,
 						teardown),
 	};

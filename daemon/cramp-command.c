@@ -40,13 +40,19 @@ static bool source_is_valid(const char *s)
  * by the broker while bedroomd was away. Within a minute (a clock a little
  * off either way) or ahead of ours, the arrival is the time: 0.
  */
-static int64_t late_sending_time(const char *pressed, int64_t now_s)
+static int64_t late_sending_time(const char *pressed, int64_t now_s, const char **ret_unused)
 {
 	int64_t t;
 
-	if (clock_parse_iso8601(pressed, &t) < 0 || t > now_s - LATE_S || t < now_s - PAST_MAX_S)
+	if (clock_parse_iso8601(pressed, &t) < 0) {
+		*ret_unused = "not an ISO-8601 time";
 		return 0;
-	return t;
+	}
+	if (t < now_s - PAST_MAX_S) {
+		*ret_unused = "more than 30 days ago";
+		return 0;
+	}
+	return t > now_s - LATE_S ? 0 : t; /* in time, or a clock ahead of ours: now */
 }
 
 int cramp_command_parse(const void *data, size_t len, int64_t now_s, struct cramp_command *ret,
@@ -98,7 +104,7 @@ int cramp_command_parse(const void *data, size_t len, int64_t now_s, struct cram
 		r = fail(ret_reason, "time is in the future or more than 30 days ago", -ERANGE);
 	if (r == 0) {
 		if (!time && pressed)
-			c.time = late_sending_time(pressed, now_s);
+			c.time = late_sending_time(pressed, now_s, &c.pressed_unused);
 		if (leg)
 			snprintf(c.leg, sizeof(c.leg), "%s", leg);
 		if (site)

@@ -22,6 +22,8 @@ struct cramp_command {
 	int64_t time; /* Unix seconds; 0 when not given (now) */
 	char note[CRAMP_NOTE_MAX + 1];
 	char source[32]; /* "command" when not given */
+	/* Why a "pressed" was left aside ("not a time", ...), for the log; NULL if it was not. */
+	const char *pressed_unused;
 };
 
 /*

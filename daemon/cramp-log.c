@@ -572,6 +572,9 @@ static void on_cramp_command(const struct mqtt_message *msg, void *userdata)
 		warn_limited(&l->warn, "ignoring a cramp report on '%s': %s", msg->topic, reason);
 		return;
 	}
+	if (c.pressed_unused)
+		log_info("cramp report on '%s': its \"pressed\" is %s: logged as a cramp now",
+			 msg->topic, c.pressed_unused);
 	/* Never too old to log (a replay after an outage included): it keeps its own time. */
 	if (c.time && now - c.time > 60) {
 		char when[40];

@@ -96,14 +96,17 @@ static void test_pressed_keeps_a_late_reports_time(void **state)
 	/* In time, a few seconds behind or a clock ahead of ours: a cramp now. */
 	assert_int_equal(parse("{\"pressed\":\"2026-01-31T03:11:50+01:00\"}", &c, NULL), 0);
 	assert_true(c.time == 0);
+	assert_null(c.pressed_unused);
 	assert_int_equal(parse("{\"pressed\":\"2026-01-31T03:40:00+01:00\"}", &c, NULL), 0);
 	assert_true(c.time == 0);
 	/* Not a time, or older than the log takes: still a cramp, now. */
 	assert_int_equal(parse("{\"leg\":\"left\",\"pressed\":\"soon\"}", &c, NULL), 0);
 	assert_true(c.time == 0);
 	assert_string_equal(c.leg, "left");
+	assert_string_equal(c.pressed_unused, "not an ISO-8601 time");
 	assert_int_equal(parse("{\"pressed\":\"2025-11-01T03:00:00+01:00\"}", &c, NULL), 0);
 	assert_true(c.time == 0);
+	assert_string_equal(c.pressed_unused, "more than 30 days ago");
 	/* A "time" (the cramp's own, remembered) wins over when it was sent. */
 	assert_int_equal(parse("{\"time\":\"2026-01-31T02:40:00+01:00\",\"pressed\":"
 			       "\"2026-01-31T01:12:05+01:00\"}",

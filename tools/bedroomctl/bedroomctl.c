@@ -49,7 +49,10 @@ static const char usage_text[] =
     "        [--note TEXT] [--dry-run]\n"
     "      Log a cramp. It is sent to the daemon on <base>/cramp (QoS 1); bedroomctl\n"
     "      waits until the broker has it, so the daemon stays the only writer of the\n"
-    "      log and gets it even when it is restarting. TIME is local time:\n"
+    "      log and gets it even when it is restarting. Nothing is sent (exit 69) when\n"
+    "      nothing is retained under <base> (no bedroomd uses it: node_id or\n"
+    "      base_topic differ); a bedroomd that is offline gets it when it is back.\n"
+    "      TIME is local time:\n"
     "      2026-01-31T03:10, 03:10 (the most recent past 03:10) or -20min (also -45s,\n"
     "      -2h); at most 30 days ago. --note is at most 200 bytes. --dry-run prints the\n"
     "      topic and the message and sends nothing.\n"
@@ -98,8 +101,8 @@ static const char usage_text[] =
     "  64  bad usage: an unknown option, leg or site, a bad date or time, a bad number\n"
     "  65  the store is not a bedroomd store, or was written by a newer bedroomd\n"
     "  66  the store is missing or cannot be read\n"
-    "  69  the broker cannot be reached, refused us, or did not confirm in time; or no\n"
-    "      retained state came (status)\n"
+    "  69  the broker cannot be reached, refused us, or did not confirm in time; or\n"
+    "      nothing is retained under the base topic (status, cramp)\n"
     "  70  an internal error (out of memory)\n"
     "  75  ha-remove: bedroomd is online (stop it first, or --force)\n"
     "  73  the --output file cannot be written\n"
@@ -143,6 +146,19 @@ static char *topic_of(const struct config *c, const char *leaf)
 	return t;
 }
 
+/*
+ * Nothing retained under the base topic: no bedroomd uses it on this broker
+ * (it keeps its availability retained from its first connection on). Said
+ * the same for every command that finds so; @consequence follows it.
+ */
+static void say_nothing_retained(const struct config *c, const char *consequence)
+{
+	fprintf(stderr,
+		"bedroomctl: nothing retained under '%s': is bedroomd using this broker and base "
+		"topic (node_id, base_topic in [mqtt])?%s\n",
+		c->mqtt.base_topic, consequence);
+}
+
 static int cmd_cramp(const char *config_path, int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -156,7 +172,8 @@ static int cmd_cramp(const char *config_path, int argc, char **argv)
 	enum cramp_site s;
 	struct config *config = NULL;
 	bool dry_run = false;
-	char *topic = NULL, *payload = NULL, when[REPORT_TIME_MAX];
+	char *topic = NULL, *availability_topic = NULL, *availability = NULL, *payload = NULL;
+	char when[REPORT_TIME_MAX];
 	int64_t now = (int64_t) time(NULL), t = now;
 	json_t *j = NULL;
 	int c, r;
@@ -222,7 +239,8 @@ static int cmd_cramp(const char *config_path, int argc, char **argv)
 		json_object_set_new(j, "source", json_string("bedroomctl"));
 	payload = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 	topic = topic_of(config, "cramp");
-	if (!payload || !topic) {
+	availability_topic = topic_of(config, "availability");
+	if (!payload || !topic || !availability_topic) {
 		fprintf(stderr, "bedroomctl: out of memory\n");
 		r = EXIT_SOFTWARE;
 		goto out;
@@ -232,17 +250,35 @@ static int cmd_cramp(const char *config_path, int argc, char **argv)
 		r = 0;
 		goto out;
 	}
-	r = ctl_mqtt_publish(&config->mqtt, topic, payload, PUBLISH_TIMEOUT_MS, &error);
+	/*
+	 * Only to a base topic a bedroomd uses: the broker takes a cramp for any
+	 * topic, and one nobody reads is lost without a word. An "offline" bedroomd
+	 * still gets it: its persistent session keeps QoS 1 messages until it is back.
+	 */
+	r = ctl_mqtt_publish_if_retained(&config->mqtt, availability_topic, STATUS_TIMEOUT_MS,
+					 topic, payload, PUBLISH_TIMEOUT_MS, &availability, &error);
 	if (r < 0) {
 		fprintf(stderr, "bedroomctl: %s:%d: %s: %s; the cramp is not logged\n",
 			config->mqtt.host, config->mqtt.port, error, strerror(-r));
 		r = EXIT_UNAVAILABLE;
 		goto out;
 	}
-	printf("Cramp at %.10s %.5s sent to bedroomd.\n", when, when + 11);
+	if (r == 0) {
+		say_nothing_retained(config, " the cramp is not logged");
+		r = EXIT_UNAVAILABLE;
+		goto out;
+	}
+	if (strcmp(availability, "offline") == 0)
+		printf("Cramp at %.10s %.5s sent; bedroomd is offline now and logs it when it is "
+		       "back.\n",
+		       when, when + 11);
+	else
+		printf("Cramp at %.10s %.5s sent to bedroomd.\n", when, when + 11);
 	r = 0;
 out:
 	json_decref(j);
+	free(availability);
+	free(availability_topic);
 	free(payload);
 	free(topic);
 	config_free(config);
@@ -439,10 +475,7 @@ static int cmd_status(const char *config_path, int argc, char **argv)
 	printf("availability: %s\n", payloads[0] ? payloads[0] : "(none retained)");
 	printf("state: %s\n", payloads[1] ? payloads[1] : "(none retained)");
 	if (r == 0) {
-		fprintf(stderr,
-			"bedroomctl: nothing retained under '%s': is bedroomd using this "
-			"broker and base topic?\n",
-			config->mqtt.base_topic);
+		say_nothing_retained(config, "");
 		r = EXIT_UNAVAILABLE;
 		goto out;
 	}

@@ -223,8 +223,14 @@ static int open_session(const struct config_mqtt *m, struct session *s, struct m
 	}
 	rc = mosquitto_connect(mosq, m->host, m->port, 30);
 	if (rc != MOSQ_ERR_SUCCESS) {
-		/* The handshake runs inside the connect: a refused certificate ends it here. */
-		*ret_error = tls_error[0] ? tls_error : "cannot connect to the broker";
+		/*
+		 * The handshake runs inside the connect: a refused certificate ends it
+		 * here. A name that does not resolve says so, as the daemon does
+		 * (errno_from_mosq() makes it "No route to host").
+		 */
+		*ret_error = tls_error[0]         ? tls_error
+			     : rc == MOSQ_ERR_EAI ? "cannot resolve the host name"
+						  : "cannot connect to the broker";
 		goto fail;
 	}
 	*ret = mosq;

@@ -1,6 +1,7 @@
 #!/bin/sh
 # bedroomctl's arguments: usage, version, the cramp command's message (--dry-run), the
-# refusals (exit 64), a bad configuration (78) and a broker that is not there (69).
+# refusals (exit 64), a bad configuration (78) and a broker that is not there or whose name
+# does not resolve (69).
 # Usage: test-arguments.sh BEDROOMCTL TESTS_DIR
 set -eu
 ctl=$1
@@ -76,5 +77,12 @@ expect_exit 78 "$ctl" status -c "$tmp/none.conf"
 expect_exit 69 "$ctl" $c cramp --leg left
 grep -q 'the cramp is not logged' "$tmp/err" || fail "broker away message: $(cat "$tmp/err")"
 expect_exit 69 "$ctl" $c status
+# A host name that never resolves (RFC 6761) says so, as the daemon does.
+sed 's/^host = .*/host = nosuchhost.invalid/' "$tmp/conf" >"$tmp/unresolved.conf"
+for command in cramp status; do
+	expect_exit 69 "$ctl" --config "$tmp/unresolved.conf" $command
+	grep -q '^bedroomctl: nosuchhost.invalid:1: cannot resolve the host name' "$tmp/err" ||
+		fail "$command, unresolved host: $(cat "$tmp/err")"
+done
 
 exit $failed

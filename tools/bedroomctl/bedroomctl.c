@@ -60,21 +60,20 @@ static const char usage_text[] =
     "  report [--days N] [--until YYYY-MM-DD] [--format text|json|csv|pdf]\n"
     "         [--output FILE] [--store PATH]\n"
     "      The cramp report of the N nights (default 28) up to the night of --until\n"
-    "      (default: tonight, or last night before noon), oldest first. A night runs\n"
-    "      from noon to noon and is named by its evening. Per night: the cramps (leg,\n"
-    "      site, local time, room temperature then), the lowest room temperature in\n"
-    "      the configuration's [heating] night (22:00 to 07:00 with --store and no\n"
-    "      --config), whether the foot soak was done (from its answers or the\n"
-    "      night's cramp log) and what became of each reminder (done, started,\n"
-    "      skipped, ignored, snoozed, not sent); then the cramps per week against the\n"
-    "      threshold of three, the totals, the reminders' adherence and the\n"
-    "      advisories that fired. Nights before the store's oldest record are\n"
-    "      unknown, not free of cramps: the report starts at its first recorded\n"
-    "      night and says so. --format pdf writes one A4 page for\n"
-    "      a doctor to --output FILE (required for pdf; the others print to standard\n"
-    "      output without it). The store is <state_dir>/bedroomd.db of the\n"
-    "      configuration, or --store PATH; it is opened read-only and may be in use\n"
-    "      by the daemon.\n"
+    "      (default: tonight, or last night before noon; a night still to come is\n"
+    "      refused), oldest first. A night runs from noon to noon and is named by its\n"
+    "      evening. Per night: the cramps (leg, site, local time, room temperature\n"
+    "      then), the lowest room temperature in the configuration's [heating] night\n"
+    "      (22:00 to 07:00 with --store and no --config), whether the foot soak was\n"
+    "      done (from its answers or the night's cramp log) and what became of each\n"
+    "      reminder (done, started, skipped, ignored, snoozed, not sent); then the\n"
+    "      cramps per week against the threshold of three, the totals, the reminders'\n"
+    "      adherence and the advisories that fired. Nights before the store's oldest\n"
+    "      record are unknown, not free of cramps: the report starts at its first\n"
+    "      recorded night and says so. --format pdf writes one A4 page for a doctor\n"
+    "      to --output FILE (required for pdf; the others print to standard output\n"
+    "      without it). The store is <state_dir>/bedroomd.db of the configuration, or\n"
+    "      --store PATH; it is opened read-only and may be in use by the daemon.\n"
     "\n"
     "  status\n"
     "      Print the daemon's retained <base>/availability and <base>/state (waits\n"
@@ -320,7 +319,7 @@ static int cmd_report(const char *config_path, int argc, char **argv)
 	struct report *report = NULL;
 	char *store_path = NULL, *end;
 	int64_t now = (int64_t) time(NULL);
-	int64_t until = cramp_night_of(now, ctl_time_local_offset(now));
+	int64_t tonight = cramp_night_of(now, ctl_time_local_offset(now)), until = tonight;
 	unsigned long days = 28;
 	FILE *f = stdout;
 	int c, r;
@@ -346,6 +345,12 @@ static int cmd_report(const char *config_path, int argc, char **argv)
 		case 'u':
 			if (ctl_time_parse_date(optarg, &until) < 0)
 				return usage_error("bad date '%s': use YYYY-MM-DD", optarg);
+			/* Nights still to come would be listed as nights without a cramp. */
+			if (until > tonight)
+				return usage_error(
+				    "the night of %s has not come yet: --until takes "
+				    "tonight or an earlier night",
+				    optarg);
 			break;
 		case 'c':
 			config_path = optarg;

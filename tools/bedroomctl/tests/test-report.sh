@@ -122,6 +122,14 @@ if [ "$(id -u)" != 0 ]; then
 	expect_exit 66 "$ctl" report --store "$tmp/locked.db"
 fi
 expect_exit 64 "$ctl" report --store "$db" --until 2026-02-30
+# A night still to come would be listed as free of cramps: refused. Tonight is the last (a
+# night runs noon to noon and is named by its evening).
+expect_exit 64 "$ctl" report --store "$db" --until "$(date -d tomorrow +%Y-%m-%d)"
+grep -q "the night of $(date -d tomorrow +%Y-%m-%d) has not come yet: --until takes tonight or an earlier night" \
+	"$tmp/err" || fail "--until tomorrow: $(cat "$tmp/err")"
+expect_exit 64 "$ctl" report --store "$db" --until 2099-12-25
+if [ "$(date +%H)" -ge 12 ]; then tonight=$(date +%Y-%m-%d); else tonight=$(date -d yesterday +%Y-%m-%d); fi
+expect_exit 0 "$ctl" report --store "$db" --until "$tonight"
 expect_exit 64 "$ctl" report --store "$db" --days 0
 expect_exit 64 "$ctl" report --store "$db" --days 7x
 expect_exit 64 "$ctl" report --store "$db" --format html

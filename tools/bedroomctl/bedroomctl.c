@@ -54,7 +54,7 @@ static const char usage_text[] =
     "      base_topic differ); a bedroomd that is offline gets it when it is back.\n"
     "      TIME is local time:\n"
     "      2026-01-31T03:10, 03:10 (the most recent past 03:10) or -20min (also -45s,\n"
-    "      -2h); at most 30 days ago. --note is at most 200 bytes. --dry-run prints the\n"
+    "      -2h, -2d); at most 30 days ago. --note is at most 200 bytes. --dry-run prints the\n"
     "      topic and the message and sends nothing.\n"
     "\n"
     "  report [--days N] [--until YYYY-MM-DD] [--format text|json|csv|pdf]\n"

@@ -46,6 +46,12 @@ grep -q '{"leg":"unknown","time":"[^"]*","source":"bedroomctl"}$' "$tmp/out" ||
 expect_exit 0 "$ctl" $c cramp --at 03:10 --dry-run
 if [ "$(date +%H%M)" -ge 0310 ]; then day=$(date +%Y-%m-%d); else day=$(date -d yesterday +%Y-%m-%d); fi
 grep -q "\"time\":\"${day}T03:10:00+0[12]:00\"" "$tmp/out" || fail "--at 03:10: $(cat "$tmp/out")"
+# "-2d": two days (of 24 hours) ago; beyond 30 days is refused as too old, not as a bad time.
+expect_exit 0 "$ctl" $c cramp --at -2d --dry-run
+want=$(date -d "@$(($(date +%s) - 2 * 86400))" +%Y-%m-%dT%H:%M)
+grep -q "\"time\":\"$want:" "$tmp/out" || fail "--at -2d: $(cat "$tmp/out")"
+expect_exit 64 "$ctl" $c cramp --at -31d
+grep -q "the time '-31d' is more than 30 days ago" "$tmp/err" || fail "--at -31d: $(cat "$tmp/err")"
 yesterday=$(date -d yesterday +%Y-%m-%d)
 expect_exit 0 "$ctl" $c cramp --leg right --at "${yesterday}T23:05" --dry-run
 grep -q "\"leg\":\"right\",\"time\":\"${yesterday}T23:05:00+0[12]:00\"" "$tmp/out" ||

@@ -99,7 +99,7 @@ static const char usage_text[] =
     "   0  done\n"
     "  64  bad usage: an unknown option, leg or site, a bad date or time, a bad number\n"
     "  65  the store is not a bedroomd store, or was written by a newer bedroomd\n"
-    "  66  the store is missing or cannot be read\n"
+    "  66  the store is missing or cannot be read (or --store names a directory)\n"
     "  69  the broker cannot be reached, refused us, or did not confirm in time; or\n"
     "      nothing is retained under the base topic (status, cramp)\n"
     "  70  an internal error (out of memory)\n"
@@ -291,6 +291,7 @@ static int report_exit_status(int r)
 	case -EACCES:
 	case -EPERM:
 	case -ENOTDIR:
+	case -EISDIR:
 		return EXIT_NOINPUT;
 	case -EPROTONOSUPPORT:
 	case -EBADMSG:
@@ -388,8 +389,18 @@ static int cmd_report(const char *config_path, int argc, char **argv)
 			       : THERMOSTAT_DEFAULT_NIGHT_START_MIN,
 			config ? config->heating.night_end_min : THERMOSTAT_DEFAULT_NIGHT_END_MIN,
 			&report, &error);
-	if (r < 0) {
+	if (r == -EISDIR && !store_path) {
+		/* The state directory is an easy mistake: name the file in it. */
+		bool slash = store[0] && store[strlen(store) - 1] == '/';
+
+		fprintf(stderr,
+			"bedroomctl: '%s' is a directory: --store takes the store file "
+			"(%s%sbedroomd.db)\n",
+			store, store, slash ? "" : "/");
+	} else if (r < 0) {
 		fprintf(stderr, "bedroomctl: %s: %s\n", store, error ? error : strerror(-r));
+	}
+	if (r < 0) {
 		r = report_exit_status(r);
 		goto out;
 	}

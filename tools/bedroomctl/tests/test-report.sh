@@ -112,6 +112,12 @@ fi
 # Errors: a missing store, a store of a newer bedroomd, not a database, bad arguments.
 expect_exit 66 "$ctl" report --store "$tmp/none.db"
 grep -q 'no such store' "$tmp/err" || fail "missing store message"
+# The state directory instead of the store in it: the file is named.
+expect_exit 66 "$ctl" report --store "$tmp/store"
+grep -qF "'$tmp/store' is a directory: --store takes the store file ($tmp/store/bedroomd.db)" \
+	"$tmp/err" || fail "--store DIR: $(cat "$tmp/err")"
+expect_exit 66 "$ctl" report --store "$tmp/store/"
+grep -qF "($tmp/store/bedroomd.db)" "$tmp/err" || fail "--store DIR/: $(cat "$tmp/err")"
 "$make_store" "$tmp/newer" 99
 expect_exit 65 "$ctl" report --store "$tmp/newer/bedroomd.db"
 grep -q 'newer bedroomd' "$tmp/err" || fail "newer schema message"

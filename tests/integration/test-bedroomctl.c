@@ -1,8 +1,10 @@
 /*
  * bedroomctl against the real daemon: cramps logged through the command topic
  * reach the store and the broker, and the report read from the daemon's live
- * store shows what was logged; ha-remove takes the device out of Home
- * Assistant and leaves other devices alone.
+ * store shows what was logged; a cramp for a base topic no bedroomd uses is
+ * not sent, one for a bedroomd that is offline is and reaches it when it is
+ * back; ha-remove takes the device out of Home Assistant and leaves other
+ * devices alone.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -111,6 +113,64 @@ static void test_logged_cramps_are_in_the_report(void **state)
 	free(out);
 }
 
+/*
+ * A node_id no bedroomd uses on the broker (a typo, or bedroomctl on another
+ * host, where node_id defaults to its name): the cramp would be lost, so it is
+ * not sent, and said why.
+ */
+static void test_cramp_to_an_unused_base_topic_is_refused(void **state)
+{
+	struct fixture *f = *state;
+	char path[192], text[512], base[64], topic[128], *out = NULL;
+	const char *args[] = { "--config", path, "cramp", "--leg", "left", NULL };
+	FILE *conf;
+
+	snprintf(base, sizeof(base), "bedroomd/nobody%d", (int) getpid());
+	snprintf(path, sizeof(path), "%s/nobody.conf", f->daemon.dir);
+	snprintf(text, sizeof(text),
+		 "[daemon]\nnode_id = nobody%d\nstate_dir = %s\n"
+		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n",
+		 (int) getpid(), f->daemon.state_dir, f->broker.port);
+	conf = fopen(path, "w");
+	assert_non_null(conf);
+	assert_true(fputs(text, conf) >= 0);
+	assert_int_equal(fclose(conf), 0);
+
+	assert_int_equal(run_program(getenv("BEDROOMCTL"), args, &out), 69);
+	snprintf(text, sizeof(text), "nothing retained under '%s': is bedroomd using this broker",
+		 base);
+	if (!strstr(out, text) || !strstr(out, "the cramp is not logged") || strstr(out, "sent"))
+		fail_msg("want '%s' and 'the cramp is not logged', got:\n%s", text, out);
+	free(out);
+	snprintf(topic, sizeof(topic), "%s/cramp", base);
+	assert_null(client_wait(f->client, topic, NULL, 1000));
+}
+
+/*
+ * A bedroomd that stopped (retained availability "offline"): the cramp is sent,
+ * its persistent session keeps it, and it logs it when it is back.
+ */
+static void test_cramp_while_offline_is_logged_when_back(void **state)
+{
+	struct fixture *f = *state;
+	const char *cramp[] = { "cramp", "--leg", "right", "--note", "while away", NULL };
+	char topic[128], *out = NULL;
+
+	kill(f->daemon.pid, SIGTERM);
+	assert_true(daemon_wait_exit(&f->daemon, 10000) >= 0);
+	snprintf(topic, sizeof(topic), "%s/availability", f->base);
+	assert_non_null(client_wait(f->client, topic, "offline", 10000));
+
+	assert_int_equal(ctl(f, cramp, &out), 0);
+	if (!strstr(out, "sent; bedroomd is offline now and logs it when it is back."))
+		fail_msg("want the offline message, got:\n%s", out);
+	free(out);
+
+	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
+	snprintf(topic, sizeof(topic), "%s/event/cramp", f->base);
+	assert_non_null(client_wait(f->client, topic, "~\"note\":\"while away\"", 15000));
+}
+
 /* How many non-empty retained configs of this bedroom's node the broker holds. */
 static size_t retained_configs(struct fixture *f, const char *needle)
 {
@@ -179,6 +239,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_logged_cramps_are_in_the_report, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_cramp_to_an_unused_base_topic_is_refused,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cramp_while_offline_is_logged_when_back, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_ha_remove_takes_the_device_out, setup,
 						teardown),

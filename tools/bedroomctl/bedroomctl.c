@@ -49,29 +49,31 @@ static const char usage_text[] =
     "        [--note TEXT] [--dry-run]\n"
     "      Log a cramp. It is sent to the daemon on <base>/cramp (QoS 1); bedroomctl\n"
     "      waits until the broker has it, so the daemon stays the only writer of the\n"
-    "      log and gets it even when it is restarting. TIME is local time:\n"
+    "      log and gets it even when it is restarting. Nothing is sent (exit 69) when\n"
+    "      nothing is retained under <base> (no bedroomd uses it: node_id or\n"
+    "      base_topic differ); a bedroomd that is offline gets it when it is back.\n"
+    "      TIME is local time:\n"
     "      2026-01-31T03:10, 03:10 (the most recent past 03:10) or -20min (also -45s,\n"
-    "      -2h); at most 30 days ago. --note is at most 200 bytes. --dry-run prints the\n"
+    "      -2h, -2d); at most 30 days ago. --note is at most 200 bytes. --dry-run prints the\n"
     "      topic and the message and sends nothing.\n"
     "\n"
     "  report [--days N] [--until YYYY-MM-DD] [--format text|json|csv|pdf]\n"
     "         [--output FILE] [--store PATH]\n"
     "      The cramp report of the N nights (default 28) up to the night of --until\n"
-    "      (default: tonight, or last night before noon), oldest first. A night runs\n"
-    "      from noon to noon and is named by its evening. Per night: the cramps (leg,\n"
-    "      site, local time, room temperature then), the lowest room temperature in\n"
-    "      the configuration's [heating] night (22:00 to 07:00 with --store and no\n"
-    "      --config), whether the foot soak was done (from its answers or the\n"
-    "      night's cramp log) and what became of each reminder (done, started,\n"
-    "      skipped, ignored, snoozed, not sent); then the cramps per week against the\n"
-    "      threshold of three, the totals, the reminders' adherence and the\n"
-    "      advisories that fired. Nights before the store's oldest record are\n"
-    "      unknown, not free of cramps: the report starts at its first recorded\n"
-    "      night and says so. --format pdf writes one A4 page for\n"
-    "      a doctor to --output FILE (required for pdf; the others print to standard\n"
-    "      output without it). The store is <state_dir>/bedroomd.db of the\n"
-    "      configuration, or --store PATH; it is opened read-only and may be in use\n"
-    "      by the daemon.\n"
+    "      (default: tonight, or last night before noon; a night still to come is\n"
+    "      refused), oldest first. A night runs from noon to noon and is named by its\n"
+    "      evening. Per night: the cramps (leg, site, local time, room temperature\n"
+    "      then), the lowest room temperature in the configuration's [heating] night\n"
+    "      (22:00 to 07:00 with --store and no --config), whether the foot soak was\n"
+    "      done (from its answers or the night's cramp log) and what became of each\n"
+    "      reminder (done, started, skipped, ignored, snoozed, not sent); then the\n"
+    "      cramps per week against the threshold of three, the totals, the reminders'\n"
+    "      adherence and the advisories that fired. Nights before the store's oldest\n"
+    "      record are unknown, not free of cramps: the report starts at its first\n"
+    "      recorded night and says so. --format pdf writes one A4 page for a doctor\n"
+    "      to --output FILE (required for pdf; the others print to standard output\n"
+    "      without it). The store is <state_dir>/bedroomd.db of the configuration, or\n"
+    "      --store PATH; it is opened read-only and may be in use by the daemon.\n"
     "\n"
     "  status\n"
     "      Print the daemon's retained <base>/availability and <base>/state (waits\n"
@@ -97,9 +99,9 @@ static const char usage_text[] =
     "   0  done\n"
     "  64  bad usage: an unknown option, leg or site, a bad date or time, a bad number\n"
     "  65  the store is not a bedroomd store, or was written by a newer bedroomd\n"
-    "  66  the store is missing or cannot be read\n"
-    "  69  the broker cannot be reached, refused us, or did not confirm in time; or no\n"
-    "      retained state came (status)\n"
+    "  66  the store is missing or cannot be read (or --store names a directory)\n"
+    "  69  the broker cannot be reached, refused us, or did not confirm in time; or\n"
+    "      nothing is retained under the base topic (status, cramp)\n"
     "  70  an internal error (out of memory)\n"
     "  75  ha-remove: bedroomd is online (stop it first, or --force)\n"
     "  73  the --output file cannot be written\n"
@@ -143,6 +145,19 @@ static char *topic_of(const struct config *c, const char *leaf)
 	return t;
 }
 
+/*
+ * Nothing retained under the base topic: no bedroomd uses it on this broker
+ * (it keeps its availability retained from its first connection on). Said
+ * the same for every command that finds so; @consequence follows it.
+ */
+static void say_nothing_retained(const struct config *c, const char *consequence)
+{
+	fprintf(stderr,
+		"bedroomctl: nothing retained under '%s': is bedroomd using this broker and base "
+		"topic (node_id, base_topic in [mqtt])?%s\n",
+		c->mqtt.base_topic, consequence);
+}
+
 static int cmd_cramp(const char *config_path, int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -156,7 +171,8 @@ static int cmd_cramp(const char *config_path, int argc, char **argv)
 	enum cramp_site s;
 	struct config *config = NULL;
 	bool dry_run = false;
-	char *topic = NULL, *payload = NULL, when[REPORT_TIME_MAX];
+	char *topic = NULL, *availability_topic = NULL, *availability = NULL, *payload = NULL;
+	char when[REPORT_TIME_MAX];
 	int64_t now = (int64_t) time(NULL), t = now;
 	json_t *j = NULL;
 	int c, r;
@@ -222,7 +238,8 @@ static int cmd_cramp(const char *config_path, int argc, char **argv)
 		json_object_set_new(j, "source", json_string("bedroomctl"));
 	payload = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 	topic = topic_of(config, "cramp");
-	if (!payload || !topic) {
+	availability_topic = topic_of(config, "availability");
+	if (!payload || !topic || !availability_topic) {
 		fprintf(stderr, "bedroomctl: out of memory\n");
 		r = EXIT_SOFTWARE;
 		goto out;
@@ -232,17 +249,35 @@ static int cmd_cramp(const char *config_path, int argc, char **argv)
 		r = 0;
 		goto out;
 	}
-	r = ctl_mqtt_publish(&config->mqtt, topic, payload, PUBLISH_TIMEOUT_MS, &error);
+	/*
+	 * Only to a base topic a bedroomd uses: the broker takes a cramp for any
+	 * topic, and one nobody reads is lost without a word. An "offline" bedroomd
+	 * still gets it: its persistent session keeps QoS 1 messages until it is back.
+	 */
+	r = ctl_mqtt_publish_if_retained(&config->mqtt, availability_topic, STATUS_TIMEOUT_MS,
+					 topic, payload, PUBLISH_TIMEOUT_MS, &availability, &error);
 	if (r < 0) {
 		fprintf(stderr, "bedroomctl: %s:%d: %s: %s; the cramp is not logged\n",
 			config->mqtt.host, config->mqtt.port, error, strerror(-r));
 		r = EXIT_UNAVAILABLE;
 		goto out;
 	}
-	printf("Cramp at %.10s %.5s sent to bedroomd.\n", when, when + 11);
+	if (r == 0) {
+		say_nothing_retained(config, " the cramp is not logged");
+		r = EXIT_UNAVAILABLE;
+		goto out;
+	}
+	if (strcmp(availability, "offline") == 0)
+		printf("Cramp at %.10s %.5s sent; bedroomd is offline now and logs it when it is "
+		       "back.\n",
+		       when, when + 11);
+	else
+		printf("Cramp at %.10s %.5s sent to bedroomd.\n", when, when + 11);
 	r = 0;
 out:
 	json_decref(j);
+	free(availability);
+	free(availability_topic);
 	free(payload);
 	free(topic);
 	config_free(config);
@@ -256,6 +291,7 @@ static int report_exit_status(int r)
 	case -EACCES:
 	case -EPERM:
 	case -ENOTDIR:
+	case -EISDIR:
 		return EXIT_NOINPUT;
 	case -EPROTONOSUPPORT:
 	case -EBADMSG:
@@ -284,7 +320,7 @@ static int cmd_report(const char *config_path, int argc, char **argv)
 	struct report *report = NULL;
 	char *store_path = NULL, *end;
 	int64_t now = (int64_t) time(NULL);
-	int64_t until = cramp_night_of(now, ctl_time_local_offset(now));
+	int64_t tonight = cramp_night_of(now, ctl_time_local_offset(now)), until = tonight;
 	unsigned long days = 28;
 	FILE *f = stdout;
 	int c, r;
@@ -310,6 +346,12 @@ static int cmd_report(const char *config_path, int argc, char **argv)
 		case 'u':
 			if (ctl_time_parse_date(optarg, &until) < 0)
 				return usage_error("bad date '%s': use YYYY-MM-DD", optarg);
+			/* Nights still to come would be listed as nights without a cramp. */
+			if (until > tonight)
+				return usage_error(
+				    "the night of %s has not come yet: --until takes "
+				    "tonight or an earlier night",
+				    optarg);
 			break;
 		case 'c':
 			config_path = optarg;
@@ -347,8 +389,18 @@ static int cmd_report(const char *config_path, int argc, char **argv)
 			       : THERMOSTAT_DEFAULT_NIGHT_START_MIN,
 			config ? config->heating.night_end_min : THERMOSTAT_DEFAULT_NIGHT_END_MIN,
 			&report, &error);
-	if (r < 0) {
+	if (r == -EISDIR && !store_path) {
+		/* The state directory is an easy mistake: name the file in it. */
+		bool slash = store[0] && store[strlen(store) - 1] == '/';
+
+		fprintf(stderr,
+			"bedroomctl: '%s' is a directory: --store takes the store file "
+			"(%s%sbedroomd.db)\n",
+			store, store, slash ? "" : "/");
+	} else if (r < 0) {
 		fprintf(stderr, "bedroomctl: %s: %s\n", store, error ? error : strerror(-r));
+	}
+	if (r < 0) {
 		r = report_exit_status(r);
 		goto out;
 	}
@@ -439,10 +491,7 @@ static int cmd_status(const char *config_path, int argc, char **argv)
 	printf("availability: %s\n", payloads[0] ? payloads[0] : "(none retained)");
 	printf("state: %s\n", payloads[1] ? payloads[1] : "(none retained)");
 	if (r == 0) {
-		fprintf(stderr,
-			"bedroomctl: nothing retained under '%s': is bedroomd using this "
-			"broker and base topic?\n",
-			config->mqtt.base_topic);
+		say_nothing_retained(config, "");
 		r = EXIT_UNAVAILABLE;
 		goto out;
 	}

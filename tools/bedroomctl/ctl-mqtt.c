@@ -223,8 +223,14 @@ static int open_session(const struct config_mqtt *m, struct session *s, struct m
 	}
 	rc = mosquitto_connect(mosq, m->host, m->port, 30);
 	if (rc != MOSQ_ERR_SUCCESS) {
-		/* The handshake runs inside the connect: a refused certificate ends it here. */
-		*ret_error = tls_error[0] ? tls_error : "cannot connect to the broker";
+		/*
+		 * The handshake runs inside the connect: a refused certificate ends it
+		 * here. A name that does not resolve says so, as the daemon does
+		 * (errno_from_mosq() makes it "No route to host").
+		 */
+		*ret_error = tls_error[0]         ? tls_error
+			     : rc == MOSQ_ERR_EAI ? "cannot resolve the host name"
+						  : "cannot connect to the broker";
 		goto fail;
 	}
 	*ret = mosq;
@@ -244,30 +250,64 @@ static void close_session(struct mosquitto *mosq)
 	mosquitto_lib_cleanup();
 }
 
-int ctl_mqtt_publish(const struct config_mqtt *m, const char *topic, const char *payload,
-		     int timeout_ms, const char **ret_error)
+/* Publishes with QoS 1 on a session that is connecting or connected and waits for the PUBACK. */
+static int publish_acked(struct mosquitto *mosq, struct session *s, const char *topic,
+			 const char *payload, int64_t deadline, const char **ret_error)
 {
-	struct session s = { .connack = -1, .acked_mid = -1 };
-	int64_t deadline = now_ms() + timeout_ms;
-	struct mosquitto *mosq = NULL;
 	int mid, r;
 
-	r = open_session(m, &s, &mosq, ret_error);
+	r = run_until(mosq, s, deadline, is_connected, NULL, ret_error);
 	if (r < 0)
 		return r;
-	r = run_until(mosq, &s, deadline, is_connected, NULL, ret_error);
-	if (r < 0)
-		goto out;
 	r = errno_from_mosq(
 	    mosquitto_publish(mosq, &mid, topic, (int) strlen(payload), payload, 1, false));
 	if (r < 0) {
 		*ret_error = "cannot publish";
-		goto out;
+		return r;
 	}
-	r = run_until(mosq, &s, deadline, is_acked, &mid, ret_error);
-out:
+	return run_until(mosq, s, deadline, is_acked, &mid, ret_error);
+}
+
+/* Waits until @deadline for the retained messages of s->topics; how many came, or -errno. */
+static int wait_retained(struct mosquitto *mosq, struct session *s, int64_t deadline,
+			 const char **ret_error)
+{
+	int r = run_until(mosq, s, deadline, has_all, NULL, ret_error);
+
+	if (r == -ETIMEDOUT && s->connack == 0)
+		r = 0; /* what came, came */
+	return r < 0 ? r : (int) s->n_received;
+}
+
+int ctl_mqtt_publish_if_retained(const struct config_mqtt *m, const char *retained_topic,
+				 int retained_timeout_ms, const char *topic, const char *payload,
+				 int timeout_ms, char **ret_retained, const char **ret_error)
+{
+	struct session s = {
+		.connack = -1,
+		.acked_mid = -1,
+		.topics = &retained_topic,
+		.n_topics = 1,
+		.payloads = ret_retained,
+	};
+	int64_t start = now_ms();
+	struct mosquitto *mosq = NULL;
+	int r;
+
+	*ret_retained = NULL;
+	r = open_session(m, &s, &mosq, ret_error);
+	if (r < 0)
+		return r;
+	r = wait_retained(mosq, &s, start + retained_timeout_ms, ret_error);
+	if (r > 0)
+		r = publish_acked(mosq, &s, topic, payload, now_ms() + timeout_ms, ret_error);
 	close_session(mosq);
-	return r;
+	if (r < 0) {
+		free(*ret_retained);
+		*ret_retained = NULL;
+		return r;
+	}
+	return *ret_retained ? 1 : 0;
 }
 
 int ctl_mqtt_fetch_retained(const struct config_mqtt *m, const char *const *topics, size_t n,
@@ -287,11 +327,9 @@ int ctl_mqtt_fetch_retained(const struct config_mqtt *m, const char *const *topi
 	r = open_session(m, &s, &mosq, ret_error);
 	if (r < 0)
 		return r;
-	r = run_until(mosq, &s, deadline, has_all, NULL, ret_error);
+	r = wait_retained(mosq, &s, deadline, ret_error);
 	close_session(mosq);
-	if (r == -ETIMEDOUT && s.connack == 0)
-		r = 0; /* what came, came */
-	return r < 0 ? r : (int) s.n_received;
+	return r;
 }
 
 int ctl_mqtt_clear_retained(const struct config_mqtt *m, const char *filter,

@@ -13,9 +13,17 @@ struct config_mqtt;
  * message for the user in *ret_error (static).
  */
 
-/* Publishes @payload on @topic with QoS 1 and waits for the broker's PUBACK. */
-int ctl_mqtt_publish(const struct config_mqtt *m, const char *topic, const char *payload,
-		     int timeout_ms, const char **ret_error);
+/*
+ * Publishes @payload on @topic (QoS 1, waiting for the PUBACK) only when a
+ * retained message on @retained_topic comes within @retained_timeout_ms: a
+ * command topic nobody reads would lose it. One connection for both. Returns
+ * 1 and that message in a new string in *ret_retained (the caller frees it)
+ * when published, 0 and NULL when nothing was retained (nothing published), or
+ * -errno (NULL).
+ */
+int ctl_mqtt_publish_if_retained(const struct config_mqtt *m, const char *retained_topic,
+				 int retained_timeout_ms, const char *topic, const char *payload,
+				 int timeout_ms, char **ret_retained, const char **ret_error);
 
 /*
  * Subscribes to the @n topics and waits for their retained messages: each

@@ -87,8 +87,9 @@ static int parse_ago(const char *text, int64_t now_s, int64_t *ret_s)
 		const char *suffix;
 		int64_t unit_s;
 	} units[] = {
-		{ "s", 1 },    { "sec", 1 },     { "m", 60 },       { "min", 60 },
-		{ "h", 3600 }, { "hour", 3600 }, { "hours", 3600 },
+		{ "s", 1 },       { "sec", 1 },      { "m", 60 },       { "min", 60 },
+		{ "h", 3600 },    { "hour", 3600 },  { "hours", 3600 }, { "d", 86400 },
+		{ "day", 86400 }, { "days", 86400 },
 	};
 	const char *p = text + 1;
 	int64_t n = 0;

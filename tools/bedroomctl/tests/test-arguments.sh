@@ -1,6 +1,7 @@
 #!/bin/sh
 # bedroomctl's arguments: usage, version, the cramp command's message (--dry-run), the
-# refusals (exit 64), a bad configuration (78) and a broker that is not there (69).
+# refusals (exit 64), a bad configuration (78) and a broker that is not there or whose name
+# does not resolve (69).
 # Usage: test-arguments.sh BEDROOMCTL TESTS_DIR
 set -eu
 ctl=$1
@@ -45,6 +46,12 @@ grep -q '{"leg":"unknown","time":"[^"]*","source":"bedroomctl"}$' "$tmp/out" ||
 expect_exit 0 "$ctl" $c cramp --at 03:10 --dry-run
 if [ "$(date +%H%M)" -ge 0310 ]; then day=$(date +%Y-%m-%d); else day=$(date -d yesterday +%Y-%m-%d); fi
 grep -q "\"time\":\"${day}T03:10:00+0[12]:00\"" "$tmp/out" || fail "--at 03:10: $(cat "$tmp/out")"
+# "-2d": two days (of 24 hours) ago; beyond 30 days is refused as too old, not as a bad time.
+expect_exit 0 "$ctl" $c cramp --at -2d --dry-run
+want=$(date -d "@$(($(date +%s) - 2 * 86400))" +%Y-%m-%dT%H:%M)
+grep -q "\"time\":\"$want:" "$tmp/out" || fail "--at -2d: $(cat "$tmp/out")"
+expect_exit 64 "$ctl" $c cramp --at -31d
+grep -q "the time '-31d' is more than 30 days ago" "$tmp/err" || fail "--at -31d: $(cat "$tmp/err")"
 yesterday=$(date -d yesterday +%Y-%m-%d)
 expect_exit 0 "$ctl" $c cramp --leg right --at "${yesterday}T23:05" --dry-run
 grep -q "\"leg\":\"right\",\"time\":\"${yesterday}T23:05:00+0[12]:00\"" "$tmp/out" ||
@@ -76,5 +83,12 @@ expect_exit 78 "$ctl" status -c "$tmp/none.conf"
 expect_exit 69 "$ctl" $c cramp --leg left
 grep -q 'the cramp is not logged' "$tmp/err" || fail "broker away message: $(cat "$tmp/err")"
 expect_exit 69 "$ctl" $c status
+# A host name that never resolves (RFC 6761) says so, as the daemon does.
+sed 's/^host = .*/host = nosuchhost.invalid/' "$tmp/conf" >"$tmp/unresolved.conf"
+for command in cramp status; do
+	expect_exit 69 "$ctl" --config "$tmp/unresolved.conf" $command
+	grep -q '^bedroomctl: nosuchhost.invalid:1: cannot resolve the host name' "$tmp/err" ||
+		fail "$command, unresolved host: $(cat "$tmp/err")"
+done
 
 exit $failed

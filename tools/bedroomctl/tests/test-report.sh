@@ -131,6 +131,12 @@ fi
 # Errors: a missing store, a store of a newer bedroomd, not a database, bad arguments.
 expect_exit 66 "$ctl" report --store "$tmp/none.db"
 grep -q 'no such store' "$tmp/err" || fail "missing store message"
+# The state directory instead of the store in it: the file is named.
+expect_exit 66 "$ctl" report --store "$tmp/store"
+grep -qF "'$tmp/store' is a directory: --store takes the store file ($tmp/store/bedroomd.db)" \
+	"$tmp/err" || fail "--store DIR: $(cat "$tmp/err")"
+expect_exit 66 "$ctl" report --store "$tmp/store/"
+grep -qF "($tmp/store/bedroomd.db)" "$tmp/err" || fail "--store DIR/: $(cat "$tmp/err")"
 "$make_store" "$tmp/newer" 99
 expect_exit 65 "$ctl" report --store "$tmp/newer/bedroomd.db"
 grep -q 'newer bedroomd' "$tmp/err" || fail "newer schema message"
@@ -141,6 +147,14 @@ if [ "$(id -u)" != 0 ]; then
 	expect_exit 66 "$ctl" report --store "$tmp/locked.db"
 fi
 expect_exit 64 "$ctl" report --store "$db" --until 2026-02-30
+# A night still to come would be listed as free of cramps: refused. Tonight is the last (a
+# night runs noon to noon and is named by its evening).
+expect_exit 64 "$ctl" report --store "$db" --until "$(date -d tomorrow +%Y-%m-%d)"
+grep -q "the night of $(date -d tomorrow +%Y-%m-%d) has not come yet: --until takes tonight or an earlier night" \
+	"$tmp/err" || fail "--until tomorrow: $(cat "$tmp/err")"
+expect_exit 64 "$ctl" report --store "$db" --until 2099-12-25
+if [ "$(date +%H)" -ge 12 ]; then tonight=$(date +%Y-%m-%d); else tonight=$(date -d yesterday +%Y-%m-%d); fi
+expect_exit 0 "$ctl" report --store "$db" --until "$tonight"
 expect_exit 64 "$ctl" report --store "$db" --days 0
 expect_exit 64 "$ctl" report --store "$db" --days 7x
 expect_exit 64 "$ctl" report --store "$db" --format html

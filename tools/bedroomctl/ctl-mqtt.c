@@ -198,6 +198,7 @@ static int open_session(const struct config_mqtt *m, struct session *s, struct m
 			const char **ret_error)
 {
 	struct mosquitto *mosq = NULL;
+	bool handshake_failed;
 	int rc;
 
 	mosquitto_lib_init();
@@ -222,15 +223,25 @@ static int open_session(const struct config_mqtt *m, struct session *s, struct m
 		goto fail;
 	}
 	rc = mosquitto_connect(mosq, m->host, m->port, 30);
+	/* A failed handshake comes as MOSQ_ERR_TLS, or as the errno EPROTO. */
+	handshake_failed =
+	    m->ca_file && (rc == MOSQ_ERR_TLS || (rc == MOSQ_ERR_ERRNO && errno == EPROTO));
 	if (rc != MOSQ_ERR_SUCCESS) {
 		/*
 		 * The handshake runs inside the connect: a refused certificate ends it
-		 * here. A name that does not resolve says so, as the daemon does
-		 * (errno_from_mosq() makes it "No route to host").
+		 * here, and so may the alert of a broker that wants ours, before
+		 * OpenSSL logged a word. A name that does not resolve says so, as the
+		 * daemon does (errno_from_mosq() makes it "No route to host").
 		 */
-		*ret_error = tls_error[0]         ? tls_error
-			     : rc == MOSQ_ERR_EAI ? "cannot resolve the host name"
-						  : "cannot connect to the broker";
+		*ret_error =
+		    tls_error[0]         ? tls_error
+		    : rc == MOSQ_ERR_EAI ? "cannot resolve the host name"
+		    : handshake_failed && !m->cert_file
+			? "TLS: the broker ended the handshake: it requires a client "
+			  "certificate (cert_file, key_file), or does not speak TLS on this port"
+		    : handshake_failed
+			? "TLS: the broker ended the handshake: does it speak TLS on this port?"
+			: "cannot connect to the broker";
 		goto fail;
 	}
 	*ret = mosq;

@@ -389,7 +389,7 @@ static int cmd_report(const char *config_path, int argc, char **argv)
 			       : THERMOSTAT_DEFAULT_NIGHT_START_MIN,
 			config ? config->heating.night_end_min : THERMOSTAT_DEFAULT_NIGHT_END_MIN,
 			&report, &error);
-	if (r == -EISDIR && !store_path) {
+	if (r == -EISDIR && !store_path && store) {
 		/* The state directory is an easy mistake: name the file in it. */
 		bool slash = store[0] && store[strlen(store) - 1] == '/';
 

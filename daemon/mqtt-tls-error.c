@@ -63,3 +63,14 @@ void mqtt_tls_error_explain(struct mosquitto *mosq, const char *line, const char
 	else
 		snprintf(buf, size, "TLS: %s", openssl_reason(line));
 }
+
+const char *mqtt_ended_before_connack(bool tls, bool client_cert)
+{
+	if (!tls)
+		return "the broker closed the connection before answering (does this port "
+		       "want TLS? set ca_file)";
+	if (!client_cert)
+		return "TLS: the broker ended the handshake: it requires a client certificate "
+		       "(cert_file, key_file), or does not speak TLS on this port";
+	return "TLS: the broker ended the handshake: does it speak TLS on this port?";
+}

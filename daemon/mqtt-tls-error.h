@@ -21,3 +21,11 @@ bool mqtt_tls_error_line(const char *line);
  */
 void mqtt_tls_error_explain(struct mosquitto *mosq, const char *line, const char *ca_file,
 			    char *buf, size_t size);
+
+/*
+ * What a connection the broker ended before CONNACK, without a word we
+ * understand, may mean: a plain client on a TLS port, or (@tls) a broker that
+ * wants a client certificate we do not send (@client_cert false), or a port
+ * that does not speak TLS.
+ */
+const char *mqtt_ended_before_connack(bool tls, bool client_cert);

@@ -84,13 +84,7 @@ static const char *closed_early(const struct mqtt *m, int error)
 		return "the broker took the connection but stopped answering before CONNACK (it "
 		       "answered this configuration before: is it stopped, overloaded or "
 		       "restarting?)";
-	if (!m->tls)
-		return "the broker closed the connection before answering (does this port "
-		       "want TLS? set ca_file)";
-	if (!m->client_cert)
-		return "TLS: the broker ended the handshake: it requires a client certificate "
-		       "(cert_file, key_file), or does not speak TLS on this port";
-	return "TLS: the broker ended the handshake: does it speak TLS on this port?";
+	return mqtt_ended_before_connack(m->tls, m->client_cert);
 }
 
 void mqtt_attempt_failed(struct mqtt *m, int error)

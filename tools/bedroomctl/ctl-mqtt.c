@@ -29,7 +29,8 @@ struct session {
 	int64_t quiet_until; /* the sweep is over when nothing came until then */
 	int quiet_ms;
 	unsigned n_acked;
-	const char *ca_file; /* TLS: the first error libmosquitto logs is explained */
+	const char *ca_file;   /* TLS: the first error libmosquitto logs is explained */
+	const char *cert_file; /* a client certificate is sent */
 };
 
 /*
@@ -151,14 +152,11 @@ static int run_until(struct mosquitto *mosq, struct session *s, int64_t deadline
 			return -EACCES;
 		}
 		if (rc != MOSQ_ERR_SUCCESS) {
-			*ret_error =
-			    tls_error[0]      ? tls_error
-			    : s->connack >= 0 ? "lost the connection to the broker"
-			    : s->ca_file
-				? "the broker ended the connection before answering (does it "
-				  "speak TLS on this port, or want a client certificate?)"
-				: "the broker ended the connection before answering (does this "
-				  "port want TLS? set ca_file)";
+			*ret_error = tls_error[0] ? tls_error
+				     : s->connack >= 0
+					 ? "lost the connection to the broker"
+					 : mqtt_ended_before_connack(s->ca_file != NULL,
+								     s->cert_file != NULL);
 			return errno_from_mosq(rc);
 		}
 		if (s->error < 0) {
@@ -214,6 +212,7 @@ static int open_session(const struct config_mqtt *m, struct session *s, struct m
 			 : MOSQ_ERR_SUCCESS;
 	if (rc == MOSQ_ERR_SUCCESS && m->ca_file) {
 		s->ca_file = m->ca_file;
+		s->cert_file = m->cert_file;
 		tls_error[0] = '\0';
 		mosquitto_log_callback_set(mosq, on_log);
 		rc = mosquitto_tls_set(mosq, m->ca_file, NULL, m->cert_file, m->key_file, NULL);
@@ -233,15 +232,11 @@ static int open_session(const struct config_mqtt *m, struct session *s, struct m
 		 * OpenSSL logged a word. A name that does not resolve says so, as the
 		 * daemon does (errno_from_mosq() makes it "No route to host").
 		 */
-		*ret_error =
-		    tls_error[0]         ? tls_error
-		    : rc == MOSQ_ERR_EAI ? "cannot resolve the host name"
-		    : handshake_failed && !m->cert_file
-			? "TLS: the broker ended the handshake: it requires a client "
-			  "certificate (cert_file, key_file), or does not speak TLS on this port"
-		    : handshake_failed
-			? "TLS: the broker ended the handshake: does it speak TLS on this port?"
-			: "cannot connect to the broker";
+		*ret_error = tls_error[0]         ? tls_error
+			     : rc == MOSQ_ERR_EAI ? "cannot resolve the host name"
+			     : handshake_failed
+				 ? mqtt_ended_before_connack(true, m->cert_file != NULL)
+				 : "cannot connect to the broker";
 		goto fail;
 	}
 	*ret = mosq;

@@ -578,9 +578,11 @@ static void on_thermometer_message(const struct mqtt_message *msg, void *userdat
 	 * -127 °C) is no sign the device is well, and is said by the checks.
 	 */
 	payload_refusals_parsed(&s->refusals);
-	hint = temp_payload_unit_hint(reading.value_mc, s->payload.fahrenheit);
-	if (hint && !s->unit_asked) {
-		s->unit_asked = true; /* once a run: a room does get that warm or cold */
+	/* Asked once a run: no work on the readings after. */
+	hint =
+	    s->unit_asked ? NULL : temp_payload_unit_hint(reading.value_mc, s->payload.fahrenheit);
+	if (hint) {
+		s->unit_asked = true; /* a room does get that warm or cold */
 		log_warning("%s: %.1f °C is not a bedroom's temperature: %s in [%s]", s->source,
 			    to_c(reading.value_mc), hint, s->source);
 	}

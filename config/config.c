@@ -227,9 +227,10 @@ static void check_section_header(struct parser *p, const char *line)
 static void note_inline_comment(struct parser *p, const char *line)
 {
 	const char *start = line + strspn(line, " \t"), *eq = strchr(start, '=');
+	bool key_line = eq && !strchr("#;[", *start);
 
-	p->line_semicolon = eq && !strchr("#;[", *start) && (strstr(eq, " ;") || strstr(eq, "\t;"));
-	p->line_hash = eq && !strchr("#;[", *start) && (strstr(eq, " # ") || strstr(eq, "\t# "));
+	p->line_semicolon = key_line && (strstr(eq, " ;") || strstr(eq, "\t;"));
+	p->line_hash = key_line && (strstr(eq, " # ") || strstr(eq, "\t# "));
 }
 
 static char *read_line(char *buf, int size, void *stream)

@@ -475,6 +475,18 @@ static void test_a_decimal_comma_locale_changes_nothing(void **state)
 	free(out);
 }
 
+/* Starts the daemon with @dir as its state_dir, and waits for READY=1 and @said. */
+static void start_with_state_dir(struct fixture *f, const char *dir, const char *said)
+{
+	char node[32];
+
+	snprintf(node, sizeof(node), "t%d", (int) getpid());
+	write_config_dir(f, &f->daemon, node, dir);
+	assert_int_equal(daemon_start(&f->daemon, NULL), 0);
+	assert_int_equal(daemon_wait_notify(&f->daemon, "READY=1", 10000), 0);
+	assert_int_equal(daemon_wait_log(&f->daemon, said, 1000), 0);
+}
+
 /*
  * Run by hand with a state_dir nobody made: bedroomd makes it (not its parent,
  * where a typo stays an error) and keeps its store there.
@@ -482,15 +494,11 @@ static void test_a_decimal_comma_locale_changes_nothing(void **state)
 static void test_a_missing_state_dir_is_made(void **state)
 {
 	struct fixture *f = *state;
-	char node[32], dir[160], db[200];
+	char dir[160], db[200];
 	struct stat st;
 
-	snprintf(node, sizeof(node), "t%d", (int) getpid());
 	snprintf(dir, sizeof(dir), "%s/made", f->daemon.dir);
-	write_config_dir(f, &f->daemon, node, dir);
-	assert_int_equal(daemon_start(&f->daemon, NULL), 0);
-	assert_int_equal(daemon_wait_notify(&f->daemon, "READY=1", 10000), 0);
-	assert_int_equal(daemon_wait_log(&f->daemon, "made the state directory", 1000), 0);
+	start_with_state_dir(f, dir, "made the state directory");
 	assert_int_equal(stat(dir, &st), 0);
 	assert_true(S_ISDIR(st.st_mode));
 	assert_int_equal(st.st_mode & 07777, 0750);
@@ -501,10 +509,7 @@ static void test_a_missing_state_dir_is_made(void **state)
 	assert_int_equal(kill(f->daemon.pid, SIGTERM), 0);
 	assert_true(daemon_wait_exit(&f->daemon, 10000) >= 0);
 	snprintf(dir, sizeof(dir), "%s/no-parent/made", f->daemon.dir);
-	write_config_dir(f, &f->daemon, node, dir);
-	assert_int_equal(daemon_start(&f->daemon, NULL), 0);
-	assert_int_equal(daemon_wait_notify(&f->daemon, "READY=1", 10000), 0);
-	assert_int_equal(daemon_wait_log(&f->daemon, "cannot make the state directory", 1000), 0);
+	start_with_state_dir(f, dir, "cannot make the state directory");
 	assert_int_not_equal(stat(dir, &st), 0);
 }
 

@@ -4,7 +4,7 @@
  * store shows what was logged; a cramp for a base topic no bedroomd uses is
  * not sent, one for a bedroomd that is offline is and reaches it when it is
  * back; ha-remove takes the device out of Home Assistant and leaves other
- * devices alone.
+ * devices alone; a broker host name that does not resolve is said as such.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -147,6 +147,40 @@ static void test_cramp_to_an_unused_base_topic_is_refused(void **state)
 }
 
 /*
+ * A host name that does not resolve ("bad..host" fails in the resolver
+ * itself: no query leaves the machine) is said as such, not as the errno
+ * libmosquitto's code maps to ("No route to host").
+ */
+static void test_an_unresolvable_host_is_said(void **state)
+{
+	struct fixture *f = *state;
+	char path[192], text[512], *out = NULL;
+	const char *status[] = { "--config", path, "status", NULL };
+	const char *cramp[] = { "--config", path, "cramp", NULL };
+	FILE *conf;
+
+	snprintf(path, sizeof(path), "%s/unresolvable.conf", f->daemon.dir);
+	snprintf(text, sizeof(text),
+		 "[daemon]\nnode_id = ctl%d\nstate_dir = %s\n[mqtt]\nhost = bad..host\n",
+		 (int) getpid(), f->daemon.state_dir);
+	conf = fopen(path, "w");
+	assert_non_null(conf);
+	assert_true(fputs(text, conf) >= 0);
+	assert_int_equal(fclose(conf), 0);
+
+	assert_int_equal(run_program(getenv("BEDROOMCTL"), status, &out), 69);
+	if (!strstr(out, "bad..host:1883: cannot resolve the host name\n") || strstr(out, "route"))
+		fail_msg("want 'bad..host:1883: cannot resolve the host name', got:\n%s", out);
+	free(out);
+	assert_int_equal(run_program(getenv("BEDROOMCTL"), cramp, &out), 69);
+	if (!strstr(out, "cannot resolve the host name; the cramp is not logged") ||
+	    strstr(out, "route"))
+		fail_msg("want 'cannot resolve the host name; the cramp is not logged', got:\n%s",
+			 out);
+	free(out);
+}
+
+/*
  * A bedroomd that stopped (retained availability "offline"): the cramp is sent,
  * its persistent session keeps it, and it logs it when it is back.
  */
@@ -242,6 +276,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_cramp_to_an_unused_base_topic_is_refused,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_an_unresolvable_host_is_said, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cramp_while_offline_is_logged_when_back, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_ha_remove_takes_the_device_out, setup,

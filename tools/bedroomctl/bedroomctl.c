@@ -257,8 +257,7 @@ static int cmd_cramp(const char *config_path, int argc, char **argv)
 	r = ctl_mqtt_publish_if_retained(&config->mqtt, availability_topic, STATUS_TIMEOUT_MS,
 					 topic, payload, PUBLISH_TIMEOUT_MS, &availability, &error);
 	if (r < 0) {
-		fprintf(stderr, "bedroomctl: %s:%d: %s: %s; the cramp is not logged\n",
-			config->mqtt.host, config->mqtt.port, error, strerror(-r));
+		ctl_mqtt_say_failure(&config->mqtt, error, r, "; the cramp is not logged");
 		r = EXIT_UNAVAILABLE;
 		goto out;
 	}
@@ -483,8 +482,7 @@ static int cmd_status(const char *config_path, int argc, char **argv)
 	r = ctl_mqtt_fetch_retained(&config->mqtt, (const char *const *) topics, 2, payloads,
 				    STATUS_TIMEOUT_MS, &error);
 	if (r < 0) {
-		fprintf(stderr, "bedroomctl: %s:%d: %s: %s\n", config->mqtt.host, config->mqtt.port,
-			error, strerror(-r));
+		ctl_mqtt_say_failure(&config->mqtt, error, r, "");
 		r = EXIT_UNAVAILABLE;
 		goto out;
 	}

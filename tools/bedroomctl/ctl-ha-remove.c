@@ -49,8 +49,7 @@ int ctl_ha_remove(const struct config *config, bool dry_run, int timeout_ms)
 	r = ctl_mqtt_clear_retained(m, filter, of_device, device, dry_run, QUIET_MS, timeout_ms,
 				    &topics, &n, &error);
 	if (r < 0) {
-		fprintf(stderr, "bedroomctl: %s:%d: %s: %s; nothing removed\n", m->host, m->port,
-			error, strerror(-r));
+		ctl_mqtt_say_failure(m, error, r, "; nothing removed");
 		r = EXIT_UNAVAILABLE;
 		goto out;
 	}

@@ -3,6 +3,7 @@
 #include <mosquitto.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -38,6 +39,9 @@ struct session {
  * makes one session at a time). Empty: nothing said.
  */
 static char tls_error[256];
+
+/* No errno says it: errno_from_mosq() makes it "No route to host". */
+static const char cannot_resolve[] = "cannot resolve the host name";
 
 static int64_t now_ms(void)
 {
@@ -230,10 +234,10 @@ static int open_session(const struct config_mqtt *m, struct session *s, struct m
 		 * The handshake runs inside the connect: a refused certificate ends it
 		 * here, and so may the alert of a broker that wants ours, before
 		 * OpenSSL logged a word. A name that does not resolve says so, as the
-		 * daemon does (errno_from_mosq() makes it "No route to host").
+		 * daemon does.
 		 */
 		*ret_error = tls_error[0]         ? tls_error
-			     : rc == MOSQ_ERR_EAI ? "cannot resolve the host name"
+			     : rc == MOSQ_ERR_EAI ? cannot_resolve
 			     : handshake_failed
 				 ? mqtt_ended_before_connack(true, m->cert_file != NULL)
 				 : "cannot connect to the broker";
@@ -382,4 +386,15 @@ int ctl_mqtt_clear_retained(const struct config_mqtt *m, const char *filter,
 	*ret_topics = s.found;
 	*ret_n = s.n_found;
 	return 0;
+}
+
+void ctl_mqtt_say_failure(const struct config_mqtt *m, const char *error, int r, const char *tail)
+{
+	if (!error)
+		error = "cannot talk to the broker";
+	if (error == cannot_resolve)
+		fprintf(stderr, "bedroomctl: %s:%d: %s%s\n", m->host, m->port, error, tail);
+	else
+		fprintf(stderr, "bedroomctl: %s:%d: %s: %s%s\n", m->host, m->port, error,
+			strerror(-r), tail);
 }

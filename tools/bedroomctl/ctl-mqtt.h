@@ -45,3 +45,10 @@ int ctl_mqtt_clear_retained(const struct config_mqtt *m, const char *filter,
 			    bool (*keep)(const char *topic, const char *payload, void *arg),
 			    void *arg, bool dry_run, int quiet_ms, int timeout_ms,
 			    char ***ret_topics, size_t *ret_n, const char **ret_error);
+
+/*
+ * Says on stderr why a call above failed with @r and *ret_error @error:
+ * "bedroomctl: HOST:PORT: ERROR: ERRNO-TEXT@tail", without the errno's words
+ * where they would mislead (a host name that does not resolve).
+ */
+void ctl_mqtt_say_failure(const struct config_mqtt *m, const char *error, int r, const char *tail);

@@ -79,15 +79,20 @@ int event_deadline_set(struct event_deadline *d, uint64_t due_usec)
 	uint64_t at;
 
 	d->due_usec = due_usec;
+	if (!armed_at(d->timer, &at))
+		return due_usec == UINT64_MAX ? 0 : arm(d->timer, due_usec);
+	if (at == due_usec || (at < due_usec && d->moved_later))
+		return 0; /* an early timer is told so by event_deadline_early() */
+	if (at < due_usec)
+		d->moved_later = true;
 	if (due_usec == UINT64_MAX)
-		return 0; /* an armed timer comes early, and nothing is done */
-	if (armed_at(d->timer, &at) && at <= due_usec)
-		return 0;
+		return sd_event_source_set_enabled(d->timer, SD_EVENT_OFF);
 	return arm(d->timer, due_usec);
 }
 
 bool event_deadline_early(struct event_deadline *d, uint64_t now_usec)
 {
+	d->moved_later = false;
 	if (now_usec >= d->due_usec)
 		return false;
 	/* Handled, the oneshot timer is off: armed again for the deadline. */

@@ -36,22 +36,26 @@ int event_source_arm_at(sd_event_source *s, uint64_t usec);
  * A deadline that messages keep moving, mostly later: a sensor's staleness at
  * every reading, the heating's next decision at every step. Re-arming the
  * timer for each reorders sd-event's queue of timers (8 % of the daemon's
- * work at 100 messages a second); a deadline re-arms @timer only when it must
- * fire sooner than it is armed for. Woken early, the handler is told so by
- * event_deadline_early(), which arms the timer again for the deadline: one
- * early wake-up a period instead of a re-arm a message.
+ * work at 100 messages a second); a deadline re-arms @timer when it must fire
+ * sooner than it is armed for, and the first time it moves later after the
+ * timer fired (a quiet night's rare message then costs no wake-up). Moved
+ * later again before the timer fires, it leaves the timer early: woken early,
+ * the handler is told so by event_deadline_early(), which arms the timer
+ * again for the deadline: one early wake-up a period instead of a re-arm a
+ * message.
  */
 struct event_deadline {
 	sd_event_source *timer; /* a oneshot timer, owned by the user */
 	uint64_t due_usec;      /* UINT64_MAX: nothing due */
+	bool moved_later;       /* since the timer last fired */
 };
 
 /* Sets the deadline to @due_usec (UINT64_MAX: none). Returns 0 or a negative errno. */
 int event_deadline_set(struct event_deadline *d, uint64_t due_usec);
 
 /*
- * For the timer's handler: true when it came before the deadline (or with
- * none due), with the timer armed again for the deadline; nothing is to be
- * done now.
+ * For the timer's handler, at every call: true when it came before the
+ * deadline (or with none due), with the timer armed again for the deadline;
+ * nothing is to be done now.
  */
 bool event_deadline_early(struct event_deadline *d, uint64_t now_usec);

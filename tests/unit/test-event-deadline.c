@@ -1,7 +1,9 @@
 /*
- * event_deadline on a real sd-event loop and CLOCK_MONOTONIC: a later
- * deadline leaves the timer armed early and the handler is told it came
- * early; a sooner one re-arms it; no deadline makes an armed timer a no-op.
+ * event_deadline on a real sd-event loop and CLOCK_MONOTONIC: the first
+ * later deadline after a firing re-arms the timer (no early wake-up), later
+ * ones leave it armed early and the handler is told it came early; a sooner
+ * one re-arms it; no deadline switches the timer off, or, moved once already,
+ * makes it a no-op.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -57,7 +59,7 @@ static void rig_open(struct rig *rig)
 			 0);
 	assert_int_equal(sd_event_source_set_enabled(rig->deadline.timer, SD_EVENT_OFF), 0);
 	/* A test that goes wrong ends here rather than hanging. */
-	assert_int_equal(sd_event_add_time_relative(rig->event, NULL, CLOCK_MONOTONIC, 5000 * MS, 0,
+	assert_int_equal(sd_event_add_time_relative(rig->event, NULL, CLOCK_MONOTONIC, 1500 * MS, 0,
 						    on_give_up, NULL),
 			 0);
 }
@@ -76,20 +78,38 @@ static uint64_t armed_for(const struct rig *rig)
 	return at;
 }
 
-static void test_later_deadline_keeps_the_timer_and_comes_early(void **state)
+static void test_first_later_deadline_rearms(void **state)
 {
 	struct rig rig;
 	uint64_t now = clock_monotonic_usec();
 
 	rig_open(&rig);
 	assert_int_equal(event_deadline_set(&rig.deadline, now + 20 * MS), 0);
-	assert_int_equal(event_deadline_set(&rig.deadline, now + 120 * MS), 0);
-	assert_int_equal(armed_for(&rig), now + 20 * MS);
+	assert_int_equal(event_deadline_set(&rig.deadline, now + 60 * MS), 0);
+	assert_int_equal(armed_for(&rig), now + 60 * MS);
+	assert_int_equal(sd_event_loop(rig.event), 0);
+	assert_int_equal(rig.early, 0);
+	assert_int_equal(rig.due, 1);
+	assert_true(rig.called_at_usec >= now + 60 * MS);
+	rig_close(&rig);
+}
+
+static void test_later_deadline_again_keeps_the_timer_and_comes_early(void **state)
+{
+	struct rig rig;
+	uint64_t now = clock_monotonic_usec();
+
+	rig_open(&rig);
+	assert_int_equal(event_deadline_set(&rig.deadline, now + 20 * MS), 0);
+	assert_int_equal(event_deadline_set(&rig.deadline, now + 40 * MS), 0);
+	for (uint64_t ms = 60; ms <= 140; ms += 20)
+		assert_int_equal(event_deadline_set(&rig.deadline, now + ms * MS), 0);
+	assert_int_equal(armed_for(&rig), now + 40 * MS);
 	assert_int_equal(sd_event_loop(rig.event), 0);
 	assert_int_equal(rig.early, 1);
 	assert_int_equal(rig.due, 1);
-	assert_int_equal(rig.due_at_usec, now + 120 * MS);
-	assert_true(rig.called_at_usec >= now + 120 * MS);
+	assert_int_equal(rig.due_at_usec, now + 140 * MS);
+	assert_true(rig.called_at_usec >= now + 140 * MS);
 	rig_close(&rig);
 }
 
@@ -109,7 +129,7 @@ static void test_sooner_deadline_rearms(void **state)
 	rig_close(&rig);
 }
 
-static void test_no_deadline_leaves_nothing_to_do(void **state)
+static void test_no_deadline_switches_the_timer_off(void **state)
 {
 	struct rig rig;
 	uint64_t now = clock_monotonic_usec();
@@ -117,6 +137,25 @@ static void test_no_deadline_leaves_nothing_to_do(void **state)
 
 	rig_open(&rig);
 	assert_int_equal(event_deadline_set(&rig.deadline, now + 20 * MS), 0);
+	assert_int_equal(event_deadline_set(&rig.deadline, UINT64_MAX), 0);
+	assert_int_equal(sd_event_source_get_enabled(rig.deadline.timer, &enabled), 0);
+	assert_int_equal(enabled, SD_EVENT_OFF);
+	/* Nothing comes: the loop ends at on_give_up(). */
+	assert_int_equal(sd_event_loop(rig.event), 0);
+	assert_int_equal(rig.early, 0);
+	assert_int_equal(rig.due, 0);
+	rig_close(&rig);
+}
+
+static void test_no_deadline_after_a_move_leaves_nothing_to_do(void **state)
+{
+	struct rig rig;
+	uint64_t now = clock_monotonic_usec();
+	int enabled = -1;
+
+	rig_open(&rig);
+	assert_int_equal(event_deadline_set(&rig.deadline, now + 20 * MS), 0);
+	assert_int_equal(event_deadline_set(&rig.deadline, now + 40 * MS), 0);
 	assert_int_equal(event_deadline_set(&rig.deadline, UINT64_MAX), 0);
 	/* Disarmed after its early call: the loop ends at on_give_up(). */
 	assert_int_equal(sd_event_loop(rig.event), 0);
@@ -147,9 +186,11 @@ static void test_disabled_timer_is_armed_again(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_later_deadline_keeps_the_timer_and_comes_early),
+		cmocka_unit_test(test_first_later_deadline_rearms),
+		cmocka_unit_test(test_later_deadline_again_keeps_the_timer_and_comes_early),
 		cmocka_unit_test(test_sooner_deadline_rearms),
-		cmocka_unit_test(test_no_deadline_leaves_nothing_to_do),
+		cmocka_unit_test(test_no_deadline_switches_the_timer_off),
+		cmocka_unit_test(test_no_deadline_after_a_move_leaves_nothing_to_do),
 		cmocka_unit_test(test_disabled_timer_is_armed_again),
 	};
 

@@ -280,7 +280,7 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 	bool stale;
 	double floor_c = NAN, est_c = NAN, slope = 0, reading_c = NAN;
 	double outdoor_c = in->outdoor_known && isfinite(in->outdoor_c) ? in->outdoor_c : NAN;
-	uint64_t wake = now_usec + t->p.reading_period_usec;
+	uint64_t wake = UINT64_MAX; /* what is due sets it: no tick while nothing is */
 	unsigned want = 0, assigned = 0;
 	enum thermostat_reason want_reason = THERMOSTAT_REASON_IDLE;
 
@@ -315,6 +315,8 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 			&t->est, 4 * t->p.reading_period_usec + USEC_PER_MIN / 2, FIT_POINTS,
 			thermostat_room_span_usec(t), &est_c, &slope) >= 0)
 			est_c += slope * (double) t->p.sensor_lag_usec / 1e6;
+		/* The plan looks again by the next reading's time, and at staleness. */
+		wake = thermostat_min_u64(wake, now_usec + t->p.reading_period_usec);
 		wake = thermostat_min_u64(wake, in->room_usec + t->p.stale_usec + 1);
 	} else {
 		thermostat_estimate_reset(&t->est);
@@ -333,6 +335,9 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 	stale = !fresh && (now_usec - t->sensor_since_usec >= t->p.stale_usec ||
 			   (t->alerts & THERMOSTAT_ALERT_BIT(THERMOSTAT_ALERT_SENSOR_STALE)));
 	thermostat_set_alert(&t->alerts, THERMOSTAT_ALERT_SENSOR_STALE, stale);
+	/* Without a reading nothing changes until the sensor is stale, or one comes. */
+	if (!fresh && !stale)
+		wake = thermostat_min_u64(wake, t->sensor_since_usec + t->p.stale_usec);
 	if (fresh && in->room_c >= t->p.overheat_c)
 		thermostat_set_alert(&t->alerts, THERMOSTAT_ALERT_OVER_TEMPERATURE, true);
 	else if (fresh && in->room_c < t->p.overheat_c - t->p.overheat_hysteresis_c)

@@ -38,16 +38,23 @@ static void test_sensor_stale(void **state)
 	assert_int_equal(g.d.reason, THERMOSTAT_REASON_IDLE);
 	rig_done(&g);
 
-	/* no reading at all since start: off, and stale after stale_usec */
+	/*
+	 * No reading at all since start: off, and stale after stale_usec. Woken
+	 * for that moment, and then only at the night window's edge (07:00): no
+	 * tick while nothing is due.
+	 */
 	rig_init(&g, NULL, AT(23, 0));
 	rig_tick(&g);
 	assert_false(g.d.stage[0].on);
 	assert_int_equal(g.d.reason, THERMOSTAT_REASON_NO_READING_YET);
 	assert_int_equal(g.d.alerts_active, 0);
+	assert_int_equal(g.d.next_wakeup_usec, g.now_usec + 300 * S);
 	g.now_usec += 300 * S;
 	rig_tick(&g);
 	assert_int_equal(g.d.reason, THERMOSTAT_REASON_SENSOR_STALE);
 	assert_int_equal(g.d.alerts_raised, BIT(SENSOR_STALE));
+	assert_int_equal(g.d.next_wakeup_usec,
+			 g.now_usec + (uint64_t) (AT(24, 0) + AT(7, 0) - rig_sec(&g)) * S);
 	rig_done(&g);
 }
 

@@ -1,6 +1,6 @@
 /*
  * The parser's state, shared by the reading (config.c) and the checks
- * (config-check.c): the first error, and where each key was set. Both call
+ * (config-check.c): the errors, and where each key was set. Both call
  * in here; nothing here calls them.
  */
 #include "config/config-parser.h"
@@ -14,19 +14,24 @@
 void parser_error(struct parser *p, unsigned line, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
+	char *msg, *all = NULL;
 
-	if (p->error)
+	if (p->n_errors++ >= (p->checking ? 1 : PARSER_MAX_ERRORS))
 		return;
 	va_start(ap, fmt);
 	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = NULL;
 	va_end(ap);
-	if (!msg || asprintf(&p->error, "%s:%u: %s", p->path, line, msg) < 0)
-		p->error = NULL;
+	if (!msg || asprintf(&all, "%s%s%s:%u: %s", p->error ? p->error : "", p->error ? "\n" : "",
+			     p->path, line, msg) < 0)
+		all = NULL;
 	free(msg);
-	if (!p->error)
+	if (all) {
+		free(p->error);
+		p->error = all;
+	} else if (!p->error) {
 		p->error = strdup("out of memory");
+	}
 }
 
 void parser_warning(struct parser *p, unsigned line, const char *fmt, ...)

@@ -22,17 +22,28 @@ struct parser {
 	const char *path;
 	struct config_reader reader;
 	struct config *config;
-	char *error;                        /* the first error only: later ones are often echoes */
-	const struct section_spec *section; /* being read; NULL before any, or unknown */
-	size_t item;                        /* of a named section: its index */
-	struct set_lines plain;             /* for every plain section */
+	/*
+	 * The errors, one "PATH:LINE: message" a line: every key's own (a person
+	 * fixes them all in one go), up to PARSER_MAX_ERRORS; of the checks across
+	 * keys (after parsing, and only when it found none) the first only: later
+	 * ones are often its echoes.
+	 */
+	char *error;
+	unsigned n_errors;
+	bool checking;                                /* the checks across keys run */
+	bool line_refused;                            /* the line being read is said to be wrong */
+	const struct section_spec *section;           /* being read; NULL before any, or unknown */
+	size_t item;                                  /* of a named section: its index */
+	struct set_lines plain;                       /* for every plain section */
 	struct set_lines *items[CONFIG_MAX_SECTIONS]; /* per named kind, per item */
 	unsigned opened[CONFIG_MAX_SECTIONS]; /* a plain section's header line; 0: not yet */
 	/* The line being read: " ;" in its value (inih drops the rest), " # " (it does not). */
 	bool line_semicolon, line_hash;
 };
 
-/* Records "PATH:LINE: message" unless an error was recorded already. */
+#define PARSER_MAX_ERRORS 10
+
+/* Records "PATH:LINE: message" (see struct parser for how many). */
 void parser_error(struct parser *p, unsigned line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

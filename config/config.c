@@ -161,8 +161,8 @@ static int handle_key(void *user, const char *section, const char *name, const c
 	size_t idx;
 	int r;
 
-	if (p->error)
-		return 1;
+	if (p->line_refused)
+		return 1; /* said already; what is left of the line is no key */
 	if (section[0] == '\0') {
 		parser_error(p, p->reader.line, "'%s' is outside any [section]", name);
 		return 1;
@@ -240,6 +240,7 @@ static char *read_line(char *buf, int size, void *stream)
 
 	if (!line)
 		return NULL;
+	p->line_refused = p->reader.too_long;
 	if (p->reader.too_long)
 		parser_error(p, p->reader.line, "line is longer than %d characters", size - 2);
 	check_section_header(p, line);
@@ -292,9 +293,18 @@ int config_load(const char *path, struct config **ret, char **ret_error)
 		r = config_defaults_fill(&p);
 		if (r < 0)
 			goto out;
+		p.checking = true;
 		config_check(&p);
 	}
 	if (p.error) {
+		char *all;
+
+		if (p.n_errors > PARSER_MAX_ERRORS && !p.checking &&
+		    asprintf(&all, "%s\n%s: %u more errors", p.error, path,
+			     p.n_errors - PARSER_MAX_ERRORS) >= 0) {
+			free(p.error);
+			p.error = all;
+		}
 		r = -EINVAL;
 		goto out;
 	}

@@ -241,8 +241,9 @@ struct config {
  * Reads and checks the file at @path. On success returns 0 and a new config in
  * *ret (free it with config_free()). On failure returns a negative errno
  * (-ENOENT, -EACCES, ... for an unreadable file, -EINVAL for bad contents) and
- * puts a newly allocated message "FILE:LINE: what is wrong" in *ret_error,
- * which the caller frees. Nothing else is touched on failure.
+ * puts a newly allocated message in *ret_error, which the caller frees: one
+ * line "FILE:LINE: what is wrong" for each problem found (every key's own, up
+ * to 10, then "FILE: N more errors"). Nothing else is touched on failure.
  */
 int config_load(const char *path, struct config **ret, char **ret_error);
 

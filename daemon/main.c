@@ -111,7 +111,7 @@ int main(int argc, char **argv)
 
 	r = config_load(opts.config_path, &config, &error);
 	if (r < 0) {
-		log_error("%s", error);
+		log_lines(LOG_LEVEL_ERROR, error);
 		free(error);
 		return CONFIG_EXIT_STATUS;
 	}

@@ -482,7 +482,7 @@ static void reload(struct manager *m)
 			  (unsigned long long) clock_monotonic_usec(), m->config->path);
 	r = config_load(m->config->path, &next, &error);
 	if (r < 0) {
-		log_error("%s", error);
+		log_lines(LOG_LEVEL_ERROR, error);
 		log_error("reload refused, keeping the running configuration");
 		free(error);
 	} else {

@@ -129,7 +129,13 @@ static int load_config(const char *path, struct config **ret)
 	int r = config_load(path ? path : CONFIG_DEFAULT_PATH, ret, &error);
 
 	if (r < 0) {
-		fprintf(stderr, "bedroomctl: %s\n", error ? error : strerror(-r));
+		const char *line = error ? error : strerror(-r);
+
+		/* One line for each problem the file has. */
+		for (size_t len; *line; line += len + (line[len] == '\n')) {
+			len = strcspn(line, "\n");
+			fprintf(stderr, "bedroomctl: %.*s\n", (int) len, line);
+		}
 		free(error);
 		return CONFIG_EXIT_STATUS;
 	}

@@ -108,9 +108,10 @@ static double draw_nights(cairo_t *cr, const struct report *r, double top, doubl
 	double lo = INFINITY, hi = -INFINITY, markers_top;
 	unsigned max_stack = 1;
 	char buf[64], title[96];
-	bool pen = false;
+	bool pen = false, unknown = false;
 
 	for (size_t i = 0; i < r->n_nights; i++) {
+		unknown |= r->nights[i].before_records;
 		if (!isnan(r->nights[i].min_c)) {
 			lo = fmin(lo, r->nights[i].min_c);
 			hi = fmax(hi, r->nights[i].min_c);
@@ -138,6 +139,14 @@ static double draw_nights(cairo_t *cr, const struct report *r, double top, doubl
 		 r->night_start_min / 60, r->night_start_min % 60, r->night_end_min / 60,
 		 r->night_end_min % 60);
 	text(cr, LEFT - 40, top + 10, 0, title);
+
+	/* A night before the store's records is unknown, not a night without cramps: grey. */
+	rgb(cr, 0xe4e4e4);
+	for (size_t i = 0; i < r->n_nights; i++)
+		if (r->nights[i].before_records)
+			cairo_rectangle(cr, LEFT + col * (double) i, plot_top, col,
+					plot_bottom - plot_top);
+	cairo_fill(cr);
 
 	/* Grid and axis labels, every degree (every two when the range is wide). */
 	font(cr, 8, false);
@@ -255,7 +264,11 @@ static double draw_nights(cairo_t *cr, const struct report *r, double top, doubl
 	rgb(cr, 0x404040);
 	text(cr, LEFT + 402, plot_bottom + 25, 0, "+ = more than 3"); /* a night's third disc */
 #undef Y_OF
-	return plot_bottom + 30;
+	if (!unknown)
+		return plot_bottom + 30;
+	text(cr, LEFT, plot_bottom + 36, 0,
+	     "Grey: before the store's records, unknown (only cramps entered later).");
+	return plot_bottom + 41;
 }
 
 /* Weekly counts as bars, with the threshold line at three. Returns the bottom. */
@@ -454,7 +467,7 @@ int report_render_pdf(const struct report *r, const char *path, const char *room
 	cairo_t *cr;
 	char first[32], last[32], buf[256];
 	cairo_status_t status;
-	double y;
+	double y, dy = 0;
 
 	if (!out.f)
 		return -errno;
@@ -479,7 +492,8 @@ int report_render_pdf(const struct report *r, const char *path, const char *room
 	report_coverage(r, buf, sizeof(buf));
 	if (buf[0]) { /* nights before the records are unknown, not cramp-free */
 		font(cr, 8, false);
-		text(cr, LEFT - 40, 77, 0, buf);
+		/* Wrapped: what follows moves down by the lines past the first. */
+		dy = wrapped(cr, LEFT - 40, 77, RIGHT - LEFT + 40, 9.5, buf) - (77 + 9.5);
 	}
 
 	rgb(cr, 0x000000);
@@ -488,19 +502,19 @@ int report_render_pdf(const struct report *r, const char *path, const char *room
 		 "%zu cramp%s on %u of %zu night%s: left leg %u, right leg %u, "
 		 "leg not given %u.",
 		 r->n_cramps - r->n_suspected, r->n_cramps - r->n_suspected == 1 ? "" : "s",
-		 r->n_nights_with_cramps, r->n_nights, r->n_nights == 1 ? "" : "s", r->n_left,
-		 r->n_right, r->n_unknown_leg);
-	text(cr, LEFT - 40, 90, 0, buf);
+		 r->n_nights_with_cramps, (size_t) r->n_nights_known,
+		 r->n_nights_known == 1 ? "" : "s", r->n_left, r->n_right, r->n_unknown_leg);
+	text(cr, LEFT - 40, 90 + dy, 0, buf);
 	if (r->n_suspected) { /* the bed's movement sensor thought so; the person never said */
 		font(cr, 8, false);
 		snprintf(buf, sizeof(buf),
 			 "Not counted: %u suspected from movement in bed and never confirmed "
 			 "(drawn as rings).",
 			 r->n_suspected);
-		text(cr, LEFT - 40, 101, 0, buf);
+		text(cr, LEFT - 40, 101 + dy, 0, buf);
 	}
 
-	y = draw_nights(cr, r, 105, floor_c);
+	y = draw_nights(cr, r, 105 + dy, floor_c);
 	y = draw_weeks(cr, r, y + 12);
 	y = draw_soak(cr, r, y + 12);
 	y = draw_reminders(cr, r, y + 6);

@@ -69,6 +69,16 @@ grep -q '^Total: 14 cramps on 13 of 36 nights' "$tmp/diary.txt" ||
 	grep -c '^2026-02-2[5-8],' | grep -qx 0 || fail "the CSV has rows for unknown nights"
 "$ctl" report --store "$tmp/diary.db" --until 2026-04-05 --days 45 --format json |
 	grep -q '"recorded": false' || fail "the JSON does not mark unknown nights"
+"$ctl" report --store "$tmp/diary.db" --until 2026-04-05 --days 45 --format pdf \
+	--output "$tmp/diary.pdf"
+pdftotext -raw "$tmp/diary.pdf" - | tr '\n' ' ' >"$tmp/diary-pdf.txt"
+grep -qF "Grey: before the store's records" "$tmp/diary-pdf.txt" ||
+	fail "the PDF's chart does not mark the nights before the records"
+grep -qF "14 cramps on 13 of 36 nights" "$tmp/diary-pdf.txt" ||
+	fail "the PDF counts unknown nights as nights: $(grep -o '[0-9]* cramps on [^:]*' "$tmp/diary-pdf.txt")"
+pdfinfo "$tmp/diary.pdf" 2>/dev/null | grep -q '^Pages: *1$' || fail "the diary PDF is not one page"
+pdftotext -raw "$tmp/before.pdf" - | grep -qF "Grey: before" &&
+	fail "the PDF marks unknown nights where the report has none"
 # A store without any record yet: one night, and why.
 cp "$db" "$tmp/empty.db"
 sqlite3 "$tmp/empty.db" "DELETE FROM cramps; DELETE FROM advisories; DELETE FROM room_temperature;

@@ -42,7 +42,9 @@ static void adopt_stage(struct stage *s, struct stage *old)
 /*
  * A heater whose settings changed but whose plug did not: the old one must not
  * switch the relay off for the new one to switch it on a moment later. The new
- * one sends its first command as soon as heating decides.
+ * one takes what the old one knew of the relay (on, and since when: its
+ * min_on and max_on go on from there, heating_relays_restore()) and sends its
+ * first command as soon as heating decides.
  */
 static void hand_over_plugs(struct heating *h, struct heating *old)
 {
@@ -52,14 +54,29 @@ static void hand_over_plugs(struct heating *h, struct heating *old)
 		if (!o->heater) /* adopted as it was */
 			continue;
 		for (unsigned i = 0; i < h->n_stages && !o->handed_over; i++) {
-			const struct stage *s = &h->stages[i];
+			struct stage *s = &h->stages[i];
 
 			if (s->adopted || !heater_params_same_plug(&o->params, &s->params))
 				continue;
 			o->handed_over = true;
-			log_info("%s: new settings for the same plug (now %s): not switched off "
-				 "in between",
-				 o->source, s->source);
+			s->taken_over = true;
+			s->on = o->on;
+			s->duty = o->duty;
+			s->kept_known = o->kept_known;
+			s->kept_on = o->kept_on;
+			s->told_known = o->told_known;
+			s->told_on = o->told_on;
+			s->told_at_usec = o->told_at_usec;
+			s->told_mono_usec = o->told_mono_usec;
+			if (strcmp(o->cfg->name, s->cfg->name) == 0)
+				log_info("%s: new settings for the same plug: not switched off in "
+					 "between",
+					 o->source);
+			else
+				log_info(
+				    "%s: new settings for the same plug (now %s): not switched "
+				    "off in between",
+				    o->source, s->source);
 		}
 	}
 }

@@ -35,6 +35,7 @@ struct stage {
 	bool on;
 	bool adopted;     /* taken over at a reload, with what it knew of the connection */
 	bool handed_over; /* its plug is driven by a changed heater of a reload: no OFF */
+	bool taken_over;  /* a reload's changed heater, with the plug of one before it */
 	/* What the store says the relay was last told (heating-relays.c); unknown: not read. */
 	bool kept_known, kept_on;
 	/* What it was last told, and when (wall clock); not kept yet while keep_pending. */

@@ -64,8 +64,11 @@ static void restore_stage(struct heating *h, unsigned i, struct store *store, ui
 				 thermostat_reason_to_string(s->rest.reason), until_text);
 		}
 	}
-	/* A heater a reload kept, on: it stays on, its min_on and max_on from when it went on. */
-	if (s->adopted && s->on) {
+	/*
+	 * A heater a reload kept, or whose plug a changed heater took over, on: it
+	 * stays on, its min_on and max_on from when it went on.
+	 */
+	if ((s->adopted || s->taken_over) && s->on) {
 		/* Monotonic: a wall clock stepped meanwhile (NTP) must not restart max_on. */
 		uint64_t on_mono = s->told_known && s->told_on ? s->told_mono_usec : now_mono;
 

@@ -395,23 +395,42 @@ static void test_reload_removing_the_heater_switches_it_off(void **state)
  * A reload that changes the heater's settings but not its plug: the new heater
  * decides and sends (it knew no connection and so would have sent nothing, for
  * good, while the state said "heating"), and the old one does not switch the
- * relay off a moment before.
+ * relay off a moment before; nor does the new one, which takes over the relay
+ * as it was (on, with its min_on from when it went on).
  */
 static void test_reload_changing_the_heater_commands_it_again(void **state)
 {
 	struct fixture *f = *state;
+	char *log;
 
-	write_config(f, "0", "0", "");
+	write_config(f, "2min", "3min", "");
 	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
 	reading(f, "15.0");
 	plug_receives(f, "ON");
-	write_config(f, "0", "0", "confirm_timeout = 20s\n");
+	write_config(f, "2min", "3min", "confirm_timeout = 20s\n");
 	client_clear(f->client);
 	reload(f);
-	assert_int_equal(daemon_wait_log(&f->daemon, "new settings for the same plug", 5000), 0);
+	assert_int_equal(
+	    daemon_wait_log(&f->daemon,
+			    "heater.plug: new settings for the same plug: not switched "
+			    "off in between",
+			    5000),
+	    0);
+	/* It was on, and stays on: it used to go the way of a restart, off for min_off. */
+	assert_int_equal(
+	    daemon_wait_log(&f->daemon, "heater.plug: on, and kept on through the reload", 5000),
+	    0);
 	plug_receives(f, "ON");
+	reading(f, "15.1");
+	assert_int_equal(daemon_wait_log(&f->daemon, "heating: room 15.100", 10000), 0);
 	state_says(f, "\"state\":\"on\"");
+	state_says(f, "\"heating_reason\":\"heating\"");
 	assert_int_equal(commands(f, "OFF"), 0);
+	log = daemon_stderr(&f->daemon);
+	assert_non_null(log);
+	if (strstr(log, "switched off now"))
+		fail_msg("the changed heater was switched off:\n%s", log);
+	free(log);
 }
 
 /*

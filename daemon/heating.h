@@ -75,6 +75,14 @@ void heating_take_room_reading(struct heating *h, const struct room_reading *rea
  * reconnection that arrives afterwards changes nothing. For a shutdown. */
 void heating_off(struct heating *h);
 
+/*
+ * For a reload that changed the broker, after heating_start() on the new
+ * connection: each heater last told ON is said, with what ends it should the
+ * new broker not be reached (the old connection, which could switch it off,
+ * is gone).
+ */
+void heating_say_broker_changed(const struct heating *h, const char *host, int port);
+
 /* As heating_off(), and drops the subscriptions; for a reload. */
 void heating_stop(struct heating *h);
 

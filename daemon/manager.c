@@ -428,6 +428,9 @@ static int apply_config(struct manager *m, struct config *next)
 	m->parts = parts;
 	if (parts_start(m->parts, mqtt ? mqtt : m->mqtt, store_guard_get(m->store)) < 0)
 		log_error("part of the new configuration did not start (see above); the rest runs");
+	if (mqtt && parts_heating(m->parts))
+		heating_say_broker_changed(parts_heating(m->parts), next->mqtt.host,
+					   next->mqtt.port);
 	m->config = next;
 	apply_log_level(next);
 	if (mqtt)

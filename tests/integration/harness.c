@@ -59,7 +59,7 @@ void remove_tree(const char *dir)
 		fprintf(stderr, "# cannot remove '%s'\n", dir);
 }
 
-static int free_port(void)
+int harness_free_port(void)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	socklen_t len = sizeof(a);
@@ -258,7 +258,7 @@ int broker_start_conf(struct broker *b, const char *extra_conf)
 	r = -EADDRINUSE;
 	/* Another test may take the port between our probe and the broker's bind: retry. */
 	for (int attempt = 0; attempt < 5 && r < 0; attempt++) {
-		b->port = free_port();
+		b->port = harness_free_port();
 		r = b->port < 0 ? b->port : broker_restart(b);
 	}
 	if (r < 0)

@@ -19,6 +19,9 @@ struct broker {
 	char extra_conf[1024];
 };
 
+/* A TCP port on 127.0.0.1 nothing listens on (now), or a negative errno. */
+int harness_free_port(void);
+
 /* Starts a broker on a free port; returns 0 or a negative errno. */
 int broker_start(struct broker *b);
 /* The same, with @extra_conf (copied, may be NULL) added to its configuration. */

@@ -434,6 +434,44 @@ static void test_reload_changing_the_heater_commands_it_again(void **state)
 }
 
 /*
+ * A reload to a broker that cannot be reached (a typo in the port) while a
+ * heater is on: the old connection, which could switch it off, is gone, and
+ * that is said, with what ends it (a generic plug: nothing from bedroomd).
+ * Putting the port back reaches the plug again.
+ */
+static void test_reload_to_an_unreachable_broker_says_the_heater_is_on(void **state)
+{
+	struct fixture *f = *state;
+	char text[256], want[256];
+	int port = harness_free_port(), good = f->broker.port;
+
+	assert_true(port > 0);
+	write_config(f, "0", "0", "");
+	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
+	reading(f, "15.0");
+	plug_receives(f, "ON");
+	f->broker.port = port;
+	write_config(f, "0", "0", "");
+	f->broker.port = good;
+	reload(f);
+	snprintf(want, sizeof(want),
+		 "heater.plug: on, and switched through the new broker 127.0.0.1:%d only: until "
+		 "bedroomd is connected to it, nothing switches it off, and the plug has no "
+		 "auto-off from bedroomd",
+		 port);
+	assert_int_equal(daemon_wait_log(&f->daemon, want, 5000), 0);
+	snprintf(text, sizeof(text), "cannot reach MQTT broker 127.0.0.1:%d", port);
+	assert_int_equal(daemon_wait_log(&f->daemon, text, 10000), 0);
+	/* The port put back: connected again, and the plug is driven again. */
+	write_config(f, "0", "0", "");
+	client_clear(f->client);
+	reload(f);
+	reading(f, "15.0");
+	plug_receives(f, "ON");
+	assert_int_equal(commands(f, "OFF"), 0);
+}
+
+/*
  * A reload that changes the thermometer: the new one starts without a reading,
  * and heating must not go on with the old one's (it heated blind for up to
  * max_age): off until a reading comes, then on again. Meanwhile it says so as
@@ -519,6 +557,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reload_while_heating, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload_keeps_min_off, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_min_on_is_the_reason, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_reload_to_an_unreachable_broker_says_the_heater_is_on, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload_changing_the_heater_commands_it_again,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload_changing_the_sensor_forgets_its_reading,

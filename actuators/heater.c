@@ -21,6 +21,9 @@ struct heater {
 	uint64_t sent_usec; /* last send */
 	uint64_t on_usec;   /* last ON sent: keep-alive */
 	bool unconfirmed;   /* alert */
+	/* When the relay was last wanted otherwise, and last reported: did it answer "no"? */
+	uint64_t desired_usec, report_usec;
+	bool reported;
 
 	bool power_known; /* a report since the relay last changed */
 	double power_w;
@@ -237,6 +240,8 @@ void heater_set(struct heater *h, bool on, uint64_t now_usec, struct heater_deci
 	assert(ret);
 	begin(h);
 	if (want != h->desired || h->force_send) {
+		if (want != h->desired)
+			h->desired_usec = now_usec;
 		h->desired = want;
 		h->force_send = false;
 		if (reachable(h))
@@ -252,6 +257,8 @@ static void relay_report(struct heater *h, enum heater_relay relay, uint64_t now
 		h->low = false;
 	}
 	h->confirmed = relay;
+	h->reported = true;
+	h->report_usec = now_usec;
 	if (h->desired == HEATER_RELAY_UNKNOWN)
 		return;
 	if (relay == h->desired) {
@@ -354,6 +361,8 @@ void heater_get_status(const struct heater *h, struct heater_status *ret)
 		.energy_known = h->energy_known,
 		.energy_kwh = h->energy_kwh,
 		.no_power = h->no_power,
+		.contradicts = h->reported && h->desired != HEATER_RELAY_UNKNOWN &&
+			       h->confirmed != h->desired && h->report_usec >= h->desired_usec,
 		.state = state(h),
 		.alerts_active = alerts(h),
 	};

@@ -85,6 +85,7 @@ struct heater_status {
 	bool energy_known;
 	double energy_kwh;
 	bool no_power;
+	bool contradicts; /* the plug said the opposite of what it is told, since it was told */
 	enum heater_state state;
 	unsigned alerts_active;
 };

@@ -153,3 +153,17 @@ void heating_model_adopt(struct heating *h, struct heating *old, bool thermostat
 
 /* The "learned" object of the state: how sure, in use or not, the heater, the room. */
 json_t *heating_model_state(const struct heating *h);
+
+/*
+ * The plug's alert @a raised, said in the journal (heating-alert-log.c), in
+ * the plug's words where @cause (the message that raised it, or NULL) has them.
+ */
+void heating_log_plug_alert(const struct stage *s, enum heater_alert a,
+			    const struct mqtt_message *cause);
+
+/*
+ * Whether the plug last said the opposite of what it was told (a press of its
+ * own button, a plug that ignores commands); its power, " (1500 W)" or "", in
+ * @power.
+ */
+bool heating_plug_says_otherwise(const struct stage *s, char *power, size_t size);

@@ -103,23 +103,12 @@ static void arm_timer(struct heating *h, uint64_t at)
 	(void) event_deadline_set(&h->wake, at);
 }
 
-/* Publishes a heater's messages and handles its alerts; true when it wants a new decision. */
-/* What a person reading the journal needs to find a plug that does not answer. */
-static void log_heater_alert(const struct stage *s, enum heater_alert a)
-{
-	const char *kind = heater_alert_to_string(a);
-	const char *topic =
-	    heater_n_subscriptions(s->heater) > 0 ? heater_subscription(s->heater, 0) : "";
-
-	if (a == HEATER_ALERT_UNCONFIRMED)
-		log_warning("%s: %s: no answer on '%s' to the last command (is the plug on and on "
-			    "the network, and its topic in the config right?)",
-			    s->source, kind, topic);
-	else
-		log_warning("%s: %s: the plug says it is offline (its last will)", s->source, kind);
-}
-
-static bool carry_out(struct stage *s, const struct heater_decision *d)
+/*
+ * Publishes a heater's messages and handles its alerts (@cause: the plug's
+ * message that raised them, or NULL); true when it wants a new decision.
+ */
+static bool carry_out(struct stage *s, const struct heater_decision *d,
+		      const struct mqtt_message *cause)
 {
 	struct heating *h = s->heating;
 	uint64_t now = clock_realtime_usec();
@@ -143,12 +132,22 @@ static bool carry_out(struct stage *s, const struct heater_decision *d)
 		const char *kind = heater_alert_to_string((enum heater_alert) a);
 
 		if (d->alerts_raised & HEATER_ALERT_BIT(a)) {
-			log_heater_alert(s, (enum heater_alert) a);
-			snprintf(message, sizeof(message),
-				 a == HEATER_ALERT_OFFLINE
-				     ? "The smart plug of heater '%s' is offline."
-				     : "The smart plug of heater '%s' does not confirm commands.",
-				 s->cfg->name);
+			char power[32];
+
+			heating_log_plug_alert(s, (enum heater_alert) a, cause);
+			if (a == HEATER_ALERT_OFFLINE)
+				snprintf(message, sizeof(message),
+					 "The smart plug of heater '%s' is offline.", s->cfg->name);
+			else if (heating_plug_says_otherwise(s, power, sizeof(power)))
+				snprintf(message, sizeof(message),
+					 "The smart plug of heater '%s' says it is %s%s, though "
+					 "bedroomd switched it %s.",
+					 s->cfg->name, s->on ? "off" : "on", power,
+					 s->on ? "on" : "off");
+			else
+				snprintf(message, sizeof(message),
+					 "The smart plug of heater '%s' does not confirm commands.",
+					 s->cfg->name);
 			(void) alerts_raise(h->alerts, kind, s->source, message, now);
 		}
 		if (d->alerts_cleared & HEATER_ALERT_BIT(a)) {
@@ -238,7 +237,7 @@ static void step(struct heating *h)
 		raise_or_clear(h, d.stage[i].alerts_raised, d.stage[i].alerts_cleared, s);
 		if (h->connected) {
 			heater_set(s->heater, s->on, now, &hd);
-			again |= carry_out(s, &hd);
+			again |= carry_out(s, &hd, NULL);
 			heating_relays_keep(s, now, clock_realtime_usec(), false);
 		}
 	}
@@ -269,7 +268,7 @@ static int on_timer(sd_event_source *es, uint64_t usec, void *userdata)
 			continue;
 		heater_get_status(s->heater, &before);
 		heater_tick(s->heater, now, &hd);
-		again |= carry_out(s, &hd);
+		again |= carry_out(s, &hd, NULL);
 		changed |= hd.state != before.state;
 	}
 	(void) again; /* a step follows anyway */
@@ -336,7 +335,7 @@ static void set_connected(struct heating *h, bool connected)
 		struct heater_decision hd;
 
 		heater_connection(h->stages[i].heater, connected, now, &hd);
-		(void) carry_out(&h->stages[i], &hd);
+		(void) carry_out(&h->stages[i], &hd, NULL);
 	}
 	/* Never replayed: a decision is made afresh on every reconnect. */
 	if (connected)
@@ -410,7 +409,7 @@ static void on_plug_message(const struct mqtt_message *msg, void *userdata)
 			  strerror(-r));
 		return;
 	}
-	if (carry_out(s, &hd))
+	if (carry_out(s, &hd, msg))
 		step(h);
 	else
 		arm_timer(h, h->last.next_wakeup_usec);
@@ -632,7 +631,7 @@ int heating_start(struct heating *h, struct mqtt *mqtt, struct store *store)
 			if (h->stages[i].adopted)
 				continue;
 			heater_connection(h->stages[i].heater, true, now, &hd);
-			(void) carry_out(&h->stages[i], &hd);
+			(void) carry_out(&h->stages[i], &hd, NULL);
 		}
 	}
 	step(h);
@@ -708,7 +707,7 @@ void heating_off(struct heating *h)
 			continue;
 		}
 		heater_set(h->stages[i].heater, false, now, &hd);
-		(void) carry_out(&h->stages[i], &hd);
+		(void) carry_out(&h->stages[i], &hd, NULL);
 		heating_relays_keep(&h->stages[i], now, clock_realtime_usec(), true);
 	}
 	(void) sd_event_source_set_enabled(h->wake.timer, SD_EVENT_OFF);

@@ -213,6 +213,10 @@ static void test_second_heater_stands_in_for_an_offline_plug(void **state)
 	assert_int_equal(client_publish(f->client, lwt, "Offline", true), 0);
 	assert_non_null(
 	    client_wait(f->client, f->alert_topic, "~\"kind\":\"heater_offline\"", 10000));
+	snprintf(text, sizeof(text),
+		 "heater.oil: heater_offline: the plug says it is offline ('Offline' on '%s')",
+		 lwt);
+	assert_int_equal(daemon_wait_log(&f->daemon, text, 5000), 0);
 	assert_non_null(client_wait(f->client, cmnd2, "~Power ON", 10000));
 }
 

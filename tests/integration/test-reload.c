@@ -472,6 +472,44 @@ static void test_reload_to_an_unreachable_broker_says_the_heater_is_on(void **st
 }
 
 /*
+ * The plug's alerts in the plug's words: an availability payload that is not
+ * availability_online is quoted (it used to read "the plug says it is offline
+ * (its last will)" for 'Online'), and a plug that says the opposite of its
+ * command is not "no answer" (a user trial: its own button, 1500 W on).
+ */
+static void test_plug_alerts_say_what_the_plug_said(void **state)
+{
+	struct fixture *f = *state;
+	char extra[256], avail[96], want[256], alert[128];
+
+	snprintf(avail, sizeof(avail), "test%d/plug/avail", (int) getpid());
+	snprintf(alert, sizeof(alert), "%s/event/alert", f->base);
+	snprintf(extra, sizeof(extra), "confirm_timeout = 2s\navailability_topic = %s\n", avail);
+	write_config(f, "0", "0", extra);
+	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
+	reading(f, "15.0");
+	plug_receives(f, "ON");
+	assert_int_equal(client_publish(f->client, avail, "Online", true), 0);
+	snprintf(want, sizeof(want),
+		 "heater.plug: heater_offline: 'Online' on '%s' is not availability_online "
+		 "'online': taken as offline",
+		 avail);
+	assert_int_equal(daemon_wait_log(&f->daemon, want, 10000), 0);
+	assert_int_equal(client_publish(f->client, avail, "online", true), 0);
+	assert_int_equal(daemon_wait_log(&f->daemon, "heater_offline is over", 10000), 0);
+	/* Its own button: OFF, and no answer to the ON sent again. */
+	assert_int_equal(client_publish(f->client, f->plug_state_topic, "OFF", true), 0);
+	assert_int_equal(
+	    daemon_wait_log(&f->daemon,
+			    "heater.plug: heater_unconfirmed: the plug says it is off, "
+			    "though told ON",
+			    30000),
+	    0);
+	assert_non_null(
+	    client_wait(f->client, alert, "~says it is off, though bedroomd switched it on", 5000));
+}
+
+/*
  * A reload that changes the thermometer: the new one starts without a reading,
  * and heating must not go on with the old one's (it heated blind for up to
  * max_age): off until a reading comes, then on again. Meanwhile it says so as
@@ -559,6 +597,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_min_on_is_the_reason, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_reload_to_an_unreachable_broker_says_the_heater_is_on, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plug_alerts_say_what_the_plug_said, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_reload_changing_the_heater_commands_it_again,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload_changing_the_sensor_forgets_its_reading,

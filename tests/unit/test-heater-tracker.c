@@ -406,6 +406,42 @@ static void test_shelly(void **state)
 	heater_free(h);
 }
 
+/*
+ * A plug that said the opposite of what it was told, since it was told (its
+ * own button, or one that ignores commands), is told apart from one that
+ * never answered: the journal names the first by what it said.
+ */
+static void test_contradicts(void **state)
+{
+	struct heater *h = plug();
+	struct heater_status st;
+	struct heater_decision d;
+
+	connected(h, T0);
+	d = set(h, false, T0);
+	receive(h, "stat/plug/POWER", "OFF", T0 + SEC);
+	heater_get_status(h, &st);
+	assert_false(st.contradicts);
+	/* Told ON; no answer: it last said OFF, but before it was told. */
+	d = set(h, true, T0 + 10 * SEC);
+	assert_on_sent(&d);
+	d = tick(h, T0 + 60 * SEC);
+	heater_get_status(h, &st);
+	assert_int_equal(st.confirmed, HEATER_RELAY_OFF);
+	assert_false(st.contradicts);
+	/* It answers ON: agrees. Then says OFF by itself: contradicts, until told again. */
+	receive(h, "stat/plug/POWER", "ON", T0 + 61 * SEC);
+	heater_get_status(h, &st);
+	assert_false(st.contradicts);
+	receive(h, "stat/plug/POWER", "OFF", T0 + 100 * SEC);
+	heater_get_status(h, &st);
+	assert_true(st.contradicts);
+	d = set(h, false, T0 + 101 * SEC);
+	heater_get_status(h, &st);
+	assert_false(st.contradicts);
+	heater_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -413,7 +449,7 @@ int main(void)
 		cmocka_unit_test(test_no_dead_man), cmocka_unit_test(test_unconfirmed),
 		cmocka_unit_test(test_drift),       cmocka_unit_test(test_offline),
 		cmocka_unit_test(test_broker),      cmocka_unit_test(test_power),
-		cmocka_unit_test(test_shelly),
+		cmocka_unit_test(test_shelly),      cmocka_unit_test(test_contradicts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,67 @@
+/*
+ * What a person reading the journal at night needs to find a plug that does
+ * not do what it is told: which case it is, in the plug's own words.
+ */
+#include <stdio.h>
+
+#include "daemon/heating-internal.h"
+#include "daemon/log.h"
+
+/* At most @size - 1 bytes of @data, each unprintable one as '?', "..." when cut. */
+static void payload_excerpt(const char *data, size_t len, char *buf, size_t size)
+{
+	size_t n = 0, room = size - 4;
+
+	for (size_t i = 0; i < len && n < room; i++)
+		buf[n++] = data[i] >= 0x20 && data[i] < 0x7f ? data[i] : '?';
+	if (len > room)
+		for (int k = 0; k < 3; k++)
+			buf[n++] = '.';
+	buf[n] = '\0';
+}
+
+bool heating_plug_says_otherwise(const struct stage *s, char *power, size_t size)
+{
+	struct heater_status st;
+
+	heater_get_status(s->heater, &st);
+	if (!st.contradicts)
+		return false;
+	if (st.power_known)
+		snprintf(power, size, " (%.0f W)", st.power_w);
+	else
+		power[0] = '\0';
+	return true;
+}
+
+void heating_log_plug_alert(const struct stage *s, enum heater_alert a,
+			    const struct mqtt_message *cause)
+{
+	const char *kind = heater_alert_to_string(a);
+	const char *topic =
+	    heater_n_subscriptions(s->heater) > 0 ? heater_subscription(s->heater, 0) : "";
+	char said[48], power[32];
+
+	if (a == HEATER_ALERT_UNCONFIRMED && heating_plug_says_otherwise(s, power, sizeof(power)))
+		log_warning("%s: %s: the plug says it is %s%s, though told %s (its own button or "
+			    "timer, or a plug that ignores commands?)",
+			    s->source, kind, s->on ? "off" : "on", power, s->on ? "ON" : "OFF");
+	else if (a == HEATER_ALERT_UNCONFIRMED)
+		log_warning("%s: %s: no answer on '%s' to the last command (is the plug on and on "
+			    "the network, and its topic in the config right?)",
+			    s->source, kind, topic);
+	else if (cause && s->params.type == HEATER_TYPE_GENERIC) {
+		payload_excerpt(cause->payload, cause->len, said, sizeof(said));
+		log_warning("%s: %s: '%s' on '%s' is not availability_online '%s': taken as "
+			    "offline",
+			    s->source, kind, said, cause->topic,
+			    s->params.availability_online ? s->params.availability_online
+							  : "online");
+	} else if (cause) {
+		payload_excerpt(cause->payload, cause->len, said, sizeof(said));
+		log_warning("%s: %s: the plug says it is offline ('%s' on '%s')", s->source, kind,
+			    said, cause->topic);
+	} else {
+		log_warning("%s: %s: the plug says it is offline (its last will)", s->source, kind);
+	}
+}

@@ -65,3 +65,27 @@ void heating_log_plug_alert(const struct stage *s, enum heater_alert a,
 		log_warning("%s: %s: the plug says it is offline (its last will)", s->source, kind);
 	}
 }
+
+void heating_alert_cleared_message(const struct stage *s, enum thermostat_alert a, char *buf,
+				   size_t size)
+{
+	const char *name = s ? s->cfg->name : "?";
+
+	switch (a) {
+	case THERMOSTAT_ALERT_SENSOR_STALE:
+		snprintf(buf, size, "The room temperature is known again: heating decides on it.");
+		return;
+	case THERMOSTAT_ALERT_OVER_TEMPERATURE:
+		snprintf(buf, size, "The room is no longer too warm: heating decides again.");
+		return;
+	case THERMOSTAT_ALERT_HEATING_NO_EFFECT:
+		snprintf(buf, size, "Heater '%s' may heat again.", name);
+		return;
+	case THERMOSTAT_ALERT_MAX_ON_TIME:
+		snprintf(buf, size, "Heater '%s' has rested and may run again.", name);
+		return;
+	case _THERMOSTAT_ALERT_MAX:
+		break;
+	}
+	snprintf(buf, size, "This is over.");
+}

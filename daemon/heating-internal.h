@@ -167,3 +167,7 @@ void heating_log_plug_alert(const struct stage *s, enum heater_alert a,
  * @power.
  */
 bool heating_plug_says_otherwise(const struct stage *s, char *power, size_t size);
+
+/* What a cleared alert @a of stage @s (NULL: room-wide) says: what holds again. */
+void heating_alert_cleared_message(const struct stage *s, enum thermostat_alert a, char *buf,
+				   size_t size);

@@ -85,8 +85,9 @@ static void raise_or_clear(struct heating *h, unsigned raised, unsigned cleared,
 		}
 		if (cleared & THERMOSTAT_ALERT_BIT(a)) {
 			log_info("%s: %s is over", source, stage_alert_kinds[a]);
-			(void) alerts_clear(h->alerts, stage_alert_kinds[a], source,
-					    "This is over.", now);
+			heating_alert_cleared_message(s, (enum thermostat_alert) a, message,
+						      sizeof(message));
+			(void) alerts_clear(h->alerts, stage_alert_kinds[a], source, message, now);
 		}
 	}
 }

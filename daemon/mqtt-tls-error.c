@@ -69,8 +69,9 @@ const char *mqtt_ended_before_connack(bool tls, bool client_cert)
 	if (!tls)
 		return "the broker closed the connection before answering (does this port "
 		       "want TLS? set ca_file)";
+	/* A plain port is the commoner mistake (ca_file set, port 1883): said first. */
 	if (!client_cert)
-		return "TLS: the broker ended the handshake: it requires a client certificate "
-		       "(cert_file, key_file), or does not speak TLS on this port";
+		return "TLS: the broker ended the handshake: does it speak TLS on this port? (or "
+		       "it requires a client certificate: cert_file, key_file)";
 	return "TLS: the broker ended the handshake: does it speak TLS on this port?";
 }

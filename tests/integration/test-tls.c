@@ -244,6 +244,24 @@ static void test_tls_to_a_plain_port_is_one_warning(void **state)
 	assert_one_warning(f, "does it speak TLS on this port?");
 }
 
+/*
+ * TLS without a client certificate to a plain port (a user trial: ca_file set,
+ * the port left at 1883): the plain port is named first, the certificate a
+ * broker may want second.
+ */
+static void test_tls_without_a_certificate_to_a_plain_port(void **state)
+{
+	struct fixture *f = *state;
+	char tls[256];
+
+	assert_int_equal(broker_start(&f->broker), 0);
+	snprintf(tls, sizeof(tls), "ca_file = %s/ca.pem\n", certs);
+	write_config(f, tls);
+	assert_int_equal(daemon_start(&f->daemon, NULL), 0);
+	assert_one_warning(f, "TLS: the broker ended the handshake: does it speak TLS on this "
+			      "port? (or it requires a client certificate: cert_file, key_file)");
+}
+
 static void test_plain_to_a_tls_port_is_one_warning(void **state)
 {
 	struct fixture *f = *state;
@@ -336,6 +354,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_tls_to_a_plain_port_is_one_warning, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_tls_without_a_certificate_to_a_plain_port,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plain_to_a_tls_port_is_one_warning, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_bedroomctl_says_why, setup, teardown),

@@ -425,8 +425,12 @@ void heating_take_room_reading(struct heating *h, const struct room_reading *rea
 	assert(reading);
 	assert(!h->mqtt); /* before heating_start() */
 	heating_path_reading(&h->in, reading);
-	if (thermometers_changed && h->thermostat)
+	if (thermometers_changed && h->thermostat) {
 		thermostat_sensor_changed(h->thermostat, clock_monotonic_usec());
+		/* Heaters that were on go off now: the journal says why. */
+		log_info("heating: the thermometers changed with the reload: the heaters are off "
+			 "until a reading comes (no_reading_yet)");
+	}
 }
 
 /* A room reading that is news: the value, and the time it was taken, for the thermostat. */

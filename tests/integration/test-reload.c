@@ -536,6 +536,12 @@ static void test_reload_changing_the_sensor_forgets_its_reading(void **state)
 	client_clear(f->client);
 	reload(f);
 	plug_receives(f, "OFF");
+	/* Said: a reload that changed nothing of the heater switched it off. */
+	assert_int_equal(daemon_wait_log(&f->daemon,
+					 "heating: the thermometers changed with the reload: the "
+					 "heaters are off until a reading comes",
+					 5000),
+			 0);
 	state_says(f, "\"heating_reason\":\"no_reading_yet\"");
 	assert_int_equal(commands(f, "ON"), 0);
 	reading(f, "15.0");

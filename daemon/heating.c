@@ -585,7 +585,8 @@ static int subscribe(struct heating *h, struct mqtt *mqtt)
 
 int heating_start(struct heating *h, struct mqtt *mqtt, struct store *store)
 {
-	char day[32];
+	char day[32], heaters[48];
+	enum command_mode file_mode;
 	int r;
 
 	assert(h);
@@ -611,14 +612,25 @@ int heating_start(struct heating *h, struct mqtt *mqtt, struct store *store)
 		snprintf(day, sizeof(day), "no floor by day");
 	else
 		snprintf(day, sizeof(day), "%.1f °C by day", h->config->heating.day_floor_c);
-	log_info("heating: %s, floor %.1f °C%s from %02d:%02d to %02d:%02d, %s, %u heater%s",
-		 command_mode_to_string(h->settings.mode), h->settings.floor_c,
+	file_mode = h->config->heating.mode == CONFIG_HEATING_MODE_OFF ? COMMAND_MODE_OFF
+								       : COMMAND_MODE_HEAT;
+	if (h->n_stages == 0)
+		snprintf(heaters, sizeof(heaters), "no heater: it only reports");
+	else
+		snprintf(heaters, sizeof(heaters), "%u heater%s", h->n_stages,
+			 h->n_stages == 1 ? "" : "s");
+	log_info("heating: %s%s, floor %.1f °C%s from %02d:%02d to %02d:%02d, %s, %s",
+		 command_mode_to_string(h->settings.mode),
+		 h->settings.mode_kept && h->settings.mode != file_mode
+		     ? " (set from Home Assistant; an edit of the file's mode overrides it)"
+		     : "",
+		 h->settings.floor_c,
 		 h->settings.floor_kept && h->settings.floor_c != h->config->heating.floor_c
 		     ? " (set from Home Assistant; an edit of the file's floor overrides it)"
 		     : "",
 		 h->config->heating.night_start_min / 60, h->config->heating.night_start_min % 60,
 		 h->config->heating.night_end_min / 60, h->config->heating.night_end_min % 60, day,
-		 h->n_stages, h->n_stages == 1 ? "" : "s");
+		 heaters);
 	/*
 	 * Adopted heaters knew a connection: tell them when this one is not up yet.
 	 * New ones (at a reload, a heater added or changed) know none: tell them it is

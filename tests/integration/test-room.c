@@ -196,6 +196,8 @@ static void test_readings_are_checked_and_combined(void **state)
 	assert_non_null(strstr(log, "ignoring a 1048576-byte message on"));
 	assert_non_null(strstr(log, "sensor.bed: rejected reading 85.000 °C (power_on)"));
 	assert_non_null(strstr(log, "(crc)"));
+	/* No [heater.*]: the start does not read as if it heated. */
+	assert_non_null(strstr(log, ", no heater: it only reports"));
 	free(log);
 
 	/* A good reading still goes through afterwards. */

@@ -18,15 +18,10 @@ static bool thermostat_made_alike(const struct thermostat_params *a,
 	       a->no_effect_power_w == b->no_effect_power_w;
 }
 
-/* Takes the stage @old into @s: its plug's tracker, its relay state, its hour of use. */
-static void adopt_stage(struct stage *s, struct stage *old)
+/* What @old knew of its relay into @s: on or off, what it was told and when, its hour of use. */
+static void take_relay(struct stage *s, const struct stage *old)
 {
-	s->heater = heater_free(s->heater);
-	s->heater = old->heater;
-	old->heater = NULL;
-	s->adopted = true;
 	s->on = old->on;
-	s->wake_usec = old->wake_usec;
 	s->duty = old->duty;
 	s->kept_known = old->kept_known;
 	s->kept_on = old->kept_on;
@@ -34,6 +29,17 @@ static void adopt_stage(struct stage *s, struct stage *old)
 	s->told_on = old->told_on;
 	s->told_at_usec = old->told_at_usec;
 	s->told_mono_usec = old->told_mono_usec;
+}
+
+/* Takes the stage @old into @s: its plug's tracker, its relay state, its hour of use. */
+static void adopt_stage(struct stage *s, struct stage *old)
+{
+	s->heater = heater_free(s->heater);
+	s->heater = old->heater;
+	old->heater = NULL;
+	s->adopted = true;
+	take_relay(s, old);
+	s->wake_usec = old->wake_usec;
 	s->keep_pending = old->keep_pending;
 	s->keep_window_usec = old->keep_window_usec;
 	s->keep_writes = old->keep_writes;
@@ -60,14 +66,7 @@ static void hand_over_plugs(struct heating *h, struct heating *old)
 				continue;
 			o->handed_over = true;
 			s->taken_over = true;
-			s->on = o->on;
-			s->duty = o->duty;
-			s->kept_known = o->kept_known;
-			s->kept_on = o->kept_on;
-			s->told_known = o->told_known;
-			s->told_on = o->told_on;
-			s->told_at_usec = o->told_at_usec;
-			s->told_mono_usec = o->told_mono_usec;
+			take_relay(s, o);
 			if (strcmp(o->cfg->name, s->cfg->name) == 0)
 				log_info("%s: new settings for the same plug: not switched off in "
 					 "between",

@@ -34,6 +34,22 @@ void parser_error(struct parser *p, unsigned line, const char *fmt, ...)
 	}
 }
 
+bool parser_said_line(const struct parser *p, unsigned line)
+{
+	size_t n = strlen(p->path);
+
+	for (const char *e = p->error; e && *e;) {
+		char *end;
+
+		if (strncmp(e, p->path, n) == 0 && e[n] == ':' &&
+		    strtoul(e + n + 1, &end, 10) == line && *end == ':')
+			return true;
+		e = strchr(e, '\n');
+		e = e ? e + 1 : NULL;
+	}
+	return false;
+}
+
 void parser_warning(struct parser *p, unsigned line, const char *fmt, ...)
 {
 	char *msg = NULL, *all = NULL;

@@ -47,6 +47,9 @@ struct parser {
 void parser_error(struct parser *p, unsigned line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Whether an error was recorded for @line already. */
+bool parser_said_line(const struct parser *p, unsigned line);
+
 /* Adds "PATH:LINE: message" to the config's warnings: loaded, but worth a look. */
 void parser_warning(struct parser *p, unsigned line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -286,7 +286,8 @@ int config_load(const char *path, struct config **ret, char **ret_error)
 			p.error = NULL;
 		goto out;
 	}
-	if (line > 0)
+	/* Newer inih also refuses a line we said is too long: said once. */
+	if (line > 0 && !parser_said_line(&p, (unsigned) line))
 		parser_error(&p, (unsigned) line,
 			     "cannot parse: expected '[section]', 'key = value' or a comment");
 	if (!p.error) {

@@ -171,3 +171,6 @@ bool heating_plug_says_otherwise(const struct stage *s, char *power, size_t size
 /* What a cleared alert @a of stage @s (NULL: room-wide) says: what holds again. */
 void heating_alert_cleared_message(const struct stage *s, enum thermostat_alert a, char *buf,
 				   size_t size);
+
+/* A heater told ON that cannot be told OFF (no broker): what ends it, said at the stop. */
+void heating_say_left_on(const struct stage *s);

@@ -8,7 +8,6 @@
 #include <time.h>
 
 #include "actuators/heater.h"
-#include "config/config-value.h"
 #include "control/thermostat.h"
 #include "daemon/clock.h"
 #include "daemon/event-source.h"
@@ -655,50 +654,6 @@ int heating_start(struct heating *h, struct mqtt *mqtt, struct store *store)
 	return 0;
 }
 
-/* What ends a heater told ON that bedroomd cannot tell OFF: ", and ..." or "; ...". */
-static void what_ends_it(const struct stage *s, char *buf, size_t size)
-{
-	char after[32];
-
-	if (s->params.type == HEATER_TYPE_GENERIC || s->params.auto_off_usec == 0) {
-		snprintf(buf, size,
-			 ", and the plug has no auto-off from bedroomd (its own timer, if set, "
-			 "ends it)");
-		return;
-	}
-	config_format_duration(s->params.auto_off_usec, after, sizeof(after));
-	snprintf(buf, size, "; the plug's own auto-off ends it at most %s after its last ON",
-		 after);
-}
-
-/* A heater told ON that cannot be told OFF (no broker): what ends it, said once at the stop. */
-static void say_left_on(const struct stage *s)
-{
-	char ends[160];
-
-	if (!s->told_known || !s->told_on)
-		return;
-	what_ends_it(s, ends, sizeof(ends));
-	log_warning("%s: cannot be switched off: the broker is not connected%s", s->source, ends);
-}
-
-void heating_say_broker_changed(const struct heating *h, const char *host, int port)
-{
-	char ends[160];
-
-	assert(h);
-	for (unsigned i = 0; i < h->n_stages; i++) {
-		const struct stage *s = &h->stages[i];
-
-		if (!s->told_known || !s->told_on)
-			continue;
-		what_ends_it(s, ends, sizeof(ends));
-		log_warning("%s: on, and switched through the new broker %s:%d only: until "
-			    "bedroomd is connected to it, nothing switches it off%s",
-			    s->source, host, port, ends);
-	}
-}
-
 void heating_off(struct heating *h)
 {
 	uint64_t now = clock_monotonic_usec();
@@ -720,7 +675,7 @@ void heating_off(struct heating *h)
 		if (!h->stages[i].heater || h->stages[i].handed_over)
 			continue;
 		if (!h->connected) {
-			say_left_on(&h->stages[i]);
+			heating_say_left_on(&h->stages[i]);
 			continue;
 		}
 		heater_set(h->stages[i].heater, false, now, &hd);

@@ -129,11 +129,22 @@ static bool accept_reading(struct room_sensor *s, const struct temp_reading *rea
 
 	room_sensors_offer(s->room->track, s->index, reading, clock_monotonic_usec(), &res);
 	if (res.check.verdict != READING_CHECK_VERDICT_OK) {
-		log_write(res.check.persist_began ? LOG_LEVEL_WARNING : LOG_LEVEL_DEBUG,
-			  "%s: rejected reading %.3f °C (%s)%s", s->source, to_c(reading->value_mc),
-			  reading_check_verdict_to_string(res.check.verdict),
-			  res.check.persist_began ? ", and the ones before it, ignoring"
-						  : ", ignoring");
+		char why[96];
+
+		/* One odd reading is a glitch; a run of them is a sensor to look at. */
+		reading_check_explain(res.check.verdict,
+				      room_sensors_check_params(s->room->track, s->index), why,
+				      sizeof(why));
+		if (res.check.persist_began)
+			log_warning("%s: rejected reading %.3f °C (%s: %s), %u in a row: its "
+				    "readings are ignored until they are plausible again",
+				    s->source, to_c(reading->value_mc),
+				    reading_check_verdict_to_string(res.check.verdict), why,
+				    res.check.in_a_row);
+		else
+			log_debug("%s: rejected reading %.3f °C (%s: %s), ignoring", s->source,
+				  to_c(reading->value_mc),
+				  reading_check_verdict_to_string(res.check.verdict), why);
 		return false;
 	}
 	if (res.check.persist_ended)

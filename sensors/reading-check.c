@@ -1,6 +1,7 @@
 #include "sensors/reading-check.h"
 
 #include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -170,4 +171,39 @@ const char *reading_check_verdict_to_string(enum reading_check_verdict v)
 		return "stuck";
 	}
 	return "unknown";
+}
+
+const char *reading_check_explain(enum reading_check_verdict v,
+				  const struct reading_check_params *p, char *buf, size_t size)
+{
+	assert(buf && size > 0);
+	switch (v) {
+	case READING_CHECK_VERDICT_OK:
+		snprintf(buf, size, "plausible");
+		break;
+	case READING_CHECK_VERDICT_CRC:
+		snprintf(buf, size, "the sensor's checksum failed");
+		break;
+	case READING_CHECK_VERDICT_DISCONNECTED:
+		snprintf(buf, size, "what a disconnected sensor reads");
+		break;
+	case READING_CHECK_VERDICT_POWER_ON:
+		snprintf(buf, size, "the DS18B20's power-on value, not a measurement");
+		break;
+	case READING_CHECK_VERDICT_RANGE:
+		snprintf(buf, size, "outside %g to %g °C", p->min_mc / 1000.0, p->max_mc / 1000.0);
+		break;
+	case READING_CHECK_VERDICT_JUMP:
+		snprintf(buf, size, "changed faster than a room can: over %g °C a minute",
+			 p->max_rate_mc_per_min / 1000.0);
+		break;
+	case READING_CHECK_VERDICT_STUCK:
+		snprintf(buf, size, "the same value for over %g h",
+			 (double) p->stuck_usec / 3600e6);
+		break;
+	default:
+		snprintf(buf, size, "refused");
+		break;
+	}
+	return buf;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "sensors/temp-reading.h"
@@ -77,3 +78,10 @@ struct reading_check_result reading_check_evaluate(struct reading_check_state *s
 
 /* A short stable name ("ok", "crc", "disconnected", "power_on", "range", "jump", "stuck"). */
 const char *reading_check_verdict_to_string(enum reading_check_verdict v);
+
+/*
+ * What @v means for a person reading the journal, with @p's limits: "outside
+ * -20 to 60 °C". Writes at most @size bytes (NUL included) to @buf, returns it.
+ */
+const char *reading_check_explain(enum reading_check_verdict v,
+				  const struct reading_check_params *p, char *buf, size_t size);

@@ -188,6 +188,14 @@ const struct reading_check_state *room_sensors_checks(const struct room_sensors 
 	return &rs->sensors[i].check;
 }
 
+const struct reading_check_params *room_sensors_check_params(const struct room_sensors *rs,
+							     size_t i)
+{
+	assert(rs);
+	assert(i < rs->n);
+	return &rs->sensors[i].p.check;
+}
+
 uint64_t room_sensors_status(const struct room_sensors *rs, uint64_t now_usec)
 {
 	uint64_t status = 0;

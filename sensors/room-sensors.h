@@ -99,3 +99,6 @@ uint64_t room_sensors_status(const struct room_sensors *rs, uint64_t now_usec);
 /* Sensor @i's health and checks, for the state snapshot (owned by @rs). */
 const struct sensor_health *room_sensors_health(const struct room_sensors *rs, size_t i);
 const struct reading_check_state *room_sensors_checks(const struct room_sensors *rs, size_t i);
+/* The limits sensor @i's readings are checked against (owned by @rs). */
+const struct reading_check_params *room_sensors_check_params(const struct room_sensors *rs,
+							     size_t i);

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -239,6 +240,28 @@ static void test_retry(void **state)
 	assert_false(temp_retry_transient(-EBADMSG));
 }
 
+/* The journal's words carry the limits the reading broke, and never overflow. */
+static void test_explain(void **state)
+{
+	char buf[96], tiny[8];
+
+	(void) state;
+	assert_string_equal(reading_check_explain(READING_CHECK_VERDICT_RANGE, &gen, buf,
+						  sizeof(buf)),
+			    "outside -20 to 60 °C");
+	assert_string_equal(reading_check_explain(READING_CHECK_VERDICT_JUMP, &gen, buf,
+						  sizeof(buf)),
+			    "changed faster than a room can: over 2 °C a minute");
+	assert_string_equal(reading_check_explain(READING_CHECK_VERDICT_STUCK, &gen, buf,
+						  sizeof(buf)),
+			    "the same value for over 6 h");
+	for (int v = 0; v < READING_CHECK_VERDICT_COUNT; v++) {
+		assert_true(strlen(reading_check_explain(v, &ds, buf, sizeof(buf))) > 0);
+		assert_true(strlen(reading_check_explain(v, &ds, tiny, sizeof(tiny))) <
+			    sizeof(tiny));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -246,7 +269,7 @@ int main(void)
 		cmocka_unit_test(test_crc),          cmocka_unit_test(test_power_on),
 		cmocka_unit_test(test_disconnected), cmocka_unit_test(test_range),
 		cmocka_unit_test(test_jump),         cmocka_unit_test(test_stuck),
-		cmocka_unit_test(test_persisting),   cmocka_unit_test(test_retry),
+		cmocka_unit_test(test_persisting),   cmocka_unit_test(test_retry), cmocka_unit_test(test_explain),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

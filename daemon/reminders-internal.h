@@ -24,7 +24,8 @@ struct reminder {
 	bool enabled;                /* sent; else only its answers are recorded */
 	bool unsaved;                /* the store does not have s yet */
 	bool adopted;                /* s is the running one's, taken over on reload */
-	bool repeat_said; /* an answer that changed nothing was said since the last one that did */
+	const char *moved; /* "rescheduled" or "switched on" by a reload: say when it is next */
+	bool repeat_said;  /* an answer that changed nothing was said since the last one that did */
 	struct command_guard guard; /* retained and empty answers are none */
 	int64_t next_slot_s;        /* REMINDER_NEVER: none */
 	int64_t wakeup_s;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "control/reminder-local.h"
 #include "daemon/clock-jump.h"
 #include "daemon/clock.h"
 #include "daemon/event-source.h"
@@ -289,6 +290,33 @@ void reminders_arm(struct reminders *r)
 }
 
 /* Brings every reminder that is sent up to now, and arms the timer for what is next. */
+/*
+ * A reload gave @rem another time: when it is next, and why not today when
+ * today's run already was (one a day, or a reload would send it twice).
+ */
+static void say_moved(struct reminder *rem, int64_t now_s)
+{
+	const char *what = rem->moved;
+	char next[40] = "never (no day left)";
+	int64_t today, run_day = rem->s.run.slot_day;
+	int sec, run_sec = rem->s.run.slot_sec;
+	bool ran_today = rem->s.run.state != REMINDER_RUN_NONE || rem->s.run.slot_s != 0;
+
+	rem->moved = NULL;
+	reminder_local_split(now_s, &today, &sec);
+	ran_today = ran_today && run_day == today;
+	if (rem->next_slot_s != REMINDER_NEVER)
+		(void) clock_format_offset(rem->next_slot_s,
+					   reminder_local_offset_s(rem->next_slot_s), next,
+					   sizeof(next));
+	if (ran_today && rem->next_slot_s != REMINDER_NEVER && rem->next_slot_s > now_s)
+		log_info("reminder %s: %s, next due %s: today's came at %02d:%02d already, and "
+			 "it comes once a day",
+			 rem->p.name, what, next, run_sec / 3600, run_sec / 60 % 60);
+	else
+		log_info("reminder %s: %s, next due %s", rem->p.name, what, next);
+}
+
 static void step_all(struct reminders *r)
 {
 	int64_t now = reminders_now_s();
@@ -310,6 +338,8 @@ static void step_all(struct reminders *r)
 			continue;
 		reminder_step(&rem->p, &rem->s, now, in_bed(r), &d);
 		any |= reminders_carry_out(r, rem, &d, now);
+		if (rem->moved)
+			say_moved(rem, now);
 	}
 	reminders_arm(r);
 	if (any)
@@ -431,6 +461,12 @@ void reminders_adopt(struct reminders *r, struct reminders *old)
 		rem->wakeup_s = was->wakeup_s;
 		/* Its run goes on; reminders_start() plans it with the new settings. */
 		rem->adopted = true;
+		if (rem->enabled && !was->enabled)
+			rem->moved = "switched on";
+		else if (rem->enabled && (reminder_when_time_of_day(&was->p.when) !=
+					      reminder_when_time_of_day(&rem->p.when) ||
+					  was->p.when.days != rem->p.when.days))
+			rem->moved = "rescheduled";
 		adopted++;
 	}
 	/* What waits in memory, and what is in flight, goes on in the new reminders. */
@@ -482,6 +518,10 @@ void reminders_stop(struct reminders *r)
 void reminders_set_store(struct reminders *r, struct store *store)
 {
 	assert(r);
+	/* Another file (a damaged one replaced, a new state_dir): it holds none of the runs. */
+	if (store && store != r->store && r->loaded)
+		for (size_t i = 0; i < r->n; i++)
+			r->list[i].unsaved = true;
 	r->store = store;
 	reminders_outbox_set_store(r->outbox, store);
 	if (!store || !r->started)

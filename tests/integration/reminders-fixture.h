@@ -25,6 +25,7 @@ struct fixture {
 	char db[256];
 	char id[128];  /* the run's id, once seen */
 	bool no_store; /* the config's state_dir cannot be opened */
+	const char *state_dir; /* another state_dir than the harness's (no_store wins) */
 	time_t at;     /* the reminder's time, as last written (in_s < 0 keeps it) */
 };
 

@@ -11,6 +11,8 @@
 #include <cmocka.h>
 #include <jansson.h>
 #include <signal.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "tests/integration/reminders-fixture.h"
 
@@ -83,6 +85,35 @@ static void test_reload_removing_a_reminder_clears_its_run(void **state)
 	assert_int_equal(fixture_count_events(f, "given_up", 0), 0);
 }
 
+/*
+ * A reload that moves a reminder says when it is next: later today when
+ * today's has not come yet; tomorrow, and why, when it has.
+ */
+static void test_reload_moving_a_reminder_says_when_it_is_next(void **state)
+{
+	struct fixture *f = *state;
+	char *log;
+
+	fixture_configure_reminder(f, "later", 600, "message = Later.\nrepeat_every = 1h\n");
+	fixture_start(f);
+	fixture_configure_reminder(f, "later", 900, "message = Later.\nrepeat_every = 1h\n");
+	fixture_reload(f);
+	assert_int_equal(
+	    daemon_wait_log(&f->daemon, "reminder later: rescheduled, next due ", 10000), 0);
+	log = daemon_stderr(&f->daemon);
+	assert_null(strstr(log, "comes once a day"));
+	free(log);
+
+	fixture_configure(f, 2, "repeat_every = 1h\n");
+	fixture_reload(f);
+	json_decref(fixture_wait_event(f, "due", 1, 15000));
+	fixture_configure(f, 600, "repeat_every = 1h\n");
+	fixture_reload(f);
+	assert_int_equal(daemon_wait_log(&f->daemon, "already, and it comes once a day", 10000), 0);
+	fixture_pass(f, 1000);
+	assert_int_equal(fixture_count_events(f, "due", 0), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -92,6 +123,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reload_mid_snooze_and_mid_timer_keeps_the_run,
 						fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_reload_removing_a_reminder_clears_its_run,
+						fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_reload_moving_a_reminder_says_when_it_is_next,
 						fixture_setup, fixture_teardown),
 	};
 

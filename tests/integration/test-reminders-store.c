@@ -83,6 +83,32 @@ static void test_store_back_after_a_start_without_it_keeps_its_runs(void **state
 }
 
 /*
+ * A reload to another state_dir (and, the same way, a damaged store replaced by
+ * a new file): the new store gets the run going on, so a restart there neither
+ * sends it again nor loses the snooze.
+ */
+static void test_a_new_store_gets_the_runs(void **state)
+{
+	struct fixture *f = *state;
+	char dir[300], db[320];
+
+	fixture_start_until_due(f, 2, "snooze = 1h\nrepeat_every = 1h\n");
+	fixture_answer(f, "snooze");
+	fixture_wait_records(f, "snoozed", 1);
+	snprintf(dir, sizeof(dir), "%s/state-moved", f->daemon.dir);
+	snprintf(db, sizeof(db), "%s/bedroomd.db", dir);
+	f->state_dir = dir;
+	fixture_configure(f, -1, "snooze = 1h\nrepeat_every = 1h\n");
+	fixture_reload(f);
+	assert_int_equal(daemon_wait_log(&f->daemon, "state_dir is now", 10000), 0);
+	for (long long end = now_ms() + 5000;
+	     now_ms() < end && store_count_rows(db, "reminder_state", "snoozes = 1") != 1;)
+		usleep(50000);
+	assert_int_equal(store_count_rows(db, "reminder_state", "snoozes = 1"), 1);
+	f->state_dir = NULL;
+}
+
+/*
  * The store fails to take the reminders' writes (as a full disk would): the
  * answer still goes out, store_failed is raised, and once the store takes
  * writes again what happened is written and the alert clears.
@@ -116,6 +142,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_store_back_after_a_start_without_it_keeps_its_runs, fixture_setup,
 		    fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_a_new_store_gets_the_runs, fixture_setup,
+						fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_a_failing_store_is_written_later,
 						fixture_setup, fixture_teardown),
 	};

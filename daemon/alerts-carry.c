@@ -8,6 +8,7 @@
 
 #include "daemon/log.h"
 #include "store/settings.h"
+#include "store/store.h"
 
 /* The store key of the active alerts, for the next run. */
 #define ALERTS_KEY "alerts.active"
@@ -22,8 +23,8 @@ void alerts_carry_keep(struct alerts *a, struct store *store)
 	text = alerts_active_text(a);
 	r = text ? store_setting_set(store, ALERTS_KEY, text) : -ENOMEM;
 	if (r < 0)
-		log_warning_errno(r,
-				  "cannot keep the active alerts in the store for the next start");
+		log_warning("cannot keep the active alerts in the store for the next start: %s",
+			    store_strerror(r));
 	free(text);
 }
 

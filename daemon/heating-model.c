@@ -93,7 +93,8 @@ void heating_model_keep(struct heating *h, uint64_t now_usec, bool shutdown)
 	if (r >= 0)
 		r = store_setting_set(store, KEY, text);
 	if (r < 0) {
-		log_warning_errno(r, "heating: the room model is not kept in the store, ignoring");
+		log_warning("heating: the room model is not kept in the store (%s), ignoring",
+			    store_strerror(r));
 		return;
 	}
 	h->kept_model = m;

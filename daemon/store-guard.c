@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "daemon/alerts.h"
 #include "daemon/clock.h"
 #include "daemon/event-source.h"
 #include "daemon/log.h"
@@ -80,6 +81,29 @@ static int move_aside(struct store_guard *g, char *name, size_t size)
 	return r;
 }
 
+/*
+ * The disk under the store gave a read error: on a Pi, most often an SD card
+ * wearing out, which takes the cramp log with it. Said loudly, once an
+ * episode, with what to do while the data can still be copied.
+ */
+static void say_io_error(struct store_guard *g)
+{
+	char msg[400];
+	int raised;
+
+	snprintf(msg, sizeof(msg),
+		 "The disk under the cramp log store (%s) gave read errors: the SD card may be "
+		 "failing. Copy the store elsewhere now and replace the card.",
+		 g->dir);
+	raised = alerts_raise(g->alerts, "store_io_error", "store", msg, clock_realtime_usec());
+	/* Once an episode in the journal: the open is retried every minute. */
+	log_write(raised == 0 ? LOG_LEVEL_DEBUG : LOG_LEVEL_ERROR,
+		  "store: reading '%s/%s' failed with an I/O error: the SD card or disk under it "
+		  "may be failing; copy %s elsewhere now (see \"The store\" in the README) and "
+		  "replace it",
+		  g->dir, STORE_FILE_NAME, g->dir);
+}
+
 /* Opens the store; @corrupt: the file is known damaged, moved aside first. */
 static void try_open(struct store_guard *g, bool corrupt)
 {
@@ -130,6 +154,8 @@ static void try_open(struct store_guard *g, bool corrupt)
 		log_error_errno(r, "store: cannot open '%s/%s', trying again every minute", g->dir,
 				STORE_FILE_NAME);
 		raise_failed(g, "cannot be opened");
+		if (r == -EIO)
+			say_io_error(g);
 	}
 	(void) sd_event_source_set_time_relative(g->retry_timer, RETRY_USEC);
 	(void) sd_event_source_set_enabled(g->retry_timer, SD_EVENT_ONESHOT);
@@ -141,6 +167,11 @@ static int on_retry(sd_event_source *s, uint64_t usec, void *userdata)
 	return 0;
 }
 
+uint64_t store_guard_alert_horizon_usec(void)
+{
+	return CHECK_AFTER_OPEN_USEC;
+}
+
 int store_guard_check(struct store_guard *g)
 {
 	int r;
@@ -149,10 +180,18 @@ int store_guard_check(struct store_guard *g)
 		return 0;
 	g->checked_usec = clock_monotonic_usec();
 	r = store_check(g->store);
+	if (r == -EIO) {
+		say_io_error(g);
+		return r;
+	}
 	if (r != -EBADMSG) {
 		if (r < 0)
 			log_warning_errno(r, "store: cannot check '%s' for damage, ignoring",
 					  store_path(g->store));
+		else
+			(void) alerts_clear(g->alerts, "store_io_error", "store",
+					    "The store's disk reads without errors again.",
+					    clock_realtime_usec());
 		return r;
 	}
 	log_error("store: '%s' is damaged (SQLite's quick_check found a bad page)",

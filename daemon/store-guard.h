@@ -1,5 +1,7 @@
 #pragma once
 
+#include <stdint.h>
+
 #include <systemd/sd-event.h>
 
 #include "daemon/alerts.h"
@@ -37,11 +39,15 @@ struct store_guard *store_guard_free(struct store_guard *g);
 /*
  * Checks the open store for damage (store_check()): a damaged file is closed
  * (the callback gets NULL), moved aside and a new one started, as at start.
- * Call it from the loop, not from inside a use of the store. Returns 0,
- * -EBADMSG when the file was damaged (and replaced), or the -errno of a check
- * that could not run (logged).
+ * A read error (-EIO: a failing SD card) raises store_io_error, a good check
+ * clears it. Call it from the loop, not from inside a use of the store.
+ * Returns 0, -EBADMSG when the file was damaged (and replaced), or the -errno
+ * of a check that could not run (logged).
  */
 int store_guard_check(struct store_guard *g);
+
+/* How long after a start the alerts of source "store" take to be found again. */
+uint64_t store_guard_alert_horizon_usec(void);
 
 /*
  * Writes to the store failed: checks it for damage now, unless it was checked

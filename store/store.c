@@ -58,6 +58,47 @@ int store_dir_lock(const char *dir, long *ret_holder)
 	return fd;
 }
 
+/*
+ * Reads the store's file and its WAL back from the disk: -EIO (or another
+ * -errno) from the first read that fails, else 0. A read error is a disk
+ * failing (a worn SD card), which SQLite may report as a malformed file; it
+ * must not be taken for damage and the file moved aside.
+ */
+static int read_back(const char *path)
+{
+	static const char *const suffixes[] = { "", "-wal" };
+	char name[4096], buf[16384];
+
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		ssize_t n;
+		int fd, r = 0;
+
+		snprintf(name, sizeof(name), "%s%s", path, suffixes[i]);
+		fd = open(name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0) {
+			if (errno == ENOENT)
+				continue;
+			return -errno;
+		}
+		while ((n = read(fd, buf, sizeof(buf))) > 0)
+			;
+		if (n < 0)
+			r = -errno;
+		close(fd);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* @r, or -EIO when it says damage (or an I/O error) and the disk would not read @path back. */
+static int damage_or_disk(int r, const char *path)
+{
+	if ((r == -EBADMSG || r == -EIO) && path && read_back(path) == -EIO)
+		return -EIO;
+	return r;
+}
+
 int store_open(const char *dir, struct store **ret)
 {
 	struct store *s;
@@ -105,6 +146,7 @@ out:
 	/* SQLite says "cannot open" for any reason: the system's own is the one to show. */
 	if ((r == -ENOENT || r == -EIO || r == -EACCES) && s->db && sqlite3_system_errno(s->db) > 0)
 		r = -sqlite3_system_errno(s->db);
+	r = damage_or_disk(r, s->path);
 	store_close(s);
 	return r;
 }
@@ -240,7 +282,7 @@ int store_check(struct store *s)
 		r = errno_from_sqlite(rc);
 	}
 	sqlite3_finalize(st);
-	return r;
+	return damage_or_disk(r, s->path);
 }
 
 const char *store_strerror(int error)
@@ -249,7 +291,7 @@ const char *store_strerror(int error)
 	case -ENODEV:
 		return "the store is not open";
 	case -EBADMSG:
-		return "the file is damaged";
+		return "the file reads as damaged";
 	default:
 		return strerror(-error);
 	}

@@ -89,7 +89,9 @@ const char *store_strerror(int error);
  * Reads the whole file for damage SQLite would otherwise meet only in the
  * page it lands on (PRAGMA quick_check): a page overwritten in the middle
  * opens fine, then fails the writes or reads that touch it. Returns 0, -EBADMSG
- * when the file is damaged, or another -errno when the check could not run.
+ * when the file is damaged, -EIO when the disk would not read it (SQLite calls
+ * a WAL it cannot read "malformed": the files are read back to tell), or
+ * another -errno when the check could not run.
  */
 int store_check(struct store *s);
 

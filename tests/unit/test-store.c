@@ -140,7 +140,7 @@ static void test_check_finds_a_damaged_page(void **state)
 	assert_int_equal(store_open(*state, &s), 0);
 	assert_int_equal(store_check(s), -EBADMSG);
 	store_close(s);
-	assert_string_equal(store_strerror(-EBADMSG), "the file is damaged");
+	assert_string_equal(store_strerror(-EBADMSG), "the file reads as damaged");
 	assert_string_equal(store_strerror(-ENODEV), "the store is not open");
 	assert_string_equal(store_strerror(-ENOSPC), strerror(ENOSPC));
 }

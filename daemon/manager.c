@@ -143,9 +143,8 @@ static uint64_t alert_recheck_usec(const char *kind, const char *source, void *u
 {
 	struct manager *m = userdata;
 
-	(void) kind;
 	if (strcmp(source, "store") == 0)
-		return store_guard_alert_horizon_usec() + ALERTS_RECHECK_SLACK_USEC;
+		return store_guard_alert_horizon_usec(kind) + ALERTS_RECHECK_SLACK_USEC;
 	return parts_alert_horizon_usec(m->parts, source) + ALERTS_RECHECK_SLACK_USEC;
 }
 

@@ -167,9 +167,10 @@ static int on_retry(sd_event_source *s, uint64_t usec, void *userdata)
 	return 0;
 }
 
-uint64_t store_guard_alert_horizon_usec(void)
+uint64_t store_guard_alert_horizon_usec(const char *kind)
 {
-	return CHECK_AFTER_OPEN_USEC;
+	/* The others are known at the open. */
+	return strcmp(kind, "store_io_error") == 0 ? CHECK_AFTER_OPEN_USEC : 0;
 }
 
 int store_guard_check(struct store_guard *g)

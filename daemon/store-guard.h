@@ -46,8 +46,8 @@ struct store_guard *store_guard_free(struct store_guard *g);
  */
 int store_guard_check(struct store_guard *g);
 
-/* How long after a start the alerts of source "store" take to be found again. */
-uint64_t store_guard_alert_horizon_usec(void);
+/* How long after a start the alert @kind of source "store" takes to be found again. */
+uint64_t store_guard_alert_horizon_usec(const char *kind);
 
 /*
  * Writes to the store failed: checks it for damage now, unless it was checked

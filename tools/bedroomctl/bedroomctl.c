@@ -263,7 +263,15 @@ static int cmd_cramp(const char *config_path, int argc, char **argv)
 	r = ctl_mqtt_publish_if_retained(&config->mqtt, availability_topic, STATUS_TIMEOUT_MS,
 					 topic, payload, PUBLISH_TIMEOUT_MS, &availability, &error);
 	if (r < 0) {
-		ctl_mqtt_say_failure(&config->mqtt, error, r, "; the cramp is not logged");
+		char later[200];
+
+		/* It keeps its time: the same command, once the broker is back, logs it then. */
+		snprintf(later, sizeof(later),
+			 "; the cramp is not logged (once the broker is back, 'bedroomctl cramp "
+			 "--at %.16s%s%s%s%s' logs it at its time)",
+			 when, leg ? " --leg " : "", leg ? leg : "", site ? " --site " : "",
+			 site ? site : "");
+		ctl_mqtt_say_failure(&config->mqtt, error, r, later);
 		r = EXIT_UNAVAILABLE;
 		goto out;
 	}

@@ -82,6 +82,9 @@ grep -q "none.conf: cannot read configuration" "$tmp/err" || fail "-c: $(cat "$t
 expect_exit 78 "$ctl" status -c "$tmp/none.conf"
 expect_exit 69 "$ctl" $c cramp --leg left
 grep -q 'the cramp is not logged' "$tmp/err" || fail "broker away message: $(cat "$tmp/err")"
+# ... and how to log it at its own time once the broker is back.
+grep -Eq "'bedroomctl cramp --at [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2} --leg left' logs it" \
+	"$tmp/err" || fail "broker away hint: $(cat "$tmp/err")"
 expect_exit 69 "$ctl" $c status
 # A host name that never resolves (RFC 6761) says so, as the daemon does.
 sed 's/^host = .*/host = nosuchhost.invalid/' "$tmp/conf" >"$tmp/unresolved.conf"

@@ -12,13 +12,46 @@ void heating_account(struct stage *s, uint64_t now)
 	duty_hour_account(&s->duty, s->on, now);
 }
 
+/*
+ * Whether stage @s gives heat as far as its plug tells: told on, and not
+ * offline, unconfirmed, saying off or drawing nothing. A command on its way
+ * (pending) or a plug not heard from since the start counts: nothing says
+ * otherwise yet.
+ */
+static bool stage_heats(const struct stage *s)
+{
+	struct heater_status st;
+
+	if (!s->on)
+		return false;
+	heater_get_status(s->heater, &st);
+	switch (st.state) {
+	case HEATER_STATE_OFFLINE:
+	case HEATER_STATE_UNCONFIRMED:
+	case HEATER_STATE_NO_POWER:
+	case HEATER_STATE_OFF:
+		return false;
+	case HEATER_STATE_PENDING:
+	case HEATER_STATE_ON:
+	case HEATER_STATE_UNKNOWN:
+		break;
+	}
+	return true;
+}
+
+/*
+ * "heating" while a heater heats, as Home Assistant's generic_thermostat
+ * shows its switch: a plug that is offline or does not answer is not shown
+ * heating on the phone (its alert says why); heating_reason still says what
+ * heating wants.
+ */
 const char *heating_action(const struct heating *h)
 {
 	/* Stopping: every heater told off, and nothing will switch one on. */
 	if (h->settings.mode == COMMAND_MODE_OFF || h->off)
 		return "off";
 	for (unsigned i = 0; i < h->n_stages; i++)
-		if (h->stages[i].on)
+		if (stage_heats(&h->stages[i]))
 			return "heating";
 	return "idle";
 }

@@ -188,6 +188,15 @@ static void test_silent_plug_raises_heater_unconfirmed(void **state)
 	assert_non_null(strstr(m->payload, "\"source\":\"heater.oil\""));
 	/* The phone's notification shows the message: it names the heater. */
 	assert_non_null(strstr(m->payload, "The smart plug of heater 'oil' does not confirm"));
+	/*
+	 * The climate card does not show a heater nobody knows to be on as heating
+	 * (as HA's generic_thermostat does not), though heating still wants it.
+	 */
+	client_clear(f->client);
+	m = client_wait(f->client, f->state_topic, "~\"state\":\"unconfirmed\"", 10000);
+	assert_non_null(m);
+	assert_non_null(strstr(m->payload, "\"action\":\"idle\""));
+	assert_non_null(strstr(m->payload, "\"heating_reason\":\"heating\""));
 }
 
 /*

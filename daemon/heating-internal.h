@@ -62,6 +62,7 @@ struct heating {
 
 	/* A reload's: the floor and mode the old heating had not kept yet (a failing store). */
 	bool carry_floor, carry_mode;
+	bool thermometers_changed; /* a reload's: no reading until the new ones report */
 	double carried_floor_c;
 	enum command_mode carried_mode;
 

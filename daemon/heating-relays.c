@@ -72,7 +72,9 @@ static void restore_stage(struct heating *h, unsigned i, struct store *store, ui
 		/* Monotonic: a wall clock stepped meanwhile (NTP) must not restart max_on. */
 		uint64_t on_mono = s->told_known && s->told_on ? s->told_mono_usec : now_mono;
 
-		if (thermostat_relay_keep_on(h->thermostat, i, on_mono, now_mono) == 0)
+		/* Not with new thermometers: no reading, no heating, as the line before said. */
+		if (thermostat_relay_keep_on(h->thermostat, i, on_mono, now_mono) == 0 &&
+		    !h->thermometers_changed)
 			log_info("%s: on, and kept on through the reload", s->source);
 		return;
 	}

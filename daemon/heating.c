@@ -425,6 +425,7 @@ void heating_take_room_reading(struct heating *h, const struct room_reading *rea
 	assert(!h->mqtt); /* before heating_start() */
 	heating_path_reading(&h->in, reading);
 	if (thermometers_changed && h->thermostat) {
+		h->thermometers_changed = true;
 		thermostat_sensor_changed(h->thermostat, clock_monotonic_usec());
 		/* Heaters that were on go off now: the journal says why. */
 		log_info("heating: the thermometers changed with the reload: the heaters are off "

@@ -502,9 +502,17 @@ struct room *room_free(struct room *r)
 }
 
 /* The same thermometer, set up alike: every key of the section (the key table's), not its line. */
+/*
+ * The same device, read the same way. The calibration offset may differ: the
+ * reading goes on with the new one (room_sensors_adopt()), so that correcting
+ * a thermometer at night does not stop the heating until it reports again.
+ */
 static bool sensors_alike(const struct config_sensor *a, const struct config_sensor *b)
 {
-	return config_section_equal("sensor", a, b);
+	struct config_sensor b_as_a = *b;
+
+	b_as_a.offset_c = a->offset_c;
+	return config_section_equal("sensor", a, &b_as_a);
 }
 
 bool room_adopt(struct room *r, const struct room *old)
@@ -520,6 +528,11 @@ bool room_adopt(struct room *r, const struct room *old)
 			if (!sensors_alike(r->sensors[i].cfg, old->sensors[j].cfg))
 				continue;
 			room_sensors_adopt(r->track, i, old->track, j);
+			if (r->sensors[i].cfg->offset_c != old->sensors[j].cfg->offset_c)
+				log_info("%s: offset %+.2f °C (was %+.2f): its last reading goes "
+					 "on with it",
+					 r->sensors[i].source, r->sensors[i].cfg->offset_c,
+					 old->sensors[j].cfg->offset_c);
 			r->sensors[i].retry = old->sensors[j].retry;
 			r->sensors[i].failing = old->sensors[j].failing;
 			r->sensors[i].refusals = old->sensors[j].refusals;

@@ -163,6 +163,10 @@ void room_sensors_adopt(struct room_sensors *to, size_t i, const struct room_sen
 	assert(j < from->n);
 	to->sensors[i].check = from->sensors[j].check;
 	to->sensors[i].health = from->sensors[j].health;
+	/* A new calibration offset: the last value as the new one would have made it. */
+	if (to->sensors[i].health.have_value)
+		to->sensors[i].health.value_mc +=
+		    to->sensors[i].p.offset_mc - from->sensors[j].p.offset_mc;
 }
 
 void room_sensors_adopt_news(struct room_sensors *to, const struct room_sensors *from)

@@ -82,7 +82,8 @@ struct room_reading room_sensors_reading(const struct room_sensors *rs, uint64_t
 
 /*
  * A reload: sensor @i of @to takes over what sensor @j of @from knew (its checks'
- * history and its health), where both are the same thermometer set up alike.
+ * history and its health), where both are the same thermometer set up alike
+ * but for, perhaps, the calibration offset, which its last value takes on.
  */
 void room_sensors_adopt(struct room_sensors *to, size_t i, const struct room_sensors *from,
 			size_t j);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -528,7 +529,7 @@ static void test_reload_changing_the_sensor_forgets_its_reading(void **state)
 		 "[daemon]\nnode_id = reload%d\nstate_dir = @STATE_DIR@\nlog_level = debug\n"
 		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n"
 		 "[heating]\nfloor = 18\nday_floor = 18\nmin_on = 0\nmin_off = 0\n"
-		 "[sensor.air]\ntype = mqtt\ntopic = %s\nmax_rate = 0\noffset = 0.5\n"
+		 "[sensor.air]\ntype = mqtt\ntopic = %s\nmax_rate = 0\nmax_age = 2min\n"
 		 "[heater.plug]\ntype = generic\ncommand_topic = %s\nstate_topic = %s\n",
 		 (int) getpid(), f->broker.port, f->thermo_topic, f->set_topic,
 		 f->plug_state_topic);
@@ -536,6 +537,8 @@ static void test_reload_changing_the_sensor_forgets_its_reading(void **state)
 	client_clear(f->client);
 	reload(f);
 	plug_receives(f, "OFF");
+	assert_int_equal(daemon_wait_log(&f->daemon, "kept on through the reload", 500),
+			 -ETIMEDOUT);
 	/* Said: a reload that changed nothing of the heater switched it off. */
 	assert_int_equal(daemon_wait_log(&f->daemon,
 					 "heating: the thermometers changed with the reload: the "
@@ -554,6 +557,52 @@ static void test_reload_changing_the_sensor_forgets_its_reading(void **state)
 		for (size_t i = 0; i < n; i++)
 			assert_null(strstr(m[i].payload, "sensor_stale"));
 	}
+}
+
+/*
+ * A reload that changes only the thermometer's calibration offset: the same
+ * thermometer, its last reading going on with the new offset. The heater that
+ * was on stays on: it used to go off until the next reading, against its
+ * min_on, and min_off then held it off (minutes without heat at night for a
+ * correction, while the journal said "kept on through the reload").
+ */
+static void test_reload_changing_the_offset_keeps_the_reading(void **state)
+{
+	struct fixture *f = *state;
+	char text[1024];
+
+	write_config(f, "2min", "3min", "");
+	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
+	reading(f, "15.0");
+	plug_receives(f, "ON");
+	snprintf(text, sizeof(text),
+		 "[daemon]\nnode_id = reload%d\nstate_dir = @STATE_DIR@\nlog_level = debug\n"
+		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n"
+		 "[heating]\nfloor = 18\nday_floor = 18\nmin_on = 2min\nmin_off = 3min\n"
+		 "[sensor.air]\ntype = mqtt\ntopic = %s\nmax_rate = 0\noffset = 0.5\n"
+		 "[heater.plug]\ntype = generic\ncommand_topic = %s\nstate_topic = %s\n",
+		 (int) getpid(), f->broker.port, f->thermo_topic, f->set_topic,
+		 f->plug_state_topic);
+	assert_int_equal(daemon_write_config(&f->daemon, text), 0);
+	client_clear(f->client);
+	reload(f);
+	assert_int_equal(daemon_wait_log(&f->daemon,
+					 "sensor.air: offset +0.50 °C (was +0.00): its last "
+					 "reading goes on with it",
+					 5000),
+			 0);
+	assert_int_equal(daemon_wait_log(&f->daemon,
+					 "heating: reloaded, 1 of 1 heaters kept as they were",
+					 5000),
+			 0);
+	state_says(f, "\"temperature\":15.5");
+	state_says(f, "\"heating_reason\":\"heating\"");
+	assert_int_equal(daemon_wait_log(&f->daemon, "thermometers changed", 500), -ETIMEDOUT);
+	/* The next reading has the new offset too. */
+	reading(f, "15.2");
+	state_says(f, "\"temperature\":15.7");
+	assert_int_equal(commands(f, "OFF"), 0);
+	assert_int_equal(commands(f, "ON"), 0);
 }
 
 /*
@@ -606,6 +655,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_plug_alerts_say_what_the_plug_said, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_reload_changing_the_heater_commands_it_again,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reload_changing_the_offset_keeps_the_reading,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload_changing_the_sensor_forgets_its_reading,
 						setup, teardown),

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "daemon/clock.h"
 
@@ -13,12 +14,35 @@
 #define LATE_S      60
 #define PAST_MAX_S  (30 * 86400)
 
-static bool one_of(const char *v, const char *const *list)
+/* The entry of @list that @v names, whatever its case ("LEFT" is left); NULL if none. */
+static const char *one_of(const char *v, const char *const *list)
 {
 	for (; *list; list++)
-		if (strcmp(v, *list) == 0)
-			return true;
-	return false;
+		if (strcasecmp(v, *list) == 0)
+			return *list;
+	return NULL;
+}
+
+/* Appends "; @what" (or @what) to @buf: what of a report was left aside, for the log. */
+static void set_aside(char *buf, size_t size, const char *what, const char *value)
+{
+	size_t n = strlen(buf);
+
+	if (n < size)
+		snprintf(buf + n, size - n, "%s%s '%.40s'", n ? "; " : "", what, value);
+}
+
+/* How much of @s fits in @max bytes, ending before a character: UTF-8 stays whole. */
+static size_t utf8_fit(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n <= max)
+		return n;
+	n = max;
+	while (n > 0 && ((unsigned char) s[n] & 0xC0) == 0x80)
+		n--;
+	return n;
 }
 
 static int fail(const char **ret_reason, const char *reason, int r)
@@ -90,29 +114,40 @@ int cramp_command_parse(const void *data, size_t len, int64_t now_s, struct cram
 		json_decref(root);
 		return fail(ret_reason, "unknown key or a value that is not a string", -EBADMSG);
 	}
-	if (leg && !one_of(leg, legs))
-		r = fail(ret_reason, "leg must be left, right or unknown", -EINVAL);
-	else if (site && !one_of(site, sites))
-		r = fail(ret_reason, "site must be calf, foot, thigh or buttock", -EINVAL);
-	else if (note && strlen(note) > CRAMP_NOTE_MAX)
-		r = fail(ret_reason, "note longer than 200 bytes", -EMSGSIZE);
-	else if (source && !source_is_valid(source))
-		r = fail(ret_reason, "source must be a short lowercase word", -EINVAL);
-	else if (time && clock_parse_iso8601(time, &c.time) < 0)
+	/* A time it cannot place is refused; any other detail is not worth the cramp. */
+	if (time && clock_parse_iso8601(time, &c.time) < 0)
 		r = fail(ret_reason, "time is not ISO-8601 (2026-01-31T03:10:00+01:00)", -EINVAL);
 	else if (time && (c.time > now_s + 300 || c.time < now_s - PAST_MAX_S))
 		r = fail(ret_reason, "time is in the future or more than 30 days ago", -ERANGE);
 	if (r == 0) {
+		const char *known;
+
 		if (!time && pressed)
 			c.time = late_sending_time(pressed, now_s, &c.pressed_unused);
-		if (leg)
-			snprintf(c.leg, sizeof(c.leg), "%s", leg);
-		if (site)
-			snprintf(c.site, sizeof(c.site), "%s", site);
-		if (note)
-			snprintf(c.note, sizeof(c.note), "%s", note);
-		if (source)
+		if (leg && (known = one_of(leg, legs)))
+			snprintf(c.leg, sizeof(c.leg), "%s", known);
+		else if (leg)
+			set_aside(c.set_aside, sizeof(c.set_aside),
+				  "leg (not left, right or unknown)", leg);
+		if (site && (known = one_of(site, sites)))
+			snprintf(c.site, sizeof(c.site), "%s", known);
+		else if (site)
+			set_aside(c.set_aside, sizeof(c.set_aside),
+				  "site (not calf, foot, thigh or buttock)", site);
+		if (note) {
+			size_t n = utf8_fit(note, CRAMP_NOTE_MAX);
+
+			memcpy(c.note, note, n);
+			c.note[n] = '\0';
+			if (note[n])
+				set_aside(c.set_aside, sizeof(c.set_aside),
+					  "the note after its first 200 bytes", note + n);
+		}
+		if (source && source_is_valid(source))
 			snprintf(c.source, sizeof(c.source), "%s", source);
+		else if (source)
+			set_aside(c.set_aside, sizeof(c.set_aside),
+				  "source (not a short lowercase word)", source);
 		*ret = c;
 	}
 	json_decref(root);

@@ -7,7 +7,11 @@
  * A cramp reported on <base>/cramp: a blank payload, or JSON with optional
  * "leg" (left, right, unknown), "site" (calf, foot, thigh, buttock), "time"
  * (ISO-8601, for a cramp remembered later), "note" (at most 200 bytes) and
- * "source" (who reports it: home_assistant, bedroomctl, ...). "pressed"
+ * "source" (who reports it: home_assistant, bedroomctl, ...); leg and site in
+ * any case ("LEFT"). A report is never lost for a detail: a leg, site or source
+ * it does not know is left aside (the cramp logged without it, and said in
+ * set_aside), a longer note cut at 200 bytes; only a time it cannot place is
+ * refused, as is what is not such a JSON object. "pressed"
  * (ISO-8601) is when the sender sent it by its own clock: a report that comes
  * more than a minute late (bedroomd was away) keeps it as the cramp's time; one
  * that comes in time, or from a clock ahead of ours, is a cramp now. A
@@ -24,13 +28,16 @@ struct cramp_command {
 	char source[32]; /* "command" when not given */
 	/* Why a "pressed" was left aside ("not a time", ...), for the log; NULL if it was not. */
 	const char *pressed_unused;
+	/* The details left aside, for the log ("leg (not left, ...) 'middle'"); "" if none. */
+	char set_aside[256];
 };
 
 /*
  * Parses the @len bytes at @data. A time more than 5 minutes after @now_s or
  * more than 30 days before it is refused; a "pressed" that is not a late
  * sending's time (or not a time) is left aside, never a reason to lose a cramp. Returns 0 and fills
- * *ret, or -ENODATA / -EMSGSIZE / -EBADMSG / -EINVAL / -ERANGE with a short reason in *ret_reason.
+ * *ret, or -ENODATA / -EMSGSIZE (the payload) / -EBADMSG / -EINVAL / -ERANGE (the time) with a
+ * short reason in *ret_reason.
  */
 int cramp_command_parse(const void *data, size_t len, int64_t now_s, struct cramp_command *ret,
 			const char **ret_reason);

@@ -575,6 +575,9 @@ static void on_cramp_command(const struct mqtt_message *msg, void *userdata)
 	if (c.pressed_unused)
 		log_info("cramp report on '%s': its \"pressed\" is %s: logged as a cramp now",
 			 msg->topic, c.pressed_unused);
+	if (c.set_aside[0])
+		warn_limited(&l->warn, "cramp report on '%s' logged without: %s", msg->topic,
+			     c.set_aside);
 	/* Never too old to log (a replay after an outage included): it keeps its own time. */
 	if (c.time && now - c.time > 60) {
 		char when[40];

@@ -182,7 +182,7 @@ static void test_bad_commands_change_nothing_and_cost_little(void **state)
 	static const char *const bad_cramp[] = {
 		"\xff",
 		"{\"leg\": 1}",
-		"{\"leg\": \"middle\"}",
+		"{\"leg\": \"left\", \"temperature\": 19}",
 		"{\"time\": 1e999}",
 		"{\"time\": \"9999-99-99T99:99\"}",
 		"{\"note\": [\"x\"]}",

@@ -222,7 +222,8 @@ static void test_reports_are_checked_stored_and_counted(void **state)
 	snprintf(state_topic, sizeof(state_topic), "%s/state", f->base);
 	assert_non_null(client_wait(f->client, state_topic, "~\"cramps_7d\":0", 5000));
 
-	client_publish(f->client, f->command_topic, "{\"leg\":\"middle\"}", false);
+	/* Not a cramp report: a key it does not know (a thermometer's, say). */
+	client_publish(f->client, f->command_topic, "{\"leg\":\"left\",\"temperature\":19}", false);
 	client_publish(f->client, f->command_topic, "not json", false);
 	client_publish(f->client, f->command_topic,
 		       "{\"leg\":\"right\",\"site\":\"calf\",\"source\":\"home_assistant\"}",
@@ -239,7 +240,7 @@ static void test_reports_are_checked_stored_and_counted(void **state)
 	assert_int_equal(count_rows(f, "1"), 1); /* the two bad ones stored nothing */
 	log = daemon_stderr(&f->daemon);
 	assert_non_null(strstr(log, "ignoring a cramp report"));
-	assert_non_null(strstr(log, "leg must be left, right or unknown"));
+	assert_non_null(strstr(log, "unknown key or a value that is not a string"));
 	free(log);
 }
 
@@ -630,6 +631,37 @@ static void test_retained_and_empty_reports_are_no_cramps(void **state)
 	assert_int_equal(count_rows(f, "leg = 'left'"), 0);
 }
 
+/*
+ * A report with a detail the log does not take (a note over 200 bytes, a leg
+ * in capitals, a site it does not know) is still a cramp: logged, the note
+ * cut, the leg taken in any case, the site left aside, and the journal says
+ * what was left. It used to be dropped whole ("note longer than 200 bytes").
+ */
+static void test_a_detail_does_not_lose_the_cramp(void **state)
+{
+	struct fixture *f = *state;
+	char payload[512], note[201];
+	const struct message *m;
+
+	start(f);
+	memset(note, 'n', 200);
+	note[200] = '\0';
+	snprintf(payload, sizeof(payload),
+		 "{\"leg\":\"LEFT\",\"site\":\"knee\",\"note\":\"%sXYZ\"}", note);
+	client_publish(f->client, f->command_topic, payload, false);
+	m = client_wait(f->client, f->event_topic, "~\"leg\":\"left\"", 10000);
+	assert_non_null(m);
+	assert_non_null(strstr(m->payload, note));
+	assert_null(strstr(m->payload, "XYZ"));
+	assert_null(strstr(m->payload, "knee"));
+	assert_int_equal(daemon_wait_log(&f->daemon,
+					 "logged without: site (not calf, foot, thigh or buttock) "
+					 "'knee'; the note after its first 200 bytes 'XYZ'",
+					 5000),
+			 0);
+	wait_rows(f, "leg = 'left' AND length(note) = 200", 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -655,6 +687,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_amendment_while_the_first_event_is_in_flight,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_detail_does_not_lose_the_cramp, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -151,9 +151,14 @@ static void try_open(struct store_guard *g, bool corrupt)
 			  g->dir, store_schema_version_current());
 		raise_failed(g, "was written by a newer bedroomd");
 	} else {
+		char what[160];
+
 		log_error_errno(r, "store: cannot open '%s/%s', trying again every minute", g->dir,
 				STORE_FILE_NAME);
-		raise_failed(g, "cannot be opened");
+		/* The phone says why too: a read-only or missing directory is for a person to fix.
+		 */
+		snprintf(what, sizeof(what), "cannot be opened (%s)", store_strerror(r));
+		raise_failed(g, what);
 		if (r == -EIO)
 			say_io_error(g);
 	}

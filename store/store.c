@@ -146,6 +146,12 @@ out:
 	/* SQLite says "cannot open" for any reason: the system's own is the one to show. */
 	if ((r == -ENOENT || r == -EIO || r == -EACCES) && s->db && sqlite3_system_errno(s->db) > 0)
 		r = -sqlite3_system_errno(s->db);
+	/*
+	 * On a read-only directory SQLite falls back to opening read-only, which
+	 * fails with ENOENT for a file not made yet: the directory's is the cause.
+	 */
+	if (r == -ENOENT && access(dir, W_OK) < 0 && errno != ENOENT)
+		r = -errno;
 	r = damage_or_disk(r, s->path);
 	store_close(s);
 	return r;

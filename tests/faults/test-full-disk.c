@@ -192,10 +192,44 @@ static void test_store_on_a_full_filesystem(void **state)
 	       held_ms);
 }
 
+/*
+ * A state directory on a read-only filesystem: the store's error and alert say
+ * so (SQLite's read-only fallback used to make it "No such file or
+ * directory"), the cramp is still delivered from memory, and heating goes on.
+ */
+static void test_store_on_a_read_only_filesystem(void **state)
+{
+	struct fixture *f = *state;
+	struct rig *r = &f->rig;
+
+	if (geteuid() != 0)
+		fail_msg("this test mounts a tmpfs and must run as root (CI does); it does not "
+			 "skip");
+	assert_int_equal(mkdir(r->daemon.state_dir, 0700), 0);
+	if (mount("tmpfs", r->daemon.state_dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_RDONLY,
+		  "size=1m,mode=0700") < 0)
+		fail_msg("cannot mount a tmpfs on '%s': %s", r->daemon.state_dir, strerror(errno));
+	f->mounted = true;
+	assert_int_equal(rig_room(r, 15.0), 0);
+	assert_int_equal(rig_start_plug(r), 0);
+	assert_int_equal(rig_start(r), 0);
+	assert_int_equal(rig_wait_log_after(r,
+					    "/bedroomd.db', trying again every minute: "
+					    "Read-only file system",
+					    0, 10000),
+			 0);
+	assert_non_null(client_wait(r->client, rig_topic(r, "event/alert"),
+				    "~cannot be opened (Read-only file system)", 10000));
+	assert_non_null(client_wait(r->client, rig_plug_on_topic(r), "~Power ON", 20000));
+	report(r, "read-only", 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_store_on_a_full_filesystem, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_on_a_read_only_filesystem, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,6 +4,8 @@
  */
 #include <assert.h>
 #include <stdio.h>
+#include <string.h>
+#include <strings.h>
 
 #include "config/config-value.h"
 #include "daemon/heating-internal.h"
@@ -20,6 +22,12 @@ static void payload_excerpt(const char *data, size_t len, char *buf, size_t size
 		for (int k = 0; k < 3; k++)
 			buf[n++] = '.';
 	buf[n] = '\0';
+}
+
+/* Whether @msg is the plain word "offline", in any case: the plug's own, not a mismatch. */
+static bool says_offline(const struct mqtt_message *msg)
+{
+	return msg->len == strlen("offline") && strncasecmp(msg->payload, "offline", msg->len) == 0;
 }
 
 bool heating_plug_says_otherwise(const struct stage *s, char *power, size_t size)
@@ -52,7 +60,8 @@ void heating_log_plug_alert(const struct stage *s, enum heater_alert a,
 		log_warning("%s: %s: no answer on '%s' to the last command (is the plug on and on "
 			    "the network, and its topic in the config right?)",
 			    s->source, kind, topic);
-	else if (cause && s->params.type == HEATER_TYPE_GENERIC) {
+	else if (cause && s->params.type == HEATER_TYPE_GENERIC && !says_offline(cause)) {
+		/* Neither word: the configuration may be what is wrong. */
 		payload_excerpt(cause->payload, cause->len, said, sizeof(said));
 		log_warning("%s: %s: '%s' on '%s' is not availability_online '%s': taken as "
 			    "offline",

@@ -203,6 +203,17 @@ static char *read_file(const char *path)
 	return buf;
 }
 
+int daemon_log_count(struct daemon *d, const char *needle)
+{
+	char *log = daemon_stderr(d);
+	int n = 0;
+
+	for (const char *p = log; p && (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	free(log);
+	return n;
+}
+
 char *daemon_stderr(struct daemon *d)
 {
 	return read_file(d->stderr_path);

@@ -66,6 +66,8 @@ int daemon_wait_notify(struct daemon *d, const char *needle, int timeout_ms);
 int daemon_wait_exit(struct daemon *d, int timeout_ms);
 /* Reads what the daemon wrote to stderr so far (caller frees). */
 char *daemon_stderr(struct daemon *d);
+/* How many times the daemon's stderr holds @needle so far. */
+int daemon_log_count(struct daemon *d, const char *needle);
 /* Waits until the daemon's stderr holds @needle; 0 or -ETIMEDOUT. */
 int daemon_wait_log(struct daemon *d, const char *needle, int timeout_ms);
 /* Kills the daemon if it still runs and removes its directory. */

@@ -65,7 +65,10 @@ void fixture_configure_reminder(struct fixture *f, const char *name, int in_s, c
 	snprintf(text, sizeof(text),
 		 "[daemon]\nnode_id = %s\nstate_dir = %s\nlog_level = debug\n"
 		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n",
-		 f->node, f->no_store ? dir : f->state_dir ? f->state_dir : "@STATE_DIR@",
+		 f->node,
+		 f->no_store    ? dir
+		 : f->state_dir ? f->state_dir
+				: "@STATE_DIR@",
 		 f->broker.port);
 	if (name)
 		snprintf(text + strlen(text), sizeof(text) - strlen(text),

@@ -23,10 +23,10 @@ struct fixture {
 	char event_topic[96];
 	char answer_topic[96];
 	char db[256];
-	char id[128];  /* the run's id, once seen */
-	bool no_store; /* the config's state_dir cannot be opened */
+	char id[128];          /* the run's id, once seen */
+	bool no_store;         /* the config's state_dir cannot be opened */
 	const char *state_dir; /* another state_dir than the harness's (no_store wins) */
-	time_t at;     /* the reminder's time, as last written (in_s < 0 keeps it) */
+	time_t at;             /* the reminder's time, as last written (in_s < 0 keeps it) */
 };
 
 /* cmocka's setup: a broker, a prepared daemon and a client on "bedroomd/#". 0 or -1. */

@@ -340,18 +340,6 @@ static void test_stop_without_the_broker_says_the_heater_is_left_on(void **state
 	    0);
 }
 
-/* How many times @needle is in the daemon's log so far. */
-static int log_count(struct daemon *d, const char *needle)
-{
-	char *log = daemon_stderr(d);
-	int n = 0;
-
-	for (const char *p = log; p && (p = strstr(p, needle)); p += strlen(needle))
-		n++;
-	free(log);
-	return n;
-}
-
 /*
  * A shutdown switches the heaters off and decides nothing more: a reading that
  * arrives while the daemon waits for the broker to take its "offline" does not
@@ -375,20 +363,20 @@ static void test_shutdown_off_stays_off(void **state)
 	start_sim(f, "16", NULL, NULL);
 	start_daemon(f);
 	assert_non_null(client_wait(f->client, backlog, "~PulseTime", 20000));
-	readings = log_count(&f->daemon, ", taken at ");
-	for (end = now_ms() + 5000; log_count(&f->daemon, ", taken at ") == readings;)
+	readings = daemon_log_count(&f->daemon, ", taken at ");
+	for (end = now_ms() + 5000; daemon_log_count(&f->daemon, ", taken at ") == readings;)
 		assert_true(now_ms() < end);
 	usleep(1500000);
 	kill(f->broker.pid, SIGSTOP);
 	kill(f->daemon.pid, SIGTERM);
 	assert_int_equal(daemon_wait_log(&f->daemon, "stopping on", 1000), 0);
-	readings = log_count(&f->daemon, ", taken at ");
-	for (end = now_ms() + 1400; log_count(&f->daemon, ", taken at ") == readings;)
+	readings = daemon_log_count(&f->daemon, ", taken at ");
+	for (end = now_ms() + 1400; daemon_log_count(&f->daemon, ", taken at ") == readings;)
 		if (now_ms() > end)
 			fail_msg("no reading while the daemon waited for the broker");
 	kill(f->broker.pid, SIGCONT);
 	assert_true(daemon_wait_exit(&f->daemon, 10000) >= 0);
-	assert_int_equal(log_count(&f->daemon, "did not acknowledge 'offline'"), 0);
+	assert_int_equal(daemon_log_count(&f->daemon, "did not acknowledge 'offline'"), 0);
 	/* The last word: everything the daemon sent before it has arrived. */
 	assert_non_null(client_wait(f->client, availability, "offline", 5000));
 	n = client_messages(f->client, &msgs);

@@ -498,6 +498,17 @@ static void test_plug_alerts_say_what_the_plug_said(void **state)
 	assert_int_equal(daemon_wait_log(&f->daemon, want, 10000), 0);
 	assert_int_equal(client_publish(f->client, avail, "online", true), 0);
 	assert_int_equal(daemon_wait_log(&f->daemon, "heater_offline is over", 10000), 0);
+	/* The plug's own word for it: not taken for a mismatch in the config (a trial). */
+	assert_int_equal(client_publish(f->client, avail, "offline", true), 0);
+	snprintf(want, sizeof(want),
+		 "heater.plug: heater_offline: the plug says it is offline ('offline' on '%s')",
+		 avail);
+	assert_int_equal(daemon_wait_log(&f->daemon, want, 10000), 0);
+	assert_int_equal(client_publish(f->client, avail, "online", true), 0);
+	for (long long end = now_ms() + 10000;
+	     now_ms() < end && daemon_log_count(&f->daemon, "heater_offline is over") < 2;)
+		usleep(50000);
+	assert_int_equal(daemon_log_count(&f->daemon, "heater_offline is over"), 2);
 	/* Its own button: OFF, and no answer to the ON sent again. */
 	assert_int_equal(client_publish(f->client, f->plug_state_topic, "OFF", true), 0);
 	assert_int_equal(

@@ -194,7 +194,8 @@ static void test_readings_are_checked_and_combined(void **state)
 	log = daemon_stderr(&f->daemon);
 	/* Dropped as it arrives, before a copy (daemon/mqtt.h: MQTT_MESSAGE_MAX). */
 	assert_non_null(strstr(log, "ignoring a 1048576-byte message on"));
-	assert_non_null(strstr(log, "sensor.bed: rejected reading 85.000 °C (power_on: the DS18B20's power-on value, not a measurement)"));
+	assert_non_null(strstr(log, "sensor.bed: rejected reading 85.000 °C (power_on: the "
+				    "DS18B20's power-on value, not a measurement)"));
 	assert_non_null(strstr(log, "(crc: the sensor's checksum failed)"));
 	/* No [heater.*]: the start does not read as if it heated. */
 	assert_non_null(strstr(log, ", no heater: it only reports"));

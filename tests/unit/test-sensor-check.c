@@ -246,15 +246,15 @@ static void test_explain(void **state)
 	char buf[96], tiny[8];
 
 	(void) state;
-	assert_string_equal(reading_check_explain(READING_CHECK_VERDICT_RANGE, &gen, buf,
-						  sizeof(buf)),
-			    "outside -20 to 60 °C");
-	assert_string_equal(reading_check_explain(READING_CHECK_VERDICT_JUMP, &gen, buf,
-						  sizeof(buf)),
-			    "changed faster than a room can: over 2 °C a minute");
-	assert_string_equal(reading_check_explain(READING_CHECK_VERDICT_STUCK, &gen, buf,
-						  sizeof(buf)),
-			    "the same value for over 6 h");
+	assert_string_equal(
+	    reading_check_explain(READING_CHECK_VERDICT_RANGE, &gen, buf, sizeof(buf)),
+	    "outside -20 to 60 °C");
+	assert_string_equal(
+	    reading_check_explain(READING_CHECK_VERDICT_JUMP, &gen, buf, sizeof(buf)),
+	    "changed faster than a room can: over 2 °C a minute");
+	assert_string_equal(
+	    reading_check_explain(READING_CHECK_VERDICT_STUCK, &gen, buf, sizeof(buf)),
+	    "the same value for over 6 h");
 	for (int v = 0; v < READING_CHECK_VERDICT_COUNT; v++) {
 		assert_true(strlen(reading_check_explain(v, &ds, buf, sizeof(buf))) > 0);
 		assert_true(strlen(reading_check_explain(v, &ds, tiny, sizeof(tiny))) <
@@ -269,7 +269,8 @@ int main(void)
 		cmocka_unit_test(test_crc),          cmocka_unit_test(test_power_on),
 		cmocka_unit_test(test_disconnected), cmocka_unit_test(test_range),
 		cmocka_unit_test(test_jump),         cmocka_unit_test(test_stuck),
-		cmocka_unit_test(test_persisting),   cmocka_unit_test(test_retry), cmocka_unit_test(test_explain),
+		cmocka_unit_test(test_persisting),   cmocka_unit_test(test_retry),
+		cmocka_unit_test(test_explain),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

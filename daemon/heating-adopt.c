@@ -81,6 +81,25 @@ static void hand_over_plugs(struct heating *h, struct heating *old)
 }
 
 /*
+ * A heater whose name stayed but whose plug changed (another topic): the
+ * relay the store remembers under that name is the old plug's, switched off by
+ * this reload; its min_off must not hold the new plug off (a trial: 3 minutes
+ * without heat for a relay the new plug does not have).
+ */
+static void mark_new_plugs(struct heating *h, const struct heating *old)
+{
+	for (unsigned i = 0; i < h->n_stages; i++) {
+		struct stage *s = &h->stages[i];
+
+		if (s->adopted || s->taken_over)
+			continue;
+		for (unsigned j = 0; j < old->n_stages; j++)
+			if (strcmp(old->stages[j].cfg->name, s->cfg->name) == 0)
+				s->new_plug = true;
+	}
+}
+
+/*
  * Each heater's rest and alerts, and the room-wide alerts, from the old
  * thermostat to the one made anew (heating_relays_restore() hands the rests on):
  * by name, so a heater whose settings changed rests on too.
@@ -159,6 +178,7 @@ void heating_adopt(struct heating *h, struct heating *old)
 		take_rests_and_alerts(h, old);
 	h->reloaded = true;
 	hand_over_plugs(h, old);
+	mark_new_plugs(h, old);
 	heating_model_adopt(h, old, adopted_thermostat);
 	log_debug("heating: reloaded, %u of %u heaters kept as they were, the thermostat %s",
 		  adopted, h->n_stages, old->thermostat ? "made anew" : "kept");

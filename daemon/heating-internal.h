@@ -36,6 +36,7 @@ struct stage {
 	bool adopted;     /* taken over at a reload, with what it knew of the connection */
 	bool handed_over; /* its plug is driven by a changed heater of a reload: no OFF */
 	bool taken_over;  /* a reload's changed heater, with the plug of one before it */
+	bool new_plug;    /* a reload's heater of an old name on another plug: no relay memory */
 	/* What the store says the relay was last told (heating-relays.c); unknown: not read. */
 	bool kept_known, kept_on;
 	/* What it was last told, and when (wall clock); not kept yet while keep_pending. */

@@ -78,6 +78,10 @@ static void restore_stage(struct heating *h, unsigned i, struct store *store, ui
 			log_info("%s: on, and kept on through the reload", s->source);
 		return;
 	}
+	if (s->new_plug) {
+		log_info("%s: another plug since the reload: its relay starts afresh", s->source);
+		return;
+	}
 	if (!store)
 		return;
 	r = store_relay_get(store, s->cfg->name, &kept);

@@ -571,6 +571,45 @@ static void test_reload_changing_the_sensor_forgets_its_reading(void **state)
 }
 
 /*
+ * A reload that moves a heater to another plug (its topics changed, its name
+ * the same) while heating: the old plug is switched off, and the new one is
+ * switched on at once. The old plug's min_off used to hold the new plug off
+ * (a trial: "off since ... (before the reload): min_off holds it off").
+ */
+static void test_reload_moving_a_heater_to_another_plug(void **state)
+{
+	struct fixture *f = *state;
+	char text[1024], set2[96], state2[96];
+
+	snprintf(set2, sizeof(set2), "test%d/plug2/set", (int) getpid());
+	snprintf(state2, sizeof(state2), "test%d/plug2/state", (int) getpid());
+	write_config(f, "2min", "3min", "");
+	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
+	reading(f, "15.0");
+	plug_receives(f, "ON");
+	snprintf(text, sizeof(text),
+		 "[daemon]\nnode_id = reload%d\nstate_dir = @STATE_DIR@\nlog_level = debug\n"
+		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n"
+		 "[heating]\nfloor = 18\nday_floor = 18\nmin_on = 2min\nmin_off = 3min\n"
+		 "[sensor.air]\ntype = mqtt\ntopic = %s\nmax_rate = 0\n"
+		 "[heater.plug]\ntype = generic\ncommand_topic = %s\nstate_topic = %s\n",
+		 (int) getpid(), f->broker.port, f->thermo_topic, set2, state2);
+	assert_int_equal(daemon_write_config(&f->daemon, text), 0);
+	client_clear(f->client);
+	reload(f);
+	assert_non_null(client_wait(f->client, f->set_topic, "OFF", 10000));
+	assert_int_equal(daemon_wait_log(&f->daemon,
+					 "heater.plug: another plug since the reload: its relay "
+					 "starts afresh",
+					 5000),
+			 0);
+	assert_non_null(client_wait(f->client, set2, "ON", 10000));
+	assert_int_equal(client_publish(f->client, state2, "ON", true), 0);
+	state_says(f, "\"heating_reason\":\"heating\"");
+	assert_int_equal(daemon_log_count(&f->daemon, "min_off holds it off"), 0);
+}
+
+/*
  * A reload that changes only the thermometer's calibration offset: the same
  * thermometer, its last reading going on with the new offset. The heater that
  * was on stays on: it used to go off until the next reading, against its
@@ -667,6 +706,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_reload_changing_the_heater_commands_it_again,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reload_moving_a_heater_to_another_plug, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_reload_changing_the_offset_keeps_the_reading,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload_changing_the_sensor_forgets_its_reading,

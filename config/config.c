@@ -301,8 +301,9 @@ int config_load(const char *path, struct config **ret, char **ret_error)
 		char *all;
 
 		if (p.n_errors > PARSER_MAX_ERRORS && !p.checking &&
-		    asprintf(&all, "%s\n%s: %u more errors", p.error, path,
-			     p.n_errors - PARSER_MAX_ERRORS) >= 0) {
+		    asprintf(&all, "%s\n%s: %u more error%s", p.error, path,
+			     p.n_errors - PARSER_MAX_ERRORS,
+			     p.n_errors - PARSER_MAX_ERRORS == 1 ? "" : "s") >= 0) {
 			free(p.error);
 			p.error = all;
 		}

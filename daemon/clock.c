@@ -157,3 +157,16 @@ int clock_parse_iso8601(const char *text, int64_t *ret_unix_s)
 	*ret_unix_s = (int64_t) t - (rest[0] == '-' ? -1 : 1) * (oh * 3600 + om * 60);
 	return 0;
 }
+
+const char *clock_format_span(int64_t seconds, char *buf, size_t size)
+{
+	int64_t min = seconds > 0 ? seconds / 60 : 0;
+
+	if (min < 120)
+		snprintf(buf, size, "%lld min", (long long) min);
+	else if (min < 48 * 60)
+		snprintf(buf, size, "%lld h", (long long) (min / 60));
+	else
+		snprintf(buf, size, "%lld days", (long long) (min / (24 * 60)));
+	return buf;
+}

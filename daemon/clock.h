@@ -29,3 +29,9 @@ int clock_format_offset(int64_t unix_s, int offset_s, char *buf, size_t size);
  * *ret_unix_s, or -EINVAL.
  */
 int clock_parse_iso8601(const char *text, int64_t *ret_unix_s);
+
+/*
+ * A span of @seconds as a person reads it: "45 min", "5 h", "307 days" (down,
+ * whole units; under a minute "0 min"). Returns @buf.
+ */
+const char *clock_format_span(int64_t seconds, char *buf, size_t size);

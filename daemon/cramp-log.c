@@ -580,12 +580,12 @@ static void on_cramp_command(const struct mqtt_message *msg, void *userdata)
 			     c.set_aside);
 	/* Never too old to log (a replay after an outage included): it keeps its own time. */
 	if (c.time && now - c.time > 60) {
-		char when[40];
+		char when[40], span[32];
 
 		if (clock_format_offset(c.time, clock_local_offset_s(c.time), when, sizeof(when)) >=
 		    0)
-			log_info("cramp report for %s, %lld min ago: it keeps its own time", when,
-				 (long long) ((now - c.time) / 60));
+			log_info("cramp report for %s, %s ago: it keeps its own time", when,
+				 clock_format_span(now - c.time, span, sizeof(span)));
 	}
 	(void) cramp_log_record(l, c.leg, c.site[0] ? c.site : NULL, c.time, c.source, false,
 				c.note[0] ? c.note : NULL);

@@ -220,7 +220,7 @@ static bool fresh(struct heating_settings *s, struct warn_limit *warn, const cha
 {
 	int64_t now_s = (int64_t) (clock_realtime_usec() / 1000000), sent_s = 0;
 	const char *reason = NULL;
-	char when[40];
+	char when[40], span[32];
 	int r = command_time_split(*payload, *len, &sent_s, ret_rest, &reason);
 
 	if (r < 0) {
@@ -234,17 +234,17 @@ static bool fresh(struct heating_settings *s, struct warn_limit *warn, const cha
 		    0)
 			snprintf(when, sizeof(when), "@%lld", (long long) sent_s);
 		warn_limited(warn,
-			     "ignoring %s sent at %s, %lld min ago: older than command_max_age "
+			     "ignoring %s sent at %s, %s ago: older than command_max_age "
 			     "(replayed after an outage?)",
-			     what, when, (long long) ((now_s - sent_s) / 60));
+			     what, when, clock_format_span(now_s - sent_s, span, sizeof(span)));
 		return false;
 	}
 	/* Taken: a Pi without a clock chip starts behind until NTP, and must still obey. */
 	if (sent_s > now_s && (uint64_t) (sent_s - now_s) * 1000000ULL > s->max_age_usec)
 		warn_limited(warn,
-			     "%s is sent %lld min ahead of this machine's clock: taken, but is "
-			     "the clock right (NTP)?",
-			     what, (long long) ((sent_s - now_s) / 60));
+			     "%s is sent %s ahead of this machine's clock: taken, but is the clock "
+			     "right (NTP)?",
+			     what, clock_format_span(sent_s - now_s, span, sizeof(span)));
 	*payload = *ret_rest;
 	*len = strlen(*ret_rest);
 	return true;

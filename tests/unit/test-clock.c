@@ -115,12 +115,27 @@ static void test_clock_jump_threshold(void **state)
 	assert_true(clock_jump_is_jump(0, INT64_C(1764000000) * 1000000)); /* NTP late, no RTC */
 }
 
+/* "442548 min ago" was what a trial read for a command sent ten months before. */
+static void test_span_as_a_person_reads_it(void **state)
+{
+	char buf[32];
+
+	(void) state;
+	assert_string_equal(clock_format_span(-5, buf, sizeof(buf)), "0 min");
+	assert_string_equal(clock_format_span(59, buf, sizeof(buf)), "0 min");
+	assert_string_equal(clock_format_span(119 * 60 + 59, buf, sizeof(buf)), "119 min");
+	assert_string_equal(clock_format_span(120 * 60, buf, sizeof(buf)), "2 h");
+	assert_string_equal(clock_format_span(47 * 3600 + 3599, buf, sizeof(buf)), "47 h");
+	assert_string_equal(clock_format_span(442548 * 60, buf, sizeof(buf)), "307 days");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_iso8601_local_with_offset_across_dst),
 		cmocka_unit_test(test_too_small_buffer),
 		cmocka_unit_test(test_monotonic_moves_forward),
+		cmocka_unit_test(test_span_as_a_person_reads_it),
 		cmocka_unit_test(test_offsets_and_parsing),
 		cmocka_unit_test(test_clock_jump_arms_ahead_past_2038),
 		cmocka_unit_test(test_clock_jump_threshold),

@@ -146,8 +146,10 @@ static bool carry_out(struct stage *s, const struct heater_decision *d,
 					 s->on ? "on" : "off");
 			else
 				snprintf(message, sizeof(message),
-					 "The smart plug of heater '%s' does not confirm commands.",
-					 s->cfg->name);
+					 "The smart plug of heater '%s' does not confirm commands "
+					 "(told %s): the heater may be on or off. Is the plug "
+					 "powered and on the network? bedroomd keeps sending.",
+					 s->cfg->name, s->on ? "ON" : "OFF");
 			(void) alerts_raise(h->alerts, kind, s->source, message, now);
 		}
 		if (d->alerts_cleared & HEATER_ALERT_BIT(a)) {

@@ -29,6 +29,12 @@ static void check_sensor(struct parser *p, const struct section_spec *spec, size
 			     s->name);
 }
 
+/* Both set and equal: a key missing from both is its own error, or a default. */
+static bool same_text(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}
+
 static void check_input(struct parser *p, const struct section_spec *spec, size_t i,
 			const struct config_input *in)
 {
@@ -56,19 +62,13 @@ static void check_input(struct parser *p, const struct section_spec *spec, size_
 	/* One line, one meaning: two inputs on the same GPIO would fight over it. */
 	for (size_t j = 0; j < i && in->type == CONFIG_INPUT_TYPE_GPIO; j++)
 		if (all[j].type == CONFIG_INPUT_TYPE_GPIO &&
-		    strcmp(all[j].gpio_line, in->gpio_line) == 0 &&
-		    strcmp(all[j].chip, in->chip) == 0) {
+		    same_text(all[j].gpio_line, in->gpio_line) &&
+		    same_text(all[j].chip, in->chip)) {
 			parser_error(p, LINE(spec, i, "line"),
 				     "line '%s' is already used by [input.%s]", in->gpio_line,
 				     all[j].name);
 			return;
 		}
-}
-
-/* Both set and equal: a key missing from both is its own error, or a default. */
-static bool same_text(const char *a, const char *b)
-{
-	return a && b && strcmp(a, b) == 0;
 }
 
 static bool same_or_unset(const char *a, const char *b)
@@ -167,19 +167,22 @@ static void check_items(struct parser *p, const struct section_spec *spec)
 	size_t n;
 	char *items = parser_items(p, spec, &n);
 
-	for (size_t i = 0; i < n && !p->error; i++) {
+	/* Each item's first problem: one item's does not hide the next one's. */
+	for (size_t i = 0; i < n; i++) {
 		char *item = items + i * spec->item_size;
 		const char *name = *(char **) (item + spec->name_offset);
 		unsigned line = *(unsigned *) (item + spec->line_offset);
 		int type = config_item_type(spec, item);
 		char list[120];
 
+		bool misplaced = false;
+
 		if (type < 0) {
 			config_names_list(spec->type_names, 0, list, sizeof(list));
 			parser_error(p, line, "[%s.%s] needs 'type': %s", spec->kind, name, list);
-			return;
+			continue;
 		}
-		for (size_t k = 0; k < config_n_keys; k++) {
+		for (size_t k = 0; k < config_n_keys && !misplaced; k++) {
 			const struct key_spec *key = &config_keys[k];
 			unsigned set = parser_key_line(p, spec, i, spec->kind, key->name);
 
@@ -188,9 +191,11 @@ static void check_items(struct parser *p, const struct section_spec *spec)
 				parser_error(p, set, "'%s' does not apply to %s %s of type %s",
 					     key->name, strchr("aeiou", spec->kind[0]) ? "an" : "a",
 					     spec->kind, spec->type_names[type]);
-				return;
+				misplaced = true;
 			}
 		}
+		if (misplaced)
+			continue;
 		if (strcmp(spec->kind, "sensor") == 0)
 			check_sensor(p, spec, i, (const struct config_sensor *) item);
 		else if (strcmp(spec->kind, "input") == 0)
@@ -209,18 +214,17 @@ void config_check(struct parser *p)
 
 		parser_error(p, parser_key_line(p, NULL, 0, "mqtt", set),
 			     "'cert_file' and 'key_file' go together: '%s' is set alone", set);
-		return;
-	}
-	if (m->cert_file && !m->ca_file)
+	} else if (m->cert_file && !m->ca_file) {
 		parser_error(p, parser_key_line(p, NULL, 0, "mqtt", "cert_file"),
 			     "a client certificate needs TLS: set 'ca_file' too");
+	}
 	if (m->password_file && !m->username)
 		parser_error(p, parser_key_line(p, NULL, 0, "mqtt", "password_file"),
 			     "'password_file' is set but 'username' is not");
 	check_heating(p);
 	check_cramps(p);
 	config_reminders_check(p);
-	for (size_t s = 0; s < config_n_sections && !p->error; s++)
+	for (size_t s = 0; s < config_n_sections; s++)
 		if (config_sections[s].named)
 			check_items(p, &config_sections[s]);
 	if (!p->error)

@@ -16,7 +16,7 @@ void parser_error(struct parser *p, unsigned line, const char *fmt, ...)
 	va_list ap;
 	char *msg, *all = NULL;
 
-	if (p->n_errors++ >= (p->checking ? 1 : PARSER_MAX_ERRORS))
+	if (p->n_errors++ >= PARSER_MAX_ERRORS)
 		return;
 	va_start(ap, fmt);
 	if (vasprintf(&msg, fmt, ap) < 0)

@@ -300,7 +300,7 @@ int config_load(const char *path, struct config **ret, char **ret_error)
 	if (p.error) {
 		char *all;
 
-		if (p.n_errors > PARSER_MAX_ERRORS && !p.checking &&
+		if (p.n_errors > PARSER_MAX_ERRORS &&
 		    asprintf(&all, "%s\n%s: %u more error%s", p.error, path,
 			     p.n_errors - PARSER_MAX_ERRORS,
 			     p.n_errors - PARSER_MAX_ERRORS == 1 ? "" : "s") >= 0) {

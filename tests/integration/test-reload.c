@@ -60,21 +60,36 @@ static int setup(void **state)
 	return 0;
 }
 
-/* @extra goes at the end of the file: a reload may add to it. */
-static void write_config(struct fixture *f, const char *min_on, const char *min_off,
-			 const char *extra)
+/* What a test's configuration changes from the usual one (NULL: the usual). */
+struct conf {
+	const char *min_on, *min_off;
+	const char *sensor_extra;            /* more keys of [sensor.air] */
+	const char *set_topic, *state_topic; /* the plug's: another plug */
+	const char *state_dir;               /* else the harness's */
+	const char *extra;                   /* at the end of the file: a reload may add to it */
+};
+
+static void write_conf(struct fixture *f, const struct conf *c)
 {
 	char text[2048];
 
 	snprintf(text, sizeof(text),
-		 "[daemon]\nnode_id = reload%d\nstate_dir = @STATE_DIR@\nlog_level = debug\n"
+		 "[daemon]\nnode_id = reload%d\nstate_dir = %s\nlog_level = debug\n"
 		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n"
 		 "[heating]\nfloor = 18\nday_floor = 18\nmin_on = %s\nmin_off = %s\n"
-		 "[sensor.air]\ntype = mqtt\ntopic = %s\nmax_rate = 0\n"
+		 "[sensor.air]\ntype = mqtt\ntopic = %s\nmax_rate = 0\n%s"
 		 "[heater.plug]\ntype = generic\ncommand_topic = %s\nstate_topic = %s\n%s",
-		 (int) getpid(), f->broker.port, min_on, min_off, f->thermo_topic, f->set_topic,
-		 f->plug_state_topic, extra);
+		 (int) getpid(), c->state_dir ? c->state_dir : "@STATE_DIR@", f->broker.port,
+		 c->min_on ? c->min_on : "0", c->min_off ? c->min_off : "0", f->thermo_topic,
+		 c->sensor_extra ? c->sensor_extra : "", c->set_topic ? c->set_topic : f->set_topic,
+		 c->state_topic ? c->state_topic : f->plug_state_topic, c->extra ? c->extra : "");
 	assert_int_equal(daemon_write_config(&f->daemon, text), 0);
+}
+
+static void write_config(struct fixture *f, const char *min_on, const char *min_off,
+			 const char *extra)
+{
+	write_conf(f, &(struct conf){ .min_on = min_on, .min_off = min_off, .extra = extra });
 }
 
 /* Waits for the command @payload to the plug, then confirms it as the plug would. */
@@ -530,21 +545,11 @@ static void test_plug_alerts_say_what_the_plug_said(void **state)
 static void test_reload_changing_the_sensor_forgets_its_reading(void **state)
 {
 	struct fixture *f = *state;
-	char text[1024];
-
 	write_config(f, "0", "0", "");
 	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
 	reading(f, "15.0");
 	plug_receives(f, "ON");
-	snprintf(text, sizeof(text),
-		 "[daemon]\nnode_id = reload%d\nstate_dir = @STATE_DIR@\nlog_level = debug\n"
-		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n"
-		 "[heating]\nfloor = 18\nday_floor = 18\nmin_on = 0\nmin_off = 0\n"
-		 "[sensor.air]\ntype = mqtt\ntopic = %s\nmax_rate = 0\nmax_age = 2min\n"
-		 "[heater.plug]\ntype = generic\ncommand_topic = %s\nstate_topic = %s\n",
-		 (int) getpid(), f->broker.port, f->thermo_topic, f->set_topic,
-		 f->plug_state_topic);
-	assert_int_equal(daemon_write_config(&f->daemon, text), 0);
+	write_conf(f, &(struct conf){ .sensor_extra = "max_age = 2min\n" });
 	client_clear(f->client);
 	reload(f);
 	plug_receives(f, "OFF");
@@ -579,7 +584,7 @@ static void test_reload_changing_the_sensor_forgets_its_reading(void **state)
 static void test_reload_moving_a_heater_to_another_plug(void **state)
 {
 	struct fixture *f = *state;
-	char text[1024], set2[96], state2[96];
+	char set2[96], state2[96];
 
 	snprintf(set2, sizeof(set2), "test%d/plug2/set", (int) getpid());
 	snprintf(state2, sizeof(state2), "test%d/plug2/state", (int) getpid());
@@ -587,14 +592,9 @@ static void test_reload_moving_a_heater_to_another_plug(void **state)
 	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
 	reading(f, "15.0");
 	plug_receives(f, "ON");
-	snprintf(text, sizeof(text),
-		 "[daemon]\nnode_id = reload%d\nstate_dir = @STATE_DIR@\nlog_level = debug\n"
-		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n"
-		 "[heating]\nfloor = 18\nday_floor = 18\nmin_on = 2min\nmin_off = 3min\n"
-		 "[sensor.air]\ntype = mqtt\ntopic = %s\nmax_rate = 0\n"
-		 "[heater.plug]\ntype = generic\ncommand_topic = %s\nstate_topic = %s\n",
-		 (int) getpid(), f->broker.port, f->thermo_topic, set2, state2);
-	assert_int_equal(daemon_write_config(&f->daemon, text), 0);
+	write_conf(
+	    f, &(struct conf){
+		   .min_on = "2min", .min_off = "3min", .set_topic = set2, .state_topic = state2 });
 	client_clear(f->client);
 	reload(f);
 	assert_non_null(client_wait(f->client, f->set_topic, "OFF", 10000));
@@ -619,21 +619,12 @@ static void test_reload_moving_a_heater_to_another_plug(void **state)
 static void test_reload_changing_the_offset_keeps_the_reading(void **state)
 {
 	struct fixture *f = *state;
-	char text[1024];
-
 	write_config(f, "2min", "3min", "");
 	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
 	reading(f, "15.0");
 	plug_receives(f, "ON");
-	snprintf(text, sizeof(text),
-		 "[daemon]\nnode_id = reload%d\nstate_dir = @STATE_DIR@\nlog_level = debug\n"
-		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n"
-		 "[heating]\nfloor = 18\nday_floor = 18\nmin_on = 2min\nmin_off = 3min\n"
-		 "[sensor.air]\ntype = mqtt\ntopic = %s\nmax_rate = 0\noffset = 0.5\n"
-		 "[heater.plug]\ntype = generic\ncommand_topic = %s\nstate_topic = %s\n",
-		 (int) getpid(), f->broker.port, f->thermo_topic, f->set_topic,
-		 f->plug_state_topic);
-	assert_int_equal(daemon_write_config(&f->daemon, text), 0);
+	write_conf(f, &(struct conf){
+			  .min_on = "2min", .min_off = "3min", .sensor_extra = "offset = 0.5\n" });
 	client_clear(f->client);
 	reload(f);
 	assert_int_equal(daemon_wait_log(&f->daemon,
@@ -663,23 +654,15 @@ static void test_reload_changing_the_offset_keeps_the_reading(void **state)
 static void test_reload_to_a_state_dir_that_cannot_open(void **state)
 {
 	struct fixture *f = *state;
-	char text[1024], cramp[160], alert[160];
+	char dir[200], cramp[160], alert[160];
 
 	write_config(f, "0", "0", "");
 	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
 	reading(f, "15.0");
 	plug_receives(f, "ON");
 	/* A directory below a file: mkdir fails with ENOTDIR, root or not. */
-	snprintf(text, sizeof(text),
-		 "[daemon]\nnode_id = reload%d\nstate_dir = %s/bedroomd.conf/state\n"
-		 "log_level = debug\n"
-		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n"
-		 "[heating]\nfloor = 18\nday_floor = 18\nmin_on = 0\nmin_off = 0\n"
-		 "[sensor.air]\ntype = mqtt\ntopic = %s\nmax_rate = 0\n"
-		 "[heater.plug]\ntype = generic\ncommand_topic = %s\nstate_topic = %s\n",
-		 (int) getpid(), f->daemon.dir, f->broker.port, f->thermo_topic, f->set_topic,
-		 f->plug_state_topic);
-	assert_int_equal(daemon_write_config(&f->daemon, text), 0);
+	snprintf(dir, sizeof(dir), "%s/bedroomd.conf/state", f->daemon.dir);
+	write_conf(f, &(struct conf){ .state_dir = dir });
 	client_clear(f->client);
 	reload(f);
 	snprintf(cramp, sizeof(cramp), "%s/cramp", f->base);

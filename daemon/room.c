@@ -5,70 +5,20 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 
 #include "daemon/clock.h"
 #include "daemon/event-source.h"
 #include "daemon/heating-path.h"
 #include "daemon/log.h"
+#include "daemon/room-internal.h"
 #include "sensors/payload-refusals.h"
 #include "sensors/reading-check.h"
 #include "sensors/room-publish.h"
 #include "sensors/room-sensors.h"
 #include "sensors/temp-payload.h"
-#include "sensors/temp-retry.h"
 #include "sensors/temp-source.h"
 #include "sensors/topic-silence.h"
 #include "util/streq.h"
-
-struct room_sensor {
-	struct room *room;
-	size_t index; /* in the room's sensors and its tracker */
-	const struct config_sensor *cfg;
-	char source[80];       /* "sensor.NAME", for alerts and the log */
-	const char *type_name; /* sysfs types: "w1", "iio", "hwmon" */
-
-	/* sysfs types: one measurement per interval, retried within it */
-	struct temp_source *temp;
-	sd_event_source *interval_timer;
-	sd_event_source *retry_timer;
-	sd_event_source *io;
-	sd_event_source *timeout_timer;
-	struct temp_retry retry;
-	struct temp_retry_params retry_params;
-	uint64_t conversion_usec;
-	uint64_t deadline_usec; /* the next interval's start */
-	bool failing;           /* the last interval ended without a value */
-
-	/* mqtt type */
-	struct temp_payload_params payload;
-	struct payload_refusals refusals; /* how loud the next refused payload is */
-	struct mqtt_slot *slot;
-	struct topic_silence silence; /* whether anything arrives on the topic */
-	bool unit_asked;              /* a value in the other unit's range was said */
-	sd_event_source *silence_timer;
-};
-
-struct room {
-	sd_event *event;
-	const struct config *config;
-	struct alerts *alerts;
-	const struct room_callbacks *cb;
-	void *userdata;
-	void (*reading_handler)(const struct room_reading *reading, void *userdata);
-	void *reading_userdata;
-	struct room_sensor *sensors;
-	size_t n_sensors;
-	struct room_sensors *track; /* checks, health, the combined reading; NULL: no sensors */
-	struct mqtt_slot *watch;    /* the connection, for the MQTT thermometers' silence */
-	bool *went_stale;           /* per sensor, filled by room_sensors_tick() */
-	struct room_publish published;
-	uint64_t published_status; /* room_sensors_status() then */
-	struct room_publish_params publish_params;
-	struct event_deadline health; /* the next staleness check or publish due */
-	struct room_reading reading;  /* the room temperature now */
-	bool held_back;               /* a change waits for the minimum publish interval */
-};
 
 static double to_c(int32_t mc)
 {
@@ -123,7 +73,7 @@ static void room_update(struct room *r, const struct room_sensors_result *res, b
 }
 
 /* Checks @reading and, when it passes, takes it; returns whether it passed. */
-static bool accept_reading(struct room_sensor *s, const struct temp_reading *reading)
+bool room_accept_reading(struct room_sensor *s, const struct temp_reading *reading)
 {
 	struct room_sensors_result res;
 
@@ -157,137 +107,6 @@ static bool accept_reading(struct room_sensor *s, const struct temp_reading *rea
 	}
 	room_update(s->room, &res, res.recovered);
 	return true;
-}
-
-static void stop_attempt(struct room_sensor *s)
-{
-	s->io = sd_event_source_disable_unref(s->io);
-	s->timeout_timer = sd_event_source_disable_unref(s->timeout_timer);
-}
-
-static void attempt_done(struct room_sensor *s, int result, const struct temp_reading *reading)
-{
-	uint64_t now = clock_monotonic_usec();
-	uint64_t delay = 0;
-
-	stop_attempt(s);
-	switch (temp_retry_step(&s->retry, &s->retry_params, result, now, s->conversion_usec,
-				s->deadline_usec, &delay)) {
-	case TEMP_RETRY_ACTION_DONE:
-		if (s->failing)
-			log_info("%s: measuring again", s->source);
-		s->failing = false;
-		/* DONE follows a reading (result 0); the timeouts pass NULL with an error. */
-		if (reading)
-			(void) accept_reading(s, reading);
-		break;
-	case TEMP_RETRY_ACTION_RETRY:
-		log_debug("%s: measurement failed: %s; retrying in %.1f s", s->source,
-			  strerror(-result), (double) delay / 1e6);
-		(void) sd_event_source_set_time_relative(s->retry_timer, delay);
-		(void) sd_event_source_set_enabled(s->retry_timer, SD_EVENT_ONESHOT);
-		break;
-	case TEMP_RETRY_ACTION_GIVE_UP:
-		log_write(s->failing ? LOG_LEVEL_DEBUG : LOG_LEVEL_WARNING,
-			  "%s: no reading this interval: %s, ignoring", s->source,
-			  strerror(-result));
-		s->failing = true;
-		break;
-	}
-}
-
-static int on_attempt_readable(sd_event_source *es, int fd, uint32_t revents, void *userdata)
-{
-	struct room_sensor *s = userdata;
-	struct temp_reading reading = { 0 };
-	int r = temp_source_read(s->temp, &reading);
-
-	if (r != -EAGAIN)
-		attempt_done(s, r, &reading);
-	return 0;
-}
-
-static int on_attempt_timeout(sd_event_source *es, uint64_t usec, void *userdata)
-{
-	struct room_sensor *s = userdata;
-
-	temp_source_cancel(s->temp);
-	attempt_done(s, -ETIMEDOUT, NULL);
-	return 0;
-}
-
-static void start_attempt(struct room_sensor *s)
-{
-	int r;
-
-	r = temp_source_start(s->temp, &s->conversion_usec);
-	if (r >= 0)
-		r = event_add_io_dup(s->room->event, &s->io, temp_source_fd(s->temp), EPOLLIN,
-				     on_attempt_readable, s);
-	if (r >= 0)
-		r = event_source_describe(s->io, "room-%s-measurement", s->cfg->name);
-	if (r >= 0)
-		r = sd_event_add_time_relative(s->room->event, &s->timeout_timer, CLOCK_MONOTONIC,
-					       TEMP_SOURCE_TIMEOUT_USEC, 0, on_attempt_timeout, s);
-	if (r >= 0)
-		r = event_source_describe(s->timeout_timer, "room-%s-timeout", s->cfg->name);
-	if (r < 0) {
-		temp_source_cancel(s->temp);
-		attempt_done(s, r, NULL);
-	}
-}
-
-static int on_retry_timer(sd_event_source *es, uint64_t usec, void *userdata)
-{
-	start_attempt(userdata);
-	return 0;
-}
-
-/* Finds the device; a failure is logged at @level and tried again next interval. */
-static int sensor_open(struct room_sensor *s, enum log_level level)
-{
-	const struct config_sensor *cfg = s->cfg;
-	char *error = NULL;
-	int rc;
-
-	rc = temp_source_new(
-	    &(struct temp_source_params){ .type = s->type_name,
-					  .sysfs_root = s->room->config->room.sysfs_root,
-					  .device = cfg->device,
-					  .name = cfg->sysfs_name,
-					  .path = cfg->path,
-					  .label = cfg->label,
-					  .index = (unsigned) cfg->index },
-	    &s->temp, &error);
-	if (rc < 0) {
-		log_write(level, "%s: %s%s", s->source, error ? error : strerror(-rc),
-			  level == LOG_LEVEL_DEBUG ? "" : "; looking for it again every interval");
-		free(error);
-		return rc;
-	}
-	s->retry_params = (struct temp_retry_params){
-		.retries = temp_source_get_ops(s->temp)->retries,
-		.retry_delay_usec = temp_source_get_ops(s->temp)->retry_delay_usec,
-	};
-	return 0;
-}
-
-static int on_interval_timer(sd_event_source *es, uint64_t usec, void *userdata)
-{
-	struct room_sensor *s = userdata;
-
-	s->deadline_usec = usec + s->cfg->interval_usec;
-	(void) sd_event_source_set_time(es, s->deadline_usec);
-	if (s->io) {
-		log_debug("%s: the last measurement is still running, skipping one", s->source);
-		return 0;
-	}
-	(void) sd_event_source_set_enabled(s->retry_timer, SD_EVENT_OFF);
-	if (!s->temp && sensor_open(s, LOG_LEVEL_DEBUG) < 0)
-		return 0;
-	temp_retry_begin(&s->retry);
-	start_attempt(s);
-	return 0;
 }
 
 static int on_health_timer(sd_event_source *es, uint64_t usec, void *userdata)
@@ -405,16 +224,16 @@ static int sensor_init(struct room *r, struct room_sensor *s, const struct confi
 	}
 
 	s->type_name = config_sensor_type_to_string(cfg->type);
-	(void) sensor_open(s, LOG_LEVEL_ERROR);
+	(void) room_sysfs_open(s, LOG_LEVEL_ERROR);
 	rc = sd_event_add_time(r->event, &s->interval_timer, CLOCK_MONOTONIC, now, 0,
-			       on_interval_timer, s);
+			       room_on_interval_timer, s);
 	if (rc >= 0)
 		rc = event_source_describe(s->interval_timer, "room-%s-interval", cfg->name);
 	if (rc >= 0)
 		rc = sd_event_source_set_enabled(s->interval_timer, SD_EVENT_OFF);
 	if (rc >= 0)
 		rc = sd_event_add_time(r->event, &s->retry_timer, CLOCK_MONOTONIC, now, 0,
-				       on_retry_timer, s);
+				       room_on_retry_timer, s);
 	if (rc >= 0)
 		rc = event_source_describe(s->retry_timer, "room-%s-retry", cfg->name);
 	if (rc >= 0)
@@ -424,7 +243,7 @@ static int sensor_init(struct room *r, struct room_sensor *s, const struct confi
 
 static void sensor_done(struct room_sensor *s)
 {
-	stop_attempt(s);
+	room_sysfs_stop(s);
 	s->slot = mqtt_slot_free(s->slot);
 	s->interval_timer = sd_event_source_disable_unref(s->interval_timer);
 	s->retry_timer = sd_event_source_disable_unref(s->retry_timer);
@@ -610,7 +429,7 @@ static void on_thermometer_message(const struct mqtt_message *msg, void *userdat
 		log_warning("%s: %.1f °C is not a bedroom's temperature: %s in [%s]", s->source,
 			    to_c(reading.value_mc), hint, s->source);
 	}
-	if (accept_reading(s, &reading) && payload_refusals_accepted(&s->refusals))
+	if (room_accept_reading(s, &reading) && payload_refusals_accepted(&s->refusals))
 		log_info("%s: payloads on '%s' are readable again", s->source, msg->topic);
 }
 
@@ -650,7 +469,7 @@ void room_stop(struct room *r)
 
 		s->slot = mqtt_slot_free(s->slot);
 		(void) sd_event_source_set_enabled(s->silence_timer, SD_EVENT_OFF);
-		stop_attempt(s);
+		room_sysfs_stop(s);
 		(void) sd_event_source_set_enabled(s->interval_timer, SD_EVENT_OFF);
 		(void) sd_event_source_set_enabled(s->retry_timer, SD_EVENT_OFF);
 		if (s->temp)

@@ -18,194 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tests/integration/harness.h"
-
-struct fixture {
-	struct broker broker;
-	struct daemon daemon;
-	struct client *client;
-	char base[64];
-	char state_topic[96];
-	char thermo_topic[96];
-	char set_topic[96], plug_state_topic[96];
-};
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	harness_teardown(f->client, &f->daemon, &f->broker);
-	free(f);
-	return 0;
-}
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-	int pid = (int) getpid();
-
-	if (!f)
-		return -1;
-	*state = f;
-	f->daemon.notify_fd = -1;
-	snprintf(f->base, sizeof(f->base), "bedroomd/reload%d", pid);
-	snprintf(f->state_topic, sizeof(f->state_topic), "%s/state", f->base);
-	snprintf(f->thermo_topic, sizeof(f->thermo_topic), "test%d/thermometer", pid);
-	snprintf(f->set_topic, sizeof(f->set_topic), "test%d/plug/set", pid);
-	snprintf(f->plug_state_topic, sizeof(f->plug_state_topic), "test%d/plug/state", pid);
-	if (harness_setup(&f->broker, &f->daemon, "#", &f->client) < 0) {
-		teardown(state);
-		return -1;
-	}
-	return 0;
-}
-
-/* What a test's configuration changes from the usual one (NULL: the usual). */
-struct conf {
-	const char *min_on, *min_off;
-	const char *sensor_extra;            /* more keys of [sensor.air] */
-	const char *set_topic, *state_topic; /* the plug's: another plug */
-	const char *state_dir;               /* else the harness's */
-	const char *extra;                   /* at the end of the file: a reload may add to it */
-};
-
-static void write_conf(struct fixture *f, const struct conf *c)
-{
-	char text[2048];
-
-	snprintf(text, sizeof(text),
-		 "[daemon]\nnode_id = reload%d\nstate_dir = %s\nlog_level = debug\n"
-		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n"
-		 "[heating]\nfloor = 18\nday_floor = 18\nmin_on = %s\nmin_off = %s\n"
-		 "[sensor.air]\ntype = mqtt\ntopic = %s\nmax_rate = 0\n%s"
-		 "[heater.plug]\ntype = generic\ncommand_topic = %s\nstate_topic = %s\n%s",
-		 (int) getpid(), c->state_dir ? c->state_dir : "@STATE_DIR@", f->broker.port,
-		 c->min_on ? c->min_on : "0", c->min_off ? c->min_off : "0", f->thermo_topic,
-		 c->sensor_extra ? c->sensor_extra : "", c->set_topic ? c->set_topic : f->set_topic,
-		 c->state_topic ? c->state_topic : f->plug_state_topic, c->extra ? c->extra : "");
-	assert_int_equal(daemon_write_config(&f->daemon, text), 0);
-}
-
-static void write_config(struct fixture *f, const char *min_on, const char *min_off,
-			 const char *extra)
-{
-	write_conf(f, &(struct conf){ .min_on = min_on, .min_off = min_off, .extra = extra });
-}
-
-/* Waits for the command @payload to the plug, then confirms it as the plug would. */
-static void plug_receives(struct fixture *f, const char *payload)
-{
-	assert_non_null(client_wait(f->client, f->set_topic, payload, 10000));
-	assert_int_equal(client_publish(f->client, f->plug_state_topic, payload, true), 0);
-}
-
-/* How many commands @payload the plug got so far. */
-static int commands(struct fixture *f, const char *payload)
-{
-	return (int) client_count(f->client, f->set_topic, payload);
-}
-
-static void reading(struct fixture *f, const char *c)
-{
-	assert_int_equal(client_publish(f->client, f->thermo_topic, c, false), 0);
-}
-
-/*
- * A state that says @needle: within the room's minimum publish interval (10 s)
- * and some.
- */
-static void state_says(struct fixture *f, const char *needle)
-{
-	char want[128];
-
-	snprintf(want, sizeof(want), "~%s", needle);
-	if (!client_wait(f->client, f->state_topic, want, 20000)) {
-		const struct message *m;
-		size_t n = client_messages(f->client, &m);
-
-		for (size_t i = 0; i < n; i++)
-			fprintf(stderr, "# %s %s\n", m[i].topic, m[i].payload);
-		fail_msg("no state with %s", needle);
-	}
-}
-
-static void reload(struct fixture *f)
-{
-	char *log;
-	int before;
-
-	log = daemon_stderr(&f->daemon);
-	assert_non_null(log);
-	before = 0;
-	for (const char *p = log; (p = strstr(p, "reloaded '")); p++)
-		before++;
-	free(log);
-	assert_int_equal(kill(f->daemon.pid, SIGHUP), 0);
-	for (long long end = now_ms() + 10000;; usleep(20 * 1000)) {
-		int now = 0;
-
-		log = daemon_stderr(&f->daemon);
-		for (const char *p = log; log && (p = strstr(p, "reloaded '")); p++)
-			now++;
-		free(log);
-		if (now > before)
-			return;
-		assert_true(now_ms() < end);
-	}
-}
-
-/* A config with the night floor at @floor, and no heater. */
-static void write_floor_config(struct fixture *f, const char *floor)
-{
-	char text[1024];
-
-	snprintf(text, sizeof(text),
-		 "[daemon]\nnode_id = reload%d\nstate_dir = @STATE_DIR@\nlog_level = debug\n"
-		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n[heating]\nfloor = %s\n"
-		 "[sensor.air]\ntype = mqtt\ntopic = %s\nmax_rate = 0\n",
-		 (int) getpid(), f->broker.port, floor, f->thermo_topic);
-	assert_int_equal(daemon_write_config(&f->daemon, text), 0);
-}
-
-/*
- * A floor set from Home Assistant outlives reloads of an unchanged file (and
- * says so); an edit of the file's floor is the newer wish and wins.
- */
-static void test_reload_edited_floor_beats_the_kept_one(void **state)
-{
-	struct fixture *f = *state;
-	char topic[128];
-
-	write_floor_config(f, "18");
-	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
-	snprintf(topic, sizeof(topic), "%s/set/floor", f->base);
-	assert_int_equal(client_publish(f->client, topic, "20", false), 0);
-	state_says(f, "\"floor\":20.0");
-	assert_int_equal(daemon_wait_log(&f->daemon, "floor set to 20.0", 5000), 0);
-	sleep(2); /* kept in the store within a second */
-
-	client_clear(f->client);
-	reload(f);
-	assert_int_equal(
-	    daemon_wait_log(&f->daemon, "floor 20.0 °C (set from Home Assistant", 5000), 0);
-	reading(f, "19.0");
-	state_says(f, "\"floor\":20.0");
-
-	client_clear(f->client);
-	write_floor_config(f, "19");
-	reload(f);
-	assert_int_equal(
-	    daemon_wait_log(&f->daemon, "floor 19.0 °C from the configuration file, edited", 5000),
-	    0);
-	reading(f, "19.5");
-	state_says(f, "\"floor\":19.0");
-
-	/* And it stays the file's over a reload of the same file. */
-	client_clear(f->client);
-	reload(f);
-	reading(f, "19.4");
-	state_says(f, "\"floor\":19.0");
-}
+#include "tests/integration/reload-fixture.h"
 
 /* Heating, then SIGHUP with the same file and with an unrelated change: nothing moves. */
 static void test_reload_while_heating(void **state)
@@ -537,45 +350,6 @@ static void test_plug_alerts_say_what_the_plug_said(void **state)
 }
 
 /*
- * A reload that changes the thermometer: the new one starts without a reading,
- * and heating must not go on with the old one's (it heated blind for up to
- * max_age): off until a reading comes, then on again. Meanwhile it says so as
- * a fresh start does: no_reading_yet, not sensor_stale (no alert either).
- */
-static void test_reload_changing_the_sensor_forgets_its_reading(void **state)
-{
-	struct fixture *f = *state;
-	write_config(f, "0", "0", "");
-	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
-	reading(f, "15.0");
-	plug_receives(f, "ON");
-	write_conf(f, &(struct conf){ .sensor_extra = "max_age = 2min\n" });
-	client_clear(f->client);
-	reload(f);
-	plug_receives(f, "OFF");
-	assert_int_equal(daemon_wait_log(&f->daemon, "kept on through the reload", 500),
-			 -ETIMEDOUT);
-	/* Said: a reload that changed nothing of the heater switched it off. */
-	assert_int_equal(daemon_wait_log(&f->daemon,
-					 "heating: the thermometers changed with the reload: the "
-					 "heaters are off until a reading comes",
-					 5000),
-			 0);
-	state_says(f, "\"heating_reason\":\"no_reading_yet\"");
-	assert_int_equal(commands(f, "ON"), 0);
-	reading(f, "15.0");
-	plug_receives(f, "ON");
-	state_says(f, "\"heating_reason\":\"heating\"");
-	{
-		const struct message *m;
-		size_t n = client_messages(f->client, &m);
-
-		for (size_t i = 0; i < n; i++)
-			assert_null(strstr(m[i].payload, "sensor_stale"));
-	}
-}
-
-/*
  * A reload that moves a heater to another plug (its topics changed, its name
  * the same) while heating: the old plug is switched off, and the new one is
  * switched on at once. The old plug's min_off used to hold the new plug off
@@ -609,104 +383,33 @@ static void test_reload_moving_a_heater_to_another_plug(void **state)
 	assert_int_equal(daemon_log_count(&f->daemon, "min_off holds it off"), 0);
 }
 
-/*
- * A reload that changes only the thermometer's calibration offset: the same
- * thermometer, its last reading going on with the new offset. The heater that
- * was on stays on: it used to go off until the next reading, against its
- * min_on, and min_off then held it off (minutes without heat at night for a
- * correction, while the journal said "kept on through the reload").
- */
-static void test_reload_changing_the_offset_keeps_the_reading(void **state)
-{
-	struct fixture *f = *state;
-	write_config(f, "2min", "3min", "");
-	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
-	reading(f, "15.0");
-	plug_receives(f, "ON");
-	write_conf(f, &(struct conf){
-			  .min_on = "2min", .min_off = "3min", .sensor_extra = "offset = 0.5\n" });
-	client_clear(f->client);
-	reload(f);
-	assert_int_equal(daemon_wait_log(&f->daemon,
-					 "sensor.air: offset +0.50 °C (was +0.00): its last "
-					 "reading goes on with it",
-					 5000),
-			 0);
-	assert_int_equal(daemon_wait_log(&f->daemon,
-					 "heating: reloaded, 1 of 1 heaters kept as they were",
-					 5000),
-			 0);
-	state_says(f, "\"temperature\":15.5");
-	state_says(f, "\"heating_reason\":\"heating\"");
-	assert_int_equal(daemon_wait_log(&f->daemon, "thermometers changed", 500), -ETIMEDOUT);
-	/* The next reading has the new offset too. */
-	reading(f, "15.2");
-	state_says(f, "\"temperature\":15.7");
-	assert_int_equal(commands(f, "OFF"), 0);
-	assert_int_equal(commands(f, "ON"), 0);
-}
-
-/*
- * A reload to a state directory that cannot be opened: the old store goes, and
- * nothing may go on writing to it (a cramp is kept in memory, store_failed is
- * raised); the daemon lives on.
- */
-static void test_reload_to_a_state_dir_that_cannot_open(void **state)
-{
-	struct fixture *f = *state;
-	char dir[200], cramp[160], alert[160];
-
-	write_config(f, "0", "0", "");
-	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
-	reading(f, "15.0");
-	plug_receives(f, "ON");
-	/* A directory below a file: mkdir fails with ENOTDIR, root or not. */
-	snprintf(dir, sizeof(dir), "%s/bedroomd.conf/state", f->daemon.dir);
-	write_conf(f, &(struct conf){ .state_dir = dir });
-	client_clear(f->client);
-	reload(f);
-	snprintf(cramp, sizeof(cramp), "%s/cramp", f->base);
-	snprintf(alert, sizeof(alert), "%s/event/alert", f->base);
-	assert_int_equal(client_publish(f->client, cramp, "{\"leg\":\"left\"}", false), 0);
-	assert_non_null(client_wait(f->client, alert, "~\"kind\":\"store_failed\"", 10000));
-	/* Still deciding, and the cramp goes out from memory. */
-	reading(f, "15.2");
-	assert_int_equal(daemon_wait_log(&f->daemon, "heating: room 15.200", 10000), 0);
-	snprintf(cramp, sizeof(cramp), "%s/event/cramp", f->base);
-	assert_non_null(client_wait(f->client, cramp, "~\"leg\":\"left\"", 10000));
-	assert_int_equal(kill(f->daemon.pid, 0), 0);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_reload_while_heating, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reload_keeps_min_off, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_min_on_is_the_reason, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reload_while_heating, reload_setup,
+						reload_teardown),
+		cmocka_unit_test_setup_teardown(test_reload_keeps_min_off, reload_setup,
+						reload_teardown),
+		cmocka_unit_test_setup_teardown(test_min_on_is_the_reason, reload_setup,
+						reload_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_reload_to_an_unreachable_broker_says_the_heater_is_on, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_plug_alerts_say_what_the_plug_said, setup,
-						teardown),
+		    test_reload_to_an_unreachable_broker_says_the_heater_is_on, reload_setup,
+		    reload_teardown),
+		cmocka_unit_test_setup_teardown(test_plug_alerts_say_what_the_plug_said,
+						reload_setup, reload_teardown),
 		cmocka_unit_test_setup_teardown(test_reload_changing_the_heater_commands_it_again,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reload_moving_a_heater_to_another_plug, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_reload_changing_the_offset_keeps_the_reading,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reload_changing_the_sensor_forgets_its_reading,
-						setup, teardown),
+						reload_setup, reload_teardown),
+		cmocka_unit_test_setup_teardown(test_reload_moving_a_heater_to_another_plug,
+						reload_setup, reload_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_reload_adding_a_heater_keeps_the_running_one_on, setup, teardown),
+		    test_reload_adding_a_heater_keeps_the_running_one_on, reload_setup,
+		    reload_teardown),
 		cmocka_unit_test_setup_teardown(test_reload_clears_the_alerts_of_a_removed_heater,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reload_keeps_a_heater_resting, setup,
-						teardown),
+						reload_setup, reload_teardown),
+		cmocka_unit_test_setup_teardown(test_reload_keeps_a_heater_resting, reload_setup,
+						reload_teardown),
 		cmocka_unit_test_setup_teardown(test_reload_removing_the_heater_switches_it_off,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reload_edited_floor_beats_the_kept_one, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_reload_to_a_state_dir_that_cannot_open, setup,
-						teardown),
+						reload_setup, reload_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,195 @@
+/*
+ * A reload and what is not a heater: the floor kept from Home Assistant
+ * against an edited file, a thermometer that changed (or only its offset),
+ * and a state directory that cannot be opened.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tests/integration/reload-fixture.h"
+
+/* A config with the night floor at @floor, and no heater. */
+static void write_floor_config(struct fixture *f, const char *floor)
+{
+	char text[1024];
+
+	snprintf(text, sizeof(text),
+		 "[daemon]\nnode_id = reload%d\nstate_dir = @STATE_DIR@\nlog_level = debug\n"
+		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n[heating]\nfloor = %s\n"
+		 "[sensor.air]\ntype = mqtt\ntopic = %s\nmax_rate = 0\n",
+		 (int) getpid(), f->broker.port, floor, f->thermo_topic);
+	assert_int_equal(daemon_write_config(&f->daemon, text), 0);
+}
+
+/*
+ * A floor set from Home Assistant outlives reloads of an unchanged file (and
+ * says so); an edit of the file's floor is the newer wish and wins.
+ */
+static void test_reload_edited_floor_beats_the_kept_one(void **state)
+{
+	struct fixture *f = *state;
+	char topic[128];
+
+	write_floor_config(f, "18");
+	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
+	snprintf(topic, sizeof(topic), "%s/set/floor", f->base);
+	assert_int_equal(client_publish(f->client, topic, "20", false), 0);
+	state_says(f, "\"floor\":20.0");
+	assert_int_equal(daemon_wait_log(&f->daemon, "floor set to 20.0", 5000), 0);
+	sleep(2); /* kept in the store within a second */
+
+	client_clear(f->client);
+	reload(f);
+	assert_int_equal(
+	    daemon_wait_log(&f->daemon, "floor 20.0 °C (set from Home Assistant", 5000), 0);
+	reading(f, "19.0");
+	state_says(f, "\"floor\":20.0");
+
+	client_clear(f->client);
+	write_floor_config(f, "19");
+	reload(f);
+	assert_int_equal(
+	    daemon_wait_log(&f->daemon, "floor 19.0 °C from the configuration file, edited", 5000),
+	    0);
+	reading(f, "19.5");
+	state_says(f, "\"floor\":19.0");
+
+	/* And it stays the file's over a reload of the same file. */
+	client_clear(f->client);
+	reload(f);
+	reading(f, "19.4");
+	state_says(f, "\"floor\":19.0");
+}
+
+/*
+ * A reload that changes the thermometer: the new one starts without a reading,
+ * and heating must not go on with the old one's (it heated blind for up to
+ * max_age): off until a reading comes, then on again. Meanwhile it says so as
+ * a fresh start does: no_reading_yet, not sensor_stale (no alert either).
+ */
+static void test_reload_changing_the_sensor_forgets_its_reading(void **state)
+{
+	struct fixture *f = *state;
+	write_config(f, "0", "0", "");
+	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
+	reading(f, "15.0");
+	plug_receives(f, "ON");
+	write_conf(f, &(struct conf){ .sensor_extra = "max_age = 2min\n" });
+	client_clear(f->client);
+	reload(f);
+	plug_receives(f, "OFF");
+	assert_int_equal(daemon_wait_log(&f->daemon, "kept on through the reload", 500),
+			 -ETIMEDOUT);
+	/* Said: a reload that changed nothing of the heater switched it off. */
+	assert_int_equal(daemon_wait_log(&f->daemon,
+					 "heating: the thermometers changed with the reload: the "
+					 "heaters are off until a reading comes",
+					 5000),
+			 0);
+	state_says(f, "\"heating_reason\":\"no_reading_yet\"");
+	assert_int_equal(commands(f, "ON"), 0);
+	reading(f, "15.0");
+	plug_receives(f, "ON");
+	state_says(f, "\"heating_reason\":\"heating\"");
+	{
+		const struct message *m;
+		size_t n = client_messages(f->client, &m);
+
+		for (size_t i = 0; i < n; i++)
+			assert_null(strstr(m[i].payload, "sensor_stale"));
+	}
+}
+
+/*
+ * A reload that changes only the thermometer's calibration offset: the same
+ * thermometer, its last reading going on with the new offset. The heater that
+ * was on stays on: it used to go off until the next reading, against its
+ * min_on, and min_off then held it off (minutes without heat at night for a
+ * correction, while the journal said "kept on through the reload").
+ */
+static void test_reload_changing_the_offset_keeps_the_reading(void **state)
+{
+	struct fixture *f = *state;
+	write_config(f, "2min", "3min", "");
+	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
+	reading(f, "15.0");
+	plug_receives(f, "ON");
+	write_conf(f, &(struct conf){
+			  .min_on = "2min", .min_off = "3min", .sensor_extra = "offset = 0.5\n" });
+	client_clear(f->client);
+	reload(f);
+	assert_int_equal(daemon_wait_log(&f->daemon,
+					 "sensor.air: offset +0.50 °C (was +0.00): its last "
+					 "reading goes on with it",
+					 5000),
+			 0);
+	assert_int_equal(daemon_wait_log(&f->daemon,
+					 "heating: reloaded, 1 of 1 heaters kept as they were",
+					 5000),
+			 0);
+	state_says(f, "\"temperature\":15.5");
+	state_says(f, "\"heating_reason\":\"heating\"");
+	assert_int_equal(daemon_wait_log(&f->daemon, "thermometers changed", 500), -ETIMEDOUT);
+	/* The next reading has the new offset too. */
+	reading(f, "15.2");
+	state_says(f, "\"temperature\":15.7");
+	assert_int_equal(commands(f, "OFF"), 0);
+	assert_int_equal(commands(f, "ON"), 0);
+}
+
+/*
+ * A reload to a state directory that cannot be opened: the old store goes, and
+ * nothing may go on writing to it (a cramp is kept in memory, store_failed is
+ * raised); the daemon lives on.
+ */
+static void test_reload_to_a_state_dir_that_cannot_open(void **state)
+{
+	struct fixture *f = *state;
+	char dir[200], cramp[160], alert[160];
+
+	write_config(f, "0", "0", "");
+	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
+	reading(f, "15.0");
+	plug_receives(f, "ON");
+	/* A directory below a file: mkdir fails with ENOTDIR, root or not. */
+	snprintf(dir, sizeof(dir), "%s/bedroomd.conf/state", f->daemon.dir);
+	write_conf(f, &(struct conf){ .state_dir = dir });
+	client_clear(f->client);
+	reload(f);
+	snprintf(cramp, sizeof(cramp), "%s/cramp", f->base);
+	snprintf(alert, sizeof(alert), "%s/event/alert", f->base);
+	assert_int_equal(client_publish(f->client, cramp, "{\"leg\":\"left\"}", false), 0);
+	assert_non_null(client_wait(f->client, alert, "~\"kind\":\"store_failed\"", 10000));
+	/* Still deciding, and the cramp goes out from memory. */
+	reading(f, "15.2");
+	assert_int_equal(daemon_wait_log(&f->daemon, "heating: room 15.200", 10000), 0);
+	snprintf(cramp, sizeof(cramp), "%s/event/cramp", f->base);
+	assert_non_null(client_wait(f->client, cramp, "~\"leg\":\"left\"", 10000));
+	assert_int_equal(kill(f->daemon.pid, 0), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_reload_edited_floor_beats_the_kept_one,
+						reload_setup, reload_teardown),
+		cmocka_unit_test_setup_teardown(test_reload_changing_the_offset_keeps_the_reading,
+						reload_setup, reload_teardown),
+		cmocka_unit_test_setup_teardown(test_reload_changing_the_sensor_forgets_its_reading,
+						reload_setup, reload_teardown),
+		cmocka_unit_test_setup_teardown(test_reload_to_a_state_dir_that_cannot_open,
+						reload_setup, reload_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -166,4 +167,30 @@ bool command_is_stale(int64_t sent_s, int64_t now_s, unsigned long long max_age_
 	if (max_age_usec == 0 || sent_s >= now_s)
 		return false;
 	return (unsigned long long) (now_s - sent_s) * 1000000ULL > max_age_usec;
+}
+
+bool command_kept_setting_holds(const char *kept, const char *kept_file, const char *file_now)
+{
+	assert(file_now);
+	return kept && (!kept_file || strcmp(kept_file, file_now) == 0);
+}
+
+void command_floor_text(double floor_c, char buf[static COMMAND_FLOOR_TEXT_MAX])
+{
+	snprintf(buf, COMMAND_FLOOR_TEXT_MAX, "%.1f", floor_c);
+}
+
+double command_floor_in_force(const char *kept, const char *kept_file, double file_c, double min_c,
+			      double max_c, bool *ret_from_kept)
+{
+	char file_text[COMMAND_FLOOR_TEXT_MAX];
+	double kept_c;
+	bool from_kept;
+
+	command_floor_text(file_c, file_text);
+	from_kept = command_kept_setting_holds(kept, kept_file, file_text) &&
+		    command_parse_floor(kept, strlen(kept), min_c, max_c, &kept_c, NULL) == 0;
+	if (ret_from_kept)
+		*ret_from_kept = from_kept;
+	return from_kept ? kept_c : file_c;
 }

@@ -56,3 +56,24 @@ const char *command_reminder_answer_to_string(enum command_reminder_answer a);
  * in the future is not old.
  */
 bool command_is_stale(int64_t sent_s, int64_t now_s, unsigned long long max_age_usec);
+
+/*
+ * Whether a setting Home Assistant set (@kept; NULL: none) holds against the
+ * configuration file, which says @file_now: it does unless the file was edited
+ * since it was set, that is unless @kept_file (what the file said then; NULL:
+ * not recorded, a store from before that was kept) differs from @file_now.
+ * The daemon and bedroomctl's report both ask this, so they agree.
+ */
+bool command_kept_setting_holds(const char *kept, const char *kept_file, const char *file_now);
+
+/* A floor as the store keeps it, and as command_kept_setting_holds() compares it. */
+#define COMMAND_FLOOR_TEXT_MAX 16
+void command_floor_text(double floor_c, char buf[static COMMAND_FLOOR_TEXT_MAX]);
+
+/*
+ * The floor in force: @kept (from Home Assistant, kept with what the file
+ * said then, @kept_file) while it holds and is within [@min_c, @max_c], else
+ * the file's @file_c. Sets *ret_from_kept (may be NULL).
+ */
+double command_floor_in_force(const char *kept, const char *kept_file, double file_c, double min_c,
+			      double max_c, bool *ret_from_kept);

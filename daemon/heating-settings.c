@@ -54,7 +54,7 @@ void heating_settings_done(struct heating_settings *s)
 void heating_settings_flush(struct heating_settings *s)
 {
 	struct store_setting items[4];
-	char text[16], file_text[16];
+	char text[COMMAND_FLOOR_TEXT_MAX], file_text[COMMAND_FLOOR_TEXT_MAX];
 	size_t n = 0;
 	int r = -ENODEV;
 
@@ -63,8 +63,8 @@ void heating_settings_flush(struct heating_settings *s)
 		(void) sd_event_source_set_enabled(s->keep_timer, SD_EVENT_OFF);
 	if (!s->floor_pending && !s->mode_pending)
 		return;
-	snprintf(text, sizeof(text), "%.1f", s->floor_c);
-	snprintf(file_text, sizeof(file_text), "%.1f", s->config->floor_c);
+	command_floor_text(s->floor_c, text);
+	command_floor_text(s->config->floor_c, file_text);
 	if (s->floor_pending) {
 		items[n++] = (struct store_setting){ "floor", text };
 		items[n++] = (struct store_setting){ "floor_file", file_text };
@@ -144,29 +144,31 @@ static void keep_soon(struct heating_settings *s)
 }
 
 /*
- * What the file said (@file_key) when @key was last set from Home Assistant,
- * against what it says now (@file_now): a file edited since is the newer wish
- * and wins; an unedited one leaves the kept value. A store from before
- * @file_key was kept learns the file's value now.
+ * Whether the file was edited since @key was last set from Home Assistant (the
+ * rule is command_kept_setting_holds()'s, which bedroomctl's report asks too):
+ * a file edited since is the newer wish and wins; an unedited one leaves the
+ * kept value. A store from before @file_key was kept learns the file's value now.
  */
 static bool file_edited(struct store *store, const char *key, const char *file_key,
 			const char *file_now)
 {
-	char *v = NULL;
-	bool edited = false;
+	char *kept = NULL, *kept_file = NULL;
+	bool edited;
 
-	if (store_setting_get(store, file_key, &v) == 0)
-		edited = strcmp(v, file_now) != 0;
-	else if (store_setting_get(store, key, &v) == 0)
+	(void) store_setting_get(store, key, &kept);
+	(void) store_setting_get(store, file_key, &kept_file);
+	edited = kept && !command_kept_setting_holds(kept, kept_file, file_now);
+	if (kept && !kept_file)
 		(void) store_settings_set_many(
 		    store, &(struct store_setting){ .key = file_key, .value = file_now }, 1);
-	free(v);
+	free(kept);
+	free(kept_file);
 	return edited;
 }
 
 void heating_settings_load(struct heating_settings *s, struct store *store)
 {
-	char *v = NULL, file_floor[16];
+	char *v = NULL, file_floor[COMMAND_FLOOR_TEXT_MAX];
 	double floor_c;
 	enum command_mode mode;
 	const char *reason;
@@ -177,7 +179,7 @@ void heating_settings_load(struct heating_settings *s, struct store *store)
 	s->mode_kept = false;
 	if (!store)
 		return;
-	snprintf(file_floor, sizeof(file_floor), "%.1f", s->config->floor_c);
+	command_floor_text(s->config->floor_c, file_floor);
 	if (file_edited(store, "floor", "floor_file", file_floor)) {
 		log_info("heating: floor %.1f °C from the configuration file, edited since Home "
 			 "Assistant set one",

@@ -248,6 +248,12 @@ static void test_ha_remove_takes_the_device_out(void **state)
 	assert_non_null(strstr(out, "is online"));
 	free(out);
 	assert_int_equal(retained_configs(f, device), announced);
+	/* A dry run lists them, and exits as the real run would. */
+	assert_int_equal(ctl(f, dry, &out), 75);
+	assert_non_null(strstr(out, "would remove homeassistant/button/"));
+	assert_non_null(strstr(out, "is online"));
+	free(out);
+	assert_int_equal(retained_configs(f, device), announced);
 	kill(f->daemon.pid, SIGTERM);
 	assert_true(daemon_wait_exit(&f->daemon, 10000) >= 0);
 

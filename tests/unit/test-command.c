@@ -111,6 +111,33 @@ static void test_command_is_stale(void **state)
 	assert_false(command_is_stale(0, 1000000000, 0));         /* 0: no limit */
 }
 
+/* The rule the daemon loads its settings by, and bedroomctl's report draws the floor by. */
+static void test_kept_setting_holds_until_the_file_is_edited(void **state)
+{
+	char text[COMMAND_FLOOR_TEXT_MAX];
+	bool from_kept = true;
+
+	assert_true(command_kept_setting_holds("18.7", "19.0", "19.0"));
+	assert_false(command_kept_setting_holds("18.7", "19.0", "18.2")); /* edited since */
+	assert_true(command_kept_setting_holds("18.7", NULL, "18.2"));    /* an older store */
+	assert_false(command_kept_setting_holds(NULL, NULL, "19.0"));     /* never set */
+	assert_true(command_kept_setting_holds("off", "heat", "heat"));
+
+	command_floor_text(19, text);
+	assert_string_equal(text, "19.0");
+	assert_true(command_floor_in_force("18.7", "19.0", 19, 16, 24, &from_kept) == 18.7);
+	assert_true(from_kept);
+	assert_true(command_floor_in_force("18.7", "19.0", 18.2, 16, 24, &from_kept) == 18.2);
+	assert_false(from_kept);
+	assert_true(command_floor_in_force(NULL, NULL, 19, 16, 24, &from_kept) == 19);
+	assert_false(from_kept);
+	/* A kept floor the range no longer allows, or that does not read: the file's. */
+	assert_true(command_floor_in_force("16.5", "19.0", 19, 17, 24, &from_kept) == 19);
+	assert_false(from_kept);
+	assert_true(command_floor_in_force("warm", "19.0", 19, 16, 24, NULL) == 19);
+	(void) state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -119,6 +146,7 @@ int main(void)
 		cmocka_unit_test(test_mode),
 		cmocka_unit_test(test_command_is_stale),
 		cmocka_unit_test(test_reminder_answer),
+		cmocka_unit_test(test_kept_setting_holds_until_the_file_is_edited),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

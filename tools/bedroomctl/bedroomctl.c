@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "config/config.h"
+#include "control/command.h"
 #include "control/cramp-night.h"
 #include "control/cramp-tracker.h"
 #include "control/thermostat-defaults.h"
@@ -419,8 +420,18 @@ static int cmd_report(const char *config_path, int argc, char **argv)
 	}
 
 	if (strcmp(format, "pdf") == 0) {
+		bool floor_from_ha = false;
+		double floor_c = NAN;
+
+		/* The floor in force, by the daemon's rule: Home Assistant's unless the file is
+		 * newer. */
+		if (config)
+			floor_c = command_floor_in_force(
+			    report->floor_set, report->floor_set_file, config->heating.floor_c,
+			    config->heating.floor_min_c, config->heating.floor_max_c,
+			    &floor_from_ha);
 		r = report_render_pdf(report, output, config ? config->daemon.node_id : NULL,
-				      config ? config->heating.floor_c : NAN);
+				      floor_c, floor_from_ha);
 		if (r < 0) {
 			fprintf(stderr, "bedroomctl: %s: cannot write the PDF: %s\n", output,
 				strerror(-r));
@@ -549,7 +560,7 @@ static int cmd_ha_remove(const char *config_path, int argc, char **argv)
 		{},
 	};
 	struct config *config = NULL;
-	bool dry_run = false, force = false;
+	bool dry_run = false, force = false, refused;
 	int c, r;
 
 	while ((c = getopt_long(argc, argv, "c:", options, NULL)) >= 0) {
@@ -575,7 +586,8 @@ static int cmd_ha_remove(const char *config_path, int argc, char **argv)
 	r = load_config(config_path, &config);
 	if (r != 0)
 		return r;
-	if (!force && daemon_online(config) > 0) {
+	refused = !force && daemon_online(config) > 0;
+	if (refused) {
 		fprintf(stderr,
 			"bedroomctl: bedroomd '%s' is online on %s:%d: it would announce the "
 			"device to Home Assistant again when it next connects. Stop it first "
@@ -588,7 +600,8 @@ static int cmd_ha_remove(const char *config_path, int argc, char **argv)
 	}
 	r = ctl_ha_remove(config, dry_run, PUBLISH_TIMEOUT_MS);
 	config_free(config);
-	return r;
+	/* A dry run lists what would go, and exits as the real run would: refused. */
+	return r == 0 && refused ? EXIT_TEMPFAIL : r;
 }
 
 int main(int argc, char **argv)

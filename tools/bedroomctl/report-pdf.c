@@ -101,7 +101,8 @@ static const char *leg_letter(const char *leg)
 }
 
 /* The nights chart: lowest temperature per night, cramps as L/R markers. Returns its bottom. */
-static double draw_nights(cairo_t *cr, const struct report *r, double top, double floor_c)
+static double draw_nights(cairo_t *cr, const struct report *r, double top, double floor_c,
+			  bool floor_from_ha)
 {
 	const double plot_top = top + 22, plot_bottom = top + 190, band = 14;
 	const double col = (RIGHT - LEFT) / (double) r->n_nights;
@@ -173,7 +174,8 @@ static double draw_nights(cairo_t *cr, const struct report *r, double top, doubl
 		cairo_line_to(cr, RIGHT, Y_OF(floor_c));
 		cairo_stroke(cr);
 		cairo_set_dash(cr, NULL, 0, 0);
-		snprintf(buf, sizeof(buf), "night floor %.1f °C", floor_c);
+		snprintf(buf, sizeof(buf), "night floor %.1f °C%s", floor_c,
+			 floor_from_ha ? " (set from Home Assistant)" : "");
 		text(cr, RIGHT, Y_OF(floor_c) - 3, 1, buf);
 	}
 
@@ -457,7 +459,7 @@ static cairo_status_t write_out(void *closure, const unsigned char *data, unsign
 }
 
 int report_render_pdf(const struct report *r, const char *path, const char *room_name,
-		      double floor_c)
+		      double floor_c, bool floor_from_ha)
 {
 	struct stat st;
 	/* Only a file of ours is removed on failure: never a device, nor what a link names. */
@@ -514,7 +516,7 @@ int report_render_pdf(const struct report *r, const char *path, const char *room
 		text(cr, LEFT - 40, 101 + dy, 0, buf);
 	}
 
-	y = draw_nights(cr, r, 105 + dy, floor_c);
+	y = draw_nights(cr, r, 105 + dy, floor_c, floor_from_ha);
 	y = draw_weeks(cr, r, y + 12);
 	y = draw_soak(cr, r, y + 12);
 	y = draw_reminders(cr, r, y + 6);

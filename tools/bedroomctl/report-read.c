@@ -362,6 +362,9 @@ int report_read(const char *path, int64_t last_night, unsigned n_nights, int nig
 		rc = summarise(r);
 	if (rc < 0)
 		goto out;
+	/* Missing (never set from Home Assistant) or unreadable: the file's floor is drawn. */
+	(void) store_setting_get(s, "floor", &r->floor_set);
+	(void) store_setting_get(s, "floor_file", &r->floor_set_file);
 	*ret = r;
 	r = NULL;
 	error = NULL;
@@ -390,6 +393,8 @@ struct report *report_free(struct report *r)
 	free(r->reminders);
 	free(r->nights);
 	free(r->weeks);
+	free(r->floor_set);
+	free(r->floor_set_file);
 	free(r);
 	return NULL;
 }

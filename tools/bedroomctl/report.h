@@ -103,6 +103,12 @@ struct report {
 	unsigned n_soak_done, n_soak_known; /* nights */
 	unsigned n_nights_with_cramps;
 	unsigned n_nights_known; /* all but those before the records without a cramp */
+	/*
+	 * The floor Home Assistant set, as the store keeps it, and what the file
+	 * said then (NULL: none): with the configuration, the floor in force
+	 * (command_floor_in_force()).
+	 */
+	char *floor_set, *floor_set_file;
 };
 
 /*
@@ -154,7 +160,8 @@ int report_print_json(const struct report *r, FILE *f);
 int report_print_csv(const struct report *r, FILE *f);
 /*
  * One A4 page for a doctor, written to @path. @room_name (or NULL) goes into
- * the subtitle; @floor_c (or NAN) is drawn as the night floor in the chart.
+ * the subtitle; @floor_c (or NAN) is drawn as the night floor in the chart,
+ * said to be set from Home Assistant when @floor_from_ha.
  */
 int report_render_pdf(const struct report *r, const char *path, const char *room_name,
-		      double floor_c);
+		      double floor_c, bool floor_from_ha);

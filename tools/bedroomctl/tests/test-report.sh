@@ -108,6 +108,22 @@ printf '[heating]\nnight = 09:00-16:00\n' >"$tmp/day-sleeper.conf"
 pdftotext -raw "$tmp/day.pdf" - | grep -qF 'Lowest room temperature each night (09:00 to 16:00)' ||
 	fail "the PDF does not name the configured night window"
 
+# The night floor drawn is the one in force, by the daemon's rule: Home Assistant's 18.7
+# while the file still says what it said then (19.0), the file's once it was edited since.
+cp "$db" "$tmp/floor.db"
+sqlite3 "$tmp/floor.db" "INSERT INTO settings (key, value) VALUES ('floor', '18.7'),
+	('floor_file', '19.0');"
+printf '[heating]\nfloor = 19\n' >"$tmp/floor19.conf"
+printf '[heating]\nfloor = 18.2\n' >"$tmp/floor182.conf"
+"$ctl" --config "$tmp/floor19.conf" report --store "$tmp/floor.db" --until 2026-04-05 \
+	--format pdf --output "$tmp/floor.pdf"
+pdftotext -raw "$tmp/floor.pdf" - | grep -qF 'night floor 18.7 °C (set from Home Assistant)' ||
+	fail "the PDF does not draw the floor set from Home Assistant"
+"$ctl" --config "$tmp/floor182.conf" report --store "$tmp/floor.db" --until 2026-04-05 \
+	--format pdf --output "$tmp/floor.pdf"
+pdftotext -raw "$tmp/floor.pdf" - | tr '\n' ' ' | grep -qE 'night floor 18.2 °C( |$)' ||
+	fail "the PDF does not draw the file's floor, edited since Home Assistant set one"
+
 # The PDF: one page, and the counts are in it.
 "$ctl" report --store "$db" --until 2026-04-05 --format pdf --output "$tmp/report.pdf"
 pdfinfo "$tmp/report.pdf" 2>/dev/null | grep -q '^Pages: *1$' || fail "PDF is not one page"

@@ -117,7 +117,7 @@ static void take_rests_and_alerts(struct heating *h, const struct heating *old)
 							      &h->stages[i].rest) > 0;
 }
 
-void heating_adopt(struct heating *h, struct heating *old)
+void heating_adopt(struct heating *h, struct heating *old, const char *new_broker)
 {
 	bool all_in_place = h->n_stages == old->n_stages, adopted_thermostat;
 	unsigned adopted = 0;
@@ -132,7 +132,7 @@ void heating_adopt(struct heating *h, struct heating *old)
 		struct stage *s = &h->stages[i];
 		bool found = false;
 
-		for (unsigned j = 0; j < old->n_stages && !found; j++) {
+		for (unsigned j = 0; j < old->n_stages && !found && !new_broker; j++) {
 			struct stage *o = &old->stages[j];
 
 			if (!o->heater || strcmp(o->cfg->name, s->cfg->name) != 0 ||
@@ -177,8 +177,13 @@ void heating_adopt(struct heating *h, struct heating *old)
 	if (!adopted_thermostat && old->thermostat && h->thermostat)
 		take_rests_and_alerts(h, old);
 	h->reloaded = true;
-	hand_over_plugs(h, old);
-	mark_new_plugs(h, old);
+	if (new_broker) {
+		/* The same plugs, through a connection that may never come: off now, min_off holds. */
+		heating_say_leaving_broker(old, new_broker);
+	} else {
+		hand_over_plugs(h, old);
+		mark_new_plugs(h, old);
+	}
 	heating_model_adopt(h, old, adopted_thermostat);
 	log_debug("heating: reloaded, %u of %u heaters kept as they were, the thermostat %s",
 		  adopted, h->n_stages, old->thermostat ? "made anew" : "kept");

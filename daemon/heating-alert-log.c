@@ -128,19 +128,17 @@ void heating_say_left_on(const struct stage *s)
 	log_warning("%s: cannot be switched off: the broker is not connected%s", s->source, ends);
 }
 
-void heating_say_broker_changed(const struct heating *h, const char *host, int port)
+void heating_say_leaving_broker(const struct heating *h, const char *new_broker)
 {
-	char ends[160];
-
 	assert(h);
 	for (unsigned i = 0; i < h->n_stages; i++) {
 		const struct stage *s = &h->stages[i];
 
-		if (!s->told_known || !s->told_on)
-			continue;
-		what_ends_it(s, ends, sizeof(ends));
-		log_warning("%s: on, and switched through the new broker %s:%d only: until "
-			    "bedroomd is connected to it, nothing switches it off%s",
-			    s->source, host, port, ends);
+		if (!h->connected || !s->heater || !s->told_known || !s->told_on)
+			continue; /* not connected: heating_off() says it is left on */
+		log_warning("%s: switched off through the old connection before the new one to "
+			    "%s: one left on would be out of reach should that never connect; "
+			    "heating decides afresh once it does",
+			    s->source, new_broker);
 	}
 }

@@ -176,3 +176,5 @@ void heating_alert_cleared_message(const struct stage *s, enum thermostat_alert 
 
 /* A heater told ON that cannot be told OFF (no broker): what ends it, said at the stop. */
 void heating_say_left_on(const struct stage *s);
+/* A reload to another connection: each heater on, that @h's heating_off() switches off, said. */
+void heating_say_leaving_broker(const struct heating *h, const char *new_broker);

@@ -56,9 +56,12 @@ int heating_start(struct heating *h, struct mqtt *mqtt, struct store *store);
  * for the same heaters (the relays' timers, what it learned) and otherwise
  * what it learned about the room, the last room and outdoor readings. @old's
  * heating_stop() then leaves the adopted heaters alone; it switches off only
- * those that are gone or changed.
+ * those that are gone or changed. With @new_broker ("host:port": the reload
+ * changed the connection) no heater is taken over: @old switches each off
+ * through the connection it has, for one left on would be out of reach should
+ * the new one never connect; min_off then holds, as after a restart.
  */
-void heating_adopt(struct heating *h, struct heating *old);
+void heating_adopt(struct heating *h, struct heating *old, const char *new_broker);
 
 /*
  * The room reading heating starts from, before heating_start(): on a reload,
@@ -75,13 +78,6 @@ void heating_take_room_reading(struct heating *h, const struct room_reading *rea
  * reconnection that arrives afterwards changes nothing. For a shutdown. */
 void heating_off(struct heating *h);
 
-/*
- * For a reload that changed the broker, after heating_start() on the new
- * connection: each heater last told ON is said, with what ends it should the
- * new broker not be reached (the old connection, which could switch it off,
- * is gone).
- */
-void heating_say_broker_changed(const struct heating *h, const char *host, int port);
 
 /* As heating_off(), and drops the subscriptions; for a reload. */
 void heating_stop(struct heating *h);

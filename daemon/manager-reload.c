@@ -1,5 +1,6 @@
 /* A reload: the new configuration swapped in, or the running one kept. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <systemd/sd-daemon.h>
 
@@ -39,6 +40,7 @@ static int apply_config(struct manager *m, struct config *next)
 	struct mqtt *mqtt = NULL;
 	struct parts *parts = NULL;
 	bool new_dir = !state_dir_same(prev->daemon.state_dir, next->daemon.state_dir);
+	char new_broker[300];
 	int lock_fd = -1;
 	int r;
 
@@ -72,15 +74,15 @@ static int apply_config(struct manager *m, struct config *next)
 		}
 	}
 	/* What did not change goes on as it was: the readings, the relays, their timers. */
-	parts_adopt(parts, m->parts);
+	if (mqtt)
+		snprintf(new_broker, sizeof(new_broker), "%s:%d", next->mqtt.host,
+			 next->mqtt.port);
+	parts_adopt(parts, m->parts, mqtt ? new_broker : NULL);
 	parts_stop(m->parts);
 	m->parts = parts_free(m->parts);
 	m->parts = parts;
 	if (parts_start(m->parts, mqtt ? mqtt : m->mqtt, store_guard_get(m->store)) < 0)
 		log_error("part of the new configuration did not start (see above); the rest runs");
-	if (mqtt && parts_heating(m->parts))
-		heating_say_broker_changed(parts_heating(m->parts), next->mqtt.host,
-					   next->mqtt.port);
 	m->config = next;
 	manager_apply_log_level(next);
 	if (mqtt)

@@ -168,7 +168,7 @@ static bool source_gone(const char *source, void *userdata)
 	return ours && parts_alert_horizon_usec(p, source) == 0;
 }
 
-void parts_adopt(struct parts *p, struct parts *old)
+void parts_adopt(struct parts *p, struct parts *old, const char *new_broker)
 {
 	assert(p);
 	assert(old);
@@ -176,7 +176,7 @@ void parts_adopt(struct parts *p, struct parts *old)
 	bool same_thermometers;
 
 	same_thermometers = room_adopt(p->room, old->room);
-	heating_adopt(p->heating, old->heating);
+	heating_adopt(p->heating, old->heating, new_broker);
 	/* Heating goes on from what the new room knows: nothing, if its thermometer changed. */
 	room_current_reading(p->room, &reading);
 	heating_take_room_reading(p->heating, &reading, !same_thermometers);

@@ -62,10 +62,11 @@ int parts_start(struct parts *p, struct mqtt *mqtt, struct store *store);
  * change — the thermometers' health and last values, each heater whose settings
  * are the same (its relay, its timers), the thermostat, each reminder's run —
  * so a reload does not switch a heater, forget the room, restart a minimum
- * off-time, send a reminder twice or lose a snooze. Before
+ * off-time, send a reminder twice or lose a snooze; with @new_broker ("host:port",
+ * the connection changed) the heaters go off first (heating_adopt()). Before
  * parts_start(p) and parts_stop(old).
  */
-void parts_adopt(struct parts *p, struct parts *old);
+void parts_adopt(struct parts *p, struct parts *old, const char *new_broker);
 
 /* Heaters off, GPIO lines released, subscriptions dropped: before the parts go. */
 void parts_stop(struct parts *p);

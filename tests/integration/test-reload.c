@@ -264,11 +264,12 @@ static void test_reload_changing_the_heater_commands_it_again(void **state)
 
 /*
  * A reload to a broker that cannot be reached (a typo in the port) while a
- * heater is on: the old connection, which could switch it off, is gone, and
- * that is said, with what ends it (a generic plug: nothing from bedroomd).
- * Putting the port back reaches the plug again.
+ * heater is on: it is switched off through the old connection first, since
+ * nothing could switch it off once that is gone (a user trial: a generic plug
+ * left on, the thermometer with it on the old broker). Putting the port back
+ * reaches the plug again.
  */
-static void test_reload_to_an_unreachable_broker_says_the_heater_is_on(void **state)
+static void test_reload_to_an_unreachable_broker_switches_off_first(void **state)
 {
 	struct fixture *f = *state;
 	char text[256], want[256];
@@ -282,11 +283,12 @@ static void test_reload_to_an_unreachable_broker_says_the_heater_is_on(void **st
 	f->broker.port = port;
 	write_config(f, "0", "0", "");
 	f->broker.port = good;
+	client_clear(f->client);
 	reload(f);
+	plug_receives(f, "OFF");
 	snprintf(want, sizeof(want),
-		 "heater.plug: on, and switched through the new broker 127.0.0.1:%d only: until "
-		 "bedroomd is connected to it, nothing switches it off, and the plug has no "
-		 "auto-off from bedroomd",
+		 "heater.plug: switched off through the old connection before the new one to "
+		 "127.0.0.1:%d: one left on would be out of reach should that never connect",
 		 port);
 	assert_int_equal(daemon_wait_log(&f->daemon, want, 5000), 0);
 	snprintf(text, sizeof(text), "cannot reach MQTT broker 127.0.0.1:%d", port);
@@ -393,7 +395,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_min_on_is_the_reason, reload_setup,
 						reload_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_reload_to_an_unreachable_broker_says_the_heater_is_on, reload_setup,
+		    test_reload_to_an_unreachable_broker_switches_off_first, reload_setup,
 		    reload_teardown),
 		cmocka_unit_test_setup_teardown(test_plug_alerts_say_what_the_plug_said,
 						reload_setup, reload_teardown),

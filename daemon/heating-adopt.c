@@ -178,7 +178,7 @@ void heating_adopt(struct heating *h, struct heating *old, const char *new_broke
 		take_rests_and_alerts(h, old);
 	h->reloaded = true;
 	if (new_broker) {
-		/* The same plugs, through a connection that may never come: off now, min_off holds. */
+		/* The new connection may never come: off now, and min_off holds. */
 		heating_say_leaving_broker(old, new_broker);
 	} else {
 		hand_over_plugs(h, old);

@@ -78,7 +78,6 @@ void heating_take_room_reading(struct heating *h, const struct room_reading *rea
  * reconnection that arrives afterwards changes nothing. For a shutdown. */
 void heating_off(struct heating *h);
 
-
 /* As heating_off(), and drops the subscriptions; for a reload. */
 void heating_stop(struct heating *h);
 

@@ -75,8 +75,7 @@ static int apply_config(struct manager *m, struct config *next)
 	}
 	/* What did not change goes on as it was: the readings, the relays, their timers. */
 	if (mqtt)
-		snprintf(new_broker, sizeof(new_broker), "%s:%d", next->mqtt.host,
-			 next->mqtt.port);
+		snprintf(new_broker, sizeof(new_broker), "%s:%d", next->mqtt.host, next->mqtt.port);
 	parts_adopt(parts, m->parts, mqtt ? new_broker : NULL);
 	parts_stop(m->parts);
 	m->parts = parts_free(m->parts);

@@ -7,7 +7,7 @@
  * Rate limit for warnings about input from outside (bad commands, answers,
  * cramp reports): the first @burst in a window of @window_usec are logged in
  * full, the rest only counted; once the window is over, the count is reported
- * in one summary line ("N more invalid commands on X within a minute") before
+ * in one summary line ("N more warnings about X within a minute") before
  * the next warning, or when the owner asks (log_limit_flush(), from a timer at
  * log_limit_due_usec(): daemon/warn-limit.c). A flood of 10 000 bad messages so costs
  * @burst + 1 lines a window, not 10 000. Pure: the time is an argument.

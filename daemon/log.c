@@ -101,8 +101,8 @@ void log_lines(enum log_level level, const char *text)
 void log_limit_summary(unsigned n, const char *what)
 {
 	if (n > 0)
-		log_warning("%u more invalid commands on %s within a minute, not logged one by one",
-			    n, what);
+		log_warning("%u more warnings about %s within a minute, not logged one by one", n,
+			    what);
 }
 
 void log_warning_limitedv(struct log_limit *limit, const char *what, const char *fmt, va_list ap)
@@ -116,7 +116,7 @@ void log_warning_limitedv(struct log_limit *limit, const char *what, const char 
 		write_line(LOG_LEVEL_WARNING, "", fmt, ap);
 	/* Said when it starts, not only in the summary a minute later. */
 	if (!full && limit->n_quiet == 1)
-		log_warning("invalid commands on %s keep coming: the rest of this minute's are "
+		log_warning("warnings about %s keep coming: the rest of this minute's are "
 			    "counted, not logged one by one",
 			    what);
 }

@@ -44,8 +44,8 @@ void log_lines(enum log_level level, const char *text);
 /*
  * A warning about input from outside on @what (a topic such as "set/floor"),
  * through @limit: logged in full, or only counted while a flood lasts; the
- * count of a window that is over is logged first as one line, "N more invalid
- * commands on X within a minute, not logged one by one". Parts use it through
+ * count of a window that is over is logged first as one line, "N more warnings
+ * about X within a minute, not logged one by one". Parts use it through
  * daemon/warn-limit.h, whose timer logs that line when the minute is over.
  */
 void log_warning_limited(struct log_limit *limit, const char *what, const char *fmt, ...)

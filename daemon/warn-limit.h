@@ -7,9 +7,10 @@
 /*
  * Rate-limited warnings about input from outside on one topic, with the
  * summary on time: control/log-limit.h decides what is logged in full, and a
- * timer, armed only while warnings are held back, logs "N more invalid
- * commands on X within a minute" when the minute is over, whether or not
- * another bad message comes.
+ * timer, armed only while warnings are held back, logs "N more warnings
+ * about X within a minute" when the minute is over, whether or not another
+ * bad message comes. Not all are invalid: an old command or a cramp logged
+ * without a detail is warned about too.
  */
 struct warn_limit {
 	struct log_limit limit;

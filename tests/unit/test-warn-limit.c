@@ -74,9 +74,9 @@ static void test_summary_comes_when_the_window_closes(void **state)
 	log = captured(flood_then_wait, &f);
 	assert_int_equal(count(log, "ignoring set/floor"), 5);
 	/* The sixth says that the rest are counted; the summary gives the count. */
-	assert_int_equal(count(log, "invalid commands on set/floor keep coming"), 1);
-	assert_non_null(strstr(log, "995 more invalid commands on set/floor within a minute"));
-	assert_int_equal(count(log, "more invalid commands"), 1);
+	assert_int_equal(count(log, "warnings about set/floor keep coming"), 1);
+	assert_non_null(strstr(log, "995 more warnings about set/floor within a minute"));
+	assert_int_equal(count(log, "more warnings about"), 1);
 	assert_int_equal(f.w.limit.n_quiet, 0);
 	free(log);
 	warn_limit_done(&f.w);
@@ -102,7 +102,7 @@ static void test_done_says_what_was_held_back(void **state)
 	warn_limit_init(&f.w, NULL, "reminder answers");
 	log = captured(flood_then_done, &f);
 	assert_int_equal(count(log, "ignoring an answer"), 5);
-	assert_non_null(strstr(log, "2 more invalid commands on reminder answers"));
+	assert_non_null(strstr(log, "2 more warnings about reminder answers"));
 	free(log);
 }
 

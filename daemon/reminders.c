@@ -377,6 +377,17 @@ static bool idle(const struct reminder *rem)
 }
 
 /*
+ * Whether the store needs nothing of @rem: not sent and never answered (foot_soak
+ * and stretch without a section). Its fresh state is made again at every start;
+ * writing it would only fail on a full disk, and raise store_failed for a
+ * reminder nobody uses.
+ */
+static bool nothing_to_keep(const struct reminder *rem)
+{
+	return !rem->enabled && idle(rem);
+}
+
+/*
  * Takes the states the store holds into the reminders that are @idle_only
  * idle (else into all but those a reload adopted: theirs is the one in
  * memory). Runs of reminders no longer sent, or no longer configured, leave
@@ -541,7 +552,7 @@ void reminders_set_store(struct reminders *r, struct store *store)
 		struct reminder *rem = &r->list[i];
 		struct store_reminder_state st;
 
-		if (!rem->unsaved)
+		if (!rem->unsaved || nothing_to_keep(rem))
 			continue;
 		reminder_state_to_store(rem, &st);
 		if (reminders_outbox_commit(r->outbox, &st, NULL, 0, NULL, 0) == 0) {

@@ -4,7 +4,8 @@
  * fails and says so: it never skips) and fills it. Then: heating goes on,
  * store_failed is raised, the cramp reported meanwhile is delivered from
  * memory; once space returns it is written to the store, store_failed is
- * cleared, and nothing was lost or sent twice under two ids.
+ * cleared, and nothing was lost or sent twice under two ids. One full disk is
+ * one alert: the reminders, none configured, raise none of their own.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -25,8 +26,16 @@
 
 #include "tests/faults/rig.h"
 
+/*
+ * The manager offers the store what waits every 10 s (STORE_FLUSH_USEC in
+ * daemon/manager.c): the disk stays full this long after the alert, so one
+ * such flush meets it full.
+ */
+#define FLUSH_WAIT_MS 13000
+
 struct fixture {
 	struct rig rig;
+	struct client *alerts; /* <base>/event/alert, never cleared */
 	char filler[200];
 	bool mounted;
 };
@@ -43,6 +52,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
+	f->alerts = client_free(f->alerts);
 	/* The daemon goes first: then nothing holds the mount. */
 	process_stop(&f->rig.daemon.pid);
 	if (f->mounted && umount2(f->rig.daemon.state_dir, MNT_DETACH) < 0)
@@ -95,6 +105,19 @@ static bool wait_alert(struct rig *r, const char *kind, const char *state, int t
 	return false;
 }
 
+/* How many messages @c heard on @topic with both @a and @b in them. */
+static int count_with(struct client *c, const char *topic, const char *a, const char *b)
+{
+	const struct message *msgs;
+	size_t n = client_messages(c, &msgs);
+	int count = 0;
+
+	for (size_t i = 0; i < n; i++)
+		count += strcmp(msgs[i].topic, topic) == 0 && strstr(msgs[i].payload, a) &&
+			 strstr(msgs[i].payload, b);
+	return count;
+}
+
 /* A cramp @hours_ago (each its own, not one cramp reported twice), delivered. */
 static void report(struct rig *r, const char *note, int hours_ago)
 {
@@ -116,7 +139,7 @@ static void test_store_on_a_full_filesystem(void **state)
 	struct fixture *f = *state;
 	struct rig *r = &f->rig;
 	struct rig_events seen = { 0 };
-	long long filled, held_ms, t;
+	long long filled, held_ms, full_ms, t;
 	int readings;
 
 	/* A small filesystem of our own for the state directory. */
@@ -137,12 +160,14 @@ static void test_store_on_a_full_filesystem(void **state)
 	report(r, "before", 3);
 	assert_int_equal(rig_wait_rows(r->db, "cramps", "delivered = 1", 1, 5000), 1);
 
+	assert_int_equal(client_new(&r->broker, rig_topic(r, "event/alert"), &f->alerts), 0);
 	filled = fill(f->filler);
 	printf("# filled the state directory's 2 MiB tmpfs with %lld more bytes\n", filled);
 	rig_events_take(&seen, r->client, r->base);
 	client_clear(r->client);
 	report(r, "while full", 2); /* delivered from memory */
 	assert_true(wait_alert(r, "store_failed", "raised", 10000));
+	full_ms = now_ms();
 	/* A floor set meanwhile holds, and is kept once the store works (it used to be lost). */
 	assert_int_equal(client_publish(r->client, rig_topic(r, "set/floor"), "20.5", false), 0);
 	assert_int_equal(rig_wait_log_after(r, "not kept in the store yet", 0, 10000), 0);
@@ -171,6 +196,12 @@ static void test_store_on_a_full_filesystem(void **state)
 	client_clear(r->client);
 	assert_non_null(client_wait(r->client, rig_plug_on_topic(r), "~Power ON", 10000));
 
+	/* Still full when the manager's flush offers the store what waits. */
+	while (now_ms() < full_ms + FLUSH_WAIT_MS) {
+		rig_drain(r->client, 100);
+		rig_drain(f->alerts, 100);
+	}
+
 	/* Space returns: what was held is written, the alert clears. */
 	assert_int_equal(unlink(f->filler), 0);
 	t = now_ms();
@@ -187,6 +218,16 @@ static void test_store_on_a_full_filesystem(void **state)
 	rig_events_take(&seen, r->client, r->base);
 	assert_true(rig_events_check(&seen, r->db) >= 0);
 	rig_events_clear(&seen);
+	/*
+	 * The store's alert, once. The reminders raised a second one: the flush
+	 * wrote the fresh state of foot_soak and stretch, which exist unconfigured.
+	 */
+	rig_drain(f->alerts, 300);
+	assert_int_equal(
+	    count_with(f->alerts, rig_topic(r, "event/alert"), "\"source\":\"reminders\"", ""), 0);
+	assert_int_equal(count_with(f->alerts, rig_topic(r, "event/alert"),
+				    "\"kind\":\"store_failed\"", "\"state\":\"raised\""),
+			 1);
 	printf("faults: full-disk: a 2 MiB tmpfs filled: heating went on, store_failed raised, "
 	       "the cramp delivered from memory; written %lld ms after space returned, 0 lost\n",
 	       held_ms);

@@ -9,7 +9,8 @@ struct heater {
 	struct heater_preset *preset;
 	struct heater_params p; /* numbers only: the strings belong to the caller */
 	struct heater_messages outbox;
-	unsigned alerts_before; /* at the start of the current call */
+	unsigned alerts_before;  /* at the start of the current call */
+	enum heater_event event; /* of the current call */
 
 	bool connected;
 	bool force_send; /* the next heater_set() sends even without a change */
@@ -171,6 +172,35 @@ static void send_command(struct heater *h, bool fresh, uint64_t now_usec)
 		h->on_usec = now_usec;
 }
 
+/* The plug said the opposite of what it is told, since it was told. */
+static bool contradicts(const struct heater *h)
+{
+	return h->reported && h->desired != HEATER_RELAY_UNKNOWN && h->confirmed != h->desired &&
+	       h->report_usec >= h->desired_usec;
+}
+
+/*
+ * In how long the desired state goes out again by itself, after evaluate():
+ * a retry, a slow retry while unconfirmed (a pending command without retries
+ * left ends in it), or the keep-alive.
+ */
+static uint64_t resend_in(const struct heater *h, uint64_t now_usec)
+{
+	uint64_t at = HEATER_NO_WAKEUP;
+
+	if (h->outbox.n > 0)
+		return 0;
+	if (!may_send(h))
+		return HEATER_NO_WAKEUP;
+	if (h->pending && h->attempts <= h->p.retries)
+		at = add(h->sent_usec, h->p.confirm_timeout_usec);
+	else if (h->pending || h->unconfirmed)
+		at = add(h->sent_usec, h->p.unconfirmed_retry_usec);
+	if (h->desired == HEATER_RELAY_ON && h->p.auto_off_usec > 0)
+		at = min_usec(at, add(h->on_usec, h->p.auto_off_usec / 2));
+	return at == HEATER_NO_WAKEUP ? at : since(at, now_usec);
+}
+
 /* Timers, and the next time they need looking at. */
 static uint64_t evaluate(struct heater *h, uint64_t now_usec)
 {
@@ -212,6 +242,7 @@ static void begin(struct heater *h)
 {
 	heater_messages_clear(&h->outbox);
 	h->alerts_before = alerts(h);
+	h->event = HEATER_EVENT_NONE;
 }
 
 static void finish(struct heater *h, uint64_t now_usec, bool redecide, struct heater_decision *ret)
@@ -229,7 +260,14 @@ static void finish(struct heater *h, uint64_t now_usec, bool redecide, struct he
 		.alerts_cleared = h->alerts_before & ~a,
 		.alerts_active = a,
 		.state = state(h),
+		.resend_in_usec = HEATER_NO_WAKEUP,
 	};
+	/* A heater_unconfirmed raised now says in its own line what the plug said. */
+	if (h->event != HEATER_EVENT_NONE &&
+	    !(ret->alerts_raised & HEATER_ALERT_BIT(HEATER_ALERT_UNCONFIRMED))) {
+		ret->event = h->event;
+		ret->resend_in_usec = resend_in(h, now_usec);
+	}
 }
 
 void heater_set(struct heater *h, bool on, uint64_t now_usec, struct heater_decision *ret)
@@ -250,8 +288,20 @@ void heater_set(struct heater *h, bool on, uint64_t now_usec, struct heater_deci
 	finish(h, now_usec, false, ret);
 }
 
+/* What a report of @relay says that no command asked for; before relay_report() takes it. */
+static enum heater_event relay_event(const struct heater *h, enum heater_relay relay)
+{
+	if (h->desired == HEATER_RELAY_UNKNOWN || relay == h->desired)
+		return HEATER_EVENT_NONE;
+	if (h->unconfirmed) /* news only when it did not say so already */
+		return contradicts(h) ? HEATER_EVENT_NONE : HEATER_EVENT_CONTRADICTS;
+	/* A command not confirmed yet: the plug may not have taken it yet. */
+	return h->confirmed == h->desired ? HEATER_EVENT_SWITCHED : HEATER_EVENT_NONE;
+}
+
 static void relay_report(struct heater *h, enum heater_relay relay, uint64_t now_usec)
 {
+	h->event = relay_event(h, relay);
 	if (relay != h->confirmed) {
 		h->power_known = false;
 		h->low = false;
@@ -361,8 +411,7 @@ void heater_get_status(const struct heater *h, struct heater_status *ret)
 		.energy_known = h->energy_known,
 		.energy_kwh = h->energy_kwh,
 		.no_power = h->no_power,
-		.contradicts = h->reported && h->desired != HEATER_RELAY_UNKNOWN &&
-			       h->confirmed != h->desired && h->report_usec >= h->desired_usec,
+		.contradicts = contradicts(h),
 		.state = state(h),
 		.alerts_active = alerts(h),
 	};

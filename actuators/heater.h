@@ -18,6 +18,14 @@
  *  - A report of the other state while no command is pending (someone pressed
  *    the plug's button, its dead-man fired) re-sends the desired state, at most
  *    once per confirm_timeout.
+ *  - A relay report that no command asked for is the decision's event, for the
+ *    journal (the alerts stay as they are): HEATER_EVENT_SWITCHED when the plug
+ *    was confirmed in the desired state and now says the other (switched by
+ *    its button, its own timer, another automation); HEATER_EVENT_CONTRADICTS
+ *    when heater_unconfirmed is active and the plug now says the opposite of
+ *    its command (it said nothing since, or the command changed). The same
+ *    report again is no event: a flapping plug gives one per switch, which the
+ *    daemon rate-limits.
  *  - The plug's last will says offline: heater_offline alert; nothing is sent
  *    to it until it is back online, then the desired state is sent at once.
  *  - Keep-alive: while on with an auto-off, ON (with the auto-off) is re-sent
@@ -63,6 +71,13 @@ enum heater_state {
 
 #define HEATER_NO_WAKEUP UINT64_MAX
 
+/* What a relay report said that no command asked for (see the rules above). */
+enum heater_event {
+	HEATER_EVENT_NONE,
+	HEATER_EVENT_SWITCHED,    /* confirmed, then the other state: switched by something else */
+	HEATER_EVENT_CONTRADICTS, /* heater_unconfirmed active: now it says the opposite */
+};
+
 struct heater_decision {
 	const struct heater_message *messages; /* publish in order; owned by the heater,
 						* valid until the next call on it */
@@ -74,6 +89,11 @@ struct heater_decision {
 	unsigned alerts_cleared; /* newly cleared */
 	unsigned alerts_active;
 	enum heater_state state;
+	/* Of a relay report; NONE when the heater_unconfirmed raised by this call says it. */
+	enum heater_event event;
+	/* With an event: the desired state goes out again in this long; 0: in messages;
+	 * HEATER_NO_WAKEUP: not while the plug is offline. */
+	uint64_t resend_in_usec;
 };
 
 struct heater_status {

@@ -30,6 +30,15 @@ static bool says_offline(const struct mqtt_message *msg)
 	return msg->len == strlen("offline") && strncasecmp(msg->payload, "offline", msg->len) == 0;
 }
 
+/* " (1500 W)" when the plug's power is known since its relay last changed, or "". */
+static void power_text(const struct heater_status *st, char *buf, size_t size)
+{
+	if (st->power_known)
+		snprintf(buf, size, " (%.0f W)", st->power_w);
+	else
+		snprintf(buf, size, "%s", "");
+}
+
 bool heating_plug_says_otherwise(const struct stage *s, char *power, size_t size)
 {
 	struct heater_status st;
@@ -37,11 +46,80 @@ bool heating_plug_says_otherwise(const struct stage *s, char *power, size_t size
 	heater_get_status(s->heater, &st);
 	if (!st.contradicts)
 		return false;
-	if (st.power_known)
-		snprintf(power, size, " (%.0f W)", st.power_w);
-	else
-		power[0] = '\0';
+	power_text(&st, power, size);
 	return true;
+}
+
+/* @n reports held back by @s's limit, in one line; nothing for 0. */
+static void say_held(const struct stage *s, unsigned n)
+{
+	char window[32];
+
+	if (n == 0)
+		return;
+	config_format_duration(s->plug_events.window_usec, window, sizeof(window));
+	log_warning("%s: %u more reports of the plug against its command within %s, not logged "
+		    "one by one",
+		    s->source, n, window);
+}
+
+void heating_log_plug_events_held(struct stage *s, uint64_t now_usec)
+{
+	say_held(s, log_limit_flush(&s->plug_events, now_usec));
+}
+
+/* What bedroomd does about a report against command @told ("ON"): "; sending ON again ...". */
+static void what_is_done(const struct heater_decision *d, const char *told, char *buf, size_t size)
+{
+	unsigned long long sec = (d->resend_in_usec + 999999) / 1000000;
+
+	if (d->resend_in_usec == 0)
+		snprintf(buf, size, "; sending %s again", told);
+	else if (d->resend_in_usec == HEATER_NO_WAKEUP)
+		snprintf(buf, size, "; sending %s again once the plug is back online", told);
+	else /* not sooner: a flapping plug is not answered flap for flap */
+		snprintf(buf, size, "; sending %s again in %llu s, unless it says %s by then", told,
+			 sec, strcmp(told, "ON") == 0 ? "on" : "off");
+}
+
+void heating_log_plug_event(struct stage *s, const struct heater_decision *d, uint64_t now_usec)
+{
+	struct heater_status st;
+	const char *said, *told;
+	char power[32], done[96], window[32];
+	unsigned held;
+
+	assert(d->event != HEATER_EVENT_NONE);
+	if (!log_limit_check(&s->plug_events, now_usec, &held)) {
+		/* Said when it starts, not only in the count at the end of the window. */
+		config_format_duration(s->plug_events.window_usec, window, sizeof(window));
+		if (s->plug_events.n_quiet == 1)
+			log_warning("%s: the plug keeps reporting against its command: more within "
+				    "%s are counted, not logged one by one",
+				    s->source, window);
+		return;
+	}
+	say_held(s, held);
+	heater_get_status(s->heater, &st);
+	said = st.confirmed == HEATER_RELAY_ON ? "on" : "off";
+	told = st.desired == HEATER_RELAY_ON ? "ON" : "OFF";
+	power_text(&st, power, sizeof(power));
+	what_is_done(d, told, done, sizeof(done));
+	switch (d->event) {
+	case HEATER_EVENT_SWITCHED:
+		log_warning("%s: the plug says it is %s%s, though told %s: switched by something "
+			    "else (its button, its own timer, a power cut, another automation?)%s",
+			    s->source, said, power, told, done);
+		return;
+	case HEATER_EVENT_CONTRADICTS:
+		log_warning("%s: %s: the plug now says it is %s%s, though told %s (its own button "
+			    "or timer, or a plug that ignores commands?)%s",
+			    s->source, heater_alert_to_string(HEATER_ALERT_UNCONFIRMED), said,
+			    power, told, done);
+		return;
+	case HEATER_EVENT_NONE:
+		break;
+	}
 }
 
 void heating_log_plug_alert(const struct stage *s, enum heater_alert a,

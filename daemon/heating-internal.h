@@ -15,6 +15,7 @@
 #include "actuators/heater-preset.h"
 #include "actuators/heater.h"
 #include "control/duty-hour.h"
+#include "control/log-limit.h"
 #include "control/thermostat.h"
 #include "daemon/command-guard.h"
 #include "daemon/event-source.h"
@@ -22,6 +23,9 @@
 #include "daemon/heating.h"
 
 #define MINUTE_USEC (60ULL * 1000000ULL)
+
+/* A plug switched against its command: lines in full per window, the rest counted. */
+#define PLUG_EVENT_LIMIT_INIT LOG_LIMIT_INIT(10 * MINUTE_USEC, 3)
 
 struct stage {
 	struct heating *heating;
@@ -46,7 +50,8 @@ struct stage {
 	/* Writes to the store in the minute from keep_window_usec (monotonic): a few at most. */
 	uint64_t keep_window_usec;
 	unsigned keep_writes;
-	struct duty_hour duty; /* for the cramp log's context */
+	struct duty_hour duty;        /* for the cramp log's context */
+	struct log_limit plug_events; /* the journal's lines of heater_decision.event */
 	/* A reload's: the old thermostat's rest and alerts for it, until the new one takes them. */
 	bool rest_pending;
 	struct thermostat_rest rest;
@@ -162,6 +167,17 @@ json_t *heating_model_state(const struct heating *h);
  */
 void heating_log_plug_alert(const struct stage *s, enum heater_alert a,
 			    const struct mqtt_message *cause);
+
+/*
+ * What the plug reported that no command asked for (@d's event, not NONE),
+ * said in the journal with what bedroomd does about it, through @s's limit at
+ * monotonic @now_usec: a line per report, not one a second while it flaps
+ * (heating-alert-log.c, as are the next two).
+ */
+void heating_log_plug_event(struct stage *s, const struct heater_decision *d, uint64_t now_usec);
+
+/* The count of events held back in @s's window that is over by @now_usec (UINT64_MAX: all). */
+void heating_log_plug_events_held(struct stage *s, uint64_t now_usec);
 
 /*
  * Whether the plug last said the opposite of what it was told (a press of its

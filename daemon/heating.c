@@ -95,9 +95,13 @@ static void arm_timer(struct heating *h, uint64_t at)
 {
 	if (h->off)
 		return;
-	for (unsigned i = 0; i < h->n_stages; i++)
+	for (unsigned i = 0; i < h->n_stages; i++) {
 		if (h->stages[i].wake_usec < at)
 			at = h->stages[i].wake_usec;
+		/* The count of a plug's reports held back, said when their window is over. */
+		if (log_limit_due_usec(&h->stages[i].plug_events) < at)
+			at = log_limit_due_usec(&h->stages[i].plug_events);
+	}
 	if (heating_relays_due(h) < at)
 		at = heating_relays_due(h); /* the step then keeps what switched */
 	(void) event_deadline_set(&h->wake, at);
@@ -128,6 +132,8 @@ static bool carry_out(struct stage *s, const struct heater_decision *d,
 			log_warning_errno(r, "%s: cannot send '%s'", s->source,
 					  d->messages[i].topic);
 	}
+	if (d->event != HEATER_EVENT_NONE)
+		heating_log_plug_event(s, d, clock_monotonic_usec());
 	for (unsigned a = 0; a < _HEATER_ALERT_MAX; a++) {
 		const char *kind = heater_alert_to_string((enum heater_alert) a);
 
@@ -266,6 +272,7 @@ static int on_timer(sd_event_source *es, uint64_t usec, void *userdata)
 		struct heater_decision hd;
 		struct heater_status before;
 
+		heating_log_plug_events_held(s, now);
 		if (s->wake_usec > now || !h->connected)
 			continue;
 		heater_get_status(s->heater, &before);
@@ -290,6 +297,7 @@ static int make_stage(struct heating *h, struct stage *s, const struct config_he
 	s->heating = h;
 	s->cfg = cfg;
 	s->wake_usec = UINT64_MAX;
+	s->plug_events = (struct log_limit) PLUG_EVENT_LIMIT_INIT;
 	snprintf(s->source, sizeof(s->source), "heater.%s", cfg->name);
 	heater_params_init(&p, cfg->type);
 	p.topic = cfg->topic;
@@ -670,6 +678,7 @@ void heating_off(struct heating *h)
 
 		/* A switch held back (a flood of them) is not lost, sent OFF or not. */
 		heating_relays_flush(&h->stages[i], now, true);
+		heating_log_plug_events_held(&h->stages[i], UINT64_MAX);
 		h->stages[i].on = false;
 		/*
 		 * An adopted heater lives on in the new heating, as it is; a handed

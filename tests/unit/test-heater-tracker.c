@@ -442,14 +442,146 @@ static void test_contradicts(void **state)
 	heater_free(h);
 }
 
+/*
+ * A plug confirmed in the desired state that says the other one was switched
+ * by something else (its button, its own timer, another automation): the
+ * decision says so, and in how long the desired state goes out again. Not a
+ * plug that has not taken a fresh command yet, nor the same report again.
+ */
+static void test_event_switched(void **state)
+{
+	struct heater *h = plug();
+	struct heater_decision d;
+	uint64_t t = T0;
+
+	connected(h, t);
+	d = set(h, true, t);
+	assert_int_equal(d.event, HEATER_EVENT_NONE);
+	d = receive(h, "stat/plug/POWER", "ON", t + SEC);
+	assert_int_equal(d.event, HEATER_EVENT_NONE);
+	/* Switched off by hand: ON again at once, the last ON long ago. */
+	d = receive(h, "stat/plug/POWER", "OFF", t + 100 * SEC);
+	assert_int_equal(d.event, HEATER_EVENT_SWITCHED);
+	assert_on_sent(&d);
+	assert_int_equal(d.resend_in_usec, 0);
+	assert_int_equal(d.alerts_raised, 0);
+	d = receive(h, "stat/plug/POWER", "ON", t + 101 * SEC);
+	assert_int_equal(d.event, HEATER_EVENT_NONE);
+	/* Flapping: ON again when the confirmation timeout of the last ON is over. */
+	d = receive(h, "stat/plug/POWER", "OFF", t + 105 * SEC);
+	assert_int_equal(d.event, HEATER_EVENT_SWITCHED);
+	assert_int_equal(d.n_messages, 0);
+	assert_int_equal(d.resend_in_usec, 10 * SEC);
+	/* The same report again is no news. */
+	d = receive(h, "tele/plug/STATE", "{\"POWER\":\"OFF\"}", t + 106 * SEC);
+	assert_int_equal(d.event, HEATER_EVENT_NONE);
+	d = tick(h, t + 115 * SEC);
+	assert_on_sent(&d);
+	assert_int_equal(d.event, HEATER_EVENT_NONE);
+	receive(h, "stat/plug/POWER", "ON", t + 116 * SEC);
+	/* A fresh OFF the plug has not taken yet: its old state is no switch. */
+	d = set(h, false, t + 200 * SEC);
+	assert_sent(&d, "cmnd/plug/POWER", "OFF");
+	d = receive(h, "tele/plug/STATE", "{\"POWER\":\"ON\"}", t + 201 * SEC);
+	assert_int_equal(d.event, HEATER_EVENT_NONE);
+	d = receive(h, "stat/plug/POWER", "OFF", t + 202 * SEC);
+	assert_int_equal(d.event, HEATER_EVENT_NONE);
+	/* Switched on by another automation while off. */
+	d = receive(h, "stat/plug/POWER", "ON", t + 300 * SEC);
+	assert_int_equal(d.event, HEATER_EVENT_SWITCHED);
+	assert_sent(&d, "cmnd/plug/POWER", "OFF");
+	/* Offline: nothing goes out until it is back. */
+	receive(h, "stat/plug/POWER", "OFF", t + 301 * SEC);
+	receive(h, "tele/plug/LWT", "Offline", t + 400 * SEC);
+	d = receive(h, "stat/plug/POWER", "ON", t + 401 * SEC);
+	assert_int_equal(d.event, HEATER_EVENT_SWITCHED);
+	assert_int_equal(d.n_messages, 0);
+	assert_int_equal(d.resend_in_usec, HEATER_NO_WAKEUP);
+	heater_free(h);
+}
+
+/*
+ * heater_unconfirmed active: the plug that was silent answers the opposite
+ * (a user trial: the journal stayed silent), or contradicts a new command;
+ * once per change of what it says, and none with the alert that says it.
+ */
+static void test_event_contradicts(void **state)
+{
+	struct heater *h = plug();
+	struct heater_decision d;
+	uint64_t t = T0;
+
+	connected(h, t);
+	set(h, true, t);
+	tick(h, t + 15 * SEC);
+	tick(h, t + 30 * SEC);
+	d = tick(h, t + 45 * SEC);
+	assert_int_equal(d.alerts_raised, UNCONFIRMED);
+	/* Silent so far; now it says OFF: news, and ON goes again at once. */
+	d = receive(h, "stat/plug/POWER", "OFF", t + 50 * SEC);
+	assert_int_equal(d.event, HEATER_EVENT_CONTRADICTS);
+	assert_int_equal(d.alerts_raised, 0);
+	assert_int_equal(d.alerts_active, UNCONFIRMED);
+	assert_on_sent(&d);
+	assert_int_equal(d.resend_in_usec, 0);
+	/* Its periodic report says the same: no news. */
+	d = receive(h, "tele/plug/STATE", "{\"POWER\":\"OFF\"}", t + 51 * SEC);
+	assert_int_equal(d.event, HEATER_EVENT_NONE);
+	/* Told OFF, it says ON: news; OFF goes again with the slow retries. */
+	d = set(h, false, t + 60 * SEC);
+	assert_sent(&d, "cmnd/plug/POWER", "OFF");
+	d = receive(h, "stat/plug/POWER", "ON", t + 61 * SEC);
+	assert_int_equal(d.event, HEATER_EVENT_CONTRADICTS);
+	assert_int_equal(d.n_messages, 0);
+	assert_int_equal(d.resend_in_usec, 59 * SEC);
+	/* It says OFF as told: the alert's clearing says it, no event. */
+	d = receive(h, "stat/plug/POWER", "OFF", t + 62 * SEC);
+	assert_int_equal(d.alerts_cleared, UNCONFIRMED);
+	assert_int_equal(d.event, HEATER_EVENT_NONE);
+	/* Then on by itself: switched by something else, OFF again when 15 s are over. */
+	d = receive(h, "stat/plug/POWER", "ON", t + 70 * SEC);
+	assert_int_equal(d.event, HEATER_EVENT_SWITCHED);
+	assert_int_equal(d.resend_in_usec, 5 * SEC);
+	heater_free(h);
+}
+
+/* A switch that comes with heater_unconfirmed raised (a late tick): the alert's line says it. */
+static void test_event_with_the_alert(void **state)
+{
+	struct heater *h = plug();
+	struct heater_decision d;
+	uint64_t t = T0;
+
+	connected(h, t);
+	set(h, true, t);
+	receive(h, "stat/plug/POWER", "ON", t + SEC);
+	/* The keep-alive and its retries, none confirmed, the plug on all along. */
+	for (uint64_t at = 300; at <= 330; at += 15) {
+		d = tick(h, t + at * SEC);
+		assert_on_sent(&d);
+	}
+	d = receive(h, "stat/plug/POWER", "OFF", t + 346 * SEC);
+	assert_int_equal(d.alerts_raised, UNCONFIRMED);
+	assert_int_equal(d.event, HEATER_EVENT_NONE);
+	heater_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_start_off),   cmocka_unit_test(test_keepalive),
-		cmocka_unit_test(test_no_dead_man), cmocka_unit_test(test_unconfirmed),
-		cmocka_unit_test(test_drift),       cmocka_unit_test(test_offline),
-		cmocka_unit_test(test_broker),      cmocka_unit_test(test_power),
-		cmocka_unit_test(test_shelly),      cmocka_unit_test(test_contradicts),
+		cmocka_unit_test(test_start_off),
+		cmocka_unit_test(test_keepalive),
+		cmocka_unit_test(test_no_dead_man),
+		cmocka_unit_test(test_unconfirmed),
+		cmocka_unit_test(test_drift),
+		cmocka_unit_test(test_offline),
+		cmocka_unit_test(test_broker),
+		cmocka_unit_test(test_power),
+		cmocka_unit_test(test_shelly),
+		cmocka_unit_test(test_contradicts),
+		cmocka_unit_test(test_event_switched),
+		cmocka_unit_test(test_event_contradicts),
+		cmocka_unit_test(test_event_with_the_alert),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

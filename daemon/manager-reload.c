@@ -26,10 +26,18 @@ void manager_apply_log_level(const struct config *c)
 	log_set_max_level(levels[c->daemon.log_level]);
 }
 
-/* Any [mqtt] key (the key table's), or the password its file holds now. */
+/*
+ * Whether the connection must be made anew: any [mqtt] key (the key table's)
+ * but command_max_age, which heating reads from the new file, or the password
+ * its file holds now. A new connection switches the heaters off first
+ * (heating_adopt()): no reason to for a key the connection does not use.
+ */
 static bool mqtt_config_differs(const struct config *a, const struct config *b)
 {
-	return !config_section_equal("mqtt", a, b) ||
+	struct config b_as_a = *b;
+
+	b_as_a.mqtt.command_max_age_usec = a->mqtt.command_max_age_usec;
+	return !config_section_equal("mqtt", a, &b_as_a) ||
 	       !streq_null(a->mqtt.password, b->mqtt.password);
 }
 

@@ -49,12 +49,13 @@ void write_conf(struct fixture *f, const struct conf *c)
 
 	snprintf(text, sizeof(text),
 		 "[daemon]\nnode_id = reload%d\nstate_dir = %s\nlog_level = debug\n"
-		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n"
+		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n%s"
 		 "[heating]\nfloor = 18\nday_floor = 18\nmin_on = %s\nmin_off = %s\n"
 		 "[sensor.air]\ntype = mqtt\ntopic = %s\nmax_rate = 0\n%s"
 		 "[heater.plug]\ntype = generic\ncommand_topic = %s\nstate_topic = %s\n%s",
 		 (int) getpid(), c->state_dir ? c->state_dir : "@STATE_DIR@", f->broker.port,
-		 c->min_on ? c->min_on : "0", c->min_off ? c->min_off : "0", f->thermo_topic,
+		 c->mqtt_extra ? c->mqtt_extra : "", c->min_on ? c->min_on : "0",
+		 c->min_off ? c->min_off : "0", f->thermo_topic,
 		 c->sensor_extra ? c->sensor_extra : "", c->set_topic ? c->set_topic : f->set_topic,
 		 c->state_topic ? c->state_topic : f->plug_state_topic, c->extra ? c->extra : "");
 	assert_int_equal(daemon_write_config(&f->daemon, text), 0);

@@ -22,6 +22,7 @@ struct fixture {
 /* What a test's configuration changes from the usual one (NULL: the usual). */
 struct conf {
 	const char *min_on, *min_off;
+	const char *mqtt_extra;              /* more keys of [mqtt] */
 	const char *sensor_extra;            /* more keys of [sensor.air] */
 	const char *set_topic, *state_topic; /* the plug's: another plug */
 	const char *state_dir;               /* else the harness's */

@@ -303,6 +303,35 @@ static void test_reload_to_an_unreachable_broker_switches_off_first(void **state
 }
 
 /*
+ * A reload that changes only command_max_age keeps the connection, and the
+ * heater on: the key is heating's, and a new connection would switch the
+ * heaters off first (the test above).
+ */
+static void test_reload_of_command_max_age_keeps_the_connection(void **state)
+{
+	struct fixture *f = *state;
+	char *log;
+
+	write_config(f, "0", "0", "");
+	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
+	reading(f, "15.0");
+	plug_receives(f, "ON");
+	client_clear(f->client); /* the OFF of the start */
+	write_conf(f, &(struct conf){ .mqtt_extra = "command_max_age = 2min\n" });
+	reload(f);
+	reading(f, "15.0");
+	state_says(f, "\"heating_reason\":\"heating\"");
+	assert_int_equal(commands(f, "OFF"), 0);
+	log = daemon_stderr(&f->daemon);
+	assert_non_null(log);
+	if (strstr(log, "switched off through the old connection") ||
+	    strstr(log, "connection lost") || strstr(log, "said offline"))
+		fail_msg("command_max_age made a new connection:\n%s", log);
+	free(log);
+	assert_int_equal(daemon_log_count(&f->daemon, "connected to MQTT broker"), 1);
+}
+
+/*
  * The plug's alerts in the plug's words: an availability payload that is not
  * availability_online is quoted (it used to read "the plug says it is offline
  * (its last will)" for 'Online'), and a plug that says the opposite of its
@@ -341,6 +370,12 @@ static void test_plug_alerts_say_what_the_plug_said(void **state)
 	assert_int_equal(daemon_log_count(&f->daemon, "heater_offline is over"), 2);
 	/* Its own button: OFF, and no answer to the ON sent again. */
 	assert_int_equal(client_publish(f->client, f->plug_state_topic, "OFF", true), 0);
+	assert_int_equal(daemon_wait_log(&f->daemon,
+					 "heater.plug: the plug says it is off, though told ON: "
+					 "switched by something else (its button, its own timer, "
+					 "a power cut, another automation?); sending ON again",
+					 10000),
+			 0);
 	assert_int_equal(
 	    daemon_wait_log(&f->daemon,
 			    "heater.plug: heater_unconfirmed: the plug says it is off, "
@@ -349,6 +384,67 @@ static void test_plug_alerts_say_what_the_plug_said(void **state)
 	    0);
 	assert_non_null(
 	    client_wait(f->client, alert, "~says it is off, though bedroomd switched it on", 5000));
+}
+
+/*
+ * A plug switched by something else, or that changes what it says while
+ * heater_unconfirmed is active, is said in the journal with what bedroomd does
+ * about it (a user trial: corrected without a line, and silent while
+ * unconfirmed); a plug that flaps does not write a line a flap.
+ */
+static void test_plug_switched_by_something_else_is_said(void **state)
+{
+	struct fixture *f = *state;
+	const char *switched = "switched by something else (its button, its own timer, a power "
+			       "cut, another automation?)";
+
+	write_config(f, "0", "0", "confirm_timeout = 2s\n");
+	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
+	reading(f, "15.0");
+	plug_receives(f, "ON");
+	/* Its button: off. bedroomd says so, and ON goes again. */
+	client_clear(f->client);
+	assert_int_equal(client_publish(f->client, f->plug_state_topic, "OFF", true), 0);
+	assert_int_equal(daemon_wait_log(&f->daemon,
+					 "heater.plug: the plug says it is off, though told ON: "
+					 "switched by something else (its button, its own timer, "
+					 "a power cut, another automation?); sending ON again",
+					 10000),
+			 0);
+	plug_receives(f, "ON");
+	/* Told OFF, silent until heater_unconfirmed; then it says ON: said, once. */
+	client_clear(f->client);
+	reading(f, "24.0");
+	assert_non_null(client_wait(f->client, f->set_topic, "OFF", 10000));
+	assert_int_equal(
+	    daemon_wait_log(&f->daemon, "heater.plug: heater_unconfirmed: no answer on", 20000), 0);
+	assert_int_equal(client_publish(f->client, f->plug_state_topic, "ON", true), 0);
+	assert_int_equal(client_publish(f->client, f->plug_state_topic, "ON", true), 0);
+	assert_int_equal(daemon_wait_log(&f->daemon,
+					 "heater.plug: heater_unconfirmed: the plug now says it is "
+					 "on, though told OFF (its own button or timer, or a plug "
+					 "that ignores commands?); sending OFF again",
+					 10000),
+			 0);
+	/* It says OFF as told: the alert is over. */
+	assert_int_equal(client_publish(f->client, f->plug_state_topic, "OFF", true), 0);
+	assert_int_equal(
+	    daemon_wait_log(&f->daemon, "heater.plug: heater_unconfirmed is over", 10000), 0);
+	assert_int_equal(daemon_log_count(&f->daemon, "the plug now says it is"), 1);
+	/* Flapping: three lines in ten minutes, then one that says the rest are counted. */
+	for (int i = 0; i < 10; i++) {
+		assert_int_equal(client_publish(f->client, f->plug_state_topic, "ON", true), 0);
+		assert_int_equal(client_publish(f->client, f->plug_state_topic, "OFF", true), 0);
+	}
+	assert_int_equal(daemon_wait_log(&f->daemon,
+					 "heater.plug: the plug keeps reporting against its "
+					 "command: more within 10min are counted, not logged one "
+					 "by one",
+					 10000),
+			 0);
+	sleep(1);
+	assert_int_equal(daemon_log_count(&f->daemon, switched), 2);
+	assert_int_equal(daemon_log_count(&f->daemon, "keeps reporting against its command"), 1);
 }
 
 /*
@@ -397,7 +493,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_reload_to_an_unreachable_broker_switches_off_first, reload_setup,
 		    reload_teardown),
+		cmocka_unit_test_setup_teardown(test_reload_of_command_max_age_keeps_the_connection,
+						reload_setup, reload_teardown),
 		cmocka_unit_test_setup_teardown(test_plug_alerts_say_what_the_plug_said,
+						reload_setup, reload_teardown),
+		cmocka_unit_test_setup_teardown(test_plug_switched_by_something_else_is_said,
 						reload_setup, reload_teardown),
 		cmocka_unit_test_setup_teardown(test_reload_changing_the_heater_commands_it_again,
 						reload_setup, reload_teardown),

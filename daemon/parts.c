@@ -7,19 +7,16 @@
 
 #include "daemon/clock.h"
 #include "daemon/log.h"
+#include "daemon/room-sampler.h"
 
 /* A cramp within this of now is live: what is true now is its context. */
 #define CONTEXT_LIVE_S       (5 * 60)
 #define CONTEXT_SAMPLE_GAP_S (10 * 60) /* twice the room temperature's sampling interval */
 
-#define ROOM_SAMPLE_USEC                                                                           \
-	(5 * 60 * 1000000ULL) /* the room temperature kept in the store, this often */
-
 struct parts {
 	const struct parts_env *env;
 	struct store *store;
-	bool sampled;
-	uint64_t last_sample_usec; /* monotonic: a wall-clock jump does not stop the samples */
+	struct room_sampler *sampler;
 
 	struct room *room;
 	struct inputs *inputs;
@@ -33,34 +30,27 @@ static void changed(struct parts *p)
 		p->env->changed(p->env->userdata);
 }
 
-/* The room temperature every few minutes, for the report's coldest hour of the night. */
-static void sample_room_temperature(struct parts *p)
-{
-	uint64_t mono = clock_monotonic_usec();
-	int64_t now = (int64_t) (clock_realtime_usec() / 1000000);
-	double c;
-	int r;
-
-	if (!p->store || (p->sampled && mono - p->last_sample_usec < ROOM_SAMPLE_USEC) ||
-	    !room_temperature(p->room, &c))
-		return;
-	p->sampled = true;
-	p->last_sample_usec = mono;
-	r = store_room_temperature_add(p->store, now, clock_local_offset_s(now), c);
-	if (r < 0)
-		log_warning_errno(r, "cannot store the room temperature, ignoring");
-}
-
 static void on_room_changed(void *userdata)
 {
-	struct parts *p = userdata;
+	changed(userdata);
+}
 
-	sample_room_temperature(p);
-	changed(p);
+/* Every reading the room takes, for the store's samples: a dip between two publishes too. */
+static void on_room_reading(void *userdata)
+{
+	struct parts *p = userdata;
+	double c;
+
+	if (room_temperature(p->room, &c))
+		room_sampler_take(p->sampler, c, (int64_t) (clock_realtime_usec() / 1000000),
+				  clock_monotonic_usec());
+	else
+		room_sampler_unknown(p->sampler);
 }
 
 static const struct room_callbacks room_callbacks = {
 	.changed = on_room_changed,
+	.reading = on_room_reading,
 };
 
 static void on_part_changed(void *userdata)
@@ -103,6 +93,11 @@ int parts_new(const struct parts_env *env, const struct config *config, struct p
 	if (!p)
 		return log_error_errno(-ENOMEM, "cannot set up the configuration");
 	p->env = env;
+	r = room_sampler_new(env->event, ROOM_SAMPLE_USEC, &p->sampler);
+	if (r < 0) {
+		log_error_errno(r, "cannot set up the room temperature's samples");
+		goto out;
+	}
 	r = room_new(env->event, config, env->alerts, &room_callbacks, p, &p->room);
 	if (r < 0) {
 		log_error_errno(r, "cannot set up the room sensors");
@@ -137,6 +132,7 @@ struct parts *parts_free(struct parts *p)
 	p->heating = heating_free(p->heating);
 	p->inputs = inputs_free(p->inputs);
 	p->room = room_free(p->room);
+	p->sampler = room_sampler_free(p->sampler);
 	free(p);
 	return NULL;
 }
@@ -148,6 +144,7 @@ int parts_start(struct parts *p, struct mqtt *mqtt, struct store *store)
 	assert(p);
 	assert(mqtt);
 	p->store = store;
+	room_sampler_set_store(p->sampler, store);
 	/* Each on its own: one that cannot start does not keep the others (heating) down. */
 	r = room_start(p->room, mqtt);
 	k = inputs_start(p->inputs, mqtt);
@@ -181,8 +178,8 @@ void parts_adopt(struct parts *p, struct parts *old, const char *new_broker)
 	room_current_reading(p->room, &reading);
 	heating_take_room_reading(p->heating, &reading, !same_thermometers);
 	reminders_adopt(p->reminders, old->reminders);
-	p->sampled = old->sampled;
-	p->last_sample_usec = old->last_sample_usec;
+	/* The old parts' window ends with the reload: its lowest is written now. */
+	room_sampler_flush(old->sampler);
 	(void) alerts_clear_gone(p->env->alerts, source_gone, p, clock_realtime_usec());
 }
 
@@ -195,6 +192,7 @@ void parts_stop(struct parts *p)
 	/* The old inputs release their GPIO lines before the new ones ask for them. */
 	inputs_stop(p->inputs);
 	room_stop(p->room);
+	room_sampler_flush(p->sampler);
 }
 
 void parts_heaters_off(struct parts *p)
@@ -207,6 +205,8 @@ void parts_set_store(struct parts *p, struct store *store)
 {
 	assert(p);
 	p->store = store;
+	room_sampler_set_store(p->sampler, store);
+	room_sampler_flush(p->sampler); /* what waited for a store */
 	heating_set_store(p->heating, store);
 	reminders_set_store(p->reminders, store);
 }
@@ -265,6 +265,10 @@ void parts_cramp_context(const struct parts *p, struct store *store, int64_t tim
 
 	if (store && store_room_temperature_min(store, time_s - 6 * 3600, time_s, &c) == 0)
 		ret->min_room_c = c;
+	/* The lowest not written yet, and the room now: the lowest before a cramp includes them. */
+	if (room_sampler_pending_lowest(p->sampler, time_s - 6 * 3600, time_s, &c) &&
+	    !(c >= ret->min_room_c))
+		ret->min_room_c = c;
 	ret->soak_done = reminders_foot_soak_done(store, time_s);
 	if (!live) {
 		if (store &&
@@ -272,8 +276,11 @@ void parts_cramp_context(const struct parts *p, struct store *store, int64_t tim
 			ret->room_c = c;
 		return;
 	}
-	if (room_temperature(parts_room(p), &c))
+	if (room_temperature(parts_room(p), &c)) {
 		ret->room_c = c;
+		if (!(c >= ret->min_room_c))
+			ret->min_room_c = c;
+	}
 	in_bed = inputs_in_bed(parts_inputs(p), &since);
 	if (in_bed >= 0) {
 		ret->in_bed = in_bed;

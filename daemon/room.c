@@ -50,6 +50,8 @@ static void room_update(struct room *r, const struct room_sensors_result *res, b
 	mc = r->reading.known ? r->reading.value_mc : 0;
 	if (res->news && r->reading_handler)
 		r->reading_handler(&r->reading, r->reading_userdata);
+	if (res->news && r->cb->reading)
+		r->cb->reading(r->userdata);
 	/*
 	 * A sensor going stale, waiting or coming back, or the room temperature
 	 * becoming known or unknown, is news at once, whatever the interval.

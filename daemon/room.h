@@ -22,6 +22,8 @@ struct room;
 struct room_callbacks {
 	/* The room temperature or a sensor's health changed enough to re-publish the state. */
 	void (*changed)(void *userdata);
+	/* A new reading was taken (room_temperature() has it), published or not (may be NULL). */
+	void (*reading)(void *userdata);
 };
 
 /*

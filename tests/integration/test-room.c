@@ -278,6 +278,35 @@ static void test_an_alert_left_by_a_restart_is_cleared_when_not_seen_again(void 
 			assert_null(strstr(all[i].payload, "\"state\":\"raised\""));
 }
 
+/*
+ * A dip that comes and goes between two samples of the store, and between two
+ * publishes of the state, is the lowest before a cramp (a user trial: the
+ * context said 18.38 after the room had been at 18.13, and the night's lowest
+ * in the report was above the room at its first cramp).
+ */
+static void test_a_dip_between_samples_is_the_lowest_before_a_cramp(void **state)
+{
+	struct fixture *f = *state;
+	const struct message *m;
+	char topic[128], event[128];
+
+	wait_room_temperature(f, "19.5");
+	usleep(300000);
+	client_publish(f->client, f->plain_topic, "16.5", false);
+	usleep(300000);
+	client_publish(f->client, f->plain_topic, "22.0", false);
+	usleep(700000);
+	client_clear(f->client);
+	snprintf(topic, sizeof(topic), "%s/cramp", f->base);
+	snprintf(event, sizeof(event), "%s/event/cramp", f->base);
+	assert_int_equal(client_publish(f->client, topic, "{\"leg\":\"left\"}", false), 0);
+	m = client_wait(f->client, event, "~\"leg\":\"left\"", 10000);
+	assert_non_null(m);
+	if (!strstr(m->payload, "\"lowest_room_temperature\":16.5"))
+		fail_msg("the dip is not the lowest: %s", m->payload);
+	assert_non_null(strstr(m->payload, "\"room_temperature\":19.5"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -288,6 +317,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_an_alert_left_by_a_restart_is_cleared_when_not_seen_again,
 		    setup_quick_to_stale, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_a_dip_between_samples_is_the_lowest_before_a_cramp, setup_patient,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

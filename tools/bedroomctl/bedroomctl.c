@@ -282,9 +282,13 @@ static int cmd_cramp(const char *config_path, int argc, char **argv)
 		goto out;
 	}
 	if (strcmp(availability, "offline") == 0)
+		/* Only the broker holds it now: what that depends on is said (a user trial). */
 		printf("Cramp at %.10s %.5s sent; bedroomd is offline now and logs it when it is "
-		       "back.\n",
-		       when, when + 11);
+		       "back. Until then only the broker %s:%d holds it: a broker restart or power "
+		       "cut before then loses it unless the broker saves queued messages (README: "
+		       "\"Keeping cramps through a broker restart\"). 'bedroomctl report' shows it "
+		       "once logged.\n",
+		       when, when + 11, config->mqtt.host, config->mqtt.port);
 	else
 		printf("Cramp at %.10s %.5s sent to bedroomd.\n", when, when + 11);
 	r = 0;

@@ -5,19 +5,70 @@
  * the password (from password_file, or the systemd credential mqtt-password).
  */
 #include <errno.h>
+#include <grp.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "config/config-parser.h"
 
 #define CREDENTIAL_NAME "mqtt-password"
 
 #define MQTT_LINE(key) parser_key_line(p, NULL, 0, "mqtt", key)
+
+/* The user the packaged service runs as (User= of its unit); $BEDROOMD_SERVICE_USER for another. */
+#define SERVICE_USER_DEFAULT "bedroomd"
+
+static bool in_groups(const struct passwd *pw, gid_t gid)
+{
+	gid_t groups[64];
+	int n = (int) (sizeof(groups) / sizeof(groups[0]));
+
+	if (pw->pw_gid == gid)
+		return true;
+	if (getgrouplist(pw->pw_name, pw->pw_gid, groups, &n) < 0)
+		return false; /* more than 64: the mode's "others" decide */
+	for (int i = 0; i < n; i++)
+		if (groups[i] == gid)
+			return true;
+	return false;
+}
+
+/*
+ * Run as root (sudo bedroomd --check-config), every file opens; the service,
+ * as its own user, may not read one (a user trial: a password file of root's,
+ * mode 0600, "valid", and at the next boot exit 78, which keeps the unit
+ * down). Said, by the file's owner and mode, when that user exists.
+ */
+static void check_service_can_read(struct parser *p, const char *key, const char *path)
+{
+	const char *user = getenv("BEDROOMD_SERVICE_USER");
+	struct passwd *pw;
+	struct stat st;
+	mode_t bit;
+
+	if (!user || !*user)
+		user = SERVICE_USER_DEFAULT;
+	if (geteuid() != 0 || !(pw = getpwnam(user)) || pw->pw_uid == 0 || stat(path, &st) < 0)
+		return;
+	bit = st.st_uid == pw->pw_uid ? S_IRUSR : in_groups(pw, st.st_gid) ? S_IRGRP : S_IROTH;
+	if (!(st.st_mode & bit))
+		parser_warning(
+		    p, MQTT_LINE(key),
+		    "%s '%s' cannot be read by user %s, whom the service runs as (its "
+		    "owner is uid %u, mode %04o): bedroomd would not start. chown %s "
+		    "it%s",
+		    key, path, user, (unsigned) st.st_uid, (unsigned) (st.st_mode & 07777), user,
+		    strcmp(key, "password_file") == 0
+			? ", or load it as the credential mqtt-password (README: Security)"
+			: "");
+}
 
 /* Opens @path of key @key for reading, or says why not. */
 static FILE *open_or_say(struct parser *p, const char *key, const char *path)
@@ -27,6 +78,8 @@ static FILE *open_or_say(struct parser *p, const char *key, const char *path)
 	if (!f)
 		parser_error(p, MQTT_LINE(key), "cannot read %s '%s': %s", key, path,
 			     strerror(errno));
+	else
+		check_service_can_read(p, key, path);
 	return f;
 }
 
@@ -117,6 +170,7 @@ static void read_password(struct parser *p, struct config_mqtt *m)
 
 	if (m->password_file) {
 		check_password_mode(p, m->password_file);
+		check_service_can_read(p, "password_file", m->password_file);
 		r = config_read_secret(m->password_file, &m->password);
 		if (r < 0)
 			parser_error(p, MQTT_LINE("password_file"),

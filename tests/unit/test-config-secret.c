@@ -2,7 +2,8 @@
  * [mqtt]'s files when the configuration is loaded: a CA file that is not PEM
  * and a key that is not the certificate's are refused with FILE:LINE; a
  * password file others can read is a warning; the password comes from the
- * file or the systemd credential mqtt-password, and never shows in a dump.
+ * file or the systemd credential mqtt-password, and never shows in a dump; a
+ * file the service's user cannot read is a warning when checked as root.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,6 +12,7 @@
 
 #include <cmocka.h>
 #include <errno.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +33,8 @@ static int setup(void **state)
 	if (!mkdtemp(dir))
 		return -1;
 	snprintf(conf, sizeof(conf), "%s/bedroomd.conf", dir);
+	/* The service as root: whatever this test (root in CI) can read, it can. */
+	setenv("BEDROOMD_SERVICE_USER", "root", 1);
 	return 0;
 }
 
@@ -45,6 +49,7 @@ static int teardown(void **state)
 	}
 	(void) rmdir(dir);
 	unsetenv("CREDENTIALS_DIRECTORY");
+	unsetenv("BEDROOMD_SERVICE_USER");
 	return 0;
 }
 
@@ -155,6 +160,45 @@ static void test_password_file_readable_by_others_warns(void **state)
 	config_free(c);
 }
 
+/*
+ * Checked as root (sudo bedroomd --check-config), a file that the service's
+ * user cannot read is said, by its owner and mode (a user trial: "valid",
+ * then exit 78 at the next boot). Checked as another user there is nothing to
+ * say: what it cannot read is an error already.
+ */
+static void test_a_file_the_service_user_cannot_read_warns(void **state)
+{
+	const char *text = "[mqtt]\nusername = u\npassword_file = @DIR@/password\n";
+	struct passwd *nobody = getpwnam("nobody");
+	struct config *c;
+	char *error, want[512], path[192];
+
+	assert_non_null(nobody); /* Debian has it */
+	setenv("BEDROOMD_SERVICE_USER", "nobody", 1);
+	write_file("password", SECRET "\n", 0600);
+	assert_int_equal(load(text, &c, &error), 0);
+	if (geteuid() != 0) {
+		assert_null(c->warnings);
+		config_free(c);
+		return;
+	}
+	snprintf(want, sizeof(want),
+		 "%s:3: password_file '%s/password' cannot be read by user nobody, whom the "
+		 "service runs as (its owner is uid 0, mode 0600)",
+		 conf, dir);
+	assert_non_null(c->warnings);
+	if (strncmp(c->warnings, want, strlen(want)) != 0)
+		fail_msg("want '%s', got '%s'", want, c->warnings);
+	assert_non_null(strstr(c->warnings, "credential mqtt-password"));
+	config_free(c);
+	/* Given to the service's user: nothing to say. */
+	snprintf(path, sizeof(path), "%s/password", dir);
+	assert_int_equal(chown(path, nobody->pw_uid, nobody->pw_gid), 0);
+	assert_int_equal(load(text, &c, &error), 0);
+	assert_null(c->warnings);
+	config_free(c);
+}
+
 /* The dump says where the password came from, and never the password. */
 static void assert_dump_redacted(const struct config *c, const char *line)
 {
@@ -258,6 +302,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_password_file_readable_by_others_warns, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_password_from_credential, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_file_the_service_user_cannot_read_warns,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dump_shows_no_secret, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_username_without_password_warns, setup,
 						teardown),

@@ -161,6 +161,23 @@ static void check_cramps(struct parser *p)
 		     "'suspect_from_movement' needs an [input.NAME] with role = movement");
 }
 
+/*
+ * Heaters with no thermometer are valid, and fail-safe, but never heat: heating
+ * waits for a reading that cannot come (a user trial: "valid", and
+ * no_reading_yet all night). Said where the first heater is.
+ */
+static void check_heaters_have_a_thermometer(struct parser *p)
+{
+	const struct config *c = p->config;
+
+	if (c->n_heaters > 0 && c->n_sensors == 0)
+		parser_warning(p, c->heaters[0].line,
+			       "%zu heater%s but no [sensor.NAME]: heating needs the room's "
+			       "temperature, so %s stay%s off",
+			       c->n_heaters, c->n_heaters == 1 ? "" : "s",
+			       c->n_heaters == 1 ? "it" : "they", c->n_heaters == 1 ? "s" : "");
+}
+
 /* Every named item: a type, and only keys that apply to it. */
 static void check_items(struct parser *p, const struct section_spec *spec)
 {
@@ -222,6 +239,7 @@ void config_check(struct parser *p)
 		parser_error(p, parser_key_line(p, NULL, 0, "mqtt", "password_file"),
 			     "'password_file' is set but 'username' is not");
 	check_heating(p);
+	check_heaters_have_a_thermometer(p);
 	check_cramps(p);
 	config_reminders_check(p);
 	for (size_t s = 0; s < config_n_sections; s++)

@@ -482,6 +482,24 @@ static void test_inline_comments_in_text_are_said(void **state)
 	config_free(c);
 }
 
+/* Heaters without a thermometer never heat: valid, and said (a user trial). */
+static void test_heaters_without_a_thermometer_are_said(void **state)
+{
+	struct config *c = load_text("[heating]\nfloor = 18\n[heater.oil]\ntype = tasmota\n"
+				     "topic = oil\n[heater.fan]\ntype = tasmota\ntopic = fan\n");
+
+	assert_non_null(c->warnings);
+	if (!strstr(c->warnings, ":3: 2 heaters but no [sensor.NAME]: heating needs the room's "
+				 "temperature, so they stay off\n"))
+		fail_msg("got '%s'", c->warnings);
+	config_free(c);
+	c = load_text("[heater.oil]\ntype = tasmota\ntopic = oil\n"
+		      "[sensor.air]\ntype = mqtt\ntopic = t\n");
+	assert_null(c->warnings);
+	config_free(c);
+	(void) state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -491,6 +509,7 @@ int main(void)
 		cmocka_unit_test(test_directory_is_refused),
 		cmocka_unit_test(test_default_node_id_from_hostname),
 		cmocka_unit_test(test_inline_comments_in_text_are_said),
+		cmocka_unit_test(test_heaters_without_a_thermometer_are_said),
 		cmocka_unit_test(test_password_is_read_and_masked),
 		cmocka_unit_test(test_example_documents_every_key),
 		cmocka_unit_test(test_key_table),

@@ -62,6 +62,19 @@ void report_coverage(const struct report *r, char *buf, size_t size)
 	}
 }
 
+/*
+ * Each cramp's time is its own local time. When a night's were not all logged
+ * at one offset (a time zone set that night, summer time beginning), its list
+ * would read out of order without it: then each of its times shows its offset.
+ */
+static bool offsets_differ_in(const struct report *r, const struct report_night *n)
+{
+	for (size_t j = n->first_cramp + 1; j < n->first_cramp + n->n_cramps; j++)
+		if (r->cramps[j].tz_offset_s != r->cramps[n->first_cramp].tz_offset_s)
+			return true;
+	return false;
+}
+
 static const char *soak_word(int soak)
 {
 	return soak == 1 ? "yes" : soak == 0 ? "no" : "unknown";
@@ -100,8 +113,12 @@ int report_print_text(const struct report *r, FILE *f)
 			const struct report_cramp *c = &r->cramps[j];
 
 			report_format_time(c->time_s, c->tz_offset_s, when);
-			fprintf(f, "    %.5s  %-7s %-7s ", when + 11, c->leg,
-				c->site[0] ? c->site : "-");
+			if (offsets_differ_in(r, n))
+				fprintf(f, "    %.5s %.6s  %-7s %-7s ", when + 11, when + 19,
+					c->leg, c->site[0] ? c->site : "-");
+			else
+				fprintf(f, "    %.5s  %-7s %-7s ", when + 11, c->leg,
+					c->site[0] ? c->site : "-");
 			if (isnan(c->room_c))
 				fprintf(f, "room  --.- °C");
 			else

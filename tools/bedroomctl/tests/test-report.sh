@@ -108,6 +108,22 @@ printf '[heating]\nnight = 09:00-16:00\n' >"$tmp/day-sleeper.conf"
 pdftotext -raw "$tmp/day.pdf" - | grep -qF 'Lowest room temperature each night (09:00 to 16:00)' ||
 	fail "the PDF does not name the configured night window"
 
+# A night whose cramps were logged at two offsets (the time zone set that night) lists each
+# time with its offset, so the list does not read out of order (trial 7); other nights do not.
+cp "$db" "$tmp/tz.db"
+sqlite3 "$tmp/tz.db" "INSERT INTO cramps (id, time, tz_offset_s, recorded, leg, site, source,
+	count_7d, delivered) VALUES
+	('tz-1', $(date -u -d 2026-04-05T00:12:00Z +%s), 7200, $(date -u -d 2026-04-05T00:12:00Z +%s),
+	 'left', 'calf', 'command', 1, 1),
+	('tz-2', $(date -u -d 2026-04-05T01:19:00Z +%s), -21600, $(date -u -d 2026-04-05T01:19:00Z +%s),
+	 'right', 'calf', 'command', 1, 1);"
+"$ctl" report --store "$tmp/tz.db" --until 2026-04-05 --days 3 >"$tmp/tz.txt"
+grep -q '^    02:12 +02:00  left    calf ' "$tmp/tz.txt" &&
+	grep -q '^    19:19 -06:00  right   calf ' "$tmp/tz.txt" ||
+	fail "a night of two offsets does not show them: $(cat "$tmp/tz.txt")"
+[ "$(grep -c '^    [0-9][0-9]:[0-9][0-9] [+-]' "$tmp/tz.txt")" -le 3 ] ||
+	fail "offsets shown on nights of one offset"
+
 # The night floor drawn is the one in force, by the daemon's rule: Home Assistant's 18.7
 # while the file still says what it said then (19.0), the file's once it was edited since.
 cp "$db" "$tmp/floor.db"

@@ -153,6 +153,10 @@ int cramp_log_amend(struct cramp_log *l, const struct cramp_tracker_result *dup,
 			log_info("cramp report (leg %s, from %s) is the cramp that already "
 				 "confirmed '%s': not logged again",
 				 leg, source, confirmed);
+		else if (time_s == dup->duplicate_of_s) /* a repeat: a broker's replay, say */
+			log_info("cramp report (leg %s, from %s) repeats the cramp logged at %s: "
+				 "not logged again",
+				 leg, source, when);
 		else
 			log_info("cramp report (leg %s, from %s) is the same cramp as the one "
 				 "%lld s before: not logged again",

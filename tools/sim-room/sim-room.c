@@ -269,7 +269,30 @@ static void usage(FILE *f)
 	      "       --outdoor C [--start ...]] [--initial C] [--variant older|modern]\n"
 	      "       [--duration S] [--tele-period S] [--mute-plug-after S]\n"
 	      "       [--freeze-sensor-after S] [--unplug-sensor-after S]\n"
-	      "       [--status-fd N | --print]\n",
+	      "       [--status-fd N | --print]\n"
+	      "\n"
+	      "A simulated bedroom for bedroomd: a room (air and walls) heated by one 1500 W\n"
+	      "heater behind a Tasmota plug on the broker, and its DS18B20 as a fake sysfs\n"
+	      "tree, one reading a simulated minute. Point [room] sysfs_root at DIR and a\n"
+	      "[heater.NAME] of type tasmota at TOPIC; tools/demo shows it all.\n"
+	      "\n"
+	      "  --broker HOST:PORT       the broker the plug talks on\n"
+	      "  --tasmota TOPIC          the plug's topic (cmnd/TOPIC/..., stat/TOPIC/...)\n"
+	      "  --sysfs DIR              write the DS18B20 under DIR/bus/w1/devices/\n"
+	      "  --device 28-...          its device name (default 28-0316a2795eff)\n"
+	      "  --speed N                simulated seconds per real second (default 1; bedroomd\n"
+	      "                           plans for real lags, so faster misleads it)\n"
+	      "  --weather FILE --start T outdoor temperature from a trace (bench/data/*.csv)\n"
+	      "                           from time T; or --outdoor C, constant (default 0)\n"
+	      "  --initial C              the room's air and walls at the start (default 18)\n"
+	      "  --variant older|modern   the building (default older)\n"
+	      "  --duration S             stop after S real seconds (default: at SIGTERM)\n"
+	      "  --tele-period S          the plug's telemetry, every S s (default 10)\n"
+	      "  --mute-plug-after S      the plug stops answering after S s\n"
+	      "  --freeze-sensor-after S  the sensor's value stops changing after S s\n"
+	      "  --unplug-sensor-after S  the sensor disappears from sysfs after S s\n"
+	      "  --status-fd N, --print   a line a simulated minute (time, air, sensor, relay,\n"
+	      "                           heater watts, outdoor) on fd N or stdout\n",
 	      f);
 }
 

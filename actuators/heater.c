@@ -2,6 +2,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "actuators/heater.h"
 
@@ -16,6 +17,14 @@ struct heater {
 	bool force_send; /* the next heater_set() sends even without a change */
 	enum heater_relay desired, confirmed;
 	enum heater_availability availability;
+	bool offline_before; /* at the start of the current call */
+
+	/* heater_offline's bucket (see heater.h): offline time less online time, up to now. */
+	uint64_t bucket_usec, bucket_at_usec;
+	bool offline_alert;
+	char *said_topic; /* what made it offline, for the journal */
+	char *said;
+	size_t said_len;
 
 	bool pending;       /* a command waits for its confirmation */
 	unsigned attempts;  /* sends of the current command */
@@ -79,6 +88,8 @@ struct heater *heater_free(struct heater *h)
 		return NULL;
 	heater_messages_clear(&h->outbox);
 	heater_preset_free(h->preset);
+	free(h->said_topic);
+	free(h->said);
 	free(h);
 	return NULL;
 }
@@ -107,7 +118,7 @@ static unsigned alerts(const struct heater *h)
 
 	if (h->unconfirmed)
 		a |= HEATER_ALERT_BIT(HEATER_ALERT_UNCONFIRMED);
-	if (h->availability == HEATER_AVAILABILITY_OFFLINE)
+	if (h->offline_alert)
 		a |= HEATER_ALERT_BIT(HEATER_ALERT_OFFLINE);
 	return a;
 }
@@ -138,6 +149,45 @@ static enum heater_state state(const struct heater *h)
 static bool reachable(const struct heater *h)
 {
 	return h->connected && h->availability != HEATER_AVAILABILITY_OFFLINE;
+}
+
+/* Fills or empties the bucket up to @now_usec; it stands still while the broker is away. */
+static void bucket_update(struct heater *h, uint64_t now_usec)
+{
+	uint64_t dt = since(now_usec, h->bucket_at_usec);
+
+	if (h->connected && h->availability == HEATER_AVAILABILITY_OFFLINE)
+		h->bucket_usec = min_usec(add(h->bucket_usec, dt), HEATER_OFFLINE_GRACE_USEC);
+	else if (h->connected)
+		h->bucket_usec -= min_usec(dt, h->bucket_usec);
+	h->bucket_at_usec = now_usec;
+}
+
+/* heater_offline by the bucket, after bucket_update(): raised when full, cleared when empty. */
+static void offline_alert(struct heater *h)
+{
+	bool offline = h->availability == HEATER_AVAILABILITY_OFFLINE;
+
+	if (!h->connected)
+		return;
+	if (offline && h->bucket_usec >= HEATER_OFFLINE_GRACE_USEC)
+		h->offline_alert = true;
+	else if (!offline && h->bucket_usec == 0)
+		h->offline_alert = false;
+}
+
+/* When heater_offline is raised or cleared, unless the plug changes first. */
+static uint64_t offline_alert_due(const struct heater *h)
+{
+	bool offline = h->availability == HEATER_AVAILABILITY_OFFLINE;
+
+	if (!h->connected)
+		return HEATER_NO_WAKEUP;
+	if (offline && !h->offline_alert)
+		return add(h->bucket_at_usec, HEATER_OFFLINE_GRACE_USEC - h->bucket_usec);
+	if (!offline && h->offline_alert)
+		return add(h->bucket_at_usec, h->bucket_usec);
+	return HEATER_NO_WAKEUP;
 }
 
 /* ... and there is a decision made since the broker came back. */
@@ -204,14 +254,16 @@ static uint64_t resend_in(const struct heater *h, uint64_t now_usec)
 /* Timers, and the next time they need looking at. */
 static uint64_t evaluate(struct heater *h, uint64_t now_usec)
 {
-	uint64_t next = HEATER_NO_WAKEUP;
+	uint64_t next;
 	unsigned sends = h->outbox.n;
 	bool on = h->desired == HEATER_RELAY_ON && h->confirmed == HEATER_RELAY_ON;
 
+	offline_alert(h);
+	next = offline_alert_due(h);
 	h->no_power =
 	    on && h->power_known && h->low && since(now_usec, h->low_usec) >= h->p.no_power_usec;
 	if (on && h->power_known && h->low && !h->no_power)
-		next = add(h->low_usec, h->p.no_power_usec);
+		next = min_usec(next, add(h->low_usec, h->p.no_power_usec));
 	if (!may_send(h))
 		return next;
 	if (h->pending && since(now_usec, h->sent_usec) >= h->p.confirm_timeout_usec) {
@@ -238,10 +290,12 @@ static uint64_t evaluate(struct heater *h, uint64_t now_usec)
 	return next;
 }
 
-static void begin(struct heater *h)
+static void begin(struct heater *h, uint64_t now_usec)
 {
 	heater_messages_clear(&h->outbox);
+	bucket_update(h, now_usec);
 	h->alerts_before = alerts(h);
+	h->offline_before = h->availability == HEATER_AVAILABILITY_OFFLINE;
 	h->event = HEATER_EVENT_NONE;
 }
 
@@ -249,24 +303,38 @@ static void finish(struct heater *h, uint64_t now_usec, bool redecide, struct he
 {
 	uint64_t next = evaluate(h, now_usec);
 	unsigned a = alerts(h);
+	bool offline = h->availability == HEATER_AVAILABILITY_OFFLINE;
 
 	*ret = (struct heater_decision){
 		.messages = h->outbox.m,
 		.n_messages = h->outbox.n,
 		.next_wakeup_usec = next,
-		/* Offline or unconfirmed, or back: the stages are counted anew. */
-		.redecide = redecide || a != h->alerts_before,
+		/* Offline (before its alert, too) or unconfirmed, or back: the stages are
+		 * counted anew. */
+		.redecide = redecide || a != h->alerts_before || offline != h->offline_before,
 		.alerts_raised = a & ~h->alerts_before,
 		.alerts_cleared = h->alerts_before & ~a,
 		.alerts_active = a,
 		.state = state(h),
 		.resend_in_usec = HEATER_NO_WAKEUP,
 	};
-	/* A heater_unconfirmed raised now says in its own line what the plug said. */
-	if (h->event != HEATER_EVENT_NONE &&
-	    !(ret->alerts_raised & HEATER_ALERT_BIT(HEATER_ALERT_UNCONFIRMED))) {
+	switch (h->event) {
+	case HEATER_EVENT_NONE:
+		break;
+	case HEATER_EVENT_SWITCHED:
+	case HEATER_EVENT_CONTRADICTS:
+		/* A heater_unconfirmed raised now says in its own line what the plug said. */
+		if (!(ret->alerts_raised & HEATER_ALERT_BIT(HEATER_ALERT_UNCONFIRMED))) {
+			ret->event = h->event;
+			ret->resend_in_usec = resend_in(h, now_usec);
+		}
+		break;
+	case HEATER_EVENT_OFFLINE:
+	case HEATER_EVENT_ONLINE:
 		ret->event = h->event;
-		ret->resend_in_usec = resend_in(h, now_usec);
+		next = offline_alert_due(h);
+		ret->alert_in_usec = next == HEATER_NO_WAKEUP ? 0 : since(next, now_usec);
+		break;
 	}
 }
 
@@ -276,7 +344,7 @@ void heater_set(struct heater *h, bool on, uint64_t now_usec, struct heater_deci
 
 	assert(h);
 	assert(ret);
-	begin(h);
+	begin(h, now_usec);
 	if (want != h->desired || h->force_send) {
 		if (want != h->desired)
 			h->desired_usec = now_usec;
@@ -301,7 +369,10 @@ static enum heater_event relay_event(const struct heater *h, enum heater_relay r
 
 static void relay_report(struct heater *h, enum heater_relay relay, uint64_t now_usec)
 {
-	h->event = relay_event(h, relay);
+	enum heater_event e = relay_event(h, relay);
+
+	if (e != HEATER_EVENT_NONE) /* over the plug's availability, were both in one message */
+		h->event = e;
 	if (relay != h->confirmed) {
 		h->power_known = false;
 		h->low = false;
@@ -322,6 +393,30 @@ static void relay_report(struct heater *h, enum heater_relay relay, uint64_t now
 		else
 			h->pending = true;
 	}
+}
+
+/*
+ * Keeps what made the plug offline, for the journal: at most HEATER_SAID_MAX
+ * bytes of it. Out of memory, nothing is kept; the journal then says less.
+ */
+static void keep_said(struct heater *h, const char *topic, const void *data, size_t len)
+{
+	size_t n = len < HEATER_SAID_MAX ? len : HEATER_SAID_MAX;
+
+	free(h->said_topic);
+	free(h->said);
+	h->said_topic = strdup(topic);
+	h->said = malloc(n + 1);
+	if (!h->said_topic || !h->said) {
+		free(h->said_topic);
+		free(h->said);
+		h->said_topic = h->said = NULL;
+		h->said_len = 0;
+		return;
+	}
+	memcpy(h->said, data, n);
+	h->said[n] = '\0';
+	h->said_len = n;
 }
 
 static void power_report(struct heater *h, double power_w, uint64_t now_usec)
@@ -349,14 +444,19 @@ int heater_receive(struct heater *h, const char *topic, const void *data, size_t
 	r = heater_preset_parse(h->preset, topic, data, len, &u);
 	if (r < 0)
 		return r;
-	begin(h);
+	begin(h, now_usec);
 	if (u.availability != HEATER_AVAILABILITY_UNKNOWN) {
 		bool back = h->availability == HEATER_AVAILABILITY_OFFLINE &&
 			    u.availability == HEATER_AVAILABILITY_ONLINE;
 
-		h->availability = u.availability;
-		if (u.availability == HEATER_AVAILABILITY_OFFLINE)
+		if (u.availability == HEATER_AVAILABILITY_OFFLINE) {
+			keep_said(h, topic, data, len);
+			if (h->availability != HEATER_AVAILABILITY_OFFLINE)
+				h->event = HEATER_EVENT_OFFLINE;
 			h->pending = false;
+		} else if (back)
+			h->event = HEATER_EVENT_ONLINE;
+		h->availability = u.availability;
 		if (back && may_send(h))
 			send_command(h, true, now_usec);
 	}
@@ -376,7 +476,7 @@ void heater_tick(struct heater *h, uint64_t now_usec, struct heater_decision *re
 {
 	assert(h);
 	assert(ret);
-	begin(h);
+	begin(h, now_usec);
 	finish(h, now_usec, false, ret);
 }
 
@@ -385,7 +485,7 @@ void heater_connection(struct heater *h, bool connected, uint64_t now_usec,
 {
 	assert(h);
 	assert(ret);
-	begin(h);
+	begin(h, now_usec);
 	h->connected = connected;
 	h->pending = false;
 	h->force_send = connected;
@@ -415,6 +515,19 @@ void heater_get_status(const struct heater *h, struct heater_status *ret)
 		.state = state(h),
 		.alerts_active = alerts(h),
 	};
+}
+
+bool heater_offline_said(const struct heater *h, const char **topic, const void **payload,
+			 size_t *len)
+{
+	assert(h);
+	assert(topic);
+	assert(payload);
+	assert(len);
+	*topic = h->said_topic;
+	*payload = h->said;
+	*len = h->said_len;
+	return h->said_topic != NULL;
 }
 
 const char *heater_alert_to_string(enum heater_alert a)

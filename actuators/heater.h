@@ -26,8 +26,16 @@
  *    its command (it said nothing since, or the command changed). The same
  *    report again is no event: a flapping plug gives one per switch, which the
  *    daemon rate-limits.
- *  - The plug's last will says offline: heater_offline alert; nothing is sent
- *    to it until it is back online, then the desired state is sent at once.
+ *  - The plug's last will says offline: at once, nothing is sent to it (state
+ *    offline) until it is back online, then the desired state is sent at once.
+ *    Each change is the decision's event (HEATER_EVENT_OFFLINE, _ONLINE), for
+ *    the journal. The heater_offline alert waits for the grace (see
+ *    HEATER_OFFLINE_GRACE_USEC): offline time fills a bucket, online time
+ *    empties it at the same rate, between 0 and the grace. The alert is raised
+ *    when the bucket is full (offline for the grace, or a flapping plug
+ *    offline more than online) and cleared when it is empty again (online
+ *    for as long after an outage). While the broker is away the bucket stands
+ *    still: nothing is heard either way.
  *  - Keep-alive: while on with an auto-off, ON (with the auto-off) is re-sent
  *    at half the auto-off, so the plug's own timer never runs out while
  *    bedroomd lives, and does when it dies.
@@ -58,6 +66,18 @@ enum heater_alert {
 
 #define HEATER_ALERT_BIT(a) (1u << (unsigned) (a))
 
+/*
+ * How long a plug is offline before heater_offline is raised, and online
+ * before it is cleared. A Tasmota or Shelly reconnects within seconds after a
+ * broker restart or a Wi-Fi blip (its retained last will 'Offline' may come
+ * first); each such blip was a notification on the phone at night. A
+ * heater really gone is still told within a minute or two.
+ */
+#define HEATER_OFFLINE_GRACE_USEC (60ULL * 1000000ULL)
+
+/* The most of an offline plug's availability payload kept for the journal. */
+#define HEATER_SAID_MAX 64
+
 /* One word for the state JSON, the first that holds in this order. */
 enum heater_state {
 	HEATER_STATE_OFFLINE,     /* the plug is offline */
@@ -71,11 +91,13 @@ enum heater_state {
 
 #define HEATER_NO_WAKEUP UINT64_MAX
 
-/* What a relay report said that no command asked for (see the rules above). */
+/* What a report said that no command asked for: a relay's, or the plug's availability. */
 enum heater_event {
 	HEATER_EVENT_NONE,
 	HEATER_EVENT_SWITCHED,    /* confirmed, then the other state: switched by something else */
 	HEATER_EVENT_CONTRADICTS, /* heater_unconfirmed active: now it says the opposite */
+	HEATER_EVENT_OFFLINE,     /* the plug says it is offline (it was not) */
+	HEATER_EVENT_ONLINE,      /* the plug is back online */
 };
 
 struct heater_decision {
@@ -89,11 +111,15 @@ struct heater_decision {
 	unsigned alerts_cleared; /* newly cleared */
 	unsigned alerts_active;
 	enum heater_state state;
-	/* Of a relay report; NONE when the heater_unconfirmed raised by this call says it. */
+	/* Of a report; a relay's is NONE when the heater_unconfirmed raised now says it. */
 	enum heater_event event;
-	/* With an event: the desired state goes out again in this long; 0: in messages;
+	/* With a relay's event: the desired state goes out again in this long; 0: in messages;
 	 * HEATER_NO_WAKEUP: not while the plug is offline. */
 	uint64_t resend_in_usec;
+	/* With HEATER_EVENT_OFFLINE: heater_offline is raised in this long unless the plug is
+	 * back by then; with _ONLINE: cleared in this long unless it goes offline again. 0:
+	 * nothing to wait for (raised already; or back, and never raised). */
+	uint64_t alert_in_usec;
 };
 
 struct heater_status {
@@ -141,7 +167,7 @@ void heater_set(struct heater *h, bool on, uint64_t now_usec, struct heater_deci
 int heater_receive(struct heater *h, const char *topic, const void *data, size_t len,
 		   uint64_t now_usec, struct heater_decision *ret);
 
-/* Timers: confirmation, retries, keep-alive, no power. Fills *ret. */
+/* Timers: confirmation, retries, keep-alive, no power, heater_offline. Fills *ret. */
 void heater_tick(struct heater *h, uint64_t now_usec, struct heater_decision *ret);
 
 /* The broker connection went away (@connected false) or is back. Fills *ret. */
@@ -149,6 +175,15 @@ void heater_connection(struct heater *h, bool connected, uint64_t now_usec,
 		       struct heater_decision *ret);
 
 void heater_get_status(const struct heater *h, struct heater_status *ret);
+
+/*
+ * What the plug last said that made it offline, for the journal: its topic
+ * and at most HEATER_SAID_MAX bytes of its payload (not NUL-terminated; *len
+ * counts them), owned by @h and valid until the next call on it. Returns
+ * false (and *topic NULL) before any, or when keeping it ran out of memory.
+ */
+bool heater_offline_said(const struct heater *h, const char **topic, const void **payload,
+			 size_t *len);
 
 /* "heater_unconfirmed", "heater_offline"; NULL if invalid. */
 const char *heater_alert_to_string(enum heater_alert a);

@@ -30,6 +30,60 @@ static bool says_offline(const struct mqtt_message *msg)
 	return msg->len == strlen("offline") && strncasecmp(msg->payload, "offline", msg->len) == 0;
 }
 
+/*
+ * What the plug said that made it offline, in its own words: the same for the
+ * line when it goes offline and the heater_offline alert's, which comes later
+ * (a message then in hand may be another of the plug's).
+ */
+static void offline_words(const struct stage *s, char *buf, size_t size)
+{
+	struct mqtt_message said = { 0 };
+	char excerpt[48];
+
+	if (!heater_offline_said(s->heater, &said.topic, &said.payload, &said.len)) {
+		snprintf(buf, size, "the plug says it is offline (its last will)");
+		return;
+	}
+	payload_excerpt(said.payload, said.len, excerpt, sizeof(excerpt));
+	if (s->params.type == HEATER_TYPE_GENERIC && !says_offline(&said))
+		/* Neither word: the configuration may be what is wrong. */
+		snprintf(buf, size,
+			 "'%s' on '%s' is not availability_online '%s': taken as offline", excerpt,
+			 said.topic,
+			 s->params.availability_online ? s->params.availability_online : "online");
+	else
+		snprintf(buf, size, "the plug says it is offline ('%s' on '%s')", excerpt,
+			 said.topic);
+}
+
+/*
+ * A plug gone offline or back, before heater_offline or while it waits to be
+ * cleared: at info, so the journal shows the blip that no longer alerts.
+ */
+static void say_availability(const struct stage *s, const struct heater_decision *d)
+{
+	unsigned long long sec = (d->alert_in_usec + 999999) / 1000000;
+	bool raised = d->alerts_active & HEATER_ALERT_BIT(HEATER_ALERT_OFFLINE);
+	const char *kind = heater_alert_to_string(HEATER_ALERT_OFFLINE);
+	char words[256], grace[32];
+
+	if (d->event == HEATER_EVENT_OFFLINE) {
+		offline_words(s, words, sizeof(words));
+		if (raised)
+			log_info("%s: %s; %s goes on", s->source, words, kind);
+		else
+			log_info("%s: %s; %s in %llu s, unless it answers again by then", s->source,
+				 words, kind, sec);
+	} else if (raised) {
+		log_info("%s: the plug answers again; %s is over in %llu s, if it stays online",
+			 s->source, kind, sec);
+	} else {
+		config_format_duration(HEATER_OFFLINE_GRACE_USEC, grace, sizeof(grace));
+		log_info("%s: the plug answers again, within %s's grace of %s: no alert", s->source,
+			 kind, grace);
+	}
+}
+
 /* " (1500 W)" when the plug's power is known since its relay last changed, or "". */
 static void power_text(const struct heater_status *st, char *buf, size_t size)
 {
@@ -90,6 +144,11 @@ void heating_log_plug_event(struct stage *s, const struct heater_decision *d, ui
 	unsigned held;
 
 	assert(d->event != HEATER_EVENT_NONE);
+	if (d->event == HEATER_EVENT_OFFLINE || d->event == HEATER_EVENT_ONLINE) {
+		/* Not the plug against its command: its own lines, not counted with those. */
+		say_availability(s, d);
+		return;
+	}
 	if (!log_limit_check(&s->plug_events, now_usec, &held)) {
 		/* Said when it starts, not only in the count at the end of the window. */
 		config_format_duration(s->plug_events.window_usec, window, sizeof(window));
@@ -117,6 +176,8 @@ void heating_log_plug_event(struct stage *s, const struct heater_decision *d, ui
 			    s->source, heater_alert_to_string(HEATER_ALERT_UNCONFIRMED), said,
 			    power, told, done);
 		return;
+	case HEATER_EVENT_OFFLINE:
+	case HEATER_EVENT_ONLINE:
 	case HEATER_EVENT_NONE:
 		break;
 	}
@@ -128,8 +189,9 @@ void heating_log_plug_alert(const struct stage *s, enum heater_alert a,
 	const char *kind = heater_alert_to_string(a);
 	const char *topic =
 	    heater_n_subscriptions(s->heater) > 0 ? heater_subscription(s->heater, 0) : "";
-	char said[48], power[32];
+	char words[256], power[32];
 
+	(void) cause; /* heater_offline comes after its grace: offline_words() keeps the words */
 	if (a == HEATER_ALERT_UNCONFIRMED && heating_plug_says_otherwise(s, power, sizeof(power)))
 		log_warning("%s: %s: the plug says it is %s%s, though told %s (its own button or "
 			    "timer, or a plug that ignores commands?)",
@@ -138,20 +200,9 @@ void heating_log_plug_alert(const struct stage *s, enum heater_alert a,
 		log_warning("%s: %s: no answer on '%s' to the last command (is the plug on and on "
 			    "the network, and its topic in the config right?)",
 			    s->source, kind, topic);
-	else if (cause && s->params.type == HEATER_TYPE_GENERIC && !says_offline(cause)) {
-		/* Neither word: the configuration may be what is wrong. */
-		payload_excerpt(cause->payload, cause->len, said, sizeof(said));
-		log_warning("%s: %s: '%s' on '%s' is not availability_online '%s': taken as "
-			    "offline",
-			    s->source, kind, said, cause->topic,
-			    s->params.availability_online ? s->params.availability_online
-							  : "online");
-	} else if (cause) {
-		payload_excerpt(cause->payload, cause->len, said, sizeof(said));
-		log_warning("%s: %s: the plug says it is offline ('%s' on '%s')", s->source, kind,
-			    said, cause->topic);
-	} else {
-		log_warning("%s: %s: the plug says it is offline (its last will)", s->source, kind);
+	else {
+		offline_words(s, words, sizeof(words));
+		log_warning("%s: %s: %s", s->source, kind, words);
 	}
 }
 

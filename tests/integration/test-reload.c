@@ -336,11 +336,16 @@ static void test_reload_of_command_max_age_keeps_the_connection(void **state)
  * availability_online is quoted (it used to read "the plug says it is offline
  * (its last will)" for 'Online'), and a plug that says the opposite of its
  * command is not "no answer" (a user trial: its own button, 1500 W on).
+ * heater_offline comes after its grace (a minute), in the words of the
+ * message that made the plug offline, which the journal says at once; a blip
+ * within the grace (a user trial: the retained will before the plug's new
+ * 'online', at each broker restart) is a line, not an alert.
  */
 static void test_plug_alerts_say_what_the_plug_said(void **state)
 {
 	struct fixture *f = *state;
 	char extra[256], avail[96], want[256], alert[128];
+	long long since;
 
 	snprintf(avail, sizeof(avail), "test%d/plug/avail", (int) getpid());
 	snprintf(alert, sizeof(alert), "%s/event/alert", f->base);
@@ -349,25 +354,59 @@ static void test_plug_alerts_say_what_the_plug_said(void **state)
 	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
 	reading(f, "15.0");
 	plug_receives(f, "ON");
+	/* A blip: a line each way, no alert. */
+	assert_int_equal(client_publish(f->client, avail, "offline", true), 0);
+	assert_int_equal(client_publish(f->client, avail, "online", true), 0);
+	assert_int_equal(daemon_wait_log(&f->daemon,
+					 "heater.plug: the plug answers again, within "
+					 "heater_offline's grace of 1min: no alert",
+					 10000),
+			 0);
+	snprintf(want, sizeof(want),
+		 "heater.plug: the plug says it is offline ('offline' on '%s'); heater_offline in "
+		 "60 s, unless it answers again by then",
+		 avail);
+	assert_int_equal(daemon_log_count(&f->daemon, want), 1);
+	/* The plug's own word for it: not taken for a mismatch in the config (a trial). */
+	assert_int_equal(daemon_log_count(&f->daemon, "not availability_online"), 0);
+	since = now_ms();
 	assert_int_equal(client_publish(f->client, avail, "Online", true), 0);
+	snprintf(want, sizeof(want),
+		 "heater.plug: 'Online' on '%s' is not availability_online 'online': taken as "
+		 "offline; heater_offline in 60 s, unless it answers again by then",
+		 avail);
+	assert_int_equal(daemon_wait_log(&f->daemon, want, 10000), 0);
+	/* A minute later (client_wait() keeps the test's connection alive meanwhile). */
+	assert_non_null(client_wait(f->client, alert, "~\"kind\":\"heater_offline\"", 75000));
+	if (now_ms() - since < 59000)
+		fail_msg("heater_offline after %lld ms, before its grace", now_ms() - since);
+	/* The alert's own line: the same words, not "(its last will)". */
 	snprintf(want, sizeof(want),
 		 "heater.plug: heater_offline: 'Online' on '%s' is not availability_online "
 		 "'online': taken as offline",
 		 avail);
-	assert_int_equal(daemon_wait_log(&f->daemon, want, 10000), 0);
+	assert_int_equal(daemon_wait_log(&f->daemon, want, 5000), 0);
+	assert_int_equal(daemon_log_count(&f->daemon, "its last will"), 0);
+	/* Back, off and back while raised: lines; cleared once online for the grace. */
 	assert_int_equal(client_publish(f->client, avail, "online", true), 0);
-	assert_int_equal(daemon_wait_log(&f->daemon, "heater_offline is over", 10000), 0);
-	/* The plug's own word for it: not taken for a mismatch in the config (a trial). */
+	assert_int_equal(daemon_wait_log(&f->daemon,
+					 "heater.plug: the plug answers again; heater_offline is "
+					 "over in 60 s, if it stays online",
+					 10000),
+			 0);
 	assert_int_equal(client_publish(f->client, avail, "offline", true), 0);
 	snprintf(want, sizeof(want),
-		 "heater.plug: heater_offline: the plug says it is offline ('offline' on '%s')",
+		 "heater.plug: the plug says it is offline ('offline' on '%s'); heater_offline "
+		 "goes on",
 		 avail);
 	assert_int_equal(daemon_wait_log(&f->daemon, want, 10000), 0);
 	assert_int_equal(client_publish(f->client, avail, "online", true), 0);
 	for (long long end = now_ms() + 10000;
-	     now_ms() < end && daemon_log_count(&f->daemon, "heater_offline is over") < 2;)
+	     now_ms() < end && daemon_log_count(&f->daemon, "the plug answers again;") < 2;)
 		usleep(50000);
-	assert_int_equal(daemon_log_count(&f->daemon, "heater_offline is over"), 2);
+	assert_int_equal(daemon_log_count(&f->daemon, "the plug answers again;"), 2);
+	assert_int_equal(daemon_log_count(&f->daemon, "heater_offline is over:"), 0);
+	assert_int_equal(daemon_log_count(&f->daemon, "heater.plug: heater_offline:"), 1);
 	/* Its own button: OFF, and no answer to the ON sent again. */
 	assert_int_equal(client_publish(f->client, f->plug_state_topic, "OFF", true), 0);
 	assert_int_equal(daemon_wait_log(&f->daemon,

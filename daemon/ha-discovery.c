@@ -133,6 +133,26 @@ static void add_learned(struct builder *b)
 		      "icon", "mdi:home-thermometer-outline"));
 }
 
+/*
+ * The outdoor temperature heating uses (<base>/state "outdoor"), with when it
+ * came as an attribute: whoever set an outdoor_topic sees that pre-heat has it,
+ * and how old it is. Diagnostic, and without a state_class: the thermometer's
+ * own entity keeps the history, not a copy of it.
+ */
+static void add_outdoor(struct builder *b)
+{
+	add(b, "sensor", "outdoor", "Outdoor temperature in use",
+	    json_pack(
+		"{s:o, s:s, s:s, s:s, s:i, s:s, s:o, s:s}", "state_topic", below(b, "state"),
+		"value_template",
+		"{{ value_json.outdoor.temperature if value_json.outdoor else 'None' }}",
+		"device_class", "temperature", "unit_of_measurement", "°C",
+		"suggested_display_precision", 1, "entity_category", "diagnostic",
+		"json_attributes_topic", below(b, "state"), "json_attributes_template",
+		"{{ {'time': value_json.outdoor.time if value_json.outdoor else none} | tojson "
+		"}}"));
+}
+
 static void add_heater(struct builder *b, const char *heater)
 {
 	char object[96], name[96], template[320];
@@ -308,6 +328,8 @@ int ha_discovery_build(const struct config *c, const char *version, struct ha_di
 		if (c->n_heaters > 0) {
 			add_climate(&b);
 			add_learned(&b);
+			if (c->heating.outdoor_topic)
+				add_outdoor(&b);
 		}
 		add_sensors(&b);
 		add_binary_sensors(&b);

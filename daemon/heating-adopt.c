@@ -154,8 +154,7 @@ void heating_adopt(struct heating *h, struct heating *old, const char *new_broke
 	h->carried_floor_c = old->settings.floor_c;
 	h->carry_mode = old->settings.mode_pending;
 	h->carried_mode = old->settings.mode;
-	h->in.outdoor_known = old->in.outdoor_known;
-	h->in.outdoor_c = old->in.outdoor_c;
+	heating_outdoor_adopt(h, old);
 	/*
 	 * The thermostat holds the relays' timers (min on/off, max on-time, back-offs)
 	 * and what it learned: kept when it is made alike and decides for the same heaters.

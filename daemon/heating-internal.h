@@ -4,8 +4,9 @@
  * Internal to heating: its state, shared by heating.c (the loop: readings,
  * decisions, commands, subscriptions), heating-state.c (what it reports),
  * heating-adopt.c (what a reload keeps), heating-model.c (what the
- * thermostat learned: kept, restored, shown) and heating-relays.c (when the
- * relays last switched: kept, restored). Only heating.c calls into the
+ * thermostat learned: kept, restored, shown), heating-relays.c (when the
+ * relays last switched: kept, restored) and heating-outdoor.c (the outdoor
+ * thermometer: read, said, shown). Only heating.c calls into the
  * others (and heating-adopt.c into heating-model.c).
  */
 
@@ -21,6 +22,8 @@
 #include "daemon/event-source.h"
 #include "daemon/heating-settings.h"
 #include "daemon/heating.h"
+#include "sensors/payload-refusals.h"
+#include "sensors/topic-silence.h"
 
 #define MINUTE_USEC (60ULL * 1000000ULL)
 
@@ -55,6 +58,19 @@ struct stage {
 	/* A reload's: the old thermostat's rest and alerts for it, until the new one takes them. */
 	bool rest_pending;
 	struct thermostat_rest rest;
+};
+
+/*
+ * The outdoor thermometer (heating-outdoor.c); its value is the thermostat's
+ * input (in.outdoor_c), which uses it until the next one, however old.
+ */
+struct heating_outdoor {
+	uint64_t at_usec; /* monotonic: when the value in use came */
+	bool retained;    /* it came retained: its age is unknown */
+	bool said;        /* the journal said the first reading */
+	struct payload_refusals refusals;
+	struct topic_silence silence;
+	sd_event_source *silence_timer; /* only with an outdoor_topic */
 };
 
 struct heating {
@@ -92,6 +108,7 @@ struct heating {
 	struct heating_settings settings;             /* floor and mode */
 	struct command_guard floor_guard, mode_guard; /* retained and empty ones are no commands */
 	struct mqtt_slot *floor_slot, *mode_slot, *outdoor_slot, *watch;
+	struct heating_outdoor outdoor;
 	struct event_deadline wake; /* the next decision or plug re-send due */
 	bool connected;
 	bool off; /* heating_off(): no more decisions, whatever arrives */
@@ -163,7 +180,8 @@ json_t *heating_model_state(const struct heating *h);
 
 /*
  * The plug's alert @a raised, said in the journal (heating-alert-log.c), in
- * the plug's words where @cause (the message that raised it, or NULL) has them.
+ * the plug's words as the tracker kept them (heater_offline_said()): the alert
+ * may come from a timer, with no message in hand. @cause is not used.
  */
 void heating_log_plug_alert(const struct stage *s, enum heater_alert a,
 			    const struct mqtt_message *cause);
@@ -194,3 +212,30 @@ void heating_alert_cleared_message(const struct stage *s, enum thermostat_alert 
 void heating_say_left_on(const struct stage *s);
 /* A reload to another connection: each heater on, that @h's heating_off() switches off, said. */
 void heating_say_leaving_broker(const struct heating *h, const char *new_broker);
+
+/*
+ * The outdoor thermometer, in heating-outdoor.c: its silence timer, made only
+ * with an outdoor_topic (returns 0 or a negative errno), and dropped.
+ */
+int heating_outdoor_init(struct heating *h);
+void heating_outdoor_done(struct heating *h);
+
+/* The connection is up (its subscriptions sent) or lost: the silence is listened for, or not. */
+void heating_outdoor_connection(struct heating *h, bool connected);
+
+/*
+ * A message on the outdoor topic: a reading into the thermostat's input (the
+ * first said in the journal, and the state re-published), or a refusal warned
+ * about as a thermometer's is (sensors/payload-refusals.h).
+ */
+void heating_outdoor_receive(struct heating *h, const struct mqtt_message *msg);
+
+/*
+ * A reload: the outdoor value of @old, with its time, goes on in @h while an
+ * outdoor_topic is configured (none: none is used); what was said about the
+ * topic too, while it is the same.
+ */
+void heating_outdoor_adopt(struct heating *h, const struct heating *old);
+
+/* The state's "outdoor": {"temperature", "time"} in use (time null: retained), or null. */
+json_t *heating_outdoor_state(const struct heating *h);

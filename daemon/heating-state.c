@@ -108,8 +108,14 @@ uint64_t heating_alert_horizon_usec(const struct heating *h, const char *source)
 	if (strcmp(source, "heating") == 0)
 		return h->thermostat_params.stale_usec;
 	for (unsigned i = 0; i < h->n_stages; i++)
-		if (strcmp(source, h->stages[i].source) == 0)
-			return heater_params_unconfirmed_after_usec(&h->stages[i].params);
+		if (strcmp(source, h->stages[i].source) == 0) {
+			uint64_t unconfirmed =
+			    heater_params_unconfirmed_after_usec(&h->stages[i].params);
+
+			/* heater_offline comes only after its grace: the later of the two. */
+			return unconfirmed > HEATER_OFFLINE_GRACE_USEC ? unconfirmed
+								       : HEATER_OFFLINE_GRACE_USEC;
+		}
 	return 0;
 }
 
@@ -142,5 +148,6 @@ int heating_add_state(const struct heating *h, json_t *state)
 				: json_null());
 	json_object_set_new(state, "heaters", heaters);
 	json_object_set_new(state, "learned", heating_model_state(h));
+	json_object_set_new(state, "outdoor", heating_outdoor_state(h));
 	return 0;
 }

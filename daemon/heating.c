@@ -14,7 +14,6 @@
 #include "daemon/heating-internal.h"
 #include "daemon/heating-path.h"
 #include "daemon/log.h"
-#include "sensors/temp-payload.h"
 
 static const char *const stage_alert_kinds[] = {
 	[THERMOSTAT_ALERT_SENSOR_STALE] = "sensor_stale",
@@ -341,6 +340,7 @@ static void set_connected(struct heating *h, bool connected)
 	uint64_t now = clock_monotonic_usec();
 
 	h->connected = connected;
+	heating_outdoor_connection(h, connected);
 	for (unsigned i = 0; i < h->n_stages; i++) {
 		struct heater_decision hd;
 
@@ -393,16 +393,7 @@ static void on_mode_message(const struct mqtt_message *msg, void *userdata)
 
 static void on_outdoor_message(const struct mqtt_message *msg, void *userdata)
 {
-	struct heating *h = userdata;
-	struct temp_payload_params p = { .json_key = h->config->heating.outdoor_json_key };
-	const char *reason = NULL;
-	int32_t mc;
-
-	if (temp_payload_parse(msg->payload, msg->len, &p, &mc, &reason) < 0) {
-		log_debug("ignoring outdoor temperature: %s", reason);
-		return;
-	}
-	heating_path_outdoor(&h->in, mc);
+	heating_outdoor_receive(userdata, msg);
 }
 
 static void on_plug_message(const struct mqtt_message *msg, void *userdata)
@@ -507,6 +498,8 @@ int heating_new(sd_event *event, const struct config *config, struct alerts *ale
 				      on_timer, h);
 	if (r >= 0)
 		r = event_source_describe(h->wake.timer, "heating");
+	if (r >= 0)
+		r = heating_outdoor_init(h);
 	if (r < 0)
 		goto out;
 	(void) sd_event_source_set_enabled(h->wake.timer, SD_EVENT_OFF);
@@ -536,6 +529,7 @@ struct heating *heating_free(struct heating *h)
 		return NULL;
 	drop_subscriptions(h);
 	heating_settings_done(&h->settings);
+	heating_outdoor_done(h);
 	h->wake.timer = sd_event_source_disable_unref(h->wake.timer);
 	for (unsigned i = 0; i < h->n_stages; i++) {
 		free(h->stages[i].slots);
@@ -652,6 +646,7 @@ int heating_start(struct heating *h, struct mqtt *mqtt, struct store *store)
 		uint64_t now = clock_monotonic_usec();
 
 		h->connected = true;
+		heating_outdoor_connection(h, true);
 		for (unsigned i = 0; i < h->n_stages; i++) {
 			struct heater_decision hd;
 

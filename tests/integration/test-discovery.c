@@ -22,7 +22,7 @@
 
 #include "tests/integration/harness.h"
 
-#define N_OBJECTS 13
+#define N_OBJECTS 14
 
 /* What the test's configuration announces: component and object. */
 static const char *const objects[N_OBJECTS][2] = {
@@ -39,6 +39,7 @@ static const char *const objects[N_OBJECTS][2] = {
 	{ "binary_sensor", "in_bed" },
 	{ "button", "foot_soak_done" },
 	{ "event", "reminder_event" },
+	{ "sensor", "outdoor" },
 };
 
 struct fixture {
@@ -60,17 +61,17 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* The configuration: one heater, one bed mat, and @extra at the end. */
+/* The configuration: one heater, an outdoor thermometer, one bed mat, and @extra at the end. */
 static int write_config(struct fixture *f, bool heater, const char *extra)
 {
 	snprintf(f->config_text, sizeof(f->config_text),
 		 "[daemon]\nnode_id = %s\nstate_dir = @STATE_DIR@\nlog_level = debug\n"
 		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n"
-		 "[heating]\nday_floor = 18\n"
+		 "[heating]\nday_floor = 18\noutdoor_topic = %s/outdoor\n"
 		 "[cramps]\ndedup_window = 0\n"
 		 "[input.mat]\ntype = mqtt\nrole = occupancy\ntopic = %s/mat\n"
 		 "%s%s%s",
-		 f->node, f->broker.port, f->base,
+		 f->node, f->broker.port, f->node, f->base,
 		 heater ? "[heater.oil]\ntype = tasmota\ntopic = plug-" : "", heater ? f->node : "",
 		 heater ? "\n" : "");
 	if (extra)
@@ -326,15 +327,42 @@ static void test_home_assistant_online_reannounces(void **state)
 	assert_int_equal(count_below(f, "homeassistant/", 1500), 0);
 }
 
+/*
+ * The outdoor temperature heating uses, a diagnostic sensor: its template reads
+ * what the state carries (the value; when it came as an attribute).
+ */
+static void test_outdoor_sensor_reads_the_state(void **state)
+{
+	struct fixture *f = *state;
+	char topic[96];
+	json_t *j;
+
+	start(f);
+	j = wait_config(f, N_OBJECTS - 1);
+	assert_string_equal(str(j, "entity_category"), "diagnostic");
+	assert_string_equal(str(j, "device_class"), "temperature");
+	assert_string_equal(str(j, "state_topic"), f->state_topic);
+	assert_non_null(strstr(str(j, "value_template"), "value_json.outdoor.temperature"));
+	assert_non_null(strstr(str(j, "json_attributes_template"), "value_json.outdoor.time"));
+	assert_null(
+	    json_object_get(j, "state_class")); /* the thermometer's own keeps the history */
+	json_decref(j);
+	snprintf(topic, sizeof(topic), "%s/outdoor", f->node);
+	assert_int_equal(client_publish(f->client, topic, "-5", false), 0);
+	assert_non_null(client_wait(f->client, f->state_topic,
+				    "~\"outdoor\":{\"temperature\":-5.0,\"time\":\"", 10000));
+}
+
 /* A reload without the heater: the climate and the heater's sensor go from Home Assistant. */
 static void test_reload_removes_what_is_gone(void **state)
 {
 	struct fixture *f = *state;
-	char climate[160], heater[160], button[160];
+	char climate[160], heater[160], button[160], outdoor[160];
 	const struct message *msgs;
 	struct client *fresh = NULL;
 	size_t n;
 
+	config_topic(f, N_OBJECTS - 1, outdoor, sizeof(outdoor));
 	config_topic(f, 0, climate, sizeof(climate));
 	config_topic(f, 4, heater, sizeof(heater));
 	config_topic(f, 5, button, sizeof(button));
@@ -348,6 +376,8 @@ static void test_reload_removes_what_is_gone(void **state)
 	assert_int_equal(daemon_wait_notify(&f->daemon, "RELOADING=1", 10000), 0);
 	assert_non_null(client_wait(f->client, climate, "", 10000));
 	assert_non_null(client_wait(f->client, heater, "", 10000));
+	/* Without a heater the outdoor temperature is used by nothing: gone too. */
+	assert_non_null(client_wait(f->client, outdoor, "", 10000));
 	/* The rest stays. */
 	assert_non_null(client_wait(f->client, button, "~{", 10000));
 	assert_null(client_wait(f->client, climate, "~{", 500));
@@ -437,6 +467,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_buttons_log_cramps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_foot_soak_button, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_climate_sets_floor_and_mode, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outdoor_sensor_reads_the_state, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_home_assistant_online_reannounces, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_reload_removes_what_is_gone, setup, teardown),

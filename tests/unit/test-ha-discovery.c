@@ -196,6 +196,39 @@ static void test_learned_is_a_diagnostic_sensor(void **state)
 	ha_discovery_free(d);
 }
 
+/*
+ * The outdoor temperature heating uses: a diagnostic sensor, only where there is
+ * one (an outdoor_topic) and a heater to use it.
+ */
+static void test_outdoor_is_a_diagnostic_sensor_with_a_topic_and_a_heater(void **state)
+{
+	struct ha_discovery *d = build(FULL), *no_heater;
+	const char *topic;
+	json_t *j;
+
+	(void) state;
+	assert_false(has(d, "outdoor"));
+	ha_discovery_free(d);
+	no_heater = build(HEAD "[heating]\noutdoor_topic = z2m/balcony\n");
+	assert_false(has(no_heater, "outdoor"));
+	ha_discovery_free(no_heater);
+	d = build(HEAD "[heating]\noutdoor_topic = z2m/balcony\n"
+		       "[heater.oil]\ntype = tasmota\ntopic = plug1\n");
+	j = entity(d, "outdoor", &topic);
+	assert_string_equal(topic, "homeassistant/sensor/bed-1/outdoor/config");
+	assert_string_equal(str(j, "entity_category"), "diagnostic");
+	assert_string_equal(str(j, "device_class"), "temperature");
+	assert_string_equal(str(j, "unit_of_measurement"), "°C");
+	assert_string_equal(str(j, "state_topic"), "bedroomd/bed-1/state");
+	assert_string_equal(
+	    str(j, "value_template"),
+	    "{{ value_json.outdoor.temperature if value_json.outdoor else 'None' }}");
+	assert_non_null(strstr(str(j, "json_attributes_template"), "value_json.outdoor.time"));
+	assert_null(json_object_get(j, "state_class"));
+	json_decref(j);
+	ha_discovery_free(d);
+}
+
 /* What Home Assistant sends when a button is pressed is a cramp the daemon accepts. */
 static void test_buttons_send_what_the_daemon_accepts(void **state)
 {
@@ -359,6 +392,7 @@ int main(void)
 		cmocka_unit_test(test_every_config_names_device_origin_and_availability),
 		cmocka_unit_test(test_climate_is_the_floor_within_its_bounds),
 		cmocka_unit_test(test_learned_is_a_diagnostic_sensor),
+		cmocka_unit_test(test_outdoor_is_a_diagnostic_sensor_with_a_topic_and_a_heater),
 		cmocka_unit_test(test_buttons_send_what_the_daemon_accepts),
 		cmocka_unit_test(test_events_make_an_event_type),
 		cmocka_unit_test(test_entities_follow_the_hardware),

@@ -140,6 +140,11 @@ int heating_add_state(const struct heating *h, json_t *state)
 			      "power", st.power_known ? json_real(st.power_w) : json_null()));
 	}
 	json_object_set_new(state, "floor", json_real(h->settings.floor_c));
+	/* The one held now: the night's, day_floor by day, none (null) without one. */
+	json_object_set_new(state, "floor_now",
+			    h->have_decision && !h->off && !isnan(h->last.floor_c)
+				? json_real(h->last.floor_c)
+				: json_null());
 	json_object_set_new(state, "mode", json_string(command_mode_to_string(h->settings.mode)));
 	json_object_set_new(state, "action", json_string(heating_action(h)));
 	json_object_set_new(state, "heating_reason",

@@ -255,6 +255,8 @@ static void test_set_floor_and_mode_are_checked_and_kept(void **state)
 	start_sim(f, "22", NULL, NULL);
 	start_daemon(f);
 	assert_non_null(client_wait(f->client, f->state_topic, "~\"floor\":18", 20000));
+	/* The floor held now: 18 by night and by day (day_floor) alike here. */
+	assert_non_null(client_wait(f->client, f->state_topic, "~\"floor_now\":18.0,", 10000));
 	snprintf(topic, sizeof(topic), "%s/set/floor", f->base);
 	client_publish(f->client, topic, "30", false);
 	client_publish(f->client, topic, "warm", false);
@@ -264,6 +266,8 @@ static void test_set_floor_and_mode_are_checked_and_kept(void **state)
 	client_publish(f->client, topic, "cool", false);
 	client_publish(f->client, topic, "off", false);
 	assert_non_null(client_wait(f->client, f->state_topic, "~\"mode\":\"off\"", 10000));
+	/* Off: no floor is held. */
+	assert_non_null(client_wait(f->client, f->state_topic, "~\"floor_now\":null", 10000));
 	log = daemon_stderr(&f->daemon);
 	/* The start-up line says what holds by day too, not only the night floor. */
 	assert_non_null(strstr(log, " by day, 1 heater"));

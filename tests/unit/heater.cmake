@@ -6,3 +6,5 @@ foreach(t tasmota shelly zigbee2mqtt generic)
 endforeach()
 bedroomd_unit_test(heater-tracker SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-heater-tracker.c
 	LIBS bedroomd-actuators)
+bedroomd_unit_test(heater-offline SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-heater-offline.c
+	LIBS bedroomd-actuators)

@@ -21,6 +21,7 @@
 
 #include "daemon/clock.h"
 #include "daemon/heating-internal.h"
+#include "tests/unit/stderr-capture.h"
 
 struct fixture {
 	sd_event *event;
@@ -96,25 +97,25 @@ static void receive(struct heating *h, const char *payload, bool retained)
 	heating_outdoor_receive(h, &msg);
 }
 
-/* Runs receive() with stderr in a temporary file; returns what was written (caller frees). */
+struct receipt {
+	struct heating *h;
+	const char *payload;
+	bool retained;
+};
+
+static void receive_it(void *arg)
+{
+	struct receipt *r = arg;
+
+	receive(r->h, r->payload, r->retained);
+}
+
+/* Runs receive() with stderr captured; returns what was written (caller frees). */
 static char *received(struct heating *h, const char *payload, bool retained)
 {
-	FILE *tmp = tmpfile();
-	int saved = dup(STDERR_FILENO);
-	char *text = calloc(1, 8192);
+	struct receipt r = { h, payload, retained };
 
-	assert_non_null(tmp);
-	assert_non_null(text);
-	fflush(stderr);
-	assert_true(dup2(fileno(tmp), STDERR_FILENO) >= 0);
-	receive(h, payload, retained);
-	fflush(stderr);
-	assert_true(dup2(saved, STDERR_FILENO) >= 0);
-	close(saved);
-	rewind(tmp);
-	(void) fread(text, 1, 8191, tmp);
-	fclose(tmp);
-	return text;
+	return stderr_captured(receive_it, &r);
 }
 
 /* The state's "outdoor", as it is published. */

@@ -11,27 +11,7 @@
 #include <unistd.h>
 
 #include "daemon/warn-limit.h"
-
-/* Runs @fn with stderr going to a temporary file; returns what was written (caller frees). */
-static char *captured(void (*fn)(void *), void *arg)
-{
-	FILE *tmp = tmpfile();
-	int saved = dup(STDERR_FILENO);
-	char *text = calloc(1, 8192);
-
-	assert_non_null(tmp);
-	assert_non_null(text);
-	fflush(stderr);
-	assert_true(dup2(fileno(tmp), STDERR_FILENO) >= 0);
-	fn(arg);
-	fflush(stderr);
-	assert_true(dup2(saved, STDERR_FILENO) >= 0);
-	close(saved);
-	rewind(tmp);
-	(void) fread(text, 1, 8191, tmp);
-	fclose(tmp);
-	return text;
-}
+#include "tests/unit/stderr-capture.h"
 
 static size_t count(const char *text, const char *needle)
 {
@@ -71,7 +51,7 @@ static void test_summary_comes_when_the_window_closes(void **state)
 	 * busy machine) must fit in it, and the test waits for its end.
 	 */
 	f.w.limit.window_usec = 1000 * 1000;
-	log = captured(flood_then_wait, &f);
+	log = stderr_captured(flood_then_wait, &f);
 	assert_int_equal(count(log, "ignoring set/floor"), 5);
 	/* The sixth says that the rest are counted; the summary gives the count. */
 	assert_int_equal(count(log, "warnings about set/floor keep coming"), 1);
@@ -100,7 +80,7 @@ static void test_done_says_what_was_held_back(void **state)
 	(void) state;
 	/* No loop (a part that has none yet): done still gives the count. */
 	warn_limit_init(&f.w, NULL, "reminder answers");
-	log = captured(flood_then_done, &f);
+	log = stderr_captured(flood_then_done, &f);
 	assert_int_equal(count(log, "ignoring an answer"), 5);
 	assert_non_null(strstr(log, "2 more warnings about reminder answers"));
 	free(log);

@@ -56,17 +56,41 @@ static void offline_words(const struct stage *s, char *buf, size_t size)
 			 said.topic);
 }
 
+/* @n lines of @s's going offline and back held back by its limit, in one line; nothing for 0. */
+static void say_availability_held(const struct stage *s, unsigned n)
+{
+	char window[32];
+
+	if (n == 0)
+		return;
+	config_format_duration(s->plug_availability.window_usec, window, sizeof(window));
+	log_info("%s: %u more reports of the plug going offline or back within %s, not logged "
+		 "one by one",
+		 s->source, n, window);
+}
+
 /*
  * A plug gone offline or back, before heater_offline or while it waits to be
- * cleared: at info, so the journal shows the blip that no longer alerts.
+ * cleared: at info, so the journal shows the blip that no longer alerts; a
+ * plug that keeps coming and going, a few lines a window and a count.
  */
-static void say_availability(const struct stage *s, const struct heater_decision *d)
+static void say_availability(struct stage *s, const struct heater_decision *d, uint64_t now_usec)
 {
 	unsigned long long sec = (d->alert_in_usec + 999999) / 1000000;
 	bool raised = d->alerts_active & HEATER_ALERT_BIT(HEATER_ALERT_OFFLINE);
 	const char *kind = heater_alert_to_string(HEATER_ALERT_OFFLINE);
-	char words[256], grace[32];
+	char words[256], grace[32], window[32];
+	unsigned held;
 
+	if (!log_limit_check(&s->plug_availability, now_usec, &held)) {
+		config_format_duration(s->plug_availability.window_usec, window, sizeof(window));
+		if (s->plug_availability.n_quiet == 1)
+			log_warning("%s: the plug keeps going offline and back: more within %s are "
+				    "counted, not logged one by one",
+				    s->source, window);
+		return;
+	}
+	say_availability_held(s, held);
 	if (d->event == HEATER_EVENT_OFFLINE) {
 		offline_words(s, words, sizeof(words));
 		if (raised)
@@ -120,6 +144,7 @@ static void say_held(const struct stage *s, unsigned n)
 void heating_log_plug_events_held(struct stage *s, uint64_t now_usec)
 {
 	say_held(s, log_limit_flush(&s->plug_events, now_usec));
+	say_availability_held(s, log_limit_flush(&s->plug_availability, now_usec));
 }
 
 /* What bedroomd does about a report against command @told ("ON"): "; sending ON again ...". */
@@ -146,7 +171,7 @@ void heating_log_plug_event(struct stage *s, const struct heater_decision *d, ui
 	assert(d->event != HEATER_EVENT_NONE);
 	if (d->event == HEATER_EVENT_OFFLINE || d->event == HEATER_EVENT_ONLINE) {
 		/* Not the plug against its command: its own lines, not counted with those. */
-		say_availability(s, d);
+		say_availability(s, d, now_usec);
 		return;
 	}
 	if (!log_limit_check(&s->plug_events, now_usec, &held)) {

@@ -29,6 +29,8 @@
 
 /* A plug switched against its command: lines in full per window, the rest counted. */
 #define PLUG_EVENT_LIMIT_INIT LOG_LIMIT_INIT(10 * MINUTE_USEC, 3)
+/* A plug going offline and back: two such blips a window in full (a line each way). */
+#define PLUG_AVAILABILITY_LIMIT_INIT LOG_LIMIT_INIT(10 * MINUTE_USEC, 4)
 
 struct stage {
 	struct heating *heating;
@@ -53,8 +55,9 @@ struct stage {
 	/* Writes to the store in the minute from keep_window_usec (monotonic): a few at most. */
 	uint64_t keep_window_usec;
 	unsigned keep_writes;
-	struct duty_hour duty;        /* for the cramp log's context */
-	struct log_limit plug_events; /* the journal's lines of heater_decision.event */
+	struct duty_hour duty;              /* for the cramp log's context */
+	struct log_limit plug_events;       /* the journal's lines of heater_decision.event */
+	struct log_limit plug_availability; /* its lines of going offline and back */
 	/* A reload's: the old thermostat's rest and alerts for it, until the new one takes them. */
 	bool rest_pending;
 	struct thermostat_rest rest;
@@ -194,7 +197,7 @@ void heating_log_plug_alert(const struct stage *s, enum heater_alert a,
  */
 void heating_log_plug_event(struct stage *s, const struct heater_decision *d, uint64_t now_usec);
 
-/* The count of events held back in @s's window that is over by @now_usec (UINT64_MAX: all). */
+/* The counts of reports held back in @s's windows that are over by @now_usec (UINT64_MAX: all). */
 void heating_log_plug_events_held(struct stage *s, uint64_t now_usec);
 
 /*

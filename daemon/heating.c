@@ -100,6 +100,8 @@ static void arm_timer(struct heating *h, uint64_t at)
 		/* The count of a plug's reports held back, said when their window is over. */
 		if (log_limit_due_usec(&h->stages[i].plug_events) < at)
 			at = log_limit_due_usec(&h->stages[i].plug_events);
+		if (log_limit_due_usec(&h->stages[i].plug_availability) < at)
+			at = log_limit_due_usec(&h->stages[i].plug_availability);
 	}
 	if (heating_relays_due(h) < at)
 		at = heating_relays_due(h); /* the step then keeps what switched */
@@ -297,6 +299,7 @@ static int make_stage(struct heating *h, struct stage *s, const struct config_he
 	s->cfg = cfg;
 	s->wake_usec = UINT64_MAX;
 	s->plug_events = (struct log_limit) PLUG_EVENT_LIMIT_INIT;
+	s->plug_availability = (struct log_limit) PLUG_AVAILABILITY_LIMIT_INIT;
 	snprintf(s->source, sizeof(s->source), "heater.%s", cfg->name);
 	heater_params_init(&p, cfg->type);
 	p.topic = cfg->topic;

@@ -215,7 +215,8 @@ static void test_silent_plug_raises_heater_unconfirmed(void **state)
 static void test_second_heater_stands_in_for_an_offline_plug(void **state)
 {
 	struct fixture *f = *state;
-	char text[256], stat[128], lwt[128], cmnd2[128];
+	char text[256], stat[128], lwt[128], cmnd2[128], *log;
+	const char *held;
 	long long since;
 
 	snprintf(text, sizeof(text),
@@ -245,6 +246,36 @@ static void test_second_heater_stands_in_for_an_offline_plug(void **state)
 		 "heater.oil: heater_offline: the plug says it is offline ('Offline' on '%s')",
 		 lwt);
 	assert_int_equal(daemon_wait_log(&f->daemon, text, 5000), 0);
+
+	/*
+	 * A plug that keeps coming and going: four lines a window of ten
+	 * minutes (the first offline and three since), one warning that the rest
+	 * are counted, and the count when the window closes or bedroomd stops.
+	 */
+	for (int i = 0; i < 10; i++) {
+		assert_int_equal(client_publish(f->client, lwt, "Online", true), 0);
+		assert_int_equal(client_publish(f->client, lwt, "Offline", true), 0);
+	}
+	assert_int_equal(daemon_wait_log(&f->daemon,
+					 "heater.oil: the plug keeps going offline and back: more "
+					 "within 10min are counted, not logged one by one",
+					 10000),
+			 0);
+	sleep(1);
+	kill(f->daemon.pid, SIGTERM);
+	assert_true(daemon_wait_exit(&f->daemon, 10000) >= 0);
+	assert_int_equal(daemon_log_count(&f->daemon, "heater.oil: the plug answers again"), 2);
+	assert_int_equal(daemon_log_count(&f->daemon, "heater_offline goes on"), 1);
+	assert_int_equal(daemon_log_count(&f->daemon, "keeps going offline and back"), 1);
+	log = daemon_stderr(&f->daemon);
+	held = strstr(log, " more reports of the plug going offline or back within 10min, not "
+			   "logged one by one");
+	assert_non_null(held);
+	while (held > log && held[-1] >= '0' && held[-1] <= '9')
+		held--;
+	/* 20 reports, 3 of them in full: the rest, but for any still in flight at the stop. */
+	assert_in_range(strtol(held, NULL, 10), 10, 17);
+	free(log);
 }
 
 static void test_set_floor_and_mode_are_checked_and_kept(void **state)

@@ -179,7 +179,7 @@ void parts_adopt(struct parts *p, struct parts *old, const char *new_broker)
 	heating_take_room_reading(p->heating, &reading, !same_thermometers);
 	reminders_adopt(p->reminders, old->reminders);
 	/* The old parts' window ends with the reload: its lowest is written now. */
-	room_sampler_flush(old->sampler);
+	room_sampler_adopt(p->sampler, old->sampler);
 	(void) alerts_clear_gone(p->env->alerts, source_gone, p, clock_realtime_usec());
 }
 

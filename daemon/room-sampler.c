@@ -42,6 +42,8 @@ struct room_sampler *room_sampler_free(struct room_sampler *s)
 {
 	if (!s)
 		return NULL;
+	/* A stop: the open window's lowest is the last of the night's before it. */
+	room_sampler_flush(s);
 	sd_event_source_disable_unref(s->timer);
 	free(s);
 	return NULL;
@@ -77,6 +79,17 @@ static void offer(struct room_sampler *s, double c, int64_t time_s)
 		s->lowest_time_s = time_s;
 	}
 	s->pending = true;
+}
+
+void room_sampler_adopt(struct room_sampler *s, struct room_sampler *old)
+{
+	room_sampler_flush(old);
+	if (!old->pending)
+		return;
+	/* The store could not take it: the new sampler writes it once the store can. */
+	offer(s, old->lowest_c, old->lowest_time_s);
+	s->write_failing = old->write_failing;
+	old->pending = false;
 }
 
 static int on_window_end(sd_event_source *es, uint64_t usec, void *userdata);

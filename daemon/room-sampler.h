@@ -25,6 +25,7 @@ struct room_sampler;
  * a test's may be shorter); nothing is written before room_sampler_set_store().
  */
 int room_sampler_new(sd_event *event, uint64_t window_usec, struct room_sampler **ret);
+/* Writes the window's lowest (a stop), then frees @s. */
 struct room_sampler *room_sampler_free(struct room_sampler *s);
 
 /* Where the samples go (NULL: none for now; the window's lowest waits). */
@@ -43,5 +44,11 @@ void room_sampler_unknown(struct room_sampler *s);
 bool room_sampler_pending_lowest(const struct room_sampler *s, int64_t since_s, int64_t until_s,
 				 double *ret_c);
 
-/* Writes the window's lowest now (a stop, a reload handing over). */
+/* Writes the window's lowest now; kept for later while the store cannot take it. */
 void room_sampler_flush(struct room_sampler *s);
+
+/*
+ * A reload: @old's window ends, its lowest written now or, while the store
+ * cannot take it, handed to @s to be written with @s's first window.
+ */
+void room_sampler_adopt(struct room_sampler *s, struct room_sampler *old);

@@ -137,12 +137,66 @@ static void test_the_lowest_waits_for_a_store(void **state)
 	rig_close(&r);
 }
 
+/* A stop ends the open window: its lowest is written, not lost with the process. */
+static void test_a_stop_writes_the_open_window(void **state)
+{
+	struct rig r = { 0 };
+	struct store_room_sample *s = NULL;
+
+	rig_open(&r, *state);
+	take(&r, 18.60, 1000);
+	take(&r, 18.05, 1040);
+	assert_int_equal(samples(&r, &s), 0);
+	free(s);
+	r.sampler = room_sampler_free(r.sampler);
+	assert_int_equal(samples(&r, &s), 1);
+	assert_int_equal(s[0].time, 1040);
+	assert_true(s[0].room_c == 18.05);
+	free(s);
+	rig_close(&r);
+}
+
+/*
+ * A reload: the old window's lowest is written at once; one the store could
+ * not take goes to the new sampler, not away with the old one.
+ */
+static void test_a_reload_hands_over_what_is_not_written(void **state)
+{
+	struct rig r = { 0 };
+	struct room_sampler *next = NULL;
+	struct store_room_sample *s = NULL;
+
+	rig_open(&r, *state);
+	take(&r, 18.30, 1000);
+	assert_int_equal(room_sampler_new(r.event, WINDOW_USEC, &next), 0);
+	room_sampler_set_store(next, r.store);
+	room_sampler_adopt(next, r.sampler);
+	assert_int_equal(samples(&r, &s), 1);
+	free(s);
+
+	/* Now one the store cannot take: it waits in the new sampler. */
+	take(&r, 18.10, 1100);
+	room_sampler_set_store(r.sampler, NULL);
+	room_sampler_adopt(next, r.sampler);
+	r.sampler = room_sampler_free(r.sampler);
+	assert_int_equal(samples(&r, &s), 1);
+	free(s);
+	next = room_sampler_free(next);
+	assert_int_equal(samples(&r, &s), 2);
+	assert_int_equal(s[1].time, 1100);
+	assert_true(s[1].room_c == 18.10);
+	free(s);
+	rig_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		STORE_TEST(test_the_window_keeps_its_lowest),
 		STORE_TEST(test_a_steady_room_is_sampled_each_window),
 		STORE_TEST(test_the_lowest_waits_for_a_store),
+		STORE_TEST(test_a_stop_writes_the_open_window),
+		STORE_TEST(test_a_reload_hands_over_what_is_not_written),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -46,7 +46,12 @@ static int on_silence_timer(sd_event_source *es, uint64_t usec, void *userdata)
 {
 	struct heating *h = userdata;
 
-	if (!h->off && topic_silence_check(&h->outdoor.silence, clock_monotonic_usec()))
+	if (h->off) {
+		/* Stopped: nothing more to say, and its due time would fire again at once. */
+		(void) sd_event_source_set_enabled(es, SD_EVENT_OFF);
+		return 0;
+	}
+	if (topic_silence_check(&h->outdoor.silence, clock_monotonic_usec()))
 		log_warning("heating: no message at all on outdoor_topic '%s' in %llu min since "
 			    "subscribing: is the topic spelled as the device publishes it, and is "
 			    "the device on the network? Pre-heat goes on without an outdoor "

@@ -378,6 +378,25 @@ static void test_silent_topic_is_said_once(void **state)
 	heating_done(&h);
 }
 
+/* Stopped (heating off) with the silence due: the timer goes quiet, not round and round. */
+static void test_silence_timer_rests_once_heating_is_off(void **state)
+{
+	struct fixture *f = *state;
+	int dispatched = 0;
+
+	f->h.outdoor.silence.after_usec = 20 * 1000;
+	heating_outdoor_connection(&f->h, true);
+	f->h.off = true;
+	usleep(50 * 1000);
+	for (int i = 0; i < 20; i++) {
+		int r = sd_event_run(f->event, 10 * 1000);
+
+		assert_true(r >= 0);
+		dispatched += r;
+	}
+	assert_int_equal(dispatched, 1);
+}
+
 static void test_no_topic_no_timer(void **state)
 {
 	struct fixture *f = *state;
@@ -409,6 +428,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_reload_carries_the_value_while_a_topic_is_configured, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_silent_topic_is_said_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_silence_timer_rests_once_heating_is_off, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_no_topic_no_timer, setup, teardown),
 	};
 

@@ -27,6 +27,7 @@ struct active {
 	char *source;
 	char since[40];
 	bool restored;         /* left active by a previous run, not raised again yet */
+	bool reloaded;         /* restored: from a part a reload made anew, not a restart */
 	uint64_t recheck_usec; /* restored: cleared at this CLOCK_MONOTONIC time */
 };
 
@@ -214,8 +215,9 @@ int alerts_raise(struct alerts *a, const char *kind, const char *source, const c
 	assert(a);
 	active = find(a, kind, source);
 	if (active) {
-		if (active->restored) { /* still so after the restart: confirmed */
+		if (active->restored) { /* still so after the restart or reload: confirmed */
 			active->restored = false;
+			active->reloaded = false;
 			(void) arm_recheck(a);
 		}
 		return 0;
@@ -326,11 +328,15 @@ static int on_recheck(sd_event_source *s, uint64_t usec, void *userdata)
 			i++;
 			continue;
 		}
-		log_info("alert %s of %s, left by the last run, was not seen again: cleared",
-			 active->kind, active->source);
+		log_info("alert %s of %s, left by %s, was not seen again: cleared", active->kind,
+			 active->source,
+			 active->reloaded ? "the configuration before the reload" : "the last run");
 		/* Moves the last one into i: look at i again. */
 		(void) alerts_clear(a, active->kind, active->source,
-				    "Not seen again since bedroomd restarted.", now);
+				    active->reloaded ? "Not seen again since bedroomd reloaded its "
+						       "configuration."
+						     : "Not seen again since bedroomd restarted.",
+				    now);
 	}
 	return arm_recheck(a);
 }
@@ -387,6 +393,22 @@ int alerts_restore(struct alerts *a, const char *text, alerts_recheck_fn recheck
 		r = r < 0 ? r : k;
 	}
 	return r < 0 ? r : n;
+}
+
+int alerts_recheck(struct alerts *a, const char *kind, const char *source, uint64_t horizon_usec)
+{
+	struct active *active;
+	int r;
+
+	assert(a);
+	active = find(a, kind, source);
+	if (!active)
+		return 0;
+	active->restored = true;
+	active->reloaded = true;
+	active->recheck_usec = clock_monotonic_usec() + horizon_usec;
+	r = arm_recheck(a);
+	return r < 0 ? r : 1;
 }
 
 int alerts_flush(struct alerts *a, struct mqtt *mqtt)

@@ -85,5 +85,17 @@ char *alerts_active_text(const struct alerts *a);
 typedef uint64_t (*alerts_recheck_fn)(const char *kind, const char *source, void *userdata);
 int alerts_restore(struct alerts *a, const char *text, alerts_recheck_fn recheck, void *userdata);
 
+/* What a restored alert's check allows beyond its source's own horizon. */
+#define ALERTS_RECHECK_SLACK_USEC (30 * 1000000ULL)
+
+/*
+ * After a reload that made @source's part anew (a heater with a new MQTT
+ * connection): the new part has not raised what the old one had. An active
+ * alert @kind of @source is then checked as a restart's is: confirmed if
+ * raised again within @horizon_usec of now, else cleared then, saying so.
+ * Returns 1 if there was one, 0 if not, or a negative errno.
+ */
+int alerts_recheck(struct alerts *a, const char *kind, const char *source, uint64_t horizon_usec);
+
 /* How many events wait for the broker (for tests and the state snapshot). */
 unsigned alerts_pending(const struct alerts *a);

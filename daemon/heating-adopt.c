@@ -2,6 +2,7 @@
 #include <assert.h>
 #include <string.h>
 
+#include "daemon/alerts.h"
 #include "daemon/clock.h"
 #include "daemon/heating-internal.h"
 #include "daemon/log.h"
@@ -117,6 +118,28 @@ static void take_rests_and_alerts(struct heating *h, const struct heating *old)
 							      &h->stages[i].rest) > 0;
 }
 
+/*
+ * A heater made anew has raised none of the alerts its plug had: each is
+ * checked as after a restart, kept if the new one raises it again in time,
+ * cleared if not (a plug back online on the new broker), never left for good.
+ */
+static void recheck_plug_alerts(struct heating *h)
+{
+	for (unsigned i = 0; i < h->n_stages && h->alerts; i++) {
+		const struct stage *s = &h->stages[i];
+
+		if (s->adopted)
+			continue;
+		for (int a = 0; a < _HEATER_ALERT_MAX; a++) {
+			const char *kind = heater_alert_to_string(a);
+
+			(void) alerts_recheck(h->alerts, kind, s->source,
+					      heating_alert_horizon_usec(h, kind, s->source) +
+						  ALERTS_RECHECK_SLACK_USEC);
+		}
+	}
+}
+
 void heating_adopt(struct heating *h, struct heating *old, const char *new_broker)
 {
 	bool all_in_place = h->n_stages == old->n_stages, adopted_thermostat;
@@ -184,6 +207,7 @@ void heating_adopt(struct heating *h, struct heating *old, const char *new_broke
 		mark_new_plugs(h, old);
 	}
 	heating_model_adopt(h, old, adopted_thermostat);
+	recheck_plug_alerts(h);
 	log_debug("heating: reloaded, %u of %u heaters kept as they were, the thermostat %s",
 		  adopted, h->n_stages, old->thermostat ? "made anew" : "kept");
 }

@@ -103,7 +103,7 @@ enum thermostat_reason heating_reason(const struct heating *h)
 	return d->reason;
 }
 
-uint64_t heating_alert_horizon_usec(const struct heating *h, const char *source)
+uint64_t heating_alert_horizon_usec(const struct heating *h, const char *kind, const char *source)
 {
 	if (strcmp(source, "heating") == 0)
 		return h->thermostat_params.stale_usec;
@@ -112,7 +112,15 @@ uint64_t heating_alert_horizon_usec(const struct heating *h, const char *source)
 			uint64_t unconfirmed =
 			    heater_params_unconfirmed_after_usec(&h->stages[i].params);
 
-			/* heater_offline comes only after its grace: the later of the two. */
+			const char *offline = heater_alert_to_string(HEATER_ALERT_OFFLINE);
+			const char *unanswered = heater_alert_to_string(HEATER_ALERT_UNCONFIRMED);
+
+			if (kind && strcmp(kind, unanswered) == 0)
+				return unconfirmed;
+			/* heater_offline comes only after its grace; any kind: the later of the
+			 * two. */
+			if (kind && strcmp(kind, offline) == 0)
+				return HEATER_OFFLINE_GRACE_USEC;
 			return unconfirmed > HEATER_OFFLINE_GRACE_USEC ? unconfirmed
 								       : HEATER_OFFLINE_GRACE_USEC;
 		}

@@ -103,10 +103,11 @@ double heating_duty_1h(const struct heating *h);
 int heating_add_state(const struct heating *h, json_t *state);
 
 /*
- * How long after start heating may take to raise again an alert of @source
- * ("heating", "heater.NAME") that still holds: the room's staleness, a plug's
- * confirmations; 0 for another source. Not heating without effect: that takes
- * no_effect (45 min) of heating, too long to show an ended alert as active; it
- * is raised again if it still holds.
+ * How long after start heating may take to raise again an alert @kind (NULL:
+ * any) of @source ("heating", "heater.NAME") that still holds: the room's
+ * staleness, a plug's confirmations or its offline grace; 0 for another
+ * source. Not heating without effect: that takes no_effect (45 min) of
+ * heating, too long to show an ended alert as active; it is raised again if
+ * it still holds.
  */
-uint64_t heating_alert_horizon_usec(const struct heating *h, const char *source);
+uint64_t heating_alert_horizon_usec(const struct heating *h, const char *kind, const char *source);

@@ -130,9 +130,6 @@ static void on_parts_changed(void *userdata)
 	manager_publish_changes(userdata);
 }
 
-/* Beyond the parts' own checks: the first readings and answers after start. */
-#define ALERTS_RECHECK_SLACK_USEC (30 * 1000000ULL)
-
 /* A restart must not leave a "raised" without its "cleared": the next run reads these. */
 static void keep_alerts(struct manager *m)
 {
@@ -145,7 +142,7 @@ static uint64_t alert_recheck_usec(const char *kind, const char *source, void *u
 
 	if (strcmp(source, "store") == 0)
 		return store_guard_alert_horizon_usec(kind) + ALERTS_RECHECK_SLACK_USEC;
-	return parts_alert_horizon_usec(m->parts, source) + ALERTS_RECHECK_SLACK_USEC;
+	return parts_alert_horizon_usec(m->parts, kind, source) + ALERTS_RECHECK_SLACK_USEC;
 }
 
 /* The last run's retained state, once: the first message on <base>/state. */

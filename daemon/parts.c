@@ -162,7 +162,7 @@ static bool source_gone(const char *source, void *userdata)
 	bool ours = strncmp(source, "heater.", 7) == 0 || strncmp(source, "sensor.", 7) == 0 ||
 		    strcmp(source, "heating") == 0;
 
-	return ours && parts_alert_horizon_usec(p, source) == 0;
+	return ours && parts_alert_horizon_usec(p, NULL, source) == 0;
 }
 
 void parts_adopt(struct parts *p, struct parts *old, const char *new_broker)
@@ -242,10 +242,10 @@ const struct inputs *parts_inputs(const struct parts *p)
 	return p->inputs;
 }
 
-uint64_t parts_alert_horizon_usec(const struct parts *p, const char *source)
+uint64_t parts_alert_horizon_usec(const struct parts *p, const char *kind, const char *source)
 {
 	uint64_t room = p->room ? room_alert_horizon_usec(p->room, source) : 0;
-	uint64_t heating = p->heating ? heating_alert_horizon_usec(p->heating, source) : 0;
+	uint64_t heating = p->heating ? heating_alert_horizon_usec(p->heating, kind, source) : 0;
 
 	return room > heating ? room : heating;
 }

@@ -87,11 +87,11 @@ bool parts_store_failing(const struct parts *p);
 int parts_add_state(struct parts *p, json_t *state);
 
 /*
- * How long after start a part may take to raise again an alert of @source
- * that still holds (for the alerts a previous run left active); 0 for a
- * source no part has (a heater since removed, the store).
+ * How long after start a part may take to raise again an alert @kind (NULL:
+ * any) of @source that still holds (for the alerts a previous run left
+ * active); 0 for a source no part has (a heater since removed, the store).
  */
-uint64_t parts_alert_horizon_usec(const struct parts *p, const char *source);
+uint64_t parts_alert_horizon_usec(const struct parts *p, const char *kind, const char *source);
 
 /* The parts themselves, for what the cramp log's context reads; owned by @p. */
 const struct room *parts_room(const struct parts *p);

@@ -263,75 +263,6 @@ static void test_reload_changing_the_heater_commands_it_again(void **state)
 }
 
 /*
- * A reload to a broker that cannot be reached (a typo in the port) while a
- * heater is on: it is switched off through the old connection first, since
- * nothing could switch it off once that is gone (a user trial: a generic plug
- * left on, the thermometer with it on the old broker). Putting the port back
- * reaches the plug again.
- */
-static void test_reload_to_an_unreachable_broker_switches_off_first(void **state)
-{
-	struct fixture *f = *state;
-	char text[256], want[256];
-	int port = harness_free_port(), good = f->broker.port;
-
-	assert_true(port > 0);
-	write_config(f, "0", "0", "");
-	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
-	reading(f, "15.0");
-	plug_receives(f, "ON");
-	f->broker.port = port;
-	write_config(f, "0", "0", "");
-	f->broker.port = good;
-	client_clear(f->client);
-	reload(f);
-	plug_receives(f, "OFF");
-	snprintf(want, sizeof(want),
-		 "heater.plug: switched off through the old connection before the new one to "
-		 "127.0.0.1:%d: one left on would be out of reach should that never connect",
-		 port);
-	assert_int_equal(daemon_wait_log(&f->daemon, want, 5000), 0);
-	snprintf(text, sizeof(text), "cannot reach MQTT broker 127.0.0.1:%d", port);
-	assert_int_equal(daemon_wait_log(&f->daemon, text, 10000), 0);
-	/* The port put back: connected again, and the plug is driven again. */
-	write_config(f, "0", "0", "");
-	client_clear(f->client);
-	reload(f);
-	reading(f, "15.0");
-	plug_receives(f, "ON");
-	assert_int_equal(commands(f, "OFF"), 0);
-}
-
-/*
- * A reload that changes only command_max_age keeps the connection, and the
- * heater on: the key is heating's, and a new connection would switch the
- * heaters off first (the test above).
- */
-static void test_reload_of_command_max_age_keeps_the_connection(void **state)
-{
-	struct fixture *f = *state;
-	char *log;
-
-	write_config(f, "0", "0", "");
-	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
-	reading(f, "15.0");
-	plug_receives(f, "ON");
-	client_clear(f->client); /* the OFF of the start */
-	write_conf(f, &(struct conf){ .mqtt_extra = "command_max_age = 2min\n" });
-	reload(f);
-	reading(f, "15.0");
-	state_says(f, "\"heating_reason\":\"heating\"");
-	assert_int_equal(commands(f, "OFF"), 0);
-	log = daemon_stderr(&f->daemon);
-	assert_non_null(log);
-	if (strstr(log, "switched off through the old connection") ||
-	    strstr(log, "connection lost") || strstr(log, "said offline"))
-		fail_msg("command_max_age made a new connection:\n%s", log);
-	free(log);
-	assert_int_equal(daemon_log_count(&f->daemon, "connected to MQTT broker"), 1);
-}
-
-/*
  * The plug's alerts in the plug's words: an availability payload that is not
  * availability_online is quoted (it used to read "the plug says it is offline
  * (its last will)" for 'Online'), and a plug that says the opposite of its
@@ -529,11 +460,6 @@ int main(void)
 						reload_teardown),
 		cmocka_unit_test_setup_teardown(test_min_on_is_the_reason, reload_setup,
 						reload_teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_reload_to_an_unreachable_broker_switches_off_first, reload_setup,
-		    reload_teardown),
-		cmocka_unit_test_setup_teardown(test_reload_of_command_max_age_keeps_the_connection,
-						reload_setup, reload_teardown),
 		cmocka_unit_test_setup_teardown(test_plug_alerts_say_what_the_plug_said,
 						reload_setup, reload_teardown),
 		cmocka_unit_test_setup_teardown(test_plug_switched_by_something_else_is_said,

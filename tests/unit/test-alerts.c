@@ -1,6 +1,7 @@
 /*
  * Alerts over a restart: what the last run left active is active again without
- * a new "raised", confirmed by a raise within the recheck, cleared after it if not.
+ * a new "raised", confirmed by a raise within the recheck, cleared after it if not;
+ * and the same for a heater a reload made anew.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -147,11 +148,44 @@ static void test_bad_text_restores_nothing(void **state)
 	sd_event_unref(e);
 }
 
+/*
+ * A reload that made a heater anew: its plug's alerts are checked as a restart's
+ * are, kept when the new heater raises them again, cleared when it does not.
+ */
+static void test_reload_rechecks_a_new_heaters_alerts(void **state)
+{
+	sd_event *e = NULL;
+	struct alerts *a = NULL;
+	char *now;
+
+	(void) state;
+	assert_int_equal(sd_event_new(&e), 0);
+	assert_int_equal(alerts_new(e, "n", &callbacks, NULL, &a), 0);
+	assert_int_equal(alerts_raise(a, "heater_offline", "heater.plug", "off", 1000), 1);
+	assert_int_equal(alerts_raise(a, "heater_offline", "heater.fan", "off", 1000), 1);
+	assert_int_equal(alerts_pending(a), 2);
+	assert_int_equal(alerts_recheck(a, "heater_offline", "heater.plug", 50 * MSEC), 1);
+	assert_int_equal(alerts_recheck(a, "heater_offline", "heater.fan", 50 * MSEC), 1);
+	assert_int_equal(alerts_recheck(a, "heater_unconfirmed", "heater.fan", 50 * MSEC), 0);
+	/* The fan is still offline on the new connection: raised again, nothing sent. */
+	assert_int_equal(alerts_raise(a, "heater_offline", "heater.fan", "off", 2000), 0);
+	run_until(e, a, 3, 150);
+	/* The plug's, not seen again, is cleared: one event; the fan's stays. */
+	assert_int_equal(alerts_pending(a), 3);
+	now = active_text(a);
+	assert_null(strstr(now, "heater.plug"));
+	assert_non_null(strstr(now, "heater.fan"));
+	free(now);
+	alerts_free(a);
+	sd_event_unref(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip_confirm_and_clear),
 		cmocka_unit_test(test_bad_text_restores_nothing),
+		cmocka_unit_test(test_reload_rechecks_a_new_heaters_alerts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -40,25 +40,119 @@ static bool in_groups(const struct passwd *pw, gid_t gid)
 	return false;
 }
 
+/* Whether @st's mode gives @pw the owner's permission @owner_bit (S_IRUSR, S_IXUSR) by its class.
+ */
+static bool user_may(const struct passwd *pw, const struct stat *st, mode_t owner_bit)
+{
+	if (st->st_uid == pw->pw_uid)
+		return st->st_mode & owner_bit;
+	if (in_groups(pw, st->st_gid))
+		return st->st_mode & (owner_bit >> 3);
+	return st->st_mode & (owner_bit >> 6);
+}
+
+/*
+ * The first directory on the way to @path (resolved) that @pw may not pass
+ * through, into @buf; false if none. A file of mode 0644 in /root is out of
+ * reach all the same (a review: "valid", then exit 78 at boot).
+ */
+static bool blocking_dir(const struct passwd *pw, const char *path, char *buf, size_t size,
+			 struct stat *ret_st)
+{
+	char *real = realpath(path, NULL);
+	bool blocked = false;
+
+	if (!real)
+		return false;
+	/* From the top down: the first one that stops it is the one to change. */
+	for (char *slash = strchr(real + 1, '/'); slash && !blocked;
+	     slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		if (stat(real, ret_st) == 0 && !user_may(pw, ret_st, S_IXUSR)) {
+			snprintf(buf, size, "%s", real);
+			blocked = true;
+		}
+		*slash = '/';
+	}
+	if (!blocked && stat("/", ret_st) == 0 && !user_may(pw, ret_st, S_IXUSR)) {
+		snprintf(buf, size, "/");
+		blocked = true;
+	}
+	free(real);
+	return blocked;
+}
+
+/*
+ * The packaged unit's sandbox (systemd/bedroomd.service.in) hides these from
+ * the service whatever their modes: a file there exists for root and is "No
+ * such file or directory" for the service, at the next boot.
+ */
+static const struct {
+	const char *dir, *why;
+} hidden[] = {
+	{ "/home", "ProtectHome=yes" },     { "/root", "ProtectHome=yes" },
+	{ "/run/user", "ProtectHome=yes" }, { "/tmp", "PrivateTmp=yes" },
+	{ "/var/tmp", "PrivateTmp=yes" },
+};
+
+/* The unit setting that hides @path (resolved) from the service, or NULL. */
+static const char *hidden_by(const char *path)
+{
+	char *real = realpath(path, NULL);
+	const char *why = NULL;
+
+	for (size_t i = 0; real && !why && i < sizeof(hidden) / sizeof(hidden[0]); i++) {
+		size_t n = strlen(hidden[i].dir);
+
+		if (strncmp(real, hidden[i].dir, n) == 0 && (real[n] == '/' || real[n] == '\0'))
+			why = hidden[i].why;
+	}
+	free(real);
+	return why;
+}
+
 /*
  * Run as root (sudo bedroomd --check-config), every file opens; the service,
  * as its own user, may not read one (a user trial: a password file of root's,
  * mode 0600, "valid", and at the next boot exit 78, which keeps the unit
- * down). Said, by the file's owner and mode, when that user exists.
+ * down). Said, by the file's or a directory's owner and mode, when that user
+ * exists.
  */
 static void check_service_can_read(struct parser *p, const char *key, const char *path)
 {
 	const char *user = getenv("BEDROOMD_SERVICE_USER");
 	struct passwd *pw;
 	struct stat st;
-	mode_t bit;
+	char dir[4096];
+	const char *why;
 
 	if (!user || !*user)
 		user = SERVICE_USER_DEFAULT;
 	if (geteuid() != 0 || !(pw = getpwnam(user)) || pw->pw_uid == 0 || stat(path, &st) < 0)
 		return;
-	bit = st.st_uid == pw->pw_uid ? S_IRUSR : in_groups(pw, st.st_gid) ? S_IRGRP : S_IROTH;
-	if (!(st.st_mode & bit))
+	if ((why = hidden_by(path)))
+		parser_warning(
+		    p, MQTT_LINE(key),
+		    "%s '%s' is out of the service's sight: its unit has %s, which "
+		    "hides that directory from it: bedroomd would not start. Put the "
+		    "file in /etc/bedroomd (readable by %s)%s",
+		    key, path, why, user,
+		    strcmp(key, "password_file") == 0
+			? ", or load it as the credential mqtt-password (README: Security)"
+			: "");
+	else if (blocking_dir(pw, path, dir, sizeof(dir), &st))
+		parser_warning(
+		    p, MQTT_LINE(key),
+		    "%s '%s' cannot be reached by user %s, whom the service runs as: "
+		    "the directory '%s' does not let it through (its owner is uid %u, "
+		    "mode %04o): bedroomd would not start. Put the file where %s can "
+		    "reach it%s",
+		    key, path, user, dir, (unsigned) st.st_uid, (unsigned) (st.st_mode & 07777),
+		    user,
+		    strcmp(key, "password_file") == 0
+			? ", or load it as the credential mqtt-password (README: Security)"
+			: "");
+	else if (stat(path, &st) == 0 && !user_may(pw, &st, S_IRUSR))
 		parser_warning(
 		    p, MQTT_LINE(key),
 		    "%s '%s' cannot be read by user %s, whom the service runs as (its "

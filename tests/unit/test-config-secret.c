@@ -29,7 +29,12 @@ static char conf[128];
 
 static int setup(void **state)
 {
-	snprintf(dir, sizeof(dir), "/tmp/bedroomd-test-secret-XXXXXX");
+	/*
+	 * As root, outside /tmp: the packaged unit's PrivateTmp= hides /tmp from the
+	 * service, which the check of the service user's access says first.
+	 */
+	snprintf(dir, sizeof(dir), "%s/bedroomd-test-secret-XXXXXX",
+		 geteuid() == 0 ? "/run" : "/tmp");
 	if (!mkdtemp(dir))
 		return -1;
 	snprintf(conf, sizeof(conf), "%s/bedroomd.conf", dir);
@@ -175,6 +180,7 @@ static void test_a_file_the_service_user_cannot_read_warns(void **state)
 
 	assert_non_null(nobody); /* Debian has it */
 	setenv("BEDROOMD_SERVICE_USER", "nobody", 1);
+	assert_int_equal(chmod(dir, 0711), 0); /* the directory lets others through */
 	write_file("password", SECRET "\n", 0600);
 	assert_int_equal(load(text, &c, &error), 0);
 	if (geteuid() != 0) {
@@ -191,11 +197,66 @@ static void test_a_file_the_service_user_cannot_read_warns(void **state)
 		fail_msg("want '%s', got '%s'", want, c->warnings);
 	assert_non_null(strstr(c->warnings, "credential mqtt-password"));
 	config_free(c);
-	/* Given to the service's user: nothing to say. */
+	/* Given to the service's user, in a directory of root's, mode 0700: out of reach. */
 	snprintf(path, sizeof(path), "%s/password", dir);
 	assert_int_equal(chown(path, nobody->pw_uid, nobody->pw_gid), 0);
+	assert_int_equal(chmod(dir, 0700), 0);
+	assert_int_equal(load(text, &c, &error), 0);
+	snprintf(want, sizeof(want),
+		 "%s:3: password_file '%s/password' cannot be reached by user nobody, whom the "
+		 "service runs as: the directory '%s' does not let it through (its owner is "
+		 "uid 0, mode 0700)",
+		 conf, dir, dir);
+	assert_non_null(c->warnings);
+	if (strncmp(c->warnings, want, strlen(want)) != 0)
+		fail_msg("want '%s', got '%s'", want, c->warnings);
+	config_free(c);
+	/* The directory lets others through: nothing to say. */
+	assert_int_equal(chmod(dir, 0711), 0);
 	assert_int_equal(load(text, &c, &error), 0);
 	assert_null(c->warnings);
+	config_free(c);
+}
+
+/*
+ * A file in /tmp or a home directory, checked as root: the packaged unit
+ * hides those from the service (PrivateTmp=, ProtectHome=), whatever the
+ * modes say.
+ */
+static void test_a_file_the_unit_hides_warns(void **state)
+{
+	char tmp[64], path[128], text[256], want[512];
+	struct config *c;
+	char *error;
+	FILE *f;
+
+	setenv("BEDROOMD_SERVICE_USER", "nobody", 1);
+	snprintf(tmp, sizeof(tmp), "/tmp/bedroomd-test-secret-XXXXXX");
+	assert_non_null(mkdtemp(tmp));
+	assert_int_equal(chmod(tmp, 0755), 0);
+	snprintf(path, sizeof(path), "%s/password", tmp);
+	f = fopen(path, "we");
+	assert_non_null(f);
+	fputs(SECRET "\n", f);
+	fclose(f);
+	assert_int_equal(chmod(path, 0644), 0);
+	snprintf(text, sizeof(text), "[mqtt]\nusername = u\npassword_file = %s\n", path);
+	assert_int_equal(load(text, &c, &error), 0);
+	(void) unlink(path);
+	(void) rmdir(tmp);
+	if (geteuid() != 0) {
+		/* The check is root's, as --check-config under sudo. */
+		assert_true(!c->warnings || !strstr(c->warnings, "out of the service's sight"));
+		config_free(c);
+		return;
+	}
+	snprintf(want, sizeof(want),
+		 "%s:3: password_file '%s' is out of the service's sight: its unit has "
+		 "PrivateTmp=yes, which hides that directory from it: bedroomd would not start",
+		 conf, path);
+	assert_non_null(c->warnings);
+	if (!strstr(c->warnings, want))
+		fail_msg("want '%s', got '%s'", want, c->warnings);
 	config_free(c);
 }
 
@@ -304,6 +365,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_password_from_credential, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_a_file_the_service_user_cannot_read_warns,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_file_the_unit_hides_warns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dump_shows_no_secret, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_username_without_password_warns, setup,
 						teardown),

@@ -180,6 +180,8 @@ int cramp_log_amend(struct cramp_log *l, const struct cramp_tracker_result *dup,
 	for (unsigned i = 0; i < l->n_flight; i++)
 		if (strcmp(l->flight[i].id, logged.id) == 0)
 			l->flight[i].outdated = true;
+	/* The broker has the old version only: the amended one is to go. */
+	cramp_log_forget_acked(l, logged.id);
 	(void) cramp_leg_from_string(leg, &tc.leg);
 	if (site)
 		(void) cramp_site_from_string(site, &tc.site);

@@ -45,6 +45,13 @@ struct cramp_log {
 	struct in_flight flight[WINDOW];
 	unsigned n_flight;
 
+	/*
+	 * Cramps the broker has that the store could not mark delivered (a failing
+	 * card): not sent again for it, oldest first, marked when the store can.
+	 */
+	char **acked;
+	size_t n_acked;
+
 	/* Cramps the store could not take, oldest first, kept until it can. */
 	struct store_cramp *memory;
 	size_t n_memory;
@@ -64,6 +71,9 @@ void cramp_log_advise(struct cramp_log *l, const struct cramp_advisory *a, uint6
 
 /* Sends what waits, oldest first, while the window has room. */
 void cramp_log_pump(struct cramp_log *l);
+
+/* The broker's copy of @id is outdated (an amendment): it is to be sent again. */
+void cramp_log_forget_acked(struct cramp_log *l, const char *id);
 
 /* Frees what @c holds. */
 void cramp_log_clear_cramp(struct store_cramp *c);

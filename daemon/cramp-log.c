@@ -107,7 +107,7 @@ static void detach(struct cramp_log *l)
 
 bool cramp_log_store_failing(const struct cramp_log *l)
 {
-	return l->n_memory > 0;
+	return l->n_memory > 0 || l->n_acked > 0;
 }
 
 static bool in_flight(const struct cramp_log *l, const char *id)
@@ -116,6 +116,80 @@ static bool in_flight(const struct cramp_log *l, const char *id)
 		if (strcmp(l->flight[i].id, id) == 0)
 			return true;
 	return false;
+}
+
+static bool acked(const struct cramp_log *l, const char *id)
+{
+	for (size_t i = 0; i < l->n_acked; i++)
+		if (strcmp(l->acked[i], id) == 0)
+			return true;
+	return false;
+}
+
+static void acked_drop(struct cramp_log *l, size_t i)
+{
+	free(l->acked[i]);
+	memmove(&l->acked[i], &l->acked[i + 1], (l->n_acked - i - 1) * sizeof(*l->acked));
+	l->n_acked--;
+}
+
+void cramp_log_forget_acked(struct cramp_log *l, const char *id)
+{
+	for (size_t i = 0; i < l->n_acked; i++)
+		if (strcmp(l->acked[i], id) == 0) {
+			acked_drop(l, i);
+			return;
+		}
+}
+
+/*
+ * The broker has @id, and the store could not say so: kept here so that it is
+ * not sent again and again (a review: 20 000 copies of one cramp in 3 s while
+ * the card refused writes). Beyond MEMORY_MAX the oldest goes: it may be sent
+ * once more, which its id lets a consumer drop.
+ */
+static void acked_add(struct cramp_log *l, const char *id, int error)
+{
+	char *copy = strdup(id);
+	char **grown;
+
+	if (!copy)
+		return;
+	if (l->n_acked == MEMORY_MAX)
+		acked_drop(l, 0);
+	grown = realloc(l->acked, (l->n_acked + 1) * sizeof(*l->acked));
+	if (!grown) {
+		free(copy);
+		return;
+	}
+	l->acked = grown;
+	if (l->n_acked == 0)
+		log_warning("cramp log: cannot mark '%s' delivered: %s; it is not sent again, and "
+			    "marked once the store can",
+			    id, store_strerror(error));
+	l->acked[l->n_acked++] = copy;
+}
+
+/* Marks what the broker acknowledged while the store could not; quiet while it still cannot. */
+static void flush_acked(struct cramp_log *l)
+{
+	size_t before = l->n_acked;
+
+	if (!l->store)
+		return;
+	for (size_t i = 0; i < l->n_acked;) {
+		int r = store_cramp_mark_delivered(l->store, l->acked[i]);
+
+		if (r < 0 && r != -ENOENT) {
+			log_debug("cramp log: still cannot mark '%s' delivered: %s", l->acked[i],
+				  store_strerror(r));
+			return;
+		}
+		acked_drop(l, i);
+	}
+	if (before > 0)
+		log_info("cramp log: %zu cramp%s the broker had are marked delivered now", before,
+			 before == 1 ? "" : "s");
 }
 
 static json_t *tristate(int v)
@@ -186,13 +260,16 @@ void cramp_log_pump(struct cramp_log *l)
 
 	if (!mqtt_is_connected(l->mqtt) || l->n_flight >= WINDOW)
 		return;
+	flush_acked(l);
 	if (l->store) {
-		n = store_cramps_read(l->store, true, 0, WINDOW * 2, &list);
+		/* Past those the broker has though the store could not mark them. */
+		n = store_cramps_read(l->store, true, 0, WINDOW * 2 + l->n_acked, &list);
 		if (n < 0)
 			log_warning_errno(n, "cannot read the cramp outbox");
 	}
 	for (int i = 0; i < n && l->n_flight < WINDOW; i++)
-		if (!in_flight(l, list[i].id) && !send_one(l, &list[i], false))
+		if (!in_flight(l, list[i].id) && !acked(l, list[i].id) &&
+		    !send_one(l, &list[i], false))
 			break;
 	if (n >= 0)
 		store_cramps_free(list, (size_t) n);
@@ -299,6 +376,7 @@ void cramp_log_set_store(struct cramp_log *l, struct store *store)
 	l->store = store;
 	load_history(l);
 	flush_memory(l);
+	flush_acked(l);
 }
 
 struct cramp_log *cramp_log_free(struct cramp_log *l)
@@ -308,6 +386,14 @@ struct cramp_log *cramp_log_free(struct cramp_log *l)
 	detach(l);
 	warn_limit_done(&l->warn);
 	flush_memory(l); /* a last try */
+	flush_acked(l);
+	if (l->n_acked > 0)
+		log_warning("cramp log: %zu cramp%s the broker has could not be marked delivered: "
+			    "sent again at the next start",
+			    l->n_acked, l->n_acked == 1 ? "" : "s");
+	while (l->n_acked > 0)
+		acked_drop(l, l->n_acked - 1);
+	free(l->acked);
 	if (l->n_memory > 0)
 		log_error("cramp log: %zu cramp%s could not be written to the store and %s lost",
 			  l->n_memory, l->n_memory == 1 ? "" : "s",
@@ -536,11 +622,8 @@ static void on_published(struct mqtt *mqtt, int mid, void *userdata)
 		/* For a version sent before an amendment: the amended one waits to go. */
 		if (!f->outdated)
 			r = mark_delivered(l, f);
-		if (r < 0)
-			log_warning_errno(r,
-					  "cramp log: cannot mark '%s' delivered; it may be sent "
-					  "again",
-					  f->id);
+		if (r < 0 && r != -ENOENT)
+			acked_add(l, f->id, r);
 		flight_drop(l, i);
 		cramp_log_pump(l);
 		return;

@@ -30,6 +30,9 @@ struct reminders_outbox {
 	struct store_reminder_record *records;
 	size_t n_records;
 	size_t n_dropped; /* events and records dropped for MEMORY_MAX, in all */
+	/* Events the broker has that the store could not take out (a failing card). */
+	int64_t *acked;
+	size_t n_acked;
 };
 
 int reminders_outbox_new(struct reminders_outbox **ret)
@@ -71,6 +74,11 @@ struct reminders_outbox *reminders_outbox_free(struct reminders_outbox *o)
 		event_clear(&o->events[i]);
 	for (size_t i = 0; i < o->n_records; i++)
 		record_clear(&o->records[i]);
+	if (o->n_acked > 0)
+		log_warning("reminders: %zu events the broker has could not be taken out of the "
+			    "outbox: sent again at the next start",
+			    o->n_acked);
+	free(o->acked);
 	free(o->events);
 	free(o->sent);
 	free(o->records);
@@ -106,6 +114,58 @@ static bool seq_in_flight(const struct reminders_outbox *o, int64_t seq)
 	return false;
 }
 
+static bool seq_acked(const struct reminders_outbox *o, int64_t seq)
+{
+	for (size_t i = 0; i < o->n_acked; i++)
+		if (o->acked[i] == seq)
+			return true;
+	return false;
+}
+
+/*
+ * The broker has event @seq and the store could not take it out: kept here,
+ * so that it is not sent again and again (a review: the cramp log, in the same
+ * case, sent one event 20 000 times in 3 s). Beyond MEMORY_MAX the oldest
+ * goes: it may be sent once more, which its id lets a consumer drop.
+ */
+static void acked_add(struct reminders_outbox *o, int64_t seq, int error)
+{
+	int64_t *grown;
+
+	if (o->n_acked == MEMORY_MAX)
+		memmove(&o->acked[0], &o->acked[1], --o->n_acked * sizeof(*o->acked));
+	grown = realloc(o->acked, (o->n_acked + 1) * sizeof(*o->acked));
+	if (!grown)
+		return;
+	o->acked = grown;
+	if (o->n_acked == 0)
+		log_warning_errno(error,
+				  "reminders: cannot take an event the broker has out of the "
+				  "outbox; it is not sent again, and taken out once the store "
+				  "can");
+	o->acked[o->n_acked++] = seq;
+}
+
+/* Takes out what the broker acknowledged while the store could not; quiet while it still cannot. */
+static void flush_acked(struct reminders_outbox *o)
+{
+	size_t before = o->n_acked, done = 0;
+
+	while (o->store && done < o->n_acked) {
+		int r = store_reminder_outbox_remove(o->store, o->acked[done]);
+
+		if (r < 0 && r != -ENOENT)
+			break;
+		done++;
+	}
+	if (done == 0)
+		return;
+	memmove(&o->acked[0], &o->acked[done], (o->n_acked - done) * sizeof(*o->acked));
+	o->n_acked -= done;
+	if (o->n_acked == 0)
+		log_info("reminders: %zu events the broker had are out of the outbox now", before);
+}
+
 /* Hands one payload to the broker; false when it cannot take more now. */
 static bool send_one(struct reminders_outbox *o, const char *payload, int64_t seq, bool in_memory)
 {
@@ -137,13 +197,15 @@ static void pump(struct reminders_outbox *o)
 			return;
 	if (o->n_events > 0 || !o->store || o->n_flight >= WINDOW)
 		return;
-	n = store_reminder_outbox_read(o->store, (size_t) WINDOW * 2, &list);
+	flush_acked(o);
+	/* Past those the broker has though the store could not take them out. */
+	n = store_reminder_outbox_read(o->store, (size_t) WINDOW * 2 + o->n_acked, &list);
 	if (n < 0) {
 		log_warning_errno(n, "cannot read the reminders' outbox");
 		return;
 	}
 	for (int i = 0; i < n && o->n_flight < WINDOW; i++)
-		if (!seq_in_flight(o, list[i].seq) &&
+		if (!seq_in_flight(o, list[i].seq) && !seq_acked(o, list[i].seq) &&
 		    !send_one(o, list[i].payload, list[i].seq, false))
 			break;
 	store_reminder_events_free(list, (size_t) n);
@@ -188,9 +250,7 @@ static void on_published(struct mqtt *mqtt, int mid, void *userdata)
 		else if (o->store)
 			r = store_reminder_outbox_remove(o->store, f.seq);
 		if (r < 0 && r != -ENOENT)
-			log_warning_errno(r,
-					  "reminders: cannot take an event out of the outbox; it "
-					  "may be sent again");
+			acked_add(o, f.seq, r);
 		pump(o);
 		return;
 	}
@@ -385,8 +445,10 @@ void reminders_outbox_set_store(struct reminders_outbox *o, struct store *store)
 			if (o->flight[i].in_memory)
 				o->flight[kept++] = o->flight[i];
 		o->n_flight = kept;
+		o->n_acked = 0; /* the same for the seqs the broker has */
 	}
 	o->store = store;
+	flush_acked(o);
 	flush_memory(o);
 	pump(o);
 }

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "control/clock-set.h"
 #include "control/reminder-defaults.h"
 #include "control/reminder-schedule.h"
 
@@ -167,7 +168,7 @@ struct reminder_state {
  * first step on a set clock", so a reminder started on an unset clock does not
  * claim every slot since 1970.
  */
-#define REMINDER_CLOCK_SET_AFTER_S INT64_C(1735689600)
+#define REMINDER_CLOCK_SET_AFTER_S WALL_CLOCK_SET_AFTER_S
 
 /* A new reminder at @now_s: its first slot is the next one. */
 void reminder_state_init(struct reminder_state *s, int64_t now_s);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "control/clock-set.h"
 #include "daemon/clock.h"
 
 #define PAYLOAD_MAX 2048
@@ -114,10 +115,15 @@ int cramp_command_parse(const void *data, size_t len, int64_t now_s, struct cram
 		json_decref(root);
 		return fail(ret_reason, "unknown key or a value that is not a string", -EBADMSG);
 	}
-	/* A time it cannot place is refused; any other detail is not worth the cramp. */
+	/*
+	 * A time it cannot place is refused; any other detail is not worth the
+	 * cramp. Before our clock is set (no NTP yet), ours is the wrong one: a
+	 * time ahead of it is kept as reported, not refused as in the future.
+	 */
 	if (time && clock_parse_iso8601(time, &c.time) < 0)
 		r = fail(ret_reason, "time is not ISO-8601 (2026-01-31T03:10:00+01:00)", -EINVAL);
-	else if (time && (c.time > now_s + 300 || c.time < now_s - PAST_MAX_S))
+	else if (time && ((c.time > now_s + 300 && now_s >= WALL_CLOCK_SET_AFTER_S) ||
+			  c.time < now_s - PAST_MAX_S))
 		r = fail(ret_reason, "time is in the future or more than 30 days ago", -ERANGE);
 	if (r == 0) {
 		const char *known;

@@ -34,10 +34,12 @@ struct cramp_command {
 
 /*
  * Parses the @len bytes at @data. A time more than 5 minutes after @now_s or
- * more than 30 days before it is refused; a "pressed" that is not a late
- * sending's time (or not a time) is left aside, never a reason to lose a cramp. Returns 0 and fills
- * *ret, or -ENODATA / -EMSGSIZE (the payload) / -EBADMSG / -EINVAL / -ERANGE (the time) with a
- * short reason in *ret_reason.
+ * more than 30 days before it is refused, but not one ahead of a @now_s read
+ * before the clock was set (before WALL_CLOCK_SET_AFTER_S: no NTP yet),
+ * which is kept as reported; a "pressed" that is not a late sending's time (or
+ * not a time) is left aside, never a reason to lose a cramp. Returns 0 and
+ * fills *ret, or -ENODATA / -EMSGSIZE (the payload) / -EBADMSG / -EINVAL /
+ * -ERANGE (the time) with a short reason in *ret_reason.
  */
 int cramp_command_parse(const void *data, size_t len, int64_t now_s, struct cramp_command *ret,
 			const char **ret_reason);

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "control/clock-set.h"
 #include "store/sqlite-errno.h"
 #include "store/store-internal.h"
 
@@ -213,9 +214,14 @@ const char *store_path(const struct store *s)
 
 int store_prune(struct store *s, int64_t before)
 {
+	/*
+	 * A cramp (or its advisory) dated before the clock was set is not old: it
+	 * was logged on a Pi without a real-time clock before NTP, and its date is
+	 * wrong. It stays for a person to see (?2), never silently removed.
+	 */
 	static const char *const sql[] = {
-		"DELETE FROM cramps WHERE time < ?1 AND delivered = 1;",
-		"DELETE FROM advisories WHERE time < ?1;",
+		"DELETE FROM cramps WHERE time < ?1 AND time >= ?2 AND delivered = 1;",
+		"DELETE FROM advisories WHERE time < ?1 AND time >= ?2;",
 		"DELETE FROM room_temperature WHERE time < ?1;",
 		"DELETE FROM reminder_log WHERE time < ?1;",
 	};
@@ -227,6 +233,8 @@ int store_prune(struct store *s, int64_t before)
 		if (rc != SQLITE_OK)
 			return errno_from_sqlite(rc);
 		sqlite3_bind_int64(st, 1, before);
+		if (sqlite3_bind_parameter_count(st) >= 2)
+			sqlite3_bind_int64(st, 2, WALL_CLOCK_SET_AFTER_S);
 		rc = sqlite3_step(st);
 		sqlite3_finalize(st);
 		if (rc != SQLITE_DONE)

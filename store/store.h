@@ -74,7 +74,10 @@ const char *store_path(const struct store *s);
 
 /*
  * Deletes what is older than @before (delivered cramps, advisories,
- * temperatures, reminder records). Returns 0 or -errno.
+ * temperatures, reminder records), but never a cramp or an advisory dated
+ * before the wall clock was set (WALL_CLOCK_SET_AFTER_S, 2025): one logged
+ * before NTP on a Pi without a real-time clock, kept for a person to see.
+ * Returns 0 or -errno.
  */
 int store_prune(struct store *s, int64_t before);
 

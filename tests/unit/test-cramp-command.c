@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "control/clock-set.h"
 #include "daemon/cramp-command.h"
 
 #define NOW 1769825525 /* 2026-01-31T03:12:05+01:00 */
@@ -112,6 +113,33 @@ static void test_details_are_not_worth_the_cramp(void **state)
 	assert_int_equal(strlen(c.note), 200);
 }
 
+/*
+ * Before the clock is set (a Pi without a real-time clock, before NTP), a
+ * report's own time is not "in the future": our clock is what is wrong. The
+ * report keeps its time; once the clock is set, one ahead is refused again.
+ */
+static void test_time_ahead_of_an_unset_clock_is_kept(void **state)
+{
+	const char *report = "{\"leg\":\"left\",\"time\":\"2026-01-31T03:10:00+01:00\"}";
+	const int64_t unset_now = 3 * 3600; /* 1970-01-01T03:00:00Z, after a power cut */
+	const char *bad = "{\"time\":\"soon\"}", *reason = NULL;
+	struct cramp_command c;
+
+	assert_int_equal(cramp_command_parse(report, strlen(report), unset_now, &c, &reason), 0);
+	assert_true(c.time == NOW - 125);
+	assert_string_equal(c.leg, "left");
+	assert_int_equal(
+	    cramp_command_parse(report, strlen(report), WALL_CLOCK_SET_AFTER_S - 1, &c, &reason),
+	    0);
+	assert_true(c.time == NOW - 125);
+	/* A set clock: a time more than 5 minutes ahead is refused, as before. */
+	assert_int_equal(cramp_command_parse(report, strlen(report), NOW - 3600, &c, &reason),
+			 -ERANGE);
+	assert_string_equal(reason, "time is in the future or more than 30 days ago");
+	/* Still a time it cannot place is refused on an unset clock. */
+	assert_int_equal(cramp_command_parse(bad, strlen(bad), unset_now, &c, &reason), -EINVAL);
+}
+
 /* "pressed": the sender's clock, kept only for a report that came late. */
 static void test_pressed_keeps_a_late_reports_time(void **state)
 {
@@ -149,6 +177,7 @@ int main(void)
 		cmocka_unit_test(test_empty_payload_is_no_cramp),
 		cmocka_unit_test(test_full_report),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_time_ahead_of_an_unset_clock_is_kept),
 		cmocka_unit_test(test_details_are_not_worth_the_cramp),
 		cmocka_unit_test(test_pressed_keeps_a_late_reports_time),
 	};

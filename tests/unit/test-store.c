@@ -14,9 +14,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "control/clock-set.h"
 #include "store/room-temperature.h"
 #include "store/store.h"
 #include "tests/unit/test-store-fixture.h"
+
+/* A wall clock before this (2025-01-01) is not set yet. */
+#define SET WALL_CLOCK_SET_AFTER_S
 
 static void test_creates_dir_and_schema(void **state)
 {
@@ -265,14 +269,16 @@ static void test_room_temperature_and_prune(void **state)
 	assert_true(v == 19.0);
 	assert_int_equal(store_room_temperature_at(s, 500, 60, &v), -ENODATA);
 
-	c = store_fixture_cramp("old-delivered", 100, "left");
-	c.delivered = true;
-	assert_int_equal(store_cramp_add(s, &c), 0);
-	c = store_fixture_cramp("old-undelivered", 100, "left");
-	assert_int_equal(store_cramp_add(s, &c), 0);
 	assert_int_equal(store_prune(s, 250), 0);
 	assert_int_equal(store_room_temperature_min(s, 0, 1000, &v), 0);
 	assert_true(v == 19.0);
+	/* Cramps on a set clock (one dated before is never pruned: see below). */
+	c = store_fixture_cramp("old-delivered", SET + 100, "left");
+	c.delivered = true;
+	assert_int_equal(store_cramp_add(s, &c), 0);
+	c = store_fixture_cramp("old-undelivered", SET + 100, "left");
+	assert_int_equal(store_cramp_add(s, &c), 0);
+	assert_int_equal(store_prune(s, SET + 250), 0);
 	/* An event never delivered is never pruned: it must reach the broker first. */
 	assert_int_equal(store_cramps_read(s, false, 0, 10, &list), 1);
 	assert_string_equal(list[0].id, "old-undelivered");
@@ -317,6 +323,60 @@ static void test_confirms_and_reminder_records(void **state)
 	assert_int_equal(store_prune(s, 2500), 0);
 	assert_int_equal(store_reminder_answered(s, "foot_soak", false, 0, 2500), 0);
 	assert_int_equal(store_reminder_answered(s, "foot_soak", true, 0, 5000), 1);
+	store_close(s);
+}
+
+/*
+ * A cramp dated before the clock was set (a Pi without a real-time clock,
+ * before NTP) is never pruned, delivered or not, nor its advisory: its date is
+ * wrong, not old, and it stays for a person to see. What is truly older than
+ * the retention goes as before.
+ */
+static void test_prune_keeps_what_an_unset_clock_dated(void **state)
+{
+	const int64_t now = 1769825525;               /* 2026-01-31 */
+	const int64_t before = now - 180 * 86400LL;   /* 180 days' retention */
+	const int64_t power_cut = 3 * 3600 + 12 * 60; /* 1970-01-01T03:12:00Z */
+	const int64_t long_ago = 1740798000; /* 2025-03-01: a set clock's, past retention */
+	struct store_advisory a = { .kind = (char *) (uintptr_t) "cramp_frequency",
+				    .message = (char *) (uintptr_t) "often",
+				    .count = 4 };
+	struct store_advisory *advisories = NULL;
+	struct store_cramp *list = NULL, c;
+	struct store *s = NULL;
+
+	assert_int_equal(store_open(*state, &s), 0);
+	c = store_fixture_cramp("unset-clock", power_cut, "left");
+	c.delivered = true;
+	assert_int_equal(store_cramp_add(s, &c), 0);
+	c = store_fixture_cramp("long-ago", long_ago, "right");
+	c.delivered = true;
+	assert_int_equal(store_cramp_add(s, &c), 0);
+	c = store_fixture_cramp("recent", now - 86400, "right");
+	c.delivered = true;
+	assert_int_equal(store_cramp_add(s, &c), 0);
+	a.time = power_cut;
+	assert_int_equal(store_advisory_add(s, "adv-unset-clock", &a), 0);
+	a.time = long_ago;
+	assert_int_equal(store_advisory_add(s, "adv-long-ago", &a), 0);
+
+	assert_int_equal(store_prune(s, before), 0);
+	assert_int_equal(store_cramps_read(s, false, 0, 10, &list), 2);
+	assert_string_equal(list[0].id, "unset-clock");
+	assert_true(list[0].time == power_cut);
+	assert_string_equal(list[1].id, "recent");
+	store_cramps_free(list, 2);
+	assert_int_equal(store_advisories_read(s, 0, &advisories), 1);
+	assert_true(advisories[0].time == power_cut);
+	store_advisories_free(advisories, 1);
+	store_close(s);
+
+	/* Every store open prunes too: the cramp is still there after another. */
+	assert_int_equal(store_open(*state, &s), 0);
+	assert_int_equal(store_prune(s, before + 86400), 0);
+	assert_int_equal(store_cramps_read(s, false, 0, 10, &list), 2);
+	assert_string_equal(list[0].id, "unset-clock");
+	store_cramps_free(list, 2);
 	store_close(s);
 }
 
@@ -524,6 +584,7 @@ int main(void)
 		STORE_TEST(test_migrates_an_old_file),
 		STORE_TEST(test_cramps_outbox_order_and_delivery),
 		STORE_TEST(test_room_temperature_and_prune),
+		STORE_TEST(test_prune_keeps_what_an_unset_clock_dated),
 		STORE_TEST(test_confirms_and_reminder_records),
 		STORE_TEST(test_migrates_schema_2),
 		STORE_TEST(test_reminder_state_and_outbox),

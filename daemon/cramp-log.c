@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "control/clock-set.h"
 #include "control/cramp-confirm.h"
 #include "daemon/clock.h"
 #include "daemon/cramp-command.h"
@@ -520,6 +521,11 @@ static int record(struct cramp_log *l, const char *leg, const char *site, int64_
 	if (r <= 0)
 		return r;
 	make_id(l, (int64_t) (now_usec / 1000), id, sizeof(id));
+	if (time_s < WALL_CLOCK_SET_AFTER_S)
+		/* Kept all the same (the prune leaves it): its date is what is wrong. */
+		log_warning("cramp log: the clock is not set yet (no NTP since the start?): cramp "
+			    "'%s' is dated %lld s after 1970, and kept",
+			    id, (long long) time_s);
 	if (l->cb->context)
 		l->cb->context(&ctx, time_s, l->userdata);
 	c = (struct store_cramp){

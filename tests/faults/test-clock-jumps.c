@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,10 +171,69 @@ static void test_clock_jumps(void **state)
 	       sizeof(jumps) / sizeof(jumps[0]), states);
 }
 
+/* Starts the daemon with the shim (its wall clock from f->control) and waits for it online. */
+static void start_shimmed(struct fixture *f)
+{
+	const char *lib = getenv("FAULTS_CLOCK_SHIM");
+	char preload[300], control[240], asan[300];
+	const char *env[] = { preload, control, "TZ=UTC", asan, NULL };
+	struct rig *r = &f->rig;
+
+	if (!lib || access(lib, R_OK) < 0)
+		fail_msg("the clock shim is missing: '%s'", lib ? lib : "");
+	snprintf(preload, sizeof(preload), "LD_PRELOAD=%s", lib);
+	snprintf(control, sizeof(control), "FAULTS_CLOCK_FILE=%s", f->control);
+	snprintf(asan, sizeof(asan), "ASAN_OPTIONS=%s%sverify_asan_link_order=0",
+		 getenv("ASAN_OPTIONS") ? getenv("ASAN_OPTIONS") : "",
+		 getenv("ASAN_OPTIONS") ? ":" : "");
+	assert_int_equal(daemon_start_env(&r->daemon, env), 0);
+	assert_int_equal(daemon_wait_notify(&r->daemon, "READY=1", 10000), 0);
+	assert_non_null(client_wait(r->client, rig_topic(r, "availability"), "online", 10000));
+}
+
+/*
+ * A Pi without a real-time clock, after a power cut: the clock reads 1970
+ * until NTP answers. A cramp logged then is dated 1970, said so, delivered;
+ * once the clock is set, the prune at the next start keeps it (it used to
+ * take it as two years old and delete it from the log).
+ */
+static void test_a_cramp_before_ntp_is_kept(void **state)
+{
+	struct fixture *f = *state;
+	struct rig *r = &f->rig;
+	char where[80];
+
+	snprintf(f->control, sizeof(f->control), "%s/faketime", r->dir);
+	f->noon_offset_s = 1000 - (long long) time(NULL); /* 1970-01-01 00:16:40 */
+	set_clock(f, 12, 0);
+	assert_int_equal(rig_room(r, 19.0), 0);
+	start_shimmed(f);
+	assert_int_equal(client_publish_acked(r->client, rig_topic(r, "cramp"),
+					      "{\"leg\":\"left\",\"note\":\"before ntp\"}", 5000),
+			 0);
+	assert_non_null(client_wait(r->client, rig_topic(r, "event/cramp"), "~before ntp", 10000));
+	assert_int_equal(rig_wait_log_after(r, "cramp log: the clock is not set yet", 0, 5000), 0);
+	snprintf(where, sizeof(where), "note = 'before ntp' AND delivered = 1 AND time < %lld",
+		 (long long) 1735689600);
+	assert_int_equal(rig_wait_rows(r->db, "cramps", where, 1, 5000), 1);
+
+	/* NTP sets the clock; the next start prunes what is older than its retention. */
+	f->noon_offset_s = 0;
+	set_clock(f, 12, 0); /* no offset: the real time */
+	assert_int_equal(kill(r->daemon.pid, SIGTERM), 0);
+	assert_true(daemon_wait_exit(&r->daemon, 10000) >= 0);
+	start_shimmed(f);
+	rig_drain(r->client, 1000);
+	assert_int_equal(rig_wait_rows(r->db, "cramps", where, 1, 1000), 1);
+	printf("faults: clock-jumps: a cramp logged at 1970 before NTP is kept over the prune "
+	       "once the clock is set\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_clock_jumps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_cramp_before_ntp_is_kept, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

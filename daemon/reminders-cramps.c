@@ -50,22 +50,44 @@ static int64_t night_middle(const struct reminders *r, int64_t now)
 }
 
 /*
- * Whether a cramp of @leg was already reported (not only suspected from
- * movement) in the night holding @now (from noon), up to now.
+ * What the night holds of the cramp a morning answer tells: none (a new
+ * cramp), one of the answer's leg (the same cramp), or one without a leg (a
+ * single button: the same cramp, whose leg the answer tells).
  */
-static bool reported_tonight(const struct reminders *r, const char *leg, int64_t now)
+enum reported {
+	REPORTED_NONE,
+	REPORTED_SAME_LEG,
+	REPORTED_LEG_UNKNOWN,
+};
+
+/*
+ * Whether a cramp of @leg was already reported (not only suspected from
+ * movement) in the night holding @now (from noon), up to now: one of @leg,
+ * or else one whose leg was unknown (the first of those, whose time goes to
+ * *ret_time_s). A cramp of the other leg is another cramp.
+ */
+static enum reported reported_tonight(const struct reminders *r, const char *leg, int64_t now,
+				      int64_t *ret_time_s)
 {
 	int tz = clock_local_offset_s(now);
 	int64_t since = cramp_night_start(cramp_night_of(now, tz), tz);
 	struct store_cramp *list = NULL;
-	bool found = false;
+	enum reported found = REPORTED_NONE;
 	int n;
 
 	if (!r->store)
-		return false;
+		return REPORTED_NONE;
 	n = store_cramps_read_range(r->store, since, now + 1, &list);
-	for (int i = 0; i < n && !found; i++)
-		found = !list[i].suspected && list[i].leg && strcmp(list[i].leg, leg) == 0;
+	for (int i = 0; i < n && found != REPORTED_SAME_LEG; i++) {
+		if (list[i].suspected || !list[i].leg)
+			continue;
+		if (strcmp(list[i].leg, leg) == 0)
+			found = REPORTED_SAME_LEG;
+		else if (strcmp(list[i].leg, "unknown") == 0 && found == REPORTED_NONE) {
+			found = REPORTED_LEG_UNKNOWN;
+			*ret_time_s = list[i].time;
+		}
+	}
 	if (n >= 0)
 		store_cramps_free(list, (size_t) n);
 	return found;
@@ -74,27 +96,38 @@ static bool reported_tonight(const struct reminders *r, const char *leg, int64_t
 /*
  * At the suspected cramp's time, or else in the middle of the night,
  * "time_estimated"; not when that leg's cramp was reported during the night
- * already: the answer is about the same cramp, not a second one.
+ * already: the answer is about the same cramp, not a second one. A cramp
+ * reported without a leg is that cramp too: the answer is a report of it
+ * that fills in its leg (the cramp log amends it).
  */
-void reminders_told_cramp(struct reminders *r, enum reminder_record record, int64_t now)
+int reminders_told_cramp(struct reminders *r, enum reminder_record record, int64_t now)
 {
 	const char *leg = record == REMINDER_RECORD_CRAMP_LEFT ? "left" : "right";
-	int64_t suspect;
+	int64_t suspect, time_s = 0;
 
 	if (!r->cramps)
-		return;
-	if (reported_tonight(r, leg, now)) {
+		return 0;
+	switch (reported_tonight(r, leg, now, &time_s)) {
+	case REPORTED_SAME_LEG:
 		log_info(
 		    "reminders: the morning answer '%s' is the cramp reported during the night; "
 		    "not logged again",
 		    leg);
-		return;
+		return 0;
+	case REPORTED_LEG_UNKNOWN:
+		log_info(
+		    "reminders: the morning answer '%s' fills in the leg of the cramp reported "
+		    "during the night",
+		    leg);
+		/* At its very time: the cramp log finds it, and amends it. */
+		return cramp_log_record(r->cramps, leg, NULL, time_s, "morning", false, NULL);
+	case REPORTED_NONE:
+		break;
 	}
 	suspect = last_suspect(r, now);
 	if (suspect)
-		(void) cramp_log_record(r->cramps, leg, NULL, suspect, "morning", false, NULL);
-	else
-		(void) cramp_log_record_estimated(r->cramps, leg, night_middle(r, now), "morning");
+		return cramp_log_record(r->cramps, leg, NULL, suspect, "morning", false, NULL);
+	return cramp_log_record_estimated(r->cramps, leg, night_middle(r, now), "morning");
 }
 
 const char *reminders_due_message(const struct reminders *r, const struct reminder *rem,

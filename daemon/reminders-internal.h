@@ -102,5 +102,9 @@ void reminders_on_answer(const struct mqtt_message *msg, void *userdata);
 const char *reminders_due_message(const struct reminders *r, const struct reminder *rem,
 				  int64_t now, char *buf, size_t size);
 
-/* The morning answer @record (left or right) at @now: a cramp, through the cramp log. */
-void reminders_told_cramp(struct reminders *r, enum reminder_record record, int64_t now);
+/*
+ * The morning answer @record (left or right) at @now: a cramp, through the
+ * cramp log, unless it is one reported during the night (whose leg it fills
+ * in, if that was unknown). Returns 0 or a negative errno (cramp_log_record()'s).
+ */
+int reminders_told_cramp(struct reminders *r, enum reminder_record record, int64_t now);

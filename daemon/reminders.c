@@ -206,8 +206,11 @@ bool reminders_store_failing(const struct reminders *r)
 }
 
 /*
- * Carries out @d: commits @rem's state with the records and events, then the
- * morning answers' cramps. Returns whether anything changed.
+ * Carries out @d: logs the morning answers' cramps, then commits @rem's state
+ * with the records and events. In that order: a crash between the two leaves
+ * the question open, and the answer sent again finds its cramp logged
+ * (reminders_told_cramp() logs it once); the other way round, the answer was
+ * kept and its cramp lost. Returns whether anything changed.
  */
 bool reminders_carry_out(struct reminders *r, struct reminder *rem,
 			 const struct reminder_decision *d, int64_t now)
@@ -222,6 +225,10 @@ bool reminders_carry_out(struct reminders *r, struct reminder *rem,
 
 	rem->wakeup_s = d->wakeup_s;
 	rem->next_slot_s = d->next_slot_s;
+	for (size_t i = 0; i < d->n_out; i++)
+		if (d->out[i].record == REMINDER_RECORD_CRAMP_LEFT ||
+		    d->out[i].record == REMINDER_RECORD_CRAMP_RIGHT)
+			(void) reminders_told_cramp(r, d->out[i].record, now);
 	for (size_t i = 0; i < d->n_out; i++) {
 		const struct reminder_out *o = &d->out[i];
 
@@ -261,10 +268,6 @@ bool reminders_carry_out(struct reminders *r, struct reminder *rem,
 	}
 	for (size_t i = 0; i < n_events; i++)
 		free(events[i].payload);
-	for (size_t i = 0; i < d->n_out; i++)
-		if (d->out[i].record == REMINDER_RECORD_CRAMP_LEFT ||
-		    d->out[i].record == REMINDER_RECORD_CRAMP_RIGHT)
-			reminders_told_cramp(r, d->out[i].record, now);
 	return any || d->n_out > 0;
 }
 

@@ -30,6 +30,8 @@ int errno_from_mosq(int rc)
 		return -EPROTO;
 	case MOSQ_ERR_AUTH:
 		return -EACCES;
+	case MOSQ_ERR_KEEPALIVE:
+		return -ETIMEDOUT;
 	default:
 		return -EIO;
 	}

@@ -78,7 +78,7 @@ static const char *closed_early(const struct mqtt *m, int error)
 
 	if (!m->tcp_established || (m->attempt_error[0] && !alert))
 		return NULL;
-	if (!alert && error != 0 && error != -ECONNRESET && error != -EPIPE)
+	if (!alert && error != 0 && error != -ECONNRESET && error != -EPIPE && error != -ETIMEDOUT)
 		return NULL;
 	if (m->ever_connected && !strstr(m->attempt_error, "certificate required"))
 		return "the broker took the connection but stopped answering before CONNACK (it "
@@ -159,8 +159,17 @@ void mqtt_connection_held(struct mqtt *m)
  */
 void mqtt_connection_lost(struct mqtt *m, int error, uint64_t lasted_usec)
 {
+	char silent[96];
 	const char *why = error ? strerror(-error) : "the broker closed it";
 	double lasted_s = (double) lasted_usec / 1e6;
+
+	if (error == -ETIMEDOUT) {
+		/* libmosquitto's keepalive: nothing reset it, nothing came (a broker stopped, Wi-Fi
+		 * gone). */
+		snprintf(silent, sizeof(silent),
+			 "no answer from the broker within the keepalive (%d s)", m->keepalive_s);
+		why = silent;
+	}
 
 	if (lasted_usec >= SHORT_CONNECTION_USEC) {
 		mqtt_connection_held(m);

@@ -404,7 +404,10 @@ static void on_disconnect(struct mosquitto *mosq, void *userdata, int rc)
 		return;
 	}
 	if (m->io || m->state == MQTT_STATE_CONNECTED || m->state == MQTT_STATE_CONNECTING)
-		connection_lost(m, rc == 0 ? 0 : -ECONNRESET);
+		/* libmosquitto's own keepalive check: silence, not a reset. */
+		connection_lost(m, rc == 0                    ? 0
+				   : rc == MOSQ_ERR_KEEPALIVE ? -ETIMEDOUT
+							      : -ECONNRESET);
 }
 
 static void finish_stop(struct mqtt *m)

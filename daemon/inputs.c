@@ -343,18 +343,33 @@ static void on_input_message(const struct mqtt_message *msg, void *userdata)
 	payload_refusals_parsed(&i->refusals);
 	if (payload_refusals_accepted(&i->refusals))
 		log_info("%s: payloads on '%s' are readable again", i->source, msg->topic);
+	if (i->cfg->role == CONFIG_INPUT_ROLE_CRAMP_BUTTON) {
+		/*
+		 * A button is momentary: it has no lasting level. A retained
+		 * message (Tasmota's ButtonRetain, a device told to retain) is
+		 * an old press sent again on every (re)subscribe; taken as a
+		 * level it would make the next press look held.
+		 */
+		if (msg->retained) {
+			log_debug("%s: a retained message on '%s' is no press, ignoring", i->source,
+				  msg->topic);
+			return;
+		}
+		input_level(i, active, clock_monotonic_usec(), false);
+		/*
+		 * A button on MQTT often says only "pressed", never "released":
+		 * each one is a press (the repeat window still makes presses
+		 * close together one cramp).
+		 */
+		if (active)
+			input_level(i, false, clock_monotonic_usec(), false);
+		return;
+	}
 	/*
 	 * A retained message is the broker's memory of a level, sent again on
 	 * every (re)subscribe: a level, never a press or a movement.
 	 */
-	if (msg->retained) {
-		input_level(i, active, clock_monotonic_usec(), true);
-		return;
-	}
-	input_level(i, active, clock_monotonic_usec(), false);
-	/* A button on MQTT often says only "pressed": each one is a press. */
-	if (active && i->cfg->role == CONFIG_INPUT_ROLE_CRAMP_BUTTON)
-		input_level(i, false, clock_monotonic_usec(), false);
+	input_level(i, active, clock_monotonic_usec(), msg->retained);
 }
 
 int inputs_start(struct inputs *in, struct mqtt *mqtt)

@@ -27,6 +27,7 @@ struct fixture {
 	char cramp_topic[96];
 	char event_topic[96];
 	char shake_topic[96];
+	char button_topic[96];
 	char db[256];
 };
 
@@ -52,6 +53,7 @@ static int setup(void **state)
 	snprintf(f->cramp_topic, sizeof(f->cramp_topic), "%s/cramp", f->base);
 	snprintf(f->event_topic, sizeof(f->event_topic), "%s/event/cramp", f->base);
 	snprintf(f->shake_topic, sizeof(f->shake_topic), "test/su%d/shake", (int) getpid());
+	snprintf(f->button_topic, sizeof(f->button_topic), "test/su%d/button", (int) getpid());
 	if (harness_setup(&f->broker, &f->daemon, "bedroomd/#", &f->client) < 0) {
 		teardown(state);
 		return -1;
@@ -65,9 +67,11 @@ static int setup(void **state)
 		 "suspect_within = 10s\nsuspect_after_quiet = 10s\ndedup_window = 2s\n"
 		 "[input.shake]\ntype = mqtt\nrole = movement\ntopic = %s\n"
 		 "payload_on = 1\npayload_off = 0\n"
+		 "[input.left]\ntype = mqtt\nrole = cramp_button\ntopic = %s\n"
+		 "payload_on = ON\npayload_off = OFF\nleg = left\nrepeat_window = 1s\n"
 		 /* Due in an hour: a "done" is taken from 4 h before a run. */
 		 "[reminder.foot_soak]\nat = %s\n",
-		 (int) getpid(), f->broker.port, f->shake_topic, at);
+		 (int) getpid(), f->broker.port, f->shake_topic, f->button_topic, at);
 	if (daemon_write_config(&f->daemon, text) < 0) {
 		teardown(state);
 		return -1;
@@ -305,6 +309,41 @@ static void test_burst_after_a_reported_cramp_is_that_cramp(void **state)
 	assert_int_equal(count_rows(f, "1"), 1);
 }
 
+/* Waits until the cramps table holds @n rows matching @where; fails after @timeout_ms. */
+static void wait_rows(struct fixture *f, const char *where, int n, int timeout_ms)
+{
+	for (int waited = 0; count_rows(f, where) < n; waited += 100) {
+		if (waited >= timeout_ms)
+			fail_msg("%d rows where %s, not %d", count_rows(f, where), where, n);
+		usleep(100000);
+	}
+}
+
+/*
+ * A button that publishes "ON" retained (Tasmota's ButtonRetain) and never
+ * "OFF": the broker hands that "ON" again at every subscribe; it is no press
+ * and swallows none. Every press beyond repeat_window and dedup_window is a
+ * cramp, the first one after each start too.
+ */
+static void test_retained_button_loses_no_press(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(client_publish(f->client, f->button_topic, "ON", true), 0);
+	start(f);
+	assert_int_equal(client_publish(f->client, f->button_topic, "ON", true), 0);
+	wait_rows(f, "source = 'button' AND leg = 'left'", 1, 10000);
+	sleep(3); /* beyond repeat_window (1 s) and dedup_window (2 s) */
+	assert_int_equal(client_publish(f->client, f->button_topic, "ON", true), 0);
+	wait_rows(f, "source = 'button' AND leg = 'left'", 2, 10000);
+	sleep(3);
+	restart(f); /* subscribed again: the retained "ON" again */
+	assert_int_equal(client_publish(f->client, f->button_topic, "ON", true), 0);
+	wait_rows(f, "source = 'button' AND leg = 'left'", 3, 10000);
+	sleep(1);
+	assert_int_equal(count_rows(f, "1"), 3);
+}
+
 /* A bed input's garbage warns once, and the first good payload after it says so. */
 static void test_input_refusals_end_with_a_line(void **state)
 {
@@ -363,6 +402,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_burst_after_a_reported_cramp_is_that_cramp,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retained_button_loses_no_press, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_input_refusals_end_with_a_line, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_foot_soak_answer_reaches_the_cramp_context,

@@ -4,18 +4,22 @@
  * store shows what was logged; a cramp for a base topic no bedroomd uses is
  * not sent, one for a bedroomd that is offline is and reaches it when it is
  * back; ha-remove takes the device out of Home Assistant and leaves other
- * devices alone; a broker host name that does not resolve is said as such.
+ * devices alone; a broker host name that does not resolve is said as such, and
+ * one that never answers the connection within bedroomctl's time.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include <arpa/inet.h>
 #include <cmocka.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "tests/integration/harness.h"
@@ -181,6 +185,57 @@ static void test_an_unresolvable_host_is_said(void **state)
 }
 
 /*
+ * A broker address that drops the connection attempt (a firewall, a wrong
+ * host): bedroomctl gives up within its own time and says so; it used to wait
+ * out the kernel's two minutes of SYN retries. Stood in for on 127.0.0.1 by a
+ * listener whose accept queue is full: Linux drops the SYNs that come then.
+ */
+static void test_a_broker_that_never_answers_the_connect_is_said_in_time(void **state)
+{
+	struct fixture *f = *state;
+	struct sockaddr_in addr = { .sin_family = AF_INET };
+	socklen_t len = sizeof(addr);
+	char path[192], text[512], *out = NULL;
+	const char *status[] = { "--config", path, "status", NULL };
+	int listener, filler;
+	long long t0, took;
+	FILE *conf;
+
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(listener >= 0);
+	assert_int_equal(bind(listener, (struct sockaddr *) &addr, sizeof(addr)), 0);
+	assert_int_equal(listen(listener, 0), 0);
+	assert_int_equal(getsockname(listener, (struct sockaddr *) &addr, &len), 0);
+	/* Fills the accept queue (backlog 0 holds one): the next SYN is dropped. */
+	filler = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_int_equal(connect(filler, (struct sockaddr *) &addr, sizeof(addr)), 0);
+
+	snprintf(path, sizeof(path), "%s/blackhole.conf", f->daemon.dir);
+	snprintf(text, sizeof(text),
+		 "[daemon]\nnode_id = ctl%d\nstate_dir = %s\n[mqtt]\nhost = 127.0.0.1\nport = "
+		 "%d\n",
+		 (int) getpid(), f->daemon.state_dir, ntohs(addr.sin_port));
+	conf = fopen(path, "w");
+	assert_non_null(conf);
+	assert_true(fputs(text, conf) >= 0);
+	assert_int_equal(fclose(conf), 0);
+
+	t0 = now_ms();
+	assert_int_equal(run_program(getenv("BEDROOMCTL"), status, &out), 69);
+	took = now_ms() - t0;
+	close(filler);
+	close(listener);
+	if (!strstr(out, "no answer to the connection in time"))
+		fail_msg("want 'no answer to the connection in time', got:\n%s", out);
+	free(out);
+	/* Its 3 s and a second's rounding, far from the kernel's two minutes. */
+	if (took > 30000)
+		fail_msg("bedroomctl status took %lld ms against a broker that never answers",
+			 took);
+}
+
+/*
  * A bedroomd that stopped (retained availability "offline"): the cramp is sent,
  * its persistent session keeps it, and it logs it when it is back.
  */
@@ -284,6 +339,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cramp_to_an_unused_base_topic_is_refused,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_an_unresolvable_host_is_said, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_a_broker_that_never_answers_the_connect_is_said_in_time, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cramp_while_offline_is_logged_when_back, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_ha_remove_takes_the_device_out, setup,

@@ -1,12 +1,14 @@
 /* bedroomctl and the broker: the one file of bedroomctl that talks to libmosquitto. */
 #include <errno.h>
 #include <mosquitto.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "config/config.h"
 #include "daemon/mosquitto-errno.h"
@@ -196,11 +198,41 @@ static bool all_acked(const struct session *s, void *arg)
 	return s->n_acked >= *(const size_t *) arg;
 }
 
-static int open_session(const struct config_mqtt *m, struct session *s, struct mosquitto **ret,
-			const char **ret_error)
+static void on_alarm(int sig)
+{
+	(void) sig; /* only to interrupt connect() (no SA_RESTART) */
+}
+
+/*
+ * mosquitto_connect() blocks in connect() and the TLS handshake: a host that
+ * drops the SYNs (a firewall, a wrong address) held bedroomctl for the
+ * kernel's two minutes of retries (a review). An alarm interrupts it after
+ * @timeout_ms (in whole seconds, at least one). The resolver is not bounded by
+ * it: glibc waits out its own timeouts.
+ */
+static int connect_bounded(struct mosquitto *mosq, const struct config_mqtt *m, int timeout_ms,
+			   bool *ret_timed_out)
+{
+	struct sigaction sa = { .sa_handler = on_alarm }, old;
+	unsigned seconds = timeout_ms > 1000 ? (unsigned) ((timeout_ms + 999) / 1000) : 1;
+	int rc, saved;
+
+	sigemptyset(&sa.sa_mask);
+	(void) sigaction(SIGALRM, &sa, &old);
+	alarm(seconds);
+	rc = mosquitto_connect(mosq, m->host, m->port, 30);
+	saved = errno;
+	*ret_timed_out = alarm(0) == 0 && rc != MOSQ_ERR_SUCCESS;
+	(void) sigaction(SIGALRM, &old, NULL);
+	errno = saved;
+	return rc;
+}
+
+static int open_session(const struct config_mqtt *m, struct session *s, int timeout_ms,
+			struct mosquitto **ret, const char **ret_error)
 {
 	struct mosquitto *mosq = NULL;
-	bool handshake_failed;
+	bool handshake_failed, timed_out;
 	int rc;
 
 	mosquitto_lib_init();
@@ -225,10 +257,17 @@ static int open_session(const struct config_mqtt *m, struct session *s, struct m
 		*ret_error = "cannot set up the connection (TLS files?)";
 		goto fail;
 	}
-	rc = mosquitto_connect(mosq, m->host, m->port, 30);
+	rc = connect_bounded(mosq, m, timeout_ms, &timed_out);
 	/* A failed handshake comes as MOSQ_ERR_TLS, or as the errno EPROTO. */
 	handshake_failed =
 	    m->ca_file && (rc == MOSQ_ERR_TLS || (rc == MOSQ_ERR_ERRNO && errno == EPROTO));
+	if (rc != MOSQ_ERR_SUCCESS && timed_out) {
+		*ret_error = "no answer to the connection in time (is the host or port right, and "
+			     "does a firewall let it through?)";
+		mosquitto_destroy(mosq);
+		mosquitto_lib_cleanup();
+		return -ETIMEDOUT;
+	}
 	if (rc != MOSQ_ERR_SUCCESS) {
 		/*
 		 * The handshake runs inside the connect: a refused certificate ends it
@@ -300,15 +339,15 @@ int ctl_mqtt_publish_if_retained(const struct config_mqtt *m, const char *retain
 		.n_topics = 1,
 		.payloads = ret_retained,
 	};
-	int64_t start = now_ms();
 	struct mosquitto *mosq = NULL;
 	int r;
 
 	*ret_retained = NULL;
-	r = open_session(m, &s, &mosq, ret_error);
+	r = open_session(m, &s, timeout_ms, &mosq, ret_error);
 	if (r < 0)
 		return r;
-	r = wait_retained(mosq, &s, start + retained_timeout_ms, ret_error);
+	/* From the connection on: a slow connect does not eat the wait for an answer. */
+	r = wait_retained(mosq, &s, now_ms() + retained_timeout_ms, ret_error);
 	if (r > 0)
 		r = publish_acked(mosq, &s, topic, payload, now_ms() + timeout_ms, ret_error);
 	close_session(mosq);
@@ -330,14 +369,13 @@ int ctl_mqtt_fetch_retained(const struct config_mqtt *m, const char *const *topi
 		.n_topics = n,
 		.payloads = ret_payloads,
 	};
-	int64_t deadline = now_ms() + timeout_ms;
 	struct mosquitto *mosq = NULL;
 	int r;
 
-	r = open_session(m, &s, &mosq, ret_error);
+	r = open_session(m, &s, timeout_ms, &mosq, ret_error);
 	if (r < 0)
 		return r;
-	r = wait_retained(mosq, &s, deadline, ret_error);
+	r = wait_retained(mosq, &s, now_ms() + timeout_ms, ret_error);
 	close_session(mosq);
 	return r;
 }
@@ -355,14 +393,15 @@ int ctl_mqtt_clear_retained(const struct config_mqtt *m, const char *filter,
 		.keep_arg = arg,
 		.quiet_ms = quiet_ms,
 	};
-	int64_t deadline = now_ms() + timeout_ms;
 	struct mosquitto *mosq = NULL;
+	int64_t deadline;
 	size_t n;
 	int r;
 
-	r = open_session(m, &s, &mosq, ret_error);
+	r = open_session(m, &s, timeout_ms, &mosq, ret_error);
 	if (r < 0)
 		return r;
+	deadline = now_ms() + timeout_ms;
 	r = run_until(mosq, &s, deadline, is_quiet, NULL, ret_error);
 	/* Now only the empty configs: nothing more to collect. */
 	s.filter = NULL;

@@ -298,6 +298,71 @@ static void test_a_delivery_the_full_store_cannot_mark_is_not_repeated(void **st
 			 0);
 }
 
+/* Puts a reminder event into the store's outbox of @db, as one the broker never took. */
+static void outbox_add(const char *db, const char *payload)
+{
+	sqlite3 *h = NULL;
+	sqlite3_stmt *st = NULL;
+
+	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+	sqlite3_busy_timeout(h, 5000);
+	assert_int_equal(sqlite3_prepare_v2(h,
+					    "INSERT INTO reminder_outbox (run_id, payload, time) "
+					    "VALUES ('test-outbox', ?1, strftime('%s', 'now'));",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_text(st, 1, payload, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+}
+
+/*
+ * The same for the reminders: an event in the store's outbox goes out once the
+ * broker is back, while the disk is full; the store cannot take it out after
+ * the broker's acknowledgement, and it is sent once, not again and again.
+ */
+static void test_a_reminder_event_the_full_store_cannot_remove_is_not_repeated(void **state)
+{
+	struct fixture *f = *state;
+	struct rig *r = &f->rig;
+	const char *payload = "{\"id\":\"test-outbox-1\",\"state\":\"due\"}";
+	int copies;
+
+	if (geteuid() != 0)
+		fail_msg("this test mounts a tmpfs and must run as root (CI does); it does not "
+			 "skip");
+	assert_int_equal(mkdir(r->daemon.state_dir, 0700), 0);
+	if (mount("tmpfs", r->daemon.state_dir, "tmpfs", MS_NOSUID | MS_NODEV,
+		  "size=2m,mode=0700") < 0)
+		fail_msg("cannot mount a tmpfs on '%s': %s", r->daemon.state_dir, strerror(errno));
+	f->mounted = true;
+	snprintf(f->filler, sizeof(f->filler), "%s/filler", r->daemon.state_dir);
+	assert_int_equal(rig_room(r, 15.0), 0);
+	assert_int_equal(rig_start_plug(r), 0);
+	assert_int_equal(rig_start(r), 0);
+
+	/* The broker goes; an event waits in the outbox; the disk fills; the broker returns. */
+	r->client = client_free(r->client);
+	broker_stop(&r->broker);
+	outbox_add(r->db, payload);
+	(void) fill(f->filler);
+	assert_int_equal(broker_restart(&r->broker), 0);
+	assert_int_equal(client_new(&r->broker, "#", &r->client), 0);
+	assert_non_null(
+	    client_wait(r->client, rig_topic(r, "event/reminder"), "~test-outbox-1", 30000));
+	rig_drain(r->client, 3000);
+	copies = count_with(r->client, rig_topic(r, "event/reminder"), "test-outbox-1", "");
+	printf("# the waiting reminder event went out %d time(s) in 3 s while the store could "
+	       "not take it out\n",
+	       copies);
+	assert_int_equal(copies, 1);
+	assert_int_equal(rig_log_count(r, "warning: reminders: cannot take an event the broker "
+					  "has out of the outbox"),
+			 1);
+	assert_int_equal(unlink(f->filler), 0);
+}
+
 /*
  * A state directory on a read-only filesystem: the store's error and alert say
  * so (SQLite's read-only fallback used to make it "No such file or
@@ -336,6 +401,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_store_on_a_full_filesystem, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_a_delivery_the_full_store_cannot_mark_is_not_repeated, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_a_reminder_event_the_full_store_cannot_remove_is_not_repeated, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_store_on_a_read_only_filesystem, setup,
 						teardown),
 	};

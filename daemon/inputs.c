@@ -324,6 +324,72 @@ struct inputs *inputs_free(struct inputs *in)
 	return NULL;
 }
 
+/*
+ * Whether @a and @b are the same input: the same name, role and source (chip
+ * and line, or topic and payloads). How long a level takes to decide
+ * occupancy and the repeat window are how it is read, not which input it is:
+ * what it knows goes on under the new ones.
+ */
+static bool inputs_alike(const struct config_input *a, const struct config_input *b)
+{
+	struct config_input b_as_a = *b;
+
+	b_as_a.on_delay_usec = a->on_delay_usec;
+	b_as_a.off_delay_usec = a->off_delay_usec;
+	b_as_a.repeat_window_usec = a->repeat_window_usec;
+	return config_section_equal("input", a, &b_as_a);
+}
+
+/* Takes over what @old knew of the same input; copied as data, @old keeps its line or slot. */
+static void input_adopt(struct input *i, const struct input *old)
+{
+	i->have_level = old->have_level;
+	i->level = old->level;
+	i->events = old->events;
+	i->occupancy = old->occupancy;
+	i->button = old->button;
+	i->refusals = old->refusals;
+	if (i->cfg->role == CONFIG_INPUT_ROLE_OCCUPANCY && i->occupancy.have_level) {
+		/* A delay running (perhaps a new length): decided on the loop, as a tick. */
+		(void) sd_event_source_set_time(i->occupancy_timer, clock_monotonic_usec());
+		(void) sd_event_source_set_enabled(i->occupancy_timer, SD_EVENT_ONESHOT);
+	}
+	log_debug("%s: unchanged, goes on through the reload", i->source);
+}
+
+void inputs_adopt(struct inputs *in, const struct inputs *old)
+{
+	bool movement = false, buttons = false;
+
+	assert(in);
+	assert(old);
+	for (size_t k = 0; k < in->n_inputs; k++)
+		for (size_t j = 0; j < old->n_inputs; j++) {
+			struct input *i = &in->inputs[k];
+
+			if (!inputs_alike(i->cfg, old->inputs[j].cfg))
+				continue;
+			input_adopt(i, &old->inputs[j]);
+			movement = movement || i->cfg->role == CONFIG_INPUT_ROLE_MOVEMENT;
+			buttons = buttons || i->cfg->role == CONFIG_INPUT_ROLE_CRAMP_BUTTON;
+			break;
+		}
+	if (buttons)
+		in->cramp = old->cramp; /* the last cramp of each leg: its repeat window */
+	if (!movement)
+		return;
+	in->movement = old->movement;
+	in->published_movement = old->published_movement;
+	if (in->published_movement > 0 ||
+	    bed_movement_per_min(&in->movement, clock_monotonic_usec()) > 0) {
+		(void) sd_event_source_set_time_relative(in->movement_timer, MOVEMENT_TICK_USEC);
+		(void) sd_event_source_set_enabled(in->movement_timer, SD_EVENT_ON);
+	}
+	/* Only a watching detector knows the calm: one that was off saw no movement. */
+	if (old->suspect_enabled)
+		in->suspect = old->suspect;
+}
+
 static void on_input_message(const struct mqtt_message *msg, void *userdata)
 {
 	struct input *i = userdata;

@@ -52,6 +52,18 @@ int inputs_new(sd_event *event, const struct config *config, const struct inputs
 struct inputs *inputs_free(struct inputs *in);
 
 /*
+ * After a reload: every input of @in that is the same as one of @old (name,
+ * role, source; the delays and repeat window may differ) takes over what that
+ * one knew (its level, in bed and since when, a button's press), and with a
+ * movement input the movement history and what the cramp suspicion watched,
+ * with a button the repeat windows. Copied as data before @old stops: @old
+ * keeps its lines and subscriptions, @in requests its own at inputs_start(),
+ * whose first level read (a GPIO read, a retained message) is no new edge when
+ * it says what was known. An input that changed starts afresh.
+ */
+void inputs_adopt(struct inputs *in, const struct inputs *old);
+
+/*
  * Opens the GPIO chips (a chip that fails is logged and retried; that is not
  * an error here) and subscribes on @mqtt to the MQTT inputs' topics. Returns 0
  * or a negative errno.

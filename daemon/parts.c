@@ -173,6 +173,8 @@ void parts_adopt(struct parts *p, struct parts *old, const char *new_broker)
 	bool same_thermometers;
 
 	same_thermometers = room_adopt(p->room, old->room);
+	/* Before heating and the reminders, which ask the inputs whether the person is in bed. */
+	inputs_adopt(p->inputs, old->inputs);
 	heating_adopt(p->heating, old->heating, new_broker);
 	/* Heating goes on from what the new room knows: nothing, if its thermometer changed. */
 	room_current_reading(p->room, &reading);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <errno.h>
 #include <jansson.h>
 #include <stdbool.h>
 #include <string.h>
@@ -212,6 +213,64 @@ static void test_retained_level_of_a_mat_is_kept(void **state)
 	assert_int_equal(r->cramps, 0);
 }
 
+/* The inputs of a reload to @config, after what @r's knew: @r's stop, the new ones start. */
+static void reload(struct rig *r, const struct config *config)
+{
+	struct inputs *next = NULL;
+
+	assert_int_equal(inputs_new(r->event, config, &callbacks, r, &next), 0);
+	inputs_adopt(next, r->inputs);
+	inputs_stop(r->inputs);
+	r->inputs = inputs_free(r->inputs);
+	r->inputs = next;
+	assert_int_equal(inputs_start(r->inputs, r->mqtt), 0);
+}
+
+/*
+ * A reload with the same inputs (a longer on_delay is how the mat is read, not
+ * another mat): in bed since the same time, the retained level sent again on
+ * the new subscription no new "went to bed now", the button's repeat window
+ * still running. A mat on another topic starts afresh.
+ */
+static void test_reload_keeps_what_the_inputs_knew(void **state)
+{
+	static char other_topic[] = "test/other_mat";
+	struct rig *r = *state;
+	struct config_input same[2], moved[2];
+	struct config config = r->config;
+	uint64_t since = 0, after = 0;
+
+	publish(r, MAT_TOPIC, "ON", true);
+	publish(r, BUTTON_TOPIC, "ON", false);
+	assert_int_equal(r->cramps, 1);
+	assert_int_equal(inputs_in_bed(r->inputs, &since), 1);
+	usleep(20000);
+
+	memcpy(same, r->input, sizeof(same));
+	same[1].on_delay_usec = 60 * 1000000ULL;
+	config.inputs = same;
+	reload(r, &config);
+	assert_int_equal(inputs_in_bed(r->inputs, &after), 1);
+	publish(r, MAT_TOPIC, "ON", true); /* the broker's memory, on the new subscription */
+	assert_int_equal(inputs_in_bed(r->inputs, &after), 1);
+	assert_true(after + 1000 > since && after < since + 1000);
+	assert_int_equal(state_active(r, "mat"), 1);
+	publish(r, BUTTON_TOPIC, "ON", false);
+	assert_int_equal(r->cramps, 1);
+
+	memcpy(moved, same, sizeof(moved));
+	moved[1].topic = other_topic;
+	config.inputs = moved;
+	reload(r, &config);
+	assert_int_equal(inputs_in_bed(r->inputs, NULL), -ENODATA);
+	assert_int_equal(state_active(r, "mat"), -1);
+	/* The button did not change: its window goes on still. */
+	publish(r, BUTTON_TOPIC, "ON", false);
+	assert_int_equal(r->cramps, 1);
+	inputs_stop(r->inputs);
+	r->inputs = inputs_free(r->inputs); /* before @moved goes */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -224,6 +283,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_retained_off_then_a_press, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_retained_level_of_a_mat_is_kept, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_reload_keeps_what_the_inputs_knew, setup,
 						teardown),
 	};
 

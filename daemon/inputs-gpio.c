@@ -43,10 +43,10 @@ static void chip_close(struct input_chip *c)
 	c->watch = sd_event_source_disable_unref(c->watch);
 	c->io = sd_event_source_disable_unref(c->io);
 	c->gpio = input_gpio_close(c->gpio);
-	c->seq_known = false;
+	c->seq = input_gpio_seq_free(c->seq);
 }
 
-/* Reads the levels and feeds them as levels (not edges) to every member. */
+/* Reads the levels (just after the request) and feeds them as levels, not edges. */
 static int chip_sync(struct input_chip *c)
 {
 	bool *levels = calloc(c->n_members, sizeof(*levels));
@@ -56,6 +56,8 @@ static int chip_sync(struct input_chip *c)
 	if (!levels)
 		return -ENOMEM;
 	r = input_gpio_get_levels(c->gpio, levels);
+	if (r >= 0)
+		input_gpio_seq_set_levels(c->seq, levels);
 	for (size_t k = 0; r >= 0 && k < c->n_members; k++)
 		c->cb->level(c->members[k], levels[k], now, true);
 	free(levels);
@@ -77,36 +79,52 @@ static void chip_lost(struct input_chip *c, int error)
 	chip_schedule_reopen(c);
 }
 
-static void chip_events(struct input_chip *c, const struct input_gpio_event *ev, int n)
+static void chip_feed(void *userdata, const struct input_gpio_feed *f)
 {
-	for (int k = 0; k < n; k++) {
-		struct input *i = c->members[ev[k].index];
+	struct input_chip *c = userdata;
+	struct input *i = c->members[f->index];
 
-		if (c->seq_known && ev[k].seqno != c->last_seqno + 1) {
-			log_debug("GPIO chip '%s': %lu edge events lost, re-reading the levels",
-				  c->name, ev[k].seqno - c->last_seqno - 1);
-			(void) chip_sync(c);
-		}
-		c->seq_known = true;
-		c->last_seqno = ev[k].seqno;
-		log_debug("%s: %s (seq %lu)", i->source, ev[k].active ? "active" : "inactive",
-			  ev[k].seqno);
-		c->cb->level(i, ev[k].active, ev[k].timestamp_ns / 1000, false);
+	log_debug("%s: %s%s", i->source, f->active ? "active" : "inactive",
+		  f->sync ? " (level read after lost events)" : "");
+	c->cb->level(i, f->active, f->at_usec, f->sync);
+}
+
+/*
+ * Applies the events read in one go. When the kernel dropped some (its buffer
+ * was full), the levels are read after the batch, never in the middle of it:
+ * see input_gpio_seq_batch() for what is made of them.
+ */
+static void chip_events(struct input_chip *c, const struct input_gpio_event *ev, size_t n)
+{
+	bool *levels = NULL;
+
+	if (input_gpio_seq_gap(c->seq, ev, n)) {
+		log_debug("GPIO chip '%s': edge events lost (its buffer was full), re-reading the "
+			  "levels",
+			  c->name);
+		levels = calloc(c->n_members, sizeof(*levels));
+		if (levels && input_gpio_get_levels(c->gpio, levels) < 0)
+			levels = (free(levels), NULL);
 	}
+	input_gpio_seq_batch(c->seq, ev, n, levels, clock_monotonic_usec(), chip_feed, c);
+	free(levels);
 }
 
 static int on_chip_io(sd_event_source *es, int fd, uint32_t revents, void *userdata)
 {
 	struct input_chip *c = userdata;
-	struct input_gpio_event ev[EVENTS_PER_READ];
+	struct input_gpio_event ev[EVENTS_PER_READ * READS_PER_DISPATCH];
+	size_t n = 0;
 	int r = -EAGAIN;
 
 	for (int k = 0; k < READS_PER_DISPATCH; k++) {
-		r = input_gpio_read(c->gpio, ev, EVENTS_PER_READ);
+		r = input_gpio_read(c->gpio, ev + n, EVENTS_PER_READ);
 		if (r <= 0)
 			break;
-		chip_events(c, ev, r);
+		n += (size_t) r;
 	}
+	if (n > 0)
+		chip_events(c, ev, n);
 	if (r == -EAGAIN && (revents & (EPOLLHUP | EPOLLERR)))
 		r = -ENODEV;
 	if (r < 0 && r != -EAGAIN)
@@ -172,6 +190,7 @@ static void watch_chip(struct input_chip *c)
 int input_chip_open(struct input_chip *c, bool first)
 {
 	struct input_gpio_line *lines = calloc(c->n_members, sizeof(*lines));
+	bool *momentary = calloc(c->n_members, sizeof(*momentary));
 	static const enum input_gpio_bias biases[] = {
 		[CONFIG_INPUT_BIAS_AS_IS] = INPUT_GPIO_BIAS_AS_IS,
 		[CONFIG_INPUT_BIAS_PULL_UP] = INPUT_GPIO_BIAS_PULL_UP,
@@ -182,11 +201,15 @@ int input_chip_open(struct input_chip *c, bool first)
 	bool news;
 	int r;
 
-	if (!lines)
+	if (!lines || !momentary) {
+		free(lines);
+		free(momentary);
 		return -ENOMEM;
+	}
 	for (size_t k = 0; k < c->n_members; k++) {
 		const struct config_input *cfg = c->members[k]->cfg;
 
+		momentary[k] = cfg->role == CONFIG_INPUT_ROLE_CRAMP_BUTTON;
 		lines[k] = (struct input_gpio_line){ .input = cfg->name,
 						     .line = cfg->gpio_line,
 						     .active_low = cfg->active_low,
@@ -195,6 +218,9 @@ int input_chip_open(struct input_chip *c, bool first)
 	}
 	r = input_gpio_open(NULL, c->name, lines, c->n_members, &c->gpio, &error);
 	free(lines);
+	if (r >= 0)
+		r = input_gpio_seq_new(c->n_members, momentary, &c->seq);
+	free(momentary);
 	if (r >= 0)
 		r = sd_event_add_io(c->inputs->event, &c->io, input_gpio_fd(c->gpio), EPOLLIN,
 				    on_chip_io, c);

@@ -22,6 +22,7 @@
 #include "sensors/payload-refusals.h"
 
 struct input_gpio;
+struct input_gpio_seq;
 struct input_chip;
 
 struct input {
@@ -51,7 +52,8 @@ struct input_chip_callbacks {
 	/*
 	 * The input is @active at @at_usec (CLOCK_MONOTONIC). @sync: a level read
 	 * rather than an edge (at start, after lost events): it is never a press or
-	 * a movement.
+	 * a movement. A press a cramp button lost with dropped events comes as an
+	 * edge (not @sync), at the time of the first event after the loss.
 	 */
 	void (*level)(struct input *i, bool active, uint64_t at_usec, bool sync);
 	/* The input cannot be read any more (its chip went away). */
@@ -73,8 +75,7 @@ struct input_chip {
 	sd_event_source *watch;       /* inotify on the chip's directory: did it go? */
 	unsigned failures;            /* since the last successful open */
 	char *error;                  /* why it is not open, for the log and the state */
-	bool seq_known;
-	unsigned long last_seqno;
+	struct input_gpio_seq *seq;   /* what the sequence numbers say was lost; NULL: closed */
 };
 
 struct inputs {

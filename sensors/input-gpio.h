@@ -87,3 +87,63 @@ int input_gpio_check(const struct input_gpio *g);
  * gone away (close it and open it again later), or another negative errno.
  */
 int input_gpio_read(struct input_gpio *g, struct input_gpio_event *events, size_t max);
+
+/*
+ * Lost edge events. The kernel keeps a request's edge events in one buffer
+ * and, when it is full, drops the oldest; the sequence numbers tell: seqno
+ * counts the request's events, line_seqno each line's (both from 1 for a new
+ * request). What it all decides is pure: events, levels and times come in as
+ * arguments, what to tell each input goes out as feeds. No libgpiod here: the
+ * unit tests drive it directly.
+ *
+ * A batch is applied in order, and only after it, when events were dropped
+ * that no line's own line_seqno accounts for, are the levels of the lines
+ * that may have lost them taken as read after the batch. A "momentary" line
+ * (a cramp button) whose lost edges held a press gets that press fed as an
+ * edge: a lost press is worse than an extra one, which the cramp tracker's
+ * repeat window merges anyway. Other lines get levels as levels (a sync),
+ * never made-up edges.
+ */
+
+struct input_gpio_seq;
+
+/* One thing to tell the input of line @index. */
+struct input_gpio_feed {
+	size_t index;
+	bool active;
+	uint64_t at_usec; /* CLOCK_MONOTONIC */
+	bool sync;        /* a level read, not an edge: never a press or a movement */
+};
+
+/*
+ * A tracker for a request of @n_lines lines, as just requested (no event yet);
+ * @momentary[i]: line i is a button whose presses must not be lost. Returns 0
+ * and the tracker in *ret (free it with input_gpio_seq_free()), or -ENOMEM /
+ * -EINVAL; *ret is untouched on failure.
+ */
+int input_gpio_seq_new(size_t n_lines, const bool *momentary, struct input_gpio_seq **ret);
+
+/* Accepts NULL; returns NULL. */
+struct input_gpio_seq *input_gpio_seq_free(struct input_gpio_seq *s);
+
+/* The levels read when the lines were requested (@levels: one per line): remembered. */
+void input_gpio_seq_set_levels(struct input_gpio_seq *s, const bool *levels);
+
+/*
+ * Whether the @n events @ev (read in this order) show dropped events: then
+ * read the levels after reading the batch and give them to
+ * input_gpio_seq_batch(). Does not change @s.
+ */
+bool input_gpio_seq_gap(const struct input_gpio_seq *s, const struct input_gpio_event *ev,
+			size_t n);
+
+/*
+ * Applies the batch @ev (@n events, in the order read): calls @feed with
+ * @userdata for every edge and for what events lost in it make necessary.
+ * @levels: one per line, read after the batch, or NULL when not read (then
+ * lost events are not made up for). @now_usec: when they were read.
+ */
+void input_gpio_seq_batch(struct input_gpio_seq *s, const struct input_gpio_event *ev, size_t n,
+			  const bool *levels, uint64_t now_usec,
+			  void (*feed)(void *userdata, const struct input_gpio_feed *f),
+			  void *userdata);

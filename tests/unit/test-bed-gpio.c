@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sensors/bed-cramp.h"
 #include "sensors/bed-gpio-find.h"
 #include "sensors/input-gpio.h"
 
@@ -117,6 +118,313 @@ static void test_busy_message_without_chip(void **state)
 	free(msg);
 }
 
+/*
+ * Lost edge events (the kernel's buffer was full): a mat, a vibration sensor
+ * and a cramp button on one request. The rig feeds what the tracker decides
+ * to the real cramp logic, as daemon/inputs.c does.
+ */
+
+enum { MAT, VIB, BTN, N_LINES };
+
+#define SEC 1000000ULL
+
+struct rig {
+	struct input_gpio_seq *seq;
+	struct bed_button button;
+	struct bed_cramp cramp;
+	struct bed_cramp_params params;
+	unsigned cramps, duplicates, movements;
+	uint64_t cramp_usec;
+	unsigned syncs[N_LINES];
+	bool level[N_LINES];
+};
+
+static void rig_feed(void *userdata, const struct input_gpio_feed *f)
+{
+	struct rig *r = userdata;
+	bool was = r->level[f->index];
+
+	assert_true(f->index < N_LINES);
+	r->level[f->index] = f->active;
+	if (f->sync)
+		r->syncs[f->index]++;
+	switch (f->index) {
+	case VIB:
+		if (!f->sync && f->active && !was)
+			r->movements++;
+		break;
+	case BTN:
+		if (f->sync) {
+			bed_button_level(&r->button, f->active, f->at_usec);
+			break;
+		}
+		switch (bed_button_input(&r->button, &r->cramp, &r->params, BED_LEG_LEFT, f->active,
+					 f->at_usec)) {
+		case BED_PRESS_CRAMP:
+			r->cramps++;
+			r->cramp_usec = f->at_usec;
+			break;
+		case BED_PRESS_DUPLICATE:
+			r->duplicates++;
+			break;
+		case BED_PRESS_NONE:
+			break;
+		}
+		break;
+	}
+}
+
+static struct rig *rig_new(void)
+{
+	static const bool momentary[N_LINES] = { [BTN] = true };
+	static const bool levels[N_LINES] = { 0 };
+	struct rig *r = calloc(1, sizeof(*r));
+
+	assert_non_null(r);
+	assert_int_equal(input_gpio_seq_new(N_LINES, momentary, &r->seq), 0);
+	input_gpio_seq_set_levels(r->seq, levels);
+	bed_button_level(&r->button, false, 0);
+	bed_cramp_init(&r->cramp);
+	r->params.repeat_window_usec = 60 * SEC;
+	return r;
+}
+
+static void rig_free(struct rig *r)
+{
+	input_gpio_seq_free(r->seq);
+	free(r);
+}
+
+/* Reads a batch as the daemon does: the levels after it only when it shows a gap. */
+static void rig_batch(struct rig *r, const struct input_gpio_event *ev, size_t n,
+		      const bool *levels_after, uint64_t now_usec)
+{
+	bool gap = input_gpio_seq_gap(r->seq, ev, n);
+
+	input_gpio_seq_batch(r->seq, ev, n, gap ? levels_after : NULL, now_usec, rig_feed, r);
+}
+
+static struct input_gpio_event edge(size_t index, bool active, uint64_t at_usec,
+				    unsigned long seqno, unsigned long line_seqno)
+{
+	return (struct input_gpio_event){ .index = index,
+					  .active = active,
+					  .timestamp_ns = at_usec * 1000,
+					  .seqno = seqno,
+					  .line_seqno = line_seqno };
+}
+
+/*
+ * The review's case: the vibration sensor chatters while the loop is blocked,
+ * 64 of its edges are dropped, the button's press is still in the buffer after
+ * them. The sync must not come first and swallow the press.
+ */
+static void test_gap_then_button_edge_is_a_press(void **state)
+{
+	struct rig *r = rig_new();
+	const struct input_gpio_event ev[] = {
+		edge(VIB, true, 10 * SEC, 1, 1),
+		edge(VIB, false, 20 * SEC, 66, 66), /* 64 of VIB's lost */
+		edge(BTN, true, 21 * SEC, 67, 1),
+	};
+	const bool after[N_LINES] = { [BTN] = true };
+
+	rig_batch(r, ev, 3, after, 22 * SEC);
+	assert_int_equal(r->cramps, 1);
+	assert_int_equal(r->cramp_usec, 21 * SEC);
+	/* Every lost event was VIB's (line_seqno): nothing to re-read. */
+	assert_int_equal(r->syncs[MAT] + r->syncs[VIB] + r->syncs[BTN], 0);
+	rig_free(r);
+}
+
+/* The button's press is in the next read: a level read now must not take it. */
+static void test_press_in_next_batch_is_a_press(void **state)
+{
+	struct rig *r = rig_new();
+	const struct input_gpio_event ev1[] = {
+		edge(VIB, true, 10 * SEC, 1, 1),
+		edge(VIB, false, 20 * SEC, 66, 66),
+	};
+	const struct input_gpio_event ev2[] = { edge(BTN, true, 21 * SEC, 67, 1) };
+	const bool after[N_LINES] = { [BTN] = true }; /* held, its edge still queued */
+
+	rig_batch(r, ev1, 2, after, 21 * SEC);
+	rig_batch(r, ev2, 1, after, 22 * SEC);
+	assert_int_equal(r->cramps, 1);
+	rig_free(r);
+}
+
+/* The overflow dropped the press itself; the levels after the batch find it held. */
+static void test_dropped_press_found_held_is_a_press(void **state)
+{
+	struct rig *r = rig_new();
+	const struct input_gpio_event ev1[] = { edge(VIB, true, 10 * SEC, 1, 1) };
+	const struct input_gpio_event ev2[] = {
+		edge(VIB, false, 20 * SEC, 67, 66), /* 65 lost: 64 of VIB's, one elsewhere */
+		edge(VIB, true, 21 * SEC, 68, 67),
+	};
+	const bool after[N_LINES] = { [BTN] = true };
+
+	rig_batch(r, ev1, 1, after, 11 * SEC);
+	rig_batch(r, ev2, 2, after, 22 * SEC);
+	assert_int_equal(r->cramps, 1);
+	assert_true(r->cramp_usec <= 20 * SEC); /* before the first event after the gap */
+	assert_true(r->level[BTN]);
+	/* Held: its release will come as an edge, and the next press counts. */
+	input_gpio_seq_batch(r->seq,
+			     (const struct input_gpio_event[]){ edge(BTN, false, 30 * SEC, 69, 2),
+								edge(BTN, true, 200 * SEC, 70, 3) },
+			     2, NULL, 200 * SEC, rig_feed, r);
+	assert_int_equal(r->cramps, 2);
+	rig_free(r);
+}
+
+/* Right after the request: losses before the first read count too. */
+static void test_dropped_press_before_first_read(void **state)
+{
+	struct rig *r = rig_new();
+	const struct input_gpio_event ev[] = { edge(VIB, true, 20 * SEC, 66, 65) };
+	const bool after[N_LINES] = { [BTN] = true };
+
+	rig_batch(r, ev, 1, after, 21 * SEC);
+	assert_int_equal(r->cramps, 1);
+	rig_free(r);
+}
+
+/* A short press whose rising edge was dropped: its release (line_seqno 2) tells. */
+static void test_dropped_rising_edge_before_release_is_a_press(void **state)
+{
+	struct rig *r = rig_new();
+	const struct input_gpio_event ev1[] = { edge(VIB, true, 10 * SEC, 1, 1) };
+	const struct input_gpio_event ev2[] = {
+		edge(VIB, false, 20 * SEC, 67, 66),
+		edge(BTN, false, 21 * SEC, 68, 2),
+	};
+	const bool after[N_LINES] = { 0 }; /* released again: a level read sees nothing */
+
+	rig_batch(r, ev1, 1, after, 11 * SEC);
+	rig_batch(r, ev2, 2, after, 22 * SEC);
+	assert_int_equal(r->cramps, 1);
+	assert_true(r->cramp_usec <= 20 * SEC);
+	assert_false(r->button.pressed);
+	rig_free(r);
+}
+
+/* Held; a release and a new press dropped: the surviving release says so. */
+static void test_dropped_release_and_press_while_held(void **state)
+{
+	struct rig *r = rig_new();
+	const struct input_gpio_event ev1[] = { edge(BTN, true, 10 * SEC, 1, 1) };
+	const struct input_gpio_event ev2[] = {
+		edge(VIB, true, 300 * SEC, 68, 65),
+		edge(BTN, false, 301 * SEC, 69, 4),
+	};
+	const bool after[N_LINES] = { [VIB] = true };
+
+	rig_batch(r, ev1, 1, after, 11 * SEC);
+	assert_int_equal(r->cramps, 1);
+	rig_batch(r, ev2, 2, after, 302 * SEC);
+	assert_int_equal(r->cramps, 2);
+	rig_free(r);
+}
+
+/* Held, only its release dropped: the next press counts. */
+static void test_dropped_release_then_press(void **state)
+{
+	struct rig *r = rig_new();
+	const struct input_gpio_event ev1[] = { edge(BTN, true, 10 * SEC, 1, 1) };
+	const struct input_gpio_event ev2[] = {
+		edge(VIB, true, 300 * SEC, 67, 64),
+		edge(BTN, true, 301 * SEC, 68, 3),
+	};
+	const bool after[N_LINES] = { [VIB] = true, [BTN] = true };
+
+	rig_batch(r, ev1, 1, after, 11 * SEC);
+	rig_batch(r, ev2, 2, after, 302 * SEC);
+	assert_int_equal(r->cramps, 2);
+	rig_free(r);
+}
+
+/* The button the only line that may have lost events: a whole press dropped. */
+static void test_dropped_whole_press_only_candidate(void **state)
+{
+	struct rig *r = rig_new();
+	const struct input_gpio_event ev1[] = { edge(VIB, true, 10 * SEC, 1, 1) };
+	const struct input_gpio_event ev2[] = {
+		edge(VIB, false, 20 * SEC, 68, 66), /* 66 lost: 64 of VIB's, 2 elsewhere */
+		edge(MAT, true, 21 * SEC, 69, 1),   /* MAT lost none */
+	};
+	const bool after[N_LINES] = { [MAT] = true };
+
+	rig_batch(r, ev1, 1, after, 11 * SEC);
+	rig_batch(r, ev2, 2, after, 22 * SEC);
+	assert_int_equal(r->cramps, 1);
+	assert_false(r->button.pressed);
+	rig_free(r);
+}
+
+/*
+ * Occupancy and movement: lost movements are not made up; a line that may
+ * have lost events gets its level as a level; one whose line_seqno says it
+ * lost nothing keeps what its edges said.
+ */
+static void test_movement_not_invented_mat_synced(void **state)
+{
+	struct rig *r = rig_new();
+	const struct input_gpio_event ev1[] = { edge(VIB, true, 10 * SEC, 1, 1) };
+	const struct input_gpio_event ev2[] = {
+		edge(VIB, false, 20 * SEC, 67, 66), /* 65 lost: 64 of VIB's, one elsewhere */
+		edge(VIB, true, 21 * SEC, 68, 67),
+		edge(VIB, false, 22 * SEC, 69, 68),
+	};
+	const bool after[N_LINES] = { [MAT] = true, [VIB] = true };
+
+	rig_batch(r, ev1, 1, after, 11 * SEC);
+	rig_batch(r, ev2, 3, after, 23 * SEC);
+	assert_int_equal(r->movements, 2);
+	assert_int_equal(r->syncs[VIB], 0);
+	assert_false(r->level[VIB]); /* its last edge, not a level read later */
+	assert_int_equal(r->syncs[MAT], 1);
+	assert_true(r->level[MAT]);
+	assert_int_equal(r->cramps, 0); /* the button was not found held */
+	rig_free(r);
+}
+
+/* Events of two lines can reach the buffer out of seqno order: none is lost. */
+static void test_reordered_events_are_not_lost(void **state)
+{
+	struct rig *r = rig_new();
+	const struct input_gpio_event ev[] = {
+		edge(VIB, true, 10 * SEC, 1, 1),
+		edge(MAT, true, 11 * SEC, 3, 1),
+		edge(VIB, false, 11 * SEC, 2, 2),
+		edge(BTN, true, 12 * SEC, 4, 1),
+	};
+	const bool after[N_LINES] = { [MAT] = true, [BTN] = true };
+
+	rig_batch(r, ev, 4, after, 13 * SEC);
+	assert_int_equal(r->syncs[MAT] + r->syncs[VIB] + r->syncs[BTN], 0);
+	assert_int_equal(r->cramps, 1);
+	assert_int_equal(r->movements, 1);
+	rig_free(r);
+}
+
+static void test_no_gap_needs_no_levels(void **state)
+{
+	struct rig *r = rig_new();
+	const struct input_gpio_event ev[] = {
+		edge(BTN, true, 10 * SEC, 1, 1),
+		edge(BTN, false, 11 * SEC, 2, 2),
+	};
+
+	assert_false(input_gpio_seq_gap(r->seq, ev, 2));
+	input_gpio_seq_batch(r->seq, ev, 2, NULL, 12 * SEC, rig_feed, r);
+	assert_int_equal(r->cramps, 1);
+	assert_true(input_gpio_seq_gap(
+	    r->seq, (const struct input_gpio_event[]){ edge(BTN, true, 13 * SEC, 5, 3) }, 1));
+	rig_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -126,6 +434,17 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_lines_is_invalid, setup, teardown),
 		cmocka_unit_test(test_permission_message_says_what_to_do),
 		cmocka_unit_test(test_busy_message_without_chip),
+		cmocka_unit_test(test_gap_then_button_edge_is_a_press),
+		cmocka_unit_test(test_press_in_next_batch_is_a_press),
+		cmocka_unit_test(test_dropped_press_found_held_is_a_press),
+		cmocka_unit_test(test_dropped_press_before_first_read),
+		cmocka_unit_test(test_dropped_rising_edge_before_release_is_a_press),
+		cmocka_unit_test(test_dropped_release_and_press_while_held),
+		cmocka_unit_test(test_dropped_release_then_press),
+		cmocka_unit_test(test_dropped_whole_press_only_candidate),
+		cmocka_unit_test(test_movement_not_invented_mat_synced),
+		cmocka_unit_test(test_reordered_events_are_not_lost),
+		cmocka_unit_test(test_no_gap_needs_no_levels),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -62,15 +62,21 @@ enum reported {
 
 /*
  * Whether a cramp of @leg was already reported (not only suspected from
- * movement) in the night holding @now (from noon), up to now: one of @leg,
- * or else one whose leg was unknown (the first of those, whose time goes to
- * *ret_time_s). A cramp of the other leg is another cramp.
+ * movement) in the night the answer at @now is about (from its noon), up to
+ * now: one of @leg, or else one whose leg was unknown (the first of those,
+ * whose time goes to *ret_time_s). A cramp of the other leg is another cramp.
  */
 static enum reported reported_tonight(const struct reminders *r, const char *leg, int64_t now,
 				      int64_t *ret_time_s)
 {
-	int tz = clock_local_offset_s(now);
-	int64_t since = cramp_night_start(cramp_night_of(now, tz), tz);
+	/*
+	 * The night the answer is about: the last that ended, as night_middle()
+	 * has it, from its noon; not the night of @now, which after noon is the
+	 * coming one (an answer at 12:30 missed the cramps of the night before).
+	 */
+	int64_t middle = night_middle(r, now);
+	int tz = clock_local_offset_s(middle);
+	int64_t since = cramp_night_start(cramp_night_of(middle, tz), tz);
 	struct store_cramp *list = NULL;
 	enum reported found = REPORTED_NONE;
 	int n;

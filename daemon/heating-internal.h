@@ -29,8 +29,8 @@
 
 /* A plug switched against its command: lines in full per window, the rest counted. */
 #define PLUG_EVENT_LIMIT_INIT LOG_LIMIT_INIT(10 * MINUTE_USEC, 3)
-/* A plug going offline and back: two such blips a window in full (a line each way). */
-#define PLUG_AVAILABILITY_LIMIT_INIT LOG_LIMIT_INIT(10 * MINUTE_USEC, 4)
+/* A plug going offline and back: three such blips a window in full (a line each way). */
+#define PLUG_AVAILABILITY_LIMIT_INIT LOG_LIMIT_INIT(10 * MINUTE_USEC, 6)
 
 struct stage {
 	struct heating *heating;
@@ -211,7 +211,10 @@ bool heating_plug_says_otherwise(const struct stage *s, char *power, size_t size
 void heating_alert_cleared_message(const struct stage *s, enum thermostat_alert a, char *buf,
 				   size_t size);
 
-/* A heater told ON that cannot be told OFF (no broker): what ends it, said at the stop. */
+/*
+ * A heater told ON that may be left on at the stop: no broker to tell it OFF,
+ * or told OFF while its plug said offline. What ends it, said at the stop.
+ */
 void heating_say_left_on(const struct stage *s);
 /* A reload to another connection: each heater on, that @h's heating_off() switches off, said. */
 void heating_say_leaving_broker(const struct heating *h, const char *new_broker);

@@ -36,6 +36,7 @@ struct thermostat_stage {
 	uint64_t changed_usec;
 	double min_since_on_c;      /* lowest reading since switched on */
 	bool effect_seen;           /* warmed since switched on */
+	bool drew_power;            /* confirmed on and drawing power since switched on */
 	uint64_t effect_since_usec; /* no_effect counts from here: the switch-on, or a reload */
 	bool low_power;
 	uint64_t low_power_since_usec;
@@ -231,3 +232,9 @@ void thermostat_stage_safety(struct thermostat *t, unsigned i,
 
 void thermostat_stage_switch(struct thermostat_stage *s, bool on, uint64_t now_usec,
 			     double reading_c);
+
+/*
+ * The rest after max_on is over at @now_usec (the step asks to be woken at its
+ * end): its alert is cleared, whatever the stage does next.
+ */
+void thermostat_stage_rest_over(struct thermostat_stage *s, uint64_t now_usec);

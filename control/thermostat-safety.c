@@ -1,10 +1,11 @@
 /*
  * Per-stage fail-safes: maximum continuous on-time (then a rest) and heating
  * without effect (no rise of no_effect_rise within no_effect, or confirmed on with
- * no power drawn; then an exponential, bounded back-off). Each alert is raised
- * once and cleared on recovery. When the room model switched the first stage on,
- * the rise asked is half of what the model expects in that time if that is less
- * (thermostat-plan.c): a weak heater holding a cold room is not a fault.
+ * no power drawn since the switch-on; then an exponential, bounded back-off).
+ * Each alert is raised once and cleared on recovery, max_on_time when its rest
+ * ends. When the room model switched the first stage on, the rise asked is half
+ * of what the model expects in that time if that is less (thermostat-plan.c): a
+ * weak heater holding a cold room is not a fault.
  */
 #include <math.h>
 
@@ -40,7 +41,21 @@ void thermostat_stage_safety(struct thermostat *t, unsigned i,
 	if (!s->effect_seen && now_usec - s->effect_since_usec >= t->p.no_effect_usec)
 		no_effect = true;
 	if (h->confirmed == THERMOSTAT_CONFIRM_ON && h->power_known &&
-	    h->power_w < t->p.no_effect_power_w) {
+	    h->power_w >= t->p.no_effect_power_w)
+		s->drew_power = true;
+	/*
+	 * Confirmed on and drawing (next to) nothing. A heater that never drew
+	 * power since it was switched on is off at its own switch, unplugged or
+	 * broken. One that drew power, or warmed the room, is idle under its own
+	 * thermostat (a knob below the maximum, as the README recommends): not a
+	 * fault, and not to be rested, which would leave the room cold each time
+	 * that thermostat opens. It stays on; the room model counts it as not
+	 * heating (heaters_on() in thermostat.c) and the next stage joins if the
+	 * room needs it. Only the latest report is known here, not how many came:
+	 * one report of 0 W (a Tasmota's next is 5 min later) is enough.
+	 */
+	if (h->confirmed == THERMOSTAT_CONFIRM_ON && h->power_known &&
+	    h->power_w < t->p.no_effect_power_w && !s->drew_power && !s->effect_seen) {
 		if (!s->low_power) {
 			s->low_power = true;
 			s->low_power_since_usec = now_usec;
@@ -79,5 +94,13 @@ void thermostat_stage_switch(struct thermostat_stage *s, bool on, uint64_t now_u
 	s->effect_since_usec = now_usec;
 	s->min_since_on_c = isfinite(reading_c) ? reading_c : INFINITY;
 	s->effect_seen = false;
+	s->drew_power = false;
 	s->low_power = false;
+}
+
+void thermostat_stage_rest_over(struct thermostat_stage *s, uint64_t now_usec)
+{
+	/* Off: a stage that went on resting (max_on_rest 0) has not rested yet. */
+	if (!s->on && now_usec >= s->lockout_until_usec)
+		thermostat_set_alert(&s->alerts, THERMOSTAT_ALERT_MAX_ON_TIME, false);
 }

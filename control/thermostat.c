@@ -465,6 +465,7 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 		uint64_t min_off = thermostat_min_off_usec(t, in_bed);
 		bool locked;
 
+		thermostat_stage_rest_over(s, now_usec);
 		thermostat_stage_safety(t, i, &in->heater[i], now_usec, reading_c);
 		locked = now_usec < s->lockout_until_usec;
 		if (locked) {
@@ -485,9 +486,6 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 			sd->reason = THERMOSTAT_REASON_MIN_ON;
 			wake = thermostat_min_u64(wake, s->changed_usec + min_on);
 		} else {
-			if (s->on && !forced)
-				thermostat_set_alert(&s->alerts, THERMOSTAT_ALERT_MAX_ON_TIME,
-						     false);
 			thermostat_stage_switch(s, false, now_usec, reading_c);
 			sd->reason = forced         ? d.reason
 				     : floor_active ? THERMOSTAT_REASON_IDLE

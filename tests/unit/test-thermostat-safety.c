@@ -213,10 +213,11 @@ static void test_max_on_time(void **state)
 		assert_false(g.d.stage[0].on);
 		assert_int_equal(g.d.stage[0].alerts_raised, 0);
 	}
-	rig_read(&g, c, MIN); /* the 15 min rest is over */
+	rig_read(&g, c, MIN); /* the 15 min rest is over: cleared, on again */
 	assert_true(g.d.stage[0].on);
-	assert_int_equal(g.d.stage[0].alerts_active, BIT(MAX_ON_TIME));
-	/* recovery: the room warms, the heater goes off by itself */
+	assert_int_equal(g.d.stage[0].alerts_cleared, BIT(MAX_ON_TIME));
+	assert_int_equal(g.d.stage[0].alerts_active, 0);
+	/* the room warms, the heater goes off by itself */
 	rig_hold(&g, 20.0, 3);
 	assert_false(g.d.stage[0].on);
 	assert_int_equal(g.d.stage[0].alerts_active, 0);
@@ -289,6 +290,7 @@ static void test_no_effect(void **state)
 	rig_done(&g);
 }
 
+/* Plug on, heater drawing nothing from the switch-on (off at its own switch, a dead element). */
 static void test_no_power(void **state)
 {
 	struct rig g;
@@ -296,15 +298,135 @@ static void test_no_power(void **state)
 	rig_init(&g, NULL, AT(23, 0));
 	g.in.heater[0].confirmed = THERMOSTAT_CONFIRM_ON;
 	g.in.heater[0].power_known = true;
-	g.in.heater[0].power_w = 1480;
-	rig_hold(&g, 16.0, 3);
+	g.in.heater[0].power_w = 2;
+	rig_hold(&g, 16.0, 3); /* on at minute 0, seen on (and drawing nothing) from 1 */
 	assert_true(g.d.stage[0].on);
-	g.in.heater[0].power_w = 2; /* plug on, heater dead */
+	assert_int_equal(g.d.stage[0].alerts_active, 0);
+	rig_hold(&g, 16.0, 1); /* 120 s */
+	assert_false(g.d.stage[0].on);
+	assert_int_equal(g.d.stage[0].reason, THERMOSTAT_REASON_NO_EFFECT);
+	assert_int_equal(g.d.stage[0].alerts_raised, BIT(HEATING_NO_EFFECT));
+	/* after the 30 min back-off it is tried again, and still draws nothing */
+	rig_hold(&g, 16.0, 30);
+	assert_true(g.d.stage[0].on);
 	rig_hold(&g, 16.0, 2);
 	assert_true(g.d.stage[0].on);
 	rig_hold(&g, 16.0, 1);
 	assert_false(g.d.stage[0].on);
-	assert_int_equal(g.d.stage[0].alerts_raised, BIT(HEATING_NO_EFFECT));
+	assert_int_equal(g.d.stage[0].reason, THERMOSTAT_REASON_NO_EFFECT);
+	assert_int_equal(g.d.stage[0].alerts_active, BIT(HEATING_NO_EFFECT));
+	rig_done(&g);
+}
+
+/*
+ * An oil radiator under its own thermostat (its knob below the maximum): it
+ * drew power and warmed the room, then its thermostat opens and the plug
+ * reports 0 W (a Tasmota's next report 5 min later). Idle, not broken: it stays
+ * on, and no alert; the room model counts it as not heating. When its own
+ * thermostat closes again it heats on.
+ */
+static void test_idle_under_its_own_thermostat(void **state)
+{
+	struct rig g;
+	double c = 17.0;
+
+	rig_init(&g, NULL, AT(1, 0));
+	g.in.heater[0].confirmed = THERMOSTAT_CONFIRM_ON;
+	g.in.heater[0].power_known = true;
+	g.in.heater[0].power_w = 1500;
+	for (unsigned i = 0; i < 15; i++, c += 0.04) /* +0.6 K in 15 min */
+		rig_read(&g, c, MIN);
+	assert_true(g.d.stage[0].on);
+	g.in.heater[0].power_w = 0; /* its own thermostat opens */
+	for (unsigned i = 0; i < 20; i++, c -= 0.02) {
+		rig_read(&g, c, MIN);
+		assert_true(g.d.stage[0].on);
+		assert_int_equal(g.d.stage[0].reason, THERMOSTAT_REASON_HEATING);
+		assert_int_equal(g.d.stage[0].alerts_active, 0);
+	}
+	g.in.heater[0].power_w = 1500; /* and closes again */
+	rig_hold(&g, c, 3);
+	assert_true(g.d.stage[0].on);
+	assert_int_equal(g.d.stage[0].alerts_active, 0);
+	rig_done(&g);
+
+	/* The same seen by warmth alone: a plug whose first report since on says 0 W. */
+	rig_init(&g, NULL, AT(1, 0));
+	c = 17.0;
+	g.in.heater[0].confirmed = THERMOSTAT_CONFIRM_ON;
+	for (unsigned i = 0; i < 15; i++, c += 0.04)
+		rig_read(&g, c, MIN);
+	g.in.heater[0].power_known = true;
+	g.in.heater[0].power_w = 0;
+	for (unsigned i = 0; i < 10; i++, c -= 0.02) {
+		rig_read(&g, c, MIN);
+		assert_true(g.d.stage[0].on);
+		assert_int_equal(g.d.stage[0].alerts_active, 0);
+	}
+	rig_done(&g);
+}
+
+/*
+ * The rest after max_on ends at its time, whatever comes next: its alert is
+ * cleared then, on a step the thermostat asked for. Here max_on is reached at
+ * 06:50, the night ends at 07:00 with no day floor, the rest at 07:05.
+ */
+static void test_max_on_time_cleared_when_the_rest_ends(void **state)
+{
+	struct thermostat_params p;
+	struct rig g;
+	uint64_t until;
+	double c = 12.0;
+
+	thermostat_params_init(&p);
+	p.max_on_usec = 60 * MIN;
+	rig_init(&g, &p, AT(5, 50));
+	g.in.day_floor_enabled = false;
+	for (unsigned i = 0; i < 60; i++, c += 0.02)
+		rig_read(&g, c, MIN);
+	assert_true(g.d.stage[0].on);
+	rig_read(&g, c, MIN); /* 06:50 */
+	assert_false(g.d.stage[0].on);
+	assert_int_equal(g.d.stage[0].alerts_raised, BIT(MAX_ON_TIME));
+	until = g.now_usec - MIN + p.max_on_rest_usec;
+	while (g.now_usec < until) {
+		rig_read(&g, c, MIN);
+		assert_int_equal(g.d.stage[0].alerts_active, BIT(MAX_ON_TIME));
+		assert_true(g.d.next_wakeup_usec <= until);
+	}
+	assert_int_equal(g.now_usec, until);
+	rig_read(&g, c, MIN); /* 07:05: no floor, the heater stays off */
+	assert_false(g.d.stage[0].on);
+	assert_int_equal(g.d.stage[0].reason, THERMOSTAT_REASON_NO_FLOOR);
+	assert_int_equal(g.d.stage[0].alerts_cleared, BIT(MAX_ON_TIME));
+	assert_int_equal(g.d.stage[0].alerts_active, 0);
+	rig_done(&g);
+
+	/*
+	 * No readings after it and the mode set to off: stepped only when it asks,
+	 * it asks for the rest's end and clears the alert then.
+	 */
+	rig_init(&g, &p, AT(23, 0));
+	c = 12.0;
+	for (unsigned i = 0; i < 60; i++, c += 0.02)
+		rig_read(&g, c, MIN);
+	rig_read(&g, c, 0);
+	assert_int_equal(g.d.stage[0].alerts_raised, BIT(MAX_ON_TIME));
+	until = g.now_usec + p.max_on_rest_usec;
+	g.in.mode = THERMOSTAT_MODE_OFF;
+	g.in.room_known = false;
+	while (g.now_usec < until) {
+		assert_true(g.d.next_wakeup_usec <= until);
+		g.now_usec = g.d.next_wakeup_usec;
+		rig_tick(&g);
+	}
+	assert_int_equal(g.now_usec, until);
+	assert_false(g.d.stage[0].on);
+	assert_int_equal(g.d.stage[0].alerts_cleared, BIT(MAX_ON_TIME));
+	assert_int_equal(g.d.stage[0].alerts_active, 0);
+	g.now_usec = g.d.next_wakeup_usec;
+	rig_tick(&g);
+	assert_int_equal(g.d.stage[0].alerts_raised, 0);
 	rig_done(&g);
 }
 
@@ -320,6 +442,8 @@ int main(void)
 		cmocka_unit_test(test_break_before_max_on),
 		cmocka_unit_test(test_no_effect),
 		cmocka_unit_test(test_no_power),
+		cmocka_unit_test(test_idle_under_its_own_thermostat),
+		cmocka_unit_test(test_max_on_time_cleared_when_the_rest_ends),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,6 +13,13 @@
 #define HEATER_DEFAULT_AUTO_OFF_USEC        (10 * 60 * 1000000ULL) /* the plug's dead-man */
 #define HEATER_DEFAULT_CONFIRM_TIMEOUT_USEC (15 * 1000000ULL)
 
+/*
+ * An auto-off other than 0 is at least this, and twice the confirm timeout:
+ * ON is re-sent at half of it, which must leave the plug its confirm timeout
+ * to answer and must not flood it ("auto_off = 10" meant as minutes is 10 s).
+ */
+#define HEATER_AUTO_OFF_MIN_USEC (60 * 1000000ULL)
+
 /* On, drawing less than this for this long: no heat. The thermostat's no-effect test. */
 #define HEATER_DEFAULT_MIN_POWER_W   THERMOSTAT_DEFAULT_NO_EFFECT_POWER_W
 #define HEATER_DEFAULT_NO_POWER_USEC THERMOSTAT_DEFAULT_NO_EFFECT_POWER_USEC

@@ -85,13 +85,15 @@ static int parse_json_state(const struct heater_params *p, const char *data, siz
 		if (v)
 			r = relay_from_value(p, v, &ret->relay);
 	}
-	if (r == 0 && p->power_json_key) {
-		v = json_path_lookup(root, p->power_json_key);
-		if (v)
-			r = heater_json_number(v, &ret->power_w);
-		if (v && r == 0)
-			ret->power_known = true;
-	}
+	/*
+	 * A power that cannot be read stays unknown: the relay state beside it holds.
+	 * Nothing else to take: refused, so the daemon says so (at debug level).
+	 */
+	if (r == 0 && p->power_json_key &&
+	    heater_json_reading(json_path_lookup(root, p->power_json_key), &ret->power_w,
+				&ret->power_known) < 0 &&
+	    ret->relay == HEATER_RELAY_UNKNOWN)
+		r = -EINVAL;
 	heater_json_free(root);
 	return r;
 }

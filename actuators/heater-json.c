@@ -96,3 +96,15 @@ int heater_json_number(struct json_t *v, double *ret)
 	*ret = d;
 	return 0;
 }
+
+int heater_json_reading(struct json_t *v, double *ret, bool *known)
+{
+	assert(ret);
+	assert(known);
+	if (!v || json_is_null(v))
+		return 0;
+	if (heater_json_number(v, ret) < 0)
+		return -EINVAL;
+	*known = true;
+	return 0;
+}

@@ -93,3 +93,13 @@ int heater_json_relay(struct json_t *v, const char *on, const char *off, bool no
 
 /* A finite number in @v: 0 and *ret, or -EINVAL. */
 int heater_json_number(struct json_t *v, double *ret);
+
+/*
+ * A reading beside the relay state (power, energy) in @v, NULL when the
+ * message has none: a finite number sets *ret and *known; none, or JSON null
+ * (zigbee2mqtt's "no value yet"), leaves both. Returns 0, or -EINVAL for
+ * another type or a non-finite number, leaving both: the caller keeps the rest
+ * of the message (one bad field must not cost a relay state, and with it a
+ * confirmation).
+ */
+int heater_json_reading(struct json_t *v, double *ret, bool *known);

@@ -9,7 +9,7 @@
 /*
  * Heater presets: what a smart plug of a given kind wants to hear on MQTT and
  * what it says back. Pure: no clock, no I/O, no logging. The caller publishes
- * the messages (QoS 1, never retained), subscribes to the topics and feeds
+ * the messages (QoS 0, never retained), subscribes to the topics and feeds
  * every message arriving on them to heater_preset_parse().
  *
  * One file per preset behind an ops table chosen by type, each registered by
@@ -96,7 +96,7 @@ struct heater_update {
 /* At most this many messages make one command. */
 #define HEATER_MESSAGES_MAX 2
 
-/* A message to publish with QoS 1, not retained. Both strings are NUL-terminated. */
+/* A message to publish with QoS 0, not retained. Both strings are NUL-terminated. */
 struct heater_message {
 	char *topic;
 	char *payload;
@@ -148,7 +148,8 @@ int heater_preset_command(struct heater_preset *hp, bool on, uint64_t auto_off_u
  * returns -ENOENT (not one of this plug's topics), -EMSGSIZE (larger than
  * HEATER_PAYLOAD_MAX), -ENODATA (empty), -EBADMSG (not JSON where JSON is
  * expected, or a word that means nothing here), -EINVAL (a field of the wrong
- * JSON type or a non-finite number).
+ * JSON type or a non-finite number). A power or energy reading that cannot be
+ * read is left unknown instead, unless the message says nothing else.
  */
 int heater_preset_parse(const struct heater_preset *hp, const char *topic, const void *data,
 			size_t len, struct heater_update *ret);

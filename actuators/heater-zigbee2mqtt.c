@@ -59,6 +59,7 @@ static int z2m_command(struct heater_preset *hp, bool on, uint64_t auto_off_usec
 static int parse_state(struct json_t *root, struct heater_update *ret)
 {
 	struct json_t *v;
+	bool bad = false;
 	int r;
 
 	v = json_path_lookup(root, "state");
@@ -67,15 +68,13 @@ static int parse_state(struct json_t *root, struct heater_update *ret)
 		if (r < 0)
 			return r;
 	}
-	v = json_path_lookup(root, "power");
-	if (v && !heater_json_number(v, &ret->power_w))
-		ret->power_known = true;
-	else if (v)
-		return -EINVAL;
-	v = json_path_lookup(root, "energy");
-	if (v && !heater_json_number(v, &ret->energy_kwh))
-		ret->energy_known = true;
-	else if (v)
+	/* A reading that cannot be read stays unknown: the relay state beside it holds. */
+	bad |= heater_json_reading(json_path_lookup(root, "power"), &ret->power_w,
+				   &ret->power_known) < 0;
+	bad |= heater_json_reading(json_path_lookup(root, "energy"), &ret->energy_kwh,
+				   &ret->energy_known) < 0;
+	/* Nothing else to take: refused, so the daemon says so (at debug level). */
+	if (bad && ret->relay == HEATER_RELAY_UNKNOWN && !ret->power_known && !ret->energy_known)
 		return -EINVAL;
 	return 0;
 }

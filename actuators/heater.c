@@ -196,13 +196,8 @@ static bool may_send(const struct heater *h)
 	return reachable(h) && h->desired != HEATER_RELAY_UNKNOWN && !h->force_send;
 }
 
-/*
- * Sends the desired state. A fresh command starts counting attempts; while
- * heater_unconfirmed is active the count stays exhausted, so one more silence
- * does not escalate again. A failed build still counts as sent: the
- * confirmation timeout retries it.
- */
-static void send_command(struct heater *h, bool fresh, uint64_t now_usec)
+/* Puts the command for the desired state in the outbox; out of memory, nothing. */
+static void queue_command(struct heater *h, uint64_t now_usec)
 {
 	struct heater_messages m = { 0 };
 	bool on = h->desired == HEATER_RELAY_ON;
@@ -214,12 +209,36 @@ static void send_command(struct heater *h, bool fresh, uint64_t now_usec)
 		}
 		heater_messages_clear(&m);
 	}
+	if (on)
+		h->on_usec = now_usec;
+}
+
+/*
+ * Sends the desired state. A fresh command starts counting attempts; while
+ * heater_unconfirmed is active the count stays exhausted, so one more silence
+ * does not escalate again. A failed build still counts as sent: the
+ * confirmation timeout retries it.
+ */
+static void send_command(struct heater *h, bool fresh, uint64_t now_usec)
+{
+	queue_command(h, now_usec);
 	if (fresh || !h->pending)
 		h->attempts = h->unconfirmed ? h->p.retries + 1 : 1;
 	h->pending = true;
 	h->sent_usec = now_usec;
-	if (on)
-		h->on_usec = now_usec;
+}
+
+/*
+ * The keep-alive: ON again. While a command waits for its answer it is sent
+ * but neither restarts the wait nor the count, or a keep-alive due more often
+ * than confirm_timeout would keep a dead plug from ever being unconfirmed.
+ */
+static void send_keep_alive(struct heater *h, uint64_t now_usec)
+{
+	if (h->pending)
+		queue_command(h, now_usec);
+	else
+		send_command(h, false, now_usec);
 }
 
 /* The plug said the opposite of what it is told, since it was told. */
@@ -279,7 +298,7 @@ static uint64_t evaluate(struct heater *h, uint64_t now_usec)
 		send_command(h, false, now_usec);
 	if (h->desired == HEATER_RELAY_ON && h->p.auto_off_usec > 0 && h->outbox.n == sends &&
 	    since(now_usec, h->on_usec) >= h->p.auto_off_usec / 2)
-		send_command(h, false, now_usec);
+		send_keep_alive(h, now_usec);
 
 	if (h->pending)
 		next = min_usec(next, add(h->sent_usec, h->p.confirm_timeout_usec));
@@ -350,8 +369,19 @@ void heater_set(struct heater *h, bool on, uint64_t now_usec, struct heater_deci
 			h->desired_usec = now_usec;
 		h->desired = want;
 		h->force_send = false;
-		if (reachable(h))
+		if (reachable(h)) {
 			send_command(h, true, now_usec);
+		} else if (h->connected && want == HEATER_RELAY_OFF) {
+			/*
+			 * Offline is what the plug's last will or its bridge says, not
+			 * that it cannot hear: a zigbee2mqtt plug marked offline after
+			 * one missed ping, a Tasmota in a Wi-Fi blip may take it. OFF
+			 * goes out once and waits for nothing: no retry, no alert;
+			 * back online, it goes out again as every wish does.
+			 */
+			queue_command(h, now_usec);
+			h->sent_usec = now_usec;
+		}
 	}
 	finish(h, now_usec, false, ret);
 }

@@ -26,8 +26,11 @@
  *    its command (it said nothing since, or the command changed). The same
  *    report again is no event: a flapping plug gives one per switch, which the
  *    daemon rate-limits.
- *  - The plug's last will says offline: at once, nothing is sent to it (state
- *    offline) until it is back online, then the desired state is sent at once.
+ *  - The plug's last will says offline: at once, no ON and no keep-alive is
+ *    sent to it (state offline) until it is back online, then the desired
+ *    state is sent at once. OFF still goes out (a bridge or a plug in a Wi-Fi
+ *    blip may still take it), once, when wanted: no retries, nothing waits for
+ *    its confirmation.
  *    Each change is the decision's event (HEATER_EVENT_OFFLINE, _ONLINE), for
  *    the journal. The heater_offline alert waits for the grace (see
  *    HEATER_OFFLINE_GRACE_USEC): offline time fills a bucket, online time
@@ -38,7 +41,8 @@
  *    still: nothing is heard either way.
  *  - Keep-alive: while on with an auto-off, ON (with the auto-off) is re-sent
  *    at half the auto-off, so the plug's own timer never runs out while
- *    bedroomd lives, and does when it dies.
+ *    bedroomd lives, and does when it dies. One sent while a command waits
+ *    for its confirmation does not restart the wait nor count as a retry.
  *  - Power: confirmed on while the reported power stays below min_power_w for
  *    no_power_usec is no_power (a state, not an alert: the thermostat's
  *    heating_no_effect alert takes the power through heater_get_status()).
@@ -54,7 +58,7 @@
  *   heater_set(h, on, now, &d) after every thermostat step (start-up and
  *   shutdown: off); heater_receive() for every message, until one returns
  *   other than -ENOENT; heater_tick() by d.next_wakeup_usec; after every call,
- *   publish d.messages (QoS 1, not retained), raise / clear d.alerts_*, and if
+ *   publish d.messages (QoS 0, not retained), raise / clear d.alerts_*, and if
  *   d.redecide run the thermostat and call heater_set() now.
  */
 

@@ -3,8 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "actuators/heater-defaults.h"
 #include "config/config-parser.h"
 #include "config/config-reminder.h"
+#include "config/config-value.h"
 
 #define LINE(spec, i, key) parser_key_line(p, spec, i, (spec)->kind, key)
 
@@ -90,6 +92,31 @@ static bool same_plug(const struct config_heater *a, const struct config_heater 
 	       a->switch_id == b->switch_id;
 }
 
+/*
+ * auto_off: 0, or long enough that its keep-alive (ON again at half of it)
+ * leaves the plug its confirm_timeout to answer and does not flood it.
+ */
+static void check_auto_off(struct parser *p, const struct section_spec *spec, size_t i,
+			   const struct config_heater *h)
+{
+	unsigned long long min = 2 * h->confirm_timeout_usec;
+	char value[32], least[32], confirm[32], every[32];
+
+	if (min < HEATER_AUTO_OFF_MIN_USEC)
+		min = HEATER_AUTO_OFF_MIN_USEC;
+	if (h->auto_off_usec == 0 || h->auto_off_usec >= min)
+		return;
+	config_format_duration(h->auto_off_usec, value, sizeof(value));
+	config_format_duration(min, least, sizeof(least));
+	config_format_duration(h->confirm_timeout_usec, confirm, sizeof(confirm));
+	config_format_duration(HEATER_AUTO_OFF_MIN_USEC / 2, every, sizeof(every));
+	parser_error(p, LINE(spec, i, "auto_off") ?: LINE(spec, i, "confirm_timeout") ?: h->line,
+		     "[heater.%s]: 'auto_off' (%s) must be 0 (none) or at least %s: ON is re-sent "
+		     "every half of it, which must leave the plug 'confirm_timeout' (%s) to answer "
+		     "and come at most every %s (a bare number means seconds)",
+		     h->name, value, least, confirm, every);
+}
+
 static void check_heater(struct parser *p, const struct section_spec *spec, size_t i,
 			 const struct config_heater *h)
 {
@@ -104,16 +131,15 @@ static void check_heater(struct parser *p, const struct section_spec *spec, size
 				     h->name, p->config->heaters[j].name);
 			return;
 		}
-	if (h->type == HEATER_TYPE_GENERIC) {
-		if (!h->command_topic || !h->state_topic)
-			parser_error(p, h->line,
-				     "[heater.%s] of type %s needs 'command_topic' and "
-				     "'state_topic'",
-				     h->name, config_heater_type_names[h->type]);
-	} else if (!h->topic) {
+	if (h->type == HEATER_TYPE_GENERIC && (!h->command_topic || !h->state_topic))
+		parser_error(p, h->line,
+			     "[heater.%s] of type %s needs 'command_topic' and 'state_topic'",
+			     h->name, config_heater_type_names[h->type]);
+	else if (h->type != HEATER_TYPE_GENERIC && !h->topic)
 		parser_error(p, h->line, "[heater.%s] of type %s needs 'topic'", h->name,
 			     config_heater_type_names[h->type]);
-	}
+	else
+		check_auto_off(p, spec, i, h);
 }
 
 /* The line of the first of @keys of [heating] the file sets: a check of two keys names one set. */

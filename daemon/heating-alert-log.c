@@ -271,15 +271,33 @@ static void what_ends_it(const struct stage *s, char *buf, size_t size)
 		 after);
 }
 
-/* A heater told ON that cannot be told OFF (no broker): what ends it, said once at the stop. */
+/*
+ * A heater told ON that may be left on at the stop: no broker to tell it OFF,
+ * or told OFF while its plug said it is offline (it may have heard, or not).
+ * What ends it, said once.
+ */
 void heating_say_left_on(const struct stage *s)
 {
-	char ends[160];
+	struct heater_status st;
+	char ends[160], said[200];
 
 	if (!s->told_known || !s->told_on)
 		return;
 	what_ends_it(s, ends, sizeof(ends));
-	log_warning("%s: cannot be switched off: the broker is not connected%s", s->source, ends);
+	if (!s->heating->connected) {
+		log_warning("%s: cannot be switched off: the broker is not connected%s", s->source,
+			    ends);
+		return;
+	}
+	if (!s->heater)
+		return;
+	heater_get_status(s->heater, &st);
+	if (st.availability != HEATER_AVAILABILITY_OFFLINE)
+		return;
+	offline_words(s, said, sizeof(said));
+	log_warning("%s: told OFF while its availability said offline (%s), so it may still be "
+		    "on%s",
+		    s->source, said, ends);
 }
 
 void heating_say_leaving_broker(const struct heating *h, const char *new_broker)

@@ -688,8 +688,10 @@ void heating_off(struct heating *h)
 			heating_say_left_on(&h->stages[i]);
 			continue;
 		}
+		/* OFF goes out even to a plug that says it is offline: it may still hear. */
 		heater_set(h->stages[i].heater, false, now, &hd);
 		(void) carry_out(&h->stages[i], &hd, NULL);
+		heating_say_left_on(&h->stages[i]); /* before it keeps OFF as told */
 		heating_relays_keep(&h->stages[i], now, clock_realtime_usec(), true);
 	}
 	(void) sd_event_source_set_enabled(h->wake.timer, SD_EVENT_OFF);

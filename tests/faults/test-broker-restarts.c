@@ -29,8 +29,8 @@ static int setup(void **state)
 	struct rig *r = calloc(1, sizeof(*r));
 
 	*state = r;
-	/* A short dead-man: the keep-alive must refresh it across every outage. */
-	return r ? rig_setup(r, "restart", NULL, NULL, "auto_off = 30s") : -1;
+	/* The shortest dead-man allowed: the keep-alive must refresh it across every outage. */
+	return r ? rig_setup(r, "restart", NULL, NULL, "auto_off = 1min") : -1;
 }
 
 static int teardown(void **state)

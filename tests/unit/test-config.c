@@ -500,6 +500,69 @@ static void test_heaters_without_a_thermometer_are_said(void **state)
 	(void) state;
 }
 
+/* The error config_load() gives for @text; the caller frees it. */
+static char *refuse_text(const char *text)
+{
+	char tmp[] = "/tmp/bedroomd-test-config-XXXXXX", *error = NULL;
+	struct config *c = NULL;
+	int fd = mkstemp(tmp);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t) strlen(text));
+	close(fd);
+	if (config_load(tmp, &c, &error) >= 0)
+		fail_msg("accepted, but should be refused:\n%s", text);
+	unlink(tmp);
+	assert_null(c);
+	assert_non_null(error);
+	return error;
+}
+
+#define OIL "[heater.oil]\ntype = zigbee2mqtt\ntopic = oil\n"
+
+/*
+ * auto_off: 0, or long enough that its keep-alive (every half of it) leaves
+ * the plug its confirm_timeout and does not flood it. "auto_off = 10" meant
+ * as minutes is 10 s, and said so.
+ */
+static void test_auto_off_minimum(void **state)
+{
+	static const struct {
+		const char *text, *error;
+	} bad[] = {
+		{ OIL "auto_off = 10\n",
+		  ":4: [heater.oil]: 'auto_off' (10s) must be 0 (none) or at least 1min: ON is "
+		  "re-sent every half of it, which must leave the plug 'confirm_timeout' (15s) to "
+		  "answer and come at most every 30s (a bare number means seconds)" },
+		{ OIL "auto_off = 1ms\n", ":4: [heater.oil]: 'auto_off' (1ms) must be 0 (none) or "
+					  "at least 1min" },
+		{ OIL "auto_off = 59s\n", ":4: [heater.oil]: 'auto_off' (59s) must be 0" },
+		{ OIL "auto_off = 3min\nconfirm_timeout = 2min\n",
+		  ":4: [heater.oil]: 'auto_off' (3min) must be 0 (none) or at least 4min: ON is "
+		  "re-sent every half of it, which must leave the plug 'confirm_timeout' (2min) to "
+		  "answer" },
+	};
+	static const char *const good[] = {
+		OIL "auto_off = 0\n",
+		OIL "auto_off = 1min\n",
+		OIL "auto_off = 90s\nconfirm_timeout = 45s\n",
+		OIL "confirm_timeout = 5min\n", /* the default auto_off, 10min, is enough */
+		"[heater.diy]\ntype = generic\ncommand_topic = a\nstate_topic = b\n"
+		"confirm_timeout = 5min\n",
+	};
+
+	(void) state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *error = refuse_text(bad[i].text);
+
+		if (!strstr(error, bad[i].error))
+			fail_msg("got '%s'\nwanted '%s'", error, bad[i].error);
+		free(error);
+	}
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		config_free(load_text(good[i]));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -510,6 +573,7 @@ int main(void)
 		cmocka_unit_test(test_default_node_id_from_hostname),
 		cmocka_unit_test(test_inline_comments_in_text_are_said),
 		cmocka_unit_test(test_heaters_without_a_thermometer_are_said),
+		cmocka_unit_test(test_auto_off_minimum),
 		cmocka_unit_test(test_password_is_read_and_masked),
 		cmocka_unit_test(test_example_documents_every_key),
 		cmocka_unit_test(test_key_table),

@@ -103,9 +103,18 @@ static void test_json(void **state)
 	assert_int_equal(relay(hp, "{\"meter\":{\"power\":3}}"), HEATER_RELAY_UNKNOWN);
 	assert_int_equal(preset_parse(hp, t, "{\"relay\":{\"state\":\"on\"}}", &u), -EBADMSG);
 	assert_int_equal(preset_parse(hp, t, "{\"relay\":{\"state\":2.5}}", &u), -EINVAL);
+	/* A power that cannot be read is left unknown: the relay state beside it holds. */
 	assert_int_equal(
 	    preset_parse(hp, t, "{\"relay\":{\"state\":\"ON\"},\"meter\":{\"power\":\"x\"}}", &u),
-	    -EINVAL);
+	    0);
+	assert_int_equal(u.relay, HEATER_RELAY_ON);
+	assert_false(u.power_known);
+	assert_int_equal(
+	    preset_parse(hp, t, "{\"relay\":{\"state\":\"OFF\"},\"meter\":{\"power\":null}}", &u),
+	    0);
+	assert_int_equal(u.relay, HEATER_RELAY_OFF);
+	assert_false(u.power_known);
+	assert_int_equal(preset_parse(hp, t, "{\"meter\":{\"power\":\"x\"}}", &u), -EINVAL);
 	assert_int_equal(preset_parse(hp, t, "ON", &u), -EBADMSG);
 	heater_preset_free(hp);
 

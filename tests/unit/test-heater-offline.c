@@ -1,7 +1,7 @@
 /*
- * A plug going offline: nothing is sent to it and its stage stops counting at
- * once; its alert comes only after the grace (a blip raises nothing), and the
- * plug's own words are kept for it.
+ * A plug going offline: nothing but OFF is sent to it and its stage stops
+ * counting at once; its alert comes only after the grace (a blip raises
+ * nothing), and the plug's own words are kept for it.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -77,7 +77,10 @@ static void test_offline(void **state)
 	assert_int_equal(d.alerts_cleared, OFFLINE);
 	assert_int_equal(d.alerts_active, 0);
 	assert_int_equal(d.state, HEATER_STATE_ON);
-	/* Offline across a broker restart: the decision made after it goes out when back. */
+	/*
+	 * Offline across a broker restart: the decision made after it goes out when back
+	 * (an OFF at once too: see test_offline_off_goes_out).
+	 */
 	receive(h, "tele/plug/LWT", "Offline", t + 400 * SEC);
 	heater_connection(h, false, t + 410 * SEC, &d);
 	assert_int_equal(d.next_wakeup_usec, HEATER_NO_WAKEUP);
@@ -85,7 +88,7 @@ static void test_offline(void **state)
 	d = connected(h, t + 420 * SEC);
 	assert_int_equal(d.next_wakeup_usec, t + 470 * SEC);
 	d = set(h, false, t + 420 * SEC);
-	assert_int_equal(d.n_messages, 0);
+	assert_sent(&d, "cmnd/plug/POWER", "OFF");
 	d = receive(h, "tele/plug/LWT", "Online", t + 450 * SEC);
 	assert_sent(&d, "cmnd/plug/POWER", "OFF");
 	assert_int_equal(d.alerts_raised, 0);
@@ -171,8 +174,9 @@ static void test_offline_at_connection(void **state)
 	assert_string_equal(topic, "tele/plug/LWT");
 	assert_int_equal(len, 7);
 	assert_memory_equal(said, "Offline", 7);
+	/* The first decision since the broker came back: OFF goes out, offline or not. */
 	d = set(h, false, t + SEC);
-	assert_int_equal(d.n_messages, 0);
+	assert_sent(&d, "cmnd/plug/POWER", "OFF");
 	assert_int_equal(alerts_changed(h, t + SEC, t + GRACE - SEC), 0);
 	d = tick(h, t + GRACE);
 	assert_int_equal(d.alerts_raised, OFFLINE);
@@ -285,6 +289,73 @@ static void test_offline_said(void **state)
 	heater_free(h);
 }
 
+/* What tick() at each second from @from to @to sent, counted. */
+static unsigned messages_sent(struct heater *h, uint64_t from, uint64_t to)
+{
+	unsigned n = 0;
+
+	for (uint64_t at = from; at <= to; at += SEC) {
+		struct heater_decision d = tick(h, at);
+
+		n += d.n_messages;
+	}
+	return n;
+}
+
+/*
+ * OFF goes out whatever the plug's availability says: a zigbee2mqtt plug
+ * marked offline after a missed ping, or a Tasmota whose last will came in a
+ * Wi-Fi blip, may still take it. Once (the daemon sends QoS 0): no retry, and
+ * no ON nor keep-alive while offline; back online, the wish goes out as ever.
+ */
+static void test_offline_off_goes_out(void **state)
+{
+	struct heater *h = plug();
+	struct heater_decision d;
+	uint64_t t = T0;
+
+	connected(h, t);
+	receive(h, "tele/plug/LWT", "Online", t);
+	set(h, true, t);
+	receive(h, "stat/plug/POWER", "ON", t + SEC);
+	d = receive(h, "tele/plug/LWT", "Offline", t + 10 * SEC);
+	assert_int_equal(d.n_messages, 0);
+	/* The room is warm: OFF at once, though the plug is offline. */
+	d = set(h, false, t + 20 * SEC);
+	assert_sent(&d, "cmnd/plug/POWER", "OFF");
+	assert_int_equal(d.state, HEATER_STATE_OFFLINE);
+	assert_int_equal(d.alerts_raised, 0);
+	assert_int_equal(d.next_wakeup_usec, t + 10 * SEC + GRACE);
+	assert_int_equal(messages_sent(h, t + 21 * SEC, t + 69 * SEC), 0);
+	d = tick(h, t + 70 * SEC);
+	assert_int_equal(d.alerts_raised, OFFLINE);
+	assert_int_equal(d.n_messages, 0);
+	/* ON is not sent to it, nor kept alive. */
+	d = set(h, true, t + 100 * SEC);
+	assert_int_equal(d.n_messages, 0);
+	assert_int_equal(messages_sent(h, t + 101 * SEC, t + 700 * SEC), 0);
+	d = set(h, false, t + 701 * SEC);
+	assert_sent(&d, "cmnd/plug/POWER", "OFF");
+	d = set(h, false, t + 702 * SEC);
+	assert_int_equal(d.n_messages, 0);
+	/* The broker back: the fresh decision goes out, OFF though the plug is offline. */
+	heater_connection(h, false, t + 710 * SEC, &d);
+	d = set(h, false, t + 711 * SEC);
+	assert_int_equal(d.n_messages, 0);
+	connected(h, t + 720 * SEC);
+	d = set(h, false, t + 720 * SEC);
+	assert_sent(&d, "cmnd/plug/POWER", "OFF");
+	assert_int_equal(messages_sent(h, t + 721 * SEC, t + 800 * SEC), 0);
+	/* Back online: the wish goes out at once and waits for its confirmation. */
+	d = receive(h, "tele/plug/LWT", "Online", t + 801 * SEC);
+	assert_sent(&d, "cmnd/plug/POWER", "OFF");
+	assert_int_equal(d.state, HEATER_STATE_PENDING);
+	assert_int_equal(d.next_wakeup_usec, t + 816 * SEC);
+	d = receive(h, "stat/plug/POWER", "OFF", t + 802 * SEC);
+	assert_int_equal(d.state, HEATER_STATE_OFF);
+	heater_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,6 +364,7 @@ int main(void)
 		cmocka_unit_test(test_offline_at_connection),
 		cmocka_unit_test(test_offline_flapping),
 		cmocka_unit_test(test_offline_said),
+		cmocka_unit_test(test_offline_off_goes_out),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -466,6 +466,72 @@ static void test_event_with_the_alert(void **state)
 	heater_free(h);
 }
 
+/*
+ * A keep-alive that falls due while a command waits for its answer goes out,
+ * but does not start the wait again: a dead plug is heater_unconfirmed on
+ * time, whatever the auto-off (auto_off = 10 meant as minutes: one every 5 s).
+ */
+static void test_keepalive_while_waiting(void **state)
+{
+	struct heater_params p;
+	struct heater_decision d;
+	struct heater *h;
+	unsigned raised_at = 0, sends = 0;
+
+	heater_params_init(&p, HEATER_TYPE_TASMOTA);
+	p.topic = "plug";
+	p.auto_off_usec = 10 * SEC;
+	assert_int_equal(heater_new(&p, &h), 0);
+	connected(h, T0);
+	d = set(h, true, T0);
+	assert_int_equal(d.n_messages, 1);
+	for (unsigned s = 1; s <= 120 && !raised_at; s++) {
+		d = tick(h, T0 + s * SEC);
+		sends += d.n_messages;
+		if (d.alerts_raised & UNCONFIRMED)
+			raised_at = s;
+	}
+	/* Retries at 15 and 30 s, keep-alives every 5 s between them; raised after 45 s. */
+	assert_int_equal(raised_at, 45);
+	assert_int_equal(sends, 9);
+	assert_int_equal(d.state, HEATER_STATE_UNCONFIRMED);
+	heater_free(h);
+}
+
+/*
+ * A relay state beside a reading that cannot be read (null while zigbee2mqtt
+ * has none, a string) still confirms the command; the reading is left unknown.
+ */
+static void test_unreadable_reading(void **state)
+{
+	struct heater_params p;
+	struct heater_decision d;
+	struct heater_status st;
+	struct heater *h;
+
+	heater_params_init(&p, HEATER_TYPE_ZIGBEE2MQTT);
+	p.topic = "plug";
+	assert_int_equal(heater_new(&p, &h), 0);
+	connected(h, T0);
+	d = set(h, true, T0);
+	assert_sent(&d, "zigbee2mqtt/plug/set", "{\"state\":\"ON\",\"on_time\":600}");
+	d = receive(h, "zigbee2mqtt/plug", "{\"state\":\"ON\",\"power\":null}", T0 + SEC);
+	assert_int_equal(d.state, HEATER_STATE_ON);
+	heater_get_status(h, &st);
+	assert_false(st.power_known);
+	d = receive(h, "zigbee2mqtt/plug", "{\"state\":\"ON\",\"power\":1480,\"energy\":\"1.2\"}",
+		    T0 + 2 * SEC);
+	assert_int_equal(d.state, HEATER_STATE_ON);
+	heater_get_status(h, &st);
+	assert_true(st.power_known);
+	assert_float_equal(st.power_w, 1480.0, 0);
+	assert_false(st.energy_known);
+	d = tick(h, T0 + 60 * SEC);
+	assert_int_equal(d.alerts_active, 0);
+	assert_int_equal(d.n_messages, 0);
+	heater_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -481,6 +547,8 @@ int main(void)
 		cmocka_unit_test(test_event_switched),
 		cmocka_unit_test(test_event_contradicts),
 		cmocka_unit_test(test_event_with_the_alert),
+		cmocka_unit_test(test_keepalive_while_waiting),
+		cmocka_unit_test(test_unreadable_reading),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -104,8 +104,25 @@ static void test_bad(void **state)
 	u.relay = HEATER_RELAY_OFF;
 	assert_int_equal(preset_parse(hp, t, "{\"state\":\"TOGGLE\"}", &u), -EBADMSG);
 	assert_int_equal(preset_parse(hp, t, "{\"state\":[\"ON\"]}", &u), -EINVAL);
-	assert_int_equal(preset_parse(hp, t, "{\"state\":\"ON\",\"power\":\"1478\"}", &u), -EINVAL);
-	assert_int_equal(preset_parse(hp, t, "{\"state\":\"ON\",\"energy\":{}}", &u), -EINVAL);
+	/* A reading that cannot be read is left unknown: the relay state beside it holds. */
+	assert_int_equal(preset_parse(hp, t, "{\"state\":\"ON\",\"power\":\"1478\"}", &u), 0);
+	assert_int_equal(u.relay, HEATER_RELAY_ON);
+	assert_false(u.power_known);
+	assert_int_equal(preset_parse(hp, t, "{\"state\":\"OFF\",\"energy\":{}}", &u), 0);
+	assert_int_equal(u.relay, HEATER_RELAY_OFF);
+	assert_false(u.energy_known);
+	assert_int_equal(
+	    preset_parse(hp, t, "{\"state\":\"ON\",\"power\":null,\"energy\":\"1.2\"}", &u), 0);
+	assert_int_equal(u.relay, HEATER_RELAY_ON);
+	assert_false(u.power_known);
+	assert_false(u.energy_known);
+	assert_int_equal(preset_parse(hp, t, "{\"power\":null,\"energy\":12.5}", &u), 0);
+	assert_int_equal(u.relay, HEATER_RELAY_UNKNOWN);
+	assert_false(u.power_known);
+	assert_float_equal(u.energy_kwh, 12.5, 0);
+	/* Nothing readable but a reading that is not: refused, the daemon says it (debug). */
+	assert_int_equal(preset_parse(hp, t, "{\"power\":\"1478\"}", &u), -EINVAL);
+	u.relay = HEATER_RELAY_OFF;
 	assert_int_equal(heater_preset_parse(hp, t, junk, sizeof(junk), &u), -EBADMSG);
 	assert_int_equal(preset_parse(hp, "zigbee2mqtt/bedroom/heater plug/set", "{}", &u),
 			 -ENOENT);

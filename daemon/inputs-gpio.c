@@ -103,8 +103,10 @@ static void chip_events(struct input_chip *c, const struct input_gpio_event *ev,
 			  "levels",
 			  c->name);
 		levels = calloc(c->n_members, sizeof(*levels));
-		if (levels && input_gpio_get_levels(c->gpio, levels) < 0)
-			levels = (free(levels), NULL);
+		if (levels && input_gpio_get_levels(c->gpio, levels) < 0) {
+			free(levels);
+			levels = NULL; /* the batch alone, then */
+		}
 	}
 	input_gpio_seq_batch(c->seq, ev, n, levels, clock_monotonic_usec(), chip_feed, c);
 	free(levels);

@@ -87,7 +87,8 @@ out:
 static int parse_status(struct json_t *st, struct heater_update *ret)
 {
 	struct json_t *v;
-	int r;
+	double wh = 0;
+	bool wh_known = false, bad = false;
 
 	if (!json_is_object(st))
 		return -EINVAL;
@@ -97,21 +98,17 @@ static int parse_status(struct json_t *st, struct heater_update *ret)
 			return -EINVAL;
 		ret->relay = json_is_true(v) ? HEATER_RELAY_ON : HEATER_RELAY_OFF;
 	}
-	v = json_path_lookup(st, "apower");
-	if (v) {
-		r = heater_json_number(v, &ret->power_w);
-		if (r < 0)
-			return r;
-		ret->power_known = true;
-	}
-	v = json_path_lookup(st, "aenergy.total");
-	if (v) {
-		r = heater_json_number(v, &ret->energy_kwh);
-		if (r < 0)
-			return r;
-		ret->energy_kwh /= 1000.0;
+	/* A reading that cannot be read stays unknown: the relay state beside it holds. */
+	bad |= heater_json_reading(json_path_lookup(st, "apower"), &ret->power_w,
+				   &ret->power_known) < 0;
+	bad |= heater_json_reading(json_path_lookup(st, "aenergy.total"), &wh, &wh_known) < 0;
+	if (wh_known) {
+		ret->energy_kwh = wh / 1000.0;
 		ret->energy_known = true;
 	}
+	/* Nothing else to take: refused, so the daemon says so (at debug level). */
+	if (bad && ret->relay == HEATER_RELAY_UNKNOWN && !ret->power_known && !ret->energy_known)
+		return -EINVAL;
 	return 0;
 }
 

@@ -163,9 +163,20 @@ static void test_bad(void **state)
 
 	assert_int_equal(preset_parse(hp, t, "{\"output\":\"on\"}", &u), -EINVAL);
 	assert_int_equal(preset_parse(hp, t, "{\"output\":1}", &u), -EINVAL);
-	assert_int_equal(preset_parse(hp, t, "{\"output\":true,\"apower\":\"1480\"}", &u), -EINVAL);
-	assert_int_equal(preset_parse(hp, t, "{\"output\":true,\"aenergy\":{\"total\":[]}}", &u),
-			 -EINVAL);
+	/* A reading it cannot read beside the relay: the relay state holds, the reading unknown. */
+	u = (struct heater_update){ .relay = HEATER_RELAY_UNKNOWN };
+	assert_int_equal(preset_parse(hp, t, "{\"output\":true,\"apower\":\"1480\"}", &u), 0);
+	assert_int_equal(u.relay, HEATER_RELAY_ON);
+	assert_false(u.power_known);
+	u = (struct heater_update){ .relay = HEATER_RELAY_UNKNOWN };
+	assert_int_equal(preset_parse(hp, t, "{\"output\":false,\"aenergy\":{\"total\":[]}}", &u),
+			 0);
+	assert_int_equal(u.relay, HEATER_RELAY_OFF);
+	assert_false(u.energy_known);
+	/* Nothing readable at all: refused. */
+	u = (struct heater_update){ .relay = HEATER_RELAY_UNKNOWN };
+	assert_int_equal(preset_parse(hp, t, "{\"apower\":\"1480\"}", &u), -EINVAL);
+	u = (struct heater_update){ .relay = HEATER_RELAY_OFF }; /* what the refusals below keep */
 	assert_int_equal(preset_parse(hp, t, "true", &u), -EBADMSG);
 	assert_int_equal(preset_parse(hp, t, "{\"output\":tru}", &u), -EBADMSG);
 	assert_int_equal(heater_preset_parse(hp, t, junk, sizeof(junk), &u), -EBADMSG);

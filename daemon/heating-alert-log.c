@@ -1,6 +1,7 @@
 /*
  * What a person reading the journal at night needs to find a plug that does
- * not do what it is told: which case it is, in the plug's own words.
+ * not do what it is told: which case it is, in the plug's own words; and the
+ * thermostat's alerts, raised and cleared in words a person reads.
  */
 #include <assert.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <strings.h>
 
 #include "config/config-value.h"
+#include "daemon/clock.h"
 #include "daemon/heating-internal.h"
 #include "daemon/log.h"
 
@@ -312,5 +314,79 @@ void heating_say_leaving_broker(const struct heating *h, const char *new_broker)
 			    "%s: one left on would be out of reach should that never connect; "
 			    "heating decides afresh once it does",
 			    s->source, new_broker);
+	}
+}
+
+static const char *const stage_alert_kinds[] = {
+	[THERMOSTAT_ALERT_SENSOR_STALE] = "sensor_stale",
+	[THERMOSTAT_ALERT_OVER_TEMPERATURE] = "over_temperature",
+	[THERMOSTAT_ALERT_HEATING_NO_EFFECT] = "heating_no_effect",
+	[THERMOSTAT_ALERT_MAX_ON_TIME] = "max_on_time",
+};
+
+/* What the person reads: which heater (@s; NULL for the room-wide ones) and what to check. */
+static void alert_message(const struct stage *s, enum thermostat_alert a, char *buf, size_t size)
+{
+	const struct thermostat_input *in = s ? &s->heating->in : NULL;
+	unsigned i = s ? (unsigned) (s - s->heating->stages) : 0;
+	const char *name = s ? s->cfg->name : "?";
+
+	switch (a) {
+	case THERMOSTAT_ALERT_SENSOR_STALE:
+		snprintf(buf, size,
+			 "The room temperature is unknown: the heaters are off until a "
+			 "thermometer works again.");
+		return;
+	case THERMOSTAT_ALERT_OVER_TEMPERATURE:
+		snprintf(buf, size, "The room is too warm: the heaters are off.");
+		return;
+	case THERMOSTAT_ALERT_HEATING_NO_EFFECT:
+		if (s && in->heater[i].power_known && in->heater[i].power_w < s->params.min_power_w)
+			snprintf(
+			    buf, size,
+			    "Heater '%s' draws %.0f W while its plug is on: is it switched off "
+			    "at its own switch, unplugged from the plug or broken? It rests, "
+			    "then tries again.",
+			    name, in->heater[i].power_w);
+		else
+			snprintf(
+			    buf, size,
+			    "Heater '%s' has been on for a long time and the room did not warm "
+			    "(a window open, the heater tipped over or unplugged?). It rests, "
+			    "then tries again.",
+			    name);
+		return;
+	case THERMOSTAT_ALERT_MAX_ON_TIME:
+		snprintf(
+		    buf, size,
+		    "Heater '%s' ran for its longest allowed time (max_on) and rests before it "
+		    "may run again.",
+		    name);
+		return;
+	case _THERMOSTAT_ALERT_MAX:
+		break;
+	}
+	snprintf(buf, size, "%s", "");
+}
+
+void heating_raise_or_clear(struct heating *h, unsigned raised, unsigned cleared,
+			    const struct stage *s)
+{
+	const char *source = s ? s->source : "heating";
+	uint64_t now = clock_realtime_usec();
+	char message[256];
+
+	for (unsigned a = 0; a < _THERMOSTAT_ALERT_MAX; a++) {
+		if (raised & THERMOSTAT_ALERT_BIT(a)) {
+			alert_message(s, (enum thermostat_alert) a, message, sizeof(message));
+			log_warning("%s: %s: %s", source, stage_alert_kinds[a], message);
+			(void) alerts_raise(h->alerts, stage_alert_kinds[a], source, message, now);
+		}
+		if (cleared & THERMOSTAT_ALERT_BIT(a)) {
+			log_info("%s: %s is over", source, stage_alert_kinds[a]);
+			heating_alert_cleared_message(s, (enum thermostat_alert) a, message,
+						      sizeof(message));
+			(void) alerts_clear(h->alerts, stage_alert_kinds[a], source, message, now);
+		}
 	}
 }

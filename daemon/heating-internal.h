@@ -208,6 +208,11 @@ void heating_log_plug_events_held(struct stage *s, uint64_t now_usec);
 bool heating_plug_says_otherwise(const struct stage *s, char *power, size_t size);
 
 /* What a cleared alert @a of stage @s (NULL: room-wide) says: what holds again. */
+/* The thermostat's alerts @raised and @cleared: room-wide (@s NULL, source "heating") or stage
+ * @s's. */
+void heating_raise_or_clear(struct heating *h, unsigned raised, unsigned cleared,
+			    const struct stage *s);
+
 void heating_alert_cleared_message(const struct stage *s, enum thermostat_alert a, char *buf,
 				   size_t size);
 

@@ -75,6 +75,15 @@ void cramp_log_pump(struct cramp_log *l);
 /* The broker's copy of @id is outdated (an amendment): it is to be sent again. */
 void cramp_log_forget_acked(struct cramp_log *l, const char *id);
 
+/* Those the broker has and the store could not mark delivered (cramp-log-acked.c). */
+bool cramp_log_acked_has(const struct cramp_log *l, const char *id);
+/* The broker acknowledged @id and the store could not mark it (@error): kept, said once. */
+void cramp_log_acked_add(struct cramp_log *l, const char *id, int error);
+/* Marks what waits, once the store can; quiet while it still cannot. */
+void cramp_log_acked_flush(struct cramp_log *l);
+/* Forgets them all (a stop). */
+void cramp_log_acked_clear(struct cramp_log *l);
+
 /* Frees what @c holds. */
 void cramp_log_clear_cramp(struct store_cramp *c);
 

@@ -119,80 +119,6 @@ static bool in_flight(const struct cramp_log *l, const char *id)
 	return false;
 }
 
-static bool acked(const struct cramp_log *l, const char *id)
-{
-	for (size_t i = 0; i < l->n_acked; i++)
-		if (strcmp(l->acked[i], id) == 0)
-			return true;
-	return false;
-}
-
-static void acked_drop(struct cramp_log *l, size_t i)
-{
-	free(l->acked[i]);
-	memmove(&l->acked[i], &l->acked[i + 1], (l->n_acked - i - 1) * sizeof(*l->acked));
-	l->n_acked--;
-}
-
-void cramp_log_forget_acked(struct cramp_log *l, const char *id)
-{
-	for (size_t i = 0; i < l->n_acked; i++)
-		if (strcmp(l->acked[i], id) == 0) {
-			acked_drop(l, i);
-			return;
-		}
-}
-
-/*
- * The broker has @id, and the store could not say so: kept here so that it is
- * not sent again and again (a review: 20 000 copies of one cramp in 3 s while
- * the card refused writes). Beyond MEMORY_MAX the oldest goes: it may be sent
- * once more, which its id lets a consumer drop.
- */
-static void acked_add(struct cramp_log *l, const char *id, int error)
-{
-	char *copy = strdup(id);
-	char **grown;
-
-	if (!copy)
-		return;
-	if (l->n_acked == MEMORY_MAX)
-		acked_drop(l, 0);
-	grown = realloc(l->acked, (l->n_acked + 1) * sizeof(*l->acked));
-	if (!grown) {
-		free(copy);
-		return;
-	}
-	l->acked = grown;
-	if (l->n_acked == 0)
-		log_warning("cramp log: cannot mark '%s' delivered: %s; it is not sent again, and "
-			    "marked once the store can",
-			    id, store_strerror(error));
-	l->acked[l->n_acked++] = copy;
-}
-
-/* Marks what the broker acknowledged while the store could not; quiet while it still cannot. */
-static void flush_acked(struct cramp_log *l)
-{
-	size_t before = l->n_acked;
-
-	if (!l->store)
-		return;
-	for (size_t i = 0; i < l->n_acked;) {
-		int r = store_cramp_mark_delivered(l->store, l->acked[i]);
-
-		if (r < 0 && r != -ENOENT) {
-			log_debug("cramp log: still cannot mark '%s' delivered: %s", l->acked[i],
-				  store_strerror(r));
-			return;
-		}
-		acked_drop(l, i);
-	}
-	if (before > 0)
-		log_info("cramp log: %zu cramp%s the broker had are marked delivered now", before,
-			 before == 1 ? "" : "s");
-}
-
 static json_t *tristate(int v)
 {
 	return v < 0 ? json_null() : json_boolean(v);
@@ -261,7 +187,7 @@ void cramp_log_pump(struct cramp_log *l)
 
 	if (!mqtt_is_connected(l->mqtt) || l->n_flight >= WINDOW)
 		return;
-	flush_acked(l);
+	cramp_log_acked_flush(l);
 	if (l->store) {
 		/* Past those the broker has though the store could not mark them. */
 		n = store_cramps_read(l->store, true, 0, WINDOW * 2 + l->n_acked, &list);
@@ -269,7 +195,7 @@ void cramp_log_pump(struct cramp_log *l)
 			log_warning_errno(n, "cannot read the cramp outbox");
 	}
 	for (int i = 0; i < n && l->n_flight < WINDOW; i++)
-		if (!in_flight(l, list[i].id) && !acked(l, list[i].id) &&
+		if (!in_flight(l, list[i].id) && !cramp_log_acked_has(l, list[i].id) &&
 		    !send_one(l, &list[i], false))
 			break;
 	if (n >= 0)
@@ -377,7 +303,7 @@ void cramp_log_set_store(struct cramp_log *l, struct store *store)
 	l->store = store;
 	load_history(l);
 	flush_memory(l);
-	flush_acked(l);
+	cramp_log_acked_flush(l);
 }
 
 struct cramp_log *cramp_log_free(struct cramp_log *l)
@@ -387,14 +313,12 @@ struct cramp_log *cramp_log_free(struct cramp_log *l)
 	detach(l);
 	warn_limit_done(&l->warn);
 	flush_memory(l); /* a last try */
-	flush_acked(l);
+	cramp_log_acked_flush(l);
 	if (l->n_acked > 0)
 		log_warning("cramp log: %zu cramp%s the broker has could not be marked delivered: "
 			    "sent again at the next start",
 			    l->n_acked, l->n_acked == 1 ? "" : "s");
-	while (l->n_acked > 0)
-		acked_drop(l, l->n_acked - 1);
-	free(l->acked);
+	cramp_log_acked_clear(l);
 	if (l->n_memory > 0)
 		log_error("cramp log: %zu cramp%s could not be written to the store and %s lost",
 			  l->n_memory, l->n_memory == 1 ? "" : "s",
@@ -629,7 +553,7 @@ static void on_published(struct mqtt *mqtt, int mid, void *userdata)
 		if (!f->outdated)
 			r = mark_delivered(l, f);
 		if (r < 0 && r != -ENOENT)
-			acked_add(l, f->id, r);
+			cramp_log_acked_add(l, f->id, r);
 		flight_drop(l, i);
 		cramp_log_pump(l);
 		return;

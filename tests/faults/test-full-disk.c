@@ -64,6 +64,25 @@ static int teardown(void **state)
 	return 0;
 }
 
+/*
+ * A small filesystem of our own (2 MiB) for the state directory, and the
+ * filler's path in it. Root only: without it the test fails and says so.
+ */
+static void mount_small(struct fixture *f)
+{
+	struct rig *r = &f->rig;
+
+	if (geteuid() != 0)
+		fail_msg("this test mounts a tmpfs and must run as root (CI does); it does not "
+			 "skip");
+	assert_int_equal(mkdir(r->daemon.state_dir, 0700), 0);
+	if (mount("tmpfs", r->daemon.state_dir, "tmpfs", MS_NOSUID | MS_NODEV,
+		  "size=2m,mode=0700") < 0)
+		fail_msg("cannot mount a tmpfs on '%s': %s", r->daemon.state_dir, strerror(errno));
+	f->mounted = true;
+	snprintf(f->filler, sizeof(f->filler), "%s/filler", r->daemon.state_dir);
+}
+
 /* Fills the filesystem of @path until it is full. Returns the bytes written. */
 static long long fill(const char *path)
 {
@@ -143,17 +162,7 @@ static void test_store_on_a_full_filesystem(void **state)
 	long long filled, held_ms, full_ms, t;
 	int readings;
 
-	/* A small filesystem of our own for the state directory. */
-	if (geteuid() != 0)
-		fail_msg("this test mounts a tmpfs and must run as root (CI does); it does not "
-			 "skip");
-	assert_int_equal(mkdir(r->daemon.state_dir, 0700), 0);
-	if (mount("tmpfs", r->daemon.state_dir, "tmpfs", MS_NOSUID | MS_NODEV,
-		  "size=2m,mode=0700") < 0)
-		fail_msg("cannot mount a tmpfs on '%s': %s", r->daemon.state_dir, strerror(errno));
-	f->mounted = true;
-	snprintf(f->filler, sizeof(f->filler), "%s/filler", r->daemon.state_dir);
-
+	mount_small(f);
 	assert_int_equal(rig_room(r, 15.0), 0);
 	assert_int_equal(rig_start_plug(r), 0);
 	assert_int_equal(rig_start(r), 0);
@@ -261,15 +270,7 @@ static void test_a_delivery_the_full_store_cannot_mark_is_not_repeated(void **st
 	struct rig *r = &f->rig;
 	int copies;
 
-	if (geteuid() != 0)
-		fail_msg("this test mounts a tmpfs and must run as root (CI does); it does not "
-			 "skip");
-	assert_int_equal(mkdir(r->daemon.state_dir, 0700), 0);
-	if (mount("tmpfs", r->daemon.state_dir, "tmpfs", MS_NOSUID | MS_NODEV,
-		  "size=2m,mode=0700") < 0)
-		fail_msg("cannot mount a tmpfs on '%s': %s", r->daemon.state_dir, strerror(errno));
-	f->mounted = true;
-	snprintf(f->filler, sizeof(f->filler), "%s/filler", r->daemon.state_dir);
+	mount_small(f);
 	assert_int_equal(rig_room(r, 15.0), 0);
 	assert_int_equal(rig_start_plug(r), 0);
 	assert_int_equal(rig_start(r), 0);
@@ -329,15 +330,7 @@ static void test_a_reminder_event_the_full_store_cannot_remove_is_not_repeated(v
 	const char *payload = "{\"id\":\"test-outbox-1\",\"state\":\"due\"}";
 	int copies;
 
-	if (geteuid() != 0)
-		fail_msg("this test mounts a tmpfs and must run as root (CI does); it does not "
-			 "skip");
-	assert_int_equal(mkdir(r->daemon.state_dir, 0700), 0);
-	if (mount("tmpfs", r->daemon.state_dir, "tmpfs", MS_NOSUID | MS_NODEV,
-		  "size=2m,mode=0700") < 0)
-		fail_msg("cannot mount a tmpfs on '%s': %s", r->daemon.state_dir, strerror(errno));
-	f->mounted = true;
-	snprintf(f->filler, sizeof(f->filler), "%s/filler", r->daemon.state_dir);
+	mount_small(f);
 	assert_int_equal(rig_room(r, 15.0), 0);
 	assert_int_equal(rig_start_plug(r), 0);
 	assert_int_equal(rig_start(r), 0);

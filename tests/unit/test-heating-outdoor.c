@@ -331,26 +331,25 @@ static void test_reload_carries_the_value_while_a_topic_is_configured(void **sta
 	heating_done(&h);
 }
 
-/* Runs the loop for up to @ms with stderr in a temporary file; returns what was written. */
+struct loop_run {
+	struct fixture *f;
+	int ms;
+};
+
+static void run_loop_for(void *arg)
+{
+	struct loop_run *run = arg;
+
+	for (int i = 0; i < run->ms / 10; i++)
+		assert_true(sd_event_run(run->f->event, 10 * 1000) >= 0);
+}
+
+/* Runs the loop for up to @ms with stderr captured; returns what was written. */
 static char *run_loop(struct fixture *f, int ms)
 {
-	FILE *tmp = tmpfile();
-	int saved = dup(STDERR_FILENO);
-	char *text = calloc(1, 8192);
+	struct loop_run run = { f, ms };
 
-	assert_non_null(tmp);
-	assert_non_null(text);
-	fflush(stderr);
-	assert_true(dup2(fileno(tmp), STDERR_FILENO) >= 0);
-	for (int i = 0; i < ms / 10; i++)
-		assert_true(sd_event_run(f->event, 10 * 1000) >= 0);
-	fflush(stderr);
-	assert_true(dup2(saved, STDERR_FILENO) >= 0);
-	close(saved);
-	rewind(tmp);
-	(void) fread(text, 1, 8191, tmp);
-	fclose(tmp);
-	return text;
+	return stderr_captured(run_loop_for, &run);
 }
 
 /* A topic that says nothing after subscribing (a typo) is said once; one that speaks is not. */

@@ -82,8 +82,9 @@ int thermostat_relay_get_rest(const struct thermostat *t, unsigned i, uint64_t n
 		.reason = s->lockout_reason,
 		.no_effect_count = s->no_effect_count,
 		.alerts = s->alerts,
+		.worked = s->on && (s->drew_power || s->effect_seen),
 	};
-	return ret->until_usec > 0 || ret->alerts != 0 || ret->no_effect_count > 0;
+	return ret->until_usec > 0 || ret->alerts != 0 || ret->no_effect_count > 0 || ret->worked;
 }
 
 int thermostat_relay_keep_rest(struct thermostat *t, unsigned i, const struct thermostat_rest *rest)
@@ -98,6 +99,8 @@ int thermostat_relay_keep_rest(struct thermostat *t, unsigned i, const struct th
 	s->no_effect_count = rest->no_effect_count;
 	/* Set, not raised: the daemon has them active already. */
 	s->alerts = rest->alerts;
+	/* What it warmed is not known here (no_effect counts afresh); that it works is. */
+	s->drew_power = rest->worked;
 	return 0;
 }
 

@@ -260,21 +260,25 @@ int thermostat_relay_keep_on(struct thermostat *t, unsigned i, uint64_t on_usec,
 
 /*
  * What a stage's fail-safes hold, for a thermostat a reload makes anew: a rest
- * (after max_on, or after heating without effect, with the back-off's count)
- * and the stage's alerts. Without it the new thermostat would switch a heater
- * that rests for "no effect" (tipped over, a window open) straight on again,
- * and never clear the old one's alerts.
+ * (after max_on, or after heating without effect, with the back-off's count),
+ * the stage's alerts, and whether the heater, on, has shown it works. Without
+ * it the new thermostat would switch a heater that rests for "no effect"
+ * (tipped over, a window open) straight on again, never clear the old one's
+ * alerts, and take a heater idle under its own thermostat (0 W) for one off at
+ * its own switch: rested, and an alert, for a reload.
  */
 struct thermostat_rest {
 	uint64_t until_usec; /* CLOCK_MONOTONIC; 0 or past: no rest */
 	enum thermostat_reason reason;
 	unsigned no_effect_count;
 	unsigned alerts; /* THERMOSTAT_ALERT_BIT()s raised for the stage */
+	bool worked;     /* on, and drew power or warmed the room since it went on */
 };
 
 /*
- * Copies out stage @i's rest and alerts. Returns 1 when it has either, 0 when
- * it has neither (@ret zeroed), -EINVAL for a stage that does not exist.
+ * Copies out stage @i's rest, alerts and whether it worked. Returns 1 when it
+ * has any of them, 0 when it has none (@ret zeroed), -EINVAL for a stage that
+ * does not exist.
  */
 int thermostat_relay_get_rest(const struct thermostat *t, unsigned i, uint64_t now_usec,
 			      struct thermostat_rest *ret);
@@ -282,8 +286,10 @@ int thermostat_relay_get_rest(const struct thermostat *t, unsigned i, uint64_t n
 /*
  * Stage @i takes @rest from the thermostat before it: the rest holds it off
  * until then, and its alerts are cleared as they would have been (the first
- * effect seen, a switch-off after max_on), not raised again. Returns 0, or
- * -EINVAL for a stage that does not exist.
+ * effect seen, a switch-off after max_on), not raised again. A heater that
+ * worked and is kept on (thermostat_relay_keep_on(), after this) is idle, not
+ * broken, when it draws nothing. Returns 0, or -EINVAL for a stage that does
+ * not exist.
  */
 int thermostat_relay_keep_rest(struct thermostat *t, unsigned i,
 			       const struct thermostat_rest *rest);

@@ -231,6 +231,51 @@ static void test_room_alerts_kept_through_a_reload(void **state)
 	rig_done(&g);
 }
 
+/*
+ * An oil radiator idle under its own thermostat (it drew power, now 0 W) kept
+ * on through a reload that makes the thermostat anew: the new one knows it
+ * works, so it stays on without an alert. One that never drew power is still
+ * taken for off at its own switch, as before the reload.
+ */
+static void test_worked_kept_through_a_reload(void **state)
+{
+	struct thermostat_rest rest;
+	struct rig g, h;
+
+	(void) state;
+	for (int drew = 1; drew >= 0; drew--) {
+		rig_init(&g, NULL, AT(1, 0));
+		g.in.heater[0].confirmed = THERMOSTAT_CONFIRM_ON;
+		g.in.heater[0].power_known = true;
+		g.in.heater[0].power_w = drew ? 1500 : 0;
+		rig_hold(&g, 17.0, 2);
+		assert_true(g.d.stage[0].on);
+		g.in.heater[0].power_w = 0; /* its own thermostat opens */
+		rig_read(&g, 17.0, 30 * S);
+		assert_true(g.d.stage[0].on);
+		assert_int_equal(thermostat_relay_get_rest(g.t, 0, g.now_usec, &rest), drew);
+		assert_int_equal(rest.worked, drew);
+
+		rig_init(&h, NULL, g.sec0);
+		h.now_usec = g.now_usec;
+		h.in = g.in;
+		assert_int_equal(thermostat_relay_keep_rest(h.t, 0, &rest), 0);
+		assert_int_equal(thermostat_relay_keep_on(h.t, 0, g.now_usec - 90 * S, h.now_usec),
+				 0);
+		rig_hold(&h, 17.0, 10);
+		if (drew) {
+			assert_true(h.d.stage[0].on);
+			assert_int_equal(h.d.stage[0].alerts_active, 0);
+		} else {
+			assert_false(h.d.stage[0].on);
+			assert_int_equal(h.d.stage[0].reason, THERMOSTAT_REASON_NO_EFFECT);
+			assert_int_equal(h.d.stage[0].alerts_active, BIT(HEATING_NO_EFFECT));
+		}
+		rig_done(&h);
+		rig_done(&g);
+	}
+}
+
 /* A stage without a rest or an alert has nothing to hand on. */
 static void test_no_rest(void **state)
 {
@@ -275,6 +320,7 @@ int main(void)
 		cmocka_unit_test(test_kept_on_serves_max_on),
 		cmocka_unit_test(test_kept_on_within_the_band),
 		cmocka_unit_test(test_rest_kept_through_a_reload),
+		cmocka_unit_test(test_worked_kept_through_a_reload),
 		cmocka_unit_test(test_no_rest),
 		cmocka_unit_test(test_room_alerts_kept_through_a_reload),
 	};

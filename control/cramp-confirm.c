@@ -11,6 +11,13 @@ void cramp_confirm_init(struct cramp_confirm *c, int64_t window_s, int64_t live_
 	*c = (struct cramp_confirm){ .window_s = window_s, .live_s = live_s };
 }
 
+void cramp_confirm_set_windows(struct cramp_confirm *c, int64_t window_s, int64_t live_s)
+{
+	assert(c);
+	c->window_s = window_s;
+	c->live_s = live_s;
+}
+
 static void forget(struct cramp_confirm *c, size_t i)
 {
 	free(c->e[i].id);

@@ -41,6 +41,8 @@ struct cramp_confirm {
 
 /* @live_s: the cramp tracker's dedup window. */
 void cramp_confirm_init(struct cramp_confirm *c, int64_t window_s, int64_t live_s);
+/* New windows (a reload): the suspected cramps held stay. */
+void cramp_confirm_set_windows(struct cramp_confirm *c, int64_t window_s, int64_t live_s);
 void cramp_confirm_clear(struct cramp_confirm *c);
 
 /* A suspected cramp @id at @time_s, unconfirmed. Returns 0 or -ENOMEM. */

@@ -39,12 +39,12 @@ void cramp_tracker_params_default(struct cramp_tracker_params *ret)
 	};
 }
 
-int cramp_tracker_new(const struct cramp_tracker_params *params, struct cramp_tracker **ret)
+int cramp_tracker_set_params(struct cramp_tracker *t, const struct cramp_tracker_params *params)
 {
 	struct cramp_tracker_params defaults;
-	struct cramp_tracker *t;
+	char *messages[_CRAMP_ADVISORY_KIND_MAX] = {};
 
-	assert(ret);
+	assert(t);
 	if (!params) {
 		cramp_tracker_params_default(&defaults);
 		params = &defaults;
@@ -53,20 +53,39 @@ int cramp_tracker_new(const struct cramp_tracker_params *params, struct cramp_tr
 	    params->one_sided_run == 0 || params->one_sided_window_s <= 0 ||
 	    params->spread_window_s <= 0 || params->history_s <= 0)
 		return -EINVAL;
-
-	t = calloc(1, sizeof(*t));
-	if (!t)
-		return -ENOMEM;
-	t->params = *params;
+	/* All the wording first: on -ENOMEM the tracker keeps what it had. */
 	for (int k = 0; k < _CRAMP_ADVISORY_KIND_MAX; k++) {
 		const char *m = params->message[k];
 
-		t->messages[k] = strdup(m ? m : cramp_advisory_default_message(k));
-		if (!t->messages[k]) {
-			cramp_tracker_free(t);
+		messages[k] = strdup(m ? m : cramp_advisory_default_message(k));
+		if (!messages[k]) {
+			for (int j = 0; j < k; j++)
+				free(messages[j]);
 			return -ENOMEM;
 		}
+	}
+	t->params = *params;
+	for (int k = 0; k < _CRAMP_ADVISORY_KIND_MAX; k++) {
+		free(t->messages[k]);
+		t->messages[k] = messages[k];
 		t->params.message[k] = t->messages[k];
+	}
+	return 0;
+}
+
+int cramp_tracker_new(const struct cramp_tracker_params *params, struct cramp_tracker **ret)
+{
+	struct cramp_tracker *t;
+	int r;
+
+	assert(ret);
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	r = cramp_tracker_set_params(t, params);
+	if (r < 0) {
+		free(t);
+		return r;
 	}
 	*ret = t;
 	return 0;

@@ -158,6 +158,13 @@ int cramp_tracker_new(const struct cramp_tracker_params *params, struct cramp_tr
 struct cramp_tracker *cramp_tracker_free(struct cramp_tracker *t);
 
 /*
+ * New settings for a tracker that goes on (a reload): the cramps and fired
+ * advisories it holds stay, and count by the new windows from the next cramp.
+ * Returns 0, or -EINVAL / -ENOMEM as cramp_tracker_new() (nothing changed then).
+ */
+int cramp_tracker_set_params(struct cramp_tracker *t, const struct cramp_tracker_params *params);
+
+/*
  * History at start-up, in any order: a stored cramp (no de-duplication, no
  * advisory) and an advisory the store says fired. Feed the cramps and
  * advisories of at least the last params.history_s seconds. Return 0 or

@@ -65,6 +65,17 @@ static int on_defer(sd_event_source *s, void *userdata)
 	return 0;
 }
 
+int alerts_set_node_id(struct alerts *a, const char *node_id)
+{
+	char *id = strdup(node_id);
+
+	if (!id)
+		return -ENOMEM;
+	free(a->node_id);
+	a->node_id = id;
+	return 0;
+}
+
 int alerts_new(sd_event *event, const char *node_id, const struct alerts_callbacks *cb,
 	       void *userdata, struct alerts **ret)
 {

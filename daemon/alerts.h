@@ -30,6 +30,9 @@ int alerts_new(sd_event *event, const char *node_id, const struct alerts_callbac
 	       void *userdata, struct alerts **ret);
 struct alerts *alerts_free(struct alerts *a);
 
+/* A reload's node_id (copied) for the ids of the events from now on. 0 or -ENOMEM. */
+int alerts_set_node_id(struct alerts *a, const char *node_id);
+
 /* Sends events through @mqtt from now on, and what waits whenever it connects. 0 or -errno. */
 int alerts_attach(struct alerts *a, struct mqtt *mqtt);
 

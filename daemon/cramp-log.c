@@ -90,6 +90,26 @@ int cramp_log_new(const char *node_id, const struct cramp_tracker_params *params
 	return 0;
 }
 
+int cramp_log_configure(struct cramp_log *l, const char *node_id,
+			const struct cramp_tracker_params *params, int64_t confirm_window_s)
+{
+	char *id = strdup(node_id);
+	int r;
+
+	if (!id)
+		return -ENOMEM;
+	r = cramp_tracker_set_params(l->tracker, params);
+	if (r < 0) {
+		free(id);
+		return r;
+	}
+	free(l->node_id);
+	l->node_id = id;
+	cramp_confirm_set_windows(&l->suspects, confirm_window_s,
+				  cramp_tracker_dedup_window_s(l->tracker));
+	return 0;
+}
+
 static void flight_drop(struct cramp_log *l, unsigned i)
 {
 	free(l->flight[i].id);

@@ -53,6 +53,13 @@ int cramp_log_new(const char *node_id, const struct cramp_tracker_params *params
 		  const struct cramp_log_callbacks *cb, void *userdata, struct cramp_log **ret);
 struct cramp_log *cramp_log_free(struct cramp_log *l);
 
+/*
+ * A reload's settings, as cramp_log_new() takes them: the history, the suspected
+ * cramps and what waits go on. Returns 0, or -EINVAL / -ENOMEM with nothing changed.
+ */
+int cramp_log_configure(struct cramp_log *l, const char *node_id,
+			const struct cramp_tracker_params *params, int64_t confirm_window_s);
+
 /* The store to use from now on (NULL: none); events waiting in memory are written to it. */
 void cramp_log_set_store(struct cramp_log *l, struct store *store);
 

@@ -16,6 +16,7 @@
 
 struct alerts;
 struct cramp_log;
+struct cramp_tracker_params;
 struct ha_announce;
 struct mqtt;
 struct mqtt_slot;
@@ -53,6 +54,10 @@ int manager_add_state_timer(struct manager *m);
 void manager_notify_status(struct manager *m);
 void manager_publish_state(struct manager *m);
 void manager_publish_changes(struct manager *m);
+
+/* The cramp log's settings from [cramps], at the start and at a reload. */
+void manager_cramp_params(const struct config *c, struct cramp_tracker_params *ret,
+			  int64_t *ret_confirm_window_s);
 
 /* manager-reload.c */
 void manager_apply_log_level(const struct config *c);

@@ -4,7 +4,10 @@
 #include <stdlib.h>
 #include <systemd/sd-daemon.h>
 
+#include "control/cramp-tracker.h"
+#include "daemon/alerts.h"
 #include "daemon/clock.h"
+#include "daemon/cramp-log.h"
 #include "daemon/ha-announce.h"
 #include "daemon/heating.h"
 #include "daemon/log.h"
@@ -39,6 +42,27 @@ static bool mqtt_config_differs(const struct config *a, const struct config *b)
 	b_as_a.mqtt.command_max_age_usec = a->mqtt.command_max_age_usec;
 	return !config_section_equal("mqtt", a, &b_as_a) ||
 	       !streq_null(a->mqtt.password, b->mqtt.password);
+}
+
+/*
+ * The cramp log and the alerts live through reloads (what they hold is the
+ * person's): they take the new [cramps] settings and node_id, for the ids of
+ * the events from now on.
+ */
+static void apply_to_cramps_and_alerts(struct manager *m, const struct config *next)
+{
+	struct cramp_tracker_params p;
+	int64_t confirm_window_s;
+	int r;
+
+	manager_cramp_params(next, &p, &confirm_window_s);
+	r = cramp_log_configure(m->cramps, next->daemon.node_id, &p, confirm_window_s);
+	if (r < 0)
+		log_warning_errno(r, "cannot apply the new [cramps] settings, the cramp log "
+				     "goes on with those it had");
+	r = alerts_set_node_id(m->alerts, next->daemon.node_id);
+	if (r < 0)
+		log_warning_errno(r, "cannot apply the new node_id to the alerts' ids, ignoring");
 }
 
 /* Swaps in @next (taken on success); the running configuration stays on failure. */
@@ -92,6 +116,7 @@ static int apply_config(struct manager *m, struct config *next)
 		log_error("part of the new configuration did not start (see above); the rest runs");
 	m->config = next;
 	manager_apply_log_level(next);
+	apply_to_cramps_and_alerts(m, next);
 	if (mqtt)
 		(void) manager_attach(m, mqtt);
 	r = ha_announce_configure(m->ha, next, mqtt ? mqtt : m->mqtt);

@@ -236,17 +236,24 @@ static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void
 	return 0;
 }
 
+void manager_cramp_params(const struct config *c, struct cramp_tracker_params *ret,
+			  int64_t *ret_confirm_window_s)
+{
+	cramp_tracker_params_default(ret);
+	ret->dedup_window_s = (int64_t) (c->cramps.dedup_window_usec / 1000000);
+	ret->message[CRAMP_ADVISORY_KIND_FREQUENCY] = c->cramps.frequency_message;
+	ret->message[CRAMP_ADVISORY_KIND_ONE_SIDED] = c->cramps.one_sided_message;
+	ret->message[CRAMP_ADVISORY_KIND_SPREAD] = c->cramps.spread_message;
+	*ret_confirm_window_s = (int64_t) (c->cramps.confirm_window_usec / 1000000);
+}
+
 static int make_cramp_log(struct manager *m)
 {
 	struct cramp_tracker_params p;
+	int64_t confirm_window_s;
 
-	cramp_tracker_params_default(&p);
-	p.dedup_window_s = (int64_t) (m->config->cramps.dedup_window_usec / 1000000);
-	p.message[CRAMP_ADVISORY_KIND_FREQUENCY] = m->config->cramps.frequency_message;
-	p.message[CRAMP_ADVISORY_KIND_ONE_SIDED] = m->config->cramps.one_sided_message;
-	p.message[CRAMP_ADVISORY_KIND_SPREAD] = m->config->cramps.spread_message;
-	return cramp_log_new(m->config->daemon.node_id, &p,
-			     (int64_t) (m->config->cramps.confirm_window_usec / 1000000),
+	manager_cramp_params(m->config, &p, &confirm_window_s);
+	return cramp_log_new(m->config->daemon.node_id, &p, confirm_window_s,
 			     store_guard_get(m->store), m->alerts, &cramp_callbacks, m, &m->cramps);
 }
 

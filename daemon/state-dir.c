@@ -50,6 +50,16 @@ int state_dir_lock(const char *dir, const char *running_dir, int *ret_fd)
 				  pid, dir);
 		return fd;
 	}
+	/*
+	 * At a start, the store is tried again every minute (a card mounted late).
+	 * At a reload the running store works: not given up for a directory that
+	 * does not (a typo, or read-only under the unit's ProtectSystem=strict).
+	 */
+	if (fd < 0 && running_dir)
+		return log_error_errno(fd,
+				       "cannot use state_dir %s: reload refused, keeping state_dir "
+				       "%s and the running configuration",
+				       dir, running_dir);
 	if (fd < 0)
 		log_warning_errno(fd, "cannot lock the state directory %s, going on without", dir);
 	else

@@ -6,11 +6,12 @@
  * One bedroomd per state directory: a second one (run by hand while the
  * service runs) would take the broker connection from the first every few
  * seconds (one client id: the broker drops the older) and write the same
- * store. Takes the lock on @dir into *@ret_fd (-1 when it cannot be taken for
- * another reason: said at warning, and we go on without). Returns 0, or -EBUSY
- * when another bedroomd holds it, said at error: for a reload from @running_dir
- * (NULL at start-up), which keeps that one. A missing @dir is made first (not
- * its parents).
+ * store. Takes the lock on @dir into *@ret_fd. Returns 0, or -EBUSY when
+ * another bedroomd holds it, said at error. For a reload from @running_dir
+ * (NULL at start-up), any other failure is said at error and returned too: the
+ * running directory is kept. At start-up it is said at warning, *@ret_fd is -1
+ * and we go on without (the store is tried again). A missing @dir is made first
+ * (not its parents).
  */
 int state_dir_lock(const char *dir, const char *running_dir, int *ret_fd);
 

@@ -45,16 +45,17 @@ int reload_setup(void **state)
 
 void write_conf(struct fixture *f, const struct conf *c)
 {
-	char text[2048];
+	char text[2048], node_id[64];
 
+	snprintf(node_id, sizeof(node_id), "reload%d", (int) getpid());
 	snprintf(text, sizeof(text),
-		 "[daemon]\nnode_id = reload%d\nstate_dir = %s\nlog_level = debug\n"
+		 "[daemon]\nnode_id = %s\nstate_dir = %s\nlog_level = debug\n"
 		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n%s"
 		 "[heating]\nfloor = 18\nday_floor = 18\nmin_on = %s\nmin_off = %s\n"
 		 "[sensor.air]\ntype = mqtt\ntopic = %s\nmax_rate = 0\n%s"
 		 "[heater.plug]\ntype = generic\ncommand_topic = %s\nstate_topic = %s\n%s",
-		 (int) getpid(), c->state_dir ? c->state_dir : "@STATE_DIR@", f->broker.port,
-		 c->mqtt_extra ? c->mqtt_extra : "", c->min_on ? c->min_on : "0",
+		 c->node_id ? c->node_id : node_id, c->state_dir ? c->state_dir : "@STATE_DIR@",
+		 f->broker.port, c->mqtt_extra ? c->mqtt_extra : "", c->min_on ? c->min_on : "0",
 		 c->min_off ? c->min_off : "0", f->thermo_topic,
 		 c->sensor_extra ? c->sensor_extra : "", c->set_topic ? c->set_topic : f->set_topic,
 		 c->state_topic ? c->state_topic : f->plug_state_topic, c->extra ? c->extra : "");

@@ -26,6 +26,7 @@ struct conf {
 	const char *sensor_extra;            /* more keys of [sensor.air] */
 	const char *set_topic, *state_topic; /* the plug's: another plug */
 	const char *state_dir;               /* else the harness's */
+	const char *node_id;                 /* else reload<PID> */
 	const char *extra;                   /* at the end of the file: a reload may add to it */
 };
 

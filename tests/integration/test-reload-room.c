@@ -111,6 +111,53 @@ static void test_reload_changing_the_sensor_forgets_its_reading(void **state)
 }
 
 /*
+ * A reload that makes a stale thermometer anew (its section changed) while its
+ * sensor_stale alert is active: the new sensor starts healthy and reads, so
+ * nothing raises the alert again, and it is cleared once the new sensor's
+ * stale_after (and the slack of a restart's check) has passed without it
+ * going stale, saying why. It used to stay active for good, beside a state
+ * that said the sensor was ok.
+ */
+static void test_reload_remaking_a_stale_sensor_clears_its_alert(void **state)
+{
+	struct fixture *f = *state;
+	const struct message *m = NULL;
+	char alert_topic[128];
+
+	snprintf(alert_topic, sizeof(alert_topic), "%s/event/alert", f->base);
+	write_conf(f, &(struct conf){ .sensor_extra = "stale_after = 10s\n" });
+	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
+	reading(f, "19.0");
+	m = client_wait(f->client, alert_topic, "~\"state\":\"raised\"", 25000);
+	assert_non_null(m);
+	assert_non_null(strstr(m->payload, "\"kind\":\"sensor_stale\""));
+	write_conf(f, &(struct conf){ .sensor_extra = "stale_after = 11s\n" });
+	client_clear(f->client);
+	reload(f);
+	/* Good readings every 2 s: cleared within stale_after 11 s + 30 s, and some. */
+	m = NULL;
+	for (int i = 0; i < 30 && !m; i++) {
+		reading(f, "19.0");
+		m = client_wait(f->client, alert_topic, "~\"state\":\"cleared\"", 2000);
+	}
+	assert_non_null(m);
+	assert_non_null(strstr(m->payload, "\"kind\":\"sensor_stale\""));
+	assert_non_null(strstr(m->payload, "\"source\":\"sensor.air\""));
+	assert_non_null(strstr(m->payload, "Not seen again since bedroomd reloaded its"));
+	/* Not raised again by the new sensor (the plug, never confirming here, may raise its own).
+	 */
+	{
+		const struct message *all;
+		size_t n = client_messages(f->client, &all);
+
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(all[i].topic, alert_topic) == 0 &&
+			    strstr(all[i].payload, "\"kind\":\"sensor_stale\""))
+				assert_null(strstr(all[i].payload, "\"state\":\"raised\""));
+	}
+}
+
+/*
  * A reload that changes only the thermometer's calibration offset: the same
  * thermometer, its last reading going on with the new offset. The heater that
  * was on stays on: it used to go off until the next reading, against its
@@ -148,14 +195,15 @@ static void test_reload_changing_the_offset_keeps_the_reading(void **state)
 }
 
 /*
- * A reload to a state directory that cannot be opened: the old store goes, and
- * nothing may go on writing to it (a cramp is kept in memory, store_failed is
- * raised); the daemon lives on.
+ * A reload to a state directory that cannot be used (a typo, or read-only
+ * under the unit's ProtectSystem=strict): refused, with why, and the running
+ * store goes on taking the cramps (before, it was dropped for none:
+ * store_failed, the cramps only in memory). The heating goes on.
  */
 static void test_reload_to_a_state_dir_that_cannot_open(void **state)
 {
 	struct fixture *f = *state;
-	char dir[200], cramp[160], alert[160];
+	char dir[200], cramp[160], alert[160], said[400], db[200];
 
 	write_config(f, "0", "0", "");
 	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
@@ -165,17 +213,59 @@ static void test_reload_to_a_state_dir_that_cannot_open(void **state)
 	snprintf(dir, sizeof(dir), "%s/bedroomd.conf/state", f->daemon.dir);
 	write_conf(f, &(struct conf){ .state_dir = dir });
 	client_clear(f->client);
-	reload(f);
+	assert_int_equal(kill(f->daemon.pid, SIGHUP), 0);
+	snprintf(said, sizeof(said),
+		 "cannot use state_dir %s: reload refused, keeping state_dir %s", dir,
+		 f->daemon.state_dir);
+	assert_int_equal(daemon_wait_log(&f->daemon, said, 10000), 0);
 	snprintf(cramp, sizeof(cramp), "%s/cramp", f->base);
 	snprintf(alert, sizeof(alert), "%s/event/alert", f->base);
 	assert_int_equal(client_publish(f->client, cramp, "{\"leg\":\"left\"}", false), 0);
-	assert_non_null(client_wait(f->client, alert, "~\"kind\":\"store_failed\"", 10000));
-	/* Still deciding, and the cramp goes out from memory. */
-	reading(f, "15.2");
-	assert_int_equal(daemon_wait_log(&f->daemon, "heating: room 15.200", 10000), 0);
 	snprintf(cramp, sizeof(cramp), "%s/event/cramp", f->base);
 	assert_non_null(client_wait(f->client, cramp, "~\"leg\":\"left\"", 10000));
+	snprintf(db, sizeof(db), "%s/bedroomd.db", f->daemon.state_dir);
+	assert_int_equal(store_count_rows(db, "cramps", "leg = 'left'"), 1);
+	reading(f, "15.2");
+	assert_int_equal(daemon_wait_log(&f->daemon, "heating: room 15.200", 10000), 0);
+	assert_int_equal(client_count(f->client, alert, "~\"kind\":\"store_failed\""), 0);
+	assert_int_equal(daemon_log_count(&f->daemon, "reloaded '"), 0);
 	assert_int_equal(kill(f->daemon.pid, 0), 0);
+}
+
+/*
+ * The cramp log lives through a reload and takes the new [cramps] and node_id:
+ * a de-duplication window set by the reload makes a repeat one cramp, and the
+ * events' ids carry the new node_id (before, both waited for a restart).
+ */
+static void test_reload_applies_cramps_and_node_id(void **state)
+{
+	struct fixture *f = *state;
+	char mqtt_extra[160], node_id[64], cramp[160], event[160], want[96];
+	const struct message *m;
+
+	snprintf(mqtt_extra, sizeof(mqtt_extra), "base_topic = %s\n", f->base);
+	write_conf(
+	    f, &(struct conf){ .mqtt_extra = mqtt_extra, .extra = "[cramps]\ndedup_window = 0\n" });
+	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
+	snprintf(cramp, sizeof(cramp), "%s/cramp", f->base);
+	snprintf(event, sizeof(event), "%s/event/cramp", f->base);
+	assert_int_equal(client_publish(f->client, cramp, "{\"leg\":\"left\"}", false), 0);
+	assert_non_null(client_wait(f->client, event, "~\"leg\":\"left\"", 10000));
+
+	snprintf(node_id, sizeof(node_id), "renamed%d", (int) getpid());
+	write_conf(f, &(struct conf){ .mqtt_extra = mqtt_extra,
+				      .node_id = node_id,
+				      .extra = "[cramps]\ndedup_window = 1h\n" });
+	reload(f);
+	client_clear(f->client);
+	assert_int_equal(client_publish(f->client, cramp, "{\"leg\":\"left\"}", false), 0);
+	assert_int_equal(daemon_wait_log(&f->daemon, "repeats the cramp logged at", 10000), 0);
+	assert_int_equal(client_publish(f->client, cramp, "{\"leg\":\"right\"}", false), 0);
+	m = client_wait(f->client, event, "~\"leg\":\"right\"", 10000);
+	assert_non_null(m);
+	snprintf(want, sizeof(want), "\"id\":\"%s-cramp-", node_id);
+	assert_non_null(strstr(m->payload, want));
+	assert_int_equal(client_count(f->client, event, "~\"leg\":\"left\""), 0);
 }
 
 int main(void)
@@ -185,9 +275,14 @@ int main(void)
 						reload_setup, reload_teardown),
 		cmocka_unit_test_setup_teardown(test_reload_changing_the_offset_keeps_the_reading,
 						reload_setup, reload_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_reload_remaking_a_stale_sensor_clears_its_alert, reload_setup,
+		    reload_teardown),
 		cmocka_unit_test_setup_teardown(test_reload_changing_the_sensor_forgets_its_reading,
 						reload_setup, reload_teardown),
 		cmocka_unit_test_setup_teardown(test_reload_to_a_state_dir_that_cannot_open,
+						reload_setup, reload_teardown),
+		cmocka_unit_test_setup_teardown(test_reload_applies_cramps_and_node_id,
 						reload_setup, reload_teardown),
 	};
 

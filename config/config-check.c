@@ -1,5 +1,6 @@
 /* The checks that need more than one key, for every section. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -7,6 +8,7 @@
 #include "config/config-parser.h"
 #include "config/config-reminder.h"
 #include "config/config-value.h"
+#include "control/thermostat-defaults.h"
 
 #define LINE(spec, i, key) parser_key_line(p, spec, i, (spec)->kind, key)
 
@@ -154,6 +156,14 @@ static unsigned heating_line(const struct parser *p, const char *const *keys)
 	return 0;
 }
 
+/*
+ * over_temperature clears THERMOSTAT_OVERHEAT_HYSTERESIS_C below 'overheat': a
+ * floor the thermostat may hold must stay more than that below the cut-off, or
+ * the room reaches it, all heaters go off, it cools past the clearing point and
+ * heats again, over and over.
+ */
+#define OVERHEAT_CLEAR_MARGIN_C THERMOSTAT_OVERHEAT_HYSTERESIS_C
+
 static void check_heating(struct parser *p)
 {
 	const struct config_heating *h = &p->config->heating;
@@ -167,10 +177,19 @@ static void check_heating(struct parser *p)
 		    p, heating_line(p, (const char *[]){ "floor", "floor_max", "floor_min", NULL }),
 		    "'floor' (%g) must be within floor_min..floor_max (%g..%g)", h->floor_c,
 		    h->floor_min_c, h->floor_max_c);
-	else if (h->overheat_c <= h->floor_max_c + 1)
+	else if (h->overheat_c <= h->floor_max_c + OVERHEAT_CLEAR_MARGIN_C)
 		parser_error(p, heating_line(p, (const char *[]){ "overheat", "floor_max", NULL }),
-			     "'overheat' (%g) must be more than 1 °C above 'floor_max' (%g)",
-			     h->overheat_c, h->floor_max_c);
+			     "'overheat' (%g) must be more than %g °C above 'floor_max' (%g)",
+			     h->overheat_c, OVERHEAT_CLEAR_MARGIN_C, h->floor_max_c);
+	/* 'floor' is within floor_min..floor_max, so below the cut-off by the check above. */
+	else if (!isnan(h->day_floor_c) &&
+		 h->overheat_c <= h->day_floor_c + OVERHEAT_CLEAR_MARGIN_C)
+		parser_error(
+		    p, heating_line(p, (const char *[]){ "day_floor", "overheat", NULL }),
+		    "'day_floor' (%g) must be more than %g °C below 'overheat' (%g): by day "
+		    "the room would reach the cut-off, and over_temperature be raised and "
+		    "cleared all day",
+		    h->day_floor_c, OVERHEAT_CLEAR_MARGIN_C, h->overheat_c);
 }
 
 /* Suspecting cramps from movement needs something that reports movement. */

@@ -219,7 +219,8 @@ const struct key_spec config_keys[] = {
 	    HELP("The highest floor <base>/set/floor accepts, °C; overheat must be more than a "
 		 "degree above it.")),
 	KEY("heating", "day_floor", KEY_TEMP_OR_OFF, heating.day_floor_c, 5, 30, DEFAULT(NAN),
-	    HELP("Outside the night window: a temperature, or off (no heating by day).")),
+	    HELP("Outside the night window: a temperature, or off (no heating by day); "
+		 "overheat must be more than a degree above it.")),
 	KEY("heating", "night", KEY_TIME_RANGE, heating.night_start_min, 0, 0,
 	    DEFAULT_RANGE(THERMOSTAT_DEFAULT_NIGHT_START_MIN, THERMOSTAT_DEFAULT_NIGHT_END_MIN),
 	    HELP("The night window, local time; it may cross midnight.")),

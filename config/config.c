@@ -233,6 +233,26 @@ static void note_inline_comment(struct parser *p, const char *line)
 	p->line_hash = key_line && (strstr(eq, " # ") || strstr(eq, "\t# "));
 }
 
+/*
+ * Takes off what inih would read otherwise than a person means, before it sees
+ * the line. The UTF-8 byte order mark some editors write first: inih skips it
+ * too, but check_section_header() would not see the '[' behind it, and every
+ * key of the first section was dropped without a word. Indentation: inih takes
+ * an indented line as the rest of the value above (Python's multi-line values,
+ * which no key here has), so "  floor = 20" was "set twice" at the next key and
+ * an indented header left its keys in the section above.
+ */
+static void strip_line_start(const struct parser *p, char *line)
+{
+	size_t skip = 0;
+
+	if (p->reader.line == 1 && strncmp(line, "\xEF\xBB\xBF", 3) == 0)
+		skip = 3;
+	skip += strspn(line + skip, " \t");
+	if (skip > 0)
+		memmove(line, line + skip, strlen(line + skip) + 1);
+}
+
 static char *read_line(char *buf, int size, void *stream)
 {
 	struct parser *p = stream;
@@ -243,6 +263,7 @@ static char *read_line(char *buf, int size, void *stream)
 	p->line_refused = p->reader.too_long;
 	if (p->reader.too_long)
 		parser_error(p, p->reader.line, "line is longer than %d characters", size - 2);
+	strip_line_start(p, line);
 	check_section_header(p, line);
 	note_inline_comment(p, line);
 	return line;

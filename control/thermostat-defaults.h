@@ -21,6 +21,9 @@
 #define THERMOSTAT_DEFAULT_NO_EFFECT_USEC   (45 * 60 * 1000000ULL)
 #define THERMOSTAT_DEFAULT_PREHEAT_MAX_USEC (4 * 3600 * 1000000ULL)
 
+/* over_temperature clears this far below overheat: a floor must stay above it (config-check.c). */
+#define THERMOSTAT_OVERHEAT_HYSTERESIS_C 1.0
+
 /* Confirmed on, drawing less than this for this long: no heat. */
 #define THERMOSTAT_DEFAULT_NO_EFFECT_POWER_W    20.0
 #define THERMOSTAT_DEFAULT_NO_EFFECT_POWER_USEC (120 * 1000000ULL)

@@ -58,7 +58,7 @@ void thermostat_params_init(struct thermostat_params *p)
 		.max_on_usec = THERMOSTAT_DEFAULT_MAX_ON_USEC,
 		.max_on_rest_usec = 15 * USEC_PER_MIN,
 		.overheat_c = THERMOSTAT_DEFAULT_OVERHEAT_C,
-		.overheat_hysteresis_c = 1.0,
+		.overheat_hysteresis_c = THERMOSTAT_OVERHEAT_HYSTERESIS_C,
 		.stale_usec = 300 * USEC_PER_SEC,
 		.fallback_duty = THERMOSTAT_DEFAULT_FALLBACK_DUTY,
 		.fallback_period_usec = 30 * USEC_PER_MIN,

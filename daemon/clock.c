@@ -99,6 +99,21 @@ static int digits_at(const char *p, int n)
 	return v;
 }
 
+/*
+ * Whether mktime()/timegm() left @tm as it was asked: they move a day that
+ * the month does not have (February 31 to March 3, February 29 of 2026 to
+ * March 1). A date that does not exist is a mistake: refused. A local time
+ * in the spring DST gap (02:30 on the night the clocks go forward) is moved
+ * an hour on (03:30) and taken when @gap_ok: a person's "half past two" that
+ * night is a time, and a cramp is not lost for it.
+ */
+static bool tm_kept(const struct tm *tm, int y, int mo, int d, int h, int mi, int s, bool gap_ok)
+{
+	return tm->tm_year == y - 1900 && tm->tm_mon == mo - 1 && tm->tm_mday == d &&
+	       (tm->tm_hour == h || (gap_ok && tm->tm_hour == h + 1)) && tm->tm_min == mi &&
+	       tm->tm_sec == s;
+}
+
 int clock_parse_iso8601(const char *text, int64_t *ret_unix_s)
 {
 	int y, mo, d, h, mi, s = 0, oh = 0, om = 0;
@@ -126,7 +141,12 @@ int clock_parse_iso8601(const char *text, int64_t *ret_unix_s)
 			for (rest++; *rest >= '0' && *rest <= '9'; rest++)
 				;
 	}
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60 || y < 1970)
+	/*
+	 * A leap second (":60") is refused too: time_t has none, a client's clock
+	 * (Home Assistant's Python datetime) cannot write one, and taken as the
+	 * next second it would let "03:05:60" on any day through.
+	 */
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59 || y < 1970)
 		return -EINVAL;
 	tm = (struct tm){ .tm_year = y - 1900,
 			  .tm_mon = mo - 1,
@@ -136,8 +156,13 @@ int clock_parse_iso8601(const char *text, int64_t *ret_unix_s)
 			  .tm_sec = s,
 			  .tm_isdst = -1 };
 	if (*rest == '\0') {
-		t = mktime(&tm); /* local time: TZ and DST decide the offset */
-		if (t == (time_t) -1)
+		/*
+		 * Local time: TZ and DST decide the offset. In the autumn's repeated
+		 * hour mktime() picks one of the two (either is a real time); in the
+		 * spring gap it moves the time an hour on (see tm_kept()).
+		 */
+		t = mktime(&tm);
+		if (t == (time_t) -1 || !tm_kept(&tm, y, mo, d, h, mi, s, true))
 			return -EINVAL;
 		*ret_unix_s = (int64_t) t;
 		return 0;
@@ -152,7 +177,7 @@ int clock_parse_iso8601(const char *text, int64_t *ret_unix_s)
 			return -EINVAL;
 	}
 	t = timegm(&tm);
-	if (t == (time_t) -1)
+	if (t == (time_t) -1 || !tm_kept(&tm, y, mo, d, h, mi, s, false))
 		return -EINVAL;
 	*ret_unix_s = (int64_t) t - (rest[0] == '-' ? -1 : 1) * (oh * 3600 + om * 60);
 	return 0;

@@ -81,6 +81,51 @@ static void test_offsets_and_parsing(void **state)
 	assert_int_equal(clock_parse_iso8601("+2026-01-31T03:05Z", &t), -EINVAL);
 }
 
+/* A date or time that does not exist is refused, not moved to one that does. */
+static void test_iso8601_refuses_what_does_not_exist(void **state)
+{
+	static const char *const bad[] = {
+		"2026-02-31T03:00:00Z",      /* was 2026-03-03 */
+		"2026-04-31T03:00:00Z",      /* was 2026-05-01 */
+		"2026-02-29T03:00:00Z",      /* 2026 is no leap year */
+		"2100-02-29T03:00:00Z",      /* nor is 2100 */
+		"2026-06-31T03:00",          /* local time too */
+		"2026-01-31T24:00:00Z",      /* hour 24 */
+		"2026-01-31T24:00",          /* local */
+		"2026-01-31T03:60Z",         /* minute 60 */
+		"2026-01-31T03:05:60Z",      /* a leap second on a day without one */
+		"2016-12-31T23:59:60Z",      /* and on one: refused all the same (see clock.c) */
+		"2026-01-31T03:05:61+01:00", /* second 61 */
+		"2026-01-00T03:00Z",         /* day 0 */
+		"2026-00-10T03:00Z",         /* month 0 */
+	};
+	int64_t t;
+
+	(void) state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (clock_parse_iso8601(bad[i], &t) != -EINVAL)
+			fail_msg("'%s' was taken", bad[i]);
+
+	assert_int_equal(clock_parse_iso8601("2028-02-29T03:00:00Z", &t), 0);
+	assert_true(t == INT64_C(1835406000));
+	assert_int_equal(clock_parse_iso8601("2000-02-29T00:00Z", &t), 0);
+	assert_true(t == INT64_C(951782400));
+	assert_int_equal(clock_parse_iso8601("2026-12-31T23:59:59Z", &t), 0);
+	assert_true(t == INT64_C(1798761599));
+	assert_int_equal(clock_parse_iso8601("2026-04-30T23:59:59+02:00", &t), 0);
+	assert_true(t == INT64_C(1777586399));
+	/* Either side of the spring gap, and in the autumn's repeated hour (one of the two). */
+	assert_int_equal(clock_parse_iso8601("2026-03-29T01:59:59", &t), 0);
+	assert_true(t == INT64_C(1774745999));
+	assert_int_equal(clock_parse_iso8601("2026-03-29T03:00", &t), 0);
+	assert_true(t == INT64_C(1774746000));
+	/* In the gap (Berlin springs from 02:00 to 03:00): an hour on, not refused. */
+	assert_int_equal(clock_parse_iso8601("2026-03-29T02:30", &t), 0);
+	assert_true(t == INT64_C(1774747800));
+	assert_int_equal(clock_parse_iso8601("2026-10-25T02:30", &t), 0);
+	assert_true(t == INT64_C(1792888200) || t == INT64_C(1792891800));
+}
+
 /* The clock-jump timer is armed ahead of now, also past 2038: never at a time already past. */
 static void test_clock_jump_arms_ahead_past_2038(void **state)
 {
@@ -137,6 +182,7 @@ int main(void)
 		cmocka_unit_test(test_monotonic_moves_forward),
 		cmocka_unit_test(test_span_as_a_person_reads_it),
 		cmocka_unit_test(test_offsets_and_parsing),
+		cmocka_unit_test(test_iso8601_refuses_what_does_not_exist),
 		cmocka_unit_test(test_clock_jump_arms_ahead_past_2038),
 		cmocka_unit_test(test_clock_jump_threshold),
 	};

@@ -563,6 +563,93 @@ static void test_auto_off_minimum(void **state)
 		config_free(load_text(good[i]));
 }
 
+/*
+ * A UTF-8 byte order mark (Notepad writes one): inih skips it, and the first
+ * section is read as any other, not dropped without a word.
+ */
+static void test_byte_order_mark_keeps_first_section(void **state)
+{
+	struct config *c = load_text("\xEF\xBB\xBF[heating]\nfloor = 20\n[mqtt]\nport = 1884\n");
+	char *error;
+
+	(void) state;
+	assert_true(c->heating.floor_c == 20);
+	assert_int_equal(c->mqtt.port, 1884);
+	config_free(c);
+	/* Its keys are checked too. */
+	error = refuse_text("\xEF\xBB\xBF[heating]\nflor = 20\n");
+	if (!strstr(error, ":2: unknown key 'flor' in [heating]"))
+		fail_msg("got '%s'", error);
+	free(error);
+}
+
+/*
+ * Indented lines are read as written: inih takes one as the rest of the value
+ * above (a Python multi-line value, which no key has), which gave "'floor' is
+ * set twice" at the next key, and an indented header made its keys unknown.
+ */
+static void test_indented_lines_are_read_as_written(void **state)
+{
+	struct config *c = load_text("[heating]\n  floor = 20\n  min_on = 5min\n"
+				     "\t[mqtt]\n\tport = 1884\n  # a comment\n\t ; another\n \n"
+				     "  [cramps]\n  suspect_from_movement = no\n");
+	char *error;
+
+	(void) state;
+	assert_true(c->heating.floor_c == 20);
+	assert_true(c->heating.min_on_usec == 300000000ULL);
+	assert_int_equal(c->mqtt.port, 1884);
+	config_free(c);
+	c = load_text("[heating]\nfloor = 20\n  [mqtt]\n  port = 1884\n");
+	assert_true(c->heating.floor_c == 20);
+	assert_int_equal(c->mqtt.port, 1884);
+	config_free(c);
+	/* An error on an indented line is said at that line. */
+	error = refuse_text("[heating]\n  floor = 20\n  floor = 21\n");
+	if (!strstr(error, ":3: 'floor' is set twice in [heating] (first on line 2)"))
+		fail_msg("got '%s'", error);
+	free(error);
+	error = refuse_text("[heating]\nfloor = 20\n  [mqtt]\n  flor = 20\n");
+	if (!strstr(error, ":4: unknown key 'flor' in [mqtt]"))
+		fail_msg("got '%s'", error);
+	free(error);
+}
+
+/*
+ * A day_floor the room cannot hold below the cut-off: over_temperature raised,
+ * every heater off, cleared a degree lower, heating again, all day. Refused at
+ * the day_floor line, as floor_max is.
+ */
+static void test_day_floor_below_overheat(void **state)
+{
+	static const struct {
+		const char *text, *error;
+	} bad[] = {
+		{ "[heating]\nday_floor = 28\n",
+		  ":2: 'day_floor' (28) must be more than 1 °C below 'overheat' (26)" },
+		{ "[heating]\nday_floor = 25\n",
+		  ":2: 'day_floor' (25) must be more than 1 °C below 'overheat' (26)" },
+		{ "[heating]\nfloor_max = 20\noverheat = 22\n\nday_floor = 21.5\n",
+		  ":5: 'day_floor' (21.5) must be more than 1 °C below 'overheat' (22)" },
+	};
+	static const char *const good[] = {
+		"[heating]\nday_floor = 24.5\n",
+		"[heating]\nday_floor = off\n",
+		"[heating]\nday_floor = 28\noverheat = 30\n",
+	};
+
+	(void) state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *error = refuse_text(bad[i].text);
+
+		if (!strstr(error, bad[i].error))
+			fail_msg("got '%s'\nwanted '%s'", error, bad[i].error);
+		free(error);
+	}
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		config_free(load_text(good[i]));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -574,6 +661,9 @@ int main(void)
 		cmocka_unit_test(test_inline_comments_in_text_are_said),
 		cmocka_unit_test(test_heaters_without_a_thermometer_are_said),
 		cmocka_unit_test(test_auto_off_minimum),
+		cmocka_unit_test(test_byte_order_mark_keeps_first_section),
+		cmocka_unit_test(test_indented_lines_are_read_as_written),
+		cmocka_unit_test(test_day_floor_below_overheat),
 		cmocka_unit_test(test_password_is_read_and_masked),
 		cmocka_unit_test(test_example_documents_every_key),
 		cmocka_unit_test(test_key_table),

@@ -301,6 +301,16 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 		now_usec - in->room_usec <= t->p.stale_usec;
 	if (fresh) {
 		t->had_fresh = true;
+		/*
+		 * A reading older than the last one is another thermometer's: the room
+		 * fell back to it when the one before went stale (it keeps its own
+		 * time, room-sensors.h). The estimate starts again from it; the
+		 * model's observer takes the next newer one (thermostat-learn.c).
+		 */
+		if (t->have_reading && in->room_usec < t->last_reading_usec) {
+			thermostat_estimate_reset(&t->est);
+			t->have_reading = false;
+		}
 		if (!t->have_reading || in->room_usec > t->last_reading_usec) {
 			if (t->have_reading &&
 			    in->room_usec - t->last_reading_usec > 3 * t->p.reading_period_usec)

@@ -67,7 +67,13 @@ void heating_path_params(const struct config *c, unsigned n_stages, struct therm
 	ret->fallback_duty = h->fallback_duty;
 	ret->no_effect_usec = h->no_effect_usec;
 	ret->preheat_max_usec = h->preheat_max_usec;
-	/* The room decides when a sensor is stale; never second-guess it sooner. */
+	/*
+	 * The room judges each value by the stale_after of the sensor it came from:
+	 * at that sensor's stale edge it hands heating the value it falls back to
+	 * (with that one's own time) or an unknown room (room_sensors' news). The
+	 * longest stale_after is only the thermostat's backstop (and its wait for a
+	 * first reading): it never judges a value sooner than the room does.
+	 */
 	for (size_t i = 0; i < c->n_sensors; i++)
 		if (c->sensors[i].stale_after_usec > ret->stale_usec)
 			ret->stale_usec = c->sensors[i].stale_after_usec;

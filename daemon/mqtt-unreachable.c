@@ -186,8 +186,8 @@ void mqtt_connection_lost(struct mqtt *m, int error, uint64_t lasted_usec)
 	else
 		log_warning(
 		    "connection to MQTT broker %s:%d lost again %.0f s after connecting: %s "
-		    "(is another client using client_id '%s'? a broker drops the older of "
-		    "two; backing off until one holds)",
+		    "(the broker restarted again, or is another client using client_id "
+		    "'%s'? a broker drops the older of two; backing off until one holds)",
 		    m->host, m->port, lasted_s, why, m->client_id);
 	m->short_warned = m->short_connections > 1;
 }

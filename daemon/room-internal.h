@@ -48,6 +48,7 @@ struct room_sensor {
 	struct mqtt_slot *slot;
 	struct topic_silence silence; /* whether anything arrives on the topic */
 	bool unit_asked;              /* a value in the other unit's range was said */
+	bool unit_said;               /* TempUnit "C" against fahrenheit = yes was said */
 	sd_event_source *silence_timer;
 };
 

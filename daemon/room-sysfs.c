@@ -15,12 +15,33 @@ void room_sysfs_stop(struct room_sensor *s)
 	s->timeout_timer = sd_event_source_disable_unref(s->timeout_timer);
 }
 
+/*
+ * The device the source was opened on has gone (a DS18B20 replaced, a module
+ * unloaded): its paths were fixed when it was found, so reading them again can
+ * only fail. Drop the source; the next interval looks for the device anew, by
+ * discovery too, as at start (room_on_interval_timer()).
+ */
+static void device_gone(struct room_sensor *s, int result)
+{
+	const char *device = temp_source_device(s->temp);
+
+	log_warning("%s: '%s' has gone (%s): looking for the sensor again every interval",
+		    s->source, device ? device : s->type_name, strerror(-result));
+	(void) sd_event_source_set_enabled(s->retry_timer, SD_EVENT_OFF);
+	s->temp = temp_source_free(s->temp);
+	s->failing = true; /* "measuring again" once it is found and reads */
+}
+
 static void attempt_done(struct room_sensor *s, int result, const struct temp_reading *reading)
 {
 	uint64_t now = clock_monotonic_usec();
 	uint64_t delay = 0;
 
 	room_sysfs_stop(s);
+	if (result == -ENOENT || result == -ENODEV) {
+		device_gone(s, result);
+		return;
+	}
 	switch (temp_retry_step(&s->retry, &s->retry_params, result, now, s->conversion_usec,
 				s->deadline_usec, &delay)) {
 	case TEMP_RETRY_ACTION_DONE:

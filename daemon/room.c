@@ -336,16 +336,33 @@ static bool sensors_alike(const struct config_sensor *a, const struct config_sen
 	return config_section_equal("sensor", a, &b_as_a);
 }
 
+/*
+ * Sensor @i was made anew by the reload: it starts healthy, and nothing would
+ * clear a sensor_stale alert the old one left. The alert is checked as after a
+ * restart (alerts_recheck()): confirmed if the new sensor goes stale too within
+ * its stale_after, else cleared then, saying so.
+ */
+static void recheck_stale(struct room *r, size_t i)
+{
+	(void) alerts_recheck(r->alerts, "sensor_stale", r->sensors[i].source,
+			      r->sensors[i].cfg->stale_after_usec + ALERTS_RECHECK_SLACK_USEC);
+}
+
 bool room_adopt(struct room *r, const struct room *old)
 {
 	size_t adopted = 0;
 
 	assert(r);
 	assert(old);
-	if (!r->track || !old->track)
+	if (!r->track || !old->track) {
+		for (size_t i = 0; i < r->n_sensors; i++)
+			recheck_stale(r, i);
 		return r->n_sensors == old->n_sensors;
-	for (size_t i = 0; i < r->n_sensors; i++)
-		for (size_t j = 0; j < old->n_sensors; j++) {
+	}
+	for (size_t i = 0; i < r->n_sensors; i++) {
+		bool kept = false;
+
+		for (size_t j = 0; j < old->n_sensors && !kept; j++) {
 			if (!sensors_alike(r->sensors[i].cfg, old->sensors[j].cfg))
 				continue;
 			room_sensors_adopt(r->track, i, old->track, j);
@@ -360,9 +377,12 @@ bool room_adopt(struct room *r, const struct room *old)
 			r->sensors[i].silence = old->sensors[j].silence;
 			/* Listening starts again on this one's connection (room_start()). */
 			topic_silence_pause(&r->sensors[i].silence);
+			kept = true;
 			adopted++;
-			break;
 		}
+		if (!kept)
+			recheck_stale(r, i);
+	}
 	room_sensors_adopt_news(r->track, old->track);
 	r->reading = room_sensors_reading(r->track, clock_monotonic_usec());
 	r->published = old->published;
@@ -390,6 +410,7 @@ static void on_thermometer_message(const struct mqtt_message *msg, void *userdat
 {
 	struct room_sensor *s = userdata;
 	struct temp_reading reading = { 0 };
+	enum temp_payload_unit unit = TEMP_PAYLOAD_UNIT_CONFIG;
 	const char *reason = NULL, *hint;
 	int rc;
 
@@ -409,7 +430,8 @@ static void on_thermometer_message(const struct mqtt_message *msg, void *userdat
 			  msg->topic);
 		return;
 	}
-	rc = temp_payload_parse(msg->payload, msg->len, &s->payload, &reading.value_mc, &reason);
+	rc = temp_payload_parse_unit(msg->payload, msg->len, &s->payload, &reading.value_mc, &unit,
+				     &reason);
 	if (rc < 0) {
 		log_write(payload_refusals_warn(&s->refusals, rc, clock_monotonic_usec())
 			      ? LOG_LEVEL_WARNING
@@ -423,9 +445,18 @@ static void on_thermometer_message(const struct mqtt_message *msg, void *userdat
 	 * -127 °C) is no sign the device is well, and is said by the checks.
 	 */
 	payload_refusals_parsed(&s->refusals);
-	/* Asked once a run: no work on the readings after. */
-	hint =
-	    s->unit_asked ? NULL : temp_payload_unit_hint(reading.value_mc, s->payload.fahrenheit);
+	/* Said once a run, as the hint below: the payload's unit wins over the setting. */
+	if (unit == TEMP_PAYLOAD_UNIT_C && s->payload.fahrenheit && !s->unit_said) {
+		s->unit_said = true;
+		log_warning("%s: the payload on '%s' says \"TempUnit\":\"C\": its values are "
+			    "taken as °C, as the device says; fahrenheit = yes in [%s] is for "
+			    "payloads without a unit, ignoring it",
+			    s->source, msg->topic, s->source);
+	}
+	/* Asked once a run, of a payload without a unit: no work on the readings after. */
+	hint = s->unit_asked || unit != TEMP_PAYLOAD_UNIT_CONFIG
+		   ? NULL
+		   : temp_payload_unit_hint(reading.value_mc, s->payload.fahrenheit);
 	if (hint) {
 		s->unit_asked = true; /* a room does get that warm or cold */
 		log_warning("%s: %.1f °C is not a bedroom's temperature: %s in [%s]", s->source,
@@ -447,8 +478,16 @@ int room_start(struct room *r, struct mqtt *mqtt)
 	for (size_t i = 0; i < r->n_sensors; i++) {
 		struct room_sensor *s = &r->sensors[i];
 
+		/*
+		 * QoS 0: the session is persistent (daemon/mqtt.c), and for a QoS 1
+		 * subscription the broker keeps what the thermometer sent while
+		 * bedroomd was away and delivers it at the reconnect, not retained:
+		 * a reading of long ago that would count as taken now. At QoS 0 the
+		 * broker queues nothing for it; a missed reading is only a missed
+		 * one, and the next comes within the device's interval.
+		 */
 		if (s->cfg->type == CONFIG_SENSOR_TYPE_MQTT)
-			rc = mqtt_subscribe(mqtt, s->cfg->topic, 1, on_thermometer_message, s,
+			rc = mqtt_subscribe(mqtt, s->cfg->topic, 0, on_thermometer_message, s,
 					    &s->slot);
 		else
 			rc = sd_event_source_set_enabled(s->interval_timer, SD_EVENT_ON);

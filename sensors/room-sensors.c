@@ -17,8 +17,7 @@ struct room_sensors {
 	struct room_sensor_track *sensors;
 	const struct sensor_health **healths; /* of each sensor, for the aggregate */
 	struct room_reading last;             /* the room reading last looked at */
-	bool handed_on;                       /* a known reading was news before */
-	uint64_t handed_on_usec;              /* its taken time */
+	struct room_reading handed;           /* the room reading last handed on */
 };
 
 int room_sensors_new(const struct room_sensor_params *params, size_t n, enum room_temp_mode mode,
@@ -81,25 +80,32 @@ static bool readings_differ(const struct room_reading *a, const struct room_read
 }
 
 /*
- * Compares the room reading now with the last one: news is a value taken later
- * than the last handed on, or the room temperature going unknown. A reading
- * that only falls back to an older sensor's value is not news: heating keeps
- * what it has until that sensor reads again.
+ * Compares the room reading now with the last one handed on. News is a value
+ * taken later than that one, or the room temperature going unknown (once).
+ * When a sensor has just dropped out (@dropped), the value the room falls back
+ * to is news too, with the time it was taken, older perhaps than the last one
+ * handed on (a value keeps its time): heating must not go on with the dead
+ * sensor's value for as long as the longest stale_after allows. Otherwise an
+ * older value is not handed on (two live sensors under min taking turns):
+ * heating keeps what it has until that sensor reads again. The same reading is
+ * never handed on twice.
  */
-static void look(struct room_sensors *rs, uint64_t now_usec, struct room_sensors_result *ret)
+static void look(struct room_sensors *rs, uint64_t now_usec, bool dropped,
+		 struct room_sensors_result *ret)
 {
 	struct room_reading now = room_sensors_reading(rs, now_usec);
 
 	ret->reading = now;
 	ret->changed = readings_differ(&now, &rs->last);
-	if (now.known)
-		ret->news = !rs->handed_on || now.taken_usec > rs->handed_on_usec;
+	if (!readings_differ(&now, &rs->handed))
+		ret->news = false;
+	else if (now.known)
+		ret->news = !rs->handed.known || now.taken_usec > rs->handed.taken_usec ||
+			    (dropped && ret->changed);
 	else
-		ret->news = rs->last.known;
-	if (ret->news && now.known) {
-		rs->handed_on = true;
-		rs->handed_on_usec = now.taken_usec;
-	}
+		ret->news = true;
+	if (ret->news)
+		rs->handed = now;
 	rs->last = now;
 }
 
@@ -121,12 +127,14 @@ void room_sensors_offer(struct room_sensors *rs, size_t i, const struct temp_rea
 	}
 	ret->recovered = sensor_health_good(&s->health, reading->value_mc + s->p.offset_mc,
 					    now_usec) == SENSOR_HEALTH_EVENT_RECOVERED;
-	look(rs, now_usec, ret);
+	look(rs, now_usec, false, ret);
 }
 
 void room_sensors_tick(struct room_sensors *rs, uint64_t now_usec, struct room_sensors_result *ret,
 		       bool *ret_went_stale)
 {
+	bool dropped = false;
+
 	assert(rs);
 	assert(ret);
 	memset(ret, 0, sizeof(*ret));
@@ -134,10 +142,11 @@ void room_sensors_tick(struct room_sensors *rs, uint64_t now_usec, struct room_s
 		bool stale = sensor_health_tick(&rs->sensors[i].health, now_usec) ==
 			     SENSOR_HEALTH_EVENT_STALE;
 
+		dropped |= stale;
 		if (ret_went_stale)
 			ret_went_stale[i] = stale;
 	}
-	look(rs, now_usec, ret);
+	look(rs, now_usec, dropped, ret);
 }
 
 uint64_t room_sensors_next_usec(const struct room_sensors *rs)
@@ -174,8 +183,7 @@ void room_sensors_adopt_news(struct room_sensors *to, const struct room_sensors 
 	assert(to);
 	assert(from);
 	to->last = from->last;
-	to->handed_on = from->handed_on;
-	to->handed_on_usec = from->handed_on_usec;
+	to->handed = from->handed;
 }
 
 const struct sensor_health *room_sensors_health(const struct room_sensors *rs, size_t i)

@@ -14,10 +14,14 @@
  * one room reading that keeps the time it was taken. This is the path from a
  * sensor's value to what heating sees, shared by the daemon and the benchmark.
  *
- * A room reading is news for heating only when a sensor delivered a value the
- * room reading is made from, taken later than the last one handed on (or when
- * the room temperature became unknown): a value is never handed on twice, nor
- * re-stamped with a later time. Pure: time is CLOCK_MONOTONIC microseconds from
+ * A room reading is news for heating when a sensor delivered a value the room
+ * reading is made from, taken later than the last one handed on; when a sensor
+ * dropped out (at its own stale_after) and the room reading fell back to
+ * another's value; and when the room temperature became unknown. A dead
+ * sensor's value so goes when that sensor goes stale, not when the longest
+ * stale_after ends. A value is never handed on twice, nor re-stamped: one the
+ * room falls back to keeps the (older) time it was taken, and the thermostat
+ * starts its estimate again from it. Pure: time is CLOCK_MONOTONIC microseconds from
  * the caller; no clock, no I/O, no logging.
  */
 

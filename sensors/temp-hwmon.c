@@ -132,6 +132,13 @@ static void *hwmon_close(void *data)
 	return NULL;
 }
 
+static const char *hwmon_device(const void *data)
+{
+	const struct temp_hwmon *h = data;
+
+	return h->input;
+}
+
 const struct temp_source_ops temp_hwmon_ops = {
 	.conversion_usec = 50ULL * 1000,
 	.retries = 1,
@@ -139,4 +146,5 @@ const struct temp_source_ops temp_hwmon_ops = {
 	.open = hwmon_open,
 	.measure = hwmon_measure,
 	.close = hwmon_close,
+	.device = hwmon_device,
 };

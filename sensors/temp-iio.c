@@ -133,6 +133,13 @@ static void *iio_close(void *data)
 	return NULL;
 }
 
+static const char *iio_device(const void *data)
+{
+	const struct temp_iio *io = data;
+
+	return io->dir;
+}
+
 const struct temp_source_ops temp_iio_ops = {
 	/* dht11: 18 ms start pulse plus ~5 ms of data; bmp280: one I2C burst. */
 	.conversion_usec = 100ULL * 1000,
@@ -142,4 +149,5 @@ const struct temp_source_ops temp_iio_ops = {
 	.open = iio_open,
 	.measure = iio_measure,
 	.close = iio_close,
+	.device = iio_device,
 };

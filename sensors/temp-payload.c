@@ -68,8 +68,8 @@ static int parse_plain(const char *s, size_t len, double *ret, const char **ret_
 }
 
 /* Follows the dot-separated @key from @root. NULL when a step is missing. */
-static int parse_json(const char *data, size_t len, const char *key, double *ret, bool *ret_f,
-		      const char **ret_reason)
+static int parse_json(const char *data, size_t len, const char *key, double *ret,
+		      enum temp_payload_unit *ret_unit, const char **ret_reason)
 {
 	json_t *root, *v, *unit;
 	json_error_t err;
@@ -82,10 +82,13 @@ static int parse_json(const char *data, size_t len, const char *key, double *ret
 	if (unit) {
 		const char *u;
 
+		/* The device says what it sends: either way, over params.fahrenheit. */
 		u = json_string_value(unit);
 		if (u && strcmp(u, "F") == 0)
-			*ret_f = true;
-		else if (!u || strcmp(u, "C") != 0) {
+			*ret_unit = TEMP_PAYLOAD_UNIT_F;
+		else if (u && strcmp(u, "C") == 0)
+			*ret_unit = TEMP_PAYLOAD_UNIT_C;
+		else {
 			r = fail(ret_reason, "TempUnit is neither \"C\" nor \"F\"", -EINVAL);
 			goto out;
 		}
@@ -112,7 +115,15 @@ out:
 int temp_payload_parse(const void *data, size_t len, const struct temp_payload_params *p,
 		       int32_t *ret_mc, const char **ret_reason)
 {
+	return temp_payload_parse_unit(data, len, p, ret_mc, NULL, ret_reason);
+}
+
+int temp_payload_parse_unit(const void *data, size_t len, const struct temp_payload_params *p,
+			    int32_t *ret_mc, enum temp_payload_unit *ret_unit,
+			    const char **ret_reason)
+{
 	size_t max = p->max_size ? p->max_size : TEMP_PAYLOAD_DEFAULT_MAX_SIZE;
+	enum temp_payload_unit unit = TEMP_PAYLOAD_UNIT_CONFIG;
 	bool fahrenheit = p->fahrenheit;
 	double c = 0.0;
 	int r;
@@ -125,7 +136,7 @@ int temp_payload_parse(const void *data, size_t len, const struct temp_payload_p
 	if (!utf8_valid(data, len))
 		return fail(ret_reason, "payload is not UTF-8", -EILSEQ);
 	if (p->json_key)
-		r = parse_json(data, len, p->json_key, &c, &fahrenheit, ret_reason);
+		r = parse_json(data, len, p->json_key, &c, &unit, ret_reason);
 	else if (memchr(data, '{', len))
 		r = fail(ret_reason, "JSON payload but no json_key set", -EBADMSG);
 	else
@@ -134,11 +145,23 @@ int temp_payload_parse(const void *data, size_t len, const struct temp_payload_p
 		return r;
 	if (!isfinite(c))
 		return fail(ret_reason, "not a finite number", -EDOM);
+	switch (unit) {
+	case TEMP_PAYLOAD_UNIT_CONFIG:
+		break;
+	case TEMP_PAYLOAD_UNIT_C:
+		fahrenheit = false;
+		break;
+	case TEMP_PAYLOAD_UNIT_F:
+		fahrenheit = true;
+		break;
+	}
 	if (fahrenheit)
 		c = (c - 32.0) * 5.0 / 9.0;
 	if (c < -1000.0 || c > 1000.0)
 		return fail(ret_reason, "temperature beyond +-1000 °C", -ERANGE);
 	*ret_mc = (int32_t) lround(c * 1000.0);
+	if (ret_unit)
+		*ret_unit = unit;
 	return 0;
 }
 

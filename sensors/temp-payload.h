@@ -18,9 +18,10 @@
  * Decisions:
  *  - A JSON string holding a plain number ("21.5") is accepted: some bridges
  *    quote numbers, and the string is parsed as strictly as a plain payload.
- *  - Fahrenheit is converted, not rejected: when the top-level object has
- *    "TempUnit":"F" (Tasmota), or params.fahrenheit is set. Any other
- *    TempUnit than "C"/"F" is rejected.
+ *  - Fahrenheit is converted, not rejected. A top-level "TempUnit" (Tasmota)
+ *    decides the unit either way: "F" is °F, "C" is °C even with
+ *    params.fahrenheit set (the device says what it sends); params.fahrenheit
+ *    applies to payloads without a unit. Any other TempUnit is rejected.
  *  - JSON null (zigbee2mqtt while the device has no value) is -ENODATA.
  *  - "nan", "inf" (ESPHome when the sensor failed) are -EDOM.
  */
@@ -45,6 +46,22 @@ struct temp_payload_params {
  */
 int temp_payload_parse(const void *data, size_t len, const struct temp_payload_params *p,
 		       int32_t *ret_mc, const char **ret_reason);
+
+/* Which unit a payload's value was taken in, and who said so. */
+enum temp_payload_unit {
+	TEMP_PAYLOAD_UNIT_CONFIG, /* the payload has no unit: params.fahrenheit decides */
+	TEMP_PAYLOAD_UNIT_C,      /* the payload says "TempUnit":"C" */
+	TEMP_PAYLOAD_UNIT_F,      /* the payload says "TempUnit":"F" */
+};
+
+/*
+ * temp_payload_parse(), also saying in *@ret_unit (may be NULL; set on
+ * success only) which unit the payload carried: a "C" with params.fahrenheit
+ * set is worth telling the user (the setting does nothing for this device).
+ */
+int temp_payload_parse_unit(const void *data, size_t len, const struct temp_payload_params *p,
+			    int32_t *ret_mc, enum temp_payload_unit *ret_unit,
+			    const char **ret_reason);
 
 /*
  * True when a reading received at @received_usec is too old at @now_usec to

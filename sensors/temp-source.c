@@ -137,6 +137,12 @@ const struct temp_source_ops *temp_source_get_ops(const struct temp_source *s)
 	return s->ops;
 }
 
+const char *temp_source_device(const struct temp_source *s)
+{
+	assert(s);
+	return s->ops->device ? s->ops->device(s->data) : NULL;
+}
+
 /*
  * The child holds nothing of the daemon's but its pipe: a copy of the MQTT
  * socket or a GPIO request kept open here would keep that file alive after

@@ -73,6 +73,8 @@ struct temp_source_ops {
 	int (*measure)(void *data, struct temp_reading *ret);
 	/* Accepts NULL, returns NULL. */
 	void *(*close)(void *data);
+	/* The sysfs file or directory open() found, for the log (owned by @data); may be NULL. */
+	const char *(*device)(const void *data);
 };
 
 /* The ops table registered for @type, or NULL for an unknown type. */
@@ -94,6 +96,12 @@ struct temp_source *temp_source_free(struct temp_source *s);
 
 /* The backend's ops, for its defaults (retries, conversion_usec). */
 const struct temp_source_ops *temp_source_get_ops(const struct temp_source *s);
+
+/*
+ * The sysfs path temp_source_new() found the device at (owned by @s), for the
+ * log: a device found by discovery says which one; NULL if the backend does not say.
+ */
+const char *temp_source_device(const struct temp_source *s);
 
 /*
  * Starts a measurement in a child process. Returns 0 and, in

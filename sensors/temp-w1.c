@@ -197,6 +197,13 @@ static void *w1_close(void *data)
 	return NULL;
 }
 
+static const char *w1_device(const void *data)
+{
+	const struct temp_w1 *w = data;
+
+	return w->w1_slave;
+}
+
 const struct temp_source_ops temp_w1_ops = {
 	/* 750 ms for a 12-bit conversion, plus the bus transactions. */
 	.conversion_usec = 800ULL * 1000,
@@ -205,4 +212,5 @@ const struct temp_source_ops temp_w1_ops = {
 	.open = w1_open,
 	.measure = w1_measure,
 	.close = w1_close,
+	.device = w1_device,
 };

@@ -244,6 +244,72 @@ static void test_stale_sensor_raises_and_clears_an_alert(void **state)
 }
 
 /*
+ * A DS18B20 found by discovery (no device =) replaced by another: the paths of
+ * the one that went fail with ENOENT; the daemon says so once and looks for the
+ * sensor again, finds the new one, and the room has a temperature again, with
+ * no restart.
+ */
+static void test_a_replaced_ds18b20_is_found_again(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[512], path[256];
+	char *log;
+
+	wait_room_temperature(f, "19.5");
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/devices/w1_bus_master1/28-0000000bbbbb'", f->sys);
+	assert_int_equal(system(cmd), 0);
+	snprintf(path, sizeof(path), "%s/devices/w1_bus_master1/28-0000000bbbbb/w1_slave", f->sys);
+	write_file(path, "25 01 4b 46 7f ff 0b 10 a1 : crc=a1 YES\n"
+			 "25 01 4b 46 7f ff 0b 10 a1 t=18250\n");
+	client_clear(f->client);
+	plug_ds18b20(f, false);
+	snprintf(path, sizeof(path), "%s/bus/w1/devices/28-0000000bbbbb", f->sys);
+	assert_int_equal(symlink("../../../devices/w1_bus_master1/28-0000000bbbbb", path), 0);
+	/* An interval of 2 s: found within a few; stale_after (2 min) is far off. */
+	wait_room_temperature(f, "18.25");
+	log = daemon_stderr(&f->daemon);
+	assert_non_null(strstr(log, "sensor.bed: '"));
+	assert_non_null(strstr(log, DEV "/w1_slave' has gone (No such file or directory): "
+					"looking for the sensor again every interval"));
+	assert_non_null(strstr(log, "sensor.bed: measuring again"));
+	free(log);
+}
+
+/*
+ * A thermometer's message sent while bedroomd is stopped: its session is
+ * persistent, and a QoS 1 subscription made the broker queue the message and
+ * hand it over at the restart, not retained, as if measured then. The
+ * thermometer topics are subscribed at QoS 0: nothing is queued, and the
+ * first reading after the restart is one sent after it.
+ */
+static void test_a_reading_sent_while_stopped_is_not_taken(void **state)
+{
+	struct fixture *f = *state;
+	char *log;
+
+	wait_room_temperature(f, "19.5");
+	client_publish(f->client, f->thermo_topic, "{\"temperature\": 17.5}", false);
+	wait_room_temperature(f, "17.5");
+	assert_int_equal(kill(f->daemon.pid, SIGTERM), 0);
+	assert_true(daemon_wait_exit(&f->daemon, 10000) >= 0);
+	/* QoS 1, not retained: what a persistent session's broker would keep. */
+	assert_int_equal(
+	    client_publish(f->client, f->thermo_topic, "{\"temperature\": 15.25}", false), 0);
+	usleep(300000);
+	client_clear(f->client);
+	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
+	wait_room_temperature(f, "19.5");
+	sleep(3);
+	assert_null(client_wait(f->client, f->state_topic, "~\"temperature\":15.25", 100));
+	log = daemon_stderr(&f->daemon);
+	assert_null(strstr(log, "15.250"));
+	free(log);
+	/* A reading sent now is taken. */
+	client_publish(f->client, f->thermo_topic, "{\"temperature\": 16.75}", false);
+	wait_room_temperature(f, "16.75");
+}
+
+/*
  * A restart while an alert is active: the next run shows it again (no second
  * "raised") and, the thermometer being back, clears it once its check is over.
  */
@@ -320,6 +386,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_a_dip_between_samples_is_the_lowest_before_a_cramp, setup_patient,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_a_replaced_ds18b20_is_found_again,
+						setup_patient, teardown),
+		cmocka_unit_test_setup_teardown(test_a_reading_sent_while_stopped_is_not_taken,
+						setup_patient, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

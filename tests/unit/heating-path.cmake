@@ -4,3 +4,6 @@ bedroomd_unit_test(heating-path SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-heating-p
 # What heating keeps of what the thermostat learned, on a real store.
 bedroomd_unit_test(heating-model SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-heating-model.c
 	${CMAKE_CURRENT_LIST_DIR}/test-store-fixture.c LIBS bedroomd-daemon PkgConfig::SQLITE)
+# Two thermometers, one goes silent: heating follows the value the room publishes.
+bedroomd_unit_test(room-fallback SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-room-fallback.c
+	LIBS bedroomd-heating-path)

@@ -184,6 +184,51 @@ static void test_fahrenheit_param_and_age(void **state)
 	assert_false(temp_payload_expired(500, 100, 10));
 }
 
+/*
+ * Tasmota's TempUnit decides the unit either way; fahrenheit = yes is for
+ * payloads without one. A "C" used to be read as °F with fahrenheit set: 21 °C
+ * as -6.1 °C, heating without end.
+ */
+static void test_temp_unit_decides(void **state)
+{
+	static const char c[] = "{\"Time\":\"2026-01-01T03:00:00\",\"DS18B20\":"
+				"{\"Temperature\":21.0},\"TempUnit\":\"C\"}";
+	static const char f[] = "{\"DS18B20\":{\"Temperature\":69.8},\"TempUnit\":\"F\"}";
+	static const char none[] = "{\"DS18B20\":{\"Temperature\":69.8}}";
+	struct temp_payload_params p = { .json_key = "DS18B20.Temperature" };
+	enum temp_payload_unit unit;
+	int32_t mc = 0;
+
+	(void) state;
+	for (int fahrenheit = 0; fahrenheit < 2; fahrenheit++) {
+		p.fahrenheit = fahrenheit;
+		assert_int_equal(temp_payload_parse(c, strlen(c), &p, &mc, NULL), 0);
+		assert_int_equal(mc, 21000);
+		assert_int_equal(temp_payload_parse(f, strlen(f), &p, &mc, NULL), 0);
+		assert_int_equal(mc, 21000);
+		/* No unit in the payload: the setting decides. */
+		assert_int_equal(temp_payload_parse(none, strlen(none), &p, &mc, NULL), 0);
+		assert_int_equal(mc, fahrenheit ? 21000 : 69800);
+	}
+	/* Which unit the payload said, for the daemon to tell a setting it overrides. */
+	for (int fahrenheit = 0; fahrenheit < 2; fahrenheit++) {
+		p.fahrenheit = fahrenheit;
+		assert_int_equal(temp_payload_parse_unit(c, strlen(c), &p, &mc, &unit, NULL), 0);
+		assert_int_equal(unit, TEMP_PAYLOAD_UNIT_C);
+		assert_int_equal(temp_payload_parse_unit(f, strlen(f), &p, &mc, &unit, NULL), 0);
+		assert_int_equal(unit, TEMP_PAYLOAD_UNIT_F);
+		assert_int_equal(temp_payload_parse_unit(none, strlen(none), &p, &mc, &unit, NULL),
+				 0);
+		assert_int_equal(unit, TEMP_PAYLOAD_UNIT_CONFIG);
+	}
+	/* A refused payload leaves *ret_unit alone. */
+	unit = TEMP_PAYLOAD_UNIT_F;
+	assert_int_equal(
+	    temp_payload_parse_unit("{\"t\":21,\"TempUnit\":\"K\"}", 23, &p, &mc, &unit, NULL),
+	    -EINVAL);
+	assert_int_equal(unit, TEMP_PAYLOAD_UNIT_F);
+}
+
 /* A value in the other unit's bedroom range gets the question; a bedroom's does not. */
 static void test_unit_hint(void **state)
 {
@@ -215,6 +260,7 @@ int main(void)
 		cmocka_unit_test(test_bytes),
 		cmocka_unit_test(test_fahrenheit_param_and_age),
 		cmocka_unit_test(test_unit_hint),
+		cmocka_unit_test(test_temp_unit_decides),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

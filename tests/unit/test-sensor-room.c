@@ -228,13 +228,14 @@ static void test_news_is_a_new_reading(void **state)
 	assert_false(res.news);
 	assert_true(res.reading.value_mc == 21000);
 	/*
-	 * Both go stale. The first leaves the other's older value: a change, but no
-	 * reading heating has not had. The room temperature becoming unknown is news,
-	 * once.
+	 * Both go stale. The first leaves the other's older value: news, at the
+	 * time it was taken (heating works from what the room publishes). The room
+	 * temperature becoming unknown is news, once.
 	 */
 	room_sensors_tick(rs, 5 * MIN + 20 * SEC, &res, stale);
 	assert_true(stale[0] && !stale[1]);
-	assert_true(!res.news && res.changed && res.reading.value_mc == 22000);
+	assert_true(res.news && res.changed && res.reading.value_mc == 22000 &&
+		    res.reading.taken_usec == 25 * SEC);
 	room_sensors_tick(rs, 5 * MIN + 25 * SEC, &res, stale);
 	assert_true(!stale[0] && stale[1]);
 	assert_true(res.news && !res.reading.known && res.changed);
@@ -248,7 +249,10 @@ static void test_news_is_a_new_reading(void **state)
 	room_sensors_free(rs);
 }
 
-/* A reading the room falls back to, older than the last handed on, is not handed on. */
+/*
+ * Two live sensors under min taking turns: a reading the room falls back to,
+ * older than the last handed on, is not handed on (no sensor dropped out).
+ */
 static void test_no_reading_goes_back_in_time(void **state)
 {
 	struct room_sensors *rs = two_sensors(ROOM_TEMP_MODE_MIN, 0);
@@ -262,10 +266,73 @@ static void test_no_reading_goes_back_in_time(void **state)
 	res = offer(rs, 1, 18400, 130 * SEC);
 	assert_true(res.changed && res.reading.value_mc == 18200);
 	assert_false(res.news);
+	room_sensors_tick(rs, 140 * SEC, &res, NULL);
+	assert_false(res.news || res.changed);
 	/* That sensor's next reading is news again. */
 	res = offer(rs, 0, 18250, 125 * SEC + 30 * SEC);
 	assert_true(res.news && res.reading.taken_usec == 155 * SEC);
 	room_sensors_free(rs);
+}
+
+static struct room_sensors *fast_and_slow(enum room_temp_mode mode)
+{
+	struct room_sensor_params p[2];
+	struct room_sensors *rs = NULL;
+
+	for (int i = 0; i < 2; i++) {
+		p[i] =
+		    (struct room_sensor_params){ .kind = READING_CHECK_KIND_GENERIC,
+						 .stale_after_usec = i == 0 ? 10 * SEC : 60 * MIN };
+		reading_check_params_default(p[i].kind, &p[i].check);
+		p[i].check.max_rate_mc_per_min = 0;
+	}
+	assert_int_equal(room_sensors_new(p, 2, mode, 0, &rs), 0);
+	return rs;
+}
+
+/*
+ * Two thermometers, a (stale after 10 s) and b (after an hour); a goes silent.
+ * The room falls back to b's older value at a's stale edge, and heating gets
+ * just that, with b's time: never a's last value for the hour b's stale_after
+ * would allow. With first, a's warm value would keep the heater off in a room
+ * below the floor; with min, a's cold one would keep it on past the cut-off.
+ */
+static void test_a_sensor_dropping_out_is_news(void **state)
+{
+	static const struct {
+		enum room_temp_mode mode;
+		int32_t a_mc, b_mc;
+	} cases[] = {
+		{ ROOM_TEMP_MODE_FIRST, 19000, 16500 },
+		{ ROOM_TEMP_MODE_MIN, 16500, 27000 },
+	};
+
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		struct room_sensors *rs = fast_and_slow(cases[k].mode);
+		struct room_sensors_result res;
+		bool stale[2];
+
+		offer(rs, 1, cases[k].b_mc, 1 * SEC);
+		res = offer(rs, 0, cases[k].a_mc, 2 * SEC);
+		offer(rs, 0, cases[k].a_mc + 10, 4 * SEC);
+		res = offer(rs, 0, cases[k].a_mc + 20, 6 * SEC);
+		assert_true(res.news && res.reading.value_mc == cases[k].a_mc + 20);
+		/* a's stale edge is when the room looks next. */
+		assert_true(room_sensors_next_usec(rs) == 16 * SEC);
+		room_sensors_tick(rs, 16 * SEC, &res, stale);
+		assert_true(stale[0] && !stale[1]);
+		assert_true(res.changed && res.news);
+		assert_true(res.reading.known && res.reading.value_mc == cases[k].b_mc &&
+			    res.reading.taken_usec == 1 * SEC);
+		room_sensors_tick(rs, 20 * SEC, &res, stale);
+		assert_false(res.news || res.changed);
+		/* a back: its reading is news again, and so is b's again after it. */
+		res = offer(rs, 0, cases[k].a_mc, 30 * SEC);
+		assert_true(res.recovered && res.news && res.reading.value_mc == cases[k].a_mc);
+		res = offer(rs, 1, cases[k].b_mc, 31 * SEC);
+		assert_false(res.news); /* a decides */
+		room_sensors_free(rs);
+	}
 }
 
 /* A reload: the new tracker knows what the old one knew and handed on. */
@@ -307,6 +374,7 @@ int main(void)
 		cmocka_unit_test(test_status_is_what_the_state_shows),
 		cmocka_unit_test(test_news_is_a_new_reading),
 		cmocka_unit_test(test_no_reading_goes_back_in_time),
+		cmocka_unit_test(test_a_sensor_dropping_out_is_news),
 		cmocka_unit_test(test_adopted_sensors_go_on),
 	};
 

@@ -22,6 +22,7 @@
 #include "tools/bedroomctl/ctl-mqtt.h"
 #include "tools/bedroomctl/ctl-time.h"
 #include "tools/bedroomctl/report.h"
+#include "tools/bedroomctl/status-text.h"
 #include "version.h"
 
 /* Exit statuses, as in sysexits.h. */
@@ -76,9 +77,11 @@ static const char usage_text[] =
     "      without it). The store is <state_dir>/bedroomd.db of the configuration, or\n"
     "      --store PATH; it is opened read-only and may be in use by the daemon.\n"
     "\n"
-    "  status\n"
-    "      Print the daemon's retained <base>/availability and <base>/state (waits\n"
-    "      up to 3 seconds for them).\n"
+    "  status [--json]\n"
+    "      What the daemon's retained <base>/availability and <base>/state say (waits\n"
+    "      up to 3 seconds for them): the room, heating and each heater, what it\n"
+    "      learned, the bed, cramps, reminders, the store and the active alerts.\n"
+    "      --json prints the two as they are retained instead.\n"
     "\n"
     "  ha-remove [--dry-run] [--force]\n"
     "      Take this bedroom's device out of Home Assistant, for someone who stops\n"
@@ -477,18 +480,23 @@ static int cmd_status(const char *config_path, int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "config", required_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
 	struct config *config = NULL;
 	char *topics[2] = { NULL, NULL }, *payloads[2] = { NULL, NULL };
 	const char *error = NULL;
+	bool json = false;
 	int c, r;
 
 	while ((c = getopt_long(argc, argv, "c:", options, NULL)) >= 0) {
 		switch (c) {
 		case 'c':
 			config_path = optarg;
+			break;
+		case 'j':
+			json = true;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -515,14 +523,21 @@ static int cmd_status(const char *config_path, int argc, char **argv)
 		r = EXIT_UNAVAILABLE;
 		goto out;
 	}
-	printf("availability: %s\n", payloads[0] ? payloads[0] : "(none retained)");
-	printf("state: %s\n", payloads[1] ? payloads[1] : "(none retained)");
 	if (r == 0) {
 		say_nothing_retained(config, "");
 		r = EXIT_UNAVAILABLE;
 		goto out;
 	}
 	r = 0;
+	if (json) {
+		printf("availability: %s\n", payloads[0] ? payloads[0] : "(none retained)");
+		printf("state: %s\n", payloads[1] ? payloads[1] : "(none retained)");
+	} else if (status_print_text(stdout, payloads[0], payloads[1]) < 0) {
+		/* Not JSON (another program on the topic?): shown as it is, said why. */
+		printf("availability: %s\nstate: %s\n",
+		       payloads[0] ? payloads[0] : "(none retained)", payloads[1]);
+		fprintf(stderr, "bedroomctl: the retained state is not a JSON object\n");
+	}
 out:
 	for (int i = 0; i < 2; i++) {
 		free(topics[i]);

@@ -1,0 +1,213 @@
+/*
+ * `bedroomctl status` for a person: the retained availability and state
+ * snapshot as a few lines (the raw JSON is what `--json` prints). Every field
+ * may be missing or null (an older bedroomd, a part not configured): a line is
+ * left out rather than guessed.
+ */
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tools/bedroomctl/status-text.h"
+
+#define LABEL "%-10s "
+
+static const char *text_of(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+/* A number at @key, or NAN when it is missing, null or not a number. */
+static double number_of(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+static void print_room(FILE *out, json_t *state)
+{
+	double t = number_of(state, "temperature");
+	json_t *sensors = json_object_get(state, "sensors"), *s;
+	const char *name, *sep = " (";
+
+	if (isnan(t))
+		fprintf(out, LABEL "unknown", "room");
+	else
+		fprintf(out, LABEL "%.1f °C", "room", t);
+	json_object_foreach(sensors, name, s)
+	{
+		double st = number_of(s, "temperature");
+		const char *status = text_of(s, "status");
+
+		fprintf(out, "%s%s", sep, name);
+		if (!isnan(st))
+			fprintf(out, " %.2f °C", st);
+		if (status)
+			fprintf(out, " %s", status);
+		sep = ", ";
+	}
+	fputs(strcmp(sep, ", ") == 0 ? ")\n" : "\n", out);
+}
+
+static void print_heating(FILE *out, json_t *state)
+{
+	const char *action = text_of(state, "action"), *reason = text_of(state, "heating_reason");
+	const char *mode = text_of(state, "mode");
+	double floor = number_of(state, "floor"), now = number_of(state, "floor_now");
+	json_t *heaters = json_object_get(state, "heaters"), *h;
+	const char *name;
+
+	if (!action && isnan(floor))
+		return;
+	fprintf(out, LABEL "%s", "heating", action ? action : "unknown");
+	if (reason && (!action || strcmp(reason, action) != 0))
+		fprintf(out, " (%s)", reason);
+	if (mode)
+		fprintf(out, ", mode %s", mode);
+	if (!isnan(floor))
+		fprintf(out, ", floor %.1f °C", floor);
+	if (!isnan(now) && now != floor)
+		fprintf(out, " (held now: %.1f °C)", now);
+	else if (json_is_null(json_object_get(state, "floor_now")) && !isnan(floor))
+		fputs(" (none held now)", out);
+	fputc('\n', out);
+	json_object_foreach(heaters, name, h)
+	{
+		const char *relay = text_of(h, "relay"), *hstate = text_of(h, "state");
+		double power = number_of(h, "power");
+
+		fprintf(out, LABEL "%s: told %s, plug says %s", "heater", name,
+			json_is_true(json_object_get(h, "on")) ? "on" : "off",
+			relay ? relay : "nothing yet");
+		if (!isnan(power))
+			fprintf(out, ", %.0f W", power);
+		if (hstate && strcmp(hstate, "online") != 0)
+			fprintf(out, " (%s)", hstate);
+		fputc('\n', out);
+	}
+}
+
+static void print_outdoor_and_learned(FILE *out, json_t *state)
+{
+	json_t *outdoor = json_object_get(state, "outdoor");
+	json_t *learned = json_object_get(state, "learned");
+	double t = number_of(outdoor, "temperature");
+	double gain = number_of(learned, "heater_gain_k_per_h");
+
+	if (!isnan(t)) {
+		const char *at = text_of(outdoor, "time");
+
+		fprintf(out, LABEL "%.1f °C%s%s\n", "outdoor", t, at ? " at " : "", at ? at : "");
+	}
+	if (json_is_object(learned)) {
+		double sure = number_of(learned, "sure");
+
+		if (isnan(gain))
+			fprintf(out, LABEL "nothing yet", "learned");
+		else
+			fprintf(out, LABEL "heater +%.1f K/h after %.1f min, room %.0f min",
+				"learned", gain, number_of(learned, "heater_lag_min"),
+				number_of(learned, "room_tau_min"));
+		if (!isnan(sure))
+			fprintf(out, ", %.0f %% sure", sure * 100);
+		fputs(json_is_true(json_object_get(learned, "in_use")) ? ", in use\n"
+								       : ", not in use yet\n",
+		      out);
+	}
+}
+
+static void print_bed_and_cramps(FILE *out, json_t *state)
+{
+	json_t *in_bed = json_object_get(state, "in_bed");
+	json_t *cramps = json_object_get(state, "cramps_7d");
+	const char *since = text_of(state, "in_bed_since"), *last = text_of(state, "last_cramp");
+
+	if (json_is_boolean(in_bed))
+		fprintf(out, LABEL "%s%s%s\n", "bed",
+			json_is_true(in_bed) ? "in bed" : "not in bed", since ? " since " : "",
+			since ? since : "");
+	if (json_is_integer(cramps))
+		fprintf(out, LABEL "%lld in the last 7 days%s%s\n", "cramps",
+			(long long) json_integer_value(cramps), last ? "; last " : "",
+			last ? last : "");
+}
+
+static void print_reminders(FILE *out, json_t *state)
+{
+	json_t *reminders = json_object_get(state, "reminders"), *r;
+	const char *name;
+
+	json_object_foreach(reminders, name, r)
+	{
+		const char *next = text_of(r, "next"), *run = text_of(r, "state");
+
+		fprintf(out, LABEL "%s: next %s", "reminder", name, next ? next : "none");
+		if (run && strcmp(run, "idle") != 0)
+			fprintf(out, " (%s)", run);
+		fputc('\n', out);
+	}
+}
+
+static void print_store_and_alerts(FILE *out, json_t *state)
+{
+	json_t *store = json_object_get(state, "store"), *alerts = json_object_get(state, "alerts");
+	const char *status = text_of(store, "status"), *error = text_of(store, "error");
+	json_t *a;
+	size_t i;
+
+	if (status)
+		fprintf(out, LABEL "%s%s%s\n", "store", status, error ? ": " : "",
+			error ? error : "");
+	if (!json_is_array(alerts))
+		return;
+	if (json_array_size(alerts) == 0)
+		fprintf(out, LABEL "none\n", "alerts");
+	json_array_foreach(alerts, i, a)
+	{
+		const char *kind = text_of(a, "kind"), *source = text_of(a, "source");
+		const char *message = text_of(a, "message");
+
+		fprintf(out, LABEL "%s", i == 0 ? "alerts" : "", kind ? kind : "?");
+		if (source)
+			fprintf(out, " (%s)", source);
+		if (message)
+			fprintf(out, ": %s", message);
+		fputc('\n', out);
+	}
+}
+
+int status_print_text(FILE *out, const char *availability, const char *state_text)
+{
+	json_t *state = NULL;
+	const char *node, *version, *started;
+
+	if (state_text) {
+		state = json_loads(state_text, 0, NULL);
+		if (!json_is_object(state)) {
+			json_decref(state);
+			return -1;
+		}
+	}
+	node = text_of(state, "node_id");
+	version = text_of(state, "version");
+	started = text_of(state, "started");
+	fprintf(out, "bedroomd%s%s%s%s: %s", node ? " " : "", node ? node : "", version ? " " : "",
+		version ? version : "", availability ? availability : "no availability retained");
+	if (started)
+		fprintf(out, ", started %s", started);
+	fputc('\n', out);
+	if (!state) {
+		fputs("no state retained\n", out);
+		return 0;
+	}
+	print_room(out, state);
+	print_heating(out, state);
+	print_outdoor_and_learned(out, state);
+	print_bed_and_cramps(out, state);
+	print_reminders(out, state);
+	print_store_and_alerts(out, state);
+	json_decref(state);
+	return 0;
+}

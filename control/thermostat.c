@@ -60,6 +60,7 @@ void thermostat_params_init(struct thermostat_params *p)
 		.overheat_c = THERMOSTAT_DEFAULT_OVERHEAT_C,
 		.overheat_hysteresis_c = THERMOSTAT_OVERHEAT_HYSTERESIS_C,
 		.stale_usec = 300 * USEC_PER_SEC,
+		.first_reading_usec = 10 * USEC_PER_MIN,
 		.fallback_duty = THERMOSTAT_DEFAULT_FALLBACK_DUTY,
 		.fallback_period_usec = 30 * USEC_PER_MIN,
 		.no_effect_usec = THERMOSTAT_DEFAULT_NO_EFFECT_USEC,
@@ -281,6 +282,7 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 	double floor_c = NAN, est_c = NAN, slope = 0, reading_c = NAN;
 	double outdoor_c = in->outdoor_known && isfinite(in->outdoor_c) ? in->outdoor_c : NAN;
 	uint64_t wake = UINT64_MAX; /* what is due sets it: no tick while nothing is */
+	uint64_t stale_wait;
 	unsigned want = 0, assigned = 0;
 	enum thermostat_reason want_reason = THERMOSTAT_REASON_IDLE;
 
@@ -340,14 +342,20 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 	/*
 	 * Room-wide alerts. Stale: no fresh reading stale_usec after start or after
 	 * the thermometer changed; once raised it holds until a fresh reading, a
-	 * thermometer change included (the room is no less unknown for it).
+	 * thermometer change included (the room is no less unknown for it). Before
+	 * the first reading, first_reading_usec if sooner: an MQTT thermometer's
+	 * stale_after is an hour, and a misspelled topic would leave the room
+	 * unheated that long before the phone heard of it.
 	 */
-	stale = !fresh && (now_usec - t->sensor_since_usec >= t->p.stale_usec ||
+	stale_wait = t->p.stale_usec;
+	if (!t->had_fresh && t->p.first_reading_usec < stale_wait)
+		stale_wait = t->p.first_reading_usec;
+	stale = !fresh && (now_usec - t->sensor_since_usec >= stale_wait ||
 			   (t->alerts & THERMOSTAT_ALERT_BIT(THERMOSTAT_ALERT_SENSOR_STALE)));
 	thermostat_set_alert(&t->alerts, THERMOSTAT_ALERT_SENSOR_STALE, stale);
 	/* Without a reading nothing changes until the sensor is stale, or one comes. */
 	if (!fresh && !stale)
-		wake = thermostat_min_u64(wake, t->sensor_since_usec + t->p.stale_usec);
+		wake = thermostat_min_u64(wake, t->sensor_since_usec + stale_wait);
 	if (fresh && in->room_c >= t->p.overheat_c)
 		thermostat_set_alert(&t->alerts, THERMOSTAT_ALERT_OVER_TEMPERATURE, true);
 	else if (fresh && in->room_c < t->p.overheat_c - t->p.overheat_hysteresis_c)

@@ -76,6 +76,8 @@ struct thermostat_params {
 	double overheat_c;                   /* cut-off: 26.0 */
 	double overheat_hysteresis_c;        /* cleared below cut-off minus this: 1.0 */
 	uint64_t stale_usec;                 /* reading older than this is stale: 300 s */
+	uint64_t first_reading_usec;         /* no reading this long after the start or a
+					      * thermometer change: stale, if sooner: 10 min */
 	double fallback_duty;                /* duty cycle while stale, 0..0.5: 0 (off) */
 	uint64_t fallback_period_usec;       /* its period: 30 min */
 	uint64_t no_effect_usec;             /* on this long without warming: 45 min */

@@ -51,10 +51,11 @@ static int at(struct heating_replay *r, uint64_t now, size_t sensor, int32_t mc)
  */
 static void test_heating_follows_the_room(void **state)
 {
-	struct config *c = load("[room]\naggregate = first\n[heating]\nfloor = 18\nmin_on = 0\nmin_off = 0\n"
-				"[sensor.a]\ntype = mqtt\ntopic = a\nstale_after = 10s\n"
-				"max_age = 10min\n"
-				"[sensor.b]\ntype = mqtt\ntopic = b\n");
+	struct config *c =
+	    load("[room]\naggregate = first\n[heating]\nfloor = 18\nmin_on = 0\nmin_off = 0\n"
+		 "[sensor.a]\ntype = mqtt\ntopic = a\nstale_after = 10s\n"
+		 "max_age = 10min\n"
+		 "[sensor.b]\ntype = mqtt\ntopic = b\n");
 	const struct thermostat_input *in;
 	struct heating_replay *r = NULL;
 	uint64_t t = 1000 * SEC;

@@ -58,6 +58,52 @@ static void test_sensor_stale(void **state)
 	rig_done(&g);
 }
 
+/*
+ * An MQTT thermometer's stale_after is an hour: before the first reading (at
+ * start, or a reload to a misspelled topic) the wait is first_reading_usec,
+ * 10 minutes, not the hour, so the phone hears that the room goes unheated.
+ * After a first reading the hour holds.
+ */
+static void test_first_reading_waits_less_than_stale(void **state)
+{
+	struct thermostat_params p;
+	struct rig g;
+
+	thermostat_params_init(&p);
+	p.stale_usec = 3600 * S;
+	rig_init(&g, &p, AT(23, 0));
+	rig_tick(&g);
+	assert_int_equal(g.d.reason, THERMOSTAT_REASON_NO_READING_YET);
+	assert_int_equal(g.d.next_wakeup_usec, g.now_usec + 600 * S);
+	g.now_usec += 599 * S;
+	rig_tick(&g);
+	assert_int_equal(g.d.alerts_active, 0);
+	g.now_usec += S;
+	rig_tick(&g);
+	assert_int_equal(g.d.reason, THERMOSTAT_REASON_SENSOR_STALE);
+	assert_int_equal(g.d.alerts_raised, BIT(SENSOR_STALE));
+	rig_read(&g, 17.0, MIN);
+	assert_int_equal(g.d.alerts_cleared, BIT(SENSOR_STALE));
+
+	/* A reload to another thermometer: 10 minutes again. */
+	g.in.room_known = false;
+	thermostat_sensor_changed(g.t, g.now_usec);
+	g.now_usec += 600 * S;
+	rig_tick(&g);
+	assert_int_equal(g.d.alerts_raised, BIT(SENSOR_STALE));
+	rig_read(&g, 17.0, MIN);
+
+	/* Read once, then silent: stale after the hour, not 10 minutes. */
+	g.in.room_known = true;
+	g.now_usec += 30 * MIN;
+	rig_tick(&g);
+	assert_int_equal(g.d.alerts_active, 0);
+	g.now_usec += 30 * MIN;
+	rig_tick(&g);
+	assert_int_equal(g.d.alerts_active, BIT(SENSOR_STALE));
+	rig_done(&g);
+}
+
 static void test_fallback_duty(void **state)
 {
 	struct thermostat_params p;
@@ -434,6 +480,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sensor_stale),
+		cmocka_unit_test(test_first_reading_waits_less_than_stale),
 		cmocka_unit_test(test_fallback_duty),
 		cmocka_unit_test(test_sensor_changed),
 		cmocka_unit_test(test_sensor_changed_keeps_the_fallback_duty),

@@ -86,6 +86,7 @@ int cramp_command_parse(const void *data, size_t len, int64_t now_s, struct cram
 	assert(ret);
 	static const char *const legs[] = { "left", "right", "unknown", NULL };
 	static const char *const sites[] = { "calf", "foot", "thigh", "buttock", NULL };
+	static const char *const keys[] = { "leg", "site", "time", "note", "source", "pressed" };
 	struct cramp_command c = { .leg = "unknown", .source = "command" };
 	const char *leg = NULL, *site = NULL, *time = NULL, *note = NULL, *source = NULL,
 		   *pressed = NULL;
@@ -109,6 +110,13 @@ int cramp_command_parse(const void *data, size_t len, int64_t now_s, struct cram
 		json_decref(root);
 		return fail(ret_reason, "not a JSON object", -EBADMSG);
 	}
+	/*
+	 * A null is a detail not given, as the key left out is: a Home Assistant
+	 * script fills in its template's empty fields so ({"note": null}).
+	 */
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (json_is_null(json_object_get(root, keys[i])))
+			(void) json_object_del(root, keys[i]);
 	if (json_unpack_ex(root, &error, JSON_STRICT, "{s?s, s?s, s?s, s?s, s?s, s?s}", "leg", &leg,
 			   "site", &site, "time", &time, "note", &note, "source", &source,
 			   "pressed", &pressed) < 0) {

@@ -8,7 +8,8 @@
  * "leg" (left, right, unknown), "site" (calf, foot, thigh, buttock), "time"
  * (ISO-8601, for a cramp remembered later), "note" (at most 200 bytes) and
  * "source" (who reports it: home_assistant, bedroomctl, ...); leg and site in
- * any case ("LEFT"). A report is never lost for a detail: a leg, site or source
+ * any case ("LEFT"); any of them null is not given (a Home Assistant script's
+ * empty field). A report is never lost for a detail: a leg, site or source
  * it does not know is left aside (the cramp logged without it, and said in
  * set_aside), a longer note cut at 200 bytes; only a time it cannot place is
  * refused, as is what is not such a JSON object. "pressed"

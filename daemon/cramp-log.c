@@ -324,6 +324,9 @@ void cramp_log_set_store(struct cramp_log *l, struct store *store)
 	load_history(l);
 	flush_memory(l);
 	cramp_log_acked_flush(l);
+	/* A store replacing a damaged one may hold what it salvaged, not sent yet. */
+	if (l->mqtt)
+		cramp_log_pump(l);
 }
 
 struct cramp_log *cramp_log_free(struct cramp_log *l)

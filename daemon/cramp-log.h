@@ -60,7 +60,11 @@ struct cramp_log *cramp_log_free(struct cramp_log *l);
 int cramp_log_configure(struct cramp_log *l, const char *node_id,
 			const struct cramp_tracker_params *params, int64_t confirm_window_s);
 
-/* The store to use from now on (NULL: none); events waiting in memory are written to it. */
+/*
+ * The store to use from now on (NULL: none); events waiting in memory are
+ * written to it, and what it holds undelivered (cramps salvaged from a
+ * damaged store) is sent.
+ */
 void cramp_log_set_store(struct cramp_log *l, struct store *store);
 
 /* True while events wait in memory because the store failed. */

@@ -179,8 +179,12 @@ void heating_settings_load(struct heating_settings *s, struct store *store)
 	s->mode_kept = false;
 	if (!store)
 		return;
+	s->loaded = true;
 	command_floor_text(s->config->floor_c, file_floor);
-	if (file_edited(store, "floor", "floor_file", file_floor)) {
+	/* A change made while there was no store is newer than what it kept: it is written. */
+	if (s->floor_pending) {
+		log_info("heating: floor %.1f °C, set since the store last kept one", s->floor_c);
+	} else if (file_edited(store, "floor", "floor_file", file_floor)) {
 		log_info("heating: floor %.1f °C from the configuration file, edited since Home "
 			 "Assistant set one",
 			 s->floor_c);
@@ -196,7 +200,10 @@ void heating_settings_load(struct heating_settings *s, struct store *store)
 		free(v);
 		v = NULL;
 	}
-	if (file_edited(store, "mode", "mode_file", config_mode(s->config))) {
+	if (s->mode_pending) {
+		log_info("heating: mode %s, set since the store last kept one",
+			 command_mode_to_string(s->mode));
+	} else if (file_edited(store, "mode", "mode_file", config_mode(s->config))) {
 		log_info("heating: mode %s from the configuration file, edited since Home "
 			 "Assistant set one",
 			 command_mode_to_string(s->mode));

@@ -22,6 +22,8 @@ struct heating_settings {
 	double floor_c;
 	enum command_mode mode;
 	unsigned long long max_age_usec; /* [mqtt] command_max_age: older commands are ignored */
+	/* Those a store kept were taken (heating_settings_load() with one): none yet is false. */
+	bool loaded;
 	/* The store holds floor_c / mode: the same value again is not written again. */
 	bool floor_kept, mode_kept;
 	/*
@@ -52,7 +54,11 @@ void heating_settings_watch(struct heating_settings *s, sd_event *event,
 			    void (*failed)(void *userdata), void *userdata);
 void heating_settings_done(struct heating_settings *s);
 
-/* Takes the floor and mode kept in @store (NULL: none) and keeps changes there from now on. */
+/*
+ * Takes the floor and mode kept in @store (NULL: none) and keeps changes there
+ * from now on. A file's value edited since one was kept wins over it, as does
+ * a change still waiting to be written (made while there was no store).
+ */
 void heating_settings_load(struct heating_settings *s, struct store *store);
 
 /*

@@ -469,6 +469,26 @@ struct heating *heating_free(struct heating *h)
 	return NULL;
 }
 
+/*
+ * The store opened only after the start (it could not then): the floor and
+ * mode it kept from Home Assistant hold now, by the start's rules (a file
+ * edited since wins, and so does a change made meanwhile).
+ */
+static void load_settings_late(struct heating *h, struct store *store)
+{
+	double floor_c = h->settings.floor_c;
+	enum command_mode mode = h->settings.mode;
+
+	heating_settings_load(&h->settings, store);
+	if (h->settings.floor_c == floor_c && h->settings.mode == mode)
+		return;
+	log_info("heating: the store opened: %s, floor %.1f °C, as kept from Home Assistant",
+		 command_mode_to_string(h->settings.mode), h->settings.floor_c);
+	step(h);
+	if (h->cb->changed)
+		h->cb->changed(h->userdata);
+}
+
 void heating_set_store(struct heating *h, struct store *store)
 {
 	assert(h);
@@ -482,6 +502,9 @@ void heating_set_store(struct heating *h, struct store *store)
 		h->model_kept = false;
 	}
 	h->settings.store = store;
+	/* Started without one: none was loaded. (Before the start, heating_start() loads.) */
+	if (store && !h->settings.loaded && h->mqtt)
+		load_settings_late(h, store);
 	heating_settings_flush(&h->settings); /* what a failing store refused */
 	heating_model_restore(h);
 	heating_relays_restore(h);

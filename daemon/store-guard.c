@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -36,6 +37,8 @@ struct store_guard {
 	sd_event_source *retry_timer;
 	sd_event_source *check_timer;
 	uint64_t checked_usec; /* CLOCK_MONOTONIC of the last check; 0: none yet */
+	/* A damaged file moved aside whose cramps wait to be copied to the next store, or NULL. */
+	char *unsalvaged;
 };
 
 static void arm_check(struct store_guard *g, uint64_t after_usec)
@@ -46,7 +49,7 @@ static void arm_check(struct store_guard *g, uint64_t after_usec)
 
 static void raise_failed(struct store_guard *g, const char *what)
 {
-	char msg[300];
+	char msg[600];
 
 	snprintf(msg, sizeof(msg),
 		 "The cramp log store in %s %s. bedroomd keeps running and keeps new cramps in "
@@ -104,29 +107,127 @@ static void say_io_error(struct store_guard *g)
 		  g->dir, STORE_FILE_NAME, g->dir);
 }
 
+/*
+ * Whether the WAL files of @path ("-wal", "-shm") are there: @had[i] for
+ * suffix i. With @had from before, removes those that were not, and are
+ * empty of data: a reader of a WAL database makes them, and cannot remove them.
+ */
+static void wal_files(const char *path, bool had[2], bool remove)
+{
+	static const char *const suffixes[] = { "-wal", "-shm" };
+	char name[4200];
+	struct stat st;
+
+	for (size_t i = 0; i < 2; i++) {
+		bool there;
+
+		snprintf(name, sizeof(name), "%s%s", path, suffixes[i]);
+		there = stat(name, &st) == 0;
+		if (!remove)
+			had[i] = there;
+		else if (there && !had[i] && (i == 1 || st.st_size == 0))
+			(void) unlink(name);
+	}
+}
+
+/*
+ * Copies what the damaged file g->unsalvaged (moved aside) still reads into
+ * the store just opened: the cramps the broker does not have yet (the cramp
+ * log sends them from there, with their ids: a repeat is dropped by it) and
+ * the settings (the floor and mode kept from Home Assistant, what heating
+ * learned). Says how it went in the journal and, in @msg, for the notice.
+ */
+static void salvage(struct store_guard *g, char *msg, size_t size)
+{
+	struct store *from = NULL;
+	bool complete = false, had[2];
+	int cramps = 0, settings = 0, r;
+
+	msg[0] = '\0';
+	wal_files(g->unsalvaged, had, false);
+	r = store_open_read_only(g->unsalvaged, &from);
+	if (r >= 0) {
+		cramps = store_cramps_salvage(from, g->store, &complete);
+		settings = store_settings_salvage(from, g->store);
+	}
+	from = store_close(from);
+	wal_files(g->unsalvaged, had, true); /* the kept file as it was moved aside */
+	if (r < 0) {
+		log_error("store: nothing can be read back from '%s' (%s): the cramps in it that "
+			  "the broker did not have yet are lost",
+			  g->unsalvaged, store_strerror(r));
+		snprintf(msg, size,
+			 " Nothing could be read back from it: cramps not sent yet are lost.");
+	} else if (cramps < 0) {
+		/* The new store cannot take them: they stay in the kept file, tried at the next. */
+		log_error("store: cannot copy the cramps not sent yet from '%s' to the new store "
+			  "(%s); trying again when it is opened again",
+			  g->unsalvaged, store_strerror(cramps));
+		snprintf(msg, size,
+			 " Its cramps not sent yet could not be copied to the new one (%s).",
+			 store_strerror(cramps));
+		return;
+	} else {
+		if (settings < 0)
+			log_warning("store: cannot copy the settings from '%s' (%s), ignoring",
+				    g->unsalvaged, store_strerror(settings));
+		log_info("store: salvaged %d cramp%s the broker did not have yet and %d "
+			 "setting%s from '%s'%s",
+			 cramps, cramps == 1 ? "" : "s", settings < 0 ? 0 : settings,
+			 settings == 1 ? "" : "s", g->unsalvaged,
+			 complete ? "" : "; a damaged part of it could not be read");
+		if (cramps > 0)
+			snprintf(msg, size,
+				 " The %d cramp%s the broker did not have yet %s copied to the new "
+				 "one and sent.",
+				 cramps, cramps == 1 ? "" : "s", cramps == 1 ? "was" : "were");
+		if (!complete) {
+			size_t n = strlen(msg);
+
+			snprintf(
+			    msg + n, size - n,
+			    " A damaged part could not be read: cramps not sent yet from there "
+			    "are lost.");
+		}
+	}
+	free(g->unsalvaged);
+	g->unsalvaged = NULL;
+}
+
 /* Opens the store; @corrupt: the file is known damaged, moved aside first. */
 static void try_open(struct store_guard *g, bool corrupt)
 {
 	int r = corrupt ? -EBADMSG : store_open(g->dir, &g->store);
 
 	if (r == -EBADMSG) {
-		char kept[300], msg[600];
+		char kept[300], salvaged[300], msg[1000];
 
 		r = move_aside(g, kept, sizeof(kept));
-		if (r >= 0)
+		if (r >= 0) {
+			/* A new store that cannot be opened now is given them when it can. */
+			free(g->unsalvaged);
+			if (asprintf(&g->unsalvaged, "%s/%s", g->dir, kept) < 0)
+				g->unsalvaged = NULL;
 			r = store_open(g->dir, &g->store);
+		}
 		/* Not a failure that lasts, but history gone from the counts: say where it is. */
 		if (r >= 0) {
-			snprintf(
-			    msg, sizeof(msg),
-			    "The cramp log store in %s was damaged: it is kept as %s and a new "
-			    "one was started, so earlier cramps are not counted. To go back to "
-			    "a backup, see \"The store\" in bedroomd's README.",
-			    g->dir, kept);
+			salvage(g, salvaged, sizeof(salvaged));
+			snprintf(msg, sizeof(msg),
+				 "The cramp log store in %s was damaged: it is kept as %s and a "
+				 "new one was started.%s Cramps the broker had are not counted in "
+				 "the new one. To go back to a backup, see \"The store\" in "
+				 "bedroomd's README.",
+				 g->dir, kept, salvaged);
 			(void) alerts_notify(g->alerts, "store_replaced", "store", msg,
 					     clock_realtime_usec());
 		} else
 			raise_failed(g, "was corrupt and could not be replaced");
+	} else if (r >= 0 && g->unsalvaged) {
+		char salvaged[300];
+
+		/* The store replacing a damaged one opened only now. */
+		salvage(g, salvaged, sizeof(salvaged));
 	}
 	g->error = r < 0 ? r : 0;
 	if (r >= 0) {
@@ -151,13 +252,23 @@ static void try_open(struct store_guard *g, bool corrupt)
 			  g->dir, store_schema_version_current());
 		raise_failed(g, "was written by a newer bedroomd");
 	} else {
-		char what[160];
+		/* What a person fixes gets a hint: a file SQLite would only have read
+		 * (store_open()). */
+		const char *hint = r == -EROFS ? "the filesystem is read-only (remounted so after "
+						 "disk errors?)"
+				   : r == -EACCES ? "it or its directory is not writable by this "
+						    "user (owned by root? chown it)"
+				   : r == -EPERM  ? "it is immutable (chattr -i it)"
+						  : NULL;
+		char what[300];
 
-		log_error_errno(r, "store: cannot open '%s/%s', trying again every minute", g->dir,
-				STORE_FILE_NAME);
+		log_error("store: cannot open '%s/%s', trying again every minute: %s%s%s%s", g->dir,
+			  STORE_FILE_NAME, store_strerror(r), hint ? " (" : "", hint ? hint : "",
+			  hint ? ")" : "");
 		/* The phone says why too: a read-only or missing directory is for a person to fix.
 		 */
-		snprintf(what, sizeof(what), "cannot be opened (%s)", store_strerror(r));
+		snprintf(what, sizeof(what), "cannot be opened (%s)%s%s", store_strerror(r),
+			 hint ? ": " : "", hint ? hint : "");
 		raise_failed(g, what);
 		if (r == -EIO)
 			say_io_error(g);
@@ -277,6 +388,7 @@ struct store_guard *store_guard_free(struct store_guard *g)
 	if (g->lock_fd >= 0)
 		(void) close(g->lock_fd);
 	sd_event_unref(g->event);
+	free(g->unsalvaged);
 	free(g->dir);
 	free(g);
 	return NULL;

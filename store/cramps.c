@@ -1,6 +1,7 @@
 /* The cramp log. */
 #include "store/cramps.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -208,15 +209,81 @@ int store_cramps_read_range(struct store *s, int64_t since, int64_t until, struc
 	return (int) n;
 }
 
+static void cramp_clear(struct store_cramp *c)
+{
+	free(c->id);
+	free(c->leg);
+	free(c->site);
+	free(c->source);
+	free(c->note);
+	free(c->confirms);
+}
+
 void store_cramps_free(struct store_cramp *c, size_t n)
 {
-	for (size_t i = 0; c && i < n; i++) {
-		free(c[i].id);
-		free(c[i].leg);
-		free(c[i].site);
-		free(c[i].source);
-		free(c[i].note);
-		free(c[i].confirms);
-	}
+	for (size_t i = 0; c && i < n; i++)
+		cramp_clear(&c[i]);
 	free(c);
+}
+
+/*
+ * Reads the undelivered cramps of @from in the order @order, as far as the
+ * file reads, onto *@list / *@n. Returns 0, or the -errno that stopped the
+ * read: the rows before it stay.
+ */
+static int salvage_read(struct store *from, const char *order, struct store_cramp **list, size_t *n)
+{
+	char sql[600];
+	sqlite3_stmt *st;
+	int rc, r;
+
+	/* NOT INDEXED: the table's own pages, in the order of seq, whatever became of an index. */
+	snprintf(sql, sizeof(sql),
+		 "SELECT " CRAMP_COLUMNS "%s FROM cramps NOT INDEXED WHERE delivered = 0 "
+		 "ORDER BY seq %s;",
+		 last_columns(from), order);
+	rc = sqlite3_prepare_v2(from->db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return errno_from_sqlite(rc);
+	r = sql_read_rows(st, cramp_from_row, sizeof(**list), (void **) list, n);
+	if (r == -ENOMEM && *n > 0)
+		cramp_clear(&(*list)[--*n]); /* the row it was copying is incomplete */
+	return r;
+}
+
+int store_cramps_salvage(struct store *from, struct store *to, bool *ret_complete)
+{
+	struct store_cramp *list = NULL;
+	size_t n = 0, forward;
+	int copied = 0, r, e;
+
+	assert(from && to && ret_complete);
+	/*
+	 * From the oldest on; when a damaged page stops that, from the newest back
+	 * to it. (One read twice, when what stopped the first was not a page, is
+	 * dropped by its id.)
+	 */
+	e = salvage_read(from, "ASC", &list, &n);
+	forward = n;
+	if (e < 0 && e != -ENOMEM)
+		(void) salvage_read(from, "DESC", &list, &n);
+	*ret_complete = e == 0;
+	r = n > 0 ? sql_exec(to, "BEGIN IMMEDIATE;") : 0;
+	for (size_t i = 0; r >= 0 && i < n; i++) {
+		/* Those read backwards after the others, oldest first: the order they were stored.
+		 */
+		size_t k = i < forward ? i : n - 1 - (i - forward);
+
+		r = store_cramp_add(to, &list[k]);
+		if (r == 0)
+			copied++;
+		else if (r == -EEXIST || r == -EINVAL)
+			r = 0; /* @to has it already; or a row the damage garbled, left */
+	}
+	if (r >= 0 && n > 0)
+		r = sql_exec(to, "COMMIT;");
+	if (r < 0 && n > 0)
+		(void) sql_exec(to, "ROLLBACK;");
+	store_cramps_free(list, n);
+	return r < 0 ? r : copied;
 }

@@ -29,3 +29,11 @@ int store_settings_set_many(struct store *s, const struct store_setting *items, 
 
 /* Forgets setting @key (durably); returns 0, also when it was never set, or a negative errno. */
 int store_setting_delete(struct store *s, const char *key);
+
+/*
+ * Copies the settings of @from, a damaged store file (opened with
+ * store_open_read_only()), into @to as far as @from reads, but none that @to
+ * holds already. One transaction of @to. Returns how many were copied, or a
+ * negative errno when @to could not take them (none was copied).
+ */
+int store_settings_salvage(struct store *from, struct store *to);

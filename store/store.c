@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "control/clock-set.h"
@@ -100,10 +101,31 @@ static int damage_or_disk(int r, const char *path)
 	return r;
 }
 
+/*
+ * SQLite opens a file it cannot write read-only, without a word: a store that
+ * reads as "ok" and refuses every cramp. Such a store is not opened: -EROFS
+ * when its file system is mounted read-only (remounted after disk errors),
+ * else why the file cannot be written (-EACCES: owned by another user, as
+ * root leaves it after a restore; -EPERM: immutable), so that the open fails
+ * and is tried again until it can write.
+ */
+static int refuse_read_only(struct store *s, const char *dir)
+{
+	struct statvfs fs;
+
+	if (sqlite3_db_readonly(s->db, "main") != 1)
+		return 0;
+	if (statvfs(dir, &fs) == 0 && (fs.f_flag & ST_RDONLY))
+		return -EROFS;
+	if (access(s->path, W_OK) < 0 && errno != ENOENT)
+		return errno == EROFS ? -EROFS : -errno;
+	return -EACCES;
+}
+
 int store_open(const char *dir, struct store **ret)
 {
 	struct store *s;
-	int r;
+	int refused = 0, r;
 
 	r = make_dir(dir);
 	if (r < 0)
@@ -123,6 +145,9 @@ int store_open(const char *dir, struct store **ret)
 		goto out;
 	}
 	(void) sqlite3_extended_result_codes(s->db, 1);
+	r = refused = refuse_read_only(s, dir);
+	if (r < 0)
+		goto out;
 	/* Never wait long: the daemon's loop must not block on a reader. */
 	(void) sqlite3_busy_timeout(s->db, 200);
 	r = sql_exec(s, "PRAGMA journal_mode = WAL;");
@@ -145,7 +170,8 @@ int store_open(const char *dir, struct store **ret)
 	return 0;
 out:
 	/* SQLite says "cannot open" for any reason: the system's own is the one to show. */
-	if ((r == -ENOENT || r == -EIO || r == -EACCES) && s->db && sqlite3_system_errno(s->db) > 0)
+	if ((r == -ENOENT || r == -EIO || r == -EACCES) && !refused && s->db &&
+	    sqlite3_system_errno(s->db) > 0)
 		r = -sqlite3_system_errno(s->db);
 	/*
 	 * On a read-only directory SQLite falls back to opening read-only, which

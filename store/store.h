@@ -40,7 +40,9 @@ int store_dir_lock(const char *dir, long *ret_holder);
  * Opens (creating if needed) the store in directory @dir, which is created
  * (mode 0700) when missing, and migrates it to the current schema. Returns 0,
  * -EPROTONOSUPPORT when the file was written by a newer bedroomd, -EBADMSG
- * when it is not a database or is corrupt, or another negative errno.
+ * when it is not a database or is corrupt, -EROFS when its file system is
+ * read-only, -EACCES (or -EPERM) when the file cannot be written (never a
+ * store opened read-only), or another negative errno.
  */
 int store_open(const char *dir, struct store **ret);
 

@@ -79,6 +79,37 @@ static void test_refusals(void **state)
 }
 
 /*
+ * A Home Assistant script sends its empty fields as null: a detail not given,
+ * as a key left out is, never a reason to refuse the cramp.
+ */
+static void test_null_is_not_given(void **state)
+{
+	struct cramp_command c;
+	const char *reason = NULL;
+
+	assert_int_equal(parse("{\"leg\":\"left\",\"note\":null}", &c, &reason), 0);
+	assert_string_equal(c.leg, "left");
+	assert_string_equal(c.note, "");
+	assert_string_equal(c.set_aside, "");
+	assert_int_equal(parse("{\"leg\":null}", &c, &reason), 0);
+	assert_string_equal(c.leg, "unknown");
+	assert_int_equal(parse("{\"leg\":null,\"site\":null,\"time\":null,\"note\":null,"
+			       "\"source\":null,\"pressed\":null}",
+			       &c, &reason),
+			 0);
+	assert_string_equal(c.leg, "unknown");
+	assert_string_equal(c.site, "");
+	assert_true(c.time == 0);
+	assert_string_equal(c.note, "");
+	assert_string_equal(c.source, "command");
+	assert_null(c.pressed_unused);
+	assert_string_equal(c.set_aside, "");
+	/* Still refused: a key it does not know, null or not, and a value of another type. */
+	assert_int_equal(parse("{\"leg\":\"left\",\"colour\":null}", &c, &reason), -EBADMSG);
+	assert_int_equal(parse("{\"leg\":\"left\",\"note\":3}", &c, &reason), -EBADMSG);
+}
+
+/*
  * A cramp is never lost for a detail: a leg, site or source it does not know
  * is left aside and said; a long note is cut at 200 bytes, never inside a
  * character; leg and site in any case.
@@ -178,6 +209,7 @@ int main(void)
 		cmocka_unit_test(test_full_report),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_time_ahead_of_an_unset_clock_is_kept),
+		cmocka_unit_test(test_null_is_not_given),
 		cmocka_unit_test(test_details_are_not_worth_the_cramp),
 		cmocka_unit_test(test_pressed_keeps_a_late_reports_time),
 	};

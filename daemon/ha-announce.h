@@ -13,13 +13,21 @@
  * the new configuration no longer has are removed (an empty retained config).
  * Configs of ours that the broker still holds from an earlier configuration
  * (changed while bedroomd was stopped) are removed too; only those whose
- * unique_id is bedroomd's, so another device sharing the node_id is safe.
+ * unique_id and device are bedroomd's, so another device sharing the node_id
+ * is safe. Which device it announced (node_id and discovery prefix) is kept in
+ * the store: one announced before a change of either while bedroomd was
+ * stopped is removed the same way at start.
  */
 
 struct ha_announce;
+struct store;
 
-/* A new announcer that announces nothing yet. Returns 0 or -ENOMEM. */
-int ha_announce_new(struct ha_announce **ret);
+/*
+ * A new announcer that announces nothing yet, keeping which device it announced
+ * in @store (borrowed; NULL: none, see ha_announce_set_store()). Returns 0 or
+ * -ENOMEM.
+ */
+int ha_announce_new(struct store *store, struct ha_announce **ret);
 
 /* Frees @a; publishes nothing (the broker keeps the retained configs). Accepts NULL. */
 struct ha_announce *ha_announce_free(struct ha_announce *a);
@@ -33,6 +41,13 @@ struct ha_announce *ha_announce_free(struct ha_announce *a);
  * errno; on failure the previous entities stay.
  */
 int ha_announce_configure(struct ha_announce *a, const struct config *c, struct mqtt *mqtt);
+
+/*
+ * The store to keep the device announced in from now on (borrowed until the
+ * next call or ha_announce_free(); NULL: none, nothing kept or swept). A store
+ * that remembers another device than the one announced now has it swept.
+ */
+void ha_announce_set_store(struct ha_announce *a, struct store *store);
 
 /* Publishes the queued removals, then every config. Returns 0 or a negative errno. */
 int ha_announce_publish(struct ha_announce *a, struct mqtt *mqtt);

@@ -116,6 +116,8 @@ void manager_on_store_changed(struct store *store, void *userdata)
 		cramp_log_set_store(m->cramps, store);
 	if (m->parts)
 		parts_set_store(m->parts, store);
+	if (m->ha)
+		ha_announce_set_store(m->ha, store);
 	if (m->config)
 		prune(m);
 }
@@ -347,7 +349,7 @@ int manager_new(struct config *config, struct manager **ret)
 	if (r >= 0)
 		r = mqtt_subscribe_below(m->mqtt, "state", 1, on_last_state, m, &m->last_state);
 	if (r >= 0)
-		r = ha_announce_new(&m->ha);
+		r = ha_announce_new(store_guard_get(m->store), &m->ha);
 	if (r >= 0)
 		r = ha_announce_configure(m->ha, config, m->mqtt);
 	if (r < 0) {

@@ -103,9 +103,15 @@ static void start(struct fixture *f)
 	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
 }
 
+/* The config topic of object @i of the device of @node under @prefix. */
+static void config_topic_of(const char *prefix, const char *node, size_t i, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/%s/%s/%s/config", prefix, objects[i][0], node, objects[i][1]);
+}
+
 static void config_topic(const struct fixture *f, size_t i, char *buf, size_t size)
 {
-	snprintf(buf, size, "homeassistant/%s/%s/%s/config", objects[i][0], f->node, objects[i][1]);
+	config_topic_of("homeassistant", f->node, i, buf, size);
 }
 
 /* Waits for the config of object @i and returns it parsed (the caller frees). */
@@ -427,6 +433,180 @@ static void test_start_removes_what_the_config_lost(void **state)
 	client_free(fresh);
 }
 
+/*
+ * Waits until @c saw every config of the device of @node under @prefix with
+ * @payload (as client_wait() takes it: "~{" announced, "" removed).
+ */
+static void wait_device(struct client *c, const char *prefix, const char *node, const char *payload)
+{
+	char topic[160];
+
+	for (size_t i = 0; i < N_OBJECTS; i++) {
+		config_topic_of(prefix, node, i, topic, sizeof(topic));
+		if (!client_wait(c, topic, payload, 15000))
+			fail_msg("no '%s' on '%s'", payload, topic);
+	}
+}
+
+/*
+ * What another device (ESPHome's, under the same node id) announced under
+ * @prefix for @node: one with its own unique_id, one with a bedroomd-like
+ * unique_id but its own device. Returns their topics in @topics.
+ */
+static void publish_foreign(struct fixture *f, const char *prefix, const char *node,
+			    char topics[2][160])
+{
+	char payload[256];
+
+	snprintf(topics[0], 160, "%s/sensor/%s/esp_temp/config", prefix, node);
+	assert_int_equal(client_publish(f->client, topics[0],
+					"{\"unique_id\":\"esphome_temp\",\"state_topic\":\"x\","
+					"\"device\":{\"identifiers\":[\"esphome_temp\"]}}",
+					true),
+			 0);
+	snprintf(topics[1], 160, "%s/sensor/%s/esp_hum/config", prefix, node);
+	snprintf(payload, sizeof(payload),
+		 "{\"unique_id\":\"bedroomd_%s_hum\",\"state_topic\":\"x\","
+		 "\"device\":{\"identifiers\":\"esphome_%s\"}}",
+		 node, node);
+	assert_int_equal(client_publish(f->client, topics[1], payload, true), 0);
+}
+
+/*
+ * Whether the broker holds (retained) a config of the device of @node under
+ * @prefix, and the two of publish_foreign(), as a Home Assistant that starts
+ * now would find them.
+ */
+static void check_retained(struct fixture *f, const char *prefix, const char *node,
+			   char foreign[2][160])
+{
+	const struct message *msgs;
+	struct client *fresh = NULL;
+	char filter[96];
+	size_t n;
+
+	snprintf(filter, sizeof(filter), "%s/#", prefix);
+	assert_int_equal(client_new(&f->broker, filter, &fresh), 0);
+	for (size_t i = 0; i < 2; i++) {
+		const struct message *m = client_wait(fresh, foreign[i], "~{", 5000);
+
+		if (!m || !m->retained)
+			fail_msg("another device's '%s' is gone", foreign[i]);
+	}
+	(void) client_wait(fresh, "-", NULL, 300);
+	n = client_messages(fresh, &msgs);
+	for (size_t i = 0; i < n; i++) {
+		char topic[160];
+
+		for (size_t j = 0; j < N_OBJECTS; j++) {
+			config_topic_of(prefix, node, j, topic, sizeof(topic));
+			if (strcmp(msgs[i].topic, topic) == 0)
+				fail_msg("'%s' of the old device is still retained", topic);
+		}
+	}
+	client_free(fresh);
+}
+
+/* How many entities bedroomd said it announced (the objects above and more). */
+static int announced(struct fixture *f)
+{
+	char *log = daemon_stderr(&f->daemon), *at;
+	int n = -1;
+
+	assert_non_null(log);
+	at = strstr(log, "announced ");
+	if (!at || sscanf(at, "announced %d entities", &n) != 1)
+		fail_msg("bedroomd did not say how many entities it announced");
+	free(log);
+	return n;
+}
+
+/*
+ * Waits until the store keeps the device of @node under @prefix as the one
+ * announced last (the next start has nothing to sweep).
+ */
+static void wait_kept(struct fixture *f, const char *prefix, const char *node)
+{
+	char db[192], where[256];
+	long long until = now_ms() + 5000;
+
+	snprintf(db, sizeof(db), "%s/bedroomd.db", f->daemon.state_dir);
+	snprintf(where, sizeof(where),
+		 "(key = 'homeassistant.announced_prefix' AND value = '%s') OR "
+		 "(key = 'homeassistant.announced_node_id' AND value = '%s')",
+		 prefix, node);
+	while (store_count_rows(db, "settings", where) != 2) {
+		if (now_ms() > until)
+			fail_msg("the store does not keep '%s' under '%s'", node, prefix);
+		usleep(50000);
+	}
+}
+
+/* Stops bedroomd (SIGTERM) and waits until it is gone. */
+static void stop(struct fixture *f)
+{
+	kill(f->daemon.pid, SIGTERM);
+	assert_true(daemon_wait_exit(&f->daemon, 10000) >= 0);
+}
+
+/*
+ * node_id changes while bedroomd is stopped (the Pi renamed): at start the
+ * device it announced before leaves Home Assistant (every config emptied) and
+ * the new one comes; another device's configs under the old node id stay.
+ */
+static void test_start_removes_the_device_of_an_old_node_id(void **state)
+{
+	struct fixture *f = *state;
+	char old[32], foreign[2][160], said[256];
+
+	start(f);
+	wait_device(f->client, "homeassistant", f->node, "~{");
+	publish_foreign(f, "homeassistant", f->node, foreign);
+	stop(f);
+	snprintf(old, sizeof(old), "%s", f->node);
+	snprintf(f->node, sizeof(f->node), "%.30sb", old);
+	snprintf(f->base, sizeof(f->base), "bedroomd/%s", f->node);
+	snprintf(f->state_topic, sizeof(f->state_topic), "%s/state", f->base);
+	assert_int_equal(write_config(f, true, NULL), 0);
+	client_clear(f->client);
+	start(f);
+	wait_device(f->client, "homeassistant", f->node, "~{");
+	wait_device(f->client, "homeassistant", old, "");
+	snprintf(said, sizeof(said),
+		 "removed %d entities of the old Home Assistant device '%s' (node_id changed to "
+		 "'%s')",
+		 announced(f), old, f->node);
+	assert_int_equal(daemon_wait_log(&f->daemon, said, 15000), 0);
+	check_retained(f, "homeassistant", old, foreign);
+	wait_kept(f, "homeassistant", f->node);
+}
+
+/* The same for a discovery_prefix changed while bedroomd is stopped. */
+static void test_start_removes_the_device_of_an_old_prefix(void **state)
+{
+	struct fixture *f = *state;
+	char foreign[2][160], said[256];
+
+	assert_int_equal(write_config(f, true, "[homeassistant]\ndiscovery_prefix = hass/disc\n"),
+			 0);
+	start(f);
+	wait_device(f->client, "hass/disc", f->node, "~{");
+	publish_foreign(f, "hass/disc", f->node, foreign);
+	stop(f);
+	assert_int_equal(write_config(f, true, NULL), 0);
+	client_clear(f->client);
+	start(f);
+	wait_device(f->client, "homeassistant", f->node, "~{");
+	wait_device(f->client, "hass/disc", f->node, "");
+	snprintf(said, sizeof(said),
+		 "removed %d entities of the Home Assistant device '%s' under the old "
+		 "discovery_prefix 'hass/disc' (changed to 'homeassistant')",
+		 announced(f), f->node);
+	assert_int_equal(daemon_wait_log(&f->daemon, said, 15000), 0);
+	check_retained(f, "hass/disc", f->node, foreign);
+	wait_kept(f, "homeassistant", f->node);
+}
+
 static void test_discovery_off_publishes_nothing(void **state)
 {
 	struct fixture *f = *state;
@@ -474,6 +654,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reload_removes_what_is_gone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_start_removes_what_the_config_lost, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_start_removes_the_device_of_an_old_node_id,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_start_removes_the_device_of_an_old_prefix,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_discovery_off_publishes_nothing, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_own_prefix_and_status_topic, setup, teardown),

@@ -577,11 +577,11 @@ int heating_start(struct heating *h, struct mqtt *mqtt, struct store *store)
 	log_info("heating: %s%s, floor %.1f °C%s from %02d:%02d to %02d:%02d, %s, %s",
 		 command_mode_to_string(h->settings.mode),
 		 h->settings.mode_kept && h->settings.mode != file_mode
-		     ? " (set from Home Assistant; an edit of the file's mode overrides it)"
+		     ? " (set from Home Assistant; a change of the file's mode overrides it)"
 		     : "",
 		 h->settings.floor_c,
 		 h->settings.floor_kept && h->settings.floor_c != h->config->heating.floor_c
-		     ? " (set from Home Assistant; an edit of the file's floor overrides it)"
+		     ? " (set from Home Assistant; a change of the file's floor overrides it)"
 		     : "",
 		 h->config->heating.night_start_min / 60, h->config->heating.night_start_min % 60,
 		 h->config->heating.night_end_min / 60, h->config->heating.night_end_min % 60, day,

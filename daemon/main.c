@@ -120,7 +120,9 @@ int main(int argc, char **argv)
 		if (opts.dump_config)
 			(void) config_dump(config, stdout);
 		else
-			printf("%s: configuration is valid\n", opts.config_path);
+			/* Warnings may say the service would not start: "valid" alone misleads. */
+			printf("%s: configuration is valid%s\n", opts.config_path,
+			       config->warnings ? ", but read the warnings above" : "");
 		config_free(config);
 		return EXIT_SUCCESS;
 	}

@@ -164,7 +164,7 @@ static void say_nothing_retained(const struct config *c, const char *consequence
 {
 	fprintf(stderr,
 		"bedroomctl: nothing retained under '%s': is bedroomd using this broker and base "
-		"topic (node_id, base_topic in [mqtt])?%s\n",
+		"topic (node_id in [daemon], base_topic in [mqtt])?%s\n",
 		c->mqtt.base_topic, consequence);
 }
 

@@ -1,6 +1,7 @@
 /* [reminder.NAME]: the defaults of the reminders known by name, and the checks across keys. */
 #include "config/config-reminder.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <string.h>
@@ -121,44 +122,120 @@ static bool name_ok(const char *name)
 	return true;
 }
 
-static void check_one(struct parser *p, size_t i, const struct config_reminder *r)
+/*
+ * A reminder's problems, each said at its own line and in line order: one does
+ * not hide the next (a trial needed a run of --check-config for each).
+ */
+enum reminder_problem {
+	REMINDER_PROBLEM_NAME,
+	REMINDER_PROBLEM_NO_TIME,
+	REMINDER_PROBLEM_NO_MESSAGE,
+	REMINDER_PROBLEM_AT_AND_BEFORE,
+	REMINDER_PROBLEM_MORNING_TIMER,
+	REMINDER_PROBLEM_ACTIONS,
+	REMINDER_PROBLEM_SKIP_IN_BED,
+	REMINDER_PROBLEM_MAX,
+};
+
+struct problem {
+	enum reminder_problem what;
+	unsigned line;
+};
+
+static void say(struct parser *p, const struct config_reminder *r, const struct problem *pb)
 {
 	const struct known *k = known_of(r->name);
-	unsigned at = line_of(p, i, "at"), before = line_of(p, i, "before_night");
-	int buttons[3];
 
-	if (!name_ok(r->name))
-		parser_error(p, r->line,
+	switch (pb->what) {
+	case REMINDER_PROBLEM_NAME:
+		parser_error(p, pb->line,
 			     "[reminder.%s]: a reminder's NAME is 1 to %d of a-z, 0-9 and _ (it "
 			     "names its MQTT topic and its runs)",
 			     r->name, NAME_MAX_LEN);
-	else if (at && before)
-		parser_error(p, at > before ? at : before,
-			     "[reminder.%s]: 'at' and 'before_night' exclude each other", r->name);
-	else if (r->at_s < 0 && r->before_night_usec == CONFIG_DURATION_UNSET)
-		parser_error(p, r->line,
+		return;
+	case REMINDER_PROBLEM_NO_TIME:
+		parser_error(p, pb->line,
 			     "[reminder.%s] needs 'at' (a local time) or 'before_night' (a "
 			     "duration)",
 			     r->name);
-	else if (!k && !r->message)
-		parser_error(p, r->line, "[reminder.%s] needs 'message' (the notification's text)",
+		return;
+	case REMINDER_PROBLEM_NO_MESSAGE:
+		parser_error(p, pb->line, "[reminder.%s] needs 'message' (the notification's text)",
 			     r->name);
-	else if (k && k->follow_up && r->timer_usec > 0)
-		parser_error(p, line_of(p, i, "timer"),
-			     "'timer' does not apply to the morning follow-up");
-	else if (r->actions && config_reminder_actions(r, buttons) < 0)
-		parser_error(p, line_of(p, i, "actions"),
+		return;
+	case REMINDER_PROBLEM_AT_AND_BEFORE:
+		parser_error(p, pb->line,
+			     "[reminder.%s]: 'at' and 'before_night' exclude each other", r->name);
+		return;
+	case REMINDER_PROBLEM_MORNING_TIMER:
+		parser_error(p, pb->line, "'timer' does not apply to the morning follow-up");
+		return;
+	case REMINDER_PROBLEM_ACTIONS:
+		parser_error(p, pb->line,
 			     "'actions' must be one to three of %s, each once, not '%s'",
 			     k && k->follow_up ? "none, left, right, snooze, skip"
 					       : "started, done, snooze, skip",
 			     r->actions);
-	else if (r->skip_in_bed && !config_has_input_role(p->config, CONFIG_INPUT_ROLE_OCCUPANCY))
-		parser_error(p, line_of(p, i, "skip_in_bed"),
+		return;
+	case REMINDER_PROBLEM_SKIP_IN_BED:
+		parser_error(p, pb->line,
 			     "'skip_in_bed' needs an [input.NAME] with role = occupancy");
+		return;
+	case REMINDER_PROBLEM_MAX:
+		break;
+	}
+	assert(false);
 }
 
+static void add(struct problem found[static REMINDER_PROBLEM_MAX], size_t *n,
+		enum reminder_problem what, unsigned line)
+{
+	size_t j = *n;
+
+	assert(*n < REMINDER_PROBLEM_MAX);
+	/* In line order; on one line (the header's) in the order above. */
+	for (; j > 0 && found[j - 1].line > line; j--)
+		found[j] = found[j - 1];
+	found[j] = (struct problem){ .what = what, .line = line };
+	(*n)++;
+}
+
+/*
+ * Every problem of reminder @i, but none that only follows from another: a
+ * NAME refused is not a known one, yet what a known one would have had (a
+ * time, a message) is not missing because of it; a key set is not missing,
+ * even when its value was refused.
+ */
+static void check_one(struct parser *p, size_t i, const struct config_reminder *r)
+{
+	const struct known *k = known_of(r->name);
+	unsigned at = line_of(p, i, "at"), before = line_of(p, i, "before_night");
+	bool named = name_ok(r->name);
+	struct problem found[REMINDER_PROBLEM_MAX];
+	size_t n = 0;
+	int buttons[3];
+
+	if (!named)
+		add(found, &n, REMINDER_PROBLEM_NAME, r->line);
+	if (at && before)
+		add(found, &n, REMINDER_PROBLEM_AT_AND_BEFORE, at > before ? at : before);
+	if (named && !at && !before && r->at_s < 0 && r->before_night_usec == CONFIG_DURATION_UNSET)
+		add(found, &n, REMINDER_PROBLEM_NO_TIME, r->line);
+	if (named && !k && !r->message && !line_of(p, i, "message"))
+		add(found, &n, REMINDER_PROBLEM_NO_MESSAGE, r->line);
+	if (k && k->follow_up && r->timer_usec > 0)
+		add(found, &n, REMINDER_PROBLEM_MORNING_TIMER, line_of(p, i, "timer"));
+	if (r->actions && config_reminder_actions(r, buttons) < 0)
+		add(found, &n, REMINDER_PROBLEM_ACTIONS, line_of(p, i, "actions"));
+	if (r->skip_in_bed && !config_has_input_role(p->config, CONFIG_INPUT_ROLE_OCCUPANCY))
+		add(found, &n, REMINDER_PROBLEM_SKIP_IN_BED, line_of(p, i, "skip_in_bed"));
+	for (size_t j = 0; j < n; j++)
+		say(p, r, &found[j]);
+}
+
+/* Every reminder's problems: one reminder's (or another section's) do not hide the next one's. */
 void config_reminders_check(struct parser *p)
 {
-	for (size_t i = 0; i < p->config->n_reminders && !p->error; i++)
+	for (size_t i = 0; i < p->config->n_reminders; i++)
 		check_one(p, i, &p->config->reminders[i]);
 }

@@ -11,5 +11,8 @@
 /* Gives each reminder the defaults of its name for the keys not set. */
 void config_reminders_fill(struct parser *p);
 
-/* Checks every reminder; reports the first problem with parser_error(). */
+/*
+ * Checks every reminder; reports each problem with parser_error(), at its
+ * line and in line order, but none that only follows from another.
+ */
 void config_reminders_check(struct parser *p);

@@ -650,6 +650,46 @@ static void test_day_floor_below_overheat(void **state)
 		config_free(load_text(good[i]));
 }
 
+/*
+ * Every reminder's problems in one run, each at its line and in line order (a
+ * trial needed a run of --check-config for each): another reminder's, or a
+ * second one of the same section, are not hidden behind the first.
+ */
+static void test_reminder_problems_said_in_one_run(void **state)
+{
+	static const char *const wanted[] = {
+		":1: [reminder.magnesium] needs 'message' (the notification's text)\n",
+		":7: [reminder.foot_soak]: 'at' and 'before_night' exclude each other\n",
+		":8: 'actions' must be one to three of started, done, snooze, skip, each once, not "
+		"'started, done, snooze, skip'\n",
+		":10: 'timer' does not apply to the morning follow-up\n",
+	};
+	char *error = refuse_text("[reminder.magnesium]\nat = 22:15\ndays = mon-fri\n"
+				  "title = Magnesium\n[reminder.foot_soak]\nbefore_night = 20min\n"
+				  "at = 21:30\nactions = started, done, snooze, skip\n"
+				  "[reminder.morning]\ntimer = 5min\n");
+	char *all = NULL;
+	const char *at;
+	size_t n = 0;
+
+	(void) state;
+	assert_true(asprintf(&all, "%s\n", error) > 0);
+	at = all;
+	for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++) {
+		at = strstr(at, wanted[i]);
+		if (!at)
+			fail_msg("got '%s'\nwanted, after the ones before it, '%s'", error,
+				 wanted[i]);
+	}
+	for (const char *c = all; *c; c++)
+		n += *c == '\n';
+	if (n != sizeof(wanted) / sizeof(wanted[0]))
+		fail_msg("got '%s'\nwanted only these %zu", error,
+			 sizeof(wanted) / sizeof(wanted[0]));
+	free(all);
+	free(error);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -669,6 +709,7 @@ int main(void)
 		cmocka_unit_test(test_key_table),
 		cmocka_unit_test(test_value_parsers),
 		cmocka_unit_test(test_reminder_values),
+		cmocka_unit_test(test_reminder_problems_said_in_one_run),
 		cmocka_unit_test(test_section_equal),
 	};
 	const char *testdata = getenv("TESTDATA");

@@ -316,7 +316,7 @@ static void test_set_floor_and_mode_are_checked_and_kept(void **state)
 	assert_non_null(client_wait(f->client, f->state_topic, "~\"mode\":\"off\"", 1000));
 	/* The start says where the mode came from, as it does for the floor. */
 	assert_int_equal(daemon_wait_log(&f->daemon,
-					 "heating: off (set from Home Assistant; an edit of the "
+					 "heating: off (set from Home Assistant; a change of the "
 					 "file's mode overrides it), floor 20.5 °C (set from Home "
 					 "Assistant",
 					 5000),

@@ -211,7 +211,7 @@ static void check_one(struct parser *p, size_t i, const struct config_reminder *
 	const struct known *k = known_of(r->name);
 	unsigned at = line_of(p, i, "at"), before = line_of(p, i, "before_night");
 	bool named = name_ok(r->name);
-	struct problem found[REMINDER_PROBLEM_MAX];
+	struct problem found[REMINDER_PROBLEM_MAX] = { 0 };
 	size_t n = 0;
 	int buttons[3];
 

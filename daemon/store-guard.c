@@ -140,7 +140,7 @@ static void wal_files(const char *path, bool had[2], bool remove)
 static void salvage(struct store_guard *g, char *msg, size_t size)
 {
 	struct store *from = NULL;
-	bool complete = false, had[2];
+	bool complete = false, had[2] = { false, false };
 	int cramps = 0, settings = 0, r;
 
 	msg[0] = '\0';

@@ -257,6 +257,16 @@ static void test_reload_applies_cramps_and_node_id(void **state)
 				      .node_id = node_id,
 				      .extra = "[cramps]\ndedup_window = 1h\n" });
 	reload(f);
+	/*
+	 * The new node_id is a new client_id: the reload makes a new connection
+	 * once the old one said "offline". A report sent before it subscribed
+	 * would wait in the old client's session: the test waits for it (a CI run
+	 * under load lost the report so).
+	 */
+	for (long long end = now_ms() + 10000;
+	     daemon_log_count(&f->daemon, "connected to MQTT broker") < 2; usleep(20 * 1000))
+		assert_true(now_ms() < end);
+	usleep(200 * 1000); /* its subscriptions, sent as it connected, reach the broker */
 	client_clear(f->client);
 	assert_int_equal(client_publish(f->client, cramp, "{\"leg\":\"left\"}", false), 0);
 	assert_int_equal(daemon_wait_log(&f->daemon, ": not logged again", 10000), 0);

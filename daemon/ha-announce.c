@@ -54,9 +54,6 @@ struct ha_announce {
  */
 #define BIRTH_GAP_USEC (10 * 1000000ULL)
 
-/* Configs above this are not ours: bedroomd's are a few hundred bytes. */
-#define CONFIG_MAX 16384
-
 /*
  * The old device's retained configs come at once after the subscription: this
  * long without one (connected) ends its sweep.
@@ -168,44 +165,6 @@ static bool streq(const char *a, const char *b)
 	return a && b && strcmp(a, b) == 0;
 }
 
-static bool is_device(json_t *id, const char *device)
-{
-	return json_is_string(id) && strcmp(json_string_value(id), device) == 0;
-}
-
-/*
- * Whether @payload is a config bedroomd made for the device of @node: its
- * unique_id is bedroomd_<node>_<object> and its device is bedroomd_<node>
- * (as bedroomctl ha-remove checks). The node_id may be shared with another
- * device's discovery (ESPHome uses names): that one's configs are not ours.
- */
-static bool ours(const void *payload, size_t len, const char *node)
-{
-	json_t *config, *ids, *id;
-	const char *uid;
-	char *device = NULL;
-	size_t n = strlen(node), i;
-	bool mine = false;
-
-	if (len == 0 || len > CONFIG_MAX)
-		return false;
-	config = json_loadb(payload, len, 0, NULL);
-	uid = json_string_value(json_object_get(config, "unique_id"));
-	if (!uid)
-		uid = json_string_value(json_object_get(config, "uniq_id"));
-	if (!uid || strncmp(uid, "bedroomd_", 9) != 0 || strncmp(uid + 9, node, n) != 0 ||
-	    uid[9 + n] != '_' || asprintf(&device, "bedroomd_%s", node) < 0) {
-		json_decref(config);
-		return false;
-	}
-	ids = json_object_get(json_object_get(config, "device"), "identifiers");
-	mine = is_device(ids, device);
-	json_array_foreach(ids, i, id) mine |= is_device(id, device);
-	free(device);
-	json_decref(config);
-	return mine;
-}
-
 /*
  * A config the broker holds under our node_id that we no longer announce (the
  * configuration changed while bedroomd was stopped) goes, if it is ours.
@@ -215,7 +174,8 @@ static void sweep(struct ha_announce *a, struct mqtt *mqtt, const char *topic, c
 {
 	int r;
 
-	if (ha_discovery_find(a->entities, topic) || !ours(payload, len, a->node_id))
+	if (ha_discovery_find(a->entities, topic) ||
+	    !ha_discovery_is_ours(payload, len, a->node_id))
 		return;
 	r = mqtt_publish(mqtt, topic, "", 0, 1, true, NULL);
 	if (r < 0)
@@ -352,7 +312,7 @@ static void on_old_config(const struct mqtt_message *msg, void *userdata)
 	int r;
 
 	if (ha_discovery_find(a->entities, msg->topic) ||
-	    !ours(msg->payload, msg->len, a->old_node))
+	    !ha_discovery_is_ours(msg->payload, msg->len, a->old_node))
 		return;
 	r = mqtt_publish(a->old_mqtt, msg->topic, "", 0, 1, true, NULL);
 	if (r < 0) {

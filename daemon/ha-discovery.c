@@ -28,14 +28,20 @@ static json_t *below(const struct builder *b, const char *suffix)
 	return json_sprintf("%s/%s", b->c->mqtt.base_topic, suffix);
 }
 
+/* The device's identifier and each entity's unique_id start with this, then the node_id. */
+#define ID_PREFIX "bedroomd_"
+
+/* Configs above this are not ours: bedroomd's are a few hundred bytes. */
+#define CONFIG_MAX 16384
+
 /* What every entity carries: its id, the device it belongs to, its origin, availability. */
 static json_t *common(const struct builder *b, const char *object, const char *name)
 {
 	const char *node = b->c->daemon.node_id;
 
 	return json_pack("{s:s, s:o, s:{s:[o], s:s, s:s, s:s, s:s}, s:{s:s, s:s}, s:o}", "name",
-			 name, "unique_id", json_sprintf("bedroomd_%s_%s", node, object), "device",
-			 "identifiers", json_sprintf("bedroomd_%s", node), "name",
+			 name, "unique_id", json_sprintf(ID_PREFIX "%s_%s", node, object), "device",
+			 "identifiers", json_sprintf(ID_PREFIX "%s", node), "name",
 			 b->c->homeassistant.device_name, "manufacturer", "bedroomd", "model",
 			 "bedroomd", "sw_version", b->version, "origin", "name", "bedroomd",
 			 "sw_version", b->version, "availability_topic", below(b, "availability"));
@@ -365,4 +371,37 @@ const struct ha_entity *ha_discovery_find(const struct ha_discovery *d, const ch
 		if (strcmp(d->entities[i].topic, topic) == 0)
 			return &d->entities[i];
 	return NULL;
+}
+
+static bool is_device(json_t *id, const char *device)
+{
+	return json_is_string(id) && strcmp(json_string_value(id), device) == 0;
+}
+
+bool ha_discovery_is_ours(const void *payload, size_t len, const char *node_id)
+{
+	size_t prefix = strlen(ID_PREFIX), n = strlen(node_id), i;
+	json_t *config, *ids, *id;
+	const char *uid;
+	char *device = NULL;
+	bool mine = false;
+
+	if (len == 0 || len > CONFIG_MAX)
+		return false;
+	config = json_loadb(payload, len, 0, NULL);
+	uid = json_string_value(json_object_get(config, "unique_id"));
+	if (!uid)
+		uid = json_string_value(json_object_get(config, "uniq_id"));
+	if (!uid || strncmp(uid, ID_PREFIX, prefix) != 0 ||
+	    strncmp(uid + prefix, node_id, n) != 0 || uid[prefix + n] != '_' ||
+	    asprintf(&device, ID_PREFIX "%s", node_id) < 0) {
+		json_decref(config);
+		return false;
+	}
+	ids = json_object_get(json_object_get(config, "device"), "identifiers");
+	mine = is_device(ids, device);
+	json_array_foreach(ids, i, id) mine |= is_device(id, device);
+	free(device);
+	json_decref(config);
+	return mine;
 }

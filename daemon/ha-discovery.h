@@ -35,3 +35,11 @@ struct ha_discovery *ha_discovery_free(struct ha_discovery *d);
 
 /* The entity announced on @topic, or NULL; @d may be NULL. */
 const struct ha_entity *ha_discovery_find(const struct ha_discovery *d, const char *topic);
+
+/*
+ * Whether the retained config @payload (@len bytes) is one bedroomd announced
+ * for the device of @node_id: its unique_id is bedroomd_<node_id>_<object> and
+ * its device bedroomd_<node_id>. A node_id may be shared with another device's
+ * discovery (ESPHome uses names): that one's configs are not ours.
+ */
+bool ha_discovery_is_ours(const void *payload, size_t len, const char *node_id);

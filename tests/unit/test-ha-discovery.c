@@ -384,6 +384,50 @@ static void test_discovery_off_announces_nothing(void **state)
 	assert_null(ha_discovery_free(NULL));
 }
 
+/* What the daemon's sweep and bedroomctl ha-remove may take out: only configs bedroomd made. */
+static void test_ours_is_what_bedroomd_announced_for_the_node(void **state)
+{
+	struct ha_discovery *d = build(FULL);
+	static const char *foreign[] = {
+		/* ESPHome's device of the same name */
+		"{\"unique_id\":\"bed-1_temp\",\"device\":{\"identifiers\":[\"bed-1\"]}}",
+		/* our device's id, someone else's entity */
+		"{\"unique_id\":\"esp_temp\",\"device\":{\"identifiers\":[\"bedroomd_bed-1\"]}}",
+		/* a node_id that starts with ours */
+		"{\"unique_id\":\"bedroomd_bed-10_floor\",\"device\":{\"identifiers\":"
+		"\"bedroomd_bed-10\"}}",
+		/* our unique_id, another device */
+		"{\"unique_id\":\"bedroomd_bed-1_floor\",\"device\":{\"identifiers\":[\"x\"]}}",
+		"not json",
+		"[]",
+	};
+	static const char abbreviated[] = "{\"uniq_id\":\"bedroomd_bed-1_floor\",\"dev\":{},"
+					  "\"device\":{\"identifiers\":\"bedroomd_bed-1\"}}";
+	char *huge = NULL;
+
+	(void) state;
+	assert_true(d->n_entities > 0);
+	for (size_t i = 0; i < d->n_entities; i++) {
+		const char *p = d->entities[i].payload;
+
+		assert_true(ha_discovery_is_ours(p, strlen(p), "bed-1"));
+		assert_false(ha_discovery_is_ours(p, strlen(p), "bed"));
+		assert_false(ha_discovery_is_ours(p, strlen(p), "bed-10"));
+	}
+	for (size_t i = 0; i < sizeof(foreign) / sizeof(foreign[0]); i++)
+		assert_false(ha_discovery_is_ours(foreign[i], strlen(foreign[i]), "bed-1"));
+	assert_true(ha_discovery_is_ours(abbreviated, strlen(abbreviated), "bed-1"));
+	assert_false(ha_discovery_is_ours("", 0, "bed-1"));
+	/* A config far larger than any bedroomd makes is not read at all. */
+	assert_true(asprintf(&huge,
+			     "{\"unique_id\":\"bedroomd_bed-1_floor\",\"device\":{"
+			     "\"identifiers\":\"bedroomd_bed-1\"},\"pad\":\"%020000d\"}",
+			     0) > 0);
+	assert_false(ha_discovery_is_ours(huge, strlen(huge), "bed-1"));
+	free(huge);
+	ha_discovery_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -398,6 +442,7 @@ int main(void)
 		cmocka_unit_test(test_entities_follow_the_hardware),
 		cmocka_unit_test(test_prefix_name_and_base_topic_come_from_the_config),
 		cmocka_unit_test(test_discovery_off_announces_nothing),
+		cmocka_unit_test(test_ours_is_what_bedroomd_announced_for_the_node),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,27 +6,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemon/ha-discovery.h"
 #include "tools/bedroomctl/ctl-mqtt.h"
 
 #define EXIT_UNAVAILABLE 69
 #define EXIT_SOFTWARE    70
 #define QUIET_MS         1000 /* the retained configs come at once: a second of none ends it */
 
-/* A discovery config that belongs to the device whose identifier is @arg. */
+/* A discovery config bedroomd announced for the node_id @arg (as the daemon's sweep judges). */
 static bool of_device(const char *topic, const char *payload, void *arg)
 {
-	json_t *config = json_loads(payload, 0, NULL), *ids, *id;
-	bool ours = false;
-	size_t i;
-
 	(void) topic;
-	ids = json_object_get(json_object_get(config, "device"), "identifiers");
-	if (json_is_string(ids))
-		ours = strcmp(json_string_value(ids), arg) == 0;
-	json_array_foreach(ids, i, id) ours |=
-	    json_is_string(id) && strcmp(json_string_value(id), arg) == 0;
-	json_decref(config);
-	return ours;
+	return ha_discovery_is_ours(payload, strlen(payload), arg);
 }
 
 int ctl_ha_remove(const struct config *config, bool dry_run, int timeout_ms)
@@ -46,8 +37,8 @@ int ctl_ha_remove(const struct config *config, bool dry_run, int timeout_ms)
 		r = EXIT_SOFTWARE;
 		goto out;
 	}
-	r = ctl_mqtt_clear_retained(m, filter, of_device, device, dry_run, QUIET_MS, timeout_ms,
-				    &topics, &n, &error);
+	r = ctl_mqtt_clear_retained(m, filter, of_device, config->daemon.node_id, dry_run, QUIET_MS,
+				    timeout_ms, &topics, &n, &error);
 	if (r < 0) {
 		ctl_mqtt_say_failure(m, error, r, "; nothing removed");
 		r = EXIT_UNAVAILABLE;

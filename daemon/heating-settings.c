@@ -29,6 +29,8 @@ void heating_settings_init(struct heating_settings *s, const struct config_heati
 	};
 	warn_limit_init(&s->warn_floor, NULL, "set/floor");
 	warn_limit_init(&s->warn_mode, NULL, "set/mode");
+	warn_limit_init_info(&s->info_floor, NULL, "floor changes");
+	warn_limit_init_info(&s->info_mode, NULL, "mode changes");
 }
 
 /* A burst of settings, written once: commands that come within this of the first change. */
@@ -41,6 +43,8 @@ void heating_settings_watch(struct heating_settings *s, sd_event *event,
 	s->userdata = userdata;
 	s->warn_floor.event = event;
 	s->warn_mode.event = event;
+	s->info_floor.event = event;
+	s->info_mode.event = event;
 	s->event = event;
 }
 
@@ -48,6 +52,8 @@ void heating_settings_done(struct heating_settings *s)
 {
 	warn_limit_done(&s->warn_floor);
 	warn_limit_done(&s->warn_mode);
+	warn_limit_done(&s->info_floor);
+	warn_limit_done(&s->info_mode);
 	s->keep_timer = sd_event_source_disable_unref(s->keep_timer);
 }
 
@@ -286,7 +292,7 @@ static bool take_floor(struct heating_settings *s, const void *payload, size_t l
 	s->floor_kept = false;
 	s->floor_pending = true;
 	keep_soon(s);
-	log_info("heating: floor set to %.1f °C", v);
+	warn_limited(&s->info_floor, "heating: floor set to %.1f °C", v);
 	return true;
 }
 
@@ -308,7 +314,7 @@ static bool take_mode(struct heating_settings *s, const void *payload, size_t le
 	s->mode_kept = false;
 	s->mode_pending = true;
 	keep_soon(s);
-	log_info("heating: mode set to %s", command_mode_to_string(m));
+	warn_limited(&s->info_mode, "heating: mode set to %s", command_mode_to_string(m));
 	return true;
 }
 

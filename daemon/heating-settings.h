@@ -40,6 +40,7 @@ struct heating_settings {
 	sd_event_source *keep_timer;
 	/* About bad payloads on each; heating gives them the loop (heating_settings_watch()). */
 	struct warn_limit warn_floor, warn_mode;
+	struct warn_limit info_floor, info_mode; /* valid changes: an automation's loop */
 };
 
 /* The configured floor and mode; nothing kept yet. */

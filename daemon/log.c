@@ -98,34 +98,38 @@ void log_lines(enum log_level level, const char *text)
 	}
 }
 
-void log_limit_summary(unsigned n, const char *what)
+/* A warning is "about" its topic; a line at another level is named by @what ("floor changes"). */
+void log_limit_summary(enum log_level level, unsigned n, const char *what)
 {
-	if (n > 0)
+	if (n == 0)
+		return;
+	if (level == LOG_LEVEL_WARNING)
 		log_warning("%u more warnings about %s within a minute, not logged one by one", n,
 			    what);
+	else
+		log_write(level, "%u more %s within a minute, not logged one by one", n, what);
 }
 
-void log_warning_limitedv(struct log_limit *limit, const char *what, const char *fmt, va_list ap)
+void log_limitedv(enum log_level level, struct log_limit *limit, const char *what, const char *fmt,
+		  va_list ap)
 {
 	unsigned summary;
 	bool full;
 
 	full = log_limit_check(limit, clock_monotonic_usec(), &summary);
-	log_limit_summary(summary, what);
-	if (full && LOG_LEVEL_WARNING <= max_level)
-		write_line(LOG_LEVEL_WARNING, "", fmt, ap);
+	log_limit_summary(level, summary, what);
+	if (full && level <= max_level)
+		write_line(level, "", fmt, ap);
 	/* Said when it starts, not only in the summary a minute later. */
-	if (!full && limit->n_quiet == 1)
+	if (full || limit->n_quiet != 1)
+		return;
+	if (level == LOG_LEVEL_WARNING)
 		log_warning("warnings about %s keep coming: the rest of this minute's are "
 			    "counted, not logged one by one",
 			    what);
-}
-
-void log_warning_limited(struct log_limit *limit, const char *what, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	log_warning_limitedv(limit, what, fmt, ap);
-	va_end(ap);
+	else
+		log_write(level,
+			  "%s keep coming: the rest of this minute's are counted, not logged one "
+			  "by one",
+			  what);
 }

@@ -42,16 +42,15 @@ void log_lines(enum log_level level, const char *text);
 #define LOG_WARNING_LIMIT_INIT LOG_LIMIT_INIT(60ULL * 1000 * 1000, 5)
 
 /*
- * A warning about input from outside on @what (a topic such as "set/floor"),
- * through @limit: logged in full, or only counted while a flood lasts; the
- * count of a window that is over is logged first as one line, "N more warnings
- * about X within a minute, not logged one by one". Parts use it through
+ * A line about input from outside on @what (a topic such as "set/floor" for
+ * warnings; what the lines tell, "floor changes", at other levels), through
+ * @limit: logged in full, or only counted while a flood lasts; the count of a
+ * window that is over is logged first as one line, "N more warnings about X
+ * within a minute, not logged one by one". Parts use it through
  * daemon/warn-limit.h, whose timer logs that line when the minute is over.
  */
-void log_warning_limited(struct log_limit *limit, const char *what, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-void log_warning_limitedv(struct log_limit *limit, const char *what, const char *fmt, va_list ap)
-    __attribute__((format(printf, 3, 0)));
+void log_limitedv(enum log_level level, struct log_limit *limit, const char *what, const char *fmt,
+		  va_list ap) __attribute__((format(printf, 4, 0)));
 
-/* The summary line for @n warnings held back on @what; nothing when @n is 0. */
-void log_limit_summary(unsigned n, const char *what);
+/* The summary line for @n lines at @level held back on @what; nothing when @n is 0. */
+void log_limit_summary(enum log_level level, unsigned n, const char *what);

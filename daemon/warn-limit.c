@@ -12,7 +12,16 @@ void warn_limit_init(struct warn_limit *w, sd_event *event, const char *what)
 {
 	assert(w);
 	assert(what);
-	*w = (struct warn_limit){ .limit = LOG_WARNING_LIMIT_INIT, .what = what, .event = event };
+	*w = (struct warn_limit){ .limit = LOG_WARNING_LIMIT_INIT,
+				  .what = what,
+				  .event = event,
+				  .level = LOG_LEVEL_WARNING };
+}
+
+void warn_limit_init_info(struct warn_limit *w, sd_event *event, const char *what)
+{
+	warn_limit_init(w, event, what);
+	w->level = LOG_LEVEL_INFO;
 }
 
 static int on_timer(sd_event_source *s, uint64_t usec, void *userdata)
@@ -21,7 +30,7 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata)
 
 	(void) s;
 	(void) usec;
-	log_limit_summary(log_limit_flush(&w->limit, clock_monotonic_usec()), w->what);
+	log_limit_summary(w->level, log_limit_flush(&w->limit, clock_monotonic_usec()), w->what);
 	return 0;
 }
 
@@ -53,7 +62,7 @@ void warn_limited(struct warn_limit *w, const char *fmt, ...)
 
 	assert(w);
 	va_start(ap, fmt);
-	log_warning_limitedv(&w->limit, w->what, fmt, ap);
+	log_limitedv(w->level, &w->limit, w->what, fmt, ap);
 	va_end(ap);
 	arm(w);
 }
@@ -63,6 +72,6 @@ void warn_limit_done(struct warn_limit *w)
 	if (!w)
 		return;
 	w->timer = sd_event_source_disable_unref(w->timer);
-	log_limit_summary(w->limit.n_quiet, w->what);
+	log_limit_summary(w->level, w->limit.n_quiet, w->what);
 	w->limit.n_quiet = 0;
 }

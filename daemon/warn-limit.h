@@ -3,6 +3,7 @@
 #include <systemd/sd-event.h>
 
 #include "control/log-limit.h"
+#include "daemon/log.h"
 
 /*
  * Rate-limited warnings about input from outside on one topic, with the
@@ -17,10 +18,18 @@ struct warn_limit {
 	const char *what;       /* static: "set/floor", "cramp reports" */
 	sd_event *event;        /* borrowed; NULL: the summary waits for the next warning */
 	sd_event_source *timer; /* made on the first warning held back */
+	enum log_level level; /* LOG_LEVEL_WARNING, or LOG_LEVEL_INFO from warn_limit_init_info() */
 };
 
 /* Five warnings a minute in full. @event may be NULL (tests). */
 void warn_limit_init(struct warn_limit *w, sd_event *event, const char *what);
+
+/*
+ * The same for lines at info level that input from outside can flood the
+ * journal with though valid (an automation that sets the floor in a loop):
+ * @what names them ("floor changes": "N more floor changes within a minute").
+ */
+void warn_limit_init_info(struct warn_limit *w, sd_event *event, const char *what);
 
 /* Drops the timer; a count still held back is logged now. */
 void warn_limit_done(struct warn_limit *w);

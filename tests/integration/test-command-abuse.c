@@ -286,6 +286,36 @@ static void test_the_same_setting_again_is_not_written_again(void **state)
 		assert_true(now_ms() < end);
 }
 
+/* An automation that sets the floor in a loop: every value is taken, few are logged. */
+static void test_a_loop_of_valid_settings_is_not_a_flood_of_lines(void **state)
+{
+	struct fixture *f = *state;
+	size_t lines;
+	char *log;
+
+	assert_int_equal(daemon_start(&f->daemon, NULL), 0);
+	assert_int_equal(daemon_wait_notify(&f->daemon, "READY=1", 10000), 0);
+	assert_non_null(client_wait(f->client, f->state_topic, "~\"floor\":18", 10000));
+	for (int i = 0; i < SAME_AGAIN; i++) {
+		publish(f, "set/floor", i % 2 ? "19.5" : "20");
+		publish(f, "set/mode", i % 2 ? "heat" : "off");
+	}
+	settle(f, "21.5", "21.5");
+	assert_int_equal(kill(f->daemon.pid, 0), 0);
+	log = daemon_stderr(&f->daemon);
+	lines = count(log, "heating: floor set to") + count(log, "heating: mode set to");
+	printf("%zu lines for %d valid changes\n", lines, 2 * SAME_AGAIN + 1);
+	assert_true(lines <= 10);
+	assert_int_equal(count(log, "floor changes keep coming"), 1);
+	assert_int_equal(count(log, "mode changes keep coming"), 1);
+	free(log);
+	/* The last one is what counts, held back from the journal or not. */
+	for (long long end = now_ms() + 5000;
+	     store_count_rows(f->db, "settings", "key = 'floor' AND value = '21.5'") != 1;
+	     usleep(100000))
+		assert_true(now_ms() < end);
+}
+
 /* A client with the daemon's client_id takes its connection: it reconnects and subscribes anew. */
 static void take_connection(struct fixture *f)
 {
@@ -384,6 +414,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_the_same_setting_again_is_not_written_again,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_a_loop_of_valid_settings_is_not_a_flood_of_lines, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_retained_commands_are_refused_once, setup,
 						teardown),
 	};

@@ -86,11 +86,50 @@ static void test_done_says_what_was_held_back(void **state)
 	free(log);
 }
 
+static void changes_then_wait(void *arg)
+{
+	struct flood *f = arg;
+
+	for (int i = 0; i < 13; i++)
+		warn_limited(&f->w, "heating: floor set to %d.5 °C", 18 + i % 2);
+	for (int i = 0; i < 40 && f->w.limit.n_quiet > 0; i++)
+		assert_true(sd_event_run(f->event, 100 * 1000) >= 0);
+}
+
+/* Valid commands in a loop (an automation): info lines, as few as warnings. */
+static void test_info_lines_are_limited_at_their_level(void **state)
+{
+	struct flood f = { 0 };
+	char *log;
+
+	(void) state;
+	assert_true(sd_event_new(&f.event) >= 0);
+	log_set_max_level(LOG_LEVEL_INFO);
+	warn_limit_init_info(&f.w, f.event, "floor changes");
+	f.w.limit.window_usec = 1000 * 1000;
+	log = stderr_captured(changes_then_wait, &f);
+	/* Not to the journal: an info line has no "warning: " before it. */
+	assert_int_equal(count(log, "bedroomd: heating: floor set to"), 5);
+	assert_int_equal(
+	    count(log, "bedroomd: floor changes keep coming: the rest of this minute's"), 1);
+	assert_non_null(strstr(log, "bedroomd: 8 more floor changes within a minute"));
+	assert_int_equal(count(log, "warning"), 0);
+	free(log);
+	/* At warning level none of it is written. */
+	log_set_max_level(LOG_LEVEL_WARNING);
+	log = stderr_captured(changes_then_wait, &f);
+	assert_string_equal(log, "");
+	free(log);
+	warn_limit_done(&f.w);
+	sd_event_unref(f.event);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_summary_comes_when_the_window_closes),
 		cmocka_unit_test(test_done_says_what_was_held_back),
+		cmocka_unit_test(test_info_lines_are_limited_at_their_level),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

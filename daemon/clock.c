@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+#include "control/clock-set.h"
 
 static uint64_t read_clock(clockid_t id)
 {
@@ -23,6 +26,21 @@ uint64_t clock_monotonic_usec(void)
 uint64_t clock_realtime_usec(void)
 {
 	return read_clock(CLOCK_REALTIME);
+}
+
+bool clock_wall_is_set(int64_t now_s, const char *timesync_dir)
+{
+	char path[256];
+
+	if (now_s < WALL_CLOCK_SET_AFTER_S)
+		return false;
+	/* No systemd-timesyncd running (chrony, ntpd, a clock chip): 2025 or later is all we know.
+	 */
+	if (!timesync_dir || access(timesync_dir, F_OK) < 0)
+		return true;
+	if ((size_t) snprintf(path, sizeof(path), "%s/synchronized", timesync_dir) >= sizeof(path))
+		return true;
+	return access(path, F_OK) == 0;
 }
 
 int clock_format_local(uint64_t realtime_usec, char *buf, size_t size)

@@ -95,11 +95,30 @@ static bool carry_out(struct stage *s, const struct heater_decision *d,
 	return d->redecide;
 }
 
-static unsigned local_second_of_day(void)
+/*
+ * The local time of day the thermostat plans on. While the wall clock is not
+ * known to be set (a Pi without a clock chip, before NTP: 1970, or hours behind
+ * from fake-hwclock), any hour may really be the night: heating is told it is
+ * the night's start, so the floor holds at every hour until the clock is set.
+ * Checked at each step until it is, then no more (timesyncd does not unsync).
+ */
+static unsigned local_second_of_day(struct heating *h)
 {
 	time_t t = time(NULL);
 	struct tm tm;
 
+	if (!h->clock_set) {
+		h->clock_set = clock_wall_is_set((int64_t) t, CLOCK_TIMESYNC_DIR);
+		if (!h->clock_set && !h->clock_unset_told)
+			log_warning("heating: the wall clock is not set yet (no NTP "
+				    "synchronisation since boot): the night floor holds at every "
+				    "hour until it is");
+		else if (h->clock_set && h->clock_unset_told)
+			log_info("heating: the wall clock is set; the night window applies again");
+		h->clock_unset_told = !h->clock_set;
+	}
+	if (!h->clock_set)
+		return h->in.night_start_min * 60;
 	if (!localtime_r(&t, &tm))
 		return 0;
 	return (unsigned) (tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec);
@@ -154,7 +173,8 @@ static void step(struct heating *h)
 		return;
 	fill_inputs(h);
 	thermostat_get_learned(h->thermostat, &learned);
-	r = heating_path_decide(h->thermostat, &h->in, h->n_stages, now, local_second_of_day(), &d);
+	r = heating_path_decide(h->thermostat, &h->in, h->n_stages, now, local_second_of_day(h),
+				&d);
 	if (r < 0) {
 		/* Never happens with a good clock; the decision is all off if it does. */
 		log_error_errno(r, "heating: the thermostat refused its inputs, heaters off");

@@ -229,11 +229,44 @@ static void test_a_cramp_before_ntp_is_kept(void **state)
 	       "once the clock is set\n");
 }
 
+/*
+ * The same Pi at noon by a clock that is not set (1970): any hour may really be
+ * 3 a.m., so the cold room is heated to the floor; once NTP sets the clock to
+ * noon, the day's rules apply again.
+ */
+static void test_an_unset_clock_holds_the_night_floor(void **state)
+{
+	struct fixture *f = *state;
+	struct rig *r = &f->rig;
+
+	snprintf(f->control, sizeof(f->control), "%s/faketime", r->dir);
+	f->noon_offset_s = 12 * 3600 - (long long) time(NULL); /* 1970-01-01 12:00 UTC */
+	set_clock(f, 12, 0);
+	assert_int_equal(rig_room(r, 16.0), 0);
+	assert_int_equal(rig_start_plug(r), 0);
+	start_shimmed(f);
+	expect(r, true, true);
+	assert_int_equal(rig_wait_log_after(r, "the wall clock is not set yet", 0, 5000), 0);
+
+	/* NTP: noon today, a day with no floor. */
+	client_clear(r->client);
+	f->noon_offset_s =
+	    (long long) (time(NULL) / 86400 * 86400 + 12 * 3600) - (long long) time(NULL);
+	set_clock(f, 12, 0);
+	expect(r, false, true);
+	assert_int_equal(rig_wait_log_after(r, "the wall clock is set; the night window", 0, 5000),
+			 0);
+	printf("faults: clock-jumps: at noon by an unset clock (1970) the cold room is heated to "
+	       "the floor; at noon by the set clock it is not\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_clock_jumps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_a_cramp_before_ntp_is_kept, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_an_unset_clock_holds_the_night_floor, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,9 +5,13 @@
 
 #include <cmocka.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "control/clock-set.h"
 #include "daemon/clock-jump.h"
 #include "daemon/clock.h"
 
@@ -174,6 +178,32 @@ static void test_span_as_a_person_reads_it(void **state)
 	assert_string_equal(clock_format_span(442548 * 60, buf, sizeof(buf)), "307 days");
 }
 
+/* Set: 2025 or later and, where timesyncd runs, synchronised since boot. */
+static void test_wall_clock_is_set(void **state)
+{
+	char dir[] = "/tmp/bedroomd-test-timesync-XXXXXX", flag[64];
+	int64_t now = WALL_CLOCK_SET_AFTER_S + 86400;
+	FILE *f;
+
+	(void) state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(flag, sizeof(flag), "%s/synchronized", dir);
+	/* timesyncd running, not synchronised yet: fake-hwclock's time is no time */
+	assert_false(clock_wall_is_set(now, dir));
+	assert_false(clock_wall_is_set(0, dir));
+	f = fopen(flag, "w");
+	assert_non_null(f);
+	fclose(f);
+	assert_true(clock_wall_is_set(now, dir));
+	assert_false(clock_wall_is_set(WALL_CLOCK_SET_AFTER_S - 1, dir));
+	assert_int_equal(unlink(flag), 0);
+	assert_int_equal(rmdir(dir), 0);
+	/* No timesyncd (chrony, a clock chip): only the year tells */
+	assert_true(clock_wall_is_set(now, dir));
+	assert_true(clock_wall_is_set(now, NULL));
+	assert_false(clock_wall_is_set(86400, NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -185,6 +215,7 @@ int main(void)
 		cmocka_unit_test(test_iso8601_refuses_what_does_not_exist),
 		cmocka_unit_test(test_clock_jump_arms_ahead_past_2038),
 		cmocka_unit_test(test_clock_jump_threshold),
+		cmocka_unit_test(test_wall_clock_is_set),
 	};
 
 	tzset();

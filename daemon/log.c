@@ -1,5 +1,6 @@
 #include "daemon/log.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "daemon/clock.h"
+#include "sensors/utf8.h"
 
 /* The one piece of process-wide state below main(): the log threshold, as in systemd. */
 static enum log_level max_level = LOG_LEVEL_INFO;
@@ -44,22 +46,57 @@ enum log_level log_get_max_level(void)
 	return max_level;
 }
 
+/* Length of the well-formed UTF-8 character at @s (of at most @n bytes), or 0. */
+static size_t utf8_char(const unsigned char *s, size_t n)
+{
+	size_t k = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
+
+	return k && k <= n && utf8_valid(s, k) ? k : 0;
+}
+
+void log_escape(const char *text, char *out, size_t size)
+{
+	const unsigned char *s = (const unsigned char *) text;
+	size_t len = strlen(text), n = 0;
+
+	assert(size >= 5);
+	for (size_t i = 0; i < len;) {
+		size_t k = s[i] >= 0x20 && s[i] < 0x7f ? 1
+			   : s[i] >= 0x80              ? utf8_char(s + i, len - i)
+						       : 0;
+
+		if (k > 0 && n + k < size) {
+			memcpy(out + n, s + i, k);
+			n += k;
+			i += k;
+		} else if (k == 0 && n + 4 < size) {
+			n += (size_t) snprintf(out + n, size - n, "\\x%02x", s[i]);
+			i++;
+		} else {
+			break;
+		}
+	}
+	out[n] = '\0';
+}
+
 static void write_line(enum log_level level, const char *suffix, const char *fmt, va_list ap)
 {
-	char msg[1024];
+	char msg[1024], line[4 * sizeof(msg)];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/* What the network said is quoted in warnings: it must not start lines of its own. */
+	log_escape(msg, line, sizeof(line));
 	if (to_journal < 0)
 		to_journal = stderr_is_journal();
 	/* One fprintf per line, so lines from other writers never interleave with it. */
 	if (to_journal)
-		fprintf(stderr, "<%d>%s%s\n", (int) level, msg, suffix);
+		fprintf(stderr, "<%d>%s%s\n", (int) level, line, suffix);
 	else
 		fprintf(stderr, "bedroomd: %s%s%s\n",
 			level == LOG_LEVEL_ERROR     ? "error: "
 			: level == LOG_LEVEL_WARNING ? "warning: "
 						     : "",
-			msg, suffix);
+			line, suffix);
 }
 
 int log_write(enum log_level level, const char *fmt, ...)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <stdarg.h>
+#include <stddef.h>
 
 #include "control/log-limit.h"
 
@@ -26,6 +27,14 @@ int log_write(enum log_level level, const char *fmt, ...) __attribute__((format(
 /* Logs with ": <strerror(-error)>" appended and returns @error (a negative errno). */
 int log_write_errno(enum log_level level, int error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/*
+ * @text as it goes to the journal, into @out (@size >= 5 bytes; cut short if
+ * it does not fit): control characters and bytes that are not UTF-8 as \xNN,
+ * so that text quoted from the network cannot start a line of its own (a
+ * "<0>" line is an emergency to journald) or garble the terminal.
+ */
+void log_escape(const char *text, char *out, size_t size);
 
 /* Writes each line of @text (may be NULL) as its own log line at @level. */
 void log_lines(enum log_level level, const char *text);

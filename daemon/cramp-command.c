@@ -14,6 +14,7 @@
 #define PAYLOAD_MAX 2048
 #define LATE_S      60
 #define PAST_MAX_S  (30 * 86400)
+#define AHEAD_OK_S  300 /* two clocks that both keep time: no more apart than this */
 
 /* The entry of @list that @v names, whatever its case ("LEFT" is left); NULL if none. */
 static const char *one_of(const char *v, const char *const *list)
@@ -125,14 +126,20 @@ int cramp_command_parse(const void *data, size_t len, int64_t now_s, struct cram
 	}
 	/*
 	 * A time it cannot place is refused; any other detail is not worth the
-	 * cramp. Before our clock is set (no NTP yet), ours is the wrong one: a
-	 * time ahead of it is kept as reported, not refused as in the future.
+	 * cramp. A time ahead of ours is a clock that is wrong, more likely ours
+	 * (a Pi without a clock chip, hours or days behind until NTP) than the
+	 * phone's: kept as reported, said in ahead_s, up to as far ahead as a
+	 * cramp may be back. Before our clock is set (2025) any time ahead is.
 	 */
 	if (time && clock_parse_iso8601(time, &c.time) < 0)
 		r = fail(ret_reason, "time is not ISO-8601 (2026-01-31T03:10:00+01:00)", -EINVAL);
-	else if (time && ((c.time > now_s + 300 && now_s >= WALL_CLOCK_SET_AFTER_S) ||
-			  c.time < now_s - PAST_MAX_S))
-		r = fail(ret_reason, "time is in the future or more than 30 days ago", -ERANGE);
+	else if (time && c.time > now_s + PAST_MAX_S && now_s >= WALL_CLOCK_SET_AFTER_S)
+		r = fail(ret_reason, "time is more than 30 days ahead of this machine's clock",
+			 -ERANGE);
+	else if (time && c.time < now_s - PAST_MAX_S)
+		r = fail(ret_reason, "time is more than 30 days ago", -ERANGE);
+	else if (time && c.time > now_s + AHEAD_OK_S)
+		c.ahead_s = c.time - now_s;
 	if (r == 0) {
 		const char *known;
 

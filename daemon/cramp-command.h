@@ -27,6 +27,8 @@ struct cramp_command {
 	int64_t time; /* Unix seconds; 0 when not given (now) */
 	char note[CRAMP_NOTE_MAX + 1];
 	char source[32]; /* "command" when not given */
+	/* How far its time is ahead of this machine's clock when more than 5 minutes; else 0. */
+	int64_t ahead_s;
 	/* Why a "pressed" was left aside ("not a time", ...), for the log; NULL if it was not. */
 	const char *pressed_unused;
 	/* The details left aside, for the log ("leg (not left, ...) 'middle'"); "" if none. */
@@ -34,10 +36,11 @@ struct cramp_command {
 };
 
 /*
- * Parses the @len bytes at @data. A time more than 5 minutes after @now_s or
- * more than 30 days before it is refused, but not one ahead of a @now_s read
- * before the clock was set (before WALL_CLOCK_SET_AFTER_S: no NTP yet),
- * which is kept as reported; a "pressed" that is not a late sending's time (or
+ * Parses the @len bytes at @data. A time more than 30 days before @now_s is
+ * refused, as is one more than 30 days after it unless @now_s was read before
+ * the clock was set (before WALL_CLOCK_SET_AFTER_S: no NTP yet); one ahead of
+ * @now_s by more than 5 minutes is kept as reported (this machine's clock is
+ * the likelier to be wrong) and said in ahead_s; a "pressed" that is not a late sending's time (or
  * not a time) is left aside, never a reason to lose a cramp. Returns 0 and
  * fills *ret, or -ENODATA / -EMSGSIZE (the payload) / -EBADMSG / -EINVAL /
  * -ERANGE (the time) with a short reason in *ret_reason.

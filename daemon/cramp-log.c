@@ -614,6 +614,14 @@ static void on_cramp_command(const struct mqtt_message *msg, void *userdata)
 	if (c.set_aside[0])
 		warn_limited(&l->warn, "cramp report on '%s' logged without: %s", msg->topic,
 			     c.set_aside);
+	if (c.ahead_s > 0) {
+		char ahead[32];
+
+		warn_limited(&l->warn,
+			     "cramp report on '%s': its time is %s ahead of this machine's clock: "
+			     "logged at its own time; is the clock right (NTP)?",
+			     msg->topic, clock_format_span(c.ahead_s, ahead, sizeof(ahead)));
+	}
 	/* Never too old to log (a replay after an outage included): it keeps its own time. */
 	if (c.time && now - c.time > 60) {
 		char when[40], span[32];

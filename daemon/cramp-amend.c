@@ -53,8 +53,8 @@ static int find_logged(struct cramp_log *l, int64_t time_s, const char *leg,
  * already is never changed: when the report says otherwise, that is logged.
  * Returns whether it adds anything.
  */
-static bool additions(const struct store_cramp *logged, const char *leg, const char *site,
-		      const char *note, const char *source, const char *when,
+static bool additions(struct cramp_log *l, const struct store_cramp *logged, const char *leg,
+		      const char *site, const char *note, const char *source, const char *when,
 		      struct cramp_additions *ret)
 {
 	*ret = (struct cramp_additions){ 0 };
@@ -63,15 +63,18 @@ static bool additions(const struct store_cramp *logged, const char *leg, const c
 	if (site && !logged->site)
 		ret->site = site;
 	else if (site && strcmp(site, logged->site) != 0)
-		log_info("cramp report (leg %s, from %s) says site '%s', the cramp of %s has '%s': "
-			 "ignoring it",
-			 leg, source, site, when, logged->site);
+		warn_limited(&l->repeats,
+			     "cramp report (leg %s, from %s) says site '%s', the cramp of %s has "
+			     "'%s': ignoring it",
+			     leg, source, site, when, logged->site);
 	if (note && !logged->note)
 		ret->note = note;
 	else if (note && strcmp(note, logged->note) != 0)
-		log_info("cramp report (leg %s, from %s) has another note than the cramp of %s: "
-			 "ignoring '%s'",
-			 leg, source, when, note);
+		warn_limited(
+		    &l->repeats,
+		    "cramp report (leg %s, from %s) has another note than the cramp of %s: "
+		    "ignoring '%s'",
+		    leg, source, when, note);
 	return ret->leg || ret->site || ret->note;
 }
 
@@ -135,12 +138,17 @@ int cramp_log_amend(struct cramp_log *l, const struct cramp_tracker_result *dup,
 	struct store_cramp logged = { 0 };
 	struct cramp_additions add;
 	char iso[40], when[8], what[sizeof("leg unknown, site buttock, note")];
+	bool bare;
 	int r;
 
 	(void) clock_format_offset(dup->duplicate_of_s, clock_local_offset_s(dup->duplicate_of_s),
 				   iso, sizeof(iso));
 	snprintf(when, sizeof(when), "%.5s", strlen(iso) > 11 ? iso + 11 : "?");
-	r = find_logged(l, dup->duplicate_of_s, cramp_leg_to_string(dup->duplicate_leg), &logged);
+	/* A report with no detail (a stuck button's {}, a flood of them) adds nothing: no read. */
+	bare = strcmp(leg, "unknown") == 0 && !site && !note;
+	r = bare ? 0
+		 : find_logged(l, dup->duplicate_of_s, cramp_leg_to_string(dup->duplicate_leg),
+			       &logged);
 	if (r < 0) {
 		log_warning_errno(r,
 				  "cramp report (leg %s, from %s): cannot read the cramp of %s "
@@ -148,19 +156,23 @@ int cramp_log_amend(struct cramp_log *l, const struct cramp_tracker_result *dup,
 				  leg, source, when);
 		return r;
 	}
-	if (!additions(&logged, leg, site, note, source, when, &add)) {
+	if (bare || !additions(l, &logged, leg, site, note, source, when, &add)) {
 		if (confirmed)
-			log_info("cramp report (leg %s, from %s) is the cramp that already "
-				 "confirmed '%s': not logged again",
-				 leg, source, confirmed);
+			warn_limited(&l->repeats,
+				     "cramp report (leg %s, from %s) is the cramp that already "
+				     "confirmed '%s': not logged again",
+				     leg, source, confirmed);
 		else if (time_s == dup->duplicate_of_s) /* a repeat: a broker's replay, say */
-			log_info("cramp report (leg %s, from %s) repeats the cramp logged at %s: "
-				 "not logged again",
-				 leg, source, when);
+			warn_limited(
+			    &l->repeats,
+			    "cramp report (leg %s, from %s) repeats the cramp logged at %s: "
+			    "not logged again",
+			    leg, source, when);
 		else
-			log_info("cramp report (leg %s, from %s) is the same cramp as the one "
-				 "%lld s before: not logged again",
-				 leg, source, (long long) (time_s - dup->duplicate_of_s));
+			warn_limited(&l->repeats,
+				     "cramp report (leg %s, from %s) is the same cramp as the one "
+				     "%lld s before: not logged again",
+				     leg, source, (long long) (time_s - dup->duplicate_of_s));
 		goto out;
 	}
 	/* Where find_logged() found it: waiting in memory, or else in the store. */

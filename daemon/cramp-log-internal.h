@@ -63,6 +63,7 @@ struct cramp_log {
 	struct cramp_confirm suspects;
 
 	struct warn_limit warn;     /* about bad reports on <base>/cramp */
+	struct warn_limit repeats;  /* info: reports of a cramp logged already (a stuck button) */
 	struct command_guard guard; /* retained and empty ones are no reports */
 };
 

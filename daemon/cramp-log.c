@@ -81,6 +81,7 @@ int cramp_log_new(const char *node_id, const struct cramp_tracker_params *params
 	cramp_confirm_init(&l->suspects, confirm_window_s,
 			   cramp_tracker_dedup_window_s(l->tracker));
 	warn_limit_init(&l->warn, NULL, "cramp reports"); /* the loop comes with the broker */
+	warn_limit_init_info(&l->repeats, NULL, "reports of a cramp logged already");
 	l->store = store;
 	l->alerts = alerts;
 	l->cb = cb;
@@ -335,6 +336,7 @@ struct cramp_log *cramp_log_free(struct cramp_log *l)
 		return NULL;
 	detach(l);
 	warn_limit_done(&l->warn);
+	warn_limit_done(&l->repeats);
 	flush_memory(l); /* a last try */
 	cramp_log_acked_flush(l);
 	if (l->n_acked > 0)
@@ -645,6 +647,7 @@ int cramp_log_attach(struct cramp_log *l, struct mqtt *mqtt)
 		return 0;
 	detach(l);
 	l->warn.event = mqtt_get_event(mqtt);
+	l->repeats.event = l->warn.event;
 	/* QoS 1 on our persistent session: a report sent while we restart waits for us. */
 	r = mqtt_subscribe_below(mqtt, "cramp", 1, on_cramp_command, l, &l->command_slot);
 	if (r >= 0)

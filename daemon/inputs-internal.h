@@ -15,6 +15,7 @@
 #include "config/config.h"
 #include "control/cramp-suspect.h"
 #include "daemon/inputs.h"
+#include "daemon/warn-limit.h"
 #include "sensors/bed-cramp.h"
 #include "sensors/bed-movement.h"
 #include "sensors/bed-occupancy.h"
@@ -41,6 +42,7 @@ struct input {
 
 	struct bed_button button;
 	struct bed_cramp_params cramp_params;
+	struct warn_limit repeats; /* info: presses within the repeat window (a stuck button) */
 
 	struct bed_payload_params payload;
 	struct payload_refusals refusals; /* how loud the next refused payload is */

@@ -153,8 +153,8 @@ static void input_level(struct input *i, bool active, uint64_t at_usec, bool syn
 			report_cramp(i, at_usec);
 			break;
 		case BED_PRESS_DUPLICATE:
-			log_info("%s: pressed again within %llu s: the same cramp", i->source,
-				 i->cfg->repeat_window_usec / 1000000ULL);
+			warn_limited(&i->repeats, "%s: pressed again within %llu s: the same cramp",
+				     i->source, i->cfg->repeat_window_usec / 1000000ULL);
 			break;
 		case BED_PRESS_NONE:
 			break;
@@ -222,6 +222,7 @@ static int input_init(struct inputs *in, struct input *i, const struct config_in
 	    (struct bed_occupancy_params){ .on_delay_usec = cfg->on_delay_usec,
 					   .off_delay_usec = cfg->off_delay_usec };
 	bed_button_init(&i->button);
+	warn_limit_init_info(&i->repeats, in->event, "presses of a cramp button within its window");
 	i->cramp_params =
 	    (struct bed_cramp_params){ .repeat_window_usec = cfg->repeat_window_usec };
 	i->payload = (struct bed_payload_params){ .payload_on = cfg->payload_on,
@@ -313,6 +314,7 @@ struct inputs *inputs_free(struct inputs *in)
 		input_chip_done(&in->chips[k]);
 	for (size_t k = 0; in->inputs && k < in->n_inputs; k++) {
 		in->inputs[k].slot = mqtt_slot_free(in->inputs[k].slot);
+		warn_limit_done(&in->inputs[k].repeats);
 		in->inputs[k].occupancy_timer =
 		    sd_event_source_disable_unref(in->inputs[k].occupancy_timer);
 	}

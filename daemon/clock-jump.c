@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -16,10 +18,15 @@
 struct clock_jump {
 	int fd;
 	sd_event_source *source;
-	void (*jumped)(void *userdata);
+	sd_event_source *zone; /* the directory of the zone file; NULL with TZ set */
+	void (*jumped)(enum clock_change change, void *userdata);
 	void *userdata;
 	int64_t offset_usec; /* wall clock minus monotonic when last armed */
 };
+
+/* The zone file when TZ is not set (glibc's TZDEFAULT), and the directory that holds it. */
+#define ZONE_DIR  "/etc"
+#define ZONE_FILE "localtime"
 
 /* A clock set by less than this is no jump: NTP's small steps, a VM's clock adjusting. */
 #define JUMP_MIN_USEC INT64_C(1000000)
@@ -95,7 +102,7 @@ static int on_readable(sd_event_source *s, int fd, uint32_t revents, void *userd
 
 		j->offset_usec = wall_offset_usec();
 		if (clock_jump_is_jump(before, j->offset_usec))
-			j->jumped(j->userdata);
+			j->jumped(CLOCK_CHANGE_SET, j->userdata);
 		else
 			log_debug("the wall clock was set by %+.3f s: no jump",
 				  (double) (j->offset_usec - before) / 1e6);
@@ -103,8 +110,48 @@ static int on_readable(sd_event_source *s, int fd, uint32_t revents, void *userd
 	return 0;
 }
 
-int clock_jump_new(sd_event *event, void (*jumped)(void *userdata), void *userdata,
-		   struct clock_jump **ret)
+/*
+ * The zone file was replaced (timedatectl set-timezone: a new symlink renamed
+ * over it; tzdata's reconfiguring: removed and made anew) or written. glibc
+ * reads it once; tzset() reads it again if it changed, for every localtime_r()
+ * after, in heating, the reminders and the times published.
+ */
+static int on_zone(sd_event_source *s, const struct inotify_event *ev, void *userdata)
+{
+	struct clock_jump *j = userdata;
+
+	(void) s;
+	if (ev->mask & IN_Q_OVERFLOW) {
+		tzset();
+		j->jumped(CLOCK_CHANGE_ZONE, j->userdata);
+		return 0;
+	}
+	if (ev->len == 0 || strcmp(ev->name, ZONE_FILE) != 0 || (ev->mask & IN_DELETE))
+		return 0;
+	tzset();
+	j->jumped(CLOCK_CHANGE_ZONE, j->userdata);
+	return 0;
+}
+
+int clock_jump_watch_zone(struct clock_jump *j, sd_event *event, const char *dir)
+{
+	int r;
+
+	j->zone = sd_event_source_disable_unref(j->zone);
+	r = sd_event_add_inotify(event, &j->zone, dir,
+				 IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE | IN_ONLYDIR,
+				 on_zone, j);
+	if (r >= 0)
+		r = event_source_describe(j->zone, "clock-zone");
+	if (r < 0) {
+		j->zone = sd_event_source_disable_unref(j->zone);
+		return r;
+	}
+	return 0;
+}
+
+int clock_jump_new(sd_event *event, void (*jumped)(enum clock_change change, void *userdata),
+		   void *userdata, struct clock_jump **ret)
 {
 	struct clock_jump *j = calloc(1, sizeof(*j));
 	int r;
@@ -132,6 +179,14 @@ int clock_jump_new(sd_event *event, void (*jumped)(void *userdata), void *userda
 		r = event_source_describe(j->source, "clock-jump");
 	if (r < 0)
 		goto out;
+	/* With TZ set, the zone is TZ's, which glibc does not read again: nothing to watch. */
+	if (!getenv("TZ")) {
+		r = clock_jump_watch_zone(j, event, ZONE_DIR);
+		if (r < 0)
+			log_warning_errno(
+			    r, "cannot watch " ZONE_DIR "/" ZONE_FILE
+			       " for a change of time zone (restart bedroomd after one)");
+	}
 	*ret = j;
 	return 0;
 out:
@@ -144,6 +199,7 @@ struct clock_jump *clock_jump_free(struct clock_jump *j)
 	if (!j)
 		return NULL;
 	j->source = sd_event_source_disable_unref(j->source);
+	j->zone = sd_event_source_disable_unref(j->zone);
 	if (j->fd >= 0)
 		close(j->fd);
 	free(j);

@@ -10,18 +10,30 @@
  * at the end of time with TFD_TIMER_CANCEL_ON_SET becomes readable (and reads
  * ECANCELED) at every discontinuous change; the monotonic clock cannot see
  * those, and sd-event's own CLOCK_REALTIME timers only fire late or early
- * without saying why. Time zone changes are not clock changes: they need a
- * restart (TZ is read at start).
+ * without saying why. A change of time zone is one too, for what is planned
+ * in local time: without TZ, /etc/localtime is watched (inotify on /etc), and
+ * the new zone read (tzset()) when it is replaced.
  */
 
 struct clock_jump;
 
+enum clock_change {
+	CLOCK_CHANGE_SET,  /* the wall clock was set */
+	CLOCK_CHANGE_ZONE, /* the time zone file changed: local times are the new zone's now */
+};
+
 /*
- * Watches on @event; calls @jumped(@userdata) after each change (several
- * quick ones may be one call). Returns 0 or a negative errno.
+ * Watches on @event; calls @jumped(@change, @userdata) after each change
+ * (several quick ones may be one call). Returns 0 or a negative errno.
  */
-int clock_jump_new(sd_event *event, void (*jumped)(void *userdata), void *userdata,
-		   struct clock_jump **ret);
+int clock_jump_new(sd_event *event, void (*jumped)(enum clock_change change, void *userdata),
+		   void *userdata, struct clock_jump **ret);
+
+/*
+ * Watches the zone file in @dir (instead of /etc: tests) for changes. Returns
+ * 0 or a negative errno.
+ */
+int clock_jump_watch_zone(struct clock_jump *j, sd_event *event, const char *dir);
 
 /*
  * When to arm the watching timer at @now_s, on a system whose time_t reaches

@@ -96,8 +96,9 @@ struct heating {
 	struct thermostat_input in;
 	struct thermostat_decision last;
 	bool have_decision;
-	bool clock_set;        /* the wall clock is known to be set (local_second_of_day()) */
-	bool clock_unset_told; /* the journal was told it is not */
+	struct clock_jump *jump; /* the wall clock set, the time zone changed: decide again */
+	bool clock_set;          /* the wall clock is known to be set (local_second_of_day()) */
+	bool clock_unset_told;   /* the journal was told it is not */
 	struct stage stages[THERMOSTAT_STAGES_MAX];
 	unsigned n_stages;
 

@@ -9,6 +9,7 @@
 
 #include "actuators/heater.h"
 #include "control/thermostat.h"
+#include "daemon/clock-jump.h"
 #include "daemon/clock.h"
 #include "daemon/event-source.h"
 #include "daemon/heating-internal.h"
@@ -235,6 +236,17 @@ static int on_timer(sd_event_source *es, uint64_t usec, void *userdata)
 	return 0;
 }
 
+/* The wall clock was set or the time zone changed: the night window is elsewhere now. */
+static void on_clock_change(enum clock_change change, void *userdata)
+{
+	struct heating *h = userdata;
+
+	log_info("heating: %s; deciding again",
+		 change == CLOCK_CHANGE_ZONE ? "the time zone changed" : "the wall clock was set");
+	h->clock_set = false; /* known to be set again at the step, or not */
+	step(h);
+}
+
 static int make_stage(struct heating *h, struct stage *s, const struct config_heater *cfg)
 {
 	struct heater_params p;
@@ -448,6 +460,8 @@ int heating_new(sd_event *event, const struct config *config, struct alerts *ale
 		r = event_source_describe(h->wake.timer, "heating");
 	if (r >= 0)
 		r = heating_outdoor_init(h);
+	if (r >= 0 && h->thermostat)
+		r = clock_jump_new(event, on_clock_change, h, &h->jump);
 	if (r < 0)
 		goto out;
 	(void) sd_event_source_set_enabled(h->wake.timer, SD_EVENT_OFF);
@@ -479,6 +493,7 @@ struct heating *heating_free(struct heating *h)
 	heating_settings_done(&h->settings);
 	heating_outdoor_done(h);
 	h->wake.timer = sd_event_source_disable_unref(h->wake.timer);
+	h->jump = clock_jump_free(h->jump);
 	for (unsigned i = 0; i < h->n_stages; i++) {
 		free(h->stages[i].slots);
 		heater_free(h->stages[i].heater);

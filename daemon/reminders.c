@@ -357,9 +357,10 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata)
 	return 0;
 }
 
-static void on_clock_jump(void *userdata)
+static void on_clock_jump(enum clock_change change, void *userdata)
 {
-	log_info("reminders: the wall clock was set; planning them again");
+	log_info("reminders: %s; planning them again",
+		 change == CLOCK_CHANGE_ZONE ? "the time zone changed" : "the wall clock was set");
 	step_all(userdata);
 }
 

@@ -204,6 +204,76 @@ static void test_wall_clock_is_set(void **state)
 	assert_false(clock_wall_is_set(86400, NULL));
 }
 
+struct zone_watch {
+	unsigned zone, set;
+};
+
+static void on_change(enum clock_change change, void *userdata)
+{
+	struct zone_watch *w = userdata;
+
+	if (change == CLOCK_CHANGE_ZONE)
+		w->zone++;
+	else
+		w->set++;
+}
+
+static void make_file(const char *dir, const char *name)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("TZif", f);
+	fclose(f);
+}
+
+static void run_a_while(sd_event *e)
+{
+	for (int i = 0; i < 5; i++)
+		assert_true(sd_event_run(e, 20 * 1000) >= 0);
+}
+
+/* timedatectl set-timezone renames a new symlink over the zone file: that is a change. */
+static void test_zone_file_replaced_is_a_change(void **state)
+{
+	char dir[] = "/tmp/bedroomd-test-zone-XXXXXX", from[128], to[128];
+	struct zone_watch w = { 0 };
+	struct clock_jump *j = NULL;
+	sd_event *e = NULL;
+
+	(void) state;
+	assert_non_null(mkdtemp(dir));
+	assert_true(sd_event_new(&e) >= 0);
+	assert_int_equal(clock_jump_new(e, on_change, &w, &j), 0);
+	assert_int_equal(clock_jump_watch_zone(j, e, dir), 0);
+	make_file(dir, "hostname"); /* another file of /etc: nothing */
+	run_a_while(e);
+	assert_int_equal(w.zone, 0);
+	make_file(dir, ".localtime.tmp");
+	snprintf(from, sizeof(from), "%s/.localtime.tmp", dir);
+	snprintf(to, sizeof(to), "%s/localtime", dir);
+	assert_int_equal(rename(from, to), 0);
+	run_a_while(e);
+	assert_int_equal(w.zone, 1);
+	/* removed and made anew (tzdata's ln -sf): one change, when it is there again */
+	assert_int_equal(unlink(to), 0);
+	run_a_while(e);
+	assert_int_equal(w.zone, 1);
+	assert_int_equal(symlink("/usr/share/zoneinfo/UTC", to), 0);
+	run_a_while(e);
+	assert_int_equal(w.zone, 2);
+	assert_int_equal(w.set, 0);
+	clock_jump_free(j);
+	sd_event_unref(e);
+	unlink(to);
+	snprintf(from, sizeof(from), "%s/hostname", dir);
+	unlink(from);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -216,6 +286,7 @@ int main(void)
 		cmocka_unit_test(test_clock_jump_arms_ahead_past_2038),
 		cmocka_unit_test(test_clock_jump_threshold),
 		cmocka_unit_test(test_wall_clock_is_set),
+		cmocka_unit_test(test_zone_file_replaced_is_a_change),
 	};
 
 	tzset();

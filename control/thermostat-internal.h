@@ -44,6 +44,9 @@ struct thermostat_stage {
 	enum thermostat_reason lockout_reason;
 	unsigned no_effect_count;
 	unsigned alerts;
+	/* The no-effect clock stands while the plug is unavailable (thermostat-safety.c). */
+	bool held;
+	uint64_t last_usec; /* of the last step while on */
 };
 
 struct thermostat {
@@ -56,6 +59,7 @@ struct thermostat {
 	uint64_t sensor_since_usec; /* start, or the last thermometer change: readings due */
 	uint64_t last_now_usec;
 	unsigned alerts;
+	bool fallback_was; /* the last step ran the fallback duty cycle */
 
 	unsigned demand; /* stages the floor controller wants */
 	uint64_t demand_since_usec;

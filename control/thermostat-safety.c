@@ -6,6 +6,12 @@
  * ends. When the room model switched the first stage on, the rise asked is half
  * of what the model expects in that time if that is less (thermostat-plan.c): a
  * weak heater holding a cold room is not a fault.
+ *
+ * The no-effect clock stands (held) while the stage's plug is unavailable, and
+ * a rise across that time counts for nothing. A plug offline for two hours
+ * says nothing about its heater: judged, it earned a rest every 45 min,
+ * doubling to 4 h, that kept the heater off in a cold room after the plug was
+ * back.
  */
 #include <math.h>
 
@@ -29,7 +35,15 @@ void thermostat_stage_safety(struct thermostat *t, unsigned i,
 
 	if (!s->on)
 		return;
-	if (isfinite(reading_c)) {
+	/* Held since the last step: that time does not count. */
+	if (s->held && now_usec > s->last_usec)
+		s->effect_since_usec += now_usec - s->last_usec;
+	s->held = h->unavailable;
+	s->last_usec = now_usec;
+	/* Nor does a rise across it. */
+	if (s->held) {
+		s->min_since_on_c = isfinite(reading_c) ? reading_c : INFINITY;
+	} else if (isfinite(reading_c)) {
 		if (reading_c < s->min_since_on_c)
 			s->min_since_on_c = reading_c;
 		if (reading_c - s->min_since_on_c >= rise_c) {
@@ -38,7 +52,7 @@ void thermostat_stage_safety(struct thermostat *t, unsigned i,
 			thermostat_set_alert(&s->alerts, THERMOSTAT_ALERT_HEATING_NO_EFFECT, false);
 		}
 	}
-	if (!s->effect_seen && now_usec - s->effect_since_usec >= t->p.no_effect_usec)
+	if (!s->held && !s->effect_seen && now_usec - s->effect_since_usec >= t->p.no_effect_usec)
 		no_effect = true;
 	if (h->confirmed == THERMOSTAT_CONFIRM_ON && h->power_known &&
 	    h->power_w >= t->p.no_effect_power_w)
@@ -54,7 +68,7 @@ void thermostat_stage_safety(struct thermostat *t, unsigned i,
 	 * room needs it. Only the latest report is known here, not how many came:
 	 * one report of 0 W (a Tasmota's next is 5 min later) is enough.
 	 */
-	if (h->confirmed == THERMOSTAT_CONFIRM_ON && h->power_known &&
+	if (!h->unavailable && h->confirmed == THERMOSTAT_CONFIRM_ON && h->power_known &&
 	    h->power_w < t->p.no_effect_power_w && !s->drew_power && !s->effect_seen) {
 		if (!s->low_power) {
 			s->low_power = true;
@@ -92,6 +106,8 @@ void thermostat_stage_switch(struct thermostat_stage *s, bool on, uint64_t now_u
 	s->ever_switched = true;
 	s->changed_usec = now_usec;
 	s->effect_since_usec = now_usec;
+	s->held = false;
+	s->last_usec = now_usec;
 	s->min_since_on_c = isfinite(reading_c) ? reading_c : INFINITY;
 	s->effect_seen = false;
 	s->drew_power = false;

@@ -278,7 +278,7 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 					 .estimate_c = NAN };
 	unsigned old_alerts = t->alerts, old_stage_alerts[THERMOSTAT_STAGES_MAX] = { 0 };
 	bool fresh, fresh_reading = false, night, floor_active, in_bed, forced = false, model;
-	bool stale;
+	bool stale, fallback = false;
 	double floor_c = NAN, est_c = NAN, slope = 0, reading_c = NAN;
 	double outdoor_c = in->outdoor_known && isfinite(in->outdoor_c) ? in->outdoor_c : NAN;
 	uint64_t wake = UINT64_MAX; /* what is due sets it: no tick while nothing is */
@@ -455,6 +455,14 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 						   : THERMOSTAT_REASON_SENSOR_STALE;
 		forced = true;
 		if (on_usec > 0 && isfinite(floor_c) && stale) {
+			/*
+			 * The duty cycle's own switching keeps relay care: a phase
+			 * shorter than min_on or min_off is lengthened (the sensor
+			 * going stale 50 s before an off-phase once gave 50 s on).
+			 * Only the switch-off as the sensor goes stale is forced.
+			 */
+			forced = !t->fallback_was;
+			fallback = true;
 			d.reason = THERMOSTAT_REASON_FALLBACK_DUTY;
 			want = phase < on_usec ? 1 : 0;
 			want_reason = THERMOSTAT_REASON_FALLBACK_DUTY;
@@ -474,6 +482,7 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 	if (d.reason == THERMOSTAT_REASON_MODE_OFF ||
 	    d.reason == THERMOSTAT_REASON_OVER_TEMPERATURE)
 		want = 0;
+	t->fallback_was = fallback;
 
 	/* Stages: safety first, then the demand to the first available ones, then relay care. */
 	for (unsigned i = 0; i < t->p.n_stages; i++) {
@@ -505,12 +514,12 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 			wake = thermostat_min_u64(wake, s->changed_usec + min_on);
 		} else {
 			thermostat_stage_switch(s, false, now_usec, reading_c);
-			sd->reason = forced         ? d.reason
-				     : floor_active ? THERMOSTAT_REASON_IDLE
-						    : THERMOSTAT_REASON_NO_FLOOR;
+			sd->reason = forced || fallback ? d.reason
+				     : floor_active     ? THERMOSTAT_REASON_IDLE
+							: THERMOSTAT_REASON_NO_FLOOR;
 		}
 		if (s->on) {
-			if (!s->effect_seen)
+			if (!s->effect_seen && !s->held) /* held: the clock stands */
 				wake = thermostat_min_u64(wake, s->effect_since_usec +
 								    t->p.no_effect_usec);
 			wake = thermostat_min_u64(wake, s->changed_usec + t->p.max_on_usec);

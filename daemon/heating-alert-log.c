@@ -325,17 +325,30 @@ static const char *const stage_alert_kinds[] = {
 };
 
 /* What the person reads: which heater (@s; NULL for the room-wide ones) and what to check. */
-static void alert_message(const struct stage *s, enum thermostat_alert a, char *buf, size_t size)
+static void alert_message(const struct heating *h, const struct stage *s, enum thermostat_alert a,
+			  char *buf, size_t size)
 {
+	const struct thermostat_params *tp = &h->thermostat_params;
 	const struct thermostat_input *in = s ? &s->heating->in : NULL;
 	unsigned i = s ? (unsigned) (s - s->heating->stages) : 0;
 	const char *name = s ? s->cfg->name : "?";
 
 	switch (a) {
 	case THERMOSTAT_ALERT_SENSOR_STALE:
-		snprintf(buf, size,
-			 "The room temperature is unknown: the heaters are off until a "
-			 "thermometer works again.");
+		/* fallback_duty > 0: the thermostat runs one heater so (thermostat.c) */
+		if (tp->fallback_duty > 0)
+			snprintf(
+			    buf, size,
+			    "The room temperature is unknown: while a floor holds, one heater "
+			    "runs %.0f %% of the time (%.0f of every %.0f min), the others are "
+			    "off, until a thermometer works again.",
+			    tp->fallback_duty * 100,
+			    tp->fallback_duty * (double) tp->fallback_period_usec / 60e6,
+			    (double) tp->fallback_period_usec / 60e6);
+		else
+			snprintf(buf, size,
+				 "The room temperature is unknown: the heaters are off until a "
+				 "thermometer works again.");
 		return;
 	case THERMOSTAT_ALERT_OVER_TEMPERATURE:
 		snprintf(buf, size, "The room is too warm: the heaters are off.");
@@ -378,7 +391,7 @@ void heating_raise_or_clear(struct heating *h, unsigned raised, unsigned cleared
 
 	for (unsigned a = 0; a < _THERMOSTAT_ALERT_MAX; a++) {
 		if (raised & THERMOSTAT_ALERT_BIT(a)) {
-			alert_message(s, (enum thermostat_alert) a, message, sizeof(message));
+			alert_message(h, s, (enum thermostat_alert) a, message, sizeof(message));
 			log_warning("%s: %s: %s", source, stage_alert_kinds[a], message);
 			(void) alerts_raise(h->alerts, stage_alert_kinds[a], source, message, now);
 		}

@@ -190,6 +190,92 @@ static void test_sensor_changed(void **state)
 	rig_done(&g);
 }
 
+/*
+ * The thermometer dies 70 s before the fallback duty cycle's off-phase (h62:
+ * on at 850 s, off at 900 s): the heater it switched on keeps min_on.
+ */
+static void test_fallback_duty_keeps_min_on(void **state)
+{
+	struct thermostat_params p;
+	struct rig g;
+	uint64_t on_at = 0;
+
+	thermostat_params_init(&p);
+	p.fallback_duty = 0.5;
+	rig_init(&g, &p, AT(23, 0));
+	rig_hold(&g, 20.0, 53); /* the last reading at 4120 s: phase 520 s */
+	assert_false(g.d.stage[0].on);
+	for (unsigned i = 0; i < 200; i++) {
+		uint64_t phase = g.now_usec % p.fallback_period_usec;
+		bool was_on = g.d.stage[0].on;
+
+		rig_tick(&g);
+		if (!was_on && g.d.stage[0].on)
+			on_at = g.now_usec;
+		if (was_on && !g.d.stage[0].on)
+			assert_true(g.now_usec - on_at >= p.min_on_usec);
+		if (phase >= 900 * S && phase < 900 * S + p.min_on_usec - 40 * S && on_at &&
+		    g.now_usec - on_at < p.min_on_usec) {
+			assert_true(g.d.stage[0].on);
+			assert_int_equal(g.d.stage[0].reason, THERMOSTAT_REASON_MIN_ON);
+		}
+		g.now_usec += 10 * S;
+	}
+	assert_true(on_at > 0);
+	assert_int_equal(g.d.reason, THERMOSTAT_REASON_FALLBACK_DUTY);
+	rig_done(&g);
+}
+
+/* The stale-sensor switch-off itself stays forced, min_on or not. */
+static void test_stale_switch_off_forced(void **state)
+{
+	struct thermostat_params p;
+	struct rig g;
+
+	thermostat_params_init(&p);
+	p.fallback_duty = 0.5;
+	rig_init(&g, &p, AT(23, 0));
+	rig_hold(&g, 20.0, 12);
+	while (g.now_usec % p.fallback_period_usec / S != 640) /* stale at phase 941 s */
+		g.now_usec += 10 * S;
+	rig_read(&g, 16.0, 300 * S + S); /* switches on; stale at the next step */
+	assert_true(g.d.stage[0].on);
+	rig_tick(&g);
+	assert_int_equal(g.d.reason, THERMOSTAT_REASON_FALLBACK_DUTY);
+	assert_true(g.now_usec % p.fallback_period_usec >= 900 * S);
+	assert_false(g.d.stage[0].on);
+	rig_done(&g);
+}
+
+/*
+ * The plug is offline for two hours at night (h62): the no-effect clock stands
+ * meanwhile, no rest is earned, and the heater heats as soon as it is back.
+ */
+static void test_no_effect_held_while_unavailable(void **state)
+{
+	struct rig g;
+
+	rig_init(&g, NULL, AT(2, 0));
+	g.in.heater[0].unavailable = true;
+	g.in.heater[0].confirmed = THERMOSTAT_CONFIRM_UNKNOWN;
+	for (unsigned i = 0; i < 120; i++) {
+		rig_read(&g, 17.0 - 0.005 * i, MIN);
+		assert_true(g.d.stage[0].on);
+		assert_int_equal(g.d.stage[0].alerts_active, 0);
+		assert_true(g.d.next_wakeup_usec > g.now_usec - MIN);
+	}
+	g.in.heater[0].unavailable = false;
+	g.in.heater[0].confirmed = THERMOSTAT_CONFIRM_ON;
+	rig_hold(&g, 16.4, 44);
+	assert_true(g.d.stage[0].on);
+	assert_int_equal(g.d.stage[0].alerts_active, 0);
+	/* back and still no warming: judged as ever, 45 min after */
+	rig_hold(&g, 16.4, 2);
+	assert_false(g.d.stage[0].on);
+	assert_int_equal(g.d.stage[0].alerts_active, BIT(HEATING_NO_EFFECT));
+	rig_done(&g);
+}
+
 /* Stale with a fallback duty cycle: a thermometer change does not stop it. */
 static void test_sensor_changed_keeps_the_fallback_duty(void **state)
 {
@@ -482,6 +568,9 @@ int main(void)
 		cmocka_unit_test(test_sensor_stale),
 		cmocka_unit_test(test_first_reading_waits_less_than_stale),
 		cmocka_unit_test(test_fallback_duty),
+		cmocka_unit_test(test_fallback_duty_keeps_min_on),
+		cmocka_unit_test(test_stale_switch_off_forced),
+		cmocka_unit_test(test_no_effect_held_while_unavailable),
 		cmocka_unit_test(test_sensor_changed),
 		cmocka_unit_test(test_sensor_changed_keeps_the_fallback_duty),
 		cmocka_unit_test(test_over_temperature),

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config/config-escape.h"
 #include "config/config-value.h"
 #include "util/streq.h"
 
@@ -75,6 +76,22 @@ void config_names_list(const char *const *names, unsigned mask, char *buf, size_
 	}
 }
 
+/* A topic as the broker takes it; a refused one is shown escaped (a Latin-1 byte as \xe4). */
+static int set_topic(const struct key_spec *k, char **field, const char *value, char **ret_msg)
+{
+	const char *why = config_topic_problem(value);
+	char *shown;
+
+	if (!why)
+		return set_string(field, value);
+	shown = config_escape(value);
+	if (!shown)
+		return -ENOMEM;
+	key_error(ret_msg, "'%s' is not a usable MQTT topic: '%s' (%s)", k->name, shown, why);
+	free(shown);
+	return -EINVAL;
+}
+
 static void key_error_choices(char **ret_msg, const struct key_spec *k, const char *value)
 {
 	char list[200];
@@ -110,14 +127,7 @@ int config_key_set(const struct key_spec *k, void *base, const char *value, char
 		}
 		return set_string(field, value);
 	case KEY_TOPIC:
-		if (!config_topic_is_valid(value)) {
-			key_error(ret_msg,
-				  "'%s' is not a usable MQTT topic: '%s' (no '+' or '#', no "
-				  "'/' at either end, at most 200 characters)",
-				  k->name, value);
-			return -EINVAL;
-		}
-		return set_string(field, value);
+		return set_topic(k, field, value, ret_msg);
 	case KEY_PATH:
 	case KEY_FILE:
 		if (value[0] != '/') {

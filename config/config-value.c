@@ -9,6 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "config/config-escape.h"
+
 int config_parse_bool(const char *text, bool *ret)
 {
 	assert(ret);
@@ -224,13 +226,33 @@ void config_format_days(unsigned mask, char *buf, size_t size)
 	}
 }
 
-bool config_topic_is_valid(const char *topic)
+const char *config_topic_problem(const char *topic)
 {
 	size_t len = strlen(topic);
 
-	if (len == 0 || len > 200 || topic[0] == '/' || topic[len - 1] == '/')
-		return false;
-	return strpbrk(topic, "+#") == NULL;
+	if (len == 0 || len > 200 || topic[0] == '/' || topic[len - 1] == '/' ||
+	    strpbrk(topic, "+#"))
+		return "no '+' or '#', no '/' at either end, at most 200 characters";
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		int n = config_utf8_next(topic + i, len - i, &cp);
+
+		if (n < 0)
+			return "it is not UTF-8, as MQTT requires: is the file saved in another "
+			       "encoding, such as Latin-1? Save it as UTF-8";
+		if (config_is_control(cp))
+			return "a control character, which MQTT topics cannot hold";
+		/* Unicode's, never characters: mosquitto refuses them as it does control ones. */
+		if (config_is_noncharacter(cp))
+			return "a noncharacter, which MQTT topics cannot hold";
+		i += (size_t) n;
+	}
+	return NULL;
+}
+
+bool config_topic_is_valid(const char *topic)
+{
+	return !config_topic_problem(topic);
 }
 
 bool config_name_is_valid(const char *name)

@@ -39,7 +39,15 @@ int config_parse_days(const char *text, unsigned *ret_mask);
 /* Writes @mask as config_parse_days() reads it, in ranges: "mon-fri,sun". */
 void config_format_days(unsigned mask, char *buf, size_t size);
 
-/* An MQTT topic we publish or subscribe under: no wildcards, no empty levels at the ends. */
+/*
+ * Why @topic cannot be an MQTT topic we publish or subscribe under, or NULL
+ * when it can: 1 to 200 bytes of UTF-8 (what MQTT requires; a broker refuses
+ * anything else) without control characters or noncharacters, no wildcards,
+ * no empty levels at the ends. The reason is a static string.
+ */
+const char *config_topic_problem(const char *topic);
+
+/* Whether config_topic_problem() finds nothing wrong with @topic. */
 bool config_topic_is_valid(const char *topic);
 
 /* An identifier for node_id and section names: [A-Za-z0-9_-], 1 to 64 characters. */

@@ -3,14 +3,15 @@
 #include <assert.h>
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config/config-escape.h"
 #include "daemon/clock.h"
-#include "sensors/utf8.h"
 
 /* The one piece of process-wide state below main(): the log threshold, as in systemd. */
 static enum log_level max_level = LOG_LEVEL_INFO;
@@ -46,34 +47,27 @@ enum log_level log_get_max_level(void)
 	return max_level;
 }
 
-/* Length of the well-formed UTF-8 character at @s (of at most @n bytes), or 0. */
-static size_t utf8_char(const unsigned char *s, size_t n)
-{
-	size_t k = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
-
-	return k && k <= n && utf8_valid(s, k) ? k : 0;
-}
-
 void log_escape(const char *text, char *out, size_t size)
 {
-	const unsigned char *s = (const unsigned char *) text;
 	size_t len = strlen(text), n = 0;
 
 	assert(size >= 5);
 	for (size_t i = 0; i < len;) {
-		size_t k = s[i] >= 0x20 && s[i] < 0x7f ? 1
-			   : s[i] >= 0x80              ? utf8_char(s + i, len - i)
-						       : 0;
+		uint32_t cp = 0;
+		int k = config_utf8_next(text + i, len - i, &cp);
 
-		if (k > 0 && n + k < size) {
-			memcpy(out + n, s + i, k);
-			n += k;
-			i += k;
-		} else if (k == 0 && n + 4 < size) {
-			n += (size_t) snprintf(out + n, size - n, "\\x%02x", s[i]);
-			i++;
+		if (k > 0 && !config_is_control(cp)) {
+			if (n + (size_t) k >= size)
+				break;
+			memcpy(out + n, text + i, (size_t) k);
+			n += (size_t) k;
+			i += (size_t) k;
 		} else {
-			break;
+			if (n + 4 >= size)
+				break;
+			n += (size_t) snprintf(out + n, size - n, "\\x%02x",
+					       (unsigned char) text[i]);
+			i++;
 		}
 	}
 	out[n] = '\0';

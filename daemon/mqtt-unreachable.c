@@ -67,8 +67,8 @@ void mqtt_attempt_note_socket(struct mqtt *m, int fd)
  * CONNECT makes it reset the socket, or with only the reset: one cause, one
  * message. A TLS client on a plain port looks the same (an end of file, or a
  * reset). Once this configuration has connected, none of that is the cause:
- * a broker stopped (kill -STOP) or overloaded takes the connection and never
- * answers.
+ * a broker restarting closes connections it took. Silence is not a close:
+ * see no_connack().
  */
 static const char *closed_early(const struct mqtt *m, int error)
 {
@@ -78,13 +78,36 @@ static const char *closed_early(const struct mqtt *m, int error)
 
 	if (!m->tcp_established || (m->attempt_error[0] && !alert))
 		return NULL;
-	if (!alert && error != 0 && error != -ECONNRESET && error != -EPIPE && error != -ETIMEDOUT)
+	if (!alert && error != 0 && error != -ECONNRESET && error != -EPIPE)
 		return NULL;
 	if (m->ever_connected && !strstr(m->attempt_error, "certificate required"))
-		return "the broker took the connection but stopped answering before CONNACK (it "
+		return "the broker took the connection but closed it before CONNACK (it "
 		       "answered this configuration before: is it stopped, overloaded or "
 		       "restarting?)";
 	return mqtt_ended_before_connack(m->tls, m->client_cert);
+}
+
+/*
+ * The broker's host took the TCP connection and then said nothing for a
+ * keepalive period (libmosquitto's check, -ETIMEDOUT): a broker stopped
+ * (kill -STOP), hung or overloaded, or something on that port that is no MQTT
+ * broker and waits for words it never gets. Nothing closed: no hint of TLS.
+ */
+static bool no_connack(const struct mqtt *m, int error)
+{
+	return error == -ETIMEDOUT && m->tcp_established && !m->attempt_error[0];
+}
+
+static void say_no_connack(const struct mqtt *m, char *buf, size_t size)
+{
+	snprintf(buf, size,
+		 "the broker took the TCP connection but sent no CONNACK within %d s "
+		 "(keepalive)%s",
+		 m->keepalive_s,
+		 m->ever_connected ? ": it answered this configuration before: is it stopped, "
+				     "hung or overloaded?"
+				   : ": is it stopped or hung, or is what listens on this "
+				     "port no MQTT broker?");
 }
 
 void mqtt_attempt_failed(struct mqtt *m, int error)
@@ -101,6 +124,8 @@ void mqtt_attempt_failed(struct mqtt *m, int error)
 
 	if (early)
 		snprintf(reason, sizeof(reason), "%s", early);
+	else if (no_connack(m, error))
+		say_no_connack(m, reason, sizeof(reason));
 	else if (m->attempt_error[0])
 		snprintf(reason, sizeof(reason), "%s", m->attempt_error);
 	else if (error)

@@ -4,19 +4,23 @@
  * must back off rather than fight every second, with the client_id hint once;
  * a broker restarted soon after a connect is no reason for that hint; a
  * broker that refuses us for want of a password says which user and that no
- * password was sent; a broker frozen after we connected gets no TLS hint.
+ * password was sent; a broker frozen after we connected gets no TLS hint, nor
+ * does a listener that takes the connection and never answers.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include <arpa/inet.h>
 #include <cmocka.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "tests/integration/harness.h"
@@ -218,12 +222,54 @@ static void test_frozen_broker_gets_no_tls_hint(void **state)
 	}
 	assert_int_equal(kill(f->broker.pid, SIGCONT), 0);
 	log = daemon_stderr(&f->daemon);
-	if (strstr(log, "want TLS") || !strstr(log, "stopped answering"))
-		fail_msg("want 'stopped answering', no TLS hint:\n%s", log);
+	if (strstr(log, "want TLS") ||
+	    !strstr(log, "sent no CONNACK within 5 s (keepalive): it answered this configuration "
+			 "before"))
+		fail_msg("want 'sent no CONNACK within 5 s', no TLS hint:\n%s", log);
 	/* The connection went for silence (libmosquitto's keepalive), not a reset. */
 	if (!strstr(log, "no answer from the broker within the keepalive (5 s)") ||
 	    strstr(log, "reset by peer"))
 		fail_msg("want the keepalive's silence, not a reset:\n%s", log);
+	free(log);
+}
+
+/*
+ * Something on the port that takes the TCP connection and never answers
+ * CONNECT (a broker hung since it started, or no MQTT broker at all) is its own
+ * cause: silence for a keepalive, said with the keepalive's seconds. It used to
+ * be said as a connection closed before the answer, with a hint at TLS. The
+ * listener never accepts: the kernel takes the connection, and reads nothing.
+ */
+static void test_silent_listener_is_no_closed_port(void **state)
+{
+	struct fixture *f = *state;
+	struct sockaddr_in addr = { .sin_family = AF_INET };
+	socklen_t len = sizeof(addr);
+	char text[1024], *log;
+	int listener, r;
+
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(listener >= 0);
+	assert_int_equal(bind(listener, (struct sockaddr *) &addr, sizeof(addr)), 0);
+	assert_int_equal(listen(listener, 16), 0);
+	assert_int_equal(getsockname(listener, (struct sockaddr *) &addr, &len), 0);
+	snprintf(text, sizeof(text),
+		 "[daemon]\nnode_id = %s\nstate_dir = @STATE_DIR@\nlog_level = debug\n"
+		 "[mqtt]\nhost = 127.0.0.1\nport = %d\nkeepalive = 5\n",
+		 f->node_id, ntohs(addr.sin_port));
+	assert_int_equal(daemon_write_config(&f->daemon, text), 0);
+	assert_int_equal(daemon_start(&f->daemon, NULL), 0);
+	/* A keepalive and a half, and start-up. */
+	r = daemon_wait_log(&f->daemon, "cannot reach MQTT broker", 30000);
+	close(listener);
+	log = daemon_stderr(&f->daemon);
+	if (r < 0)
+		fail_msg("no attempt failed against a listener that never answers:\n%s", log);
+	if (strstr(log, "want TLS") || strstr(log, "closed the connection") ||
+	    !strstr(log, "the broker took the TCP connection but sent no CONNACK within 5 s "
+			 "(keepalive): is it stopped or hung"))
+		fail_msg("want 'sent no CONNACK within 5 s (keepalive)', no TLS hint:\n%s", log);
 	free(log);
 }
 
@@ -235,6 +281,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_frozen_broker_gets_no_tls_hint, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_refused_user_without_password, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_silent_listener_is_no_closed_port, setup,
 						teardown),
 	};
 

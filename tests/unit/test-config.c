@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config/config-escape.h"
 #include "config/config-keys.h"
 #include "config/config-value.h"
 #include "config/config.h"
@@ -351,8 +352,68 @@ static void test_value_parsers(void **state)
 	assert_true(config_topic_is_valid("bedroomd/bedroom"));
 	assert_false(config_topic_is_valid("bedroomd/#"));
 	assert_false(config_topic_is_valid(""));
+	/* MQTT takes UTF-8 only, and no control character: a broker refuses the rest. */
+	assert_true(config_topic_is_valid("schlafzimmer/w\xc3\xa4rme"));
+	assert_true(config_topic_is_valid("\xf0\x9f\x9b\x8f/bed"));
+	assert_false(config_topic_is_valid("schlafzimmer/w\xe4rme"));
+	assert_false(config_topic_is_valid("bed\xc3"));
+	assert_false(config_topic_is_valid("bed/\xc0\xaf"));
+	assert_false(config_topic_is_valid("bed/\xed\xa0\x80"));
+	assert_false(config_topic_is_valid("bed\x1b[31m"));
+	assert_false(config_topic_is_valid("bed\troom"));
+	assert_false(config_topic_is_valid("bed\x7f"));
+	assert_false(config_topic_is_valid("bed\xc2\x9b"));
+	assert_false(config_topic_is_valid("bed/\xef\xbf\xbe"));
+	assert_false(config_topic_is_valid("bed/\xef\xb7\x90"));
+	assert_string_equal(config_topic_problem("bed/\xe4"),
+			    "it is not UTF-8, as MQTT requires: is the file saved in another "
+			    "encoding, such as Latin-1? Save it as UTF-8");
+	assert_null(config_topic_problem("bedroomd/bedroom"));
 	assert_true(config_name_is_valid("guest-room_2"));
 	assert_false(config_name_is_valid("guest room"));
+}
+
+static void check_escape(const char *in, const char *want)
+{
+	char *got = config_escape(in);
+
+	assert_non_null(got);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+/* Text from outside as a terminal may show it: no escape sequence, every odd byte named. */
+static void test_escape(void **state)
+{
+	uint32_t cp;
+
+	check_escape("", "");
+	check_escape("plain text", "plain text");
+	check_escape("w\xc3\xa4rme \xe2\x82\xac \xf0\x9f\x9b\x8f",
+		     "w\xc3\xa4rme \xe2\x82\xac \xf0\x9f\x9b\x8f");
+	/* Latin-1, a cut-off character, an overlong '/', a surrogate: each byte alone. */
+	check_escape("w\xe4rme", "w\\xe4rme");
+	check_escape("end\xc3", "end\\xc3");
+	check_escape("\xc0\xaf", "\\xc0\\xaf");
+	check_escape("\xed\xa0\x80", "\\xed\\xa0\\x80");
+	check_escape("\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80");
+	/* ESC, CSI in C1, BEL, DEL, line ends and tabs. */
+	check_escape("\x1b]0;owned\x07\x1b[2J", "\\x1b]0;owned\\x07\\x1b[2J");
+	check_escape("a\xc2\x9b"
+		     "31mb\x7f",
+		     "a\\u009b31mb\\x7f");
+	check_escape("one\ntwo\r\tthree", "one\\ntwo\\r\\tthree");
+	/* Noncharacters: shown by their number. */
+	check_escape("\xef\xbf\xbf \xf0\x9f\xbf\xbe", "\\uffff \\U0001fffe");
+	/* The worst case: four bytes out for each byte in. */
+	check_escape("\x01\x02\xff", "\\x01\\x02\\xff");
+
+	assert_int_equal(config_utf8_next("\xc3\xa4", 2, &cp), 2);
+	assert_int_equal(cp, 0xe4);
+	assert_int_equal(config_utf8_next("\xc3\xa4", 1, &cp), -EILSEQ);
+	assert_int_equal(config_utf8_next("\xf0\x9f\x9b\x8f", 4, &cp), 4);
+	assert_int_equal(cp, 0x1f6cf);
+	assert_int_equal(config_utf8_next("\xe0\x80\xaf", 3, &cp), -EILSEQ);
 }
 
 static void test_reminder_values(void **state)
@@ -414,6 +475,7 @@ int main(void)
 		cmocka_unit_test(test_key_table),
 		cmocka_unit_test(test_value_parsers),
 		cmocka_unit_test(test_reminder_values),
+		cmocka_unit_test(test_escape),
 	};
 	const char *testdata = getenv("TESTDATA");
 

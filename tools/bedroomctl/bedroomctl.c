@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "config/config-escape.h"
 #include "config/config.h"
 #include "control/command.h"
 #include "control/cramp-night.h"
@@ -476,6 +477,24 @@ out:
 	return r;
 }
 
+/*
+ * "@label: @payload" as retained, escaped (config_escape()): anyone who may
+ * publish can retain terminal escape sequences. bedroomd's own JSON, compact
+ * and all UTF-8, is shown unchanged.
+ */
+static int print_retained(const char *label, const char *payload)
+{
+	char *shown = payload ? config_escape(payload) : NULL;
+
+	if (payload && !shown) {
+		fprintf(stderr, "bedroomctl: out of memory\n");
+		return EXIT_SOFTWARE;
+	}
+	printf("%s: %s\n", label, shown ? shown : "(none retained)");
+	free(shown);
+	return 0;
+}
+
 static int cmd_status(const char *config_path, int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -528,15 +547,19 @@ static int cmd_status(const char *config_path, int argc, char **argv)
 		r = EXIT_UNAVAILABLE;
 		goto out;
 	}
-	r = 0;
-	if (json) {
-		printf("availability: %s\n", payloads[0] ? payloads[0] : "(none retained)");
-		printf("state: %s\n", payloads[1] ? payloads[1] : "(none retained)");
-	} else if (status_print_text(stdout, payloads[0], payloads[1]) < 0) {
+	r = json ? -1 : status_print_text(stdout, payloads[0], payloads[1]);
+	if (r == -ENOMEM) {
+		fprintf(stderr, "bedroomctl: out of memory\n");
+		r = EXIT_SOFTWARE;
+		goto out;
+	}
+	if (r < 0) {
 		/* Not JSON (another program on the topic?): shown as it is, said why. */
-		printf("availability: %s\nstate: %s\n",
-		       payloads[0] ? payloads[0] : "(none retained)", payloads[1]);
-		fprintf(stderr, "bedroomctl: the retained state is not a JSON object\n");
+		r = print_retained("availability", payloads[0]);
+		if (r == 0)
+			r = print_retained("state", payloads[1]);
+		if (!json && r == 0)
+			fprintf(stderr, "bedroomctl: the retained state is not a JSON object\n");
 	}
 out:
 	for (int i = 0; i < 2; i++) {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/config-escape.h"
 #include "daemon/ha-discovery.h"
 #include "tools/bedroomctl/ctl-mqtt.h"
 
@@ -44,8 +45,13 @@ int ctl_ha_remove(const struct config *config, bool dry_run, int timeout_ms)
 		r = EXIT_UNAVAILABLE;
 		goto out;
 	}
-	for (size_t i = 0; i < n; i++)
-		printf("%s %s\n", dry_run ? "would remove" : "removed", topics[i]);
+	for (size_t i = 0; i < n; i++) {
+		/* Topics from the broker: shown escaped, as all text from outside is. */
+		char *shown = config_escape(topics[i]);
+
+		printf("%s %s\n", dry_run ? "would remove" : "removed", shown ? shown : "?");
+		free(shown);
+	}
 	if (n == 0)
 		printf("Home Assistant has no entity of device '%s' on %s:%d.\n", device, m->host,
 		       m->port);

@@ -2,8 +2,10 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "config/config-escape.h"
 #include "control/cramp-night.h"
 #include "tools/bedroomctl/report.h"
 
@@ -80,6 +82,22 @@ static const char *soak_word(int soak)
 	return soak == 1 ? "yes" : soak == 0 ? "no" : "unknown";
 }
 
+/*
+ * @before, @text as config_escape() shows it, @after: a note is whatever was
+ * sent to the cramp topic, and "\u001b" in its JSON is an escape character
+ * for the terminal. -ENOMEM when out of memory.
+ */
+static int print_escaped(FILE *f, const char *before, const char *text, const char *after)
+{
+	char *shown = config_escape(text);
+
+	if (!shown)
+		return -ENOMEM;
+	fprintf(f, "%s%s%s", before, shown, after);
+	free(shown);
+	return 0;
+}
+
 int report_print_text(const struct report *r, FILE *f)
 {
 	char first[REPORT_LABEL_MAX], last[REPORT_LABEL_MAX], label[REPORT_LABEL_MAX],
@@ -125,8 +143,8 @@ int report_print_text(const struct report *r, FILE *f)
 				fprintf(f, "room %5.1f °C", c->room_c);
 			if (c->suspected)
 				fprintf(f, "  (suspected, from movement)");
-			if (c->note)
-				fprintf(f, "  note: %s", c->note);
+			if (c->note && print_escaped(f, "  note: ", c->note, "") < 0)
+				return -ENOMEM;
 			fputc('\n', f);
 		}
 		report_night_reminders(r, n, line, sizeof(line));
@@ -186,8 +204,10 @@ int report_print_text(const struct report *r, FILE *f)
 		const struct report_advisory *a = &r->advisories[i];
 
 		report_format_time(a->time_s, a->tz_offset_s, when);
-		fprintf(f, "  %.10s %.5s  %s: %s\n", when, when + 11, a->kind,
-			a->message ? a->message : "");
+		fprintf(f, "  %.10s %.5s  ", when, when + 11);
+		if (print_escaped(f, "", a->kind, ": ") < 0 ||
+		    print_escaped(f, "", a->message ? a->message : "", "\n") < 0)
+			return -ENOMEM;
 	}
 	fprintf(f, "\nbedroomd counts and reports; it does not diagnose.\n");
 	return ferror(f) ? -EIO : 0;
@@ -240,6 +260,7 @@ int report_print_csv(const struct report *r, FILE *f)
 		for (size_t k = 0; k < rows; k++) {
 			const struct report_cramp *c =
 			    n->n_cramps ? &r->cramps[n->first_cramp + k] : NULL;
+			char *note;
 
 			fprintf(f, "%s,", label);
 			csv_number(f, n->min_c);
@@ -251,7 +272,12 @@ int report_print_csv(const struct report *r, FILE *f)
 				fprintf(f, "%s,%s,%s,", when, c->leg, c->site);
 				csv_number(f, c->room_c);
 				fprintf(f, ",%s,", c->suspected ? "yes" : "no");
-				csv_field(f, c->note);
+				/* CSV has no escape for a control character: escaped as in text. */
+				note = c->note ? config_escape(c->note) : NULL;
+				if (c->note && !note)
+					return -ENOMEM;
+				csv_field(f, note);
+				free(note);
 			} else {
 				fputs(",,,,,", f);
 			}

@@ -4,14 +4,68 @@
  * may be missing or null (an older bedroomd, a part not configured): a line is
  * left out rather than guessed.
  */
+#include <errno.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "config/config-escape.h"
 #include "tools/bedroomctl/status-text.h"
 
 #define LABEL "%-10s "
+
+/*
+ * @j with every string, and every key, as config_escape() shows it: whoever
+ * may publish on the broker can retain a state that holds terminal escape
+ * sequences ("\u001b" in JSON). A new reference; NULL when out of memory.
+ */
+static json_t *escaped(json_t *j)
+{
+	json_t *copy = NULL, *v;
+	const char *key;
+	char *text;
+	size_t i;
+
+	switch (json_typeof(j)) {
+	case JSON_STRING:
+		text = config_escape(json_string_value(j));
+		copy = text ? json_string(text) : NULL;
+		free(text);
+		return copy;
+	case JSON_OBJECT:
+		copy = json_object();
+		json_object_foreach(j, key, v)
+		{
+			text = config_escape(key);
+			if (!copy || !text || json_object_set_new(copy, text, escaped(v)) < 0) {
+				free(text);
+				json_decref(copy);
+				return NULL;
+			}
+			free(text);
+		}
+		return copy;
+	case JSON_ARRAY:
+		copy = json_array();
+		json_array_foreach(j, i, v)
+		{
+			if (!copy || json_array_append_new(copy, escaped(v)) < 0) {
+				json_decref(copy);
+				return NULL;
+			}
+		}
+		return copy;
+	case JSON_INTEGER:
+	case JSON_REAL:
+	case JSON_TRUE:
+	case JSON_FALSE:
+	case JSON_NULL:
+		return json_incref(j);
+	}
+	return NULL;
+}
 
 static const char *text_of(json_t *o, const char *key)
 {
@@ -180,21 +234,31 @@ static void print_store_and_alerts(FILE *out, json_t *state)
 
 int status_print_text(FILE *out, const char *availability, const char *state_text)
 {
-	json_t *state = NULL;
+	json_t *state = NULL, *loaded;
 	const char *node, *version, *started;
+	char *shown = NULL;
 
 	if (state_text) {
-		state = json_loads(state_text, 0, NULL);
-		if (!json_is_object(state)) {
-			json_decref(state);
+		loaded = json_loads(state_text, 0, NULL);
+		if (!json_is_object(loaded)) {
+			json_decref(loaded);
 			return -1;
 		}
+		state = escaped(loaded);
+		json_decref(loaded);
+		if (!state)
+			return -ENOMEM;
+	}
+	if (availability && !(shown = config_escape(availability))) {
+		json_decref(state);
+		return -ENOMEM;
 	}
 	node = text_of(state, "node_id");
 	version = text_of(state, "version");
 	started = text_of(state, "started");
 	fprintf(out, "bedroomd%s%s%s%s: %s", node ? " " : "", node ? node : "", version ? " " : "",
-		version ? version : "", availability ? availability : "no availability retained");
+		version ? version : "", shown ? shown : "no availability retained");
+	free(shown);
 	if (started)
 		fprintf(out, ", started %s", started);
 	fputc('\n', out);

@@ -79,6 +79,32 @@ grep -qF "14 cramps on 13 of 36 nights" "$tmp/diary-pdf.txt" ||
 pdfinfo "$tmp/diary.pdf" 2>/dev/null | grep -q '^Pages: *1$' || fail "the diary PDF is not one page"
 pdftotext -raw "$tmp/before.pdf" - | grep -qF "Grey: before" &&
 	fail "the PDF marks unknown nights where the report has none"
+# Notes are what anyone who may publish sent: terminal escape sequences ("\u001b" in the
+# command's JSON) and a note in Latin-1 (a store written by hand) reach no terminal raw, and
+# the JSON keeps the cramp whose note is not UTF-8.
+cp "$db" "$tmp/notes.db"
+sqlite3 "$tmp/notes.db" "INSERT INTO cramps (id, time, tz_offset_s, recorded, leg, site, source,
+	note, count_7d, delivered) VALUES
+	('esc', $(date -u -d 2026-04-04T01:10:00Z +%s), 7200, $(date -u -d 2026-04-04T01:10:00Z +%s),
+	 'left', 'calf', 'command', CAST(X'1b5d303b6f776e6564071b5b324a' AS TEXT), 1, 1),
+	('latin1', $(date -u -d 2026-04-04T02:10:00Z +%s), 7200, $(date -u -d 2026-04-04T02:10:00Z +%s),
+	 'right', 'calf', 'command', CAST(X'77e4726d65' || X'9b33316d' AS TEXT), 1, 1);"
+for format in text json csv; do
+	"$ctl" report --store "$tmp/notes.db" --until 2026-04-05 --days 3 --format $format \
+		>"$tmp/notes.$format"
+	if LC_ALL=C grep -q "$(printf '[\033\007\233]')" "$tmp/notes.$format"; then
+		fail "report --format $format prints a note's control characters raw"
+	fi
+done
+grep -qF '    03:10  left    calf    room  --.- °C  note: \x1b]0;owned\x07\x1b[2J' "$tmp/notes.text" &&
+	grep -qF '    04:10  right   calf    room  --.- °C  note: w\xe4rme\x9b31m' "$tmp/notes.text" ||
+	fail "the text report does not show the notes escaped: $(cat "$tmp/notes.text")"
+grep -qF '"note": "\u001B]0;owned\u0007\u001B[2J"' "$tmp/notes.json" &&
+	grep -qF '"note": "w\\xe4rme\\x9b31m"' "$tmp/notes.json" ||
+	fail "the JSON report does not escape the notes: $(grep note "$tmp/notes.json")"
+grep -qF ',\x1b]0;owned\x07\x1b[2J,' "$tmp/notes.csv" && grep -qF ',w\xe4rme\x9b31m,' "$tmp/notes.csv" ||
+	fail "the CSV report does not escape the notes: $(cat "$tmp/notes.csv")"
+
 # A store without any record yet: one night, and why.
 cp "$db" "$tmp/empty.db"
 sqlite3 "$tmp/empty.db" "DELETE FROM cramps; DELETE FROM advisories; DELETE FROM room_temperature;

@@ -1,0 +1,69 @@
+/*
+ * `bedroomctl status` in words: what anyone who may publish retained under
+ * <base>/state and <base>/availability reaches the terminal escaped, never as
+ * an escape sequence; bedroomd's own words as they are.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tools/bedroomctl/status-text.h"
+
+/* What status_print_text() writes for @availability and @state. */
+static char *status_of(const char *availability, const char *state)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&text, &size);
+
+	assert_non_null(out);
+	assert_int_equal(status_print_text(out, availability, state), 0);
+	assert_int_equal(fclose(out), 0);
+	return text;
+}
+
+static void test_escape_sequences_are_shown_escaped(void **state)
+{
+	/* A title change, a screen clear and a CSI in C1, in every kind of place. */
+	char *out = status_of(
+	    "online\x1b[2J",
+	    "{\"node_id\": \"bed\\u001b]0;owned\\u0007\", \"temperature\": 18.5,"
+	    " \"sensors\": {\"a\\u001b[31m\": {\"temperature\": 18.5, \"status\": \"ok\\u009b\"}},"
+	    " \"alerts\": [{\"kind\": \"stale\", \"message\": \"line\\nbreak\\u001b[1A\"}]}");
+
+	if (strchr(out, '\x1b') || strchr(out, '\x07') || strstr(out, "\xc2\x9b"))
+		fail_msg("a control character reached the terminal:\n%s", out);
+	assert_non_null(strstr(out, "bedroomd bed\\x1b]0;owned\\x07: online\\x1b[2J\n"));
+	assert_non_null(strstr(out, "(a\\x1b[31m 18.50 °C ok\\u009b)"));
+	assert_non_null(strstr(out, "stale: line\\nbreak\\x1b[1A\n"));
+	free(out);
+}
+
+static void test_bedroomd_words_are_unchanged(void **state)
+{
+	char *out = status_of("online", "{\"node_id\": \"schlafzimmer\", \"version\": \"0.1.0\","
+					" \"sensors\": {\"wärme\": {\"status\": \"ok\"}},"
+					" \"store\": {\"status\": \"ok\"}, \"alerts\": []}");
+
+	assert_non_null(strstr(out, "bedroomd schlafzimmer 0.1.0: online\n"));
+	assert_non_null(strstr(out, "(wärme ok)\n"));
+	assert_non_null(strstr(out, "\nstore      ok\n"));
+	assert_non_null(strstr(out, "\nalerts     none\n"));
+	free(out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_escape_sequences_are_shown_escaped),
+		cmocka_unit_test(test_bedroomd_words_are_unchanged),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

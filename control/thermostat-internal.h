@@ -116,6 +116,8 @@ struct thermostat {
 	double cycle_target_s; /* the cycle aimed at when it last switched off (0: none) */
 	double model_rise_c;   /* no-effect rise asked of stage 0 (0: no_effect_rise) */
 	bool model_changed;    /* to report in this step's decision */
+	bool model_trial;      /* the model decides once it explains the last hours: restored, or it
+				  wanted heat far above the aim (thermostat-learn.c) */
 	bool watch;            /* a model switch-on's trough is being watched */
 	uint64_t watch_until_usec;
 	double watch_pred_c, watch_min_c, watch_last_c;

@@ -25,7 +25,22 @@
  * total lag more than CHANGE_LAG, and explains those hours clearly better than
  * the model in use (residual below CHANGE_RSS of its) means a different heater
  * or room: what was learned is dropped, learning restarts from those hours and
- * the decision says so once (model_changed).
+ * the decision says so once (model_changed). So does a fit with the same gain
+ * and lag that explains them far better (below CHANGE_RSS_ALIKE): a constant
+ * heat gone wrong, which no gain or lag shows (a kept model 8 K/h off never
+ * counted as changed). A right model leaves the short fit little to explain:
+ * its residual is 0.9 of the model's or more once the fit has CHANGE_READINGS
+ * readings; a wrong one 0.03 or less.
+ *
+ * On trial: a model restored from the store may no longer fit the room (a
+ * heater swapped, the Pi moved, a damaged row): trusted as kept, one with the
+ * heater 5 times too weak drove the room to the over-temperature cut-off 16
+ * times in 6 h. It is kept, as sure as it was, but the fallback band decides
+ * until the model explains the last hours about as well as their own fit does
+ * (residual of that fit at least CHANGE_RSS of the model's, with TRIAL_READINGS
+ * readings and TRIAL_ONS switch-ons behind it: 2 to 3 h of heating); one that
+ * clearly does not is dropped as after a change. The plan puts a model on trial
+ * too when it wants heat with the air far above the aim (thermostat-plan.c).
  */
 #include <errno.h>
 #include <math.h>
@@ -39,6 +54,10 @@
 #define CHANGE_GAIN         1.4
 #define CHANGE_LAG          2.0
 #define CHANGE_RSS          0.6
+#define CHANGE_RSS_ALIKE    0.1
+#define CHANGE_READINGS     240.0
+#define TRIAL_READINGS      120.0
+#define TRIAL_ONS           4.0
 #define GAP_READINGS        3
 #define RELEARN_USEC        (24 * 60 * USEC_PER_MIN)
 #define NO_OUTDOOR_MEMORY_S (24 * 3600.0)
@@ -103,26 +122,67 @@ static void nearest_candidate(const struct plant *pl, unsigned *ret_lag, unsigne
 	}
 }
 
-static bool changed(const struct thermostat *t, const struct ident_fit *f)
+/* The residual of the model in use on the short accumulator (the last hours). */
+static double plant_rss(const struct thermostat *t)
 {
 	const struct plant *pl = &t->plant;
 	double theta[IDENT_N_PAR] = { pl->g,     pl->c2[0], pl->c2[1], pl->c3[0],
 				      pl->c3[1], pl->c1,    pl->c0 };
+	unsigned lag, mass;
+
+	nearest_candidate(pl, &lag, &mass);
+	return ident_rss(&t->ident.shrt, lag, mass, theta);
+}
+
+static bool changed(const struct thermostat *t, const struct ident_fit *f)
+{
+	const struct plant *pl = &t->plant;
 	double lag_new = ident_lag_long_s(f->lag) + ident_lag_short_s(f->lag);
 	double lag_old = pl->lag_long_s + pl->lag_short_s, r_g, r_l;
-	unsigned lag, mass;
 
 	/* without the outdoor temperature both fits are rougher: ask for more */
 	double k = t->ident.out_seen ? 1 : 2, cg = pow(CHANGE_GAIN, k), cl = pow(CHANGE_LAG, k);
 
-	if (!pl->ok || pl->sure < 0.5 || f->ons < 4 || f->n < 240 || !(f->theta[0] > 0))
+	if (!pl->ok || pl->sure < 0.5 || t->model_trial || f->ons < 4 || f->n < CHANGE_READINGS ||
+	    !(f->theta[0] > 0))
 		return false;
 	r_g = f->theta[0] / pl->g;
 	r_l = (lag_new + 60) / (lag_old + 60);
 	if (r_g < cg && r_g > 1 / cg && r_l < cl && r_l > 1 / cl)
-		return false;
-	nearest_candidate(pl, &lag, &mass);
-	return f->rss < CHANGE_RSS * ident_rss(&t->ident.shrt, lag, mass, theta);
+		return f->rss < CHANGE_RSS_ALIKE * plant_rss(t);
+	return f->rss < CHANGE_RSS * plant_rss(t);
+}
+
+enum trial_verdict {
+	TRIAL_WAIT,
+	TRIAL_PASSED,
+	TRIAL_FAILED,
+};
+
+/* The model on trial against the short fit @f: see the top of the file. */
+static enum trial_verdict trial(const struct thermostat *t, const struct ident_fit *f)
+{
+	if (!t->plant.ok || f->ons < TRIAL_ONS || f->n < TRIAL_READINGS || !(f->theta[0] > 0))
+		return TRIAL_WAIT;
+	if (f->rss >= CHANGE_RSS * plant_rss(t))
+		return TRIAL_PASSED;
+	return f->n >= CHANGE_READINGS ? TRIAL_FAILED : TRIAL_WAIT;
+}
+
+/* What was learned is dropped: learning restarts from the last hours (@fs, their fit). */
+static void relearn(struct thermostat *t, const struct ident_fit *fs, uint64_t now_usec)
+{
+	struct plant pl;
+
+	t->model_changed = true;
+	t->model_trial = false;
+	/* relearn from the recent hours, forgetting as fast as the short fit for a day */
+	t->ident.lng = t->ident.shrt;
+	t->relearn_until_usec = now_usec + RELEARN_USEC;
+	t->model_margin_c = 0;
+	t->model_margin_hi_c = 0;
+	plant_from_fit(&pl, fs, fmin(fit_sure(fs), 0.3));
+	use_plant(t, &pl);
 }
 
 static void fit(struct thermostat *t, uint64_t now_usec)
@@ -142,18 +202,15 @@ static void fit(struct thermostat *t, uint64_t now_usec)
 		t->ident.lng.memory_s = fmin(t->long_memory_s, NO_OUTDOOR_MEMORY_S);
 	if (!ident_fit(&t->ident.lng, &f))
 		return;
-	if (ident_fit(&t->ident.shrt, &fs) && changed(t, &fs)) {
-		struct plant pl;
+	if (ident_fit(&t->ident.shrt, &fs)) {
+		enum trial_verdict v = t->model_trial ? trial(t, &fs) : TRIAL_WAIT;
 
-		t->model_changed = true;
-		/* relearn from the recent hours, forgetting as fast as the short fit for a day */
-		t->ident.lng = t->ident.shrt;
-		t->relearn_until_usec = now_usec + RELEARN_USEC;
-		t->model_margin_c = 0;
-		t->model_margin_hi_c = 0;
-		plant_from_fit(&pl, &fs, fmin(fit_sure(&fs), 0.3));
-		use_plant(t, &pl);
-		return;
+		if (v == TRIAL_PASSED)
+			t->model_trial = false;
+		if (v == TRIAL_FAILED || changed(t, &fs)) {
+			relearn(t, &fs, now_usec);
+			return;
+		}
 	}
 	sure = fit_sure(&f);
 	if (sure >= 0.5 || !t->plant.ok || sure >= t->plant.sure) {
@@ -238,7 +295,7 @@ void thermostat_learn_input(struct thermostat *t, uint64_t now_usec, double u)
 
 bool thermostat_model_ready(const struct thermostat *t)
 {
-	return t->plant.ok && t->plant.sure >= 0.5 && t->obs.ok;
+	return t->plant.ok && t->plant.sure >= 0.5 && !t->model_trial && t->obs.ok;
 }
 
 double thermostat_model_floor(const struct thermostat *t, double floor_c, bool recovery)
@@ -279,5 +336,7 @@ int thermostat_model_set(struct thermostat *t, const struct thermostat_model *m)
 	t->model_margin_c = m->margin_c;
 	/* not kept: the worse troughs' margin starts from the mean and learns again */
 	t->model_margin_hi_c = m->margin_c;
+	/* it may no longer fit the room: it decides once the readings bear it out */
+	t->model_trial = true;
 	return 0;
 }

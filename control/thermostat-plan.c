@@ -24,9 +24,12 @@
  *   PREHEAT_MARGIN_C) PREHEAT_EARLY_S before the night begins: a weak or slow
  *   heater creeps up to the floor at the end, and the evening may cool (the
  *   model takes the outdoor temperature as it is now).
+ * - Never on with the estimated air THERMOSTAT_MODEL_HOT_C above the aim: a
+ *   model that wants that is wrong about the room and goes on trial.
  */
 #include <math.h>
 
+#include "control/thermostat-defaults.h"
 #include "control/thermostat-internal.h"
 
 #define TURN_S           2400.0 /* how long after a switch-on the trough is looked for */
@@ -158,17 +161,40 @@ void thermostat_plan_control(struct thermostat *t, uint64_t now_usec, double flo
 		/*
 		 * About to be rested by the maximum on-time (a long pre-heat on a very
 		 * cold evening): a break of the minimum off-time now is far better than
-		 * the forced rest of max_on_rest a few minutes later.
+		 * the forced rest of max_on_rest a few minutes later (on the coldest
+		 * nights of the matrix that rest cost up to 3.9 K). But a heater that
+		 * cannot hold the aim even flat out is said, as max_on says it: the
+		 * break is a rest of max_on_time, alerted (taken silently, a 700 W
+		 * heater ran 6 h on and 3 min off for two days, the room sinking below
+		 * the floor, and nobody was told).
 		 */
 		if (t->stage[0].on &&
 		    now_usec - t->stage[0].changed_usec + 2 * t->p.reading_period_usec >=
-			t->p.max_on_usec)
+			t->p.max_on_usec) {
+			struct thermostat_stage *s = &t->stage[0];
+
 			want = 0;
+			if (min_with_on(t, steps_of((double) min_off / 1e6), turn) < aim) {
+				s->lockout_until_usec = now_usec + min_off;
+				s->lockout_reason = THERMOSTAT_REASON_MAX_ON_TIME;
+				thermostat_set_alert(&s->alerts, THERMOSTAT_ALERT_MAX_ON_TIME,
+						     true);
+			}
+		}
 		/* more heaters: as in the fallback band, when one is not enough */
 		if (want >= 1 && want < t->p.n_stages &&
 		    now_usec - t->demand_since_usec >= t->p.stage_delay_usec && t->obs.ta < aim &&
 		    t->free.ta[next] <= t->obs.ta)
 			want++;
+	}
+	/*
+	 * The hard stop: no heat from the model with the air far above the aim,
+	 * whatever it predicts. It is wrong about the room: the fallback band
+	 * decides until it explains the readings again (thermostat-learn.c).
+	 */
+	if (want > 0 && t->obs.ta > aim + THERMOSTAT_MODEL_HOT_C) {
+		want = 0;
+		t->model_trial = true;
 	}
 	if (want == t->demand)
 		return;

@@ -317,8 +317,10 @@ int thermostat_model_get(const struct thermostat *t, struct thermostat_model *re
 /*
  * Restores a model kept by thermostat_model_get(). It is validated (version,
  * every value finite and in a physical range) and refused with -EINVAL if bad,
- * leaving the thermostat as it was; -ESTALE for another version. On success the
- * thermostat uses it (as sure as it was) until its own data says otherwise.
+ * leaving the thermostat as it was; -ESTALE for another version. On success it
+ * is kept as sure as it was, on trial: the fallback band decides until the
+ * next hours' readings bear it out, and it is dropped (model_changed) if they
+ * do not (control/thermostat-learn.c).
  */
 int thermostat_model_set(struct thermostat *t, const struct thermostat_model *m);
 

@@ -3,6 +3,11 @@
  * start, handed on by a reload that makes the thermostat anew, dropped when the
  * room clearly changed, and shown in the state.
  *
+ * A restored model may no longer fit the room (a heater swapped, the Pi
+ * moved): the thermostat tries it against the next hours' readings before it
+ * decides on it, and drops it if they do not bear it out, which is logged and
+ * drops it from the store as a changed room does (heating_model_step()).
+ *
  * An SD card wears with every write: the model is kept when it changed
  * meaningfully (thermostat_model_differs()) and at most once an hour
  * (KEEP_USEC), and at a clean shutdown. The store holds it as one line of text
@@ -70,7 +75,10 @@ void heating_model_restore(struct heating *h)
 	}
 	h->kept_model = m;
 	h->model_kept = true;
-	log_info("heating: what was learned about the room is back (heater %.1f K/h, sure %.2f)",
+	/* on trial: the band heats until the next hours' readings bear it out (thermostat-learn.c)
+	 */
+	log_info("heating: what was learned about the room is back (heater %.1f K/h, sure %.2f); "
+		 "it decides once the readings bear it out",
 		 m.gain_k_per_h, m.sure);
 out:
 	free(text);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "control/thermostat-defaults.h"
 #include "control/thermostat-ident.h"
 #include "control/thermostat-internal.h"
 #include "sim/room.h"
@@ -28,6 +29,11 @@ struct loop {
 	bool no_outdoor; /* no outdoor temperature configured */
 	long glitch_k;   /* at this step (0: none) the sensor reads glitch_c */
 	double glitch_c;
+	double out_c;         /* the outdoor temperature; NAN: Boston's */
+	double max_air_c;     /* highest true air since the last loop_reset_stats() */
+	unsigned over_temp;   /* over_temperature raised */
+	unsigned max_on;      /* max_on_time raised on the first stage */
+	bool in_use_at_start; /* the model decided at the first reading */
 };
 
 static void loop_init(struct loop *l, double heater_w, double heater_tau_s, double sensor_tau_s)
@@ -35,7 +41,7 @@ static void loop_init(struct loop *l, double heater_w, double heater_tau_s, doub
 	struct sim_room_params rp;
 	struct thermostat_params p;
 
-	*l = (struct loop){ .min_air_c = INFINITY };
+	*l = (struct loop){ .min_air_c = INFINITY, .max_air_c = -INFINITY, .out_c = NAN };
 	assert_int_equal(sim_weather_load(BENCH_DATA_DIR "/weather_boston.csv", &l->w, NULL), 0);
 	assert_int_equal(sim_room_params_init(&rp, SIM_ROOM_VARIANT_OLDER), 0);
 	rp.heater_w[0] = heater_w;
@@ -64,7 +70,7 @@ static void loop_run(struct loop *l, double hours)
 	for (; l->k < end; l->k++) {
 		double t_s = (double) l->k * 10;
 		uint64_t now = T0 + (uint64_t) l->k * 10 * S;
-		double out_c = sim_weather_outdoor_c(l->w, t_s);
+		double out_c = isnan(l->out_c) ? sim_weather_outdoor_c(l->w, t_s) : l->out_c;
 
 		if (l->k % 6 == 0) {
 			l->in.room_known = true;
@@ -80,9 +86,18 @@ static void loop_run(struct loop *l, double hours)
 					 0);
 			l->wake = l->d.next_wakeup_usec;
 			l->changes += l->d.model_changed;
+			l->over_temp += !!(l->d.alerts_raised & BIT(OVER_TEMPERATURE));
+			l->max_on += !!(l->d.stage[0].alerts_raised & BIT(MAX_ON_TIME));
+			if (l->k == 0) {
+				struct thermostat_learned lr;
+
+				thermostat_get_learned(l->t, &lr);
+				l->in_use_at_start = lr.model_in_use;
+			}
 		}
 		sim_room_step(l->room, l->d.stage[0].on, out_c, 10);
 		l->min_air_c = fmin(l->min_air_c, sim_room_true_air_c(l->room));
+		l->max_air_c = fmax(l->max_air_c, sim_room_true_air_c(l->room));
 	}
 }
 
@@ -483,6 +498,128 @@ static void test_new_heater(void **state)
 	loop_done(&lp);
 }
 
+/* What the thermostat learns in 48 h of the loop (a 1500 W convector, Boston). */
+static void learned_model(struct thermostat_model *ret)
+{
+	struct loop learn;
+
+	loop_init(&learn, 1500, 60, 120);
+	loop_run(&learn, 48);
+	assert_int_equal(thermostat_model_get(learn.t, ret), 0);
+	loop_done(&learn);
+}
+
+/*
+ * A kept model that no longer fits the room (the heater 5 times stronger than
+ * it says, or a constant heat 8 K/h off), restored sure: trusted at once it held
+ * the heater on up to the over-temperature cut-off again and again for 6 h and
+ * more. It is on trial instead: the fallback band heats, the next hours'
+ * readings do not bear the model out, and it is dropped (once, as a changed
+ * room: the daemon drops it from the store). A right one passes its trial
+ * within hours and decides.
+ */
+static void restore_on_trial(const struct thermostat_model *kept, bool right)
+{
+	struct thermostat_learned l;
+	struct loop lp;
+
+	loop_init(&lp, 1500, 60, 120);
+	lp.out_c = 0.0;
+	assert_int_equal(thermostat_model_set(lp.t, kept), 0);
+	loop_run(&lp, 12);
+	thermostat_get_learned(lp.t, &l);
+	print_message("kept gain %.1f K/h, constant %.1f K/h: decided at once %d, %u change(s), "
+		      "air %.2f .. %.2f, %u over_temperature; now gain %.1f, in use %d\n",
+		      kept->gain_k_per_h, kept->offset_k_per_h, lp.in_use_at_start, lp.changes,
+		      lp.min_air_c, lp.max_air_c, lp.over_temp, l.heater_gain_k_per_h,
+		      l.model_in_use);
+	assert_false(lp.in_use_at_start);
+	assert_int_equal(lp.over_temp, 0);
+	assert_true(lp.max_air_c < 21.0);
+	assert_true(lp.min_air_c > 17.9);
+	assert_int_equal(lp.changes, right ? 0 : 1);
+	if (right) {
+		assert_true(l.model_in_use);
+		assert_float_equal(l.heater_gain_k_per_h, kept->gain_k_per_h, 1e-9);
+	}
+	loop_done(&lp);
+}
+
+static void test_restored_on_trial(void **state)
+{
+	struct thermostat_model good, bad;
+
+	(void) state;
+	learned_model(&good);
+	good.sure = 1;
+	restore_on_trial(&good, true);
+	bad = good;
+	bad.gain_k_per_h *= 0.2;
+	restore_on_trial(&bad, false);
+	bad = good;
+	bad.offset_k_per_h = 8;
+	restore_on_trial(&bad, false);
+}
+
+/*
+ * The hard stop: a model trusted (not on trial) that is wrong about the room,
+ * the heater 5 times stronger than it says, never holds the heater on with the
+ * air THERMOSTAT_MODEL_HOT_C above the aim. The over-temperature cut-off is not
+ * reached, and the model goes on trial (then is dropped, as above).
+ */
+static void test_model_hot_stop(void **state)
+{
+	struct thermostat_model m;
+	struct loop lp;
+
+	(void) state;
+	learned_model(&m);
+	m.gain_k_per_h *= 0.2;
+	loop_init(&lp, 1500, 60, 120);
+	lp.out_c = 0.0;
+	assert_int_equal(thermostat_model_set(lp.t, &m), 0);
+	lp.t->model_trial = false; /* as if it had passed its trial */
+	loop_run(&lp, 8);
+	print_message("trusted, heater 5 times stronger than it says: air up to %.2f, "
+		      "%u over_temperature, %u change(s)\n",
+		      lp.max_air_c, lp.over_temp, lp.changes);
+	assert_true(lp.in_use_at_start);
+	assert_int_equal(lp.over_temp, 0);
+	assert_true(lp.max_air_c < 18.0 + THERMOSTAT_MODEL_HOT_C + 1.0);
+	assert_int_equal(lp.changes, 1);
+	loop_done(&lp);
+}
+
+/*
+ * The model deciding, a 700 W heater too weak for a night of -15 C: flat out,
+ * the room below the floor. Its on-periods reach max_on and are rested and
+ * alerted, as the fallback band's are; the early break before max_on is only
+ * for a room that can take it (it was taken every time: 6 h on, 3 min off,
+ * for ever, never an alert).
+ */
+static void test_plan_max_on(void **state)
+{
+	struct thermostat_learned l;
+	struct loop lp;
+
+	(void) state;
+	loop_init(&lp, 700, 60, 120);
+	lp.out_c = 5.0;
+	loop_run(&lp, 96);
+	thermostat_get_learned(lp.t, &l);
+	assert_true(l.model_in_use);
+	lp.out_c = -15.0;
+	lp.max_on = 0;
+	loop_run(&lp, 48);
+	thermostat_get_learned(lp.t, &l);
+	print_message("700 W at -15 C, the model deciding: %u max_on_time alert(s), air down to "
+		      "%.2f\n",
+		      lp.max_on, lp.min_air_c);
+	assert_true(l.model_in_use);
+	assert_true(lp.max_on >= 5);
+	loop_done(&lp);
+}
+
 /* Unlearned, the fallback band sits unlearned_margin higher: on at 18.53 on the estimate. */
 static void test_unlearned_margin(void **state)
 {
@@ -570,6 +707,9 @@ int main(void)
 		cmocka_unit_test(test_model_keep_restore_no_outdoor),
 		cmocka_unit_test(test_glitch_reading),
 		cmocka_unit_test(test_new_heater),
+		cmocka_unit_test(test_restored_on_trial),
+		cmocka_unit_test(test_model_hot_stop),
+		cmocka_unit_test(test_plan_max_on),
 		cmocka_unit_test(test_unlearned_margin),
 		cmocka_unit_test(test_margin_quantile),
 	};

@@ -10,8 +10,15 @@
 #include "daemon/room-sampler.h"
 
 /* A cramp within this of now is live: what is true now is its context. */
-#define CONTEXT_LIVE_S       (5 * 60)
-#define CONTEXT_SAMPLE_GAP_S (10 * 60) /* twice the room temperature's sampling interval */
+#define CONTEXT_LIVE_S (5 * 60)
+/*
+ * A cramp remembered later takes the sample nearest its time: up to twice the
+ * sampling interval before it (one missed), and up to one after it. A sample
+ * further after is of a room nobody measured at the cramp's time (bedroomd
+ * was not running yet): none then, not one from later.
+ */
+#define CONTEXT_SAMPLE_BEFORE_S (10 * 60)
+#define CONTEXT_SAMPLE_AFTER_S  (5 * 60)
 
 struct parts {
 	const struct parts_env *env;
@@ -273,8 +280,8 @@ void parts_cramp_context(const struct parts *p, struct store *store, int64_t tim
 		ret->min_room_c = c;
 	ret->soak_done = reminders_foot_soak_done(store, time_s);
 	if (!live) {
-		if (store &&
-		    store_room_temperature_at(store, time_s, CONTEXT_SAMPLE_GAP_S, &c) == 0)
+		if (store && store_room_temperature_at(store, time_s, CONTEXT_SAMPLE_BEFORE_S,
+						       CONTEXT_SAMPLE_AFTER_S, &c) == 0)
 			ret->room_c = c;
 		return;
 	}

@@ -28,8 +28,8 @@ int store_room_temperature_add(struct store *s, int64_t time, int tz_offset_s, d
 	return errno_from_sqlite(rc);
 }
 
-/* Runs @sql (at most one row of one REAL column; two integer parameters) into *ret_c. */
-static int room_temperature_query(struct store *s, const char *sql, int64_t a, int64_t b,
+/* Runs @sql (at most one row of one REAL column; two or three integer parameters) into *ret_c. */
+static int room_temperature_query(struct store *s, const char *sql, int64_t a, int64_t b, int64_t c,
 				  double *ret_c)
 {
 	sqlite3_stmt *st;
@@ -40,6 +40,8 @@ static int room_temperature_query(struct store *s, const char *sql, int64_t a, i
 		return errno_from_sqlite(rc);
 	sqlite3_bind_int64(st, 1, a);
 	sqlite3_bind_int64(st, 2, b);
+	if (sqlite3_bind_parameter_count(st) >= 3)
+		sqlite3_bind_int64(st, 3, c);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
 		*ret_c = sqlite3_column_double(st, 0);
@@ -55,15 +57,16 @@ int store_room_temperature_min(struct store *s, int64_t since, int64_t until, do
 {
 	return room_temperature_query(
 	    s, "SELECT min(room_c) FROM room_temperature WHERE time >= ?1 AND time <= ?2;", since,
-	    until, ret_c);
+	    until, 0, ret_c);
 }
 
-int store_room_temperature_at(struct store *s, int64_t time, int64_t max_gap_s, double *ret_c)
+int store_room_temperature_at(struct store *s, int64_t time, int64_t before_s, int64_t after_s,
+			      double *ret_c)
 {
 	return room_temperature_query(s,
 				      "SELECT room_c FROM room_temperature WHERE time >= ?1 - ?2 "
-				      "AND time <= ?1 + ?2 ORDER BY abs(time - ?1) LIMIT 1;",
-				      time, max_gap_s, ret_c);
+				      "AND time <= ?1 + ?3 ORDER BY abs(time - ?1) LIMIT 1;",
+				      time, before_s, after_s, ret_c);
 }
 
 /* Fills @item, a struct store_room_sample, from the row of @st. */

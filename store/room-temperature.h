@@ -13,8 +13,12 @@ int store_room_temperature_add(struct store *s, int64_t time, int tz_offset_s, d
 /* The lowest room temperature from @since to @until, in *ret_c; -ENODATA when there is none. */
 int store_room_temperature_min(struct store *s, int64_t since, int64_t until, double *ret_c);
 
-/* The sample nearest to @time, if one lies within @max_gap_s of it; -ENODATA when none does. */
-int store_room_temperature_at(struct store *s, int64_t time, int64_t max_gap_s, double *ret_c);
+/*
+ * The sample nearest to @time, of those from @before_s before it to @after_s
+ * after it; -ENODATA when none lies there.
+ */
+int store_room_temperature_at(struct store *s, int64_t time, int64_t before_s, int64_t after_s,
+			      double *ret_c);
 
 /* A room temperature sample. */
 struct store_room_sample {

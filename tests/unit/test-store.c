@@ -308,11 +308,17 @@ static void test_room_temperature_and_prune(void **state)
 	assert_true(v == 18.5);
 	assert_int_equal(store_room_temperature_min(s, 301, 1000, &v), -ENODATA);
 	/* The sample nearest a time, within a gap. */
-	assert_int_equal(store_room_temperature_at(s, 240, 60, &v), 0);
+	assert_int_equal(store_room_temperature_at(s, 240, 60, 60, &v), 0);
 	assert_true(v == 17.25);
-	assert_int_equal(store_room_temperature_at(s, 260, 60, &v), 0);
+	assert_int_equal(store_room_temperature_at(s, 260, 60, 60, &v), 0);
 	assert_true(v == 19.0);
-	assert_int_equal(store_room_temperature_at(s, 500, 60, &v), -ENODATA);
+	assert_int_equal(store_room_temperature_at(s, 500, 60, 60, &v), -ENODATA);
+	/* Only as far after the time as asked: none from long after it. */
+	assert_int_equal(store_room_temperature_at(s, 40, 60, 30, &v), -ENODATA);
+	assert_int_equal(store_room_temperature_at(s, 40, 60, 60, &v), 0);
+	assert_true(v == 18.5);
+	assert_int_equal(store_room_temperature_at(s, 360, 60, 0, &v), 0);
+	assert_true(v == 19.0);
 
 	assert_int_equal(store_prune(s, 250), 0);
 	assert_int_equal(store_room_temperature_min(s, 0, 1000, &v), 0);

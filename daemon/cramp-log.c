@@ -594,6 +594,7 @@ static const struct mqtt_watch_callbacks watch_callbacks = {
 static void on_cramp_command(const struct mqtt_message *msg, void *userdata)
 {
 	struct cramp_log *l = userdata;
+	char said[72];
 	int64_t now = (int64_t) (clock_realtime_usec() / 1000000);
 	struct cramp_command c;
 	const char *reason = NULL;
@@ -607,7 +608,9 @@ static void on_cramp_command(const struct mqtt_message *msg, void *userdata)
 				  "a cramp report has a payload ({} for one now, leg unknown)"))
 		return;
 	if (cramp_command_parse(msg->payload, msg->len, now, &c, &reason) < 0) {
-		warn_limited(&l->warn, "ignoring a cramp report on '%s': %s", msg->topic, reason);
+		warn_limited(&l->warn, "ignoring a cramp report on '%s': %s; it said '%s'",
+			     msg->topic, reason,
+			     log_excerpt(msg->payload, msg->len, said, sizeof(said)));
 		return;
 	}
 	if (c.pressed_unused)

@@ -268,6 +268,7 @@ static bool fresh(struct heating_settings *s, struct warn_limit *warn, const cha
 static bool take_floor(struct heating_settings *s, const void *payload, size_t len)
 {
 	const struct config_heating *c = s->config;
+	char said[48];
 	const char *reason;
 	double v;
 	int r;
@@ -280,8 +281,10 @@ static bool take_floor(struct heating_settings *s, const void *payload, size_t l
 		return false;
 	}
 	if (r < 0) {
-		warn_limited(&s->warn_floor, "ignoring set/floor: %s (allowed %.1f to %.1f °C)",
-			     reason, c->floor_min_c, c->floor_max_c);
+		warn_limited(&s->warn_floor,
+			     "ignoring set/floor: %s (allowed %.1f to %.1f °C); it said '%s'",
+			     reason, c->floor_min_c, c->floor_max_c,
+			     log_excerpt(payload, len, said, sizeof(said)));
 		return false;
 	}
 	if (v == s->floor_c && (s->floor_kept || s->floor_pending)) {
@@ -298,12 +301,14 @@ static bool take_floor(struct heating_settings *s, const void *payload, size_t l
 
 static bool take_mode(struct heating_settings *s, const void *payload, size_t len)
 {
+	char said[48];
 	enum command_mode m;
 	const char *reason;
 
 	assert(s);
 	if (command_parse_mode(payload, len, &m, &reason) < 0) {
-		warn_limited(&s->warn_mode, "ignoring set/mode: %s", reason);
+		warn_limited(&s->warn_mode, "ignoring set/mode: %s; it said '%s'", reason,
+			     log_excerpt(payload, len, said, sizeof(said)));
 		return false;
 	}
 	if (m == s->mode && (s->mode_kept || s->mode_pending)) {

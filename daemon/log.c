@@ -73,6 +73,19 @@ void log_escape(const char *text, char *out, size_t size)
 	out[n] = '\0';
 }
 
+const char *log_excerpt(const void *payload, size_t len, char *buf, size_t size)
+{
+	size_t n = len < size - 4 ? len : size - 4;
+
+	assert(size >= 8);
+	memcpy(buf, payload, n);
+	strcpy(buf + n, len > n ? "..." : "");
+	/* a NUL in it ends the excerpt: what follows is said as cut */
+	if (strlen(buf) < n)
+		strcpy(buf + strlen(buf), "...");
+	return buf;
+}
+
 static void write_line(enum log_level level, const char *suffix, const char *fmt, va_list ap)
 {
 	char msg[1024], line[4 * sizeof(msg)];

@@ -36,6 +36,13 @@ int log_write_errno(enum log_level level, int error, const char *fmt, ...)
  */
 void log_escape(const char *text, char *out, size_t size);
 
+/*
+ * The first bytes of @payload (@len of them; not NUL-terminated) as text for
+ * a log line, "..." where it is cut, in @buf (@size >= 8). Returns @buf. What
+ * it holds is escaped when the line is written (log_escape()).
+ */
+const char *log_excerpt(const void *payload, size_t len, char *buf, size_t size);
+
 /* Writes each line of @text (may be NULL) as its own log line at @level. */
 void log_lines(enum log_level level, const char *text);
 

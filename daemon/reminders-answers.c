@@ -66,6 +66,7 @@ void reminders_on_answer(const struct mqtt_message *msg, void *userdata)
 	struct reminders *r = userdata;
 	const char *name = strrchr(msg->topic, '/'), *reason = NULL;
 	struct reminder_command c;
+	char said[72];
 	struct reminder *rem;
 
 	name = name ? name + 1 : msg->topic;
@@ -79,7 +80,8 @@ void reminders_on_answer(const struct mqtt_message *msg, void *userdata)
 	if (command_guard_refuses(&rem->guard, &r->warn, msg, NULL))
 		return;
 	if (reminder_command_parse(msg->payload, msg->len, &c, &reason) < 0) {
-		warn_answer(r, "ignoring an answer to reminder %s: %s", name, reason);
+		warn_answer(r, "ignoring an answer to reminder %s: %s; it said '%s'", name, reason,
+			    log_excerpt(msg->payload, msg->len, said, sizeof(said)));
 		return;
 	}
 	if (reminders_now_s() < CLOCK_SET_AFTER_S) {

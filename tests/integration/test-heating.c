@@ -304,6 +304,7 @@ static void test_set_floor_and_mode_are_checked_and_kept(void **state)
 	assert_non_null(strstr(log, " by day, 1 heater"));
 	assert_non_null(strstr(log, "ignoring set/floor: 30 °C is outside the allowed range"));
 	assert_non_null(strstr(log, "ignoring set/floor: not a temperature"));
+	assert_non_null(strstr(log, "it said '"));
 	assert_non_null(strstr(log, "ignoring set/mode: not 'heat' or 'off'"));
 	free(log);
 

@@ -65,6 +65,18 @@ static void test_a_line_stays_one_line(void **state)
 	free(log);
 }
 
+static void test_excerpt_of_a_payload(void **state)
+{
+	char buf[12];
+
+	(void) state;
+	assert_string_equal(log_excerpt("abc", 3, buf, sizeof(buf)), "abc");
+	assert_string_equal(log_excerpt("not a number at all", 19, buf, sizeof(buf)),
+			    "not a nu...");
+	assert_string_equal(log_excerpt("ab\0cd", 5, buf, sizeof(buf)), "ab...");
+	assert_string_equal(log_excerpt("", 0, buf, sizeof(buf)), "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -72,6 +84,7 @@ int main(void)
 		cmocka_unit_test(test_escape_controls_and_bad_bytes),
 		cmocka_unit_test(test_escape_cuts_whole_pieces),
 		cmocka_unit_test(test_a_line_stays_one_line),
+		cmocka_unit_test(test_excerpt_of_a_payload),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -134,7 +134,7 @@ static void check_service_can_read(struct parser *p, const char *key, const char
 		parser_warning(
 		    p, MQTT_LINE(key),
 		    "%s '%s' is out of the service's sight: its unit has %s, which "
-		    "hides that directory from it: bedroomd would not start. Put the "
+		    "hides that directory from it: the bedroomd service would not start. Put the "
 		    "file in /etc/bedroomd (readable by %s)%s",
 		    key, path, why, user,
 		    strcmp(key, "password_file") == 0
@@ -145,7 +145,7 @@ static void check_service_can_read(struct parser *p, const char *key, const char
 		    p, MQTT_LINE(key),
 		    "%s '%s' cannot be reached by user %s, whom the service runs as: "
 		    "the directory '%s' does not let it through (its owner is uid %u, "
-		    "mode %04o): bedroomd would not start. Put the file where %s can "
+		    "mode %04o): the bedroomd service would not start. Put the file where %s can "
 		    "reach it%s",
 		    key, path, user, dir, (unsigned) st.st_uid, (unsigned) (st.st_mode & 07777),
 		    user,
@@ -156,7 +156,7 @@ static void check_service_can_read(struct parser *p, const char *key, const char
 		parser_warning(
 		    p, MQTT_LINE(key),
 		    "%s '%s' cannot be read by user %s, whom the service runs as (its "
-		    "owner is uid %u, mode %04o): bedroomd would not start. chown %s "
+		    "owner is uid %u, mode %04o): the bedroomd service would not start. chown %s "
 		    "it%s",
 		    key, path, user, (unsigned) st.st_uid, (unsigned) (st.st_mode & 07777), user,
 		    strcmp(key, "password_file") == 0

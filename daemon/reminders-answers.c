@@ -46,11 +46,15 @@ static void answer(struct reminders *r, struct reminder *rem, const struct remin
 		return;
 	case REMINDER_ANSWER_OTHER_RUN:
 		if (reminder_run_id(&rem->p, &rem->s.run, current, sizeof(current)) < 0)
-			snprintf(current, sizeof(current), "none");
-		warn_answer(r,
-			    "ignoring '%s' for reminder %s: it names run '%s', not the current one "
-			    "('%s')",
-			    action, rem->p.name, c->id, current);
+			warn_answer(r,
+				    "ignoring '%s' for reminder %s: it names run '%s', and no run "
+				    "of it is on now",
+				    action, rem->p.name, c->id);
+		else
+			warn_answer(r,
+				    "ignoring '%s' for reminder %s: it names run '%s', not the "
+				    "current one ('%s')",
+				    action, rem->p.name, c->id, current);
 		return;
 	case REMINDER_ANSWER_REFUSED:
 	case REMINDER_ANSWER_NO_RUN:

@@ -252,7 +252,8 @@ static void test_a_file_the_unit_hides_warns(void **state)
 	}
 	snprintf(want, sizeof(want),
 		 "%s:3: password_file '%s' is out of the service's sight: its unit has "
-		 "PrivateTmp=yes, which hides that directory from it: bedroomd would not start",
+		 "PrivateTmp=yes, which hides that directory from it: the bedroomd service would "
+		 "not start",
 		 conf, path);
 	assert_non_null(c->warnings);
 	if (!strstr(c->warnings, want))

@@ -427,11 +427,22 @@ int ctl_mqtt_clear_retained(const struct config_mqtt *m, const char *filter,
 	return 0;
 }
 
+/* Whether @error is one of mqtt_ended_before_connack()'s, which say what to check. */
+static bool explained(const char *error)
+{
+	for (int tls = 0; tls < 2; tls++)
+		for (int cert = 0; cert < 2; cert++)
+			if (error == mqtt_ended_before_connack(tls, cert))
+				return true;
+	return false;
+}
+
 void ctl_mqtt_say_failure(const struct config_mqtt *m, const char *error, int r, const char *tail)
 {
 	if (!error)
 		error = "cannot talk to the broker";
-	if (error == cannot_resolve)
+	/* What TLS said, or why the broker ended it, is the whole cause: no errno after it. */
+	if (error == cannot_resolve || error == tls_error || explained(error))
 		fprintf(stderr, "bedroomctl: %s:%d: %s%s\n", m->host, m->port, error, tail);
 	else
 		fprintf(stderr, "bedroomctl: %s:%d: %s: %s%s\n", m->host, m->port, error,

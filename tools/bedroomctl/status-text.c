@@ -266,6 +266,9 @@ int status_print_text(FILE *out, const char *availability, const char *state_tex
 		fputs("no state retained\n", out);
 		return 0;
 	}
+	/* Offline: what follows is what it said last, not what holds now. */
+	if (availability && strcmp(availability, "offline") == 0)
+		fputs("its last state before it went offline (nothing below holds now):\n", out);
 	print_room(out, state);
 	print_heating(out, state);
 	print_outdoor_and_learned(out, state);

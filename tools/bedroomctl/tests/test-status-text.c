@@ -58,11 +58,26 @@ static void test_bedroomd_words_are_unchanged(void **state)
 	free(out);
 }
 
+/* A stopped bedroomd's retained state is its last word, not the room now. */
+static void test_offline_says_the_state_is_old(void **state)
+{
+	const char *st = "{\"node_id\": \"bed\", \"store\": {\"status\": \"ok\"}}";
+	char *out = status_of("offline", st);
+
+	(void) state;
+	assert_non_null(strstr(out, ": offline\nits last state before it went offline"));
+	free(out);
+	out = status_of("online", st);
+	assert_null(strstr(out, "its last state"));
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_escape_sequences_are_shown_escaped),
 		cmocka_unit_test(test_bedroomd_words_are_unchanged),
+		cmocka_unit_test(test_offline_says_the_state_is_old),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

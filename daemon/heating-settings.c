@@ -17,6 +17,21 @@ static const char *config_mode(const struct config_heating *config)
 									      : COMMAND_MODE_HEAT);
 }
 
+/* After a burst of changes only counted: the last was not logged, and it is what holds. */
+static void floor_holds(void *userdata)
+{
+	struct heating_settings *s = userdata;
+
+	log_info("heating: floor %.1f °C holds now, the last of them", s->floor_c);
+}
+
+static void mode_holds(void *userdata)
+{
+	struct heating_settings *s = userdata;
+
+	log_info("heating: mode %s holds now, the last of them", command_mode_to_string(s->mode));
+}
+
 void heating_settings_init(struct heating_settings *s, const struct config_heating *config)
 {
 	assert(s);
@@ -31,6 +46,10 @@ void heating_settings_init(struct heating_settings *s, const struct config_heati
 	warn_limit_init(&s->warn_mode, NULL, "set/mode");
 	warn_limit_init_info(&s->info_floor, NULL, "floor changes");
 	warn_limit_init_info(&s->info_mode, NULL, "mode changes");
+	s->info_floor.summarized = floor_holds;
+	s->info_floor.userdata = s;
+	s->info_mode.summarized = mode_holds;
+	s->info_mode.userdata = s;
 }
 
 /* A burst of settings, written once: commands that come within this of the first change. */

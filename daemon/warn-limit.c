@@ -30,7 +30,11 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata)
 
 	(void) s;
 	(void) usec;
-	log_limit_summary(w->level, log_limit_flush(&w->limit, clock_monotonic_usec()), w->what);
+	unsigned n = log_limit_flush(&w->limit, clock_monotonic_usec());
+
+	log_limit_summary(w->level, n, w->what);
+	if (n > 0 && w->summarized)
+		w->summarized(w->userdata);
 	return 0;
 }
 
@@ -73,5 +77,7 @@ void warn_limit_done(struct warn_limit *w)
 		return;
 	w->timer = sd_event_source_disable_unref(w->timer);
 	log_limit_summary(w->level, w->limit.n_quiet, w->what);
+	if (w->limit.n_quiet > 0 && w->summarized)
+		w->summarized(w->userdata);
 	w->limit.n_quiet = 0;
 }

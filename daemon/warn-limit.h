@@ -19,6 +19,12 @@ struct warn_limit {
 	sd_event *event;        /* borrowed; NULL: the summary waits for the next warning */
 	sd_event_source *timer; /* made on the first warning held back */
 	enum log_level level; /* LOG_LEVEL_WARNING, or LOG_LEVEL_INFO from warn_limit_init_info() */
+	/*
+	 * Optional: called after the timer's summary of lines held back, to say
+	 * what holds after them (the last of a burst of changes was not logged).
+	 */
+	void (*summarized)(void *userdata);
+	void *userdata;
 };
 
 /* Five warnings a minute in full. @event may be NULL (tests). */

@@ -96,10 +96,17 @@ static void changes_then_wait(void *arg)
 		assert_true(sd_event_run(f->event, 100 * 1000) >= 0);
 }
 
+static void say_what_holds(void *userdata)
+{
+	(*(unsigned *) userdata)++;
+	log_info("heating: floor 18.5 °C holds now, the last of them");
+}
+
 /* Valid commands in a loop (an automation): info lines, as few as warnings. */
 static void test_info_lines_are_limited_at_their_level(void **state)
 {
 	struct flood f = { 0 };
+	unsigned holds = 0;
 	char *log;
 
 	(void) state;
@@ -107,12 +114,18 @@ static void test_info_lines_are_limited_at_their_level(void **state)
 	log_set_max_level(LOG_LEVEL_INFO);
 	warn_limit_init_info(&f.w, f.event, "floor changes");
 	f.w.limit.window_usec = 1000 * 1000;
+	f.w.summarized = say_what_holds;
+	f.w.userdata = &holds;
 	log = stderr_captured(changes_then_wait, &f);
 	/* Not to the journal: an info line has no "warning: " before it. */
 	assert_int_equal(count(log, "bedroomd: heating: floor set to"), 5);
 	assert_int_equal(
 	    count(log, "bedroomd: floor changes keep coming: the rest of this minute's"), 1);
 	assert_non_null(strstr(log, "bedroomd: 8 more floor changes within a minute"));
+	/* The last change was not logged: what holds is said after the count. */
+	assert_non_null(strstr(log, "within a minute, not logged one by one\nbedroomd: heating: "
+				    "floor 18.5 °C holds now"));
+	assert_int_equal(holds, 1);
 	assert_int_equal(count(log, "warning"), 0);
 	free(log);
 	/* At warning level none of it is written. */

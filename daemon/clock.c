@@ -28,7 +28,30 @@ uint64_t clock_realtime_usec(void)
 	return read_clock(CLOCK_REALTIME);
 }
 
-bool clock_wall_is_set(int64_t now_s, const char *timesync_dir)
+/* Whether a real-time clock under @rtc_dir (/sys/class/rtc) set the system clock at boot. */
+static bool set_from_rtc(const char *rtc_dir)
+{
+	char path[256], flag = '0';
+
+	for (int i = 0; rtc_dir && i < 4; i++) {
+		FILE *f;
+
+		if ((size_t) snprintf(path, sizeof(path), "%s/rtc%d/hctosys", rtc_dir, i) >=
+		    sizeof(path))
+			return false;
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		if (fread(&flag, 1, 1, f) != 1)
+			flag = '0';
+		fclose(f);
+		if (flag == '1')
+			return true;
+	}
+	return false;
+}
+
+bool clock_wall_is_set(int64_t now_s, const char *timesync_dir, const char *rtc_dir)
 {
 	char path[256];
 
@@ -40,7 +63,8 @@ bool clock_wall_is_set(int64_t now_s, const char *timesync_dir)
 		return true;
 	if ((size_t) snprintf(path, sizeof(path), "%s/synchronized", timesync_dir) >= sizeof(path))
 		return true;
-	return access(path, F_OK) == 0;
+	/* A clock chip (a Pi 5's with its battery) set it at boot: right without NTP too. */
+	return access(path, F_OK) == 0 || set_from_rtc(rtc_dir);
 }
 
 int clock_format_local(uint64_t realtime_usec, char *buf, size_t size)

@@ -10,15 +10,18 @@ uint64_t clock_realtime_usec(void);
 
 /* Where systemd-timesyncd says whether it has synchronised the clock since boot. */
 #define CLOCK_TIMESYNC_DIR "/run/systemd/timesync"
+/* The real-time clocks, each with hctosys 1 if it set the system clock at boot. */
+#define CLOCK_RTC_DIR "/sys/class/rtc"
 
 /*
  * Whether the wall clock, reading @now_s, is known to be set: not before
  * 2025 (WALL_CLOCK_SET_AFTER_S), and, where systemd-timesyncd runs (the
  * default on Raspberry Pi OS; it makes @timesync_dir), synchronised since boot
- * (@timesync_dir/synchronized). A Pi without a clock chip starts at 1970 or
- * where fake-hwclock last saved it, hours or days behind, until then.
+ * (@timesync_dir/synchronized) or set at boot by a real-time clock under
+ * @rtc_dir. A Pi without a clock chip starts at 1970 or where fake-hwclock
+ * last saved it, hours or days behind, until then.
  */
-bool clock_wall_is_set(int64_t now_s, const char *timesync_dir);
+bool clock_wall_is_set(int64_t now_s, const char *timesync_dir, const char *rtc_dir);
 
 /*
  * Formats @realtime_usec as ISO-8601 local time with its UTC offset

@@ -109,11 +109,12 @@ static unsigned local_second_of_day(struct heating *h)
 	struct tm tm;
 
 	if (!h->clock_set) {
-		h->clock_set = clock_wall_is_set((int64_t) t, CLOCK_TIMESYNC_DIR);
+		h->clock_set = clock_wall_is_set((int64_t) t, CLOCK_TIMESYNC_DIR, CLOCK_RTC_DIR);
 		if (!h->clock_set && !h->clock_unset_told)
 			log_warning("heating: the wall clock is not set yet (no NTP "
 				    "synchronisation since boot): the night floor holds at every "
-				    "hour until it is");
+				    "hour until it is (a Pi without internet needs an NTP server "
+				    "on the network, or a clock chip)");
 		else if (h->clock_set && h->clock_unset_told)
 			log_info("heating: the wall clock is set; the night window applies again");
 		h->clock_unset_told = !h->clock_set;

@@ -178,30 +178,66 @@ static void test_span_as_a_person_reads_it(void **state)
 	assert_string_equal(clock_format_span(442548 * 60, buf, sizeof(buf)), "307 days");
 }
 
-/* Set: 2025 or later and, where timesyncd runs, synchronised since boot. */
+/* @dir/@name (its directory made) holds @text. */
+static void write_file(const char *dir, const char *name, const char *text)
+{
+	char path[128], sub[128];
+	FILE *f;
+
+	snprintf(sub, sizeof(sub), "%s/rtc0", dir);
+	(void) mkdir(sub, 0700);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void remove_rtc(const char *dir)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/rtc0/hctosys", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/rtc0", dir);
+	rmdir(path);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+/* Set: 2025 or later and, where timesyncd runs, synchronised since boot or by a clock chip. */
 static void test_wall_clock_is_set(void **state)
 {
-	char dir[] = "/tmp/bedroomd-test-timesync-XXXXXX", flag[64];
+	char dir[] = "/tmp/bedroomd-test-timesync-XXXXXX", rtc[] = "/tmp/bedroomd-test-rtc-XXXXXX";
+	char flag[64];
 	int64_t now = WALL_CLOCK_SET_AFTER_S + 86400;
 	FILE *f;
 
 	(void) state;
 	assert_non_null(mkdtemp(dir));
+	assert_non_null(mkdtemp(rtc));
 	snprintf(flag, sizeof(flag), "%s/synchronized", dir);
 	/* timesyncd running, not synchronised yet: fake-hwclock's time is no time */
-	assert_false(clock_wall_is_set(now, dir));
-	assert_false(clock_wall_is_set(0, dir));
+	assert_false(clock_wall_is_set(now, dir, NULL));
+	assert_false(clock_wall_is_set(0, dir, NULL));
+	/* unless a clock chip set it at boot (hctosys 1) */
+	assert_false(clock_wall_is_set(now, dir, rtc));
+	write_file(rtc, "rtc0/hctosys", "0\n");
+	assert_false(clock_wall_is_set(now, dir, rtc));
+	write_file(rtc, "rtc0/hctosys", "1\n");
+	assert_true(clock_wall_is_set(now, dir, rtc));
+	assert_false(clock_wall_is_set(86400, dir, rtc)); /* a chip without its battery */
 	f = fopen(flag, "w");
 	assert_non_null(f);
 	fclose(f);
-	assert_true(clock_wall_is_set(now, dir));
-	assert_false(clock_wall_is_set(WALL_CLOCK_SET_AFTER_S - 1, dir));
+	assert_true(clock_wall_is_set(now, dir, NULL));
+	assert_false(clock_wall_is_set(WALL_CLOCK_SET_AFTER_S - 1, dir, NULL));
 	assert_int_equal(unlink(flag), 0);
 	assert_int_equal(rmdir(dir), 0);
 	/* No timesyncd (chrony, a clock chip): only the year tells */
-	assert_true(clock_wall_is_set(now, dir));
-	assert_true(clock_wall_is_set(now, NULL));
-	assert_false(clock_wall_is_set(86400, NULL));
+	assert_true(clock_wall_is_set(now, dir, NULL));
+	assert_true(clock_wall_is_set(now, NULL, NULL));
+	assert_false(clock_wall_is_set(86400, NULL, NULL));
+	remove_rtc(rtc);
 }
 
 struct zone_watch {

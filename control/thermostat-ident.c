@@ -188,6 +188,7 @@ static void acc_add(struct ident_acc *a, const double x[IDENT_COLS], double dt_s
 		for (unsigned k = i; k < IDENT_COLS; k++)
 			a->g[i][k] = lambda * a->g[i][k] + x[i] * x[k];
 	a->n = lambda * a->n + 1;
+	a->span_s = lambda * a->span_s + dt_s;
 	a->ons = lambda * a->ons + ons;
 }
 
@@ -446,6 +447,7 @@ bool ident_fit(const struct ident_acc *acc, struct ident_fit *ret)
 
 		fit_candidate(acc, best.lag, best.mass, theta, &var_unit);
 		best.n = acc->n;
+		best.span_s = acc->span_s;
 		best.ons = acc->ons;
 		best.g_sd = acc->n > IDENT_N_PAR && isfinite(var_unit)
 				? sqrt(fmax(best.rss, 0) / (acc->n - IDENT_N_PAR) * var_unit)

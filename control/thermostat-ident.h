@@ -44,6 +44,7 @@ struct ident_acc {
 	double g[IDENT_COLS][IDENT_COLS]; /* upper triangle used */
 	double n;                         /* readings, forgotten alike */
 	double ons;                       /* switch-ons, forgotten alike */
+	double span_s;                    /* seconds of readings, forgotten alike */
 	double memory_s;                  /* forgetting time constant */
 };
 
@@ -55,6 +56,7 @@ struct ident_fit {
 	double theta[IDENT_N_PAR]; /* g, c2 (mass, mass + 1), c3 (the same), c1, c0 */
 	double rss;                /* residual sum of squares, (K/s)^2 */
 	double n;                  /* readings behind it */
+	double span_s;             /* and the seconds they cover (n times their interval) */
 	double ons;
 	double g_sd;      /* standard error of g */
 	double rss_lag_2; /* best RSS of a clearly different total lag (x2 or /2) */

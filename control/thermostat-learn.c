@@ -57,6 +57,7 @@
 #define CHANGE_RSS_ALIKE    0.1
 #define CHANGE_READINGS     240.0
 #define TRIAL_READINGS      120.0
+#define TRIAL_SPAN_S        (2 * 3600.0)
 #define TRIAL_ONS           4.0
 #define GAP_READINGS        3
 #define RELEARN_USEC        (24 * 60 * USEC_PER_MIN)
@@ -159,10 +160,31 @@ enum trial_verdict {
 	TRIAL_FAILED,
 };
 
-/* The model on trial against the short fit @f: see the top of the file. */
+/*
+ * Whether the short fit @f can never hold CHANGE_READINGS: readings further
+ * apart than 2 minutes (a Tasmota's TelePeriod is 5), which its memory of 8 h
+ * forgets faster than they come. Judged on so few, a right model's residual
+ * came out above a fit's that follows the noise, and a right model was dropped.
+ */
+static bool too_few(const struct thermostat *t, const struct ident_fit *f)
+{
+	double dt = f->n > 0 ? f->span_s / f->n : 0;
+
+	return dt > 0 && 1 / (1 - exp(-dt / t->ident.shrt.memory_s)) < CHANGE_READINGS;
+}
+
+/*
+ * The model on trial against the short fit @f: see the top of the file. With
+ * readings too far apart to judge it, it is trusted after TRIAL_SPAN_S, as a
+ * kept model was before trials (the hard stop of thermostat-plan.c stays).
+ */
 static enum trial_verdict trial(const struct thermostat *t, const struct ident_fit *f)
 {
-	if (!t->plant.ok || f->ons < TRIAL_ONS || f->n < TRIAL_READINGS || !(f->theta[0] > 0))
+	if (!t->plant.ok || f->ons < TRIAL_ONS || !(f->theta[0] > 0))
+		return TRIAL_WAIT;
+	if (too_few(t, f))
+		return f->span_s >= TRIAL_SPAN_S ? TRIAL_PASSED : TRIAL_WAIT;
+	if (f->n < TRIAL_READINGS)
 		return TRIAL_WAIT;
 	if (f->rss >= CHANGE_RSS * plant_rss(t))
 		return TRIAL_PASSED;
@@ -339,4 +361,9 @@ int thermostat_model_set(struct thermostat *t, const struct thermostat_model *m)
 	/* it may no longer fit the room: it decides once the readings bear it out */
 	t->model_trial = true;
 	return 0;
+}
+
+void thermostat_model_trust(struct thermostat *t)
+{
+	t->model_trial = false;
 }

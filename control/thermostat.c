@@ -162,6 +162,7 @@ void thermostat_get_learned(const struct thermostat *t, struct thermostat_learne
 		.walls_tau_s = pl->ok ? walls_tau : NAN,
 		.sure = pl->ok ? pl->sure : 0,
 		.model_in_use = thermostat_model_ready(t),
+		.on_trial = pl->ok && t->model_trial,
 		.margin_c = t->p.margin_c + t->model_margin_c,
 	};
 }

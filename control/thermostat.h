@@ -170,6 +170,8 @@ struct thermostat_learned {
 	double walls_tau_s; /* the walls' (stored heat) */
 	double sure;        /* how sure the model is, 0..1; the model drives from 0.5 */
 	bool model_in_use;  /* the decisions come from the model (else the fallback band) */
+	bool on_trial;      /* restored or caught wanting heat far above the aim: the band decides
+			       until it explains the last hours again (thermostat-learn.c) */
 	double margin_c;    /* the margin above the floor the model aims at now */
 };
 
@@ -323,6 +325,12 @@ int thermostat_model_get(const struct thermostat *t, struct thermostat_model *re
  * do not (control/thermostat-learn.c).
  */
 int thermostat_model_set(struct thermostat *t, const struct thermostat_model *m);
+
+/*
+ * Ends the trial of the model just set: for one handed on from a thermostat
+ * of the same room that had been deciding on it (a reload that made it anew).
+ */
+void thermostat_model_trust(struct thermostat *t);
 
 /*
  * The model as one line of text, to keep it (the daemon's store):

@@ -373,7 +373,8 @@ static void alert_message(const struct heating *h, const struct stage *s, enum t
 		snprintf(
 		    buf, size,
 		    "Heater '%s' ran for its longest allowed time (max_on) and rests before it "
-		    "may run again.",
+		    "may run again. If this comes on every cold night, it cannot keep the room "
+		    "at the floor on its own.",
 		    name);
 		return;
 	case _THERMOSTAT_ALERT_MAX:

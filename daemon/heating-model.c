@@ -126,8 +126,14 @@ void heating_model_step(struct heating *h, const struct thermostat_decision *d,
 	struct thermostat_learned after;
 	char was[80], is[80];
 
+	thermostat_get_learned(h->thermostat, &after);
+	/* On trial, and off it: a restored model, or one the hard stop caught (plan.c). */
+	if (!before->on_trial && after.on_trial && !d->model_changed)
+		log_info("heating: the room model wanted heat with the air far above its aim; the "
+			 "band decides until the model explains the readings again");
+	else if (before->on_trial && !after.on_trial && !d->model_changed)
+		log_info("heating: the room model explains the last hours; it decides");
 	if (d->model_changed) {
-		thermostat_get_learned(h->thermostat, &after);
 		describe(before, was, sizeof(was));
 		describe(&after, is, sizeof(is));
 		log_info("heating: the room or heater changed (learned %s, the last hours say %s); "
@@ -147,9 +153,15 @@ void heating_model_adopt(struct heating *h, struct heating *old, bool thermostat
 		h->model_tried = old->model_tried;
 	} else if (h->thermostat && old->thermostat &&
 		   thermostat_model_get(old->thermostat, &m) >= 0) {
+		struct thermostat_learned was;
+
 		/* Made anew (its settings changed): it knows the room as the old one did. */
 		if (thermostat_model_set(h->thermostat, &m) < 0)
 			return;
+		/* One the old thermostat decided on has passed its trial: not again. */
+		thermostat_get_learned(old->thermostat, &was);
+		if (was.model_in_use)
+			thermostat_model_trust(h->thermostat);
 		h->model_tried = true;
 	} else {
 		return;
@@ -174,10 +186,11 @@ json_t *heating_model_state(const struct heating *h)
 	if (!h->thermostat)
 		return json_null();
 	thermostat_get_learned(h->thermostat, &l);
-	return json_pack(
-	    "{s:o, s:b, s:o, s:o, s:o, s:o, s:o, s:o}", "sure", number(l.sure, 2), "in_use",
-	    l.model_in_use, "heater_gain_k_per_h", number(l.heater_gain_k_per_h, 1),
-	    "heater_lag_min", number(l.heater_lag_s / 60, 1), "sensor_lag_min",
-	    number(l.sensor_lag_s / 60, 1), "room_tau_min", number(l.room_tau_s / 60, 0),
-	    "walls_tau_h", number(l.walls_tau_s / 3600, 1), "margin_c", number(l.margin_c, 2));
+	return json_pack("{s:o, s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:o}", "sure", number(l.sure, 2),
+			 "in_use", l.model_in_use, "on_trial", l.on_trial, "heater_gain_k_per_h",
+			 number(l.heater_gain_k_per_h, 1), "heater_lag_min",
+			 number(l.heater_lag_s / 60, 1), "sensor_lag_min",
+			 number(l.sensor_lag_s / 60, 1), "room_tau_min",
+			 number(l.room_tau_s / 60, 0), "walls_tau_h",
+			 number(l.walls_tau_s / 3600, 1), "margin_c", number(l.margin_c, 2));
 }

@@ -205,6 +205,7 @@ static void test_kept_model_restored_across_restart_and_reload(void **state)
 	learned_says(f, "sure", 0.88, -1);
 	assert_int_equal(client_publish(f->client, f->thermo_topic, "17.5", false), 0);
 	learned_says(f, "heater_gain_k_per_h", 40, false);
+	assert_non_null(client_wait(f->client, f->state_topic, "~\"on_trial\":true", 10000));
 
 	/* a reload that makes the thermostat anew (min_on changed) hands the model on */
 	write_config(f, "60s");

@@ -167,7 +167,9 @@ static void print_outdoor_and_learned(FILE *out, json_t *state)
 		if (!isnan(sure))
 			fprintf(out, ", %.0f %% sure", sure * 100);
 		fputs(json_is_true(json_object_get(learned, "in_use")) ? ", in use\n"
-								       : ", not in use yet\n",
+		      : json_is_true(json_object_get(learned, "on_trial"))
+			  ? ", on trial (the band decides until it explains the readings)\n"
+			  : ", not in use yet\n",
 		      out);
 	}
 }

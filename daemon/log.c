@@ -75,14 +75,16 @@ void log_escape(const char *text, char *out, size_t size)
 
 const char *log_excerpt(const void *payload, size_t len, char *buf, size_t size)
 {
-	size_t n = len < size - 4 ? len : size - 4;
+	const char *p = payload;
+	size_t n = 0;
 
 	assert(size >= 8);
-	memcpy(buf, payload, n);
-	strcpy(buf + n, len > n ? "..." : "");
-	/* a NUL in it ends the excerpt: what follows is said as cut */
-	if (strlen(buf) < n)
-		strcpy(buf + strlen(buf), "...");
+	/* up to a NUL in it, or what fits: what follows is said as cut */
+	while (n < len && n < size - 4 && p[n] != '\0') {
+		buf[n] = p[n];
+		n++;
+	}
+	snprintf(buf + n, size - n, "%s", n < len ? "..." : "");
 	return buf;
 }
 

@@ -11,9 +11,15 @@ bedroomd_unit_test(sim SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-sim.c LIBS bedroom
 target_compile_definitions(test-sim PRIVATE
 	BENCH_DATA_DIR="${CMAKE_CURRENT_LIST_DIR}/../../bench/data")
 bedroomd_unit_test(thermostat-model SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-thermostat-model.c
-	${CMAKE_CURRENT_LIST_DIR}/thermostat-rig.c LIBS bedroomd-control bedroomd-sim)
-target_compile_definitions(test-thermostat-model PRIVATE
-	BENCH_DATA_DIR="${CMAKE_CURRENT_LIST_DIR}/../../bench/data")
+	${CMAKE_CURRENT_LIST_DIR}/thermostat-loop.c ${CMAKE_CURRENT_LIST_DIR}/thermostat-rig.c
+	LIBS bedroomd-control bedroomd-sim)
+bedroomd_unit_test(thermostat-trial SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-thermostat-trial.c
+	${CMAKE_CURRENT_LIST_DIR}/thermostat-loop.c ${CMAKE_CURRENT_LIST_DIR}/thermostat-rig.c
+	LIBS bedroomd-control bedroomd-sim)
+foreach(t test-thermostat-model test-thermostat-trial)
+	target_compile_definitions(${t} PRIVATE
+		BENCH_DATA_DIR="${CMAKE_CURRENT_LIST_DIR}/../../bench/data")
+endforeach()
 bedroomd_unit_test(thermostat-keep SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-thermostat-keep.c
 	LIBS bedroomd-control)
 bedroomd_unit_test(thermostat-relay SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-thermostat-relay.c

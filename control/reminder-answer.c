@@ -186,3 +186,14 @@ void reminder_quiet_slot(const struct reminder_params *p, struct reminder_state 
 		.slot_s = last.at_s,
 	};
 }
+
+int reminder_answer_time(const struct reminder_state *s, int64_t now_s, int64_t *ret_s)
+{
+	*ret_s = now_s;
+	if (now_s >= REMINDER_CLOCK_SET_AFTER_S)
+		return 0;
+	if (s->run.state == REMINDER_RUN_NONE || s->run.slot_s < REMINDER_CLOCK_SET_AFTER_S)
+		return -ENODATA;
+	*ret_s = s->run.slot_s;
+	return 0;
+}

@@ -265,6 +265,17 @@ int reminder_answer(const struct reminder_params *p, struct reminder_state *s,
 		    const struct reminder_answer *a, int64_t now_s, struct reminder_decision *ret,
 		    const char **ret_reason);
 
+/*
+ * The time to take an answer at when the wall clock, reading @now_s, is not
+ * set (before REMINDER_CLOCK_SET_AFTER_S: a Pi without a real-time clock
+ * after a power cut, before NTP). The answer is never dropped for that (the
+ * morning's "left" is a cramp): it is taken at the time of @s's newest run
+ * when that is known (the answer is to the run on the phone), returning 0;
+ * else at @now_s, returning -ENODATA (the caller says the time is this
+ * machine's and wrong). On a set clock: @now_s, 0.
+ */
+int reminder_answer_time(const struct reminder_state *s, int64_t now_s, int64_t *ret_s);
+
 /* The id of @s's newest run in @buf. Returns 0, -ENOENT (no run) or -ENOSPC. */
 int reminder_run_id(const struct reminder_params *p, const struct reminder_run *run, char *buf,
 		    size_t size);

@@ -10,11 +10,32 @@
 /* Warnings about answers from outside: a flood is summed up (daemon/log.h). */
 #define warn_answer(r, ...) warn_limited(&(r)->warn, __VA_ARGS__)
 
-static void answer(struct reminders *r, struct reminder *rem, const struct reminder_command *c)
+/*
+ * An answer not taken on a clock that is not set: its cramp (the morning's
+ * "left", "right") is kept all the same, at the time of @now. A person's
+ * report is never lost for our clock's sake.
+ */
+static void keep_cramp(struct reminders *r, struct reminder *rem, enum reminder_action action,
+		       int64_t now)
+{
+	enum reminder_record record = action == REMINDER_ACTION_LEFT ? REMINDER_RECORD_CRAMP_LEFT
+				      : action == REMINDER_ACTION_RIGHT
+					  ? REMINDER_RECORD_CRAMP_RIGHT
+					  : REMINDER_RECORD_NOTHING;
+
+	if (record == REMINDER_RECORD_NOTHING || now >= CLOCK_SET_AFTER_S)
+		return;
+	log_warning("reminder %s: the answer '%s' found no run while the wall clock is not set; "
+		    "its cramp is logged all the same",
+		    rem->p.name, reminder_action_to_string(action));
+	(void) reminders_told_cramp(r, record, now);
+}
+
+static void answer(struct reminders *r, struct reminder *rem, const struct reminder_command *c,
+		   int64_t now)
 {
 	const struct reminder_answer a = { .action = c->action, .id = c->has_id ? c->id : NULL };
 	const char *action = reminder_action_to_string(c->action), *reason = NULL;
-	int64_t now = reminders_now_s();
 	struct reminder_decision d;
 	char current[REMINDER_ID_MAX];
 	int res;
@@ -26,6 +47,8 @@ static void answer(struct reminders *r, struct reminder *rem, const struct remin
 		warn_answer(r, "ignoring '%s' for reminder %s: %s", action, rem->p.name, reason);
 		return;
 	}
+	if (res == REMINDER_ANSWER_OTHER_RUN || res == REMINDER_ANSWER_NO_RUN)
+		keep_cramp(r, rem, c->action, now);
 	switch ((enum reminder_answer_result) res) {
 	case REMINDER_ANSWER_APPLIED:
 		rem->repeat_said = false;
@@ -72,6 +95,7 @@ void reminders_on_answer(const struct mqtt_message *msg, void *userdata)
 	struct reminder_command c;
 	char said[72];
 	struct reminder *rem;
+	int64_t now, at;
 
 	name = name ? name + 1 : msg->topic;
 	rem = reminders_find(r, name);
@@ -88,10 +112,16 @@ void reminders_on_answer(const struct mqtt_message *msg, void *userdata)
 			    log_excerpt(msg->payload, msg->len, said, sizeof(said)));
 		return;
 	}
-	if (reminders_now_s() < CLOCK_SET_AFTER_S) {
-		warn_answer(r, "ignoring an answer to reminder %s: the wall clock is not set yet",
-			    name);
-		return;
-	}
-	answer(r, rem, &c);
+	/* Never dropped for our clock: the morning's "left" is a cramp (see reminder-run.h). */
+	now = reminders_now_s();
+	if (reminder_answer_time(&rem->s, now, &at) < 0)
+		log_warning("reminder %s: the wall clock is not set yet (no NTP since the power "
+			    "cut?) and no run of it is known: the answer '%s' is taken at this "
+			    "machine's time, which is wrong",
+			    name, reminder_action_to_string(c.action));
+	else if (at != now)
+		log_warning("reminder %s: the wall clock is not set yet (no NTP since the power "
+			    "cut?): the answer '%s' is taken at the time of the run it answers",
+			    name, reminder_action_to_string(c.action));
+	answer(r, rem, &c, at);
 }

@@ -113,3 +113,20 @@ enum cramp_confirm_verdict cramp_confirm_judge(const struct cramp_confirm *c, in
 	*ret_id = c->e[best].id;
 	return CRAMP_CONFIRM_CONFIRMS;
 }
+
+bool cramp_receipt_same(const struct cramp_receipt *last, bool clock_set, uint64_t received_usec,
+			int64_t window_s, enum cramp_leg leg)
+{
+	uint64_t window_usec = window_s > 0 ? (uint64_t) window_s * 1000000u : 0;
+
+	if (clock_set || !last->known || received_usec < last->received_usec)
+		return false;
+	if (received_usec - last->received_usec > window_usec)
+		return false;
+	return leg == last->leg || leg == CRAMP_LEG_UNKNOWN || last->leg == CRAMP_LEG_UNKNOWN;
+}
+
+int64_t cramp_receipt_time(const struct cramp_receipt *last, int64_t time_s, bool own_time)
+{
+	return own_time && !last->own_time ? time_s : last->time_s;
+}

@@ -82,3 +82,37 @@ enum cramp_confirm_verdict {
 enum cramp_confirm_verdict cramp_confirm_judge(const struct cramp_confirm *c, int64_t time_s,
 					       int64_t now_s, enum cramp_leg leg,
 					       const char **ret_id);
+
+/*
+ * The last cramp logged from a person's report (not a suspicion), as it was
+ * received. While the wall clock is not known to be set (a Pi without a
+ * real-time clock after a power cut reads hours behind until NTP), a report's
+ * time says little: the bedside button stamped by this machine's clock and
+ * the phone's report with its own, right, time are hours apart for one
+ * cramp. Then two reports received within the dedup window of each other (by
+ * the monotonic clock) are one cramp whatever their times, and it keeps the
+ * better time: a reporter's own over this machine's.
+ */
+struct cramp_receipt {
+	bool known;
+	uint64_t received_usec; /* CLOCK_MONOTONIC */
+	int64_t time_s;         /* the cramp's time as logged */
+	enum cramp_leg leg;     /* as logged (amended) */
+	bool own_time;          /* dated by the reporter, not by this machine's clock */
+};
+
+/*
+ * Whether a report of @leg received at @received_usec (monotonic) is the
+ * cramp of @last: only when the wall clock is not known to be set
+ * (!@clock_set), within @window_s of @last's receipt, on a matching leg
+ * ("unknown" matches any).
+ */
+bool cramp_receipt_same(const struct cramp_receipt *last, bool clock_set, uint64_t received_usec,
+			int64_t window_s, enum cramp_leg leg);
+
+/*
+ * The time the cramp of @last keeps when the report of it dated @time_s
+ * (@own_time: by the reporter) is the same cramp: the reporter's own over
+ * this machine's clock's; else @last's.
+ */
+int64_t cramp_receipt_time(const struct cramp_receipt *last, int64_t time_s, bool own_time);

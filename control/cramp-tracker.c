@@ -161,29 +161,39 @@ static void prune_before(struct cramp_tracker *t, int64_t before)
 	t->n_fired = keep;
 }
 
-/* Forgets what is older than the newest cramp by more than history_s. */
-static void prune(struct cramp_tracker *t)
+/*
+ * Forgets what is older by more than history_s than the newest cramp not after
+ * @now_s. A cramp dated ahead of now (logged while a bad NTP source had the
+ * clock wrongly ahead) is not "now": measured from it, the real cramps would
+ * look old and be forgotten.
+ */
+static void prune(struct cramp_tracker *t, int64_t now_s)
 {
-	if (t->n_cramps > 0)
-		prune_before(t, t->cramps[t->n_cramps - 1].time_s - t->params.history_s);
+	size_t i = t->n_cramps;
+
+	while (i > 0 && t->cramps[i - 1].time_s > now_s)
+		i--;
+	if (i > 0)
+		prune_before(t, t->cramps[i - 1].time_s - t->params.history_s);
 }
 
 /*
- * After cramp_tracker_add() of a cramp at @time_s: forgets what is older than
- * history_s before the newest cramp and before this one. A diary of more than
- * history_s typed in newest first is kept whole while it is typed in, so that
- * its older cramps are judged with the ones after them (they were forgotten at
- * once, and a bad week ten weeks back never fired); the next cramp reported at
- * its time forgets them again.
+ * After cramp_tracker_add() of the cramp at @i: forgets what is older than
+ * history_s before it and before the newest of the others (@before_newest,
+ * INT64_MAX when it was the first). A diary of more than history_s typed in
+ * newest first is kept whole while it is typed in, so that its older cramps
+ * are judged with the ones after them (they were forgotten at once, and a bad
+ * week ten weeks back never fired); the next cramp reported at its time
+ * forgets them again. A cramp dated far ahead of all the others (a clock
+ * wrongly ahead: bad NTP) forgets nothing: measured from its time the real
+ * ones would all look old, and they would be gone once the clock is right.
  */
-static void prune_after_add(struct cramp_tracker *t, int64_t time_s)
+static void prune_after_add(struct cramp_tracker *t, int64_t time_s, int64_t before_newest)
 {
-	int64_t newest = t->cramps[t->n_cramps - 1].time_s;
-
-	prune_before(t, (time_s < newest ? time_s : newest) - t->params.history_s);
+	prune_before(t, (time_s < before_newest ? time_s : before_newest) - t->params.history_s);
 }
 
-int cramp_tracker_load(struct cramp_tracker *t, const struct cramp_tracker_cramp *c)
+int cramp_tracker_load(struct cramp_tracker *t, const struct cramp_tracker_cramp *c, int64_t now_s)
 {
 	int r = reserve_cramps(t, t->n_cramps + 1);
 
@@ -191,7 +201,7 @@ int cramp_tracker_load(struct cramp_tracker *t, const struct cramp_tracker_cramp
 	if (r < 0)
 		return r;
 	insert(t, c);
-	prune(t);
+	prune(t, now_s);
 	return 0;
 }
 
@@ -471,6 +481,7 @@ int cramp_tracker_add(struct cramp_tracker *t, const struct cramp_tracker_cramp 
 {
 	const struct cramp_tracker_params *p = &t->params;
 	struct cramp_tracker_result res = { 0 };
+	int64_t before_newest;
 	ssize_t dup;
 	size_t i;
 	int r;
@@ -490,12 +501,13 @@ int cramp_tracker_add(struct cramp_tracker *t, const struct cramp_tracker_cramp 
 	if (r < 0)
 		return r;
 
+	before_newest = t->n_cramps > 0 ? t->cramps[t->n_cramps - 1].time_s : INT64_MAX;
 	i = insert(t, c);
 	res.count_7d = count_at(t, c->time_s, p->frequency_window_s, false);
 	judge_frequency(t, i, &res);
 	judge_leg_and_site(t, i, &res);
 	mark_fired(t, &res);
-	prune_after_add(t, c->time_s);
+	prune_after_add(t, c->time_s, before_newest);
 	*ret = res;
 	return 0;
 }
@@ -537,6 +549,25 @@ int cramp_tracker_amend(struct cramp_tracker *t, int64_t of_s, enum cramp_leg of
 	mark_fired(t, &res);
 	*ret = res;
 	return changed ? 1 : 0;
+}
+
+int cramp_tracker_retime(struct cramp_tracker *t, int64_t of_s, enum cramp_leg of_leg, int64_t to_s)
+{
+	struct cramp_tracker_cramp c;
+
+	assert(t);
+	for (size_t i = 0; i < t->n_cramps; i++) {
+		if (t->cramps[i].time_s != of_s || t->cramps[i].leg != of_leg)
+			continue;
+		c = t->cramps[i];
+		c.time_s = to_s;
+		memmove(t->cramps + i, t->cramps + i + 1,
+			(t->n_cramps - i - 1) * sizeof(*t->cramps));
+		t->n_cramps--;
+		insert(t, &c); /* the room it left is there */
+		return 0;
+	}
+	return -ENOENT;
 }
 
 int64_t cramp_tracker_dedup_window_s(const struct cramp_tracker *t)

@@ -113,7 +113,9 @@ struct cramp_tracker_params {
 	int64_t one_sided_window_s; /* ... within 14 days */
 	int64_t spread_window_s;    /* default 7 days */
 	/* Forgotten: cramps older than the newest by more (8 weeks); after a cramp
-	 * remembered from further back is added, those older than it by more. */
+	 * remembered from further back is added, those older than it by more. A
+	 * cramp dated ahead of now, or far ahead of the others, is not the newest
+	 * for this (see cramp_tracker_load() and cramp_tracker_add()). */
 	int64_t history_s;
 	/* Wording of each advisory; NULL: the default. Copied by cramp_tracker_new(). */
 	const char *message[_CRAMP_ADVISORY_KIND_MAX];
@@ -167,15 +169,19 @@ int cramp_tracker_set_params(struct cramp_tracker *t, const struct cramp_tracker
 /*
  * History at start-up, in any order: a stored cramp (no de-duplication, no
  * advisory) and an advisory the store says fired. Feed the cramps and
- * advisories of at least the last params.history_s seconds. Return 0 or
- * -ENOMEM (the tracker is unchanged then).
+ * advisories of at least the last params.history_s seconds before @now_s.
+ * What is forgotten as old is measured from the newest cramp not after
+ * @now_s: one dated in the future (logged while the clock was wrongly ahead)
+ * makes no real cramp old. Return 0 or -ENOMEM (the tracker is unchanged then).
  */
-int cramp_tracker_load(struct cramp_tracker *t, const struct cramp_tracker_cramp *c);
+int cramp_tracker_load(struct cramp_tracker *t, const struct cramp_tracker_cramp *c, int64_t now_s);
 int cramp_tracker_load_advisory(struct cramp_tracker *t, enum cramp_advisory_kind kind,
 				int64_t time_s);
 
 /*
- * A cramp reported now. Fills *ret (always, even for a duplicate) and returns
+ * A cramp reported now. It never makes the cramps before it old by its own
+ * time alone: one dated far ahead of the others (a clock wrongly ahead)
+ * forgets none of them. Fills *ret (always, even for a duplicate) and returns
  * 0, or -ENOMEM (the tracker and *ret are unchanged then). The advisories in
  * *ret are counted as fired: the daemon raises and stores each.
  */
@@ -200,6 +206,15 @@ int cramp_tracker_add(struct cramp_tracker *t, const struct cramp_tracker_cramp 
  */
 int cramp_tracker_amend(struct cramp_tracker *t, int64_t of_s, enum cramp_leg of_leg,
 			const struct cramp_tracker_cramp *c, struct cramp_tracker_result *ret);
+
+/*
+ * The tracked cramp of @of_leg at @of_s is found to have happened at @to_s (a
+ * report of it with a better time): it moves there. Its advisories are not
+ * judged again (raised ones stay). Returns 0, or -ENOENT when no cramp of
+ * @of_leg at @of_s is tracked.
+ */
+int cramp_tracker_retime(struct cramp_tracker *t, int64_t of_s, enum cramp_leg of_leg,
+			 int64_t to_s);
 
 /* Its dedup window, from the params it was made with (or the default). */
 int64_t cramp_tracker_dedup_window_s(const struct cramp_tracker *t);

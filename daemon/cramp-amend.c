@@ -212,3 +212,38 @@ out:
 	cramp_log_clear_cramp(&logged);
 	return r;
 }
+
+int cramp_log_retime(struct cramp_log *l, int64_t of_s, enum cramp_leg of_leg, int64_t to_s)
+{
+	struct store_cramp logged = { 0 };
+	int tz = clock_local_offset_s(to_s);
+	int r = find_logged(l, of_s, cramp_leg_to_string(of_leg), &logged);
+
+	if (r < 0)
+		goto out;
+	r = -ENOENT;
+	for (size_t i = 0; i < l->n_memory && r == -ENOENT; i++)
+		if (strcmp(l->memory[i].id, logged.id) == 0) {
+			l->memory[i].time = to_s;
+			l->memory[i].tz_offset_s = tz;
+			l->memory[i].amended = true;
+			l->memory[i].delivered = false;
+			r = 0;
+		}
+	if (r == -ENOENT)
+		r = l->store ? store_cramp_retime(l->store, logged.id, to_s, tz) : -ENODEV;
+	if (r < 0)
+		goto out;
+	for (unsigned i = 0; i < l->n_flight; i++)
+		if (strcmp(l->flight[i].id, logged.id) == 0)
+			l->flight[i].outdated = true;
+	cramp_log_forget_acked(l, logged.id);
+	if (cramp_tracker_retime(l->tracker, of_s, of_leg, to_s) < 0)
+		log_warning("cramp log: the tracker does not hold cramp '%s' to move it",
+			    logged.id);
+out:
+	if (r < 0)
+		log_warning_errno(r, "cramp log: cannot give the cramp its reporter's time");
+	cramp_log_clear_cramp(&logged);
+	return r;
+}

@@ -61,6 +61,8 @@ struct cramp_log {
 
 	/* Suspected cramps (from movement), and which reports confirmed them. */
 	struct cramp_confirm suspects;
+	/* The last cramp a person reported, as received: one cramp by receipt on an unset clock. */
+	struct cramp_receipt receipt;
 
 	struct warn_limit warn;     /* about bad reports on <base>/cramp */
 	struct warn_limit repeats;  /* info: reports of a cramp logged already (a stuck button) */
@@ -84,6 +86,14 @@ void cramp_log_acked_add(struct cramp_log *l, const char *id, int error);
 void cramp_log_acked_flush(struct cramp_log *l);
 /* Forgets them all (a stop). */
 void cramp_log_acked_clear(struct cramp_log *l);
+
+/*
+ * The logged cramp of @of_leg at @of_s happened at @to_s (a report of it with
+ * a better time): moved there in the store (or in memory) and the tracker,
+ * and sent again with its id and "amended": true. Returns 0 or a negative
+ * errno (nothing changed then). See cramp-amend.c.
+ */
+int cramp_log_retime(struct cramp_log *l, int64_t of_s, enum cramp_leg of_leg, int64_t to_s);
 
 /* Frees what @c holds. */
 void cramp_log_clear_cramp(struct store_cramp *c);

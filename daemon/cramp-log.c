@@ -17,7 +17,7 @@
 
 static void load_history(struct cramp_log *l)
 {
-	int64_t since = (int64_t) (clock_realtime_usec() / 1000000) - 9 * WEEK_S;
+	int64_t now = (int64_t) (clock_realtime_usec() / 1000000), since = now - 9 * WEEK_S;
 	struct store_advisory *advisories = NULL;
 	struct store_cramp *list = NULL;
 	int n;
@@ -44,7 +44,7 @@ static void load_history(struct cramp_log *l)
 		(void) cramp_leg_from_string(list[i].leg, &c.leg);
 		if (list[i].site)
 			(void) cramp_site_from_string(list[i].site, &c.site);
-		(void) cramp_tracker_load(l->tracker, &c);
+		(void) cramp_tracker_load(l->tracker, &c, now);
 	}
 	if (n >= 0)
 		store_cramps_free(list, (size_t) n);
@@ -449,10 +449,56 @@ static int count_cramp(struct cramp_log *l, const char *leg, const char *site, i
 	return 1;
 }
 
-static int record(struct cramp_log *l, const char *leg, const char *site, int64_t time_s,
-		  const char *source, bool suspected, const char *note, bool time_estimated)
+/*
+ * While the wall clock is not known to be set, a report received within the
+ * dedup window of the last one (by the monotonic clock) is that cramp,
+ * whatever its time (the button by this machine's clock, hours behind, and
+ * the phone's right time): the cramp keeps the better time and gains the
+ * report's details. Returns 1 when it was that cramp (handled, *ret_r set),
+ * else 0.
+ */
+static int same_by_receipt(struct cramp_log *l, const char *leg, const char *site, int64_t time_s,
+			   bool own_time, const char *source, const char *note,
+			   uint64_t received_usec, uint64_t now_usec, int *ret_r)
 {
-	uint64_t now_usec = clock_realtime_usec();
+	int64_t now_s = (int64_t) (now_usec / 1000000), keep;
+	enum cramp_leg report_leg = CRAMP_LEG_UNKNOWN;
+	struct cramp_tracker_result dup;
+	char span[32];
+
+	(void) cramp_leg_from_string(leg, &report_leg);
+	if (!cramp_receipt_same(
+		&l->receipt, clock_wall_is_set(now_s, CLOCK_TIMESYNC_DIR, CLOCK_RTC_DIR),
+		received_usec, cramp_tracker_dedup_window_s(l->tracker), report_leg))
+		return 0;
+	keep = cramp_receipt_time(&l->receipt, time_s, own_time);
+	log_info("cramp report (leg %s, from %s) came %s after the last one, while the clock is "
+		 "not set: the same cramp, %s",
+		 leg, source,
+		 clock_format_span((int64_t) ((received_usec - l->receipt.received_usec) / 1000000),
+				   span, sizeof(span)),
+		 keep != l->receipt.time_s ? "at the report's own time" : "at the time it has");
+	if (keep != l->receipt.time_s &&
+	    cramp_log_retime(l, l->receipt.time_s, l->receipt.leg, keep) == 0) {
+		l->receipt.time_s = keep;
+		l->receipt.own_time = true;
+	}
+	dup = (struct cramp_tracker_result){
+		.duplicate = true,
+		.duplicate_of_s = l->receipt.time_s,
+		.duplicate_leg = l->receipt.leg,
+	};
+	*ret_r = cramp_log_amend(l, &dup, NULL, leg, site, note, time_s, source, now_usec);
+	if (*ret_r == 0 && l->receipt.leg == CRAMP_LEG_UNKNOWN)
+		l->receipt.leg = report_leg;
+	return 1;
+}
+
+static int record(struct cramp_log *l, const char *leg, const char *site, int64_t time_s,
+		  bool own_time, const char *source, bool suspected, const char *note,
+		  bool time_estimated)
+{
+	uint64_t now_usec = clock_realtime_usec(), received_usec = clock_monotonic_usec();
 	int64_t now_s = (int64_t) (now_usec / 1000000);
 	struct cramp_context ctx = { NAN, NAN, -1, 0, -1, NAN, -1 };
 	struct cramp_tracker_result res = { 0 };
@@ -461,8 +507,14 @@ static int record(struct cramp_log *l, const char *leg, const char *site, int64_
 	char id[128];
 	int r;
 
-	if (time_s == 0)
+	if (time_s == 0) {
 		time_s = now_s;
+		own_time = false;
+	}
+	if (!suspected && !time_estimated &&
+	    same_by_receipt(l, leg, site, time_s, own_time, source, note, received_usec, now_usec,
+			    &r))
+		return r;
 	r = count_cramp(l, leg, site, time_s, now_s, source, suspected, &res, &confirms);
 	if (r == 0 && res.duplicate)
 		return cramp_log_amend(l, &res, confirms, leg, site, note, time_s, source,
@@ -517,6 +569,14 @@ static int record(struct cramp_log *l, const char *leg, const char *site, int64_
 		if (cramp_confirm_add(&l->suspects, id, time_s) < 0)
 			log_warning("cramp log: cannot remember '%s' to confirm it", id);
 	} else {
+		l->receipt = (struct cramp_receipt){
+			.known = true,
+			.received_usec = received_usec,
+			.time_s = time_s,
+			.leg = CRAMP_LEG_UNKNOWN,
+			.own_time = own_time,
+		};
+		(void) cramp_leg_from_string(leg, &l->receipt.leg);
 		log_info("cramp logged: leg %s%s%s, from %s%s%s", leg, site ? ", " : "",
 			 site ? site : "", source, confirms ? ", confirming " : "",
 			 confirms ? confirms : "");
@@ -538,13 +598,13 @@ static int record(struct cramp_log *l, const char *leg, const char *site, int64_
 int cramp_log_record(struct cramp_log *l, const char *leg, const char *site, int64_t time_s,
 		     const char *source, bool suspected, const char *note)
 {
-	return record(l, leg, site, time_s, source, suspected, note, false);
+	return record(l, leg, site, time_s, false, source, suspected, note, false);
 }
 
 int cramp_log_record_estimated(struct cramp_log *l, const char *leg, int64_t time_s,
 			       const char *source)
 {
-	return record(l, leg, NULL, time_s, source, false, NULL, true);
+	return record(l, leg, NULL, time_s, false, source, false, NULL, true);
 }
 
 static void on_connected(struct mqtt *mqtt, void *userdata)
@@ -636,8 +696,9 @@ static void on_cramp_command(const struct mqtt_message *msg, void *userdata)
 			log_info("cramp report for %s, %s ago: it keeps its own time", when,
 				 clock_format_span(now - c.time, span, sizeof(span)));
 	}
-	(void) cramp_log_record(l, c.leg, c.site[0] ? c.site : NULL, c.time, c.source, false,
-				c.note[0] ? c.note : NULL);
+	/* Its own time (or its sender's "pressed"): the reporter's clock, not ours. */
+	(void) record(l, c.leg, c.site[0] ? c.site : NULL, c.time, c.time != 0, c.source, false,
+		      c.note[0] ? c.note : NULL, false);
 }
 
 int cramp_log_attach(struct cramp_log *l, struct mqtt *mqtt)

@@ -80,6 +80,27 @@ int store_cramp_amend(struct store *s, const char *id, const char *leg, const ch
 	return errno_from_sqlite(rc);
 }
 
+int store_cramp_retime(struct store *s, const char *id, int64_t time, int tz_offset_s)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = sqlite3_prepare_v2(s->db,
+				"UPDATE cramps SET time = ?2, tz_offset_s = ?3, amended = 1, "
+				"delivered = 0 WHERE id = ?1;",
+				-1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return errno_from_sqlite(rc);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, time);
+	sqlite3_bind_int(st, 3, tz_offset_s);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE && sqlite3_changes(s->db) == 0)
+		return -ENOENT;
+	return errno_from_sqlite(rc);
+}
+
 int store_cramp_mark_delivered(struct store *s, const char *id)
 {
 	sqlite3_stmt *st;

@@ -51,6 +51,14 @@ int store_cramp_add(struct store *s, const struct store_cramp *c);
 int store_cramp_amend(struct store *s, const char *id, const char *leg, const char *site,
 		      const char *note);
 
+/*
+ * A later report of the cramp @id had a better time (the reporter's own, while
+ * this machine's clock was not set): it gets @time and @tz_offset_s, is marked
+ * amended and undelivered (sent again), committed as store_cramp_add() is.
+ * Returns 0, -ENOENT when there is no cramp @id, or -errno.
+ */
+int store_cramp_retime(struct store *s, const char *id, int64_t time, int tz_offset_s);
+
 /* Marks the cramp @id delivered. Returns 0, -ENOENT, or -errno. */
 int store_cramp_mark_delivered(struct store *s, const char *id);
 

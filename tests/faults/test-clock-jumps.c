@@ -260,12 +260,53 @@ static void test_an_unset_clock_holds_the_night_floor(void **state)
 	       "the floor; at noon by the set clock it is not\n");
 }
 
+/*
+ * The same Pi, its clock at 1970: the bedside button's `{}` is stamped by this
+ * machine's clock, the phone's report of the same cramp seconds later carries
+ * its own, right, time. One cramp is logged, at the phone's time (they were
+ * two, 56 years apart).
+ */
+static void test_one_cramp_by_receipt_on_an_unset_clock(void **state)
+{
+	struct fixture *f = *state;
+	struct rig *r = &f->rig;
+	long long phone = (long long) time(NULL) - 60;
+	time_t phone_t = (time_t) phone;
+	char report[160], where[120], iso[32];
+	struct tm tm;
+
+	snprintf(f->control, sizeof(f->control), "%s/faketime", r->dir);
+	f->noon_offset_s = 1000 - (long long) time(NULL); /* 1970-01-01 00:16:40 */
+	set_clock(f, 12, 0);
+	assert_int_equal(rig_room(r, 19.0), 0);
+	start_shimmed(f);
+	assert_int_equal(client_publish_acked(r->client, rig_topic(r, "cramp"),
+					      "{\"leg\":\"left\",\"note\":\"button\"}", 5000),
+			 0);
+	assert_non_null(client_wait(r->client, rig_topic(r, "event/cramp"), "~button", 10000));
+	/* The daemon runs with TZ=UTC: the phone's local time is UTC. */
+	assert_non_null(gmtime_r(&phone_t, &tm));
+	assert_true(strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%S", &tm) > 0);
+	snprintf(report, sizeof(report), "{\"leg\":\"left\",\"time\":\"%s\",\"note\":\"phone\"}",
+		 iso);
+	assert_int_equal(client_publish_acked(r->client, rig_topic(r, "cramp"), report, 5000), 0);
+	assert_int_equal(
+	    rig_wait_log_after(r, "while the clock is not set: the same cramp", 0, 5000), 0);
+	snprintf(where, sizeof(where), "time = %lld AND leg = 'left'", phone);
+	assert_int_equal(rig_wait_rows(r->db, "cramps", where, 1, 5000), 1);
+	assert_int_equal(rig_wait_rows(r->db, "cramps", "1", 1, 1000), 1);
+	printf("faults: clock-jumps: a button press and the phone's report of one cramp, on a "
+	       "clock at 1970: one cramp, at the phone's time\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_clock_jumps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_a_cramp_before_ntp_is_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_an_unset_clock_holds_the_night_floor, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_one_cramp_by_receipt_on_an_unset_clock, setup,
 						teardown),
 	};
 

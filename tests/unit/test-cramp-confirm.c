@@ -139,9 +139,44 @@ static void test_the_oldest_is_forgotten(void **state)
 	assert_int_equal(c.n, 0);
 }
 
+/*
+ * The Pi's clock is 5 h behind (fake-hwclock after a power cut): the button
+ * at "22:00" by it, the phone's report of the same cramp at 03:00 by its own
+ * right clock, 40 s later. Received within the dedup window on an unset
+ * clock: one cramp, at the phone's time. On a set clock, or further apart,
+ * or on the other leg: not.
+ */
+static void test_receipt_on_an_unset_clock(void **state)
+{
+	const uint64_t sec = 1000000;
+	struct cramp_receipt last = {
+		.known = true,
+		.received_usec = 1000 * sec,
+		.time_s = T0 - 5 * 3600,
+		.leg = CRAMP_LEG_UNKNOWN,
+		.own_time = false,
+	};
+
+	(void) state;
+	assert_true(cramp_receipt_same(&last, false, 1040 * sec, DEDUP, CRAMP_LEG_LEFT));
+	assert_true(cramp_receipt_time(&last, T0, true) == T0);
+	assert_true(cramp_receipt_time(&last, T0, false) == T0 - 5 * 3600);
+	assert_false(cramp_receipt_same(&last, true, 1040 * sec, DEDUP, CRAMP_LEG_LEFT));
+	assert_false(
+	    cramp_receipt_same(&last, false, (1000 + DEDUP + 1) * sec, DEDUP, CRAMP_LEG_LEFT));
+	last.leg = CRAMP_LEG_RIGHT;
+	assert_false(cramp_receipt_same(&last, false, 1040 * sec, DEDUP, CRAMP_LEG_LEFT));
+	/* The phone first: its time stays, the button's is worse. */
+	last.own_time = true;
+	assert_true(cramp_receipt_time(&last, T0 + 99, false) == T0 - 5 * 3600);
+	last.known = false;
+	assert_false(cramp_receipt_same(&last, false, 1040 * sec, DEDUP, CRAMP_LEG_RIGHT));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_receipt_on_an_unset_clock),
 		cmocka_unit_test(test_a_report_confirms_the_nearest_suspicion),
 		cmocka_unit_test(test_a_confirmed_suspicion_is_confirmed_once),
 		cmocka_unit_test(test_a_report_made_at_the_time_is_not_a_memory),

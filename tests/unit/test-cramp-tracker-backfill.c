@@ -190,7 +190,7 @@ static void test_backfill_episode_fires_once(void **state)
 	for (int d = 0; d < 4; d++) {
 		c.time_s = T0 + d * DAY_S;
 		c.leg = CRAMP_LEG_LEFT;
-		assert_int_equal(cramp_tracker_load(t, &c), 0);
+		assert_int_equal(cramp_tracker_load(t, &c, INT64_MAX), 0);
 	}
 	assert_int_equal(
 	    cramp_tracker_load_advisory(t, CRAMP_ADVISORY_KIND_FREQUENCY, T0 + 3 * DAY_S), 0);

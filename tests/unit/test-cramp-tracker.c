@@ -183,7 +183,7 @@ static void test_history_does_not_fire_old_crossings(void **state)
 	for (int d = 3; d >= 0; d--) {
 		c.time_s = T0 + d * DAY_S;
 		c.leg = alternate[d % 2];
-		assert_int_equal(cramp_tracker_load(t, &c), 0);
+		assert_int_equal(cramp_tracker_load(t, &c, INT64_MAX), 0);
 	}
 	assert_int_equal(
 	    cramp_tracker_load_advisory(t, CRAMP_ADVISORY_KIND_FREQUENCY, T0 + 3 * DAY_S), 0);
@@ -201,11 +201,47 @@ static void test_history_does_not_fire_old_crossings(void **state)
 	for (int d = 0; d < 4; d++) {
 		c.time_s = T0 + d * DAY_S;
 		c.leg = alternate[d % 2];
-		assert_int_equal(cramp_tracker_load(t, &c), 0);
+		assert_int_equal(cramp_tracker_load(t, &c, INT64_MAX), 0);
 	}
 	r = rig_add(t, T0 + 4 * DAY_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
 	assert_int_equal(r.n_advisories, 1);
 	assert_non_null(rig_find(&r, CRAMP_ADVISORY_KIND_FREQUENCY));
+	cramp_tracker_free(t);
+}
+
+/*
+ * A bad NTP source put the clock a year ahead and a cramp was logged then;
+ * the clock was corrected. Measured from that cramp's time, the real ones
+ * looked 8 weeks old and were forgotten: the 7-day count dropped to 0, at
+ * once and again after every restart (the store hands the future cramp back).
+ */
+static void test_a_cramp_dated_ahead_forgets_none(void **state)
+{
+	const int64_t ahead = T0 + 3 * DAY_S + 365 * DAY_S; /* the clock a year fast */
+	const int64_t now = T0 + 3 * DAY_S + HOUR_S;        /* corrected */
+	struct cramp_tracker *t = rig_tracker();
+	struct cramp_tracker_result r;
+
+	(void) state;
+	for (int d = 0; d < 4; d++)
+		rig_add(t, T0 + d * DAY_S, d % 2 ? CRAMP_LEG_LEFT : CRAMP_LEG_RIGHT,
+			CRAMP_SITE_CALF);
+	rig_add(t, ahead, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
+	assert_int_equal(cramp_tracker_count(t, now), 4);
+	/* After the correction: the next real cramp is counted with the four. */
+	r = rig_add(t, now, CRAMP_LEG_RIGHT, CRAMP_SITE_CALF);
+	assert_int_equal(r.count_7d, 5);
+	cramp_tracker_free(t);
+
+	/* A restart on the corrected clock: the store gives the real ones and that one. */
+	t = rig_tracker();
+	for (int d = 4; d >= 0; d--) {
+		struct cramp_tracker_cramp c = { d == 4 ? ahead : T0 + d * DAY_S, CRAMP_LEG_LEFT,
+						 CRAMP_SITE_CALF };
+
+		assert_int_equal(cramp_tracker_load(t, &c, now), 0);
+	}
+	assert_int_equal(cramp_tracker_count(t, now), 4);
 	cramp_tracker_free(t);
 }
 
@@ -265,7 +301,7 @@ static void test_one_sided_window(void **state)
 	for (int d = 0; d < 3; d++) {
 		struct cramp_tracker_cramp c = { T0 + d * DAY_S, CRAMP_LEG_RIGHT, CRAMP_SITE_CALF };
 
-		assert_int_equal(cramp_tracker_load(t, &c), 0);
+		assert_int_equal(cramp_tracker_load(t, &c, INT64_MAX), 0);
 	}
 	assert_int_equal(
 	    cramp_tracker_load_advisory(t, CRAMP_ADVISORY_KIND_ONE_SIDED, T0 + 2 * DAY_S), 0);
@@ -504,9 +540,29 @@ static void test_amend_spread_once_per_episode(void **state)
 	cramp_tracker_free(t);
 }
 
+/* A cramp moved to the better time of a second report of it: counted there. */
+static void test_retime(void **state)
+{
+	struct cramp_tracker *t = rig_tracker();
+	int64_t last = 0;
+
+	(void) state;
+	rig_add(t, T0, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
+	rig_add(t, T0 + DAY_S, CRAMP_LEG_LEFT, CRAMP_SITE_CALF);
+	assert_int_equal(
+	    cramp_tracker_retime(t, T0 + DAY_S, CRAMP_LEG_LEFT, T0 + DAY_S + 5 * HOUR_S), 0);
+	assert_int_equal(cramp_tracker_last(t, &last), 0);
+	assert_true(last == T0 + DAY_S + 5 * HOUR_S);
+	assert_int_equal(cramp_tracker_count(t, T0 + DAY_S + HOUR_S), 1);
+	assert_int_equal(cramp_tracker_count(t, T0 + DAY_S + 5 * HOUR_S), 2);
+	assert_int_equal(cramp_tracker_retime(t, T0 + DAY_S, CRAMP_LEG_LEFT, T0), -ENOENT);
+	cramp_tracker_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_retime),
 		cmocka_unit_test(test_dedup_window_per_leg),
 		cmocka_unit_test(test_dedup_window_configurable),
 		cmocka_unit_test(test_count_across_spring_dst),
@@ -514,6 +570,7 @@ int main(void)
 		cmocka_unit_test(test_frequency_once_per_crossing),
 		cmocka_unit_test(test_frequency_remembered_cramp_same_episode),
 		cmocka_unit_test(test_history_does_not_fire_old_crossings),
+		cmocka_unit_test(test_a_cramp_dated_ahead_forgets_none),
 		cmocka_unit_test(test_one_sided),
 		cmocka_unit_test(test_one_sided_window),
 		cmocka_unit_test(test_spread),

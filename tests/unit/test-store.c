@@ -621,6 +621,27 @@ static void test_relays_survive_reopen(void **state)
 	store_close(s);
 }
 
+/* A cramp given its reporter's better time: moved, amended, to be sent again. */
+static void test_cramp_retime(void **state)
+{
+	struct store_cramp *list = NULL, c;
+	struct store *s = NULL;
+
+	assert_int_equal(store_open(*state, &s), 0);
+	c = store_fixture_cramp("button", SET + 100, "unknown");
+	c.delivered = true;
+	assert_int_equal(store_cramp_add(s, &c), 0);
+	assert_int_equal(store_cramp_retime(s, "button", SET + 18000, 3600), 0);
+	assert_int_equal(store_cramps_read(s, false, 0, 10, &list), 1);
+	assert_true(list[0].time == SET + 18000);
+	assert_int_equal(list[0].tz_offset_s, 3600);
+	assert_true(list[0].amended);
+	assert_false(list[0].delivered);
+	store_cramps_free(list, 1);
+	assert_int_equal(store_cramp_retime(s, "nobody", SET, 0), -ENOENT);
+	store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -642,6 +663,7 @@ int main(void)
 		STORE_TEST(test_reminder_state_and_outbox),
 		STORE_TEST(test_migrates_schema_3),
 		STORE_TEST(test_cramp_amend),
+		STORE_TEST(test_cramp_retime),
 		STORE_TEST(test_relays_survive_reopen),
 	};
 

@@ -304,7 +304,7 @@ int store_cramps_salvage(struct store *from, struct store *to, bool *ret_complet
 	if (r >= 0 && n > 0)
 		r = sql_exec(to, "COMMIT;");
 	if (r < 0 && n > 0)
-		(void) sql_exec(to, "ROLLBACK;");
+		(void) store_rollback(to);
 	store_cramps_free(list, n);
 	return r < 0 ? r : copied;
 }

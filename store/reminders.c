@@ -105,7 +105,7 @@ int store_reminder_commit(struct store *s, const struct store_reminder_state *st
 	if (r >= 0)
 		r = sql_exec(s, "COMMIT;");
 	if (r < 0)
-		(void) sql_exec(s, "ROLLBACK;");
+		(void) store_rollback(s);
 	return r;
 }
 

@@ -211,7 +211,7 @@ int store_migrate(struct store *s)
 		if (r >= 0)
 			r = sql_exec(s, "COMMIT;");
 		if (r < 0) {
-			(void) sql_exec(s, "ROLLBACK;");
+			(void) store_rollback(s);
 			return r;
 		}
 		s->schema = version + 1;

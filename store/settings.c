@@ -64,7 +64,7 @@ int store_settings_set_many(struct store *s, const struct store_setting *items, 
 	if (r >= 0)
 		r = sql_exec(s, "COMMIT;");
 	if (r < 0)
-		(void) sql_exec(s, "ROLLBACK;");
+		(void) store_rollback(s);
 	return r;
 }
 
@@ -122,6 +122,6 @@ int store_settings_salvage(struct store *from, struct store *to)
 	if (r >= 0)
 		r = sql_exec(to, "COMMIT;");
 	if (r < 0)
-		(void) sql_exec(to, "ROLLBACK;");
+		(void) store_rollback(to);
 	return r < 0 ? r : copied;
 }

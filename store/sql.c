@@ -13,6 +13,24 @@ int sql_exec(struct store *s, const char *sql)
 	return errno_from_sqlite(sqlite3_exec(s->db, sql, NULL, NULL, NULL));
 }
 
+int store_rollback(struct store *s)
+{
+	/*
+	 * The ROLLBACK itself may fail (no memory for it, or refused) and leave
+	 * the transaction open: every later BEGIN would fail, and every single
+	 * write would wait in it, never committed. It may also fail only because
+	 * SQLite rolled back already (after an I/O error, a full disk): what
+	 * counts is whether the connection is out of the transaction.
+	 */
+	for (int attempt = 0; attempt < 2; attempt++) {
+		(void) sql_exec(s, "ROLLBACK;");
+		if (sqlite3_get_autocommit(s->db))
+			return 0;
+	}
+	/* A new connection, without the transaction; the old one's is rolled back as it closes. */
+	return store_reconnect(s);
+}
+
 int sql_errno_from_insert(struct store *s, int rc)
 {
 	if ((rc & 0xff) != SQLITE_CONSTRAINT)

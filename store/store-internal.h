@@ -42,6 +42,24 @@ int store_schema_readable(struct store *s);
 int sql_exec(struct store *s, const char *sql);
 
 /*
+ * Ends the transaction open on @s after a failure: ROLLBACK, checked by
+ * whether the connection is out of it (SQLite may have rolled back on its
+ * own), tried twice; when it is still in it, the connection is replaced by a
+ * new one (store_reconnect()). Every ROLLBACK of the store goes through here.
+ * Returns 0 once no transaction is open, or the -errno of the new connection
+ * that could not be made (@s then keeps the old one, still in its transaction).
+ */
+int store_rollback(struct store *s);
+
+/*
+ * Replaces the connection of @s, a store opened by store_open(), by a new one
+ * to the same file, set up the same way; the old one is closed, which rolls
+ * back what it had open. Statements of the old connection must be finalized.
+ * Returns 0, or a negative errno with @s and its connection as they were.
+ */
+int store_reconnect(struct store *s);
+
+/*
  * As errno_from_sqlite(), for the result @rc of an INSERT: -EEXIST for a
  * duplicate id, -EINVAL for a value a CHECK refuses.
  */

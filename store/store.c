@@ -122,6 +122,53 @@ static int refuse_read_only(struct store *s, const char *dir)
 	return -EACCES;
 }
 
+/* What each connection of the daemon's store is set to: the file's WAL mode, and its own. */
+static int connection_setup(sqlite3 *db)
+{
+	static const char *const pragmas[] = {
+		"PRAGMA journal_mode = WAL;",
+		"PRAGMA synchronous = FULL;",
+		"PRAGMA foreign_keys = ON;",
+		/*
+		 * The daemon reads a few rows at a time: 256 KiB of page cache, not
+		 * SQLite's 2 MiB, which a backlog of events sent after a week without
+		 * the broker would otherwise fill and keep.
+		 */
+		"PRAGMA cache_size = -256;",
+	};
+
+	/* Never wait long: the daemon's loop must not block on a reader. */
+	(void) sqlite3_busy_timeout(db, 200);
+	for (size_t i = 0; i < sizeof(pragmas) / sizeof(pragmas[0]); i++) {
+		int r = errno_from_sqlite(sqlite3_exec(db, pragmas[i], NULL, NULL, NULL));
+
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int store_reconnect(struct store *s)
+{
+	sqlite3 *db = NULL;
+	int r;
+
+	r = errno_from_sqlite(
+	    sqlite3_open_v2(s->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL));
+	if (r >= 0) {
+		(void) sqlite3_extended_result_codes(db, 1);
+		r = sqlite3_db_readonly(db, "main") == 1 ? -EACCES : connection_setup(db);
+	}
+	if (r < 0) {
+		sqlite3_close_v2(db);
+		return r;
+	}
+	/* Closing a connection rolls back what it left open, and releases its lock. */
+	sqlite3_close_v2(s->db);
+	s->db = db;
+	return 0;
+}
+
 int store_open(const char *dir, struct store **ret)
 {
 	struct store *s;
@@ -148,20 +195,7 @@ int store_open(const char *dir, struct store **ret)
 	r = refused = refuse_read_only(s, dir);
 	if (r < 0)
 		goto out;
-	/* Never wait long: the daemon's loop must not block on a reader. */
-	(void) sqlite3_busy_timeout(s->db, 200);
-	r = sql_exec(s, "PRAGMA journal_mode = WAL;");
-	if (r >= 0)
-		r = sql_exec(s, "PRAGMA synchronous = FULL;");
-	if (r >= 0)
-		r = sql_exec(s, "PRAGMA foreign_keys = ON;");
-	/*
-	 * The daemon reads a few rows at a time: 256 KiB of page cache, not
-	 * SQLite's 2 MiB, which a backlog of events sent after a week without the
-	 * broker would otherwise fill and keep.
-	 */
-	if (r >= 0)
-		r = sql_exec(s, "PRAGMA cache_size = -256;");
+	r = connection_setup(s->db);
 	if (r >= 0)
 		r = store_migrate(s);
 	if (r < 0)

@@ -3,8 +3,10 @@
 
 #include <sqlite3.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "store/sqlite-errno.h"
+#include "store/store-internal.h"
 
 int store_testing_set_schema_version(const char *path, int version)
 {
@@ -40,4 +42,20 @@ int store_testing_fail_reminder_writes(const char *path, bool fail)
 	}
 	sqlite3_close(db);
 	return errno_from_sqlite(rc);
+}
+
+static int refuse_rollback(void *userdata, int action, const char *what, const char *unused1,
+			   const char *unused2, const char *unused3)
+{
+	unsigned *times = userdata;
+
+	if (action != SQLITE_TRANSACTION || !what || strcmp(what, "ROLLBACK") != 0 || *times == 0)
+		return SQLITE_OK;
+	(*times)--;
+	return SQLITE_DENY;
+}
+
+int store_testing_refuse_rollback(struct store *s, unsigned *times)
+{
+	return errno_from_sqlite(sqlite3_set_authorizer(s->db, refuse_rollback, times));
 }

@@ -2,6 +2,8 @@
 
 #include <stdbool.h>
 
+struct store;
+
 /*
  * For tests only (library bedroomd-store-testing, never linked into a
  * program that ships): make a store file look like another version of
@@ -21,3 +23,11 @@ int store_testing_set_schema_version(const char *path, int version);
  * negative errno.
  */
 int store_testing_fail_reminder_writes(const char *path, bool fail);
+
+/*
+ * Makes the next *@times ROLLBACKs on the connection of the open store @s
+ * fail, as one that cannot run (no memory for it) does, leaving the
+ * transaction open; counts *@times down, and then lets them run. @times is
+ * the caller's and must outlive that connection. Returns 0 or a negative errno.
+ */
+int store_testing_refuse_rollback(struct store *s, unsigned *times);

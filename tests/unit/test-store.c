@@ -19,6 +19,7 @@
 #include "control/clock-set.h"
 #include "store/room-temperature.h"
 #include "store/store.h"
+#include "store/testing.h"
 #include "tests/unit/test-store-fixture.h"
 
 /* A wall clock before this (2025-01-01) is not set yet. */
@@ -37,6 +38,62 @@ static void test_creates_dir_and_schema(void **state)
 	assert_int_equal(store_schema_version(s), store_schema_version_current());
 	assert_true(store_schema_version_current() >= 1);
 	store_close(s);
+}
+
+/* The settings of the store file in @dir that another connection sees: committed ones. */
+static int committed_settings(const char *dir, const char *where)
+{
+	char path[300], sql[200];
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int n = -1;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, STORE_FILE_NAME);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM settings WHERE %s;", where);
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+/*
+ * A write that fails inside a transaction, and a ROLLBACK that fails too: the
+ * connection was left in the transaction, every later BEGIN failed ("cannot
+ * start a transaction within a transaction") and nothing more was stored
+ * until a restart. It is tried again; a store whose ROLLBACK never runs gets
+ * a new connection. Either way the next writes are committed.
+ */
+static void check_writes_after_a_refused_rollback(const char *dir, unsigned refused,
+						  unsigned want_left)
+{
+	const struct store_setting bad[] = { { "a", "1" }, { "b", NULL } }; /* NOT NULL fails */
+	const struct store_setting good[] = { { "c", "3" }, { "d", "4" } };
+	struct store *s = NULL;
+	unsigned times = refused;
+
+	assert_int_equal(store_open(dir, &s), 0);
+	assert_int_equal(store_testing_refuse_rollback(s, &times), 0);
+	assert_true(store_settings_set_many(s, bad, 2) < 0);
+	assert_int_equal(times, want_left);
+	assert_int_equal(store_settings_set_many(s, good, 2), 0);
+	assert_int_equal(store_setting_set(s, "e", "5"), 0);
+	/* Committed, as another connection (bedroomctl, the next start) sees them. */
+	assert_int_equal(committed_settings(dir, "key IN ('c', 'd', 'e')"), 3);
+	assert_int_equal(committed_settings(dir, "key IN ('a', 'b')"), 0);
+	store_close(s);
+}
+
+static void test_a_refused_rollback_is_tried_again(void **state)
+{
+	check_writes_after_a_refused_rollback(*state, 1, 0);
+}
+
+static void test_a_rollback_that_never_runs_gets_a_new_connection(void **state)
+{
+	check_writes_after_a_refused_rollback(*state, 100, 98);
 }
 
 static void test_settings_survive_reopen(void **state)
@@ -647,6 +704,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		STORE_TEST(test_creates_dir_and_schema),
 		STORE_TEST(test_settings_survive_reopen),
+		STORE_TEST(test_a_refused_rollback_is_tried_again),
+		STORE_TEST(test_a_rollback_that_never_runs_gets_a_new_connection),
 		STORE_TEST(test_wal_mode),
 		STORE_TEST(test_newer_schema_is_refused),
 		STORE_TEST(test_garbage_file_is_reported),

@@ -58,30 +58,62 @@ static void raise_failed(struct store_guard *g, const char *what)
 	(void) alerts_raise(g->alerts, "store_failed", "store", msg, clock_realtime_usec());
 }
 
+/* Whether none of @base, @base-wal and @base-shm is in g->dir. */
+static bool names_free(const struct store_guard *g, const char *base)
+{
+	static const char *const suffixes[] = { "", "-wal", "-shm" };
+	char path[4200];
+	struct stat st;
+
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s%s", g->dir, base, suffixes[i]);
+		if (lstat(path, &st) == 0 || errno != ENOENT)
+			return false;
+	}
+	return true;
+}
+
 /*
- * Renames the database and its WAL files to "<name>.corrupt-<time>", keeping
- * them; that name into @name.
+ * Renames the database and its WAL files to "<name>.corrupt-<time>" (with
+ * "-2", "-3"... when that is taken), keeping them; that name into @name. All
+ * three or none: the new store is never opened beside the old one's -wal
+ * (SQLite deletes a -wal beside an empty file: what it held would be lost),
+ * and a file kept before is never replaced, nor given another's -wal (a
+ * clock set back gives a time again; rename() overwrites without a word, and
+ * SQLite applies any -wal beside a file to it).
  */
 static int move_aside(struct store_guard *g, char *name, size_t size)
 {
 	static const char *const suffixes[] = { "", "-wal", "-shm" };
-	char from[4096], to[4200];
+	char from[3][4096], to[3][4200];
 	long long now = (long long) time(NULL);
+	bool moved[3] = { false, false, false };
 	int r = 0;
 
 	snprintf(name, size, "%s.corrupt-%lld", STORE_FILE_NAME, now);
-	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-		snprintf(from, sizeof(from), "%s/%s%s", g->dir, STORE_FILE_NAME, suffixes[i]);
-		snprintf(to, sizeof(to), "%s/%s.corrupt-%lld%s", g->dir, STORE_FILE_NAME, now,
-			 suffixes[i]);
-		if (rename(from, to) < 0 && errno != ENOENT && r == 0)
+	for (int k = 2; !names_free(g, name); k++) {
+		if (k > 100)
+			return -EEXIST;
+		snprintf(name, size, "%s.corrupt-%lld-%d", STORE_FILE_NAME, now, k);
+	}
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]) && r == 0; i++) {
+		snprintf(from[i], sizeof(from[i]), "%s/%s%s", g->dir, STORE_FILE_NAME, suffixes[i]);
+		snprintf(to[i], sizeof(to[i]), "%s/%s%s", g->dir, name, suffixes[i]);
+		if (rename(from[i], to[i]) == 0)
+			moved[i] = true;
+		else if (errno != ENOENT)
 			r = -errno;
 	}
-	if (r == 0)
-		log_error("store: '%s/%s' is corrupt: moved aside as '%s.corrupt-%lld', starting a "
-			  "new one",
-			  g->dir, STORE_FILE_NAME, STORE_FILE_NAME, now);
-	return r;
+	if (r < 0) {
+		for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++)
+			if (moved[i] && rename(to[i], from[i]) < 0)
+				log_error_errno(-errno, "store: cannot put '%s' back as '%s'",
+						to[i], from[i]);
+		return log_error_errno(r, "store: cannot move the damaged '%s' aside", from[0]);
+	}
+	log_error("store: '%s/%s' is corrupt: moved aside as '%s', starting a new one", g->dir,
+		  STORE_FILE_NAME, name);
+	return 0;
 }
 
 /*

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "actuators/heater-defaults.h"
 #include "config/config-parser.h"
@@ -223,6 +224,50 @@ static void check_heaters_have_a_thermometer(struct parser *p)
 			       c->n_heaters == 1 ? "it" : "they", c->n_heaters == 1 ? "s" : "");
 }
 
+/* StateDirectory= of the packaged unit: systemd makes it before bedroomd starts. */
+#define SERVICE_STATE_DIRECTORY "/var/lib/bedroomd"
+
+/*
+ * bedroomd makes a missing state_dir, but not its parent (a typo there stays
+ * an error): without it the service starts with no store, no cramp log kept
+ * and no lock, and tries every minute. Said here, where the key is, unless
+ * the parent is the unit's state directory, which systemd makes. A warning:
+ * the heating runs all the same, and the parent may be a disk mounted later.
+ */
+static void check_state_dir(struct parser *p)
+{
+	const char *dir = p->config->daemon.state_dir;
+	unsigned line = parser_key_line(p, NULL, 0, "daemon", "state_dir");
+	char parent[4096];
+	struct stat st;
+	size_t n;
+
+	if (!dir || !line || dir[0] != '/')
+		return;
+	n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	while (n > 0 && dir[n - 1] != '/')
+		n--;
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (n == 0 || n >= sizeof(parent))
+		return;
+	snprintf(parent, sizeof(parent), "%.*s", (int) n, dir);
+	if (strcmp(parent, SERVICE_STATE_DIRECTORY) == 0)
+		return;
+	if (stat(parent, &st) == 0 && S_ISDIR(st.st_mode))
+		return;
+	if (stat(parent, &st) < 0 && errno != ENOENT && errno != ENOTDIR)
+		return; /* not for this user to see: the service's may */
+	parser_warning(p, line,
+		       "state_dir '%s': its parent '%s' %s: bedroomd makes the state directory "
+		       "but not its parent, and would run without its store (the cramp log "
+		       "kept in memory only) until it is there",
+		       dir, parent,
+		       stat(parent, &st) == 0 ? "is not a directory" : "does not exist");
+}
+
 /* Every named item: a type, and only keys that apply to it. */
 static void check_items(struct parser *p, const struct section_spec *spec)
 {
@@ -285,6 +330,7 @@ void config_check(struct parser *p)
 			     "'password_file' is set but 'username' is not");
 	check_heating(p);
 	check_heaters_have_a_thermometer(p);
+	check_state_dir(p);
 	check_cramps(p);
 	config_reminders_check(p);
 	for (size_t s = 0; s < config_n_sections; s++)

@@ -117,6 +117,40 @@ static void test_heaters_without_a_thermometer_are_said(void **state)
 	(void) state;
 }
 
+/*
+ * A state_dir whose parent is missing (a typo, or /var/lib/bedroom/x): valid
+ * before, and the service ran without its store. Said at its line; not for
+ * the unit's StateDirectory=, which systemd makes, nor when the parent is there.
+ */
+static void test_state_dir_without_its_parent_is_said(void **state)
+{
+	struct config *c;
+	char text[200];
+
+	c = load_text("[daemon]\nnode_id = a\nstate_dir = /nonexistent-bedroomd/state\n");
+	assert_non_null(c->warnings);
+	if (!strstr(c->warnings, ":3: state_dir '/nonexistent-bedroomd/state': its parent "
+				 "'/nonexistent-bedroomd' does not exist: bedroomd makes the state "
+				 "directory but not its parent"))
+		fail_msg("got '%s'", c->warnings);
+	config_free(c);
+	/* A file where the parent should be. */
+	c = load_text("[daemon]\nstate_dir = /etc/hostname/state\n");
+	assert_non_null(c->warnings);
+	if (!strstr(c->warnings, ":2: state_dir '/etc/hostname/state': its parent "
+				 "'/etc/hostname' is not a directory"))
+		fail_msg("got '%s'", c->warnings);
+	config_free(c);
+	snprintf(text, sizeof(text), "[daemon]\nstate_dir = /var/lib/bedroomd/store\n");
+	c = load_text(text);
+	assert_null(c->warnings);
+	config_free(c);
+	c = load_text("[daemon]\nstate_dir = /tmp/bedroomd-state-that-is-not-there/\n");
+	assert_null(c->warnings);
+	config_free(c);
+	(void) state;
+}
+
 /* The error config_load() gives for @text; the caller frees it. */
 static char *refuse_text(const char *text)
 {
@@ -313,6 +347,7 @@ int main(void)
 		cmocka_unit_test(test_section_equal),
 		cmocka_unit_test(test_inline_comments_in_text_are_said),
 		cmocka_unit_test(test_heaters_without_a_thermometer_are_said),
+		cmocka_unit_test(test_state_dir_without_its_parent_is_said),
 		cmocka_unit_test(test_auto_off_minimum),
 		cmocka_unit_test(test_byte_order_mark_keeps_first_section),
 		cmocka_unit_test(test_indented_lines_are_read_as_written),

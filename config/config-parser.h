@@ -30,11 +30,12 @@ struct parser {
 	 */
 	char *error;
 	unsigned n_errors;
-	bool checking;                                /* the checks across keys run */
-	bool line_refused;                            /* the line being read is said to be wrong */
-	const struct section_spec *section;           /* being read; NULL before any, or unknown */
-	size_t item;                                  /* of a named section: its index */
-	struct set_lines plain;                       /* for every plain section */
+	bool checking;                      /* the checks across keys run */
+	bool line_refused;                  /* the line being read is said to be wrong */
+	const struct section_spec *section; /* being read; NULL before any, or unknown */
+	bool header_broken;     /* the last header line lacks a bracket: its keys are not read */
+	size_t item;            /* of a named section: its index */
+	struct set_lines plain; /* for every plain section */
 	struct set_lines *items[CONFIG_MAX_SECTIONS]; /* per named kind, per item */
 	unsigned opened[CONFIG_MAX_SECTIONS]; /* a plain section's header line; 0: not yet */
 	/* The line being read: " ;" in its value (inih drops the rest), " # " (it does not). */

@@ -6,6 +6,7 @@
 #include "config/config.h"
 
 #include <assert.h>
+#include <ctype.h>
 #include <errno.h>
 #include <ini.h>
 #include <stddef.h>
@@ -93,6 +94,7 @@ static void open_section(struct parser *p, const char *header, size_t len)
 	char name[80];
 
 	p->section = NULL;
+	p->header_broken = false;
 	if (!spec) {
 		unknown_section(p, line, header, len);
 		return;
@@ -161,8 +163,8 @@ static int handle_key(void *user, const char *section, const char *name, const c
 	size_t idx;
 	int r;
 
-	if (p->line_refused)
-		return 1; /* said already; what is left of the line is no key */
+	if (p->line_refused || p->header_broken)
+		return 1; /* said already: the line, or the broken header above it */
 	if (section[0] == '\0') {
 		parser_error(p, p->reader.line, "'%s' is outside any [section]", name);
 		return 1;
@@ -206,18 +208,72 @@ static int handle_key(void *user, const char *section, const char *name, const c
 	return 1;
 }
 
+/*
+ * Where inih's reading of a line stops: at the first of @chars, or at a ';'
+ * comment after a space (then "" is returned: none of @chars is there).
+ */
+static const char *find_as_inih(const char *s, const char *chars)
+{
+	bool was_space = false;
+
+	for (; *s; s++) {
+		if (strchr(chars, *s))
+			return s;
+		if (*s == ';' && was_space)
+			return "";
+		was_space = isspace((unsigned char) *s);
+	}
+	return s;
+}
+
+/* The length of @line without the line ending and the spaces before it. */
+static int trimmed_length(const char *line)
+{
+	size_t n = strlen(line);
+
+	while (n > 0 && isspace((unsigned char) line[n - 1]))
+		n--;
+	return n > 200 ? 200 : (int) n;
+}
+
+/*
+ * A header line inih does not take: said here, at its line, before the keys
+ * under it. inih would report it only when the file is read (after their
+ * errors, or not at all past PARSER_MAX_ERRORS), and give its keys to the
+ * section above ("unknown key 'floor' in [daemon]"): they are not read, the
+ * one error said for them all.
+ */
+static void broken_header(struct parser *p, const char *line, const char *what)
+{
+	if (!p->line_refused) /* a line cut for its length is said so already */
+		parser_error(p, p->reader.line,
+			     "'%.*s' is missing its %s: the keys under it are not read",
+			     trimmed_length(line), line, what);
+	p->section = NULL;
+	p->header_broken = true;
+	p->line_refused = true;
+}
+
 static void check_section_header(struct parser *p, const char *line)
 {
 	const char *start = line + strspn(line, " \t");
 	const char *end;
+	int n;
 
-	if (*start != '[')
+	if (*start == '[') {
+		end = find_as_inih(start + 1, "]");
+		if (*end == ']')
+			open_section(p, start + 1, (size_t) (end - start - 1));
+		else if (strchr(start, ']'))
+			broken_header(p, start, "closing ']' before a ' ;' comment");
+		else
+			broken_header(p, start, "closing ']'");
 		return;
-	start++;
-	end = strchr(start, ']');
-	if (!end)
-		return; /* inih reports the syntax error */
-	open_section(p, start, (size_t) (end - start));
+	}
+	/* "heating]": no '=' either, so inih cannot parse it; a header that lost its '['. */
+	n = trimmed_length(start);
+	if (n > 1 && start[n - 1] == ']' && !strchr(";#", *start) && !*find_as_inih(start, "=:"))
+		broken_header(p, start, "opening '['");
 }
 
 /*

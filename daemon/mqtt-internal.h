@@ -35,6 +35,17 @@ struct mqtt_received;
 /* Packets read at most in one wake-up in a flood, so that other sources get their turn. */
 #define MQTT_READ_BATCH 32U
 
+/*
+ * A filter subscribed on this connection whose SUBACK is awaited, or that the
+ * broker refused (said once a connection). One per filter: a SUBSCRIBE sent
+ * again for it replaces the mid awaited.
+ */
+struct mqtt_suback {
+	char *filter;
+	int mid;      /* of the last SUBSCRIBE for it, 0 once its SUBACK came */
+	bool refused; /* the broker refused it on this connection, and the log said so */
+};
+
 enum mqtt_state {
 	MQTT_STATE_IDLE,
 	MQTT_STATE_CONNECTING,
@@ -107,6 +118,11 @@ struct mqtt {
 	size_t n_dropped;
 	unsigned dispatching; /* nesting depth of handler calls */
 	bool slots_dead;      /* a slot was freed while dispatching */
+
+	/* Filters awaiting their SUBACK or refused by it; emptied when a connection begins or ends.
+	 */
+	struct mqtt_suback *subacks;
+	size_t n_subacks;
 };
 
 /* Lets libmosquitto's socket be polled for writing when it has something to send. */
@@ -128,6 +144,17 @@ void mqtt_slots_restore(struct mqtt *m);
 
 /* Calls the handler of every slot whose filter matches @msg->topic. */
 void mqtt_slots_dispatch(struct mqtt *m, const struct mqtt_message *msg);
+
+/*
+ * libmosquitto's subscribe callback: a SUBACK refusing a filter (0x80) is
+ * logged as an error naming the filter, the broker and the user, once per
+ * connection and filter.
+ */
+void mqtt_on_subscribe(struct mosquitto *mosq, void *userdata, int mid, int qos_count,
+		       const int *granted_qos);
+
+/* A connection begins or ends: forgets the SUBACKs awaited and the refusals said. */
+void mqtt_subacks_reset(struct mqtt *m);
 
 /* Tells every watch that the connection came up. */
 void mqtt_slots_connected(struct mqtt *m);

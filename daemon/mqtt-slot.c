@@ -64,13 +64,113 @@ static int filter_qos(const struct mqtt *m, const char *filter, const struct mqt
 	return qos;
 }
 
+static struct mqtt_suback *find_suback(struct mqtt *m, const char *filter)
+{
+	for (size_t i = 0; i < m->n_subacks; i++)
+		if (strcmp(m->subacks[i].filter, filter) == 0)
+			return &m->subacks[i];
+	return NULL;
+}
+
+/*
+ * Awaits the SUBACK of @mid for @filter. One entry per filter, so the list
+ * holds no more than the filters subscribed; without memory the refusal just
+ * goes unsaid.
+ */
+static void await_suback(struct mqtt *m, const char *filter, int mid)
+{
+	struct mqtt_suback *a = find_suback(m, filter), *grown;
+	char *copy;
+
+	if (a) {
+		a->mid = mid;
+		return;
+	}
+	copy = strdup(filter);
+	grown = copy ? realloc(m->subacks, (m->n_subacks + 1) * sizeof(*grown)) : NULL;
+	if (!grown) {
+		free(copy);
+		log_debug("cannot await the SUBACK for '%s': out of memory", filter);
+		return;
+	}
+	m->subacks = grown;
+	m->subacks[m->n_subacks++] = (struct mqtt_suback){ .filter = copy, .mid = mid };
+}
+
+static void forget_suback(struct mqtt *m, struct mqtt_suback *a)
+{
+	free(a->filter);
+	*a = m->subacks[--m->n_subacks];
+	if (m->n_subacks == 0)
+		m->subacks = (free(m->subacks), NULL);
+}
+
+void mqtt_subacks_reset(struct mqtt *m)
+{
+	while (m->n_subacks > 0)
+		forget_suback(m, &m->subacks[m->n_subacks - 1]);
+}
+
+/*
+ * An ACL that does not let us read @filter: the broker answers 0x80 (MQTT
+ * 3.1.1; a reason code from 0x80 up in MQTT 5) and sends nothing on it, which
+ * otherwise shows only later, as a silent thermometer or cramps never logged.
+ * (mosquitto's acl_file does not refuse: it grants and drops every message.)
+ */
+static void say_refused(const struct mqtt *m, const char *filter, int code)
+{
+	char user[160];
+
+	if (m->username)
+		snprintf(user, sizeof(user), "user '%s'", m->username);
+	else
+		snprintf(user, sizeof(user), "a client without username");
+	log_error("the MQTT broker %s:%d refused the subscription to '%s' for %s (SUBACK 0x%02x): "
+		  "check that its ACL (acl_file, dynamic security roles, the Home Assistant "
+		  "Mosquitto add-on's ACL) lets that client read it; until then bedroomd hears "
+		  "nothing published there (a device on it looks silent, a command sent to it is "
+		  "lost)",
+		  m->host, m->port, filter, user, (unsigned) code);
+}
+
+void mqtt_on_subscribe(struct mosquitto *mosq, void *userdata, int mid, int qos_count,
+		       const int *granted_qos)
+{
+	struct mqtt *m = userdata;
+	struct mqtt_suback *a = NULL;
+
+	for (size_t i = 0; i < m->n_subacks && !a; i++)
+		if (m->subacks[i].mid == mid && mid != 0)
+			a = &m->subacks[i];
+	if (!a)
+		return;
+	a->mid = 0;
+	/* One filter a SUBSCRIBE: one code. A QoS lower than asked is the broker's right. */
+	if (qos_count < 1 || !granted_qos || granted_qos[0] < 0x80) {
+		/* Its ACL changed while we were connected (dynamic security can). */
+		if (a->refused)
+			log_info("the MQTT broker %s:%d now grants the subscription to '%s'",
+				 m->host, m->port, a->filter);
+		forget_suback(m, a);
+		return;
+	}
+	if (!a->refused)
+		say_refused(m, a->filter, granted_qos[0]);
+	else
+		log_debug("the MQTT broker refused the subscription to '%s' again", a->filter);
+	a->refused = true;
+}
+
 static void send_subscribe(struct mqtt *m, const char *filter, int qos)
 {
-	int rc = mosquitto_subscribe(m->mosq, NULL, filter, qos);
+	int mid = 0;
+	int rc = mosquitto_subscribe(m->mosq, &mid, filter, qos);
 
 	if (rc != MOSQ_ERR_SUCCESS)
 		log_warning("cannot subscribe to '%s': %s; trying again on reconnect", filter,
 			    mosquitto_strerror(rc));
+	else
+		await_suback(m, filter, mid);
 	mqtt_sent(m, rc == MOSQ_ERR_SUCCESS);
 }
 
@@ -391,4 +491,5 @@ void mqtt_slots_detach(struct mqtt *m)
 		free(m->dropped[i]);
 	m->dropped = (free(m->dropped), NULL);
 	m->n_dropped = 0;
+	mqtt_subacks_reset(m);
 }

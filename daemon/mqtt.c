@@ -89,6 +89,7 @@ static void connection_lost(struct mqtt *m, int error)
 
 	drop_io(m);
 	(void) sd_event_source_set_enabled(m->held_timer, SD_EVENT_OFF);
+	mqtt_subacks_reset(m);
 	if (m->state == MQTT_STATE_STOPPING || m->state == MQTT_STATE_STOPPED)
 		return;
 	if (was_connected) {
@@ -385,6 +386,7 @@ static void on_connect(struct mosquitto *mosq, void *userdata, int rc)
 	 * once "online" is out, a command sent on seeing it finds us subscribed
 	 * (on a first connection there is no session to hold it otherwise).
 	 */
+	mqtt_subacks_reset(m);
 	mqtt_slots_restore(m);
 	r = mqtt_publish(m, m->availability_topic, "online", 6, 1, true, NULL);
 	if (r < 0)
@@ -499,6 +501,7 @@ static int configure_client(struct mqtt *m, const struct config_mqtt *cfg)
 	mosquitto_connect_callback_set(m->mosq, on_connect);
 	mosquitto_disconnect_callback_set(m->mosq, on_disconnect);
 	mosquitto_publish_callback_set(m->mosq, on_publish);
+	mosquitto_subscribe_callback_set(m->mosq, mqtt_on_subscribe);
 	mosquitto_message_callback_set(m->mosq, mqtt_on_message);
 	return 0;
 }

@@ -111,7 +111,9 @@ const char *mqtt_base_topic(const struct mqtt *m);
  * @userdata. The caller owns *ret_slot and frees it with mqtt_slot_free(),
  * which unsubscribes from the broker once no other slot holds the same filter.
  * Returns 0, -EINVAL for an invalid filter, or another negative errno; a
- * failed SUBSCRIBE while connected is logged and retried on reconnect.
+ * failed SUBSCRIBE while connected is logged and retried on reconnect. One
+ * the broker refuses (its ACL: a SUBACK of 0x80) is logged as an error naming
+ * the filter, the broker and the user, once a connection.
  */
 int mqtt_subscribe(struct mqtt *m, const char *filter, int qos, mqtt_message_handler_t handler,
 		   void *userdata, struct mqtt_slot **ret_slot);

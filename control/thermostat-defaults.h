@@ -21,6 +21,17 @@
 #define THERMOSTAT_DEFAULT_NO_EFFECT_USEC   (45 * 60 * 1000000ULL)
 #define THERMOSTAT_DEFAULT_PREHEAT_MAX_USEC (4 * 3600 * 1000000ULL)
 
+/*
+ * The outdoor temperature is not used older than this (daemon/heating-outdoor.c):
+ * a weather sensor that died in the mild afternoon would start the evening's
+ * pre-heat late and teach the model a false loss. Outdoor thermometers publish
+ * every few minutes (zigbee2mqtt on a change of a few tenths, at least hourly
+ * by its reporting interval), a weather service's entity hourly: three hours
+ * are two such hours missed, and the outdoor temperature moves a few kelvin in
+ * that time.
+ */
+#define THERMOSTAT_DEFAULT_OUTDOOR_MAX_AGE_USEC (3 * 3600 * 1000000ULL)
+
 /* over_temperature clears this far below overheat: a floor must stay above it (config-check.c). */
 #define THERMOSTAT_OVERHEAT_HYSTERESIS_C 1.0
 

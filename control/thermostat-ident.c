@@ -198,11 +198,19 @@ void ident_reading(struct thermostat_ident *id, uint64_t t_usec, double y_c, dou
 	double dt, out_avg, y_avg, x[IDENT_COLS];
 
 	ident_input(id, t_usec, id->next_u);
+	/*
+	 * An outdoor temperature that was given and is unknown now (its thermometer
+	 * silent too long: daemon/heating-outdoor.c) is not held: the last value,
+	 * perhaps a mild afternoon's, would teach the fit a false loss. Without it
+	 * the equations lack a term the others have: nothing is learned until it
+	 * is back (a gap); the filters follow.
+	 */
 	if (isfinite(out_c)) {
 		id->out_seen = true;
 		id->last_out = out_c;
+	} else if (id->out_seen) {
+		learn = false;
 	}
-	out_c = isfinite(out_c) ? out_c : id->last_out;
 	if (learn && id->have_prev && t_usec > id->prev_usec &&
 	    t_usec - id->prev_usec < MIN_DT_USEC)
 		return;
@@ -217,6 +225,8 @@ void ident_reading(struct thermostat_ident *id, uint64_t t_usec, double y_c, dou
 		return;
 	y_avg = 0.5 * (y_c + id->prev_y);
 	out_avg = isfinite(out_c) && isfinite(id->prev_out) ? 0.5 * (out_c + id->prev_out) : NAN;
+	if (id->out_seen && !isfinite(out_avg))
+		learn = false; /* the first interval with it back: half of it without */
 	for (unsigned i = 0; i < IDENT_N_MASS; i++) {
 		double f = 1 - exp(-dt / ident_mass_tau_s(i));
 

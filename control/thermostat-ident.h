@@ -115,8 +115,9 @@ void ident_input(struct thermostat_ident *id, uint64_t now_usec, double u);
 
 /*
  * A reading @y_c taken at @t_usec (not before the last call), the outdoor
- * temperature @out_c (NAN: unknown). @learn false: the filters follow, nothing
- * is learned (a heater locked out, a gap).
+ * temperature @out_c (NAN: unknown; once one was given, an unknown one is a
+ * gap: nothing is learned until it is back). @learn false: the filters follow,
+ * nothing is learned (a heater locked out, a gap).
  */
 void ident_reading(struct thermostat_ident *id, uint64_t t_usec, double y_c, double out_c,
 		   bool learn);

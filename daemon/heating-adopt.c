@@ -176,6 +176,7 @@ void heating_adopt(struct heating *h, struct heating *old, const char *new_broke
 	h->carry_floor = old->settings.floor_pending;
 	h->carried_floor_c = old->settings.floor_c;
 	h->carry_mode = old->settings.mode_pending;
+	h->stale_alert_due_usec = old->stale_alert_due_usec; /* the thermostat's alerts go on */
 	h->carried_mode = old->settings.mode;
 	heating_outdoor_adopt(h, old);
 	/*
@@ -206,6 +207,8 @@ void heating_adopt(struct heating *h, struct heating *old, const char *new_broke
 		hand_over_plugs(h, old);
 		mark_new_plugs(h, old);
 	}
+	/* The plugs let go, by the plug: min_off holds whichever heater drives one next. */
+	heating_relays_hand_on(h, old);
 	heating_model_adopt(h, old, adopted_thermostat);
 	recheck_plug_alerts(h);
 	log_debug("heating: reloaded, %u of %u heaters kept as they were, the thermostat %s",

@@ -383,6 +383,31 @@ static void alert_message(const struct heating *h, const struct stage *s, enum t
 	snprintf(buf, size, "%s", "");
 }
 
+/*
+ * How long the room-wide sensor_stale waits for a room thermometer's: the
+ * thermostat sees a reading stale from when it was taken, the room from when
+ * it came (a w1 read takes about a second), and its alert would come first.
+ */
+#define STALE_ALERT_WAIT_USEC (10 * 1000000ULL)
+
+void heating_stale_alert_due(struct heating *h, uint64_t now_usec)
+{
+	char message[256];
+
+	if (!h->stale_alert_due_usec || now_usec < h->stale_alert_due_usec)
+		return;
+	h->stale_alert_due_usec = 0;
+	if (!h->thermostat || !(thermostat_alerts(h->thermostat) &
+				THERMOSTAT_ALERT_BIT(THERMOSTAT_ALERT_SENSOR_STALE)))
+		return;
+	if (alerts_is_active(h->alerts, "sensor_stale")) {
+		log_debug("heating: sensor_stale: a room thermometer's alert says it already");
+		return;
+	}
+	alert_message(h, NULL, THERMOSTAT_ALERT_SENSOR_STALE, message, sizeof(message));
+	(void) alerts_raise(h->alerts, "sensor_stale", "heating", message, clock_realtime_usec());
+}
+
 void heating_raise_or_clear(struct heating *h, unsigned raised, unsigned cleared,
 			    const struct stage *s)
 {
@@ -391,12 +416,22 @@ void heating_raise_or_clear(struct heating *h, unsigned raised, unsigned cleared
 	char message[256];
 
 	for (unsigned a = 0; a < _THERMOSTAT_ALERT_MAX; a++) {
+		bool room_stale = !s && a == THERMOSTAT_ALERT_SENSOR_STALE;
+
 		if (raised & THERMOSTAT_ALERT_BIT(a)) {
 			alert_message(h, s, (enum thermostat_alert) a, message, sizeof(message));
 			log_warning("%s: %s: %s", source, stage_alert_kinds[a], message);
-			(void) alerts_raise(h->alerts, stage_alert_kinds[a], source, message, now);
+			/* A room thermometer's own alert may say it: heating_stale_alert_due(). */
+			if (room_stale)
+				h->stale_alert_due_usec =
+				    clock_monotonic_usec() + STALE_ALERT_WAIT_USEC;
+			else
+				(void) alerts_raise(h->alerts, stage_alert_kinds[a], source,
+						    message, now);
 		}
 		if (cleared & THERMOSTAT_ALERT_BIT(a)) {
+			if (room_stale)
+				h->stale_alert_due_usec = 0; /* cleared below only if it went out */
 			log_info("%s: %s is over", source, stage_alert_kinds[a]);
 			heating_alert_cleared_message(s, (enum thermostat_alert) a, message,
 						      sizeof(message));

@@ -46,6 +46,7 @@ struct stage {
 	bool handed_over; /* its plug is driven by a changed heater of a reload: no OFF */
 	bool taken_over;  /* a reload's changed heater, with the plug of one before it */
 	bool new_plug;    /* a reload's heater of an old name on another plug: no relay memory */
+	bool plug_held;   /* min_off from a plug a reload let go held it (heating-relays.c) */
 	/* What the store says the relay was last told (heating-relays.c); unknown: not read. */
 	bool kept_known, kept_on;
 	/* What it was last told, and when (wall clock); not kept yet while keep_pending. */
@@ -65,15 +66,31 @@ struct stage {
 
 /*
  * The outdoor thermometer (heating-outdoor.c); its value is the thermostat's
- * input (in.outdoor_c), which uses it until the next one, however old.
+ * input (in.outdoor_c) until it is max_age_usec old: then the thermostat is
+ * told the outdoor temperature is unknown (in.outdoor_known false) until the
+ * next one comes, and the state still shows the last value with its time.
  */
 struct heating_outdoor {
-	uint64_t at_usec; /* monotonic: when the value in use came */
-	bool retained;    /* it came retained: its age is unknown */
-	bool said;        /* the journal said the first reading */
+	uint64_t at_usec;      /* monotonic: when the value in use came */
+	uint64_t max_age_usec; /* THERMOSTAT_DEFAULT_OUTDOOR_MAX_AGE_USEC */
+	bool retained;         /* it came retained: its age is unknown (counted from then) */
+	bool stale;            /* too old: in.outdoor_c is the last value, not in use */
+	bool said;             /* the journal said the first reading */
 	struct payload_refusals refusals;
 	struct topic_silence silence;
 	sd_event_source *silence_timer; /* only with an outdoor_topic */
+	sd_event_source *age_timer;     /* only with an outdoor_topic: when the value goes stale */
+};
+
+/*
+ * A plug a reload let go (its heater removed, renamed, or moved to another
+ * plug) and when it went off (monotonic): min_off holds it off for whichever
+ * heater drives it next, whatever that one is called (heating-relays.c). Kept
+ * from reload to reload while min_off may still hold.
+ */
+struct plug_off {
+	char *plug; /* the plug's identity: type, device, switch, command topic */
+	uint64_t off_usec;
 };
 
 struct heating {
@@ -108,8 +125,16 @@ struct heating {
 	struct thermostat_model kept_model;
 	uint64_t model_keep_usec; /* kept again no sooner than this */
 	/* The relays' last commands from the store, into the thermostat (heating-relays.c). */
-	bool relays_tried; /* restored, or the thermostat kept its own at a reload */
-	bool reloaded;     /* made by a reload (for what the log says) */
+	bool relays_tried;          /* restored, or the thermostat kept its own at a reload */
+	struct plug_off *plugs_off; /* the plugs reloads let go, min_off not over yet */
+	unsigned n_plugs_off;
+	bool reloaded; /* made by a reload (for what the log says) */
+
+	/*
+	 * Monotonic: the room-wide sensor_stale alert goes out then, unless a room
+	 * thermometer's own sensor_stale says it already (heating-alert-log.c); 0: none due.
+	 */
+	uint64_t stale_alert_due_usec;
 
 	struct heating_settings settings;             /* floor and mode */
 	struct command_guard floor_guard, mode_guard; /* retained and empty ones are no commands */
@@ -127,6 +152,19 @@ struct heating {
  * logged when min_off holds a heater off for it.
  */
 void heating_relays_restore(struct heating *h);
+
+/*
+ * A reload: the plugs @old lets go (a heater removed, renamed or moved to
+ * another plug, not adopted nor handed over: switched off by heating_off()),
+ * with those it had from reloads before, go on in @h while min_off may hold,
+ * so that heating_relays_restore() holds off a heater of @h on such a plug
+ * (the physical relay, whatever the heater is called). Call it after the
+ * hand-over. Out of memory: logged, not kept.
+ */
+void heating_relays_hand_on(struct heating *h, const struct heating *old);
+
+/* Drops what heating_relays_hand_on() kept (at heating_free()). */
+void heating_relays_forget(struct heating *h);
 
 /*
  * Stage @s was just told @s->on (a command sent) at wall-clock @now_rt_usec:
@@ -220,6 +258,16 @@ void heating_alert_cleared_message(const struct stage *s, enum thermostat_alert 
 				   size_t size);
 
 /*
+ * The room-wide sensor_stale alert, due at h->stale_alert_due_usec (set by
+ * heating_raise_or_clear()): raised at @now_usec if it is due, the thermostat
+ * still has it and no room thermometer's sensor_stale is active. One dead
+ * thermometer is one alert: the room's, naming it (daemon/room.c); the
+ * heating's own only when none says it (no reading since the start). Its wait
+ * lets the room's come first when both see the same stale edge.
+ */
+void heating_stale_alert_due(struct heating *h, uint64_t now_usec);
+
+/*
  * A heater told ON that may be left on at the stop: no broker to tell it OFF,
  * or told OFF while its plug said offline. What ends it, said at the stop.
  */
@@ -228,8 +276,8 @@ void heating_say_left_on(const struct stage *s);
 void heating_say_leaving_broker(const struct heating *h, const char *new_broker);
 
 /*
- * The outdoor thermometer, in heating-outdoor.c: its silence timer, made only
- * with an outdoor_topic (returns 0 or a negative errno), and dropped.
+ * The outdoor thermometer, in heating-outdoor.c: its silence and age timers,
+ * made only with an outdoor_topic (returns 0 or a negative errno), and dropped.
  */
 int heating_outdoor_init(struct heating *h);
 void heating_outdoor_done(struct heating *h);
@@ -245,11 +293,14 @@ void heating_outdoor_connection(struct heating *h, bool connected);
 void heating_outdoor_receive(struct heating *h, const struct mqtt_message *msg);
 
 /*
- * A reload: the outdoor value of @old, with its time, goes on in @h while an
- * outdoor_topic is configured (none: none is used); what was said about the
- * topic too, while it is the same.
+ * A reload: the outdoor value of @old, with its time (and its age limit, or
+ * its being past it), goes on in @h while an outdoor_topic is configured
+ * (none: none is used); what was said about the topic too, while it is the same.
  */
 void heating_outdoor_adopt(struct heating *h, const struct heating *old);
 
-/* The state's "outdoor": {"temperature", "time"} in use (time null: retained), or null. */
+/*
+ * The state's "outdoor": {"temperature", "time"} last received (time null:
+ * retained), in use or too old to be, or null.
+ */
 json_t *heating_outdoor_state(const struct heating *h);

@@ -1,15 +1,21 @@
 /*
  * The outdoor thermometer (heating.outdoor_topic): its readings into the
  * thermostat's input, what the journal says about them, and the state's
- * "outdoor". The thermostat uses the last value until the next one, however
- * old (control/ has no age limit for it): the state gives the value's time, so
- * its age is there to see.
+ * "outdoor". The thermostat uses the last value until it is
+ * THERMOSTAT_DEFAULT_OUTDOOR_MAX_AGE_USEC old (a timer armed for then): a
+ * sensor dead since a mild afternoon must not start the evening's pre-heat
+ * late nor teach the model a false loss. Past that the thermostat is told the
+ * outdoor temperature is unknown, as without an outdoor_topic, until a new one
+ * comes (a warning when it goes stale, an info line when one comes); the state
+ * keeps the last value and its time. A retained value, of unknown age, is
+ * used as one that came when it arrived: the limit counts from then.
  */
 #include <assert.h>
 #include <errno.h>
 #include <math.h>
 #include <string.h>
 
+#include "control/thermostat-defaults.h"
 #include "daemon/clock.h"
 #include "daemon/event-source.h"
 #include "daemon/heating-internal.h"
@@ -62,12 +68,65 @@ static int on_silence_timer(sd_event_source *es, uint64_t usec, void *userdata)
 	return 0;
 }
 
+/* The age timer armed for when the value in use gets too old, or stopped without one. */
+static void arm_age_timer(struct heating *h)
+{
+	if (!h->outdoor.age_timer)
+		return;
+	if (!h->in.outdoor_known || h->outdoor.stale)
+		(void) sd_event_source_set_enabled(h->outdoor.age_timer, SD_EVENT_OFF);
+	else
+		(void) event_source_arm_at(h->outdoor.age_timer,
+					   h->outdoor.at_usec + h->outdoor.max_age_usec);
+}
+
+/* How long ago monotonic @at_usec was, in words: "3 h 05 min". */
+static void format_age(uint64_t at_usec, char *buf, size_t size)
+{
+	uint64_t now = clock_monotonic_usec();
+	uint64_t min = now > at_usec ? (now - at_usec) / MINUTE_USEC : 0;
+
+	if (min >= 60)
+		snprintf(buf, size, "%llu h %02llu min", (unsigned long long) (min / 60),
+			 (unsigned long long) (min % 60));
+	else
+		snprintf(buf, size, "%llu min", (unsigned long long) min);
+}
+
+static int on_age_timer(sd_event_source *es, uint64_t usec, void *userdata)
+{
+	struct heating *h = userdata;
+	char age[32];
+
+	if (h->off || !h->in.outdoor_known || h->outdoor.stale) {
+		(void) sd_event_source_set_enabled(es, SD_EVENT_OFF);
+		return 0;
+	}
+	if (clock_monotonic_usec() < h->outdoor.at_usec + h->outdoor.max_age_usec) {
+		arm_age_timer(h);
+		return 0;
+	}
+	h->outdoor.stale = true;
+	h->in.outdoor_known = false; /* in.outdoor_c stays: the state shows it */
+	format_age(h->outdoor.at_usec, age, sizeof(age));
+	log_warning("heating: no new outdoor temperature on '%s' for %s (the last, %.1f °C, "
+		    "%s): too old to use; pre-heat and the model go on without an outdoor "
+		    "temperature until one comes. Is the outdoor thermometer working?",
+		    h->config->heating.outdoor_topic, age, h->in.outdoor_c,
+		    h->outdoor.retained ? "came retained, its age unknown" : "is in the state");
+	/* Decided again now, without it (heating.c's step, through its wake-up timer). */
+	if (h->wake.timer)
+		(void) event_deadline_set(&h->wake, clock_monotonic_usec());
+	return 0;
+}
+
 int heating_outdoor_init(struct heating *h)
 {
 	int r;
 
 	assert(h);
 	topic_silence_init(&h->outdoor.silence, 0);
+	h->outdoor.max_age_usec = THERMOSTAT_DEFAULT_OUTDOOR_MAX_AGE_USEC;
 	if (!h->config->heating.outdoor_topic)
 		return 0;
 	r = sd_event_add_time(h->event, &h->outdoor.silence_timer, CLOCK_MONOTONIC, 0, 0,
@@ -76,12 +135,20 @@ int heating_outdoor_init(struct heating *h)
 		r = event_source_describe(h->outdoor.silence_timer, "heating-outdoor-silence");
 	if (r >= 0)
 		r = sd_event_source_set_enabled(h->outdoor.silence_timer, SD_EVENT_OFF);
+	if (r >= 0)
+		r = sd_event_add_time(h->event, &h->outdoor.age_timer, CLOCK_MONOTONIC, 0, 0,
+				      on_age_timer, h);
+	if (r >= 0)
+		r = event_source_describe(h->outdoor.age_timer, "heating-outdoor-age");
+	if (r >= 0)
+		r = sd_event_source_set_enabled(h->outdoor.age_timer, SD_EVENT_OFF);
 	return r;
 }
 
 void heating_outdoor_done(struct heating *h)
 {
 	h->outdoor.silence_timer = sd_event_source_disable_unref(h->outdoor.silence_timer);
+	h->outdoor.age_timer = sd_event_source_disable_unref(h->outdoor.age_timer);
 }
 
 void heating_outdoor_connection(struct heating *h, bool connected)
@@ -139,14 +206,32 @@ void heating_outdoor_receive(struct heating *h, const struct mqtt_message *msg)
 		log_info("heating: outdoor temperatures on '%s' are readable again", msg->topic);
 	/*
 	 * A retained value was sent some time before: when, the broker does not say.
-	 * One that is the value in use (again at a reconnect) keeps that one's time.
+	 * One that is the value in use (again at a reconnect) keeps that one's time,
+	 * and the last value, too old, stays too old: the dead sensor's retained copy.
 	 */
+	if (msg->retained && h->outdoor.stale && h->in.outdoor_c == (double) mc / 1000.0) {
+		log_debug("heating: outdoor %.3f °C (retained), the value too old already, "
+			  "ignoring",
+			  h->in.outdoor_c);
+		return;
+	}
 	if (!msg->retained || !h->in.outdoor_known || h->outdoor.retained ||
 	    h->in.outdoor_c != (double) mc / 1000.0) {
 		h->outdoor.at_usec = clock_monotonic_usec();
 		h->outdoor.retained = msg->retained;
 	}
 	heating_path_outdoor(&h->in, mc);
+	if (h->outdoor.stale) {
+		h->outdoor.stale = false;
+		if (h->outdoor.said) /* if not, the first reading's line below says it */
+			log_info(
+			    "heating: outdoor temperature on '%s' again: %.1f °C%s, used for the "
+			    "pre-heat and the model",
+			    msg->topic, h->in.outdoor_c, msg->retained ? " (retained)" : "");
+		if (h->cb && h->cb->changed)
+			h->cb->changed(h->userdata);
+	}
+	arm_age_timer(h);
 	log_debug("heating: outdoor %.3f °C%s", h->in.outdoor_c,
 		  msg->retained ? " (retained)" : "");
 	if (h->outdoor.said)
@@ -179,6 +264,9 @@ void heating_outdoor_adopt(struct heating *h, const struct heating *old)
 	h->in.outdoor_c = old->in.outdoor_c;
 	h->outdoor.at_usec = old->outdoor.at_usec;
 	h->outdoor.retained = old->outdoor.retained;
+	h->outdoor.stale = old->outdoor.stale;
+	h->outdoor.max_age_usec = old->outdoor.max_age_usec;
+	arm_age_timer(h);
 	if (!same_thermometer(&h->config->heating, &old->config->heating))
 		return;
 	h->outdoor.said = old->outdoor.said;
@@ -192,7 +280,7 @@ json_t *heating_outdoor_state(const struct heating *h)
 {
 	char time[40];
 
-	if (!h->in.outdoor_known || !isfinite(h->in.outdoor_c))
+	if ((!h->in.outdoor_known && !h->outdoor.stale) || !isfinite(h->in.outdoor_c))
 		return json_null();
 	if (h->outdoor.retained ||
 	    clock_format_local(to_realtime(h->outdoor.at_usec), time, sizeof(time)) < 0)

@@ -122,7 +122,15 @@ int heating_path_decide(struct thermostat *t, const struct thermostat_input *in,
 	assert(t);
 	assert(in);
 	assert(ret);
-	r = thermostat_step(t, in, now_usec, sec_of_day, ret);
+	if (sec_of_day == HEATING_PATH_CLOCK_UNSET) {
+		struct thermostat_input unset = *in;
+
+		if (unset.day_floor_enabled && unset.day_floor_c > unset.floor_c)
+			unset.floor_c = unset.day_floor_c;
+		r = thermostat_step(t, &unset, now_usec, in->night_start_min * 60, ret);
+	} else {
+		r = thermostat_step(t, in, now_usec, sec_of_day, ret);
+	}
 	if (r < 0) {
 		memset(ret, 0, sizeof(*ret));
 		ret->n_stages = n_stages;

@@ -46,9 +46,17 @@ void heating_path_reading(struct thermostat_input *in, const struct room_reading
 void heating_path_outdoor(struct thermostat_input *in, int32_t mc);
 
 /*
+ * The second of the day to decide at while the wall clock is not known to be
+ * set (a Pi without a clock chip before NTP): any hour may be the night.
+ */
+#define HEATING_PATH_CLOCK_UNSET UINT32_MAX
+
+/*
  * One decision: thermostat_step() at @now_usec (CLOCK_MONOTONIC) and the local
- * second of the day @sec_of_day. Should the thermostat refuse its inputs (it
- * never does with a good clock), @ret says every heater off and to ask again a
+ * second of the day @sec_of_day. With HEATING_PATH_CLOCK_UNSET it decides as
+ * at the night's start holding the higher of floor and day_floor: never colder
+ * than either schedule would be at this hour, whichever hour it is. Should the thermostat refuse
+ * its inputs (it never does with a good clock), @ret says every heater off and to ask again a
  * minute later. Returns thermostat_step()'s result; @ret is filled either way.
  */
 int heating_path_decide(struct thermostat *t, const struct thermostat_input *in, unsigned n_stages,

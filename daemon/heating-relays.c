@@ -10,9 +10,17 @@
  * still to come (the clock went back) or a day old says nothing of the relay
  * now: ignored, with a debug line. A relay that was on is switched off at the
  * start whatever its time, so min_off counts from then.
+ *
+ * The store keeps them by heater name. A reload that lets a plug go (its
+ * heater removed, renamed, or moved to another topic) and gives it to another
+ * heater, or to the same one back, must not switch it on seconds after it went
+ * off: the plugs a reload lets go are kept in memory, by the plug's own
+ * identity, from reload to reload until their min_off is over.
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "daemon/clock.h"
@@ -39,6 +47,130 @@ static void format_time(uint64_t realtime_usec, char *buf, size_t size)
 
 	if (!localtime_r(&t, &tm) || strftime(buf, size, "%H:%M:%S", &tm) == 0)
 		snprintf(buf, size, "?");
+}
+
+/* The plug of @p as one string: what heater_params_same_plug() compares. NULL: no memory. */
+static char *plug_identity(const struct heater_params *p)
+{
+	char *s = NULL;
+
+	/* \x1f between the fields, \x1e for a field not set: neither is in a topic. */
+	if (asprintf(&s, "%d\x1f%s\x1f%s\x1f%d\x1f%s", (int) p->type, p->topic ? p->topic : "\x1e",
+		     p->base_topic ? p->base_topic : "\x1e", p->switch_id,
+		     p->command_topic ? p->command_topic : "\x1e") < 0)
+		return NULL;
+	return s;
+}
+
+/* The longest min_off of @p: in bed at night, or not. */
+static uint64_t longest_min_off(const struct thermostat_params *p)
+{
+	return p->bed_min_off_usec > p->min_off_usec ? p->bed_min_off_usec : p->min_off_usec;
+}
+
+/* Keeps plug @plug (taken) off since @off_usec in @h, in place of what it said of it. */
+static void add_plug_off(struct heating *h, char *plug, uint64_t off_usec)
+{
+	struct plug_off *more;
+
+	for (unsigned k = 0; k < h->n_plugs_off; k++)
+		if (strcmp(h->plugs_off[k].plug, plug) == 0) {
+			free(h->plugs_off[k].plug);
+			h->plugs_off[k] = (struct plug_off){ plug, off_usec };
+			return;
+		}
+	more = realloc(h->plugs_off, (h->n_plugs_off + 1) * sizeof(*more));
+	if (!more) {
+		free(plug);
+		log_warning("heating: out of memory: a plug this reload lets go may be switched on "
+			    "again before its min_off, ignoring");
+		return;
+	}
+	h->plugs_off = more;
+	h->plugs_off[h->n_plugs_off++] = (struct plug_off){ plug, off_usec };
+}
+
+void heating_relays_hand_on(struct heating *h, const struct heating *old)
+{
+	uint64_t now = clock_monotonic_usec(), hold = longest_min_off(&h->thermostat_params);
+
+	if (longest_min_off(&old->thermostat_params) > hold)
+		hold = longest_min_off(&old->thermostat_params);
+	/* Those let go at reloads before, while min_off may still hold. */
+	for (unsigned k = 0; k < old->n_plugs_off; k++) {
+		char *plug;
+
+		if (now - old->plugs_off[k].off_usec >= hold)
+			continue;
+		plug = strdup(old->plugs_off[k].plug);
+		if (plug)
+			add_plug_off(h, plug, old->plugs_off[k].off_usec);
+	}
+	/*
+	 * Those this one lets go: adopted (no heater left) and handed over go on as
+	 * they were. One told ON is switched off now (heating_off()).
+	 */
+	for (unsigned j = 0; j < old->n_stages; j++) {
+		const struct stage *o = &old->stages[j];
+		uint64_t off;
+		char *plug;
+
+		if (!o->heater || o->handed_over || !o->told_known)
+			continue;
+		off = o->told_on ? now : o->told_mono_usec;
+		if (now - off >= hold)
+			continue;
+		plug = plug_identity(&o->params);
+		if (plug)
+			add_plug_off(h, plug, off);
+	}
+}
+
+void heating_relays_forget(struct heating *h)
+{
+	for (unsigned k = 0; k < h->n_plugs_off; k++)
+		free(h->plugs_off[k].plug);
+	free(h->plugs_off);
+	h->plugs_off = NULL;
+	h->n_plugs_off = 0;
+}
+
+/*
+ * Stage @i's plug, let go by a reload (another heater's, or its own on another
+ * topic before): min_off from when it went off. False when it is not such a plug.
+ */
+static bool restore_plug_off(struct heating *h, unsigned i, uint64_t now_rt, uint64_t now_mono)
+{
+	struct stage *s = &h->stages[i];
+	const struct plug_off *found = NULL;
+	char until_text[16], *plug;
+	uint64_t until = 0;
+	int r;
+
+	if (s->plug_held)
+		return true;
+	plug = plug_identity(&s->params);
+	for (unsigned k = 0; plug && k < h->n_plugs_off && !found; k++)
+		if (strcmp(h->plugs_off[k].plug, plug) == 0)
+			found = &h->plugs_off[k];
+	free(plug);
+	if (!found || found->off_usec > now_mono)
+		return false;
+	s->plug_held = true;
+	r = thermostat_relay_restore(h->thermostat, i, false, now_mono - found->off_usec, now_mono,
+				     &until);
+	if (r <= 0) {
+		log_debug("%s: its plug went off %llu s ago at a reload: min_off is over",
+			  s->source,
+			  (unsigned long long) ((now_mono - found->off_usec) / 1000000ULL));
+		return true;
+	}
+	format_time(now_rt + (until - now_mono), until_text, sizeof(until_text));
+	log_info("%s: its plug went off %llu s ago, at a reload (another heater's or another "
+		 "topic's then): min_off holds it off until %s",
+		 s->source, (unsigned long long) ((now_mono - found->off_usec) / 1000000ULL),
+		 until_text);
+	return true;
 }
 
 static void restore_stage(struct heating *h, unsigned i, struct store *store, uint64_t now_rt,
@@ -78,6 +210,9 @@ static void restore_stage(struct heating *h, unsigned i, struct store *store, ui
 			log_info("%s: on, and kept on through the reload", s->source);
 		return;
 	}
+	/* Not adopted nor taken over: a plug a reload let go holds what it knew. */
+	if (!s->adopted && !s->taken_over && restore_plug_off(h, i, now_rt, now_mono))
+		return;
 	if (s->new_plug) {
 		log_info("%s: another plug since the reload: its relay starts afresh", s->source);
 		return;

@@ -31,6 +31,8 @@ static void arm_timer(struct heating *h, uint64_t at)
 	}
 	if (heating_relays_due(h) < at)
 		at = heating_relays_due(h); /* the step then keeps what switched */
+	if (h->stale_alert_due_usec && h->stale_alert_due_usec < at)
+		at = h->stale_alert_due_usec;
 	(void) event_deadline_set(&h->wake, at);
 }
 
@@ -99,8 +101,9 @@ static bool carry_out(struct stage *s, const struct heater_decision *d,
 /*
  * The local time of day the thermostat plans on. While the wall clock is not
  * known to be set (a Pi without a clock chip, before NTP: 1970, or hours behind
- * from fake-hwclock), any hour may really be the night: heating is told it is
- * the night's start, so the floor holds at every hour until the clock is set.
+ * from fake-hwclock), any hour may really be the night, or the day:
+ * HEATING_PATH_CLOCK_UNSET, and heating holds the higher of floor and day_floor
+ * at every hour until the clock is set (heating_path_decide()).
  * Checked at each step until it is, then no more (timesyncd does not unsync).
  */
 static unsigned local_second_of_day(struct heating *h)
@@ -111,16 +114,17 @@ static unsigned local_second_of_day(struct heating *h)
 	if (!h->clock_set) {
 		h->clock_set = clock_wall_is_set((int64_t) t, CLOCK_TIMESYNC_DIR, CLOCK_RTC_DIR);
 		if (!h->clock_set && !h->clock_unset_told)
-			log_warning("heating: the wall clock is not set yet (no NTP "
-				    "synchronisation since boot): the night floor holds at every "
-				    "hour until it is (a Pi without internet needs an NTP server "
-				    "on the network, or a clock chip)");
+			log_warning(
+			    "heating: the wall clock is not set yet (no NTP synchronisation "
+			    "since boot): the higher of floor and day_floor holds at every "
+			    "hour until it is (a Pi without internet needs an NTP server on "
+			    "the network, or a clock chip)");
 		else if (h->clock_set && h->clock_unset_told)
 			log_info("heating: the wall clock is set; the night window applies again");
 		h->clock_unset_told = !h->clock_set;
 	}
 	if (!h->clock_set)
-		return h->in.night_start_min * 60;
+		return HEATING_PATH_CLOCK_UNSET;
 	if (!localtime_r(&t, &tm))
 		return 0;
 	return (unsigned) (tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec);
@@ -182,6 +186,7 @@ static void step(struct heating *h)
 		log_error_errno(r, "heating: the thermostat refused its inputs, heaters off");
 	} else {
 		heating_raise_or_clear(h, d.alerts_raised, d.alerts_cleared, NULL);
+		heating_stale_alert_due(h, now);
 		heating_model_step(h, &d, &learned, now);
 	}
 	for (unsigned i = 0; i < h->n_stages; i++) {
@@ -500,6 +505,7 @@ struct heating *heating_free(struct heating *h)
 		heater_free(h->stages[i].heater);
 	}
 	thermostat_free(h->thermostat);
+	heating_relays_forget(h);
 	sd_event_unref(h->event);
 	free(h);
 	return NULL;

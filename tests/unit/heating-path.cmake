@@ -7,3 +7,6 @@ bedroomd_unit_test(heating-model SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-heating-
 # Two thermometers, one goes silent: heating follows the value the room publishes.
 bedroomd_unit_test(room-fallback SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-room-fallback.c
 	LIBS bedroomd-heating-path)
+# Relay care across a reload, by the plug: min_off holds a plug a reload let go, whoever drives it next.
+bedroomd_unit_test(heating-relays SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-heating-relays.c
+	LIBS bedroomd-daemon)

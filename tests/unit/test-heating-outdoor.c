@@ -396,6 +396,107 @@ static void test_silence_timer_rests_once_heating_is_off(void **state)
 	assert_int_equal(dispatched, 1);
 }
 
+/*
+ * A value too old is not used: the thermostat is told the outdoor temperature
+ * is unknown (one warning), the state keeps the last value and its time, a
+ * retained copy of it (a reconnect) does not make it new, a new one is used
+ * again (one info line).
+ */
+static void test_old_value_goes_unused_until_a_new_one(void **state)
+{
+	struct fixture *f = *state;
+	int64_t t;
+	char *log, *text;
+
+	/* The daemon's is 3 h. */
+	f->h.outdoor.max_age_usec = 50 * 1000;
+	receive(&f->h, "14.5", false);
+	t = state_time(&f->h);
+	assert_true(f->h.in.outdoor_known);
+	log = run_loop(f, 300);
+	assert_non_null(strstr(log, "heating: no new outdoor temperature on 'garden/t' for 0 min "
+				    "(the last, 14.5 °C, is in the state): too old to use"));
+	assert_null(strstr(strstr(log, "no new outdoor") + 1, "no new outdoor"));
+	free(log);
+	assert_false(f->h.in.outdoor_known);
+	assert_true(f->h.outdoor.stale);
+	text = state_text(&f->h);
+	assert_int_equal(strncmp(text, "{\"temperature\":14.5,\"time\":\"", 28), 0);
+	free(text);
+	assert_true(state_time(&f->h) == t);
+
+	/* Said once: the timer rests. */
+	log = run_loop(f, 200);
+	assert_null(strstr(log, "no new outdoor"));
+	free(log);
+
+	/* The broker's retained copy of the dead sensor's last value: still too old. */
+	log = received(&f->h, "14.5", true);
+	assert_null(strstr(log, "again"));
+	free(log);
+	assert_false(f->h.in.outdoor_known);
+
+	/* A new value: used, and said. */
+	log = received(&f->h, "3", false);
+	assert_non_null(strstr(log, "heating: outdoor temperature on 'garden/t' again: 3.0 °C, "
+				    "used for the pre-heat and the model"));
+	free(log);
+	assert_true(f->h.in.outdoor_known && f->h.in.outdoor_c == 3.0);
+	assert_false(f->h.outdoor.stale);
+
+	/* ...until it is too old in its turn. */
+	log = run_loop(f, 300);
+	assert_non_null(strstr(log, "no new outdoor temperature"));
+	free(log);
+	assert_false(f->h.in.outdoor_known);
+}
+
+/* A retained value, of unknown age, is used as one that came when it arrived. */
+static void test_retained_value_ages_from_its_arrival(void **state)
+{
+	struct fixture *f = *state;
+	char *log;
+
+	f->h.outdoor.max_age_usec = 100 * 1000;
+	receive(&f->h, "9", true);
+	assert_true(f->h.in.outdoor_known);
+	log = run_loop(f, 40);
+	free(log);
+	assert_true(f->h.in.outdoor_known);
+	log = run_loop(f, 300);
+	assert_non_null(strstr(log, "(the last, 9.0 °C, came retained, its age unknown)"));
+	free(log);
+	assert_false(f->h.in.outdoor_known);
+}
+
+/* A reload carries a value's age on: one too old stays so, one in use goes stale in time. */
+static void test_reload_carries_the_age(void **state)
+{
+	struct fixture *f = *state;
+	struct heating h;
+	char *log;
+
+	f->h.outdoor.max_age_usec = 50 * 1000;
+	receive(&f->h, "-2", false);
+	heating_init(f, &h, true);
+	heating_outdoor_adopt(&h, &f->h);
+	assert_true(h.in.outdoor_known);
+	heating_outdoor_done(&f->h); /* the old heating is gone */
+	log = run_loop(f, 300);
+	assert_non_null(strstr(log, "no new outdoor temperature"));
+	free(log);
+	assert_false(h.in.outdoor_known);
+
+	heating_outdoor_init(&f->h);
+	heating_outdoor_adopt(&f->h, &h);
+	assert_false(f->h.in.outdoor_known);
+	assert_true(f->h.outdoor.stale);
+	log = state_text(&f->h);
+	assert_int_equal(strncmp(log, "{\"temperature\":-2.0,", 20), 0);
+	free(log);
+	heating_done(&h);
+}
+
 static void test_no_topic_no_timer(void **state)
 {
 	struct fixture *f = *state;
@@ -430,6 +531,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_silence_timer_rests_once_heating_is_off, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_no_topic_no_timer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_old_value_goes_unused_until_a_new_one, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_retained_value_ages_from_its_arrival, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_reload_carries_the_age, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

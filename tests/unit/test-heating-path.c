@@ -157,6 +157,43 @@ static void test_reading_and_decide(void **state)
 	thermostat_free(t);
 }
 
+/*
+ * The wall clock not known to be set: any hour may be the day, so a day_floor
+ * above the night's floor holds too, and the night's floor with a lower one.
+ */
+static void test_clock_unset_holds_the_higher_floor(void **state)
+{
+	struct thermostat_input in;
+	struct thermostat_params p;
+	struct thermostat_decision d;
+	struct thermostat *t = NULL;
+
+	(void) state;
+	thermostat_params_init(&p);
+	thermostat_input_init(&in);
+	in.floor_c = 18.0;
+	in.day_floor_enabled = true;
+	in.day_floor_c = 20.0;
+	/* 19 °C: below the day floor, above the night's */
+	heating_path_reading(&in, &(struct room_reading){ true, 19000, 100 * SEC });
+	assert_int_equal(thermostat_new(&p, &t), 0);
+	assert_int_equal(heating_path_decide(t, &in, 1, 100 * SEC, HEATING_PATH_CLOCK_UNSET, &d),
+			 0);
+	assert_true(d.floor_c == 20.0);
+	assert_true(d.stage[0].on);
+	thermostat_free(t);
+
+	/* a day floor below the night's: the night's holds, as before */
+	in.day_floor_c = 16.0;
+	heating_path_reading(&in, &(struct room_reading){ true, 17000, 100 * SEC });
+	assert_int_equal(thermostat_new(&p, &t), 0);
+	assert_int_equal(heating_path_decide(t, &in, 1, 100 * SEC, HEATING_PATH_CLOCK_UNSET, &d),
+			 0);
+	assert_true(d.floor_c == 18.0);
+	assert_true(d.stage[0].on);
+	thermostat_free(t);
+}
+
 static int at(struct heating_replay *r, uint64_t now, const int32_t *mc)
 {
 	struct temp_reading reading = { .value_mc = mc ? *mc : 0 };
@@ -227,6 +264,7 @@ int main(void)
 		cmocka_unit_test(test_sensor_params),
 		cmocka_unit_test(test_thermostat_params_and_input),
 		cmocka_unit_test(test_reading_and_decide),
+		cmocka_unit_test(test_clock_unset_holds_the_higher_floor),
 		cmocka_unit_test(test_replay_goes_through_the_checks),
 	};
 

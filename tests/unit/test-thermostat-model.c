@@ -488,11 +488,43 @@ static void test_margin_quantile(void **state)
 	assert_true(mean == 0 && hi == 0);
 }
 
+/*
+ * An outdoor temperature that was given and is unknown now (its thermometer
+ * silent for hours) is not held: the fit learns nothing from the readings
+ * without it, and learns again once it is back.
+ */
+static void test_identify_outdoor_lost(void **state)
+{
+	struct thermostat_ident id;
+	uint64_t t = 0;
+	double n;
+
+	(void) state;
+	ident_init(&id);
+	for (int k = 0; k < 600; k++, t += 60 * S) {
+		if (k % 30 == 0)
+			ident_input(&id, t, (k / 30) % 2);
+		ident_reading(&id, t, 18.0 + 0.01 * (k % 30), 5.0, true);
+	}
+	n = id.lng.n;
+	assert_true(n > 10);
+	for (int k = 0; k < 60; k++, t += 60 * S)
+		ident_reading(&id, t, 18.0 + 0.01 * (k % 30), NAN, true);
+	/* nothing added */
+	assert_true(id.lng.n == n);
+	assert_false(isfinite(id.prev_out));
+	n = id.lng.n;
+	for (int k = 0; k < 60; k++, t += 60 * S)
+		ident_reading(&id, t, 18.0 + 0.01 * (k % 30), 4.0, true);
+	assert_true(id.lng.n > n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_identify),
 		cmocka_unit_test(test_identify_flooded),
+		cmocka_unit_test(test_identify_outdoor_lost),
 		cmocka_unit_test(test_learn_in_loop),
 		cmocka_unit_test(test_plan_floor_turned_down),
 		cmocka_unit_test(test_plan_holds_floor),

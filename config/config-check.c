@@ -2,10 +2,12 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "actuators/heater-defaults.h"
+#include "config/config-escape.h"
 #include "config/config-parser.h"
 #include "config/config-reminder.h"
 #include "config/config-value.h"
@@ -268,6 +270,68 @@ static void check_state_dir(struct parser *p)
 		       stat(parent, &st) == 0 ? "is not a directory" : "does not exist");
 }
 
+/*
+ * The free text that goes out as it is: into Home Assistant's discovery
+ * configs (names), to the phone (titles, messages) and into events. jansson
+ * refuses what is not UTF-8, so one Latin-1 byte in a title would leave its
+ * entities and notifications out; a control character would garble them.
+ */
+static const struct {
+	const char *section, *key;
+} shown_texts[] = {
+	{ "homeassistant", "device_name" }, { "reminder", "title" },
+	{ "reminder", "message" },          { "reminder", "time_up_message" },
+	{ "cramps", "frequency_message" },  { "cramps", "one_sided_message" },
+	{ "cramps", "spread_message" },
+};
+
+static void check_text(struct parser *p, unsigned line, const char *key, const char *value)
+{
+	static const char *const why[] = {
+		[CONFIG_TEXT_NOT_UTF8] = "it is not UTF-8: is the file saved in another encoding, "
+					 "such as Latin-1? Save it as UTF-8",
+		[CONFIG_TEXT_CONTROL] = "a control character",
+		[CONFIG_TEXT_NONCHARACTER] = "a noncharacter",
+	};
+	enum config_text_problem problem;
+	char *shown;
+
+	if (!line || !value)
+		return; /* a default: bedroomd's own words */
+	problem = config_text_check(value);
+	if (problem == CONFIG_TEXT_OK)
+		return;
+	shown = config_escape(value);
+	parser_error(p, line, "'%s' is not text Home Assistant and the phone can show: '%s' (%s)",
+		     key, shown ? shown : "?", why[problem]);
+	free(shown);
+}
+
+/* Each text of shown_texts: every one that is wrong is said (each is its own mistake). */
+static void check_texts(struct parser *p)
+{
+	for (size_t t = 0; t < sizeof(shown_texts) / sizeof(shown_texts[0]); t++) {
+		const char *section = shown_texts[t].section, *key = shown_texts[t].key;
+		const struct section_spec *spec = config_section_find(section, strlen(section));
+		size_t index, n = 1;
+		const struct key_spec *k = config_key_find(section, key, &index);
+		char *items = (char *) p->config;
+
+		if (!k)
+			continue;
+		if (spec && spec->named)
+			items = parser_items(p, spec, &n);
+		else
+			spec = NULL;
+		for (size_t i = 0; i < n; i++) {
+			char *base = spec ? items + i * spec->item_size : items;
+
+			check_text(p, parser_key_line(p, spec, i, section, key), key,
+				   *(char **) (base + k->offset));
+		}
+	}
+}
+
 /* Every named item: a type, and only keys that apply to it. */
 static void check_items(struct parser *p, const struct section_spec *spec)
 {
@@ -328,6 +392,7 @@ void config_check(struct parser *p)
 	if (m->password_file && !m->username)
 		parser_error(p, parser_key_line(p, NULL, 0, "mqtt", "password_file"),
 			     "'password_file' is set but 'username' is not");
+	check_texts(p);
 	check_heating(p);
 	check_heaters_have_a_thermometer(p);
 	check_state_dir(p);

@@ -78,3 +78,35 @@ char *config_escape(const char *s)
 	out[used] = '\0';
 	return out;
 }
+
+enum config_text_problem config_text_check(const char *s)
+{
+	size_t len = strlen(s);
+
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		int n = config_utf8_next(s + i, len - i, &cp);
+
+		if (n < 0)
+			return CONFIG_TEXT_NOT_UTF8;
+		if (config_is_control(cp))
+			return CONFIG_TEXT_CONTROL;
+		if (config_is_noncharacter(cp))
+			return CONFIG_TEXT_NONCHARACTER;
+		i += (size_t) n;
+	}
+	return CONFIG_TEXT_OK;
+}
+
+size_t config_utf8_fit(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n <= max)
+		return n;
+	/* s[max] is the first byte left out: back up while it continues a character. */
+	n = max;
+	while (n > 0 && ((unsigned char) s[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}

@@ -39,3 +39,25 @@ static inline bool config_is_noncharacter(uint32_t cp)
  * frees, or NULL when out of memory.
  */
 char *config_escape(const char *s);
+
+/* What keeps a string from being text bedroomd sends on: see config_text_check(). */
+enum config_text_problem {
+	CONFIG_TEXT_OK,
+	CONFIG_TEXT_NOT_UTF8,     /* a byte that is not well-formed UTF-8 (a Latin-1 'ä') */
+	CONFIG_TEXT_CONTROL,      /* a control character (config_is_control()) */
+	CONFIG_TEXT_NONCHARACTER, /* a noncharacter (config_is_noncharacter()) */
+};
+
+/*
+ * Whether @s is text that MQTT (topics), JSON (jansson refuses what is not
+ * UTF-8) and Home Assistant take as it is: well-formed UTF-8 without control
+ * characters or noncharacters. The first problem found, or CONFIG_TEXT_OK.
+ */
+enum config_text_problem config_text_check(const char *s);
+
+/*
+ * How many bytes of @s fit in @max, ending before a character: a cut never
+ * splits a UTF-8 sequence (JSON would refuse the half). strlen(@s) when it
+ * fits whole.
+ */
+size_t config_utf8_fit(const char *s, size_t max);

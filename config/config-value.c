@@ -233,19 +233,17 @@ const char *config_topic_problem(const char *topic)
 	if (len == 0 || len > 200 || topic[0] == '/' || topic[len - 1] == '/' ||
 	    strpbrk(topic, "+#"))
 		return "no '+' or '#', no '/' at either end, at most 200 characters";
-	for (size_t i = 0; i < len;) {
-		uint32_t cp;
-		int n = config_utf8_next(topic + i, len - i, &cp);
-
-		if (n < 0)
-			return "it is not UTF-8, as MQTT requires: is the file saved in another "
-			       "encoding, such as Latin-1? Save it as UTF-8";
-		if (config_is_control(cp))
-			return "a control character, which MQTT topics cannot hold";
+	switch (config_text_check(topic)) {
+	case CONFIG_TEXT_OK:
+		break;
+	case CONFIG_TEXT_NOT_UTF8:
+		return "it is not UTF-8, as MQTT requires: is the file saved in another "
+		       "encoding, such as Latin-1? Save it as UTF-8";
+	case CONFIG_TEXT_CONTROL:
+		return "a control character, which MQTT topics cannot hold";
+	case CONFIG_TEXT_NONCHARACTER:
 		/* Unicode's, never characters: mosquitto refuses them as it does control ones. */
-		if (config_is_noncharacter(cp))
-			return "a noncharacter, which MQTT topics cannot hold";
-		i += (size_t) n;
+		return "a noncharacter, which MQTT topics cannot hold";
 	}
 	return NULL;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "config/config-escape.h"
 #include "control/clock-set.h"
 #include "daemon/clock.h"
 
@@ -32,19 +33,6 @@ static void set_aside(char *buf, size_t size, const char *what, const char *valu
 
 	if (n < size)
 		snprintf(buf + n, size - n, "%s%s '%.40s'", n ? "; " : "", what, value);
-}
-
-/* How much of @s fits in @max bytes, ending before a character: UTF-8 stays whole. */
-static size_t utf8_fit(const char *s, size_t max)
-{
-	size_t n = strlen(s);
-
-	if (n <= max)
-		return n;
-	n = max;
-	while (n > 0 && ((unsigned char) s[n] & 0xC0) == 0x80)
-		n--;
-	return n;
 }
 
 static int fail(const char **ret_reason, const char *reason, int r)
@@ -156,7 +144,7 @@ int cramp_command_parse(const void *data, size_t len, int64_t now_s, struct cram
 			set_aside(c.set_aside, sizeof(c.set_aside),
 				  "site (not calf, foot, thigh or buttock)", site);
 		if (note) {
-			size_t n = utf8_fit(note, CRAMP_NOTE_MAX);
+			size_t n = config_utf8_fit(note, CRAMP_NOTE_MAX);
 
 			memcpy(c.note, note, n);
 			c.note[n] = '\0';

@@ -520,6 +520,9 @@ int ha_announce_configure(struct ha_announce *a, const struct config *c, struct 
 	r = ha_discovery_build(c, BEDROOMD_VERSION, &next);
 	if (r < 0)
 		return r;
+	for (size_t i = 0; ha->discovery && i < next->n_left_out; i++)
+		log_warning("Home Assistant: leaving out %s; the rest is announced",
+			    next->left_out[i]);
 	if (ha->discovery) {
 		removals_drop_announced(a, next);
 		r = removals_add_gone(a, next);

@@ -14,13 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/config-escape.h"
 #include "control/reminder-run.h"
 
 struct builder {
 	const struct config *c;
 	const char *version;
 	struct ha_discovery *d;
-	int error;
 };
 
 static json_t *below(const struct builder *b, const char *suffix)
@@ -34,53 +34,127 @@ static json_t *below(const struct builder *b, const char *suffix)
 /* Configs above this are not ours: bedroomd's are a few hundred bytes. */
 #define CONFIG_MAX 16384
 
-/* What every entity carries: its id, the device it belongs to, its origin, availability. */
-static json_t *common(const struct builder *b, const char *object, const char *name)
+/* Entity names (labels) are cut to this many bytes, on a character, with an ellipsis. */
+#define LABEL_MAX 160
+#define ELLIPSIS  "\u2026"
+
+/*
+ * What every entity carries: its id, the device it belongs to, its origin and,
+ * if @available, availability. NULL with the reason in @error (jansson refuses
+ * text that is not UTF-8).
+ */
+static json_t *common(const struct builder *b, const char *object, const char *name, bool available,
+		      json_error_t *error)
 {
 	const char *node = b->c->daemon.node_id;
+	json_t *config;
 
-	return json_pack("{s:s, s:o, s:{s:[o], s:s, s:s, s:s, s:s}, s:{s:s, s:s}, s:o}", "name",
-			 name, "unique_id", json_sprintf(ID_PREFIX "%s_%s", node, object), "device",
-			 "identifiers", json_sprintf(ID_PREFIX "%s", node), "name",
-			 b->c->homeassistant.device_name, "manufacturer", "bedroomd", "model",
-			 "bedroomd", "sw_version", b->version, "origin", "name", "bedroomd",
-			 "sw_version", b->version, "availability_topic", below(b, "availability"));
+	config = json_pack_ex(
+	    error, 0, "{s:s, s:o, s:{s:[o], s:s, s:s, s:s, s:s}, s:{s:s, s:s}}", "name", name,
+	    "unique_id", json_sprintf(ID_PREFIX "%s_%s", node, object), "device", "identifiers",
+	    json_sprintf(ID_PREFIX "%s", node), "name", b->c->homeassistant.device_name,
+	    "manufacturer", "bedroomd", "model", "bedroomd", "sw_version", b->version, "origin",
+	    "name", "bedroomd", "sw_version", b->version);
+	if (config && available &&
+	    json_object_set_new(config, "availability_topic", below(b, "availability")) < 0) {
+		snprintf(error->text, sizeof(error->text), "out of memory");
+		json_decref(config);
+		return NULL;
+	}
+	return config;
 }
 
-/* Adds one entity; takes @fields (its own keys), also on failure. */
-static void add(struct builder *b, const char *component, const char *object, const char *name,
-		json_t *fields)
+/* Notes that the @component @object is left out, and why, for the daemon's log. */
+static void left_out(struct ha_discovery *d, const char *component, const char *object,
+		     const char *why)
+{
+	char **grown = realloc(d->left_out, (d->n_left_out + 1) * sizeof(*grown));
+
+	if (!grown)
+		return; /* not said: there is no memory to say it with */
+	d->left_out = grown;
+	if (asprintf(&d->left_out[d->n_left_out], "the %s '%s': %s", component, object, why) >= 0)
+		d->n_left_out++;
+}
+
+/*
+ * Adds one entity; takes @fields (its own keys), also on failure. An entity
+ * whose config cannot be built is left out, and said in d->left_out: the
+ * others, and the heating, go on without it.
+ */
+static void add_entity(struct builder *b, const char *component, const char *object,
+		       const char *name, bool available, json_t *fields)
 {
 	struct ha_discovery *d = b->d;
 	struct ha_entity *grown, e = { 0 };
+	json_error_t error = { .text = "out of memory" };
 	json_t *config = NULL;
 
-	if (b->error)
-		goto out;
-	config = common(b, object, name);
-	if (!config || !fields || json_object_update(config, fields) < 0)
-		goto nomem;
+	if (!fields)
+		goto fail;
+	config = common(b, object, name, available, &error);
+	if (!config)
+		goto fail;
+	if (json_object_update(config, fields) < 0) {
+		snprintf(error.text, sizeof(error.text), "out of memory");
+		goto fail;
+	}
 	e.payload = json_dumps(config, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(6));
 	e.object = strdup(object);
 	if (asprintf(&e.topic, "%s/%s/%s/%s/config", b->c->homeassistant.discovery_prefix,
 		     component, b->c->daemon.node_id, object) < 0)
 		e.topic = NULL;
 	if (!e.payload || !e.object || !e.topic)
-		goto nomem;
+		goto fail;
 	grown = realloc(d->entities, (d->n_entities + 1) * sizeof(*grown));
 	if (!grown)
-		goto nomem;
+		goto fail;
 	d->entities = grown;
 	d->entities[d->n_entities++] = e;
 	goto out;
-nomem:
+fail:
 	free(e.object);
 	free(e.topic);
 	free(e.payload);
-	b->error = -ENOMEM;
+	left_out(d, component, object, error.text);
 out:
 	json_decref(config);
 	json_decref(fields);
+}
+
+static void add(struct builder *b, const char *component, const char *object, const char *name,
+		json_t *fields)
+{
+	add_entity(b, component, object, name, true, fields);
+}
+
+/*
+ * A button whose command is meant to wait: without availability, so Home
+ * Assistant lets it be pressed while bedroomd is offline (it refuses a press
+ * on an unavailable entity), and the broker keeps the QoS 1 command for
+ * bedroomd's persistent session until it is back.
+ */
+static void add_waiting_button(struct builder *b, const char *object, const char *name,
+			       json_t *fields)
+{
+	add_entity(b, "button", object, name, false, fields);
+}
+
+/*
+ * "@before@text@after" in @buf (LABEL_MAX + 1 bytes), @text cut on a
+ * character, with an ellipsis, if it all would not fit: a label is never cut
+ * inside a UTF-8 sequence, which JSON would refuse.
+ */
+static void label(char *buf, const char *before, const char *text, const char *after)
+{
+	size_t fixed = strlen(before) + strlen(after), n;
+
+	assert(fixed + strlen(ELLIPSIS) <= LABEL_MAX);
+	n = config_utf8_fit(text, LABEL_MAX - fixed);
+	if (text[n] != '\0')
+		n = config_utf8_fit(text, LABEL_MAX - fixed - strlen(ELLIPSIS));
+	snprintf(buf, LABEL_MAX + 1, "%s%.*s%s%s", before, (int) n, text,
+		 text[n] != '\0' ? ELLIPSIS : "", after);
 }
 
 /* The night floor as a thermostat: the target is the floor, "heat" or "off". */
@@ -222,10 +296,11 @@ static void add_buttons(struct builder *b)
 		snprintf(press, sizeof(press), "%s}", buttons[i].payload);
 		snprintf(at_press, sizeof(at_press), "%s,\"pressed\":\"{{ now().isoformat() }}\"}",
 			 buttons[i].payload);
-		add(b, "button", buttons[i].object, buttons[i].name,
-		    json_pack("{s:o, s:s, s:s, s:i, s:b, s:s}", "command_topic", below(b, "cramp"),
-			      "payload_press", press, "command_template", at_press, "qos", 1,
-			      "retain", false, "icon", "mdi:foot-print"));
+		add_waiting_button(b, buttons[i].object, buttons[i].name,
+				   json_pack("{s:o, s:s, s:s, s:i, s:b, s:s}", "command_topic",
+					     below(b, "cramp"), "payload_press", press,
+					     "command_template", at_press, "qos", 1, "retain",
+					     false, "icon", "mdi:foot-print"));
 	}
 }
 
@@ -233,14 +308,16 @@ static void add_buttons(struct builder *b)
 static void add_answer_button(struct builder *b, const char *name, const char *title,
 			      const char *action, const char *icon)
 {
-	char object[64], label[160], topic[64];
+	char object[64], shown[LABEL_MAX + 1], after[32], topic[64];
 
 	snprintf(object, sizeof(object), "%s_%s", name, action);
-	snprintf(label, sizeof(label), "%s %s", title, action);
+	snprintf(after, sizeof(after), " %s", action);
+	label(shown, "", title, after);
 	snprintf(topic, sizeof(topic), "reminder/%s", name);
-	add(b, "button", object, label,
-	    json_pack("{s:o, s:s, s:i, s:b, s:s}", "command_topic", below(b, topic),
-		      "payload_press", action, "qos", 1, "retain", false, "icon", icon));
+	add_waiting_button(b, object, shown,
+			   json_pack("{s:o, s:s, s:i, s:b, s:s}", "command_topic", below(b, topic),
+				     "payload_press", action, "qos", 1, "retain", false, "icon",
+				     icon));
 }
 
 /*
@@ -256,7 +333,7 @@ static void add_reminders(struct builder *b)
 	for (size_t i = 0; i < b->c->n_reminders; i++) {
 		const struct config_reminder *r = &b->c->reminders[i];
 		struct reminder_params p;
-		char object[64], label[160], value[160], attributes[160];
+		char object[64], shown[LABEL_MAX + 1], value[160], attributes[320];
 
 		if (!r->enabled)
 			continue;
@@ -264,12 +341,20 @@ static void add_reminders(struct builder *b)
 		if (r->title)
 			p.title = r->title;
 		snprintf(object, sizeof(object), "reminder_%s_next", r->name);
-		snprintf(label, sizeof(label), "Next reminder: %s", p.title);
+		label(shown, "Next reminder: ", p.title, "");
 		/* Reminder names are a-z, 0-9 and '_': safe inside the quotes. */
 		snprintf(value, sizeof(value), "{{ value_json.reminders['%s'].next }}", r->name);
+		/*
+		 * The run as attributes, its state as run_state: Home Assistant drops
+		 * an attribute named "state" (MQTT_ATTRIBUTES_BLOCKED), as it does
+		 * name, icon, unique_id and the like.
+		 */
 		snprintf(attributes, sizeof(attributes),
-			 "{{ value_json.reminders['%s'] | tojson }}", r->name);
-		add(b, "sensor", object, label,
+			 "{%% set r = value_json.reminders['%s'] %%}{{ {'run_state': r.state, "
+			 "'id': r.id, 'attempt': r.attempt, 'ends': r.ends, 'next': r.next} | "
+			 "tojson }}",
+			 r->name);
+		add(b, "sensor", object, shown,
 		    json_pack("{s:o, s:s, s:s, s:o, s:s, s:s}", "state_topic", below(b, "state"),
 			      "value_template", value, "device_class", "timestamp",
 			      "json_attributes_topic", below(b, "state"),
@@ -343,10 +428,6 @@ int ha_discovery_build(const struct config *c, const char *version, struct ha_di
 		add_reminders(&b);
 		add_events(&b);
 	}
-	if (b.error < 0) {
-		ha_discovery_free(b.d);
-		return b.error;
-	}
 	*ret = b.d;
 	return 0;
 }
@@ -361,6 +442,9 @@ struct ha_discovery *ha_discovery_free(struct ha_discovery *d)
 		free(d->entities[i].payload);
 	}
 	free(d->entities);
+	for (size_t i = 0; i < d->n_left_out; i++)
+		free(d->left_out[i]);
+	free(d->left_out);
 	free(d);
 	return NULL;
 }

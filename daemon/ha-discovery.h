@@ -9,7 +9,8 @@
  * Home Assistant MQTT discovery, as data: which entities a configuration gives
  * (one device, its climate, sensors, binary sensors, buttons and events) and
  * the retained config each is announced with. Pure: no I/O, no clock, no
- * logging; the daemon publishes what this builds (daemon/ha-announce.c).
+ * logging; the daemon publishes what this builds (daemon/ha-announce.c), and
+ * logs what it left out.
  */
 
 struct ha_entity {
@@ -21,12 +22,22 @@ struct ha_entity {
 struct ha_discovery {
 	struct ha_entity *entities;
 	size_t n_entities;
+	/*
+	 * The entities whose config could not be built, not announced: "the
+	 * sensor 'reminder_x_next': Invalid UTF-8 string", one each, for the log.
+	 */
+	char **left_out;
+	size_t n_left_out;
 };
 
 /*
  * Builds the entities of @c (whose defaults are applied) for a bedroomd of
- * @version. With discovery off the list is empty. Returns 0 and a new list
- * in *ret (free with ha_discovery_free()), or -ENOMEM.
+ * @version. With discovery off the list is empty. An entity whose config
+ * cannot be built (text jansson refuses, no memory for it) is left out and
+ * said in left_out, never the whole list: Home Assistant's entities must not
+ * keep the daemon from starting. Returns 0 and a new list in *ret (free with
+ * ha_discovery_free()), or -ENOMEM when there is no memory for the list
+ * itself.
  */
 int ha_discovery_build(const struct config *c, const char *version, struct ha_discovery **ret);
 

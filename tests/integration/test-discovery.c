@@ -170,7 +170,12 @@ static void test_every_config_is_retained_json_of_one_device(void **state)
 		snprintf(want, sizeof(want), "bedroomd_%s_%s", f->node, objects[i][1]);
 		assert_string_equal(str(j, "unique_id"), want);
 		snprintf(want, sizeof(want), "%s/availability", f->base);
-		assert_string_equal(str(j, "availability_topic"), want);
+		/* Buttons whose QoS 1 press waits on the broker: pressable while bedroomd is off.
+		 */
+		if (strcmp(objects[i][0], "button") == 0)
+			assert_null(json_object_get(j, "availability_topic"));
+		else
+			assert_string_equal(str(j, "availability_topic"), want);
 		snprintf(want, sizeof(want), "bedroomd_%s", f->node);
 		assert_string_equal(
 		    json_string_value(json_array_get(json_object_get(device, "identifiers"), 0)),

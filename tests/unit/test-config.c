@@ -373,6 +373,33 @@ static void test_value_parsers(void **state)
 	assert_false(config_name_is_valid("guest room"));
 }
 
+/* Free text that goes out as it is, and a cut that keeps a character whole. */
+static void test_text_check_and_utf8_fit(void **state)
+{
+	(void) state;
+	assert_int_equal(config_text_check(""), CONFIG_TEXT_OK);
+	assert_int_equal(config_text_check("Gro\xc3\x9f"
+					   "es Zimmer \xe2\x80\x93 \xf0\x9f\x9b\x8f"),
+			 CONFIG_TEXT_OK);
+	assert_int_equal(config_text_check("Gro\xdf"
+					   "es Zimmer"),
+			 CONFIG_TEXT_NOT_UTF8);
+	assert_int_equal(config_text_check("cut \xc3"), CONFIG_TEXT_NOT_UTF8);
+	assert_int_equal(config_text_check("tab\there"), CONFIG_TEXT_CONTROL);
+	assert_int_equal(config_text_check("csi \xc2\x9b"), CONFIG_TEXT_CONTROL);
+	assert_int_equal(config_text_check("\xef\xbf\xbe"), CONFIG_TEXT_NONCHARACTER);
+	/* "ä" is two bytes, "–" three, the bed four: a cut backs up to the character's start. */
+	assert_int_equal(config_utf8_fit("abc", 5), 3);
+	assert_int_equal(config_utf8_fit("abc", 3), 3);
+	assert_int_equal(config_utf8_fit("abc", 2), 2);
+	assert_int_equal(config_utf8_fit("a\xc3\xa4", 2), 1);
+	assert_int_equal(config_utf8_fit("a\xc3\xa4", 3), 3);
+	assert_int_equal(config_utf8_fit("a\xe2\x80\x93z", 3), 1);
+	assert_int_equal(config_utf8_fit("a\xe2\x80\x93z", 4), 4);
+	assert_int_equal(config_utf8_fit("\xf0\x9f\x9b\x8f", 3), 0);
+	assert_int_equal(config_utf8_fit("abc", 0), 0);
+}
+
 static void check_escape(const char *in, const char *want)
 {
 	char *got = config_escape(in);
@@ -476,6 +503,7 @@ int main(void)
 		cmocka_unit_test(test_value_parsers),
 		cmocka_unit_test(test_reminder_values),
 		cmocka_unit_test(test_escape),
+		cmocka_unit_test(test_text_check_and_utf8_fit),
 	};
 	const char *testdata = getenv("TESTDATA");
 

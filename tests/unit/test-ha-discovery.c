@@ -103,6 +103,17 @@ static char *render_now(const char *template, const char *now)
 	return out;
 }
 
+/* The buttons whose commands wait on the broker for bedroomd: cramps and reminder answers. */
+static bool waits(const char *object)
+{
+	size_t n = strlen(object);
+
+	return strncmp(object, "cramp", 5) == 0
+		   ? strcmp(object, "cramp_event") != 0 && strcmp(object, "cramps_7d") != 0
+		   : (n > 5 && strcmp(object + n - 5, "_done") == 0) ||
+			 (n > 8 && strcmp(object + n - 8, "_started") == 0);
+}
+
 static void test_full_configuration_gives_every_entity(void **state)
 {
 	static const char *const objects[] = {
@@ -133,7 +144,11 @@ static void test_every_config_names_device_origin_and_availability(void **state)
 		assert_non_null(j);
 		snprintf(want, sizeof(want), "bedroomd_bed-1_%s", e->object);
 		assert_string_equal(str(j, "unique_id"), want);
-		assert_string_equal(str(j, "availability_topic"), "bedroomd/bed-1/availability");
+		if (waits(e->object))
+			assert_null(json_object_get(j, "availability_topic"));
+		else
+			assert_string_equal(str(j, "availability_topic"),
+					    "bedroomd/bed-1/availability");
 		assert_non_null(json_object_get(j, "name"));
 		dev = json_object_get(j, "device");
 		assert_string_equal(
@@ -249,6 +264,9 @@ static void test_buttons_send_what_the_daemon_accepts(void **state)
 		assert_int_equal(strncmp(topic, "homeassistant/button/", 21), 0);
 		assert_string_equal(str(j, "command_topic"), "bedroomd/bed-1/cramp");
 		assert_int_equal(json_integer_value(json_object_get(j, "qos")), 1);
+		assert_true(json_is_false(json_object_get(j, "retain")));
+		/* Pressable while bedroomd is offline: the press waits on the broker. */
+		assert_null(json_object_get(j, "availability_topic"));
 		press = str(j, "payload_press");
 		assert_int_equal(cramp_command_parse(press, strlen(press), 1800000000, &c, NULL),
 				 0);
@@ -361,6 +379,9 @@ static void test_reminders(void **state)
 		snprintf(topic, sizeof(topic), "bedroomd/bed-1/reminder/%.*s",
 			 (int) (strrchr(buttons[i], '_') - buttons[i]), buttons[i]);
 		assert_string_equal(str(j, "command_topic"), topic);
+		assert_int_equal(json_integer_value(json_object_get(j, "qos")), 1);
+		assert_true(json_is_false(json_object_get(j, "retain")));
+		assert_null(json_object_get(j, "availability_topic"));
 		assert_int_equal(reminder_command_parse(press, strlen(press), &c, NULL), 0);
 		assert_false(c.has_id);
 		json_decref(j);
@@ -371,6 +392,171 @@ static void test_reminders(void **state)
 	assert_non_null(strstr(str(ev, "value_template"), "'event_type': value_json.state"));
 	json_decref(ev);
 	ha_discovery_free(d);
+}
+
+/*
+ * What Home Assistant drops from json_attributes (MQTT_ATTRIBUTES_BLOCKED in
+ * homeassistant/components/mqtt/entity.py): an attribute of such a name never
+ * shows, silently.
+ */
+static const char *const blocked_attributes[] = {
+	"assumed_state",
+	"available",
+	"device_class",
+	"device_info",
+	"entity_category",
+	"entity_picture",
+	"entity_registry_enabled_default",
+	"extra_state_attributes",
+	"force_update",
+	"icon",
+	"name",
+	"friendly_name",
+	"should_poll",
+	"state",
+	"supported_features",
+	"unique_id",
+	"unit_of_measurement",
+};
+
+/*
+ * Every json_attributes_template names its keys ('key': ...), none blocked,
+ * or passes on an object of <base>/state whose keys are known here to be
+ * none of them (learned's: heater_gain_k_per_h, ..., sure). A reminder's run
+ * has a "state": it goes as run_state.
+ */
+static void test_no_attribute_is_one_home_assistant_drops(void **state)
+{
+	struct ha_discovery *d = build(HEAD "[heating]\noutdoor_topic = weather/out\n"
+					    "[heater.oil]\ntype = tasmota\ntopic = plug1\n"
+					    "[reminder.foot_soak]\n[reminder.morning]\n");
+	size_t n = 0;
+
+	(void) state;
+	for (size_t i = 0; i < d->n_entities; i++) {
+		json_t *j = json_loads(d->entities[i].payload, 0, NULL);
+		const char *t = json_string_value(json_object_get(j, "json_attributes_template"));
+
+		if (t) {
+			n++;
+			for (size_t k = 0;
+			     k < sizeof(blocked_attributes) / sizeof(blocked_attributes[0]); k++) {
+				char key[64];
+
+				snprintf(key, sizeof(key), "'%s':", blocked_attributes[k]);
+				if (strstr(t, key))
+					fail_msg("%s: attribute %s", d->entities[i].object, key);
+			}
+			/* A whole reminder run would bring its "state" along. */
+			assert_null(strstr(t, "'] | tojson"));
+		}
+		json_decref(j);
+	}
+	assert_int_equal(n, 5); /* learned, outdoor, problem, two reminders */
+	{
+		json_t *next = entity(d, "reminder_foot_soak_next", NULL);
+		const char *t = str(next, "json_attributes_template");
+
+		assert_non_null(strstr(t, "value_json.reminders['foot_soak']"));
+		assert_non_null(strstr(t, "'run_state': r.state"));
+		for (size_t k = 0; k < 4; k++)
+			assert_non_null(
+			    strstr(t, (const char *[]){ "'id': r.id", "'attempt': r.attempt",
+							"'ends': r.ends", "'next': r.next" }[k]));
+		json_decref(next);
+	}
+	ha_discovery_free(d);
+}
+
+/* Whether @s is well-formed UTF-8, as jansson and Home Assistant want it. */
+static bool is_utf8(const char *s)
+{
+	return json_string(s) ? true : false;
+}
+
+/*
+ * A title longer than a label holds, with a two-byte 'ä' where it is cut:
+ * the label is cut before the character (an ellipsis says so), the action of
+ * an answer button is kept, and every entity is announced.
+ */
+static void test_a_long_title_is_cut_on_a_character(void **state)
+{
+	char text[1024], title[400];
+	struct ha_discovery *d;
+	json_t *j;
+	const char *name;
+
+	(void) state;
+	for (size_t cut = 140; cut < 150; cut++) {
+		/* "Next reminder: " is 15 bytes: the 160th byte of the label falls at every offset.
+		 */
+		memset(title, 'x', cut);
+		snprintf(title + cut, sizeof(title) - cut, "ärztlich empfohlen – ärztlich");
+		snprintf(text, sizeof(text),
+			 HEAD "[reminder.foot_soak]\ntitle = %s\n[reminder.magnesium]\nat = 22:15\n"
+			      "message = Now.\ntitle = %s\n",
+			 title, title);
+		d = build(text);
+		assert_int_equal(d->n_left_out, 0);
+		j = entity(d, "reminder_magnesium_next", NULL);
+		name = str(j, "name");
+		assert_true(is_utf8(name));
+		assert_true(strlen(name) <= 160);
+		assert_int_equal(strncmp(name, "Next reminder: xxx", 18), 0);
+		assert_string_equal(name + strlen(name) - strlen("…"), "…");
+		json_decref(j);
+		j = entity(d, "foot_soak_done", NULL);
+		name = str(j, "name");
+		assert_true(strlen(name) <= 160);
+		assert_string_equal(name + strlen(name) - strlen("… done"), "… done");
+		json_decref(j);
+		assert_true(has(d, "foot_soak_started"));
+		assert_true(has(d, "magnesium_done"));
+		ha_discovery_free(d);
+	}
+	/* One that fits stays whole. */
+	d = build(HEAD
+		  "[reminder.magnesium]\nat = 22:15\nmessage = Now.\ntitle = Magnesium nehmen – "
+		  "ärztlich empfohlen\n");
+	j = entity(d, "reminder_magnesium_next", NULL);
+	assert_string_equal(str(j, "name"), "Next reminder: Magnesium nehmen – ärztlich empfohlen");
+	json_decref(j);
+	ha_discovery_free(d);
+}
+
+/*
+ * Text jansson refuses (here a Latin-1 title the configuration would now
+ * refuse too): that reminder's entities are left out, and said; every other
+ * entity is announced, and the build does not fail (it did: bedroomd would
+ * not start).
+ */
+static void test_an_entity_that_cannot_be_built_is_left_out(void **state)
+{
+	struct config *c =
+	    load(FULL "[reminder.foot_soak]\n[reminder.magnesium]\nat = 22:15\nmessage = Now.\n");
+	struct ha_discovery *d = NULL;
+
+	(void) state;
+	for (size_t i = 0; i < c->n_reminders; i++)
+		if (strcmp(c->reminders[i].name, "magnesium") == 0) {
+			free(c->reminders[i].title);
+			c->reminders[i].title = strdup("Magnesium f\xfcr die Waden");
+			assert_non_null(c->reminders[i].title);
+		}
+	assert_int_equal(ha_discovery_build(c, "9.8.7", &d), 0);
+	assert_non_null(d);
+	assert_false(has(d, "reminder_magnesium_next"));
+	assert_false(has(d, "magnesium_done"));
+	assert_true(has(d, "floor"));
+	assert_true(has(d, "cramp"));
+	assert_true(has(d, "reminder_foot_soak_next"));
+	assert_true(has(d, "foot_soak_done"));
+	assert_int_equal(d->n_left_out, 2);
+	assert_non_null(strstr(d->left_out[0], "'reminder_magnesium_next'"));
+	assert_non_null(strstr(d->left_out[0], "UTF-8"));
+	assert_non_null(strstr(d->left_out[1], "'magnesium_done'"));
+	ha_discovery_free(d);
+	config_free(c);
 }
 
 static void test_discovery_off_announces_nothing(void **state)
@@ -443,6 +629,9 @@ int main(void)
 		cmocka_unit_test(test_prefix_name_and_base_topic_come_from_the_config),
 		cmocka_unit_test(test_discovery_off_announces_nothing),
 		cmocka_unit_test(test_ours_is_what_bedroomd_announced_for_the_node),
+		cmocka_unit_test(test_no_attribute_is_one_home_assistant_drops),
+		cmocka_unit_test(test_a_long_title_is_cut_on_a_character),
+		cmocka_unit_test(test_an_entity_that_cannot_be_built_is_left_out),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

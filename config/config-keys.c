@@ -144,9 +144,10 @@ const struct key_spec config_keys[] = {
 	KEY("mqtt", "host", KEY_STRING, mqtt.host, 0, 0, DEFAULT_TEXT("localhost"),
 	    HELP("The broker. bedroomd reconnects by itself (1 s to 60 s apart) when it goes "
 		 "away. An IP address, or a name in /etc/hosts, is safest: a name only DNS "
-		 "knows is looked up at each connection attempt, and while the DNS server "
-		 "is down (a router still booting after a power cut) each attempt waits out "
-		 "the resolver's timeouts, during which bedroomd does nothing else.")),
+		 "knows is looked up before each connection attempt, in a child process "
+		 "given 15 s, and while the DNS server is down (a router still booting "
+		 "after a power cut) the broker is unreachable; heating, the cramp log and "
+		 "the bed's inputs go on meanwhile.")),
 	KEY("mqtt", "port", KEY_INT, mqtt.port, 1, 65535,
 	    DEFAULT_DOC("1883, or 8883 when ca_file is set"), EXAMPLE("1883"),
 	    HELP("The broker's port.")),

@@ -16,6 +16,7 @@
 struct mosquitto;
 struct mosquitto_message;
 struct mqtt_received;
+struct mqtt_resolver;
 
 /*
  * A connection lost sooner than this after its CONNACK is a short one: it does
@@ -48,6 +49,7 @@ struct mqtt_suback {
 
 enum mqtt_state {
 	MQTT_STATE_IDLE,
+	MQTT_STATE_RESOLVING, /* the broker's host name, in a child (mqtt-resolve.c) */
 	MQTT_STATE_CONNECTING,
 	MQTT_STATE_CONNECTED,
 	MQTT_STATE_WAITING, /* for the reconnect timer */
@@ -77,7 +79,10 @@ struct mqtt {
 	bool ever_connected;
 
 	enum mqtt_state state;
-	bool host_set; /* mosquitto_reconnect_async() needs a first connect call */
+	bool host_set;   /* mosquitto_reconnect_async() needs a first connect call */
+	char *mosq_host; /* what that call was given: host, or an address it resolved to */
+	/* Looks host up off the loop before each attempt; NULL when host is an address. */
+	struct mqtt_resolver *resolver;
 	/*
 	 * Failed attempts since the last connect: a connection the broker drops
 	 * within SHORT_CONNECTION_USEC of its CONNACK, reconnected at the first try,

@@ -6,7 +6,9 @@
  * (EPOLLOUT only while mosquitto_want_write() says so), a timer for
  * mosquitto_loop_misc() armed for when the keepalive is next due (never a
  * tick: an idle Pi sleeps), and a reconnect timer. The socket changes on
- * every reconnect, so the io source is created anew each time.
+ * every reconnect, so the io source is created anew each time. A broker
+ * named by a host name is looked up in a child before each attempt
+ * (mqtt-resolve.c): getaddrinfo() would hold the loop while DNS is down.
  */
 #include "daemon/mqtt.h"
 
@@ -28,6 +30,7 @@
 #include "daemon/log.h"
 #include "daemon/mosquitto-errno.h"
 #include "daemon/mqtt-internal.h"
+#include "daemon/mqtt-resolve.h"
 
 /* With equal jitter the first retry comes after 1 to 2 s, later ones at most 60 s apart. */
 #define RECONNECT_MIN_USEC (2ULL * 1000000ULL)
@@ -262,22 +265,44 @@ static int attach_socket(struct mqtt *m)
 	return 0;
 }
 
-static void try_connect(struct mqtt *m)
+/*
+ * Starts a connection to @target: the broker's host, or an address it resolved
+ * to. libmosquitto keeps the host of its last connect call for reconnects; a
+ * new one (the name's address changed) takes a new connect call.
+ */
+static int mosq_connect(struct mqtt *m, const char *target)
 {
+	char *copy;
 	int rc;
 
-	/* Off epoll before libmosquitto closes the old socket and reuses its number. */
-	drop_io(m);
+	if (m->host_set && strcmp(m->mosq_host, target) == 0)
+		return mosquitto_reconnect_async(m->mosq);
+	copy = strdup(target);
+	if (!copy)
+		return MOSQ_ERR_NOMEM;
+	rc = mosquitto_connect_async(m->mosq, target, m->port, m->keepalive_s);
+	m->host_set = rc != MOSQ_ERR_INVAL;
+	free(m->mosq_host);
+	m->mosq_host = copy;
+	return rc;
+}
+
+/*
+ * Connects to the broker's host (@n 0), or to @addresses, what its name
+ * resolved to: in turn, as libmosquitto takes what getaddrinfo() gives, until
+ * one does not fail at once.
+ */
+static void connect_now(struct mqtt *m, const char *const *addresses, size_t n)
+{
+	int rc = MOSQ_ERR_INVAL;
+
 	m->state = MQTT_STATE_CONNECTING;
-	mqtt_attempt_started(m);
 	/* What libmosquitto says is the cause of a failure; off once connected (on_connect()). */
 	mosquitto_log_callback_set(m->mosq, mqtt_on_log);
-	if (!m->host_set) {
-		rc = mosquitto_connect_async(m->mosq, m->host, m->port, m->keepalive_s);
-		m->host_set = rc != MOSQ_ERR_INVAL;
-	} else {
-		rc = mosquitto_reconnect_async(m->mosq);
-	}
+	if (n == 0)
+		rc = mosq_connect(m, m->host);
+	for (size_t i = 0; i < n && (i == 0 || rc != MOSQ_ERR_SUCCESS); i++)
+		rc = mosq_connect(m, addresses[i]);
 	if (rc != MOSQ_ERR_SUCCESS) {
 		int error = errno_from_mosq(rc);
 
@@ -290,6 +315,59 @@ static void try_connect(struct mqtt *m)
 	}
 	if (attach_socket(m) < 0)
 		connection_lost(m, -ENOTCONN);
+}
+
+/*
+ * The child's answer for the broker's name (mqtt-resolve.c). A name that does
+ * not resolve, or a name service that does not answer in time, is a failed
+ * attempt like any other: the back-off, and the cause said once.
+ */
+static void on_resolved(const struct mqtt_resolved *res, void *userdata)
+{
+	struct mqtt *m = userdata;
+
+	if (m->state != MQTT_STATE_RESOLVING)
+		return;
+	if (res->error < 0) {
+		snprintf(m->attempt_error, sizeof(m->attempt_error),
+			 "cannot resolve the host name: %s", res->why);
+		connection_lost(m, res->error);
+		return;
+	}
+	log_debug("MQTT broker host '%s' is %s", m->host, res->addresses[0]);
+	/*
+	 * Without TLS, to the address: libmosquitto would look the name up again,
+	 * on the loop, and a name service that answers slowly (a dropped AAAA
+	 * query costs resolv.conf's timeout) would hold the loop a second time.
+	 * With TLS it must have the name, for the certificate's host check and
+	 * SNI, and looks it up again: the name service has just answered, so
+	 * mostly at once.
+	 */
+	if (m->tls)
+		connect_now(m, NULL, 0);
+	else
+		connect_now(m, res->addresses, res->n_addresses);
+}
+
+static void try_connect(struct mqtt *m)
+{
+	int r;
+
+	/* Off epoll before libmosquitto closes the old socket and reuses its number. */
+	drop_io(m);
+	mqtt_attempt_started(m);
+	if (!m->resolver) {
+		connect_now(m, NULL, 0);
+		return;
+	}
+	/* A name: looked up in a child first, never by getaddrinfo() on the loop. */
+	m->state = MQTT_STATE_RESOLVING;
+	r = mqtt_resolver_start(m->resolver);
+	if (r < 0) {
+		snprintf(m->attempt_error, sizeof(m->attempt_error),
+			 "cannot resolve the host name: cannot start a lookup: %s", strerror(-r));
+		connection_lost(m, r);
+	}
 }
 
 static int on_reconnect_timer(sd_event_source *s, uint64_t usec, void *userdata)
@@ -417,6 +495,8 @@ static void finish_stop(struct mqtt *m)
 	if (m->state == MQTT_STATE_STOPPED)
 		return;
 	m->state = MQTT_STATE_STOPPING;
+	/* A lookup under way is given up, its child killed. */
+	mqtt_resolver_cancel(m->resolver);
 	if (m->io) {
 		(void) mosquitto_disconnect(m->mosq);
 		/* Flush DISCONNECT now: nobody polls the socket after this. */
@@ -546,6 +626,12 @@ int mqtt_new(sd_event *event, const struct config_mqtt *cfg, const struct mqtt_c
 	r = configure_client(m, cfg);
 	if (r < 0)
 		goto out;
+	/* An address needs no lookup; a name is looked up off the loop at each attempt. */
+	if (!mqtt_host_is_numeric(cfg->host)) {
+		r = mqtt_resolver_new(event, cfg->host, on_resolved, m, &m->resolver);
+		if (r < 0)
+			goto out;
+	}
 	/* The keepalive tolerates lateness: the default accuracy (250 ms) lets wake-ups merge. */
 	r = sd_event_add_time(event, &m->misc_timer, CLOCK_MONOTONIC, 0, 0, on_misc_timer, m);
 	if (r >= 0)
@@ -588,11 +674,13 @@ struct mqtt *mqtt_free(struct mqtt *m)
 	m->reconnect_timer = sd_event_source_disable_unref(m->reconnect_timer);
 	m->held_timer = sd_event_source_disable_unref(m->held_timer);
 	m->stop_timer = sd_event_source_disable_unref(m->stop_timer);
+	m->resolver = mqtt_resolver_free(m->resolver);
 	if (m->mosq)
 		mosquitto_destroy(m->mosq);
 	mqtt_received_clear(m);
 	mqtt_slots_detach(m);
 	free(m->host);
+	free(m->mosq_host);
 	free(m->base_topic);
 	free(m->client_id);
 	free(m->ca_file);

@@ -20,6 +20,9 @@
  * thread). It keeps <base>/availability: "online" (retained) once connected,
  * "offline" as the last will and on a clean stop. It reconnects with
  * exponential back-off and jitter (1 s to 60 s) and restores subscriptions.
+ * A broker named by a host name is looked up before each attempt off the loop,
+ * given MQTT_RESOLVE_TIMEOUT_USEC (mqtt-resolve.h); a name that does not
+ * resolve in time is a failed attempt like any other.
  *
  * Parts of the daemon subscribe with their own handler and hold the returned
  * slot, as sd_bus_add_match() does: the connection matches each message

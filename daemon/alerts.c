@@ -21,6 +21,12 @@
  * thousands of "cleared" events.
  */
 #define RESTORE_MAX 64
+/*
+ * Clears kept for a replay to a Home Assistant that was away (alerts_replay()):
+ * the last of each alert, for a day. Far more than a bedroom clears in one.
+ */
+#define RECENT_MAX  32
+#define RECENT_USEC (24ULL * 3600 * 1000000)
 
 struct active {
 	char *kind;
@@ -29,6 +35,15 @@ struct active {
 	bool restored;         /* left active by a previous run, not raised again yet */
 	bool reloaded;         /* restored: from a part a reload made anew, not a restart */
 	uint64_t recheck_usec; /* restored: cleared at this CLOCK_MONOTONIC time */
+	json_t *event;         /* its "raised", for a replay; NULL: not made yet (restored) */
+};
+
+/* An alert cleared lately: its "cleared", for a replay. */
+struct recent {
+	char *kind;
+	char *source;
+	uint64_t realtime_usec; /* when it was cleared */
+	json_t *event;
 };
 
 struct alerts {
@@ -47,6 +62,8 @@ struct alerts {
 	size_t n_active;
 	char *pending[PENDING_MAX]; /* serialised events, oldest first */
 	unsigned n_pending;
+	struct recent recent[RECENT_MAX]; /* the last clear of each alert, oldest first */
+	unsigned n_recent;
 };
 
 static int arm_recheck(struct alerts *a);
@@ -142,6 +159,15 @@ static void soon(struct alerts *a, bool active_changed)
 	(void) sd_event_source_set_enabled(a->defer, SD_EVENT_ONESHOT);
 }
 
+static void recent_drop(struct alerts *a, unsigned i)
+{
+	free(a->recent[i].kind);
+	free(a->recent[i].source);
+	json_decref(a->recent[i].event);
+	memmove(a->recent + i, a->recent + i + 1, (a->n_recent - i - 1) * sizeof(a->recent[0]));
+	a->n_recent--;
+}
+
 struct alerts *alerts_free(struct alerts *a)
 {
 	if (!a)
@@ -149,7 +175,10 @@ struct alerts *alerts_free(struct alerts *a)
 	for (size_t i = 0; i < a->n_active; i++) {
 		free(a->active[i].kind);
 		free(a->active[i].source);
+		json_decref(a->active[i].event);
 	}
+	while (a->n_recent > 0)
+		recent_drop(a, a->n_recent - 1);
 	free(a->active);
 	for (unsigned i = 0; i < a->n_pending; i++)
 		free(a->pending[i]);
@@ -170,19 +199,27 @@ static struct active *find(const struct alerts *a, const char *kind, const char 
 	return NULL;
 }
 
-static int queue_event(struct alerts *a, const char *kind, const char *source, const char *state,
-		       const char *message, const char *time)
+/* A new event with a new id (a new reference), or NULL: out of memory. */
+static json_t *make_event(struct alerts *a, const char *kind, const char *source, const char *state,
+			  const char *message, const char *time)
 {
 	char id[160];
-	json_t *event;
-	char *text;
 
 	snprintf(id, sizeof(id), "%s-alert-%llx-%llu", a->node_id,
 		 (unsigned long long) (a->boot_usec / 1000), (unsigned long long) ++a->seq);
-	event = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "id", id, "time", time, "kind", kind,
-			  "state", state, "source", source, "message", message);
-	text = event ? json_dumps(event, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	json_decref(event);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "id", id, "time", time, "kind", kind,
+			 "state", state, "source", source, "message", message);
+}
+
+/* Queues @event, marked "replay": true when it is one. Returns 0 or -ENOMEM. */
+static int push_event(struct alerts *a, json_t *event, bool replay)
+{
+	json_t *copy = replay ? json_copy(event) : json_incref(event);
+	char *text = NULL;
+
+	if (copy && (!replay || json_object_set_new(copy, "replay", json_true()) == 0))
+		text = json_dumps(copy, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(copy);
 	if (!text)
 		return -ENOMEM;
 	if (a->n_pending == PENDING_MAX) {
@@ -191,8 +228,52 @@ static int queue_event(struct alerts *a, const char *kind, const char *source, c
 		a->n_pending--;
 	}
 	a->pending[a->n_pending++] = text;
-	soon(a, strcmp(state, "notice") != 0);
 	return 0;
+}
+
+/* Makes and queues an event; @ret_event (may be NULL) gets a new reference to it. */
+static int queue_event(struct alerts *a, const char *kind, const char *source, const char *state,
+		       const char *message, const char *time, json_t **ret_event)
+{
+	json_t *event = make_event(a, kind, source, state, message, time);
+	int r = event ? push_event(a, event, false) : -ENOMEM;
+
+	if (r < 0) {
+		json_decref(event);
+		return r;
+	}
+	soon(a, strcmp(state, "notice") != 0);
+	if (ret_event)
+		*ret_event = event;
+	else
+		json_decref(event);
+	return 0;
+}
+
+/* Keeps @event (taken), the "cleared" of @kind of @source, as the last clear of that alert. */
+static void recent_add(struct alerts *a, const char *kind, const char *source,
+		       uint64_t realtime_usec, json_t *event)
+{
+	struct recent r = { .kind = strdup(kind),
+			    .source = strdup(source),
+			    .realtime_usec = realtime_usec,
+			    .event = event };
+
+	for (unsigned i = 0; i < a->n_recent; i++)
+		if (strcmp(a->recent[i].kind, kind) == 0 &&
+		    strcmp(a->recent[i].source, source) == 0) {
+			recent_drop(a, i);
+			break;
+		}
+	if (!r.kind || !r.source) {
+		free(r.kind);
+		free(r.source);
+		json_decref(event);
+		return; /* not replayed, nothing worse */
+	}
+	if (a->n_recent == RECENT_MAX)
+		recent_drop(a, 0);
+	a->recent[a->n_recent++] = r;
 }
 
 static int add_active(struct alerts *a, const char *kind, const char *source, const char *since,
@@ -237,7 +318,8 @@ int alerts_raise(struct alerts *a, const char *kind, const char *source, const c
 	r = add_active(a, kind, source, time, false);
 	if (r < 0)
 		return r;
-	r = queue_event(a, kind, source, "raised", message, time);
+	r = queue_event(a, kind, source, "raised", message, time,
+			&a->active[a->n_active - 1].event);
 	return r < 0 ? r : 1;
 }
 
@@ -245,6 +327,7 @@ int alerts_clear(struct alerts *a, const char *kind, const char *source, const c
 		 uint64_t realtime_usec)
 {
 	struct active *active = find(a, kind, source);
+	json_t *event = NULL;
 	char time[40];
 	int r;
 
@@ -252,9 +335,12 @@ int alerts_clear(struct alerts *a, const char *kind, const char *source, const c
 	if (!active)
 		return 0;
 	(void) clock_format_local(realtime_usec, time, sizeof(time));
-	r = queue_event(a, kind, source, "cleared", message, time);
+	r = queue_event(a, kind, source, "cleared", message, time, &event);
+	if (r >= 0)
+		recent_add(a, kind, source, realtime_usec, event);
 	free(active->kind);
 	free(active->source);
+	json_decref(active->event);
 	*active = a->active[--a->n_active];
 	return r < 0 ? r : 1;
 }
@@ -299,7 +385,7 @@ int alerts_notify(struct alerts *a, const char *kind, const char *source, const 
 
 	assert(a);
 	(void) clock_format_local(realtime_usec, time, sizeof(time));
-	return queue_event(a, kind, source, "notice", message, time);
+	return queue_event(a, kind, source, "notice", message, time, NULL);
 }
 
 static int on_recheck(sd_event_source *s, uint64_t usec, void *userdata);
@@ -420,6 +506,49 @@ int alerts_recheck(struct alerts *a, const char *kind, const char *source, uint6
 	active->recheck_usec = clock_monotonic_usec() + horizon_usec;
 	r = arm_recheck(a);
 	return r < 0 ? r : 1;
+}
+
+int alerts_replay(struct alerts *a, uint64_t realtime_usec)
+{
+	int n = 0, r = 0;
+
+	assert(a);
+	/* What was over a day ago has long left the phone; a clock set backwards keeps it. */
+	for (unsigned i = 0; i < a->n_recent;)
+		if (realtime_usec > a->recent[i].realtime_usec &&
+		    realtime_usec - a->recent[i].realtime_usec > RECENT_USEC)
+			recent_drop(a, i);
+		else
+			i++;
+	/* The clears first: an alert raised again since is active, and its "raised" comes last. */
+	for (unsigned i = 0; i < a->n_recent && r >= 0; i++) {
+		if (find(a, a->recent[i].kind, a->recent[i].source))
+			continue;
+		r = push_event(a, a->recent[i].event, true);
+		n += r >= 0;
+	}
+	for (size_t i = 0; i < a->n_active && r >= 0; i++) {
+		struct active *active = &a->active[i];
+
+		if (!active->event) { /* left by the last run: its "raised" went out then */
+			char message[96];
+
+			snprintf(message, sizeof(message),
+				 "Active since %s (raised before bedroomd restarted).",
+				 active->since);
+			active->event = make_event(a, active->kind, active->source, "raised",
+						   message, active->since);
+			if (!active->event) {
+				r = -ENOMEM;
+				break;
+			}
+		}
+		r = push_event(a, active->event, true);
+		n += r >= 0;
+	}
+	if (n > 0)
+		soon(a, false);
+	return r < 0 ? r : n;
 }
 
 int alerts_flush(struct alerts *a, struct mqtt *mqtt)

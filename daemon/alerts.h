@@ -16,6 +16,8 @@
  * <base>/state, so a late subscriber still sees them. Whoever raises or
  * clears one, the event goes out at the end of that loop iteration, and the
  * owner hears that the active set changed (to re-publish the state).
+ * Home Assistant, which does not queue events for itself while it is away,
+ * hears them again when it is back: see alerts_replay().
  */
 
 struct alerts;
@@ -63,6 +65,17 @@ int alerts_clear_gone(struct alerts *a, bool (*gone)(const char *source, void *u
  */
 int alerts_notify(struct alerts *a, const char *kind, const char *source, const char *message,
 		  uint64_t realtime_usec);
+
+/*
+ * Home Assistant is back (its birth message): what it may have missed while it
+ * was away goes out again, marked "replay": true, with its own id and time. The
+ * last "cleared" of each alert cleared within 24 hours of @realtime_usec (and
+ * not raised again since), then the "raised" of every active alert (one left
+ * by the last run with a new id, the same on every replay). A phone that had
+ * it already is not changed: the notification of that alert is replaced by
+ * itself, or taken off again. Returns how many were queued, or -ENOMEM.
+ */
+int alerts_replay(struct alerts *a, uint64_t realtime_usec);
 
 /* Sends what waits, oldest first, while @mqtt is connected and takes it; how many were sent. */
 int alerts_flush(struct alerts *a, struct mqtt *mqtt);

@@ -730,8 +730,14 @@ int cramp_log_add_state(struct cramp_log *l, json_t *state)
 	int64_t now_s = (int64_t) (clock_realtime_usec() / 1000000), last = 0;
 	char time[40];
 
+	/*
+	 * Without the history (no store yet, or it failed to open) the count is not
+	 * known: null, which Home Assistant shows as unknown, not a 0 it would keep
+	 * in its statistics. The last cramp is said only if this run logged one.
+	 */
 	json_object_set_new(state, "cramps_7d",
-			    json_integer(cramp_tracker_count(l->tracker, now_s)));
+			    l->history_loaded ? json_integer(cramp_tracker_count(l->tracker, now_s))
+					      : json_null());
 	if (cramp_tracker_last(l->tracker, &last) < 0) {
 		json_object_set_new(state, "last_cramp", json_null());
 		return 0;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <systemd/sd-event.h>
 
+#include "daemon/alerts.h"
 #include "daemon/clock.h"
 #include "daemon/event-source.h"
 #include "daemon/ha-discovery.h"
@@ -16,6 +17,7 @@
 #include "version.h"
 
 struct ha_announce {
+	struct alerts *alerts;         /* borrowed: replayed to a Home Assistant that is back */
 	struct ha_discovery *entities; /* what is announced now */
 	char **removals;               /* config topics to clear once connected */
 	size_t n_removals;
@@ -64,13 +66,14 @@ struct ha_announce {
 #define KEY_PREFIX "homeassistant.announced_prefix"
 #define KEY_NODE   "homeassistant.announced_node_id"
 
-int ha_announce_new(struct store *store, struct ha_announce **ret)
+int ha_announce_new(struct store *store, struct alerts *alerts, struct ha_announce **ret)
 {
 	struct ha_announce *a = calloc(1, sizeof(*a));
 
 	if (!a)
 		return -ENOMEM;
 	a->store = store;
+	a->alerts = alerts;
 	*ret = a;
 	return 0;
 }
@@ -437,6 +440,21 @@ static void on_status(const struct mqtt_message *msg, void *userdata)
 	a->births_skipped = 0;
 	log_debug("Home Assistant is online, announcing again");
 	(void) ha_announce_publish(a, a->mqtt);
+	/*
+	 * Its events while it was away are lost (a clean session). Not for a
+	 * retained "online": the broker sends that on every subscribe of ours, a
+	 * reconnect of bedroomd, not a Home Assistant that is back.
+	 */
+	if (a->alerts && !msg->retained) {
+		int r = alerts_replay(a->alerts, clock_realtime_usec());
+
+		if (r < 0)
+			log_warning_errno(r,
+					  "cannot replay the alerts to Home Assistant, ignoring");
+		else if (r > 0)
+			log_debug("replayed %d alert event%s to Home Assistant", r,
+				  r == 1 ? "" : "s");
+	}
 }
 
 static void on_connected(struct mqtt *mqtt, void *userdata)
@@ -542,6 +560,14 @@ int ha_announce_configure(struct ha_announce *a, const struct config *c, struct 
 	/* Off: hands off the old device too. The same as announced now: nothing to sweep. */
 	if (!a->node_id || (streq(a->old_prefix, a->prefix) && streq(a->old_node, a->node_id)))
 		old_forget(a);
+	/*
+	 * Off, the store still remembers the device announced last, and no reload
+	 * removes it any more (what is announced is forgotten): turned on again,
+	 * under another node_id or prefix, the store is read again and that
+	 * device swept, as at a start.
+	 */
+	if (!a->node_id)
+		kept_clear(a);
 	r = old_follow(a); /* on a new connection */
 	if (r < 0) {
 		log_warning_errno(r, "cannot look for the old Home Assistant device '%s', ignoring",

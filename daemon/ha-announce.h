@@ -16,18 +16,22 @@
  * unique_id and device are bedroomd's, so another device sharing the node_id
  * is safe. Which device it announced (node_id and discovery prefix) is kept in
  * the store: one announced before a change of either while bedroomd was
- * stopped is removed the same way at start.
+ * stopped is removed the same way at start, and so is one announced before
+ * discovery was turned off and on again by reloads. Home Assistant's birth
+ * message also replays the alerts it may have missed (alerts_replay()).
  */
 
+struct alerts;
 struct ha_announce;
 struct store;
 
 /*
  * A new announcer that announces nothing yet, keeping which device it announced
- * in @store (borrowed; NULL: none, see ha_announce_set_store()). Returns 0 or
- * -ENOMEM.
+ * in @store (borrowed; NULL: none, see ha_announce_set_store()), and replaying
+ * @alerts (borrowed, must outlive it; NULL: none) to Home Assistant when it is
+ * back. Returns 0 or -ENOMEM.
  */
-int ha_announce_new(struct store *store, struct ha_announce **ret);
+int ha_announce_new(struct store *store, struct alerts *alerts, struct ha_announce **ret);
 
 /* Frees @a; publishes nothing (the broker keeps the retained configs). Accepts NULL. */
 struct ha_announce *ha_announce_free(struct ha_announce *a);

@@ -349,7 +349,7 @@ int manager_new(struct config *config, struct manager **ret)
 	if (r >= 0)
 		r = mqtt_subscribe_below(m->mqtt, "state", 1, on_last_state, m, &m->last_state);
 	if (r >= 0)
-		r = ha_announce_new(store_guard_get(m->store), &m->ha);
+		r = ha_announce_new(store_guard_get(m->store), m->alerts, &m->ha);
 	if (r >= 0)
 		r = ha_announce_configure(m->ha, config, m->mqtt);
 	if (r < 0) {

@@ -189,10 +189,13 @@ class Alerts(unittest.TestCase):
     def setUp(self):
         self.a = automation("bedroomd-alerts.yaml")
 
-    def alert(self, state, kind="sensor_stale", message="No reading for 10 min."):
-        return json.dumps({"id": "bedroom-alert-1", "time": "2026-01-15T03:10:00+01:00",
-                           "kind": kind, "state": state, "source": "room",
-                           "message": message})
+    def alert(self, state, kind="sensor_stale", message="No reading for 10 min.",
+              replay=False):
+        event = {"id": "bedroom-alert-1", "time": "2026-01-15T03:10:00+01:00",
+                 "kind": kind, "state": state, "source": "room", "message": message}
+        if replay:
+            event["replay"] = True
+        return json.dumps(event)
 
     def test_raised_then_cleared(self):
         calls = self.a.mqtt(BASE + "/event/alert", self.alert("raised"))
@@ -203,6 +206,22 @@ class Alerts(unittest.TestCase):
         calls = self.a.mqtt(BASE + "/event/alert", self.alert("cleared"))
         self.assertEqual([c["data"] for c in calls],
                          [{"message": "clear_notification", "data": {"tag": tag}}] * 2)
+
+    def test_replay_after_home_assistant_restarted(self):
+        """bedroomd's replay on Home Assistant's birth: the same notification, not a second."""
+        first = self.a.mqtt(BASE + "/event/alert", self.alert("raised"))
+        tag = first[0]["data"]["data"]["tag"]
+        self.assertNotIn("alert_once", first[0]["data"]["data"])
+        for _ in range(2):  # every birth replays it
+            calls = self.a.mqtt(BASE + "/event/alert", self.alert("raised", replay=True))
+            self.assertEqual([c["action"] for c in calls], TARGETS)
+            self.assertEqual(calls[0]["data"]["data"]["tag"], tag)
+            self.assertIs(calls[0]["data"]["data"]["alert_once"], True)
+            self.assertEqual(calls[0]["data"]["title"], first[0]["data"]["title"])
+        for _ in range(2):  # a replayed clear takes it off, or finds it gone already
+            calls = self.a.mqtt(BASE + "/event/alert", self.alert("cleared", replay=True))
+            self.assertEqual([c["data"] for c in calls],
+                             [{"message": "clear_notification", "data": {"tag": tag}}] * 2)
 
     def test_advisory(self):
         calls = self.a.mqtt(BASE + "/event/alert",

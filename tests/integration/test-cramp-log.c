@@ -175,6 +175,38 @@ static void test_reports_are_checked_stored_and_counted(void **state)
 	free(log);
 }
 
+/*
+ * A store that cannot be opened (written by a newer bedroomd): the count of
+ * the last 7 days is not known, and the state says so (null: Home Assistant
+ * shows unknown, not a 0 it would keep); the last cramp is this run's once
+ * there is one.
+ */
+static void test_without_a_store_the_count_is_unknown(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[300], state_topic[128];
+	sqlite3 *s = NULL;
+
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s'", f->daemon.state_dir);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(sqlite3_open(f->db, &s), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(s, "PRAGMA user_version = 99;", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(s);
+	start(f);
+	snprintf(state_topic, sizeof(state_topic), "%s/state", f->base);
+	assert_non_null(client_wait(f->client, state_topic, "~\"status\":\"failed\"", 10000));
+	assert_non_null(client_wait(f->client, state_topic, "~\"cramps_7d\":null", 5000));
+	assert_non_null(client_wait(f->client, state_topic, "~\"last_cramp\":null", 5000));
+	assert_null(client_wait(f->client, state_topic, "~\"cramps_7d\":0", 0));
+
+	client_clear(f->client);
+	client_publish(f->client, f->command_topic, "{\"leg\":\"left\"}", false);
+	assert_non_null(client_wait(f->client, f->event_topic, "~\"leg\":\"left\"", 10000));
+	assert_non_null(client_wait(f->client, state_topic, "~\"last_cramp\":\"20", 5000));
+	assert_null(client_wait(f->client, state_topic, "~\"cramps_7d\":1", 0));
+	assert_null(client_wait(f->client, state_topic, "~\"cramps_7d\":0", 0));
+}
+
 static void test_corrupt_store_is_moved_aside_and_logging_goes_on(void **state)
 {
 	struct fixture *f = *state;
@@ -282,6 +314,8 @@ int main(void)
 		    test_twenty_cramps_while_the_broker_is_away_arrive_in_order, cramp_setup,
 		    cramp_teardown),
 		cmocka_unit_test_setup_teardown(test_sigkill_after_storing_delivers_after_restart,
+						cramp_setup, cramp_teardown),
+		cmocka_unit_test_setup_teardown(test_without_a_store_the_count_is_unknown,
 						cramp_setup, cramp_teardown),
 		cmocka_unit_test_setup_teardown(test_reports_are_checked_stored_and_counted,
 						cramp_setup, cramp_teardown),

@@ -612,6 +612,113 @@ static void test_start_removes_the_device_of_an_old_prefix(void **state)
 	wait_kept(f, "homeassistant", f->node);
 }
 
+/* Sends SIGHUP and waits until bedroomd said it reloaded (@n times in all). */
+static void reload(struct fixture *f, int n)
+{
+	long long until = now_ms() + 10000;
+
+	kill(f->daemon.pid, SIGHUP);
+	while (daemon_log_count(&f->daemon, "reloaded '") < n) {
+		if (now_ms() > until)
+			fail_msg("bedroomd did not reload");
+		usleep(50000);
+	}
+}
+
+/*
+ * Discovery turned off by a reload, then on again under another node_id: the
+ * device announced before (the store remembers it) leaves Home Assistant, as
+ * it would at a start, and the store then keeps the new one.
+ */
+static void test_reload_off_then_on_removes_the_device_of_an_old_node_id(void **state)
+{
+	struct fixture *f = *state;
+	char old[32], foreign[2][160];
+
+	start(f);
+	wait_device(f->client, "homeassistant", f->node, "~{");
+	wait_kept(f, "homeassistant", f->node);
+	publish_foreign(f, "homeassistant", f->node, foreign);
+	assert_int_equal(write_config(f, true, "[homeassistant]\ndiscovery = no\n"), 0);
+	reload(f, 1);
+	snprintf(old, sizeof(old), "%s", f->node);
+	snprintf(f->node, sizeof(f->node), "%.30sb", old);
+	snprintf(f->base, sizeof(f->base), "bedroomd/%s", f->node);
+	snprintf(f->state_topic, sizeof(f->state_topic), "%s/state", f->base);
+	assert_int_equal(write_config(f, true, NULL), 0);
+	client_clear(f->client);
+	reload(f, 2);
+	wait_device(f->client, "homeassistant", f->node, "~{");
+	wait_device(f->client, "homeassistant", old, "");
+	check_retained(f, "homeassistant", old, foreign);
+	wait_kept(f, "homeassistant", f->node);
+}
+
+/*
+ * Alerts while Home Assistant restarts: its birth message replays the active
+ * alert's "raised", and later the "cleared" it may have missed, each with its
+ * own id and time and "replay": true.
+ */
+static void test_home_assistant_online_replays_alerts(void **state)
+{
+	struct fixture *f = *state;
+	char alerts[96], sensor[96], raised[160], cleared[160], *id;
+	const struct message *m;
+	long long birth;
+
+	snprintf(alerts, sizeof(alerts), "%s/event/alert", f->base);
+	snprintf(sensor, sizeof(sensor), "%s/thermometer", f->node);
+	{
+		char extra[256];
+
+		snprintf(extra, sizeof(extra),
+			 "[sensor.wall]\ntype = mqtt\ntopic = %s\nstale_after = 10s\n"
+			 "max_rate = 0\n",
+			 sensor);
+		assert_int_equal(write_config(f, true, extra), 0);
+	}
+	start(f);
+	assert_int_equal(client_publish(f->client, sensor, "19.5", false), 0);
+	m = client_wait(f->client, alerts, "~\"source\":\"sensor.wall\"", 30000);
+	assert_non_null(m);
+	assert_non_null(strstr(m->payload, "\"state\":\"raised\""));
+	assert_null(strstr(m->payload, "\"replay\""));
+	id = strstr(m->payload, "\"id\":\"");
+	assert_non_null(id);
+	snprintf(raised, sizeof(raised), "~%.*s", (int) strcspn(id + 6, "\"") + 7, id);
+
+	/* Home Assistant was away: its birth message brings the raised alert again. */
+	client_clear(f->client);
+	birth = now_ms();
+	assert_int_equal(client_publish(f->client, "homeassistant/status", "online", false), 0);
+	m = client_wait(f->client, alerts, raised, 10000);
+	assert_non_null(m);
+	assert_non_null(strstr(m->payload, "\"state\":\"raised\""));
+	assert_non_null(strstr(m->payload, "\"replay\":true"));
+	assert_false(m->retained);
+
+	/* Over while it is away again: the next birth says so. */
+	assert_int_equal(client_publish(f->client, sensor, "19.5", false), 0);
+	m = client_wait(f->client, alerts, "~\"state\":\"cleared\"", 15000);
+	assert_non_null(m);
+	id = strstr(m->payload, "\"id\":\"");
+	assert_non_null(id);
+	snprintf(cleared, sizeof(cleared), "~%.*s", (int) strcspn(id + 6, "\"") + 7, id);
+	/* Births closer than 10 s make one announce (and one replay); the sensor stays. */
+	while (now_ms() < birth + 10500) {
+		assert_int_equal(client_publish(f->client, sensor, "19.5", false), 0);
+		usleep(500000);
+	}
+	client_clear(f->client);
+	assert_int_equal(client_publish(f->client, "homeassistant/status", "online", false), 0);
+	m = client_wait(f->client, alerts, cleared, 10000);
+	assert_non_null(m);
+	assert_non_null(strstr(m->payload, "\"state\":\"cleared\""));
+	assert_non_null(strstr(m->payload, "\"replay\":true"));
+	/* Not active any more: no "raised" again. */
+	assert_null(client_wait(f->client, alerts, "~\"state\":\"raised\"", 500));
+}
+
 static void test_discovery_off_publishes_nothing(void **state)
 {
 	struct fixture *f = *state;
@@ -663,6 +770,10 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_start_removes_the_device_of_an_old_prefix,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_reload_off_then_on_removes_the_device_of_an_old_node_id, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_home_assistant_online_replays_alerts, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_discovery_off_publishes_nothing, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_own_prefix_and_status_topic, setup, teardown),

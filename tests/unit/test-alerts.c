@@ -180,12 +180,108 @@ static void test_reload_rechecks_a_new_heaters_alerts(void **state)
 	sd_event_unref(e);
 }
 
+#define HOUR (3600 * 1000 * MSEC)
+
+/*
+ * Home Assistant back after a restart: the active alerts' "raised" and the
+ * clears of the last 24 hours go out again, once per birth, the clears first;
+ * a clear older than a day, or of an alert raised again since, does not.
+ */
+static void test_replay_to_home_assistant(void **state)
+{
+	sd_event *e = NULL;
+	struct alerts *a = NULL;
+	uint64_t t0 = 1000 * HOUR;
+
+	(void) state;
+	assert_int_equal(sd_event_new(&e), 0);
+	assert_int_equal(alerts_new(e, "n", &callbacks, NULL, &a), 0);
+	/* Nothing yet: nothing to replay. */
+	assert_int_equal(alerts_replay(a, t0), 0);
+	assert_int_equal(alerts_raise(a, "sensor_stale", "sensor.bed", "gone", t0), 1);
+	assert_int_equal(alerts_raise(a, "heater_offline", "heater.plug", "off", t0), 1);
+	assert_int_equal(alerts_raise(a, "heater_offline", "heater.fan", "off", t0), 1);
+	/* Cleared 25 hours before the birth: long off the phone. */
+	assert_int_equal(alerts_clear(a, "heater_offline", "heater.fan", "on", t0), 1);
+	/* Cleared an hour before it: replayed. */
+	assert_int_equal(alerts_clear(a, "heater_offline", "heater.plug", "on", t0 + 24 * HOUR), 1);
+	/* Cleared, then raised again: only its "raised" is replayed. */
+	assert_int_equal(alerts_clear(a, "sensor_stale", "sensor.bed", "back", t0 + 24 * HOUR), 1);
+	assert_int_equal(alerts_raise(a, "sensor_stale", "sensor.bed", "gone", t0 + 24 * HOUR), 1);
+	assert_int_equal(alerts_pending(a), 7);
+	assert_int_equal(alerts_replay(a, t0 + 25 * HOUR), 2);
+	assert_int_equal(alerts_pending(a), 9);
+	/* Every birth replays them again (the same events: a phone takes them once). */
+	assert_int_equal(alerts_replay(a, t0 + 25 * HOUR), 2);
+	/* A day after the plug's clear, only the bed's "raised". */
+	assert_int_equal(alerts_replay(a, t0 + 48 * HOUR + MSEC), 1);
+	/* A notice is not a condition: never replayed. */
+	assert_int_equal(alerts_notify(a, "advisory", "cramps", "see a doctor", t0), 0);
+	assert_int_equal(alerts_clear(a, "sensor_stale", "sensor.bed", "back", t0 + 49 * HOUR), 1);
+	assert_int_equal(alerts_replay(a, t0 + 49 * HOUR), 1);
+	alerts_free(a);
+	sd_event_unref(e);
+}
+
+/* An alert left active by the last run is replayed too, with one id every time. */
+static void test_replay_restored(void **state)
+{
+	sd_event *e = NULL;
+	struct alerts *a = NULL;
+
+	(void) state;
+	assert_int_equal(sd_event_new(&e), 0);
+	assert_int_equal(alerts_new(e, "n", &callbacks, NULL, &a), 0);
+	assert_int_equal(alerts_restore(a,
+					"[{\"kind\":\"sensor_stale\",\"source\":\"sensor.bed\","
+					"\"since\":\"2026-01-01T03:00:00+01:00\"}]",
+					recheck, NULL),
+			 1);
+	assert_int_equal(alerts_pending(a), 0);
+	assert_int_equal(alerts_replay(a, 1000 * HOUR), 1);
+	assert_int_equal(alerts_replay(a, 1000 * HOUR), 1);
+	assert_int_equal(alerts_pending(a), 2);
+	alerts_free(a);
+	sd_event_unref(e);
+}
+
+/* Many alerts cleared: the list of clears stays bounded, the newest kept. */
+static void test_replay_bounded(void **state)
+{
+	sd_event *e = NULL;
+	struct alerts *a = NULL;
+	char source[32];
+	int n;
+
+	(void) state;
+	assert_int_equal(sd_event_new(&e), 0);
+	assert_int_equal(alerts_new(e, "n", &callbacks, NULL, &a), 0);
+	for (int i = 0; i < 200; i++) {
+		snprintf(source, sizeof(source), "heater.h%d", i);
+		assert_int_equal(alerts_raise(a, "heater_offline", source, "off", HOUR), 1);
+		assert_int_equal(alerts_clear(a, "heater_offline", source, "on", HOUR), 1);
+	}
+	/* The same alert cleared many times: its last clear only. */
+	for (int i = 0; i < 50; i++) {
+		assert_int_equal(alerts_raise(a, "sensor_stale", "sensor.bed", "gone", HOUR), 1);
+		assert_int_equal(alerts_clear(a, "sensor_stale", "sensor.bed", "back", HOUR), 1);
+	}
+	n = alerts_replay(a, 2 * HOUR);
+	assert_true(n > 1);
+	assert_true(n <= 32);
+	alerts_free(a);
+	sd_event_unref(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip_confirm_and_clear),
 		cmocka_unit_test(test_bad_text_restores_nothing),
 		cmocka_unit_test(test_reload_rechecks_a_new_heaters_alerts),
+		cmocka_unit_test(test_replay_to_home_assistant),
+		cmocka_unit_test(test_replay_restored),
+		cmocka_unit_test(test_replay_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

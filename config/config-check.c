@@ -12,6 +12,7 @@
 #include "config/config-reminder.h"
 #include "config/config-value.h"
 #include "control/thermostat-defaults.h"
+#include "sensors/sensor-defaults.h"
 
 #define LINE(spec, i, key) parser_key_line(p, spec, i, (spec)->kind, key)
 
@@ -42,6 +43,45 @@ static bool same_text(const char *a, const char *b)
 	return a && b && strcmp(a, b) == 0;
 }
 
+/* The chip as input_gpio_open() finds it: "/dev/gpiochip0" and "gpiochip0" are one chip. */
+static const char *chip_of(const struct config_input *in)
+{
+	const char *chip = in->chip && *in->chip ? in->chip : INPUT_GPIO_DEFAULT_CHIP;
+
+	return strncmp(chip, "/dev/", 5) == 0 && !strchr(chip + 5, '/') ? chip + 5 : chip;
+}
+
+/* @line as an offset (a bare number, as sensors/input-gpio.c reads it), or -1 for a name. */
+static long line_offset(const char *line)
+{
+	if (!*line || strspn(line, "0123456789") != strlen(line) || strlen(line) > 9)
+		return -1;
+	return strtol(line, NULL, 10);
+}
+
+/*
+ * Whether @a and @b are the same line of the same chip as far as the file can
+ * tell: the same offset ("17", "017"), or the same name. A name and an offset
+ * are only compared on the chip at start; 1 when the name is "GPIO<offset>",
+ * which on a Raspberry Pi's chip is that offset (then only a warning).
+ */
+static int same_line(const struct config_input *a, const struct config_input *b)
+{
+	long oa = line_offset(a->gpio_line), ob = line_offset(b->gpio_line);
+	const struct config_input *named = oa < 0 ? a : b;
+	long offset = oa < 0 ? ob : oa;
+	char gpio[32];
+
+	if (strcmp(chip_of(a), chip_of(b)) != 0)
+		return 0;
+	if (oa >= 0 && ob >= 0)
+		return oa == ob ? 2 : 0;
+	if (oa < 0 && ob < 0)
+		return same_text(a->gpio_line, b->gpio_line) ? 2 : 0;
+	snprintf(gpio, sizeof(gpio), "GPIO%ld", offset);
+	return strcmp(named->gpio_line, gpio) == 0 ? 1 : 0;
+}
+
 static void check_input(struct parser *p, const struct section_spec *spec, size_t i,
 			const struct config_input *in)
 {
@@ -66,16 +106,31 @@ static void check_input(struct parser *p, const struct section_spec *spec, size_
 		parser_error(p, LINE(spec, i, "leg"), "'leg' only applies to role cramp_button");
 		return;
 	}
-	/* One line, one meaning: two inputs on the same GPIO would fight over it. */
-	for (size_t j = 0; j < i && in->type == CONFIG_INPUT_TYPE_GPIO; j++)
-		if (all[j].type == CONFIG_INPUT_TYPE_GPIO &&
-		    same_text(all[j].gpio_line, in->gpio_line) &&
-		    same_text(all[j].chip, in->chip)) {
+	/*
+	 * One line, one meaning: two inputs on the same GPIO would fight over it
+	 * (and the chip's whole request fails at start). Names are looked up on
+	 * the chip only at start: "GPIO17" beside "17" is only a warning.
+	 */
+	for (size_t j = 0; j < i && in->type == CONFIG_INPUT_TYPE_GPIO; j++) {
+		int same = all[j].type == CONFIG_INPUT_TYPE_GPIO && all[j].gpio_line
+			       ? same_line(&all[j], in)
+			       : 0;
+
+		if (same == 2) {
 			parser_error(p, LINE(spec, i, "line"),
 				     "line '%s' is already used by [input.%s]", in->gpio_line,
 				     all[j].name);
 			return;
 		}
+		if (same == 1)
+			parser_warning(
+			    p, LINE(spec, i, "line"),
+			    "line '%s' and line '%s' of [input.%s] are the same line on a "
+			    "Raspberry Pi's GPIO chip, where GPIO<n> is offset <n>; the "
+			    "chip's request then fails at start: give each input its own "
+			    "line",
+			    in->gpio_line, all[j].gpio_line, all[j].name);
+	}
 }
 
 static bool same_or_unset(const char *a, const char *b)

@@ -411,7 +411,9 @@ const struct key_spec config_keys[] = {
 	      HELP("Role occupancy: out of bed after this long inactive (turning over is not "
 		   "leaving).")),
 	INPUT("repeat_window", KEY_DURATION, repeat_window_usec, 0, HOUR, 0, DEFAULT(2 * MIN),
-	      HELP("Role cramp_button: presses within this window are one cramp.")),
+	      HELP("Role cramp_button: a press within this window of the last press is the "
+		   "same cramp (a button pressed again and again, or a contact that "
+		   "chatters, is one cramp while the presses keep coming).")),
 	ITEM_CHOICE("input", config_input, "leg", leg, leg_names, 0, DEFAULT(CONFIG_LEG_UNKNOWN),
 		    HELP("Role cramp_button: which leg, unknown, left or right.")),
 	ITEM_CHOICE("heater", config_heater, "type", type, config_heater_type_names, 0,

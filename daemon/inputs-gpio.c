@@ -64,6 +64,51 @@ static int chip_sync(struct input_chip *c)
 	return r;
 }
 
+/*
+ * The chip is not open: its members' levels are no longer known (an input
+ * adopted through a reload would otherwise keep saying "in bed" for good).
+ * Returns whether any member knew something.
+ */
+static bool chip_forget(struct input_chip *c)
+{
+	bool knew = false;
+
+	for (size_t k = 0; k < c->n_members; k++) {
+		struct input *i = c->members[k];
+
+		if (!i->have_level && i->occupancy.state == BED_OCCUPANCY_STATE_UNKNOWN)
+			continue;
+		knew = true;
+		c->cb->lost(i);
+	}
+	return knew;
+}
+
+/* The chip failed: its members' alerts are due INPUTS_FAILED_ALERT_USEC after the first failure. */
+static void chip_arm_alert(struct input_chip *c)
+{
+	int enabled = SD_EVENT_OFF;
+
+	if (c->alerted)
+		return;
+	if (sd_event_source_get_enabled(c->alert_timer, &enabled) >= 0 && enabled != SD_EVENT_OFF)
+		return;
+	(void) sd_event_source_set_time_relative(c->alert_timer, INPUTS_FAILED_ALERT_USEC);
+	(void) sd_event_source_set_enabled(c->alert_timer, SD_EVENT_ONESHOT);
+}
+
+static int on_alert_timer(sd_event_source *es, uint64_t usec, void *userdata)
+{
+	struct input_chip *c = userdata;
+
+	if (!c->error)
+		return 0;
+	c->alerted = true;
+	for (size_t k = 0; k < c->n_members; k++)
+		c->cb->failed(c->members[k], c->error);
+	return 0;
+}
+
 static void chip_lost(struct input_chip *c, int error)
 {
 	log_warning("GPIO chip '%s' (%s) went away: %s; its inputs are unknown until it is "
@@ -77,6 +122,7 @@ static void chip_lost(struct input_chip *c, int error)
 		c->cb->lost(c->members[k]);
 	c->cb->changed(c->inputs);
 	chip_schedule_reopen(c);
+	chip_arm_alert(c);
 }
 
 static void chip_feed(void *userdata, const struct input_gpio_feed *f)
@@ -235,6 +281,7 @@ int input_chip_open(struct input_chip *c, bool first)
 		r = chip_sync(c);
 	if (r < 0) {
 		const char *why = error ? error : strerror(-r);
+		bool was_failed = c->error;
 
 		news = first || !c->error || strcmp(c->error, why) != 0;
 		log_write(news ? LOG_LEVEL_ERROR : LOG_LEVEL_DEBUG,
@@ -246,6 +293,10 @@ int input_chip_open(struct input_chip *c, bool first)
 		chip_close(c);
 		c->failures++;
 		chip_schedule_reopen(c);
+		chip_arm_alert(c);
+		/* What a reload carried over is not read any more: unknown, not frozen. */
+		if (chip_forget(c) || !was_failed)
+			c->cb->changed(c->inputs);
 		return r;
 	}
 	if (c->error) {
@@ -254,6 +305,11 @@ int input_chip_open(struct input_chip *c, bool first)
 	}
 	c->error = (free(c->error), NULL);
 	c->failures = 0;
+	c->alerted = false;
+	(void) sd_event_source_set_enabled(c->alert_timer, SD_EVENT_OFF);
+	/* Also an alert the inputs before a reload or a restart raised. */
+	for (size_t k = 0; k < c->n_members; k++)
+		c->cb->back(c->members[k]);
 	watch_chip(c);
 	return 0;
 }
@@ -298,6 +354,13 @@ int input_chip_add(struct inputs *in, struct input *i, const char *name,
 		if (r < 0)
 			return r;
 		(void) sd_event_source_set_enabled(c->check_timer, SD_EVENT_OFF);
+		r = sd_event_add_time(in->event, &c->alert_timer, CLOCK_MONOTONIC, 0, 0,
+				      on_alert_timer, c);
+		if (r >= 0)
+			r = event_source_describe(c->alert_timer, "gpio-%s-alert", name);
+		if (r < 0)
+			return r;
+		(void) sd_event_source_set_enabled(c->alert_timer, SD_EVENT_OFF);
 	}
 	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers, one pointer each. */
 	members = realloc(c->members, (c->n_members + 1) * sizeof(*members));
@@ -314,6 +377,7 @@ void input_chip_stop(struct input_chip *c)
 {
 	chip_close(c);
 	(void) sd_event_source_set_enabled(c->reopen_timer, SD_EVENT_OFF);
+	(void) sd_event_source_set_enabled(c->alert_timer, SD_EVENT_OFF);
 }
 
 void input_chip_done(struct input_chip *c)
@@ -321,6 +385,7 @@ void input_chip_done(struct input_chip *c)
 	chip_close(c);
 	c->reopen_timer = sd_event_source_disable_unref(c->reopen_timer);
 	c->check_timer = sd_event_source_disable_unref(c->check_timer);
+	c->alert_timer = sd_event_source_disable_unref(c->alert_timer);
 	free(c->members);
 	c->members = NULL;
 	c->n_members = 0;

@@ -14,6 +14,7 @@
 
 #include "config/config.h"
 #include "control/cramp-suspect.h"
+#include "daemon/alerts.h"
 #include "daemon/inputs.h"
 #include "daemon/warn-limit.h"
 #include "sensors/bed-cramp.h"
@@ -58,8 +59,12 @@ struct input_chip_callbacks {
 	 * edge (not @sync), at the time of the first event after the loss.
 	 */
 	void (*level)(struct input *i, bool active, uint64_t at_usec, bool sync);
-	/* The input cannot be read any more (its chip went away). */
+	/* The input cannot be read any more (its chip went away, or cannot be opened). */
 	void (*lost)(struct input *i);
+	/* Its chip has not been open for INPUTS_FAILED_ALERT_USEC: @why, for a person. */
+	void (*failed)(struct input *i, const char *why);
+	/* Its chip is open (again): what failed() said is over. */
+	void (*back)(struct input *i);
 	/* Something in the state changed (a chip failed or came back). */
 	void (*changed)(struct inputs *in);
 };
@@ -75,6 +80,8 @@ struct input_chip {
 	sd_event_source *reopen_timer;
 	sd_event_source *check_timer; /* only where inotify cannot watch the chip's directory */
 	sd_event_source *watch;       /* inotify on the chip's directory: did it go? */
+	sd_event_source *alert_timer; /* INPUTS_FAILED_ALERT_USEC after it failed: failed() */
+	bool alerted;                 /* failed() was said since the last successful open */
 	unsigned failures;            /* since the last successful open */
 	char *error;                  /* why it is not open, for the log and the state */
 	struct input_gpio_seq *seq;   /* what the sequence numbers say was lost; NULL: closed */
@@ -85,6 +92,7 @@ struct inputs {
 	const struct config *config;
 	const struct inputs_callbacks *cb;
 	void *userdata;
+	struct alerts *alerts; /* NULL: none */
 	struct input *inputs;
 	size_t n_inputs;
 	struct input_chip *chips; /* room for one per input */

@@ -86,6 +86,17 @@ static void report_cramp(struct input *i, uint64_t at_usec)
 		i->inputs->cb->cramp(&cramp, i->inputs->userdata);
 }
 
+/* Presses that keep coming, window after window: said once, as a contact to look at. */
+static void say_faulty(struct input *i)
+{
+	uint64_t over_usec = 0;
+	unsigned n = bed_cramp_presses(&i->inputs->cramp, leg_of(i->cfg->leg), &over_usec);
+
+	log_warning("%s pressed %u times in %llu min: a loose or damp contact? counted as one "
+		    "cramp; check the button and its cable",
+		    i->source, n, (unsigned long long) ((over_usec + 30000000ULL) / 60000000ULL));
+}
+
 /* A movement at @at_usec: does it complete the pattern of a cramp waking the sleeper? */
 static void suspect_cramp(struct input *i, uint64_t at_usec)
 {
@@ -156,6 +167,9 @@ static void input_level(struct input *i, bool active, uint64_t at_usec, bool syn
 			warn_limited(&i->repeats, "%s: pressed again within %llu s: the same cramp",
 				     i->source, i->cfg->repeat_window_usec / 1000000ULL);
 			break;
+		case BED_PRESS_FAULTY:
+			say_faulty(i);
+			break;
 		case BED_PRESS_NONE:
 			break;
 		}
@@ -172,9 +186,52 @@ static void input_lost(struct input *i)
 		apply_occupancy(i, bed_occupancy_lost(&i->occupancy));
 }
 
+/* What an input that cannot be read loses, for the alert. */
+static const char *input_loss(const struct input *i)
+{
+	switch (i->cfg->role) {
+	case CONFIG_INPUT_ROLE_OCCUPANCY:
+		return "whether someone is in bed is unknown";
+	case CONFIG_INPUT_ROLE_MOVEMENT:
+		return "movement is not counted";
+	case CONFIG_INPUT_ROLE_CRAMP_BUTTON:
+		return "a press of this cramp button is lost";
+	}
+	return "it is not read";
+}
+
+/* Its chip has not been open for INPUTS_FAILED_ALERT_USEC. */
+static void input_failed(struct input *i, const char *why)
+{
+	char msg[400];
+
+	if (!i->inputs->alerts)
+		return;
+	snprintf(msg, sizeof(msg), "The bed input '%s' cannot be read: %s. Until it is back, %s.",
+		 i->cfg->name, why, input_loss(i));
+	if (alerts_raise(i->inputs->alerts, "input_failed", i->source, msg, clock_realtime_usec()) >
+	    0)
+		log_warning("%s: not readable for %llu s: alert raised", i->source,
+			    INPUTS_FAILED_ALERT_USEC / 1000000ULL);
+}
+
+/* Its chip is open (again). */
+static void input_back(struct input *i)
+{
+	char msg[200];
+
+	if (!i->inputs->alerts)
+		return;
+	snprintf(msg, sizeof(msg), "The bed input '%s' can be read again.", i->cfg->name);
+	(void) alerts_clear(i->inputs->alerts, "input_failed", i->source, msg,
+			    clock_realtime_usec());
+}
+
 static const struct input_chip_callbacks chip_callbacks = {
 	.level = input_level,
 	.lost = input_lost,
+	.failed = input_failed,
+	.back = input_back,
 	.changed = inputs_changed,
 };
 
@@ -246,8 +303,8 @@ static int input_init(struct inputs *in, struct input *i, const struct config_in
 	return input_chip_add(in, i, cfg->chip ? cfg->chip : "gpiochip0", &chip_callbacks);
 }
 
-int inputs_new(sd_event *event, const struct config *config, const struct inputs_callbacks *cb,
-	       void *userdata, struct inputs **ret)
+int inputs_new(sd_event *event, const struct config *config, struct alerts *alerts,
+	       const struct inputs_callbacks *cb, void *userdata, struct inputs **ret)
 {
 	size_t n;
 	struct inputs *in;
@@ -263,6 +320,7 @@ int inputs_new(sd_event *event, const struct config *config, const struct inputs
 		return -ENOMEM;
 	in->event = sd_event_ref(event);
 	in->config = config;
+	in->alerts = alerts;
 	in->cb = cb;
 	in->userdata = userdata;
 	bed_movement_init(&in->movement);
@@ -513,7 +571,7 @@ static json_t *local_time(uint64_t at_usec)
 	return json_string(buf);
 }
 
-/* Several mats: in bed when any says so, out when every one that knows says so. */
+/* Several mats: in bed when any readable one says so, out when every one that knows says so. */
 static enum bed_occupancy_state occupancy(const struct inputs *in, uint64_t *ret_since)
 {
 	enum bed_occupancy_state occ = BED_OCCUPANCY_STATE_UNKNOWN;
@@ -522,7 +580,8 @@ static enum bed_occupancy_state occupancy(const struct inputs *in, uint64_t *ret
 	for (size_t k = 0; k < in->n_inputs; k++) {
 		const struct input *i = &in->inputs[k];
 
-		if (i->cfg->role != CONFIG_INPUT_ROLE_OCCUPANCY)
+		/* A mat whose chip failed says nothing: what it said last is not true for good. */
+		if (i->cfg->role != CONFIG_INPUT_ROLE_OCCUPANCY || (i->chip && i->chip->error))
 			continue;
 		if (i->occupancy.state == BED_OCCUPANCY_STATE_IN) {
 			occ = BED_OCCUPANCY_STATE_IN;
@@ -552,6 +611,18 @@ int inputs_in_bed(const struct inputs *in, uint64_t *ret_since_realtime_usec)
 		break;
 	}
 	return -ENODATA;
+}
+
+uint64_t inputs_alert_horizon_usec(const struct inputs *in, const char *kind, const char *source)
+{
+	assert(in);
+	assert(source);
+	if (kind && strcmp(kind, "input_failed") != 0)
+		return 0;
+	for (size_t k = 0; k < in->n_inputs; k++)
+		if (in->inputs[k].chip && strcmp(in->inputs[k].source, source) == 0)
+			return INPUTS_FAILED_ALERT_USEC;
+	return 0;
 }
 
 const char *inputs_leg_name(enum config_leg leg)

@@ -7,6 +7,7 @@
 #include <systemd/sd-event.h>
 
 #include "config/config.h"
+#include "daemon/alerts.h"
 #include "daemon/mqtt.h"
 
 /*
@@ -14,13 +15,19 @@
  * requested per chip when started (edge events through an io source, never
  * polled; the level at start is read so a person already in bed is seen); a
  * chip that cannot be opened or goes away is logged, shown in the state and
- * opened again every few seconds with back-off while the rest keeps running.
+ * opened again every few seconds with back-off while the rest keeps running;
+ * its inputs are unknown meanwhile (in bed too), and after
+ * INPUTS_FAILED_ALERT_USEC each raises the alert "input_failed", cleared when
+ * the chip is open again.
  * MQTT inputs come from their topics. From them: occupancy (in bed after
  * on_delay, out after off_delay), movement per minute, and cramp presses,
  * handed to the cramp callback.
  */
 
 struct inputs;
+
+/* How long a GPIO input may stay unreadable before its "input_failed" alert. */
+#define INPUTS_FAILED_ALERT_USEC (60 * 1000000ULL)
 
 /* A cramp reported by a button. Strings are borrowed for the call. */
 struct inputs_cramp {
@@ -44,11 +51,12 @@ struct inputs_callbacks {
 
 /*
  * Sets up every input of @config (borrowed: it must outlive the inputs) on
- * @event. Nothing is opened until inputs_start(), so a reload can release the
+ * @event, raising and clearing "input_failed" in @alerts (borrowed; NULL:
+ * none). Nothing is opened until inputs_start(), so a reload can release the
  * old lines before the new ones are requested. Returns 0 or a negative errno.
  */
-int inputs_new(sd_event *event, const struct config *config, const struct inputs_callbacks *cb,
-	       void *userdata, struct inputs **ret);
+int inputs_new(sd_event *event, const struct config *config, struct alerts *alerts,
+	       const struct inputs_callbacks *cb, void *userdata, struct inputs **ret);
 struct inputs *inputs_free(struct inputs *in);
 
 /*
@@ -86,6 +94,13 @@ int inputs_add_state(const struct inputs *in, json_t *state);
  * occupancy input, or none has decided yet).
  */
 int inputs_in_bed(const struct inputs *in, uint64_t *ret_since_realtime_usec);
+
+/*
+ * How long after start the inputs may take to raise again an alert @kind
+ * (NULL: any) of @source that still holds: INPUTS_FAILED_ALERT_USEC for
+ * "input_failed" of a GPIO input, 0 for a source that is no input of @in.
+ */
+uint64_t inputs_alert_horizon_usec(const struct inputs *in, const char *kind, const char *source);
 
 /* "left", "right" or "unknown", as the cramp log and the events spell a leg. */
 const char *inputs_leg_name(enum config_leg leg);

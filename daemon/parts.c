@@ -110,7 +110,7 @@ int parts_new(const struct parts_env *env, const struct config *config, struct p
 		log_error_errno(r, "cannot set up the room sensors");
 		goto out;
 	}
-	r = inputs_new(env->event, config, &inputs_callbacks, p, &p->inputs);
+	r = inputs_new(env->event, config, env->alerts, &inputs_callbacks, p, &p->inputs);
 	if (r < 0) {
 		log_error_errno(r, "cannot set up the bed inputs");
 		goto out;
@@ -162,12 +162,12 @@ int parts_start(struct parts *p, struct mqtt *mqtt, struct store *store)
 	return r < 0 ? r : k;
 }
 
-/* A source of room or heating alerts that the new configuration does not have. */
+/* A source of room, input or heating alerts that the new configuration does not have. */
 static bool source_gone(const char *source, void *userdata)
 {
 	const struct parts *p = userdata;
 	bool ours = strncmp(source, "heater.", 7) == 0 || strncmp(source, "sensor.", 7) == 0 ||
-		    strcmp(source, "heating") == 0;
+		    strncmp(source, "input.", 6) == 0 || strcmp(source, "heating") == 0;
 
 	return ours && parts_alert_horizon_usec(p, NULL, source) == 0;
 }
@@ -255,7 +255,10 @@ uint64_t parts_alert_horizon_usec(const struct parts *p, const char *kind, const
 {
 	uint64_t room = p->room ? room_alert_horizon_usec(p->room, source) : 0;
 	uint64_t heating = p->heating ? heating_alert_horizon_usec(p->heating, kind, source) : 0;
+	uint64_t inputs = p->inputs ? inputs_alert_horizon_usec(p->inputs, kind, source) : 0;
 
+	if (inputs > room)
+		room = inputs;
 	return room > heating ? room : heating;
 }
 

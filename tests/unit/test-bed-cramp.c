@@ -51,8 +51,81 @@ static void test_double_press_within_window_is_one_cramp(void **state)
 	assert_int_equal(press(&b, &c, BED_LEG_LEFT, T0, 150), BED_PRESS_CRAMP);
 	assert_int_equal(press(&b, &c, BED_LEG_LEFT, T0 + 400 * MS, 150), BED_PRESS_DUPLICATE);
 	assert_int_equal(press(&b, &c, BED_LEG_LEFT, T0 + 2 * MIN - 1, 150), BED_PRESS_DUPLICATE);
-	/* The window counts from the cramp, not from the last press. */
-	assert_int_equal(press(&b, &c, BED_LEG_LEFT, T0 + 2 * MIN, 150), BED_PRESS_CRAMP);
+	/* The window counts from the last press: still the same cramp. */
+	assert_int_equal(press(&b, &c, BED_LEG_LEFT, T0 + 4 * MIN - 2, 150), BED_PRESS_DUPLICATE);
+	/* A whole window after the last press: a cramp of its own. */
+	assert_int_equal(press(&b, &c, BED_LEG_LEFT, T0 + 6 * MIN - 2, 150), BED_PRESS_CRAMP);
+}
+
+/*
+ * A contact that chatters (corroded, a pinched cable): a press every 5 s for
+ * hours is one cramp, not one every window; once it has gone on for
+ * BED_CRAMP_FAULTY_WINDOWS windows it is said, once, to look faulty.
+ */
+static void test_chattering_contact_is_one_cramp(void **state)
+{
+	struct bed_button b;
+	struct bed_cramp c;
+	unsigned cramps = 0, faulty = 0, presses = 0;
+	uint64_t t, over = 0;
+
+	bed_cramp_init(&c);
+	bed_button_init(&b);
+	bed_button_level(&b, false, T0);
+	for (t = T0; t < T0 + 120 * MIN; t += 5 * SEC) {
+		switch (press(&b, &c, BED_LEG_LEFT, t, 100)) {
+		case BED_PRESS_CRAMP:
+			cramps++;
+			break;
+		case BED_PRESS_FAULTY:
+			faulty++;
+			assert_true(t - T0 >= BED_CRAMP_FAULTY_WINDOWS * params.repeat_window_usec);
+			break;
+		case BED_PRESS_DUPLICATE:
+		case BED_PRESS_NONE:
+			break;
+		}
+		presses++;
+	}
+	assert_int_equal(cramps, 1);
+	assert_int_equal(faulty, 1);
+	assert_int_equal(bed_cramp_presses(&c, BED_LEG_LEFT, &over), presses);
+	assert_int_equal(over, t - 5 * SEC - T0);
+	/* It stopped; a real press well after it is a cramp, and says nothing faulty. */
+	assert_int_equal(press(&b, &c, BED_LEG_LEFT, t + 3 * MIN, 100), BED_PRESS_CRAMP);
+	assert_int_equal(press(&b, &c, BED_LEG_LEFT, t + 3 * MIN + 10 * SEC, 100),
+			 BED_PRESS_DUPLICATE);
+	assert_int_equal(bed_cramp_presses(&c, BED_LEG_LEFT, &over), 2);
+}
+
+/* A person pressing again now and then in a long cramp is no faulty contact. */
+static void test_a_few_presses_over_long_are_not_faulty(void **state)
+{
+	struct bed_button b;
+	struct bed_cramp c;
+
+	bed_cramp_init(&c);
+	bed_button_init(&b);
+	assert_int_equal(press(&b, &c, BED_LEG_RIGHT, T0, 100), BED_PRESS_CRAMP);
+	for (unsigned k = 1; k <= 10; k++)
+		assert_int_equal(press(&b, &c, BED_LEG_RIGHT, T0 + k * 90 * SEC, 100),
+				 BED_PRESS_DUPLICATE);
+}
+
+/* Cramps more than repeat_window apart are each counted. */
+static void test_separate_cramps_are_counted(void **state)
+{
+	struct bed_button b;
+	struct bed_cramp c;
+
+	bed_cramp_init(&c);
+	bed_button_init(&b);
+	for (unsigned k = 0; k < 5; k++) {
+		assert_int_equal(press(&b, &c, BED_LEG_LEFT, T0 + k * 20 * MIN, 100),
+				 BED_PRESS_CRAMP);
+		assert_int_equal(press(&b, &c, BED_LEG_LEFT, T0 + k * 20 * MIN + 30 * SEC, 100),
+				 BED_PRESS_DUPLICATE);
+	}
 }
 
 static void test_window_is_per_leg(void **state)
@@ -158,6 +231,9 @@ int main(void)
 		cmocka_unit_test(test_first_event_active_without_level_is_a_press),
 		cmocka_unit_test(test_out_of_order_presses),
 		cmocka_unit_test(test_zero_window_every_press_counts),
+		cmocka_unit_test(test_chattering_contact_is_one_cramp),
+		cmocka_unit_test(test_a_few_presses_over_long_are_not_faulty),
+		cmocka_unit_test(test_separate_cramps_are_counted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

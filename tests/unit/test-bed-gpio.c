@@ -165,6 +165,7 @@ static void rig_feed(void *userdata, const struct input_gpio_feed *f)
 			r->cramp_usec = f->at_usec;
 			break;
 		case BED_PRESS_DUPLICATE:
+		case BED_PRESS_FAULTY:
 			r->duplicates++;
 			break;
 		case BED_PRESS_NONE:

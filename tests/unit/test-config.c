@@ -489,6 +489,33 @@ static void test_reminder_values(void **state)
 	assert_int_equal(buttons[2], 6);
 }
 
+/*
+ * "GPIO17" beside "17": the same line wherever GPIO<n> names offset <n> (a
+ * Raspberry Pi), but names are only looked up on the chip at start: a warning.
+ */
+static void test_name_and_offset_of_one_line_warn(void **state)
+{
+	static const char text[] = "[input.mat]\ntype = gpio\nrole = occupancy\nline = GPIO17\n"
+				   "[input.left]\ntype = gpio\nrole = cramp_button\nline = 17\n"
+				   "leg = left\n";
+	char path[] = "/tmp/test-config-XXXXXX";
+	struct config *c = NULL;
+	char *error = NULL;
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, sizeof(text) - 1), (ssize_t) sizeof(text) - 1);
+	close(fd);
+	assert_int_equal(config_load(path, &c, &error), 0);
+	unlink(path);
+	assert_non_null(c);
+	assert_non_null(c->warnings);
+	if (!strstr(c->warnings,
+		    ":8: line '17' and line 'GPIO17' of [input.mat] are the same line"))
+		fail_msg("got '%s'", c->warnings);
+	config_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -504,6 +531,7 @@ int main(void)
 		cmocka_unit_test(test_reminder_values),
 		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_text_check_and_utf8_fit),
+		cmocka_unit_test(test_name_and_offset_of_one_line_warn),
 	};
 	const char *testdata = getenv("TESTDATA");
 

@@ -84,7 +84,7 @@ static int setup(void **state)
 	r.config.n_inputs = 2;
 	if (sd_event_new(&r.event) < 0 ||
 	    mqtt_new(r.event, &cfg, &(struct mqtt_callbacks){ 0 }, NULL, &r.mqtt) < 0 ||
-	    inputs_new(r.event, &r.config, &callbacks, &r, &r.inputs) < 0 ||
+	    inputs_new(r.event, &r.config, NULL, &callbacks, &r, &r.inputs) < 0 ||
 	    inputs_start(r.inputs, r.mqtt) < 0)
 		return -1;
 	*state = &r;
@@ -144,7 +144,7 @@ static void test_retained_on_after_a_reconnect(void **state)
 	r->input[0].repeat_window_usec = 1000; /* 1 ms: every press below is a new cramp */
 	inputs_stop(r->inputs);
 	r->inputs = inputs_free(r->inputs);
-	assert_int_equal(inputs_new(r->event, &r->config, &callbacks, r, &r->inputs), 0);
+	assert_int_equal(inputs_new(r->event, &r->config, NULL, &callbacks, r, &r->inputs), 0);
 	assert_int_equal(inputs_start(r->inputs, r->mqtt), 0);
 	for (unsigned k = 1; k <= 3; k++) {
 		publish(r, BUTTON_TOPIC, "ON", true); /* (re)subscribed */
@@ -162,7 +162,7 @@ static void test_only_on_twice_is_two_presses(void **state)
 	r->input[0].repeat_window_usec = 1000;
 	inputs_stop(r->inputs);
 	r->inputs = inputs_free(r->inputs);
-	assert_int_equal(inputs_new(r->event, &r->config, &callbacks, r, &r->inputs), 0);
+	assert_int_equal(inputs_new(r->event, &r->config, NULL, &callbacks, r, &r->inputs), 0);
 	assert_int_equal(inputs_start(r->inputs, r->mqtt), 0);
 	publish(r, BUTTON_TOPIC, "ON", true);
 	publish(r, BUTTON_TOPIC, "ON", false);
@@ -218,7 +218,7 @@ static void reload(struct rig *r, const struct config *config)
 {
 	struct inputs *next = NULL;
 
-	assert_int_equal(inputs_new(r->event, config, &callbacks, r, &next), 0);
+	assert_int_equal(inputs_new(r->event, config, NULL, &callbacks, r, &next), 0);
 	inputs_adopt(next, r->inputs);
 	inputs_stop(r->inputs);
 	r->inputs = inputs_free(r->inputs);

@@ -22,7 +22,8 @@ int64_t reminder_anchor(const struct reminder_state *s);
 
 /*
  * The next slot of @s still to serve, after @now_s: after its anchor, on a
- * later day than its newest run. Returns 0, or -ENOENT (no days).
+ * later day than its newest run (after a change of time zone: at least
+ * REMINDER_EARLY_S after it). Returns 0, or -ENOENT (no days).
  */
 int reminder_next_slot(const struct reminder_params *p, const struct reminder_state *s,
 		       int64_t now_s, struct reminder_slot *ret);

@@ -5,6 +5,7 @@
 
 #include "control/cramp-night.h"
 #include "control/reminder-internal.h"
+#include "control/reminder-local.h"
 
 /* Deadlines handled in one step at most: repeats, a snooze, a timer and its end. */
 #define ADVANCE_MAX 16
@@ -125,12 +126,28 @@ int64_t reminder_anchor(const struct reminder_state *s)
 	return s->since_s;
 }
 
-/* Whether @slot is one @s has not served: after its anchor, on a later day than its run. */
+/*
+ * Whether @slot is one @s has not served: after its anchor, on a later day
+ * than its run. That day is the run's in the zone that planned it: when the
+ * zone changed since (this zone puts the run's date and wall time elsewhere: a
+ * Pi on UTC set to America/Chicago after the 21:30 UTC run, 15:30 there), the
+ * day numbers of the two zones do not compare, and the slot is new when it
+ * comes at least REMINDER_EARLY_S after the run did: that evening's 21:30 is
+ * sent, while a run at most that early stays the slot's (as a plain answer
+ * takes a run at most that early).
+ */
 static bool slot_is_new(const struct reminder_state *s, const struct reminder_slot *slot)
 {
-	bool has_run = s->run.state != REMINDER_RUN_NONE || s->run.slot_s != 0;
+	const struct reminder_run *run = &s->run;
+	bool has_run = run->state != REMINDER_RUN_NONE || run->slot_s != 0;
 
-	return slot->at_s > reminder_anchor(s) && (!has_run || slot->day > s->run.slot_day);
+	if (slot->at_s <= reminder_anchor(s))
+		return false;
+	if (!has_run)
+		return true;
+	if (reminder_local_instant(run->slot_day, run->slot_sec) == run->slot_s)
+		return slot->day > run->slot_day;
+	return slot->at_s - run->slot_s >= REMINDER_EARLY_S;
 }
 
 int reminder_next_slot(const struct reminder_params *p, const struct reminder_state *s,

@@ -33,7 +33,11 @@
  * - A slot is served once: the newest run's slot and every one before it
  *   never fire again, wherever the wall clock goes. A day is served once
  *   too: a schedule changed later that day (a reload moving 21:30 to 22:00
- *   after the 21:30 run) next fires on a later day.
+ *   after the 21:30 run) next fires on a later day. A day is the run's in the
+ *   zone that planned it: after a change of time zone (a Pi on UTC set to
+ *   America/Chicago after the 21:30 UTC run, 15:30 there) a slot is new when
+ *   it comes at least REMINDER_EARLY_S after the run did, so that evening's
+ *   21:30 CST still comes, and a zone an hour west does not repeat the run.
  * - When slots passed unserved (the daemon was down, or the wall clock jumped
  *   forwards: a Pi without an RTC gets NTP late), only the newest of them
  *   counts: it is sent, once, if it is at most late_by late, else recorded as

@@ -33,8 +33,15 @@ static int64_t last_suspect(const struct reminders *r, int64_t now)
 	return t;
 }
 
-/* The middle of the last night window that ended by @now: a told cramp's estimated time. */
-static int64_t night_middle(const struct reminders *r, int64_t now)
+/*
+ * The night a morning answer at @now is about: the night window that started
+ * most recently before @now, from its start to its end, or to @now while it
+ * lasts. With the night 22:30-09:00, an answer at 08:20 is about the night
+ * going on (22:30 to 08:20), not the one before it; one at 12:30 about the
+ * night that ended at 09:00.
+ */
+static void answer_night(const struct reminders *r, int64_t now, int64_t *ret_start,
+			 int64_t *ret_end)
 {
 	int start_s = r->config->heating.night_start_min * 60;
 	int end_s = r->config->heating.night_end_min * 60;
@@ -42,10 +49,20 @@ static int64_t night_middle(const struct reminders *r, int64_t now)
 	int sec;
 
 	reminder_local_split(now, &day, &sec);
-	end = reminder_local_instant(day, end_s);
-	if (end > now)
-		end = reminder_local_instant(--day, end_s);
-	start = reminder_local_instant(start_s > end_s ? day - 1 : day, start_s);
+	start = reminder_local_instant(day, start_s);
+	if (start > now)
+		start = reminder_local_instant(--day, start_s);
+	end = reminder_local_instant(end_s > start_s ? day : day + 1, end_s);
+	*ret_start = start;
+	*ret_end = end < now ? end : now;
+}
+
+/* The middle of the night answer_night() gives: a told cramp's estimated time. */
+static int64_t night_middle(const struct reminders *r, int64_t now)
+{
+	int64_t start, end;
+
+	answer_night(r, now, &start, &end);
 	return start + (end - start) / 2;
 }
 
@@ -62,28 +79,23 @@ enum reported {
 
 /*
  * Whether a cramp of @leg was already reported (not only suspected from
- * movement) in the night the answer at @now is about (from its noon), up to
- * now: one of @leg, or else one whose leg was unknown (the first of those,
- * whose time goes to *ret_time_s). A cramp of the other leg is another cramp.
+ * movement) in the night the answer at @now is about (answer_night(): inside
+ * the night window, not the evening before it nor the day after it): one of
+ * @leg, or else one whose leg was unknown (the first of those, whose time goes
+ * to *ret_time_s). A cramp of the other leg is another cramp.
  */
 static enum reported reported_tonight(const struct reminders *r, const char *leg, int64_t now,
 				      int64_t *ret_time_s)
 {
-	/*
-	 * The night the answer is about: the last that ended, as night_middle()
-	 * has it, from its noon; not the night of @now, which after noon is the
-	 * coming one (an answer at 12:30 missed the cramps of the night before).
-	 */
-	int64_t middle = night_middle(r, now);
-	int tz = clock_local_offset_s(middle);
-	int64_t since = cramp_night_start(cramp_night_of(middle, tz), tz);
+	int64_t since, until;
 	struct store_cramp *list = NULL;
 	enum reported found = REPORTED_NONE;
 	int n;
 
 	if (!r->store)
 		return REPORTED_NONE;
-	n = store_cramps_read_range(r->store, since, now + 1, &list);
+	answer_night(r, now, &since, &until);
+	n = store_cramps_read_range(r->store, since, until + 1, &list);
 	for (int i = 0; i < n && found != REPORTED_SAME_LEG; i++) {
 		if (list[i].suspected || !list[i].leg)
 			continue;

@@ -292,10 +292,10 @@ void reminders_arm(struct reminders *r)
 		log_error_errno(rc, "reminders: cannot arm the timer");
 }
 
-/* Brings every reminder that is sent up to now, and arms the timer for what is next. */
 /*
- * A reload gave @rem another time: when it is next, and why not today when
- * today's run already was (one a day, or a reload would send it twice).
+ * A reload gave @rem another time, or switched it on: when it is next, and
+ * why not today when today's was already (one a day, or a reload would send
+ * it twice; switched on after its time, it starts with the next one).
  */
 static void say_moved(struct reminder *rem, int64_t now_s)
 {
@@ -304,6 +304,7 @@ static void say_moved(struct reminder *rem, int64_t now_s)
 	int64_t today, run_day = rem->s.run.slot_day;
 	int sec, run_sec = rem->s.run.slot_sec;
 	bool ran_today = rem->s.run.state != REMINDER_RUN_NONE || rem->s.run.slot_s != 0;
+	struct reminder_slot last;
 
 	rem->moved = NULL;
 	reminder_local_split(now_s, &today, &sec);
@@ -312,14 +313,23 @@ static void say_moved(struct reminder *rem, int64_t now_s)
 		(void) clock_format_offset(rem->next_slot_s,
 					   reminder_local_offset_s(rem->next_slot_s), next,
 					   sizeof(next));
-	if (ran_today && rem->next_slot_s != REMINDER_NEVER && rem->next_slot_s > now_s)
-		log_info("reminder %s: %s, next due %s: today's came at %02d:%02d already, and "
+	if (rem->next_slot_s == REMINDER_NEVER || rem->next_slot_s <= now_s)
+		log_info("reminder %s: %s, next due %s", rem->p.name, what, next);
+	else if (strcmp(what, "switched on") == 0 &&
+		 reminder_slot_last(&rem->p.when, now_s, &last) == 0 && last.day == today)
+		log_info("reminder %s: %s, next due %s: today's %02d:%02d had passed already",
+			 rem->p.name, what, next, last.sec / 3600, last.sec / 60 % 60);
+	else if (ran_today)
+		log_info("reminder %s: %s, next due %s: today's %s at %02d:%02d already, and "
 			 "it comes once a day",
-			 rem->p.name, what, next, run_sec / 3600, run_sec / 60 % 60);
+			 rem->p.name, what, next,
+			 rem->s.run.attempt > 0 ? "came" : "was due (not sent)", run_sec / 3600,
+			 run_sec / 60 % 60);
 	else
 		log_info("reminder %s: %s, next due %s", rem->p.name, what, next);
 }
 
+/* Brings every reminder that is sent up to now, and arms the timer for what is next. */
 static void step_all(struct reminders *r)
 {
 	int64_t now = reminders_now_s();
@@ -476,11 +486,18 @@ void reminders_adopt(struct reminders *r, struct reminders *old)
 		rem->wakeup_s = was->wakeup_s;
 		/* Its run goes on; reminders_start() plans it with the new settings. */
 		rem->adopted = true;
-		if (rem->enabled && !was->enabled)
+		if (rem->enabled && !was->enabled) {
+			/*
+			 * Not sent until now: from now on, as a reminder new in
+			 * the file would be (added at 21:45, it does not fire for
+			 * 21:30). Its run stays, for the answers it took.
+			 */
+			if (now >= CLOCK_SET_AFTER_S)
+				rem->s.since_s = now;
 			rem->moved = "switched on";
-		else if (rem->enabled && (reminder_when_time_of_day(&was->p.when) !=
-					      reminder_when_time_of_day(&rem->p.when) ||
-					  was->p.when.days != rem->p.when.days))
+		} else if (rem->enabled && (reminder_when_time_of_day(&was->p.when) !=
+						reminder_when_time_of_day(&rem->p.when) ||
+					    was->p.when.days != rem->p.when.days))
 			rem->moved = "rescheduled";
 		adopted++;
 	}

@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "tests/integration/reminders-fixture.h"
 
@@ -41,6 +42,47 @@ static void report_cramp(struct fixture *f, const char *payload, const char *whe
 	     now_ms() < end && store_count_rows(f->db, "cramps", where) != 1;)
 		fixture_pass(f, 100);
 	assert_int_equal(store_count_rows(f->db, "cramps", where), 1);
+}
+
+/*
+ * The [heating] section (after the reminder's keys) with the night window
+ * from @from_s to @to_s seconds from now, local time, in @buf.
+ */
+static const char *night_from(char *buf, size_t size, int from_s, int to_s)
+{
+	char from[16], to[16];
+	time_t a = time(NULL) + from_s, b = time(NULL) + to_s;
+	struct tm tm;
+
+	strftime(from, sizeof(from), "%H:%M", localtime_r(&a, &tm));
+	strftime(to, sizeof(to), "%H:%M", localtime_r(&b, &tm));
+	snprintf(buf, size, "[heating]\nnight = %s-%s\n", from, to);
+	return buf;
+}
+
+/* The night going on now, two hours either side: a cramp reported now is the night's. */
+static const char *night_now(char *buf, size_t size)
+{
+	return night_from(buf, size, -2 * 3600, 2 * 3600);
+}
+
+/* A cramp payload of @leg (NULL: none) at @ago_s seconds before now, in @buf. */
+static const char *cramp_ago(char *buf, size_t size, const char *leg, int ago_s)
+{
+	char when[40];
+	time_t t = time(NULL) - ago_s;
+	struct tm tm;
+	size_t n;
+
+	n = strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S%z", localtime_r(&t, &tm));
+	/* +0900 -> +09:00 */
+	memmove(when + n - 1, when + n - 2, 3);
+	when[n - 2] = ':';
+	if (leg)
+		snprintf(buf, size, "{\"leg\":\"%s\",\"time\":\"%s\"}", leg, when);
+	else
+		snprintf(buf, size, "{\"time\":\"%s\"}", when);
+	return buf;
 }
 
 /* Answers the morning question with @answer once it is due, and waits for its cleared. */
@@ -90,9 +132,10 @@ static void test_morning_answer_logs_a_cramp(void **state)
 static void test_morning_answer_does_not_count_a_reported_cramp_twice(void **state)
 {
 	struct fixture *f = *state;
+	char night[64];
 	char cramp_topic[128], topic[128];
 
-	fixture_configure_reminder(f, "morning", 3, "");
+	fixture_configure_reminder(f, "morning", 3, night_now(night, sizeof(night)));
 	fixture_start(f);
 	snprintf(cramp_topic, sizeof(cramp_topic), "%s/cramp", f->base);
 	assert_int_equal(client_publish(f->client, cramp_topic, "{\"leg\":\"left\"}", false), 0);
@@ -117,10 +160,11 @@ static void test_morning_answer_does_not_count_a_reported_cramp_twice(void **sta
 static void test_morning_answer_fills_in_the_leg_of_a_cramp_without_one(void **state)
 {
 	struct fixture *f = *state;
+	char night[64];
 	char cramp_topic[128];
 	const struct message *m;
 
-	fixture_configure_reminder(f, "morning", 3, "");
+	fixture_configure_reminder(f, "morning", 3, night_now(night, sizeof(night)));
 	fixture_start(f);
 	report_cramp(f, "{}", "leg = 'unknown'");
 	answer_morning(f, "left");
@@ -143,8 +187,9 @@ static void test_morning_answer_fills_in_the_leg_of_a_cramp_without_one(void **s
 static void test_morning_answer_of_the_other_leg_is_a_second_cramp(void **state)
 {
 	struct fixture *f = *state;
+	char night[64];
 
-	fixture_configure_reminder(f, "morning", 3, "");
+	fixture_configure_reminder(f, "morning", 3, night_now(night, sizeof(night)));
 	fixture_start(f);
 	report_cramp(f, "{\"leg\":\"right\"}", "leg = 'right'");
 	answer_morning(f, "left");
@@ -182,9 +227,10 @@ static void test_morning_answer_stores_the_cramp_before_the_answer(void **state)
 static void test_answer_sent_again_after_a_crash_logs_one_cramp(void **state)
 {
 	struct fixture *f = *state;
+	char night[64];
 	char topic[128];
 
-	fixture_configure_reminder(f, "morning", 3, "");
+	fixture_configure_reminder(f, "morning", 3, night_now(night, sizeof(night)));
 	fixture_start(f);
 	/* The answer's write fails, so the daemon dies with the answer unwritten. */
 	exec_sql(f, "CREATE TRIGGER test_refuse BEFORE INSERT ON reminder_log "
@@ -209,6 +255,56 @@ static void test_answer_sent_again_after_a_crash_logs_one_cramp(void **state)
 	assert_int_equal(daemon_log_count(&f->daemon, "cramp logged: leg left"), 1);
 }
 
+/*
+ * The night window ends after the morning question (22:30-09:00, answered at
+ * 08:20): the answer is about the night going on, not the one before it. Its
+ * cramp goes to the middle of this night, and a cramp of that leg reported in
+ * the night before (25 h ago) is another cramp, not this one.
+ */
+static void test_morning_answer_inside_the_night_is_about_this_night(void **state)
+{
+	struct fixture *f = *state;
+	char night[64], cramp[128], where[160];
+	time_t now = time(NULL);
+
+	fixture_configure_reminder(f, "morning", 3, night_now(night, sizeof(night)));
+	fixture_start(f);
+	report_cramp(f, cramp_ago(cramp, sizeof(cramp), "left", 25 * 3600), "leg = 'left'");
+	answer_morning(f, "left");
+	assert_int_equal(store_count_rows(f->db, "cramps", "leg = 'left'"), 2);
+	snprintf(where, sizeof(where),
+		 "leg = 'left' AND time_estimated = 1 AND time BETWEEN %lld AND %lld",
+		 (long long) now - 2 * 3600 - 60, (long long) now + 60);
+	assert_int_equal(store_count_rows(f->db, "cramps", where), 1);
+}
+
+/*
+ * Only a cramp inside the night window is the night's: one reported the
+ * evening before it began, or in the morning after it ended, is another
+ * cramp. The answer "left" then logs the night's cramp, and does not fill in
+ * the leg of a daytime cramp reported without one.
+ */
+static void test_morning_answer_is_not_a_cramp_outside_the_night(void **state)
+{
+	struct fixture *f = *state;
+	char night[64], cramp[128], where[96];
+	time_t now = time(NULL);
+
+	/* The night from 3 h to 1 h ago. */
+	fixture_configure_reminder(f, "morning", 4,
+				   night_from(night, sizeof(night), -3 * 3600, -3600));
+	fixture_start(f);
+	report_cramp(f, cramp_ago(cramp, sizeof(cramp), "left", 3 * 3600 + 1200), "leg = 'left'");
+	snprintf(where, sizeof(where), "leg = 'left' AND time > %lld", (long long) now - 3600);
+	report_cramp(f, cramp_ago(cramp, sizeof(cramp), "left", 1800), where);
+	report_cramp(f, cramp_ago(cramp, sizeof(cramp), NULL, 600), "leg = 'unknown'");
+	answer_morning(f, "left");
+	assert_int_equal(store_count_rows(f->db, "cramps", "leg = 'left'"), 3);
+	assert_int_equal(store_count_rows(f->db, "cramps", "leg = 'left' AND time_estimated = 1"),
+			 1);
+	assert_int_equal(store_count_rows(f->db, "cramps", "leg = 'unknown' AND amended = 0"), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -228,6 +324,12 @@ int main(void)
 		    fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_answer_sent_again_after_a_crash_logs_one_cramp,
 						fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_morning_answer_inside_the_night_is_about_this_night, fixture_setup,
+		    fixture_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_morning_answer_is_not_a_cramp_outside_the_night, fixture_setup,
+		    fixture_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "tests/integration/reminders-fixture.h"
 
@@ -114,6 +115,33 @@ static void test_reload_moving_a_reminder_says_when_it_is_next(void **state)
 	assert_int_equal(fixture_count_events(f, "due", 0), 1);
 }
 
+/*
+ * A reminder switched on by a reload after its time (the always-present foot
+ * soak gets its section at 21:45, for 21:30) does not fire for it, as one new
+ * in the file would not: it starts with tomorrow's, and the journal says so.
+ */
+static void test_reload_switching_a_reminder_on_after_its_time_waits_for_the_next(void **state)
+{
+	struct fixture *f = *state;
+	char *log;
+
+	fixture_configure_reminder(f, NULL, -1, "");
+	fixture_start(f);
+	fixture_pass(f, 3000);
+	f->at = time(NULL) - 1; /* after the daemon started, before the reload */
+	fixture_configure(f, -1, "repeat_every = 1h\n");
+	fixture_reload(f);
+	assert_int_equal(
+	    daemon_wait_log(&f->daemon, "reminder foot_soak: switched on, next due ", 10000), 0);
+	fixture_pass(f, 2000);
+	assert_int_equal(fixture_count_events(f, "due", 0), 0);
+	assert_int_equal(fixture_records(f, "sent"), 0);
+	log = daemon_stderr(&f->daemon);
+	assert_non_null(strstr(log, "had passed already"));
+	assert_null(strstr(log, "came at"));
+	free(log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -126,6 +154,9 @@ int main(void)
 						fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_reload_moving_a_reminder_says_when_it_is_next,
 						fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_reload_switching_a_reminder_on_after_its_time_waits_for_the_next,
+		    fixture_setup, fixture_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

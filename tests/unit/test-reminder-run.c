@@ -519,6 +519,65 @@ static void test_a_day_is_served_once(void **state)
 		"bedroom-foot_soak-20260116T2200");
 }
 
+/*
+ * The time zone set after the day's run (a Pi on UTC sent the 21:30 UTC foot
+ * soak, 15:30 in Chicago; then timedatectl set-timezone America/Chicago): that
+ * evening's 21:30 CST comes all the same. The local day numbers of the two
+ * zones do not compare: the run's date is the 5th in both.
+ */
+static void test_a_new_time_zone_keeps_that_evenings_run(void **state)
+{
+	struct reminder_params p = rig_params("foot_soak");
+	struct reminder_decision d;
+	struct reminder_state s;
+	int64_t utc_2130, cst_2130;
+
+	(void) state;
+	rig_zone("UTC");
+	utc_2130 = local(2026, 12, 5, 21, 30);
+	reminder_state_init(&s, local(2026, 12, 5, 12, 0));
+	rig_step(&p, &s, utc_2130 + 5, -1, &d, 1);
+	rig_out(&d.out[0], REMINDER_SEND_DUE, REMINDER_RECORD_SENT,
+		"bedroom-foot_soak-20261205T2130");
+	assert_int_equal(rig_answer(&p, &s, REMINDER_ACTION_DONE, NULL, utc_2130 + 10 * MIN, &d),
+			 REMINDER_ANSWER_APPLIED);
+	rig_zone("America/Chicago");
+	cst_2130 = local(2026, 12, 5, 21, 30);
+	assert_int_equal(cst_2130 - utc_2130, 6 * HOUR);
+	rig_step(&p, &s, utc_2130 + 15 * MIN, -1, &d, 0);
+	assert_int_equal(d.next_slot_s, cst_2130);
+	rig_step(&p, &s, cst_2130, -1, &d, 1);
+	rig_out(&d.out[0], REMINDER_SEND_DUE, REMINDER_RECORD_SENT,
+		"bedroom-foot_soak-20261205T2130");
+	assert_int_equal(d.out[0].late_s, 0);
+	assert_int_equal(d.next_slot_s, local(2026, 12, 6, 21, 30));
+}
+
+/*
+ * A zone set an hour west after the day's run (Berlin to London at 21:00
+ * GMT, 22:00 CET, after the 21:30 CET run) does not send it again at 21:30
+ * GMT, an hour after it came: the next one is tomorrow's.
+ */
+static void test_a_zone_an_hour_west_does_not_repeat_the_run(void **state)
+{
+	struct reminder_params p = rig_params("foot_soak");
+	struct reminder_decision d;
+	struct reminder_state s;
+
+	(void) state;
+	rig_zone("Europe/Berlin");
+	due_at_2130(&p, &s, &d);
+	assert_int_equal(rig_answer(&p, &s, REMINDER_ACTION_DONE, NULL, JAN15(21, 35), &d),
+			 REMINDER_ANSWER_APPLIED);
+	rig_zone("Europe/London");
+	rig_step(&p, &s, JAN15(21, 0), -1, &d, 0);
+	assert_int_equal(d.next_slot_s, local(2026, 1, 16, 21, 30));
+	rig_step(&p, &s, JAN15(21, 30), -1, &d, 0);
+	rig_step(&p, &s, local(2026, 1, 16, 21, 30), -1, &d, 1);
+	rig_out(&d.out[0], REMINDER_SEND_DUE, REMINDER_RECORD_SENT,
+		"bedroom-foot_soak-20260116T2130");
+}
+
 /* The buttons as configured: in order, snooze only while the run may snooze. */
 static void test_configured_actions(void **state)
 {
@@ -590,6 +649,8 @@ int main(void)
 		cmocka_unit_test(test_next_slot_replaces_an_open_run),
 		cmocka_unit_test(test_id_keeps_the_wall_time_asked_for),
 		cmocka_unit_test(test_a_day_is_served_once),
+		cmocka_unit_test(test_a_new_time_zone_keeps_that_evenings_run),
+		cmocka_unit_test(test_a_zone_an_hour_west_does_not_repeat_the_run),
 		cmocka_unit_test(test_since_an_unset_clock_counts_from_the_set_clock),
 		cmocka_unit_test(test_end_clears_the_run_on_show),
 		cmocka_unit_test(test_configured_actions),

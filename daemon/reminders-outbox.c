@@ -11,10 +11,16 @@
 #define WINDOW     4   /* events handed to libmosquitto and not yet acknowledged, at most */
 #define MEMORY_MAX 256 /* records and events kept while the store cannot take them, each */
 
+enum flight_kind {
+	FLIGHT_KIND_STORE,  /* a row of the store's outbox: seq */
+	FLIGHT_KIND_MEMORY, /* the first of memory[] not yet delivered */
+	FLIGHT_KIND_COPY,   /* one of memory[] written to the store since: its ack takes nothing */
+};
+
 struct in_flight {
 	int mid;
-	int64_t seq;    /* the store's, or ... */
-	bool in_memory; /* ... the first of memory[] not yet delivered */
+	int64_t seq; /* FLIGHT_KIND_STORE's */
+	enum flight_kind kind;
 };
 
 struct reminders_outbox {
@@ -23,7 +29,11 @@ struct reminders_outbox {
 	struct mqtt_slot *watch;
 	struct in_flight flight[WINDOW];
 	unsigned n_flight;
-	/* What the store could not take: events to send and store (oldest first), records. */
+	/*
+	 * What the store could not take: events to send and store (oldest first),
+	 * records. With a store, the events here are newer than every row of its
+	 * outbox: they go out after those, and are written behind them.
+	 */
 	struct store_reminder_event *events;
 	bool *sent; /* events[i] handed to the broker */
 	size_t n_events;
@@ -91,25 +101,15 @@ size_t reminders_outbox_in_memory(const struct reminders_outbox *o)
 	return o->n_events;
 }
 
-/* Events in memory not handed to the broker yet: the ones to write to the store. */
-static size_t unsent(const struct reminders_outbox *o)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < o->n_events; i++)
-		n += !o->sent[i];
-	return n;
-}
-
 bool reminders_outbox_waiting(const struct reminders_outbox *o)
 {
-	return o->n_records > 0 || unsent(o) > 0;
+	return o->n_records > 0 || o->n_events > 0;
 }
 
 static bool seq_in_flight(const struct reminders_outbox *o, int64_t seq)
 {
 	for (unsigned i = 0; i < o->n_flight; i++)
-		if (!o->flight[i].in_memory && o->flight[i].seq == seq)
+		if (o->flight[i].kind == FLIGHT_KIND_STORE && o->flight[i].seq == seq)
 			return true;
 	return false;
 }
@@ -167,7 +167,8 @@ static void flush_acked(struct reminders_outbox *o)
 }
 
 /* Hands one payload to the broker; false when it cannot take more now. */
-static bool send_one(struct reminders_outbox *o, const char *payload, int64_t seq, bool in_memory)
+static bool send_one(struct reminders_outbox *o, const char *payload, int64_t seq,
+		     enum flight_kind kind)
 {
 	int mid = 0, r;
 
@@ -177,38 +178,66 @@ static bool send_one(struct reminders_outbox *o, const char *payload, int64_t se
 			log_warning_errno(r, "cannot send a reminder event, will retry");
 		return false;
 	}
-	o->flight[o->n_flight++] =
-	    (struct in_flight){ .mid = mid, .seq = seq, .in_memory = in_memory };
+	o->flight[o->n_flight++] = (struct in_flight){ .mid = mid, .seq = seq, .kind = kind };
 	return true;
 }
 
-/* Sends what waits, oldest first (memory before the store), while the window has room. */
-static void pump(struct reminders_outbox *o)
+/* Hands the events of memory[] not handed yet to the broker, oldest first, while the window has
+ * room. */
+static void pump_memory(struct reminders_outbox *o)
+{
+	for (size_t i = 0; i < o->n_events && o->n_flight < WINDOW; i++) {
+		if (o->sent[i])
+			continue;
+		if (!send_one(o, o->events[i].payload, 0, FLIGHT_KIND_MEMORY))
+			return;
+		o->sent[i] = true;
+	}
+}
+
+/*
+ * Hands the rows of the store's outbox to the broker, oldest first, while the
+ * window has room. Returns 1 when every row it holds is handed out (or the
+ * broker has it), 0 when some still wait, or -errno when it cannot be read.
+ */
+static int pump_store(struct reminders_outbox *o)
 {
 	struct store_reminder_event *list = NULL;
+	/* Past those the broker has though the store could not take them out. */
+	size_t max = (size_t) WINDOW * 2 + o->n_acked;
+	bool all = true;
 	int n;
 
-	if (!o->mqtt || !mqtt_is_connected(o->mqtt))
-		return;
-	for (size_t i = 0; i < o->n_events && o->n_flight < WINDOW; i++)
-		if (!o->sent[i] && send_one(o, o->events[i].payload, 0, true))
-			o->sent[i] = true;
-		else if (!o->sent[i])
-			return;
-	if (o->n_events > 0 || !o->store || o->n_flight >= WINDOW)
-		return;
 	flush_acked(o);
-	/* Past those the broker has though the store could not take them out. */
-	n = store_reminder_outbox_read(o->store, (size_t) WINDOW * 2 + o->n_acked, &list);
+	if (o->n_flight >= WINDOW)
+		return 0;
+	n = store_reminder_outbox_read(o->store, max, &list);
 	if (n < 0) {
 		log_warning_errno(n, "cannot read the reminders' outbox");
-		return;
+		return n;
 	}
-	for (int i = 0; i < n && o->n_flight < WINDOW; i++)
-		if (!seq_in_flight(o, list[i].seq) && !seq_acked(o, list[i].seq) &&
-		    !send_one(o, list[i].payload, list[i].seq, false))
-			break;
+	for (int i = 0; i < n && all; i++)
+		if (!seq_in_flight(o, list[i].seq) && !seq_acked(o, list[i].seq))
+			all = o->n_flight < WINDOW &&
+			      send_one(o, list[i].payload, list[i].seq, FLIGHT_KIND_STORE);
 	store_reminder_events_free(list, (size_t) n);
+	return all && (size_t) n < max;
+}
+
+/*
+ * Sends what waits, oldest first, while the window has room: the store's
+ * outbox, then memory (what the store could not take, newer). Memory goes
+ * first only without a store at all, or when the store cannot be read: its
+ * rows cannot go out then anyway, and a reminder that never reaches the phone
+ * is worse than one out of order.
+ */
+static void pump(struct reminders_outbox *o)
+{
+	if (!o->mqtt || !mqtt_is_connected(o->mqtt))
+		return;
+	if (o->store && pump_store(o) == 0)
+		return;
+	pump_memory(o);
 }
 
 static void on_connected(struct mqtt *mqtt, void *userdata)
@@ -245,10 +274,17 @@ static void on_published(struct mqtt *mqtt, int mid, void *userdata)
 			continue;
 		memmove(&o->flight[i], &o->flight[i + 1], (o->n_flight - i - 1) * sizeof(f));
 		o->n_flight--;
-		if (f.in_memory)
+		switch (f.kind) {
+		case FLIGHT_KIND_STORE:
+			if (o->store)
+				r = store_reminder_outbox_remove(o->store, f.seq);
+			break;
+		case FLIGHT_KIND_MEMORY:
 			drop_first_sent(o);
-		else if (o->store)
-			r = store_reminder_outbox_remove(o->store, f.seq);
+			break;
+		case FLIGHT_KIND_COPY:
+			break; /* its copy in the store goes out again */
+		}
 		if (r < 0 && r != -ENOENT)
 			acked_add(o, f.seq, r);
 		pump(o);
@@ -389,41 +425,32 @@ static void flush_records(struct reminders_outbox *o)
 }
 
 /*
- * Writes the events that wait in memory, and were not handed to the broker
- * yet, to the store's outbox: they then survive a restart, and go out after
- * what the store held before them. Those in flight stay until acknowledged
- * (pump() sends nothing of the store before memory is empty: still in order).
+ * Writes the events that wait in memory to the store's outbox, behind what it
+ * holds (they are newer), those handed to the broker too: memory is then
+ * empty, so nothing written to the store later can go out before one of them,
+ * and they survive a restart. One handed out and not yet acknowledged goes
+ * out once more from the store (at least once, and still in order); its
+ * acknowledgement takes nothing out.
  */
 static void flush_events(struct reminders_outbox *o)
 {
-	size_t n = unsent(o), k = 0, kept = 0;
-	struct store_reminder_event *list;
+	size_t n = o->n_events;
 	int r;
 
 	if (n == 0)
 		return;
-	list = calloc(n, sizeof(*list));
-	if (!list)
-		return;
-	for (size_t i = 0; i < o->n_events; i++)
-		if (!o->sent[i])
-			list[k++] = o->events[i];
-	r = store_reminder_commit(o->store, NULL, NULL, 0, list, n);
-	free(list);
+	r = store_reminder_commit(o->store, NULL, NULL, 0, o->events, n);
 	if (r < 0) {
 		log_warning_errno(r, "reminders: cannot write the events that wait in memory; "
 				     "trying again later");
 		return;
 	}
-	for (size_t i = 0; i < o->n_events; i++) {
-		if (!o->sent[i]) {
-			event_clear(&o->events[i]);
-			continue;
-		}
-		o->events[kept] = o->events[i];
-		o->sent[kept++] = true;
-	}
-	o->n_events = kept;
+	for (unsigned i = 0; i < o->n_flight; i++)
+		if (o->flight[i].kind == FLIGHT_KIND_MEMORY)
+			o->flight[i].kind = FLIGHT_KIND_COPY;
+	for (size_t i = 0; i < n; i++)
+		event_clear(&o->events[i]);
+	o->n_events = 0;
 	log_info("reminders: %zu events that waited for the store are written", n);
 }
 
@@ -442,7 +469,7 @@ void reminders_outbox_set_store(struct reminders_outbox *o, struct store *store)
 		unsigned kept = 0;
 
 		for (unsigned i = 0; i < o->n_flight; i++)
-			if (o->flight[i].in_memory)
+			if (o->flight[i].kind != FLIGHT_KIND_STORE)
 				o->flight[kept++] = o->flight[i];
 		o->n_flight = kept;
 		o->n_acked = 0; /* the same for the seqs the broker has */
@@ -457,8 +484,11 @@ int reminders_outbox_commit(struct reminders_outbox *o, const struct store_remin
 			    const struct store_reminder_record *records, size_t n_records,
 			    const struct store_reminder_event *events, size_t n_events)
 {
-	/* Events waiting in memory to be stored go first: new ones queue behind them there. */
-	bool behind = unsent(o) > 0;
+	/*
+	 * Events waiting in memory go first: new ones queue behind them there
+	 * (also behind one handed out, which a new broker connection sends again).
+	 */
+	bool behind = o->n_events > 0;
 	int r = -ENODEV;
 
 	if (o->store) {

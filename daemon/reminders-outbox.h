@@ -15,12 +15,16 @@
  * away, a crash, a restart) goes out on reconnect, oldest first: at least
  * once, in order. As in the cramp log, only a small window is handed to
  * libmosquitto at a time (it re-sends what is in flight after a reconnect by
- * itself). While there is no store, events wait in memory (and are sent from
- * there while the store is away), and the records wait too, at most 256 of
- * each (beyond, the oldest go, logged). Once the store takes
- * writes again (reminders_outbox_set_store(), also called to retry after a
- * failed write) both are written to it: the events to its outbox, behind what
- * it held. The state is the caller's to write again.
+ * itself). While there is no store, or it fails to take a write, events wait
+ * in memory, and the records wait too, at most 256 of each (beyond, the
+ * oldest go, logged). Those events are sent from memory, but only after every
+ * older one still in the store's outbox (first only with no store at all, or
+ * one that cannot be read); later events queue behind them in memory. Once
+ * the store takes writes again (reminders_outbox_set_store(), also called to
+ * retry after a failed write) both are written to it: the events to its
+ * outbox, behind what it held (one handed to the broker and not yet
+ * acknowledged then may go out twice, in order). The state is the caller's to
+ * write again.
  */
 
 struct reminders_outbox;

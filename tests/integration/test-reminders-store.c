@@ -55,6 +55,57 @@ static void test_outage_holds_events_and_sends_them_in_order(void **state)
 }
 
 /*
+ * The broker away, events wait in the store's outbox; then the store fails
+ * (the card full) and the next ones wait in memory. The broker back before
+ * the store takes writes again: the older events from the store's outbox go
+ * first, then those from memory, so the phone does not get the give-up and
+ * then a "due" that brings the notification back after the run is over.
+ */
+static void test_events_in_memory_go_after_those_in_the_store(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const order[] = { "\"attempt\":1", "\"attempt\":2", "\"attempt\":3",
+					     "\"given_up\"" };
+	const struct message *msgs;
+	int seen[4] = { 0 }, next = 0;
+	size_t n;
+
+	fixture_configure(f, 4, "repeat_every = 4s\nrepeat_max = 2\n");
+	fixture_start(f);
+	f->client = client_free(f->client);
+	broker_stop(&f->broker);
+	/* The first two in the store's outbox, then the store fails: the rest wait in memory. */
+	for (long long end = now_ms() + 15000;
+	     now_ms() < end && store_count_rows(f->db, "reminder_outbox", "1") < 2;)
+		usleep(20000);
+	assert_int_equal(store_testing_fail_reminder_writes(f->db, true), 0);
+	assert_int_equal(store_count_rows(f->db, "reminder_outbox", "1"), 2);
+	assert_int_equal(daemon_wait_log(&f->daemon, "reminder foot_soak: given_up", 20000), 0);
+	assert_int_equal(store_count_rows(f->db, "reminder_outbox", "1"), 2);
+
+	assert_int_equal(broker_restart(&f->broker), 0);
+	assert_int_equal(client_new(&f->broker, f->event_topic, &f->client), 0);
+	json_decref(fixture_wait_event(f, "given_up", 0, 30000));
+	fixture_pass(f, 1000);
+	n = client_messages(f->client, &msgs);
+	for (size_t i = 0; i < n; i++)
+		for (int k = 3; k >= 0; k--) /* the give-up names its attempt too */
+			if (strstr(msgs[i].payload, order[k])) {
+				if (k < next)
+					fail_msg("'%s' came after '%s'", order[k], order[next - 1]);
+				seen[k]++;
+				next = k + 1;
+				break;
+			}
+	for (int k = 0; k < 4; k++)
+		assert_int_equal(seen[k], 1);
+
+	/* Nothing is lost: once the store takes writes, what waited is written. */
+	assert_int_equal(store_testing_fail_reminder_writes(f->db, false), 0);
+	fixture_wait_records(f, "ignored", 1);
+}
+
+/*
  * Started without the store (its directory unusable), then the store comes
  * (here by a reload to a usable one): the run it holds, snoozed before,
  * goes on; the empty state in memory does not overwrite it.
@@ -138,6 +189,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_outage_holds_events_and_sends_them_in_order,
+						fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_events_in_memory_go_after_those_in_the_store,
 						fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_store_back_after_a_start_without_it_keeps_its_runs, fixture_setup,

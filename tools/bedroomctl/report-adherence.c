@@ -1,6 +1,8 @@
 /*
  * The reminders in the report: what the store recorded for each run, per
- * night and reminder (the night its run was due in), and in all.
+ * night and reminder (the night its run was due in), and in all. A count is
+ * of runs: a run snoozed twice counts once in "snoozed" (the times are kept
+ * apart), one started, skipped and started again once in "started".
  */
 #include <errno.h>
 #include <stdio.h>
@@ -31,7 +33,7 @@ static const char *outcome_of(const struct report_adherence *a)
 	return a->snoozed ? "snoozed" : "sent";
 }
 
-/* Counts @record into @a; false for one the report does not know. */
+/* Counts @record into @a (one run's records); false for one the report does not know. */
 static bool count(struct report_adherence *a, const char *record)
 {
 	static const struct {
@@ -59,6 +61,22 @@ static bool count(struct report_adherence *a, const char *record)
 	return false;
 }
 
+/* Adds the run whose records @run counted to @to: once in each count it has records of. */
+static void add_run(struct report_adherence *to, const struct report_adherence *run)
+{
+	to->sent += run->sent > 0;
+	to->started += run->started > 0;
+	to->done += run->done > 0;
+	to->snoozed += run->snoozed > 0;
+	to->skipped += run->skipped > 0;
+	to->ignored += run->ignored > 0;
+	to->not_sent += run->not_sent > 0;
+	to->no_cramp += run->no_cramp > 0;
+	to->cramp_left += run->cramp_left > 0;
+	to->cramp_right += run->cramp_right > 0;
+	to->snoozes += run->snoozed;
+}
+
 static void add_counts(struct report_adherence *to, const struct report_adherence *from)
 {
 	to->sent += from->sent;
@@ -71,6 +89,7 @@ static void add_counts(struct report_adherence *to, const struct report_adherenc
 	to->no_cramp += from->no_cramp;
 	to->cramp_left += from->cramp_left;
 	to->cramp_right += from->cramp_right;
+	to->snoozes += from->snoozes;
 	to->nights++;
 }
 
@@ -126,9 +145,35 @@ static int totals(struct report *r)
 	return 0;
 }
 
+/* One run: the records it has (counted as records), and its night's entry. */
+struct run {
+	const char *id;
+	size_t entry; /* into report.adherence */
+	struct report_adherence records;
+};
+
+/* The run @id of entry @entry in @runs, added when missing; NULL when out of memory. */
+static struct run *run_of(struct run **runs, size_t *n_runs, const char *id, size_t entry)
+{
+	struct run *grown;
+
+	for (size_t i = *n_runs; i-- > 0;) /* its records are close together */
+		if ((*runs)[i].entry == entry && strcmp((*runs)[i].id, id) == 0)
+			return &(*runs)[i];
+	grown = realloc(*runs, (*n_runs + 1) * sizeof(*grown));
+	if (!grown)
+		return NULL;
+	*runs = grown;
+	grown = &(*runs)[(*n_runs)++];
+	*grown = (struct run){ .id = id, .entry = entry };
+	return grown;
+}
+
 int report_read_adherence(struct store *s, struct report *r, int64_t from_s, int64_t to_s)
 {
 	struct store_reminder_record *records = NULL;
+	struct run *runs = NULL, *run;
+	size_t n_runs = 0;
 	int n, ret = 0;
 
 	n = store_reminder_records_read_range(s, from_s, to_s, &records);
@@ -142,11 +187,15 @@ int report_read_adherence(struct store *s, struct report *r, int64_t from_s, int
 		if (night < r->first_night || night > r->last_night)
 			continue;
 		a = entry(r, x->reminder, night);
-		if (!a)
+		run = a ? run_of(&runs, &n_runs, x->run_id, (size_t) (a - r->adherence)) : NULL;
+		if (!run)
 			ret = -ENOMEM;
 		else
-			(void) count(a, x->record);
+			(void) count(&run->records, x->record);
 	}
+	for (size_t i = 0; i < n_runs && ret == 0; i++)
+		add_run(&r->adherence[runs[i].entry], &runs[i].records);
+	free(runs);
 	store_reminder_records_free(records, (size_t) n);
 	if (ret < 0)
 		return ret;
@@ -175,8 +224,8 @@ void report_night_reminders(const struct report *r, const struct report_night *n
 			break;
 		used += (size_t) snprintf(buf + used, size - used, "%s%s %s", used ? ", " : "",
 					  a->reminder, a->outcome);
-		if (a->snoozed && strcmp(a->outcome, "snoozed") != 0 && used < size)
+		if (a->snoozes && strcmp(a->outcome, "snoozed") != 0 && used < size)
 			used +=
-			    (size_t) snprintf(buf + used, size - used, " (snoozed %u)", a->snoozed);
+			    (size_t) snprintf(buf + used, size - used, " (snoozed %u)", a->snoozes);
 	}
 }

@@ -397,7 +397,7 @@ static double draw_reminders(cairo_t *cr, const struct report *r, double top)
 			 "%s: %u night%s; done %u, started %u, skipped %u, ignored %u, snoozed "
 			 "%u time%s%s",
 			 a->reminder, a->nights, a->nights == 1 ? "" : "s", a->done, a->started,
-			 a->skipped, a->ignored, a->snoozed, a->snoozed == 1 ? "" : "s",
+			 a->skipped, a->ignored, a->snoozes, a->snoozes == 1 ? "" : "s",
 			 a->no_cramp + a->cramp_left + a->cramp_right ? "; answered about cramps"
 								      : "");
 		text(cr, LEFT - 40, y, 0, buf);

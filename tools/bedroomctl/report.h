@@ -50,8 +50,10 @@ struct report_adherence {
 	char reminder[REPORT_REMINDER_NAME_MAX];
 	int64_t night;   /* the night its run was due in (per night) */
 	unsigned nights; /* in all: the nights with a record */
-	unsigned sent, started, done, snoozed, skipped, ignored, not_sent; /* records */
+	/* Runs with a record of each (a run can be in several), each counted once. */
+	unsigned sent, started, done, snoozed, skipped, ignored, not_sent;
 	unsigned no_cramp, cramp_left, cramp_right; /* the morning question's answers */
+	unsigned snoozes;                           /* times snoozed, in all those runs */
 	/*
 	 * Per night: what became of it: "done", "started", "skipped", "ignored",
 	 * "not sent" (missed, or already in bed), the morning's "no cramp", "cramp

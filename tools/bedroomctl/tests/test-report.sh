@@ -166,6 +166,40 @@ pdftotext -raw "$tmp/floor.pdf" - | grep -qF 'night floor 18.7 °C (set from Hom
 pdftotext -raw "$tmp/floor.pdf" - | tr '\n' ' ' | grep -qE 'night floor 18.2 °C( |$)' ||
 	fail "the PDF does not draw the file's floor, edited since Home Assistant set one"
 
+# Each count of the reminders is of runs (README): a run snoozed twice then done is one run
+# snoozed (the times under its night), one started, skipped and started again one started.
+cp "$db" "$tmp/runs.db"
+soak=$(date -u -d 2026-04-04T19:30:00Z +%s) soak2=$(date -u -d 2026-04-03T19:30:00Z +%s)
+stretch=$(date -u -d 2026-04-04T19:45:00Z +%s)
+sqlite3 "$tmp/runs.db" "DELETE FROM reminder_log;
+	INSERT INTO reminder_log (run_id, reminder, record, time, tz_offset_s, slot) VALUES
+	('s1', 'foot_soak', 'sent', $soak, 7200, $soak),
+	('s1', 'foot_soak', 'snoozed', $((soak + 60)), 7200, $soak),
+	('t1', 'stretch', 'sent', $stretch, 7200, $stretch),
+	('s1', 'foot_soak', 'snoozed', $((soak + 600)), 7200, $soak),
+	('t1', 'stretch', 'started', $((stretch + 60)), 7200, $stretch),
+	('t1', 'stretch', 'skipped', $((stretch + 120)), 7200, $stretch),
+	('s1', 'foot_soak', 'done', $((soak + 1200)), 7200, $soak),
+	('t1', 'stretch', 'started', $((stretch + 180)), 7200, $stretch),
+	('s0', 'foot_soak', 'sent', $soak2, 7200, $soak2),
+	('s0', 'foot_soak', 'snoozed', $((soak2 + 60)), 7200, $soak2),
+	('s0', 'foot_soak', 'snoozed', $((soak2 + 600)), 7200, $soak2);"
+"$ctl" report --store "$tmp/runs.db" --until 2026-04-05 --days 3 >"$tmp/runs.txt"
+grep -qx '  foot_soak     2 nights: sent 2, started 0, done 1, snoozed 2, skipped 0, ignored 0' \
+	"$tmp/runs.txt" &&
+	grep -qx '  stretch       1 night : sent 1, started 1, done 0, snoozed 0, skipped 1, ignored 0' \
+		"$tmp/runs.txt" || fail "the reminders' counts are not of runs: $(cat "$tmp/runs.txt")"
+grep -qx '    reminders: foot_soak snoozed' "$tmp/runs.txt" &&
+	grep -qx '    reminders: foot_soak done (snoozed 2), stretch started' "$tmp/runs.txt" ||
+	fail "a night's reminders: $(cat "$tmp/runs.txt")"
+"$ctl" report --store "$tmp/runs.db" --until 2026-04-05 --days 3 --format csv |
+	grep -qF ',"foot_soak done (snoozed 2), stretch started"' ||
+	fail "the CSV's reminders: $("$ctl" report --store "$tmp/runs.db" --until 2026-04-05 --days 3 --format csv)"
+"$ctl" report --store "$tmp/runs.db" --until 2026-04-05 --days 3 --format pdf --output "$tmp/runs.pdf"
+pdftotext -raw "$tmp/runs.pdf" - | tr '\n' ' ' |
+	grep -qF "foot_soak: 2 nights; done 1, started 0, skipped 0, ignored 0, snoozed 4 times" ||
+	fail "the PDF's reminders: $(pdftotext -raw "$tmp/runs.pdf" - | grep -i soak)"
+
 # The PDF: one page, and the counts are in it.
 "$ctl" report --store "$db" --until 2026-04-05 --format pdf --output "$tmp/report.pdf"
 pdfinfo "$tmp/report.pdf" 2>/dev/null | grep -q '^Pages: *1$' || fail "PDF is not one page"

@@ -47,14 +47,18 @@ static json_t *common(const struct builder *b, const char *object, const char *n
 		      json_error_t *error)
 {
 	const char *node = b->c->daemon.node_id;
+	json_t *unique_id = json_sprintf(ID_PREFIX "%s_%s", node, object);
+	json_t *device_id = json_sprintf(ID_PREFIX "%s", node);
 	json_t *config;
 
-	config = json_pack_ex(
-	    error, 0, "{s:s, s:o, s:{s:[o], s:s, s:s, s:s, s:s}, s:{s:s, s:s}}", "name", name,
-	    "unique_id", json_sprintf(ID_PREFIX "%s_%s", node, object), "device", "identifiers",
-	    json_sprintf(ID_PREFIX "%s", node), "name", b->c->homeassistant.device_name,
-	    "manufacturer", "bedroomd", "model", "bedroomd", "sw_version", b->version, "origin",
-	    "name", "bedroomd", "sw_version", b->version);
+	/* "O", not "o": ours to drop, whatever json_pack does with a text it refuses. */
+	config = json_pack_ex(error, 0, "{s:s, s:O, s:{s:[O], s:s, s:s, s:s, s:s}, s:{s:s, s:s}}",
+			      "name", name, "unique_id", unique_id, "device", "identifiers",
+			      device_id, "name", b->c->homeassistant.device_name, "manufacturer",
+			      "bedroomd", "model", "bedroomd", "sw_version", b->version, "origin",
+			      "name", "bedroomd", "sw_version", b->version);
+	json_decref(unique_id);
+	json_decref(device_id);
 	if (config && available &&
 	    json_object_set_new(config, "availability_topic", below(b, "availability")) < 0) {
 		snprintf(error->text, sizeof(error->text), "out of memory");

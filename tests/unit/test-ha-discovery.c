@@ -471,7 +471,11 @@ static void test_no_attribute_is_one_home_assistant_drops(void **state)
 /* Whether @s is well-formed UTF-8, as jansson and Home Assistant want it. */
 static bool is_utf8(const char *s)
 {
-	return json_string(s) ? true : false;
+	json_t *j = json_string(s);
+	bool ok = j != NULL;
+
+	json_decref(j);
+	return ok;
 }
 
 /*

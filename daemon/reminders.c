@@ -303,7 +303,7 @@ static void say_moved(struct reminder *rem, int64_t now_s)
 	char next[40] = "never (no day left)";
 	int64_t today, run_day = rem->s.run.slot_day;
 	int sec, run_sec = rem->s.run.slot_sec;
-	bool ran_today = rem->s.run.state != REMINDER_RUN_NONE || rem->s.run.slot_s != 0;
+	bool ran_today = rem->s.run.state != REMINDER_RUN_NONE || rem->s.run.slot_s != 0, later;
 	struct reminder_slot last;
 
 	rem->moved = NULL;
@@ -313,13 +313,13 @@ static void say_moved(struct reminder *rem, int64_t now_s)
 		(void) clock_format_offset(rem->next_slot_s,
 					   reminder_local_offset_s(rem->next_slot_s), next,
 					   sizeof(next));
-	if (rem->next_slot_s == REMINDER_NEVER || rem->next_slot_s <= now_s)
-		log_info("reminder %s: %s, next due %s", rem->p.name, what, next);
-	else if (strcmp(what, "switched on") == 0 &&
-		 reminder_slot_last(&rem->p.when, now_s, &last) == 0 && last.day == today)
+	/* Only a next time still to come has a reason to be said beside it. */
+	later = rem->next_slot_s != REMINDER_NEVER && rem->next_slot_s > now_s;
+	if (later && strcmp(what, "switched on") == 0 &&
+	    reminder_slot_last(&rem->p.when, now_s, &last) == 0 && last.day == today)
 		log_info("reminder %s: %s, next due %s: today's %02d:%02d had passed already",
 			 rem->p.name, what, next, last.sec / 3600, last.sec / 60 % 60);
-	else if (ran_today)
+	else if (later && ran_today)
 		log_info("reminder %s: %s, next due %s: today's %s at %02d:%02d already, and "
 			 "it comes once a day",
 			 rem->p.name, what, next,

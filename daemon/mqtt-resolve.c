@@ -19,13 +19,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "daemon/event-source.h"
+#include "util/child.h"
 
 struct mqtt_resolver {
 	sd_event *event;
@@ -79,25 +78,10 @@ int mqtt_resolver_new(sd_event *event, const char *host, mqtt_resolved_handler_t
 	return 0;
 }
 
-/*
- * Reaps the child. True when there is no child left. @wait only once the child
- * has answered or closed the pipe: then it is about to be gone. A killed one is
- * not waited for (the daemon ignores SIGCHLD: the kernel reaps it when it ends).
- */
+/* A killed child is not waited for: the kernel reaps it when it ends. */
 static bool reap(struct mqtt_resolver *r, bool wait)
 {
-	pid_t w;
-
-	if (r->pid <= 0)
-		return true;
-	do
-		w = waitpid(r->pid, NULL, wait ? 0 : WNOHANG);
-	while (w < 0 && errno == EINTR);
-	/* ECHILD: reaped by the kernel already (SIGCHLD ignored); gone all the same. */
-	if (w == 0)
-		return false;
-	r->pid = 0;
-	return true;
+	return child_reap(&r->pid, wait);
 }
 
 /* Closes the pipe (its source owns it) and disarms the timer; true if an answer was due. */
@@ -133,26 +117,6 @@ struct mqtt_resolver *mqtt_resolver_free(struct mqtt_resolver *r)
 	return NULL;
 }
 
-/*
- * The child holds nothing of the daemon's but its pipe: a copy of the MQTT
- * socket kept open here would keep that connection alive after the daemon
- * closed it, and an epoll registration with it (see sensors/temp-source.c).
- */
-static int keep_only(int fd)
-{
-	const int keep = STDERR_FILENO + 1;
-
-	if (fd != keep && dup2(fd, keep) < 0)
-		return -errno;
-	if (close_range(keep + 1, ~0U, 0) < 0) {
-		long max = sysconf(_SC_OPEN_MAX);
-
-		for (long i = keep + 1; i < (max > 0 ? max : 1024); i++)
-			(void) close((int) i);
-	}
-	return keep;
-}
-
 /* Looks @host up as libmosquitto does (any family, TCP) and writes the record to @fd. */
 static void resolve_child(const char *host, int fd, pid_t parent)
 {
@@ -161,11 +125,8 @@ static void resolve_child(const char *host, int fd, pid_t parent)
 	struct addrinfo *list = NULL;
 	ssize_t n;
 
-	/* Do not outlive the daemon; it may have died before prctl(). */
-	(void) prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent)
-		_exit(1);
-	fd = keep_only(fd);
+	child_bind_to_parent(parent);
+	fd = child_keep_only(fd);
 	if (fd < 0)
 		_exit(1);
 	memset(&rec, 0, sizeof(rec));

@@ -6,12 +6,11 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "sensors/sensor-defaults.h"
+#include "util/child.h"
 
 struct temp_source {
 	const struct temp_source_ops *ops;
@@ -82,24 +81,9 @@ int temp_source_new(const struct temp_source_params *p, struct temp_source **ret
 	return 0;
 }
 
-/*
- * Reaps the child. True when there is no child left. @wait only once the child
- * has answered, closed the pipe or been killed: then it is about to be gone.
- */
 static bool temp_source_reap(struct temp_source *s, bool wait)
 {
-	pid_t w;
-
-	if (s->pid <= 0)
-		return true;
-	do
-		w = waitpid(s->pid, NULL, wait ? 0 : WNOHANG);
-	while (w < 0 && errno == EINTR);
-	/* ECHILD: someone else reaped it (SIGCHLD ignored); it is gone all the same. */
-	if (w == 0)
-		return false;
-	s->pid = 0;
-	return true;
+	return child_reap(&s->pid, wait);
 }
 
 void temp_source_cancel(struct temp_source *s)
@@ -143,37 +127,13 @@ const char *temp_source_device(const struct temp_source *s)
 	return s->ops->device ? s->ops->device(s->data) : NULL;
 }
 
-/*
- * The child holds nothing of the daemon's but its pipe: a copy of the MQTT
- * socket or a GPIO request kept open here would keep that file alive after
- * the daemon closed it, and with it the daemon's epoll registration, whose
- * event source is freed by then (sd-event then aborts in process_epoll).
- */
-static int keep_only(int fd)
-{
-	const int keep = STDERR_FILENO + 1;
-
-	if (fd != keep && dup2(fd, keep) < 0)
-		return -errno;
-	if (close_range(keep + 1, ~0U, 0) < 0) {
-		long max = sysconf(_SC_OPEN_MAX);
-
-		for (long i = keep + 1; i < (max > 0 ? max : 1024); i++)
-			(void) close((int) i);
-	}
-	return keep;
-}
-
 static void temp_source_child(struct temp_source *s, int fd, pid_t parent)
 {
 	struct temp_source_record rec;
 	ssize_t n;
 
-	/* Do not outlive the daemon; it may have died before prctl(). */
-	(void) prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent)
-		_exit(1);
-	fd = keep_only(fd);
+	child_bind_to_parent(parent);
+	fd = child_keep_only(fd);
 	if (fd < 0)
 		_exit(1);
 	memset(&rec, 0, sizeof(rec));

@@ -133,6 +133,15 @@ struct mqtt {
 /* Lets libmosquitto's socket be polled for writing when it has something to send. */
 void mqtt_update_io_events(struct mqtt *m);
 
+/* The connection is gone (or the attempt failed) with @error: reconnect later. See mqtt.c. */
+void mqtt_lost(struct mqtt *m, int error);
+/* Takes the socket off the loop (before libmosquitto closes it). */
+void mqtt_drop_io(struct mqtt *m);
+/* Arms the keepalive timer for when libmosquitto next needs to ping. */
+void mqtt_arm_keepalive(struct mqtt *m);
+/* Puts libmosquitto's socket on the loop (mqtt-socket.c). Returns 0 or a negative errno. */
+int mqtt_attach_socket(struct mqtt *m);
+
 /*
  * After a call that writes to the broker (publish, subscribe, unsubscribe),
  * @sent when it succeeded: the keepalive is due a period later. Also does

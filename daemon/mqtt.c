@@ -15,13 +15,10 @@
 #include <assert.h>
 #include <errno.h>
 #include <mosquitto.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/random.h>
-#include <sys/socket.h>
 #include <time.h>
 
 #include "control/backoff.h"
@@ -54,7 +51,7 @@ void mqtt_update_io_events(struct mqtt *m)
  * the timer fires; a PINGREQ counts as a read, as libmosquitto counts it, so
  * the PINGRESP deadline is the next due time.
  */
-static void arm_keepalive(struct mqtt *m)
+void mqtt_arm_keepalive(struct mqtt *m)
 {
 	uint64_t last = m->last_in_usec < m->last_out_usec ? m->last_in_usec : m->last_out_usec;
 	uint64_t due = (last / USEC_PER_SEC + (uint64_t) m->keepalive_s) * USEC_PER_SEC;
@@ -75,10 +72,10 @@ void mqtt_sent(struct mqtt *m, bool sent)
 	if (m->in_io)
 		return;
 	mqtt_update_io_events(m);
-	arm_keepalive(m);
+	mqtt_arm_keepalive(m);
 }
 
-static void drop_io(struct mqtt *m)
+void mqtt_drop_io(struct mqtt *m)
 {
 	m->io = sd_event_source_disable_unref(m->io);
 	(void) sd_event_source_set_enabled(m->misc_timer, SD_EVENT_OFF);
@@ -86,11 +83,11 @@ static void drop_io(struct mqtt *m)
 
 static void schedule_reconnect(struct mqtt *m);
 
-static void connection_lost(struct mqtt *m, int error)
+void mqtt_lost(struct mqtt *m, int error)
 {
 	bool was_connected = m->state == MQTT_STATE_CONNECTED;
 
-	drop_io(m);
+	mqtt_drop_io(m);
 	(void) sd_event_source_set_enabled(m->held_timer, SD_EVENT_OFF);
 	mqtt_subacks_reset(m);
 	if (m->state == MQTT_STATE_STOPPING || m->state == MQTT_STATE_STOPPED)
@@ -104,165 +101,6 @@ static void connection_lost(struct mqtt *m, int error)
 		mqtt_attempt_failed(m, error);
 	}
 	schedule_reconnect(m);
-}
-
-/*
- * Acknowledges what was read at once. mosquitto (by default: no
- * set_tcp_nodelay) holds a small packet back while the one before it is not
- * acknowledged, and Linux delays an ACK by 40 ms or more while we have
- * nothing to send: the next reading would wait behind the PUBACK of our last
- * state publish. The kernel goes back to delayed ACKs by itself, so this is
- * said after every read, but not in a flood (see MQTT_FLOOD_PER_S).
- */
-static void ack_now(int fd)
-{
-	int one = 1;
-
-	(void) setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
-}
-
-/*
- * Counts the messages just read. In a flood (more than MQTT_FLOOD_PER_S a
- * second) the ACKs go back to the kernel's delayed ones: the broker then
- * gathers what it sends into fewer, larger writes and we wake once for several
- * messages, not once for each. Answers then wait up to the delayed ACK (40 ms)
- * more; nothing in a bedroom needs them sooner, and CPU time on a Pi that a
- * misbehaving device floods is what matters then.
- */
-static void note_inflow(struct mqtt *m)
-{
-	bool flooded = rate_meter_add(&m->inflow, m->last_in_usec, m->n_read);
-
-	if (flooded != m->flooded)
-		log_debug("%s than %u MQTT messages a second: %s", flooded ? "more" : "no more",
-			  (unsigned) MQTT_FLOOD_PER_S,
-			  flooded ? "acknowledging them in batches" : "acknowledging each at once");
-	m->flooded = flooded;
-	m->n_read = 0;
-}
-
-/* What went wrong on @fd, as a negative errno; 0 when nothing is pending. */
-static int socket_error(int fd)
-{
-	int error = 0;
-	socklen_t len = sizeof(error);
-
-	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) < 0)
-		return -errno;
-	return -error;
-}
-
-/*
- * A TCP connect that failed (ECONNREFUSED): SO_ERROR says why, libmosquitto
- * would not. Its TLS handshake may have taken the error already (a read that
- * failed): the connection then was never accepted. Returns whether the
- * attempt is over.
- */
-static bool connect_failed(struct mqtt *m, int fd)
-{
-	int error = socket_error(fd);
-
-	if (error == 0 && !m->tcp_established && !m->attempt_error[0])
-		snprintf(m->attempt_error, sizeof(m->attempt_error),
-			 "no TCP connection (is the broker running, on this host and port?)");
-	else if (error == 0)
-		return false;
-	connection_lost(m, error);
-	return true;
-}
-
-/*
- * In a flood, reads the packets the socket holds, up to MQTT_READ_BATCH:
- * libmosquitto reads one a call, and each one left would cost a trip round the
- * event loop (an epoll_wait() and sd-event's bookkeeping) where one read()
- * that finds nothing ends the batch. Out of a flood a wake-up mostly brings
- * one packet, and that read() would be one system call more for each.
- */
-static int read_packets(struct mqtt *m)
-{
-	unsigned batch = m->flooded ? MQTT_READ_BATCH : 1;
-	int rc = MOSQ_ERR_SUCCESS;
-
-	for (unsigned i = 0; i < batch && rc == MOSQ_ERR_SUCCESS && m->io; i++) {
-		/* Its reads say EAGAIN through errno only: the socket is empty. */
-		errno = 0;
-		rc = mosquitto_loop_read(m->mosq, 1);
-		if (errno == EAGAIN || errno == EWOULDBLOCK)
-			break;
-	}
-	return rc;
-}
-
-static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
-{
-	struct mqtt *m = userdata;
-	int rc = MOSQ_ERR_SUCCESS;
-	bool wrote = false;
-
-	if (m->state == MQTT_STATE_CONNECTING)
-		mqtt_attempt_note_socket(m, fd);
-	if ((revents & (EPOLLERR | EPOLLHUP)) && m->state == MQTT_STATE_CONNECTING &&
-	    connect_failed(m, fd))
-		return 0;
-	if (revents & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
-		m->in_io = true;
-		rc = read_packets(m);
-		m->last_in_usec = clock_monotonic_usec();
-		note_inflow(m);
-		if (m->read_answered)
-			m->last_out_usec = m->last_in_usec;
-		m->read_answered = false;
-		mqtt_deliver(m);
-		m->in_io = false;
-	}
-	/*
-	 * What the read queued goes out now: the PUBACKs of what the handlers have
-	 * stored by now, and what they published (a heater command first).
-	 */
-	if (rc == MOSQ_ERR_SUCCESS && ((revents & EPOLLOUT) || mosquitto_want_write(m->mosq))) {
-		rc = mosquitto_loop_write(m->mosq, 1);
-		m->last_out_usec = clock_monotonic_usec();
-		wrote = true;
-	}
-	/* After the command; a packet written carried the ACK already. */
-	if (rc == MOSQ_ERR_SUCCESS && (revents & EPOLLIN) && !wrote && m->io && !m->flooded)
-		ack_now(fd);
-	/*
-	 * A socket hung up that libmosquitto read without complaint (its TLS
-	 * handshake takes a hang-up for "try again"): it would wake us for ever.
-	 */
-	if (rc == MOSQ_ERR_SUCCESS && (revents & (EPOLLHUP | EPOLLERR)) && m->io) {
-		connection_lost(m, socket_error(fd));
-		return 0;
-	}
-	if (rc != MOSQ_ERR_SUCCESS) {
-		/* The disconnect callback may already have run; both paths end here. */
-		if (m->io)
-			connection_lost(m, errno_from_mosq(rc));
-		return 0;
-	}
-	mqtt_update_io_events(m);
-	arm_keepalive(m);
-	return 0;
-}
-
-static int attach_socket(struct mqtt *m)
-{
-	int fd = mosquitto_socket(m->mosq);
-	int r;
-
-	drop_io(m);
-	if (fd < 0)
-		return -ENOTCONN;
-	r = event_add_io_dup(m->event, &m->io, fd, EPOLLIN | EPOLLOUT, on_io, m);
-	if (r < 0)
-		return r;
-	(void) event_source_describe(m->io, "mqtt-socket");
-	/* CONNECT is out; CONNACK is due within a keepalive period too. */
-	m->last_in_usec = m->last_out_usec = clock_monotonic_usec();
-	mqtt_update_io_events(m);
-	arm_keepalive(m);
-	return 0;
 }
 
 /*
@@ -310,11 +148,11 @@ static void connect_now(struct mqtt *m, const char *const *addresses, size_t n)
 		if (rc == MOSQ_ERR_EAI && !m->attempt_error[0])
 			snprintf(m->attempt_error, sizeof(m->attempt_error),
 				 "cannot resolve the host name");
-		connection_lost(m, error);
+		mqtt_lost(m, error);
 		return;
 	}
-	if (attach_socket(m) < 0)
-		connection_lost(m, -ENOTCONN);
+	if (mqtt_attach_socket(m) < 0)
+		mqtt_lost(m, -ENOTCONN);
 }
 
 /*
@@ -331,7 +169,7 @@ static void on_resolved(const struct mqtt_resolved *res, void *userdata)
 	if (res->error < 0) {
 		snprintf(m->attempt_error, sizeof(m->attempt_error),
 			 "cannot resolve the host name: %s", res->why);
-		connection_lost(m, res->error);
+		mqtt_lost(m, res->error);
 		return;
 	}
 	log_debug("MQTT broker host '%s' is %s", m->host, res->addresses[0]);
@@ -354,7 +192,7 @@ static void try_connect(struct mqtt *m)
 	int r;
 
 	/* Off epoll before libmosquitto closes the old socket and reuses its number. */
-	drop_io(m);
+	mqtt_drop_io(m);
 	mqtt_attempt_started(m);
 	if (!m->resolver) {
 		connect_now(m, NULL, 0);
@@ -366,7 +204,7 @@ static void try_connect(struct mqtt *m)
 	if (r < 0) {
 		snprintf(m->attempt_error, sizeof(m->attempt_error),
 			 "cannot resolve the host name: cannot start a lookup: %s", strerror(-r));
-		connection_lost(m, r);
+		mqtt_lost(m, r);
 	}
 }
 
@@ -420,13 +258,13 @@ static int on_misc_timer(sd_event_source *s, uint64_t usec, void *userdata)
 	rc = mosquitto_loop_misc(m->mosq);
 	if (rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_NO_CONN) {
 		if (m->io)
-			connection_lost(m, errno_from_mosq(rc));
+			mqtt_lost(m, errno_from_mosq(rc));
 		return 0;
 	}
 	/* A PINGREQ went out; libmosquitto counts it as a read too, for the PINGRESP. */
 	m->last_in_usec = m->last_out_usec = clock_monotonic_usec();
 	mqtt_update_io_events(m);
-	arm_keepalive(m);
+	mqtt_arm_keepalive(m);
 	return 0;
 }
 
@@ -480,14 +318,12 @@ static void on_disconnect(struct mosquitto *mosq, void *userdata, int rc)
 	struct mqtt *m = userdata;
 
 	if (m->state == MQTT_STATE_STOPPING) {
-		drop_io(m);
+		mqtt_drop_io(m);
 		return;
 	}
 	if (m->io || m->state == MQTT_STATE_CONNECTED || m->state == MQTT_STATE_CONNECTING)
 		/* libmosquitto's own keepalive check: silence, not a reset. */
-		connection_lost(m, rc == 0                    ? 0
-				   : rc == MOSQ_ERR_KEEPALIVE ? -ETIMEDOUT
-							      : -ECONNRESET);
+		mqtt_lost(m, rc == 0 ? 0 : rc == MOSQ_ERR_KEEPALIVE ? -ETIMEDOUT : -ECONNRESET);
 }
 
 static void finish_stop(struct mqtt *m)
@@ -502,7 +338,7 @@ static void finish_stop(struct mqtt *m)
 		/* Flush DISCONNECT now: nobody polls the socket after this. */
 		(void) mosquitto_loop_write(m->mosq, 1);
 	}
-	drop_io(m);
+	mqtt_drop_io(m);
 	m->state = MQTT_STATE_STOPPED;
 	m->stop_timer = sd_event_source_disable_unref(m->stop_timer);
 	if (m->cb->stopped)
@@ -668,7 +504,7 @@ struct mqtt *mqtt_free(struct mqtt *m)
 {
 	if (!m)
 		return NULL;
-	drop_io(m);
+	mqtt_drop_io(m);
 	warn_limit_done(&m->warn_large);
 	m->misc_timer = sd_event_source_disable_unref(m->misc_timer);
 	m->reconnect_timer = sd_event_source_disable_unref(m->reconnect_timer);

@@ -21,6 +21,34 @@ int event_source_describe(sd_event_source *s, const char *fmt, ...)
 	return sd_event_source_set_description(s, name);
 }
 
+int event_add_idle_timer(sd_event *e, sd_event_source **ret, sd_event_time_handler_t handler,
+			 void *userdata, const char *fmt, ...)
+{
+	sd_event_source *s = NULL;
+	char name[96];
+	va_list ap;
+	int r;
+
+	assert(e);
+	assert(ret);
+	assert(fmt);
+	*ret = NULL;
+	va_start(ap, fmt);
+	(void) vsnprintf(name, sizeof(name), fmt, ap);
+	va_end(ap);
+	r = sd_event_add_time(e, &s, CLOCK_MONOTONIC, 0, 0, handler, userdata);
+	if (r >= 0)
+		r = sd_event_source_set_description(s, name);
+	if (r >= 0)
+		r = sd_event_source_set_enabled(s, SD_EVENT_OFF);
+	if (r < 0) {
+		sd_event_source_disable_unref(s);
+		return r;
+	}
+	*ret = s;
+	return 0;
+}
+
 int event_add_io_dup(sd_event *e, sd_event_source **ret, int fd, uint32_t events,
 		     sd_event_io_handler_t handler, void *userdata)
 {

@@ -25,6 +25,15 @@ int event_add_io_dup(sd_event *e, sd_event_source **ret, int fd, uint32_t events
 		     sd_event_io_handler_t handler, void *userdata);
 
 /*
+ * Adds a CLOCK_MONOTONIC timer named from @fmt, off until armed
+ * (event_source_arm_at()): a deadline that is due only when something
+ * happens. On failure *@ret is NULL. Returns 0 or a negative errno.
+ */
+int event_add_idle_timer(sd_event *e, sd_event_source **ret, sd_event_time_handler_t handler,
+			 void *userdata, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/*
  * Arms the oneshot timer @s for @usec, unless it is armed for just that: a
  * deadline many messages arm again (the keepalive, a sensor's staleness, the
  * heating's next wake-up) then costs two reads, not sd-event's reordering of

@@ -129,19 +129,11 @@ int heating_outdoor_init(struct heating *h)
 	h->outdoor.max_age_usec = THERMOSTAT_DEFAULT_OUTDOOR_MAX_AGE_USEC;
 	if (!h->config->heating.outdoor_topic)
 		return 0;
-	r = sd_event_add_time(h->event, &h->outdoor.silence_timer, CLOCK_MONOTONIC, 0, 0,
-			      on_silence_timer, h);
+	r = event_add_idle_timer(h->event, &h->outdoor.silence_timer, on_silence_timer, h,
+				 "heating-outdoor-silence");
 	if (r >= 0)
-		r = event_source_describe(h->outdoor.silence_timer, "heating-outdoor-silence");
-	if (r >= 0)
-		r = sd_event_source_set_enabled(h->outdoor.silence_timer, SD_EVENT_OFF);
-	if (r >= 0)
-		r = sd_event_add_time(h->event, &h->outdoor.age_timer, CLOCK_MONOTONIC, 0, 0,
-				      on_age_timer, h);
-	if (r >= 0)
-		r = event_source_describe(h->outdoor.age_timer, "heating-outdoor-age");
-	if (r >= 0)
-		r = sd_event_source_set_enabled(h->outdoor.age_timer, SD_EVENT_OFF);
+		r = event_add_idle_timer(h->event, &h->outdoor.age_timer, on_age_timer, h,
+					 "heating-outdoor-age");
 	return r;
 }
 

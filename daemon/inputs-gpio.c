@@ -354,13 +354,10 @@ int input_chip_add(struct inputs *in, struct input *i, const char *name,
 		if (r < 0)
 			return r;
 		(void) sd_event_source_set_enabled(c->check_timer, SD_EVENT_OFF);
-		r = sd_event_add_time(in->event, &c->alert_timer, CLOCK_MONOTONIC, 0, 0,
-				      on_alert_timer, c);
-		if (r >= 0)
-			r = event_source_describe(c->alert_timer, "gpio-%s-alert", name);
+		r = event_add_idle_timer(in->event, &c->alert_timer, on_alert_timer, c,
+					 "gpio-%s-alert", name);
 		if (r < 0)
 			return r;
-		(void) sd_event_source_set_enabled(c->alert_timer, SD_EVENT_OFF);
 	}
 	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers, one pointer each. */
 	members = realloc(c->members, (c->n_members + 1) * sizeof(*members));

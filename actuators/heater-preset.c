@@ -64,6 +64,20 @@ bool heater_params_same_plug(const struct heater_params *a, const struct heater_
 	       streq_null(a->command_topic, b->command_topic);
 }
 
+char *heater_params_plug_key(const struct heater_params *p)
+{
+	char *s = NULL;
+
+	assert(p);
+	/* The fields heater_params_same_plug() compares; \x1f between them, \x1e for one not set.
+	 */
+	if (asprintf(&s, "%d\x1f%s\x1f%s\x1f%d\x1f%s", (int) p->type, p->topic ? p->topic : "\x1e",
+		     p->base_topic ? p->base_topic : "\x1e", p->switch_id,
+		     p->command_topic ? p->command_topic : "\x1e") < 0)
+		return NULL;
+	return s;
+}
+
 uint64_t heater_params_unconfirmed_after_usec(const struct heater_params *p)
 {
 	assert(p);

@@ -58,6 +58,13 @@ bool heater_params_equal(const struct heater_params *a, const struct heater_para
  */
 bool heater_params_same_plug(const struct heater_params *a, const struct heater_params *b);
 
+/*
+ * The plug of @p as one string, for keeping a plug after its heater is gone:
+ * two keys are equal exactly when heater_params_same_plug() says so. NULL: no
+ * memory. Free it.
+ */
+char *heater_params_plug_key(const struct heater_params *p);
+
 /* How long after a command a plug that never answers is heater_unconfirmed: every try's timeout. */
 uint64_t heater_params_unconfirmed_after_usec(const struct heater_params *p);
 

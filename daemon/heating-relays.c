@@ -49,19 +49,6 @@ static void format_time(uint64_t realtime_usec, char *buf, size_t size)
 		snprintf(buf, size, "?");
 }
 
-/* The plug of @p as one string: what heater_params_same_plug() compares. NULL: no memory. */
-static char *plug_identity(const struct heater_params *p)
-{
-	char *s = NULL;
-
-	/* \x1f between the fields, \x1e for a field not set: neither is in a topic. */
-	if (asprintf(&s, "%d\x1f%s\x1f%s\x1f%d\x1f%s", (int) p->type, p->topic ? p->topic : "\x1e",
-		     p->base_topic ? p->base_topic : "\x1e", p->switch_id,
-		     p->command_topic ? p->command_topic : "\x1e") < 0)
-		return NULL;
-	return s;
-}
-
 /* The longest min_off of @p: in bed at night, or not. */
 static uint64_t longest_min_off(const struct thermostat_params *p)
 {
@@ -120,7 +107,7 @@ void heating_relays_hand_on(struct heating *h, const struct heating *old)
 		off = o->told_on ? now : o->told_mono_usec;
 		if (now - off >= hold)
 			continue;
-		plug = plug_identity(&o->params);
+		plug = heater_params_plug_key(&o->params);
 		if (plug)
 			add_plug_off(h, plug, off);
 	}
@@ -149,7 +136,7 @@ static bool restore_plug_off(struct heating *h, unsigned i, uint64_t now_rt, uin
 
 	if (s->plug_held)
 		return true;
-	plug = plug_identity(&s->params);
+	plug = heater_params_plug_key(&s->params);
 	for (unsigned k = 0; plug && k < h->n_plugs_off && !found; k++)
 		if (strcmp(h->plugs_off[k].plug, plug) == 0)
 			found = &h->plugs_off[k];

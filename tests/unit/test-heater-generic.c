@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -161,6 +162,23 @@ static void test_shared_topic(void **state)
 	heater_preset_free(hp);
 }
 
+/*
+ * heater_params_same_plug(), checked against heater_params_plug_key(): the
+ * key a reload keeps a plug by must say the same.
+ */
+static bool same_plug(const struct heater_params *a, const struct heater_params *b)
+{
+	char *ka = heater_params_plug_key(a), *kb = heater_params_plug_key(b);
+	bool same = heater_params_same_plug(a, b);
+
+	assert_non_null(ka);
+	assert_non_null(kb);
+	assert_int_equal(same, strcmp(ka, kb) == 0);
+	free(ka);
+	free(kb);
+	return same;
+}
+
 /* A reload may hand a plug to changed settings: only its address makes it the same plug. */
 static void test_same_plug(void **state)
 {
@@ -172,15 +190,23 @@ static void test_same_plug(void **state)
 	b.payload_on = "1";
 	b.confirm_timeout_usec = 20 * SEC;
 	assert_false(heater_params_equal(&a, &b));
-	assert_true(heater_params_same_plug(&a, &b));
+	assert_true(same_plug(&a, &b));
 	b.command_topic = "esphome/heater2/switch/relay/command";
-	assert_false(heater_params_same_plug(&a, &b));
+	assert_false(same_plug(&a, &b));
 	params(&b);
 	b.type = HEATER_TYPE_TASMOTA;
-	assert_false(heater_params_same_plug(&a, &b));
+	assert_false(same_plug(&a, &b));
 	params(&b);
 	b.switch_id = 1;
-	assert_false(heater_params_same_plug(&a, &b));
+	assert_false(same_plug(&a, &b));
+	params(&b);
+	b.command_topic = NULL;
+	assert_false(same_plug(&a, &b));
+	a.command_topic = NULL;
+	assert_true(same_plug(&a, &b));
+	/* A topic not set is not the empty one. */
+	b.base_topic = "";
+	assert_false(same_plug(&a, &b));
 }
 
 static void test_bad(void **state)

@@ -26,13 +26,15 @@
 struct input_gpio;
 struct input_gpio_seq;
 struct input_chip;
+struct input_line;
 
 struct input {
 	struct inputs *inputs;
 	const struct config_input *cfg;
 	char source[80];         /* "input.NAME", for the log */
 	struct input_chip *chip; /* gpio */
-	size_t index;            /* of the line in the chip's request */
+	size_t index;            /* among the chip's members */
+	struct input_line *line; /* gpio: its line's own request */
 	bool have_level;
 	bool level;
 	uint64_t events;
@@ -69,14 +71,19 @@ struct input_chip_callbacks {
 	void (*changed)(struct inputs *in);
 };
 
+/*
+ * A GPIO chip: its inputs' lines are requested one request each (struct
+ * input_line), so a line that cannot be requested (held by another program,
+ * no such line, a setting the kernel refuses) takes no other input down.
+ * What is the chip's: whether it can be opened at all, and noticing it go.
+ */
 struct input_chip {
 	struct inputs *inputs;
 	const struct input_chip_callbacks *cb;
 	const char *name; /* as configured */
 	struct input **members;
 	size_t n_members;
-	struct input_gpio *gpio;
-	sd_event_source *io;
+	char *path; /* found and opened; NULL: closed */
 	sd_event_source *reopen_timer;
 	sd_event_source *check_timer; /* only where inotify cannot watch the chip's directory */
 	sd_event_source *watch;       /* inotify on the chip's directory: did it go? */
@@ -84,7 +91,21 @@ struct input_chip {
 	bool alerted;                 /* failed() was said since the last successful open */
 	unsigned failures;            /* since the last successful open */
 	char *error;                  /* why it is not open, for the log and the state */
-	struct input_gpio_seq *seq;   /* what the sequence numbers say was lost; NULL: closed */
+};
+
+/* One input's line on its open chip: its own request, failing and retried on its own. */
+struct input_line {
+	struct input_chip *chip;
+	struct input *input;
+	struct input_gpio *gpio;    /* the request; NULL: not held */
+	struct input_gpio_seq *seq; /* what the sequence numbers say was lost; NULL: not held */
+	sd_event_source *io;
+	sd_event_source *reopen_timer;
+	sd_event_source *alert_timer; /* INPUTS_FAILED_ALERT_USEC after it failed: failed() */
+	bool alerted;                 /* failed() was said since it was last held */
+	unsigned failures;            /* since it was last held */
+	char *error;                  /* why it is not held while its chip is open */
+	char *note;                   /* what its request did without, as last said */
 };
 
 struct inputs {
@@ -112,21 +133,34 @@ struct inputs {
 /*
  * Adds the GPIO input @i to the chip @name of @in, setting the chip up (in
  * in->chips, unopened, with its timers, reporting through @cb) on its first
- * input. Sets i->chip and i->index. Returns 0 or a negative errno; on failure
- * the chip is left for input_chip_done().
+ * input, and the input's line (i->line, with its timers). Sets i->chip,
+ * i->index and i->line. Returns 0 or a negative errno; on failure the chip is
+ * left for input_chip_done().
  */
 int input_chip_add(struct inputs *in, struct input *i, const char *name,
 		   const struct input_chip_callbacks *cb);
 
 /*
- * Opens the chip @c, requests its lines and reads their levels. A failure is
- * logged (as an error when @first or when the reason is new), kept in
- * c->error and tried again later with back-off. Returns 0 or a negative errno.
+ * Opens the chip @c and requests each of its lines (one request each) that
+ * is not held yet, reading their levels. A failure, of the chip or of one
+ * line, is logged (as an error when @first or when the reason is new), kept
+ * in c->error or the line's error and tried again later with back-off; the
+ * other lines work meanwhile. Returns 0 or a negative errno (the chip's).
  */
 int input_chip_open(struct input_chip *c, bool first);
 
-/* Releases the lines of @c and stops trying to open it again. */
+/*
+ * After a reload: the input @i, the same as @old (its chip and line settings
+ * too), takes over the line request @old holds, with the edges queued in it,
+ * so nothing is lost between the two: @old no longer holds it.
+ */
+void input_line_adopt(struct input *i, const struct input *old);
+
+/* Why input @i cannot be read (its chip's error or its line's), or NULL. */
+const char *input_line_error(const struct input *i);
+
+/* Releases the lines of @c and stops trying to open them again. */
 void input_chip_stop(struct input_chip *c);
 
-/* Releases everything @c holds (not @c itself, which lives in in->chips). */
+/* Releases everything @c and its members' lines hold (not @c itself, which lives in in->chips). */
 void input_chip_done(struct input_chip *c);

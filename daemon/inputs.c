@@ -430,6 +430,7 @@ void inputs_adopt(struct inputs *in, const struct inputs *old)
 			if (!inputs_alike(i->cfg, old->inputs[j].cfg))
 				continue;
 			input_adopt(i, &old->inputs[j]);
+			input_line_adopt(i, &old->inputs[j]); /* a GPIO line's request goes on */
 			movement = movement || i->cfg->role == CONFIG_INPUT_ROLE_MOVEMENT;
 			buttons = buttons || i->cfg->role == CONFIG_INPUT_ROLE_CRAMP_BUTTON;
 			break;
@@ -539,7 +540,7 @@ void inputs_stop(struct inputs *in)
 /* "ok", "waiting" (no level yet) or "failed". */
 static const char *input_status(const struct input *i)
 {
-	if (i->chip && i->chip->error)
+	if (input_line_error(i))
 		return "failed";
 	return i->have_level ? "ok" : "waiting";
 }
@@ -556,8 +557,8 @@ static json_t *input_state(const struct input *i)
 		      role_name(i->cfg->role), "status", input_status(i), "active",
 		      i->have_level ? json_boolean(i->level) : json_null(), "events",
 		      (json_int_t) i->events);
-	if (o && i->chip && i->chip->error)
-		json_object_set_new(o, "error", json_string(i->chip->error));
+	if (o && input_line_error(i))
+		json_object_set_new(o, "error", json_string(input_line_error(i)));
 	return o;
 }
 

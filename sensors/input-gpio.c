@@ -15,8 +15,9 @@
 #define EVENT_BUFFER_SIZE 32
 
 /*
- * The kernel's buffer of edge events, one for all the lines of the request:
- * when it is full, the oldest is dropped. 1024 is the most the kernel gives
+ * The kernel's buffer of edge events, one for all the lines of the request
+ * (the daemon requests each input's line on its own, so a chattering sensor
+ * fills only its own): when it is full, the oldest is dropped. 1024 is the most the kernel gives
  * (GPIO_V2_LINES_MAX * 16; more is cut to that) and costs 48 KiB of kernel
  * memory (48-byte events). The default would be 16 per line; the 64 of
  * before hold 0.2 s of a vibration sensor (no debounce) chattering at 300
@@ -24,6 +25,12 @@
  * hold 3 s of it. A loss is still handled (input_gpio_seq_*).
  */
 #define KERNEL_EVENT_BUFFER_SIZE 1024
+
+/*
+ * The kernel's own ENOTSUPP (not ENOTSUP/EOPNOTSUPP): a driver's "cannot
+ * debounce" that gpiolib may let out to user space.
+ */
+#define KERNEL_ENOTSUPP 524
 
 struct input_gpio {
 	char *path;
@@ -33,6 +40,8 @@ struct input_gpio {
 	unsigned *offsets; /* by line index */
 	dev_t rdev;        /* the chip's device node, to notice it going away */
 	ino_t ino;
+	bool without_debounce; /* the kernel refused the debounce asked for */
+	char *note;            /* what the request did without, for a person */
 };
 
 struct input_gpio *input_gpio_close(struct input_gpio *g)
@@ -43,6 +52,7 @@ struct input_gpio *input_gpio_close(struct input_gpio *g)
 		gpiod_line_request_release(g->request);
 	gpiod_edge_event_buffer_free(g->buffer);
 	free(g->offsets);
+	free(g->note);
 	free(g->path);
 	free(g);
 	return NULL;
@@ -89,7 +99,7 @@ static int find_lines(struct input_gpio *g, struct gpiod_chip *chip, const char 
 			if (strlen(s) > 9 || v >= num)
 				return fail(ret_error,
 					    format("input '%s': line offset %s is beyond %s, which "
-						   "has lines 0 to %zu",
+						   "has lines 0 to %zu: set line = to one of them",
 						   lines[i].input, s, g->path, num - 1),
 					    -EINVAL);
 			off = (int) v;
@@ -114,7 +124,13 @@ static int find_lines(struct input_gpio *g, struct gpiod_chip *chip, const char 
 	return 0;
 }
 
-static struct gpiod_line_settings *settings_for(const struct input_gpio_line *l)
+/* What the request asks of the kernel beyond plain inputs. */
+enum {
+	ASK_EDGES = 1 << 0,    /* edge events on both edges */
+	ASK_DEBOUNCE = 1 << 1, /* the kernel's debounce, where one is configured */
+};
+
+static struct gpiod_line_settings *settings_for(const struct input_gpio_line *l, unsigned ask)
 {
 	static const enum gpiod_line_bias biases[] = {
 		[INPUT_GPIO_BIAS_AS_IS] = GPIOD_LINE_BIAS_AS_IS,
@@ -127,22 +143,27 @@ static struct gpiod_line_settings *settings_for(const struct input_gpio_line *l)
 	if (!s)
 		return NULL;
 	if (gpiod_line_settings_set_direction(s, GPIOD_LINE_DIRECTION_INPUT) < 0 ||
-	    gpiod_line_settings_set_edge_detection(s, GPIOD_LINE_EDGE_BOTH) < 0 ||
+	    gpiod_line_settings_set_edge_detection(s, ask & ASK_EDGES ? GPIOD_LINE_EDGE_BOTH
+								      : GPIOD_LINE_EDGE_NONE) < 0 ||
 	    gpiod_line_settings_set_bias(s, biases[l->bias]) < 0 ||
 	    gpiod_line_settings_set_event_clock(s, GPIOD_LINE_CLOCK_MONOTONIC) < 0) {
 		gpiod_line_settings_free(s);
 		return NULL;
 	}
 	gpiod_line_settings_set_active_low(s, l->active_low);
-	gpiod_line_settings_set_debounce_period_us(s, (unsigned long) l->debounce_usec);
+	gpiod_line_settings_set_debounce_period_us(
+	    s, ask & ASK_DEBOUNCE ? (unsigned long) l->debounce_usec : 0);
 	return s;
 }
 
-static int request(struct input_gpio *g, struct gpiod_chip *chip,
-		   const struct input_gpio_line *lines, char **ret_error)
+/* One try at requesting the lines with @ask: 0 and the request in *ret, or -errno. */
+static int try_request(const struct input_gpio *g, struct gpiod_chip *chip,
+		       const struct input_gpio_line *lines, unsigned ask,
+		       struct gpiod_line_request **ret)
 {
 	struct gpiod_request_config *req_cfg = gpiod_request_config_new();
 	struct gpiod_line_config *line_cfg = gpiod_line_config_new();
+	struct gpiod_line_request *request;
 	int r = -ENOMEM;
 
 	if (!req_cfg || !line_cfg)
@@ -150,7 +171,7 @@ static int request(struct input_gpio *g, struct gpiod_chip *chip,
 	gpiod_request_config_set_consumer(req_cfg, INPUT_GPIO_CONSUMER);
 	gpiod_request_config_set_event_buffer_size(req_cfg, KERNEL_EVENT_BUFFER_SIZE);
 	for (size_t i = 0; i < g->n_lines; i++) {
-		struct gpiod_line_settings *s = settings_for(&lines[i]);
+		struct gpiod_line_settings *s = settings_for(&lines[i], ask);
 
 		r = s ? gpiod_line_config_add_line_settings(line_cfg, &g->offsets[i], 1, s) : -1;
 		r = r < 0 ? (s ? -errno : -ENOMEM) : 0;
@@ -158,31 +179,135 @@ static int request(struct input_gpio *g, struct gpiod_chip *chip,
 		if (r < 0)
 			goto out;
 	}
-	g->request = gpiod_chip_request_lines(chip, req_cfg, line_cfg);
-	r = g->request ? 0 : -errno;
+	request = gpiod_chip_request_lines(chip, req_cfg, line_cfg);
+	r = request ? 0 : (errno ? -errno : -EIO);
+	if (request)
+		*ret = request;
 out:
 	gpiod_line_config_free(line_cfg);
 	gpiod_request_config_free(req_cfg);
-	if (r == -EBUSY && g->n_lines > 0) {
-		const char **names = calloc(g->n_lines, sizeof(*names));
-		const char **inputs = calloc(g->n_lines, sizeof(*inputs));
+	return r;
+}
 
+/*
+ * Whether the kernel's answer @r may be about what was asked of the lines
+ * rather than the lines: a debounce the line's driver cannot do (and the
+ * kernel not in software, without an interrupt), or edge detection without an
+ * interrupt. -EOPNOTSUPP is -ENOTSUP on Linux.
+ */
+static bool refused_setting(int r)
+{
+	return r == -EINVAL || r == -EOPNOTSUPP || r == -ENXIO || r == -ENODEV ||
+	       r == -KERNEL_ENOTSUPP;
+}
+
+static bool asks_debounce(const struct input_gpio *g, const struct input_gpio_line *lines)
+{
+	for (size_t i = 0; i < g->n_lines; i++)
+		if (lines[i].debounce_usec > 0)
+			return true;
+	return false;
+}
+
+/*
+ * "input 'left' (line 'GPIO22', offset 22 on /dev/gpiochip0)", each line's,
+ * with its debounce when @debounce; NULL: out of memory.
+ */
+static char *describe_lines(const struct input_gpio *g, const struct input_gpio_line *lines,
+			    bool debounce)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+
+	if (!f)
+		return NULL;
+	for (size_t i = 0; i < g->n_lines; i++) {
+		if (debounce && lines[i].debounce_usec == 0)
+			continue;
+		fprintf(f, "%sinput '%s' (line '%s', offset %u on %s", i ? ", " : "",
+			lines[i].input, lines[i].line, g->offsets[i], g->path);
+		if (debounce)
+			fprintf(f, ", debounce %g ms", (double) lines[i].debounce_usec / 1000.0);
+		fputc(')', f);
+	}
+	if (fclose(f) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* The message for a request that failed with @r, or NULL (out of memory). */
+static char *request_message(const struct input_gpio *g, const struct input_gpio_line *lines, int r,
+			     bool edges_refused)
+{
+	char *what = describe_lines(g, lines, false), *msg = NULL;
+	const char **names = NULL, **inputs = NULL;
+
+	if (!what)
+		return NULL;
+	if (edges_refused) {
+		msg = format("%s cannot report changes: the kernel refused edge detection on it "
+			     "(%s), as on a line without an interrupt (on an I2C or SPI GPIO "
+			     "expander whose interrupt pin is not wired or not given in its "
+			     "dtoverlay=); move the input to a GPIO of the Pi itself (gpiochip0), "
+			     "or wire the expander's interrupt",
+			     what, strerror(-r));
+	} else if (r == -EBUSY) {
+		names = calloc(g->n_lines, sizeof(*names));
+		inputs = calloc(g->n_lines, sizeof(*inputs));
 		for (size_t i = 0; names && inputs && i < g->n_lines; i++) {
 			names[i] = lines[i].line;
 			inputs[i] = lines[i].input;
 		}
-		r = fail(ret_error,
-			 names && inputs
-			     ? bed_gpio_busy_message(g->path, g->offsets, names, inputs, g->n_lines)
-			     : NULL,
-			 -EBUSY);
-		free(names);
-		free(inputs);
-	} else if (r < 0 && r != -ENOMEM) {
-		r = fail(ret_error,
-			 format("cannot request the lines on %s: %s", g->path, strerror(-r)), r);
+		if (names && inputs)
+			msg = bed_gpio_busy_message(g->path, g->offsets, names, inputs, g->n_lines);
+	} else {
+		msg = format("%s: the kernel refused the request: %s", what, strerror(-r));
 	}
-	return r;
+	free(names);
+	free(inputs);
+	free(what);
+	return msg;
+}
+
+/*
+ * Requests the lines: with the kernel's debounce, else (refused) at once
+ * without it; still refused, a request without edge detection tells whether
+ * edges are what the kernel cannot do on them.
+ */
+static int request(struct input_gpio *g, struct gpiod_chip *chip,
+		   const struct input_gpio_line *lines, char **ret_error)
+{
+	struct gpiod_line_request *probe = NULL;
+	bool edges_refused = false;
+	int r, first;
+
+	first = r = try_request(g, chip, lines, ASK_EDGES | ASK_DEBOUNCE, &g->request);
+	if (r >= 0 || r == -ENOMEM)
+		return r;
+	if (refused_setting(r) && asks_debounce(g, lines)) {
+		r = try_request(g, chip, lines, ASK_EDGES, &g->request);
+		if (r >= 0) {
+			char *what = describe_lines(g, lines, true);
+
+			g->without_debounce = true;
+			g->note = what ? format("%s: the kernel refused this debounce (%s); "
+						"requested without the kernel's debounce",
+						what, strerror(-first))
+				       : NULL;
+			free(what);
+			return 0;
+		}
+		if (r == -ENOMEM)
+			return r;
+	}
+	if (refused_setting(r) && try_request(g, chip, lines, 0, &probe) >= 0) {
+		gpiod_line_request_release(probe);
+		edges_refused = true;
+	}
+	return fail(ret_error, request_message(g, lines, r, edges_refused), r);
 }
 
 static void remember_node(struct input_gpio *g, struct gpiod_chip *chip)
@@ -240,6 +365,41 @@ out:
 	}
 	*ret = g;
 	return 0;
+}
+
+int input_gpio_probe(const char *dev_dir, const char *chip, char **ret_path, char **ret_error)
+{
+	struct gpiod_chip *c;
+	char *path = NULL;
+	int r;
+
+	assert(ret_path);
+	assert(ret_error);
+	r = bed_gpio_find_chip(dev_dir ? dev_dir : "/dev", chip, &path, ret_error);
+	if (r < 0)
+		return r;
+	c = gpiod_chip_open(path);
+	if (!c) {
+		r = -errno;
+		r = fail(ret_error, bed_gpio_open_message(path, r), r);
+		free(path);
+		return r;
+	}
+	gpiod_chip_close(c);
+	*ret_path = path;
+	return 0;
+}
+
+bool input_gpio_kernel_debounce(const struct input_gpio *g)
+{
+	assert(g);
+	return !g->without_debounce;
+}
+
+const char *input_gpio_note(const struct input_gpio *g)
+{
+	assert(g);
+	return g->note;
 }
 
 int input_gpio_fd(const struct input_gpio *g)
@@ -344,6 +504,9 @@ struct input_gpio_seq_line {
 	bool level;               /* as last fed */
 	unsigned long line_seqno; /* the last seen; 0: none yet */
 	bool seen;                /* an event since the last gap in this batch */
+	uint64_t debounce_usec;   /* user space: edges this soon after the last fed are bounce */
+	bool have_edge;
+	uint64_t edge_usec; /* the last edge fed */
 };
 
 struct input_gpio_seq {
@@ -386,6 +549,13 @@ struct input_gpio_seq *input_gpio_seq_free(struct input_gpio_seq *s)
 {
 	free(s);
 	return NULL;
+}
+
+void input_gpio_seq_set_debounce(struct input_gpio_seq *s, size_t index, uint64_t debounce_usec)
+{
+	assert(s);
+	assert(index < s->n_lines);
+	s->lines[index].debounce_usec = debounce_usec;
 }
 
 void input_gpio_seq_set_levels(struct input_gpio_seq *s, const bool *levels)
@@ -451,6 +621,13 @@ static bool make_up_press(const struct feeder *fd, struct input_gpio_seq *s, siz
 	return true;
 }
 
+/* Whether an edge of @l at @at_usec is bounce its user-space debounce ignores. */
+static bool bounce(const struct input_gpio_seq_line *l, uint64_t at_usec)
+{
+	return l->momentary && l->debounce_usec > 0 && l->have_edge && at_usec >= l->edge_usec &&
+	       at_usec - l->edge_usec < l->debounce_usec;
+}
+
 static void apply_event(const struct feeder *fd, struct input_gpio_seq *s, struct lost *lost,
 			const struct input_gpio_event *e)
 {
@@ -476,16 +653,24 @@ static void apply_event(const struct feeder *fd, struct input_gpio_seq *s, struc
 		l->line_seqno = e->line_seqno;
 	l->seen = true;
 	lost->attributed += line_lost;
+	if (line_lost == 0 && bounce(l, at_usec))
+		return;
 	/*
 	 * This line's own lost edges: a button's press among them is fed before
 	 * this edge; if it lost only a release, the release is, so that this
-	 * edge's press is one. Other lines: this edge sets the level.
+	 * edge's press is one. Other lines: this edge sets the level. A press
+	 * on a button already active as fed lost its release to the debounce,
+	 * or to the level read at the request after the press: said first too.
 	 */
 	if (l->momentary && line_lost > 0 &&
 	    !make_up_press(fd, s, e->index, line_lost, true, !e->active,
 			   lost->gap ? lost->gap_usec : at_usec))
 		feed_one(fd, s, e->index, !e->active, at_usec, true);
+	else if (l->momentary && line_lost == 0 && e->active && l->have_level && l->level)
+		feed_one(fd, s, e->index, false, at_usec, true);
 	feed_one(fd, s, e->index, e->active, at_usec, false);
+	l->have_edge = true;
+	l->edge_usec = at_usec;
 }
 
 void input_gpio_seq_batch(struct input_gpio_seq *s, const struct input_gpio_event *ev, size_t n,

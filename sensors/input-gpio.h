@@ -5,15 +5,17 @@
 #include <stdint.h>
 
 /*
- * Bed inputs on one GPIO chip, through libgpiod v2: every line of the chip in
- * one request (consumer "bedroomd"), as inputs with edge detection on both
- * edges, the kernel's debounce, a bias and active-low as configured, and
- * CLOCK_MONOTONIC event timestamps. The daemon watches input_gpio_fd() for
- * EPOLLIN in its event loop and calls input_gpio_read(); nothing is polled.
+ * Bed inputs on one GPIO chip, through libgpiod v2: the lines given in one
+ * request (consumer "bedroomd"), as inputs with edge detection on both edges,
+ * the kernel's debounce, a bias and active-low as configured, and
+ * CLOCK_MONOTONIC event timestamps. The daemon requests each input's line on
+ * its own, so that a line that cannot be requested takes no other input down.
+ * It watches input_gpio_fd() for EPOLLIN in its event loop and calls
+ * input_gpio_read(); nothing is polled.
  *
  * Library code: returns -errno, never logs. Where a person has to act (chip
- * not found, line not found, line busy, permission denied) the error comes
- * with a message saying what to do.
+ * not found, line not found, line busy, permission denied, a setting the
+ * kernel refuses) the error comes with a message saying what to do.
  */
 
 struct input_gpio;
@@ -50,11 +52,35 @@ struct input_gpio_event {
  * a negative errno and a newly allocated message for a person in *ret_error
  * (free it): -ENOENT chip or line not found, -EACCES/-EPERM no permission,
  * -EBUSY a line is held by another consumer, -EINVAL a line given twice or an
- * offset beyond the chip, -ENOMEM. *ret and *ret_error are untouched on success
- * and failure respectively.
+ * offset beyond the chip, -ENOMEM; the kernel's own error when it refuses
+ * edge detection on a line (one without an interrupt). *ret and *ret_error
+ * are untouched on success and failure respectively.
+ *
+ * Where the kernel refuses a request with debounce (-EINVAL, -EOPNOTSUPP,
+ * -ENXIO: the line's driver cannot debounce, nor can the kernel without an
+ * interrupt), the lines are requested again at once without it: then
+ * input_gpio_kernel_debounce() is false and input_gpio_note() says so.
  */
 int input_gpio_open(const char *dev_dir, const char *chip, const struct input_gpio_line *lines,
 		    size_t n_lines, struct input_gpio **ret, char **ret_error);
+
+/*
+ * Finds @chip as input_gpio_open() does and opens it, requesting nothing:
+ * whether the chip is there for the lines to be requested one by one. Returns
+ * 0 and its path in *ret_path (free it), or a negative errno and a message in
+ * *ret_error as input_gpio_open() (chip not found, no permission, not a GPIO
+ * chip).
+ */
+int input_gpio_probe(const char *dev_dir, const char *chip, char **ret_path, char **ret_error);
+
+/*
+ * Whether the kernel debounces the lines as asked (or none was asked);
+ * false: it refused, and they were requested without its debounce.
+ */
+bool input_gpio_kernel_debounce(const struct input_gpio *g);
+
+/* What the request had to do without, for a person (owned by @g), or NULL. */
+const char *input_gpio_note(const struct input_gpio *g);
 
 /* Releases the lines and closes the chip; accepts NULL; returns NULL. */
 struct input_gpio *input_gpio_close(struct input_gpio *g);
@@ -102,7 +128,10 @@ int input_gpio_read(struct input_gpio *g, struct input_gpio_event *events, size_
  * (a cramp button) whose lost edges held a press gets that press fed as an
  * edge: a lost press is worse than an extra one, which the cramp tracker's
  * repeat window merges anyway. Other lines get levels as levels (a sync),
- * never made-up edges.
+ * never made-up edges. A momentary line's press that finds it already active
+ * as last fed (its release ignored as bounce, or the level read at the
+ * request came after this edge) gets that release fed first, as a level: the
+ * press is one.
  */
 
 struct input_gpio_seq;
@@ -125,6 +154,16 @@ int input_gpio_seq_new(size_t n_lines, const bool *momentary, struct input_gpio_
 
 /* Accepts NULL; returns NULL. */
 struct input_gpio_seq *input_gpio_seq_free(struct input_gpio_seq *s);
+
+/*
+ * Debounces momentary line @index in user space, where the kernel refused to:
+ * an edge within @debounce_usec after the last edge fed for the line is
+ * bounce, and ignored. The first edge of a burst counts at once, so a press is
+ * never held back; a release ignored as bounce is said (as a level) before the
+ * next press, so that press is one. A line that is not momentary is left
+ * alone: its last edge in a burst could be ignored and its level stay wrong.
+ */
+void input_gpio_seq_set_debounce(struct input_gpio_seq *s, size_t index, uint64_t debounce_usec);
 
 /* The levels read when the lines were requested (@levels: one per line): remembered. */
 void input_gpio_seq_set_levels(struct input_gpio_seq *s, const bool *levels);

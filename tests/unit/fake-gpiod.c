@@ -19,13 +19,16 @@ struct gpiod_chip_info {
 };
 struct gpiod_line_info {
 	char name[16];
+	unsigned offset;
 };
 struct gpiod_line_settings {
-	int unused;
+	bool edges;
+	unsigned long debounce_us;
 };
 struct gpiod_line_config {
 	size_t n;
 	unsigned offsets[FAKE_GPIOD_LINES];
+	struct gpiod_line_settings settings[FAKE_GPIOD_LINES];
 };
 struct gpiod_request_config {
 	int unused;
@@ -42,25 +45,36 @@ struct gpiod_edge_event_buffer {
 };
 struct gpiod_line_request {
 	int fd[2];
+	size_t n;
+	unsigned offsets[FAKE_GPIOD_LINES];
+	unsigned long seqno, line_seqno[FAKE_GPIOD_LINES];
 };
 
-static struct {
-	struct gpiod_line_request *request;
-	unsigned long seqno, line_seqno[FAKE_GPIOD_LINES];
-} held;
+/* The requests held, by line. */
+static struct gpiod_line_request *holder[FAKE_GPIOD_LINES];
+
+static void update_requested(void)
+{
+	fake_gpiod.requested = false;
+	for (unsigned k = 0; k < FAKE_GPIOD_LINES; k++)
+		fake_gpiod.requested = fake_gpiod.requested || holder[k];
+}
 
 void fake_gpiod_edge(unsigned offset, bool active, uint64_t ts_usec)
 {
+	struct gpiod_line_request *r = offset < FAKE_GPIOD_LINES ? holder[offset] : NULL;
 	struct gpiod_edge_event e;
 
+	if (!r)
+		abort();
 	/* Whole, padding too: the bytes go through a pipe (valgrind checks each). */
 	memset(&e, 0, sizeof(e));
 	e.offset = offset;
 	e.active = active;
 	e.ts_ns = ts_usec * 1000;
-	e.seqno = ++held.seqno;
-	e.line_seqno = ++held.line_seqno[offset];
-	if (!held.request || write(held.request->fd[1], &e, sizeof(e)) != (ssize_t) sizeof(e))
+	e.seqno = ++r->seqno;
+	e.line_seqno = ++r->line_seqno[offset];
+	if (write(r->fd[1], &e, sizeof(e)) != (ssize_t) sizeof(e))
 		abort();
 }
 
@@ -114,6 +128,7 @@ struct gpiod_line_info *gpiod_chip_get_line_info(struct gpiod_chip *c, unsigned 
 	struct gpiod_line_info *l = calloc(1, sizeof(*l));
 
 	snprintf(l->name, sizeof(l->name), "GPIO%u", offset);
+	l->offset = offset;
 	return l;
 }
 
@@ -127,14 +142,17 @@ const char *gpiod_line_info_get_name(struct gpiod_line_info *l)
 	return l->name;
 }
 
+/* A line failing with EBUSY is held by another program: gpioset. */
 const char *gpiod_line_info_get_consumer(struct gpiod_line_info *l)
 {
-	return NULL;
+	if (l->offset < FAKE_GPIOD_LINES && fake_gpiod.fail_errno[l->offset] == EBUSY)
+		return "gpioset";
+	return l->offset < FAKE_GPIOD_LINES && fake_gpiod.held[l->offset] ? "bedroomd" : NULL;
 }
 
 bool gpiod_line_info_is_used(struct gpiod_line_info *l)
 {
-	return false;
+	return gpiod_line_info_get_consumer(l) != NULL;
 }
 
 int gpiod_chip_get_line_offset_from_name(struct gpiod_chip *c, const char *name)
@@ -166,6 +184,7 @@ int gpiod_line_settings_set_direction(struct gpiod_line_settings *s,
 
 int gpiod_line_settings_set_edge_detection(struct gpiod_line_settings *s, enum gpiod_line_edge edge)
 {
+	s->edges = edge != GPIOD_LINE_EDGE_NONE;
 	return 0;
 }
 
@@ -186,6 +205,7 @@ void gpiod_line_settings_set_active_low(struct gpiod_line_settings *s, bool acti
 
 void gpiod_line_settings_set_debounce_period_us(struct gpiod_line_settings *s, unsigned long period)
 {
+	s->debounce_us = period;
 }
 
 struct gpiod_request_config *gpiod_request_config_new(void)
@@ -219,8 +239,30 @@ void gpiod_line_config_free(struct gpiod_line_config *l)
 int gpiod_line_config_add_line_settings(struct gpiod_line_config *l, const unsigned int *offsets,
 					size_t n, struct gpiod_line_settings *s)
 {
-	for (size_t i = 0; i < n && l->n < FAKE_GPIOD_LINES; i++)
+	for (size_t i = 0; i < n && l->n < FAKE_GPIOD_LINES; i++) {
+		l->settings[l->n] = *s;
 		l->offsets[l->n++] = offsets[i];
+	}
+	return 0;
+}
+
+/* Why the kernel would refuse the request @lc: an errno, or 0. */
+static int refusal(const struct gpiod_line_config *lc)
+{
+	for (size_t i = 0; i < lc->n; i++) {
+		unsigned o = lc->offsets[i];
+
+		if (o >= FAKE_GPIOD_LINES)
+			return EINVAL;
+		if (holder[o])
+			return EBUSY;
+		if (fake_gpiod.fail_errno[o])
+			return fake_gpiod.fail_errno[o];
+		if (fake_gpiod.refuse_debounce[o] && lc->settings[i].debounce_us > 0)
+			return EINVAL;
+		if (fake_gpiod.refuse_edges[o] && lc->settings[i].edges)
+			return ENXIO;
+	}
 	return 0;
 }
 
@@ -229,18 +271,24 @@ struct gpiod_line_request *gpiod_chip_request_lines(struct gpiod_chip *c,
 						    struct gpiod_line_config *lc)
 {
 	struct gpiod_line_request *r;
+	int e = refusal(lc);
 
-	if (held.request) {
-		errno = EBUSY;
+	if (e) {
+		errno = e;
 		return NULL;
 	}
 	r = calloc(1, sizeof(*r));
 	if (pipe2(r->fd, O_NONBLOCK | O_CLOEXEC) < 0)
 		abort();
-	memset(&held, 0, sizeof(held));
-	held.request = r;
+	r->n = lc->n;
+	for (size_t i = 0; i < lc->n; i++) {
+		r->offsets[i] = lc->offsets[i];
+		holder[lc->offsets[i]] = r;
+		fake_gpiod.held[lc->offsets[i]] = true;
+		fake_gpiod.debounce_us[lc->offsets[i]] = lc->settings[i].debounce_us;
+	}
 	fake_gpiod.requests++;
-	fake_gpiod.requested = true;
+	update_requested();
 	return r;
 }
 
@@ -250,10 +298,12 @@ void gpiod_line_request_release(struct gpiod_line_request *r)
 		return;
 	close(r->fd[0]);
 	close(r->fd[1]);
-	if (held.request == r) {
-		held.request = NULL;
-		fake_gpiod.requested = false;
-	}
+	for (size_t i = 0; i < r->n; i++)
+		if (holder[r->offsets[i]] == r) {
+			holder[r->offsets[i]] = NULL;
+			fake_gpiod.held[r->offsets[i]] = false;
+		}
+	update_requested();
 	free(r);
 }
 

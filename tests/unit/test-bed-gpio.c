@@ -18,7 +18,9 @@
 
 /*
  * The GPIO backend's errors where no chip is needed: a fake /dev. Requests,
- * events, EBUSY and debounce are tested against gpio-sim (tests/gpio-vm/daemon).
+ * events, EBUSY and debounce are tested against gpio-sim (tests/gpio-vm/daemon),
+ * one bad line among good ones and a refused debounce or edge detection over a
+ * fake libgpiod (test-inputs-gpio.c).
  */
 
 static const struct input_gpio_line mat = { .input = "mat", .line = "GPIO17" };
@@ -426,6 +428,72 @@ static void test_no_gap_needs_no_levels(void **state)
 	rig_free(r);
 }
 
+/*
+ * The level read just after the request came after a press already queued:
+ * the button reads held, then its rising edge comes. The press is one.
+ */
+static void test_press_before_level_read_is_a_press(void **state)
+{
+	static const bool held[N_LINES] = { [BTN] = true };
+	struct rig *r = rig_new();
+
+	input_gpio_seq_set_levels(r->seq, held);
+	bed_button_level(&r->button, true, 1 * SEC);
+	r->level[BTN] = true;
+	rig_batch(r, (const struct input_gpio_event[]){ edge(BTN, true, 1 * SEC, 1, 1) }, 1, NULL,
+		  2 * SEC);
+	assert_int_equal(r->cramps, 1);
+	rig_free(r);
+}
+
+/*
+ * The kernel refused the debounce: a button's bounce (edges within 20 ms of
+ * the last one fed) is ignored, its first edge counts at once; a tap shorter
+ * than the debounce leaves the button held as fed, and the next press is one
+ * all the same. A line that is not momentary is not filtered.
+ */
+static void test_user_space_debounce(void **state)
+{
+	struct rig *r = rig_new();
+	const uint64_t ms = 1000;
+	const struct input_gpio_event bouncy[] = {
+		edge(BTN, true, 10 * SEC, 1, 1),
+		edge(BTN, false, 10 * SEC + 1 * ms, 2, 2),
+		edge(BTN, true, 10 * SEC + 2 * ms, 3, 3),
+		edge(BTN, false, 10 * SEC + 300 * ms, 4, 4),
+		edge(BTN, true, 10 * SEC + 301 * ms, 5, 5),
+		edge(BTN, false, 10 * SEC + 302 * ms, 6, 6),
+	};
+	const struct input_gpio_event tap[] = {
+		edge(BTN, true, 100 * SEC, 7, 7),
+		edge(BTN, false, 100 * SEC + 5 * ms, 8, 8),
+	};
+	const struct input_gpio_event vib[] = {
+		edge(VIB, true, 300 * SEC, 10, 1),
+		edge(VIB, false, 300 * SEC + 1 * ms, 11, 2),
+		edge(VIB, true, 300 * SEC + 2 * ms, 12, 3),
+	};
+
+	input_gpio_seq_set_debounce(r->seq, BTN, 20 * ms);
+	input_gpio_seq_set_debounce(r->seq, VIB, 20 * ms);
+	rig_batch(r, bouncy, 6, NULL, 11 * SEC);
+	assert_int_equal(r->cramps, 1);
+	assert_int_equal(r->duplicates, 0);
+	assert_false(r->level[BTN]);
+
+	rig_batch(r, tap, 2, NULL, 101 * SEC);
+	assert_int_equal(r->cramps, 2);
+	assert_true(r->level[BTN]); /* its release was taken for bounce */
+	rig_batch(r, (const struct input_gpio_event[]){ edge(BTN, true, 200 * SEC, 9, 9) }, 1, NULL,
+		  201 * SEC);
+	assert_int_equal(r->cramps, 3);
+	assert_int_equal(r->cramp_usec, 200 * SEC);
+
+	rig_batch(r, vib, 3, NULL, 301 * SEC);
+	assert_int_equal(r->movements, 2);
+	rig_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -446,6 +514,8 @@ int main(void)
 		cmocka_unit_test(test_movement_not_invented_mat_synced),
 		cmocka_unit_test(test_reordered_events_are_not_lost),
 		cmocka_unit_test(test_no_gap_needs_no_levels),
+		cmocka_unit_test(test_press_before_level_read_is_a_press),
+		cmocka_unit_test(test_user_space_debounce),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -108,7 +108,7 @@ static void check_input(struct parser *p, const struct section_spec *spec, size_
 	}
 	/*
 	 * One line, one meaning: two inputs on the same GPIO would fight over it
-	 * (and the chip's whole request fails at start). Names are looked up on
+	 * (the second input's request fails at start). Names are looked up on
 	 * the chip only at start: "GPIO17" beside "17" is only a warning.
 	 */
 	for (size_t j = 0; j < i && in->type == CONFIG_INPUT_TYPE_GPIO; j++) {
@@ -127,8 +127,8 @@ static void check_input(struct parser *p, const struct section_spec *spec, size_
 			    p, LINE(spec, i, "line"),
 			    "line '%s' and line '%s' of [input.%s] are the same line on a "
 			    "Raspberry Pi's GPIO chip, where GPIO<n> is offset <n>; the "
-			    "chip's request then fails at start: give each input its own "
-			    "line",
+			    "second one's request then fails at start (the line is in use): "
+			    "give each input its own line",
 			    in->gpio_line, all[j].gpio_line, all[j].name);
 	}
 }

@@ -395,7 +395,9 @@ const struct key_spec config_keys[] = {
 		    DEFAULT(CONFIG_INPUT_BIAS_AS_IS),
 		    HELP("as-is, pull-up, pull-down or disabled.")),
 	INPUT("debounce", KEY_DURATION, debounce_usec, 0, 1 * SEC, GPIO, DEFAULT(20000),
-	      HELP("Kernel debounce.")),
+	      HELP("Debounce by the kernel. Where the kernel refuses it for a line (some GPIO "
+		   "expanders), the line is requested without it, said once in the journal, "
+		   "and a cramp button is debounced by bedroomd instead.")),
 	INPUT("topic", KEY_TOPIC, topic, 0, 0, I_MQTT, EXAMPLE("zigbee2mqtt/bed_sensor"),
 	      HELP("The device's topic.")),
 	INPUT("payload_on", KEY_STRING, payload_on, 0, 0, I_MQTT,

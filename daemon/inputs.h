@@ -64,10 +64,13 @@ struct inputs *inputs_free(struct inputs *in);
  * role, source; the delays and repeat window may differ) takes over what that
  * one knew (its level, in bed and since when, a button's press), and with a
  * movement input the movement history and what the cramp suspicion watched,
- * with a button the repeat windows. Copied as data before @old stops: @old
- * keeps its lines and subscriptions, @in requests its own at inputs_start(),
- * whose first level read (a GPIO read, a retained message) is no new edge when
- * it says what was known. An input that changed starts afresh.
+ * with a button the repeat windows. Copied as data before @old stops. A GPIO
+ * input whose chip and line settings are unchanged also takes over @old's
+ * line request, with the edges queued in it (a press during the reload is not
+ * lost); @old keeps its other lines and its subscriptions, @in requests its
+ * own at inputs_start(), whose first level read (a GPIO read, a retained
+ * message) is no new edge when it says what was known. An input that changed
+ * starts afresh.
  */
 void inputs_adopt(struct inputs *in, const struct inputs *old);
 

@@ -11,6 +11,8 @@
 #include "config/config-parser.h"
 #include "config/config-reminder.h"
 #include "config/config-value.h"
+#include "control/cramp-defaults.h"
+#include "control/cramp-suspect.h"
 #include "control/thermostat-defaults.h"
 #include "sensors/sensor-defaults.h"
 
@@ -257,6 +259,16 @@ static void check_cramps(struct parser *p)
 
 	if (!c->cramps.suspect_from_movement)
 		return;
+	if (!cramp_suspect_burst_possible((unsigned) c->cramps.suspect_movements,
+					  c->cramps.suspect_within_usec,
+					  CRAMP_DEFAULT_MOVEMENT_GAP_USEC))
+		parser_error(
+		    p, parser_key_line(p, NULL, 0, "cramps", "suspect_movements"),
+		    "'suspect_movements' (%d) cannot come within 'suspect_within' (%llu s): "
+		    "movements are counted at most one a second (a sensor's chatter is "
+		    "one movement); raise suspect_within or lower suspect_movements",
+		    c->cramps.suspect_movements,
+		    (unsigned long long) (c->cramps.suspect_within_usec / 1000000ULL));
 	for (size_t i = 0; i < c->n_inputs; i++)
 		if (c->inputs[i].role == CONFIG_INPUT_ROLE_MOVEMENT)
 			return;

@@ -296,7 +296,10 @@ const struct key_spec config_keys[] = {
 		 "\"confirms\": <its id>.")),
 	KEY("cramps", "suspect_movements", KEY_INT, cramps.suspect_movements, 2, 128,
 	    DEFAULT(CRAMP_DEFAULT_SUSPECT_MOVEMENTS),
-	    HELP("How many movements, at least, make a suspected cramp.")),
+	    HELP("How many movements, at least, make a suspected cramp. A movement is not an "
+		 "edge: a sensor's edges within a second of a movement's first are that movement, "
+		 "so that the chatter of a vibration switch as the sleeper turns over is one or "
+		 "two.")),
 	KEY("cramps", "suspect_within", KEY_DURATION, cramps.suspect_within_usec, 5 * SEC, 10 * MIN,
 	    DEFAULT(CRAMP_DEFAULT_SUSPECT_WITHIN_USEC),
 	    HELP("How long those movements take, at most.")),

@@ -18,6 +18,20 @@
 #define CRAMP_DEFAULT_SUSPECT_AFTER_QUIET_USEC (20 * 60 * 1000000ULL)
 #define CRAMP_DEFAULT_SUSPECT_MIN_IN_BED_USEC  (30 * 60 * 1000000ULL)
 
+/*
+ * What one movement is, for the suspicion (control/cramp-suspect.c) and for
+ * movement_per_min (sensors/bed-movement.c) alike: the first active edge, and
+ * every edge within this after it. A SW-420 vibration switch chatters a dozen
+ * edges in the second or two of turning over: that is one or two movements,
+ * not twelve. A cramp moves the bed through most seconds of a minute (the leg
+ * jerks, the person sits up, pulls the foot, rubs the calf): a movement in
+ * each of those seconds. A sensor that reports at most every few seconds (an
+ * Aqara vibration sensor on MQTT) is counted as before. Not a key: it is what
+ * the pattern's counts mean, so suspect_movements can be at most one a second
+ * of suspect_within.
+ */
+#define CRAMP_DEFAULT_MOVEMENT_GAP_USEC 1000000ULL
+
 /* The advisories' wording, when the configuration gives none. */
 #define CRAMP_DEFAULT_FREQUENCY_MESSAGE                                                            \
 	"Cramps more than three times a week are worth a doctor's check of nerves and blood "      \

@@ -15,6 +15,7 @@ void cramp_suspect_params_default(struct cramp_suspect_params *ret)
 		.burst_window_usec = CRAMP_DEFAULT_SUSPECT_WITHIN_USEC,
 		.quiet_usec = CRAMP_DEFAULT_SUSPECT_AFTER_QUIET_USEC,
 		.min_in_bed_usec = CRAMP_DEFAULT_SUSPECT_MIN_IN_BED_USEC,
+		.movement_gap_usec = CRAMP_DEFAULT_MOVEMENT_GAP_USEC,
 	};
 }
 
@@ -23,7 +24,14 @@ bool cramp_suspect_params_valid(const struct cramp_suspect_params *p)
 	assert(p);
 	return p->burst_movements >= 2 && p->burst_movements <= CRAMP_SUSPECT_KEEP / 2 &&
 	       p->burst_window_usec > 0 && p->quiet_usec > 0 &&
-	       p->quiet_usec / MINUTE + p->burst_movements <= CRAMP_SUSPECT_KEEP;
+	       p->quiet_usec / MINUTE + p->burst_movements <= CRAMP_SUSPECT_KEEP &&
+	       cramp_suspect_burst_possible(p->burst_movements, p->burst_window_usec,
+					    p->movement_gap_usec);
+}
+
+bool cramp_suspect_burst_possible(unsigned movements, uint64_t window_usec, uint64_t gap_usec)
+{
+	return gap_usec == 0 || movements <= window_usec / gap_usec;
 }
 
 void cramp_suspect_init(struct cramp_suspect *s, uint64_t now_usec)
@@ -64,7 +72,9 @@ bool cramp_suspect_movement(struct cramp_suspect *s, const struct cramp_suspect_
 	bool complete;
 
 	assert(s);
-	if (s->n > 0 && at_usec < nth_newest(s, 0))
+	/* Out of order, or the chatter of the movement that began at the newest: nothing new. */
+	if (s->n > 0 &&
+	    (at_usec < nth_newest(s, 0) || at_usec - nth_newest(s, 0) < p->movement_gap_usec))
 		return false;
 	s->newest = s->n == 0 ? 0 : (s->newest + 1) % CRAMP_SUSPECT_KEEP;
 	s->times[s->newest] = at_usec;

@@ -42,6 +42,8 @@ struct input {
 	struct bed_occupancy occupancy;
 	struct bed_occupancy_params occupancy_params;
 	sd_event_source *occupancy_timer;
+	/* In bed since this (CLOCK_REALTIME), kept across a restart; 0: since the state says. */
+	uint64_t resumed_since_usec;
 
 	struct bed_button button;
 	struct bed_cramp_params cramp_params;
@@ -114,6 +116,7 @@ struct inputs {
 	const struct inputs_callbacks *cb;
 	void *userdata;
 	struct alerts *alerts; /* NULL: none */
+	struct store *store;   /* where in bed since when is kept; NULL: not kept */
 	struct input *inputs;
 	size_t n_inputs;
 	struct input_chip *chips; /* room for one per input */

@@ -25,6 +25,7 @@
  */
 
 struct inputs;
+struct store;
 
 /* How long a GPIO input may stay unreadable before its "input_failed" alert. */
 #define INPUTS_FAILED_ALERT_USEC (60 * 1000000ULL)
@@ -73,6 +74,16 @@ struct inputs *inputs_free(struct inputs *in);
  * starts afresh.
  */
 void inputs_adopt(struct inputs *in, const struct inputs *old);
+
+/*
+ * The store (borrowed; NULL: none) in which each occupancy input keeps since
+ * when the person is in bed ("in_bed_since.NAME" in the settings, Unix
+ * seconds; cleared when out of bed). An input whose first state after a start
+ * is in bed goes on from it, when the clock is set and the record is at most
+ * BED_OCCUPANCY_RESUME_MAX_S old: a restart in the night is no new bedtime.
+ * Set it before inputs_start(), and again when the store changes.
+ */
+void inputs_set_store(struct inputs *in, struct store *store);
 
 /*
  * Opens the GPIO chips (a chip that fails is logged and retried; that is not

@@ -154,6 +154,7 @@ int parts_start(struct parts *p, struct mqtt *mqtt, struct store *store)
 	room_sampler_set_store(p->sampler, store);
 	/* Each on its own: one that cannot start does not keep the others (heating) down. */
 	r = room_start(p->room, mqtt);
+	inputs_set_store(p->inputs, store); /* before its first levels: in bed since when */
 	k = inputs_start(p->inputs, mqtt);
 	r = r < 0 ? r : k;
 	k = heating_start(p->heating, mqtt, store);
@@ -216,6 +217,7 @@ void parts_set_store(struct parts *p, struct store *store)
 	p->store = store;
 	room_sampler_set_store(p->sampler, store);
 	room_sampler_flush(p->sampler); /* what waited for a store */
+	inputs_set_store(p->inputs, store);
 	heating_set_store(p->heating, store);
 	reminders_set_store(p->reminders, store);
 }

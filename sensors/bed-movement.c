@@ -4,10 +4,22 @@
 #include <errno.h>
 #include <string.h>
 
+#include "control/cramp-defaults.h"
+
 void bed_movement_init(struct bed_movement *m)
 {
 	assert(m);
-	*m = (struct bed_movement){ 0 };
+	*m = (struct bed_movement){ .gap_usec = CRAMP_DEFAULT_MOVEMENT_GAP_USEC };
+}
+
+/* Whether the edge at @at_usec is part of the newest movement (either side of its first edge). */
+static bool same_movement(const struct bed_movement *m, uint64_t at_usec)
+{
+	if (!m->have_start)
+		return false;
+	if (at_usec >= m->start_usec)
+		return at_usec - m->start_usec < m->gap_usec;
+	return m->start_usec - at_usec < m->gap_usec;
 }
 
 /* The count of minute @k, 0 when it is not kept (too old or not reached yet). */
@@ -23,6 +35,8 @@ int bed_movement_add(struct bed_movement *m, uint64_t at_usec)
 	uint64_t k = at_usec / BED_MOVEMENT_MINUTE_US;
 
 	assert(m);
+	if (same_movement(m, at_usec))
+		return 0;
 	if (k > m->newest_minute) {
 		if (k - m->newest_minute >= BED_MOVEMENT_MINUTES)
 			memset(m->counts, 0, sizeof(m->counts));
@@ -33,6 +47,10 @@ int bed_movement_add(struct bed_movement *m, uint64_t at_usec)
 	} else if (m->newest_minute - k >= BED_MOVEMENT_MINUTES) {
 		m->dropped++;
 		return -ERANGE;
+	}
+	if (!m->have_start || at_usec > m->start_usec) {
+		m->have_start = true;
+		m->start_usec = at_usec;
 	}
 	if (m->counts[k % BED_MOVEMENT_MINUTES] < UINT32_MAX)
 		m->counts[k % BED_MOVEMENT_MINUTES]++;

@@ -42,6 +42,7 @@ static struct bed_occupancy_result result(const struct bed_occupancy *o,
 {
 	return (struct bed_occupancy_result){
 		.changed = o->state != before,
+		.before = before,
 		.state = o->state,
 		.since_usec = o->state == BED_OCCUPANCY_STATE_UNKNOWN ? 0 : o->state_since_usec,
 		.wake_usec = settle_usec(o, p),
@@ -87,6 +88,7 @@ struct bed_occupancy_result bed_occupancy_lost(struct bed_occupancy *o)
 	bed_occupancy_init(o);
 	o->last_usec = last;
 	return (struct bed_occupancy_result){ .changed = before != o->state,
+					      .before = before,
 					      .state = o->state,
 					      .wake_usec = BED_OCCUPANCY_NEVER };
 }
@@ -102,4 +104,15 @@ const char *bed_occupancy_state_to_string(enum bed_occupancy_state s)
 		return "in";
 	}
 	return "invalid";
+}
+
+int64_t bed_occupancy_resume_since_s(enum bed_occupancy_state first, int64_t first_since_s,
+				     int64_t kept_since_s, int64_t now_s, bool clock_set)
+{
+	if (first != BED_OCCUPANCY_STATE_IN)
+		return 0;
+	if (!clock_set || kept_since_s <= 0 || kept_since_s >= first_since_s ||
+	    kept_since_s > now_s || now_s - kept_since_s > BED_OCCUPANCY_RESUME_MAX_S)
+		return first_since_s;
+	return kept_since_s;
 }

@@ -43,7 +43,8 @@ struct bed_occupancy {
 };
 
 struct bed_occupancy_result {
-	bool changed; /* the state differs from before the call */
+	bool changed;                    /* the state differs from before the call */
+	enum bed_occupancy_state before; /* the state before the call */
 	enum bed_occupancy_state state;
 	uint64_t since_usec; /* when the level behind the state began; 0 when unknown */
 	uint64_t wake_usec;  /* call bed_occupancy_tick() then; BED_OCCUPANCY_NEVER: no need */
@@ -65,3 +66,26 @@ struct bed_occupancy_result bed_occupancy_tick(struct bed_occupancy *o,
 struct bed_occupancy_result bed_occupancy_lost(struct bed_occupancy *o);
 
 const char *bed_occupancy_state_to_string(enum bed_occupancy_state s);
+
+/*
+ * A time in bed kept across a restart (in the store) is believed for this
+ * long: an older record is not tonight's bedtime (bedroomd was stopped for a
+ * day; the person got up meanwhile and the write that cleared it was lost).
+ * A night is shorter.
+ */
+#define BED_OCCUPANCY_RESUME_MAX_S (16 * 3600)
+
+/*
+ * In bed since when, once an input's state is first known after a start (or
+ * after its chip was lost): the state is @first, which the input says since
+ * @first_since_s, the wall clock reads @now_s (Unix seconds; @clock_set: known
+ * to be right, not 1970 or the saved time of a Pi without a clock chip), and
+ * the store kept "in bed since @kept_since_s" from before (Unix seconds; 0:
+ * nothing kept, or out of bed). When the person is found in bed and the record
+ * is believable (the clock is set; the record is earlier than @first_since_s,
+ * not in the future, and at most BED_OCCUPANCY_RESUME_MAX_S old), returns
+ * @kept_since_s: the person has been in bed since then. Otherwise
+ * @first_since_s when in bed, as without a store, and 0 when not in bed.
+ */
+int64_t bed_occupancy_resume_since_s(enum bed_occupancy_state first, int64_t first_since_s,
+				     int64_t kept_since_s, int64_t now_s, bool clock_set);

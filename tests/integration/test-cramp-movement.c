@@ -92,13 +92,27 @@ static void restart(struct fixture *f)
 	start(f);
 }
 
-/* @n movements from the bed's vibration sensor, quickly. */
+/*
+ * @n movements from the bed's vibration sensor, 1.25 s apart: edges within a
+ * second of a movement's first are that movement (CRAMP_DEFAULT_MOVEMENT_GAP_USEC).
+ */
 static void shake(struct fixture *f, int n)
 {
 	for (int i = 0; i < n; i++) {
 		assert_int_equal(client_publish(f->client, f->shake_topic, "1", false), 0);
 		assert_int_equal(client_publish(f->client, f->shake_topic, "0", false), 0);
-		usleep(50000);
+		if (i + 1 < n)
+			usleep(1250000);
+	}
+}
+
+/* A vibration switch chattering as the sleeper turns over: @n edges within a second. */
+static void chatter(struct fixture *f, int n)
+{
+	for (int i = 0; i < n; i++) {
+		assert_int_equal(client_publish(f->client, f->shake_topic, "1", false), 0);
+		assert_int_equal(client_publish(f->client, f->shake_topic, "0", false), 0);
+		usleep(30000);
 	}
 }
 
@@ -177,7 +191,12 @@ static void test_burst_after_calm_is_suspected_then_confirmed(void **state)
 	shake(f, 8);
 	sleep(2);
 	assert_false(any_suspected(f));
-	/* Calm (longer than suspect_after_quiet), then the jerks of a cramp. */
+	/* Calm, then turning over: a dozen edges of chatter are one movement, no burst. */
+	sleep(11);
+	chatter(f, 12);
+	sleep(2);
+	assert_false(any_suspected(f));
+	/* Calm again (longer than suspect_after_quiet), then the jerks of a cramp. */
 	sleep(11);
 	shake(f, 6);
 	m = client_wait(f->client, f->event_topic, "~\"suspected\":true", 10000);

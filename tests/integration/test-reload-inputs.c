@@ -51,7 +51,10 @@ static void write_bed_config(struct fixture *f, const char *min_on, const char *
 	write_conf(f, &(struct conf){ .min_on = min_on, .extra = extra });
 }
 
-/* @n movements from the bed's vibration sensor, quickly. */
+/*
+ * @n movements from the bed's vibration sensor, 1.25 s apart: edges within a
+ * second of a movement's first are that movement (CRAMP_DEFAULT_MOVEMENT_GAP_USEC).
+ */
 static void shake(struct fixture *f, int n)
 {
 	struct topics t;
@@ -60,7 +63,8 @@ static void shake(struct fixture *f, int n)
 	for (int i = 0; i < n; i++) {
 		assert_int_equal(client_publish(f->client, t.shake, "1", false), 0);
 		assert_int_equal(client_publish(f->client, t.shake, "0", false), 0);
-		usleep(50000);
+		if (i + 1 < n)
+			usleep(1250000);
 	}
 }
 

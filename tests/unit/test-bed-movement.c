@@ -9,6 +9,7 @@
 
 #include "sensors/bed-movement.h"
 
+#define MS  1000ULL
 #define SEC 1000000ULL
 #define MIN (60 * SEC)
 #define T0  (1000 * MIN) /* on a minute boundary */
@@ -109,6 +110,45 @@ static void test_near_time_zero(void **state)
 	assert_int_equal(h[0], 1);
 }
 
+/* A SW-420 vibration switch as the sleeper turns over: a dozen edges in under two seconds. */
+static void test_chatter_is_one_movement_a_second(void **state)
+{
+	struct bed_movement m;
+
+	(void) state;
+	bed_movement_init(&m);
+	for (uint64_t i = 0; i < 12; i++)
+		assert_int_equal(bed_movement_add(&m, T0 + 10 * SEC + i * 150 * MS), 0);
+	/* Edges at 0 .. 1.65 s: the movement of the first second, and the next one. */
+	assert_int_equal(bed_movement_per_min(&m, T0 + 20 * SEC), 2);
+	assert_int_equal(m.total, 2);
+	/* A cramp: the switch chatters through 40 s, a movement in each second of it. */
+	for (uint64_t i = 0; i < 400; i++)
+		bed_movement_add(&m, T0 + 2 * MIN + i * 100 * MS);
+	assert_int_equal(bed_movement_per_min(&m, T0 + 2 * MIN + 40 * SEC), 40);
+	/* An MQTT sensor that reports every few seconds: each report a movement. */
+	bed_movement_init(&m);
+	for (uint64_t i = 0; i < 10; i++)
+		bed_movement_add(&m, T0 + i * 3 * SEC);
+	assert_int_equal(bed_movement_per_min(&m, T0 + 30 * SEC), 10);
+}
+
+/* An edge that comes late, within the gap of the movement it belongs to, is that movement. */
+static void test_late_chatter_is_the_same_movement(void **state)
+{
+	struct bed_movement m;
+
+	(void) state;
+	bed_movement_init(&m);
+	bed_movement_add(&m, T0 + 10 * SEC);
+	bed_movement_add(&m, T0 + 10 * SEC - 300 * MS);
+	assert_int_equal(m.total, 1);
+	bed_movement_add(&m, T0 + 5 * SEC); /* an older movement of its own */
+	assert_int_equal(m.total, 2);
+	bed_movement_add(&m, T0 + 10 * SEC + 500 * MS); /* still the newest one's */
+	assert_int_equal(m.total, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -118,6 +158,8 @@ int main(void)
 		cmocka_unit_test(test_out_of_order_counts_in_its_minute),
 		cmocka_unit_test(test_an_hour_is_kept_and_old_minutes_expire),
 		cmocka_unit_test(test_near_time_zero),
+		cmocka_unit_test(test_chatter_is_one_movement_a_second),
+		cmocka_unit_test(test_late_chatter_is_the_same_movement),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -215,6 +215,85 @@ static void test_huge_delay_saturates(void **state)
 	assert_false(r.changed);
 }
 
+/* Wall-clock times for the record kept across a restart: a night in 2026. */
+#define NIGHT_S INT64_C(1795000000) /* bedtime */
+#define HOUR_S  INT64_C(3600)
+#define START_S (NIGHT_S + 3 * HOUR_S) /* bedroomd starts again three hours later */
+
+static void test_restart_in_bed_goes_on_from_the_record(void **state)
+{
+	(void) state;
+	/* Kept: in bed since bedtime; the mat says in bed since the start. */
+	assert_int_equal(bed_occupancy_resume_since_s(BED_OCCUPANCY_STATE_IN, START_S, NIGHT_S,
+						      START_S + 5, true),
+			 NIGHT_S);
+	/* Nothing kept (or out of bed): since the mat said so, as without a store. */
+	assert_int_equal(
+	    bed_occupancy_resume_since_s(BED_OCCUPANCY_STATE_IN, START_S, 0, START_S + 5, true),
+	    START_S);
+	/* Out of bed at the start: not in bed, whatever was kept. */
+	assert_int_equal(bed_occupancy_resume_since_s(BED_OCCUPANCY_STATE_OUT, START_S, NIGHT_S,
+						      START_S + 5, true),
+			 0);
+	assert_int_equal(bed_occupancy_resume_since_s(BED_OCCUPANCY_STATE_UNKNOWN, START_S, NIGHT_S,
+						      START_S + 5, true),
+			 0);
+}
+
+static void test_restart_record_must_be_believable(void **state)
+{
+	int64_t old = START_S - BED_OCCUPANCY_RESUME_MAX_S;
+
+	(void) state;
+	/* The clock not set yet (1970, or a Pi's saved time before NTP): nothing is dated. */
+	assert_int_equal(
+	    bed_occupancy_resume_since_s(BED_OCCUPANCY_STATE_IN, 100, NIGHT_S, 105, false), 100);
+	assert_int_equal(bed_occupancy_resume_since_s(BED_OCCUPANCY_STATE_IN, START_S, NIGHT_S,
+						      START_S + 5, false),
+			 START_S);
+	/* Yesterday's bedtime: bedroomd was stopped for a day; not tonight's. */
+	assert_int_equal(
+	    bed_occupancy_resume_since_s(BED_OCCUPANCY_STATE_IN, START_S, old - 1, START_S, true),
+	    START_S);
+	assert_int_equal(
+	    bed_occupancy_resume_since_s(BED_OCCUPANCY_STATE_IN, START_S, old, START_S, true), old);
+	/* A record from the future (the clock was stepped back): not believed. */
+	assert_int_equal(bed_occupancy_resume_since_s(BED_OCCUPANCY_STATE_IN, START_S,
+						      START_S + HOUR_S, START_S + 5, true),
+			 START_S);
+	/* One no earlier than what the mat says adds nothing. */
+	assert_int_equal(bed_occupancy_resume_since_s(BED_OCCUPANCY_STATE_IN, START_S, START_S + 2,
+						      START_S + 5, true),
+			 START_S);
+	assert_int_equal(
+	    bed_occupancy_resume_since_s(BED_OCCUPANCY_STATE_IN, START_S, -5, START_S + 5, true),
+	    START_S);
+}
+
+/* The first state after a start is a change from unknown: the daemon resumes only then. */
+static void test_result_says_the_state_before(void **state)
+{
+	struct bed_occupancy o;
+	struct bed_occupancy_result r;
+
+	(void) state;
+	bed_occupancy_init(&o);
+	r = bed_occupancy_input(&o, &params, true, T0);
+	assert_int_equal(r.before, BED_OCCUPANCY_STATE_UNKNOWN);
+	r = bed_occupancy_tick(&o, &params, T0 + 5 * SEC);
+	assert_true(r.changed);
+	assert_int_equal(r.before, BED_OCCUPANCY_STATE_UNKNOWN);
+	assert_int_equal(r.state, BED_OCCUPANCY_STATE_IN);
+	r = bed_occupancy_input(&o, &params, false, T0 + 10 * SEC);
+	r = bed_occupancy_tick(&o, &params, T0 + 55 * SEC);
+	assert_true(r.changed);
+	assert_int_equal(r.before, BED_OCCUPANCY_STATE_IN);
+	assert_int_equal(r.state, BED_OCCUPANCY_STATE_OUT);
+	r = bed_occupancy_lost(&o);
+	assert_int_equal(r.before, BED_OCCUPANCY_STATE_OUT);
+	assert_int_equal(r.state, BED_OCCUPANCY_STATE_UNKNOWN);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -228,6 +307,9 @@ int main(void)
 		cmocka_unit_test(test_zero_delays_follow_the_input),
 		cmocka_unit_test(test_lost_input_is_unknown_until_next_level),
 		cmocka_unit_test(test_huge_delay_saturates),
+		cmocka_unit_test(test_restart_in_bed_goes_on_from_the_record),
+		cmocka_unit_test(test_restart_record_must_be_believable),
+		cmocka_unit_test(test_result_says_the_state_before),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

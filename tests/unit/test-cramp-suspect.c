@@ -9,6 +9,7 @@
 #include "control/cramp-suspect.h"
 
 #define SEC    1000000ULL
+#define MS     1000ULL
 #define MINUTE (60 * SEC)
 #define T0     (1000 * SEC) /* the detector starts watching here */
 
@@ -87,6 +88,52 @@ static void test_calm_must_have_been_watched(void **state)
 	assert_int_equal(movements(&s, &p, T0 + 35 * MINUTE, SEC, 20, -1, 0), 1);
 }
 
+/* A SW-420 vibration switch as the sleeper turns over: @n edges 150 ms apart from @start. */
+static unsigned chatter(struct cramp_suspect *s, const struct cramp_suspect_params *p,
+			uint64_t start, unsigned n)
+{
+	return movements(s, p, start, 150 * MS, n, -1, 0);
+}
+
+static void test_chatter_of_turning_over_is_not_a_burst(void **state)
+{
+	struct cramp_suspect_params p = params();
+	struct cramp_suspect s;
+
+	(void) state;
+	cramp_suspect_init(&s, T0);
+	/* Calm for 30 minutes, then turning over: 12 edges within 2 s are a movement or two. */
+	assert_int_equal(chatter(&s, &p, T0 + 30 * MINUTE, 12), 0);
+	/* Twice more, a few seconds apart: still far from a dozen movements. */
+	assert_int_equal(chatter(&s, &p, T0 + 30 * MINUTE + 5 * SEC, 12), 0);
+	assert_int_equal(chatter(&s, &p, T0 + 30 * MINUTE + 10 * SEC, 12), 0);
+}
+
+static void test_cramp_after_a_night_of_turning_over_is_suspected(void **state)
+{
+	struct cramp_suspect_params p = params();
+	struct cramp_suspect s;
+	uint64_t cramp = T0 + 61 * MINUTE;
+	unsigned first = 0, hits = 0;
+
+	(void) state;
+	cramp_suspect_init(&s, T0);
+	/* Asleep: turning over every 5 minutes, each a chatter of 12 edges. The calm holds. */
+	for (unsigned k = 0; k < 12; k++)
+		assert_int_equal(chatter(&s, &p, T0 + k * 5 * MINUTE, 12), 0);
+	/*
+	 * The cramp: the leg jerks, the person sits up, pulls the foot, rubs the calf;
+	 * the switch chatters through 40 s of it. Suspected once, about 11 s in.
+	 */
+	for (unsigned i = 0; i < 400; i++)
+		if (cramp_suspect_movement(&s, &p, cramp + i * 100 * MS, -1, 0)) {
+			hits++;
+			first = i;
+		}
+	assert_int_equal(hits, 1);
+	assert_int_equal(first, 110);
+}
+
 static void test_occupancy_gates(void **state)
 {
 	struct cramp_suspect_params p = params();
@@ -114,6 +161,7 @@ static void test_long_calm_is_remembered(void **state)
 	 * one movement every 61 s, then a burst: all of it is remembered, so it is calm. */
 	p.quiet_usec = 360 * MINUTE;
 	p.burst_movements = 128; /* the most the config allows */
+	p.movement_gap_usec = 0; /* every edge a movement: the memory is what is tested */
 	assert_true(cramp_suspect_params_valid(&p));
 	cramp_suspect_init(&s, T0);
 	assert_int_equal(movements(&s, &p, T0 + 10 * MINUTE, 61 * SEC, 354, -1, 0), 0);
@@ -162,6 +210,8 @@ int main(void)
 		cmocka_unit_test(test_few_movements_are_not_a_burst),
 		cmocka_unit_test(test_restless_evening_is_not_calm),
 		cmocka_unit_test(test_calm_must_have_been_watched),
+		cmocka_unit_test(test_chatter_of_turning_over_is_not_a_burst),
+		cmocka_unit_test(test_cramp_after_a_night_of_turning_over_is_suspected),
 		cmocka_unit_test(test_occupancy_gates),
 		cmocka_unit_test(test_long_calm_is_remembered),
 		cmocka_unit_test(test_out_of_order_is_ignored),

@@ -324,7 +324,8 @@ const struct key_spec config_keys[] = {
 	KEY("homeassistant", "status_topic", KEY_TOPIC, homeassistant.status_topic, 0, 0,
 	    DEFAULT_TEXT("homeassistant/status"),
 	    HELP("Home Assistant's birth message: \"online\" here makes bedroomd announce "
-		 "again.")),
+		 "again (with discovery on) and send again the alerts raised or cleared while "
+		 "Home Assistant was away (with discovery on or off).")),
 	KEY("homeassistant", "device_name", KEY_STRING, homeassistant.device_name, 0, 0,
 	    DEFAULT_DOC("from node_id (\"guest-room\" becomes \"Guest room\")"), EXAMPLE("Bedroom"),
 	    HELP("The device's name in Home Assistant; entity ids start with it.")),

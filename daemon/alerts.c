@@ -23,7 +23,9 @@
 #define RESTORE_MAX 64
 /*
  * Clears kept for a replay to a Home Assistant that was away (alerts_replay()):
- * the last of each alert, for a day. Far more than a bedroom clears in one.
+ * the last of each alert, for a day of running (CLOCK_MONOTONIC: a clear made
+ * before NTP set the clock, at 1970 or fake-hwclock's last save, is not a day
+ * old because the clock then jumped). Far more than a bedroom clears in one.
  */
 #define RECENT_MAX  32
 #define RECENT_USEC (24ULL * 3600 * 1000000)
@@ -42,7 +44,7 @@ struct active {
 struct recent {
 	char *kind;
 	char *source;
-	uint64_t realtime_usec; /* when it was cleared */
+	uint64_t cleared_usec; /* CLOCK_MONOTONIC: when it was cleared */
 	json_t *event;
 };
 
@@ -250,13 +252,16 @@ static int queue_event(struct alerts *a, const char *kind, const char *source, c
 	return 0;
 }
 
-/* Keeps @event (taken), the "cleared" of @kind of @source, as the last clear of that alert. */
+/*
+ * Keeps @event (taken), the "cleared" of @kind of @source, as the last clear of
+ * that alert, cleared at @cleared_usec (CLOCK_MONOTONIC).
+ */
 static void recent_add(struct alerts *a, const char *kind, const char *source,
-		       uint64_t realtime_usec, json_t *event)
+		       uint64_t cleared_usec, json_t *event)
 {
 	struct recent r = { .kind = strdup(kind),
 			    .source = strdup(source),
-			    .realtime_usec = realtime_usec,
+			    .cleared_usec = cleared_usec,
 			    .event = event };
 
 	for (unsigned i = 0; i < a->n_recent; i++)
@@ -337,7 +342,7 @@ int alerts_clear(struct alerts *a, const char *kind, const char *source, const c
 	(void) clock_format_local(realtime_usec, time, sizeof(time));
 	r = queue_event(a, kind, source, "cleared", message, time, &event);
 	if (r >= 0)
-		recent_add(a, kind, source, realtime_usec, event);
+		recent_add(a, kind, source, clock_monotonic_usec(), event);
 	free(active->kind);
 	free(active->source);
 	json_decref(active->event);
@@ -508,15 +513,15 @@ int alerts_recheck(struct alerts *a, const char *kind, const char *source, uint6
 	return r < 0 ? r : 1;
 }
 
-int alerts_replay(struct alerts *a, uint64_t realtime_usec)
+int alerts_replay(struct alerts *a, uint64_t now_usec)
 {
 	int n = 0, r = 0;
 
 	assert(a);
-	/* What was over a day ago has long left the phone; a clock set backwards keeps it. */
+	/* Cleared over a day of running ago: long off the phone, whatever the wall clock did. */
 	for (unsigned i = 0; i < a->n_recent;)
-		if (realtime_usec > a->recent[i].realtime_usec &&
-		    realtime_usec - a->recent[i].realtime_usec > RECENT_USEC)
+		if (now_usec > a->recent[i].cleared_usec &&
+		    now_usec - a->recent[i].cleared_usec > RECENT_USEC)
 			recent_drop(a, i);
 		else
 			i++;

@@ -69,13 +69,15 @@ int alerts_notify(struct alerts *a, const char *kind, const char *source, const 
 /*
  * Home Assistant is back (its birth message): what it may have missed while it
  * was away goes out again, marked "replay": true, with its own id and time. The
- * last "cleared" of each alert cleared within 24 hours of @realtime_usec (and
- * not raised again since), then the "raised" of every active alert (one left
- * by the last run with a new id, the same on every replay). A phone that had
- * it already is not changed: the notification of that alert is replaced by
- * itself, or taken off again. Returns how many were queued, or -ENOMEM.
+ * last "cleared" of each alert cleared within 24 hours of running before
+ * @now_usec (CLOCK_MONOTONIC: a clear made before the wall clock was set stays
+ * for a day all the same) and not raised again since, then the "raised" of
+ * every active alert (one left by the last run with a new id, the same on
+ * every replay). A phone that had it already is not changed: the notification
+ * of that alert is replaced by itself, or taken off again. Returns how many
+ * were queued, or -ENOMEM.
  */
-int alerts_replay(struct alerts *a, uint64_t realtime_usec);
+int alerts_replay(struct alerts *a, uint64_t now_usec);
 
 /* Sends what waits, oldest first, while @mqtt is connected and takes it; how many were sent. */
 int alerts_flush(struct alerts *a, struct mqtt *mqtt);

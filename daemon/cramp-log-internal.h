@@ -5,6 +5,7 @@
  * takes reports in and sends them out; cramp-amend.c fills in a logged cramp
  * from a report that repeats it.
  */
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -15,6 +16,9 @@
 #include "daemon/cramp-log.h"
 #include "daemon/warn-limit.h"
 #include "store/cramps.h"
+
+/* A cramp's count_7d while the count is not known (see count_known): null in its event. */
+#define COUNT_7D_UNKNOWN (-1)
 
 /* Events handed to libmosquitto and not yet acknowledged, at most. */
 #define WINDOW 4
@@ -58,6 +62,13 @@ struct cramp_log {
 
 	struct cramp_tracker *tracker; /* counts and advisories */
 	bool history_loaded;
+	/*
+	 * The tracker's count of the last 7 days is the count: the store's cramps are
+	 * in it. Not while there is no store (it failed to open) or when its cramps
+	 * could not be read: the count is then unknown, and the state and each
+	 * cramp's event say null (COUNT_7D_UNKNOWN), never a 0 or this run's count.
+	 */
+	bool count_known;
 
 	/* Suspected cramps (from movement), and which reports confirmed them. */
 	struct cramp_confirm suspects;
@@ -74,6 +85,12 @@ void cramp_log_advise(struct cramp_log *l, const struct cramp_advisory *a, uint6
 
 /* Sends what waits, oldest first, while the window has room. */
 void cramp_log_pump(struct cramp_log *l);
+
+/*
+ * "cramps_7d" as the state and the events say @count_7d (a new reference): null
+ * when it is not known (COUNT_7D_UNKNOWN, any negative), NULL when out of memory.
+ */
+json_t *cramp_log_count_json(int count_7d);
 
 /* The broker's copy of @id is outdated (an amendment): it is to be sent again. */
 void cramp_log_forget_acked(struct cramp_log *l, const char *id);

@@ -48,6 +48,7 @@ static void load_history(struct cramp_log *l)
 	}
 	if (n >= 0)
 		store_cramps_free(list, (size_t) n);
+	l->count_known = n >= 0;
 	n = n < 0 ? n : store_advisories_read(l->store, since, &advisories);
 	for (int i = 0; i < n; i++) {
 		enum cramp_advisory_kind kind;
@@ -58,7 +59,9 @@ static void load_history(struct cramp_log *l)
 	if (n >= 0)
 		store_advisories_free(advisories, (size_t) n);
 	if (n < 0)
-		log_warning_errno(n, "cramp log: cannot read the history; counting from now");
+		log_warning_errno(n, "cramp log: cannot read the history; %s",
+				  l->count_known ? "an advisory may come again"
+						 : "the count of cramps is unknown");
 	l->history_loaded = true;
 }
 
@@ -451,7 +454,7 @@ static int record(struct cramp_log *l, const char *leg, const char *site, int64_
 		.heater_on = ctx.heater_on,
 		.heater_duty_1h = ctx.heater_duty_1h,
 		.soak_done = ctx.soak_done,
-		.count_7d = (int) res.count_7d,
+		.count_7d = l->count_known ? (int) res.count_7d : COUNT_7D_UNKNOWN,
 		.confirms = (char *) (uintptr_t) confirms,
 		.time_estimated = time_estimated,
 	};
@@ -636,13 +639,15 @@ int cramp_log_add_state(struct cramp_log *l, json_t *state)
 	char time[40];
 
 	/*
-	 * Without the history (no store yet, or it failed to open) the count is not
-	 * known: null, which Home Assistant shows as unknown, not a 0 it would keep
-	 * in its statistics. The last cramp is said only if this run logged one.
+	 * Without the history (no store yet, it failed to open, or its cramps could
+	 * not be read) the count is not known: null, which Home Assistant shows as
+	 * unknown, not a 0 it would keep in its statistics; each cramp's event says
+	 * the same. The last cramp is said only if this run logged one.
 	 */
 	json_object_set_new(state, "cramps_7d",
-			    l->history_loaded ? json_integer(cramp_tracker_count(l->tracker, now_s))
-					      : json_null());
+			    cramp_log_count_json(l->count_known
+						     ? (int) cramp_tracker_count(l->tracker, now_s)
+						     : COUNT_7D_UNKNOWN));
 	if (cramp_tracker_last(l->tracker, &last) < 0) {
 		json_object_set_new(state, "last_cramp", json_null());
 		return 0;

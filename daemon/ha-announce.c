@@ -14,6 +14,7 @@
 #include "daemon/ha-discovery.h"
 #include "daemon/log.h"
 #include "store/settings.h"
+#include "util/streq.h"
 #include "version.h"
 
 struct ha_announce {
@@ -21,12 +22,13 @@ struct ha_announce {
 	struct ha_discovery *entities; /* what is announced now */
 	char **removals;               /* config topics to clear once connected */
 	size_t n_removals;
-	/* Followed on mqtt while discovery is on: */
 	struct mqtt *mqtt;
+	/* Followed on mqtt, discovery on or off: the alerts are replayed on a birth. */
 	char *status_topic; /* Home Assistant's birth message */
-	char *sweep_topic;  /* <prefix>/+/<node_id>/+/config: what the broker still holds */
-	char *prefix;       /* of sweep_topic */
-	char *node_id;      /* of sweep_topic */
+	/* Followed on mqtt while discovery is on (NULL while it is off): */
+	char *sweep_topic; /* <prefix>/+/<node_id>/+/config: what the broker still holds */
+	char *prefix;      /* of sweep_topic */
+	char *node_id;     /* of sweep_topic */
 	struct mqtt_slot *status_slot, *sweep_slot;
 	struct mqtt_slot *watch; /* announces on every connect */
 	uint64_t birth_usec;     /* monotonic: the last announce for a birth message */
@@ -438,15 +440,15 @@ static void on_status(const struct mqtt_message *msg, void *userdata)
 	}
 	a->birth_usec = now;
 	a->births_skipped = 0;
-	log_debug("Home Assistant is online, announcing again");
-	(void) ha_announce_publish(a, a->mqtt);
+	log_debug("Home Assistant is online%s", a->node_id ? ", announcing again" : "");
+	(void) ha_announce_publish(a, a->mqtt); /* nothing with discovery off */
 	/*
 	 * Its events while it was away are lost (a clean session). Not for a
 	 * retained "online": the broker sends that on every subscribe of ours, a
 	 * reconnect of bedroomd, not a Home Assistant that is back.
 	 */
 	if (a->alerts && !msg->retained) {
-		int r = alerts_replay(a->alerts, clock_realtime_usec());
+		int r = alerts_replay(a->alerts, clock_monotonic_usec());
 
 		if (r < 0)
 			log_warning_errno(r,
@@ -470,37 +472,39 @@ static const struct mqtt_watch_callbacks watch_callbacks = {
 };
 
 /*
- * Follows Home Assistant's status topic and our configs the broker holds, on
- * @mqtt; @c NULL follows nothing. QoS 0: the sweep also hears our own configs
- * echoed, and unacknowledged QoS 1 deliveries would take the broker's
- * in-flight window from the commands (cramps) that need it. Neither topic
- * needs queueing while we are away.
+ * Follows Home Assistant's status topic of @c on @mqtt, and with @discovery our
+ * configs the broker holds (and every connect, to announce). The status topic
+ * is followed with discovery off too: its birth message replays the alerts to
+ * automations on <base>/event/alert, which lose them as well while Home
+ * Assistant restarts. QoS 0: the sweep also hears our own configs echoed, and
+ * unacknowledged QoS 1 deliveries would take the broker's in-flight window from
+ * the commands (cramps) that need it. Neither topic needs queueing while we
+ * are away.
  */
-static int follow(struct ha_announce *a, struct mqtt *mqtt, const struct config *c)
+static int follow(struct ha_announce *a, struct mqtt *mqtt, const struct config *c, bool discovery)
 {
 	char *status = NULL, *sweep = NULL, *prefix = NULL, *node = NULL;
 	struct mqtt_slot *status_slot = NULL, *sweep_slot = NULL, *watch = NULL;
 	int r = 0;
 
-	if (c && (!(status = strdup(c->homeassistant.status_topic)) ||
-		  !(prefix = strdup(c->homeassistant.discovery_prefix)) ||
-		  !(node = strdup(c->daemon.node_id)) ||
-		  asprintf(&sweep, "%s/+/%s/+/config", prefix, node) < 0)) {
+	if (!(status = strdup(c->homeassistant.status_topic)) ||
+	    (discovery && (!(prefix = strdup(c->homeassistant.discovery_prefix)) ||
+			   !(node = strdup(c->daemon.node_id)) ||
+			   asprintf(&sweep, "%s/+/%s/+/config", prefix, node) < 0))) {
 		sweep = NULL;
 		r = -ENOMEM;
 		goto out;
 	}
-	if (mqtt == a->mqtt && streq(status, a->status_topic) && streq(sweep, a->sweep_topic))
+	if (mqtt == a->mqtt && streq_null(status, a->status_topic) &&
+	    streq_null(sweep, a->sweep_topic))
 		goto out;
-	if (status) {
+	r = mqtt_subscribe(mqtt, status, 0, on_status, a, &status_slot);
+	if (r >= 0 && discovery)
 		r = mqtt_watch(mqtt, &watch_callbacks, a, &watch);
-		if (r >= 0)
-			r = mqtt_subscribe(mqtt, status, 0, on_status, a, &status_slot);
-		if (r >= 0)
-			r = mqtt_subscribe(mqtt, sweep, 0, on_config, a, &sweep_slot);
-		if (r < 0)
-			goto out;
-	}
+	if (r >= 0 && discovery)
+		r = mqtt_subscribe(mqtt, sweep, 0, on_config, a, &sweep_slot);
+	if (r < 0)
+		goto out;
 	a->status_slot = mqtt_slot_free(a->status_slot);
 	a->sweep_slot = mqtt_slot_free(a->sweep_slot);
 	a->watch = mqtt_slot_free(a->watch);
@@ -549,7 +553,7 @@ int ha_announce_configure(struct ha_announce *a, const struct config *c, struct 
 		removals_clear(a);
 	}
 	if (r >= 0)
-		r = follow(a, mqtt, ha->discovery ? c : NULL);
+		r = follow(a, mqtt, c, ha->discovery);
 	if (r < 0) {
 		ha_discovery_free(next);
 		return r;

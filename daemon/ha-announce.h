@@ -18,7 +18,9 @@
  * the store: one announced before a change of either while bedroomd was
  * stopped is removed the same way at start, and so is one announced before
  * discovery was turned off and on again by reloads. Home Assistant's birth
- * message also replays the alerts it may have missed (alerts_replay()).
+ * message also replays the alerts it may have missed (alerts_replay()), with
+ * discovery on or off: automations of one's own on <base>/event/alert miss
+ * them just the same while it restarts.
  */
 
 struct alerts;
@@ -40,9 +42,10 @@ struct ha_announce *ha_announce_free(struct ha_announce *a);
  * Takes the entities of @c (copied; @c may go afterwards): with discovery on,
  * those of the previous configuration that are gone are queued for removal;
  * with it off, nothing is announced or removed. Follows Home Assistant's
- * status topic on @mqtt (re-announcing when it comes online) and announces on
- * every connect of @mqtt: at once when it is connected. Returns 0 or a negative
- * errno; on failure the previous entities stay.
+ * status topic on @mqtt, discovery on or off (its birth message replays the
+ * alerts, and re-announces with discovery on), and with discovery on announces
+ * on every connect of @mqtt: at once when it is connected. Returns 0 or a
+ * negative errno; on failure the previous entities stay.
  */
 int ha_announce_configure(struct ha_announce *a, const struct config *c, struct mqtt *mqtt);
 

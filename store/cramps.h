@@ -26,11 +26,11 @@ struct store_cramp {
 	int heater_on;         /* 1, 0, or -1: unknown */
 	double heater_duty_1h; /* 0..1; NAN: unknown */
 	int soak_done;         /* 1, 0, or -1: unknown */
-	int count_7d;          /* cramps in the 7 days up to this one, itself included */
-	bool delivered;        /* the broker acknowledged it */
-	char *confirms;        /* the id of the suspected cramp this report confirms, or NULL */
-	bool time_estimated;   /* the time is a guess (an answer to the morning question) */
-	bool amended;          /* a later report of it filled in its leg, site or note */
+	int count_7d;        /* cramps in the 7 days up to this one, itself included; -1: unknown */
+	bool delivered;      /* the broker acknowledged it */
+	char *confirms;      /* the id of the suspected cramp this report confirms, or NULL */
+	bool time_estimated; /* the time is a guess (an answer to the morning question) */
+	bool amended;        /* a later report of it filled in its leg, site or note */
 };
 
 /*

@@ -305,6 +305,42 @@ static void test_discovery_off_publishes_nothing(void **state)
 	assert_int_equal(count_below(f, "homeassistant/", 1500), 0);
 }
 
+/*
+ * Discovery off (one's own entities and automations on <base>/event/alert):
+ * an alert raised while Home Assistant restarted is lost to them just the
+ * same, so its birth message replays it all the same; and still nothing is
+ * announced.
+ */
+static void test_discovery_off_still_replays_alerts(void **state)
+{
+	struct fixture *f = *state;
+	char alerts[96], sensor[96], extra[320];
+	const struct message *m;
+
+	snprintf(alerts, sizeof(alerts), "%s/event/alert", f->base);
+	snprintf(sensor, sizeof(sensor), "%s/thermometer", f->node);
+	snprintf(extra, sizeof(extra),
+		 "[homeassistant]\ndiscovery = no\nstatus_topic = hass/status\n"
+		 "[sensor.wall]\ntype = mqtt\ntopic = %s\nstale_after = 10s\nmax_rate = 0\n",
+		 sensor);
+	assert_int_equal(write_config(f, true, extra), 0);
+	start(f);
+	assert_int_equal(client_publish(f->client, sensor, "19.5", false), 0);
+	m = client_wait(f->client, alerts, "~\"source\":\"sensor.wall\"", 30000);
+	assert_non_null(m);
+	assert_non_null(strstr(m->payload, "\"state\":\"raised\""));
+
+	client_clear(f->client);
+	assert_int_equal(client_publish(f->client, "hass/status", "online", false), 0);
+	m = client_wait(f->client, alerts, "~\"replay\":true", 10000);
+	if (!m)
+		fail_msg("Home Assistant's birth replayed no alert with discovery off");
+	assert_non_null(strstr(m->payload, "\"state\":\"raised\""));
+	assert_non_null(strstr(m->payload, "\"source\":\"sensor.wall\""));
+	assert_int_equal(count_below(f, "homeassistant/", 500), 0);
+	assert_int_equal(count_below(f, "hass/", 0), 0);
+}
+
 /* A prefix and status topic of one's own are honoured. */
 static void test_own_prefix_and_status_topic(void **state)
 {
@@ -341,6 +377,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_home_assistant_online_replays_alerts, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_discovery_off_publishes_nothing, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_discovery_off_still_replays_alerts, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_own_prefix_and_status_topic, setup, teardown),
 	};

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "daemon/alerts.h"
+#include "daemon/clock.h"
 
 #define MSEC 1000ULL
 
@@ -184,41 +185,73 @@ static void test_reload_rechecks_a_new_heaters_alerts(void **state)
 
 /*
  * Home Assistant back after a restart: the active alerts' "raised" and the
- * clears of the last 24 hours go out again, once per birth, the clears first;
- * a clear older than a day, or of an alert raised again since, does not.
+ * clears of the last 24 hours of running go out again, once per birth, the
+ * clears first; a clear older than a day, or of an alert raised again since,
+ * does not. The replay's time is CLOCK_MONOTONIC's: a day later is a day
+ * ahead of the time of the clear.
  */
 static void test_replay_to_home_assistant(void **state)
 {
 	sd_event *e = NULL;
 	struct alerts *a = NULL;
-	uint64_t t0 = 1000 * HOUR;
+	uint64_t t0 = 1000 * HOUR, cleared;
 
 	(void) state;
 	assert_int_equal(sd_event_new(&e), 0);
 	assert_int_equal(alerts_new(e, "n", &callbacks, NULL, &a), 0);
 	/* Nothing yet: nothing to replay. */
-	assert_int_equal(alerts_replay(a, t0), 0);
+	assert_int_equal(alerts_replay(a, clock_monotonic_usec()), 0);
 	assert_int_equal(alerts_raise(a, "sensor_stale", "sensor.bed", "gone", t0), 1);
 	assert_int_equal(alerts_raise(a, "heater_offline", "heater.plug", "off", t0), 1);
 	assert_int_equal(alerts_raise(a, "heater_offline", "heater.fan", "off", t0), 1);
 	/* Cleared 25 hours before the birth: long off the phone. */
 	assert_int_equal(alerts_clear(a, "heater_offline", "heater.fan", "on", t0), 1);
+	assert_int_equal(alerts_replay(a, clock_monotonic_usec() + 25 * HOUR), 2);
+	assert_int_equal(alerts_pending(a), 6);
 	/* Cleared an hour before it: replayed. */
 	assert_int_equal(alerts_clear(a, "heater_offline", "heater.plug", "on", t0 + 24 * HOUR), 1);
 	/* Cleared, then raised again: only its "raised" is replayed. */
 	assert_int_equal(alerts_clear(a, "sensor_stale", "sensor.bed", "back", t0 + 24 * HOUR), 1);
 	assert_int_equal(alerts_raise(a, "sensor_stale", "sensor.bed", "gone", t0 + 24 * HOUR), 1);
-	assert_int_equal(alerts_pending(a), 7);
-	assert_int_equal(alerts_replay(a, t0 + 25 * HOUR), 2);
+	cleared = clock_monotonic_usec();
 	assert_int_equal(alerts_pending(a), 9);
+	assert_int_equal(alerts_replay(a, cleared + HOUR), 2);
+	assert_int_equal(alerts_pending(a), 11);
 	/* Every birth replays them again (the same events: a phone takes them once). */
-	assert_int_equal(alerts_replay(a, t0 + 25 * HOUR), 2);
+	assert_int_equal(alerts_replay(a, cleared + HOUR), 2);
 	/* A day after the plug's clear, only the bed's "raised". */
-	assert_int_equal(alerts_replay(a, t0 + 48 * HOUR + MSEC), 1);
+	assert_int_equal(alerts_replay(a, cleared + 24 * HOUR + MSEC), 1);
 	/* A notice is not a condition: never replayed. */
 	assert_int_equal(alerts_notify(a, "advisory", "cramps", "see a doctor", t0), 0);
 	assert_int_equal(alerts_clear(a, "sensor_stale", "sensor.bed", "back", t0 + 49 * HOUR), 1);
-	assert_int_equal(alerts_replay(a, t0 + 49 * HOUR), 1);
+	assert_int_equal(alerts_replay(a, clock_monotonic_usec()), 1);
+	alerts_free(a);
+	sd_event_unref(e);
+}
+
+/*
+ * A clear made before NTP set the clock (a Pi without a clock chip starts at
+ * 1970): the clock then jumps 56 years, and the clear is no day old for it.
+ * It is replayed for a day of running, as any other.
+ */
+static void test_replay_of_a_clear_on_an_unset_clock(void **state)
+{
+	sd_event *e = NULL;
+	struct alerts *a = NULL;
+	uint64_t before;
+
+	(void) state;
+	assert_int_equal(sd_event_new(&e), 0);
+	assert_int_equal(alerts_new(e, "n", &callbacks, NULL, &a), 0);
+	assert_int_equal(alerts_raise(a, "sensor_stale", "sensor.bed", "gone", 60 * 1000 * MSEC),
+			 1);
+	before = clock_monotonic_usec();
+	assert_int_equal(alerts_clear(a, "sensor_stale", "sensor.bed", "back", 90 * 1000 * MSEC),
+			 1);
+	/* The clock is set now; Home Assistant restarts within the day. */
+	assert_int_equal(alerts_replay(a, before + 24 * HOUR - MSEC), 1);
+	/* A day of running after it: gone. */
+	assert_int_equal(alerts_replay(a, clock_monotonic_usec() + 24 * HOUR + MSEC), 0);
 	alerts_free(a);
 	sd_event_unref(e);
 }
@@ -238,8 +271,8 @@ static void test_replay_restored(void **state)
 					recheck, NULL),
 			 1);
 	assert_int_equal(alerts_pending(a), 0);
-	assert_int_equal(alerts_replay(a, 1000 * HOUR), 1);
-	assert_int_equal(alerts_replay(a, 1000 * HOUR), 1);
+	assert_int_equal(alerts_replay(a, clock_monotonic_usec()), 1);
+	assert_int_equal(alerts_replay(a, clock_monotonic_usec()), 1);
 	assert_int_equal(alerts_pending(a), 2);
 	alerts_free(a);
 	sd_event_unref(e);
@@ -266,7 +299,7 @@ static void test_replay_bounded(void **state)
 		assert_int_equal(alerts_raise(a, "sensor_stale", "sensor.bed", "gone", HOUR), 1);
 		assert_int_equal(alerts_clear(a, "sensor_stale", "sensor.bed", "back", HOUR), 1);
 	}
-	n = alerts_replay(a, 2 * HOUR);
+	n = alerts_replay(a, clock_monotonic_usec());
 	assert_true(n > 1);
 	assert_true(n <= 32);
 	alerts_free(a);
@@ -280,6 +313,7 @@ int main(void)
 		cmocka_unit_test(test_bad_text_restores_nothing),
 		cmocka_unit_test(test_reload_rechecks_a_new_heaters_alerts),
 		cmocka_unit_test(test_replay_to_home_assistant),
+		cmocka_unit_test(test_replay_of_a_clear_on_an_unset_clock),
 		cmocka_unit_test(test_replay_restored),
 		cmocka_unit_test(test_replay_bounded),
 	};

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,6 +189,18 @@ static void print_bed_and_cramps(FILE *out, json_t *state)
 		fprintf(out, LABEL "%lld in the last 7 days%s%s\n", "cramps",
 			(long long) json_integer_value(cramps), last ? "; last " : "",
 			last ? last : "");
+	else if (json_is_null(cramps)) {
+		/* Not known (the store failed): said, with why when the state says. */
+		json_t *store = json_object_get(state, "store");
+		const char *status = text_of(store, "status"), *error = text_of(store, "error");
+		bool why = status && strcmp(status, "ok") != 0;
+
+		fprintf(out, LABEL "unknown in the last 7 days", "cramps");
+		if (why)
+			fprintf(out, " (the store %s%s%s)", status, error ? ": " : "",
+				error ? error : "");
+		fprintf(out, "%s%s\n", last ? "; last " : "", last ? last : "");
+	}
 }
 
 static void print_reminders(FILE *out, json_t *state)

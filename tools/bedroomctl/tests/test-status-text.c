@@ -72,12 +72,43 @@ static void test_offline_says_the_state_is_old(void **state)
 	free(out);
 }
 
+/*
+ * A count bedroomd does not know (its store failed to open) is said to be
+ * unknown, with why; never left out, as if there were no cramps to count.
+ */
+static void test_unknown_cramp_count_is_said(void **state)
+{
+	char *out = status_of(
+	    "online",
+	    "{\"node_id\": \"bed\", \"cramps_7d\": null,"
+	    " \"last_cramp\": \"2026-12-03T03:03:12+01:00\","
+	    " \"store\": {\"status\": \"failed\", \"error\": \"written by a newer bedroomd\"}}");
+
+	(void) state;
+	if (!strstr(out, "\ncramps     unknown in the last 7 days (the store failed: written by a "
+			 "newer bedroomd); last 2026-12-03T03:03:12+01:00\n"))
+		fail_msg("the unknown count is not said:\n%s", out);
+	free(out);
+	/* No reason in the state: unknown all the same. */
+	out = status_of("online", "{\"cramps_7d\": null, \"store\": {\"status\": \"ok\"}}");
+	assert_non_null(strstr(out, "\ncramps     unknown in the last 7 days\n"));
+	free(out);
+	/* A bedroomd that says nothing of cramps: nothing guessed. */
+	out = status_of("online", "{\"store\": {\"status\": \"ok\"}}");
+	assert_null(strstr(out, "cramps"));
+	free(out);
+	out = status_of("online", "{\"cramps_7d\": 2}");
+	assert_non_null(strstr(out, "\ncramps     2 in the last 7 days\n"));
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_escape_sequences_are_shown_escaped),
 		cmocka_unit_test(test_bedroomd_words_are_unchanged),
 		cmocka_unit_test(test_offline_says_the_state_is_old),
+		cmocka_unit_test(test_unknown_cramp_count_is_said),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

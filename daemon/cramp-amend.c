@@ -168,11 +168,15 @@ int cramp_log_amend(struct cramp_log *l, const struct cramp_tracker_result *dup,
 			    "cramp report (leg %s, from %s) repeats the cramp logged at %s: "
 			    "not logged again",
 			    leg, source, when);
-		else
+		else /* the one logged may be dated after this report: how far, and which way */
 			warn_limited(&l->repeats,
 				     "cramp report (leg %s, from %s) is the same cramp as the one "
-				     "%lld s before: not logged again",
-				     leg, source, (long long) (time_s - dup->duplicate_of_s));
+				     "%lld s %s: not logged again",
+				     leg, source,
+				     (long long) (time_s > dup->duplicate_of_s
+						      ? time_s - dup->duplicate_of_s
+						      : dup->duplicate_of_s - time_s),
+				     time_s > dup->duplicate_of_s ? "before" : "after");
 		goto out;
 	}
 	/* Where find_logged() found it: waiting in memory, or else in the store. */

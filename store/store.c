@@ -306,16 +306,21 @@ int store_prune(struct store *s, int64_t before)
 int store_first_record(struct store *s, int64_t *ret_time, int *ret_tz_offset_s)
 {
 	/*
-	 * Each table's oldest, then the oldest of those; a cramp by when it was
-	 * logged, not its own time (a cramp remembered may be dated weeks back).
+	 * Each table's oldest, then the oldest of those: what the daemon stamped
+	 * with its own clock as it recorded it. A cramp by when it was logged, not
+	 * its own time (a cramp remembered may be dated weeks back); no advisory,
+	 * which is dated by the cramp that crossed the line, so the same. Nothing
+	 * stamped before the clock was set (?1): that date is wrong, not old.
 	 */
 	static const char *const queries[] = {
-		"SELECT recorded, tz_offset_s FROM cramps ORDER BY recorded LIMIT 1;",
-		"SELECT time, tz_offset_s FROM advisories ORDER BY time LIMIT 1;",
-		"SELECT time, tz_offset_s FROM room_temperature ORDER BY time LIMIT 1;",
-		"SELECT time, tz_offset_s FROM reminder_log ORDER BY time LIMIT 1;",
+		"SELECT recorded, tz_offset_s FROM cramps WHERE recorded >= ?1 "
+		"ORDER BY recorded LIMIT 1;",
+		"SELECT time, tz_offset_s FROM room_temperature WHERE time >= ?1 "
+		"ORDER BY time LIMIT 1;",
+		"SELECT time, tz_offset_s FROM reminder_log WHERE time >= ?1 "
+		"ORDER BY time LIMIT 1;",
 	};
-	size_t n = s->schema >= STORE_SCHEMA_REMINDERS ? 4 : 3;
+	size_t n = s->schema >= STORE_SCHEMA_REMINDERS ? 3 : 2;
 	int r = -ENODATA;
 
 	for (size_t i = 0; i < n; i++) {
@@ -325,6 +330,7 @@ int store_first_record(struct store *s, int64_t *ret_time, int *ret_tz_offset_s)
 		rc = sqlite3_prepare_v2(s->db, queries[i], -1, &st, NULL);
 		if (rc != SQLITE_OK)
 			return errno_from_sqlite(rc);
+		sqlite3_bind_int64(st, 1, WALL_CLOCK_SET_AFTER_S);
 		rc = sqlite3_step(st);
 		if (rc == SQLITE_ROW &&
 		    (r == -ENODATA || sqlite3_column_int64(st, 0) < *ret_time)) {

@@ -101,9 +101,11 @@ const char *store_strerror(int error);
 int store_check(struct store *s);
 
 /*
- * The time (and its local offset) of the oldest record the store still holds
- * (a cramp, an advisory, a room temperature, a reminder record): where its
- * history begins, after any pruning. Returns 0, -ENODATA when it holds none,
- * or -errno.
+ * The time (and its local offset) of the oldest record the store still holds,
+ * by the daemon's clock as it recorded it (a cramp by when it was logged, a
+ * room temperature, a reminder record; not an advisory, dated by its cramp):
+ * where its history begins, after any pruning. A time before the wall clock
+ * was set (WALL_CLOCK_SET_AFTER_S) is wrong, not old: left out. Returns 0,
+ * -ENODATA when it holds none, or -errno.
  */
 int store_first_record(struct store *s, int64_t *ret_time, int *ret_tz_offset_s);

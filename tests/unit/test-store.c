@@ -257,10 +257,15 @@ static void test_check_finds_a_damaged_page(void **state)
 /*
  * Where the history begins: the oldest record of any table, a cramp by when it
  * was logged (one remembered three weeks later must not make the weeks before
- * the install look recorded).
+ * the install look recorded), and never an advisory (dated by its cramp, so
+ * the same) nor anything stamped while the clock was not set (1970).
  */
 static void test_first_record(void **state)
 {
+	struct store_advisory a = { .kind = (char *) (uintptr_t) "cramp_frequency",
+				    .tz_offset_s = 3600,
+				    .message = (char *) (uintptr_t) "m",
+				    .count = 4 };
 	struct store *s = NULL;
 	struct store_cramp c;
 	int64_t t = 0;
@@ -268,17 +273,25 @@ static void test_first_record(void **state)
 
 	assert_int_equal(store_open(*state, &s), 0);
 	assert_int_equal(store_first_record(s, &t, &tz), -ENODATA);
-	assert_int_equal(store_room_temperature_add(s, 2000000, 7200, 18.5), 0);
-	c = store_fixture_cramp("c-old", 2000000 - 21 * 86400, "left");
-	c.recorded = 2000100;
+	/* Stamped before the clock was set: no history yet. */
+	assert_int_equal(store_room_temperature_add(s, 2000, 0, 18.5), 0);
+	c = store_fixture_cramp("c-1970", 2100, "left");
 	assert_int_equal(store_cramp_add(s, &c), 0);
+	assert_int_equal(store_first_record(s, &t, &tz), -ENODATA);
+	assert_int_equal(store_room_temperature_add(s, SET + 2000000, 7200, 18.5), 0);
+	c = store_fixture_cramp("c-old", SET + 2000000 - 21 * 86400, "left");
+	c.recorded = SET + 2000100;
+	assert_int_equal(store_cramp_add(s, &c), 0);
+	/* The advisory of that cramp, dated three weeks back with it. */
+	a.time = c.time;
+	assert_int_equal(store_advisory_add(s, "a-old", &a), 0);
 	assert_int_equal(store_first_record(s, &t, &tz), 0);
-	assert_int_equal(t, 2000000);
+	assert_int_equal(t, SET + 2000000);
 	assert_int_equal(tz, 7200);
-	c = store_fixture_cramp("c-new", 1999000, "right"); /* logged before the sample */
+	c = store_fixture_cramp("c-new", SET + 1999000, "right"); /* logged before the sample */
 	assert_int_equal(store_cramp_add(s, &c), 0);
 	assert_int_equal(store_first_record(s, &t, &tz), 0);
-	assert_int_equal(t, 1999005);
+	assert_int_equal(t, SET + 1999005);
 	store_close(s);
 }
 

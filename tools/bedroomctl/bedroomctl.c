@@ -224,7 +224,12 @@ static int cmd_cramp(const char *config_path, int argc, char **argv)
 	if (note && strlen(note) > NOTE_MAX)
 		return usage_error("%s", "the note is longer than 200 bytes");
 	if (at) {
-		if (ctl_time_parse(at, now, &t) < 0)
+		r = ctl_time_parse(at, now, &t);
+		if (r == -ENOENT)
+			return usage_error("the time '%s' was skipped by the clock change (summer "
+					   "time began): use the time the clock showed",
+					   at);
+		if (r < 0)
 			return usage_error("bad time '%s': use 2026-01-31T03:10, 03:10 or -20min",
 					   at);
 		if (t > now + AT_FUTURE_MAX_S)

@@ -42,8 +42,12 @@ static bool valid_date(int y, int m, int d)
 	return y2 == y && m2 == m && d2 == d;
 }
 
-/* Local wall-clock time to Unix time; -EINVAL for a time the clocks skipped. */
-static int local_to_unix(int y, int mo, int d, int h, int mi, int s, int64_t *ret)
+/*
+ * Local wall-clock time to Unix time, with @isdst as mktime() takes it: 0 or
+ * -ENOENT when that reading of it does not exist (its fields came back
+ * normalised: a time the clocks skipped, or the other half of the year).
+ */
+static int local_to_unix_as(int y, int mo, int d, int h, int mi, int s, int isdst, int64_t *ret)
 {
 	struct tm tm = {
 		.tm_year = y - 1900,
@@ -52,13 +56,38 @@ static int local_to_unix(int y, int mo, int d, int h, int mi, int s, int64_t *re
 		.tm_hour = h,
 		.tm_min = mi,
 		.tm_sec = s,
-		.tm_isdst = -1,
+		.tm_isdst = isdst,
 	};
 	time_t t = mktime(&tm);
 
-	if (t == (time_t) -1 || tm.tm_hour != h || tm.tm_min != mi)
-		return -EINVAL;
+	if (t == (time_t) -1 || tm.tm_mday != d || tm.tm_hour != h || tm.tm_min != mi)
+		return -ENOENT;
 	*ret = (int64_t) t;
+	return 0;
+}
+
+/*
+ * Local wall-clock time to Unix time. The hour the clocks go back is read
+ * twice (02:20 summer time, then 02:20 winter time): both readings are tried,
+ * and the latest not after @now_s is taken, else the earliest. Returns 0,
+ * -ENOENT for a time the clocks skipped (summer time beginning).
+ */
+static int local_to_unix(int y, int mo, int d, int h, int mi, int s, int64_t now_s, int64_t *ret)
+{
+	int64_t best = 0, t;
+	bool found = false;
+
+	for (int isdst = 0; isdst <= 1; isdst++) {
+		if (local_to_unix_as(y, mo, d, h, mi, s, isdst, &t) < 0)
+			continue;
+		if (!found || (t <= now_s && (best > now_s || t > best)) ||
+		    (t > now_s && best > now_s && t < best))
+			best = t;
+		found = true;
+	}
+	if (!found)
+		return -ENOENT;
+	*ret = best;
 	return 0;
 }
 
@@ -119,19 +148,26 @@ int ctl_time_parse(const char *text, int64_t now_s, int64_t *ret_s)
 		return parse_ago(text, now_s, ret_s);
 
 	if (strlen(text) <= 8) {
-		/* A clock time: today's, or yesterday's when today's is still to come. */
+		/*
+		 * A clock time: today's, or yesterday's when today's is still to
+		 * come. One the clocks skipped today is still to come only while
+		 * the clock reads earlier than it.
+		 */
 		time_t now = (time_t) now_s;
 		struct tm tm;
 
 		if (parse_clock(&p, &h, &mi, &s) < 0 || *p || !localtime_r(&now, &tm))
 			return -EINVAL;
-		r = local_to_unix(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, h, mi, s, &t);
-		if (r == 0 && t > now_s) {
+		r = local_to_unix(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, h, mi, s, now_s,
+				  &t);
+		if ((r == 0 && t > now_s) ||
+		    (r == -ENOENT &&
+		     (tm.tm_hour * 60 + tm.tm_min) * 60 + tm.tm_sec < (h * 60 + mi) * 60 + s)) {
 			int64_t night =
 			    cramp_night_from_date(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday) - 1;
 
 			cramp_night_date(night, &y, &mo, &d);
-			r = local_to_unix(y, mo, d, h, mi, s, &t);
+			r = local_to_unix(y, mo, d, h, mi, s, now_s, &t);
 		}
 		if (r < 0)
 			return r;
@@ -152,7 +188,7 @@ int ctl_time_parse(const char *text, int64_t now_s, int64_t *ret_s)
 	if (parse_clock(&p, &h, &mi, &s) < 0)
 		return -EINVAL;
 	if (*p == '\0')
-		return local_to_unix(y, mo, d, h, mi, s, ret_s);
+		return local_to_unix(y, mo, d, h, mi, s, now_s, ret_s);
 
 	t = (cramp_night_from_date(y, mo, d) * 24 + h) * 3600 + mi * 60 + s;
 	if (strcmp(p, "Z") != 0) {

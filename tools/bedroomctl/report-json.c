@@ -59,22 +59,25 @@ static json_t *adherence_json(const struct report_adherence *a, bool per_night)
 	return j;
 }
 
+/* A cramp as the nights list it; @c's time is what the clock read. */
+static json_t *cramp_json(const struct report_cramp *c)
+{
+	char when[REPORT_TIME_MAX];
+
+	report_format_time(c->time_s, c->tz_offset_s, when);
+	return json_pack("{s:s, s:o, s:o, s:o, s:b, s:o}", "time", when, "leg",
+			 text_or_null(c->leg), "site", text_or_null(c->site[0] ? c->site : NULL),
+			 "room_c", number_or_null(c->room_c), "suspected", c->suspected, "note",
+			 text_or_null(c->note));
+}
+
 static json_t *night_json(const struct report *r, const struct report_night *n)
 {
 	json_t *cramps = json_array(), *reminders = json_object();
-	char label[REPORT_LABEL_MAX], when[REPORT_TIME_MAX];
+	char label[REPORT_LABEL_MAX];
 
-	for (size_t j = n->first_cramp; j < n->first_cramp + n->n_cramps; j++) {
-		const struct report_cramp *c = &r->cramps[j];
-
-		report_format_time(c->time_s, c->tz_offset_s, when);
-		json_array_append_new(cramps,
-				      json_pack("{s:s, s:o, s:o, s:o, s:b, s:o}", "time", when,
-						"leg", text_or_null(c->leg), "site",
-						text_or_null(c->site[0] ? c->site : NULL), "room_c",
-						number_or_null(c->room_c), "suspected",
-						c->suspected, "note", text_or_null(c->note)));
-	}
+	for (size_t j = n->first_cramp; j < n->first_cramp + n->n_cramps; j++)
+		json_array_append_new(cramps, cramp_json(&r->cramps[j]));
 	for (size_t i = n->first_adherence; i < n->first_adherence + n->n_adherence; i++)
 		json_object_set_new(reminders, r->adherence[i].reminder,
 				    adherence_json(&r->adherence[i], true));
@@ -88,7 +91,7 @@ static json_t *night_json(const struct report *r, const struct report_night *n)
 int report_print_json(const struct report *r, FILE *f)
 {
 	json_t *root, *nights = json_array(), *weeks = json_array(), *advisories = json_array(),
-		      *reminders = json_object();
+		      *reminders = json_object(), *undated = json_array();
 	char first[REPORT_LABEL_MAX], last[REPORT_LABEL_MAX], label[REPORT_LABEL_MAX],
 	    when[REPORT_TIME_MAX];
 	int ret;
@@ -117,6 +120,8 @@ int report_print_json(const struct report *r, FILE *f)
 	for (size_t i = 0; i < r->n_reminders; i++)
 		json_object_set_new(reminders, r->reminders[i].reminder,
 				    adherence_json(&r->reminders[i], false));
+	for (size_t i = 0; i < r->n_undated; i++)
+		json_array_append_new(undated, cramp_json(&r->undated[i]));
 	report_night_label(r->first_night, first);
 	report_night_label(r->last_night, last);
 	root = json_pack(
@@ -138,8 +143,15 @@ int report_print_json(const struct report *r, FILE *f)
 			json_object_set_new(root, "records_begin", json_string(label));
 		}
 		json_object_set_new(root, "reminders", reminders);
-	} else
+		/*
+		 * Logged while the clock was not set: of no known night, in no total.
+		 * "time" is what that clock read (1970), not when the cramp was.
+		 */
+		json_object_set_new(root, "undated_cramps", undated);
+	} else {
 		json_decref(reminders);
+		json_decref(undated);
+	}
 	if (!root)
 		return -ENOMEM;
 	ret = json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(4));

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "control/clock-set.h"
 #include "control/cramp-night.h"
 #include "store/store.h"
 #include "tools/bedroomctl/report.h"
@@ -42,8 +44,13 @@ static bool in_report(const struct report *r, int64_t time_s, int tz_offset_s)
 	return night >= r->first_night && night <= r->last_night;
 }
 
-/* The cramps of the report's nights (the store leaves out the suspected ones since confirmed). */
-static int read_cramps(struct store *s, struct report *r, int64_t from_s, int64_t to_s)
+/*
+ * The cramps with @from_s <= time < @to_s (the store leaves out the suspected
+ * ones since confirmed): of the report's nights into r->cramps, or, when
+ * @undated, all of them into r->undated.
+ */
+static int read_cramps(struct store *s, struct report *r, int64_t from_s, int64_t to_s,
+		       bool undated)
 {
 	struct store_cramp *list = NULL;
 	int n, ret = 0;
@@ -61,16 +68,30 @@ static int read_cramps(struct store *s, struct report *r, int64_t from_s, int64_
 			.note = list[i].note,
 		};
 
-		if (!in_report(r, c.time_s, c.tz_offset_s))
+		/* Dated by a clock not yet set: its night is not known (read_undated()). */
+		if (!undated &&
+		    (c.time_s < WALL_CLOCK_SET_AFTER_S || !in_report(r, c.time_s, c.tz_offset_s)))
 			continue;
 		copy_text(c.leg, sizeof(c.leg), list[i].leg);
 		copy_text(c.site, sizeof(c.site), list[i].site);
-		ret = append((void **) &r->cramps, &r->n_cramps, &c, sizeof(c));
+		if (undated)
+			ret = append((void **) &r->undated, &r->n_undated, &c, sizeof(c));
+		else
+			ret = append((void **) &r->cramps, &r->n_cramps, &c, sizeof(c));
 		if (ret == 0)
 			list[i].note = NULL; /* the report's now */
 	}
 	store_cramps_free(list, (size_t) n);
 	return ret;
+}
+
+/*
+ * The cramps dated before the wall clock was set, whichever night they were
+ * in: the store keeps them (never pruned) for a person to see.
+ */
+static int read_undated(struct store *s, struct report *r)
+{
+	return read_cramps(s, r, INT64_MIN, WALL_CLOCK_SET_AFTER_S, true);
 }
 
 /* The lowest room temperature of each night, in its night window. */
@@ -289,12 +310,32 @@ static int records_begin(struct store *s, int64_t *ret)
 	return 0;
 }
 
-/* What the user reads when the store cannot be opened with error @r. */
-static const char *open_error(int r)
+#define DAMAGED_TEXT                                                                               \
+	"bedroomd moves such a file aside and starts a new one; see \"The store\" in its README"
+
+/*
+ * What the user reads when the store at @path cannot be opened with error @r.
+ * store_open_read_only() checks that the file is readable first: a refusal
+ * after that (SQLITE_READONLY_DIRECTORY, or SQLITE_CANTOPEN in an older
+ * SQLite) is SQLite's own, which must create bedroomd.db-shm beside a WAL-mode
+ * file to read it, and cannot in a directory this user may not write (a
+ * backup made with .backup keeps WAL mode).
+ */
+static const char *open_error(int r, const char *path)
 {
 	switch (r) {
 	case -ENOENT:
-		return "no such store";
+	case -EACCES:
+	case -EPERM:
+		if (access(path, R_OK) == 0)
+			return "SQLite cannot read this WAL-mode store here: it needs to write "
+			       "its bedroomd.db-shm beside the file, and this directory is not "
+			       "writable for you; copy the file somewhere writable (cp it to "
+			       "/tmp) and report from the copy";
+		if (r == -ENOENT)
+			return "no such store";
+		return "permission denied: run bedroomctl as root or as the bedroomd user "
+		       "(sudo bedroomctl ..., or sudo -u bedroomd bedroomctl ...)";
 	case -EISDIR:
 		return "cannot open the store";
 	case -EPROTONOSUPPORT:
@@ -302,6 +343,8 @@ static const char *open_error(int r)
 	case -ENODATA:
 		return "the store has no cramp log yet (an older bedroomd, or not a bedroomd "
 		       "store)";
+	case -EBADMSG:
+		return "the file is damaged or not a bedroomd store (" DAMAGED_TEXT ")";
 	default:
 		return "cannot read the store";
 	}
@@ -320,7 +363,7 @@ int report_read(const char *path, int64_t last_night, unsigned n_nights, int nig
 		return -EINVAL;
 	rc = store_open_read_only(path, &s);
 	if (rc < 0) {
-		error = open_error(rc);
+		error = open_error(rc, path);
 		if (rc == -ENODATA)
 			rc = -EBADMSG; /* no bedroomd store to read, for report_read()'s callers */
 		goto out;
@@ -343,7 +386,9 @@ int report_read(const char *path, int64_t last_night, unsigned n_nights, int nig
 	r->first_night = last_night - n_nights + 1;
 	r->last_night = last_night;
 	error = "cannot read the store";
-	rc = read_cramps(s, r, nights_from_s(r->first_night), nights_to_s(last_night));
+	rc = read_cramps(s, r, nights_from_s(r->first_night), nights_to_s(last_night), false);
+	if (rc >= 0)
+		rc = read_undated(s, r);
 	if (rc < 0)
 		goto out;
 	rc = start_report(r);
@@ -370,8 +415,7 @@ int report_read(const char *path, int64_t last_night, unsigned n_nights, int nig
 	error = NULL;
 out:
 	if (rc == -EBADMSG && s) /* it opened as a bedroomd store: a read met a damaged page */
-		error = "the store is damaged (bedroomd moves such a file aside and starts a new "
-			"one; see \"The store\" in its README)";
+		error = "the store is damaged (" DAMAGED_TEXT ")";
 	report_free(r);
 	store_close(s);
 	if (ret_error)
@@ -385,6 +429,9 @@ struct report *report_free(struct report *r)
 		return NULL;
 	for (size_t i = 0; i < r->n_cramps; i++)
 		free(r->cramps[i].note);
+	for (size_t i = 0; i < r->n_undated; i++)
+		free(r->undated[i].note);
+	free(r->undated);
 	for (size_t i = 0; i < r->n_advisories; i++)
 		free(r->advisories[i].message);
 	free(r->cramps);

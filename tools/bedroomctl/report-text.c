@@ -98,6 +98,40 @@ static int print_escaped(FILE *f, const char *before, const char *text, const ch
 	return 0;
 }
 
+/*
+ * The cramps of no known night, logged while the clock was not set (a Pi
+ * without a real-time clock before NTP), each with what that clock read.
+ * -ENOMEM when out of memory.
+ */
+static int print_undated(const struct report *r, FILE *f)
+{
+	char when[REPORT_TIME_MAX];
+
+	if (r->n_undated == 0)
+		return 0;
+	fprintf(f,
+		"%zu cramp%s with an unknown date (logged while the clock was not set), in no "
+		"night or total:\n",
+		r->n_undated, r->n_undated == 1 ? "" : "s");
+	for (size_t i = 0; i < r->n_undated; i++) {
+		const struct report_cramp *c = &r->undated[i];
+
+		report_format_time(c->time_s, c->tz_offset_s, when);
+		fprintf(f, "    %-7s %-7s ", c->leg, c->site[0] ? c->site : "-");
+		if (isnan(c->room_c))
+			fprintf(f, "room  --.- °C");
+		else
+			fprintf(f, "room %5.1f °C", c->room_c);
+		fprintf(f, "  (the clock read %.10s %.5s)", when, when + 11);
+		if (c->suspected)
+			fprintf(f, "  (suspected, from movement)");
+		if (c->note && print_escaped(f, "  note: ", c->note, "") < 0)
+			return -ENOMEM;
+		fputc('\n', f);
+	}
+	return 0;
+}
+
 int report_print_text(const struct report *r, FILE *f)
 {
 	char first[REPORT_LABEL_MAX], last[REPORT_LABEL_MAX], label[REPORT_LABEL_MAX],
@@ -177,6 +211,8 @@ int report_print_text(const struct report *r, FILE *f)
 	if (r->n_suspected)
 		fprintf(f, "Not counted: %u suspected from movement and never confirmed\n",
 			r->n_suspected);
+	if (print_undated(r, f) < 0)
+		return -ENOMEM;
 	fprintf(f, "Foot soak: done on %u of the %u nights where it is known\n", r->n_soak_done,
 		r->n_soak_known);
 

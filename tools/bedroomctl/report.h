@@ -92,6 +92,14 @@ struct report {
 	int night_start_min, night_end_min; /* the window of the nights' lowest, local */
 	struct report_cramp *cramps;        /* in time order */
 	size_t n_cramps;
+	/*
+	 * The cramps the store holds dated before the wall clock was set
+	 * (WALL_CLOCK_SET_AFTER_S: logged on a Pi without a real-time clock before
+	 * NTP): of no known night, so in no night, week or total; listed apart.
+	 * Their time_s is what the unset clock read.
+	 */
+	struct report_cramp *undated;
+	size_t n_undated;
 	struct report_week *weeks;
 	size_t n_weeks;
 	struct report_advisory *advisories;
@@ -120,9 +128,10 @@ struct report {
  * @last_night), or from the first night of those asked for that holds a cramp
  * entered later, if that is earlier still. A night's lowest temperature is that from
  * @night_start_min to @night_end_min minutes after local midnight (the configured night). Returns 0
- * and a new report in *ret, -ENOENT / -EACCES when the file is missing or unreadable,
- * -EPROTONOSUPPORT when it has a newer schema, -EBADMSG when it is no bedroomd store, or another
- * negative errno; a message for the user in *ret_error (static or NULL).
+ * and a new report in *ret, -ENOENT / -EACCES when the file is missing or unreadable (or
+ * SQLite cannot open it where it is: a WAL-mode file in a directory it cannot write),
+ * -EPROTONOSUPPORT when it has a newer schema, -EBADMSG when it is no bedroomd store or is
+ * damaged, or another negative errno; a message for the user in *ret_error (static or NULL).
  */
 int report_read(const char *path, int64_t last_night, unsigned n_nights, int night_start_min,
 		int night_end_min, struct report **ret, const char **ret_error);

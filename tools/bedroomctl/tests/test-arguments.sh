@@ -64,6 +64,10 @@ expect_exit 64 "$ctl" $c cramp --leg unknown
 expect_exit 64 "$ctl" $c cramp --site knee
 expect_exit 64 "$ctl" $c cramp --at 2026-02-30T03:10
 grep -q "bad time '2026-02-30T03:10'" "$tmp/err" || fail "time message"
+# 02:30 on the night summer time began never was in Europe/Berlin (the tests' TZ): said so.
+expect_exit 64 "$ctl" $c cramp --at 2026-03-29T02:30
+grep -qF "the time '2026-03-29T02:30' was skipped by the clock change" "$tmp/err" ||
+	fail "a skipped time: $(cat "$tmp/err")"
 expect_exit 64 "$ctl" $c cramp --at 25:00
 expect_exit 64 "$ctl" $c cramp --at 3:10
 expect_exit 64 "$ctl" $c cramp --at -5parsecs

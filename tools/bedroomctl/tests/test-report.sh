@@ -37,33 +37,41 @@ grep -q '^Total: 5 cramps on 5 of 7 nights (left 3, right 1, leg not given 1)$' 
 grep -q '(3 of 7 nights in this report)' "$tmp/part.txt" || fail "partial week"
 
 # Nights before the store's first record are unknown, not free of cramps: left out, and said.
+# The first record is the night's temperatures and cramp of 8 March; the advisory dated 2 March
+# (dated by its cramp, as one entered later from a diary is) is not a record of that night.
 "$ctl" report --store "$db" --until 2026-04-05 --days 40 >"$tmp/before.txt"
-grep -q '^Cramp report: nights of 2026-03-02 to 2026-04-05 (35 nights, oldest first)$' \
-	"$tmp/before.txt" || fail "--days 40 does not start at the first record"
-grep -q "^The store's records begin on the night of 2026-03-02: the 5 nights asked for before it are unknown and left out.$" \
+grep -q '^Cramp report: nights of 2026-03-08 to 2026-04-05 (29 nights, oldest first)$' \
+	"$tmp/before.txt" || fail "--days 40 does not start at the first record: $(head -2 "$tmp/before.txt")"
+grep -q "^The store's records begin on the night of 2026-03-08: the 11 nights asked for before it are unknown and left out.$" \
 	"$tmp/before.txt" || fail "--days 40 does not say the nights before are unknown"
-grep -q '^Total: 13 cramps on 12 of 35 nights' "$tmp/before.txt" || fail "--days 40 total"
+grep -q '^Total: 13 cramps on 12 of 29 nights' "$tmp/before.txt" || fail "--days 40 total"
 "$ctl" report --store "$db" --until 2026-04-05 --days 40 --format json |
 	grep -q '"nights_asked": 40,' || fail "--days 40 JSON nights_asked"
 "$ctl" report --store "$db" --until 2026-04-05 --days 40 --format pdf --output "$tmp/before.pdf"
 pdftotext -raw "$tmp/before.pdf" - | tr '\n' ' ' |
-	grep -qF "records begin on the night of 2026-03-02: the 5 nights" ||
+	grep -qF "records begin on the night of 2026-03-08: the 11 nights" ||
 	fail "the PDF does not say the nights before the records are unknown"
 command -v sqlite3 >/dev/null || { echo "FAIL: sqlite3 (tools/install-deps) is missing" >&2; exit 1; }
 # A cramp entered later (bedroomctl cramp --at, from a paper diary) for a night before the
 # records: in the report, which starts there; the nights between are no record, not "no cramp".
+# The advisory it made is dated with it and does not move where the records begin.
 cp "$db" "$tmp/diary.db"
 sqlite3 "$tmp/diary.db" "INSERT INTO cramps (id, time, tz_offset_s, recorded, leg, site, source,
 	note, count_7d, delivered) VALUES ('diary', $(date -u -d 2026-02-25T02:10:00Z +%s), 3600,
-	$(date -u -d 2026-04-05T10:00:00Z +%s), 'left', 'calf', 'bedroomctl', 'from the diary', 1, 1);"
+	$(date -u -d 2026-04-05T10:00:00Z +%s), 'left', 'calf', 'bedroomctl', 'from the diary', 1, 1);
+	INSERT INTO advisories (id, kind, time, tz_offset_s, message, count) VALUES ('diary-advisory',
+	'cramp_frequency', $(date -u -d 2026-02-25T02:10:00Z +%s), 3600, 'from the diary', 4);"
 "$ctl" report --store "$tmp/diary.db" --until 2026-04-05 --days 45 >"$tmp/diary.txt"
 grep -q '^Cramp report: nights of 2026-02-24 to 2026-04-05 (41 nights' "$tmp/diary.txt" ||
 	fail "a cramp before the records does not start the report"
+grep -q "^The store's records begin on the night of 2026-03-08: of the nights before, only the cramps entered later are known" \
+	"$tmp/diary.txt" || fail "a cramp entered later moves where the records begin: $(sed -n 2p "$tmp/diary.txt")"
 grep -q '^    03:10  left    calf    room  --.- °C  note: from the diary$' "$tmp/diary.txt" ||
 	fail "a cramp before the records is left out"
-grep -q '^Wed 2026-02-25 .*no record (before the store.s records)$' "$tmp/diary.txt" ||
+grep -q '^Wed 2026-02-25 .*no record (before the store.s records)$' "$tmp/diary.txt" &&
+	grep -q '^Thu 2026-03-05 .*no record (before the store.s records)$' "$tmp/diary.txt" ||
 	fail "a night before the records reads as a night without cramps"
-grep -q '^Total: 14 cramps on 13 of 36 nights' "$tmp/diary.txt" ||
+grep -q '^Total: 14 cramps on 13 of 30 nights' "$tmp/diary.txt" ||
 	fail "unknown nights are counted as nights: $(grep '^Total' "$tmp/diary.txt")"
 "$ctl" report --store "$tmp/diary.db" --until 2026-04-05 --days 45 --format csv |
 	grep -c '^2026-02-2[5-8],' | grep -qx 0 || fail "the CSV has rows for unknown nights"
@@ -74,11 +82,34 @@ grep -q '^Total: 14 cramps on 13 of 36 nights' "$tmp/diary.txt" ||
 pdftotext -raw "$tmp/diary.pdf" - | tr '\n' ' ' >"$tmp/diary-pdf.txt"
 grep -qF "Grey: before the store's records" "$tmp/diary-pdf.txt" ||
 	fail "the PDF's chart does not mark the nights before the records"
-grep -qF "14 cramps on 13 of 36 nights" "$tmp/diary-pdf.txt" ||
+grep -qF "14 cramps on 13 of 30 nights" "$tmp/diary-pdf.txt" ||
 	fail "the PDF counts unknown nights as nights: $(grep -o '[0-9]* cramps on [^:]*' "$tmp/diary-pdf.txt")"
 pdfinfo "$tmp/diary.pdf" 2>/dev/null | grep -q '^Pages: *1$' || fail "the diary PDF is not one page"
 pdftotext -raw "$tmp/before.pdf" - | grep -qF "Grey: before" &&
 	fail "the PDF marks unknown nights where the report has none"
+# A cramp logged while the clock was not set (a Pi without a real-time clock before NTP,
+# 1970), with the room's temperatures and a reminder then: no night is known for them, so the
+# records still begin on 8 March, and the cramp is listed apart, in no night or total.
+cp "$db" "$tmp/unset.db"
+sqlite3 "$tmp/unset.db" "INSERT INTO cramps (id, time, tz_offset_s, recorded, leg, site, source,
+	note, room_c, count_7d, delivered) VALUES ('unset', 4000, 0, 4000, 'right', 'calf', 'button',
+	'at boot', 17.1, 1, 1);
+	INSERT INTO room_temperature (time, tz_offset_s, room_c) VALUES (3900, 0, 17.2);
+	INSERT INTO reminder_log (run_id, reminder, record, time, tz_offset_s, slot) VALUES
+	('unset', 'stretch', 'sent', 3950, 0, 3950);"
+"$ctl" report --store "$tmp/unset.db" --until 2026-04-05 --days 40 >"$tmp/unset.txt"
+grep -q '^Cramp report: nights of 2026-03-08 to 2026-04-05 (29 nights' "$tmp/unset.txt" &&
+	grep -q '^Total: 13 cramps on 12 of 29 nights' "$tmp/unset.txt" ||
+	fail "a record from before the clock was set makes the nights known: $(grep -E '^(Cramp|Total)' "$tmp/unset.txt")"
+grep -qx '1 cramp with an unknown date (logged while the clock was not set), in no night or total:' \
+	"$tmp/unset.txt" &&
+	grep -qx '    right   calf    room  17.1 °C  (the clock read 1970-01-01 01:06)  note: at boot' \
+		"$tmp/unset.txt" || fail "a cramp of an unknown date is not listed: $(cat "$tmp/unset.txt")"
+"$ctl" report --store "$tmp/unset.db" --until 2026-04-05 --days 40 --format json >"$tmp/unset.json"
+grep -A2 '"undated_cramps": \[' "$tmp/unset.json" | grep -qF '"time": "1970-01-01T01:06:40+00:00"' ||
+	fail "the JSON does not list a cramp of an unknown date"
+grep -q '"records_begin": "2026-03-08"' "$tmp/unset.json" || fail "the JSON's records_begin"
+
 # Notes are what anyone who may publish sent: terminal escape sequences ("\u001b" in the
 # command's JSON) and a note in Latin-1 (a store written by hand) reach no terminal raw, and
 # the JSON keeps the cramp whose note is not UTF-8.
@@ -244,9 +275,42 @@ expect_exit 65 "$ctl" report --store "$tmp/newer/bedroomd.db"
 grep -q 'newer bedroomd' "$tmp/err" || fail "newer schema message"
 echo "not a database, not at all, no tables here either......." >"$tmp/junk.db"
 expect_exit 65 "$ctl" report --store "$tmp/junk.db"
-if [ "$(id -u)" != 0 ]; then
-	cp "$db" "$tmp/locked.db" && chmod 000 "$tmp/locked.db"
-	expect_exit 66 "$ctl" report --store "$tmp/locked.db"
+grep -qF 'the file is damaged or not a bedroomd store (bedroomd moves such a file aside and starts a new one; see "The store" in its README)' \
+	"$tmp/err" || fail "not a database: $(cat "$tmp/err")"
+# A damaged header (the first page overwritten): the same.
+cp "$db" "$tmp/header.db"
+dd if=/dev/zero of="$tmp/header.db" bs=100 count=1 conv=notrunc 2>/dev/null
+expect_exit 65 "$ctl" report --store "$tmp/header.db"
+grep -qF 'the file is damaged or not a bedroomd store' "$tmp/err" ||
+	fail "a damaged header: $(cat "$tmp/err")"
+# Not allowed to read it (the state directory is the bedroomd user's): said how to, exit 66.
+# Run as another user when the test runs as root, who may read anything.
+as_user() {
+	if [ "$(id -u)" != 0 ]; then
+		"$@"
+	elif command -v setpriv >/dev/null; then
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+	else
+		echo "SKIP: no setpriv to drop root" >&2
+		return 2
+	fi
+}
+cp "$db" "$tmp/locked.db" && chmod 000 "$tmp/locked.db"
+if as_user true 2>/dev/null; then
+	expect_exit 66 as_user "$ctl" report --store "$tmp/locked.db"
+	grep -qF 'permission denied: run bedroomctl as root or as the bedroomd user' "$tmp/err" ||
+		fail "an unreadable store: $(cat "$tmp/err")"
+	# A WAL-mode store (a .backup of it is one) readable in a directory this user cannot
+	# write: SQLite needs to write beside it, and it says to copy it somewhere writable.
+	mkdir "$tmp/ro" && cp "$db" "$tmp/ro/bedroomd.db"
+	[ ! -e "$tmp/ro/bedroomd.db-wal" ] && [ "$(sqlite3 "$tmp/ro/bedroomd.db" 'PRAGMA journal_mode;')" = wal ] ||
+		fail "the store for the read-only directory is not in WAL mode without its -wal"
+	chmod 644 "$tmp/ro/bedroomd.db" && chmod 755 "$tmp/ro" && chmod 711 "$tmp"
+	if [ "$(id -u)" != 0 ]; then chmod 555 "$tmp/ro"; fi
+	expect_exit 66 as_user "$ctl" report --store "$tmp/ro/bedroomd.db" --until 2026-04-05
+	grep -qF 'it needs to write its bedroomd.db-shm beside the file, and this directory is not writable for you; copy the file somewhere writable' \
+		"$tmp/err" || fail "a WAL store in a directory not writable: $(cat "$tmp/err")"
+	chmod 700 "$tmp" && chmod 755 "$tmp/ro"
 fi
 expect_exit 64 "$ctl" report --store "$db" --until 2026-02-30
 # A night still to come would be listed as free of cramps: refused. Tonight is the last (a

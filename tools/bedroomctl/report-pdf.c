@@ -507,12 +507,23 @@ int report_render_pdf(const struct report *r, const char *path, const char *room
 		 r->n_nights_with_cramps, (size_t) r->n_nights_known,
 		 r->n_nights_known == 1 ? "" : "s", r->n_left, r->n_right, r->n_unknown_leg);
 	text(cr, LEFT - 40, 90 + dy, 0, buf);
-	if (r->n_suspected) { /* the bed's movement sensor thought so; the person never said */
+	/* Not counted: what the movement sensor thought (the person never said), and
+	 * cramps of no known night (logged while the clock was not set). */
+	if (r->n_suspected || r->n_undated) {
+		char suspected[96] = "", undated[128] = "";
+
+		if (r->n_suspected)
+			snprintf(suspected, sizeof(suspected),
+				 " %u suspected from movement in bed and never confirmed (drawn as "
+				 "rings).",
+				 r->n_suspected);
+		if (r->n_undated)
+			snprintf(undated, sizeof(undated),
+				 " %zu with an unknown date (logged while the clock was not set: "
+				 "see 'bedroomctl report').",
+				 r->n_undated);
 		font(cr, 8, false);
-		snprintf(buf, sizeof(buf),
-			 "Not counted: %u suspected from movement in bed and never confirmed "
-			 "(drawn as rings).",
-			 r->n_suspected);
+		snprintf(buf, sizeof(buf), "Not counted:%s%s", suspected, undated);
 		text(cr, LEFT - 40, 101 + dy, 0, buf);
 	}
 

@@ -109,6 +109,10 @@ grep -qx '1 cramp with an unknown date (logged while the clock was not set), in 
 grep -A2 '"undated_cramps": \[' "$tmp/unset.json" | grep -qF '"time": "1970-01-01T01:06:40+00:00"' ||
 	fail "the JSON does not list a cramp of an unknown date"
 grep -q '"records_begin": "2026-03-08"' "$tmp/unset.json" || fail "the JSON's records_begin"
+"$ctl" report --store "$tmp/unset.db" --until 2026-04-05 --days 40 --format pdf \
+	--output "$tmp/unset.pdf"
+pdftotext -raw "$tmp/unset.pdf" - | tr '\n' ' ' | grep -qF "1 with an unknown date" ||
+	fail "the PDF does not say a cramp of an unknown date was left out"
 
 # Notes are what anyone who may publish sent: terminal escape sequences ("\u001b" in the
 # command's JSON) and a note in Latin-1 (a store written by hand) reach no terminal raw, and

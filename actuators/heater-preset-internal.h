@@ -33,6 +33,7 @@ struct heater_preset {
 	char *command_topic;  /* owned */
 	char *command_topic2; /* owned; tasmota: Backlog */
 	uint64_t next_id;     /* shelly: request ids */
+	bool last_on;         /* shelly: what request next_id - 1 switched the relay to */
 };
 
 /*

@@ -3,19 +3,36 @@
  * the device's "topic prefix" setting, its id by default. Gen1 devices speak
  * another protocol: use the generic preset for them.
  *
- *  command   <prefix>/rpc {"id":N,"src":"<client id>","method":"Switch.Set",
+ *  command   <prefix>/rpc {"id":N,"src":"<src>","method":"Switch.Set",
  *            "params":{"id":<switch>,"on":true,"toggle_after":<s>}}
- *            The reply goes to <src>/rpc and says only "was_on": we do not need
- *            it; the status notification confirms.
+ *            <src> is "<client id>/<prefix>/switch<switch>": one per daemon
+ *            and plug (the config allows one heater a plug), so two Shelly
+ *            heaters never read each other's replies.
+ *  reply     <src>/rpc {"id":N,"src":"<device id>","dst":"<src>",
+ *            "result":{"was_on":false}} or "error":{"code":..,"message":".."}.
+ *            This is what confirms: with the device's default MQTT settings
+ *            (RPC over MQTT and RPC status notifications on, "Generic status
+ *            update over MQTT" off) nothing else does when the relay does not
+ *            change, for NotifyStatus carries changed fields only, and a
+ *            keep-alive ON to a plug already on, or an OFF at the start to
+ *            one already off, changes nothing. A result to the last request
+ *            confirms what it commanded; replies to older requests are
+ *            ignored; an error to the last one is refused with -EREMOTEIO
+ *            (the command stays unconfirmed: re-sent, then
+ *            heater_unconfirmed). Responses go to "<src>/rpc" verbatim
+ *            (Mongoose OS's RPC-over-MQTT channel, which Gen2 is built on),
+ *            so the slashes in <src> are levels of that topic.
  *  dead-man  toggle_after (whole seconds, rounded down, at least 1): the switch
  *            flips back off after it. Every Switch.Set replaces the timer, so a
  *            re-sent ON extends it (keep-alive).
  *  state     <prefix>/status/switch:<id> {"id":0,"output":true,"apower":1480.2,
  *            "aenergy":{"total":1234.5},...} (W, Wh), published when "Generic
- *            status update over MQTT" is on; also the NotifyStatus /
- *            NotifyFullStatus notifications on <prefix>/events/rpc
- *            {"method":"NotifyStatus","params":{"switch:0":{"output":true}}}
- *            when "RPC status notifications over MQTT" is on.
+ *            status update over MQTT" is on (off by default); also the
+ *            NotifyStatus / NotifyFullStatus notifications on
+ *            <prefix>/events/rpc {"method":"NotifyStatus","params":{"switch:0":
+ *            {"output":true}}} (changed fields only) when "RPC status
+ *            notifications over MQTT" is on (the default). Both say what the
+ *            device's button or its own timer did, and the power.
  *  online    <prefix>/online true|false (retained, the device's last will)
  */
 #include <errno.h>
@@ -29,11 +46,18 @@
 #define USEC_PER_SEC 1000000ULL
 #define SWITCH_MAX   255
 
+/*
+ * Topic indices, in subscription order. The reply first: the journal names
+ * the first when a command goes unanswered.
+ */
 enum {
+	T_REPLY,
 	T_STATUS,
 	T_ONLINE,
 	T_EVENTS,
 };
+
+#define REPLY_SUFFIX "/rpc"
 
 static int shelly_setup(struct heater_preset *hp)
 {
@@ -42,10 +66,14 @@ static int shelly_setup(struct heater_preset *hp)
 
 	if (!heater_topic_valid(t) || hp->p.switch_id < 0 || hp->p.switch_id > SWITCH_MAX)
 		return -EINVAL;
-	if ((r = heater_subscribe(hp, "%s/status/switch:%d", t, hp->p.switch_id)) < 0 ||
+	if ((r = heater_subscribe(hp, "%s/%s/switch%d" REPLY_SUFFIX, hp->p.client_id, t,
+				  hp->p.switch_id)) < 0 ||
+	    (r = heater_subscribe(hp, "%s/status/switch:%d", t, hp->p.switch_id)) < 0 ||
 	    (r = heater_subscribe(hp, "%s/online", t)) < 0 ||
 	    (r = heater_subscribe(hp, "%s/events/rpc", t)) < 0)
 		return r;
+	if (!heater_topic_valid(hp->topics[T_REPLY]))
+		return -EINVAL;
 	hp->command_topic = heater_strdupf("%s/rpc", t);
 	return hp->command_topic ? 0 : -ENOMEM;
 }
@@ -53,6 +81,7 @@ static int shelly_setup(struct heater_preset *hp)
 static int shelly_command(struct heater_preset *hp, bool on, uint64_t auto_off_usec,
 			  struct heater_messages *ret)
 {
+	const char *reply = hp->topics[T_REPLY];
 	json_t *req = NULL, *params;
 	char *payload = NULL;
 	int r = -ENOMEM;
@@ -66,16 +95,19 @@ static int shelly_command(struct heater_preset *hp, bool on, uint64_t auto_off_u
 			goto out;
 	}
 	if (params)
-		req = json_pack("{s:I,s:s,s:s,s:O}", "id", (json_int_t) hp->next_id, "src",
-				hp->p.client_id, "method", "Switch.Set", "params", params);
+		req = json_pack("{s:I,s:s%,s:s,s:O}", "id", (json_int_t) hp->next_id, "src", reply,
+				strlen(reply) - strlen(REPLY_SUFFIX), "method", "Switch.Set",
+				"params", params);
 	if (!req)
 		goto out;
 	payload = json_dumps(req, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	if (!payload)
 		goto out;
 	r = heater_messages_add(ret, hp->command_topic, payload);
-	if (r == 0)
+	if (r == 0) {
+		hp->last_on = on;
 		hp->next_id++;
+	}
 out:
 	free(payload);
 	json_decref(req);
@@ -132,6 +164,32 @@ static int parse_event(const struct heater_preset *hp, struct json_t *root,
 	return st ? parse_status(st, ret) : 0;
 }
 
+/*
+ * A response on <src>/rpc: one to the last request confirms what it
+ * commanded; one to an older request says nothing.
+ */
+static int parse_reply(const struct heater_preset *hp, struct json_t *root,
+		       struct heater_update *ret)
+{
+	struct json_t *id, *result, *error;
+
+	id = json_object_get(root, "id");
+	result = json_object_get(root, "result");
+	error = json_object_get(root, "error");
+	if (!id || (!result && !error)) /* not a response: a request or a notification */
+		return 0;
+	if (!json_is_integer(id))
+		return -EINVAL;
+	if (hp->next_id <= 1 || json_integer_value(id) != (json_int_t) (hp->next_id - 1))
+		return 0;
+	if (error) /* refused: the device's error stays in the message, the command unconfirmed */
+		return -EREMOTEIO;
+	if (!json_is_object(result))
+		return -EINVAL;
+	ret->relay = hp->last_on ? HEATER_RELAY_ON : HEATER_RELAY_OFF;
+	return 0;
+}
+
 static int shelly_parse(const struct heater_preset *hp, const char *topic, const char *data,
 			size_t len, struct heater_update *ret)
 {
@@ -147,6 +205,12 @@ static int shelly_parse(const struct heater_preset *hp, const char *topic, const
 		else
 			return -EBADMSG;
 		return 0;
+	case T_REPLY:
+		r = heater_json_load(data, len, &root);
+		if (r < 0)
+			return r;
+		r = parse_reply(hp, root, ret);
+		break;
 	case T_STATUS:
 		r = heater_json_load(data, len, &root);
 		if (r < 0)

@@ -6,5 +6,8 @@ foreach(t tasmota shelly zigbee2mqtt generic)
 endforeach()
 bedroomd_unit_test(heater-tracker SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-heater-tracker.c
 	LIBS bedroomd-actuators)
+# A Shelly with its default MQTT settings: its replies confirm (the tracker and the preset).
+bedroomd_unit_test(heater-shelly-confirm SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-heater-shelly-confirm.c
+	LIBS bedroomd-actuators)
 bedroomd_unit_test(heater-offline SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-heater-offline.c
 	LIBS bedroomd-actuators)

@@ -1,4 +1,7 @@
-/* The Shelly Gen2 preset: JSON-RPC Switch.Set with toggle_after, status and notifications. */
+/*
+ * The Shelly Gen2 preset: JSON-RPC Switch.Set with toggle_after, the device's
+ * replies, status and notifications.
+ */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,15 +14,20 @@
 
 #include "tests/unit/heater-preset-check.h"
 
-static struct heater_preset *shelly(int id, const char *client_id)
+static struct heater_preset *shelly_at(const char *prefix, int id, const char *client_id)
 {
 	struct heater_params p;
 
 	heater_params_init(&p, HEATER_TYPE_SHELLY);
-	p.topic = "shellyplugs-heater";
+	p.topic = prefix;
 	p.switch_id = id;
 	p.client_id = client_id;
 	return preset_new(&p);
+}
+
+static struct heater_preset *shelly(int id, const char *client_id)
+{
+	return shelly_at("shellyplugs-heater", id, client_id);
 }
 
 static void assert_command(struct heater_preset *hp, bool on, uint64_t auto_off_usec,
@@ -33,11 +41,22 @@ static void test_subscriptions(void **state)
 	struct heater_preset *hp = shelly(1, NULL);
 
 	assert_true(heater_preset_has_dead_man(hp));
-	assert_int_equal(heater_preset_n_subscriptions(hp), 3);
+	assert_int_equal(heater_preset_n_subscriptions(hp), 4);
+	/* The replies first: the journal names it when a command goes unanswered. */
 	assert_string_equal(heater_preset_subscription(hp, 0),
+			    "bedroomd/shellyplugs-heater/switch1/rpc");
+	assert_string_equal(heater_preset_subscription(hp, 1),
 			    "shellyplugs-heater/status/switch:1");
-	assert_string_equal(heater_preset_subscription(hp, 1), "shellyplugs-heater/online");
-	assert_string_equal(heater_preset_subscription(hp, 2), "shellyplugs-heater/events/rpc");
+	assert_string_equal(heater_preset_subscription(hp, 2), "shellyplugs-heater/online");
+	assert_string_equal(heater_preset_subscription(hp, 3), "shellyplugs-heater/events/rpc");
+	heater_preset_free(hp);
+	/* A prefix with levels; the client id of the daemon's connection. */
+	hp = shelly_at("shellies/bedroom", 0, "bedroomd-rs");
+	assert_string_equal(heater_preset_subscription(hp, 0),
+			    "bedroomd-rs/shellies/bedroom/switch0/rpc");
+	assert_one_command(hp, false, 0, "shellies/bedroom/rpc",
+			   "{\"id\":1,\"src\":\"bedroomd-rs/shellies/bedroom/switch0\","
+			   "\"method\":\"Switch.Set\",\"params\":{\"id\":0,\"on\":false}}");
 	heater_preset_free(hp);
 }
 
@@ -47,23 +66,28 @@ static void test_commands(void **state)
 
 	/* Ids count up with every request. */
 	assert_command(hp, true, 600 * SEC,
-		       "{\"id\":1,\"src\":\"bedroomd-bedroom\",\"method\":\"Switch.Set\","
+		       "{\"id\":1,\"src\":\"bedroomd-bedroom/shellyplugs-heater/"
+		       "switch0\",\"method\":\"Switch.Set\","
 		       "\"params\":{\"id\":0,\"on\":true,\"toggle_after\":600}}");
 	assert_command(hp, true, 0,
-		       "{\"id\":2,\"src\":\"bedroomd-bedroom\",\"method\":\"Switch.Set\","
+		       "{\"id\":2,\"src\":\"bedroomd-bedroom/shellyplugs-heater/"
+		       "switch0\",\"method\":\"Switch.Set\","
 		       "\"params\":{\"id\":0,\"on\":true}}");
 	assert_command(hp, false, 600 * SEC,
-		       "{\"id\":3,\"src\":\"bedroomd-bedroom\",\"method\":\"Switch.Set\","
+		       "{\"id\":3,\"src\":\"bedroomd-bedroom/shellyplugs-heater/"
+		       "switch0\",\"method\":\"Switch.Set\","
 		       "\"params\":{\"id\":0,\"on\":false}}");
 	/* Less than a second still switches off: 1 s. */
 	assert_command(hp, true, SEC / 2,
-		       "{\"id\":4,\"src\":\"bedroomd-bedroom\",\"method\":\"Switch.Set\","
+		       "{\"id\":4,\"src\":\"bedroomd-bedroom/shellyplugs-heater/"
+		       "switch0\",\"method\":\"Switch.Set\","
 		       "\"params\":{\"id\":0,\"on\":true,\"toggle_after\":1}}");
 	heater_preset_free(hp);
 
 	hp = shelly(2, NULL);
 	assert_command(hp, true, 90 * SEC + 999999,
-		       "{\"id\":1,\"src\":\"bedroomd\",\"method\":\"Switch.Set\","
+		       "{\"id\":1,\"src\":\"bedroomd/shellyplugs-heater/switch2\","
+		       "\"method\":\"Switch.Set\","
 		       "\"params\":{\"id\":2,\"on\":true,\"toggle_after\":90}}");
 	heater_preset_free(hp);
 }
@@ -139,6 +163,101 @@ static void test_events(void **state)
 	heater_preset_free(hp);
 }
 
+/*
+ * The device's reply to the last request confirms what it commanded, whatever
+ * it was before (was_on): with the default MQTT settings a Switch.Set that
+ * changes nothing has no other answer.
+ */
+static void test_replies(void **state)
+{
+	struct heater_preset *hp = shelly(0, "bedroomd-rs");
+	const char *t = "bedroomd-rs/shellyplugs-heater/switch0/rpc";
+	struct heater_update u;
+
+	/* Nothing asked yet: nothing confirmed. */
+	assert_int_equal(preset_parse(hp, t,
+				      "{\"id\":1,\"src\":\"shellyplugs-heater\","
+				      "\"dst\":\"bedroomd-rs/shellyplugs-heater/switch0\","
+				      "\"result\":{\"was_on\":true}}",
+				      &u),
+			 0);
+	assert_int_equal(u.relay, HEATER_RELAY_UNKNOWN);
+	/* ON (1): it was on already. */
+	assert_command(hp, true, 600 * SEC,
+		       "{\"id\":1,\"src\":\"bedroomd-rs/shellyplugs-heater/switch0\","
+		       "\"method\":\"Switch.Set\",\"params\":{\"id\":0,\"on\":true,"
+		       "\"toggle_after\":600}}");
+	assert_int_equal(preset_parse(hp, t,
+				      "{\"id\":1,\"src\":\"shellyplugs-heater\","
+				      "\"dst\":\"bedroomd-rs/shellyplugs-heater/switch0\","
+				      "\"result\":{\"was_on\":true}}",
+				      &u),
+			 0);
+	assert_int_equal(u.relay, HEATER_RELAY_ON);
+	assert_false(u.power_known);
+	assert_int_equal(u.availability, HEATER_AVAILABILITY_UNKNOWN);
+	/* OFF (2), to a plug that was off already. */
+	assert_int_equal(preset_relay(hp, t, "{\"id\":1,\"result\":{\"was_on\":false}}"),
+			 HEATER_RELAY_ON);
+	assert_command(hp, false, 0,
+		       "{\"id\":2,\"src\":\"bedroomd-rs/shellyplugs-heater/switch0\","
+		       "\"method\":\"Switch.Set\",\"params\":{\"id\":0,\"on\":false}}");
+	assert_int_equal(preset_relay(hp, t, "{\"id\":2,\"result\":{\"was_on\":false}}"),
+			 HEATER_RELAY_OFF);
+	/* An older request's reply, late: it says nothing of the last one. */
+	assert_int_equal(preset_relay(hp, t, "{\"id\":1,\"result\":{\"was_on\":false}}"),
+			 HEATER_RELAY_UNKNOWN);
+	/* A result without was_on still answers the request. */
+	assert_int_equal(preset_relay(hp, t, "{\"id\":2,\"result\":{}}"), HEATER_RELAY_OFF);
+	/* Refused by the device: no confirmation, said apart from a bad message. */
+	u = (struct heater_update){ .relay = HEATER_RELAY_ON };
+	assert_int_equal(preset_parse(hp, t,
+				      "{\"id\":2,\"src\":\"shellyplugs-heater\",\"error\":"
+				      "{\"code\":-103,\"message\":\"Invalid argument\"}}",
+				      &u),
+			 -EREMOTEIO);
+	assert_int_equal(u.relay, HEATER_RELAY_ON); /* untouched */
+	/* ... an older one's refusal says nothing either. */
+	assert_int_equal(preset_relay(hp, t, "{\"id\":1,\"error\":{\"code\":-103}}"),
+			 HEATER_RELAY_UNKNOWN);
+	/* Not a response (a request, a notification): nothing. */
+	assert_int_equal(preset_relay(hp, t, "{\"id\":2,\"method\":\"Shelly.GetStatus\"}"),
+			 HEATER_RELAY_UNKNOWN);
+	assert_int_equal(preset_relay(hp, t, "{\"method\":\"NotifyStatus\",\"params\":{}}"),
+			 HEATER_RELAY_UNKNOWN);
+	/* Malformed. */
+	assert_int_equal(preset_parse(hp, t, "{\"id\":\"2\",\"result\":{}}", &u), -EINVAL);
+	assert_int_equal(preset_parse(hp, t, "{\"id\":2,\"result\":true}", &u), -EINVAL);
+	assert_int_equal(preset_parse(hp, t, "{\"id\":2,\"result\":", &u), -EBADMSG);
+	assert_int_equal(preset_parse(hp, t, "[2]", &u), -EBADMSG);
+	heater_preset_free(hp);
+}
+
+/* Two Shelly heaters of one daemon: one client id, each its own replies. */
+static void test_replies_apart(void **state)
+{
+	struct heater_preset *a = shelly(0, "bedroomd-rs");
+	struct heater_preset *b = shelly(1, "bedroomd-rs");
+	const char *ta = "bedroomd-rs/shellyplugs-heater/switch0/rpc";
+	const char *tb = "bedroomd-rs/shellyplugs-heater/switch1/rpc";
+	struct heater_messages m = { 0 };
+	struct heater_update u;
+
+	assert_string_equal(heater_preset_subscription(a, 0), ta);
+	assert_string_equal(heater_preset_subscription(b, 0), tb);
+	assert_int_equal(heater_preset_command(a, true, 0, &m), 0);
+	heater_messages_clear(&m);
+	assert_int_equal(heater_preset_command(b, false, 0, &m), 0);
+	heater_messages_clear(&m);
+	/* Both asked with id 1: each takes only its own reply. */
+	assert_int_equal(preset_parse(a, tb, "{\"id\":1,\"result\":{}}", &u), -ENOENT);
+	assert_int_equal(preset_parse(b, ta, "{\"id\":1,\"result\":{}}", &u), -ENOENT);
+	assert_int_equal(preset_relay(a, ta, "{\"id\":1,\"result\":{}}"), HEATER_RELAY_ON);
+	assert_int_equal(preset_relay(b, tb, "{\"id\":1,\"result\":{}}"), HEATER_RELAY_OFF);
+	heater_preset_free(a);
+	heater_preset_free(b);
+}
+
 static void test_availability(void **state)
 {
 	struct heater_preset *hp = shelly(0, NULL);
@@ -212,6 +331,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_subscriptions), cmocka_unit_test(test_commands),
 		cmocka_unit_test(test_status),        cmocka_unit_test(test_events),
+		cmocka_unit_test(test_replies),       cmocka_unit_test(test_replies_apart),
 		cmocka_unit_test(test_availability),  cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_params),
 	};

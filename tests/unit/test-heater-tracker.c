@@ -284,14 +284,15 @@ static void test_shelly(void **state)
 	p.topic = "plug1";
 	p.client_id = "bedroomd-test";
 	assert_int_equal(heater_new(&p, &h), 0);
-	assert_int_equal(heater_n_subscriptions(h), 3);
-	assert_string_equal(heater_subscription(h, 0), status);
-	assert_null(heater_subscription(h, 3));
+	assert_int_equal(heater_n_subscriptions(h), 4);
+	assert_string_equal(heater_subscription(h, 0), "bedroomd-test/plug1/switch0/rpc");
+	assert_string_equal(heater_subscription(h, 1), status);
+	assert_null(heater_subscription(h, 4));
 	assert_int_equal(heater_preset_type(heater_preset(h)), HEATER_TYPE_SHELLY);
 	connected(h, T0);
 	d = set(h, true, T0);
 	assert_sent(&d, "plug1/rpc",
-		    "{\"id\":1,\"src\":\"bedroomd-test\",\"method\":\"Switch.Set\","
+		    "{\"id\":1,\"src\":\"bedroomd-test/plug1/switch0\",\"method\":\"Switch.Set\","
 		    "\"params\":{\"id\":0,\"on\":true,\"toggle_after\":600}}");
 	/* State and power in one message: the power counts for the new state. */
 	d = receive(h, status, "{\"id\":0,\"output\":true,\"apower\":0.0}", T0 + SEC);

@@ -27,6 +27,13 @@
 /* zigbee2mqtt: the base topic. */
 #define HEATER_DEFAULT_ZIGBEE2MQTT_BASE_TOPIC "zigbee2mqtt"
 
+/*
+ * zigbee2mqtt: the longest on_time, 6553 s (1 h 49 min 13 s). zigbee2mqtt
+ * sends it in tenths of a second in the 16-bit field of the Zigbee On With
+ * Timed Off command, and refuses an ON whose on_time does not fit.
+ */
+#define HEATER_ZIGBEE2MQTT_ON_TIME_MAX_USEC (6553 * 1000000ULL)
+
 /* generic: the payloads (state_on and state_off default to these), and "online". */
 #define HEATER_DEFAULT_PAYLOAD_ON          "ON"
 #define HEATER_DEFAULT_PAYLOAD_OFF         "OFF"

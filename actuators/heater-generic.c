@@ -98,8 +98,8 @@ static int parse_json_state(const struct heater_params *p, const char *data, siz
 	return r;
 }
 
-static int generic_parse(const struct heater_preset *hp, const char *topic, const char *data,
-			 size_t len, struct heater_update *ret)
+static int generic_parse(struct heater_preset *hp, const char *topic, const char *data, size_t len,
+			 struct heater_update *ret)
 {
 	const struct heater_params *p = &hp->p;
 

@@ -31,24 +31,33 @@ struct heater_preset {
 	char *topics[HEATER_TOPICS_MAX]; /* owned; the first n_subscriptions are subscribed */
 	unsigned n_subscriptions;
 	char *command_topic;  /* owned */
-	char *command_topic2; /* owned; tasmota: Backlog */
+	char *command_topic2; /* owned; tasmota: Backlog; zigbee2mqtt: /get */
 	uint64_t next_id;     /* shelly: request ids */
 	bool last_on;         /* shelly: what request next_id - 1 switched the relay to */
+	/*
+	 * zigbee2mqtt: whether the plug takes on_time, by the state read back
+	 * after each ON with it (see heater-zigbee2mqtt.c).
+	 */
+	bool timed_on_unanswered;  /* an ON with on_time went out; no report of ON since */
+	bool timed_on_off_heard;   /* and a report of OFF came after it */
+	unsigned timed_on_ignored; /* ONs with on_time in a row answered OFF, never ON */
+	bool timed_on_refused;     /* so ON goes without on_time now: no dead-man */
 };
 
 /*
  * A preset. setup() checks the params (in hp->p, defaults applied) and builds
  * hp->topics and the command topics: 0, -EINVAL, -ENOMEM. command() fills an
  * empty @ret: 0 or -ENOMEM. parse() gets a payload already checked for size
- * and emptiness and returns as heater_preset_parse().
+ * and emptiness and returns as heater_preset_parse(); it may remember what a
+ * report told it (zigbee2mqtt: whether the plug takes on_time).
  */
 struct heater_preset_ops {
 	bool dead_man;
 	int (*setup)(struct heater_preset *hp);
 	int (*command)(struct heater_preset *hp, bool on, uint64_t auto_off_usec,
 		       struct heater_messages *ret);
-	int (*parse)(const struct heater_preset *hp, const char *topic, const char *data,
-		     size_t len, struct heater_update *ret);
+	int (*parse)(struct heater_preset *hp, const char *topic, const char *data, size_t len,
+		     struct heater_update *ret);
 };
 
 /* One per file, registered by its line in HEATER_PRESETS. */

@@ -310,7 +310,7 @@ const char *heater_preset_subscription(const struct heater_preset *hp, unsigned 
 
 bool heater_preset_has_dead_man(const struct heater_preset *hp)
 {
-	return hp && hp->ops->dead_man;
+	return hp && hp->ops->dead_man && !hp->timed_on_refused;
 }
 
 int heater_preset_command(struct heater_preset *hp, bool on, uint64_t auto_off_usec,
@@ -321,7 +321,7 @@ int heater_preset_command(struct heater_preset *hp, bool on, uint64_t auto_off_u
 
 	assert(hp);
 	assert(ret);
-	r = hp->ops->command(hp, on, on && hp->ops->dead_man ? auto_off_usec : 0, &m);
+	r = hp->ops->command(hp, on, on && heater_preset_has_dead_man(hp) ? auto_off_usec : 0, &m);
 	if (r < 0) {
 		heater_messages_clear(&m);
 		return r;
@@ -330,8 +330,8 @@ int heater_preset_command(struct heater_preset *hp, bool on, uint64_t auto_off_u
 	return 0;
 }
 
-int heater_preset_parse(const struct heater_preset *hp, const char *topic, const void *data,
-			size_t len, struct heater_update *ret)
+int heater_preset_parse(struct heater_preset *hp, const char *topic, const void *data, size_t len,
+			struct heater_update *ret)
 {
 	struct heater_update u = { 0 };
 	int r;

@@ -136,14 +136,19 @@ enum heater_type heater_preset_type(const struct heater_preset *hp);
 unsigned heater_preset_n_subscriptions(const struct heater_preset *hp);
 const char *heater_preset_subscription(const struct heater_preset *hp, unsigned i);
 
-/* True when the plug switches itself off after the auto_off_usec sent with ON. */
+/*
+ * True when the plug switches itself off after the auto_off_usec sent with ON.
+ * It may turn false once, when the plug shows it ignores its auto-off (a
+ * zigbee2mqtt plug that ignores on_time): its ON goes without it from then on.
+ */
 bool heater_preset_has_dead_man(const struct heater_preset *hp);
 
 /*
  * Builds the command that switches the relay @on, with the plug's own auto-off
  * after @auto_off_usec (0: none; ignored for OFF and by presets without a
  * dead-man). Returns 0 and fills *ret (which must be empty: n == 0), or
- * -ENOMEM leaving *ret empty. Not const: Shelly numbers its requests.
+ * -ENOMEM leaving *ret empty. Not const: Shelly numbers its requests, zigbee2mqtt
+ * remembers an ON with on_time to check the state read back.
  */
 int heater_preset_command(struct heater_preset *hp, bool on, uint64_t auto_off_usec,
 			  struct heater_messages *ret);
@@ -156,7 +161,8 @@ int heater_preset_command(struct heater_preset *hp, bool on, uint64_t auto_off_u
  * HEATER_PAYLOAD_MAX), -ENODATA (empty), -EBADMSG (not JSON where JSON is
  * expected, or a word that means nothing here), -EINVAL (a field of the wrong
  * JSON type or a non-finite number). A power or energy reading that cannot be
- * read is left unknown instead, unless the message says nothing else.
+ * read is left unknown instead, unless the message says nothing else. Not
+ * const: a preset may learn from a report (zigbee2mqtt: whether on_time holds).
  */
-int heater_preset_parse(const struct heater_preset *hp, const char *topic, const void *data,
-			size_t len, struct heater_update *ret);
+int heater_preset_parse(struct heater_preset *hp, const char *topic, const void *data, size_t len,
+			struct heater_update *ret);

@@ -190,8 +190,8 @@ static int parse_reply(const struct heater_preset *hp, struct json_t *root,
 	return 0;
 }
 
-static int shelly_parse(const struct heater_preset *hp, const char *topic, const char *data,
-			size_t len, struct heater_update *ret)
+static int shelly_parse(struct heater_preset *hp, const char *topic, const char *data, size_t len,
+			struct heater_update *ret)
 {
 	struct json_t *root = NULL;
 	int r;

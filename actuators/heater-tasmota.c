@@ -10,10 +10,16 @@
  *            writes nothing. PulseTime values: 0 none, 1..111 tenths of a second
  *            (0.1..11.1 s), 112..64900 are v - 100 seconds (12 s..18 h); so
  *            10 min = 700. We always round towards the shorter time. With
- *            auto_off 0 we leave the plug's PulseTime as the user set it.
+ *            auto_off 0 every ON sets PulseTime 0 the same way: the plug keeps
+ *            PulseTime in flash, and one left from an earlier auto_off would
+ *            switch it off by itself every so often (bedroomd then sees drift
+ *            and sends ON again), a stretch of no heat each time.
  *  state     stat/<topic>/POWER<n> ON|OFF; stat/<topic>/RESULT {"POWER<n>":"ON"};
  *            tele/<topic>/STATE {"POWER<n>":"ON",...}. For relay 1 a plug with a
- *            single relay says POWER (no index), so both are accepted.
+ *            single relay says POWER (no index), so both are accepted; POWER
+ *            (switch_id 0) is relay 1, which a plug with more relays (a USB
+ *            port switched apart, a second socket) or SetOption26 1 names
+ *            POWER1, so both are accepted for 0 too.
  *  online    tele/<topic>/LWT Online|Offline (retained)
  *  power     tele/<topic>/SENSOR {"ENERGY":{"Power":1480,"Total":12.3}} (W, kWh);
  *            "Power" is an array on multi-channel meters: element n-1.
@@ -38,7 +44,7 @@ enum {
 	T_STATE,
 	T_SENSOR,
 	T_POWER,     /* stat/<topic>/POWER<n> */
-	T_POWER_ALT, /* relay 1 only: stat/<topic>/POWER */
+	T_POWER_ALT, /* relay 1: stat/<topic>/POWER; POWER (0): stat/<topic>/POWER1 */
 };
 
 /* The PulseTime value for @usec (> 0), rounded down; see the top of this file. */
@@ -72,7 +78,7 @@ static int tasmota_setup(struct heater_preset *hp)
 	    (r = heater_subscribe(hp, "tele/%s/SENSOR", t)) < 0 ||
 	    (r = heater_subscribe(hp, "stat/%s/POWER%s", t, idx)) < 0)
 		return r;
-	if (n == 1 && (r = heater_subscribe(hp, "stat/%s/POWER", t)) < 0)
+	if (n <= 1 && (r = heater_subscribe(hp, "stat/%s/POWER%s", t, n == 1 ? "" : "1")) < 0)
 		return r;
 	hp->command_topic = heater_strdupf("cmnd/%s/POWER%s", t, idx);
 	hp->command_topic2 = heater_strdupf("cmnd/%s/Backlog", t);
@@ -83,20 +89,22 @@ static int tasmota_command(struct heater_preset *hp, bool on, uint64_t auto_off_
 			   struct heater_messages *ret)
 {
 	int n = hp->p.switch_id;
+	unsigned v = auto_off_usec > 0 ? pulsetime(auto_off_usec) : 0;
 	char payload[64];
 
-	if (!on || auto_off_usec == 0)
-		return heater_messages_add(ret, hp->command_topic, on ? "ON" : "OFF");
+	if (!on)
+		return heater_messages_add(ret, hp->command_topic, "OFF");
 	if (n > 0)
-		snprintf(payload, sizeof(payload), "PulseTime%d %u;Power%d ON", n,
-			 pulsetime(auto_off_usec), n);
+		snprintf(payload, sizeof(payload), "PulseTime%d %u;Power%d ON", n, v, n);
 	else
-		snprintf(payload, sizeof(payload), "PulseTime1 %u;Power ON",
-			 pulsetime(auto_off_usec));
+		snprintf(payload, sizeof(payload), "PulseTime1 %u;Power ON", v);
 	return heater_messages_add(ret, hp->command_topic2, payload);
 }
 
-/* The relay state in a RESULT or STATE object: "POWER<n>", or "POWER" for relay 0/1. */
+/*
+ * The relay state in a RESULT or STATE object: "POWER<n>", or "POWER" for
+ * relay 1; for 0 "POWER", or "POWER1".
+ */
 static int relay_from_json(const struct heater_preset *hp, struct json_t *root,
 			   enum heater_relay *ret)
 {
@@ -110,6 +118,8 @@ static int relay_from_json(const struct heater_preset *hp, struct json_t *root,
 	}
 	if (!v && n <= 1)
 		v = json_path_lookup(root, "POWER");
+	if (!v && n == 0)
+		v = json_path_lookup(root, "POWER1");
 	if (!v)
 		return 0;
 	return heater_json_relay(v, "ON", "OFF", true, ret);
@@ -143,8 +153,8 @@ static int energy_from_json(const struct heater_preset *hp, struct json_t *root,
 	return 0;
 }
 
-static int tasmota_parse(const struct heater_preset *hp, const char *topic, const char *data,
-			 size_t len, struct heater_update *ret)
+static int tasmota_parse(struct heater_preset *hp, const char *topic, const char *data, size_t len,
+			 struct heater_update *ret)
 {
 	struct json_t *root = NULL;
 	int r;

@@ -1,14 +1,26 @@
 /*
  * zigbee2mqtt: a plug by its friendly name under the base topic.
  *
- *  command   <base>/<name>/set {"state":"ON"} / {"state":"OFF"}
- *  dead-man  {"state":"ON","on_time":<s>}: zigbee2mqtt sends the ZCL On With
- *            Timed Off command, and a re-sent ON extends the time. Not every
- *            device supports it (many cheap plugs ignore on_time, or ignore the
- *            whole command); then the dead-man rests on the keep-alive re-sends
- *            alone, and the plug stays on if bedroomd dies. Check the device in
- *            zigbee2mqtt's device list before relying on it.
- *  state     <base>/<name> {"state":"ON","power":1480,"energy":12.3,...} (W, kWh)
+ *  command   <base>/<name>/set {"state":"ON"} / {"state":"OFF"}, then
+ *            <base>/<name>/get {"state":""}: zigbee2mqtt reads the relay and
+ *            publishes its state. Without that an ON with on_time is never
+ *            confirmed: zigbee2mqtt publishes no state for it, and a plug whose
+ *            relay did not change (the keep-alive) reports nothing.
+ *  dead-man  {"state":"ON","on_time":<s>}: zigbee2mqtt sends the Zigbee On With
+ *            Timed Off command, and a re-sent ON extends the time. It sends
+ *            on_time in tenths of a second in 16 bits: at most 6553 s (the
+ *            configuration refuses more). Some firmware ignores the command
+ *            (the plug stays off: zigbee2mqtt issues #23845, #27913, #32478).
+ *            The state read back after an ON with on_time says so: answered
+ *            OFF twice in a row and never ON, the plug gets plain ON from then
+ *            on (until a restart or reload) and heater_preset_has_dead_man()
+ *            turns false, which the daemon says once. Twice, not once: a
+ *            report already on its way (a power reading with the old state)
+ *            may say OFF before the ON arrives. Such a plug has no dead-man:
+ *            it stays on if bedroomd dies. A plug that takes the ON but
+ *            ignores on_time cannot be told apart: check the device.
+ *  state     <base>/<name> {"state":"ON","power":1480,"energy":12.3,...} (W, kWh),
+ *            the read-back's answer too
  *  online    <base>/<name>/availability: "online" / "offline" (legacy) or
  *            {"state":"online"} (zigbee2mqtt 1.32+); needs availability enabled
  *            in zigbee2mqtt.
@@ -18,9 +30,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "actuators/heater-defaults.h"
 #include "actuators/heater-preset-internal.h"
 
 #define USEC_PER_SEC 1000000ULL
+
+/* ONs with on_time in a row answered OFF before the plug gets plain ON; see the top. */
+#define TIMED_ON_IGNORED_MAX 2
 
 enum {
 	T_STATE,
@@ -38,22 +54,51 @@ static int z2m_setup(struct heater_preset *hp)
 	    (r = heater_subscribe(hp, "%s/%s/availability", base, name)) < 0)
 		return r;
 	hp->command_topic = heater_strdupf("%s/%s/set", base, name);
-	return hp->command_topic ? 0 : -ENOMEM;
+	hp->command_topic2 = heater_strdupf("%s/%s/get", base, name);
+	return hp->command_topic && hp->command_topic2 ? 0 : -ENOMEM;
 }
 
 static int z2m_command(struct heater_preset *hp, bool on, uint64_t auto_off_usec,
 		       struct heater_messages *ret)
 {
-	uint64_t s = auto_off_usec / USEC_PER_SEC;
+	uint64_t usec = auto_off_usec, s;
+	const char *set = "{\"state\":\"OFF\"}";
 	char payload[64];
+	int r;
 
-	if (!on)
-		return heater_messages_add(ret, hp->command_topic, "{\"state\":\"OFF\"}");
-	if (auto_off_usec == 0)
-		return heater_messages_add(ret, hp->command_topic, "{\"state\":\"ON\"}");
-	snprintf(payload, sizeof(payload), "{\"state\":\"ON\",\"on_time\":%llu}",
-		 (unsigned long long) (s < 1 ? 1 : s));
-	return heater_messages_add(ret, hp->command_topic, payload);
+	if (usec > HEATER_ZIGBEE2MQTT_ON_TIME_MAX_USEC) /* refused by the configuration */
+		usec = HEATER_ZIGBEE2MQTT_ON_TIME_MAX_USEC;
+	s = usec / USEC_PER_SEC;
+	if (on && usec == 0)
+		set = "{\"state\":\"ON\"}";
+	else if (on) {
+		snprintf(payload, sizeof(payload), "{\"state\":\"ON\",\"on_time\":%llu}",
+			 (unsigned long long) (s < 1 ? 1 : s));
+		set = payload;
+	}
+	r = heater_messages_add(ret, hp->command_topic, set);
+	if (r < 0)
+		return r;
+	r = heater_messages_add(ret, hp->command_topic2, "{\"state\":\"\"}");
+	if (r < 0)
+		return r;
+	hp->timed_on_unanswered = on && usec > 0;
+	hp->timed_on_off_heard = false;
+	return 0;
+}
+
+/* What a relay state in a report says of on_time; see the top of this file. */
+static void timed_on_heard(struct heater_preset *hp, enum heater_relay relay)
+{
+	if (relay == HEATER_RELAY_ON) {
+		hp->timed_on_unanswered = false;
+		hp->timed_on_ignored = 0;
+	} else if (relay == HEATER_RELAY_OFF && hp->timed_on_unanswered &&
+		   !hp->timed_on_off_heard) {
+		hp->timed_on_off_heard = true;
+		if (++hp->timed_on_ignored >= TIMED_ON_IGNORED_MAX)
+			hp->timed_on_refused = true;
+	}
 }
 
 static int parse_state(struct json_t *root, struct heater_update *ret)
@@ -110,8 +155,8 @@ static int parse_availability(const char *data, size_t len, struct heater_update
 	return r;
 }
 
-static int z2m_parse(const struct heater_preset *hp, const char *topic, const char *data,
-		     size_t len, struct heater_update *ret)
+static int z2m_parse(struct heater_preset *hp, const char *topic, const char *data, size_t len,
+		     struct heater_update *ret)
 {
 	struct json_t *root;
 	int r;
@@ -123,6 +168,8 @@ static int z2m_parse(const struct heater_preset *hp, const char *topic, const ch
 			return r;
 		r = parse_state(root, ret);
 		heater_json_free(root);
+		if (r == 0)
+			timed_on_heard(hp, ret->relay);
 		return r;
 	case T_AVAILABILITY:
 		return parse_availability(data, len, ret);

@@ -179,6 +179,26 @@ static void check_auto_off(struct parser *p, const struct section_spec *spec, si
 		     h->name, value, least, confirm, every);
 }
 
+/*
+ * zigbee2mqtt sends auto_off as on_time in tenths of a second in 16 bits:
+ * longer, the ON itself is refused (no heat), so the file is.
+ */
+static void check_on_time(struct parser *p, const struct section_spec *spec, size_t i,
+			  const struct config_heater *h)
+{
+	unsigned long long most = HEATER_ZIGBEE2MQTT_ON_TIME_MAX_USEC / 1000000ULL;
+	char value[32];
+
+	if (h->type != HEATER_TYPE_ZIGBEE2MQTT ||
+	    h->auto_off_usec <= HEATER_ZIGBEE2MQTT_ON_TIME_MAX_USEC)
+		return;
+	config_format_duration(h->auto_off_usec, value, sizeof(value));
+	parser_error(p, LINE(spec, i, "auto_off") ?: h->line,
+		     "[heater.%s]: 'auto_off' (%s) is more than a zigbee2mqtt plug's on_time can "
+		     "hold: at most %llus (%lluh %llumin %llus); zigbee2mqtt refuses a longer ON",
+		     h->name, value, most, most / 3600, most / 60 % 60, most % 60);
+}
+
 static void check_heater(struct parser *p, const struct section_spec *spec, size_t i,
 			 const struct config_heater *h)
 {
@@ -200,8 +220,10 @@ static void check_heater(struct parser *p, const struct section_spec *spec, size
 	else if (h->type != HEATER_TYPE_GENERIC && !h->topic)
 		parser_error(p, h->line, "[heater.%s] of type %s needs 'topic'", h->name,
 			     config_heater_type_names[h->type]);
-	else
+	else {
 		check_auto_off(p, spec, i, h);
+		check_on_time(p, spec, i, h);
+	}
 }
 
 /* The line of the first of @keys of [heating] the file sets: a check of two keys names one set. */

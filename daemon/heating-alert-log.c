@@ -262,7 +262,8 @@ static void what_ends_it(const struct stage *s, char *buf, size_t size)
 {
 	char after[32];
 
-	if (s->params.type == HEATER_TYPE_GENERIC || s->params.auto_off_usec == 0) {
+	if (s->params.type == HEATER_TYPE_GENERIC || s->params.auto_off_usec == 0 ||
+	    (s->heater && !heater_preset_has_dead_man(heater_preset(s->heater)))) {
 		snprintf(buf, size,
 			 ", and the plug has no auto-off from bedroomd (its own timer, if set, "
 			 "ends it)");

@@ -25,15 +25,21 @@ static void test_subscriptions(void **state)
 {
 	struct heater_preset *hp = tasmota(0);
 	/* The answer to a command first: the journal names it when none comes. */
-	const char *want[] = { "stat/plug/RESULT", "tele/plug/LWT", "tele/plug/STATE",
-			       "tele/plug/SENSOR", "stat/plug/POWER" };
+	/* POWER is relay 1: a plug with more relays, or SetOption26 1, answers POWER1. */
+	const char *want[] = { "stat/plug/RESULT", "tele/plug/LWT",   "tele/plug/STATE",
+			       "tele/plug/SENSOR", "stat/plug/POWER", "stat/plug/POWER1" };
 
 	assert_int_equal(heater_preset_type(hp), HEATER_TYPE_TASMOTA);
 	assert_true(heater_preset_has_dead_man(hp));
-	assert_int_equal(heater_preset_n_subscriptions(hp), 5);
-	for (unsigned i = 0; i < 5; i++)
+	assert_int_equal(heater_preset_n_subscriptions(hp), 6);
+	for (unsigned i = 0; i < 6; i++)
 		assert_string_equal(heater_preset_subscription(hp, i), want[i]);
-	assert_null(heater_preset_subscription(hp, 5));
+	assert_null(heater_preset_subscription(hp, 6));
+	heater_preset_free(hp);
+
+	hp = tasmota(2);
+	assert_int_equal(heater_preset_n_subscriptions(hp), 5);
+	assert_string_equal(heater_preset_subscription(hp, 4), "stat/plug/POWER2");
 	heater_preset_free(hp);
 
 	hp = tasmota(1);
@@ -49,14 +55,18 @@ static void test_commands(void **state)
 
 	assert_one_command(hp, false, 0, "cmnd/plug/POWER", "OFF");
 	assert_one_command(hp, false, 600 * SEC, "cmnd/plug/POWER", "OFF");
-	assert_one_command(hp, true, 0, "cmnd/plug/POWER", "ON");
+	/*
+	 * Without auto_off, PulseTime 0 with every ON: one left in the plug's flash
+	 * from an earlier auto_off would switch it off by itself.
+	 */
+	assert_one_command(hp, true, 0, "cmnd/plug/Backlog", "PulseTime1 0;Power ON");
 	/* 10 min: 600 s + 100 = 700. */
 	assert_one_command(hp, true, 600 * SEC, "cmnd/plug/Backlog", "PulseTime1 700;Power ON");
 	heater_preset_free(hp);
 
 	hp = tasmota(2);
 	assert_one_command(hp, false, 0, "cmnd/plug/POWER2", "OFF");
-	assert_one_command(hp, true, 0, "cmnd/plug/POWER2", "ON");
+	assert_one_command(hp, true, 0, "cmnd/plug/Backlog", "PulseTime2 0;Power2 ON");
 	assert_one_command(hp, true, 600 * SEC, "cmnd/plug/Backlog", "PulseTime2 700;Power2 ON");
 	heater_preset_free(hp);
 }
@@ -102,6 +112,32 @@ static void test_state(void **state)
 	assert_int_equal(u.relay, HEATER_RELAY_ON);
 	assert_int_equal(u.availability, HEATER_AVAILABILITY_UNKNOWN);
 	assert_false(u.power_known);
+	heater_preset_free(hp);
+}
+
+/*
+ * switch_id 0 (POWER) on a plug that names its relay POWER1: one with a second
+ * relay (Gosund SP112's USB, BlitzWolf with USB) or SetOption26 1. Its answers
+ * confirm.
+ */
+static void test_state_power1(void **state)
+{
+	struct heater_preset *hp = tasmota(0);
+
+	assert_int_equal(preset_relay(hp, "stat/plug/POWER1", "ON"), HEATER_RELAY_ON);
+	assert_int_equal(preset_relay(hp, "stat/plug/POWER1", "OFF"), HEATER_RELAY_OFF);
+	assert_int_equal(preset_relay(hp, "stat/plug/RESULT", "{\"POWER1\":\"ON\"}"),
+			 HEATER_RELAY_ON);
+	assert_int_equal(
+	    preset_relay(hp, "tele/plug/STATE",
+			 "{\"Uptime\":\"0T01:00:00\",\"POWER1\":\"OFF\",\"POWER2\":\"ON\"}"),
+	    HEATER_RELAY_OFF);
+	/* Relay 2 alone is not the heater's. */
+	assert_int_equal(preset_relay(hp, "stat/plug/RESULT", "{\"POWER2\":\"ON\"}"),
+			 HEATER_RELAY_UNKNOWN);
+	assert_int_equal(
+	    heater_preset_parse(hp, "stat/plug/POWER2", "ON", 2, &(struct heater_update){ 0 }),
+	    -ENOENT);
 	heater_preset_free(hp);
 }
 
@@ -281,9 +317,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_subscriptions), cmocka_unit_test(test_commands),
 		cmocka_unit_test(test_pulsetime),     cmocka_unit_test(test_state),
-		cmocka_unit_test(test_state_relays),  cmocka_unit_test(test_availability),
-		cmocka_unit_test(test_power),         cmocka_unit_test(test_bad),
-		cmocka_unit_test(test_params),
+		cmocka_unit_test(test_state_power1),  cmocka_unit_test(test_state_relays),
+		cmocka_unit_test(test_availability),  cmocka_unit_test(test_power),
+		cmocka_unit_test(test_bad),           cmocka_unit_test(test_params),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -96,7 +96,8 @@ static void test_no_dead_man(void **state)
 	assert_int_equal(heater_new(&p, &h), 0);
 	connected(h, T0);
 	d = set(h, true, T0);
-	assert_sent(&d, "cmnd/plug/POWER", "ON");
+	/* No auto-off: PulseTime 0, so none the plug kept from before switches it off. */
+	assert_sent(&d, "cmnd/plug/Backlog", "PulseTime1 0;Power ON");
 	d = receive(h, "stat/plug/POWER", "ON", T0 + SEC);
 	assert_int_equal(d.next_wakeup_usec, HEATER_NO_WAKEUP);
 	heater_free(h);
@@ -515,7 +516,11 @@ static void test_unreadable_reading(void **state)
 	assert_int_equal(heater_new(&p, &h), 0);
 	connected(h, T0);
 	d = set(h, true, T0);
-	assert_sent(&d, "zigbee2mqtt/plug/set", "{\"state\":\"ON\",\"on_time\":600}");
+	/* Then the state read back (zigbee2mqtt publishes none for on_time). */
+	assert_int_equal(d.n_messages, 2);
+	assert_string_equal(d.messages[0].topic, "zigbee2mqtt/plug/set");
+	assert_string_equal(d.messages[0].payload, "{\"state\":\"ON\",\"on_time\":600}");
+	assert_string_equal(d.messages[1].topic, "zigbee2mqtt/plug/get");
 	d = receive(h, "zigbee2mqtt/plug", "{\"state\":\"ON\",\"power\":null}", T0 + SEC);
 	assert_int_equal(d.state, HEATER_STATE_ON);
 	heater_get_status(h, &st);

@@ -1,15 +1,26 @@
-/* The zigbee2mqtt preset: set with on_time, state JSON, both availability shapes. */
+/*
+ * The zigbee2mqtt preset: set with on_time and the state read back, state
+ * JSON, both availability shapes; a plug that ignores on_time.
+ */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
+#include "actuators/heater.h"
 #include "tests/unit/heater-preset-check.h"
+
+#define GET      "zigbee2mqtt/bedroom/heater plug/get"
+#define READ     "{\"state\":\"\"}"
+#define ON_TIMED "{\"state\":\"ON\",\"on_time\":600}"
+#define ON       "{\"state\":\"ON\"}"
+#define OFF      "{\"state\":\"OFF\"}"
 
 static struct heater_preset *z2m(const char *base)
 {
@@ -21,25 +32,214 @@ static struct heater_preset *z2m(const char *base)
 	return preset_new(&p);
 }
 
+/*
+ * The command for @on: @payload on the set topic under @base, then the read
+ * back of the state on its get topic.
+ */
+static void assert_command(struct heater_preset *hp, const char *base, bool on,
+			   uint64_t auto_off_usec, const char *payload)
+{
+	struct heater_messages m = { 0 };
+	char set[128], get[128];
+
+	snprintf(set, sizeof(set), "%s/bedroom/heater plug/set", base);
+	snprintf(get, sizeof(get), "%s/bedroom/heater plug/get", base);
+	assert_int_equal(heater_preset_command(hp, on, auto_off_usec, &m), 0);
+	assert_int_equal(m.n, 2);
+	assert_string_equal(m.m[0].topic, set);
+	assert_string_equal(m.m[0].payload, payload);
+	assert_string_equal(m.m[1].topic, get);
+	assert_string_equal(m.m[1].payload, READ);
+	heater_messages_clear(&m);
+}
+
 static void test_topics_and_commands(void **state)
 {
 	struct heater_preset *hp = z2m(NULL);
-	const char *set = "zigbee2mqtt/bedroom/heater plug/set";
 
 	assert_int_equal(heater_preset_n_subscriptions(hp), 2);
 	assert_string_equal(heater_preset_subscription(hp, 0), "zigbee2mqtt/bedroom/heater plug");
 	assert_string_equal(heater_preset_subscription(hp, 1),
 			    "zigbee2mqtt/bedroom/heater plug/availability");
-	assert_one_command(hp, true, 0, set, "{\"state\":\"ON\"}");
-	assert_one_command(hp, true, 600 * SEC, set, "{\"state\":\"ON\",\"on_time\":600}");
-	assert_one_command(hp, false, 600 * SEC, set, "{\"state\":\"OFF\"}");
-	assert_one_command(hp, false, 0, set, "{\"state\":\"OFF\"}");
+	assert_true(heater_preset_has_dead_man(hp));
+	assert_command(hp, "zigbee2mqtt", true, 0, ON);
+	assert_command(hp, "zigbee2mqtt", true, 600 * SEC, ON_TIMED);
+	assert_command(hp, "zigbee2mqtt", false, 600 * SEC, OFF);
+	assert_command(hp, "zigbee2mqtt", false, 0, OFF);
+	/* zigbee2mqtt sends on_time in tenths of a second in 16 bits: 6553 s at most. */
+	assert_command(hp, "zigbee2mqtt", true, 6553 * SEC + 999999,
+		       "{\"state\":\"ON\",\"on_time\":6553}");
+	assert_command(hp, "zigbee2mqtt", true, 12 * 3600 * SEC,
+		       "{\"state\":\"ON\",\"on_time\":6553}");
 	heater_preset_free(hp);
 
 	hp = z2m("z2m");
-	assert_one_command(hp, true, 1, "z2m/bedroom/heater plug/set",
-			   "{\"state\":\"ON\",\"on_time\":1}");
+	assert_command(hp, "z2m", true, 1, "{\"state\":\"ON\",\"on_time\":1}");
 	heater_preset_free(hp);
+}
+
+/* The read back's answer is a state report like any other, on the same topic. */
+static void test_readback_is_a_state_report(void **state)
+{
+	struct heater_preset *hp = z2m(NULL);
+	const char *t = "zigbee2mqtt/bedroom/heater plug";
+	struct heater_update u;
+
+	assert_command(hp, "zigbee2mqtt", true, 600 * SEC, ON_TIMED);
+	assert_int_equal(
+	    preset_parse(hp, t, "{\"state\":\"ON\",\"power\":1480,\"linkquality\":90}", &u), 0);
+	assert_int_equal(u.relay, HEATER_RELAY_ON);
+	assert_true(u.power_known);
+	assert_float_equal(u.power_w, 1480.0, 0);
+	assert_true(heater_preset_has_dead_man(hp));
+	heater_preset_free(hp);
+}
+
+/*
+ * A plug that ignores On With Timed Off answers the read back OFF: twice in a
+ * row, and it gets plain ON from then on, without the dead-man it ignores.
+ */
+static void test_on_time_ignored(void **state)
+{
+	struct heater_preset *hp = z2m(NULL);
+	const char *t = "zigbee2mqtt/bedroom/heater plug";
+
+	assert_command(hp, "zigbee2mqtt", true, 600 * SEC, ON_TIMED);
+	assert_int_equal(preset_relay(hp, t, OFF), HEATER_RELAY_OFF);
+	/* Another report of the same (a power reading) is the same answer, not a second. */
+	assert_int_equal(preset_relay(hp, t, "{\"state\":\"OFF\",\"power\":0}"), HEATER_RELAY_OFF);
+	assert_true(heater_preset_has_dead_man(hp));
+	assert_command(hp, "zigbee2mqtt", true, 600 * SEC, ON_TIMED);
+	assert_int_equal(preset_relay(hp, t, OFF), HEATER_RELAY_OFF);
+	assert_false(heater_preset_has_dead_man(hp));
+	assert_command(hp, "zigbee2mqtt", true, 600 * SEC, ON);
+	assert_int_equal(preset_relay(hp, t, ON), HEATER_RELAY_ON);
+	/* It stays so, whatever the plug says next. */
+	assert_command(hp, "zigbee2mqtt", true, 600 * SEC, ON);
+	assert_command(hp, "zigbee2mqtt", false, 600 * SEC, OFF);
+	assert_false(heater_preset_has_dead_man(hp));
+	heater_preset_free(hp);
+}
+
+/*
+ * A plug that takes on_time keeps it: a report of the old state already on its
+ * way before the ON (OFF), then ON; OFF after an OFF command, or after ON was
+ * reported (its button, its dead-man), says nothing of on_time.
+ */
+static void test_on_time_kept(void **state)
+{
+	struct heater_preset *hp = z2m(NULL);
+	const char *t = "zigbee2mqtt/bedroom/heater plug";
+
+	for (int i = 0; i < 3; i++) {
+		assert_command(hp, "zigbee2mqtt", true, 600 * SEC, ON_TIMED);
+		assert_int_equal(preset_relay(hp, t, "{\"state\":\"OFF\",\"power\":0}"),
+				 HEATER_RELAY_OFF);
+		assert_int_equal(preset_relay(hp, t, ON), HEATER_RELAY_ON);
+	}
+	assert_int_equal(preset_relay(hp, t, OFF), HEATER_RELAY_OFF);
+	assert_command(hp, "zigbee2mqtt", false, 0, OFF);
+	assert_int_equal(preset_relay(hp, t, OFF), HEATER_RELAY_OFF);
+	assert_command(hp, "zigbee2mqtt", true, 600 * SEC, ON_TIMED);
+	assert_int_equal(preset_relay(hp, t, ON), HEATER_RELAY_ON);
+	assert_int_equal(preset_relay(hp, t, OFF), HEATER_RELAY_OFF);
+	assert_command(hp, "zigbee2mqtt", true, 600 * SEC, ON_TIMED);
+	assert_int_equal(preset_relay(hp, t, ON), HEATER_RELAY_ON);
+	/* Without on_time (auto_off 0) there is nothing to learn. */
+	assert_command(hp, "zigbee2mqtt", true, 0, ON);
+	assert_int_equal(preset_relay(hp, t, OFF), HEATER_RELAY_OFF);
+	assert_command(hp, "zigbee2mqtt", true, 0, ON);
+	assert_int_equal(preset_relay(hp, t, OFF), HEATER_RELAY_OFF);
+	assert_true(heater_preset_has_dead_man(hp));
+	assert_command(hp, "zigbee2mqtt", true, 600 * SEC, ON_TIMED);
+	heater_preset_free(hp);
+}
+
+/* A plug tracker of a zigbee2mqtt plug "plug" (auto_off 10 min, confirm_timeout 15 s). */
+static struct heater *tracker(void)
+{
+	struct heater_params p;
+	struct heater_decision d;
+	struct heater *h = NULL;
+
+	heater_params_init(&p, HEATER_TYPE_ZIGBEE2MQTT);
+	p.topic = "plug";
+	assert_int_equal(heater_new(&p, &h), 0);
+	heater_connection(h, true, 0, &d);
+	return h;
+}
+
+static void assert_sent(const struct heater_decision *d, const char *payload)
+{
+	assert_int_equal(d->n_messages, 2);
+	assert_string_equal(d->messages[0].topic, "zigbee2mqtt/plug/set");
+	assert_string_equal(d->messages[0].payload, payload);
+	assert_string_equal(d->messages[1].topic, "zigbee2mqtt/plug/get");
+	assert_string_equal(d->messages[1].payload, READ);
+}
+
+static struct heater_decision said(struct heater *h, const char *payload, uint64_t now)
+{
+	struct heater_decision d;
+
+	assert_int_equal(heater_receive(h, "zigbee2mqtt/plug", payload, strlen(payload), now, &d),
+			 0);
+	return d;
+}
+
+/*
+ * zigbee2mqtt publishes no state for an ON with on_time, and a plug whose relay
+ * does not change reports nothing: the keep-alive is confirmed by the read back
+ * alone. Without it, heater_unconfirmed every heating stretch.
+ */
+static void test_keep_alive_confirmed(void **state)
+{
+	struct heater *h = tracker();
+	struct heater_decision d;
+
+	heater_set(h, true, SEC, &d);
+	assert_sent(&d, ON_TIMED);
+	d = said(h, ON, 2 * SEC);
+	assert_int_equal(d.state, HEATER_STATE_ON);
+	for (uint64_t t = 301 * SEC; t < 3600 * SEC; t += 300 * SEC) {
+		heater_tick(h, t, &d);
+		assert_sent(&d, ON_TIMED);
+		d = said(h, ON, t + SEC);
+		heater_tick(h, t + 60 * SEC, &d);
+		assert_int_equal(d.alerts_active, 0);
+		assert_int_equal(d.n_messages, 0);
+	}
+	heater_free(h);
+}
+
+/*
+ * A plug that ignores on_time stays off: after two answers OFF it gets plain
+ * ON, which it takes, within the retries: no heater_unconfirmed, and its
+ * keep-alive is plain ON too.
+ */
+static void test_on_time_ignored_heats(void **state)
+{
+	struct heater *h = tracker();
+	struct heater_decision d;
+
+	heater_set(h, true, SEC, &d);
+	assert_sent(&d, ON_TIMED);
+	d = said(h, "{\"state\":\"OFF\",\"linkquality\":120}", 2 * SEC);
+	heater_tick(h, 16 * SEC, &d);
+	assert_sent(&d, ON_TIMED);
+	d = said(h, "{\"state\":\"OFF\",\"linkquality\":120}", 17 * SEC);
+	assert_false(heater_preset_has_dead_man(heater_preset(h)));
+	heater_tick(h, 31 * SEC, &d);
+	assert_sent(&d, ON);
+	d = said(h, ON, 32 * SEC);
+	assert_int_equal(d.state, HEATER_STATE_ON);
+	assert_int_equal(d.alerts_active, 0);
+	heater_tick(h, 331 * SEC, &d);
+	assert_sent(&d, ON);
+	d = said(h, ON, 332 * SEC);
+	assert_int_equal(d.state, HEATER_STATE_ON);
+	assert_int_equal(d.alerts_active, 0);
+	heater_free(h);
 }
 
 static void test_state(void **state)
@@ -156,6 +356,11 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_topics_and_commands),
+		cmocka_unit_test(test_readback_is_a_state_report),
+		cmocka_unit_test(test_on_time_ignored),
+		cmocka_unit_test(test_on_time_kept),
+		cmocka_unit_test(test_keep_alive_confirmed),
+		cmocka_unit_test(test_on_time_ignored_heats),
 		cmocka_unit_test(test_state),
 		cmocka_unit_test(test_availability),
 		cmocka_unit_test(test_bad),

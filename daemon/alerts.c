@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "actuators/heater.h"
+#include "control/thermostat.h"
 #include "daemon/clock.h"
 #include "daemon/event-source.h"
 #include "daemon/log.h"
@@ -452,6 +454,85 @@ char *alerts_active_text(const struct alerts *a)
 	return text;
 }
 
+/*
+ * The kinds of alert bedroomd raises (notices are never active, so never
+ * restored): the heaters' and the thermostat's, named by their modules, and
+ * the daemon's own, named where they are raised. A kind added there is added
+ * here, or an alert of it is not carried over a restart.
+ */
+static const char *const daemon_alert_kinds[] = {
+	"sensor_stale",   /* daemon/room.c: a thermometer gone quiet */
+	"input_failed",   /* daemon/inputs.c: a GPIO input that cannot be read */
+	"store_failed",   /* daemon/store-guard.c, cramp-log.c, reminders.c */
+	"store_io_error", /* daemon/store-guard.c */
+};
+
+static bool kind_known(const char *kind)
+{
+	for (size_t i = 0; i < sizeof(daemon_alert_kinds) / sizeof(daemon_alert_kinds[0]); i++)
+		if (strcmp(kind, daemon_alert_kinds[i]) == 0)
+			return true;
+	for (int i = 0; i < _HEATER_ALERT_MAX; i++)
+		if (strcmp(kind, heater_alert_to_string((enum heater_alert) i)) == 0)
+			return true;
+	for (int i = 0; i < _THERMOSTAT_ALERT_MAX; i++)
+		if (strcmp(kind, thermostat_alert_to_string((enum thermostat_alert) i)) == 0)
+			return true;
+	return false;
+}
+
+static int two_digits(const char *p)
+{
+	return (p[0] >= '0' && p[0] <= '9' && p[1] >= '0' && p[1] <= '9')
+		   ? (p[0] - '0') * 10 + (p[1] - '0')
+		   : -1;
+}
+
+/*
+ * Whether @since is a time as alerts write it (clock_format_local():
+ * "2026-01-31T03:12:05+01:00"). Not clock_parse_iso8601(): a clock not set
+ * yet, west of UTC, writes 1969, which is still an alert's time.
+ */
+static bool since_is_time(const char *since)
+{
+	int mo, d, h, mi, sec, oh, om;
+
+	if (strlen(since) != 25 || two_digits(since) < 0 || two_digits(since + 2) < 0 ||
+	    since[4] != '-' || since[7] != '-' || since[10] != 'T' || since[13] != ':' ||
+	    since[16] != ':' || (since[19] != '+' && since[19] != '-') || since[22] != ':')
+		return false;
+	mo = two_digits(since + 5);
+	d = two_digits(since + 8);
+	h = two_digits(since + 11);
+	mi = two_digits(since + 14);
+	sec = two_digits(since + 17);
+	oh = two_digits(since + 20);
+	om = two_digits(since + 23);
+	return mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h >= 0 && h <= 23 && mi >= 0 &&
+	       mi <= 59 && sec >= 0 && sec <= 60 && oh >= 0 && oh <= 23 && om >= 0 && om <= 59;
+}
+
+/*
+ * Whether an alert read back (from the store, or from the last run's state
+ * retained on the broker, which anyone may publish) is one bedroomd could have
+ * raised: a kind it knows and a "since" it wrote. A source it does not have
+ * now is let through: not seen again, it is cleared after its check.
+ */
+static bool restorable(const char *kind, const char *source, const char *since)
+{
+	if (!kind_known(kind)) {
+		log_debug("alerts: not restoring an alert of unknown kind '%s' from '%s'", kind,
+			  source);
+		return false;
+	}
+	if (!since_is_time(since)) {
+		log_debug("alerts: not restoring '%s' of '%s': its since '%s' is no time", kind,
+			  source, since);
+		return false;
+	}
+	return true;
+}
+
 int alerts_restore(struct alerts *a, const char *text, alerts_recheck_fn recheck, void *userdata)
 {
 	uint64_t now = clock_monotonic_usec();
@@ -474,7 +555,8 @@ int alerts_restore(struct alerts *a, const char *text, alerts_recheck_fn recheck
 		const char *source = json_string_value(json_object_get(item, "source"));
 		const char *since = json_string_value(json_object_get(item, "since"));
 
-		if (!kind || !source || !since || find(a, kind, source))
+		if (!kind || !source || !since || find(a, kind, source) ||
+		    !restorable(kind, source, since))
 			continue;
 		if (n == RESTORE_MAX) {
 			log_warning("alerts: restoring only the first %d of %zu", RESTORE_MAX,

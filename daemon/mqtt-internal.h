@@ -37,6 +37,13 @@ struct mqtt_resolver;
 #define MQTT_READ_BATCH 32U
 
 /*
+ * "online" published again on <base>/availability at most this often: another
+ * client that keeps writing "offline" there (a second bedroomd with our
+ * node_id) must not make us publish at its pace.
+ */
+#define MQTT_AVAILABILITY_FIX_USEC (10ULL * 1000000ULL)
+
+/*
  * A filter subscribed on this connection whose SUBACK is awaited, or that the
  * broker refused (said once a connection). One per filter: a SUBSCRIBE sent
  * again for it replaces the mid awaited.
@@ -97,7 +104,7 @@ struct mqtt {
 	 * OpenSSL errors included); "" until it says something.
 	 */
 	char attempt_error[256];
-	char unreachable[256]; /* the cause last reported at warning; "" once connected */
+	char unreachable[512]; /* the cause last reported at warning; "" once connected */
 	bool tcp_established;  /* the broker's host accepted this attempt's TCP connection */
 	int offline_mid;
 
@@ -128,6 +135,20 @@ struct mqtt {
 	 */
 	struct mqtt_suback *subacks;
 	size_t n_subacks;
+
+	/*
+	 * <base>/availability as the broker has it: "online" published again when
+	 * another client writes anything else there while we are connected (see
+	 * on_availability() in mqtt.c).
+	 */
+	struct mqtt_slot *availability_slot;
+	bool availability_echoed;         /* this connection's "online" came back to us */
+	bool availability_warned;         /* another writer was said (once a run) */
+	uint64_t availability_fixed_usec; /* CLOCK_MONOTONIC: "online" last sent again */
+	sd_event_source
+	    *availability_timer; /* the next one, at most one a MQTT_AVAILABILITY_FIX_USEC */
+	/* The last failure was out of memory while reading (a message too large): said once. */
+	bool nomem_warned;
 };
 
 /* Lets libmosquitto's socket be polled for writing when it has something to send. */

@@ -110,6 +110,23 @@ static void say_no_connack(const struct mqtt *m, char *buf, size_t size)
 				     "port no MQTT broker?");
 }
 
+/*
+ * libmosquitto could not read a message for want of memory: it takes a whole
+ * message into memory (twice) before we can see it is over MQTT_MESSAGE_MAX,
+ * and a huge one (a retained one comes again at every connection) fails the
+ * read. Only the broker can refuse it before it reaches us.
+ */
+static void say_too_large(char *buf, size_t size)
+{
+	snprintf(buf, size,
+		 "a message from the broker was too large to read (out of memory; bedroomd takes "
+		 "%d bytes at most): set message_size_limit in the broker's mosquitto.conf "
+		 "(65536, or 1048576 for zigbee2mqtt's bridge/devices of a large network) and find "
+		 "who publishes it (mosquitto_sub -t '#' -F '%%t %%l' prints each topic and "
+		 "length; clear a retained one: mosquitto_pub -r -n -t TOPIC)",
+		 MQTT_MESSAGE_MAX);
+}
+
 void mqtt_attempt_failed(struct mqtt *m, int error)
 {
 	char reason[sizeof(m->unreachable)];
@@ -126,6 +143,8 @@ void mqtt_attempt_failed(struct mqtt *m, int error)
 		snprintf(reason, sizeof(reason), "%s", early);
 	else if (no_connack(m, error))
 		say_no_connack(m, reason, sizeof(reason));
+	else if (error == -ENOMEM)
+		say_too_large(reason, sizeof(reason));
 	else if (m->attempt_error[0])
 		snprintf(reason, sizeof(reason), "%s", m->attempt_error);
 	else if (error)
@@ -172,6 +191,7 @@ void mqtt_connection_held(struct mqtt *m)
 	m->failures = 0;
 	m->short_connections = 0;
 	m->short_warned = false;
+	m->nomem_warned = false;
 }
 
 /*
@@ -184,9 +204,32 @@ void mqtt_connection_held(struct mqtt *m)
  */
 void mqtt_connection_lost(struct mqtt *m, int error, uint64_t lasted_usec)
 {
-	char silent[96];
+	char silent[96], large[512];
 	const char *why = error ? strerror(-error) : "the broker closed it";
 	double lasted_s = (double) lasted_usec / 1e6;
+
+	/*
+	 * Not the broker's doing, nor another client's: said once until a
+	 * connection holds, without the client_id hint. A retained one comes at
+	 * every connection: the connections stay short and the back-off grows.
+	 */
+	if (error == -ENOMEM) {
+		say_too_large(large, sizeof(large));
+		if (lasted_usec >= SHORT_CONNECTION_USEC)
+			mqtt_connection_held(m);
+		else
+			m->short_connections++;
+		if (m->nomem_warned)
+			log_debug("connection to MQTT broker %s:%d lost again %.0f s after "
+				  "connecting: out of memory while reading",
+				  m->host, m->port, lasted_s);
+		else
+			log_warning(
+			    "connection to MQTT broker %s:%d lost %.0f s after connecting: %s",
+			    m->host, m->port, lasted_s, large);
+		m->nomem_warned = true;
+		return;
+	}
 
 	if (error == -ETIMEDOUT) {
 		/* libmosquitto's keepalive: nothing reset it, nothing came (a broker stopped, Wi-Fi

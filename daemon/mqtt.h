@@ -11,7 +11,7 @@
  * devices' payloads are a few hundred bytes. A larger one is dropped as it
  * arrives, before it is copied, with a (rate-limited) warning. libmosquitto
  * 2.0 has no option to refuse it earlier (no client-side maximum for incoming
- * packets; see docs/reliability.md for the broker's max_packet_size).
+ * packets; see docs/reliability.md for the broker's message_size_limit).
  */
 #define MQTT_MESSAGE_MAX (64 * 1024)
 

@@ -5,7 +5,9 @@
  * not sent, one for a bedroomd that is offline is and reaches it when it is
  * back; ha-remove takes the device out of Home Assistant and leaves other
  * devices alone; a broker host name that does not resolve is said as such, and
- * one that never answers the connection within bedroomctl's time.
+ * one that never answers the connection within bedroomctl's time; with the
+ * README's credential setup (no password_file) bedroomctl warns, says that it
+ * sent no password and how to give it one, and logs the cramp given it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tests/integration/harness.h"
@@ -29,6 +32,7 @@ struct fixture {
 	struct daemon daemon;
 	struct client *client;
 	char base[64];
+	char dir[64]; /* a test's own files (the broker's passwords), or "" */
 };
 
 static int teardown(void **state)
@@ -36,7 +40,21 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 
 	harness_teardown(f->client, &f->daemon, &f->broker);
+	remove_tree(f->dir);
 	free(f);
+	return 0;
+}
+
+/* For a test that makes its own broker and daemon. */
+static int setup_nothing(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return -1;
+	*state = f;
+	f->daemon.notify_fd = -1;
+	snprintf(f->base, sizeof(f->base), "bedroomd/ctl%d", (int) getpid());
 	return 0;
 }
 
@@ -269,6 +287,106 @@ static void test_cramp_while_offline_is_logged_when_back(void **state)
 	assert_non_null(client_wait(f->client, topic, "~\"note\":\"while away\"", 15000));
 }
 
+#define USER     "bedroom"
+#define PASSWORD "bedroom-pw"
+/* mosquitto_passwd's line for USER and PASSWORD: PBKDF2-SHA512, 101 iterations, salt
+ * "bedroomdtest". */
+#define PASSWORD_LINE                                                                              \
+	USER ":$7$101$YmVkcm9vbWR0ZXN0$aQhMlr5Ykl/"                                                \
+	     "fvNfmMoYATxI+2FdxgXytxFiO7Xv4XGP2LedwbiV3rY2CO4hz"                                   \
+	     "sRrALAPuCtpLiYFKPW9oeNQ24A==\n"
+
+static void write_file(const char *dir, const char *name, const char *text, char *path, size_t size)
+{
+	FILE *file;
+
+	snprintf(path, size, "%s/%s", dir, name);
+	file = fopen(path, "we");
+	assert_non_null(file);
+	fputs(text, file);
+	assert_int_equal(fclose(file), 0);
+}
+
+/*
+ * The README's credential setup: username set, no password_file, the password
+ * a systemd credential the service loads (LoadCredential=mqtt-password:...).
+ * bedroomctl, not the service, has no $CREDENTIALS_DIRECTORY: it sent no
+ * password, said nothing, and blamed the broker ("once the broker is back,
+ * ... logs it"): trying again failed the same way, the cramp was lost. It
+ * must warn at load, say that it sent no password and what to do, and, given
+ * the credential's directory, log the cramp.
+ */
+static void test_cramp_with_the_services_credential(void **state)
+{
+	struct fixture *f = *state;
+	const char *cramp[] = { "--config", NULL, "cramp", "--leg", "left", NULL };
+	char passwd[128], password[128], ctl_config[128], conf[256], text[1024], db[192];
+	char *out = NULL;
+	int status;
+
+	assert_int_equal(make_temp_dir(f->dir, sizeof(f->dir), "ctl-auth"), 0);
+	/* mosquitto started as root reads its files as the user "mosquitto". */
+	assert_int_equal(chmod(f->dir, 0755), 0);
+	write_file(f->dir, "passwd", PASSWORD_LINE, passwd, sizeof(passwd));
+	assert_int_equal(chmod(passwd, 0644), 0);
+	write_file(f->dir, "mqtt-password", PASSWORD "\n", password, sizeof(password));
+	assert_int_equal(chmod(password, 0600), 0);
+	snprintf(conf, sizeof(conf), "allow_anonymous false\npassword_file %s\n", passwd);
+	assert_int_equal(broker_start_conf(&f->broker, conf), 0);
+	assert_int_equal(daemon_prepare(&f->daemon), 0);
+	snprintf(text, sizeof(text),
+		 "[daemon]\nnode_id = ctl%d\nstate_dir = @STATE_DIR@\n"
+		 "[mqtt]\nhost = 127.0.0.1\nport = %d\nusername = " USER "\npassword_file = %s\n",
+		 (int) getpid(), f->broker.port, password);
+	assert_int_equal(daemon_write_config(&f->daemon, text), 0);
+	assert_int_equal(daemon_start(&f->daemon, NULL), 0);
+	assert_int_equal(daemon_wait_notify(&f->daemon, "READY=1", 10000), 0);
+	assert_int_equal(daemon_wait_log(&f->daemon, "connected to MQTT broker", 10000), 0);
+
+	/* bedroomctl's configuration: the same, with the password as the service's credential. */
+	snprintf(text, sizeof(text),
+		 "[daemon]\nnode_id = ctl%d\nstate_dir = %s\n"
+		 "[mqtt]\nhost = 127.0.0.1\nport = %d\nusername = " USER "\n",
+		 (int) getpid(), f->daemon.state_dir, f->broker.port);
+	write_file(f->dir, "bedroomd.conf", text, ctl_config, sizeof(ctl_config));
+	cramp[1] = ctl_config;
+	assert_int_equal(unsetenv("CREDENTIALS_DIRECTORY"), 0);
+	status = run_program(getenv("BEDROOMCTL"), cramp, &out);
+	if (status != 69 || strstr(out, "once the broker is back") ||
+	    !strstr(out, "bedroomctl: warning: ") ||
+	    !strstr(out, "no password will be sent for user '" USER "'") ||
+	    !strstr(out, "bedroomctl sent no password") ||
+	    !strstr(out, "CREDENTIALS_DIRECTORY=DIR") || !strstr(out, "once bedroomctl is let in"))
+		fail_msg("exit %d; want the warning, 'sent no password' and what to do, not "
+			 "'once the broker is back':\n%s",
+			 status, out);
+	free(out);
+
+	/* With the credential's directory, as the README says: logged. */
+	assert_int_equal(setenv("CREDENTIALS_DIRECTORY", f->dir, 1), 0);
+	status = run_program(getenv("BEDROOMCTL"), cramp, &out);
+	assert_int_equal(unsetenv("CREDENTIALS_DIRECTORY"), 0);
+	if (status != 0 || strstr(out, "warning"))
+		fail_msg("exit %d with the credential:\n%s", status, out);
+	free(out);
+	snprintf(db, sizeof(db), "%s/bedroomd.db", f->daemon.state_dir);
+	for (long long end = now_ms() + 10000; store_count_rows(db, "cramps", "1") != 1;
+	     usleep(100000))
+		if (now_ms() > end)
+			fail_msg("the cramp is not in the store");
+
+	/* A wrong password is said as one, with where it came from. */
+	write_file(f->dir, "mqtt-password", "wrong\n", password, sizeof(password));
+	assert_int_equal(setenv("CREDENTIALS_DIRECTORY", f->dir, 1), 0);
+	status = run_program(getenv("BEDROOMCTL"), cramp, &out);
+	assert_int_equal(unsetenv("CREDENTIALS_DIRECTORY"), 0);
+	if (status != 69 || !strstr(out, "with the password from '") ||
+	    !strstr(out, "/mqtt-password'") || strstr(out, "once the broker is back"))
+		fail_msg("exit %d; want the refused password and where it came from:\n%s", status,
+			 out);
+	free(out);
+}
+
 /* How many non-empty retained configs of this bedroom's node the broker holds. */
 static size_t retained_configs(struct fixture *f, const char *needle)
 {
@@ -351,6 +469,8 @@ int main(void)
 		    test_a_broker_that_never_answers_the_connect_is_said_in_time, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cramp_while_offline_is_logged_when_back, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_cramp_with_the_services_credential,
+						setup_nothing, teardown),
 		cmocka_unit_test_setup_teardown(test_ha_remove_takes_the_device_out, setup,
 						teardown),
 	};

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemon/alerts-carry.h"
 #include "daemon/alerts.h"
 #include "daemon/clock.h"
 
@@ -131,21 +132,76 @@ static void test_bad_text_restores_nothing(void **state)
 	free(now);
 	{
 		/* A flood (a forged retained state): at most 64 restored. */
-		size_t size = 1000 * 64 + 3, len = 1;
+		size_t size = 1000 * 96 + 3, len = 1;
 		char *flood = malloc(size);
 
 		assert_non_null(flood);
 		strcpy(flood, "[");
 		for (int i = 0; i < 1000; i++)
-			len += (size_t) snprintf(
-			    flood + len, size - len,
-			    "%s{\"kind\":\"k%d\",\"source\":\"s\",\"since\":\"x\"}", i ? "," : "",
-			    i);
+			len += (size_t) snprintf(flood + len, size - len,
+						 "%s{\"kind\":\"sensor_stale\",\"source\":\"s%d\","
+						 "\"since\":\"2026-01-01T03:00:00+01:00\"}",
+						 i ? "," : "", i);
 		strcpy(flood + len, "]");
 		assert_int_equal(alerts_restore(a, flood, recheck, NULL), 64);
 		free(flood);
 	}
 	alerts_free(a);
+	sd_event_unref(e);
+}
+
+/*
+ * What comes back is what bedroomd could have raised: garbage retained on
+ * <base>/state (anyone may publish it) planted alerts of any kind with any
+ * "since", published to Home Assistant and kept in the store. An unknown kind
+ * or a "since" that is no time is dropped; a source not configured now is
+ * kept (its check clears it, not seen again), and so is a time written while
+ * the clock was not set yet, west of UTC.
+ */
+static void test_restore_takes_only_known_kinds_and_times(void **state)
+{
+	static const char retained[] =
+	    "{\"started\":\"2026-01-01T02:00:00+01:00\",\"alerts\":["
+	    "{\"kind\":\"zz\",\"source\":\"heater.nope\",\"since\":\"2026-01-01T03:00:00+01:00\"},"
+	    "{\"kind\":\"sensor_stale\",\"source\":\"sensor.bed\",\"since\":\"zz\"},"
+	    "{\"kind\":\"max_on_time\",\"source\":\"heater.x\",\"since\":"
+	    "\"2026-01-01T03:00:00+01:00 and more\"},"
+	    "{\"kind\":\"heater_offline\",\"source\":\"heater.gone\","
+	    "\"since\":\"2026-01-01T03:00:00+01:00\"},"
+	    "{\"kind\":\"input_failed\",\"source\":\"input.bed\","
+	    "\"since\":\"1969-12-31T19:00:05-05:00\"}]}";
+	static const char *const known[] = {
+		"sensor_stale", "over_temperature",   "heating_no_effect",
+		"max_on_time",  "heater_unconfirmed", "heater_offline",
+		"input_failed", "store_failed",       "store_io_error",
+	};
+	sd_event *e = NULL;
+	struct alerts *a = NULL;
+	char *now, text[256];
+
+	(void) state;
+	assert_int_equal(sd_event_new(&e), 0);
+	assert_int_equal(alerts_new(e, "n", &callbacks, NULL, &a), 0);
+	alerts_carry_from_state(a, retained, strlen(retained), "2026-01-02T02:00:00+01:00", recheck,
+				NULL);
+	now = active_text(a);
+	if (strstr(now, "zz") || strstr(now, "heater.nope") || strstr(now, "sensor.bed") ||
+	    strstr(now, "heater.x") || !strstr(now, "heater.gone") || !strstr(now, "input.bed"))
+		fail_msg("restored: %s", now);
+	free(now);
+	alerts_free(a);
+
+	/* Every kind the daemon raises comes back. */
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		assert_int_equal(alerts_new(e, "n", &callbacks, NULL, &a), 0);
+		snprintf(text, sizeof(text),
+			 "[{\"kind\":\"%s\",\"source\":\"s\",\"since\":"
+			 "\"2026-01-01T03:00:00+01:00\"}]",
+			 known[i]);
+		if (alerts_restore(a, text, recheck, NULL) != 1)
+			fail_msg("'%s' not restored", known[i]);
+		alerts_free(a);
+	}
 	sd_event_unref(e);
 }
 
@@ -311,6 +367,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip_confirm_and_clear),
 		cmocka_unit_test(test_bad_text_restores_nothing),
+		cmocka_unit_test(test_restore_takes_only_known_kinds_and_times),
 		cmocka_unit_test(test_reload_rechecks_a_new_heaters_alerts),
 		cmocka_unit_test(test_replay_to_home_assistant),
 		cmocka_unit_test(test_replay_of_a_clear_on_an_unset_clock),

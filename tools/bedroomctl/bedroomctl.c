@@ -144,6 +144,16 @@ static int load_config(const char *path, struct config **ret)
 		free(error);
 		return CONFIG_EXIT_STATUS;
 	}
+	/*
+	 * Loaded, with something worth a warning ("no password will be sent for
+	 * user ..."): said as bedroomd says it, one line each.
+	 */
+	for (const char *line = (*ret)->warnings ? (*ret)->warnings : ""; *line;) {
+		size_t len = strcspn(line, "\n");
+
+		fprintf(stderr, "bedroomctl: warning: %.*s\n", (int) len, line);
+		line += len + (line[len] == '\n');
+	}
 	return 0;
 }
 
@@ -273,14 +283,19 @@ static int cmd_cramp(const char *config_path, int argc, char **argv)
 	r = ctl_mqtt_publish_if_retained(&config->mqtt, availability_topic, STATUS_TIMEOUT_MS,
 					 topic, payload, PUBLISH_TIMEOUT_MS, &availability, &error);
 	if (r < 0) {
-		char later[200];
+		char later[240];
 
-		/* It keeps its time: the same command, once the broker is back, logs it then. */
-		snprintf(later, sizeof(later),
-			 "; the cramp is not logged (once the broker is back, 'bedroomctl cramp "
-			 "--at %.16s%s%s%s%s' logs it at its time)",
-			 when, leg ? " --leg " : "", leg ? leg : "", site ? " --site " : "",
-			 site ? site : "");
+		/*
+		 * It keeps its time: the same command, once the broker is back, logs
+		 * it then. A refused login is no broker that is away: waiting does
+		 * not help, the password does (said before this).
+		 */
+		snprintf(
+		    later, sizeof(later),
+		    "; the cramp is not logged (once %s, 'bedroomctl cramp --at %.16s%s%s%s%s' "
+		    "logs it at its time)",
+		    r == -EACCES ? "bedroomctl is let in" : "the broker is back", when,
+		    leg ? " --leg " : "", leg ? leg : "", site ? " --site " : "", site ? site : "");
 		ctl_mqtt_say_failure(&config->mqtt, error, r, later);
 		r = EXIT_UNAVAILABLE;
 		goto out;

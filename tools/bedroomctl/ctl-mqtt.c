@@ -32,8 +32,9 @@ struct session {
 	int64_t quiet_until; /* the sweep is over when nothing came until then */
 	int quiet_ms;
 	unsigned n_acked;
-	const char *ca_file;   /* TLS: the first error libmosquitto logs is explained */
-	const char *cert_file; /* a client certificate is sent */
+	const char *ca_file;              /* TLS: the first error libmosquitto logs is explained */
+	const char *cert_file;            /* a client certificate is sent */
+	const struct config_mqtt *config; /* what was sent, for a refusal */
 };
 
 /*
@@ -44,6 +45,55 @@ static char tls_error[256];
 
 /* No errno says it: errno_from_mosq() makes it "No route to host". */
 static const char cannot_resolve[] = "cannot resolve the host name";
+
+/*
+ * Why the broker refused the connection (its CONNACK), with what bedroomctl
+ * sent: a refusal for want of a password is no broker that is away, and
+ * trying again later fails the same way. Empty: not refused.
+ */
+static char refused_error[768];
+
+/* The credential the service gets from LoadCredential= (config/config-secret.c reads it). */
+#define CREDENTIAL_NAME "mqtt-password"
+
+/* Says in refused_error why the broker refused @m's user with CONNACK @code. */
+static void say_refused(const struct config_mqtt *m, int code)
+{
+	const char *why = mosquitto_connack_string(code);
+	const char *dir = getenv("CREDENTIALS_DIRECTORY");
+
+	if (code != 4 && code != 5) /* not "bad user name or password", not "not authorised" */
+		snprintf(refused_error, sizeof(refused_error),
+			 "the broker refused the connection: %s", why);
+	else if (!m->username)
+		snprintf(refused_error, sizeof(refused_error),
+			 "the broker refused the connection: %s: bedroomctl sent no user name "
+			 "(username in [mqtt] of the configuration)",
+			 why);
+	else if (!m->password && dir && *dir)
+		snprintf(refused_error, sizeof(refused_error),
+			 "the broker refused user '%s': %s: bedroomctl sent no password (no "
+			 "password_file in [mqtt], and no %s in $CREDENTIALS_DIRECTORY '%s')",
+			 m->username, why, CREDENTIAL_NAME, dir);
+	else if (!m->password)
+		snprintf(refused_error, sizeof(refused_error),
+			 "the broker refused user '%s': %s: bedroomctl sent no password: there is "
+			 "no password_file in [mqtt], and a credential the service loads "
+			 "(LoadCredential=%s:FILE) is the service's only. Run bedroomctl with it: "
+			 "sudo env CREDENTIALS_DIRECTORY=DIR bedroomctl ..., DIR the directory of "
+			 "that FILE, named %s (README: Security); or set password_file to a file "
+			 "root can read",
+			 m->username, why, CREDENTIAL_NAME, CREDENTIAL_NAME);
+	else
+		snprintf(refused_error, sizeof(refused_error),
+			 "the broker refused user '%s' with the password from '%s%s%s': %s (is it "
+			 "the password the broker has for that user?)",
+			 m->username,
+			 m->password_file ? m->password_file
+			 : dir            ? dir
+					  : "",
+			 m->password_file ? "" : "/", m->password_file ? "" : CREDENTIAL_NAME, why);
+}
 
 static int64_t now_ms(void)
 {
@@ -154,8 +204,10 @@ static int run_until(struct mosquitto *mosq, struct session *s, int64_t deadline
 		}
 		rc = mosquitto_loop(mosq, 100, 1);
 		if (s->connack > 0) {
-			*ret_error = "the broker refused the connection (user name or password?)";
-			return -EACCES;
+			say_refused(s->config, s->connack);
+			*ret_error = refused_error;
+			/* A refused login is no broker that is away: the caller says so. */
+			return s->connack == 4 || s->connack == 5 ? -EACCES : -ECONNREFUSED;
 		}
 		if (rc != MOSQ_ERR_SUCCESS) {
 			*ret_error = tls_error[0] ? tls_error
@@ -236,6 +288,8 @@ static int open_session(const struct config_mqtt *m, struct session *s, int time
 	int rc;
 
 	mosquitto_lib_init();
+	s->config = m;
+	refused_error[0] = '\0';
 	mosq = mosquitto_new(NULL, true, s);
 	if (!mosq) {
 		*ret_error = "out of memory";
@@ -442,7 +496,8 @@ void ctl_mqtt_say_failure(const struct config_mqtt *m, const char *error, int r,
 	if (!error)
 		error = "cannot talk to the broker";
 	/* What TLS said, or why the broker ended it, is the whole cause: no errno after it. */
-	if (error == cannot_resolve || error == tls_error || explained(error))
+	if (error == cannot_resolve || error == tls_error || error == refused_error ||
+	    explained(error))
 		fprintf(stderr, "bedroomctl: %s:%d: %s%s\n", m->host, m->port, error, tail);
 	else
 		fprintf(stderr, "bedroomctl: %s:%d: %s: %s%s\n", m->host, m->port, error,

@@ -10,7 +10,9 @@ struct config_mqtt;
  * settings (host, port, user, password, TLS). Each connects with a clean
  * session of its own, does one thing, and disconnects; each gives up after
  * @timeout_ms. Return 0, or -ETIMEDOUT, -ECONNREFUSED, -EACCES, ... with a
- * message for the user in *ret_error (static).
+ * message for the user in *ret_error (static). -EACCES: the broker refused the
+ * user name or password (the message says what was sent, and from where):
+ * trying again later fails the same way.
  */
 
 /*

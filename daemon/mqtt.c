@@ -334,10 +334,10 @@ static void on_availability(const struct mqtt_message *msg, void *userdata)
 	m->availability_warned = true;
 	now = clock_monotonic_usec();
 	next = m->availability_fixed_usec + MQTT_AVAILABILITY_FIX_USEC;
-	if (m->availability_fixed_usec == 0 || now >= next)
+	/* Now, or when the last one is 10 s old; a timer that cannot be armed: now, not never. */
+	if (m->availability_fixed_usec == 0 || now >= next ||
+	    event_source_arm_at(m->availability_timer, next) < 0)
 		republish_online(m);
-	else if (event_source_arm_at(m->availability_timer, next) < 0)
-		republish_online(m); /* late rather than never */
 }
 
 static void on_connect(struct mosquitto *mosq, void *userdata, int rc)

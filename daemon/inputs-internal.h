@@ -133,6 +133,21 @@ struct inputs {
 
 /* In inputs-gpio.c. */
 
+/* The wall-clock time of the CLOCK_MONOTONIC @monotonic_usec (in the past). */
+uint64_t inputs_to_realtime(uint64_t monotonic_usec);
+
+/*
+ * Occupancy input @i changed state (@r): since when in bed, kept in the store
+ * for the next start, or taken back from it (inputs-bed.c).
+ */
+void input_track_in_bed_since(struct input *i, const struct bed_occupancy_result *r);
+
+/*
+ * Several mats: in bed when any readable one says so (*@ret_since: since when,
+ * CLOCK_REALTIME), out when every one that knows says so.
+ */
+enum bed_occupancy_state inputs_occupancy(const struct inputs *in, uint64_t *ret_since);
+
 /*
  * Adds the GPIO input @i to the chip @name of @in, setting the chip up (in
  * in->chips, unopened, with its timers, reporting through @cb) on its first

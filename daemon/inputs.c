@@ -10,8 +10,6 @@
 #include "daemon/clock.h"
 #include "daemon/event-source.h"
 #include "daemon/log.h"
-#include "store/settings.h"
-#include "store/store.h"
 
 /* How often a falling movement_per_min is looked at. */
 #define MOVEMENT_TICK_USEC (30 * 1000000ULL)
@@ -22,8 +20,7 @@ static void inputs_changed(struct inputs *in)
 		in->cb->changed(in->userdata);
 }
 
-/* The wall-clock time of the CLOCK_MONOTONIC @monotonic_usec (in the past). */
-static uint64_t to_realtime(uint64_t monotonic_usec)
+uint64_t inputs_to_realtime(uint64_t monotonic_usec)
 {
 	uint64_t mono = clock_monotonic_usec(), real = clock_realtime_usec();
 	uint64_t ago = mono > monotonic_usec ? mono - monotonic_usec : 0;
@@ -57,95 +54,6 @@ static const char *role_name(enum config_input_role role)
 	return "unknown";
 }
 
-/* The settings key of what @i keeps: "in_bed_since.NAME". */
-static int since_key(const struct input *i, char *buf, size_t size)
-{
-	int n = snprintf(buf, size, "in_bed_since.%s", i->cfg->name);
-
-	return n < 0 || (size_t) n >= size ? -ENAMETOOLONG : 0;
-}
-
-/* In bed since when, as the store kept it for @i (Unix seconds); 0: nothing, or not readable. */
-static int64_t kept_since_s(const struct input *i)
-{
-	char key[128], *v = NULL, *end = NULL;
-	long long s;
-
-	if (!i->inputs->store || since_key(i, key, sizeof(key)) < 0 ||
-	    store_setting_get(i->inputs->store, key, &v) < 0)
-		return 0;
-	errno = 0;
-	s = strtoll(v, &end, 10);
-	if (errno != 0 || end == v || *end != '\0' || s < 0)
-		s = 0;
-	free(v);
-	return (int64_t) s;
-}
-
-/* Keeps in the store that @i says in bed since @since_s (Unix seconds); 0: forgets it. */
-static void keep_since(struct input *i, int64_t since_s)
-{
-	char key[128], value[24];
-	int r;
-
-	if (!i->inputs->store)
-		return;
-	r = since_key(i, key, sizeof(key));
-	if (r >= 0 && since_s > 0) {
-		snprintf(value, sizeof(value), "%lld", (long long) since_s);
-		r = store_setting_set(i->inputs->store, key, value);
-	} else if (r >= 0) {
-		r = store_setting_delete(i->inputs->store, key);
-	}
-	if (r < 0)
-		log_warning("%s: since when in bed is not kept in the store (%s): a restart "
-			    "tonight starts it afresh, ignoring",
-			    i->source, store_strerror(r));
-}
-
-/*
- * The state of @i changed: in bed since when. First known after a start (or
- * after its chip came back) as in bed, the store's record of the time may go
- * further back than the input can; every change is kept there for the next
- * start. A wall clock that is not set dates nothing: its record is dropped.
- */
-static void track_in_bed_since(struct input *i, const struct bed_occupancy_result *r)
-{
-	uint64_t now = clock_realtime_usec(), own = to_realtime(r->since_usec);
-	bool clock_set =
-	    clock_wall_is_set((int64_t) (now / 1000000), CLOCK_TIMESYNC_DIR, CLOCK_RTC_DIR);
-	int64_t since;
-	char when[40];
-
-	i->resumed_since_usec = 0;
-	switch (r->state) {
-	case BED_OCCUPANCY_STATE_UNKNOWN:
-		return; /* the chip went away: the record holds for when it is back */
-	case BED_OCCUPANCY_STATE_OUT:
-		keep_since(i, 0);
-		return;
-	case BED_OCCUPANCY_STATE_IN:
-		break;
-	}
-	if (!clock_set) {
-		keep_since(i, 0);
-		return;
-	}
-	since = (int64_t) (own / 1000000);
-	if (r->before == BED_OCCUPANCY_STATE_UNKNOWN) {
-		since = bed_occupancy_resume_since_s(r->state, since, kept_since_s(i),
-						     (int64_t) (now / 1000000), clock_set);
-		if (since < (int64_t) (own / 1000000)) {
-			i->resumed_since_usec = (uint64_t) since * 1000000ULL;
-			if (clock_format_local(i->resumed_since_usec, when, sizeof(when)) < 0)
-				when[0] = '\0';
-			log_info("%s: in bed since %s, as kept from before", i->source, when);
-			return; /* the record says so already */
-		}
-	}
-	keep_since(i, since);
-}
-
 static void apply_occupancy(struct input *i, struct bed_occupancy_result r)
 {
 	if (r.changed) {
@@ -153,7 +61,7 @@ static void apply_occupancy(struct input *i, struct bed_occupancy_result r)
 			log_info("%s: in bed", i->source);
 		else if (r.state == BED_OCCUPANCY_STATE_OUT)
 			log_info("%s: out of bed", i->source);
-		track_in_bed_since(i, &r);
+		input_track_in_bed_since(i, &r);
 		inputs_changed(i->inputs);
 	}
 	if (r.wake_usec == BED_OCCUPANCY_NEVER) {
@@ -170,7 +78,7 @@ static void report_cramp(struct input *i, uint64_t at_usec)
 		.leg = i->cfg->leg,
 		.source = "button",
 		.input = i->cfg->name,
-		.realtime_usec = to_realtime(at_usec),
+		.realtime_usec = inputs_to_realtime(at_usec),
 		.monotonic_usec = at_usec,
 	};
 
@@ -194,7 +102,7 @@ static void say_faulty(struct input *i)
 static void suspect_cramp(struct input *i, uint64_t at_usec)
 {
 	struct inputs *in = i->inputs;
-	uint64_t since = 0, now = to_realtime(at_usec);
+	uint64_t since = 0, now = inputs_to_realtime(at_usec);
 	int in_bed = inputs_in_bed(in, &since);
 	const struct inputs_cramp cramp = {
 		.leg = CONFIG_LEG_UNKNOWN,
@@ -673,58 +581,6 @@ static json_t *local_time(uint64_t realtime_usec)
 	return json_string(buf);
 }
 
-/* Since when @i says in bed (CLOCK_REALTIME): kept from before a restart, or its state's. */
-static uint64_t in_bed_since(const struct input *i)
-{
-	return i->resumed_since_usec ? i->resumed_since_usec
-				     : to_realtime(i->occupancy.state_since_usec);
-}
-
-/*
- * Several mats: in bed when any readable one says so (*@ret_since: since when,
- * CLOCK_REALTIME), out when every one that knows says so.
- */
-static enum bed_occupancy_state occupancy(const struct inputs *in, uint64_t *ret_since)
-{
-	enum bed_occupancy_state occ = BED_OCCUPANCY_STATE_UNKNOWN;
-	uint64_t since = UINT64_MAX;
-
-	for (size_t k = 0; k < in->n_inputs; k++) {
-		const struct input *i = &in->inputs[k];
-
-		/* A mat whose chip failed says nothing: what it said last is not true for good. */
-		if (i->cfg->role != CONFIG_INPUT_ROLE_OCCUPANCY || (i->chip && i->chip->error))
-			continue;
-		if (i->occupancy.state == BED_OCCUPANCY_STATE_IN) {
-			occ = BED_OCCUPANCY_STATE_IN;
-			if (in_bed_since(i) < since)
-				since = in_bed_since(i);
-		} else if (i->occupancy.state == BED_OCCUPANCY_STATE_OUT &&
-			   occ == BED_OCCUPANCY_STATE_UNKNOWN) {
-			occ = BED_OCCUPANCY_STATE_OUT;
-		}
-	}
-	*ret_since = since;
-	return occ;
-}
-
-int inputs_in_bed(const struct inputs *in, uint64_t *ret_since_realtime_usec)
-{
-	uint64_t since;
-
-	switch (occupancy(in, &since)) {
-	case BED_OCCUPANCY_STATE_IN:
-		if (ret_since_realtime_usec)
-			*ret_since_realtime_usec = since;
-		return 1;
-	case BED_OCCUPANCY_STATE_OUT:
-		return 0;
-	case BED_OCCUPANCY_STATE_UNKNOWN:
-		break;
-	}
-	return -ENODATA;
-}
-
 uint64_t inputs_alert_horizon_usec(const struct inputs *in, const char *kind, const char *source)
 {
 	assert(in);
@@ -752,7 +608,7 @@ int inputs_add_state(const struct inputs *in, json_t *state)
 		return -ENOMEM;
 	for (size_t k = 0; k < in->n_inputs; k++)
 		json_object_set_new(list, in->inputs[k].cfg->name, input_state(&in->inputs[k]));
-	occ = occupancy(in, &since);
+	occ = inputs_occupancy(in, &since);
 	json_object_set_new(state, "in_bed",
 			    occ == BED_OCCUPANCY_STATE_UNKNOWN
 				? json_null()

@@ -440,3 +440,14 @@ void heating_raise_or_clear(struct heating *h, unsigned raised, unsigned cleared
 		}
 	}
 }
+
+void heating_say_dead_man_ignored(const struct stage *s, bool had_dead_man)
+{
+	if (!had_dead_man || heater_preset_has_dead_man(heater_preset(s->heater)))
+		return;
+	log_warning("%s: the plug ignores its auto-off (its state read back off twice after ON "
+		    "with on_time): switching it with plain ON until a restart or reload. It has "
+		    "no dead-man now: should bedroomd stop while it is on, it stays on (its "
+		    "keep-alives cannot end it); set an auto-off in the plug itself if it has one",
+		    s->source);
+}

@@ -242,6 +242,14 @@ void heating_log_plug_event(struct stage *s, const struct heater_decision *d, ui
 void heating_log_plug_events_held(struct stage *s, uint64_t now_usec);
 
 /*
+ * The plug of @s showed it ignores its dead-man (a zigbee2mqtt plug that
+ * ignores on_time: its state read back off after ON with on_time) and gets
+ * plain ON from now on, where @had_dead_man was true before its message: said
+ * once, when it happens, with what it costs.
+ */
+void heating_say_dead_man_ignored(const struct stage *s, bool had_dead_man);
+
+/*
  * Whether the plug last said the opposite of what it was told (a press of its
  * own button, a plug that ignores commands); its power, " (1500 W)" or "", in
  * @power.

@@ -362,22 +362,6 @@ static void on_outdoor_message(const struct mqtt_message *msg, void *userdata)
 	heating_outdoor_receive(userdata, msg);
 }
 
-/*
- * The plug showed it ignores its dead-man (a zigbee2mqtt plug that ignores
- * on_time: its state read back off after ON with on_time) and gets plain ON
- * from now on: said once, when it happens, with what it costs.
- */
-static void say_dead_man_ignored(const struct stage *s, bool had)
-{
-	if (!had || heater_preset_has_dead_man(heater_preset(s->heater)))
-		return;
-	log_warning("%s: the plug ignores its auto-off (its state read back off twice after ON "
-		    "with on_time): switching it with plain ON until a restart or reload. It has "
-		    "no dead-man now: should bedroomd stop while it is on, it stays on (its "
-		    "keep-alives cannot end it); set an auto-off in the plug itself if it has one",
-		    s->source);
-}
-
 static void on_plug_message(const struct mqtt_message *msg, void *userdata)
 {
 	struct stage *s = userdata;
@@ -393,7 +377,7 @@ static void on_plug_message(const struct mqtt_message *msg, void *userdata)
 			  strerror(-r));
 		return;
 	}
-	say_dead_man_ignored(s, dead_man);
+	heating_say_dead_man_ignored(s, dead_man);
 	if (carry_out(s, &hd, msg))
 		step(h);
 	else

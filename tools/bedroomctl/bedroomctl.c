@@ -4,9 +4,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <jansson.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,32 +15,16 @@
 #include "config/config.h"
 #include "control/command.h"
 #include "control/cramp-night.h"
-#include "control/cramp-tracker.h"
 #include "control/thermostat-defaults.h"
 #include "tools/bedroomctl/ctl-ha-remove.h"
 #include "tools/bedroomctl/ctl-mqtt.h"
 #include "tools/bedroomctl/ctl-time.h"
+#include "tools/bedroomctl/ctl.h"
 #include "tools/bedroomctl/report.h"
 #include "tools/bedroomctl/status-text.h"
 #include "version.h"
 
-/* Exit statuses, as in sysexits.h. */
-#define EXIT_USAGE       64 /* EX_USAGE */
-#define EXIT_DATAERR     65 /* EX_DATAERR */
-#define EXIT_NOINPUT     66 /* EX_NOINPUT */
-#define EXIT_UNAVAILABLE 69 /* EX_UNAVAILABLE */
-#define EXIT_SOFTWARE    70 /* EX_SOFTWARE */
-#define EXIT_CANTCREAT   73 /* EX_CANTCREAT */
-#define EXIT_IOERR       74 /* EX_IOERR */
-#define EXIT_TEMPFAIL    75 /* EX_TEMPFAIL */
-
-#define NOTE_MAX           200          /* bytes, as the daemon accepts */
-#define AT_PAST_MAX_S      (30 * 86400) /* the daemon refuses older cramps */
-#define AT_FUTURE_MAX_S    300
-#define PUBLISH_TIMEOUT_MS 10000
-#define STATUS_TIMEOUT_MS  3000
-
-static const char usage_text[] =
+const char ctl_usage_text[] =
     "Usage: bedroomctl [--config FILE] COMMAND [OPTIONS]\n"
     "\n"
     "Talks to bedroomd, the bedroom daemon, and reads its cramp log.\n"
@@ -115,217 +97,6 @@ static const char usage_text[] =
     "\n"
     "bedroomd counts and reports; it does not diagnose.\n";
 
-__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "bedroomctl: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nTry 'bedroomctl --help'.\n");
-	return EXIT_USAGE;
-}
-
-/* Loads @path, or the default configuration when NULL (no --config given). */
-static int load_config(const char *path, struct config **ret)
-{
-	char *error = NULL;
-	int r = config_load(path ? path : CONFIG_DEFAULT_PATH, ret, &error);
-
-	if (r < 0) {
-		const char *line = error ? error : strerror(-r);
-
-		/* One line for each problem the file has. */
-		for (size_t len; *line; line += len + (line[len] == '\n')) {
-			len = strcspn(line, "\n");
-			fprintf(stderr, "bedroomctl: %.*s\n", (int) len, line);
-		}
-		free(error);
-		return CONFIG_EXIT_STATUS;
-	}
-	/*
-	 * Loaded, with something worth a warning ("no password will be sent for
-	 * user ..."): said as bedroomd says it, one line each.
-	 */
-	for (const char *line = (*ret)->warnings ? (*ret)->warnings : ""; *line;) {
-		size_t len = strcspn(line, "\n");
-
-		fprintf(stderr, "bedroomctl: warning: %.*s\n", (int) len, line);
-		line += len + (line[len] == '\n');
-	}
-	return 0;
-}
-
-static char *topic_of(const struct config *c, const char *leaf)
-{
-	char *t = NULL;
-
-	if (asprintf(&t, "%s/%s", c->mqtt.base_topic, leaf) < 0)
-		return NULL;
-	return t;
-}
-
-/*
- * Nothing retained under the base topic: no bedroomd uses it on this broker
- * (it keeps its availability retained from its first connection on). Said
- * the same for every command that finds so; @consequence follows it.
- */
-static void say_nothing_retained(const struct config *c, const char *consequence)
-{
-	fprintf(stderr,
-		"bedroomctl: nothing retained under '%s': is bedroomd using this broker and base "
-		"topic (node_id in [daemon], base_topic in [mqtt])?%s\n",
-		c->mqtt.base_topic, consequence);
-}
-
-static int cmd_cramp(const char *config_path, int argc, char **argv)
-{
-	static const struct option options[] = {
-		{ "leg", required_argument, NULL, 'l' }, { "site", required_argument, NULL, 's' },
-		{ "at", required_argument, NULL, 'a' },  { "note", required_argument, NULL, 'n' },
-		{ "dry-run", no_argument, NULL, 'd' },   { "config", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },      {},
-	};
-	const char *leg = NULL, *site = NULL, *at = NULL, *note = NULL, *error = NULL;
-	enum cramp_leg l;
-	enum cramp_site s;
-	struct config *config = NULL;
-	bool dry_run = false;
-	char *topic = NULL, *availability_topic = NULL, *availability = NULL, *payload = NULL;
-	char when[REPORT_TIME_MAX];
-	int64_t now = (int64_t) time(NULL), t = now;
-	json_t *j = NULL;
-	int c, r;
-
-	while ((c = getopt_long(argc, argv, "c:", options, NULL)) >= 0) {
-		switch (c) {
-		case 'l':
-			leg = optarg;
-			break;
-		case 's':
-			site = optarg;
-			break;
-		case 'a':
-			at = optarg;
-			break;
-		case 'n':
-			note = optarg;
-			break;
-		case 'd':
-			dry_run = true;
-			break;
-		case 'c':
-			config_path = optarg;
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return 0;
-		default:
-			return usage_error("%s", "bad option for 'cramp'");
-		}
-	}
-	if (optind < argc)
-		return usage_error("unexpected argument '%s'", argv[optind]);
-	if (leg && (cramp_leg_from_string(leg, &l) < 0 || l == CRAMP_LEG_UNKNOWN))
-		return usage_error("unknown leg '%s': use left or right", leg);
-	if (site && cramp_site_from_string(site, &s) < 0)
-		return usage_error("unknown site '%s': use calf, foot, thigh or buttock", site);
-	if (note && strlen(note) > NOTE_MAX)
-		return usage_error("%s", "the note is longer than 200 bytes");
-	if (at) {
-		r = ctl_time_parse(at, now, &t);
-		if (r == -ENOENT)
-			return usage_error("the time '%s' was skipped by the clock change (summer "
-					   "time began): use the time the clock showed",
-					   at);
-		if (r < 0)
-			return usage_error("bad time '%s': use 2026-01-31T03:10, 03:10 or -20min",
-					   at);
-		if (t > now + AT_FUTURE_MAX_S)
-			return usage_error("the time '%s' is in the future", at);
-		if (t < now - AT_PAST_MAX_S)
-			return usage_error("the time '%s' is more than 30 days ago", at);
-	}
-
-	r = load_config(config_path, &config);
-	if (r != 0)
-		return r;
-	report_format_time(t, ctl_time_local_offset(t), when);
-	/* Fields not given are left out: the daemon's defaults apply. */
-	j = json_pack("{s:s}", "leg", leg ? leg : "unknown");
-	if (j && site)
-		json_object_set_new(j, "site", json_string(site));
-	if (j)
-		json_object_set_new(j, "time", json_string(when));
-	if (j && note)
-		json_object_set_new(j, "note", json_string(note));
-	if (j)
-		json_object_set_new(j, "source", json_string("bedroomctl"));
-	payload = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-	topic = topic_of(config, "cramp");
-	availability_topic = topic_of(config, "availability");
-	if (!payload || !topic || !availability_topic) {
-		fprintf(stderr, "bedroomctl: out of memory\n");
-		r = EXIT_SOFTWARE;
-		goto out;
-	}
-	if (dry_run) {
-		printf("%s %s\n", topic, payload);
-		r = 0;
-		goto out;
-	}
-	/*
-	 * Only to a base topic a bedroomd uses: the broker takes a cramp for any
-	 * topic, and one nobody reads is lost without a word. An "offline" bedroomd
-	 * still gets it: its persistent session keeps QoS 1 messages until it is back.
-	 */
-	r = ctl_mqtt_publish_if_retained(&config->mqtt, availability_topic, STATUS_TIMEOUT_MS,
-					 topic, payload, PUBLISH_TIMEOUT_MS, &availability, &error);
-	if (r < 0) {
-		char later[240];
-
-		/*
-		 * It keeps its time: the same command, once the broker is back, logs
-		 * it then. A refused login is no broker that is away: waiting does
-		 * not help, the password does (said before this).
-		 */
-		snprintf(
-		    later, sizeof(later),
-		    "; the cramp is not logged (once %s, 'bedroomctl cramp --at %.16s%s%s%s%s' "
-		    "logs it at its time)",
-		    r == -EACCES ? "bedroomctl is let in" : "the broker is back", when,
-		    leg ? " --leg " : "", leg ? leg : "", site ? " --site " : "", site ? site : "");
-		ctl_mqtt_say_failure(&config->mqtt, error, r, later);
-		r = EXIT_UNAVAILABLE;
-		goto out;
-	}
-	if (r == 0) {
-		say_nothing_retained(config, " the cramp is not logged");
-		r = EXIT_UNAVAILABLE;
-		goto out;
-	}
-	if (strcmp(availability, "offline") == 0)
-		/* Only the broker holds it now: what that depends on is said (a user trial). */
-		printf("Cramp at %.10s %.5s sent; bedroomd is offline now and logs it when it is "
-		       "back. Until then only the broker %s:%d holds it: a broker restart or power "
-		       "cut before then loses it unless the broker saves queued messages (README: "
-		       "\"Keeping cramps through a broker restart\"). 'bedroomctl report' shows it "
-		       "once logged.\n",
-		       when, when + 11, config->mqtt.host, config->mqtt.port);
-	else
-		printf("Cramp at %.10s %.5s sent to bedroomd.\n", when, when + 11);
-	r = 0;
-out:
-	json_decref(j);
-	free(availability);
-	free(availability_topic);
-	free(payload);
-	free(topic);
-	config_free(config);
-	return r;
-}
-
 static int report_exit_status(int r)
 {
 	switch (r) {
@@ -373,8 +144,8 @@ static int cmd_report(const char *config_path, int argc, char **argv)
 			errno = 0;
 			days = strtoul(optarg, &end, 10);
 			if (errno || *end || optarg[0] < '1' || optarg[0] > '9' || days > 366)
-				return usage_error("bad --days '%s': a number of nights, 1 to 366",
-						   optarg);
+				return ctl_usage_error(
+				    "bad --days '%s': a number of nights, 1 to 366", optarg);
 			break;
 		case 'f':
 			format = optarg;
@@ -387,10 +158,10 @@ static int cmd_report(const char *config_path, int argc, char **argv)
 			break;
 		case 'u':
 			if (ctl_time_parse_date(optarg, &until) < 0)
-				return usage_error("bad date '%s': use YYYY-MM-DD", optarg);
+				return ctl_usage_error("bad date '%s': use YYYY-MM-DD", optarg);
 			/* Nights still to come would be listed as nights without a cramp. */
 			if (until > tonight)
-				return usage_error(
+				return ctl_usage_error(
 				    "the night of %s has not come yet: --until takes "
 				    "tonight or an earlier night",
 				    optarg);
@@ -399,23 +170,23 @@ static int cmd_report(const char *config_path, int argc, char **argv)
 			config_path = optarg;
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
+			fputs(ctl_usage_text, stdout);
 			return 0;
 		default:
-			return usage_error("%s", "bad option for 'report'");
+			return ctl_usage_error("%s", "bad option for 'report'");
 		}
 	}
 	if (optind < argc)
-		return usage_error("unexpected argument '%s'", argv[optind]);
+		return ctl_usage_error("unexpected argument '%s'", argv[optind]);
 	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 &&
 	    strcmp(format, "csv") != 0 && strcmp(format, "pdf") != 0)
-		return usage_error("unknown format '%s': use text, json, csv or pdf", format);
+		return ctl_usage_error("unknown format '%s': use text, json, csv or pdf", format);
 	if (strcmp(format, "pdf") == 0 && !output)
-		return usage_error("%s", "--format pdf needs --output FILE");
+		return ctl_usage_error("%s", "--format pdf needs --output FILE");
 
 	/* With --store alone the configuration is not needed: the night window is the default. */
 	if (!store || config_path) {
-		r = load_config(config_path, &config);
+		r = ctl_load_config(config_path, &config);
 		if (r != 0)
 			return r;
 	}
@@ -538,19 +309,19 @@ static int cmd_status(const char *config_path, int argc, char **argv)
 			json = true;
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
+			fputs(ctl_usage_text, stdout);
 			return 0;
 		default:
-			return usage_error("%s", "bad option for 'status'");
+			return ctl_usage_error("%s", "bad option for 'status'");
 		}
 	}
 	if (optind < argc)
-		return usage_error("unexpected argument '%s'", argv[optind]);
-	r = load_config(config_path, &config);
+		return ctl_usage_error("unexpected argument '%s'", argv[optind]);
+	r = ctl_load_config(config_path, &config);
 	if (r != 0)
 		return r;
-	topics[0] = topic_of(config, "availability");
-	topics[1] = topic_of(config, "state");
+	topics[0] = ctl_topic_of(config, "availability");
+	topics[1] = ctl_topic_of(config, "state");
 	if (!topics[0] || !topics[1]) {
 		r = EXIT_SOFTWARE;
 		goto out;
@@ -563,7 +334,7 @@ static int cmd_status(const char *config_path, int argc, char **argv)
 		goto out;
 	}
 	if (r == 0) {
-		say_nothing_retained(config, "");
+		ctl_say_nothing_retained(config, "");
 		r = EXIT_UNAVAILABLE;
 		goto out;
 	}
@@ -597,7 +368,7 @@ out:
  */
 static int daemon_online(const struct config *config)
 {
-	char *topic = topic_of(config, "availability"), *payload = NULL;
+	char *topic = ctl_topic_of(config, "availability"), *payload = NULL;
 	const char *error = NULL;
 	int r;
 
@@ -637,15 +408,15 @@ static int cmd_ha_remove(const char *config_path, int argc, char **argv)
 			config_path = optarg;
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
+			fputs(ctl_usage_text, stdout);
 			return 0;
 		default:
-			return usage_error("%s", "bad option for 'ha-remove'");
+			return ctl_usage_error("%s", "bad option for 'ha-remove'");
 		}
 	}
 	if (optind < argc)
-		return usage_error("unexpected argument '%s'", argv[optind]);
-	r = load_config(config_path, &config);
+		return ctl_usage_error("unexpected argument '%s'", argv[optind]);
+	r = ctl_load_config(config_path, &config);
 	if (r != 0)
 		return r;
 	refused = !force && daemon_online(config) > 0;
@@ -684,28 +455,30 @@ int main(int argc, char **argv)
 			config_path = optarg;
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
+			fputs(ctl_usage_text, stdout);
 			return 0;
 		case 'V':
 			printf("bedroomctl %s\n", BEDROOMD_VERSION);
 			return 0;
 		default:
-			return usage_error("%s", "bad option");
+			return ctl_usage_error("%s", "bad option");
 		}
 	}
 	if (optind >= argc)
-		return usage_error("%s", "no command given: cramp, report, status or ha-remove");
+		return ctl_usage_error("%s",
+				       "no command given: cramp, report, status or ha-remove");
 	command = argv[optind];
 	argc -= optind;
 	argv += optind;
 	optind = 1;
 	if (strcmp(command, "cramp") == 0)
-		return cmd_cramp(config_path, argc, argv);
+		return ctl_cmd_cramp(config_path, argc, argv);
 	if (strcmp(command, "report") == 0)
 		return cmd_report(config_path, argc, argv);
 	if (strcmp(command, "status") == 0)
 		return cmd_status(config_path, argc, argv);
 	if (strcmp(command, "ha-remove") == 0)
 		return cmd_ha_remove(config_path, argc, argv);
-	return usage_error("unknown command '%s': use cramp, report, status or ha-remove", command);
+	return ctl_usage_error("unknown command '%s': use cramp, report, status or ha-remove",
+			       command);
 }

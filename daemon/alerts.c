@@ -456,15 +456,14 @@ char *alerts_active_text(const struct alerts *a)
 
 /*
  * The kinds of alert bedroomd raises (notices are never active, so never
- * restored): the heaters' and the thermostat's, named by their modules, and
- * the daemon's own, named where they are raised. A kind added there is added
- * here, or an alert of it is not carried over a restart.
+ * restored): the daemon's own (alerts.h) and the heaters' and the
+ * thermostat's, named by their modules.
  */
 static const char *const daemon_alert_kinds[] = {
-	"sensor_stale",   /* daemon/room.c: a thermometer gone quiet */
-	"input_failed",   /* daemon/inputs.c: a GPIO input that cannot be read */
-	"store_failed",   /* daemon/store-guard.c, cramp-log.c, reminders.c */
-	"store_io_error", /* daemon/store-guard.c */
+	ALERT_SENSOR_STALE,
+	ALERT_INPUT_FAILED,
+	ALERT_STORE_FAILED,
+	ALERT_STORE_IO_ERROR,
 };
 
 static bool kind_known(const char *kind)

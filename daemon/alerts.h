@@ -27,6 +27,16 @@ struct alerts_callbacks {
 	void (*changed)(void *userdata);
 };
 
+/*
+ * The kinds of alert the daemon's own parts raise, one home for each name
+ * (the heaters' and the thermostat's are named by their modules:
+ * heater_alert_to_string(), thermostat_alert_to_string()).
+ */
+#define ALERT_SENSOR_STALE   "sensor_stale"   /* room.c: a thermometer gone quiet */
+#define ALERT_INPUT_FAILED   "input_failed"   /* inputs.c: a GPIO input that cannot be read */
+#define ALERT_STORE_FAILED   "store_failed"   /* store-guard.c, cramp-log.c, reminders.c */
+#define ALERT_STORE_IO_ERROR "store_io_error" /* store-guard.c */
+
 /* @node_id is copied; @cb (may be NULL) must outlive the alerts. Returns 0 or -errno. */
 int alerts_new(sd_event *event, const char *node_id, const struct alerts_callbacks *cb,
 	       void *userdata, struct alerts **ret);

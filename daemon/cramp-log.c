@@ -172,7 +172,7 @@ static void store_failed(struct cramp_log *l, int error)
 		 store_strerror(error));
 	log_error("cramp log: cannot write the store: %s; keeping cramps in memory",
 		  store_strerror(error));
-	(void) alerts_raise(l->alerts, "store_failed", "store", msg, clock_realtime_usec());
+	(void) alerts_raise(l->alerts, ALERT_STORE_FAILED, "store", msg, clock_realtime_usec());
 }
 
 /* Memory is full: the oldest cramp the broker has goes, or else the oldest. Logged. */
@@ -221,7 +221,7 @@ static void flush_memory(struct cramp_log *l)
 	}
 	if (kept == 0) {
 		log_info("cramp log: the store works again; every cramp is written");
-		(void) alerts_clear(l->alerts, "store_failed", "store",
+		(void) alerts_clear(l->alerts, ALERT_STORE_FAILED, "store",
 				    "The cramp log is written to the store again.",
 				    clock_realtime_usec());
 	}

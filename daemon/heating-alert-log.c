@@ -319,7 +319,7 @@ void heating_say_leaving_broker(const struct heating *h, const char *new_broker)
 }
 
 static const char *const stage_alert_kinds[] = {
-	[THERMOSTAT_ALERT_SENSOR_STALE] = "sensor_stale",
+	[THERMOSTAT_ALERT_SENSOR_STALE] = ALERT_SENSOR_STALE,
 	[THERMOSTAT_ALERT_OVER_TEMPERATURE] = "over_temperature",
 	[THERMOSTAT_ALERT_HEATING_NO_EFFECT] = "heating_no_effect",
 	[THERMOSTAT_ALERT_MAX_ON_TIME] = "max_on_time",
@@ -401,12 +401,13 @@ void heating_stale_alert_due(struct heating *h, uint64_t now_usec)
 	if (!h->thermostat || !(thermostat_alerts(h->thermostat) &
 				THERMOSTAT_ALERT_BIT(THERMOSTAT_ALERT_SENSOR_STALE)))
 		return;
-	if (alerts_is_active(h->alerts, "sensor_stale")) {
+	if (alerts_is_active(h->alerts, ALERT_SENSOR_STALE)) {
 		log_debug("heating: sensor_stale: a room thermometer's alert says it already");
 		return;
 	}
 	alert_message(h, NULL, THERMOSTAT_ALERT_SENSOR_STALE, message, sizeof(message));
-	(void) alerts_raise(h->alerts, "sensor_stale", "heating", message, clock_realtime_usec());
+	(void) alerts_raise(h->alerts, ALERT_SENSOR_STALE, "heating", message,
+			    clock_realtime_usec());
 }
 
 void heating_raise_or_clear(struct heating *h, unsigned raised, unsigned cleared,

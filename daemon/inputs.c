@@ -210,8 +210,8 @@ static void input_failed(struct input *i, const char *why)
 		return;
 	snprintf(msg, sizeof(msg), "The bed input '%s' cannot be read: %s. Until it is back, %s.",
 		 i->cfg->name, why, input_loss(i));
-	if (alerts_raise(i->inputs->alerts, "input_failed", i->source, msg, clock_realtime_usec()) >
-	    0)
+	if (alerts_raise(i->inputs->alerts, ALERT_INPUT_FAILED, i->source, msg,
+			 clock_realtime_usec()) > 0)
 		log_warning("%s: not readable for %llu s: alert raised", i->source,
 			    INPUTS_FAILED_ALERT_USEC / 1000000ULL);
 }
@@ -224,7 +224,7 @@ static void input_back(struct input *i)
 	if (!i->inputs->alerts)
 		return;
 	snprintf(msg, sizeof(msg), "The bed input '%s' can be read again.", i->cfg->name);
-	(void) alerts_clear(i->inputs->alerts, "input_failed", i->source, msg,
+	(void) alerts_clear(i->inputs->alerts, ALERT_INPUT_FAILED, i->source, msg,
 			    clock_realtime_usec());
 }
 
@@ -585,7 +585,7 @@ uint64_t inputs_alert_horizon_usec(const struct inputs *in, const char *kind, co
 {
 	assert(in);
 	assert(source);
-	if (kind && strcmp(kind, "input_failed") != 0)
+	if (kind && strcmp(kind, ALERT_INPUT_FAILED) != 0)
 		return 0;
 	for (size_t k = 0; k < in->n_inputs; k++)
 		if (in->inputs[k].chip && strcmp(in->inputs[k].source, source) == 0)

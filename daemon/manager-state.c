@@ -48,7 +48,7 @@ static json_t *state_snapshot(struct manager *m)
 	struct store *s = store_guard_get(m->store);
 	json_t *state, *store;
 
-	if (s && alerts_is_active(m->alerts, "store_failed"))
+	if (s && alerts_is_active(m->alerts, ALERT_STORE_FAILED))
 		/* Open, but a write failed (a full disk): what waits is in memory. */
 		store = json_pack("{s:s, s:s, s:i}", "status", "failing", "error",
 				  "cannot write: see the store_failed alert", "schema_version",

@@ -194,7 +194,7 @@ static void store_failed(struct reminders *r)
 	if (!r->store)
 		return; /* no store at all: the store guard says so */
 	r->store_failing = true;
-	(void) alerts_raise(r->alerts, "store_failed", "reminders",
+	(void) alerts_raise(r->alerts, ALERT_STORE_FAILED, "reminders",
 			    "The reminders cannot be written to the store. What happens is kept in "
 			    "memory and written when it can.",
 			    clock_realtime_usec());
@@ -587,7 +587,7 @@ void reminders_set_store(struct reminders *r, struct store *store)
 	if (r->store_failing && !reminders_outbox_waiting(r->outbox)) {
 		r->store_failing = false;
 		log_info("reminders: the store works again; everything is written");
-		(void) alerts_clear(r->alerts, "store_failed", "reminders",
+		(void) alerts_clear(r->alerts, ALERT_STORE_FAILED, "reminders",
 				    "The reminders are written to the store again.",
 				    clock_realtime_usec());
 	}

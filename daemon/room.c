@@ -103,7 +103,7 @@ bool room_accept_reading(struct room_sensor *s, const struct temp_reading *readi
 		log_info("%s: readings are plausible again", s->source);
 	if (res.recovered) {
 		log_info("%s: sensor is back", s->source);
-		(void) alerts_clear(s->room->alerts, "sensor_stale", s->source,
+		(void) alerts_clear(s->room->alerts, ALERT_SENSOR_STALE, s->source,
 				    "The room thermometer is working again.",
 				    clock_realtime_usec());
 	}
@@ -139,7 +139,7 @@ static int on_health_timer(sd_event_source *es, uint64_t usec, void *userdata)
 			 "The room thermometer '%s' has given no good reading for %llu %s.",
 			 s->cfg->name, s->cfg->stale_after_usec / (in_s ? 1000000ULL : 60000000ULL),
 			 in_s ? "seconds" : "minutes");
-		(void) alerts_raise(r->alerts, "sensor_stale", s->source, msg,
+		(void) alerts_raise(r->alerts, ALERT_SENSOR_STALE, s->source, msg,
 				    clock_realtime_usec());
 	}
 	room_update(r, &res, changed);
@@ -344,7 +344,7 @@ static bool sensors_alike(const struct config_sensor *a, const struct config_sen
  */
 static void recheck_stale(struct room *r, size_t i)
 {
-	(void) alerts_recheck(r->alerts, "sensor_stale", r->sensors[i].source,
+	(void) alerts_recheck(r->alerts, ALERT_SENSOR_STALE, r->sensors[i].source,
 			      r->sensors[i].cfg->stale_after_usec + ALERTS_RECHECK_SLACK_USEC);
 }
 

@@ -55,7 +55,7 @@ static void raise_failed(struct store_guard *g, const char *what)
 		 "The cramp log store in %s %s. bedroomd keeps running and keeps new cramps in "
 		 "memory until it works again.",
 		 g->dir, what);
-	(void) alerts_raise(g->alerts, "store_failed", "store", msg, clock_realtime_usec());
+	(void) alerts_raise(g->alerts, ALERT_STORE_FAILED, "store", msg, clock_realtime_usec());
 }
 
 /* Whether none of @base, @base-wal and @base-shm is in g->dir. */
@@ -130,7 +130,7 @@ static void say_io_error(struct store_guard *g)
 		 "The disk under the cramp log store (%s) gave read errors: the SD card may be "
 		 "failing. Copy the store elsewhere now and replace the card.",
 		 g->dir);
-	raised = alerts_raise(g->alerts, "store_io_error", "store", msg, clock_realtime_usec());
+	raised = alerts_raise(g->alerts, ALERT_STORE_IO_ERROR, "store", msg, clock_realtime_usec());
 	/* Once an episode in the journal: the open is retried every minute. */
 	log_write(raised == 0 ? LOG_LEVEL_DEBUG : LOG_LEVEL_ERROR,
 		  "store: reading '%s/%s' failed with an I/O error: the SD card or disk under it "
@@ -272,7 +272,7 @@ static void try_open(struct store_guard *g, bool corrupt)
 				 store_path(g->store), was, store_schema_version_current());
 		(void) sd_event_source_set_enabled(g->retry_timer, SD_EVENT_OFF);
 		arm_check(g, CHECK_AFTER_OPEN_USEC);
-		(void) alerts_clear(g->alerts, "store_failed", "store",
+		(void) alerts_clear(g->alerts, ALERT_STORE_FAILED, "store",
 				    "The cramp log store works again.", clock_realtime_usec());
 		if (g->cb->changed)
 			g->cb->changed(g->store, g->userdata);
@@ -318,7 +318,7 @@ static int on_retry(sd_event_source *s, uint64_t usec, void *userdata)
 uint64_t store_guard_alert_horizon_usec(const char *kind)
 {
 	/* The others are known at the open. */
-	return strcmp(kind, "store_io_error") == 0 ? CHECK_AFTER_OPEN_USEC : 0;
+	return strcmp(kind, ALERT_STORE_IO_ERROR) == 0 ? CHECK_AFTER_OPEN_USEC : 0;
 }
 
 int store_guard_check(struct store_guard *g)
@@ -338,7 +338,7 @@ int store_guard_check(struct store_guard *g)
 			log_warning_errno(r, "store: cannot check '%s' for damage, ignoring",
 					  store_path(g->store));
 		else
-			(void) alerts_clear(g->alerts, "store_io_error", "store",
+			(void) alerts_clear(g->alerts, ALERT_STORE_IO_ERROR, "store",
 					    "The store's disk reads without errors again.",
 					    clock_realtime_usec());
 		return r;

@@ -125,7 +125,7 @@ static void resolve_child(const char *host, int fd, pid_t parent)
 	struct addrinfo *list = NULL;
 	ssize_t n;
 
-	child_bind_to_parent(parent);
+	child_bind_to_parent(parent, "bedroomd-dns");
 	fd = child_keep_only(fd);
 	if (fd < 0)
 		_exit(1);

@@ -132,7 +132,7 @@ static void temp_source_child(struct temp_source *s, int fd, pid_t parent)
 	struct temp_source_record rec;
 	ssize_t n;
 
-	child_bind_to_parent(parent);
+	child_bind_to_parent(parent, "bedroomd-sensor");
 	fd = child_keep_only(fd);
 	if (fd < 0)
 		_exit(1);

@@ -6,8 +6,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-void child_bind_to_parent(pid_t parent)
+void child_bind_to_parent(pid_t parent, const char *name)
 {
+	(void) prctl(PR_SET_NAME, name);
 	/* Do not outlive the daemon; it may have died before prctl(). */
 	(void) prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)

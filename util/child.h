@@ -11,9 +11,10 @@
 
 /*
  * In the child, first: it dies with the daemon (PR_SET_PDEATHSIG), and ends at
- * once (_exit) if @parent has gone already.
+ * once (_exit) if @parent has gone already. It takes @name (at most 15 bytes)
+ * as its command name, so ps and top tell a lookup from a sensor read.
  */
-void child_bind_to_parent(pid_t parent);
+void child_bind_to_parent(pid_t parent, const char *name);
 
 /*
  * In the child: keeps nothing of the daemon's open but @fd, moved to the first

@@ -93,7 +93,10 @@ static void set_host(struct rig *r, const char *host)
 	assert_int_equal(fclose(file), 0);
 }
 
-/* The children of @pid now: how many, how many zombies; one of them in *ret_child. */
+/*
+ * The lookup children of @pid now (named bedroomd-dns; the w1 sensor's reads
+ * are children too): how many, how many zombies; one of them in *ret_child.
+ */
 static int children_of(pid_t pid, int *ret_zombies, pid_t *ret_child)
 {
 	DIR *proc = opendir("/proc");
@@ -119,7 +122,8 @@ static int children_of(pid_t pid, int *ret_zombies, pid_t *ret_child)
 		buf[len] = '\0';
 		/* "pid (comm) state ppid ...": comm may hold anything, so from its last ')'. */
 		p = strrchr(buf, ')');
-		if (!p || sscanf(p + 1, " %c %d", &state, &ppid) != 2 || ppid != pid)
+		if (!p || sscanf(p + 1, " %c %d", &state, &ppid) != 2 || ppid != pid ||
+		    !strstr(buf, " (bedroomd-dns) "))
 			continue;
 		n++;
 		zombies += state == 'Z';

@@ -186,7 +186,7 @@ static int cmd_report(const char *config_path, int argc, char **argv)
 
 	/* With --store alone the configuration is not needed: the night window is the default. */
 	if (!store || config_path) {
-		r = ctl_load_config(config_path, &config);
+		r = ctl_load_config(config_path, false, &config);
 		if (r != 0)
 			return r;
 	}
@@ -317,7 +317,7 @@ static int cmd_status(const char *config_path, int argc, char **argv)
 	}
 	if (optind < argc)
 		return ctl_usage_error("unexpected argument '%s'", argv[optind]);
-	r = ctl_load_config(config_path, &config);
+	r = ctl_load_config(config_path, true, &config);
 	if (r != 0)
 		return r;
 	topics[0] = ctl_topic_of(config, "availability");
@@ -416,7 +416,7 @@ static int cmd_ha_remove(const char *config_path, int argc, char **argv)
 	}
 	if (optind < argc)
 		return ctl_usage_error("unexpected argument '%s'", argv[optind]);
-	r = ctl_load_config(config_path, &config);
+	r = ctl_load_config(config_path, true, &config);
 	if (r != 0)
 		return r;
 	refused = !force && daemon_online(config) > 0;

@@ -19,7 +19,7 @@ int ctl_usage_error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-int ctl_load_config(const char *path, struct config **ret)
+int ctl_load_config(const char *path, bool warn, struct config **ret)
 {
 	char *error = NULL;
 	int r = config_load(path ? path : CONFIG_DEFAULT_PATH, ret, &error);
@@ -39,7 +39,7 @@ int ctl_load_config(const char *path, struct config **ret)
 	 * Loaded, with something worth a warning ("no password will be sent for
 	 * user ..."): said as bedroomd says it, one line each.
 	 */
-	for (const char *line = (*ret)->warnings ? (*ret)->warnings : ""; *line;) {
+	for (const char *line = warn && (*ret)->warnings ? (*ret)->warnings : ""; *line;) {
 		size_t len = strcspn(line, "\n");
 
 		fprintf(stderr, "bedroomctl: warning: %.*s\n", (int) len, line);

@@ -91,7 +91,7 @@ int ctl_cmd_cramp(const char *config_path, int argc, char **argv)
 			return ctl_usage_error("the time '%s' is more than 30 days ago", at);
 	}
 
-	r = ctl_load_config(config_path, &config);
+	r = ctl_load_config(config_path, true, &config);
 	if (r != 0)
 		return r;
 	report_format_time(t, ctl_time_local_offset(t), when);

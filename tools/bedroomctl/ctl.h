@@ -4,6 +4,8 @@
  * configuration, the daemon's topics. The commands are in bedroomctl.c, but
  * for logging a cramp (ctl-cramp.c).
  */
+#include <stdbool.h>
+
 #include "config/config.h"
 
 /* Exit statuses, as in sysexits.h. */
@@ -27,10 +29,11 @@ __attribute__((format(printf, 1, 2))) int ctl_usage_error(const char *fmt, ...);
 
 /*
  * Loads @path, or the default configuration when NULL (no --config given),
- * saying its errors or warnings on stderr, a line each. Returns 0 or the exit
- * status.
+ * saying its errors on stderr, a line each, and its warnings too when @warn
+ * (they are of the broker and the heaters: noise to a command that reads the
+ * store alone). Returns 0 or the exit status.
  */
-int ctl_load_config(const char *path, struct config **ret);
+int ctl_load_config(const char *path, bool warn, struct config **ret);
 
 /* "<base_topic>/<@leaf>" (free it), or NULL: out of memory. */
 char *ctl_topic_of(const struct config *c, const char *leaf);

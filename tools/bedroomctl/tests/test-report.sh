@@ -164,6 +164,11 @@ printf '[heating]\nnight = 09:00-16:00\n' >"$tmp/day-sleeper.conf"
 "$ctl" --config "$tmp/day-sleeper.conf" report --store "$db" --until 2026-04-05 --days 3 \
 	>"$tmp/day.txt"
 [ "$(grep -c 'lowest  16.0 °C' "$tmp/day.txt")" = 3 ] || fail "the configured night window"
+# The configuration's warnings are of the broker and the heaters: not said by a report.
+printf '[mqtt]\nusername = someone\n[heating]\nnight = 09:00-16:00\n' >"$tmp/warned.conf"
+env -u CREDENTIALS_DIRECTORY "$ctl" --config "$tmp/warned.conf" report --store "$db" \
+	--until 2026-04-05 --days 3 >/dev/null 2>"$tmp/warned.err"
+[ ! -s "$tmp/warned.err" ] || fail "report says the configuration's warnings: $(cat "$tmp/warned.err")"
 "$ctl" report --config "$tmp/day-sleeper.conf" --store "$db" --until 2026-04-05 --days 3 \
 	--format pdf --output "$tmp/day.pdf"
 pdftotext -raw "$tmp/day.pdf" - | grep -qF 'Lowest room temperature each night (09:00 to 16:00)' ||

@@ -271,7 +271,9 @@ const struct key_spec config_keys[] = {
 	KEY("cramps", "retention", KEY_DURATION, cramps.retention_usec, 0, 100 * 365 * DAY,
 	    DEFAULT(730 * DAY),
 	    HELP("Cramps older than this are deleted (only once they reached the broker); 0 keeps "
-		 "everything. Nothing personal is retained on the broker.")),
+		 "everything. Never all of them: while no cramp is as new as the retention "
+		 "allows (a clock years ahead, or no cramp in that long) all are kept and the "
+		 "journal says so once. Nothing personal is retained on the broker.")),
 	KEY("cramps", "frequency_message", KEY_STRING, cramps.frequency_message, 0, 0,
 	    DEFAULT_DOC("the built-in wording, shown below"),
 	    EXAMPLE(CRAMP_DEFAULT_FREQUENCY_MESSAGE),

@@ -37,6 +37,7 @@ struct manager {
 	struct mqtt_slot *last_state; /* the last run's retained state, read once at start */
 
 	sd_event_source *prune_timer;
+	bool prune_held_said;         /* that a prune kept every cramp, said once a run */
 	sd_event_source *state_timer; /* <base>/state, STATE_HOLD_USEC after a change */
 	uint64_t state_sent_usec;     /* CLOCK_MONOTONIC: the last snapshot; 0 before the first */
 	int schema_version;           /* of the open store, for the state */

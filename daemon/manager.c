@@ -86,10 +86,12 @@ static const struct cramp_log_callbacks cramp_callbacks = {
 	.changed = on_cramps_changed,
 };
 
-/* Retention: what is older goes, once delivered; daily, and whenever the store opens. */
-static void prune(struct manager *m)
+/*
+ * Retention: what is older goes, once delivered; daily, and whenever the store
+ * opens. @store is passed: at the start it opens before m->store is set.
+ */
+static void prune(struct manager *m, struct store *store)
 {
-	struct store *store = store_guard_get(m->store);
 	int64_t now = (int64_t) (clock_realtime_usec() / 1000000);
 	int r;
 
@@ -98,11 +100,24 @@ static void prune(struct manager *m)
 	r = store_prune(store, now - (int64_t) (m->config->cramps.retention_usec / 1000000));
 	if (r < 0)
 		log_warning_errno(r, "cannot delete old entries from the store, ignoring");
+	else if (r > 0 && !m->prune_held_said) {
+		char at[40];
+
+		(void) clock_format_local(clock_realtime_usec(), at, sizeof(at));
+		log_warning("store: every cramp in '%s' is older than the retention (%llu days) "
+			    "by the clock (%s): all kept. Is the clock right? Older ones go once "
+			    "a newer cramp is logged",
+			    store_path(store),
+			    m->config->cramps.retention_usec / (86400ULL * 1000000), at);
+	}
+	m->prune_held_said |= r > 0;
 }
 
 static int on_prune_timer(sd_event_source *s, uint64_t usec, void *userdata)
 {
-	prune(userdata);
+	struct manager *m = userdata;
+
+	prune(m, store_guard_get(m->store));
 	(void) sd_event_source_set_time_relative(s, 24ULL * 3600 * 1000000);
 	return 0;
 }
@@ -119,7 +134,7 @@ void manager_on_store_changed(struct store *store, void *userdata)
 	if (m->ha)
 		ha_announce_set_store(m->ha, store);
 	if (m->config)
-		prune(m);
+		prune(m, store);
 }
 
 const struct store_guard_callbacks manager_store_callbacks = {

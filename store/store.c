@@ -272,20 +272,51 @@ const char *store_path(const struct store *s)
 	return s->path;
 }
 
+/* Whether every delivered cramp dated after the clock was set is older than @before. */
+static int prune_would_empty_cramps(struct store *s, int64_t before)
+{
+	static const char sql[] =
+	    "SELECT EXISTS (SELECT 1 FROM cramps WHERE time < ?1 AND time >= ?2 AND delivered = 1)"
+	    " AND NOT EXISTS (SELECT 1 FROM cramps WHERE time >= ?1);";
+	sqlite3_stmt *st;
+	int rc, r;
+
+	rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return errno_from_sqlite(rc);
+	sqlite3_bind_int64(st, 1, before);
+	sqlite3_bind_int64(st, 2, WALL_CLOCK_SET_AFTER_S);
+	rc = sqlite3_step(st);
+	r = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) != 0 : errno_from_sqlite(rc);
+	sqlite3_finalize(st);
+	return r;
+}
+
 int store_prune(struct store *s, int64_t before)
 {
 	/*
 	 * A cramp (or its advisory) dated before the clock was set is not old: it
 	 * was logged on a Pi without a real-time clock before NTP, and its date is
 	 * wrong. It stays for a person to see (?2), never silently removed.
+	 * Nor does a prune empty a table of what it holds: by a clock years ahead
+	 * (a clock chip that lost its battery and reads 2106) everything is
+	 * "older than the retention". Only rows older than one dated @before or
+	 * later go; the cramps' advisories go with the cramps.
 	 */
 	static const char *const sql[] = {
-		"DELETE FROM cramps WHERE time < ?1 AND time >= ?2 AND delivered = 1;",
-		"DELETE FROM advisories WHERE time < ?1 AND time >= ?2;",
-		"DELETE FROM room_temperature WHERE time < ?1;",
-		"DELETE FROM reminder_log WHERE time < ?1;",
+		"DELETE FROM cramps WHERE time < ?1 AND time >= ?2 AND delivered = 1"
+		" AND EXISTS (SELECT 1 FROM cramps WHERE time >= ?1);",
+		"DELETE FROM advisories WHERE time < ?1 AND time >= ?2"
+		" AND EXISTS (SELECT 1 FROM cramps WHERE time >= ?1);",
+		"DELETE FROM room_temperature WHERE time < ?1"
+		" AND EXISTS (SELECT 1 FROM room_temperature WHERE time >= ?1);",
+		"DELETE FROM reminder_log WHERE time < ?1"
+		" AND EXISTS (SELECT 1 FROM reminder_log WHERE time >= ?1);",
 	};
+	int kept = prune_would_empty_cramps(s, before);
 
+	if (kept < 0)
+		return kept;
 	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
 		sqlite3_stmt *st;
 		int rc = sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL);
@@ -300,7 +331,7 @@ int store_prune(struct store *s, int64_t before)
 		if (rc != SQLITE_DONE)
 			return errno_from_sqlite(rc);
 	}
-	return 0;
+	return kept;
 }
 
 int store_first_record(struct store *s, int64_t *ret_time, int *ret_tz_offset_s)

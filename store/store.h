@@ -79,7 +79,10 @@ const char *store_path(const struct store *s);
  * temperatures, reminder records), but never a cramp or an advisory dated
  * before the wall clock was set (WALL_CLOCK_SET_AFTER_S, 2025): one logged
  * before NTP on a Pi without a real-time clock, kept for a person to see.
- * Returns 0 or -errno.
+ * Nor a table's every record: only what is older than a record dated @before
+ * or later goes (a clock years ahead would otherwise empty the store).
+ * Returns 0; 1 when delivered cramps older than @before were kept because
+ * none is as new (the caller says so: is the clock right?); or -errno.
  */
 int store_prune(struct store *s, int64_t before);
 

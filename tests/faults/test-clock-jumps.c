@@ -230,6 +230,42 @@ static void test_a_cramp_before_ntp_is_kept(void **state)
 }
 
 /*
+ * A clock chip that lost its battery can set the clock decades ahead: every
+ * cramp is then "older than the retention". The prune at the start keeps them
+ * all and the journal asks whether the clock is right.
+ */
+static void test_a_clock_years_ahead_prunes_no_cramp(void **state)
+{
+	struct fixture *f = *state;
+	struct rig *r = &f->rig;
+
+	snprintf(f->control, sizeof(f->control), "%s/faketime", r->dir);
+	f->noon_offset_s = 0;
+	set_clock(f, 12, 0); /* the real time */
+	assert_int_equal(rig_room(r, 19.0), 0);
+	start_shimmed(f);
+	assert_int_equal(client_publish_acked(r->client, rig_topic(r, "cramp"),
+					      "{\"leg\":\"left\",\"note\":\"real time\"}", 5000),
+			 0);
+	assert_int_equal(
+	    rig_wait_rows(r->db, "cramps", "note = 'real time' AND delivered = 1", 1, 10000), 1);
+
+	/* 2100: the store opens, and prunes, at the start. */
+	assert_int_equal(kill(r->daemon.pid, SIGTERM), 0);
+	assert_true(daemon_wait_exit(&r->daemon, 10000) >= 0);
+	f->noon_offset_s = 4102444800LL - (long long) time(NULL);
+	set_clock(f, 12, 0);
+	start_shimmed(f);
+	assert_int_equal(rig_wait_log_after(r,
+					    "is older than the retention (730 days) by the clock "
+					    "(2100-",
+					    0, 10000),
+			 0);
+	assert_int_equal(rig_wait_rows(r->db, "cramps", "note = 'real time'", 1, 1000), 1);
+	printf("faults: clock-jumps: a start by a clock at 2100 prunes no cramp, and says why\n");
+}
+
+/*
  * The same Pi at noon by a clock that is not set (1970): any hour may really be
  * 3 a.m., so the cold room is heated to the floor; once NTP sets the clock to
  * noon, the day's rules apply again.
@@ -304,6 +340,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_clock_jumps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_a_cramp_before_ntp_is_kept, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_clock_years_ahead_prunes_no_cramp, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_an_unset_clock_holds_the_night_floor, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_one_cramp_by_receipt_on_an_unset_clock, setup,

@@ -118,11 +118,71 @@ static void test_room_temperature_and_prune(void **state)
 	assert_int_equal(store_cramp_add(s, &c), 0);
 	c = store_fixture_cramp("old-undelivered", SET + 100, "left");
 	assert_int_equal(store_cramp_add(s, &c), 0);
+	c = store_fixture_cramp("newer", SET + 300, "right");
+	c.delivered = true;
+	assert_int_equal(store_cramp_add(s, &c), 0);
 	assert_int_equal(store_prune(s, SET + 250), 0);
 	/* An event never delivered is never pruned: it must reach the broker first. */
-	assert_int_equal(store_cramps_read(s, false, 0, 10, &list), 1);
+	assert_int_equal(store_cramps_read(s, false, 0, 10, &list), 2);
 	assert_string_equal(list[0].id, "old-undelivered");
+	assert_string_equal(list[1].id, "newer");
+	store_cramps_free(list, 2);
+	store_close(s);
+}
+
+/*
+ * By a clock years ahead (a clock chip that lost its battery) every record is
+ * older than the retention: a prune empties no table, and says it kept the
+ * cramps (1). Once a record as new as the horizon is there, what is older goes.
+ */
+static void test_prune_empties_no_table(void **state)
+{
+	const int64_t now = 1769825525;                     /* 2026-01-31 */
+	const int64_t ahead = 4294967295LL - 730 * 86400LL; /* 2106, less 730 days' retention */
+	struct store_advisory a = { .kind = (char *) (uintptr_t) "cramp_frequency",
+				    .message = (char *) (uintptr_t) "often",
+				    .count = 4 };
+	struct store_advisory *advisories = NULL;
+	struct store_cramp *list = NULL, c;
+	struct store *s = NULL;
+	double v = 0;
+
+	assert_int_equal(store_open(*state, &s), 0);
+	c = store_fixture_cramp("last-week", now - 7 * 86400, "left");
+	c.delivered = true;
+	assert_int_equal(store_cramp_add(s, &c), 0);
+	c = store_fixture_cramp("yesterday", now - 86400, "right");
+	c.delivered = true;
+	assert_int_equal(store_cramp_add(s, &c), 0);
+	a.time = now - 86400;
+	assert_int_equal(store_advisory_add(s, "adv", &a), 0);
+	assert_int_equal(store_room_temperature_add(s, now - 600, 0, 18.25), 0);
+	assert_int_equal(store_fixture_record(s, "r-1", "foot_soak", "sent", now - 3600, 3600), 0);
+
+	assert_int_equal(store_prune(s, ahead), 1);
+	assert_int_equal(store_cramps_read(s, false, 0, 10, &list), 2);
+	store_cramps_free(list, 2);
+	assert_int_equal(store_advisories_read(s, 0, &advisories), 1);
+	store_advisories_free(advisories, 1);
+	assert_int_equal(store_room_temperature_min(s, 0, now, &v), 0);
+	assert_true(v == 18.25);
+	assert_int_equal(store_reminder_answered(s, "foot_soak", false, 0, now), 0);
+	assert_int_equal(store_fixture_record(s, "r-2", "foot_soak", "snoozed", now - 3500, 3600),
+			 0);
+	assert_int_equal(store_reminder_answered(s, "foot_soak", false, 0, now), 1);
+
+	/* A cramp as new as the horizon: the older ones go, as retention says. */
+	c = store_fixture_cramp("far-ahead", ahead + 60, "left");
+	c.delivered = true;
+	assert_int_equal(store_cramp_add(s, &c), 0);
+	assert_int_equal(store_prune(s, ahead), 0);
+	assert_int_equal(store_cramps_read(s, false, 0, 10, &list), 1);
+	assert_string_equal(list[0].id, "far-ahead");
 	store_cramps_free(list, 1);
+	assert_int_equal(store_advisories_read(s, 0, &advisories), 0);
+	/* The temperatures and reminder records have none that new: kept. */
+	assert_int_equal(store_room_temperature_min(s, 0, now, &v), 0);
+	assert_int_equal(store_reminder_answered(s, "foot_soak", false, 0, now), 1);
 	store_close(s);
 }
 
@@ -393,6 +453,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		STORE_TEST(test_cramps_outbox_order_and_delivery),
 		STORE_TEST(test_room_temperature_and_prune),
+		STORE_TEST(test_prune_empties_no_table),
 		STORE_TEST(test_prune_keeps_what_an_unset_clock_dated),
 		STORE_TEST(test_confirms_and_reminder_records),
 		STORE_TEST(test_reminder_state_and_outbox),

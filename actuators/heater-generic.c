@@ -10,6 +10,11 @@
  *            exactly; with json_key, the value at that dot path is: a string
  *            compared the same way, a boolean, or an integer compared as its
  *            decimal text ("1" / "0"). power_json_key: power (W) in the same JSON.
+ *            Another word there (a Shelly Gen1's "overpower" when its protection
+ *            tripped the relay) is the plug's, not a payload to refuse: the relay
+ *            is not known, and heater.c takes the plug as not confirmed.
+ *            A topic shared with availability: one neither online nor a state
+ *            is such a word too.
  *  online    availability_topic (optional): availability_online (default
  *            "online") is online; any other payload is offline.
  */
@@ -53,22 +58,29 @@ static int generic_command(struct heater_preset *hp, bool on, uint64_t auto_off_
 				   on ? hp->p.payload_on : hp->p.payload_off);
 }
 
-/* The state at json_key: string, boolean or integer. */
-static int relay_from_value(const struct heater_params *p, struct json_t *v, enum heater_relay *ret)
+/* The state at json_key: string, boolean or integer; another string or integer is a word. */
+static int relay_from_value(const struct heater_params *p, struct json_t *v,
+			    struct heater_update *ret)
 {
 	char buf[32];
+	int r;
 
 	if (json_is_integer(v)) {
 		snprintf(buf, sizeof(buf), "%lld", (long long) json_integer_value(v));
 		if (strcmp(buf, p->state_on) == 0)
-			*ret = HEATER_RELAY_ON;
+			ret->relay = HEATER_RELAY_ON;
 		else if (strcmp(buf, p->state_off) == 0)
-			*ret = HEATER_RELAY_OFF;
+			ret->relay = HEATER_RELAY_OFF;
 		else
-			return -EBADMSG;
+			heater_word_set(&ret->word, HEATER_WORD_STATE, buf, strlen(buf));
 		return 0;
 	}
-	return heater_json_relay(v, p->state_on, p->state_off, false, ret);
+	r = heater_json_relay(v, p->state_on, p->state_off, false, &ret->relay);
+	if (r != -EBADMSG)
+		return r;
+	/* A string, neither state_on nor state_off. */
+	heater_word_set(&ret->word, HEATER_WORD_STATE, json_string_value(v), json_string_length(v));
+	return 0;
 }
 
 static int parse_json_state(const struct heater_params *p, const char *data, size_t len,
@@ -83,7 +95,7 @@ static int parse_json_state(const struct heater_params *p, const char *data, siz
 	if (p->json_key) {
 		v = json_path_lookup(root, p->json_key);
 		if (v)
-			r = relay_from_value(p, v, &ret->relay);
+			r = relay_from_value(p, v, ret);
 	}
 	/*
 	 * A power that cannot be read stays unknown: the relay state beside it holds.
@@ -92,7 +104,7 @@ static int parse_json_state(const struct heater_params *p, const char *data, siz
 	if (r == 0 && p->power_json_key &&
 	    heater_json_reading(json_path_lookup(root, p->power_json_key), &ret->power_w,
 				&ret->power_known) < 0 &&
-	    ret->relay == HEATER_RELAY_UNKNOWN)
+	    ret->relay == HEATER_RELAY_UNKNOWN && ret->word.kind == HEATER_WORD_NONE)
 		r = -EINVAL;
 	heater_json_free(root);
 	return r;
@@ -124,8 +136,8 @@ static int generic_parse(struct heater_preset *hp, const char *topic, const char
 		ret->relay = HEATER_RELAY_OFF;
 	else if (p->power_json_key && memchr(data, '{', len))
 		return parse_json_state(p, data, len, ret);
-	else
-		return -EBADMSG;
+	else /* the plug's own word (a Shelly Gen1's "overpower"): not taken as on */
+		heater_word_set(&ret->word, HEATER_WORD_STATE, data, len);
 	return 0;
 }
 

@@ -31,6 +31,22 @@ bool heater_payload_is(const char *data, size_t len, const char *word, bool noca
 		      : memcmp(data, word, n) == 0;
 }
 
+void heater_word_set(struct heater_word *w, enum heater_word_kind kind, const char *data,
+		     size_t len)
+{
+	assert(w);
+	while (len > 0 && is_space(data[len - 1]))
+		len--;
+	while (len > 0 && is_space(data[0])) {
+		data++;
+		len--;
+	}
+	*w = (struct heater_word){ .kind = kind,
+				   .len = len < HEATER_WORD_MAX ? len : HEATER_WORD_MAX };
+	if (w->len > 0)
+		memcpy(w->text, data, w->len);
+}
+
 int heater_json_load(const char *data, size_t len, struct json_t **ret)
 {
 	assert(ret);

@@ -87,6 +87,13 @@ int heater_topic_index(const struct heater_preset *hp, const char *topic);
  */
 bool heater_payload_is(const char *data, size_t len, const char *word, bool nocase);
 
+/*
+ * Keeps the @len bytes at @data in @w as a word of @kind: without surrounding
+ * ASCII whitespace, at most HEATER_WORD_MAX bytes of it.
+ */
+void heater_word_set(struct heater_word *w, enum heater_word_kind kind, const char *data,
+		     size_t len);
+
 /* Parses a JSON object: 0 and *ret (free with heater_json_free()), or -EBADMSG. */
 int heater_json_load(const char *data, size_t len, struct json_t **ret);
 void heater_json_free(struct json_t *root);

@@ -87,6 +87,35 @@ enum heater_availability {
 	HEATER_AVAILABILITY_OFFLINE,
 };
 
+/* What a plug said that bedroomd does not take as a relay state or a reading. */
+enum heater_word_kind {
+	HEATER_WORD_NONE,
+	/*
+	 * On the state topic, a word that is neither on nor off (generic: neither
+	 * state_on nor state_off; a Shelly Gen1's "overpower"): the relay is not
+	 * known, and the plug not taken as on.
+	 */
+	HEATER_WORD_STATE,
+	/* The device's error in reply to the last command (Shelly): it was refused. */
+	HEATER_WORD_ERROR,
+};
+
+/* The most of a plug's word kept (it comes from the network). */
+#define HEATER_WORD_MAX 64
+
+/*
+ * That word, for the journal: its first HEATER_WORD_MAX bytes without
+ * surrounding whitespace (any bytes, not NUL-terminated: @len counts them),
+ * and with HEATER_WORD_ERROR the device's error code when it gave one.
+ */
+struct heater_word {
+	enum heater_word_kind kind;
+	bool code_known;
+	long long code;
+	size_t len;
+	char text[HEATER_WORD_MAX];
+};
+
 /* What one incoming message said; every field may be unknown. */
 struct heater_update {
 	enum heater_relay relay;
@@ -94,7 +123,8 @@ struct heater_update {
 	bool power_known;
 	double power_w;
 	bool energy_known;
-	double energy_kwh; /* the plug's own counter, since whenever it started */
+	double energy_kwh;       /* the plug's own counter, since whenever it started */
+	struct heater_word word; /* relay stays UNKNOWN with it */
 };
 
 /* Payloads larger than this are refused before parsing. */
@@ -161,7 +191,10 @@ int heater_preset_command(struct heater_preset *hp, bool on, uint64_t auto_off_u
  * HEATER_PAYLOAD_MAX), -ENODATA (empty), -EBADMSG (not JSON where JSON is
  * expected, or a word that means nothing here), -EINVAL (a field of the wrong
  * JSON type or a non-finite number). A power or energy reading that cannot be
- * read is left unknown instead, unless the message says nothing else. Not
+ * read is left unknown instead, unless the message says nothing else. A word
+ * the plug means but bedroomd does not take (generic: a state neither state_on
+ * nor state_off; Shelly: an error in reply to the last command) is no failure:
+ * 0, with ret->word. Not
  * const: a preset may learn from a report (zigbee2mqtt: whether on_time holds).
  */
 int heater_preset_parse(struct heater_preset *hp, const char *topic, const void *data, size_t len,

@@ -17,11 +17,12 @@
  *            keep-alive ON to a plug already on, or an OFF at the start to
  *            one already off, changes nothing. A result to the last request
  *            confirms what it commanded; replies to older requests are
- *            ignored; an error to the last one is refused with -EREMOTEIO
- *            (the command stays unconfirmed: re-sent, then
- *            heater_unconfirmed). Responses go to "<src>/rpc" verbatim
- *            (Mongoose OS's RPC-over-MQTT channel, which Gen2 is built on),
- *            so the slashes in <src> are levels of that topic.
+ *            ignored; an error to the last one confirms nothing (the command
+ *            stays unconfirmed: re-sent, then heater_unconfirmed) and goes
+ *            up as the update's word, its message and code, for the
+ *            journal. Responses go to "<src>/rpc" verbatim (Mongoose OS's
+ *            RPC-over-MQTT channel, which Gen2 is built on), so the slashes
+ *            in <src> are levels of that topic.
  *  dead-man  toggle_after (whole seconds, rounded down, at least 1): the switch
  *            flips back off after it. Every Switch.Set replaces the timer, so a
  *            re-sent ON extends it (keep-alive).
@@ -164,6 +165,23 @@ static int parse_event(const struct heater_preset *hp, struct json_t *root,
 	return st ? parse_status(st, ret) : 0;
 }
 
+/* An "error" {"code":-103,"message":"..."}: its message and code, what of them there is. */
+static void parse_error(struct json_t *error, struct heater_update *ret)
+{
+	struct json_t *code = json_object_get(error, "code"), *message;
+
+	message = json_object_get(error, "message");
+	if (json_is_string(message))
+		heater_word_set(&ret->word, HEATER_WORD_ERROR, json_string_value(message),
+				json_string_length(message));
+	else
+		heater_word_set(&ret->word, HEATER_WORD_ERROR, "", 0);
+	if (json_is_integer(code)) {
+		ret->word.code_known = true;
+		ret->word.code = (long long) json_integer_value(code);
+	}
+}
+
 /*
  * A response on <src>/rpc: one to the last request confirms what it
  * commanded; one to an older request says nothing.
@@ -182,8 +200,10 @@ static int parse_reply(const struct heater_preset *hp, struct json_t *root,
 		return -EINVAL;
 	if (hp->next_id <= 1 || json_integer_value(id) != (json_int_t) (hp->next_id - 1))
 		return 0;
-	if (error) /* refused: the device's error stays in the message, the command unconfirmed */
-		return -EREMOTEIO;
+	if (error) { /* refused: the command stays unconfirmed; the device's words go up */
+		parse_error(error, ret);
+		return 0;
+	}
 	if (!json_is_object(result))
 		return -EINVAL;
 	ret->relay = hp->last_on ? HEATER_RELAY_ON : HEATER_RELAY_OFF;

@@ -34,6 +34,9 @@ struct heater {
 	/* When the relay was last wanted otherwise, and last reported: did it answer "no"? */
 	uint64_t desired_usec, report_usec;
 	bool reported;
+	/* The plug's last word not taken, until it says a relay state; said in this call. */
+	struct heater_word word;
+	bool word_now, word_news;
 
 	bool power_known; /* a report since the relay last changed */
 	double power_w;
@@ -241,10 +244,14 @@ static void send_keep_alive(struct heater *h, uint64_t now_usec)
 		send_command(h, false, now_usec);
 }
 
-/* The plug said the opposite of what it is told, since it was told. */
+/*
+ * The plug said the opposite of what it is told, since it was told: a relay
+ * state (not a word that is neither, nor nothing since the broker came back).
+ */
 static bool contradicts(const struct heater *h)
 {
-	return h->reported && h->desired != HEATER_RELAY_UNKNOWN && h->confirmed != h->desired &&
+	return h->reported && h->desired != HEATER_RELAY_UNKNOWN &&
+	       h->confirmed != HEATER_RELAY_UNKNOWN && h->confirmed != h->desired &&
 	       h->report_usec >= h->desired_usec;
 }
 
@@ -316,6 +323,8 @@ static void begin(struct heater *h, uint64_t now_usec)
 	h->alerts_before = alerts(h);
 	h->offline_before = h->availability == HEATER_AVAILABILITY_OFFLINE;
 	h->event = HEATER_EVENT_NONE;
+	h->word_now = false;
+	h->word_news = false;
 }
 
 static void finish(struct heater *h, uint64_t now_usec, bool redecide, struct heater_decision *ret)
@@ -337,6 +346,11 @@ static void finish(struct heater *h, uint64_t now_usec, bool redecide, struct he
 		.state = state(h),
 		.resend_in_usec = HEATER_NO_WAKEUP,
 	};
+	if (h->word_now) {
+		ret->word = h->word;
+		ret->word_news = h->word_news;
+		ret->resend_in_usec = resend_in(h, now_usec);
+	}
 	switch (h->event) {
 	case HEATER_EVENT_NONE:
 		break;
@@ -410,6 +424,7 @@ static void relay_report(struct heater *h, enum heater_relay relay, uint64_t now
 	h->confirmed = relay;
 	h->reported = true;
 	h->report_usec = now_usec;
+	h->word.kind = HEATER_WORD_NONE; /* a word said next is news again */
 	if (h->desired == HEATER_RELAY_UNKNOWN)
 		return;
 	if (relay == h->desired) {
@@ -423,6 +438,39 @@ static void relay_report(struct heater *h, enum heater_relay relay, uint64_t now
 		else
 			h->pending = true;
 	}
+}
+
+static bool word_equal(const struct heater_word *a, const struct heater_word *b)
+{
+	return a->kind == b->kind && a->code_known == b->code_known &&
+	       (!a->code_known || a->code == b->code) && a->len == b->len &&
+	       memcmp(a->text, b->text, a->len) == 0;
+}
+
+/*
+ * The plug said @w. A state word that is neither on nor off: the relay is not
+ * known, so the command is unconfirmed now, as one unanswered after its
+ * retries (heater_unconfirmed; its stage does not count). It goes out again
+ * by the slow retry, no sooner than unconfirmed_retry after the last send:
+ * a plug whose protection tripped, on again and tripping again, is not told
+ * ON at every trip. A device's error: the command waits on, as unanswered.
+ */
+static void word_report(struct heater *h, const struct heater_word *w)
+{
+	h->word_news = !word_equal(&h->word, w);
+	h->word = *w;
+	h->word_now = true;
+	if (w->kind != HEATER_WORD_STATE)
+		return;
+	if (h->confirmed != HEATER_RELAY_UNKNOWN) {
+		h->power_known = false;
+		h->low = false;
+	}
+	h->confirmed = HEATER_RELAY_UNKNOWN;
+	if (!may_send(h))
+		return;
+	h->pending = false;
+	h->unconfirmed = true;
 }
 
 /*
@@ -492,6 +540,8 @@ int heater_receive(struct heater *h, const char *topic, const void *data, size_t
 	}
 	if (u.relay != HEATER_RELAY_UNKNOWN)
 		relay_report(h, u.relay, now_usec);
+	if (u.word.kind != HEATER_WORD_NONE)
+		word_report(h, &u.word);
 	if (u.power_known)
 		power_report(h, u.power_w, now_usec);
 	if (u.energy_known) {
@@ -558,6 +608,12 @@ bool heater_offline_said(const struct heater *h, const char **topic, const void 
 	*payload = h->said;
 	*len = h->said_len;
 	return h->said_topic != NULL;
+}
+
+const struct heater_word *heater_last_word(const struct heater *h)
+{
+	assert(h);
+	return h->word.kind == HEATER_WORD_NONE ? NULL : &h->word;
 }
 
 const char *heater_alert_to_string(enum heater_alert a)

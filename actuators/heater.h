@@ -26,6 +26,16 @@
  *    its command (it said nothing since, or the command changed). The same
  *    report again is no event: a flapping plug gives one per switch, which the
  *    daemon rate-limits.
+ *  - A word of the plug's on its state topic that is neither on nor off (a
+ *    Shelly Gen1's "overpower": its protection tripped the relay) means the
+ *    relay is not known: the plug is no longer taken as on (or off), and the
+ *    command is unconfirmed at once, as one unanswered after its retries:
+ *    heater_unconfirmed, re-sent every unconfirmed_retry_usec (never sooner
+ *    after the last send), until the plug says the desired state again. A
+ *    device's error in reply to a command (Shelly) confirms nothing: the
+ *    command waits on as if unanswered. Either word is the decision's word,
+ *    for the journal; news when it is another than the plug said last, or
+ *    the first since it said a relay state.
  *  - The plug's last will says offline: at once, no ON and no keep-alive is
  *    sent to it (state offline) until it is back online, then the desired
  *    state is sent at once. OFF still goes out (a bridge or a plug in a Wi-Fi
@@ -124,6 +134,11 @@ struct heater_decision {
 	 * back by then; with _ONLINE: cleared in this long unless it goes offline again. 0:
 	 * nothing to wait for (raised already; or back, and never raised). */
 	uint64_t alert_in_usec;
+	/* What the plug's message said that is not taken (kind NONE: nothing), with
+	 * resend_in_usec; news: another than it said last, or the first since it said a relay
+	 * state (a word said again, at every keep-alive, is not). */
+	struct heater_word word;
+	bool word_news;
 };
 
 struct heater_status {
@@ -188,6 +203,13 @@ void heater_get_status(const struct heater *h, struct heater_status *ret);
  */
 bool heater_offline_said(const struct heater *h, const char **topic, const void **payload,
 			 size_t *len);
+
+/*
+ * The word the plug last said that is not taken (see heater_update), or NULL
+ * when it said a relay state since (or never one): for the journal and the
+ * alert, which may come from a timer. Owned by @h, valid until the next call.
+ */
+const struct heater_word *heater_last_word(const struct heater *h);
 
 /* "heater_unconfirmed", "heater_offline"; NULL if invalid. */
 const char *heater_alert_to_string(enum heater_alert a);

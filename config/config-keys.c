@@ -450,7 +450,10 @@ const struct key_spec config_keys[] = {
 	HEATER("state_on", KEY_STRING, state_on, 0, 0, GENERIC, DEFAULT_DOC("payload_on"),
 	       EXAMPLE(HEATER_DEFAULT_PAYLOAD_ON), HELP("The state that means on.")),
 	HEATER("state_off", KEY_STRING, state_off, 0, 0, GENERIC, DEFAULT_DOC("payload_off"),
-	       EXAMPLE(HEATER_DEFAULT_PAYLOAD_OFF), HELP("The state that means off.")),
+	       EXAMPLE(HEATER_DEFAULT_PAYLOAD_OFF),
+	       HELP("The state that means off. Another word on state_topic (a Shelly Gen1's "
+		    "overpower) is neither: the plug is not taken as on, and heater_unconfirmed "
+		    "is raised at once.")),
 	HEATER("availability_online", KEY_STRING, availability_online, 0, 0, GENERIC,
 	       DEFAULT_TEXT(HEATER_DEFAULT_AVAILABILITY_ONLINE),
 	       HELP("The availability that means online; anything else is offline.")),

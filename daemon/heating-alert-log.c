@@ -13,8 +13,7 @@
 #include "daemon/heating-internal.h"
 #include "daemon/log.h"
 
-/* At most @size - 1 bytes of @data, each unprintable one as '?', "..." when cut. */
-static void payload_excerpt(const char *data, size_t len, char *buf, size_t size)
+void heating_payload_excerpt(const char *data, size_t len, char *buf, size_t size)
 {
 	size_t n = 0, room = size - 4;
 
@@ -46,7 +45,7 @@ static void offline_words(const struct stage *s, char *buf, size_t size)
 		snprintf(buf, size, "the plug says it is offline (its last will)");
 		return;
 	}
-	payload_excerpt(said.payload, said.len, excerpt, sizeof(excerpt));
+	heating_payload_excerpt(said.payload, said.len, excerpt, sizeof(excerpt));
 	if (s->params.type == HEATER_TYPE_GENERIC && !says_offline(&said))
 		/* Neither word: the configuration may be what is wrong. */
 		snprintf(buf, size,
@@ -216,13 +215,16 @@ void heating_log_plug_alert(const struct stage *s, enum heater_alert a,
 	const char *kind = heater_alert_to_string(a);
 	const char *topic =
 	    heater_n_subscriptions(s->heater) > 0 ? heater_subscription(s->heater, 0) : "";
-	char words[256], power[32];
+	char words[384], power[32], message[256];
 
 	(void) cause; /* heater_offline comes after its grace: offline_words() keeps the words */
 	if (a == HEATER_ALERT_UNCONFIRMED && heating_plug_says_otherwise(s, power, sizeof(power)))
 		log_warning("%s: %s: the plug says it is %s%s, though told %s (its own button or "
 			    "timer, or a plug that ignores commands?)",
 			    s->source, kind, s->on ? "off" : "on", power, s->on ? "ON" : "OFF");
+	else if (a == HEATER_ALERT_UNCONFIRMED &&
+		 heating_plug_word_alert(s, words, sizeof(words), message, sizeof(message)))
+		log_warning("%s: %s: %s", s->source, kind, words);
 	else if (a == HEATER_ALERT_UNCONFIRMED)
 		log_warning("%s: %s: no answer on '%s' to the last command (is the plug on and on "
 			    "the network, and its topic in the config right?)",

@@ -223,6 +223,32 @@ void heating_model_adopt(struct heating *h, struct heating *old, bool thermostat
 json_t *heating_model_state(const struct heating *h);
 
 /*
+ * At most @size - 1 (at least 4) bytes of @data, each unprintable one as '?',
+ * "..." when cut: words from the network, fit for the journal
+ * (heating-alert-log.c).
+ */
+void heating_payload_excerpt(const char *data, size_t len, char *buf, size_t size);
+
+/*
+ * @d's word (not HEATER_WORD_NONE: a state word the plug said that is neither
+ * on nor off, a device's error to a command) on @topic, said in the journal
+ * (heating-plug-words.c, as is the next): at warning when it is news, naming
+ * the heater, the topic, the word and what it means, in one line with the
+ * heater_unconfirmed @d raised if it did; at debug when the plug says it
+ * again. Returns whether the line said the alert (the caller says no other).
+ */
+bool heating_log_plug_word(const struct stage *s, const struct heater_decision *d,
+			   const char *topic);
+
+/*
+ * heater_unconfirmed of @s in the plug's last word not taken
+ * (heater_last_word()): the journal's @line and the phone's @message. False
+ * (both untouched) when it said a relay state since, or none.
+ */
+bool heating_plug_word_alert(const struct stage *s, char *line, size_t line_size, char *message,
+			     size_t message_size);
+
+/*
  * The plug's alert @a raised, said in the journal (heating-alert-log.c), in
  * the plug's words as the tracker kept them (heater_offline_said()): the alert
  * may come from a timer, with no message in hand. @cause is not used.

@@ -45,7 +45,8 @@ static bool carry_out(struct stage *s, const struct heater_decision *d,
 {
 	struct heating *h = s->heating;
 	uint64_t now = clock_realtime_usec();
-	char message[256];
+	char message[256], line[384];
+	bool alert_said = false; /* heater_unconfirmed, in the line of the plug's word */
 
 	/*
 	 * QoS 0: a command is superseded, not owed. A QoS 1 command still unacknowledged
@@ -63,13 +64,16 @@ static bool carry_out(struct stage *s, const struct heater_decision *d,
 	}
 	if (d->event != HEATER_EVENT_NONE)
 		heating_log_plug_event(s, d, clock_monotonic_usec());
+	if (d->word.kind != HEATER_WORD_NONE)
+		alert_said = heating_log_plug_word(s, d, cause ? cause->topic : "?");
 	for (unsigned a = 0; a < _HEATER_ALERT_MAX; a++) {
 		const char *kind = heater_alert_to_string((enum heater_alert) a);
 
 		if (d->alerts_raised & HEATER_ALERT_BIT(a)) {
 			char power[32];
 
-			heating_log_plug_alert(s, (enum heater_alert) a, cause);
+			if (!(a == HEATER_ALERT_UNCONFIRMED && alert_said))
+				heating_log_plug_alert(s, (enum heater_alert) a, cause);
 			if (a == HEATER_ALERT_OFFLINE)
 				snprintf(message, sizeof(message),
 					 "The smart plug of heater '%s' is offline.", s->cfg->name);
@@ -79,7 +83,8 @@ static bool carry_out(struct stage *s, const struct heater_decision *d,
 					 "bedroomd switched it %s.",
 					 s->cfg->name, s->on ? "off" : "on", power,
 					 s->on ? "on" : "off");
-			else
+			else if (!heating_plug_word_alert(s, line, sizeof(line), message,
+							  sizeof(message)))
 				snprintf(message, sizeof(message),
 					 "The smart plug of heater '%s' does not confirm commands "
 					 "(told %s): the heater may be on or off. Is the plug "

@@ -10,7 +10,8 @@
  * A keep-alive ON to a plug already on, and the OFF at a start to a plug
  * already off, are confirmed by the reply: no heater_unconfirmed. A Shelly
  * that does not answer still raises it, and the journal names the topic the
- * answer was due on.
+ * answer was due on; one that refuses with an error is said, once, in the
+ * device's own words.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -39,6 +40,7 @@ struct fixture {
 	char rpc_topic[96];
 	size_t seen;   /* messages of the client looked at */
 	bool answers;  /* the fake Shelly answers at all */
+	bool refuses;  /* with an error, to every request */
 	bool on;       /* its relay */
 	int requests;  /* Switch.Set taken */
 	int unchanged; /* of them, ones that changed nothing */
@@ -114,10 +116,19 @@ static void take(struct fixture *f, const char *payload)
 	assert_non_null(src);
 	assert_true(json_is_boolean(json_object_get(params, "on")));
 	on = json_is_true(json_object_get(params, "on"));
+	snprintf(topic, sizeof(topic), "%s/rpc", src);
+	if (f->refuses) {
+		f->requests++;
+		publish(f, topic,
+			json_pack("{s:O,s:s,s:s,s:{s:i,s:s}}", "id", json_object_get(req, "id"),
+				  "src", f->prefix, "dst", src, "error", "code", -103, "message",
+				  "Invalid argument 'toggle_after'"));
+		json_decref(req);
+		return;
+	}
 	f->on = on;
 	f->requests++;
 	f->unchanged += was == on;
-	snprintf(topic, sizeof(topic), "%s/rpc", src);
 	publish(f, topic,
 		json_pack("{s:O,s:s,s:s,s:{s:b}}", "id", json_object_get(req, "id"), "src",
 			  f->prefix, "dst", src, "result", "was_on", was));
@@ -229,6 +240,36 @@ static void test_silent_shelly(void **state)
 	assert_int_equal(daemon_wait_log(&f->daemon, want, (3 * CONFIRM_S + 10) * 1000), 0);
 }
 
+/*
+ * A Shelly that refuses every request (a JSON-RPC error): said at warning with
+ * the device's code and message, once, not at every retry; then
+ * heater_unconfirmed, in the device's words.
+ */
+static void test_refusing_shelly(void **state)
+{
+	struct fixture *f = *state;
+	char want[512];
+
+	f->refuses = true;
+	start(f);
+	snprintf(want, sizeof(want),
+		 "heater.radiator: the plug answered error -103 'Invalid argument "
+		 "'toggle_after'' on 'bedroomd-shelly%d/%s/switch0/rpc': the command was refused: "
+		 "not confirmed",
+		 (int) getpid(), f->prefix);
+	serve(f, 2000);
+	assert_int_equal(daemon_wait_log(&f->daemon, want, 5000), 0);
+	serve(f, (3 * CONFIRM_S + 2) * 1000);
+	assert_true(f->requests >= 3);
+	snprintf(want, sizeof(want),
+		 "heater.radiator: heater_unconfirmed: the plug refuses the last command: error "
+		 "-103 'Invalid argument 'toggle_after'' on 'bedroomd-shelly%d/%s/switch0/rpc'",
+		 (int) getpid(), f->prefix);
+	assert_int_equal(daemon_wait_log(&f->daemon, want, 5000), 0);
+	assert_int_equal(daemon_log_count(&f->daemon, "the command was refused"), 1);
+	assert_int_equal(daemon_log_count(&f->daemon, "heater_unconfirmed: no answer"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -237,6 +278,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_start_with_the_plug_already_off, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_silent_shelly, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refusing_shelly, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

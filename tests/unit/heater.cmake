@@ -11,3 +11,6 @@ bedroomd_unit_test(heater-shelly-confirm SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-
 	LIBS bedroomd-actuators)
 bedroomd_unit_test(heater-offline SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-heater-offline.c
 	LIBS bedroomd-actuators)
+# A plug's words that are neither on nor off: not confirmed on, and not told ON in a loop.
+bedroomd_unit_test(heater-words SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-heater-words.c
+	LIBS bedroomd-actuators)

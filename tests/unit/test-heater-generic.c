@@ -47,8 +47,10 @@ static void test_defaults(void **state)
 	assert_command(hp, false, "OFF");
 	assert_int_equal(relay(hp, "ON"), HEATER_RELAY_ON);
 	assert_int_equal(relay(hp, "OFF\n"), HEATER_RELAY_OFF);
-	/* Compared exactly: case matters in a configured payload. */
-	assert_int_equal(preset_parse(hp, "esphome/heater/switch/relay/state", "on", &u), -EBADMSG);
+	/* Compared exactly: case matters in a configured payload; another word is the plug's. */
+	assert_int_equal(preset_parse(hp, "esphome/heater/switch/relay/state", "on", &u), 0);
+	assert_int_equal(u.relay, HEATER_RELAY_UNKNOWN);
+	assert_int_equal(u.word.kind, HEATER_WORD_STATE);
 	assert_int_equal(preset_parse(hp, "esphome/heater/status", "online", &u), 0);
 	assert_int_equal(u.availability, HEATER_AVAILABILITY_ONLINE);
 	assert_int_equal(preset_parse(hp, "esphome/heater/status", "offline", &u), 0);
@@ -102,7 +104,9 @@ static void test_json(void **state)
 	assert_int_equal(relay(hp, "{\"relay\":{\"state\":true}}"), HEATER_RELAY_ON);
 	assert_int_equal(relay(hp, "{\"relay\":{\"state\":false}}"), HEATER_RELAY_OFF);
 	assert_int_equal(relay(hp, "{\"meter\":{\"power\":3}}"), HEATER_RELAY_UNKNOWN);
-	assert_int_equal(preset_parse(hp, t, "{\"relay\":{\"state\":\"on\"}}", &u), -EBADMSG);
+	assert_int_equal(preset_parse(hp, t, "{\"relay\":{\"state\":\"on\"}}", &u), 0);
+	assert_int_equal(u.relay, HEATER_RELAY_UNKNOWN);
+	assert_int_equal(u.word.kind, HEATER_WORD_STATE);
 	assert_int_equal(preset_parse(hp, t, "{\"relay\":{\"state\":2.5}}", &u), -EINVAL);
 	/* A power that cannot be read is left unknown: the relay state beside it holds. */
 	assert_int_equal(
@@ -127,7 +131,10 @@ static void test_json(void **state)
 	hp = preset_new(&p);
 	assert_int_equal(relay(hp, "{\"POWER\":1}"), HEATER_RELAY_ON);
 	assert_int_equal(relay(hp, "{\"POWER\":0}"), HEATER_RELAY_OFF);
-	assert_int_equal(preset_parse(hp, t, "{\"POWER\":2}", &u), -EBADMSG);
+	assert_int_equal(preset_parse(hp, t, "{\"POWER\":2}", &u), 0);
+	assert_int_equal(u.relay, HEATER_RELAY_UNKNOWN);
+	assert_int_equal(u.word.kind, HEATER_WORD_STATE);
+	assert_memory_equal(u.word.text, "2", u.word.len);
 	heater_preset_free(hp);
 
 	/* A plain state, power in JSON on the same topic. */
@@ -158,6 +165,77 @@ static void test_shared_topic(void **state)
 	assert_int_equal(u.availability, HEATER_AVAILABILITY_ONLINE);
 	assert_int_equal(preset_parse(hp, t, "ON", &u), 0);
 	assert_int_equal(u.relay, HEATER_RELAY_ON);
+	assert_int_equal(u.availability, HEATER_AVAILABILITY_UNKNOWN);
+	heater_preset_free(hp);
+}
+
+/*
+ * A word on the state topic that is neither state_on nor state_off (a Shelly
+ * Gen1 through the generic preset says "overpower" when its protection trips
+ * the relay): no relay state, and the word, bounded, for the journal.
+ */
+static void test_unknown_state_word(void **state)
+{
+	struct heater_params p;
+	struct heater_preset *hp;
+	struct heater_update u;
+	const char *t = "shellies/heater/relay/0";
+	char big[300];
+
+	heater_params_init(&p, HEATER_TYPE_GENERIC);
+	p.command_topic = "shellies/heater/relay/0/command";
+	p.state_topic = t;
+	p.payload_on = "on";
+	p.payload_off = "off";
+	hp = preset_new(&p);
+	assert_int_equal(preset_relay(hp, t, "on"), HEATER_RELAY_ON);
+	assert_int_equal(preset_parse(hp, t, " overpower\n", &u), 0);
+	assert_int_equal(u.relay, HEATER_RELAY_UNKNOWN);
+	assert_int_equal(u.word.kind, HEATER_WORD_STATE);
+	assert_int_equal(u.word.len, strlen("overpower"));
+	assert_memory_equal(u.word.text, "overpower", u.word.len);
+	assert_false(u.word.code_known);
+	/* A state says no word. */
+	assert_int_equal(preset_parse(hp, t, "off", &u), 0);
+	assert_int_equal(u.relay, HEATER_RELAY_OFF);
+	assert_int_equal(u.word.kind, HEATER_WORD_NONE);
+	/* From the network, however long: at most HEATER_WORD_MAX bytes kept. */
+	memset(big, 'w', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	assert_int_equal(preset_parse(hp, t, big, &u), 0);
+	assert_int_equal(u.word.len, HEATER_WORD_MAX);
+	assert_int_equal(preset_parse(hp, t, " \t\n", &u), 0);
+	assert_int_equal(u.word.kind, HEATER_WORD_STATE);
+	assert_int_equal(u.word.len, 0);
+	heater_preset_free(hp);
+
+	/* A JSON state whose value is another string: the same. */
+	p.json_key = "relay.state";
+	p.power_json_key = "power";
+	hp = preset_new(&p);
+	assert_int_equal(
+	    preset_parse(hp, t, "{\"relay\":{\"state\":\"overpower\"},\"power\":0}", &u), 0);
+	assert_int_equal(u.relay, HEATER_RELAY_UNKNOWN);
+	assert_int_equal(u.word.kind, HEATER_WORD_STATE);
+	assert_memory_equal(u.word.text, "overpower", u.word.len);
+	assert_true(u.power_known);
+	/* ... with a power that cannot be read: still the word. */
+	assert_int_equal(
+	    preset_parse(hp, t, "{\"relay\":{\"state\":\"fault\"},\"power\":\"x\"}", &u), 0);
+	assert_int_equal(u.word.kind, HEATER_WORD_STATE);
+	assert_false(u.power_known);
+	/* Not JSON, or a state of the wrong type: refused as before, no word. */
+	assert_int_equal(preset_parse(hp, t, "overpower", &u), -EBADMSG);
+	assert_int_equal(preset_parse(hp, t, "{\"relay\":{\"state\":[1]}}", &u), -EINVAL);
+	heater_preset_free(hp);
+
+	/* One topic for state and availability: a word neither online nor a state. */
+	params(&p);
+	p.availability_topic = "esphome/heater/switch/relay/state";
+	hp = preset_new(&p);
+	assert_int_equal(relay(hp, "online"), HEATER_RELAY_UNKNOWN);
+	assert_int_equal(preset_parse(hp, "esphome/heater/switch/relay/state", "fault", &u), 0);
+	assert_int_equal(u.word.kind, HEATER_WORD_STATE);
 	assert_int_equal(u.availability, HEATER_AVAILABILITY_UNKNOWN);
 	heater_preset_free(hp);
 }
@@ -219,8 +297,12 @@ static void test_bad(void **state)
 
 	params(&p);
 	hp = preset_new(&p);
+	/* Not a state: the plug's word, bytes as they came (the journal makes them printable). */
 	assert_int_equal(heater_preset_parse(hp, "esphome/heater/switch/relay/state", nul, 3, &u),
-			 -EBADMSG);
+			 0);
+	assert_int_equal(u.word.kind, HEATER_WORD_STATE);
+	assert_int_equal(u.word.len, 3);
+	u = (struct heater_update){ .relay = HEATER_RELAY_OFF };
 	assert_int_equal(preset_parse(hp, "esphome/heater/switch/relay/state", "", &u), -ENODATA);
 	assert_int_equal(preset_parse(hp, "esphome/heater/switch/relay/command", "ON", &u),
 			 -ENOENT);
@@ -253,9 +335,13 @@ static void test_bad(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_defaults),  cmocka_unit_test(test_payloads),
-		cmocka_unit_test(test_json),      cmocka_unit_test(test_shared_topic),
-		cmocka_unit_test(test_same_plug), cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_payloads),
+		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_shared_topic),
+		cmocka_unit_test(test_same_plug),
+		cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_unknown_state_word),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

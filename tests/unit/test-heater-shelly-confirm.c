@@ -191,7 +191,9 @@ static void test_silent_plug_is_unconfirmed(void **state)
 
 /*
  * Replies to older requests say nothing; a refusal is no confirmation (the
- * retries, then the alert); the next request's reply ends the alert.
+ * retries, then the alert) and goes up as the decision's word, news once per
+ * cause (not at each retry: the keep-alives of a plug that refuses them all);
+ * the next request's reply ends the alert, and a refusal after it is news again.
  */
 static void test_old_and_refused_replies(void **state)
 {
@@ -212,17 +214,51 @@ static void test_old_and_refused_replies(void **state)
 	assert_non_null(strstr(d.messages[0].payload, "\"id\":3,"));
 	d = receive(h, t, "{\"id\":2,\"result\":{\"was_on\":true}}", T0 + 17 * SEC);
 	assert_int_equal(d.state, HEATER_STATE_PENDING);
-	assert_int_equal(heater_receive(h, t, refused, strlen(refused), T0 + 17 * SEC, &d),
-			 -EREMOTEIO);
+	d = receive(h, t, refused, T0 + 17 * SEC);
+	assert_int_equal(d.word.kind, HEATER_WORD_ERROR);
+	assert_true(d.word_news);
+	assert_int_equal(d.word.code, -103);
+	assert_memory_equal(d.word.text, "Invalid argument", d.word.len);
+	assert_int_equal(d.n_messages, 0);
+	assert_int_equal(d.alerts_raised, 0);
+	assert_int_equal(d.state, HEATER_STATE_PENDING);
+	/* The retry goes out when it was due, not sooner. */
+	assert_int_equal(d.resend_in_usec, 14 * SEC);
+	assert_non_null(heater_last_word(h));
 	d = tick(h, T0 + 31 * SEC); /* 4 */
+	assert_non_null(strstr(d.messages[0].payload, "\"id\":4,"));
+	/* The same refusal to the retry: the same cause, no news. */
+	d = receive(h, t,
+		    "{\"id\":4,\"src\":\"" PREFIX "\",\"error\":{\"code\":-103,"
+		    "\"message\":\"Invalid argument\"}}",
+		    T0 + 32 * SEC);
+	assert_int_equal(d.word.kind, HEATER_WORD_ERROR);
+	assert_false(d.word_news);
 	d = tick(h, T0 + 46 * SEC);
 	assert_int_equal(d.alerts_raised, UNCONFIRMED);
-	d = tick(h, T0 + 106 * SEC); /* 5: the slow retry while unconfirmed */
+	assert_int_equal(d.word.kind, HEATER_WORD_NONE); /* a tick says no word */
+	assert_non_null(heater_last_word(h));            /* but the alert has it */
+	d = tick(h, T0 + 106 * SEC);                     /* 5: the slow retry while unconfirmed */
 	assert_int_equal(d.n_messages, 1);
 	assert_non_null(strstr(d.messages[0].payload, "\"id\":5,"));
 	d = receive(h, t, "{\"id\":5,\"result\":{\"was_on\":false}}", T0 + 107 * SEC);
 	assert_int_equal(d.alerts_cleared, UNCONFIRMED);
 	assert_int_equal(d.state, HEATER_STATE_OFF);
+	assert_null(heater_last_word(h));
+	/* Confirmed since: the same refusal again is news. */
+	d = set(h, true, T0 + 200 * SEC); /* 6 */
+	d = receive(h, t,
+		    "{\"id\":6,\"src\":\"" PREFIX "\",\"error\":{\"code\":-103,"
+		    "\"message\":\"Invalid argument\"}}",
+		    T0 + 201 * SEC);
+	assert_true(d.word_news);
+	/* Another cause is news too. */
+	d = receive(h, t,
+		    "{\"id\":6,\"src\":\"" PREFIX "\",\"error\":{\"code\":-108,"
+		    "\"message\":\"Device busy\"}}",
+		    T0 + 202 * SEC);
+	assert_true(d.word_news);
+	assert_int_equal(d.word.code, -108);
 	heater_free(h);
 }
 

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -209,17 +210,41 @@ static void test_replies(void **state)
 			 HEATER_RELAY_UNKNOWN);
 	/* A result without was_on still answers the request. */
 	assert_int_equal(preset_relay(hp, t, "{\"id\":2,\"result\":{}}"), HEATER_RELAY_OFF);
-	/* Refused by the device: no confirmation, said apart from a bad message. */
-	u = (struct heater_update){ .relay = HEATER_RELAY_ON };
+	/* Refused by the device: no confirmation; its code and message go up, for the journal. */
 	assert_int_equal(preset_parse(hp, t,
 				      "{\"id\":2,\"src\":\"shellyplugs-heater\",\"error\":"
-				      "{\"code\":-103,\"message\":\"Invalid argument\"}}",
+				      "{\"code\":-103,\"message\":\" Invalid argument\\n\"}}",
 				      &u),
-			 -EREMOTEIO);
-	assert_int_equal(u.relay, HEATER_RELAY_ON); /* untouched */
+			 0);
+	assert_int_equal(u.relay, HEATER_RELAY_UNKNOWN);
+	assert_int_equal(u.word.kind, HEATER_WORD_ERROR);
+	assert_true(u.word.code_known);
+	assert_int_equal(u.word.code, -103);
+	assert_int_equal(u.word.len, strlen("Invalid argument"));
+	assert_memory_equal(u.word.text, "Invalid argument", u.word.len);
+	/* Without a message or a code: what there is. */
+	assert_int_equal(preset_parse(hp, t, "{\"id\":2,\"error\":{\"code\":-114}}", &u), 0);
+	assert_int_equal(u.word.kind, HEATER_WORD_ERROR);
+	assert_int_equal(u.word.len, 0);
+	assert_int_equal(u.word.code, -114);
+	assert_int_equal(preset_parse(hp, t, "{\"id\":2,\"error\":\"busy\"}", &u), 0);
+	assert_int_equal(u.word.kind, HEATER_WORD_ERROR);
+	assert_false(u.word.code_known);
+	/* A long message from the network: kept in part. */
+	{
+		char big[512], msg[300];
+
+		memset(msg, 'x', sizeof(msg) - 1);
+		msg[sizeof(msg) - 1] = '\0';
+		snprintf(big, sizeof(big), "{\"id\":2,\"error\":{\"code\":1,\"message\":\"%s\"}}",
+			 msg);
+		assert_int_equal(preset_parse(hp, t, big, &u), 0);
+		assert_int_equal(u.word.len, HEATER_WORD_MAX);
+	}
 	/* ... an older one's refusal says nothing either. */
-	assert_int_equal(preset_relay(hp, t, "{\"id\":1,\"error\":{\"code\":-103}}"),
-			 HEATER_RELAY_UNKNOWN);
+	assert_int_equal(preset_parse(hp, t, "{\"id\":1,\"error\":{\"code\":-103}}", &u), 0);
+	assert_int_equal(u.relay, HEATER_RELAY_UNKNOWN);
+	assert_int_equal(u.word.kind, HEATER_WORD_NONE);
 	/* Not a response (a request, a notification): nothing. */
 	assert_int_equal(preset_relay(hp, t, "{\"id\":2,\"method\":\"Shelly.GetStatus\"}"),
 			 HEATER_RELAY_UNKNOWN);

@@ -1,0 +1,204 @@
+/*
+ * What a plug says that is neither on nor off: a Shelly Gen1 through the
+ * generic preset says "overpower" on its state topic when its own protection
+ * trips the relay. It is not confirmed on any more: heater_unconfirmed at once
+ * (its stage does not count, another may stand in), and ON goes out again no
+ * faster than the slow retry, however often it trips. The word goes up for
+ * the journal, news once per word. (A Shelly Gen2's error reply:
+ * test-heater-shelly-confirm.c.)
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "tests/unit/heater-tracker-fixture.h"
+
+#define STATE   "shellies/heater/relay/0"
+#define COMMAND "shellies/heater/relay/0/command"
+
+/* A Shelly Gen1 as the generic preset drives it; auto_off 10 min: keep-alive every 5. */
+static struct heater *gen1(void)
+{
+	struct heater *h = NULL;
+	struct heater_params p;
+
+	heater_params_init(&p, HEATER_TYPE_GENERIC);
+	p.command_topic = COMMAND;
+	p.state_topic = STATE;
+	p.payload_on = "on";
+	p.payload_off = "off";
+	assert_int_equal(heater_new(&p, &h), 0);
+	return h;
+}
+
+/* Confirmed on at @t: ON sent at @t, "on" a second later. */
+static void confirmed_on(struct heater *h, uint64_t t)
+{
+	struct heater_decision d;
+
+	connected(h, t);
+	d = set(h, true, t);
+	assert_sent(&d, COMMAND, "on");
+	d = receive(h, STATE, "on", t + SEC);
+	assert_int_equal(d.state, HEATER_STATE_ON);
+	assert_int_equal(d.word.kind, HEATER_WORD_NONE);
+}
+
+static void test_overpower_is_not_on(void **state)
+{
+	struct heater *h = gen1();
+	struct heater_status st;
+	struct heater_decision d;
+	const struct heater_word *w;
+
+	confirmed_on(h, T0);
+	/* Its power while on, to see it forgotten. */
+	d = receive(h, STATE, "on", T0 + 2 * SEC);
+	d = receive(h, STATE, "overpower", T0 + 20 * SEC);
+	assert_int_equal(d.alerts_raised, UNCONFIRMED);
+	assert_int_equal(d.alerts_active, UNCONFIRMED);
+	assert_true(d.redecide); /* another heater may stand in */
+	assert_int_equal(d.state, HEATER_STATE_UNCONFIRMED);
+	assert_int_equal(d.word.kind, HEATER_WORD_STATE);
+	assert_true(d.word_news);
+	assert_memory_equal(d.word.text, "overpower", d.word.len);
+	assert_int_equal(d.event, HEATER_EVENT_NONE);
+	/* Not told ON again at once: the slow retry, a minute after the last send. */
+	assert_int_equal(d.n_messages, 0);
+	assert_int_equal(d.resend_in_usec, 40 * SEC);
+	assert_int_equal(d.next_wakeup_usec, T0 + 60 * SEC);
+	heater_get_status(h, &st);
+	assert_int_equal(st.confirmed, HEATER_RELAY_UNKNOWN);
+	assert_int_equal(st.desired, HEATER_RELAY_ON);
+	assert_false(st.contradicts); /* it did not say off */
+	assert_false(st.power_known);
+	w = heater_last_word(h);
+	assert_non_null(w);
+	assert_int_equal(w->kind, HEATER_WORD_STATE);
+
+	/* Said again (a periodic report): no news, no alert again. */
+	d = receive(h, STATE, "overpower", T0 + 30 * SEC);
+	assert_int_equal(d.word.kind, HEATER_WORD_STATE);
+	assert_false(d.word_news);
+	assert_int_equal(d.alerts_raised, 0);
+	assert_int_equal(d.n_messages, 0);
+	/* Another word is news. */
+	d = receive(h, STATE, "fault", T0 + 31 * SEC);
+	assert_true(d.word_news);
+	assert_int_equal(d.alerts_raised, 0);
+	assert_int_equal(d.state, HEATER_STATE_UNCONFIRMED);
+
+	/* The slow retry; the plug takes it and says on: confirmed, the alert over. */
+	d = tick(h, T0 + 59 * SEC);
+	assert_int_equal(d.n_messages, 0);
+	d = tick(h, T0 + 60 * SEC);
+	assert_sent(&d, COMMAND, "on");
+	d = receive(h, STATE, "on", T0 + 61 * SEC);
+	assert_int_equal(d.alerts_cleared, UNCONFIRMED);
+	assert_int_equal(d.state, HEATER_STATE_ON);
+	assert_null(heater_last_word(h));
+	/* The same word after a state is news again. */
+	d = receive(h, STATE, "fault", T0 + 62 * SEC);
+	assert_true(d.word_news);
+	assert_int_equal(d.alerts_raised, UNCONFIRMED);
+	heater_free(h);
+}
+
+/*
+ * A heater whose draw trips the plug's protection each time it is switched
+ * on: every ON is taken ("on") and tripped a second later. The ONs go out no
+ * more often than the slow retry: not a loop as fast as the plug trips.
+ */
+static void test_tripping_plug_is_not_told_on_in_a_loop(void **state)
+{
+	struct heater *h = gen1();
+	struct heater_decision d;
+	uint64_t last_on = T0, t;
+	unsigned ons = 0;
+
+	confirmed_on(h, T0);
+	d = receive(h, STATE, "overpower", T0 + 2 * SEC);
+	assert_int_equal(d.n_messages, 0);
+	for (t = T0 + 3 * SEC; t < T0 + 1800 * SEC; t += SEC) {
+		d = tick(h, t);
+		if (d.n_messages == 0)
+			continue;
+		assert_sent(&d, COMMAND, "on");
+		assert_true(t - last_on >= 60 * SEC);
+		last_on = t;
+		ons++;
+		receive(h, STATE, "on", t);
+		d = receive(h, STATE, "overpower", t + SEC);
+		assert_int_equal(d.alerts_raised, UNCONFIRMED);
+		assert_int_equal(d.n_messages, 0);
+		t += SEC;
+	}
+	assert_true(ons >= 25 && ons <= 30);
+	heater_free(h);
+}
+
+/* While a command waits for its answer, the word ends the wait: unconfirmed now. */
+static void test_word_while_pending(void **state)
+{
+	struct heater *h = gen1();
+	struct heater_decision d;
+
+	connected(h, T0);
+	d = set(h, true, T0);
+	assert_int_equal(d.state, HEATER_STATE_PENDING);
+	d = receive(h, STATE, "overpower", T0 + SEC);
+	assert_int_equal(d.alerts_raised, UNCONFIRMED);
+	assert_int_equal(d.n_messages, 0);
+	assert_int_equal(d.next_wakeup_usec, T0 + 60 * SEC);
+	/* Told OFF now: sent, and confirmed by "off" as any command. */
+	d = set(h, false, T0 + 2 * SEC);
+	assert_sent(&d, COMMAND, "off");
+	d = receive(h, STATE, "off", T0 + 3 * SEC);
+	assert_int_equal(d.alerts_cleared, UNCONFIRMED);
+	assert_int_equal(d.state, HEATER_STATE_OFF);
+	/* Told OFF and confirmed off: a word means it is not known to be off either. */
+	d = receive(h, STATE, "overpower", T0 + 4 * SEC);
+	assert_int_equal(d.alerts_raised, UNCONFIRMED);
+	assert_int_equal(d.state, HEATER_STATE_UNCONFIRMED);
+	heater_free(h);
+}
+
+/* Before a decision, or with the plug offline: the word is said, nothing is unconfirmed. */
+static void test_word_with_nothing_told(void **state)
+{
+	struct heater *h = gen1();
+	struct heater_status st;
+	struct heater_decision d;
+
+	connected(h, T0);
+	d = receive(h, STATE, "overpower", T0);
+	assert_int_equal(d.word.kind, HEATER_WORD_STATE);
+	assert_true(d.word_news);
+	assert_int_equal(d.alerts_active, 0);
+	assert_int_equal(d.resend_in_usec, HEATER_NO_WAKEUP);
+	heater_get_status(h, &st);
+	assert_int_equal(st.confirmed, HEATER_RELAY_UNKNOWN);
+	/* The first decision is sent as ever, and waits for its answer. */
+	d = set(h, true, T0 + SEC);
+	assert_sent(&d, COMMAND, "on");
+	assert_int_equal(d.state, HEATER_STATE_PENDING);
+	heater_free(h);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_overpower_is_not_on),
+		cmocka_unit_test(test_tripping_plug_is_not_told_on_in_a_loop),
+		cmocka_unit_test(test_word_while_pending),
+		cmocka_unit_test(test_word_with_nothing_told),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -20,6 +20,13 @@
  */
 #define HEATER_AUTO_OFF_MIN_USEC (60 * 1000000ULL)
 
+/*
+ * A plug whose protection trips each time (a word neither on nor off, as a
+ * Shelly Gen1's "overpower"): the slow retry doubles at each trip up to this,
+ * and the count is forgotten once the plug held what it was told this long.
+ */
+#define HEATER_TRIP_RETRY_MAX_USEC (30 * 60 * 1000000ULL)
+
 /* On, drawing less than this for this long: no heat. The thermostat's no-effect test. */
 #define HEATER_DEFAULT_MIN_POWER_W   THERMOSTAT_DEFAULT_NO_EFFECT_POWER_W
 #define HEATER_DEFAULT_NO_POWER_USEC THERMOSTAT_DEFAULT_NO_EFFECT_POWER_USEC

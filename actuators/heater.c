@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actuators/heater-defaults.h"
 #include "actuators/heater.h"
 
 struct heater {
@@ -37,6 +38,13 @@ struct heater {
 	/* The plug's last word not taken, until it says a relay state; said in this call. */
 	struct heater_word word;
 	bool word_now, word_news;
+	/*
+	 * Trips (state words) in a row, and since when the plug holds what it is
+	 * told after the last (0: it does not): the slow retry backs off, and the
+	 * alert waits for a hold rather than ending at each brief "on".
+	 */
+	unsigned trips;
+	uint64_t held_usec;
 
 	bool power_known; /* a report since the relay last changed */
 	double power_w;
@@ -260,6 +268,38 @@ static bool contradicts(const struct heater *h)
  * a retry, a slow retry while unconfirmed (a pending command without retries
  * left ends in it), or the keep-alive.
  */
+/*
+ * The slow retry's interval: unconfirmed_retry, doubled at each trip after
+ * the first up to HEATER_TRIP_RETRY_MAX_USEC, so a heater that trips its plug
+ * at each ON is not switched on every minute all night.
+ */
+static uint64_t retry_interval(const struct heater *h)
+{
+	uint64_t usec = h->p.unconfirmed_retry_usec;
+
+	for (unsigned i = 1; i < h->trips && usec < HEATER_TRIP_RETRY_MAX_USEC; i++)
+		usec = min_usec(usec * 2, HEATER_TRIP_RETRY_MAX_USEC);
+	return usec;
+}
+
+/* Unconfirmed, but the plug now holds what it is told: the alert waits out the hold. */
+static bool holding(const struct heater *h)
+{
+	return h->unconfirmed && h->held_usec > 0 && h->confirmed == h->desired;
+}
+
+/* Its protection tripped and it has not held what it is told since: no keep-alive either. */
+static bool tripped(const struct heater *h)
+{
+	return h->unconfirmed && h->trips > 0 && !holding(h);
+}
+
+/* Keep-alives are due: on, with an auto-off, and not a plug that trips at each ON. */
+static bool keeps_alive(const struct heater *h)
+{
+	return h->desired == HEATER_RELAY_ON && h->p.auto_off_usec > 0 && !tripped(h);
+}
+
 static uint64_t resend_in(const struct heater *h, uint64_t now_usec)
 {
 	uint64_t at = HEATER_NO_WAKEUP;
@@ -270,9 +310,9 @@ static uint64_t resend_in(const struct heater *h, uint64_t now_usec)
 		return HEATER_NO_WAKEUP;
 	if (h->pending && h->attempts <= h->p.retries)
 		at = add(h->sent_usec, h->p.confirm_timeout_usec);
-	else if (h->pending || h->unconfirmed)
-		at = add(h->sent_usec, h->p.unconfirmed_retry_usec);
-	if (h->desired == HEATER_RELAY_ON && h->p.auto_off_usec > 0)
+	else if (h->pending || (h->unconfirmed && !holding(h)))
+		at = add(h->sent_usec, retry_interval(h));
+	if (keeps_alive(h))
 		at = min_usec(at, add(h->on_usec, h->p.auto_off_usec / 2));
 	return at == HEATER_NO_WAKEUP ? at : since(at, now_usec);
 }
@@ -290,6 +330,12 @@ static uint64_t evaluate(struct heater *h, uint64_t now_usec)
 	    on && h->power_known && h->low && since(now_usec, h->low_usec) >= h->p.no_power_usec;
 	if (on && h->power_known && h->low && !h->no_power)
 		next = min_usec(next, add(h->low_usec, h->p.no_power_usec));
+	if (holding(h)) {
+		if (since(now_usec, h->held_usec) >= h->p.unconfirmed_retry_usec)
+			h->unconfirmed = false;
+		else
+			next = min_usec(next, add(h->held_usec, h->p.unconfirmed_retry_usec));
+	}
 	if (!may_send(h))
 		return next;
 	if (h->pending && since(now_usec, h->sent_usec) >= h->p.confirm_timeout_usec) {
@@ -300,18 +346,18 @@ static uint64_t evaluate(struct heater *h, uint64_t now_usec)
 			h->pending = false;
 			h->unconfirmed = true;
 		}
-	} else if (!h->pending && h->unconfirmed &&
-		   since(now_usec, h->sent_usec) >= h->p.unconfirmed_retry_usec)
+	} else if (!h->pending && h->unconfirmed && !holding(h) &&
+		   since(now_usec, h->sent_usec) >= retry_interval(h))
 		send_command(h, false, now_usec);
-	if (h->desired == HEATER_RELAY_ON && h->p.auto_off_usec > 0 && h->outbox.n == sends &&
+	if (keeps_alive(h) && h->outbox.n == sends &&
 	    since(now_usec, h->on_usec) >= h->p.auto_off_usec / 2)
 		send_keep_alive(h, now_usec);
 
 	if (h->pending)
 		next = min_usec(next, add(h->sent_usec, h->p.confirm_timeout_usec));
-	else if (h->unconfirmed)
-		next = min_usec(next, add(h->sent_usec, h->p.unconfirmed_retry_usec));
-	if (h->desired == HEATER_RELAY_ON && h->p.auto_off_usec > 0)
+	else if (h->unconfirmed && !holding(h))
+		next = min_usec(next, add(h->sent_usec, retry_interval(h)));
+	if (keeps_alive(h))
 		next = min_usec(next, add(h->on_usec, h->p.auto_off_usec / 2));
 	return next;
 }
@@ -430,7 +476,12 @@ static void relay_report(struct heater *h, enum heater_relay relay, uint64_t now
 	if (relay == h->desired) {
 		h->pending = false;
 		h->attempts = 0;
-		h->unconfirmed = false;
+		/* After a trip the alert ends once the plug held it a while (evaluate()). */
+		if (h->unconfirmed && h->trips > 0) {
+			if (h->held_usec == 0)
+				h->held_usec = now_usec;
+		} else
+			h->unconfirmed = false;
 	} else if (!h->pending && may_send(h)) {
 		/* Drift: re-send, but not faster than a confirmation may take. */
 		if (since(now_usec, h->sent_usec) >= h->p.confirm_timeout_usec)
@@ -455,13 +506,22 @@ static bool word_equal(const struct heater_word *a, const struct heater_word *b)
  * a plug whose protection tripped, on again and tripping again, is not told
  * ON at every trip. A device's error: the command waits on, as unanswered.
  */
-static void word_report(struct heater *h, const struct heater_word *w)
+static void word_report(struct heater *h, const struct heater_word *w, uint64_t now_usec)
 {
+	/* A trip: the first state word since the plug said a relay state (or ever). */
+	bool trip = w->kind == HEATER_WORD_STATE && h->word.kind != HEATER_WORD_STATE;
+
 	h->word_news = !word_equal(&h->word, w);
 	h->word = *w;
 	h->word_now = true;
 	if (w->kind != HEATER_WORD_STATE)
 		return;
+	/* A trip after a long hold is a new fault: the slow retry starts again at its pace. */
+	if (h->held_usec > 0 && since(now_usec, h->held_usec) >= HEATER_TRIP_RETRY_MAX_USEC)
+		h->trips = 0;
+	if (trip && h->trips < 32)
+		h->trips++;
+	h->held_usec = 0;
 	if (h->confirmed != HEATER_RELAY_UNKNOWN) {
 		h->power_known = false;
 		h->low = false;
@@ -541,7 +601,7 @@ int heater_receive(struct heater *h, const char *topic, const void *data, size_t
 	if (u.relay != HEATER_RELAY_UNKNOWN)
 		relay_report(h, u.relay, now_usec);
 	if (u.word.kind != HEATER_WORD_NONE)
-		word_report(h, &u.word);
+		word_report(h, &u.word, now_usec);
 	if (u.power_known)
 		power_report(h, u.power_w, now_usec);
 	if (u.energy_known) {

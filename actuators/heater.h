@@ -30,8 +30,12 @@
  *    Shelly Gen1's "overpower": its protection tripped the relay) means the
  *    relay is not known: the plug is no longer taken as on (or off), and the
  *    command is unconfirmed at once, as one unanswered after its retries:
- *    heater_unconfirmed, re-sent every unconfirmed_retry_usec (never sooner
- *    after the last send), until the plug says the desired state again. A
+ *    heater_unconfirmed, re-sent unconfirmed_retry_usec after the last send,
+ *    doubling at each further trip (a word after a relay state) up to
+ *    HEATER_TRIP_RETRY_MAX_USEC, with no keep-alive meanwhile; the count is
+ *    forgotten once the plug held what it was told that long. The alert ends
+ *    once the plug has held the desired state for unconfirmed_retry_usec, not
+ *    at the brief "on" of a plug that trips again at once. A
  *    device's error in reply to a command (Shelly) confirms nothing: the
  *    command waits on as if unanswered. Either word is the decision's word,
  *    for the journal; news when it is another than the plug said last, or

@@ -178,6 +178,21 @@ static void test_overpower_is_not_on(void **state)
 	/* It took it ("on") and tripped again: said again, after a state. */
 	serve(f, 1000);
 	assert_int_equal(daemon_log_count(&f->daemon, "the plug is not taken as on"), 2);
+	/* The alert stood through the brief "on": no clear, no second raise for the phone. */
+	{
+		const struct message *msgs;
+		size_t n = client_messages(f->client, &msgs);
+		unsigned alerts = 0;
+
+		for (size_t i = 0; i < n; i++)
+			alerts += strcmp(msgs[i].topic, f->alert_topic) == 0 &&
+				  strstr(msgs[i].payload, "heater_unconfirmed") != NULL;
+		assert_int_equal(alerts, 1);
+	}
+	/* The next ON waits twice as long: two minutes, not one. */
+	ons = f->gen1_on;
+	serve(f, 70000);
+	assert_int_equal(f->gen1_on, ons);
 }
 
 int main(void)

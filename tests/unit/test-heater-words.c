@@ -3,7 +3,8 @@
  * generic preset says "overpower" on its state topic when its own protection
  * trips the relay. It is not confirmed on any more: heater_unconfirmed at once
  * (its stage does not count, another may stand in), and ON goes out again no
- * faster than the slow retry, however often it trips. The word goes up for
+ * faster than the slow retry, which doubles at each trip; the alert ends once
+ * the plug has held what it is told a while, not at each brief "on". The word goes up for
  * the journal, news once per word. (A Shelly Gen2's error reply:
  * test-heater-shelly-confirm.c.)
  */
@@ -94,17 +95,29 @@ static void test_overpower_is_not_on(void **state)
 	assert_int_equal(d.alerts_raised, 0);
 	assert_int_equal(d.state, HEATER_STATE_UNCONFIRMED);
 
-	/* The slow retry; the plug takes it and says on: confirmed, the alert over. */
+	/*
+	 * The slow retry; the plug takes it and says on. After a trip the alert
+	 * ends once the plug has held it for unconfirmed_retry, not at the brief
+	 * "on" a tripping plug says each time: nothing is re-sent meanwhile.
+	 */
 	d = tick(h, T0 + 59 * SEC);
 	assert_int_equal(d.n_messages, 0);
 	d = tick(h, T0 + 60 * SEC);
 	assert_sent(&d, COMMAND, "on");
 	d = receive(h, STATE, "on", T0 + 61 * SEC);
+	assert_int_equal(d.alerts_cleared, 0);
+	assert_int_equal(d.state, HEATER_STATE_UNCONFIRMED);
+	assert_int_equal(d.next_wakeup_usec, T0 + 121 * SEC);
+	assert_null(heater_last_word(h));
+	d = tick(h, T0 + 120 * SEC);
+	assert_int_equal(d.alerts_cleared, 0);
+	assert_int_equal(d.n_messages, 0);
+	d = tick(h, T0 + 121 * SEC);
 	assert_int_equal(d.alerts_cleared, UNCONFIRMED);
 	assert_int_equal(d.state, HEATER_STATE_ON);
-	assert_null(heater_last_word(h));
+	assert_int_equal(d.n_messages, 0);
 	/* The same word after a state is news again. */
-	d = receive(h, STATE, "fault", T0 + 62 * SEC);
+	d = receive(h, STATE, "fault", T0 + 122 * SEC);
 	assert_true(d.word_news);
 	assert_int_equal(d.alerts_raised, UNCONFIRMED);
 	heater_free(h);
@@ -112,34 +125,68 @@ static void test_overpower_is_not_on(void **state)
 
 /*
  * A heater whose draw trips the plug's protection each time it is switched
- * on: every ON is taken ("on") and tripped a second later. The ONs go out no
- * more often than the slow retry: not a loop as fast as the plug trips.
+ * on: every ON is taken ("on") and tripped a second later. The slow retry
+ * doubles at each trip (1, 2, 4, 8 ... minutes, at most 30): not a heater
+ * switched on every minute all night. The alert is raised once and stays:
+ * not a notification at each brief "on". Once the plug holds ON for longer
+ * than the longest retry, a trip is a new fault: a minute again.
  */
 static void test_tripping_plug_is_not_told_on_in_a_loop(void **state)
 {
+	const uint64_t night = 9 * 3600 * SEC;
 	struct heater *h = gen1();
 	struct heater_decision d;
-	uint64_t last_on = T0, t;
-	unsigned ons = 0;
+	uint64_t last_on = T0, gap = 0, t;
+	unsigned ons = 0, raised = 0, cleared = 0;
 
 	confirmed_on(h, T0);
 	d = receive(h, STATE, "overpower", T0 + 2 * SEC);
+	assert_int_equal(d.alerts_raised, UNCONFIRMED);
 	assert_int_equal(d.n_messages, 0);
-	for (t = T0 + 3 * SEC; t < T0 + 1800 * SEC; t += SEC) {
+	for (t = T0 + 3 * SEC; t < T0 + night; t += SEC) {
 		d = tick(h, t);
+		cleared += d.alerts_cleared != 0;
 		if (d.n_messages == 0)
 			continue;
 		assert_sent(&d, COMMAND, "on");
-		assert_true(t - last_on >= 60 * SEC);
+		/* Each wait at least the one before: 60, 120, 240 ... 1800 s. */
+		assert_true(t - last_on >= gap);
+		gap = t - last_on;
+		assert_true(gap <= 30 * 60 * SEC + 2 * SEC);
 		last_on = t;
 		ons++;
-		receive(h, STATE, "on", t);
+		d = receive(h, STATE, "on", t);
+		cleared += d.alerts_cleared != 0;
 		d = receive(h, STATE, "overpower", t + SEC);
-		assert_int_equal(d.alerts_raised, UNCONFIRMED);
+		raised += d.alerts_raised != 0;
 		assert_int_equal(d.n_messages, 0);
 		t += SEC;
 	}
-	assert_true(ons >= 25 && ons <= 30);
+	assert_true(gap >= 30 * 60 * SEC);
+	/* 9 h: 60+120+...+960 s, then every 30 min: about 22 ONs, not 540. */
+	assert_true(ons >= 18 && ons <= 24);
+	assert_int_equal(raised, 0);
+	assert_int_equal(cleared, 0);
+
+	/* The plug holds ON now (reset by hand): the alert ends after a minute's hold. */
+	t = last_on + 30 * 60 * SEC;
+	d = tick(h, t);
+	assert_sent(&d, COMMAND, "on");
+	d = receive(h, STATE, "on", t + SEC);
+	assert_int_equal(d.alerts_cleared, 0);
+	d = tick(h, t + 61 * SEC);
+	assert_int_equal(d.alerts_cleared, UNCONFIRMED);
+	/*
+	 * Half an hour later a trip is a new fault: the retry is a minute again,
+	 * counted from the last ON (half an hour ago): once at once, then 2 min.
+	 */
+	t += 31 * 60 * SEC;
+	d = receive(h, STATE, "overpower", t);
+	assert_int_equal(d.alerts_raised, UNCONFIRMED);
+	assert_sent(&d, COMMAND, "on");
+	receive(h, STATE, "on", t + SEC);
+	d = receive(h, STATE, "overpower", t + 2 * SEC);
+	assert_int_equal(d.resend_in_usec, 120 * SEC - 2 * SEC);
 	heater_free(h);
 }
 
@@ -156,14 +203,16 @@ static void test_word_while_pending(void **state)
 	assert_int_equal(d.alerts_raised, UNCONFIRMED);
 	assert_int_equal(d.n_messages, 0);
 	assert_int_equal(d.next_wakeup_usec, T0 + 60 * SEC);
-	/* Told OFF now: sent, and confirmed by "off" as any command. */
+	/* Told OFF now: sent, and confirmed by "off", held a minute (after a trip). */
 	d = set(h, false, T0 + 2 * SEC);
 	assert_sent(&d, COMMAND, "off");
 	d = receive(h, STATE, "off", T0 + 3 * SEC);
+	assert_int_equal(d.alerts_cleared, 0);
+	d = tick(h, T0 + 63 * SEC);
 	assert_int_equal(d.alerts_cleared, UNCONFIRMED);
 	assert_int_equal(d.state, HEATER_STATE_OFF);
 	/* Told OFF and confirmed off: a word means it is not known to be off either. */
-	d = receive(h, STATE, "overpower", T0 + 4 * SEC);
+	d = receive(h, STATE, "overpower", T0 + 64 * SEC);
 	assert_int_equal(d.alerts_raised, UNCONFIRMED);
 	assert_int_equal(d.state, HEATER_STATE_UNCONFIRMED);
 	heater_free(h);

@@ -136,6 +136,9 @@ static int generic_parse(struct heater_preset *hp, const char *topic, const char
 		ret->relay = HEATER_RELAY_OFF;
 	else if (p->power_json_key && memchr(data, '{', len))
 		return parse_json_state(p, data, len, ret);
+	else if (p->availability_topic && strcmp(topic, p->availability_topic) == 0)
+		/* One topic for both: neither online nor a state is offline (its last will). */
+		ret->availability = HEATER_AVAILABILITY_OFFLINE;
 	else /* the plug's own word (a Shelly Gen1's "overpower"): not taken as on */
 		heater_word_set(&ret->word, HEATER_WORD_STATE, data, len);
 	return 0;

@@ -229,14 +229,18 @@ static void test_unknown_state_word(void **state)
 	assert_int_equal(preset_parse(hp, t, "{\"relay\":{\"state\":[1]}}", &u), -EINVAL);
 	heater_preset_free(hp);
 
-	/* One topic for state and availability: a word neither online nor a state. */
+	/*
+	 * One topic for state and availability: neither online nor a state is
+	 * offline, as the availability rule says (its last will), not a word.
+	 */
 	params(&p);
 	p.availability_topic = "esphome/heater/switch/relay/state";
 	hp = preset_new(&p);
 	assert_int_equal(relay(hp, "online"), HEATER_RELAY_UNKNOWN);
-	assert_int_equal(preset_parse(hp, "esphome/heater/switch/relay/state", "fault", &u), 0);
-	assert_int_equal(u.word.kind, HEATER_WORD_STATE);
-	assert_int_equal(u.availability, HEATER_AVAILABILITY_UNKNOWN);
+	assert_int_equal(preset_parse(hp, "esphome/heater/switch/relay/state", "offline", &u), 0);
+	assert_int_equal(u.word.kind, HEATER_WORD_NONE);
+	assert_int_equal(u.availability, HEATER_AVAILABILITY_OFFLINE);
+	assert_int_equal(u.relay, HEATER_RELAY_UNKNOWN);
 	heater_preset_free(hp);
 }
 

@@ -675,37 +675,3 @@ const struct heater_word *heater_last_word(const struct heater *h)
 	assert(h);
 	return h->word.kind == HEATER_WORD_NONE ? NULL : &h->word;
 }
-
-const char *heater_alert_to_string(enum heater_alert a)
-{
-	switch (a) {
-	case HEATER_ALERT_UNCONFIRMED:
-		return "heater_unconfirmed";
-	case HEATER_ALERT_OFFLINE:
-		return "heater_offline";
-	case _HEATER_ALERT_MAX:
-		break;
-	}
-	return NULL;
-}
-
-const char *heater_state_to_string(enum heater_state s)
-{
-	switch (s) {
-	case HEATER_STATE_OFFLINE:
-		return "offline";
-	case HEATER_STATE_UNCONFIRMED:
-		return "unconfirmed";
-	case HEATER_STATE_NO_POWER:
-		return "no_power";
-	case HEATER_STATE_PENDING:
-		return "pending";
-	case HEATER_STATE_ON:
-		return "on";
-	case HEATER_STATE_OFF:
-		return "off";
-	case HEATER_STATE_UNKNOWN:
-		return "unknown";
-	}
-	return NULL;
-}

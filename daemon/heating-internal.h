@@ -229,6 +229,12 @@ json_t *heating_model_state(const struct heating *h);
  */
 void heating_payload_excerpt(const char *data, size_t len, char *buf, size_t size);
 
+/* The local second of day to plan on, or HEATING_PATH_CLOCK_UNSET (heating-inputs.c). */
+unsigned heating_local_second_of_day(struct heating *h);
+
+/* Fills h->in with what changes while heating runs (heating-inputs.c). */
+void heating_fill_inputs(struct heating *h);
+
 /*
  * @d's word (not HEATER_WORD_NONE: a state word the plug said that is neither
  * on nor off, a device's error to a command) on @topic, said in the journal

@@ -27,6 +27,7 @@ struct mqtt_slot {
 	char *filter;
 	/* What every topic it matches starts with; all of it when it has no wildcard. */
 	size_t literal_len;
+	uint32_t literal_hash; /* topic_hash() of the filter, when it has no wildcard */
 	int qos;
 	mqtt_message_handler_t handler;
 	const struct mqtt_watch_callbacks *watch;
@@ -45,6 +46,19 @@ static size_t literal_prefix_len(const char *filter)
 	if (filter[n] == '#' && n > 0 && filter[n - 1] == '/')
 		n--;
 	return n;
+}
+
+/*
+ * FNV-1a: a message is compared with every subscription, most of them exact
+ * topics; comparing hashes first spares a strcmp() per slot per message.
+ */
+static uint32_t topic_hash(const char *topic, size_t len)
+{
+	uint32_t h = 2166136261U;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (uint8_t) topic[i]) * 16777619U;
+	return h;
 }
 
 static bool slot_live(const struct mqtt_slot *s, enum mqtt_slot_kind kind)
@@ -255,6 +269,7 @@ int mqtt_subscribe(struct mqtt *m, const char *filter, int qos, mqtt_message_han
 		return -ENOMEM;
 	}
 	s->literal_len = literal_prefix_len(filter);
+	s->literal_hash = topic_hash(filter, s->literal_len);
 	s->kind = MQTT_SLOT_KIND_SUBSCRIPTION;
 	s->qos = qos;
 	s->handler = handler;
@@ -391,13 +406,15 @@ static void sweep_dead(struct mqtt *m)
  * of a message's dispatch. A wildcard filter's literal start rules most
  * topics out before the matcher is asked.
  */
-static bool slot_matches(const struct mqtt_slot *s, const char *topic)
+/* @len and @hash: of @topic, topic_hash(). */
+static bool slot_matches(const struct mqtt_slot *s, const char *topic, size_t len, uint32_t hash)
 {
 	bool match = false;
 
 	if (s->filter[s->literal_len] == '\0') /* no wildcard */
-		return strcmp(s->filter, topic) == 0;
-	if (strncmp(s->filter, topic, s->literal_len) != 0)
+		return s->literal_len == len && s->literal_hash == hash &&
+		       memcmp(s->filter, topic, len) == 0;
+	if (len < s->literal_len || strncmp(s->filter, topic, s->literal_len) != 0)
 		return false;
 	return mosquitto_topic_matches_sub(s->filter, topic, &match) == MOSQ_ERR_SUCCESS && match;
 }
@@ -411,12 +428,15 @@ static bool slot_matches(const struct mqtt_slot *s, const char *topic)
 
 void mqtt_slots_dispatch(struct mqtt *m, const struct mqtt_message *msg)
 {
+	size_t len = strlen(msg->topic);
+	uint32_t hash = topic_hash(msg->topic, len);
 	bool handled = false;
 
 	m->dispatching++;
 	FOR_EACH_SLOT_UNTIL_TAIL(s, m, last)
 	{
-		if (!slot_live(s, MQTT_SLOT_KIND_SUBSCRIPTION) || !slot_matches(s, msg->topic))
+		if (!slot_live(s, MQTT_SLOT_KIND_SUBSCRIPTION) ||
+		    !slot_matches(s, msg->topic, len, hash))
 			continue;
 		handled = true;
 		s->handler(msg, s->userdata);

@@ -23,6 +23,12 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+/* ASCII only: strtod() takes no other digits, whatever the locale. */
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
 /* Parses [-+]digits[.digits] surrounded by whitespace in @s (@len bytes) into °C. */
 static int parse_plain(const char *s, size_t len, double *ret, const char **ret_reason)
 {
@@ -43,19 +49,19 @@ static int parse_plain(const char *s, size_t len, double *ret, const char **ret_
 	memcpy(buf, s, len);
 	buf[len] = '\0';
 	k = (buf[0] == '-' || buf[0] == '+') ? 1 : 0;
-	if (strcasecmp(buf + k, "nan") == 0 || strcasecmp(buf + k, "inf") == 0 ||
-	    strcasecmp(buf + k, "infinity") == 0)
-		return fail(ret_reason, "not a finite number", -EDOM);
-	if (strspn(buf + k, "0123456789") == 0)
+	if (!is_digit(buf[k])) {
+		if (strcasecmp(buf + k, "nan") == 0 || strcasecmp(buf + k, "inf") == 0 ||
+		    strcasecmp(buf + k, "infinity") == 0)
+			return fail(ret_reason, "not a finite number", -EDOM);
 		return fail(ret_reason, "not a number", -EBADMSG);
-	k += strspn(buf + k, "0123456789");
+	}
+	while (is_digit(buf[k]))
+		k++;
 	if (buf[k] == '.') {
-		size_t frac;
-
-		frac = strspn(buf + k + 1, "0123456789");
-		if (frac == 0)
+		if (!is_digit(buf[++k]))
 			return fail(ret_reason, "not a number", -EBADMSG);
-		k += 1 + frac;
+		while (is_digit(buf[k]))
+			k++;
 	}
 	if (buf[k] != '\0')
 		return fail(ret_reason, "not a number", -EBADMSG);

@@ -101,6 +101,24 @@ int clock_local_offset_s(int64_t unix_s)
 	return (int) tm.tm_gmtoff;
 }
 
+int clock_local_offset_cached(struct clock_offset_cache *c, int64_t unix_s)
+{
+	int64_t from = unix_s - ((unix_s % 900) + 900) % 900;
+	int first, last;
+
+	if (unix_s >= c->from_s && unix_s < c->until_s)
+		return c->offset_s;
+	first = clock_local_offset_s(from);
+	last = clock_local_offset_s(from + 899);
+	if (first != last) {
+		clock_offset_cache_forget(c);
+		return clock_local_offset_s(unix_s);
+	}
+	*c =
+	    (struct clock_offset_cache){ .from_s = from, .until_s = from + 900, .offset_s = first };
+	return first;
+}
+
 int clock_format_offset(int64_t unix_s, int offset_s, char *buf, size_t size)
 {
 	time_t t = (time_t) (unix_s + offset_s);

@@ -33,6 +33,26 @@ int clock_format_local(uint64_t realtime_usec, char *buf, size_t size);
 /* The local UTC offset, in seconds east, at Unix time @unix_s (follows TZ and DST). */
 int clock_local_offset_s(int64_t unix_s);
 
+/* One offset and the quarter hour [from_s, until_s) it holds for; zeroed: none. */
+struct clock_offset_cache {
+	int64_t from_s, until_s;
+	int offset_s;
+};
+
+/*
+ * clock_local_offset_s(@unix_s), reading the zone rules once a quarter hour
+ * (for what runs at every reading). Offsets change only at a quarter hour of
+ * UTC: every zone's offset is a multiple of 15 min and so are the local times
+ * it changes at; checked at both ends of the quarter all the same. Forget it
+ * (clock_offset_cache_forget()) when the time zone changes.
+ */
+int clock_local_offset_cached(struct clock_offset_cache *c, int64_t unix_s);
+
+static inline void clock_offset_cache_forget(struct clock_offset_cache *c)
+{
+	*c = (struct clock_offset_cache){ 0 };
+}
+
 /*
  * Formats Unix time @unix_s as ISO-8601 in the zone @offset_s seconds east of
  * UTC ("2026-01-31T03:12:05+01:00"). Returns 0 or -ENOSPC.

@@ -25,7 +25,7 @@
 unsigned heating_local_second_of_day(struct heating *h)
 {
 	time_t t = time(NULL);
-	struct tm tm;
+	int64_t local;
 
 	if (!h->clock_set) {
 		h->clock_set = clock_wall_is_set((int64_t) t, CLOCK_TIMESYNC_DIR, CLOCK_RTC_DIR);
@@ -41,9 +41,8 @@ unsigned heating_local_second_of_day(struct heating *h)
 	}
 	if (!h->clock_set)
 		return HEATING_PATH_CLOCK_UNSET;
-	if (!localtime_r(&t, &tm))
-		return 0;
-	return (unsigned) (tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec);
+	local = (int64_t) t + clock_local_offset_cached(&h->local_offset, (int64_t) t);
+	return (unsigned) (((local % 86400) + 86400) % 86400);
 }
 
 /* Read from the bed inputs, their one owner, at every step. */

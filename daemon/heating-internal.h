@@ -18,6 +18,7 @@
 #include "control/duty-hour.h"
 #include "control/log-limit.h"
 #include "control/thermostat.h"
+#include "daemon/clock.h"
 #include "daemon/command-guard.h"
 #include "daemon/event-source.h"
 #include "daemon/heating-settings.h"
@@ -116,6 +117,7 @@ struct heating {
 	struct clock_jump *jump; /* the wall clock set, the time zone changed: decide again */
 	bool clock_set;          /* the wall clock is known to be set (local_second_of_day()) */
 	bool clock_unset_told;   /* the journal was told it is not */
+	struct clock_offset_cache local_offset; /* local_second_of_day()'s, at every step */
 	struct stage stages[THERMOSTAT_STAGES_MAX];
 	unsigned n_stages;
 

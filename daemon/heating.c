@@ -188,6 +188,7 @@ static void on_clock_change(enum clock_change change, void *userdata)
 	log_info("heating: %s; deciding again",
 		 change == CLOCK_CHANGE_ZONE ? "the time zone changed" : "the wall clock was set");
 	h->clock_set = false; /* known to be set again at the step, or not */
+	clock_offset_cache_forget(&h->local_offset);
 	step(h);
 }
 

@@ -28,6 +28,46 @@ static void test_iso8601_local_with_offset_across_dst(void **state)
 	assert_string_equal(buf, "2026-07-31T04:22:05+02:00");
 }
 
+/* Every @step_s from @from_s to @to_s, and back: the cached offset is the one read each time. */
+static void offsets_agree(struct clock_offset_cache *c, int64_t from_s, int64_t to_s,
+			  int64_t step_s)
+{
+	for (int64_t t = from_s; t <= to_s; t += step_s)
+		assert_int_equal(clock_local_offset_cached(c, t), clock_local_offset_s(t));
+	for (int64_t t = to_s; t >= from_s; t -= step_s)
+		assert_int_equal(clock_local_offset_cached(c, t), clock_local_offset_s(t));
+}
+
+static void test_offset_cached_across_changes(void **state)
+{
+	/* 2026-03-29 01:00 UTC (CET -> CEST), 2026-10-25 01:00 UTC (back), 2 h around each. */
+	const int64_t spring = 1774746000, autumn = 1792890000;
+	struct clock_offset_cache c = { 0 };
+
+	(void) state;
+	offsets_agree(&c, spring - 7200, spring + 7200, 37);
+	offsets_agree(&c, autumn - 7200, autumn + 7200, 1);
+	assert_int_equal(clock_local_offset_cached(&c, spring - 1), 3600);
+	assert_int_equal(clock_local_offset_cached(&c, spring), 7200);
+
+	/* Half an hour of DST (Lord Howe), a quarter-hour zone (Nepal): the same. */
+	setenv("TZ", "Australia/Lord_Howe", 1);
+	tzset();
+	clock_offset_cache_forget(&c);
+	/* 2026-04-05 02:00 local daylight time: 2026-04-04 15:00 UTC. */
+	offsets_agree(&c, 1775314800 - 7200, 1775314800 + 7200, 13);
+	assert_int_equal(clock_local_offset_cached(&c, 1775314800 + 7200), 10 * 3600 + 30 * 60);
+	setenv("TZ", "Asia/Kathmandu", 1);
+	tzset();
+	/* Not forgotten: still Lord Howe's offset until told the zone changed. */
+	assert_int_equal(clock_local_offset_cached(&c, 1775314800 + 7200), 10 * 3600 + 30 * 60);
+	clock_offset_cache_forget(&c);
+	assert_int_equal(clock_local_offset_cached(&c, 1775314800 + 7200), 5 * 3600 + 45 * 60);
+
+	setenv("TZ", "Europe/Berlin", 1);
+	tzset();
+}
+
 static void test_too_small_buffer(void **state)
 {
 	char buf[10] = "x";
@@ -314,6 +354,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_iso8601_local_with_offset_across_dst),
+		cmocka_unit_test(test_offset_cached_across_changes),
 		cmocka_unit_test(test_too_small_buffer),
 		cmocka_unit_test(test_monotonic_moves_forward),
 		cmocka_unit_test(test_span_as_a_person_reads_it),

@@ -19,12 +19,19 @@
  *            single relay says POWER (no index), so both are accepted; POWER
  *            (switch_id 0) is relay 1, which a plug with more relays (a USB
  *            port switched apart, a second socket) or SetOption26 1 names
- *            POWER1, so both are accepted for 0 too.
+ *            POWER1, so both are accepted for 0 too. Another word there (a
+ *            StateText1/StateText2 changed from OFF/ON, "AUS"/"AN") is the
+ *            plug's, not a payload to refuse: the relay is not known, and
+ *            heater.c takes the plug as not confirmed (as the generic preset's
+ *            words). A RESULT or STATE without that key (the answer to
+ *            another command, the telemetry of a plug without that relay) says
+ *            nothing of the relay; a value of another JSON type is refused.
  *  online    tele/<topic>/LWT Online|Offline (retained)
  *  power     tele/<topic>/SENSOR {"ENERGY":{"Power":1480,"Total":12.3}} (W, kWh);
  *            "Power" is an array on multi-channel meters: element n-1.
  */
 #include <errno.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -103,14 +110,15 @@ static int tasmota_command(struct heater_preset *hp, bool on, uint64_t auto_off_
 
 /*
  * The relay state in a RESULT or STATE object: "POWER<n>", or "POWER" for
- * relay 1; for 0 "POWER", or "POWER1".
+ * relay 1; for 0 "POWER", or "POWER1". Another string there is a word.
  */
 static int relay_from_json(const struct heater_preset *hp, struct json_t *root,
-			   enum heater_relay *ret)
+			   struct heater_update *ret)
 {
 	int n = hp->p.switch_id;
 	struct json_t *v = NULL;
 	char key[16];
+	int r;
 
 	if (n > 0) {
 		snprintf(key, sizeof(key), "POWER%d", n);
@@ -122,7 +130,12 @@ static int relay_from_json(const struct heater_preset *hp, struct json_t *root,
 		v = json_path_lookup(root, "POWER1");
 	if (!v)
 		return 0;
-	return heater_json_relay(v, "ON", "OFF", true, ret);
+	r = heater_json_relay(v, "ON", "OFF", true, &ret->relay);
+	if (r != -EBADMSG)
+		return r;
+	/* A string, neither ON nor OFF: custom state texts, say. */
+	heater_word_set(&ret->word, HEATER_WORD_STATE, json_string_value(v), json_string_length(v));
+	return 0;
 }
 
 static int energy_from_json(const struct heater_preset *hp, struct json_t *root,
@@ -174,15 +187,15 @@ static int tasmota_parse(struct heater_preset *hp, const char *topic, const char
 			ret->relay = HEATER_RELAY_ON;
 		else if (heater_payload_is(data, len, "OFF", true))
 			ret->relay = HEATER_RELAY_OFF;
-		else
-			return -EBADMSG;
+		else /* StateText1/2 changed ("AUS"/"AN"): the plug's word, not taken as on */
+			heater_word_set(&ret->word, HEATER_WORD_STATE, data, len);
 		return 0;
 	case T_RESULT:
 	case T_STATE:
 		r = heater_json_load(data, len, &root);
 		if (r < 0)
 			return r;
-		r = relay_from_json(hp, root, &ret->relay);
+		r = relay_from_json(hp, root, ret);
 		break;
 	case T_SENSOR:
 		r = heater_json_load(data, len, &root);

@@ -20,7 +20,12 @@
  *            it stays on if bedroomd dies. A plug that takes the ON but
  *            ignores on_time cannot be told apart: check the device.
  *  state     <base>/<name> {"state":"ON","power":1480,"energy":12.3,...} (W, kWh),
- *            the read-back's answer too
+ *            the read-back's answer too. Another string as "state" is the
+ *            device's word, not a payload to refuse: the relay is not known,
+ *            and heater.c takes the plug as not confirmed (as the generic
+ *            preset's words). A report without "state" (other values only)
+ *            says nothing of the relay; a "state" of another JSON type is
+ *            refused.
  *  online    <base>/<name>/availability: "online" / "offline" (legacy) or
  *            {"state":"online"} (zigbee2mqtt 1.32+); needs availability enabled
  *            in zigbee2mqtt.
@@ -110,7 +115,10 @@ static int parse_state(struct json_t *root, struct heater_update *ret)
 	v = json_path_lookup(root, "state");
 	if (v) {
 		r = heater_json_relay(v, "ON", "OFF", true, &ret->relay);
-		if (r < 0)
+		if (r == -EBADMSG) /* a string, neither ON nor OFF: the device's word */
+			heater_word_set(&ret->word, HEATER_WORD_STATE, json_string_value(v),
+					json_string_length(v));
+		else if (r < 0)
 			return r;
 	}
 	/* A reading that cannot be read stays unknown: the relay state beside it holds. */
@@ -119,7 +127,8 @@ static int parse_state(struct json_t *root, struct heater_update *ret)
 	bad |= heater_json_reading(json_path_lookup(root, "energy"), &ret->energy_kwh,
 				   &ret->energy_known) < 0;
 	/* Nothing else to take: refused, so the daemon says so (at debug level). */
-	if (bad && ret->relay == HEATER_RELAY_UNKNOWN && !ret->power_known && !ret->energy_known)
+	if (bad && ret->relay == HEATER_RELAY_UNKNOWN && ret->word.kind == HEATER_WORD_NONE &&
+	    !ret->power_known && !ret->energy_known)
 		return -EINVAL;
 	return 0;
 }

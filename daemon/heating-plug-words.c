@@ -1,7 +1,8 @@
 /*
  * What a plug says that bedroomd does not take, in the journal: a state word
  * that is neither on nor off (a Shelly Gen1's "overpower" through the generic
- * preset), a device's error in reply to a command (a Shelly Gen2's JSON-RPC
+ * preset, a Tasmota's changed StateText, a zigbee2mqtt state other than
+ * ON/OFF), a device's error in reply to a command (a Shelly Gen2's JSON-RPC
  * "error"). Once per word at warning, as the tracker says which are news
  * (another word, or the first since the plug said a relay state); the same
  * word again, at every keep-alive or status repeat, at debug.
@@ -14,23 +15,60 @@
 /* The word's text, fit for the journal; a bound below HEATER_WORD_MAX shows a cut one cut. */
 #define EXCERPT_SIZE 48
 
-/* "'overpower' on 'T' is neither state_on 'on' nor state_off 'off'", as configured. */
+/*
+ * "'overpower' on 'T' is neither state_on 'on' nor state_off 'off'", as
+ * configured; a preset's own words ("'AN' on 'T' is neither ON nor OFF").
+ */
 static void state_word_text(const struct stage *s, const char *word, const char *topic, char *buf,
 			    size_t size)
 {
 	const struct heater_params *p = &s->params;
 
-	if (s->params.type != HEATER_TYPE_GENERIC)
-		snprintf(buf, size, "'%s' on '%s' is neither on nor off", word, topic);
-	else if (p->json_key)
-		snprintf(buf, size,
-			 "'%s' at '%s' on '%s' is neither state_on '%s' nor state_off '%s'", word,
-			 p->json_key, topic, p->state_on ? p->state_on : "",
-			 p->state_off ? p->state_off : "");
-	else
-		snprintf(buf, size, "'%s' on '%s' is neither state_on '%s' nor state_off '%s'",
-			 word, topic, p->state_on ? p->state_on : "",
-			 p->state_off ? p->state_off : "");
+	switch (p->type) {
+	case HEATER_TYPE_TASMOTA:
+		snprintf(buf, size, "'%s' on '%s' is neither ON nor OFF", word, topic);
+		return;
+	case HEATER_TYPE_ZIGBEE2MQTT:
+		snprintf(buf, size, "'%s' at 'state' on '%s' is neither ON nor OFF", word, topic);
+		return;
+	case HEATER_TYPE_GENERIC:
+		if (p->json_key)
+			snprintf(buf, size,
+				 "'%s' at '%s' on '%s' is neither state_on '%s' nor state_off '%s'",
+				 word, p->json_key, topic, p->state_on ? p->state_on : "",
+				 p->state_off ? p->state_off : "");
+		else
+			snprintf(buf, size,
+				 "'%s' on '%s' is neither state_on '%s' nor state_off '%s'", word,
+				 topic, p->state_on ? p->state_on : "",
+				 p->state_off ? p->state_off : "");
+		return;
+	case HEATER_TYPE_SHELLY:
+	case _HEATER_TYPE_MAX:
+		break;
+	}
+	snprintf(buf, size, "'%s' on '%s' is neither on nor off", word, topic);
+}
+
+/*
+ * What the person can do about a preset's state word, for the warning: a
+ * Tasmota says its StateText1/StateText2 (OFF/ON unless changed), which the
+ * preset does not learn. "" where the line already says it (generic's words).
+ */
+static const char *state_word_hint(const struct stage *s)
+{
+	switch (s->params.type) {
+	case HEATER_TYPE_TASMOTA:
+		return " (Tasmota's StateText1/StateText2 must be OFF/ON, or use type = generic "
+		       "with state_on/state_off)";
+	case HEATER_TYPE_ZIGBEE2MQTT:
+		return " (the device's state must be ON/OFF: is it a plug, and its name right?)";
+	case HEATER_TYPE_SHELLY:
+	case HEATER_TYPE_GENERIC:
+	case _HEATER_TYPE_MAX:
+		break;
+	}
+	return "";
 }
 
 /* "error -103 'Invalid id'", "error -103", "an error 'Invalid id'" or "an error". */
@@ -81,8 +119,8 @@ bool heating_log_plug_word(const struct stage *s, const struct heater_decision *
 		next_send(s, d, next, sizeof(next));
 		if (raised)
 			snprintf(alert, sizeof(alert), "; %s (another heater may stand in)", kind);
-		log_warning("%s: %s: the plug is not taken as %s%s%s", s->source, what,
-			    s->on ? "on" : "off", alert, next);
+		log_warning("%s: %s: the plug is not taken as %s%s%s%s", s->source, what,
+			    s->on ? "on" : "off", alert, next, state_word_hint(s));
 		return raised;
 	case HEATER_WORD_ERROR:
 		error_text(&d->word, word, err, sizeof(err));

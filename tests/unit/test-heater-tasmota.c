@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -170,6 +171,97 @@ static void test_state_relays(void **state)
 	heater_preset_free(hp);
 }
 
+/* The word @u holds is @word, and nothing else was taken. */
+static void assert_word(const struct heater_update *u, const char *word)
+{
+	assert_int_equal(u->relay, HEATER_RELAY_UNKNOWN);
+	assert_int_equal(u->word.kind, HEATER_WORD_STATE);
+	assert_false(u->word.code_known);
+	assert_int_equal(u->word.len, strlen(word));
+	assert_memory_equal(u->word.text, word, u->word.len);
+}
+
+/*
+ * A Tasmota whose StateText1/StateText2 were changed ("AUS"/"AN") says them
+ * where ON and OFF were: the plug's word, not taken as on (heater.c), on every
+ * topic that carries the relay state. What carries no relay state stays as it
+ * was: a RESULT or STATE without the relay's key says nothing.
+ */
+static void test_state_words(void **state)
+{
+	struct heater_preset *hp = tasmota(0);
+	struct heater_update u;
+	char big[300], json[400];
+
+	assert_int_equal(preset_parse(hp, "stat/plug/POWER", "AN", &u), 0);
+	assert_word(&u, "AN");
+	assert_int_equal(preset_parse(hp, "stat/plug/POWER1", " AUS\r\n", &u), 0);
+	assert_word(&u, "AUS");
+	assert_int_equal(preset_parse(hp, "stat/plug/RESULT", "{\"POWER\":\"AN\"}", &u), 0);
+	assert_word(&u, "AN");
+	assert_int_equal(preset_parse(hp, "stat/plug/RESULT", "{\"POWER1\":\"AUS\"}", &u), 0);
+	assert_word(&u, "AUS");
+	assert_int_equal(preset_parse(hp, "tele/plug/STATE",
+				      "{\"Time\":\"2024-01-10T22:00:00\",\"POWER\":\"AN\","
+				      "\"Wifi\":{\"AP\":1}}",
+				      &u),
+			 0);
+	assert_word(&u, "AN");
+	/* A state says no word. */
+	assert_int_equal(preset_parse(hp, "stat/plug/POWER", "on", &u), 0);
+	assert_int_equal(u.relay, HEATER_RELAY_ON);
+	assert_int_equal(u.word.kind, HEATER_WORD_NONE);
+	/* From the network: unprintable bytes kept as they came (the journal makes them '?'). */
+	assert_int_equal(preset_parse(hp, "stat/plug/RESULT", "{\"POWER\":\"\\u001b[2J\"}", &u), 0);
+	assert_word(&u, "\x1b[2J");
+	/* However long: at most HEATER_WORD_MAX bytes kept, plain or JSON. */
+	memset(big, 'w', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	assert_int_equal(preset_parse(hp, "stat/plug/POWER", big, &u), 0);
+	assert_int_equal(u.word.kind, HEATER_WORD_STATE);
+	assert_int_equal(u.word.len, HEATER_WORD_MAX);
+	snprintf(json, sizeof(json), "{\"POWER\":\"%s\"}", big);
+	assert_int_equal(preset_parse(hp, "tele/plug/STATE", json, &u), 0);
+	assert_int_equal(u.word.kind, HEATER_WORD_STATE);
+	assert_int_equal(u.word.len, HEATER_WORD_MAX);
+
+	/* Not states: the answer to another command, telemetry without this relay. */
+	assert_int_equal(preset_parse(hp, "stat/plug/RESULT", "{\"Command\":\"Unknown\"}", &u), 0);
+	assert_int_equal(u.relay, HEATER_RELAY_UNKNOWN);
+	assert_int_equal(u.word.kind, HEATER_WORD_NONE);
+	assert_int_equal(preset_parse(hp, "stat/plug/RESULT", "{\"PulseTime1\":{\"Set\":700}}", &u),
+			 0);
+	assert_int_equal(u.word.kind, HEATER_WORD_NONE);
+	assert_int_equal(preset_parse(hp, "tele/plug/STATE", "{\"Uptime\":\"0T01:00:00\"}", &u), 0);
+	assert_int_equal(u.word.kind, HEATER_WORD_NONE);
+	assert_int_equal(preset_parse(hp, "tele/plug/STATE", "{\"POWER2\":\"AN\"}", &u), 0);
+	assert_int_equal(u.word.kind, HEATER_WORD_NONE);
+	/* null is no value yet; a boolean is a state as before; a number is refused. */
+	assert_int_equal(preset_parse(hp, "stat/plug/RESULT", "{\"POWER\":null}", &u), 0);
+	assert_int_equal(u.relay, HEATER_RELAY_UNKNOWN);
+	assert_int_equal(u.word.kind, HEATER_WORD_NONE);
+	assert_int_equal(preset_parse(hp, "stat/plug/RESULT", "{\"POWER\":true}", &u), 0);
+	assert_int_equal(u.relay, HEATER_RELAY_ON);
+	assert_int_equal(u.word.kind, HEATER_WORD_NONE);
+	assert_int_equal(preset_parse(hp, "stat/plug/RESULT", "{\"POWER\":1}", &u), -EINVAL);
+	/* The last will and the meter have no state words. */
+	assert_int_equal(preset_parse(hp, "tele/plug/LWT", "AN", &u), -EBADMSG);
+	assert_int_equal(preset_parse(hp, "tele/plug/SENSOR", "{\"POWER\":\"AN\"}", &u), 0);
+	assert_int_equal(u.word.kind, HEATER_WORD_NONE);
+	heater_preset_free(hp);
+
+	/* Relay 2: its own key; relay 1's word is not its. */
+	hp = tasmota(2);
+	assert_int_equal(preset_parse(hp, "stat/plug/POWER2", "AN", &u), 0);
+	assert_word(&u, "AN");
+	assert_int_equal(
+	    preset_parse(hp, "stat/plug/RESULT", "{\"POWER1\":\"AN\",\"POWER2\":\"AUS\"}", &u), 0);
+	assert_word(&u, "AUS");
+	assert_int_equal(preset_parse(hp, "tele/plug/STATE", "{\"POWER1\":\"AN\"}", &u), 0);
+	assert_int_equal(u.word.kind, HEATER_WORD_NONE);
+	heater_preset_free(hp);
+}
+
 static void test_availability(void **state)
 {
 	struct heater_preset *hp = tasmota(0);
@@ -226,19 +318,25 @@ static void test_bad(void **state)
 	const char bytes[] = { 'O', '\0', 'N' }, latin1[] = { 'O', (char) 0xce, 'N' };
 	char *big;
 
-	assert_int_equal(preset_parse(hp, "stat/plug/POWER", "MAYBE", &u), -EBADMSG);
+	/* Neither ON nor OFF on POWER: the plug's word (test_state_words), bytes as they came. */
+	assert_int_equal(heater_preset_parse(hp, "stat/plug/POWER", bytes, sizeof(bytes), &u), 0);
+	assert_int_equal(u.word.kind, HEATER_WORD_STATE);
+	assert_int_equal(u.word.len, sizeof(bytes));
+	assert_int_equal(u.relay, HEATER_RELAY_UNKNOWN);
+	assert_int_equal(heater_preset_parse(hp, "stat/plug/POWER", latin1, sizeof(latin1), &u), 0);
+	assert_int_equal(u.word.kind, HEATER_WORD_STATE);
+	assert_memory_equal(u.word.text, latin1, sizeof(latin1));
 	assert_int_equal(preset_parse(hp, "stat/plug/POWER", "", &u), -ENODATA);
-	assert_int_equal(heater_preset_parse(hp, "stat/plug/POWER", bytes, sizeof(bytes), &u),
-			 -EBADMSG);
-	assert_int_equal(heater_preset_parse(hp, "stat/plug/POWER", latin1, sizeof(latin1), &u),
-			 -EBADMSG);
+	/* JSON that is not UTF-8 is no JSON: refused, no word. */
 	assert_int_equal(heater_preset_parse(hp, "stat/plug/RESULT", latin1, sizeof(latin1), &u),
 			 -EBADMSG);
 	assert_int_equal(preset_parse(hp, "stat/plug/RESULT", "{\"POWER\":\"\xff\xfe\"}", &u),
 			 -EBADMSG);
+	/* Tasmota's POWER is text: a number is refused, not taken as a word. */
 	assert_int_equal(preset_parse(hp, "stat/plug/RESULT", "{\"POWER\":1}", &u), -EINVAL);
-	assert_int_equal(preset_parse(hp, "stat/plug/RESULT", "{\"POWER\":\"MAYBE\"}", &u),
-			 -EBADMSG);
+	assert_int_equal(preset_parse(hp, "tele/plug/STATE", "{\"POWER\":0.5}", &u), -EINVAL);
+	assert_int_equal(preset_parse(hp, "stat/plug/RESULT", "{\"POWER\":{\"x\":1}}", &u),
+			 -EINVAL);
 	assert_int_equal(
 	    preset_parse(hp, "stat/plug/RESULT", "{\"POWER\":\"ON\",\"POWER\":\"OFF\"}", &u),
 	    -EBADMSG);
@@ -270,7 +368,7 @@ static void test_bad(void **state)
 
 	/* Untouched on failure. */
 	u = (struct heater_update){ .relay = HEATER_RELAY_OFF, .power_w = 42.0 };
-	assert_int_equal(preset_parse(hp, "stat/plug/POWER", "??", &u), -EBADMSG);
+	assert_int_equal(preset_parse(hp, "stat/plug/RESULT", "{\"POWER\":[1]}", &u), -EINVAL);
 	assert_int_equal(u.relay, HEATER_RELAY_OFF);
 	assert_float_equal(u.power_w, 42.0, 0);
 	heater_preset_free(hp);
@@ -320,6 +418,7 @@ int main(void)
 		cmocka_unit_test(test_state_power1),  cmocka_unit_test(test_state_relays),
 		cmocka_unit_test(test_availability),  cmocka_unit_test(test_power),
 		cmocka_unit_test(test_bad),           cmocka_unit_test(test_params),
+		cmocka_unit_test(test_state_words),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

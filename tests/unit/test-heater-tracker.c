@@ -46,13 +46,17 @@ static void test_start_off(void **state)
 	/* Not ours. */
 	assert_int_equal(heater_receive(h, "stat/other/POWER", "ON", 2, T0, &d), -ENOENT);
 	/*
-	 * Tasmota's POWER says ON or OFF, nothing else: other bytes are refused and
-	 * change nothing. (A generic plug's own word, neither state_on nor state_off,
-	 * is taken: not confirmed on; test-heater-words.c.)
+	 * Another word on POWER (StateText1/2 changed) is the plug's: no longer
+	 * confirmed off, unconfirmed at once (test-heater-words.c).
 	 */
-	assert_int_equal(heater_receive(h, "stat/plug/POWER", "??", 2, T0, &d), -EBADMSG);
+	assert_int_equal(heater_receive(h, "stat/plug/POWER", "??", 2, T0 + 3 * SEC, &d), 0);
+	assert_int_equal(d.word.kind, HEATER_WORD_STATE);
 	heater_get_status(h, &st);
-	assert_int_equal(st.state, HEATER_STATE_OFF);
+	assert_int_equal(st.confirmed, HEATER_RELAY_UNKNOWN);
+	assert_int_equal(st.state, HEATER_STATE_UNCONFIRMED);
+	/* A value of the wrong type is refused and changes nothing. */
+	assert_int_equal(heater_receive(h, "stat/plug/RESULT", "{\"POWER\":1}", 11, T0, &d),
+			 -EINVAL);
 	heater_free(h);
 }
 

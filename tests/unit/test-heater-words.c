@@ -5,8 +5,9 @@
  * (its stage does not count, another may stand in), and ON goes out again no
  * faster than the slow retry, which doubles at each trip; the alert ends once
  * the plug has held what it is told a while, not at each brief "on". The word goes up for
- * the journal, news once per word. (A Shelly Gen2's error reply:
- * test-heater-shelly-confirm.c.)
+ * the journal, news once per word. A Tasmota whose StateText1/StateText2
+ * were changed, and a zigbee2mqtt state other than ON/OFF, go the same way.
+ * (A Shelly Gen2's error reply: test-heater-shelly-confirm.c.)
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -240,6 +241,82 @@ static void test_word_with_nothing_told(void **state)
 	heater_free(h);
 }
 
+/*
+ * A Tasmota whose StateText1/StateText2 say "AUS"/"AN": confirmed on before
+ * the change, then "AN" on POWER and in RESULT. Not on: unconfirmed at once,
+ * news once; a RESULT without POWER (the answer to another command) changes
+ * nothing.
+ */
+static void test_tasmota_state_text(void **state)
+{
+	struct heater *h = plug();
+	struct heater_status st;
+	struct heater_decision d;
+
+	connected(h, T0);
+	d = set(h, true, T0);
+	assert_on_sent(&d);
+	d = receive(h, "stat/plug/RESULT", "{\"POWER\":\"ON\"}", T0 + SEC);
+	assert_int_equal(d.state, HEATER_STATE_ON);
+	d = receive(h, "stat/plug/POWER", "AN", T0 + 20 * SEC);
+	assert_int_equal(d.alerts_raised, UNCONFIRMED);
+	assert_true(d.redecide);
+	assert_int_equal(d.state, HEATER_STATE_UNCONFIRMED);
+	assert_int_equal(d.word.kind, HEATER_WORD_STATE);
+	assert_true(d.word_news);
+	assert_memory_equal(d.word.text, "AN", d.word.len);
+	assert_int_equal(d.n_messages, 0);
+	assert_int_equal(d.resend_in_usec, 40 * SEC);
+	heater_get_status(h, &st);
+	assert_int_equal(st.confirmed, HEATER_RELAY_UNKNOWN);
+	d = receive(h, "stat/plug/RESULT", "{\"POWER\":\"AN\"}", T0 + 20 * SEC);
+	assert_false(d.word_news);
+	assert_int_equal(d.alerts_raised, 0);
+	d = receive(h, "stat/plug/RESULT", "{\"PulseTime1\":{\"Set\":700}}", T0 + 21 * SEC);
+	assert_int_equal(d.word.kind, HEATER_WORD_NONE);
+	assert_int_equal(d.state, HEATER_STATE_UNCONFIRMED);
+	assert_non_null(heater_last_word(h));
+	/* The slow retry, a minute after the last ON. */
+	d = tick(h, T0 + 60 * SEC);
+	assert_on_sent(&d);
+	heater_free(h);
+}
+
+/* A zigbee2mqtt device whose state is neither ON nor OFF: the same. */
+static void test_zigbee2mqtt_state_word(void **state)
+{
+	const char *t = "zigbee2mqtt/heater";
+	struct heater *h = NULL;
+	struct heater_params p;
+	struct heater_decision d;
+
+	heater_params_init(&p, HEATER_TYPE_ZIGBEE2MQTT);
+	p.topic = "heater";
+	assert_int_equal(heater_new(&p, &h), 0);
+	connected(h, T0);
+	d = set(h, true, T0);
+	assert_int_equal(d.n_messages, 2);
+	d = receive(h, t, "{\"state\":\"ON\",\"power\":1500}", T0 + SEC);
+	assert_int_equal(d.state, HEATER_STATE_ON);
+	d = receive(h, t, "{\"state\":\"overload\",\"power\":0}", T0 + 20 * SEC);
+	assert_int_equal(d.alerts_raised, UNCONFIRMED);
+	assert_int_equal(d.state, HEATER_STATE_UNCONFIRMED);
+	assert_true(d.word_news);
+	assert_memory_equal(d.word.text, "overload", d.word.len);
+	/* Other values only: no word, nothing changes. */
+	d = receive(h, t, "{\"linkquality\":90}", T0 + 21 * SEC);
+	assert_int_equal(d.word.kind, HEATER_WORD_NONE);
+	assert_int_equal(d.state, HEATER_STATE_UNCONFIRMED);
+	/* ON again as it says it: held a minute, the alert ends. */
+	d = tick(h, T0 + 60 * SEC);
+	assert_int_equal(d.n_messages, 2);
+	d = receive(h, t, "{\"state\":\"ON\"}", T0 + 61 * SEC);
+	assert_null(heater_last_word(h));
+	d = tick(h, T0 + 121 * SEC);
+	assert_int_equal(d.alerts_cleared, UNCONFIRMED);
+	heater_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -247,6 +324,8 @@ int main(void)
 		cmocka_unit_test(test_tripping_plug_is_not_told_on_in_a_loop),
 		cmocka_unit_test(test_word_while_pending),
 		cmocka_unit_test(test_word_with_nothing_told),
+		cmocka_unit_test(test_tasmota_state_text),
+		cmocka_unit_test(test_zigbee2mqtt_state_word),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

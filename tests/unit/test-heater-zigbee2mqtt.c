@@ -269,6 +269,67 @@ static void test_state(void **state)
 	heater_preset_free(hp);
 }
 
+/* The word @u holds is @word, and no relay state. */
+static void assert_word(const struct heater_update *u, const char *word)
+{
+	assert_int_equal(u->relay, HEATER_RELAY_UNKNOWN);
+	assert_int_equal(u->word.kind, HEATER_WORD_STATE);
+	assert_int_equal(u->word.len, strlen(word));
+	assert_memory_equal(u->word.text, word, u->word.len);
+}
+
+/*
+ * A "state" that is neither ON nor OFF (a device that is not a plug, a
+ * converter's own word): the device's word, not taken as on (heater.c). The
+ * readings beside it still count; what is not a state says no word.
+ */
+static void test_state_words(void **state)
+{
+	struct heater_preset *hp = z2m(NULL);
+	const char *t = "zigbee2mqtt/bedroom/heater plug";
+	struct heater_update u;
+	char big[300], json[400];
+
+	assert_int_equal(preset_parse(hp, t, "{\"state\":\"TOGGLE\",\"linkquality\":90}", &u), 0);
+	assert_word(&u, "TOGGLE");
+	assert_int_equal(preset_parse(hp, t, "{\"power\":0,\"state\":\" overload \"}", &u), 0);
+	assert_word(&u, "overload");
+	assert_true(u.power_known);
+	assert_float_equal(u.power_w, 0.0, 0);
+	/* A reading that cannot be read does not cost the word. */
+	assert_int_equal(preset_parse(hp, t, "{\"state\":\"fault\",\"power\":\"x\"}", &u), 0);
+	assert_word(&u, "fault");
+	assert_false(u.power_known);
+	/* Unprintable bytes as they came (the journal makes them '?'); a long one cut. */
+	assert_int_equal(preset_parse(hp, t, "{\"state\":\"a\\u0007b\"}", &u), 0);
+	assert_word(&u, "a\ab");
+	memset(big, 'w', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	snprintf(json, sizeof(json), "{\"state\":\"%s\"}", big);
+	assert_int_equal(preset_parse(hp, t, json, &u), 0);
+	assert_int_equal(u.word.kind, HEATER_WORD_STATE);
+	assert_int_equal(u.word.len, HEATER_WORD_MAX);
+	/* A state says no word. */
+	assert_int_equal(preset_parse(hp, t, "{\"state\":\"off\"}", &u), 0);
+	assert_int_equal(u.relay, HEATER_RELAY_OFF);
+	assert_int_equal(u.word.kind, HEATER_WORD_NONE);
+
+	/* Not states: other values only, null, a boolean (a state, as before), a number. */
+	assert_int_equal(preset_parse(hp, t, "{\"linkquality\":90,\"power\":3}", &u), 0);
+	assert_int_equal(u.word.kind, HEATER_WORD_NONE);
+	assert_int_equal(preset_parse(hp, t, "{\"state\":null}", &u), 0);
+	assert_int_equal(u.word.kind, HEATER_WORD_NONE);
+	assert_int_equal(preset_parse(hp, t, "{\"state\":false}", &u), 0);
+	assert_int_equal(u.relay, HEATER_RELAY_OFF);
+	assert_int_equal(u.word.kind, HEATER_WORD_NONE);
+	assert_int_equal(preset_parse(hp, t, "{\"state\":0}", &u), -EINVAL);
+	/* The availability topic has no state words. */
+	assert_int_equal(preset_parse(hp, "zigbee2mqtt/bedroom/heater plug/availability",
+				      "{\"state\":\"overload\"}", &u),
+			 -EBADMSG);
+	heater_preset_free(hp);
+}
+
 static void test_availability(void **state)
 {
 	struct heater_preset *hp = z2m(NULL);
@@ -302,8 +363,10 @@ static void test_bad(void **state)
 	assert_int_equal(preset_parse(hp, t, "{\"state\":true}", &u), 0);
 	assert_int_equal(u.relay, HEATER_RELAY_ON);
 	u.relay = HEATER_RELAY_OFF;
-	assert_int_equal(preset_parse(hp, t, "{\"state\":\"TOGGLE\"}", &u), -EBADMSG);
+	/* Another string is the device's word (test_state_words); another type is refused. */
 	assert_int_equal(preset_parse(hp, t, "{\"state\":[\"ON\"]}", &u), -EINVAL);
+	assert_int_equal(preset_parse(hp, t, "{\"state\":1}", &u), -EINVAL);
+	assert_int_equal(preset_parse(hp, t, "{\"state\":{\"l1\":\"ON\"}}", &u), -EINVAL);
 	/* A reading that cannot be read is left unknown: the relay state beside it holds. */
 	assert_int_equal(preset_parse(hp, t, "{\"state\":\"ON\",\"power\":\"1478\"}", &u), 0);
 	assert_int_equal(u.relay, HEATER_RELAY_ON);
@@ -365,6 +428,7 @@ int main(void)
 		cmocka_unit_test(test_availability),
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_params),
+		cmocka_unit_test(test_state_words),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -32,9 +32,16 @@ struct heater {
 	uint64_t sent_usec; /* last send */
 	uint64_t on_usec;   /* last ON sent: keep-alive */
 	bool unconfirmed;   /* alert */
+	/*
+	 * When each state was last sent ([on]), if ever: the plug's answer to one
+	 * since superseded may come after the next went out (an echo).
+	 */
+	uint64_t told_usec[2];
+	bool told[2];
 	/* When the relay was last wanted otherwise, and last reported: did it answer "no"? */
 	uint64_t desired_usec, report_usec;
 	bool reported;
+	bool echoed; /* the last relay report was an echo: not said against the command */
 	/* The plug's last word not taken, until it says a relay state; said in this call. */
 	struct heater_word word;
 	bool word_now, word_news;
@@ -222,6 +229,8 @@ static void queue_command(struct heater *h, uint64_t now_usec)
 	}
 	if (on)
 		h->on_usec = now_usec;
+	h->told[on] = true;
+	h->told_usec[on] = now_usec;
 }
 
 /*
@@ -254,11 +263,12 @@ static void send_keep_alive(struct heater *h, uint64_t now_usec)
 
 /*
  * The plug said the opposite of what it is told, since it was told: a relay
- * state (not a word that is neither, nor nothing since the broker came back).
+ * state (not a word that is neither, nor nothing since the broker came back,
+ * nor an echo of the command it was told before).
  */
 static bool contradicts(const struct heater *h)
 {
-	return h->reported && h->desired != HEATER_RELAY_UNKNOWN &&
+	return h->reported && !h->echoed && h->desired != HEATER_RELAY_UNKNOWN &&
 	       h->confirmed != HEATER_RELAY_UNKNOWN && h->confirmed != h->desired &&
 	       h->report_usec >= h->desired_usec;
 }
@@ -446,10 +456,28 @@ void heater_set(struct heater *h, bool on, uint64_t now_usec, struct heater_deci
 	finish(h, now_usec, false, ret);
 }
 
-/* What a report of @relay says that no command asked for; before relay_report() takes it. */
-static enum heater_event relay_event(const struct heater *h, enum heater_relay relay)
+/*
+ * A report of @relay, not the desired state, that answers a command of its own
+ * bedroomd sent less than confirm_timeout ago and superseded since (OFF, then
+ * ON before the plug's "off" came): the plug doing as it was told a moment
+ * ago, not switched by something else. Only while the newer command waits
+ * for its answer: a plug says its states in order, so once it confirmed the
+ * newer one, the older state is news. The pending command's retry re-sends
+ * the desired state if the plug stays so.
+ */
+static bool echo(const struct heater *h, enum heater_relay relay, uint64_t now_usec)
 {
-	if (h->desired == HEATER_RELAY_UNKNOWN || relay == h->desired)
+	bool on = relay == HEATER_RELAY_ON;
+
+	return h->pending && relay != HEATER_RELAY_UNKNOWN && relay != h->desired && h->told[on] &&
+	       since(now_usec, h->told_usec[on]) < h->p.confirm_timeout_usec;
+}
+
+/* What a report of @relay says that no command asked for; before relay_report() takes it. */
+static enum heater_event relay_event(const struct heater *h, enum heater_relay relay,
+				     uint64_t now_usec)
+{
+	if (h->desired == HEATER_RELAY_UNKNOWN || relay == h->desired || echo(h, relay, now_usec))
 		return HEATER_EVENT_NONE;
 	if (h->unconfirmed) /* news only when it did not say so already */
 		return contradicts(h) ? HEATER_EVENT_NONE : HEATER_EVENT_CONTRADICTS;
@@ -459,7 +487,7 @@ static enum heater_event relay_event(const struct heater *h, enum heater_relay r
 
 static void relay_report(struct heater *h, enum heater_relay relay, uint64_t now_usec)
 {
-	enum heater_event e = relay_event(h, relay);
+	enum heater_event e = relay_event(h, relay, now_usec);
 
 	if (e != HEATER_EVENT_NONE) /* over the plug's availability, were both in one message */
 		h->event = e;
@@ -467,6 +495,7 @@ static void relay_report(struct heater *h, enum heater_relay relay, uint64_t now
 		h->power_known = false;
 		h->low = false;
 	}
+	h->echoed = echo(h, relay, now_usec);
 	h->confirmed = relay;
 	h->reported = true;
 	h->report_usec = now_usec;

@@ -25,7 +25,11 @@
  *    when heater_unconfirmed is active and the plug now says the opposite of
  *    its command (it said nothing since, or the command changed). The same
  *    report again is no event: a flapping plug gives one per switch, which the
- *    daemon rate-limits.
+ *    daemon rate-limits. Nor is an echo: the state of a command sent less than
+ *    confirm_timeout ago and superseded since by one still waiting for its
+ *    answer (told OFF, then ON before its "off" came): no event, not the
+ *    opposite of its command (contradicts), and nothing sent for it; the
+ *    waiting command is re-sent at its timeout if the plug stays so.
  *  - A word of the plug's on its state topic that is neither on nor off (a
  *    Shelly Gen1's "overpower": its protection tripped the relay) means the
  *    relay is not known: the plug is no longer taken as on (or off), and the

@@ -8,6 +8,10 @@
  * on), nor keep quiet about it. The journal says the word once at warning
  * with what to do, the heater is unconfirmed at once (heater_unconfirmed on
  * the alert topic, <base>/state).
+ *
+ * One told OFF and ON again at once, whose "OFF" to the first comes after the
+ * ON went out (a late echo): no "switched by something else", and the ON is
+ * sent again when the plug stays off.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -173,10 +177,44 @@ static void test_state_text_is_not_on(void **state)
 			 0);
 }
 
+static void test_late_echo_is_no_switch(void **state)
+{
+	struct fixture *f = *state;
+	unsigned ons;
+
+	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
+	assert_int_equal(client_publish(f->client, f->thermo_topic, "15.0", true), 0);
+	serve(f, 3000);
+	assert_non_null(client_wait(
+	    f->client, f->state_topic,
+	    "~\"tas\":{\"on\":true,\"power\":null,\"relay\":\"on\",\"state\":\"on\"}", 3000));
+	/* Off, and heat again at once: its "OFF" comes after the ON, which it does not take. */
+	f->hold_off = true;
+	f->ignore_on = true;
+	ons = f->ons;
+	assert_int_equal(client_publish(f->client, f->mode_topic, "off", false), 0);
+	serve(f, 300);
+	assert_int_equal(client_publish(f->client, f->mode_topic, "heat", false), 0);
+	serve(f, 1000);
+	assert_int_equal(f->ons, ons + 1);
+	assert_false(f->off_held);
+	/* It stays off: ON again at its confirmation timeout (2 s), and then it takes it. */
+	f->ignore_on = false;
+	serve(f, 3000);
+	assert_int_equal(f->ons, ons + 2);
+	assert_non_null(client_wait(
+	    f->client, f->state_topic,
+	    "~\"tas\":{\"on\":true,\"power\":null,\"relay\":\"on\",\"state\":\"on\"}", 3000));
+	assert_int_equal(daemon_log_count(&f->daemon, "switched by something else"), 0);
+	assert_int_equal(daemon_log_count(&f->daemon, "though told"), 0);
+	assert_int_equal(daemon_log_count(&f->daemon, "heater_unconfirmed"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_state_text_is_not_on, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_late_echo_is_no_switch, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

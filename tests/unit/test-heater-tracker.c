@@ -440,21 +440,126 @@ static void test_event_contradicts(void **state)
 	/* Its periodic report says the same: no news. */
 	d = receive(h, "tele/plug/STATE", "{\"POWER\":\"OFF\"}", t + 51 * SEC);
 	assert_int_equal(d.event, HEATER_EVENT_NONE);
-	/* Told OFF, it says ON: news; OFF goes again with the slow retries. */
-	d = set(h, false, t + 60 * SEC);
+	/*
+	 * Told OFF, it says ON: news; OFF goes again with the slow retries. (Past
+	 * the wait for the ON of t + 50: sooner, its "on" is an echo, test_echo.)
+	 */
+	d = set(h, false, t + 70 * SEC);
 	assert_sent(&d, "cmnd/plug/POWER", "OFF");
-	d = receive(h, "stat/plug/POWER", "ON", t + 61 * SEC);
+	d = receive(h, "stat/plug/POWER", "ON", t + 71 * SEC);
 	assert_int_equal(d.event, HEATER_EVENT_CONTRADICTS);
 	assert_int_equal(d.n_messages, 0);
 	assert_int_equal(d.resend_in_usec, 59 * SEC);
 	/* It says OFF as told: the alert's clearing says it, no event. */
-	d = receive(h, "stat/plug/POWER", "OFF", t + 62 * SEC);
+	d = receive(h, "stat/plug/POWER", "OFF", t + 72 * SEC);
 	assert_int_equal(d.alerts_cleared, UNCONFIRMED);
 	assert_int_equal(d.event, HEATER_EVENT_NONE);
 	/* Then on by itself: switched by something else, OFF again when 15 s are over. */
-	d = receive(h, "stat/plug/POWER", "ON", t + 70 * SEC);
+	d = receive(h, "stat/plug/POWER", "ON", t + 80 * SEC);
 	assert_int_equal(d.event, HEATER_EVENT_SWITCHED);
 	assert_int_equal(d.resend_in_usec, 5 * SEC);
+	heater_free(h);
+}
+
+/*
+ * Told OFF, then ON again a second later: the plug's "off" to the OFF comes
+ * after the ON went out (a late echo). It did as it was told a moment ago:
+ * no switch by something else, nothing "against its command" (not for the
+ * journal, the event counter, nor the unconfirmed alert's words), and no
+ * extra send; the ON's own retry goes out if the plug stays off. Past the
+ * wait for an answer, or once the plug confirmed the ON, it is a switch again.
+ */
+static void test_echo(void **state)
+{
+	struct heater *h = plug();
+	struct heater_status st;
+	struct heater_decision d;
+	uint64_t t = T0;
+
+	connected(h, t);
+	set(h, true, t);
+	d = receive(h, "stat/plug/POWER", "ON", t + SEC);
+	assert_int_equal(d.state, HEATER_STATE_ON);
+	d = set(h, false, t + 100 * SEC);
+	assert_sent(&d, "cmnd/plug/POWER", "OFF");
+	d = set(h, true, t + 101 * SEC);
+	assert_on_sent(&d);
+	/* The answers to the OFF, on both topics a Tasmota says them. */
+	d = receive(h, "stat/plug/RESULT", "{\"POWER\":\"OFF\"}", t + 102 * SEC);
+	assert_int_equal(d.event, HEATER_EVENT_NONE);
+	assert_int_equal(d.n_messages, 0);
+	assert_int_equal(d.alerts_raised, 0);
+	assert_int_equal(d.state, HEATER_STATE_PENDING);
+	assert_int_equal(d.next_wakeup_usec, t + 116 * SEC);
+	d = receive(h, "stat/plug/POWER", "OFF", t + 102 * SEC);
+	assert_int_equal(d.event, HEATER_EVENT_NONE);
+	assert_int_equal(d.n_messages, 0);
+	heater_get_status(h, &st);
+	assert_int_equal(st.confirmed, HEATER_RELAY_OFF);
+	assert_false(st.contradicts);
+	/* It stays off: the ON's retry, at its confirmation timeout. */
+	d = tick(h, t + 115 * SEC);
+	assert_int_equal(d.n_messages, 0);
+	d = tick(h, t + 116 * SEC);
+	assert_on_sent(&d);
+	assert_int_equal(d.event, HEATER_EVENT_NONE);
+	/* Still off after every retry: unconfirmed, with no answer to ON, not "it says off". */
+	tick(h, t + 131 * SEC);
+	d = tick(h, t + 146 * SEC);
+	assert_int_equal(d.alerts_raised, UNCONFIRMED);
+	heater_get_status(h, &st);
+	assert_false(st.contradicts);
+	/* Its periodic report says off, now past the wait: against its command. */
+	d = receive(h, "tele/plug/STATE", "{\"POWER\":\"OFF\"}", t + 150 * SEC);
+	assert_int_equal(d.event, HEATER_EVENT_CONTRADICTS);
+	assert_on_sent(&d);
+	d = receive(h, "stat/plug/POWER", "ON", t + 151 * SEC);
+	assert_int_equal(d.alerts_cleared, UNCONFIRMED);
+
+	/* The other way round: told ON, then OFF; the late "on" is the ON's. */
+	d = set(h, false, t + 300 * SEC);
+	assert_sent(&d, "cmnd/plug/POWER", "OFF");
+	d = receive(h, "stat/plug/POWER", "OFF", t + 301 * SEC);
+	d = set(h, true, t + 400 * SEC);
+	assert_on_sent(&d);
+	d = set(h, false, t + 402 * SEC);
+	assert_sent(&d, "cmnd/plug/POWER", "OFF");
+	d = receive(h, "stat/plug/POWER", "ON", t + 410 * SEC);
+	assert_int_equal(d.event, HEATER_EVENT_NONE);
+	assert_int_equal(d.n_messages, 0);
+	heater_get_status(h, &st);
+	assert_false(st.contradicts);
+	/* It takes the OFF: confirmed, nothing more. */
+	d = receive(h, "stat/plug/POWER", "OFF", t + 411 * SEC);
+	assert_int_equal(d.state, HEATER_STATE_OFF);
+	assert_int_equal(d.event, HEATER_EVENT_NONE);
+
+	/*
+	 * Told ON, then OFF, which the plug confirms first (the ON was lost): an
+	 * "on" after that, however soon, is no echo. A plug says its states in
+	 * order: its answer to the ON would have come before the "off".
+	 */
+	d = set(h, true, t + 450 * SEC);
+	assert_on_sent(&d);
+	d = set(h, false, t + 451 * SEC);
+	assert_sent(&d, "cmnd/plug/POWER", "OFF");
+	d = receive(h, "stat/plug/POWER", "OFF", t + 452 * SEC);
+	assert_int_equal(d.state, HEATER_STATE_OFF);
+	d = receive(h, "stat/plug/POWER", "ON", t + 453 * SEC);
+	assert_int_equal(d.event, HEATER_EVENT_SWITCHED);
+	heater_get_status(h, &st);
+	assert_true(st.contradicts);
+	receive(h, "stat/plug/POWER", "OFF", t + 470 * SEC);
+
+	/* An "on" later than the ON's wait, the plug confirmed off: switched by something else. */
+	d = set(h, true, t + 500 * SEC);
+	d = set(h, false, t + 501 * SEC);
+	d = receive(h, "stat/plug/POWER", "OFF", t + 502 * SEC);
+	assert_int_equal(d.event, HEATER_EVENT_NONE);
+	d = receive(h, "stat/plug/POWER", "ON", t + 515 * SEC);
+	assert_int_equal(d.event, HEATER_EVENT_SWITCHED);
+	heater_get_status(h, &st);
+	assert_true(st.contradicts);
 	heater_free(h);
 }
 
@@ -563,6 +668,7 @@ int main(void)
 		cmocka_unit_test(test_contradicts),
 		cmocka_unit_test(test_event_switched),
 		cmocka_unit_test(test_event_contradicts),
+		cmocka_unit_test(test_echo),
 		cmocka_unit_test(test_event_with_the_alert),
 		cmocka_unit_test(test_keepalive_while_waiting),
 		cmocka_unit_test(test_unreadable_reading),

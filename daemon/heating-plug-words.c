@@ -71,6 +71,22 @@ static const char *state_word_hint(const struct stage *s)
 	return "";
 }
 
+/* The likeliest cause, in a few words for the phone's message. */
+static const char *state_word_cause(const struct stage *s)
+{
+	switch (s->params.type) {
+	case HEATER_TYPE_TASMOTA:
+		return "its StateText1/StateText2 changed from OFF/ON?";
+	case HEATER_TYPE_ZIGBEE2MQTT:
+		return "not a plug, or another device's name?";
+	case HEATER_TYPE_SHELLY:
+	case HEATER_TYPE_GENERIC:
+	case _HEATER_TYPE_MAX:
+		break;
+	}
+	return "its own protection tripped?";
+}
+
 /* "error -103 'Invalid id'", "error -103", "an error 'Invalid id'" or "an error". */
 static void error_text(const struct heater_word *w, const char *message, char *buf, size_t size)
 {
@@ -156,10 +172,9 @@ bool heating_plug_word_alert(const struct stage *s, char *line, size_t line_size
 		state_word_text(s, word, topic, what, sizeof(what));
 		snprintf(line, line_size, "the plug last said %s", what);
 		snprintf(message, message_size,
-			 "The smart plug of heater '%s' says '%s', neither on nor off (its own "
-			 "protection tripped?): the heater may be on or off. bedroomd keeps "
-			 "sending %s.",
-			 s->cfg->name, word, told);
+			 "The smart plug of heater '%s' says '%s', neither on nor off (%s): the "
+			 "heater may be on or off. bedroomd keeps sending %s.",
+			 s->cfg->name, word, state_word_cause(s), told);
 		return true;
 	case HEATER_WORD_ERROR:
 		error_text(w, word, err, sizeof(err));

@@ -88,7 +88,8 @@ static void test_overpower_said_once(void **state)
 	assert_true(heating_plug_word_alert(&r.s, line, sizeof(line), message, sizeof(message)));
 	assert_string_equal(line, "the plug last said 'overpower' on '" STATE
 				  "' is neither state_on 'on' nor state_off 'off'");
-	assert_non_null(strstr(message, "says 'overpower', neither on nor off"));
+	assert_non_null(strstr(message, "says 'overpower', neither on nor off (its own protection "
+					"tripped?)"));
 	/* Again: not at warning nor info. */
 	log = say(&r, "overpower", 9);
 	assert_non_null(log);
@@ -165,8 +166,8 @@ static void test_preset_words_say_what_to_do(void **state)
 	assert_true(r.said_alert);
 	free(log);
 	assert_true(heating_plug_word_alert(&r.s, line, sizeof(line), message, sizeof(message)));
-	assert_non_null(
-	    strstr(message, "The smart plug of heater 'tas' says 'AN', neither on nor off"));
+	assert_non_null(strstr(message, "The smart plug of heater 'tas' says 'AN', neither on nor "
+					"off (its StateText1/StateText2 changed from OFF/ON?)"));
 	/* Unprintable bytes as '?', in RESULT too. */
 	r.topic = "stat/plug/RESULT";
 	log = say(&r, "{\"POWER\":\"A\\u001bN\"}", strlen("{\"POWER\":\"A\\u001bN\"}"));

@@ -52,6 +52,7 @@ struct heater {
 	 */
 	unsigned trips;
 	uint64_t held_usec;
+	bool sent_since_word; /* a command went out after the last word: the next is a trip */
 
 	bool power_known; /* a report since the relay last changed */
 	double power_w;
@@ -227,6 +228,7 @@ static void queue_command(struct heater *h, uint64_t now_usec)
 		}
 		heater_messages_clear(&m);
 	}
+	h->sent_since_word = true;
 	if (on)
 		h->on_usec = now_usec;
 	h->told[on] = true;
@@ -537,10 +539,17 @@ static bool word_equal(const struct heater_word *a, const struct heater_word *b)
  */
 static void word_report(struct heater *h, const struct heater_word *w, uint64_t now_usec)
 {
-	/* A trip: the first state word since the plug said a relay state (or ever). */
-	bool trip = w->kind == HEATER_WORD_STATE && h->word.kind != HEATER_WORD_STATE;
+	/*
+	 * A trip: the first state word since the plug said a relay state (or
+	 * ever), or the answer to a command sent since its last word (a plug
+	 * that answers each ON with "overpower" and never says "on" between).
+	 * Said again unasked (a periodic status), it is the same trip.
+	 */
+	bool trip = w->kind == HEATER_WORD_STATE &&
+		    (h->word.kind != HEATER_WORD_STATE || h->sent_since_word);
 
 	h->word_news = !word_equal(&h->word, w);
+	h->sent_since_word = false;
 	h->word = *w;
 	h->word_now = true;
 	if (w->kind != HEATER_WORD_STATE)

@@ -191,6 +191,42 @@ static void test_tripping_plug_is_not_told_on_in_a_loop(void **state)
 	heater_free(h);
 }
 
+/*
+ * A plug that answers each ON with its word and never says "on" between (its
+ * relay trips before it reports): each answer is a trip all the same, the
+ * retry doubles. The word said again unasked (a periodic status every 5 min)
+ * is not another trip: the retry does not double for it.
+ */
+static void test_trip_answered_with_the_word_each_time(void **state)
+{
+	const uint64_t night = 9 * 3600 * SEC;
+	struct heater *h = gen1();
+	struct heater_decision d;
+	uint64_t last_on = T0, gap = 0, t;
+	unsigned ons = 0;
+
+	confirmed_on(h, T0);
+	d = receive(h, STATE, "overpower", T0 + 2 * SEC);
+	assert_int_equal(d.alerts_raised, UNCONFIRMED);
+	for (t = T0 + 3 * SEC; t < T0 + night; t += SEC) {
+		if ((t - T0) % (300 * SEC) == 0)
+			(void) receive(h, STATE, "overpower", t); /* a periodic status */
+		d = tick(h, t);
+		if (d.n_messages == 0)
+			continue;
+		assert_sent(&d, COMMAND, "on");
+		assert_true(t - last_on >= gap);
+		gap = t - last_on;
+		last_on = t;
+		ons++;
+		d = receive(h, STATE, "overpower", t + SEC);
+		assert_int_equal(d.n_messages, 0);
+	}
+	assert_true(gap >= 30 * 60 * SEC);
+	assert_true(ons >= 18 && ons <= 24);
+	heater_free(h);
+}
+
 /* While a command waits for its answer, the word ends the wait: unconfirmed now. */
 static void test_word_while_pending(void **state)
 {
@@ -322,6 +358,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_overpower_is_not_on),
 		cmocka_unit_test(test_tripping_plug_is_not_told_on_in_a_loop),
+		cmocka_unit_test(test_trip_answered_with_the_word_each_time),
 		cmocka_unit_test(test_word_while_pending),
 		cmocka_unit_test(test_word_with_nothing_told),
 		cmocka_unit_test(test_tasmota_state_text),

@@ -94,6 +94,7 @@ void thermostat_input_init(struct thermostat_input *in)
 		.room_c = NAN,
 		.outdoor_known = false,
 		.outdoor_c = NAN,
+		.jump_held_c = NAN,
 		.bed = THERMOSTAT_BED_UNKNOWN,
 	};
 }
@@ -279,7 +280,7 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 					 .estimate_c = NAN };
 	unsigned old_alerts = t->alerts, old_stage_alerts[THERMOSTAT_STAGES_MAX] = { 0 };
 	bool fresh, fresh_reading = false, night, floor_active, in_bed, forced = false, model;
-	bool stale, fallback = false;
+	bool stale, fallback = false, held_hot;
 	double floor_c = NAN, est_c = NAN, slope = 0, reading_c = NAN;
 	double outdoor_c = in->outdoor_known && isfinite(in->outdoor_c) ? in->outdoor_c : NAN;
 	uint64_t wake = UINT64_MAX; /* what is due sets it: no tick while nothing is */
@@ -357,7 +358,9 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 	/* Without a reading nothing changes until the sensor is stale, or one comes. */
 	if (!fresh && !stale)
 		wake = thermostat_min_u64(wake, t->sensor_since_usec + stale_wait);
-	if (fresh && in->room_c >= t->p.overheat_c)
+	/* A reading held back as a jump counts here: a room on fire is not waited out. */
+	held_hot = isfinite(in->jump_held_c) && in->jump_held_c >= t->p.overheat_c;
+	if (held_hot || (fresh && in->room_c >= t->p.overheat_c))
 		thermostat_set_alert(&t->alerts, THERMOSTAT_ALERT_OVER_TEMPERATURE, true);
 	else if (fresh && in->room_c < t->p.overheat_c - t->p.overheat_hysteresis_c)
 		thermostat_set_alert(&t->alerts, THERMOSTAT_ALERT_OVER_TEMPERATURE, false);

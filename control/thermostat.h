@@ -126,6 +126,11 @@ struct thermostat_input {
 	uint64_t room_usec;        /* CLOCK_MONOTONIC time of that reading */
 	bool outdoor_known;
 	double outdoor_c;
+	/*
+	 * A reading the sensor's jump check holds back (NAN: none): not the room's
+	 * temperature, but at or over overheat it trips the cut-off all the same.
+	 */
+	double jump_held_c;
 	enum thermostat_bed bed;
 	struct thermostat_heater_input heater[THERMOSTAT_STAGES_MAX];
 };

@@ -100,6 +100,7 @@ void heating_path_reading(struct thermostat_input *in, const struct room_reading
 {
 	assert(in);
 	assert(reading);
+	in->jump_held_c = reading->jump_held ? (double) reading->jump_held_mc / 1000.0 : NAN;
 	in->room_known = reading->known;
 	if (reading->known) {
 		in->room_c = (double) reading->value_mc / 1000.0;

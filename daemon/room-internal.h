@@ -39,6 +39,9 @@ struct room_sensor {
 	struct temp_retry retry;
 	struct temp_retry_params retry_params;
 	uint64_t conversion_usec;
+	/* Its jump check rejects its readings in a persisting run; the last of them. */
+	bool jump_holding;
+	int32_t jump_held_mc;
 	uint64_t deadline_usec; /* the next interval's start */
 	bool failing;           /* the last interval ended without a value */
 

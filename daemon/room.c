@@ -36,6 +36,43 @@ static void arm_health_timer(struct room *r)
 	(void) event_deadline_set(&r->health, next);
 }
 
+/* The highest reading the sensors' jump checks hold back, into @reading. */
+static void room_jump_held(const struct room *r, struct room_reading *reading)
+{
+	reading->jump_held = false;
+	reading->jump_held_mc = 0;
+	for (size_t i = 0; i < r->n_sensors; i++) {
+		const struct room_sensor *s = &r->sensors[i];
+
+		if (s->jump_holding &&
+		    (!reading->jump_held || s->jump_held_mc > reading->jump_held_mc)) {
+			reading->jump_held = true;
+			reading->jump_held_mc = s->jump_held_mc;
+		}
+	}
+}
+
+/*
+ * A sensor's jump check began or ended holding its readings back, or holds a
+ * new one: heating hears it with the room reading it has (the cut-off heeds a
+ * held reading over it: a room really on fire is not waited out at 2 °C a
+ * minute, a spike below it changes nothing).
+ */
+static void jump_hold(struct room_sensor *s, bool holding, int32_t mc)
+{
+	struct room *r = s->room;
+
+	if (!holding && !s->jump_holding)
+		return;
+	s->jump_holding = holding;
+	s->jump_held_mc = holding ? mc : 0;
+	room_jump_held(r, &r->reading);
+	if (r->reading_handler)
+		r->reading_handler(&r->reading, r->reading_userdata);
+	if (r->cb->changed)
+		r->cb->changed(r->userdata);
+}
+
 /*
  * The room reading is @res->reading now: hands news on to heating (a value it
  * has not had, at the time it was taken), and re-publishes the state when due.
@@ -47,6 +84,7 @@ static void room_update(struct room *r, const struct room_sensors_result *res, b
 	int32_t mc;
 
 	r->reading = res->reading;
+	room_jump_held(r, &r->reading);
 	mc = r->reading.known ? r->reading.value_mc : 0;
 	if (res->news && r->reading_handler)
 		r->reading_handler(&r->reading, r->reading_userdata);
@@ -78,6 +116,7 @@ static void room_update(struct room *r, const struct room_sensors_result *res, b
 bool room_accept_reading(struct room_sensor *s, const struct temp_reading *reading)
 {
 	struct room_sensors_result res;
+	bool jump_ended;
 
 	room_sensors_offer(s->room->track, s->index, reading, clock_monotonic_usec(), &res);
 	if (res.check.verdict != READING_CHECK_VERDICT_OK) {
@@ -87,6 +126,9 @@ bool room_accept_reading(struct room_sensor *s, const struct temp_reading *readi
 		reading_check_explain(res.check.verdict,
 				      room_sensors_check_params(s->room->track, s->index), why,
 				      sizeof(why));
+		if (res.check.verdict == READING_CHECK_VERDICT_JUMP && res.check.persisting)
+			jump_hold(s, true,
+				  reading->value_mc + (int32_t) lround(s->cfg->offset_c * 1000.0));
 		if (res.check.persist_began)
 			log_warning("%s: rejected reading %.3f °C (%s: %s), %u in a row: its "
 				    "readings are ignored until they are plausible again",
@@ -101,6 +143,8 @@ bool room_accept_reading(struct room_sensor *s, const struct temp_reading *readi
 	}
 	if (res.check.persist_ended)
 		log_info("%s: readings are plausible again", s->source);
+	jump_ended = s->jump_holding;
+	s->jump_holding = false; /* room_update() hands the room reading on without it */
 	if (res.recovered) {
 		log_info("%s: sensor is back", s->source);
 		(void) alerts_clear(s->room->alerts, ALERT_SENSOR_STALE, s->source,
@@ -108,6 +152,8 @@ bool room_accept_reading(struct room_sensor *s, const struct temp_reading *readi
 				    clock_realtime_usec());
 	}
 	room_update(s->room, &res, res.recovered);
+	if (jump_ended && !res.news && s->room->reading_handler)
+		s->room->reading_handler(&s->room->reading, s->room->reading_userdata);
 	return true;
 }
 
@@ -534,7 +580,12 @@ static json_t *sensor_state(const struct room *r, size_t i, uint64_t now)
 	const struct sensor_health *h = room_sensors_health(r->track, i);
 	const struct reading_check_state *check = room_sensors_checks(r->track, i);
 	bool usable = sensor_health_usable(h, now);
-	const char *status = h->stale ? "stale" : usable ? "ok" : "waiting";
+	/* Its readings rejected in a row, long enough to be said: the value shown is older. */
+	bool rejecting = check->in_a_row >= room_sensors_check_params(r->track, i)->persist_after;
+	const char *status = h->stale    ? "stale"
+			     : rejecting ? "rejecting"
+			     : usable    ? "ok"
+					 : "waiting";
 	uint64_t rejected = 0;
 
 	for (int v = 1; v < READING_CHECK_VERDICT_COUNT; v++)

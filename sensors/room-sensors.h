@@ -38,6 +38,13 @@ struct room_reading {
 	bool known;
 	int32_t value_mc;
 	uint64_t taken_usec; /* of the newest sensor reading the value is made from */
+	/*
+	 * The highest reading (offset added) that a sensor's jump check is holding
+	 * back, in a run of rejections that persists (daemon/room.c): not a room
+	 * temperature, but too hot to wait out when over the cut-off.
+	 */
+	bool jump_held;
+	int32_t jump_held_mc;
 };
 
 struct room_sensors;

@@ -134,19 +134,31 @@ static void test_reading_and_decide(void **state)
 
 	(void) state;
 	thermostat_input_init(&in);
-	heating_path_reading(&in, &(struct room_reading){ true, 17875, 42 * SEC });
+	heating_path_reading(&in, &(struct room_reading){
+				      .known = true, .value_mc = 17875, .taken_usec = 42 * SEC });
 	assert_true(in.room_known);
 	assert_true(in.room_c == 17.875);
 	assert_int_equal(in.room_usec, 42 * SEC);
+	assert_true(isnan(in.jump_held_c));
+	/* A reading held back as a jump rides along, for the cut-off alone. */
+	heating_path_reading(&in, &(struct room_reading){ .known = true,
+							  .value_mc = 17875,
+							  .taken_usec = 42 * SEC,
+							  .jump_held = true,
+							  .jump_held_mc = 27000 });
+	assert_true(in.room_c == 17.875);
+	assert_true(in.jump_held_c == 27.0);
 	heating_path_reading(&in, &(struct room_reading){ .known = false });
 	assert_false(in.room_known);
+	assert_true(isnan(in.jump_held_c));
 	heating_path_outdoor(&in, -3500);
 	assert_true(in.outdoor_known);
 	assert_true(in.outdoor_c == -3.5);
 
 	thermostat_params_init(&p);
 	assert_int_equal(thermostat_new(&p, &t), 0);
-	heating_path_reading(&in, &(struct room_reading){ true, 16000, 100 * SEC });
+	heating_path_reading(&in, &(struct room_reading){
+				      .known = true, .value_mc = 16000, .taken_usec = 100 * SEC });
 	assert_int_equal(heating_path_decide(t, &in, 1, 100 * SEC, 23 * 3600, &d), 0);
 	assert_true(d.stage[0].on);
 	/* time going backwards: refused, and the decision is all off, a minute later */
@@ -175,7 +187,8 @@ static void test_clock_unset_holds_the_higher_floor(void **state)
 	in.day_floor_enabled = true;
 	in.day_floor_c = 20.0;
 	/* 19 °C: below the day floor, above the night's */
-	heating_path_reading(&in, &(struct room_reading){ true, 19000, 100 * SEC });
+	heating_path_reading(&in, &(struct room_reading){
+				      .known = true, .value_mc = 19000, .taken_usec = 100 * SEC });
 	assert_int_equal(thermostat_new(&p, &t), 0);
 	assert_int_equal(heating_path_decide(t, &in, 1, 100 * SEC, HEATING_PATH_CLOCK_UNSET, &d),
 			 0);
@@ -185,7 +198,8 @@ static void test_clock_unset_holds_the_higher_floor(void **state)
 
 	/* a day floor below the night's: the night's holds, as before */
 	in.day_floor_c = 16.0;
-	heating_path_reading(&in, &(struct room_reading){ true, 17000, 100 * SEC });
+	heating_path_reading(&in, &(struct room_reading){
+				      .known = true, .value_mc = 17000, .taken_usec = 100 * SEC });
 	assert_int_equal(thermostat_new(&p, &t), 0);
 	assert_int_equal(heating_path_decide(t, &in, 1, 100 * SEC, HEATING_PATH_CLOCK_UNSET, &d),
 			 0);

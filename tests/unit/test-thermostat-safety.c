@@ -321,6 +321,44 @@ static void test_over_temperature(void **state)
 	rig_done(&g);
 }
 
+/*
+ * A reading the jump check holds back (the room reading stays at the last
+ * one it took): over overheat it trips the cut-off at once, heaters off, and
+ * the cut-off holds while it is held; under overheat it changes nothing. It
+ * ends as usual, on a taken reading below overheat less the hysteresis.
+ */
+static void test_over_temperature_held_as_a_jump(void **state)
+{
+	struct rig g;
+
+	rig_init(&g, NULL, AT(23, 0));
+	rig_hold(&g, 17.2, 1);
+	assert_true(g.d.stage[0].on);
+	/* The sensor says 24 three times: held back, below the cut-off: heating goes on. */
+	g.in.jump_held_c = 24.0;
+	rig_tick(&g);
+	assert_true(g.d.stage[0].on);
+	assert_int_equal(g.d.alerts_active, 0);
+	/* 27: over the cut-off, although the room reading is still 17.2. */
+	g.in.jump_held_c = 27.0;
+	g.now_usec += 20 * S;
+	rig_tick(&g);
+	assert_false(g.d.stage[0].on);
+	assert_int_equal(g.d.reason, THERMOSTAT_REASON_OVER_TEMPERATURE);
+	assert_int_equal(g.d.alerts_raised, BIT(OVER_TEMPERATURE));
+	g.now_usec += 20 * S;
+	rig_tick(&g);
+	assert_false(g.d.stage[0].on);
+	assert_int_equal(g.d.alerts_active, BIT(OVER_TEMPERATURE));
+	/* Taken at last (plausible again): the room reading rules as before. */
+	g.in.jump_held_c = NAN;
+	rig_read(&g, 25.5, MIN);
+	assert_int_equal(g.d.alerts_active, BIT(OVER_TEMPERATURE));
+	rig_read(&g, 24.9, MIN);
+	assert_int_equal(g.d.alerts_cleared, BIT(OVER_TEMPERATURE));
+	rig_done(&g);
+}
+
 static void test_max_on_time(void **state)
 {
 	struct thermostat_params p;
@@ -574,6 +612,7 @@ int main(void)
 		cmocka_unit_test(test_sensor_changed),
 		cmocka_unit_test(test_sensor_changed_keeps_the_fallback_duty),
 		cmocka_unit_test(test_over_temperature),
+		cmocka_unit_test(test_over_temperature_held_as_a_jump),
 		cmocka_unit_test(test_max_on_time),
 		cmocka_unit_test(test_break_before_max_on),
 		cmocka_unit_test(test_no_effect),

@@ -44,6 +44,13 @@ struct mqtt_resolver;
 #define MQTT_AVAILABILITY_FIX_USEC (10ULL * 1000000ULL)
 
 /*
+ * How long the warning about another writer on <base>/availability waits:
+ * mosquitto, shutting down, sends every client's last will, ours to us too,
+ * just before it closes our connection. A loss within this is the broker.
+ */
+#define MQTT_AVAILABILITY_WARN_HOLD_USEC (2ULL * 1000000ULL)
+
+/*
  * A filter subscribed on this connection whose SUBACK is awaited, or that the
  * broker refused (said once a connection). One per filter: a SUBSCRIBE sent
  * again for it replaces the mid awaited.
@@ -147,6 +154,12 @@ struct mqtt {
 	uint64_t availability_fixed_usec; /* CLOCK_MONOTONIC: "online" last sent again */
 	sd_event_source
 	    *availability_timer; /* the next one, at most one a MQTT_AVAILABILITY_FIX_USEC */
+	/*
+	 * The warning about another writer, held MQTT_AVAILABILITY_WARN_HOLD_USEC:
+	 * dropped when the connection is lost meanwhile (see on_availability()).
+	 */
+	sd_event_source *availability_warn_timer;
+	char availability_warn_excerpt[40];
 	/* The last failure was out of memory while reading (a message too large): said once. */
 	bool nomem_warned;
 };

@@ -89,6 +89,8 @@ void mqtt_lost(struct mqtt *m, int error)
 
 	mqtt_drop_io(m);
 	(void) sd_event_source_set_enabled(m->held_timer, SD_EVENT_OFF);
+	/* An "offline" just before a loss was the broker's shutdown sending our will. */
+	(void) sd_event_source_set_enabled(m->availability_warn_timer, SD_EVENT_OFF);
 	mqtt_subacks_reset(m);
 	if (m->state == MQTT_STATE_STOPPING || m->state == MQTT_STATE_STOPPED)
 		return;
@@ -282,6 +284,24 @@ static void republish_online(struct mqtt *m)
 		log_debug("published 'online' on '%s' again", m->availability_topic);
 }
 
+static int on_availability_warn_timer(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct mqtt *m = userdata;
+
+	/* Still connected: not the broker going down (mqtt_lost() drops this). */
+	if (m->state != MQTT_STATE_CONNECTED || m->availability_warned)
+		return 0;
+	log_warning("another MQTT client wrote '%s' on '%s' while bedroomd is online "
+		    "(probably a second or stale bedroomd with the same node_id, or "
+		    "base_topic): Home Assistant shows bedroomd unavailable until it is "
+		    "'online' again; publishing 'online' again, at most every %.0f s, said "
+		    "once",
+		    m->availability_warn_excerpt, m->availability_topic,
+		    (double) MQTT_AVAILABILITY_FIX_USEC / 1e6);
+	m->availability_warned = true;
+	return 0;
+}
+
 static int on_availability_timer(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct mqtt *m = userdata;
@@ -310,6 +330,7 @@ static void on_availability(const struct mqtt_message *msg, void *userdata)
 	bool online = msg->len == 6 && memcmp(msg->payload, "online", 6) == 0;
 	uint64_t now, next;
 	char excerpt[40];
+	int held = SD_EVENT_OFF;
 
 	if (m->state != MQTT_STATE_CONNECTED)
 		return;
@@ -320,18 +341,23 @@ static void on_availability(const struct mqtt_message *msg, void *userdata)
 	if (online)
 		return;
 	log_excerpt(msg->payload, msg->len, excerpt, sizeof(excerpt));
-	if (!m->availability_warned)
-		log_warning("another MQTT client wrote '%s' on '%s' while bedroomd is online "
-			    "(probably a second or stale bedroomd with the same node_id, or "
-			    "base_topic): Home Assistant shows bedroomd unavailable until it is "
-			    "'online' again; publishing 'online' again, at most every %.0f s, said "
-			    "once",
-			    excerpt, m->availability_topic,
-			    (double) MQTT_AVAILABILITY_FIX_USEC / 1e6);
-	else
-		log_debug("'%s' on '%s' again, from another MQTT client", excerpt,
-			  m->availability_topic);
-	m->availability_warned = true;
+	log_debug("'%s' on '%s' while connected, from another MQTT client or the broker", excerpt,
+		  m->availability_topic);
+	/*
+	 * Said once a run, and only if the connection holds a while: a broker
+	 * shutting down sends our own will to us, and it is no second bedroomd.
+	 */
+	if (!m->availability_warned &&
+	    (sd_event_source_get_enabled(m->availability_warn_timer, &held) < 0 ||
+	     held == SD_EVENT_OFF)) {
+		_Static_assert(sizeof(m->availability_warn_excerpt) == sizeof(excerpt),
+			       "excerpt sizes");
+		memcpy(m->availability_warn_excerpt, excerpt, sizeof(excerpt));
+		if (event_source_arm_at(m->availability_warn_timer,
+					clock_monotonic_usec() + MQTT_AVAILABILITY_WARN_HOLD_USEC) <
+		    0)
+			on_availability_warn_timer(m->availability_warn_timer, 0, m);
+	}
 	now = clock_monotonic_usec();
 	next = m->availability_fixed_usec + MQTT_AVAILABILITY_FIX_USEC;
 	/* Now, or when the last one is 10 s old; a timer that cannot be armed: now, not never. */
@@ -574,6 +600,10 @@ int mqtt_new(sd_event *event, const struct config_mqtt *cfg, const struct mqtt_c
 				 "mqtt-availability");
 	if (r < 0)
 		goto out;
+	r = event_add_idle_timer(event, &m->availability_warn_timer, on_availability_warn_timer, m,
+				 "mqtt-availability-warning");
+	if (r < 0)
+		goto out;
 	/* Our own availability: what others write there is answered (on_availability()). */
 	r = mqtt_subscribe(m, m->availability_topic, 0, on_availability, m, &m->availability_slot);
 	if (r < 0)
@@ -602,6 +632,7 @@ struct mqtt *mqtt_free(struct mqtt *m)
 	m->held_timer = sd_event_source_disable_unref(m->held_timer);
 	m->stop_timer = sd_event_source_disable_unref(m->stop_timer);
 	m->availability_timer = sd_event_source_disable_unref(m->availability_timer);
+	m->availability_warn_timer = sd_event_source_disable_unref(m->availability_warn_timer);
 	m->resolver = mqtt_resolver_free(m->resolver);
 	if (m->mosq)
 		mosquitto_destroy(m->mosq);

@@ -127,6 +127,30 @@ static void test_offline_left_by_another_client_is_answered(void **state)
 	free(payload);
 }
 
+/*
+ * mosquitto, shutting down, sends every client's last will, ours to us too:
+ * that "offline" comes just before the connection drops, and is no second
+ * bedroomd. The journal accused one at every broker restart.
+ */
+static void test_broker_shutdown_is_not_blamed(void **state)
+{
+	struct fixture *f = *state;
+	char *log;
+
+	broker_stop(&f->broker);
+	assert_int_equal(broker_restart(&f->broker), 0);
+	for (long long end = now_ms() + 20000;
+	     daemon_log_count(&f->daemon, "connected to MQTT broker") < 2; usleep(100000))
+		if (now_ms() > end)
+			fail_msg("not connected again");
+	/* Past the time a warning would be held. */
+	usleep(3000000);
+	if (daemon_log_count(&f->daemon, WARNING) != 0) {
+		log = daemon_stderr(&f->daemon);
+		fail_msg("a broker restart blamed on another client:\n%s", log);
+	}
+}
+
 /* The daemon's address space now, in bytes (VmSize), or 0. */
 static unsigned long long vm_size(pid_t pid)
 {
@@ -195,6 +219,8 @@ int main(int argc, char **argv)
 	const struct CMUnitTest availability[] = {
 		cmocka_unit_test_setup_teardown(test_offline_left_by_another_client_is_answered,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_broker_shutdown_is_not_blamed, setup,
+						teardown),
 	};
 	const struct CMUnitTest too_large[] = {
 		cmocka_unit_test_setup_teardown(test_a_message_too_large_to_read_is_said, setup,

@@ -21,6 +21,66 @@
 #define AT_PAST_MAX_S   (30 * 86400) /* the daemon refuses older cramps */
 #define AT_FUTURE_MAX_S 300
 
+/* Writes @s to @f as one shell word: quoted when it holds more than safe characters. */
+static void shell_word(FILE *f, const char *s)
+{
+	if (*s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+			    "_-+=:,./@%") == strlen(s)) {
+		fputs(s, f);
+		return;
+	}
+	fputc('\'', f);
+	for (; *s; s++)
+		if (*s == '\'')
+			fputs("'\\''", f);
+		else
+			fputc(*s, f);
+	fputc('\'', f);
+}
+
+/*
+ * The tail of the message when the cramp could not be sent: the command that
+ * logs it at its time later, with every option given, quoted for a shell so
+ * that it pastes back (a user trial found the note and -c left out). It keeps
+ * its time. A refused login is no broker that is away: waiting does not help,
+ * the password does (said before this). Returns it (free it), or NULL.
+ */
+static char *again_command(int r, const char *config_path, const char *when, const char *leg,
+			   const char *site, const char *note)
+{
+	char *text = NULL, at[17];
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+
+	if (!f)
+		return NULL;
+	snprintf(at, sizeof(at), "%.16s", when);
+	fprintf(f, "; the cramp is not logged; once %s, this logs it at its time:\n  bedroomctl",
+		r == -EACCES ? "bedroomctl is let in" : "the broker is back");
+	if (config_path) {
+		fputs(" -c ", f);
+		shell_word(f, config_path);
+	}
+	fprintf(f, " cramp --at %s", at);
+	if (leg) {
+		fputs(" --leg ", f);
+		shell_word(f, leg);
+	}
+	if (site) {
+		fputs(" --site ", f);
+		shell_word(f, site);
+	}
+	if (note) {
+		fputs(" --note ", f);
+		shell_word(f, note);
+	}
+	if (fclose(f) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
 int ctl_cmd_cramp(const char *config_path, int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -126,20 +186,11 @@ int ctl_cmd_cramp(const char *config_path, int argc, char **argv)
 	r = ctl_mqtt_publish_if_retained(&config->mqtt, availability_topic, STATUS_TIMEOUT_MS,
 					 topic, payload, PUBLISH_TIMEOUT_MS, &availability, &error);
 	if (r < 0) {
-		char later[240];
+		char *later = again_command(r, config_path, when, leg, site, note);
 
-		/*
-		 * It keeps its time: the same command, once the broker is back, logs
-		 * it then. A refused login is no broker that is away: waiting does
-		 * not help, the password does (said before this).
-		 */
-		snprintf(
-		    later, sizeof(later),
-		    "; the cramp is not logged (once %s, 'bedroomctl cramp --at %.16s%s%s%s%s' "
-		    "logs it at its time)",
-		    r == -EACCES ? "bedroomctl is let in" : "the broker is back", when,
-		    leg ? " --leg " : "", leg ? leg : "", site ? " --site " : "", site ? site : "");
-		ctl_mqtt_say_failure(&config->mqtt, error, r, later);
+		ctl_mqtt_say_failure(&config->mqtt, error, r,
+				     later ? later : "; the cramp is not logged");
+		free(later);
 		r = EXIT_UNAVAILABLE;
 		goto out;
 	}

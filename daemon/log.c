@@ -150,8 +150,8 @@ void log_limit_summary(enum log_level level, unsigned n, const char *what)
 	if (n == 0)
 		return;
 	if (level == LOG_LEVEL_WARNING)
-		log_warning("%u more warnings about %s within a minute, not logged one by one", n,
-			    what);
+		log_warning("%u more warning%s about %s within a minute, not logged one by one", n,
+			    n == 1 ? "" : "s", what);
 	else
 		log_write(level, "%u more %s within a minute, not logged one by one", n, what);
 }

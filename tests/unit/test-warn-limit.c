@@ -86,6 +86,30 @@ static void test_done_says_what_was_held_back(void **state)
 	free(log);
 }
 
+static void six_then_done(void *arg)
+{
+	struct flood *f = arg;
+
+	for (int i = 0; i < 6; i++)
+		warn_limited(&f->w, "ignoring an answer (%d)", i);
+	warn_limit_done(&f->w);
+}
+
+/* One held back is "1 more warning", not "1 more warnings" (a user trial). */
+static void test_one_held_back_is_singular(void **state)
+{
+	struct flood f = { 0 };
+	char *log;
+
+	(void) state;
+	warn_limit_init(&f.w, NULL, "cramp reports");
+	log = stderr_captured(six_then_done, &f);
+	assert_int_equal(count(log, "ignoring an answer"), 5);
+	if (!strstr(log, "1 more warning about cramp reports within a minute"))
+		fail_msg("want '1 more warning about':\n%s", log);
+	free(log);
+}
+
 static void changes_then_wait(void *arg)
 {
 	struct flood *f = arg;
@@ -142,6 +166,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_summary_comes_when_the_window_closes),
 		cmocka_unit_test(test_done_says_what_was_held_back),
+		cmocka_unit_test(test_one_held_back_is_singular),
 		cmocka_unit_test(test_info_lines_are_limited_at_their_level),
 	};
 

@@ -59,8 +59,15 @@ static char refused_error[768];
 /* Says in refused_error why the broker refused @m's user with CONNACK @code. */
 static void say_refused(const struct config_mqtt *m, int code)
 {
-	const char *why = mosquitto_connack_string(code);
 	const char *dir = getenv("CREDENTIALS_DIRECTORY");
+	char why[128];
+	size_t len;
+
+	/* libmosquitto's words end in '.', and ours follow them ("not authorised.: "). */
+	snprintf(why, sizeof(why), "%s", mosquitto_connack_string(code));
+	len = strlen(why);
+	if (len > 0 && why[len - 1] == '.')
+		why[len - 1] = '\0';
 
 	if (code != 4 && code != 5) /* not "bad user name or password", not "not authorised" */
 		snprintf(refused_error, sizeof(refused_error),

@@ -361,6 +361,8 @@ const struct key_spec config_keys[] = {
 	SENSOR("max_age", KEY_DURATION, max_age_usec, 10 * SEC, 24 * HOUR, S_MQTT, DEFAULT(HOUR),
 	       HELP("A reading older than this counts as missing (and stale_after defaults to "
 		    "it). Zigbee and Wi-Fi thermometers report on change: allow a quiet hour. "
+		    "Until then a thermometer that stopped is heated on by its last reading: "
+		    "for one that reports regularly, a few of its periods (5min). "
 		    "No message at all on the topic for this long (at most 10 min) after "
 		    "subscribing is a warning: a typo in the topic?")),
 	SENSOR("interval", KEY_DURATION, interval_usec, 2 * SEC, HOUR, SYSFS, DEFAULT(MIN),

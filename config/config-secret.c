@@ -266,7 +266,12 @@ static void read_password(struct parser *p, struct config_mqtt *m)
 		check_password_mode(p, m->password_file);
 		check_service_can_read(p, "password_file", m->password_file);
 		r = config_read_secret(m->password_file, &m->password);
-		if (r < 0)
+		if (r == -ENODATA)
+			parser_error(
+			    p, MQTT_LINE("password_file"),
+			    "password_file '%s' has no password: it goes on its first line",
+			    m->password_file);
+		else if (r < 0)
 			parser_error(p, MQTT_LINE("password_file"),
 				     "cannot read password from '%s': %s", m->password_file,
 				     strerror(-r));

@@ -283,7 +283,14 @@ void mqtt_arm_held_timer(struct mqtt *m)
 /* A refusal for want of the right user or password says what we sent. */
 void mqtt_say_refused(struct mqtt *m, int rc)
 {
-	const char *why = mosquitto_connack_string(rc);
+	const char *text = mosquitto_connack_string(rc);
+	/* libmosquitto's ends in '.': "not authorised." then " (user ...)". */
+	int n = (int) strlen(text);
+	char why[96];
+
+	if (n > 0 && text[n - 1] == '.')
+		n--;
+	snprintf(why, sizeof(why), "%.*s", n, text);
 
 	if (rc != CONNACK_REFUSED_BAD_USERNAME_PASSWORD && rc != CONNACK_REFUSED_NOT_AUTHORIZED)
 		snprintf(m->attempt_error, sizeof(m->attempt_error), "the broker refused us: %s",
@@ -294,7 +301,8 @@ void mqtt_say_refused(struct mqtt *m, int rc)
 	else
 		snprintf(m->attempt_error, sizeof(m->attempt_error),
 			 "the broker refused us: %s (user '%s', %s)", why, m->username,
-			 m->password ? "with a password"
-				     : "no password sent: set password_file or the "
-				       "credential mqtt-password");
+			 m->password
+			     ? "with a password: is it the one the broker has for that user?"
+			     : "no password sent: set password_file or the "
+			       "credential mqtt-password");
 }

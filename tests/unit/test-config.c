@@ -218,6 +218,32 @@ static void test_password_is_read_and_masked(void **state)
 	config_free(c);
 }
 
+/* An empty password file says where the password goes, not "No data available". */
+static void test_password_file_empty(void **state)
+{
+	char conf[] = "/tmp/bedroomd-test-config-XXXXXX", pw[] = "/tmp/bedroomd-test-pw-XXXXXX";
+	char text[200], want[300], *error = NULL;
+	struct config *c = NULL;
+	int fd = mkstemp(pw);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "\n", 1), 1); /* an empty first line */
+	close(fd);
+	fd = mkstemp(conf);
+	assert_true(fd >= 0);
+	snprintf(text, sizeof(text), "[mqtt]\nusername = u\npassword_file = %s\n", pw);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t) strlen(text));
+	close(fd);
+	assert_true(config_load(conf, &c, &error) < 0);
+	snprintf(want, sizeof(want),
+		 "%s:3: password_file '%s' has no password: it goes on its first line", conf, pw);
+	assert_non_null(error);
+	assert_non_null(strstr(error, want));
+	unlink(conf);
+	unlink(pw);
+	free(error);
+}
+
 /* The shipped example is valid as it is and shows every key the parser knows. */
 static void test_example_documents_every_key(void **state)
 {
@@ -525,6 +551,7 @@ int main(void)
 		cmocka_unit_test(test_directory_is_refused),
 		cmocka_unit_test(test_default_node_id_from_hostname),
 		cmocka_unit_test(test_password_is_read_and_masked),
+		cmocka_unit_test(test_password_file_empty),
 		cmocka_unit_test(test_example_documents_every_key),
 		cmocka_unit_test(test_key_table),
 		cmocka_unit_test(test_value_parsers),

@@ -100,6 +100,24 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench-night: cannot set up the simulation\n");
 		return 70;
 	}
+	/* Said before the table: a reader of the demo otherwise wonders why "night 3". */
+	if (night == 1)
+		printf(
+		    "Night 1, from the defaults: the controller has learned nothing of the room\n"
+		    "yet (it needs up to three nights).\n");
+	else if (night == 2)
+		printf(
+		    "Night 1 runs unseen first, from the defaults, so the controller has learned\n"
+		    "the room (it needs up to three nights); then night 2.\n");
+	else
+		printf(
+		    "Nights 1 to %ld run unseen first, from the defaults, so the controller has\n"
+		    "learned the room (it needs up to three nights); then night %ld.\n",
+		    night - 1, night);
+	printf("A row every 15 simulated minutes. decision: preheat (warming the room ahead of\n"
+	       "22:00), heating (holding the floor: the heater is switched on and off as the plan\n"
+	       "needs), idle (the heat already given carries the air above the floor), min_on /\n"
+	       "min_off (a relay resting), no_floor (daytime).\n");
 	printf("%-14s %7s %8s %8s %5s %6s  %-9s %s\n", "time", "outdoor", "true air", "measured",
 	       "floor", "heater", "decision", "alerts");
 	/* Up to 08:00 of day N, the last row shown: the summary's energy and switch-ons are

@@ -146,7 +146,7 @@ struct mqtt {
 	/*
 	 * <base>/availability as the broker has it: "online" published again when
 	 * another client writes anything else there while we are connected (see
-	 * on_availability() in mqtt.c).
+	 * mqtt-availability.c).
 	 */
 	struct mqtt_slot *availability_slot;
 	bool availability_echoed;         /* this connection's "online" came back to us */
@@ -215,6 +215,18 @@ void mqtt_slots_published(struct mqtt *m, int mid);
 
 /* The connection goes away: every slot still held is detached from it. */
 void mqtt_slots_detach(struct mqtt *m);
+
+/*
+ * <base>/availability (mqtt-availability.c). Init adds its timers and its
+ * subscription (on failure done frees what it added); done frees them, NULL
+ * ones too. Returns 0 or a negative errno.
+ */
+int mqtt_availability_init(struct mqtt *m);
+void mqtt_availability_done(struct mqtt *m);
+/* Connected: publishes this connection's retained "online", nothing else to answer yet. */
+void mqtt_availability_connected(struct mqtt *m);
+/* The connection is lost: a held warning about another writer was the broker's shutdown. */
+void mqtt_availability_lost(struct mqtt *m);
 
 /* libmosquitto's log callback: keeps the first error of a connection attempt (mqtt-unreachable.c).
  */

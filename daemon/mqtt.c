@@ -89,8 +89,7 @@ void mqtt_lost(struct mqtt *m, int error)
 
 	mqtt_drop_io(m);
 	(void) sd_event_source_set_enabled(m->held_timer, SD_EVENT_OFF);
-	/* An "offline" just before a loss was the broker's shutdown sending our will. */
-	(void) sd_event_source_set_enabled(m->availability_warn_timer, SD_EVENT_OFF);
+	mqtt_availability_lost(m);
 	mqtt_subacks_reset(m);
 	if (m->state == MQTT_STATE_STOPPING || m->state == MQTT_STATE_STOPPED)
 		return;
@@ -270,106 +269,9 @@ static int on_misc_timer(sd_event_source *s, uint64_t usec, void *userdata)
 	return 0;
 }
 
-/* Publishes the retained "online" again: what another client wrote is overwritten. */
-static void republish_online(struct mqtt *m)
-{
-	int r;
-
-	m->availability_fixed_usec = clock_monotonic_usec();
-	r = mqtt_publish(m, m->availability_topic, "online", 6, 1, true, NULL);
-	if (r < 0)
-		log_warning_errno(r, "cannot publish 'online' on '%s' again, ignoring",
-				  m->availability_topic);
-	else
-		log_debug("published 'online' on '%s' again", m->availability_topic);
-}
-
-static int on_availability_warn_timer(sd_event_source *s, uint64_t usec, void *userdata)
-{
-	struct mqtt *m = userdata;
-
-	/* Still connected: not the broker going down (mqtt_lost() drops this). */
-	if (m->state != MQTT_STATE_CONNECTED || m->availability_warned)
-		return 0;
-	log_warning("another MQTT client wrote '%s' on '%s' while bedroomd is online "
-		    "(probably a second or stale bedroomd with the same node_id, or "
-		    "base_topic): Home Assistant shows bedroomd unavailable until it is "
-		    "'online' again; publishing 'online' again, at most every %.0f s, said "
-		    "once",
-		    m->availability_warn_excerpt, m->availability_topic,
-		    (double) MQTT_AVAILABILITY_FIX_USEC / 1e6);
-	m->availability_warned = true;
-	return 0;
-}
-
-static int on_availability_timer(sd_event_source *s, uint64_t usec, void *userdata)
-{
-	struct mqtt *m = userdata;
-
-	if (m->state == MQTT_STATE_CONNECTED)
-		republish_online(m);
-	return 0;
-}
-
-/*
- * Our <base>/availability, as the broker passes it on. A retained "offline"
- * someone else leaves there (a stale or second bedroomd with our node_id, its
- * clean stop or its will) would make Home Assistant show every entity
- * unavailable while we run, until our next reconnect: anything but "online"
- * that comes while we are connected is answered with our retained "online".
- * What comes before our own "online" of this connection comes back was there
- * before it (the broker handles one client's packets in order: the retained
- * message our SUBSCRIBE brings, our last run's will), and our "online"
- * replaces it anyway. Our own "offline" comes only when we stop or drop, not
- * connected. At most one a MQTT_AVAILABILITY_FIX_USEC: a second live bedroomd
- * with our id would otherwise make the two publish at each other's pace.
- */
-static void on_availability(const struct mqtt_message *msg, void *userdata)
-{
-	struct mqtt *m = userdata;
-	bool online = msg->len == 6 && memcmp(msg->payload, "online", 6) == 0;
-	uint64_t now, next;
-	char excerpt[40];
-	int held = SD_EVENT_OFF;
-
-	if (m->state != MQTT_STATE_CONNECTED)
-		return;
-	if (!m->availability_echoed) {
-		m->availability_echoed = online && !msg->retained;
-		return;
-	}
-	if (online)
-		return;
-	log_excerpt(msg->payload, msg->len, excerpt, sizeof(excerpt));
-	log_debug("'%s' on '%s' while connected, from another MQTT client or the broker", excerpt,
-		  m->availability_topic);
-	/*
-	 * Said once a run, and only if the connection holds a while: a broker
-	 * shutting down sends our own will to us, and it is no second bedroomd.
-	 */
-	if (!m->availability_warned &&
-	    (sd_event_source_get_enabled(m->availability_warn_timer, &held) < 0 ||
-	     held == SD_EVENT_OFF)) {
-		_Static_assert(sizeof(m->availability_warn_excerpt) == sizeof(excerpt),
-			       "excerpt sizes");
-		memcpy(m->availability_warn_excerpt, excerpt, sizeof(excerpt));
-		if (event_source_arm_at(m->availability_warn_timer,
-					clock_monotonic_usec() + MQTT_AVAILABILITY_WARN_HOLD_USEC) <
-		    0)
-			on_availability_warn_timer(m->availability_warn_timer, 0, m);
-	}
-	now = clock_monotonic_usec();
-	next = m->availability_fixed_usec + MQTT_AVAILABILITY_FIX_USEC;
-	/* Now, or when the last one is 10 s old; a timer that cannot be armed: now, not never. */
-	if (m->availability_fixed_usec == 0 || now >= next ||
-	    event_source_arm_at(m->availability_timer, next) < 0)
-		republish_online(m);
-}
-
 static void on_connect(struct mosquitto *mosq, void *userdata, int rc)
 {
 	struct mqtt *m = userdata;
-	int r;
 
 	if (rc != 0) {
 		/* Said once per cause when the broker closes the socket and the attempt fails. */
@@ -402,12 +304,7 @@ static void on_connect(struct mosquitto *mosq, void *userdata, int rc)
 	 */
 	mqtt_subacks_reset(m);
 	mqtt_slots_restore(m);
-	/* This "online" replaces whatever another client left on the topic: nothing to fix yet. */
-	m->availability_echoed = false;
-	(void) sd_event_source_set_enabled(m->availability_timer, SD_EVENT_OFF);
-	r = mqtt_publish(m, m->availability_topic, "online", 6, 1, true, NULL);
-	if (r < 0)
-		log_warning_errno(r, "cannot publish '%s'", m->availability_topic);
+	mqtt_availability_connected(m);
 	mqtt_slots_connected(m);
 	if (m->cb->connected)
 		m->cb->connected(m->userdata);
@@ -596,16 +493,7 @@ int mqtt_new(sd_event *event, const struct config_mqtt *cfg, const struct mqtt_c
 	if (r < 0)
 		goto out;
 	(void) sd_event_source_set_enabled(m->held_timer, SD_EVENT_OFF);
-	r = event_add_idle_timer(event, &m->availability_timer, on_availability_timer, m,
-				 "mqtt-availability");
-	if (r < 0)
-		goto out;
-	r = event_add_idle_timer(event, &m->availability_warn_timer, on_availability_warn_timer, m,
-				 "mqtt-availability-warning");
-	if (r < 0)
-		goto out;
-	/* Our own availability: what others write there is answered (on_availability()). */
-	r = mqtt_subscribe(m, m->availability_topic, 0, on_availability, m, &m->availability_slot);
+	r = mqtt_availability_init(m);
 	if (r < 0)
 		goto out;
 	*ret = m;
@@ -625,14 +513,12 @@ struct mqtt *mqtt_free(struct mqtt *m)
 	if (!m)
 		return NULL;
 	mqtt_drop_io(m);
-	m->availability_slot = mqtt_slot_free(m->availability_slot);
+	mqtt_availability_done(m);
 	warn_limit_done(&m->warn_large);
 	m->misc_timer = sd_event_source_disable_unref(m->misc_timer);
 	m->reconnect_timer = sd_event_source_disable_unref(m->reconnect_timer);
 	m->held_timer = sd_event_source_disable_unref(m->held_timer);
 	m->stop_timer = sd_event_source_disable_unref(m->stop_timer);
-	m->availability_timer = sd_event_source_disable_unref(m->availability_timer);
-	m->availability_warn_timer = sd_event_source_disable_unref(m->availability_warn_timer);
 	m->resolver = mqtt_resolver_free(m->resolver);
 	if (m->mosq)
 		mosquitto_destroy(m->mosq);

@@ -228,6 +228,12 @@ void mqtt_availability_connected(struct mqtt *m);
 /* The connection is lost: a held warning about another writer was the broker's shutdown. */
 void mqtt_availability_lost(struct mqtt *m);
 
+/*
+ * libmosquitto's publish callback (mqtt-stop.c): the PUBACK of a stop's
+ * "offline" finishes the stop; any other goes to the watches.
+ */
+void mqtt_on_publish(struct mosquitto *mosq, void *userdata, int mid);
+
 /* libmosquitto's log callback: keeps the first error of a connection attempt (mqtt-unreachable.c).
  */
 void mqtt_on_log(struct mosquitto *mosq, void *userdata, int level, const char *line);

@@ -9,8 +9,9 @@
 #include "daemon/warn-limit.h"
 
 /*
- * Internal to the MQTT connection: shared by mqtt.c (the connection and its
- * loop) and mqtt-slot.c (subscriptions, watches and dispatch).
+ * Internal to the MQTT connection, shared by its files: mqtt.c (the connection
+ * and its loop), mqtt-slot.c (subscriptions, watches and dispatch),
+ * mqtt-socket.c, mqtt-received.c, mqtt-availability.c, mqtt-stop.c and the rest.
  */
 
 struct mosquitto;

@@ -4,80 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "actuators/heater-defaults.h"
-#include "actuators/heater.h"
-
-struct heater {
-	struct heater_preset *preset;
-	struct heater_params p; /* numbers only: the strings belong to the caller */
-	struct heater_messages outbox;
-	unsigned alerts_before;  /* at the start of the current call */
-	enum heater_event event; /* of the current call */
-
-	bool connected;
-	bool force_send; /* the next heater_set() sends even without a change */
-	enum heater_relay desired, confirmed;
-	enum heater_availability availability;
-	bool offline_before; /* at the start of the current call */
-
-	/* heater_offline's bucket (see heater.h): offline time less online time, up to now. */
-	uint64_t bucket_usec, bucket_at_usec;
-	bool offline_alert;
-	char *said_topic; /* what made it offline, for the journal */
-	char *said;
-	size_t said_len;
-
-	bool pending;       /* a command waits for its confirmation */
-	unsigned attempts;  /* sends of the current command */
-	uint64_t sent_usec; /* last send */
-	uint64_t on_usec;   /* last ON sent: keep-alive */
-	bool unconfirmed;   /* alert */
-	/*
-	 * When each state was last sent ([on]), if ever: the plug's answer to one
-	 * since superseded may come after the next went out (an echo).
-	 */
-	uint64_t told_usec[2];
-	bool told[2];
-	/* When the relay was last wanted otherwise, and last reported: did it answer "no"? */
-	uint64_t desired_usec, report_usec;
-	bool reported;
-	bool echoed; /* the last relay report was an echo: not said against the command */
-	/* The plug's last word not taken, until it says a relay state; said in this call. */
-	struct heater_word word;
-	bool word_now, word_news;
-	/*
-	 * Trips (state words) in a row, and since when the plug holds what it is
-	 * told after the last (0: it does not): the slow retry backs off, and the
-	 * alert waits for a hold rather than ending at each brief "on".
-	 */
-	unsigned trips;
-	uint64_t held_usec;
-	bool sent_since_word; /* a command went out after the last word: the next is a trip */
-
-	bool power_known; /* a report since the relay last changed */
-	double power_w;
-	bool energy_known;
-	double energy_kwh;
-	bool low;          /* the last power report while on was below min_power_w */
-	uint64_t low_usec; /* since then */
-	bool no_power;
-};
-
-/* @a - @b, or 0 when @b is later: time never runs backwards here. */
-static uint64_t since(uint64_t a, uint64_t b)
-{
-	return a > b ? a - b : 0;
-}
-
-static uint64_t add(uint64_t a, uint64_t b)
-{
-	return a > HEATER_NO_WAKEUP - b ? HEATER_NO_WAKEUP : a + b;
-}
-
-static uint64_t min_usec(uint64_t a, uint64_t b)
-{
-	return a < b ? a : b;
-}
+#include "actuators/heater-internal.h"
 
 int heater_new(const struct heater_params *p, struct heater **ret)
 {
@@ -164,21 +91,16 @@ static enum heater_state state(const struct heater *h)
 	return HEATER_STATE_UNKNOWN;
 }
 
-/* The broker is there and the plug not known to be offline. */
-static bool reachable(const struct heater *h)
-{
-	return h->connected && h->availability != HEATER_AVAILABILITY_OFFLINE;
-}
-
 /* Fills or empties the bucket up to @now_usec; it stands still while the broker is away. */
 static void bucket_update(struct heater *h, uint64_t now_usec)
 {
-	uint64_t dt = since(now_usec, h->bucket_at_usec);
+	uint64_t dt = heater_usec_since(now_usec, h->bucket_at_usec);
 
 	if (h->connected && h->availability == HEATER_AVAILABILITY_OFFLINE)
-		h->bucket_usec = min_usec(add(h->bucket_usec, dt), HEATER_OFFLINE_GRACE_USEC);
+		h->bucket_usec =
+		    heater_usec_min(heater_usec_add(h->bucket_usec, dt), HEATER_OFFLINE_GRACE_USEC);
 	else if (h->connected)
-		h->bucket_usec -= min_usec(dt, h->bucket_usec);
+		h->bucket_usec -= heater_usec_min(dt, h->bucket_usec);
 	h->bucket_at_usec = now_usec;
 }
 
@@ -203,16 +125,11 @@ static uint64_t offline_alert_due(const struct heater *h)
 	if (!h->connected)
 		return HEATER_NO_WAKEUP;
 	if (offline && !h->offline_alert)
-		return add(h->bucket_at_usec, HEATER_OFFLINE_GRACE_USEC - h->bucket_usec);
+		return heater_usec_add(h->bucket_at_usec,
+				       HEATER_OFFLINE_GRACE_USEC - h->bucket_usec);
 	if (!offline && h->offline_alert)
-		return add(h->bucket_at_usec, h->bucket_usec);
+		return heater_usec_add(h->bucket_at_usec, h->bucket_usec);
 	return HEATER_NO_WAKEUP;
-}
-
-/* ... and there is a decision made since the broker came back. */
-static bool may_send(const struct heater *h)
-{
-	return reachable(h) && h->desired != HEATER_RELAY_UNKNOWN && !h->force_send;
 }
 
 /* Puts the command for the desired state in the outbox; out of memory, nothing. */
@@ -275,60 +192,6 @@ static bool contradicts(const struct heater *h)
 	       h->report_usec >= h->desired_usec;
 }
 
-/*
- * In how long the desired state goes out again by itself, after evaluate():
- * a retry, a slow retry while unconfirmed (a pending command without retries
- * left ends in it), or the keep-alive.
- */
-/*
- * The slow retry's interval: unconfirmed_retry, doubled at each trip after
- * the first up to HEATER_TRIP_RETRY_MAX_USEC, so a heater that trips its plug
- * at each ON is not switched on every minute all night.
- */
-static uint64_t retry_interval(const struct heater *h)
-{
-	uint64_t usec = h->p.unconfirmed_retry_usec;
-
-	for (unsigned i = 1; i < h->trips && usec < HEATER_TRIP_RETRY_MAX_USEC; i++)
-		usec = min_usec(usec * 2, HEATER_TRIP_RETRY_MAX_USEC);
-	return usec;
-}
-
-/* Unconfirmed, but the plug now holds what it is told: the alert waits out the hold. */
-static bool holding(const struct heater *h)
-{
-	return h->unconfirmed && h->held_usec > 0 && h->confirmed == h->desired;
-}
-
-/* Its protection tripped and it has not held what it is told since: no keep-alive either. */
-static bool tripped(const struct heater *h)
-{
-	return h->unconfirmed && h->trips > 0 && !holding(h);
-}
-
-/* Keep-alives are due: on, with an auto-off, and not a plug that trips at each ON. */
-static bool keeps_alive(const struct heater *h)
-{
-	return h->desired == HEATER_RELAY_ON && h->p.auto_off_usec > 0 && !tripped(h);
-}
-
-static uint64_t resend_in(const struct heater *h, uint64_t now_usec)
-{
-	uint64_t at = HEATER_NO_WAKEUP;
-
-	if (h->outbox.n > 0)
-		return 0;
-	if (!may_send(h))
-		return HEATER_NO_WAKEUP;
-	if (h->pending && h->attempts <= h->p.retries)
-		at = add(h->sent_usec, h->p.confirm_timeout_usec);
-	else if (h->pending || (h->unconfirmed && !holding(h)))
-		at = add(h->sent_usec, retry_interval(h));
-	if (keeps_alive(h))
-		at = min_usec(at, add(h->on_usec, h->p.auto_off_usec / 2));
-	return at == HEATER_NO_WAKEUP ? at : since(at, now_usec);
-}
-
 /* Timers, and the next time they need looking at. */
 static uint64_t evaluate(struct heater *h, uint64_t now_usec)
 {
@@ -338,19 +201,20 @@ static uint64_t evaluate(struct heater *h, uint64_t now_usec)
 
 	offline_alert(h);
 	next = offline_alert_due(h);
-	h->no_power =
-	    on && h->power_known && h->low && since(now_usec, h->low_usec) >= h->p.no_power_usec;
+	h->no_power = on && h->power_known && h->low &&
+		      heater_usec_since(now_usec, h->low_usec) >= h->p.no_power_usec;
 	if (on && h->power_known && h->low && !h->no_power)
-		next = min_usec(next, add(h->low_usec, h->p.no_power_usec));
-	if (holding(h)) {
-		if (since(now_usec, h->held_usec) >= h->p.unconfirmed_retry_usec)
+		next = heater_usec_min(next, heater_usec_add(h->low_usec, h->p.no_power_usec));
+	if (heater_holding(h)) {
+		if (heater_usec_since(now_usec, h->held_usec) >= h->p.unconfirmed_retry_usec)
 			h->unconfirmed = false;
 		else
-			next = min_usec(next, add(h->held_usec, h->p.unconfirmed_retry_usec));
+			next = heater_usec_min(
+			    next, heater_usec_add(h->held_usec, h->p.unconfirmed_retry_usec));
 	}
-	if (!may_send(h))
+	if (!heater_may_send(h))
 		return next;
-	if (h->pending && since(now_usec, h->sent_usec) >= h->p.confirm_timeout_usec) {
+	if (h->pending && heater_usec_since(now_usec, h->sent_usec) >= h->p.confirm_timeout_usec) {
 		if (h->attempts <= h->p.retries) {
 			send_command(h, false, now_usec);
 			h->attempts++;
@@ -358,19 +222,21 @@ static uint64_t evaluate(struct heater *h, uint64_t now_usec)
 			h->pending = false;
 			h->unconfirmed = true;
 		}
-	} else if (!h->pending && h->unconfirmed && !holding(h) &&
-		   since(now_usec, h->sent_usec) >= retry_interval(h))
+	} else if (!h->pending && h->unconfirmed && !heater_holding(h) &&
+		   heater_usec_since(now_usec, h->sent_usec) >= heater_retry_interval(h))
 		send_command(h, false, now_usec);
-	if (keeps_alive(h) && h->outbox.n == sends &&
-	    since(now_usec, h->on_usec) >= h->p.auto_off_usec / 2)
+	if (heater_keeps_alive(h) && h->outbox.n == sends &&
+	    heater_usec_since(now_usec, h->on_usec) >= h->p.auto_off_usec / 2)
 		send_keep_alive(h, now_usec);
 
 	if (h->pending)
-		next = min_usec(next, add(h->sent_usec, h->p.confirm_timeout_usec));
-	else if (h->unconfirmed && !holding(h))
-		next = min_usec(next, add(h->sent_usec, retry_interval(h)));
-	if (keeps_alive(h))
-		next = min_usec(next, add(h->on_usec, h->p.auto_off_usec / 2));
+		next =
+		    heater_usec_min(next, heater_usec_add(h->sent_usec, h->p.confirm_timeout_usec));
+	else if (h->unconfirmed && !heater_holding(h))
+		next =
+		    heater_usec_min(next, heater_usec_add(h->sent_usec, heater_retry_interval(h)));
+	if (heater_keeps_alive(h))
+		next = heater_usec_min(next, heater_usec_add(h->on_usec, h->p.auto_off_usec / 2));
 	return next;
 }
 
@@ -407,7 +273,7 @@ static void finish(struct heater *h, uint64_t now_usec, bool redecide, struct he
 	if (h->word_now) {
 		ret->word = h->word;
 		ret->word_news = h->word_news;
-		ret->resend_in_usec = resend_in(h, now_usec);
+		ret->resend_in_usec = heater_resend_in(h, now_usec);
 	}
 	switch (h->event) {
 	case HEATER_EVENT_NONE:
@@ -417,14 +283,15 @@ static void finish(struct heater *h, uint64_t now_usec, bool redecide, struct he
 		/* A heater_unconfirmed raised now says in its own line what the plug said. */
 		if (!(ret->alerts_raised & HEATER_ALERT_BIT(HEATER_ALERT_UNCONFIRMED))) {
 			ret->event = h->event;
-			ret->resend_in_usec = resend_in(h, now_usec);
+			ret->resend_in_usec = heater_resend_in(h, now_usec);
 		}
 		break;
 	case HEATER_EVENT_OFFLINE:
 	case HEATER_EVENT_ONLINE:
 		ret->event = h->event;
 		next = offline_alert_due(h);
-		ret->alert_in_usec = next == HEATER_NO_WAKEUP ? 0 : since(next, now_usec);
+		ret->alert_in_usec =
+		    next == HEATER_NO_WAKEUP ? 0 : heater_usec_since(next, now_usec);
 		break;
 	}
 }
@@ -441,7 +308,7 @@ void heater_set(struct heater *h, bool on, uint64_t now_usec, struct heater_deci
 			h->desired_usec = now_usec;
 		h->desired = want;
 		h->force_send = false;
-		if (reachable(h)) {
+		if (heater_reachable(h)) {
 			send_command(h, true, now_usec);
 		} else if (h->connected && want == HEATER_RELAY_OFF) {
 			/*
@@ -458,28 +325,12 @@ void heater_set(struct heater *h, bool on, uint64_t now_usec, struct heater_deci
 	finish(h, now_usec, false, ret);
 }
 
-/*
- * A report of @relay, not the desired state, that answers a command of its own
- * bedroomd sent less than confirm_timeout ago and superseded since (OFF, then
- * ON before the plug's "off" came): the plug doing as it was told a moment
- * ago, not switched by something else. Only while the newer command waits
- * for its answer: a plug says its states in order, so once it confirmed the
- * newer one, the older state is news. The pending command's retry re-sends
- * the desired state if the plug stays so.
- */
-static bool echo(const struct heater *h, enum heater_relay relay, uint64_t now_usec)
-{
-	bool on = relay == HEATER_RELAY_ON;
-
-	return h->pending && relay != HEATER_RELAY_UNKNOWN && relay != h->desired && h->told[on] &&
-	       since(now_usec, h->told_usec[on]) < h->p.confirm_timeout_usec;
-}
-
 /* What a report of @relay says that no command asked for; before relay_report() takes it. */
 static enum heater_event relay_event(const struct heater *h, enum heater_relay relay,
 				     uint64_t now_usec)
 {
-	if (h->desired == HEATER_RELAY_UNKNOWN || relay == h->desired || echo(h, relay, now_usec))
+	if (h->desired == HEATER_RELAY_UNKNOWN || relay == h->desired ||
+	    heater_echo(h, relay, now_usec))
 		return HEATER_EVENT_NONE;
 	if (h->unconfirmed) /* news only when it did not say so already */
 		return contradicts(h) ? HEATER_EVENT_NONE : HEATER_EVENT_CONTRADICTS;
@@ -497,7 +348,7 @@ static void relay_report(struct heater *h, enum heater_relay relay, uint64_t now
 		h->power_known = false;
 		h->low = false;
 	}
-	h->echoed = echo(h, relay, now_usec);
+	h->echoed = heater_echo(h, relay, now_usec);
 	h->confirmed = relay;
 	h->reported = true;
 	h->report_usec = now_usec;
@@ -513,62 +364,13 @@ static void relay_report(struct heater *h, enum heater_relay relay, uint64_t now
 				h->held_usec = now_usec;
 		} else
 			h->unconfirmed = false;
-	} else if (!h->pending && may_send(h)) {
+	} else if (!h->pending && heater_may_send(h)) {
 		/* Drift: re-send, but not faster than a confirmation may take. */
-		if (since(now_usec, h->sent_usec) >= h->p.confirm_timeout_usec)
+		if (heater_usec_since(now_usec, h->sent_usec) >= h->p.confirm_timeout_usec)
 			send_command(h, true, now_usec);
 		else
 			h->pending = true;
 	}
-}
-
-static bool word_equal(const struct heater_word *a, const struct heater_word *b)
-{
-	return a->kind == b->kind && a->code_known == b->code_known &&
-	       (!a->code_known || a->code == b->code) && a->len == b->len &&
-	       memcmp(a->text, b->text, a->len) == 0;
-}
-
-/*
- * The plug said @w. A state word that is neither on nor off: the relay is not
- * known, so the command is unconfirmed now, as one unanswered after its
- * retries (heater_unconfirmed; its stage does not count). It goes out again
- * by the slow retry, no sooner than unconfirmed_retry after the last send:
- * a plug whose protection tripped, on again and tripping again, is not told
- * ON at every trip. A device's error: the command waits on, as unanswered.
- */
-static void word_report(struct heater *h, const struct heater_word *w, uint64_t now_usec)
-{
-	/*
-	 * A trip: the first state word since the plug said a relay state (or
-	 * ever), or the answer to a command sent since its last word (a plug
-	 * that answers each ON with "overpower" and never says "on" between).
-	 * Said again unasked (a periodic status), it is the same trip.
-	 */
-	bool trip = w->kind == HEATER_WORD_STATE &&
-		    (h->word.kind != HEATER_WORD_STATE || h->sent_since_word);
-
-	h->word_news = !word_equal(&h->word, w);
-	h->sent_since_word = false;
-	h->word = *w;
-	h->word_now = true;
-	if (w->kind != HEATER_WORD_STATE)
-		return;
-	/* A trip after a long hold is a new fault: the slow retry starts again at its pace. */
-	if (h->held_usec > 0 && since(now_usec, h->held_usec) >= HEATER_TRIP_RETRY_MAX_USEC)
-		h->trips = 0;
-	if (trip && h->trips < 32)
-		h->trips++;
-	h->held_usec = 0;
-	if (h->confirmed != HEATER_RELAY_UNKNOWN) {
-		h->power_known = false;
-		h->low = false;
-	}
-	h->confirmed = HEATER_RELAY_UNKNOWN;
-	if (!may_send(h))
-		return;
-	h->pending = false;
-	h->unconfirmed = true;
 }
 
 /*
@@ -633,13 +435,13 @@ int heater_receive(struct heater *h, const char *topic, const void *data, size_t
 		} else if (back)
 			h->event = HEATER_EVENT_ONLINE;
 		h->availability = u.availability;
-		if (back && may_send(h))
+		if (back && heater_may_send(h))
 			send_command(h, true, now_usec);
 	}
 	if (u.relay != HEATER_RELAY_UNKNOWN)
 		relay_report(h, u.relay, now_usec);
 	if (u.word.kind != HEATER_WORD_NONE)
-		word_report(h, &u.word, now_usec);
+		heater_word_report(h, &u.word, now_usec);
 	if (u.power_known)
 		power_report(h, u.power_w, now_usec);
 	if (u.energy_known) {

@@ -22,7 +22,8 @@ bool heater_echo(const struct heater *h, enum heater_relay relay, uint64_t now_u
 {
 	bool on = relay == HEATER_RELAY_ON;
 
-	return h->pending && relay != HEATER_RELAY_UNKNOWN && relay != h->desired && h->told[on] &&
+	return h->pending && relay != HEATER_RELAY_UNKNOWN && relay != h->desired &&
+	       h->told_usec[on] != 0 &&
 	       heater_usec_since(now_usec, h->told_usec[on]) < h->p.confirm_timeout_usec;
 }
 

@@ -39,11 +39,11 @@ struct heater {
 	uint64_t on_usec;   /* last ON sent: keep-alive */
 	bool unconfirmed;   /* alert */
 	/*
-	 * When each state was last sent ([on]), if ever: the plug's answer to one
+	 * When each state was last sent ([on]); 0: never (CLOCK_MONOTONIC is well
+	 * past 0 once a daemon connected and sends). The plug's answer to one
 	 * since superseded may come after the next went out (an echo).
 	 */
 	uint64_t told_usec[2];
-	bool told[2];
 	/* When the relay was last wanted otherwise, and last reported: did it answer "no"? */
 	uint64_t desired_usec, report_usec;
 	bool reported;

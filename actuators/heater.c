@@ -148,7 +148,6 @@ static void queue_command(struct heater *h, uint64_t now_usec)
 	h->sent_since_word = true;
 	if (on)
 		h->on_usec = now_usec;
-	h->told[on] = true;
 	h->told_usec[on] = now_usec;
 }
 

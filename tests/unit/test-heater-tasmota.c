@@ -183,7 +183,7 @@ static void assert_word(const struct heater_update *u, const char *word)
 
 /*
  * A Tasmota whose StateText1/StateText2 were changed ("AUS"/"AN") says them
- * where ON and OFF were: the plug's word, not taken as on (heater.c), on every
+ * where ON and OFF were: the plug's word, not taken as on (heater-answers.c), on every
  * topic that carries the relay state. What carries no relay state stays as it
  * was: a RESULT or STATE without the relay's key says nothing.
  */

@@ -280,7 +280,7 @@ static void assert_word(const struct heater_update *u, const char *word)
 
 /*
  * A "state" that is neither ON nor OFF (a device that is not a plug, a
- * converter's own word): the device's word, not taken as on (heater.c). The
+ * converter's own word): the device's word, not taken as on (heater-answers.c). The
  * readings beside it still count; what is not a state says no word.
  */
 static void test_state_words(void **state)

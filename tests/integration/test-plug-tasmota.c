@@ -25,16 +25,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tests/integration/harness.h"
+#include "tests/integration/plug-fixture.h"
 
 struct fixture {
-	struct broker broker;
-	struct daemon daemon;
-	struct client *client;
-	char base[64], state_topic[96], alert_topic[96], mode_topic[96];
-	char thermo_topic[96];
-	char plug[48], backlog[96], power[96], result[96], stat_power[96];
-	size_t seen;         /* messages the plug looked at */
+	struct plug_fixture plug;
+	char mode_topic[96];
+	char backlog[96], power[96], result[96], stat_power[96];
 	const char *on_word; /* what it says for ON, OFF (its StateText2, StateText1) */
 	const char *off_word;
 	bool hold_off;  /* the answer to OFF waits for the next command */
@@ -43,178 +39,137 @@ struct fixture {
 	unsigned ons;   /* ONs it was sent */
 };
 
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	harness_teardown(f->client, &f->daemon, &f->broker);
-	free(f);
-	return 0;
-}
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-	int pid = (int) getpid();
-	char text[2048];
-
-	if (!f)
-		return -1;
-	*state = f;
-	f->daemon.notify_fd = -1;
-	f->on_word = "ON";
-	f->off_word = "OFF";
-	snprintf(f->base, sizeof(f->base), "bedroomd/tas-%d", pid);
-	snprintf(f->state_topic, sizeof(f->state_topic), "%s/state", f->base);
-	snprintf(f->alert_topic, sizeof(f->alert_topic), "%s/event/alert", f->base);
-	snprintf(f->mode_topic, sizeof(f->mode_topic), "%s/set/mode", f->base);
-	snprintf(f->thermo_topic, sizeof(f->thermo_topic), "test%d/thermometer", pid);
-	snprintf(f->plug, sizeof(f->plug), "tas-%d", pid);
-	snprintf(f->backlog, sizeof(f->backlog), "cmnd/%s/Backlog", f->plug);
-	snprintf(f->power, sizeof(f->power), "cmnd/%s/POWER", f->plug);
-	snprintf(f->result, sizeof(f->result), "stat/%s/RESULT", f->plug);
-	snprintf(f->stat_power, sizeof(f->stat_power), "stat/%s/POWER", f->plug);
-	if (harness_setup(&f->broker, &f->daemon, "#", &f->client) < 0) {
-		teardown(state);
-		return -1;
-	}
-	snprintf(text, sizeof(text),
-		 "[daemon]\nnode_id = tas-%d\nstate_dir = @STATE_DIR@\nlog_level = debug\n"
-		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n"
-		 "[heating]\nfloor = 18\nday_floor = 18\nmin_on = 0\nmin_off = 0\n"
-		 "[sensor.air]\ntype = mqtt\ntopic = %s\nmax_rate = 0\n"
-		 "[heater.tas]\ntype = tasmota\ntopic = %s\nconfirm_timeout = 2s\n",
-		 pid, f->broker.port, f->thermo_topic, f->plug);
-	if (daemon_write_config(&f->daemon, text) < 0) {
-		teardown(state);
-		return -1;
-	}
-	return 0;
-}
-
 /* The plug says @word for its relay, on both topics Tasmota says it. */
 static void say(struct fixture *f, const char *word)
 {
 	char json[96];
 
 	snprintf(json, sizeof(json), "{\"POWER\":\"%s\"}", word);
-	assert_int_equal(client_publish(f->client, f->result, json, false), 0);
-	assert_int_equal(client_publish(f->client, f->stat_power, word, false), 0);
+	assert_int_equal(client_publish(f->plug.client, f->result, json, false), 0);
+	assert_int_equal(client_publish(f->plug.client, f->stat_power, word, false), 0);
 }
 
-/* Plays the plug for @ms: each command answered with its state, as f says. */
-static void serve(struct fixture *f, int ms)
+/* The plug: each command answered with its state, as f says. */
+static void answer(void *fixture, const char *topic, const char *payload)
 {
-	long long end = now_ms() + ms;
+	struct fixture *f = fixture;
+	bool on = strcmp(topic, f->backlog) == 0 && strstr(payload, "Power ON");
+	bool off = strcmp(topic, f->power) == 0 && strcmp(payload, "OFF") == 0;
 
-	while (now_ms() < end) {
-		const struct message *m;
-		size_t n;
-
-		(void) client_wait(f->client, "nothing/comes/here", NULL, 100);
-		n = client_messages(f->client, &m);
-		for (; f->seen < n; f->seen++) {
-			/* A copy: publishing may grow the array. */
-			char topic[128], payload[64];
-			bool on, off;
-
-			snprintf(topic, sizeof(topic), "%s", m[f->seen].topic);
-			snprintf(payload, sizeof(payload), "%s", m[f->seen].payload);
-			on = strcmp(topic, f->backlog) == 0 && strstr(payload, "Power ON");
-			off = strcmp(topic, f->power) == 0 && strcmp(payload, "OFF") == 0;
-			if (on || off) {
-				if (f->off_held) { /* the late answer to the OFF before */
-					say(f, f->off_word);
-					f->off_held = false;
-				}
-			}
-			if (on) {
-				f->ons++;
-				if (!f->ignore_on)
-					say(f, f->on_word);
-			} else if (off && f->hold_off)
-				f->off_held = true;
-			else if (off)
-				say(f, f->off_word);
-			n = client_messages(f->client, &m);
+	if (on || off) {
+		if (f->off_held) { /* the late answer to the OFF before */
+			say(f, f->off_word);
+			f->off_held = false;
 		}
 	}
+	if (on) {
+		f->ons++;
+		if (!f->ignore_on)
+			say(f, f->on_word);
+	} else if (off && f->hold_off)
+		f->off_held = true;
+	else if (off)
+		say(f, f->off_word);
+}
+
+static int setup(void **state)
+{
+	struct fixture *f;
+	const char *plug;
+	char heaters[512];
+
+	if (plug_setup(state, sizeof(*f), "tas-", answer) < 0)
+		return -1;
+	f = *state;
+	f->on_word = "ON";
+	f->off_word = "OFF";
+	snprintf(f->mode_topic, sizeof(f->mode_topic), "%s/set/mode", f->plug.base);
+	plug = f->plug.node_id; /* tas-<PID>, the plug's topic too */
+	snprintf(f->backlog, sizeof(f->backlog), "cmnd/%s/Backlog", plug);
+	snprintf(f->power, sizeof(f->power), "cmnd/%s/POWER", plug);
+	snprintf(f->result, sizeof(f->result), "stat/%s/RESULT", plug);
+	snprintf(f->stat_power, sizeof(f->stat_power), "stat/%s/POWER", plug);
+	snprintf(heaters, sizeof(heaters),
+		 "[heater.tas]\ntype = tasmota\ntopic = %s\nconfirm_timeout = 2s\n", plug);
+	return plug_configure(state, "max_rate = 0\n", heaters);
 }
 
 static void test_state_text_is_not_on(void **state)
 {
 	struct fixture *f = *state;
+	struct plug_fixture *p = &f->plug;
 	char want[512];
 	const struct message *m;
 
 	f->on_word = "AN";
 	f->off_word = "AUS";
-	assert_int_equal(client_publish(f->client, f->thermo_topic, "20.0", true), 0);
-	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
+	plug_reading(p, "20.0", true);
+	plug_start(p);
 	/* Told OFF at the start, it answers "AUS". */
-	serve(f, 2000);
+	plug_serve(p, 2000);
 	snprintf(want, sizeof(want),
 		 "heater.tas: 'AUS' on '%s' is neither ON nor OFF: the plug is not taken as off; "
 		 "heater_unconfirmed (another heater may stand in); sending OFF again in 60 s "
 		 "(Tasmota's StateText1/StateText2 must be OFF/ON, or use type = generic with "
 		 "state_on/state_off)",
 		 f->result);
-	assert_int_equal(daemon_wait_log(&f->daemon, want, 5000), 0);
-	m = client_wait(f->client, f->alert_topic, "~\"kind\":\"heater_unconfirmed\"", 5000);
+	assert_int_equal(daemon_wait_log(&p->daemon, want, 5000), 0);
+	m = client_wait(p->client, p->alert_topic, "~\"kind\":\"heater_unconfirmed\"", 5000);
 	assert_non_null(m);
 	assert_non_null(strstr(m->payload, "\"source\":\"heater.tas\""));
 	assert_non_null(strstr(m->payload, "The smart plug of heater 'tas' says 'AUS', neither on "
 					   "nor off"));
 	assert_non_null(client_wait(
-	    f->client, f->state_topic,
+	    p->client, p->state_topic,
 	    "~\"tas\":{\"on\":false,\"power\":null,\"relay\":null,\"state\":\"unconfirmed\"}",
 	    5000));
 	/* Said once: the same word on the other topic, or again, is not news. */
 	say(f, "AUS");
-	serve(f, 1000);
-	assert_int_equal(daemon_log_count(&f->daemon, "the plug is not taken as"), 1);
-	assert_int_equal(daemon_log_count(&f->daemon, "heater.tas: heater_unconfirmed: no answer"),
+	plug_serve(p, 1000);
+	assert_int_equal(daemon_log_count(&p->daemon, "the plug is not taken as"), 1);
+	assert_int_equal(daemon_log_count(&p->daemon, "heater.tas: heater_unconfirmed: no answer"),
 			 0);
 }
 
 static void test_late_echo_is_no_switch(void **state)
 {
 	struct fixture *f = *state;
+	struct plug_fixture *p = &f->plug;
 	unsigned ons;
 
-	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
-	assert_int_equal(client_publish(f->client, f->thermo_topic, "15.0", true), 0);
-	serve(f, 3000);
+	plug_start(p);
+	plug_reading(p, "15.0", true);
+	plug_serve(p, 3000);
 	assert_non_null(client_wait(
-	    f->client, f->state_topic,
+	    p->client, p->state_topic,
 	    "~\"tas\":{\"on\":true,\"power\":null,\"relay\":\"on\",\"state\":\"on\"}", 3000));
 	/* Off, and heat again at once: its "OFF" comes after the ON, which it does not take. */
 	f->hold_off = true;
 	f->ignore_on = true;
 	ons = f->ons;
-	assert_int_equal(client_publish(f->client, f->mode_topic, "off", false), 0);
-	serve(f, 300);
-	assert_int_equal(client_publish(f->client, f->mode_topic, "heat", false), 0);
-	serve(f, 1000);
+	assert_int_equal(client_publish(p->client, f->mode_topic, "off", false), 0);
+	plug_serve(p, 300);
+	assert_int_equal(client_publish(p->client, f->mode_topic, "heat", false), 0);
+	plug_serve(p, 1000);
 	assert_int_equal(f->ons, ons + 1);
 	assert_false(f->off_held);
 	/* It stays off: ON again at its confirmation timeout (2 s), and then it takes it. */
 	f->ignore_on = false;
-	serve(f, 3000);
+	plug_serve(p, 3000);
 	assert_int_equal(f->ons, ons + 2);
 	assert_non_null(client_wait(
-	    f->client, f->state_topic,
+	    p->client, p->state_topic,
 	    "~\"tas\":{\"on\":true,\"power\":null,\"relay\":\"on\",\"state\":\"on\"}", 3000));
-	assert_int_equal(daemon_log_count(&f->daemon, "switched by something else"), 0);
-	assert_int_equal(daemon_log_count(&f->daemon, "though told"), 0);
-	assert_int_equal(daemon_log_count(&f->daemon, "heater_unconfirmed"), 0);
+	assert_int_equal(daemon_log_count(&p->daemon, "switched by something else"), 0);
+	assert_int_equal(daemon_log_count(&p->daemon, "though told"), 0);
+	assert_int_equal(daemon_log_count(&p->daemon, "heater_unconfirmed"), 0);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_state_text_is_not_on, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_late_echo_is_no_switch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_text_is_not_on, setup, plug_teardown),
+		cmocka_unit_test_setup_teardown(test_late_echo_is_no_switch, setup, plug_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

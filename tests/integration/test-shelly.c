@@ -25,20 +25,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tests/integration/harness.h"
+#include "tests/integration/plug-fixture.h"
 
 #define CONFIRM_S  5  /* heater_unconfirmed after 3 of it: 15 s */
 #define AUTO_OFF_S 60 /* the keep-alive every 30 s */
 
 struct fixture {
-	struct broker broker;
-	struct daemon daemon;
-	struct client *client;
-	char base[64];
+	struct plug_fixture plug;
 	char prefix[64];
-	char thermo_topic[96];
 	char rpc_topic[96];
-	size_t seen;   /* messages of the client looked at */
 	bool answers;  /* the fake Shelly answers at all */
 	bool refuses;  /* with an error, to every request */
 	bool on;       /* its relay */
@@ -46,55 +41,12 @@ struct fixture {
 	int unchanged; /* of them, ones that changed nothing */
 };
 
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	harness_teardown(f->client, &f->daemon, &f->broker);
-	free(f);
-	return 0;
-}
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-	int pid = (int) getpid();
-	char text[2048];
-
-	if (!f)
-		return -1;
-	*state = f;
-	f->daemon.notify_fd = -1;
-	f->answers = true;
-	snprintf(f->base, sizeof(f->base), "bedroomd/shelly%d", pid);
-	snprintf(f->prefix, sizeof(f->prefix), "shellyplusplugs-%d", pid);
-	snprintf(f->thermo_topic, sizeof(f->thermo_topic), "test%d/thermometer", pid);
-	snprintf(f->rpc_topic, sizeof(f->rpc_topic), "%s/rpc", f->prefix);
-	if (harness_setup(&f->broker, &f->daemon, "#", &f->client) < 0) {
-		teardown(state);
-		return -1;
-	}
-	snprintf(text, sizeof(text),
-		 "[daemon]\nnode_id = shelly%d\nstate_dir = @STATE_DIR@\nlog_level = debug\n"
-		 "[mqtt]\nhost = 127.0.0.1\nport = %d\n"
-		 "[heating]\nfloor = 18\nday_floor = 18\nmin_on = 0\nmin_off = 0\n"
-		 "[sensor.air]\ntype = mqtt\ntopic = %s\nmax_rate = 0\n"
-		 "[heater.radiator]\ntype = shelly\ntopic = %s\nauto_off = %ds\n"
-		 "confirm_timeout = %ds\n",
-		 pid, f->broker.port, f->thermo_topic, f->prefix, AUTO_OFF_S, CONFIRM_S);
-	if (daemon_write_config(&f->daemon, text) < 0) {
-		teardown(state);
-		return -1;
-	}
-	return 0;
-}
-
 static void publish(struct fixture *f, const char *topic, json_t *msg)
 {
 	char *s = json_dumps(msg, JSON_COMPACT);
 
 	assert_non_null(s);
-	assert_int_equal(client_publish(f->client, topic, s, false), 0);
+	assert_int_equal(client_publish(f->plug.client, topic, s, false), 0);
 	free(s);
 	json_decref(msg);
 }
@@ -155,29 +107,31 @@ static void take(struct fixture *f, const char *payload)
 	json_decref(req);
 }
 
-/* Runs the fake Shelly for @ms: every request on <prefix>/rpc taken, in order. */
-static void serve(struct fixture *f, int ms)
+/* The fake Shelly: every request on <prefix>/rpc taken, in order. */
+static void answer(void *fixture, const char *topic, const char *payload)
 {
-	long long end = now_ms() + ms;
+	struct fixture *f = fixture;
 
-	while (now_ms() < end) {
-		const struct message *m;
-		size_t n;
+	if (strcmp(topic, f->rpc_topic) == 0 && f->answers)
+		take(f, payload);
+}
 
-		(void) client_wait(f->client, "test/nothing/comes/here", NULL, 100);
-		n = client_messages(f->client, &m);
-		for (; f->seen < n; f->seen++) {
-			char *payload;
+static int setup(void **state)
+{
+	struct fixture *f;
+	char heaters[512];
 
-			if (strcmp(m[f->seen].topic, f->rpc_topic) != 0 || !f->answers)
-				continue;
-			payload = strdup(m[f->seen].payload);
-			assert_non_null(payload);
-			take(f, payload); /* publishes: m may move */
-			free(payload);
-			n = client_messages(f->client, &m);
-		}
-	}
+	if (plug_setup(state, sizeof(*f), "shelly", answer) < 0)
+		return -1;
+	f = *state;
+	f->answers = true;
+	snprintf(f->prefix, sizeof(f->prefix), "shellyplusplugs-%d", (int) getpid());
+	snprintf(f->rpc_topic, sizeof(f->rpc_topic), "%s/rpc", f->prefix);
+	snprintf(heaters, sizeof(heaters),
+		 "[heater.radiator]\ntype = shelly\ntopic = %s\nauto_off = %ds\n"
+		 "confirm_timeout = %ds\n",
+		 f->prefix, AUTO_OFF_S, CONFIRM_S);
+	return plug_configure(state, "max_rate = 0\n", heaters);
 }
 
 static void start(struct fixture *f)
@@ -185,26 +139,27 @@ static void start(struct fixture *f)
 	char online[96];
 
 	snprintf(online, sizeof(online), "%s/online", f->prefix);
-	assert_int_equal(client_publish(f->client, online, "true", true), 0);
-	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
+	assert_int_equal(client_publish(f->plug.client, online, "true", true), 0);
+	plug_start(&f->plug);
 }
 
 static int unconfirmed(struct fixture *f)
 {
-	return daemon_log_count(&f->daemon, "heater_unconfirmed");
+	return daemon_log_count(&f->plug.daemon, "heater_unconfirmed");
 }
 
 /* Cold: ON, then keep-alives to a plug that is on; each answered only by its reply. */
 static void test_keep_alive_to_a_plug_already_on(void **state)
 {
 	struct fixture *f = *state;
+	struct plug_fixture *p = &f->plug;
 
 	start(f);
-	assert_int_equal(client_publish(f->client, f->thermo_topic, "15.0", false), 0);
-	serve(f, 5000);
+	plug_reading(p, "15.0", false);
+	plug_serve(p, 5000);
 	assert_true(f->on);
 	/* Two keep-alives, each given its confirm_timeout and retries to fail. */
-	serve(f, (2 * AUTO_OFF_S / 2 + 3 * CONFIRM_S + 2) * 1000);
+	plug_serve(p, (2 * AUTO_OFF_S / 2 + 3 * CONFIRM_S + 2) * 1000);
 	assert_true(f->unchanged >= 2);
 	assert_int_equal(unconfirmed(f), 0);
 	assert_true(f->on);
@@ -214,10 +169,11 @@ static void test_keep_alive_to_a_plug_already_on(void **state)
 static void test_start_with_the_plug_already_off(void **state)
 {
 	struct fixture *f = *state;
+	struct plug_fixture *p = &f->plug;
 
 	start(f);
-	assert_int_equal(client_publish(f->client, f->thermo_topic, "21.0", false), 0);
-	serve(f, (3 * CONFIRM_S + 5) * 1000);
+	plug_reading(p, "21.0", false);
+	plug_serve(p, (3 * CONFIRM_S + 5) * 1000);
 	assert_true(f->requests >= 1);
 	assert_int_equal(f->requests, f->unchanged);
 	assert_false(f->on);
@@ -228,6 +184,7 @@ static void test_start_with_the_plug_already_off(void **state)
 static void test_silent_shelly(void **state)
 {
 	struct fixture *f = *state;
+	struct plug_fixture *p = &f->plug;
 	char want[256];
 
 	f->answers = false;
@@ -236,8 +193,8 @@ static void test_silent_shelly(void **state)
 	    want, sizeof(want),
 	    "heater.radiator: heater_unconfirmed: no answer on 'bedroomd-shelly%d/%s/switch0/rpc'",
 	    (int) getpid(), f->prefix);
-	serve(f, 2000);
-	assert_int_equal(daemon_wait_log(&f->daemon, want, (3 * CONFIRM_S + 10) * 1000), 0);
+	plug_serve(p, 2000);
+	assert_int_equal(daemon_wait_log(&p->daemon, want, (3 * CONFIRM_S + 10) * 1000), 0);
 }
 
 /*
@@ -248,6 +205,7 @@ static void test_silent_shelly(void **state)
 static void test_refusing_shelly(void **state)
 {
 	struct fixture *f = *state;
+	struct plug_fixture *p = &f->plug;
 	char want[512];
 
 	f->refuses = true;
@@ -257,28 +215,28 @@ static void test_refusing_shelly(void **state)
 		 "'toggle_after'' on 'bedroomd-shelly%d/%s/switch0/rpc': the command was refused: "
 		 "not confirmed",
 		 (int) getpid(), f->prefix);
-	serve(f, 2000);
-	assert_int_equal(daemon_wait_log(&f->daemon, want, 5000), 0);
-	serve(f, (3 * CONFIRM_S + 2) * 1000);
+	plug_serve(p, 2000);
+	assert_int_equal(daemon_wait_log(&p->daemon, want, 5000), 0);
+	plug_serve(p, (3 * CONFIRM_S + 2) * 1000);
 	assert_true(f->requests >= 3);
 	snprintf(want, sizeof(want),
 		 "heater.radiator: heater_unconfirmed: the plug refuses the last command: error "
 		 "-103 'Invalid argument 'toggle_after'' on 'bedroomd-shelly%d/%s/switch0/rpc'",
 		 (int) getpid(), f->prefix);
-	assert_int_equal(daemon_wait_log(&f->daemon, want, 5000), 0);
-	assert_int_equal(daemon_log_count(&f->daemon, "the command was refused"), 1);
-	assert_int_equal(daemon_log_count(&f->daemon, "heater_unconfirmed: no answer"), 0);
+	assert_int_equal(daemon_wait_log(&p->daemon, want, 5000), 0);
+	assert_int_equal(daemon_log_count(&p->daemon, "the command was refused"), 1);
+	assert_int_equal(daemon_log_count(&p->daemon, "heater_unconfirmed: no answer"), 0);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_keep_alive_to_a_plug_already_on, setup,
-						teardown),
+						plug_teardown),
 		cmocka_unit_test_setup_teardown(test_start_with_the_plug_already_off, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_silent_shelly, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_refusing_shelly, setup, teardown),
+						plug_teardown),
+		cmocka_unit_test_setup_teardown(test_silent_shelly, setup, plug_teardown),
+		cmocka_unit_test_setup_teardown(test_refusing_shelly, setup, plug_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

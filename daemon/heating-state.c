@@ -127,6 +127,31 @@ uint64_t heating_alert_horizon_usec(const struct heating *h, const char *kind, c
 	return 0;
 }
 
+/*
+ * The plug's last word not taken (heater_last_word()), for "said": a state
+ * word that is neither on nor off, or its error to a command (with its code
+ * when it gave one); null when it said a relay state since, or none. The word
+ * as it came when it is UTF-8 (JSON's), else as the journal shows it.
+ */
+static json_t *said_state(const struct stage *s)
+{
+	const struct heater_word *w = heater_last_word(s->heater);
+	char excerpt[HEATER_WORD_MAX + 4];
+	json_t *word;
+
+	if (!w || w->kind == HEATER_WORD_NONE)
+		return json_null();
+	word = json_stringn(w->text, w->len);
+	if (!word) {
+		heating_payload_excerpt(w->text, w->len, excerpt, sizeof(excerpt));
+		word = json_string(excerpt);
+	}
+	if (w->kind == HEATER_WORD_ERROR)
+		return json_pack("{s:s, s:o?, s:o}", "kind", "error", "word", word, "code",
+				 w->code_known ? json_integer(w->code) : json_null());
+	return json_pack("{s:s, s:o?}", "kind", "state", "word", word);
+}
+
 int heating_add_state(const struct heating *h, json_t *state)
 {
 	json_t *heaters = json_object();
@@ -137,15 +162,19 @@ int heating_add_state(const struct heating *h, json_t *state)
 		struct heater_status st;
 
 		heater_get_status(h->stages[i].heater, &st);
-		/* "on": what it is told; "relay": what the plug last said (null: nothing). */
+		/*
+		 * "on": what it is told; "relay": what the plug last said (null: nothing);
+		 * "said": its word that is neither (null: none).
+		 */
 		json_object_set_new(
 		    heaters, h->stages[i].cfg->name,
-		    json_pack("{s:s, s:b, s:s?, s:o}", "state", heater_state_to_string(st.state),
-			      "on", h->stages[i].on, "relay",
+		    json_pack("{s:s, s:b, s:s?, s:o, s:o?}", "state",
+			      heater_state_to_string(st.state), "on", h->stages[i].on, "relay",
 			      st.confirmed == HEATER_RELAY_ON    ? "on"
 			      : st.confirmed == HEATER_RELAY_OFF ? "off"
 								 : NULL,
-			      "power", st.power_known ? json_real(st.power_w) : json_null()));
+			      "power", st.power_known ? json_real(st.power_w) : json_null(), "said",
+			      said_state(&h->stages[i])));
 	}
 	json_object_set_new(state, "floor", json_real(h->settings.floor_c));
 	/* The one held now: the night's, day_floor by day, none (null) without one. */

@@ -83,9 +83,10 @@ static void test_overpower_is_not_on(void **state)
 	/* Cold: the Gen1 heats alone, confirmed on; the fan is told off. */
 	plug_serve(p, 4000);
 	assert_int_equal(f->gen1_on, 1);
-	assert_non_null(client_wait(
-	    p->client, p->state_topic,
-	    "~\"gen1\":{\"on\":true,\"power\":null,\"relay\":\"on\",\"state\":\"on\"}", 3000));
+	assert_non_null(client_wait(p->client, p->state_topic,
+				    "~\"gen1\":{\"on\":true,\"power\":null,\"relay\":\"on\","
+				    "\"said\":null,\"state\":\"on\"}",
+				    3000));
 	assert_int_equal(client_count(p->client, f->fan_command, "ON"), 0);
 
 	/* Its protection trips. */
@@ -108,7 +109,8 @@ static void test_overpower_is_not_on(void **state)
 	/* No longer confirmed on: what the plug said is not known. */
 	assert_non_null(client_wait(
 	    p->client, p->state_topic,
-	    "~\"gen1\":{\"on\":true,\"power\":null,\"relay\":null,\"state\":\"unconfirmed\"}",
+	    "~\"gen1\":{\"on\":true,\"power\":null,\"relay\":null,\"said\":{\"kind\":\"state\","
+	    "\"word\":\"overpower\"},\"state\":\"unconfirmed\"}",
 	    5000));
 	/* The fan stands in, at once. */
 	plug_serve(p, 3000);

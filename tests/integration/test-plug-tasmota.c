@@ -121,7 +121,8 @@ static void test_state_text_is_not_on(void **state)
 					   "nor off"));
 	assert_non_null(client_wait(
 	    p->client, p->state_topic,
-	    "~\"tas\":{\"on\":false,\"power\":null,\"relay\":null,\"state\":\"unconfirmed\"}",
+	    "~\"tas\":{\"on\":false,\"power\":null,\"relay\":null,\"said\":{\"kind\":\"state\","
+	    "\"word\":\"AUS\"},\"state\":\"unconfirmed\"}",
 	    5000));
 	/* Said once: the same word on the other topic, or again, is not news. */
 	say(f, "AUS");
@@ -142,7 +143,8 @@ static void test_late_echo_is_no_switch(void **state)
 	plug_serve(p, 3000);
 	assert_non_null(client_wait(
 	    p->client, p->state_topic,
-	    "~\"tas\":{\"on\":true,\"power\":null,\"relay\":\"on\",\"state\":\"on\"}", 3000));
+	    "~\"tas\":{\"on\":true,\"power\":null,\"relay\":\"on\",\"said\":null,\"state\":\"on\"}",
+	    3000));
 	/* Off, and heat again at once: its "OFF" comes after the ON, which it does not take. */
 	f->hold_off = true;
 	f->ignore_on = true;
@@ -159,10 +161,11 @@ static void test_late_echo_is_no_switch(void **state)
 	assert_int_equal(f->ons, ons + 2);
 	assert_non_null(client_wait(
 	    p->client, p->state_topic,
-	    "~\"tas\":{\"on\":true,\"power\":null,\"relay\":\"on\",\"state\":\"on\"}", 3000));
-	assert_int_equal(daemon_log_count(&p->daemon, "switched by something else"), 0);
-	assert_int_equal(daemon_log_count(&p->daemon, "though told"), 0);
-	assert_int_equal(daemon_log_count(&p->daemon, "heater_unconfirmed"), 0);
+	    "~\"tas\":{\"on\":true,\"power\":null,\"relay\":\"on\",\"said\":null,\"state\":\"on\"}",
+	    3000));
+	assert_int_equal(daemon_log_count(&f->daemon, "switched by something else"), 0);
+	assert_int_equal(daemon_log_count(&f->daemon, "though told"), 0);
+	assert_int_equal(daemon_log_count(&f->daemon, "heater_unconfirmed"), 0);
 }
 
 int main(void)

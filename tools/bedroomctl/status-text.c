@@ -106,6 +106,33 @@ static void print_room(FILE *out, json_t *state)
 	fputs(strcmp(sep, ", ") == 0 ? ")\n" : "\n", out);
 }
 
+/*
+ * What the plug said, after "told on, ": its relay state, or its word that is
+ * neither on nor off ("said"), or nothing yet; a refused command after it.
+ */
+static void print_plug_said(FILE *out, json_t *heater)
+{
+	const char *relay = text_of(heater, "relay");
+	json_t *said = json_object_get(heater, "said");
+	const char *kind = text_of(said, "kind"), *word = text_of(said, "word");
+	json_t *code = json_object_get(said, "code");
+	bool error = kind && strcmp(kind, "error") == 0;
+
+	if (!relay && word && !error) {
+		fprintf(out, "plug said '%s', not on or off", word);
+		return;
+	}
+	fprintf(out, "plug says %s", relay ? relay : "nothing yet");
+	if (!error)
+		return;
+	fputs(", and refused the last command (error", out);
+	if (json_is_integer(code))
+		fprintf(out, " %lld", (long long) json_integer_value(code));
+	if (word && *word)
+		fprintf(out, " '%s'", word);
+	fputc(')', out);
+}
+
 static void print_heating(FILE *out, json_t *state)
 {
 	const char *action = text_of(state, "action"), *reason = text_of(state, "heating_reason");
@@ -130,12 +157,12 @@ static void print_heating(FILE *out, json_t *state)
 	fputc('\n', out);
 	json_object_foreach(heaters, name, h)
 	{
-		const char *relay = text_of(h, "relay"), *hstate = text_of(h, "state");
+		const char *hstate = text_of(h, "state");
 		double power = number_of(h, "power");
 
-		fprintf(out, LABEL "%s: told %s, plug says %s", "heater", name,
-			json_is_true(json_object_get(h, "on")) ? "on" : "off",
-			relay ? relay : "nothing yet");
+		fprintf(out, LABEL "%s: told %s, ", "heater", name,
+			json_is_true(json_object_get(h, "on")) ? "on" : "off");
+		print_plug_said(out, h);
 		if (!isnan(power))
 			fprintf(out, ", %.0f W", power);
 		if (hstate && strcmp(hstate, "online") != 0)

@@ -102,6 +102,35 @@ static void test_unknown_cramp_count_is_said(void **state)
 	free(out);
 }
 
+/*
+ * A plug's word that is neither on nor off (a Tasmota's "AUS") is said, not
+ * "nothing yet" (a user trial: the word was only in the journal); its error
+ * to a command comes after what it says of its relay.
+ */
+static void test_plug_word_is_said(void **state)
+{
+	char *out = status_of(
+	    "online", "{\"action\": \"idle\", \"heaters\": {"
+		      "\"tas\": {\"on\": false, \"power\": null, \"relay\": null,"
+		      " \"said\": {\"kind\": \"state\", \"word\": \"AUS\"},"
+		      " \"state\": \"unconfirmed\"},"
+		      " \"sh\": {\"on\": true, \"relay\": \"on\", \"said\": {\"kind\": \"error\","
+		      " \"word\": \"Invalid id\", \"code\": -103}, \"state\": \"pending\"},"
+		      " \"new\": {\"on\": false, \"relay\": null, \"said\": null,"
+		      " \"state\": \"unknown\"}}}");
+
+	(void) state;
+	if (!strstr(out, "\nheater     tas: told off, plug said 'AUS', not on or off "
+			 "(unconfirmed)\n"))
+		fail_msg("the plug's word is not said:\n%s", out);
+	if (!strstr(out, "\nheater     sh: told on, plug says on, and refused the last command "
+			 "(error -103 'Invalid id') (pending)\n"))
+		fail_msg("the plug's error is not said:\n%s", out);
+	assert_non_null(
+	    strstr(out, "\nheater     new: told off, plug says nothing yet (unknown)\n"));
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -109,6 +138,7 @@ int main(void)
 		cmocka_unit_test(test_bedroomd_words_are_unchanged),
 		cmocka_unit_test(test_offline_says_the_state_is_old),
 		cmocka_unit_test(test_unknown_cramp_count_is_said),
+		cmocka_unit_test(test_plug_word_is_said),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -200,6 +200,7 @@ void heating_adopt(struct heating *h, struct heating *old, const char *new_broke
 	if (!adopted_thermostat && old->thermostat && h->thermostat)
 		take_rests_and_alerts(h, old);
 	h->reloaded = true;
+	old->stop_for = new_broker ? HEATING_STOP_NEW_CONNECTION : HEATING_STOP_RELOAD;
 	if (new_broker) {
 		/* The new connection may never come: off now, and min_off holds. */
 		heating_say_leaving_broker(old, new_broker);

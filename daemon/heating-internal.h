@@ -5,9 +5,10 @@
  * decisions, commands, subscriptions), heating-state.c (what it reports),
  * heating-adopt.c (what a reload keeps), heating-model.c (what the
  * thermostat learned: kept, restored, shown), heating-relays.c (when the
- * relays last switched: kept, restored) and heating-outdoor.c (the outdoor
- * thermometer: read, said, shown). Only heating.c calls into the
- * others (and heating-adopt.c into heating-model.c).
+ * relays last switched: kept, restored), heating-outdoor.c (the outdoor
+ * thermometer: read, said, shown) and heating-switch-log.c (each switch,
+ * said). Only heating.c calls into the others (and heating-adopt.c into
+ * heating-model.c).
  */
 
 #include <stdbool.h>
@@ -83,6 +84,13 @@ struct heating_outdoor {
 	sd_event_source *age_timer;     /* only with an outdoor_topic: when the value goes stale */
 };
 
+/* Why heating_off() switches the heaters off: for what the journal says. */
+enum heating_stop {
+	HEATING_STOP_SHUTDOWN,       /* bedroomd stops */
+	HEATING_STOP_RELOAD,         /* a reload: those it does not take over */
+	HEATING_STOP_NEW_CONNECTION, /* a reload to another MQTT connection: all */
+};
+
 /*
  * A plug a reload let go (its heater removed, renamed, or moved to another
  * plug) and when it went off (monotonic): min_off holds it off for whichever
@@ -130,7 +138,9 @@ struct heating {
 	bool relays_tried;          /* restored, or the thermostat kept its own at a reload */
 	struct plug_off *plugs_off; /* the plugs reloads let go, min_off not over yet */
 	unsigned n_plugs_off;
-	bool reloaded; /* made by a reload (for what the log says) */
+	bool reloaded;              /* made by a reload (for what the log says) */
+	bool stepped;               /* step() ran: a switch now is no reload's */
+	enum heating_stop stop_for; /* set by the reload that takes over (heating_adopt()) */
 
 	/*
 	 * Monotonic: the room-wide sensor_stale alert goes out then, unless a room
@@ -282,6 +292,16 @@ void heating_log_plug_events_held(struct stage *s, uint64_t now_usec);
  * once, when it happens, with what it costs.
  */
 void heating_say_dead_man_ignored(const struct stage *s, bool had_dead_man);
+
+/*
+ * Stage @i was just told otherwise by decision @d (NULL: the thermostat
+ * refused its inputs, all off): one info line, ON or OFF and why in a few
+ * words (heating-switch-log.c, as is the next).
+ */
+void heating_log_switch(const struct heating *h, unsigned i, const struct thermostat_decision *d);
+
+/* Stage @s, on, told OFF by heating_off(): one info line, why (h->stop_for). */
+void heating_log_switch_off_at_stop(const struct stage *s);
 
 /*
  * Whether the plug last said the opposite of what it was told (a press of its

@@ -132,7 +132,10 @@ static void step(struct heating *h)
 		struct heater_decision hd;
 
 		heating_account(s, now);
-		s->on = d.stage[i].on;
+		if (s->on != d.stage[i].on) {
+			s->on = d.stage[i].on;
+			heating_log_switch(h, i, r < 0 ? NULL : &d);
+		}
 		heating_raise_or_clear(h, d.stage[i].alerts_raised, d.stage[i].alerts_cleared, s);
 		if (h->connected) {
 			heater_set(s->heater, s->on, now, &hd);
@@ -142,6 +145,7 @@ static void step(struct heating *h)
 	}
 	h->last = d;
 	h->have_decision = true;
+	h->stepped = true;
 	arm_timer(h, again ? now : d.next_wakeup_usec);
 	/* The state shows both: a relay held off by min_off changes the reason, not the action. */
 	if ((strcmp(before, heating_action(h)) != 0 || !had_decision ||
@@ -604,6 +608,7 @@ void heating_off(struct heating *h)
 	heating_model_keep(h, now, true);
 	for (unsigned i = 0; i < h->n_stages; i++) {
 		struct heater_decision hd;
+		bool was_on = h->stages[i].on;
 
 		/* A switch held back (a flood of them) is not lost, sent OFF or not. */
 		heating_relays_flush(&h->stages[i], now, true);
@@ -619,6 +624,8 @@ void heating_off(struct heating *h)
 			heating_say_left_on(&h->stages[i]);
 			continue;
 		}
+		if (was_on)
+			heating_log_switch_off_at_stop(&h->stages[i]);
 		/* OFF goes out even to a plug that says it is offline: it may still hear. */
 		heater_set(h->stages[i].heater, false, now, &hd);
 		(void) carry_out(&h->stages[i], &hd, NULL);

@@ -150,6 +150,64 @@ static void test_cold_room_heats_and_plug_confirms(void **state)
 	assert_non_null(client_wait(f->client, f->state_topic, "~\"floor\":18", 1000));
 }
 
+/* The journal's line of heater.oil's first switch to @what ("ON (room "): up to its end. */
+static char *switch_line(struct fixture *f, const char *what)
+{
+	char needle[64], *log = daemon_stderr(&f->daemon), *line, *end;
+
+	assert_non_null(log);
+	snprintf(needle, sizeof(needle), "heater.oil: %s", what);
+	line = strstr(log, needle);
+	if (!line)
+		fail_msg("no line '%s' in:\n%s", needle, log);
+	end = strchr(line, '\n');
+	line = end ? strndup(line, (size_t) (end - line)) : strdup(line);
+	free(log);
+	assert_non_null(line);
+	return line;
+}
+
+/*
+ * Each switch is one info line in the journal, naming the heater, with why
+ * (a user trial: someone reading journalctl at night found no line when the
+ * heater went on or off): the reading and the floor, the mode, the stop. Not
+ * one a re-send or a reading that changes nothing.
+ */
+static void test_each_switch_is_one_line_saying_why(void **state)
+{
+	struct fixture *f = *state;
+	char cmnd[128], stat[128], mode[128], *line;
+
+	snprintf(cmnd, sizeof(cmnd), "cmnd/%s/Backlog", f->plug);
+	snprintf(stat, sizeof(stat), "stat/%s/POWER", f->plug);
+	snprintf(mode, sizeof(mode), "%s/set/mode", f->base);
+	start_sim(f, "16", NULL, NULL);
+	start_daemon(f);
+	assert_non_null(client_wait(f->client, stat, "ON", 20000));
+	assert_int_equal(daemon_wait_log(&f->daemon, "heater.oil: ON (room ", 5000), 0);
+	line = switch_line(f, "ON (");
+	/* "heater.oil: ON (room 16.0 °C, floor 18.0 °C)", whatever the sim's reading. */
+	if (!strstr(line, " °C, floor 18.0 °C)") || strlen(line) > 60)
+		fail_msg("the switch says '%s'", line);
+	free(line);
+	/* Readings every 2 s and the plug's reports: no more lines while it stays on. */
+	sleep(5);
+	assert_int_equal(daemon_log_count(&f->daemon, "heater.oil: ON ("), 1);
+	assert_int_equal(daemon_log_count(&f->daemon, "heater.oil: OFF ("), 0);
+	/* Switched off from Home Assistant, and on again. */
+	client_clear(f->client);
+	assert_int_equal(client_publish(f->client, mode, "off", false), 0);
+	assert_int_equal(daemon_wait_log(&f->daemon, "heater.oil: OFF (mode off)\n", 5000), 0);
+	assert_int_equal(client_publish(f->client, mode, "heat", false), 0);
+	assert_non_null(client_wait(f->client, cmnd, "~Power ON", 10000));
+	assert_int_equal(daemon_log_count(&f->daemon, "heater.oil: ON ("), 2);
+	/* The stop. */
+	kill(f->daemon.pid, SIGTERM);
+	assert_true(daemon_wait_exit(&f->daemon, 10000) >= 0);
+	assert_int_equal(daemon_log_count(&f->daemon, "heater.oil: OFF (bedroomd stops)\n"), 1);
+	assert_int_equal(daemon_log_count(&f->daemon, "heater.oil: OFF ("), 2);
+}
+
 static void test_warm_room_stays_off(void **state)
 {
 	struct fixture *f = *state;
@@ -627,6 +685,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_cold_room_heats_and_plug_confirms, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_each_switch_is_one_line_saying_why, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_warm_room_stays_off, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sensor_gone_turns_heater_off_with_an_alert,

@@ -100,6 +100,12 @@ enum heating_stop {
 struct plug_off {
 	char *plug; /* the plug's identity: type, device, switch, command topic */
 	uint64_t off_usec;
+	/* For the journal: the heater that drove it, and what the reload did to it. */
+	char heater[80];
+	enum heating_stop why; /* HEATING_STOP_RELOAD: removed, or moved when @moved */
+	bool moved;            /* its heater went on to another plug */
+	bool was_on;           /* switched off by the reload (else off since before it) */
+	bool earlier;          /* let go by a reload before the last */
 };
 
 struct heating {

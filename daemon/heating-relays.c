@@ -12,10 +12,10 @@
  * start whatever its time, so min_off counts from then.
  *
  * The store keeps them by heater name. A reload that lets a plug go (its
- * heater removed, renamed, or moved to another topic) and gives it to another
- * heater, or to the same one back, must not switch it on seconds after it went
- * off: the plugs a reload lets go are kept in memory, by the plug's own
- * identity, from reload to reload until their min_off is over.
+ * heater removed, renamed, or moved to another topic; every plug, at a reload
+ * to another MQTT connection) and gives it to another heater, or to the same
+ * one back, must not switch it on seconds after it went off: the plugs a reload lets go are kept in
+ * memory, by the plug's own identity, from reload to reload until their min_off is over.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -55,26 +55,35 @@ static uint64_t longest_min_off(const struct thermostat_params *p)
 	return p->bed_min_off_usec > p->min_off_usec ? p->bed_min_off_usec : p->min_off_usec;
 }
 
-/* Keeps plug @plug (taken) off since @off_usec in @h, in place of what it said of it. */
-static void add_plug_off(struct heating *h, char *plug, uint64_t off_usec)
+/* Keeps @off (its plug taken) in @h, in place of what it said of that plug. */
+static void add_plug_off(struct heating *h, const struct plug_off *off)
 {
 	struct plug_off *more;
 
 	for (unsigned k = 0; k < h->n_plugs_off; k++)
-		if (strcmp(h->plugs_off[k].plug, plug) == 0) {
+		if (strcmp(h->plugs_off[k].plug, off->plug) == 0) {
 			free(h->plugs_off[k].plug);
-			h->plugs_off[k] = (struct plug_off){ plug, off_usec };
+			h->plugs_off[k] = *off;
 			return;
 		}
 	more = realloc(h->plugs_off, (h->n_plugs_off + 1) * sizeof(*more));
 	if (!more) {
-		free(plug);
+		free(off->plug);
 		log_warning("heating: out of memory: a plug this reload lets go may be switched on "
 			    "again before its min_off, ignoring");
 		return;
 	}
 	h->plugs_off = more;
-	h->plugs_off[h->n_plugs_off++] = (struct plug_off){ plug, off_usec };
+	h->plugs_off[h->n_plugs_off++] = *off;
+}
+
+/* Whether @h has a heater called @name (a heater a reload moved to another plug). */
+static bool has_heater(const struct heating *h, const char *name)
+{
+	for (unsigned i = 0; i < h->n_stages; i++)
+		if (strcmp(h->stages[i].cfg->name, name) == 0)
+			return true;
+	return false;
 }
 
 void heating_relays_hand_on(struct heating *h, const struct heating *old)
@@ -85,13 +94,14 @@ void heating_relays_hand_on(struct heating *h, const struct heating *old)
 		hold = longest_min_off(&old->thermostat_params);
 	/* Those let go at reloads before, while min_off may still hold. */
 	for (unsigned k = 0; k < old->n_plugs_off; k++) {
-		char *plug;
+		struct plug_off off = old->plugs_off[k];
 
-		if (now - old->plugs_off[k].off_usec >= hold)
+		if (now - off.off_usec >= hold)
 			continue;
-		plug = strdup(old->plugs_off[k].plug);
-		if (plug)
-			add_plug_off(h, plug, old->plugs_off[k].off_usec);
+		off.plug = strdup(off.plug);
+		off.earlier = true;
+		if (off.plug)
+			add_plug_off(h, &off);
 	}
 	/*
 	 * Those this one lets go: adopted (no heater left) and handed over go on as
@@ -99,17 +109,18 @@ void heating_relays_hand_on(struct heating *h, const struct heating *old)
 	 */
 	for (unsigned j = 0; j < old->n_stages; j++) {
 		const struct stage *o = &old->stages[j];
-		uint64_t off;
-		char *plug;
+		struct plug_off off = { .why = old->stop_for, .was_on = o->told_on };
 
 		if (!o->heater || o->handed_over || !o->told_known)
 			continue;
-		off = o->told_on ? now : o->told_mono_usec;
-		if (now - off >= hold)
+		off.off_usec = o->told_on ? now : o->told_mono_usec;
+		if (now - off.off_usec >= hold)
 			continue;
-		plug = heater_params_plug_key(&o->params);
-		if (plug)
-			add_plug_off(h, plug, off);
+		snprintf(off.heater, sizeof(off.heater), "%s", o->source);
+		off.moved = has_heater(h, o->cfg->name);
+		off.plug = heater_params_plug_key(&o->params);
+		if (off.plug)
+			add_plug_off(h, &off);
 	}
 }
 
@@ -123,6 +134,42 @@ void heating_relays_forget(struct heating *h)
 }
 
 /*
+ * What happened to plug @off, as the journal says it to stage @s: "its plug
+ * went off 3 s ago, switched off by the reload to another MQTT connection
+ * (...)", "its plug (heater.a's before) went off 40 s ago, before an earlier
+ * reload that removed heater.a".
+ */
+static void plug_off_text(const struct stage *s, const struct plug_off *off, uint64_t now_mono,
+			  char *buf, size_t size)
+{
+	const char *reload = off->earlier ? "an earlier reload" : "the reload";
+	bool same = strcmp(off->heater, s->source) == 0;
+	char whose[112] = "", what[112];
+
+	if (!same)
+		snprintf(whose, sizeof(whose), " (%s's before)", off->heater);
+	switch (off->why) {
+	case HEATING_STOP_NEW_CONNECTION:
+		snprintf(what, sizeof(what),
+			 "%s to another MQTT connection (every heater goes "
+			 "off first)",
+			 reload);
+		break;
+	case HEATING_STOP_RELOAD:
+	case HEATING_STOP_SHUTDOWN:
+		snprintf(what, sizeof(what), "%s that %s %s", reload,
+			 off->moved ? "moved" : "removed", same ? "it" : off->heater);
+		if (off->moved)
+			snprintf(what + strlen(what), sizeof(what) - strlen(what),
+				 " to another plug");
+		break;
+	}
+	snprintf(buf, size, "its plug%s went off %llu s ago, %s %s", whose,
+		 (unsigned long long) ((now_mono - off->off_usec) / 1000000ULL),
+		 off->was_on ? "switched off by" : "before", what);
+}
+
+/*
  * Stage @i's plug, let go by a reload (another heater's, or its own on another
  * topic before): min_off from when it went off. False when it is not such a plug.
  */
@@ -130,7 +177,7 @@ static bool restore_plug_off(struct heating *h, unsigned i, uint64_t now_rt, uin
 {
 	struct stage *s = &h->stages[i];
 	const struct plug_off *found = NULL;
-	char until_text[16], *plug;
+	char until_text[16], said[400], *plug;
 	uint64_t until = 0;
 	int r;
 
@@ -153,10 +200,8 @@ static bool restore_plug_off(struct heating *h, unsigned i, uint64_t now_rt, uin
 		return true;
 	}
 	format_time(now_rt + (until - now_mono), until_text, sizeof(until_text));
-	log_info("%s: its plug went off %llu s ago, at a reload (another heater's or another "
-		 "topic's then): min_off holds it off until %s",
-		 s->source, (unsigned long long) ((now_mono - found->off_usec) / 1000000ULL),
-		 until_text);
+	plug_off_text(s, found, now_mono, said, sizeof(said));
+	log_info("%s: %s: min_off holds it off until %s", s->source, said, until_text);
 	return true;
 }
 

@@ -60,6 +60,39 @@ static void test_reload_to_an_unreachable_broker_switches_off_first(void **state
 }
 
 /*
+ * A reload that changes only [mqtt] (keepalive) while the heater is on: the
+ * new connection switches it off first, and min_off holds the same heater on
+ * the same plug off from then. The journal says so; it used to guess "another
+ * heater's or another topic's then".
+ */
+static void test_reload_of_mqtt_only_says_why_min_off_holds(void **state)
+{
+	struct fixture *f = *state;
+
+	write_conf(f, &(struct conf){ .min_off = "10min" });
+	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
+	reading(f, "15.0");
+	plug_receives(f, "ON");
+	write_conf(f, &(struct conf){ .min_off = "10min", .mqtt_extra = "keepalive = 30\n" });
+	client_clear(f->client);
+	reload(f);
+	plug_receives(f, "OFF");
+	assert_int_equal(
+	    daemon_wait_log(&f->daemon,
+			    " s ago, switched off by the reload to another MQTT "
+			    "connection (every heater goes off first): min_off holds it "
+			    "off until ",
+			    5000),
+	    0);
+	assert_int_equal(daemon_log_count(&f->daemon, "heater.plug: its plug went off "), 1);
+	assert_int_equal(daemon_log_count(&f->daemon, "another heater's"), 0);
+	/* Cold, and held off all the same. */
+	reading(f, "15.0");
+	state_says(f, "\"heating_reason\":\"min_off\"");
+	assert_int_equal(commands(f, "ON"), 0);
+}
+
+/*
  * A reload that changes only command_max_age keeps the connection, and the
  * heater on: the key is heating's, and a new connection would switch the
  * heaters off first (the test above).
@@ -130,6 +163,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_reload_to_an_unreachable_broker_switches_off_first, reload_setup,
 		    reload_teardown),
+		cmocka_unit_test_setup_teardown(test_reload_of_mqtt_only_says_why_min_off_holds,
+						reload_setup, reload_teardown),
 		cmocka_unit_test_setup_teardown(test_reload_of_command_max_age_keeps_the_connection,
 						reload_setup, reload_teardown),
 		cmocka_unit_test_setup_teardown(

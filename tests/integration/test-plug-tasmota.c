@@ -163,9 +163,9 @@ static void test_late_echo_is_no_switch(void **state)
 	    p->client, p->state_topic,
 	    "~\"tas\":{\"on\":true,\"power\":null,\"relay\":\"on\",\"said\":null,\"state\":\"on\"}",
 	    3000));
-	assert_int_equal(daemon_log_count(&f->daemon, "switched by something else"), 0);
-	assert_int_equal(daemon_log_count(&f->daemon, "though told"), 0);
-	assert_int_equal(daemon_log_count(&f->daemon, "heater_unconfirmed"), 0);
+	assert_int_equal(daemon_log_count(&p->daemon, "switched by something else"), 0);
+	assert_int_equal(daemon_log_count(&p->daemon, "though told"), 0);
+	assert_int_equal(daemon_log_count(&p->daemon, "heater_unconfirmed"), 0);
 }
 
 int main(void)

@@ -63,6 +63,7 @@ struct thermostat {
 
 	unsigned demand; /* stages the floor controller wants */
 	uint64_t demand_since_usec;
+	bool demand_kept; /* taken from the thermostat before (a reload): keep_on leaves it */
 	bool floor_was_active;
 	double last_floor_c; /* the floor the last step decided on; NAN: none */
 	bool floor_lowered;  /* in this heating cycle: the fallback band ends it at the on-point */

@@ -58,10 +58,11 @@ int thermostat_relay_keep_on(struct thermostat *t, unsigned i, uint64_t on_usec,
 	s->low_power = false;
 	/*
 	 * Wanted, as if this thermostat had switched it on then: within the band
-	 * the floor controller keeps what is on. The cycle began before it, so
+	 * the floor controller keeps what is on. Unless the thermostat before
+	 * said what it wanted (thermostat_keep_demand()). The cycle began before it, so
 	 * nothing is learned of it (have_last_on stays as a fresh floor leaves it).
 	 */
-	if (t->demand < i + 1) {
+	if (t->demand < i + 1 && !t->demand_kept) {
 		t->demand = i + 1;
 		t->demand_since_usec = on_usec;
 	}
@@ -112,4 +113,14 @@ unsigned thermostat_alerts(const struct thermostat *t)
 void thermostat_keep_alerts(struct thermostat *t, unsigned alerts)
 {
 	t->alerts = alerts; /* set, not raised: the daemon has them active already */
+}
+
+void thermostat_keep_demand(struct thermostat *t, const struct thermostat *old)
+{
+	/* A count of stages: a reload that removed heaters wants at most what is left. */
+	t->demand = old->demand < t->p.n_stages ? old->demand : t->p.n_stages;
+	t->demand_since_usec = old->demand_since_usec;
+	t->demand_kept = true;
+	t->last_floor_c = old->last_floor_c;
+	t->floor_lowered = old->floor_lowered;
 }

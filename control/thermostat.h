@@ -312,6 +312,16 @@ int thermostat_relay_keep_rest(struct thermostat *t, unsigned i,
 unsigned thermostat_alerts(const struct thermostat *t);
 void thermostat_keep_alerts(struct thermostat *t, unsigned alerts);
 
+/*
+ * A new thermostat taking from the one before it (a reload) what the room
+ * wanted of the heaters and the floor it held: a heater kept on after this
+ * (thermostat_relay_keep_on()) that the old one wanted off (a floor turned
+ * down while heating, min_on holding it on) goes off when it would have, not at
+ * the top of a band it was never switched on for; a floor this reload turns
+ * down ends the heating at the new on-point.
+ */
+void thermostat_keep_demand(struct thermostat *t, const struct thermostat *old);
+
 void thermostat_get_learned(const struct thermostat *t, struct thermostat_learned *ret);
 
 /*

@@ -101,15 +101,16 @@ static void mark_new_plugs(struct heating *h, const struct heating *old)
 }
 
 /*
- * Each heater's rest and alerts, and the room-wide alerts, from the old
- * thermostat to the one made anew (heating_relays_restore() hands the rests on):
- * by name, so a heater whose settings changed rests on too.
+ * Each heater's rest and alerts, the room-wide alerts and what the room wanted, from
+ * the old thermostat to the one made anew (heating_relays_restore() hands the
+ * rests on): by name, so a heater whose settings changed rests on too.
  */
 static void take_rests_and_alerts(struct heating *h, const struct heating *old)
 {
 	uint64_t now = clock_monotonic_usec();
 
 	thermostat_keep_alerts(h->thermostat, thermostat_alerts(old->thermostat));
+	thermostat_keep_demand(h->thermostat, old->thermostat);
 	for (unsigned i = 0; i < h->n_stages; i++)
 		for (unsigned j = 0; j < old->n_stages; j++)
 			if (strcmp(old->stages[j].cfg->name, h->stages[i].cfg->name) == 0)

@@ -141,6 +141,61 @@ static void test_kept_on_within_the_band(void **state)
 	rig_done(&g);
 }
 
+/*
+ * A floor turned down while heating, then a reload that makes the thermostat
+ * anew and keeps the heater on (a user trial: on for minutes at 17 °C with the
+ * floor at 16): the new one takes what the old one wanted, and the heater goes
+ * off when it would have, not at the top of the band.
+ */
+static void test_kept_on_after_the_floor_was_lowered(void **state)
+{
+	struct thermostat_params p;
+	struct rig g, h;
+	uint64_t on_usec;
+
+	(void) state;
+	thermostat_params_init(&p);
+	p.min_on_usec = 10 * MIN;
+	/* Lowered before the reload: the old one wants it off, min_on holds it. */
+	rig_init(&g, &p, AT(12, 0));
+	g.in.day_floor_c = 20.0;
+	rig_read(&g, 17.0, MIN);
+	assert_true(g.d.stage[0].on);
+	on_usec = g.now_usec - MIN;
+	g.in.day_floor_c = 16.0;
+	rig_hold(&g, 17.0, 2);
+	assert_true(g.d.stage[0].on);
+	assert_int_equal(g.d.stage[0].reason, THERMOSTAT_REASON_MIN_ON);
+
+	rig_init(&h, &p, g.sec0);
+	h.now_usec = g.now_usec;
+	h.in.day_floor_c = 16.0;
+	thermostat_keep_demand(h.t, g.t);
+	assert_int_equal(thermostat_relay_keep_on(h.t, 0, on_usec, h.now_usec), 0);
+	rig_read(&h, 17.0, MIN);
+	assert_true(h.d.stage[0].on);
+	assert_int_equal(h.d.stage[0].reason, THERMOSTAT_REASON_MIN_ON);
+	rig_hold(&h, 17.0, 8); /* min_on over */
+	assert_false(h.d.stage[0].on);
+	rig_done(&h);
+	rig_done(&g);
+
+	/* Lowered by the reload itself: off at once, min_on being over. */
+	rig_init(&g, NULL, AT(12, 0));
+	g.in.day_floor_c = 20.0;
+	rig_hold(&g, 17.0, 10);
+	assert_true(g.d.stage[0].on);
+	rig_init(&h, NULL, g.sec0);
+	h.now_usec = g.now_usec;
+	h.in.day_floor_c = 16.0;
+	thermostat_keep_demand(h.t, g.t);
+	assert_int_equal(thermostat_relay_keep_on(h.t, 0, g.now_usec - 10 * MIN, h.now_usec), 0);
+	rig_read(&h, 17.0, MIN);
+	assert_false(h.d.stage[0].on);
+	rig_done(&h);
+	rig_done(&g);
+}
+
 /* max_on counts from when it went on, before the reload. */
 static void test_kept_on_serves_max_on(void **state)
 {
@@ -319,6 +374,7 @@ int main(void)
 		cmocka_unit_test(test_kept_on_serves_min_on),
 		cmocka_unit_test(test_kept_on_serves_max_on),
 		cmocka_unit_test(test_kept_on_within_the_band),
+		cmocka_unit_test(test_kept_on_after_the_floor_was_lowered),
 		cmocka_unit_test(test_rest_kept_through_a_reload),
 		cmocka_unit_test(test_worked_kept_through_a_reload),
 		cmocka_unit_test(test_no_rest),

@@ -105,6 +105,7 @@ struct plug_off {
 	enum heating_stop why; /* HEATING_STOP_RELOAD: removed, or moved when @moved */
 	bool moved;            /* its heater went on to another plug */
 	bool was_on;           /* switched off by the reload (else off since before it) */
+	bool unsent;           /* ... told off while the broker was away: the OFF is to go */
 	bool earlier;          /* let go by a reload before the last */
 };
 

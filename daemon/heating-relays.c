@@ -109,7 +109,9 @@ void heating_relays_hand_on(struct heating *h, const struct heating *old)
 	 */
 	for (unsigned j = 0; j < old->n_stages; j++) {
 		const struct stage *o = &old->stages[j];
-		struct plug_off off = { .why = old->stop_for, .was_on = o->told_on };
+		struct plug_off off = { .why = old->stop_for,
+					.was_on = o->told_on,
+					.unsent = o->told_on && !old->connected };
 
 		if (!o->heater || o->handed_over || !o->told_known)
 			continue;
@@ -164,9 +166,17 @@ static void plug_off_text(const struct stage *s, const struct plug_off *off, uin
 				 " to another plug");
 		break;
 	}
-	snprintf(buf, size, "its plug%s went off %llu s ago, %s %s", whose,
-		 (unsigned long long) ((now_mono - off->off_usec) / 1000000ULL),
-		 off->was_on ? "switched off by" : "before", what);
+	if (off->unsent)
+		/* heating_off() said it could not be switched off: do not say it went off. */
+		snprintf(buf, size,
+			 "its plug%s was told off %llu s ago, by %s, while the broker was not "
+			 "connected: the OFF goes out once it is",
+			 whose, (unsigned long long) ((now_mono - off->off_usec) / 1000000ULL),
+			 what);
+	else
+		snprintf(buf, size, "its plug%s went off %llu s ago, %s %s", whose,
+			 (unsigned long long) ((now_mono - off->off_usec) / 1000000ULL),
+			 off->was_on ? "switched off by" : "before", what);
 }
 
 /*

@@ -93,6 +93,39 @@ static void test_reload_of_mqtt_only_says_why_min_off_holds(void **state)
 }
 
 /*
+ * The same reload while the broker is away (a user trial): the old connection
+ * could not send the OFF, as its warning says, so the min_off line must not
+ * say the plug went off.
+ */
+static void test_reload_of_mqtt_while_the_broker_is_away(void **state)
+{
+	struct fixture *f = *state;
+
+	write_conf(f, &(struct conf){ .min_off = "10min" });
+	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
+	reading(f, "15.0");
+	plug_receives(f, "ON");
+	broker_stop(&f->broker);
+	assert_int_equal(daemon_wait_log(&f->daemon, "connection to MQTT broker", 30000), 0);
+	write_conf(f, &(struct conf){ .min_off = "10min", .mqtt_extra = "keepalive = 30\n" });
+	reload(f);
+	assert_int_equal(daemon_wait_log(&f->daemon,
+					 "heater.plug: cannot be switched off: the broker is not "
+					 "connected",
+					 5000),
+			 0);
+	assert_int_equal(
+	    daemon_wait_log(&f->daemon,
+			    "heater.plug: its plug was told off 0 s ago, by the reload to "
+			    "another MQTT connection (every heater goes off first), while "
+			    "the broker was not connected: the OFF goes out once it is: "
+			    "min_off holds it off until ",
+			    5000),
+	    0);
+	assert_int_equal(daemon_log_count(&f->daemon, "its plug went off"), 0);
+}
+
+/*
  * A reload that changes only command_max_age keeps the connection, and the
  * heater on: the key is heating's, and a new connection would switch the
  * heaters off first (the test above).
@@ -164,6 +197,8 @@ int main(void)
 		    test_reload_to_an_unreachable_broker_switches_off_first, reload_setup,
 		    reload_teardown),
 		cmocka_unit_test_setup_teardown(test_reload_of_mqtt_only_says_why_min_off_holds,
+						reload_setup, reload_teardown),
+		cmocka_unit_test_setup_teardown(test_reload_of_mqtt_while_the_broker_is_away,
 						reload_setup, reload_teardown),
 		cmocka_unit_test_setup_teardown(test_reload_of_command_max_age_keeps_the_connection,
 						reload_setup, reload_teardown),

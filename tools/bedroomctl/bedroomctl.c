@@ -4,7 +4,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <jansson.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -22,6 +21,7 @@
 #include "tools/bedroomctl/ctl-time.h"
 #include "tools/bedroomctl/ctl.h"
 #include "tools/bedroomctl/report.h"
+#include "tools/bedroomctl/status-json.h"
 #include "tools/bedroomctl/status-text.h"
 #include "version.h"
 
@@ -288,43 +288,6 @@ static int print_retained(const char *label, const char *payload)
 	return 0;
 }
 
-/* A retained payload as a JSON string, escaped first when it is not UTF-8; NULL: none. */
-static json_t *retained_string(const char *payload)
-{
-	json_t *j;
-	char *shown;
-
-	if (!payload)
-		return json_null();
-	j = json_string(payload);
-	if (j)
-		return j;
-	shown = config_escape(payload);
-	j = shown ? json_string(shown) : NULL;
-	free(shown);
-	return j;
-}
-
-/*
- * status --json: one JSON document, {"availability":...,"state":...}, for a
- * program to parse (it printed two labelled lines, which none can). The state
- * as the daemon retained it, or null when none is; text when it is not JSON.
- */
-static int print_status_json(const char *availability, const char *state)
-{
-	json_t *j = json_object(), *s = state ? json_loads(state, JSON_DECODE_ANY, NULL) : NULL;
-	int r = 0;
-
-	if (state && !s)
-		s = retained_string(state);
-	if (!j || json_object_set_new(j, "availability", retained_string(availability)) < 0 ||
-	    json_object_set_new(j, "state", s ? s : json_null()) < 0 ||
-	    json_dumpf(j, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER) < 0 || putchar('\n') == EOF)
-		r = -ENOMEM;
-	json_decref(j);
-	return r;
-}
-
 static int cmd_status(const char *config_path, int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -377,7 +340,7 @@ static int cmd_status(const char *config_path, int argc, char **argv)
 		r = EXIT_UNAVAILABLE;
 		goto out;
 	}
-	r = json ? print_status_json(payloads[0], payloads[1])
+	r = json ? status_print_json(stdout, payloads[0], payloads[1])
 		 : status_print_text(stdout, payloads[0], payloads[1]);
 	if (r == -ENOMEM) {
 		fprintf(stderr, "bedroomctl: out of memory\n");

@@ -467,7 +467,7 @@ int report_render_pdf(const struct report *r, const char *path, const char *room
 	struct pdf_out out = { .f = fopen(path, "we") };
 	cairo_surface_t *surface;
 	cairo_t *cr;
-	char first[32], last[32], buf[256];
+	char first[32], last[32], buf[320]; /* the coverage line is up to 250 */
 	cairo_status_t status;
 	double y, dy = 0;
 

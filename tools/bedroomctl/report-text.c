@@ -38,9 +38,12 @@ const char *report_weekday_name(int64_t night)
 	return names[cramp_night_weekday(night)];
 }
 
+#define RECORDS_BEGIN "The store's records begin on the night of %s: "
+#define ENTERED_LATER "of the nights before, only the cramps entered later are known"
+
 void report_coverage(const struct report *r, char *buf, size_t size)
 {
-	char label[REPORT_LABEL_MAX];
+	char label[REPORT_LABEL_MAX], first[REPORT_LABEL_MAX], left[96] = "";
 	size_t left_out = r->n_nights_asked - r->n_nights;
 
 	buf[0] = '\0';
@@ -48,20 +51,24 @@ void report_coverage(const struct report *r, char *buf, size_t size)
 		snprintf(buf, size,
 			 "The store holds no records yet (no cramp, reminder or room "
 			 "temperature): the nights before are unknown.");
-	} else if (r->first_night < r->records_begin) {
-		/* A cramp entered later for a night before bedroomd recorded anything. */
-		report_night_label(r->records_begin, label);
-		snprintf(buf, size,
-			 "The store's records begin on the night of %s: of the nights before, "
-			 "only the cramps entered later are known%s.",
-			 label, left_out > 0 ? " (earlier nights asked for are left out)" : "");
-	} else if (left_out > 0) {
-		report_night_label(r->records_begin, label);
-		snprintf(buf, size,
-			 "The store's records begin on the night of %s: the %zu night%s asked "
-			 "for before it %s unknown and left out.",
-			 label, left_out, left_out == 1 ? "" : "s", left_out == 1 ? "is" : "are");
+		return;
 	}
+	report_night_label(r->records_begin, label);
+	report_night_label(r->first_night, first);
+	if (left_out > 0)
+		snprintf(left, sizeof(left),
+			 "the %zu night%s asked for before it %s unknown and left out", left_out,
+			 left_out == 1 ? "" : "s", left_out == 1 ? "is" : "are");
+	/* A cramp entered later for a night before bedroomd recorded anything starts it. */
+	if (r->first_night < r->records_begin && left_out > 0)
+		snprintf(buf, size,
+			 RECORDS_BEGIN ENTERED_LATER
+			 "; the report starts at the first of them, on the night of %s, and %s.",
+			 label, first, left);
+	else if (r->first_night < r->records_begin)
+		snprintf(buf, size, RECORDS_BEGIN ENTERED_LATER ".", label);
+	else if (left_out > 0)
+		snprintf(buf, size, RECORDS_BEGIN "%s.", label, left);
 }
 
 /*
@@ -213,8 +220,12 @@ int report_print_text(const struct report *r, FILE *f)
 			r->n_suspected);
 	if (print_undated(r, f) < 0)
 		return -ENOMEM;
-	fprintf(f, "Foot soak: done on %u of the %u nights where it is known\n", r->n_soak_done,
-		r->n_soak_known);
+	/* "done on 0 of the 0 nights" reads like a count: said plainly (a user trial). */
+	if (r->n_soak_known == 0)
+		fprintf(f, "Foot soak: not known yet for any night of this report\n");
+	else
+		fprintf(f, "Foot soak: done on %u of the %u nights where it is known\n",
+			r->n_soak_done, r->n_soak_known);
 
 	fprintf(f, "\nReminders (what the store recorded, per reminder):%s\n",
 		r->n_reminders == 0 ? " none" : "");

@@ -64,8 +64,12 @@ sqlite3 "$tmp/diary.db" "INSERT INTO cramps (id, time, tz_offset_s, recorded, le
 "$ctl" report --store "$tmp/diary.db" --until 2026-04-05 --days 45 >"$tmp/diary.txt"
 grep -q '^Cramp report: nights of 2026-02-24 to 2026-04-05 (41 nights' "$tmp/diary.txt" ||
 	fail "a cramp before the records does not start the report"
-grep -q "^The store's records begin on the night of 2026-03-08: of the nights before, only the cramps entered later are known" \
-	"$tmp/diary.txt" || fail "a cramp entered later moves where the records begin: $(sed -n 2p "$tmp/diary.txt")"
+# ... and it says how many of the nights asked for it left out (a user trial: it did not).
+grep -qx "The store's records begin on the night of 2026-03-08: of the nights before, only the cramps entered later are known; the report starts at the first of them, on the night of 2026-02-24, and the 4 nights asked for before it are unknown and left out." \
+	"$tmp/diary.txt" || fail "a cramp entered later moves where the records begin, or the nights left out are not counted: $(sed -n 2p "$tmp/diary.txt")"
+"$ctl" report --store "$tmp/diary.db" --until 2026-04-05 --days 41 | sed -n 2p |
+	grep -qx "The store's records begin on the night of 2026-03-08: of the nights before, only the cramps entered later are known." ||
+	fail "a report that starts at the cramp entered later says nights were left out"
 grep -q '^    03:10  left    calf    room  --.- °C  note: from the diary$' "$tmp/diary.txt" ||
 	fail "a cramp before the records is left out"
 grep -q '^Wed 2026-02-25 .*no record (before the store.s records)$' "$tmp/diary.txt" &&
@@ -148,6 +152,9 @@ sqlite3 "$tmp/empty.db" "DELETE FROM cramps; DELETE FROM advisories; DELETE FROM
 grep -q '^Cramp report: nights of 2026-04-05 to 2026-04-05 (1 night, oldest first)$' \
 	"$tmp/empty.txt" || fail "an empty store's report is not one night"
 grep -q '^The store holds no records yet' "$tmp/empty.txt" || fail "an empty store is not said"
+# No night whose foot soak is known: said plainly, not "done on 0 of the 0 nights" (a user trial).
+grep -qx 'Foot soak: not known yet for any night of this report' "$tmp/empty.txt" ||
+	fail "no night's foot soak known: $(grep '^Foot soak' "$tmp/empty.txt")"
 "$ctl" report --store "$tmp/empty.db" --until 2026-04-05 --format json >"$tmp/empty.json"
 grep -q '"records_begin": null' "$tmp/empty.json" || fail "an empty store's JSON records_begin"
 

@@ -230,6 +230,25 @@ static void print_bed_and_cramps(FILE *out, json_t *state)
 	}
 }
 
+/*
+ * A reminder's run "state" (control/reminder-names.c) in words: what its run
+ * waits for now, or what became of the last one. "none" (no run yet): NULL,
+ * nothing to say.
+ */
+static const struct {
+	const char *state, *words;
+} run_words[] = {
+	{ "none", NULL },
+	{ "due", "sent, waiting for an answer" },
+	{ "snoozed", "snoozed until then" },
+	{ "timer", "started, its timer running" },
+	{ "time_up", "its timer is up, waiting for done" },
+	{ "cleared", "the last one answered" },
+	{ "given_up", "the last one given up unanswered" },
+	{ "in_bed", "the last one not sent: already in bed" },
+	{ "missed", "the last one not sent: bedroomd was down when it was due" },
+};
+
 static void print_reminders(FILE *out, json_t *state)
 {
 	json_t *reminders = json_object_get(state, "reminders"), *r;
@@ -238,10 +257,20 @@ static void print_reminders(FILE *out, json_t *state)
 	json_object_foreach(reminders, name, r)
 	{
 		const char *next = text_of(r, "next"), *run = text_of(r, "state");
+		const char *ends = text_of(r, "ends"), *words = NULL; /* ends: of a timer */
+		bool known = false;
 
+		for (size_t i = 0; run && i < sizeof(run_words) / sizeof(run_words[0]); i++)
+			if (strcmp(run, run_words[i].state) == 0) {
+				words = run_words[i].words;
+				known = true;
+			}
 		fprintf(out, LABEL "%s: next %s", "reminder", name, next ? next : "none");
-		if (run && strcmp(run, "idle") != 0)
-			fprintf(out, " (%s)", run);
+		/* A word of a newer bedroomd is shown as it is, said to be the run's. */
+		if (run && !known)
+			fprintf(out, " (its run: %s)", run);
+		else if (words)
+			fprintf(out, " (%s%s%s)", words, ends ? " until " : "", ends ? ends : "");
 		fputc('\n', out);
 	}
 }

@@ -469,8 +469,9 @@ void heater_connection(struct heater *h, bool connected, uint64_t now_usec,
 	h->pending = false;
 	h->force_send = connected;
 	if (!connected) {
-		/* What the plug said may change unheard while we are away. */
+		/* What the plug said may change unheard while we are away: its word too. */
 		h->confirmed = HEATER_RELAY_UNKNOWN;
+		h->word.kind = HEATER_WORD_NONE;
 		h->power_known = false;
 		h->low = false;
 	}

@@ -125,6 +125,29 @@ static void test_overpower_is_not_on(void **state)
 }
 
 /*
+ * The word is what the plug says now, in the state: not once the broker went
+ * away (it may have said on or off meanwhile, unheard), as its relay state.
+ */
+static void test_word_forgotten_with_the_connection(void **state)
+{
+	struct heater *h = gen1();
+	struct heater_decision d;
+
+	confirmed_on(h, T0);
+	d = receive(h, STATE, "overpower", T0 + 20 * SEC);
+	assert_int_equal(d.word.kind, HEATER_WORD_STATE);
+	assert_non_null(heater_last_word(h));
+	heater_connection(h, false, T0 + 30 * SEC, &d);
+	assert_null(heater_last_word(h));
+	/* Said again after the broker is back: news, as a word after a relay state. */
+	connected(h, T0 + 40 * SEC);
+	d = receive(h, STATE, "overpower", T0 + 41 * SEC);
+	assert_true(d.word_news);
+	assert_non_null(heater_last_word(h));
+	heater_free(h);
+}
+
+/*
  * A heater whose draw trips the plug's protection each time it is switched
  * on: every ON is taken ("on") and tripped a second later. The slow retry
  * doubles at each trip (1, 2, 4, 8 ... minutes, at most 30): not a heater
@@ -357,6 +380,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_overpower_is_not_on),
+		cmocka_unit_test(test_word_forgotten_with_the_connection),
 		cmocka_unit_test(test_tripping_plug_is_not_told_on_in_a_loop),
 		cmocka_unit_test(test_trip_answered_with_the_word_each_time),
 		cmocka_unit_test(test_word_while_pending),

@@ -9,7 +9,11 @@
 #include "daemon/log.h"
 #include "daemon/room-sampler.h"
 
-/* A cramp within this of now is live: what is true now is its context. */
+/*
+ * A cramp within this of now is live: what is true now is its context. Not one
+ * from before the start (sent while bedroomd was stopped): nothing measured the
+ * room then, and the room now is unknown yet or another.
+ */
 #define CONTEXT_LIVE_S (5 * 60)
 /*
  * A cramp remembered later takes the sample nearest its time: up to twice the
@@ -24,6 +28,7 @@ struct parts {
 	const struct parts_env *env;
 	struct store *store;
 	struct room_sampler *sampler;
+	uint64_t started_usec; /* monotonic: this run's start, which a reload keeps */
 
 	struct room *room;
 	struct inputs *inputs;
@@ -100,6 +105,7 @@ int parts_new(const struct parts_env *env, const struct config *config, struct p
 	if (!p)
 		return log_error_errno(-ENOMEM, "cannot set up the configuration");
 	p->env = env;
+	p->started_usec = clock_monotonic_usec();
 	r = room_sampler_new(env->event, ROOM_SAMPLE_USEC, &p->sampler);
 	if (r < 0) {
 		log_error_errno(r, "cannot set up the room temperature's samples");
@@ -190,6 +196,7 @@ void parts_adopt(struct parts *p, struct parts *old, const char *new_broker)
 	reminders_adopt(p->reminders, old->reminders);
 	/* The old parts' window ends with the reload: its lowest is written now. */
 	room_sampler_adopt(p->sampler, old->sampler);
+	p->started_usec = old->started_usec;
 	(void) alerts_clear_gone(p->env->alerts, source_gone, p, clock_realtime_usec());
 }
 
@@ -272,7 +279,11 @@ const struct heating *parts_heating(const struct parts *p)
 void parts_cramp_context(const struct parts *p, struct store *store, int64_t time_s, int64_t now,
 			 struct cramp_context *ret)
 {
-	bool live = now - time_s <= CONTEXT_LIVE_S;
+	int64_t age_s = now - time_s;
+	uint64_t running_usec = clock_monotonic_usec() - p->started_usec;
+	/* Its whole second after the start (monotonic: a clock set by NTP moves no cramp). */
+	bool live = age_s <= CONTEXT_LIVE_S &&
+		    (age_s < 0 || (uint64_t) (age_s + 1) * 1000000ULL <= running_usec);
 	uint64_t since = 0;
 	int in_bed;
 	double c;

@@ -35,11 +35,41 @@ static void set_aside(char *buf, size_t size, const char *what, const char *valu
 		snprintf(buf + n, size - n, "%s%s '%.40s'", n ? "; " : "", what, value);
 }
 
-static int fail(const char **ret_reason, const char *reason, int r)
+static int fail(char *reason, size_t reason_size, const char *text, int r)
 {
-	if (ret_reason)
-		*ret_reason = reason;
+	if (reason && reason_size)
+		snprintf(reason, reason_size, "%s", text);
 	return r;
+}
+
+/*
+ * A key of @root not in @keys, or a value that is not a string: refused,
+ * named (a user trial: "unknown key or a value that is not a string" left the
+ * sender to guess which of its keys).
+ */
+static int refuse_key(json_t *root, const char *const *keys, size_t n_keys, char *reason,
+		      size_t reason_size)
+{
+	const char *key;
+	json_t *value;
+
+	json_object_foreach(root, key, value)
+	{
+		size_t i = 0, fit = config_utf8_fit(key, 40);
+
+		while (i < n_keys && strcmp(key, keys[i]) != 0)
+			i++;
+		if (i < n_keys && json_is_string(value))
+			continue;
+		if (reason && reason_size)
+			snprintf(reason, reason_size,
+				 i < n_keys ? "'%.*s%s' is not a string"
+					    : "unknown key '%.*s%s' (not leg, site, time, note, "
+					      "source or pressed)",
+				 (int) fit, key, key[fit] ? "..." : "");
+		return -EBADMSG;
+	}
+	return 0;
 }
 
 static bool source_is_valid(const char *s)
@@ -70,7 +100,7 @@ static int64_t late_sending_time(const char *pressed, int64_t now_s, const char 
 }
 
 int cramp_command_parse(const void *data, size_t len, int64_t now_s, struct cramp_command *ret,
-			const char **ret_reason)
+			char *reason, size_t reason_size)
 {
 	assert(ret);
 	static const char *const legs[] = { "left", "right", "unknown", NULL };
@@ -85,9 +115,9 @@ int cramp_command_parse(const void *data, size_t len, int64_t now_s, struct cram
 	int r = 0;
 
 	if (len == 0)
-		return fail(ret_reason, "empty: a cramp report has a payload", -ENODATA);
+		return fail(reason, reason_size, "empty: a cramp report has a payload", -ENODATA);
 	if (len > PAYLOAD_MAX)
-		return fail(ret_reason, "payload too large", -EMSGSIZE);
+		return fail(reason, reason_size, "payload too large", -EMSGSIZE);
 	while (blank < len && strchr(" \t\r\n", ((const char *) data)[blank]))
 		blank++;
 	if (blank == len) {
@@ -97,7 +127,7 @@ int cramp_command_parse(const void *data, size_t len, int64_t now_s, struct cram
 	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &error);
 	if (!root || !json_is_object(root)) {
 		json_decref(root);
-		return fail(ret_reason, "not a JSON object", -EBADMSG);
+		return fail(reason, reason_size, "not a JSON object", -EBADMSG);
 	}
 	/*
 	 * A null is a detail not given, as the key left out is: a Home Assistant
@@ -106,11 +136,15 @@ int cramp_command_parse(const void *data, size_t len, int64_t now_s, struct cram
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (json_is_null(json_object_get(root, keys[i])))
 			(void) json_object_del(root, keys[i]);
-	if (json_unpack_ex(root, &error, JSON_STRICT, "{s?s, s?s, s?s, s?s, s?s, s?s}", "leg", &leg,
-			   "site", &site, "time", &time, "note", &note, "source", &source,
-			   "pressed", &pressed) < 0) {
+	r = refuse_key(root, keys, sizeof(keys) / sizeof(keys[0]), reason, reason_size);
+	if (r == 0 && json_unpack_ex(root, &error, JSON_STRICT, "{s?s, s?s, s?s, s?s, s?s, s?s}",
+				     "leg", &leg, "site", &site, "time", &time, "note", &note,
+				     "source", &source, "pressed", &pressed) < 0)
+		r = fail(reason, reason_size, "unknown key or a value that is not a string",
+			 -EBADMSG);
+	if (r < 0) {
 		json_decref(root);
-		return fail(ret_reason, "unknown key or a value that is not a string", -EBADMSG);
+		return r;
 	}
 	/*
 	 * A time it cannot place is refused; any other detail is not worth the
@@ -120,12 +154,13 @@ int cramp_command_parse(const void *data, size_t len, int64_t now_s, struct cram
 	 * cramp may be back. Before our clock is set (2025) any time ahead is.
 	 */
 	if (time && clock_parse_iso8601(time, &c.time) < 0)
-		r = fail(ret_reason, "time is not ISO-8601 (2026-01-31T03:10:00+01:00)", -EINVAL);
+		r = fail(reason, reason_size, "time is not ISO-8601 (2026-01-31T03:10:00+01:00)",
+			 -EINVAL);
 	else if (time && c.time > now_s + PAST_MAX_S && now_s >= WALL_CLOCK_SET_AFTER_S)
-		r = fail(ret_reason, "time is more than 30 days ahead of this machine's clock",
-			 -ERANGE);
+		r = fail(reason, reason_size,
+			 "time is more than 30 days ahead of this machine's clock", -ERANGE);
 	else if (time && c.time < now_s - PAST_MAX_S)
-		r = fail(ret_reason, "time is more than 30 days ago", -ERANGE);
+		r = fail(reason, reason_size, "time is more than 30 days ago", -ERANGE);
 	else if (time && c.time > now_s + AHEAD_OK_S)
 		c.ahead_s = c.time - now_s;
 	if (r == 0) {

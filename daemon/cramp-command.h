@@ -20,6 +20,8 @@
  */
 
 #define CRAMP_NOTE_MAX 200
+/* Room for any reason cramp_command_parse() gives, a key it names included. */
+#define CRAMP_REASON_MAX 128
 
 struct cramp_command {
 	char leg[8];  /* "left", "right", "unknown" */
@@ -43,7 +45,9 @@ struct cramp_command {
  * the likelier to be wrong) and said in ahead_s; a "pressed" that is not a late sending's time (or
  * not a time) is left aside, never a reason to lose a cramp. Returns 0 and
  * fills *ret, or -ENODATA / -EMSGSIZE (the payload) / -EBADMSG / -EINVAL /
- * -ERANGE (the time) with a short reason in *ret_reason.
+ * -ERANGE (the time) with a short reason in @reason (@reason_size bytes,
+ * CRAMP_REASON_MAX for all of it; NULL: none), which names a key it does not
+ * know or one whose value is not a string.
  */
 int cramp_command_parse(const void *data, size_t len, int64_t now_s, struct cramp_command *ret,
-			const char **ret_reason);
+			char *reason, size_t reason_size);

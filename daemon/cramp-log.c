@@ -565,7 +565,7 @@ static void on_cramp_command(const struct mqtt_message *msg, void *userdata)
 	char said[72];
 	int64_t now = (int64_t) (clock_realtime_usec() / 1000000);
 	struct cramp_command c;
-	const char *reason = NULL;
+	char reason[CRAMP_REASON_MAX];
 
 	/*
 	 * A retained report is a cramp from the past, sent again on every
@@ -575,7 +575,7 @@ static void on_cramp_command(const struct mqtt_message *msg, void *userdata)
 	if (command_guard_refuses(&l->guard, &l->warn, msg,
 				  "a cramp report has a payload ({} for one now, leg unknown)"))
 		return;
-	if (cramp_command_parse(msg->payload, msg->len, now, &c, &reason) < 0) {
+	if (cramp_command_parse(msg->payload, msg->len, now, &c, reason, sizeof(reason)) < 0) {
 		warn_limited(&l->warn, "ignoring a cramp report on '%s': %s; it said '%s'",
 			     msg->topic, reason,
 			     log_excerpt(msg->payload, msg->len, said, sizeof(said)));

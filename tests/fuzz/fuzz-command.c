@@ -25,6 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *raw, size_t size)
 	enum reminder_action action;
 	enum command_mode mode;
 	const char *reason;
+	char cramp_reason[CRAMP_REASON_MAX];
 	double floor_c;
 	int64_t sent_s;
 	char *rest = NULL;
@@ -42,6 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *raw, size_t size)
 	(void) reminder_command_parse(data, size, &reminder, &reason);
 	(void) reminder_action_parse(data, size, &action, &reason);
 	/* 2026-01-31T03:10:00Z: times around it are accepted. */
-	(void) cramp_command_parse(data, size, 1769829000, &cramp, &reason);
+	(void) cramp_command_parse(data, size, 1769829000, &cramp, cramp_reason,
+				   sizeof(cramp_reason));
 	return 0;
 }

@@ -171,7 +171,7 @@ static void test_reports_are_checked_stored_and_counted(void **state)
 	assert_int_equal(count_rows(f, "1"), 1); /* the two bad ones stored nothing */
 	log = daemon_stderr(&f->daemon);
 	assert_non_null(strstr(log, "ignoring a cramp report"));
-	assert_non_null(strstr(log, "unknown key or a value that is not a string"));
+	assert_non_null(strstr(log, "unknown key 'temperature' (not leg, site"));
 	free(log);
 }
 

@@ -5,6 +5,7 @@
 
 #include <cmocka.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "control/clock-set.h"
@@ -12,9 +13,11 @@
 
 #define NOW 1769825525 /* 2026-01-31T03:12:05+01:00 */
 
-static int parse(const char *payload, struct cramp_command *c, const char **reason)
+/* @reason: CRAMP_REASON_MAX bytes, or NULL. */
+static int parse(const char *payload, struct cramp_command *c, char *reason)
 {
-	return cramp_command_parse(payload, strlen(payload), NOW, c, reason);
+	return cramp_command_parse(payload, strlen(payload), NOW, c, reason,
+				   reason ? CRAMP_REASON_MAX : 0);
 }
 
 static void test_blank_payload_is_a_cramp_now(void **state)
@@ -34,11 +37,11 @@ static void test_blank_payload_is_a_cramp_now(void **state)
 static void test_empty_payload_is_no_cramp(void **state)
 {
 	struct cramp_command c;
-	const char *reason = NULL;
+	char reason[CRAMP_REASON_MAX] = "";
 
-	assert_int_equal(parse("", &c, &reason), -ENODATA);
+	assert_int_equal(parse("", &c, reason), -ENODATA);
 	assert_non_null(strstr(reason, "empty"));
-	assert_int_equal(cramp_command_parse(NULL, 0, NOW, &c, &reason), -ENODATA);
+	assert_int_equal(cramp_command_parse(NULL, 0, NOW, &c, reason, sizeof(reason)), -ENODATA);
 }
 
 static void test_full_report(void **state)
@@ -60,22 +63,23 @@ static void test_full_report(void **state)
 static void test_refusals(void **state)
 {
 	struct cramp_command c = { .leg = "kept" };
-	const char *reason = NULL;
+	char reason[CRAMP_REASON_MAX] = "";
 	char big[4096];
 
-	assert_int_equal(parse("{\"leg\":1}", &c, &reason), -EBADMSG);
-	assert_int_equal(parse("{\"colour\":\"red\"}", &c, &reason), -EBADMSG);
-	assert_int_equal(parse("left", &c, &reason), -EBADMSG);
-	assert_int_equal(parse("[\"left\"]", &c, &reason), -EBADMSG);
-	assert_int_equal(parse("{\"leg\":\"left\",\"leg\":\"right\"}", &c, &reason), -EBADMSG);
-	assert_int_equal(parse("{\"time\":\"yesterday\"}", &c, &reason), -EINVAL);
-	assert_int_equal(parse("{\"time\":\"2026-03-03T03:00:00+01:00\"}", &c, &reason), -ERANGE);
+	assert_int_equal(parse("{\"leg\":1}", &c, reason), -EBADMSG);
+	assert_int_equal(parse("{\"colour\":\"red\"}", &c, reason), -EBADMSG);
+	assert_int_equal(parse("left", &c, reason), -EBADMSG);
+	assert_int_equal(parse("[\"left\"]", &c, reason), -EBADMSG);
+	assert_int_equal(parse("{\"leg\":\"left\",\"leg\":\"right\"}", &c, reason), -EBADMSG);
+	assert_int_equal(parse("{\"time\":\"yesterday\"}", &c, reason), -EINVAL);
+	assert_int_equal(parse("{\"time\":\"2026-03-03T03:00:00+01:00\"}", &c, reason), -ERANGE);
 	assert_string_equal(reason, "time is more than 30 days ahead of this machine's clock");
-	assert_int_equal(parse("{\"time\":\"2025-11-01T03:00:00+01:00\"}", &c, &reason), -ERANGE);
+	assert_int_equal(parse("{\"time\":\"2025-11-01T03:00:00+01:00\"}", &c, reason), -ERANGE);
 	assert_string_equal(reason, "time is more than 30 days ago");
-	assert_int_equal(parse("{\"note\":\"\xff\xfe\"}", &c, &reason), -EBADMSG);
+	assert_int_equal(parse("{\"note\":\"\xff\xfe\"}", &c, reason), -EBADMSG);
 	memset(big, 'a', sizeof(big));
-	assert_int_equal(cramp_command_parse(big, sizeof(big), NOW, &c, &reason), -EMSGSIZE);
+	assert_int_equal(cramp_command_parse(big, sizeof(big), NOW, &c, reason, sizeof(reason)),
+			 -EMSGSIZE);
 	assert_string_equal(c.leg, "kept");
 }
 
@@ -86,17 +90,17 @@ static void test_refusals(void **state)
 static void test_null_is_not_given(void **state)
 {
 	struct cramp_command c;
-	const char *reason = NULL;
+	char reason[CRAMP_REASON_MAX] = "";
 
-	assert_int_equal(parse("{\"leg\":\"left\",\"note\":null}", &c, &reason), 0);
+	assert_int_equal(parse("{\"leg\":\"left\",\"note\":null}", &c, reason), 0);
 	assert_string_equal(c.leg, "left");
 	assert_string_equal(c.note, "");
 	assert_string_equal(c.set_aside, "");
-	assert_int_equal(parse("{\"leg\":null}", &c, &reason), 0);
+	assert_int_equal(parse("{\"leg\":null}", &c, reason), 0);
 	assert_string_equal(c.leg, "unknown");
 	assert_int_equal(parse("{\"leg\":null,\"site\":null,\"time\":null,\"note\":null,"
 			       "\"source\":null,\"pressed\":null}",
-			       &c, &reason),
+			       &c, reason),
 			 0);
 	assert_string_equal(c.leg, "unknown");
 	assert_string_equal(c.site, "");
@@ -106,8 +110,32 @@ static void test_null_is_not_given(void **state)
 	assert_null(c.pressed_unused);
 	assert_string_equal(c.set_aside, "");
 	/* Still refused: a key it does not know, null or not, and a value of another type. */
-	assert_int_equal(parse("{\"leg\":\"left\",\"colour\":null}", &c, &reason), -EBADMSG);
-	assert_int_equal(parse("{\"leg\":\"left\",\"note\":3}", &c, &reason), -EBADMSG);
+	assert_int_equal(parse("{\"leg\":\"left\",\"colour\":null}", &c, reason), -EBADMSG);
+	assert_int_equal(parse("{\"leg\":\"left\",\"note\":3}", &c, reason), -EBADMSG);
+	assert_string_equal(reason, "'note' is not a string");
+}
+
+/* The key refused is named (a user trial: the reason left the sender to guess which). */
+static void test_a_refused_key_is_named(void **state)
+{
+	struct cramp_command c;
+	char reason[CRAMP_REASON_MAX] = "", key[80], payload[120];
+
+	assert_int_equal(parse("{\"leg\":\"left\",\"bogus\":4}", &c, reason), -EBADMSG);
+	assert_string_equal(reason, "unknown key 'bogus' (not leg, site, time, note, source or "
+				    "pressed)");
+	assert_int_equal(parse("{\"leg\":1}", &c, reason), -EBADMSG);
+	assert_string_equal(reason, "'leg' is not a string");
+	/* A long key is cut, and the reason fits what the log has room for. */
+	memset(key, 'k', sizeof(key) - 1);
+	key[sizeof(key) - 1] = '\0';
+	snprintf(payload, sizeof(payload), "{\"%s\":\"x\"}", key);
+	assert_int_equal(parse(payload, &c, reason), -EBADMSG);
+	assert_non_null(
+	    strstr(reason, "unknown key 'kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk...'"));
+	assert_non_null(strstr(reason, "or pressed)"));
+	/* No buffer: refused all the same. */
+	assert_int_equal(cramp_command_parse("{\"x\":1}", 7, NOW, &c, NULL, 0), -EBADMSG);
 }
 
 /*
@@ -154,31 +182,37 @@ static void test_time_ahead_of_an_unset_clock_is_kept(void **state)
 {
 	const char *report = "{\"leg\":\"left\",\"time\":\"2026-01-31T03:10:00+01:00\"}";
 	const int64_t unset_now = 3 * 3600; /* 1970-01-01T03:00:00Z, after a power cut */
-	const char *bad = "{\"time\":\"soon\"}", *reason = NULL;
+	const char *bad = "{\"time\":\"soon\"}";
+	char reason[CRAMP_REASON_MAX] = "";
 	struct cramp_command c;
 
-	assert_int_equal(cramp_command_parse(report, strlen(report), unset_now, &c, &reason), 0);
+	assert_int_equal(
+	    cramp_command_parse(report, strlen(report), unset_now, &c, reason, sizeof(reason)), 0);
 	assert_true(c.time == NOW - 125);
 	assert_string_equal(c.leg, "left");
-	assert_int_equal(
-	    cramp_command_parse(report, strlen(report), WALL_CLOCK_SET_AFTER_S - 1, &c, &reason),
-	    0);
+	assert_int_equal(cramp_command_parse(report, strlen(report), WALL_CLOCK_SET_AFTER_S - 1, &c,
+					     reason, sizeof(reason)),
+			 0);
 	assert_true(c.time == NOW - 125);
 	/*
 	 * A clock that reads 2025 or later but is behind (fake-hwclock after a
 	 * power cut, NTP not yet in): kept as reported, and how far ahead is said.
 	 */
-	assert_int_equal(cramp_command_parse(report, strlen(report), NOW - 3 * 86400, &c, &reason),
+	assert_int_equal(cramp_command_parse(report, strlen(report), NOW - 3 * 86400, &c, reason,
+					     sizeof(reason)),
 			 0);
 	assert_true(c.time == NOW - 125);
 	assert_true(c.ahead_s == 3 * 86400 - 125);
-	assert_int_equal(cramp_command_parse(report, strlen(report), NOW - 200, &c, &reason), 0);
+	assert_int_equal(
+	    cramp_command_parse(report, strlen(report), NOW - 200, &c, reason, sizeof(reason)), 0);
 	assert_true(c.ahead_s == 0); /* within 5 minutes: two clocks a little apart */
 	/* More than 30 days ahead of a set clock: a time it cannot place. */
-	assert_int_equal(cramp_command_parse(report, strlen(report), NOW - 31 * 86400, &c, &reason),
+	assert_int_equal(cramp_command_parse(report, strlen(report), NOW - 31 * 86400, &c, reason,
+					     sizeof(reason)),
 			 -ERANGE);
 	/* Still a time it cannot place is refused on an unset clock. */
-	assert_int_equal(cramp_command_parse(bad, strlen(bad), unset_now, &c, &reason), -EINVAL);
+	assert_int_equal(
+	    cramp_command_parse(bad, strlen(bad), unset_now, &c, reason, sizeof(reason)), -EINVAL);
 }
 
 /* "pressed": the sender's clock, kept only for a report that came late. */
@@ -220,6 +254,7 @@ int main(void)
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_time_ahead_of_an_unset_clock_is_kept),
 		cmocka_unit_test(test_null_is_not_given),
+		cmocka_unit_test(test_a_refused_key_is_named),
 		cmocka_unit_test(test_details_are_not_worth_the_cramp),
 		cmocka_unit_test(test_pressed_keeps_a_late_reports_time),
 	};

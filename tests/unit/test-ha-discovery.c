@@ -268,7 +268,7 @@ static void test_buttons_send_what_the_daemon_accepts(void **state)
 		/* Pressable while bedroomd is offline: the press waits on the broker. */
 		assert_null(json_object_get(j, "availability_topic"));
 		press = str(j, "payload_press");
-		assert_int_equal(cramp_command_parse(press, strlen(press), 1800000000, &c, NULL),
+		assert_int_equal(cramp_command_parse(press, strlen(press), 1800000000, &c, NULL, 0),
 				 0);
 		assert_string_equal(c.leg, buttons[i].leg);
 		assert_string_equal(c.source, "home_assistant");
@@ -277,7 +277,7 @@ static void test_buttons_send_what_the_daemon_accepts(void **state)
 		rendered =
 		    render_now(str(j, "command_template"), "2027-01-15T07:50:00.123456+00:00");
 		assert_int_equal(
-		    cramp_command_parse(rendered, strlen(rendered), 1800000000, &c, NULL), 0);
+		    cramp_command_parse(rendered, strlen(rendered), 1800000000, &c, NULL, 0), 0);
 		assert_string_equal(c.leg, buttons[i].leg);
 		assert_string_equal(c.source, "home_assistant");
 		assert_true(c.time == 1800000000 - 600);

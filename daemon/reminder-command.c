@@ -14,8 +14,26 @@ static int fail(const char **ret_reason, const char *reason, int r)
 	return r;
 }
 
-int reminder_command_parse(const void *data, size_t len, struct reminder_command *ret,
-			   const char **ret_reason)
+/*
+ * What a word that is no answer is told: the answers a reminder of @kind
+ * takes, not every reminder's (a user trial: "none, left or right" for the
+ * foot soak), as reminder_answer() lists them.
+ */
+static const char *no_answer(enum reminder_kind kind, bool json)
+{
+	switch (kind) {
+	case REMINDER_KIND_TASK:
+		return json ? "action is not started, done, snooze or skip"
+			    : "not started, done, snooze or skip";
+	case REMINDER_KIND_FOLLOW_UP:
+		return json ? "action is not none, left, right, snooze or skip"
+			    : "not none, left, right, snooze or skip";
+	}
+	return "not an answer";
+}
+
+int reminder_command_parse(const void *data, size_t len, enum reminder_kind kind,
+			   struct reminder_command *ret, const char **ret_reason)
 {
 	struct reminder_command c = { .has_id = false };
 	const char *action = NULL, *id = NULL, *p = data;
@@ -32,6 +50,8 @@ int reminder_command_parse(const void *data, size_t len, struct reminder_command
 		r = reminder_action_parse(data, len, &c.action, ret_reason);
 		if (r == 0)
 			*ret = c;
+		else if (r == -EBADMSG)
+			(void) fail(ret_reason, no_answer(kind, false), r);
 		return r;
 	}
 	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &error);
@@ -44,9 +64,7 @@ int reminder_command_parse(const void *data, size_t len, struct reminder_command
 		r = fail(ret_reason, "no \"action\", or an action or id that is not a string",
 			 -EBADMSG);
 	else if (reminder_action_from_string(action, &c.action) < 0)
-		r = fail(ret_reason,
-			 "action is not started, done, snooze, skip, none, left or right",
-			 -EBADMSG);
+		r = fail(ret_reason, no_answer(kind, true), -EBADMSG);
 	else if (id && (strlen(id) == 0 || strlen(id) >= sizeof(c.id)))
 		r = fail(ret_reason, "id is empty or too long", -EBADMSG);
 	else

@@ -19,8 +19,9 @@ struct reminder_command {
 };
 
 /*
- * Parses the @len bytes at @data. Returns 0 and fills *ret, or -EMSGSIZE /
- * -EBADMSG with a short static reason in *ret_reason.
+ * Parses the @len bytes at @data, an answer to a reminder of @kind. Returns 0
+ * and fills *ret, or -EMSGSIZE / -EBADMSG with a short static reason in
+ * *ret_reason; a word that is no answer is told the answers @kind takes.
  */
-int reminder_command_parse(const void *data, size_t len, struct reminder_command *ret,
-			   const char **ret_reason);
+int reminder_command_parse(const void *data, size_t len, enum reminder_kind kind,
+			   struct reminder_command *ret, const char **ret_reason);

@@ -107,7 +107,7 @@ void reminders_on_answer(const struct mqtt_message *msg, void *userdata)
 	/* A retained answer would answer again at every start and reconnect. */
 	if (command_guard_refuses(&rem->guard, &r->warn, msg, NULL))
 		return;
-	if (reminder_command_parse(msg->payload, msg->len, &c, &reason) < 0) {
+	if (reminder_command_parse(msg->payload, msg->len, rem->p.kind, &c, &reason) < 0) {
 		warn_answer(r, "ignoring an answer to reminder %s: %s; it said '%s'", name, reason,
 			    log_excerpt(msg->payload, msg->len, said, sizeof(said)));
 		return;

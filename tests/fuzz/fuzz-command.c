@@ -40,7 +40,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *raw, size_t size)
 	}
 	free(rest);
 	(void) command_parse_reminder_answer(data, size, &answer, &reason);
-	(void) reminder_command_parse(data, size, &reminder, &reason);
+	(void) reminder_command_parse(data, size, REMINDER_KIND_TASK, &reminder, &reason);
+	(void) reminder_command_parse(data, size, REMINDER_KIND_FOLLOW_UP, &reminder, &reason);
 	(void) reminder_action_parse(data, size, &action, &reason);
 	/* 2026-01-31T03:10:00Z: times around it are accepted. */
 	(void) cramp_command_parse(data, size, 1769829000, &cramp, cramp_reason,

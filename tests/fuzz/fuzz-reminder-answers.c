@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct reminder_command c;
 		const char *reason = NULL;
 
-		if (reminder_command_parse(p, len, &c, &reason) == 0) {
+		if (reminder_command_parse(p, len, params.kind, &c, &reason) == 0) {
 			struct reminder_answer a = { .action = c.action,
 						     .id = c.has_id ? c.id : NULL };
 			int r = reminder_answer(&params, &state, &a, now, &d, &reason);

@@ -398,7 +398,7 @@ static void test_foot_soak_answer_reaches_the_cramp_context(void **state)
 
 	snprintf(topic, sizeof(topic), "%s/reminder/foot_soak", f->base);
 	assert_int_equal(client_publish(f->client, topic, "later", false), 0);
-	wait_log(f, "not started, done, snooze, skip", 10000);
+	wait_log(f, "not started, done, snooze or skip", 10000);
 	snprintf(topic, sizeof(topic), "%s/reminder/nap", f->base);
 	assert_int_equal(client_publish(f->client, topic, "done", false), 0);
 	wait_log(f, "no reminder 'nap'", 10000);

@@ -382,7 +382,8 @@ static void test_reminders(void **state)
 		assert_int_equal(json_integer_value(json_object_get(j, "qos")), 1);
 		assert_true(json_is_false(json_object_get(j, "retain")));
 		assert_null(json_object_get(j, "availability_topic"));
-		assert_int_equal(reminder_command_parse(press, strlen(press), &c, NULL), 0);
+		assert_int_equal(
+		    reminder_command_parse(press, strlen(press), REMINDER_KIND_TASK, &c, NULL), 0);
 		assert_false(c.has_id);
 		json_decref(j);
 	}

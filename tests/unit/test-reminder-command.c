@@ -19,7 +19,7 @@
 
 static int parse(const char *text, struct reminder_command *c, const char **reason)
 {
-	return reminder_command_parse(text, strlen(text), c, reason);
+	return reminder_command_parse(text, strlen(text), REMINDER_KIND_TASK, c, reason);
 }
 
 static void test_plain_and_json_answers(void **state)
@@ -44,7 +44,7 @@ static void test_plain_and_json_answers(void **state)
 	assert_false(c.has_id);
 
 	assert_int_equal(parse("later", &c, &reason), -EBADMSG);
-	assert_non_null(strstr(reason, "not started, done"));
+	assert_string_equal(reason, "not started, done, snooze or skip");
 	assert_int_equal(parse("", &c, &reason), -EBADMSG);
 	assert_int_equal(parse("{\"action\":5}", &c, &reason), -EBADMSG);
 	assert_non_null(strstr(reason, "no \"action\""));
@@ -54,10 +54,42 @@ static void test_plain_and_json_answers(void **state)
 	assert_int_equal(parse("{\"action\":\"done\",\"action\":\"skip\"}", &c, &reason), -EBADMSG);
 	assert_int_equal(parse("{\"action\":\"done\"", &c, &reason), -EBADMSG);
 	assert_int_equal(parse("[\"done\"]", &c, &reason), -EBADMSG);
-	assert_int_equal(reminder_command_parse("do\0ne", 5, &c, &reason), -EBADMSG);
+	assert_int_equal(reminder_command_parse("do\0ne", 5, REMINDER_KIND_TASK, &c, &reason),
+			 -EBADMSG);
 	memset(big, ' ', sizeof(big));
 	memcpy(big, "done", 4);
-	assert_int_equal(reminder_command_parse(big, sizeof(big), &c, &reason), -EMSGSIZE);
+	assert_int_equal(reminder_command_parse(big, sizeof(big), REMINDER_KIND_TASK, &c, &reason),
+			 -EMSGSIZE);
+}
+
+/*
+ * A word that is no answer is told the answers its reminder takes, each of
+ * them and no other (a user trial: "bogus1" to the foot soak was told "none,
+ * left or right", the morning question's).
+ */
+static void test_a_bad_answer_lists_its_reminders_answers(void **state)
+{
+	static const enum reminder_kind kinds[] = { REMINDER_KIND_TASK, REMINDER_KIND_FOLLOW_UP };
+	static const char *const payloads[] = { "bogus1", "{\"action\":\"bogus1\"}" };
+	struct reminder_command c;
+
+	(void) state;
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		for (size_t p = 0; p < sizeof(payloads) / sizeof(payloads[0]); p++) {
+			const char *reason = NULL;
+
+			assert_int_equal(reminder_command_parse(payloads[p], strlen(payloads[p]),
+								kinds[k], &c, &reason),
+					 -EBADMSG);
+			for (int a = 0; a < _REMINDER_ACTION_MAX; a++) {
+				const char *name = reminder_action_to_string(a);
+				bool listed = strstr(reason, name) != NULL;
+
+				if (listed != reminder_action_fits(kinds[k], a))
+					fail_msg("'%s' for kind %zu: '%s' %s", payloads[p], k,
+						 reason, listed ? "listed" : "missing");
+			}
+		}
 }
 
 static json_t *event(const struct reminder *rem, enum reminder_send send, int64_t now)
@@ -164,6 +196,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plain_and_json_answers),
+		cmocka_unit_test(test_a_bad_answer_lists_its_reminders_answers),
 		cmocka_unit_test(test_event_fields),
 		cmocka_unit_test(test_state_round_trip),
 	};

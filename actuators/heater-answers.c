@@ -10,6 +10,16 @@
 #include "actuators/heater-internal.h"
 
 /*
+ * When each state was last told, for heater_echo(); and a state word from now
+ * on is the plug's answer to this command: a trip (heater_word_report()).
+ */
+void heater_told(struct heater *h, bool on, uint64_t now_usec)
+{
+	h->told_usec[on] = now_usec;
+	h->sent_since_word = true;
+}
+
+/*
  * A report of @relay, not the desired state, that answers a command of its own
  * bedroomd sent less than confirm_timeout ago and superseded since (OFF, then
  * ON before the plug's "off" came): the plug doing as it was told a moment
@@ -25,6 +35,16 @@ bool heater_echo(const struct heater *h, enum heater_relay relay, uint64_t now_u
 	return h->pending && relay != HEATER_RELAY_UNKNOWN && relay != h->desired &&
 	       h->told_usec[on] != 0 &&
 	       heater_usec_since(now_usec, h->told_usec[on]) < h->p.confirm_timeout_usec;
+}
+
+/*
+ * Before relay_report() (heater.c) takes the report: heater_echo() asks for
+ * the command still pending. contradicts() there does not hold an echo
+ * against the command.
+ */
+void heater_relay_heard(struct heater *h, enum heater_relay relay, uint64_t now_usec)
+{
+	h->echoed = heater_echo(h, relay, now_usec);
 }
 
 static bool word_equal(const struct heater_word *a, const struct heater_word *b)
@@ -80,6 +100,31 @@ void heater_word_report(struct heater *h, const struct heater_word *w, uint64_t 
 bool heater_holding(const struct heater *h)
 {
 	return h->unconfirmed && h->held_usec > 0 && h->confirmed == h->desired;
+}
+
+/*
+ * Unconfirmed after a trip, the alert ends once the plug held what it is told
+ * a while (heater_hold_end()), not at a brief "on" before it trips again;
+ * otherwise at once. The hold starts at the first such report, not the last.
+ */
+void heater_confirms(struct heater *h, uint64_t now_usec)
+{
+	if (h->unconfirmed && h->trips > 0) {
+		if (h->held_usec == 0)
+			h->held_usec = now_usec;
+	} else
+		h->unconfirmed = false;
+}
+
+uint64_t heater_hold_end(struct heater *h, uint64_t now_usec)
+{
+	if (!heater_holding(h))
+		return HEATER_NO_WAKEUP;
+	if (heater_usec_since(now_usec, h->held_usec) >= h->p.unconfirmed_retry_usec) {
+		h->unconfirmed = false;
+		return HEATER_NO_WAKEUP;
+	}
+	return heater_usec_add(h->held_usec, h->p.unconfirmed_retry_usec);
 }
 
 /* Its protection tripped and it has not held what it is told since: no keep-alive either. */

@@ -10,7 +10,9 @@
  * Internal to one heater (heater.h): its state, shared by heater.c (commands,
  * reports, timers, the decision) and heater-answers.c (what the plug's answers
  * tell apart: echoes of superseded commands, state words and the trips they
- * count, and when the desired state goes out again by itself).
+ * count, the hold after a trip, and when the desired state goes out again by
+ * itself). Only heater-answers.c writes told_usec, echoed, trips, held_usec
+ * and sent_since_word: heater.c calls it.
  */
 
 struct heater {
@@ -100,14 +102,29 @@ static inline bool heater_may_send(const struct heater *h)
 
 /* heater-answers.c */
 
+/* A command for @on goes out (into the outbox) at @now_usec. */
+void heater_told(struct heater *h, bool on, uint64_t now_usec);
+
 /* A report of @relay is the plug's late answer to a command since superseded. */
 bool heater_echo(const struct heater *h, enum heater_relay relay, uint64_t now_usec);
+
+/* The plug reports @relay: keeps whether it was an echo (h->echoed). */
+void heater_relay_heard(struct heater *h, enum heater_relay relay, uint64_t now_usec);
 
 /* The plug said @w (not a relay state): keeps it, counts a trip, unconfirms the command. */
 void heater_word_report(struct heater *h, const struct heater_word *w, uint64_t now_usec);
 
 /* Unconfirmed, but the plug now holds what it is told: the alert waits out the hold. */
 bool heater_holding(const struct heater *h);
+
+/* The plug reports the desired state: ends heater_unconfirmed, or after a trip starts the hold. */
+void heater_confirms(struct heater *h, uint64_t now_usec);
+
+/*
+ * Ends heater_unconfirmed once the plug held what it is told for
+ * unconfirmed_retry. Returns when it will (HEATER_NO_WAKEUP: no hold waits).
+ */
+uint64_t heater_hold_end(struct heater *h, uint64_t now_usec);
 
 /* Keep-alives are due: on, with an auto-off, and not a plug that trips at each ON. */
 bool heater_keeps_alive(const struct heater *h);

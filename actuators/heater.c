@@ -145,10 +145,9 @@ static void queue_command(struct heater *h, uint64_t now_usec)
 		}
 		heater_messages_clear(&m);
 	}
-	h->sent_since_word = true;
+	heater_told(h, on, now_usec);
 	if (on)
 		h->on_usec = now_usec;
-	h->told_usec[on] = now_usec;
 }
 
 /*
@@ -204,13 +203,7 @@ static uint64_t evaluate(struct heater *h, uint64_t now_usec)
 		      heater_usec_since(now_usec, h->low_usec) >= h->p.no_power_usec;
 	if (on && h->power_known && h->low && !h->no_power)
 		next = heater_usec_min(next, heater_usec_add(h->low_usec, h->p.no_power_usec));
-	if (heater_holding(h)) {
-		if (heater_usec_since(now_usec, h->held_usec) >= h->p.unconfirmed_retry_usec)
-			h->unconfirmed = false;
-		else
-			next = heater_usec_min(
-			    next, heater_usec_add(h->held_usec, h->p.unconfirmed_retry_usec));
-	}
+	next = heater_usec_min(next, heater_hold_end(h, now_usec));
 	if (!heater_may_send(h))
 		return next;
 	if (h->pending && heater_usec_since(now_usec, h->sent_usec) >= h->p.confirm_timeout_usec) {
@@ -347,7 +340,7 @@ static void relay_report(struct heater *h, enum heater_relay relay, uint64_t now
 		h->power_known = false;
 		h->low = false;
 	}
-	h->echoed = heater_echo(h, relay, now_usec);
+	heater_relay_heard(h, relay, now_usec);
 	h->confirmed = relay;
 	h->reported = true;
 	h->report_usec = now_usec;
@@ -357,12 +350,7 @@ static void relay_report(struct heater *h, enum heater_relay relay, uint64_t now
 	if (relay == h->desired) {
 		h->pending = false;
 		h->attempts = 0;
-		/* After a trip the alert ends once the plug held it a while (evaluate()). */
-		if (h->unconfirmed && h->trips > 0) {
-			if (h->held_usec == 0)
-				h->held_usec = now_usec;
-		} else
-			h->unconfirmed = false;
+		heater_confirms(h, now_usec);
 	} else if (!h->pending && heater_may_send(h)) {
 		/* Drift: re-send, but not faster than a confirmation may take. */
 		if (heater_usec_since(now_usec, h->sent_usec) >= h->p.confirm_timeout_usec)

@@ -8,11 +8,12 @@
 
 /*
  * Internal to one heater (heater.h): its state, shared by heater.c (commands,
- * reports, timers, the decision) and heater-answers.c (what the plug's answers
+ * reports, timers, the decision), heater-answers.c (what the plug's answers
  * tell apart: echoes of superseded commands, state words and the trips they
  * count, the hold after a trip, and when the desired state goes out again by
- * itself). Only heater-answers.c writes told_usec, echoed, trips, held_usec
- * and sent_since_word: heater.c calls it.
+ * itself) and heater-offline.c (heater_offline's bucket, and what the plug
+ * said that made it offline). Only heater-answers.c writes told_usec, echoed,
+ * trips, held_usec and sent_since_word: heater.c calls it.
  */
 
 struct heater {
@@ -134,3 +135,17 @@ uint64_t heater_retry_interval(const struct heater *h);
 
 /* In how long the desired state goes out again by itself; 0: in the outbox now. */
 uint64_t heater_resend_in(const struct heater *h, uint64_t now_usec);
+
+/* heater-offline.c */
+
+/* Fills or empties the offline bucket up to @now_usec: at the start of each call. */
+void heater_bucket_update(struct heater *h, uint64_t now_usec);
+
+/* Raises or clears heater_offline by the bucket, after heater_bucket_update(). */
+void heater_offline_alert(struct heater *h);
+
+/* When heater_offline is raised or cleared unless the plug changes first (or HEATER_NO_WAKEUP). */
+uint64_t heater_offline_alert_due(const struct heater *h);
+
+/* Keeps @topic and at most HEATER_SAID_MAX bytes of @data for heater_offline_said(). */
+void heater_keep_said(struct heater *h, const char *topic, const void *data, size_t len);

@@ -2,7 +2,6 @@
 #include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "actuators/heater-internal.h"
 
@@ -91,47 +90,6 @@ static enum heater_state state(const struct heater *h)
 	return HEATER_STATE_UNKNOWN;
 }
 
-/* Fills or empties the bucket up to @now_usec; it stands still while the broker is away. */
-static void bucket_update(struct heater *h, uint64_t now_usec)
-{
-	uint64_t dt = heater_usec_since(now_usec, h->bucket_at_usec);
-
-	if (h->connected && h->availability == HEATER_AVAILABILITY_OFFLINE)
-		h->bucket_usec =
-		    heater_usec_min(heater_usec_add(h->bucket_usec, dt), HEATER_OFFLINE_GRACE_USEC);
-	else if (h->connected)
-		h->bucket_usec -= heater_usec_min(dt, h->bucket_usec);
-	h->bucket_at_usec = now_usec;
-}
-
-/* heater_offline by the bucket, after bucket_update(): raised when full, cleared when empty. */
-static void offline_alert(struct heater *h)
-{
-	bool offline = h->availability == HEATER_AVAILABILITY_OFFLINE;
-
-	if (!h->connected)
-		return;
-	if (offline && h->bucket_usec >= HEATER_OFFLINE_GRACE_USEC)
-		h->offline_alert = true;
-	else if (!offline && h->bucket_usec == 0)
-		h->offline_alert = false;
-}
-
-/* When heater_offline is raised or cleared, unless the plug changes first. */
-static uint64_t offline_alert_due(const struct heater *h)
-{
-	bool offline = h->availability == HEATER_AVAILABILITY_OFFLINE;
-
-	if (!h->connected)
-		return HEATER_NO_WAKEUP;
-	if (offline && !h->offline_alert)
-		return heater_usec_add(h->bucket_at_usec,
-				       HEATER_OFFLINE_GRACE_USEC - h->bucket_usec);
-	if (!offline && h->offline_alert)
-		return heater_usec_add(h->bucket_at_usec, h->bucket_usec);
-	return HEATER_NO_WAKEUP;
-}
-
 /* Puts the command for the desired state in the outbox; out of memory, nothing. */
 static void queue_command(struct heater *h, uint64_t now_usec)
 {
@@ -197,8 +155,8 @@ static uint64_t evaluate(struct heater *h, uint64_t now_usec)
 	unsigned sends = h->outbox.n;
 	bool on = h->desired == HEATER_RELAY_ON && h->confirmed == HEATER_RELAY_ON;
 
-	offline_alert(h);
-	next = offline_alert_due(h);
+	heater_offline_alert(h);
+	next = heater_offline_alert_due(h);
 	h->no_power = on && h->power_known && h->low &&
 		      heater_usec_since(now_usec, h->low_usec) >= h->p.no_power_usec;
 	if (on && h->power_known && h->low && !h->no_power)
@@ -235,7 +193,7 @@ static uint64_t evaluate(struct heater *h, uint64_t now_usec)
 static void begin(struct heater *h, uint64_t now_usec)
 {
 	heater_messages_clear(&h->outbox);
-	bucket_update(h, now_usec);
+	heater_bucket_update(h, now_usec);
 	h->alerts_before = alerts(h);
 	h->offline_before = h->availability == HEATER_AVAILABILITY_OFFLINE;
 	h->event = HEATER_EVENT_NONE;
@@ -281,7 +239,7 @@ static void finish(struct heater *h, uint64_t now_usec, bool redecide, struct he
 	case HEATER_EVENT_OFFLINE:
 	case HEATER_EVENT_ONLINE:
 		ret->event = h->event;
-		next = offline_alert_due(h);
+		next = heater_offline_alert_due(h);
 		ret->alert_in_usec =
 		    next == HEATER_NO_WAKEUP ? 0 : heater_usec_since(next, now_usec);
 		break;
@@ -360,30 +318,6 @@ static void relay_report(struct heater *h, enum heater_relay relay, uint64_t now
 	}
 }
 
-/*
- * Keeps what made the plug offline, for the journal: at most HEATER_SAID_MAX
- * bytes of it. Out of memory, nothing is kept; the journal then says less.
- */
-static void keep_said(struct heater *h, const char *topic, const void *data, size_t len)
-{
-	size_t n = len < HEATER_SAID_MAX ? len : HEATER_SAID_MAX;
-
-	free(h->said_topic);
-	free(h->said);
-	h->said_topic = strdup(topic);
-	h->said = malloc(n + 1);
-	if (!h->said_topic || !h->said) {
-		free(h->said_topic);
-		free(h->said);
-		h->said_topic = h->said = NULL;
-		h->said_len = 0;
-		return;
-	}
-	memcpy(h->said, data, n);
-	h->said[n] = '\0';
-	h->said_len = n;
-}
-
 static void power_report(struct heater *h, double power_w, uint64_t now_usec)
 {
 	bool low = power_w < h->p.min_power_w;
@@ -415,7 +349,7 @@ int heater_receive(struct heater *h, const char *topic, const void *data, size_t
 			    u.availability == HEATER_AVAILABILITY_ONLINE;
 
 		if (u.availability == HEATER_AVAILABILITY_OFFLINE) {
-			keep_said(h, topic, data, len);
+			heater_keep_said(h, topic, data, len);
 			if (h->availability != HEATER_AVAILABILITY_OFFLINE)
 				h->event = HEATER_EVENT_OFFLINE;
 			h->pending = false;
@@ -483,19 +417,6 @@ void heater_get_status(const struct heater *h, struct heater_status *ret)
 		.state = state(h),
 		.alerts_active = alerts(h),
 	};
-}
-
-bool heater_offline_said(const struct heater *h, const char **topic, const void **payload,
-			 size_t *len)
-{
-	assert(h);
-	assert(topic);
-	assert(payload);
-	assert(len);
-	*topic = h->said_topic;
-	*payload = h->said;
-	*len = h->said_len;
-	return h->said_topic != NULL;
 }
 
 const struct heater_word *heater_last_word(const struct heater *h)

@@ -12,7 +12,8 @@
  *            decimal text ("1" / "0"). power_json_key: power (W) in the same JSON.
  *            Another word there (a Shelly Gen1's "overpower" when its protection
  *            tripped the relay) is the plug's, not a payload to refuse: the relay
- *            is not known, and heater.c takes the plug as not confirmed.
+ *            is not known, and heater-answers.c takes the plug as not
+ *            confirmed.
  *            A topic shared with availability: one neither online nor a state
  *            is such a word too.
  *  online    availability_topic (optional): availability_online (default

@@ -22,8 +22,8 @@
  *            POWER1, so both are accepted for 0 too. Another word there (a
  *            StateText1/StateText2 changed from OFF/ON, "AUS"/"AN") is the
  *            plug's, not a payload to refuse: the relay is not known, and
- *            heater.c takes the plug as not confirmed (as the generic preset's
- *            words). A RESULT or STATE without that key (the answer to
+ *            heater-answers.c takes the plug as not confirmed (as the generic
+ *            preset's words). A RESULT or STATE without that key (the answer to
  *            another command, the telemetry of a plug without that relay) says
  *            nothing of the relay; a value of another JSON type is refused.
  *  online    tele/<topic>/LWT Online|Offline (retained)

@@ -22,8 +22,8 @@
  *  state     <base>/<name> {"state":"ON","power":1480,"energy":12.3,...} (W, kWh),
  *            the read-back's answer too. Another string as "state" is the
  *            device's word, not a payload to refuse: the relay is not known,
- *            and heater.c takes the plug as not confirmed (as the generic
- *            preset's words). A report without "state" (other values only)
+ *            and heater-answers.c takes the plug as not confirmed (as the
+ *            generic preset's words). A report without "state" (other values only)
  *            says nothing of the relay; a "state" of another JSON type is
  *            refused.
  *  online    <base>/<name>/availability: "online" / "offline" (legacy) or

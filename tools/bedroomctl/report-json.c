@@ -5,34 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "config/config-escape.h"
+#include "tools/bedroomctl/ctl-json.h"
 #include "tools/bedroomctl/report.h"
 
 static json_t *number_or_null(double v)
 {
 	/* One decimal, as measured and as printed elsewhere. */
 	return isnan(v) ? json_null() : json_real(round(v * 10) / 10);
-}
-
-/*
- * Text from the store as a JSON string (null for NULL): jansson escapes control
- * characters; a text that is not UTF-8 (a note sent in Latin-1) it refuses,
- * and the whole cramp would be left out. That one goes as config_escape() shows it.
- */
-static json_t *text_or_null(const char *s)
-{
-	json_t *j;
-	char *shown;
-
-	if (!s)
-		return json_null();
-	j = json_string(s);
-	if (j)
-		return j;
-	shown = config_escape(s);
-	j = shown ? json_string(shown) : NULL;
-	free(shown);
-	return j;
 }
 
 static json_t *tristate(int v)
@@ -66,9 +45,9 @@ static json_t *cramp_json(const struct report_cramp *c)
 
 	report_format_time(c->time_s, c->tz_offset_s, when);
 	return json_pack("{s:s, s:o, s:o, s:o, s:b, s:o}", "time", when, "leg",
-			 text_or_null(c->leg), "site", text_or_null(c->site[0] ? c->site : NULL),
+			 ctl_json_text(c->leg), "site", ctl_json_text(c->site[0] ? c->site : NULL),
 			 "room_c", number_or_null(c->room_c), "suspected", c->suspected, "note",
-			 text_or_null(c->note));
+			 ctl_json_text(c->note));
 }
 
 static json_t *night_json(const struct report *r, const struct report_night *n)
@@ -113,8 +92,8 @@ int report_print_json(const struct report *r, FILE *f)
 		report_format_time(a->time_s, a->tz_offset_s, when);
 		json_array_append_new(
 		    advisories,
-		    json_pack("{s:o, s:s, s:o, s:o}", "kind", text_or_null(a->kind), "time", when,
-			      "message", text_or_null(a->message), "count",
+		    json_pack("{s:o, s:s, s:o, s:o}", "kind", ctl_json_text(a->kind), "time", when,
+			      "message", ctl_json_text(a->message), "count",
 			      a->count < 0 ? json_null() : json_integer(a->count)));
 	}
 	for (size_t i = 0; i < r->n_reminders; i++)

@@ -10,32 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/config-escape.h"
+#include "tools/bedroomctl/ctl-json.h"
 #include "tools/bedroomctl/status-json.h"
 
 #define JSON_SPACE " \t\r\n"
 
-/* A retained payload as a JSON string, escaped first when it is not UTF-8; NULL: null. */
-static json_t *retained_string(const char *payload)
-{
-	json_t *j;
-	char *shown;
-
-	if (!payload)
-		return json_null();
-	j = json_string(payload);
-	if (j)
-		return j;
-	shown = config_escape(payload);
-	j = shown ? json_string(shown) : NULL;
-	free(shown);
-	return j;
-}
-
 /* @payload as a JSON string (or null), in text. NULL when out of memory. */
 static char *string_text(const char *payload)
 {
-	json_t *j = retained_string(payload);
+	json_t *j = ctl_json_text(payload);
 	char *text = j ? json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
 
 	json_decref(j);

@@ -56,17 +56,29 @@ static int refuse_key(json_t *root, const char *const *keys, size_t n_keys, char
 	json_object_foreach(root, key, value)
 	{
 		size_t i = 0, fit = config_utf8_fit(key, 40);
+		char known[96] = "";
+		int at = 0;
 
 		while (i < n_keys && strcmp(key, keys[i]) != 0)
 			i++;
 		if (i < n_keys && json_is_string(value))
 			continue;
-		if (reason && reason_size)
-			snprintf(reason, reason_size,
-				 i < n_keys ? "'%.*s%s' is not a string"
-					    : "unknown key '%.*s%s' (not leg, site, time, note, "
-					      "source or pressed)",
-				 (int) fit, key, key[fit] ? "..." : "");
+		if (!reason || !reason_size)
+			return -EBADMSG;
+		if (i < n_keys) {
+			snprintf(reason, reason_size, "'%.*s%s' is not a string", (int) fit, key,
+				 key[fit] ? "..." : "");
+			return -EBADMSG;
+		}
+		/* "leg, site, ... or pressed", from @keys itself */
+		for (size_t k = 0; k < n_keys && at >= 0 && (size_t) at < sizeof(known); k++) {
+			const char *sep = k == 0 ? "" : k + 1 < n_keys ? ", " : " or ";
+
+			at +=
+			    snprintf(known + at, sizeof(known) - (size_t) at, "%s%s", sep, keys[k]);
+		}
+		snprintf(reason, reason_size, "unknown key '%.*s%s' (not %s)", (int) fit, key,
+			 key[fit] ? "..." : "", known);
 		return -EBADMSG;
 	}
 	return 0;
@@ -137,11 +149,11 @@ int cramp_command_parse(const void *data, size_t len, int64_t now_s, struct cram
 		if (json_is_null(json_object_get(root, keys[i])))
 			(void) json_object_del(root, keys[i]);
 	r = refuse_key(root, keys, sizeof(keys) / sizeof(keys[0]), reason, reason_size);
-	if (r == 0 && json_unpack_ex(root, &error, JSON_STRICT, "{s?s, s?s, s?s, s?s, s?s, s?s}",
-				     "leg", &leg, "site", &site, "time", &time, "note", &note,
-				     "source", &source, "pressed", &pressed) < 0)
-		r = fail(reason, reason_size, "unknown key or a value that is not a string",
-			 -EBADMSG);
+	/* Every key now known and a string: the unpack takes them. */
+	if (r == 0)
+		(void) json_unpack_ex(root, &error, 0, "{s?s, s?s, s?s, s?s, s?s, s?s}", "leg",
+				      &leg, "site", &site, "time", &time, "note", &note, "source",
+				      &source, "pressed", &pressed);
 	if (r < 0) {
 		json_decref(root);
 		return r;

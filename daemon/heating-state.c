@@ -139,7 +139,7 @@ static json_t *said_state(const struct stage *s)
 	char excerpt[HEATER_WORD_MAX + 4];
 	json_t *word;
 
-	if (!w || w->kind == HEATER_WORD_NONE)
+	if (!w)
 		return json_null();
 	word = json_stringn(w->text, w->len);
 	if (!word) {

@@ -305,6 +305,23 @@ void heating_say_left_on(const struct stage *s)
 		    s->source, said, ends);
 }
 
+void heating_say_off_unconfirmed_at_stop(const struct stage *s, const char *waited)
+{
+	struct heater_status st;
+	char ends[160];
+
+	heater_get_status(s->heater, &st);
+	if (st.confirmed != HEATER_RELAY_ON) {
+		log_warning("%s: the plug did not confirm the OFF within %s of the stop", s->source,
+			    waited);
+		return;
+	}
+	what_ends_it(s, ends, sizeof(ends));
+	log_warning("%s: the plug did not confirm the OFF within %s of the stop and last said "
+		    "on, so it may still be on%s",
+		    s->source, waited, ends);
+}
+
 void heating_say_leaving_broker(const struct heating *h, const char *new_broker)
 {
 	assert(h);

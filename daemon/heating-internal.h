@@ -341,6 +341,8 @@ void heating_stale_alert_due(struct heating *h, uint64_t now_usec);
  * or told OFF while its plug said offline. What ends it, said at the stop.
  */
 void heating_say_left_on(const struct stage *s);
+/* Stage @s, told OFF by heating_off(), its plug silent for @waited ("3s"): a warning. */
+void heating_say_off_unconfirmed_at_stop(const struct stage *s, const char *waited);
 /* A reload to another connection: each heater on, that @h's heating_off() switches off, said. */
 void heating_say_leaving_broker(const struct heating *h, const char *new_broker);
 

@@ -635,6 +635,36 @@ void heating_off(struct heating *h)
 	(void) sd_event_source_set_enabled(h->wake.timer, SD_EVENT_OFF);
 }
 
+/* Stage @s was told OFF by heating_off() and its plug, online, has not said so yet. */
+static bool off_unconfirmed(const struct stage *s)
+{
+	struct heater_status st;
+
+	if (!s->heater || s->handed_over)
+		return false;
+	heater_get_status(s->heater, &st);
+	return st.desired == HEATER_RELAY_OFF && st.state == HEATER_STATE_PENDING;
+}
+
+bool heating_off_unconfirmed(const struct heating *h)
+{
+	assert(h);
+	if (!h->off || !h->connected)
+		return false;
+	for (unsigned i = 0; i < h->n_stages; i++)
+		if (off_unconfirmed(&h->stages[i]))
+			return true;
+	return false;
+}
+
+void heating_say_off_unconfirmed(const struct heating *h, const char *waited)
+{
+	assert(h);
+	for (unsigned i = 0; h->off && h->connected && i < h->n_stages; i++)
+		if (off_unconfirmed(&h->stages[i]))
+			heating_say_off_unconfirmed_at_stop(&h->stages[i], waited);
+}
+
 void heating_stop(struct heating *h)
 {
 	heating_off(h);

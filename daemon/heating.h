@@ -78,6 +78,15 @@ void heating_take_room_reading(struct heating *h, const struct room_reading *rea
  * reconnection that arrives afterwards changes nothing. For a shutdown. */
 void heating_off(struct heating *h);
 
+/*
+ * After heating_off(), connected: whether a plug told OFF, and online, has not
+ * confirmed it yet (a shutdown waits a little for that, so that the last state
+ * it leaves says the heaters are off, not "pending").
+ */
+bool heating_off_unconfirmed(const struct heating *h);
+/* A warning for each heater heating_off_unconfirmed() waited for @waited ("3s") in vain. */
+void heating_say_off_unconfirmed(const struct heating *h, const char *waited);
+
 /* As heating_off(), and drops the subscriptions; for a reload. */
 void heating_stop(struct heating *h);
 

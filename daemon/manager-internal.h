@@ -42,6 +42,7 @@ struct manager {
 	uint64_t state_sent_usec;     /* CLOCK_MONOTONIC: the last snapshot; 0 before the first */
 	int schema_version;           /* of the open store, for the state */
 	sd_event_source *flush_timer; /* armed while cramps or reminders wait for the store */
+	sd_event_source *stop_wait;   /* a stop's wait for the plugs' OFF (manager-stop.c) */
 	sd_event_source *sig_term;
 	sd_event_source *sig_int;
 	sd_event_source *sig_hup;
@@ -59,6 +60,10 @@ void manager_publish_changes(struct manager *m);
 /* The cramp log's settings from [cramps], at the start and at a reload. */
 void manager_cramp_params(const struct config *c, struct cramp_tracker_params *ret,
 			  int64_t *ret_confirm_window_s);
+
+/* manager-stop.c: a stop on signal @signo, and what a change of the parts means to it */
+void manager_stop(struct manager *m, int signo);
+void manager_stop_parts_changed(struct manager *m);
 
 /* manager-reload.c */
 void manager_apply_log_level(const struct config *c);

@@ -145,6 +145,7 @@ static void on_parts_changed(void *userdata)
 {
 	schedule_flush(userdata); /* a reminder's write may have failed */
 	manager_publish_changes(userdata);
+	manager_stop_parts_changed(userdata); /* a plug's OFF confirmed at a stop */
 }
 
 /* A restart must not leave a "raised" without its "cleared": the next run reads these. */
@@ -186,6 +187,7 @@ static const struct alerts_callbacks alerts_callbacks = {
 static void on_mqtt_disconnected(void *userdata)
 {
 	manager_notify_status(userdata);
+	manager_stop_parts_changed(userdata); /* no plug confirms now: a stop need not wait */
 }
 
 void manager_on_mqtt_stopped(void *userdata)
@@ -238,18 +240,7 @@ static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void
 			manager_reload(m);
 		return 0;
 	}
-	if (m->stopping)
-		return 0;
-	m->stopping = true;
-	log_info("stopping on %s", strsignal((int) si->ssi_signo));
-	(void) sd_notify(false, "STOPPING=1\nSTATUS=Stopping");
-	/* Heaters off before we say offline; the subscriptions stay with the session. */
-	parts_heaters_off(m->parts);
-	/* The retained state must not say "heating" after the stop (bedroomctl status reads it). */
-	manager_publish_state(m);
-	m->mqtt_retiring = mqtt_free(m->mqtt_retiring);
-	if (mqtt_stop(m->mqtt) < 0)
-		(void) sd_event_exit(m->event, 0);
+	manager_stop(m, (int) si->ssi_signo);
 	return 0;
 }
 
@@ -395,6 +386,7 @@ struct manager *manager_free(struct manager *m)
 	m->prune_timer = sd_event_source_disable_unref(m->prune_timer);
 	m->state_timer = sd_event_source_disable_unref(m->state_timer);
 	m->flush_timer = sd_event_source_disable_unref(m->flush_timer);
+	m->stop_wait = sd_event_source_disable_unref(m->stop_wait);
 	m->sig_hup = sd_event_source_disable_unref(m->sig_hup);
 	m->sig_int = sd_event_source_disable_unref(m->sig_int);
 	m->sig_term = sd_event_source_disable_unref(m->sig_term);

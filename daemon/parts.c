@@ -218,6 +218,18 @@ void parts_heaters_off(struct parts *p)
 	heating_off(p->heating);
 }
 
+bool parts_heaters_off_unconfirmed(const struct parts *p)
+{
+	assert(p);
+	return heating_off_unconfirmed(p->heating);
+}
+
+void parts_say_heaters_off_unconfirmed(const struct parts *p, const char *waited)
+{
+	assert(p);
+	heating_say_off_unconfirmed(p->heating, waited);
+}
+
 void parts_set_store(struct parts *p, struct store *store)
 {
 	assert(p);

@@ -2,7 +2,8 @@
  * Heating around the broker's absence and the daemon's stop, end to end: the
  * real bedroomd, a real mosquitto and the simulated room (heating-fixture.h):
  * no stale command after an outage, what the stop does to the plug with and
- * without the broker, commands that waited in the broker while it was down.
+ * without the broker (and when the plug does not answer), commands that waited
+ * in the broker while it was down.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -171,11 +172,56 @@ static void test_shutdown_off_stays_off(void **state)
 	for (size_t i = last_off + 1; i < n; i++)
 		if (strncmp(msgs[i].topic, filter, strlen(filter)) == 0)
 			fail_msg("after the shutdown's OFF: %s %s", msgs[i].topic, msgs[i].payload);
-	/* The retained state left behind says so: not "heating" (bedroomctl status reads it). */
+	/*
+	 * The retained state left behind says so: not "heating" (bedroomctl status reads it),
+	 * and the plug's answer to the OFF, which the stop waits for (it said "pending").
+	 */
 	for (size_t i = n; i-- > 0;)
 		if (strcmp(msgs[i].topic, f->state_topic) == 0) {
 			assert_true(i > last_off);
 			assert_non_null(strstr(msgs[i].payload, "\"action\":\"off\""));
+			assert_non_null(strstr(
+			    msgs[i].payload, "\"relay\":\"off\",\"said\":null,\"state\":\"off\""));
+			assert_int_equal(daemon_log_count(&f->daemon, "did not confirm the OFF"),
+					 0);
+			return;
+		}
+	fail_msg("no state at all");
+}
+
+/*
+ * A plug that does not answer the stop's OFF (the simulated room, which plays
+ * it, held with SIGSTOP) is waited for a few seconds, not for ever; the
+ * journal says it may still be on and what ends it, and the state says
+ * "pending".
+ */
+static void test_stop_does_not_wait_for_ever_for_a_silent_plug(void **state)
+{
+	struct fixture *f = *state;
+	char stat[128], availability[128];
+	const struct message *msgs;
+	size_t n;
+
+	snprintf(stat, sizeof(stat), "stat/%s/POWER", f->plug);
+	snprintf(availability, sizeof(availability), "%s/availability", f->base);
+	start_sim(f, "16", NULL, NULL);
+	start_daemon(f);
+	assert_non_null(client_wait(f->client, stat, "ON", 20000));
+	kill(f->sim, SIGSTOP);
+	kill(f->daemon.pid, SIGTERM);
+	assert_true(daemon_wait_exit(&f->daemon, 15000) >= 0);
+	kill(f->sim, SIGCONT);
+	assert_int_equal(
+	    daemon_log_count(&f->daemon,
+			     "heater.oil: the plug did not confirm the OFF within 3s of "
+			     "the stop and last said on, so it may still be on; the "
+			     "plug's own auto-off ends it at most "),
+	    1);
+	assert_non_null(client_wait(f->client, availability, "offline", 5000));
+	n = client_messages(f->client, &msgs);
+	for (size_t i = n; i-- > 0;)
+		if (strcmp(msgs[i].topic, f->state_topic) == 0) {
+			assert_non_null(strstr(msgs[i].payload, "\"state\":\"pending\""));
 			return;
 		}
 	fail_msg("no state at all");
@@ -255,6 +301,8 @@ int main(void)
 						heating_setup, heating_teardown),
 		cmocka_unit_test_setup_teardown(test_shutdown_off_stays_off, heating_setup,
 						heating_teardown),
+		cmocka_unit_test_setup_teardown(test_stop_does_not_wait_for_ever_for_a_silent_plug,
+						heating_setup, heating_teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_replayed_old_commands_are_ignored_but_not_cramps, heating_setup,
 		    heating_teardown),

@@ -577,10 +577,11 @@ static const struct section_spec sections[] = {
 			      "never leaves a heater on."),
 	NAMED_SECTION_UNTYPED(
 	    "reminder", config_reminder, reminders, n_reminders, .example = "foot_soak",
+	    .name_rule = CONFIG_REMINDER_NAME_RULE,
 	    .help =
 		"Reminders on the phone, through Home Assistant (the blueprint in "
 		"docs/blueprints/ turns <base>/event/reminder into notifications with buttons): "
-		"one [reminder.NAME] section each, NAME being 1 to 32 of a-z, 0-9 and _. Three "
+		"one [reminder.NAME] section each, NAME being " CONFIG_REMINDER_NAME_RULE ". Three "
 		"are known by name, and an empty section turns one on with its defaults: "
 		"foot_soak (a warm foot soak 30 min before the night window, with a 15-minute "
 		"timer), stretch (the calf stretch and ankle pumps, 15 min before the night) "

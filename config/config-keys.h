@@ -56,6 +56,10 @@ struct key_spec {
 	const char *help;        /* for the docs: what the key does, in a sentence or two */
 };
 
+/* A reminder's NAME (config-reminder.c checks it): it names an MQTT topic and the runs. */
+#define CONFIG_REMINDER_NAME_MAX  32
+#define CONFIG_REMINDER_NAME_RULE "1 to 32 of a-z, 0-9 and _"
+
 /*
  * Sections: plain ones ([mqtt]) and named ones ([sensor.NAME]), which may
  * repeat. A named section's items live in an array of struct config; each has
@@ -70,8 +74,10 @@ struct section_spec {
 	size_t name_offset, line_offset, type_offset;
 	const char *const *type_names; /* NULL: the section has no type */
 	const char *example;           /* named: the NAME the docs show */
-	const char *help;              /* for the docs: what the section is for */
-	const char *examples;          /* for the docs: more sections to copy, as INI text */
+	/* named: NAME's rule when stricter than config_name_is_valid(), for its error */
+	const char *name_rule;
+	const char *help;     /* for the docs: what the section is for */
+	const char *examples; /* for the docs: more sections to copy, as INI text */
 };
 
 #define NAMED_SECTION(kind_, item, array, count, types, ...)                                       \

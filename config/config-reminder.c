@@ -6,12 +6,12 @@
 #include <errno.h>
 #include <string.h>
 
+#include "config/config-keys.h"
 #include "control/reminder-defaults.h"
 
-#define SEC          1000000ULL
-#define KIND         "reminder"
-#define NAME_MAX_LEN 32
-#define N_OF(a)      (sizeof(a) / sizeof((a)[0]))
+#define SEC     1000000ULL
+#define KIND    "reminder"
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
 struct known {
 	const char *name;
@@ -113,7 +113,7 @@ static bool name_ok(const char *name)
 {
 	size_t n = strlen(name);
 
-	if (n == 0 || n > NAME_MAX_LEN)
+	if (n == 0 || n > CONFIG_REMINDER_NAME_MAX)
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if (!islower((unsigned char) name[i]) && !isdigit((unsigned char) name[i]) &&
@@ -149,9 +149,9 @@ static void say(struct parser *p, const struct config_reminder *r, const struct 
 	switch (pb->what) {
 	case REMINDER_PROBLEM_NAME:
 		parser_error(p, pb->line,
-			     "[reminder.%s]: a reminder's NAME is 1 to %d of a-z, 0-9 and _ (it "
-			     "names its MQTT topic and its runs)",
-			     r->name, NAME_MAX_LEN);
+			     "[reminder.%s]: a reminder's NAME is " CONFIG_REMINDER_NAME_RULE
+			     " (it names its MQTT topic and its runs)",
+			     r->name);
 		return;
 	case REMINDER_PROBLEM_NO_TIME:
 		parser_error(p, pb->line,

@@ -124,9 +124,9 @@ static void open_section(struct parser *p, const char *header, size_t len)
 	}
 	snprintf(name, sizeof(name), "%.*s", (int) (len - kind_len - 1), dot + 1);
 	if (len - kind_len - 1 >= sizeof(name) || !config_name_is_valid(name)) {
-		parser_error(p, line,
-			     "section name '%.*s' must be 1 to 64 letters, digits, '_' or '-'",
-			     (int) (len - kind_len - 1), dot + 1);
+		parser_error(
+		    p, line, "section name '%.*s' must be %s", (int) (len - kind_len - 1), dot + 1,
+		    spec->name_rule ? spec->name_rule : "1 to 64 letters, digits, '_' or '-'");
 		p->section = NULL;
 		return;
 	}

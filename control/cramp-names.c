@@ -2,6 +2,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <string.h>
+#include <strings.h>
 
 #include "control/cramp-defaults.h"
 #include "control/cramp-tracker.h"
@@ -36,7 +37,7 @@ static int lookup(const char *const *names, size_t n, const char *s)
 	if (!s)
 		return -EINVAL;
 	for (size_t i = 0; i < n; i++)
-		if (names[i] && strcmp(names[i], s) == 0)
+		if (names[i] && strcasecmp(names[i], s) == 0)
 			return (int) i;
 	return -EINVAL;
 }

@@ -90,11 +90,11 @@ enum cramp_advisory_kind {
 	_CRAMP_ADVISORY_KIND_MAX,
 };
 
-/* "left", "right", "unknown"; returns 0 and *ret, or -EINVAL. */
+/* "left", "right", "unknown", in any case ("LEFT"); returns 0 and *ret, or -EINVAL. */
 int cramp_leg_from_string(const char *s, enum cramp_leg *ret);
 const char *cramp_leg_to_string(enum cramp_leg leg);
 
-/* "calf", "foot", "thigh", "buttock"; returns 0 and *ret, or -EINVAL. */
+/* "calf", "foot", "thigh", "buttock", in any case; returns 0 and *ret, or -EINVAL. */
 int cramp_site_from_string(const char *s, enum cramp_site *ret);
 /* NULL for CRAMP_SITE_UNKNOWN. */
 const char *cramp_site_to_string(enum cramp_site site);

@@ -6,25 +6,16 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "config/config-escape.h"
 #include "control/clock-set.h"
+#include "control/cramp-tracker.h"
 #include "daemon/clock.h"
 
 #define PAYLOAD_MAX 2048
 #define LATE_S      60
 #define PAST_MAX_S  (30 * 86400)
 #define AHEAD_OK_S  300 /* two clocks that both keep time: no more apart than this */
-
-/* The entry of @list that @v names, whatever its case ("LEFT" is left); NULL if none. */
-static const char *one_of(const char *v, const char *const *list)
-{
-	for (; *list; list++)
-		if (strcasecmp(v, *list) == 0)
-			return *list;
-	return NULL;
-}
 
 /* Appends "; @what" (or @what) to @buf: what of a report was left aside, for the log. */
 static void set_aside(char *buf, size_t size, const char *what, const char *value)
@@ -115,8 +106,6 @@ int cramp_command_parse(const void *data, size_t len, int64_t now_s, struct cram
 			char *reason, size_t reason_size)
 {
 	assert(ret);
-	static const char *const legs[] = { "left", "right", "unknown", NULL };
-	static const char *const sites[] = { "calf", "foot", "thigh", "buttock", NULL };
 	static const char *const keys[] = { "leg", "site", "time", "note", "source", "pressed" };
 	struct cramp_command c = { .leg = "unknown", .source = "command" };
 	const char *leg = NULL, *site = NULL, *time = NULL, *note = NULL, *source = NULL,
@@ -176,17 +165,19 @@ int cramp_command_parse(const void *data, size_t len, int64_t now_s, struct cram
 	else if (time && c.time > now_s + AHEAD_OK_S)
 		c.ahead_s = c.time - now_s;
 	if (r == 0) {
-		const char *known;
+		enum cramp_leg l;
+		enum cramp_site st;
 
 		if (!time && pressed)
 			c.time = late_sending_time(pressed, now_s, &c.pressed_unused);
-		if (leg && (known = one_of(leg, legs)))
-			snprintf(c.leg, sizeof(c.leg), "%s", known);
+		/* In any case ("LEFT"), kept as the store and the report name it. */
+		if (leg && cramp_leg_from_string(leg, &l) == 0)
+			snprintf(c.leg, sizeof(c.leg), "%s", cramp_leg_to_string(l));
 		else if (leg)
 			set_aside(c.set_aside, sizeof(c.set_aside),
 				  "leg (not left, right or unknown)", leg);
-		if (site && (known = one_of(site, sites)))
-			snprintf(c.site, sizeof(c.site), "%s", known);
+		if (site && cramp_site_from_string(site, &st) == 0 && st != CRAMP_SITE_UNKNOWN)
+			snprintf(c.site, sizeof(c.site), "%s", cramp_site_to_string(st));
 		else if (site)
 			set_aside(c.set_aside, sizeof(c.set_aside),
 				  "site (not calf, foot, thigh or buttock)", site);

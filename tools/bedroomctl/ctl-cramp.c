@@ -90,8 +90,8 @@ int ctl_cmd_cramp(const char *config_path, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },      {},
 	};
 	const char *leg = NULL, *site = NULL, *at = NULL, *note = NULL, *error = NULL;
-	enum cramp_leg l;
-	enum cramp_site s;
+	enum cramp_leg l = CRAMP_LEG_UNKNOWN;
+	enum cramp_site s = CRAMP_SITE_UNKNOWN;
 	struct config *config = NULL;
 	bool dry_run = false;
 	char *topic = NULL, *availability_topic = NULL, *availability = NULL, *payload = NULL;
@@ -156,9 +156,10 @@ int ctl_cmd_cramp(const char *config_path, int argc, char **argv)
 		return r;
 	report_format_time(t, ctl_time_local_offset(t), when);
 	/* Fields not given are left out: the daemon's defaults apply. */
-	j = json_pack("{s:s}", "leg", leg ? leg : "unknown");
+	/* The names as the daemon keeps them: "left", whatever case was typed. */
+	j = json_pack("{s:s}", "leg", cramp_leg_to_string(l));
 	if (j && site)
-		json_object_set_new(j, "site", json_string(site));
+		json_object_set_new(j, "site", json_string(cramp_site_to_string(s)));
 	if (j)
 		json_object_set_new(j, "time", json_string(when));
 	if (j && note)

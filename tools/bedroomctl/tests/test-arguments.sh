@@ -56,6 +56,9 @@ yesterday=$(date -d yesterday +%Y-%m-%d)
 expect_exit 0 "$ctl" $c cramp --leg right --at "${yesterday}T23:05" --dry-run
 grep -q "\"leg\":\"right\",\"time\":\"${yesterday}T23:05:00+0[12]:00\"" "$tmp/out" ||
 	fail "--at ISO: $(cat "$tmp/out")"
+# Leg and site in any case, as the daemon takes them, sent as it keeps them.
+expect_exit 0 "$ctl" $c cramp --leg LEFT --site Calf --dry-run
+grep -q '{"leg":"left","site":"calf","time":' "$tmp/out" || fail "--leg LEFT: $(cat "$tmp/out")"
 
 # Refusals.
 expect_exit 64 "$ctl" $c cramp --leg middle

@@ -116,6 +116,11 @@ static int apply(const struct reminder_params *p, struct reminder_run *run, enum
 		reminder_push(p, run, d, REMINDER_SEND_TIMER, REMINDER_RECORD_STARTED);
 		break;
 	case REMINDER_ACTION_SNOOZE:
+		/* Ended by "started" without a timer, or skipped: as "done" already is. */
+		if (run->state == REMINDER_RUN_CLEARED) {
+			*ret_reason = "it is over already";
+			return REMINDER_ANSWER_UNCHANGED;
+		}
 		if (!waiting || run->snoozes >= p->snooze_max) {
 			*ret_reason =
 			    waiting ? "it was snoozed as often as allowed" : "nothing to snooze";

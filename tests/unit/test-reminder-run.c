@@ -189,6 +189,9 @@ static void test_started_without_timer(void **state)
 	assert_int_equal(d.out[0].actions[0], REMINDER_ACTION_DONE);
 	rig_answer(&p, &s, REMINDER_ACTION_STARTED, NULL, JAN15(21, 46), &d);
 	rig_out(&d.out[0], REMINDER_SEND_CLEARED, REMINDER_RECORD_STARTED, NULL);
+	/* Over, as after "done": a snooze changes nothing (a user trial: it was refused). */
+	assert_int_equal(rig_answer(&p, &s, REMINDER_ACTION_SNOOZE, NULL, JAN15(21, 47), &d),
+			 REMINDER_ANSWER_UNCHANGED);
 	/* Done later is still worth keeping; the phones have nothing to clear. */
 	assert_int_equal(rig_answer(&p, &s, REMINDER_ACTION_DONE, NULL, JAN15(21, 55), &d),
 			 REMINDER_ANSWER_APPLIED);

@@ -118,6 +118,9 @@ extern const size_t config_n_sections;
 /* The key @name of sections of kind @section, and its index in config_keys. */
 const struct key_spec *config_key_find(const char *section, const char *name, size_t *ret_index);
 
+/* The key of sections of kind @section that @name most likely misspells, or NULL. */
+const char *config_key_nearest(const char *section, const char *name);
+
 /* The section kind spelt by the @len bytes at @kind, or NULL. */
 const struct section_spec *config_section_find(const char *kind, size_t len);
 

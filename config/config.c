@@ -173,7 +173,11 @@ static int handle_key(void *user, const char *section, const char *name, const c
 		return 1; /* reported at the section's header */
 	k = config_key_find(p->section->kind, name, &idx);
 	if (!k) {
-		parser_error(p, p->reader.line, "unknown key '%s' in [%s]", name, section);
+		const char *meant = config_key_nearest(p->section->kind, name);
+
+		parser_error(p, p->reader.line, "unknown key '%s' in [%s]%s%s%s", name, section,
+			     meant ? " (did you mean '" : "", meant ? meant : "",
+			     meant ? "'?)" : "");
 		return 1;
 	}
 	set_line = section_set_lines(p);

@@ -121,6 +121,11 @@ static int apply(const struct reminder_params *p, struct reminder_run *run, enum
 			*ret_reason = "it is over already";
 			return REMINDER_ANSWER_UNCHANGED;
 		}
+		/* A double tap, or a button's press sent again: one snooze, not two. */
+		if (run->state == REMINDER_RUN_SNOOZED) {
+			*ret_reason = "it is snoozed already";
+			return REMINDER_ANSWER_UNCHANGED;
+		}
 		if (!waiting || run->snoozes >= p->snooze_max) {
 			*ret_reason =
 			    waiting ? "it was snoozed as often as allowed" : "nothing to snooze";

@@ -88,6 +88,10 @@ static void test_snooze_bounds(void **state)
 				 REMINDER_ANSWER_APPLIED);
 		rig_out(&d.out[0], REMINDER_SEND_NOTHING, REMINDER_RECORD_SNOOZED, SOAK_ID);
 		assert_int_equal(d.wakeup_s, t + 10 * MIN);
+		/* The same tap again (a double tap, a press sent twice): one snooze. */
+		assert_int_equal(rig_answer(&p, &s, REMINDER_ACTION_SNOOZE, NULL, t + 1, &d),
+				 REMINDER_ANSWER_UNCHANGED);
+		assert_int_equal(d.n_out, 0);
 		t += 10 * MIN;
 		rig_step(&p, &s, t, -1, &d, 1);
 		rig_out(&d.out[0], REMINDER_SEND_DUE, REMINDER_RECORD_NOTHING, SOAK_ID);

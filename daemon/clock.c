@@ -182,8 +182,12 @@ int clock_parse_iso8601(const char *text, int64_t *ret_unix_s)
 	time_t t;
 
 	assert(ret_unix_s);
-	/* Digits exactly where they belong: sscanf()'s %d would take signs and blanks. */
-	if (!has_shape(text, "9999-99-99T99:99"))
+	/*
+	 * Digits exactly where they belong: sscanf()'s %d would take signs and
+	 * blanks. RFC 3339's space for the T too: Home Assistant's {{ now() }},
+	 * Python's str(datetime) and SQLite write it so.
+	 */
+	if (!has_shape(text, "9999-99-99T99:99") && !has_shape(text, "9999-99-99 99:99"))
 		return -EINVAL;
 	y = digits_at(text, 4);
 	mo = digits_at(text + 5, 2);

@@ -60,9 +60,9 @@ static inline void clock_offset_cache_forget(struct clock_offset_cache *c)
 int clock_format_offset(int64_t unix_s, int offset_s, char *buf, size_t size);
 
 /*
- * Parses ISO-8601 "YYYY-MM-DDTHH:MM[:SS]" with an optional "Z" or "+HH:MM"
- * offset; without one it is local time. Returns 0 and the Unix time in
- * *ret_unix_s, or -EINVAL.
+ * Parses ISO-8601 "YYYY-MM-DDTHH:MM[:SS[.frac]]" (or with a space for the T,
+ * as RFC 3339 allows) with an optional "Z" or "+HH:MM" offset; without one it
+ * is local time. Returns 0 and the Unix time in *ret_unix_s, or -EINVAL.
  */
 int clock_parse_iso8601(const char *text, int64_t *ret_unix_s);
 

@@ -111,7 +111,11 @@ static void test_offsets_and_parsing(void **state)
 	assert_true(t == 1769825525);
 	assert_int_equal(clock_parse_iso8601("2026-07-31T04:22", &t), 0);
 	assert_true(t == 1785464520);
-	assert_int_equal(clock_parse_iso8601("2026-01-31 03:12", &t), -EINVAL);
+	/* RFC 3339's space for the T: Home Assistant's {{ now() }} in a user's automation. */
+	assert_int_equal(clock_parse_iso8601("2026-01-31 03:12:05.123456+01:00", &t), 0);
+	assert_true(t == 1769825525);
+	assert_int_equal(clock_parse_iso8601("2026-01-31  03:12", &t), -EINVAL);
+	assert_int_equal(clock_parse_iso8601("2026-01-31_03:12", &t), -EINVAL);
 	assert_int_equal(clock_parse_iso8601("2026-13-01T00:00", &t), -EINVAL);
 	assert_int_equal(clock_parse_iso8601("2026-01-31T03:12+0100", &t), -EINVAL);
 	assert_int_equal(clock_parse_iso8601("yesterday", &t), -EINVAL);

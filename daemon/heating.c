@@ -635,7 +635,11 @@ void heating_off(struct heating *h)
 	(void) sd_event_source_set_enabled(h->wake.timer, SD_EVENT_OFF);
 }
 
-/* Stage @s was told OFF by heating_off() and its plug, online, has not said so yet. */
+/*
+ * Stage @s was told OFF by heating_off() and its plug, online, has not said so
+ * yet. One that has said no relay state on this connection is not waited for:
+ * nothing says it is there to answer.
+ */
 static bool off_unconfirmed(const struct stage *s)
 {
 	struct heater_status st;
@@ -643,7 +647,8 @@ static bool off_unconfirmed(const struct stage *s)
 	if (!s->heater || s->handed_over)
 		return false;
 	heater_get_status(s->heater, &st);
-	return st.desired == HEATER_RELAY_OFF && st.state == HEATER_STATE_PENDING;
+	return st.desired == HEATER_RELAY_OFF && st.state == HEATER_STATE_PENDING &&
+	       st.confirmed != HEATER_RELAY_UNKNOWN;
 }
 
 bool heating_off_unconfirmed(const struct heating *h)

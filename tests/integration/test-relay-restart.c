@@ -147,9 +147,11 @@ static void test_restart_holds_min_off(void **state)
 	heat(f);
 	client_clear(f->client);
 	assert_int_equal(kill(f->daemon.pid, SIGTERM), 0);
-	assert_true(daemon_wait_exit(&f->daemon, 10000) >= 0);
+	/* The stop waits a little for the plug to confirm its OFF. */
 	plug_receives(f, "OFF", 5000);
 	off_ms = now_ms();
+	assert_true(daemon_wait_exit(&f->daemon, 10000) >= 0);
+	assert_int_equal(daemon_log_count(&f->daemon, "did not confirm the OFF"), 0);
 	assert_int_equal(
 	    store_count_rows(f->db_path, "relays", "heater = 'plug' AND last_off > last_on"), 1);
 

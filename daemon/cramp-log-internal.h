@@ -126,3 +126,6 @@ int cramp_log_copy_cramp(struct store_cramp *dst, const struct store_cramp *src)
 int cramp_log_amend(struct cramp_log *l, const struct cramp_tracker_result *dup,
 		    const char *confirmed, const char *leg, const char *site, const char *note,
 		    int64_t time_s, const char *source, uint64_t now_usec);
+
+/* cramp-log-lost.c: an error line naming cramp @c, which the store never took. */
+void cramp_log_say_lost(const struct store_cramp *c);

@@ -256,6 +256,8 @@ struct cramp_log *cramp_log_free(struct cramp_log *l)
 		log_error("cramp log: %zu cramp%s could not be written to the store and %s lost",
 			  l->n_memory, l->n_memory == 1 ? "" : "s",
 			  l->n_memory == 1 ? "is" : "are");
+	for (size_t i = 0; i < l->n_memory; i++)
+		cramp_log_say_lost(&l->memory[i]);
 	store_cramps_free(l->memory, l->n_memory);
 	cramp_confirm_clear(&l->suspects);
 	cramp_tracker_free(l->tracker);

@@ -264,6 +264,35 @@ static void set_undelivered(const char *db, const char *note)
  * as many journal lines, on the disk that was already full), and marked once
  * space returns.
  */
+/*
+ * A stop while the disk is still full loses the cramps held in memory (they
+ * reached the broker, not the store): the journal names each, with the
+ * command that enters it again, not only their count (a user trial).
+ */
+static void test_a_stop_on_a_full_disk_names_each_lost_cramp(void **state)
+{
+	struct fixture *f = *state;
+	struct rig *r = &f->rig;
+
+	mount_small(f);
+	assert_int_equal(rig_room(r, 15.0), 0);
+	assert_int_equal(rig_start(r), 0);
+	(void) fill(f->filler);
+	report(r, "first", 3);
+	report(r, "it's the second", 2);
+	assert_int_equal(rig_wait_log_after(r, "keeping cramps in memory", 0, 10000), 0);
+	assert_int_equal(kill(r->daemon.pid, SIGTERM), 0);
+	assert_true(daemon_wait_exit(&r->daemon, 15000) >= 0);
+	assert_int_equal(
+	    rig_log_count(r, "2 cramps could not be written to the store and are lost"), 1);
+	assert_int_equal(rig_log_count(r, "cramp log: lost: the cramp at "), 2);
+	assert_int_equal(rig_log_count(r, ", which the broker had; to log it again once the store "
+					  "works: bedroomctl cramp --at '"),
+			 2);
+	assert_int_equal(rig_log_count(r, "' --leg 'right' --note 'first'\n"), 1);
+	assert_int_equal(rig_log_count(r, "' --leg 'right' --note 'it'\\''s the second'\n"), 1);
+}
+
 static void test_a_delivery_the_full_store_cannot_mark_is_not_repeated(void **state)
 {
 	struct fixture *f = *state;
@@ -392,6 +421,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_store_on_a_full_filesystem, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_stop_on_a_full_disk_names_each_lost_cramp,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_a_delivery_the_full_store_cannot_mark_is_not_repeated, setup, teardown),
 		cmocka_unit_test_setup_teardown(

@@ -224,7 +224,10 @@ void report_night_reminders(const struct report *r, const struct report_night *n
 			break;
 		used += (size_t) snprintf(buf + used, size - used, "%s%s %s", used ? ", " : "",
 					  a->reminder, a->outcome);
-		if (a->snoozes && strcmp(a->outcome, "snoozed") != 0 && used < size)
+		/* How often, for a run still snoozed too ("tea snoozed 3 times"). */
+		if (a->snoozes > 1 && strcmp(a->outcome, "snoozed") == 0 && used < size)
+			used += (size_t) snprintf(buf + used, size - used, " %u times", a->snoozes);
+		else if (a->snoozes && strcmp(a->outcome, "snoozed") != 0 && used < size)
 			used +=
 			    (size_t) snprintf(buf + used, size - used, " (snoozed %u)", a->snoozes);
 	}

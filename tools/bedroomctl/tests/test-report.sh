@@ -236,7 +236,7 @@ grep -qx '  foot_soak     2 nights: sent 2, started 0, done 1, snoozed 2, skippe
 	"$tmp/runs.txt" &&
 	grep -qx '  stretch       1 night : sent 1, started 1, done 0, snoozed 0, skipped 1, ignored 0' \
 		"$tmp/runs.txt" || fail "the reminders' counts are not of runs: $(cat "$tmp/runs.txt")"
-grep -qx '    reminders: foot_soak snoozed' "$tmp/runs.txt" &&
+grep -qx '    reminders: foot_soak snoozed 2 times' "$tmp/runs.txt" &&
 	grep -qx '    reminders: foot_soak done (snoozed 2), stretch started' "$tmp/runs.txt" ||
 	fail "a night's reminders: $(cat "$tmp/runs.txt")"
 "$ctl" report --store "$tmp/runs.db" --until 2026-04-05 --days 3 --format csv |

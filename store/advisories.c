@@ -83,3 +83,9 @@ void store_advisories_free(struct store_advisory *a, size_t n)
 	}
 	free(a);
 }
+
+int store_advisories_salvage(struct store *from, struct store *to)
+{
+	return sql_salvage_rows(from, to, "advisories",
+				"id, kind, time, tz_offset_s, message, count");
+}

@@ -30,3 +30,11 @@ int store_advisories_read_range(struct store *s, int64_t since, int64_t until,
 				struct store_advisory **ret);
 
 void store_advisories_free(struct store_advisory *a, size_t n);
+
+/*
+ * Copies the advisories of @from, a damaged store file (opened with
+ * store_open_read_only()), into @to as far as @from reads, but none that @to
+ * holds already (by its id). One transaction of @to. Returns how many were
+ * copied, or a negative errno (none was copied).
+ */
+int store_advisories_salvage(struct store *from, struct store *to);

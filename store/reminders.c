@@ -323,3 +323,12 @@ void store_reminder_records_free(struct store_reminder_record *r, size_t n)
 	}
 	free(r);
 }
+
+int store_reminder_records_salvage(struct store *from, struct store *to)
+{
+	/* Before the reminders, the answers were kept apart (reminder_answers): not copied. */
+	if (from->schema < STORE_SCHEMA_REMINDERS)
+		return 0;
+	return sql_salvage_rows(from, to, "reminder_log",
+				"run_id, reminder, record, time, tz_offset_s, slot");
+}

@@ -85,3 +85,12 @@ int store_reminder_answered(struct store *s, const char *reminder, bool done_onl
 int store_reminder_records_read_range(struct store *s, int64_t since, int64_t until,
 				      struct store_reminder_record **ret);
 void store_reminder_records_free(struct store_reminder_record *r, size_t n);
+
+/*
+ * Copies the reminder records of @from, a damaged store file (opened with
+ * store_open_read_only()), into @to as far as @from reads, in the order they
+ * were stored; none from a file older than the reminders. One transaction of
+ * @to: call it once for a @to. Returns how many were copied, or a negative
+ * errno (none was copied).
+ */
+int store_reminder_records_salvage(struct store *from, struct store *to);

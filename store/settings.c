@@ -84,44 +84,5 @@ int store_setting_delete(struct store *s, const char *key)
 
 int store_settings_salvage(struct store *from, struct store *to)
 {
-	sqlite3_stmt *st, *ins;
-	int copied = 0, rc, r;
-
-	assert(from && to);
-	rc = sqlite3_prepare_v2(from->db, "SELECT key, value, changed_at FROM settings;", -1, &st,
-				NULL);
-	if (rc != SQLITE_OK)
-		return errno_from_sqlite(rc);
-	rc = sqlite3_prepare_v2(to->db,
-				"INSERT INTO settings (key, value, changed_at) VALUES (?, ?, ?) "
-				"ON CONFLICT(key) DO NOTHING;",
-				-1, &ins, NULL);
-	if (rc != SQLITE_OK) {
-		sqlite3_finalize(st);
-		return errno_from_sqlite(rc);
-	}
-	r = sql_exec(to, "BEGIN IMMEDIATE;");
-	/* As far as @from reads: a damaged page ends it, with what came before it kept. */
-	while (r >= 0 && sqlite3_step(st) == SQLITE_ROW) {
-		if (sqlite3_column_type(st, 0) != SQLITE_TEXT ||
-		    sqlite3_column_type(st, 1) == SQLITE_NULL)
-			continue;
-		sqlite3_bind_text(ins, 1, (const char *) sqlite3_column_text(st, 0), -1,
-				  SQLITE_TRANSIENT);
-		sqlite3_bind_text(ins, 2, (const char *) sqlite3_column_text(st, 1), -1,
-				  SQLITE_TRANSIENT);
-		sqlite3_bind_int64(ins, 3, sqlite3_column_int64(st, 2));
-		rc = sqlite3_step(ins);
-		r = errno_from_sqlite(rc);
-		if (r >= 0 && sqlite3_changes(to->db) > 0)
-			copied++;
-		sqlite3_reset(ins);
-	}
-	sqlite3_finalize(st);
-	sqlite3_finalize(ins);
-	if (r >= 0)
-		r = sql_exec(to, "COMMIT;");
-	if (r < 0)
-		(void) store_rollback(to);
-	return r < 0 ? r : copied;
+	return sql_salvage_rows(from, to, "settings", "key, value, changed_at");
 }

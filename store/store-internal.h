@@ -95,3 +95,15 @@ int sql_array_reserve(void **array, size_t n, size_t size);
  */
 int sql_read_rows(sqlite3_stmt *st, int (*row)(sqlite3_stmt *st, void *item), size_t size,
 		  void **array, size_t *n);
+
+/*
+ * Copies the columns @columns (a list of names) of @table from @from, a
+ * damaged file opened read-only, into the same table of @to: as far as @from
+ * reads, from the first row on, then from the last back to where the damage
+ * stopped it (what lies between is lost), in the order they were stored (by
+ * rowid: seq's order); a row @to refuses (one it holds already by a unique
+ * column, a value the damage garbled) is left. One transaction of @to.
+ * Returns how many rows were copied, or the -errno of @to (none was copied)
+ * or of a read that could not begin.
+ */
+int sql_salvage_rows(struct store *from, struct store *to, const char *table, const char *columns);

@@ -37,7 +37,7 @@ struct store_guard {
 	sd_event_source *retry_timer;
 	sd_event_source *check_timer;
 	uint64_t checked_usec; /* CLOCK_MONOTONIC of the last check; 0: none yet */
-	/* A damaged file moved aside whose cramps wait to be copied to the next store, or NULL. */
+	/* A damaged file moved aside whose records wait to be copied to the next store, or NULL. */
 	char *unsalvaged;
 };
 
@@ -162,64 +162,104 @@ static void wal_files(const char *path, bool had[2], bool remove)
 	}
 }
 
+/* What salvage() copied: a count each, or the -errno that stopped it. */
+struct salvaged {
+	int cramps, undelivered, advisories, records, settings;
+	bool complete;
+};
+
+/*
+ * Copies the tables beside the cramps (settings, advisories, reminder
+ * records) from @from to g->store, into @n; what fails is said, not retried.
+ */
+static void salvage_others(struct store_guard *g, struct store *from, struct salvaged *n)
+{
+	n->settings = store_settings_salvage(from, g->store);
+	n->advisories = store_advisories_salvage(from, g->store);
+	n->records = store_reminder_records_salvage(from, g->store);
+	if (n->settings < 0)
+		log_warning("store: cannot copy the settings from '%s' (%s), ignoring",
+			    g->unsalvaged, store_strerror(n->settings));
+	if (n->advisories < 0)
+		log_warning("store: cannot copy the advisories from '%s' (%s), ignoring",
+			    g->unsalvaged, store_strerror(n->advisories));
+	if (n->records < 0)
+		log_warning("store: cannot copy the reminder records from '%s' (%s), ignoring",
+			    g->unsalvaged, store_strerror(n->records));
+}
+
+static const char *plural(int n)
+{
+	return n == 1 ? "" : "s";
+}
+
 /*
  * Copies what the damaged file g->unsalvaged (moved aside) still reads into
- * the store just opened: the cramps the broker does not have yet (the cramp
- * log sends them from there, with their ids: a repeat is dropped by it) and
- * the settings (the floor and mode kept from Home Assistant, what heating
- * learned). Says how it went in the journal and, in @msg, for the notice.
+ * the store just opened: every cramp, delivered or not as it was (the cramp
+ * log sends those the broker does not have yet from there, with their ids: a
+ * repeat is dropped by it), so the history and its counts go on; then the
+ * settings (the floor and mode kept from Home Assistant, what heating
+ * learned), the advisories and the reminder records. Says how it went in the
+ * journal and, in @msg, for the notice.
  */
 static void salvage(struct store_guard *g, char *msg, size_t size)
 {
 	struct store *from = NULL;
-	bool complete = false, had[2] = { false, false };
-	int cramps = 0, settings = 0, r;
+	bool had[2] = { false, false };
+	struct salvaged n = { 0 };
+	int r;
 
 	msg[0] = '\0';
 	wal_files(g->unsalvaged, had, false);
 	r = store_open_read_only(g->unsalvaged, &from);
 	if (r >= 0) {
-		cramps = store_cramps_salvage(from, g->store, &complete);
-		settings = store_settings_salvage(from, g->store);
+		n.cramps = store_cramps_salvage(from, g->store, &n.undelivered, &n.complete);
+		/* Only once the cramps are in: the records have no id to drop a second copy by. */
+		if (n.cramps >= 0)
+			salvage_others(g, from, &n);
 	}
 	from = store_close(from);
 	wal_files(g->unsalvaged, had, true); /* the kept file as it was moved aside */
 	if (r < 0) {
-		log_error("store: nothing can be read back from '%s' (%s): the cramps in it that "
-			  "the broker did not have yet are lost",
+		log_error("store: nothing can be read back from '%s' (%s): its cramps are not in "
+			  "the new store, and those the broker did not have yet are lost",
 			  g->unsalvaged, store_strerror(r));
 		snprintf(msg, size,
-			 " Nothing could be read back from it: cramps not sent yet are lost.");
-	} else if (cramps < 0) {
+			 " Nothing could be read back from it: its cramps are not counted in the "
+			 "new one, and those not sent yet are lost.");
+	} else if (n.cramps < 0) {
 		/* The new store cannot take them: they stay in the kept file, tried at the next. */
-		log_error("store: cannot copy the cramps not sent yet from '%s' to the new store "
-			  "(%s); trying again when it is opened again",
-			  g->unsalvaged, store_strerror(cramps));
-		snprintf(msg, size,
-			 " Its cramps not sent yet could not be copied to the new one (%s).",
-			 store_strerror(cramps));
+		log_error("store: cannot copy the cramps from '%s' to the new store (%s); trying "
+			  "again when it is opened again",
+			  g->unsalvaged, store_strerror(n.cramps));
+		snprintf(msg, size, " Its cramps could not be copied to the new one (%s).",
+			 store_strerror(n.cramps));
 		return;
 	} else {
-		if (settings < 0)
-			log_warning("store: cannot copy the settings from '%s' (%s), ignoring",
-				    g->unsalvaged, store_strerror(settings));
-		log_info("store: salvaged %d cramp%s the broker did not have yet and %d "
-			 "setting%s from '%s'%s",
-			 cramps, cramps == 1 ? "" : "s", settings < 0 ? 0 : settings,
-			 settings == 1 ? "" : "s", g->unsalvaged,
-			 complete ? "" : "; a damaged part of it could not be read");
-		if (cramps > 0)
-			snprintf(msg, size,
-				 " The %d cramp%s the broker did not have yet %s copied to the new "
-				 "one and sent.",
-				 cramps, cramps == 1 ? "" : "s", cramps == 1 ? "was" : "were");
-		if (!complete) {
-			size_t n = strlen(msg);
+		int advisories = n.advisories < 0 ? 0 : n.advisories,
+		    records = n.records < 0 ? 0 : n.records,
+		    settings = n.settings < 0 ? 0 : n.settings;
 
-			snprintf(
-			    msg + n, size - n,
-			    " A damaged part could not be read: cramps not sent yet from there "
-			    "are lost.");
+		log_info("store: salvaged %d cramp%s (%d the broker did not have yet), %d "
+			 "advisor%s, %d reminder record%s and %d setting%s from '%s'%s",
+			 n.cramps, plural(n.cramps), n.undelivered, advisories,
+			 advisories == 1 ? "y" : "ies", records, plural(records), settings,
+			 plural(settings), g->unsalvaged,
+			 n.complete ? "" : "; a damaged part of it could not be read");
+		if (n.cramps > 0 && n.undelivered > 0)
+			snprintf(msg, size,
+				 " Its %d cramp%s %s copied to the new one; the %d the broker did "
+				 "not have yet %s sent.",
+				 n.cramps, plural(n.cramps), n.cramps == 1 ? "was" : "were",
+				 n.undelivered, n.undelivered == 1 ? "is" : "are");
+		else if (n.cramps > 0)
+			snprintf(msg, size, " Its %d cramp%s %s copied to the new one.", n.cramps,
+				 plural(n.cramps), n.cramps == 1 ? "was" : "were");
+		if (!n.complete) {
+			size_t len = strlen(msg);
+
+			snprintf(msg + len, size - len,
+				 " A damaged part could not be read: the cramps there are lost.");
 		}
 	}
 	free(g->unsalvaged);
@@ -247,9 +287,8 @@ static void try_open(struct store_guard *g, bool corrupt)
 			salvage(g, salvaged, sizeof(salvaged));
 			snprintf(msg, sizeof(msg),
 				 "The cramp log store in %s was damaged: it is kept as %s and a "
-				 "new one was started.%s Cramps the broker had are not counted in "
-				 "the new one. To go back to a backup, see \"The store\" in "
-				 "bedroomd's README.",
+				 "new one was started.%s To go back to a backup, see \"The store\" "
+				 "in bedroomd's README.",
 				 g->dir, kept, salvaged);
 			(void) alerts_notify(g->alerts, "store_replaced", "store", msg,
 					     clock_realtime_usec());

@@ -248,9 +248,9 @@ void store_cramps_free(struct store_cramp *c, size_t n)
 }
 
 /*
- * Reads the undelivered cramps of @from in the order @order, as far as the
- * file reads, onto *@list / *@n. Returns 0, or the -errno that stopped the
- * read: the rows before it stay.
+ * Reads the cramps of @from in the order @order, as far as the file reads,
+ * onto *@list / *@n. Returns 0, or the -errno that stopped the read: the rows
+ * before it stay.
  */
 static int salvage_read(struct store *from, const char *order, struct store_cramp **list, size_t *n)
 {
@@ -260,8 +260,7 @@ static int salvage_read(struct store *from, const char *order, struct store_cram
 
 	/* NOT INDEXED: the table's own pages, in the order of seq, whatever became of an index. */
 	snprintf(sql, sizeof(sql),
-		 "SELECT " CRAMP_COLUMNS "%s FROM cramps NOT INDEXED WHERE delivered = 0 "
-		 "ORDER BY seq %s;",
+		 "SELECT " CRAMP_COLUMNS "%s FROM cramps NOT INDEXED ORDER BY seq %s;",
 		 last_columns(from), order);
 	rc = sqlite3_prepare_v2(from->db, sql, -1, &st, NULL);
 	if (rc != SQLITE_OK)
@@ -272,13 +271,14 @@ static int salvage_read(struct store *from, const char *order, struct store_cram
 	return r;
 }
 
-int store_cramps_salvage(struct store *from, struct store *to, bool *ret_complete)
+int store_cramps_salvage(struct store *from, struct store *to, int *ret_undelivered,
+			 bool *ret_complete)
 {
 	struct store_cramp *list = NULL;
 	size_t n = 0, forward;
-	int copied = 0, r, e;
+	int copied = 0, undelivered = 0, r, e;
 
-	assert(from && to && ret_complete);
+	assert(from && to && ret_undelivered && ret_complete);
 	/*
 	 * From the oldest on; when a damaged page stops that, from the newest back
 	 * to it. (One read twice, when what stopped the first was not a page, is
@@ -288,7 +288,6 @@ int store_cramps_salvage(struct store *from, struct store *to, bool *ret_complet
 	forward = n;
 	if (e < 0 && e != -ENOMEM)
 		(void) salvage_read(from, "DESC", &list, &n);
-	*ret_complete = e == 0;
 	r = n > 0 ? sql_exec(to, "BEGIN IMMEDIATE;") : 0;
 	for (size_t i = 0; r >= 0 && i < n; i++) {
 		/* Those read backwards after the others, oldest first: the order they were stored.
@@ -296,9 +295,10 @@ int store_cramps_salvage(struct store *from, struct store *to, bool *ret_complet
 		size_t k = i < forward ? i : n - 1 - (i - forward);
 
 		r = store_cramp_add(to, &list[k]);
-		if (r == 0)
+		if (r == 0) {
 			copied++;
-		else if (r == -EEXIST || r == -EINVAL)
+			undelivered += !list[k].delivered;
+		} else if (r == -EEXIST || r == -EINVAL)
 			r = 0; /* @to has it already; or a row the damage garbled, left */
 	}
 	if (r >= 0 && n > 0)
@@ -306,5 +306,9 @@ int store_cramps_salvage(struct store *from, struct store *to, bool *ret_complet
 	if (r < 0 && n > 0)
 		(void) store_rollback(to);
 	store_cramps_free(list, n);
-	return r < 0 ? r : copied;
+	if (r < 0)
+		return r;
+	*ret_undelivered = undelivered;
+	*ret_complete = e == 0;
+	return copied;
 }

@@ -82,12 +82,15 @@ int store_cramps_read_range(struct store *s, int64_t since, int64_t until,
 			    struct store_cramp **ret);
 
 /*
- * Copies the undelivered cramps of @from, a damaged store file (opened with
+ * Copies the cramps of @from, a damaged store file (opened with
  * store_open_read_only()), into @to, as far as @from reads: each with its id
- * and everything it holds, undelivered, in the order they were stored; one
- * @to holds already (by its id) is left as it is there. One transaction of
- * @to. Returns how many were copied, with *@ret_complete false when a part of
- * @from could not be read (what it held is lost); or a negative errno when @to
- * could not take them (none was copied).
+ * and everything it holds, delivered or not as it was there (the broker is
+ * not sent again what it has), in the order they were stored; one @to holds
+ * already (by its id), or one the damage garbled, is left. One transaction of
+ * @to. Returns how many were copied, with *@ret_undelivered how many of them
+ * the broker does not have yet, and *@ret_complete false when a part of @from
+ * could not be read (what it held is lost); or a negative errno when @to could
+ * not take them (none was copied; the outputs are left as they were).
  */
-int store_cramps_salvage(struct store *from, struct store *to, bool *ret_complete);
+int store_cramps_salvage(struct store *from, struct store *to, int *ret_undelivered,
+			 bool *ret_complete);

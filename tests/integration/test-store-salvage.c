@@ -1,11 +1,13 @@
 /*
  * A damaged store holds cramps the broker does not have yet (it was away all
- * night): moving the file aside must not take them with it. The real
+ * night), and the history before them: moving the file aside must take
+ * neither with it (the report and the 7-day count read the history). The real
  * bedroomd, a real mosquitto and a real SQLite file: a store with an
  * undelivered cramp and a page of another table overwritten (the room
  * temperatures': the file opens, and the check 30 s after the start finds the
  * damage) is replaced while the broker is away; the cramp is copied to the
- * new store and reaches the broker once it is back.
+ * new store and reaches the broker once it is back, and the delivered cramp,
+ * the advisory and the reminder record before it are copied too.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -25,9 +27,56 @@
 #include "store/store.h"
 #include "tests/integration/cramp-log-fixture.h"
 
-#define SEED_ID "seed-cramp-1"
+#define SEED_ID    "seed-cramp-1"
+#define HISTORY_ID "seed-cramp-0"
 
-/* A store as bedroomd leaves it after a night without the broker: one cramp not delivered. */
+/*
+ * The history before that night: a cramp the broker has, an advisory and a
+ * reminder record.
+ */
+static void seed_history(struct store *s, int64_t now)
+{
+	char id[] = HISTORY_ID, leg[] = "right", source[] = "button", kind[] = "cramp_frequency",
+	     message[] = "seeded advisory", run[] = "soak-run-1", reminder[] = "soak",
+	     record[] = "done";
+	struct store_cramp c = {
+		.id = id,
+		.time = now - 2 * 86400,
+		.recorded = now - 2 * 86400,
+		.leg = leg,
+		.source = source,
+		.room_c = NAN,
+		.min_room_c = NAN,
+		.in_bed = -1,
+		.heater_on = -1,
+		.heater_duty_1h = NAN,
+		.soak_done = -1,
+		.count_7d = 1,
+		.delivered = true,
+	};
+	struct store_advisory a = {
+		.kind = kind,
+		.time = now - 2 * 86400,
+		.message = message,
+		.count = 1,
+	};
+	struct store_reminder_record r = {
+		.run_id = run,
+		.reminder = reminder,
+		.record = record,
+		.time = now - 86400,
+		.slot = now - 86400,
+	};
+
+	assert_int_equal(store_cramp_add(s, &c), 0);
+	assert_int_equal(store_advisory_add(s, "seed-advisory-1", &a), 0);
+	assert_int_equal(store_reminder_commit(s, NULL, &r, 1, NULL, 0), 0);
+}
+
+/*
+ * A store as bedroomd leaves it after a night without the broker: one cramp
+ * not delivered, after the history.
+ */
 static void seed(struct fixture *f)
 {
 	char id[] = SEED_ID, leg[] = "left", site[] = "calf", source[] = "button",
@@ -54,6 +103,7 @@ static void seed(struct fixture *f)
 	struct store *s;
 
 	assert_int_equal(store_open(f->daemon.state_dir, &s), 0);
+	seed_history(s, now);
 	assert_int_equal(store_cramp_add(s, &c), 0);
 	assert_int_equal(store_settings_set_many(s, settings, 2), 0);
 	store_close(s);
@@ -114,7 +164,10 @@ static void test_undelivered_cramp_of_a_damaged_store_reaches_the_broker(void **
 	assert_non_null(strstr(m->payload, "\"note\":\"kept across the damage\""));
 	assert_non_null(strstr(m->payload, "\"leg\":\"left\""));
 	wait_rows(f, "id = '" SEED_ID "' AND delivered = 1", 1);
-	assert_int_equal(daemon_wait_log(&f->daemon, "salvaged 1 cramp the broker did not", 1000),
+	assert_int_equal(daemon_wait_log(&f->daemon,
+					 "salvaged 2 cramps (1 the broker did not have yet), 1 "
+					 "advisory, 1 reminder record and 2 settings",
+					 1000),
 			 0);
 	snprintf(pattern, sizeof(pattern), "%s/bedroomd.db.corrupt-*[0-9]", f->daemon.state_dir);
 	assert_int_equal(glob(pattern, 0, NULL, &g), 0);
@@ -125,15 +178,28 @@ static void test_undelivered_cramp_of_a_damaged_store_reaches_the_broker(void **
 				       "site = 'calf' AND note = 'kept across the damage' AND "
 				       "in_bed = 1 AND room_c = 17.25"),
 			 1);
+	/* The history too: the delivered cramp as delivered (not sent again), and the rest. */
+	assert_int_equal(count_rows(f, "id = '" HISTORY_ID "' AND delivered = 1 AND leg = 'right'"),
+			 1);
+	assert_int_equal(store_count_rows(f->db, "advisories",
+					  "id = 'seed-advisory-1' AND message = 'seeded advisory'"),
+			 1);
+	assert_int_equal(
+	    store_count_rows(f->db, "reminder_log", "run_id = 'soak-run-1' AND record = 'done'"),
+	    1);
 
 	/* The notice says the cramp was kept, not that earlier cramps are gone. */
 	snprintf(pattern, sizeof(pattern), "%s/event/alert", f->base);
 	m = client_wait(f->client, pattern, "~\"kind\":\"store_replaced\"", 5000);
 	if (m)
-		assert_non_null(strstr(m->payload, "copied to the new one and sent"));
+		assert_non_null(strstr(m->payload, "2 cramps were copied to the new one; the 1 the "
+						   "broker did not have yet is sent"));
 }
 
-/* The broker is there all along: the cramp goes out at once, and once more after the copy. */
+/*
+ * The broker is there all along: the cramp goes out at once, and is kept as
+ * delivered in the new store (its history is not lost with the damaged file).
+ */
 static void test_salvage_with_the_broker_up_sends_and_keeps_it(void **state)
 {
 	struct fixture *f = *state;
@@ -148,8 +214,12 @@ static void test_salvage_with_the_broker_up_sends_and_keeps_it(void **state)
 	snprintf(pattern, sizeof(pattern), "%s/event/alert", f->base);
 	m = client_wait(f->client, pattern, "~\"kind\":\"store_replaced\"", 5000);
 	assert_non_null(m);
-	/* Delivered before the damage was found: nothing waits, nothing is copied. */
-	assert_int_equal(daemon_wait_log(&f->daemon, "salvaged 0 cramps", 1000), 0);
+	/* Delivered before the damage was found: copied as delivered, nothing waits. */
+	assert_int_equal(count_rows(f, "id = '" SEED_ID "' AND delivered = 1"), 1);
+	assert_int_equal(count_rows(f, "id = '" HISTORY_ID "' AND delivered = 1"), 1);
+	assert_int_equal(
+	    daemon_wait_log(&f->daemon, "salvaged 2 cramps (0 the broker did not have yet)", 1000),
+	    0);
 	client_publish(f->client, f->command_topic, "{\"leg\":\"right\",\"note\":null}", false);
 	assert_non_null(client_wait(f->client, f->event_topic, "~\"leg\":\"right\"", 10000));
 	wait_rows(f, "leg = 'right' AND delivered = 1", 1);

@@ -403,6 +403,74 @@ static void test_cramp_amend(void **state)
 	store_close(s);
 }
 
+/*
+ * A damaged file's salvage copies all it reads: every cramp as it was (the
+ * delivered one stays delivered: the broker is not sent it again), the
+ * advisories, the reminder records and the settings; a second salvage into
+ * the same store adds nothing.
+ */
+static void test_salvage_copies_the_history(void **state)
+{
+	char kind[] = "cramp_frequency", message[] = "seeded";
+	struct store_advisory adv = { .kind = kind, .time = 1000, .message = message, .count = 3 };
+	struct store_reminder_record *records = NULL;
+	struct store_cramp c, *cramps = NULL;
+	struct store *s = NULL, *from = NULL;
+	char a[300], b[300], path[400];
+	int undelivered = -1, n;
+	bool complete = false;
+
+	snprintf(a, sizeof(a), "%s/a", (char *) *state);
+	snprintf(b, sizeof(b), "%s/b", (char *) *state);
+	snprintf(path, sizeof(path), "%s/" STORE_FILE_NAME, a);
+	assert_int_equal(store_open(a, &s), 0);
+	c = store_fixture_cramp("sent", 1000, "left");
+	assert_int_equal(store_cramp_add(s, &c), 0);
+	assert_int_equal(store_cramp_mark_delivered(s, "sent"), 0);
+	c = store_fixture_cramp("waiting", 2000, "right");
+	assert_int_equal(store_cramp_add(s, &c), 0);
+	assert_int_equal(store_advisory_add(s, "adv-1", &adv), 0);
+	assert_int_equal(store_fixture_record(s, "run-1", "soak", "sent", 1100, 0), 0);
+	assert_int_equal(store_fixture_record(s, "run-1", "soak", "done", 1200, 0), 0);
+	assert_int_equal(store_setting_set(s, "floor", "19.5"), 0);
+	s = store_close(s);
+
+	assert_int_equal(store_open_read_only(path, &from), 0);
+	assert_int_equal(store_open(b, &s), 0);
+	assert_int_equal(store_cramps_salvage(from, s, &undelivered, &complete), 2);
+	assert_int_equal(undelivered, 1);
+	assert_true(complete);
+	assert_int_equal(store_advisories_salvage(from, s), 1);
+	assert_int_equal(store_reminder_records_salvage(from, s), 2);
+	assert_int_equal(store_settings_salvage(from, s), 1);
+	/* What the new store holds already is left: by its id, its key. */
+	assert_int_equal(store_cramps_salvage(from, s, &undelivered, &complete), 0);
+	assert_int_equal(undelivered, 0);
+	assert_int_equal(store_advisories_salvage(from, s), 0);
+	assert_int_equal(store_settings_salvage(from, s), 0);
+	from = store_close(from);
+
+	n = store_cramps_read(s, false, 0, 10, &cramps);
+	assert_int_equal(n, 2);
+	assert_string_equal(cramps[0].id, "sent");
+	assert_true(cramps[0].delivered);
+	assert_string_equal(cramps[1].id, "waiting");
+	assert_false(cramps[1].delivered);
+	assert_string_equal(cramps[1].leg, "right");
+	store_cramps_free(cramps, (size_t) n);
+	/* Only the one the broker does not have is sent. */
+	n = store_cramps_read(s, true, 0, 10, &cramps);
+	assert_int_equal(n, 1);
+	assert_string_equal(cramps[0].id, "waiting");
+	store_cramps_free(cramps, (size_t) n);
+	n = store_reminder_records_read_range(s, 0, 10000, &records);
+	assert_int_equal(n, 2);
+	assert_string_equal(records[0].record, "sent");
+	assert_string_equal(records[1].record, "done");
+	store_reminder_records_free(records, (size_t) n);
+	store_close(s);
+}
+
 /* Each relay's last on and off, apart per heater, kept across a reopen. */
 static void test_relays_survive_reopen(void **state)
 {
@@ -460,6 +528,7 @@ int main(void)
 		STORE_TEST(test_cramp_amend),
 		STORE_TEST(test_cramp_retime),
 		STORE_TEST(test_relays_survive_reopen),
+		STORE_TEST(test_salvage_copies_the_history),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -170,8 +170,13 @@ static void store_failed(struct cramp_log *l, int error)
 		 "The cramp log cannot be written (%s). Cramps are kept in memory and sent to the "
 		 "broker until it can.",
 		 store_strerror(error));
-	log_error("cramp log: cannot write the store: %s; keeping cramps in memory",
-		  store_strerror(error));
+	/* Where: a full disk is found by its path (no store: store_strerror() says so). */
+	if (l->store)
+		log_error("cramp log: cannot write the store '%s': %s; keeping cramps in memory",
+			  store_path(l->store), store_strerror(error));
+	else
+		log_error("cramp log: cannot write the store: %s; keeping cramps in memory",
+			  store_strerror(error));
 	(void) alerts_raise(l->alerts, ALERT_STORE_FAILED, "store", msg, clock_realtime_usec());
 }
 

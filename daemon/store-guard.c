@@ -266,10 +266,38 @@ static void salvage(struct store_guard *g, char *msg, size_t size)
 	g->unsalvaged = NULL;
 }
 
+/*
+ * The state directory's lock, when the start could not take it (read-only, or
+ * not there yet): taken before the store is, or a second bedroomd started
+ * meanwhile would be let in (a user trial). 0, or -EBUSY when another process
+ * holds it (*ret_holder its PID, 0 if unknown); a directory that cannot be
+ * locked (read-only still) is left to the open to say why.
+ */
+static int take_lock(struct store_guard *g, long *ret_holder)
+{
+	int fd;
+
+	*ret_holder = 0;
+	if (g->lock_fd >= 0)
+		return 0;
+	fd = store_dir_lock(g->dir, ret_holder);
+	if (fd == -EBUSY)
+		return fd;
+	if (fd >= 0) {
+		g->lock_fd = fd;
+		log_info("store: the state directory %s is locked for this bedroomd now", g->dir);
+	}
+	return 0;
+}
+
 /* Opens the store; @corrupt: the file is known damaged, moved aside first. */
 static void try_open(struct store_guard *g, bool corrupt)
 {
-	int r = corrupt ? -EBADMSG : store_open(g->dir, &g->store);
+	long holder = 0;
+	int r = corrupt ? -EBADMSG : take_lock(g, &holder);
+
+	if (r == 0)
+		r = store_open(g->dir, &g->store);
 
 	if (r == -EBADMSG) {
 		char kept[300], salvaged[300], msg[1000];
@@ -317,7 +345,17 @@ static void try_open(struct store_guard *g, bool corrupt)
 			g->cb->changed(g->store, g->userdata);
 		return;
 	}
-	if (r == -EPROTONOSUPPORT) {
+	if (r == -EBUSY) {
+		char pid[32] = "", what[160];
+
+		if (holder > 0)
+			snprintf(pid, sizeof(pid), " (PID %ld)", holder);
+		log_error("store: another bedroomd%s holds the state directory %s: not opening "
+			  "its store (two would write one store); trying again every minute",
+			  pid, g->dir);
+		snprintf(what, sizeof(what), "is held by another bedroomd%s", pid);
+		raise_failed(g, what);
+	} else if (r == -EPROTONOSUPPORT) {
 		log_error("store in '%s' was written by a newer bedroomd (schema newer than %d); "
 			  "leaving it alone",
 			  g->dir, store_schema_version_current());

@@ -511,6 +511,30 @@ static void test_a_missing_state_dir_is_made(void **state)
 	snprintf(dir, sizeof(dir), "%s/no-parent/made", f->daemon.dir);
 	start_with_state_dir(f, dir, "cannot make the state directory");
 	assert_int_not_equal(stat(dir, &st), 0);
+
+	/*
+	 * Made later: the store's retry (every minute) takes the directory's lock
+	 * with the store, so a second bedroomd on it is refused, as at a start (a
+	 * user trial: it was let in, and both wrote the store).
+	 */
+	snprintf(db, sizeof(db), "%s/no-parent", f->daemon.dir);
+	assert_int_equal(mkdir(db, 0700), 0);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	assert_int_equal(daemon_wait_log(&f->daemon, "is locked for this bedroomd now", 75000), 0);
+	snprintf(db, sizeof(db), "%s/bedroomd.db", dir);
+	for (long long end = now_ms() + 5000; stat(db, &st) != 0;) {
+		assert_true(now_ms() < end);
+		usleep(50 * 1000);
+	}
+	{
+		const char *args[] = { "--config", f->daemon.config_path, NULL };
+		char want[64], *out = NULL;
+
+		assert_int_equal(run_bedroomd(args, &out), 78);
+		snprintf(want, sizeof(want), "another bedroomd (PID %d)", (int) f->daemon.pid);
+		assert_non_null(strstr(out, want));
+		free(out);
+	}
 }
 
 int main(void)

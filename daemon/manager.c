@@ -98,8 +98,13 @@ static void prune(struct manager *m, struct store *store)
 	if (!store || m->config->cramps.retention_usec == 0)
 		return;
 	r = store_prune(store, now - (int64_t) (m->config->cramps.retention_usec / 1000000));
+	/* "Bad message" said nothing of damage (a user trial): the store's own words. */
 	if (r < 0)
-		log_warning_errno(r, "cannot delete old entries from the store, ignoring");
+		log_warning("store: cannot delete old entries from '%s' (%s), ignoring%s",
+			    store_path(store), store_strerror(r),
+			    r == -EBADMSG ? "; it is checked for damage 30 s after it opens, and "
+					    "replaced if it is"
+					  : "");
 	else if (r > 0 && !m->prune_held_said) {
 		char at[40];
 

@@ -222,7 +222,8 @@ static void test_salvage_with_the_broker_up_sends_and_keeps_it(void **state)
 	    0);
 	client_publish(f->client, f->command_topic, "{\"leg\":\"right\",\"note\":null}", false);
 	assert_non_null(client_wait(f->client, f->event_topic, "~\"leg\":\"right\"", 10000));
-	wait_rows(f, "leg = 'right' AND delivered = 1", 1);
+	/* The new one, beside the salvaged history's right-leg cramp. */
+	wait_rows(f, "leg = 'right' AND id != '" HISTORY_ID "' AND delivered = 1", 1);
 }
 
 int main(void)

@@ -175,7 +175,7 @@ static void check_auto_off(struct parser *p, const struct section_spec *spec, si
 	parser_error(p, LINE(spec, i, "auto_off") ?: LINE(spec, i, "confirm_timeout") ?: h->line,
 		     "[heater.%s]: 'auto_off' (%s) must be 0 (none) or at least %s: ON is re-sent "
 		     "every half of it, which must leave the plug 'confirm_timeout' (%s) to answer "
-		     "and come at most every %s (a bare number means seconds)",
+		     "and come at most every %s",
 		     h->name, value, least, confirm, every);
 }
 

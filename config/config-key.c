@@ -169,6 +169,11 @@ int config_key_set(const struct key_spec *k, void *base, const char *value, char
 	case KEY_DURATION:
 		r = config_parse_duration_usec(value, (unsigned long long) k->min,
 					       (unsigned long long) k->max, &usec);
+		if (r == -EDOM) {
+			key_error(ret_msg, "'%s' needs a unit: 10min, 30s, 1h, not '%s'", k->name,
+				  value);
+			return -EINVAL;
+		}
 		if (r < 0) {
 			char min[32], max[32];
 

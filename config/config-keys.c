@@ -469,8 +469,8 @@ const struct key_spec config_keys[] = {
 	       HELP("Dead-man: every ON carries the plug's own auto-off (Tasmota PulseTime, Shelly "
 		    "toggle_after, zigbee2mqtt on_time) and is re-sent before it runs out, so a "
 		    "dead Pi leaves no heater on. 0: none (not recommended); else at least 1min "
-		    "and twice confirm_timeout (a bare number is seconds). A generic plug takes "
-		    "none: set its own auto-off in its firmware.")),
+		    "and twice confirm_timeout. A generic plug takes none: set its own auto-off in "
+		    "its firmware.")),
 	HEATER("confirm_timeout", KEY_DURATION, confirm_timeout_usec, 2 * SEC, 5 * MIN, 0,
 	       DEFAULT(HEATER_DEFAULT_CONFIRM_TIMEOUT_USEC),
 	       HELP("The plug must confirm a command within this, or it is re-sent and then "

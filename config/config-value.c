@@ -89,6 +89,9 @@ int config_parse_duration_usec(const char *text, unsigned long long min_usec,
 		return -EINVAL;
 	while (*end == ' ')
 		end++;
+	/* A bare number: minutes to a person who read "10 min", once seconds here. 0 is 0. */
+	if (*end == '\0' && v != 0)
+		return -EDOM;
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
 		double usec;
 

@@ -13,7 +13,10 @@ int config_parse_bool(const char *text, bool *ret);
 int config_parse_int(const char *text, long min, long max, long *ret);
 int config_parse_double(const char *text, double min, double max, double *ret);
 
-/* Durations with an optional unit: "90", "90s", "5min", "2h", "250ms". Returns microseconds. */
+/*
+ * Durations with a unit: "90s", "5min", "2h", "250ms"; 0 alone needs none.
+ * Returns microseconds; -EDOM for a number without a unit other than 0.
+ */
 int config_parse_duration_usec(const char *text, unsigned long long min_usec,
 			       unsigned long long max_usec, unsigned long long *ret);
 

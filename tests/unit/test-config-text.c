@@ -174,17 +174,18 @@ static char *refuse_text(const char *text)
 /*
  * auto_off: 0, or long enough that its keep-alive (every half of it) leaves
  * the plug its confirm_timeout and does not flood it. "auto_off = 10" meant
- * as minutes is 10 s, and said so.
+ * as minutes needs its unit, as every duration does.
  */
 static void test_auto_off_minimum(void **state)
 {
 	static const struct {
 		const char *text, *error;
 	} bad[] = {
-		{ OIL "auto_off = 10\n",
+		{ OIL "auto_off = 10\n", ":4: 'auto_off' needs a unit: 10min, 30s, 1h, not '10'" },
+		{ OIL "auto_off = 10s\n",
 		  ":4: [heater.oil]: 'auto_off' (10s) must be 0 (none) or at least 1min: ON is "
 		  "re-sent every half of it, which must leave the plug 'confirm_timeout' (15s) to "
-		  "answer and come at most every 30s (a bare number means seconds)" },
+		  "answer and come at most every 30s" },
 		{ OIL "auto_off = 1ms\n", ":4: [heater.oil]: 'auto_off' (1ms) must be 0 (none) or "
 					  "at least 1min" },
 		{ OIL "auto_off = 59s\n", ":4: [heater.oil]: 'auto_off' (59s) must be 0" },

@@ -351,8 +351,13 @@ static void test_value_parsers(void **state)
 	assert_true(d == 18.5);
 	assert_int_equal(config_parse_double("nan", 16, 24, &d), -EINVAL);
 	assert_int_equal(config_parse_double("24.01", 16, 24, &d), -ERANGE);
-	assert_int_equal(config_parse_duration_usec("90", 0, UINT64_MAX, &usec), 0);
+	assert_int_equal(config_parse_duration_usec("90s", 0, UINT64_MAX, &usec), 0);
 	assert_true(usec == 90000000ULL);
+	/* A bare number is no duration ("snooze = 10" meant as minutes); 0 is 0 in any unit. */
+	assert_int_equal(config_parse_duration_usec("10", 0, UINT64_MAX, &usec), -EDOM);
+	assert_int_equal(config_parse_duration_usec("0.5", 0, UINT64_MAX, &usec), -EDOM);
+	assert_int_equal(config_parse_duration_usec("0", 0, UINT64_MAX, &usec), 0);
+	assert_true(usec == 0);
 	assert_int_equal(config_parse_duration_usec("5min", 0, UINT64_MAX, &usec), 0);
 	assert_true(usec == 300000000ULL);
 	assert_int_equal(config_parse_duration_usec("250ms", 0, UINT64_MAX, &usec), 0);

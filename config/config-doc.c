@@ -27,6 +27,7 @@ static void format_default(const struct key_spec *k, char *buf, size_t size)
 	}
 	switch (k->type) {
 	case KEY_STRING:
+	case KEY_WORD:
 	case KEY_NAME:
 	case KEY_TOPIC:
 	case KEY_PATH:
@@ -239,6 +240,9 @@ static void man_tag(FILE *f, const struct key_spec *k)
 	switch (k->type) {
 	case KEY_STRING:
 		fputs("\\fItext\\fR", f);
+		break;
+	case KEY_WORD:
+		fputs("\\fItext\\fR (no blanks)", f);
 		break;
 	case KEY_NAME:
 		fputs("\\fIname\\fR (1 to 64 letters, digits, _ or \\-)", f);

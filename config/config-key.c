@@ -113,8 +113,14 @@ int config_key_set(const struct key_spec *k, void *base, const char *value, char
 
 	switch (k->type) {
 	case KEY_STRING:
+	case KEY_WORD:
 		if (*value == '\0') {
 			key_error(ret_msg, "'%s' must not be empty", k->name);
+			return -EINVAL;
+		}
+		if (k->type == KEY_WORD && strpbrk(value, " \t")) {
+			key_error(ret_msg, "'%s' must be one word, without blanks, not '%s'",
+				  k->name, value);
 			return -EINVAL;
 		}
 		return set_string(field, value);
@@ -263,6 +269,7 @@ void config_key_dump(const struct key_spec *k, const void *base, FILE *f)
 	assert(k);
 	switch (k->type) {
 	case KEY_STRING:
+	case KEY_WORD:
 	case KEY_NAME:
 	case KEY_TOPIC:
 	case KEY_PATH:
@@ -341,6 +348,7 @@ int config_key_set_default(const struct key_spec *k, void *base)
 	}
 	switch (k->type) {
 	case KEY_STRING:
+	case KEY_WORD:
 	case KEY_NAME:
 	case KEY_TOPIC:
 	case KEY_PATH:
@@ -381,6 +389,7 @@ bool config_key_equal(const struct key_spec *k, const void *a, const void *b)
 	assert(k);
 	switch (k->type) {
 	case KEY_STRING:
+	case KEY_WORD:
 	case KEY_NAME:
 	case KEY_TOPIC:
 	case KEY_PATH:
@@ -432,6 +441,7 @@ bool config_key_is_string(const struct key_spec *k)
 	assert(k);
 	switch (k->type) {
 	case KEY_STRING:
+	case KEY_WORD:
 	case KEY_NAME:
 	case KEY_TOPIC:
 	case KEY_PATH:

@@ -141,7 +141,7 @@ const struct key_spec config_keys[] = {
 		   DEFAULT(CONFIG_LOG_LEVEL_INFO),
 		   HELP("error, warning, info or debug. The journal of a quiet night is a few "
 			"lines at info.")),
-	KEY("mqtt", "host", KEY_STRING, mqtt.host, 0, 0, DEFAULT_TEXT("localhost"),
+	KEY("mqtt", "host", KEY_WORD, mqtt.host, 0, 0, DEFAULT_TEXT("localhost"),
 	    HELP("The broker. bedroomd reconnects by itself (1 s to 60 s apart) when it goes "
 		 "away. An IP address, or a name in /etc/hosts, is safest: a name only DNS "
 		 "knows is looked up before each connection attempt, in a child process "
@@ -338,7 +338,7 @@ const struct key_spec config_keys[] = {
 			 "or BME280 (dtoverlay=i2c-sensor,bme280). hwmon: /sys/class/hwmon. "
 			 "mqtt: a thermometer already on the broker (zigbee2mqtt, ESPHome, "
 			 "Tasmota, Shelly).")),
-	SENSOR("device", KEY_STRING, device, 0, 0, W1, EXAMPLE("28-0316a2795eff"),
+	SENSOR("device", KEY_WORD, device, 0, 0, W1, EXAMPLE("28-0316a2795eff"),
 	       HELP("The sensor's id (ls /sys/bus/w1/devices); unset: the only 28-* there is.")),
 	SENSOR("name", KEY_STRING, sysfs_name, 0, 0, IIO | HWMON, EXAMPLE("dht11"),
 	       HELP("The device's `name` attribute (dht11, bmp280, ...); or path.")),

@@ -14,6 +14,7 @@
 
 enum key_type {
 	KEY_STRING,
+	KEY_WORD, /* text that never holds a blank (a host name): ' # ...' is no comment here */
 	KEY_NAME,
 	KEY_TOPIC,
 	KEY_PATH, /* absolute path */

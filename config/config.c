@@ -189,8 +189,8 @@ static int handle_key(void *user, const char *section, const char *name, const c
 	set_line[idx] = p->reader.line;
 	/*
 	 * Text is where a comment after a value surprises: "Water ; then bed" loses
-	 * its end, "10.0.0.2 # the NAS" keeps the comment. Other values fail their
-	 * check, or the ';' comment is harmless.
+	 * its end, "Bedroom # upstairs" keeps the comment. Other values (a host, a
+	 * KEY_WORD, among them) fail their check, or the ';' comment is harmless.
 	 */
 	if (k->type == KEY_STRING && p->line_semicolon)
 		parser_warning(p, p->reader.line,

@@ -79,16 +79,18 @@ static void test_section_equal(void **state)
  */
 static void test_inline_comments_in_text_are_said(void **state)
 {
-	struct config *c = load_text("[mqtt]\nhost = 10.0.0.2 # the NAS\nport = 1883 ; default\n"
+	struct config *c = load_text("[homeassistant]\ndevice_name = Bedroom # upstairs\n"
+				     "[mqtt]\nport = 1883 ; default\n"
 				     "[reminder.magnesium]\nat = 22:00 ; bedtime\n"
 				     "message = Take pill #2 ; then bed\n");
 
-	assert_string_equal(c->mqtt.host, "10.0.0.2 # the NAS");
+	assert_string_equal(c->homeassistant.device_name, "Bedroom # upstairs");
 	assert_int_equal(c->mqtt.port, 1883);
 	assert_non_null(c->warnings);
-	assert_non_null(strstr(c->warnings, ":2: 'host': ' # ...' is part of the value, not a "
-					    "comment (a comment goes on a line of its own)\n"));
-	assert_non_null(strstr(c->warnings, ":6: 'message': what follows ' ;' is a comment, not "
+	assert_non_null(strstr(c->warnings,
+			       ":2: 'device_name': ' # ...' is part of the value, "
+			       "not a comment (a comment goes on a line of its own)\n"));
+	assert_non_null(strstr(c->warnings, ":7: 'message': what follows ' ;' is a comment, not "
 					    "part of the value\n"));
 	assert_null(strstr(c->warnings, "'port'"));
 	assert_null(strstr(c->warnings, "'at'"));

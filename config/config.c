@@ -15,6 +15,7 @@
 
 #include "config/config-defaults.h"
 #include "config/config-parser.h"
+#include "config/config-reminder.h"
 #include "config/config-value.h"
 
 static void *section_base(struct parser *p)
@@ -453,7 +454,9 @@ static void dump_keys(const char *kind, int type, const void *base, FILE *f)
 	for (size_t i = 0; i < config_n_keys; i++) {
 		const struct key_spec *k = &config_keys[i];
 
-		if (strcmp(k->section, kind) == 0 && (!k->types || (k->types & (1u << type))))
+		if (strcmp(k->section, kind) != 0 || (k->types && !(k->types & (1u << type))))
+			continue;
+		if (!config_reminder_dump_builtin(k, base, f))
 			config_key_dump(k, base, f);
 	}
 }

@@ -503,8 +503,8 @@ const struct key_spec config_keys[] = {
 		      "once if it is at most this late, else recorded as missed; never a burst of "
 		      "old reminders.")),
 	REMINDER("title", KEY_STRING, title, 0, 0,
-		 DEFAULT_DOC("the built-in title of foot_soak, stretch and morning; \"Reminder\" "
-			     "for any other"),
+		 DEFAULT_DOC("the built-in title of foot_soak, stretch and morning; its NAME for "
+			     "any other"),
 		 EXAMPLE("Warm foot soak"), HELP("The notification's title.")),
 	REMINDER("message", KEY_STRING, message, 0, 0,
 		 DEFAULT_DOC("the built-in wording of foot_soak, stretch and morning; any other "

@@ -81,7 +81,9 @@ void reminder_params_init(struct reminder_params *p, const char *name, int night
 			  .at_s = 21 * HOUR_S + 30 * MINUTE_S,
 			  .night_start_s = night_start_s,
 			  .days = REMINDER_DAYS_ALL },
-		.title = "Reminder",
+		/* Not one "Reminder" for each: Home Assistant's entities take their names from it.
+		 */
+		.title = name ? name : "Reminder",
 		.time_up_message = "Time's up.",
 		.snooze_s = REMINDER_DEFAULT_SNOOZE_S,
 		.snooze_max = REMINDER_DEFAULT_SNOOZE_MAX,

@@ -104,7 +104,7 @@ struct reminder_params {
 	const char *id_prefix; /* the node id, up to REMINDER_ID_PREFIX_MAX; NULL: none */
 	enum reminder_kind kind;
 	struct reminder_when when;   /* 21:30 every day (foot_soak: 30 min before the night) */
-	const char *title;           /* "Reminder" (foot_soak, stretch, morning: their own) */
+	const char *title;           /* its name (foot_soak, stretch, morning: their own) */
 	const char *message;         /* required but for the three known names */
 	const char *time_up_message; /* with a timer: what the time_up says */
 	int64_t timer_s;             /* started to time_up; 0: none (foot_soak: 15 min) */

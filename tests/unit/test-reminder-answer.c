@@ -296,7 +296,7 @@ static void test_defaults_and_checks(void **state)
 	p.message = "Magnesium with a glass of water.";
 	assert_int_equal(reminder_params_check(&p, &reason), 0);
 	assert_null(reason);
-	assert_string_equal(p.title, "Reminder");
+	assert_string_equal(p.title, "magnesium"); /* its name: not one "Reminder" for each */
 	p.name = "Foot Soak";
 	assert_int_equal(reminder_params_check(&p, NULL), -EINVAL);
 	p.name = "magnesium";

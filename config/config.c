@@ -449,12 +449,24 @@ struct config *config_free(struct config *c)
 	return NULL;
 }
 
+/*
+ * A key that applies to some roles only: 'leg', a cramp button's (config-check.c
+ * refuses it on another input). Left out of the dump there, so that a dump loads.
+ */
+static bool applies_to_role(const char *kind, const struct key_spec *k, const void *base)
+{
+	if (strcmp(kind, "input") != 0 || strcmp(k->name, "leg") != 0)
+		return true;
+	return ((const struct config_input *) base)->role == CONFIG_INPUT_ROLE_CRAMP_BUTTON;
+}
+
 static void dump_keys(const char *kind, int type, const void *base, FILE *f)
 {
 	for (size_t i = 0; i < config_n_keys; i++) {
 		const struct key_spec *k = &config_keys[i];
 
-		if (strcmp(k->section, kind) != 0 || (k->types && !(k->types & (1u << type))))
+		if (strcmp(k->section, kind) != 0 || (k->types && !(k->types & (1u << type))) ||
+		    !applies_to_role(kind, k, base))
 			continue;
 		if (!config_reminder_dump_builtin(k, base, f))
 			config_key_dump(k, base, f);

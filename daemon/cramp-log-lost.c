@@ -36,6 +36,13 @@ void cramp_log_say_lost(const struct store_cramp *c)
 
 	if (clock_format_offset(c->time, c->tz_offset_s, when, sizeof(when)) < 0)
 		snprintf(when, sizeof(when), "@%lld", (long long) c->time);
+	/* One guessed from movement and never confirmed: not to be entered as reported. */
+	if (c->suspected) {
+		log_error("cramp log: lost: the suspected cramp (from movement, not confirmed) at "
+			  "%s (id %s)",
+			  when, c->id);
+		return;
+	}
 	add_option(again, sizeof(again), "at", when);
 	if (c->leg && strcmp(c->leg, "unknown") != 0)
 		add_option(again, sizeof(again), "leg", c->leg);
@@ -43,8 +50,10 @@ void cramp_log_say_lost(const struct store_cramp *c)
 		add_option(again, sizeof(again), "site", c->site);
 	if (c->note)
 		add_option(again, sizeof(again), "note", c->note);
-	log_error("cramp log: lost: the %scramp at %s (id %s)%s; to log it again once the store "
+	log_error("cramp log: lost: the cramp at %s (id %s)%s; to log it again once the store "
 		  "works: %s",
-		  c->suspected ? "suspected " : "", when, c->id,
-		  c->delivered ? ", which the broker had" : "", again);
+		  when, c->id,
+		  c->delivered ? ", which the broker had (logged again, it comes with a new id)"
+			       : "",
+		  again);
 }

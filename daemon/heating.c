@@ -636,9 +636,10 @@ void heating_off(struct heating *h)
 }
 
 /*
- * Stage @s was told OFF by heating_off() and its plug, online, has not said so
- * yet. One that has said no relay state on this connection is not waited for:
- * nothing says it is there to answer.
+ * Stage @s was told OFF by heating_off() and its plug, not offline, last said
+ * ON on this connection: pending, or unconfirmed (a plug held after trips, or
+ * one that never took an earlier OFF) alike. One that said nothing yet is not
+ * waited for: nothing says it is there to answer.
  */
 static bool off_unconfirmed(const struct stage *s)
 {
@@ -647,8 +648,8 @@ static bool off_unconfirmed(const struct stage *s)
 	if (!s->heater || s->handed_over)
 		return false;
 	heater_get_status(s->heater, &st);
-	return st.desired == HEATER_RELAY_OFF && st.state == HEATER_STATE_PENDING &&
-	       st.confirmed != HEATER_RELAY_UNKNOWN;
+	return st.desired == HEATER_RELAY_OFF && st.confirmed == HEATER_RELAY_ON &&
+	       st.availability != HEATER_AVAILABILITY_OFFLINE;
 }
 
 bool heating_off_unconfirmed(const struct heating *h)

@@ -102,8 +102,8 @@ static void prune(struct manager *m, struct store *store)
 	if (r < 0)
 		log_warning("store: cannot delete old entries from '%s' (%s), ignoring%s",
 			    store_path(store), store_strerror(r),
-			    r == -EBADMSG ? "; it is checked for damage 30 s after it opens, and "
-					    "replaced if it is"
+			    r == -EBADMSG ? "; the next check for damage (30 s after an open, "
+					    "daily, or when a write fails) replaces it if it is"
 					  : "");
 	else if (r > 0 && !m->prune_held_said) {
 		char at[40];

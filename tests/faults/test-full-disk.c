@@ -286,8 +286,9 @@ static void test_a_stop_on_a_full_disk_names_each_lost_cramp(void **state)
 	assert_int_equal(
 	    rig_log_count(r, "2 cramps could not be written to the store and are lost"), 1);
 	assert_int_equal(rig_log_count(r, "cramp log: lost: the cramp at "), 2);
-	assert_int_equal(rig_log_count(r, ", which the broker had; to log it again once the store "
-					  "works: bedroomctl cramp --at '"),
+	assert_int_equal(rig_log_count(r, ", which the broker had (logged again, it comes with a "
+					  "new id); to log it again once the store works: "
+					  "bedroomctl cramp --at '"),
 			 2);
 	assert_int_equal(rig_log_count(r, "' --leg 'right' --note 'first'\n"), 1);
 	assert_int_equal(rig_log_count(r, "' --leg 'right' --note 'it'\\''s the second'\n"), 1);

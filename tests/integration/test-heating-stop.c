@@ -207,6 +207,8 @@ static void test_stop_does_not_wait_for_ever_for_a_silent_plug(void **state)
 	start_sim(f, "16", NULL, NULL);
 	start_daemon(f);
 	assert_non_null(client_wait(f->client, stat, "ON", 20000));
+	/* The daemon has taken the ON (its state says so) before the plug goes silent. */
+	assert_non_null(client_wait(f->client, f->state_topic, "~\"relay\":\"on\"", 10000));
 	kill(f->sim, SIGSTOP);
 	kill(f->daemon.pid, SIGTERM);
 	assert_true(daemon_wait_exit(&f->daemon, 15000) >= 0);

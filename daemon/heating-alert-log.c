@@ -307,10 +307,21 @@ void heating_say_left_on(const struct stage *s)
 
 void heating_say_off_unconfirmed_at_stop(const struct stage *s, const char *waited)
 {
+	struct heater_status st;
 	char ends[160];
 
 	/* heating_off_unconfirmed() waits only for plugs that last said ON. */
 	what_ends_it(s, ends, sizeof(ends));
+	heater_get_status(s->heater, &st);
+	if (st.availability == HEATER_AVAILABILITY_OFFLINE || !waited) {
+		log_warning("%s: %s before the plug confirmed the OFF of the stop, and it last "
+			    "said on, so it may still be on%s",
+			    s->source,
+			    waited ? "the plug said it went offline"
+				   : "the broker connection was lost",
+			    ends);
+		return;
+	}
 	log_warning("%s: the plug did not confirm the OFF within %s of the stop and last said "
 		    "on, so it may still be on%s",
 		    s->source, waited, ends);

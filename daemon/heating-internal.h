@@ -49,6 +49,7 @@ struct stage {
 	bool taken_over;  /* a reload's changed heater, with the plug of one before it */
 	bool new_plug;    /* a reload's heater of an old name on another plug: no relay memory */
 	bool plug_held;   /* min_off from a plug a reload let go held it (heating-relays.c) */
+	bool off_awaited; /* heating_off() waits for its plug's OFF; until it comes or is said */
 	/* What the store says the relay was last told (heating-relays.c); unknown: not read. */
 	bool kept_known, kept_on;
 	/* What it was last told, and when (wall clock); not kept yet while keep_pending. */
@@ -162,6 +163,8 @@ struct heating {
 	struct event_deadline wake; /* the next decision or plug re-send due */
 	bool connected;
 	bool off; /* heating_off(): no more decisions, whatever arrives */
+	bool
+	    off_unconfirmed_said; /* heating_say_off_unconfirmed(): once, at the wait or the loss */
 };
 
 /*
@@ -341,7 +344,10 @@ void heating_stale_alert_due(struct heating *h, uint64_t now_usec);
  * or told OFF while its plug said offline. What ends it, said at the stop.
  */
 void heating_say_left_on(const struct stage *s);
-/* Stage @s, told OFF by heating_off(), its plug silent for @waited ("3s"): a warning. */
+/*
+ * Stage @s, told OFF by heating_off(), its plug silent for @waited ("3s"), or
+ * (@waited NULL) until the connection was lost: a warning.
+ */
 void heating_say_off_unconfirmed_at_stop(const struct stage *s, const char *waited);
 /* A reload to another connection: each heater on, that @h's heating_off() switches off, said. */
 void heating_say_leaving_broker(const struct heating *h, const char *new_broker);

@@ -248,6 +248,9 @@ static void set_connected(struct heating *h, bool connected)
 {
 	uint64_t now = clock_monotonic_usec();
 
+	/* Lost while a stop waits for the OFFs: the plugs that did not confirm will not now. */
+	if (!connected && h->connected)
+		heating_say_off_unconfirmed(h, NULL);
 	h->connected = connected;
 	heating_outdoor_connection(h, connected);
 	for (unsigned i = 0; i < h->n_stages; i++) {
@@ -598,6 +601,23 @@ int heating_start(struct heating *h, struct mqtt *mqtt, struct store *store)
 	return 0;
 }
 
+/*
+ * Stage @s was told OFF by heating_off() and its plug, not offline, last said
+ * ON on this connection: pending, or unconfirmed (a plug held after trips, or
+ * one that never took an earlier OFF) alike. One that said nothing yet is not
+ * waited for: nothing says it is there to answer.
+ */
+static bool off_unconfirmed(const struct stage *s)
+{
+	struct heater_status st;
+
+	if (!s->heater || s->handed_over)
+		return false;
+	heater_get_status(s->heater, &st);
+	return st.desired == HEATER_RELAY_OFF && st.confirmed == HEATER_RELAY_ON &&
+	       st.availability != HEATER_AVAILABILITY_OFFLINE;
+}
+
 void heating_off(struct heating *h)
 {
 	uint64_t now = clock_monotonic_usec();
@@ -629,27 +649,11 @@ void heating_off(struct heating *h)
 		/* OFF goes out even to a plug that says it is offline: it may still hear. */
 		heater_set(h->stages[i].heater, false, now, &hd);
 		(void) carry_out(&h->stages[i], &hd, NULL);
+		h->stages[i].off_awaited = off_unconfirmed(&h->stages[i]);
 		heating_say_left_on(&h->stages[i]); /* before it keeps OFF as told */
 		heating_relays_keep(&h->stages[i], now, clock_realtime_usec(), true);
 	}
 	(void) sd_event_source_set_enabled(h->wake.timer, SD_EVENT_OFF);
-}
-
-/*
- * Stage @s was told OFF by heating_off() and its plug, not offline, last said
- * ON on this connection: pending, or unconfirmed (a plug held after trips, or
- * one that never took an earlier OFF) alike. One that said nothing yet is not
- * waited for: nothing says it is there to answer.
- */
-static bool off_unconfirmed(const struct stage *s)
-{
-	struct heater_status st;
-
-	if (!s->heater || s->handed_over)
-		return false;
-	heater_get_status(s->heater, &st);
-	return st.desired == HEATER_RELAY_OFF && st.confirmed == HEATER_RELAY_ON &&
-	       st.availability != HEATER_AVAILABILITY_OFFLINE;
 }
 
 bool heating_off_unconfirmed(const struct heating *h)
@@ -658,17 +662,30 @@ bool heating_off_unconfirmed(const struct heating *h)
 	if (!h->off || !h->connected)
 		return false;
 	for (unsigned i = 0; i < h->n_stages; i++)
-		if (off_unconfirmed(&h->stages[i]))
+		if (h->stages[i].off_awaited && off_unconfirmed(&h->stages[i]))
 			return true;
 	return false;
 }
 
-void heating_say_off_unconfirmed(const struct heating *h, const char *waited)
+/* A plug the stop waited for that still last said ON: gone offline meanwhile, too. */
+static bool off_unanswered(const struct stage *s)
+{
+	struct heater_status st;
+
+	if (!s->off_awaited || !s->heater)
+		return false;
+	heater_get_status(s->heater, &st);
+	return st.confirmed == HEATER_RELAY_ON;
+}
+
+void heating_say_off_unconfirmed(struct heating *h, const char *waited)
 {
 	assert(h);
-	for (unsigned i = 0; h->off && h->connected && i < h->n_stages; i++)
-		if (off_unconfirmed(&h->stages[i]))
+	for (unsigned i = 0; h->off && i < h->n_stages; i++) {
+		if (off_unanswered(&h->stages[i]))
 			heating_say_off_unconfirmed_at_stop(&h->stages[i], waited);
+		h->stages[i].off_awaited = false; /* said once: not again at the disconnect */
+	}
 }
 
 void heating_stop(struct heating *h)

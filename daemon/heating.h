@@ -84,8 +84,12 @@ void heating_off(struct heating *h);
  * it leaves says the heaters are off, not "pending").
  */
 bool heating_off_unconfirmed(const struct heating *h);
-/* A warning for each heater heating_off_unconfirmed() waited for @waited ("3s") in vain. */
-void heating_say_off_unconfirmed(const struct heating *h, const char *waited);
+/*
+ * A warning for each heater heating_off_unconfirmed() waited for that still
+ * last said ON: silent for @waited ("3s"), gone offline meanwhile, or (@waited
+ * NULL) the connection lost. Once: the stop's own disconnect says nothing more.
+ */
+void heating_say_off_unconfirmed(struct heating *h, const char *waited);
 
 /* As heating_off(), and drops the subscriptions; for a reload. */
 void heating_stop(struct heating *h);

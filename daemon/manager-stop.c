@@ -33,10 +33,9 @@ static int on_stop_wait(sd_event_source *s, uint64_t usec, void *userdata)
 	struct manager *m = userdata;
 	char waited[32];
 
-	if (parts_heaters_off_unconfirmed(m->parts)) {
-		config_format_duration(STOP_CONFIRM_USEC, waited, sizeof(waited));
-		parts_say_heaters_off_unconfirmed(m->parts, waited);
-	}
+	/* Each plug waited for that has not confirmed: silent, or gone offline meanwhile. */
+	config_format_duration(STOP_CONFIRM_USEC, waited, sizeof(waited));
+	parts_say_heaters_off_unconfirmed(m->parts, waited);
 	go(m);
 	return 0;
 }

@@ -224,7 +224,7 @@ bool parts_heaters_off_unconfirmed(const struct parts *p)
 	return heating_off_unconfirmed(p->heating);
 }
 
-void parts_say_heaters_off_unconfirmed(const struct parts *p, const char *waited)
+void parts_say_heaters_off_unconfirmed(struct parts *p, const char *waited)
 {
 	assert(p);
 	heating_say_off_unconfirmed(p->heating, waited);

@@ -80,7 +80,7 @@ void parts_heaters_off(struct parts *p);
 /* After parts_heaters_off(): a plug has not confirmed its OFF yet (heating_off_unconfirmed()). */
 bool parts_heaters_off_unconfirmed(const struct parts *p);
 /* When the wait for those is over: a warning for each still silent. */
-void parts_say_heaters_off_unconfirmed(const struct parts *p, const char *waited);
+void parts_say_heaters_off_unconfirmed(struct parts *p, const char *waited);
 
 /* The store to use from now on (NULL: none). */
 void parts_set_store(struct parts *p, struct store *store);

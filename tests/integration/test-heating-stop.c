@@ -219,6 +219,8 @@ static void test_stop_does_not_wait_for_ever_for_a_silent_plug(void **state)
 			     "the stop and last said on, so it may still be on; the "
 			     "plug's own auto-off ends it at most "),
 	    1);
+	/* Said once: not again when the stop's own disconnect follows. */
+	assert_int_equal(daemon_log_count(&f->daemon, "broker connection was lost"), 0);
 	assert_non_null(client_wait(f->client, availability, "offline", 5000));
 	n = client_messages(f->client, &msgs);
 	for (size_t i = n; i-- > 0;)
@@ -227,6 +229,38 @@ static void test_stop_does_not_wait_for_ever_for_a_silent_plug(void **state)
 			return;
 		}
 	fail_msg("no state at all");
+}
+
+/*
+ * The broker goes while the stop waits for a silent plug's OFF: the wait ends
+ * at once, and the journal still says the heater may be on. It used to end
+ * the wait without a word (no connection, no plug "waited for").
+ */
+static void test_broker_lost_while_the_stop_waits_says_the_heater_may_be_on(void **state)
+{
+	struct fixture *f = *state;
+	char stat[128];
+
+	snprintf(stat, sizeof(stat), "stat/%s/POWER", f->plug);
+	start_sim(f, "16", NULL, NULL);
+	start_daemon(f);
+	assert_non_null(client_wait(f->client, stat, "ON", 20000));
+	assert_non_null(client_wait(f->client, f->state_topic, "~\"relay\":\"on\"", 10000));
+	kill(f->sim, SIGSTOP);
+	kill(f->daemon.pid, SIGTERM);
+	assert_int_equal(daemon_wait_log(&f->daemon, "stopping on", 2000), 0);
+	f->client = client_free(f->client);
+	broker_stop(&f->broker);
+	assert_true(daemon_wait_exit(&f->daemon, 15000) >= 0);
+	kill(f->sim, SIGCONT);
+	assert_int_equal(
+	    daemon_log_count(&f->daemon,
+			     "heater.oil: the broker connection was lost before the "
+			     "plug confirmed the OFF of the stop, and it last said on, "
+			     "so it may still be on; the plug's own auto-off ends it at "
+			     "most "),
+	    1);
+	assert_int_equal(daemon_log_count(&f->daemon, "did not confirm the OFF within"), 0);
 }
 
 /* @ago_s seconds ago in ISO-8601, UTC. */
@@ -305,6 +339,9 @@ int main(void)
 						heating_teardown),
 		cmocka_unit_test_setup_teardown(test_stop_does_not_wait_for_ever_for_a_silent_plug,
 						heating_setup, heating_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_broker_lost_while_the_stop_waits_says_the_heater_may_be_on, heating_setup,
+		    heating_teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_replayed_old_commands_are_ignored_but_not_cramps, heating_setup,
 		    heating_teardown),

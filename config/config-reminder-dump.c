@@ -12,27 +12,20 @@
 
 /*
  * The buttons of a run's first due message when 'actions' is not set: the
- * rule of control/reminder-run.c (actions_for()), which drops snooze once the
- * run has snoozed snooze_max times.
+ * scheduler's rule, on the defaults of @r's name with its own timer and
+ * snooze_max.
  */
 static void builtin_actions(const struct config_reminder *r, FILE *f)
 {
 	enum reminder_action a[REMINDER_ACTIONS_MAX];
-	size_t n = 0;
+	struct reminder_run first = { 0 };
+	struct reminder_params p;
+	size_t n;
 
-	if (reminder_name_is_follow_up(r->name)) {
-		a[n++] = REMINDER_ACTION_NONE;
-		a[n++] = REMINDER_ACTION_LEFT;
-		a[n++] = REMINDER_ACTION_RIGHT;
-	} else {
-		if (r->timer_usec > 0)
-			a[n++] = REMINDER_ACTION_STARTED;
-		a[n++] = REMINDER_ACTION_DONE;
-		if (r->snooze_max > 0)
-			a[n++] = REMINDER_ACTION_SNOOZE;
-		if (n < REMINDER_ACTIONS_MAX)
-			a[n++] = REMINDER_ACTION_SKIP;
-	}
+	reminder_params_init(&p, r->name, 0);
+	p.timer_s = (int64_t) (r->timer_usec / 1000000);
+	p.snooze_max = r->snooze_max > 0 ? (unsigned) r->snooze_max : 0;
+	n = reminder_actions(&p, &first, REMINDER_SEND_DUE, a);
 	fputs("# actions: the built-in '", f);
 	for (size_t i = 0; i < n; i++)
 		fprintf(f, "%s%s", i ? ", " : "", reminder_action_to_string(a[i]));

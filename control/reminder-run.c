@@ -60,9 +60,8 @@ int reminder_run_id(const struct reminder_params *p, const struct reminder_run *
 	return 0;
 }
 
-/* The buttons to show with @send: at most three, the most useful first. */
-static size_t actions_for(const struct reminder_params *p, const struct reminder_run *run,
-			  enum reminder_send send, enum reminder_action *a)
+size_t reminder_actions(const struct reminder_params *p, const struct reminder_run *run,
+			enum reminder_send send, enum reminder_action *a)
 {
 	size_t n = 0;
 
@@ -115,7 +114,7 @@ struct reminder_out *reminder_push(const struct reminder_params *p, const struct
 	};
 	/* Names are checked to fit (reminder_params_check()). */
 	(void) reminder_run_id(p, run, o->id, sizeof(o->id));
-	o->n_actions = actions_for(p, run, send, o->actions);
+	o->n_actions = reminder_actions(p, run, send, o->actions);
 	return o;
 }
 

@@ -186,6 +186,14 @@ enum reminder_send {
 	REMINDER_SEND_GIVEN_UP, /* likewise, nobody answered */
 };
 
+/*
+ * The buttons of a @send message of @run into @a (REMINDER_ACTIONS_MAX):
+ * those configured, or the most useful first; snooze only while @run may.
+ * Returns how many.
+ */
+size_t reminder_actions(const struct reminder_params *p, const struct reminder_run *run,
+			enum reminder_send send, enum reminder_action *a);
+
 /* What to keep for adherence, with the run id. */
 enum reminder_record {
 	REMINDER_RECORD_NOTHING,

@@ -139,6 +139,9 @@ bool room_accept_reading(struct room_sensor *s, const struct temp_reading *readi
 			log_debug("%s: rejected reading %.3f °C (%s: %s), ignoring", s->source,
 				  to_c(reading->value_mc),
 				  reading_check_verdict_to_string(res.check.verdict), why);
+		/* The sensor's count, and its status once a run of them is said, are news. */
+		if (s->room->cb->changed)
+			s->room->cb->changed(s->room->userdata);
 		return false;
 	}
 	if (res.check.persist_ended)

@@ -85,10 +85,41 @@ static void test_a_hot_jump_trips_the_cut_off(void **state)
 	assert_non_null(strstr(m->payload, "\"heating_reason\":\"over_temperature\""));
 }
 
+/*
+ * Readings outside the sensor's range (85 °C: a DS18B20's power-on value)
+ * change nothing else, yet the sensor's count and, from the third in a row,
+ * its status are news in <base>/state. They used to stay "ok" and 0 there
+ * until something else published the state.
+ */
+static void test_refused_readings_reach_the_state(void **state)
+{
+	struct plug_fixture *p = *state;
+
+	plug_start(p);
+	plug_reading(p, "17.2", false);
+	plug_serve(p, 2000);
+	assert_non_null(client_wait(p->client, p->state_topic,
+				    "~\"gen\":{\"on\":true,\"power\":null,\"relay\":\"on\"", 3000));
+	plug_reading(p, "85", false);
+	plug_serve(p, 1000);
+	assert_non_null(
+	    client_wait(p->client, p->state_topic, "~\"rejected\":1,\"status\":\"ok\"", 3000));
+	for (int i = 0; i < 2; i++) {
+		plug_reading(p, "85", false);
+		plug_serve(p, 500);
+	}
+	assert_int_equal(daemon_wait_log(&p->daemon, "3 in a row", 3000), 0);
+	plug_serve(p, 1000);
+	assert_non_null(client_wait(p->client, p->state_topic,
+				    "~\"rejected\":3,\"status\":\"rejecting\"", 3000));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_a_hot_jump_trips_the_cut_off, setup,
+						plug_teardown),
+		cmocka_unit_test_setup_teardown(test_refused_readings_reach_the_state, setup,
 						plug_teardown),
 	};
 

@@ -16,7 +16,8 @@ void heating_account(struct stage *s, uint64_t now)
  * Whether stage @s gives heat as far as its plug tells: told on, and not
  * offline, unconfirmed, saying off or drawing nothing. A command on its way
  * (pending) or a plug not heard from since the start counts: nothing says
- * otherwise yet.
+ * otherwise yet; one that said off after it was told on (its button) does
+ * not, while the ON is sent again.
  */
 static bool stage_heats(const struct stage *s)
 {
@@ -36,7 +37,7 @@ static bool stage_heats(const struct stage *s)
 	case HEATER_STATE_UNKNOWN:
 		break;
 	}
-	return true;
+	return !st.contradicts;
 }
 
 /*

@@ -3,8 +3,9 @@
  * readings back (faster than a room can warm) and the room stays at 17.2,
  * but the cut-off does not wait for them to become plausible minutes later:
  * over_temperature at the third refused reading, the heater off, and the
- * sensor's status "rejecting" in <base>/state. The test is the thermometer
- * and plays a generic plug that answers every command.
+ * sensor's status "rejecting" in <base>/state. Also what else the state says
+ * of the room's sensor and the plug. The test is the thermometer and plays a
+ * generic plug that answers every command.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -114,6 +115,32 @@ static void test_refused_readings_reach_the_state(void **state)
 				    "~\"rejected\":3,\"status\":\"rejecting\"", 3000));
 }
 
+/*
+ * The plug says off after it was told on (its button): the state's action is
+ * "idle" until it takes the ON sent again, as the README says (Home
+ * Assistant's climate card showed "heating" with nothing heating).
+ */
+static void test_a_plug_switched_off_by_hand_is_not_heating(void **state)
+{
+	struct fixture *f = *state;
+	struct plug_fixture *p = &f->plug;
+
+	plug_start(p);
+	plug_reading(p, "17.2", false);
+	plug_serve(p, 2000);
+	assert_non_null(client_wait(p->client, p->state_topic,
+				    "~\"gen\":{\"on\":true,\"power\":null,\"relay\":\"on\"", 3000));
+	assert_non_null(client_wait(p->client, p->state_topic, "~\"action\":\"heating\"", 100));
+	client_clear(p->client);
+	p->seen = 0;
+	assert_int_equal(client_publish(p->client, f->plug_state_topic, "OFF", false), 0);
+	assert_int_equal(daemon_wait_log(&p->daemon, "switched by something else", 3000), 0);
+	assert_non_null(client_wait(p->client, p->state_topic, "~\"action\":\"idle\"", 3000));
+	/* The ON sent again, taken: heating again. */
+	plug_serve(p, 20000);
+	assert_non_null(client_wait(p->client, p->state_topic, "~\"action\":\"heating\"", 100));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -121,6 +148,8 @@ int main(void)
 						plug_teardown),
 		cmocka_unit_test_setup_teardown(test_refused_readings_reach_the_state, setup,
 						plug_teardown),
+		cmocka_unit_test_setup_teardown(test_a_plug_switched_off_by_hand_is_not_heating,
+						setup, plug_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

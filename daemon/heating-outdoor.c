@@ -220,16 +220,15 @@ void heating_outdoor_receive(struct heating *h, const struct mqtt_message *msg)
 			    "heating: outdoor temperature on '%s' again: %.1f °C%s, used for the "
 			    "pre-heat and the model",
 			    msg->topic, h->in.outdoor_c, msg->retained ? " (retained)" : "");
-		if (h->cb && h->cb->changed)
-			h->cb->changed(h->userdata);
 	}
 	arm_age_timer(h);
 	log_debug("heating: outdoor %.3f °C%s", h->in.outdoor_c,
 		  msg->retained ? " (retained)" : "");
-	if (h->outdoor.said)
-		return;
-	h->outdoor.said = true;
-	say_first(h, msg->topic);
+	if (!h->outdoor.said) {
+		h->outdoor.said = true;
+		say_first(h, msg->topic);
+	}
+	/* The value and its time are in the state: a few messages an hour. */
 	if (h->cb && h->cb->changed)
 		h->cb->changed(h->userdata);
 }

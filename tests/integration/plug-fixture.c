@@ -50,6 +50,12 @@ int plug_setup(void **state, size_t size, const char *node_prefix,
 
 int plug_configure(void **state, const char *sensor_extra, const char *heaters)
 {
+	return plug_configure_heating(state, "", sensor_extra, heaters);
+}
+
+int plug_configure_heating(void **state, const char *heating_extra, const char *sensor_extra,
+			   const char *heaters)
+{
 	struct plug_fixture *p = *state;
 	char text[4096];
 	int n;
@@ -57,9 +63,10 @@ int plug_configure(void **state, const char *sensor_extra, const char *heaters)
 	n = snprintf(text, sizeof(text),
 		     "[daemon]\nnode_id = %s\nstate_dir = @STATE_DIR@\nlog_level = debug\n"
 		     "[mqtt]\nhost = 127.0.0.1\nport = %d\n"
-		     "[heating]\nfloor = 18\nday_floor = 18\nmin_on = 0\nmin_off = 0\n"
+		     "[heating]\nfloor = 18\nday_floor = 18\nmin_on = 0\nmin_off = 0\n%s"
 		     "[sensor.air]\ntype = mqtt\ntopic = %s\n%s%s",
-		     p->node_id, p->broker.port, p->thermo_topic, sensor_extra, heaters);
+		     p->node_id, p->broker.port, heating_extra, p->thermo_topic, sensor_extra,
+		     heaters);
 	/* A cut configuration would test something else: refused. */
 	if (n < 0 || (size_t) n >= sizeof(text) || daemon_write_config(&p->daemon, text) < 0) {
 		fprintf(stderr, "# cannot write the configuration\n");

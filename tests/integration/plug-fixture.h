@@ -51,6 +51,9 @@ int plug_setup(void **state, size_t size, const char *node_prefix,
  * or -1 having torn the fixture down (the end of a cmocka setup).
  */
 int plug_configure(void **state, const char *sensor_extra, const char *heaters);
+/* As plug_configure(), with @heating_extra lines in [heating]. */
+int plug_configure_heating(void **state, const char *heating_extra, const char *sensor_extra,
+			   const char *heaters);
 
 /* cmocka's teardown: prints the daemon's stderr, stops all and frees the fixture. */
 int plug_teardown(void **state);

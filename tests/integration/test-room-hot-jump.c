@@ -54,6 +54,22 @@ static int setup(void **state)
 	return plug_configure(state, "", heaters);
 }
 
+/* As setup(), with an outdoor thermometer on "test<pid>/outdoor". */
+static int setup_outdoor(void **state)
+{
+	struct fixture *f;
+	char heaters[512], heating[96];
+
+	if (setup(state) < 0)
+		return -1;
+	f = *state;
+	snprintf(heating, sizeof(heating), "outdoor_topic = test%d/outdoor\n", (int) getpid());
+	snprintf(heaters, sizeof(heaters),
+		 "[heater.gen]\ntype = generic\ncommand_topic = %s\nstate_topic = %s\n",
+		 f->command_topic, f->plug_state_topic);
+	return plug_configure_heating(state, heating, "", heaters);
+}
+
 static void test_a_hot_jump_trips_the_cut_off(void **state)
 {
 	struct plug_fixture *p = *state;
@@ -141,6 +157,27 @@ static void test_a_plug_switched_off_by_hand_is_not_heating(void **state)
 	assert_non_null(client_wait(p->client, p->state_topic, "~\"action\":\"heating\"", 100));
 }
 
+/*
+ * Each new outdoor temperature is in the state at once, with nothing else
+ * changing (it waited for the room or a heater to publish it).
+ */
+static void test_an_outdoor_reading_reaches_the_state(void **state)
+{
+	struct plug_fixture *p = *state;
+	char topic[64];
+
+	snprintf(topic, sizeof(topic), "test%d/outdoor", (int) getpid());
+	plug_start(p);
+	plug_reading(p, "19.0", false);
+	assert_int_equal(client_publish(p->client, topic, "-4", false), 0);
+	assert_non_null(
+	    client_wait(p->client, p->state_topic, "~\"outdoor\":{\"temperature\":-4.0,", 5000));
+	plug_serve(p, 1000);
+	assert_int_equal(client_publish(p->client, topic, "-3", false), 0);
+	assert_non_null(
+	    client_wait(p->client, p->state_topic, "~\"outdoor\":{\"temperature\":-3.0,", 3000));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -150,6 +187,8 @@ int main(void)
 						plug_teardown),
 		cmocka_unit_test_setup_teardown(test_a_plug_switched_off_by_hand_is_not_heating,
 						setup, plug_teardown),
+		cmocka_unit_test_setup_teardown(test_an_outdoor_reading_reaches_the_state,
+						setup_outdoor, plug_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -177,7 +177,7 @@ static int cmd_report(const char *config_path, int argc, char **argv)
 			fputs(ctl_usage_text, stdout);
 			return 0;
 		default:
-			return ctl_usage_error("%s", "bad option for 'report'");
+			return ctl_bad_option();
 		}
 	}
 	if (optind < argc)
@@ -316,7 +316,7 @@ static int cmd_status(const char *config_path, int argc, char **argv)
 			fputs(ctl_usage_text, stdout);
 			return 0;
 		default:
-			return ctl_usage_error("%s", "bad option for 'status'");
+			return ctl_bad_option();
 		}
 	}
 	if (optind < argc)
@@ -416,7 +416,7 @@ static int cmd_ha_remove(const char *config_path, int argc, char **argv)
 			fputs(ctl_usage_text, stdout);
 			return 0;
 		default:
-			return ctl_usage_error("%s", "bad option for 'ha-remove'");
+			return ctl_bad_option();
 		}
 	}
 	if (optind < argc)
@@ -450,10 +450,27 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{},
 	};
+	static const struct {
+		const char *name;
+		int (*run)(const char *config_path, int argc, char **argv);
+	} commands[] = {
+		{ "cramp", ctl_cmd_cramp },
+		{ "report", cmd_report },
+		{ "status", cmd_status },
+		{ "ha-remove", cmd_ha_remove },
+	};
+	/*
+	 * getopt names what it refuses by argv[0]: "bedroomctl", then
+	 * "bedroomctl status", not the path run nor the bare command (it read
+	 * "status: unrecognized option" as if status were a program).
+	 */
+	static char program[] = "bedroomctl";
+	char name[32];
 	const char *config_path = NULL; /* the default */
 	const char *command;
 	int c;
 
+	argv[0] = program;
 	while ((c = getopt_long(argc, argv, "+c:", options, NULL)) >= 0) {
 		switch (c) {
 		case 'c':
@@ -466,24 +483,23 @@ int main(int argc, char **argv)
 			printf("bedroomctl %s\n", BEDROOMD_VERSION);
 			return 0;
 		default:
-			return ctl_usage_error("%s", "bad option");
+			return ctl_bad_option();
 		}
 	}
 	if (optind >= argc)
 		return ctl_usage_error("%s",
 				       "no command given: cramp, report, status or ha-remove");
 	command = argv[optind];
-	argc -= optind;
-	argv += optind;
-	optind = 1;
-	if (strcmp(command, "cramp") == 0)
-		return ctl_cmd_cramp(config_path, argc, argv);
-	if (strcmp(command, "report") == 0)
-		return cmd_report(config_path, argc, argv);
-	if (strcmp(command, "status") == 0)
-		return cmd_status(config_path, argc, argv);
-	if (strcmp(command, "ha-remove") == 0)
-		return cmd_ha_remove(config_path, argc, argv);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(command, commands[i].name) != 0)
+			continue;
+		snprintf(name, sizeof(name), "bedroomctl %s", command);
+		argv[optind] = name;
+		argc -= optind;
+		argv += optind;
+		optind = 1;
+		return commands[i].run(config_path, argc, argv);
+	}
 	return ctl_usage_error("unknown command '%s': use cramp, report, status or ha-remove",
 			       command);
 }

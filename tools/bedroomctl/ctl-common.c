@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define HELP_HINT "Try 'bedroomctl --help'.\n"
+
 int ctl_usage_error(const char *fmt, ...)
 {
 	va_list ap;
@@ -15,7 +17,13 @@ int ctl_usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'bedroomctl --help'.\n");
+	fputs("\n" HELP_HINT, stderr);
+	return EXIT_USAGE;
+}
+
+int ctl_bad_option(void)
+{
+	fputs(HELP_HINT, stderr);
 	return EXIT_USAGE;
 }
 

@@ -124,7 +124,7 @@ int ctl_cmd_cramp(const char *config_path, int argc, char **argv)
 			fputs(ctl_usage_text, stdout);
 			return 0;
 		default:
-			return ctl_usage_error("%s", "bad option for 'cramp'");
+			return ctl_bad_option();
 		}
 	}
 	if (optind < argc)

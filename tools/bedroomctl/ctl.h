@@ -28,6 +28,13 @@ extern const char ctl_usage_text[];
 __attribute__((format(printf, 1, 2))) int ctl_usage_error(const char *fmt, ...);
 
 /*
+ * For an option getopt refused: getopt has said why on stderr, named by
+ * argv[0] ("bedroomctl status", set by main()); this adds where help is.
+ * Returns EXIT_USAGE.
+ */
+int ctl_bad_option(void);
+
+/*
  * Loads @path, or the default configuration when NULL (no --config given),
  * saying its errors on stderr, a line each, and its warnings too when @warn
  * (they are of the broker and the heaters: noise to a command that reads the

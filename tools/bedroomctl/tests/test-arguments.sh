@@ -1,7 +1,7 @@
 #!/bin/sh
-# bedroomctl's arguments: usage, version, the cramp command's message (--dry-run), the
-# refusals (exit 64), a bad configuration (78) and a broker that is not there or whose name
-# does not resolve (69).
+# bedroomctl's arguments: usage, version, the options refused, the cramp command's message
+# (--dry-run), the refusals (exit 64), a bad configuration (78) and a broker that is not there
+# or whose name does not resolve (69).
 # Usage: test-arguments.sh BEDROOMCTL TESTS_DIR
 set -eu
 ctl=$1
@@ -32,7 +32,26 @@ expect_exit 0 "$ctl" --version
 grep -q '^bedroomctl [0-9]' "$tmp/out" || fail "--version"
 expect_exit 64 "$ctl"
 expect_exit 64 "$ctl" frobnicate
-expect_exit 64 "$ctl" --bogus report
+# What getopt refuses is said in one line, named as typed, then where help is (a user trial
+# found "status: unrecognized option" as if status were a program, then a second line).
+expect_refusal() {
+	said=$1; shift
+	expect_exit 64 "$@"
+	printf "%s\nTry 'bedroomctl --help'.\n" "$said" | cmp -s - "$tmp/err" ||
+		fail "'$*' said: $(cat "$tmp/err")"
+}
+expect_refusal "bedroomctl: unrecognized option '--bogus'" "$ctl" --bogus report
+expect_refusal "bedroomctl: option requires an argument -- 'c'" "$ctl" -c
+for command in cramp report status ha-remove; do
+	expect_refusal "bedroomctl $command: unrecognized option '--bogus'" \
+		"$ctl" -c "$tmp/conf" $command --bogus
+	expect_refusal "bedroomctl $command: invalid option -- 'x'" "$ctl" $command -x
+	expect_refusal "bedroomctl $command: option requires an argument -- 'c'" "$ctl" $command -c
+done
+expect_refusal "bedroomctl cramp: option '--leg' requires an argument" "$ctl" $c cramp --leg
+expect_refusal "bedroomctl report: option '--days' requires an argument" "$ctl" $c report --days
+expect_refusal "bedroomctl status: option '--json' doesn't allow an argument" \
+	"$ctl" $c status --json=yes
 
 # The message sent on <base>/cramp.
 expect_exit 0 "$ctl" $c cramp --leg left --site thigh --note 'after a long walk' --at -20min --dry-run

@@ -149,13 +149,15 @@ static void test_logged_cramps_are_in_the_report(void **state)
 /*
  * A node_id no bedroomd uses on the broker (a typo, or bedroomctl on another
  * host, where node_id defaults to its name): the cramp would be lost, so it is
- * not sent, and said why.
+ * not sent, and said why. status --json says why too, and still prints its
+ * object, both null (it printed nothing, and a script's parser failed).
  */
 static void test_cramp_to_an_unused_base_topic_is_refused(void **state)
 {
 	struct fixture *f = *state;
 	char path[192], text[512], base[64], topic[128], *out = NULL;
 	const char *args[] = { "--config", path, "cramp", "--leg", "left", NULL };
+	const char *status_json[] = { "--config", path, "status", "--json", NULL };
 	FILE *conf;
 
 	snprintf(base, sizeof(base), "bedroomd/nobody%d", (int) getpid());
@@ -177,6 +179,12 @@ static void test_cramp_to_an_unused_base_topic_is_refused(void **state)
 	free(out);
 	snprintf(topic, sizeof(topic), "%s/cramp", base);
 	assert_null(client_wait(f->client, topic, NULL, 1000));
+
+	assert_int_equal(run_program(getenv("BEDROOMCTL"), status_json, &out), 69);
+	snprintf(text, sizeof(text), "nothing retained under '%s'", base);
+	if (!strstr(out, text) || !strstr(out, "\n{\"availability\":null,\"state\":null}\n"))
+		fail_msg("want '%s' and the object, both null, got:\n%s", text, out);
+	free(out);
 }
 
 /*

@@ -68,7 +68,8 @@ const char ctl_usage_text[] =
     "      up to 3 seconds for them): the room, heating and each heater, what it\n"
     "      learned, the bed, cramps, reminders, the store and the active alerts.\n"
     "      --json prints them as one JSON object instead: {\"availability\":\"online\",\n"
-    "      \"state\":{...}}, each null when none is retained.\n"
+    "      \"state\":{...}}, each null when none is retained (both null: exit 69, as\n"
+    "      without --json); nothing on an error (the broker cannot be reached).\n"
     "\n"
     "  ha-remove [--dry-run] [--force]\n"
     "      Take this bedroom's device out of Home Assistant, for someone who stops\n"
@@ -290,6 +291,27 @@ static int print_retained(const char *label, const char *payload)
 	return 0;
 }
 
+/* The status from @availability and @state (NULL: none retained). Returns 0 or the exit status. */
+static int print_status(bool json, const char *availability, const char *state)
+{
+	int r = json ? status_print_json(stdout, availability, state)
+		     : status_print_text(stdout, availability, state);
+
+	if (r == -ENOMEM) {
+		fprintf(stderr, "bedroomctl: out of memory\n");
+		return EXIT_SOFTWARE;
+	}
+	if (r < 0) {
+		/* Not JSON (another program on the topic?): shown as it is, said why. */
+		r = print_retained("availability", availability);
+		if (r == 0)
+			r = print_retained("state", state);
+		if (r == 0)
+			fprintf(stderr, "bedroomctl: the retained state is not a JSON object\n");
+	}
+	return r;
+}
+
 static int cmd_status(const char *config_path, int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -339,24 +361,13 @@ static int cmd_status(const char *config_path, int argc, char **argv)
 	}
 	if (r == 0) {
 		ctl_say_nothing_retained(config, "");
-		r = EXIT_UNAVAILABLE;
+		/* --json prints its object all the same, both null: a script parses it. */
+		r = json ? print_status(true, NULL, NULL) : 0;
+		if (r == 0)
+			r = EXIT_UNAVAILABLE;
 		goto out;
 	}
-	r = json ? status_print_json(stdout, payloads[0], payloads[1])
-		 : status_print_text(stdout, payloads[0], payloads[1]);
-	if (r == -ENOMEM) {
-		fprintf(stderr, "bedroomctl: out of memory\n");
-		r = EXIT_SOFTWARE;
-		goto out;
-	}
-	if (r < 0) {
-		/* Not JSON (another program on the topic?): shown as it is, said why. */
-		r = print_retained("availability", payloads[0]);
-		if (r == 0)
-			r = print_retained("state", payloads[1]);
-		if (r == 0)
-			fprintf(stderr, "bedroomctl: the retained state is not a JSON object\n");
-	}
+	r = print_status(json, payloads[0], payloads[1]);
 out:
 	for (int i = 0; i < 2; i++) {
 		free(topics[i]);

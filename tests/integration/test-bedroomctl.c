@@ -158,6 +158,8 @@ static void test_cramp_to_an_unused_base_topic_is_refused(void **state)
 	char path[192], text[512], base[64], topic[128], *out = NULL;
 	const char *args[] = { "--config", path, "cramp", "--leg", "left", NULL };
 	const char *status_json[] = { "--config", path, "status", "--json", NULL };
+	const char *full[] = { "-c", "exec \"$0\" --config \"$1\" status --json >/dev/full",
+			       getenv("BEDROOMCTL"), path, NULL };
 	FILE *conf;
 
 	snprintf(base, sizeof(base), "bedroomd/nobody%d", (int) getpid());
@@ -184,6 +186,11 @@ static void test_cramp_to_an_unused_base_topic_is_refused(void **state)
 	snprintf(text, sizeof(text), "nothing retained under '%s'", base);
 	if (!strstr(out, text) || !strstr(out, "\n{\"availability\":null,\"state\":null}\n"))
 		fail_msg("want '%s' and the object, both null, got:\n%s", text, out);
+	free(out);
+	/* Output that cannot be written is an error, not the status given. */
+	assert_int_equal(run_program("/bin/sh", full, &out), 74);
+	if (!strstr(out, "bedroomctl: standard output: cannot write the status: "))
+		fail_msg("want 'cannot write the status', got:\n%s", out);
 	free(out);
 }
 

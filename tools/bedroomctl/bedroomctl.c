@@ -97,7 +97,7 @@ const char ctl_usage_text[] =
     "  70  an internal error (out of memory)\n"
     "  75  ha-remove: bedroomd is online (stop it first, or --force)\n"
     "  73  the --output file cannot be written\n"
-    "  74  an error while reading the store or writing the report\n"
+    "  74  an error while reading the store or writing the report or the status\n"
     "  78  the configuration is bad or cannot be read\n"
     "\n"
     "bedroomd counts and reports; it does not diagnose.\n";
@@ -308,6 +308,11 @@ static int print_status(bool json, const char *availability, const char *state)
 			r = print_retained("state", state);
 		if (r == 0)
 			fprintf(stderr, "bedroomctl: the retained state is not a JSON object\n");
+	}
+	/* A full disk or a closed pipe: exit 0 would claim the status was given. */
+	if (r == 0 && fflush(stdout) != 0) {
+		fprintf(stderr, "bedroomctl: standard output: cannot write the status: %m\n");
+		return EXIT_IOERR;
 	}
 	return r;
 }

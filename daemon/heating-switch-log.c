@@ -45,6 +45,13 @@ static void why_text(const struct heating *h, unsigned i, const struct thermosta
 		snprintf(buf, size, "%s, %s", room, floor);
 		return;
 	case THERMOSTAT_REASON_IDLE:
+		/* A later stage the earlier one, on and answering, does without (it stood in). */
+		for (unsigned j = 0; j < i; j++)
+			if (h->stages[j].on && !h->in.heater[j].unavailable) {
+				snprintf(buf, size, "not needed beside %s: %s, %s",
+					 h->stages[j].source, room, floor);
+				return;
+			}
 		snprintf(buf, size, "warm enough: %s, %s", room, floor);
 		return;
 	case THERMOSTAT_REASON_PREHEAT:

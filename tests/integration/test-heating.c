@@ -226,6 +226,36 @@ static void test_second_heater_stands_in_for_an_offline_plug(void **state)
 	free(log);
 }
 
+/*
+ * The first plug back from offline: the stand-in goes off, and the journal
+ * says why in words that fit a cold room (it said "warm enough" at 17 °C
+ * under a floor of 18, a user trial).
+ */
+static void test_a_stand_in_goes_off_when_the_first_plug_is_back(void **state)
+{
+	struct fixture *f = *state;
+	char text[256], stat[128], lwt[128], cmnd2[128];
+
+	snprintf(text, sizeof(text),
+		 "[heater.fan]\ntype = tasmota\ntopic = %sb\nconfirm_timeout = 2s\n", f->plug);
+	assert_int_equal(write_config(f, text), 0);
+	snprintf(stat, sizeof(stat), "stat/%s/POWER", f->plug);
+	snprintf(lwt, sizeof(lwt), "tele/%s/LWT", f->plug);
+	snprintf(cmnd2, sizeof(cmnd2), "cmnd/%sb/Backlog", f->plug);
+	start_sim(f, "16", NULL, NULL);
+	start_daemon(f);
+	assert_non_null(client_wait(f->client, stat, "ON", 20000));
+	assert_int_equal(client_publish(f->client, lwt, "Offline", true), 0);
+	assert_non_null(client_wait(f->client, cmnd2, "~Power ON", 10000));
+	assert_int_equal(daemon_wait_log(&f->daemon, "heater.fan: ON (room ", 5000), 0);
+	assert_int_equal(client_publish(f->client, lwt, "Online", true), 0);
+	assert_int_equal(daemon_wait_log(&f->daemon,
+					 "heater.fan: OFF (not needed beside heater.oil: room ",
+					 20000),
+			 0);
+	assert_int_equal(daemon_log_count(&f->daemon, "heater.fan: OFF (warm enough"), 0);
+}
+
 static void test_set_floor_and_mode_are_checked_and_kept(void **state)
 {
 	struct fixture *f = *state;
@@ -362,6 +392,9 @@ int main(void)
 						heating_setup, heating_teardown),
 		cmocka_unit_test_setup_teardown(test_silent_plug_raises_heater_unconfirmed,
 						heating_setup, heating_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_a_stand_in_goes_off_when_the_first_plug_is_back, heating_setup,
+		    heating_teardown),
 		cmocka_unit_test_setup_teardown(test_second_heater_stands_in_for_an_offline_plug,
 						heating_setup, heating_teardown),
 		cmocka_unit_test_setup_teardown(test_set_floor_and_mode_are_checked_and_kept,

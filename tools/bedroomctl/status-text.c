@@ -112,7 +112,9 @@ static void print_room(FILE *out, json_t *state)
  */
 static void print_plug_said(FILE *out, json_t *heater)
 {
-	const char *relay = text_of(heater, "relay");
+	const char *relay = text_of(heater, "relay"), *hstate = text_of(heater, "state");
+	/* Offline: what it said before, not what it says (Home Assistant shows it unknown). */
+	bool gone = hstate && strcmp(hstate, "offline") == 0;
 	json_t *said = json_object_get(heater, "said");
 	const char *kind = text_of(said, "kind"), *word = text_of(said, "word");
 	json_t *code = json_object_get(said, "code");
@@ -122,7 +124,10 @@ static void print_plug_said(FILE *out, json_t *heater)
 		fprintf(out, "plug said '%s', not on or off", word);
 		return;
 	}
-	fprintf(out, "plug says %s", relay ? relay : "nothing yet");
+	if (gone && relay)
+		fprintf(out, "plug last said %s", relay);
+	else
+		fprintf(out, "plug says %s", relay ? relay : "nothing yet");
 	if (!error)
 		return;
 	fputs(", and refused the last command (error", out);
@@ -144,7 +149,12 @@ static void print_heating(FILE *out, json_t *state)
 	if (!action && isnan(floor))
 		return;
 	fprintf(out, LABEL "%s", "heating", action ? action : "unknown");
-	if (reason && (!action || strcmp(reason, action) != 0))
+	/* Heat wanted, no plug giving it ("idle (heating)" read as a contradiction). */
+	if (reason && action && strcmp(action, "idle") == 0 &&
+	    (strcmp(reason, "heating") == 0 || strcmp(reason, "preheat") == 0))
+		fprintf(out, " (wants %s, but no heater gives heat: see below)",
+			strcmp(reason, "preheat") == 0 ? "to pre-heat" : "heat");
+	else if (reason && (!action || strcmp(reason, action) != 0))
 		fprintf(out, " (%s)", reason);
 	if (mode)
 		fprintf(out, ", mode %s", mode);

@@ -353,8 +353,17 @@ int heater_receive(struct heater *h, const char *topic, const void *data, size_t
 			if (h->availability != HEATER_AVAILABILITY_OFFLINE)
 				h->event = HEATER_EVENT_OFFLINE;
 			h->pending = false;
-		} else if (back)
+		} else if (back) {
 			h->event = HEATER_EVENT_ONLINE;
+			/*
+			 * Back from offline, perhaps from a power cut: its relay as it
+			 * came up (PowerOnState) is no switch by something else, and the
+			 * command sent below is what it is told now.
+			 */
+			h->confirmed = HEATER_RELAY_UNKNOWN;
+			h->power_known = false;
+			h->low = false;
+		}
 		h->availability = u.availability;
 		if (back && heater_may_send(h))
 			send_command(h, true, now_usec);

@@ -168,11 +168,46 @@ static void test_late_echo_is_no_switch(void **state)
 	assert_int_equal(daemon_log_count(&p->daemon, "heater_unconfirmed"), 0);
 }
 
+/*
+ * A plug back from a power cut comes up off (PowerOnState 0, as the README
+ * advises) and says so with its LWT "Online": that is no switch by something
+ * else (a user trial saw the warning at every return), and the ON sent at its
+ * return is taken.
+ */
+static void test_a_plug_back_from_a_power_cut_is_no_switch(void **state)
+{
+	struct fixture *f = *state;
+	struct plug_fixture *p = &f->plug;
+	char lwt[96], tele[96];
+
+	snprintf(lwt, sizeof(lwt), "tele/%s/LWT", p->node_id);
+	snprintf(tele, sizeof(tele), "tele/%s/STATE", p->node_id);
+	plug_start(p);
+	plug_reading(p, "15.0", true);
+	plug_serve(p, 3000);
+	assert_non_null(client_wait(p->client, p->state_topic,
+				    "~\"tas\":{\"on\":true,\"power\":null,\"relay\":\"on\"", 3000));
+	assert_int_equal(client_publish(p->client, lwt, "Offline", true), 0);
+	assert_int_equal(
+	    daemon_wait_log(&p->daemon, "heater.tas: the plug says it is offline", 5000), 0);
+	assert_int_equal(client_publish(p->client, lwt, "Online", true), 0);
+	assert_int_equal(client_publish(p->client, tele, "{\"POWER\":\"OFF\"}", false), 0);
+	plug_serve(p, 3000);
+	assert_non_null(client_wait(
+	    p->client, p->state_topic,
+	    "~\"tas\":{\"on\":true,\"power\":null,\"relay\":\"on\",\"said\":null,\"state\":\"on\"}",
+	    3000));
+	assert_int_equal(daemon_log_count(&p->daemon, "switched by something else"), 0);
+	assert_int_equal(daemon_log_count(&p->daemon, "though told"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_state_text_is_not_on, setup, plug_teardown),
 		cmocka_unit_test_setup_teardown(test_late_echo_is_no_switch, setup, plug_teardown),
+		cmocka_unit_test_setup_teardown(test_a_plug_back_from_a_power_cut_is_no_switch,
+						setup, plug_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,7 +11,8 @@ struct store;
  * "cleared"): kept in the store, and read back from it, or from the last run's
  * state retained on the broker for what the store could not keep (the store
  * itself failing). Each read back is cleared unless seen again within the time
- * @recheck gives (alerts_restore()).
+ * @recheck gives (alerts_restore(); for what needs the broker, counted from the
+ * last connect).
  */
 
 /* Keeps the active set in @store (NULL: nowhere to keep it). Failures are logged. */

@@ -39,6 +39,8 @@ struct active {
 	bool restored;         /* left active by a previous run, not raised again yet */
 	bool reloaded;         /* restored: from a part a reload made anew, not a restart */
 	uint64_t recheck_usec; /* restored: cleared at this CLOCK_MONOTONIC time */
+	uint64_t horizon_usec; /* restored: how long its check takes */
+	bool needs_broker;     /* restored: its check counts only while connected */
 	json_t *event;         /* its "raised", for a replay; NULL: not made yet (restored) */
 };
 
@@ -128,8 +130,23 @@ int alerts_new(sd_event *event, const char *node_id, const struct alerts_callbac
 	return 0;
 }
 
+/*
+ * Connected (again): what needs the broker to be seen again has had no chance
+ * while it was away (no command reached a plug), so its check starts anew.
+ */
+static void recheck_from_now(struct alerts *a)
+{
+	uint64_t now = clock_monotonic_usec();
+
+	for (size_t i = 0; i < a->n_active; i++)
+		if (a->active[i].restored && a->active[i].needs_broker)
+			a->active[i].recheck_usec = now + a->active[i].horizon_usec;
+	(void) arm_recheck(a);
+}
+
 static void on_connected(struct mqtt *mqtt, void *userdata)
 {
+	recheck_from_now(userdata);
 	(void) alerts_flush(userdata, mqtt);
 }
 
@@ -432,6 +449,13 @@ static int on_recheck(sd_event_source *s, uint64_t usec, void *userdata)
 			i++;
 			continue;
 		}
+		if (active->needs_broker && a->mqtt && !mqtt_is_connected(a->mqtt)) {
+			log_info("alert %s of %s: its check waits for the broker", active->kind,
+				 active->source);
+			active->recheck_usec = UINT64_MAX; /* until recheck_from_now() */
+			i++;
+			continue;
+		}
 		log_info("alert %s of %s, left by %s, was not seen again: cleared", active->kind,
 			 active->source,
 			 active->reloaded ? "the configuration before the reload" : "the last run");
@@ -532,6 +556,16 @@ static bool restorable(const char *kind, const char *source, const char *since)
 	return true;
 }
 
+/* Restored @active's check ends at @recheck_usec (CLOCK_MONOTONIC), counted from @now_usec. */
+static void restored_check(struct alerts *a, struct active *active, uint64_t recheck_usec,
+			   uint64_t now_usec)
+{
+	active->recheck_usec = recheck_usec;
+	active->horizon_usec = recheck_usec - now_usec;
+	active->needs_broker = a->cb && a->cb->needs_broker &&
+			       a->cb->needs_broker(active->kind, active->source, a->userdata);
+}
+
 int alerts_restore(struct alerts *a, const char *text, alerts_recheck_fn recheck, void *userdata)
 {
 	uint64_t now = clock_monotonic_usec();
@@ -565,7 +599,8 @@ int alerts_restore(struct alerts *a, const char *text, alerts_recheck_fn recheck
 		r = add_active(a, kind, source, since, true);
 		if (r < 0)
 			break;
-		a->active[a->n_active - 1].recheck_usec = now + recheck(kind, source, userdata);
+		restored_check(a, &a->active[a->n_active - 1],
+			       now + recheck(kind, source, userdata), now);
 		n++;
 	}
 	json_decref(list);
@@ -581,6 +616,7 @@ int alerts_restore(struct alerts *a, const char *text, alerts_recheck_fn recheck
 int alerts_recheck(struct alerts *a, const char *kind, const char *source, uint64_t horizon_usec)
 {
 	struct active *active;
+	uint64_t now;
 	int r;
 
 	assert(a);
@@ -589,7 +625,8 @@ int alerts_recheck(struct alerts *a, const char *kind, const char *source, uint6
 		return 0;
 	active->restored = true;
 	active->reloaded = true;
-	active->recheck_usec = clock_monotonic_usec() + horizon_usec;
+	now = clock_monotonic_usec();
+	restored_check(a, active, now + horizon_usec, now);
 	r = arm_recheck(a);
 	return r < 0 ? r : 1;
 }

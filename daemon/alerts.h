@@ -25,6 +25,12 @@ struct alerts;
 struct alerts_callbacks {
 	/* An alert was raised or cleared: the state's "alerts" changed. */
 	void (*changed)(void *userdata);
+	/*
+	 * Whether the check of a restored alert of @kind of @source needs the broker
+	 * (a plug heard through it; NULL: none does): then, on a connection that is
+	 * down, it waits for the broker, and starts again in full on every connect.
+	 */
+	bool (*needs_broker)(const char *kind, const char *source, void *userdata);
 };
 
 /*
@@ -107,8 +113,10 @@ char *alerts_active_text(const struct alerts *a);
  * new "raised" goes out. Raising one again within recheck(kind, source)
  * microseconds of now confirms it; if nobody does, it is cleared then, saying
  * it was not seen again (so that a restart does not leave a phone's "raised"
- * without its "cleared"). Returns how many were restored, -EBADMSG for text
- * that is no such list (nothing restored), or another negative errno.
+ * without its "cleared"); one whose check needs the broker (needs_broker) counts
+ * only from the last connect (see alerts_callbacks). Returns how many were
+ * restored, -EBADMSG for text that is no such list (nothing restored), or
+ * another negative errno.
  */
 typedef uint64_t (*alerts_recheck_fn)(const char *kind, const char *source, void *userdata);
 int alerts_restore(struct alerts *a, const char *text, alerts_recheck_fn recheck, void *userdata);

@@ -185,8 +185,20 @@ static void on_alerts_changed(void *userdata)
 	on_parts_changed(userdata);
 }
 
+/*
+ * The store's alerts are seen again without the broker; the parts' (a plug, an
+ * MQTT thermometer) may need it to be seen at all.
+ */
+static bool alert_needs_broker(const char *kind, const char *source, void *userdata)
+{
+	(void) kind;
+	(void) userdata;
+	return strcmp(source, "store") != 0;
+}
+
 static const struct alerts_callbacks alerts_callbacks = {
 	.changed = on_alerts_changed,
+	.needs_broker = alert_needs_broker,
 };
 
 static void on_mqtt_disconnected(void *userdata)

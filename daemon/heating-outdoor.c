@@ -167,6 +167,7 @@ void heating_outdoor_receive(struct heating *h, const struct mqtt_message *msg)
 {
 	struct temp_payload_params p = { .json_key = h->config->heating.outdoor_json_key };
 	const char *reason = NULL;
+	bool news;
 	int32_t mc;
 	int r;
 
@@ -212,6 +213,7 @@ void heating_outdoor_receive(struct heating *h, const struct mqtt_message *msg)
 		h->outdoor.at_usec = clock_monotonic_usec();
 		h->outdoor.retained = msg->retained;
 	}
+	news = !h->in.outdoor_known || h->outdoor.stale || h->in.outdoor_c != (double) mc / 1000.0;
 	heating_path_outdoor(&h->in, mc);
 	if (h->outdoor.stale) {
 		h->outdoor.stale = false;
@@ -228,8 +230,11 @@ void heating_outdoor_receive(struct heating *h, const struct mqtt_message *msg)
 		h->outdoor.said = true;
 		say_first(h, msg->topic);
 	}
-	/* The value and its time are in the state: a few messages an hour. */
-	if (h->cb && h->cb->changed)
+	/*
+	 * A new value is in the state at once; the same again (a zigbee2mqtt
+	 * device's every attribute, a retained copy) waits for other news.
+	 */
+	if (news && h->cb && h->cb->changed)
 		h->cb->changed(h->userdata);
 }
 

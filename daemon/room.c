@@ -139,8 +139,11 @@ bool room_accept_reading(struct room_sensor *s, const struct temp_reading *readi
 			log_debug("%s: rejected reading %.3f °C (%s: %s), ignoring", s->source,
 				  to_c(reading->value_mc),
 				  reading_check_verdict_to_string(res.check.verdict), why);
-		/* The sensor's count, and its status once a run of them is said, are news. */
-		if (s->room->cb->changed)
+		/*
+		 * The first of a run and the run said are news for the state (its count,
+		 * its status); the rest of a broken sensor's flood waits for other news.
+		 */
+		if ((res.check.in_a_row == 1 || res.check.persist_began) && s->room->cb->changed)
 			s->room->cb->changed(s->room->userdata);
 		return false;
 	}

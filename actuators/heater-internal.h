@@ -50,7 +50,8 @@ struct heater {
 	/* When the relay was last wanted otherwise, and last reported: did it answer "no"? */
 	uint64_t desired_usec, report_usec;
 	bool reported;
-	bool echoed; /* the last relay report was an echo: not said against the command */
+	bool echoed;   /* the last relay report was an echo: not said against the command */
+	bool returned; /* back from offline, no relay report since: its first is no switch */
 	/* The plug's last word not taken, until it says a relay state; said in this call. */
 	struct heater_word word;
 	bool word_now, word_news;

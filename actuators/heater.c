@@ -279,7 +279,7 @@ void heater_set(struct heater *h, bool on, uint64_t now_usec, struct heater_deci
 static enum heater_event relay_event(const struct heater *h, enum heater_relay relay,
 				     uint64_t now_usec)
 {
-	if (h->desired == HEATER_RELAY_UNKNOWN || relay == h->desired ||
+	if (h->returned || h->desired == HEATER_RELAY_UNKNOWN || relay == h->desired ||
 	    heater_echo(h, relay, now_usec))
 		return HEATER_EVENT_NONE;
 	if (h->unconfirmed) /* news only when it did not say so already */
@@ -292,6 +292,7 @@ static void relay_report(struct heater *h, enum heater_relay relay, uint64_t now
 {
 	enum heater_event e = relay_event(h, relay, now_usec);
 
+	h->returned = false;
 	if (e != HEATER_EVENT_NONE) /* over the plug's availability, were both in one message */
 		h->event = e;
 	if (relay != h->confirmed) {
@@ -361,6 +362,7 @@ int heater_receive(struct heater *h, const char *topic, const void *data, size_t
 			 * command sent below is what it is told now.
 			 */
 			h->confirmed = HEATER_RELAY_UNKNOWN;
+			h->returned = true;
 			h->power_known = false;
 			h->low = false;
 		}

@@ -147,6 +147,36 @@ static void test_offline_blip(void **state)
 }
 
 /*
+ * Back from a power cut: its relay is unknown from its return, and the OFF it
+ * came up with (PowerOnState 0) is no switch by something else; the ON sent
+ * at its return is then taken. A later OFF is a switch again.
+ */
+static void test_back_from_a_power_cut(void **state)
+{
+	struct heater *h = plug();
+	struct heater_decision d;
+	struct heater_status st;
+	uint64_t t = T0;
+
+	connected(h, t);
+	receive(h, "tele/plug/LWT", "Online", t);
+	set(h, true, t);
+	receive(h, "stat/plug/POWER", "ON", t + SEC);
+	receive(h, "tele/plug/LWT", "Offline", t + 10 * SEC);
+	d = receive(h, "tele/plug/LWT", "Online", t + 20 * SEC);
+	assert_on_sent(&d);
+	heater_get_status(h, &st);
+	assert_int_equal(st.confirmed, HEATER_RELAY_UNKNOWN);
+	d = receive(h, "stat/plug/POWER", "OFF", t + 21 * SEC);
+	assert_int_equal(d.event, HEATER_EVENT_NONE);
+	d = receive(h, "stat/plug/POWER", "ON", t + 22 * SEC);
+	assert_int_equal(d.state, HEATER_STATE_ON);
+	d = receive(h, "stat/plug/POWER", "OFF", t + 30 * SEC);
+	assert_int_equal(d.event, HEATER_EVENT_SWITCHED);
+	heater_free(h);
+}
+
+/*
  * A plug already offline when bedroomd subscribes (its retained last will):
  * offline at once, the alert once the grace from then is over. The same will
  * again after a broker restart is nothing new.
@@ -361,6 +391,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_offline),
 		cmocka_unit_test(test_offline_blip),
+		cmocka_unit_test(test_back_from_a_power_cut),
 		cmocka_unit_test(test_offline_at_connection),
 		cmocka_unit_test(test_offline_flapping),
 		cmocka_unit_test(test_offline_said),

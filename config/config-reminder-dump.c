@@ -23,7 +23,8 @@ static void builtin_actions(const struct config_reminder *r, FILE *f)
 	size_t n;
 
 	reminder_params_init(&p, r->name, 0);
-	p.timer_s = (int64_t) (r->timer_usec / 1000000);
+	p.timer_s =
+	    (int64_t) ((r->timer_usec + 999999) / 1000000); /* as the daemon: 500ms is 1 s */
 	p.snooze_max = r->snooze_max > 0 ? (unsigned) r->snooze_max : 0;
 	n = reminder_actions(&p, &first, REMINDER_SEND_DUE, a);
 	fputs("# actions: the built-in '", f);

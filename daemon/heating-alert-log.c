@@ -317,7 +317,7 @@ void heating_say_off_unconfirmed_at_stop(const struct stage *s, const char *wait
 		log_warning("%s: %s before the plug confirmed the OFF of the stop, and it last "
 			    "said on, so it may still be on%s",
 			    s->source,
-			    waited ? "the plug said it went offline"
+			    waited ? "its availability said offline"
 				   : "the broker connection was lost",
 			    ends);
 		return;

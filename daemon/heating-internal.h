@@ -163,8 +163,6 @@ struct heating {
 	struct event_deadline wake; /* the next decision or plug re-send due */
 	bool connected;
 	bool off; /* heating_off(): no more decisions, whatever arrives */
-	bool
-	    off_unconfirmed_said; /* heating_say_off_unconfirmed(): once, at the wait or the loss */
 };
 
 /*

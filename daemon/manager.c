@@ -187,7 +187,8 @@ static void on_alerts_changed(void *userdata)
 
 /*
  * The store's alerts are seen again without the broker; the parts' (a plug, an
- * MQTT thermometer) may need it to be seen at all.
+ * MQTT thermometer) may need it to be seen at all. A GPIO or sysfs part's waits
+ * too: its "cleared" could not reach the phone before the broker anyway.
  */
 static bool alert_needs_broker(const char *kind, const char *source, void *userdata)
 {

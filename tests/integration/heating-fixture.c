@@ -110,3 +110,13 @@ void start_daemon(struct fixture *f)
 	assert_int_equal(daemon_start(&f->daemon, NULL), 0);
 	assert_int_equal(daemon_wait_notify(&f->daemon, "READY=1", 10000), 0);
 }
+
+void start_heating_cold(struct fixture *f)
+{
+	char stat[128];
+
+	snprintf(stat, sizeof(stat), "stat/%s/POWER", f->plug);
+	start_sim(f, "16", NULL, NULL);
+	start_daemon(f);
+	assert_non_null(client_wait(f->client, stat, "ON", 20000));
+}

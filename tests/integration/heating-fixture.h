@@ -38,3 +38,5 @@ void start_sim(struct fixture *f, const char *initial, const char *extra_flag,
 	       const char *extra_value);
 /* The daemon, up to READY=1. */
 void start_daemon(struct fixture *f);
+/* A cold room (16 °C) and the daemon: returns once the plug says it is ON. */
+void start_heating_cold(struct fixture *f);

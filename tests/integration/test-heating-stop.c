@@ -76,9 +76,7 @@ static void test_stop_without_the_broker_says_the_heater_is_left_on(void **state
 	char stat[128];
 
 	snprintf(stat, sizeof(stat), "stat/%s/POWER", f->plug);
-	start_sim(f, "16", NULL, NULL);
-	start_daemon(f);
-	assert_non_null(client_wait(f->client, stat, "ON", 20000));
+	start_heating_cold(f);
 	f->client = client_free(f->client);
 	broker_stop(&f->broker);
 	assert_int_equal(daemon_wait_log(&f->daemon, "connection to MQTT broker", 30000), 0);
@@ -105,9 +103,7 @@ static void test_stop_sends_off_to_an_offline_plug(void **state)
 	snprintf(stat, sizeof(stat), "stat/%s/POWER", f->plug);
 	snprintf(power, sizeof(power), "cmnd/%s/POWER", f->plug);
 	snprintf(lwt, sizeof(lwt), "tele/%s/LWT", f->plug);
-	start_sim(f, "16", NULL, NULL);
-	start_daemon(f);
-	assert_non_null(client_wait(f->client, stat, "ON", 20000));
+	start_heating_cold(f);
 	client_clear(f->client);
 	assert_int_equal(client_publish(f->client, lwt, "Offline", true), 0);
 	assert_int_equal(
@@ -204,9 +200,7 @@ static void test_stop_does_not_wait_for_ever_for_a_silent_plug(void **state)
 
 	snprintf(stat, sizeof(stat), "stat/%s/POWER", f->plug);
 	snprintf(availability, sizeof(availability), "%s/availability", f->base);
-	start_sim(f, "16", NULL, NULL);
-	start_daemon(f);
-	assert_non_null(client_wait(f->client, stat, "ON", 20000));
+	start_heating_cold(f);
 	/* The daemon has taken the ON (its state says so) before the plug goes silent. */
 	assert_non_null(client_wait(f->client, f->state_topic, "~\"relay\":\"on\"", 10000));
 	kill(f->sim, SIGSTOP);
@@ -244,9 +238,7 @@ static void test_broker_lost_while_the_stop_waits_says_the_heater_may_be_on(void
 	char stat[128];
 
 	snprintf(stat, sizeof(stat), "stat/%s/POWER", f->plug);
-	start_sim(f, "16", NULL, NULL);
-	start_daemon(f);
-	assert_non_null(client_wait(f->client, stat, "ON", 20000));
+	start_heating_cold(f);
 	assert_non_null(client_wait(f->client, f->state_topic, "~\"relay\":\"on\"", 10000));
 	kill(f->sim, SIGSTOP);
 	kill(f->daemon.pid, SIGTERM);

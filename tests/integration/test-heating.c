@@ -69,9 +69,7 @@ static void test_each_switch_is_one_line_saying_why(void **state)
 	snprintf(cmnd, sizeof(cmnd), "cmnd/%s/Backlog", f->plug);
 	snprintf(stat, sizeof(stat), "stat/%s/POWER", f->plug);
 	snprintf(mode, sizeof(mode), "%s/set/mode", f->base);
-	start_sim(f, "16", NULL, NULL);
-	start_daemon(f);
-	assert_non_null(client_wait(f->client, stat, "ON", 20000));
+	start_heating_cold(f);
 	assert_int_equal(daemon_wait_log(&f->daemon, "heater.oil: ON (room ", 5000), 0);
 	line = switch_line(f, "ON (");
 	/* "heater.oil: ON (room 16.0 °C, floor 18.0 °C)", whatever the sim's reading. */
@@ -154,6 +152,23 @@ static void test_silent_plug_raises_heater_unconfirmed(void **state)
 }
 
 /*
+ * A second heater, "fan" (a Tasmota on "<plug>b"), in a cold room: started
+ * once the first plug says ON. @lwt and @cmnd2 (128 bytes) get the first plug's
+ * last-will topic and the second's command topic.
+ */
+static void start_two_heaters(struct fixture *f, char *lwt, char *cmnd2)
+{
+	char text[256];
+
+	snprintf(text, sizeof(text),
+		 "[heater.fan]\ntype = tasmota\ntopic = %sb\nconfirm_timeout = 2s\n", f->plug);
+	assert_int_equal(write_config(f, text), 0);
+	snprintf(lwt, 128, "tele/%s/LWT", f->plug);
+	snprintf(cmnd2, 128, "cmnd/%sb/Backlog", f->plug);
+	start_heating_cold(f);
+}
+
+/*
  * Two heaters; the first plug goes offline (its last will) while heating in a
  * cold room: the second takes its place at once, not after stage_delay (15
  * minutes; a user trial saw the room wait 1.5 K below the floor that long),
@@ -163,19 +178,11 @@ static void test_silent_plug_raises_heater_unconfirmed(void **state)
 static void test_second_heater_stands_in_for_an_offline_plug(void **state)
 {
 	struct fixture *f = *state;
-	char text[256], stat[128], lwt[128], cmnd2[128], *log;
+	char text[256], lwt[128], cmnd2[128], *log;
 	const char *held;
 	long long since;
 
-	snprintf(text, sizeof(text),
-		 "[heater.fan]\ntype = tasmota\ntopic = %sb\nconfirm_timeout = 2s\n", f->plug);
-	assert_int_equal(write_config(f, text), 0);
-	snprintf(stat, sizeof(stat), "stat/%s/POWER", f->plug);
-	snprintf(lwt, sizeof(lwt), "tele/%s/LWT", f->plug);
-	snprintf(cmnd2, sizeof(cmnd2), "cmnd/%sb/Backlog", f->plug);
-	start_sim(f, "16", NULL, NULL);
-	start_daemon(f);
-	assert_non_null(client_wait(f->client, stat, "ON", 20000));
+	start_two_heaters(f, lwt, cmnd2);
 	assert_null(client_wait(f->client, cmnd2, "~Power ON", 3000));
 	since = now_ms();
 	assert_int_equal(client_publish(f->client, lwt, "Offline", true), 0);
@@ -234,17 +241,9 @@ static void test_second_heater_stands_in_for_an_offline_plug(void **state)
 static void test_a_stand_in_goes_off_when_the_first_plug_is_back(void **state)
 {
 	struct fixture *f = *state;
-	char text[256], stat[128], lwt[128], cmnd2[128];
+	char lwt[128], cmnd2[128];
 
-	snprintf(text, sizeof(text),
-		 "[heater.fan]\ntype = tasmota\ntopic = %sb\nconfirm_timeout = 2s\n", f->plug);
-	assert_int_equal(write_config(f, text), 0);
-	snprintf(stat, sizeof(stat), "stat/%s/POWER", f->plug);
-	snprintf(lwt, sizeof(lwt), "tele/%s/LWT", f->plug);
-	snprintf(cmnd2, sizeof(cmnd2), "cmnd/%sb/Backlog", f->plug);
-	start_sim(f, "16", NULL, NULL);
-	start_daemon(f);
-	assert_non_null(client_wait(f->client, stat, "ON", 20000));
+	start_two_heaters(f, lwt, cmnd2);
 	assert_int_equal(client_publish(f->client, lwt, "Offline", true), 0);
 	assert_non_null(client_wait(f->client, cmnd2, "~Power ON", 10000));
 	assert_int_equal(daemon_wait_log(&f->daemon, "heater.fan: ON (room ", 5000), 0);

@@ -132,6 +132,15 @@ static void test_state_text_is_not_on(void **state)
 			 0);
 }
 
+/* Waits for <base>/state to say the plug is told on and confirmed on, nothing else said. */
+static void wait_on_confirmed(struct plug_fixture *p)
+{
+	assert_non_null(client_wait(
+	    p->client, p->state_topic,
+	    "~\"tas\":{\"on\":true,\"power\":null,\"relay\":\"on\",\"said\":null,\"state\":\"on\"}",
+	    3000));
+}
+
 static void test_late_echo_is_no_switch(void **state)
 {
 	struct fixture *f = *state;
@@ -141,10 +150,7 @@ static void test_late_echo_is_no_switch(void **state)
 	plug_start(p);
 	plug_reading(p, "15.0", true);
 	plug_serve(p, 3000);
-	assert_non_null(client_wait(
-	    p->client, p->state_topic,
-	    "~\"tas\":{\"on\":true,\"power\":null,\"relay\":\"on\",\"said\":null,\"state\":\"on\"}",
-	    3000));
+	wait_on_confirmed(p);
 	/* Off, and heat again at once: its "OFF" comes after the ON, which it does not take. */
 	f->hold_off = true;
 	f->ignore_on = true;
@@ -159,10 +165,7 @@ static void test_late_echo_is_no_switch(void **state)
 	f->ignore_on = false;
 	plug_serve(p, 3000);
 	assert_int_equal(f->ons, ons + 2);
-	assert_non_null(client_wait(
-	    p->client, p->state_topic,
-	    "~\"tas\":{\"on\":true,\"power\":null,\"relay\":\"on\",\"said\":null,\"state\":\"on\"}",
-	    3000));
+	wait_on_confirmed(p);
 	assert_int_equal(daemon_log_count(&p->daemon, "switched by something else"), 0);
 	assert_int_equal(daemon_log_count(&p->daemon, "though told"), 0);
 	assert_int_equal(daemon_log_count(&p->daemon, "heater_unconfirmed"), 0);
@@ -193,10 +196,7 @@ static void test_a_plug_back_from_a_power_cut_is_no_switch(void **state)
 	assert_int_equal(client_publish(p->client, lwt, "Online", true), 0);
 	assert_int_equal(client_publish(p->client, tele, "{\"POWER\":\"OFF\"}", false), 0);
 	plug_serve(p, 3000);
-	assert_non_null(client_wait(
-	    p->client, p->state_topic,
-	    "~\"tas\":{\"on\":true,\"power\":null,\"relay\":\"on\",\"said\":null,\"state\":\"on\"}",
-	    3000));
+	wait_on_confirmed(p);
 	assert_int_equal(daemon_log_count(&p->daemon, "switched by something else"), 0);
 	assert_int_equal(daemon_log_count(&p->daemon, "though told"), 0);
 }

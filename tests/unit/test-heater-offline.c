@@ -115,16 +115,22 @@ static unsigned alerts_changed(struct heater *h, uint64_t from, uint64_t to)
  * cleared heater_offline (a notification on the phone at night). Within the
  * grace: nothing raised, nothing cleared, though nothing is sent meanwhile.
  */
+/* @h connected at @t, its plug online, told ON and confirming it a second later. */
+static void online_and_on(struct heater *h, uint64_t t)
+{
+	connected(h, t);
+	receive(h, "tele/plug/LWT", "Online", t);
+	set(h, true, t);
+	receive(h, "stat/plug/POWER", "ON", t + SEC);
+}
+
 static void test_offline_blip(void **state)
 {
 	struct heater *h = plug();
 	struct heater_decision d;
 	uint64_t t = T0;
 
-	connected(h, t);
-	receive(h, "tele/plug/LWT", "Online", t);
-	set(h, true, t);
-	receive(h, "stat/plug/POWER", "ON", t + SEC);
+	online_and_on(h, t);
 	for (int i = 0; i < 4; i++, t += 400 * SEC) {
 		heater_connection(h, false, t + 100 * SEC, &d);
 		connected(h, t + 105 * SEC);
@@ -158,10 +164,7 @@ static void test_back_from_a_power_cut(void **state)
 	struct heater_status st;
 	uint64_t t = T0;
 
-	connected(h, t);
-	receive(h, "tele/plug/LWT", "Online", t);
-	set(h, true, t);
-	receive(h, "stat/plug/POWER", "ON", t + SEC);
+	online_and_on(h, t);
 	receive(h, "tele/plug/LWT", "Offline", t + 10 * SEC);
 	d = receive(h, "tele/plug/LWT", "Online", t + 20 * SEC);
 	assert_on_sent(&d);
@@ -344,10 +347,7 @@ static void test_offline_off_goes_out(void **state)
 	struct heater_decision d;
 	uint64_t t = T0;
 
-	connected(h, t);
-	receive(h, "tele/plug/LWT", "Online", t);
-	set(h, true, t);
-	receive(h, "stat/plug/POWER", "ON", t + SEC);
+	online_and_on(h, t);
 	d = receive(h, "tele/plug/LWT", "Offline", t + 10 * SEC);
 	assert_int_equal(d.n_messages, 0);
 	/* The room is warm: OFF at once, though the plug is offline. */

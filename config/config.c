@@ -281,6 +281,22 @@ static void check_section_header(struct parser *p, const char *line)
 		broken_header(p, start, "opening '['");
 }
 
+#define CANNOT_PARSE "cannot parse: expected '[section]', 'key = value' or a comment"
+
+/*
+ * A line inih cannot take (neither a header, a comment nor "key = value"):
+ * said here, at its line, in order with the other errors. inih names only
+ * the first such line, and only once the whole file is read.
+ */
+static void check_parsable(struct parser *p, const char *line)
+{
+	if (p->line_refused || trimmed_length(line) == 0 || strchr(";#[", *line) ||
+	    *find_as_inih(line, "=:"))
+		return;
+	parser_error(p, p->reader.line, CANNOT_PARSE);
+	p->line_refused = true;
+}
+
 /*
  * inih takes " ;" after a value as the start of a comment, and drops it, but
  * not " # ". Noted here, where the line is still whole, for handle_key().
@@ -326,6 +342,7 @@ static char *read_line(char *buf, int size, void *stream)
 		parser_error(p, p->reader.line, "line is longer than %d characters", size - 2);
 	strip_line_start(p, line);
 	check_section_header(p, line);
+	check_parsable(p, line);
 	note_inline_comment(p, line);
 	return line;
 }
@@ -368,10 +385,9 @@ int config_load(const char *path, struct config **ret, char **ret_error)
 			p.error = NULL;
 		goto out;
 	}
-	/* Newer inih also refuses a line we said is too long: said once. */
+	/* Said at its line already (check_parsable(), a line too long), unless inih sees more. */
 	if (line > 0 && !parser_said_line(&p, (unsigned) line))
-		parser_error(&p, (unsigned) line,
-			     "cannot parse: expected '[section]', 'key = value' or a comment");
+		parser_error(&p, (unsigned) line, CANNOT_PARSE);
 	if (!p.error) {
 		r = config_defaults_fill(&p);
 		if (r < 0)

@@ -164,28 +164,37 @@ static void wal_files(const char *path, bool had[2], bool remove)
 
 /* What salvage() copied: a count each, or the -errno that stopped it. */
 struct salvaged {
-	int cramps, undelivered, advisories, records, settings;
+	int cramps, undelivered, advisories, records, settings, samples, relays;
 	bool complete;
 };
 
 /*
- * Copies the tables beside the cramps (settings, advisories, reminder
- * records) from @from to g->store, into @n; what fails is said, not retried.
+ * Copies the tables beside the cramps from @from to g->store, into @n: the
+ * settings, advisories and reminder records, the room's temperatures (a
+ * cramp's context looks hours back) and the relays' times (relay care across
+ * the restart). What fails is said, not retried.
  */
 static void salvage_others(struct store_guard *g, struct store *from, struct salvaged *n)
 {
-	n->settings = store_settings_salvage(from, g->store);
-	n->advisories = store_advisories_salvage(from, g->store);
-	n->records = store_reminder_records_salvage(from, g->store);
-	if (n->settings < 0)
-		log_warning("store: cannot copy the settings from '%s' (%s), ignoring",
-			    g->unsalvaged, store_strerror(n->settings));
-	if (n->advisories < 0)
-		log_warning("store: cannot copy the advisories from '%s' (%s), ignoring",
-			    g->unsalvaged, store_strerror(n->advisories));
-	if (n->records < 0)
-		log_warning("store: cannot copy the reminder records from '%s' (%s), ignoring",
-			    g->unsalvaged, store_strerror(n->records));
+	const struct {
+		const char *what;
+		int (*copy)(struct store *from, struct store *to);
+		int *count;
+	} tables[] = {
+		{ "settings", store_settings_salvage, &n->settings },
+		{ "advisories", store_advisories_salvage, &n->advisories },
+		{ "reminder records", store_reminder_records_salvage, &n->records },
+		{ "room temperatures", store_room_temperature_salvage, &n->samples },
+		{ "relays' times", store_relays_salvage, &n->relays },
+	};
+
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		*tables[i].count = tables[i].copy(from, g->store);
+		if (*tables[i].count < 0)
+			log_warning("store: cannot copy the %s from '%s' (%s), ignoring",
+				    tables[i].what, g->unsalvaged,
+				    store_strerror(*tables[i].count));
+	}
 }
 
 static const char *plural(int n)
@@ -238,13 +247,16 @@ static void salvage(struct store_guard *g, char *msg, size_t size)
 	} else {
 		int advisories = n.advisories < 0 ? 0 : n.advisories,
 		    records = n.records < 0 ? 0 : n.records,
-		    settings = n.settings < 0 ? 0 : n.settings;
+		    settings = n.settings < 0 ? 0 : n.settings,
+		    samples = n.samples < 0 ? 0 : n.samples, relays = n.relays < 0 ? 0 : n.relays;
 
 		log_info("store: salvaged %d cramp%s (%d the broker did not have yet), %d "
-			 "advisor%s, %d reminder record%s and %d setting%s from '%s'%s",
+			 "advisor%s, %d reminder record%s, %d setting%s, %d room temperature%s "
+			 "and %d heater%s relay times from '%s'%s",
 			 n.cramps, plural(n.cramps), n.undelivered, advisories,
 			 advisories == 1 ? "y" : "ies", records, plural(records), settings,
-			 plural(settings), g->unsalvaged,
+			 plural(settings), samples, plural(samples), relays,
+			 relays == 1 ? "'s" : "s'", g->unsalvaged,
 			 n.complete ? "" : "; a damaged part of it could not be read");
 		if (n.cramps > 0 && n.undelivered > 0)
 			snprintf(msg, size,

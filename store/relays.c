@@ -58,3 +58,10 @@ int store_relay_switched(struct store *s, const char *heater, bool on, int64_t t
 	sqlite3_finalize(st);
 	return errno_from_sqlite(rc);
 }
+
+int store_relays_salvage(struct store *from, struct store *to)
+{
+	if (from->schema < STORE_SCHEMA_RELAYS)
+		return 0;
+	return sql_salvage_rows(from, to, "relays", "heater, last_on, last_off");
+}

@@ -24,3 +24,9 @@ int store_relay_get(struct store *s, const char *heater, struct store_relay *ret
  * negative errno.
  */
 int store_relay_switched(struct store *s, const char *heater, bool on, int64_t time_usec);
+
+/*
+ * Copies the relays' times that a damaged store @from still reads into @to
+ * (those @to has already stay). Returns how many, or a negative errno.
+ */
+int store_relays_salvage(struct store *from, struct store *to);

@@ -104,3 +104,8 @@ int store_room_temperature_read_range(struct store *s, int64_t since, int64_t un
 	*ret = list;
 	return (int) n;
 }
+
+int store_room_temperature_salvage(struct store *from, struct store *to)
+{
+	return sql_salvage_rows(from, to, "room_temperature", "time, tz_offset_s, room_c");
+}

@@ -33,3 +33,9 @@ struct store_room_sample {
  */
 int store_room_temperature_read_range(struct store *s, int64_t since, int64_t until,
 				      struct store_room_sample **ret);
+
+/*
+ * Copies the samples that a damaged store @from still reads into @to (a time
+ * @to has already keeps its own). Returns how many, or a negative errno.
+ */
+int store_room_temperature_salvage(struct store *from, struct store *to);

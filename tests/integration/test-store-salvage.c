@@ -7,7 +7,7 @@
  * temperatures': the file opens, and the check 30 s after the start finds the
  * damage) is replaced while the broker is away; the cramp is copied to the
  * new store and reaches the broker once it is back, and the delivered cramp,
- * the advisory and the reminder record before it are copied too.
+ * the advisory, the reminder record and the relay's time before it are copied too.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -31,8 +31,8 @@
 #define HISTORY_ID "seed-cramp-0"
 
 /*
- * The history before that night: a cramp the broker has, an advisory and a
- * reminder record.
+ * The history before that night: a cramp the broker has, an advisory, a
+ * reminder record and when a heater's relay was last told on.
  */
 static void seed_history(struct store *s, int64_t now)
 {
@@ -71,6 +71,7 @@ static void seed_history(struct store *s, int64_t now)
 	assert_int_equal(store_cramp_add(s, &c), 0);
 	assert_int_equal(store_advisory_add(s, "seed-advisory-1", &a), 0);
 	assert_int_equal(store_reminder_commit(s, NULL, &r, 1, NULL, 0), 0);
+	assert_int_equal(store_relay_switched(s, "seed-heater", true, (now - 600) * 1000000), 0);
 }
 
 /*
@@ -164,11 +165,13 @@ static void test_undelivered_cramp_of_a_damaged_store_reaches_the_broker(void **
 	assert_non_null(strstr(m->payload, "\"note\":\"kept across the damage\""));
 	assert_non_null(strstr(m->payload, "\"leg\":\"left\""));
 	wait_rows(f, "id = '" SEED_ID "' AND delivered = 1", 1);
-	assert_int_equal(daemon_wait_log(&f->daemon,
-					 "salvaged 2 cramps (1 the broker did not have yet), 1 "
-					 "advisory, 1 reminder record and 2 settings",
-					 1000),
-			 0);
+	assert_int_equal(
+	    daemon_wait_log(&f->daemon,
+			    "salvaged 2 cramps (1 the broker did not have yet), 1 "
+			    "advisory, 1 reminder record, 2 settings, 0 room temperatures "
+			    "and 1 heater's relay times",
+			    1000),
+	    0);
 	snprintf(pattern, sizeof(pattern), "%s/bedroomd.db.corrupt-*[0-9]", f->daemon.state_dir);
 	assert_int_equal(glob(pattern, 0, NULL, &g), 0);
 	assert_int_equal(g.gl_pathc, 1);
@@ -187,6 +190,8 @@ static void test_undelivered_cramp_of_a_damaged_store_reaches_the_broker(void **
 	assert_int_equal(
 	    store_count_rows(f->db, "reminder_log", "run_id = 'soak-run-1' AND record = 'done'"),
 	    1);
+	assert_int_equal(
+	    store_count_rows(f->db, "relays", "heater = 'seed-heater' AND last_on IS NOT NULL"), 1);
 
 	/* The notice says the cramp was kept, not that earlier cramps are gone. */
 	snprintf(pattern, sizeof(pattern), "%s/event/alert", f->base);

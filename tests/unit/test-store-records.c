@@ -406,7 +406,8 @@ static void test_cramp_amend(void **state)
 /*
  * A damaged file's salvage copies all it reads: every cramp as it was (the
  * delivered one stays delivered: the broker is not sent it again), the
- * advisories, the reminder records and the settings; a second salvage into
+ * advisories, the reminder records, the settings, the room's temperatures and
+ * the relays' times; a second salvage into
  * the same store adds nothing.
  */
 static void test_salvage_copies_the_history(void **state)
@@ -414,7 +415,9 @@ static void test_salvage_copies_the_history(void **state)
 	char kind[] = "cramp_frequency", message[] = "seeded";
 	struct store_advisory adv = { .kind = kind, .time = 1000, .message = message, .count = 3 };
 	struct store_reminder_record *records = NULL;
+	struct store_relay relay = { 0 };
 	struct store_cramp c, *cramps = NULL;
+	double room_c = 0;
 	struct store *s = NULL, *from = NULL;
 	char a[300], b[300], path[400];
 	int undelivered = -1, n;
@@ -433,6 +436,9 @@ static void test_salvage_copies_the_history(void **state)
 	assert_int_equal(store_fixture_record(s, "run-1", "soak", "sent", 1100, 0), 0);
 	assert_int_equal(store_fixture_record(s, "run-1", "soak", "done", 1200, 0), 0);
 	assert_int_equal(store_setting_set(s, "floor", "19.5"), 0);
+	assert_int_equal(store_room_temperature_add(s, 1500, 3600, 17.5), 0);
+	assert_int_equal(store_room_temperature_add(s, 1800, 3600, 17.25), 0);
+	assert_int_equal(store_relay_switched(s, "radiator", false, 1900000000), 0);
 	s = store_close(s);
 
 	assert_int_equal(store_open_read_only(path, &from), 0);
@@ -443,11 +449,16 @@ static void test_salvage_copies_the_history(void **state)
 	assert_int_equal(store_advisories_salvage(from, s), 1);
 	assert_int_equal(store_reminder_records_salvage(from, s), 2);
 	assert_int_equal(store_settings_salvage(from, s), 1);
+	assert_int_equal(store_room_temperature_add(s, 1800, 3600, 18.5), 0); /* newer: kept */
+	assert_int_equal(store_room_temperature_salvage(from, s), 1);
+	assert_int_equal(store_relays_salvage(from, s), 1);
 	/* What the new store holds already is left: by its id, its key. */
 	assert_int_equal(store_cramps_salvage(from, s, &undelivered, &complete), 0);
 	assert_int_equal(undelivered, 0);
 	assert_int_equal(store_advisories_salvage(from, s), 0);
 	assert_int_equal(store_settings_salvage(from, s), 0);
+	assert_int_equal(store_room_temperature_salvage(from, s), 0);
+	assert_int_equal(store_relays_salvage(from, s), 0);
 	from = store_close(from);
 
 	n = store_cramps_read(s, false, 0, 10, &cramps);
@@ -468,6 +479,13 @@ static void test_salvage_copies_the_history(void **state)
 	assert_string_equal(records[0].record, "sent");
 	assert_string_equal(records[1].record, "done");
 	store_reminder_records_free(records, (size_t) n);
+	/* The lowest is the salvaged 17.5 beside the new store's own 18.5. */
+	assert_int_equal(store_room_temperature_min(s, 0, 2000, &room_c), 0);
+	assert_true(room_c == 17.5);
+	assert_int_equal(store_room_temperature_min(s, 1700, 2000, &room_c), 0);
+	assert_true(room_c == 18.5);
+	assert_int_equal(store_relay_get(s, "radiator", &relay), 0);
+	assert_true(relay.last_off_usec == 1900000000 && relay.last_on_usec == 0);
 	store_close(s);
 }
 

@@ -110,6 +110,20 @@ struct plug_off {
 	bool earlier;          /* let go by a reload before the last */
 };
 
+/*
+ * A plug a reload let go (its heater removed, renamed or moved to another plug)
+ * while it may still be on: the next heating sees it off (heating-retired.c).
+ */
+struct retired_plug {
+	struct heating *heating;
+	struct heater *heater;
+	char source[80]; /* "heater.NAME": the heater that drove it */
+	struct mqtt_slot **slots;
+	unsigned n_slots;
+	uint64_t wake_usec; /* its re-send due (monotonic), UINT64_MAX: none */
+	unsigned alerted;   /* HEATER_ALERT_BIT()s raised for it */
+};
+
 struct heating {
 	sd_event *event;
 	const struct config *config;
@@ -146,9 +160,11 @@ struct heating {
 	bool relays_tried;          /* restored, or the thermostat kept its own at a reload */
 	struct plug_off *plugs_off; /* the plugs reloads let go, min_off not over yet */
 	unsigned n_plugs_off;
-	bool reloaded;              /* made by a reload (for what the log says) */
-	bool stepped;               /* step() ran: a switch now is no reload's */
-	enum heating_stop stop_for; /* set by the reload that takes over (heating_adopt()) */
+	bool reloaded;                 /* made by a reload (for what the log says) */
+	bool stepped;                  /* step() ran: a switch now is no reload's */
+	enum heating_stop stop_for;    /* set by the reload that takes over (heating_adopt()) */
+	struct retired_plug **retired; /* let go by reloads, not yet said OFF */
+	unsigned n_retired;
 
 	/*
 	 * Monotonic: the room-wide sensor_stale alert goes out then, unless a room
@@ -182,6 +198,33 @@ void heating_relays_restore(struct heating *h);
  * hand-over. Out of memory: logged, not kept.
  */
 void heating_relays_hand_on(struct heating *h, const struct heating *old);
+
+/*
+ * A reload on the same connection: the plugs @old lets go that may still be on
+ * (told ON, or last said ON) are taken by @h with their trackers, so that
+ * heating_off() of @old skips them, and @h sends their OFF (at once, or once
+ * the broker is back) until each plug says OFF, with an alert while one does
+ * not. Those @old had from reloads before come along. Call it after
+ * heating_relays_hand_on().
+ */
+void heating_retired_take(struct heating *h, struct heating *old);
+/* Subscribes their plugs' topics (heating_start()). */
+int heating_retired_subscribe(struct heating *h, struct mqtt *mqtt);
+void heating_retired_unsubscribe(struct heating *h);
+/* The connection came or went: OFF goes out when it is up. */
+void heating_retired_connection(struct heating *h, bool connected, uint64_t now_usec);
+/* Their re-sends that are due at @now_usec; the earliest due after, or UINT64_MAX. */
+void heating_retired_tick(struct heating *h, uint64_t now_usec);
+uint64_t heating_retired_due(const struct heating *h);
+void heating_retired_free(struct heating *h);
+
+/*
+ * Sends the messages of @d (@source: the heater, for the journal), at QoS 0:
+ * a command is superseded, not owed.
+ */
+void heating_send(struct heating *h, const char *source, const struct heater_decision *d);
+/* Arms the wake-up for the earliest of what is due (a plug's message changed it). */
+void heating_rearm(struct heating *h);
 
 /* Drops what heating_relays_hand_on() kept (at heating_free()). */
 void heating_relays_forget(struct heating *h);

@@ -32,7 +32,31 @@ static void arm_timer(struct heating *h, uint64_t at)
 		at = heating_relays_due(h); /* the step then keeps what switched */
 	if (h->stale_alert_due_usec && h->stale_alert_due_usec < at)
 		at = h->stale_alert_due_usec;
+	if (heating_retired_due(h) < at)
+		at = heating_retired_due(h);
 	(void) event_deadline_set(&h->wake, at);
+}
+
+void heating_rearm(struct heating *h)
+{
+	arm_timer(h, h->last.next_wakeup_usec);
+}
+
+void heating_send(struct heating *h, const char *source, const struct heater_decision *d)
+{
+	/*
+	 * QoS 0: a command is superseded, not owed. A QoS 1 command still unacknowledged
+	 * when the connection dies is replayed by libmosquitto on reconnect (a persistent
+	 * session), a stale ON ahead of the fresh decision; lost, the reconnect's fresh
+	 * decision and the plug's confirmation (re-sent when missing) stand in for it.
+	 */
+	for (unsigned i = 0; i < d->n_messages; i++) {
+		int r = mqtt_publish(h->mqtt, d->messages[i].topic, d->messages[i].payload,
+				     strlen(d->messages[i].payload), 0, false, NULL);
+
+		if (r < 0 && r != -ENOTCONN)
+			log_warning_errno(r, "%s: cannot send '%s'", source, d->messages[i].topic);
+	}
 }
 
 /*
@@ -47,20 +71,7 @@ static bool carry_out(struct stage *s, const struct heater_decision *d,
 	char message[256], line[384];
 	bool alert_said = false; /* heater_unconfirmed, in the line of the plug's word */
 
-	/*
-	 * QoS 0: a command is superseded, not owed. A QoS 1 command still unacknowledged
-	 * when the connection dies is replayed by libmosquitto on reconnect (a persistent
-	 * session), a stale ON ahead of the fresh decision; lost, the reconnect's fresh
-	 * decision and the plug's confirmation (re-sent when missing) stand in for it.
-	 */
-	for (unsigned i = 0; i < d->n_messages; i++) {
-		int r = mqtt_publish(h->mqtt, d->messages[i].topic, d->messages[i].payload,
-				     strlen(d->messages[i].payload), 0, false, NULL);
-
-		if (r < 0 && r != -ENOTCONN)
-			log_warning_errno(r, "%s: cannot send '%s'", s->source,
-					  d->messages[i].topic);
-	}
+	heating_send(h, s->source, d);
 	if (d->event != HEATER_EVENT_NONE)
 		heating_log_plug_event(s, d, clock_monotonic_usec());
 	if (d->word.kind != HEATER_WORD_NONE)
@@ -175,6 +186,8 @@ static int on_timer(sd_event_source *es, uint64_t usec, void *userdata)
 		again |= carry_out(s, &hd, NULL);
 		changed |= hd.state != before.state;
 	}
+	if (h->connected)
+		heating_retired_tick(h, now);
 	(void) again; /* a step follows anyway */
 	/* step() says itself when the action or its reason changed. */
 	step(h);
@@ -259,6 +272,7 @@ static void set_connected(struct heating *h, bool connected)
 		heater_connection(h->stages[i].heater, connected, now, &hd);
 		(void) carry_out(&h->stages[i], &hd, NULL);
 	}
+	heating_retired_connection(h, connected, now);
 	/* Never replayed: a decision is made afresh on every reconnect. */
 	if (connected)
 		step(h);
@@ -437,6 +451,7 @@ static void drop_subscriptions(struct heating *h)
 	for (unsigned i = 0; i < h->n_stages; i++)
 		for (unsigned j = 0; h->stages[i].slots && j < h->stages[i].n_slots; j++)
 			h->stages[i].slots[j] = mqtt_slot_free(h->stages[i].slots[j]);
+	heating_retired_unsubscribe(h);
 }
 
 struct heating *heating_free(struct heating *h)
@@ -453,6 +468,7 @@ struct heating *heating_free(struct heating *h)
 		heater_free(h->stages[i].heater);
 	}
 	thermostat_free(h->thermostat);
+	heating_retired_free(h);
 	heating_relays_forget(h);
 	sd_event_unref(h->event);
 	free(h);
@@ -525,6 +541,8 @@ static int subscribe(struct heating *h, struct mqtt *mqtt)
 			r = mqtt_subscribe(mqtt, heater_subscription(s->heater, j), 1,
 					   on_plug_message, s, &s->slots[j]);
 	}
+	if (r >= 0)
+		r = heating_retired_subscribe(h, mqtt);
 	return r;
 }
 
@@ -596,6 +614,7 @@ int heating_start(struct heating *h, struct mqtt *mqtt, struct store *store)
 			heater_connection(h->stages[i].heater, true, now, &hd);
 			(void) carry_out(&h->stages[i], &hd, NULL);
 		}
+		heating_retired_connection(h, true, now);
 	}
 	step(h);
 	return 0;

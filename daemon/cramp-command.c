@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config/config-escape.h"
@@ -34,7 +35,46 @@ static int fail(char *reason, size_t reason_size, const char *text, int r)
 }
 
 /*
- * A key of @root not in @keys, or a value that is not a string: refused,
+ * A detail that is not a string ({"leg": 5}), or one with a NUL character in
+ * it: the detail (or what follows the NUL) is set aside into @aside, not the
+ * cramp (a user trial: both refused the whole report). A time is no detail,
+ * and a key not in @keys no cramp report: left for refuse_key().
+ */
+static void set_aside_odd_values(json_t *root, const char *const *keys, size_t n_keys, char *aside,
+				 size_t aside_size)
+{
+	const char *key;
+	json_t *value;
+	void *next;
+
+	json_object_foreach_safe(root, next, key, value)
+	{
+		size_t i = 0;
+		char what[64];
+
+		while (i < n_keys && strcmp(key, keys[i]) != 0)
+			i++;
+		if (i == n_keys || strcmp(key, "time") == 0)
+			continue;
+		if (!json_is_string(value)) {
+			char *text = json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT);
+
+			snprintf(what, sizeof(what), "%.40s (not a string)", key);
+			set_aside(aside, aside_size, what, text ? text : "?");
+			free(text);
+			(void) json_object_del(root, key);
+		} else if (strlen(json_string_value(value)) != json_string_length(value)) {
+			const char *s = json_string_value(value);
+
+			snprintf(what, sizeof(what), "%.40s after a NUL character", key);
+			set_aside(aside, aside_size, what, s + strlen(s) + 1);
+			(void) json_object_set_new(root, key, json_string(s));
+		}
+	}
+}
+
+/*
+ * A key of @root not in @keys, or a time that is not a string: refused,
  * named (a user trial: "unknown key or a value that is not a string" left the
  * sender to guess which of its keys).
  */
@@ -125,7 +165,7 @@ int cramp_command_parse(const void *data, size_t len, int64_t now_s, struct cram
 		*ret = c; /* blank: a cramp now, leg unknown */
 		return 0;
 	}
-	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &error);
+	root = json_loadb(data, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &error);
 	if (!root || !json_is_object(root)) {
 		json_decref(root);
 		return fail(reason, reason_size, "not a JSON object", -EBADMSG);
@@ -137,6 +177,8 @@ int cramp_command_parse(const void *data, size_t len, int64_t now_s, struct cram
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (json_is_null(json_object_get(root, keys[i])))
 			(void) json_object_del(root, keys[i]);
+	set_aside_odd_values(root, keys, sizeof(keys) / sizeof(keys[0]), c.set_aside,
+			     sizeof(c.set_aside));
 	r = refuse_key(root, keys, sizeof(keys) / sizeof(keys[0]), reason, reason_size);
 	/* Every key now known and a string: the unpack takes them. */
 	if (r == 0)

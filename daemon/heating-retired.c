@@ -32,8 +32,10 @@ static bool may_be_on(const struct stage *o, bool connected)
 
 static int add(struct heating *h, struct retired_plug *r)
 {
-	struct retired_plug **more = realloc(h->retired, (h->n_retired + 1) * sizeof(*more));
+	struct retired_plug **more;
 
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers. */
+	more = realloc(h->retired, (h->n_retired + 1) * sizeof(*more));
 	if (!more)
 		return -ENOMEM;
 	h->retired = more;

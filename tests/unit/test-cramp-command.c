@@ -66,7 +66,7 @@ static void test_refusals(void **state)
 	char reason[CRAMP_REASON_MAX] = "";
 	char big[4096];
 
-	assert_int_equal(parse("{\"leg\":1}", &c, reason), -EBADMSG);
+	assert_int_equal(parse("{\"time\":1}", &c, reason), -EBADMSG);
 	assert_int_equal(parse("{\"colour\":\"red\"}", &c, reason), -EBADMSG);
 	assert_int_equal(parse("left", &c, reason), -EBADMSG);
 	assert_int_equal(parse("[\"left\"]", &c, reason), -EBADMSG);
@@ -109,10 +109,37 @@ static void test_null_is_not_given(void **state)
 	assert_string_equal(c.source, "command");
 	assert_null(c.pressed_unused);
 	assert_string_equal(c.set_aside, "");
-	/* Still refused: a key it does not know, null or not, and a value of another type. */
+	/* Still refused: a key it does not know, null or not, and a time of another type. */
 	assert_int_equal(parse("{\"leg\":\"left\",\"colour\":null}", &c, reason), -EBADMSG);
-	assert_int_equal(parse("{\"leg\":\"left\",\"note\":3}", &c, reason), -EBADMSG);
-	assert_string_equal(reason, "'note' is not a string");
+	assert_int_equal(parse("{\"leg\":\"left\",\"time\":3}", &c, reason), -EBADMSG);
+	assert_string_equal(reason, "'time' is not a string");
+}
+
+/*
+ * A detail of another type, or with a NUL in it, is set aside, not the cramp
+ * (a user trial: both refused the report, the NUL as "not a JSON object").
+ */
+static void test_an_odd_detail_is_set_aside(void **state)
+{
+	static const char with_nul[] = "{\"leg\":\"right\",\"note\":\"ok\\u0000bad\"}";
+	struct cramp_command c;
+	char reason[CRAMP_REASON_MAX] = "";
+
+	assert_int_equal(parse("{\"leg\":\"left\",\"note\":3,\"site\":[1]}", &c, reason), 0);
+	assert_string_equal(c.leg, "left");
+	assert_string_equal(c.note, "");
+	assert_string_equal(c.site, "");
+	assert_non_null(strstr(c.set_aside, "note (not a string) '3'"));
+	assert_non_null(strstr(c.set_aside, "site (not a string) '[1]'"));
+	assert_int_equal(parse("{\"leg\":5}", &c, reason), 0);
+	assert_string_equal(c.leg, "unknown");
+	assert_string_equal(c.set_aside, "leg (not a string) '5'");
+	assert_int_equal(
+	    cramp_command_parse(with_nul, sizeof(with_nul) - 1, NOW, &c, reason, sizeof(reason)),
+	    0);
+	assert_string_equal(c.leg, "right");
+	assert_string_equal(c.note, "ok");
+	assert_string_equal(c.set_aside, "note after a NUL character 'bad'");
 }
 
 /* The key refused is named (a user trial: the reason left the sender to guess which). */
@@ -124,8 +151,8 @@ static void test_a_refused_key_is_named(void **state)
 	assert_int_equal(parse("{\"leg\":\"left\",\"bogus\":4}", &c, reason), -EBADMSG);
 	assert_string_equal(reason, "unknown key 'bogus' (not leg, site, time, note, source or "
 				    "pressed)");
-	assert_int_equal(parse("{\"leg\":1}", &c, reason), -EBADMSG);
-	assert_string_equal(reason, "'leg' is not a string");
+	assert_int_equal(parse("{\"time\":1}", &c, reason), -EBADMSG);
+	assert_string_equal(reason, "'time' is not a string");
 	/* A long key is cut, and the reason fits what the log has room for. */
 	memset(key, 'k', sizeof(key) - 1);
 	key[sizeof(key) - 1] = '\0';
@@ -255,6 +282,7 @@ int main(void)
 		cmocka_unit_test(test_time_ahead_of_an_unset_clock_is_kept),
 		cmocka_unit_test(test_null_is_not_given),
 		cmocka_unit_test(test_a_refused_key_is_named),
+		cmocka_unit_test(test_an_odd_detail_is_set_aside),
 		cmocka_unit_test(test_details_are_not_worth_the_cramp),
 		cmocka_unit_test(test_pressed_keeps_a_late_reports_time),
 	};

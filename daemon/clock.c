@@ -232,11 +232,16 @@ int clock_parse_iso8601(const char *text, int64_t *ret_unix_s)
 		return 0;
 	}
 	if (strcmp(rest, "Z") != 0) {
-		if ((rest[0] != '+' && rest[0] != '-') || !has_shape(rest + 1, "99:99") ||
-		    rest[6] != '\0')
+		/* ISO 8601's "+01:00", and its "+0100" (date +%FT%T%z writes it) and "+01". */
+		size_t n = strlen(rest);
+
+		if ((rest[0] != '+' && rest[0] != '-') ||
+		    !((n == 6 && has_shape(rest + 1, "99:99")) ||
+		      (n == 5 && has_shape(rest + 1, "9999")) ||
+		      (n == 3 && has_shape(rest + 1, "99"))))
 			return -EINVAL;
 		oh = digits_at(rest + 1, 2);
-		om = digits_at(rest + 4, 2);
+		om = n == 3 ? 0 : digits_at(rest + (n == 6 ? 4 : 3), 2);
 		if (oh > 14 || om > 59)
 			return -EINVAL;
 	}

@@ -117,7 +117,17 @@ static void test_offsets_and_parsing(void **state)
 	assert_int_equal(clock_parse_iso8601("2026-01-31  03:12", &t), -EINVAL);
 	assert_int_equal(clock_parse_iso8601("2026-01-31_03:12", &t), -EINVAL);
 	assert_int_equal(clock_parse_iso8601("2026-13-01T00:00", &t), -EINVAL);
-	assert_int_equal(clock_parse_iso8601("2026-01-31T03:12+0100", &t), -EINVAL);
+	/* ISO 8601's other offsets: "+0100" (date +%FT%T%z writes it, a user trial) and "+01". */
+	assert_int_equal(clock_parse_iso8601("2026-01-31T03:12:05+0100", &t), 0);
+	assert_true(t == 1769825525);
+	assert_int_equal(clock_parse_iso8601("2026-01-30T21:42:05-0430", &t), 0);
+	assert_true(t == 1769825525);
+	assert_int_equal(clock_parse_iso8601("2026-01-31T03:12:05+01", &t), 0);
+	assert_true(t == 1769825525);
+	assert_int_equal(clock_parse_iso8601("2026-01-31T03:12+010", &t), -EINVAL);
+	assert_int_equal(clock_parse_iso8601("2026-01-31T03:12+01:0", &t), -EINVAL);
+	assert_int_equal(clock_parse_iso8601("2026-01-31T03:12+1:00", &t), -EINVAL);
+	assert_int_equal(clock_parse_iso8601("2026-01-31T03:12+01000", &t), -EINVAL);
 	assert_int_equal(clock_parse_iso8601("yesterday", &t), -EINVAL);
 	/* sscanf()'s %d takes a sign: negative fields were taken and normalized by mktime(). */
 	assert_int_equal(clock_parse_iso8601("2026-01-31T-1:05", &t), -EINVAL);

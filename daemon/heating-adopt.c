@@ -211,9 +211,7 @@ void heating_adopt(struct heating *h, struct heating *old, const char *new_broke
 	}
 	/* The plugs let go, by the plug: min_off holds whichever heater drives one next. */
 	heating_relays_hand_on(h, old);
-	/* A new connection: the old one's heating_off() sends their OFF there. */
-	if (!new_broker)
-		heating_retired_take(h, old);
+	heating_retired_take(h, old, new_broker != NULL);
 	heating_model_adopt(h, old, adopted_thermostat);
 	recheck_plug_alerts(h);
 	log_debug("heating: reloaded, %u of %u heaters kept as they were, the thermostat %s",

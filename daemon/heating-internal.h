@@ -204,10 +204,12 @@ void heating_relays_hand_on(struct heating *h, const struct heating *old);
  * (told ON, or last said ON) are taken by @h with their trackers, so that
  * heating_off() of @old skips them, and @h sends their OFF (at once, or once
  * the broker is back) until each plug says OFF, with an alert while one does
- * not. Those @old had from reloads before come along. Call it after
+ * not. Those @old had from reloads before come along. To a new connection
+ * (@new_connection) only those the old one cannot tell now (not connected)
+ * and no heater of @h drives (that one decides for its plug). Call it after
  * heating_relays_hand_on().
  */
-void heating_retired_take(struct heating *h, struct heating *old);
+void heating_retired_take(struct heating *h, struct heating *old, bool new_connection);
 /* Subscribes their plugs' topics (heating_start()). */
 int heating_retired_subscribe(struct heating *h, struct mqtt *mqtt);
 void heating_retired_unsubscribe(struct heating *h);

@@ -95,7 +95,16 @@ static bool take_stage(struct heating *h, struct stage *o, bool connected)
 	return true;
 }
 
-void heating_retired_take(struct heating *h, struct heating *old)
+/* Whether a heater of @h drives the plug of old stage @o. */
+static bool driven_by(const struct heating *h, const struct stage *o)
+{
+	for (unsigned i = 0; i < h->n_stages; i++)
+		if (heater_params_same_plug(&o->params, &h->stages[i].params))
+			return true;
+	return false;
+}
+
+void heating_retired_take(struct heating *h, struct heating *old, bool new_connection)
 {
 	assert(h);
 	assert(old);
@@ -118,6 +127,9 @@ void heating_retired_take(struct heating *h, struct heating *old)
 		struct stage *o = &old->stages[j];
 
 		if (!o->heater || o->handed_over || !may_be_on(o, old->connected))
+			continue;
+		/* Another connection: the old one sends the OFF it can send itself. */
+		if (new_connection && (old->connected || driven_by(h, o)))
 			continue;
 		if (!take_stage(h, o, old->connected))
 			log_warning("%s: out of memory: its plug is told OFF once, not seen off",

@@ -128,3 +128,37 @@ void reload(struct fixture *f)
 		assert_true(now_ms() < end);
 	}
 }
+
+void other_plug(char set[96], char state[96])
+{
+	snprintf(set, 96, "test%d/plug2/set", (int) getpid());
+	snprintf(state, 96, "test%d/plug2/state", (int) getpid());
+}
+
+void heating_then_broker_away(struct fixture *f)
+{
+	write_conf(f, &(struct conf){ 0 });
+	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
+	reading(f, "15.0");
+	plug_receives(f, "ON");
+	f->client = client_free(f->client);
+	broker_stop(&f->broker);
+	assert_int_equal(daemon_wait_log(&f->daemon, "connection to MQTT broker", 30000), 0);
+}
+
+void broker_back(struct fixture *f)
+{
+	assert_int_equal(broker_restart(&f->broker), 0);
+	assert_int_equal(client_new(&f->broker, "#", &f->client), 0);
+}
+
+void let_go_plug_seen_off(struct fixture *f)
+{
+	/* The daemon's reconnect back-off has grown while the broker was away. */
+	assert_non_null(client_wait(f->client, f->set_topic, "OFF", 75000));
+	assert_int_equal(client_publish(f->client, f->plug_state_topic, "OFF", true), 0);
+	assert_int_equal(daemon_wait_log(&f->daemon,
+					 "heater.plug: its plug, let go by a reload, says OFF",
+					 10000),
+			 0);
+}

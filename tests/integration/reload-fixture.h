@@ -48,3 +48,14 @@ void reading(struct fixture *f, const char *c);
 void state_says(struct fixture *f, const char *needle);
 /* SIGHUP, and waits for the daemon to say it reloaded. */
 void reload(struct fixture *f);
+/* Another plug's topics (the test's own): @set and @state of 96 bytes. */
+void other_plug(char set[96], char state[96]);
+/*
+ * Started with the usual configuration, heating (the plug said ON), then the
+ * broker stopped (f->client gone with it) and the daemon's loss of it seen.
+ */
+void heating_then_broker_away(struct fixture *f);
+/* The broker back after heating_then_broker_away(), with a new f->client. */
+void broker_back(struct fixture *f);
+/* The plug let go while the broker was away is told OFF, says OFF, and is let go. */
+void let_go_plug_seen_off(struct fixture *f);

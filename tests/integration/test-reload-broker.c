@@ -126,6 +126,31 @@ static void test_reload_of_mqtt_while_the_broker_is_away(void **state)
 }
 
 /*
+ * The same reload moving the heater to another plug: the old plug, left on
+ * while the broker was away, is told OFF on the new connection once it is up
+ * (the old connection is gone by then).
+ */
+static void test_reload_of_mqtt_and_plug_while_the_broker_is_away(void **state)
+{
+	struct fixture *f = *state;
+	char set2[96], state2[96];
+
+	other_plug(set2, state2);
+	heating_then_broker_away(f);
+	write_conf(f, &(struct conf){ .mqtt_extra = "keepalive = 30\n",
+				      .set_topic = set2,
+				      .state_topic = state2 });
+	reload(f);
+	assert_int_equal(daemon_wait_log(&f->daemon,
+					 "heater.plug: let go by the reload while its plug may be "
+					 "on and the broker is not connected",
+					 5000),
+			 0);
+	broker_back(f);
+	let_go_plug_seen_off(f);
+}
+
+/*
  * A reload that changes only command_max_age keeps the connection, and the
  * heater on: the key is heating's, and a new connection would switch the
  * heaters off first (the test above).
@@ -202,6 +227,9 @@ int main(void)
 						reload_setup, reload_teardown),
 		cmocka_unit_test_setup_teardown(test_reload_of_command_max_age_keeps_the_connection,
 						reload_setup, reload_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_reload_of_mqtt_and_plug_while_the_broker_is_away, reload_setup,
+		    reload_teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_reload_to_a_new_connection_rechecks_plug_alerts, reload_setup,
 		    reload_teardown),

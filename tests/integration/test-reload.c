@@ -466,17 +466,9 @@ static void test_a_plug_let_go_while_the_broker_is_away_is_seen_off(void **state
 {
 	struct fixture *f = *state;
 	char set2[96], state2[96];
-	struct client *c = NULL;
 
-	snprintf(set2, sizeof(set2), "test%d/plug2/set", (int) getpid());
-	snprintf(state2, sizeof(state2), "test%d/plug2/state", (int) getpid());
-	write_conf(f, &(struct conf){ 0 });
-	assert_int_equal(daemon_start_online(&f->daemon, f->client, f->base), 0);
-	reading(f, "15.0");
-	plug_receives(f, "ON");
-	f->client = client_free(f->client);
-	broker_stop(&f->broker);
-	assert_int_equal(daemon_wait_log(&f->daemon, "connection to MQTT broker", 30000), 0);
+	other_plug(set2, state2);
+	heating_then_broker_away(f);
 	write_conf(f, &(struct conf){ .set_topic = set2, .state_topic = state2 });
 	reload(f);
 	assert_int_equal(
@@ -485,21 +477,14 @@ static void test_a_plug_let_go_while_the_broker_is_away_is_seen_off(void **state
 			    "on and the broker is not connected: OFF goes out once it is",
 			    5000),
 	    0);
-	assert_int_equal(broker_restart(&f->broker), 0);
-	assert_int_equal(client_new(&f->broker, "#", &c), 0);
+	broker_back(f);
 	/* Not answered: sent again. */
-	assert_non_null(client_wait(c, f->set_topic, "OFF", 75000));
-	client_clear(c);
-	assert_non_null(client_wait(c, f->set_topic, "OFF", 30000));
-	assert_int_equal(client_publish(c, f->plug_state_topic, "OFF", true), 0);
-	assert_int_equal(daemon_wait_log(&f->daemon,
-					 "heater.plug: its plug, let go by a reload, says OFF",
-					 10000),
-			 0);
+	assert_non_null(client_wait(f->client, f->set_topic, "OFF", 75000));
+	client_clear(f->client);
+	let_go_plug_seen_off(f);
 	/* Let go now: no OFF again (it was sent every few seconds before). */
-	client_clear(c);
-	assert_null(client_wait(c, f->set_topic, "OFF", 15000));
-	c = client_free(c);
+	client_clear(f->client);
+	assert_null(client_wait(f->client, f->set_topic, "OFF", 15000));
 }
 
 int main(void)

@@ -196,7 +196,9 @@ int cramp_command_parse(const void *data, size_t len, int64_t now_s, struct cram
 	 * phone's: kept as reported, said in ahead_s, up to as far ahead as a
 	 * cramp may be back. Before our clock is set (2025) any time ahead is.
 	 */
-	if (time && clock_parse_iso8601(time, &c.time) < 0)
+	/* A NUL in it (JSON_ALLOW_NUL) would leave a time that is not the one sent. */
+	if (time && (strlen(time) != json_string_length(json_object_get(root, "time")) ||
+		     clock_parse_iso8601(time, &c.time) < 0))
 		r = fail(reason, reason_size, "time is not ISO-8601 (2026-01-31T03:10:00+01:00)",
 			 -EINVAL);
 	else if (time && c.time > now_s + PAST_MAX_S && now_s >= WALL_CLOCK_SET_AFTER_S)

@@ -117,7 +117,8 @@ struct plug_off {
 struct retired_plug {
 	struct heating *heating;
 	struct heater *heater;
-	char source[80]; /* "heater.NAME": the heater that drove it */
+	char source[96]; /* "heater.NAME (old plug)": its alerts' and the journal's */
+	char *plug;      /* heater_params_plug_key() of its plug */
 	struct mqtt_slot **slots;
 	unsigned n_slots;
 	uint64_t wake_usec; /* its re-send due (monotonic), UINT64_MAX: none */
@@ -219,6 +220,11 @@ void heating_retired_connection(struct heating *h, bool connected, uint64_t now_
 void heating_retired_tick(struct heating *h, uint64_t now_usec);
 uint64_t heating_retired_due(const struct heating *h);
 void heating_retired_free(struct heating *h);
+/*
+ * heating_off(): each told OFF once more, or said to be left on when the
+ * broker is away. (A reload's next heating takes them before this runs.)
+ */
+void heating_retired_off(struct heating *h, uint64_t now_usec);
 
 /*
  * Sends the messages of @d (@source: the heater, for the journal), at QoS 0:

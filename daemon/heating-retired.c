@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "daemon/alerts.h"
 #include "daemon/clock.h"
@@ -54,54 +55,79 @@ static void retired_free(struct retired_plug *r)
 {
 	drop_slots(r);
 	free(r->slots);
+	free(r->plug);
 	heater_free(r->heater);
 	free(r);
 }
+
+/* Raises or clears its alerts as @d says, in words that say the heater is gone. */
+static void say_alerts(struct retired_plug *r, unsigned raised);
 
 /* Takes old stage @o's tracker into @h; false when it cannot (out of memory: @o keeps it). */
 static bool take_stage(struct heating *h, struct stage *o, bool connected)
 {
 	struct retired_plug *r = calloc(1, sizeof(*r));
+	struct heater_status st;
 
 	if (r) {
 		r->n_slots = heater_n_subscriptions(o->heater);
 		/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers. */
 		r->slots = calloc(r->n_slots + 1, sizeof(*r->slots));
+		r->plug = heater_params_plug_key(&o->params);
 	}
-	if (!r || !r->slots || add(h, r) < 0) {
-		if (r)
+	if (!r || !r->slots || !r->plug || add(h, r) < 0) {
+		if (r) {
 			free(r->slots);
+			free(r->plug);
+		}
 		free(r);
 		return false;
 	}
 	r->heater = o->heater;
 	o->heater = NULL;
 	r->wake_usec = UINT64_MAX;
-	snprintf(r->source, sizeof(r->source), "%s", o->source);
+	/* Its own alerts' source: the heater of that name may drive another plug now. */
+	snprintf(r->source, sizeof(r->source), "%s (old plug)", o->source);
+	heater_get_status(r->heater, &st);
+	say_alerts(r, st.alerts_active); /* those of the stage go with its source */
 	if (connected) {
 		/* As heating_off() does for those it switches off itself. */
 		if (o->on)
 			heating_log_switch_off_at_stop(o);
 		o->on = false;
 		heating_relays_keep(o, clock_monotonic_usec(), clock_realtime_usec(), true);
-		log_debug("%s: let go by the reload while its plug may be on: told OFF, and again "
-			  "until the plug says OFF",
+		log_debug("%s: let go by the reload while it may be on: told OFF, and again until "
+			  "it says OFF",
 			  r->source);
 	} else
-		log_warning("%s: let go by the reload while its plug may be on and the broker is "
-			    "not connected: OFF goes out once it is, and again until the plug "
-			    "says OFF",
+		log_warning("%s: let go by the reload while it may be on and the broker is not "
+			    "connected: OFF goes out once it is, and again until it says OFF",
 			    r->source);
 	return true;
 }
 
-/* Whether a heater of @h drives the plug of old stage @o. */
-static bool driven_by(const struct heating *h, const struct stage *o)
+/* The heater of @h that drives plug @plug (heater_params_plug_key()), or NULL. */
+static const struct stage *driven_by(const struct heating *h, const char *plug)
 {
-	for (unsigned i = 0; i < h->n_stages; i++)
-		if (heater_params_same_plug(&o->params, &h->stages[i].params))
-			return true;
-	return false;
+	for (unsigned i = 0; i < h->n_stages; i++) {
+		char *key = heater_params_plug_key(&h->stages[i].params);
+		bool same = key && strcmp(key, plug) == 0;
+
+		free(key);
+		if (same)
+			return &h->stages[i];
+	}
+	return NULL;
+}
+
+static void clear_alerts(struct retired_plug *r, const char *message)
+{
+	for (unsigned a = 0; a < _HEATER_ALERT_MAX; a++)
+		if (r->alerted & HEATER_ALERT_BIT(a))
+			(void) alerts_clear(r->heating->alerts,
+					    heater_alert_to_string((enum heater_alert) a),
+					    r->source, message, clock_realtime_usec());
+	r->alerted = 0;
 }
 
 void heating_retired_take(struct heating *h, struct heating *old, bool new_connection)
@@ -111,9 +137,16 @@ void heating_retired_take(struct heating *h, struct heating *old, bool new_conne
 	/* Those of reloads before: still not said OFF. */
 	for (unsigned k = 0; k < old->n_retired; k++) {
 		struct retired_plug *r = old->retired[k];
+		const struct stage *s = driven_by(h, r->plug);
 
 		drop_slots(r); /* subscribed again by @h */
-		if (add(h, r) < 0) {
+		if (s || (new_connection && old->connected)) {
+			/* A heater drives it now; or the old connection has it still. */
+			if (s)
+				log_info("%s: %s drives it now", r->source, s->source);
+			clear_alerts(r, "Its plug is driven by a heater of the configuration now.");
+			retired_free(r);
+		} else if (add(h, r) < 0) {
 			log_warning("%s: out of memory: its plug, let go by an earlier reload, is "
 				    "not told OFF again",
 				    r->source);
@@ -129,8 +162,16 @@ void heating_retired_take(struct heating *h, struct heating *old, bool new_conne
 		if (!o->heater || o->handed_over || !may_be_on(o, old->connected))
 			continue;
 		/* Another connection: the old one sends the OFF it can send itself. */
-		if (new_connection && (old->connected || driven_by(h, o)))
+		if (new_connection && old->connected)
 			continue;
+		if (new_connection) {
+			char *plug = heater_params_plug_key(&o->params);
+			bool driven = !plug || driven_by(h, plug);
+
+			free(plug);
+			if (driven)
+				continue;
+		}
 		if (!take_stage(h, o, old->connected))
 			log_warning("%s: out of memory: its plug is told OFF once, not seen off",
 				    o->source);
@@ -159,8 +200,7 @@ void heating_retired_unsubscribe(struct heating *h)
 		drop_slots(h->retired[k]);
 }
 
-/* Raises or clears its alerts as @d says, in words that say the heater is gone. */
-static void say_alerts(struct retired_plug *r, const struct heater_decision *d)
+static void say_alerts(struct retired_plug *r, unsigned raised)
 {
 	struct alerts *alerts = r->heating->alerts;
 	uint64_t now = clock_realtime_usec();
@@ -169,16 +209,14 @@ static void say_alerts(struct retired_plug *r, const struct heater_decision *d)
 	for (unsigned a = 0; a < _HEATER_ALERT_MAX; a++) {
 		const char *kind = heater_alert_to_string((enum heater_alert) a);
 
-		if ((d->alerts_raised & HEATER_ALERT_BIT(a)) &&
-		    !(r->alerted & HEATER_ALERT_BIT(a))) {
-			log_warning(
-			    "%s: its plug, let go by a reload, has not said OFF (%s): it may "
-			    "still be on; OFF is sent again",
-			    r->source, kind);
+		if ((raised & HEATER_ALERT_BIT(a)) && !(r->alerted & HEATER_ALERT_BIT(a))) {
+			log_warning("%s: let go by a reload, it has not said OFF (%s): it may "
+				    "still be on; OFF is sent again",
+				    r->source, kind);
 			snprintf(message, sizeof(message),
-				 "The smart plug of %s, which a reload removed or moved while it "
-				 "may have been on, has not confirmed OFF: the heater may still be "
-				 "on. bedroomd keeps sending OFF; check the plug.",
+				 "The smart plug %s, which a reload let go while it may have been "
+				 "on, has not confirmed OFF: its heater may still be on. bedroomd "
+				 "keeps sending OFF; check the plug.",
 				 r->source);
 			(void) alerts_raise(alerts, kind, r->source, message, now);
 			r->alerted |= HEATER_ALERT_BIT(a);
@@ -196,13 +234,9 @@ static bool finish_if_off(struct retired_plug *r)
 	heater_get_status(r->heater, &st);
 	if (st.desired != HEATER_RELAY_OFF || st.confirmed != HEATER_RELAY_OFF)
 		return false;
-	log_info("%s: its plug, let go by a reload, says OFF", r->source);
-	snprintf(message, sizeof(message), "The smart plug of %s says OFF now.", r->source);
-	for (unsigned a = 0; a < _HEATER_ALERT_MAX; a++)
-		if (r->alerted & HEATER_ALERT_BIT(a))
-			(void) alerts_clear(h->alerts,
-					    heater_alert_to_string((enum heater_alert) a),
-					    r->source, message, clock_realtime_usec());
+	log_info("%s: let go by a reload, it says OFF", r->source);
+	snprintf(message, sizeof(message), "The smart plug %s says OFF now.", r->source);
+	clear_alerts(r, message);
 	for (unsigned k = 0; k < h->n_retired; k++)
 		if (h->retired[k] == r) {
 			h->retired[k] = h->retired[--h->n_retired];
@@ -216,7 +250,7 @@ static bool finish_if_off(struct retired_plug *r)
 static bool carry_out(struct retired_plug *r, const struct heater_decision *d)
 {
 	heating_send(r->heating, r->source, d);
-	say_alerts(r, d);
+	say_alerts(r, d->alerts_raised);
 	r->wake_usec = d->next_wakeup_usec;
 	return finish_if_off(r);
 }
@@ -279,4 +313,22 @@ void heating_retired_free(struct heating *h)
 	free(h->retired);
 	h->retired = NULL;
 	h->n_retired = 0;
+}
+
+void heating_retired_off(struct heating *h, uint64_t now_usec)
+{
+	for (unsigned k = h->n_retired; k-- > 0;) {
+		struct retired_plug *r = h->retired[k];
+		struct heater_decision hd;
+
+		if (!h->connected) {
+			log_warning(
+			    "%s: cannot be switched off: the broker is not connected, and it "
+			    "has not said OFF since a reload let it go",
+			    r->source);
+			continue;
+		}
+		heater_set(r->heater, false, now_usec, &hd);
+		(void) carry_out(r, &hd);
+	}
 }

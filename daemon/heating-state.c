@@ -125,6 +125,10 @@ uint64_t heating_alert_horizon_usec(const struct heating *h, const char *kind, c
 			return unconfirmed > HEATER_OFFLINE_GRACE_USEC ? unconfirmed
 								       : HEATER_OFFLINE_GRACE_USEC;
 		}
+	/* A plug a reload let go is not gone while it is seen off (heating-retired.c). */
+	for (unsigned k = 0; k < h->n_retired; k++)
+		if (strcmp(source, h->retired[k]->source) == 0)
+			return HEATER_OFFLINE_GRACE_USEC;
 	return 0;
 }
 

@@ -39,7 +39,8 @@ static void arm_timer(struct heating *h, uint64_t at)
 
 void heating_rearm(struct heating *h)
 {
-	arm_timer(h, h->last.next_wakeup_usec);
+	/* Without a heater there is no thermostat, and no decision to wake for. */
+	arm_timer(h, h->have_decision ? h->last.next_wakeup_usec : UINT64_MAX);
 }
 
 void heating_send(struct heating *h, const char *source, const struct heater_decision *d)
@@ -186,8 +187,10 @@ static int on_timer(sd_event_source *es, uint64_t usec, void *userdata)
 		again |= carry_out(s, &hd, NULL);
 		changed |= hd.state != before.state;
 	}
-	if (h->connected)
+	if (h->connected) {
 		heating_retired_tick(h, now);
+		heating_rearm(h); /* step() does not, without a thermostat */
+	}
 	(void) again; /* a step follows anyway */
 	/* step() says itself when the action or its reason changed. */
 	step(h);
@@ -273,6 +276,7 @@ static void set_connected(struct heating *h, bool connected)
 		(void) carry_out(&h->stages[i], &hd, NULL);
 	}
 	heating_retired_connection(h, connected, now);
+	heating_rearm(h);
 	/* Never replayed: a decision is made afresh on every reconnect. */
 	if (connected)
 		step(h);
@@ -616,6 +620,7 @@ int heating_start(struct heating *h, struct mqtt *mqtt, struct store *store)
 		}
 		heating_retired_connection(h, true, now);
 	}
+	heating_rearm(h);
 	step(h);
 	return 0;
 }
@@ -672,6 +677,7 @@ void heating_off(struct heating *h)
 		heating_say_left_on(&h->stages[i]); /* before it keeps OFF as told */
 		heating_relays_keep(&h->stages[i], now, clock_realtime_usec(), true);
 	}
+	heating_retired_off(h, now);
 	(void) sd_event_source_set_enabled(h->wake.timer, SD_EVENT_OFF);
 }
 

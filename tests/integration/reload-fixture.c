@@ -158,7 +158,7 @@ void let_go_plug_seen_off(struct fixture *f)
 	assert_non_null(client_wait(f->client, f->set_topic, "OFF", 75000));
 	assert_int_equal(client_publish(f->client, f->plug_state_topic, "OFF", true), 0);
 	assert_int_equal(daemon_wait_log(&f->daemon,
-					 "heater.plug: its plug, let go by a reload, says OFF",
+					 "heater.plug (old plug): let go by a reload, it says OFF",
 					 10000),
 			 0);
 }

@@ -141,11 +141,12 @@ static void test_reload_of_mqtt_and_plug_while_the_broker_is_away(void **state)
 				      .set_topic = set2,
 				      .state_topic = state2 });
 	reload(f);
-	assert_int_equal(daemon_wait_log(&f->daemon,
-					 "heater.plug: let go by the reload while its plug may be "
-					 "on and the broker is not connected",
-					 5000),
-			 0);
+	assert_int_equal(
+	    daemon_wait_log(&f->daemon,
+			    "heater.plug (old plug): let go by the reload while it may be "
+			    "on and the broker is not connected",
+			    5000),
+	    0);
 	broker_back(f);
 	let_go_plug_seen_off(f);
 }

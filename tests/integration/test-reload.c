@@ -199,7 +199,11 @@ static void test_reload_clears_the_alerts_of_a_removed_heater(void **state)
 	state_says(f, "\"alerts\":[]");
 }
 
-/* A reload that removes the heater switches it off: it is gone, not kept. */
+/*
+ * A reload that removes the heater switches it off: it is gone, not kept; its
+ * plug is told OFF again until it says OFF, with no heater left to decide (a
+ * review: nothing woke for the re-send then).
+ */
 static void test_reload_removing_the_heater_switches_it_off(void **state)
 {
 	struct fixture *f = *state;
@@ -218,6 +222,8 @@ static void test_reload_removing_the_heater_switches_it_off(void **state)
 	client_clear(f->client);
 	reload(f);
 	assert_non_null(client_wait(f->client, f->set_topic, "OFF", 10000));
+	client_clear(f->client);
+	let_go_plug_seen_off(f);
 }
 
 /*
@@ -473,7 +479,7 @@ static void test_a_plug_let_go_while_the_broker_is_away_is_seen_off(void **state
 	reload(f);
 	assert_int_equal(
 	    daemon_wait_log(&f->daemon,
-			    "heater.plug: let go by the reload while its plug may be "
+			    "heater.plug (old plug): let go by the reload while it may be "
 			    "on and the broker is not connected: OFF goes out once it is",
 			    5000),
 	    0);

@@ -140,6 +140,8 @@ static void test_an_odd_detail_is_set_aside(void **state)
 	assert_string_equal(c.leg, "right");
 	assert_string_equal(c.note, "ok");
 	assert_string_equal(c.set_aside, "note after a NUL character 'bad'");
+	/* A time is no detail: one with a NUL is not the time sent. */
+	assert_int_equal(parse("{\"time\":\"2026-01-31T03:00\\u0000junk\"}", &c, reason), -EINVAL);
 }
 
 /* The key refused is named (a user trial: the reason left the sender to guess which). */

@@ -180,13 +180,14 @@ static void test_bad_commands_change_nothing_and_cost_little(void **state)
 	};
 	static const char *const bad_mode[] = { "\xc3\x28", "[\"heat\"]", "{\"mode\": 1}", "HEAT!",
 						"" };
+	/* What is refused; a detail of another type ({"leg": 1}) is only set aside. */
 	static const char *const bad_cramp[] = {
 		"\xff",
-		"{\"leg\": 1}",
+		"{\"leg\": 1, \"colour\": 2}",
 		"{\"leg\": \"left\", \"temperature\": 19}",
 		"{\"time\": 1e999}",
 		"{\"time\": \"9999-99-99T99:99\"}",
-		"{\"note\": [\"x\"]}",
+		"{\"time\": [\"x\"]}",
 		"[]",
 		"null",
 	};

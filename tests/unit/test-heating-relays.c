@@ -56,6 +56,7 @@ static void heating_done(struct heating *h)
 	h->stages[0].heater = heater_free(h->stages[0].heater);
 	h->thermostat = thermostat_free(h->thermostat);
 	heating_relays_forget(h);
+	heating_retired_free(h); /* the plugs a reload let go while on */
 }
 
 /* The relay of @h's heater told @on @ago_usec ago (what step() records). */

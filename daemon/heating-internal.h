@@ -231,6 +231,12 @@ void heating_retired_off(struct heating *h, uint64_t now_usec);
  * a command is superseded, not owed.
  */
 void heating_send(struct heating *h, const char *source, const struct heater_decision *d);
+/*
+ * Sends stage @s's messages of @d and handles its alerts (@cause: the plug's
+ * message that raised them, or NULL); true when it wants a new decision.
+ */
+bool heating_carry_out(struct stage *s, const struct heater_decision *d,
+		       const struct mqtt_message *cause);
 /* Arms the wake-up for the earliest of what is due (a plug's message changed it). */
 void heating_rearm(struct heating *h);
 

@@ -214,6 +214,16 @@ static int summarise(struct report *r)
 		if (n->n_cramps == 0)
 			n->first_cramp = i;
 		n->n_cramps++;
+		/*
+		 * The room at a cramp is a reading too: one the samples may have lost
+		 * (the 5 minutes under way at a kill -9) must not leave the night's
+		 * lowest above a cramp's own temperature on the same page.
+		 */
+		if (!isnan(c->room_c) &&
+		    cramp_night_sleep_hours(c->time_s, c->tz_offset_s, r->night_start_min,
+					    r->night_end_min) &&
+		    (isnan(n->min_c) || c->room_c < n->min_c))
+			n->min_c = c->room_c;
 		if (c->soak_done == 1 || (c->soak_done == 0 && n->soak_done < 0))
 			n->soak_done = c->soak_done;
 		if (c->suspected) {

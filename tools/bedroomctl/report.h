@@ -30,7 +30,7 @@ struct report_cramp {
 
 struct report_night {
 	int64_t night; /* see control/cramp-night.h */
-	double min_c;  /* lowest room temperature in the night window; NAN: none recorded */
+	double min_c;  /* lowest in the night window, of samples and cramps; NAN: none recorded */
 	int soak_done; /* from the foot-soak answers, else from the cramps' context; -1 unknown */
 	size_t first_cramp, n_cramps;        /* into report.cramps, suspected ones included */
 	size_t n_suspected;                  /* of those, from movement and not confirmed */

@@ -21,7 +21,7 @@ static bool is_logged(const struct store_cramp *c, int64_t time_s, const char *l
 }
 
 /*
- * The logged cramp of @leg at @time_s, copied into *ret (cramp_log_clear_cramp() it),
+ * The logged cramp of @leg at @time_s, copied into *ret (store_cramp_clear() it),
  * from memory (where it waits while the store fails) or the store. Returns 0,
  * -ENOENT, or a negative errno.
  */
@@ -213,7 +213,7 @@ int cramp_log_amend(struct cramp_log *l, const struct cramp_tracker_result *dup,
 	r = 0;
 	cramp_log_pump(l);
 out:
-	cramp_log_clear_cramp(&logged);
+	store_cramp_clear(&logged);
 	return r;
 }
 
@@ -248,6 +248,6 @@ int cramp_log_retime(struct cramp_log *l, int64_t of_s, enum cramp_leg of_leg, i
 out:
 	if (r < 0)
 		log_warning_errno(r, "cramp log: cannot give the cramp its reporter's time");
-	cramp_log_clear_cramp(&logged);
+	store_cramp_clear(&logged);
 	return r;
 }

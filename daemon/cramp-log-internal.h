@@ -86,12 +86,6 @@ void cramp_log_advise(struct cramp_log *l, const struct cramp_advisory *a, uint6
 /* Sends what waits, oldest first, while the window has room. */
 void cramp_log_pump(struct cramp_log *l);
 
-/*
- * "cramps_7d" as the state and the events say @count_7d (a new reference): null
- * when it is not known (COUNT_7D_UNKNOWN, any negative), NULL when out of memory.
- */
-json_t *cramp_log_count_json(int count_7d);
-
 /* The broker's copy of @id is outdated (an amendment): it is to be sent again. */
 void cramp_log_forget_acked(struct cramp_log *l, const char *id);
 
@@ -111,9 +105,6 @@ void cramp_log_acked_clear(struct cramp_log *l);
  * errno (nothing changed then). See cramp-amend.c.
  */
 int cramp_log_retime(struct cramp_log *l, int64_t of_s, enum cramp_leg of_leg, int64_t to_s);
-
-/* Frees what @c holds. */
-void cramp_log_clear_cramp(struct store_cramp *c);
 
 /* A deep copy of @src into @dst. Returns 0 or -ENOMEM. */
 int cramp_log_copy_cramp(struct store_cramp *dst, const struct store_cramp *src);

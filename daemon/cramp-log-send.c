@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "daemon/clock.h"
+#include "daemon/cramp-event.h"
 #include "daemon/cramp-log-internal.h"
 #include "daemon/log.h"
 #include "daemon/mqtt.h"
@@ -23,42 +24,11 @@ static bool in_flight(const struct cramp_log *l, const char *id)
 	return false;
 }
 
-static json_t *tristate(int v)
-{
-	return v < 0 ? json_null() : json_boolean(v);
-}
-
-static json_t *real_or_null(double v)
-{
-	return isnan(v) ? json_null() : json_real(round(v * 100) / 100);
-}
-
-json_t *cramp_log_count_json(int count_7d)
-{
-	return count_7d < 0 ? json_null() : json_integer(count_7d);
-}
-
 static char *event_json(const struct store_cramp *c)
 {
-	char time[40], since[40];
-	json_t *event;
+	json_t *event = cramp_event_json(c);
 	char *text;
 
-	(void) clock_format_offset(c->time, c->tz_offset_s, time, sizeof(time));
-	if (c->in_bed_since > 0)
-		(void) clock_format_offset(c->in_bed_since, clock_local_offset_s(c->in_bed_since),
-					   since, sizeof(since));
-	event = json_pack(
-	    "{s:s, s:s, s:b, s:b, s:s, s:s?, s:s, s:b, s:s?, s:s?, s:o, s:{s:o, s:o, s:o, s:s?, "
-	    "s:o, s:o, s:o}}",
-	    "id", c->id, "time", time, "time_estimated", c->time_estimated, "amended", c->amended,
-	    "leg", c->leg, "site", c->site, "source", c->source, "suspected", c->suspected,
-	    "confirms", c->confirms, "note", c->note, "cramps_7d",
-	    cramp_log_count_json(c->count_7d), "context", "room_temperature",
-	    real_or_null(c->room_c), "lowest_room_temperature", real_or_null(c->min_room_c),
-	    "in_bed", tristate(c->in_bed), "in_bed_since", c->in_bed_since > 0 ? since : NULL,
-	    "heater_on", tristate(c->heater_on), "heater_duty_1h", real_or_null(c->heater_duty_1h),
-	    "foot_soak_done", tristate(c->soak_done));
 	text = event ? json_dumps(event, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(6))
 		     : NULL;
 	json_decref(event);

@@ -11,6 +11,7 @@
 #include "control/cramp-confirm.h"
 #include "daemon/clock.h"
 #include "daemon/cramp-command.h"
+#include "daemon/cramp-event.h"
 #include "daemon/cramp-log-internal.h"
 #include "daemon/log.h"
 #include "daemon/warn-limit.h"
@@ -135,16 +136,6 @@ bool cramp_log_store_failing(const struct cramp_log *l)
 	return l->n_memory > 0 || l->n_acked > 0;
 }
 
-void cramp_log_clear_cramp(struct store_cramp *c)
-{
-	free(c->id);
-	free(c->leg);
-	free(c->source);
-	free(c->site);
-	free(c->note);
-	free(c->confirms);
-}
-
 int cramp_log_copy_cramp(struct store_cramp *dst, const struct store_cramp *src)
 {
 	*dst = *src;
@@ -156,7 +147,7 @@ int cramp_log_copy_cramp(struct store_cramp *dst, const struct store_cramp *src)
 	dst->confirms = src->confirms ? strdup(src->confirms) : NULL;
 	if (!dst->id || !dst->leg || !dst->source || (src->site && !dst->site) ||
 	    (src->note && !dst->note) || (src->confirms && !dst->confirms)) {
-		cramp_log_clear_cramp(dst);
+		store_cramp_clear(dst);
 		return -ENOMEM;
 	}
 	return 0;
@@ -193,7 +184,7 @@ static void forget_oldest(struct cramp_log *l)
 	log_error("cramp log: %zu cramps wait for the store; forgetting '%s'%s", l->n_memory,
 		  l->memory[victim].id,
 		  l->memory[victim].delivered ? " (the broker has it)" : ", never delivered");
-	cramp_log_clear_cramp(&l->memory[victim]);
+	store_cramp_clear(&l->memory[victim]);
 	memmove(&l->memory[victim], &l->memory[victim + 1],
 		(l->n_memory - victim - 1) * sizeof(*l->memory));
 	l->n_memory--;
@@ -210,7 +201,7 @@ static void flush_memory(struct cramp_log *l)
 	for (size_t i = 0; i < l->n_memory; i++) {
 		r = store_cramp_add(l->store, &l->memory[i]);
 		if (r == 0 || r == -EEXIST) {
-			cramp_log_clear_cramp(&l->memory[i]);
+			store_cramp_clear(&l->memory[i]);
 			continue;
 		}
 		l->memory[kept++] = l->memory[i];
@@ -651,10 +642,10 @@ int cramp_log_add_state(struct cramp_log *l, json_t *state)
 	 * unknown, not a 0 it would keep in its statistics; each cramp's event says
 	 * the same. The last cramp is said only if this run logged one.
 	 */
-	json_object_set_new(state, "cramps_7d",
-			    cramp_log_count_json(l->count_known
-						     ? (int) cramp_tracker_count(l->tracker, now_s)
-						     : COUNT_7D_UNKNOWN));
+	json_object_set_new(
+	    state, "cramps_7d",
+	    cramp_event_count_json(l->count_known ? (int) cramp_tracker_count(l->tracker, now_s)
+						  : COUNT_7D_UNKNOWN));
 	if (cramp_tracker_last(l->tracker, &last) < 0) {
 		json_object_set_new(state, "last_cramp", json_null());
 		return 0;

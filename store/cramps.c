@@ -230,7 +230,7 @@ int store_cramps_read_range(struct store *s, int64_t since, int64_t until, struc
 	return (int) n;
 }
 
-static void cramp_clear(struct store_cramp *c)
+void store_cramp_clear(struct store_cramp *c)
 {
 	free(c->id);
 	free(c->leg);
@@ -243,7 +243,7 @@ static void cramp_clear(struct store_cramp *c)
 void store_cramps_free(struct store_cramp *c, size_t n)
 {
 	for (size_t i = 0; c && i < n; i++)
-		cramp_clear(&c[i]);
+		store_cramp_clear(&c[i]);
 	free(c);
 }
 
@@ -267,7 +267,7 @@ static int salvage_read(struct store *from, const char *order, struct store_cram
 		return errno_from_sqlite(rc);
 	r = sql_read_rows(st, cramp_from_row, sizeof(**list), (void **) list, n);
 	if (r == -ENOMEM && *n > 0)
-		cramp_clear(&(*list)[--*n]); /* the row it was copying is incomplete */
+		store_cramp_clear(&(*list)[--*n]); /* the row it was copying is incomplete */
 	return r;
 }
 

@@ -72,6 +72,9 @@ int store_cramps_read(struct store *s, bool undelivered, int64_t since, size_t m
 
 void store_cramps_free(struct store_cramp *c, size_t n);
 
+/* Frees the strings of one cramp read (or copied) whole; the struct itself is the caller's. */
+void store_cramp_clear(struct store_cramp *c);
+
 /*
  * Reads the cramps with @since <= time < @until, in time order, into a new
  * array in *ret (free with store_cramps_free()), but not a suspected cramp

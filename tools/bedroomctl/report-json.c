@@ -5,7 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "tools/bedroomctl/ctl-json.h"
+#include "daemon/cramp-event.h"
+#include "daemon/json-text.h"
 #include "tools/bedroomctl/report.h"
 
 static json_t *number_or_null(double v)
@@ -38,16 +39,17 @@ static json_t *adherence_json(const struct report_adherence *a, bool per_night)
 	return j;
 }
 
-/* A cramp as the nights list it; @c's time is what the clock read. */
+/*
+ * A cramp as its event on the broker says it (id, source, context of the
+ * night, ...), with the room then as "room_c"; @c's time is what the clock read.
+ */
 static json_t *cramp_json(const struct report_cramp *c)
 {
-	char when[REPORT_TIME_MAX];
+	json_t *j = cramp_event_json(&c->row);
 
-	report_format_time(c->time_s, c->tz_offset_s, when);
-	return json_pack("{s:s, s:o, s:o, s:o, s:b, s:o}", "time", when, "leg",
-			 ctl_json_text(c->leg), "site", ctl_json_text(c->site[0] ? c->site : NULL),
-			 "room_c", number_or_null(c->room_c), "suspected", c->suspected, "note",
-			 ctl_json_text(c->note));
+	if (j)
+		json_object_set_new(j, "room_c", number_or_null(c->room_c));
+	return j;
 }
 
 static json_t *night_json(const struct report *r, const struct report_night *n)
@@ -91,10 +93,9 @@ int report_print_json(const struct report *r, FILE *f)
 
 		report_format_time(a->time_s, a->tz_offset_s, when);
 		json_array_append_new(
-		    advisories,
-		    json_pack("{s:o, s:s, s:o, s:o}", "kind", ctl_json_text(a->kind), "time", when,
-			      "message", ctl_json_text(a->message), "count",
-			      a->count < 0 ? json_null() : json_integer(a->count)));
+		    advisories, json_pack("{s:o, s:s, s:o, s:o}", "kind", json_text(a->kind),
+					  "time", when, "message", json_text(a->message), "count",
+					  a->count < 0 ? json_null() : json_integer(a->count)));
 	}
 	for (size_t i = 0; i < r->n_reminders; i++)
 		json_object_set_new(reminders, r->reminders[i].reminder,

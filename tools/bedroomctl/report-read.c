@@ -66,6 +66,7 @@ static int read_cramps(struct store *s, struct report *r, int64_t from_s, int64_
 			.soak_done = list[i].soak_done < 0 ? -1 : !!list[i].soak_done,
 			.suspected = list[i].suspected,
 			.note = list[i].note,
+			.row = list[i],
 		};
 
 		/* Dated by a clock not yet set: its night is not known (read_undated()). */
@@ -79,7 +80,7 @@ static int read_cramps(struct store *s, struct report *r, int64_t from_s, int64_
 		else
 			ret = append((void **) &r->cramps, &r->n_cramps, &c, sizeof(c));
 		if (ret == 0)
-			list[i].note = NULL; /* the report's now */
+			list[i] = (struct store_cramp){ 0 }; /* the report's now */
 	}
 	store_cramps_free(list, (size_t) n);
 	return ret;
@@ -438,9 +439,9 @@ struct report *report_free(struct report *r)
 	if (!r)
 		return NULL;
 	for (size_t i = 0; i < r->n_cramps; i++)
-		free(r->cramps[i].note);
+		store_cramp_clear(&r->cramps[i].row);
 	for (size_t i = 0; i < r->n_undated; i++)
-		free(r->undated[i].note);
+		store_cramp_clear(&r->undated[i].row);
 	free(r->undated);
 	for (size_t i = 0; i < r->n_advisories; i++)
 		free(r->advisories[i].message);

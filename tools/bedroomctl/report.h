@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "store/cramps.h"
+
 /*
  * The cramp report: what the store holds about a run of nights, read once,
  * then printed as text, JSON, CSV or a one-page PDF. Nights run from noon to
@@ -25,7 +27,8 @@ struct report_cramp {
 	double room_c; /* NAN: unknown */
 	int soak_done; /* 1, 0, -1: unknown */
 	bool suspected;
-	char *note; /* or NULL */
+	char *note;             /* or NULL; row's */
+	struct store_cramp row; /* as stored, owned: the JSON gives it as its event does */
 };
 
 struct report_night {

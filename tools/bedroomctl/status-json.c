@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tools/bedroomctl/ctl-json.h"
+#include "daemon/json-text.h"
 #include "tools/bedroomctl/status-json.h"
 
 #define JSON_SPACE " \t\r\n"
@@ -18,7 +18,7 @@
 /* @payload as a JSON string (or null), in text. NULL when out of memory. */
 static char *string_text(const char *payload)
 {
-	json_t *j = ctl_json_text(payload);
+	json_t *j = json_text(payload);
 	char *text = j ? json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
 
 	json_decref(j);

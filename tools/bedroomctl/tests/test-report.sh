@@ -110,7 +110,7 @@ grep -qx '1 cramp with an unknown date (logged while the clock was not set), in 
 	grep -qx '    right   calf    room  17.1 °C  (the clock read 1970-01-01 01:06)  note: at boot' \
 		"$tmp/unset.txt" || fail "a cramp of an unknown date is not listed: $(cat "$tmp/unset.txt")"
 "$ctl" report --store "$tmp/unset.db" --until 2026-04-05 --days 40 --format json >"$tmp/unset.json"
-grep -A2 '"undated_cramps": \[' "$tmp/unset.json" | grep -qF '"time": "1970-01-01T01:06:40+00:00"' ||
+grep -A3 '"undated_cramps": \[' "$tmp/unset.json" | grep -qF '"time": "1970-01-01T01:06:40+00:00"' ||
 	fail "the JSON does not list a cramp of an unknown date"
 grep -q '"records_begin": "2026-03-08"' "$tmp/unset.json" || fail "the JSON's records_begin"
 "$ctl" report --store "$tmp/unset.db" --until 2026-04-05 --days 40 --format pdf \

@@ -2,9 +2,9 @@
 #include <stdlib.h>
 
 #include "config/config-escape.h"
-#include "tools/bedroomctl/ctl-json.h"
+#include "daemon/json-text.h"
 
-json_t *ctl_json_text(const char *text)
+json_t *json_text(const char *text)
 {
 	json_t *j;
 	char *shown;

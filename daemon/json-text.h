@@ -8,4 +8,4 @@
  * leave out what holds it: that text goes as config_escape() shows it. NULL only
  * when out of memory.
  */
-json_t *ctl_json_text(const char *text);
+json_t *json_text(const char *text);

@@ -391,6 +391,14 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 		    (uint64_t) sec_until(local_sec_of_day, in->night_start_min) * USEC_PER_SEC;
 		bool walls = false;
 
+		/*
+		 * A pre-heat is for the night ahead: the clock stepped back hours, or
+		 * past the night, leaves it further off than any pre-heat starts.
+		 */
+		if (t->preheat && until_usec > t->p.preheat_max_usec) {
+			t->preheat = false;
+			t->preheat_used = false;
+		}
 		if (!t->preheat && fresh && until_usec <= t->p.preheat_max_usec &&
 		    (model ? thermostat_plan_preheat(t, until_usec, in->floor_c)
 			   : until_usec <= thermostat_preheat_lead_usec(t, in->floor_c, in->room_c,

@@ -56,6 +56,32 @@ static void test_preheat(void **state)
 	rig_done(&g);
 }
 
+/*
+ * A pre-heat is for the night ahead: the wall clock stepped back from 21:35 to
+ * 12:05 (or on past the night) ends it, rather than holding the night's floor
+ * through the day (a safety audit: 335 minutes of heating in the next 12 h).
+ */
+static void test_preheat_ends_at_a_clock_step(void **state)
+{
+	static const unsigned steps_s[] = { 86400 - 34200, 37800 };
+
+	(void) state;
+	for (size_t i = 0; i < sizeof(steps_s) / sizeof(steps_s[0]); i++) {
+		struct rig g;
+
+		rig_init(&g, NULL, AT(21, 20));
+		g.in.day_floor_enabled = false;
+		rig_hold(&g, 14.0, 15); /* 21:20 .. 21:34: on from 21:30 */
+		assert_int_equal(g.d.reason, THERMOSTAT_REASON_PREHEAT);
+		g.sec0 = (g.sec0 + steps_s[i]) % 86400; /* 12:05, or 08:05 */
+		rig_hold(&g, 14.0, 10);
+		assert_int_equal(g.d.reason, THERMOSTAT_REASON_NO_FLOOR);
+		assert_true(isnan(g.d.floor_c));
+		assert_false(g.d.stage[0].on);
+		rig_done(&g);
+	}
+}
+
 /* Readings of @room_c a minute apart until the pre-heat starts: how many before it. */
 static unsigned preheat_after(struct rig *g, double room_c)
 {
@@ -232,6 +258,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_preheat),
+		cmocka_unit_test(test_preheat_ends_at_a_clock_step),
 		cmocka_unit_test(test_preheat_learn_air),
 		cmocka_unit_test(test_sim_boston),
 		cmocka_unit_test(test_learn_duty),

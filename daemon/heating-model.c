@@ -145,6 +145,21 @@ void heating_model_step(struct heating *h, const struct thermostat_decision *d,
 	heating_model_keep(h, now_usec, false);
 }
 
+/*
+ * Whether @h heats with the heaters @old did: the same ones, on the same plugs,
+ * in the same order. A model learned on others is not trusted on these.
+ */
+static bool same_heaters(const struct heating *h, const struct heating *old)
+{
+	if (h->n_stages != old->n_stages)
+		return false;
+	for (unsigned i = 0; i < h->n_stages; i++)
+		if (strcmp(h->stages[i].source, old->stages[i].source) != 0 ||
+		    !heater_params_same_plug(&h->stages[i].params, &old->stages[i].params))
+			return false;
+	return true;
+}
+
 void heating_model_adopt(struct heating *h, struct heating *old, bool thermostat_adopted)
 {
 	struct thermostat_model m;
@@ -158,10 +173,17 @@ void heating_model_adopt(struct heating *h, struct heating *old, bool thermostat
 		/* Made anew (its settings changed): it knows the room as the old one did. */
 		if (thermostat_model_set(h->thermostat, &m) < 0)
 			return;
-		/* One the old thermostat decided on has passed its trial: not again. */
+		/*
+		 * One the old thermostat decided on has passed its trial: not again,
+		 * unless the heaters changed (a 500 W heater's model trusted on a 2000 W
+		 * one let the room fall below the floor): then the readings judge it.
+		 */
 		thermostat_get_learned(old->thermostat, &was);
-		if (was.model_in_use)
+		if (was.model_in_use && same_heaters(h, old))
 			thermostat_model_trust(h->thermostat);
+		else if (was.model_in_use)
+			log_info("heating: the heaters changed: what was learned about the room "
+				 "decides again once the readings bear it out");
 		h->model_tried = true;
 	} else {
 		return;

@@ -4,7 +4,8 @@
  * topic, removed, renamed) keeps its min_off for whichever heater drives it
  * next, the same one moved back included; one whose min_off is over starts
  * afresh. The reload's steps as the manager runs them: heating_adopt(), then
- * heating_relays_restore() at the new heating's start, no broker, no store.
+ * heating_relays_restore() at the new heating's start, no broker, no store. And the
+ * learned model a thermostat made anew takes from the old one (heating_model_adopt()).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -165,6 +166,66 @@ static void test_plug_off_long_ago_starts_afresh(void **state)
 	assert_true(heats(&r->h[2]));
 }
 
+/* @h's thermostat decides on a trusted model, as after its trial (a day of readings). */
+static void model_in_use(struct heating *h)
+{
+	struct thermostat_model m = {
+		.version = THERMOSTAT_MODEL_VERSION,
+		.gain_k_per_h = 40,
+		.lag_long_s = 150,
+		.lag_short_s = 120,
+		.out_per_h = 0.35,
+		.walls_per_h = { 2.5, 1.25 },
+		.walls_share = { 0.75, 0.5 },
+		.walls_tau_s = { 3600, 36000 },
+		.sure = 0.9,
+		.margin_c = 0.05,
+	};
+	struct thermostat_learned l;
+
+	assert_int_equal(thermostat_model_set(h->thermostat, &m), 0);
+	thermostat_model_trust(h->thermostat);
+	(void) heats(h); /* a reading: the model follows the room */
+	thermostat_get_learned(h->thermostat, &l);
+	assert_true(l.model_in_use);
+}
+
+static bool on_trial(struct heating *h)
+{
+	struct thermostat_learned l;
+
+	thermostat_get_learned(h->thermostat, &l);
+	return l.on_trial;
+}
+
+/*
+ * A reload that makes the thermostat anew hands on what it learned: trusted
+ * still for the same heater (a setting changed), on trial for another one
+ * (a safety audit: a 500 W heater's model trusted on a 2000 W one let the
+ * room fall below the floor): the readings judge it, as at a start.
+ */
+static void test_model_trusted_across_a_reload_for_the_same_heater_only(void **state)
+{
+	struct rig *r = *state;
+	struct thermostat_learned l;
+
+	heating_init(r, 0, "a", "plug-x");
+	model_in_use(&r->h[0]);
+	heating_init(r, 1, "a", "plug-x");
+	r->h[1].thermostat_params.min_on_usec += 60 * SEC; /* made anew: min_on changed */
+	r->h[1].thermostat = thermostat_free(r->h[1].thermostat);
+	assert_int_equal(thermostat_new(&r->h[1].thermostat_params, &r->h[1].thermostat), 0);
+	reload(r, 0, 1);
+	assert_non_null(r->h[0].thermostat); /* not adopted: made anew */
+	assert_false(on_trial(&r->h[1]));
+	(void) heats(&r->h[1]);
+	thermostat_get_learned(r->h[1].thermostat, &l);
+	assert_true(l.model_in_use);
+	heating_init(r, 2, "b", "plug-y");
+	reload(r, 1, 2);
+	assert_true(on_trial(&r->h[2]));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -172,6 +233,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_plug_of_a_removed_heater_holds_min_off, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_model_trusted_across_a_reload_for_the_same_heater_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plug_off_long_ago_starts_afresh, setup,
 						teardown),
 	};

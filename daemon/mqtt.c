@@ -255,6 +255,14 @@ static int on_misc_timer(sd_event_source *s, uint64_t usec, void *userdata)
 
 	if (!m->io)
 		return 0;
+	/*
+	 * A TLS handshake the broker never answers wakes nothing before this
+	 * check: whether its host took the TCP connection is read here, before
+	 * libmosquitto closes the socket, or the silence would be told as a bare
+	 * "Connection timed out" (a user trial).
+	 */
+	if (m->state == MQTT_STATE_CONNECTING)
+		mqtt_attempt_note_socket(m, mosquitto_socket(m->mosq));
 	rc = mosquitto_loop_misc(m->mosq);
 	if (rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_NO_CONN) {
 		if (m->io)

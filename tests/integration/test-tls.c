@@ -11,12 +11,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <arpa/inet.h>
 #include <cmocka.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -262,6 +265,44 @@ static void test_tls_without_a_certificate_to_a_plain_port(void **state)
 			      "port? (or it requires a client certificate: cert_file, key_file)");
 }
 
+/*
+ * TLS to something that takes the TCP connection and never answers the
+ * handshake (a broker hung, no broker at all): silence for a keepalive, said
+ * as such, as without TLS. It was a bare "Connection timed out" (a user trial):
+ * nothing woke the loop to see the TCP connection taken before libmosquitto's
+ * keepalive check closed the socket.
+ */
+static void test_tls_to_a_silent_listener_says_no_connack(void **state)
+{
+	struct fixture *f = *state;
+	struct sockaddr_in addr = { .sin_family = AF_INET };
+	socklen_t len = sizeof(addr);
+	char text[1536], *log;
+	int listener, r;
+
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(listener >= 0);
+	assert_int_equal(bind(listener, (struct sockaddr *) &addr, sizeof(addr)), 0);
+	assert_int_equal(listen(listener, 16), 0);
+	assert_int_equal(getsockname(listener, (struct sockaddr *) &addr, &len), 0);
+	snprintf(text, sizeof(text),
+		 "[daemon]\nnode_id = tls%d\nstate_dir = @STATE_DIR@\nlog_level = debug\n"
+		 "[mqtt]\nhost = 127.0.0.1\nport = %d\nkeepalive = 5\nca_file = %s/ca.pem\n",
+		 (int) getpid(), ntohs(addr.sin_port), certs);
+	assert_int_equal(daemon_write_config(&f->daemon, text), 0);
+	assert_int_equal(daemon_start(&f->daemon, NULL), 0);
+	r = daemon_wait_log(&f->daemon, "cannot reach MQTT broker", 30000);
+	close(listener);
+	log = daemon_stderr(&f->daemon);
+	if (r < 0)
+		fail_msg("no attempt failed against a listener that never answers:\n%s", log);
+	if (!strstr(log, "the broker took the TCP connection but sent no CONNACK within 5 s "
+			 "(keepalive): is it stopped or hung"))
+		fail_msg("want 'sent no CONNACK within 5 s (keepalive)':\n%s", log);
+	free(log);
+}
+
 static void test_plain_to_a_tls_port_is_one_warning(void **state)
 {
 	struct fixture *f = *state;
@@ -358,6 +399,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_tls_to_a_plain_port_is_one_warning, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_tls_to_a_silent_listener_says_no_connack,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tls_without_a_certificate_to_a_plain_port,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plain_to_a_tls_port_is_one_warning, setup,

@@ -386,6 +386,43 @@ static void test_bedroomctl_says_why(void **state)
 	}
 }
 
+/*
+ * bedroomctl with TLS to a plain port says what the daemon says, not OpenSSL's
+ * "unexpected eof while reading"; and a cramp it could not send for a TLS
+ * setting is not promised "once the broker is back" (a user trial).
+ */
+static void test_bedroomctl_tls_mistakes_say_what_to_fix(void **state)
+{
+	const char *status_args[] = { "--config", NULL, "status", NULL };
+	const char *cramp_args[] = { "--config", NULL, "cramp", "--leg", "left", NULL };
+	struct fixture *f = *state;
+	char text[1024], *out = NULL;
+	int status;
+
+	assert_int_equal(broker_start(&f->broker), 0); /* plain */
+	status_args[1] = cramp_args[1] = f->daemon.config_path;
+	snprintf(text, sizeof(text),
+		 "[daemon]\nnode_id = tls%d\n[mqtt]\nhost = 127.0.0.1\nport = %d\n"
+		 "ca_file = %s/ca.pem\n",
+		 (int) getpid(), f->broker.port, certs);
+	assert_int_equal(daemon_write_config(&f->daemon, text), 0);
+	status = run_program(getenv("BEDROOMCTL"), status_args, &out);
+	if (status != 69 || !out || !strstr(out, "does it speak TLS on this port?") ||
+	    strstr(out, "unexpected eof"))
+		fail_msg("bedroomctl status, TLS to a plain port: want exit 69 and 'does it speak "
+			 "TLS on this port?', got %d:\n%s",
+			 status, out ? out : "");
+	free(out);
+	out = NULL;
+	status = run_program(getenv("BEDROOMCTL"), cramp_args, &out);
+	if (status != 69 || !out || !strstr(out, "once the TLS settings fit the broker") ||
+	    strstr(out, "once the broker is back"))
+		fail_msg("bedroomctl cramp, TLS to a plain port: want exit 69 and 'once the TLS "
+			 "settings fit the broker', got %d:\n%s",
+			 status, out ? out : "");
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -406,6 +443,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_plain_to_a_tls_port_is_one_warning, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_bedroomctl_says_why, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bedroomctl_tls_mistakes_say_what_to_fix, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

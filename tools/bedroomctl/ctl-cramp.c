@@ -42,8 +42,9 @@ static void shell_word(FILE *f, const char *s)
  * The tail of the message when the cramp could not be sent: the command that
  * logs it at its time later, with every option given, quoted for a shell so
  * that it pastes back (a user trial found the note and -c left out). It keeps
- * its time. A refused login is no broker that is away: waiting does not help,
- * the password does (said before this). Returns it (free it), or NULL.
+ * its time. A refused login or TLS handshake is no broker that is away:
+ * waiting does not help, the password or the TLS settings do (said before this). Returns it (free
+ * it), or NULL.
  */
 static char *again_command(int r, const char *config_path, const char *when, const char *leg,
 			   const char *site, const char *note)
@@ -56,7 +57,9 @@ static char *again_command(int r, const char *config_path, const char *when, con
 		return NULL;
 	snprintf(at, sizeof(at), "%.16s", when);
 	fprintf(f, "; the cramp is not logged; once %s, this logs it at its time:\n  bedroomctl",
-		r == -EACCES ? "bedroomctl is let in" : "the broker is back");
+		r == -EACCES   ? "bedroomctl is let in"
+		: r == -EPROTO ? "the TLS settings fit the broker"
+			       : "the broker is back");
 	if (config_path) {
 		fputs(" -c ", f);
 		shell_word(f, config_path);

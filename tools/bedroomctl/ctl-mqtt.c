@@ -128,9 +128,12 @@ static void on_log(struct mosquitto *mosq, void *userdata, int level, const char
 {
 	struct session *s = userdata;
 
-	/* The first error is the cause; later ones are its echoes. */
+	/*
+	 * The first error is the cause; later ones are its echoes. OpenSSL's
+	 * "unexpected eof" is a plain port's end of file: said as the daemon says it.
+	 */
 	if (level == MOSQ_LOG_ERR && line && !tls_error[0] && s->connack < 0 &&
-	    mqtt_tls_error_line(line))
+	    mqtt_tls_error_line(line) && !strstr(line, "unexpected eof"))
 		mqtt_tls_error_explain(mosq, line, s->ca_file, tls_error, sizeof(tls_error));
 }
 
@@ -222,6 +225,9 @@ static int run_until(struct mosquitto *mosq, struct session *s, int64_t deadline
 					 ? "lost the connection to the broker"
 					 : mqtt_ended_before_connack(s->ca_file != NULL,
 								     s->cert_file != NULL);
+			/* A TLS handshake that failed: its settings, not a broker away. */
+			if (s->connack < 0 && s->ca_file)
+				return -EPROTO;
 			return errno_from_mosq(rc);
 		}
 		if (s->error < 0) {

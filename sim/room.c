@@ -236,6 +236,11 @@ double sim_room_heater_w(const struct sim_room *r, unsigned i)
 	return i < r->p.n_heaters ? r->heater[i].power_w : 0.0;
 }
 
+double sim_room_plug_w(const struct sim_room *r, unsigned i)
+{
+	return i < r->p.n_heaters && r->heater[i].relay ? r->p.heater_w[i] : 0.0;
+}
+
 unsigned sim_room_switch_ons(const struct sim_room *r, unsigned i)
 {
 	return i < r->p.n_heaters ? r->heater[i].switch_ons : 0;

@@ -89,6 +89,12 @@ bool sim_room_relay_on(const struct sim_room *r, unsigned i);
 /* Heat output of heater @i now, in W. */
 double sim_room_heater_w(const struct sim_room *r, unsigned i);
 
+/*
+ * What a plug's meter reads for heater @i now, in W: its rated power while the
+ * relay is on, 0 when off (an oil radiator's heat lags its relay; its draw does not).
+ */
+double sim_room_plug_w(const struct sim_room *r, unsigned i);
+
 /* Relay off-to-on transitions of heater @i since creation. */
 unsigned sim_room_switch_ons(const struct sim_room *r, unsigned i);
 

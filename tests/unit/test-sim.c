@@ -71,10 +71,14 @@ static void test_heater_delay_and_lag(void **state)
 	/* first-order lag, Euler with dt/tau = 1/6: after 60 s, 1 - (5/6)^6 of full power */
 	sim_room_step(r, true, 0.0, 50.0);
 	assert_float_equal(sim_room_heater_w(r, 0), 1500.0 * (1 - pow(5.0 / 6.0, 6)), 1e-6);
+	/* the plug's meter reads the draw, not the lagging heat */
+	assert_float_equal(sim_room_plug_w(r, 0), 1500.0, 1e-9);
 	sim_room_step(r, false, 0.0, 10.0);
 	assert_true(sim_room_relay_on(r, 0));
 	sim_room_step(r, false, 0.0, 10.0);
 	assert_false(sim_room_relay_on(r, 0));
+	assert_true(sim_room_heater_w(r, 0) > 0); /* the element still warm */
+	assert_float_equal(sim_room_plug_w(r, 0), 0.0, 1e-9);
 	assert_int_equal(sim_room_switch_ons(r, 0), 1);
 	assert_true(sim_room_energy_j(r) > 0);
 	sim_room_free(r);

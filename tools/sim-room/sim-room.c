@@ -186,7 +186,7 @@ static void telemetry(struct sim *s, double sim_s)
 	char when[32];
 
 	format_time(s, sim_s, when, sizeof(when));
-	sim_plug_telemetry(s->plug, when, sim_room_heater_w(s->room, 0),
+	sim_plug_telemetry(s->plug, when, sim_room_plug_w(s->room, 0),
 			   sim_room_energy_j(s->room) / 3.6e6);
 }
 

@@ -293,7 +293,7 @@ void reminders_arm(struct reminders *r)
 }
 
 /*
- * A reload gave @rem another time, or switched it on: when it is next, and
+ * A reload gave @rem another time, switched it on or added it: when it is next, and
  * why not today when today's was already (one a day, or a reload would send
  * it twice; switched on after its time, it starts with the next one).
  */
@@ -315,7 +315,7 @@ static void say_moved(struct reminder *rem, int64_t now_s)
 					   sizeof(next));
 	/* Only a next time still to come has a reason to be said beside it. */
 	later = rem->next_slot_s != REMINDER_NEVER && rem->next_slot_s > now_s;
-	if (later && strcmp(what, "switched on") == 0 &&
+	if (later && (strcmp(what, "switched on") == 0 || strcmp(what, "added") == 0) &&
 	    reminder_slot_last(&rem->p.when, now_s, &last) == 0 && last.day == today)
 		log_info("reminder %s: %s, next due %s: today's %02d:%02d had passed already",
 			 rem->p.name, what, next, last.sec / 3600, last.sec / 60 % 60);
@@ -501,6 +501,10 @@ void reminders_adopt(struct reminders *r, struct reminders *old)
 			rem->moved = "rescheduled";
 		adopted++;
 	}
+	/* New in the file: said as one switched on is, with when it is first due. */
+	for (size_t i = 0; i < r->n; i++)
+		if (!r->list[i].adopted && r->list[i].enabled)
+			r->list[i].moved = "added";
 	/* What waits in memory, and what is in flight, goes on in the new reminders. */
 	outbox = r->outbox;
 	r->outbox = old->outbox;

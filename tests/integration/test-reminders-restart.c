@@ -116,6 +116,23 @@ static void test_reload_moving_a_reminder_says_when_it_is_next(void **state)
 }
 
 /*
+ * A reminder new in the file at a reload is said, with when it is first due,
+ * as one switched on is (a user trial: the built-in ones said "switched on",
+ * an added one nothing).
+ */
+static void test_reload_adding_a_reminder_says_when_it_is_due(void **state)
+{
+	struct fixture *f = *state;
+
+	fixture_configure_reminder(f, NULL, -1, "");
+	fixture_start(f);
+	fixture_configure_reminder(f, "magnesium", 900, "message = Magnesium.\n");
+	fixture_reload(f);
+	assert_int_equal(daemon_wait_log(&f->daemon, "reminder magnesium: added, next due ", 10000),
+			 0);
+}
+
+/*
  * A reminder switched on by a reload after its time (the always-present foot
  * soak gets its section at 21:45, for 21:30) does not fire for it, as one new
  * in the file would not: it starts with tomorrow's, and the journal says so.
@@ -153,6 +170,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reload_removing_a_reminder_clears_its_run,
 						fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_reload_moving_a_reminder_says_when_it_is_next,
+						fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_reload_adding_a_reminder_says_when_it_is_due,
 						fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_reload_switching_a_reminder_on_after_its_time_waits_for_the_next,

@@ -52,7 +52,18 @@ static void why_text(const struct heating *h, unsigned i, const struct thermosta
 					 h->stages[j].source, room, floor);
 				return;
 			}
-		snprintf(buf, size, "warm enough: %s, %s", room, floor);
+		/*
+		 * A reading below the floor and "warm enough" read as a contradiction
+		 * (a user trial): the thermostat judges the air it estimates (the
+		 * reading lags it; the model knows the heat still to come): said.
+		 */
+		if (isfinite(d->estimate_c) && h->in.room_known && isfinite(h->in.room_c) &&
+		    isfinite(d->floor_c) && h->in.room_c < d->floor_c &&
+		    d->estimate_c >= d->floor_c)
+			snprintf(buf, size, "warm enough: %s, the air estimated at %.1f °C, %s",
+				 room, d->estimate_c, floor);
+		else
+			snprintf(buf, size, "warm enough: %s, %s", room, floor);
 		return;
 	case THERMOSTAT_REASON_PREHEAT:
 		snprintf(buf, size, "pre-heating for the night's floor %.1f °C: %s", h->in.floor_c,

@@ -60,6 +60,8 @@ struct thermostat {
 	uint64_t last_now_usec;
 	unsigned alerts;
 	bool fallback_was; /* the last step ran the fallback duty cycle */
+	bool have_mode;
+	enum thermostat_mode last_mode; /* the last step's: off then heat ends no_effect rests */
 
 	unsigned demand; /* stages the floor controller wants */
 	uint64_t demand_since_usec;

@@ -301,6 +301,27 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 	t->last_now_usec = now_usec;
 	for (unsigned i = 0; i < t->p.n_stages; i++)
 		old_stage_alerts[i] = t->stage[i].alerts;
+	/*
+	 * Mode off, then heat (from Home Assistant): the person's "I fixed it,
+	 * try again". A heater resting after heating without effect (its own
+	 * switch was off, a plug that draws nothing) may rest up to 4 hours, and
+	 * nothing else can tell it is mended while it is off (a safety audit:
+	 * 128 minutes below the floor after the heater worked again). Its rest
+	 * ends now; if it still has no effect, it is found again.
+	 */
+	if (t->have_mode && t->last_mode == THERMOSTAT_MODE_OFF && in->mode == THERMOSTAT_MODE_HEAT)
+		for (unsigned i = 0; i < t->p.n_stages; i++) {
+			struct thermostat_stage *s = &t->stage[i];
+
+			if (s->lockout_reason != THERMOSTAT_REASON_NO_EFFECT ||
+			    now_usec >= s->lockout_until_usec)
+				continue;
+			s->lockout_until_usec = now_usec;
+			s->no_effect_count = 0;
+			thermostat_set_alert(&s->alerts, THERMOSTAT_ALERT_HEATING_NO_EFFECT, false);
+		}
+	t->have_mode = true;
+	t->last_mode = in->mode;
 
 	/* The reading: fresh, new, and into the estimator. */
 	fresh = in->room_known && isfinite(in->room_c) && in->room_usec <= now_usec &&

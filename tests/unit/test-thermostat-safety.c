@@ -505,6 +505,38 @@ static void test_no_effect(void **state)
 	rig_done(&g);
 }
 
+/*
+ * Mode off, then heat, is the person's "I fixed it": a no_effect rest ends at
+ * once and its alert clears (a safety audit: up to 4 hours of rest after the
+ * heater worked again). Mode off alone, or a max_on rest, is not ended.
+ */
+static void test_mode_off_then_heat_ends_a_no_effect_rest(void **state)
+{
+	struct rig g;
+
+	(void) state;
+	rig_init(&g, NULL, AT(23, 0));
+	rig_hold(&g, 16.0, 46); /* no warming: rests from minute 45 */
+	assert_false(g.d.stage[0].on);
+	assert_int_equal(g.d.stage[0].reason, THERMOSTAT_REASON_NO_EFFECT);
+	g.in.mode = THERMOSTAT_MODE_OFF;
+	rig_hold(&g, 16.0, 2);
+	assert_false(g.d.stage[0].on);
+	assert_int_equal(g.d.stage[0].alerts_active, BIT(HEATING_NO_EFFECT)); /* off: still said */
+	g.in.mode = THERMOSTAT_MODE_HEAT;
+	rig_hold(&g, 16.0, 1);
+	assert_true(g.d.stage[0].on);
+	assert_int_equal(g.d.stage[0].reason, THERMOSTAT_REASON_HEATING);
+	assert_int_equal(g.d.stage[0].alerts_cleared, BIT(HEATING_NO_EFFECT));
+	/* still no effect: found again after no_effect, and rested from 30 min again */
+	rig_hold(&g, 16.0, 45);
+	assert_false(g.d.stage[0].on);
+	assert_int_equal(g.d.stage[0].alerts_raised, BIT(HEATING_NO_EFFECT));
+	rig_hold(&g, 16.0, 30);
+	assert_true(g.d.stage[0].on);
+	rig_done(&g);
+}
+
 /* Plug on, heater drawing nothing from the switch-on (off at its own switch, a dead element). */
 static void test_no_power(void **state)
 {
@@ -662,6 +694,7 @@ int main(void)
 		cmocka_unit_test(test_max_on_time),
 		cmocka_unit_test(test_break_before_max_on),
 		cmocka_unit_test(test_no_effect),
+		cmocka_unit_test(test_mode_off_then_heat_ends_a_no_effect_rest),
 		cmocka_unit_test(test_no_power),
 		cmocka_unit_test(test_idle_under_its_own_thermostat),
 		cmocka_unit_test(test_max_on_time_cleared_when_the_rest_ends),

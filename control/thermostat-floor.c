@@ -168,26 +168,7 @@ static bool rest_due(const struct thermostat *t, uint64_t now_usec)
 	       now_usec - s->changed_usec + 2 * t->p.reading_period_usec >= t->p.max_on_usec;
 }
 
-/*
- * Without a model nothing says how far the air has come since the last
- * reading: the band heats on one reading for at most this long, then waits for
- * the next. A thermometer that reports on change sends one as the room warms;
- * one gone quiet (a flat battery: fresh for its max_age, an hour) no longer
- * lets a heater run that hour blind, past the cut-off (a safety audit: 27.1 °C
- * with readings an hour apart).
- */
-#define BLIND_HEAT_USEC (15 * USEC_PER_MIN)
-
-uint64_t thermostat_floor_blind_until(const struct thermostat *t)
-{
-	if (t->demand == 0 || !t->have_reading)
-		return UINT64_MAX;
-	return (t->last_reading_usec > t->heat_from_usec ? t->last_reading_usec
-							 : t->heat_from_usec) +
-	       BLIND_HEAT_USEC;
-}
-
-bool thermostat_floor_control(struct thermostat *t, uint64_t now_usec, double floor_c, double est_c,
+void thermostat_floor_control(struct thermostat *t, uint64_t now_usec, double floor_c, double est_c,
 			      double slope, bool in_bed, double outdoor_c)
 {
 	bool recovery = now_usec < t->recovery_until_usec;
@@ -196,20 +177,10 @@ bool thermostat_floor_control(struct thermostat *t, uint64_t now_usec, double fl
 	double horizon =
 	    (recovery ? t->recovery_horizon : HORIZON) * (double) t->p.reading_period_usec / 1e6;
 	unsigned want = t->demand;
-	bool used_up = t->have_blind_reading && t->have_reading &&
-		       t->blind_reading_usec == t->last_reading_usec;
-	bool awaited = false;
 
 	if (want == 0) {
-		if (est_c + fmin(slope, 0) * horizon <= low) {
-			awaited = used_up;
-			want = used_up ? 0 : 1;
-		}
-	} else if (now_usec >= thermostat_floor_blind_until(t)) {
-		want = 0;
-		awaited = true;
-		t->have_blind_reading = true;
-		t->blind_reading_usec = t->last_reading_usec;
+		if (est_c + fmin(slope, 0) * horizon <= low)
+			want = 1;
 	} else if (est_c >= low + band ||
 		   (est_c >= low && (rest_due(t, now_usec) || t->floor_lowered))) {
 		want = 0;
@@ -221,9 +192,8 @@ bool thermostat_floor_control(struct thermostat *t, uint64_t now_usec, double fl
 		want++;
 	}
 	if (want == t->demand)
-		return awaited;
+		return;
 	if (t->demand == 0 && want == 1) {
-		t->heat_from_usec = now_usec;
 		learn_cycle(t, now_usec, floor_c, outdoor_c);
 		t->trough_watch = true;
 		t->trough_until_usec = now_usec + TROUGH_USEC;
@@ -234,5 +204,4 @@ bool thermostat_floor_control(struct thermostat *t, uint64_t now_usec, double fl
 		t->last_off_usec = now_usec;
 	t->demand = want;
 	t->demand_since_usec = now_usec;
-	return awaited;
 }

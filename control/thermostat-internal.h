@@ -65,10 +65,6 @@ struct thermostat {
 
 	unsigned demand; /* stages the floor controller wants */
 	uint64_t demand_since_usec;
-	/* The fallback band's heating on one reading (thermostat-floor.c): since, and used up. */
-	uint64_t heat_from_usec;
-	bool have_blind_reading;
-	uint64_t blind_reading_usec; /* the reading it heated its bound on */
 	bool demand_kept; /* taken from the thermostat before (a reload): keep_on leaves it */
 	bool floor_was_active;
 	double last_floor_c; /* the floor the last step decided on; NAN: none */
@@ -163,15 +159,10 @@ static inline uint64_t thermostat_room_span_usec(const struct thermostat *t)
 /*
  * Works out how many stages the floor wants from the estimated air @est_c and its
  * slope (K/s); learns the on-point, the band and the duty. @outdoor_c is NAN when
- * unknown. Returns true when it would heat but has heated its bound on the last
- * reading: it waits for the next (THERMOSTAT_REASON_READING_AWAITED).
+ * unknown.
  */
-bool thermostat_floor_control(struct thermostat *t, uint64_t now_usec, double floor_c, double est_c,
+void thermostat_floor_control(struct thermostat *t, uint64_t now_usec, double floor_c, double est_c,
 			      double slope, bool in_bed, double outdoor_c);
-
-/* When the fallback band's heating on the last reading reaches its bound; UINT64_MAX: not heating.
- */
-uint64_t thermostat_floor_blind_until(const struct thermostat *t);
 
 /* The floor stops holding (a setback, a stale sensor, mode off). */
 void thermostat_floor_pause(struct thermostat *t, uint64_t now_usec);

@@ -241,8 +241,6 @@ const char *thermostat_reason_to_string(enum thermostat_reason r)
 		return "max_on_time";
 	case THERMOSTAT_REASON_NO_EFFECT:
 		return "no_effect";
-	case THERMOSTAT_REASON_READING_AWAITED:
-		return "reading_awaited";
 	}
 	return NULL;
 }
@@ -282,7 +280,7 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 					 .estimate_c = NAN };
 	unsigned old_alerts = t->alerts, old_stage_alerts[THERMOSTAT_STAGES_MAX] = { 0 };
 	bool fresh, fresh_reading = false, night, floor_active, in_bed, forced = false, model;
-	bool stale, fallback = false, held_hot, awaited = false;
+	bool stale, fallback = false, held_hot;
 	double floor_c = NAN, est_c = NAN, slope = 0, reading_c = NAN;
 	double outdoor_c = in->outdoor_known && isfinite(in->outdoor_c) ? in->outdoor_c : NAN;
 	uint64_t wake = UINT64_MAX; /* what is due sets it: no tick while nothing is */
@@ -465,12 +463,9 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 			thermostat_plan_control(t, now_usec, floor_c, in_bed);
 		else if (t->demand == 0)
 			t->model_rise_c = 0; /* the fallback band's switch-ons: the plain rule */
-		if (!model) {
-			awaited =
-			    thermostat_floor_control(t, now_usec, floor_c + t->p.unlearned_margin_c,
-						     est_c, slope, in_bed, outdoor_c);
-			wake = thermostat_min_u64(wake, thermostat_floor_blind_until(t));
-		}
+		if (!model)
+			thermostat_floor_control(t, now_usec, floor_c + t->p.unlearned_margin_c,
+						 est_c, slope, in_bed, outdoor_c);
 	}
 	if (t->demand == 0)
 		t->floor_lowered = false;
@@ -510,11 +505,10 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 	} else if (!floor_active) {
 		d.reason = THERMOSTAT_REASON_NO_FLOOR;
 	} else {
-		d.reason = want > 0  ? (want_reason == THERMOSTAT_REASON_PREHEAT
-					    ? THERMOSTAT_REASON_PREHEAT
-					    : THERMOSTAT_REASON_HEATING)
-			   : awaited ? THERMOSTAT_REASON_READING_AWAITED
-				     : THERMOSTAT_REASON_IDLE;
+		d.reason = want > 0 ? (want_reason == THERMOSTAT_REASON_PREHEAT
+					   ? THERMOSTAT_REASON_PREHEAT
+					   : THERMOSTAT_REASON_HEATING)
+				    : THERMOSTAT_REASON_IDLE;
 		if (want_reason != THERMOSTAT_REASON_PREHEAT)
 			want_reason = THERMOSTAT_REASON_HEATING;
 	}
@@ -553,9 +547,9 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 			wake = thermostat_min_u64(wake, s->changed_usec + min_on);
 		} else {
 			thermostat_stage_switch(s, false, now_usec, reading_c);
-			sd->reason = forced || fallback || awaited ? d.reason
-				     : floor_active                ? THERMOSTAT_REASON_IDLE
-								   : THERMOSTAT_REASON_NO_FLOOR;
+			sd->reason = forced || fallback ? d.reason
+				     : floor_active     ? THERMOSTAT_REASON_IDLE
+							: THERMOSTAT_REASON_NO_FLOOR;
 		}
 		if (s->on) {
 			if (!s->effect_seen && !s->held) /* held: the clock stands */

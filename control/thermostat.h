@@ -51,7 +51,6 @@ enum thermostat_reason {
 	THERMOSTAT_REASON_OVER_TEMPERATURE, /* cut-off */
 	THERMOSTAT_REASON_MAX_ON_TIME,      /* resting after the maximum continuous on-time */
 	THERMOSTAT_REASON_NO_EFFECT,        /* backing off after heating had no effect */
-	THERMOSTAT_REASON_READING_AWAITED,  /* unlearned: heated its bound on one reading */
 };
 
 enum thermostat_alert {

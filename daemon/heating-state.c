@@ -99,7 +99,6 @@ enum thermostat_reason heating_reason(const struct heating *h)
 	case THERMOSTAT_REASON_OVER_TEMPERATURE:
 	case THERMOSTAT_REASON_MAX_ON_TIME:
 	case THERMOSTAT_REASON_NO_EFFECT:
-	case THERMOSTAT_REASON_READING_AWAITED:
 		break;
 	}
 	return d->reason;

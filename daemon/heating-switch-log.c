@@ -101,12 +101,6 @@ static void why_text(const struct heating *h, unsigned i, const struct thermosta
 		snprintf(buf, size,
 			 "fail-safe: heating did not warm the room (no_effect), resting");
 		return;
-	case THERMOSTAT_REASON_READING_AWAITED:
-		snprintf(buf, size,
-			 "heated as long as it may on one room reading (%s) while the room is "
-			 "not learned: waiting for the next (reading_awaited)",
-			 room);
-		return;
 	}
 	snprintf(buf, size, "%s, %s", room, floor);
 }

@@ -104,51 +104,6 @@ static void test_first_reading_waits_less_than_stale(void **state)
 	rig_done(&g);
 }
 
-/*
- * An MQTT thermometer is fresh for its max_age, an hour: one gone quiet (a flat
- * battery) while an unlearned thermostat heats on its last reading. The band
- * heats on one reading 15 minutes at most, says why it waits, and heats again
- * on the next reading (a safety audit: readings an hour apart took the true
- * air to 27.1 °C, past the cut-off, unseen).
- */
-static void test_heating_on_one_reading_is_bounded(void **state)
-{
-	struct thermostat_params p;
-	struct rig g;
-
-	(void) state;
-	thermostat_params_init(&p);
-	p.stale_usec = 65 * MIN;
-	rig_init(&g, &p, AT(23, 0));
-	rig_read(&g, 16.0, MIN); /* 23:00, and nothing more */
-	assert_true(g.d.stage[0].on);
-	assert_int_equal(g.d.reason, THERMOSTAT_REASON_HEATING);
-	for (unsigned m = 1; m < 15; m++, g.now_usec += MIN) {
-		rig_tick(&g);
-		assert_true(g.d.stage[0].on);
-	}
-	/* 23:15: its bound, and the thermostat asked to be woken for it */
-	assert_true(g.d.next_wakeup_usec <= g.now_usec);
-	rig_tick(&g);
-	assert_false(g.d.stage[0].on);
-	assert_int_equal(g.d.reason, THERMOSTAT_REASON_READING_AWAITED);
-	assert_int_equal(g.d.stage[0].reason, THERMOSTAT_REASON_READING_AWAITED);
-	assert_string_equal(thermostat_reason_to_string(g.d.reason), "reading_awaited");
-	for (unsigned m = 0; m < 40; m++, g.now_usec += MIN) {
-		rig_tick(&g);
-		assert_false(g.d.stage[0].on);
-		assert_int_equal(g.d.alerts_active, 0); /* waiting is no fault, nor no_effect */
-	}
-	/* the next reading, still cold: heats again */
-	rig_read(&g, 16.2, MIN);
-	assert_true(g.d.stage[0].on);
-	assert_int_equal(g.d.reason, THERMOSTAT_REASON_HEATING);
-	/* readings that keep coming hold it on as before */
-	rig_hold(&g, 16.2, 30);
-	assert_true(g.d.stage[0].on);
-	rig_done(&g);
-}
-
 static void test_fallback_duty(void **state)
 {
 	struct thermostat_params p;
@@ -683,7 +638,6 @@ int main(void)
 		cmocka_unit_test(test_sensor_stale),
 		cmocka_unit_test(test_first_reading_waits_less_than_stale),
 		cmocka_unit_test(test_fallback_duty),
-		cmocka_unit_test(test_heating_on_one_reading_is_bounded),
 		cmocka_unit_test(test_fallback_duty_keeps_min_on),
 		cmocka_unit_test(test_stale_switch_off_forced),
 		cmocka_unit_test(test_no_effect_held_while_unavailable),

@@ -246,14 +246,6 @@ static unsigned heating_line(const struct parser *p, const char *const *keys)
  */
 #define OVERHEAT_CLEAR_MARGIN_C THERMOSTAT_OVERHEAT_HYSTERESIS_C
 
-/*
- * How far above the floor the room goes while heating: the top of the band,
- * or a slow heater's stored heat coming out after it is off (measured up to
- * 2.6 K). A cut-off closer than this above the highest floor stops the heating
- * at that floor again and again, and the room swings between the two.
- */
-#define OVERHEAT_SWING_MARGIN_C 3.0
-
 static void check_heating(struct parser *p)
 {
 	const struct config_heating *h = &p->config->heating;
@@ -280,14 +272,6 @@ static void check_heating(struct parser *p)
 		    "the room would reach the cut-off, and over_temperature be raised and "
 		    "cleared all day",
 		    h->day_floor_c, OVERHEAT_CLEAR_MARGIN_C, h->overheat_c);
-	if (h->overheat_c > h->floor_max_c + OVERHEAT_CLEAR_MARGIN_C &&
-	    h->overheat_c < h->floor_max_c + OVERHEAT_SWING_MARGIN_C)
-		parser_warning(p,
-			       heating_line(p, (const char *[]){ "overheat", "floor_max", NULL }),
-			       "'overheat' (%g) is less than %g °C above 'floor_max' (%g): at a "
-			       "floor near it the heating reaches the cut-off and stops, over "
-			       "and over; lower 'floor_max' or raise 'overheat'",
-			       h->overheat_c, OVERHEAT_SWING_MARGIN_C, h->floor_max_c);
 }
 
 /* Suspecting cramps from movement needs something that reports movement. */

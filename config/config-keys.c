@@ -216,10 +216,9 @@ const struct key_spec config_keys[] = {
 		 "with <base>/set/floor within floor_min..floor_max (kept in the store too).")),
 	KEY("heating", "floor_min", KEY_DOUBLE, heating.floor_min_c, 5, 30, DEFAULT(16),
 	    HELP("The lowest floor <base>/set/floor accepts, °C.")),
-	KEY("heating", "floor_max", KEY_DOUBLE, heating.floor_max_c, 5, 30, DEFAULT(22),
+	KEY("heating", "floor_max", KEY_DOUBLE, heating.floor_max_c, 5, 30, DEFAULT(24),
 	    HELP("The highest floor <base>/set/floor accepts, °C; overheat must be more than a "
-		 "degree above it, and should be 3 degrees above it: the room swings up to "
-		 "about 2.5 degrees over the floor while heating.")),
+		 "degree above it.")),
 	KEY("heating", "day_floor", KEY_TEMP_OR_OFF, heating.day_floor_c, 5, 30, DEFAULT(NAN),
 	    HELP("Outside the night window: a temperature, or off (no heating by day); "
 		 "overheat must be more than a degree above it.")),

@@ -120,31 +120,6 @@ static void test_heaters_without_a_thermometer_are_said(void **state)
 }
 
 /*
- * A cut-off less than the room's swing above the highest floor: at that floor the
- * heating would run into it over and over (a safety audit: floor_max 24, overheat
- * 26, 5-18 over_temperature alerts in 6 h). Valid, and said where 'overheat' is.
- */
-static void test_overheat_close_to_floor_max_is_said(void **state)
-{
-	struct config *c = load_text("[heating]\nfloor_max = 24\noverheat = 26\n");
-
-	assert_non_null(c->warnings);
-	if (!strstr(c->warnings, ":3: 'overheat' (26) is less than 3 °C above 'floor_max' (24): "
-				 "at a floor near it the heating reaches the cut-off and stops, "
-				 "over and over; lower 'floor_max' or raise 'overheat'\n"))
-		fail_msg("got '%s'", c->warnings);
-	config_free(c);
-	/* The defaults (22 and 26), and 3 °C apart, say nothing. */
-	c = load_text("[heating]\nfloor = 18\n");
-	assert_null(c->warnings);
-	config_free(c);
-	c = load_text("[heating]\nfloor_max = 23\noverheat = 26\n");
-	assert_null(c->warnings);
-	config_free(c);
-	(void) state;
-}
-
-/*
  * A state_dir whose parent is missing (a typo, or /var/lib/bedroom/x): valid
  * before, and the service ran without its store. Said at its line; not for
  * the unit's StateDirectory=, which systemd makes, nor when the parent is there.
@@ -380,7 +355,6 @@ int main(void)
 		cmocka_unit_test(test_byte_order_mark_keeps_first_section),
 		cmocka_unit_test(test_indented_lines_are_read_as_written),
 		cmocka_unit_test(test_day_floor_below_overheat),
-		cmocka_unit_test(test_overheat_close_to_floor_max_is_said),
 		cmocka_unit_test(test_reminder_problems_said_in_one_run),
 	};
 

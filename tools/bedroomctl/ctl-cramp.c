@@ -57,9 +57,10 @@ static char *again_command(int r, const char *config_path, const char *when, con
 		return NULL;
 	snprintf(at, sizeof(at), "%.16s", when);
 	fprintf(f, "; the cramp is not logged; once %s, this logs it at its time:\n  bedroomctl",
-		r == -EACCES   ? "bedroomctl is let in"
-		: r == -EPROTO ? "the TLS settings fit the broker"
-			       : "the broker is back");
+		r == -EACCES ? "bedroomctl is let in"
+		: r == -EPROTO
+		    ? "the TLS settings fit the broker (or it is back, if it was restarting)"
+		    : "the broker is back");
 	if (config_path) {
 		fputs(" -c ", f);
 		shell_word(f, config_path);

@@ -1,6 +1,7 @@
 /* bedroomctl and the broker: the one file of bedroomctl that talks to libmosquitto. */
 #include <errno.h>
 #include <mosquitto.h>
+#include <openssl/ssl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -42,6 +43,8 @@ struct session {
  * makes one session at a time). Empty: nothing said.
  */
 static char tls_error[256];
+/* OpenSSL said "unexpected eof" in the handshake: a plain port, said as the daemon says it. */
+static bool tls_eof;
 
 /* No errno says it: errno_from_mosq() makes it "No route to host". */
 static const char cannot_resolve[] = "cannot resolve the host name";
@@ -132,8 +135,15 @@ static void on_log(struct mosquitto *mosq, void *userdata, int level, const char
 	 * The first error is the cause; later ones are its echoes. OpenSSL's
 	 * "unexpected eof" is a plain port's end of file: said as the daemon says it.
 	 */
-	if (level == MOSQ_LOG_ERR && line && !tls_error[0] && s->connack < 0 &&
-	    mqtt_tls_error_line(line) && !strstr(line, "unexpected eof"))
+	if (level != MOSQ_LOG_ERR || !line || tls_error[0] || s->connack >= 0 ||
+	    !mqtt_tls_error_line(line))
+		return;
+	/* Only in the handshake: after it, the end of file is a broker that closed (restarting). */
+	if (strstr(line, "unexpected eof")) {
+		SSL *ssl = mosquitto_ssl_get(mosq);
+
+		tls_eof = !ssl || !SSL_is_init_finished(ssl);
+	} else
 		mqtt_tls_error_explain(mosq, line, s->ca_file, tls_error, sizeof(tls_error));
 }
 
@@ -225,8 +235,11 @@ static int run_until(struct mosquitto *mosq, struct session *s, int64_t deadline
 					 ? "lost the connection to the broker"
 					 : mqtt_ended_before_connack(s->ca_file != NULL,
 								     s->cert_file != NULL);
-			/* A TLS handshake that failed: its settings, not a broker away. */
-			if (s->connack < 0 && s->ca_file)
+			/*
+			 * A TLS handshake that failed (OpenSSL said why): its settings,
+			 * not a broker away. One that closed after it is the broker's.
+			 */
+			if (s->connack < 0 && (tls_error[0] || tls_eof))
 				return -EPROTO;
 			return errno_from_mosq(rc);
 		}
@@ -317,6 +330,7 @@ static int open_session(const struct config_mqtt *m, struct session *s, int time
 		s->ca_file = m->ca_file;
 		s->cert_file = m->cert_file;
 		tls_error[0] = '\0';
+		tls_eof = false;
 		mosquitto_log_callback_set(mosq, on_log);
 		rc = mosquitto_tls_set(mosq, m->ca_file, NULL, m->cert_file, m->key_file, NULL);
 	}

@@ -547,3 +547,24 @@ void harness_teardown(struct client *c, struct daemon *d, struct broker *b)
 	if (b)
 		broker_destroy(b);
 }
+
+int silent_listener(int *ret_port)
+{
+	struct sockaddr_in addr = { .sin_family = AF_INET };
+	socklen_t len = sizeof(addr);
+	int fd;
+
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *) &addr, sizeof(addr)) < 0 || listen(fd, 16) < 0 ||
+	    getsockname(fd, (struct sockaddr *) &addr, &len) < 0) {
+		int r = -errno;
+
+		close(fd);
+		return r;
+	}
+	*ret_port = ntohs(addr.sin_port);
+	return fd;
+}

@@ -39,6 +39,13 @@ void broker_stop(struct broker *b);
 /* Stops it and removes its directory. */
 void broker_destroy(struct broker *b);
 
+/*
+ * A TCP listener on 127.0.0.1 and a free port that never accepts: the kernel
+ * takes connections, and nothing is ever read or said (a hung broker). Returns
+ * its fd (close it), with the port in *@ret_port, or a negative errno.
+ */
+int silent_listener(int *ret_port);
+
 struct daemon {
 	pid_t pid;
 	int notify_fd;

@@ -246,21 +246,14 @@ static void test_frozen_broker_gets_no_tls_hint(void **state)
 static void test_silent_listener_is_no_closed_port(void **state)
 {
 	struct fixture *f = *state;
-	struct sockaddr_in addr = { .sin_family = AF_INET };
-	socklen_t len = sizeof(addr);
 	char text[1024], *log;
-	int listener, r;
+	int port, listener = silent_listener(&port), r;
 
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	assert_true(listener >= 0);
-	assert_int_equal(bind(listener, (struct sockaddr *) &addr, sizeof(addr)), 0);
-	assert_int_equal(listen(listener, 16), 0);
-	assert_int_equal(getsockname(listener, (struct sockaddr *) &addr, &len), 0);
 	snprintf(text, sizeof(text),
 		 "[daemon]\nnode_id = %s\nstate_dir = @STATE_DIR@\nlog_level = debug\n"
 		 "[mqtt]\nhost = 127.0.0.1\nport = %d\nkeepalive = 5\n",
-		 f->node_id, ntohs(addr.sin_port));
+		 f->node_id, port);
 	assert_int_equal(daemon_write_config(&f->daemon, text), 0);
 	assert_int_equal(daemon_start(&f->daemon, NULL), 0);
 	/* A keepalive and a half, and start-up. */

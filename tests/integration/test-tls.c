@@ -11,15 +11,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <arpa/inet.h>
 #include <cmocka.h>
 #include <errno.h>
-#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -275,21 +272,14 @@ static void test_tls_without_a_certificate_to_a_plain_port(void **state)
 static void test_tls_to_a_silent_listener_says_no_connack(void **state)
 {
 	struct fixture *f = *state;
-	struct sockaddr_in addr = { .sin_family = AF_INET };
-	socklen_t len = sizeof(addr);
 	char text[1536], *log;
-	int listener, r;
+	int port, listener = silent_listener(&port), r;
 
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	assert_true(listener >= 0);
-	assert_int_equal(bind(listener, (struct sockaddr *) &addr, sizeof(addr)), 0);
-	assert_int_equal(listen(listener, 16), 0);
-	assert_int_equal(getsockname(listener, (struct sockaddr *) &addr, &len), 0);
 	snprintf(text, sizeof(text),
 		 "[daemon]\nnode_id = tls%d\nstate_dir = @STATE_DIR@\nlog_level = debug\n"
 		 "[mqtt]\nhost = 127.0.0.1\nport = %d\nkeepalive = 5\nca_file = %s/ca.pem\n",
-		 (int) getpid(), ntohs(addr.sin_port), certs);
+		 (int) getpid(), port, certs);
 	assert_int_equal(daemon_write_config(&f->daemon, text), 0);
 	assert_int_equal(daemon_start(&f->daemon, NULL), 0);
 	r = daemon_wait_log(&f->daemon, "cannot reach MQTT broker", 30000);

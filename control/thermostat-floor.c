@@ -3,8 +3,9 @@
  * above the floor and learned.
  * - Switch on when the estimate, carried one reading period and a half ahead along
  *   its slope (the next chance to act, plus the heater's own delay), would reach
- *   floor + on_offset; switch off when it reaches floor + on_offset + band, or
- *   earlier near the cut-off (below).
+ *   floor + on_offset (readings too far apart for a fit: the slope across the
+ *   last interval, and that interval as the period); switch off when it
+ *   reaches floor + on_offset + band, or earlier near the cut-off (below).
  * - on_offset is learned from the troughs: after each switch-on the lowest
  *   hindsight estimate of the air (reading + tau * centred slope) is compared with
  *   floor + margin and on_offset moves half of the error.
@@ -31,6 +32,7 @@
 #define TROUGH_USEC (5 * USEC_PER_MIN)
 /* the narrowest band the cut-off's margin may leave: about a reading's noise and step */
 #define MIN_BAND_C 0.2
+
 /*
  * Switch-on look-ahead, in reading periods: the next reading plus the relay's and
  * the heater's own delay.
@@ -177,8 +179,10 @@ void thermostat_floor_control(struct thermostat *t, uint64_t now_usec, double fl
 	bool recovery = now_usec < t->recovery_until_usec;
 	double low = floor_c + t->on_offset_c;
 	double band = t->band_c * (in_bed ? t->p.bed_band_factor : 1.0);
-	double horizon =
-	    (recovery ? t->recovery_horizon : HORIZON) * (double) t->p.reading_period_usec / 1e6;
+	uint64_t period = t->sparse_period_usec > t->p.reading_period_usec
+			      ? t->sparse_period_usec
+			      : t->p.reading_period_usec;
+	double horizon = (recovery ? t->recovery_horizon : HORIZON) * (double) period / 1e6;
 	unsigned want = t->demand;
 	double ceiling, top;
 

@@ -337,12 +337,21 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 			t->have_reading = false;
 		}
 		if (!t->have_reading || in->room_usec > t->last_reading_usec) {
-			if (t->have_reading &&
-			    in->room_usec - t->last_reading_usec > 3 * t->p.reading_period_usec)
+			uint64_t gap = in->room_usec - t->last_reading_usec;
+
+			t->sparse_period_usec = 0;
+			if (t->have_reading && gap > 3 * t->p.reading_period_usec) {
 				thermostat_estimate_reset(&t->est);
+				if (gap <= t->p.stale_usec) {
+					t->sparse_period_usec = gap;
+					t->sparse_slope =
+					    (in->room_c - t->last_reading_c) / ((double) gap / 1e6);
+				}
+			}
 			thermostat_estimate_add(&t->est, in->room_usec, in->room_c);
 			t->have_reading = true;
 			t->last_reading_usec = in->room_usec;
+			t->last_reading_c = in->room_c;
 			fresh_reading = true;
 		}
 		reading_c = in->room_c;
@@ -350,6 +359,9 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 			&t->est, 4 * t->p.reading_period_usec + USEC_PER_MIN / 2, FIT_POINTS,
 			thermostat_room_span_usec(t), &est_c, &slope) >= 0)
 			est_c += slope * (double) t->p.sensor_lag_usec / 1e6;
+		/* too far apart for a fit: the slope across the last interval */
+		if (t->sparse_period_usec > 0 && isfinite(t->sparse_slope))
+			slope = t->sparse_slope;
 		/* The plan looks again by the next reading's time, and at staleness. */
 		wake = thermostat_min_u64(wake, now_usec + t->p.reading_period_usec);
 		wake = thermostat_min_u64(wake, in->room_usec + t->p.stale_usec + 1);

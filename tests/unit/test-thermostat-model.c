@@ -222,6 +222,36 @@ static void test_plan_floor_turned_down(void **state)
 }
 
 /*
+ * A thermometer that reports every 10 minutes (many an MQTT one), unlearned,
+ * -10 °C outside: the band took each reading as the room's for the next ten
+ * minutes, switched on a reading late and left the true air below the floor
+ * 456 minutes a day (down to 16.5 °C). It now looks ahead along the slope
+ * across the last interval, as far as it does in readings.
+ */
+static void test_band_with_readings_10_minutes_apart(void **state)
+{
+	struct thermostat_params p;
+	struct loop lp;
+
+	(void) state;
+	loop_init(&lp, 1500, 60, 120);
+	lp.t = thermostat_free(lp.t);
+	thermostat_params_init(&p);
+	p.stale_usec = 60 * MIN; /* an MQTT thermometer's max_age */
+	assert_int_equal(thermostat_new(&p, &lp.t), 0);
+	lp.out_c = -10.0;
+	lp.every = 60;
+	loop_run(&lp, 24);
+	lp.min_air_c = INFINITY;
+	lp.below_s = 0;
+	loop_run(&lp, 24);
+	print_message("readings 10 min apart: %.0f min below the floor in a day, lowest %.2f\n",
+		      lp.below_s / 60, lp.min_air_c);
+	assert_true(lp.below_s < 30 * 60);
+	assert_true(lp.min_air_c > 17.5);
+	loop_done(&lp);
+}
+/*
  * A floor near the cut-off (24 against 26 is allowed): the room's usual swing,
  * 2-2.6 K over the floor, took it into over_temperature up to 60 times a day,
  * from the band and from the model. Both now end heating while the heat still
@@ -564,6 +594,7 @@ int main(void)
 		cmocka_unit_test(test_plan_floor_turned_down),
 		cmocka_unit_test(test_plan_holds_floor),
 		cmocka_unit_test(test_floor_near_the_cutoff),
+		cmocka_unit_test(test_band_with_readings_10_minutes_apart),
 		cmocka_unit_test(test_model_keep_restore),
 		cmocka_unit_test(test_model_keep_restore_no_outdoor),
 		cmocka_unit_test(test_glitch_reading),

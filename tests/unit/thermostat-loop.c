@@ -71,5 +71,7 @@ void loop_run(struct loop *l, double hours)
 		sim_room_step(l->room, l->d.stage[0].on, out_c, 10);
 		l->min_air_c = fmin(l->min_air_c, sim_room_true_air_c(l->room));
 		l->max_air_c = fmax(l->max_air_c, sim_room_true_air_c(l->room));
+		if (sim_room_true_air_c(l->room) < fmin(l->in.floor_c, l->in.day_floor_c))
+			l->below_s += 10;
 	}
 }

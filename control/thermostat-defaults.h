@@ -40,6 +40,14 @@
 #define THERMOSTAT_DEFAULT_NO_EFFECT_POWER_USEC (120 * 1000000ULL)
 
 /*
+ * The room model is sure of a room only from readings at most this far apart
+ * (thermostat-learn.c; from readings 5 minutes apart its heater came out 28 %
+ * too weak); further apart the fallback band decides for good. The daemon says
+ * so once for a thermometer whose readings come further apart (daemon/room.c).
+ */
+#define THERMOSTAT_SPARSE_READINGS_USEC (240 * 1000000ULL)
+
+/*
  * The room model never holds a heater on with the estimated air this far above
  * what it aims at (thermostat-plan.c): a model that wants to is wrong about the
  * room (one kept in the store, restored with a heater 5 times too weak, held

@@ -47,6 +47,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "control/thermostat-defaults.h"
 #include "control/thermostat-internal.h"
 
 #define FIT_USEC      (30 * USEC_PER_MIN)
@@ -60,7 +61,7 @@
  * Such a room stays with the band (thermostat-floor.c looks ahead along them).
  */
 #define SURE_DT_S           150.0
-#define SPARSE_DT_S         240.0
+#define SPARSE_DT_S         ((double) THERMOSTAT_SPARSE_READINGS_USEC / 1e6)
 #define CHANGE_GAIN         1.4
 #define CHANGE_LAG          2.0
 #define CHANGE_RSS          0.6

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "control/thermostat-defaults.h"
 #include "daemon/clock.h"
 #include "daemon/event-source.h"
 #include "daemon/heating-path.h"
@@ -156,6 +157,15 @@ bool room_accept_reading(struct room_sensor *s, const struct temp_reading *readi
 		(void) alerts_clear(s->room->alerts, ALERT_SENSOR_STALE, s->source,
 				    "The room thermometer is working again.",
 				    clock_realtime_usec());
+	}
+	if (res.interval_usec > THERMOSTAT_SPARSE_READINGS_USEC && !s->sparse_said) {
+		s->sparse_said = true;
+		log_warning(
+		    "%s: readings %llu s apart: heating learns the room only from readings at "
+		    "most %llu s apart, so its plain band decides (it holds the floor, with a "
+		    "wider swing); set the device to report every minute or two",
+		    s->source, (unsigned long long) (res.interval_usec / 1000000ULL),
+		    (unsigned long long) (THERMOSTAT_SPARSE_READINGS_USEC / 1000000ULL));
 	}
 	room_update(s->room, &res, res.recovered);
 	if (jump_ended && !res.news && s->room->reading_handler)

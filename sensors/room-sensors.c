@@ -125,6 +125,8 @@ void room_sensors_offer(struct room_sensors *rs, size_t i, const struct temp_rea
 		ret->reading = rs->last;
 		return;
 	}
+	if (s->health.have_value && !s->health.stale && now_usec > s->health.value_usec)
+		ret->interval_usec = now_usec - s->health.value_usec;
 	ret->recovered = sensor_health_good(&s->health, reading->value_mc + s->p.offset_mc,
 					    now_usec) == SENSOR_HEALTH_EVENT_RECOVERED;
 	look(rs, now_usec, false, ret);

@@ -64,9 +64,11 @@ struct room_sensors *room_sensors_free(struct room_sensors *rs);
 struct room_sensors_result {
 	struct reading_check_result check; /* of the offered reading (offer only) */
 	bool recovered;                    /* the sensor was stale and is back (offer only) */
-	bool news;                         /* hand .reading on to heating */
-	bool changed;                      /* the room reading differs from before */
-	struct room_reading reading;       /* the room reading now */
+	/* offer only: since the sensor's last good reading (0: none, or it was stale) */
+	uint64_t interval_usec;
+	bool news;                   /* hand .reading on to heating */
+	bool changed;                /* the room reading differs from before */
+	struct room_reading reading; /* the room reading now */
 };
 
 /*

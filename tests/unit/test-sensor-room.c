@@ -363,6 +363,27 @@ static void test_adopted_sensors_go_on(void **state)
 	room_sensors_free(next);
 }
 
+/*
+ * How far apart a sensor's good readings come (the daemon says once when they
+ * come too far apart for the room model): none for the first, none across a
+ * staleness, and a rejected reading is not one.
+ */
+static void test_interval_between_good_readings(void **state)
+{
+	struct room_sensors *rs = two_sensors(ROOM_TEMP_MODE_MIN, 0);
+	struct room_sensors_result res;
+
+	(void) state;
+	assert_int_equal(offer(rs, 0, 20000, MIN).interval_usec, 0);
+	assert_int_equal(offer(rs, 0, 20100, 5 * MIN).interval_usec, 4 * MIN);
+	assert_int_equal(offer(rs, 1, 21000, 5 * MIN).interval_usec, 0);  /* its own first */
+	assert_int_equal(offer(rs, 0, 200000, 6 * MIN).interval_usec, 0); /* rejected */
+	assert_int_equal(offer(rs, 0, 20200, 8 * MIN).interval_usec, 3 * MIN);
+	room_sensors_tick(rs, 14 * MIN, &res, NULL); /* sensor 0 goes stale */
+	assert_int_equal(offer(rs, 0, 20300, 15 * MIN).interval_usec, 0);
+	room_sensors_free(rs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -376,6 +397,7 @@ int main(void)
 		cmocka_unit_test(test_no_reading_goes_back_in_time),
 		cmocka_unit_test(test_a_sensor_dropping_out_is_news),
 		cmocka_unit_test(test_adopted_sensors_go_on),
+		cmocka_unit_test(test_interval_between_good_readings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

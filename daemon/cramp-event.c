@@ -1,25 +1,13 @@
 /* A cramp as its event says it: one shape for the broker and for bedroomctl's report. */
 #include "daemon/cramp-event.h"
 
-#include <math.h>
-
 #include "daemon/clock.h"
 #include "daemon/json-text.h"
 #include "store/cramps.h"
 
-static json_t *tristate(int v)
-{
-	return v < 0 ? json_null() : json_boolean(v);
-}
-
-static json_t *real_or_null(double v)
-{
-	return isnan(v) ? json_null() : json_real(round(v * 100) / 100);
-}
-
 json_t *cramp_event_count_json(int count_7d)
 {
-	return count_7d < 0 ? json_null() : json_integer(count_7d);
+	return json_count_or_null(count_7d);
 }
 
 json_t *cramp_event_json(const struct store_cramp *c)
@@ -38,9 +26,9 @@ json_t *cramp_event_json(const struct store_cramp *c)
 	    c->amended, "leg", json_text(c->leg), "site", json_text(c->site), "source",
 	    json_text(c->source), "suspected", c->suspected, "confirms", json_text(c->confirms),
 	    "note", json_text(c->note), "cramps_7d", cramp_event_count_json(c->count_7d), "context",
-	    "room_temperature", real_or_null(c->room_c), "lowest_room_temperature",
-	    real_or_null(c->min_room_c), "in_bed", tristate(c->in_bed), "in_bed_since",
-	    c->in_bed_since > 0 ? since : NULL, "heater_on", tristate(c->heater_on),
-	    "heater_duty_1h", real_or_null(c->heater_duty_1h), "foot_soak_done",
-	    tristate(c->soak_done));
+	    "room_temperature", json_real_or_null(c->room_c, 2), "lowest_room_temperature",
+	    json_real_or_null(c->min_room_c, 2), "in_bed", json_tristate(c->in_bed), "in_bed_since",
+	    c->in_bed_since > 0 ? since : NULL, "heater_on", json_tristate(c->heater_on),
+	    "heater_duty_1h", json_real_or_null(c->heater_duty_1h, 2), "foot_soak_done",
+	    json_tristate(c->soak_done));
 }

@@ -1,4 +1,5 @@
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 
 #include "config/config-escape.h"
@@ -18,4 +19,21 @@ json_t *json_text(const char *text)
 	j = shown ? json_string(shown) : NULL;
 	free(shown);
 	return j;
+}
+
+json_t *json_tristate(int v)
+{
+	return v < 0 ? json_null() : json_boolean(v);
+}
+
+json_t *json_real_or_null(double v, int decimals)
+{
+	double scale = pow(10, decimals);
+
+	return isnan(v) ? json_null() : json_real(round(v * scale) / scale);
+}
+
+json_t *json_count_or_null(int v)
+{
+	return v < 0 ? json_null() : json_integer(v);
 }

@@ -9,3 +9,12 @@
  * when out of memory.
  */
 json_t *json_text(const char *text);
+
+/* @v as a yes/no that may be unknown: null when negative, else false or true. */
+json_t *json_tristate(int v);
+
+/* @v rounded to @decimals (as measured and printed elsewhere); null for NAN. */
+json_t *json_real_or_null(double v, int decimals);
+
+/* A count that may be unknown: null when negative. */
+json_t *json_count_or_null(int v);

@@ -1,24 +1,12 @@
 /* The report as JSON, for other programs. */
 #include <errno.h>
 #include <jansson.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "daemon/cramp-event.h"
 #include "daemon/json-text.h"
 #include "tools/bedroomctl/report.h"
-
-static json_t *number_or_null(double v)
-{
-	/* One decimal, as measured and as printed elsewhere. */
-	return isnan(v) ? json_null() : json_real(round(v * 10) / 10);
-}
-
-static json_t *tristate(int v)
-{
-	return v < 0 ? json_null() : json_boolean(v);
-}
 
 /* The counts of @a: per night with its outcome, in all with its nights. */
 static json_t *adherence_json(const struct report_adherence *a, bool per_night)
@@ -48,7 +36,7 @@ static json_t *cramp_json(const struct report_cramp *c)
 	json_t *j = cramp_event_json(&c->row);
 
 	if (j)
-		json_object_set_new(j, "room_c", number_or_null(c->room_c));
+		json_object_set_new(j, "room_c", json_real_or_null(c->room_c, 1));
 	return j;
 }
 
@@ -65,8 +53,9 @@ static json_t *night_json(const struct report *r, const struct report_night *n)
 	report_night_label(n->night, label);
 	/* recorded false: before the store's records, only cramps entered later are known. */
 	return json_pack("{s:s, s:b, s:o, s:o, s:o, s:o}", "night", label, "recorded",
-			 !n->before_records, "lowest_room_c", number_or_null(n->min_c), "soak_done",
-			 tristate(n->soak_done), "cramps", cramps, "reminders", reminders);
+			 !n->before_records, "lowest_room_c", json_real_or_null(n->min_c, 1),
+			 "soak_done", json_tristate(n->soak_done), "cramps", cramps, "reminders",
+			 reminders);
 }
 
 int report_print_json(const struct report *r, FILE *f)
@@ -92,10 +81,10 @@ int report_print_json(const struct report *r, FILE *f)
 		const struct report_advisory *a = &r->advisories[i];
 
 		report_format_time(a->time_s, a->tz_offset_s, when);
-		json_array_append_new(
-		    advisories, json_pack("{s:o, s:s, s:o, s:o}", "kind", json_text(a->kind),
-					  "time", when, "message", json_text(a->message), "count",
-					  a->count < 0 ? json_null() : json_integer(a->count)));
+		json_array_append_new(advisories,
+				      json_pack("{s:o, s:s, s:o, s:o}", "kind", json_text(a->kind),
+						"time", when, "message", json_text(a->message),
+						"count", json_count_or_null(a->count)));
 	}
 	for (size_t i = 0; i < r->n_reminders; i++)
 		json_object_set_new(reminders, r->reminders[i].reminder,

@@ -17,6 +17,10 @@ void report_night_label(int64_t night, char buf[static REPORT_LABEL_MAX])
 	snprintf(buf, REPORT_LABEL_MAX, "%04d-%02d-%02d", y % 10000, m, d);
 }
 
+/*
+ * Not clock_format_offset(): any stored time, a damaged store's too, comes out
+ * in this one width (the PDF cuts the time of day out of it), never empty.
+ */
 void report_format_time(int64_t time_s, int tz_offset_s, char buf[static REPORT_TIME_MAX])
 {
 	int64_t local = time_s + tz_offset_s;

@@ -25,6 +25,7 @@
 #include "control/thermostat.h"
 #include "store/store.h"
 #include "tests/integration/harness.h"
+#include "tests/unit/thermostat-model-fixture.h"
 
 #define KEY "heating.model"
 
@@ -101,18 +102,7 @@ static void keep_model_as(struct fixture *f, const struct thermostat_model *m)
 
 static void keep_model(struct fixture *f, double gain, double sure)
 {
-	struct thermostat_model m = {
-		.version = THERMOSTAT_MODEL_VERSION,
-		.gain_k_per_h = gain,
-		.lag_long_s = 150,
-		.lag_short_s = 120,
-		.out_per_h = 0.35,
-		.walls_per_h = { 2.5, 1.25 },
-		.walls_share = { 0.75, 0.5 },
-		.walls_tau_s = { 3600, 36000 },
-		.sure = sure,
-		.margin_c = 0.05,
-	};
+	struct thermostat_model m = test_model(gain, sure);
 
 	keep_model_as(f, &m);
 }

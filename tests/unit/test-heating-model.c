@@ -19,24 +19,14 @@
 
 #include "daemon/heating-internal.h"
 #include "tests/unit/test-store-fixture.h"
+#include "tests/unit/thermostat-model-fixture.h"
 
 #define KEY  "heating.model"
 #define HOUR (3600ULL * 1000000ULL)
 
 static struct thermostat_model model(double gain)
 {
-	return (struct thermostat_model){
-		.version = THERMOSTAT_MODEL_VERSION,
-		.gain_k_per_h = gain,
-		.lag_long_s = 150,
-		.lag_short_s = 120,
-		.out_per_h = 0.35,
-		.walls_per_h = { 2.5, 1.25 },
-		.walls_share = { 0.75, 0.5 },
-		.walls_tau_s = { 3600, 36000 },
-		.sure = 0.875,
-		.margin_c = 0.0625,
-	};
+	return test_model(gain, 0.875);
 }
 
 /* A heating with only what heating-model.c looks at: the thermostat and the store. */

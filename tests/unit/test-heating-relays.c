@@ -19,6 +19,7 @@
 
 #include "daemon/clock.h"
 #include "daemon/heating-internal.h"
+#include "tests/unit/thermostat-model-fixture.h"
 
 #define SEC (1000000ULL)
 
@@ -169,18 +170,7 @@ static void test_plug_off_long_ago_starts_afresh(void **state)
 /* @h's thermostat decides on a trusted model, as after its trial (a day of readings). */
 static void model_in_use(struct heating *h)
 {
-	struct thermostat_model m = {
-		.version = THERMOSTAT_MODEL_VERSION,
-		.gain_k_per_h = 40,
-		.lag_long_s = 150,
-		.lag_short_s = 120,
-		.out_per_h = 0.35,
-		.walls_per_h = { 2.5, 1.25 },
-		.walls_share = { 0.75, 0.5 },
-		.walls_tau_s = { 3600, 36000 },
-		.sure = 0.9,
-		.margin_c = 0.05,
-	};
+	struct thermostat_model m = test_model(40, 0.9);
 	struct thermostat_learned l;
 
 	assert_int_equal(thermostat_model_set(h->thermostat, &m), 0);

@@ -77,6 +77,14 @@
 #define MARGIN_HI_UP        0.2  /* the high quantile: of a trough deeper than it */
 #define MARGIN_HI_DOWN      0.05 /* of a trough shallower than it */
 #define OBS_LOST_C          2.0  /* a reading this far from the filter's: start it again */
+/*
+ * Readings outside these teach nothing: the daemon's checks keep them out, but
+ * the library takes any finite number (tools/thermostat-cil reads a pipe), and
+ * one reading of -1e9 made sums no later reading could outweigh: the heater
+ * swapped for a weaker one was never noticed, the room 7 hours below the floor.
+ */
+#define LEARN_MIN_C -60.0
+#define LEARN_MAX_C 100.0
 
 void thermostat_learn_init(struct thermostat *t)
 {
@@ -289,7 +297,8 @@ void thermostat_learn_step(struct thermostat *t, const struct thermostat_input *
 
 	t->model_changed = false;
 	ident_input(&t->ident, now_usec, t->ident.next_u);
-	if (fresh_reading && in->room_usec >= t->obs.t_usec) {
+	if (fresh_reading && in->room_usec >= t->obs.t_usec && in->room_c > LEARN_MIN_C &&
+	    in->room_c < LEARN_MAX_C) {
 		uint64_t gap = GAP_READINGS * t->p.reading_period_usec;
 		bool tracking = t->plant.ok && t->obs.ok && in->room_usec - t->obs.t_usec <= gap;
 

@@ -452,6 +452,38 @@ static void test_glitch_reading(void **state)
 }
 
 /*
+ * One absurd but finite reading (-1e9: the library takes any number from
+ * tools/thermostat-cil's pipe) made sums that no later reading outweighed: a
+ * week on, the heater swapped for a 500 W one was still not seen. Such a reading
+ * teaches nothing now: the model stays as it was.
+ */
+static void test_absurd_reading_teaches_nothing(void **state)
+{
+	struct thermostat_learned before, after;
+	struct loop lp;
+	double zz;
+
+	(void) state;
+	loop_init(&lp, 1500, 60, 120);
+	loop_run(&lp, 48);
+	thermostat_get_learned(lp.t, &before);
+	zz = lp.t->ident.lng.g[IDENT_COL_Z][IDENT_COL_Z]; /* the readings' slopes, squared */
+	lp.glitch_k = lp.k + 6;
+	lp.glitch_c = -1e9;
+	loop_run(&lp, 6);
+	thermostat_get_learned(lp.t, &after);
+	print_message("gain %.1f K/h before, %.1f K/h 6 h after a reading of -1e9; in use %d; "
+		      "squared slopes %g before, %g after\n",
+		      before.heater_gain_k_per_h, after.heater_gain_k_per_h, after.model_in_use, zz,
+		      lp.t->ident.lng.g[IDENT_COL_Z][IDENT_COL_Z]);
+	assert_true(lp.t->ident.lng.g[IDENT_COL_Z][IDENT_COL_Z] < 2 * zz);
+	assert_true(after.model_in_use);
+	assert_float_equal(after.heater_gain_k_per_h, before.heater_gain_k_per_h,
+			   0.05 * before.heater_gain_k_per_h);
+	loop_done(&lp);
+}
+
+/*
  * A new heater: after two days with the 1500 W convector, an oil radiator of
  * 2000 W with a 15 min lag takes its place. The thermostat says so once, drops
  * what it learned, sees the slow heater, and the room stays warm meanwhile
@@ -631,6 +663,7 @@ int main(void)
 		cmocka_unit_test(test_model_keep_restore),
 		cmocka_unit_test(test_model_keep_restore_no_outdoor),
 		cmocka_unit_test(test_glitch_reading),
+		cmocka_unit_test(test_absurd_reading_teaches_nothing),
 		cmocka_unit_test(test_new_heater),
 		cmocka_unit_test(test_unlearned_margin),
 		cmocka_unit_test(test_margin_quantile),

@@ -5,7 +5,7 @@
  *   its slope (the next chance to act, plus the heater's own delay), would reach
  *   floor + on_offset (readings too far apart for a fit: the slope across the
  *   last interval, and that interval as the period); switch off when it
- *   reaches floor + on_offset + band, or earlier near the cut-off (below).
+ *   reaches floor + on_offset + band.
  * - on_offset is learned from the troughs: after each switch-on the lowest
  *   hindsight estimate of the air (reading + tau * centred slope) is compared with
  *   floor + margin and on_offset moves half of the error.
@@ -30,9 +30,6 @@
 #include "control/thermostat-internal.h"
 
 #define TROUGH_USEC (5 * USEC_PER_MIN)
-/* the narrowest band the cut-off's margin may leave: about a reading's noise and step */
-#define MIN_BAND_C 0.2
-
 /*
  * Switch-on look-ahead, in reading periods: the next reading plus the relay's and
  * the heater's own delay.
@@ -184,21 +181,14 @@ void thermostat_floor_control(struct thermostat *t, uint64_t now_usec, double fl
 			      : t->p.reading_period_usec;
 	double horizon = (recovery ? t->recovery_horizon : HORIZON) * (double) period / 1e6;
 	unsigned want = t->demand;
-	double ceiling, top;
 
-	/*
-	 * The band's top stays clear of the cut-off, by twice the model's margin
-	 * and the rise still to come along the slope (the band knows no heater lag).
-	 */
-	ceiling =
-	    t->p.overheat_c - 2 * THERMOSTAT_CEILING_BELOW_CUTOFF_C - fmax(slope, 0) * horizon;
-	top = fmax(fmin(low + band, ceiling), low + MIN_BAND_C);
 	if (want == 0) {
 		if (est_c + fmin(slope, 0) * horizon <= low)
 			want = 1;
-	} else if (est_c >= top || (est_c >= low && (rest_due(t, now_usec) || t->floor_lowered))) {
+	} else if (est_c >= low + band ||
+		   (est_c >= low && (rest_due(t, now_usec) || t->floor_lowered))) {
 		want = 0;
-	} else if (want >= 2 && est_c >= low + (top - low) / 2) {
+	} else if (want >= 2 && est_c >= low + band / 2) {
 		want = 1;
 	} else if (want < t->p.n_stages &&
 		   now_usec - t->demand_since_usec >= t->p.stage_delay_usec && est_c < low &&

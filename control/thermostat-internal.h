@@ -30,14 +30,6 @@
  */
 #define THERMOSTAT_LIFT_C 8.0
 
-/*
- * The cut-off (overheat) is a fail-safe, not the top of the swing: heating ends
- * while the stored heat would carry the room to within this of it. A floor near
- * the cut-off (24 against 26 is allowed) otherwise swings into it: the room's
- * usual swing is 2-2.6 K, and over_temperature was raised up to 60 times a day.
- */
-#define THERMOSTAT_CEILING_BELOW_CUTOFF_C 0.5
-
 struct thermostat_stage {
 	bool on;
 	bool ever_switched;

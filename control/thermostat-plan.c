@@ -24,8 +24,6 @@
  *   PREHEAT_MARGIN_C) PREHEAT_EARLY_S before the night begins: a weak or slow
  *   heater creeps up to the floor at the end, and the evening may cool (the
  *   model takes the outdoor temperature as it is now).
- * - Off (past the minimum on-time) when, off now, the predicted reading would
- *   still come within THERMOSTAT_CEILING_BELOW_CUTOFF_C of the cut-off.
  * - Never on with the estimated air THERMOSTAT_MODEL_HOT_C above the aim: a
  *   model that wants that is wrong about the room and goes on trial.
  */
@@ -79,16 +77,6 @@ static double min_reading_with_on(const struct thermostat *t, unsigned s, unsign
 			*ret_k = k;
 		}
 	}
-	return m;
-}
-
-/* Highest predicted reading with the heater off from now: the heat stored in it. */
-static double max_reading_if_off(const struct thermostat *t, unsigned turn)
-{
-	double m = -INFINITY;
-
-	for (unsigned k = 0; k < turn && k < t->free.n; k++)
-		m = fmax(m, t->free.ts[k]);
 	return m;
 }
 
@@ -170,10 +158,6 @@ void thermostat_plan_control(struct thermostat *t, uint64_t now_usec, double flo
 				t->cycle_target_s = target / t->cycle_gain;
 			}
 		}
-		if (now_usec - t->last_on_usec >= min_on &&
-		    max_reading_if_off(t, turn) >=
-			t->p.overheat_c - THERMOSTAT_CEILING_BELOW_CUTOFF_C)
-			want = 0;
 		/*
 		 * About to be rested by the maximum on-time (a long pre-heat on a very
 		 * cold evening): a break of the minimum off-time now is far better than

@@ -221,13 +221,6 @@ static void test_plan_floor_turned_down(void **state)
 	loop_done(&lp);
 }
 
-/*
- * A thermometer that reports every 10 minutes (many an MQTT one), unlearned,
- * -10 °C outside: the band took each reading as the room's for the next ten
- * minutes, switched on a reading late and left the true air below the floor
- * 456 minutes a day (down to 16.5 °C). It now looks ahead along the slope
- * across the last interval, as far as it does in readings.
- */
 /* The loop with an MQTT thermometer reporting every @every x 10 s, @out_c outside. */
 static void loop_init_sparse(struct loop *lp, long every, double out_c)
 {
@@ -242,6 +235,13 @@ static void loop_init_sparse(struct loop *lp, long every, double out_c)
 	lp->every = every;
 }
 
+/*
+ * A thermometer that reports every 10 minutes (many an MQTT one), unlearned,
+ * -10 °C outside: the band took each reading as the room's for the next ten
+ * minutes, switched on a reading late and left the true air below the floor
+ * 456 minutes a day (down to 16.5 °C). It now looks ahead along the slope
+ * across the last interval, as far as it does in readings.
+ */
 static void test_band_with_readings_10_minutes_apart(void **state)
 {
 	struct loop lp;
@@ -283,41 +283,7 @@ static void test_model_not_sure_from_readings_5_minutes_apart(void **state)
 	assert_true(lp.below_s == 0);
 	loop_done(&lp);
 }
-/*
- * A floor near the cut-off (24 against 26 is allowed): the room's usual swing,
- * 2-2.6 K over the floor, took it into over_temperature up to 60 times a day,
- * from the band and from the model. Both now end heating while the heat still
- * to come would carry the room to within THERMOSTAT_CEILING_BELOW_CUTOFF_C of
- * the cut-off, and the floor still holds.
- */
-static void floor_near_the_cutoff(double heater_tau_s)
-{
-	struct loop lp;
-	unsigned over_temp;
 
-	loop_init(&lp, 1500, heater_tau_s, 120);
-	lp.in.floor_c = lp.in.day_floor_c = 24.0;
-	loop_run(&lp, 6); /* from 18 °C up to the floor */
-	over_temp = lp.over_temp;
-	lp.min_air_c = INFINITY;
-	lp.max_air_c = -INFINITY;
-	loop_run(&lp, 66);
-	print_message("heater lag %.0f s: over_temperature %u in the first 6 h, %u after; true air "
-		      "%.2f .. %.2f\n",
-		      heater_tau_s, over_temp, lp.over_temp - over_temp, lp.min_air_c,
-		      lp.max_air_c);
-	assert_int_equal(lp.over_temp, 0);
-	assert_true(lp.min_air_c >= 23.5);
-	assert_true(lp.max_air_c < 26.3);
-	loop_done(&lp);
-}
-
-static void test_floor_near_the_cutoff(void **state)
-{
-	(void) state;
-	floor_near_the_cutoff(60);  /* a convector */
-	floor_near_the_cutoff(900); /* an oil-filled radiator */
-}
 static void test_model_keep_restore(void **state)
 {
 	struct thermostat_model m, m2, bad;
@@ -657,7 +623,6 @@ int main(void)
 		cmocka_unit_test(test_learn_in_loop),
 		cmocka_unit_test(test_plan_floor_turned_down),
 		cmocka_unit_test(test_plan_holds_floor),
-		cmocka_unit_test(test_floor_near_the_cutoff),
 		cmocka_unit_test(test_band_with_readings_10_minutes_apart),
 		cmocka_unit_test(test_model_not_sure_from_readings_5_minutes_apart),
 		cmocka_unit_test(test_model_keep_restore),

@@ -40,12 +40,14 @@
 #define THERMOSTAT_DEFAULT_NO_EFFECT_POWER_USEC (120 * 1000000ULL)
 
 /*
- * The room model is sure of a room only from readings at most this far apart
+ * Readings further apart than this on average (a Tasmota's TelePeriod of 5
+ * minutes): the room model is never sure of a room learned from them
  * (thermostat-learn.c; from readings 5 minutes apart its heater came out 28 %
- * too weak); further apart the fallback band decides for good. The daemon says
- * so once for a thermometer whose readings come further apart (daemon/room.c).
+ * too weak), and the fallback band decides, unless a model learned before is
+ * kept. The daemon says so once for a thermometer whose readings keep coming
+ * further apart (daemon/room.c).
  */
-#define THERMOSTAT_SPARSE_READINGS_USEC (240 * 1000000ULL)
+#define THERMOSTAT_SPARSE_READINGS_USEC (200 * 1000000ULL)
 
 /*
  * The room model never holds a heater on with the estimated air this far above

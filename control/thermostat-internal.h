@@ -61,7 +61,7 @@ struct thermostat {
 	 * it, for the band's look-ahead (thermostat-floor.c); 0 when they are not.
 	 */
 	uint64_t sparse_period_usec;
-	double sparse_slope; /* K/s */
+	double sparse_slope; /* K/s; NAN: none (a gap too long to tell) */
 	bool started;
 	bool had_fresh; /* a fresh reading since start or since the thermometer changed */
 	uint64_t sensor_since_usec; /* start, or the last thermometer change: readings due */

@@ -5,10 +5,12 @@
  * was learned (thermostat_model_get/set).
  *
  * How sure: the fit must rest on at least a day of readings (SURE_READINGS)
- * at most a few minutes apart (SPARSE_DT_S) with SURE_ONS switch-ons, and the
- * heater's gain must be known to within a few per cent; the model decides from sure >= 0.5 (half of
- * that), before that the fallback band decides (thermostat-floor.c) with the unlearned margin on
- * top.
+ * at most THERMOSTAT_SPARSE_READINGS_USEC apart on average, with SURE_ONS
+ * switch-ons, and the heater's gain must be known to within a few per cent;
+ * the model decides from sure >= 0.5 (half of that), before that the fallback
+ * band decides (thermostat-floor.c) with the unlearned margin on top. A model
+ * learned before (kept in the store) goes on deciding when readings come
+ * further apart: with readings an hour apart it held the floor, the band not.
  *
  * The margin: after each model switch-on the reading's trough is compared with
  * the one predicted. Their mean error (model_margin_c) is aimed at in steady
@@ -50,18 +52,9 @@
 #include "control/thermostat-defaults.h"
 #include "control/thermostat-internal.h"
 
-#define FIT_USEC      (30 * USEC_PER_MIN)
-#define SURE_READINGS 1440.0
-#define SURE_ONS      16.0
-/*
- * Readings SPARSE_DT_S or more apart (a Tasmota's TelePeriod of 5 minutes) teach
- * the model too little of the room's quicker moves: from readings 5 minutes
- * apart its heater came out 28 % too weak, and once sure (on the fifth day) it
- * let the room 25 minutes a day below the floor that the band had held.
- * Such a room stays with the band (thermostat-floor.c looks ahead along them).
- */
-#define SURE_DT_S           150.0
-#define SPARSE_DT_S         ((double) THERMOSTAT_SPARSE_READINGS_USEC / 1e6)
+#define FIT_USEC            (30 * USEC_PER_MIN)
+#define SURE_READINGS       1440.0
+#define SURE_ONS            16.0
 #define CHANGE_GAIN         1.4
 #define CHANGE_LAG          2.0
 #define CHANGE_RSS          0.6
@@ -108,7 +101,7 @@ static double fit_sure(const struct ident_fit *f)
 
 	return fmin(fmin(fmin(ramp(f->n, 0, SURE_READINGS), ramp(f->ons, 0, SURE_ONS)),
 			 1 - ramp(rel, 0.02, 0.1)),
-		    1 - ramp(dt, SURE_DT_S, SPARSE_DT_S));
+		    dt <= (double) THERMOSTAT_SPARSE_READINGS_USEC / 1e6 ? 1.0 : 0.0);
 }
 
 static void use_plant(struct thermostat *t, const struct plant *pl)

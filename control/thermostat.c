@@ -42,6 +42,12 @@
 #include "control/thermostat-internal.h"
 
 #define FIT_POINTS 4
+/*
+ * The band looks ahead along readings at most this far apart (thermostat-floor.c).
+ * Readings an hour apart, taken along, made it switch on at 21-24 °C after each
+ * hour it had overheated, and the room swung between 21 and 31 °C.
+ */
+#define SPARSE_SLOPE_MAX_USEC (20 * USEC_PER_MIN)
 
 /* A floor this much lower than the last step's was turned down (not rounding). */
 #define FLOOR_LOWERED_C 0.05
@@ -121,6 +127,7 @@ int thermostat_new(const struct thermostat_params *p, struct thermostat **ret)
 	t->band_c = p->band_c;
 	t->on_offset_c = p->margin_c + 0.15;
 	t->last_floor_c = NAN;
+	t->sparse_slope = NAN;
 	thermostat_preheat_init(t);
 	t->duty = 0.5;
 	t->max_rise_k = NAN;
@@ -340,13 +347,17 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 			uint64_t gap = in->room_usec - t->last_reading_usec;
 
 			t->sparse_period_usec = 0;
+			t->sparse_slope = NAN;
 			if (t->have_reading && gap > 3 * t->p.reading_period_usec) {
 				thermostat_estimate_reset(&t->est);
-				if (gap <= t->p.stale_usec) {
+				if (gap <= t->p.stale_usec)
 					t->sparse_period_usec = gap;
-					t->sparse_slope =
-					    (in->room_c - t->last_reading_c) / ((double) gap / 1e6);
-				}
+				/* over a longer gap the change says nothing of where the room goes
+				 */
+				t->sparse_slope =
+				    gap <= t->p.stale_usec && gap <= SPARSE_SLOPE_MAX_USEC
+					? (in->room_c - t->last_reading_c) / ((double) gap / 1e6)
+					: NAN;
 			}
 			thermostat_estimate_add(&t->est, in->room_usec, in->room_c);
 			t->have_reading = true;
@@ -360,7 +371,7 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 			thermostat_room_span_usec(t), &est_c, &slope) >= 0)
 			est_c += slope * (double) t->p.sensor_lag_usec / 1e6;
 		/* too far apart for a fit: the slope across the last interval */
-		if (t->sparse_period_usec > 0 && isfinite(t->sparse_slope))
+		if (isfinite(t->sparse_slope))
 			slope = t->sparse_slope;
 		/* The plan looks again by the next reading's time, and at staleness. */
 		wake = thermostat_min_u64(wake, now_usec + t->p.reading_period_usec);

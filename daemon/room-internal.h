@@ -44,7 +44,8 @@ struct room_sensor {
 	int32_t jump_held_mc;
 	uint64_t deadline_usec; /* the next interval's start */
 	bool failing;           /* the last interval ended without a value */
-	bool sparse_said;       /* its readings came too far apart for the room model: said */
+	unsigned sparse_run;    /* good readings in a row too far apart for the room model */
+	bool sparse_said;       /* that was said */
 
 	/* mqtt type */
 	struct temp_payload_params payload;

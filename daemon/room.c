@@ -113,6 +113,9 @@ static void room_update(struct room *r, const struct room_sensors_result *res, b
 	arm_health_timer(r);
 }
 
+/* Readings in a row further apart than the room model learns from, to say so. */
+#define SPARSE_RUN 3
+
 /* Checks @reading and, when it passes, takes it; returns whether it passed. */
 bool room_accept_reading(struct room_sensor *s, const struct temp_reading *reading)
 {
@@ -158,14 +161,16 @@ bool room_accept_reading(struct room_sensor *s, const struct temp_reading *readi
 				    "The room thermometer is working again.",
 				    clock_realtime_usec());
 	}
-	if (res.interval_usec > THERMOSTAT_SPARSE_READINGS_USEC && !s->sparse_said) {
+	/* Three in a row: one gap (readings missed, or refused) is not how it reports. */
+	s->sparse_run = res.interval_usec > THERMOSTAT_SPARSE_READINGS_USEC ? s->sparse_run + 1 : 0;
+	if (s->sparse_run == SPARSE_RUN && !s->sparse_said) {
 		s->sparse_said = true;
-		log_warning(
-		    "%s: readings %llu s apart: heating learns the room only from readings at "
-		    "most %llu s apart, so its plain band decides (it holds the floor, with a "
-		    "wider swing); set the device to report every minute or two",
-		    s->source, (unsigned long long) (res.interval_usec / 1000000ULL),
-		    (unsigned long long) (THERMOSTAT_SPARSE_READINGS_USEC / 1000000ULL));
+		log_warning("%s: readings %llu s apart: heating learns the room only from readings "
+			    "at most %llu s apart, so its plain band decides unless it learned the "
+			    "room before, and acts a reading late (the room swings wider); set the "
+			    "device to report every minute or two",
+			    s->source, (unsigned long long) (res.interval_usec / 1000000ULL),
+			    (unsigned long long) (THERMOSTAT_SPARSE_READINGS_USEC / 1000000ULL));
 	}
 	room_update(s->room, &res, res.recovered);
 	if (jump_ended && !res.news && s->room->reading_handler)

@@ -184,7 +184,13 @@ void thermostat_floor_control(struct thermostat *t, uint64_t now_usec, double fl
 	unsigned want = t->demand;
 
 	if (want == 0) {
-		if (est_c + fmin(slope, 0) * horizon <= low)
+		/*
+		 * Never on at a reading that would switch it off: the steep fall
+		 * just after a switch-off, looked far ahead along readings minutes
+		 * apart, switched it on above the band's top, off again, and the
+		 * room swung up to the cut-off.
+		 */
+		if (est_c + fmin(slope, 0) * horizon <= low && est_c < low + band)
 			want = 1;
 	} else if (est_c >= low + band ||
 		   (est_c >= low && (rest_due(t, now_usec) || t->floor_lowered))) {

@@ -166,9 +166,8 @@ bool room_accept_reading(struct room_sensor *s, const struct temp_reading *readi
 	if (s->sparse_run == SPARSE_RUN && !s->sparse_said) {
 		s->sparse_said = true;
 		log_warning("%s: readings %llu s apart: heating learns the room only from readings "
-			    "at most %llu s apart, so its plain band decides unless it learned the "
-			    "room before, and acts a reading late (the room swings wider); set the "
-			    "device to report every minute or two",
+			    "at most %llu s apart, and acts a reading late (the room swings "
+			    "wider); set the device to report every minute or two",
 			    s->source, (unsigned long long) (res.interval_usec / 1000000ULL),
 			    (unsigned long long) (THERMOSTAT_SPARSE_READINGS_USEC / 1000000ULL));
 	}

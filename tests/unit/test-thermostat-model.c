@@ -236,26 +236,50 @@ static void loop_init_sparse(struct loop *lp, long every, double out_c)
 }
 
 /*
- * A thermometer that reports every 10 minutes (many an MQTT one), unlearned,
- * -10 °C outside: the band took each reading as the room's for the next ten
+ * A thermometer that reports every 5 minutes (a Tasmota's TelePeriod), unlearned,
+ * -10 °C outside: the band took each reading as the room's for the next five
  * minutes, switched on a reading late and left the true air below the floor
- * 456 minutes a day (down to 16.5 °C). It now looks ahead along the slope
- * across the last interval, as far as it does in readings.
+ * 282 minutes a day. It now looks ahead along the change across the last
+ * interval, as far as it does in readings.
  */
-static void test_band_with_readings_10_minutes_apart(void **state)
+static void test_band_with_readings_5_minutes_apart(void **state)
 {
 	struct loop lp;
 
 	(void) state;
-	loop_init_sparse(&lp, 60, -10.0);
+	loop_init_sparse(&lp, 30, -10.0);
 	loop_run(&lp, 24);
 	lp.min_air_c = INFINITY;
 	lp.below_s = 0;
+	loop_run(&lp, 72);
+	print_message("readings 5 min apart: %.0f min below the floor a day, lowest %.2f\n",
+		      lp.below_s / 60 / 3, lp.min_air_c);
+	assert_true(lp.below_s / 3 < 120 * 60);
+	loop_done(&lp);
+}
+
+/*
+ * The look-ahead along readings 10 minutes apart took the steep fall just after
+ * a switch-off as where the room was going: at a floor of 22 °C and +5 °C
+ * outside it switched on at readings above the band's top and the room spent
+ * 433 minutes a day over 26 °C (none before). Never on at a reading that would
+ * switch it off.
+ */
+static void test_band_look_ahead_does_not_overheat(void **state)
+{
+	struct loop lp;
+
+	(void) state;
+	loop_init_sparse(&lp, 60, 5.0);
+	lp.in.floor_c = lp.in.day_floor_c = 22.0;
 	loop_run(&lp, 24);
-	print_message("readings 10 min apart: %.0f min below the floor in a day, lowest %.2f\n",
-		      lp.below_s / 60, lp.min_air_c);
-	assert_true(lp.below_s < 30 * 60);
-	assert_true(lp.min_air_c > 17.5);
+	lp.max_air_c = -INFINITY;
+	lp.over_temp = 0;
+	loop_run(&lp, 48);
+	print_message("readings 10 min apart, floor 22: highest air %.2f, %u over_temperature\n",
+		      lp.max_air_c, lp.over_temp);
+	assert_int_equal(lp.over_temp, 0);
+	assert_true(lp.max_air_c < 26.0);
 	loop_done(&lp);
 }
 
@@ -624,7 +648,8 @@ int main(void)
 		cmocka_unit_test(test_learn_in_loop),
 		cmocka_unit_test(test_plan_floor_turned_down),
 		cmocka_unit_test(test_plan_holds_floor),
-		cmocka_unit_test(test_band_with_readings_10_minutes_apart),
+		cmocka_unit_test(test_band_with_readings_5_minutes_apart),
+		cmocka_unit_test(test_band_look_ahead_does_not_overheat),
 		cmocka_unit_test(test_model_not_sure_from_readings_5_minutes_apart),
 		cmocka_unit_test(test_model_keep_restore),
 		cmocka_unit_test(test_model_keep_restore_no_outdoor),

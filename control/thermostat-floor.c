@@ -31,6 +31,14 @@
 
 #define TROUGH_USEC (5 * USEC_PER_MIN)
 /*
+ * Along readings minutes apart the band looks at most this far ahead: looked
+ * further (18 minutes along readings 12 apart) the fall just after a switch-off
+ * switched it on early, and an oil radiator's lag carried the room to the cut-off.
+ */
+#define SPARSE_HORIZON_MAX_S 600.0
+/* learn_cycle() may narrow the band by this much at the switch-on it learns from */
+#define BAND_SHRINK_MIN 0.8
+/*
  * Switch-on look-ahead, in reading periods: the next reading plus the relay's and
  * the heater's own delay.
  */
@@ -181,16 +189,20 @@ void thermostat_floor_control(struct thermostat *t, uint64_t now_usec, double fl
 		? t->sparse_period_usec
 		: t->p.reading_period_usec;
 	double horizon = (recovery ? t->recovery_horizon : HORIZON) * (double) period / 1e6;
+
+	if (period > t->p.reading_period_usec)
+		horizon = fmin(horizon, SPARSE_HORIZON_MAX_S);
 	unsigned want = t->demand;
 
 	if (want == 0) {
 		/*
-		 * Never on at a reading that would switch it off: the steep fall
-		 * just after a switch-off, looked far ahead along readings minutes
-		 * apart, switched it on above the band's top, off again, and the
-		 * room swung up to the cut-off.
+		 * Never on at a reading that would switch it off, the band as
+		 * narrow as this switch-on may make it: the steep fall just after
+		 * a switch-off, looked ahead along readings minutes apart,
+		 * switched it on above the band's top, off again at the next
+		 * step, and the room swung up to the cut-off.
 		 */
-		if (est_c + fmin(slope, 0) * horizon <= low && est_c < low + band)
+		if (est_c + fmin(slope, 0) * horizon <= low && est_c < low + BAND_SHRINK_MIN * band)
 			want = 1;
 	} else if (est_c >= low + band ||
 		   (est_c >= low && (rest_due(t, now_usec) || t->floor_lowered))) {

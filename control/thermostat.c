@@ -44,11 +44,12 @@
 #define FIT_POINTS 4
 /*
  * The band looks ahead along readings at most this far apart (thermostat-floor.c):
- * 5 or 10 minutes (zigbee2mqtt's and Tasmota's usual periods). Along readings 15
- * to 60 minutes apart it overheated the room more often than it saved it: the
- * change across such an interval says little of where the room goes next.
+ * 5 or 10 minutes (zigbee2mqtt's and Tasmota's usual periods), with a margin for
+ * jitter. Along readings 12 to 60 minutes apart it overheated the room more often
+ * than it saved it: the change across such an interval says little of where the
+ * room goes next.
  */
-#define SPARSE_SLOPE_MAX_USEC (12 * USEC_PER_MIN)
+#define SPARSE_SLOPE_MAX_USEC (11 * USEC_PER_MIN)
 
 /* A floor this much lower than the last step's was turned down (not rounding). */
 #define FLOOR_LOWERED_C 0.05

@@ -76,7 +76,7 @@
  * one reading of -1e9 made sums no later reading could outweigh: the heater
  * swapped for a weaker one was never noticed, the room 7 hours below the floor.
  */
-#define LEARN_MIN_C -60.0
+#define LEARN_MIN_C (-60.0)
 #define LEARN_MAX_C 100.0
 
 void thermostat_learn_init(struct thermostat *t)

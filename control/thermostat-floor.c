@@ -184,13 +184,11 @@ void thermostat_floor_control(struct thermostat *t, uint64_t now_usec, double fl
 	bool recovery = now_usec < t->recovery_until_usec;
 	double low = floor_c + t->on_offset_c;
 	double band = t->band_c * (in_bed ? t->p.bed_band_factor : 1.0);
-	uint64_t period =
-	    isfinite(t->sparse_slope) && t->sparse_period_usec > t->p.reading_period_usec
-		? t->sparse_period_usec
-		: t->p.reading_period_usec;
+	bool sparse = t->sparse_period_usec > 0;
+	uint64_t period = sparse ? t->sparse_period_usec : t->p.reading_period_usec;
 	double horizon = (recovery ? t->recovery_horizon : HORIZON) * (double) period / 1e6;
 
-	if (period > t->p.reading_period_usec)
+	if (sparse)
 		horizon = fmin(horizon, SPARSE_HORIZON_MAX_S);
 	unsigned want = t->demand;
 

@@ -56,12 +56,13 @@ struct thermostat {
 	uint64_t last_reading_usec;
 	double last_reading_c;
 	/*
-	 * Readings further apart than the estimate spans (an MQTT thermometer that
-	 * reports every 5 or 10 minutes): the last interval and the slope across
-	 * it, for the band's look-ahead (thermostat-floor.c); 0 when they are not.
+	 * Readings further apart than the estimate spans, and close enough to tell
+	 * a trend (an MQTT thermometer that reports every 5 or 10 minutes): the
+	 * last interval and the slope across it (K/s), for the band's look-ahead
+	 * (thermostat-floor.c); the interval 0 when they are not.
 	 */
 	uint64_t sparse_period_usec;
-	double sparse_slope; /* K/s; NAN: none (a gap too long to tell) */
+	double sparse_slope;
 	bool started;
 	bool had_fresh; /* a fresh reading since start or since the thermometer changed */
 	uint64_t sensor_since_usec; /* start, or the last thermometer change: readings due */

@@ -97,11 +97,12 @@ static double ramp(double v, double lo, double hi)
 static double fit_sure(const struct ident_fit *f)
 {
 	double rel = f->theta[0] > 0 ? f->g_sd / f->theta[0] : INFINITY;
-	double dt = f->n > 0 ? f->span_s / f->n : INFINITY;
 
-	return fmin(fmin(fmin(ramp(f->n, 0, SURE_READINGS), ramp(f->ons, 0, SURE_ONS)),
-			 1 - ramp(rel, 0.02, 0.1)),
-		    dt <= (double) THERMOSTAT_SPARSE_READINGS_USEC / 1e6 ? 1.0 : 0.0);
+	/* readings too far apart on average: never sure */
+	if (!(f->n > 0 && f->span_s / f->n <= (double) THERMOSTAT_SPARSE_READINGS_USEC / 1e6))
+		return 0;
+	return fmin(fmin(ramp(f->n, 0, SURE_READINGS), ramp(f->ons, 0, SURE_ONS)),
+		    1 - ramp(rel, 0.02, 0.1));
 }
 
 static void use_plant(struct thermostat *t, const struct plant *pl)

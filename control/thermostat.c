@@ -129,7 +129,6 @@ int thermostat_new(const struct thermostat_params *p, struct thermostat **ret)
 	t->band_c = p->band_c;
 	t->on_offset_c = p->margin_c + 0.15;
 	t->last_floor_c = NAN;
-	t->sparse_slope = NAN;
 	thermostat_preheat_init(t);
 	t->duty = 0.5;
 	t->max_rise_k = NAN;
@@ -349,17 +348,15 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 			uint64_t gap = in->room_usec - t->last_reading_usec;
 
 			t->sparse_period_usec = 0;
-			t->sparse_slope = NAN;
 			if (t->have_reading && gap > 3 * t->p.reading_period_usec) {
 				thermostat_estimate_reset(&t->est);
-				if (gap <= t->p.stale_usec)
-					t->sparse_period_usec = gap;
 				/* over a longer gap the change says nothing of where the room goes
 				 */
-				t->sparse_slope =
-				    gap <= t->p.stale_usec && gap <= SPARSE_SLOPE_MAX_USEC
-					? (in->room_c - t->last_reading_c) / ((double) gap / 1e6)
-					: NAN;
+				if (gap <= t->p.stale_usec && gap <= SPARSE_SLOPE_MAX_USEC) {
+					t->sparse_period_usec = gap;
+					t->sparse_slope =
+					    (in->room_c - t->last_reading_c) / ((double) gap / 1e6);
+				}
 			}
 			thermostat_estimate_add(&t->est, in->room_usec, in->room_c);
 			t->have_reading = true;
@@ -373,7 +370,7 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 			thermostat_room_span_usec(t), &est_c, &slope) >= 0)
 			est_c += slope * (double) t->p.sensor_lag_usec / 1e6;
 		/* too far apart for a fit: the slope across the last interval */
-		if (isfinite(t->sparse_slope))
+		if (t->sparse_period_usec > 0)
 			slope = t->sparse_slope;
 		/* The plan looks again by the next reading's time, and at staleness. */
 		wake = thermostat_min_u64(wake, now_usec + t->p.reading_period_usec);

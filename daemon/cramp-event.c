@@ -5,11 +5,6 @@
 #include "daemon/json-text.h"
 #include "store/cramps.h"
 
-json_t *cramp_event_count_json(int count_7d)
-{
-	return json_count_or_null(count_7d);
-}
-
 json_t *cramp_event_json(const struct store_cramp *c)
 {
 	char time[40], since[40];
@@ -25,7 +20,7 @@ json_t *cramp_event_json(const struct store_cramp *c)
 	    "id", json_text(c->id), "time", time, "time_estimated", c->time_estimated, "amended",
 	    c->amended, "leg", json_text(c->leg), "site", json_text(c->site), "source",
 	    json_text(c->source), "suspected", c->suspected, "confirms", json_text(c->confirms),
-	    "note", json_text(c->note), "cramps_7d", cramp_event_count_json(c->count_7d), "context",
+	    "note", json_text(c->note), "cramps_7d", json_count_or_null(c->count_7d), "context",
 	    "room_temperature", json_real_or_null(c->room_c, 2), "lowest_room_temperature",
 	    json_real_or_null(c->min_room_c, 2), "in_bed", json_tristate(c->in_bed), "in_bed_since",
 	    c->in_bed_since > 0 ? since : NULL, "heater_on", json_tristate(c->heater_on),

@@ -10,12 +10,6 @@
 struct store_cramp;
 
 /*
- * "cramps_7d" as the state and the events say @count_7d (a new reference):
- * null when it is not known (any negative), NULL when out of memory.
- */
-json_t *cramp_event_count_json(int count_7d);
-
-/*
  * The event of @c (a new reference, NULL when out of memory): its id, time,
  * leg, site, note, source, whether suspected, confirming or amended, its
  * 7-day count and the context of its night.

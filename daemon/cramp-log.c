@@ -13,6 +13,7 @@
 #include "daemon/cramp-command.h"
 #include "daemon/cramp-event.h"
 #include "daemon/cramp-log-internal.h"
+#include "daemon/json-text.h"
 #include "daemon/log.h"
 #include "daemon/warn-limit.h"
 
@@ -642,10 +643,10 @@ int cramp_log_add_state(struct cramp_log *l, json_t *state)
 	 * unknown, not a 0 it would keep in its statistics; each cramp's event says
 	 * the same. The last cramp is said only if this run logged one.
 	 */
-	json_object_set_new(
-	    state, "cramps_7d",
-	    cramp_event_count_json(l->count_known ? (int) cramp_tracker_count(l->tracker, now_s)
-						  : COUNT_7D_UNKNOWN));
+	json_object_set_new(state, "cramps_7d",
+			    json_count_or_null(l->count_known
+						   ? (int) cramp_tracker_count(l->tracker, now_s)
+						   : COUNT_7D_UNKNOWN));
 	if (cramp_tracker_last(l->tracker, &last) < 0) {
 		json_object_set_new(state, "last_cramp", json_null());
 		return 0;

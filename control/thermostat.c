@@ -176,16 +176,27 @@ void thermostat_get_learned(const struct thermostat *t, struct thermostat_learne
 	};
 }
 
-/* Heaters that are really on (not confirmed off, not drawing nothing), for the model. */
-static double heaters_on(const struct thermostat *t, const struct thermostat_input *in)
+/*
+ * Heaters that are really on (not confirmed off, not drawing nothing), for the
+ * model. What a plug said before this step switched it on (off, 0 W) is no
+ * answer to the switch: it counts from the next step. Counted then, each
+ * on-period was learned a step short (the daemon steps at readings, not at the
+ * plug's answer), and a heater's gain 50 % high with readings a minute apart.
+ */
+static double heaters_on(const struct thermostat *t, const struct thermostat_input *in,
+			 uint64_t now_usec)
 {
 	double u = 0;
 
 	for (unsigned i = 0; i < t->p.n_stages; i++) {
 		const struct thermostat_heater_input *h = &in->heater[i];
+		const struct thermostat_stage *s = &t->stage[i];
 
-		if (!t->stage[i].on || h->confirmed == THERMOSTAT_CONFIRM_OFF ||
-		    (h->power_known && h->power_w < t->p.no_effect_power_w))
+		if (!s->on)
+			continue;
+		if (s->changed_usec < now_usec &&
+		    (h->confirmed == THERMOSTAT_CONFIRM_OFF ||
+		     (h->power_known && h->power_w < t->p.no_effect_power_w)))
 			continue;
 		u += 1;
 	}
@@ -585,7 +596,7 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 		sd->alerts_cleared = old_stage_alerts[i] & ~s->alerts;
 	}
 
-	thermostat_learn_input(t, now_usec, heaters_on(t, in));
+	thermostat_learn_input(t, now_usec, heaters_on(t, in, now_usec));
 	d.alerts_active = t->alerts;
 	d.alerts_raised = t->alerts & ~old_alerts;
 	d.alerts_cleared = old_alerts & ~t->alerts;

@@ -119,6 +119,44 @@ static void test_model_hot_stop(void **state)
 }
 
 /*
+ * A model in use is one the store can keep and a reload hand on. With a plug
+ * that confirms, each on-period was learned a step short (heaters_on() in
+ * thermostat.c); under a steady -10 C a 2000 W heater's model then put its
+ * constant heat at +50 to +130 K/h, out of the range thermostat_model_set()
+ * takes: for most hours it was neither kept nor handed on, while in use.
+ */
+static void test_model_in_use_can_be_kept(void **state)
+{
+	unsigned ready = 0, refused = 0;
+	struct thermostat *fresh;
+	struct thermostat_params p;
+	struct thermostat_model m;
+	struct loop lp;
+
+	(void) state;
+	loop_init(&lp, 2000, 60, 120);
+	lp.out_c = -10.0;
+	lp.confirm = true;
+	thermostat_params_init(&p);
+	assert_int_equal(thermostat_new(&p, &fresh), 0);
+	loop_run(&lp, 24);
+	for (int h = 0; h < 48; h++) {
+		loop_run(&lp, 1);
+		if (!thermostat_model_ready(lp.t))
+			continue;
+		ready++;
+		if (thermostat_model_get(lp.t, &m) < 0 || thermostat_model_set(fresh, &m) < 0)
+			refused++;
+	}
+	print_message("steady -10 C, 2000 W: model ready %u of 48 h, refused in %u\n", ready,
+		      refused);
+	assert_true(ready >= 40);
+	assert_int_equal(refused, 0);
+	thermostat_free(fresh);
+	loop_done(&lp);
+}
+
+/*
  * The model deciding, a 700 W heater too weak for a night of -15 C: flat out,
  * the room below the floor. Its on-periods reach max_on and are rested and
  * alerted, as the fallback band's are; the early break before max_on is only
@@ -153,6 +191,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_restored_on_trial),
 		cmocka_unit_test(test_model_hot_stop),
+		cmocka_unit_test(test_model_in_use_can_be_kept),
 		cmocka_unit_test(test_plan_max_on),
 	};
 

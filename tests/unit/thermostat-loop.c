@@ -53,6 +53,9 @@ void loop_run(struct loop *l, double hours)
 		}
 		l->in.outdoor_known = !l->no_outdoor;
 		l->in.outdoor_c = l->no_outdoor ? NAN : out_c;
+		if (l->confirm)
+			l->in.heater[0].confirmed =
+			    l->d.stage[0].on ? THERMOSTAT_CONFIRM_ON : THERMOSTAT_CONFIRM_OFF;
 		if (l->k % every == 0 || now >= l->wake) {
 			assert_int_equal(thermostat_step(l->t, &l->in, now,
 							 (unsigned) ((long) t_s % 86400), &l->d),

@@ -33,6 +33,7 @@ struct loop {
 	bool in_use_at_start; /* the model decided at the first reading */
 	long every;           /* 10 s steps between readings; 0: 6 (a minute) */
 	double below_s; /* true air below the floor (the lower of floor and day floor), seconds */
+	bool confirm;   /* the plug reports its state (as it was switched) */
 };
 
 /* A room of the older variant with one heater of @heater_w, its output and the sensor lagging. */

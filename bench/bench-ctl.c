@@ -33,6 +33,8 @@ int bench_ctl_init(struct bench_ctl *c, double floor_c, bool continuous)
 		bench_ctl_done(c);
 		return r;
 	}
+	/* as nearly every real plug does (a room model once learned 50 % wrong from it) */
+	heating_replay_plug_confirms(c->replay, true);
 	c->thermostat = heating_replay_thermostat(c->replay);
 	return 0;
 }

@@ -19,6 +19,7 @@ struct heating_replay {
 	uint64_t wake_usec; /* the thermostat's next wake-up; 0: decide at the first moment */
 	enum reading_check_verdict verdict;
 	unsigned model_changes;
+	bool plug_confirms;
 };
 
 int heating_replay_new(const struct config *c, struct heating_replay **ret)
@@ -55,6 +56,12 @@ struct heating_replay *heating_replay_free(struct heating_replay *r)
 	thermostat_free(r->thermostat);
 	free(r);
 	return NULL;
+}
+
+void heating_replay_plug_confirms(struct heating_replay *r, bool confirms)
+{
+	assert(r);
+	r->plug_confirms = confirms;
 }
 
 /* What the room hands heating: news only, at the time it was taken. */
@@ -96,6 +103,9 @@ int heating_replay_at(struct heating_replay *r, uint64_t now_usec, unsigned sec_
 	}
 	if (!due)
 		return 0;
+	if (r->plug_confirms)
+		r->in.heater[0].confirmed =
+		    r->last.stage[0].on ? THERMOSTAT_CONFIRM_ON : THERMOSTAT_CONFIRM_OFF;
 	(void) heating_path_decide(r->thermostat, &r->in, 1, now_usec, sec_of_day, &r->last);
 	r->model_changes += r->last.model_changed;
 	r->wake_usec = r->last.next_wakeup_usec;

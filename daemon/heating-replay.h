@@ -20,8 +20,9 @@
  * every wake-up the thermostat asked for.
  *
  * What the daemon has and this has not: the bed inputs (unknown here) and the
- * plugs' confirmations (unknown: as a plug that does not report). Pure: the
- * caller gives the time.
+ * plugs' power; their confirmations only with heating_replay_plug_confirms()
+ * (else unknown: as a plug that does not report). Pure: the caller gives the
+ * time.
  */
 
 struct heating_replay;
@@ -36,6 +37,14 @@ int heating_replay_new(const struct config *c, struct heating_replay **ret);
 
 /* Accepts NULL; returns NULL. */
 struct heating_replay *heating_replay_free(struct heating_replay *r);
+
+/*
+ * The plug answers each command before the next moment (a Tasmota or Shelly on
+ * the LAN answers within a second): from then on every decision has its word,
+ * the last command (off before the first), as heating_fill_inputs() gives the
+ * daemon's.
+ */
+void heating_replay_plug_confirms(struct heating_replay *r, bool confirms);
 
 /*
  * One moment at @now_usec (CLOCK_MONOTONIC; never earlier than the last),

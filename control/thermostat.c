@@ -179,7 +179,8 @@ void thermostat_get_learned(const struct thermostat *t, struct thermostat_learne
 /*
  * Heaters that are really on (not confirmed off, not drawing nothing), for the
  * model. What a plug said before this step switched it on (off, 0 W) is no
- * answer to the switch: it counts from the next step. Counted then, each
+ * answer to the switch: it counts from the next step (the daemon says nothing
+ * until the plug answers: heating_fill_inputs()). Counted then, each
  * on-period was learned a step short (the daemon steps at readings, not at the
  * plug's answer), and a heater's gain 50 % high with readings a minute apart.
  */

@@ -73,6 +73,15 @@ void heating_fill_inputs(struct heating *h)
 					      ? THERMOSTAT_CONFIRM_OFF
 					      : THERMOSTAT_CONFIRM_UNKNOWN;
 		in->heater[i].power_known = st.power_known;
+		/*
+		 * A command waits for its answer: what the plug said (and drew) is
+		 * about the one before. Taken as its answer, a step before a slow
+		 * plug's answer taught the room model the heater was off again.
+		 */
+		if (st.state == HEATER_STATE_PENDING) {
+			in->heater[i].confirmed = THERMOSTAT_CONFIRM_UNKNOWN;
+			in->heater[i].power_known = false;
+		}
 		in->heater[i].power_w = st.power_w;
 		in->heater[i].unavailable =
 		    st.state == HEATER_STATE_OFFLINE || st.state == HEATER_STATE_UNCONFIRMED;

@@ -6,6 +6,7 @@
  * afresh. The reload's steps as the manager runs them: heating_adopt(), then
  * heating_relays_restore() at the new heating's start, no broker, no store. And the
  * learned model a thermostat made anew takes from the old one (heating_model_adopt()).
+ * And what the thermostat is told of a plug's word (heating_fill_inputs()).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -216,6 +217,35 @@ static void test_model_trusted_across_a_reload_for_the_same_heater_only(void **s
 	assert_true(on_trial(&r->h[2]));
 }
 
+/*
+ * A plug's word before it answers the command in force is about the one
+ * before: the thermostat is told nothing (a step between a switch-on and a
+ * slow plug's answer taught the room model the heater was off again).
+ */
+static void test_plug_word_before_its_answer_is_not_told(void **state)
+{
+	struct rig *r = *state;
+	struct heating *h = &r->h[0];
+	struct heater *plug;
+	struct heater_decision d;
+	uint64_t now = 1000 * SEC;
+
+	heating_init(r, 0, "a", "plug");
+	plug = h->stages[0].heater;
+	heater_connection(plug, true, now, &d);
+	assert_int_equal(heater_receive(plug, "stat/plug/POWER", "OFF", 3, now, &d), 0);
+	heating_fill_inputs(h);
+	assert_int_equal(h->in.heater[0].confirmed, THERMOSTAT_CONFIRM_OFF);
+	heater_set(plug, true, now + SEC, &d);
+	assert_int_equal(d.n_messages, 1);
+	heating_fill_inputs(h);
+	assert_int_equal(h->in.heater[0].confirmed, THERMOSTAT_CONFIRM_UNKNOWN);
+	assert_false(h->in.heater[0].power_known);
+	assert_int_equal(heater_receive(plug, "stat/plug/POWER", "ON", 2, now + 2 * SEC, &d), 0);
+	heating_fill_inputs(h);
+	assert_int_equal(h->in.heater[0].confirmed, THERMOSTAT_CONFIRM_ON);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -226,6 +256,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_model_trusted_across_a_reload_for_the_same_heater_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plug_off_long_ago_starts_afresh, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_plug_word_before_its_answer_is_not_told, setup,
 						teardown),
 	};
 

@@ -101,7 +101,8 @@ struct thermostat {
 	double preheat_air_usec_per_k; /* learned: lead per K the air is short */
 	bool preheat;
 	bool preheat_used;
-	bool preheat_walls; /* the lead had a wall-warming part */
+	bool preheat_walls;        /* the lead had a wall-warming part */
+	uint64_t preheat_end_usec; /* while pre-heating: when the night begins */
 	bool was_night;
 	bool judge;
 	bool judge_walls; /* the verdict adjusts the walls' rate (else the air's) */

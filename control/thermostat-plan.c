@@ -32,6 +32,7 @@
 #include "control/thermostat-defaults.h"
 #include "control/thermostat-internal.h"
 
+#define JOIN_HORIZON_S   3600.0 /* a stage joins if those on would not reach the aim within */
 #define TURN_S           2400.0 /* how long after a switch-on the trough is looked for */
 #define REF_MID_C        0.5    /* the reference hysteresis: +-0.3 K around floor + 0.5 */
 #define REF_BAND_C       0.6
@@ -100,6 +101,46 @@ static double expected_rise_c(const struct thermostat *t)
 		rise = fmax(rise, v - lo);
 	}
 	return rise;
+}
+
+/*
+ * Whether one more stage is needed although the air still rises: the @want
+ * stages on would not bring it to the aim within JOIN_HORIZON_S (a slow
+ * heater's output keeps the free response rising for many minutes after any
+ * switch-off: on the free response alone, a second oil radiator never joined a
+ * timber room 6 K below the floor, 1110 min below in 4 nights). While
+ * pre-heating, the horizon is the night's start, and the stage joins at the
+ * latest moment that still brings the air to the aim PREHEAT_EARLY_S before
+ * it, as the pre-heat itself starts: on the hour alone, both slow radiators
+ * joined every long pre-heat at once, warmed the room hours early and
+ * overshot to 23.4 C, and the hard stop that followed put the model on trial.
+ */
+static bool join_needed(struct thermostat *t, uint64_t now_usec, unsigned want, double aim)
+{
+	double horizon_s = JOIN_HORIZON_S;
+	bool preheat = t->preheat && t->preheat_end_usec > now_usec;
+	unsigned h, next = steps_of((double) t->p.reading_period_usec / 1e6);
+
+	if (preheat)
+		horizon_s = fmax(horizon_s, (double) (t->preheat_end_usec - now_usec) / 1e6);
+	h = steps_of(horizon_s);
+	if (h >= PLAN_N)
+		h = PLAN_N - 1;
+	if (h >= t->free.n)
+		plan_free_response(&t->obs, &t->plant, h + 1, &t->free);
+	if (t->free.ta[h] + want * t->step.ta[h] >= aim)
+		return false;
+	if (preheat) {
+		double left_s = (double) (t->preheat_end_usec - now_usec) / 1e6 - PREHEAT_EARLY_S;
+		unsigned k = steps_of(left_s);
+
+		/* joining at the next reading would still be in time */
+		if (left_s > 0 && k > next && k < t->free.n &&
+		    t->free.ta[k] + want * t->step.ta[k] + t->step.ta[k - next] >=
+			aim + PREHEAT_MARGIN_C)
+			return false;
+	}
+	return true;
 }
 
 static void switch_on(struct thermostat *t, uint64_t now_usec, unsigned turn)
@@ -184,7 +225,7 @@ void thermostat_plan_control(struct thermostat *t, uint64_t now_usec, double flo
 		/* more heaters: as in the fallback band, when one is not enough */
 		if (want >= 1 && want < t->p.n_stages &&
 		    now_usec - t->demand_since_usec >= t->p.stage_delay_usec && t->obs.ta < aim &&
-		    t->free.ta[next] <= t->obs.ta)
+		    (t->free.ta[next] <= t->obs.ta || join_needed(t, now_usec, want, aim)))
 			want++;
 	}
 	/*

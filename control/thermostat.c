@@ -462,6 +462,7 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 			t->preheat_walls = walls;
 		}
 		if (t->preheat) {
+			t->preheat_end_usec = now_usec + until_usec;
 			floor_c = in->floor_c;
 			want_reason = THERMOSTAT_REASON_PREHEAT;
 			t->preheat_used = true;

@@ -176,6 +176,32 @@ static void test_learn_in_loop_plug_confirms(void **state)
 }
 
 /*
+ * A second slow heater joins a room far below the floor. Two 1000 W oil
+ * radiators (15 min output lag), -10 C, the floor at night only: a second
+ * stage joined only when the air would not rise without it, and a slow
+ * heater's stored output keeps it rising for minutes after any switch-off:
+ * one radiator crept up from 15.5 C, the room 142 minutes a night more than
+ * 0.5 K below the floor.
+ */
+static void test_second_slow_heater_joins(void **state)
+{
+	struct loop lp;
+
+	(void) state;
+	loop_init_stages(&lp, 2, 1000, 900, 120);
+	lp.out_c = -10.0;
+	lp.in.day_floor_enabled = false;
+	loop_run(&lp, 48);
+	lp.below_s = 0;
+	loop_run(&lp, 48);
+	print_message("two 1000 W radiators at -10 C: %.0f night-minutes below the floor in "
+		      "two nights\n",
+		      lp.below_s / 60);
+	assert_true(lp.below_s / 60 < 60);
+	loop_done(&lp);
+}
+
+/*
  * The planner on a known model (restored, so it decides from the first hour):
  * the true air never goes below the floor, also with an oil radiator whose
  * output lags by 15 minutes (where a plain band dips by half a kelvin).
@@ -663,6 +689,7 @@ int main(void)
 		cmocka_unit_test(test_identify_outdoor_lost),
 		cmocka_unit_test(test_learn_in_loop),
 		cmocka_unit_test(test_learn_in_loop_plug_confirms),
+		cmocka_unit_test(test_second_slow_heater_joins),
 		cmocka_unit_test(test_plan_floor_turned_down),
 		cmocka_unit_test(test_plan_holds_floor),
 		cmocka_unit_test(test_band_with_readings_5_minutes_apart),

@@ -32,12 +32,17 @@ struct loop {
 	unsigned max_on;      /* max_on_time raised on the first stage */
 	bool in_use_at_start; /* the model decided at the first reading */
 	long every;           /* 10 s steps between readings; 0: 6 (a minute) */
-	double below_s; /* true air below the floor (the lower of floor and day floor), seconds */
-	bool confirm;   /* the plug reports its state (as it was switched) */
+	double below_s;       /* true air below the floor in force (night, or day floor), seconds */
+	bool confirm;         /* the plug reports its state (as it was switched) */
+	unsigned stages;      /* heaters, each a stage */
 };
 
 /* A room of the older variant with one heater of @heater_w, its output and the sensor lagging. */
 void loop_init(struct loop *l, double heater_w, double heater_tau_s, double sensor_tau_s);
+
+/* The same with @n heaters of @heater_w each, stages of the thermostat. */
+void loop_init_stages(struct loop *l, unsigned n, double heater_w, double heater_tau_s,
+		      double sensor_tau_s);
 void loop_done(struct loop *l);
 
 /* Runs @hours more, 10 s steps, a reading every l->every steps (a minute by default). */

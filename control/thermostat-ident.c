@@ -31,7 +31,13 @@
 
 #define LONG_MEMORY_S  (3.0 * 86400.0)
 #define SHORT_MEMORY_S (8.0 * 3600.0)
-#define GAP_S          300.0 /* readings further apart are not used */
+/*
+ * Readings further apart are not used. A thermometer that reports every 5
+ * minutes (a Tasmota's TelePeriod) is read when its message arrives, a few ms
+ * to a second either side of 300 s: at exactly 300, half of its intervals were
+ * dropped, a window of IDENT_WINDOW never filled, and nothing was ever learned.
+ */
+#define GAP_S 360.0
 /*
  * A reading sooner than this after the last one taken waits for the next: the
  * room changes too slowly for it to add anything. Taken, a burst of copies

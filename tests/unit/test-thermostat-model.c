@@ -351,6 +351,35 @@ static void test_model_not_sure_from_readings_5_minutes_apart(void **state)
 	loop_done(&lp);
 }
 
+/*
+ * A thermometer that reports every 5 minutes is read when its message arrives,
+ * a little before or after 300 s: half the intervals came out over 300 s, the
+ * identification dropped them, and from such readings nothing was learned (the
+ * heater's gain stayed unknown for good; exactly 300 s apart, 30 K/h).
+ */
+static void test_learn_from_readings_5_minutes_apart_jittering(void **state)
+{
+	double gain[2];
+
+	(void) state;
+	for (unsigned late = 0; late < 2; late++) {
+		struct thermostat_learned l;
+		struct loop lp;
+
+		loop_init_sparse(&lp, 30, 5.0);
+		lp.late_usec = late ? 250 * 1000 : 0;
+		loop_run(&lp, 48);
+		thermostat_get_learned(lp.t, &l);
+		gain[late] = l.heater_gain_k_per_h;
+		loop_done(&lp);
+	}
+	print_message("readings 5 min apart: heater gain %.1f K/h, %.1f with every other one "
+		      "250 ms late\n",
+		      gain[0], gain[1]);
+	assert_true(isfinite(gain[0]) && isfinite(gain[1]));
+	assert_true(fabs(gain[1] - gain[0]) < 0.05 * gain[0]);
+}
+
 static void test_model_keep_restore(void **state)
 {
 	struct thermostat_model m, m2, bad;
@@ -695,6 +724,7 @@ int main(void)
 		cmocka_unit_test(test_band_with_readings_5_minutes_apart),
 		cmocka_unit_test(test_band_look_ahead_does_not_overheat),
 		cmocka_unit_test(test_model_not_sure_from_readings_5_minutes_apart),
+		cmocka_unit_test(test_learn_from_readings_5_minutes_apart_jittering),
 		cmocka_unit_test(test_model_keep_restore),
 		cmocka_unit_test(test_model_keep_restore_no_outdoor),
 		cmocka_unit_test(test_glitch_reading),

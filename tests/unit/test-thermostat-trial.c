@@ -30,7 +30,8 @@ static void learned_model(struct thermostat_model *ret)
  * room: the daemon drops it from the store). A right one passes its trial
  * within hours and decides.
  */
-static void restore_on_trial(const struct thermostat_model *kept, bool right, long every)
+static void restore_on_trial(const struct thermostat_model *kept, bool right, long every,
+			     uint64_t late_usec)
 {
 	struct thermostat_learned l;
 	struct loop lp;
@@ -45,6 +46,7 @@ static void restore_on_trial(const struct thermostat_model *kept, bool right, lo
 		p.reading_period_usec = (uint64_t) every * 10 * S;
 		assert_int_equal(thermostat_new(&p, &lp.t), 0);
 		lp.every = every;
+		lp.late_usec = late_usec;
 	}
 	assert_int_equal(thermostat_model_set(lp.t, kept), 0);
 	loop_run(&lp, 12);
@@ -74,19 +76,25 @@ static void test_restored_on_trial(void **state)
 	(void) state;
 	learned_model(&good);
 	good.sure = 1;
-	restore_on_trial(&good, true, 0);
+	restore_on_trial(&good, true, 0, 0);
 	bad = good;
 	bad.gain_k_per_h *= 0.2;
-	restore_on_trial(&bad, false, 0);
+	restore_on_trial(&bad, false, 0, 0);
 	bad = good;
 	bad.offset_k_per_h = 8;
-	restore_on_trial(&bad, false, 0);
+	restore_on_trial(&bad, false, 0, 0);
 	/*
 	 * A Tasmota's TelePeriod: a reading every 5 minutes. The short fit holds at
 	 * most 96 of them, too few to judge: the trial never ended, and the band
 	 * decided for good. The model is trusted after two hours instead.
 	 */
-	restore_on_trial(&good, true, 30);
+	restore_on_trial(&good, true, 30, 0);
+	/*
+	 * The same read as its messages arrive, every other one 250 ms late: half
+	 * the intervals just over 300 s were dropped, no fit was ever made, and
+	 * the model stayed on trial (the band deciding) for good.
+	 */
+	restore_on_trial(&good, true, 30, 250 * 1000);
 }
 
 /*

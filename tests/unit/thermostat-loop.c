@@ -44,7 +44,7 @@ void loop_done(struct loop *l)
 	l->w = sim_weather_free(l->w);
 }
 
-/* Runs @hours more, 10 s steps, a reading a minute. */
+/* Runs @hours more, 10 s steps, a reading every l->every steps. */
 void loop_run(struct loop *l, double hours)
 {
 	long end = l->k + (long) (hours * 360);
@@ -61,7 +61,7 @@ void loop_run(struct loop *l, double hours)
 			l->in.room_known = true;
 			l->in.room_c = l->k == l->glitch_k && l->k > 0 ? l->glitch_c
 								       : sim_room_sensor_c(l->room);
-			l->in.room_usec = now;
+			l->in.room_usec = now - ((l->k / every) % 2 ? l->late_usec : 0);
 		}
 		l->in.outdoor_known = !l->no_outdoor;
 		l->in.outdoor_c = l->no_outdoor ? NAN : out_c;

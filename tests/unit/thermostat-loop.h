@@ -35,6 +35,7 @@ struct loop {
 	double below_s;       /* true air below the floor in force (night, or day floor), seconds */
 	bool confirm;         /* the plug reports its state (as it was switched) */
 	unsigned stages;      /* heaters, each a stage */
+	uint64_t late_usec; /* every other reading's time is this much earlier (arrivals jitter) */
 };
 
 /* A room of the older variant with one heater of @heater_w, its output and the sensor lagging. */

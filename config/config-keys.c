@@ -571,8 +571,9 @@ static const struct section_spec sections[] = {
 		      .example = "oil",
 		      .help = "Heaters: one [heater.NAME] section per smart plug, staged in the "
 			      "order of this file (the second joins when the first is not "
-			      "enough). Set the plug's own power-on state to off, so a power cut "
-			      "never leaves a heater on."),
+			      "enough). Heaters of different power: the stronger first (the "
+			      "room model counts heaters, not watts). Set the plug's own "
+			      "power-on state to off, so a power cut never leaves a heater on."),
 	NAMED_SECTION_UNTYPED(
 	    "reminder", config_reminder, reminders, n_reminders, .example = "foot_soak",
 	    .name_rule = CONFIG_REMINDER_NAME_RULE,

@@ -118,7 +118,7 @@ static double expected_rise_c(const struct thermostat *t)
 static bool join_needed(struct thermostat *t, uint64_t now_usec, unsigned want, double aim)
 {
 	double horizon_s = JOIN_HORIZON_S;
-	bool preheat = t->preheat && t->preheat_end_usec > now_usec;
+	bool preheat = t->preheat_end_usec > now_usec;
 	unsigned h, next = steps_of((double) t->p.reading_period_usec / 1e6);
 
 	if (preheat)
@@ -132,14 +132,29 @@ static bool join_needed(struct thermostat *t, uint64_t now_usec, unsigned want, 
 		return false;
 	if (preheat) {
 		double left_s = (double) (t->preheat_end_usec - now_usec) / 1e6 - PREHEAT_EARLY_S;
-		unsigned k = steps_of(left_s);
+		unsigned k = left_s > 0 ? steps_of(left_s) : 0;
 
 		/* joining at the next reading would still be in time */
-		if (left_s > 0 && k > next && k < t->free.n &&
+		if (k > next && k < t->free.n &&
 		    t->free.ta[k] + want * t->step.ta[k] + t->step.ta[k - next] >=
 			aim + PREHEAT_MARGIN_C)
 			return false;
 	}
+	return true;
+}
+
+/* Whether @n stages on keep the predicted air at the aim from step @from to JOIN_HORIZON_S. */
+static bool stages_hold(struct thermostat *t, unsigned n, unsigned from, double aim)
+{
+	unsigned h = steps_of(JOIN_HORIZON_S);
+
+	if (h >= PLAN_N)
+		h = PLAN_N - 1;
+	if (h >= t->free.n)
+		plan_free_response(&t->obs, &t->plant, h + 1, &t->free);
+	for (unsigned k = from; k <= h && k < t->free.n; k++)
+		if (t->free.ta[k] + n * t->step.ta[k] < aim)
+			return false;
 	return true;
 }
 
@@ -222,6 +237,15 @@ void thermostat_plan_control(struct thermostat *t, uint64_t now_usec, double flo
 						     true);
 			}
 		}
+		/*
+		 * A heater beyond the first leaves at the aim when the others hold
+		 * it. Kept on to the cycle's end (the reference cycle is one
+		 * heater's, hours long where one cannot hold the aim), two heaters
+		 * held a warm day's air at the 26 C cut-off; leaving at the aim
+		 * whether or not the others held it, the room sank below the floor.
+		 */
+		if (want >= 2 && t->obs.ta >= aim && stages_hold(t, want - 1, next, aim))
+			want--;
 		/* more heaters: as in the fallback band, when one is not enough */
 		if (want >= 1 && want < t->p.n_stages &&
 		    now_usec - t->demand_since_usec >= t->p.stage_delay_usec && t->obs.ta < aim &&

@@ -441,6 +441,7 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 		floor_c = in->floor_c;
 	else if (in->day_floor_enabled)
 		floor_c = in->day_floor_c;
+	t->preheat_end_usec = 0; /* set below while pre-heating */
 	if (!night && (!in->day_floor_enabled || in->day_floor_c < in->floor_c)) {
 		uint64_t until_usec =
 		    (uint64_t) sec_until(local_sec_of_day, in->night_start_min) * USEC_PER_SEC;

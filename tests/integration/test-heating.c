@@ -72,10 +72,14 @@ static void test_each_switch_is_one_line_saying_why(void **state)
 	start_heating_cold(f);
 	assert_int_equal(daemon_wait_log(&f->daemon, "heater.oil: ON (room ", 5000), 0);
 	line = switch_line(f, "ON (");
-	/* "heater.oil: ON (room 16.0 °C, floor 18.0 °C)", whatever the sim's reading. */
+	/*
+	 * "heater.oil: ON (room 16.0 °C, floor 18.0 °C)", whatever the sim's reading;
+	 * on a loaded machine the first reading may come before the broker
+	 * connection, and the line says the command waits for it.
+	 */
 	if (sscanf(line, "heater.oil: ON (room %lf °C, floor 18.0 °C%63[^\n]", &room_c, rest) !=
 		2 ||
-	    strcmp(rest, ")") != 0)
+	    (strcmp(rest, ")") != 0 && strcmp(rest, "; sent once the broker is back)") != 0))
 		fail_msg("the switch says '%s'", line);
 	free(line);
 	/* Readings every 2 s and the plug's reports: no more lines while it stays on. */

@@ -176,85 +176,6 @@ static void test_learn_in_loop_plug_confirms(void **state)
 }
 
 /*
- * A second slow heater joins a room far below the floor. Two 1000 W oil
- * radiators (15 min output lag), -10 C, the floor at night only: a second
- * stage joined only when the air would not rise without it, and a slow
- * heater's stored output keeps it rising for minutes after any switch-off:
- * one radiator crept up from 15.5 C, the room 142 minutes a night more than
- * 0.5 K below the floor. Two nights: 291 minutes below before, none now.
- */
-static void loop_init_two_radiators(struct loop *lp)
-{
-	loop_init_stages(lp, 2, 1000, 900, 120);
-	lp->out_c = -10.0;
-	lp->in.day_floor_enabled = false;
-}
-
-static void test_second_slow_heater_joins(void **state)
-{
-	struct loop lp;
-
-	(void) state;
-	loop_init_two_radiators(&lp);
-	loop_run(&lp, 48);
-	lp.below_s = 0;
-	loop_run(&lp, 48);
-	print_message("two 1000 W radiators at -10 C: %.0f night-minutes below the floor in "
-		      "two nights\n",
-		      lp.below_s / 60);
-	assert_true(lp.below_s / 60 < 60);
-	loop_done(&lp);
-}
-
-/*
- * The day floor turned on during the evening's pre-heat: the pre-heat's rule
- * for a second heater (join at the latest moment that still reaches the aim
- * by the night) stayed in force until the night, the second radiator waited,
- * and the room was 148 of the next 180 minutes below the day floor (36 now).
- */
-static void test_day_floor_during_preheat(void **state)
-{
-	struct loop lp;
-
-	(void) state;
-	loop_init_two_radiators(&lp);
-	loop_run(&lp, 48 + 19); /* 19:00, two hours into the pre-heat */
-	lp.in.day_floor_enabled = true;
-	lp.below_s = 0;
-	loop_run(&lp, 3);
-	print_message("day floor on at 19:00 while pre-heating: %.0f minutes below by 22:00\n",
-		      lp.below_s / 60);
-	assert_true(lp.below_s / 60 < 100);
-	loop_done(&lp);
-}
-
-/*
- * A warm day's floor above the night's: with the model deciding, a second
- * heater, once on, stayed on to the end of the first one's cycle, planned for
- * one heater that could not hold the aim alone (hours): both held the air
- * at the over-temperature cut-off through the afternoon (up to 26.1 C, the
- * cut-off 7 times in 3 days). It leaves at the aim when the other holds it.
- */
-static void test_second_heater_leaves_at_the_aim(void **state)
-{
-	struct loop lp;
-
-	(void) state;
-	loop_init_stages(&lp, 2, 500, 60, 120);
-	lp.in.floor_c = 18.0;
-	lp.in.day_floor_c = 21.0;
-	loop_run(&lp, 24);
-	lp.max_air_c = -INFINITY;
-	lp.over_temp = 0;
-	loop_run(&lp, 72);
-	print_message("two 500 W heaters, day floor 21: highest air %.2f, %u over_temperature\n",
-		      lp.max_air_c, lp.over_temp);
-	assert_int_equal(lp.over_temp, 0);
-	assert_true(lp.max_air_c < 25.0);
-	loop_done(&lp);
-}
-
-/*
  * The planner on a known model (restored, so it decides from the first hour):
  * the true air never goes below the floor, also with an oil radiator whose
  * output lags by 15 minutes (where a plain band dips by half a kelvin).
@@ -314,123 +235,6 @@ static void test_plan_floor_turned_down(void **state)
 	print_message("off %ld s after the floor went down from 18 to 16\n", k * 10);
 	assert_true(k * 10 <= 120 + 60 + 10); /* min_on, a reading, a step */
 	loop_done(&lp);
-}
-
-/* The loop with an MQTT thermometer reporting every @every x 10 s, @out_c outside. */
-static void loop_init_sparse(struct loop *lp, long every, double out_c)
-{
-	struct thermostat_params p;
-
-	loop_init(lp, 1500, 60, 120);
-	lp->t = thermostat_free(lp->t);
-	thermostat_params_init(&p);
-	p.stale_usec = 60 * MIN; /* an MQTT thermometer's max_age */
-	assert_int_equal(thermostat_new(&p, &lp->t), 0);
-	lp->out_c = out_c;
-	lp->every = every;
-}
-
-/*
- * A thermometer that reports every 5 minutes (a Tasmota's TelePeriod), unlearned,
- * -10 °C outside: the band took each reading as the room's for the next five
- * minutes, switched on a reading late and left the true air below the floor
- * 282 minutes a day (about 200 now). It looks ahead along the change across
- * the last interval, as far as it does in readings.
- */
-static void test_band_with_readings_5_minutes_apart(void **state)
-{
-	struct loop lp;
-
-	(void) state;
-	loop_init_sparse(&lp, 30, -10.0);
-	loop_run(&lp, 24);
-	lp.min_air_c = INFINITY;
-	lp.below_s = 0;
-	loop_run(&lp, 72);
-	print_message("readings 5 min apart: %.0f min below the floor a day, lowest %.2f\n",
-		      lp.below_s / 60 / 3, lp.min_air_c);
-	assert_true(lp.below_s / 3 < 240 * 60);
-	loop_done(&lp);
-}
-
-/*
- * The look-ahead along readings 10 minutes apart took the steep fall just after
- * a switch-off as where the room was going: at a floor of 22 °C and +5 °C
- * outside it switched on at readings above the band's top and the room spent
- * 433 minutes a day over 26 °C (none before). Never on at a reading that would
- * switch it off.
- */
-static void test_band_look_ahead_does_not_overheat(void **state)
-{
-	struct loop lp;
-
-	(void) state;
-	loop_init_sparse(&lp, 60, 5.0);
-	lp.in.floor_c = lp.in.day_floor_c = 22.0;
-	loop_run(&lp, 24);
-	lp.max_air_c = -INFINITY;
-	lp.over_temp = 0;
-	loop_run(&lp, 48);
-	print_message("readings 10 min apart, floor 22: highest air %.2f, %u over_temperature\n",
-		      lp.max_air_c, lp.over_temp);
-	assert_int_equal(lp.over_temp, 0);
-	assert_true(lp.max_air_c < 26.0);
-	loop_done(&lp);
-}
-
-/*
- * Readings 5 minutes apart teach the model a heater 28 % too weak (32 against
- * 45 K/h): counted by readings, it was sure of it on the fifth day and decided
- * on it. It is not sure of a room from readings that far apart: the band goes
- * on deciding, and holds the floor.
- */
-static void test_model_not_sure_from_readings_5_minutes_apart(void **state)
-{
-	struct thermostat_learned l;
-	struct loop lp;
-
-	(void) state;
-	loop_init_sparse(&lp, 30, 5.0);
-	loop_run(&lp, 5 * 24);
-	lp.min_air_c = INFINITY;
-	lp.below_s = 0;
-	loop_run(&lp, 24);
-	thermostat_get_learned(lp.t, &l);
-	print_message("readings 5 min apart, sixth day: sure %.2f, in use %d, %.0f min below the "
-		      "floor, lowest %.2f\n",
-		      l.sure, l.model_in_use, lp.below_s / 60, lp.min_air_c);
-	assert_false(l.model_in_use);
-	assert_true(lp.below_s == 0);
-	loop_done(&lp);
-}
-
-/*
- * A thermometer that reports every 5 minutes is read when its message arrives,
- * a little before or after 300 s: half the intervals came out over 300 s, the
- * identification dropped them, and from such readings nothing was learned (the
- * heater's gain stayed unknown for good; exactly 300 s apart, 30 K/h).
- */
-static void test_learn_from_readings_5_minutes_apart_jittering(void **state)
-{
-	double gain[2];
-
-	(void) state;
-	for (unsigned late = 0; late < 2; late++) {
-		struct thermostat_learned l;
-		struct loop lp;
-
-		loop_init_sparse(&lp, 30, 5.0);
-		lp.late_usec = late ? 250 * 1000 : 0;
-		loop_run(&lp, 48);
-		thermostat_get_learned(lp.t, &l);
-		gain[late] = l.heater_gain_k_per_h;
-		loop_done(&lp);
-	}
-	print_message("readings 5 min apart: heater gain %.1f K/h, %.1f with every other one "
-		      "250 ms late\n",
-		      gain[0], gain[1]);
-	assert_true(isfinite(gain[0]) && isfinite(gain[1]));
-	assert_true(fabs(gain[1] - gain[0]) < 0.05 * gain[0]);
 }
 
 static void test_model_keep_restore(void **state)
@@ -771,15 +575,8 @@ int main(void)
 		cmocka_unit_test(test_identify_outdoor_lost),
 		cmocka_unit_test(test_learn_in_loop),
 		cmocka_unit_test(test_learn_in_loop_plug_confirms),
-		cmocka_unit_test(test_second_slow_heater_joins),
-		cmocka_unit_test(test_day_floor_during_preheat),
-		cmocka_unit_test(test_second_heater_leaves_at_the_aim),
 		cmocka_unit_test(test_plan_floor_turned_down),
 		cmocka_unit_test(test_plan_holds_floor),
-		cmocka_unit_test(test_band_with_readings_5_minutes_apart),
-		cmocka_unit_test(test_band_look_ahead_does_not_overheat),
-		cmocka_unit_test(test_model_not_sure_from_readings_5_minutes_apart),
-		cmocka_unit_test(test_learn_from_readings_5_minutes_apart_jittering),
 		cmocka_unit_test(test_model_keep_restore),
 		cmocka_unit_test(test_model_keep_restore_no_outdoor),
 		cmocka_unit_test(test_glitch_reading),

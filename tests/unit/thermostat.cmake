@@ -24,3 +24,10 @@ bedroomd_unit_test(thermostat-keep SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-thermo
 	LIBS bedroomd-control)
 bedroomd_unit_test(thermostat-relay SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-thermostat-relay.c
 	${CMAKE_CURRENT_LIST_DIR}/thermostat-rig.c LIBS bedroomd-control)
+foreach(t stages readings)
+	bedroomd_unit_test(thermostat-${t} SOURCES ${CMAKE_CURRENT_LIST_DIR}/test-thermostat-${t}.c
+		${CMAKE_CURRENT_LIST_DIR}/thermostat-loop.c ${CMAKE_CURRENT_LIST_DIR}/thermostat-rig.c
+		LIBS bedroomd-control bedroomd-sim)
+	target_compile_definitions(test-thermostat-${t} PRIVATE
+		BENCH_DATA_DIR="${CMAKE_CURRENT_LIST_DIR}/../../bench/data")
+endforeach()

@@ -103,6 +103,18 @@ static double expected_rise_c(const struct thermostat *t)
 	return rise;
 }
 
+/* The free response made long enough to reach @horizon_s (within the plan); its last step. */
+static unsigned free_response_to(struct thermostat *t, double horizon_s)
+{
+	unsigned h = steps_of(horizon_s);
+
+	if (h >= PLAN_N)
+		h = PLAN_N - 1;
+	if (h >= t->free.n)
+		plan_free_response(&t->obs, &t->plant, h + 1, &t->free);
+	return h;
+}
+
 /*
  * Whether one more stage is needed although the air still rises: the @want
  * stages on would not bring it to the aim within JOIN_HORIZON_S (a slow
@@ -123,11 +135,7 @@ static bool join_needed(struct thermostat *t, uint64_t now_usec, unsigned want, 
 
 	if (preheat)
 		horizon_s = fmax(horizon_s, (double) (t->preheat_end_usec - now_usec) / 1e6);
-	h = steps_of(horizon_s);
-	if (h >= PLAN_N)
-		h = PLAN_N - 1;
-	if (h >= t->free.n)
-		plan_free_response(&t->obs, &t->plant, h + 1, &t->free);
+	h = free_response_to(t, horizon_s);
 	if (t->free.ta[h] + want * t->step.ta[h] >= aim)
 		return false;
 	if (preheat) {
@@ -146,12 +154,8 @@ static bool join_needed(struct thermostat *t, uint64_t now_usec, unsigned want, 
 /* Whether @n stages on keep the predicted air at the aim from step @from to JOIN_HORIZON_S. */
 static bool stages_hold(struct thermostat *t, unsigned n, unsigned from, double aim)
 {
-	unsigned h = steps_of(JOIN_HORIZON_S);
+	unsigned h = free_response_to(t, JOIN_HORIZON_S);
 
-	if (h >= PLAN_N)
-		h = PLAN_N - 1;
-	if (h >= t->free.n)
-		plan_free_response(&t->obs, &t->plant, h + 1, &t->free);
 	for (unsigned k = from; k <= h && k < t->free.n; k++)
 		if (t->free.ta[k] + n * t->step.ta[k] < aim)
 			return false;

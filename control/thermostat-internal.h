@@ -20,6 +20,21 @@
 #define USEC_PER_MIN (60ULL * USEC_PER_SEC)
 
 /*
+ * Readings minutes apart: the first stage's last switches, and the room's rise
+ * with it on and fall with it off (K/s), learned from the readings
+ * (thermostat-sparse.c).
+ */
+#define THERMOSTAT_SPARSE_SWITCHES 8
+struct thermostat_sparse {
+	uint64_t switch_usec[THERMOSTAT_SPARSE_SWITCHES];
+	bool switch_on[THERMOSTAT_SPARSE_SWITCHES];
+	unsigned head, n_switches;
+	double rise, fall;
+	bool have_rise, have_fall;
+	uint64_t rates_usec; /* the reading that last taught one */
+};
+
+/*
  * How far above the heater-off level of the room one heater holds the air with
  * about 30 % of its power left for cycling: 0.7 * P / (H_am + H_ao) in the 2R2C
  * bedroom, 0.7 * 1500 W / 130 W/K = 8 K in the older room, 8.5 K in the modern
@@ -63,6 +78,7 @@ struct thermostat {
 	 */
 	uint64_t sparse_period_usec;
 	double sparse_slope;
+	struct thermostat_sparse sparse; /* the band's rates between them (thermostat-sparse.c) */
 	bool started;
 	bool had_fresh; /* a fresh reading since start or since the thermometer changed */
 	uint64_t sensor_since_usec; /* start, or the last thermometer change: readings due */
@@ -138,6 +154,15 @@ struct thermostat {
 
 double thermostat_clamp(double v, double lo, double hi);
 uint64_t thermostat_min_u64(uint64_t a, uint64_t b);
+
+/* Readings minutes apart (thermostat-sparse.c). At each step, before anything switches. */
+void thermostat_sparse_note_switch(struct thermostat *t);
+/* At a reading @now_c minutes after the one before (@prev_c): the rates. */
+void thermostat_sparse_learn(struct thermostat *t, uint64_t prev_usec, double prev_c,
+			     uint64_t now_usec, double now_c);
+/* The air now on the rates since the last reading, and the fall; false if not known. */
+bool thermostat_sparse_air(const struct thermostat *t, uint64_t now_usec, double *ret_c,
+			   double *ret_fall);
 
 /* Relay care: in bed at night the longer of the configured and the in-bed times. */
 static inline uint64_t thermostat_min_on_usec(const struct thermostat *t, bool in_bed)

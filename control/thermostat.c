@@ -317,6 +317,7 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 		t->sensor_since_usec = now_usec;
 	}
 	t->last_now_usec = now_usec;
+	thermostat_sparse_note_switch(t);
 	for (unsigned i = 0; i < t->p.n_stages; i++)
 		old_stage_alerts[i] = t->stage[i].alerts;
 	/*
@@ -368,6 +369,9 @@ int thermostat_step(struct thermostat *t, const struct thermostat_input *in, uin
 					t->sparse_period_usec = gap;
 					t->sparse_slope =
 					    (in->room_c - t->last_reading_c) / ((double) gap / 1e6);
+					thermostat_sparse_learn(t, t->last_reading_usec,
+								t->last_reading_c, in->room_usec,
+								in->room_c);
 				}
 			}
 			thermostat_estimate_add(&t->est, in->room_usec, in->room_c);

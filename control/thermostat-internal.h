@@ -160,6 +160,12 @@ void thermostat_sparse_note_switch(struct thermostat *t);
 /* At a reading @now_c minutes after the one before (@prev_c): the rates. */
 void thermostat_sparse_learn(struct thermostat *t, uint64_t prev_usec, double prev_c,
 			     uint64_t now_usec, double now_c);
+/*
+ * Seconds the first stage was on in [@from_usec, @to_usec], from its last
+ * switches (switches after the window included).
+ */
+double thermostat_sparse_on_seconds(const struct thermostat_sparse *sp, uint64_t from_usec,
+				    uint64_t to_usec);
 /* The air now on the rates since the last reading, and the fall; false if not known. */
 bool thermostat_sparse_air(const struct thermostat *t, uint64_t now_usec, double *ret_c,
 			   double *ret_fall);

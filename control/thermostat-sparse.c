@@ -44,8 +44,8 @@ void thermostat_sparse_note_switch(struct thermostat *t)
 		sp->n_switches++;
 }
 
-/* Seconds the first stage was on in [@from_usec, @to_usec], from its switches. */
-static double on_seconds(const struct thermostat_sparse *sp, uint64_t from_usec, uint64_t to_usec)
+double thermostat_sparse_on_seconds(const struct thermostat_sparse *sp, uint64_t from_usec,
+				    uint64_t to_usec)
 {
 	uint64_t end = to_usec;
 	double on_s = 0;
@@ -61,7 +61,8 @@ static double on_seconds(const struct thermostat_sparse *sp, uint64_t from_usec,
 			on_s += (double) (end - start) / 1e6;
 		if (sp->switch_usec[i] <= from_usec)
 			return on_s;
-		end = sp->switch_usec[i];
+		if (sp->switch_usec[i] < end)
+			end = sp->switch_usec[i];
 	}
 	/* before the oldest switch kept, the other state (off before the first) */
 	if (sp->n_switches > 0 && !sp->switch_on[i])
@@ -87,7 +88,7 @@ void thermostat_sparse_learn(struct thermostat *t, uint64_t prev_usec, double pr
 	if (t->p.n_stages != 1 || now_usec <= prev_usec || prev_usec < lag)
 		return;
 	gap_s = (double) (now_usec - prev_usec) / 1e6;
-	on_s = on_seconds(sp, prev_usec - lag, now_usec - lag);
+	on_s = thermostat_sparse_on_seconds(sp, prev_usec - lag, now_usec - lag);
 	off_s = gap_s - on_s;
 	if (off_s >= WHOLE_SHARE * gap_s)
 		take_rate(&sp->fall, &sp->have_fall, change / gap_s);
@@ -118,7 +119,7 @@ bool thermostat_sparse_air(const struct thermostat *t, uint64_t now_usec, double
 	from_usec = t->last_reading_usec - lag;
 	to_usec = t->last_reading_usec + ahead;
 	span_s = (double) (to_usec - from_usec) / 1e6;
-	on_s = on_seconds(sp, from_usec, to_usec);
+	on_s = thermostat_sparse_on_seconds(sp, from_usec, to_usec);
 	*ret_c = t->last_reading_c + sp->rise * on_s + sp->fall * (span_s - on_s);
 	*ret_fall = sp->fall;
 	return true;

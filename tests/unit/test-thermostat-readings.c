@@ -4,6 +4,7 @@
  */
 #include <math.h>
 
+#include "control/thermostat-internal.h"
 #include "tests/unit/thermostat-loop.h"
 #include "tests/unit/thermostat-rig.h"
 
@@ -97,6 +98,29 @@ static void test_band_switches_off_between_readings(void **state)
 }
 
 /*
+ * The heater's on-time in an interval, from its switches: one after the
+ * interval's end (the band switches within the sensor's lag before a reading)
+ * was counted as if inside it, 240 s on in a window that had 180 or none.
+ */
+static void test_on_time_from_switches(void **state)
+{
+	struct thermostat_sparse sp = { .n_switches = 2, .head = 1 };
+
+	(void) state;
+	sp.switch_usec[0] = 1000 * S; /* on */
+	sp.switch_on[0] = true;
+	sp.switch_usec[1] = 1240 * S; /* off */
+	sp.switch_on[1] = false;
+	assert_float_equal(thermostat_sparse_on_seconds(&sp, 900 * S, 1180 * S), 180, 1e-9);
+	assert_float_equal(thermostat_sparse_on_seconds(&sp, 700 * S, 900 * S), 0, 1e-9);
+	assert_float_equal(thermostat_sparse_on_seconds(&sp, 700 * S, 1500 * S), 240, 1e-9);
+	assert_float_equal(thermostat_sparse_on_seconds(&sp, 1100 * S, 1200 * S), 100, 1e-9);
+	/* off before the first switch, and nothing switched: off */
+	sp.n_switches = 0;
+	assert_float_equal(thermostat_sparse_on_seconds(&sp, 700 * S, 1500 * S), 0, 1e-9);
+}
+
+/*
  * The look-ahead along readings 10 minutes apart took the steep fall just after
  * a switch-off as where the room was going: at a floor of 22 °C and +5 °C
  * outside it switched on at readings above the band's top and the room spent
@@ -182,6 +206,7 @@ int main(void)
 		cmocka_unit_test(test_band_with_readings_5_minutes_apart),
 		cmocka_unit_test(test_band_after_switch_off_with_readings_5_minutes_apart),
 		cmocka_unit_test(test_band_switches_off_between_readings),
+		cmocka_unit_test(test_on_time_from_switches),
 		cmocka_unit_test(test_band_look_ahead_does_not_overheat),
 		cmocka_unit_test(test_model_not_sure_from_readings_5_minutes_apart),
 		cmocka_unit_test(test_learn_from_readings_5_minutes_apart_jittering),

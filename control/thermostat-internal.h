@@ -10,7 +10,8 @@
 
 /*
  * Internal to the thermostat: its state, shared by thermostat.c (the step),
- * thermostat-floor.c (the fallback band and what it learns), thermostat-preheat.c
+ * thermostat-floor.c (the fallback band and what it learns), thermostat-sparse.c
+ * (the band's rates between readings minutes apart), thermostat-preheat.c
  * (its optimum start), thermostat-safety.c (per-stage fail-safes), and the room
  * model: thermostat-learn.c (learning, keep/restore), thermostat-plant.c (the
  * model, its observer and responses) and thermostat-plan.c (deciding on it).

@@ -26,6 +26,21 @@ static void loop_init_sparse(struct loop *lp, double heater_w, long every, doubl
 }
 
 /*
+ * A floor of 22 °C day and night, +5 °C outside, a heater of @heater_w,
+ * readings every @every x 10 s: a day to settle, then two days counted.
+ */
+static void run_floor_22(struct loop *lp, double heater_w, long every)
+{
+	loop_init_sparse(lp, heater_w, every, 5.0);
+	lp->in.floor_c = lp->in.day_floor_c = 22.0;
+	loop_run(lp, 24);
+	lp->max_air_c = -INFINITY;
+	lp->below_s = 0;
+	lp->over_temp = 0;
+	loop_run(lp, 48);
+}
+
+/*
  * Readings 5 minutes apart, unlearned, -10 °C outside, a heater of @heater_w:
  * at most 10 minutes a day below the floor over three days, never 0.2 K below.
  */
@@ -81,13 +96,7 @@ static void test_band_switches_off_between_readings(void **state)
 	struct loop lp;
 
 	(void) state;
-	loop_init_sparse(&lp, 2000, 30, 5.0);
-	lp.in.floor_c = lp.in.day_floor_c = 22.0;
-	loop_run(&lp, 24);
-	lp.max_air_c = -INFINITY;
-	lp.below_s = 0;
-	lp.over_temp = 0;
-	loop_run(&lp, 48);
+	run_floor_22(&lp, 2000, 30);
 	print_message("readings 5 min apart, floor 22: highest air %.2f, %u over_temperature, "
 		      "%.0f min below\n",
 		      lp.max_air_c, lp.over_temp, lp.below_s / 60);
@@ -132,12 +141,7 @@ static void test_band_look_ahead_does_not_overheat(void **state)
 	struct loop lp;
 
 	(void) state;
-	loop_init_sparse(&lp, 1500, 60, 5.0);
-	lp.in.floor_c = lp.in.day_floor_c = 22.0;
-	loop_run(&lp, 24);
-	lp.max_air_c = -INFINITY;
-	lp.over_temp = 0;
-	loop_run(&lp, 48);
+	run_floor_22(&lp, 1500, 60);
 	print_message("readings 10 min apart, floor 22: highest air %.2f, %u over_temperature\n",
 		      lp.max_air_c, lp.over_temp);
 	assert_int_equal(lp.over_temp, 0);
